@@ -1,0 +1,41 @@
+"""Factories for staff users. `make_user(role, unit)` gives a user acting in that role, TOTP enrolled."""
+
+import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
+
+from accounts.models import RoleAssignment, User
+from services.factories import OrganisationFactory, UnitFactory
+
+TEST_PASSWORD = "polku-demo"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"kayttaja{n}@polku.test")
+    first_name = factory.Faker("first_name", locale="fi_FI")
+    last_name = factory.Faker("last_name", locale="fi_FI")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+def make_user(role: str | None = None, unit=None, *, with_mfa: bool = True, **fields) -> User:
+    """A user with one current role assignment in `unit` (when a role is given) and TOTP enrolled."""
+    unit = unit or UnitFactory()
+    user = UserFactory(organisation=unit.organisation, **fields)
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    if with_mfa:
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TEST_TOTP_SECRET)}
+        )
+    return user

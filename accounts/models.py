@@ -1,0 +1,119 @@
+"""Staff users and the roles they hold in units."""
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.querysets import RoleAssignmentQuerySet
+from accounts.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("sähköposti"), unique=True)
+    first_name = models.CharField(_("etunimi"), max_length=100)
+    last_name = models.CharField(_("sukunimi"), max_length=100)
+    title = models.CharField(_("nimike"), max_length=120, blank=True)
+    phone = models.CharField(_("puhelin"), max_length=40, blank=True)
+    organisation = models.ForeignKey(
+        "services.Organisation",
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("organisaatio"),
+    )
+    preferred_language = models.CharField(
+        _("asiointikieli"),
+        max_length=2,
+        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        default="fi",
+    )
+    is_active = models.BooleanField(_("aktiivinen"), default=True)
+    is_staff = models.BooleanField(_("ylläpitoon pääsy"), default=False)
+    date_joined = models.DateTimeField(_("luotu"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("käyttäjä")
+        verbose_name_plural = _("käyttäjät")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    # Set per request by accounts.middleware.ActiveRoleMiddleware.
+    active_assignment: "RoleAssignment | None" = None
+
+    @property
+    def active_role(self) -> str | None:
+        return self.active_assignment.role if self.active_assignment else None
+
+    @property
+    def active_unit(self):
+        return self.active_assignment.unit if self.active_assignment else None
+
+
+class RoleAssignment(models.Model):
+    """A role held in a unit for a period. A user may hold several at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("rooli"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        "services.Unit",
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("yksikkö"),
+    )
+    valid_from = models.DateField(_("alkaen"), default=timezone.localdate)
+    valid_to = models.DateField(_("päättyen"), null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roolijäsenyys")
+        verbose_name_plural = _("roolijäsenyydet")
+        ordering = ["role", "unit__name_fi"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="role_assignment_valid_period",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit", "valid_from"], name="role_assignment_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.unit}"

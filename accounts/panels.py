@@ -1,0 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+
+from accounts.dashboard import DashboardPanel, register_panel
+from accounts.navigation import NavItem, register_nav_item
+
+
+def my_roles_context(request):
+    return {"assignments": request.user.current_assignments}
+
+
+def register() -> None:
+    register_nav_item(NavItem(url_name="dashboard", label=_("Etusivu"), order=0))
+    register_panel(
+        DashboardPanel(
+            key="accounts.my_roles",
+            template="accounts/panels/my_roles.html",
+            context=my_roles_context,
+            order=900,
+        )
+    )

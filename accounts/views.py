@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.dashboard import panels_for
+from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+
+
+@require_GET
+def dashboard(request):
+    return render(request, "accounts/dashboard.html", {"panels": panels_for(request)})
+
+
+@require_POST
+def switch_role(request):
+    """Makes one of the user's current role assignments the active one."""
+    try:
+        chosen = int(request.POST.get("assignment", ""))
+    except ValueError:
+        chosen = None
+    assignment = next((a for a in request.user.current_assignments if a.pk == chosen), None)
+    if assignment is None:
+        messages.error(request, _("Valitse yksi omista rooleistasi."))
+    else:
+        request.session[SESSION_ACTIVE_ASSIGNMENT] = assignment.pk
+        messages.success(
+            request, _("Toimit nyt roolissa %(role)s.") % {"role": assignment.get_role_display()}
+        )
+    # Back to the dashboard: the page the user was on may not belong to the new role.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "dashboard"
+    return redirect("dashboard" if target != "/" else target)

@@ -1,0 +1,47 @@
+"""Form rendering in Helsinki Design System markup, shared by every app's forms."""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+TEXT_INPUT_CLASS = "hds-text-input__input"
+CHOICE_INPUT_CLASS = "hds-checkbox__input"
+
+
+class PolkuFormRenderer(TemplatesSetting):
+    """Renders every form field with templates/forms/."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class PolkuBoundField(BoundField):
+    """Adds the HDS input class; Django already links help text and errors with aria-describedby."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = CHOICE_INPUT_CLASS
+        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = ""
+        else:
+            css = TEXT_INPUT_CLASS
+        if css:
+            attrs["class"] = f"{css} {attrs.get('class', '')}".strip()
+        return attrs
+
+
+class PolkuForm(forms.Form):
+    bound_field_class = PolkuBoundField
+
+
+class PolkuModelForm(forms.ModelForm):
+    bound_field_class = PolkuBoundField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

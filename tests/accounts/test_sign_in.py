@@ -1,0 +1,119 @@
+"""Sign-in with password and TOTP, MFA enforcement, idle timeout, role switching."""
+
+import time_machine
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from tests.conftest import login, totp_code
+
+LOGIN = "/accounts/login/"
+MFA = "/accounts/2fa/authenticate/"
+
+
+def sign_in(client, user, *, password="polku-demo", code=None):
+    response = client.post(LOGIN, {"login": user.email, "password": password})
+    if response.status_code != 302:
+        return response
+    return client.post(MFA, {"code": code or totp_code()})
+
+
+def test_password_and_totp_reach_the_dashboard_in_the_active_role(client, social_worker):
+    response = client.post(LOGIN, {"login": social_worker.email, "password": "polku-demo"})
+    assert response.status_code == 302 and response["Location"] == MFA
+    response = client.post(MFA, {"code": totp_code()})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Sosiaalityöntekijä" in text
+    assert social_worker.get_full_name() in text
+
+
+def test_wrong_password_gives_a_clear_error_and_no_session(client, social_worker):
+    response = client.post(LOGIN, {"login": social_worker.email, "password": "väärä-salasana"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "salasana" in response.content.decode().lower()
+
+
+def test_wrong_totp_code_gives_a_clear_error_and_no_session(client, social_worker):
+    client.post(LOGIN, {"login": social_worker.email, "password": "polku-demo"})
+    wrong = "000000" if totp_code() != "000000" else "111111"
+    response = client.post(MFA, {"code": wrong})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "koodi" in response.content.decode().lower()
+
+
+def test_repeated_failed_logins_are_rate_limited(client, social_worker):
+    for _ in range(5):
+        client.post(LOGIN, {"login": social_worker.email, "password": "väärä-salasana"})
+    # Even the right password is refused while the limit holds.
+    response = client.post(LOGIN, {"login": social_worker.email, "password": "polku-demo"})
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 429 or "liian monta" in response.content.decode().lower()
+
+
+def test_user_without_mfa_reaches_only_enrolment(client, user_factory, unit):
+    user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    # Password sign-in completes without a second step: the user has no authenticator yet.
+    client.post(LOGIN, {"login": user.email, "password": "polku-demo"})
+    assert "_auth_user_id" in client.session
+    for path in (reverse("dashboard"), "/admin/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+    # Enrolment itself is reachable (allauth first asks for the password again).
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/reauthenticate/")
+    response = client.post(response.redirect_chain[-1][0], {"password": "polku-demo"}, follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == reverse("mfa_activate_totp")
+    assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_idle_session_ends_after_the_timeout(client, social_worker, settings):
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel("2026-11-24 09:00 +0200", tick=False) as traveller:
+        login(client, social_worker)
+        assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(29 * 60)
+        assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(31 * 60)
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_switching_the_active_role_changes_what_the_header_says(client, user_factory, unit):
+    user = user_factory(Role.SOCIAL_WORKER, unit)
+    second = RoleAssignment.objects.create(user=user, role=Role.COORDINATOR, unit=unit)
+    login(client, user)
+    assert "Sosiaalityöntekijä" in client.get(reverse("dashboard")).content.decode()
+    response = client.post(reverse("switch_role"), {"assignment": second.pk})
+    assert response.status_code == 302
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == second.pk
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Toimit roolissa Työkykykoordinaattori" in page
+
+
+def test_a_user_cannot_switch_to_someone_elses_role(client, user_factory, unit):
+    user = user_factory(Role.SOCIAL_WORKER, unit)
+    other = user_factory(Role.MANAGER, unit)
+    login(client, user)
+    client.post(reverse("switch_role"), {"assignment": other.role_assignments.get().pk})
+    assert client.session.get(SESSION_ACTIVE_ASSIGNMENT) is None
+    assert "Toimit roolissa Sosiaalityöntekijä" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_sign_out_ends_the_session(client, social_worker):
+    sign_in(client, social_worker)
+    assert "_auth_user_id" in client.session
+    client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("dashboard")).status_code == 302

@@ -1,0 +1,102 @@
+"""The permission matrix: every URL of Polku × every role × anonymous.
+
+URLs come from the resolver, never from a list kept by hand. Each URL name
+has one `Row` in EXPECTATIONS (or belongs to a declared third-party group);
+`missing_expectations()` names any URL without one, and the matrix test
+fails on it. A new URL joins this table in the same commit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.roles import Role
+
+ALL_ROLES = frozenset(Role.values)
+NONE = frozenset()
+
+
+@dataclass(frozen=True)
+class Row:
+    """What each role gets from one URL.
+
+    allowed: roles that get `allowed_status`; every other role gets
+    `denied_status` (404 when the object must not be seen, 403 when it is
+    seen but may not be changed). Anonymous users are sent to sign in unless
+    `public`.
+    """
+
+    allowed: frozenset[str]
+    method: str = "GET"
+    kwargs: Callable[[object], dict] = field(default=lambda world: {})
+    data: Callable[[object], dict] = field(default=lambda world: {})
+    allowed_status: int = 200
+    denied_status: int = 404
+    public: bool = False
+    public_status: int = 200
+
+
+# url name -> Row. Later apps add their rows here.
+EXPECTATIONS: dict[str, Row] = {
+    "healthz": Row(allowed=ALL_ROLES, public=True),
+    "readyz": Row(allowed=ALL_ROLES, public=True),
+    "accessibility_statement": Row(allowed=ALL_ROLES, public=True),
+    "set_language": Row(
+        allowed=ALL_ROLES,
+        method="POST",
+        data=lambda world: {"language": "sv", "next": "/"},
+        allowed_status=302,
+        public=True,
+        public_status=302,
+    ),
+    "dashboard": Row(allowed=ALL_ROLES),
+    "switch_role": Row(
+        allowed=ALL_ROLES,
+        method="POST",
+        data=lambda world: {"assignment": world.current_assignment_id or ""},
+        allowed_status=302,
+    ),
+}
+
+# Third-party URL groups, checked as a whole: sign-in pages of allauth answer
+# every role and anonymous without error; the Django admin admits only
+# administrators (is_staff) and sends everyone else to its own sign-in.
+THIRD_PARTY_GROUPS = {
+    "allauth": lambda name, route, module: route.startswith("accounts/"),
+    "admin": lambda name, route, module: route.startswith("admin/"),
+}
+
+
+def iter_patterns(resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""):
+    """Every named URL pattern of the project as (full name, route, view module)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from iter_patterns(pattern, ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            callback = pattern.callback
+            module = getattr(callback, "__module__", "") or ""
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield name, prefix + str(pattern.pattern), module
+
+
+def group_of(name: str | None, route: str, module: str) -> str | None:
+    for group, matches in THIRD_PARTY_GROUPS.items():
+        if matches(name or "", route, module):
+            return group
+    return None
+
+
+def missing_expectations(resolver: URLResolver | None = None) -> list[str]:
+    """URL patterns that have neither a Row nor a third-party group."""
+    missing = []
+    for name, route, module in iter_patterns(resolver):
+        if group_of(name, route, module):
+            continue
+        if name is None or name not in EXPECTATIONS:
+            missing.append(name or route)
+    return missing

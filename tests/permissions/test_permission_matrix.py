@@ -1,0 +1,104 @@
+"""Walks every URL × every role × anonymous against the expectations in matrix.py."""
+
+import pytest
+from django.test import override_settings
+from django.urls import path, reverse
+
+from tests.conftest import login
+from tests.permissions import matrix
+from tests.permissions.matrix import EXPECTATIONS, group_of, iter_patterns, missing_expectations
+
+ROLE_NAMES = sorted(matrix.ALL_ROLES)
+
+
+def test_every_url_has_an_expectation():
+    assert missing_expectations() == []
+
+
+def _dummy_view(request):  # pragma: no cover - never requested
+    raise AssertionError
+
+
+urlpatterns_with_dummy = [
+    path("", __import__("django.urls", fromlist=["include"]).include("config.urls")),
+    path("matrix-dummy/", _dummy_view, name="matrix_dummy"),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_url_without_expectation_fails_the_matrix():
+    assert missing_expectations() == ["matrix_dummy"]
+
+
+urlpatterns = urlpatterns_with_dummy
+
+
+def request(client, row, world):
+    url = reverse(name_for(row), kwargs=row.kwargs(world))
+    if row.method == "POST":
+        return client.post(url, row.data(world))
+    return client.get(url)
+
+
+def name_for(row):
+    return next(name for name, candidate in EXPECTATIONS.items() if candidate is row)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_anonymous(client, world, name):
+    row = EXPECTATIONS[name]
+    response = request(client, row, world)
+    if row.public:
+        assert response.status_code == row.public_status
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_role(client, world, name, role):
+    row = EXPECTATIONS[name]
+    user = world.users[role]
+    world.current_assignment_id = user.role_assignments.get().pk
+    login(client, user)
+    response = request(client, row, world)
+    expected = row.allowed_status if role in row.allowed else row.denied_status
+    assert response.status_code == expected, f"{name} as {role}"
+
+
+def third_party(group):
+    # The admin's own sign-in and sign-out pages are not behind its permission check.
+    skip = {"admin:login", "admin:logout"}
+    return sorted(
+        (name, route)
+        for name, route, module in iter_patterns()
+        if group_of(name, route, module) == group and "<" not in route and name and name not in skip
+    )
+
+
+@pytest.mark.parametrize(("name", "route"), third_party("allauth"))
+def test_sign_in_pages_answer_every_role_without_error(client, world, name, route):
+    url = reverse(name)
+    assert client.get(url).status_code in (200, 302, 405)
+    for role in ROLE_NAMES:
+        login(client, world.users[role])
+        assert client.get(url).status_code in (200, 302, 401, 403, 404, 405), f"{name} as {role}"
+
+
+@pytest.mark.parametrize(("name", "route"), third_party("admin"))
+def test_admin_admits_only_administrators(client, world, name, route):
+    url = reverse(name)
+    for role in ROLE_NAMES:
+        client.logout()
+        login(client, world.users[role])
+        response = client.get(url)
+        if role == "admin":
+            # Administrators manage users, roles, organisations and units of their own organisation.
+            own_models = name.startswith(("admin:accounts_", "admin:services_", "admin:index"))
+            assert response.status_code in ((200, 302) if own_models else (200, 302, 403)), name
+            if response.status_code == 302:
+                assert "/admin/login/" not in response["Location"]
+        else:
+            assert response.status_code == 302, f"{name} as {role}"
+            assert response["Location"].startswith(reverse("admin:login")) or name == "admin:logout"

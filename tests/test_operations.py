@@ -1,0 +1,77 @@
+"""Health probes, structured logs without identity codes, and the compose file."""
+
+import io
+import json
+import logging
+import logging.config
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.db import connection
+
+from config.logging import redact_identity_codes
+
+
+def test_healthz_answers_without_sign_in(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_database_and_redis(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_answers_503_when_the_database_is_unreachable(client):
+    original = dict(connection.settings_dict)
+    connection.close()
+    # A real connection attempt to a port where no PostgreSQL listens.
+    connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1"})
+    connection.settings_dict["OPTIONS"] = {**original.get("OPTIONS", {}), "connect_timeout": 1}
+    try:
+        response = client.get("/readyz")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+    assert response.json()["redis"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "code", ["010594Y9032", "131052-308T", "010100A9026", "311299+900A", "010110B9999"]
+)
+def test_redaction_removes_identity_codes_of_every_century_sign(code):
+    assert code not in redact_identity_codes(f"asiakas {code} haettu")
+    assert "[hetu]" in redact_identity_codes(f"asiakas {code} haettu")
+
+
+def test_log_lines_are_json_and_never_carry_an_identity_code():
+    stream = io.StringIO()
+    console = {**settings.LOGGING["handlers"]["console"], "stream": stream}
+    logging.config.dictConfig({**settings.LOGGING, "handlers": {"console": console}})
+    try:
+        logging.getLogger("polku.test").warning("haku %s ei onnistunut", "010594Y9032")
+        logging.getLogger("polku.test").info("POST /clients/find/ code=131052-308T")
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 2
+    assert all("hetu" in line["message"] for line in lines)
+    assert "010594Y9032" not in stream.getvalue()
+    assert "131052-308T" not in stream.getvalue()
+
+
+def test_docker_compose_runs_the_production_shaped_stack():
+    compose = yaml.safe_load(Path(settings.BASE_DIR, "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis", "mail"} <= set(services)
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert services["web"]["environment"]["POLKU_ENV"] == "production"
