@@ -57,7 +57,7 @@ def start_embedded_postgres() -> str:
     )
     socket_dir = socket_dir or str(DATA_DIR / "postgres")
     log(f"embedded PostgreSQL at {socket_dir}")
-    return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+    return f"postgres://postgres@/{DATABASE_NAME}?host={quote(str(socket_dir), safe='/')}"
 
 
 def start_embedded_redis() -> tuple[str, str]:
