@@ -11,6 +11,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("services/", include("services.urls")),
+    path("clients/", include("clients.urls")),
+    path("clients/", include("consents.urls")),
+    path("clients/", include("pathways.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("inbox/", include("notifications.urls")),
 ]
 
 handler403 = "config.views.error_403"

@@ -6,6 +6,8 @@ has one `Row` in EXPECTATIONS (or belongs to a declared third-party group);
 fails on it. A new URL joins this table in the same commit.
 """
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,27 +39,16 @@ class Row:
     public_status: int = 200
 
 
-# url name -> Row. Later apps add their rows here.
-EXPECTATIONS: dict[str, Row] = {
-    "healthz": Row(allowed=ALL_ROLES, public=True),
-    "readyz": Row(allowed=ALL_ROLES, public=True),
-    "accessibility_statement": Row(allowed=ALL_ROLES, public=True),
-    "set_language": Row(
-        allowed=ALL_ROLES,
-        method="POST",
-        data=lambda world: {"language": "sv", "next": "/"},
-        allowed_status=302,
-        public=True,
-        public_status=302,
-    ),
-    "dashboard": Row(allowed=ALL_ROLES),
-    "switch_role": Row(
-        allowed=ALL_ROLES,
-        method="POST",
-        data=lambda world: {"assignment": world.current_assignment_id or ""},
-        allowed_status=302,
-    ),
-}
+def _collect_rows() -> dict[str, Row]:
+    """Each app's rows live in tests/permissions/rows/<app>.py as ROWS = {url name: Row}."""
+    rows: dict[str, Row] = {}
+    for module_info in pkgutil.iter_modules(rows_package.__path__):
+        module = importlib.import_module(f"{rows_package.__name__}.{module_info.name}")
+        overlap = rows.keys() & module.ROWS.keys()
+        assert not overlap, f"URL names with two rows: {overlap}"
+        rows.update(module.ROWS)
+    return rows
+
 
 # Third-party URL groups, checked as a whole: sign-in pages of allauth answer
 # every role and anonymous without error; the Django admin admits only
@@ -100,3 +91,8 @@ def missing_expectations(resolver: URLResolver | None = None) -> list[str]:
         if name is None or name not in EXPECTATIONS:
             missing.append(name or route)
     return missing
+
+
+from tests.permissions import rows as rows_package  # noqa: E402  (rows import Row from here)
+
+EXPECTATIONS: dict[str, Row] = _collect_rows()

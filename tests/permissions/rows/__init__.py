@@ -1,0 +1,1 @@
+"""Permission-matrix rows, one module per app: ROWS = {url name: Row}."""

@@ -1,0 +1,22 @@
+from tests.permissions.matrix import ALL_ROLES, Row
+
+ROWS = {
+    "healthz": Row(allowed=ALL_ROLES, public=True),
+    "readyz": Row(allowed=ALL_ROLES, public=True),
+    "accessibility_statement": Row(allowed=ALL_ROLES, public=True),
+    "set_language": Row(
+        allowed=ALL_ROLES,
+        method="POST",
+        data=lambda world: {"language": "sv", "next": "/"},
+        allowed_status=302,
+        public=True,
+        public_status=302,
+    ),
+    "dashboard": Row(allowed=ALL_ROLES),
+    "switch_role": Row(
+        allowed=ALL_ROLES,
+        method="POST",
+        data=lambda world: {"assignment": world.current_assignment_id or ""},
+        allowed_status=302,
+    ),
+}
