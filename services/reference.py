@@ -1,0 +1,266 @@
+"""Reference data: the service types of DOMAIN.md and their rule sets in force from 2024-01-01.
+
+Loaded by the data migration 0004 (production needs it too) and again by
+`services.demo.seed()`, so it is idempotent: existing service types and rule
+sets are left as they are (an administrator may have renamed a type or
+superseded a rule set). Later changes to the rules are new rule sets from a
+date (`actions.supersede_rule_set` or a new data migration), never edits here
+that would rewrite the past.
+
+The functions take an `apps` registry so the migration runs them on its
+historical models.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+REFERENCE_START = date(2024, 1, 1)
+
+REHABILITATIVE_WORK_ACTIVITY_ACT = "Laki kuntouttavasta työtoiminnasta 189/2001"
+SOCIAL_WELFARE_ACT = "Sosiaalihuoltolaki 1301/2014"
+ESSOTE_PRACTICE = "Essoten käytäntö"
+NO_RULES = "Ei Polussa valvottavia sääntöjä"
+
+# code: (names fi/sv/en, legal basis, needs attendance)
+SERVICE_TYPES = {
+    "rehabilitative_work_activity": (
+        (
+            "Kuntouttava työtoiminta",
+            "Arbetsverksamhet i rehabiliteringssyfte",
+            "Rehabilitative work activity",
+        ),
+        REHABILITATIVE_WORK_ACTIVITY_ACT,
+        True,
+    ),
+    "work_coaching": (
+        ("Työvalmennus", "Arbetsträning", "Work coaching"),
+        REHABILITATIVE_WORK_ACTIVITY_ACT,
+        False,
+    ),
+    "jobcenter_paid_work": (
+        (
+            "Työtoiminnan täsmätyö (Jobcenter-malli)",
+            "Lönearbete inom arbetsverksamheten (Jobcenter-modellen)",
+            "Jobcenter paid-work period",
+        ),
+        "Helsingin Jobcenter-malli (Työkykyisempi Stadi)",
+        False,
+    ),
+    "supported_employment": (
+        (
+            "Tuetun työllistymisen työhönvalmennus (IPS)",
+            "Arbetsträning för stödd sysselsättning (IPS)",
+            "Supported employment (IPS)",
+        ),
+        "Tuetun työllistymisen laatukriteerit (IPS)",
+        False,
+    ),
+    "social_rehabilitation": (
+        ("Sosiaalinen kuntoutus", "Social rehabilitering", "Social rehabilitation"),
+        f"{SOCIAL_WELFARE_ACT}, 17 §",
+        False,
+    ),
+    "youth_workshop": (
+        ("Nuorten työpaja", "Verkstad för unga", "Youth workshop"),
+        "Nuorisolaki 1285/2016",
+        True,
+    ),
+    "open_work": (
+        ("Avotyö", "Öppet arbete", "Open work (avotyö)"),
+        f"{SOCIAL_WELFARE_ACT}, 27 e §",
+        True,
+    ),
+    "disability_work_activity": (
+        (
+            "Vammaisten työtoiminta",
+            "Arbetsverksamhet för personer med funktionsnedsättning",
+            "Work activity for disabled people",
+        ),
+        f"{SOCIAL_WELFARE_ACT}, 27 e §",
+        True,
+    ),
+    "work_ability_assessment": (
+        ("Työkykyselvitys", "Arbetsförmågeutredning", "Work-ability assessment"),
+        SOCIAL_WELFARE_ACT,
+        False,
+    ),
+    "work_trial": (
+        ("Työkokeilu", "Arbetsprövning", "Work trial"),
+        "Laki työvoimapalveluiden järjestämisestä 380/2023",
+        False,
+    ),
+    "wage_subsidy": (
+        ("Palkkatuettu työ", "Lönesubventionerat arbete", "Wage-subsidised work"),
+        "Laki työvoimapalveluiden järjestämisestä 380/2023",
+        False,
+    ),
+    "education": (
+        ("Koulutus ja opinnot", "Utbildning och studier", "Education and studies"),
+        "",
+        False,
+    ),
+    "volunteering": (
+        ("Vapaaehtoistoiminta", "Frivilligverksamhet", "Volunteering"),
+        "",
+        False,
+    ),
+    "kela_vocational_rehabilitation": (
+        (
+            "Kelan ammatillinen kuntoutus",
+            "FPA:s yrkesinriktade rehabilitering",
+            "Kela vocational rehabilitation",
+        ),
+        "Laki Kansaneläkelaitoksen kuntoutusetuuksista ja kuntoutusrahaetuuksista 566/2005",
+        False,
+    ),
+    "medical_rehabilitation": (
+        ("Lääkinnällinen kuntoutus", "Medicinsk rehabilitering", "Medical rehabilitation"),
+        "Terveydenhuoltolaki 1326/2010, 29 §",
+        False,
+    ),
+    "ohjaamo_guidance": (
+        ("Ohjaamo-ohjaus", "Navigatorn-vägledning", "Ohjaamo guidance"),
+        "Nuorisolaki 1285/2016, 9 §",
+        False,
+    ),
+}
+
+# code: rules of the general rule set from REFERENCE_START. Companion lists name
+# service type codes. Types without rules still get a rule set naming their
+# source, so a pathway step of any type finds the rule set in force.
+RULE_SETS = {
+    "rehabilitative_work_activity": {
+        "min_duration_months": 3,
+        "max_duration_months": 24,
+        "min_days_per_week": 1,
+        "max_days_per_week": 4,
+        "min_hours_per_day": Decimal("4.00"),
+        "required_plan_type": "activation_plan",
+        "warning_month": 21,
+        "requires": ["work_coaching"],
+        "may_run_alongside": ["work_coaching", "jobcenter_paid_work"],
+        "source": REHABILITATIVE_WORK_ACTIVITY_ACT,
+    },
+    "work_coaching": {
+        "requires_one_of": ["rehabilitative_work_activity", "disability_work_activity"],
+        "may_run_alongside": [
+            "rehabilitative_work_activity",
+            "disability_work_activity",
+            "jobcenter_paid_work",
+        ],
+        "source": REHABILITATIVE_WORK_ACTIVITY_ACT,
+    },
+    "jobcenter_paid_work": {
+        "requires": ["work_coaching"],
+        "requires_one_of": ["rehabilitative_work_activity", "disability_work_activity"],
+        "may_run_alongside": [
+            "work_coaching",
+            "rehabilitative_work_activity",
+            "disability_work_activity",
+        ],
+        "source": "Helsingin Jobcenter-malli (Työkykyisempi Stadi)",
+    },
+    "supported_employment": {
+        "employer_contact_alert_days": 30,
+        "coach_caseload_warning": 20,
+        "employment_target_min_percent": 50,
+        "employment_target_max_percent": 70,
+        "source": "Tuetun työllistymisen laatukriteerit (IPS)",
+    },
+    "social_rehabilitation": {
+        "review_interval_months": 3,
+        "required_plan_type": "client_plan",
+        "may_run_alongside": ["volunteering"],
+        "source": f"{SOCIAL_WELFARE_ACT}, 17 §",
+    },
+    "youth_workshop": {
+        "min_age": 17,
+        "max_age": 29,
+        "min_duration_months": 3,
+        "max_duration_months": 8,
+        "source": ESSOTE_PRACTICE,
+    },
+    "open_work": {
+        "compensation_cap_per_day": Decimal("12.00"),
+        "compensation_is_not_wage": True,
+        "source": ESSOTE_PRACTICE,
+    },
+    "disability_work_activity": {
+        "may_run_alongside": ["work_coaching", "jobcenter_paid_work"],
+        "source": f"{SOCIAL_WELFARE_ACT}, 27 e §",
+    },
+    "work_ability_assessment": {
+        "required_plan_type": "work_ability_support_plan",
+        "source": "Helsingin työkykyselvitys (Työkykyisempi Stadi)",
+    },
+    "education": {"source": NO_RULES},
+    "volunteering": {"source": NO_RULES, "may_run_alongside": ["social_rehabilitation"]},
+}
+
+COMPANION_FIELDS = ("requires", "requires_one_of", "may_run_alongside")
+
+
+def load_service_types(apps, schema_editor=None) -> None:
+    """Creates the missing service types and general rule sets of DOMAIN.md."""
+    ServiceType = apps.get_model("services", "ServiceType")
+    ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
+    types = {}
+    for code, ((fi, sv, en), legal_basis, needs_attendance) in SERVICE_TYPES.items():
+        types[code], _ = ServiceType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_fi": fi,
+                "name_sv": sv,
+                "name_en": en,
+                "legal_basis": legal_basis,
+                "needs_attendance": needs_attendance,
+            },
+        )
+    for code, service_type in types.items():
+        if ServiceRuleSet.objects.filter(
+            service_type=service_type, organisation__isnull=True, valid_from=REFERENCE_START
+        ).exists():
+            continue
+        rules = dict(RULE_SETS.get(code, {"source": SERVICE_TYPES[code][1]}))
+        companions = {field: rules.pop(field, []) for field in COMPANION_FIELDS}
+        rule_set = ServiceRuleSet.objects.create(
+            service_type=service_type, organisation=None, valid_from=REFERENCE_START, **rules
+        )
+        for field, codes in companions.items():
+            getattr(rule_set, field).set([types[c] for c in codes])
+
+
+def unload_service_types(apps, schema_editor) -> None:
+    """Reverses load_service_types: removes its rule sets and the types nothing else uses.
+
+    Rule sets in force are protected by a trigger; reversing the migration is
+    the one place allowed to set it aside, for these rows only.
+    """
+    ServiceType = apps.get_model("services", "ServiceType")
+    ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
+    rule_sets = ServiceRuleSet.objects.filter(
+        service_type__code__in=SERVICE_TYPES,
+        organisation__isnull=True,
+        valid_from=REFERENCE_START,
+        created_by__isnull=True,
+        superseded_by__isnull=True,
+    )
+    tables = [ServiceRuleSet._meta.db_table] + [
+        ServiceRuleSet._meta.get_field(field).remote_field.through._meta.db_table
+        for field in COMPANION_FIELDS
+    ]
+    for table in tables:
+        schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(table)} DISABLE TRIGGER USER")
+    for rule_set in rule_sets:
+        for field in COMPANION_FIELDS:
+            getattr(rule_set, field).clear()
+        rule_set.delete()
+    # Re-enabling needs the deferred foreign-key checks of the deletes done first.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table in tables:
+        schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(table)} ENABLE TRIGGER USER")
+    ServiceType.objects.filter(
+        code__in=SERVICE_TYPES,
+        rule_sets__isnull=True,
+        catalogue_entries__isnull=True,
+    ).delete()

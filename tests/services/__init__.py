@@ -1,0 +1,1 @@
+"""Tests of the services app: service types, rule sets, the catalogue."""

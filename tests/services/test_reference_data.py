@@ -1,0 +1,81 @@
+"""The reference service types and rule sets of DOMAIN.md (data migration 0004)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+
+from services.models import NoRuleSetInForce, PlanType, ServiceRuleSet, ServiceType
+from services.reference import REFERENCE_START, SERVICE_TYPES, load_service_types
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded():
+    # The migration loads it; tests that flush the database (browser tests) remove
+    # it, so load again: the loader is idempotent.
+    load_service_types(apps)
+
+
+def rules(code, on=datetime.date(2025, 1, 1)):
+    return ServiceRuleSet.objects.in_force(code, None, on)
+
+
+def codes(related):
+    return sorted(related.values_list("code", flat=True))
+
+
+def test_every_service_type_has_a_general_rule_set_from_2024(loaded):
+    assert set(ServiceType.objects.values_list("code", flat=True)) >= set(SERVICE_TYPES)
+    for code in SERVICE_TYPES:
+        rule_set = rules(code, REFERENCE_START)
+        assert rule_set.source
+    with pytest.raises(NoRuleSetInForce):
+        rules("rehabilitative_work_activity", REFERENCE_START - datetime.timedelta(days=1))
+
+
+def test_rehabilitative_work_activity(loaded):
+    rule_set = rules("rehabilitative_work_activity")
+    assert (rule_set.min_duration_months, rule_set.max_duration_months) == (3, 24)
+    assert (rule_set.min_days_per_week, rule_set.max_days_per_week) == (1, 4)
+    assert rule_set.min_hours_per_day == Decimal("4.00")
+    assert rule_set.required_plan_type == PlanType.ACTIVATION_PLAN
+    assert rule_set.warning_month == 21
+    assert codes(rule_set.requires) == ["work_coaching"]
+    assert rule_set.source == "Laki kuntouttavasta työtoiminnasta 189/2001"
+    assert ServiceType.objects.get(code="rehabilitative_work_activity").needs_attendance
+
+
+def test_work_coaching_and_jobcenter(loaded):
+    work_activities = ["disability_work_activity", "rehabilitative_work_activity"]
+    coaching = rules("work_coaching")
+    assert set(work_activities) <= set(codes(coaching.may_run_alongside))
+    jobcenter = rules("jobcenter_paid_work")
+    assert codes(jobcenter.requires) == ["work_coaching"]
+    assert codes(jobcenter.requires_one_of) == work_activities
+
+
+def test_supported_employment_social_rehabilitation_youth_workshop_and_open_work(loaded):
+    ips = rules("supported_employment")
+    assert ips.max_duration_months is None
+    assert (ips.employer_contact_alert_days, ips.coach_caseload_warning) == (30, 20)
+    assert (ips.employment_target_min_percent, ips.employment_target_max_percent) == (50, 70)
+    assert rules("social_rehabilitation").review_interval_months == 3
+    workshop = rules("youth_workshop")
+    assert (workshop.min_age, workshop.max_age) == (17, 29)
+    assert (workshop.min_duration_months, workshop.max_duration_months) == (3, 8)
+    assert workshop.source == "Essoten käytäntö"
+    open_work = rules("open_work")
+    assert open_work.compensation_cap_per_day == Decimal("12.00")
+    assert open_work.compensation_is_not_wage
+    assert open_work.source == "Essoten käytäntö"
+
+
+def test_loading_again_changes_nothing(loaded):
+    counts = (ServiceType.objects.count(), ServiceRuleSet.objects.count())
+    links = ServiceRuleSet.requires.through.objects.count()
+    load_service_types(apps)
+    assert (ServiceType.objects.count(), ServiceRuleSet.objects.count()) == counts
+    assert ServiceRuleSet.requires.through.objects.count() == links
