@@ -1,5 +1,61 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+CLIENT_WORKER_ROLES = (
+    "social_worker",
+    "social_counsellor",
+    "work_coach",
+    "job_coach",
+    "workshop_coach",
+    "coordinator",
+    "employment_expert",
+    "kela_liaison",
+    "health_professional",
+    "manager",
+)
 
 
 class ClientsConfig(AppConfig):
     name = "clients"
+    verbose_name = _("Asiakkaat")
+
+    def ready(self):
+        from accounts.dashboard import DashboardPanel, register_panel
+        from accounts.navigation import NavItem, register_nav_item
+        from clients import dashboard_panels, panels
+
+        panels.register_client_panels()
+        register_nav_item(
+            NavItem(
+                url_name="clients:list",
+                label=_("Asiakkaat"),
+                roles=frozenset(CLIENT_WORKER_ROLES),
+                order=10,
+            )
+        )
+        register_nav_item(
+            NavItem(
+                url_name="clients:break_the_glass_review",
+                label=_("Murtautumiset"),
+                roles=frozenset({"manager", "dpo"}),
+                order=80,
+            )
+        )
+        register_panel(
+            DashboardPanel(
+                key="clients.my_clients",
+                template="clients/dashboard/my_clients.html",
+                context=dashboard_panels.my_clients,
+                roles=frozenset(CLIENT_WORKER_ROLES),
+                order=10,
+            )
+        )
+        register_panel(
+            DashboardPanel(
+                key="clients.break_the_glass",
+                template="clients/dashboard/break_the_glass.html",
+                context=dashboard_panels.break_the_glass_to_review,
+                roles=frozenset({"manager", "dpo"}),
+                order=20,
+            )
+        )

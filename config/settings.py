@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
@@ -329,3 +331,10 @@ FORM_RENDERER = "config.forms.PolkuFormRenderer"
 # Outside production, static files are served straight from the finders.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
+
+# Default interval to a plan's next review, in months, per plan type.
+POLKU_PLAN_REVIEW_MONTHS = {
+    "client_plan": env.int("POLKU_CLIENT_PLAN_REVIEW_MONTHS", default=3),
+    "activation_plan": env.int("POLKU_ACTIVATION_PLAN_REVIEW_MONTHS", default=3),
+    "work_ability_support_plan": env.int("POLKU_WORK_ABILITY_PLAN_REVIEW_MONTHS", default=3),
+}

@@ -30,6 +30,8 @@ class Row:
     """
 
     allowed: frozenset[str]
+    forbidden: frozenset[str] = frozenset()
+    """Roles that see the object but may not do this: 403 instead of `denied_status`."""
     method: str = "GET"
     kwargs: Callable[[object], dict] = field(default=lambda world: {})
     data: Callable[[object], dict] = field(default=lambda world: {})
@@ -37,6 +39,19 @@ class Row:
     denied_status: int = 404
     public: bool = False
     public_status: int = 200
+    special: dict = field(default_factory=dict)
+    """Role -> status where a role gets something else (e.g. a redirect to a page it already sees)."""
+    client_url: bool = False
+    """The URL names a client (kwarg client_id): the IDOR test asks it for another team's client."""
+
+    def expected_status(self, role: str) -> int:
+        if role in self.special:
+            return self.special[role]
+        if role in self.allowed:
+            return self.allowed_status
+        if role in self.forbidden:
+            return 403
+        return self.denied_status
 
 
 def _collect_rows() -> dict[str, Row]:

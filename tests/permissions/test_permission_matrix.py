@@ -63,8 +63,25 @@ def test_role(client, world, name, role):
     world.current_assignment_id = user.role_assignments.get().pk
     login(client, user)
     response = request(client, row, world)
-    expected = row.allowed_status if role in row.allowed else row.denied_status
-    assert response.status_code == expected, f"{name} as {role}"
+    assert response.status_code == row.expected_status(role), f"{name} as {role}"
+
+
+CLIENT_ROWS = sorted(name for name, row in EXPECTATIONS.items() if row.client_url)
+
+
+@pytest.mark.parametrize("name", CLIENT_ROWS)
+def test_another_teams_client_answers_404(client, world, name):
+    """IDOR: every role allowed on the world's client gets 404 for a client of another team."""
+    row = EXPECTATIONS[name]
+    for role in sorted(row.allowed):
+        user = world.users[role]
+        world.current_assignment_id = user.role_assignments.get().pk
+        client.logout()
+        login(client, user)
+        kwargs = {**row.kwargs(world), "client_id": world.other_client.uuid}
+        url = reverse(name, kwargs=kwargs)
+        response = client.post(url, row.data(world)) if row.method == "POST" else client.get(url)
+        assert response.status_code == 404, f"{name} as {role} on another team's client"
 
 
 def third_party(group):

@@ -1,0 +1,136 @@
+"""The append-only access log and disclosure log (Act 703/2023 on client data).
+
+Rows are written by actions and views, never changed: PostgreSQL triggers
+refuse UPDATE and DELETE. Client and object ids are plain values, not foreign
+keys, so a log row outlives the record it concerns and audit imports no
+domain app.
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.querysets import AccessLogQuerySet, DisclosureLogQuerySet
+
+
+class Basis(models.TextChoices):
+    CARE_TEAM = "care_team", _("Omatiimin jäsenyys")
+    MANAGER = "manager", _("Vastuuyksikön esihenkilö")
+    BREAK_THE_GLASS = "break_the_glass", _("Murtautuminen perustellusta syystä")
+    CONSENT = "consent", _("Asiakkaan suostumus")
+    STATUTE = "statute", _("Lakiin perustuva oikeus")
+    REGISTRATION = "registration", _("Asiakkuuden avaaminen")
+    CONSULTATION = "consultation", _("Konsultaation osallistuja")
+    DATA_PROTECTION = "data_protection", _("Tietosuojavastaavan valvonta")
+    CLIENT_REQUEST = "client_request", _("Asiakkaan pyyntö")
+
+
+class AccessLogEntry(models.Model):
+    """One processing of one client's data: who, whose, what, when, on what basis."""
+
+    at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("käyttäjä"),
+    )
+    actor_organisation = models.ForeignKey(
+        "services.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("organisaatio"),
+    )
+    actor_role = models.CharField(_("rooli"), max_length=32, blank=True)
+    client_id = models.UUIDField(_("asiakas"), null=True, db_index=True)
+    action = models.CharField(_("toiminto"), max_length=80)
+    object_type = models.CharField(_("kohde"), max_length=80, blank=True)
+    object_id = models.CharField(_("kohteen tunniste"), max_length=64, blank=True)
+    basis = models.CharField(_("peruste"), max_length=32, choices=Basis.choices)
+    detail = models.CharField(_("lisätieto"), max_length=300, blank=True)
+    request_id = models.CharField(_("pyynnön tunniste"), max_length=64, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("käyttölokimerkintä")
+        verbose_name_plural = _("käyttöloki")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["client_id", "at"], name="accesslog_client_at"),
+            models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class DisclosureLogEntry(models.Model):
+    """One disclosure of client data to another party, with its basis."""
+
+    at = models.DateTimeField(_("aika"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("luovuttaja"),
+    )
+    client_id = models.UUIDField(_("asiakas"), db_index=True)
+    recipient_organisation = models.ForeignKey(
+        "services.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastaanottajaorganisaatio"),
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastaanottaja"),
+    )
+    recipient_description = models.CharField(
+        _("vastaanottaja (kuvaus)"), max_length=200, blank=True
+    )
+    what = models.CharField(_("luovutetut tiedot"), max_length=300)
+    purpose = models.CharField(_("käyttötarkoitus"), max_length=64, blank=True)
+    basis = models.CharField(_("peruste"), max_length=32, choices=Basis.choices)
+    consent_id = models.BigIntegerField(_("suostumusversio"), null=True)
+    statute = models.CharField(_("säädös"), max_length=200, blank=True)
+    channel = models.CharField(_("kanava"), max_length=64)
+    request_id = models.CharField(_("pyynnön tunniste"), max_length=64, blank=True)
+
+    objects = DisclosureLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("luovutuslokimerkintä")
+        verbose_name_plural = _("luovutusloki")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client_id", "at"], name="disclosurelog_client_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(basis="consent", consent_id__isnull=False)
+                | (models.Q(basis="statute") & ~models.Q(statute=""))
+                | ~models.Q(basis__in=["consent", "statute"]),
+                name="disclosure_basis_named",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="disclosurelog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

@@ -1,0 +1,122 @@
+"""The only way a view reaches a client: need to know, decided here.
+
+A user reaches a client through a current relation: a care-team membership,
+as manager of the client's responsible unit (in the manager role), or by a
+break-the-glass access in force. Anything else answers 404, so a client's
+existence does not leak; 403 only where the client is visible but the
+action is not allowed.
+"""
+
+from dataclasses import dataclass
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.roles import NO_CLIENT_DATA_ROLES, Role
+from audit.actions import log_access
+from audit.models import Basis
+from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
+
+
+@dataclass(frozen=True)
+class ClientRelation:
+    """How one user, in their active role, stands to one client."""
+
+    team_roles: frozenset[str]
+    manages_responsible_unit: bool
+    break_the_glass: BreakTheGlass | None
+
+    @property
+    def on_team(self) -> bool:
+        return bool(self.team_roles)
+
+    @property
+    def visible(self) -> bool:
+        return self.on_team or self.manages_responsible_unit or self.break_the_glass is not None
+
+    @property
+    def is_responsible_worker(self) -> bool:
+        return TeamRole.RESPONSIBLE_WORKER in self.team_roles
+
+    @property
+    def is_sote_contact(self) -> bool:
+        return TeamRole.SOTE_CONTACT in self.team_roles
+
+    @property
+    def basis(self) -> str:
+        if self.on_team:
+            return Basis.CARE_TEAM
+        if self.manages_responsible_unit:
+            return Basis.MANAGER
+        return Basis.BREAK_THE_GLASS
+
+
+NO_RELATION = ClientRelation(frozenset(), False, None)
+
+
+def relation_to(user, client: Client) -> ClientRelation:
+    """The user's relation to the client, computed once per request and cached on the client."""
+    cache = client.__dict__.setdefault("_relations", {})
+    if user.pk in cache:
+        return cache[user.pk]
+    role = getattr(user, "active_role", None)
+    if not user.is_authenticated or role is None or role in NO_CLIENT_DATA_ROLES:
+        relation = NO_RELATION
+    else:
+        team_roles = frozenset(
+            CareTeamMembership.objects.current()
+            .filter(client=client, user=user)
+            .values_list("role", flat=True)
+        )
+        manages = (
+            role == Role.MANAGER and client.responsible_unit_id == user.active_assignment.unit_id
+        )
+        glass = None
+        if not team_roles and not manages:
+            glass = (
+                BreakTheGlass.objects.in_force()
+                .filter(client=client, user=user)
+                .order_by("-expires_at")
+                .first()
+            )
+        relation = ClientRelation(team_roles, manages, glass)
+    cache[user.pk] = relation
+    return relation
+
+
+def get_client_for_user(
+    user, client_id, *, permission: str = "clients.view_client", log_action: str | None
+) -> Client:
+    """The client with UUID `client_id`, if the user may see it; 404 otherwise.
+
+    Raises PermissionDenied (403) when the client is visible but `permission`
+    is not granted. When `log_action` is given, writes the access-log row for
+    this processing with the relation as its basis.
+    """
+    try:
+        client = Client.objects.select_related("responsible_unit__organisation").get(uuid=client_id)
+    except (Client.DoesNotExist, ValueError):
+        raise Http404 from None
+    relation = relation_to(user, client)
+    if not relation.visible:
+        raise Http404
+    if not rules.has_perm(permission, user, client):
+        raise PermissionDenied
+    if log_action:
+        log_access(
+            actor=user, client_id=client.uuid, action=log_action, basis=relation.basis, obj=client
+        )
+    return client
+
+
+def find_client_by_identity_code(code: str) -> Client | None:
+    """Exact match on the keyed hash; the caller decides what the user may learn of it."""
+    from clients.identity import search_hash
+
+    return Client.objects.filter(identity_code_hash=search_hash(code)).first()
+
+
+def may_break_the_glass(user, client: Client) -> bool:
+    """A social worker, social counsellor or employment expert of the client's responsible unit."""
+    return rules.has_perm("clients.break_the_glass", user, client)

@@ -1,0 +1,457 @@
+"""Writes on clients and care teams. Each action validates, runs in one
+transaction (locking the client where two workers could race), writes its
+access-log row and leaves pghistory's change history to the triggers."""
+
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import log_access
+from audit.models import Basis
+from clients import identity
+from clients.access import relation_to
+from clients.models import (
+    BreakTheGlass,
+    CareTeamMembership,
+    CaseNote,
+    Client,
+    ClientPlan,
+    GoalStatus,
+    PlanGoal,
+    ServiceNeedAssessment,
+    TeamRole,
+)
+from clients.names import fold, search_key
+from services.calendar import add_months
+
+
+class DuplicateIdentityCode(Exception):
+    """The identity code is already registered; carries no detail of the other client."""
+
+
+def _history(user, action: str):
+    return pghistory.context(user=str(user.pk), action=action)
+
+
+def register_client(
+    *, registered_by, identity_code: str, allow_temporary: bool = False, **fields
+) -> Client:
+    """Registers a client with `registered_by` as responsible worker and their unit as responsible unit.
+
+    Raises ValidationError for an invalid identity code and DuplicateIdentityCode
+    when the code is already registered (the caller offers an access request,
+    never the other client's details). Logged as a create.
+    """
+    code = identity.parse_identity_code(identity_code, allow_temporary=allow_temporary)
+    unit = registered_by.active_assignment.unit
+    client = Client(
+        identity_code_encrypted=identity.encrypt(code.value),
+        identity_code_hash=identity.search_hash(code.value),
+        identity_code_masked=code.masked,
+        identity_code_is_temporary=code.is_temporary,
+        birth_date=code.birth_date,
+        responsible_unit=unit,
+        created_by=registered_by,
+        **fields,
+    )
+    _set_search_names(client)
+    try:
+        with transaction.atomic(), _history(registered_by, "clients.client.registered"):
+            client.save()
+            CareTeamMembership.objects.create(
+                client=client,
+                user=registered_by,
+                role=TeamRole.RESPONSIBLE_WORKER,
+                created_by=registered_by,
+            )
+            log_access(
+                actor=registered_by,
+                client_id=client.uuid,
+                action="clients.client.registered",
+                basis=Basis.REGISTRATION,
+                obj=client,
+            )
+    except IntegrityError as error:
+        if "identity_code_hash" in str(error):
+            raise DuplicateIdentityCode from None
+        raise
+    return client
+
+
+def _set_search_names(client: Client) -> None:
+    client.search_name = search_key(client.first_names, client.last_name)
+    client.search_name_reversed = fold(f"{client.first_names} {client.last_name}")
+
+
+def update_client(*, client: Client, changed_by, fields: dict) -> Client:
+    """Changes basic data (not the identity code); logged with the names of the changed fields."""
+    changed = sorted(name for name, value in fields.items() if getattr(client, name) != value)
+    if not changed:
+        return client
+    with transaction.atomic(), _history(changed_by, "clients.client.changed"):
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        for name in changed:
+            setattr(locked, name, fields[name])
+        _set_search_names(locked)
+        locked.save()
+        log_access(
+            actor=changed_by,
+            client_id=client.uuid,
+            action="clients.client.changed",
+            basis=relation_to(changed_by, client).basis,
+            obj=client,
+            detail=", ".join(changed),
+        )
+    return locked
+
+
+def reveal_identity_code(*, client: Client, revealed_by) -> str:
+    """Returns the full identity code and logs the reveal."""
+    log_access(
+        actor=revealed_by,
+        client_id=client.uuid,
+        action="clients.identity_code.revealed",
+        basis=relation_to(revealed_by, client).basis,
+        obj=client,
+    )
+    return identity.decrypt(client.identity_code_encrypted)
+
+
+def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason: str) -> Client:
+    """Ends the client relationship: out of active lists, data kept; care-team memberships end."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Kirjaa asiakkuuden päättymisen syy.")})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("Päättymispäivä ei voi olla tulevaisuudessa.")})
+    with transaction.atomic(), _history(closed_by, "clients.client.closed"):
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        locked.closed_on = closed_on
+        locked.closure_reason = reason.strip()
+        locked.save(update_fields=["closed_on", "closure_reason"])
+        log_access(
+            actor=closed_by,
+            client_id=client.uuid,
+            action="clients.client.closed",
+            basis=relation_to(closed_by, client).basis,
+            obj=client,
+        )
+    return locked
+
+
+def add_team_member(
+    *, client: Client, user, role: str, added_by, note: str = "", accepted: bool = True
+):
+    """Adds a current membership. A proposed work pair (`accepted=False`) gives no access until accepted."""
+    if role == TeamRole.RESPONSIBLE_WORKER:
+        raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
+    if not user.is_active:
+        raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    with transaction.atomic(), _history(added_by, "clients.membership.added"):
+        Client.objects.select_for_update().get(pk=client.pk)
+        if CareTeamMembership.objects.filter(
+            client=client, user=user, role=role, ended_on__isnull=True
+        ).exists():
+            raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
+        membership = CareTeamMembership.objects.create(
+            client=client,
+            user=user,
+            role=role,
+            created_by=added_by,
+            note=note,
+            accepted_at=timezone.now() if accepted else None,
+        )
+        log_access(
+            actor=added_by,
+            client_id=client.uuid,
+            action="clients.membership.added",
+            basis=relation_to(added_by, client).basis,
+            obj=membership,
+            detail=role,
+        )
+    return membership
+
+
+def end_membership(
+    *, membership: CareTeamMembership, ended_by, ended_on: datetime.date | None = None
+):
+    """Ends a membership. The responsible worker's cannot end: responsibility is transferred instead."""
+    if membership.role == TeamRole.RESPONSIBLE_WORKER:
+        raise ValidationError(
+            _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
+        )
+    with transaction.atomic(), _history(ended_by, "clients.membership.ended"):
+        locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
+        if locked.ended_on is not None:
+            return locked
+        locked.ended_on = max(ended_on or timezone.localdate(), locked.started_on)
+        locked.save(update_fields=["ended_on"])
+        log_access(
+            actor=ended_by,
+            client_id=membership.client.uuid,
+            action="clients.membership.ended",
+            basis=relation_to(ended_by, membership.client).basis,
+            obj=locked,
+        )
+    return locked
+
+
+def transfer_responsibility(
+    *, client: Client, to_user, to_unit, transferred_by, handover_note: str
+):
+    """Moves responsibility to `to_user` in `to_unit`; the responsible unit moves with it.
+
+    The previous responsible worker's membership ends today. Exactly one
+    current responsible worker is kept by a partial unique constraint.
+    """
+    if not handover_note.strip():
+        raise ValidationError(
+            {"handover_note": _("Kirjoita luovutusmuistio seuraavalle vastuutyöntekijälle.")}
+        )
+    basis = relation_to(transferred_by, client).basis
+    return _transfer(client, to_user, to_unit, transferred_by, handover_note.strip(), basis)
+
+
+def _transfer(client, to_user, to_unit, by, note, basis):
+    today = timezone.localdate()
+    with transaction.atomic(), _history(by, "clients.responsibility.transferred"):
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        current = (
+            CareTeamMembership.objects.select_for_update()
+            .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True)
+            .first()
+        )
+        if current and current.user_id == to_user.pk:
+            raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+        if current:
+            current.ended_on = today
+            current.save(update_fields=["ended_on"])
+        membership = CareTeamMembership.objects.create(
+            client=locked,
+            user=to_user,
+            role=TeamRole.RESPONSIBLE_WORKER,
+            created_by=by,
+            note=note[:300],
+        )
+        locked.responsible_unit = to_unit
+        locked.save(update_fields=["responsible_unit"])
+        log_access(
+            actor=by,
+            client_id=locked.uuid,
+            action="clients.responsibility.transferred",
+            basis=basis,
+            obj=membership,
+            detail=note[:300],
+        )
+    return membership
+
+
+def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover_note: str) -> int:
+    """Transfers every client whose responsible worker is `from_user`: `assignments` maps client id to
+    (new worker, their unit). All or nothing, in one transaction; each transfer is logged."""
+    if not handover_note.strip():
+        raise ValidationError({"handover_note": _("Kirjoita luovutusmuistio.")})
+    count = 0
+    with transaction.atomic():
+        clients = Client.objects.select_for_update().filter(
+            memberships__user=from_user,
+            memberships__role=TeamRole.RESPONSIBLE_WORKER,
+            memberships__ended_on__isnull=True,
+        )
+        for client in clients:
+            if client.pk not in assignments:
+                raise ValidationError(
+                    _("Jokaiselle asiakkaalle on valittava uusi vastuutyöntekijä.")
+                )
+            to_user, to_unit = assignments[client.pk]
+            _transfer(
+                client, to_user, to_unit, handed_over_by, handover_note.strip(), Basis.MANAGER
+            )
+            count += 1
+    return count
+
+
+def break_the_glass(*, client: Client, user, reason: str) -> BreakTheGlass:
+    """Grants the user time-limited read access to a client outside their team, with a reason.
+
+    Allowed only where the rule `clients.break_the_glass` holds (checked by the
+    caller through access.may_break_the_glass). Logged and listed for review.
+    """
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Kerro peruste tarkemmin (vähintään 10 merkkiä).")})
+    started = timezone.now()
+    with transaction.atomic():
+        event = BreakTheGlass.objects.create(
+            client=client,
+            user=user,
+            role=user.active_role,
+            reason=reason,
+            started_at=started,
+            expires_at=started + datetime.timedelta(minutes=settings.POLKU_BREAK_THE_GLASS_MINUTES),
+        )
+        log_access(
+            actor=user,
+            client_id=client.uuid,
+            action="clients.client.break_the_glass",
+            basis=Basis.BREAK_THE_GLASS,
+            obj=event,
+            detail=reason[:300],
+        )
+    client.__dict__.pop("_relations", None)
+    return event
+
+
+def review_break_the_glass(*, event: BreakTheGlass, reviewed_by, note: str = "") -> BreakTheGlass:
+    """Marks a break-the-glass event reviewed by a manager or the DPO."""
+    with transaction.atomic():
+        locked = BreakTheGlass.objects.select_for_update().get(pk=event.pk)
+        if locked.reviewed_at is None:
+            locked.reviewed_at = timezone.now()
+            locked.reviewed_by = reviewed_by
+            locked.review_note = note.strip()
+            locked.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    return locked
+
+
+def _review_default(plan_type: str) -> datetime.date:
+    """The default next review: POLKU_PLAN_REVIEW_MONTHS[plan type] months from today (3 by default)."""
+    return add_months(timezone.localdate(), settings.POLKU_PLAN_REVIEW_MONTHS.get(plan_type, 3))
+
+
+def create_plan(
+    *, client: Client, written_by, plan_type: str, goals: list[str], **fields
+) -> ClientPlan:
+    """Creates version 1 of a plan (or the next version when one exists) with its goals."""
+    with transaction.atomic(), _history(written_by, "clients.plan.created"):
+        Client.objects.select_for_update().get(pk=client.pk)
+        previous = ClientPlan.objects.filter(client=client, plan_type=plan_type).current().first()
+        plan = _new_plan_version(client, written_by, plan_type, previous, goals, fields)
+    return plan
+
+
+def revise_plan(*, plan: ClientPlan, revised_by, goals: list[str], **fields) -> ClientPlan:
+    """A revision is a new version that supersedes `plan`; the old version stays readable."""
+    with transaction.atomic(), _history(revised_by, "clients.plan.revised"):
+        Client.objects.select_for_update().get(pk=plan.client_id)
+        current = (
+            ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+            .current()
+            .first()
+        )
+        if current is None or current.pk != plan.pk:
+            raise ValidationError(
+                _("Suunnitelmasta on jo uudempi versio. Avaa uusin versio ja muokkaa sitä.")
+            )
+        return _new_plan_version(plan.client, revised_by, plan.plan_type, plan, goals, fields)
+
+
+def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientPlan:
+    fields = dict(fields)
+    fields.pop("plan_type", None)
+    if not fields.get("next_review_on"):
+        fields["next_review_on"] = _review_default(plan_type)
+    plan = ClientPlan.objects.create(
+        client=client,
+        plan_type=plan_type,
+        version=(previous.version + 1) if previous else 1,
+        supersedes=previous,
+        created_by=by,
+        **fields,
+    )
+    previous_status = {g.text: g.status for g in previous.goals.all()} if previous else {}
+    PlanGoal.objects.bulk_create(
+        PlanGoal(
+            plan=plan, position=index, text=text, status=previous_status.get(text, GoalStatus.OPEN)
+        )
+        for index, text in enumerate(goals)
+    )
+    log_access(
+        actor=by,
+        client_id=client.uuid,
+        action="clients.plan.created" if not previous else "clients.plan.revised",
+        basis=relation_to(by, client).basis,
+        obj=plan,
+    )
+    return plan
+
+
+def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
+    with transaction.atomic(), _history(changed_by, "clients.goal.changed"):
+        locked = PlanGoal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
+        locked.status = status
+        locked.save(update_fields=["status"])
+        client = locked.plan.client
+        log_access(
+            actor=changed_by,
+            client_id=client.uuid,
+            action="clients.goal.changed",
+            basis=relation_to(changed_by, client).basis,
+            obj=locked,
+            detail=status,
+        )
+    return locked
+
+
+def save_assessment(
+    *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
+):
+    """Creates or updates a service-need assessment."""
+    with transaction.atomic(), _history(written_by, "clients.assessment.saved"):
+        if assessment is None:
+            assessment = ServiceNeedAssessment(client=client, author=written_by)
+        for name, value in fields.items():
+            setattr(assessment, name, value)
+        assessment.save()
+        log_access(
+            actor=written_by,
+            client_id=client.uuid,
+            action="clients.assessment.saved",
+            basis=relation_to(written_by, client).basis,
+            obj=assessment,
+        )
+    return assessment
+
+
+NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
+
+
+def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields) -> CaseNote:
+    """Writes a case note; `amends` links an amendment to an older note."""
+    with transaction.atomic(), _history(author, "clients.note.added"):
+        note = CaseNote.objects.create(client=client, author=author, amends=amends, **fields)
+        log_access(
+            actor=author,
+            client_id=client.uuid,
+            action="clients.note.added",
+            basis=relation_to(author, client).basis,
+            obj=note,
+        )
+    return note
+
+
+def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
+    """Its author edits a note within 24 hours of writing it; later it is only amended by a new note."""
+    if note.author_id != edited_by.pk:
+        raise ValidationError(_("Vain kirjauksen tekijä voi muokata sitä."))
+    if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:
+        raise ValidationError(
+            _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
+        )
+    with transaction.atomic(), _history(edited_by, "clients.note.edited"):
+        locked = CaseNote.objects.select_for_update().get(pk=note.pk)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        log_access(
+            actor=edited_by,
+            client_id=note.client.uuid,
+            action="clients.note.edited",
+            basis=relation_to(edited_by, note.client).basis,
+            obj=locked,
+        )
+    return locked

@@ -1,0 +1,271 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from clients import identity
+from clients.models import (
+    CaseNote,
+    Client,
+    ClientPlan,
+    CommunicationNeed,
+    RelationshipHome,
+    ServiceNeedAssessment,
+    TeamRole,
+)
+from config.forms import DateInput, PolkuForm, PolkuModelForm
+
+CLIENT_FIELDS = [
+    "first_names",
+    "last_name",
+    "calling_name",
+    "language",
+    "other_language",
+    "interpreter_needed",
+    "phone",
+    "email",
+    "street_address",
+    "postal_code",
+    "city",
+    "address_non_disclosure",
+    "communication_needs",
+    "accessibility_notes",
+    "relationship_home",
+]
+
+
+class ClientForm(PolkuModelForm):
+    communication_needs = forms.MultipleChoiceField(
+        label=_("Kommunikointi ja saavutettavuus"),
+        choices=CommunicationNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = CLIENT_FIELDS
+        widgets = {"accessibility_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_postal_code(self):
+        code = self.cleaned_data["postal_code"].strip()
+        if code and not (code.isdigit() and len(code) == 5):
+            raise ValidationError(_("Postinumerossa on viisi numeroa."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("language") == "other" and not data.get("other_language"):
+            self.add_error("other_language", _("Kerro, mikä kieli."))
+        role = getattr(self.user, "active_role", None)
+        if (
+            role == "employment_expert"
+            and data.get("relationship_home") != RelationshipHome.EMPLOYMENT_SERVICES
+        ):
+            self.add_error(
+                "relationship_home",
+                _(
+                    "Työllisyyspalvelujen asiantuntija voi avata vain työllisyyspalvelujen asiakkuuden."
+                ),
+            )
+        return data
+
+
+class RegisterClientForm(ClientForm):
+    identity_code = forms.CharField(
+        label=_("Henkilötunnus"),
+        max_length=11,
+        help_text=_("Esimerkiksi 010594Y9032."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    identity_code_is_temporary = forms.BooleanField(
+        label=_("Väliaikainen henkilötunnus (yksilönumero 900–999)"), required=False
+    )
+
+    field_order = ["identity_code", "identity_code_is_temporary", *CLIENT_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("identity_code")
+        if code:
+            try:
+                parsed = identity.parse_identity_code(
+                    code, allow_temporary=data.get("identity_code_is_temporary", False)
+                )
+            except ValidationError as error:
+                self.add_error("identity_code", error)
+            else:
+                data["identity_code"] = parsed.value
+                if parsed.birth_date > timezone.localdate():
+                    self.add_error("identity_code", _("Syntymäaika on tulevaisuudessa."))
+        return data
+
+
+class FindByIdentityCodeForm(PolkuForm):
+    identity_code = forms.CharField(
+        label=_("Henkilötunnus"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_identity_code(self):
+        code = self.cleaned_data["identity_code"]
+        identity.parse_identity_code(code, allow_temporary=True)
+        return code.strip().upper()
+
+
+class CloseClientForm(PolkuForm):
+    closed_on = forms.DateField(
+        label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
+    )
+    reason = forms.CharField(label=_("Päättymisen syy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AddMemberForm(PolkuForm):
+    user = forms.ModelChoiceField(label=_("Henkilö"), queryset=User.objects.none())
+    role = forms.ChoiceField(
+        label=_("Rooli tiimissä"),
+        choices=[c for c in TeamRole.choices if c[0] != TeamRole.RESPONSIBLE_WORKER],
+    )
+    note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, role_assignments__isnull=False)
+            .exclude(role_assignments__role__in=["admin", "dpo"])
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class TransferForm(PolkuForm):
+    assignment = forms.ModelChoiceField(label=_("Uusi vastuutyöntekijä"), queryset=None)
+    handover_note = forms.CharField(
+        label=_("Luovutusmuistio"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import RoleAssignment
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = (
+            RoleAssignment.objects.current()
+            .filter(
+                role__in=["social_worker", "social_counsellor", "employment_expert"],
+                user__is_active=True,
+            )
+            .select_related("user", "unit")
+            .order_by("user__last_name", "user__first_name")
+        )
+        self.fields["assignment"].label_from_instance = lambda a: (
+            f"{a.user.get_full_name()} – {a.get_role_display()}, {a.unit}"
+        )
+
+
+class BreakTheGlassForm(PolkuForm):
+    reason = forms.CharField(
+        label=_("Peruste"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Miksi tarvitset asiakkaan tiedot nyt? Peruste tallentuu lokiin ja esihenkilö tarkastaa sen."
+        ),
+    )
+
+
+class ClientPlanForm(PolkuModelForm):
+    goals = forms.CharField(
+        label=_("Tavoitteet"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Yksi tavoite riville, asiakkaan omin sanoin."),
+    )
+
+    class Meta:
+        model = ClientPlan
+        fields = [
+            "plan_type",
+            "status",
+            "client_view",
+            "strengths",
+            "goals",
+            "agreed_services",
+            "participants",
+            "next_review_on",
+        ]
+        widgets = {
+            "client_view": forms.Textarea(attrs={"rows": 4}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "agreed_services": forms.Textarea(attrs={"rows": 3}),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "next_review_on": DateInput,
+        }
+
+    def __init__(self, *args, revising=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if revising:
+            self.fields["plan_type"].disabled = True
+        self.fields["next_review_on"].required = False
+        self.fields["next_review_on"].help_text = _(
+            "Jos jätät tyhjäksi, arviointi on kolmen kuukauden kuluttua."
+        )
+
+    def clean_goals(self):
+        goals = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+        if not goals:
+            raise ValidationError(_("Kirjaa vähintään yksi tavoite."))
+        return goals
+
+    def clean_next_review_on(self):
+        value = self.cleaned_data.get("next_review_on")
+        if value and value < timezone.localdate():
+            raise ValidationError(_("Arviointipäivä ei voi olla menneisyydessä."))
+        return value
+
+
+class AssessmentForm(PolkuModelForm):
+    class Meta:
+        model = ServiceNeedAssessment
+        fields = ["started_on", "completed_on", "conclusion"]
+        widgets = {
+            "started_on": DateInput,
+            "completed_on": DateInput,
+            "conclusion": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        started, completed = data.get("started_on"), data.get("completed_on")
+        if started and completed and completed < started:
+            self.add_error("completed_on", _("Valmistumispäivä ei voi olla ennen aloituspäivää."))
+        if completed and not data.get("conclusion", "").strip():
+            self.add_error("conclusion", _("Valmistuneeseen arvioon kirjataan johtopäätös."))
+        return data
+
+
+class CaseNoteForm(PolkuModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["written_on", "kind", "text", "health_related"]
+        widgets = {"written_on": DateInput, "text": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_written_on(self):
+        value = self.cleaned_data["written_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("Kirjauksen päivä ei voi olla tulevaisuudessa."))
+        if value < timezone.localdate() - datetime.timedelta(days=365):
+            raise ValidationError(_("Kirjauksen päivä on yli vuoden takaa. Tarkista päivämäärä."))
+        return value
+
+
+class HandoverForm(PolkuForm):
+    from_user = forms.ModelChoiceField(label=_("Lähtevä työntekijä"), queryset=User.objects.none())
+    handover_note = forms.CharField(
+        label=_("Luovutusmuistio"), widget=forms.Textarea(attrs={"rows": 3})
+    )

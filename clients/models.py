@@ -1,0 +1,394 @@
+"""Clients, their care teams, assessments, client plans with goals, and case notes."""
+
+import uuid
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.querysets import (
+    BreakTheGlassQuerySet,
+    CareTeamMembershipQuerySet,
+    CaseNoteQuerySet,
+    ClientPlanQuerySet,
+    ClientQuerySet,
+)
+
+
+class Language(models.TextChoices):
+    FINNISH = "fi", _("suomi")
+    SWEDISH = "sv", _("ruotsi")
+    OTHER = "other", _("muu kieli")
+
+
+class CommunicationNeed(models.TextChoices):
+    SIGN_LANGUAGE = "sign_language", _("viittomakieli")
+    PICTURE_SUPPORT = "picture_support", _("kuvatuki")
+    PLAIN_LANGUAGE = "plain_language", _("selkokieli")
+    INTERPRETER = "interpreter", _("tulkki")
+    HEARING = "hearing", _("kuulon apuvälineet")
+    VISION = "vision", _("näkövammaisen tuki")
+
+
+class RelationshipHome(models.TextChoices):
+    SOCIAL_SERVICES = "social_services", _("Sosiaalipalvelut")
+    EMPLOYMENT_SERVICES = "employment_services", _("Työllisyyspalvelut")
+
+
+@pghistory.track(exclude=["search_name", "search_name_reversed"])
+class Client(models.Model):
+    # A bigint key for constraints (int8range in exclusion constraints);
+    # the UUID is the only id that leaves the database.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    identity_code_encrypted = models.TextField(editable=False)
+    identity_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    identity_code_masked = models.CharField(_("henkilötunnus"), max_length=11, editable=False)
+    identity_code_is_temporary = models.BooleanField(_("väliaikainen henkilötunnus"), default=False)
+    birth_date = models.DateField(_("syntymäaika"))
+    first_names = models.CharField(_("etunimet"), max_length=150)
+    last_name = models.CharField(_("sukunimi"), max_length=150)
+    calling_name = models.CharField(_("kutsumanimi"), max_length=80, blank=True)
+    search_name = models.CharField(max_length=320, editable=False)
+    search_name_reversed = models.CharField(max_length=320, editable=False)
+    language = models.CharField(
+        _("asiointikieli"), max_length=8, choices=Language.choices, default=Language.FINNISH
+    )
+    other_language = models.CharField(_("muu asiointikieli"), max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(_("tarvitsee tulkin"), default=False)
+    phone = models.CharField(_("puhelin"), max_length=40, blank=True)
+    email = models.EmailField(_("sähköposti"), blank=True)
+    street_address = models.CharField(_("katuosoite"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postinumero"), max_length=5, blank=True)
+    city = models.CharField(_("postitoimipaikka"), max_length=80, blank=True)
+    address_non_disclosure = models.BooleanField(
+        _("turvakielto"),
+        default=False,
+        help_text=_("Osoite näkyy vain vastuutyöntekijälle eikä tulostu koskaan."),
+    )
+    communication_needs = ArrayField(
+        models.CharField(max_length=32, choices=CommunicationNeed.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("kommunikointi ja saavutettavuus"),
+    )
+    accessibility_notes = models.TextField(_("huomioitavaa asioinnissa"), blank=True)
+    relationship_home = models.CharField(
+        _("asiakkuus"),
+        max_length=32,
+        choices=RelationshipHome.choices,
+        default=RelationshipHome.SOCIAL_SERVICES,
+    )
+    responsible_unit = models.ForeignKey(
+        "services.Unit",
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("vastuuyksikkö"),
+    )
+    closed_on = models.DateField(_("asiakkuus päättynyt"), null=True, blank=True)
+    closure_reason = models.TextField(_("päättymisen syy"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("asiakas")
+        verbose_name_plural = _("asiakkaat")
+        ordering = ["search_name"]
+        indexes = [
+            models.Index(
+                fields=["search_name"],
+                name="client_search_name_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["search_name_reversed"],
+                name="client_search_reversed_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["responsible_unit", "closed_on"], name="client_unit_open"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(closure_reason=""),
+                name="client_closure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_names} {self.last_name}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.calling_name or self.first_names.split()[0]} {self.last_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.closed_on is None
+
+    def age_on(self, day) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class TeamRole(models.TextChoices):
+    RESPONSIBLE_WORKER = "responsible_worker", _("Vastuutyöntekijä")
+    SOTE_CONTACT = "sote_contact", _("Sote-yhteyshenkilö")
+    WORK_PAIR = "work_pair", _("Työpari")
+    COACH = "coach", _("Valmentaja")
+    OTHER = "other", _("Muu tiimin jäsen")
+
+
+@pghistory.track()
+class CareTeamMembership(models.Model):
+    """One person in a client's care team (omatiimi) for a period.
+
+    A membership is current while `ended_on` is empty. A proposed work pair
+    waits for the responsible worker's acceptance (`accepted_at`) and gives
+    no access until then.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
+    )
+    role = models.CharField(_("rooli tiimissä"), max_length=32, choices=TeamRole.choices)
+    started_on = models.DateField(_("alkaen"), default=timezone.localdate)
+    ended_on = models.DateField(_("päättynyt"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("hyväksytty"), null=True, blank=True, default=timezone.now)
+    note = models.CharField(_("lisätieto"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CareTeamMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tiimin jäsenyys")
+        verbose_name_plural = _("tiimin jäsenyydet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(role="responsible_worker", ended_on__isnull=True),
+                name="one_current_responsible_worker",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "user", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="membership_not_doubled",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="membership_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_on"], name="membership_user_current")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"
+
+
+class BreakTheGlass(models.Model):
+    """Time-limited read access to a client outside one's team, with a stated reason."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="break_the_glass_events"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+    reason = models.TextField(_("peruste"))
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(_("tarkastuksen huomio"), blank=True)
+
+    objects = BreakTheGlassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("murtautuminen")
+        verbose_name_plural = _("murtautumiset")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("started_at")), name="btg_expires_after_start"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="btg_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+@pghistory.track()
+class ServiceNeedAssessment(models.Model):
+    """Palvelutarpeen arvio (Social Welfare Act §36)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
+    started_on = models.DateField(_("aloitettu"), default=timezone.localdate)
+    completed_on = models.DateField(_("valmistunut"), null=True, blank=True)
+    conclusion = models.TextField(_("johtopäätös"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("palvelutarpeen arvio")
+        verbose_name_plural = _("palvelutarpeen arviot")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("started_on")),
+                name="assessment_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | ~Q(conclusion=""),
+                name="assessment_completed_has_conclusion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.started_on}"
+
+
+class PlanType(models.TextChoices):
+    CLIENT_PLAN = "client_plan", _("Asiakassuunnitelma")
+    ACTIVATION_PLAN = (
+        "activation_plan",
+        _("Aktivointisuunnitelma / monialainen työllistymissuunnitelma"),
+    )
+    WORK_ABILITY_SUPPORT_PLAN = "work_ability_support_plan", _("Työkyvyn tuen suunnitelma")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Luonnos")
+    AGREED = "agreed", _("Sovittu asiakkaan kanssa")
+    ACTIVE = "active", _("Voimassa")
+    CLOSED = "closed", _("Päättynyt")
+
+
+@pghistory.track()
+class ClientPlan(models.Model):
+    """One version of a client plan. A revision is a new version; old versions stay readable."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="plans")
+    plan_type = models.CharField(_("suunnitelman laji"), max_length=32, choices=PlanType.choices)
+    version = models.PositiveIntegerField(_("versio"), default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    status = models.CharField(
+        _("tila"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    client_view = models.TextField(
+        _("asiakkaan oma näkemys"), help_text=_("Asiakkaan omin sanoin.")
+    )
+    strengths = models.TextField(_("vahvuudet"), blank=True, help_text=_("Asiakkaan omin sanoin."))
+    agreed_services = models.TextField(_("sovitut palvelut"), blank=True)
+    participants = models.TextField(_("osallistujat"), blank=True)
+    next_review_on = models.DateField(_("seuraava arviointi"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClientPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suunnitelma")
+        verbose_name_plural = _("suunnitelmat")
+        ordering = ["plan_type", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "plan_type", "version"], name="plan_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_plan_type_display()} v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        return not hasattr(self, "superseded_by") or self.superseded_by is None
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("Ei aloitettu")
+    IN_PROGRESS = "in_progress", _("Työn alla")
+    ACHIEVED = "achieved", _("Saavutettu")
+    CHANGED = "changed", _("Muutettu tai luovuttu")
+
+
+@pghistory.track()
+class PlanGoal(models.Model):
+    plan = models.ForeignKey(ClientPlan, on_delete=models.CASCADE, related_name="goals")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("tavoite"), help_text=_("Asiakkaan omin sanoin."))
+    status = models.CharField(
+        _("tila"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("tavoite")
+        verbose_name_plural = _("tavoitteet")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class NoteKind(models.TextChoices):
+    MEETING = "meeting", _("Tapaaminen")
+    PHONE = "phone", _("Puhelu")
+    NETWORK_MEETING = "network_meeting", _("Verkostopalaveri")
+    HOME_VISIT = "home_visit", _("Kotikäynti")
+    OTHER = "other", _("Muu")
+
+
+@pghistory.track()
+class CaseNote(models.Model):
+    """A case note (asiakaskirjaus). Editable by its author for 24 hours, then only amended."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_on = models.DateField(_("päivämäärä"), default=timezone.localdate)
+    kind = models.CharField(
+        _("laji"), max_length=32, choices=NoteKind.choices, default=NoteKind.MEETING
+    )
+    text = models.TextField(_("kirjaus"))
+    health_related = models.BooleanField(
+        _("sisältää terveystietoja"),
+        default=False,
+        help_text=_(
+            "Vain sosiaalityöntekijä, sosiaaliohjaaja, terveydenhuollon ammattilainen ja työkykykoordinaattori näkevät kirjauksen."
+        ),
+    )
+    amends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("asiakaskirjaus")
+        verbose_name_plural = _("asiakaskirjaukset")
+        ordering = ["-written_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.written_on}"

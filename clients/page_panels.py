@@ -1,0 +1,60 @@
+"""Context of the client page's own panels: team, plans, assessments, notes.
+
+Each function reads with a fixed number of queries, whatever the data size.
+"""
+
+import rules
+from django.db.models import Prefetch
+
+from clients.models import CareTeamMembership, CaseNote, ClientPlan, PlanGoal, ServiceNeedAssessment
+
+
+def team(request, client, relation):
+    members = (
+        CareTeamMembership.objects.filter(client=client, ended_on__isnull=True)
+        .select_related("user__organisation")
+        .order_by("role", "started_on")
+    )
+    return {
+        "members": [m for m in members if m.accepted_at],
+        "pending": [m for m in members if not m.accepted_at],
+        "may_manage": rules.has_perm("clients.manage_team", request.user, client),
+        "may_transfer": rules.has_perm("clients.transfer_responsibility", request.user, client),
+    }
+
+
+def plans(request, client, relation):
+    current = (
+        ClientPlan.objects.filter(client=client)
+        .current()
+        .select_related("created_by")
+        .prefetch_related(Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id")))
+    )
+    return {
+        "plans": list(current),
+        "may_write": rules.has_perm("clients.write_plan", request.user, client),
+    }
+
+
+def assessments(request, client, relation):
+    return {
+        "assessments": list(
+            ServiceNeedAssessment.objects.filter(client=client).select_related("author")[:5]
+        ),
+        "may_write": rules.has_perm("clients.write_plan", request.user, client),
+    }
+
+
+def notes(request, client, relation):
+    readable = (
+        CaseNote.objects.filter(client=client)
+        .readable_by(request.user)
+        .select_related("author", "amends")
+    )
+    return {
+        "notes": list(readable[:20]),
+        "may_write": rules.has_perm("clients.write_note", request.user, client),
+        "hidden_health_notes": not rules.has_perm(
+            "clients.read_health_notes", request.user, client
+        ),
+    }

@@ -1,0 +1,88 @@
+"""Reads of client data. `Client.objects.for_user(user)` is the only way to list clients."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.roles import HEALTH_NOTE_READERS, NO_CLIENT_DATA_ROLES, Role
+
+
+class ClientQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Clients the user may find in lists and search in their active role.
+
+        Team members find the clients of their current care teams; a manager
+        also finds every client of the unit they manage. Administrators and
+        data protection officers find none (the DPO reaches a client's log by
+        identity code, in audit). Break-the-glass opens one page, never lists.
+        """
+        role = getattr(user, "active_role", None)
+        if not user.is_authenticated or role is None or role in NO_CLIENT_DATA_ROLES:
+            return self.none()
+        from clients.models import CareTeamMembership
+
+        on_team = CareTeamMembership.objects.current().filter(client=OuterRef("pk"), user=user)
+        visible = Q(Exists(on_team))
+        if role == Role.MANAGER:
+            visible |= Q(responsible_unit=user.active_assignment.unit_id)
+        return self.filter(visible)
+
+    def active(self):
+        return self.filter(closed_on__isnull=True)
+
+    def closed(self):
+        return self.filter(closed_on__isnull=False)
+
+    def search(self, text: str):
+        """Prefix match on last name or first names (accents folded, case-insensitive)."""
+        from clients.names import fold
+
+        query = fold(text)
+        if not query:
+            return self
+        return self.filter(
+            Q(search_name__startswith=query) | Q(search_name_reversed__startswith=query)
+        )
+
+    def with_responsible_worker(self):
+        from clients.models import CareTeamMembership, TeamRole
+
+        responsible = CareTeamMembership.objects.current().filter(role=TeamRole.RESPONSIBLE_WORKER)
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships", queryset=responsible.select_related("user"), to_attr="responsible"
+            )
+        )
+
+
+class CareTeamMembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True, accepted_at__isnull=False)
+
+    def pending(self):
+        return self.filter(ended_on__isnull=True, accepted_at__isnull=True)
+
+    def responsible(self):
+        return self.filter(role="responsible_worker")
+
+
+class BreakTheGlassQuerySet(models.QuerySet):
+    def in_force(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+    def awaiting_review(self):
+        return self.filter(reviewed_at__isnull=True)
+
+
+class ClientPlanQuerySet(models.QuerySet):
+    def current(self):
+        """The newest version of each plan type (none superseded it)."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class CaseNoteQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Health-related notes only for the roles that may read them (PERMISSIONS.md)."""
+        if getattr(user, "active_role", None) in HEALTH_NOTE_READERS:
+            return self
+        return self.filter(health_related=False)

@@ -1,0 +1,503 @@
+"""Client pages. Each view: permission through access.py, a form, one action, render or redirect."""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.actions import log_access, log_list_hits
+from audit.models import Basis
+from clients import actions
+from clients.access import (
+    find_client_by_identity_code,
+    get_client_for_user,
+    may_break_the_glass,
+    relation_to,
+)
+from clients.forms import (
+    AddMemberForm,
+    AssessmentForm,
+    BreakTheGlassForm,
+    CaseNoteForm,
+    ClientForm,
+    ClientPlanForm,
+    CloseClientForm,
+    FindByIdentityCodeForm,
+    RegisterClientForm,
+    TransferForm,
+)
+from clients.models import (
+    BreakTheGlass,
+    CareTeamMembership,
+    CaseNote,
+    Client,
+    ClientPlan,
+    CommunicationNeed,
+    PlanGoal,
+    ServiceNeedAssessment,
+)
+from clients.panels import panels_for
+
+PAGE_SIZE = 50
+VIEWED = "clients.client.viewed"
+
+
+def _read_log(request):
+    """A form page shows the client's data on GET; the action logs the change on POST."""
+    return VIEWED if request.method == "GET" else None
+
+
+@require_GET
+def client_list(request):
+    """The user's clients: search by name prefix, paginated; each client shown is logged as a list hit."""
+    if not rules.has_perm("clients.view_client_list", request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    show_closed = request.GET.get("closed") == "1"
+    clients = Client.objects.for_user(request.user).search(query).select_related("responsible_unit")
+    clients = clients if show_closed else clients.active()
+    page = Paginator(
+        clients.with_responsible_worker().order_by("search_name", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    log_list_hits(
+        actor=request.user,
+        client_ids=[c.uuid for c in page.object_list],
+        action="clients.client.listed",
+        basis=Basis.CARE_TEAM if request.user.active_role != "manager" else Basis.MANAGER,
+        detail="search" if query else "list",
+    )
+    context = {
+        "page": page,
+        "query": query,
+        "show_closed": show_closed,
+        "find_form": FindByIdentityCodeForm(),
+        "may_register": rules.has_perm("clients.register_client", request.user),
+    }
+    template = "clients/client_list.html#results" if request.htmx else "clients/client_list.html"
+    return render(request, template, context)
+
+
+@require_POST
+def find_by_identity_code(request):
+    """Exact search by identity code: a POST, so the code never enters a URL or a log line.
+
+    Found and visible: redirect to the client's UUID page. Found but outside
+    the user's reach: the break-the-glass page where the rule allows it, else
+    the same answer as not found.
+    """
+    if not rules.has_perm("clients.view_client_list", request.user):
+        raise PermissionDenied
+    form = FindByIdentityCodeForm(request.POST)
+    if form.is_valid():
+        client = find_client_by_identity_code(form.cleaned_data["identity_code"])
+        if client is not None:
+            if relation_to(request.user, client).visible:
+                return redirect("clients:detail", client_id=client.uuid)
+            if may_break_the_glass(request.user, client):
+                return redirect("clients:break_the_glass", client_id=client.uuid)
+        form.add_error(
+            "identity_code",
+            _("Henkilötunnuksella ei löytynyt asiakasta, jonka tietoihin sinulla on pääsy."),
+        )
+    clients = Client.objects.none()
+    page = Paginator(clients, PAGE_SIZE).get_page(1)
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "page": page,
+            "query": "",
+            "find_form": form,
+            "may_register": rules.has_perm("clients.register_client", request.user),
+        },
+        status=200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if not rules.has_perm("clients.register_client", request.user):
+        raise PermissionDenied
+    form = RegisterClientForm(request.POST or None, user=request.user)
+    duplicate = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("identity_code")
+        allow_temporary = data.pop("identity_code_is_temporary")
+        try:
+            client = actions.register_client(
+                registered_by=request.user,
+                identity_code=code,
+                allow_temporary=allow_temporary,
+                **data,
+            )
+        except actions.DuplicateIdentityCode:
+            duplicate = True
+            form.add_error(
+                "identity_code",
+                _(
+                    "Henkilötunnuksella on jo asiakkuus Polussa. Pyydä pääsyä asiakkaan vastuutyöntekijältä tai esihenkilöltä."
+                ),
+            )
+        except ValidationError as error:
+            form.add_error("identity_code", error)
+        else:
+            messages.success(request, _("Asiakas rekisteröity. Olet asiakkaan vastuutyöntekijä."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/register.html", {"form": form, "duplicate": duplicate})
+
+
+@require_GET
+def detail(request, client_id):
+    client = get_client_for_user(request.user, client_id, log_action="clients.client.viewed")
+    relation = relation_to(request.user, client)
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "relation": relation,
+            "panels": panels_for(request, client, relation),
+            "may_change": rules.has_perm("clients.change_client", request.user, client),
+            "may_reveal": rules.has_perm("clients.reveal_identity_code", request.user, client),
+            "may_see_address": not client.address_non_disclosure
+            or rules.has_perm("clients.view_protected_address", request.user, client),
+            "may_close": rules.has_perm("clients.close_client", request.user, client),
+            "communication_needs": [
+                CommunicationNeed(need).label for need in client.communication_needs
+            ],
+        },
+    )
+
+
+@require_POST
+def reveal_identity_code(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.reveal_identity_code", log_action=None
+    )
+    code = actions.reveal_identity_code(client=client, revealed_by=request.user)
+    template = "clients/detail.html#identity-code" if request.htmx else "clients/identity_code.html"
+    return render(request, template, {"client": client, "identity_code": code})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, client_id):
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="clients.change_client",
+        log_action=_read_log(request),
+    )
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        # The form wrote its values onto the instance; the action compares against the stored row.
+        client.refresh_from_db()
+        actions.update_client(client=client, changed_by=request.user, fields=fields)
+        messages.success(request, _("Perustiedot tallennettu."))
+        return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def close(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.close_client", log_action=_read_log(request)
+    )
+    form = CloseClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.close_client(
+                client=client,
+                closed_by=request.user,
+                closed_on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Asiakkuus päätetty. Tiedot säilyvät."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/close.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def add_member(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.manage_team", log_action=_read_log(request)
+    )
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_team_member(client=client, added_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tiimin jäsen lisätty."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/add_member.html", {"client": client, "form": form})
+
+
+@require_POST
+def end_member(request, client_id, membership_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.manage_team", log_action=None
+    )
+    membership = get_object_or_404(CareTeamMembership, pk=membership_id, client=client)
+    try:
+        actions.end_membership(membership=membership, ended_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Jäsenyys päättyi."))
+    return redirect("clients:detail", client_id=client.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request, client_id):
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="clients.transfer_responsibility",
+        log_action=_read_log(request),
+    )
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assignment = form.cleaned_data["assignment"]
+        try:
+            actions.transfer_responsibility(
+                client=client,
+                to_user=assignment.user,
+                to_unit=assignment.unit,
+                transferred_by=request.user,
+                handover_note=form.cleaned_data["handover_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vastuu siirretty."))
+            if relation_to(request.user, Client.objects.get(pk=client.pk)).visible:
+                return redirect("clients:detail", client_id=client.uuid)
+            return redirect("clients:list")
+    return render(request, "clients/transfer.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def break_the_glass(request, client_id):
+    """Asks a reason, then grants time-limited read access. Only where the rule allows; otherwise 404."""
+    try:
+        client = Client.objects.select_related("responsible_unit").get(uuid=client_id)
+    except (Client.DoesNotExist, ValueError):
+        raise Http404 from None
+    if relation_to(request.user, client).visible:
+        return redirect("clients:detail", client_id=client.uuid)
+    if not may_break_the_glass(request.user, client):
+        raise Http404
+    form = BreakTheGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.break_the_glass(
+                client=client, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Avasit asiakkaan tiedot murtautumalla. Käyttö on kirjattu ja esihenkilö tarkastaa sen."
+                ),
+            )
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/break_the_glass.html", {"client_id": client.uuid, "form": form})
+
+
+@require_GET
+def break_the_glass_review(request):
+    if not rules.has_perm("clients.review_break_the_glass", request.user):
+        raise PermissionDenied
+    events = _reviewable_events(request.user).select_related("user", "client", "reviewed_by")[:100]
+    return render(request, "clients/break_the_glass_review.html", {"events": events})
+
+
+def _reviewable_events(user):
+    events = BreakTheGlass.objects.all()
+    if user.active_role == "manager":
+        return events.filter(client__responsible_unit=user.active_assignment.unit_id)
+    return events.filter(
+        client__responsible_unit__organisation=user.active_assignment.unit.organisation_id
+    )
+
+
+@require_POST
+def review_break_the_glass(request, event_id):
+    if not rules.has_perm("clients.review_break_the_glass", request.user):
+        raise PermissionDenied
+    event = get_object_or_404(_reviewable_events(request.user), pk=event_id)
+    actions.review_break_the_glass(
+        event=event, reviewed_by=request.user, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("Merkitty tarkastetuksi."))
+    return redirect("clients:break_the_glass_review")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=_read_log(request)
+    )
+    form = ClientPlanForm(
+        request.POST or None, initial={"plan_type": request.GET.get("type", "client_plan")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        plan = actions.create_plan(
+            client=client, written_by=request.user, goals=data.pop("goals"), **data
+        )
+        messages.success(request, _("Suunnitelma tallennettu."))
+        return redirect("clients:plan_detail", client_id=client.uuid, plan_id=plan.pk)
+    return render(request, "clients/plan_form.html", {"client": client, "form": form})
+
+
+@require_GET
+def plan_detail(request, client_id, plan_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.read_plan", log_action=None
+    )
+    plan = get_object_or_404(
+        ClientPlan.objects.select_related("created_by", "superseded_by").prefetch_related(
+            Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id"))
+        ),
+        pk=plan_id,
+        client=client,
+    )
+    log_access(
+        actor=request.user,
+        client_id=client.uuid,
+        action="clients.plan.viewed",
+        basis=relation_to(request.user, client).basis,
+        obj=plan,
+    )
+    versions = ClientPlan.objects.filter(client=client, plan_type=plan.plan_type).select_related(
+        "created_by"
+    )
+    return render(
+        request,
+        "clients/plan_detail.html",
+        {
+            "client": client,
+            "plan": plan,
+            "versions": versions,
+            "may_write": rules.has_perm("clients.write_plan", request.user, client),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_revise(request, client_id, plan_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=_read_log(request)
+    )
+    plan = get_object_or_404(ClientPlan, pk=plan_id, client=client)
+    initial = {"goals": "\n".join(plan.goals.values_list("text", flat=True))}
+    form = ClientPlanForm(
+        request.POST or None,
+        instance=plan if request.method == "GET" else None,
+        initial=initial,
+        revising=True,
+    )
+    if request.method == "GET":
+        form.initial.update({"next_review_on": None})
+    if request.method == "POST":
+        form.data = form.data.copy()
+        form.data["plan_type"] = plan.plan_type
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("plan_type", None)
+            try:
+                new = actions.revise_plan(
+                    plan=plan, revised_by=request.user, goals=data.pop("goals"), **data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
+                return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
+    return render(request, "clients/plan_form.html", {"client": client, "form": form, "plan": plan})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, client_id, assessment_id=None):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=_read_log(request)
+    )
+    assessment = (
+        get_object_or_404(ServiceNeedAssessment, pk=assessment_id, client=client)
+        if assessment_id
+        else None
+    )
+    form = AssessmentForm(request.POST or None, instance=assessment)
+    if request.method == "POST" and form.is_valid():
+        actions.save_assessment(
+            client=client, written_by=request.user, assessment=assessment, **form.cleaned_data
+        )
+        messages.success(request, _("Palvelutarpeen arvio tallennettu."))
+        return redirect("clients:detail", client_id=client.uuid)
+    return render(
+        request,
+        "clients/assessment_form.html",
+        {"client": client, "form": form, "assessment": assessment},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_create(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_note", log_action=_read_log(request)
+    )
+    amends = None
+    if request.GET.get("amends") or request.POST.get("amends"):
+        amends = get_object_or_404(
+            CaseNote.objects.readable_by(request.user),
+            pk=request.GET.get("amends") or request.POST.get("amends"),
+            client=client,
+        )
+    form = CaseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
+        messages.success(request, _("Kirjaus tallennettu."))
+        return redirect(
+            reverse("clients:detail", kwargs={"client_id": client.uuid}) + "#panel-clients-notes"
+        )
+    return render(
+        request, "clients/note_form.html", {"client": client, "form": form, "amends": amends}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit(request, client_id, note_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_note", log_action=_read_log(request)
+    )
+    note = get_object_or_404(CaseNote.objects.readable_by(request.user), pk=note_id, client=client)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied
+    form = CaseNoteForm(request.POST or None, instance=note if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_note(note=note, edited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kirjaus päivitetty."))
+            return redirect(
+                reverse("clients:detail", kwargs={"client_id": client.uuid})
+                + "#panel-clients-notes"
+            )
+    return render(request, "clients/note_form.html", {"client": client, "form": form, "note": note})

@@ -1,0 +1,11 @@
+"""Calendar arithmetic for periods measured in months (service rules speak in months)."""
+
+import calendar
+import datetime
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; the month's last day where that day does not exist."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

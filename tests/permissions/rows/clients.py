@@ -1,0 +1,117 @@
+from accounts.roles import Role
+from clients.models import CareTeamMembership, TeamRole
+from tests.permissions.matrix import ALL_ROLES, Row
+
+R = Role
+CLIENT_WORKERS = ALL_ROLES - {R.ADMIN, R.DPO}
+TEAM = frozenset({R.SOCIAL_WORKER, R.HEALTH_PROFESSIONAL, R.COORDINATOR, R.WORK_COACH})
+VISIBLE = TEAM | {R.MANAGER}
+RESPONSIBLE_OR_SOTE = frozenset({R.SOCIAL_WORKER, R.HEALTH_PROFESSIONAL})
+RESPONSIBLE_OR_MANAGER = frozenset({R.SOCIAL_WORKER, R.MANAGER})
+
+
+def client_kwargs(world):
+    return {"client_id": world.client.uuid}
+
+
+def client_row(allowed, *, method="GET", kwargs=client_kwargs, **options):
+    """A row for a URL of the world's client: roles that see it but are not allowed get 403."""
+    allowed = frozenset(allowed)
+    return Row(
+        allowed=allowed,
+        forbidden=VISIBLE - allowed,
+        method=method,
+        kwargs=kwargs,
+        client_url=True,
+        **options,
+    )
+
+
+def plan_kwargs(world):
+    from clients.factories import make_plan
+
+    plan = make_plan(world.client, world.users[R.SOCIAL_WORKER])
+    return {"client_id": world.client.uuid, "plan_id": plan.pk}
+
+
+def note_kwargs(world):
+    from clients.factories import make_note
+
+    note = make_note(world.client, world.users[R.SOCIAL_WORKER])
+    return {"client_id": world.client.uuid, "note_id": note.pk}
+
+
+def assessment_kwargs(world):
+    from clients.models import ServiceNeedAssessment
+
+    assessment = ServiceNeedAssessment.objects.create(
+        client=world.client, author=world.users[R.SOCIAL_WORKER]
+    )
+    return {"client_id": world.client.uuid, "assessment_id": assessment.pk}
+
+
+def membership_kwargs(world):
+    membership = CareTeamMembership.objects.get(client=world.client, role=TeamRole.COACH)
+    return {"client_id": world.client.uuid, "membership_id": membership.pk}
+
+
+def btg_event_kwargs(world):
+    from django.utils import timezone
+
+    from clients.models import BreakTheGlass
+
+    event = BreakTheGlass.objects.create(
+        client=world.client,
+        user=world.users[R.SOCIAL_COUNSELLOR],
+        role=R.SOCIAL_COUNSELLOR,
+        reason="Asiakas soitti kiireellisesti.",
+        expires_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    return {"event_id": event.pk}
+
+
+ROWS = {
+    "clients:list": Row(allowed=CLIENT_WORKERS, denied_status=403),
+    "clients:find": Row(
+        allowed=CLIENT_WORKERS,
+        denied_status=403,
+        method="POST",
+        data=lambda world: {"identity_code": "010594Y9032"},
+    ),
+    "clients:register": Row(
+        allowed=frozenset({R.SOCIAL_WORKER, R.SOCIAL_COUNSELLOR, R.EMPLOYMENT_EXPERT}),
+        denied_status=403,
+    ),
+    "clients:break_the_glass_review": Row(allowed=frozenset({R.MANAGER, R.DPO}), denied_status=403),
+    "clients:review_break_the_glass": Row(
+        allowed=frozenset({R.MANAGER, R.DPO}),
+        denied_status=403,
+        method="POST",
+        kwargs=btg_event_kwargs,
+        allowed_status=302,
+    ),
+    "clients:detail": client_row(VISIBLE),
+    "clients:edit": client_row(RESPONSIBLE_OR_SOTE),
+    "clients:reveal_identity_code": client_row(RESPONSIBLE_OR_SOTE | {R.MANAGER}, method="POST"),
+    "clients:close": client_row(RESPONSIBLE_OR_MANAGER),
+    "clients:add_member": client_row(RESPONSIBLE_OR_MANAGER),
+    "clients:end_member": client_row(
+        RESPONSIBLE_OR_MANAGER, method="POST", kwargs=membership_kwargs, allowed_status=302
+    ),
+    "clients:transfer": client_row(RESPONSIBLE_OR_MANAGER),
+    # Break the glass: the unit's social counsellor and employment expert (not on the team) may;
+    # team members are sent to the page they already see; everyone else gets 404.
+    "clients:break_the_glass": Row(
+        allowed=frozenset({R.SOCIAL_COUNSELLOR, R.EMPLOYMENT_EXPERT}),
+        kwargs=client_kwargs,
+        client_url=True,
+        special=dict.fromkeys(VISIBLE, 302),
+    ),
+    "clients:plan_create": client_row(RESPONSIBLE_OR_SOTE),
+    "clients:plan_detail": client_row(VISIBLE, kwargs=plan_kwargs),
+    "clients:plan_revise": client_row(RESPONSIBLE_OR_SOTE, kwargs=plan_kwargs),
+    "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
+    "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),
+    "clients:note_create": client_row(TEAM),
+    "clients:note_edit": client_row(frozenset({R.SOCIAL_WORKER}), kwargs=note_kwargs),
+}
