@@ -49,12 +49,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
     street_address = factory.LazyFunction(_fake.street_address)
     postal_code = factory.LazyFunction(_fake.postcode)
     city = "Helsinki"
-    responsible_unit = factory.LazyAttribute(
-        lambda o: (
-            o.responsible_worker.role_assignments.first().unit if o.responsible_worker else _unit()
-        )
-    )
     created_by = factory.LazyAttribute(lambda o: o.responsible_worker or _any_user())
+    responsible_unit = factory.LazyAttribute(lambda o: _unit_of(o.created_by))
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -70,7 +66,11 @@ class ClientFactory(factory.django.DjangoModelFactory):
             add_member(self, self.created_by, TeamRole.RESPONSIBLE_WORKER)
 
 
-def _unit():
+def _unit_of(user):
+    """The registering worker's unit becomes the responsible unit, as in registration."""
+    assignment = user.role_assignments.order_by("pk").first()
+    if assignment is not None:
+        return assignment.unit
     from services.factories import UnitFactory
 
     return UnitFactory()

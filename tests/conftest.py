@@ -55,3 +55,9 @@ def login(client, user):
     """Signs the user in through the test client (MFA already enrolled, as in production)."""
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     return client
+
+
+def acting(user, assignment=None):
+    """Sets the user's active role assignment as the middleware does for a request."""
+    user.active_assignment = assignment or user.role_assignments.order_by("pk").first()
+    return user

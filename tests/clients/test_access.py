@@ -1,0 +1,187 @@
+"""Need to know: who finds and opens a client, break-the-glass, and 404 for the rest."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients import actions
+from clients.factories import ClientFactory
+from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
+from services.factories import UnitFactory
+from tests.conftest import acting, login
+
+
+def url(client):
+    return f"/clients/{client.uuid}/"
+
+
+def test_lists_hold_only_the_users_clients(team):
+    other = ClientFactory(created_by=make_user(Role.SOCIAL_WORKER, UnitFactory()))
+    assert list(Client.objects.for_user(acting(team["worker"]))) == [team["client"]]
+    assert list(Client.objects.for_user(acting(team["coach"]))) == [team["client"]]
+    assert list(Client.objects.for_user(acting(team["counsellor"]))) == []
+    assert list(Client.objects.for_user(acting(team["manager"]))) == [team["client"]]
+    for role in (Role.ADMIN, Role.DPO):
+        assert not Client.objects.for_user(acting(make_user(role, team["unit"]))).exists()
+    assert other not in Client.objects.for_user(team["manager"])
+
+
+def test_the_manager_sees_the_unit_only_while_acting_as_manager(client, team):
+    from accounts.models import RoleAssignment
+
+    manager = team["manager"]
+    second = RoleAssignment.objects.create(user=manager, role=Role.WORK_COACH, unit=team["unit"])
+    login(client, manager)
+    assert client.get(url(team["client"])).status_code == 200
+    client.post("/role/", {"assignment": second.pk})
+    assert client.get(url(team["client"])).status_code == 404
+
+
+def test_a_colleague_outside_the_team_gets_404_and_no_hint(client, team):
+    login(client, team["counsellor"])
+    response = client.get(url(team["client"]))
+    assert response.status_code == 404
+    assert "Suunnistaja" not in response.content.decode()
+
+
+def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(client, team, settings):
+    settings.POLKU_BREAK_THE_GLASS_MINUTES = 120
+    counsellor, target = team["counsellor"], team["client"]
+    login(client, counsellor)
+    form_url = f"/clients/{target.uuid}/break-the-glass/"
+    assert client.get(form_url).status_code == 200
+    response = client.post(form_url, {"reason": "lyhyt"})
+    assert response.status_code == 200
+    assert "vähintään 10 merkkiä" in response.content.decode()
+    assert not BreakTheGlass.objects.exists()
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC), tick=False) as traveller:
+        login(client, counsellor)
+        response = client.post(form_url, {"reason": "Asiakas soitti, vastuutyöntekijä lomalla."})
+        assert response.status_code == 302
+        assert client.get(url(target)).status_code == 200
+        entry = AccessLogEntry.objects.get(action="clients.client.break_the_glass")
+        assert (entry.actor, entry.client_id, entry.basis) == (counsellor, target.uuid, "break_the_glass")
+        assert AccessLogEntry.objects.filter(action="clients.client.viewed", basis="break_the_glass").count() == 1
+        traveller.shift(datetime.timedelta(minutes=121))
+        login(client, counsellor)
+        assert client.get(url(target)).status_code == 404
+
+
+def test_break_the_glass_is_read_only(client, team):
+    actions.break_the_glass(client=team["client"], user=acting(team["counsellor"]), reason="Kiireellinen soitto asiakkaalta.")
+    login(client, team["counsellor"])
+    assert client.get(url(team["client"])).status_code == 200
+    assert client.get(f"/clients/{team['client'].uuid}/edit/").status_code == 403
+    assert client.get(f"/clients/{team['client'].uuid}/notes/new/").status_code == 403
+
+
+def test_coaches_and_other_units_cannot_break_the_glass(client, team):
+    outsider_coach = make_user(Role.WORK_COACH, team["unit"])
+    other_unit_worker = make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=team["unit"].organisation))
+    for user in (outsider_coach, other_unit_worker):
+        login(client, user)
+        assert client.get(f"/clients/{team['client'].uuid}/break-the-glass/").status_code == 404
+        assert client.post(f"/clients/{team['client'].uuid}/break-the-glass/", {"reason": "x" * 20}).status_code == 404
+    assert not BreakTheGlass.objects.exists()
+
+
+def test_the_manager_reviews_break_the_glass_events(client, team):
+    actions.break_the_glass(client=team["client"], user=acting(team["counsellor"]), reason="Kiireellinen soitto asiakkaalta.")
+    login(client, team["manager"])
+    dashboard = client.get("/").content.decode()
+    assert "1 tarkastamaton murtautuminen" in dashboard
+    page = client.get("/clients/break-the-glass/").content.decode()
+    assert "Kiireellinen soitto asiakkaalta." in page
+    event = BreakTheGlass.objects.get()
+    client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "Asiallinen"})
+    event.refresh_from_db()
+    assert event.reviewed_by == team["manager"] and event.review_note == "Asiallinen"
+
+
+def test_one_current_responsible_worker_is_a_database_invariant(team):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CareTeamMembership.objects.create(
+            client=team["client"], user=team["counsellor"], role=TeamRole.RESPONSIBLE_WORKER, created_by=team["worker"]
+        )
+
+
+def test_closure_needs_a_reason_in_the_database(team):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Client.objects.filter(pk=team["client"].pk).update(closed_on=datetime.date(2026, 1, 1), closure_reason="")
+
+
+def test_membership_cannot_end_before_it_starts(team):
+    membership = CareTeamMembership.objects.get(user=team["coach"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CareTeamMembership.objects.filter(pk=membership.pk).update(ended_on=membership.started_on - datetime.timedelta(days=1))
+
+
+def test_transfer_moves_responsibility_and_the_responsible_unit(client, team):
+    new_unit = UnitFactory(organisation=team["unit"].organisation)
+    colleague = make_user(Role.SOCIAL_COUNSELLOR, new_unit)
+    login(client, team["worker"])
+    assignment = colleague.role_assignments.get()
+    response = client.post(
+        f"/clients/{team['client'].uuid}/transfer/",
+        {"assignment": assignment.pk, "handover_note": "Seuraava tapaaminen sovittu joulukuulle."},
+    )
+    assert response.status_code == 302
+    target = Client.objects.get(pk=team["client"].pk)
+    assert target.responsible_unit == new_unit
+    current = CareTeamMembership.objects.current().get(client=target, role=TeamRole.RESPONSIBLE_WORKER)
+    assert current.user == colleague
+    assert CareTeamMembership.objects.get(user=team["worker"], client=target).ended_on is not None
+    assert client.get(url(target)).status_code == 404
+    assert AccessLogEntry.objects.filter(action="clients.responsibility.transferred", client_id=target.uuid).count() == 1
+
+
+def test_caseload_handover_is_all_or_nothing_and_audited(team):
+    second = ClientFactory(created_by=team["worker"])
+    colleague_a = make_user(Role.SOCIAL_WORKER, team["unit"])
+    colleague_b = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
+    manager = acting(team["manager"])
+    with pytest.raises(Exception, match="Jokaiselle"):
+        actions.hand_over_caseload(
+            from_user=team["worker"], assignments={team["client"].pk: (colleague_a, team["unit"])},
+            handed_over_by=manager, handover_note="Työntekijä lähtee.",
+        )
+    assert CareTeamMembership.objects.current().filter(user=team["worker"]).count() == 2
+    count = actions.hand_over_caseload(
+        from_user=team["worker"],
+        assignments={team["client"].pk: (colleague_a, team["unit"]), second.pk: (colleague_b, team["unit"])},
+        handed_over_by=manager, handover_note="Työntekijä lähtee.",
+    )
+    assert count == 2
+    assert not CareTeamMembership.objects.current().filter(user=team["worker"]).exists()
+    assert AccessLogEntry.objects.filter(action="clients.responsibility.transferred", actor=team["manager"]).count() == 2
+
+
+def test_closing_takes_the_client_out_of_active_lists_and_keeps_the_data(client, team):
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/close/", {"closed_on": "2026-11-20", "reason": "Siirtyi opiskelemaan."}
+    )
+    assert response.status_code == 302
+    assert team["client"] not in Client.objects.for_user(acting(team["worker"])).active()
+    assert "Suunnistaja" not in client.get("/clients/").content.decode()
+    assert "Suunnistaja" in client.get("/clients/?closed=1").content.decode()
+    assert client.get(url(team["client"])).status_code == 200
+
+
+def test_health_related_notes_are_read_only_by_the_roles_allowed(client, team):
+    from clients.factories import make_note
+
+    make_note(team["client"], team["worker"], text="Lääkärin lausunto saapunut.", health_related=True)
+    make_note(team["client"], team["worker"], text="Tavattiin toimistolla.")
+    login(client, team["coach"])
+    page = client.get(url(team["client"])).content.decode()
+    assert "Tavattiin toimistolla." in page and "Lääkärin lausunto" not in page
+    login(client, team["worker"])
+    assert "Lääkärin lausunto saapunut." in client.get(url(team["client"])).content.decode()
+
+
