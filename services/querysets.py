@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -109,3 +109,12 @@ class CatalogueEntryQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("provider", "service_type")
+
+    def in_catalogue_order(self):
+        """By category in the order of the Helsinki seed, then by Finnish name."""
+        categories = [value for value, _label in self.model._meta.get_field("category").choices]
+        order = Case(
+            *(When(category=c, then=Value(i)) for i, c in enumerate(categories)),
+            default=Value(len(categories)),
+        )
+        return self.alias(category_order=order).order_by("category_order", "name_fi", "pk")

@@ -217,7 +217,7 @@ NESTED_UNDER = {
 }
 
 
-def seed() -> None:
+def seed_organisations() -> None:
     for slug, kind, (fi, sv, en), units in ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
             slug=slug, defaults={"kind": kind, "name_fi": fi, "name_sv": sv, "name_en": en}

@@ -123,5 +123,19 @@ class CatalogueEntry(TranslatedNameModel):
     def provider_display(self) -> str:
         return self.provider.name if self.provider_id else self.provider_name
 
+    @property
+    def age_range_display(self) -> str:
+        if self.min_age is not None and self.max_age is not None:
+            return _("%(min)s–%(max)s v.") % {"min": self.min_age, "max": self.max_age}
+        if self.min_age is not None:
+            return _("vähintään %(min)s v.") % {"min": self.min_age}
+        if self.max_age is not None:
+            return _("enintään %(max)s v.") % {"max": self.max_age}
+        return _("ei ikärajaa")
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [ServiceLanguage(code).label for code in self.languages]
+
     def get_absolute_url(self) -> str:
         return reverse("services:entry", kwargs={"pk": self.pk})

@@ -1,0 +1,190 @@
+"""The service catalogue page and entry page: filters, pagination, htmx, query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from services.factories import CatalogueEntryFactory, OrganisationFactory, ServiceRuleSetFactory
+from services.models import CatalogueCategory, OrganisationKind
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("services:catalogue")
+
+
+@pytest.fixture
+def signed_in(client, unit):
+    return login(client, make_user(Role.WORK_COACH, unit))
+
+
+@pytest.fixture
+def entries():
+    """Four entries, each the only one to pass one of the filters below."""
+    kela = OrganisationFactory(
+        slug="kela-testi", name_fi="Kela (testi)", kind=OrganisationKind.KELA
+    )
+    return {
+        "kela": CatalogueEntryFactory(
+            name_fi="Kuntoutusraha (testi)",
+            category=CatalogueCategory.SOCIAL_SECURITY,
+            provider=kela,
+            languages=["fi", "sv", "en"],
+            min_age=16,
+        ),
+        "youth": CatalogueEntryFactory(
+            name_fi="Nuorten työpaja (testi)",
+            category=CatalogueCategory.EDUCATION,
+            min_age=17,
+            max_age=29,
+            languages=["fi"],
+        ),
+        "adults": CatalogueEntryFactory(
+            name_fi="Työkykyselvitys (testi)",
+            category=CatalogueCategory.HEALTH_AND_SOCIAL_CARE,
+            min_age=30,
+            languages=["fi"],
+        ),
+        "workplace": CatalogueEntryFactory(
+            name_fi="Työpaikan mukautukset (testi)",
+            category=CatalogueCategory.WORKPLACE,
+            provider=None,
+            provider_name="Työnantaja",
+            languages=["fi"],
+        ),
+    }
+
+
+def shown(response, entries):
+    content = response.content.decode()
+    return {key for key, entry in entries.items() if entry.name_fi in content}
+
+
+def test_without_filters_every_active_entry_is_listed(signed_in, entries):
+    CatalogueEntryFactory(name_fi="Lakkautettu palvelu (testi)", is_active=False)
+    response = signed_in.get(URL)
+    assert response.status_code == 200
+    assert shown(response, entries) == set(entries)
+    assert "Lakkautettu palvelu (testi)" not in response.content.decode()
+    assert "Työnantaja" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"category": CatalogueCategory.EDUCATION}, {"youth"}),
+        ({"category": CatalogueCategory.WORKPLACE}, {"workplace"}),
+        ({"language": "sv"}, {"kela"}),
+        ({"age": 16}, {"kela", "workplace"}),
+        ({"age": 29}, {"kela", "youth", "workplace"}),
+        ({"age": 30}, {"kela", "adults", "workplace"}),
+        ({"age": 17, "language": "fi", "category": CatalogueCategory.EDUCATION}, {"youth"}),
+    ],
+)
+def test_each_filter_narrows_the_list(signed_in, entries, query, expected):
+    response = signed_in.get(URL, query)
+    assert shown(response, entries) == expected
+
+
+def test_provider_filter(signed_in, entries):
+    response = signed_in.get(URL, {"provider": entries["kela"].provider_id})
+    assert shown(response, entries) == {"kela"}
+    # Only organisations with entries are offered as providers.
+    assert "Kela (testi)" in response.content.decode()
+
+
+def test_an_invalid_filter_shows_an_error_and_the_whole_list(signed_in, entries):
+    response = signed_in.get(URL, {"age": "kolmekymmentä"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_age_error"' in content
+    assert shown(response, entries) == set(entries)
+
+
+def test_no_results_says_so(signed_in, entries):
+    response = signed_in.get(URL, {"age": 5, "language": "en"})
+    assert "Rajauksilla ei löytynyt palveluja" in response.content.decode()
+
+
+def test_htmx_request_gets_only_the_results(signed_in, entries):
+    response = signed_in.get(URL, {"category": CatalogueCategory.EDUCATION}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert "<html" not in content
+    assert 'id="catalogue-results-heading"' in content
+    assert shown(response, entries) == {"youth"}
+
+
+def test_the_page_is_named_in_the_users_language(signed_in, entries):
+    entries["youth"].name_sv = "Verkstad för unga (test)"
+    entries["youth"].save()
+    signed_in.cookies["django_language"] = "sv"
+    response = signed_in.get(URL, {"category": CatalogueCategory.EDUCATION})
+    assert "Verkstad för unga (test)" in response.content.decode()
+
+
+def test_more_than_25_entries_are_paginated_keeping_the_filters(signed_in):
+    for n in range(30):
+        CatalogueEntryFactory(name_fi=f"Palvelu {n:02d} (testi)", languages=["fi"])
+    first = signed_in.get(URL, {"language": "fi"}).content.decode()
+    assert first.count('<th scope="row">') == 25
+    assert "language=fi&amp;page=2" in first
+    second = signed_in.get(URL, {"language": "fi", "page": 2}).content.decode()
+    assert second.count('<th scope="row">') == 5
+
+
+def test_query_count_does_not_grow_with_entries(signed_in, django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr("services.views.PAGE_SIZE", 50)  # all 30 rows render
+    provider = OrganisationFactory()
+    query = {"provider": provider.pk, "age": 20, "language": "fi"}
+    for _ in range(3):
+        CatalogueEntryFactory(provider=provider)
+    signed_in.get(URL, query)  # warm up the session
+    with CaptureQueriesContext(connection) as at_three:
+        response = signed_in.get(URL, query)
+    assert response.content.decode().count('<th scope="row">') == 3
+    CatalogueEntryFactory.create_batch(27, provider=provider)
+    with django_assert_num_queries(len(at_three)):
+        response = signed_in.get(URL, query)
+    assert response.content.decode().count('<th scope="row">') == 30
+
+
+class TestEntryPage:
+    def test_shows_the_entry_and_the_rules_in_force_today(self, signed_in):
+        rule_set = ServiceRuleSetFactory(
+            min_age=17,
+            max_age=29,
+            min_duration_months=3,
+            max_duration_months=8,
+            source="Essoten käytäntö",
+        )
+        entry = CatalogueEntryFactory(
+            name_fi="Nuorten työpajat (testi)",
+            eligibility_fi="Nuoret, joilla ei ole opiskelu- tai työpaikkaa.",
+            how_to_refer_fi="Sosiaalityöntekijä ohjaa.",
+            contact_email="pajat@demo.polku.test",
+            web_address="https://example.fi/pajat",
+            min_age=17,
+            max_age=29,
+            service_type=rule_set.service_type,
+        )
+        response = signed_in.get(reverse("services:entry", kwargs={"pk": entry.pk}))
+        content = response.content.decode()
+        assert response.status_code == 200
+        for text in (
+            "<h1>Nuorten työpajat (testi)</h1>",
+            "Nuoret, joilla ei ole opiskelu- tai työpaikkaa.",
+            "Sosiaalityöntekijä ohjaa.",
+            'href="mailto:pajat@demo.polku.test"',
+            "17–29 v.",
+            "3–8 kuukautta",
+            "Essoten käytäntö",
+        ):
+            assert text in content, text
+
+    def test_an_inactive_entry_is_not_found(self, signed_in):
+        entry = CatalogueEntryFactory(is_active=False)
+        response = signed_in.get(reverse("services:entry", kwargs={"pk": entry.pk}))
+        assert response.status_code == 404
