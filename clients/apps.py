@@ -35,6 +35,14 @@ class ClientsConfig(AppConfig):
         )
         register_nav_item(
             NavItem(
+                url_name="clients:handover",
+                label=_("Asiakkuuksien siirto"),
+                roles=frozenset({"manager"}),
+                order=70,
+            )
+        )
+        register_nav_item(
+            NavItem(
                 url_name="clients:break_the_glass_review",
                 label=_("Murtautumiset"),
                 roles=frozenset({"manager", "dpo"}),

@@ -265,7 +265,47 @@ class CaseNoteForm(PolkuModelForm):
 
 
 class HandoverForm(PolkuForm):
-    from_user = forms.ModelChoiceField(label=_("Lähtevä työntekijä"), queryset=User.objects.none())
+    """One choice of new responsible worker per client of the leaving worker."""
+
     handover_note = forms.CharField(
         label=_("Luovutusmuistio"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, from_user, unit, **kwargs):
+        from accounts.models import RoleAssignment
+        from clients.models import Client
+
+        super().__init__(*args, **kwargs)
+        self.clients = list(
+            Client.objects.filter(
+                memberships__user=from_user,
+                memberships__role=TeamRole.RESPONSIBLE_WORKER,
+                memberships__ended_on__isnull=True,
+                responsible_unit=unit,
+            ).order_by("search_name")
+        )
+        colleagues = (
+            RoleAssignment.objects.current()
+            .filter(
+                unit=unit, role__in=["social_worker", "social_counsellor"], user__is_active=True
+            )
+            .exclude(user=from_user)
+            .select_related("user", "unit")
+            .order_by("user__last_name")
+        )
+        for client in self.clients:
+            field = forms.ModelChoiceField(label=client.full_name, queryset=colleagues)
+            field.label_from_instance = lambda a: (
+                f"{a.user.get_full_name()} ({a.get_role_display()})"
+            )
+            self.fields[f"client_{client.pk}"] = field
+        self.order_fields([f"client_{c.pk}" for c in self.clients] + ["handover_note"])
+
+    def assignments(self) -> dict:
+        return {
+            client.pk: (
+                self.cleaned_data[f"client_{client.pk}"].user,
+                self.cleaned_data[f"client_{client.pk}"].unit,
+            )
+            for client in self.clients
+        }

@@ -39,7 +39,9 @@ class RelationshipHome(models.TextChoices):
     EMPLOYMENT_SERVICES = "employment_services", _("Työllisyyspalvelut")
 
 
-@pghistory.track(exclude=["search_name", "search_name_reversed", "identity_code_encrypted", "identity_code_hash"])
+@pghistory.track(
+    exclude=["search_name", "search_name_reversed", "identity_code_encrypted", "identity_code_hash"]
+)
 class Client(models.Model):
     # A bigint key for constraints (int8range in exclusion constraints);
     # the UUID is the only id that leaves the database.

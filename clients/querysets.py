@@ -86,3 +86,18 @@ class CaseNoteQuerySet(models.QuerySet):
         if getattr(user, "active_role", None) in HEALTH_NOTE_READERS:
             return self
         return self.filter(health_related=False)
+
+
+def caseload_holders(unit):
+    """Users of the unit who are responsible workers of at least one client of the unit."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(
+            care_team_memberships__role="responsible_worker",
+            care_team_memberships__ended_on__isnull=True,
+            care_team_memberships__client__responsible_unit=unit,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

@@ -29,6 +29,7 @@ from clients.forms import (
     ClientPlanForm,
     CloseClientForm,
     FindByIdentityCodeForm,
+    HandoverForm,
     RegisterClientForm,
     TransferForm,
 )
@@ -43,6 +44,7 @@ from clients.models import (
     ServiceNeedAssessment,
 )
 from clients.panels import panels_for
+from clients.querysets import caseload_holders
 
 PAGE_SIZE = 50
 VIEWED = "clients.client.viewed"
@@ -501,3 +503,34 @@ def note_edit(request, client_id, note_id):
                 + "#panel-clients-notes"
             )
     return render(request, "clients/note_form.html", {"client": client, "form": form, "note": note})
+
+
+@require_http_methods(["GET", "POST"])
+def handover(request):
+    """A manager hands a leaving worker's whole caseload to one or more colleagues of the unit."""
+    if not rules.has_perm("clients.hand_over_caseload", request.user):
+        raise PermissionDenied
+    unit = request.user.active_assignment.unit
+    workers = caseload_holders(unit)
+    from_user = None
+    if request.GET.get("from") or request.POST.get("from"):
+        from_user = get_object_or_404(
+            workers, pk=request.GET.get("from") or request.POST.get("from")
+        )
+    form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            count = actions.hand_over_caseload(
+                from_user=from_user,
+                assignments=form.assignments(),
+                handed_over_by=request.user,
+                handover_note=form.cleaned_data["handover_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(count)s asiakkaan vastuu siirretty.") % {"count": count})
+            return redirect("clients:handover")
+    return render(
+        request, "clients/handover.html", {"workers": workers, "from_user": from_user, "form": form}
+    )

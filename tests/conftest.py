@@ -61,3 +61,11 @@ def acting(user, assignment=None):
     """Sets the user's active role assignment as the middleware does for a request."""
     user.active_assignment = assignment or user.role_assignments.order_by("pk").first()
     return user
+
+
+@pytest.fixture
+def world(db):
+    """One user per role and a client whose team exercises every rule (tests/world.py)."""
+    from tests.world import build_world
+
+    return build_world()

@@ -59,21 +59,36 @@ def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(client,
     assert response.status_code == 200
     assert "vähintään 10 merkkiä" in response.content.decode()
     assert not BreakTheGlass.objects.exists()
-    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC), tick=False) as traveller:
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC), tick=False
+    ) as traveller:
         login(client, counsellor)
         response = client.post(form_url, {"reason": "Asiakas soitti, vastuutyöntekijä lomalla."})
         assert response.status_code == 302
         assert client.get(url(target)).status_code == 200
         entry = AccessLogEntry.objects.get(action="clients.client.break_the_glass")
-        assert (entry.actor, entry.client_id, entry.basis) == (counsellor, target.uuid, "break_the_glass")
-        assert AccessLogEntry.objects.filter(action="clients.client.viewed", basis="break_the_glass").count() == 1
+        assert (entry.actor, entry.client_id, entry.basis) == (
+            counsellor,
+            target.uuid,
+            "break_the_glass",
+        )
+        assert (
+            AccessLogEntry.objects.filter(
+                action="clients.client.viewed", basis="break_the_glass"
+            ).count()
+            == 1
+        )
         traveller.shift(datetime.timedelta(minutes=121))
         login(client, counsellor)
         assert client.get(url(target)).status_code == 404
 
 
 def test_break_the_glass_is_read_only(client, team):
-    actions.break_the_glass(client=team["client"], user=acting(team["counsellor"]), reason="Kiireellinen soitto asiakkaalta.")
+    actions.break_the_glass(
+        client=team["client"],
+        user=acting(team["counsellor"]),
+        reason="Kiireellinen soitto asiakkaalta.",
+    )
     login(client, team["counsellor"])
     assert client.get(url(team["client"])).status_code == 200
     assert client.get(f"/clients/{team['client'].uuid}/edit/").status_code == 403
@@ -82,16 +97,27 @@ def test_break_the_glass_is_read_only(client, team):
 
 def test_coaches_and_other_units_cannot_break_the_glass(client, team):
     outsider_coach = make_user(Role.WORK_COACH, team["unit"])
-    other_unit_worker = make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=team["unit"].organisation))
+    other_unit_worker = make_user(
+        Role.SOCIAL_WORKER, UnitFactory(organisation=team["unit"].organisation)
+    )
     for user in (outsider_coach, other_unit_worker):
         login(client, user)
         assert client.get(f"/clients/{team['client'].uuid}/break-the-glass/").status_code == 404
-        assert client.post(f"/clients/{team['client'].uuid}/break-the-glass/", {"reason": "x" * 20}).status_code == 404
+        assert (
+            client.post(
+                f"/clients/{team['client'].uuid}/break-the-glass/", {"reason": "x" * 20}
+            ).status_code
+            == 404
+        )
     assert not BreakTheGlass.objects.exists()
 
 
 def test_the_manager_reviews_break_the_glass_events(client, team):
-    actions.break_the_glass(client=team["client"], user=acting(team["counsellor"]), reason="Kiireellinen soitto asiakkaalta.")
+    actions.break_the_glass(
+        client=team["client"],
+        user=acting(team["counsellor"]),
+        reason="Kiireellinen soitto asiakkaalta.",
+    )
     login(client, team["manager"])
     dashboard = client.get("/").content.decode()
     assert "1 tarkastamaton murtautuminen" in dashboard
@@ -106,19 +132,26 @@ def test_the_manager_reviews_break_the_glass_events(client, team):
 def test_one_current_responsible_worker_is_a_database_invariant(team):
     with pytest.raises(IntegrityError), transaction.atomic():
         CareTeamMembership.objects.create(
-            client=team["client"], user=team["counsellor"], role=TeamRole.RESPONSIBLE_WORKER, created_by=team["worker"]
+            client=team["client"],
+            user=team["counsellor"],
+            role=TeamRole.RESPONSIBLE_WORKER,
+            created_by=team["worker"],
         )
 
 
 def test_closure_needs_a_reason_in_the_database(team):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Client.objects.filter(pk=team["client"].pk).update(closed_on=datetime.date(2026, 1, 1), closure_reason="")
+        Client.objects.filter(pk=team["client"].pk).update(
+            closed_on=datetime.date(2026, 1, 1), closure_reason=""
+        )
 
 
 def test_membership_cannot_end_before_it_starts(team):
     membership = CareTeamMembership.objects.get(user=team["coach"])
     with pytest.raises(IntegrityError), transaction.atomic():
-        CareTeamMembership.objects.filter(pk=membership.pk).update(ended_on=membership.started_on - datetime.timedelta(days=1))
+        CareTeamMembership.objects.filter(pk=membership.pk).update(
+            ended_on=membership.started_on - datetime.timedelta(days=1)
+        )
 
 
 def test_transfer_moves_responsibility_and_the_responsible_unit(client, team):
@@ -133,11 +166,18 @@ def test_transfer_moves_responsibility_and_the_responsible_unit(client, team):
     assert response.status_code == 302
     target = Client.objects.get(pk=team["client"].pk)
     assert target.responsible_unit == new_unit
-    current = CareTeamMembership.objects.current().get(client=target, role=TeamRole.RESPONSIBLE_WORKER)
+    current = CareTeamMembership.objects.current().get(
+        client=target, role=TeamRole.RESPONSIBLE_WORKER
+    )
     assert current.user == colleague
     assert CareTeamMembership.objects.get(user=team["worker"], client=target).ended_on is not None
     assert client.get(url(target)).status_code == 404
-    assert AccessLogEntry.objects.filter(action="clients.responsibility.transferred", client_id=target.uuid).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            action="clients.responsibility.transferred", client_id=target.uuid
+        ).count()
+        == 1
+    )
 
 
 def test_caseload_handover_is_all_or_nothing_and_audited(team):
@@ -147,24 +187,36 @@ def test_caseload_handover_is_all_or_nothing_and_audited(team):
     manager = acting(team["manager"])
     with pytest.raises(Exception, match="Jokaiselle"):
         actions.hand_over_caseload(
-            from_user=team["worker"], assignments={team["client"].pk: (colleague_a, team["unit"])},
-            handed_over_by=manager, handover_note="Työntekijä lähtee.",
+            from_user=team["worker"],
+            assignments={team["client"].pk: (colleague_a, team["unit"])},
+            handed_over_by=manager,
+            handover_note="Työntekijä lähtee.",
         )
     assert CareTeamMembership.objects.current().filter(user=team["worker"]).count() == 2
     count = actions.hand_over_caseload(
         from_user=team["worker"],
-        assignments={team["client"].pk: (colleague_a, team["unit"]), second.pk: (colleague_b, team["unit"])},
-        handed_over_by=manager, handover_note="Työntekijä lähtee.",
+        assignments={
+            team["client"].pk: (colleague_a, team["unit"]),
+            second.pk: (colleague_b, team["unit"]),
+        },
+        handed_over_by=manager,
+        handover_note="Työntekijä lähtee.",
     )
     assert count == 2
     assert not CareTeamMembership.objects.current().filter(user=team["worker"]).exists()
-    assert AccessLogEntry.objects.filter(action="clients.responsibility.transferred", actor=team["manager"]).count() == 2
+    assert (
+        AccessLogEntry.objects.filter(
+            action="clients.responsibility.transferred", actor=team["manager"]
+        ).count()
+        == 2
+    )
 
 
 def test_closing_takes_the_client_out_of_active_lists_and_keeps_the_data(client, team):
     login(client, team["worker"])
     response = client.post(
-        f"/clients/{team['client'].uuid}/close/", {"closed_on": "2026-11-20", "reason": "Siirtyi opiskelemaan."}
+        f"/clients/{team['client'].uuid}/close/",
+        {"closed_on": "2026-11-20", "reason": "Siirtyi opiskelemaan."},
     )
     assert response.status_code == 302
     assert team["client"] not in Client.objects.for_user(acting(team["worker"])).active()
@@ -176,7 +228,9 @@ def test_closing_takes_the_client_out_of_active_lists_and_keeps_the_data(client,
 def test_health_related_notes_are_read_only_by_the_roles_allowed(client, team):
     from clients.factories import make_note
 
-    make_note(team["client"], team["worker"], text="Lääkärin lausunto saapunut.", health_related=True)
+    make_note(
+        team["client"], team["worker"], text="Lääkärin lausunto saapunut.", health_related=True
+    )
     make_note(team["client"], team["worker"], text="Tavattiin toimistolla.")
     login(client, team["coach"])
     page = client.get(url(team["client"])).content.decode()
@@ -185,3 +239,16 @@ def test_health_related_notes_are_read_only_by_the_roles_allowed(client, team):
     assert "Lääkärin lausunto saapunut." in client.get(url(team["client"])).content.decode()
 
 
+def test_the_manager_hands_over_a_caseload_through_the_page(client, team):
+    colleague = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
+    login(client, team["manager"])
+    page = client.get("/clients/handover/", {"from": team["worker"].pk}).content.decode()
+    assert "Silmu Aurora Suunnistaja" in page
+    field = f"client_{team['client'].pk}"
+    response = client.post(
+        "/clients/handover/",
+        {"from": team["worker"].pk, field: colleague.role_assignments.get().pk, "handover_note": "Lähtee talosta."},
+    )
+    assert response.status_code == 302
+    responsible = CareTeamMembership.objects.current().get(client=team["client"], role=TeamRole.RESPONSIBLE_WORKER)
+    assert responsible.user == colleague

@@ -5,7 +5,8 @@ import logging
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from audit.models import AccessLogEntry
@@ -45,7 +46,12 @@ def test_ordinary_code_is_accepted_and_masked():
 
 @pytest.mark.parametrize(
     ("code", "code_name"),
-    [("131052-308U", "checksum"), ("310252-308Y", "date"), ("1310523308T", "format"), ("", "format")],
+    [
+        ("131052-308U", "checksum"),
+        ("310252-308Y", "date"),
+        ("1310523308T", "format"),
+        ("", "format"),
+    ],
 )
 def test_invalid_codes_give_a_clear_error(code, code_name):
     with pytest.raises(ValidationError) as error:
@@ -84,7 +90,9 @@ def test_code_is_stored_encrypted_with_a_keyed_hash(team):
     code = identity.decrypt(client.identity_code_encrypted)
     assert code not in client.identity_code_encrypted
     assert client.identity_code_hash == identity.search_hash(code)
-    assert Client.objects.filter(identity_code_hash=identity.search_hash(code.lower())).get() == client
+    assert (
+        Client.objects.filter(identity_code_hash=identity.search_hash(code.lower())).get() == client
+    )
 
 
 def test_key_rotation_re_encrypts_with_the_new_key(team, settings):
@@ -97,19 +105,29 @@ def test_key_rotation_re_encrypts_with_the_new_key(team, settings):
     settings.POLKU_IDENTITY_CODE_KEYS = [new_key, *settings.POLKU_IDENTITY_CODE_KEYS]
     call_command("rotate_identity_code_key")
     client.refresh_from_db()
-    assert Fernet(new_key.encode()).decrypt(client.identity_code_encrypted.encode()).decode() == code
+    assert (
+        Fernet(new_key.encode()).decrypt(client.identity_code_encrypted.encode()).decode() == code
+    )
     settings.POLKU_IDENTITY_CODE_KEYS = [new_key]
     assert identity.decrypt(client.identity_code_encrypted) == code
 
 
 @pytest.mark.django_db
-@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw=st.text(max_size=30))
 def test_bad_input_never_gives_a_server_error(client, social_worker, raw):
     login(client, social_worker)
     response = client.post(
-        "/clients/new/", {"identity_code": raw, "first_names": "Testi", "last_name": "Henkilö", "language": "fi",
-                          "relationship_home": "social_services"},
+        "/clients/new/",
+        {
+            "identity_code": raw,
+            "first_names": "Testi",
+            "last_name": "Henkilö",
+            "language": "fi",
+            "relationship_home": "social_services",
+        },
     )
     assert response.status_code in (200, 302)
     response = client.post("/clients/find/", {"identity_code": raw})
@@ -134,9 +152,14 @@ def test_revealing_the_code_is_logged(client, team):
     login(client, team["worker"])
     response = client.post(f"/clients/{team['client'].uuid}/identity-code/")
     assert code in response.content.decode()
-    assert AccessLogEntry.objects.filter(
-        client_id=team["client"].uuid, action="clients.identity_code.revealed", actor=team["worker"]
-    ).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            client_id=team["client"].uuid,
+            action="clients.identity_code.revealed",
+            actor=team["worker"],
+        ).count()
+        == 1
+    )
 
 
 def test_a_coach_cannot_reveal_the_code(client, team):

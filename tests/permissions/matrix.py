@@ -43,6 +43,8 @@ class Row:
     """Role -> status where a role gets something else (e.g. a redirect to a page it already sees)."""
     client_url: bool = False
     """The URL names a client (kwarg client_id): the IDOR test asks it for another team's client."""
+    logs: str | None = None
+    """For a GET of client data: the access-log action one allowed request writes (tests/test_access_logging.py)."""
 
     def expected_status(self, role: str) -> int:
         if role in self.special:

@@ -17,7 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rotated = 0
         with transaction.atomic():
-            for client in Client.objects.select_for_update().only("pk", "identity_code_encrypted").iterator(2000):
+            for client in (
+                Client.objects.select_for_update()
+                .only("pk", "identity_code_encrypted")
+                .iterator(2000)
+            ):
                 client.identity_code_encrypted = identity.rotate(client.identity_code_encrypted)
                 client.save(update_fields=["identity_code_encrypted"])
                 rotated += 1

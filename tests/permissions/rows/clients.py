@@ -14,8 +14,13 @@ def client_kwargs(world):
     return {"client_id": world.client.uuid}
 
 
-def client_row(allowed, *, method="GET", kwargs=client_kwargs, **options):
-    """A row for a URL of the world's client: roles that see it but are not allowed get 403."""
+def client_row(
+    allowed, *, method="GET", kwargs=client_kwargs, logs="clients.client.viewed", **options
+):
+    """A row for a URL of the world's client: roles that see it but are not allowed get 403.
+
+    A GET of it writes the access-log row `logs`.
+    """
     allowed = frozenset(allowed)
     return Row(
         allowed=allowed,
@@ -23,6 +28,7 @@ def client_row(allowed, *, method="GET", kwargs=client_kwargs, **options):
         method=method,
         kwargs=kwargs,
         client_url=True,
+        logs=logs if method == "GET" else None,
         **options,
     )
 
@@ -71,6 +77,7 @@ def btg_event_kwargs(world):
 
 
 ROWS = {
+    "clients:handover": Row(allowed=frozenset({R.MANAGER}), denied_status=403),
     "clients:list": Row(allowed=CLIENT_WORKERS, denied_status=403),
     "clients:find": Row(
         allowed=CLIENT_WORKERS,
@@ -106,9 +113,10 @@ ROWS = {
         kwargs=client_kwargs,
         client_url=True,
         special=dict.fromkeys(VISIBLE, 302),
+        logs="",  # the form shows no client data; the break itself is logged by its action
     ),
     "clients:plan_create": client_row(RESPONSIBLE_OR_SOTE),
-    "clients:plan_detail": client_row(VISIBLE, kwargs=plan_kwargs),
+    "clients:plan_detail": client_row(VISIBLE, kwargs=plan_kwargs, logs="clients.plan.viewed"),
     "clients:plan_revise": client_row(RESPONSIBLE_OR_SOTE, kwargs=plan_kwargs),
     "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),

@@ -1,7 +1,5 @@
 from dataclasses import dataclass, field
 
-import pytest
-
 from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory, add_member
@@ -27,8 +25,7 @@ class World:
     extra: dict = field(default_factory=dict)
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     unit = UnitFactory()
     users = {role: make_user(role, unit, is_staff=role == Role.ADMIN) for role in Role.values}
     client = ClientFactory(responsible_worker=users[Role.SOCIAL_WORKER])

@@ -1,0 +1,151 @@
+"""Registering clients, finding them by name, and the query counts of the list."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients.factories import ClientFactory, demo_identity_code, random_birth_date
+from clients.models import CareTeamMembership, Client, TeamRole
+from services.factories import UnitFactory
+from tests.conftest import login
+
+FORM = {
+    "first_names": "Tuisku Emilia",
+    "last_name": "Tietävä",
+    "language": "fi",
+    "relationship_home": "social_services",
+    "communication_needs": ["picture_support"],
+    "phone": "040 1234567",
+    "street_address": "Esimerkkikatu 1",
+    "postal_code": "00100",
+    "city": "Helsinki",
+}
+
+
+def test_a_social_worker_registers_a_client_and_becomes_responsible_worker(client, social_worker):
+    login(client, social_worker)
+    code = demo_identity_code(random_birth_date(30, 40))
+    response = client.post("/clients/new/", {**FORM, "identity_code": code})
+    registered = Client.objects.get()
+    assert response["Location"] == f"/clients/{registered.uuid}/"
+    assert registered.identity_code_masked == code[:7] + "****"
+    assert code not in registered.identity_code_encrypted
+    assert registered.responsible_unit == social_worker.role_assignments.get().unit
+    assert registered.communication_needs == ["picture_support"]
+    membership = CareTeamMembership.objects.current().get(client=registered)
+    assert (membership.user, membership.role) == (social_worker, TeamRole.RESPONSIBLE_WORKER)
+    assert (
+        AccessLogEntry.objects.filter(
+            client_id=registered.uuid, action="clients.client.registered"
+        ).count()
+        == 1
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Tuisku Emilia Tietävä" in page and code not in page and code[:7] + "****" in page
+
+
+def test_a_duplicate_identity_code_is_refused_without_the_other_clients_details(
+    client, social_worker
+):
+    code = demo_identity_code(random_birth_date())
+    ClientFactory(
+        code=code,
+        first_names="Salainen",
+        last_name="Henkilö",
+        created_by=make_user(Role.SOCIAL_WORKER),
+    )
+    login(client, social_worker)
+    response = client.post("/clients/new/", {**FORM, "identity_code": code})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "on jo asiakkuus" in text and "Pyydä pääsyä" in text
+    assert "Salainen" not in text
+    assert Client.objects.count() == 1
+
+
+def test_invalid_input_shows_errors_next_to_the_fields_and_saves_nothing(client, social_worker):
+    login(client, social_worker)
+    response = client.post(
+        "/clients/new/",
+        {**FORM, "identity_code": "131052-308U", "postal_code": "12", "last_name": ""},
+    )
+    text = response.content.decode()
+    assert 'id="id_identity_code_error"' in text and "tarkistusmerkki" in text
+    assert 'id="id_postal_code_error"' in text
+    assert 'id="id_last_name_error"' in text
+    assert 'aria-invalid="true"' in text
+    assert not Client.objects.exists()
+
+
+def test_an_employment_expert_registers_only_employment_services_clients(client, unit):
+    expert = make_user(Role.EMPLOYMENT_EXPERT, unit)
+    login(client, expert)
+    code = demo_identity_code(random_birth_date())
+    response = client.post("/clients/new/", {**FORM, "identity_code": code})
+    assert "vain työllisyyspalvelujen asiakkuuden" in response.content.decode()
+    response = client.post(
+        "/clients/new/", {**FORM, "identity_code": code, "relationship_home": "employment_services"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("query", ["tiet", "TIET", "tuisku", "Tuisku T", "tietava"])
+def test_name_search_matches_prefixes_with_accents_folded(client, social_worker, query):
+    ClientFactory(first_names="Tuisku", last_name="Tietävä", created_by=social_worker)
+    ClientFactory(first_names="Aino", last_name="Mäkinen", created_by=social_worker)
+    login(client, social_worker)
+    text = client.get("/clients/", {"q": query}).content.decode()
+    assert "Tietävä" in text and "Mäkinen" not in text
+
+
+def test_search_as_you_type_answers_the_results_fragment(client, social_worker):
+    ClientFactory(first_names="Tuisku", last_name="Tietävä", created_by=social_worker)
+    login(client, social_worker)
+    response = client.get("/clients/", {"q": "tie"}, headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert "Tietävä" in text and "<html" not in text
+
+
+def test_each_listed_client_is_logged_as_a_list_hit(client, social_worker):
+    clients = [ClientFactory(created_by=social_worker) for _ in range(3)]
+    login(client, social_worker)
+    client.get("/clients/")
+    logged = set(
+        AccessLogEntry.objects.filter(action="clients.client.listed").values_list(
+            "client_id", flat=True
+        )
+    )
+    assert logged == {c.uuid for c in clients}
+
+
+def _list_queries(client, path):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/clients/", "/clients/?q=a"])
+def test_list_and_search_query_counts_do_not_grow_with_the_data(client, social_worker, path):
+    for index in range(3):
+        ClientFactory(created_by=social_worker, last_name=f"Aalto{index}")
+    login(client, social_worker)
+    client.get("/")  # settle the session
+    small, text = _list_queries(client, path)
+    assert text.count("/clients/") >= 3
+    for index in range(27):
+        ClientFactory(created_by=social_worker, last_name=f"Ahola{index}")
+    large, text = _list_queries(client, path)
+    assert all(f"Ahola{index}" in text for index in range(27))
+    assert small == large
+
+
+def test_a_manager_lists_the_units_clients_not_others(client, social_worker, unit):
+    ours = ClientFactory(created_by=social_worker, last_name="Oma")
+    ClientFactory(created_by=make_user(Role.SOCIAL_WORKER, UnitFactory()), last_name="Vieras")
+    login(client, make_user(Role.MANAGER, unit))
+    text = client.get("/clients/").content.decode()
+    assert ours.last_name in text and "Vieras" not in text
