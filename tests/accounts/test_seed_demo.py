@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
+from clients.models import CaseNote, Client, ClientPlan
 from services.models import Organisation, Unit
 from tests.conftest import totp_code
 
@@ -21,9 +22,25 @@ def test_seed_demo_refuses_to_run_in_production(settings):
 @pytest.mark.django_db
 def test_seed_demo_creates_one_user_per_role_with_password_and_totp_and_is_idempotent():
     call_command("seed_demo")
-    counts = (Organisation.objects.count(), Unit.objects.count(), User.objects.count())
+
+    def counts():
+        return (
+            Organisation.objects.count(),
+            Unit.objects.count(),
+            User.objects.count(),
+            Client.objects.count(),
+            ClientPlan.objects.count(),
+            CaseNote.objects.count(),
+        )
+
+    first = counts()
     call_command("seed_demo")
-    assert (Organisation.objects.count(), Unit.objects.count(), User.objects.count()) == counts
+    assert counts() == first
+    assert first[3] >= 55
+    silmu = Client.objects.get(first_names="Silmu", last_name="Suunnistaja")
+    assert silmu.age == 23
+    assert "Hankin hygieniapassin" in silmu.plans.get().goals.values_list("text", flat=True)
+    assert Client.objects.filter(communication_needs__contains=["picture_support"]).exists()
     for role in Role.values:
         user = User.objects.get(email=f"{role}@demo.polku.test")
         assert user.check_password("polku-demo")

@@ -1,0 +1,307 @@
+"""Demo clients: the seed documents' stories and a believable caseload for every demo user.
+
+Identity codes are fictitious (individual numbers 900-999) and generated from
+a fixed random seed, so a second run finds the same clients and adds nothing.
+"""
+
+import datetime
+import random
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from clients import identity
+from clients.actions import _set_search_names
+from clients.factories import demo_identity_code
+from clients.models import CareTeamMembership, CaseNote, Client, ClientPlan, PlanGoal, TeamRole
+from services.calendar import add_months
+from services.models import Unit
+
+# Extra staff so Essote's clients have responsible workers of their own (not role logins).
+EXTRA_STAFF = [
+    ("eeva.essote", "Eeva", "Ekholm", Role.SOCIAL_WORKER, "essote-tyoikaisten-sosiaalipalvelut"),
+    ("kalle.kipina", "Kalle", "Kinnunen", Role.SOCIAL_COUNSELLOR, "essote-osaamiskeskus-kipina"),
+    ("mirja.manager", "Mirja", "Mattila", Role.MANAGER, "essote-tyoikaisten-sosiaalipalvelut"),
+]
+
+STORIES = [
+    {
+        "key": "silmu",
+        "first_names": "Silmu",
+        "last_name": "Suunnistaja",
+        "age": 23,
+        "worker": "social_worker",
+        "team": [("work_coach", TeamRole.COACH)],
+        "plan": (
+            "activation_plan",
+            "Mietin, opiskelenko vai menenkö töihin. Haluan tietää, mitä osaan.",
+            [
+                "Selvitän, mikä ala kiinnostaa: opiskelu vai työ",
+                "Hankin hygieniapassin",
+                "Kokeilen palkkatyötä Jobcenterissä",
+            ],
+        ),
+        "needs": [],
+    },
+    {
+        "key": "tuisku",
+        "first_names": "Tuisku",
+        "last_name": "Tietävä",
+        "age": 35,
+        "worker": "social_worker",
+        "team": [("job_coach", TeamRole.COACH)],
+        "plan": (
+            "client_plan",
+            "Tiedän, mitä haluan: työn varastolta. Tarvitsen tukea työnhakuun ja työpaikalle.",
+            [
+                "Löydän varastotyön avoimilta työmarkkinoilta",
+                "Pärjään työpaikalla työhönvalmentajan tuella",
+            ],
+        ),
+        "needs": [],
+    },
+    {
+        "key": "ritva",
+        "first_names": "Ritva",
+        "last_name": "Rantanen",
+        "age": 47,
+        "worker": "eeva.essote",
+        "team": [],
+        "plan": (
+            "client_plan",
+            "Ryhmä tuo päiviin rytmiä. Haluaisin tehdä vapaaehtoistyötä.",
+            ["Osallistun ryhmään kerran viikossa", "Kokeilen vapaaehtoistyötä kirpputorilla"],
+        ),
+        "needs": [],
+    },
+    {
+        "key": "onni",
+        "first_names": "Onni",
+        "last_name": "Orava",
+        "age": 31,
+        "worker": "kalle.kipina",
+        "team": [],
+        "plan": (
+            "client_plan",
+            "Tykkään kahvilasta. Haluan tehdä töitä siellä.",
+            ["Teen kahvilassa töitä kolme päivää viikossa", "Opin käyttämään astianpesukonetta"],
+        ),
+        "needs": ["picture_support", "plain_language"],
+    },
+    {
+        "key": "kaarina",
+        "first_names": "Kaarina",
+        "last_name": "Koivisto",
+        "age": 52,
+        "worker": "social_counsellor",
+        "team": [("health_professional", TeamRole.SOTE_CONTACT)],
+        "plan": (
+            "work_ability_support_plan",
+            "Selkä ja mieliala rajoittavat. Toimeentulo ja asunto huolettavat.",
+            ["Työkyky selvitetään", "Asumisen tilanne ratkeaa", "Toimeentulo on turvattu"],
+        ),
+        "needs": [],
+    },
+]
+
+FIRST_NAMES = [
+    "Aino",
+    "Eetu",
+    "Helmi",
+    "Juho",
+    "Leevi",
+    "Lumi",
+    "Niilo",
+    "Oona",
+    "Pihla",
+    "Rasmus",
+    "Sisu",
+    "Venla",
+    "Väinö",
+    "Elli",
+    "Iivari",
+    "Kerttu",
+    "Aleksi",
+    "Minea",
+    "Tapio",
+    "Hilja",
+]
+LAST_NAMES = [
+    "Aaltonen",
+    "Heikkilä",
+    "Järvinen",
+    "Korhonen",
+    "Laine",
+    "Mäkelä",
+    "Nieminen",
+    "Ojala",
+    "Peltonen",
+    "Räsänen",
+    "Salminen",
+    "Toivonen",
+    "Virtanen",
+    "Ylönen",
+    "Åkerlund",
+    "Lindqvist",
+]
+NOTE_TEXTS = [
+    "Tapaaminen toimistolla. Asiakas kertoi viikostaan ja toiveistaan.",
+    "Puhelu: sovittiin seuraava tapaaminen ja käytiin läpi hakemukset.",
+    "Verkostopalaveri työtoimintayksikössä. Tavoitteet päivitettiin yhdessä.",
+    "Kotikäynti. Arjen rytmi on parantunut.",
+]
+
+
+def seed() -> None:
+    staff = _extra_staff()
+    workers = {role: User.objects.get(email=demo_email(role)) for role in Role.values}
+    workers.update(staff)
+    today = timezone.localdate()
+    for index, story in enumerate(STORIES):
+        rng = _rng(index)
+        client = _client(
+            rng,
+            index,
+            story["first_names"],
+            story["last_name"],
+            story["age"],
+            workers[story["worker"]],
+            needs=story["needs"],
+        )
+        for member, role in story["team"]:
+            _member(client, workers[member], role)
+        plan_type, view, goals = story["plan"]
+        _plan(client, workers[story["worker"]], plan_type, view, goals, today)
+        _notes(rng, client, workers[story["worker"]], today)
+    # A believable caseload: the social worker, the counsellor and Essote's worker.
+    caseload = [
+        ("social_worker", 24),
+        ("social_counsellor", 16),
+        ("eeva.essote", 12),
+        ("kalle.kipina", 3),
+    ]
+    number = len(STORIES)
+    coaches = [
+        ("work_coach", TeamRole.COACH),
+        ("job_coach", TeamRole.COACH),
+        ("coordinator", TeamRole.WORK_PAIR),
+    ]
+    for worker_key, count in caseload:
+        for _ in range(count):
+            rng = _rng(number)
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            client = _client(rng, number, first, last, rng.randint(18, 63), workers[worker_key])
+            number += 1
+            if worker_key in ("social_worker", "social_counsellor") and rng.random() < 0.5:
+                member, role = rng.choice(coaches)
+                _member(client, workers[member], role)
+            if rng.random() < 0.85:
+                _plan(
+                    client,
+                    workers[worker_key],
+                    "client_plan",
+                    "Haluan löytää oman polkuni kohti työtä.",
+                    ["Arjen rytmi säilyy", "Löydän sopivan palvelun"],
+                    today - datetime.timedelta(days=rng.randint(0, 200)),
+                )
+            _notes(rng, client, workers[worker_key], today)
+
+
+def _rng(number: int) -> random.Random:
+    """Each demo client draws from its own seeded generator, so a re-run draws the same values."""
+    return random.Random(20261124 + number)
+
+
+def _extra_staff() -> dict:
+    staff = {}
+    for key, first, last, role, unit_slug in EXTRA_STAFF:
+        unit = Unit.objects.select_related("organisation").get(slug=unit_slug)
+        user, created = User.objects.get_or_create(
+            email=f"{key}@demo.polku.test",
+            defaults={"first_name": first, "last_name": last, "organisation": unit.organisation},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            Authenticator.objects.create(
+                user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(DEMO_TOTP_SECRET)}
+            )
+        RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
+        staff[key] = user
+    return staff
+
+
+def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
+    today = timezone.localdate()
+    birth = today - datetime.timedelta(days=age * 365 + rng.randint(20, 340))
+    phone, street, postal = rng.randint(1000000, 9999999), rng.randint(1, 99), rng.randint(100, 990)
+    code = demo_identity_code(birth, 900 + number % 100)
+    existing = Client.objects.filter(identity_code_hash=identity.search_hash(code)).first()
+    if existing:
+        return existing
+    unit = worker.role_assignments.order_by("pk").first().unit
+    helsinki = unit.organisation.slug.startswith("helsinki")
+    client = Client(
+        identity_code_encrypted=identity.encrypt(code),
+        identity_code_hash=identity.search_hash(code),
+        identity_code_masked=identity.mask(code),
+        identity_code_is_temporary=True,
+        birth_date=birth,
+        first_names=first,
+        last_name=last,
+        responsible_unit=unit,
+        created_by=worker,
+        phone=f"040 {phone}",
+        street_address=f"Demokatu {street}",
+        postal_code=f"00{postal}",
+        city="Helsinki" if helsinki else "Mikkeli",
+        communication_needs=list(needs),
+        address_non_disclosure=number % 17 == 3,
+    )
+    _set_search_names(client)
+    client.save()
+    CareTeamMembership.objects.create(
+        client=client, user=worker, role=TeamRole.RESPONSIBLE_WORKER, created_by=worker
+    )
+    return client
+
+
+def _member(client, user, role) -> None:
+    if not CareTeamMembership.objects.filter(
+        client=client, user=user, role=role, ended_on__isnull=True
+    ).exists():
+        CareTeamMembership.objects.create(client=client, user=user, role=role, created_by=user)
+
+
+def _plan(client, author, plan_type, view, goals, written_on) -> None:
+    if ClientPlan.objects.filter(client=client, plan_type=plan_type).exists():
+        return
+    plan = ClientPlan.objects.create(
+        client=client,
+        plan_type=plan_type,
+        status="active",
+        client_view=view,
+        created_by=author,
+        next_review_on=add_months(written_on, 3),
+        participants="Asiakas ja vastuutyöntekijä",
+    )
+    PlanGoal.objects.bulk_create(
+        PlanGoal(plan=plan, position=i, text=text) for i, text in enumerate(goals)
+    )
+
+
+def _notes(rng, client, author, today) -> None:
+    if CaseNote.objects.filter(client=client).exists():
+        return
+    for days_ago in sorted(rng.sample(range(1, 120), 3), reverse=True):
+        CaseNote.objects.create(
+            client=client,
+            author=author,
+            written_on=today - datetime.timedelta(days=days_ago),
+            kind=rng.choice(["meeting", "phone", "network_meeting", "home_visit"]),
+            text=rng.choice(NOTE_TEXTS),
+        )
