@@ -1,0 +1,93 @@
+"""A social worker registers a client and writes a plan; need to know and break-the-glass, in Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from clients.factories import (
+    ClientFactory,
+    demo_identity_code,
+    make_note,
+    make_plan,
+    random_birth_date,
+)
+from clients.models import Client
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_register_plan_search_and_break_the_glass(new_page, unit):
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    counsellor = make_user(Role.SOCIAL_COUNSELLOR, unit)
+    coach = make_user(Role.WORK_COACH, unit)
+    manager = make_user(Role.MANAGER, unit)
+    code = demo_identity_code(random_birth_date(23, 24))
+
+    page = new_page(worker)
+    page.goto("/clients/new/")
+    page.locator("#id_identity_code").fill("131052-308U")
+    page.get_by_role("button", name="Rekisteröi").click()
+    expect(page.locator("#id_identity_code_error")).to_contain_text("tarkistusmerkki")
+    expect(page.locator("#id_first_names_error")).to_be_visible()
+    assert_accessible(page)
+
+    page.locator("#id_identity_code").fill(code)
+    page.locator("#id_first_names").fill("Silmu")
+    page.locator("#id_last_name").fill("Suunnistaja")
+    page.get_by_label("kuvatuki").check()
+    page.get_by_role("button", name="Rekisteröi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Silmu Suunnistaja")
+    expect(page.locator("main")).to_contain_text(code[:7] + "****")
+    client = Client.objects.get()
+
+    page.get_by_role("link", name="Laadi suunnitelma").click()
+    assert_accessible(page)
+    page.locator("#id_client_view").fill("Opiskelu vai työ? Mitä osaan?")
+    page.locator("#id_goals").fill("Hankin hygieniapassin\nSelvitän opiskelun ja työn vaihtoehdot")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("listitem").filter(has_text="Hankin hygieniapassin")).to_be_visible()
+
+    page.goto("/clients/")
+    page.get_by_role("searchbox", name="Hae nimellä").fill("suunn")
+    expect(page.get_by_role("link", name="Suunnistaja, Silmu")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Suunnistaja, Silmu").click()
+    expect(page.get_by_role("heading", level=2, name="Suunnitelmat")).to_be_visible()
+    assert_accessible(page)
+
+    outsider = new_page(counsellor)
+    response = outsider.goto(f"/clients/{client.uuid}/")
+    assert response.status == 404
+    outsider.goto("/clients/")
+    outsider.locator("#id_identity_code").fill(code)
+    outsider.get_by_role("button", name="Hae henkilötunnuksella").click()
+    expect(outsider.get_by_role("heading", level=1)).to_have_text("Avaa asiakkaan tiedot perustellusta syystä")
+    assert code not in outsider.url
+    outsider.locator("#id_reason").fill("Asiakas soitti, vastuutyöntekijä on lomalla.")
+    outsider.get_by_role("button", name="Avaa tiedot").click()
+    expect(outsider.get_by_role("heading", level=1)).to_have_text("Silmu Suunnistaja")
+    expect(outsider.get_by_role("status").first).to_contain_text("murtautumalla")
+
+    supervisor = new_page(manager)
+    supervisor.goto("/")
+    expect(supervisor.locator("main")).to_contain_text("1 tarkastamaton murtautuminen")
+    supervisor.get_by_role("link", name="Tarkasta murtautumiset").click()
+    expect(supervisor.get_by_role("table")).to_contain_text("vastuutyöntekijä on lomalla")
+
+    coach_page = new_page(coach)
+    response = coach_page.goto(f"/clients/{client.uuid}/break-the-glass/")
+    assert response.status == 404
+
+
+def test_client_page_with_data_has_no_axe_violations(new_page, unit):
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    client = ClientFactory(created_by=worker, address_non_disclosure=True)
+    make_plan(client, worker)
+    make_note(client, worker)
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/")
+    page.get_by_role("button", name="Näytä henkilötunnus").click()
+    expect(page.locator("#identity-code")).not_to_contain_text("****")
+    assert_accessible(page)
