@@ -1,6 +1,31 @@
-from django.contrib import admin
+"""Administrators manage organisations, units, service types, rule sets and the catalogue.
 
-from services.models import Organisation, Unit
+Permissions come from `rules` (accounts/rules.py). A rule set in force is shown
+read-only: its rules change only by superseding it from a later date
+(`actions.supersede_rule_set`, the "Korvaa uusilla säännöillä" page).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from services.actions import COMPANION_FIELDS, RULE_FIELDS, supersede_rule_set
+from services.models import (
+    CatalogueEntry,
+    Organisation,
+    ServiceLanguage,
+    ServiceRuleSet,
+    ServiceType,
+    Unit,
+)
 
 
 @admin.register(Organisation)
@@ -29,3 +54,312 @@ class UnitAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(organisation=request.user.organisation_id)
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "code", "legal_basis", "needs_attendance", "is_active"]
+    list_filter = ["is_active", "needs_attendance"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
+    fields = [
+        "code",
+        "name_fi",
+        "name_sv",
+        "name_en",
+        "legal_basis",
+        "needs_attendance",
+        "is_active",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is what pathways and rule sets refer to: fixed once created.
+        return ["code"] if obj else []
+
+
+RULE_FIELDSETS = [
+    (
+        _("Kesto ja aikataulu"),
+        {
+            "fields": [
+                ("min_duration_months", "max_duration_months"),
+                ("min_days_per_week", "max_days_per_week"),
+                "min_hours_per_day",
+                "warning_month",
+            ]
+        },
+    ),
+    (_("Ikä"), {"fields": [("min_age", "max_age")]}),
+    (_("Rinnakkaiset palvelut"), {"fields": list(COMPANION_FIELDS)}),
+    (_("Korvaus"), {"fields": ["compensation_cap_per_day", "compensation_is_not_wage"]}),
+    (_("Suunnitelma ja arviointi"), {"fields": ["required_plan_type", "review_interval_months"]}),
+    (
+        _("Tuettu työllistyminen"),
+        {
+            "fields": [
+                "employer_contact_alert_days",
+                "coach_caseload_warning",
+                ("employment_target_min_percent", "employment_target_max_percent"),
+            ]
+        },
+    ),
+]
+
+
+def _not_before_tomorrow(valid_from):
+    if valid_from and valid_from <= timezone.localdate():
+        raise ValidationError(
+            _(
+                "Uudet säännöt voivat alkaa aikaisintaan huomenna: jo tehdyt päätökset "
+                "pitävät sääntönsä."
+            )
+        )
+
+
+class ServiceRuleSetAddForm(forms.ModelForm):
+    class Meta:
+        model = ServiceRuleSet
+        fields = [
+            "service_type",
+            "organisation",
+            "valid_from",
+            "valid_to",
+            *RULE_FIELDS,
+            *COMPANION_FIELDS,
+        ]
+        widgets = {field: forms.CheckboxSelectMultiple for field in COMPANION_FIELDS}
+
+    def clean_valid_from(self):
+        valid_from = self.cleaned_data["valid_from"]
+        _not_before_tomorrow(valid_from)
+        return valid_from
+
+
+class SupersedeForm(forms.ModelForm):
+    """The successor's start date and rules, prefilled with the rules it replaces."""
+
+    class Meta:
+        model = ServiceRuleSet
+        fields = ["valid_from", *RULE_FIELDS, *COMPANION_FIELDS]
+        widgets = {field: forms.CheckboxSelectMultiple for field in COMPANION_FIELDS}
+        labels = {"valid_from": _("Uudet säännöt voimassa alkaen")}
+
+    def clean_valid_from(self):
+        valid_from = self.cleaned_data["valid_from"]
+        _not_before_tomorrow(valid_from)
+        return valid_from
+
+
+@admin.register(ServiceRuleSet)
+class ServiceRuleSetAdmin(admin.ModelAdmin):
+    list_display = ["service_type", "scope", "valid_from", "valid_to", "status", "source"]
+    list_filter = ["service_type", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["service_type", "organisation"]
+    search_fields = ["service_type__name_fi", "service_type__code", "source"]
+    date_hierarchy = "valid_from"
+    form = ServiceRuleSetAddForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "service_type",
+                    "organisation",
+                    ("valid_from", "valid_to"),
+                    "source",
+                    "how_to_change",
+                ]
+            },
+        ),
+        *RULE_FIELDSETS,
+        (_("Alkuperä"), {"fields": ["supersedes", "created_at", "created_by"]}),
+    ]
+
+    @admin.display(description=_("koskee"))
+    def scope(self, obj):
+        return obj.organisation or gettext("kaikkia organisaatioita")
+
+    @admin.display(description=_("tila"))
+    def status(self, obj):
+        today = timezone.localdate()
+        if obj.valid_from > today:
+            return gettext("tulossa")
+        if obj.valid_to is not None and obj.valid_to < today:
+            return gettext("päättynyt")
+        return gettext("voimassa")
+
+    @admin.display(description=_("sääntöjen muuttaminen"))
+    def how_to_change(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Sääntöjä voi muokata, kunnes ne tulevat voimaan.")
+        if not obj.is_frozen:
+            return gettext("Sääntöjä voi muokata ja ne voi poistaa, kunnes ne tulevat voimaan.")
+        text = gettext(
+            "Nämä säännöt ovat olleet voimassa %(date)s alkaen, eikä niitä voi muokata: "
+            "aiemmat päätökset pitävät sääntönsä."
+        ) % {"date": f"{obj.valid_from:%-d.%-m.%Y}"}
+        if obj.valid_to is not None and obj.valid_to < timezone.localdate():
+            return text
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            text,
+            reverse("admin:services_serviceruleset_supersede", args=[obj.pk]),
+            gettext("Korvaa uusilla säännöillä tietystä päivästä alkaen"),
+        )
+
+    # A rule set in force has no change permission (below), so the admin shows it read-only.
+    readonly_fields = ["how_to_change", "supersedes", "created_at", "created_by"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            Q(organisation__isnull=True) | Q(organisation=request.user.organisation_id)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Administrators set their own organisation's rules; general rules (law)
+        # belong to the superuser and to data migrations.
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (obj.is_frozen or not self._may_manage(request, obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.is_frozen or not self._may_manage(request, obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _may_manage(self, request, obj) -> bool:
+        return request.user.is_superuser or (
+            obj.organisation_id is not None and obj.organisation_id == request.user.organisation_id
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/supersede/",
+                self.admin_site.admin_view(self.supersede_view),
+                name="services_serviceruleset_supersede",
+            ),
+            *super().get_urls(),
+        ]
+
+    def supersede_view(self, request, object_id):
+        """Ends the rule set the day before a later date and starts new rules from it."""
+        current = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not (self.has_add_permission(request) and self._may_manage(request, current)):
+            raise PermissionDenied
+        successor = ServiceRuleSet(
+            service_type=current.service_type,
+            organisation=current.organisation,
+            **{field: getattr(current, field) for field in RULE_FIELDS},
+        )
+        initial = {field: list(getattr(current, field).all()) for field in COMPANION_FIELDS}
+        form = SupersedeForm(request.POST or None, instance=successor, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            changes = {f: form.cleaned_data[f] for f in (*RULE_FIELDS, *COMPANION_FIELDS)}
+            try:
+                new = supersede_rule_set(
+                    current=current,
+                    valid_from=form.cleaned_data["valid_from"],
+                    changes=changes,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    gettext("Uudet säännöt ovat voimassa %(date)s alkaen.")
+                    % {"date": f"{new.valid_from:%-d.%-m.%Y}"},
+                )
+                return redirect("admin:services_serviceruleset_change", new.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": current,
+            "title": gettext("Korvaa säännöt: %(rule_set)s") % {"rule_set": current},
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/services/serviceruleset/supersede.html", context)
+
+
+def _translated(language: str) -> list[str]:
+    return [
+        f"{field}_{language}"
+        for field in ("name", "description", "eligibility", "client_groups", "how_to_refer")
+    ]
+
+
+class CatalogueEntryForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("palvelukielet"),
+        choices=ServiceLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = CatalogueEntry
+        fields = [
+            "slug",
+            "category",
+            "provider",
+            "provider_name",
+            "service_type",
+            "is_active",
+            *_translated("fi"),
+            *_translated("sv"),
+            *_translated("en"),
+            "min_age",
+            "max_age",
+            "languages",
+            "contact_phone",
+            "contact_email",
+            "web_address",
+        ]
+
+
+@admin.register(CatalogueEntry)
+class CatalogueEntryAdmin(admin.ModelAdmin):
+    form = CatalogueEntryForm
+    list_display = ["name_fi", "category", "provider_display", "service_type", "is_active"]
+    list_filter = ["category", "is_active", ("provider", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["provider", "service_type"]
+    search_fields = ["name_fi", "name_sv", "name_en", "provider_name", "slug"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "category",
+                    ("provider", "provider_name"),
+                    "service_type",
+                    "is_active",
+                ]
+            },
+        ),
+        (_("Suomeksi"), {"fields": _translated("fi")}),
+        (_("Ruotsiksi"), {"fields": _translated("sv")}),
+        (_("Englanniksi"), {"fields": _translated("en")}),
+        (_("Kenelle"), {"fields": [("min_age", "max_age"), "languages"]}),
+        (_("Yhteystiedot"), {"fields": ["contact_phone", "contact_email", "web_address"]}),
+    ]
+
+    @admin.display(description=_("palveluntuottaja"), ordering="provider__name_fi")
+    def provider_display(self, obj):
+        return obj.provider_display

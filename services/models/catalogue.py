@@ -1,5 +1,6 @@
 """The service catalogue for the partially work-able (Helsinki seed: six categories)."""
 
+import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -29,6 +30,7 @@ class ServiceLanguage(models.TextChoices):
     ENGLISH = "en", _("englanti")
 
 
+@pghistory.track()
 class CatalogueEntry(TranslatedNameModel):
     """One service in the catalogue for the partially work-able; may be a pathway step."""
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -18,6 +19,7 @@ from services.models.organisations import Organisation
 from services.querysets import ServiceRuleSetQuerySet, ServiceTypeQuerySet
 
 
+@pghistory.track()
 class ServiceType(TranslatedNameModel):
     """A kind of service a pathway step can be (rehabilitative work activity, IPS, …).
 
@@ -120,6 +122,7 @@ RULE_SET_LINK_FROZEN_FUNC = """
 """
 
 
+@pghistory.track()
 class ServiceRuleSet(models.Model):
     """The rules of one service type from one date, generally or for one organisation.
 

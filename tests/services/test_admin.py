@@ -1,0 +1,244 @@
+"""The Django admin of rule sets and the catalogue: rule sets in force are read-only."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from services.factories import OrganisationFactory, ServiceRuleSetFactory, ServiceTypeFactory
+from services.models import CatalogueEntry, ServiceRuleSet
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(unit):
+    return make_user(Role.ADMIN, unit, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    return login(client, superuser)
+
+
+def tomorrow():
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+def change_url(rule_set):
+    return reverse("admin:services_serviceruleset_change", args=[rule_set.pk])
+
+
+def supersede_url(rule_set):
+    return reverse("admin:services_serviceruleset_supersede", args=[rule_set.pk])
+
+
+def rule_set_form(service_type, valid_from, **fields):
+    return {
+        "service_type": service_type.pk,
+        "organisation": "",
+        "valid_from": valid_from.isoformat(),
+        "valid_to": "",
+        "source": "Testilaki 1/2026",
+        **fields,
+    }
+
+
+class TestRuleSetInForce:
+    def test_is_shown_read_only_with_the_way_to_supersede_it(self, admin_client):
+        rule_set = ServiceRuleSetFactory(max_duration_months=24)
+        response = admin_client.get(change_url(rule_set))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert 'name="_save"' not in content
+        assert 'name="max_duration_months"' not in content
+        assert "eikä niitä voi muokata" in content
+        assert supersede_url(rule_set) in content
+
+    def test_a_post_to_change_it_is_refused(self, admin_client):
+        rule_set = ServiceRuleSetFactory(max_duration_months=24)
+        response = admin_client.post(
+            change_url(rule_set),
+            rule_set_form(rule_set.service_type, rule_set.valid_from, max_duration_months=36),
+        )
+        assert response.status_code == 403
+        rule_set.refresh_from_db()
+        assert rule_set.max_duration_months == 24
+
+    def test_it_cannot_be_deleted(self, admin_client):
+        rule_set = ServiceRuleSetFactory()
+        url = reverse("admin:services_serviceruleset_delete", args=[rule_set.pk])
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403
+        assert ServiceRuleSet.objects.filter(pk=rule_set.pk).exists()
+
+
+class TestSupersede:
+    def test_the_form_is_prefilled_with_the_current_rules(self, admin_client):
+        coaching = ServiceTypeFactory(name_fi="Työvalmennus (testi)")
+        with_companion = ServiceRuleSetFactory(max_duration_months=24, requires=[coaching])
+        content = admin_client.get(supersede_url(with_companion)).content.decode()
+        assert 'name="max_duration_months" value="24"' in content
+        assert re.search(
+            rf'name="requires" value="{coaching.pk}" id="id_requires_\d+" checked', content
+        )
+
+    def test_new_rules_start_on_the_chosen_day_and_the_old_end_the_day_before(
+        self, admin_client, superuser
+    ):
+        rule_set = ServiceRuleSetFactory(max_duration_months=24, min_days_per_week=1)
+        start = tomorrow() + datetime.timedelta(days=10)
+        response = admin_client.post(
+            supersede_url(rule_set),
+            {
+                "valid_from": start.isoformat(),
+                "max_duration_months": "12",
+                "min_days_per_week": "1",
+                "source": "Lakimuutos (testi)",
+            },
+        )
+        successor = ServiceRuleSet.objects.get(supersedes=rule_set)
+        assert response.status_code == 302
+        assert response["Location"] == change_url(successor)
+        rule_set.refresh_from_db()
+        assert rule_set.valid_to == start - datetime.timedelta(days=1)
+        assert (successor.valid_from, successor.max_duration_months) == (start, 12)
+        assert successor.source == "Lakimuutos (testi)"
+        assert successor.created_by == superuser
+
+    def test_new_rules_from_today_are_refused(self, admin_client):
+        rule_set = ServiceRuleSetFactory(max_duration_months=24)
+        response = admin_client.post(
+            supersede_url(rule_set),
+            {"valid_from": timezone.localdate().isoformat(), "source": "x"},
+        )
+        assert response.status_code == 200
+        assert "aikaisintaan huomenna" in response.content.decode()
+        rule_set.refresh_from_db()
+        assert rule_set.valid_to is None
+        assert not ServiceRuleSet.objects.filter(supersedes=rule_set).exists()
+
+
+class TestAddAndFutureRuleSets:
+    def test_adding_a_rule_set_from_tomorrow(self, admin_client, superuser):
+        service_type = ServiceTypeFactory()
+        response = admin_client.post(
+            reverse("admin:services_serviceruleset_add"),
+            rule_set_form(service_type, tomorrow(), max_days_per_week="4"),
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        rule_set = ServiceRuleSet.objects.get(service_type=service_type)
+        assert (rule_set.max_days_per_week, rule_set.created_by) == (4, superuser)
+
+    @pytest.mark.parametrize(
+        ("valid_from", "fields", "message"),
+        [
+            (0, {}, "aikaisintaan huomenna"),
+            (1, {"min_days_per_week": "5", "max_days_per_week": "4"}, "Päiviä viikossa on 1–7"),
+            (1, {"max_days_per_week": "8"}, "Päiviä viikossa on 1–7"),
+        ],
+    )
+    def test_invalid_rule_sets_are_refused_with_a_clear_message(
+        self, admin_client, valid_from, fields, message
+    ):
+        service_type = ServiceTypeFactory()
+        start = timezone.localdate() + datetime.timedelta(days=valid_from)
+        response = admin_client.post(
+            reverse("admin:services_serviceruleset_add"),
+            rule_set_form(service_type, start, **fields),
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert not ServiceRuleSet.objects.filter(service_type=service_type).exists()
+
+    def test_an_overlapping_rule_set_is_refused_with_a_clear_message(self, admin_client):
+        existing = ServiceRuleSetFactory()
+        response = admin_client.post(
+            reverse("admin:services_serviceruleset_add"),
+            rule_set_form(existing.service_type, tomorrow()),
+        )
+        assert response.status_code == 200
+        assert "osittain samalle ajalle" in response.content.decode()
+
+    def test_a_future_rule_set_may_be_edited(self, admin_client):
+        future = ServiceRuleSetFactory(valid_from=tomorrow(), max_duration_months=8)
+        response = admin_client.post(
+            change_url(future),
+            rule_set_form(future.service_type, future.valid_from, max_duration_months="6"),
+        )
+        assert response.status_code == 302
+        future.refresh_from_db()
+        assert future.max_duration_months == 6
+
+
+class TestOrganisationScope:
+    """Administrators other than superusers manage only their own organisation's rules."""
+
+    def request_for(self, user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return request
+
+    def test_sees_general_and_own_rule_sets_and_sets_only_own(self, unit):
+        model_admin = site._registry[ServiceRuleSet]
+        administrator = make_user(Role.ADMIN, unit, is_staff=True)
+        general = ServiceRuleSetFactory()
+        own = ServiceRuleSetFactory(organisation=unit.organisation, valid_from=tomorrow())
+        other = ServiceRuleSetFactory(organisation=OrganisationFactory())
+        request = self.request_for(administrator)
+        assert set(model_admin.get_queryset(request)) == {general, own}
+        field = model_admin.formfield_for_foreignkey(
+            ServiceRuleSet._meta.get_field("organisation"), request
+        )
+        assert list(field.queryset) == [unit.organisation]
+        assert field.required
+        assert not model_admin.has_change_permission(request, general)
+        assert not model_admin.has_delete_permission(request, other)
+
+
+def test_catalogue_entry_is_added_with_languages(admin_client):
+    response = admin_client.post(
+        reverse("admin:services_catalogueentry_add"),
+        {
+            "slug": "testipalvelu",
+            "category": "education",
+            "provider": "",
+            "provider_name": "Oppilaitos",
+            "service_type": "",
+            "is_active": "on",
+            "name_fi": "Testipalvelu",
+            "description_fi": "Kuvaus.",
+            "languages": ["fi", "sv"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = CatalogueEntry.objects.get(slug="testipalvelu")
+    assert entry.languages == ["fi", "sv"]
+
+
+def test_an_administrator_adds_and_supersedes_only_own_organisations_rules(client, unit):
+    """Needs the services.* admin permissions in accounts/rules.py (like services.unit)."""
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    login(client, administrator)
+    general = ServiceRuleSetFactory()
+    assert client.get(change_url(general)).status_code == 200  # read-only view
+    assert client.get(supersede_url(general)).status_code == 403
+    response = client.post(
+        reverse("admin:services_serviceruleset_add"),
+        {
+            **rule_set_form(general.service_type, tomorrow(), max_age="29"),
+            "organisation": unit.organisation_id,
+        },
+    )
+    assert response.status_code == 302
+    own = ServiceRuleSet.objects.get(organisation=unit.organisation)
+    assert (own.max_age, own.created_by) == (29, administrator)
+    assert (
+        ServiceRuleSet.objects.in_force(general.service_type, unit.organisation, tomorrow()) == own
+    )
