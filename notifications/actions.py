@@ -1,0 +1,375 @@
+"""Writes on tasks and reminders, and the reminder sweep.
+
+Every action is keyword-only, runs in one transaction and locks the row
+where two requests could race. Task changes are kept by pghistory's triggers
+(with the acting user and an action code as context); reminders carry no
+history, they are notes to their recipient.
+"""
+
+import dataclasses
+import datetime
+import itertools
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from notifications.models import UNIQUE_REMINDER, Reminder, Task
+from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX_LENGTH = Task._meta.get_field("title").max_length
+# Rows per INSERT statement: well under PostgreSQL's 65,535 parameters per statement.
+INSERT_CHUNK = 2000
+
+
+def _history(user, action: str):
+    return pghistory.context(user=str(user.pk) if user else None, action=action)
+
+
+def _language_of(user) -> str:
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def _render(text: str | Promise, language: str, *, max_length: int | None = None) -> str:
+    """A lazy translation rendered in `language`; plain text as it is."""
+    if isinstance(text, Promise):
+        with translation.override(language):
+            text = str(text)
+    text = str(text).strip()
+    return Truncator(text).chars(max_length) if max_length else text
+
+
+def _check_link(link: str) -> str:
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError(f"A link is a path inside Polku, not {link!r}.")
+    return link
+
+
+def _concerning_fields(obj: models.Model | None) -> dict:
+    if obj is None:
+        return {"content_type": None, "object_id": ""}
+    if obj.pk is None:
+        raise ValueError("A task can concern only a saved object.")
+    return {"content_type": ContentType.objects.get_for_model(obj), "object_id": str(obj.pk)}
+
+
+# Tasks
+
+
+def create_task(
+    *,
+    assignee,
+    kind: str,
+    title: str | Promise,
+    due_date: datetime.date | None = None,
+    concerning: models.Model | None = None,
+    client_id: uuid.UUID | str | None = None,
+    link: str = "",
+    created_by=None,
+    key: str | None = None,
+    description: str | Promise = "",
+) -> Task:
+    """Gives `assignee` a task and returns it.
+
+    Idempotent on `key`: when a task with the key exists (also one created
+    by a concurrent call a moment ago), that task is returned unchanged, so
+    an action that runs twice (a double submit, a redelivered Celery task)
+    creates one task. A lazy `title` or `description` is rendered in the
+    assignee's language. `link` must be a path inside Polku (ValueError
+    otherwise). No side effects beyond the row and its history.
+    """
+    if not kind:
+        raise ValueError("A task needs a kind.")
+    language = _language_of(assignee)
+    fields = {
+        "assignee": assignee,
+        "kind": kind,
+        "title": _render(title, language, max_length=TITLE_MAX_LENGTH),
+        "description": _render(description, language),
+        "due_date": due_date,
+        "client_id": client_id,
+        "link": _check_link(link),
+        "created_by": created_by,
+        **_concerning_fields(concerning),
+    }
+    if not fields["title"]:
+        raise ValueError("A task needs a title.")
+    with transaction.atomic(), _history(created_by, "notifications.task.created"):
+        if key is None:
+            return Task.objects.create(**fields)
+        # get_or_create catches the IntegrityError of a concurrent insert of the same
+        # key and then reads the winner's row.
+        task, _created = Task.objects.get_or_create(key=key, defaults=fields)
+        return task
+
+
+def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Task:
+    """Checks the task off as done on `done_on` (today when not given) by its assignee.
+
+    Locks the task; a task already done is returned as it is (a double
+    submit changes nothing). Raises PermissionDenied when `by` is not the
+    assignee and ValidationError for a date in the future or before the task
+    was created. Returns the task as stored.
+    """
+    today = timezone.localdate()
+    done_on = done_on or today
+    with transaction.atomic(), _history(by, "notifications.task.completed"):
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.assignee_id != by.pk:
+            raise PermissionDenied
+        if locked.done_at is not None:
+            return locked
+        created_on = timezone.localdate(locked.created_at)
+        if done_on > today:
+            raise ValidationError(_("Päivämäärä ei voi olla tulevaisuudessa."), code="future")
+        if done_on < created_on:
+            raise ValidationError(
+                _("Päivämäärä ei voi olla ennen tehtävän luontia (%(date)s).")
+                % {"date": date_format(created_on, "SHORT_DATE_FORMAT")},
+                code="before_created",
+            )
+        locked.done_at = timezone.now()
+        locked.done_on = done_on
+        locked.done_by = by
+        locked.save(update_fields=["done_at", "done_on", "done_by"])
+    return locked
+
+
+def reopen_task(*, task: Task, by) -> Task:
+    """Makes a task that was checked off open again; only its assignee may.
+
+    Locks the task; an open task is returned as it is. The earlier check-off
+    stays in the task's change history. Raises PermissionDenied for anyone
+    else than the assignee.
+    """
+    with transaction.atomic(), _history(by, "notifications.task.reopened"):
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.assignee_id != by.pk:
+            raise PermissionDenied
+        if locked.done_at is None:
+            return locked
+        locked.done_at = None
+        locked.done_on = None
+        locked.done_by = None
+        locked.save(update_fields=["done_at", "done_on", "done_by"])
+    return locked
+
+
+# Reminders
+
+
+def mark_reminder_read(*, reminder: Reminder, by) -> Reminder:
+    """Marks the reminder read by its recipient; one already read keeps its first read time.
+
+    Raises PermissionDenied when `by` is not the recipient.
+    """
+    if reminder.recipient_id != by.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=now)
+    reminder.refresh_from_db(fields=["read_at"])
+    return reminder
+
+
+def mark_all_reminders_read(*, recipient) -> int:
+    """Marks every unread reminder of `recipient` read; returns how many were unread."""
+    return Reminder.objects.for_recipient(recipient).unread().update(read_at=timezone.now())
+
+
+def remind(
+    *,
+    recipient,
+    rule: str,
+    concerning: models.Model,
+    due_date: datetime.date,
+    title: str | Promise,
+    link: str = "",
+) -> tuple[Reminder, bool]:
+    """Puts one reminder in `recipient`'s inbox unless it is there already.
+
+    Returns (reminder, created). The unique key (rule, object, due date,
+    recipient) is enforced by the database; a concurrent call with the same
+    key gets the winner's row and created=False. A lazy `title` is rendered
+    in the recipient's language.
+    """
+    if not rule:
+        raise ValueError("A reminder needs its rule's code.")
+    if concerning is None:
+        raise ValueError("A reminder concerns an object.")
+    concerning_fields = _concerning_fields(concerning)
+    with transaction.atomic():
+        return Reminder.objects.get_or_create(
+            recipient=recipient,
+            rule=rule,
+            due_date=due_date,
+            **concerning_fields,
+            defaults={
+                "title": _render(title, _language_of(recipient), max_length=TITLE_MAX_LENGTH),
+                "link": _check_link(link),
+            },
+        )
+
+
+def remind_many(reminders: Sequence[ReminderSpec]) -> int:
+    """Writes a batch of reminders with INSERT ... ON CONFLICT DO NOTHING; returns how many are new.
+
+    One statement per 2,000 rows and one query for the recipients' languages
+    when some title is a lazy translation; never a query per reminder.
+    Reminders that exist already (from an earlier or a concurrent sweep) are
+    skipped by the database's unique key, so a repeated batch writes
+    nothing. Runs in one transaction.
+    """
+    if not reminders:
+        return 0
+    lazy_recipients = {spec.recipient_id for spec in reminders if isinstance(spec.title, Promise)}
+    languages = dict(
+        get_user_model()
+        .objects.filter(pk__in=lazy_recipients)
+        .values_list("pk", "preferred_language")
+        if lazy_recipients
+        else ()
+    )
+    now = timezone.now()
+    rows: dict[tuple, Reminder] = {}
+    for spec in reminders:
+        if not spec.rule:
+            raise ValueError("A reminder needs its rule's code.")
+        reminder = Reminder(
+            recipient_id=spec.recipient_id,
+            rule=spec.rule,
+            content_type=ContentType.objects.get_for_model(spec.model),
+            object_id=str(spec.object_id),
+            due_date=spec.due_date,
+            title=_render(
+                spec.title,
+                languages.get(spec.recipient_id) or settings.LANGUAGE_CODE,
+                max_length=TITLE_MAX_LENGTH,
+            ),
+            link=_check_link(spec.link),
+            created_at=now,
+        )
+        key = (
+            reminder.rule,
+            reminder.content_type_id,
+            reminder.object_id,
+            reminder.due_date,
+            reminder.recipient_id,
+        )
+        rows.setdefault(key, reminder)
+    # In key order, so two batches that overlap lock their rows in the same order
+    # and wait for each other instead of deadlocking.
+    objects = [rows[key] for key in sorted(rows)]
+    created = 0
+    with transaction.atomic():
+        for start in range(0, len(objects), INSERT_CHUNK):
+            created += _insert_ignoring_existing(objects[start : start + INSERT_CHUNK])
+    return created
+
+
+def _insert_ignoring_existing(objects: list[Reminder]) -> int:
+    # Django's bulk_create(ignore_conflicts=True) does not say which rows were
+    # new; RETURNING does. Only identifiers from the model's own metadata are
+    # interpolated; every value is a parameter.
+    meta = Reminder._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in objects for f in fields
+    ]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(objects))} "
+        f"ON CONFLICT ON CONSTRAINT {quote(UNIQUE_REMINDER)} DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return len(cursor.fetchall())
+
+
+# The sweep
+
+SWEEP_LOCK_KEY = "notifications:sweep-reminders:lock"
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did: new reminders per rule, and the rules that failed."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
+    """Runs every registered reminder rule for `today` and writes what they find.
+
+    One sweep at a time: a Redis lock (cache.add, expiring after
+    POLKU_REMINDER_SWEEP_LOCK_SECONDS, default 15 min, in case a worker dies
+    holding it) makes a second concurrent call return None at once without
+    doing anything. The database's unique key is the final guard, so a sweep
+    is safe to run at any time and any number of times. Reminders are written
+    in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
+    own transaction. A rule that raises is logged and skipped; the others
+    still run.
+    """
+    today = today or timezone.localdate()
+    batch_size = getattr(settings, "POLKU_REMINDER_BATCH_SIZE", 1000)
+    lock_seconds = getattr(settings, "POLKU_REMINDER_SWEEP_LOCK_SECONDS", 15 * 60)
+    token = uuid.uuid4().hex
+    if not cache.add(SWEEP_LOCK_KEY, token, timeout=lock_seconds):
+        logger.info("Reminder sweep skipped: another sweep holds the lock.")
+        return None
+    try:
+        result = SweepResult()
+        for rule in registered_rules():
+            try:
+                result.created[rule.code] = _sweep_rule(rule, today, batch_size)
+            except Exception:
+                logger.exception("Reminder rule %s failed.", rule.code)
+                result.failed.append(rule.code)
+        logger.info(
+            "Reminder sweep done.",
+            extra={
+                "reminders_created": result.total,
+                "reminders_per_rule": result.created,
+                "failed_rules": result.failed,
+            },
+        )
+        return result
+    finally:
+        # Release only our own lock: after an expiry another sweep may hold it.
+        if cache.get(SWEEP_LOCK_KEY) == token:
+            cache.delete(SWEEP_LOCK_KEY)
+
+
+def _sweep_rule(rule: ReminderRule, today: datetime.date, batch_size: int) -> int:
+    created = 0
+    for batch in itertools.batched(rule.func(today, batch_size), batch_size):
+        created += remind_many([_with_rule(spec, rule.code) for spec in batch])
+    return created
+
+
+def _with_rule(spec: ReminderSpec, code: str) -> ReminderSpec:
+    if spec.rule and spec.rule != code:
+        raise ValueError(f"Rule {code} yielded a reminder of rule {spec.rule}.")
+    return dataclasses.replace(spec, rule=code)

@@ -1,0 +1,59 @@
+"""Reads of tasks and reminders."""
+
+import datetime
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+
+
+def _concerning_filter(obj: models.Model) -> Q:
+    content_type = ContentType.objects.get_for_model(obj)
+    return Q(content_type=content_type, object_id=str(obj.pk))
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def done(self):
+        return self.filter(done_at__isnull=False)
+
+    def for_assignee(self, user):
+        return self.filter(assignee=user)
+
+    def due_before(self, date: datetime.date):
+        """Tasks due strictly before `date` (tasks without a due date are never due)."""
+        return self.filter(due_date__lt=date)
+
+    def needing_attention(self, today: datetime.date):
+        """Open tasks due today or earlier, and open tasks without a due date."""
+        return self.open().filter(Q(due_date__isnull=True) | Q(due_date__lte=today))
+
+    def concerning(self, obj: models.Model):
+        return self.filter(_concerning_filter(obj))
+
+    def for_client(self, client_id: uuid.UUID | str):
+        return self.filter(client_id=client_id)
+
+    def in_inbox_order(self):
+        """Earliest due first; tasks without a due date after the dated ones, oldest first."""
+        return self.order_by(F("due_date").asc(nulls_last=True), "created_at", "pk")
+
+
+class ReminderQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_recipient(self, user):
+        return self.filter(recipient=user)
+
+    def due_before(self, date: datetime.date):
+        return self.filter(due_date__lt=date)
+
+    def concerning(self, obj: models.Model):
+        return self.filter(_concerning_filter(obj))
+
+    def in_inbox_order(self):
+        return self.order_by("due_date", "created_at", "pk")

@@ -1,0 +1,69 @@
+"""Reminder rules that higher apps register; the sweep runs them all.
+
+An app registers its rules in its AppConfig.ready():
+
+    register_reminder_rule("clients.plan_review_due", _("Suunnitelman tarkistus"), plan_reviews_due)
+
+A rule is a function `func(today, batch_size)` that yields `ReminderSpec`s for
+everything due on `today`'s terms. It reads the database in batches (e.g.
+`.values_list(...).iterator(chunk_size=batch_size)`), never one query per
+object; the sweep writes what it yields in bulk statements of `batch_size`.
+The rule's code goes into the reminder's unique key, so a rule may yield the
+same reminder on every sweep: only the first is stored.
+
+(Not named rules.py: the `rules` library autodiscovers modules of that name.)
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """One reminder to write: for whom, about which object, due when, saying what.
+
+    `title` may be a lazy translation; it is then rendered in the recipient's
+    language. `rule` is filled in by the sweep from the registered rule.
+    """
+
+    recipient_id: int
+    model: type[models.Model]
+    object_id: object
+    due_date: datetime.date
+    title: str | Promise
+    link: str = ""
+    rule: str = ""
+
+
+RuleFunction = Callable[[datetime.date, int], Iterable[ReminderSpec]]
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    code: str
+    label: str | Promise
+    func: RuleFunction
+
+
+_rules: dict[str, ReminderRule] = {}
+
+
+def register_reminder_rule(code: str, label: str | Promise, func: RuleFunction) -> None:
+    """Registers (or replaces, on a repeated ready()) the rule with this code."""
+    if not code or len(code) > 64:
+        raise ValueError("A reminder rule code has 1-64 characters.")
+    _rules[code] = ReminderRule(code=code, label=label, func=func)
+
+
+def registered_rules() -> list[ReminderRule]:
+    return [_rules[code] for code in sorted(_rules)]
+
+
+def rule_label(code: str) -> str | Promise:
+    """The rule's label in the current language; the code itself for an unknown rule."""
+    rule = _rules.get(code)
+    return rule.label if rule else code

@@ -1,0 +1,197 @@
+"""The inbox (open tasks and unread reminders), its actions, and the bell in the header.
+
+Every form posts to a real URL and redirects back (works without
+JavaScript); with htmx the same view answers with the changed section of
+the page and tells the bell to refresh.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Window
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from notifications import actions
+from notifications.access import get_reminder_for_user, get_task_for_user
+from notifications.forms import CompleteTaskForm
+from notifications.models import Reminder, Task
+from notifications.polling import background_request
+from notifications.rules_registry import rule_label
+from notifications.task_kinds import task_kind_label
+
+INBOX_TEMPLATE = "notifications/inbox.html"
+# The inbox lists at most this many of each; the rest wait until these are dealt with.
+INBOX_LIMIT = 100
+# htmx event that makes the bell refresh at once after a change in the inbox.
+INBOX_CHANGED_EVENT = "inboxChanged"
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    form: CompleteTaskForm
+    kind_label: str | None
+    overdue: bool
+    due_today: bool
+
+
+@dataclass
+class ReminderRow:
+    reminder: Reminder
+    rule_label: str
+    overdue: bool
+    due_today: bool
+
+
+def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tuple[list, int]:
+    tasks = list(
+        Task.objects.for_assignee(user)
+        .open()
+        .annotate(open_total=Window(Count("pk")))
+        .in_inbox_order()[:INBOX_LIMIT]
+    )
+    rows = []
+    for task in tasks:
+        form = (
+            invalid[1] if invalid and invalid[0] == task.pk else CompleteTaskForm(task_id=task.pk)
+        )
+        rows.append(
+            TaskRow(
+                task=task,
+                form=form,
+                kind_label=task_kind_label(task.kind),
+                overdue=task.is_overdue(today),
+                due_today=task.due_date == today,
+            )
+        )
+    return rows, tasks[0].open_total if tasks else 0
+
+
+def _reminder_rows(user, today) -> tuple[list, int]:
+    reminders = list(
+        Reminder.objects.for_recipient(user)
+        .unread()
+        .annotate(unread_total=Window(Count("pk")))
+        .in_inbox_order()[:INBOX_LIMIT]
+    )
+    rows = [
+        ReminderRow(
+            reminder=reminder,
+            rule_label=rule_label(reminder.rule),
+            overdue=reminder.is_overdue(today),
+            due_today=reminder.due_date == today,
+        )
+        for reminder in reminders
+    ]
+    return rows, reminders[0].unread_total if reminders else 0
+
+
+def _inbox_context(request, *, invalid=None, status_message: str = "") -> dict:
+    today = timezone.localdate()
+    task_rows, task_count = _task_rows(request.user, today, invalid)
+    reminder_rows, reminder_count = _reminder_rows(request.user, today)
+    return {
+        "task_rows": task_rows,
+        "task_count": task_count,
+        "reminder_rows": reminder_rows,
+        "reminder_count": reminder_count,
+        "status_message": status_message,
+        "inbox_limit": INBOX_LIMIT,
+    }
+
+
+def _htmx_section(request, section: str, status_message: str, **context) -> HttpResponse:
+    response = render(
+        request,
+        f"{INBOX_TEMPLATE}#{section}",
+        _inbox_context(request, status_message=status_message, **context),
+    )
+    response["HX-Trigger"] = INBOX_CHANGED_EVENT
+    return response
+
+
+@require_GET
+def inbox(request):
+    return render(request, INBOX_TEMPLATE, _inbox_context(request))
+
+
+@require_POST
+def complete_task(request, task_id: int):
+    task = get_task_for_user(request.user, task_id)
+    form = CompleteTaskForm(request.POST, task_id=task.pk)
+    if form.is_valid():
+        try:
+            actions.complete_task(task=task, by=request.user, done_on=form.cleaned_data["done_on"])
+        except ValidationError as error:
+            form.add_error("done_on", error)
+    if not form.is_valid():
+        if request.htmx:
+            # htmx swaps only 2xx answers: the row shows its error in place.
+            return render(
+                request,
+                f"{INBOX_TEMPLATE}#tasks",
+                _inbox_context(request, invalid=(task.pk, form)),
+            )
+        return render(
+            request, INBOX_TEMPLATE, _inbox_context(request, invalid=(task.pk, form)), status=400
+        )
+    done = _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title}
+    if request.htmx:
+        return _htmx_section(request, "tasks", done)
+    messages.success(request, done)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+def mark_reminder_read(request, reminder_id: int):
+    reminder = get_reminder_for_user(request.user, reminder_id)
+    actions.mark_reminder_read(reminder=reminder, by=request.user)
+    done = _("Muistutus merkitty luetuksi: %(title)s") % {"title": reminder.title}
+    if request.htmx:
+        return _htmx_section(request, "reminders", done)
+    messages.success(request, done)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+def mark_all_read(request):
+    count = actions.mark_all_reminders_read(recipient=request.user)
+    done = _("Kaikki muistutukset merkitty luetuiksi (%(count)s).") % {"count": count}
+    if request.htmx:
+        return _htmx_section(request, "reminders", done)
+    messages.success(request, done)
+    return redirect("notifications:inbox")
+
+
+def unread_count(user) -> int:
+    """What the bell shows: open tasks due today or earlier (or undated) and unread reminders."""
+    today = timezone.localdate()
+    return (
+        Task.objects.for_assignee(user).needing_attention(today).count()
+        + Reminder.objects.for_recipient(user).unread().count()
+    )
+
+
+@background_request
+@never_cache
+@require_GET
+def bell(request):
+    """The bell's fragment, polled every minute; never extends the idle session.
+
+    `shown` is the count the page shows now: when nothing changed the answer
+    is 204, which htmx does not swap, so screen readers hear the live region
+    only when the count changes.
+    """
+    count = unread_count(request.user)
+    shown = request.GET.get("shown")
+    if shown is not None:
+        if shown == str(count):
+            return HttpResponse(status=204)
+        return render(request, "notifications/bell.html#link", {"count": count})
+    return render(request, "notifications/bell.html#live", {"count": count})

@@ -1,0 +1,183 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.factories import ReminderFactory, TaskFactory
+from notifications.models import Reminder, Task
+from notifications.task_kinds import register_task_kind
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("notifications:inbox")
+
+
+def test_the_inbox_shows_only_the_users_own_open_items(client, worker, colleague):
+    TaskFactory(
+        assignee=worker,
+        title="Ilmoita Kelalle",
+        due_date=datetime.date(2026, 3, 5),
+        link="/clients/a/",
+    )
+    TaskFactory(assignee=worker, title="Jo tehty", done=True)
+    TaskFactory(assignee=colleague, title="Kollegan tehtävä")
+    ReminderFactory(recipient=worker, title="Suunnitelman tarkistus", link="/clients/b/")
+    ReminderFactory(recipient=worker, title="Jo luettu", read=True)
+    ReminderFactory(recipient=colleague, title="Kollegan muistutus")
+    login(client, worker)
+    response = client.get(INBOX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="/clients/a/">Ilmoita Kelalle</a>' in html
+    assert "5.3.2026" in html
+    assert '<a href="/clients/b/">Suunnitelman tarkistus</a>' in html
+    for hidden in ("Jo tehty", "Kollegan tehtävä", "Jo luettu", "Kollegan muistutus"):
+        assert hidden not in html
+
+
+def test_overdue_and_due_today_are_said_in_words(client, worker):
+    today = timezone.localdate()
+    TaskFactory(
+        assignee=worker, title="Myöhässä oleva", due_date=today - datetime.timedelta(days=1)
+    )
+    TaskFactory(assignee=worker, title="Tänään", due_date=today)
+    ReminderFactory(recipient=worker, due_date=today - datetime.timedelta(days=2))
+    login(client, worker)
+    html = client.get(INBOX).content.decode()
+    assert html.count("<strong>Myöhässä</strong>") == 2
+    assert html.count("<strong>Tänään</strong>") == 1
+
+
+def test_a_registered_kind_is_named(client, worker):
+    register_task_kind("tests.kind", "Suostumuksen peruutus")
+    TaskFactory(assignee=worker, kind="tests.kind")
+    login(client, worker)
+    assert "Suostumuksen peruutus" in client.get(INBOX).content.decode()
+
+
+def test_done_checks_a_task_off_with_the_given_date(client, worker):
+    task = TaskFactory(assignee=worker, title="Lähetä peruutus Kelalle")
+    Task.objects.filter(pk=task.pk).update(created_at=timezone.now() - datetime.timedelta(days=5))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    login(client, worker)
+    url = reverse("notifications:complete_task", args=[task.pk])
+    response = client.post(url, {"done_on": yesterday.isoformat()}, follow=True)
+    assert response.redirect_chain == [(INBOX, 302)]
+    assert "Tehtävä merkitty tehdyksi: Lähetä peruutus Kelalle" in response.content.decode()
+    task.refresh_from_db()
+    assert (task.done_on, task.done_by) == (yesterday, worker)
+
+
+def test_done_without_a_date_means_today(client, worker):
+    task = TaskFactory(assignee=worker)
+    login(client, worker)
+    client.post(reverse("notifications:complete_task", args=[task.pk]))
+    task.refresh_from_db()
+    assert task.done_on == timezone.localdate()
+
+
+def test_a_future_date_is_refused_next_to_the_field(client, worker):
+    task = TaskFactory(assignee=worker, title="Soita")
+    login(client, worker)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("notifications:complete_task", args=[task.pk]), {"done_on": tomorrow.isoformat()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Päivämäärä ei voi olla tulevaisuudessa." in html
+    assert f'id="id_task{task.pk}_done_on_error"' in html
+    assert 'aria-invalid="true"' in html
+    task.refresh_from_db()
+    assert task.is_open
+
+
+def test_another_users_task_answers_404_and_stays_open(client, worker, colleague):
+    task = TaskFactory(assignee=colleague)
+    login(client, worker)
+    response = client.post(reverse("notifications:complete_task", args=[task.pk]))
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.is_open
+
+
+def test_with_htmx_done_answers_the_task_section_and_refreshes_the_bell(client, worker):
+    task = TaskFactory(assignee=worker, title="Soita")
+    TaskFactory(assignee=worker, title="Toinen")
+    login(client, worker)
+    response = client.post(
+        reverse("notifications:complete_task", args=[task.pk]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "inboxChanged"
+    assert html.lstrip().startswith('<section id="inbox-tasks"')
+    assert "Avoimet tehtävät (1)" in html
+    assert "Tehtävä merkitty tehdyksi: Soita" in html
+    assert "<html" not in html
+
+
+def test_mark_read_and_mark_all_read(client, worker, colleague):
+    first, second, third = ReminderFactory.create_batch(3, recipient=worker)
+    theirs = ReminderFactory(recipient=colleague)
+    login(client, worker)
+    response = client.post(reverse("notifications:mark_reminder_read", args=[first.pk]))
+    assert response.status_code == 302
+    assert (
+        client.post(reverse("notifications:mark_reminder_read", args=[theirs.pk])).status_code
+        == 404
+    )
+    assert set(Reminder.objects.unread()) == {second, third, theirs}
+
+    response = client.post(reverse("notifications:mark_all_read"), follow=True)
+    assert "Kaikki muistutukset merkitty luetuiksi (2)." in response.content.decode()
+    assert list(Reminder.objects.unread()) == [theirs]
+
+
+def test_with_htmx_mark_read_answers_the_reminder_section(client, worker):
+    reminder = ReminderFactory(recipient=worker, title="Tarkistus")
+    ReminderFactory(recipient=worker)
+    login(client, worker)
+    response = client.post(
+        reverse("notifications:mark_reminder_read", args=[reminder.pk]),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="inbox-reminders"')
+    assert "Lukemattomat muistutukset (1)" in html
+    assert response["HX-Trigger"] == "inboxChanged"
+
+
+def test_the_forms_work_without_javascript(client, worker):
+    task = TaskFactory(assignee=worker)
+    reminder = ReminderFactory(recipient=worker)
+    login(client, worker)
+    html = client.get(INBOX).content.decode()
+    for url in (
+        reverse("notifications:complete_task", args=[task.pk]),
+        reverse("notifications:mark_reminder_read", args=[reminder.pk]),
+        reverse("notifications:mark_all_read"),
+    ):
+        assert f'action="{url}"' in html
+        assert f'hx-post="{url}"' in html
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_inbox_query_count_does_not_grow_with_its_rows(
+    client, worker, colleague, size, django_assert_num_queries
+):
+    TaskFactory.create_batch(size, assignee=worker)
+    TaskFactory.create_batch(size, assignee=worker, overdue=True)
+    ReminderFactory.create_batch(size, recipient=worker)
+    TaskFactory.create_batch(2, assignee=colleague)
+    login(client, worker)
+    client.get(INBOX)  # warm the session and content-type caches
+    with django_assert_num_queries(INBOX_QUERIES):
+        response = client.get(INBOX)
+    assert f"Avoimet tehtävät ({2 * size})" in response.content.decode()
+
+
+# Session user, MFA check, role assignments (middleware); open tasks; unread reminders.
+INBOX_QUERIES = 5

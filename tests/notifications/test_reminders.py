@@ -1,0 +1,117 @@
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from notifications.actions import mark_all_reminders_read, mark_reminder_read, remind, remind_many
+from notifications.factories import ReminderFactory
+from notifications.models import Reminder
+from notifications.rules_registry import ReminderSpec
+from services.factories import UnitFactory
+from services.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_database_refuses_a_second_reminder_with_the_same_key(worker, unit):
+    fields = {
+        "recipient": worker,
+        "rule": "clients.plan_review_due",
+        "content_type": ContentType.objects.get_for_model(unit),
+        "object_id": str(unit.pk),
+        "due_date": timezone.localdate(),
+        "title": "Suunnitelman tarkistus",
+    }
+    Reminder.objects.create(**fields)
+    with pytest.raises(IntegrityError):
+        Reminder.objects.create(**fields)
+
+
+def test_remind_creates_once(worker, unit):
+    due = timezone.localdate() + datetime.timedelta(days=7)
+    args = {"recipient": worker, "rule": "tests.rule", "concerning": unit, "due_date": due}
+    first, created = remind(**args, title="Tarkista suunnitelma", link="/clients/")
+    again, created_again = remind(**args, title="Tarkista suunnitelma", link="/clients/")
+    assert (created, created_again) == (True, False)
+    assert first.pk == again.pk
+    # Another due date, recipient or rule is another reminder.
+    remind(**{**args, "due_date": due + datetime.timedelta(days=1)}, title="x")
+    remind(**{**args, "rule": "tests.other"}, title="x")
+    assert Reminder.objects.count() == 3
+
+
+def _specs(recipient, units, due, title="Tarkista"):
+    return [
+        ReminderSpec(
+            rule="tests.rule",
+            recipient_id=recipient.pk,
+            model=Unit,
+            object_id=unit.pk,
+            due_date=due,
+            title=title,
+            link=f"/services/{unit.pk}/",
+        )
+        for unit in units
+    ]
+
+
+def test_remind_many_writes_a_batch_in_one_statement_and_only_once(
+    worker, django_assert_num_queries
+):
+    units = UnitFactory.create_batch(5)
+    due = timezone.localdate()
+    specs = _specs(worker, units, due)
+    # Content types are cached; one INSERT for the batch inside one transaction.
+    ContentType.objects.get_for_model(Unit)
+    with django_assert_num_queries(3):  # SAVEPOINT, INSERT ... ON CONFLICT DO NOTHING, RELEASE
+        assert remind_many(specs) == 5
+    assert remind_many(specs) == 0
+    assert remind_many(specs + specs) == 0  # duplicates inside one batch are harmless too
+    more = _specs(worker, UnitFactory.create_batch(2), due)
+    assert remind_many(specs + more) == 2
+    assert Reminder.objects.count() == 7
+    reminder = Reminder.objects.get(object_id=str(units[0].pk))
+    assert (reminder.concerning, reminder.recipient, reminder.link) == (
+        units[0],
+        worker,
+        f"/services/{units[0].pk}/",
+    )
+
+
+def test_remind_many_writes_lazy_titles_in_each_recipients_language(unit):
+    finn = make_user(Role.SOCIAL_WORKER, unit, preferred_language="fi")
+    swede = make_user(Role.SOCIAL_WORKER, unit, preferred_language="sv")
+    due = timezone.localdate()
+    specs = _specs(finn, [unit], due, gettext_lazy("Yes")) + _specs(
+        swede, [unit], due, gettext_lazy("Yes")
+    )
+    assert remind_many(specs) == 2
+    assert Reminder.objects.get(recipient=finn).title == "Kyllä"
+    assert Reminder.objects.get(recipient=swede).title == "Ja"
+
+
+def test_remind_many_refuses_a_link_to_another_site(worker, unit):
+    spec = _specs(worker, [unit], timezone.localdate())[0]
+    with pytest.raises(ValueError):
+        remind_many([ReminderSpec(**{**spec.__dict__, "link": "https://evil.example/"})])
+    assert not Reminder.objects.exists()
+
+
+def test_marking_read(worker, colleague):
+    mine = ReminderFactory.create_batch(3, recipient=worker)
+    theirs = ReminderFactory(recipient=colleague)
+    with pytest.raises(PermissionDenied):
+        mark_reminder_read(reminder=theirs, by=worker)
+    first = mark_reminder_read(reminder=mine[0], by=worker)
+    read_at = first.read_at
+    assert read_at is not None
+    assert mark_reminder_read(reminder=mine[0], by=worker).read_at == read_at
+    assert mark_all_reminders_read(recipient=worker) == 2
+    assert not Reminder.objects.for_recipient(worker).unread().exists()
+    assert Reminder.objects.for_recipient(colleague).unread().get() == theirs

@@ -1,0 +1,201 @@
+import datetime
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.utils import timezone
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from notifications.actions import SWEEP_LOCK_KEY, remind_many, sweep_reminders
+from notifications.models import Reminder
+from notifications.rules_registry import ReminderSpec, register_reminder_rule, rule_label
+from notifications.tasks import sweep_reminders_task
+from services.factories import UnitFactory
+from services.models import Unit
+
+TODAY = datetime.date(2026, 3, 2)
+
+
+def review_rule(recipient, units, *, calls=None):
+    """A rule like the real ones: whatever is due in seven days gets a reminder."""
+
+    def rule(today, batch_size):
+        if calls is not None:
+            calls.append((today, batch_size))
+        for unit in units:
+            yield ReminderSpec(
+                recipient_id=recipient.pk,
+                model=Unit,
+                object_id=unit.pk,
+                due_date=today + datetime.timedelta(days=7),
+                title="Tarkistus erääntyy",
+                link="/",
+            )
+
+    return rule
+
+
+@pytest.mark.django_db
+def test_a_sweep_creates_each_reminder_once(isolated_rules, worker, settings):
+    settings.POLKU_REMINDER_BATCH_SIZE = 2
+    units = UnitFactory.create_batch(5)
+    calls = []
+    register_reminder_rule("tests.review_due", "Tarkistus", review_rule(worker, units, calls=calls))
+
+    first = sweep_reminders(today=TODAY)
+    assert first.created == {"tests.review_due": 5}
+    assert calls == [(TODAY, 2)]
+    reminders = Reminder.objects.for_recipient(worker)
+    assert reminders.count() == 5
+    assert set(reminders.values_list("rule", "due_date").distinct()) == {
+        ("tests.review_due", TODAY + datetime.timedelta(days=7))
+    }
+
+    second = sweep_reminders(today=TODAY)
+    assert second.total == 0
+    assert reminders.count() == 5
+    # The next day the same objects are due on another date: new reminders.
+    assert sweep_reminders(today=TODAY + datetime.timedelta(days=1)).total == 5
+    assert rule_label("tests.review_due") == "Tarkistus"
+
+
+@pytest.mark.django_db
+def test_a_sweep_runs_in_batches_without_a_query_per_object(
+    isolated_rules, worker, settings, django_assert_max_num_queries
+):
+    settings.POLKU_REMINDER_BATCH_SIZE = 50
+    units = UnitFactory.create_batch(120)
+    register_reminder_rule("tests.review_due", "Tarkistus", review_rule(worker, units))
+    # Three batches: a savepoint, an INSERT and a release each, plus the content type once.
+    with django_assert_max_num_queries(10):
+        assert sweep_reminders(today=TODAY).total == 120
+
+
+@pytest.mark.django_db
+def test_a_failing_rule_does_not_stop_the_others(isolated_rules, worker):
+    def broken(today, batch_size):
+        raise RuntimeError("rule bug")
+        yield
+
+    register_reminder_rule("tests.broken", "Rikki", broken)
+    register_reminder_rule("tests.review_due", "Tarkistus", review_rule(worker, [UnitFactory()]))
+    result = sweep_reminders(today=TODAY)
+    assert result.failed == ["tests.broken"]
+    assert result.created == {"tests.review_due": 1}
+
+
+@pytest.mark.django_db
+def test_a_sweep_waits_for_no_one_while_another_holds_the_lock(isolated_rules, worker):
+    register_reminder_rule("tests.review_due", "Tarkistus", review_rule(worker, [UnitFactory()]))
+    cache.add(SWEEP_LOCK_KEY, "another-sweep", timeout=60)
+    assert sweep_reminders(today=TODAY) is None
+    assert not Reminder.objects.exists()
+    assert cache.get(SWEEP_LOCK_KEY) == "another-sweep"  # not released by the one that skipped
+    cache.delete(SWEEP_LOCK_KEY)
+    assert sweep_reminders(today=TODAY).total == 1
+    assert cache.get(SWEEP_LOCK_KEY) is None  # released after the sweep
+
+
+@pytest.mark.django_db
+def test_the_celery_task_runs_the_sweep_and_a_redelivery_is_harmless(isolated_rules, worker):
+    register_reminder_rule("tests.review_due", "Tarkistus", review_rule(worker, [UnitFactory()]))
+    assert sweep_reminders_task.run() == {"created": {"tests.review_due": 1}, "failed": []}
+    assert sweep_reminders_task.run() == {"created": {"tests.review_due": 0}, "failed": []}
+    assert Reminder.objects.count() == 1
+    assert sweep_reminders_task.name == "notifications.sweep_reminders_task"
+    assert sweep_reminders_task.acks_late is True
+
+
+def _in_thread(target):
+    """Runs target in a thread with its own database connection, closed afterwards."""
+    errors = []
+
+    def run():
+        try:
+            target()
+        except Exception as error:  # surfaced by the caller's assertion
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_write_each_reminder_once(isolated_rules):
+    worker = make_user(Role.SOCIAL_WORKER, UnitFactory())
+    units = UnitFactory.create_batch(6)
+    first_running = threading.Event()
+    second_finished = threading.Event()
+    inner = review_rule(worker, units)
+
+    def slow_rule(today, batch_size):
+        # The first sweep holds the lock while the second one starts.
+        first_running.set()
+        second_finished.wait(timeout=10)
+        yield from inner(today, batch_size)
+
+    register_reminder_rule("tests.review_due", "Tarkistus", slow_rule)
+    results = {}
+
+    def first():
+        results["first"] = sweep_reminders(today=TODAY)
+
+    def second():
+        first_running.wait(timeout=10)
+        try:
+            results["second"] = sweep_reminders(today=TODAY)
+        finally:
+            second_finished.set()
+
+    threads = [_in_thread(first), _in_thread(second)]
+    for thread, _errors in threads:
+        thread.join(timeout=30)
+    assert [errors for _thread, errors in threads] == [[], []]
+    assert results["second"] is None
+    assert results["first"].total == 6
+    assert Reminder.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_past_the_lock_are_kept_apart_by_the_unique_key():
+    worker = make_user(Role.SOCIAL_WORKER, UnitFactory())
+    units = UnitFactory.create_batch(8)
+    specs = [
+        ReminderSpec(
+            rule="tests.review_due",
+            recipient_id=worker.pk,
+            model=Unit,
+            object_id=unit.pk,
+            due_date=TODAY,
+            title="Tarkistus",
+        )
+        for unit in units
+    ]
+    barrier = threading.Barrier(2)
+    created = []
+
+    def write():
+        barrier.wait(timeout=10)
+        created.append(remind_many(specs))
+
+    threads = [_in_thread(write), _in_thread(write)]
+    for thread, _errors in threads:
+        thread.join(timeout=30)
+    assert [errors for _thread, errors in threads] == [[], []]
+    assert sum(created) == 8
+    assert Reminder.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_sweep_defaults_to_today(isolated_rules, worker):
+    seen = []
+    register_reminder_rule(
+        "tests.review_due", "Tarkistus", lambda today, batch_size: seen.append(today) or []
+    )
+    sweep_reminders()
+    assert seen == [timezone.localdate()]
