@@ -14,6 +14,8 @@ historical models.
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
+
 REFERENCE_START = date(2024, 1, 1)
 
 REHABILITATIVE_WORK_ACTIVITY_ACT = "Laki kuntouttavasta työtoiminnasta 189/2001"
@@ -204,30 +206,32 @@ def load_service_types(apps, schema_editor=None) -> None:
     """Creates the missing service types and general rule sets of DOMAIN.md."""
     ServiceType = apps.get_model("services", "ServiceType")
     ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
-    types = {}
-    for code, ((fi, sv, en), legal_basis, needs_attendance) in SERVICE_TYPES.items():
-        types[code], _ = ServiceType.objects.get_or_create(
-            code=code,
-            defaults={
-                "name_fi": fi,
-                "name_sv": sv,
-                "name_en": en,
-                "legal_basis": legal_basis,
-                "needs_attendance": needs_attendance,
-            },
-        )
-    for code, service_type in types.items():
-        if ServiceRuleSet.objects.filter(
-            service_type=service_type, organisation__isnull=True, valid_from=REFERENCE_START
-        ).exists():
-            continue
-        rules = dict(RULE_SETS.get(code, {"source": SERVICE_TYPES[code][1]}))
-        companions = {field: rules.pop(field, []) for field in COMPANION_FIELDS}
-        rule_set = ServiceRuleSet.objects.create(
-            service_type=service_type, organisation=None, valid_from=REFERENCE_START, **rules
-        )
-        for field, codes in companions.items():
-            getattr(rule_set, field).set([types[c] for c in codes])
+    # One transaction: the links of a rule set in force can only be written with it.
+    with transaction.atomic():
+        types = {}
+        for code, ((fi, sv, en), legal_basis, needs_attendance) in SERVICE_TYPES.items():
+            types[code], _ = ServiceType.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name_fi": fi,
+                    "name_sv": sv,
+                    "name_en": en,
+                    "legal_basis": legal_basis,
+                    "needs_attendance": needs_attendance,
+                },
+            )
+        for code, service_type in types.items():
+            if ServiceRuleSet.objects.filter(
+                service_type=service_type, organisation__isnull=True, valid_from=REFERENCE_START
+            ).exists():
+                continue
+            rules = dict(RULE_SETS.get(code, {"source": SERVICE_TYPES[code][1]}))
+            companions = {field: rules.pop(field, []) for field in COMPANION_FIELDS}
+            rule_set = ServiceRuleSet.objects.create(
+                service_type=service_type, organisation=None, valid_from=REFERENCE_START, **rules
+            )
+            for field, codes in companions.items():
+                getattr(rule_set, field).set([types[c] for c in codes])
 
 
 def unload_service_types(apps, schema_editor) -> None:

@@ -1,0 +1,93 @@
+"""The service catalogue in headless Chromium: filters with and without htmx, axe on every state."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from services import demo
+from services.models import Unit
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def coach():
+    demo.seed()  # browser tests run on a flushed database: load the catalogue again
+    return make_user(Role.WORK_COACH, Unit.objects.get(slug="hki-tyotoiminta-itakeskus"))
+
+
+def result_names(page):
+    return page.locator("#catalogue-results tbody th").all_inner_texts()
+
+
+def test_filtering_the_catalogue_and_opening_an_entry(new_page, coach):
+    page = new_page(coach)
+    csp_errors = []
+    page.on(
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto("/services/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Palveluvalikko osatyökykyisille")
+    assert len(result_names(page)) == 25  # first page of 29
+    assert_accessible(page)
+
+    page.get_by_label("Luokka").select_option(label="Koulutus")
+    page.get_by_label("Asiakkaan ikä").fill("23")
+    page.get_by_role("button", name="Näytä palvelut").click()
+    expect(page).to_have_url(re.compile(r"category=education"))
+    expect(page.locator("#catalogue-results tbody tr")).to_have_count(3)
+    assert "Nuorten työpajat ja Starttipaja" in result_names(page)
+    assert_accessible(page)
+
+    page.get_by_label("Palvelukieli").select_option(label="ruotsi")
+    page.get_by_role("button", name="Näytä palvelut").click()
+    expect(page.locator("#catalogue-results tbody tr")).to_have_count(2)
+    assert "Nuorten työpajat ja Starttipaja" not in result_names(page)
+
+    page.get_by_role("link", name="Ammatillinen koulutus ja oppisopimus").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Ammatillinen koulutus ja oppisopimus"
+    )
+    expect(page.locator("main")).to_contain_text("Miten asiakas ohjataan")
+    assert_accessible(page)
+    assert csp_errors == []
+
+
+def test_an_entry_with_rules_and_the_error_state_are_accessible(new_page, coach):
+    page = new_page(coach)
+    page.goto("/services/?age=kolmekymmentä")
+    expect(page.locator("#id_age_error")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/services/?category=rehabilitation")
+    page.get_by_role("link", name="Kuntouttava työtoiminta ja työvalmennus").click()
+    expect(page.locator("main")).to_contain_text("3–24 kuukautta")
+    expect(page.locator("main")).to_contain_text("Laki kuntouttavasta työtoiminnasta 189/2001")
+    assert_accessible(page)
+
+
+def test_the_filters_work_without_javascript(browser, live_server, coach):
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.e2e.conftest import session_cookie
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="fi-FI", java_script_enabled=False
+    )
+    client = Client()
+    client.force_login(coach, backend="allauth.account.auth_backends.AuthenticationBackend")
+    context.add_cookies(
+        [session_cookie(live_server.url, client.cookies[settings.SESSION_COOKIE_NAME].value)]
+    )
+    page = context.new_page()
+    page.goto("/services/")
+    page.get_by_label("Luokka").select_option(label="Sosiaaliturva")
+    page.get_by_role("button", name="Näytä palvelut").click()
+    expect(page).to_have_url(re.compile(r"category=social_security"))
+    expect(page.locator("#catalogue-results tbody tr")).to_have_count(4)
+    context.close()
