@@ -9,7 +9,18 @@ def my_roles_context(request):
 
 
 def register() -> None:
+    from notifications.panels import open_tasks_panel_context
+
     register_nav_item(NavItem(url_name="dashboard", label=_("Etusivu"), order=0))
+    register_nav_item(NavItem(url_name="notifications:inbox", label=_("Saapuneet"), order=5))
+    register_panel(
+        DashboardPanel(
+            key="notifications.open_tasks",
+            template="notifications/panels/open_tasks.html",
+            context=open_tasks_panel_context,
+            order=5,
+        )
+    )
     register_panel(
         DashboardPanel(
             key="accounts.my_roles",

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -11,4 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Each app's periodic jobs, named "<app>.<job>"; one beat process runs them.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "notifications.sweep_reminders": {
+        "task": "notifications.sweep_reminders_task",
+        "schedule": crontab(minute=5),  # hourly; the sweep is locked and idempotent
+        "options": {"expires": 55 * 60},
+    },
+}

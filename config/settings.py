@@ -338,3 +338,7 @@ POLKU_PLAN_REVIEW_MONTHS = {
     "activation_plan": env.int("POLKU_ACTIVATION_PLAN_REVIEW_MONTHS", default=3),
     "work_ability_support_plan": env.int("POLKU_WORK_ABILITY_PLAN_REVIEW_MONTHS", default=3),
 }
+
+# Reminder sweep: rows per bulk insert, and how long its Redis lock lives if a worker dies holding it.
+POLKU_REMINDER_BATCH_SIZE = env.int("POLKU_REMINDER_BATCH_SIZE", default=1000)
+POLKU_REMINDER_SWEEP_LOCK_SECONDS = env.int("POLKU_REMINDER_SWEEP_LOCK_SECONDS", default=900)

@@ -66,11 +66,10 @@ def test_inbox_actions_with_htmx_keep_focus_and_pass_axe(new_page, social_worker
     assert Task.objects.open().count() == 1
 
 
-def test_the_bell_loads_its_count_and_refreshes_after_a_change(new_page, social_worker, settings):
-    settings.ROOT_URLCONF = "tests.notifications.bell_urls"
+def test_the_bell_loads_its_count_and_refreshes_after_a_change(new_page, social_worker):
     ReminderFactory.create_batch(2, recipient=social_worker)
     page = new_page(social_worker)
-    page.goto("/bell-page/")
+    page.goto("/saavutettavuus/")
     bell = page.get_by_role("link", name="Saapuneet, 2 lukematonta")
     expect(bell).to_have_attribute("href", "/inbox/")
     assert page.locator("[aria-live=polite] #polku-bell-link").count() == 1
