@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from audit import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("clients/", views.client_log_find, name="client_log_find"),
+    path("clients/<uuid:client_id>/log/", views.client_log, name="client_log"),
+    path("clients/<uuid:client_id>/log.csv", views.client_log_export, name="client_log_export"),
+    path("users/", views.user_find, name="user_find"),
+    path("users/<uuid:user_id>/log/", views.user_log, name="user_log"),
+    path("statistics/", views.statistics, name="statistics"),
+]

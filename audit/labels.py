@@ -1,0 +1,40 @@
+"""Readable names for what the logs store as codes: dotted action codes and role codes.
+
+Each app registers the labels of the action codes it writes (in its
+`AppConfig.ready()`); an unregistered code is shown as it is, so a report is
+never missing a row because a label is missing.
+
+    register_action_labels({"consents.consent.revoked": _("Perui suostumuksen")})
+"""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+Label = str | Promise
+
+_actions: dict[str, Label] = {
+    "audit.client_log.viewed": _("Katseli asiakkaan lokiraporttia"),
+    "audit.client_log.exported": _("Vei asiakkaan lokiraportin tiedostoon (CSV)"),
+    "audit.user_log.viewed": _("Katseli käyttäjän käyttölokia"),
+    "audit.statistics.viewed": _("Katseli lokitilastoja"),
+}
+_roles: dict[str, Label] = {}
+
+
+def register_action_labels(labels: dict[str, Label]) -> None:
+    _actions.update(labels)
+
+
+def register_role_labels(labels: dict[str, Label]) -> None:
+    _roles.update(labels)
+
+
+def action_label(code: str) -> str:
+    """The action's readable name in the current language, or the code itself."""
+    label = _actions.get(code)
+    return str(label) if label is not None else code
+
+
+def role_label(code: str) -> str:
+    label = _roles.get(code)
+    return str(label) if label is not None else code

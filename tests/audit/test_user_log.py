@@ -1,0 +1,104 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AccessLogEntry, Basis
+from tests.audit.conftest import NOW, access
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def user_log_url(user):
+    return reverse("audit:user_log", args=[user.uuid])
+
+
+def test_the_dpo_finds_users_of_their_organisation_only(client, now, dpo, worker, coach, outsider):
+    login(client, dpo)
+    html = client.get(reverse("audit:user_find")).content.decode()
+    assert user_log_url(worker) in html
+    assert user_log_url(coach) in html
+    assert user_log_url(outsider) not in html
+    html = client.get(reverse("audit:user_find"), {"q": "sosi"}).content.decode()
+    assert "Sosiaali, Sanna" in html
+    assert "Valmentaja, Ville" not in html
+
+
+def test_the_user_log_shows_what_the_user_accessed(
+    client, now, dpo, worker, coach, subject_client, other_client, outsiders_client
+):
+    access(worker, subject_client, at=datetime.datetime(2026, 3, 1, 7, 5, tzinfo=datetime.UTC))
+    access(
+        worker,
+        other_client,
+        at=datetime.datetime(2026, 3, 2, 7, 5, tzinfo=datetime.UTC),
+        action="clients.client.break_the_glass",
+        basis=Basis.BREAK_THE_GLASS,
+    )
+    # A row about a client of another organisation (say, a consultation): not named here.
+    access(
+        worker,
+        outsiders_client,
+        at=datetime.datetime(2026, 3, 3, 7, 5, tzinfo=datetime.UTC),
+        basis=Basis.CONSULTATION,
+    )
+    access(
+        coach,
+        subject_client,
+        at=datetime.datetime(2026, 3, 4, 7, 5, tzinfo=datetime.UTC),
+        action="clients.note.added",
+    )
+    login(client, dpo)
+    html = client.get(user_log_url(worker)).content.decode()
+    assert "Käyttöloki: Sanna Sosiaali" in html
+    assert reverse("audit:client_log", args=[subject_client.uuid]) in html
+    assert "Silmu Aurora Suunnistaja" in html
+    assert "Toivo Toinen" in html
+    assert "Avasi asiakkaan tiedot omatiimin ulkopuolelta" in html
+    assert "Murtautuminen perustellusta syystä" in html
+    assert "1.3.2026 9.05" in html
+    assert "Toisen organisaation asiakas" in html
+    assert "Ulla" not in html
+    # Nothing the coach did.
+    assert "Kirjoitti asiakaskirjauksen" not in html
+
+
+def test_viewing_a_user_log_is_logged_with_the_user_id(client, now, dpo, worker):
+    login(client, dpo)
+    client.get(user_log_url(worker), {"start": "2026-01-01", "end": "2026-06-15"})
+    entry = AccessLogEntry.objects.get(action="audit.user_log.viewed")
+    assert entry.client_id is None
+    assert entry.basis == Basis.DATA_PROTECTION
+    assert entry.object_type == "accounts.user"
+    assert entry.object_id == str(worker.pk)
+    assert entry.detail == f"user={worker.pk}; period=2026-01-01..2026-06-15"
+
+
+def test_a_user_of_another_organisation_answers_404(client, now, dpo, outsider):
+    login(client, dpo)
+    assert client.get(user_log_url(outsider)).status_code == 404
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_user_log_query_count_does_not_grow_with_its_rows(
+    client, now, dpo, worker, subject_client, other_client, size, django_assert_num_queries
+):
+    for n in range(size):
+        access(
+            worker,
+            subject_client if n % 2 else other_client,
+            at=NOW - datetime.timedelta(days=n + 1),
+        )
+    login(client, dpo)
+    url = user_log_url(worker)
+    client.get(url)
+    with django_assert_num_queries(USER_LOG_QUERIES):
+        response = client.get(url)
+    assert response.content.decode().count("Avasi asiakkaan tiedot") == size
+
+
+# Session user, MFA check, role assignments; the user; count and page of rows;
+# all the clients' names in one query; the log row.
+USER_LOG_QUERIES = 8
