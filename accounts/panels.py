@@ -13,6 +13,9 @@ def register() -> None:
 
     register_nav_item(NavItem(url_name="dashboard", label=_("Etusivu"), order=0))
     register_nav_item(NavItem(url_name="notifications:inbox", label=_("Saapuneet"), order=5))
+    register_nav_item(
+        NavItem(url_name="services:catalogue", label=_("Palvelut"), roles=None, order=40)
+    )
     register_panel(
         DashboardPanel(
             key="notifications.open_tasks",

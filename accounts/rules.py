@@ -35,7 +35,15 @@ rules.add_perm("accounts.manage_users", is_admin)
 
 # The Django admin: administrators manage users, role memberships, organisations
 # and units (scoped to their own organisation in the ModelAdmins).
-for model in ("accounts.user", "accounts.roleassignment", "services.organisation", "services.unit"):
+for model in (
+    "accounts.user",
+    "accounts.roleassignment",
+    "services.organisation",
+    "services.unit",
+    "services.servicetype",
+    "services.serviceruleset",
+    "services.catalogueentry",
+):
     app_label, model_name = model.split(".")
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"{app_label}.{action}_{model_name}", is_admin)

@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PathwaysConfig(AppConfig):
     name = "pathways"
+    verbose_name = _("Palvelupolut")
+
+    def ready(self):
+        from clients.panels import ClientPanel, register_client_panel
+        from pathways.views import pathway_panel
+
+        register_client_panel(
+            ClientPanel(
+                "pathways.pathway",
+                _("Palvelupolku"),
+                "pathways/panels/pathway.html",
+                pathway_panel,
+                order=15,
+            )
+        )

@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pathways import views
 
 app_name = "pathways"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:client_id>/steps/new/", views.step_create, name="step_create"),
+    path("<uuid:client_id>/steps/<int:step_id>/", views.step_detail, name="step"),
+    path("<uuid:client_id>/steps/<int:step_id>/edit/", views.step_edit, name="step_edit"),
+    path("<uuid:client_id>/steps/<int:step_id>/end/", views.step_end, name="step_end"),
+    path("<uuid:client_id>/steps/<int:step_id>/status/", views.step_status, name="step_status"),
+    path("<uuid:client_id>/steps/<int:step_id>/attendance/", views.attendance, name="attendance"),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/contract/",
+        views.jobcenter_contract,
+        name="jobcenter_contract",
+    ),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/employer-contacts/new/",
+        views.employer_contact,
+        name="employer_contact",
+    ),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/in-work-support/new/",
+        views.in_work_support,
+        name="in_work_support",
+    ),
+    path("<uuid:client_id>/steps/<int:step_id>/placements/new/", views.placement, name="placement"),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/certificates/new/",
+        views.certificate,
+        name="certificate",
+    ),
+]

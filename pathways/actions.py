@@ -1,0 +1,361 @@
+"""Writes on pathways. Each action checks the step's rules against the rule set in
+force on its start date, runs in one transaction with the client locked (two
+workers planning at once cannot both pass a companion check), writes the
+access-log row, and leaves the change history to pghistory's triggers."""
+
+import datetime
+from decimal import Decimal
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import log_access
+from clients.access import relation_to
+from clients.models import CareTeamMembership, Client, TeamRole
+from pathways import step_rules
+from pathways.models import (
+    Attendance,
+    CompetenceCertificate,
+    EmployerContact,
+    InWorkSupport,
+    JobcenterContract,
+    PathwayStep,
+    Placement,
+    StepStatus,
+)
+
+STEP_FIELDS = (
+    "service_type",
+    "catalogue_entry",
+    "unit",
+    "coach",
+    "start_on",
+    "planned_end_on",
+    "days_per_week",
+    "hours_per_day",
+    "plan",
+    "goal",
+    "support_given",
+    "decision_reference",
+    "group_activity",
+    "ips_phase",
+    "benefits_counselling_on",
+    "daily_compensation",
+    "effects_discussed_on",
+    "income_clarification",
+)
+
+
+def _log(user, client, action, obj, detail=""):
+    log_access(
+        actor=user,
+        client_id=client.uuid,
+        action=action,
+        basis=relation_to(user, client).basis,
+        obj=obj,
+        detail=detail,
+    )
+
+
+def _lock_client(client: Client) -> Client:
+    return (
+        Client.objects.select_for_update()
+        .select_related("responsible_unit__organisation")
+        .get(pk=client.pk)
+    )
+
+
+def _validate(step: PathwayStep) -> None:
+    rules = step_rules.rule_set_for(step)
+    companions = list(
+        PathwayStep.objects.filter(client=step.client_id)
+        .exclude(pk=step.pk)
+        .select_related("service_type")
+    )
+    step_rules.raise_for(step_rules.check_step(step, rules, companions=companions))
+    step.rule_set = rules
+
+
+def _save(step: PathwayStep) -> None:
+    try:
+        with transaction.atomic():
+            step.save()
+    except IntegrityError as error:
+        if "step_no_overlap_per_client_and_service" in str(error):
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
+                    )
+                }
+            ) from None
+        raise
+
+
+def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
+    """Plans a step for the client: checks every rule of its service, adds the coach to the care team."""
+    with (
+        transaction.atomic(),
+        pghistory.context(user=str(planned_by.pk), action="pathways.step.planned"),
+    ):
+        client = _lock_client(client)
+        step = PathwayStep(client=client, created_by=planned_by, **fields)
+        if step.start_on <= timezone.localdate():
+            step.status = StepStatus.ACTIVE
+        _validate(step)
+        _save(step)
+        if step.coach_id:
+            _ensure_coach_membership(client, step.coach, planned_by)
+        _log(planned_by, client, "pathways.step.planned", step, detail=step.service_type.code)
+    return step
+
+
+def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
+    """Changes a step's plan (dates, schedule, facts); the rules are checked again."""
+    if step.status == StepStatus.ENDED:
+        raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
+    with (
+        transaction.atomic(),
+        pghistory.context(user=str(changed_by.pk), action="pathways.step.changed"),
+    ):
+        _lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update()
+            .select_related("client__responsible_unit__organisation", "service_type")
+            .get(pk=step.pk)
+        )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        _validate(locked)
+        _save(locked)
+        if locked.coach_id:
+            _ensure_coach_membership(locked.client, locked.coach, changed_by)
+        _log(
+            changed_by,
+            locked.client,
+            "pathways.step.changed",
+            locked,
+            detail=", ".join(sorted(fields)),
+        )
+    return locked
+
+
+def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
+    """Starts, pauses or resumes a step (ending has its own action)."""
+    if status not in (StepStatus.PLANNED, StepStatus.ACTIVE, StepStatus.PAUSED):
+        raise ValidationError(_("Jakso päätetään päättämislomakkeella."))
+    with transaction.atomic():
+        locked = PathwayStep.objects.select_for_update().select_related("client").get(pk=step.pk)
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
+        locked.status = status
+        locked.save(update_fields=["status"])
+        _log(changed_by, locked.client, "pathways.step.status_changed", locked, detail=status)
+    return locked
+
+
+def end_step(
+    *,
+    step: PathwayStep,
+    ended_by,
+    ended_on: datetime.date,
+    end_reason: str,
+    next_step: PathwayStep | None = None,
+    exit_outcome: str = "",
+    review_decision: str = "",
+) -> PathwayStep:
+    """Ends a step with a reason and a follow-on step or an exit outcome.
+
+    A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
+    activity period needs its review decision. Nothing is saved when refused.
+    """
+    with (
+        transaction.atomic(),
+        pghistory.context(user=str(ended_by.pk), action="pathways.step.ended"),
+    ):
+        locked = (
+            PathwayStep.objects.select_for_update()
+            .select_related("client", "service_type")
+            .get(pk=step.pk)
+        )
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Jakso on jo päättynyt."))
+        if next_step is not None and (
+            next_step.client_id != locked.client_id or next_step.pk == locked.pk
+        ):
+            raise ValidationError(
+                {"next_step": _("Jatkopolun on oltava saman asiakkaan toinen jakso.")}
+            )
+        locked.ended_on, locked.end_reason = ended_on, end_reason
+        locked.next_step, locked.exit_outcome, locked.review_decision = (
+            next_step,
+            exit_outcome,
+            review_decision,
+        )
+        step_rules.raise_for(step_rules.check_ending(locked))
+        locked.status = StepStatus.ENDED
+        locked.save()
+        if (
+            locked.coach_id
+            and not PathwayStep.objects.open()
+            .filter(client=locked.client, coach=locked.coach)
+            .exists()
+        ):
+            CareTeamMembership.objects.filter(
+                client=locked.client, user=locked.coach, role=TeamRole.COACH, ended_on__isnull=True
+            ).update(ended_on=max(ended_on, timezone.localdate()))
+        _log(
+            ended_by,
+            locked.client,
+            "pathways.step.ended",
+            locked,
+            detail=exit_outcome or "follow-on",
+        )
+    return locked
+
+
+def _ensure_coach_membership(client, coach, added_by) -> None:
+    exists = CareTeamMembership.objects.filter(
+        client=client, user=coach, ended_on__isnull=True
+    ).exists()
+    if not exists:
+        CareTeamMembership.objects.create(
+            client=client, user=coach, role=TeamRole.COACH, created_by=added_by
+        )
+
+
+def record_week_attendance(
+    *, step: PathwayStep, recorded_by, days: dict[datetime.date, dict]
+) -> int:
+    """Saves one week of attendance: for each day {present, hours, absence_reason, compensation} or None to clear.
+
+    Compensation above the rule set's daily cap is refused; nothing of the
+    week is saved when any day is refused.
+    """
+    rules = step.rule_set or step_rules.rule_set_for(step)
+    cap = rules.compensation_cap_per_day
+    errors = {}
+    for day, values in days.items():
+        if values is None:
+            continue
+        if day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
+            errors[day.isoformat()] = _("Päivä ei ole jakson aikana.")
+        elif day > timezone.localdate():
+            errors[day.isoformat()] = _("Läsnäoloa ei voi kirjata tulevalle päivälle.")
+        elif values.get("present") and not values.get("hours"):
+            errors[day.isoformat()] = _("Kirjaa läsnäolotunnit.")
+        elif not values.get("present") and not values.get("absence_reason"):
+            errors[day.isoformat()] = _("Valitse poissaolon syy.")
+        elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
+            errors[day.isoformat()] = _(
+                "Korvaus voi olla enintään %(cap)s € päivässä (%(source)s)."
+            ) % {
+                "cap": f"{cap:.2f}".replace(".", ","),
+                "source": rules.source,
+            }
+    if errors:
+        raise ValidationError(errors)
+    saved = 0
+    with (
+        transaction.atomic(),
+        pghistory.context(user=str(recorded_by.pk), action="pathways.attendance.recorded"),
+    ):
+        PathwayStep.objects.select_for_update().get(pk=step.pk)
+        for day, values in sorted(days.items()):
+            if values is None:
+                Attendance.objects.filter(step=step, day=day).delete()
+                continue
+            present = bool(values.get("present"))
+            Attendance.objects.update_or_create(
+                step=step,
+                day=day,
+                defaults={
+                    "present": present,
+                    "hours": values.get("hours") if present else None,
+                    "absence_reason": "" if present else values.get("absence_reason", ""),
+                    "compensation": values.get("compensation") if present else None,
+                    "recorded_by": recorded_by,
+                    "recorded_at": timezone.now(),
+                },
+            )
+            saved += 1
+        _log(
+            recorded_by,
+            step.client,
+            "pathways.attendance.recorded",
+            step,
+            detail=f"{min(days)}–{max(days)}",
+        )
+    return saved
+
+
+def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> JobcenterContract:
+    """Records the paid job of a Jobcenter period; the contract must lie within the period."""
+    if step.service_type.code != step_rules.JOBCENTER:
+        raise ValidationError(_("Työsopimus kirjataan vain Jobcenter-jaksolle."))
+    start, end = fields["contract_start"], fields["contract_end"]
+    if start < step.start_on or (step.planned_end_on and end > step.planned_end_on):
+        raise ValidationError(
+            {"contract_start": _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")}
+        )
+    with transaction.atomic():
+        contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
+        _log(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
+    return contract
+
+
+def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
+    _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    with transaction.atomic():
+        contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
+        _log(recorded_by, step.client, "pathways.employer_contact.added", contact)
+    return contact
+
+
+def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
+    _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    with transaction.atomic():
+        support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
+        _log(recorded_by, step.client, "pathways.in_work_support.added", support)
+    return support
+
+
+def record_placement(
+    *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
+) -> Placement:
+    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support."""
+    with transaction.atomic():
+        placement = Placement.objects.create(
+            client=client, step=step, recorded_by=recorded_by, **fields
+        )
+        if (
+            step
+            and step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT
+            and fields["kind"] in ("open_market_job", "subsidised_job")
+        ):
+            PathwayStep.objects.filter(pk=step.pk).update(ips_phase="in_work_support")
+        _log(recorded_by, client, "pathways.placement.recorded", placement, detail=fields["kind"])
+    return placement
+
+
+def issue_certificate(
+    *, step: PathwayStep, issued_by, competences: list[str], **fields
+) -> CompetenceCertificate:
+    _require_type(step, step_rules.YOUTH_WORKSHOP)
+    competences = [c.strip() for c in competences if c.strip()]
+    if not competences:
+        raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
+    with transaction.atomic():
+        certificate = CompetenceCertificate.objects.create(
+            step=step, issued_by=issued_by, competences=competences, **fields
+        )
+        _log(issued_by, step.client, "pathways.certificate.issued", certificate)
+    return certificate
+
+
+def _require_type(step: PathwayStep, code: str) -> None:
+    if step.service_type.code != code:
+        raise PermissionDenied

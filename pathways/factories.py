@@ -1,0 +1,32 @@
+"""Pathway steps for tests and demo data, written straight to the database (rules are tested separately)."""
+
+import datetime
+
+from django.utils import timezone
+
+from pathways.models import PathwayStep, StepStatus
+from services.models import ServiceRuleSet, ServiceType
+
+
+def make_step(
+    client, code: str, *, created_by, start_on=None, planned_end_on=None, **fields
+) -> PathwayStep:
+    """A step of the service `code` with the rule set in force on its start date."""
+    service_type = ServiceType.objects.get(code=code)
+    start_on = start_on or timezone.localdate() - datetime.timedelta(days=30)
+    rule_set = ServiceRuleSet.objects.in_force(
+        service_type, client.responsible_unit.organisation, start_on
+    )
+    if planned_end_on is None and rule_set.max_duration_months:
+        planned_end_on = start_on + datetime.timedelta(days=150)
+    status = StepStatus.ACTIVE if start_on <= timezone.localdate() else StepStatus.PLANNED
+    return PathwayStep.objects.create(
+        client=client,
+        service_type=service_type,
+        rule_set=rule_set,
+        start_on=start_on,
+        planned_end_on=planned_end_on,
+        created_by=created_by,
+        status=fields.pop("status", status),
+        **fields,
+    )

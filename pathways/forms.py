@@ -1,0 +1,278 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import COACH_ROLES
+from clients.models import ClientPlan
+from config.forms import DateInput, PolkuForm, PolkuModelForm
+from pathways.models import (
+    AbsenceReason,
+    EmployerContact,
+    EndReason,
+    ExitOutcome,
+    InWorkSupport,
+    JobcenterContract,
+    PathwayStep,
+    Placement,
+    ReviewDecision,
+)
+from services.models import CatalogueEntry, Unit
+
+COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
+SCHEDULE = ["days_per_week", "hours_per_day"]
+# The fields a step of each service shows, beyond the common ones.
+FIELDS_BY_TYPE = {
+    "rehabilitative_work_activity": SCHEDULE,
+    "disability_work_activity": SCHEDULE,
+    "work_coaching": [],
+    "jobcenter_paid_work": ["income_clarification"],
+    "supported_employment": ["ips_phase", "benefits_counselling_on"],
+    "social_rehabilitation": ["decision_reference", "group_activity", *SCHEDULE],
+    "youth_workshop": SCHEDULE,
+    "open_work": ["daily_compensation", "effects_discussed_on", "days_per_week"],
+}
+DATE_FIELDS = ["start_on", "planned_end_on", "benefits_counselling_on", "effects_discussed_on"]
+
+
+class StepForm(PolkuModelForm):
+    """The plan of one step; which fields show depends on the service."""
+
+    class Meta:
+        model = PathwayStep
+        fields = [
+            *COMMON,
+            *SCHEDULE,
+            "income_clarification",
+            "ips_phase",
+            "benefits_counselling_on",
+            "decision_reference",
+            "group_activity",
+            "daily_compensation",
+            "effects_discussed_on",
+            "catalogue_entry",
+        ]
+        widgets = {
+            **{name: DateInput for name in DATE_FIELDS},
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "support_given": forms.Textarea(attrs={"rows": 3}),
+            "income_clarification": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, service_type, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_type = service_type
+        shown = set(COMMON) | set(FIELDS_BY_TYPE.get(service_type.code, ["catalogue_entry"]))
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+        self.fields["plan"].queryset = ClientPlan.objects.filter(client=client).current()
+        self.fields["plan"].label_from_instance = lambda plan: (
+            f"{plan.get_plan_type_display()} v{plan.version}"
+        )
+        self.fields["coach"].queryset = (
+            User.objects.filter(is_active=True, role_assignments__role__in=COACH_ROLES)
+            .distinct()
+            .order_by("last_name")
+        )
+        self.fields["unit"].queryset = Unit.objects.select_related("organisation").order_by(
+            "organisation__name_fi", "name_fi"
+        )
+        self.fields["start_on"].initial = timezone.localdate()
+        if "catalogue_entry" in self.fields:
+            self.fields["catalogue_entry"].queryset = service_type_entries(service_type)
+
+
+def service_type_entries(service_type):
+    """Catalogue entries of the service first; any active entry may describe a catalogue step."""
+    return CatalogueEntry.objects.filter(is_active=True).order_by("name_fi")
+
+
+class EndStepForm(PolkuForm):
+    ended_on = forms.DateField(
+        label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
+    )
+    end_reason = forms.ChoiceField(
+        label=_("Päättymisen syy"), choices=[("", "–"), *EndReason.choices]
+    )
+    next_step = forms.ModelChoiceField(
+        label=_("Jatkopolku"),
+        queryset=PathwayStep.objects.none(),
+        required=False,
+        help_text=_("Seuraava palvelu. Suunnittele se ensin, jos sitä ei vielä ole."),
+    )
+    exit_outcome = forms.ChoiceField(
+        label=_("Tulos, jos jatkopolkua ei ole"),
+        choices=[("", "–"), *ExitOutcome.choices],
+        required=False,
+    )
+    review_decision = forms.ChoiceField(
+        label=_("Arvioinnin päätös"), choices=[("", "–"), *ReviewDecision.choices], required=False
+    )
+
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_reason"].required = False
+        self.fields["next_step"].queryset = (
+            PathwayStep.objects.filter(client=step.client_id, previous_step__isnull=True)
+            .exclude(pk=step.pk)
+            .exclude(status="ended")
+            .select_related("service_type")
+        )
+        self.fields["next_step"].label_from_instance = lambda s: (
+            f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
+        )
+        if step.service_type.code != "rehabilitative_work_activity":
+            del self.fields["review_decision"]
+
+
+class AttendanceWeekForm(PolkuForm):
+    """One ISO week of attendance: a row per day (status, hours, absence reason, compensation)."""
+
+    STATUS_CHOICES = [("", _("ei kirjattu")), ("present", _("läsnä")), ("absent", _("poissa"))]
+
+    def __init__(
+        self, *args, days: list[datetime.date], with_compensation: bool, existing: dict, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.days = days
+        self.with_compensation = with_compensation
+        for day in days:
+            key = day.isoformat()
+            row = existing.get(day)
+            self.fields[f"{key}-status"] = forms.ChoiceField(
+                label=_("Tila"),
+                choices=self.STATUS_CHOICES,
+                required=False,
+                initial=("present" if row.present else "absent") if row else "",
+            )
+            self.fields[f"{key}-hours"] = forms.DecimalField(
+                label=_("Tunnit"),
+                required=False,
+                min_value=Decimal("0.25"),
+                max_value=Decimal(24),
+                decimal_places=2,
+                initial=row.hours if row else None,
+            )
+            self.fields[f"{key}-reason"] = forms.ChoiceField(
+                label=_("Poissaolon syy"),
+                choices=[("", "–"), *AbsenceReason.choices],
+                required=False,
+                initial=row.absence_reason if row else "",
+            )
+            if with_compensation:
+                self.fields[f"{key}-compensation"] = forms.DecimalField(
+                    label=_("Korvaus €"),
+                    required=False,
+                    min_value=Decimal(0),
+                    decimal_places=2,
+                    initial=row.compensation if row else None,
+                )
+
+    def rows(self):
+        for day in self.days:
+            key = day.isoformat()
+            yield {
+                "day": day,
+                "status": self[f"{key}-status"],
+                "hours": self[f"{key}-hours"],
+                "reason": self[f"{key}-reason"],
+                "compensation": self[f"{key}-compensation"] if self.with_compensation else None,
+            }
+
+    def week(self) -> dict:
+        values = {}
+        for day in self.days:
+            key = day.isoformat()
+            status = self.cleaned_data.get(f"{key}-status")
+            if not status:
+                values[day] = None
+                continue
+            values[day] = {
+                "present": status == "present",
+                "hours": self.cleaned_data.get(f"{key}-hours"),
+                "absence_reason": self.cleaned_data.get(f"{key}-reason") or "",
+                "compensation": self.cleaned_data.get(f"{key}-compensation"),
+            }
+        return values
+
+
+class JobcenterContractForm(PolkuModelForm):
+    class Meta:
+        model = JobcenterContract
+        fields = [
+            "employer_unit",
+            "employer_name",
+            "job_title",
+            "weekly_hours",
+            "hourly_wage",
+            "contract_start",
+            "contract_end",
+        ]
+        widgets = {"contract_start": DateInput, "contract_end": DateInput}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("employer_unit") and not data.get("employer_name"):
+            self.add_error(
+                "employer_name", _("Valitse työnantajayksikkö tai kirjoita työnantajan nimi.")
+            )
+        start, end = data.get("contract_start"), data.get("contract_end")
+        if start and end and end < start:
+            self.add_error("contract_end", _("Työsopimus ei voi päättyä ennen alkamistaan."))
+        return data
+
+
+class EmployerContactForm(PolkuModelForm):
+    class Meta:
+        model = EmployerContact
+        fields = ["contacted_on", "employer_name", "kind", "note"]
+        widgets = {"contacted_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class InWorkSupportForm(PolkuModelForm):
+    class Meta:
+        model = InWorkSupport
+        fields = ["supported_on", "note"]
+        widgets = {"supported_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class PlacementForm(PolkuModelForm):
+    class Meta:
+        model = Placement
+        fields = ["kind", "organisation_name", "weekly_hours", "started_on", "ended_on"]
+        widgets = {"started_on": DateInput, "ended_on": DateInput}
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("started_on")
+            and data.get("ended_on")
+            and data["ended_on"] < data["started_on"]
+        ):
+            self.add_error("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää."))
+        return data
+
+
+class CertificateForm(PolkuForm):
+    issued_on = forms.DateField(label=_("Päivämäärä"), widget=DateInput, initial=timezone.localdate)
+    qualification = forms.CharField(
+        label=_("Tutkinto tai tutkinnon osa"), required=False, max_length=200
+    )
+    competences = forms.CharField(
+        label=_("Osoitettu osaaminen"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Yksi osaaminen riville, esim. “Käsityökalujen turvallinen käyttö”."),
+    )
+
+    def clean_competences(self):
+        lines = [
+            line.strip() for line in self.cleaned_data["competences"].splitlines() if line.strip()
+        ]
+        if not lines:
+            raise ValidationError(_("Nimeä vähintään yksi osoitettu osaaminen."))
+        return lines

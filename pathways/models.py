@@ -1,0 +1,478 @@
+"""The client's pathway: steps in services, attendance, employer contacts, placements, certificates."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pathways.querysets import AttendanceQuerySet, PathwayStepQuerySet
+
+
+class StepStatus(models.TextChoices):
+    PLANNED = "planned", _("Suunniteltu")
+    ACTIVE = "active", _("Käynnissä")
+    PAUSED = "paused", _("Tauolla")
+    ENDED = "ended", _("Päättynyt")
+
+
+class EndReason(models.TextChoices):
+    COMPLETED = "completed", _("Jakso päättyi suunnitellusti")
+    GOAL_REACHED = "goal_reached", _("Tavoite saavutettiin")
+    MOVED_ON = "moved_on", _("Siirtyi toiseen palveluun")
+    INTERRUPTED = "interrupted", _("Keskeytyi")
+    HEALTH = "health", _("Terveydellinen syy")
+    OTHER = "other", _("Muu syy")
+
+
+class ExitOutcome(models.TextChoices):
+    OPEN_MARKET_JOB = "open_market_job", _("Työllistyi avoimille työmarkkinoille")
+    SUBSIDISED_JOB = "subsidised_job", _("Työllistyi palkkatuella")
+    STUDIES = "studies", _("Aloitti opinnot")
+    OTHER_SERVICE = "other_service", _("Siirtyi muuhun palveluun")
+    CAPACITY_MAINTAINED = "capacity_maintained", _("Toimintakyky säilyi")
+    PENSION = "pension", _("Eläke")
+    MOVED_AWAY = "moved_away", _("Muutti pois")
+    DROPPED_OUT = "dropped_out", _("Keskeytti")
+
+
+class ReviewDecision(models.TextChoices):
+    """The decision at the end of a rehabilitative work activity period: it cannot just run out."""
+
+    CONTINUE = "continue", _("Jatketaan uudella jaksolla ja suunnitelmalla")
+    MOVE = "move", _("Siirrytään toiseen palveluun")
+    EXIT = "exit", _("Palvelu päättyy")
+
+
+class IpsPhase(models.TextChoices):
+    AGREEMENT = "agreement", _("Sopimus")
+    PROFILING = "profiling", _("Urasuunnittelu ja profilointi")
+    JOB_SEARCH = "job_search", _("Nopea työnhaku")
+    EMPLOYER_WORK = "employer_work", _("Työnantajayhteistyö")
+    IN_WORK_SUPPORT = "in_work_support", _("Tuki työssä")
+
+
+class DateRange(Func):
+    function = "daterange"
+    output_field = models.Field()
+
+
+class Int8Range(Func):
+    function = "int8range"
+    output_field = models.Field()
+
+
+@pghistory.track()
+class PathwayStep(models.Model):
+    """One period of one client in one service (palvelujakso).
+
+    The rule set in force on the start date is recorded with the step, so
+    later rule changes never rewrite the step's past.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="pathway_steps"
+    )
+    service_type = models.ForeignKey(
+        "services.ServiceType",
+        on_delete=models.PROTECT,
+        related_name="steps",
+        verbose_name=_("palvelu"),
+    )
+    rule_set = models.ForeignKey(
+        "services.ServiceRuleSet", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    catalogue_entry = models.ForeignKey(
+        "services.CatalogueEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("palvelu luettelosta"),
+    )
+    unit = models.ForeignKey(
+        "services.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pathway_steps",
+        verbose_name=_("toteuttava yksikkö"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coached_steps",
+        verbose_name=_("valmentaja tai ohjaaja"),
+    )
+    start_on = models.DateField(_("alkaa"))
+    planned_end_on = models.DateField(_("suunniteltu päättyminen"), null=True, blank=True)
+    ended_on = models.DateField(_("päättyi"), null=True, blank=True)
+    status = models.CharField(
+        _("tila"), max_length=16, choices=StepStatus.choices, default=StepStatus.PLANNED
+    )
+    days_per_week = models.PositiveSmallIntegerField(_("päivää viikossa"), null=True, blank=True)
+    hours_per_day = models.DecimalField(
+        _("tuntia päivässä"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    plan = models.ForeignKey(
+        "clients.ClientPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suunnitelma"),
+    )
+    goal = models.TextField(_("jakson tavoite"), blank=True)
+    support_given = models.TextField(_("annettava tuki"), blank=True)
+    # Type-specific facts, empty where they do not apply.
+    decision_reference = models.CharField(_("päätöksen tunnus"), max_length=60, blank=True)
+    group_activity = models.BooleanField(_("ryhmämuotoinen"), default=False)
+    ips_phase = models.CharField(_("vaihe"), max_length=20, choices=IpsPhase.choices, blank=True)
+    benefits_counselling_on = models.DateField(_("etuusneuvonta annettu"), null=True, blank=True)
+    daily_compensation = models.DecimalField(
+        _("korvaus €/päivä"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    effects_discussed_on = models.DateField(
+        _("palkkatyön vaikutukset asumistukeen ja eläkkeeseen käyty läpi"), null=True, blank=True
+    )
+    income_clarification = models.TextField(_("tuloselvitys"), blank=True)
+    # Ending.
+    end_reason = models.CharField(
+        _("päättymisen syy"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    exit_outcome = models.CharField(
+        _("tulos"), max_length=24, choices=ExitOutcome.choices, blank=True
+    )
+    review_decision = models.CharField(
+        _("arvioinnin päätös"), max_length=12, choices=ReviewDecision.choices, blank=True
+    )
+    next_step = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="previous_step",
+        verbose_name=_("jatkopolku"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = PathwayStepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("palvelujakso")
+        verbose_name_plural = _("palvelujaksot")
+        ordering = ["start_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end_on__isnull=True) | Q(planned_end_on__gte=F("start_on")),
+                name="step_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_on")),
+                name="step_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__isnull=True) | Q(days_per_week__range=(1, 7)),
+                name="step_days_per_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_day__isnull=True)
+                | (Q(hours_per_day__gt=0) & Q(hours_per_day__lte=24)),
+                name="step_hours_per_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_compensation__isnull=True) | Q(daily_compensation__gte=0),
+                name="step_compensation_not_negative",
+            ),
+            # An ended step has an end date, a reason and either a follow-on step or an exit outcome.
+            models.CheckConstraint(
+                condition=~Q(status="ended")
+                | (
+                    Q(ended_on__isnull=False)
+                    & ~Q(end_reason="")
+                    & (Q(next_step__isnull=False) | ~Q(exit_outcome=""))
+                ),
+                name="step_ended_has_reason_and_continuation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ended") | Q(ended_on__isnull=True),
+                name="step_end_date_only_when_ended",
+            ),
+            models.CheckConstraint(
+                condition=~Q(next_step=F("pk")), name="step_not_its_own_follow_on"
+            ),
+            # No overlapping steps of the same service for one client (core PostgreSQL: no btree_gist).
+            ExclusionConstraint(
+                name="step_no_overlap_per_client_and_service",
+                expressions=[
+                    (
+                        Int8Range(F("client_id"), F("client_id"), Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    (
+                        Int8Range(F("service_type_id"), F("service_type_id"), Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    (
+                        DateRange(
+                            F("start_on"), Coalesce(F("ended_on"), F("planned_end_on")), Value("[]")
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "start_on"], name="step_client_start"),
+            models.Index(fields=["coach", "status"], name="step_coach_status"),
+            models.Index(fields=["status", "planned_end_on"], name="step_status_planned_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} {self.start_on:%-d.%-m.%Y}"
+
+    @property
+    def code(self) -> str:
+        return self.service_type.code
+
+    @property
+    def end_or_planned_end(self):
+        return self.ended_on or self.planned_end_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != StepStatus.ENDED
+
+
+class JobcenterContract(models.Model):
+    """The paid job of a Jobcenter period (työtoiminnan täsmätyö)."""
+
+    step = models.OneToOneField(
+        PathwayStep, on_delete=models.CASCADE, related_name="jobcenter_contract"
+    )
+    employer_unit = models.ForeignKey(
+        "services.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("työnantajayksikkö"),
+    )
+    employer_name = models.CharField(_("työnantaja"), max_length=200, blank=True)
+    job_title = models.CharField(_("tehtävä"), max_length=200)
+    weekly_hours = models.DecimalField(_("tuntia viikossa"), max_digits=4, decimal_places=1)
+    hourly_wage = models.DecimalField(_("tuntipalkka €"), max_digits=6, decimal_places=2)
+    contract_start = models.DateField(_("työsopimus alkaa"))
+    contract_end = models.DateField(_("työsopimus päättyy"))
+
+    class Meta:
+        verbose_name = _("Jobcenter-työsopimus")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_end__gte=F("contract_start")), name="jobcenter_contract_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=40), name="jobcenter_hours"
+            ),
+            models.CheckConstraint(condition=Q(hourly_wage__gt=0), name="jobcenter_wage_positive"),
+            models.CheckConstraint(
+                condition=Q(employer_unit__isnull=False) | ~Q(employer_name=""),
+                name="jobcenter_employer_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.job_title
+
+    @property
+    def employer(self) -> str:
+        return str(self.employer_unit) if self.employer_unit_id else self.employer_name
+
+
+class AbsenceReason(models.TextChoices):
+    SICK = "sick", _("Sairaus")
+    AGREED = "agreed", _("Sovittu poissaolo")
+    UNEXPLAINED = "unexplained", _("Ilmoittamaton poissaolo")
+
+
+@pghistory.track()
+class Attendance(models.Model):
+    """One day of one step: present (hours, compensation) or absent with a reason."""
+
+    step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="attendance")
+    day = models.DateField(_("päivä"))
+    present = models.BooleanField(_("läsnä"))
+    hours = models.DecimalField(_("tunnit"), max_digits=4, decimal_places=2, null=True, blank=True)
+    absence_reason = models.CharField(
+        _("poissaolon syy"), max_length=16, choices=AbsenceReason.choices, blank=True
+    )
+    compensation = models.DecimalField(
+        _("korvaus €"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("läsnäolo")
+        verbose_name_plural = _("läsnäolot")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "day"], name="attendance_one_row_per_day"),
+            models.CheckConstraint(
+                condition=(
+                    Q(present=True) & Q(absence_reason="") & Q(hours__gt=0) & Q(hours__lte=24)
+                )
+                | (Q(present=False) & ~Q(absence_reason="") & Q(hours__isnull=True)),
+                name="attendance_present_or_absent_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(compensation__isnull=True) | (Q(compensation__gte=0) & Q(present=True)),
+                name="attendance_compensation_only_when_present",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'present' if self.present else 'absent'}"
+
+
+class ContactKind(models.TextChoices):
+    VISIT = "visit", _("Käynti työnantajan luona")
+    CALL = "call", _("Puhelu")
+    EMAIL = "email", _("Sähköposti")
+    WITH_CLIENT = "with_client", _("Yhteydenotto yhdessä asiakkaan kanssa")
+
+
+class EmployerContact(models.Model):
+    """A job coach's employer contact in supported employment (IPS)."""
+
+    step = models.ForeignKey(
+        PathwayStep, on_delete=models.CASCADE, related_name="employer_contacts"
+    )
+    contacted_on = models.DateField(_("päivä"))
+    employer_name = models.CharField(_("työnantaja"), max_length=200)
+    kind = models.CharField(_("tapa"), max_length=16, choices=ContactKind.choices)
+    note = models.TextField(_("muistiinpano"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("työnantajakontakti")
+        verbose_name_plural = _("työnantajakontaktit")
+        ordering = ["contacted_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.employer_name} {self.contacted_on}"
+
+
+class InWorkSupport(models.Model):
+    """Support given at or about the workplace after a job start."""
+
+    step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="in_work_support")
+    supported_on = models.DateField(_("päivä"))
+    note = models.TextField(_("mitä tehtiin"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tuki työssä")
+        verbose_name_plural = _("tuki työssä")
+        ordering = ["supported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.supported_on}"
+
+
+class PlacementKind(models.TextChoices):
+    OPEN_MARKET_JOB = "open_market_job", _("Työ avoimilla työmarkkinoilla")
+    SUBSIDISED_JOB = "subsidised_job", _("Palkkatuettu työ")
+    STUDIES = "studies", _("Opinnot")
+    OTHER = "other", _("Muu")
+
+
+@pghistory.track()
+class Placement(models.Model):
+    """An outcome: a job start, studies started or another result (for indicators)."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="placements"
+    )
+    step = models.ForeignKey(
+        PathwayStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="placements"
+    )
+    kind = models.CharField(_("laji"), max_length=20, choices=PlacementKind.choices)
+    organisation_name = models.CharField(_("työnantaja tai oppilaitos"), max_length=200)
+    weekly_hours = models.DecimalField(
+        _("tuntia viikossa"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    started_on = models.DateField(_("alkoi"))
+    ended_on = models.DateField(_("päättyi"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sijoittuminen")
+        verbose_name_plural = _("sijoittumiset")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="placement_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True)
+                | (Q(weekly_hours__gt=0) & Q(weekly_hours__lte=60)),
+                name="placement_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.organisation_name}"
+
+
+class CompetenceCertificate(models.Model):
+    """Osaamistodistus: competences shown in workshop work, toward a vocational qualification."""
+
+    step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="certificates")
+    issued_on = models.DateField(_("annettu"))
+    qualification = models.CharField(_("tutkinto tai tutkinnon osa"), max_length=200, blank=True)
+    competences = ArrayField(
+        models.CharField(max_length=300), verbose_name=_("osoitettu osaaminen")
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("osaamistodistus")
+        verbose_name_plural = _("osaamistodistukset")
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(
+                    Func(
+                        F("competences"), function="cardinality", output_field=models.IntegerField()
+                    ),
+                    1,
+                ),
+                name="certificate_names_competences",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issued_on}"

@@ -1,0 +1,69 @@
+"""Reads of pathways: steps by state and date, attendance summaries."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+
+
+class PathwayStepQuerySet(models.QuerySet):
+    def of_client(self, client):
+        return self.filter(client=client)
+
+    def open(self):
+        return self.exclude(status="ended")
+
+    def of_type(self, *codes: str):
+        return self.filter(service_type__code__in=codes)
+
+    def running_on(self, day: datetime.date):
+        """Steps whose period covers the day (planned or active, not paused or ended before it)."""
+        return (
+            self.filter(start_on__lte=day)
+            .filter(
+                Q(ended_on__gte=day)
+                | Q(ended_on__isnull=True, planned_end_on__gte=day)
+                | Q(ended_on__isnull=True, planned_end_on__isnull=True)
+            )
+            .exclude(status="paused")
+        )
+
+    def overlapping(self, start: datetime.date, end: datetime.date | None):
+        """Steps whose period overlaps [start, end] (end None = open-ended)."""
+        query = (
+            Q(ended_on__gte=start)
+            | Q(ended_on__isnull=True, planned_end_on__gte=start)
+            | Q(ended_on__isnull=True, planned_end_on__isnull=True)
+        )
+        steps = self.filter(query)
+        return steps.filter(start_on__lte=end) if end else steps
+
+    def coached_by(self, user):
+        return self.filter(coach=user)
+
+    def ending_between(self, start: datetime.date, end: datetime.date):
+        return self.open().filter(planned_end_on__range=(start, end))
+
+    def for_timeline(self):
+        return self.select_related(
+            "service_type", "unit", "coach", "next_step__service_type"
+        ).order_by("start_on", "pk")
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def in_month(self, year: int, month: int):
+        return self.filter(day__year=year, day__month=month)
+
+    def monthly_summary(self):
+        """Per month: days present (allowance days), hours and compensation paid."""
+        return (
+            self.annotate(month=models.functions.TruncMonth("day"))
+            .values("month")
+            .annotate(
+                days_present=Count("pk", filter=Q(present=True)),
+                days_absent=Count("pk", filter=Q(present=False)),
+                hours=Sum("hours"),
+                compensation=Sum("compensation"),
+            )
+            .order_by("month")
+        )

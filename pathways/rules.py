@@ -1,0 +1,20 @@
+"""Who may plan and log pathway steps (PERMISSIONS.md)."""
+
+import rules
+
+from clients.rules import can_see, is_responsible_worker, is_sote_contact
+
+
+@rules.predicate
+def coaches_the_step(user, step) -> bool:
+    return step is not None and step.coach_id == user.pk
+
+
+@rules.predicate
+def responsible_for_steps_client(user, step) -> bool:
+    return step is not None and is_responsible_worker(user, step.client)
+
+
+rules.add_perm("pathways.view_pathway", can_see)
+rules.add_perm("pathways.plan_step", is_responsible_worker | is_sote_contact)
+rules.add_perm("pathways.log_step", coaches_the_step | responsible_for_steps_client)

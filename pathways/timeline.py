@@ -1,0 +1,136 @@
+"""The pathway as a timeline: steps as bars on a time axis, today marked, warnings.
+
+Computed here, drawn by a template as SVG with presentation attributes only
+(the CSP forbids style attributes); the same data feeds the table alternative.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pathways.models import PathwayStep
+from services.calendar import add_months
+
+WIDTH = 760
+LABEL_WIDTH = 0
+ROW_HEIGHT = 34
+BAR_HEIGHT = 22
+AXIS_HEIGHT = 28
+
+
+@dataclass
+class Bar:
+    step: PathwayStep
+    x: float
+    width: float
+    y: float
+    text_y: float
+    css: str
+    open_ended: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    today_x: float | None
+    width: int
+    height: int
+    start: datetime.date
+    end: datetime.date
+
+
+def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
+    """Warnings worth seeing on the timeline and the step page."""
+    if step.status == "ended":
+        return []
+    code, rules, warnings = step.service_type.code, step.rule_set, []
+    end = step.planned_end_on
+    if rules and rules.warning_month and rules.max_duration_months:
+        month = _months_between(step.start_on, today) + 1
+        if rules.warning_month <= month <= rules.max_duration_months:
+            warnings.append(
+                _("Kuukausi %(month)s/%(max)s: arvioi jatko.")
+                % {"month": month, "max": rules.max_duration_months}
+            )
+    if end and step.next_step_id is None and today <= end:
+        days = (end - today).days
+        window = 7 if code == "jobcenter_paid_work" else 14
+        if days <= window:
+            if code == "jobcenter_paid_work":
+                warnings.append(
+                    _("Palkkajakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.")
+                    % {"days": days}
+                )
+            else:
+                warnings.append(
+                    _("Jakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.") % {"days": days}
+                )
+    if end and today > end:
+        warnings.append(
+            _("Suunniteltu päättymispäivä %(date)s on ohitettu: päätä jakso.")
+            % {"date": _date(end)}
+        )
+    if code == "supported_employment" and rules and rules.employer_contact_alert_days:
+        contacts = getattr(step, "contact_count", None)
+        if contacts == 0 and (today - step.start_on).days >= rules.employer_contact_alert_days:
+            warnings.append(
+                _("Ei työnantajakontaktia %(days)s päivään.")
+                % {"days": (today - step.start_on).days}
+            )
+    return warnings
+
+
+def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
+    if not steps:
+        return None
+    start = min(s.start_on for s in steps).replace(day=1)
+    last = max([s.ended_on or s.planned_end_on or today for s in steps] + [today])
+    end = add_months(last.replace(day=1), 2)
+    span = max((end - start).days, 1)
+
+    def x_of(day: datetime.date) -> float:
+        return round(LABEL_WIDTH + (day - start).days / span * (WIDTH - LABEL_WIDTH), 1)
+
+    bars = []
+    for index, step in enumerate(steps):
+        finish = step.ended_on or step.planned_end_on
+        open_ended = finish is None
+        x = x_of(step.start_on)
+        width = max(x_of(finish or end) - x, 4)
+        y = AXIS_HEIGHT + index * ROW_HEIGHT
+        css = f"polku-bar polku-bar--{step.status}"
+        bars.append(
+            Bar(
+                step,
+                x,
+                round(width, 1),
+                y,
+                y + BAR_HEIGHT - 6,
+                css,
+                open_ended,
+                step_warnings(step, today),
+            )
+        )
+    ticks = []
+    month = start
+    step_months = max(1, round(span / 30 / 12))
+    while month <= end:
+        ticks.append((x_of(month), f"{month.month}/{month.year % 100:02d}"))
+        month = add_months(month, step_months)
+    today_x = x_of(today) if start <= today <= end else None
+    return Timeline(
+        bars, ticks, today_x, WIDTH, AXIS_HEIGHT + len(steps) * ROW_HEIGHT + 8, start, end
+    )
+
+
+def _months_between(start: datetime.date, day: datetime.date) -> int:
+    months = (day.year - start.year) * 12 + day.month - start.month
+    return months - (1 if day.day < start.day else 0)
+
+
+def _date(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")

@@ -1,0 +1,386 @@
+"""Pathway pages: plan, follow and end steps; log attendance, contacts, jobs and certificates."""
+
+import datetime
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients.access import get_client_for_user
+from pathways import actions, timeline
+from pathways.access import get_step_for_user
+from pathways.forms import (
+    AttendanceWeekForm,
+    CertificateForm,
+    EmployerContactForm,
+    EndStepForm,
+    InWorkSupportForm,
+    JobcenterContractForm,
+    PlacementForm,
+    StepForm,
+)
+from pathways.models import Attendance, PathwayStep, StepStatus
+from services.models import ServiceType
+
+VIEWED = "pathways.step.viewed"
+
+
+def _read_log(request, action=VIEWED):
+    return action if request.method == "GET" else None
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def step_create(request, client_id):
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="pathways.plan_step",
+        log_action="clients.client.viewed" if request.method == "GET" else None,
+    )
+    code = request.GET.get("type") or request.POST.get("type")
+    if not code:
+        types = ServiceType.objects.active().order_by("name_fi")
+        return render(request, "pathways/choose_service.html", {"client": client, "types": types})
+    service_type = get_object_or_404(ServiceType.objects.active(), code=code)
+    form = StepForm(request.POST or None, service_type=service_type, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = actions.plan_step(
+                client=client,
+                planned_by=request.user,
+                service_type=service_type,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Palvelujakso suunniteltu."))
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    return render(
+        request,
+        "pathways/step_form.html",
+        {"client": client, "form": form, "service_type": service_type},
+    )
+
+
+@require_http_methods(["GET"])
+def step_detail(request, client_id, step_id):
+    client, step = get_step_for_user(request.user, client_id, step_id, log_action=VIEWED)
+    today = timezone.localdate()
+    step.contact_count = step.employer_contacts.count()
+    return render(
+        request,
+        "pathways/step_detail.html",
+        {
+            "client": client,
+            "step": step,
+            "warnings": timeline.step_warnings(step, today),
+            "may_log": rules.has_perm("pathways.log_step", request.user, step),
+            "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
+            "contacts": step.employer_contacts.all(),
+            "support": step.in_work_support.all(),
+            "placements": step.placements.all(),
+            "certificates": step.certificates.all(),
+            "contract": getattr(step, "jobcenter_contract", None)
+            if step.code == "jobcenter_paid_work"
+            else None,
+            "caseload_warning": _caseload_warning(step),
+        },
+    )
+
+
+def _caseload_warning(step) -> str:
+    rules_set = step.rule_set
+    if not (step.coach_id and rules_set and rules_set.coach_caseload_warning):
+        return ""
+    active = (
+        PathwayStep.objects.open()
+        .coached_by(step.coach)
+        .of_type(step.code)
+        .values("client")
+        .distinct()
+        .count()
+    )
+    if active > rules_set.coach_caseload_warning:
+        return _(
+            "Valmentajalla on %(count)s aktiivista asiakasta; suositus on enintään %(max)s."
+        ) % {
+            "count": active,
+            "max": rules_set.coach_caseload_warning,
+        }
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def step_edit(request, client_id, step_id):
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.plan_step",
+        log_action=_read_log(request),
+    )
+    form = StepForm(
+        request.POST or None,
+        instance=step if request.method == "GET" else None,
+        service_type=step.service_type,
+        client=client,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_step(step=step, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Palvelujakso päivitetty."))
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    return render(
+        request,
+        "pathways/step_form.html",
+        {"client": client, "form": form, "service_type": step.service_type, "step": step},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_end(request, client_id, step_id):
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.log_step",
+        log_action=_read_log(request),
+    )
+    if step.status == StepStatus.ENDED:
+        raise Http404
+    form = EndStepForm(request.POST or None, step=step)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.end_step(
+                step=step,
+                ended_by=request.user,
+                ended_on=data["ended_on"],
+                end_reason=data["end_reason"],
+                next_step=data["next_step"],
+                exit_outcome=data["exit_outcome"],
+                review_decision=data.get("review_decision", ""),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Palvelujakso päätetty."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "pathways/step_end.html", {"client": client, "step": step, "form": form})
+
+
+@require_POST
+def step_status(request, client_id, step_id):
+    client, step = get_step_for_user(
+        request.user, client_id, step_id, permission="pathways.log_step", log_action=None
+    )
+    try:
+        actions.set_step_status(
+            step=step, status=request.POST.get("status", ""), changed_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+
+
+def _week_of(request, step) -> datetime.date:
+    """Monday of the requested ISO week (?week=2026-W47), else of this week (within the step)."""
+    raw = request.GET.get("week") or request.POST.get("week") or ""
+    try:
+        monday = datetime.date.fromisocalendar(int(raw[:4]), int(raw[6:]), 1)
+    except ValueError:
+        monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    return monday
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request, client_id, step_id):
+    """The attendance grid of one week; htmx swaps just the grid, the form works without it."""
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.log_step",
+        log_action="pathways.attendance.viewed" if request.method == "GET" else None,
+    )
+    if not step.service_type.needs_attendance:
+        raise Http404
+    monday = _week_of(request, step)
+    days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+    existing = {
+        row.day: row for row in Attendance.objects.filter(step=step, day__range=(days[0], days[-1]))
+    }
+    with_compensation = step.code == "open_work"
+    form = AttendanceWeekForm(
+        request.POST or None, days=days, with_compensation=with_compensation, existing=existing
+    )
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_week_attendance(step=step, recorded_by=request.user, days=form.week())
+        except ValidationError as error:
+            for key, errors in error.error_dict.items():
+                form.add_error(f"{key}-status", errors)
+        else:
+            saved = True
+            if not request.htmx:
+                messages.success(request, _("Viikon läsnäolot tallennettu."))
+                return redirect(
+                    reverse(
+                        "pathways:attendance", kwargs={"client_id": client.uuid, "step_id": step.pk}
+                    )
+                    + f"?week={monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+                )
+    iso = monday.isocalendar()
+    previous, following = monday - datetime.timedelta(days=7), monday + datetime.timedelta(days=7)
+    context = {
+        "client": client,
+        "step": step,
+        "form": form,
+        "saved": saved,
+        "week_label": f"{iso.year}-W{iso.week:02d}",
+        "week_number": iso.week,
+        "previous_week": f"{previous.isocalendar().year}-W{previous.isocalendar().week:02d}",
+        "next_week": f"{following.isocalendar().year}-W{following.isocalendar().week:02d}",
+        "summary": list(Attendance.objects.filter(step=step).monthly_summary()),
+        "with_compensation": with_compensation,
+    }
+    template = "pathways/attendance.html#grid" if request.htmx else "pathways/attendance.html"
+    return render(request, template, context)
+
+
+def _record_form(
+    request,
+    client_id,
+    step_id,
+    form_class,
+    action,
+    title,
+    *,
+    permission="pathways.log_step",
+    instance=None,
+):
+    client, step = get_step_for_user(
+        request.user, client_id, step_id, permission=permission, log_action=_read_log(request)
+    )
+    current = instance(step) if instance else None
+    form = (
+        form_class(request.POST or None, instance=current)
+        if hasattr(form_class, "_meta")
+        else form_class(request.POST or None)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(step, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Tallennettu."))
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    return render(
+        request,
+        "pathways/record_form.html",
+        {"client": client, "step": step, "form": form, "title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def jobcenter_contract(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        JobcenterContractForm,
+        lambda step, data: actions.save_jobcenter_contract(
+            step=step, saved_by=request.user, **data
+        ),
+        _("Jobcenter-työsopimus"),
+        instance=lambda step: getattr(step, "jobcenter_contract", None),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def employer_contact(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        EmployerContactForm,
+        lambda step, data: actions.add_employer_contact(
+            step=step, recorded_by=request.user, **data
+        ),
+        _("Työnantajakontakti"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def in_work_support(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        InWorkSupportForm,
+        lambda step, data: actions.add_in_work_support(step=step, recorded_by=request.user, **data),
+        _("Tuki työssä"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        PlacementForm,
+        lambda step, data: actions.record_placement(
+            client=step.client, step=step, recorded_by=request.user, **data
+        ),
+        _("Työllistyminen tai opinnot"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def certificate(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        CertificateForm,
+        lambda step, data: actions.issue_certificate(step=step, issued_by=request.user, **data),
+        _("Osaamistodistus"),
+    )
+
+
+def pathway_panel(request, client, relation):
+    """The client page's pathway panel: the timeline (SVG and table) with a fixed number of queries."""
+    steps = list(
+        PathwayStep.objects.of_client(client)
+        .for_timeline()
+        .select_related("rule_set")
+        .annotate(contact_count=Count("employer_contacts"))
+    )
+    return {
+        "timeline": timeline.build(steps, timezone.localdate()),
+        "steps": steps,
+        "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+    }

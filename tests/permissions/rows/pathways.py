@@ -1,0 +1,56 @@
+from accounts.roles import Role
+from pathways.factories import make_step
+from tests.permissions.rows.clients import VISIBLE, client_kwargs, client_row
+
+R = Role
+PLANNERS = frozenset({R.SOCIAL_WORKER, R.HEALTH_PROFESSIONAL})
+LOGGERS = frozenset({R.SOCIAL_WORKER, R.WORK_COACH})  # the responsible worker and the step's coach
+
+
+def step_kwargs(code):
+    def kwargs(world):
+        # One step per service in a world: the matrix asks for the kwargs once per role.
+        step = world.extra.get(code)
+        if step is None:
+            step = world.extra[code] = make_step(
+                world.client,
+                code,
+                created_by=world.users[R.SOCIAL_WORKER],
+                coach=world.users[R.WORK_COACH],
+                days_per_week=3,
+                hours_per_day=5,
+            )
+        return {"client_id": world.client.uuid, "step_id": step.pk}
+
+    return kwargs
+
+
+REHAB = step_kwargs("rehabilitative_work_activity")
+
+ROWS = {
+    "pathways:step_create": client_row(PLANNERS, kwargs=client_kwargs),
+    "pathways:step": client_row(VISIBLE, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:step_edit": client_row(PLANNERS, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:step_end": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:step_status": client_row(
+        LOGGERS,
+        kwargs=REHAB,
+        method="POST",
+        data=lambda world: {"status": "paused"},
+        allowed_status=302,
+    ),
+    "pathways:attendance": client_row(LOGGERS, kwargs=REHAB, logs="pathways.attendance.viewed"),
+    "pathways:jobcenter_contract": client_row(
+        LOGGERS, kwargs=step_kwargs("jobcenter_paid_work"), logs="pathways.step.viewed"
+    ),
+    "pathways:employer_contact": client_row(
+        LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
+    ),
+    "pathways:in_work_support": client_row(
+        LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
+    ),
+    "pathways:placement": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:certificate": client_row(
+        LOGGERS, kwargs=step_kwargs("youth_workshop"), logs="pathways.step.viewed"
+    ),
+}
