@@ -1,0 +1,579 @@
+"""Writes on consents: record, change (a new version), revoke, attach a scan,
+and statutory bases. Each action validates, runs in one transaction with the
+consent row locked where a change, a revocation and a disclosure could race,
+writes its access-log row, creates the notification tasks in the same
+transaction, and enqueues the virus scan only on commit. Change history is
+kept by pghistory's triggers, with the actor and the action code as context.
+"""
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Iterable
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.actions import log_access
+from clients.access import relation_to
+from clients.models import CareTeamMembership, Client, TeamRole
+from consents import scan_files, scanning
+from consents.models import (
+    REVOCATION_FIELDS,
+    Consent,
+    ConsentMethod,
+    ConsentParty,
+    ConsentScan,
+    GiverKind,
+    InformationCategory,
+    Purpose,
+    RevocationMethod,
+    ScanStatus,
+    StatutoryBasis,
+)
+from services.models import Organisation, OrganisationKind
+
+logger = logging.getLogger(__name__)
+
+# Task kinds (registered with labels in ConsentsConfig.ready()).
+NOTIFY_PARTY_OF_REVOCATION = "consents.notify_party_of_revocation"
+NOTIFY_PARTY_OF_CHANGE = "consents.notify_party_of_change"
+SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
+SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
+# Parties are told without delay; the task is due within this many days.
+NOTIFY_WITHIN_DAYS = 3
+
+
+def _history(user, action: str):
+    return pghistory.context(user=str(user.pk), action=action)
+
+
+def _log(actor, client: Client, action: str, obj, detail: str = "") -> None:
+    log_access(
+        actor=actor,
+        client_id=client.uuid,
+        action=action,
+        basis=relation_to(actor, client).basis,
+        obj=obj,
+        detail=detail,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsentTerms:
+    """What one consent version says. Health information is asked for by `health`
+    (the separate tick), never by listing it among `categories`."""
+
+    method: str
+    purposes: tuple[str, ...]
+    categories: tuple[str, ...]
+    signed_on: datetime.date
+    valid_from: datetime.date
+    valid_until: datetime.date | None = None
+    health: bool = False
+    organisations: tuple[Organisation, ...] = ()
+    organisation_kinds: tuple[str, ...] = ()
+    form: str = ""
+    form_description: str = ""
+    giver_kind: str = GiverKind.CLIENT
+    giver_name: str = ""
+    giver_basis: str = ""
+    purpose_description: str = ""
+    event_kind: str = ""
+    event_name: str = ""
+    event_date: datetime.date | None = None
+    event_reference: str = ""
+
+    def normalised(self) -> "ConsentTerms":
+        """Oral consent lives on its event's day and has no form; written consent has no event."""
+        if self.method == ConsentMethod.ORAL:
+            day = self.event_date
+            return dataclasses.replace(
+                self, form="", form_description="", signed_on=day, valid_from=day, valid_until=day
+            )
+        return dataclasses.replace(
+            self, event_kind="", event_name="", event_date=None, event_reference=""
+        )
+
+    def errors(self) -> dict[str, list[str]]:
+        """Field name -> messages; empty when the terms may be recorded."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if not self.organisations and not self.organisation_kinds:
+            add("organisations", _("Valitse vähintään yksi osapuoli: organisaatio tai tyyppi."))
+        if not self.purposes:
+            add("purposes", _("Valitse vähintään yksi käyttötarkoitus."))
+        if InformationCategory.HEALTH in self.categories:
+            add(
+                "health",
+                _("Terveystiedot ovat erityinen tietoryhmä: merkitse ne erillisellä rastilla."),
+            )
+        if not self.categories and not self.health:
+            add("categories", _("Valitse vähintään yksi tietoryhmä."))
+        if self.giver_kind != GiverKind.CLIENT:
+            if not self.giver_name.strip():
+                add("giver_name", _("Kirjaa huoltajan tai edustajan nimi."))
+            if not self.giver_basis.strip():
+                add("giver_basis", _("Kirjaa edustuksen peruste."))
+        if self.method == ConsentMethod.ORAL:
+            if not self.event_kind:
+                add(
+                    "event_kind", _("Suullinen suostumus koskee yhtä tapahtumaa: valitse sen laji.")
+                )
+            if not self.event_name.strip():
+                add("event_name", _("Nimeä tapahtuma, jota suullinen suostumus koskee."))
+            if self.event_date is None:
+                add("event_date", _("Kirjaa tapahtuman päivä."))
+        else:
+            if not self.form:
+                add("form", _("Valitse lomake."))
+            if self.form == "other" and not self.form_description.strip():
+                add("form_description", _("Kerro, mikä lomake tai asiakirja."))
+            if self.valid_until is not None and self.valid_until < self.valid_from:
+                add("valid_until", _("Päättymispäivä ei voi olla ennen alkamispäivää."))
+            if self.valid_from < self.signed_on:
+                add("valid_from", _("Suostumus ei voi olla voimassa ennen kuin se on annettu."))
+        if self.signed_on and self.signed_on > timezone.localdate():
+            add("signed_on", _("Antopäivä ei voi olla tulevaisuudessa."))
+        return errors
+
+    def validate(self) -> None:
+        errors = self.errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def model_fields(self) -> dict:
+        categories = [c for c in InformationCategory if c in self.categories]
+        if self.health:
+            categories.append(InformationCategory.HEALTH)
+        return {
+            "method": self.method,
+            "purposes": [p.value for p in Purpose if p in self.purposes],
+            "purpose_description": self.purpose_description.strip(),
+            "categories": [str(c) for c in categories],
+            "health_confirmed": self.health,
+            "signed_on": self.signed_on,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "form": self.form,
+            "form_description": self.form_description.strip(),
+            "giver_kind": self.giver_kind,
+            "giver_name": self.giver_name.strip() if self.giver_kind != GiverKind.CLIENT else "",
+            "giver_basis": self.giver_basis.strip() if self.giver_kind != GiverKind.CLIENT else "",
+            "event_kind": self.event_kind,
+            "event_name": self.event_name.strip(),
+            "event_date": self.event_date,
+            "event_reference": self.event_reference.strip(),
+        }
+
+    @classmethod
+    def of(cls, consent: Consent) -> "ConsentTerms":
+        """The terms of a stored version, as the starting point of a change."""
+        parties = list(consent.parties.select_related("organisation"))
+        return cls(
+            method=consent.method,
+            purposes=tuple(consent.purposes),
+            categories=tuple(c for c in consent.categories if c != InformationCategory.HEALTH),
+            health=consent.health_confirmed,
+            signed_on=consent.signed_on,
+            valid_from=consent.valid_from,
+            valid_until=consent.valid_until,
+            organisations=tuple(p.organisation for p in parties if p.organisation_id),
+            organisation_kinds=tuple(p.organisation_kind for p in parties if p.organisation_kind),
+            form=consent.form,
+            form_description=consent.form_description,
+            giver_kind=consent.giver_kind,
+            giver_name=consent.giver_name,
+            giver_basis=consent.giver_basis,
+            purpose_description=consent.purpose_description,
+            event_kind=consent.event_kind,
+            event_name=consent.event_name,
+            event_date=consent.event_date,
+            event_reference=consent.event_reference,
+        )
+
+
+def _create_parties(consent: Consent, terms: ConsentTerms) -> None:
+    organisations = {o.pk: o for o in terms.organisations}
+    kinds = dict.fromkeys(terms.organisation_kinds)
+    ConsentParty.objects.bulk_create(
+        [ConsentParty(consent=consent, organisation=o) for o in organisations.values()]
+        + [ConsentParty(consent=consent, organisation_kind=k) for k in kinds]
+    )
+
+
+def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=None) -> Consent:
+    """Records a new consent (version 1 of a new series) and, optionally, its scan.
+
+    Raises ValidationError (field -> messages) for terms that DOMAIN.md
+    forbids and for a scan that is not a PDF, JPEG or PNG of at most 10 MB;
+    nothing is stored then. Logged as "consents.consent.recorded".
+    """
+    terms = terms.normalised()
+    terms.validate()
+    content_type = scan_files.check_upload(scan) if scan is not None else None
+    with transaction.atomic(), _history(recorded_by, "consents.consent.recorded"):
+        consent = Consent.objects.create(
+            client=client, recorded_by=recorded_by, **terms.model_fields()
+        )
+        _create_parties(consent, terms)
+        _log(recorded_by, client, "consents.consent.recorded", consent)
+        if scan is not None:
+            _store_scan(consent=consent, uploaded=scan, content_type=content_type, by=recorded_by)
+    return consent
+
+
+def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=None) -> Consent:
+    """Records a change or restriction as a new version that supersedes `consent`.
+
+    Locks the version; refuses (ValidationError) a version that is already
+    superseded or revoked. The old version stops covering at the moment the
+    new one is recorded. Creates one task per party of either version for the
+    client's responsible worker to tell the party (for Kela: send the change by
+    secure e-mail). Logged as "consents.consent.changed".
+    """
+    terms = terms.normalised()
+    terms.validate()
+    content_type = scan_files.check_upload(scan) if scan is not None else None
+    with transaction.atomic():
+        with _history(changed_by, "consents.consent.changed"):
+            old = Consent.objects.select_for_update().get(pk=consent.pk)
+            _ensure_current(old)
+            now = timezone.now()
+            old.superseded_at = now
+            old.save(update_fields=["superseded_at"])
+            new = Consent.objects.create(
+                client_id=old.client_id,
+                series=old.series,
+                version=old.version + 1,
+                supersedes=old,
+                recorded_by=changed_by,
+                recorded_at=now,
+                **terms.model_fields(),
+            )
+            _create_parties(new, terms)
+            _log(
+                changed_by,
+                consent.client,
+                "consents.consent.changed",
+                new,
+                detail=f"v{old.version}→v{new.version}",
+            )
+            if scan is not None:
+                _store_scan(consent=new, uploaded=scan, content_type=content_type, by=changed_by)
+        # Outside the consent's history context: the tasks carry a context of their own.
+        _create_notification_tasks(
+            consent=new,
+            key_version=old,
+            parties=_union_of_parties(old, new),
+            changed=True,
+            actor=changed_by,
+        )
+    return new
+
+
+def revoke_consent(
+    *,
+    consent: Consent,
+    revoked_by,
+    revoked_on: datetime.date,
+    method: str,
+    through: str,
+    through_organisation: Organisation | None = None,
+    note: str = "",
+) -> Consent:
+    """Revokes the consent: it stops covering at this moment (a disclosure in the same
+    second is refused).
+
+    `revoked_on` is the day the client revoked, `through` whom, `method` how.
+    Locks the version, so a disclosure running now either finishes first or
+    sees the revocation. Refuses (ValidationError) a superseded or revoked
+    version and a day in the future. Creates one task per party for the
+    responsible worker; for Kela the task is to send the revocation by secure
+    e-mail. Logged as "consents.consent.revoked".
+    """
+    if revoked_on > timezone.localdate():
+        raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
+    if not through.strip():
+        raise ValidationError({"through": _("Kirjaa, kenen kautta peruutus tuli.")})
+    if method not in RevocationMethod.values:
+        raise ValidationError({"method": _("Valitse, miten peruutus tuli.")})
+    with transaction.atomic():
+        with _history(revoked_by, "consents.consent.revoked"):
+            locked = Consent.objects.select_for_update().get(pk=consent.pk)
+            _ensure_current(locked)
+            locked.revoked_at = timezone.now()
+            locked.revoked_on = revoked_on
+            locked.revoked_by = revoked_by
+            locked.revocation_method = method
+            locked.revoked_through = through.strip()
+            locked.revoked_through_organisation = through_organisation
+            locked.revocation_note = note.strip()
+            locked.save(update_fields=REVOCATION_FIELDS)
+            _log(revoked_by, consent.client, "consents.consent.revoked", locked)
+        _create_notification_tasks(
+            consent=locked,
+            key_version=locked,
+            parties=list(locked.parties.select_related("organisation").order_by("pk")),
+            changed=False,
+            actor=revoked_by,
+        )
+    return locked
+
+
+def _ensure_current(consent: Consent) -> None:
+    if consent.superseded_at is not None:
+        raise ValidationError(
+            _("Suostumuksesta on jo uudempi versio. Tee muutos uusimpaan versioon.")
+        )
+    if consent.revoked_at is not None:
+        raise ValidationError(_("Suostumus on jo peruutettu."))
+
+
+def _union_of_parties(old: Consent, new: Consent) -> list[ConsentParty]:
+    """Every party of either version, once: a removed party must also be told."""
+    seen: dict[tuple, ConsentParty] = {}
+    for version in (new, old):
+        for party in version.parties.select_related("organisation").order_by("pk"):
+            seen.setdefault((party.organisation_id, party.organisation_kind), party)
+    return list(seen.values())
+
+
+def _party_key(party: ConsentParty) -> str:
+    return (
+        f"org{party.organisation_id}"
+        if party.organisation_id
+        else f"kind-{party.organisation_kind}"
+    )
+
+
+def responsible_worker_of(client: Client):
+    membership = (
+        CareTeamMembership.objects.current()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _create_notification_tasks(
+    *, consent: Consent, key_version: Consent, parties: Iterable[ConsentParty], changed: bool, actor
+) -> None:
+    from notifications.actions import create_task
+
+    client = consent.client
+    assignee = responsible_worker_of(client) or actor
+    link = reverse("consents:detail", kwargs={"client_id": client.uuid, "consent_id": consent.pk})
+    due = timezone.localdate() + datetime.timedelta(days=NOTIFY_WITHIN_DAYS)
+    event = "changed" if changed else "revoked"
+    description = format_lazy(
+        gettext_lazy("Asiakas: {client}. Suostumus: {consent}."),
+        client=client.display_name,
+        consent=consent,
+    )
+    for party in parties:
+        if party.is_kela:
+            kind = SEND_CHANGE_TO_KELA if changed else SEND_REVOCATION_TO_KELA
+            title = (
+                gettext_lazy("Lähetä suostumuksen muutos Kelaan suojatulla sähköpostilla")
+                if changed
+                else gettext_lazy("Lähetä peruutus Kelaan suojatulla sähköpostilla")
+            )
+        else:
+            kind = NOTIFY_PARTY_OF_CHANGE if changed else NOTIFY_PARTY_OF_REVOCATION
+            template = (
+                gettext_lazy("Ilmoita suostumuksen muutoksesta: {party}")
+                if changed
+                else gettext_lazy("Ilmoita suostumuksen peruutuksesta: {party}")
+            )
+            # The party's name renders in the language the title is rendered in.
+            title = format_lazy(template, party=party)
+        create_task(
+            assignee=assignee,
+            kind=kind,
+            title=title,
+            description=description,
+            due_date=due,
+            concerning=consent,
+            client_id=client.uuid,
+            link=link,
+            created_by=actor,
+            key=f"consents.{event}:{key_version.pk}:{_party_key(party)}",
+        )
+
+
+def complete_party_notification(*, client: Client, task, by, done_on: datetime.date | None):
+    """Checks off `by`'s own task of telling a party, on the day it was done.
+
+    The check itself is notifications' complete_task (the assignee only,
+    PermissionDenied otherwise; ValidationError for a day in the future or
+    before the task); this adds the access-log row
+    "consents.notification.completed" in the same transaction.
+    """
+    from notifications.actions import complete_task
+
+    with transaction.atomic():
+        done = complete_task(task=task, by=by, done_on=done_on)
+        _log(by, client, "consents.notification.completed", done)
+    return done
+
+
+# Scans
+
+
+def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
+    """Attaches a scan of the signed form to the consent version.
+
+    The content must be a PDF, JPEG or PNG by its magic bytes, 1 byte to 10 MB
+    (ValidationError otherwise, nothing stored). With a virus scanner
+    configured the file waits in quarantine and the scan is enqueued on
+    commit; without one it is stored as not scanned. Logged as
+    "consents.scan.attached".
+    """
+    content_type = scan_files.check_upload(uploaded)
+    with transaction.atomic(), _history(uploaded_by, "consents.scan.attached"):
+        return _store_scan(
+            consent=consent, uploaded=uploaded, content_type=content_type, by=uploaded_by
+        )
+
+
+def _store_scan(*, consent: Consent, uploaded, content_type: str, by) -> ConsentScan:
+    scanning_on = scanning.scanning_enabled()
+    stored_name, sha256 = scan_files.store(uploaded, quarantined=scanning_on)
+    try:
+        with transaction.atomic():
+            scan = ConsentScan.objects.create(
+                consent=consent,
+                stored_name=stored_name,
+                original_name=(uploaded.name or "")[-255:] or "lomake",
+                content_type=content_type,
+                size=uploaded.size,
+                sha256=sha256,
+                status=ScanStatus.PENDING if scanning_on else ScanStatus.NOT_SCANNED,
+                uploaded_by=by,
+            )
+            _log(by, consent.client, "consents.scan.attached", scan)
+    except Exception:
+        scan_files.discard(stored_name, quarantined=scanning_on)
+        raise
+    if scanning_on:
+        from consents.tasks import scan_consent_scan_task
+
+        transaction.on_commit(lambda: scan_consent_scan_task.delay(scan.pk))
+    return scan
+
+
+def scan_consent_scan(*, scan_id: int) -> ConsentScan:
+    """Runs the virus scanner on a quarantined scan: clean files are released, infected
+    ones deleted (the row keeps the finding).
+
+    The verdict is written under a row lock; a scan no longer pending is
+    returned as it is, so a repeated task does nothing. Raises ScannerUnavailable when clamd cannot
+    answer: the file stays in quarantine and the task retries.
+    """
+    scan = ConsentScan.objects.get(pk=scan_id)
+    if scan.status != ScanStatus.PENDING:
+        return scan
+    # Scanned outside the transaction: no row lock is held while clamd reads the file.
+    verdict = scanning.scan_file(scan_files.path_for(scan.stored_name, quarantined=True))
+    with transaction.atomic():
+        scan = ConsentScan.objects.select_for_update().get(pk=scan_id)
+        if scan.status != ScanStatus.PENDING:
+            return scan
+        scan.scanned_at = timezone.now()
+        scan.scan_result = verdict.detail
+        scan.status = ScanStatus.CLEAN if verdict.clean else ScanStatus.INFECTED
+        scan.save(update_fields=["status", "scanned_at", "scan_result"])
+        stored_name = scan.stored_name
+        if verdict.clean:
+            # Released only once the row says clean; until then it is never served.
+            transaction.on_commit(lambda: scan_files.release(stored_name))
+        else:
+            logger.warning(
+                "Consent scan refused by the virus scanner.",
+                extra={"scan_id": scan.pk, "signature": verdict.detail},
+            )
+            transaction.on_commit(lambda: scan_files.discard(stored_name, quarantined=True))
+    return scan
+
+
+# Statutory bases
+
+
+def record_statutory_basis(
+    *,
+    client: Client,
+    recorded_by,
+    statute: str,
+    purposes: Iterable[str],
+    categories: Iterable[str],
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+    organisation: Organisation | None = None,
+    organisation_kind: str = "",
+    description: str = "",
+) -> StatutoryBasis:
+    """Records a statutory basis for disclosures to one party; it must name the statute.
+
+    ValidationError for a missing statute, party, purpose or category, or a
+    period that ends before it starts. Logged as
+    "consents.statutory_basis.recorded".
+    """
+    errors: dict[str, list[str]] = {}
+    if not statute.strip():
+        errors["statute"] = [_("Nimeä laki ja pykälä, johon luovutus perustuu.")]
+    if (organisation is None) == (not organisation_kind):
+        errors["organisation"] = [_("Valitse joko organisaatio tai organisaatiotyyppi.")]
+    if organisation_kind and organisation_kind not in OrganisationKind.values:
+        errors["organisation_kind"] = [_("Tuntematon organisaatiotyyppi.")]
+    purposes = [p.value for p in Purpose if p in set(purposes)]
+    categories = [c.value for c in InformationCategory if c in set(categories)]
+    if not purposes:
+        errors["purposes"] = [_("Valitse vähintään yksi käyttötarkoitus.")]
+    if not categories:
+        errors["categories"] = [_("Valitse vähintään yksi tietoryhmä.")]
+    if valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = [_("Päättymispäivä ei voi olla ennen alkamispäivää.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), _history(recorded_by, "consents.statutory_basis.recorded"):
+        basis = StatutoryBasis.objects.create(
+            client=client,
+            organisation=organisation,
+            organisation_kind=organisation_kind if organisation is None else "",
+            statute=statute.strip(),
+            description=description.strip(),
+            purposes=purposes,
+            categories=categories,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            recorded_by=recorded_by,
+        )
+        _log(recorded_by, client, "consents.statutory_basis.recorded", basis)
+    return basis
+
+
+def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
+    """Stops relying on the statutory basis from this moment; an ended one stays as it is.
+
+    Locks the row, like a revocation. Logged as "consents.statutory_basis.ended".
+    """
+    with transaction.atomic(), _history(ended_by, "consents.statutory_basis.ended"):
+        locked = StatutoryBasis.objects.select_for_update().get(pk=basis.pk)
+        if locked.ended_at is not None:
+            return locked
+        locked.ended_at = timezone.now()
+        locked.ended_by = ended_by
+        locked.save(update_fields=["ended_at", "ended_by"])
+        _log(ended_by, basis.client, "consents.statutory_basis.ended", locked)
+    return locked

@@ -1,0 +1,348 @@
+"""The one answer to "may organisation X see category Y of client Z for purpose P now?".
+
+`disclosure_basis()` decides; every disclosure in Polku (a consultation
+participant seeing the identity, a print for a partner, a call logged by a
+worker) goes through `record_disclosure()`, which asks it and writes the
+disclosure-log row, or refuses with `DisclosureNotCovered`. Nothing else
+decides coverage: the coverage panel only describes the same versions.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.actions import log_disclosure
+from audit.models import Basis, DisclosureLogEntry
+from consents.models import (
+    Consent,
+    ConsentMethod,
+    ConsentParty,
+    InformationCategory,
+    Purpose,
+    StatutoryBasis,
+)
+from services.models import Organisation, OrganisationKind
+
+
+@dataclass(frozen=True)
+class ConsentEvent:
+    """The one event an oral consent was given for, as the caller knows it.
+
+    `kind` is an OralEventKind value; `reference` identifies the event, e.g.
+    a consultation session's id as text (empty when the event has none).
+    """
+
+    kind: str
+    reference: str = ""
+
+
+class DisclosureNotCovered(Exception):
+    """No consent in force and no statutory basis covers the disclosure; nothing was logged."""
+
+    def __init__(self, *, organisation, categories: tuple[str, ...], purpose: str):
+        self.organisation = organisation
+        self.categories = categories
+        self.purpose = purpose
+        super().__init__(
+            _(
+                "Luovutukselle ei ole perustetta: asiakkaan voimassa oleva suostumus tai kirjattu "
+                "lakiperuste ei kata vastaanottajaa %(organisation)s, tietoja %(categories)s "
+                "käyttötarkoitukseen %(purpose)s."
+            )
+            % {
+                "organisation": organisation,
+                "categories": ", ".join(str(InformationCategory(c).label) for c in categories),
+                "purpose": Purpose(purpose).label,
+            }
+        )
+
+
+def _categories(category: str | Iterable[str]) -> tuple[str, ...]:
+    values = (category,) if isinstance(category, str) else tuple(category)
+    if not values:
+        raise ValueError("A disclosure discloses at least one information category.")
+    return tuple(InformationCategory(value).value for value in values)
+
+
+def _covering_consents(*, client, organisation, categories, purpose, at, event):
+    consents = (
+        Consent.objects.filter(client=client)
+        .in_force(at)
+        .naming(organisation)
+        .filter(purposes__contains=[purpose], categories__contains=list(categories))
+    )
+    if InformationCategory.HEALTH in categories:
+        consents = consents.filter(health_confirmed=True)
+    if event is None:
+        consents = consents.exclude(method=ConsentMethod.ORAL)
+    else:
+        # An oral consent covers its own event only; a written one covers any event.
+        consents = consents.filter(
+            ~Q(method=ConsentMethod.ORAL)
+            | Q(event_kind=event.kind, event_reference=event.reference)
+        )
+    # Written consents first, then the one that lasts longest, then the newest.
+    return consents.order_by(
+        Case(
+            When(method=ConsentMethod.ORAL, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        F("valid_until").desc(nulls_first=True),
+        "-recorded_at",
+        "-pk",
+    )
+
+
+def _covering_statutory_bases(*, client, organisation, categories, purpose, at):
+    return (
+        StatutoryBasis.objects.filter(client=client)
+        .in_force(at)
+        .naming(organisation)
+        .filter(purposes__contains=[purpose], categories__contains=list(categories))
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def disclosure_basis(
+    *,
+    client,
+    organisation: Organisation,
+    category: str | Iterable[str],
+    purpose: str,
+    at: datetime.datetime | None = None,
+    event: ConsentEvent | None = None,
+) -> Consent | StatutoryBasis | None:
+    """The consent version or statutory basis that allows the disclosure, or None.
+
+    A consent version covers when, at the moment `at` (default now), it is in
+    force (recorded, not superseded, not revoked, the day within its
+    validity), it names the organisation or the organisation's kind, and it
+    includes the purpose and every category asked for; health information
+    also needs the separate confirmation. An oral consent covers only when
+    `event` is its own event. Without a covering consent a statutory basis in
+    force for the organisation, purpose and categories covers. Reads only;
+    two queries at most.
+    """
+    categories = _categories(category)
+    purpose = Purpose(purpose).value
+    at = at or timezone.now()
+    consent = _covering_consents(
+        client=client,
+        organisation=organisation,
+        categories=categories,
+        purpose=purpose,
+        at=at,
+        event=event,
+    ).first()
+    if consent is not None:
+        return consent
+    return _covering_statutory_bases(
+        client=client, organisation=organisation, categories=categories, purpose=purpose, at=at
+    ).first()
+
+
+# How many times record_disclosure looks again when the basis it found was
+# revoked, superseded or ended while it waited for the row lock.
+LOCK_ATTEMPTS = 3
+
+
+def record_disclosure(
+    *,
+    actor,
+    client,
+    organisation: Organisation,
+    category: str | Iterable[str],
+    purpose: str,
+    channel: str,
+    what: str = "",
+    recipient_user=None,
+    recipient_description: str = "",
+    event: ConsentEvent | None = None,
+) -> DisclosureLogEntry:
+    """Checks the disclosure with `disclosure_basis()` now and writes its disclosure-log row.
+
+    The row names the basis: the consent version (basis "consent") or the
+    statute (basis "statute"). The basis row is locked (FOR NO KEY UPDATE)
+    in the same transaction as the log row, so a revocation, change or end
+    recorded at the same time either waits for this disclosure or is seen by
+    it: a disclosure is never logged on a basis that ended before it.
+    Raises DisclosureNotCovered, writing nothing, when no basis covers.
+    """
+    categories = _categories(category)
+    purpose = Purpose(purpose).value
+    with transaction.atomic():
+        basis = _locked_basis(
+            client=client,
+            organisation=organisation,
+            categories=categories,
+            purpose=purpose,
+            event=event,
+        )
+        if basis is None:
+            raise DisclosureNotCovered(
+                organisation=organisation, categories=categories, purpose=purpose
+            )
+        if not what:
+            with translation.override("fi"):
+                what = ", ".join(str(InformationCategory(c).label) for c in categories)
+        common = {
+            "actor": actor,
+            "client_id": client.uuid,
+            "recipient_organisation": organisation,
+            "recipient_user": recipient_user,
+            "recipient_description": recipient_description,
+            "what": what,
+            "purpose": purpose,
+            "channel": channel,
+        }
+        if isinstance(basis, Consent):
+            return log_disclosure(basis=Basis.CONSENT, consent_id=basis.pk, **common)
+        return log_disclosure(basis=Basis.STATUTE, statute=basis.statute, **common)
+
+
+def _locked_basis(*, client, organisation, categories, purpose, event):
+    for _attempt in range(LOCK_ATTEMPTS):
+        basis = disclosure_basis(
+            client=client,
+            organisation=organisation,
+            category=categories,
+            purpose=purpose,
+            event=event,
+        )
+        if basis is None:
+            return None
+        # Re-read under the lock: a revocation that committed meanwhile excludes the row.
+        model = type(basis)
+        locked = (
+            model.objects.select_for_update(no_key=True)
+            .filter(pk=basis.pk)
+            .in_force(timezone.now())
+            .first()
+        )
+        if locked is not None:
+            return locked
+    return None
+
+
+# The coverage panel: a description of the same versions, never a decision.
+
+
+@dataclass
+class PartyCoverage:
+    """One party of one basis in force: what it covers, and what it leaves out."""
+
+    party: str
+    kind: str
+    basis: Consent | StatutoryBasis
+    valid_until: datetime.date | None
+    purposes: list[str]
+    categories: list[str]
+    missing_categories: list[str]
+    expiring: bool = False
+
+
+@dataclass
+class CoverageSummary:
+    covered: list[PartyCoverage] = field(default_factory=list)
+    oral: list[Consent] = field(default_factory=list)
+    uncovered_kinds: list[str] = field(default_factory=list)
+    ended: list[Consent] = field(default_factory=list)
+
+
+# Organisation kinds the panel reports as not covered when nothing names them.
+PARTNER_KINDS = [
+    OrganisationKind.KELA,
+    OrganisationKind.EMPLOYMENT_SERVICES,
+    OrganisationKind.HEALTH_CARE,
+    OrganisationKind.SOCIAL_SERVICES,
+    OrganisationKind.EDUCATION,
+    OrganisationKind.PROVIDER,
+]
+
+
+def coverage_summary(client, *, at: datetime.datetime | None = None, warning_days: int = 30):
+    """Which parties the client's consents and statutory bases cover at `at`, until when,
+    for what, and which partner kinds nothing covers. Four queries whatever the data size."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    in_force = list(
+        Consent.objects.filter(client=client)
+        .in_force(at)
+        .prefetch_related(_parties())
+        .order_by("recorded_at", "pk")
+    )
+    statutory = list(
+        StatutoryBasis.objects.filter(client=client)
+        .in_force(at)
+        .select_related("organisation")
+        .order_by("recorded_at", "pk")
+    )
+    summary = CoverageSummary()
+    covered_kinds: set[str] = set()
+    all_categories = list(InformationCategory)
+    for consent in in_force:
+        if consent.is_oral:
+            summary.oral.append(consent)
+            continue
+        expiring = (
+            consent.valid_until is not None and (consent.valid_until - today).days <= warning_days
+        )
+        for party in consent.parties.all():
+            kind = party.organisation.kind if party.organisation_id else party.organisation_kind
+            covered_kinds.add(kind)
+            summary.covered.append(
+                PartyCoverage(
+                    party=str(party),
+                    kind=kind,
+                    basis=consent,
+                    valid_until=consent.valid_until,
+                    purposes=consent.purpose_labels(),
+                    categories=consent.category_labels(),
+                    missing_categories=[
+                        str(c.label) for c in all_categories if c not in consent.categories
+                    ],
+                    expiring=expiring,
+                )
+            )
+    for basis in statutory:
+        kind = basis.organisation.kind if basis.organisation_id else basis.organisation_kind
+        covered_kinds.add(kind)
+        summary.covered.append(
+            PartyCoverage(
+                party=basis.party_label,
+                kind=kind,
+                basis=basis,
+                valid_until=basis.valid_until,
+                purposes=basis.purpose_labels(),
+                categories=basis.category_labels(),
+                missing_categories=[
+                    str(c.label) for c in all_categories if c not in basis.categories
+                ],
+            )
+        )
+    summary.uncovered_kinds = [str(k.label) for k in PARTNER_KINDS if k not in covered_kinds]
+    in_force_ids = {c.pk for c in in_force}
+    summary.ended = [
+        consent
+        for consent in Consent.objects.filter(client=client)
+        .current()
+        .exclude(method=ConsentMethod.ORAL)
+        .order_by("-recorded_at", "-pk")[:20]
+        if consent.pk not in in_force_ids and (consent.is_revoked or consent.is_expired_on(today))
+    ][:5]
+    return summary
+
+
+def _parties():
+    return Prefetch(
+        "parties",
+        queryset=ConsentParty.objects.select_related("organisation").order_by(
+            "organisation_kind", "organisation__name_fi", "pk"
+        ),
+    )

@@ -1,0 +1,19 @@
+"""Celery tasks of consents: thin, by id, enqueued on commit."""
+
+from celery import shared_task
+
+from consents.scanning import ScannerUnavailable
+
+
+@shared_task(
+    name="consents.scan_consent_scan",
+    autoretry_for=(ScannerUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=60 * 60,
+    max_retries=20,
+)
+def scan_consent_scan_task(scan_id: int) -> str:
+    """Virus-scans one quarantined consent scan; retried while clamd is unavailable."""
+    from consents.actions import scan_consent_scan
+
+    return scan_consent_scan(scan_id=scan_id).status

@@ -1,0 +1,188 @@
+"""The one coverage function: every way a disclosure is allowed or refused."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from consents import actions
+from consents.coverage import ConsentEvent, disclosure_basis
+from consents.factories import ConsentFactory, StatutoryBasisFactory
+from consents.models import InformationCategory, OralEventKind, Purpose
+from services.models import OrganisationKind
+
+C = InformationCategory
+P = Purpose
+
+
+def basis(client, organisation, category=C.IDENTITY, purpose=P.SERVICE_PLANNING, **kwargs):
+    return disclosure_basis(
+        client=client, organisation=organisation, category=category, purpose=purpose, **kwargs
+    )
+
+
+@pytest.fixture
+def client_(team):
+    return team["client"]
+
+
+def test_party_named_by_organisation_is_covered_and_no_other_of_its_kind(client_, parties):
+    consent = ConsentFactory(client=client_, parties=[parties["employment"]])
+    assert basis(client_, parties["employment"]) == consent
+    assert basis(client_, parties["other_employment"]) is None
+    assert basis(client_, parties["kela"]) is None
+
+
+def test_party_named_by_kind_covers_every_organisation_of_the_kind(client_, parties):
+    consent = ConsentFactory(client=client_, parties=[OrganisationKind.EMPLOYMENT_SERVICES])
+    assert basis(client_, parties["employment"]) == consent
+    assert basis(client_, parties["other_employment"]) == consent
+    assert basis(client_, parties["health"]) is None
+
+
+@pytest.mark.parametrize(
+    "category", [C.IDENTITY, C.PATHWAY, C.INCOME, C.WORK_CAPACITY], ids=lambda c: c.value
+)
+def test_each_category_is_covered_only_when_the_consent_includes_it(client_, parties, category):
+    others = [c for c in (C.IDENTITY, C.PATHWAY, C.INCOME, C.WORK_CAPACITY) if c != category]
+    with_it = ConsentFactory(client=client_, categories=[category], parties=[parties["kela"]])
+    without_it = ConsentFactory(client=client_, categories=others, parties=[parties["health"]])
+    assert basis(client_, parties["kela"], category) == with_it
+    assert basis(client_, parties["health"], category) is None
+    assert basis(client_, parties["health"], others[0]) == without_it
+
+
+def test_health_information_needs_its_separate_tick(client_, parties):
+    ConsentFactory(client=client_, parties=[parties["health"]])  # every category but health
+    assert basis(client_, parties["health"], C.WORK_CAPACITY) is not None
+    assert basis(client_, parties["health"], C.HEALTH) is None
+    ticked = ConsentFactory(client=client_, with_health=True, parties=[parties["health"]])
+    assert basis(client_, parties["health"], C.HEALTH) == ticked
+
+
+def test_every_category_asked_for_must_be_covered_by_one_basis(client_, parties):
+    ConsentFactory(client=client_, categories=[C.IDENTITY], parties=[parties["kela"]])
+    assert basis(client_, parties["kela"], [C.IDENTITY]) is not None
+    assert basis(client_, parties["kela"], [C.IDENTITY, C.INCOME]) is None
+
+
+def test_purpose_outside_the_list_of_the_consent_is_refused(client_, parties):
+    ConsentFactory(client=client_, purposes=[P.CASE_CONSULTATION], parties=[parties["kela"]])
+    assert basis(client_, parties["kela"], purpose=P.CASE_CONSULTATION) is not None
+    assert basis(client_, parties["kela"], purpose=P.KELA_BENEFITS) is None
+
+
+def test_before_valid_from_refused_and_from_that_day_allowed(client_, parties):
+    consent = ConsentFactory(client=client_, upcoming=True, parties=[parties["kela"]])
+    assert basis(client_, parties["kela"]) is None
+    first_day = timezone.make_aware(datetime.datetime.combine(consent.valid_from, datetime.time(8)))
+    assert basis(client_, parties["kela"], at=first_day) == consent
+
+
+def test_after_valid_until_refused_and_on_the_last_day_allowed(client_, parties):
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=client_, valid_until=today + datetime.timedelta(days=5), parties=[parties["kela"]]
+    )
+    last_day = timezone.make_aware(
+        datetime.datetime.combine(consent.valid_until, datetime.time(23, 59))
+    )
+    assert basis(client_, parties["kela"], at=last_day) == consent
+    assert basis(client_, parties["kela"], at=last_day + datetime.timedelta(minutes=2)) is None
+    ConsentFactory(client=client_, expired=True, parties=[parties["health"]])
+    assert basis(client_, parties["health"]) is None
+
+
+def test_after_revocation_refused_and_before_it_allowed(client_, parties, team):
+    consent = ConsentFactory(client=client_, recorded_by=team["worker"], parties=[parties["kela"]])
+    before = timezone.now()
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    assert basis(client_, parties["kela"]) is None
+    assert basis(client_, parties["kela"], at=before) == consent
+
+
+def test_superseded_version_no_longer_covers(client_, parties, team):
+    old = ConsentFactory(client=client_, recorded_by=team["worker"], parties=[parties["kela"]])
+    terms = actions.ConsentTerms.of(old)
+    restricted = actions.change_consent(
+        consent=old,
+        terms=actions.ConsentTerms(
+            **{
+                **terms.__dict__,
+                "organisations": (),
+                "organisation_kinds": (OrganisationKind.EMPLOYMENT_SERVICES,),
+                "signed_on": timezone.localdate(),
+                "valid_from": timezone.localdate(),
+            }
+        ),
+        changed_by=team["worker"],
+    )
+    assert basis(client_, parties["kela"]) is None  # the restriction took Kela away
+    assert basis(client_, parties["employment"]) == restricted
+    old.refresh_from_db()
+    assert old.superseded_at == restricted.recorded_at
+    assert (
+        basis(client_, parties["kela"], at=old.superseded_at - datetime.timedelta(seconds=1)) == old
+    )
+
+
+def test_oral_consent_covers_its_event_and_nothing_after_it(client_, parties):
+    session = ConsentEvent(kind=OralEventKind.CONSULTATION_SESSION, reference="istunto-42")
+    consent = ConsentFactory(
+        client=client_,
+        oral=True,
+        event_kind=OralEventKind.CONSULTATION_SESSION,
+        event_name="Työkyvyn tuen verkoston istunto",
+        event_reference="istunto-42",
+        purposes=[P.CASE_CONSULTATION],
+        parties=[parties["kela"]],
+    )
+    ask = {"purpose": P.CASE_CONSULTATION}
+    assert basis(client_, parties["kela"], event=session, **ask) == consent
+    # Outside the event: no event, another event, the same event the next day.
+    assert basis(client_, parties["kela"], **ask) is None
+    other = ConsentEvent(kind=OralEventKind.CONSULTATION_SESSION, reference="istunto-43")
+    assert basis(client_, parties["kela"], event=other, **ask) is None
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert basis(client_, parties["kela"], event=session, at=tomorrow, **ask) is None
+
+
+def test_written_consent_also_covers_a_disclosure_within_an_event(client_, parties):
+    consent = ConsentFactory(client=client_, parties=[parties["kela"]])
+    event = ConsentEvent(kind=OralEventKind.KELA_CALL)
+    assert basis(client_, parties["kela"], event=event) == consent
+
+
+def test_statutory_basis_covers_without_consent(client_, parties, team):
+    statute = StatutoryBasisFactory(client=client_)
+    found = basis(client_, parties["kela"], C.INCOME, P.KELA_BENEFITS)
+    assert found == statute
+    assert found.statute.startswith("Laki")
+    # Only its own purposes and categories.
+    assert basis(client_, parties["kela"], C.HEALTH, P.KELA_BENEFITS) is None
+    assert basis(client_, parties["kela"], C.INCOME, P.CASE_CONSULTATION) is None
+    actions.end_statutory_basis(basis=statute, ended_by=team["worker"])
+    assert basis(client_, parties["kela"], C.INCOME, P.KELA_BENEFITS) is None
+
+
+def test_a_consent_is_preferred_to_a_statutory_basis(client_, parties):
+    StatutoryBasisFactory(client=client_, categories=[C.IDENTITY], purposes=[P.SERVICE_PLANNING])
+    consent = ConsentFactory(client=client_, parties=[parties["kela"]])
+    assert basis(client_, parties["kela"]) == consent
+
+
+def test_another_clients_consent_covers_nothing(client_, parties):
+    ConsentFactory(parties=[parties["kela"]])
+    assert basis(client_, parties["kela"]) is None
+
+
+def test_coverage_reads_in_at_most_two_queries(client_, parties, django_assert_max_num_queries):
+    ConsentFactory(client=client_, parties=[parties["employment"]])
+    with django_assert_max_num_queries(2):
+        assert basis(client_, parties["kela"]) is None

@@ -1,0 +1,187 @@
+"""Changing makes a new version; revoking ends the consent at once and sets the
+notification tasks; pghistory keeps the change history."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from audit.models import AccessLogEntry, DisclosureLogEntry
+from consents import actions
+from consents.coverage import DisclosureNotCovered, disclosure_basis, record_disclosure
+from consents.factories import ConsentFactory
+from consents.models import Consent, InformationCategory, Purpose
+from notifications.actions import complete_task
+from notifications.models import Task
+from services.models import OrganisationKind
+
+
+@pytest.fixture
+def consent(team, parties):
+    """Kela and the employment-services kind, plus a named health-care organisation."""
+    return ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"], OrganisationKind.EMPLOYMENT_SERVICES, parties["health"]],
+    )
+
+
+def revoke(consent, by, **kwargs):
+    return actions.revoke_consent(
+        consent=consent,
+        revoked_by=by,
+        revoked_on=kwargs.pop("revoked_on", timezone.localdate()),
+        method=kwargs.pop("method", "in_person"),
+        through=kwargs.pop("through", "Asiakas itse vastuutyöntekijälle"),
+        **kwargs,
+    )
+
+
+def test_revocation_creates_one_task_per_party_and_the_kela_secure_email_task(consent, team):
+    revoked = revoke(consent, team["sote"])
+    tasks = Task.objects.filter(client_id=team["client"].uuid).order_by("pk")
+    assert tasks.count() == 3  # one per party
+    assert all(task.assignee == team["worker"] for task in tasks)  # the responsible worker's
+    kela_tasks = tasks.filter(kind=actions.SEND_REVOCATION_TO_KELA)
+    assert [t.title for t in kela_tasks] == ["Lähetä peruutus Kelaan suojatulla sähköpostilla"]
+    others = sorted(t.title for t in tasks.filter(kind=actions.NOTIFY_PARTY_OF_REVOCATION))
+    assert others == [
+        "Ilmoita suostumuksen peruutuksesta: Terveysasema",
+        "Ilmoita suostumuksen peruutuksesta: Työllisyyspalvelut (kaikki)",
+    ]
+    link = f"/clients/{team['client'].uuid}/consents/{revoked.pk}/"
+    assert {t.link for t in tasks} == {link}
+    assert {t.concerning for t in tasks} == {revoked}
+    assert all(t.due_date and t.due_date >= timezone.localdate() for t in tasks)
+
+
+def test_each_task_is_checked_off_with_a_date(consent, team):
+    revoke(consent, team["worker"])
+    task = Task.objects.get(kind=actions.SEND_REVOCATION_TO_KELA)
+    done = complete_task(task=task, by=team["worker"], done_on=timezone.localdate())
+    assert done.done_on == timezone.localdate()
+    assert done.done_by == team["worker"]
+
+
+def test_revocation_takes_effect_for_a_disclosure_in_the_same_second(consent, team, parties):
+    with time_machine.travel(timezone.now(), tick=False):
+        assert disclosure_basis(
+            client=team["client"],
+            organisation=parties["kela"],
+            category=InformationCategory.IDENTITY,
+            purpose=Purpose.SERVICE_PLANNING,
+        )
+        revoke(consent, team["worker"])
+        with pytest.raises(DisclosureNotCovered):
+            record_disclosure(
+                actor=team["worker"],
+                client=team["client"],
+                organisation=parties["kela"],
+                category=InformationCategory.IDENTITY,
+                purpose=Purpose.SERVICE_PLANNING,
+                channel="phone",
+            )
+    assert not DisclosureLogEntry.objects.filter(client_id=team["client"].uuid).exists()
+
+
+def test_revocation_records_when_through_whom_and_how(consent, team, parties):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    revoked = revoke(
+        consent,
+        team["worker"],
+        revoked_on=yesterday,
+        method="phone",
+        through="Kelan työkykyneuvoja",
+        through_organisation=parties["kela"],
+        note="Asiakas soitti Kelaan.",
+    )
+    revoked.refresh_from_db()
+    assert revoked.revoked_on == yesterday
+    assert revoked.revocation_method == "phone"
+    assert revoked.revoked_through == "Kelan työkykyneuvoja"
+    assert revoked.revoked_through_organisation == parties["kela"]
+    assert revoked.revoked_by == team["worker"]
+    assert revoked.revoked_at is not None
+    row = AccessLogEntry.objects.get(action="consents.consent.revoked")
+    assert row.object_id == str(revoked.pk)
+    assert row.basis == "care_team"
+
+
+def test_revoking_twice_or_a_superseded_version_is_refused(consent, team):
+    revoke(consent, team["worker"])
+    with pytest.raises(ValidationError):
+        revoke(consent, team["worker"])
+    assert Task.objects.count() == 3  # the refused repeat created nothing
+
+
+def test_revocation_day_in_the_future_is_refused(consent, team):
+    with pytest.raises(ValidationError):
+        revoke(
+            consent, team["worker"], revoked_on=timezone.localdate() + datetime.timedelta(days=1)
+        )
+
+
+def _restricted_terms(consent, **changes):
+    terms = actions.ConsentTerms.of(consent)
+    today = timezone.localdate()
+    return actions.ConsentTerms(
+        **{**terms.__dict__, "signed_on": today, "valid_from": today, **changes}
+    )
+
+
+def test_change_creates_a_new_version_that_supersedes_the_old(consent, team, parties):
+    new = actions.change_consent(
+        consent=consent,
+        terms=_restricted_terms(consent, organisations=(parties["kela"],), organisation_kinds=()),
+        changed_by=team["sote"],
+    )
+    consent.refresh_from_db()
+    assert new.version == 2
+    assert new.series == consent.series
+    assert new.supersedes == consent
+    assert consent.superseded_at == new.recorded_at
+    assert new.recorded_by == team["sote"]
+    history = list(Consent.objects.filter(series=consent.series).order_by("version"))
+    assert [(v.version, v.recorded_by) for v in history] == [
+        (1, team["worker"]),
+        (2, team["sote"]),
+    ]
+    # Every party of either version is told, Kela by secure e-mail.
+    kinds = sorted(Task.objects.values_list("kind", flat=True))
+    assert kinds == [
+        actions.NOTIFY_PARTY_OF_CHANGE,
+        actions.NOTIFY_PARTY_OF_CHANGE,
+        actions.SEND_CHANGE_TO_KELA,
+    ]
+    with pytest.raises(ValidationError):  # the old version can no longer be changed
+        actions.change_consent(
+            consent=consent, terms=_restricted_terms(consent), changed_by=team["worker"]
+        )
+
+
+def test_pghistory_keeps_every_change_with_its_actor(consent, team):
+    revoke(consent, team["worker"])
+    events = list(consent.events.order_by("pgh_id"))
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    assert events[-1].revoked_at is not None
+    context = events[-1].pgh_context
+    assert context.metadata["action"] == "consents.consent.revoked"
+    assert context.metadata["user"] == str(team["worker"].pk)
+    assert consent.parties.first().events.count() == 1
+
+
+def test_terms_refuse_health_among_ordinary_categories_and_no_parties(team):
+    terms = actions.ConsentTerms(
+        method="signature",
+        form="kela_y100",
+        purposes=(Purpose.SERVICE_PLANNING,),
+        categories=(InformationCategory.HEALTH,),
+        signed_on=timezone.localdate(),
+        valid_from=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    assert set(error.value.error_dict) == {"health", "organisations"}
+    assert not Consent.objects.exists()
