@@ -1,5 +1,60 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Roles that may be a client's responsible worker and so see expiring consents.
+DASHBOARD_ROLES = frozenset(
+    {
+        "social_worker",
+        "social_counsellor",
+        "employment_expert",
+        "work_coach",
+        "job_coach",
+        "workshop_coach",
+        "coordinator",
+        "health_professional",
+    }
+)
 
 
 class ConsentsConfig(AppConfig):
     name = "consents"
+    verbose_name = _("Suostumukset")
+
+    def ready(self):
+        from accounts.dashboard import DashboardPanel, register_panel
+        from clients.panels import ClientPanel, register_client_panel
+        from consents import actions, page_panels
+        from notifications.rules_registry import register_reminder_rule
+        from notifications.task_kinds import register_task_kind
+
+        register_client_panel(
+            ClientPanel(
+                "consents.coverage",
+                _("Suostumukset ja luovutusperusteet"),
+                "consents/panels/coverage.html",
+                page_panels.coverage,
+                order=15,
+            )
+        )
+        register_panel(
+            DashboardPanel(
+                key="consents.expiring",
+                template="consents/dashboard/expiring.html",
+                context=page_panels.expiring_consents,
+                roles=DASHBOARD_ROLES,
+                order=30,
+            )
+        )
+        register_task_kind(
+            actions.NOTIFY_PARTY_OF_REVOCATION, _("Ilmoita osapuolelle suostumuksen peruutuksesta")
+        )
+        register_task_kind(
+            actions.NOTIFY_PARTY_OF_CHANGE, _("Ilmoita osapuolelle suostumuksen muutoksesta")
+        )
+        register_task_kind(actions.SEND_REVOCATION_TO_KELA, _("Suostumuksen peruutus Kelaan"))
+        register_task_kind(actions.SEND_CHANGE_TO_KELA, _("Suostumuksen muutos Kelaan"))
+        register_reminder_rule(
+            "consents.consent_expiring",
+            _("Suostumus päättymässä"),
+            page_panels.expiring_consent_reminders,
+        )

@@ -1,0 +1,368 @@
+"""Forms of the consents pages. Domain rules live in `ConsentTerms.errors()`; the
+forms show its messages next to the fields they concern."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import DateInput, PolkuForm
+from consents import scan_files
+from consents.actions import ConsentTerms
+from consents.models import (
+    ORDINARY_CATEGORIES,
+    Consent,
+    ConsentFormType,
+    ConsentMethod,
+    GiverKind,
+    InformationCategory,
+    OralEventKind,
+    Purpose,
+    RevocationMethod,
+)
+from services.models import Organisation, OrganisationKind
+
+
+def _organisations():
+    return Organisation.objects.order_by("kind", "name_fi")
+
+
+class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class ScanField(forms.FileField):
+    """A scan of the signed form: PDF, JPEG or PNG by content, at most 10 MB."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded:
+            scan_files.check_upload(uploaded)
+        return uploaded
+
+
+SCAN_HELP = _("PDF, JPEG tai PNG, enintään 10 Mt. Tiedoston sisältö tarkistetaan.")
+
+
+class ConsentForm(PolkuForm):
+    """Records a consent, or a change of one (a new version)."""
+
+    giver_kind = forms.ChoiceField(
+        label=_("Suostumuksen antaja"),
+        choices=GiverKind.choices,
+        initial=GiverKind.CLIENT,
+        widget=forms.RadioSelect,
+    )
+    giver_name = forms.CharField(
+        label=_("Huoltajan tai edustajan nimi"), max_length=200, required=False
+    )
+    giver_basis = forms.CharField(
+        label=_("Edustuksen peruste"),
+        max_length=300,
+        required=False,
+        help_text=_("Esimerkiksi edunvalvojan määräys ja sen päivämäärä."),
+    )
+    method = forms.ChoiceField(
+        label=_("Vahvistustapa"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+    )
+    form = forms.ChoiceField(
+        label=_("Lomake"),
+        choices=ConsentFormType.choices,
+        required=False,
+        initial=ConsentFormType.KELA_Y100,
+        widget=forms.RadioSelect,
+        help_text=_("Ei suullisessa suostumuksessa."),
+    )
+    form_description = forms.CharField(
+        label=_("Muu lomake tai asiakirja"), max_length=200, required=False
+    )
+    organisations = OrganisationChoiceField(
+        label=_("Nimetyt organisaatiot"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisation_kinds = forms.MultipleChoiceField(
+        label=_("Kaikki organisaatiot tyypistä"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Esimerkiksi ”työllisyyspalvelut”, kun lomake ei nimeä organisaatiota."),
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("Käyttötarkoitukset"),
+        choices=Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi käyttötarkoitus.")},
+    )
+    purpose_description = forms.CharField(
+        label=_("Käyttötarkoituksen tarkempi kuvaus"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Tietoryhmät"),
+        choices=[(c.value, c.label) for c in ORDINARY_CATEGORIES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    health = forms.BooleanField(
+        label=_("Terveystiedot (erityinen henkilötietoryhmä)"),
+        required=False,
+        help_text=_(
+            "Merkitse vain, jos asiakas on antanut erikseen suostumuksen terveystietojensa luovuttamiseen."
+        ),
+    )
+    signed_on = forms.DateField(
+        label=_("Annettu (allekirjoituspäivä)"), required=False, widget=DateInput
+    )
+    valid_from = forms.DateField(label=_("Voimassa alkaen"), required=False, widget=DateInput)
+    until_further_notice = forms.BooleanField(label=_("Voimassa toistaiseksi"), required=False)
+    valid_until = forms.DateField(
+        label=_("Voimassa asti"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Jätä tyhjäksi, jos suostumus on voimassa toistaiseksi."),
+    )
+    event_kind = forms.ChoiceField(
+        label=_("Tapahtuman laji"),
+        choices=[("", _("– valitse –")), *OralEventKind.choices],
+        required=False,
+    )
+    event_name = forms.CharField(
+        label=_("Tapahtuma"),
+        max_length=200,
+        required=False,
+        help_text=_("Esimerkiksi ”Puhelu Kelan työkykyneuvojan kanssa”."),
+    )
+    event_date = forms.DateField(label=_("Tapahtuman päivä"), required=False, widget=DateInput)
+    event_reference = forms.CharField(
+        label=_("Tapahtuman tunniste"),
+        max_length=64,
+        required=False,
+        help_text=_("Konsultaatioistunnon tunniste, jos suostumus koskee istuntoa."),
+    )
+    scan = ScanField(label=_("Skannattu lomake"), required=False, help_text=SCAN_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = _organisations()
+
+    @classmethod
+    def initial_for_change(cls, consent: Consent) -> dict:
+        terms = ConsentTerms.of(consent)
+        today = timezone.localdate()
+        return {
+            "giver_kind": terms.giver_kind,
+            "giver_name": terms.giver_name,
+            "giver_basis": terms.giver_basis,
+            "method": terms.method,
+            "form": terms.form,
+            "form_description": terms.form_description,
+            "organisations": [o.pk for o in terms.organisations],
+            "organisation_kinds": list(terms.organisation_kinds),
+            "purposes": list(terms.purposes),
+            "purpose_description": terms.purpose_description,
+            "categories": list(terms.categories),
+            "health": terms.health,
+            # A change is given anew: from today unless the worker says otherwise.
+            "signed_on": today,
+            "valid_from": max(today, terms.valid_from),
+            "until_further_notice": terms.valid_until is None,
+            "valid_until": terms.valid_until,
+            "event_kind": terms.event_kind,
+            "event_name": terms.event_name,
+            "event_date": terms.event_date,
+            "event_reference": terms.event_reference,
+        }
+
+    def clean(self):
+        data = super().clean()
+        oral = data.get("method") == ConsentMethod.ORAL
+        if not oral:
+            for name in ("signed_on", "valid_from"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Kirjaa päivämäärä."))
+            if data.get("until_further_notice") and data.get("valid_until"):
+                self.add_error(
+                    "valid_until",
+                    _("Valitse joko päättymispäivä tai ”voimassa toistaiseksi”, ei molempia."),
+                )
+            elif not data.get("until_further_notice") and not data.get("valid_until"):
+                self.add_error(
+                    "valid_until",
+                    _("Kirjaa päättymispäivä tai valitse ”voimassa toistaiseksi”."),
+                )
+        if self.errors or "method" not in data:
+            return data
+        for field, messages in self.terms().normalised().errors().items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+    def terms(self) -> ConsentTerms:
+        data = self.cleaned_data
+        today = timezone.localdate()
+        return ConsentTerms(
+            method=data["method"],
+            purposes=tuple(data.get("purposes") or ()),
+            categories=tuple(data.get("categories") or ()),
+            health=bool(data.get("health")),
+            signed_on=data.get("signed_on") or data.get("event_date") or today,
+            valid_from=data.get("valid_from") or data.get("event_date") or today,
+            valid_until=None if data.get("until_further_notice") else data.get("valid_until"),
+            organisations=tuple(data.get("organisations") or ()),
+            organisation_kinds=tuple(data.get("organisation_kinds") or ()),
+            form=data.get("form") or "",
+            form_description=data.get("form_description") or "",
+            giver_kind=data.get("giver_kind") or GiverKind.CLIENT,
+            giver_name=data.get("giver_name") or "",
+            giver_basis=data.get("giver_basis") or "",
+            purpose_description=data.get("purpose_description") or "",
+            event_kind=data.get("event_kind") or "",
+            event_name=data.get("event_name") or "",
+            event_date=data.get("event_date"),
+            event_reference=data.get("event_reference") or "",
+        )
+
+
+class RevokeConsentForm(PolkuForm):
+    revoked_on = forms.DateField(
+        label=_("Peruutuspäivä"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        help_text=_("Päivä, jona asiakas peruutti suostumuksen. Peruutus tulee voimaan heti."),
+    )
+    method = forms.ChoiceField(
+        label=_("Miten peruutus tuli"), choices=RevocationMethod.choices, widget=forms.RadioSelect
+    )
+    through = forms.CharField(
+        label=_("Kenen kautta"),
+        max_length=200,
+        help_text=_("Esimerkiksi ”asiakas itse vastuutyöntekijälle” tai ”Kelan virkailija”."),
+    )
+    through_organisation = forms.ModelChoiceField(
+        label=_("Minkä organisaation kautta"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Jos peruutus tuli toisen osapuolen kautta."),
+    )
+    note = forms.CharField(
+        label=_("Lisätieto"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["through_organisation"].queryset = _organisations()
+
+    def clean_revoked_on(self):
+        day = self.cleaned_data["revoked_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Peruutuspäivä ei voi olla tulevaisuudessa."))
+        return day
+
+
+class ScanUploadForm(PolkuForm):
+    scan = ScanField(label=_("Skannattu lomake"), help_text=SCAN_HELP)
+
+
+class StatutoryBasisForm(PolkuForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisaatio"), queryset=Organisation.objects.none(), required=False
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("tai kaikki organisaatiot tyypistä"),
+        choices=[("", _("– valitse –")), *OrganisationKind.choices],
+        required=False,
+    )
+    statute = forms.CharField(
+        label=_("Säädös"),
+        max_length=200,
+        help_text=_(
+            "Laki ja pykälä, esimerkiksi ”Laki sosiaalihuollon asiakkaan asemasta 812/2000, 17 §”."
+        ),
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("Käyttötarkoitukset"),
+        choices=Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi käyttötarkoitus.")},
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Tietoryhmät"),
+        choices=InformationCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi tietoryhmä.")},
+    )
+    valid_from = forms.DateField(label=_("Alkaen"), widget=DateInput, initial=timezone.localdate)
+    valid_until = forms.DateField(
+        label=_("Asti"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Jätä tyhjäksi, jos peruste on voimassa toistaiseksi."),
+    )
+    description = forms.CharField(
+        label=_("Lisätieto"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+
+
+class DisclosureChannel:
+    CHOICES = [
+        ("phone", _("Puhelu")),
+        ("secure_email", _("Suojattu sähköposti")),
+        ("meeting", _("Tapaaminen tai verkostopalaveri")),
+        ("letter", _("Kirje")),
+    ]
+
+
+class DisclosureForm(PolkuForm):
+    """A disclosure made outside Polku (a call, a secure e-mail), logged with its basis."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Vastaanottajaorganisaatio"), queryset=Organisation.objects.none()
+    )
+    recipient_description = forms.CharField(
+        label=_("Vastaanottaja"),
+        max_length=200,
+        help_text=_("Nimi ja tehtävä, esimerkiksi ”Kerttu Kelalainen, työkykyneuvoja”."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Luovutetut tiedot"),
+        choices=InformationCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi tietoryhmä.")},
+    )
+    purpose = forms.ChoiceField(
+        label=_("Käyttötarkoitus"), choices=Purpose.choices, widget=forms.RadioSelect
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanava"), choices=DisclosureChannel.CHOICES, widget=forms.RadioSelect
+    )
+    what = forms.CharField(
+        label=_("Mitä luovutettiin"),
+        max_length=300,
+        required=False,
+        help_text=_("Tarkempi kuvaus; tyhjänä kirjataan tietoryhmät."),
+    )
+    oral_consent = forms.ModelChoiceField(
+        label=_("Tapahtuma (suullinen suostumus)"),
+        queryset=Consent.objects.none(),
+        required=False,
+        help_text=_("Valitse, jos luovutat suullisen suostumuksen tapahtuman aikana."),
+    )
+
+    def __init__(self, *args, oral_consents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+        if oral_consents is None:
+            del self.fields["oral_consent"]
+        else:
+            self.fields["oral_consent"].queryset = oral_consents
+            self.fields["oral_consent"].label_from_instance = lambda c: (
+                f"{c.event_name} ({c.event_date:%d.%m.%Y})"
+            )

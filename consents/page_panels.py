@@ -1,0 +1,84 @@
+"""The consents app's panels: consent coverage on the client page, expiring
+consents on the responsible worker's dashboard, and the reminder rule for the
+same. Each reads with a fixed number of queries, whatever the data size."""
+
+import datetime
+
+import rules
+from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery, Window
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from consents.coverage import coverage_summary
+from consents.models import Consent
+
+DASHBOARD_LIMIT = 10
+
+
+def warning_days() -> int:
+    return int(getattr(settings, "POLKU_CONSENT_EXPIRY_WARNING_DAYS", 30))
+
+
+def coverage(request, client, relation):
+    """Client page: who is covered now, until when, for what, and what is not covered."""
+    if not rules.has_perm("consents.view_consents", request.user, client):
+        return None
+    return {
+        "summary": coverage_summary(client, warning_days=warning_days()),
+        "may_record": rules.has_perm("consents.record_consent", request.user, client),
+        "may_disclose": rules.has_perm("consents.record_disclosure", request.user, client),
+    }
+
+
+def expiring_consents(request):
+    """Dashboard: the consents of the user's own clients (as responsible worker) that end soon."""
+    today = timezone.localdate()
+    consents = list(
+        Consent.objects.expiring(today, warning_days())
+        .of_responsible_worker(request.user)
+        .select_related("client")
+        .annotate(total=Window(Count("pk")))
+        .order_by("valid_until", "pk")[:DASHBOARD_LIMIT]
+    )
+    if not consents:
+        return None
+    total = consents[0].total
+    return {
+        "consents": consents,
+        "days": warning_days(),
+        "total": total,
+        "more": total - len(consents),
+    }
+
+
+def expiring_consent_reminders(today: datetime.date, batch_size: int):
+    """Reminder rule: one reminder to the responsible worker for each consent that ends
+    within the warning days; due on its last day. One query per batch."""
+    from clients.models import CareTeamMembership, TeamRole
+    from notifications.rules_registry import ReminderSpec
+
+    responsible = CareTeamMembership.objects.current().filter(
+        client=OuterRef("client"), role=TeamRole.RESPONSIBLE_WORKER
+    )
+    rows = (
+        Consent.objects.expiring(today, warning_days())
+        .annotate(worker_id=Subquery(responsible.values("user")[:1]))
+        .filter(worker_id__isnull=False)
+        .values_list("pk", "valid_until", "worker_id", "client__uuid")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for pk, valid_until, worker_id, client_uuid in rows:
+        yield ReminderSpec(
+            recipient_id=worker_id,
+            model=Consent,
+            object_id=pk,
+            due_date=valid_until,
+            title=format_lazy(
+                _("Asiakkaan suostumus päättyy {date}"), date=valid_until.strftime("%d.%m.%Y")
+            ),
+            link=reverse("consents:detail", kwargs={"client_id": client_uuid, "consent_id": pk}),
+        )

@@ -1,0 +1,446 @@
+"""Consent pages. Each view: the client or consent through access.py (which
+checks the permission and logs the read), a form, one action, render or
+redirect."""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.actions import log_access
+from audit.models import DisclosureLogEntry
+from clients.access import get_client_for_user, relation_to
+from consents import actions, scan_files, scanning
+from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
+from consents.coverage import ConsentEvent, DisclosureNotCovered, record_disclosure
+from consents.forms import (
+    ConsentForm,
+    DisclosureForm,
+    RevokeConsentForm,
+    ScanUploadForm,
+    StatutoryBasisForm,
+)
+from consents.models import Consent, ConsentMethod, ConsentParty, ConsentScan, StatutoryBasis
+
+# Access-log action codes of the reads.
+LISTED = "consents.consents.viewed"
+VIEWED = "consents.consent.viewed"
+FORM_VIEWED = "consents.consent.form_viewed"
+
+
+def _read_log(request, action: str = FORM_VIEWED) -> str | None:
+    """A form page shows the client's data on GET; on POST the action writes its own row."""
+    return action if request.method == "GET" else None
+
+
+def _parties():
+    return Prefetch(
+        "parties",
+        queryset=ConsentParty.objects.select_related("organisation").order_by(
+            "organisation_kind", "organisation__name_fi", "pk"
+        ),
+    )
+
+
+def _form_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def consent_list(request, client_id):
+    """Every consent of the client (newest version of each), and the statutory bases."""
+    client = get_client_for_user(
+        request.user, client_id, permission="consents.view_consents", log_action=LISTED
+    )
+    consents = list(
+        Consent.objects.filter(client=client)
+        .current()
+        .select_related("recorded_by", "revoked_by")
+        .prefetch_related(_parties())
+        .order_by("-recorded_at", "-pk")
+    )
+    bases = list(
+        StatutoryBasis.objects.filter(client=client)
+        .select_related("organisation", "recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "consents/consent_list.html",
+        {
+            "client": client,
+            "rows": [(consent, consent.status_on(today)) for consent in consents],
+            "bases": bases,
+            "now": timezone.now(),
+            "may_record": rules.has_perm("consents.record_consent", request.user, client),
+            "may_disclose": rules.has_perm("consents.record_disclosure", request.user, client),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request, client_id):
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="consents.record_consent",
+        log_action=_read_log(request),
+    )
+    form = ConsentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = actions.record_consent(
+                client=client,
+                terms=form.terms(),
+                recorded_by=request.user,
+                scan=form.cleaned_data.get("scan"),
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Suostumus kirjattu."))
+            return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    return render(
+        request,
+        "consents/consent_form.html",
+        {
+            "client": client,
+            "form": form,
+            "consent": None,
+            "scanning_on": scanning.scanning_enabled(),
+        },
+    )
+
+
+@require_GET
+def consent_detail(request, client_id, consent_id):
+    """One version with the history of its consent: every version and who recorded it."""
+    client, consent = get_consent_for_user(
+        request.user, client_id, consent_id, permission="consents.view_consents", log_action=VIEWED
+    )
+    versions = list(
+        Consent.objects.filter(series=consent.series)
+        .select_related("recorded_by", "revoked_by", "revoked_through_organisation")
+        .prefetch_related(_parties())
+        .order_by("-version")
+    )
+    current = next(v for v in versions if v.is_current)
+    version = next(v for v in versions if v.pk == consent.pk)
+    scans = list(
+        ConsentScan.objects.filter(consent__series=consent.series)
+        .select_related("uploaded_by", "consent")
+        .order_by("-uploaded_at", "-pk")
+    )
+    disclosures = list(
+        DisclosureLogEntry.objects.filter(consent_id__in=[v.pk for v in versions])
+        .select_related("recipient_organisation", "actor")
+        .order_by("-at", "-pk")[:50]
+    )
+    tasks = _notification_tasks(versions)
+    may_change = rules.has_perm("consents.change_consent", request.user, client)
+    return render(
+        request,
+        "consents/consent_detail.html",
+        {
+            "client": client,
+            "consent": version,
+            "current": current,
+            "versions": versions,
+            "scans": scans,
+            "disclosures": disclosures,
+            "tasks": tasks,
+            "today": timezone.localdate(),
+            "status": version.status_on(timezone.localdate()),
+            "current_status": current.status_on(timezone.localdate()),
+            "may_change": may_change and version.is_current and not version.is_revoked,
+            "may_attach": rules.has_perm("consents.attach_scan", request.user, client)
+            and not version.is_oral,
+            "scanning_on": scanning.scanning_enabled(),
+        },
+    )
+
+
+def _notification_tasks(versions):
+    """The tasks to tell the parties of this consent's changes and revocation, with a
+    check-off form for the viewer's own open ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.forms import CompleteTaskForm
+    from notifications.models import Task
+
+    tasks = (
+        Task.objects.filter(
+            content_type=ContentType.objects.get_for_model(Consent),
+            object_id__in=[str(v.pk) for v in versions],
+        )
+        .select_related("assignee", "done_by")
+        .order_by("created_at", "pk")
+    )
+    return [(task, CompleteTaskForm(task_id=task.pk)) for task in tasks]
+
+
+@require_http_methods(["GET", "POST"])
+def consent_change(request, client_id, consent_id):
+    """Changing or restricting: a new version that supersedes this one."""
+    client, consent = get_consent_for_user(
+        request.user,
+        client_id,
+        consent_id,
+        permission="consents.change_consent",
+        log_action=_read_log(request),
+    )
+    if not consent.is_current or consent.is_revoked:
+        messages.error(
+            request, _("Vain voimassa olevan suostumuksen uusinta versiota voi muuttaa.")
+        )
+        return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=ConsentForm.initial_for_change(consent),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.change_consent(
+                consent=consent,
+                terms=form.terms(),
+                changed_by=request.user,
+                scan=form.cleaned_data.get("scan"),
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Muutos kirjattu uutena versiona. Osapuolille ilmoittamisesta on luotu tehtävät."
+                ),
+            )
+            return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
+    return render(
+        request,
+        "consents/consent_form.html",
+        {
+            "client": client,
+            "form": form,
+            "consent": consent,
+            "scanning_on": scanning.scanning_enabled(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_revoke(request, client_id, consent_id):
+    client, consent = get_consent_for_user(
+        request.user,
+        client_id,
+        consent_id,
+        permission="consents.revoke_consent",
+        log_action=_read_log(request),
+    )
+    if not consent.is_current or consent.is_revoked:
+        messages.error(
+            request, _("Vain voimassa olevan suostumuksen uusimman version voi peruuttaa.")
+        )
+        return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    form = RevokeConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.revoke_consent(
+                consent=consent,
+                revoked_by=request.user,
+                revoked_on=form.cleaned_data["revoked_on"],
+                method=form.cleaned_data["method"],
+                through=form.cleaned_data["through"],
+                through_organisation=form.cleaned_data["through_organisation"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät."),
+            )
+            return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    return render(
+        request, "consents/revoke.html", {"client": client, "consent": consent, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scan_upload(request, client_id, consent_id):
+    client, consent = get_consent_for_user(
+        request.user,
+        client_id,
+        consent_id,
+        permission="consents.attach_scan",
+        log_action=_read_log(request),
+    )
+    form = ScanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scan = actions.attach_scan(
+                consent=consent, uploaded=form.cleaned_data["scan"], uploaded_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("scan", error)
+        else:
+            messages.success(
+                request,
+                _("Lomake tallennettu. Se on karanteenissa, kunnes virustarkistus on valmis.")
+                if scan.status == "pending"
+                else _("Lomake tallennettu."),
+            )
+            return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    return render(
+        request,
+        "consents/scan_upload.html",
+        {
+            "client": client,
+            "consent": consent,
+            "form": form,
+            "scanning_on": scanning.scanning_enabled(),
+        },
+    )
+
+
+@require_GET
+def scan_download(request, client_id, consent_id, scan_id):
+    """Serves a scan that is not in quarantine; the download is logged."""
+    client, consent, scan = get_scan_for_user(request.user, client_id, consent_id, scan_id)
+    try:
+        stream = scan_files.path_for(scan.stored_name, quarantined=False).open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(
+        actor=request.user,
+        client_id=client.uuid,
+        action="consents.scan.downloaded",
+        basis=relation_to(request.user, client).basis,
+        obj=scan,
+    )
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"suostumus-{consent.pk}-{scan.pk}.{scan.extension}",
+        content_type=scan.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def complete_notification(request, client_id, consent_id, task_id):
+    """Checks off one's own task of telling a party, with the date it was done."""
+    from notifications.access import get_task_for_user
+    from notifications.forms import CompleteTaskForm
+
+    client, consent = get_consent_for_user(
+        request.user, client_id, consent_id, permission="consents.view_consents", log_action=None
+    )
+    task = get_task_for_user(request.user, task_id)
+    versions = Consent.objects.filter(series=consent.series).values_list("pk", flat=True)
+    if task.client_id != client.uuid or task.object_id not in {str(pk) for pk in versions}:
+        raise Http404
+    form = CompleteTaskForm(request.POST, task_id=task.pk)
+    if form.is_valid():
+        try:
+            actions.complete_party_notification(
+                client=client, task=task, by=request.user, done_on=form.cleaned_data["done_on"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title}
+            )
+    else:
+        messages.error(request, _("Tarkista päivämäärä."))
+    return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def statutory_basis_create(request, client_id):
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="consents.record_statutory_basis",
+        log_action=_read_log(request),
+    )
+    form = StatutoryBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_statutory_basis(
+                client=client, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Lakiperuste kirjattu."))
+            return redirect("consents:list", client_id=client.uuid)
+    return render(request, "consents/statutory_basis_form.html", {"client": client, "form": form})
+
+
+@require_POST
+def statutory_basis_end(request, client_id, basis_id):
+    client, basis = get_statutory_basis_for_user(
+        request.user, client_id, basis_id, permission="consents.record_statutory_basis"
+    )
+    actions.end_statutory_basis(basis=basis, ended_by=request.user)
+    messages.success(request, _("Lakiperusteeseen ei enää vedota."))
+    return redirect("consents:list", client_id=client.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def disclosure_create(request, client_id):
+    """Logs a disclosure made outside Polku, after the coverage function allowed it."""
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="consents.record_disclosure",
+        log_action=_read_log(request),
+    )
+    today = timezone.localdate()
+    oral = (
+        Consent.objects.filter(client=client, method=ConsentMethod.ORAL, event_date=today)
+        .current()
+        .not_revoked()
+    )
+    form = DisclosureForm(request.POST or None, oral_consents=oral if oral.exists() else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        oral_consent = data.get("oral_consent")
+        event = (
+            ConsentEvent(kind=oral_consent.event_kind, reference=oral_consent.event_reference)
+            if oral_consent
+            else None
+        )
+        try:
+            record_disclosure(
+                actor=request.user,
+                client=client,
+                organisation=data["organisation"],
+                category=data["categories"],
+                purpose=data["purpose"],
+                channel=data["channel"],
+                what=data["what"],
+                recipient_description=data["recipient_description"],
+                event=event,
+            )
+        except DisclosureNotCovered as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Luovutus kirjattu luovutuslokiin."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "consents/disclosure_form.html", {"client": client, "form": form})

@@ -1,0 +1,274 @@
+"""Scans of signed forms: checked by content, stored privately, served only through
+the access-checked view that logs the download, quarantined until the virus
+scanner passes them."""
+
+import os
+import socketserver
+import struct
+import tempfile
+import threading
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AccessLogEntry
+from consents import actions, scan_files
+from consents.factories import (
+    EXE_BYTES,
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    ConsentFactory,
+    make_scan,
+)
+from consents.models import ConsentScan, ScanStatus
+from consents.scanning import ScannerUnavailable
+from tests.conftest import login
+
+
+@pytest.fixture
+def consent(team, parties):
+    return ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+
+
+def upload_url(team, consent):
+    return reverse(
+        "consents:scan_upload", kwargs={"client_id": team["client"].uuid, "consent_id": consent.pk}
+    )
+
+
+def download_url(team, scan):
+    return reverse(
+        "consents:scan_download",
+        kwargs={
+            "client_id": team["client"].uuid,
+            "consent_id": scan.consent_id,
+            "scan_id": scan.pk,
+        },
+    )
+
+
+def test_a_pdf_is_accepted_and_stored_privately_under_a_random_name(
+    client, team, consent, private_root
+):
+    login(client, team["worker"])
+    response = client.post(
+        upload_url(team, consent),
+        {"scan": SimpleUploadedFile("Tuisku Tietävä Y100.pdf", PDF_BYTES)},
+    )
+    assert response.status_code == 302
+    scan = ConsentScan.objects.get(consent=consent)
+    assert scan.content_type == "application/pdf"
+    assert scan.status == ScanStatus.NOT_SCANNED
+    assert scan.original_name == "Tuisku Tietävä Y100.pdf"
+    stored = scan_files.path_for(scan.stored_name, quarantined=False)
+    assert stored.read_bytes() == PDF_BYTES
+    assert stored.is_relative_to(private_root)
+    assert "Tuisku" not in scan.stored_name and len(scan.stored_name) == 48
+    assert stat_mode(stored) == 0o600
+    row = AccessLogEntry.objects.get(action="consents.scan.attached")
+    assert row.object_id == str(scan.pk)
+
+
+def stat_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"), [(PNG_BYTES, "image/png"), (JPEG_BYTES, "image/jpeg")]
+)
+def test_png_and_jpeg_are_accepted_by_their_content(team, consent, content, content_type):
+    scan = make_scan(consent, team["worker"], content=content, name="lomake.bin")
+    assert scan.content_type == content_type
+
+
+def test_an_executable_renamed_pdf_is_refused_with_a_clear_message(client, team, consent):
+    login(client, team["worker"])
+    response = client.post(
+        upload_url(team, consent), {"scan": SimpleUploadedFile("lomake.pdf", EXE_BYTES)}
+    )
+    assert response.status_code == 200
+    assert "Tiedosto ei ole PDF-, JPEG- tai PNG-tiedosto" in response.text
+    assert "tiedostonimen pääte ei riitä" in response.text
+    assert not ConsentScan.objects.exists()
+
+
+def test_an_11_mb_file_is_refused(client, team, consent, private_root):
+    login(client, team["worker"])
+    big = PDF_BYTES + b"0" * (11 * 1024 * 1024)
+    response = client.post(upload_url(team, consent), {"scan": SimpleUploadedFile("iso.pdf", big)})
+    assert response.status_code == 200
+    assert "Tiedosto on liian suuri" in response.text
+    assert "Suurin sallittu koko on 10 Mt" in response.text
+    assert not ConsentScan.objects.exists()
+    assert not [p for p in private_root.rglob("*") if p.is_file()]
+
+
+def test_the_scan_is_not_reachable_without_access_and_its_download_is_logged(client, team, consent):
+    scan = make_scan(consent, team["worker"])
+    url = download_url(team, scan)
+    # Outside the team: 404. The manager sees the client but not its consents: 403.
+    for user, status in ((team["outsider"], 404), (team["manager"], 403)):
+        client.logout()
+        login(client, user)
+        assert client.get(url).status_code == status
+    assert not AccessLogEntry.objects.filter(action="consents.scan.downloaded").exists()
+    client.logout()
+    login(client, team["coach"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]
+    row = AccessLogEntry.objects.get(action="consents.scan.downloaded")
+    assert (row.actor, row.client_id, row.object_id, row.basis) == (
+        team["coach"],
+        team["client"].uuid,
+        str(scan.pk),
+        "care_team",
+    )
+
+
+def test_a_scan_of_another_consent_or_client_answers_404(client, team, consent, parties):
+    other = ConsentFactory(parties=[parties["kela"]])
+    scan = make_scan(other, team["worker"])
+    login(client, team["worker"])
+    url = reverse(
+        "consents:scan_download",
+        kwargs={"client_id": team["client"].uuid, "consent_id": consent.pk, "scan_id": scan.pk},
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_the_page_says_when_no_virus_scan_is_made(client, team, consent):
+    login(client, team["worker"])
+    response = client.get(upload_url(team, consent))
+    assert "Virustarkistus ei ole käytössä" in response.text
+
+
+# The virus scanner
+
+
+class FakeClamd(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def clamd(reply: bytes):
+    """A clamd stand-in on a unix socket: reads one INSTREAM, answers `reply`."""
+    received = []
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self):
+            command = self.request.recv(10)
+            assert command == b"zINSTREAM\0"
+            data = b""
+            while True:
+                size = struct.unpack("!L", recv_exactly(self.request, 4))[0]
+                if size == 0:
+                    break
+                data += recv_exactly(self.request, size)
+            received.append(data)
+            self.request.sendall(reply)
+
+    directory = tempfile.mkdtemp(dir="/tmp")
+    path = os.path.join(directory, "clamd.sock")
+    server = FakeClamd(path, Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, path, received
+
+
+def recv_exactly(sock, size):
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError
+        data += chunk
+    return data
+
+
+@pytest.fixture
+def scanner(settings):
+    servers = []
+
+    def start(reply: bytes):
+        server, path, received = clamd(reply)
+        servers.append(server)
+        settings.POLKU_CLAMAV_SOCKET = path
+        return received
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def quarantined_scan(team, consent, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("consents.tasks.scan_consent_scan_task.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        scan = make_scan(consent, team["worker"])
+    delay.assert_called_once_with(scan.pk)
+    return scan
+
+
+def test_with_a_scanner_the_file_waits_in_quarantine_until_clean(
+    client, team, consent, scanner, django_capture_on_commit_callbacks
+):
+    received = scanner(b"stream: OK\0")
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    assert scan.status == ScanStatus.PENDING
+    assert scan_files.path_for(scan.stored_name, quarantined=True).exists()
+    login(client, team["worker"])
+    assert client.get(download_url(team, scan)).status_code == 404  # never served in quarantine
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.scan_consent_scan(scan_id=scan.pk)
+    scan.refresh_from_db()
+    assert received == [PDF_BYTES]
+    assert scan.status == ScanStatus.CLEAN and scan.scanned_at is not None
+    assert not scan_files.path_for(scan.stored_name, quarantined=True).exists()
+    assert client.get(download_url(team, scan)).status_code == 200
+    # A repeated task changes nothing.
+    assert actions.scan_consent_scan(scan_id=scan.pk).status == ScanStatus.CLEAN
+
+
+def test_an_infected_file_is_deleted_and_never_served(
+    client, team, consent, scanner, django_capture_on_commit_callbacks
+):
+    scanner(b"stream: Eicar-Test-Signature FOUND\0")
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.scan_consent_scan(scan_id=scan.pk)
+    scan.refresh_from_db()
+    assert scan.status == ScanStatus.INFECTED
+    assert scan.scan_result == "Eicar-Test-Signature"
+    assert not scan_files.path_for(scan.stored_name, quarantined=True).exists()
+    login(client, team["worker"])
+    assert client.get(download_url(team, scan)).status_code == 404
+
+
+def test_an_unreachable_scanner_keeps_the_file_in_quarantine(
+    team, consent, settings, django_capture_on_commit_callbacks
+):
+    settings.POLKU_CLAMAV_SOCKET = "/tmp/polku-no-such-clamd.sock"
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    with pytest.raises(ScannerUnavailable):
+        actions.scan_consent_scan(scan_id=scan.pk)
+    scan.refresh_from_db()
+    assert scan.status == ScanStatus.PENDING
+    assert scan_files.path_for(scan.stored_name, quarantined=True).exists()
+
+
+def test_the_task_scans_by_id(team, consent, scanner, django_capture_on_commit_callbacks):
+    from consents.tasks import scan_consent_scan_task
+
+    scanner(b"stream: OK\0")
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    assert scan_consent_scan_task.run(scan.pk) == ScanStatus.CLEAN

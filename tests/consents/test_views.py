@@ -1,0 +1,463 @@
+"""The consent pages through HTTP: recording, changing, revoking, the coverage panel,
+the dashboard, statutory bases and logged disclosures; an access-log row for
+every view."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessLogEntry, DisclosureLogEntry
+from consents import actions, page_panels
+from consents.factories import PDF_BYTES, ConsentFactory, StatutoryBasisFactory, make_scan
+from consents.models import Consent, ConsentScan, StatutoryBasis
+from notifications.models import Task
+from tests.conftest import login
+
+
+def url(name, team, **kwargs):
+    return reverse(f"consents:{name}", kwargs={"client_id": team["client"].uuid, **kwargs})
+
+
+def y100_form(parties, **overrides):
+    today = timezone.localdate()
+    data = {
+        "giver_kind": "client",
+        "method": "signature",
+        "form": "kela_y100",
+        "organisations": [parties["kela"].pk],
+        "organisation_kinds": ["employment_services"],
+        "purposes": ["service_planning", "kela_benefits", "employment_services"],
+        "categories": ["identity", "pathway", "work_capacity"],
+        "signed_on": today.isoformat(),
+        "valid_from": today.isoformat(),
+        "until_further_notice": "on",
+        "valid_until": "",
+        "scan": SimpleUploadedFile("y100.pdf", PDF_BYTES),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def worker_client(client, team):
+    return login(client, team["worker"])
+
+
+def test_the_worker_records_a_written_y100_with_its_scan(worker_client, team, parties):
+    response = worker_client.post(url("create", team), y100_form(parties))
+    consent = Consent.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("detail", team, consent_id=consent.pk)
+    assert consent.form == "kela_y100" and consent.method == "signature"
+    assert consent.valid_until is None
+    assert consent.recorded_by == team["worker"]
+    assert {str(p) for p in consent.parties.all()} == {"Kela", "Työllisyyspalvelut (kaikki)"}
+    assert consent.categories == ["identity", "pathway", "work_capacity"]
+    assert not consent.health_confirmed
+    assert ConsentScan.objects.get().consent == consent
+    assert AccessLogEntry.objects.filter(action="consents.consent.recorded").count() == 1
+
+
+def test_health_information_is_recorded_only_with_its_separate_tick(worker_client, team, parties):
+    worker_client.post(url("create", team), y100_form(parties, health="on", scan=None))
+    consent = Consent.objects.get()
+    assert consent.categories[-1] == "health" and consent.health_confirmed
+
+
+def test_form_errors_are_shown_next_to_their_fields(worker_client, team, parties):
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties,
+            organisations=None,
+            organisation_kinds=None,
+            purposes=None,
+            until_further_notice=None,
+            scan=None,
+            giver_kind="representative",
+        ),
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "Lomakkeessa on virheitä" in text
+    assert "Valitse vähintään yksi käyttötarkoitus." in text
+    assert "Kirjaa päättymispäivä tai valitse ”voimassa toistaiseksi”." in text
+    assert not Consent.objects.exists()
+
+
+def test_parties_and_representative_are_checked(worker_client, team, parties):
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties, organisations=None, organisation_kinds=None, giver_kind="guardian", scan=None
+        ),
+    )
+    assert "Valitse vähintään yksi osapuoli" in response.text
+    assert "Kirjaa huoltajan tai edustajan nimi." in response.text
+    assert not Consent.objects.exists()
+
+
+def test_oral_consent_is_recorded_for_its_event(worker_client, team, parties):
+    today = timezone.localdate()
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties,
+            method="oral",
+            form="",
+            signed_on="",
+            valid_from="",
+            until_further_notice=None,
+            event_kind="kela_call",
+            event_name="Puhelu Kelan kanssa",
+            event_date=today.isoformat(),
+            scan=None,
+        ),
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.valid_from, consent.valid_until, consent.form) == (today, today, "")
+
+
+def test_the_change_form_starts_from_the_current_terms_and_saves_a_new_version(
+    worker_client, team, parties
+):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    page = worker_client.get(url("change", team, consent_id=consent.pk))
+    assert page.status_code == 200
+    assert "uutena versiona" in page.text
+    response = worker_client.post(
+        url("change", team, consent_id=consent.pk),
+        y100_form(parties, organisations=[parties["kela"].pk], organisation_kinds=None, scan=None),
+    )
+    new = Consent.objects.get(version=2)
+    assert response["Location"] == url("detail", team, consent_id=new.pk)
+    detail = worker_client.get(url("detail", team, consent_id=consent.pk))
+    assert "Tämä on aiempi versio." in detail.text
+    assert "Versio 2" in detail.text
+    assert team["worker"].get_full_name() in detail.text
+
+
+def test_revoking_through_the_page(worker_client, team, parties):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    response = worker_client.post(
+        url("revoke", team, consent_id=consent.pk),
+        {
+            "revoked_on": timezone.localdate().isoformat(),
+            "method": "phone",
+            "through": "Asiakas itse",
+        },
+    )
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.is_revoked
+    detail = worker_client.get(url("detail", team, consent_id=consent.pk))
+    assert "Lähetä peruutus Kelaan suojatulla sähköpostilla" in detail.text
+    assert "Peruutettu" in detail.text
+    # The revoked version can be neither changed nor revoked again.
+    again = worker_client.get(url("revoke", team, consent_id=consent.pk))
+    assert again.status_code == 302
+
+
+def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, parties):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get()
+    response = worker_client.post(
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk),
+        {"done_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_on == timezone.localdate() and task.done_by == team["worker"]
+
+
+def test_another_persons_task_cannot_be_ticked_off_here(client, team, parties):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get()
+    login(client, team["sote"])
+    response = client.post(
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk), {}
+    )
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+
+
+def test_the_client_page_shows_coverage_and_what_is_not_covered(client, team, parties):
+    today = timezone.localdate()
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["employment"]],
+        valid_until=today + datetime.timedelta(days=10),
+    )
+    StatutoryBasisFactory(client=team["client"])
+    login(client, team["coach"])
+    page = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid}))
+    text = page.text
+    assert "Suostumukset ja luovutusperusteet" in text
+    assert "Helsingin työllisyyspalvelut" in text
+    assert "(päättymässä)" in text
+    assert "Ei:" in text and "Terveystiedot" in text
+    assert "Laki: Laki Kansaneläkelaitoksen etuuksista" in text
+    assert "Ei kateta:" in text and "Terveydenhuolto" in text
+
+
+def test_the_manager_sees_the_client_page_without_the_consent_panel(client, team, parties):
+    ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    login(client, team["manager"])
+    page = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid}))
+    assert page.status_code == 200
+    assert "Suostumukset ja luovutusperusteet" not in page.text
+
+
+def test_without_consent_the_panel_says_nothing_may_be_disclosed(client, team):
+    login(client, team["worker"])
+    page = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid}))
+    assert "tietoja ei saa luovuttaa muille" in page.text
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_coverage_panel_reads_a_fixed_number_of_queries(
+    team, parties, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        ConsentFactory(client=team["client"], parties=[parties["kela"], "employment_services"])
+        StatutoryBasisFactory(client=team["client"])
+    request = RequestFactory().get("/")
+    request.user = team["worker"]
+    from clients.access import relation_to
+
+    relation = relation_to(team["worker"], team["client"])
+    with django_assert_num_queries(4):
+        context = page_panels.coverage(request, team["client"], relation)
+    assert len(context["summary"].covered) == rows * 3
+
+
+def test_the_responsible_worker_sees_expiring_consents_on_the_dashboard(client, team, parties):
+    today = timezone.localdate()
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=20),
+    )
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=40),
+    )
+    login(client, team["worker"])
+    page = client.get(reverse("dashboard"))
+    assert "Päättyvät suostumukset" in page.text
+    assert page.text.count("päättyy ") == 1
+    client.logout()
+    login(client, team["sote"])  # not the responsible worker
+    assert "Päättyvät suostumukset" not in client.get(reverse("dashboard")).text
+
+
+def test_the_warning_period_is_configurable(team, parties, settings):
+    settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS = 60
+    today = timezone.localdate()
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=40),
+    )
+    request = RequestFactory().get("/")
+    request.user = team["worker"]
+    assert len(page_panels.expiring_consents(request)["consents"]) == 1
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_dashboard_panel_reads_one_query(team, parties, rows, django_assert_num_queries):
+    today = timezone.localdate()
+    for i in range(rows):
+        ConsentFactory(
+            client=team["client"],
+            parties=[parties["kela"]],
+            valid_until=today + datetime.timedelta(days=i % 25),
+        )
+    request = RequestFactory().get("/")
+    request.user = team["worker"]
+    with django_assert_num_queries(1):
+        context = page_panels.expiring_consents(request)
+    assert context["total"] == rows
+
+
+def test_statutory_basis_is_recorded_and_ended(worker_client, team, parties):
+    response = worker_client.post(
+        url("statutory_basis_create", team),
+        {
+            "organisation_kind": "kela",
+            "statute": "Laki sosiaalihuollon asiakkaan asemasta 812/2000, 17 §",
+            "purposes": ["kela_benefits"],
+            "categories": ["income"],
+            "valid_from": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    basis = StatutoryBasis.objects.get()
+    assert basis.organisation_kind == "kela"
+    worker_client.post(url("statutory_basis_end", team, basis_id=basis.pk))
+    basis.refresh_from_db()
+    assert basis.ended_by == team["worker"]
+
+
+def test_a_statutory_basis_without_statute_is_refused(worker_client, team):
+    response = worker_client.post(
+        url("statutory_basis_create", team),
+        {
+            "organisation_kind": "kela",
+            "statute": "",
+            "purposes": ["kela_benefits"],
+            "categories": ["income"],
+            "valid_from": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert not StatutoryBasis.objects.exists()
+
+
+def test_a_covered_disclosure_is_logged_with_its_consent_version(worker_client, team, parties):
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    response = worker_client.post(
+        url("disclosure_create", team),
+        {
+            "organisation": parties["kela"].pk,
+            "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+            "categories": ["identity", "work_capacity"],
+            "purpose": "kela_benefits",
+            "channel": "phone",
+        },
+    )
+    assert response.status_code == 302
+    entry = DisclosureLogEntry.objects.get()
+    assert (entry.basis, entry.consent_id, entry.statute) == ("consent", consent.pk, "")
+    assert entry.recipient_organisation == parties["kela"]
+    assert entry.what == "Henkilöllisyys- ja yhteystiedot, Työ- ja toimintakyky"
+    assert entry.purpose == "kela_benefits" and entry.channel == "phone"
+
+
+def test_a_disclosure_on_a_statutory_basis_names_the_statute(team, parties):
+    from consents.coverage import record_disclosure
+
+    basis = StatutoryBasisFactory(client=team["client"])
+    entry = record_disclosure(
+        actor=team["worker"],
+        client=team["client"],
+        organisation=parties["kela"],
+        category="income",
+        purpose="kela_benefits",
+        channel="secure_email",
+    )
+    assert (entry.basis, entry.statute, entry.consent_id) == ("statute", basis.statute, None)
+
+
+def test_an_uncovered_disclosure_is_refused_with_a_clear_message(worker_client, team, parties):
+    ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    response = worker_client.post(
+        url("disclosure_create", team),
+        {
+            "organisation": parties["kela"].pk,
+            "recipient_description": "Kerttu Kelalainen",
+            "categories": ["health"],
+            "purpose": "kela_benefits",
+            "channel": "phone",
+        },
+    )
+    assert response.status_code == 200
+    assert "Luovutukselle ei ole perustetta" in response.text
+    assert not DisclosureLogEntry.objects.exists()
+
+
+def test_the_consent_list_and_detail_show_every_version_and_recorder(worker_client, team, parties):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    make_scan(consent, team["worker"])
+    listing = worker_client.get(url("list", team))
+    assert "Kelan lomake Y 100, versio 1" in listing.text
+    detail = worker_client.get(url("detail", team, consent_id=consent.pk))
+    assert "y100.pdf" in detail.text
+    assert "Virustarkistus ei ole käytössä" in detail.text
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "action", "kwargs"),
+    [
+        ("list", "get", "consents.consents.viewed", {}),
+        ("create", "get", "consents.consent.form_viewed", {}),
+        ("detail", "get", "consents.consent.viewed", {"consent_id": True}),
+        ("change", "get", "consents.consent.form_viewed", {"consent_id": True}),
+        ("revoke", "get", "consents.consent.form_viewed", {"consent_id": True}),
+        ("scan_upload", "get", "consents.consent.form_viewed", {"consent_id": True}),
+        ("scan_download", "get", "consents.scan.downloaded", {"consent_id": True, "scan_id": True}),
+        ("statutory_basis_create", "get", "consents.consent.form_viewed", {}),
+        ("statutory_basis_end", "post", "consents.statutory_basis.ended", {"basis_id": True}),
+        ("disclosure_create", "get", "consents.consent.form_viewed", {}),
+        (
+            "complete_notification",
+            "post",
+            "consents.notification.completed",
+            {"consent_id": True, "task_id": True},
+        ),
+    ],
+)
+def test_every_view_writes_an_access_log_row(
+    worker_client, team, parties, name, method, action, kwargs
+):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    values = {}
+    if "consent_id" in kwargs:
+        values["consent_id"] = consent.pk
+    if "scan_id" in kwargs:
+        values["scan_id"] = make_scan(consent, team["worker"]).pk
+    if "basis_id" in kwargs:
+        values["basis_id"] = StatutoryBasisFactory(client=team["client"]).pk
+    if "task_id" in kwargs:
+        actions.revoke_consent(
+            consent=consent,
+            revoked_by=team["worker"],
+            revoked_on=timezone.localdate(),
+            method="phone",
+            through="Asiakas",
+        )
+        values["task_id"] = Task.objects.get().pk
+    before = AccessLogEntry.objects.filter(action=action).count()
+    response = getattr(worker_client, method)(url(name, team, **values))
+    assert response.status_code in (200, 302)
+    rows = AccessLogEntry.objects.filter(action=action).order_by("-pk")
+    assert rows.count() == before + 1
+    row = rows.first()
+    assert (row.actor, row.client_id, row.basis) == (
+        team["worker"],
+        team["client"].uuid,
+        "care_team",
+    )
