@@ -22,8 +22,9 @@ class ConsentsConfig(AppConfig):
 
     def ready(self):
         from accounts.dashboard import DashboardPanel, register_panel
+        from audit.labels import register_action_labels
         from clients.panels import ClientPanel, register_client_panel
-        from consents import actions, page_panels
+        from consents import actions, log_labels, page_panels
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
 
@@ -53,6 +54,7 @@ class ConsentsConfig(AppConfig):
         )
         register_task_kind(actions.SEND_REVOCATION_TO_KELA, _("Suostumuksen peruutus Kelaan"))
         register_task_kind(actions.SEND_CHANGE_TO_KELA, _("Suostumuksen muutos Kelaan"))
+        register_action_labels(log_labels.ACTION_LABELS)
         register_reminder_rule(
             "consents.consent_expiring",
             _("Suostumus päättymässä"),

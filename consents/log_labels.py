@@ -1,0 +1,18 @@
+"""Readable names of the access-log action codes the consents app writes, for the
+log reports (registered with audit in ConsentsConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "consents.consents.viewed": _("Katseli asiakkaan suostumuksia"),
+    "consents.consent.viewed": _("Avasi suostumuksen"),
+    "consents.consent.form_viewed": _("Avasi suostumuksen kirjauslomakkeen"),
+    "consents.consent.recorded": _("Kirjasi suostumuksen"),
+    "consents.consent.changed": _("Kirjasi suostumuksen muutoksen uutena versiona"),
+    "consents.consent.revoked": _("Kirjasi suostumuksen peruutuksen"),
+    "consents.scan.attached": _("Tallensi skannatun suostumuslomakkeen"),
+    "consents.scan.downloaded": _("Avasi skannatun suostumuslomakkeen"),
+    "consents.notification.completed": _("Merkitsi osapuolelle ilmoittamisen tehdyksi"),
+    "consents.statutory_basis.recorded": _("Kirjasi lakiin perustuvan luovutusperusteen"),
+    "consents.statutory_basis.ended": _("Lopetti lakiperusteen käytön"),
+}

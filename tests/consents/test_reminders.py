@@ -1,0 +1,40 @@
+"""Expiring consents also reach the responsible worker's inbox as reminders."""
+
+import dataclasses
+import datetime
+
+from django.utils import timezone
+
+from audit.labels import action_label
+from consents import page_panels
+from consents.factories import ConsentFactory
+from notifications.actions import remind_many
+
+
+def test_the_rule_reminds_the_responsible_worker_once_per_expiring_consent(team, parties):
+    today = timezone.localdate()
+    soon = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=90),
+    )
+    ConsentFactory(client=team["client"], parties=[parties["kela"]], expired=True)
+    specs = list(page_panels.expiring_consent_reminders(today, 100))
+    assert [(s.recipient_id, s.object_id, s.due_date) for s in specs] == [
+        (team["worker"].pk, soon.pk, soon.valid_until)
+    ]
+    assert specs[0].link.endswith(f"/consents/{soon.pk}/")
+    specs = [dataclasses.replace(s, rule="consents.consent_expiring") for s in specs]
+    assert remind_many(specs) == 1
+    assert remind_many(specs) == 0  # a repeated sweep adds nothing
+    reminder = team["worker"].reminders.get()
+    assert reminder.title.startswith("Asiakkaan suostumus päättyy ")
+
+
+def test_log_reports_name_the_consent_actions():
+    assert action_label("consents.consent.revoked") == "Kirjasi suostumuksen peruutuksen"
