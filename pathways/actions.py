@@ -96,7 +96,12 @@ def _save(step: PathwayStep) -> None:
 
 
 def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
-    """Plans a step for the client: checks every rule of its service, adds the coach to the care team."""
+    """Plans a step for the client: checks every rule of its service, adds the coach to the care team.
+
+    A service that must run alongside this one, and itself requires this one
+    (rehabilitative work activity always includes work coaching), is planned
+    with it for the same period and coach, in the same transaction.
+    """
     with (
         transaction.atomic(),
         pghistory.context(user=str(planned_by.pk), action="pathways.step.planned"),
@@ -105,12 +110,56 @@ def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
         step = PathwayStep(client=client, created_by=planned_by, **fields)
         if step.start_on <= timezone.localdate():
             step.status = StepStatus.ACTIVE
+        for companion in _mutual_companions_missing(step):
+            _save(companion)
+            _log(
+                planned_by,
+                client,
+                "pathways.step.planned",
+                companion,
+                detail=companion.service_type.code,
+            )
         _validate(step)
         _save(step)
         if step.coach_id:
             _ensure_coach_membership(client, step.coach, planned_by)
         _log(planned_by, client, "pathways.step.planned", step, detail=step.service_type.code)
     return step
+
+
+def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
+    """Required companions that in turn require this step's service and are not planned yet."""
+    rules = step_rules.rule_set_for(step)
+    existing = list(
+        PathwayStep.objects.filter(client=step.client_id).select_related("service_type")
+    )
+    covered = {
+        c.service_type.code
+        for c in existing
+        if step_rules.covers(c, step.start_on, step.planned_end_on)
+    }
+    companions = []
+    for required in rules.requires.all():
+        if required.code in covered:
+            continue
+        companion = PathwayStep(
+            client=step.client,
+            service_type=required,
+            start_on=step.start_on,
+            planned_end_on=step.planned_end_on,
+            coach=step.coach,
+            unit=step.unit,
+            status=step.status,
+            created_by=step.created_by,
+        )
+        companion_rules = step_rules.rule_set_for(companion)
+        mutual = {t.code for t in companion_rules.requires.all()} | {
+            t.code for t in companion_rules.requires_one_of.all()
+        }
+        if step.service_type.code in mutual:
+            companion.rule_set = companion_rules
+            companions.append(companion)
+    return companions
 
 
 def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:

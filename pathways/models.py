@@ -334,7 +334,11 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["step", "day"], name="attendance_one_row_per_day"),
             models.CheckConstraint(
                 condition=(
-                    Q(present=True) & Q(absence_reason="") & Q(hours__gt=0) & Q(hours__lte=24)
+                    Q(present=True)
+                    & Q(absence_reason="")
+                    & Q(hours__isnull=False)
+                    & Q(hours__gt=0)
+                    & Q(hours__lte=24)
                 )
                 | (Q(present=False) & ~Q(absence_reason="") & Q(hours__isnull=True)),
                 name="attendance_present_or_absent_with_reason",

@@ -159,7 +159,7 @@ def check_step(
             )
         )
 
-    covering = [c for c in companions if c.pk != step.pk and _covers(c, start, end)]
+    covering = [c for c in companions if c.pk != step.pk and covers(c, start, end)]
     covering_codes = {c.service_type.code for c in covering}
     for required in rules.requires.all():
         if required.code not in covering_codes:
@@ -294,7 +294,7 @@ def raise_for(violations: list[Violation]) -> None:
         raise ValidationError(errors)
 
 
-def _covers(companion: PathwayStep, start: datetime.date, end: datetime.date | None) -> bool:
+def covers(companion: PathwayStep, start: datetime.date, end: datetime.date | None) -> bool:
     if companion.status == "ended" and companion.ended_on and companion.ended_on < (end or start):
         return False
     companion_end = companion.ended_on or companion.planned_end_on

@@ -1,0 +1,39 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from clients.factories import ClientFactory, make_plan
+from services.factories import UnitFactory
+from tests.conftest import acting
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def worker(db):
+    return acting(make_user(Role.SOCIAL_WORKER, UnitFactory()))
+
+
+@pytest.fixture
+def coach(worker):
+    return make_user(Role.WORK_COACH, worker.active_assignment.unit)
+
+
+@pytest.fixture
+def client_of(worker, today):
+    """A client of the worker aged `age` (default 25), with a current activation plan."""
+
+    def make(age=25, plan=True):
+        birth = today.replace(year=today.year - age) - datetime.timedelta(days=10)
+        client = ClientFactory(created_by=worker, birth=birth)
+        if plan:
+            make_plan(client, worker, plan_type="activation_plan")
+        return client
+
+    return make

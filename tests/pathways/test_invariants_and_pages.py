@@ -1,0 +1,285 @@
+"""Database invariants of pathways (ORM writes that must raise) and the pathway pages."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AccessLogEntry
+from pathways.factories import make_step
+from pathways.models import Attendance, CompetenceCertificate, PathwayStep, StepStatus
+from services.models import ServiceType
+from tests.conftest import login
+
+
+def integrity(call):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        call()
+
+
+class TestInvariants:
+    def test_overlapping_steps_of_one_service_are_refused_by_the_database(
+        self, worker, client_of, today
+    ):
+        client = client_of()
+        make_step(client, "supported_employment", created_by=worker, start_on=today)
+        integrity(
+            lambda: make_step(
+                client,
+                "supported_employment",
+                created_by=worker,
+                start_on=today + datetime.timedelta(days=400),
+            )
+        )
+        # Another service may run at the same time.
+        make_step(client, "volunteering", created_by=worker, start_on=today)
+
+    def test_non_overlapping_periods_are_allowed(self, worker, client_of, today):
+        client = client_of()
+        first = make_step(
+            client,
+            "education",
+            created_by=worker,
+            start_on=today,
+            planned_end_on=today + datetime.timedelta(days=10),
+        )
+        make_step(
+            client,
+            "education",
+            created_by=worker,
+            start_on=first.planned_end_on + datetime.timedelta(days=1),
+            planned_end_on=today + datetime.timedelta(days=30),
+        )
+
+    def test_dates_and_schedule(self, worker, client_of, today):
+        step = make_step(
+            client_of(),
+            "education",
+            created_by=worker,
+            start_on=today,
+            planned_end_on=today + datetime.timedelta(days=10),
+        )
+        rows = PathwayStep.objects.filter(pk=step.pk)
+        integrity(lambda: rows.update(planned_end_on=today - datetime.timedelta(days=1)))
+        integrity(lambda: rows.update(days_per_week=8))
+        integrity(lambda: rows.update(hours_per_day=Decimal(25)))
+        integrity(lambda: rows.update(daily_compensation=Decimal(-1)))
+
+    def test_an_ended_step_has_a_reason_and_a_continuation(self, worker, client_of, today):
+        step = make_step(
+            client_of(),
+            "education",
+            created_by=worker,
+            start_on=today,
+            planned_end_on=today + datetime.timedelta(days=10),
+        )
+        rows = PathwayStep.objects.filter(pk=step.pk)
+        integrity(
+            lambda: rows.update(status=StepStatus.ENDED, ended_on=today, end_reason="completed")
+        )
+        integrity(
+            lambda: rows.update(status=StepStatus.ENDED, ended_on=today, exit_outcome="studies")
+        )
+        integrity(lambda: rows.update(ended_on=today))
+        rows.update(
+            status=StepStatus.ENDED, ended_on=today, end_reason="completed", exit_outcome="studies"
+        )
+
+    def test_attendance_is_present_with_hours_or_absent_with_a_reason(
+        self, worker, client_of, today
+    ):
+        step = make_step(
+            client_of(), "open_work", created_by=worker, start_on=today - datetime.timedelta(days=5)
+        )
+        day = today - datetime.timedelta(days=1)
+        integrity(
+            lambda: Attendance.objects.create(step=step, day=day, present=True, recorded_by=worker)
+        )
+        integrity(
+            lambda: Attendance.objects.create(step=step, day=day, present=False, recorded_by=worker)
+        )
+        integrity(
+            lambda: Attendance.objects.create(
+                step=step,
+                day=day,
+                present=False,
+                absence_reason="sick",
+                compensation=Decimal(10),
+                recorded_by=worker,
+            )
+        )
+        Attendance.objects.create(
+            step=step, day=day, present=True, hours=Decimal(4), recorded_by=worker
+        )
+        integrity(
+            lambda: Attendance.objects.create(
+                step=step, day=day, present=True, hours=Decimal(4), recorded_by=worker
+            )
+        )
+
+    def test_a_certificate_names_at_least_one_competence(self, worker, client_of, today):
+        step = make_step(client_of(age=20), "youth_workshop", created_by=worker, start_on=today)
+        integrity(
+            lambda: CompetenceCertificate.objects.create(
+                step=step, issued_on=today, competences=[], issued_by=worker
+            )
+        )
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_client_page_query_count_does_not_grow_with_steps(
+    client, worker, client_of, today, count, django_assert_max_num_queries
+):
+    queries = {}
+    for size in (1, count):
+        target = client_of()
+        codes = list(ServiceType.objects.values_list("code", flat=True))
+        for index in range(size):
+            start = today - datetime.timedelta(days=20 * (size - index))
+            make_step(
+                target,
+                codes[index % len(codes)],
+                created_by=worker,
+                start_on=start,
+                planned_end_on=start + datetime.timedelta(days=15),
+                status=StepStatus.ACTIVE,
+            )
+        login(client, worker)
+        client.get("/")
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(f"/clients/{target.uuid}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert page.count('class="polku-bar') == size
+        queries[size] = len(context.captured_queries)
+    assert queries[1] == queries[count]
+
+
+def test_attendance_grid_saves_a_week_and_sums_months(client, worker, client_of, today):
+    client_ = client_of()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    step = make_step(
+        client_,
+        "open_work",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today,
+        days_per_week=3,
+    )
+    login(client, worker)
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    url = f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}"
+    data = {"week": week}
+    for offset, status in enumerate(["present", "present", "absent", "", "present", "", ""]):
+        key = (monday + datetime.timedelta(days=offset)).isoformat()
+        data[f"{key}-status"] = status
+        data[f"{key}-hours"] = "5" if status == "present" else ""
+        data[f"{key}-reason"] = "sick" if status == "absent" else ""
+        data[f"{key}-compensation"] = "10" if status == "present" else ""
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Attendance.objects.filter(step=step, present=True).count() == 3
+    assert Attendance.objects.filter(step=step, present=False, absence_reason="sick").count() == 1
+    page = client.get(url).content.decode()
+    assert "30,00" in page or "30.00" in page
+    assert (
+        AccessLogEntry.objects.filter(
+            action="pathways.attendance.recorded", client_id=client_.uuid
+        ).count()
+        == 1
+    )
+
+
+def test_attendance_errors_show_next_to_the_day_and_save_nothing(client, worker, client_of, today):
+    client_ = client_of()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    step = make_step(
+        client_,
+        "open_work",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today,
+        days_per_week=3,
+    )
+    login(client, worker)
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    data = {
+        "week": week,
+        f"{monday.isoformat()}-status": "present",
+        f"{monday.isoformat()}-hours": "5",
+        f"{monday.isoformat()}-compensation": "12.50",
+        f"{(monday + datetime.timedelta(days=1)).isoformat()}-status": "absent",
+    }
+    response = client.post(f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}", data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "enintään 12,00 €" in text and "Valitse poissaolon syy" in text
+    assert not Attendance.objects.filter(step=step).exists()
+
+
+def test_ending_a_jobcenter_period_without_a_follow_on_is_refused_in_the_form(
+    client, worker, client_of, today
+):
+    client_ = client_of()
+    make_step(
+        client_,
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=30),
+        days_per_week=3,
+        hours_per_day=5,
+    )
+    make_step(
+        client_, "work_coaching", created_by=worker, start_on=today - datetime.timedelta(days=30)
+    )
+    period = make_step(
+        client_,
+        "jobcenter_paid_work",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=10),
+        planned_end_on=today + datetime.timedelta(days=5),
+    )
+    login(client, worker)
+    response = client.post(
+        f"/clients/{client_.uuid}/steps/{period.pk}/end/",
+        {
+            "ended_on": today.isoformat(),
+            "end_reason": "completed",
+            "exit_outcome": "open_market_job",
+        },
+    )
+    assert response.status_code == 200
+    assert "ilman jatkopolkua" in response.content.decode()
+    period.refresh_from_db()
+    assert period.status == StepStatus.ACTIVE
+
+
+def test_the_timeline_warns_of_a_paid_period_ending_without_a_follow_on(
+    client, worker, client_of, today
+):
+    client_ = client_of()
+    make_step(
+        client_,
+        "jobcenter_paid_work",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=20),
+        planned_end_on=today + datetime.timedelta(days=6),
+    )
+    make_step(
+        client_,
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=640),
+        planned_end_on=today + datetime.timedelta(days=60),
+        days_per_week=3,
+        hours_per_day=5,
+    )
+    login(client, worker)
+    page = client.get(f"/clients/{client_.uuid}/").content.decode()
+    assert "Palkkajakso päättyy 6 päivän kuluttua ilman jatkopolkua." in page
+    assert "Kuukausi 22/24" in page or "Kuukausi 21/24" in page
+    assert 'role="img"' in page and "<title" in page

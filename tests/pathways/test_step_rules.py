@@ -1,0 +1,393 @@
+"""Each rule of a pathway step at its allowed edge and its refused edge; the rule set in force decides."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from clients.factories import make_plan
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import PathwayStep, StepStatus
+from pathways.step_rules import period_end_limit
+from services import actions as service_actions
+from services.models import ServiceRuleSet, ServiceType
+
+REHAB = "rehabilitative_work_activity"
+
+
+def service(code):
+    return ServiceType.objects.get(code=code)
+
+
+def rehab_fields(start, **overrides):
+    fields = {
+        "service_type": service(REHAB),
+        "start_on": start,
+        "planned_end_on": period_end_limit(start, 6),
+        "days_per_week": 3,
+        "hours_per_day": Decimal(5),
+        "goal": "Arjen rytmi",
+        "support_given": "Työvalmennus",
+    }
+    return {**fields, **overrides}
+
+
+def refused(field_or_text, call):
+    with pytest.raises(ValidationError) as error:
+        call()
+    text = " ".join(error.value.messages)
+    assert field_or_text in text or field_or_text in getattr(error.value, "error_dict", {}), text
+    return text
+
+
+class TestRehabilitativeWorkActivity:
+    def test_24_months_accepted_24_months_and_a_day_refused(self, worker, client_of, today):
+        client = client_of()
+        start = today
+        step = actions.plan_step(
+            client=client,
+            planned_by=worker,
+            **rehab_fields(start, planned_end_on=period_end_limit(start, 24)),
+        )
+        assert step.pk and step.rule_set.max_duration_months == 24
+        other = client_of()
+        text = refused(
+            "24 kuukautta",
+            lambda: actions.plan_step(
+                client=other,
+                planned_by=worker,
+                **rehab_fields(
+                    start, planned_end_on=period_end_limit(start, 24) + datetime.timedelta(days=1)
+                ),
+            ),
+        )
+        assert "189/2001" in text
+        assert not PathwayStep.objects.filter(client=other).exists()
+
+    def test_at_least_3_months(self, worker, client_of, today):
+        refused(
+            "vähintään 3 kuukautta",
+            lambda: actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                **rehab_fields(
+                    today, planned_end_on=period_end_limit(today, 3) - datetime.timedelta(days=1)
+                ),
+            ),
+        )
+        assert actions.plan_step(
+            client=client_of(),
+            planned_by=worker,
+            **rehab_fields(today, planned_end_on=period_end_limit(today, 3)),
+        )
+
+    @pytest.mark.parametrize(("days", "ok"), [(1, True), (4, True), (5, False)])
+    def test_1_to_4_days_a_week(self, worker, client_of, today, days, ok):
+        call = lambda: actions.plan_step(
+            client=client_of(), planned_by=worker, **rehab_fields(today, days_per_week=days)
+        )
+        if ok:
+            assert call().days_per_week == days
+        else:
+            refused("1–4 päivänä viikossa", call)
+
+    @pytest.mark.parametrize(("hours", "ok"), [(Decimal("4"), True), (Decimal("3.75"), False)])
+    def test_at_least_4_hours_a_day(self, worker, client_of, today, hours, ok):
+        call = lambda: actions.plan_step(
+            client=client_of(), planned_by=worker, **rehab_fields(today, hours_per_day=hours)
+        )
+        if ok:
+            assert call()
+        else:
+            refused("vähintään 4 tuntia", call)
+
+    def test_needs_an_activation_plan(self, worker, client_of, today):
+        refused(
+            "suunnitelmaa",
+            lambda: actions.plan_step(
+                client=client_of(plan=False), planned_by=worker, **rehab_fields(today)
+            ),
+        )
+
+    def test_work_coaching_is_planned_with_it(self, worker, client_of, today, coach):
+        client = client_of()
+        actions.plan_step(client=client, planned_by=worker, coach=coach, **rehab_fields(today))
+        codes = sorted(
+            PathwayStep.objects.filter(client=client).values_list("service_type__code", flat=True)
+        )
+        assert codes == [REHAB, "work_coaching"]
+        assert client.memberships.filter(user=coach, role="coach", ended_on__isnull=True).exists()
+
+    def test_a_period_cannot_just_run_out(self, worker, client_of, today):
+        step = actions.plan_step(client=client_of(), planned_by=worker, **rehab_fields(today))
+        refused(
+            "arvioinnin päätös",
+            lambda: actions.end_step(
+                step=step,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                exit_outcome="other_service",
+            ),
+        )
+        step.refresh_from_db()
+        assert step.status == StepStatus.ACTIVE
+        actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="completed",
+            exit_outcome="other_service",
+            review_decision="move",
+        )
+
+    def test_a_later_rule_set_changes_the_outcome_for_steps_starting_after_it(
+        self, worker, client_of, today
+    ):
+        current = ServiceRuleSet.objects.in_force(REHAB, None, today)
+        change_on = today + datetime.timedelta(days=10)
+        service_actions.supersede_rule_set(
+            current=current,
+            valid_from=change_on,
+            changes={"max_duration_months": 12, "warning_month": 10},
+            by=worker,
+        )
+        before = today + datetime.timedelta(days=9)
+        after = today + datetime.timedelta(days=10)
+        assert actions.plan_step(
+            client=client_of(),
+            planned_by=worker,
+            **rehab_fields(before, planned_end_on=period_end_limit(before, 18)),
+        )
+        refused(
+            "12 kuukautta",
+            lambda: actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                **rehab_fields(after, planned_end_on=period_end_limit(after, 18)),
+            ),
+        )
+
+
+class TestJobcenter:
+    def jobcenter(self, today, **overrides):
+        return {
+            "service_type": service("jobcenter_paid_work"),
+            "start_on": today,
+            "planned_end_on": today + datetime.timedelta(days=30),
+            **overrides,
+        }
+
+    def test_needs_work_activity_with_work_coaching(self, worker, client_of, today):
+        client = client_of()
+        text = refused(
+            "rinnalla",
+            lambda: actions.plan_step(client=client, planned_by=worker, **self.jobcenter(today)),
+        )
+        assert "työvalmennus" in text.lower()
+        actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+        assert actions.plan_step(client=client, planned_by=worker, **self.jobcenter(today))
+
+    def test_income_clarification_for_disability_services_clients(self, worker, client_of, today):
+        client = client_of()
+        make_step(
+            client,
+            "disability_work_activity",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=5),
+            planned_end_on=today + datetime.timedelta(days=200),
+            days_per_week=3,
+            hours_per_day=5,
+        )
+        make_step(
+            client,
+            "work_coaching",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=5),
+            planned_end_on=today + datetime.timedelta(days=200),
+        )
+        refused(
+            "tuloselvitys",
+            lambda: actions.plan_step(client=client, planned_by=worker, **self.jobcenter(today)),
+        )
+        assert actions.plan_step(
+            client=client,
+            planned_by=worker,
+            income_clarification="Palkka 600 €/kk: ei vaikuta eläkkeeseen.",
+            **self.jobcenter(today),
+        )
+
+    def test_cannot_close_without_a_follow_on_step(self, worker, client_of, today):
+        client = client_of()
+        actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+        period = actions.plan_step(client=client, planned_by=worker, **self.jobcenter(today))
+        refused(
+            "jatkopolkua",
+            lambda: actions.end_step(
+                step=period,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                exit_outcome="open_market_job",
+            ),
+        )
+        period.refresh_from_db()
+        assert period.status == StepStatus.ACTIVE and period.ended_on is None
+        follow_on = actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today + datetime.timedelta(days=31),
+        )
+        ended = actions.end_step(
+            step=period,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="completed",
+            next_step=follow_on,
+        )
+        assert ended.status == StepStatus.ENDED and ended.next_step == follow_on
+
+
+class TestOtherServices:
+    def test_supported_employment_has_no_end_date(self, worker, client_of, today):
+        step = actions.plan_step(
+            client=client_of(),
+            planned_by=worker,
+            service_type=service("supported_employment"),
+            start_on=today,
+        )
+        assert step.planned_end_on is None
+
+    def test_social_rehabilitation_needs_a_decision_reference(self, worker, client_of, today):
+        fields = {"service_type": service("social_rehabilitation"), "start_on": today}
+        client = client_of()
+        make_plan(client, worker, plan_type="client_plan")
+        refused(
+            "päätöksen tunnus",
+            lambda: actions.plan_step(client=client, planned_by=worker, **fields),
+        )
+        assert actions.plan_step(
+            client=client, planned_by=worker, decision_reference="SOS-2026-118", **fields
+        )
+
+    @pytest.mark.parametrize(("age", "ok"), [(17, True), (29, True), (16, False), (30, False)])
+    def test_youth_workshop_is_for_ages_17_to_29(self, worker, client_of, today, age, ok, unit):
+        fields = {
+            "service_type": service("youth_workshop"),
+            "start_on": today,
+            "unit": unit,
+            "planned_end_on": period_end_limit(today, 6),
+            "days_per_week": 4,
+            "hours_per_day": Decimal(6),
+        }
+        call = lambda: actions.plan_step(client=client_of(age=age), planned_by=worker, **fields)
+        if ok:
+            assert call()
+        else:
+            refused("17–29", call)
+
+    def test_youth_workshop_period_at_most_8_months(self, worker, client_of, today, unit):
+        fields = {
+            "service_type": service("youth_workshop"),
+            "start_on": today,
+            "unit": unit,
+            "days_per_week": 4,
+            "hours_per_day": Decimal(6),
+        }
+        assert actions.plan_step(
+            client=client_of(),
+            planned_by=worker,
+            planned_end_on=period_end_limit(today, 8),
+            **fields,
+        )
+        refused(
+            "8 kuukautta",
+            lambda: actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                planned_end_on=period_end_limit(today, 8) + datetime.timedelta(days=1),
+                **fields,
+            ),
+        )
+
+    @pytest.mark.parametrize(
+        ("amount", "ok"), [(Decimal("12.00"), True), (Decimal("12.01"), False)]
+    )
+    def test_open_work_compensation_at_most_12_euros_a_day(
+        self, worker, client_of, today, amount, ok
+    ):
+        fields = {
+            "service_type": service("open_work"),
+            "start_on": today,
+            "daily_compensation": amount,
+            "effects_discussed_on": today,
+            "days_per_week": 3,
+        }
+        call = lambda: actions.plan_step(client=client_of(), planned_by=worker, **fields)
+        if ok:
+            assert call()
+        else:
+            refused("12 € päivässä", call)
+
+    def test_open_work_records_the_discussion_of_effects(self, worker, client_of, today):
+        refused(
+            "asumistukeen",
+            lambda: actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                service_type=service("open_work"),
+                start_on=today,
+                daily_compensation=Decimal(10),
+                days_per_week=3,
+            ),
+        )
+
+    def test_open_work_attendance_compensation_cap(self, worker, client_of, today):
+        step = actions.plan_step(
+            client=client_of(),
+            planned_by=worker,
+            service_type=service("open_work"),
+            start_on=today - datetime.timedelta(days=20),
+            daily_compensation=Decimal(10),
+            effects_discussed_on=today,
+            days_per_week=3,
+        )
+        day = today - datetime.timedelta(days=1)
+        refused(
+            "12,00",
+            lambda: actions.record_week_attendance(
+                step=step,
+                recorded_by=worker,
+                days={
+                    day: {"present": True, "hours": Decimal(5), "compensation": Decimal("12.01")}
+                },
+            ),
+        )
+        assert not step.attendance.exists()
+        actions.record_week_attendance(
+            step=step,
+            recorded_by=worker,
+            days={day: {"present": True, "hours": Decimal(5), "compensation": Decimal("12.00")}},
+        )
+        assert step.attendance.get().compensation == Decimal("12.00")
+
+    def test_steps_of_one_service_cannot_overlap(self, worker, client_of, today):
+        client = client_of()
+        actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=service("supported_employment"),
+            start_on=today,
+        )
+        refused(
+            "päällekkäin",
+            lambda: actions.plan_step(
+                client=client,
+                planned_by=worker,
+                service_type=service("supported_employment"),
+                start_on=today + datetime.timedelta(days=40),
+            ),
+        )
