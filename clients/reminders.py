@@ -1,0 +1,193 @@
+"""Reminder rules of the clients app: plan reviews and break-the-glass reviews.
+
+`register()` is called from ClientsConfig.ready(). Each rule reads what is
+due in one set-based query, streamed with `.iterator(chunk_size=batch_size)`,
+and yields one ReminderSpec per object and recipient; the sweep writes them
+in bulk, and the reminder's unique key (rule, object, due date, recipient)
+makes a repeated sweep write nothing. The due date is the day the thing is
+due (the review date, the day of the break-the-glass event), so it does not
+move from one sweep to the next.
+
+Titles are shown only in the signed-in inbox and may name the client; the
+e-mail digest shows counts per rule label and never a title.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, PlanStatus, TeamRole
+from notifications.rules_registry import ReminderSpec, register_reminder_rule
+
+PLAN_REVIEW_DUE = "clients.plan_review_due"
+PLAN_REVIEW_OVERDUE = "clients.plan_review_overdue"
+BREAK_THE_GLASS_REVIEW = "clients.break_the_glass_review"
+
+# Days before the review date that the responsible worker is reminded.
+PLAN_REVIEW_DUE_DAYS = 7
+# Plans in these states are followed up; a draft has not been agreed, a closed plan is over.
+REVIEWED_PLAN_STATUSES = (PlanStatus.AGREED, PlanStatus.ACTIVE)
+
+
+def window_days(code: str, default: int) -> int:
+    """The rule's window in days: settings.POLKU_REMINDER_WINDOWS[code], else `default`."""
+    return getattr(settings, "POLKU_REMINDER_WINDOWS", {}).get(code, default)
+
+
+def responsible_worker(client_field: str = "client") -> Subquery:
+    """The client's current responsible worker (a user id) as a subquery on `client_field`.
+
+    At most one current responsible worker per client (a database constraint),
+    found through the constraint's partial index; inactive users get nothing.
+    """
+    return Subquery(
+        CareTeamMembership.objects.current()
+        .filter(
+            client=OuterRef(client_field),
+            role=TeamRole.RESPONSIBLE_WORKER,
+            user__is_active=True,
+        )
+        .values("user")[:1]
+    )
+
+
+def client_name(first_names: str, calling_name: str, last_name: str) -> str:
+    """The name the inbox shows, as Client.display_name."""
+    given = calling_name or (first_names.split() or [""])[0]
+    return f"{given} {last_name}".strip()
+
+
+def client_link(client_uuid) -> str:
+    return reverse("clients:detail", kwargs={"client_id": client_uuid})
+
+
+def _plans_to_review(batch_size: int, **review_filter):
+    return (
+        ClientPlan.objects.current()
+        .filter(status__in=REVIEWED_PLAN_STATUSES, client__closed_on__isnull=True, **review_filter)
+        .annotate(worker_id=responsible_worker())
+        .filter(worker_id__isnull=False)
+        .values_list(
+            "pk",
+            "next_review_on",
+            "worker_id",
+            "client__uuid",
+            "client__first_names",
+            "client__calling_name",
+            "client__last_name",
+        )
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+
+
+def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Current agreed or active plans whose review is today or within the window (7 days)."""
+    last = today + datetime.timedelta(days=window_days(PLAN_REVIEW_DUE, PLAN_REVIEW_DUE_DAYS))
+    rows = _plans_to_review(batch_size, next_review_on__range=(today, last))
+    for pk, review_on, worker_id, uuid, first_names, calling_name, last_name in rows:
+        yield ReminderSpec(
+            recipient_id=worker_id,
+            model=ClientPlan,
+            object_id=pk,
+            due_date=review_on,
+            title=format_lazy(
+                _("Suunnitelman tarkistus lähestyy: {client}"),
+                client=client_name(first_names, calling_name, last_name),
+            ),
+            link=client_link(uuid),
+        )
+
+
+def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Current agreed or active plans whose review date has passed (from the day after it)."""
+    rows = _plans_to_review(batch_size, next_review_on__lt=today)
+    for pk, review_on, worker_id, uuid, first_names, calling_name, last_name in rows:
+        yield ReminderSpec(
+            recipient_id=worker_id,
+            model=ClientPlan,
+            object_id=pk,
+            due_date=review_on,
+            title=format_lazy(
+                _("Suunnitelman tarkistus myöhässä: {client}"),
+                client=client_name(first_names, calling_name, last_name),
+            ),
+            link=client_link(uuid),
+        )
+
+
+def _managers_by_unit(today: datetime.date, batch_size: int) -> dict[int, set[int]]:
+    managers: dict[int, set[int]] = defaultdict(set)
+    rows = (
+        RoleAssignment.objects.current(on=today)
+        .filter(role=Role.MANAGER, user__is_active=True)
+        .values_list("unit_id", "user_id")
+        .iterator(chunk_size=batch_size)
+    )
+    for unit_id, user_id in rows:
+        managers[unit_id].add(user_id)
+    return managers
+
+
+def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Break-the-glass events awaiting review, for every manager of the client's responsible unit.
+
+    Two queries whatever the number of events: the managers of all units, then
+    the events. The person who broke the glass is never asked to review it,
+    even if they also hold the manager role. The link goes to the review list,
+    where the manager acts, so that the reminder does not lead the manager to
+    open the client's record (a logged access) for nothing.
+    """
+    managers = _managers_by_unit(today, batch_size)
+    if not managers:
+        return
+    review_link = reverse("clients:break_the_glass_review")
+    rows = (
+        BreakTheGlass.objects.awaiting_review()
+        .filter(started_at__date__lte=today, client__responsible_unit__in=list(managers))
+        .values_list(
+            "pk",
+            "started_at",
+            "user_id",
+            "client__responsible_unit_id",
+            "client__first_names",
+            "client__calling_name",
+            "client__last_name",
+        )
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for pk, started_at, user_id, unit_id, first_names, calling_name, last_name in rows:
+        title = format_lazy(
+            _("Murtautuminen odottaa tarkastusta: {client}"),
+            client=client_name(first_names, calling_name, last_name),
+        )
+        for manager_id in sorted(managers[unit_id] - {user_id}):
+            yield ReminderSpec(
+                recipient_id=manager_id,
+                model=BreakTheGlass,
+                object_id=pk,
+                due_date=timezone.localdate(started_at),
+                title=title,
+                link=review_link,
+            )
+
+
+def register() -> None:
+    """Registers the rules of this module; called from ClientsConfig.ready()."""
+    register_reminder_rule(PLAN_REVIEW_DUE, _("Suunnitelman tarkistus lähestyy"), plan_reviews_due)
+    register_reminder_rule(
+        PLAN_REVIEW_OVERDUE, _("Suunnitelman tarkistus myöhässä"), plan_reviews_overdue
+    )
+    register_reminder_rule(
+        BREAK_THE_GLASS_REVIEW, _("Murtautuminen odottaa tarkastusta"), break_the_glass_reviews
+    )

@@ -1,0 +1,265 @@
+"""Reminder rules of the pathways app: steps that reach a limit or end without a follow-on step.
+
+`register()` is called from PathwaysConfig.ready(). As in clients/reminders.py,
+each rule is one set-based query streamed in chunks, yielding one
+ReminderSpec per step and recipient; the due date is the day the matter is
+due (the first day of the warning month, the planned end, the day the
+employer-contact alert falls due), so repeated sweeps write nothing new.
+
+Limits that are law or local practice come from the step's own rule set
+(`step.rule_set`, the one in force on its start date): `warning_month` and
+`employer_contact_alert_days`. The defaults of DOMAIN.md apply only when the
+step has no rule set or the rule set leaves the field empty.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.db.models import (
+    DateField,
+    DurationField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from clients.reminders import client_link, client_name, responsible_worker, window_days
+from notifications.rules_registry import ReminderSpec, register_reminder_rule
+from pathways.models import EmployerContact, PathwayStep
+from services.calendar import add_months
+
+REHAB_MONTH_21 = "pathways.rehab_month_21"
+STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
+JOBCENTER_ENDING_WITHOUT_NEXT = "pathways.jobcenter_ending_without_next"
+IPS_NO_EMPLOYER_CONTACT = "pathways.ips_no_employer_contact"
+
+REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
+JOBCENTER_PAID_WORK = "jobcenter_paid_work"
+SUPPORTED_EMPLOYMENT = "supported_employment"
+WORK_COACHING = "work_coaching"
+
+# DOMAIN.md defaults, used only when the step's rule set leaves the field empty.
+DEFAULT_WARNING_MONTH = 21
+DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS = 30
+# Windows in days before the planned end (POLKU_REMINDER_WINDOWS overrides them).
+STEP_ENDING_DAYS = 14
+JOBCENTER_ENDING_DAYS = 7
+
+STEP_COLUMNS = (
+    "pk",
+    "client__uuid",
+    "client__first_names",
+    "client__calling_name",
+    "client__last_name",
+    "service_type__name_fi",
+    "service_type__name_sv",
+    "service_type__name_en",
+)
+
+
+class _MonthsInterval(Func):
+    function = "make_interval"
+    template = "%(function)s(months => %(expressions)s)"
+    output_field = DurationField()
+
+
+class _DatePlus(Func):
+    """date + interval (or + integer days) as a date. PostgreSQL keeps the day of
+    the month and clamps it to the month's last day, as services.calendar.add_months."""
+
+    arg_joiner = " + "
+    template = "(%(expressions)s)::date"
+    output_field = DateField()
+
+
+def _service_name(name_fi: str, name_sv: str, name_en: str):
+    """The service's name in the language active when the title is rendered (the recipient's)."""
+
+    def pick() -> str:
+        names = {"sv": name_sv, "en": name_en}
+        return names.get((get_language() or "fi")[:2]) or name_fi
+
+    return lazy(pick, str)()
+
+
+def _open_steps():
+    return PathwayStep.objects.open().filter(client__closed_on__isnull=True)
+
+
+def _step_specs(
+    base: list, *, title: str, due_date: datetime.date, recipients: Iterable[int | None], **args
+) -> Iterator[ReminderSpec]:
+    """The specs of one step row (STEP_COLUMNS), one per distinct recipient."""
+    pk, uuid, first_names, calling_name, last_name, name_fi, name_sv, name_en = base
+    text = format_lazy(
+        title,
+        client=client_name(first_names, calling_name, last_name),
+        service=_service_name(name_fi, name_sv, name_en),
+        **args,
+    )
+    for recipient_id in dict.fromkeys(r for r in recipients if r is not None):
+        yield ReminderSpec(
+            recipient_id=recipient_id,
+            model=PathwayStep,
+            object_id=pk,
+            due_date=due_date,
+            title=text,
+            link=client_link(uuid),
+        )
+
+
+def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Open rehabilitative work activity steps that have reached their warning month.
+
+    The warning month (21 of 24 under the act) is the rule set's
+    `warning_month`; month m of a period begins add_months(start_on, m - 1),
+    which is the reminder's due date. To the responsible worker.
+    """
+    warning_month = Coalesce(
+        F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
+    )
+    rows = (
+        _open_steps()
+        .filter(service_type__code=REHABILITATIVE_WORK_ACTIVITY)
+        .annotate(
+            warning_month=warning_month,
+            warns_on=_DatePlus(F("start_on"), _MonthsInterval(warning_month - Value(1))),
+            worker_id=responsible_worker(),
+        )
+        .filter(warns_on__lte=today, worker_id__isnull=False)
+        .values_list(*STEP_COLUMNS, "start_on", "warning_month", "worker_id")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for *base, start_on, month, worker_id in rows:
+        yield from _step_specs(
+            base,
+            title=_("{service}, {month}. kuukausi alkanut: {client}"),
+            due_date=add_months(start_on, month - 1),
+            recipients=[worker_id],
+            month=month,
+        )
+
+
+def _ending_without_next(today: datetime.date, days: int):
+    last = today + datetime.timedelta(days=days)
+    return _open_steps().filter(next_step__isnull=True, planned_end_on__range=(today, last))
+
+
+def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Open steps whose planned end is within 14 days and that have no follow-on step.
+
+    To the responsible worker and the step's coach. Jobcenter paid-work
+    periods have their own rule (and window), so they are left out here.
+    """
+    days = window_days(STEP_ENDING_WITHOUT_NEXT, STEP_ENDING_DAYS)
+    rows = (
+        _ending_without_next(today, days)
+        .exclude(service_type__code=JOBCENTER_PAID_WORK)
+        .annotate(worker_id=responsible_worker())
+        .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "coach_id")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for *base, planned_end_on, worker_id, coach_id in rows:
+        yield from _step_specs(
+            base,
+            title=_("{service} päättyy ilman jatkopolkua: {client}"),
+            due_date=planned_end_on,
+            recipients=[worker_id, coach_id],
+        )
+
+
+def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Open Jobcenter paid-work periods ending within 7 days without a follow-on step.
+
+    To the work coach and the responsible worker. The work coach is the
+    period's coach, or when the period names none, the coach of the client's
+    open work coaching (which runs alongside the period).
+    """
+    days = window_days(JOBCENTER_ENDING_WITHOUT_NEXT, JOBCENTER_ENDING_DAYS)
+    work_coaching_coach = (
+        PathwayStep.objects.open()
+        .filter(client=OuterRef("client"), service_type__code=WORK_COACHING, coach__isnull=False)
+        .order_by("-start_on", "-pk")
+        .values("coach")[:1]
+    )
+    rows = (
+        _ending_without_next(today, days)
+        .filter(service_type__code=JOBCENTER_PAID_WORK)
+        .annotate(
+            work_coach_id=Coalesce(
+                F("coach_id"), Subquery(work_coaching_coach), output_field=IntegerField()
+            ),
+            worker_id=responsible_worker(),
+        )
+        .values_list(*STEP_COLUMNS, "planned_end_on", "work_coach_id", "worker_id")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for *base, planned_end_on, work_coach_id, worker_id in rows:
+        yield from _step_specs(
+            base,
+            title=_("{service} päättyy ilman jatkopolkua: {client}"),
+            due_date=planned_end_on,
+            recipients=[work_coach_id, worker_id],
+        )
+
+
+def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Open supported employment (IPS) steps with no employer contact N days after the start.
+
+    N is the rule set's `employer_contact_alert_days` (30 under the IPS
+    quality criteria); the alert falls due on start_on + N days, the reminder's
+    due date. To the job coach and the responsible worker.
+    """
+    fallback = window_days(IPS_NO_EMPLOYER_CONTACT, DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS)
+    alert_days = Coalesce(
+        F("rule_set__employer_contact_alert_days"), Value(fallback), output_field=IntegerField()
+    )
+    rows = (
+        _open_steps()
+        .filter(service_type__code=SUPPORTED_EMPLOYMENT)
+        .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
+        .annotate(alert_on=_DatePlus(F("start_on"), alert_days), worker_id=responsible_worker())
+        .filter(alert_on__lte=today)
+        .values_list(*STEP_COLUMNS, "alert_on", "coach_id", "worker_id")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for *base, alert_on, coach_id, worker_id in rows:
+        yield from _step_specs(
+            base,
+            title=_("{service} ilman työnantajakontaktia: {client}"),
+            due_date=alert_on,
+            recipients=[coach_id, worker_id],
+        )
+
+
+def register() -> None:
+    """Registers the rules of this module; called from PathwaysConfig.ready()."""
+    register_reminder_rule(
+        REHAB_MONTH_21, _("Kuntouttavan työtoiminnan varoituskuukausi"), rehab_month_21
+    )
+    register_reminder_rule(
+        STEP_ENDING_WITHOUT_NEXT,
+        _("Jakso päättymässä ilman jatkopolkua"),
+        steps_ending_without_next,
+    )
+    register_reminder_rule(
+        JOBCENTER_ENDING_WITHOUT_NEXT,
+        _("Jobcenter-jakso päättymässä ilman jatkopolkua"),
+        jobcenter_ending_without_next,
+    )
+    register_reminder_rule(
+        IPS_NO_EMPLOYER_CONTACT, _("IPS: ei työnantajakontaktia"), ips_without_employer_contact
+    )

@@ -1,0 +1,532 @@
+"""The reminder rules of clients and pathways, run through the real sweep.
+
+Each rule fires on its edge day and not the day before; a second sweep
+writes nothing; the sweep's queries do not grow with the number of clients.
+Time is frozen at SETUP (users, assignments and memberships start then) and
+every sweep is given its `today` explicitly.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps as django_apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.factories import make_user
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from clients import reminders as client_rules
+from clients.factories import ClientFactory, add_member, make_plan
+from clients.models import BreakTheGlass, ClientPlan, TeamRole
+from notifications.actions import sweep_reminders
+from notifications.models import Reminder
+from pathways import reminders as pathway_rules
+from pathways.models import EmployerContact, PathwayStep, StepStatus
+from services.calendar import add_months
+from services.factories import UnitFactory
+from services.models import ServiceRuleSet, ServiceType
+from services.reference import load_service_types
+
+pytestmark = pytest.mark.django_db
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+SETUP = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=HELSINKI)
+TODAY = datetime.date(2026, 3, 2)
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def frozen_setup():
+    with time_machine.travel(SETUP, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def reference_data(db):
+    """The service types and rule sets of the data migration. A transactional test
+    elsewhere flushes them from a reused test database; loading is idempotent."""
+    load_service_types(django_apps)
+
+
+@pytest.fixture
+def rules(isolated_rules):
+    """Only the rules of clients and pathways, registered as their apps' ready() does."""
+    client_rules.register()
+    pathway_rules.register()
+    return isolated_rules
+
+
+@pytest.fixture
+def client_of(worker):
+    return ClientFactory(created_by=worker, first_names="Silmu Aurora", last_name="Suunnistaja")
+
+
+def found(rule: str) -> set[tuple]:
+    """(recipient id, object id, due date) of the rule's reminders."""
+    return {
+        (recipient_id, int(object_id), due_date)
+        for recipient_id, object_id, due_date in Reminder.objects.filter(rule=rule).values_list(
+            "recipient_id", "object_id", "due_date"
+        )
+    }
+
+
+def step(client, code: str, start_on, *, organisation=None, **fields) -> PathwayStep:
+    service_type = ServiceType.objects.get(code=code)
+    fields.setdefault("status", StepStatus.ACTIVE)
+    return PathwayStep.objects.create(
+        client=client,
+        service_type=service_type,
+        rule_set=ServiceRuleSet.objects.in_force(service_type, organisation, start_on),
+        start_on=start_on,
+        created_by=client.created_by,
+        **fields,
+    )
+
+
+def local_rule_set(client, code: str, **rules) -> ServiceRuleSet:
+    """The organisation's own rule set, which wins over the general one."""
+    return ServiceRuleSet.objects.create(
+        service_type=ServiceType.objects.get(code=code),
+        organisation=client.responsible_unit.organisation,
+        valid_from=datetime.date(2024, 1, 1),
+        source="Testikunnan käytäntö",
+        **rules,
+    )
+
+
+# Client plans
+
+
+def test_plan_review_due_fires_seven_days_before_the_review_and_not_eight(rules, worker, client_of):
+    review_on = TODAY + 7 * DAY
+    plan = make_plan(client_of, worker, next_review_on=review_on)
+
+    sweep_reminders(today=TODAY - DAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == set()
+
+    result = sweep_reminders(today=TODAY)
+    assert result.created[client_rules.PLAN_REVIEW_DUE] == 1
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, plan.pk, review_on)}
+    reminder = Reminder.objects.get(rule=client_rules.PLAN_REVIEW_DUE)
+    assert reminder.concerning == plan
+    assert reminder.link == f"/clients/{client_of.uuid}/"
+    # The inbox is behind sign-in: the in-app title may name the client.
+    assert reminder.title == "Suunnitelman tarkistus lähestyy: Silmu Suunnistaja"
+
+    # Every day up to the review date is the same reminder; a second sweep writes nothing.
+    assert sweep_reminders(today=TODAY).total == 0
+    assert sweep_reminders(today=review_on).total == 0
+    assert Reminder.objects.filter(rule=client_rules.PLAN_REVIEW_DUE).count() == 1
+
+
+def test_plan_review_overdue_fires_the_day_after_the_review_date(rules, worker, client_of):
+    review_on = TODAY
+    plan = make_plan(client_of, worker, next_review_on=review_on)
+
+    sweep_reminders(today=review_on)
+    assert found(client_rules.PLAN_REVIEW_OVERDUE) == set()
+
+    sweep_reminders(today=review_on + DAY)
+    assert found(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, plan.pk, review_on)}
+    assert sweep_reminders(today=review_on + 30 * DAY).total == 0
+
+
+def test_plan_reviews_follow_only_current_agreed_plans_of_open_clients(rules, worker, unit):
+    review_on = TODAY + 3 * DAY
+    revised = ClientFactory(created_by=worker)
+    old = make_plan(revised, worker, next_review_on=review_on)
+    new = make_plan(revised, worker, next_review_on=TODAY + 90 * DAY)
+    draft = make_plan(
+        ClientFactory(created_by=worker), worker, status="draft", next_review_on=review_on
+    )
+    agreed = make_plan(
+        ClientFactory(created_by=worker), worker, status="agreed", next_review_on=review_on
+    )
+    closed_client = ClientFactory(created_by=worker)
+    make_plan(closed_client, worker, next_review_on=review_on)
+    closed_client.closed_on = TODAY - DAY
+    closed_client.closure_reason = "Muutti pois"
+    closed_client.save()
+
+    sweep_reminders(today=TODAY)
+    assert ClientPlan.objects.get(pk=old.pk).superseded_by == new
+    assert draft.status == "draft"
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, agreed.pk, review_on)}
+
+
+def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
+    plan = make_plan(client_of, worker, next_review_on=TODAY + DAY)
+    successor = make_user(Role.SOCIAL_WORKER, unit)
+    membership = client_of.memberships.get(role=TeamRole.RESPONSIBLE_WORKER)
+    membership.ended_on = SETUP.date()
+    membership.save()
+    add_member(client_of, successor, TeamRole.RESPONSIBLE_WORKER)
+    # Others in the team are not reminded of the review.
+    add_member(client_of, make_user(Role.COORDINATOR, unit), TeamRole.WORK_PAIR)
+
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(successor.pk, plan.pk, TODAY + DAY)}
+
+
+# Break-the-glass
+
+
+def test_break_the_glass_review_goes_to_every_current_manager_of_the_responsible_unit(
+    rules, unit, client_of
+):
+    first = make_user(Role.MANAGER, unit)
+    second = make_user(Role.MANAGER, unit)
+    make_user(Role.MANAGER, UnitFactory(organisation=unit.organisation))  # another unit's
+    former = make_user(Role.MANAGER, unit)
+    RoleAssignment.objects.filter(user=former).update(
+        valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31)
+    )
+    opener = make_user(Role.SOCIAL_COUNSELLOR, unit)
+    started_at = datetime.datetime.combine(TODAY, datetime.time(8, 30), tzinfo=HELSINKI)
+    event = BreakTheGlass.objects.create(
+        client=client_of,
+        user=opener,
+        role=Role.SOCIAL_COUNSELLOR,
+        reason="Asiakas soitti kriisissä",
+        started_at=started_at,
+        expires_at=started_at + datetime.timedelta(hours=2),
+    )
+    BreakTheGlass.objects.create(
+        client=client_of,
+        user=opener,
+        role=Role.SOCIAL_COUNSELLOR,
+        reason="Tarkastettu jo",
+        started_at=started_at,
+        expires_at=started_at + datetime.timedelta(hours=2),
+        reviewed_at=started_at + datetime.timedelta(hours=3),
+        reviewed_by=first,
+    )
+
+    sweep_reminders(today=TODAY - DAY)
+    assert found(client_rules.BREAK_THE_GLASS_REVIEW) == set()
+
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.BREAK_THE_GLASS_REVIEW) == {
+        (first.pk, event.pk, TODAY),
+        (second.pk, event.pk, TODAY),
+    }
+    assert set(
+        Reminder.objects.filter(rule=client_rules.BREAK_THE_GLASS_REVIEW).values_list(
+            "link", flat=True
+        )
+    ) == {"/clients/break-the-glass/"}
+    assert sweep_reminders(today=TODAY + DAY).total == 0
+
+
+def test_no_one_reviews_their_own_break_the_glass(rules, unit, client_of):
+    # A counsellor who also manages the unit is not asked to review their own event.
+    both = make_user(Role.SOCIAL_COUNSELLOR, unit)
+    RoleAssignment.objects.create(user=both, role=Role.MANAGER, unit=unit)
+    started_at = datetime.datetime.combine(TODAY, datetime.time(8, 30), tzinfo=HELSINKI)
+    BreakTheGlass.objects.create(
+        client=client_of,
+        user=both,
+        role=Role.SOCIAL_COUNSELLOR,
+        reason="Kiireellinen asia",
+        started_at=started_at,
+        expires_at=started_at + datetime.timedelta(hours=2),
+    )
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.BREAK_THE_GLASS_REVIEW) == set()
+
+
+# Rehabilitative work activity, month 21
+
+
+@pytest.mark.parametrize(
+    ("local_warning_month", "expected_month"),
+    [(None, 21), (18, 18)],
+    ids=["general-rule-set", "organisation-rule-set"],
+)
+def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
+    rules, worker, client_of, local_warning_month, expected_month
+):
+    if local_warning_month:
+        local_rule_set(
+            client_of,
+            "rehabilitative_work_activity",
+            warning_month=local_warning_month,
+            max_duration_months=24,
+        )
+    # Month 21 of a period from 31 March begins on 30 November: the day is clamped to
+    # the month's end, in the query as in add_months.
+    start_on = datetime.date(2024, 3, 31)
+    rehab = step(
+        client_of,
+        "rehabilitative_work_activity",
+        start_on,
+        organisation=client_of.responsible_unit.organisation,
+        planned_end_on=datetime.date(2026, 3, 30),
+    )
+    assert rehab.rule_set.warning_month == expected_month
+    warns_on = add_months(start_on, expected_month - 1)
+
+    sweep_reminders(today=warns_on - DAY)
+    assert found(pathway_rules.REHAB_MONTH_21) == set()
+
+    sweep_reminders(today=warns_on)
+    assert found(pathway_rules.REHAB_MONTH_21) == {(worker.pk, rehab.pk, warns_on)}
+    assert Reminder.objects.get(rule=pathway_rules.REHAB_MONTH_21).title == (
+        f"Kuntouttava työtoiminta, {expected_month}. kuukausi alkanut: Silmu Suunnistaja"
+    )
+    assert sweep_reminders(today=warns_on + 40 * DAY).total == 0
+
+
+def test_rehab_warning_falls_back_to_month_21_when_the_rule_set_is_silent(rules, worker, client_of):
+    local_rule_set(client_of, "rehabilitative_work_activity", warning_month=None)
+    start_on = datetime.date(2024, 6, 10)
+    rehab = step(
+        client_of,
+        "rehabilitative_work_activity",
+        start_on,
+        organisation=client_of.responsible_unit.organisation,
+    )
+    assert rehab.rule_set.organisation_id is not None
+    assert rehab.rule_set.warning_month is None
+    sweep_reminders(today=datetime.date(2026, 2, 9))
+    assert found(pathway_rules.REHAB_MONTH_21) == set()
+    sweep_reminders(today=datetime.date(2026, 2, 10))
+    assert found(pathway_rules.REHAB_MONTH_21) == {
+        (worker.pk, rehab.pk, datetime.date(2026, 2, 10))
+    }
+
+
+def test_an_ended_rehab_period_gives_no_warning(rules, worker, client_of):
+    start_on = datetime.date(2024, 1, 15)
+    step(
+        client_of,
+        "rehabilitative_work_activity",
+        start_on,
+        status=StepStatus.ENDED,
+        ended_on=datetime.date(2025, 1, 14),
+        end_reason="completed",
+        exit_outcome="other_service",
+    )
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.REHAB_MONTH_21) == set()
+
+
+# Steps ending without a follow-on step
+
+
+def test_step_ending_without_next_fires_fourteen_days_before_to_worker_and_coach(
+    rules, worker, client_of, unit
+):
+    coach = make_user(Role.WORKSHOP_COACH, unit)
+    end_on = TODAY + 14 * DAY
+    workshop = step(
+        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, coach=coach
+    )
+
+    sweep_reminders(today=TODAY - DAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, workshop.pk, end_on),
+        (coach.pk, workshop.pk, end_on),
+    }
+    assert Reminder.objects.filter(rule=pathway_rules.STEP_ENDING_WITHOUT_NEXT).first().title == (
+        "Nuorten työpaja päättyy ilman jatkopolkua: Silmu Suunnistaja"
+    )
+    assert sweep_reminders(today=TODAY + DAY).total == 0
+
+
+def test_a_step_with_a_follow_on_step_needs_no_reminder(rules, worker, client_of):
+    end_on = TODAY + 10 * DAY
+    studies = step(client_of, "education", end_on + DAY, status=StepStatus.PLANNED)
+    step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, next_step=studies)
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+
+
+def test_the_step_ending_window_is_configurable(rules, worker, client_of, settings):
+    settings.POLKU_REMINDER_WINDOWS = {pathway_rules.STEP_ENDING_WITHOUT_NEXT: 30}
+    end_on = TODAY + 30 * DAY
+    workshop = step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on)
+    sweep_reminders(today=TODAY - DAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {(worker.pk, workshop.pk, end_on)}
+
+
+# Jobcenter paid-work periods
+
+
+def test_jobcenter_period_ending_without_next_reminds_work_coach_and_worker_seven_days_before(
+    rules, worker, client_of, unit
+):
+    work_coach = make_user(Role.WORK_COACH, unit)
+    start_on = TODAY - 60 * DAY
+    step(client_of, "rehabilitative_work_activity", start_on - 30 * DAY)
+    step(client_of, "work_coaching", start_on - 30 * DAY, coach=work_coach)
+    end_on = TODAY + 7 * DAY
+    # The period names no coach: the work coach of the work coaching alongside it is reminded.
+    jobcenter = step(client_of, "jobcenter_paid_work", start_on, planned_end_on=end_on)
+
+    sweep_reminders(today=TODAY - DAY)
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == set()
+    # The general 14-day rule leaves Jobcenter periods to their own rule.
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (work_coach.pk, jobcenter.pk, end_on),
+        (worker.pk, jobcenter.pk, end_on),
+    }
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+
+
+def test_jobcenter_period_with_its_own_coach_reminds_that_coach(rules, worker, client_of, unit):
+    work_coach = make_user(Role.WORK_COACH, unit)
+    end_on = TODAY + 2 * DAY
+    jobcenter = step(
+        client_of, "jobcenter_paid_work", TODAY - 30 * DAY, planned_end_on=end_on, coach=work_coach
+    )
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (work_coach.pk, jobcenter.pk, end_on),
+        (worker.pk, jobcenter.pk, end_on),
+    }
+
+
+# Supported employment (IPS)
+
+
+@pytest.mark.parametrize(
+    ("local_days", "alert_days"), [(None, 30), (14, 14)], ids=["general", "organisation"]
+)
+def test_ips_without_employer_contact_fires_on_the_alert_day_and_not_before(
+    rules, worker, client_of, unit, local_days, alert_days
+):
+    if local_days:
+        local_rule_set(client_of, "supported_employment", employer_contact_alert_days=local_days)
+    job_coach = make_user(Role.JOB_COACH, unit)
+    start_on = TODAY - alert_days * DAY
+    ips = step(
+        client_of,
+        "supported_employment",
+        start_on,
+        organisation=client_of.responsible_unit.organisation,
+        coach=job_coach,
+    )
+    assert ips.rule_set.employer_contact_alert_days == alert_days
+
+    sweep_reminders(today=TODAY - DAY)
+    assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == {
+        (job_coach.pk, ips.pk, TODAY),
+        (worker.pk, ips.pk, TODAY),
+    }
+    assert sweep_reminders(today=TODAY + 5 * DAY).total == 0
+
+
+def test_an_employer_contact_silences_the_ips_alert(rules, worker, client_of, unit):
+    job_coach = make_user(Role.JOB_COACH, unit)
+    ips = step(client_of, "supported_employment", TODAY - 45 * DAY, coach=job_coach)
+    EmployerContact.objects.create(
+        step=ips,
+        contacted_on=TODAY - 40 * DAY,
+        employer_name="Kahvila Kulma",
+        kind="visit",
+        recorded_by=job_coach,
+    )
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
+
+
+# All rules together
+
+
+def _caseload(worker, unit, size: int) -> None:
+    """`size` clients, each due for every rule on TODAY."""
+    coach = make_user(Role.JOB_COACH, unit)
+    for _ in range(size):
+        client = ClientFactory(created_by=worker)
+        make_plan(client, worker, next_review_on=TODAY + 2 * DAY)
+        make_plan(client, worker, plan_type="activation_plan", next_review_on=TODAY - 2 * DAY)
+        step(client, "rehabilitative_work_activity", datetime.date(2024, 3, 1))
+        step(client, "youth_workshop", TODAY - 60 * DAY, planned_end_on=TODAY + 5 * DAY)
+        step(client, "work_coaching", TODAY - 60 * DAY, coach=coach)
+        step(client, "jobcenter_paid_work", TODAY - 20 * DAY, planned_end_on=TODAY + 3 * DAY)
+        step(client, "supported_employment", TODAY - 40 * DAY, coach=coach)
+        started_at = datetime.datetime.combine(TODAY, datetime.time(8), tzinfo=HELSINKI)
+        BreakTheGlass.objects.create(
+            client=client,
+            user=coach,
+            role=Role.JOB_COACH,
+            reason="Testi",
+            started_at=started_at,
+            expires_at=started_at + datetime.timedelta(hours=1),
+        )
+
+
+def _sweep_queries(today) -> tuple[int, int]:
+    for model in (ClientPlan, BreakTheGlass, PathwayStep):
+        ContentType.objects.get_for_model(model)  # cached for the process, as in a worker
+    with CaptureQueriesContext(connection) as queries:
+        created = sweep_reminders(today=today).total
+    return created, len(queries)
+
+
+def test_the_sweep_reads_in_batches_whatever_the_number_of_clients(rules, worker, unit):
+    make_user(Role.MANAGER, unit)
+    _caseload(worker, unit, 2)
+    small_created, small_queries = _sweep_queries(TODAY)
+    assert small_created == 2 * 9  # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, review 1
+    Reminder.objects.all().delete()
+
+    _caseload(worker, unit, 5)
+    large_created, large_queries = _sweep_queries(TODAY)
+    assert large_created == 7 * 9
+    assert large_queries == small_queries
+
+
+def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
+    make_user(Role.MANAGER, unit)
+    _caseload(worker, unit, 3)
+    first = sweep_reminders(today=TODAY)
+    assert first.failed == []
+    assert set(first.created) == {
+        client_rules.PLAN_REVIEW_DUE,
+        client_rules.PLAN_REVIEW_OVERDUE,
+        client_rules.BREAK_THE_GLASS_REVIEW,
+        pathway_rules.REHAB_MONTH_21,
+        pathway_rules.STEP_ENDING_WITHOUT_NEXT,
+        pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT,
+        pathway_rules.IPS_NO_EMPLOYER_CONTACT,
+    }
+    assert all(count > 0 for count in first.created.values()), first.created
+    count = Reminder.objects.count()
+    assert count == first.total > 0
+
+    second = sweep_reminders(today=TODAY)
+    assert second.total == 0
+    assert Reminder.objects.count() == count
+
+
+def test_titles_are_written_in_each_recipients_language(rules, worker, client_of, unit):
+    job_coach = make_user(Role.JOB_COACH, unit, preferred_language="sv")
+    ips = step(client_of, "supported_employment", TODAY - 31 * DAY, coach=job_coach)
+    sweep_reminders(today=TODAY)
+    titles = dict(
+        Reminder.objects.filter(
+            rule=pathway_rules.IPS_NO_EMPLOYER_CONTACT, object_id=ips.pk
+        ).values_list("recipient_id", "title")
+    )
+    assert titles[worker.pk].startswith("Tuetun työllistymisen työhönvalmennus (IPS)")
+    # The service's name is the Swedish one; the sentence around it follows with its .po entry.
+    assert titles[job_coach.pk].startswith("Arbetsträning för stödd sysselsättning (IPS)")
+    assert titles[job_coach.pk].endswith("Silmu Suunnistaja")
