@@ -276,3 +276,23 @@ class CertificateForm(PolkuForm):
         if not lines:
             raise ValidationError(_("Nimeä vähintään yksi osoitettu osaaminen."))
         return lines
+
+
+class PrintSummaryForm(PolkuForm):
+    language = forms.ChoiceField(
+        label=_("Kieli"),
+        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        widget=forms.RadioSelect,
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Osiot"),
+        choices=[
+            ("situation", _("Tilanne ja tavoitteet asiakkaan omin sanoin")),
+            ("timeline", _("Palvelupolun aikajana")),
+            ("services", _("Nykyiset ja seuraavat palvelut yhteystietoineen")),
+            ("dates", _("Tulevat päivämäärät")),
+            ("contacts", _("Keneen ottaa yhteyttä")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Valitse vähintään yksi osio.")},
+    )

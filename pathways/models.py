@@ -1,5 +1,7 @@
 """The client's pathway: steps in services, attendance, employer contacts, placements, certificates."""
 
+import uuid
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -480,3 +482,68 @@ class CompetenceCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issued_on}"
+
+
+class DocumentKind(models.TextChoices):
+    PATHWAY_SUMMARY = "pathway_summary", _("Palvelupolun yhteenveto")
+    COMPETENCE_CERTIFICATE = "competence_certificate", _("Osaamistodistus")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Jonossa")
+    RENDERING = "rendering", _("Tehdään")
+    READY = "ready", _("Valmis")
+    FAILED = "failed", _("Epäonnistui")
+
+
+class PrintedDocument(models.Model):
+    """A PDF printed for a client: what was asked, by whom, and the stored file's checksum."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="printed_documents"
+    )
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    language = models.CharField(
+        max_length=2, choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+    )
+    sections = ArrayField(models.CharField(max_length=32), default=list, blank=True)
+    certificate = models.ForeignKey(
+        CompetenceCertificate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    template_version = models.CharField(max_length=20)
+    status = models.CharField(
+        max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file_name = models.CharField(max_length=100, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tuloste")
+        verbose_name_plural = _("tulosteet")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready")
+                | (~Q(checksum="") & ~Q(file_name="") & Q(rendered_at__isnull=False)),
+                name="document_ready_has_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="competence_certificate") | Q(certificate__isnull=False),
+                name="document_certificate_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.requested_at:%Y-%m-%d}"

@@ -32,4 +32,21 @@ urlpatterns = [
         views.certificate,
         name="certificate",
     ),
+    path("<uuid:client_id>/summary/", views.print_summary, name="print_summary"),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/certificates/<int:certificate_id>/print/",
+        views.print_certificate,
+        name="print_certificate",
+    ),
+    path("<uuid:client_id>/documents/<uuid:document_id>/", views.document, name="document"),
+    path(
+        "<uuid:client_id>/documents/<uuid:document_id>/status/",
+        views.document_status,
+        name="document_status",
+    ),
+    path(
+        "<uuid:client_id>/documents/<uuid:document_id>/download/",
+        views.document_download,
+        name="document_download",
+    ),
 ]

@@ -4,17 +4,19 @@ import datetime
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.access import get_client_for_user
-from pathways import actions, timeline
+from accounts.middleware import background_request
+from audit.actions import log_access
+from clients.access import get_client_for_user, relation_to
+from pathways import actions, printing, timeline
 from pathways.access import get_step_for_user
 from pathways.forms import (
     AttendanceWeekForm,
@@ -24,9 +26,11 @@ from pathways.forms import (
     InWorkSupportForm,
     JobcenterContractForm,
     PlacementForm,
+    PrintSummaryForm,
     StepForm,
 )
-from pathways.models import Attendance, PathwayStep, StepStatus
+from pathways.models import Attendance, PathwayStep, PrintedDocument, StepStatus
+from pathways.summary import SECTIONS
 from services.models import ServiceType
 
 VIEWED = "pathways.step.viewed"
@@ -383,4 +387,100 @@ def pathway_panel(request, client, relation):
         "timeline": timeline.build(steps, timezone.localdate()),
         "steps": steps,
         "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+        "may_print": rules.has_perm("pathways.print_summary", request.user, client),
     }
+
+
+@require_http_methods(["GET", "POST"])
+def print_summary(request, client_id):
+    """The print dialog: language (the client's by default) and sections; queues the PDF."""
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="pathways.print_summary",
+        log_action=_read_log(request, "clients.client.viewed"),
+    )
+    default_language = client.language if client.language in ("fi", "sv") else "fi"
+    form = PrintSummaryForm(
+        request.POST or None, initial={"language": default_language, "sections": list(SECTIONS)}
+    )
+    if request.method == "POST" and form.is_valid():
+        document = actions.request_pathway_summary(
+            client=client,
+            requested_by=request.user,
+            language=form.cleaned_data["language"],
+            sections=form.cleaned_data["sections"],
+        )
+        return redirect("pathways:document", client_id=client.uuid, document_id=document.uuid)
+    return render(request, "pathways/print_summary.html", {"client": client, "form": form})
+
+
+@require_POST
+def print_certificate(request, client_id, step_id, certificate_id):
+    client, step = get_step_for_user(
+        request.user, client_id, step_id, permission="pathways.log_step", log_action=None
+    )
+    certificate = get_object_or_404(step.certificates, pk=certificate_id)
+    language = (
+        request.POST.get("language") if request.POST.get("language") in ("fi", "sv", "en") else "fi"
+    )
+    document = actions.request_certificate_pdf(
+        certificate=certificate, requested_by=request.user, language=language
+    )
+    return redirect("pathways:document", client_id=client.uuid, document_id=document.uuid)
+
+
+def _document_for(request, client_id, document_id, *, log_action):
+    client = get_client_for_user(request.user, client_id, log_action=None)
+    document = get_object_or_404(
+        PrintedDocument.objects.select_related("certificate__step"), uuid=document_id, client=client
+    )
+    document.client = client
+    permission = "pathways.print_summary"
+    if document.kind == "competence_certificate":
+        allowed = rules.has_perm("pathways.log_step", request.user, document.certificate.step)
+    else:
+        allowed = rules.has_perm(permission, request.user, client)
+    if not allowed:
+        raise PermissionDenied
+    if log_action:
+        log_access(
+            actor=request.user,
+            client_id=client.uuid,
+            action=log_action,
+            basis=relation_to(request.user, client).basis,
+            obj=document,
+        )
+    return client, document
+
+
+@require_GET
+def document(request, client_id, document_id):
+    """The progress page of a printed document, then its download link."""
+    client, document = _document_for(
+        request, client_id, document_id, log_action="pathways.document.viewed"
+    )
+    return render(request, "pathways/document.html", {"client": client, "document": document})
+
+
+@background_request
+@require_GET
+def document_status(request, client_id, document_id):
+    """Polled by htmx while the PDF is made; background polling does not extend the session."""
+    client, document = _document_for(request, client_id, document_id, log_action=None)
+    return render(
+        request, "pathways/document.html#status", {"client": client, "document": document}
+    )
+
+
+@require_GET
+def document_download(request, client_id, document_id):
+    _client, document = _document_for(request, client_id, document_id, log_action=None)
+    if document.status != "ready":
+        raise Http404
+    actions.record_print_handed_over(document=document, by=request.user)
+    path = printing.stored_path(document.file_name)
+    filename = f"polku-{document.kind.replace('_', '-')}-{document.requested_at:%Y%m%d}.pdf"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )

@@ -54,3 +54,60 @@ ROWS = {
         LOGGERS, kwargs=step_kwargs("youth_workshop"), logs="pathways.step.viewed"
     ),
 }
+
+
+PRINTERS = frozenset({R.SOCIAL_WORKER, R.HEALTH_PROFESSIONAL, R.COORDINATOR, R.MANAGER})
+
+
+def document_kwargs(world):
+    from pathways.models import PrintedDocument
+
+    document = world.extra.get("document")
+    if document is None:
+        document = world.extra["document"] = PrintedDocument.objects.create(
+            client=world.client,
+            kind="pathway_summary",
+            language="fi",
+            sections=["dates"],
+            template_version="test",
+            requested_by=world.users[R.SOCIAL_WORKER],
+        )
+    return {"client_id": world.client.uuid, "document_id": document.uuid}
+
+
+def certificate_kwargs(world):
+    from pathways.models import CompetenceCertificate
+
+    kwargs = step_kwargs("youth_workshop")(world)
+    certificate = world.extra.get("certificate")
+    if certificate is None:
+        certificate = world.extra["certificate"] = CompetenceCertificate.objects.create(
+            step_id=kwargs["step_id"],
+            issued_on=world.client.created_at.date(),
+            competences=["Puutyöt"],
+            issued_by=world.users[R.WORK_COACH],
+        )
+    return {**kwargs, "certificate_id": certificate.pk}
+
+
+ROWS.update(
+    {
+        "pathways:print_summary": client_row(PRINTERS, kwargs=client_kwargs),
+        "pathways:print_certificate": client_row(
+            LOGGERS,
+            kwargs=certificate_kwargs,
+            method="POST",
+            data=lambda world: {"language": "fi"},
+            allowed_status=302,
+        ),
+        "pathways:document": client_row(
+            PRINTERS, kwargs=document_kwargs, logs="pathways.document.viewed"
+        ),
+        # Background polling: shows only the document's progress, no client data.
+        "pathways:document_status": client_row(PRINTERS, kwargs=document_kwargs, logs=""),
+        # A document still queued has nothing to download yet.
+        "pathways:document_download": client_row(
+            frozenset(), kwargs=document_kwargs, special=dict.fromkeys(PRINTERS, 404)
+        ),
+    }
+)

@@ -1,0 +1,50 @@
+"""PDFs for clients: WeasyPrint with machine fonts and no network.
+
+The URL fetcher refuses everything outside the project's static files, so a
+document can never reach the network or the file system at large. The PDF
+gets a title and language from the HTML, an outline from its headings, and
+tags (WeasyPrint's tagged PDF).
+"""
+
+import hashlib
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from weasyprint.urls import URLFetcher
+
+TEMPLATE_VERSION = "2026.11.1"
+
+
+class StaticFilesOnly(URLFetcher):
+    """Fetches file:// URLs inside the project's static folder; refuses anything else."""
+
+    def fetch(self, url, headers=None):
+        root = (Path(settings.BASE_DIR) / "static").resolve()
+        if not url.startswith("file://"):
+            raise ValueError(f"Refused outside static files: {url.split(':', 1)[0]} URL")
+        path = Path(url.removeprefix("file://").split("?", 1)[0]).resolve()
+        if not path.is_relative_to(root):
+            raise ValueError("Refused outside static files")
+        return super().fetch(url, headers)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a complete HTML document (its <title> and lang become the PDF's metadata)."""
+    static_root = (Path(settings.BASE_DIR) / "static").resolve()
+    document = weasyprint.HTML(
+        string=html, base_url=f"file://{static_root}/", url_fetcher=StaticFilesOnly()
+    )
+    return document.write_pdf(pdf_tags=True)
+
+
+def store(pdf: bytes, name: str) -> tuple[str, str]:
+    """Writes the PDF under the private root; returns (file name, sha256)."""
+    folder = Path(settings.POLKU_PRIVATE_ROOT) / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(pdf)
+    return name, hashlib.sha256(pdf).hexdigest()
+
+
+def stored_path(name: str) -> Path:
+    return Path(settings.POLKU_PRIVATE_ROOT) / "documents" / name

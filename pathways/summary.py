@@ -1,0 +1,234 @@
+"""The pathway summary: a document for the client, in the client's language, in plain language.
+
+The fixed texts are written here for each language rather than translated
+from the interface strings: a text for the client is worded for the client
+(short sentences, no abbreviations) and reviewed as a whole in each language.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clients.models import CareTeamMembership, ClientPlan, TeamRole
+from consents.coverage import disclosure_basis
+from consents.models import InformationCategory, Purpose
+from pathways.models import PathwayStep
+from pathways.timeline import build as build_timeline
+from services.i18n import pick_translation
+
+SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
+
+TEXTS = {
+    "fi": {
+        "title": "Palvelupolkusi",
+        "intro": "Tässä on yhteenveto palveluistasi. Voit kysyä siitä omalta työntekijältäsi.",
+        "printed": "Tulostettu",
+        "situation": "Tilanteesi ja tavoitteesi",
+        "own_words": "Omin sanoin",
+        "goals": "Tavoitteesi",
+        "no_plan": "Suunnitelmaa ei ole vielä tehty.",
+        "timeline": "Palvelupolkusi aikajanalla",
+        "timeline_desc": "Palvelusi aikajärjestyksessä. Sama tieto on alla luettelona.",
+        "today": "tänään",
+        "services": "Palvelusi nyt ja seuraavaksi",
+        "no_services": "Sinulla ei ole nyt palveluja.",
+        "from": "Alkaa",
+        "until": "Päättyy",
+        "ongoing": "ei päättymispäivää",
+        "days": "päivää viikossa",
+        "hours": "tuntia päivässä",
+        "place": "Paikka",
+        "contact": "Yhteyshenkilö",
+        "dates": "Tärkeät päivät",
+        "no_dates": "Ei tulevia päiviä.",
+        "review": "Suunnitelmasi tarkistetaan",
+        "starts": "alkaa",
+        "ends": "päättyy",
+        "contacts": "Keneen voit ottaa yhteyttä",
+        "worker": "Oma työntekijäsi",
+        "phone": "Puhelin",
+        "email": "Sähköposti",
+        "statuses": {
+            "planned": "tulossa",
+            "active": "käynnissä",
+            "paused": "tauolla",
+            "ended": "päättynyt",
+        },
+        "footer": "Tämä paperi on sinua varten. Säilytä se.",
+    },
+    "sv": {
+        "title": "Din serviceväg",
+        "intro": "Här är en sammanfattning av dina tjänster. Du kan fråga din egen arbetstagare om den.",
+        "printed": "Utskriven",
+        "situation": "Din situation och dina mål",
+        "own_words": "Med egna ord",
+        "goals": "Dina mål",
+        "no_plan": "Det finns ingen plan ännu.",
+        "timeline": "Din serviceväg på en tidslinje",
+        "timeline_desc": "Dina tjänster i tidsordning. Samma sak står i listan nedan.",
+        "today": "i dag",
+        "services": "Dina tjänster nu och sedan",
+        "no_services": "Du har inga tjänster just nu.",
+        "from": "Börjar",
+        "until": "Slutar",
+        "ongoing": "inget slutdatum",
+        "days": "dagar i veckan",
+        "hours": "timmar om dagen",
+        "place": "Plats",
+        "contact": "Kontaktperson",
+        "dates": "Viktiga dagar",
+        "no_dates": "Inga kommande dagar.",
+        "review": "Din plan ses över",
+        "starts": "börjar",
+        "ends": "slutar",
+        "contacts": "Vem du kan kontakta",
+        "worker": "Din egen arbetstagare",
+        "phone": "Telefon",
+        "email": "E-post",
+        "statuses": {"planned": "kommer", "active": "pågår", "paused": "paus", "ended": "slut"},
+        "footer": "Det här pappret är till för dig. Spara det.",
+    },
+    "en": {
+        "title": "Your pathway",
+        "intro": "This is a summary of your services. You can ask your own worker about it.",
+        "printed": "Printed",
+        "situation": "Your situation and your goals",
+        "own_words": "In your own words",
+        "goals": "Your goals",
+        "no_plan": "There is no plan yet.",
+        "timeline": "Your pathway on a timeline",
+        "timeline_desc": "Your services in order of time. The list below says the same.",
+        "today": "today",
+        "services": "Your services now and next",
+        "no_services": "You have no services right now.",
+        "from": "Starts",
+        "until": "Ends",
+        "ongoing": "no end date",
+        "days": "days a week",
+        "hours": "hours a day",
+        "place": "Place",
+        "contact": "Contact person",
+        "dates": "Important dates",
+        "no_dates": "No dates coming up.",
+        "review": "Your plan will be looked at again",
+        "starts": "starts",
+        "ends": "ends",
+        "contacts": "Who you can contact",
+        "worker": "Your own worker",
+        "phone": "Phone",
+        "email": "Email",
+        "statuses": {
+            "planned": "coming",
+            "active": "going on",
+            "paused": "on a break",
+            "ended": "ended",
+        },
+        "footer": "This paper is for you. Keep it.",
+    },
+}
+
+
+@dataclass
+class ServiceLine:
+    name: str
+    status: str
+    start_on: datetime.date
+    end_on: datetime.date | None
+    days_per_week: int | None
+    hours_per_day: object
+    place: str
+    contact: str
+
+
+def build_context(document) -> dict:
+    """Everything the summary shows, redacted: no identity code, no address, and
+    names of people from other organisations only where the client's consent
+    lets the client's data be shared with that organisation for service planning."""
+    client, language = document.client, document.language
+    texts = TEXTS[language]
+    today = timezone.localdate()
+    steps = list(
+        PathwayStep.objects.of_client(client)
+        .for_timeline()
+        .select_related("rule_set", "coach__organisation")
+    )
+    plan = (
+        ClientPlan.objects.filter(client=client, status__in=["agreed", "active"])
+        .current()
+        .prefetch_related("goals")
+        .order_by("-created_at")
+        .first()
+    )
+    responsible = (
+        CareTeamMembership.objects.current()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user", "user__organisation")
+        .first()
+    )
+    own_organisation = client.responsible_unit.organisation_id
+    services = [
+        ServiceLine(
+            name=pick_translation(step.service_type, "name", language),
+            status=texts["statuses"][step.status],
+            start_on=step.start_on,
+            end_on=step.planned_end_on,
+            days_per_week=step.days_per_week,
+            hours_per_day=step.hours_per_day,
+            place=pick_translation(step.unit, "name", language) if step.unit else "",
+            contact=_contact_name(step.coach, client, own_organisation),
+        )
+        for step in steps
+        if step.status != "ended"
+    ]
+    dates = []
+    if plan:
+        dates.append((plan.next_review_on, texts["review"]))
+    for step in steps:
+        name = pick_translation(step.service_type, "name", language)
+        if step.start_on >= today:
+            dates.append((step.start_on, f"{name} {texts['starts']}"))
+        if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
+            dates.append((step.planned_end_on, f"{name} {texts['ends']}"))
+    timeline = build_timeline(steps, today)
+    return {
+        "t": texts,
+        "language": language,
+        "sections": set(document.sections),
+        "client_name": client.display_name,
+        "printed_on": today,
+        "plan": plan,
+        "goals": list(plan.goals.all()) if plan else [],
+        "timeline": timeline,
+        "timeline_rows": [
+            (pick_translation(bar.step.service_type, "name", language), bar)
+            for bar in timeline.bars
+        ]
+        if timeline
+        else [],
+        "services": services,
+        "dates": sorted(d for d in dates if d[0] >= today),
+        "worker": responsible.user if responsible else None,
+        "worker_unit": pick_translation(client.responsible_unit, "name", language),
+    }
+
+
+def _contact_name(person, client, own_organisation) -> str:
+    if person is None:
+        return ""
+    if person.organisation_id == own_organisation:
+        return person.get_full_name()
+    allowed = disclosure_basis(
+        client=client,
+        organisation=person.organisation,
+        category=InformationCategory.IDENTITY,
+        purpose=Purpose.SERVICE_PLANNING,
+    )
+    return (
+        person.get_full_name() if allowed else pick_translation(person.organisation, "name", None)
+    )
+
+
+def render_summary_html(document) -> str:
+    return render_to_string("pathways/pdf/summary.html", build_context(document))

@@ -1,0 +1,193 @@
+"""Pathway summaries printed for clients: real WeasyPrint output read back with pypdf."""
+
+import datetime
+import io
+
+import pytest
+from django.db import transaction
+from pypdf import PdfReader
+
+from audit.models import AccessLogEntry, DisclosureLogEntry
+from clients import identity
+from clients.factories import make_plan
+from pathways import actions, printing
+from pathways.factories import make_step
+from pathways.models import DocumentStatus, PrintedDocument
+from pathways.tasks import render_document_pdf_task
+from tests.conftest import login
+
+
+@pytest.fixture
+def summary_client(worker, client_of, today):
+    client = client_of()
+    client.address_non_disclosure = True
+    client.street_address = "Salainenkuja 7 B 12"
+    client.save()
+    make_plan(
+        client,
+        worker,
+        plan_type="client_plan",
+        client_view="Haluan oppia leipomaan ja saada hygieniapassin.",
+        goals=("Hankin hygieniapassin", "Kokeilen leipomotyötä"),
+    )
+    make_step(
+        client,
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=60),
+        days_per_week=3,
+        hours_per_day=5,
+    )
+    make_step(
+        client,
+        "education",
+        created_by=worker,
+        start_on=today + datetime.timedelta(days=100),
+        planned_end_on=today + datetime.timedelta(days=300),
+    )
+    return client
+
+
+def pdf_text(document: PrintedDocument) -> str:
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def render(client, worker, language, settings, tmp_path, sections=None):
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    document = actions.request_pathway_summary(
+        client=client,
+        requested_by=worker,
+        language=language,
+        sections=sections or ["situation", "timeline", "services", "dates", "contacts"],
+    )
+    return actions.render_document(document_id=document.pk)
+
+
+def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
+    summary_client, worker, settings, tmp_path
+):
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    assert document.status == DocumentStatus.READY and len(document.checksum) == 64
+    text = pdf_text(document)
+    assert "Hankin hygieniapassin" in text and "Kokeilen leipomotyötä" in text
+    assert "Haluan oppia leipomaan" in text
+    assert "Kuntouttava työtoiminta" in text and "Koulutus" in text
+    assert "Palvelupolkusi" in text and "Keneen voit ottaa yhteyttä" in text
+    assert "Salainenkuja" not in text
+    code = identity.decrypt(summary_client.identity_code_encrypted)
+    assert code not in text and code[:6] not in text
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    assert reader.metadata.title.startswith("Palvelupolkusi")
+    assert reader.outline, "the PDF has a document outline"
+    assert reader.trailer["/Root"].get("/Lang") == "fi"
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("sv", ["Din serviceväg", "Dina mål", "Vem du kan kontakta"]),
+        ("en", ["Your pathway", "Your goals", "Who you can contact"]),
+    ],
+)
+def test_swedish_and_english_summaries_have_their_own_fixed_texts(
+    summary_client, worker, settings, tmp_path, language, headings
+):
+    text = pdf_text(render(summary_client, worker, language, settings, tmp_path))
+    assert all(heading in text for heading in headings)
+    assert "Palvelupolkusi" not in text
+    assert "Hankin hygieniapassin" in text  # the client's own words stay as written
+
+
+def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path, sections=["contacts"]))
+    assert "Keneen voit ottaa yhteyttä" in text and "Hankin hygieniapassin" not in text
+
+
+def test_the_render_task_is_enqueued_only_after_commit(
+    summary_client, worker, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        render_document_pdf_task, "delay", lambda document_id: sent.append(document_id)
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        document = actions.request_pathway_summary(
+            client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+        )
+    assert len(callbacks) == 1 and sent == [document.pk]
+
+    sent.clear()
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        actions.request_pathway_summary(
+            client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+        )
+        raise RuntimeError("rolled back")
+    assert sent == []
+
+
+def test_rendering_twice_is_harmless(summary_client, worker, settings, tmp_path):
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    again = actions.render_document(document_id=document.pk)
+    assert again.checksum == document.checksum and again.rendered_at == document.rendered_at
+
+
+def test_the_url_fetcher_refuses_anything_outside_static_files(settings):
+    fetcher = printing.StaticFilesOnly()
+    for url in (
+        "http://example.org/x.css",
+        "file:///etc/passwd",
+        f"file://{settings.BASE_DIR}/config/settings.py",
+    ):
+        with pytest.raises(ValueError, match="Refused"):
+            fetcher.fetch(url)
+    response = fetcher.fetch(f"file://{settings.BASE_DIR}/static/polku/print.css")
+    assert b"@page" in response.read()
+    response.close()
+
+
+def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
+    client, summary_client, worker, settings, tmp_path
+):
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    login(client, worker)
+    response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert (
+        AccessLogEntry.objects.filter(
+            action="pathways.document.printed", client_id=summary_client.uuid
+        ).count()
+        == 1
+    )
+    disclosure = DisclosureLogEntry.objects.get(client_id=summary_client.uuid)
+    assert disclosure.basis == "client_request" and disclosure.channel == "pdf"
+
+
+def test_the_print_dialog_queues_a_document_and_shows_its_progress(
+    client, summary_client, worker, monkeypatch
+):
+    monkeypatch.setattr(render_document_pdf_task, "delay", lambda document_id: None)
+    login(client, worker)
+    page = client.get(f"/clients/{summary_client.uuid}/summary/").content.decode()
+    assert 'value="fi"' in page
+    response = client.post(
+        f"/clients/{summary_client.uuid}/summary/",
+        {"language": "sv", "sections": ["situation", "dates"]},
+    )
+    document = PrintedDocument.objects.get()
+    assert response["Location"] == f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    assert (document.language, document.sections) == ("sv", ["situation", "dates"])
+    status = client.get(
+        f"/clients/{summary_client.uuid}/documents/{document.uuid}/status/",
+        headers={"HX-Request": "true"},
+    )
+    assert (
+        "Jonossa" in status.content.decode() and 'hx-trigger="every 1s"' in status.content.decode()
+    )
+    errors = client.post(f"/clients/{summary_client.uuid}/summary/", {"language": "fi"})
+    assert "Valitse vähintään yksi osio." in errors.content.decode()
