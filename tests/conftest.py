@@ -16,6 +16,34 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data from data migrations (service types and their rule sets) for every test.
+
+    A transactional test's flush empties those tables for the tests after it,
+    so they are loaded again (idempotently) when missing.
+    """
+    if not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from django.apps import apps
+
+    from services.models import ServiceType
+    from services.reference import load_service_types
+
+    if not ServiceType.objects.exists():
+        load_service_types(apps)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+
+
+@pytest.fixture(autouse=True)
 def _isolated_settings(settings):
     """Each test gets its own cache key prefix, so used TOTP codes and rate-limit
     counters of one test never meet another, in any order."""
@@ -69,3 +97,28 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+def _purge(queue: str) -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        try:
+            connection.default_channel.queue_purge(queue)
+        except Exception:  # noqa: S110 - an empty or missing queue is fine
+            pass
+
+
+@pytest.fixture
+def pdf_worker(settings, tmp_path):
+    """A real Celery worker (in a thread) consuming the pdf queue on the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    _purge("pdf")
+    with start_worker(
+        app, queues=["pdf"], pool="solo", perform_ping_check=False, shutdown_timeout=30
+    ) as worker:
+        yield worker
