@@ -1,5 +1,6 @@
 """Shared test set-up: real PostgreSQL and Redis, no state shared through Redis."""
 
+import contextlib
 import os
 import uuid
 
@@ -102,11 +103,9 @@ def world(db):
 def _purge(queue: str) -> None:
     from config.celery import app
 
-    with app.connection_for_write() as connection:
-        try:
-            connection.default_channel.queue_purge(queue)
-        except Exception:  # noqa: S110 - an empty or missing queue is fine
-            pass
+    # An empty or missing queue is fine.
+    with app.connection_for_write() as connection, contextlib.suppress(Exception):
+        connection.default_channel.queue_purge(queue)
 
 
 @pytest.fixture
