@@ -90,49 +90,46 @@ def run() -> int:
     manage(environment, "migrate", "--no-input")
     manage(environment, "seed_demo")
     port = environment.get("PORT", "8000")
-    children = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
-            cwd=BASE_DIR,
-            env=environment,
-        ),
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "default,pdf",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--max-tasks-per-child",
-                "50",
-            ],
-            cwd=BASE_DIR,
-            env=environment,
-        ),
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "--schedule",
-                str(DATA_DIR / "celerybeat-schedule"),
-            ],
-            cwd=BASE_DIR,
-            env=environment,
-        ),
+    celery = [sys.executable, "-m", "celery", "-A", "config"]
+    commands = [
+        [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+        [
+            *celery,
+            "worker",
+            "-Q",
+            "default",
+            "-n",
+            "default@%h",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+        ],
+        # PDFs on their own queue; the process is recycled to keep WeasyPrint's memory flat.
+        [
+            *celery,
+            "worker",
+            "-Q",
+            "pdf",
+            "-n",
+            "pdf@%h",
+            "--concurrency",
+            "1",
+            "--max-tasks-per-child",
+            "50",
+            "--loglevel",
+            "INFO",
+        ],
+        [
+            *celery,
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(DATA_DIR / "celerybeat-schedule"),
+        ],
     ]
+    children = [subprocess.Popen(command, cwd=BASE_DIR, env=environment) for command in commands]
     log(f"Polku: http://localhost:{port}")
     log("Demo logins (password polku-demo, TOTP secret JBSWY3DPEHPK3PXP):")
     for role in DEMO_LOGINS:
