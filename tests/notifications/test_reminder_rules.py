@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,7 +28,6 @@ from pathways.models import EmployerContact, PathwayStep, StepStatus
 from services.calendar import add_months
 from services.factories import UnitFactory
 from services.models import ServiceRuleSet, ServiceType
-from services.reference import load_service_types
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +41,6 @@ DAY = datetime.timedelta(days=1)
 def frozen_setup():
     with time_machine.travel(SETUP, tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def reference_data(db):
-    """The service types and rule sets of the data migration. A transactional test
-    elsewhere flushes them from a reused test database; loading is idempotent."""
-    load_service_types(django_apps)
 
 
 @pytest.fixture
