@@ -35,7 +35,7 @@ class DuplicateIdentityCode(Exception):
 
 
 def _history(user, action: str):
-    return pghistory.context(user=str(user.pk), action=action)
+    return pghistory.context(user=user.pk, action=action)
 
 
 def register_client(

@@ -38,7 +38,7 @@ INSERT_CHUNK = 2000
 
 
 def _history(user, action: str):
-    return pghistory.context(user=str(user.pk) if user else None, action=action)
+    return pghistory.context(user=user.pk if user else None, action=action)
 
 
 def _language_of(user) -> str:

@@ -107,7 +107,7 @@ def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
     """
     with (
         transaction.atomic(),
-        pghistory.context(user=str(planned_by.pk), action="pathways.step.planned"),
+        pghistory.context(user=planned_by.pk, action="pathways.step.planned"),
     ):
         client = _lock_client(client)
         step = PathwayStep(client=client, created_by=planned_by, **fields)
@@ -171,7 +171,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
     with (
         transaction.atomic(),
-        pghistory.context(user=str(changed_by.pk), action="pathways.step.changed"),
+        pghistory.context(user=changed_by.pk, action="pathways.step.changed"),
     ):
         _lock_client(step.client)
         locked = (
@@ -226,7 +226,7 @@ def end_step(
     """
     with (
         transaction.atomic(),
-        pghistory.context(user=str(ended_by.pk), action="pathways.step.ended"),
+        pghistory.context(user=ended_by.pk, action="pathways.step.ended"),
     ):
         locked = (
             PathwayStep.objects.select_for_update()
@@ -313,7 +313,7 @@ def record_week_attendance(
     saved = 0
     with (
         transaction.atomic(),
-        pghistory.context(user=str(recorded_by.pk), action="pathways.attendance.recorded"),
+        pghistory.context(user=recorded_by.pk, action="pathways.attendance.recorded"),
     ):
         PathwayStep.objects.select_for_update().get(pk=step.pk)
         for day, values in sorted(days.items()):
