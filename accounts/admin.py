@@ -51,6 +51,7 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         "phone",
         "organisation",
         "preferred_language",
+        "email_digest",
         "is_active",
     ]
     inlines = [RoleAssignmentInline]

@@ -49,6 +49,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
         default="fi",
     )
+    email_digest = models.BooleanField(
+        _("aamun sähköpostikooste"),
+        default=True,
+        help_text=_(
+            "Aamuisin sähköposti, jossa on tehtävien ja muistutusten määrät. Ei asiakastietoja."
+        ),
+    )
     is_active = models.BooleanField(_("aktiivinen"), default=True)
     is_staff = models.BooleanField(_("ylläpitoon pääsy"), default=False)
     date_joined = models.DateTimeField(_("luotu"), default=timezone.now)

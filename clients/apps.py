@@ -22,12 +22,15 @@ class ClientsConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import DashboardPanel, register_panel
         from accounts.navigation import NavItem, register_nav_item
-        from clients import dashboard_panels, panels
+        from clients import dashboard_panels, panels, reminders
         from clients.audit_subjects import register_audit_subjects
 
         panels.register_client_panels()
+        reminders.register()
         register_audit_subjects()
-        register_nav_item(NavItem(url_name="audit:index", label=_("Lokit"), roles=frozenset({"dpo"}), order=90))
+        register_nav_item(
+            NavItem(url_name="audit:index", label=_("Lokit"), roles=frozenset({"dpo"}), order=90)
+        )
         register_nav_item(
             NavItem(
                 url_name="clients:list",

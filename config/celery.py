@@ -18,4 +18,9 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),  # hourly; the sweep is locked and idempotent
         "options": {"expires": 55 * 60},
     },
+    "notifications.send_digests": {
+        "task": "notifications.send_digests_task",
+        "schedule": crontab(hour=7, minute=0),  # Europe/Helsinki (CELERY_TIMEZONE)
+        "options": {"expires": 3 * 60 * 60},
+    },
 }

@@ -344,3 +344,5 @@ POLKU_PLAN_REVIEW_MONTHS = {
 # Reminder sweep: rows per bulk insert, and how long its Redis lock lives if a worker dies holding it.
 POLKU_REMINDER_BATCH_SIZE = env.int("POLKU_REMINDER_BATCH_SIZE", default=1000)
 POLKU_REMINDER_SWEEP_LOCK_SECONDS = env.int("POLKU_REMINDER_SWEEP_LOCK_SECONDS", default=900)
+# Reminder windows in days per rule code, ";"-separated: "clients.plan_review_due=10;pathways.step_ending_without_next=21".
+POLKU_REMINDER_WINDOWS = env.dict("POLKU_REMINDER_WINDOWS", cast={"value": int}, default={})

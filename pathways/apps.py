@@ -8,8 +8,10 @@ class PathwaysConfig(AppConfig):
 
     def ready(self):
         from clients.panels import ClientPanel, register_client_panel
+        from pathways import reminders
         from pathways.views import pathway_panel
 
+        reminders.register()
         register_client_panel(
             ClientPanel(
                 "pathways.pathway",
