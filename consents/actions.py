@@ -51,7 +51,7 @@ NOTIFY_WITHIN_DAYS = 3
 
 
 def _history(user, action: str):
-    return pghistory.context(user=str(user.pk), action=action)
+    return pghistory.context(user=user.pk, action=action)
 
 
 def _log(actor, client: Client, action: str, obj, detail: str = "") -> None:

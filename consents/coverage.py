@@ -217,16 +217,13 @@ def _locked_basis(*, client, organisation, categories, purpose, event):
         )
         if basis is None:
             return None
-        # Re-read under the lock: a revocation that committed meanwhile excludes the row.
-        model = type(basis)
-        locked = (
-            model.objects.select_for_update(no_key=True)
-            .filter(pk=basis.pk)
-            .in_force(timezone.now())
-            .first()
-        )
-        if locked is not None:
-            return locked
+        rows = type(basis).objects.filter(pk=basis.pk)
+        # Waits for a revocation, change or end in flight; holding the lock, none can
+        # commit before this disclosure does.
+        list(rows.select_for_update(no_key=True).values_list("pk", flat=True))
+        # A new statement sees what committed meanwhile; the time is taken under the lock.
+        if rows.in_force(timezone.now()).exists():
+            return basis
     return None
 
 

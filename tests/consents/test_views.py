@@ -159,6 +159,12 @@ def test_revoking_through_the_page(worker_client, team, parties):
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.is_revoked
+    last = consent.events.order_by("pgh_id").last()
+    assert last.revoked_at == consent.revoked_at
+    assert last.pgh_context.metadata["user"] == team["worker"].pk
+    # Within a request every write shares the middleware's context (pghistory merges
+    # nested contexts), so the action code is the request's last; the user is the actor.
+    assert last.pgh_context.metadata["url"].endswith("/revoke/")
     detail = worker_client.get(url("detail", team, consent_id=consent.pk))
     assert "Lähetä peruutus Kelaan suojatulla sähköpostilla" in detail.text
     assert "Peruutettu" in detail.text
@@ -461,3 +467,49 @@ def test_every_view_writes_an_access_log_row(
         team["client"].uuid,
         "care_team",
     )
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warms the per-process caches (content types, session)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_consent_list_reads_the_same_number_of_queries_for_3_and_30(
+    worker_client, team, parties
+):
+    def add(n):
+        for _ in range(n):
+            ConsentFactory(client=team["client"], parties=[parties["kela"], "employment_services"])
+            StatutoryBasisFactory(client=team["client"])
+
+    add(3)
+    few = _queries(worker_client, url("list", team))
+    add(27)
+    assert _queries(worker_client, url("list", team)) == few
+
+
+def test_the_consent_page_reads_the_same_number_of_queries_for_3_and_30_versions(
+    worker_client, team, parties
+):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+
+    def change(n):
+        nonlocal consent
+        for _ in range(n):
+            terms = actions.ConsentTerms.of(consent)
+            consent = actions.change_consent(
+                consent=consent, terms=terms, changed_by=team["worker"]
+            )
+            make_scan(consent, team["worker"])
+
+    change(2)
+    few = _queries(worker_client, url("detail", team, consent_id=consent.pk))
+    change(27)
+    assert _queries(worker_client, url("detail", team, consent_id=consent.pk)) == few
