@@ -5,4 +5,5 @@ from accounts import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("role/", views.switch_role, name="switch_role"),
+    path("profile/", views.profile, name="profile"),
 ]

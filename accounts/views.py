@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.dashboard import panels_for
+from accounts.forms import ProfileForm
 from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
 
 
@@ -33,3 +35,22 @@ def switch_role(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "dashboard"
     return redirect("dashboard" if target != "/" else target)
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The user's own settings: language of e-mails and the morning digest."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Asetukset tallennettu."))
+        response = redirect("profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            request.user.preferred_language,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+    return render(request, "accounts/profile.html", {"form": form})

@@ -56,3 +56,12 @@ def test_the_open_signup_is_closed(client, db):
     )
     assert not User.objects.filter(email="x@polku.test").exists()
     assert response.status_code in (200, 302, 403)
+
+
+def test_a_user_turns_off_the_morning_digest_and_changes_language(client, social_worker):
+    login(client, social_worker)
+    response = client.post("/profile/", {"preferred_language": "sv", "phone": "040 1112223"})
+    assert response.status_code == 302
+    social_worker.refresh_from_db()
+    assert (social_worker.preferred_language, social_worker.email_digest) == ("sv", False)
+    assert response.cookies["django_language"].value == "sv"

@@ -13,6 +13,7 @@ ROWS = {
         public_status=302,
     ),
     "dashboard": Row(allowed=ALL_ROLES),
+    "profile": Row(allowed=ALL_ROLES),
     "switch_role": Row(
         allowed=ALL_ROLES,
         method="POST",

@@ -1,0 +1,11 @@
+from django import forms
+
+from accounts.models import User
+from config.forms import PolkuModelForm
+
+
+class ProfileForm(PolkuModelForm):
+    class Meta:
+        model = User
+        fields = ["preferred_language", "email_digest", "phone"]
+        widgets = {"preferred_language": forms.RadioSelect}
