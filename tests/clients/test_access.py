@@ -247,8 +247,14 @@ def test_the_manager_hands_over_a_caseload_through_the_page(client, team):
     field = f"client_{team['client'].pk}"
     response = client.post(
         "/clients/handover/",
-        {"from": team["worker"].pk, field: colleague.role_assignments.get().pk, "handover_note": "Lähtee talosta."},
+        {
+            "from": team["worker"].pk,
+            field: colleague.role_assignments.get().pk,
+            "handover_note": "Lähtee talosta.",
+        },
     )
     assert response.status_code == 302
-    responsible = CareTeamMembership.objects.current().get(client=team["client"], role=TeamRole.RESPONSIBLE_WORKER)
+    responsible = CareTeamMembership.objects.current().get(
+        client=team["client"], role=TeamRole.RESPONSIBLE_WORKER
+    )
     assert responsible.user == colleague

@@ -63,7 +63,9 @@ def test_register_plan_search_and_break_the_glass(new_page, unit):
     outsider.goto("/clients/")
     outsider.locator("#id_identity_code").fill(code)
     outsider.get_by_role("button", name="Hae henkilötunnuksella").click()
-    expect(outsider.get_by_role("heading", level=1)).to_have_text("Avaa asiakkaan tiedot perustellusta syystä")
+    expect(outsider.get_by_role("heading", level=1)).to_have_text(
+        "Avaa asiakkaan tiedot perustellusta syystä"
+    )
     assert code not in outsider.url
     outsider.locator("#id_reason").fill("Asiakas soitti, vastuutyöntekijä on lomalla.")
     outsider.get_by_role("button", name="Avaa tiedot").click()
