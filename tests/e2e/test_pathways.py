@@ -1,0 +1,258 @@
+"""The pathway in headless Chromium: a social worker plans rehabilitative work activity (work
+coaching comes with it) and a Jobcenter paid period; the work coach records a week of
+attendance, the job contract, is refused ending the paid period without a follow-on step and
+ends it once the follow-on is planned; the timeline shows it. axe on every page and error state."""
+
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.factories import make_user
+from accounts.models import User
+from accounts.roles import Role
+from clients.factories import ClientFactory, make_plan
+from clients.models import Client
+from pathways.models import Attendance, PathwayStep
+from services import demo
+from services.calendar import add_months
+from services.models import CatalogueEntry, Unit
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def team():
+    demo.seed()  # browser tests run on a flushed database: load units and rule sets again
+    worker = make_user(
+        Role.SOCIAL_WORKER,
+        Unit.objects.get(slug="hki-aikuissosiaalityo"),
+        first_name="Sanna",
+        last_name="Sosiaalinen",
+    )
+    coach = make_user(
+        Role.WORK_COACH,
+        Unit.objects.get(slug="hki-tyotoiminta-itakeskus"),
+        first_name="Veikko",
+        last_name="Valmentaja",
+    )
+    today = datetime.date.today()
+    client = ClientFactory(
+        created_by=worker,
+        first_names="Silmu",
+        last_name="Suunnistaja",
+        birth=today.replace(year=today.year - 23) - datetime.timedelta(days=40),
+    )
+    return worker, coach, client
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_on(new_page, team):
+    worker, coach, client = team
+    plan = make_plan(client, worker, plan_type="activation_plan")
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=60)
+    work_activity = Unit.objects.get(slug="hki-tyotoiminta-itakeskus")
+
+    # The catalogue, then rehabilitative work activity planned from the client page.
+    page = new_page(worker)
+    page.goto("/services/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Palveluvalikko osatyökykyisille")
+    assert_accessible(page)
+    page.goto(f"/clients/{client.uuid}/")
+    page.get_by_role("link", name="Suunnittele palvelujakso").click()
+    page.get_by_role("link", name="Kuntouttava työtoiminta", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uusi jakso: Kuntouttava työtoiminta")
+    page.locator("#id_unit").select_option(str(work_activity.pk))
+    page.locator("#id_coach").select_option(str(coach.pk))
+    page.locator("#id_start_on").fill(start.isoformat())
+    page.locator("#id_planned_end_on").fill(add_months(start, 6).isoformat())
+    page.locator("#id_plan").select_option(str(plan.pk))
+    page.locator("#id_goal").fill("Selvittää, sopiiko opiskelu vai työ; hygieniapassi.")
+    page.locator("#id_support_given").fill("Työvalmentaja tukee viikoittain.")
+    page.locator("#id_days_per_week").fill("5")
+    page.locator("#id_hours_per_day").fill("5")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.locator("#id_days_per_week_error")).to_contain_text("1–4 päivänä viikossa")
+    assert_accessible(page)
+    assert not PathwayStep.objects.exists()
+
+    page.locator("#id_days_per_week").fill("3")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kuntouttava työtoiminta")
+    rehab = PathwayStep.objects.get(service_type__code="rehabilitative_work_activity")
+    coaching = PathwayStep.objects.get(service_type__code="work_coaching")
+    assert (coaching.start_on, coaching.planned_end_on, coaching.coach) == (
+        rehab.start_on,
+        rehab.planned_end_on,
+        coach,
+    )
+
+    # The work coach records last week in the grid: a missing hour count is refused first.
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    days = [monday + datetime.timedelta(days=offset) for offset in range(4)]
+    coach_page = new_page(coach)
+    coach_page.goto(f"/clients/{client.uuid}/steps/{rehab.pk}/")
+    coach_page.get_by_role("link", name="Läsnäolot").click()
+    coach_page.goto(f"/clients/{client.uuid}/steps/{rehab.pk}/attendance/?week={iso_week(monday)}")
+    expect(coach_page.locator("#week-heading")).to_have_text(f"Viikko {monday.isocalendar()[1]}")
+    for day in (days[0], days[1], days[3]):
+        coach_page.locator(f"#id_{day.isoformat()}-status").select_option("present")
+    coach_page.locator(f"#id_{days[0].isoformat()}-hours").fill("5")
+    coach_page.locator(f"#id_{days[1].isoformat()}-hours").fill("5")
+    coach_page.locator(f"#id_{days[2].isoformat()}-status").select_option("absent")
+    coach_page.locator(f"#id_{days[2].isoformat()}-reason").select_option("sick")
+    coach_page.get_by_role("button", name="Tallenna viikko").click()
+    expect(coach_page.get_by_role("alert")).to_contain_text("Tarkista merkityt päivät.")
+    expect(coach_page.locator(f"#id_{days[3].isoformat()}-status_error")).to_contain_text(
+        "Kirjaa läsnäolotunnit."
+    )
+    assert_accessible(coach_page)
+    assert not Attendance.objects.exists()
+
+    coach_page.locator(f"#id_{days[3].isoformat()}-hours").fill("4")
+    coach_page.get_by_role("button", name="Tallenna viikko").click()
+    expect(coach_page.get_by_role("status").filter(has_text="tallennettu")).to_be_visible()
+    summary = coach_page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
+    present = Counter((day.month, day.year) for day in (days[0], days[1], days[3]))
+    for (month, year), count in present.items():
+        row = summary.get_by_role("row").filter(has_text=f"{month}/{year}")
+        expect(row.get_by_role("cell").first).to_have_text(str(count))
+    assert_accessible(coach_page)
+    assert Attendance.objects.filter(step=rehab, present=True).count() == 3
+    assert Attendance.objects.filter(step=rehab, present=False, absence_reason="sick").count() == 1
+
+    # The social worker plans the Jobcenter paid period at a city unit, ending next week.
+    city = Unit.objects.get(slug="hki-kaupungin-tyopaikat")
+    paid_start, paid_end = today - datetime.timedelta(days=14), today + datetime.timedelta(days=7)
+    page.goto(f"/clients/{client.uuid}/steps/new/?type=jobcenter_paid_work")
+    page.locator("#id_unit").select_option(str(city.pk))
+    page.locator("#id_coach").select_option(str(coach.pk))
+    page.locator("#id_start_on").fill(paid_start.isoformat())
+    page.locator("#id_planned_end_on").fill(paid_end.isoformat())
+    page.locator("#id_goal").fill("Palkkatyökokemus keittiössä.")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Työtoiminnan täsmätyö (Jobcenter-malli)"
+    )
+    expect(page.locator("main")).to_contain_text("7 päivän kuluttua ilman jatkopolkua")
+    paid = PathwayStep.objects.get(service_type__code="jobcenter_paid_work")
+
+    # The work coach records the contract and tries to end the period without a follow-on.
+    coach_page.goto(f"/clients/{client.uuid}/steps/{paid.pk}/")
+    coach_page.get_by_role("link", name="Työsopimus").click()
+    coach_page.locator("#id_employer_unit").select_option(str(city.pk))
+    coach_page.locator("#id_job_title").fill("Keittiöapulainen")
+    coach_page.locator("#id_weekly_hours").fill("20")
+    coach_page.locator("#id_hourly_wage").fill("12.40")
+    coach_page.locator("#id_contract_start").fill(paid_start.isoformat())
+    coach_page.locator("#id_contract_end").fill(paid_end.isoformat())
+    coach_page.get_by_role("button", name="Tallenna").click()
+    expect(coach_page.get_by_role("heading", level=2, name="Jobcenter-työsopimus")).to_be_visible()
+    expect(coach_page.locator("main")).to_contain_text("Keittiöapulainen")
+
+    coach_page.get_by_role("link", name="Päätä jakso").click()
+    coach_page.locator("#id_end_reason").select_option("completed")
+    coach_page.get_by_role("button", name="Päätä jakso").click()
+    expect(coach_page.locator("#id_next_step_error")).to_contain_text(
+        "Jobcenter-jaksoa ei voi päättää ilman jatkopolkua"
+    )
+    assert_accessible(coach_page)
+    paid.refresh_from_db()
+    assert (paid.status, paid.ended_on, paid.next_step) == ("active", None, None)
+
+    # The social worker plans the follow-on: studies after the paid period.
+    page.goto(f"/clients/{client.uuid}/steps/new/?type=education")
+    page.locator("#id_start_on").fill((paid_end + datetime.timedelta(days=1)).isoformat())
+    page.locator("#id_catalogue_entry").select_option(
+        str(CatalogueEntry.objects.get(slug="ammatillinen-koulutus-ja-oppisopimus").pk)
+    )
+    page.locator("#id_goal").fill("Ravintola- ja catering-alan perustutkinto.")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Koulutus ja opinnot")
+    studies = PathwayStep.objects.get(service_type__code="education")
+
+    # Now the work coach ends the paid period with the studies as its follow-on.
+    coach_page.goto(f"/clients/{client.uuid}/steps/{paid.pk}/end/")
+    coach_page.locator("#id_end_reason").select_option("completed")
+    coach_page.locator("#id_next_step").select_option(str(studies.pk))
+    coach_page.get_by_role("button", name="Päätä jakso").click()
+    expect(coach_page.get_by_role("heading", level=1)).to_have_text("Silmu Suunnistaja")
+    paid.refresh_from_db()
+    assert (paid.status, paid.ended_on, paid.next_step) == ("ended", today, studies)
+
+    # The client page draws the pathway as an SVG timeline with a table alternative.
+    page.goto(f"/clients/{client.uuid}/")
+    timeline = page.locator("svg[role=img]")
+    expect(timeline).to_be_visible()
+    expect(timeline.locator("title")).to_have_text("Palvelupolun aikajana")
+    expect(timeline.locator("text.polku-timeline__label")).to_have_count(4)
+    table = page.get_by_role("table", name="Palvelujaksot")
+    for name in (
+        "Kuntouttava työtoiminta",
+        "Työvalmennus",
+        "Työtoiminnan täsmätyö (Jobcenter-malli)",
+        "Koulutus ja opinnot",
+    ):
+        expect(table.get_by_role("rowheader").filter(has_text=name)).to_have_count(1)
+    paid_row = table.get_by_role("row").filter(has_text="Jobcenter-malli")
+    expect(paid_row).to_contain_text("Päättynyt")
+    expect(paid_row).to_contain_text("Jatkopolku: Koulutus ja opinnot")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "message"),
+    [
+        ("rehabilitative_work_activity", "#id_planned_end_on_error", "suunniteltu päättymispäivä"),
+        ("jobcenter_paid_work", "[role=alert]", "rinnalla on oltava käynnissä työvalmennus"),
+        ("supported_employment", "#id_start_on_error", ""),
+        ("open_work", "#id_daily_compensation_error", "päiväkohtainen korvaus"),
+        ("youth_workshop", "#id_unit_error", "Valitse työpaja"),
+    ],
+)
+def test_step_forms_with_errors_are_accessible(new_page, team, code, error, message):
+    """Each form submitted as it opens; a service without rules to break gets no start date."""
+    worker, _coach, client = team
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/steps/new/?type={code}")
+    if code == "supported_employment":
+        page.locator("#id_start_on").fill("")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.locator(error)).to_be_visible()
+    expect(page.locator(error)).to_contain_text(message)
+    assert_accessible(page)
+    assert not PathwayStep.objects.exists()
+
+
+def test_demo_pathways_are_accessible(new_page):
+    """The demo's richest pages: Silmu's timeline with warnings, Onni's avotyö grid with payments."""
+    call_command("seed_demo", stdout=io.StringIO())
+    silmu = Client.objects.get(first_names="Silmu", last_name="Suunnistaja")
+    page = new_page(User.objects.get(email="work_coach@demo.polku.test"))
+    page.goto(f"/clients/{silmu.uuid}/")
+    table = page.get_by_role("table", name="Palvelujaksot")
+    expect(table.get_by_role("row").filter(has_text="Jobcenter-malli")).to_contain_text(
+        "7 päivän kuluttua ilman jatkopolkua"
+    )
+    assert_accessible(page)
+
+    onni = PathwayStep.objects.get(client__first_names="Onni", service_type__code="open_work")
+    today = datetime.date.today()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    page = new_page(User.objects.get(email="kalle.kipina@demo.polku.test"))
+    page.goto(f"/clients/{onni.client.uuid}/steps/{onni.pk}/attendance/?week={iso_week(monday)}")
+    expect(page.get_by_role("columnheader", name="Korvaus €")).to_be_visible()
+    expect(page.locator(f"#id_{monday.isoformat()}-compensation")).to_have_value("10.00")
+    expect(
+        page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
+    ).to_be_visible()
+    assert_accessible(page)
