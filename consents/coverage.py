@@ -252,12 +252,12 @@ class CoverageSummary:
     ended: list[Consent] = field(default_factory=list)
 
 
-# Organisation kinds the panel reports as not covered when nothing names them.
+# Organisation kinds the panel reports as not covered when nothing names them: the
+# partners, not the social services that keep the record.
 PARTNER_KINDS = [
     OrganisationKind.KELA,
     OrganisationKind.EMPLOYMENT_SERVICES,
     OrganisationKind.HEALTH_CARE,
-    OrganisationKind.SOCIAL_SERVICES,
     OrganisationKind.EDUCATION,
     OrganisationKind.PROVIDER,
 ]

@@ -29,7 +29,8 @@ def _organisations():
 
 class OrganisationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.get_kind_display()})"
+        kind = obj.get_kind_display()
+        return obj.name if obj.name == kind else f"{obj.name} ({kind})"
 
 
 class ScanField(forms.FileField):
@@ -64,7 +65,10 @@ class ConsentForm(PolkuForm):
         help_text=_("Esimerkiksi edunvalvojan määräys ja sen päivämäärä."),
     )
     method = forms.ChoiceField(
-        label=_("Vahvistustapa"), choices=ConsentMethod.choices, widget=forms.RadioSelect
+        label=_("Vahvistustapa"),
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Valitse, miten suostumus vahvistettiin.")},
     )
     form = forms.ChoiceField(
         label=_("Lomake"),
@@ -194,11 +198,15 @@ class ConsentForm(PolkuForm):
                     "valid_until",
                     _("Kirjaa päättymispäivä tai valitse ”voimassa toistaiseksi”."),
                 )
-        if self.errors or "method" not in data:
+        if "method" not in data:
             return data
+        # Every rule at once, next to its field, unless the field has an error already.
         for field, messages in self.terms().normalised().errors().items():
+            target = field if field in self.fields else None
+            if target in self.errors:
+                continue
             for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+                self.add_error(target, message)
         return data
 
     def terms(self) -> ConsentTerms:

@@ -26,7 +26,7 @@ def private_root(settings, tmp_path):
 def test_record_see_coverage_revoke_and_tick_off_the_kela_task(new_page, unit):
     worker = make_user(Role.SOCIAL_WORKER, unit)
     client = ClientFactory(responsible_worker=worker, first_names="Tuisku", last_name="Tietävä")
-    kela()
+    kela_organisation = kela()
     today = timezone.localdate().isoformat()
 
     page = new_page(worker)
@@ -39,7 +39,7 @@ def test_record_see_coverage_revoke_and_tick_off_the_kela_task(new_page, unit):
 
     page.get_by_label("Allekirjoitus", exact=True).check()
     page.get_by_label("Kelan lomake Y 100").check()
-    page.get_by_label("Kela (Kela)").check()
+    page.locator(f"input[name=organisations][value='{kela_organisation.pk}']").check()
     page.locator("input[name=organisation_kinds][value=employment_services]").check()
     for purpose in ("service_planning", "kela_benefits", "employment_services"):
         page.locator(f"input[name=purposes][value={purpose}]").check()
