@@ -185,3 +185,16 @@ def test_terms_refuse_health_among_ordinary_categories_and_no_parties(team):
         actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
     assert set(error.value.error_dict) == {"health", "organisations"}
     assert not Consent.objects.exists()
+
+
+def test_pghistory_keeps_scans_and_statutory_bases(consent, team):
+    from consents.factories import StatutoryBasisFactory, make_scan
+
+    scan = make_scan(consent, team["worker"])
+    assert [e.pgh_label for e in scan.events.all()] == ["insert"]
+    basis = StatutoryBasisFactory(client=team["client"])
+    actions.end_statutory_basis(basis=basis, ended_by=team["worker"])
+    events = list(basis.events.order_by("pgh_id"))
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    assert events[-1].ended_by_id == team["worker"].pk
+    assert events[-1].pgh_context.metadata["action"] == "consents.statutory_basis.ended"
