@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/", views.client_log_find, name="client_log_find"),
     path("clients/<uuid:client_id>/log/", views.client_log, name="client_log"),
     path("clients/<uuid:client_id>/log.csv", views.client_log_export, name="client_log_export"),
+    path("clients/<uuid:client_id>/log.pdf", views.client_log_pdf, name="client_log_pdf"),
     path("users/", views.user_find, name="user_find"),
     path("users/<uuid:user_id>/log/", views.user_log, name="user_log"),
     path("statistics/", views.statistics, name="statistics"),

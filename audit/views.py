@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +23,7 @@ from audit.access import (
 from audit.actions import log_access
 from audit.forms import FindClientForm, ReportPeriodForm, UserSearchForm, not_found_error
 from audit.models import AccessLogEntry, Basis
+from audit.printing import render_pdf
 from audit.reports import (
     ReportPeriod,
     client_access_rows,
@@ -32,6 +35,7 @@ from audit.reports import (
 
 CLIENT_LOG_VIEWED = "audit.client_log.viewed"
 CLIENT_LOG_EXPORTED = "audit.client_log.exported"
+CLIENT_LOG_PRINTED = "audit.client_log.printed"
 USER_LOG_VIEWED = "audit.user_log.viewed"
 STATISTICS_VIEWED = "audit.statistics.viewed"
 USER_LOG_PAGE_SIZE = 100
@@ -214,3 +218,31 @@ def statistics(request):
             detail=period.detail(),
         )
     return render(request, "audit/statistics.html", context)
+
+
+@require_http_methods(["POST"])
+def client_log_pdf(request, client_id):
+    """The client's log report as a PDF for the same period (and reason), for the client who asked."""
+    subject = get_client_subject_for_dpo(request.user, client_id)
+    form = _period_form(request)
+    period = _period_of(form)
+    if period is None:
+        return render(request, "audit/client_log.html", {"subject": subject, "form": form})
+    context = {
+        "subject": subject,
+        "period": period,
+        "access_rows": client_access_rows(subject.uuid, period),
+        "disclosure_rows": client_disclosure_rows(subject.uuid, period),
+    }
+    pdf = render_pdf(render_to_string("audit/pdf_client_log.html", context, request=request))
+    log_access(
+        actor=request.user,
+        client_id=subject.uuid,
+        action=CLIENT_LOG_PRINTED,
+        basis=Basis.DATA_PROTECTION,
+        detail=period.detail(),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"lokiraportti-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

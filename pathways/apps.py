@@ -7,11 +7,14 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Palvelupolut")
 
     def ready(self):
+        from audit.printing import register_pdf_renderer
         from clients.panels import ClientPanel, register_client_panel
         from pathways import reminders
+        from pathways.printing import render_pdf
         from pathways.views import pathway_panel
 
         reminders.register()
+        register_pdf_renderer(render_pdf)
         register_client_panel(
             ClientPanel(
                 "pathways.pathway",

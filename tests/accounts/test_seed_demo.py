@@ -51,3 +51,16 @@ def test_seed_demo_creates_one_user_per_role_with_password_and_totp_and_is_idemp
     assert Unit.objects.filter(name_fi="Starttipaja", parent__name_fi="Nuorten työpajat").exists()
     assert Organisation.objects.filter(name_fi="Helsingin työllisyyspalvelut").exists()
     assert Unit.objects.filter(name_fi="Osaamiskeskus Kipinä").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_run_on_a_later_day_adds_no_clients():
+    import datetime
+
+    import time_machine
+
+    call_command("seed_demo")
+    count = Client.objects.count()
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=3)):
+        call_command("seed_demo")
+    assert Client.objects.count() == count

@@ -29,6 +29,9 @@ ROWS = {
     "audit:client_log_find": Row(allowed=DPO_ONLY, denied_status=403),
     "audit:client_log": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_client_kwargs),
     "audit:client_log_export": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_client_kwargs),
+    "audit:client_log_pdf": Row(
+        allowed=DPO_ONLY, denied_status=403, kwargs=_client_kwargs, method="POST"
+    ),
     "audit:user_find": Row(allowed=DPO_ONLY, denied_status=403),
     "audit:user_log": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_user_kwargs),
     "audit:statistics": Row(allowed=DPO_ONLY, denied_status=403),
