@@ -346,3 +346,8 @@ POLKU_REMINDER_BATCH_SIZE = env.int("POLKU_REMINDER_BATCH_SIZE", default=1000)
 POLKU_REMINDER_SWEEP_LOCK_SECONDS = env.int("POLKU_REMINDER_SWEEP_LOCK_SECONDS", default=900)
 # Reminder windows in days per rule code, ";"-separated: "clients.plan_review_due=10;pathways.step_ending_without_next=21".
 POLKU_REMINDER_WINDOWS = env.dict("POLKU_REMINDER_WINDOWS", cast={"value": int}, default={})
+
+# Unix socket of clamd for virus-scanning consent scans; empty = no scan (the page says so).
+POLKU_CLAMAV_SOCKET = env.str("POLKU_CLAMAV_SOCKET", default="")
+# Days before a consent's last day that it shows as expiring (dashboard, reminders).
+POLKU_CONSENT_EXPIRY_WARNING_DAYS = env.int("POLKU_CONSENT_EXPIRY_WARNING_DAYS", default=30)

@@ -45,7 +45,7 @@ def _is_transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings):
+def _isolated_settings(settings, tmp_path):
     """Each test gets its own cache key prefix, so used TOTP codes and rate-limit
     counters of one test never meet another, in any order."""
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
@@ -53,6 +53,7 @@ def _isolated_settings(settings):
     settings.CACHES = caches
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.POLKU_PRIVATE_ROOT = tmp_path / "private"
 
 
 def totp_code(secret: str = TEST_TOTP_SECRET, at: float | None = None) -> str:
