@@ -1,5 +1,87 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Roles that work with clients: everyone but the administrator and the DPO.
+CONSULTATION_ROLES = frozenset(
+    {
+        "social_worker",
+        "social_counsellor",
+        "work_coach",
+        "job_coach",
+        "workshop_coach",
+        "coordinator",
+        "employment_expert",
+        "kela_liaison",
+        "health_professional",
+        "manager",
+    }
+)
 
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
+    verbose_name = _("Konsultaatiot")
+
+    def ready(self):
+        from accounts.dashboard import DashboardPanel, register_panel
+        from accounts.navigation import NavItem, register_nav_item
+        from audit.labels import register_action_labels
+        from clients.panels import ClientPanel, register_client_panel
+        from consultations import log_labels, panels, reminders
+        from consultations.actions.common import (
+            RECOMMENDATION_TASK,
+            REQUEST_DECLINED_TASK,
+            WORK_PAIR_OFFER_TASK,
+        )
+        from notifications.rules_registry import register_reminder_rule
+        from notifications.task_kinds import register_task_kind
+
+        register_nav_item(
+            NavItem(
+                url_name="consultations:index",
+                label=_("Konsultaatiot"),
+                roles=CONSULTATION_ROLES,
+                order=30,
+            )
+        )
+        register_client_panel(
+            ClientPanel(
+                "consultations.requests",
+                _("Tapauskonsultaatiot"),
+                "consultations/panels/client.html",
+                panels.client_consultations,
+                order=40,
+            )
+        )
+        register_panel(
+            DashboardPanel(
+                key="consultations.upcoming",
+                template="consultations/dashboard/upcoming.html",
+                context=panels.upcoming_sessions,
+                roles=CONSULTATION_ROLES,
+                order=25,
+            )
+        )
+        register_panel(
+            DashboardPanel(
+                key="consultations.queue",
+                template="consultations/dashboard/queue.html",
+                context=panels.coordinator_queue,
+                roles=frozenset({"coordinator"}),
+                order=20,
+            )
+        )
+        register_task_kind(RECOMMENDATION_TASK, _("Konsultaation suositus"))
+        register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"))
+        register_task_kind(REQUEST_DECLINED_TASK, _("Konsultaatiopyyntöä ei otettu käsittelyyn"))
+        register_action_labels(log_labels.ACTION_LABELS)
+        register_reminder_rule(
+            "consultations.consultation_tomorrow",
+            _("Konsultaatioistunto huomenna"),
+            reminders.consultation_tomorrow,
+        )
+        register_reminder_rule(
+            "consultations.recommendation_due",
+            _("Konsultaation suositus erääntymässä"),
+            reminders.recommendation_due,
+        )

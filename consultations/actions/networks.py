@@ -1,0 +1,101 @@
+"""Networks and their members."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.actions.common import history, violated
+from consultations.models import MEMBER_PERIODS_NOT_OVERLAPPING, Network, NetworkMember
+
+
+def create_network(
+    *,
+    created_by,
+    name: str,
+    convening_organisation,
+    description: str = "",
+    default_place: str = "",
+) -> Network:
+    """A new network convened by `convening_organisation`. Raises ValidationError for a
+    name already in use.
+
+    A coordinator who sets up another organisation's network joins it as a
+    member, so they can run it (querysets.NetworkQuerySet.run_by).
+    """
+    name = name.strip()
+    if Network.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Samanniminen verkosto on jo olemassa.")})
+    with transaction.atomic(), history(created_by, "consultations.network.created"):
+        network = Network.objects.create(
+            name=name,
+            description=description,
+            convening_organisation=convening_organisation,
+            default_place=default_place,
+            created_by=created_by,
+        )
+        assignment = getattr(created_by, "active_assignment", None)
+        own = assignment.unit.organisation if assignment else created_by.organisation
+        if own.pk != convening_organisation.pk:
+            add_member(
+                network=network,
+                added_by=created_by,
+                user=created_by,
+                organisation=own,
+                expertise=_("Työkykykoordinaattori"),
+            )
+    return network
+
+
+def add_member(
+    *,
+    network: Network,
+    added_by,
+    user,
+    organisation,
+    expertise: str,
+    active_from: datetime.date | None = None,
+    active_until: datetime.date | None = None,
+) -> NetworkMember:
+    """Adds a member nominated by `organisation` for a period.
+
+    The database refuses overlapping periods of one person in one network
+    (an exclusion constraint); that refusal is returned as a ValidationError.
+    """
+    active_from = active_from or timezone.localdate()
+    if not user.is_active:
+        raise ValidationError({"user": _("Käyttäjätunnus ei ole voimassa.")})
+    if active_until is not None and active_until < active_from:
+        raise ValidationError({"active_until": _("Päättymispäivä on ennen alkamispäivää.")})
+    try:
+        with transaction.atomic(), history(added_by, "consultations.member.added"):
+            return NetworkMember.objects.create(
+                network=network,
+                user=user,
+                organisation=organisation,
+                expertise=expertise.strip(),
+                active_from=active_from,
+                active_until=active_until,
+                added_by=added_by,
+            )
+    except IntegrityError as error:
+        if violated(error, MEMBER_PERIODS_NOT_OVERLAPPING):
+            raise ValidationError(
+                {"user": _("Henkilö on jo verkoston jäsen samalla ajanjaksolla.")}
+            ) from None
+        raise
+
+
+def end_member(*, member: NetworkMember, ended_by, on: datetime.date | None = None):
+    """Ends a membership on `on` (today by default); sessions already scheduled keep
+    their participants."""
+    on = on or timezone.localdate()
+    with transaction.atomic(), history(ended_by, "consultations.member.ended"):
+        locked = NetworkMember.objects.select_for_update().get(pk=member.pk)
+        if locked.active_until is not None and locked.active_until <= on:
+            return locked
+        locked.active_until = max(on, locked.active_from)
+        locked.save(update_fields=["active_until"])
+    return locked

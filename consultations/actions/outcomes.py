@@ -1,0 +1,237 @@
+"""What a consultation leaves behind: minutes, recommendations (tasks of the
+responsible worker), closing the case, and the work-pair offer. Responsibility
+stays with the responsible worker throughout."""
+
+import contextlib
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients.models import CareTeamMembership, Client, TeamRole
+from consultations.actions.common import (
+    RECOMMENDATION_TASK,
+    WORK_PAIR_OFFER_TASK,
+    history,
+    log_case,
+)
+from consultations.actions.requests import request_url, responsible_worker_of
+from consultations.models import (
+    AgendaItem,
+    ConsultationRequest,
+    Recommendation,
+    RequestStatus,
+    WorkPairOffer,
+)
+
+WORK_PAIR_ANSWER_WITHIN_DAYS = 7
+
+
+def _check_held(item: AgendaItem) -> None:
+    if item.session.is_cancelled:
+        raise ValidationError(_("Istunto on peruttu."))
+    if not item.session.has_started():
+        raise ValidationError(_("Muistion ja suositukset voi kirjata, kun istunto on alkanut."))
+
+
+def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem:
+    """Records (or corrects) the case's minutes; the request is then discussed."""
+    _check_held(item)
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Kirjoita muistio.")})
+    with transaction.atomic(), history(recorded_by, "consultations.minutes.recorded"):
+        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        locked.minutes = minutes.strip()
+        locked.minutes_recorded_at = timezone.now()
+        locked.minutes_recorded_by = recorded_by
+        locked.save(update_fields=["minutes", "minutes_recorded_at", "minutes_recorded_by"])
+        request = item.request
+        ConsultationRequest.objects.filter(pk=request.pk, status=RequestStatus.SCHEDULED).update(
+            status=RequestStatus.DISCUSSED
+        )
+        log_case(
+            recorded_by, request.client, "consultations.minutes.recorded", locked, request.reference
+        )
+    return locked
+
+
+def add_recommendation(
+    *, item: AgendaItem, recommended_by, text: str, due_date: datetime.date
+) -> Recommendation:
+    """Records a recommendation and gives the client's responsible worker a task for it.
+
+    The task (due on `due_date`, linked to the request's page, keyed so that a
+    repeat creates nothing) goes to the responsible worker only: the network
+    recommends, the responsible worker decides.
+    """
+    from notifications.actions import create_task
+
+    _check_held(item)
+    if not text.strip():
+        raise ValidationError({"text": _("Kirjoita suositus.")})
+    request = item.request
+    if request.status in (RequestStatus.CLOSED, RequestStatus.DECLINED):
+        raise ValidationError(_("Konsultaatio on päättynyt."))
+    worker = responsible_worker_of(request.client)
+    if worker is None:
+        raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää, jolle suositus kuuluisi."))
+    with transaction.atomic(), history(recommended_by, "consultations.recommendation.created"):
+        recommendation = Recommendation.objects.create(
+            agenda_item=item, text=text.strip(), due_date=due_date, created_by=recommended_by
+        )
+        recommendation.task = create_task(
+            assignee=worker,
+            kind=RECOMMENDATION_TASK,
+            title=format_lazy(
+                gettext_lazy("Konsultaation suositus ({case}): {text}"),
+                case=request.reference,
+                text=Truncator(recommendation.text).chars(160),
+            ),
+            description=recommendation.text,
+            due_date=due_date,
+            concerning=recommendation,
+            client_id=request.client.uuid,
+            link=request_url(request),
+            created_by=recommended_by,
+            key=f"{RECOMMENDATION_TASK}:{recommendation.pk}",
+        )
+        recommendation.save(update_fields=["task"])
+        ConsultationRequest.objects.filter(pk=request.pk, status=RequestStatus.SCHEDULED).update(
+            status=RequestStatus.DISCUSSED
+        )
+        log_case(
+            recommended_by,
+            request.client,
+            "consultations.recommendation.created",
+            recommendation,
+            request.reference,
+        )
+    return recommendation
+
+
+def close_request(*, request: ConsultationRequest, closed_by) -> ConsultationRequest:
+    """Closes a discussed consultation; its recommendations stay with the responsible worker."""
+    with transaction.atomic(), history(closed_by, "consultations.request.closed"):
+        locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == RequestStatus.CLOSED:
+            return locked
+        if locked.status != RequestStatus.DISCUSSED:
+            raise ValidationError(_("Konsultaation voi päättää, kun tapaus on käsitelty."))
+        locked.status = RequestStatus.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "closed_at"])
+        log_case(
+            closed_by, request.client, "consultations.request.closed", locked, locked.reference
+        )
+    locked.client = request.client
+    return locked
+
+
+def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffer:
+    """The coordinator offers to co-work the case as work pair.
+
+    Creates a pending work-pair membership (no access until accepted) and a
+    task for the responsible worker to accept or decline. Responsibility does
+    not move. Raises ValidationError when the coordinator is already the
+    client's work pair or an offer is waiting.
+    """
+    from notifications.actions import create_task
+
+    client = request.client
+    if request.status in (RequestStatus.DECLINED, RequestStatus.REQUESTED):
+        raise ValidationError(_("Työpariksi voi tarjoutua käsittelyyn otetusta konsultaatiosta."))
+    worker = responsible_worker_of(client)
+    if worker is None:
+        raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
+    if worker.pk == offered_by.pk:
+        raise ValidationError(_("Olet itse asiakkaan vastuutyöntekijä."))
+    try:
+        with transaction.atomic(), history(offered_by, "consultations.work_pair.offered"):
+            Client.objects.select_for_update().get(pk=client.pk)
+            if CareTeamMembership.objects.filter(
+                client=client, user=offered_by, role=TeamRole.WORK_PAIR, ended_on__isnull=True
+            ).exists():
+                raise ValidationError(
+                    _("Olet jo asiakkaan työpari, tai aiempi tarjouksesi odottaa vastausta.")
+                )
+            membership = CareTeamMembership.objects.create(
+                client=client,
+                user=offered_by,
+                role=TeamRole.WORK_PAIR,
+                accepted_at=None,
+                created_by=offered_by,
+                note=_("Tarjoutui työpariksi konsultaatiosta %(case)s")
+                % {"case": request.reference},
+            )
+            offer = WorkPairOffer.objects.create(
+                request=request, membership=membership, offered_by=offered_by
+            )
+            offer.task = create_task(
+                assignee=worker,
+                kind=WORK_PAIR_OFFER_TASK,
+                title=format_lazy(
+                    gettext_lazy("Työparitarjous ({case}): {name} tarjoutuu työpariksi"),
+                    case=request.reference,
+                    name=offered_by.get_full_name(),
+                ),
+                due_date=timezone.localdate()
+                + datetime.timedelta(days=WORK_PAIR_ANSWER_WITHIN_DAYS),
+                concerning=offer,
+                client_id=client.uuid,
+                link=request_url(request),
+                created_by=offered_by,
+                key=f"{WORK_PAIR_OFFER_TASK}:{offer.pk}",
+            )
+            offer.save(update_fields=["task"])
+            log_case(
+                offered_by, client, "consultations.work_pair.offered", offer, request.reference
+            )
+    except IntegrityError:
+        # A concurrent offer won the race for the one pending membership.
+        raise ValidationError(
+            _("Olet jo asiakkaan työpari, tai aiempi tarjouksesi odottaa vastausta.")
+        ) from None
+    return offer
+
+
+def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer:
+    from notifications.actions import complete_task
+
+    action = "consultations.work_pair.accepted" if accept else "consultations.work_pair.declined"
+    client = offer.request.client
+    with transaction.atomic(), history(answered_by, action):
+        locked = WorkPairOffer.objects.select_for_update().get(pk=offer.pk)
+        if locked.accepted is not None:
+            return locked
+        membership = CareTeamMembership.objects.select_for_update().get(pk=locked.membership_id)
+        if accept:
+            membership.accepted_at = timezone.now()
+            membership.save(update_fields=["accepted_at"])
+        else:
+            membership.ended_on = max(timezone.localdate(), membership.started_on)
+            membership.save(update_fields=["ended_on"])
+        locked.accepted = accept
+        locked.decided_at = timezone.now()
+        locked.decided_by = answered_by
+        locked.save(update_fields=["accepted", "decided_at", "decided_by"])
+        if locked.task_id:
+            # Responsibility may have moved since the offer: the new worker answered.
+            with contextlib.suppress(PermissionDenied):
+                complete_task(task=locked.task, by=answered_by)
+        log_case(answered_by, client, action, membership, offer.request.reference)
+    return locked
+
+
+def accept_work_pair(*, offer: WorkPairOffer, accepted_by) -> WorkPairOffer:
+    """The responsible worker accepts: the coordinator joins the care team as work pair
+    (the membership's accepted_at is set). Responsibility stays unchanged."""
+    return _answer(offer, accepted_by, accept=True)
+
+
+def decline_work_pair(*, offer: WorkPairOffer, declined_by) -> WorkPairOffer:
+    """The responsible worker declines: the pending membership ends today."""
+    return _answer(offer, declined_by, accept=False)

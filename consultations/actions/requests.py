@@ -1,0 +1,273 @@
+"""Consultation requests: asking, triage, declining, placing on a session's agenda."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients.models import CareTeamMembership, TeamRole
+from consultations.actions.common import (
+    REQUEST,
+    REQUEST_DECLINED_TASK,
+    history,
+    log_case,
+    send_invitations_on_commit,
+    violated,
+)
+from consultations.models import (
+    REQUEST_ON_ONE_SESSION,
+    SLOTS_NOT_OVERLAPPING,
+    AgendaItem,
+    ConsultationRequest,
+    RequestStatus,
+    Session,
+)
+from consultations.pseudonymity import identifying_mentions
+
+# Serialises the numbering of requests (K-2026-001, -002, ...) within a year.
+NUMBERING_LOCK = 0x4B4F4E53  # "KONS"
+DEFAULT_SLOT_MINUTES = 30
+
+
+def responsible_worker_of(client):
+    membership = (
+        CareTeamMembership.objects.current()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def check_pseudonymous(client, *, question: str, pseudonymous_summary: str) -> None:
+    """ValidationError when a text every participant sees names the client or carries their code."""
+    errors = {}
+    for field, text in (("question", question), ("pseudonymous_summary", pseudonymous_summary)):
+        found = identifying_mentions(client, text)
+        if found:
+            errors[field] = _(
+                "Tekstissä on tunnistetietoja: %(found)s. Kirjoita se niin, ettei asiakasta voi tunnistaa."
+            ) % {"found": ", ".join(found)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def ask_for_consultation(
+    *,
+    client,
+    asked_by,
+    question: str,
+    background: str,
+    tried_so_far: str,
+    pseudonymous_summary: str,
+    includes_health_data: bool = False,
+    urgency: str = "normal",
+    preferred_network=None,
+) -> ConsultationRequest:
+    """Records a request on behalf of the client's responsible worker.
+
+    The question and the pseudonymous summary must name none of the client's
+    names nor their identity code or birth date (ValidationError). The
+    request gets the next reference of the year (K-2026-014) under an
+    advisory lock; the create is logged.
+    """
+    if not client.is_active:
+        raise ValidationError(_("Asiakkuus on päättynyt."))
+    check_pseudonymous(client, question=question, pseudonymous_summary=pseudonymous_summary)
+    worker = responsible_worker_of(client)
+    if worker is None:
+        raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
+    year = timezone.localdate().year
+    with transaction.atomic(), history(asked_by, "consultations.request.created"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NUMBERING_LOCK])
+        number = (
+            ConsultationRequest.objects.filter(year=year).aggregate(last=Max("number"))["last"] or 0
+        ) + 1
+        request = ConsultationRequest.objects.create(
+            reference=f"K-{year}-{number:03d}",
+            year=year,
+            number=number,
+            client=client,
+            responsible_worker=worker,
+            asked_by=asked_by,
+            question=question.strip(),
+            background=background.strip(),
+            tried_so_far=tried_so_far.strip(),
+            pseudonymous_summary=pseudonymous_summary.strip(),
+            includes_health_data=includes_health_data,
+            urgency=urgency,
+            preferred_network=preferred_network,
+        )
+        log_case(asked_by, client, "consultations.request.created", request, request.reference)
+    return request
+
+
+def _locked(request: ConsultationRequest) -> ConsultationRequest:
+    locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+    locked.client = request.client
+    return locked
+
+
+def triage_request(*, request: ConsultationRequest, triaged_by, network, note: str = ""):
+    """Accepts the request for `network`'s agenda; it waits for a session (status triaged)."""
+    with transaction.atomic(), history(triaged_by, "consultations.request.triaged"):
+        locked = _locked(request)
+        if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
+            raise ValidationError(_("Pyyntö on jo esityslistalla tai käsitelty."))
+        locked.network = network
+        locked.status = RequestStatus.TRIAGED
+        locked.triage_note = note.strip()
+        locked.triaged_at = timezone.now()
+        locked.triaged_by = triaged_by
+        locked.save(update_fields=["network", "status", "triage_note", "triaged_at", "triaged_by"])
+        log_case(
+            triaged_by, locked.client, "consultations.request.triaged", locked, locked.reference
+        )
+    return locked
+
+
+def decline_request(*, request: ConsultationRequest, declined_by, reason: str):
+    """Declines with a reason; the asker gets a task to read it (and perhaps ask elsewhere)."""
+    from notifications.actions import create_task
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("Kirjaa syy, jotta pyytäjä tietää, miksi.")})
+    with transaction.atomic(), history(declined_by, "consultations.request.declined"):
+        locked = _locked(request)
+        if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
+            raise ValidationError(_("Esityslistalla olevaa tai käsiteltyä pyyntöä ei voi hylätä."))
+        locked.status = RequestStatus.DECLINED
+        locked.decline_reason = reason.strip()
+        locked.declined_at = timezone.now()
+        locked.save(update_fields=["status", "decline_reason", "declined_at"])
+        create_task(
+            assignee=locked.asked_by,
+            kind=REQUEST_DECLINED_TASK,
+            title=format_lazy(
+                gettext_lazy("Konsultaatiopyyntöä {case} ei otettu käsittelyyn"),
+                case=locked.reference,
+            ),
+            description=locked.decline_reason,
+            concerning=locked,
+            client_id=locked.client.uuid,
+            link=request_url(locked),
+            created_by=declined_by,
+            key=f"{REQUEST_DECLINED_TASK}:{locked.pk}",
+        )
+        log_case(
+            declined_by, locked.client, "consultations.request.declined", locked, locked.reference
+        )
+    return locked
+
+
+def request_url(request: ConsultationRequest) -> str:
+    return reverse(
+        "consultations:request_detail",
+        kwargs={"client_id": request.client.uuid, "request_id": request.pk},
+    )
+
+
+def _next_free_start(session: Session) -> datetime.datetime:
+    last = AgendaItem.objects.filter(session=session).aggregate(last=Max("ends_at"))["last"]
+    return max(last, session.starts_at) if last else session.starts_at
+
+
+def place_on_session(
+    *,
+    request: ConsultationRequest,
+    session: Session,
+    placed_by,
+    starts_at: datetime.datetime | None = None,
+    minutes: int = DEFAULT_SLOT_MINUTES,
+) -> AgendaItem:
+    """Puts the request on the session's agenda in a time slot (after the last one by default).
+
+    The database refuses a request on two sessions and two overlapping slots
+    in one session; both come back as ValidationErrors. The session's
+    SEQUENCE grows and participants get the updated invitation (with the new
+    pseudonymous case reference) after commit.
+    """
+    if minutes <= 0:
+        raise ValidationError({"minutes": _("Anna tapaukselle aikaa.")})
+    try:
+        with transaction.atomic(), history(placed_by, "consultations.request.scheduled"):
+            locked_session = Session.objects.select_for_update().get(pk=session.pk)
+            if locked_session.is_cancelled or locked_session.ends_at <= timezone.now():
+                raise ValidationError({"session": _("Istunto on peruttu tai jo pidetty.")})
+            locked = _locked(request)
+            if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
+                raise ValidationError(
+                    {"session": _("Pyyntö on jo toisen istunnon esityslistalla tai käsitelty.")}
+                )
+            start = starts_at or _next_free_start(locked_session)
+            end = start + datetime.timedelta(minutes=minutes)
+            if start < locked_session.starts_at or end > locked_session.ends_at:
+                raise ValidationError({"starts_at": _("Tapauksen ajan on oltava istunnon aikana.")})
+            item = AgendaItem.objects.create(
+                session=locked_session, request=locked, starts_at=start, ends_at=end
+            )
+            locked.network = locked_session.network
+            locked.status = RequestStatus.SCHEDULED
+            fields = ["network", "status"]
+            if locked.triaged_at is None:
+                locked.triaged_at, locked.triaged_by = timezone.now(), placed_by
+                fields += ["triaged_at", "triaged_by"]
+            locked.save(update_fields=fields)
+            locked_session.sequence += 1
+            locked_session.save(update_fields=["sequence"])
+            log_case(
+                placed_by, locked.client, "consultations.request.scheduled", item, locked.reference
+            )
+            send_invitations_on_commit(
+                locked_session,
+                locked_session.participants.current().values_list("user_id", flat=True),
+                REQUEST,
+            )
+    except IntegrityError as error:
+        if violated(error, REQUEST_ON_ONE_SESSION):
+            raise ValidationError(
+                {
+                    "session": _(
+                        "Pyyntö on jo toisen istunnon esityslistalla. Sama tapaus käsitellään yhdessä istunnossa."
+                    )
+                }
+            ) from None
+        if violated(error, SLOTS_NOT_OVERLAPPING):
+            raise ValidationError(
+                {"starts_at": _("Aika on jo varattu toiselle tapaukselle. Valitse toinen aika.")}
+            ) from None
+        raise
+    return item
+
+
+def remove_from_agenda(*, item: AgendaItem, removed_by) -> ConsultationRequest:
+    """Takes a case off the agenda before it was discussed; it returns to the queue."""
+    with transaction.atomic(), history(removed_by, "consultations.request.unscheduled"):
+        session = Session.objects.select_for_update().get(pk=item.session_id)
+        locked_item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if locked_item.minutes or locked_item.recommendations.exists():
+            raise ValidationError(_("Käsiteltyä tapausta ei voi poistaa esityslistalta."))
+        request = _locked(item.request)
+        locked_item.delete()
+        request.status = RequestStatus.TRIAGED
+        request.save(update_fields=["status"])
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
+        log_case(
+            removed_by,
+            request.client,
+            "consultations.request.unscheduled",
+            request,
+            request.reference,
+        )
+        send_invitations_on_commit(
+            session, session.participants.current().values_list("user_id", flat=True), REQUEST
+        )
+    return request

@@ -1,0 +1,196 @@
+"""Consent-aware presentation of a consultation case, decided per viewer at view time.
+
+A viewer sees a case named (name, age, background, what has been tried; never
+the identity code) when:
+- they are on the client's current care team (they see the client anyway;
+  nothing is disclosed), or
+- the client's consent (or a statutory basis) covers their organisation for
+  the purpose "case consultation" and the categories shown, at this moment;
+  an oral consent counts only for the session it was recorded for (its event
+  reference is the session's id). The consents app decides
+  (`consents.coverage.record_disclosure`), and each named showing writes its
+  disclosure-log row there.
+Everyone else sees it pseudonymously: the reference, an age band, the
+worker's pseudonymous summary and the question.
+
+The same organisation as the client's responsible unit gets no exception:
+a consultation widens the circle beyond the care team, so it rests on the
+client's consent even inside one organisation (a consent naming social
+services covers colleagues there).
+
+Each showing is one disclosure-log row per viewer (the unit is the showing,
+not the session): the log then answers "who saw the name, when" exactly, and
+a consent revoked between two showings is honoured from the next one.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.actions import log_access
+from audit.models import Basis
+from clients.access import relation_to
+from clients.models import CareTeamMembership
+from consents.coverage import (
+    ConsentEvent,
+    DisclosureNotCovered,
+    disclosure_basis,
+    record_disclosure,
+)
+from consents.models import InformationCategory, OralEventKind, Purpose
+from consultations.pseudonymity import age_band
+
+CHANNEL = "consultation"
+# Access-log detail of each showing.
+NAMED = "named"
+PSEUDONYMOUS = "pseudonymous"
+
+
+def shown_categories(request) -> tuple[str, ...]:
+    """What a named showing discloses: identity and work capacity; health data when the
+    worker marked the background as containing it (a special category)."""
+    categories = [InformationCategory.IDENTITY, InformationCategory.WORK_CAPACITY]
+    if request.includes_health_data:
+        categories.append(InformationCategory.HEALTH)
+    return tuple(categories)
+
+
+def session_event(session) -> ConsentEvent | None:
+    """The consultation session as the one event an oral consent may be given for."""
+    if session is None:
+        return None
+    return ConsentEvent(kind=OralEventKind.CONSULTATION_SESSION, reference=str(session.pk))
+
+
+def viewer_organisation(user, participant=None):
+    """The organisation whose coverage counts: the one the participant was invited for,
+    else the organisation of the user's active role."""
+    if participant is not None:
+        return participant.organisation
+    assignment = getattr(user, "active_assignment", None)
+    return assignment.unit.organisation if assignment else user.organisation
+
+
+@dataclass(frozen=True)
+class CaseShowing:
+    request: object
+    named: bool
+    on_team: bool
+    age_band: str
+    organisation: object
+
+    @property
+    def client(self):
+        return self.request.client
+
+
+def show_case(*, viewer, request, action: str, session=None, participant=None, obj=None):
+    """Decides, now, whether `viewer` sees the case named, and logs the showing.
+
+    Writes one access-log row (basis care team for team members, consultation
+    otherwise) and, for a named showing to someone outside the care team, one
+    disclosure-log row through consents' `record_disclosure`, in one
+    transaction. Never raises for missing coverage: the case then shows
+    pseudonymously.
+    """
+    client = request.client
+    organisation = viewer_organisation(viewer, participant)
+    on_team = relation_to(viewer, client).on_team
+    with transaction.atomic():
+        named = on_team
+        if not on_team:
+            try:
+                record_disclosure(
+                    actor=request.asked_by,
+                    client=client,
+                    organisation=organisation,
+                    category=shown_categories(request),
+                    purpose=Purpose.CASE_CONSULTATION,
+                    channel=CHANNEL,
+                    what=_disclosed_what(request),
+                    recipient_user=viewer,
+                    event=session_event(session),
+                )
+                named = True
+            except DisclosureNotCovered:
+                named = False
+        log_access(
+            actor=viewer,
+            client_id=client.uuid,
+            action=action,
+            basis=Basis.CARE_TEAM if on_team else Basis.CONSULTATION,
+            obj=obj or request,
+            detail=f"{request.reference} {NAMED if named else PSEUDONYMOUS}",
+        )
+    return CaseShowing(
+        request=request,
+        named=named,
+        on_team=on_team,
+        age_band=age_band(client, timezone.localdate()),
+        organisation=organisation,
+    )
+
+
+def _disclosed_what(request) -> str:
+    with translation.override("fi"):
+        return _("Nimi, ikä ja konsultaatiopyynnön tiedot (%(case)s)") % {"case": request.reference}
+
+
+# The request form's preview: who would see the case pseudonymously.
+
+
+@dataclass(frozen=True)
+class OrganisationPreview:
+    organisation: object
+    members: tuple[str, ...]
+    named: bool
+    on_team: tuple[str, ...] = ()
+
+
+def preview_visibility(
+    *, client, members, includes_health_data: bool, at: datetime.datetime | None = None
+) -> list[OrganisationPreview]:
+    """For each organisation of the network's members: would its members see the case
+    named (consent or statute covers it now) or pseudonymously? Members on the
+    client's care team see it named anyway and are listed apart.
+
+    Asks `disclosure_basis` once per organisation (a written consent or a
+    statute; an oral consent is given for a session that is not chosen yet).
+    """
+    team = set(
+        CareTeamMembership.objects.current().filter(client=client).values_list("user_id", flat=True)
+    )
+    probe = _Probe(includes_health_data)
+    by_organisation: dict[int, list] = {}
+    for member in members:
+        by_organisation.setdefault(member.organisation_id, []).append(member)
+    previews = []
+    for rows in by_organisation.values():
+        organisation = rows[0].organisation
+        named = (
+            disclosure_basis(
+                client=client,
+                organisation=organisation,
+                category=shown_categories(probe),
+                purpose=Purpose.CASE_CONSULTATION,
+                at=at,
+            )
+            is not None
+        )
+        previews.append(
+            OrganisationPreview(
+                organisation=organisation,
+                members=tuple(m.user.get_full_name() for m in rows if m.user_id not in team),
+                on_team=tuple(m.user.get_full_name() for m in rows if m.user_id in team),
+                named=named,
+            )
+        )
+    return sorted(previews, key=lambda p: (p.named, str(p.organisation)))
+
+
+@dataclass(frozen=True)
+class _Probe:
+    includes_health_data: bool

@@ -1,0 +1,317 @@
+"""Forms of consultations. Times are entered and shown in Europe/Helsinki."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import DateInput, PolkuForm, PolkuModelForm
+from consultations.actions.requests import check_pseudonymous
+from consultations.ics import HELSINKI
+from consultations.models import ConsultationRequest, Network, NetworkMember, Session
+from services.models import Organisation
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+class HelsinkiDateTimeField(forms.DateTimeField):
+    """A wall-clock time in Helsinki (as the coordinator means it, also across DST)."""
+
+    widget = DateTimeLocalInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", [DATETIME_LOCAL, "%Y-%m-%d %H:%M"])
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return value.astimezone(HELSINKI).replace(tzinfo=None)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, datetime.datetime):
+            return value if timezone.is_aware(value) else value.replace(tzinfo=HELSINKI)
+        if value in self.empty_values:
+            return None
+        for fmt in self.input_formats:
+            try:
+                naive = datetime.datetime.strptime(str(value).strip(), fmt)
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=HELSINKI)
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def find_user(email: str):
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError(_("Polussa ei ole käyttäjää tällä sähköpostiosoitteella."))
+    return user
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.organisation})"
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.organisation})"
+
+
+class NetworkForm(PolkuModelForm):
+    class Meta:
+        model = Network
+        fields = ["name", "description", "convening_organisation", "default_place"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MemberForm(PolkuForm):
+    email = forms.EmailField(label=_("Jäsenen sähköposti Polussa"))
+    organisation = forms.ModelChoiceField(
+        label=_("Nimeävä organisaatio"),
+        queryset=Organisation.objects.order_by("name_fi"),
+        required=False,
+        help_text=_("Tyhjä: jäsenen oma organisaatio."),
+    )
+    expertise = forms.CharField(label=_("Osaaminen"), max_length=200)
+    active_from = forms.DateField(label=_("Alkaen"), widget=DateInput, initial=timezone.localdate)
+    active_until = forms.DateField(label=_("Päättyen"), widget=DateInput, required=False)
+
+    def clean_email(self):
+        return find_user(self.cleaned_data["email"])
+
+
+def chair_choices(network: Network, coordinator):
+    """Who may chair: people of the convening organisation among the network's current
+    members, and the coordinator when they belong to it."""
+    User = get_user_model()
+    members = NetworkMember.objects.active_on(timezone.localdate()).filter(network=network)
+    return (
+        User.objects.filter(is_active=True, organisation=network.convening_organisation_id)
+        .filter(pk__in=[*members.values_list("user_id", flat=True), coordinator.pk])
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
+
+
+class SessionForm(PolkuForm):
+    starts_at = HelsinkiDateTimeField(label=_("Alkaa"))
+    duration_minutes = forms.IntegerField(
+        label=_("Kesto (minuuttia)"), min_value=15, max_value=480, initial=90
+    )
+    place = forms.CharField(label=_("Paikka"), max_length=200, required=False)
+    video_link = forms.URLField(
+        label=_("Videoyhteyden osoite"), max_length=500, required=False, assume_scheme="https"
+    )
+    chair = UserChoiceField(label=_("Puheenjohtaja"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, network: Network, coordinator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+        self.fields["chair"].queryset = chair_choices(network, coordinator)
+        self.fields["chair"].help_text = _("Koollekutsuvasta organisaatiosta: %(org)s.") % {
+            "org": network.convening_organisation
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("place") or "").strip() and not (data.get("video_link") or "").strip():
+            self.add_error("place", _("Anna paikka tai videoyhteys (tai molemmat)."))
+        return data
+
+
+class NewSessionForm(SessionForm):
+    members = UserMultipleChoiceField(
+        label=_("Kutsuttavat jäsenet"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    guest_emails = forms.CharField(
+        label=_("Vieraat"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Polun käyttäjien sähköpostiosoitteet, yksi riville."),
+    )
+
+    def __init__(self, *args, network: Network, coordinator, **kwargs):
+        super().__init__(*args, network=network, coordinator=coordinator, **kwargs)
+        member_ids = (
+            NetworkMember.objects.active_on(timezone.localdate())
+            .filter(network=network)
+            .values_list("user_id", flat=True)
+        )
+        members = (
+            get_user_model()
+            .objects.filter(pk__in=member_ids, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name_fi", "last_name")
+        )
+        self.fields["members"].queryset = members
+        self.fields["members"].initial = [user.pk for user in members]
+        if network.default_place:
+            self.fields["place"].initial = network.default_place
+
+    def clean_guest_emails(self):
+        guests, errors = [], []
+        for line in self.cleaned_data["guest_emails"].split():
+            try:
+                guests.append(find_user(line))
+            except ValidationError:
+                errors.append(line)
+        if errors:
+            raise ValidationError(
+                _("Näillä osoitteilla ei ole Polun käyttäjää: %(emails)s")
+                % {"emails": ", ".join(errors)}
+            )
+        return guests
+
+
+class CancelSessionForm(PolkuForm):
+    reason = forms.CharField(label=_("Perumisen syy"), max_length=300)
+
+
+class GuestForm(PolkuForm):
+    email = forms.EmailField(label=_("Vieraan sähköposti Polussa"))
+    expertise = forms.CharField(label=_("Osaaminen"), max_length=200, required=False)
+
+    def clean_email(self):
+        return find_user(self.cleaned_data["email"])
+
+
+class RequestForm(PolkuModelForm):
+    """The worker's request. The question and the summary every participant sees are
+    checked for the client's names and identity code before anything is saved."""
+
+    class Meta:
+        model = ConsultationRequest
+        fields = [
+            "question",
+            "pseudonymous_summary",
+            "background",
+            "tried_so_far",
+            "includes_health_data",
+            "urgency",
+            "preferred_network",
+        ]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "pseudonymous_summary": forms.Textarea(attrs={"rows": 4}),
+            "background": forms.Textarea(attrs={"rows": 5}),
+            "tried_so_far": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, client, preview_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        network = self.fields["preferred_network"]
+        network.queryset = Network.objects.active().select_related("convening_organisation")
+        network.empty_label = _("Koordinaattori valitsee")
+        if preview_url:
+            # htmx refreshes the preview of who would see the case pseudonymously; only the
+            # network and the health tick travel in the URL, never the texts.
+            for name, other in (
+                ("preferred_network", "#id_includes_health_data"),
+                ("includes_health_data", "#id_preferred_network"),
+            ):
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-get": preview_url,
+                        "hx-trigger": "change",
+                        "hx-target": "#visibility-preview",
+                        "hx-swap": "outerHTML",
+                        "hx-include": other,
+                    }
+                )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_pseudonymous(
+                self.client,
+                question=data.get("question", ""),
+                pseudonymous_summary=data.get("pseudonymous_summary", ""),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return data
+
+
+class TriageForm(PolkuForm):
+    network = forms.ModelChoiceField(label=_("Verkosto"), queryset=Network.objects.none())
+    note = forms.CharField(
+        label=_("Huomio pyytäjälle"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = Network.objects.run_by(user).active()
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        start = timezone.localtime(obj.starts_at, HELSINKI)
+        end = timezone.localtime(obj.ends_at, HELSINKI)
+        return f"{obj.network} {start:%d.%m.%Y} {start:%H.%M}–{end:%H.%M}"
+
+
+class PlaceOnSessionForm(PolkuForm):
+    session = SessionChoiceField(label=_("Istunto"), queryset=Session.objects.none())
+    start_time = forms.TimeField(
+        label=_("Tapauksen alkamisaika"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Tyhjä: edellisen tapauksen jälkeen."),
+    )
+    minutes = forms.IntegerField(
+        label=_("Aikaa tapaukselle (minuuttia)"), min_value=5, max_value=240, initial=30
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = (
+            Session.objects.not_cancelled()
+            .upcoming()
+            .filter(network__in=Network.objects.run_by(user).values("pk"))
+            .select_related("network")
+            .order_by("starts_at")
+        )
+
+    def starts_at(self):
+        time = self.cleaned_data.get("start_time")
+        session = self.cleaned_data["session"]
+        if time is None:
+            return None
+        day = timezone.localtime(session.starts_at, HELSINKI).date()
+        return datetime.datetime.combine(day, time, tzinfo=HELSINKI)
+
+
+class DeclineForm(PolkuForm):
+    reason = forms.CharField(
+        label=_("Miksi pyyntöä ei oteta käsittelyyn?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MinutesForm(PolkuForm):
+    minutes = forms.CharField(label=_("Muistio"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RecommendationForm(PolkuForm):
+    text = forms.CharField(label=_("Suositus"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(
+        label=_("Seurantapäivä"),
+        widget=DateInput,
+        initial=lambda: timezone.localdate() + datetime.timedelta(days=30),
+    )

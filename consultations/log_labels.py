@@ -1,0 +1,31 @@
+"""Access-log action codes the consultations app writes, with readable names for the
+DPO's log reports (registered with audit in ConsultationsConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+REQUEST_FORM_VIEWED = "consultations.request.form_viewed"
+REQUEST_VIEWED = "consultations.request.viewed"
+REQUEST_LISTED = "consultations.request.listed"
+REQUEST_TRIAGE_VIEWED = "consultations.request.triage_viewed"
+CASE_VIEWED = "consultations.case.viewed"
+CASE_LISTED = "consultations.case.listed"
+
+ACTION_LABELS = {
+    REQUEST_FORM_VIEWED: _("Avasi konsultaatiopyynnön lomakkeen"),
+    "consultations.request.created": _("Pyysi tapauskonsultaatiota"),
+    REQUEST_VIEWED: _("Avasi konsultaatiopyynnön"),
+    REQUEST_LISTED: _("Näki konsultaatiopyynnön luettelossa"),
+    REQUEST_TRIAGE_VIEWED: _("Avasi konsultaatiopyynnön käsiteltäväksi"),
+    "consultations.request.triaged": _("Otti konsultaatiopyynnön käsittelyyn"),
+    "consultations.request.declined": _("Ei ottanut konsultaatiopyyntöä käsittelyyn"),
+    "consultations.request.scheduled": _("Lisäsi tapauksen istunnon esityslistalle"),
+    "consultations.request.unscheduled": _("Poisti tapauksen esityslistalta"),
+    "consultations.request.closed": _("Päätti konsultaation"),
+    CASE_VIEWED: _("Avasi konsultaatiotapauksen"),
+    CASE_LISTED: _("Näki konsultaatiotapauksen esityslistalla tai jonossa"),
+    "consultations.minutes.recorded": _("Kirjasi konsultaation muistion"),
+    "consultations.recommendation.created": _("Kirjasi konsultaation suosituksen"),
+    "consultations.work_pair.offered": _("Tarjoutui työpariksi konsultaatiosta"),
+    "consultations.work_pair.accepted": _("Hyväksyi työparin tiimiin"),
+    "consultations.work_pair.declined": _("Ei hyväksynyt työparia tiimiin"),
+}

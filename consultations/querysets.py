@@ -1,0 +1,131 @@
+"""Reads of networks, sessions and requests. Who may see what is stated here once
+(`run_by`, `for_user`, `in_queue_of`) and used by access.py, lists and panels."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+COORDINATOR = "coordinator"
+
+
+def _active_organisation_id(user):
+    assignment = getattr(user, "active_assignment", None)
+    return assignment.unit.organisation_id if assignment else None
+
+
+def is_coordinator(user) -> bool:
+    return bool(
+        user and user.is_authenticated and getattr(user, "active_role", None) == COORDINATOR
+    )
+
+
+class NetworkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def run_by(self, user):
+        """Networks the user runs in their active role.
+
+        A coordinator runs the networks of their own organisation (the
+        convening organisation leads) and the networks they are a current
+        member of: Helsinki's work-ability coordinators run the employment
+        services' case consultations too, as members of that network.
+        """
+        if not is_coordinator(user):
+            return self.none()
+        from consultations.models import NetworkMember
+
+        member = NetworkMember.objects.active_on(timezone.localdate()).filter(
+            network=OuterRef("pk"), user=user
+        )
+        return self.filter(
+            Q(convening_organisation_id=_active_organisation_id(user)) | Q(Exists(member))
+        )
+
+
+class NetworkMemberQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        return self.filter(
+            Q(active_from__lte=day), Q(active_until__isnull=True) | Q(active_until__gte=day)
+        )
+
+
+class SessionQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
+    def between(self, start: datetime.datetime, end: datetime.datetime):
+        """Sessions that overlap [start, end)."""
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def upcoming(self, now: datetime.datetime | None = None):
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def participated_by(self, user):
+        from consultations.models import SessionParticipant
+
+        return self.filter(
+            Exists(SessionParticipant.objects.current().filter(session=OuterRef("pk"), user=user))
+        )
+
+    def for_user(self, user):
+        """Sessions the user sees: those they take part in, and as a coordinator those
+        of the networks they run. Anything else (a Kela liaison's colleague's session)
+        is not there at all."""
+        if not user.is_authenticated or getattr(user, "active_role", None) in (
+            None,
+            "admin",
+            "dpo",
+        ):
+            return self.none()
+        from consultations.models import Network, SessionParticipant
+
+        visible = Q(
+            Exists(SessionParticipant.objects.current().filter(session=OuterRef("pk"), user=user))
+        )
+        if is_coordinator(user):
+            visible |= Q(network__in=Network.objects.run_by(user).values("pk"))
+        return self.filter(visible)
+
+
+class SessionParticipantQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(removed_at__isnull=True)
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def open(self):
+        from consultations.models import OPEN_STATUSES
+
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_queue_of(self, user):
+        """Requests waiting for a coordinator: those for a network they run, or with no
+        network yet (any coordinator may take those)."""
+        from consultations.models import Network
+
+        if not is_coordinator(user):
+            return self.none()
+        run = Network.objects.run_by(user).values("pk")
+        return self.filter(
+            Q(network__in=run)
+            | Q(network__isnull=True, preferred_network__in=run)
+            | Q(network__isnull=True, preferred_network__isnull=True)
+        )
+
+    def of_worker(self, user):
+        """Requests of the user's current clients that they asked or are responsible for."""
+        from clients.models import CareTeamMembership, TeamRole
+
+        team = CareTeamMembership.objects.current().filter(client=OuterRef("client"), user=user)
+        return self.filter(
+            Exists(team.filter(role=TeamRole.RESPONSIBLE_WORKER))
+            | (Q(asked_by=user) & Exists(team))
+        )
+
+
+class FeedTokenQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(revoked_at__isnull=True)

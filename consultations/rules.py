@@ -1,0 +1,54 @@
+"""Who may do what in consultations (PERMISSIONS.md), as `rules` predicates.
+
+- Ask for a consultation: the client's responsible worker, or a team member
+  on their behalf (any current care-team member).
+- Run networks, sessions, agendas and minutes: a coordinator, for the
+  networks of their own organisation and the networks they are a member of
+  (querysets.NetworkQuerySet.run_by).
+- See a session and its cases: its participants and the coordinators who run
+  its network; whether a case shows named is decided per viewer at view time
+  (consultations.case_view).
+- Accept or decline a work-pair offer: the responsible worker only.
+"""
+
+import rules
+
+from accounts.rules import is_coordinator, works_with_clients
+from clients.rules import is_responsible_worker, on_team
+
+
+@rules.predicate
+def runs_network(user, network) -> bool:
+    from consultations.models import Network
+
+    if network is None:
+        return False
+    cache = network.__dict__.setdefault("_run_by", {})
+    if user.pk not in cache:
+        cache[user.pk] = Network.objects.run_by(user).filter(pk=network.pk).exists()
+    return cache[user.pk]
+
+
+@rules.predicate
+def runs_session(user, session) -> bool:
+    return session is not None and runs_network(user, session.network)
+
+
+@rules.predicate
+def takes_part(user, session) -> bool:
+    if session is None or not user.is_authenticated:
+        return False
+    cache = session.__dict__.setdefault("_takes_part", {})
+    if user.pk not in cache:
+        cache[user.pk] = session.participants.current().filter(user=user).exists()
+    return cache[user.pk]
+
+
+rules.add_perm("consultations.use_consultations", works_with_clients)
+rules.add_perm("consultations.ask_for_consultation", on_team)
+rules.add_perm("consultations.view_requests", on_team)
+rules.add_perm("consultations.answer_work_pair_offer", is_responsible_worker)
+rules.add_perm("consultations.run_networks", is_coordinator)
+rules.add_perm("consultations.run_network", is_coordinator & runs_network)
+rules.add_perm("consultations.run_session", is_coordinator & runs_session)
+rules.add_perm("consultations.view_session", runs_session | takes_part)

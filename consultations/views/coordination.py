@@ -1,0 +1,511 @@
+"""The coordinator's pages: networks and members, scheduling and changing sessions,
+the request queue with triage, the agenda, minutes, recommendations and the
+work-pair offer. Every page: access through access.py, a form, one action,
+render or redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.actions import log_list_hits
+from audit.models import Basis
+from consultations import actions
+from consultations.access import (
+    get_agenda_item_for_user,
+    get_network_for_user,
+    get_request_for_coordinator,
+    get_session_for_user,
+    require,
+)
+from consultations.case_view import show_case
+from consultations.forms import (
+    CancelSessionForm,
+    DeclineForm,
+    GuestForm,
+    MemberForm,
+    MinutesForm,
+    NetworkForm,
+    NewSessionForm,
+    PlaceOnSessionForm,
+    RecommendationForm,
+    SessionForm,
+    TriageForm,
+)
+from consultations.log_labels import CASE_LISTED, REQUEST_TRIAGE_VIEWED
+from consultations.models import (
+    ConsultationRequest,
+    Network,
+    NetworkMember,
+    RequestStatus,
+    Session,
+    SessionParticipant,
+    Urgency,
+)
+from consultations.pseudonymity import age_band
+from consultations.views.sessions import render_case
+
+
+def form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _message_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# Networks
+
+
+@require_GET
+def network_list(request):
+    require(request.user, "consultations.run_networks")
+    today = timezone.localdate()
+    networks = (
+        Network.objects.run_by(request.user)
+        .select_related("convening_organisation")
+        .annotate(
+            member_count=Count(
+                "members",
+                filter=Q(members__active_from__lte=today)
+                & (Q(members__active_until__isnull=True) | Q(members__active_until__gte=today)),
+                distinct=True,
+            ),
+            upcoming_count=Count(
+                "sessions",
+                filter=Q(sessions__ends_at__gt=timezone.now(), sessions__cancelled_at__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+    return render(request, "consultations/network_list.html", {"networks": networks})
+
+
+@require_http_methods(["GET", "POST"])
+def network_create(request):
+    require(request.user, "consultations.run_networks")
+    form = NetworkForm(
+        request.POST or None,
+        initial={"convening_organisation": request.user.active_assignment.unit.organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            network = actions.create_network(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("Verkosto perustettu."))
+            return redirect("consultations:network", network_id=network.pk)
+    return render(request, "consultations/network_form.html", {"form": form})
+
+
+def _render_network(request, network, member_form=None, status=200):
+    members = list(
+        NetworkMember.objects.filter(network=network)
+        .select_related("user", "organisation")
+        .order_by("organisation__name_fi", "user__last_name", "active_from")
+    )
+    today = timezone.localdate()
+    sessions = list(
+        Session.objects.filter(network=network, ends_at__gt=timezone.now())
+        .select_related("chair")
+        .annotate(case_count=Count("agenda"))
+        .order_by("starts_at")[:20]
+    )
+    return render(
+        request,
+        "consultations/network_detail.html",
+        {
+            "network": network,
+            "members": [
+                (m, m.active_from <= today and (m.active_until is None or m.active_until >= today))
+                for m in members
+            ],
+            "sessions": sessions,
+            "member_form": member_form or MemberForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def network_detail(request, network_id):
+    network = get_network_for_user(request.user, network_id)
+    return _render_network(request, network)
+
+
+@require_POST
+def member_add(request, network_id):
+    network = get_network_for_user(request.user, network_id)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        user = data["email"]
+        try:
+            actions.add_member(
+                network=network,
+                added_by=request.user,
+                user=user,
+                organisation=data["organisation"] or user.organisation,
+                expertise=data["expertise"],
+                active_from=data["active_from"],
+                active_until=data["active_until"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("Jäsen lisätty verkostoon."))
+            return redirect("consultations:network", network_id=network.pk)
+    return _render_network(request, network, member_form=form, status=400)
+
+
+@require_POST
+def member_end(request, network_id, member_id):
+    network = get_network_for_user(request.user, network_id)
+    member = get_object_or_404(NetworkMember, pk=member_id, network=network)
+    actions.end_member(member=member, ended_by=request.user)
+    messages.success(request, _("Jäsenyys päättyy tänään."))
+    return redirect("consultations:network", network_id=network.pk)
+
+
+# Sessions
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request, network_id):
+    network = get_network_for_user(request.user, network_id)
+    form = NewSessionForm(request.POST or None, network=network, coordinator=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = actions.schedule_session(
+                network=network,
+                scheduled_by=request.user,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                chair=data["chair"],
+                place=data["place"],
+                video_link=data["video_link"],
+                members=list(data["members"]),
+                guests=data["guest_emails"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("Istunto on sovittu ja kutsut lähtevät osallistujille."))
+            return redirect("consultations:session", session_id=session.pk)
+    return render(
+        request,
+        "consultations/session_form.html",
+        {"form": form, "network": network, "session": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, session_id):
+    session = get_session_for_user(request.user, session_id, manage=True)
+    if session.is_cancelled:
+        messages.error(request, _("Peruttua istuntoa ei voi muuttaa."))
+        return redirect("consultations:session", session_id=session.pk)
+    initial = {
+        "starts_at": session.starts_at,
+        "duration_minutes": session.duration_minutes,
+        "place": session.place,
+        "video_link": session.video_link,
+        "chair": session.chair_id,
+    }
+    form = SessionForm(
+        request.POST or None, initial=initial, network=session.network, coordinator=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_session(session=session, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Muutos tallennettu; osallistujat saavat päivitetyn kutsun.")
+            )
+            return redirect("consultations:session", session_id=session.pk)
+    return render(
+        request,
+        "consultations/session_form.html",
+        {"form": form, "network": session.network, "session": session},
+    )
+
+
+@require_POST
+def session_cancel(request, session_id):
+    session = get_session_for_user(request.user, session_id, manage=True)
+    form = CancelSessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kirjaa perumisen syy."))
+    else:
+        try:
+            actions.cancel_session(
+                session=session, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _message_errors(request, error)
+        else:
+            messages.success(request, _("Istunto peruttu; osallistujat saavat peruutuksen."))
+    return redirect("consultations:session", session_id=session.pk)
+
+
+@require_POST
+def guest_add(request, session_id):
+    session = get_session_for_user(request.user, session_id, manage=True)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.invite_guest(
+                session=session,
+                invited_by=request.user,
+                user=form.cleaned_data["email"],
+                expertise=form.cleaned_data["expertise"],
+            )
+        except ValidationError as error:
+            _message_errors(request, error)
+        else:
+            messages.success(request, _("Vieras kutsuttu."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("consultations:session", session_id=session.pk)
+
+
+@require_POST
+def participant_remove(request, session_id, participant_id):
+    session = get_session_for_user(request.user, session_id, manage=True)
+    participant = get_object_or_404(
+        SessionParticipant.objects.current().select_related("session"),
+        pk=participant_id,
+        session=session,
+    )
+    try:
+        actions.remove_participant(participant=participant, removed_by=request.user)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, _("Osallistuja poistettu; hän saa peruutuksen."))
+    return redirect("consultations:session", session_id=session.pk)
+
+
+# The queue and triage
+
+URGENCY_ORDER = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.NORMAL: 2}
+
+
+@require_GET
+def queue(request):
+    """Requests waiting for a coordinator: most urgent first, then oldest. Pseudonymous
+    (reference, age band, question); each listed case is one list hit in the log."""
+    require(request.user, "consultations.run_networks")
+    waiting = list(
+        ConsultationRequest.objects.in_queue_of(request.user)
+        .open()
+        .select_related("client", "network", "preferred_network")
+        .order_by("created_at", "pk")
+    )
+    waiting.sort(key=lambda r: (URGENCY_ORDER.get(r.urgency, 9), r.created_at))
+    today = timezone.localdate()
+    log_list_hits(
+        actor=request.user,
+        client_ids=[r.client.uuid for r in waiting],
+        action=CASE_LISTED,
+        basis=Basis.CONSULTATION,
+        detail="queue",
+    )
+    return render(
+        request,
+        "consultations/queue.html",
+        {"rows": [(r, age_band(r.client, today)) for r in waiting]},
+    )
+
+
+def _render_triage(
+    request, consultation, *, triage_form=None, place_form=None, decline_form=None, status=200
+):
+    item = consultation.agenda_items.select_related("session__network").first()
+    showing = show_case(
+        viewer=request.user,
+        request=consultation,
+        action=REQUEST_TRIAGE_VIEWED,
+        session=item.session if item else None,
+    )
+    open_ = consultation.status in (RequestStatus.REQUESTED, RequestStatus.TRIAGED)
+    initial_network = consultation.network_id or consultation.preferred_network_id
+    place_form = place_form or PlaceOnSessionForm(user=request.user)
+    return render(
+        request,
+        "consultations/triage.html",
+        {
+            "consultation": consultation,
+            "showing": showing,
+            "item": item,
+            "is_open": open_,
+            "triage_form": triage_form
+            or TriageForm(
+                user=request.user,
+                initial={"network": initial_network, "note": consultation.triage_note},
+            ),
+            "place_form": place_form,
+            "has_sessions": place_form.fields["session"].queryset.exists(),
+            "decline_form": decline_form or DeclineForm(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def triage(request, request_id):
+    consultation = get_request_for_coordinator(request.user, request_id)
+    if request.method == "POST":
+        form = TriageForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                actions.triage_request(
+                    request=consultation,
+                    triaged_by=request.user,
+                    network=form.cleaned_data["network"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form_errors(form, error)
+            else:
+                messages.success(request, _("Pyyntö otettu käsittelyyn."))
+                return redirect("consultations:triage", request_id=consultation.pk)
+        return _render_triage(request, consultation, triage_form=form, status=400)
+    return _render_triage(request, consultation)
+
+
+@require_POST
+def place(request, request_id):
+    consultation = get_request_for_coordinator(request.user, request_id)
+    form = PlaceOnSessionForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            item = actions.place_on_session(
+                request=consultation,
+                session=form.cleaned_data["session"],
+                placed_by=request.user,
+                starts_at=form.starts_at(),
+                minutes=form.cleaned_data["minutes"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Tapaus lisätty esityslistalle; osallistujat saavat päivitetyn kutsun.")
+            )
+            return redirect("consultations:session", session_id=item.session_id)
+    return _render_triage(request, consultation, place_form=form, status=400)
+
+
+@require_POST
+def decline(request, request_id):
+    consultation = get_request_for_coordinator(request.user, request_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.decline_request(
+                request=consultation, declined_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Pyyntöä ei otettu käsittelyyn; pyytäjä saa syyn tehtävänä.")
+            )
+            return redirect("consultations:queue")
+    return _render_triage(request, consultation, decline_form=form, status=400)
+
+
+# The agenda and the outcome of a case
+
+
+@require_POST
+def agenda_remove(request, session_id, item_id):
+    item = get_agenda_item_for_user(request.user, session_id, item_id, manage=True)
+    try:
+        actions.remove_from_agenda(item=item, removed_by=request.user)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, _("Tapaus palasi jonoon."))
+    return redirect("consultations:session", session_id=session_id)
+
+
+@require_POST
+def minutes(request, session_id, item_id):
+    item = get_agenda_item_for_user(request.user, session_id, item_id, manage=True)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_minutes(
+                item=item, recorded_by=request.user, minutes=form.cleaned_data["minutes"]
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("Muistio tallennettu."))
+            return redirect("consultations:case", session_id=session_id, item_id=item.pk)
+    return render_case(request, item, minutes_form=form, status=400)
+
+
+@require_POST
+def recommendation_add(request, session_id, item_id):
+    item = get_agenda_item_for_user(request.user, session_id, item_id, manage=True)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_recommendation(
+                item=item,
+                recommended_by=request.user,
+                text=form.cleaned_data["text"],
+                due_date=form.cleaned_data["due_date"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Suositus tallennettu; vastuutyöntekijä saa sen tehtäväksi.")
+            )
+            return redirect("consultations:case", session_id=session_id, item_id=item.pk)
+    return render_case(request, item, recommendation_form=form, status=400)
+
+
+@require_POST
+def close(request, session_id, item_id):
+    item = get_agenda_item_for_user(request.user, session_id, item_id, manage=True)
+    try:
+        actions.close_request(request=item.request, closed_by=request.user)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, _("Konsultaatio päätetty."))
+    return redirect("consultations:case", session_id=session_id, item_id=item.pk)
+
+
+@require_POST
+def offer_work_pair(request, session_id, item_id):
+    item = get_agenda_item_for_user(request.user, session_id, item_id, manage=True)
+    try:
+        actions.offer_work_pair(request=item.request, offered_by=request.user)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(
+            request, _("Tarjous lähetetty vastuutyöntekijälle. Vastuu säilyy vastuutyöntekijällä.")
+        )
+    return redirect("consultations:case", session_id=session_id, item_id=item.pk)

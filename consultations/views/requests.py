@@ -1,0 +1,269 @@
+"""The responsible worker's side: asking for a consultation (with a preview of who
+would see the case pseudonymously, before sending), the request's page, my
+requests and tasks, and answering a work-pair offer."""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.actions import log_access, log_list_hits
+from audit.models import Basis
+from clients.access import get_client_for_user, relation_to
+from consultations import actions
+from consultations.access import get_request_for_team, get_work_pair_offer_for_user, require
+from consultations.actions.common import (
+    RECOMMENDATION_TASK,
+    REQUEST_DECLINED_TASK,
+    WORK_PAIR_OFFER_TASK,
+)
+from consultations.case_view import preview_visibility
+from consultations.forms import RequestForm
+from consultations.log_labels import REQUEST_FORM_VIEWED, REQUEST_LISTED, REQUEST_VIEWED
+from consultations.models import (
+    AgendaItem,
+    ConsultationRequest,
+    Network,
+    NetworkMember,
+    Recommendation,
+    WorkPairOffer,
+)
+from consultations.views.coordination import form_errors
+
+
+def _visibility(client, network, includes_health_data: bool) -> list[dict]:
+    """Per network (the chosen one, or every active one when the coordinator chooses):
+    which organisations' members would see the case named and which pseudonymously."""
+    networks = [network] if network else list(Network.objects.active().order_by("name"))
+    members = list(
+        NetworkMember.objects.active_on(timezone.localdate())
+        .filter(network__in=[n.pk for n in networks])
+        .select_related("user", "organisation")
+        .order_by("organisation__name_fi", "user__last_name")
+    )
+    return [
+        {
+            "network": n,
+            "organisations": preview_visibility(
+                client=client,
+                members=[m for m in members if m.network_id == n.pk],
+                includes_health_data=includes_health_data,
+            ),
+        }
+        for n in networks
+    ]
+
+
+def _chosen_network(value):
+    try:
+        return Network.objects.active().get(pk=int(value)) if value else None
+    except (ValueError, Network.DoesNotExist):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def request_create(request, client_id):
+    """Two steps: the form, then a confirmation page that shows how each participant's
+    organisation would see the case; sending happens only from there. Works without
+    JavaScript; with htmx the preview follows the chosen network as the worker types."""
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="consultations.ask_for_consultation",
+        log_action=REQUEST_FORM_VIEWED if request.method == "GET" else None,
+    )
+    url = reverse("consultations:request_create", kwargs={"client_id": client.uuid})
+    if request.method == "GET":
+        network = _chosen_network(request.GET.get("preferred_network"))
+        health = request.GET.get("includes_health_data") in ("on", "true", "True", "1")
+        context = {
+            "client": client,
+            "visibility": _visibility(client, network, health),
+            "chosen_network": network,
+        }
+        if request.htmx:
+            return render(request, "consultations/request_form.html#preview", context)
+        form = RequestForm(
+            client=client,
+            preview_url=url,
+            initial={"preferred_network": network, "includes_health_data": health},
+        )
+        return render(request, "consultations/request_form.html", {**context, "form": form})
+
+    form = RequestForm(request.POST, client=client, preview_url=url)
+    if form.is_valid():
+        data = form.cleaned_data
+        if "confirm" in request.POST:
+            try:
+                consultation = actions.ask_for_consultation(
+                    client=client, asked_by=request.user, **data
+                )
+            except ValidationError as error:
+                form_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Konsultaatiopyyntö %(case)s lähetetty koordinaattorille.")
+                    % {"case": consultation.reference},
+                )
+                return redirect(
+                    "consultations:request_detail",
+                    client_id=client.uuid,
+                    request_id=consultation.pk,
+                )
+        elif "edit" not in request.POST:
+            log_access(
+                actor=request.user,
+                client_id=client.uuid,
+                action=REQUEST_FORM_VIEWED,
+                basis=relation_to(request.user, client).basis,
+                obj=client,
+                detail="confirm",
+            )
+            return render(
+                request,
+                "consultations/request_confirm.html",
+                {
+                    "client": client,
+                    "form": form,
+                    "data": data,
+                    "visibility": _visibility(
+                        client, data["preferred_network"], data["includes_health_data"]
+                    ),
+                },
+            )
+    log_access(
+        actor=request.user,
+        client_id=client.uuid,
+        action=REQUEST_FORM_VIEWED,
+        basis=relation_to(request.user, client).basis,
+        obj=client,
+    )
+    network = form.cleaned_data.get("preferred_network")
+    return render(
+        request,
+        "consultations/request_form.html",
+        {
+            "client": client,
+            "form": form,
+            "visibility": _visibility(
+                client, network, bool(form.cleaned_data.get("includes_health_data"))
+            ),
+            "chosen_network": network,
+        },
+        status=200 if "edit" in request.POST else 400,
+    )
+
+
+@require_GET
+def request_detail(request, client_id, request_id):
+    """The request as its care team sees it: everything, the session, minutes,
+    recommendations with their tasks, and a waiting work-pair offer."""
+    client, consultation = get_request_for_team(
+        request.user,
+        client_id,
+        request_id,
+        permission="consultations.view_requests",
+        log_action=REQUEST_VIEWED,
+    )
+    item = (
+        AgendaItem.objects.filter(request=consultation)
+        .select_related("session__network", "session__chair", "minutes_recorded_by")
+        .first()
+    )
+    recommendations = (
+        list(Recommendation.objects.filter(agenda_item=item).select_related("task")) if item else []
+    )
+    offers = list(
+        WorkPairOffer.objects.filter(request=consultation)
+        .select_related("offered_by", "decided_by")
+        .order_by("-offered_at")
+    )
+    return render(
+        request,
+        "consultations/request_detail.html",
+        {
+            "client": client,
+            "consultation": consultation,
+            "item": item,
+            "recommendations": recommendations,
+            "offers": offers,
+            "may_answer": rules.has_perm(
+                "consultations.answer_work_pair_offer", request.user, client
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+CONSULTATION_TASKS = (RECOMMENDATION_TASK, WORK_PAIR_OFFER_TASK, REQUEST_DECLINED_TASK)
+
+
+@require_GET
+def my_requests(request):
+    """The worker's consultation requests (their current clients) and open consultation tasks."""
+    require(request.user, "consultations.use_consultations")
+    from notifications.models import Task
+
+    consultations = list(
+        ConsultationRequest.objects.of_worker(request.user)
+        .select_related("client", "network", "preferred_network")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("session"))
+        )
+        .order_by("-created_at", "-pk")[:100]
+    )
+    tasks = list(
+        Task.objects.for_assignee(request.user)
+        .open()
+        .filter(kind__in=CONSULTATION_TASKS)
+        .in_inbox_order()[:50]
+    )
+    log_list_hits(
+        actor=request.user,
+        client_ids=[c.client.uuid for c in consultations],
+        action=REQUEST_LISTED,
+        basis=Basis.CARE_TEAM,
+    )
+    return render(
+        request,
+        "consultations/my_requests.html",
+        {
+            "rows": [(c, next(iter(c.agenda_items.all()), None)) for c in consultations],
+            "tasks": tasks,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _answer(request, client_id, offer_id, *, accept: bool):
+    client, offer = get_work_pair_offer_for_user(request.user, client_id, offer_id)
+    offer.request.client = client
+    if accept:
+        actions.accept_work_pair(offer=offer, accepted_by=request.user)
+        messages.success(
+            request,
+            _("%(name)s on nyt asiakkaan työpari. Vastuu säilyy vastuutyöntekijällä.")
+            % {"name": offer.offered_by.get_full_name()},
+        )
+    else:
+        actions.decline_work_pair(offer=offer, declined_by=request.user)
+        messages.success(request, _("Työparitarjous hylätty."))
+    return redirect(
+        "consultations:request_detail", client_id=client.uuid, request_id=offer.request_id
+    )
+
+
+@require_POST
+def work_pair_accept(request, client_id, offer_id):
+    return _answer(request, client_id, offer_id, accept=True)
+
+
+@require_POST
+def work_pair_decline(request, client_id, offer_id):
+    return _answer(request, client_id, offer_id, accept=False)

@@ -1,0 +1,194 @@
+"""What participants and coordinators read: the consultations home, the calendar, a
+session with its agenda, and one case, named or pseudonymous for the viewer."""
+
+import datetime
+
+import rules
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.actions import log_list_hits
+from audit.models import Basis
+from consultations import calendar_grid
+from consultations.access import get_agenda_item_for_user, get_session_for_user, require
+from consultations.case_view import show_case
+from consultations.forms import (
+    CancelSessionForm,
+    GuestForm,
+    MinutesForm,
+    RecommendationForm,
+)
+from consultations.log_labels import CASE_LISTED, CASE_VIEWED
+from consultations.models import (
+    AgendaItem,
+    ConsultationRequest,
+    Recommendation,
+    RequestStatus,
+    Session,
+    WorkPairOffer,
+)
+from consultations.pseudonymity import age_band
+
+
+@require_GET
+def index(request):
+    """The consultations home: my next sessions, my requests, and the coordinator's tools."""
+    require(request.user, "consultations.use_consultations")
+    user = request.user
+    sessions = list(
+        Session.objects.for_user(user)
+        .not_cancelled()
+        .upcoming()
+        .select_related("network")
+        .annotate(case_count=Count("agenda"))
+        .order_by("starts_at", "pk")[:10]
+    )
+    is_coordinator = rules.has_perm("consultations.run_networks", user)
+    queue = ConsultationRequest.objects.in_queue_of(user).open().count() if is_coordinator else None
+    return render(
+        request,
+        "consultations/index.html",
+        {
+            "sessions": sessions,
+            "is_coordinator": is_coordinator,
+            "queue_count": queue,
+            "my_open_requests": ConsultationRequest.objects.of_worker(user)
+            .exclude(status__in=[RequestStatus.CLOSED, RequestStatus.DECLINED])
+            .count(),
+        },
+    )
+
+
+def _parse_day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@require_GET
+def calendar(request):
+    """Sessions by week or month. A coordinator sees the sessions of the networks they
+    run; everyone sees the sessions they take part in. No client data: the number of
+    cases only. Three queries whatever the number of sessions."""
+    require(request.user, "consultations.use_consultations")
+    view = request.GET.get("view", calendar_grid.WEEK)
+    grid = calendar_grid.period(view, _parse_day(request.GET.get("day")))
+    sessions = (
+        Session.objects.for_user(request.user)
+        .between(grid.start, grid.end)
+        .select_related("network", "chair")
+        .annotate(case_count=Count("agenda"))
+        .order_by("starts_at", "pk")
+    )
+    calendar_grid.place_sessions(grid, sessions)
+    return render(
+        request,
+        "consultations/calendar.html",
+        {
+            "grid": grid,
+            "may_run": rules.has_perm("consultations.run_networks", request.user),
+        },
+    )
+
+
+@require_GET
+def session_detail(request, session_id):
+    """A session with its participants and agenda. The agenda shows every case
+    pseudonymously (reference, age band, question); each case opens on its own page,
+    where the viewer's named or pseudonymous view is decided and logged. Each case
+    listed is logged as one list hit (one statement). A fixed number of queries."""
+    session = get_session_for_user(request.user, session_id)
+    manage = rules.has_perm("consultations.run_session", request.user, session)
+    participants = list(
+        session.participants.current()
+        .select_related("user", "organisation")
+        .order_by("organisation__name_fi", "user__last_name", "user__first_name")
+    )
+    items = list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("request__client")
+        .order_by("starts_at", "pk")
+    )
+    today = timezone.localdate()
+    agenda = [{"item": item, "age_band": age_band(item.request.client, today)} for item in items]
+    log_list_hits(
+        actor=request.user,
+        client_ids=[item.request.client.uuid for item in items],
+        action=CASE_LISTED,
+        basis=Basis.CONSULTATION,
+        detail=f"session {session.pk}",
+    )
+    return render(
+        request,
+        "consultations/session_detail.html",
+        {
+            "session": session,
+            "participants": participants,
+            "agenda": agenda,
+            "manage": manage and not session.is_cancelled,
+            "started": session.has_started(),
+            "guest_form": GuestForm() if manage else None,
+            "cancel_form": CancelSessionForm() if manage else None,
+            "is_participant": any(p.user_id == request.user.pk for p in participants),
+        },
+    )
+
+
+def render_case(request, item, *, minutes_form=None, recommendation_form=None, status=200):
+    """One case on its session, shown as the viewer may see it at this moment."""
+    session = item.session
+    participant = (
+        session.participants.current()
+        .filter(user=request.user)
+        .select_related("organisation")
+        .first()
+    )
+    showing = show_case(
+        viewer=request.user,
+        request=item.request,
+        action=CASE_VIEWED,
+        session=session,
+        participant=participant,
+        obj=item,
+    )
+    manage = rules.has_perm("consultations.run_session", request.user, session)
+    recommendations = list(
+        Recommendation.objects.filter(agenda_item=item).select_related("task", "created_by")
+    )
+    offers = list(
+        WorkPairOffer.objects.filter(request=item.request)
+        .select_related("offered_by")
+        .order_by("-offered_at")
+    )
+    held = session.has_started() and not session.is_cancelled
+    return render(
+        request,
+        "consultations/case_detail.html",
+        {
+            "session": session,
+            "item": item,
+            "consultation": item.request,
+            "showing": showing,
+            "manage": manage,
+            "held": held,
+            "recommendations": recommendations,
+            "offers": offers,
+            "minutes_form": minutes_form or MinutesForm(initial={"minutes": item.minutes}),
+            "recommendation_form": recommendation_form or RecommendationForm(),
+            "may_offer": manage
+            and held
+            and item.request.status != RequestStatus.CLOSED
+            and not any(o.is_pending and o.offered_by_id == request.user.pk for o in offers),
+            "may_close": manage and item.request.status == RequestStatus.DISCUSSED,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def case_detail(request, session_id, item_id):
+    item = get_agenda_item_for_user(request.user, session_id, item_id)
+    return render_case(request, item)

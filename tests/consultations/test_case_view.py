@@ -1,0 +1,267 @@
+"""Named or pseudonymous, per participant, decided when the case is shown: consent that
+covers the participant's organisation, one that does not, an expired one, one revoked
+between scheduling and the session, an oral one for this session only; each named
+showing writes a disclosure-log row, every showing an access-log row."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
+from consents.actions import revoke_consent
+from consents.factories import ConsentFactory
+from consents.models import Consent, ConsentMethod, InformationCategory, OralEventKind
+from consultations.factories import make_request, make_session, put_on_agenda
+from consultations.models import SessionParticipant
+from tests.conftest import login
+from tests.consultations.conftest import IDENTITY_CODE
+
+NAME = "Kaarina Aurora Koivisto"
+
+
+def case_url(hki, item=None):
+    item = item or hki.item
+    return reverse("consultations:case", kwargs={"session_id": item.session_id, "item_id": item.pk})
+
+
+def show(client, user, hki, item=None):
+    client.logout()
+    login(client, user)
+    response = client.get(case_url(hki, item))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def named(html: str) -> bool:
+    return NAME in html and "Näet tapauksen nimellä" in html
+
+
+def pseudonymous(html: str) -> bool:
+    return (
+        NAME not in html
+        and "Koivisto" not in html
+        and "Näet tapauksen pseudonyyminä" in html
+        and "50–59-vuotias" in html
+        and "Keski-ikäinen asiakas" in html  # the pseudonymous summary
+        and "selkäkipuja" not in html  # the background shows only named
+    )
+
+
+def employment_consent(hki, **fields):
+    return ConsentFactory(
+        client=hki.client, recorded_by=hki.worker, parties=[hki.employment], **fields
+    )
+
+
+def test_consent_covering_the_organisation_shows_the_case_named_and_logs_the_disclosure(
+    client, hki
+):
+    consent = employment_consent(hki)
+    html = show(client, hki.expert, hki)
+    assert named(html)
+    assert IDENTITY_CODE not in html and IDENTITY_CODE[:7] not in html
+    assert "selkäkipuja" in html  # the background
+    disclosure = DisclosureLogEntry.objects.get()
+    assert disclosure.client_id == hki.client.uuid
+    assert disclosure.recipient_user == hki.expert
+    assert disclosure.recipient_organisation == hki.employment
+    assert disclosure.basis == Basis.CONSENT and disclosure.consent_id == consent.pk
+    assert disclosure.purpose == "case_consultation" and disclosure.channel == "consultation"
+    assert hki.request.reference in disclosure.what
+    entry = AccessLogEntry.objects.get(action="consultations.case.viewed")
+    assert entry.actor == hki.expert and entry.basis == Basis.CONSULTATION
+    assert entry.detail.endswith("named") and entry.client_id == hki.client.uuid
+
+
+def test_every_showing_is_its_own_disclosure(client, hki):
+    employment_consent(hki)
+    show(client, hki.expert, hki)
+    show(client, hki.expert, hki)
+    assert DisclosureLogEntry.objects.filter(recipient_user=hki.expert).count() == 2
+
+
+def test_consent_not_covering_the_organisation_shows_it_pseudonymously(client, hki):
+    employment_consent(hki)  # names employment services, not Kela
+    html = show(client, hki.kela_liaison, hki)
+    assert pseudonymous(html)
+    assert IDENTITY_CODE not in html
+    assert not DisclosureLogEntry.objects.exists()
+    entry = AccessLogEntry.objects.get(action="consultations.case.viewed")
+    assert entry.actor == hki.kela_liaison and entry.basis == Basis.CONSULTATION
+    assert entry.detail.endswith("pseudonymous")
+
+
+def test_consent_for_another_purpose_does_not_cover_a_consultation(client, hki):
+    ConsentFactory(
+        client=hki.client,
+        recorded_by=hki.worker,
+        parties=[hki.kela],
+        purposes=["kela_benefits", "service_planning"],
+    )
+    assert pseudonymous(show(client, hki.kela_liaison, hki))
+
+
+def test_a_kind_of_organisation_named_in_the_consent_covers_it(client, hki):
+    ConsentFactory(client=hki.client, recorded_by=hki.worker, parties=["kela"])
+    assert named(show(client, hki.kela_liaison, hki))
+
+
+def test_an_expired_consent_shows_it_pseudonymously(client, hki):
+    employment_consent(hki, expired=True)
+    assert pseudonymous(show(client, hki.expert, hki))
+    assert not DisclosureLogEntry.objects.exists()
+
+
+def test_consent_revoked_between_scheduling_and_the_session_changes_the_page(client, hki):
+    consent = employment_consent(hki)
+    assert named(show(client, hki.expert, hki))  # when the case was put on the agenda
+    revoke_consent(
+        consent=consent,
+        revoked_by=hki.worker,
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        assert pseudonymous(show(client, hki.expert, hki))
+    assert DisclosureLogEntry.objects.count() == 1
+
+
+def test_health_data_is_shown_named_only_when_health_is_consented(client, hki):
+    hki.request.includes_health_data = True
+    hki.request.save()
+    employment_consent(hki)  # ordinary categories only
+    assert pseudonymous(show(client, hki.expert, hki))
+    ConsentFactory(
+        client=hki.client, recorded_by=hki.worker, parties=[hki.employment], with_health=True
+    )
+    assert named(show(client, hki.expert, hki))
+    assert DisclosureLogEntry.objects.get().what.startswith("Nimi, ikä")
+
+
+def _oral(hki, session, day):
+    consent = Consent.objects.create(
+        client=hki.client,
+        recorded_by=hki.worker,
+        method=ConsentMethod.ORAL,
+        purposes=["case_consultation"],
+        categories=[InformationCategory.IDENTITY, InformationCategory.WORK_CAPACITY],
+        signed_on=day,
+        valid_from=day,
+        valid_until=day,
+        event_kind=OralEventKind.CONSULTATION_SESSION,
+        event_name=str(session),
+        event_date=day,
+        event_reference=str(session.pk),
+    )
+    from consents.factories import add_parties
+
+    add_parties(consent, [hki.kela])
+    return consent
+
+
+def test_an_oral_consent_covers_the_one_session_it_was_given_for(client, hki):
+    day = timezone.localdate(hki.session.starts_at)
+    with time_machine.travel(hki.session.starts_at, tick=False):
+        _oral(hki, hki.session, day)
+        assert named(show(client, hki.kela_liaison, hki))
+        # Another session the same day: the oral consent does not reach it.
+        other = make_session(
+            hki.network,
+            hki.expert,
+            participants=[hki.kela_liaison],
+            starts_at=hki.session.ends_at,
+            chair=hki.coordinator,
+        )
+        item = put_on_agenda(make_request(hki.client, hki.worker), other)
+        assert pseudonymous(show(client, hki.kela_liaison, hki, item))
+    # The day after: nothing.
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(days=1), tick=False):
+        assert pseudonymous(show(client, hki.kela_liaison, hki))
+    assert DisclosureLogEntry.objects.count() == 1
+
+
+def test_a_care_team_member_sees_the_case_named_without_a_disclosure(client, hki):
+    SessionParticipant.objects.create(
+        session=hki.session,
+        user=hki.coach,
+        organisation=hki.sote,
+        kind="guest",
+        invited_by=hki.coordinator,
+    )
+    html = show(client, hki.coach, hki)
+    assert named(html) and "olet asiakkaan omatiimissä" in html
+    assert not DisclosureLogEntry.objects.exists()
+    assert AccessLogEntry.objects.get(action="consultations.case.viewed").basis == Basis.CARE_TEAM
+
+
+def test_the_same_organisation_gets_no_exception(client, hki):
+    """The coordinator works in the client's own organisation but is not on the team:
+    without a consent naming social services the case shows pseudonymously."""
+    employment_consent(hki)
+    assert pseudonymous(show(client, hki.coordinator, hki))
+    ConsentFactory(client=hki.client, recorded_by=hki.worker, parties=[hki.sote])
+    assert named(show(client, hki.coordinator, hki))
+
+
+def test_the_case_page_always_says_responsibility_stays(client, hki):
+    for user in (hki.expert, hki.kela_liaison, hki.coordinator):
+        assert "Vastuu säilyy vastuutyöntekijällä." in show(client, user, hki)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_responsibility_is_stated_in_swedish_and_english(client, hki, language, settings):
+    from django.conf import settings as django_settings
+
+    login(client, hki.expert)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(case_url(hki)).content.decode()
+    expected = {
+        "sv": "Ansvaret stannar hos den ansvariga arbetstagaren.",
+        "en": "Responsibility stays with the responsible worker.",
+    }[language]
+    assert expected in html
+
+
+def test_the_agenda_lists_every_case_pseudonymously_for_everyone(client, hki):
+    employment_consent(hki)
+    login(client, hki.expert)
+    response = client.get(reverse("consultations:session", kwargs={"session_id": hki.session.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert hki.request.reference in html and "50–59-vuotias" in html
+    assert "Koivisto" not in html and "Kaarina" not in html and IDENTITY_CODE[:6] not in html
+    entry = AccessLogEntry.objects.get(action="consultations.case.listed")
+    assert entry.actor == hki.expert and entry.basis == Basis.CONSULTATION
+    assert not DisclosureLogEntry.objects.exists()
+
+
+def test_a_kela_liaison_sees_only_sessions_they_take_part_in(client, hki):
+    login(client, hki.outsider)  # a Kela liaison who is not invited
+    session_url = reverse("consultations:session", kwargs={"session_id": hki.session.pk})
+    assert client.get(session_url).status_code == 404
+    assert client.get(case_url(hki)).status_code == 404
+    calendar = client.get(
+        reverse("consultations:calendar") + f"?day={hki.session.starts_at.date().isoformat()}"
+    )
+    assert hki.network.name not in calendar.content.decode()
+    assert not AccessLogEntry.objects.filter(actor=hki.outsider).exists()
+
+
+def test_a_removed_participant_loses_the_session(client, hki):
+    SessionParticipant.objects.filter(user=hki.kela_liaison).update(removed_at=timezone.now())
+    login(client, hki.kela_liaison)
+    assert client.get(case_url(hki)).status_code == 404
+
+
+def test_a_participant_may_not_change_the_session(client, hki):
+    login(client, hki.expert)
+    edit = reverse("consultations:session_edit", kwargs={"session_id": hki.session.pk})
+    assert client.get(edit).status_code == 403
+    minutes = reverse(
+        "consultations:minutes", kwargs={"session_id": hki.session.pk, "item_id": hki.item.pk}
+    )
+    assert client.post(minutes, {"minutes": "x"}).status_code == 403
