@@ -75,3 +75,17 @@ def test_docker_compose_runs_the_production_shaped_stack():
     assert {"web", "worker", "beat", "postgres", "redis", "mail"} <= set(services)
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["web"]["environment"]["POLKU_ENV"] == "production"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_works_before_signing_in(client):
+    response = client.post("/i18n/setlang/", {"language": "sv", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    page = client.get("/accounts/login/")
+    assert '<html lang="sv">' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_finnish_is_the_default_whatever_the_browser_asks(client):
+    page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="fi">' in page.content.decode()
