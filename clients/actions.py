@@ -455,3 +455,49 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
             obj=locked,
         )
     return locked
+
+
+def request_access(*, client: Client, requested_by, reason: str):
+    """Asks the client's responsible worker to add `requested_by` to the team.
+
+    The requester learns nothing of the client; the responsible worker gets a
+    task (once per requester and client) and decides. Logged on the client.
+    """
+    from django.utils.translation import gettext_lazy
+
+    from notifications.actions import create_task
+
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Kerro lyhyesti, miksi tarvitset pääsyn (vähintään 10 merkkiä).")}
+        )
+    responsible = (
+        CareTeamMembership.objects.current()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user")
+        .first()
+    )
+    if responsible is None:
+        return None
+    with transaction.atomic():
+        task = create_task(
+            assignee=responsible.user,
+            kind="clients.access_request",
+            title=gettext_lazy("Pääsypyyntö asiakkaan tietoihin: %(name)s")
+            % {"name": requested_by.get_full_name()},
+            description=reason,
+            client_id=client.uuid,
+            link=f"/clients/{client.uuid}/team/add/",
+            created_by=requested_by,
+            key=f"access-request:{client.pk}:{requested_by.pk}",
+        )
+        log_access(
+            actor=requested_by,
+            client_id=client.uuid,
+            action="clients.access.requested",
+            basis=Basis.REGISTRATION,
+            obj=task,
+            detail=reason[:300],
+        )
+    return task

@@ -24,9 +24,11 @@ class ClientsConfig(AppConfig):
         from accounts.navigation import NavItem, register_nav_item
         from clients import dashboard_panels, panels, reminders
         from clients.audit_subjects import register_audit_subjects
+        from notifications.task_kinds import register_task_kind
 
         panels.register_client_panels()
         reminders.register()
+        register_task_kind("clients.access_request", _("Pääsypyyntö"))
         register_audit_subjects()
         register_nav_item(
             NavItem(url_name="audit:index", label=_("Lokit"), roles=frozenset({"dpo"}), order=90)

@@ -309,3 +309,19 @@ class HandoverForm(PolkuForm):
             )
             for client in self.clients
         }
+
+
+class AccessRequestForm(PolkuForm):
+    identity_code = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Miksi tarvitset pääsyn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Pyyntö välitetään asiakkaan vastuutyöntekijälle. Et saa asiakkaan tietoja ennen kuin sinut lisätään tiimiin."
+        ),
+    )
+
+    def clean_identity_code(self):
+        code = self.cleaned_data["identity_code"]
+        identity.parse_identity_code(code, allow_temporary=True)
+        return code

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("find/", views.find_by_identity_code, name="find"),
     path("new/", views.register, name="register"),
+    path("access-request/", views.request_access, name="request_access"),
     path("handover/", views.handover, name="handover"),
     path("break-the-glass/", views.break_the_glass_review, name="break_the_glass_review"),
     path(

@@ -21,6 +21,7 @@ from clients.access import (
     relation_to,
 )
 from clients.forms import (
+    AccessRequestForm,
     AddMemberForm,
     AssessmentForm,
     BreakTheGlassForm,
@@ -152,7 +153,16 @@ def register(request):
         else:
             messages.success(request, _("Asiakas rekisteröity. Olet asiakkaan vastuutyöntekijä."))
             return redirect("clients:detail", client_id=client.uuid)
-    return render(request, "clients/register.html", {"form": form, "duplicate": duplicate})
+    access_form = (
+        AccessRequestForm(initial={"identity_code": form.data.get("identity_code", "")})
+        if duplicate
+        else None
+    )
+    return render(
+        request,
+        "clients/register.html",
+        {"form": form, "duplicate": duplicate, "access_form": access_form},
+    )
 
 
 @require_GET
@@ -534,3 +544,27 @@ def handover(request):
     return render(
         request, "clients/handover.html", {"workers": workers, "from_user": from_user, "form": form}
     )
+
+
+@require_POST
+def request_access(request):
+    """An access request from the registration form's duplicate message; the answer tells nothing of the client."""
+    if not rules.has_perm("clients.register_client", request.user):
+        raise PermissionDenied
+    form = AccessRequestForm(request.POST)
+    if form.is_valid():
+        client = find_client_by_identity_code(form.cleaned_data["identity_code"])
+        if client is not None and not relation_to(request.user, client).visible:
+            try:
+                actions.request_access(
+                    client=client, requested_by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error("reason", error.messages)
+        if not form.errors:
+            messages.success(
+                request,
+                _("Pyyntö on välitetty asiakkaan vastuutyöntekijälle, joka päättää pääsystä."),
+            )
+            return redirect("clients:list")
+    return render(request, "clients/request_access.html", {"form": form})

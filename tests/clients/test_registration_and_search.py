@@ -149,3 +149,33 @@ def test_a_manager_lists_the_units_clients_not_others(client, social_worker, uni
     login(client, make_user(Role.MANAGER, unit))
     text = client.get("/clients/").content.decode()
     assert ours.last_name in text and "Vieras" not in text
+
+
+def test_a_duplicate_leads_to_an_access_request_that_reaches_the_responsible_worker(
+    client, social_worker
+):
+    from notifications.models import Task
+
+    code = demo_identity_code(random_birth_date())
+    owner = make_user(Role.SOCIAL_WORKER)
+    existing = ClientFactory(
+        code=code, first_names="Salainen", last_name="Henkilö", created_by=owner
+    )
+    login(client, social_worker)
+    page = client.post("/clients/new/", {**FORM, "identity_code": code}).content.decode()
+    assert "Pyydä pääsyä" in page and 'action="/clients/access-request/"' in page
+    response = client.post(
+        "/clients/access-request/",
+        {"identity_code": code, "reason": "Asiakas asioi luonani tänään."},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert task.assignee == owner and task.client_id == existing.uuid
+    assert social_worker.get_full_name() in task.title
+    assert "Salainen" not in client.get("/clients/").content.decode()
+    assert (
+        AccessLogEntry.objects.filter(
+            action="clients.access.requested", actor=social_worker
+        ).count()
+        == 1
+    )

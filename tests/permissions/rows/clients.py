@@ -78,6 +78,13 @@ def btg_event_kwargs(world):
 
 ROWS = {
     "clients:handover": Row(allowed=frozenset({R.MANAGER}), denied_status=403),
+    "clients:request_access": Row(
+        allowed=frozenset({R.SOCIAL_WORKER, R.SOCIAL_COUNSELLOR, R.EMPLOYMENT_EXPERT}),
+        denied_status=403,
+        method="POST",
+        data=lambda world: {"identity_code": "131052-308T", "reason": "Asiakas asioi luonani."},
+        allowed_status=302,
+    ),
     "clients:list": Row(allowed=CLIENT_WORKERS, denied_status=403),
     "clients:find": Row(
         allowed=CLIENT_WORKERS,
