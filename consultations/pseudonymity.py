@@ -1,7 +1,8 @@
 """What a pseudonymous case may say: no name, no identity code, an age band.
 
 `identifying_mentions(client, text)` finds the client's names (first names,
-last name, calling name: whole words, case- and accent-insensitive) and
+last name, calling name: whole words, also with a Finnish case ending, case-
+and accent-insensitive) and
 identity code (the full code, its masked form, the birth date as ddmmyy and
 as a written date) in a text the worker wants every participant to see.
 """
@@ -46,9 +47,19 @@ def _code_forms(client) -> list[str]:
     return [form for form in forms if form]
 
 
-def _contains_word(haystack: str, needle: str) -> bool:
+# Finnish case endings and clitics, accents folded as in clients.names.fold: a name is
+# still the name as "Kaarinan", "Koivistolle" or "Kaarinakin" (a whole word with an
+# ending), but not inside another word ("Koivistonkadulla", "onnistui" for Onni).
+_ENDING = (
+    r"(?:n|a|ta|na|ksi|ssa|sta|lla|lta|lle|tta|ineen|h[aeiouy]n|seen|sen|[aeiouy]n)?"
+    r"(?:kin|kaan)?"
+)
+
+
+def _contains_word(haystack: str, needle: str, *, inflected: bool = False) -> bool:
     # Word boundaries that understand Finnish letters: no letter or digit on either side.
-    pattern = r"(?<![\w])" + re.escape(needle) + r"(?![\w])"
+    ending = _ENDING if inflected else ""
+    pattern = r"(?<![\w])" + re.escape(needle) + ending + r"(?![\w])"
     return re.search(pattern, haystack, flags=re.IGNORECASE | re.UNICODE) is not None
 
 
@@ -58,7 +69,9 @@ def identifying_mentions(client, text: str) -> list[str]:
         return []
     found: list[str] = []
     folded = fold(text)
-    names = sorted(word for word in _name_words(client) if _contains_word(folded, word))
+    names = sorted(
+        word for word in _name_words(client) if _contains_word(folded, word, inflected=True)
+    )
     if names:
         found.append(_("asiakkaan nimi (%(names)s)") % {"names": ", ".join(names)})
     lowered = text.lower()

@@ -1,0 +1,334 @@
+"""Invitations by e-mail with an iCalendar attachment, sent by Celery after commit, and the
+private calendar feed: METHOD, a stable UID, a growing SEQUENCE, Helsinki time, and
+never a client's name or identity code."""
+
+import datetime
+from unittest import mock
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+
+from consultations import actions
+from consultations.factories import make_request
+from consultations.models import CalendarFeedToken, Session
+from consultations.tasks import send_invitations_task
+from tests.conftest import login
+from tests.consultations.conftest import BIRTH, IDENTITY_CODE
+
+
+@pytest.fixture
+def now(django_capture_on_commit_callbacks):
+    """now(action): runs the action, commits, and runs the tasks it enqueued on commit, as a
+    Celery worker would right after."""
+
+    def run(action):
+        with (
+            mock.patch.object(
+                send_invitations_task, "delay", side_effect=send_invitations_task.run
+            ),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return action()
+
+    return run
+
+
+def calendar_of(message) -> icalendar.Calendar:
+    (attachment,) = [a for a in message.attachments if a[0] == "kutsu.ics"]
+    assert attachment[2].startswith("text/calendar")
+    return icalendar.Calendar.from_ical(attachment[1])
+
+
+def event_of(calendar):
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def everything_in(message) -> str:
+    parts = [message.subject, message.body]
+    parts += [content for content, _type in message.alternatives]
+    parts += [str(content) for _name, content, _type in message.attachments]
+    return "\n".join(parts)
+
+
+def schedule(hki, **overrides):
+    fields = {
+        "network": hki.network,
+        "scheduled_by": hki.coordinator,
+        "starts_at": hki.session.starts_at + datetime.timedelta(days=14),
+        "duration_minutes": 90,
+        "chair": hki.coordinator,
+        "place": "Terveys- ja hyvinvointikeskus, neuvotteluhuone 3",
+        "video_link": "https://video.example.fi/tyokyky",
+    }
+    return actions.schedule_session(**{**fields, **overrides})
+
+
+def test_the_task_has_an_explicit_name():
+    assert send_invitations_task.name == "consultations.send_invitations_task"
+
+
+def test_scheduling_enqueues_the_invitations_only_after_commit(
+    hki, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(send_invitations_task, "delay") as delay:
+        with django_capture_on_commit_callbacks() as callbacks:
+            session = schedule(hki)
+            delay.assert_not_called()
+        assert len(callbacks) == 1
+        callbacks[0]()
+    expected = sorted([hki.coordinator.pk, hki.expert.pk, hki.kela_liaison.pk])
+    delay.assert_called_once_with(session.pk, expected, "REQUEST")
+    assert mail.outbox == []
+
+
+def test_a_rolled_back_scheduling_sends_nothing(hki, django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(send_invitations_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        schedule(hki)
+        raise RuntimeError("rolled back")
+    assert callbacks == []
+    delay.assert_not_called()
+
+
+def test_each_participant_gets_an_invitation_that_parses(hki, now):
+    session = now(lambda: schedule(hki))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        u.email for u in (hki.coordinator, hki.expert, hki.kela_liaison)
+    )
+    message = mail.outbox[0]
+    assert message.subject.startswith("Kutsu: tapauskonsultaatio – Työkyvyn tuen verkosto")
+    calendar = calendar_of(message)
+    assert calendar["METHOD"] == "REQUEST"
+    (timezone_component,) = calendar.walk("VTIMEZONE")
+    assert timezone_component["TZID"] == "Europe/Helsinki"
+    event = event_of(calendar)
+    assert str(event["UID"]) == f"{session.uid}@polku"
+    assert event["SEQUENCE"] == 0
+    assert event["DTSTART"].params["TZID"] == "Europe/Helsinki"
+    assert event["DTSTART"].dt == session.starts_at
+    assert event["DTEND"].dt == session.ends_at
+    assert "DTSTART;TZID=Europe/Helsinki:" in message.attachments[0][1]
+    assert "neuvotteluhuone 3" in str(event["LOCATION"])
+    assert str(event["URL"]) == f"https://polku.example.fi/consultations/sessions/{session.pk}/"
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_a_change_increments_the_sequence_and_keeps_the_uid(hki, now):
+    session = now(lambda: schedule(hki))
+    mail.outbox.clear()
+    now(
+        lambda: actions.change_session(
+            session=session,
+            changed_by=hki.coordinator,
+            starts_at=session.starts_at + datetime.timedelta(hours=1),
+            duration_minutes=90,
+            chair=hki.coordinator,
+            place="Toinen huone",
+        )
+    )
+    assert len(mail.outbox) == 3
+    message = mail.outbox[0]
+    assert message.subject.startswith("Päivitetty kutsu")
+    event = event_of(calendar_of(message))
+    assert str(event["UID"]) == f"{session.uid}@polku"
+    assert event["SEQUENCE"] == 1
+    assert str(event["LOCATION"]) == "Toinen huone"
+    mail.outbox.clear()
+    now(
+        lambda: actions.place_on_session(
+            request=make_request(hki.client, hki.worker), session=session, placed_by=hki.coordinator
+        )
+    )
+    assert event_of(calendar_of(mail.outbox[0]))["SEQUENCE"] == 2
+
+
+def test_an_unchanged_save_sends_nothing(hki, now):
+    session = now(lambda: schedule(hki))
+    mail.outbox.clear()
+    now(
+        lambda: actions.change_session(
+            session=session,
+            changed_by=hki.coordinator,
+            starts_at=session.starts_at,
+            duration_minutes=90,
+            chair=hki.coordinator,
+            place=session.place,
+            video_link=session.video_link,
+        )
+    )
+    assert mail.outbox == []
+    session.refresh_from_db()
+    assert session.sequence == 0
+
+
+def test_cancelling_sends_cancel(hki, now):
+    session = now(lambda: schedule(hki))
+    mail.outbox.clear()
+    now(
+        lambda: actions.cancel_session(
+            session=session, cancelled_by=hki.coordinator, reason="Sairastuminen"
+        )
+    )
+    assert len(mail.outbox) == 3
+    message = mail.outbox[0]
+    assert message.subject.startswith("Peruttu")
+    calendar = calendar_of(message)
+    assert calendar["METHOD"] == "CANCEL"
+    event = event_of(calendar)
+    assert str(event["UID"]) == f"{session.uid}@polku"
+    assert event["SEQUENCE"] == 1 and str(event["STATUS"]) == "CANCELLED"
+
+
+def test_cancelling_returns_the_cases_to_the_queue(hki, now):
+    now(
+        lambda: actions.cancel_session(
+            session=hki.session, cancelled_by=hki.coordinator, reason="Lakko"
+        )
+    )
+    hki.request.refresh_from_db()
+    assert hki.request.status == "triaged" and not hki.request.agenda_items.exists()
+    assert event_of(calendar_of(mail.outbox[0]))["SEQUENCE"] == 1
+
+
+def test_a_guest_alone_gets_the_invitation_and_a_removed_participant_a_cancel(hki, now):
+    session = now(lambda: schedule(hki))
+    mail.outbox.clear()
+    participant = now(
+        lambda: actions.invite_guest(session=session, invited_by=hki.coordinator, user=hki.nurse)
+    )
+    assert [m.to for m in mail.outbox] == [[hki.nurse.email]]
+    assert calendar_of(mail.outbox[0])["METHOD"] == "REQUEST"
+    mail.outbox.clear()
+    now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
+    assert [m.to for m in mail.outbox] == [[hki.nurse.email]]
+    assert calendar_of(mail.outbox[0])["METHOD"] == "CANCEL"
+
+
+def client_identifiers(hki) -> list[str]:
+    client = hki.client
+    return [
+        *client.first_names.split(),
+        client.last_name,
+        client.calling_name,
+        IDENTITY_CODE,
+        IDENTITY_CODE[:7],  # the masked form's visible part
+        BIRTH.strftime("%d%m%y"),
+        f"{BIRTH.day}.{BIRTH.month}.{BIRTH.year}",
+        BIRTH.strftime("%d.%m.%Y"),
+    ]
+
+
+def test_no_invitation_names_the_client_or_carries_the_identity_code(hki, now):
+    session = now(lambda: schedule(hki))
+    for request in (make_request(hki.client, hki.worker), make_request(hki.client, hki.worker)):
+        now(
+            lambda request=request: actions.place_on_session(
+                request=request, session=session, placed_by=hki.coordinator
+            )
+        )
+    now(
+        lambda: actions.change_session(
+            session=session,
+            changed_by=hki.coordinator,
+            starts_at=session.starts_at + datetime.timedelta(hours=1),
+            duration_minutes=120,
+            chair=hki.coordinator,
+            place="Toinen huone",
+        )
+    )
+    now(
+        lambda: actions.cancel_session(
+            session=session, cancelled_by=hki.coordinator, reason="Peruttu"
+        )
+    )
+    assert len(mail.outbox) >= 12
+    for message in mail.outbox:
+        text = everything_in(message)
+        for identifier in client_identifiers(hki):
+            assert identifier.lower() not in text.lower(), (identifier, message.subject)
+    # The case references are there instead.
+    invitation = next(m for m in mail.outbox if "K-" in m.body)
+    assert "Tapaus K-" in invitation.body and "vaatii kirjautumisen" in invitation.body
+
+
+def test_the_invitation_is_in_the_recipients_language(hki, now):
+    hki.kela_liaison.preferred_language = "en"
+    hki.kela_liaison.save()
+    now(lambda: schedule(hki))
+    english = next(m for m in mail.outbox if m.to == [hki.kela_liaison.email])
+    assert english.extra_headers["Content-Language"] == "en"
+
+
+# The private feed
+
+
+def feed_url(token):
+    return reverse("consultations:feed", kwargs={"token": token})
+
+
+def make_feed(client, user) -> str:
+    login(client, user)
+    response = client.post(reverse("consultations:feed_settings"), {"action": "create"})
+    assert response.status_code == 200
+    url = response.context["url"]
+    client.logout()
+    return url.split("/feed/")[1].removesuffix(".ics")
+
+
+def test_the_feed_works_with_its_token_without_signing_in(client, hki):
+    token = make_feed(client, hki.kela_liaison)
+    response = client.get(feed_url(token))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"{hki.session.uid}@polku"
+    assert event["DTSTART"].params["TZID"] == "Europe/Helsinki"
+    assert hki.request.reference in str(event["DESCRIPTION"])
+    text = response.content.decode()
+    for identifier in client_identifiers(hki):
+        assert identifier.lower() not in text.lower(), identifier
+    assert CalendarFeedToken.objects.get().last_used_at is not None
+
+
+def test_the_feed_holds_only_the_owners_sessions(client, hki):
+    other = Session.objects.create(
+        network=hki.network,
+        starts_at=hki.session.ends_at,
+        ends_at=hki.session.ends_at + datetime.timedelta(hours=1),
+        place="Huone",
+        chair=hki.coordinator,
+        coordinator=hki.coordinator,
+        created_by=hki.coordinator,
+    )
+    token = make_feed(client, hki.kela_liaison)
+    text = client.get(feed_url(token)).content.decode()
+    assert str(hki.session.uid) in text and str(other.uid) not in text
+
+
+def test_a_bad_or_revoked_token_answers_404(client, hki):
+    assert client.get(feed_url("x" * 43)).status_code == 404
+    token = make_feed(client, hki.expert)
+    login(client, hki.expert)
+    client.post(reverse("consultations:feed_settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(feed_url(token)).status_code == 404
+    # A new address replaces the old one.
+    first = make_feed(client, hki.expert)
+    second = make_feed(client, hki.expert)
+    assert client.get(feed_url(first)).status_code == 404
+    assert client.get(feed_url(second)).status_code == 200
+
+
+def test_only_the_tokens_hash_is_stored(client, hki):
+    token = make_feed(client, hki.expert)
+    stored = CalendarFeedToken.objects.get()
+    assert token not in stored.token_hash and len(stored.token_hash) == 64

@@ -1,0 +1,322 @@
+"""Asking for a consultation: the pseudonymous texts are checked for the client's names
+and identity code; the worker sees, before sending, who would see the case
+pseudonymously; the coordinator's queue, triage, placing and declining."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessLogEntry
+from consents.factories import ConsentFactory
+from consultations import actions
+from consultations.factories import make_request, next_weekday_at
+from consultations.models import ConsultationRequest, RequestStatus
+from consultations.pseudonymity import age_band, identifying_mentions
+from notifications.models import Task
+from tests.conftest import login
+from tests.consultations.conftest import IDENTITY_CODE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kaarina tarvitsee tukea.",
+        "kaarina tarvitsee tukea.",
+        "Kaarinan tilanne on vaikea.",  # inflected
+        "Soitin Koivistolle eilen.",
+        "Kaijakin oli paikalla.",
+        "Aurora on huolissaan.",  # the second first name
+        "Kaija-täti kertoi.",  # the calling name, hyphenated
+        "Asiakas Koivisto on 50-vuotias.",
+        "KOIVISTO",
+        "Henkilötunnus " + IDENTITY_CODE,
+        "Tunnus " + IDENTITY_CODE[:7] + "****",
+        "Syntynyt 14.5.1974.",
+        "Syntynyt 14.05.1974.",
+        "ks. 140574",
+    ],
+)
+def test_identifying_texts_are_found(hki, text):
+    assert identifying_mentions(hki.client, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keski-ikäinen asiakas, jolla on selkäkipuja.",
+        "Asuu Koivistonkadulla.",  # a name inside a longer word is not the name
+        "Työkokeilu onnistui.",
+        "Syntynyt 1970-luvulla.",
+        "",
+    ],
+)
+def test_ordinary_texts_pass(hki, text):
+    assert identifying_mentions(hki.client, text) == []
+
+
+def test_age_bands(hki):
+    born = hki.client.birth_date
+    assert age_band(hki.client, born.replace(year=born.year + 52)) == "50–59-vuotias"
+    assert age_band(hki.client, born.replace(year=born.year + 23)) == "20–24-vuotias"
+    assert age_band(hki.client, born.replace(year=born.year + 27)) == "25–29-vuotias"
+    assert age_band(hki.client, born.replace(year=born.year + 18)) == "alle 20-vuotias"
+
+
+def form_data(hki, **overrides):
+    data = {
+        "question": "Miten työkyvyn arviointiin pääsee, kun toimeentulo ja asuminen kuormittavat?",
+        "pseudonymous_summary": "Keski-ikäinen asiakas, pitkä työttömyys, kuormittava elämäntilanne.",
+        "background": "Kaarina on ollut työttömänä neljä vuotta. Selkä ja mieliala rajoittavat.",
+        "tried_so_far": "Kuntouttava työtoiminta, keskeytyi.",
+        "urgency": "soon",
+        "preferred_network": hki.network.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def create_url(hki):
+    return reverse("consultations:request_create", kwargs={"client_id": hki.client.uuid})
+
+
+@pytest.fixture
+def worker_client(client, hki):
+    return login(client, hki.worker)
+
+
+def test_the_form_shows_before_sending_who_would_see_the_case_pseudonymously(worker_client, hki):
+    ConsentFactory(client=hki.client, recorded_by=hki.worker, parties=[hki.employment])
+    response = worker_client.get(create_url(hki) + f"?preferred_network={hki.network.pk}")
+    assert response.status_code == 200
+    preview = response.content.decode().split('id="visibility-preview"')[1]
+    employment, kela = (
+        preview.split(str(hki.employment))[1][:200],
+        preview.split("<strong>Kela</strong>")[1][:200],
+    )
+    assert "näkee nimellä" in employment
+    assert "näkee pseudonyyminä" in kela
+    assert hki.kela_liaison.get_full_name() in kela
+
+
+def test_the_htmx_preview_is_a_fragment_and_carries_no_text_in_its_url(worker_client, hki):
+    response = worker_client.get(
+        create_url(hki),
+        {"preferred_network": hki.network.pk, "includes_health_data": "on"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="polku-panel" id="visibility-preview"')
+    assert "<html" not in html
+    form = worker_client.get(create_url(hki)).content.decode()
+    assert 'hx-get="' + create_url(hki) + '"' in form
+    assert 'hx-include="#id_includes_health_data"' in form
+
+
+def test_sending_takes_a_confirmation_step(worker_client, hki):
+    response = worker_client.post(create_url(hki), form_data(hki))
+    assert response.status_code == 200
+    assert "Tarkista konsultaatiopyyntö" in response.content.decode()
+    assert not ConsultationRequest.objects.exclude(pk=hki.request.pk).exists()
+    response = worker_client.post(create_url(hki), {**form_data(hki), "confirm": "1"})
+    consultation = ConsultationRequest.objects.exclude(pk=hki.request.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "consultations:request_detail",
+        kwargs={"client_id": hki.client.uuid, "request_id": consultation.pk},
+    )
+    assert consultation.status == RequestStatus.REQUESTED
+    assert consultation.asked_by == hki.worker and consultation.responsible_worker == hki.worker
+    assert consultation.reference == f"K-{timezone.localdate().year}-002"
+    assert consultation.urgency == "soon" and consultation.preferred_network == hki.network
+    actions_logged = list(
+        AccessLogEntry.objects.filter(client_id=hki.client.uuid)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions_logged == ["consultations.request.form_viewed", "consultations.request.created"]
+
+
+def test_the_edit_button_returns_to_the_form_with_the_texts(worker_client, hki):
+    response = worker_client.post(create_url(hki), {**form_data(hki), "edit": "1"})
+    assert response.status_code == 200
+    assert "Jatka tarkistamaan" in response.content.decode()
+    assert "pitkä työttömyys" in response.content.decode()
+
+
+def test_a_summary_that_names_the_client_is_refused(worker_client, hki):
+    data = form_data(hki, pseudonymous_summary="Kaarina, 52, työtön.", question="Mitä Koivisto?")
+    response = worker_client.post(create_url(hki), {**data, "confirm": "1"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "asiakkaan nimi (kaarina)" in errors["pseudonymous_summary"][0]
+    assert "asiakkaan nimi (koivisto)" in errors["question"][0]
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_the_action_refuses_the_identity_code_too(hki):
+    with pytest.raises(Exception) as error:
+        actions.ask_for_consultation(
+            client=hki.client,
+            asked_by=hki.worker,
+            question="Kysymys",
+            background="Tausta",
+            tried_so_far="-",
+            pseudonymous_summary=f"Tunnus {IDENTITY_CODE}",
+        )
+    assert "henkilötunnus" in str(error.value)
+
+
+def test_a_team_member_asks_on_the_responsible_workers_behalf(client, hki):
+    login(client, hki.coach)
+    response = client.post(create_url(hki), {**form_data(hki), "confirm": "1"})
+    assert response.status_code == 302
+    consultation = ConsultationRequest.objects.latest("pk")
+    assert consultation.asked_by == hki.coach and consultation.responsible_worker == hki.worker
+
+
+def test_references_are_numbered_within_the_year(hki):
+    second = make_request(hki.client, hki.worker)
+    third = actions.ask_for_consultation(
+        client=hki.client,
+        asked_by=hki.worker,
+        question="Kysymys",
+        background="Tausta",
+        tried_so_far="-",
+        pseudonymous_summary="Tiivistelmä",
+    )
+    year = timezone.localdate().year
+    assert [second.reference, third.reference] == [f"K-{year}-002", f"K-{year}-003"]
+
+
+# The coordinator
+
+
+@pytest.fixture
+def waiting(hki):
+    return make_request(hki.client, hki.worker, preferred_network=hki.network, urgency="urgent")
+
+
+def test_the_queue_is_pseudonymous_and_logged(client, hki, waiting):
+    login(client, hki.coordinator)
+    response = client.get(reverse("consultations:queue"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert waiting.reference in html and hki.request.reference not in html  # scheduled already
+    assert "Koivisto" not in html and "Kaarina" not in html
+    entry = AccessLogEntry.objects.get(action="consultations.case.listed")
+    assert entry.client_id == hki.client.uuid and entry.detail == "queue"
+
+
+def test_the_queue_is_the_coordinators_alone(client, hki):
+    for user in (hki.worker, hki.expert, hki.kela_liaison):
+        client.logout()
+        login(client, user)
+        assert client.get(reverse("consultations:queue")).status_code == 403
+
+
+def test_triage_place_and_decline(client, hki, waiting):
+    login(client, hki.coordinator)
+    triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
+    assert client.get(triage).status_code == 200
+    response = client.post(triage, {"network": hki.network.pk, "note": "Otetaan seuraavaan."})
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == RequestStatus.TRIAGED and waiting.triaged_by == hki.coordinator
+    place = reverse("consultations:place", kwargs={"request_id": waiting.pk})
+    response = client.post(
+        place, {"session": hki.session.pk, "start_time": "14:00", "minutes": "45"}
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    item = waiting.agenda_items.get()
+    assert waiting.status == RequestStatus.SCHEDULED
+    assert timezone.localtime(item.starts_at).strftime("%H:%M") == "14:00"
+    assert item.ends_at - item.starts_at == datetime.timedelta(minutes=45)
+    hki.session.refresh_from_db()
+    assert hki.session.sequence == 1
+
+    other = make_request(hki.client, hki.worker)
+    decline = reverse("consultations:decline", kwargs={"request_id": other.pk})
+    assert client.post(decline, {"reason": ""}).status_code == 400
+    response = client.post(decline, {"reason": "Kuuluu työllisyyspalvelujen konsultaatioon."})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.status == RequestStatus.DECLINED
+    task = Task.objects.get(kind="consultations.request_declined")
+    assert task.assignee == hki.worker and task.client_id == hki.client.uuid
+
+
+def test_a_slot_outside_the_session_is_refused(client, hki, waiting):
+    login(client, hki.coordinator)
+    place = reverse("consultations:place", kwargs={"request_id": waiting.pk})
+    response = client.post(
+        place, {"session": hki.session.pk, "start_time": "20:00", "minutes": "30"}
+    )
+    assert response.status_code == 400
+    assert "istunnon aikana" in response.content.decode()
+
+
+def test_a_coordinator_of_another_organisation_does_not_see_the_networks_requests(
+    client, hki, waiting
+):
+    from accounts.factories import make_user
+    from services.factories import UnitFactory
+
+    stranger = make_user("coordinator", UnitFactory())
+    login(client, stranger)
+    assert waiting.reference not in client.get(reverse("consultations:queue")).content.decode()
+    triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
+    assert client.get(triage).status_code == 404
+    session = reverse("consultations:session", kwargs={"session_id": hki.session.pk})
+    assert client.get(session).status_code == 404
+
+
+def test_a_member_coordinator_runs_another_organisations_network(client, hki):
+    """Helsinki's work-ability coordinator runs employment services' case consultation as
+    its member; the convening organisation chairs."""
+    from consultations.factories import NetworkFactory, add_network_member
+
+    network = NetworkFactory(convening_organisation=hki.employment, created_by=hki.expert)
+    add_network_member(network, hki.coordinator)
+    add_network_member(network, hki.expert)
+    login(client, hki.coordinator)
+    url = reverse("consultations:session_create", kwargs={"network_id": network.pk})
+    when = next_weekday_at(10, days_ahead=21)
+    response = client.post(
+        url,
+        {
+            "starts_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "60",
+            "place": "Työllisyyspalvelut, Kallio",
+            "chair": hki.coordinator.pk,  # not of the convening organisation
+            "members": [hki.expert.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "chair" in response.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "starts_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "60",
+            "place": "Työllisyyspalvelut, Kallio",
+            "chair": hki.expert.pk,
+            "members": [hki.expert.pk],
+        },
+    )
+    assert response.status_code == 302
+    session = network.sessions.get()
+    assert session.chair == hki.expert and session.coordinator == hki.coordinator
+    assert timezone.localtime(session.starts_at).hour == 10
+
+
+def test_a_name_inside_an_ordinary_word_is_not_the_name(hki):
+    from clients.factories import ClientFactory
+
+    onni = ClientFactory(responsible_worker=hki.worker, first_names="Onni", last_name="Orava")
+    assert identifying_mentions(onni, "Työkokeilu onnistui, oravanpyörä katkesi.") == []
+    assert identifying_mentions(onni, "Onnin kanssa sovittiin.")
+    assert identifying_mentions(onni, "Oravalle soitettiin.")
