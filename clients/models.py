@@ -17,6 +17,7 @@ from clients.querysets import (
     ClientPlanQuerySet,
     ClientQuerySet,
 )
+from services.models import PlanType
 
 
 class Language(models.TextChoices):
@@ -268,15 +269,7 @@ class ServiceNeedAssessment(models.Model):
         return f"{self._meta.verbose_name} {self.started_on}"
 
 
-class PlanType(models.TextChoices):
-    CLIENT_PLAN = "client_plan", _("Asiakassuunnitelma")
-    ACTIVATION_PLAN = (
-        "activation_plan",
-        _("Aktivointisuunnitelma / monialainen työllistymissuunnitelma"),
-    )
-    WORK_ABILITY_SUPPORT_PLAN = "work_ability_support_plan", _("Työkyvyn tuen suunnitelma")
-
-
+# PlanType comes from services: a service's rule set names the plan type it requires.
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Luonnos")
     AGREED = "agreed", _("Sovittu asiakkaan kanssa")
