@@ -1,0 +1,201 @@
+"""Minutes, recommendations as tasks of the responsible worker (only), closing, and the
+work-pair offer that the responsible worker accepts or declines."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from audit.models import AccessLogEntry
+from clients.access import relation_to
+from clients.models import CareTeamMembership, TeamRole
+from consultations import actions
+from consultations.models import Recommendation, RequestStatus, WorkPairOffer
+from notifications.models import Task
+from tests.conftest import login
+
+
+@pytest.fixture
+def during(hki):
+    """The session is on."""
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=10), tick=False):
+        yield
+
+
+def case_url(hki, name="case"):
+    return reverse(
+        f"consultations:{name}", kwargs={"session_id": hki.session.pk, "item_id": hki.item.pk}
+    )
+
+
+def test_a_recommendation_becomes_a_task_of_the_responsible_worker_only(client, hki, during):
+    hki.request.asked_by = hki.coach  # asked on the worker's behalf
+    hki.request.save()
+    login(client, hki.coordinator)
+    due = hki.session.starts_at.date() + datetime.timedelta(days=30)
+    response = client.post(
+        case_url(hki, "recommendation_add"),
+        {"text": "Ohjataan työkykyselvitykseen; Kelan kuntoutus selvitetään.", "due_date": due},
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get()
+    task = Task.objects.get()
+    assert recommendation.task == task
+    assert task.assignee == hki.worker
+    assert task.kind == "consultations.recommendation"
+    assert task.due_date == due and task.client_id == hki.client.uuid
+    assert task.link == reverse(
+        "consultations:request_detail",
+        kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+    )
+    assert hki.request.reference in task.title
+    for user in (hki.coach, hki.coordinator, hki.expert, hki.kela_liaison):
+        assert not Task.objects.filter(assignee=user).exists()
+    hki.request.refresh_from_db()
+    assert hki.request.status == RequestStatus.DISCUSSED
+    assert AccessLogEntry.objects.filter(action="consultations.recommendation.created").exists()
+
+
+def test_a_repeated_recommendation_task_key_creates_one_task(hki, during):
+    item = hki.item
+    item.session = hki.session
+    recommendation = actions.add_recommendation(
+        item=item, recommended_by=hki.coordinator, text="Suositus", due_date=datetime.date.today()
+    )
+    from notifications.actions import create_task
+
+    again = create_task(
+        assignee=hki.worker,
+        kind="consultations.recommendation",
+        title="x",
+        key=f"consultations.recommendation:{recommendation.pk}",
+    )
+    assert again == recommendation.task and Task.objects.count() == 1
+
+
+def test_no_recommendation_before_the_session_starts(client, hki):
+    login(client, hki.coordinator)
+    response = client.post(
+        case_url(hki, "recommendation_add"), {"text": "Liian aikaisin", "due_date": "2030-01-01"}
+    )
+    assert response.status_code == 400
+    assert not Recommendation.objects.exists() and not Task.objects.exists()
+
+
+def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, hki, during):
+    item = hki.item
+    item.session = hki.session
+    actions.add_recommendation(
+        item=item,
+        recommended_by=hki.coordinator,
+        text="Haetaan osatyökyvyttömyyseläkettä.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    login(client, hki.worker)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Haetaan osatyökyvyttömyyseläkettä." in dashboard
+    page = client.get(reverse("clients:detail", kwargs={"client_id": hki.client.uuid}))
+    html = page.content.decode()
+    assert "Tapauskonsultaatiot" in html and "Haetaan osatyökyvyttömyyseläkettä." in html
+    assert "Vastuu säilyy vastuutyöntekijällä." in html
+    mine = client.get(reverse("consultations:my_requests")).content.decode()
+    assert hki.request.reference in mine and "Haetaan osatyökyvyttömyyseläkettä." in mine
+
+
+def test_minutes_then_close(client, hki, during):
+    login(client, hki.coordinator)
+    response = client.post(case_url(hki, "minutes"), {"minutes": "Käytiin läpi tilanne."})
+    assert response.status_code == 302
+    hki.request.refresh_from_db()
+    assert hki.request.status == RequestStatus.DISCUSSED
+    assert client.post(case_url(hki, "close")).status_code == 302
+    hki.request.refresh_from_db()
+    assert hki.request.status == RequestStatus.CLOSED and hki.request.closed_at
+    assert "Käytiin läpi tilanne." in client.get(case_url(hki)).content.decode()
+
+
+def test_a_discussed_case_cannot_leave_the_agenda_nor_the_session_be_cancelled(hki, during):
+    item = hki.item
+    item.session = hki.session
+    actions.record_minutes(item=item, recorded_by=hki.coordinator, minutes="Muistio")
+    with pytest.raises(Exception, match="Käsiteltyä"):
+        actions.remove_from_agenda(item=item, removed_by=hki.coordinator)
+    with pytest.raises(Exception, match="muistio"):
+        actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="x")
+
+
+# The work pair
+
+
+def offer(client, hki):
+    login(client, hki.coordinator)
+    response = client.post(case_url(hki, "offer_work_pair"))
+    assert response.status_code == 302
+    client.logout()
+    return WorkPairOffer.objects.get()
+
+
+def answer_url(hki, offer, verb):
+    return reverse(
+        f"consultations:work_pair_{verb}",
+        kwargs={"client_id": hki.client.uuid, "offer_id": offer.pk},
+    )
+
+
+def test_an_offer_is_a_pending_membership_and_a_task_for_the_worker(client, hki, during):
+    pending = offer(client, hki)
+    membership = pending.membership
+    assert membership.role == TeamRole.WORK_PAIR and membership.user == hki.coordinator
+    assert membership.accepted_at is None and membership.ended_on is None
+    assert not relation_to(hki.coordinator, hki.client).on_team  # no access until accepted
+    task = pending.task
+    assert task.assignee == hki.worker and task.kind == "consultations.work_pair_offer"
+    login(client, hki.coordinator)
+    client.post(case_url(hki, "offer_work_pair"))  # a second offer while one waits
+    assert WorkPairOffer.objects.count() == 1
+
+
+def test_the_worker_accepts_and_responsibility_stays(client, hki, during):
+    pending = offer(client, hki)
+    login(client, hki.worker)
+    detail = reverse(
+        "consultations:request_detail",
+        kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+    )
+    assert "Hyväksy työpari" in client.get(detail).content.decode()
+    response = client.post(answer_url(hki, pending, "accept"))
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    pending.membership.refresh_from_db()
+    assert pending.accepted is True and pending.decided_by == hki.worker
+    assert pending.membership.accepted_at is not None
+    hki.client.__dict__.pop("_relations", None)
+    assert relation_to(hki.coordinator, hki.client).on_team
+    responsible = CareTeamMembership.objects.current().get(
+        client=hki.client, role=TeamRole.RESPONSIBLE_WORKER
+    )
+    assert responsible.user == hki.worker
+    pending.task.refresh_from_db()
+    assert pending.task.done_at is not None
+    assert AccessLogEntry.objects.filter(action="consultations.work_pair.accepted").exists()
+
+
+def test_the_worker_declines_and_the_membership_ends(client, hki, during):
+    pending = offer(client, hki)
+    login(client, hki.worker)
+    client.post(answer_url(hki, pending, "decline"))
+    pending.membership.refresh_from_db()
+    assert pending.membership.ended_on is not None and pending.membership.accepted_at is None
+    assert not relation_to(hki.coordinator, hki.client).on_team
+
+
+def test_only_the_responsible_worker_answers(client, hki, during):
+    pending = offer(client, hki)
+    login(client, hki.coach)  # on the team, not responsible
+    assert client.post(answer_url(hki, pending, "accept")).status_code == 403
+    client.logout()
+    login(client, hki.expert)  # a participant, not on the team
+    assert client.post(answer_url(hki, pending, "accept")).status_code == 404
+    pending.refresh_from_db()
+    assert pending.accepted is None
