@@ -1,0 +1,515 @@
+"""The indicators of DOMAIN.md "Outcomes and indicators", read in SQL for one organisation.
+
+Each function is one aggregating query (two for transitions, one more for the
+rule set behind the IPS target) whatever the number of clients: counts,
+conditional counts and medians are computed by PostgreSQL, and only group
+totals reach Python. Every number leaves through `reports.suppression`, so
+nothing here returns a figure of a group of fewer than five clients, and no
+function returns anything that names or identifies a client.
+
+Scope: the clients whose responsible unit belongs to the organisation. Stock
+figures (caseload, plan reviews, rehabilitative work activity, consent
+coverage) are today's situation of active clients; flow figures (registration
+to first plan, transitions, IPS employment) cover the chosen period and
+include clients whose client relationship has since closed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client, ClientPlan, TeamRole
+from clients.reminders import REVIEWED_PLAN_STATUSES
+from consents.models import Consent, ConsentMethod
+from pathways.models import ExitOutcome, PathwayStep, Placement, PlacementKind, StepStatus
+from pathways.reminders import (
+    DEFAULT_WARNING_MONTH,
+    REHABILITATIVE_WORK_ACTIVITY,
+    SUPPORTED_EMPLOYMENT,
+)
+from reports.suppression import Figure, Split, count, median_days, split, table
+from services.calendar import add_months
+from services.models import NoRuleSetInForce, Organisation, ServiceRuleSet
+
+# The act's maximum period of rehabilitative work activity, used only when a
+# step's rule set leaves the field empty (the rule set decides).
+DEFAULT_MAX_DURATION_MONTHS = 24
+EMPLOYMENT_PLACEMENTS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED_JOB)
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """Whole days from `start` to `end`, both included, in Finnish time."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def default(cls, today: datetime.date | None = None) -> ReportPeriod:
+        """The last twelve months up to today."""
+        today = today or timezone.localdate()
+        return cls(start=add_months(today, -12) + datetime.timedelta(days=1), end=today)
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as [start, end) in aware datetimes, for timestamps."""
+        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+        end = timezone.make_aware(
+            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min)
+        )
+        return start, end
+
+    def as_query(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+class Median(Aggregate):
+    """The median of the (non-null) values, continuous: percentile_cont(0.5)."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first (PostgreSQL date - date is an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+class _MonthsInterval(Func):
+    function = "make_interval"
+    template = "%(function)s(months => %(expressions)s)"
+    output_field = DurationField()
+
+
+class _DatePlus(Func):
+    """date + interval as a date; PostgreSQL clamps to the month's end as add_months does."""
+
+    arg_joiner = " + "
+    template = "(%(expressions)s)::date"
+    output_field = DateField()
+
+
+def organisation_clients(organisation_id: int) -> QuerySet[Client]:
+    """Every client, active or closed, whose responsible unit belongs to the organisation."""
+    return Client.objects.filter(responsible_unit__organisation_id=organisation_id)
+
+
+def service_name(row: dict, prefix: str) -> str:
+    """The service type's name in the active language from a values() row, else in Finnish."""
+    language = (get_language() or "fi")[:2]
+    return row.get(f"{prefix}name_{language}") or row[f"{prefix}name_fi"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled figure of a table."""
+
+    label: str
+    figure: Figure
+
+
+# Caseload ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caseload:
+    rows: list[Row]
+    without_worker: Figure
+    total: Figure
+
+
+def caseload(clients: QuerySet[Client]) -> Caseload:
+    """Active clients per current responsible worker, and those who have none (one query)."""
+    responsible = FilteredRelation(
+        "memberships",
+        condition=Q(
+            memberships__role=TeamRole.RESPONSIBLE_WORKER,
+            memberships__ended_on__isnull=True,
+            memberships__accepted_at__isnull=False,
+        ),
+    )
+    groups = list(
+        clients.active()
+        .annotate(responsible=responsible)
+        .values(
+            "responsible__user_id", "responsible__user__first_name", "responsible__user__last_name"
+        )
+        .annotate(clients=Count("pk", distinct=True))
+        .order_by(
+            F("responsible__user__last_name").asc(nulls_last=True),
+            "responsible__user__first_name",
+            "responsible__user_id",
+        )
+    )
+    cells = [(group["responsible__user_id"], group["clients"], None) for group in groups]
+    figures = table(cells)
+    rows = [
+        Row(
+            label=f"{group['responsible__user__first_name']} {group['responsible__user__last_name']}",
+            figure=figures[group["responsible__user_id"]],
+        )
+        for group in groups
+        if group["responsible__user_id"] is not None
+    ]
+    return Caseload(
+        rows=rows,
+        without_worker=figures.get(None, count(0)),
+        total=count(sum(group["clients"] for group in groups)),
+    )
+
+
+# Registration to first plan ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstPlan:
+    registered: Figure
+    with_plan: Figure
+    without_plan: Figure
+    median_days: Figure
+
+
+def registration_to_first_plan(clients: QuerySet[Client], period: ReportPeriod) -> FirstPlan:
+    """Clients registered in the period: how many have a plan, and the median days to the first.
+
+    The first plan is the earliest version of any plan type, in whatever
+    state; days are counted between Finnish calendar days. One query.
+    """
+    first_plan_at = Subquery(
+        ClientPlan.objects.filter(client=OuterRef("pk"))
+        .order_by("created_at", "pk")
+        .values("created_at")[:1]
+    )
+    start, end = period.bounds()
+    totals = (
+        clients.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(first_plan_at=first_plan_at)
+        .aggregate(
+            registered=Count("pk"),
+            with_plan=Count("pk", filter=Q(first_plan_at__isnull=False)),
+            median=Median(DaysBetween(TruncDate("first_plan_at"), TruncDate("created_at"))),
+        )
+    )
+    registered, with_plan = totals["registered"], totals["with_plan"]
+    parts = table([("with", with_plan, None), ("without", registered - with_plan, None)])
+    return FirstPlan(
+        registered=count(registered),
+        with_plan=parts["with"],
+        without_plan=parts["without"],
+        median_days=median_days(totals["median"], clients=with_plan),
+    )
+
+
+# Today's situation of active clients: plan reviews and consent coverage ---------------------
+
+
+@dataclass(frozen=True)
+class CurrentSituation:
+    active: Figure
+    overdue_reviews: Split
+    """Of the active clients whose current plan is followed up (agreed or active): overdue ones."""
+    consent_coverage: Split
+    """Of the active clients: those with a written consent in force."""
+
+
+def current_situation(
+    clients: QuerySet[Client], now: datetime.datetime | None = None
+) -> CurrentSituation:
+    """Overdue plan reviews and consent coverage of active clients (one query).
+
+    A review is overdue when a current agreed or active plan's review date has
+    passed (as the reminders and the worker's dashboard count it). Coverage
+    counts written consents in force now; an oral consent covers one event
+    only, so it does not make a client covered.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    followed_plans = ClientPlan.objects.current().filter(
+        client=OuterRef("pk"), status__in=REVIEWED_PLAN_STATUSES
+    )
+    consents = (
+        Consent.objects.in_force(now)
+        .exclude(method=ConsentMethod.ORAL)
+        .filter(client=OuterRef("pk"))
+    )
+    totals = clients.active().aggregate(
+        active=Count("pk"),
+        followed=Count("pk", filter=Q(Exists(followed_plans))),
+        overdue=Count("pk", filter=Q(Exists(followed_plans.filter(next_review_on__lt=today)))),
+        covered=Count("pk", filter=Q(Exists(consents))),
+    )
+    return CurrentSituation(
+        active=count(totals["active"]),
+        overdue_reviews=split(totals["overdue"], totals["followed"]),
+        consent_coverage=split(totals["covered"], totals["active"]),
+    )
+
+
+# Rehabilitative work activity at the limit ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RehabilitativeWorkActivity:
+    open_steps: Figure
+    before_warning: Figure
+    in_warning_months: Figure
+    past_maximum: Figure
+
+
+def rehabilitative_work_activity(
+    clients: QuerySet[Client], today: datetime.date | None = None
+) -> RehabilitativeWorkActivity:
+    """Active clients' open rehabilitative work activity by how far the period has run.
+
+    Month m of a period begins add_months(start_on, m - 1). From the rule
+    set's warning month (21) the period is in its warning months; from the
+    first day after the maximum duration (24 months) it has run past it. One
+    query; counted in clients (one client has at most one such open period).
+    """
+    today = today or timezone.localdate()
+    warning_month = Coalesce(
+        F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
+    )
+    maximum = Coalesce(
+        F("rule_set__max_duration_months"),
+        Value(DEFAULT_MAX_DURATION_MONTHS),
+        output_field=IntegerField(),
+    )
+    totals = (
+        PathwayStep.objects.open()
+        .filter(client__in=clients.active(), service_type__code=REHABILITATIVE_WORK_ACTIVITY)
+        .annotate(
+            warns_on=_DatePlus(F("start_on"), _MonthsInterval(warning_month - Value(1))),
+            runs_out_on=_DatePlus(F("start_on"), _MonthsInterval(maximum)),
+        )
+        .aggregate(
+            open_steps=Count("client", distinct=True),
+            past=Count("client", distinct=True, filter=Q(runs_out_on__lte=today)),
+            warning=Count(
+                "client", distinct=True, filter=Q(warns_on__lte=today, runs_out_on__gt=today)
+            ),
+        )
+    )
+    before = totals["open_steps"] - totals["warning"] - totals["past"]
+    figures = table(
+        [
+            ("before", before, None),
+            ("warning", totals["warning"], None),
+            ("past", totals["past"], None),
+        ]
+    )
+    return RehabilitativeWorkActivity(
+        open_steps=count(totals["open_steps"]),
+        before_warning=figures["before"],
+        in_warning_months=figures["warning"],
+        past_maximum=figures["past"],
+    )
+
+
+# Transitions between services -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionGroup:
+    """The steps of one service that ended in the period, by where the client went next."""
+
+    service: str
+    total: Figure
+    rows: list[Row] = field(default_factory=list)
+
+
+def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[TransitionGroup]:
+    """Ended steps by service type → the follow-on step's service type or the exit outcome.
+
+    Counted in steps; a cell is hidden when its steps belong to fewer than five
+    distinct clients. Two queries: the cells, and the totals per service
+    (whose distinct clients cannot be summed from the cells).
+    """
+    ended = PathwayStep.objects.filter(
+        client__in=clients,
+        status=StepStatus.ENDED,
+        ended_on__gte=period.start,
+        ended_on__lte=period.end,
+    )
+    names = [f"service_type__name_{lang}" for lang in ("fi", "sv", "en")]
+    next_names = [f"next_step__service_type__name_{lang}" for lang in ("fi", "sv", "en")]
+    cells = list(
+        ended.annotate(
+            outcome=Case(
+                When(next_step__isnull=True, then=F("exit_outcome")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values("service_type_id", "next_step__service_type_id", "outcome", *next_names)
+        .annotate(steps=Count("pk"), clients=Count("client", distinct=True))
+        .order_by("service_type_id", "next_step__service_type__name_fi", "outcome")
+    )
+    totals = list(
+        ended.values("service_type_id", *names)
+        .annotate(steps=Count("pk"), clients=Count("client", distinct=True))
+        .order_by("service_type__name_fi", "service_type_id")
+    )
+    total_figures = table([(t["service_type_id"], t["steps"], t["clients"]) for t in totals])
+    outcomes = dict(ExitOutcome.choices)
+    groups = []
+    for total in totals:
+        own = [cell for cell in cells if cell["service_type_id"] == total["service_type_id"]]
+        keys = [(cell["next_step__service_type_id"], cell["outcome"]) for cell in own]
+        figures = table(
+            [(key, cell["steps"], cell["clients"]) for key, cell in zip(keys, own, strict=True)]
+        )
+        rows = [
+            Row(
+                label=(
+                    service_name(cell, "next_step__service_type__")
+                    if cell["next_step__service_type_id"]
+                    else str(outcomes.get(cell["outcome"], cell["outcome"]))
+                ),
+                figure=figures[key],
+            )
+            for key, cell in zip(keys, own, strict=True)
+        ]
+        groups.append(
+            TransitionGroup(
+                service=service_name(total, "service_type__"),
+                total=total_figures[total["service_type_id"]],
+                rows=rows,
+            )
+        )
+    return groups
+
+
+# Supported employment (IPS) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IpsEmployment:
+    employed: Split
+    target_min: int | None
+    target_max: int | None
+
+    @property
+    def target_text(self) -> str:
+        """The target range, e.g. "50–70 %"; empty when the rule set sets none."""
+        if self.target_min is None:
+            return ""
+        if self.target_max is None:
+            return str(_("vähintään %(min)s %%")) % {"min": self.target_min}
+        return f"{self.target_min}–{self.target_max} %"
+
+    @property
+    def assessment(self) -> str:
+        """Below, within or above the target; empty when the share or the target is not shown."""
+        share = self.employed.share
+        if share.hidden or self.target_min is None:
+            return ""
+        if share.value < self.target_min:
+            return str(_("alle tavoitteen"))
+        if self.target_max is not None and share.value > self.target_max:
+            return str(_("yli tavoitteen"))
+        return str(_("tavoitteessa"))
+
+
+def ips_employment(
+    clients: QuerySet[Client], period: ReportPeriod, organisation: Organisation
+) -> IpsEmployment:
+    """Clients in supported employment during the period, and how many of them were employed.
+
+    In IPS: an open or ended supported employment step that overlaps the
+    period. Employed: a job in the open labour market or with wage subsidy
+    (a Placement) that overlaps the period and started on or after the start
+    of one of the client's IPS steps. The target is the organisation's rule
+    set in force on the last day of the period. Two queries.
+    """
+    in_ips = PathwayStep.objects.filter(
+        client=OuterRef("pk"), service_type__code=SUPPORTED_EMPLOYMENT
+    ).overlapping(period.start, period.end)
+    ips_before_job = PathwayStep.objects.filter(
+        client=OuterRef("client"),
+        service_type__code=SUPPORTED_EMPLOYMENT,
+        start_on__lte=OuterRef("started_on"),
+    )
+    employed = Placement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
+        Exists(ips_before_job),
+        client=OuterRef("pk"),
+        kind__in=EMPLOYMENT_PLACEMENTS,
+        started_on__lte=period.end,
+    )
+    totals = clients.aggregate(
+        in_ips=Count("pk", filter=Q(Exists(in_ips))),
+        employed=Count("pk", filter=Q(Exists(in_ips), Exists(employed))),
+    )
+    try:
+        rules = ServiceRuleSet.objects.in_force(SUPPORTED_EMPLOYMENT, organisation, period.end)
+    except NoRuleSetInForce:
+        rules = None
+    return IpsEmployment(
+        employed=split(totals["employed"], totals["in_ips"]),
+        target_min=rules.employment_target_min_percent if rules else None,
+        target_max=rules.employment_target_max_percent if rules else None,
+    )
+
+
+# The manager's report ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationReport:
+    organisation: Organisation
+    period: ReportPeriod
+    today: datetime.date
+    caseload: Caseload
+    first_plan: FirstPlan
+    situation: CurrentSituation
+    rehabilitation: RehabilitativeWorkActivity
+    transitions: list[TransitionGroup]
+    ips: IpsEmployment
+
+
+def organisation_report(organisation: Organisation, period: ReportPeriod) -> OrganisationReport:
+    """Every indicator of the organisation: eight queries, whatever the number of clients."""
+    clients = organisation_clients(organisation.pk)
+    now = timezone.now()
+    return OrganisationReport(
+        organisation=organisation,
+        period=period,
+        today=timezone.localdate(now),
+        caseload=caseload(clients),
+        first_plan=registration_to_first_plan(clients, period),
+        situation=current_situation(clients, now),
+        rehabilitation=rehabilitative_work_activity(clients, timezone.localdate(now)),
+        transitions=transitions(clients, period),
+        ips=ips_employment(clients, period, organisation),
+    )

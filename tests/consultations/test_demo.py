@@ -1,0 +1,80 @@
+"""Demo consultations on top of the demo clients and consents: both seed networks,
+Kaarina's case on the support network's next session (the Kela liaison sees it
+pseudonymously, the employment expert named), and a second run adds nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.demo import demo_email
+from accounts.models import User
+from consents.factories import acting
+from consultations import demo
+from consultations.case_view import show_case
+from consultations.models import (
+    AgendaItem,
+    ConsultationRequest,
+    Network,
+    NetworkMember,
+    Recommendation,
+    Session,
+)
+from notifications.models import Task
+
+
+def counts():
+    return [
+        model.objects.count()
+        for model in (Network, NetworkMember, Session, ConsultationRequest, AgendaItem, Task)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_stories_and_seeding_again_adds_nothing():
+    call_command("seed_demo")
+    before = counts()
+    demo.seed()
+    assert counts() == before
+
+    support = Network.objects.get(name=demo.SUPPORT_NETWORK)
+    employment = Network.objects.get(name=demo.EMPLOYMENT_NETWORK)
+    assert support.convening_organisation.slug == "helsinki-sote"
+    assert employment.convening_organisation.slug == "helsinki-tyollisyyspalvelut"
+
+    kaarina = ConsultationRequest.objects.get(client__first_names="Kaarina")
+    item = kaarina.agenda_items.select_related("session").get()
+    session = item.session
+    assert session.network == support and session.starts_at > timezone.now()
+    users = {
+        role: User.objects.get(email=demo_email(role))
+        for role in ("kela_liaison", "employment_expert")
+    }
+    participants = set(session.participants.current().values_list("user__email", flat=True))
+    assert {u.email for u in users.values()} <= participants
+
+    kaarina.client.__dict__.pop("_relations", None)
+    kela_view = show_case(
+        viewer=acting(users["kela_liaison"]),
+        request=kaarina,
+        action="consultations.case.viewed",
+        session=session,
+        participant=session.participants.get(user=users["kela_liaison"]),
+    )
+    expert_view = show_case(
+        viewer=acting(users["employment_expert"]),
+        request=kaarina,
+        action="consultations.case.viewed",
+        session=session,
+        participant=session.participants.get(user=users["employment_expert"]),
+    )
+    assert not kela_view.named and expert_view.named
+
+    recommendation = Recommendation.objects.select_related("task__assignee").get()
+    assert recommendation.task.assignee.email == demo_email("social_worker")
+    assert ConsultationRequest.objects.filter(status="requested").exists()  # the queue
+
+
+@pytest.mark.django_db
+def test_without_demo_users_the_demo_does_nothing():
+    demo.seed()
+    assert not Network.objects.exists()

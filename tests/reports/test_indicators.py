@@ -1,0 +1,499 @@
+"""Each indicator's value on a small known data set (Helsinki time frozen at 15.6.2026)."""
+
+import datetime
+
+import pytest
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from clients.factories import ClientFactory, add_member, make_plan
+from clients.models import CareTeamMembership, Client, ClientPlan, TeamRole
+from consents.factories import ConsentFactory
+from pathways.factories import make_step
+from pathways.models import Placement, StepStatus
+from reports.indicators import (
+    IpsEmployment,
+    ReportPeriod,
+    caseload,
+    current_situation,
+    ips_employment,
+    organisation_clients,
+    registration_to_first_plan,
+    rehabilitative_work_activity,
+    transitions,
+)
+from reports.suppression import split
+from services.calendar import add_months
+from services.factories import UnitFactory
+from tests.reports.conftest import TODAY, aware, make_clients
+
+PERIOD = ReportPeriod(start=datetime.date(2025, 6, 16), end=TODAY)
+
+
+def scope(unit):
+    return organisation_clients(unit.organisation_id)
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def test_the_default_period_is_the_last_twelve_months():
+    assert ReportPeriod.default() == PERIOD
+
+
+class TestCaseload:
+    def test_active_clients_per_current_responsible_worker(self, unit, worker):
+        big = make_user(Role.SOCIAL_WORKER, unit, first_name="Aino", last_name="Aalto")
+        small = make_user(Role.SOCIAL_COUNSELLOR, unit, first_name="Pekka", last_name="Pieni")
+        middle = make_user(Role.SOCIAL_WORKER, unit, first_name="Kaisa", last_name="Keski")
+        make_clients(big, 7)
+        make_clients(small, 4)
+        make_clients(middle, 5)
+        make_clients(worker, 6)
+        # Not counted: a closed client; a work pair is not a responsible worker.
+        ClientFactory(created_by=big, closed_on=TODAY, closure_reason="Muutti pois")
+        add_member(make_clients(big, 1)[0], small, TeamRole.WORK_PAIR)
+
+        result = caseload(scope(unit))
+
+        shown = {row.label: row.figure.text for row in result.rows}
+        assert shown == {
+            "Aino Aalto": "8",
+            "Kaisa Keski": "ei näytetä",  # the smallest shown cell: 4 = total - the rest otherwise
+            "Pekka Pieni": "alle 5",
+            "Sanna Sosiaali": "6",
+        }
+        assert [row.label for row in result.rows] == [
+            "Aino Aalto",
+            "Kaisa Keski",
+            "Pekka Pieni",
+            "Sanna Sosiaali",
+        ]
+        assert result.without_worker.text == "alle 5"
+        assert result.total.text == "23"
+
+    def test_five_clients_without_a_responsible_worker_are_shown(self, unit, worker):
+        make_clients(worker, 6)
+        for client in make_clients(worker, 5):
+            CareTeamMembership.objects.filter(client=client).update(ended_on=TODAY)
+        pending = make_clients(worker, 1)[0]
+        CareTeamMembership.objects.filter(client=pending).update(accepted_at=None)
+        result = caseload(scope(unit))
+        assert result.without_worker.text == "6"
+        assert [row.figure.text for row in result.rows] == ["6"]
+
+    def test_another_organisations_clients_are_excluded(self, unit, worker, outsider):
+        make_clients(worker, 5)
+        make_clients(outsider, 9)
+        result = caseload(scope(unit))
+        assert [(row.label, row.figure.text) for row in result.rows] == [("Sanna Sosiaali", "5")]
+        assert result.total.text == "5"
+
+
+class TestRegistrationToFirstPlan:
+    def test_median_days_from_registration_to_the_first_plan(self, unit, worker):
+        registered_on = TODAY - days(60)
+        clients = make_clients(worker, 8)
+        Client.objects.filter(pk__in=[c.pk for c in clients]).update(
+            created_at=aware(registered_on, 9)
+        )
+        # Days to the first plan: 2, 4, 6, 8, 10, 30; the later versions do not count.
+        for client, wait in zip(clients, [2, 4, 6, 8, 10, 30], strict=False):
+            first = make_plan(client, worker)
+            ClientPlan.objects.filter(pk=first.pk).update(
+                created_at=aware(registered_on + days(wait), 15)
+            )
+            make_plan(client, worker)  # a revision today
+        # Registered before the period: not counted.
+        early = make_clients(worker, 1)[0]
+        Client.objects.filter(pk=early.pk).update(created_at=aware(PERIOD.start - days(1)))
+        make_plan(early, worker)
+
+        result = registration_to_first_plan(scope(unit), PERIOD)
+
+        assert result.registered.text == "8"
+        assert result.without_plan.text == "alle 5"
+        assert result.with_plan.text == "ei näytetä"
+        assert result.median_days.value == 7.0  # (6 + 8) / 2
+        assert result.median_days.text == "7"
+
+    def test_a_median_of_four_clients_is_hidden(self, unit, worker):
+        for client in make_clients(worker, 4):
+            make_plan(client, worker)
+        result = registration_to_first_plan(scope(unit), PERIOD)
+        assert result.median_days.hidden
+        assert result.median_days.text == "ei näytetä (alle 5)"
+
+    def test_days_are_counted_in_finnish_calendar_days(self, unit, worker):
+        """Registered at 23.30 and planned at 00.30 the next night is one day, not zero."""
+        clients = make_clients(worker, 5)
+        day = TODAY - days(10)
+        late_evening = aware(day, 23) + datetime.timedelta(minutes=30)
+        Client.objects.filter(pk__in=[c.pk for c in clients]).update(created_at=late_evening)
+        for client in clients:
+            plan = make_plan(client, worker)
+            ClientPlan.objects.filter(pk=plan.pk).update(
+                created_at=late_evening + datetime.timedelta(hours=1)
+            )
+        assert registration_to_first_plan(scope(unit), PERIOD).median_days.value == 1.0
+
+
+class TestCurrentSituation:
+    def test_overdue_plan_reviews(self, unit, worker):
+        overdue, on_time = make_clients(worker, 5), make_clients(worker, 6)
+        for client in overdue:
+            make_plan(client, worker, next_review_on=TODAY - days(3))
+        for client in on_time:
+            make_plan(client, worker, next_review_on=TODAY)
+        # Not overdue: a draft, a superseded version, a closed client's plan.
+        make_plan(
+            make_clients(worker, 1)[0], worker, status="draft", next_review_on=TODAY - days(9)
+        )
+        revised = make_clients(worker, 1)[0]
+        make_plan(revised, worker, next_review_on=TODAY - days(9))
+        make_plan(revised, worker, next_review_on=TODAY + days(30))
+        closed = ClientFactory(created_by=worker, closed_on=TODAY, closure_reason="Muutti pois")
+        make_plan(closed, worker, next_review_on=TODAY - days(9))
+
+        reviews = current_situation(scope(unit)).overdue_reviews
+
+        assert reviews.whole.text == "12"  # 5 + 6 + the revised one; not the draft
+        assert reviews.part.text == "5"
+        assert reviews.rest.text == "7"
+        assert reviews.share.text == "42 %"  # 5 / 12
+
+    def test_four_overdue_reviews_are_hidden_and_five_shown(self, unit, worker):
+        for client in make_clients(worker, 7):
+            make_plan(client, worker, next_review_on=TODAY + days(5))
+        late = make_clients(worker, 4)
+        for client in late:
+            make_plan(client, worker, next_review_on=TODAY - days(1))
+        reviews = current_situation(scope(unit)).overdue_reviews
+        assert (reviews.part.text, reviews.share.text) == ("alle 5", "ei näytetä (alle 5)")
+        make_plan(make_clients(worker, 1)[0], worker, next_review_on=TODAY - days(1))
+        reviews = current_situation(scope(unit)).overdue_reviews
+        assert (reviews.part.text, reviews.rest.text, reviews.share.text) == ("5", "7", "42 %")
+
+    def test_consent_coverage_counts_written_consents_in_force(self, unit, worker):
+        covered = make_clients(worker, 5)
+        for client in covered:
+            ConsentFactory(client=client)
+        ConsentFactory(client=covered[0])  # two consents: still one client
+        uncovered = make_clients(worker, 5)
+        ConsentFactory(client=uncovered[0], oral=True)
+        ConsentFactory(client=uncovered[1], expired=True)
+        ConsentFactory(client=uncovered[2], upcoming=True)
+        ConsentFactory(
+            client=uncovered[3],
+            revoked_at=aware(TODAY - days(1)),
+            revoked_on=TODAY - days(1),
+            revoked_by=worker,
+            revocation_method="written",
+            revoked_through="Asiakas itse",
+        )
+        closed = ClientFactory(created_by=worker, closed_on=TODAY, closure_reason="Muutti pois")
+        ConsentFactory(client=closed)
+
+        situation = current_situation(scope(unit))
+
+        assert situation.active.text == "10"
+        coverage = situation.consent_coverage
+        assert (coverage.whole.text, coverage.part.text, coverage.rest.text) == ("10", "5", "5")
+        assert coverage.share.text == "50 %"
+
+
+class TestRehabilitativeWorkActivity:
+    CODE = "rehabilitative_work_activity"
+
+    def _open_step(self, client, worker, start_on):
+        return make_step(
+            client,
+            self.CODE,
+            created_by=worker,
+            start_on=start_on,
+            planned_end_on=add_months(start_on, 24) - days(1),
+        )
+
+    def test_open_periods_by_how_far_they_have_run(self, unit, worker):
+        for client in make_clients(worker, 6):
+            self._open_step(client, worker, TODAY - days(40))
+        # Month 21 begins add_months(start, 20): today exactly, and earlier.
+        warning = make_clients(worker, 5)
+        self._open_step(warning[0], worker, add_months(TODAY, -20))
+        for client in warning[1:]:
+            self._open_step(client, worker, add_months(TODAY, -22))
+        # 24 months full: from add_months(start, 24) on.
+        for client in make_clients(worker, 5):
+            self._open_step(client, worker, add_months(TODAY, -24))
+        # Not counted: an ended period, another service, a closed client's period.
+        ended = make_clients(worker, 1)[0]
+        make_step(
+            ended,
+            self.CODE,
+            created_by=worker,
+            start_on=add_months(TODAY, -23),
+            status=StepStatus.ENDED,
+            ended_on=TODAY - days(1),
+            end_reason="completed",
+            exit_outcome="studies",
+        )
+        make_step(
+            make_clients(worker, 1)[0],
+            "social_rehabilitation",
+            created_by=worker,
+            start_on=add_months(TODAY, -23),
+        )
+        closed = ClientFactory(created_by=worker, closed_on=TODAY, closure_reason="Muutti pois")
+        self._open_step(closed, worker, add_months(TODAY, -22))
+
+        result = rehabilitative_work_activity(scope(unit), TODAY)
+
+        assert result.open_steps.text == "16"
+        assert result.before_warning.text == "6"
+        assert result.in_warning_months.text == "5"
+        assert result.past_maximum.text == "5"
+
+    def test_the_edges_of_the_warning_months(self, unit, worker):
+        clients = make_clients(worker, 15)
+        for client in clients[:5]:  # month 21 begins tomorrow
+            self._open_step(client, worker, add_months(TODAY, -20) + days(1))
+        for client in clients[5:10]:  # the last day of month 24
+            self._open_step(client, worker, add_months(TODAY, -24) + days(1))
+        for client in clients[10:]:  # 24 months full yesterday
+            self._open_step(client, worker, add_months(TODAY, -24) - days(1))
+        result = rehabilitative_work_activity(scope(unit), TODAY)
+        assert [
+            result.before_warning.text,
+            result.in_warning_months.text,
+            result.past_maximum.text,
+        ] == ["5", "5", "5"]
+
+    def test_a_small_group_hides_the_smallest_shown_one_too(self, unit, worker):
+        clients = make_clients(worker, 13)
+        for client in clients[:6]:
+            self._open_step(client, worker, TODAY - days(10))
+        for client in clients[6:11]:
+            self._open_step(client, worker, add_months(TODAY, -21))
+        for client in clients[11:]:
+            self._open_step(client, worker, add_months(TODAY, -26))
+        result = rehabilitative_work_activity(scope(unit), TODAY)
+        assert result.open_steps.text == "13"
+        assert result.past_maximum.text == "alle 5"
+        assert result.in_warning_months.text == "ei näytetä"  # else 13 - 6 - 5 = 2
+        assert result.before_warning.text == "6"
+
+    def test_an_empty_group_gives_nothing_away(self, unit, worker):
+        clients = make_clients(worker, 11)
+        for client in clients[:6]:
+            self._open_step(client, worker, TODAY - days(10))
+        for client in clients[6:]:
+            self._open_step(client, worker, add_months(TODAY, -21))
+        result = rehabilitative_work_activity(scope(unit), TODAY)
+        assert [
+            result.before_warning.text,
+            result.in_warning_months.text,
+            result.past_maximum.text,
+        ] == ["6", "5", "alle 5"]
+
+
+class TestTransitions:
+    def _ended(self, client, worker, code, *, ended_on, next_step=None, exit_outcome=""):
+        return make_step(
+            client,
+            code,
+            created_by=worker,
+            start_on=ended_on - days(120),
+            planned_end_on=ended_on,
+            status=StepStatus.ENDED,
+            ended_on=ended_on,
+            end_reason="moved_on" if next_step else "completed",
+            next_step=next_step,
+            exit_outcome=exit_outcome,
+        )
+
+    def test_ended_steps_by_service_and_where_the_client_went(self, unit, worker, outsider):
+        ended_on = TODAY - days(20)
+        rehab = "rehabilitative_work_activity"
+        for client in make_clients(worker, 5):
+            workshop = make_step(client, "youth_workshop", created_by=worker, start_on=ended_on)
+            self._ended(client, worker, rehab, ended_on=ended_on, next_step=workshop)
+        for client in make_clients(worker, 6):
+            self._ended(client, worker, rehab, ended_on=ended_on, exit_outcome="studies")
+        for client in make_clients(worker, 6):
+            self._ended(
+                client,
+                worker,
+                "social_rehabilitation",
+                ended_on=ended_on,
+                exit_outcome="capacity_maintained",
+            )
+        for client in make_clients(worker, 4):
+            self._ended(
+                client, worker, "youth_workshop", ended_on=ended_on, exit_outcome="dropped_out"
+            )
+        # Not counted: ended before the period, still open, another organisation's.
+        for client in make_clients(worker, 5):
+            self._ended(
+                client, worker, rehab, ended_on=PERIOD.start - days(1), exit_outcome="pension"
+            )
+        for client in make_clients(outsider, 5):
+            self._ended(client, outsider, rehab, ended_on=ended_on, exit_outcome="pension")
+
+        groups = {group.service: group for group in transitions(scope(unit), PERIOD)}
+
+        assert set(groups) == {
+            "Kuntouttava työtoiminta",
+            "Sosiaalinen kuntoutus",
+            "Nuorten työpaja",
+        }
+        rehab_group = groups["Kuntouttava työtoiminta"]
+        assert rehab_group.total.text == "11"
+        assert {row.label: row.figure.text for row in rehab_group.rows} == {
+            "Nuorten työpaja": "5",
+            "Aloitti opinnot": "6",
+        }
+        # The workshop's four are hidden, and the next smallest total with them.
+        assert groups["Nuorten työpaja"].total.text == "alle 5"
+        assert groups["Sosiaalinen kuntoutus"].total.text == "ei näytetä"
+        assert [(r.label, r.figure.text) for r in groups["Sosiaalinen kuntoutus"].rows] == [
+            ("Toimintakyky säilyi", "6")
+        ]
+
+    def test_a_cell_of_many_steps_of_few_clients_is_hidden(self, unit, worker):
+        """Two steps each of three clients are six steps but three clients."""
+        clients = make_clients(worker, 3)
+        for client in clients:
+            for months_ago in (2, 6):
+                self._ended(
+                    client,
+                    worker,
+                    "work_trial",
+                    ended_on=add_months(TODAY, -months_ago),
+                    exit_outcome="other_service",
+                )
+        (group,) = transitions(scope(unit), PERIOD)
+        assert group.total.text == "alle 5"
+        assert [row.figure.text for row in group.rows] == ["alle 5"]
+
+
+class TestIpsEmployment:
+    CODE = "supported_employment"
+
+    def _ips(self, client, worker, start_on=None, **fields):
+        return make_step(
+            client, self.CODE, created_by=worker, start_on=start_on or TODAY - days(180), **fields
+        )
+
+    def _job(self, client, worker, step, kind="open_market_job", started_on=None, **fields):
+        return Placement.objects.create(
+            client=client,
+            step=step,
+            kind=kind,
+            organisation_name="Kahvila Kulma",
+            started_on=started_on or TODAY - days(30),
+            recorded_by=worker,
+            **fields,
+        )
+
+    def test_share_employed_against_the_rule_sets_target(self, unit, worker):
+        employed = make_clients(worker, 6)
+        for client in employed[:5]:
+            self._job(client, worker, self._ips(client, worker))
+        subsidised = employed[5]
+        self._job(subsidised, worker, self._ips(subsidised, worker), kind="subsidised_job")
+        not_employed = make_clients(worker, 5)
+        for client in not_employed[:4]:
+            self._ips(client, worker)
+        # Not employed: studies, a job before IPS began, a job that ended before the period.
+        self._job(not_employed[0], worker, None, kind="studies")
+        self._job(not_employed[1], worker, None, started_on=TODAY - days(400))
+        self._ips(not_employed[4], worker, start_on=TODAY - days(500))
+        self._job(
+            not_employed[4],
+            worker,
+            None,
+            started_on=TODAY - days(450),
+            ended_on=PERIOD.start - days(1),
+        )
+        # Not in IPS during the period: an IPS step that ended before it, a job without IPS.
+        before = make_clients(worker, 1)[0]
+        step = self._ips(
+            before,
+            worker,
+            start_on=PERIOD.start - days(200),
+            status=StepStatus.ENDED,
+            ended_on=PERIOD.start - days(10),
+            end_reason="goal_reached",
+            exit_outcome="open_market_job",
+        )
+        self._job(before, worker, step, started_on=PERIOD.start - days(20))
+        self._job(make_clients(worker, 1)[0], worker, None)
+
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+
+        assert result.employed.whole.text == "11"
+        assert result.employed.part.text == "6"
+        assert result.employed.rest.text == "5"
+        assert result.employed.share.text == "55 %"
+        assert (result.target_min, result.target_max) == (50, 70)
+        assert result.assessment == "tavoitteessa"
+
+    def test_an_ended_ips_step_in_the_period_counts(self, unit, worker):
+        clients = make_clients(worker, 10)
+        for client in clients:
+            step = self._ips(
+                client,
+                worker,
+                start_on=TODAY - days(300),
+                status=StepStatus.ENDED,
+                ended_on=TODAY - days(30),
+                end_reason="goal_reached",
+                exit_outcome="open_market_job",
+            )
+        for client in clients[:5]:
+            self._job(client, worker, step, started_on=TODAY - days(60))
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+        assert result.employed.share.text == "50 %"
+
+    def test_few_employed_hide_the_share_but_not_the_target(self, unit, worker):
+        clients = make_clients(worker, 9)
+        for client in clients:
+            step = self._ips(client, worker)
+        self._job(clients[0], worker, step)
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+        assert result.employed.whole.text == "9"
+        assert result.employed.share.hidden
+        assert result.assessment == ""
+        assert result.target_min == 50
+
+
+def test_nothing_of_another_organisation_is_counted(unit, worker, outsider):
+    other_unit = UnitFactory()
+    assert other_unit.organisation_id != unit.organisation_id
+    mine = make_clients(worker, 10)
+    for client in mine[:5]:
+        ConsentFactory(client=client)
+    for client in make_clients(outsider, 8):
+        ConsentFactory(client=client)
+        make_plan(client, outsider, next_review_on=TODAY - days(1))
+    situation = current_situation(scope(unit))
+    assert situation.active.text == "10"
+    assert situation.consent_coverage.part.text == "5"
+    assert situation.overdue_reviews.whole.text == "alle 5"
+
+
+@pytest.mark.parametrize(
+    ("employed", "clients", "assessment"),
+    [(5, 20, "alle tavoitteen"), (10, 16, "tavoitteessa"), (15, 20, "yli tavoitteen"), (8, 10, "")],
+)
+def test_the_share_employed_is_judged_against_the_target(employed, clients, assessment):
+    ips = IpsEmployment(employed=split(employed, clients), target_min=50, target_max=70)
+    assert ips.assessment == assessment
+    assert ips.target_text == "50–70 %"
+
+
+def test_a_target_without_an_upper_limit():
+    ips = IpsEmployment(employed=split(6, 10), target_min=50, target_max=None)
+    assert ips.target_text == "vähintään 50 %"
+    assert IpsEmployment(employed=split(6, 10), target_min=None, target_max=None).target_text == ""

@@ -1,0 +1,254 @@
+"""The reports page and its CSV through HTTP: scope, suppression, no client data, query counts."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients.factories import make_plan
+from consents.factories import ConsentFactory
+from pathways.factories import make_step
+from pathways.models import Placement, StepStatus
+from tests.conftest import login
+from tests.reports.conftest import TODAY, make_clients
+from tests.security.test_csp import INLINE_SCRIPT, STYLE_ATTRIBUTE
+
+INDEX = reverse("reports:index")
+EXPORT = reverse("reports:export")
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def rows_of(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def value(rows, indicator_start: str, group: str) -> str:
+    (found,) = [r[2] for r in rows if r[0].startswith(indicator_start) and r[1] == group]
+    return found
+
+
+def populate(worker, size: int) -> list:
+    """`size` of everything each indicator reads, for the worker's organisation."""
+    clients = make_clients(worker, size)
+    for i, client in enumerate(clients):
+        make_plan(client, worker, next_review_on=TODAY + days(-1 if i % 2 else 10))
+        ConsentFactory(client=client)
+        rehab = make_step(
+            client,
+            "rehabilitative_work_activity",
+            created_by=worker,
+            start_on=TODAY - days(700),
+            planned_end_on=TODAY + days(20),
+        )
+        workshop = make_step(client, "youth_workshop", created_by=worker, start_on=TODAY - days(90))
+        make_step(
+            client,
+            "social_rehabilitation",
+            created_by=worker,
+            start_on=TODAY - days(200),
+            planned_end_on=TODAY - days(91),
+            status=StepStatus.ENDED,
+            ended_on=TODAY - days(91),
+            end_reason="moved_on",
+            next_step=workshop,
+        )
+        ips = make_step(
+            client, "supported_employment", created_by=worker, start_on=TODAY - days(60)
+        )
+        Placement.objects.create(
+            client=client,
+            step=ips,
+            kind="open_market_job",
+            organisation_name="Kahvila",
+            started_on=TODAY - days(10),
+            recorded_by=worker,
+        )
+        assert rehab.pk
+    return clients
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    return login(client, manager)
+
+
+class TestThePage:
+    def test_the_manager_sees_the_indicators_of_the_organisation(
+        self, manager_client, worker, outsider
+    ):
+        clients = populate(worker, 6)
+        make_clients(outsider, 9)
+        page = manager_client.get(INDEX)
+        assert page.status_code == 200
+        text = page.text
+        assert "Asiakkaita vastuutyöntekijää kohden" in text
+        assert "<caption>" in text and 'scope="row"' in text and 'scope="col"' in text
+        # The worker's caseload of six, the organisation's six active clients, not the outsider's.
+        assert '<th scope="row">Sanna Sosiaali</th><td>6</td>' in text
+        assert "Olli Ulkopuoli" not in text
+        # Aggregates only: no client is named, and nothing is logged.
+        for client in clients:
+            assert client.last_name not in text
+            assert client.identity_code_masked not in text
+            assert str(client.uuid) not in text
+        assert not AccessLogEntry.objects.exists()
+
+    def test_charts_are_svg_with_presentation_attributes_only(self, manager_client, worker):
+        populate(worker, 5)
+        response = manager_client.get(INDEX)
+        text = response.text
+        assert '<svg viewBox="0 0 640' in text
+        assert 'fill="#0072c6"' in text
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert not STYLE_ATTRIBUTE.findall(text)
+        assert not INLINE_SCRIPT.findall(text)
+
+    def test_a_group_of_four_is_hidden_and_of_five_shown(self, manager_client, worker):
+        make_clients(worker, 4)
+        assert (
+            '<th scope="row">Sanna Sosiaali</th><td>alle 5</td>' in manager_client.get(INDEX).text
+        )
+        make_clients(worker, 1)
+        assert '<th scope="row">Sanna Sosiaali</th><td>5</td>' in manager_client.get(INDEX).text
+
+    def test_the_period_comes_from_the_query_string(self, manager_client, worker):
+        page = manager_client.get(INDEX, {"start": "2026-01-01", "end": "2026-03-31"})
+        assert "Jaksoa koskevat luvut: 1.1.2026–31.3.2026" in page.text
+        assert "start=2026-01-01&amp;end=2026-03-31" in page.text  # the CSV link keeps it
+
+    def test_a_period_ending_in_the_future_is_refused(self, manager_client):
+        page = manager_client.get(INDEX, {"end": (TODAY + days(1)).isoformat()})
+        assert page.status_code == 200
+        assert "Jakso voi päättyä viimeistään tänään." in page.text
+        assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
+
+    def test_a_coordinator_is_told_there_is_nothing_to_report(self, client, unit, worker):
+        populate(worker, 5)
+        coordinator = make_user(Role.COORDINATOR, unit)
+        page = login(client, coordinator).get(INDEX)
+        assert page.status_code == 200
+        assert "Koordinoimillasi konsultaatioverkostoilla ei ole raportoitavia tunnuslukuja." in (
+            page.text
+        )
+        assert "Sanna Sosiaali" not in page.text
+
+    @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.DPO, Role.ADMIN, Role.JOB_COACH])
+    def test_other_roles_are_refused(self, client, unit, role):
+        login(client, make_user(role, unit))
+        assert client.get(INDEX).status_code == 403
+        assert client.get(EXPORT).status_code == 403
+
+    def test_the_active_role_decides(self, client, unit, manager):
+        from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+        from accounts.models import RoleAssignment
+
+        worker_role = RoleAssignment.objects.create(
+            user=manager, role=Role.SOCIAL_WORKER, unit=unit
+        )
+        login(client, manager)
+        session = client.session
+        session[SESSION_ACTIVE_ASSIGNMENT] = worker_role.pk
+        session.save()
+        assert client.get(INDEX).status_code == 403
+
+
+class TestTheCsv:
+    def test_the_same_figures_as_csv_with_a_bom_and_semicolons(self, manager_client, worker):
+        clients = populate(worker, 6)
+        response = manager_client.get(EXPORT)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "tunnusluvut-2025-06-16-2026-06-15.csv" in response["Content-Disposition"]
+        rows = rows_of(response)
+        assert rows[0] == ["Tunnusluku", "Ryhmä", "Arvo"]
+        assert all(len(row) == 3 for row in rows)
+        assert value(rows, "Asiakkaita vastuutyöntekijää", "Sanna Sosiaali") == "6"
+        assert value(rows, "Asiakkaita vastuutyöntekijää", "Ei vastuutyöntekijää") == "alle 5"
+        assert value(rows, "Asiakkaita vastuutyöntekijää", "Yhteensä") == "6"
+        assert value(rows, "Suostumuskattavuus", "Kirjallinen suostumus voimassa") == "ei näytetä"
+        assert value(rows, "Suostumuskattavuus", "Kattavuus") == "ei näytetä (alle 5)"
+        assert value(rows, "Kuntouttava työtoiminta", "Varoituskuukausina (21.–24. kk)") == "6"
+        assert value(rows, "Siirtymät", "Sosiaalinen kuntoutus → Nuorten työpaja") == "6"
+        assert value(rows, "Tuettu työllistyminen", "Tavoite") == "50–70 %"
+        assert value(rows, "Jakso", "") == "2025-06-16–2026-06-15"
+        text = response.content.decode("utf-8")
+        for client in clients:
+            assert client.last_name not in text
+        assert not AccessLogEntry.objects.exists()
+
+    def test_shares_appear_when_both_parts_are_five(self, manager_client, worker):
+        clients = make_clients(worker, 10)
+        for client in clients[:5]:
+            ConsentFactory(client=client)
+        rows = rows_of(manager_client.get(EXPORT))
+        assert value(rows, "Suostumuskattavuus", "Kattavuus") == "50 %"
+
+    def test_a_cell_that_looks_like_a_formula_is_defused(self, manager_client, unit):
+        formula = make_user(Role.SOCIAL_WORKER, unit, first_name="=HYPERLINK(1)", last_name="X")
+        make_clients(formula, 5)
+        rows = rows_of(manager_client.get(EXPORT))
+        assert value(rows, "Asiakkaita vastuutyöntekijää", "'=HYPERLINK(1) X") == "5"
+
+    def test_a_coordinators_csv_has_no_figures(self, client, unit, worker):
+        populate(worker, 5)
+        response = login(client, make_user(Role.COORDINATOR, unit)).get(EXPORT)
+        assert response.status_code == 200
+        rows = rows_of(response)
+        assert [row[0] for row in rows] == ["Tunnusluku", "Organisaatio"]
+
+    def test_a_bad_period_answers_400(self, manager_client):
+        response = manager_client.get(EXPORT, {"start": "2026-05-01", "end": "2026-04-01"})
+        assert response.status_code == 400
+        assert "Alkupäivä on loppupäivän jälkeen." in response.text
+
+
+class TestQueryCounts:
+    """The page and the CSV read a fixed number of queries, however many clients there are."""
+
+    @pytest.mark.parametrize("url", [INDEX, EXPORT])
+    def test_independent_of_the_number_of_clients(
+        self, manager_client, worker, unit, url, django_assert_num_queries
+    ):
+        populate(worker, 5)
+        manager_client.get(url)  # the first request of a session reads a little more
+        with CaptureQueriesContext(connection) as small:
+            assert manager_client.get(url).status_code == 200
+        second = make_user(Role.SOCIAL_COUNSELLOR, unit)
+        populate(worker, 10)
+        populate(second, 10)
+        with django_assert_num_queries(len(small)):
+            response = manager_client.get(url)
+        if url == INDEX:
+            assert '<th scope="row">Sanna Sosiaali</th><td>15</td>' in response.text
+
+
+class TestDashboardAndNavigation:
+    def test_the_manager_sees_the_panel_and_the_menu_item(self, manager_client, worker):
+        clients = make_clients(worker, 10)
+        for client in clients[:5]:
+            ConsentFactory(client=client)
+        page = manager_client.get(reverse("dashboard"))
+        assert "Organisaation tunnusluvut" in page.text
+        assert "<dd>50 %</dd>" in page.text
+        assert f'href="{INDEX}"' in page.text
+
+    def test_the_coordinator_has_the_menu_item_but_no_panel(self, client, unit):
+        page = login(client, make_user(Role.COORDINATOR, unit)).get(reverse("dashboard"))
+        assert f'<a href="{INDEX}"' in page.text
+        assert "Organisaation tunnusluvut" not in page.text
+
+    def test_a_social_worker_has_neither(self, client, unit):
+        page = login(client, make_user(Role.SOCIAL_WORKER, unit)).get(reverse("dashboard"))
+        assert INDEX not in page.text
