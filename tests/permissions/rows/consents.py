@@ -9,6 +9,7 @@ from accounts.roles import Role
 from tests.permissions.rows.clients import RESPONSIBLE_OR_SOTE, TEAM, client_kwargs, client_row
 
 R = Role
+FORM = "consents.consent.form_viewed"  # a form page shows the client's data on GET
 
 
 def _consent(world):
@@ -68,13 +69,13 @@ def statutory_kwargs(world):
 
 
 ROWS = {
-    "consents:list": client_row(TEAM),
-    "consents:create": client_row(RESPONSIBLE_OR_SOTE),
-    "consents:detail": client_row(TEAM, kwargs=consent_kwargs),
-    "consents:change": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs),
-    "consents:revoke": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs),
-    "consents:scan_upload": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs),
-    "consents:scan_download": client_row(TEAM, kwargs=scan_kwargs),
+    "consents:list": client_row(TEAM, logs="consents.consents.viewed"),
+    "consents:create": client_row(RESPONSIBLE_OR_SOTE, logs=FORM),
+    "consents:detail": client_row(TEAM, kwargs=consent_kwargs, logs="consents.consent.viewed"),
+    "consents:change": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs, logs=FORM),
+    "consents:revoke": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs, logs=FORM),
+    "consents:scan_upload": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs, logs=FORM),
+    "consents:scan_download": client_row(TEAM, kwargs=scan_kwargs, logs="consents.scan.downloaded"),
     # Only the task's assignee ticks it off; other team members get 404 for the task.
     "consents:complete_notification": client_row(
         frozenset({R.SOCIAL_WORKER}),
@@ -83,9 +84,11 @@ ROWS = {
         allowed_status=302,
         special=dict.fromkeys(TEAM - {R.SOCIAL_WORKER}, 404),
     ),
-    "consents:statutory_basis_create": client_row(RESPONSIBLE_OR_SOTE, kwargs=client_kwargs),
+    "consents:statutory_basis_create": client_row(
+        RESPONSIBLE_OR_SOTE, kwargs=client_kwargs, logs=FORM
+    ),
     "consents:statutory_basis_end": client_row(
         RESPONSIBLE_OR_SOTE, method="POST", kwargs=statutory_kwargs, allowed_status=302
     ),
-    "consents:disclosure_create": client_row(TEAM),
+    "consents:disclosure_create": client_row(TEAM, logs=FORM),
 }
