@@ -1,0 +1,129 @@
+"""The coordinator's pages through HTTP: networks and members, scheduling in Helsinki time
+(also across daylight saving), changing a session with its agenda, guests."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from consultations.ics import HELSINKI
+from consultations.models import Network, NetworkMember, Session
+from consultations.tasks import send_invitations_task
+from tests.conftest import login
+
+
+@pytest.fixture
+def coordinator(client, hki):
+    return login(client, hki.coordinator)
+
+
+@pytest.fixture(autouse=True)
+def no_broker():
+    """Invitations are enqueued on commit, which a test transaction never reaches; make
+    sure nothing talks to a broker anyway."""
+    with mock.patch.object(send_invitations_task, "delay"):
+        yield
+
+
+def test_a_coordinator_sets_up_another_organisations_network_and_joins_it(coordinator, hki):
+    response = coordinator.post(
+        reverse("consultations:network_create"),
+        {"name": "Case-konsultaatio", "convening_organisation": hki.employment.pk},
+    )
+    network = Network.objects.get(name="Case-konsultaatio")
+    assert response.status_code == 302
+    assert NetworkMember.objects.filter(network=network, user=hki.coordinator).exists()
+    assert coordinator.get(reverse("consultations:network", args=[network.pk])).status_code == 200
+
+
+def test_members_are_added_once_per_period_and_ended(coordinator, hki):
+    url = reverse("consultations:member_add", args=[hki.network.pk])
+    data = {"email": hki.nurse.email, "expertise": "Terveydenhoitaja", "active_from": "2026-01-01"}
+    assert coordinator.post(url, data).status_code == 302
+    member = NetworkMember.objects.get(network=hki.network, user=hki.nurse)
+    assert member.organisation == hki.health
+    response = coordinator.post(url, data)
+    assert response.status_code == 400
+    assert "jo verkoston jäsen" in response.content.decode()
+    response = coordinator.post(url, {**data, "email": "ei.ketaan@example.fi"})
+    assert "Polussa ei ole käyttäjää" in response.content.decode()
+    coordinator.post(reverse("consultations:member_end", args=[hki.network.pk, member.pk]))
+    member.refresh_from_db()
+    assert member.active_until is not None
+
+
+@pytest.mark.parametrize(
+    ("local", "utc_hour"),
+    [("2027-01-15T13:00", 11), ("2027-06-15T13:00", 10), ("2027-03-28T13:00", 10)],
+)
+def test_times_are_entered_in_helsinki(coordinator, hki, local, utc_hour):
+    response = coordinator.post(
+        reverse("consultations:session_create", args=[hki.network.pk]),
+        {
+            "starts_at": local,
+            "duration_minutes": "90",
+            "place": "Huone 4",
+            "chair": hki.coordinator.pk,
+            "members": [hki.expert.pk],
+            "guest_emails": hki.nurse.email,
+        },
+    )
+    assert response.status_code == 302
+    session = Session.objects.latest("pk")
+    assert session.starts_at.astimezone(datetime.UTC).hour == utc_hour
+    assert session.duration_minutes == 90
+    invited = set(session.participants.values_list("user", flat=True))
+    assert invited == {hki.coordinator.pk, hki.expert.pk, hki.nurse.pk}
+    nurse = session.participants.get(user=hki.nurse)
+    assert nurse.kind == "guest" and nurse.organisation == hki.health
+    edit = coordinator.get(reverse("consultations:session_edit", args=[session.pk]))
+    assert f'value="{local}"' in edit.content.decode()
+
+
+def test_a_double_booking_shows_on_the_form(coordinator, hki):
+    local = hki.session.starts_at.astimezone(HELSINKI) + datetime.timedelta(minutes=30)
+    response = coordinator.post(
+        reverse("consultations:session_create", args=[hki.network.pk]),
+        {
+            "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "60",
+            "place": "Huone 4",
+            "chair": hki.coordinator.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Koordinaattorilla on jo istunto samaan aikaan" in response.content.decode()
+
+
+def test_moving_a_session_moves_its_agenda(coordinator, hki):
+    start = hki.session.starts_at + datetime.timedelta(hours=1)
+    response = coordinator.post(
+        reverse("consultations:session_edit", args=[hki.session.pk]),
+        {
+            "starts_at": start.astimezone(HELSINKI).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "120",
+            "place": "Huone 5",
+            "chair": hki.coordinator.pk,
+        },
+    )
+    assert response.status_code == 302
+    hki.session.refresh_from_db()
+    hki.item.refresh_from_db()
+    assert hki.session.starts_at == start and hki.session.sequence == 1
+    assert hki.item.starts_at == start
+
+
+def test_guests_are_invited_and_removed(coordinator, hki):
+    url = reverse("consultations:guest_add", args=[hki.session.pk])
+    assert coordinator.post(url, {"email": hki.nurse.email}).status_code == 302
+    participant = hki.session.participants.get(user=hki.nurse)
+    coordinator.post(
+        reverse("consultations:participant_remove", args=[hki.session.pk, participant.pk])
+    )
+    participant.refresh_from_db()
+    assert participant.removed_at is not None
+    chair = hki.session.participants.get(user=hki.coordinator)
+    coordinator.post(reverse("consultations:participant_remove", args=[hki.session.pk, chair.pk]))
+    chair.refresh_from_db()
+    assert chair.removed_at is None
