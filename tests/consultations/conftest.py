@@ -26,6 +26,11 @@ BIRTH = datetime.date(1974, 5, 14)
 IDENTITY_CODE = demo_identity_code(BIRTH, 934)
 
 
+def _named(first: str, last: str) -> dict:
+    # Fixed staff names: a random Finnish name could be the client's and spoil the checks.
+    return {"first_name": first, "last_name": last}
+
+
 @pytest.fixture
 def hki(db, settings):
     settings.POLKU_BASE_URL = "https://polku.example.fi"
@@ -37,13 +42,33 @@ def hki(db, settings):
     health = OrganisationFactory(health_care=True, slug="terveysasema", name_fi="Terveysasema")
     social_work = UnitFactory(organisation=sote, name_fi="Aikuissosiaalityö")
     coordination = UnitFactory(organisation=sote, name_fi="Työkykykoordinaatio")
-    worker = acting(make_user(Role.SOCIAL_WORKER, social_work, first_name="Sanna"))
-    coach = acting(make_user(Role.WORK_COACH, social_work))
-    coordinator = acting(make_user(Role.COORDINATOR, coordination, first_name="Kaisa"))
-    expert = acting(make_user(Role.EMPLOYMENT_EXPERT, UnitFactory(organisation=employment)))
-    kela_liaison = acting(make_user(Role.KELA_LIAISON, UnitFactory(organisation=kela)))
-    nurse = acting(make_user(Role.HEALTH_PROFESSIONAL, UnitFactory(organisation=health)))
-    outsider = acting(make_user(Role.KELA_LIAISON, UnitFactory(organisation=kela)))
+    worker = acting(make_user(Role.SOCIAL_WORKER, social_work, **_named("Sanna", "Sosiaali")))
+    coach = acting(make_user(Role.WORK_COACH, social_work, **_named("Veikko", "Valmentaja")))
+    coordinator = acting(
+        make_user(Role.COORDINATOR, coordination, **_named("Kaisa", "Koordinaattori"))
+    )
+    expert = acting(
+        make_user(
+            Role.EMPLOYMENT_EXPERT,
+            UnitFactory(organisation=employment),
+            **_named("Tero", "Työllinen"),
+        )
+    )
+    kela_liaison = acting(
+        make_user(
+            Role.KELA_LIAISON, UnitFactory(organisation=kela), **_named("Kerttu", "Kelalainen")
+        )
+    )
+    nurse = acting(
+        make_user(
+            Role.HEALTH_PROFESSIONAL, UnitFactory(organisation=health), **_named("Terhi", "Terveys")
+        )
+    )
+    outsider = acting(
+        make_user(
+            Role.KELA_LIAISON, UnitFactory(organisation=kela), **_named("Olli", "Ulkopuolinen")
+        )
+    )
     client = ClientFactory(
         responsible_worker=worker,
         first_names="Kaarina Aurora",
