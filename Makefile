@@ -27,7 +27,7 @@ static/vendor/.built: node_modules/.installed scripts/build-static.mjs
 	npm run --silent build
 	@touch $@
 
-locale/.compiled: $(VENV)/.synced $(wildcard locale/*/LC_MESSAGES/django.po)
+locale/.compiled: $(VENV)/.synced $(wildcard locale/*/LC_MESSAGES/django.po) $(wildcard */locale/*/LC_MESSAGES/django.po)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 	@touch $@
 
