@@ -21,11 +21,17 @@ class ClientQuerySet(models.QuerySet):
             return self.none()
         from clients.models import CareTeamMembership
 
-        on_team = CareTeamMembership.objects.current().filter(client=OuterRef("pk"), user=user)
-        visible = Q(Exists(on_team))
         if role == Role.MANAGER:
-            visible |= Q(responsible_unit=user.active_assignment.unit_id)
-        return self.filter(visible)
+            # A manager's own team clients are few; reading them first keeps the unit's
+            # list a plain index scan instead of an OR with a correlated subquery.
+            team = list(
+                CareTeamMembership.objects.current()
+                .filter(user=user)
+                .values_list("client_id", flat=True)
+            )
+            return self.filter(Q(pk__in=team) | Q(responsible_unit=user.active_assignment.unit_id))
+        on_team = CareTeamMembership.objects.current().filter(client=OuterRef("pk"), user=user)
+        return self.filter(Exists(on_team))
 
     def active(self):
         return self.filter(closed_on__isnull=True)
@@ -77,7 +83,9 @@ class BreakTheGlassQuerySet(models.QuerySet):
 class ClientPlanQuerySet(models.QuerySet):
     def current(self):
         """The newest version of each plan type (none superseded it)."""
-        return self.filter(superseded_by__isnull=True)
+        # NOT EXISTS, not a LEFT JOIN ... IS NULL: PostgreSQL estimates the join at one row
+        # and picks a nested loop over every client for the reminder sweep's cursors.
+        return self.filter(~Exists(self.model._default_manager.filter(supersedes=OuterRef("pk"))))
 
 
 class CaseNoteQuerySet(models.QuerySet):
