@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0001_clients_care_teams_plans_notes'),
+        ("clients", "0001_clients_care_teams_plans_notes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='clientplan',
-            name='plan_type',
-            field=models.CharField(choices=[('client_plan', 'Asiakassuunnitelma'), ('activation_plan', 'Aktivointisuunnitelma tai monialainen suunnitelma'), ('work_ability_support_plan', 'Työkyvyn tuen suunnitelma')], max_length=32, verbose_name='suunnitelman laji'),
+            model_name="clientplan",
+            name="plan_type",
+            field=models.CharField(
+                choices=[
+                    ("client_plan", "Asiakassuunnitelma"),
+                    ("activation_plan", "Aktivointisuunnitelma tai monialainen suunnitelma"),
+                    ("work_ability_support_plan", "Työkyvyn tuen suunnitelma"),
+                ],
+                max_length=32,
+                verbose_name="suunnitelman laji",
+            ),
         ),
         migrations.AlterField(
-            model_name='clientplanevent',
-            name='plan_type',
-            field=models.CharField(choices=[('client_plan', 'Asiakassuunnitelma'), ('activation_plan', 'Aktivointisuunnitelma tai monialainen suunnitelma'), ('work_ability_support_plan', 'Työkyvyn tuen suunnitelma')], max_length=32, verbose_name='suunnitelman laji'),
+            model_name="clientplanevent",
+            name="plan_type",
+            field=models.CharField(
+                choices=[
+                    ("client_plan", "Asiakassuunnitelma"),
+                    ("activation_plan", "Aktivointisuunnitelma tai monialainen suunnitelma"),
+                    ("work_ability_support_plan", "Työkyvyn tuen suunnitelma"),
+                ],
+                max_length=32,
+                verbose_name="suunnitelman laji",
+            ),
         ),
     ]
