@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from reports.access import ReportScope
+from reports.consultation_indicators import ConsultationActivity, NetworkReport
 from reports.indicators import OrganisationReport
 from reports.suppression import SUPPRESSION_NOTE, Figure
 
@@ -20,6 +21,29 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value) -> str:
     text = str(value)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _consultation_rows(activity: ConsultationActivity, *, of_clients: bool) -> Iterator[CsvRow]:
+    """One indicator after another, each by network and in total (the page's table, by column).
+
+    `of_clients`: a manager's, whose sessions are those where their clients were discussed.
+    """
+    rows = [*activity.rows, activity.total]
+    sessions = (
+        _("Konsultaatiot: istuntoja, joissa käsiteltiin organisaation asiakkaita (jaksolla)")
+        if of_clients
+        else _("Konsultaatiot: pidettyjä istuntoja (jaksolla)")
+    )
+    columns = [
+        (sessions, "sessions"),
+        (_("Konsultaatiot: käsiteltyjä tapauksia (pidetyissä istunnoissa)"), "cases"),
+        (_("Konsultaatiot: vastaanotettuja pyyntöjä (pyydetty jaksolla)"), "requests"),
+        (_("Konsultaatiot: pyynnöstä istuntoon, mediaani (päivää)"), "median_days"),
+    ]
+    for indicator, name in columns:
+        for item in rows:
+            figure: Figure = getattr(item, name)
+            yield (indicator, item.label, figure.text)
 
 
 def _rows(report: OrganisationReport) -> Iterator[CsvRow]:
@@ -73,29 +97,35 @@ def _rows(report: OrganisationReport) -> Iterator[CsvRow]:
     yield row(consent, _("Ei voimassa olevaa suostumusta"), coverage.rest)
     yield row(consent, _("Kattavuus"), coverage.share)
 
+    yield from _consultation_rows(report.consultations, of_clients=True)
+
 
 def report_csv(
-    scope: ReportScope, report: OrganisationReport | None, *, filename: str
+    scope: ReportScope, report: OrganisationReport | NetworkReport, *, filename: str
 ) -> HttpResponse:
     """The report for Excel: UTF-8 with a BOM, semicolons; a header naming the scope and period.
 
-    A coordinator's report has no rows yet (see views.index).
+    A manager's report (OrganisationReport) has every indicator, its clients'
+    consultations last; a coordinator's (NetworkReport) the consultations of
+    their networks.
     """
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    period = f"{report.period.start.isoformat()}–{report.period.end.isoformat()}"
+    figures = (
+        _rows(report)
+        if isinstance(report, OrganisationReport)
+        else _consultation_rows(report.consultations, of_clients=False)
+    )
     rows: list[CsvRow] = [
         (_("Tunnusluku"), _("Ryhmä"), _("Arvo")),
         (_("Organisaatio"), "", scope.organisation.name),
+        (_("Jakso"), "", period),
+        (_("Tilanne päivältä"), "", report.today.isoformat()),
+        *figures,
+        (_("Huomautus"), "", str(SUPPRESSION_NOTE)),
     ]
-    if report is not None:
-        period = f"{report.period.start.isoformat()}–{report.period.end.isoformat()}"
-        rows += [
-            (_("Jakso"), "", period),
-            (_("Tilanne päivältä"), "", report.today.isoformat()),
-            *_rows(report),
-            (_("Huomautus"), "", str(SUPPRESSION_NOTE)),
-        ]
     writer.writerows([_cell(value) for value in row] for row in rows)
     return response

@@ -11,7 +11,9 @@ Scope: the clients whose responsible unit belongs to the organisation. Stock
 figures (caseload, plan reviews, rehabilitative work activity, consent
 coverage) are today's situation of active clients; flow figures (registration
 to first plan, transitions, IPS employment) cover the chosen period and
-include clients whose client relationship has since closed.
+include clients whose client relationship has since closed. The consultation
+indicators (of these clients' requests, and of a coordinator's networks) are
+in reports.consultation_indicators.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Aggregate,
     Case,
     CharField,
     Count,
@@ -29,7 +30,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -53,6 +53,8 @@ from pathways.reminders import (
     REHABILITATIVE_WORK_ACTIVITY,
     SUPPORTED_EMPLOYMENT,
 )
+from reports.consultation_indicators import ConsultationActivity, organisation_activity
+from reports.expressions import DaysBetween, Median
 from reports.suppression import Figure, Split, count, median_days, split, table
 from services.calendar import add_months
 from services.models import NoRuleSetInForce, Organisation, ServiceRuleSet
@@ -86,23 +88,6 @@ class ReportPeriod:
 
     def as_query(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
-
-
-class Median(Aggregate):
-    """The median of the (non-null) values, continuous: percentile_cont(0.5)."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class DaysBetween(Func):
-    """Whole days from the second date to the first (PostgreSQL date - date is an integer)."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
 
 
 class _MonthsInterval(Func):
@@ -496,10 +481,11 @@ class OrganisationReport:
     rehabilitation: RehabilitativeWorkActivity
     transitions: list[TransitionGroup]
     ips: IpsEmployment
+    consultations: ConsultationActivity
 
 
 def organisation_report(organisation: Organisation, period: ReportPeriod) -> OrganisationReport:
-    """Every indicator of the organisation: eight queries, whatever the number of clients."""
+    """Every indicator of the organisation: twelve queries, whatever the number of clients."""
     clients = organisation_clients(organisation.pk)
     now = timezone.now()
     return OrganisationReport(
@@ -512,4 +498,5 @@ def organisation_report(organisation: Organisation, period: ReportPeriod) -> Org
         rehabilitation=rehabilitative_work_activity(clients, timezone.localdate(now)),
         transitions=transitions(clients, period),
         ips=ips_employment(clients, period, organisation),
+        consultations=organisation_activity(clients, period, now),
     )

@@ -14,7 +14,9 @@ no group of fewer than MIN_GROUP_SIZE clients is ever shown:
 - a share splits a group in two (those who have it and those who do not), so
   it is shown only when both parts have at least five clients, which implies
   a group of at least ten. A part of no client is protected here too: 0 % or
-  100 % would tell something about every client of the group.
+  100 % would tell something about every client of the group;
+- a count of meetings that counts no client (a network's sessions held) is
+  shown as it is.
 
 Figures carry their value for charts and their display text for templates
 and CSV; a hidden figure has no value at all, so nothing downstream can
@@ -90,6 +92,18 @@ def count(value: int, *, clients: int | None = None) -> Figure:
     group = value if clients is None else clients
     if group < MIN_GROUP_SIZE:
         return _hidden(COUNT, SMALL)
+    return Figure(value=value)
+
+
+def meetings(value: int) -> Figure:
+    """A count of a network's meetings (sessions held), always shown.
+
+    Only for numbers that count no client and are not counted from clients'
+    data: a coordinator's sessions held include sessions with no case at all,
+    and the coordinator schedules them. Sessions counted from clients' cases
+    (a manager's "sessions where our clients were discussed") go through
+    `table` or `count` like any count of clients.
+    """
     return Figure(value=value)
 
 

@@ -134,14 +134,14 @@ class TestThePage:
         assert "Jakso voi päättyä viimeistään tänään." in page.text
         assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
 
-    def test_a_coordinator_is_told_there_is_nothing_to_report(self, client, unit, worker):
+    def test_a_coordinator_sees_none_of_the_organisations_indicators(self, client, unit, worker):
+        """Only the consultations of their networks (tests/reports/test_consultations.py)."""
         populate(worker, 5)
         coordinator = make_user(Role.COORDINATOR, unit)
         page = login(client, coordinator).get(INDEX)
         assert page.status_code == 200
-        assert "Koordinoimillasi konsultaatioverkostoilla ei ole raportoitavia tunnuslukuja." in (
-            page.text
-        )
+        assert '<h2 id="consultations-heading">Konsultaatioverkostot</h2>' in page.text
+        assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
         assert "Sanna Sosiaali" not in page.text
 
     @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.DPO, Role.ADMIN, Role.JOB_COACH])
@@ -201,12 +201,23 @@ class TestTheCsv:
         rows = rows_of(manager_client.get(EXPORT))
         assert value(rows, "Asiakkaita vastuutyöntekijää", "'=HYPERLINK(1) X") == "5"
 
-    def test_a_coordinators_csv_has_no_figures(self, client, unit, worker):
+    def test_a_coordinators_csv_has_only_consultation_figures(self, client, unit, worker):
         populate(worker, 5)
         response = login(client, make_user(Role.COORDINATOR, unit)).get(EXPORT)
         assert response.status_code == 200
         rows = rows_of(response)
-        assert [row[0] for row in rows] == ["Tunnusluku", "Organisaatio"]
+        header = ["Tunnusluku", "Organisaatio", "Jakso", "Tilanne päivältä"]
+        assert [row[0] for row in rows[:4]] == header
+        assert rows[-1][0] == "Huomautus"
+        assert all(row[0].startswith("Konsultaatiot:") for row in rows[4:-1])
+        assert "Sanna Sosiaali" not in response.content.decode("utf-8")
+
+    def test_a_coordinators_csv_with_a_bad_period_answers_400(self, client, unit):
+        response = login(client, make_user(Role.COORDINATOR, unit)).get(
+            EXPORT, {"start": "2026-05-01", "end": "2026-04-01"}
+        )
+        assert response.status_code == 400
+        assert "Alkupäivä on loppupäivän jälkeen." in response.text
 
     def test_a_bad_period_answers_400(self, manager_client):
         response = manager_client.get(EXPORT, {"start": "2026-05-01", "end": "2026-04-01"})
