@@ -24,7 +24,7 @@ class ConsentsConfig(AppConfig):
         from accounts.dashboard import DashboardPanel, register_panel
         from audit.labels import register_action_labels
         from clients.panels import ClientPanel, register_client_panel
-        from consents import actions, log_labels, page_panels
+        from consents import actions, log_labels, page_panels, reminders
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
 
@@ -55,6 +55,7 @@ class ConsentsConfig(AppConfig):
         register_task_kind(actions.SEND_REVOCATION_TO_KELA, _("Suostumuksen peruutus Kelaan"))
         register_task_kind(actions.SEND_CHANGE_TO_KELA, _("Suostumuksen muutos Kelaan"))
         register_action_labels(log_labels.ACTION_LABELS)
+        reminders.register()
         register_reminder_rule(
             "consents.consent_expiring",
             _("Suostumus päättymässä"),

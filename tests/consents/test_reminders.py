@@ -38,3 +38,33 @@ def test_the_rule_reminds_the_responsible_worker_once_per_expiring_consent(team,
 
 def test_log_reports_name_the_consent_actions():
     assert action_label("consents.consent.revoked") == "Kirjasi suostumuksen peruutuksen"
+
+
+def test_open_revocation_notifications_remind_their_assignee_from_the_third_day(team, parties):
+    from consents import actions, reminders
+    from notifications.models import Task
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"], parties=[parties["kela"]], recorded_by=team["worker"]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="asiakas itse",
+    )
+    task = Task.objects.get(kind=actions.SEND_REVOCATION_TO_KELA)
+    assert (
+        list(reminders.open_revocation_notifications(today + datetime.timedelta(days=2), 100)) == []
+    )
+    specs = list(reminders.open_revocation_notifications(today + datetime.timedelta(days=3), 100))
+    assert [(s.recipient_id, s.object_id) for s in specs] == [(task.assignee_id, task.pk)]
+    specs = [dataclasses.replace(s, rule=reminders.CODE) for s in specs]
+    assert remind_many(specs) == 1 and remind_many(specs) == 0
+    task.done_at, task.done_on, task.done_by = timezone.now(), today, task.assignee
+    task.save()
+    assert (
+        list(reminders.open_revocation_notifications(today + datetime.timedelta(days=5), 100)) == []
+    )
