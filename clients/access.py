@@ -110,6 +110,12 @@ def get_client_for_user(
     return client
 
 
+def read_log(request, action: str = "clients.client.viewed") -> str | None:
+    """The access-log action of a page that shows client data on GET (its form on POST
+    shows what the user already saw, and the action then writes its own row)."""
+    return action if request.method == "GET" else None
+
+
 def find_client_by_identity_code(code: str) -> Client | None:
     """Exact match on the keyed hash; the caller decides what the user may learn of it."""
     from clients.identity import search_hash

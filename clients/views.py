@@ -18,6 +18,7 @@ from clients.access import (
     find_client_by_identity_code,
     get_client_for_user,
     may_break_the_glass,
+    read_log,
     relation_to,
 )
 from clients.forms import (
@@ -48,12 +49,6 @@ from clients.panels import panels_for
 from clients.querysets import caseload_holders
 
 PAGE_SIZE = 50
-VIEWED = "clients.client.viewed"
-
-
-def _read_log(request):
-    """A form page shows the client's data on GET; the action logs the change on POST."""
-    return VIEWED if request.method == "GET" else None
 
 
 @require_GET
@@ -204,7 +199,7 @@ def edit(request, client_id):
         request.user,
         client_id,
         permission="clients.change_client",
-        log_action=_read_log(request),
+        log_action=read_log(request),
     )
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +215,7 @@ def edit(request, client_id):
 @require_http_methods(["GET", "POST"])
 def close(request, client_id):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.close_client", log_action=_read_log(request)
+        request.user, client_id, permission="clients.close_client", log_action=read_log(request)
     )
     form = CloseClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -242,7 +237,7 @@ def close(request, client_id):
 @require_http_methods(["GET", "POST"])
 def add_member(request, client_id):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.manage_team", log_action=_read_log(request)
+        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
     )
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +272,7 @@ def transfer(request, client_id):
         request.user,
         client_id,
         permission="clients.transfer_responsibility",
-        log_action=_read_log(request),
+        log_action=read_log(request),
     )
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -362,7 +357,7 @@ def review_break_the_glass(request, event_id):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, client_id):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_plan", log_action=_read_log(request)
+        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
     )
     form = ClientPlanForm(
         request.POST or None, initial={"plan_type": request.GET.get("type", "client_plan")}
@@ -414,7 +409,7 @@ def plan_detail(request, client_id, plan_id):
 @require_http_methods(["GET", "POST"])
 def plan_revise(request, client_id, plan_id):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_plan", log_action=_read_log(request)
+        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
     )
     plan = get_object_or_404(ClientPlan, pk=plan_id, client=client)
     initial = {"goals": "\n".join(plan.goals.values_list("text", flat=True))}
@@ -447,7 +442,7 @@ def plan_revise(request, client_id, plan_id):
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, client_id, assessment_id=None):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_plan", log_action=_read_log(request)
+        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
     )
     assessment = (
         get_object_or_404(ServiceNeedAssessment, pk=assessment_id, client=client)
@@ -471,7 +466,7 @@ def assessment_edit(request, client_id, assessment_id=None):
 @require_http_methods(["GET", "POST"])
 def note_create(request, client_id):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_note", log_action=_read_log(request)
+        request.user, client_id, permission="clients.write_note", log_action=read_log(request)
     )
     amends = None
     if request.GET.get("amends") or request.POST.get("amends"):
@@ -495,7 +490,7 @@ def note_create(request, client_id):
 @require_http_methods(["GET", "POST"])
 def note_edit(request, client_id, note_id):
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_note", log_action=_read_log(request)
+        request.user, client_id, permission="clients.write_note", log_action=read_log(request)
     )
     note = get_object_or_404(CaseNote.objects.readable_by(request.user), pk=note_id, client=client)
     if note.author_id != request.user.pk:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.actions import log_access
 from audit.models import DisclosureLogEntry
-from clients.access import get_client_for_user, relation_to
+from clients.access import get_client_for_user, read_log, relation_to
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
 from consents.coverage import ConsentEvent, DisclosureNotCovered, record_disclosure
@@ -31,11 +31,6 @@ from consents.models import Consent, ConsentMethod, ConsentParty, ConsentScan, S
 LISTED = "consents.consents.viewed"
 VIEWED = "consents.consent.viewed"
 FORM_VIEWED = "consents.consent.form_viewed"
-
-
-def _read_log(request, action: str = FORM_VIEWED) -> str | None:
-    """A form page shows the client's data on GET; on POST the action writes its own row."""
-    return action if request.method == "GET" else None
 
 
 def _parties():
@@ -94,7 +89,7 @@ def consent_create(request, client_id):
         request.user,
         client_id,
         permission="consents.record_consent",
-        log_action=_read_log(request),
+        log_action=read_log(request, FORM_VIEWED),
     )
     form = ConsentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -197,7 +192,7 @@ def consent_change(request, client_id, consent_id):
         client_id,
         consent_id,
         permission="consents.change_consent",
-        log_action=_read_log(request),
+        log_action=read_log(request, FORM_VIEWED),
     )
     if not consent.is_current or consent.is_revoked:
         messages.error(
@@ -246,7 +241,7 @@ def consent_revoke(request, client_id, consent_id):
         client_id,
         consent_id,
         permission="consents.revoke_consent",
-        log_action=_read_log(request),
+        log_action=read_log(request, FORM_VIEWED),
     )
     if not consent.is_current or consent.is_revoked:
         messages.error(
@@ -285,7 +280,7 @@ def scan_upload(request, client_id, consent_id):
         client_id,
         consent_id,
         permission="consents.attach_scan",
-        log_action=_read_log(request),
+        log_action=read_log(request, FORM_VIEWED),
     )
     form = ScanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -376,7 +371,7 @@ def statutory_basis_create(request, client_id):
         request.user,
         client_id,
         permission="consents.record_statutory_basis",
-        log_action=_read_log(request),
+        log_action=read_log(request, FORM_VIEWED),
     )
     form = StatutoryBasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -409,7 +404,7 @@ def disclosure_create(request, client_id):
         request.user,
         client_id,
         permission="consents.record_disclosure",
-        log_action=_read_log(request),
+        log_action=read_log(request, FORM_VIEWED),
     )
     today = timezone.localdate()
     oral = (

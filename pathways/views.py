@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.middleware import background_request
 from audit.actions import log_access
-from clients.access import get_client_for_user, relation_to
+from clients.access import get_client_for_user, read_log, relation_to
 from pathways import actions, printing, timeline
 from pathways.access import get_step_for_user
 from pathways.forms import (
@@ -36,10 +36,6 @@ from services.models import ServiceType
 VIEWED = "pathways.step.viewed"
 
 
-def _read_log(request, action=VIEWED):
-    return action if request.method == "GET" else None
-
-
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -54,7 +50,7 @@ def step_create(request, client_id):
         request.user,
         client_id,
         permission="pathways.plan_step",
-        log_action="clients.client.viewed" if request.method == "GET" else None,
+        log_action=read_log(request),
     )
     code = request.GET.get("type") or request.POST.get("type")
     if not code:
@@ -138,7 +134,7 @@ def step_edit(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.plan_step",
-        log_action=_read_log(request),
+        log_action=read_log(request, VIEWED),
     )
     form = StepForm(
         request.POST or None,
@@ -168,7 +164,7 @@ def step_end(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.log_step",
-        log_action=_read_log(request),
+        log_action=read_log(request, VIEWED),
     )
     if step.status == StepStatus.ENDED:
         raise Http404
@@ -285,7 +281,11 @@ def _record_form(
     instance=None,
 ):
     client, step = get_step_for_user(
-        request.user, client_id, step_id, permission=permission, log_action=_read_log(request)
+        request.user,
+        client_id,
+        step_id,
+        permission=permission,
+        log_action=read_log(request, VIEWED),
     )
     current = instance(step) if instance else None
     form = (
@@ -398,7 +398,7 @@ def print_summary(request, client_id):
         request.user,
         client_id,
         permission="pathways.print_summary",
-        log_action=_read_log(request, "clients.client.viewed"),
+        log_action=read_log(request),
     )
     default_language = client.language if client.language in ("fi", "sv") else "fi"
     form = PrintSummaryForm(
