@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m config.launcher exec --
+# uv from PATH, or the one pip installs below (its script directory may not be on PATH).
+UV = $(or $(shell command -v uv 2>/dev/null),python3 -m uv)
 
 .PHONY: run test setup lint check pytest bench messages clean
 
@@ -14,9 +16,9 @@ test: setup lint check pytest
 setup: $(VENV)/.synced node_modules/.installed static/vendor/.built locale/.compiled
 
 $(VENV)/.synced: requirements-dev.lock .python-version
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
-	uv venv --quiet --allow-existing --python 3.12 $(VENV)
-	uv pip sync --quiet --python $(PY) requirements-dev.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
+	$(UV) venv --quiet --allow-existing --python 3.12 $(VENV)
+	$(UV) pip sync --quiet --python $(PY) requirements-dev.lock
 	@touch $@
 
 node_modules/.installed: package-lock.json

@@ -56,6 +56,20 @@ def _isolated_settings(settings, tmp_path):
     settings.POLKU_PRIVATE_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _finnish_first():
+    """Each test starts in Finnish, as a request without a language choice does.
+
+    A request through the test client leaves its language active in the thread,
+    and tests run in random order, so the default is set here rather than assumed.
+    """
+    from django.utils import translation
+
+    translation.activate("fi")
+    yield
+    translation.deactivate()
+
+
 def totp_code(secret: str = TEST_TOTP_SECRET, at: float | None = None) -> str:
     """The TOTP code an authenticator app shows now for the secret."""
     import time
