@@ -1,9 +1,13 @@
 """Reminder rules of consultations (registered in ConsultationsConfig.ready()).
 
 - consultations.consultation_tomorrow: each participant (and the coordinator)
-  of a session that starts tomorrow, due on the session's day.
+  of a session that starts tomorrow (or within the configured number of days
+  ahead), due on the session's day.
 - consultations.recommendation_due: the responsible worker, for each
-  recommendation whose task is still open and due within a week (or overdue).
+  recommendation whose task is still open and due within 7 days (or overdue).
+
+Both windows are configurable like every other rule's:
+settings.POLKU_REMINDER_WINDOWS[<rule code>] (see clients.reminders.window_days).
 
 Each reads in batches with one query per batch, never one per session or
 participant. Titles name the network and the pseudonymous case reference,
@@ -17,13 +21,39 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clients.reminders import window_days
+
+CONSULTATION_TOMORROW = "consultations.consultation_tomorrow"
+RECOMMENDATION_DUE = "consultations.recommendation_due"
+
+# Default windows in days (POLKU_REMINDER_WINDOWS overrides them): sessions
+# this many days ahead; recommendations due within this many days.
+CONSULTATION_AHEAD_DAYS = 1
 RECOMMENDATION_WARNING_DAYS = 7
 
 
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def _day_bounds(
+    first: datetime.date, last: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """From the start of `first` to the start of the day after `last`, in local time."""
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     return start, timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def _session_title(starts_at: datetime.datetime, network: str, tomorrow: datetime.date):
+    local = timezone.localtime(starts_at)
+    time = local.strftime("%H.%M")
+    if local.date() == tomorrow:
+        return format_lazy(
+            _("Konsultaatioistunto huomenna klo {time}: {network}"), time=time, network=network
+        )
+    return format_lazy(
+        _("Konsultaatioistunto {date} klo {time}: {network}"),
+        date=local.strftime("%d.%m.%Y"),
+        time=time,
+        network=network,
     )
 
 
@@ -32,7 +62,10 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
     from notifications.rules_registry import ReminderSpec
 
     tomorrow = today + datetime.timedelta(days=1)
-    start, end = _day_bounds(tomorrow)
+    last = today + datetime.timedelta(
+        days=max(1, window_days(CONSULTATION_TOMORROW, CONSULTATION_AHEAD_DAYS))
+    )
+    start, end = _day_bounds(tomorrow, last)
     in_window = {
         "session__starts_at__gte": start,
         "session__starts_at__lt": end,
@@ -58,12 +91,8 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
                 recipient_id=user_id,
                 model=Session,
                 object_id=session_id,
-                due_date=tomorrow,
-                title=format_lazy(
-                    _("Konsultaatioistunto huomenna klo {time}: {network}"),
-                    time=timezone.localtime(starts_at).strftime("%H.%M"),
-                    network=network,
-                ),
+                due_date=timezone.localdate(starts_at),
+                title=_session_title(starts_at, network, tomorrow),
                 link=reverse("consultations:session", kwargs={"session_id": session_id}),
             )
 
@@ -72,10 +101,10 @@ def recommendation_due(today: datetime.date, batch_size: int):
     from consultations.models import Recommendation
     from notifications.rules_registry import ReminderSpec
 
+    days = window_days(RECOMMENDATION_DUE, RECOMMENDATION_WARNING_DAYS)
     rows = (
         Recommendation.objects.filter(
-            task__done_at__isnull=True,
-            due_date__lte=today + datetime.timedelta(days=RECOMMENDATION_WARNING_DAYS),
+            task__done_at__isnull=True, due_date__lte=today + datetime.timedelta(days=days)
         )
         .values_list(
             "pk",

@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 
 import time_machine
+from django.utils import timezone
 
 from audit.labels import action_label
 from consultations import actions, reminders
@@ -17,7 +18,7 @@ from notifications.task_kinds import task_kind_label
 
 def test_the_rules_are_registered():
     codes = {rule.code for rule in registered_rules()}
-    assert {"consultations.consultation_tomorrow", "consultations.recommendation_due"} <= codes
+    assert {reminders.CONSULTATION_TOMORROW, reminders.RECOMMENDATION_DUE} <= codes
     assert str(task_kind_label("consultations.recommendation")) == "Konsultaation suositus"
 
 
@@ -68,6 +69,46 @@ def test_a_recommendation_coming_due_reminds_the_responsible_worker(hki):
     recommendation.task.done_by = hki.worker
     recommendation.task.save()
     assert list(reminders.recommendation_due(due, 10)) == []
+
+
+def test_the_session_window_is_configurable(hki, settings):
+    session_day = timezone.localdate(hki.session.starts_at)
+    three_before = session_day - datetime.timedelta(days=3)
+    assert list(reminders.consultation_tomorrow(three_before, 10)) == []
+    settings.POLKU_REMINDER_WINDOWS = {reminders.CONSULTATION_TOMORROW: 3}
+    assert (
+        list(reminders.consultation_tomorrow(three_before - datetime.timedelta(days=1), 10)) == []
+    )
+    specs = list(reminders.consultation_tomorrow(three_before, 10))
+    assert {s.recipient_id for s in specs} == {
+        hki.coordinator.pk,
+        hki.expert.pk,
+        hki.kela_liaison.pk,
+    }
+    assert {s.due_date for s in specs} == {session_day}  # the same key on every sweep
+    title = str(specs[0].title)
+    assert title.startswith(f"Konsultaatioistunto {session_day:%d.%m.%Y} klo 13.00")
+    assert "huomenna" not in title
+    # Still reminded the day before, under the same key.
+    day_before = session_day - datetime.timedelta(days=1)
+    assert {s.due_date for s in reminders.consultation_tomorrow(day_before, 10)} == {session_day}
+
+
+def test_the_recommendation_window_is_configurable(hki, settings):
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=30)
+        actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    fourteen_before = due - datetime.timedelta(days=14)
+    assert list(reminders.recommendation_due(fourteen_before, 10)) == []
+    settings.POLKU_REMINDER_WINDOWS = {reminders.RECOMMENDATION_DUE: 14}
+    assert (
+        list(reminders.recommendation_due(fourteen_before - datetime.timedelta(days=1), 10)) == []
+    )
+    (spec,) = reminders.recommendation_due(fourteen_before, 10)
+    assert (spec.recipient_id, spec.due_date) == (hki.worker.pk, due)
 
 
 def test_one_query_per_batch(hki, django_assert_num_queries):
