@@ -3,8 +3,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -55,4 +57,16 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """Rendered without the request: no context processors, no database, no session.
+
+    Whatever broke the request may break those too, so the page needs only the
+    template engine and the URL configuration (with fixed fallbacks).
+    """
+    try:
+        urls = {
+            "home_url": reverse("dashboard"),
+            "accessibility_url": reverse("accessibility_statement"),
+        }
+    except Exception:  # a broken URL configuration must not hide the error page
+        urls = {"home_url": "/", "accessibility_url": "/saavutettavuus/"}
+    return HttpResponseServerError(loader.get_template("500.html").render(urls))
