@@ -5,8 +5,9 @@ access-log row and leaves pghistory's change history to the triggers."""
 import datetime
 
 import pghistory
+import rules
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,9 +89,23 @@ def _set_search_names(client: Client) -> None:
     client.search_name_reversed = fold(f"{client.first_names} {client.last_name}")
 
 
+PROTECTED_ADDRESS_FIELDS = frozenset(
+    {"street_address", "postal_code", "city", "address_non_disclosure"}
+)
+
+
 def update_client(*, client: Client, changed_by, fields: dict) -> Client:
-    """Changes basic data (not the identity code); logged with the names of the changed fields."""
+    """Changes basic data (not the identity code); logged with the names of the changed fields.
+
+    A non-disclosed address (and its flag) is changed only by whoever may see it.
+    """
     changed = sorted(name for name, value in fields.items() if getattr(client, name) != value)
+    if (
+        client.address_non_disclosure
+        and PROTECTED_ADDRESS_FIELDS.intersection(changed)
+        and not rules.has_perm("clients.view_protected_address", changed_by, client)
+    ):
+        raise PermissionDenied
     if not changed:
         return client
     with transaction.atomic(), _history(changed_by, "clients.client.changed"):

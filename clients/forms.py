@@ -1,5 +1,6 @@
 import datetime
 
+import rules
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -36,6 +37,9 @@ CLIENT_FIELDS = [
     "relationship_home",
 ]
 
+# A non-disclosed address (turvakielto) and its flag: only the responsible worker sees or changes them.
+ADDRESS_FIELDS = ["street_address", "postal_code", "city", "address_non_disclosure"]
+
 
 class ClientForm(PolkuModelForm):
     communication_needs = forms.MultipleChoiceField(
@@ -53,6 +57,15 @@ class ClientForm(PolkuModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.address_hidden = bool(
+            self.instance.pk
+            and self.instance.address_non_disclosure
+            and not rules.has_perm("clients.view_protected_address", user, self.instance)
+        )
+        if self.address_hidden:
+            # Left out of the form: never rendered, never bound, the stored address stays as it is.
+            for name in ADDRESS_FIELDS:
+                del self.fields[name]
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()

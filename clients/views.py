@@ -209,7 +209,11 @@ def edit(request, client_id):
         actions.update_client(client=client, changed_by=request.user, fields=fields)
         messages.success(request, _("Perustiedot tallennettu."))
         return redirect("clients:detail", client_id=client.uuid)
-    return render(request, "clients/edit.html", {"client": client, "form": form})
+    return render(
+        request,
+        "clients/edit.html",
+        {"client": client, "form": form, "address_hidden": form.address_hidden},
+    )
 
 
 @require_http_methods(["GET", "POST"])

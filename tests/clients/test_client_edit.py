@@ -1,0 +1,113 @@
+"""Editing basic data: a non-disclosed address (turvakielto) reaches only the responsible worker."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from clients import actions
+from clients.factories import add_member
+from clients.models import Client, TeamRole
+from tests.conftest import acting, login
+
+STREET = "Salaisenpolku 7 B 12"
+POSTAL_CODE = "00990"
+CITY = "Vuosaari"
+
+
+@pytest.fixture
+def protected(team):
+    """The team's client with a non-disclosed address and a sote contact person on the team."""
+    target = team["client"]
+    Client.objects.filter(pk=target.pk).update(
+        street_address=STREET, postal_code=POSTAL_CODE, city=CITY, address_non_disclosure=True
+    )
+    target.refresh_from_db()
+    sote = make_user(Role.HEALTH_PROFESSIONAL, team["unit"])
+    add_member(target, sote, TeamRole.SOTE_CONTACT)
+    return {**team, "client": target, "sote": sote}
+
+
+def _form(target, **changes):
+    data = {
+        "first_names": target.first_names,
+        "last_name": target.last_name,
+        "language": "fi",
+        "relationship_home": "social_services",
+        "phone": target.phone,
+    }
+    return {**data, **changes}
+
+
+def test_the_sote_contact_persons_edit_page_leaves_the_address_out(client, protected):
+    login(client, protected["sote"])
+    response = client.get(f"/clients/{protected['client'].uuid}/edit/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    for secret in (STREET, POSTAL_CODE, CITY):
+        assert secret not in text
+    assert 'name="street_address"' not in text
+    assert 'name="address_non_disclosure"' not in text
+    assert "osoite näkyy vain vastuutyöntekijälle" in text
+
+
+def test_saving_as_the_sote_contact_person_keeps_the_stored_address(client, protected):
+    target = protected["client"]
+    login(client, protected["sote"])
+    response = client.post(
+        f"/clients/{target.uuid}/edit/",
+        _form(
+            target,
+            phone="040 1112223",
+            # Posted anyway (a tampered form): ignored, the fields are not in the form.
+            street_address="Uusi katu 1",
+            postal_code="",
+            city="",
+        ),
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.phone == "040 1112223"
+    assert (target.street_address, target.postal_code, target.city) == (STREET, POSTAL_CODE, CITY)
+    assert target.address_non_disclosure
+
+
+def test_the_responsible_worker_sees_and_edits_the_address(client, protected):
+    target = protected["client"]
+    login(client, protected["worker"])
+    text = client.get(f"/clients/{target.uuid}/edit/").content.decode()
+    assert STREET in text and POSTAL_CODE in text and CITY in text
+    response = client.post(
+        f"/clients/{target.uuid}/edit/",
+        _form(
+            target,
+            street_address="Piilokuja 3",
+            postal_code="00980",
+            city="Helsinki",
+            address_non_disclosure="on",
+        ),
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.street_address, target.postal_code, target.city) == (
+        "Piilokuja 3",
+        "00980",
+        "Helsinki",
+    )
+    assert target.address_non_disclosure
+
+
+def test_without_turvakielto_the_sote_contact_person_edits_the_address(client, protected):
+    target = protected["client"]
+    Client.objects.filter(pk=target.pk).update(address_non_disclosure=False)
+    login(client, protected["sote"])
+    text = client.get(f"/clients/{target.uuid}/edit/").content.decode()
+    assert STREET in text
+
+
+def test_the_action_refuses_an_address_change_by_someone_who_may_not_see_it(protected):
+    sote = acting(protected["sote"])
+    with pytest.raises(PermissionDenied):
+        actions.update_client(client=protected["client"], changed_by=sote, fields={"city": "Espoo"})
+    protected["client"].refresh_from_db()
+    assert protected["client"].city == CITY
