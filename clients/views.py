@@ -333,7 +333,16 @@ def break_the_glass(request, client_id):
 def break_the_glass_review(request):
     if not rules.has_perm("clients.review_break_the_glass", request.user):
         raise PermissionDenied
-    events = _reviewable_events(request.user).select_related("user", "client", "reviewed_by")[:100]
+    events = list(
+        _reviewable_events(request.user).select_related("user", "client", "reviewed_by")[:100]
+    )
+    log_list_hits(
+        actor=request.user,
+        client_ids=dict.fromkeys(event.client.uuid for event in events),
+        action="clients.client.listed",
+        basis=Basis.MANAGER if request.user.active_role == "manager" else Basis.DATA_PROTECTION,
+        detail="break_the_glass_review",
+    )
     return render(request, "clients/break_the_glass_review.html", {"events": events})
 
 
@@ -527,6 +536,14 @@ def handover(request):
             workers, pk=request.GET.get("from") or request.POST.get("from")
         )
     form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
+    if form is not None and request.method == "GET":
+        log_list_hits(
+            actor=request.user,
+            client_ids=[c.uuid for c in form.clients],
+            action="clients.client.listed",
+            basis=Basis.MANAGER,
+            detail="handover",
+        )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             count = actions.hand_over_caseload(

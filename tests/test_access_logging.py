@@ -38,3 +38,67 @@ def test_each_client_page_writes_exactly_its_log_row(client, world, name):
         (row.logs, world.client.uuid, user.pk)
     ]
     assert new[0].basis and new[0].actor_role == role and new[0].request_id
+
+
+# Pages outside a client's URL that still name clients: each client shown is one list hit.
+def _btg_review(world, role):
+    from django.utils import timezone
+
+    from clients.models import BreakTheGlass
+
+    for reason in ("Asiakas soitti kiireellisesti.", "Asiakas soitti uudestaan illalla."):
+        BreakTheGlass.objects.create(
+            client=world.client,
+            user=world.users["social_counsellor"],
+            role="social_counsellor",
+            reason=reason,
+            expires_at=timezone.now() + timezone.timedelta(hours=1),
+        )
+    return {}, {"manager": "manager", "dpo": "data_protection"}[role]
+
+
+def _handover(world, role):
+    return {"from": world.users["social_worker"].pk}, "manager"
+
+
+LIST_PAGES = {
+    "clients:break_the_glass_review": (_btg_review, ["manager", "dpo"]),
+    "clients:handover": (_handover, ["manager"]),
+}
+
+
+def test_every_clients_list_page_with_a_log_row_is_walked():
+    listed = {
+        name
+        for name, row in EXPECTATIONS.items()
+        if name.startswith("clients:") and not row.client_url and row.logs
+    }
+    assert listed - {"clients:list"} == set(LIST_PAGES)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), [(name, role) for name, (_, roles) in LIST_PAGES.items() for role in roles]
+)
+def test_each_list_page_logs_one_list_hit_per_client_shown(client, world, name, role):
+    setup, _ = LIST_PAGES[name]
+    params, basis = setup(world, role)
+    user = world.users[role]
+    login(client, user)
+    before = AccessLogEntry.objects.count()
+    response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    assert world.client.last_name in response.content.decode()
+    new = list(AccessLogEntry.objects.order_by("pk")[before:])
+    assert [(entry.action, entry.client_id, entry.actor_id) for entry in new] == [
+        (EXPECTATIONS[name].logs, world.client.uuid, user.pk)
+    ]
+    assert new[0].basis == basis and new[0].actor_role == role and new[0].request_id
+
+
+def test_the_handover_page_without_a_worker_chosen_lists_no_client(client, world):
+    login(client, world.users["manager"])
+    before = AccessLogEntry.objects.count()
+    response = client.get(reverse("clients:handover"))
+    assert response.status_code == 200
+    assert world.client.last_name not in response.content.decode()
+    assert AccessLogEntry.objects.count() == before

@@ -77,7 +77,10 @@ def btg_event_kwargs(world):
 
 
 ROWS = {
-    "clients:handover": Row(allowed=frozenset({R.MANAGER}), denied_status=403),
+    # List pages name clients: each one shown is a list hit (tests/test_access_logging.py).
+    "clients:handover": Row(
+        allowed=frozenset({R.MANAGER}), denied_status=403, logs="clients.client.listed"
+    ),
     "clients:request_access": Row(
         allowed=frozenset({R.SOCIAL_WORKER, R.SOCIAL_COUNSELLOR, R.EMPLOYMENT_EXPERT}),
         denied_status=403,
@@ -85,7 +88,7 @@ ROWS = {
         data=lambda world: {"identity_code": "131052-308T", "reason": "Asiakas asioi luonani."},
         allowed_status=302,
     ),
-    "clients:list": Row(allowed=CLIENT_WORKERS, denied_status=403),
+    "clients:list": Row(allowed=CLIENT_WORKERS, denied_status=403, logs="clients.client.listed"),
     "clients:find": Row(
         allowed=CLIENT_WORKERS,
         denied_status=403,
@@ -96,7 +99,9 @@ ROWS = {
         allowed=frozenset({R.SOCIAL_WORKER, R.SOCIAL_COUNSELLOR, R.EMPLOYMENT_EXPERT}),
         denied_status=403,
     ),
-    "clients:break_the_glass_review": Row(allowed=frozenset({R.MANAGER, R.DPO}), denied_status=403),
+    "clients:break_the_glass_review": Row(
+        allowed=frozenset({R.MANAGER, R.DPO}), denied_status=403, logs="clients.client.listed"
+    ),
     "clients:review_break_the_glass": Row(
         allowed=frozenset({R.MANAGER, R.DPO}),
         denied_status=403,
