@@ -7,6 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Käyttäjät ja roolit")
 
     def ready(self):
+        from allauth.account.signals import password_reset
+
         from accounts import panels
 
         panels.register()
+        password_reset.connect(_confirm_email, dispatch_uid="polku-confirm-email-by-reset")
+
+
+def _confirm_email(sender, request, user, **kwargs):
+    from accounts.actions import confirm_email_by_password_reset
+
+    confirm_email_by_password_reset(user=user)
