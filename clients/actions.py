@@ -415,7 +415,18 @@ def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
 def save_assessment(
     *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
 ):
-    """Creates or updates a service-need assessment."""
+    """Creates or updates a service-need assessment. A completed one has a conclusion
+    and is completed no earlier than it started."""
+    started = fields.get("started_on") or getattr(assessment, "started_on", None)
+    completed = fields.get("completed_on", getattr(assessment, "completed_on", None))
+    conclusion = fields.get("conclusion", getattr(assessment, "conclusion", ""))
+    errors = {}
+    if started and completed and completed < started:
+        errors["completed_on"] = _("Valmistumispäivä ei voi olla ennen aloituspäivää.")
+    if completed and not (conclusion or "").strip():
+        errors["conclusion"] = _("Valmistuneeseen arvioon kirjataan johtopäätös.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(), _history(written_by, "clients.assessment.saved"):
         if assessment is None:
             assessment = ServiceNeedAssessment(client=client, author=written_by)

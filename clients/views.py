@@ -425,7 +425,11 @@ def plan_revise(request, client_id, plan_id):
         request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
     )
     plan = get_object_or_404(ClientPlan, pk=plan_id, client=client)
-    initial = {"goals": "\n".join(plan.goals.values_list("text", flat=True))}
+    # plan_type is disabled while revising: the form takes it from `initial`, never from the POST.
+    initial = {
+        "goals": "\n".join(plan.goals.values_list("text", flat=True)),
+        "plan_type": plan.plan_type,
+    }
     form = ClientPlanForm(
         request.POST or None,
         instance=plan if request.method == "GET" else None,
@@ -434,21 +438,18 @@ def plan_revise(request, client_id, plan_id):
     )
     if request.method == "GET":
         form.initial.update({"next_review_on": None})
-    if request.method == "POST":
-        form.data = form.data.copy()
-        form.data["plan_type"] = plan.plan_type
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("plan_type", None)
-            try:
-                new = actions.revise_plan(
-                    plan=plan, revised_by=request.user, goals=data.pop("goals"), **data
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
-                return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("plan_type", None)
+        try:
+            new = actions.revise_plan(
+                plan=plan, revised_by=request.user, goals=data.pop("goals"), **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
+            return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
     return render(request, "clients/plan_form.html", {"client": client, "form": form, "plan": plan})
 
 
@@ -464,11 +465,15 @@ def assessment_edit(request, client_id, assessment_id=None):
     )
     form = AssessmentForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
-        actions.save_assessment(
-            client=client, written_by=request.user, assessment=assessment, **form.cleaned_data
-        )
-        messages.success(request, _("Palvelutarpeen arvio tallennettu."))
-        return redirect("clients:detail", client_id=client.uuid)
+        try:
+            actions.save_assessment(
+                client=client, written_by=request.user, assessment=assessment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Palvelutarpeen arvio tallennettu."))
+            return redirect("clients:detail", client_id=client.uuid)
     return render(
         request,
         "clients/assessment_form.html",

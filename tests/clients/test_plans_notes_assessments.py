@@ -1,0 +1,356 @@
+"""Rules of client plans, case notes and service-need assessments (clients/actions.py):
+versions, default review dates, the 24-hour edit window, completed assessments; refused
+writes say why in the user's language and leave nothing half-saved."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone, translation
+
+from audit.models import AccessLogEntry
+from clients import actions
+from clients.factories import make_note
+from clients.models import CaseNote, ClientPlan, GoalStatus, PlanGoal, ServiceNeedAssessment
+from services.calendar import add_months
+from tests.conftest import acting, login
+
+PLAN = {"status": "active", "client_view": "Haluan töihin keittiöön."}
+
+
+@pytest.fixture
+def worker(team):
+    return acting(team["worker"])
+
+
+def _messages(callable_, *args, **kwargs) -> dict[str, list[str]]:
+    """The error's messages in Finnish, Swedish and English."""
+    out = {}
+    for language in ("fi", "sv", "en"):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as error:
+                callable_(*args, **kwargs)
+            out[language] = error.value.messages
+    return out
+
+
+def _log(action):
+    return AccessLogEntry.objects.filter(action=action)
+
+
+# Plans
+
+
+def test_a_new_plan_is_version_one_with_its_goals_in_order_and_logged(team, worker):
+    plan = actions.create_plan(
+        client=team["client"],
+        written_by=worker,
+        plan_type="client_plan",
+        goals=["Hygieniapassi", "Työkokeilu keittiössä"],
+        **PLAN,
+    )
+    assert (plan.version, plan.supersedes, plan.created_by) == (1, None, worker)
+    assert list(plan.goals.values_list("text", "status")) == [
+        ("Hygieniapassi", GoalStatus.OPEN),
+        ("Työkokeilu keittiössä", GoalStatus.OPEN),
+    ]
+    entry = _log("clients.plan.created").get()
+    assert (entry.client_id, entry.object_id, entry.basis) == (
+        team["client"].uuid,
+        str(plan.pk),
+        "care_team",
+    )
+
+
+def test_the_next_review_is_three_months_ahead_by_default(team, worker):
+    plan = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    assert plan.next_review_on == add_months(timezone.localdate(), 3)
+
+
+def test_the_default_review_interval_is_configured_per_plan_type(team, worker, settings):
+    settings.POLKU_PLAN_REVIEW_MONTHS = {"activation_plan": 6, "client_plan": 2}
+    activation = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="activation_plan", goals=["A"], **PLAN
+    )
+    client_plan = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    support = actions.create_plan(
+        client=team["client"],
+        written_by=worker,
+        plan_type="work_ability_support_plan",
+        goals=["A"],
+        **PLAN,
+    )
+    today = timezone.localdate()
+    assert activation.next_review_on == add_months(today, 6)
+    assert client_plan.next_review_on == add_months(today, 2)
+    # A plan type missing from the setting falls back to three months.
+    assert support.next_review_on == add_months(today, 3)
+
+
+def test_a_review_date_given_is_kept(team, worker):
+    chosen = timezone.localdate() + datetime.timedelta(days=20)
+    plan = actions.create_plan(
+        client=team["client"],
+        written_by=worker,
+        plan_type="client_plan",
+        goals=["A"],
+        next_review_on=chosen,
+        **PLAN,
+    )
+    assert plan.next_review_on == chosen
+
+
+def test_a_plan_whose_goals_fail_is_not_saved_at_all(team, worker):
+    with pytest.raises(IntegrityError):
+        actions.create_plan(
+            client=team["client"],
+            written_by=worker,
+            plan_type="client_plan",
+            goals=["Hyvä tavoite", None],
+            **PLAN,
+        )
+    assert not ClientPlan.objects.exists()
+    assert not PlanGoal.objects.exists()
+    assert not _log("clients.plan.created").exists()
+
+
+def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(client, team, worker):
+    first = actions.create_plan(
+        client=team["client"],
+        written_by=worker,
+        plan_type="client_plan",
+        goals=["Hygieniapassi", "Työkokeilu"],
+        **PLAN,
+    )
+    actions.set_goal_status(
+        goal=first.goals.get(text="Hygieniapassi"), status=GoalStatus.ACHIEVED, changed_by=worker
+    )
+    second = actions.revise_plan(
+        plan=first, revised_by=worker, goals=["Hygieniapassi", "Oma asunto"], **PLAN
+    )
+    assert (second.version, second.supersedes) == (2, first)
+    # A goal kept word for word keeps its status; a new goal starts open.
+    assert list(second.goals.values_list("text", "status")) == [
+        ("Hygieniapassi", GoalStatus.ACHIEVED),
+        ("Oma asunto", GoalStatus.OPEN),
+    ]
+    first.refresh_from_db()
+    assert not first.is_current
+    assert list(first.goals.values_list("text", flat=True)) == ["Hygieniapassi", "Työkokeilu"]
+    assert _log("clients.plan.revised").filter(object_id=str(second.pk)).count() == 1
+    login(client, team["worker"])
+    text = client.get(f"/clients/{team['client'].uuid}/plans/{first.pk}/").content.decode()
+    assert "Tämä on aiempi versio." in text and "Työkokeilu" in text
+
+
+def test_revising_an_outdated_version_is_refused_and_saves_nothing(team, worker):
+    first = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    actions.revise_plan(plan=first, revised_by=worker, goals=["B"], **PLAN)
+    plans, goals = ClientPlan.objects.count(), PlanGoal.objects.count()
+    logs = AccessLogEntry.objects.count()
+    messages = _messages(actions.revise_plan, plan=first, revised_by=worker, goals=["C"], **PLAN)
+    assert messages == {
+        "fi": ["Suunnitelmasta on jo uudempi versio. Avaa uusin versio ja muokkaa sitä."],
+        "sv": [
+            "Det finns redan en nyare version av planen. Öppna den senaste versionen och "
+            "redigera den."
+        ],
+        "en": [
+            "There is already a newer version of the plan. Open the latest version and edit that."
+        ],
+    }
+    assert ClientPlan.objects.count() == plans
+    assert PlanGoal.objects.count() == goals
+    assert AccessLogEntry.objects.count() == logs
+
+
+def test_the_revision_page_saves_a_new_version_of_the_same_type(client, team, worker):
+    first = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="activation_plan", goals=["A"], **PLAN
+    )
+    login(client, team["worker"])
+    url = f"/clients/{team['client'].uuid}/plans/{first.pk}/revise/"
+    assert "Haluan töihin keittiöön." in client.get(url).content.decode()
+    # A plan type posted anyway is ignored: a revision keeps the type.
+    response = client.post(url, {**PLAN, "plan_type": "client_plan", "goals": "A\nB"})
+    second = ClientPlan.objects.get(supersedes=first)
+    assert response.status_code == 302
+    assert response["Location"] == f"/clients/{team['client'].uuid}/plans/{second.pk}/"
+    assert (second.version, second.plan_type) == (2, "activation_plan")
+    assert list(second.goals.values_list("text", flat=True)) == ["A", "B"]
+
+
+def test_the_revision_page_of_an_outdated_version_shows_the_refusal(client, team, worker):
+    first = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    actions.revise_plan(plan=first, revised_by=worker, goals=["B"], **PLAN)
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/plans/{first.pk}/revise/",
+        {**PLAN, "goals": "C"},
+    )
+    assert response.status_code == 200
+    assert "Suunnitelmasta on jo uudempi versio." in response.content.decode()
+    assert ClientPlan.objects.filter(client=team["client"]).count() == 2
+
+
+# Notes
+
+
+def test_a_note_is_written_and_logged(team, worker):
+    note = actions.add_note(
+        client=team["client"], author=worker, text="Puhelu asiakkaan kanssa.", kind="phone"
+    )
+    assert (note.author, note.amends) == (worker, None)
+    assert _log("clients.note.added").get().object_id == str(note.pk)
+
+
+def test_an_amendment_points_at_the_note_it_amends(team, worker):
+    old = make_note(team["client"], worker, created_at=timezone.now() - datetime.timedelta(days=3))
+    amendment = actions.add_note(
+        client=team["client"], author=worker, amends=old, text="Tarkennus: tapaaminen siirtyi."
+    )
+    assert amendment.amends == old
+    assert list(old.amendments.all()) == [amendment]
+
+
+def test_its_author_edits_a_note_within_24_hours(team, worker):
+    note = make_note(
+        team["client"], worker, created_at=timezone.now() - datetime.timedelta(hours=23)
+    )
+    edited = actions.edit_note(note=note, edited_by=worker, text="Korjattu kirjaus.")
+    assert CaseNote.objects.get(pk=note.pk).text == "Korjattu kirjaus." == edited.text
+    assert _log("clients.note.edited").get().object_id == str(note.pk)
+
+
+def test_after_24_hours_a_note_is_only_amended(team, worker):
+    note = make_note(
+        team["client"],
+        worker,
+        text="Alkuperäinen.",
+        created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1),
+    )
+    messages = _messages(actions.edit_note, note=note, edited_by=worker, text="Muutettu.")
+    assert messages == {
+        "fi": ["Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus."],
+        "sv": ["En anteckning kan redigeras i 24 timmar. Gör nu en kompletterande anteckning."],
+        "en": ["A note can be edited for 24 hours. Make a supplementary note instead."],
+    }
+    assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
+    assert not _log("clients.note.edited").exists()
+
+
+def test_only_its_author_edits_a_note(team, worker):
+    note = make_note(team["client"], worker, text="Alkuperäinen.")
+    coach = acting(team["coach"])
+    messages = _messages(actions.edit_note, note=note, edited_by=coach, text="Muutettu.")
+    assert messages["fi"] == ["Vain kirjauksen tekijä voi muokata sitä."]
+    assert messages["sv"] == ["Endast den som har gjort anteckningen kan redigera den."]
+    assert messages["en"] == ["Only the author of the note can edit it."]
+    assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
+
+
+def test_the_edit_page_of_an_old_note_shows_the_refusal(client, team):
+    note = make_note(
+        team["client"],
+        team["worker"],
+        text="Alkuperäinen.",
+        created_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/notes/{note.pk}/edit/",
+        {"written_on": timezone.localdate().isoformat(), "kind": "meeting", "text": "Muutettu."},
+    )
+    assert response.status_code == 200
+    assert "Tee nyt täydentävä kirjaus." in response.content.decode()
+    assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
+
+
+# Service-need assessments
+
+
+def test_a_started_assessment_needs_no_conclusion(team, worker):
+    assessment = actions.save_assessment(
+        client=team["client"], written_by=worker, started_on=timezone.localdate()
+    )
+    assert assessment.pk and assessment.completed_on is None
+    assert _log("clients.assessment.saved").get().object_id == str(assessment.pk)
+
+
+def test_a_completed_assessment_needs_a_conclusion(team, worker):
+    today = timezone.localdate()
+    messages = _messages(
+        actions.save_assessment,
+        client=team["client"],
+        written_by=worker,
+        started_on=today - datetime.timedelta(days=7),
+        completed_on=today,
+        conclusion="  ",
+    )
+    assert messages == {
+        "fi": ["Valmistuneeseen arvioon kirjataan johtopäätös."],
+        "sv": ["För en slutförd bedömning ska en slutsats antecknas."],
+        "en": ["A completed assessment must include a conclusion."],
+    }
+    assert not ServiceNeedAssessment.objects.exists()
+    assert not _log("clients.assessment.saved").exists()
+
+
+def test_completing_a_started_assessment_without_a_conclusion_changes_nothing(team, worker):
+    today = timezone.localdate()
+    started = today - datetime.timedelta(days=7)
+    assessment = actions.save_assessment(
+        client=team["client"], written_by=worker, started_on=started
+    )
+    with pytest.raises(ValidationError):
+        actions.save_assessment(
+            client=team["client"], written_by=worker, assessment=assessment, completed_on=today
+        )
+    stored = ServiceNeedAssessment.objects.get(pk=assessment.pk)
+    assert (stored.completed_on, stored.conclusion) == (None, "")
+    done = actions.save_assessment(
+        client=team["client"],
+        written_by=worker,
+        assessment=stored,
+        completed_on=today,
+        conclusion="Tarvitsee työkokeilun.",
+    )
+    assert ServiceNeedAssessment.objects.get(pk=done.pk).completed_on == today
+
+
+def test_an_assessment_is_not_completed_before_it_started(team, worker):
+    today = timezone.localdate()
+    messages = _messages(
+        actions.save_assessment,
+        client=team["client"],
+        written_by=worker,
+        started_on=today,
+        completed_on=today - datetime.timedelta(days=1),
+        conclusion="Valmis.",
+    )
+    assert messages["fi"] == ["Valmistumispäivä ei voi olla ennen aloituspäivää."]
+    assert messages["sv"] == ["Slutförandedatumet kan inte vara före startdatumet."]
+    assert messages["en"] == ["The completion date cannot be before the start date."]
+    assert not ServiceNeedAssessment.objects.exists()
+
+
+def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(client, team):
+    today = timezone.localdate()
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/assessments/new/",
+        {"started_on": today.isoformat(), "completed_on": today.isoformat(), "conclusion": ""},
+    )
+    text = response.content.decode()
+    assert 'id="id_conclusion_error"' in text
+    assert "Valmistuneeseen arvioon kirjataan johtopäätös." in text
+    assert not ServiceNeedAssessment.objects.exists()
