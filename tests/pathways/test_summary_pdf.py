@@ -7,13 +7,18 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from audit.models import AccessLogEntry, DisclosureLogEntry
 from clients import identity
 from clients.factories import make_plan
+from consents.factories import ConsentFactory
+from consents.models import InformationCategory, Purpose
 from pathways import actions, printing
 from pathways.factories import make_step
-from pathways.models import DocumentStatus, PrintedDocument
+from pathways.models import DocumentStatus, PathwayStep, PrintedDocument
 from pathways.tasks import render_document_pdf_task
+from services.factories import OrganisationFactory, UnitFactory
 from tests.conftest import login
 
 
@@ -80,7 +85,14 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
     reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
     assert reader.metadata.title.startswith("Palvelupolkusi")
     assert reader.outline, "the PDF has a document outline"
-    assert reader.trailer["/Root"].get("/Lang") == "fi"
+    root = reader.trailer["/Root"]
+    assert root.get("/Lang") == "fi"
+    # Tagged PDF: a structure tree, and marked content declared.
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"].get("/Marked"))
+    assert [item.title for item in reader.outline if not isinstance(item, list)][0] == (
+        "Palvelupolkusi"
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,8 +105,13 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
 def test_swedish_and_english_summaries_have_their_own_fixed_texts(
     summary_client, worker, settings, tmp_path, language, headings
 ):
-    text = pdf_text(render(summary_client, worker, language, settings, tmp_path))
+    document = render(summary_client, worker, language, settings, tmp_path)
+    text = pdf_text(document)
     assert all(heading in text for heading in headings)
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    assert reader.metadata.title.startswith(headings[0])
+    assert reader.trailer["/Root"].get("/Lang") == language
+    assert reader.outline[0].title == headings[0]
     assert "Palvelupolkusi" not in text
     assert "Hankin hygieniapassin" in text  # the client's own words stay as written
 
@@ -191,3 +208,64 @@ def test_the_print_dialog_queues_a_document_and_shows_its_progress(
     )
     errors = client.post(f"/clients/{summary_client.uuid}/summary/", {"language": "fi"})
     assert "Valitse vähintään yksi osio." in errors.content.decode()
+
+
+@pytest.fixture
+def outside_coach(summary_client, worker):
+    """A job coach of another organisation (employment services) coaching the client's
+    current step."""
+    employment = OrganisationFactory(
+        employment_services=True, slug="ulko-tyollisyys", name_fi="Ulkolan työllisyyspalvelut"
+    )
+    coach = make_user(
+        Role.JOB_COACH,
+        UnitFactory(organisation=employment),
+        first_name="Veera",
+        last_name="Ulkovalmentaja",
+    )
+    PathwayStep.objects.filter(client=summary_client, status="active").update(coach=coach)
+    return coach
+
+
+@pytest.mark.parametrize(
+    ("purposes", "categories", "named"),
+    [
+        (None, None, False),  # no consent at all
+        # A consent for that organisation, but for another purpose or other data.
+        ([Purpose.CASE_CONSULTATION], [InformationCategory.IDENTITY], False),
+        ([Purpose.SERVICE_PLANNING], [InformationCategory.PATHWAY], False),
+        # What the summary asks for: identity data, for service planning.
+        ([Purpose.SERVICE_PLANNING], [InformationCategory.IDENTITY], True),
+    ],
+)
+def test_a_coach_of_another_organisation_is_named_only_with_the_clients_consent(
+    summary_client, worker, outside_coach, settings, tmp_path, purposes, categories, named
+):
+    if purposes:
+        ConsentFactory(
+            client=summary_client,
+            parties=[outside_coach.organisation],
+            purposes=purposes,
+            categories=categories,
+        )
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    assert "Keneen voit ottaa yhteyttä" in text
+    if named:
+        assert "Veera Ulkovalmentaja" in text
+    else:
+        assert "Ulkolan työllisyyspalvelut" in text
+        assert "Ulkovalmentaja" not in text and "Veera" not in text
+
+
+def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
+    summary_client, worker, settings, tmp_path
+):
+    coach = make_user(
+        Role.WORK_COACH,
+        worker.active_assignment.unit,
+        first_name="Oona",
+        last_name="Omavalmentaja",
+    )
+    PathwayStep.objects.filter(client=summary_client, status="active").update(coach=coach)
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    assert "Oona Omavalmentaja" in text

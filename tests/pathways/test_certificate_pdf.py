@@ -1,0 +1,139 @@
+"""The youth workshop's competence certificate, printed through the same PDF machinery as
+the pathway summary: real WeasyPrint output read back with pypdf."""
+
+import datetime
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients import identity
+from clients.factories import add_member
+from clients.models import TeamRole
+from pathways import actions, printing
+from pathways.factories import make_step
+from pathways.models import DocumentKind, DocumentStatus, PrintedDocument
+from pathways.tasks import render_document_pdf_task
+from services.factories import UnitFactory
+from tests.conftest import login
+
+COMPETENCES = ["Asiakaspalvelu kahvilassa", "Hygieniaosaaminen ja siivous"]
+
+FIXED_TEXTS = {
+    "fi": ["Osaamistodistus", "on osoittanut työpajalla seuraavan osaamisen", "Työpajaohjaaja"],
+    "sv": ["Kompetensintyg", "har i verkstaden visat följande kompetens", "Verkstadshandledare"],
+    "en": ["Certificate of competence", "has shown the following skills", "Workshop coach"],
+}
+WORKSHOP = {"fi": "Nuorten työpaja Verstas", "sv": "Ungdomsverkstaden Verstas", "en": "Verstas"}
+
+
+@pytest.fixture
+def workshop_coach(worker):
+    return make_user(
+        Role.WORKSHOP_COACH,
+        worker.active_assignment.unit,
+        first_name="Paula",
+        last_name="Pajaohjaaja",
+    )
+
+
+@pytest.fixture
+def certificate(worker, workshop_coach, client_of, today):
+    client = client_of(age=20)
+    add_member(client, workshop_coach, TeamRole.COACH)
+    unit = UnitFactory(
+        organisation=worker.active_assignment.unit.organisation,
+        name_fi=WORKSHOP["fi"],
+        name_sv=WORKSHOP["sv"],
+        name_en=WORKSHOP["en"],
+    )
+    step = make_step(
+        client,
+        "youth_workshop",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=90),
+        planned_end_on=today + datetime.timedelta(days=30),
+        coach=workshop_coach,
+        unit=unit,
+    )
+    return actions.issue_certificate(
+        step=step,
+        issued_by=workshop_coach,
+        competences=COMPETENCES,
+        issued_on=today,
+        qualification="Ravintola- ja catering-alan perustutkinto",
+    )
+
+
+def read(document: PrintedDocument) -> PdfReader:
+    return PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+
+
+def text_of(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_certificate_prints_the_competences_in_the_chosen_language(
+    certificate, workshop_coach, settings, tmp_path, language
+):
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    document = actions.request_certificate_pdf(
+        certificate=certificate, requested_by=workshop_coach, language=language
+    )
+    assert document.kind == DocumentKind.COMPETENCE_CERTIFICATE
+    document = actions.render_document(document_id=document.pk)
+    assert document.status == DocumentStatus.READY and len(document.checksum) == 64
+    reader = read(document)
+    text = text_of(reader)
+    assert all(competence in text for competence in COMPETENCES)
+    assert "Ravintola- ja catering-alan perustutkinto" in text
+    assert all(fixed in text for fixed in FIXED_TEXTS[language])
+    for other, texts in FIXED_TEXTS.items():
+        if other != language:
+            assert texts[0] not in text
+    assert WORKSHOP[language] in text
+    assert "Paula Pajaohjaaja" in text
+    client = certificate.step.client
+    assert client.last_name in text
+    code = identity.decrypt(client.identity_code_encrypted)
+    assert code not in text and code[:6] not in text
+    assert reader.metadata.title.startswith(FIXED_TEXTS[language][0])
+    assert reader.trailer["/Root"].get("/Lang") == language
+
+
+def test_the_workshop_coach_prints_and_downloads_a_swedish_certificate(
+    client,
+    certificate,
+    workshop_coach,
+    settings,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    queued = []
+    monkeypatch.setattr(
+        render_document_pdf_task, "delay", lambda document_id: queued.append(document_id)
+    )
+    step = certificate.step
+    login(client, workshop_coach)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/clients/{step.client.uuid}/steps/{step.pk}/certificates/{certificate.pk}/print/",
+            {"language": "sv"},
+        )
+    document = PrintedDocument.objects.get(certificate=certificate)
+    assert response["Location"] == f"/clients/{step.client.uuid}/documents/{document.uuid}/"
+    assert document.language == "sv" and queued == [document.pk]
+    actions.render_document(document_id=document.pk)
+    response = client.get(f"/clients/{step.client.uuid}/documents/{document.uuid}/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content)
+    assert "Kompetensintyg" in text_of(PdfReader(io.BytesIO(pdf)))
+    assert AccessLogEntry.objects.filter(
+        action="pathways.document.printed", client_id=step.client.uuid, actor=workshop_coach
+    ).exists()
