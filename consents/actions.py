@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from audit.actions import log_access
 from clients.access import relation_to
 from clients.models import CareTeamMembership, Client, TeamRole
-from consents import scan_files, scanning
+from consents import events, scan_files, scanning
 from consents.models import (
     REVOCATION_FIELDS,
     Consent,
@@ -202,6 +203,32 @@ class ConsentTerms:
         )
 
 
+def _bound_to_event(client: Client, terms: ConsentTerms) -> ConsentTerms:
+    """An oral consent names its one event exactly, so that coverage matches that event only.
+
+    An event Polku holds (a consultation session) is one of the client's own, on
+    its own day; any other event (a call with Kela) gets a reference of its own,
+    so two calls on one day are two events.
+    """
+    if terms.method != ConsentMethod.ORAL or not terms.event_kind:
+        return terms
+    if not events.has_source(terms.event_kind):
+        return dataclasses.replace(terms, event_reference=events.own_reference(terms.event_kind))
+    event = events.find_event(terms.event_kind, client, terms.event_reference)
+    if event is None:
+        raise ValidationError(
+            {"event_reference": _("Valitse asiakkaan istunto, jota suullinen suostumus koskee.")}
+        )
+    if terms.event_date != event.date:
+        raise ValidationError(
+            {
+                "event_date": _("Valittu istunto pidetään %(date)s.")
+                % {"date": date_format(event.date, "SHORT_DATE_FORMAT")}
+            }
+        )
+    return terms
+
+
 def _create_parties(consent: Consent, terms: ConsentTerms) -> None:
     organisations = {o.pk: o for o in terms.organisations}
     kinds = dict.fromkeys(terms.organisation_kinds)
@@ -220,6 +247,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     """
     terms = terms.normalised()
     terms.validate()
+    terms = _bound_to_event(client, terms)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic(), _history(recorded_by, "consents.consent.recorded"):
         consent = Consent.objects.create(
@@ -243,6 +271,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     """
     terms = terms.normalised()
     terms.validate()
+    terms = _bound_to_event(consent.client, terms)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic():
         with _history(changed_by, "consents.consent.changed"):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm
-from consents import scan_files
+from consents import events, scan_files
 from consents.actions import ConsentTerms
 from consents.models import (
     ORDINARY_CATEGORIES,
@@ -141,17 +141,51 @@ class ConsentForm(PolkuForm):
         help_text=_("Esimerkiksi ”Puhelu Kelan työkykyneuvojan kanssa”."),
     )
     event_date = forms.DateField(label=_("Tapahtuman päivä"), required=False, widget=DateInput)
-    event_reference = forms.CharField(
-        label=_("Tapahtuman tunniste"),
-        max_length=64,
+    event_reference = forms.ChoiceField(
+        label=_("Istunto"),
         required=False,
-        help_text=_("Konsultaatioistunnon tunniste, jos suostumus koskee istuntoa."),
+        help_text=_(
+            "Kun suostumus koskee konsultaatioistuntoa, valitse istunto, jossa asiakkaan asia "
+            "käsitellään. Päivä ja nimi täytetään istunnosta."
+        ),
     )
     scan = ScanField(label=_("Skannattu lomake"), required=False, help_text=SCAN_HELP)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
+        self.client = client
         self.fields["organisations"].queryset = _organisations()
+        # The events Polku holds for this client, by kind (today: consultation sessions).
+        self.event_options = {
+            kind: events.event_options(kind, client)
+            for kind in OralEventKind.values
+            if events.has_source(kind)
+        }
+        self.fields["event_reference"].choices = [
+            ("", _("– ei istuntoa –")),
+            *[
+                (OralEventKind(kind).label, [(o.reference, o.label) for o in options])
+                for kind, options in self.event_options.items()
+                if options
+            ],
+        ]
+
+    def _fill_from_event(self, data) -> None:
+        """A picked session names the event: its day and name, unless the worker wrote them."""
+        kind, reference = data.get("event_kind"), data.get("event_reference")
+        if not reference:
+            return
+        option = next(
+            (o for o in self.event_options.get(kind, ()) if o.reference == reference), None
+        )
+        if option is None:
+            self.add_error(
+                "event_reference",
+                _("Valittu istunto ei ole valitun lajinen tapahtuma."),
+            )
+            return
+        data["event_date"] = data.get("event_date") or option.date
+        data["event_name"] = data.get("event_name") or option.label
 
     @classmethod
     def initial_for_change(cls, consent: Consent) -> dict:
@@ -200,6 +234,8 @@ class ConsentForm(PolkuForm):
                 )
         if "method" not in data:
             return data
+        if oral:
+            self._fill_from_event(data)
         # Every rule at once, next to its field, unless the field has an error already.
         for field, messages in self.terms().normalised().errors().items():
             target = field if field in self.fields else None

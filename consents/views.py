@@ -91,7 +91,7 @@ def consent_create(request, client_id):
         permission="consents.record_consent",
         log_action=read_log(request, FORM_VIEWED),
     )
-    form = ConsentForm(request.POST or None, request.FILES or None)
+    form = ConsentForm(request.POST or None, request.FILES or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             consent = actions.record_consent(
@@ -202,6 +202,7 @@ def consent_change(request, client_id, consent_id):
     form = ConsentForm(
         request.POST or None,
         request.FILES or None,
+        client=client,
         initial=ConsentForm.initial_for_change(consent),
     )
     if request.method == "POST" and form.is_valid():

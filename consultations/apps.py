@@ -27,12 +27,15 @@ class ConsultationsConfig(AppConfig):
         from accounts.navigation import NavItem, register_nav_item
         from audit.labels import register_action_labels
         from clients.panels import ClientPanel, register_client_panel
+        from consents.events import register_event_source
+        from consents.models import OralEventKind
         from consultations import log_labels, panels, reminders
         from consultations.actions.common import (
             RECOMMENDATION_TASK,
             REQUEST_DECLINED_TASK,
             WORK_PAIR_OFFER_TASK,
         )
+        from consultations.case_view import oral_consent_sessions
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
 
@@ -75,6 +78,7 @@ class ConsultationsConfig(AppConfig):
         register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"))
         register_task_kind(REQUEST_DECLINED_TASK, _("Konsultaatiopyyntöä ei otettu käsittelyyn"))
         register_action_labels(log_labels.ACTION_LABELS)
+        register_event_source(OralEventKind.CONSULTATION_SESSION, oral_consent_sessions)
         register_reminder_rule(
             "consultations.consultation_tomorrow",
             _("Konsultaatioistunto huomenna"),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.actions import log_access
@@ -40,6 +41,7 @@ from consents.coverage import (
     disclosure_basis,
     record_disclosure,
 )
+from consents.events import EventOption
 from consents.models import InformationCategory, OralEventKind, Purpose
 from consultations.pseudonymity import age_band
 
@@ -63,6 +65,40 @@ def session_event(session) -> ConsentEvent | None:
     if session is None:
         return None
     return ConsentEvent(kind=OralEventKind.CONSULTATION_SESSION, reference=str(session.pk))
+
+
+# An oral consent is usually recorded at the session or soon after it.
+ORAL_CONSENT_RECORDED_WITHIN_DAYS = 14
+
+
+def oral_consent_sessions(client) -> list[EventOption]:
+    """The sessions an oral consent of the client may be given for: those discussing the
+    client, held today or in the two weeks before (registered with `consents.events` as the
+    consultation-session events)."""
+    from consultations.models import Session
+
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=ORAL_CONSENT_RECORDED_WITHIN_DAYS)
+    sessions = (
+        Session.objects.not_cancelled()
+        .discussing(client)
+        # Given at the session: from two weeks back to today, never ahead of it.
+        .filter(starts_at__date__gte=since, starts_at__date__lte=today)
+        .select_related("network")
+        .order_by("starts_at")
+    )
+    options = []
+    for session in sessions:
+        local = timezone.localtime(session.starts_at)
+        when = date_format(local, "SHORT_DATETIME_FORMAT")
+        options.append(
+            EventOption(
+                reference=session_event(session).reference,
+                label=f"{session.network.name} {when}",
+                date=local.date(),
+            )
+        )
+    return options
 
 
 def viewer_organisation(user, participant=None):

@@ -63,6 +63,10 @@ class SessionQuerySet(models.QuerySet):
     def upcoming(self, now: datetime.datetime | None = None):
         return self.filter(ends_at__gt=now or timezone.now())
 
+    def discussing(self, client):
+        """Sessions with one of the client's consultation requests on the agenda."""
+        return self.filter(agenda__request__client=client).distinct()
+
     def participated_by(self, user):
         from consultations.models import SessionParticipant
 

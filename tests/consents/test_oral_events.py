@@ -1,0 +1,204 @@
+"""An oral consent names its one event exactly: a consultation session is picked from the
+client's own sessions, any other event gets a reference of its own, and coverage
+matches that event and no other."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.factories import ClientFactory
+from consents import actions
+from consents.coverage import ConsentEvent, disclosure_basis
+from consents.models import Consent, ConsentMethod, OralEventKind
+from consultations.case_view import session_event
+from consultations.factories import (
+    NetworkFactory,
+    local_time,
+    make_request,
+    make_session,
+    put_on_agenda,
+)
+from tests.conftest import login
+
+
+@pytest.fixture
+def sessions(team):
+    """Two sessions discussing the client on one day, and one that does not discuss the client;
+    the test then travels to the first session, where an oral consent is given."""
+    network = NetworkFactory()
+    coordinator = team["worker"]
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    first = make_session(network, coordinator, starts_at=local_time(day, 9))
+    second = make_session(network, coordinator, starts_at=local_time(day, 12))
+    put_on_agenda(make_request(team["client"]), first)
+    put_on_agenda(make_request(team["client"]), second)
+    elsewhere = make_session(network, coordinator, starts_at=local_time(day, 15))
+    put_on_agenda(make_request(ClientFactory(responsible_worker=coordinator)), elsewhere)
+    with time_machine.travel(first.starts_at, tick=False):
+        yield {"first": first, "second": second, "elsewhere": elsewhere}
+
+
+def oral_terms(parties, **fields):
+    return actions.ConsentTerms(
+        method=ConsentMethod.ORAL,
+        purposes=("case_consultation",),
+        categories=("identity", "work_capacity"),
+        signed_on=None,
+        valid_from=None,
+        organisations=(parties["kela"],),
+        **fields,
+    )
+
+
+def on_day(session):
+    return timezone.localdate(session.starts_at)
+
+
+def test_the_form_offers_only_the_clients_own_sessions_held_by_today(client, team, sessions):
+    login(client, team["worker"])
+    url = reverse("consents:create", kwargs={"client_id": team["client"].uuid})
+    html = client.get(url).content.decode()
+    assert f'value="{sessions["first"].pk}"' in html
+    assert f'value="{sessions["second"].pk}"' in html
+    assert f'value="{sessions["elsewhere"].pk}"' not in html
+    # The day before, the sessions are still ahead: consent is given at the session.
+    with time_machine.travel(sessions["first"].starts_at - datetime.timedelta(days=1)):
+        html = client.get(url).content.decode()
+    assert f'value="{sessions["first"].pk}"' not in html
+
+
+def test_a_picked_session_names_the_event_and_covers_that_session_only(
+    client, team, parties, sessions
+):
+    login(client, team["worker"])
+    response = client.post(
+        reverse("consents:create", kwargs={"client_id": team["client"].uuid}),
+        {
+            "giver_kind": "client",
+            "method": "oral",
+            "organisations": [parties["kela"].pk],
+            "purposes": ["case_consultation"],
+            "categories": ["identity", "work_capacity"],
+            "event_kind": OralEventKind.CONSULTATION_SESSION,
+            "event_reference": str(sessions["first"].pk),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    consent = Consent.objects.get()
+    assert consent.event_reference == str(sessions["first"].pk)
+    assert consent.event_date == on_day(sessions["first"])
+    assert consent.event_name.startswith(sessions["first"].network.name)
+
+    ask = {
+        "client": team["client"],
+        "organisation": parties["kela"],
+        "category": ("identity", "work_capacity"),
+        "purpose": "case_consultation",
+    }
+    assert disclosure_basis(**ask, event=session_event(sessions["first"])) == consent
+    # The client's other session that same day is another event.
+    assert disclosure_basis(**ask, event=session_event(sessions["second"])) is None
+
+
+def test_a_session_that_does_not_discuss_the_client_is_refused(team, parties, sessions):
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(
+            client=team["client"],
+            terms=oral_terms(
+                parties,
+                event_kind=OralEventKind.CONSULTATION_SESSION,
+                event_name="Istunto",
+                event_date=on_day(sessions["elsewhere"]),
+                event_reference=str(sessions["elsewhere"].pk),
+            ),
+            recorded_by=team["worker"],
+        )
+    assert "event_reference" in refused.value.message_dict
+    assert not Consent.objects.exists()
+
+
+def test_the_event_day_must_be_the_sessions_day(team, parties, sessions):
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(
+            client=team["client"],
+            terms=oral_terms(
+                parties,
+                event_kind=OralEventKind.CONSULTATION_SESSION,
+                event_name="Istunto",
+                event_date=on_day(sessions["first"]) - datetime.timedelta(days=1),
+                event_reference=str(sessions["first"].pk),
+            ),
+            recorded_by=team["worker"],
+        )
+    assert refused.value.message_dict["event_date"] == [
+        "Valittu istunto pidetään {}.".format(on_day(sessions["first"]).strftime("%-d.%-m.%Y"))
+    ]
+
+
+def test_a_session_picked_with_another_kind_of_event_is_an_error_next_to_the_field(
+    client, team, parties, sessions
+):
+    login(client, team["worker"])
+    response = client.post(
+        reverse("consents:create", kwargs={"client_id": team["client"].uuid}),
+        {
+            "giver_kind": "client",
+            "method": "oral",
+            "organisations": [parties["kela"].pk],
+            "purposes": ["case_consultation"],
+            "categories": ["identity"],
+            "event_kind": OralEventKind.KELA_CALL,
+            "event_name": "Puhelu",
+            "event_date": timezone.localdate().isoformat(),
+            "event_reference": str(sessions["first"].pk),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["event_reference"] == [
+        "Valittu istunto ei ole valitun lajinen tapahtuma."
+    ]
+    assert not Consent.objects.exists()
+
+
+def test_two_calls_with_kela_on_one_day_are_two_events(team, parties):
+    today = timezone.localdate()
+    calls = [
+        actions.record_consent(
+            client=team["client"],
+            terms=oral_terms(
+                parties,
+                event_kind=OralEventKind.KELA_CALL,
+                event_name=name,
+                event_date=today,
+            ),
+            recorded_by=team["worker"],
+        )
+        for name in ("Aamun puhelu", "Iltapäivän puhelu")
+    ]
+    assert calls[0].event_reference != calls[1].event_reference
+    for call in calls:
+        assert call.event_reference.startswith("kela_call:")
+        event = ConsentEvent(kind=call.event_kind, reference=call.event_reference)
+        found = disclosure_basis(
+            client=team["client"],
+            organisation=parties["kela"],
+            category="identity",
+            purpose="case_consultation",
+            event=event,
+        )
+        assert found == call
+    # A call that named no consent is not covered by either of them.
+    assert (
+        disclosure_basis(
+            client=team["client"],
+            organisation=parties["kela"],
+            category="identity",
+            purpose="case_consultation",
+            event=ConsentEvent(kind=OralEventKind.KELA_CALL),
+        )
+        is None
+    )
