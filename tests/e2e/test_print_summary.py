@@ -1,9 +1,11 @@
 """The coordinator prints a Swedish pathway summary, follows its progress and downloads it."""
 
+import contextlib
 import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -11,12 +13,31 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory, add_member, make_plan
 from pathways.factories import make_step
+from tests.conftest import _purge
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_coordinator_prints_a_swedish_summary(new_page, unit, pdf_worker):
+@pytest.fixture
+def start_pdf_worker(settings, tmp_path):
+    """Starts the real Celery worker on the pdf queue when the test calls it, so the page
+    can first be seen with its document still queued."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    _purge("pdf")
+    with contextlib.ExitStack() as stack:
+        yield lambda: stack.enter_context(
+            start_worker(
+                app, queues=["pdf"], pool="solo", perform_ping_check=False, shutdown_timeout=30
+            )
+        )
+
+
+def test_coordinator_prints_a_swedish_summary(new_page, unit, start_pdf_worker):
     worker = make_user(Role.SOCIAL_WORKER, unit)
     coordinator = make_user(Role.COORDINATOR, unit)
     client = ClientFactory(
@@ -28,7 +49,7 @@ def test_coordinator_prints_a_swedish_summary(new_page, unit, pdf_worker):
         client,
         "rehabilitative_work_activity",
         created_by=worker,
-        start_on=datetime.date.today() - datetime.timedelta(days=30),
+        start_on=timezone.localdate() - datetime.timedelta(days=30),
         days_per_week=3,
         hours_per_day=5,
     )
@@ -50,7 +71,12 @@ def test_coordinator_prints_a_swedish_summary(new_page, unit, pdf_worker):
     page.get_by_label("Palvelupolun aikajana").check()
     page.get_by_role("button", name="Tee PDF").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Palvelupolun yhteenveto")
+    # No worker yet: the document waits in the queue and the page says so.
+    status = page.locator("#document-status")
+    expect(status).to_contain_text("Jonossa…")
     download_link = page.get_by_role("link", name="Lataa PDF")
+    expect(download_link).to_have_count(0)
+    start_pdf_worker()
     expect(download_link).to_be_visible(timeout=60_000)
     assert_accessible(page)
     with page.expect_download() as download_info:

@@ -2,12 +2,15 @@
 
 import datetime
 import io
+import time
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.factories import make_user
+from accounts.middleware import SESSION_LAST_ACTIVITY
 from accounts.roles import Role
 from audit.models import AccessLogEntry, DisclosureLogEntry
 from clients import identity
@@ -90,9 +93,7 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
     # Tagged PDF: a structure tree, and marked content declared.
     assert "/StructTreeRoot" in root
     assert bool(root["/MarkInfo"].get("/Marked"))
-    assert [item.title for item in reader.outline if not isinstance(item, list)][0] == (
-        "Palvelupolkusi"
-    )
+    assert reader.outline[0].title == "Palvelupolkusi"
 
 
 @pytest.mark.parametrize(
@@ -269,3 +270,57 @@ def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
     PathwayStep.objects.filter(client=summary_client, status="active").update(coach=coach)
     text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
     assert "Oona Omavalmentaja" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "shown", "polls", "link"),
+    [
+        (DocumentStatus.QUEUED, "Jonossa…", True, False),
+        (DocumentStatus.RENDERING, "PDF:ää tehdään…", True, False),
+        (DocumentStatus.READY, "PDF on valmis.", False, True),
+        (DocumentStatus.FAILED, "PDF:n tekeminen epäonnistui.", False, False),
+    ],
+)
+def test_the_status_fragment_in_each_state(
+    client, summary_client, worker, status, shown, polls, link
+):
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+    )
+    rendered = {"file_name": "x.pdf", "checksum": "0" * 64, "rendered_at": timezone.now()}
+    PrintedDocument.objects.filter(pk=document.pk).update(
+        status=status, **(rendered if status == DocumentStatus.READY else {})
+    )
+    login(client, worker)
+    base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    response = client.get(f"{base}status/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="document-status"')  # the fragment, not a page
+    assert "<html" not in html
+    assert shown in html
+    assert ('hx-trigger="every 1s"' in html) is polls
+    assert (f'hx-get="{base}status/"' in html) is polls
+    assert (f'href="{base}download/"' in html) is link
+    if status == DocumentStatus.FAILED:
+        assert 'role="alert"' in html
+
+
+def test_polling_the_status_does_not_extend_the_idle_session_but_a_page_does(
+    client, summary_client, worker
+):
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+    )
+    base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    login(client, worker)
+    session = client.session
+    earlier = time.time() - 120  # within the idle timeout, older than the 30 s write interval
+    session[SESSION_LAST_ACTIVITY] = earlier
+    session.save()
+
+    assert client.get(f"{base}status/", headers={"HX-Request": "true"}).status_code == 200
+    assert client.session[SESSION_LAST_ACTIVITY] == earlier
+
+    assert client.get(base).status_code == 200
+    assert client.session[SESSION_LAST_ACTIVITY] > earlier
