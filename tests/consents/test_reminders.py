@@ -68,3 +68,21 @@ def test_open_revocation_notifications_remind_their_assignee_from_the_third_day(
     assert (
         list(reminders.open_revocation_notifications(today + datetime.timedelta(days=5), 100)) == []
     )
+
+
+def test_the_expiry_reminder_fires_at_thirty_days_and_not_at_thirty_one(team, parties, settings):
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    day_before_edge = today - datetime.timedelta(days=1)  # 31 days before its last day
+    assert list(page_panels.expiring_consent_reminders(day_before_edge, 100)) == []
+    (spec,) = page_panels.expiring_consent_reminders(today, 100)
+    assert (spec.object_id, spec.due_date) == (consent.pk, consent.valid_until)
+
+    # The window is a setting: at 31 days the edge moves a day earlier.
+    settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS = 31
+    (spec,) = page_panels.expiring_consent_reminders(day_before_edge, 100)
+    assert spec.object_id == consent.pk
