@@ -3,6 +3,8 @@
 import logging
 import re
 
+from pythonjsonlogger.json import JsonFormatter
+
 from config.request_context import current_request_id
 
 # A Finnish personal identity code: ddmmyy, century sign, three digits, check character.
@@ -11,13 +13,34 @@ IDENTITY_CODE_PATTERN = re.compile(
 )
 REDACTED = "[hetu]"
 
+# Attributes every LogRecord has; anything else on a record came through `extra`.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "request_id",
+}
+
 
 def redact_identity_codes(text: str) -> str:
     return IDENTITY_CODE_PATTERN.sub(REDACTED, text)
 
 
+def _redact_value(value):
+    """Strings are redacted; dicts, lists and tuples are copied with their strings redacted."""
+    if isinstance(value, str):
+        return redact_identity_codes(value)
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_value(item) for item in value)
+    return value
+
+
 class RedactIdentityCodesFilter(logging.Filter):
-    """Rewrites the formatted message and arguments so no identity code survives."""
+    """Rewrites what a record carries so that no identity code survives: the message with
+    its arguments, the exception text and traceback, the stack and the `extra` fields."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -25,7 +48,28 @@ class RedactIdentityCodesFilter(logging.Filter):
         if redacted != message or record.args:
             record.msg = redacted
             record.args = None
+        if record.exc_info:
+            # Format the traceback once, redacted, and drop the live exception so no
+            # formatter prints its unredacted text again.
+            if not record.exc_text:
+                record.exc_text = self._formatter.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact_identity_codes(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_identity_codes(record.stack_info)
+        for name, value in list(vars(record).items()):
+            if name not in _RECORD_ATTRIBUTES:
+                setattr(record, name, _redact_value(value))
         return True
+
+
+class RedactingJsonFormatter(JsonFormatter):
+    """JSON lines, redacted once more as a whole: an object passed in `extra` (a request,
+    say) is written with its str(), which the filter cannot see into."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_identity_codes(super().format(record))
 
 
 class RequestIdFilter(logging.Filter):

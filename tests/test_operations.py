@@ -1,5 +1,6 @@
 """Health probes, structured logs without identity codes, and the compose file."""
 
+import contextlib
 import io
 import json
 import logging
@@ -53,20 +54,80 @@ def test_redaction_removes_identity_codes_of_every_century_sign(code):
     assert "[hetu]" in redact_identity_codes(f"asiakas {code} haettu")
 
 
-def test_log_lines_are_json_and_never_carry_an_identity_code():
+@contextlib.contextmanager
+def captured_log_lines():
+    """The project's LOGGING with the console handler writing into a list of JSON lines."""
     stream = io.StringIO()
     console = {**settings.LOGGING["handlers"]["console"], "stream": stream}
     logging.config.dictConfig({**settings.LOGGING, "handlers": {"console": console}})
+    lines = []
     try:
-        logging.getLogger("polku.test").warning("haku %s ei onnistunut", "010594Y9032")
-        logging.getLogger("polku.test").info("POST /clients/find/ code=131052-308T")
+        yield lines
     finally:
         logging.config.dictConfig(settings.LOGGING)
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert len(lines) == 2
-    assert all("hetu" in line["message"] for line in lines)
-    assert "010594Y9032" not in stream.getvalue()
-    assert "131052-308T" not in stream.getvalue()
+        lines.extend(json.loads(line) for line in stream.getvalue().splitlines())
+        lines.append(stream.getvalue())  # the raw text last, for substring checks
+
+
+def test_log_lines_are_json_and_never_carry_an_identity_code():
+    with captured_log_lines() as lines:
+        logging.getLogger("polku.test").warning("haku %s ei onnistunut", "010594Y9032")
+        logging.getLogger("polku.test").info("POST /clients/find/ code=131052-308T")
+    *records, raw = lines
+    assert len(records) == 2
+    assert all("hetu" in line["message"] for line in records)
+    assert "010594Y9032" not in raw
+    assert "131052-308T" not in raw
+
+
+def _look_up(code):
+    raise ValueError(f"asiakasta {code} ei löytynyt")
+
+
+def test_an_exception_text_and_traceback_in_a_log_line_carry_no_identity_code():
+    code = "010594Y9032"
+    with captured_log_lines() as lines:
+        try:
+            _look_up(code)
+        except ValueError:
+            logging.getLogger("polku.test").exception("haku epäonnistui")
+    (record, raw) = lines
+    assert code not in raw
+    # The traceback is still there, redacted: the exception type, the line and the frame.
+    assert "ValueError: asiakasta [hetu] ei löytynyt" in record["exc_info"]
+    assert "_look_up" in record["exc_info"]
+
+
+def test_identity_codes_in_arguments_and_extra_fields_are_redacted():
+    with captured_log_lines() as lines:
+        logging.getLogger("polku.test").warning(
+            "haku %s / %r",
+            "131052-308T",
+            {"hetu": "010100A9026"},
+            extra={
+                "query": "hetu=311299+900A",
+                "params": {"codes": ["010110B9999"], "count": 1},
+                "status_code": 404,
+            },
+        )
+    (record, raw) = lines
+    for code in ("131052-308T", "010100A9026", "311299+900A", "010110B9999"):
+        assert code not in raw
+    assert record["message"] == "haku [hetu] / {'hetu': '[hetu]'}"
+    assert record["query"] == "hetu=[hetu]"
+    assert record["params"] == {"codes": ["[hetu]"], "count": 1}
+    assert record["status_code"] == 404
+
+
+def test_an_object_passed_in_extra_is_written_without_its_identity_code():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/clients/find/", {"hetu": "010594Y9032"})
+    with captured_log_lines() as lines:
+        logging.getLogger("django.request").warning("Not Found", extra={"request": request})
+    (record, raw) = lines
+    assert "010594Y9032" not in raw
+    assert record["message"] == "Not Found"
 
 
 def test_docker_compose_runs_the_production_shaped_stack():
