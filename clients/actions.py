@@ -396,8 +396,21 @@ def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientP
 
 
 def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
+    """Sets a goal's status on the current version of its plan (an old version is a record)."""
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": _("Valitse tavoitteen tila.")})
     with transaction.atomic(), _history(changed_by, "clients.goal.changed"):
+        # The client first, as a revision does: a goal does not change while its plan is revised.
+        Client.objects.select_for_update().get(pk=goal.plan.client_id)
         locked = PlanGoal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
+        if ClientPlan.objects.filter(supersedes=locked.plan_id).exists():
+            raise ValidationError(
+                _(
+                    "Suunnitelmasta on jo uudempi versio. Muuta tavoitteen tilaa uusimmassa versiossa."
+                )
+            )
+        if locked.status == status:
+            return locked
         locked.status = status
         locked.save(update_fields=["status"])
         client = locked.plan.client

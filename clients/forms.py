@@ -13,6 +13,7 @@ from clients.models import (
     Client,
     ClientPlan,
     CommunicationNeed,
+    GoalStatus,
     RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
@@ -240,6 +241,10 @@ class ClientPlanForm(PolkuModelForm):
         if value and value < timezone.localdate():
             raise ValidationError(_("Arviointipäivä ei voi olla menneisyydessä."))
         return value
+
+
+class GoalStatusForm(PolkuForm):
+    status = forms.ChoiceField(label=_("Tavoitteen tila"), choices=GoalStatus.choices)
 
 
 class AssessmentForm(PolkuModelForm):

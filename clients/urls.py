@@ -29,6 +29,11 @@ urlpatterns = [
     path("<uuid:client_id>/plans/new/", views.plan_create, name="plan_create"),
     path("<uuid:client_id>/plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("<uuid:client_id>/plans/<int:plan_id>/revise/", views.plan_revise, name="plan_revise"),
+    path(
+        "<uuid:client_id>/plans/<int:plan_id>/goals/<int:goal_id>/status/",
+        views.goal_status,
+        name="goal_status",
+    ),
     path("<uuid:client_id>/assessments/new/", views.assessment_edit, name="assessment_create"),
     path(
         "<uuid:client_id>/assessments/<int:assessment_id>/",

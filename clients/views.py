@@ -31,6 +31,7 @@ from clients.forms import (
     ClientPlanForm,
     CloseClientForm,
     FindByIdentityCodeForm,
+    GoalStatusForm,
     HandoverForm,
     RegisterClientForm,
     TransferForm,
@@ -42,6 +43,7 @@ from clients.models import (
     Client,
     ClientPlan,
     CommunicationNeed,
+    GoalStatus,
     PlanGoal,
     ServiceNeedAssessment,
 )
@@ -407,6 +409,7 @@ def plan_detail(request, client_id, plan_id):
     versions = ClientPlan.objects.filter(client=client, plan_type=plan.plan_type).select_related(
         "created_by"
     )
+    may_write = rules.has_perm("clients.write_plan", request.user, client)
     return render(
         request,
         "clients/plan_detail.html",
@@ -414,8 +417,57 @@ def plan_detail(request, client_id, plan_id):
             "client": client,
             "plan": plan,
             "versions": versions,
-            "may_write": rules.has_perm("clients.write_plan", request.user, client),
+            "may_write": may_write,
+            "may_change_goals": may_write and plan.is_current,
+            "goal_statuses": GoalStatus.choices,
         },
+    )
+
+
+@require_POST
+def goal_status(request, client_id, plan_id, goal_id):
+    """Sets one goal's status on the plan page: htmx swaps the goal in place, a plain form
+    post returns to the plan page at the goal."""
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=None
+    )
+    goal = get_object_or_404(
+        PlanGoal.objects.select_related("plan__superseded_by"),
+        pk=goal_id,
+        plan_id=plan_id,
+        plan__client=client,
+    )
+    form = GoalStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            goal = actions.set_goal_status(
+                goal=goal, status=form.cleaned_data["status"], changed_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    error = " ".join(e for errors in form.errors.values() for e in errors)
+    done = "" if error else _("Tavoitteen tila tallennettu: %(goal)s") % {"goal": goal.text[:60]}
+    if request.htmx:
+        return render(
+            request,
+            "clients/plan_detail.html#goal",
+            {
+                "client": client,
+                "plan": goal.plan,
+                "goal": goal,
+                "may_change_goals": goal.plan.is_current,
+                "goal_statuses": GoalStatus.choices,
+                "goal_error": error,
+                "status_message": done,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(
+        reverse("clients:plan_detail", kwargs={"client_id": client.uuid, "plan_id": plan_id})
+        + f"#goal-{goal.pk}"
     )
 
 

@@ -40,6 +40,14 @@ def plan_kwargs(world):
     return {"client_id": world.client.uuid, "plan_id": plan.pk}
 
 
+def goal_kwargs(world):
+    from clients.factories import make_plan
+
+    plan = make_plan(world.client, world.users[R.SOCIAL_WORKER])
+    goal = plan.goals.order_by("position").first()
+    return {"client_id": world.client.uuid, "plan_id": plan.pk, "goal_id": goal.pk}
+
+
 def note_kwargs(world):
     from clients.factories import make_note
 
@@ -130,6 +138,13 @@ ROWS = {
     "clients:plan_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:plan_detail": client_row(VISIBLE, kwargs=plan_kwargs, logs="clients.plan.viewed"),
     "clients:plan_revise": client_row(RESPONSIBLE_OR_SOTE, kwargs=plan_kwargs),
+    "clients:goal_status": client_row(
+        RESPONSIBLE_OR_SOTE,
+        method="POST",
+        kwargs=goal_kwargs,
+        data=lambda world: {"status": "in_progress"},
+        allowed_status=302,
+    ),
     "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),
     "clients:note_create": client_row(TEAM),
