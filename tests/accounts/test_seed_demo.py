@@ -1,8 +1,13 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt
-from django.core.management import CommandError, call_command
+from django.conf import settings
+from django.core.management import call_command
 
 from accounts.models import User
 from accounts.roles import Role
@@ -11,12 +16,47 @@ from services.models import Organisation, Unit
 from tests.conftest import totp_code
 
 
-@pytest.mark.django_db
-def test_seed_demo_refuses_to_run_in_production(settings):
-    settings.IS_PRODUCTION = True
-    with pytest.raises(CommandError, match="POLKU_ENV=production"):
-        call_command("seed_demo")
-    assert not User.objects.exists()
+def _production_environment() -> dict:
+    """The environment an operator's production shell has: POLKU_ENV=production and the
+    secrets production settings demand, pointed at this test's database."""
+    from cryptography.fernet import Fernet
+    from django.db import connection
+
+    database = connection.settings_dict
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    return {
+        **os.environ,
+        "POLKU_ENV": "production",
+        "SECRET_KEY": "seed-demo-refusal-" + "x" * 50,
+        "POLKU_IDENTITY_CODE_KEYS": Fernet.generate_key().decode(),
+        "POLKU_IDENTITY_CODE_HASH_KEY": "seed-demo-refusal",
+        "ALLOWED_HOSTS": "polku.example.fi",
+        "DATABASE_URL": (
+            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_refuses_to_run_when_polku_env_is_production():
+    # As an operator would run it: manage.py in a production environment. The settings
+    # module reads POLKU_ENV itself; nothing in the test process is overridden.
+    before = (User.objects.count(), Organisation.objects.count(), Unit.objects.count())
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=settings.BASE_DIR,
+        env=_production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "POLKU_ENV=production" in result.stderr
+    assert "Demo data loaded" not in result.stdout
+    assert not User.objects.filter(email__endswith="@demo.polku.test").exists()
+    assert (User.objects.count(), Organisation.objects.count(), Unit.objects.count()) == before
 
 
 @pytest.mark.django_db
