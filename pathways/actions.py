@@ -29,6 +29,7 @@ from pathways.models import (
     PrintedDocument,
     StepStatus,
 )
+from services.calendar import add_months
 
 STEP_FIELDS = (
     "service_type",
@@ -49,6 +50,7 @@ STEP_FIELDS = (
     "daily_compensation",
     "effects_discussed_on",
     "income_clarification",
+    "review_due",
 )
 
 
@@ -80,6 +82,8 @@ def _validate(step: PathwayStep) -> None:
     )
     step_rules.raise_for(step_rules.check_step(step, rules, companions=companions))
     step.rule_set = rules
+    if step.review_due is None and rules.review_interval_months:
+        step.review_due = add_months(step.start_on, rules.review_interval_months)
 
 
 def _save(step: PathwayStep) -> None:
@@ -179,8 +183,16 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             .select_related("client__responsible_unit__organisation", "service_type")
             .get(pk=step.pk)
         )
+        default_review = (
+            locked.rule_set
+            and locked.rule_set.review_interval_months
+            and add_months(locked.start_on, locked.rule_set.review_interval_months)
+        )
         for name, value in fields.items():
             setattr(locked, name, value)
+        if default_review and locked.review_due == default_review:
+            # The default follows the start date and the rule set; a date chosen by hand stays.
+            locked.review_due = None
         _validate(locked)
         _save(locked)
         if locked.coach_id:
@@ -199,7 +211,10 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
     """Starts, pauses or resumes a step (ending has its own action)."""
     if status not in (StepStatus.PLANNED, StepStatus.ACTIVE, StepStatus.PAUSED):
         raise ValidationError(_("Jakso päätetään päättämislomakkeella."))
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(user=changed_by.pk, action="pathways.step.status_changed"),
+    ):
         locked = PathwayStep.objects.select_for_update().select_related("client").get(pk=step.pk)
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
@@ -241,6 +256,17 @@ def end_step(
             raise ValidationError(
                 {"next_step": _("Jatkopolun on oltava saman asiakkaan toinen jakso.")}
             )
+        if (
+            next_step is not None
+            and PathwayStep.objects.filter(next_step=next_step).exclude(pk=locked.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Valittu jakso on jo toisen jakson jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                    )
+                }
+            )
         locked.ended_on, locked.end_reason = ended_on, end_reason
         locked.next_step, locked.exit_outcome, locked.review_decision = (
             next_step,
@@ -249,7 +275,20 @@ def end_step(
         )
         step_rules.raise_for(step_rules.check_ending(locked))
         locked.status = StepStatus.ENDED
-        locked.save()
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as error:
+            # Another worker chose the same follow-on step at the same moment.
+            if "next_step" not in str(error):
+                raise
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Valittu jakso on jo toisen jakson jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                    )
+                }
+            ) from None
         if (
             locked.coach_id
             and not PathwayStep.objects.open()
@@ -353,7 +392,10 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
         raise ValidationError(
             {"contract_start": _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")}
         )
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(user=saved_by.pk, action="pathways.jobcenter_contract.saved"),
+    ):
         contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
         _log(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
     return contract
@@ -361,7 +403,10 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
     _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(user=recorded_by.pk, action="pathways.employer_contact.added"),
+    ):
         contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
         _log(recorded_by, step.client, "pathways.employer_contact.added", contact)
     return contact
@@ -369,7 +414,10 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
 
 def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
     _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(user=recorded_by.pk, action="pathways.in_work_support.added"),
+    ):
         support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
         _log(recorded_by, step.client, "pathways.in_work_support.added", support)
     return support
@@ -379,7 +427,10 @@ def record_placement(
     *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
 ) -> Placement:
     """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support."""
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(user=recorded_by.pk, action="pathways.placement.recorded"),
+    ):
         placement = Placement.objects.create(
             client=client, step=step, recorded_by=recorded_by, **fields
         )
@@ -400,7 +451,10 @@ def issue_certificate(
     competences = [c.strip() for c in competences if c.strip()]
     if not competences:
         raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(user=issued_by.pk, action="pathways.certificate.issued"),
+    ):
         certificate = CompetenceCertificate.objects.create(
             step=step, issued_by=issued_by, competences=competences, **fields
         )

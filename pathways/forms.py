@@ -32,11 +32,19 @@ FIELDS_BY_TYPE = {
     "work_coaching": [],
     "jobcenter_paid_work": ["income_clarification"],
     "supported_employment": ["ips_phase", "benefits_counselling_on"],
-    "social_rehabilitation": ["decision_reference", "group_activity", *SCHEDULE],
+    "social_rehabilitation": ["decision_reference", "group_activity", *SCHEDULE, "review_due"],
     "youth_workshop": SCHEDULE,
     "open_work": ["daily_compensation", "effects_discussed_on", "days_per_week"],
 }
-DATE_FIELDS = ["start_on", "planned_end_on", "benefits_counselling_on", "effects_discussed_on"]
+DATE_FIELDS = [
+    "start_on",
+    "planned_end_on",
+    "benefits_counselling_on",
+    "effects_discussed_on",
+    "review_due",
+]
+# Services without an end date: the form does not ask for one (the rules refuse it).
+OPEN_ENDED = {"supported_employment"}
 
 
 class StepForm(PolkuModelForm):
@@ -54,6 +62,7 @@ class StepForm(PolkuModelForm):
             "group_activity",
             "daily_compensation",
             "effects_discussed_on",
+            "review_due",
             "catalogue_entry",
         ]
         widgets = {
@@ -67,6 +76,8 @@ class StepForm(PolkuModelForm):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
         shown = set(COMMON) | set(FIELDS_BY_TYPE.get(service_type.code, ["catalogue_entry"]))
+        if service_type.code in OPEN_ENDED:
+            shown.discard("planned_end_on")
         for name in list(self.fields):
             if name not in shown:
                 del self.fields[name]

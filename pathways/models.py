@@ -145,6 +145,12 @@ class PathwayStep(models.Model):
         _("palkkatyön vaikutukset asumistukeen ja eläkkeeseen käyty läpi"), null=True, blank=True
     )
     income_clarification = models.TextField(_("tuloselvitys"), blank=True)
+    review_due = models.DateField(
+        _("seuraava arviointi"),
+        null=True,
+        blank=True,
+        help_text=_("Tyhjä: palvelun sääntöjen mukainen arviointiväli alkamispäivästä."),
+    )
     # Ending.
     end_reason = models.CharField(
         _("päättymisen syy"), max_length=20, choices=EndReason.choices, blank=True
@@ -256,6 +262,7 @@ class PathwayStep(models.Model):
         return self.status != StepStatus.ENDED
 
 
+@pghistory.track()
 class JobcenterContract(models.Model):
     """The paid job of a Jobcenter period (työtoiminnan täsmätyö)."""
 
@@ -362,6 +369,7 @@ class ContactKind(models.TextChoices):
     WITH_CLIENT = "with_client", _("Yhteydenotto yhdessä asiakkaan kanssa")
 
 
+@pghistory.track()
 class EmployerContact(models.Model):
     """A job coach's employer contact in supported employment (IPS)."""
 
@@ -385,6 +393,7 @@ class EmployerContact(models.Model):
         return f"{self.employer_name} {self.contacted_on}"
 
 
+@pghistory.track()
 class InWorkSupport(models.Model):
     """Support given at or about the workplace after a job start."""
 
@@ -452,6 +461,7 @@ class Placement(models.Model):
         return f"{self.get_kind_display()}: {self.organisation_name}"
 
 
+@pghistory.track()
 class CompetenceCertificate(models.Model):
     """Osaamistodistus: competences shown in workshop work, toward a vocational qualification."""
 

@@ -41,6 +41,7 @@ REHAB_MONTH_21 = "pathways.rehab_month_21"
 STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
 JOBCENTER_ENDING_WITHOUT_NEXT = "pathways.jobcenter_ending_without_next"
 IPS_NO_EMPLOYER_CONTACT = "pathways.ips_no_employer_contact"
+STEP_REVIEW_DUE = "pathways.step_review_due"
 
 REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
 JOBCENTER_PAID_WORK = "jobcenter_paid_work"
@@ -53,6 +54,7 @@ DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS = 30
 # Windows in days before the planned end (POLKU_REMINDER_WINDOWS overrides them).
 STEP_ENDING_DAYS = 14
 JOBCENTER_ENDING_DAYS = 7
+STEP_REVIEW_DAYS = 14
 
 STEP_COLUMNS = (
     "pk",
@@ -245,6 +247,32 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
         )
 
 
+def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Open steps whose review date (`review_due`) is within 14 days or has passed.
+
+    The review date is set from the rule set's `review_interval_months` when
+    the step is planned (social rehabilitation: about 3 months), or by hand.
+    The due date is the review date. To the responsible worker and the step's coach.
+    """
+    days = window_days(STEP_REVIEW_DUE, STEP_REVIEW_DAYS)
+    rows = (
+        _open_steps()
+        .filter(review_due__lte=today + datetime.timedelta(days=days))
+        .annotate(worker_id=responsible_worker())
+        .values_list(*STEP_COLUMNS, "review_due", "worker_id", "coach_id")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for *base, review_due, worker_id, coach_id in rows:
+        yield from _step_specs(
+            base,
+            title=_("{service}: arviointi {date}: {client}"),
+            due_date=review_due,
+            recipients=[worker_id, coach_id],
+            date=f"{review_due.day}.{review_due.month}.{review_due.year}",
+        )
+
+
 def register() -> None:
     """Registers the rules of this module; called from PathwaysConfig.ready()."""
     register_reminder_rule(
@@ -263,3 +291,4 @@ def register() -> None:
     register_reminder_rule(
         IPS_NO_EMPLOYER_CONTACT, _("IPS: ei työnantajakontaktia"), ips_without_employer_contact
     )
+    register_reminder_rule(STEP_REVIEW_DUE, _("Jakson arviointi lähestyy"), steps_review_due)

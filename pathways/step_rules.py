@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pathways.models import PathwayStep
+from pathways.models import PathwayStep, ReviewDecision
 from services.calendar import add_months
 from services.models import ServiceRuleSet
 
@@ -195,14 +195,24 @@ def check_step(
             )
         )
 
-    found.extend(_recorded_facts(step, covering_codes))
+    found.extend(_recorded_facts(step, covering_codes, source))
     return found
 
 
-def _recorded_facts(step: PathwayStep, covering_codes: set[str]) -> list[Violation]:
+def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) -> list[Violation]:
     """What must be recorded for a kind of service, whatever the dated numbers."""
     code = step.service_type.code
     found = []
+    if code == SUPPORTED_EMPLOYMENT and step.planned_end_on is not None:
+        found.append(
+            Violation(
+                "planned_end_on",
+                _(
+                    "Tuetun työllistymisen työhönvalmennuksella ei ole päättymispäivää: tuki jatkuu niin kauan kuin asiakas sitä tarvitsee (%(source)s)."
+                )
+                % {"source": source},
+            )
+        )
     if code == SOCIAL_REHABILITATION and not step.decision_reference.strip():
         found.append(
             Violation(
@@ -213,19 +223,28 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str]) -> list[Violati
             )
         )
     if code == YOUTH_WORKSHOP and step.unit_id is None:
-        found.append(Violation("unit", _("Valitse työpaja, jossa jakso toteutuu.")))
+        found.append(
+            Violation(
+                "unit",
+                _("Valitse työpaja, jossa jakso toteutuu (%(source)s).") % {"source": source},
+            )
+        )
     if code == OPEN_WORK:
         if step.daily_compensation is None:
             found.append(
-                Violation("daily_compensation", _("Kirjaa avotyön päiväkohtainen korvaus."))
+                Violation(
+                    "daily_compensation",
+                    _("Kirjaa avotyön päiväkohtainen korvaus (%(source)s).") % {"source": source},
+                )
             )
         if step.effects_discussed_on is None:
             found.append(
                 Violation(
                     "effects_discussed_on",
                     _(
-                        "Kirjaa, milloin palkkatyön vaikutukset asumistukeen ja eläkkeeseen on käyty läpi asiakkaan kanssa."
-                    ),
+                        "Kirjaa, milloin palkkatyön vaikutukset asumistukeen ja eläkkeeseen on käyty läpi asiakkaan kanssa (%(source)s)."
+                    )
+                    % {"source": source},
                 )
             )
     if (
@@ -237,8 +256,9 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str]) -> list[Violati
             Violation(
                 "income_clarification",
                 _(
-                    "Vammaispalvelujen asiakkaalle tehdään tuloselvitys ennen palkkatyötä: kirjaa se."
-                ),
+                    "Vammaispalvelujen asiakkaalle tehdään tuloselvitys ennen palkkatyötä: kirjaa se (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     if code in (REHABILITATIVE_WORK_ACTIVITY,) and not (
@@ -258,6 +278,7 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str]) -> list[Violati
 def check_ending(step: PathwayStep) -> list[Violation]:
     """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more."""
     code = step.service_type.code
+    source = (step.rule_set or rule_set_for(step)).source
     found = []
     if not step.end_reason:
         found.append(Violation("end_reason", _("Valitse päättymisen syy.")))
@@ -268,8 +289,9 @@ def check_ending(step: PathwayStep) -> list[Violation]:
             Violation(
                 "next_step",
                 _(
-                    "Jobcenter-jaksoa ei voi päättää ilman jatkopolkua: suunnittele ensin seuraava palvelu."
-                ),
+                    "Jobcenter-jaksoa ei voi päättää ilman jatkopolkua: suunnittele ensin seuraava palvelu (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     if code == REHABILITATIVE_WORK_ACTIVITY and not step.review_decision:
@@ -277,8 +299,21 @@ def check_ending(step: PathwayStep) -> list[Violation]:
             Violation(
                 "review_decision",
                 _(
-                    "Kuntouttavan työtoiminnan jakso ei voi vain päättyä: kirjaa arvioinnin päätös (jatko, siirtyminen tai päättyminen)."
-                ),
+                    "Kuntouttavan työtoiminnan jakso ei voi vain päättyä: kirjaa arvioinnin päätös eli jatko, siirtyminen tai päättyminen (%(source)s)."
+                )
+                % {"source": source},
+            )
+        )
+    if step.review_decision == ReviewDecision.CONTINUE and (
+        step.next_step is None or step.next_step.service_type_id != step.service_type_id
+    ):
+        found.append(
+            Violation(
+                "review_decision",
+                _(
+                    "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: suunnittele uusi kuntouttavan työtoiminnan jakso ja valitse se jatkopoluksi (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     if step.ended_on and step.ended_on < step.start_on:

@@ -18,6 +18,8 @@ LABEL_WIDTH = 0
 ROW_HEIGHT = 34
 BAR_HEIGHT = 22
 AXIS_HEIGHT = 28
+# Days before a step's review date from which the timeline names it.
+REVIEW_WINDOW_DAYS = 14
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Bar:
     css: str
     open_ended: bool
     warnings: list[str] = field(default_factory=list)
+    review_x: float | None = None
 
 
 @dataclass
@@ -74,6 +77,18 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
             _("Suunniteltu päättymispäivä %(date)s on ohitettu: päätä jakso.")
             % {"date": _date(end)}
         )
+    if step.review_due:
+        days = (step.review_due - today).days
+        if days < 0:
+            warnings.append(
+                _("Arviointi oli %(date)s: kirjaa arvio ja seuraava arviointipäivä.")
+                % {"date": _date(step.review_due)}
+            )
+        elif days <= REVIEW_WINDOW_DAYS:
+            warnings.append(
+                _("Arviointi %(date)s (%(days)s päivän kuluttua).")
+                % {"date": _date(step.review_due), "days": days}
+            )
     if code == "supported_employment" and rules and rules.employer_contact_alert_days:
         contacts = getattr(step, "contact_count", None)
         if contacts == 0 and (today - step.start_on).days >= rules.employer_contact_alert_days:
@@ -103,6 +118,11 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
         width = max(x_of(finish or end) - x, 4)
         y = AXIS_HEIGHT + index * ROW_HEIGHT
         css = f"polku-bar polku-bar--{step.status}"
+        review_x = (
+            x_of(step.review_due)
+            if step.review_due and step.status != "ended" and start <= step.review_due <= end
+            else None
+        )
         bars.append(
             Bar(
                 step,
@@ -113,6 +133,7 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
                 css,
                 open_ended,
                 step_warnings(step, today),
+                review_x,
             )
         )
     ticks = []

@@ -31,7 +31,7 @@ from pathways.forms import (
 )
 from pathways.models import Attendance, PathwayStep, PrintedDocument, StepStatus
 from pathways.summary import SECTIONS
-from services.models import ServiceType
+from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
 VIEWED = "pathways.step.viewed"
 
@@ -71,11 +71,27 @@ def step_create(request, client_id):
         else:
             messages.success(request, _("Palvelujakso suunniteltu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    start = form.cleaned_data.get("start_on") if form.is_bound and form.is_valid() else None
     return render(
         request,
         "pathways/step_form.html",
-        {"client": client, "form": form, "service_type": service_type},
+        {
+            "client": client,
+            "form": form,
+            "service_type": service_type,
+            "rule_set": _rule_set_in_force(service_type, client, start or timezone.localdate()),
+        },
     )
+
+
+def _rule_set_in_force(service_type, client, day):
+    """The rule set the form's notices describe (the client's organisation's, on the day)."""
+    try:
+        return ServiceRuleSet.objects.in_force(
+            service_type, client.responsible_unit.organisation, day
+        )
+    except NoRuleSetInForce:
+        return None
 
 
 @require_http_methods(["GET"])
@@ -153,7 +169,13 @@ def step_edit(request, client_id, step_id):
     return render(
         request,
         "pathways/step_form.html",
-        {"client": client, "form": form, "service_type": step.service_type, "step": step},
+        {
+            "client": client,
+            "form": form,
+            "service_type": step.service_type,
+            "step": step,
+            "rule_set": step.rule_set,
+        },
     )
 
 

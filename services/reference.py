@@ -11,10 +11,11 @@ The functions take an `apps` registry so the migration runs them on its
 historical models.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 REFERENCE_START = date(2024, 1, 1)
 
@@ -201,6 +202,38 @@ RULE_SETS = {
 
 COMPANION_FIELDS = ("requires", "requires_one_of", "may_run_alongside")
 
+# Essote practice (DOMAIN.md: "the 12 €/day avotyö cap and the 3–8 month workshop
+# periods are Essote practice"): rule sets of the Essote organisation from
+# REFERENCE_START, which win over the general ones for Essote's clients.
+ESSOTE = {
+    "slug": "essote",
+    "kind": "social_services",
+    "name_fi": "Etelä-Savon hyvinvointialue (Essote)",
+    "name_sv": "Välfärdsområdet i Södra Savolax",
+    "name_en": "South Savo wellbeing services county",
+}
+ESSOTE_RULE_SETS = {
+    "youth_workshop": {
+        "min_age": 17,
+        "max_age": 29,
+        "min_duration_months": 3,
+        "max_duration_months": 8,
+        "source": ESSOTE_PRACTICE,
+    },
+    "open_work": {
+        "compensation_cap_per_day": Decimal("12.00"),
+        "compensation_is_not_wage": True,
+        "source": ESSOTE_PRACTICE,
+    },
+}
+# The general rules of those services without Essote's practice. The general rule
+# sets of 2024 carried Essote's numbers for everyone; they are not edited (past
+# decisions keep their rules) but superseded by these from the day after loading.
+GENERAL_WITHOUT_ESSOTE_PRACTICE = {
+    "youth_workshop": {"min_age": 17, "max_age": 29, "source": "Nuorisolaki 1285/2016"},
+    "open_work": {"compensation_is_not_wage": True, "source": f"{SOCIAL_WELFARE_ACT}, 27 e §"},
+}
+
 
 def load_service_types(apps, schema_editor=None) -> None:
     """Creates the missing service types and general rule sets of DOMAIN.md."""
@@ -232,6 +265,60 @@ def load_service_types(apps, schema_editor=None) -> None:
             )
             for field, codes in companions.items():
                 getattr(rule_set, field).set([types[c] for c in codes])
+    load_county_practice(apps)
+
+
+def load_county_practice(apps, schema_editor=None) -> None:
+    """Scopes Essote's practice to the Essote organisation (data migration 0006).
+
+    Idempotent: creates the Essote organisation and its rule sets when missing,
+    and supersedes a general rule set in force that still carries Essote's
+    practice (its source says so) from tomorrow with the general rules; it is
+    ended today, as a rule set in force may only be. A rule set an
+    administrator has already superseded is left alone.
+    """
+    Organisation = apps.get_model("services", "Organisation")
+    ServiceType = apps.get_model("services", "ServiceType")
+    ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
+    today = timezone.localdate()
+    with transaction.atomic():
+        essote, _ = Organisation.objects.get_or_create(
+            slug=ESSOTE["slug"], defaults={k: v for k, v in ESSOTE.items() if k != "slug"}
+        )
+        for code, rules in ESSOTE_RULE_SETS.items():
+            service_type = ServiceType.objects.filter(code=code).first()
+            if service_type is None:
+                continue
+            if not ServiceRuleSet.objects.filter(
+                service_type=service_type, organisation=essote
+            ).exists():
+                ServiceRuleSet.objects.create(
+                    service_type=service_type,
+                    organisation=essote,
+                    valid_from=REFERENCE_START,
+                    **rules,
+                )
+            general = ServiceRuleSet.objects.filter(
+                service_type=service_type,
+                organisation__isnull=True,
+                valid_from__lte=today,
+                valid_to__isnull=True,
+                source=ESSOTE_PRACTICE,
+                superseded_by__isnull=True,
+            ).first()
+            if general is None:
+                continue
+            general.valid_to = today
+            general.save(update_fields=["valid_to"])
+            successor = ServiceRuleSet.objects.create(
+                service_type=service_type,
+                organisation=None,
+                valid_from=today + timedelta(days=1),
+                supersedes=general,
+                **GENERAL_WITHOUT_ESSOTE_PRACTICE[code],
+            )
+            for field in COMPANION_FIELDS:
+                getattr(successor, field).set(getattr(general, field).all())
 
 
 def unload_service_types(apps, schema_editor) -> None:

@@ -453,6 +453,7 @@ def _caseload(worker, unit, size: int) -> None:
         step(client, "work_coaching", TODAY - 60 * DAY, coach=coach)
         step(client, "jobcenter_paid_work", TODAY - 20 * DAY, planned_end_on=TODAY + 3 * DAY)
         step(client, "supported_employment", TODAY - 40 * DAY, coach=coach)
+        step(client, "social_rehabilitation", TODAY - 80 * DAY, review_due=TODAY + 3 * DAY)
         started_at = datetime.datetime.combine(TODAY, datetime.time(8), tzinfo=HELSINKI)
         BreakTheGlass.objects.create(
             client=client,
@@ -476,12 +477,13 @@ def test_the_sweep_reads_in_batches_whatever_the_number_of_clients(rules, worker
     make_user(Role.MANAGER, unit)
     _caseload(worker, unit, 2)
     small_created, small_queries = _sweep_queries(TODAY)
-    assert small_created == 2 * 9  # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, review 1
+    # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, break-the-glass review 1, step review 1
+    assert small_created == 2 * 10
     Reminder.objects.all().delete()
 
     _caseload(worker, unit, 5)
     large_created, large_queries = _sweep_queries(TODAY)
-    assert large_created == 7 * 9
+    assert large_created == 7 * 10
     assert large_queries == small_queries
 
 
@@ -498,6 +500,7 @@ def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
         pathway_rules.STEP_ENDING_WITHOUT_NEXT,
         pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT,
         pathway_rules.IPS_NO_EMPLOYER_CONTACT,
+        pathway_rules.STEP_REVIEW_DUE,
     }
     assert all(count > 0 for count in first.created.values()), first.created
     count = Reminder.objects.count()

@@ -27,13 +27,25 @@ def coach(worker):
 
 @pytest.fixture
 def client_of(worker, today):
-    """A client of the worker aged `age` (default 25), with a current activation plan."""
+    """A client of the worker aged `age` (default 25), with a current activation plan.
 
-    def make(age=25, plan=True):
+    `organisation` puts the client's responsible unit there (e.g. Essote, whose
+    own rule sets then apply)."""
+
+    def make(age=25, plan=True, organisation=None):
         birth = today.replace(year=today.year - age) - datetime.timedelta(days=10)
-        client = ClientFactory(created_by=worker, birth=birth)
+        extra = {"responsible_unit": UnitFactory(organisation=organisation)} if organisation else {}
+        client = ClientFactory(created_by=worker, birth=birth, **extra)
         if plan:
             make_plan(client, worker, plan_type="activation_plan")
         return client
 
     return make
+
+
+@pytest.fixture
+def essote(db):
+    """The Essote organisation, which the reference data gives rule sets of its own."""
+    from services.models import Organisation
+
+    return Organisation.objects.get(slug="essote")

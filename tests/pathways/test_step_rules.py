@@ -289,7 +289,9 @@ class TestOtherServices:
         else:
             refused("17–29", call)
 
-    def test_youth_workshop_period_at_most_8_months(self, worker, client_of, today, unit):
+    def test_youth_workshop_period_at_most_8_months_in_essote(
+        self, worker, client_of, today, unit, essote
+    ):
         fields = {
             "service_type": service("youth_workshop"),
             "start_on": today,
@@ -298,26 +300,68 @@ class TestOtherServices:
             "hours_per_day": Decimal(6),
         }
         assert actions.plan_step(
-            client=client_of(),
+            client=client_of(organisation=essote),
             planned_by=worker,
             planned_end_on=period_end_limit(today, 8),
             **fields,
         )
-        refused(
+        text = refused(
             "8 kuukautta",
             lambda: actions.plan_step(
-                client=client_of(),
+                client=client_of(organisation=essote),
                 planned_by=worker,
                 planned_end_on=period_end_limit(today, 8) + datetime.timedelta(days=1),
                 **fields,
             ),
         )
+        assert "Essoten käytäntö" in text
+
+    def test_youth_workshop_period_at_least_3_months_in_essote(
+        self, worker, client_of, today, unit, essote
+    ):
+        fields = {
+            "service_type": service("youth_workshop"),
+            "start_on": today,
+            "unit": unit,
+            "days_per_week": 4,
+            "hours_per_day": Decimal(6),
+        }
+        assert actions.plan_step(
+            client=client_of(organisation=essote),
+            planned_by=worker,
+            planned_end_on=period_end_limit(today, 3),
+            **fields,
+        )
+        refused(
+            "vähintään 3 kuukautta",
+            lambda: actions.plan_step(
+                client=client_of(organisation=essote),
+                planned_by=worker,
+                planned_end_on=period_end_limit(today, 3) - datetime.timedelta(days=1),
+                **fields,
+            ),
+        )
+
+    def test_youth_workshop_needs_a_workshop_naming_the_source(self, worker, client_of, today):
+        text = refused(
+            "Valitse työpaja",
+            lambda: actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                service_type=service("youth_workshop"),
+                start_on=today,
+                planned_end_on=period_end_limit(today, 6),
+                days_per_week=4,
+                hours_per_day=Decimal(6),
+            ),
+        )
+        assert "Nuorisolaki 1285/2016" in text or "Essoten käytäntö" in text
 
     @pytest.mark.parametrize(
         ("amount", "ok"), [(Decimal("12.00"), True), (Decimal("12.01"), False)]
     )
-    def test_open_work_compensation_at_most_12_euros_a_day(
-        self, worker, client_of, today, amount, ok
+    def test_open_work_compensation_at_most_12_euros_a_day_in_essote(
+        self, worker, client_of, today, amount, ok, essote
     ):
         fields = {
             "service_type": service("open_work"),
@@ -326,14 +370,16 @@ class TestOtherServices:
             "effects_discussed_on": today,
             "days_per_week": 3,
         }
-        call = lambda: actions.plan_step(client=client_of(), planned_by=worker, **fields)
+        call = lambda: actions.plan_step(
+            client=client_of(organisation=essote), planned_by=worker, **fields
+        )
         if ok:
             assert call()
         else:
-            refused("12 € päivässä", call)
+            assert "Essoten käytäntö" in refused("12 € päivässä", call)
 
     def test_open_work_records_the_discussion_of_effects(self, worker, client_of, today):
-        refused(
+        text = refused(
             "asumistukeen",
             lambda: actions.plan_step(
                 client=client_of(),
@@ -344,10 +390,25 @@ class TestOtherServices:
                 days_per_week=3,
             ),
         )
+        assert "27 e §" in text or "Essoten käytäntö" in text
 
-    def test_open_work_attendance_compensation_cap(self, worker, client_of, today):
+    def test_open_work_records_its_compensation_naming_the_source(self, worker, client_of, today):
+        text = refused(
+            "päiväkohtainen korvaus",
+            lambda: actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                service_type=service("open_work"),
+                start_on=today,
+                effects_discussed_on=today,
+                days_per_week=3,
+            ),
+        )
+        assert "27 e §" in text or "Essoten käytäntö" in text
+
+    def test_open_work_attendance_compensation_cap(self, worker, client_of, today, essote):
         step = actions.plan_step(
-            client=client_of(),
+            client=client_of(organisation=essote),
             planned_by=worker,
             service_type=service("open_work"),
             start_on=today - datetime.timedelta(days=20),
@@ -390,4 +451,350 @@ class TestOtherServices:
                 service_type=service("supported_employment"),
                 start_on=today + datetime.timedelta(days=40),
             ),
+        )
+
+
+def plan_rehab(worker, client, start, **overrides):
+    return actions.plan_step(client=client, planned_by=worker, **rehab_fields(start, **overrides))
+
+
+class TestEnding:
+    def test_continue_needs_a_new_period_as_the_follow_on(self, worker, client_of, today):
+        client = client_of()
+        step = plan_rehab(worker, client, today - datetime.timedelta(days=100))
+        text = refused(
+            "uusi kuntouttavan työtoiminnan jakso",
+            lambda: actions.end_step(
+                step=step,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                exit_outcome="other_service",
+                review_decision="continue",
+            ),
+        )
+        assert "189/2001" in text
+        step.refresh_from_db()
+        assert step.status == StepStatus.ACTIVE and not step.review_decision
+        # Another service as the follow-on is a move, not a continuation.
+        education = actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today + datetime.timedelta(days=1),
+        )
+        refused(
+            "uusi kuntouttavan työtoiminnan jakso",
+            lambda: actions.end_step(
+                step=step,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                next_step=education,
+                review_decision="continue",
+            ),
+        )
+        new_period = actions.plan_step(
+            client=client,
+            planned_by=worker,
+            **rehab_fields(
+                period_end_limit(step.start_on, 6) + datetime.timedelta(days=1),
+                goal="Työkokeiluun valmistautuminen",
+            ),
+        )
+        ended = actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="completed",
+            next_step=new_period,
+            review_decision="continue",
+        )
+        assert ended.review_decision == "continue" and ended.next_step == new_period
+
+    def test_continue_without_a_new_period_is_refused_next_to_the_field(
+        self, client, worker, client_of, today
+    ):
+        from tests.conftest import login
+
+        client_ = client_of()
+        step = plan_rehab(worker, client_, today - datetime.timedelta(days=100))
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/end/",
+            {
+                "ended_on": today.isoformat(),
+                "end_reason": "completed",
+                "exit_outcome": "open_market_job",
+                "review_decision": "continue",
+            },
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        error = page[page.index('id="id_review_decision_error"') :][:600]
+        assert "uusi kuntouttavan työtoiminnan jakso" in error
+        step.refresh_from_db()
+        assert step.status == StepStatus.ACTIVE
+
+    def test_review_decision_is_required_naming_the_act(self, worker, client_of, today):
+        step = plan_rehab(worker, client_of(), today)
+        text = refused(
+            "arvioinnin päätös",
+            lambda: actions.end_step(
+                step=step,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                exit_outcome="studies",
+            ),
+        )
+        assert "189/2001" in text
+
+    def test_a_follow_on_step_already_taken_is_a_form_error_not_a_crash(
+        self, client, worker, client_of, today
+    ):
+        from tests.conftest import login
+
+        client_ = client_of()
+        first = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today - datetime.timedelta(days=20),
+            planned_end_on=today + datetime.timedelta(days=10),
+        )
+        second = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=service("volunteering"),
+            start_on=today - datetime.timedelta(days=20),
+        )
+        follow_on = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=service("work_trial"),
+            start_on=today + datetime.timedelta(days=11),
+        )
+        actions.end_step(
+            step=first, ended_by=worker, ended_on=today, end_reason="completed", next_step=follow_on
+        )
+        refused(
+            "jo toisen jakson jatkopolku",
+            lambda: actions.end_step(
+                step=second,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                next_step=follow_on,
+            ),
+        )
+        second.refresh_from_db()
+        assert second.status == StepStatus.ACTIVE and second.next_step is None
+        # Through the page: the taken step is not offered, and choosing it is a form error.
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{second.pk}/end/",
+            {"ended_on": today.isoformat(), "end_reason": "completed", "next_step": follow_on.pk},
+        )
+        assert response.status_code == 200
+        assert 'id="id_next_step_error"' in response.content.decode()
+
+
+class TestCompanionsAndSources:
+    def test_work_coaching_alone_is_refused(self, worker, client_of, today):
+        client = client_of()
+        text = refused(
+            "rinnalla",
+            lambda: actions.plan_step(
+                client=client,
+                planned_by=worker,
+                service_type=service("work_coaching"),
+                start_on=today,
+                planned_end_on=today + datetime.timedelta(days=60),
+            ),
+        )
+        assert "kuntouttava työtoiminta" in text.lower()
+        assert not PathwayStep.objects.filter(client=client).exists()
+
+    def test_jobcenter_with_work_activity_but_no_work_coaching_is_refused(
+        self, worker, client_of, today
+    ):
+        client = client_of()
+        # Straight to the database: planning it through the action adds the work coaching.
+        make_step(
+            client,
+            REHAB,
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=10),
+            planned_end_on=today + datetime.timedelta(days=200),
+            days_per_week=3,
+            hours_per_day=5,
+        )
+        text = refused(
+            "työvalmennus",
+            lambda: actions.plan_step(
+                client=client,
+                planned_by=worker,
+                service_type=service("jobcenter_paid_work"),
+                start_on=today,
+                planned_end_on=today + datetime.timedelta(days=30),
+            ),
+        )
+        assert "Jobcenter-malli" in text
+        assert not PathwayStep.objects.filter(
+            client=client, service_type__code="jobcenter_paid_work"
+        ).exists()
+
+    def test_jobcenter_messages_name_their_source(self, worker, client_of, today):
+        client = client_of()
+        make_step(
+            client,
+            "disability_work_activity",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=5),
+            planned_end_on=today + datetime.timedelta(days=200),
+        )
+        make_step(
+            client,
+            "work_coaching",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=5),
+            planned_end_on=today + datetime.timedelta(days=200),
+        )
+        jobcenter = {
+            "service_type": service("jobcenter_paid_work"),
+            "start_on": today,
+            "planned_end_on": today + datetime.timedelta(days=30),
+        }
+        text = refused(
+            "tuloselvitys",
+            lambda: actions.plan_step(client=client, planned_by=worker, **jobcenter),
+        )
+        assert "Jobcenter-malli" in text
+        period = actions.plan_step(
+            client=client, planned_by=worker, income_clarification="Selvitetty.", **jobcenter
+        )
+        text = refused(
+            "ilman jatkopolkua",
+            lambda: actions.end_step(
+                step=period,
+                ended_by=worker,
+                ended_on=today,
+                end_reason="completed",
+                exit_outcome="open_market_job",
+            ),
+        )
+        assert "Jobcenter-malli" in text
+
+    def test_supported_employment_with_an_end_date_is_refused(self, worker, client_of, today):
+        client = client_of()
+        text = refused(
+            "ei ole päättymispäivää",
+            lambda: actions.plan_step(
+                client=client,
+                planned_by=worker,
+                service_type=service("supported_employment"),
+                start_on=today,
+                planned_end_on=today + datetime.timedelta(days=365),
+            ),
+        )
+        assert "IPS" in text
+        assert not PathwayStep.objects.filter(client=client).exists()
+        step = actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=service("supported_employment"),
+            start_on=today,
+        )
+        refused(
+            "ei ole päättymispäivää",
+            lambda: actions.update_step(
+                step=step, changed_by=worker, planned_end_on=today + datetime.timedelta(days=1)
+            ),
+        )
+
+
+class TestEssotePractice:
+    """The 12 €/day avotyö cap and 3–8 month workshop periods are Essote's, not everyone's."""
+
+    def workshop(self, start, months, unit):
+        return {
+            "service_type": service("youth_workshop"),
+            "start_on": start,
+            "planned_end_on": period_end_limit(start, months),
+            "unit": unit,
+            "days_per_week": 4,
+            "hours_per_day": Decimal(6),
+        }
+
+    def open_work(self, start, amount):
+        return {
+            "service_type": service("open_work"),
+            "start_on": start,
+            "daily_compensation": amount,
+            "effects_discussed_on": start,
+            "days_per_week": 3,
+        }
+
+    def test_a_helsinki_client_is_not_held_to_essote_practice(
+        self, worker, client_of, today, unit, essote
+    ):
+        # From tomorrow on the general rules no longer carry Essote's numbers.
+        start = today + datetime.timedelta(days=1)
+        helsinki = client_of()
+        assert helsinki.responsible_unit.organisation != essote
+        workshop = actions.plan_step(
+            client=helsinki, planned_by=worker, **self.workshop(start, 12, unit)
+        )
+        assert workshop.rule_set.organisation is None
+        assert workshop.rule_set.max_duration_months is None
+        paid = actions.plan_step(
+            client=helsinki, planned_by=worker, **self.open_work(start, Decimal("15.00"))
+        )
+        assert paid.rule_set.compensation_cap_per_day is None
+        assert paid.rule_set.compensation_is_not_wage
+
+    def test_an_essote_client_is_held_to_essote_practice(
+        self, worker, client_of, today, unit, essote
+    ):
+        start = today + datetime.timedelta(days=1)
+        text = refused(
+            "8 kuukautta",
+            lambda: actions.plan_step(
+                client=client_of(organisation=essote),
+                planned_by=worker,
+                **self.workshop(start, 12, unit),
+            ),
+        )
+        assert "Essoten käytäntö" in text
+        text = refused(
+            "12 € päivässä",
+            lambda: actions.plan_step(
+                client=client_of(organisation=essote),
+                planned_by=worker,
+                **self.open_work(start, Decimal("15.00")),
+            ),
+        )
+        assert "Essoten käytäntö" in text
+        step = actions.plan_step(
+            client=client_of(organisation=essote),
+            planned_by=worker,
+            **self.open_work(start, Decimal("12.00")),
+        )
+        assert step.rule_set.organisation == essote
+
+    def test_loading_again_changes_nothing_and_keeps_the_past(self, today, essote):
+        from django.apps import apps
+
+        from services.reference import REFERENCE_START, load_county_practice
+
+        before = ServiceRuleSet.objects.count()
+        load_county_practice(apps)
+        assert ServiceRuleSet.objects.count() == before
+        # The general rule set of 2024 still holds for the days it was in force.
+        past = ServiceRuleSet.objects.in_force("open_work", None, REFERENCE_START)
+        assert past.compensation_cap_per_day == Decimal("12.00")
+        assert past.superseded_by.valid_from <= today + datetime.timedelta(days=1)
+        assert (
+            ServiceRuleSet.objects.in_force("youth_workshop", essote, today).organisation == essote
         )

@@ -1,0 +1,336 @@
+"""Pathway pages that record facts of a step: each POST has its effect and its access-log row;
+the step form's notices follow the rule set in force, not the service's code."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import (
+    EmployerContact,
+    InWorkSupport,
+    JobcenterContract,
+    PathwayStep,
+    Placement,
+    StepStatus,
+)
+from services.factories import OrganisationFactory, ServiceRuleSetFactory
+from services.models import ServiceType
+from tests.conftest import login
+
+NOT_A_WAGE = "Avotyön korvaus ei ole palkkaa"
+
+
+def logged(client_, action) -> int:
+    return AccessLogEntry.objects.filter(client_id=client_.uuid, action=action).count()
+
+
+class TestNotAWageNotice:
+    def test_shown_for_open_work_whose_rules_say_so(self, client, worker, client_of):
+        client_ = client_of()
+        login(client, worker)
+        page = client.get(f"/clients/{client_.uuid}/steps/new/?type=open_work").content.decode()
+        assert NOT_A_WAGE in page
+
+    def test_follows_the_rule_set_flag_not_the_service_code(self, client, worker, client_of):
+        # An organisation whose avotyö rules do not flag it, and whose disability work
+        # activity rules do: the notice follows the flag.
+        organisation = OrganisationFactory()
+        ServiceRuleSetFactory(
+            service_type=ServiceType.objects.get(code="open_work"),
+            organisation=organisation,
+            compensation_is_not_wage=False,
+            source="Kokeilukäytäntö",
+        )
+        ServiceRuleSetFactory(
+            service_type=ServiceType.objects.get(code="disability_work_activity"),
+            organisation=organisation,
+            compensation_is_not_wage=True,
+            source="Kokeilukäytäntö",
+        )
+        client_ = client_of(organisation=organisation)
+        login(client, worker)
+        base = f"/clients/{client_.uuid}/steps/new/?type="
+        assert NOT_A_WAGE not in client.get(base + "open_work").content.decode()
+        assert NOT_A_WAGE in client.get(base + "disability_work_activity").content.decode()
+
+    def test_the_step_page_states_it_with_the_compensation(self, client, worker, client_of, today):
+        client_ = client_of()
+        step = make_step(
+            client_,
+            "open_work",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=10),
+            daily_compensation=Decimal(10),
+            effects_discussed_on=today,
+        )
+        assert step.rule_set.compensation_is_not_wage
+        login(client, worker)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert "korvaus ei ole palkkaa" in page
+
+
+@pytest.fixture
+def job_coach(worker):
+    return make_user(Role.JOB_COACH, worker.active_assignment.unit)
+
+
+@pytest.fixture
+def ips(worker, client_of, today, job_coach):
+    client_ = client_of()
+    step = actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="supported_employment"),
+        start_on=today - datetime.timedelta(days=40),
+        coach=job_coach,
+        ips_phase="job_search",
+    )
+    return client_, step
+
+
+class TestIpsRecords:
+    def test_the_coach_records_an_employer_contact(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/employer-contacts/new/",
+            {
+                "contacted_on": today.isoformat(),
+                "employer_name": "Kahvila Kulma",
+                "kind": "visit",
+                "note": "Kysyi keittiöapulaisen paikkaa.",
+            },
+        )
+        assert response.status_code == 302
+        contact = EmployerContact.objects.get(step=step)
+        assert (contact.employer_name, contact.recorded_by) == ("Kahvila Kulma", job_coach)
+        assert logged(client_, "pathways.employer_contact.added") == 1
+
+    def test_the_coach_records_in_work_support(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/in-work-support/new/",
+            {"supported_on": today.isoformat(), "note": "Työpaikkakäynti esihenkilön kanssa."},
+        )
+        assert response.status_code == 302
+        assert InWorkSupport.objects.get(step=step).recorded_by == job_coach
+        assert logged(client_, "pathways.in_work_support.added") == 1
+
+    def test_a_job_start_moves_the_step_to_in_work_support(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
+            {
+                "kind": "open_market_job",
+                "organisation_name": "Kahvila Kulma",
+                "weekly_hours": "20",
+                "started_on": today.isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        placement = Placement.objects.get(step=step)
+        assert (placement.client, placement.weekly_hours) == (client_, Decimal(20))
+        step.refresh_from_db()
+        assert step.ips_phase == "in_work_support"
+        assert logged(client_, "pathways.placement.recorded") == 1
+
+    def test_studies_do_not_change_the_phase(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
+            {"kind": "studies", "organisation_name": "Stadin AO", "started_on": today.isoformat()},
+        )
+        step.refresh_from_db()
+        assert step.ips_phase == "job_search"
+        assert Placement.objects.filter(step=step, kind="studies").exists()
+
+    def test_a_placement_ending_before_it_starts_is_refused(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
+            {
+                "kind": "open_market_job",
+                "organisation_name": "Kahvila Kulma",
+                "started_on": today.isoformat(),
+                "ended_on": (today - datetime.timedelta(days=1)).isoformat(),
+            },
+        )
+        assert response.status_code == 200
+        assert not Placement.objects.exists()
+        assert logged(client_, "pathways.placement.recorded") == 0
+
+
+@pytest.fixture
+def jobcenter(worker, client_of, today, coach):
+    client_ = client_of()
+    actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="rehabilitative_work_activity"),
+        start_on=today - datetime.timedelta(days=60),
+        planned_end_on=today + datetime.timedelta(days=200),
+        days_per_week=3,
+        hours_per_day=Decimal(5),
+        goal="Työelämään",
+        support_given="Työvalmennus",
+        coach=coach,
+    )
+    period = actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="jobcenter_paid_work"),
+        start_on=today,
+        planned_end_on=today + datetime.timedelta(days=60),
+        coach=coach,
+    )
+    return client_, period
+
+
+class TestJobcenterContract:
+    def contract(self, start, end):
+        return {
+            "employer_name": "Kaupunkiympäristö",
+            "job_title": "Puistotyöntekijä",
+            "weekly_hours": "30",
+            "hourly_wage": "12.50",
+            "contract_start": start.isoformat(),
+            "contract_end": end.isoformat(),
+        }
+
+    def test_a_contract_within_the_period_is_saved(self, client, jobcenter, coach, today):
+        client_, period = jobcenter
+        login(client, coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{period.pk}/contract/",
+            self.contract(period.start_on, period.planned_end_on),
+        )
+        assert response.status_code == 302
+        contract = JobcenterContract.objects.get(step=period)
+        assert (contract.job_title, contract.hourly_wage) == ("Puistotyöntekijä", Decimal("12.50"))
+        assert logged(client_, "pathways.jobcenter_contract.saved") == 1
+
+    def test_a_contract_past_the_period_is_refused(self, client, jobcenter, coach, today):
+        client_, period = jobcenter
+        login(client, coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{period.pk}/contract/",
+            self.contract(period.start_on, period.planned_end_on + datetime.timedelta(days=1)),
+        )
+        assert response.status_code == 200
+        assert "Jobcenter-jakson sisällä" in response.content.decode()
+        assert not JobcenterContract.objects.exists()
+        assert logged(client_, "pathways.jobcenter_contract.saved") == 0
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{period.pk}/contract/",
+            self.contract(period.start_on - datetime.timedelta(days=1), period.planned_end_on),
+        )
+        assert response.status_code == 200
+        assert not JobcenterContract.objects.exists()
+
+
+class TestStepPages:
+    def test_planning_a_step_through_the_page(self, client, worker, client_of, today):
+        client_ = client_of()
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/new/",
+            {"type": "supported_employment", "start_on": today.isoformat()},
+        )
+        assert response.status_code == 302
+        step = PathwayStep.objects.get(client=client_)
+        assert step.service_type.code == "supported_employment"
+        assert logged(client_, "pathways.step.planned") == 1
+
+    def test_changing_a_step_through_the_page(self, client, worker, client_of, today):
+        client_ = client_of()
+        step = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            start_on=today,
+        )
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/edit/",
+            {"start_on": today.isoformat(), "goal": "Kokoaikatyö", "ips_phase": "profiling"},
+        )
+        assert response.status_code == 302
+        step.refresh_from_db()
+        assert (step.goal, step.ips_phase) == ("Kokoaikatyö", "profiling")
+        assert logged(client_, "pathways.step.changed") == 1
+
+    def test_pausing_a_step(self, client, worker, client_of, today):
+        client_ = client_of()
+        step = make_step(client_, "education", created_by=worker, start_on=today)
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/status/", {"status": "paused"}
+        )
+        assert response.status_code == 302
+        step.refresh_from_db()
+        assert step.status == StepStatus.PAUSED
+        assert logged(client_, "pathways.step.status_changed") == 1
+
+    def test_ending_a_step_through_the_page(self, client, worker, client_of, today):
+        client_ = client_of()
+        step = make_step(
+            client_,
+            "education",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=30),
+            planned_end_on=today,
+        )
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/end/",
+            {"ended_on": today.isoformat(), "end_reason": "completed", "exit_outcome": "studies"},
+        )
+        assert response.status_code == 302
+        step.refresh_from_db()
+        assert (step.status, step.exit_outcome) == (StepStatus.ENDED, "studies")
+        assert logged(client_, "pathways.step.ended") == 1
+
+
+class TestCoachCaseload:
+    """The caseload warning on the IPS step page: over 20 active clients per coach."""
+
+    @pytest.mark.parametrize(("clients", "warned"), [(20, False), (21, True)])
+    def test_warned_over_20(self, client, worker, client_of, today, job_coach, clients, warned):
+        steps = [
+            make_step(
+                # Different birth dates: identity codes of one day could collide.
+                client_of(age=20 + index),
+                "supported_employment",
+                created_by=worker,
+                start_on=today - datetime.timedelta(days=5),
+                coach=job_coach,
+            )
+            for index in range(clients)
+        ]
+        # An ended step does not count toward the caseload.
+        make_step(
+            client_of(age=50),
+            "supported_employment",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=50),
+            coach=job_coach,
+            status=StepStatus.ENDED,
+            ended_on=today,
+            end_reason="completed",
+            exit_outcome="open_market_job",
+        )
+        login(client, worker)
+        page = client.get(f"/clients/{steps[0].client.uuid}/steps/{steps[0].pk}/").content
+        text = page.decode()
+        assert ("Valmentajalla on 21 aktiivista asiakasta" in text) is warned
+        assert ("suositus on enintään 20" in text) is warned

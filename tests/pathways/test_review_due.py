@@ -1,0 +1,137 @@
+"""The review date of a step: set from the rule set's review interval (social rehabilitation:
+about 3 months), shown on the step and the timeline, and reminded by a rule."""
+
+import datetime
+
+import pytest
+
+from clients.factories import make_plan
+from notifications import rules_registry
+from notifications.actions import sweep_reminders
+from notifications.models import Reminder
+from pathways import actions
+from pathways import reminders as pathway_rules
+from services import actions as service_actions
+from services.calendar import add_months
+from services.models import ServiceRuleSet, ServiceType
+from tests.conftest import login
+
+SOCIAL_REHABILITATION = "social_rehabilitation"
+
+
+@pytest.fixture
+def only_pathway_rules(monkeypatch):
+    monkeypatch.setattr(rules_registry, "_rules", {})
+    pathway_rules.register()
+
+
+def plan_social_rehabilitation(worker, client, start, **fields):
+    make_plan(client, worker, plan_type="client_plan")
+    return actions.plan_step(
+        client=client,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code=SOCIAL_REHABILITATION),
+        start_on=start,
+        decision_reference="SOS-2026-7",
+        **fields,
+    )
+
+
+def test_planning_sets_the_review_date_from_the_rule_set(worker, client_of, today):
+    step = plan_social_rehabilitation(worker, client_of(), today)
+    assert step.rule_set.review_interval_months == 3
+    assert step.review_due == add_months(today, 3)
+    step.refresh_from_db()
+    assert step.review_due == add_months(today, 3)
+
+
+def test_a_service_without_a_review_interval_gets_no_review_date(worker, client_of, today):
+    step = actions.plan_step(
+        client=client_of(),
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="supported_employment"),
+        start_on=today,
+    )
+    assert step.review_due is None
+
+
+def test_the_rule_set_in_force_on_the_start_date_decides(worker, client_of, today):
+    current = ServiceRuleSet.objects.in_force(SOCIAL_REHABILITATION, None, today)
+    change_on = today + datetime.timedelta(days=5)
+    service_actions.supersede_rule_set(
+        current=current, valid_from=change_on, changes={"review_interval_months": 2}, by=worker
+    )
+    before = plan_social_rehabilitation(worker, client_of(), change_on - datetime.timedelta(days=1))
+    after = plan_social_rehabilitation(worker, client_of(), change_on)
+    assert before.review_due == add_months(before.start_on, 3)
+    assert after.review_due == add_months(change_on, 2)
+
+
+def test_a_date_chosen_by_hand_stays_and_the_default_follows_the_start(worker, client_of, today):
+    chosen = today + datetime.timedelta(days=45)
+    step = plan_social_rehabilitation(worker, client_of(), today, review_due=chosen)
+    assert step.review_due == chosen
+    step = actions.update_step(step=step, changed_by=worker, goal="Ryhmään osallistuminen")
+    assert step.review_due == chosen
+
+    other = plan_social_rehabilitation(worker, client_of(), today)
+    later = today + datetime.timedelta(days=10)
+    other = actions.update_step(step=other, changed_by=worker, start_on=later)
+    assert other.review_due == add_months(later, 3)
+
+
+def test_the_reminder_fires_14_days_before_and_not_the_day_before_that(
+    only_pathway_rules, worker, client_of, today
+):
+    client = client_of()
+    step = plan_social_rehabilitation(worker, client, today - datetime.timedelta(days=70))
+    due = step.review_due
+    first_day = due - datetime.timedelta(days=14)
+
+    sweep_reminders(today=first_day - datetime.timedelta(days=1))
+    assert not Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE).exists()
+
+    sweep_reminders(today=first_day)
+    reminders = Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE)
+    assert {(r.recipient_id, int(r.object_id), r.due_date) for r in reminders} == {
+        (worker.pk, step.pk, due)
+    }
+    assert sweep_reminders(today=due).total == 0
+
+
+def test_the_reminder_window_is_configurable(
+    only_pathway_rules, settings, worker, client_of, today
+):
+    settings.POLKU_REMINDER_WINDOWS = {pathway_rules.STEP_REVIEW_DUE: 3}
+    step = plan_social_rehabilitation(worker, client_of(), today - datetime.timedelta(days=70))
+    sweep_reminders(today=step.review_due - datetime.timedelta(days=4))
+    assert not Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE).exists()
+    sweep_reminders(today=step.review_due - datetime.timedelta(days=3))
+    assert Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE, object_id=step.pk).exists()
+
+
+def test_an_ended_step_is_not_reminded(only_pathway_rules, worker, client_of, today):
+    step = plan_social_rehabilitation(worker, client_of(), today - datetime.timedelta(days=80))
+    actions.end_step(
+        step=step,
+        ended_by=worker,
+        ended_on=today,
+        end_reason="goal_reached",
+        exit_outcome="capacity_maintained",
+    )
+    sweep_reminders(today=step.review_due)
+    assert not Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE).exists()
+
+
+def test_the_step_page_and_the_timeline_show_the_review_date(client, worker, client_of, today):
+    client_ = client_of()
+    step = plan_social_rehabilitation(worker, client_, today - datetime.timedelta(days=80))
+    shown = step.review_due.strftime("%-d.%-m.%Y")
+    days = (step.review_due - today).days
+    login(client, worker)
+    page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+    assert "Seuraava arviointi" in page and shown in page
+    timeline = client.get(f"/clients/{client_.uuid}/").content.decode()
+    assert f"Arviointi {shown}" in timeline
+    assert 'class="polku-timeline__review"' in timeline
+    assert f"Arviointi {shown} ({days} päivän kuluttua)." in timeline
