@@ -15,47 +15,73 @@ from clients.factories import demo_identity_code
 from clients.models import Client
 from tests.conftest import login
 
+# Checksum-valid codes of every century sign. Individual numbers are 900-999 only (temporary
+# codes, never a real person's): they pass without the temporary flag only where
+# POLKU_ALLOW_TEST_IDENTITY_CODES is on, as in the demo and the tests.
 VALID_CODES = {
-    "131052-308T": datetime.date(1952, 10, 13),
-    "131052Y308T": datetime.date(1952, 10, 13),
-    "131052X308T": datetime.date(1952, 10, 13),
-    "131052W308T": datetime.date(1952, 10, 13),
-    "131052V308T": datetime.date(1952, 10, 13),
-    "131052U308T": datetime.date(1952, 10, 13),
-    "131052A308T": datetime.date(2052, 10, 13),
-    "010106B1234": None,
-    "131052+308T": datetime.date(1852, 10, 13),
+    "131052+931W": datetime.date(1852, 10, 13),
+    "131052-932X": datetime.date(1952, 10, 13),
+    "131052Y933Y": datetime.date(1952, 10, 13),
+    "131052X9340": datetime.date(1952, 10, 13),
+    "131052W9351": datetime.date(1952, 10, 13),
+    "131052V9362": datetime.date(1952, 10, 13),
+    "131052U9373": datetime.date(1952, 10, 13),
+    "131005A9380": datetime.date(2005, 10, 13),
+    "131005B9391": datetime.date(2005, 10, 13),
+    "131005C9402": datetime.date(2005, 10, 13),
+    "131005D9413": datetime.date(2005, 10, 13),
+    "131005E9424": datetime.date(2005, 10, 13),
+    "131005F999Y": datetime.date(2005, 10, 13),
 }
+BAD_CHECKSUM = "131052-930W"  # the valid check character is V
+IMPOSSIBLE_DATE = "310252-9301"  # 31 February, checksum valid
+
+
+def test_the_codes_cover_every_century_sign():
+    assert {code[6] for code in VALID_CODES} == set(identity.CENTURIES)
+
+
+@pytest.mark.parametrize(("code", "birth_date"), sorted(VALID_CODES.items()))
+def test_every_century_sign_passes_where_test_codes_are_allowed(settings, code, birth_date):
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = True
+    parsed = identity.parse_identity_code(code)
+    assert (parsed.value, parsed.birth_date, parsed.is_temporary) == (code, birth_date, True)
+    assert parsed.masked == f"{code[:7]}****"
+    assert identity.parse_identity_code(code.lower()).value == code
+
+
+@pytest.mark.parametrize("code", sorted(VALID_CODES))
+def test_every_century_sign_needs_the_flag_where_test_codes_are_not_allowed(settings, code):
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = False
+    with pytest.raises(ValidationError) as error:
+        identity.parse_identity_code(code)
+    assert error.value.code == "temporary"
+    assert identity.parse_identity_code(code, allow_temporary=True).birth_date == VALID_CODES[code]
 
 
 @pytest.mark.parametrize("sign", list("-YXWVU") + list("ABCDEF") + ["+"])
-def test_every_century_sign_is_accepted(sign):
-    code = f"010594{sign}9032"
+def test_every_century_sign_is_accepted_with_the_temporary_flag(sign):
+    code = demo_identity_code(datetime.date(1994, 5, 1), 903).replace("-", sign)
     century = identity.CENTURIES[sign]
     parsed = identity.parse_identity_code(code, allow_temporary=True)
     assert parsed.birth_date == datetime.date(century + 94, 5, 1)
     assert parsed.masked == f"010594{sign}****"
 
 
-def test_ordinary_code_is_accepted_and_masked():
-    parsed = identity.parse_identity_code("131052-308T")
-    assert parsed.birth_date == datetime.date(1952, 10, 13)
-    assert not parsed.is_temporary
-    assert parsed.masked == "131052-****"
-
-
 @pytest.mark.parametrize(
     ("code", "code_name"),
     [
-        ("131052-308U", "checksum"),
-        ("310252-308Y", "date"),
-        ("1310523308T", "format"),
+        (BAD_CHECKSUM, "checksum"),
+        (IMPOSSIBLE_DATE, "date"),
+        ("1310523930V", "format"),
         ("", "format"),
     ],
 )
-def test_invalid_codes_give_a_clear_error(code, code_name):
+@pytest.mark.parametrize("test_codes_allowed", [True, False])
+def test_invalid_codes_give_a_clear_error(settings, code, code_name, test_codes_allowed):
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = test_codes_allowed
     with pytest.raises(ValidationError) as error:
-        identity.parse_identity_code(code)
+        identity.parse_identity_code(code, allow_temporary=True)
     assert error.value.code == code_name
 
 
@@ -70,19 +96,33 @@ def test_temporary_code_needs_its_flag_unless_test_codes_are_allowed(settings):
     assert identity.parse_identity_code(code).is_temporary
 
 
-def test_error_messages_are_translated():
+def _messages(code) -> dict[str, str]:
     from django.utils import translation
 
     messages = {}
     for language in ("fi", "sv", "en"):
         with translation.override(language):
-            try:
-                identity.parse_identity_code("131052-308U")
-            except ValidationError as error:
-                messages[language] = error.messages[0]
-    assert "tarkistusmerkki" in messages["fi"]
-    assert messages["sv"] != messages["fi"]
-    assert messages["en"] != messages["fi"]
+            with pytest.raises(ValidationError) as error:
+                identity.parse_identity_code(code, allow_temporary=True)
+            messages[language] = error.value.messages[0]
+    return messages
+
+
+def test_checksum_error_messages_are_translated():
+    assert _messages(BAD_CHECKSUM) == {
+        "fi": "Henkilötunnuksen tarkistusmerkki ei täsmää. Tarkista tunnus.",
+        "sv": "Kontrolltecknet i personbeteckningen stämmer inte. Kontrollera beteckningen.",
+        "en": "The check character of the personal identity code does not match. Check the code.",
+    }
+
+
+def test_date_error_messages_are_translated():
+    assert _messages(IMPOSSIBLE_DATE) == {
+        "fi": "Henkilötunnuksen syntymäaika tai yksilönumero on mahdoton.",
+        "sv": "Födelsedatumet eller individnumret i personbeteckningen är inte möjligt.",
+        "en": "The date of birth or individual number in the personal identity code is not "
+        "possible.",
+    }
 
 
 def test_code_is_stored_encrypted_with_a_keyed_hash(team):

@@ -70,7 +70,7 @@ def test_invalid_input_shows_errors_next_to_the_fields_and_saves_nothing(client,
     login(client, social_worker)
     response = client.post(
         "/clients/new/",
-        {**FORM, "identity_code": "131052-308U", "postal_code": "12", "last_name": ""},
+        {**FORM, "identity_code": "131052-930W", "postal_code": "12", "last_name": ""},
     )
     text = response.content.decode()
     assert 'id="id_identity_code_error"' in text and "tarkistusmerkki" in text

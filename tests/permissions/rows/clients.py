@@ -93,7 +93,7 @@ ROWS = {
         allowed=frozenset({R.SOCIAL_WORKER, R.SOCIAL_COUNSELLOR, R.EMPLOYMENT_EXPERT}),
         denied_status=403,
         method="POST",
-        data=lambda world: {"identity_code": "131052-308T", "reason": "Asiakas asioi luonani."},
+        data=lambda world: {"identity_code": "131052-932X", "reason": "Asiakas asioi luonani."},
         allowed_status=302,
     ),
     "clients:list": Row(allowed=CLIENT_WORKERS, denied_status=403, logs="clients.client.listed"),
