@@ -26,7 +26,50 @@ EXTRA_STAFF = [
     ("eeva.essote", "Eeva", "Ekholm", Role.SOCIAL_WORKER, "essote-tyoikaisten-sosiaalipalvelut"),
     ("kalle.kipina", "Kalle", "Kinnunen", Role.SOCIAL_COUNSELLOR, "essote-osaamiskeskus-kipina"),
     ("mirja.manager", "Mirja", "Mattila", Role.MANAGER, "essote-tyoikaisten-sosiaalipalvelut"),
+    # The work-activity unit's own social counsellor: its clients are the unit's, so the
+    # demo manager's second role (leading that unit) has a caseload to look after.
+    ("sari.tyotoiminta", "Sari", "Salonen", Role.SOCIAL_COUNSELLOR, "hki-tyotoiminta-itakeskus"),
 ]
+
+# Partners and coaches on the care teams of the generated caseload, chosen by the
+# client's running number so that a re-run picks the same clients:
+# worker whose clients, member, team role, every n-th client (remainder), note.
+PARTNER_MEMBERSHIPS = [
+    (
+        "social_counsellor",
+        "health_professional",
+        TeamRole.SOTE_CONTACT,
+        (4, 1),
+        "Terveydenhoitaja, työkyvyn tuki",
+    ),
+    (
+        "social_worker",
+        "health_professional",
+        TeamRole.SOTE_CONTACT,
+        (8, 3),
+        "Terveydenhoitaja, terveystarkastus",
+    ),
+    (
+        "social_worker",
+        "employment_expert",
+        TeamRole.OTHER,
+        (5, 2),
+        "Työllisyyspalveluiden asiakkuus, työnhaku",
+    ),
+    (
+        "social_counsellor",
+        "employment_expert",
+        TeamRole.OTHER,
+        (6, 4),
+        "Työllisyyspalveluiden asiakkuus",
+    ),
+    ("social_counsellor", "kela_liaison", TeamRole.OTHER, (5, 0), "Kelan työkykyneuvonta"),
+    ("social_worker", "kela_liaison", TeamRole.OTHER, (9, 4), "Kelan ammatillinen kuntoutus"),
+    ("eeva.essote", "workshop_coach", TeamRole.COACH, (3, 0), "Nuorten työpajat"),
+    ("sari.tyotoiminta", "work_coach", TeamRole.COACH, (1, 0), "Kuntouttava työtoiminta"),
+]
+# Essote's youth workshops serve young adults: these clients are drawn young.
+YOUNG_CLIENTS = {"eeva.essote": (3, 0)}
 
 STORIES = [
     {
@@ -183,6 +226,7 @@ def seed() -> None:
         ("social_counsellor", 16),
         ("eeva.essote", 12),
         ("kalle.kipina", 3),
+        ("sari.tyotoiminta", 5),
     ]
     number = len(STORIES)
     coaches = [
@@ -194,7 +238,12 @@ def seed() -> None:
         for _ in range(count):
             rng = _rng(number)
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            client = _client(rng, number, first, last, rng.randint(18, 63), workers[worker_key])
+            young = _every(number, YOUNG_CLIENTS.get(worker_key))
+            age = rng.randint(18, 28) if young else rng.randint(18, 63)
+            client = _client(rng, number, first, last, age, workers[worker_key])
+            for owner, member, role, every, note in PARTNER_MEMBERSHIPS:
+                if owner == worker_key and _every(number, every):
+                    _member(client, workers[member], role, added_by=workers[owner], note=note)
             number += 1
             if worker_key in ("social_worker", "social_counsellor") and rng.random() < 0.5:
                 member, role = rng.choice(coaches)
@@ -209,6 +258,10 @@ def seed() -> None:
                     today - datetime.timedelta(days=rng.randint(0, 200)),
                 )
             _notes(rng, client, workers[worker_key], today)
+
+
+def _every(number: int, every: tuple[int, int] | None) -> bool:
+    return every is not None and number % every[0] == every[1]
 
 
 def _rng(number: int) -> random.Random:
@@ -275,11 +328,13 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
     return client
 
 
-def _member(client, user, role) -> None:
+def _member(client, user, role, *, added_by=None, note="") -> None:
     if not CareTeamMembership.objects.filter(
         client=client, user=user, role=role, ended_on__isnull=True
     ).exists():
-        CareTeamMembership.objects.create(client=client, user=user, role=role, created_by=user)
+        CareTeamMembership.objects.create(
+            client=client, user=user, role=role, created_by=added_by or user, note=note
+        )
 
 
 def _plan(client, author, plan_type, view, goals, written_on) -> None:
