@@ -9,7 +9,15 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessLogEntry
 from pathways.factories import make_step
-from pathways.models import Attendance, CompetenceCertificate, PathwayStep, StepStatus
+from pathways.models import (
+    Attendance,
+    CompetenceCertificate,
+    JobcenterContract,
+    PathwayStep,
+    Placement,
+    StepStatus,
+)
+from services.factories import CatalogueEntryFactory
 from services.models import ServiceType
 from tests.conftest import login
 
@@ -126,6 +134,88 @@ class TestInvariants:
                 step=step, issued_on=today, competences=[], issued_by=worker
             )
         )
+
+    def test_an_end_date_is_not_before_the_start(self, worker, client_of, today):
+        step = make_step(client_of(), "education", created_by=worker, start_on=today)
+        rows = PathwayStep.objects.filter(pk=step.pk)
+        ended = {"status": StepStatus.ENDED, "end_reason": "completed", "exit_outcome": "studies"}
+        integrity(lambda: rows.update(ended_on=today - datetime.timedelta(days=1), **ended))
+        rows.update(ended_on=today, **ended)
+
+    def test_a_step_is_not_its_own_follow_on(self, worker, client_of, today):
+        step = make_step(client_of(), "education", created_by=worker, start_on=today)
+        integrity(lambda: PathwayStep.objects.filter(pk=step.pk).update(next_step=step))
+
+    def test_a_follow_on_step_follows_one_step_only(self, worker, client_of, today):
+        client = client_of()
+        first = make_step(client, "education", created_by=worker, start_on=today)
+        second = make_step(client, "volunteering", created_by=worker, start_on=today)
+        follow_on = make_step(client, "work_trial", created_by=worker, start_on=today)
+        PathwayStep.objects.filter(pk=first.pk).update(next_step=follow_on)
+        integrity(lambda: PathwayStep.objects.filter(pk=second.pk).update(next_step=follow_on))
+
+    @pytest.mark.parametrize(
+        ("change", "constraint"),
+        [
+            ({"contract_end_days": -1}, "jobcenter_contract_period"),
+            ({"weekly_hours": Decimal(0)}, "jobcenter_hours"),
+            ({"weekly_hours": Decimal("40.5")}, "jobcenter_hours"),
+            ({"hourly_wage": Decimal(0)}, "jobcenter_wage_positive"),
+            ({"employer_name": ""}, "jobcenter_employer_named"),
+        ],
+    )
+    def test_jobcenter_contract(self, worker, client_of, today, change, constraint):
+        step = make_step(
+            client_of(),
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today,
+            planned_end_on=today + datetime.timedelta(days=30),
+        )
+        fields = {
+            "step": step,
+            "employer_name": "Kaupunkiympäristö",
+            "job_title": "Puistotyöntekijä",
+            "weekly_hours": Decimal(40),
+            "hourly_wage": Decimal("0.01"),
+            "contract_start": today,
+            "contract_end": today,
+        }
+        end_days = change.pop("contract_end_days", 0)
+        bad = {
+            **fields,
+            **change,
+            "contract_end": today + datetime.timedelta(days=end_days),
+        }
+        with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+            JobcenterContract.objects.create(**bad)
+        # The allowed edge: one day, 40 hours, a cent an hour, a named employer.
+        JobcenterContract.objects.create(**fields)
+
+    def test_placement_period_and_hours(self, worker, client_of, today):
+        client = client_of()
+        fields = {
+            "client": client,
+            "kind": "open_market_job",
+            "organisation_name": "Kahvila Kulma",
+            "started_on": today,
+            "recorded_by": worker,
+        }
+        with pytest.raises(IntegrityError, match="placement_period"), transaction.atomic():
+            Placement.objects.create(**fields, ended_on=today - datetime.timedelta(days=1))
+        for hours in (Decimal(0), Decimal("60.5")):
+            with pytest.raises(IntegrityError, match="placement_hours"), transaction.atomic():
+                Placement.objects.create(**fields, weekly_hours=hours)
+        Placement.objects.create(**fields, ended_on=today, weekly_hours=Decimal(60))
+
+    def test_catalogue_entry_ages_and_languages(self, db):
+        with pytest.raises(IntegrityError, match="catalogue_entry_age_order"):
+            with transaction.atomic():
+                CatalogueEntryFactory(slug="ika", min_age=30, max_age=29)
+        with pytest.raises(IntegrityError, match="catalogue_entry_languages_known"):
+            with transaction.atomic():
+                CatalogueEntryFactory(slug="kieli", languages=["fi", "de"])
+        CatalogueEntryFactory(slug="kelpaa", min_age=29, max_age=29, languages=["fi", "sv", "en"])
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -59,18 +59,38 @@ ROWS = {
 PRINTERS = frozenset({R.SOCIAL_WORKER, R.HEALTH_PROFESSIONAL, R.COORDINATOR, R.MANAGER})
 
 
-def document_kwargs(world):
-    from pathways.models import PrintedDocument
+def ready_document(client, requested_by):
+    """A printed summary whose PDF is stored (under the test's private root): downloadable."""
+    import uuid
 
+    from django.utils import timezone
+
+    from pathways import printing
+    from pathways.models import DocumentStatus, PrintedDocument
+
+    document_uuid = uuid.uuid4()
+    name, checksum = printing.store(b"%PDF-1.7\n%matrix\n", f"{document_uuid}.pdf")
+    return PrintedDocument.objects.create(
+        uuid=document_uuid,
+        client=client,
+        kind="pathway_summary",
+        language="fi",
+        sections=["dates"],
+        template_version="test",
+        requested_by=requested_by,
+        status=DocumentStatus.READY,
+        file_name=name,
+        checksum=checksum,
+        size=18,
+        rendered_at=timezone.now(),
+    )
+
+
+def document_kwargs(world):
     document = world.extra.get("document")
     if document is None:
-        document = world.extra["document"] = PrintedDocument.objects.create(
-            client=world.client,
-            kind="pathway_summary",
-            language="fi",
-            sections=["dates"],
-            template_version="test",
-            requested_by=world.users[R.SOCIAL_WORKER],
+        document = world.extra["document"] = ready_document(
+            world.client, world.users[R.SOCIAL_WORKER]
         )
     return {"client_id": world.client.uuid, "document_id": document.uuid}
 
@@ -105,9 +125,9 @@ ROWS.update(
         ),
         # Background polling: shows only the document's progress, no client data.
         "pathways:document_status": client_row(PRINTERS, kwargs=document_kwargs, logs=""),
-        # A document still queued has nothing to download yet.
+        # The download is a print handed over to the client: logged as a print.
         "pathways:document_download": client_row(
-            frozenset(), kwargs=document_kwargs, special=dict.fromkeys(PRINTERS, 404)
+            PRINTERS, kwargs=document_kwargs, logs="pathways.document.printed"
         ),
     }
 )

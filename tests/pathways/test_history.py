@@ -1,0 +1,112 @@
+"""Change history of pathway records by pghistory triggers, with the acting user as context."""
+
+import datetime
+from decimal import Decimal
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import (
+    CompetenceCertificate,
+    EmployerContact,
+    InWorkSupport,
+    JobcenterContract,
+    PathwayStep,
+    Placement,
+)
+from services.models import ServiceType
+
+
+def last_event(model, obj):
+    return model.pgh_event_model.objects.filter(pgh_obj=obj).order_by("pgh_id").last()
+
+
+def assert_by(event, user, action):
+    assert event is not None
+    assert event.pgh_context.metadata["user"] == user.pk
+    assert event.pgh_context.metadata["action"] == action
+
+
+def test_a_status_change_names_the_acting_user(worker, client_of, today):
+    step = make_step(client_of(), "education", created_by=worker, start_on=today)
+    coach = make_user(Role.WORK_COACH, worker.active_assignment.unit)
+    actions.set_step_status(step=step, status="paused", changed_by=coach)
+    event = last_event(PathwayStep, step)
+    assert event.status == "paused"
+    assert_by(event, coach, "pathways.step.status_changed")
+
+
+def test_a_placement_and_the_phase_change_name_the_acting_user(worker, client_of, today):
+    job_coach = make_user(Role.JOB_COACH, worker.active_assignment.unit)
+    step = make_step(
+        client_of(), "supported_employment", created_by=worker, start_on=today, coach=job_coach
+    )
+    placement = actions.record_placement(
+        client=step.client,
+        step=step,
+        recorded_by=job_coach,
+        kind="open_market_job",
+        organisation_name="Kahvila Kulma",
+        weekly_hours=Decimal(20),
+        started_on=today,
+    )
+    assert_by(last_event(Placement, placement), job_coach, "pathways.placement.recorded")
+    step_event = last_event(PathwayStep, step)
+    assert step_event.ips_phase == "in_work_support"
+    assert_by(step_event, job_coach, "pathways.placement.recorded")
+
+
+def test_employer_contacts_and_in_work_support_name_the_acting_user(worker, client_of, today):
+    job_coach = make_user(Role.JOB_COACH, worker.active_assignment.unit)
+    step = make_step(client_of(), "supported_employment", created_by=worker, start_on=today)
+    contact = actions.add_employer_contact(
+        step=step,
+        recorded_by=job_coach,
+        contacted_on=today,
+        employer_name="Kahvila Kulma",
+        kind="visit",
+    )
+    assert_by(last_event(EmployerContact, contact), job_coach, "pathways.employer_contact.added")
+    support = actions.add_in_work_support(
+        step=step, recorded_by=job_coach, supported_on=today, note="Käynti työpaikalla."
+    )
+    assert_by(last_event(InWorkSupport, support), job_coach, "pathways.in_work_support.added")
+
+
+def test_a_jobcenter_contract_and_its_change_name_the_acting_user(worker, client_of, today):
+    coach = make_user(Role.WORK_COACH, worker.active_assignment.unit)
+    step = make_step(
+        client_of(),
+        "jobcenter_paid_work",
+        created_by=worker,
+        start_on=today,
+        planned_end_on=today + datetime.timedelta(days=60),
+    )
+    fields = {
+        "employer_name": "Kaupunkiympäristö",
+        "job_title": "Puistotyöntekijä",
+        "weekly_hours": Decimal(30),
+        "hourly_wage": Decimal("12.50"),
+        "contract_start": today,
+        "contract_end": today + datetime.timedelta(days=60),
+    }
+    contract = actions.save_jobcenter_contract(step=step, saved_by=worker, **fields)
+    assert_by(last_event(JobcenterContract, contract), worker, "pathways.jobcenter_contract.saved")
+    actions.save_jobcenter_contract(step=step, saved_by=coach, **{**fields, "weekly_hours": 25})
+    event = last_event(JobcenterContract, contract)
+    assert event.weekly_hours == Decimal(25)
+    assert_by(event, coach, "pathways.jobcenter_contract.saved")
+    assert JobcenterContract.pgh_event_model.objects.filter(pgh_obj=contract).count() == 2
+
+
+def test_a_certificate_names_the_issuer(worker, client_of, today, unit):
+    coach = make_user(Role.WORK_COACH, worker.active_assignment.unit)
+    step = make_step(
+        client_of(age=20), "youth_workshop", created_by=worker, start_on=today, unit=unit
+    )
+    assert ServiceType.objects.get(code="youth_workshop") == step.service_type
+    certificate = actions.issue_certificate(
+        step=step, issued_by=coach, competences=["Puutyöt"], issued_on=today
+    )
+    assert_by(last_event(CompetenceCertificate, certificate), coach, "pathways.certificate.issued")

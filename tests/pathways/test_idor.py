@@ -1,0 +1,86 @@
+"""IDOR within a visible client's URL: a step, certificate or document of another client, even
+one the same team sees, under this client's URL answers 404 to every role allowed on the URL."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from clients.factories import ClientFactory, add_member
+from clients.models import TeamRole
+from pathways.factories import make_step
+from pathways.models import CompetenceCertificate
+from tests.conftest import login
+from tests.permissions.matrix import EXPECTATIONS
+from tests.permissions.rows.pathways import ready_document
+
+OBJECT_KEYS = ("step_id", "certificate_id", "document_id")
+PATHWAY_ROWS = sorted(name for name in EXPECTATIONS if name.startswith("pathways:"))
+
+
+def sibling_of(world):
+    """A second client of the same team: its objects are visible to the team under its own URL."""
+    sibling = world.extra.get("sibling")
+    if sibling is None:
+        users = world.users
+        sibling = world.extra["sibling"] = ClientFactory(responsible_worker=users[Role.SOCIAL_WORKER])
+        add_member(sibling, users[Role.HEALTH_PROFESSIONAL], TeamRole.SOTE_CONTACT)
+        add_member(sibling, users[Role.COORDINATOR], TeamRole.WORK_PAIR)
+        add_member(sibling, users[Role.WORK_COACH], TeamRole.COACH)
+    return sibling
+
+
+def siblings_objects(world, kwargs) -> list[dict]:
+    """The URL's kwargs with one object at a time replaced by the sibling's."""
+    from pathways.models import PathwayStep
+
+    sibling = sibling_of(world)
+    variants = []
+    if "step_id" in kwargs:
+        code = PathwayStep.objects.get(pk=kwargs["step_id"]).service_type.code
+        step = make_step(
+            sibling,
+            code,
+            created_by=world.users[Role.SOCIAL_WORKER],
+            coach=world.users[Role.WORK_COACH],
+            days_per_week=3,
+            hours_per_day=5,
+        )
+        variants.append({**kwargs, "step_id": step.pk})
+        if "certificate_id" in kwargs:
+            certificate = CompetenceCertificate.objects.create(
+                step=step,
+                issued_on=step.start_on,
+                competences=["Puutyöt"],
+                issued_by=world.users[Role.WORK_COACH],
+            )
+            variants.append({**kwargs, "certificate_id": certificate.pk})
+    if "document_id" in kwargs:
+        document = ready_document(sibling, world.users[Role.SOCIAL_WORKER])
+        variants.append({**kwargs, "document_id": document.uuid})
+    return variants
+
+
+@pytest.mark.parametrize("name", PATHWAY_ROWS)
+def test_another_clients_object_under_this_clients_url_answers_404(client, world, name):
+    row = EXPECTATIONS[name]
+    kwargs = row.kwargs(world)
+    if not set(OBJECT_KEYS) & set(kwargs):
+        pytest.skip("the URL names no object of the client")
+    variants = siblings_objects(world, kwargs)
+    assert variants
+    for role in sorted(row.allowed):
+        user = world.users[role]
+        world.current_assignment_id = user.role_assignments.get().pk
+        client.logout()
+        login(client, user)
+        for variant in variants:
+            # The team sees the sibling's object under the sibling's own URL...
+            own = reverse(name, kwargs={**variant, "client_id": world.extra["sibling"].uuid})
+            if row.method == "GET":
+                assert client.get(own).status_code in (200, 403), f"{name} as {role}"
+            url = reverse(name, kwargs=variant)
+            response = (
+                client.post(url, row.data(world)) if row.method == "POST" else client.get(url)
+            )
+            # ...but not under this client's.
+            assert response.status_code == 404, f"{name} as {role}: {variant}"
