@@ -28,6 +28,7 @@ from clients.models import (
     TeamRole,
 )
 from clients.names import fold, search_key
+from clients.querysets import responsible_worker_candidates
 from services.calendar import add_months
 
 
@@ -226,6 +227,17 @@ def transfer_responsibility(
     if not handover_note.strip():
         raise ValidationError(
             {"handover_note": _("Kirjoita luovutusmuistio seuraavalle vastuutyöntekijälle.")}
+        )
+    if (
+        not responsible_worker_candidates(client).filter(user=to_user, unit=to_unit).exists()
+        and not CareTeamMembership.objects.current()
+        .filter(client=client, user=to_user, role=TeamRole.RESPONSIBLE_WORKER)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän tai sosiaaliohjaajan."
+            )
         )
     basis = relation_to(transferred_by, client).basis
     return _transfer(client, to_user, to_unit, transferred_by, handover_note.strip(), basis)

@@ -166,18 +166,14 @@ class TransferForm(PolkuForm):
         label=_("Luovutusmuistio"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, **kwargs):
-        from accounts.models import RoleAssignment
+    def __init__(self, *args, client, **kwargs):
+        from clients.querysets import responsible_worker_candidates
 
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = (
-            RoleAssignment.objects.current()
-            .filter(
-                role__in=["social_worker", "social_counsellor", "employment_expert"],
-                user__is_active=True,
-            )
+            responsible_worker_candidates(client)
             .select_related("user", "unit")
-            .order_by("user__last_name", "user__first_name")
+            .order_by("user__last_name", "user__first_name", "pk")
         )
         self.fields["assignment"].label_from_instance = lambda a: (
             f"{a.user.get_full_name()} – {a.get_role_display()}, {a.unit}"

@@ -109,3 +109,28 @@ def caseload_holders(unit):
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def responsible_worker_candidates(client):
+    """Current role assignments through which someone may become the client's responsible worker:
+    a social worker or social counsellor of the client's organisation (an employment expert too,
+    for a client whose relationship is in employment services, as registration allows),
+    other than the current responsible worker."""
+    from accounts.models import RoleAssignment
+
+    roles = [Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR]
+    if client.relationship_home == "employment_services":
+        roles.append(Role.EMPLOYMENT_EXPERT)
+    return (
+        RoleAssignment.objects.current()
+        .filter(
+            role__in=roles,
+            user__is_active=True,
+            unit__organisation=client.responsible_unit.organisation_id,
+        )
+        .exclude(
+            user__care_team_memberships__client=client,
+            user__care_team_memberships__role="responsible_worker",
+            user__care_team_memberships__ended_on__isnull=True,
+        )
+    )

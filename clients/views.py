@@ -280,7 +280,7 @@ def transfer(request, client_id):
         permission="clients.transfer_responsibility",
         log_action=read_log(request),
     )
-    form = TransferForm(request.POST or None)
+    form = TransferForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         assignment = form.cleaned_data["assignment"]
         try:

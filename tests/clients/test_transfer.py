@@ -1,0 +1,114 @@
+"""Transfer of responsibility goes only to an eligible worker of the client's organisation."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from accounts.factories import make_user
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients import actions
+from clients.forms import TransferForm
+from clients.models import CareTeamMembership, Client, TeamRole
+from services.factories import UnitFactory
+from tests.conftest import acting, login
+
+
+@pytest.fixture
+def people(team):
+    """Workers of the client's organisation (two units), of another organisation, and others."""
+    own_org = team["unit"].organisation
+    second_unit = UnitFactory(organisation=own_org)
+    stranger_unit = UnitFactory()
+    retired = make_user(Role.SOCIAL_WORKER, team["unit"], is_active=False)
+    ended = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
+    RoleAssignment.objects.filter(user=ended).update(
+        valid_from=timezone.localdate() - datetime.timedelta(days=30),
+        valid_to=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    return {
+        "eligible": {
+            team["counsellor"],
+            make_user(Role.SOCIAL_WORKER, team["unit"]),
+            make_user(Role.SOCIAL_WORKER, second_unit),
+            make_user(Role.SOCIAL_COUNSELLOR, second_unit),
+        },
+        "expert": make_user(Role.EMPLOYMENT_EXPERT, team["unit"]),
+        "stranger": make_user(Role.SOCIAL_WORKER, stranger_unit),
+        "others": {
+            team["coach"],
+            team["manager"],
+            make_user(Role.HEALTH_PROFESSIONAL, team["unit"]),
+            retired,
+            ended,
+        },
+    }
+
+
+def _offered(client):
+    return {a.user for a in TransferForm(client=client).fields["assignment"].queryset}
+
+
+def test_the_form_offers_social_workers_and_counsellors_of_the_clients_organisation(team, people):
+    offered = _offered(team["client"])
+    assert offered == people["eligible"]
+    assert team["worker"] not in offered  # already the responsible worker
+    assert people["stranger"] not in offered
+    assert people["expert"] not in offered
+    assert not offered & people["others"]
+
+
+def test_an_employment_services_client_may_go_to_an_employment_expert(team, people):
+    Client.objects.filter(pk=team["client"].pk).update(relationship_home="employment_services")
+    target = Client.objects.get(pk=team["client"].pk)
+    assert _offered(target) == people["eligible"] | {people["expert"]}
+
+
+def test_posting_a_worker_of_another_organisation_is_refused(client, team, people):
+    login(client, team["worker"])
+    assignment = people["stranger"].role_assignments.get()
+    response = client.post(
+        f"/clients/{team['client'].uuid}/transfer/",
+        {"assignment": assignment.pk, "handover_note": "Seuraava tapaaminen sovittu."},
+    )
+    assert response.status_code == 200
+    assert 'id="id_assignment_error"' in response.content.decode()
+    current = CareTeamMembership.objects.current().get(
+        client=team["client"], role=TeamRole.RESPONSIBLE_WORKER
+    )
+    assert current.user == team["worker"]
+    assert not AccessLogEntry.objects.filter(action="clients.responsibility.transferred").exists()
+
+
+@pytest.mark.parametrize("who", ["stranger", "expert"])
+def test_the_action_refuses_an_ineligible_worker(team, people, who):
+    worker = acting(team["worker"])
+    user = people[who]
+    for language, expected in [
+        (
+            "fi",
+            "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation "
+            "sosiaalityöntekijän tai sosiaaliohjaajan.",
+        ),
+        (
+            "sv",
+            "Ansvaret kan överföras endast till en socialarbetare eller socialhandledare "
+            "i klientens organisation.",
+        ),
+    ]:
+        with translation.override(language):
+            with pytest.raises(ValidationError) as error:
+                actions.transfer_responsibility(
+                    client=team["client"],
+                    to_user=user,
+                    to_unit=user.role_assignments.get().unit,
+                    transferred_by=worker,
+                    handover_note="Siirto.",
+                )
+            assert error.value.messages == [expected]
+    team["client"].refresh_from_db()
+    assert team["client"].responsible_unit == team["unit"]
+    assert not CareTeamMembership.objects.filter(client=team["client"], user=user).exists()
