@@ -18,15 +18,24 @@ def invite_user(*, user: User, invited_by: User, request) -> None:
         form.save(request)
 
 
-def confirm_email_by_password_reset(*, user: User) -> None:
-    """Marks the user's login address verified once they set a password by its link.
+def confirm_login_address(*, user: User) -> None:
+    """Marks the user's login address verified once they have proved they own it.
 
-    The invitation (and every password reset) is a single-use key sent to that
-    address, so using it proves the user reads the mailbox. allauth lets only a
-    user with a verified address enrol an authenticator, and Polku requires MFA
-    before anything else: without this an invited user could never get in.
+    Two things prove it: setting a password by the link of the invitation (or of a
+    password reset), a single-use key sent to that address; and signing in by the
+    county's identity provider, which vouches for the address (`email_verified`).
+    allauth lets only a user with a verified address enrol an authenticator, and
+    Polku requires MFA before anything else: without this an invited user could
+    never get in.
     """
     with transaction.atomic():
         EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
-        if not EmailAddress.objects.filter(user=user, primary=True).exists():
+        if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
+            EmailAddress.objects.create(
+                user=user,
+                email=user.email,
+                verified=True,
+                primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+            )
+        elif not EmailAddress.objects.filter(user=user, primary=True).exists():
             EmailAddress.objects.filter(user=user, email__iexact=user.email).update(primary=True)

@@ -10,7 +10,26 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """SSO signs in existing, invited users only; it never creates accounts."""
+    """SSO signs in existing, invited users only; it never creates accounts.
+
+    An invited user has no social account yet: allauth finds them by the address
+    the identity provider has verified (SOCIALACCOUNT_EMAIL_AUTHENTICATION) and
+    connects the two (..._AUTO_CONNECT), see docs/operations.md "Single sign-on".
+    """
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        """The provider vouches for the user's address: it counts as verified in Polku too,
+        so the user can enrol MFA (allauth refuses authenticators on unverified addresses)."""
+        from accounts.actions import confirm_login_address
+
+        user = sociallogin.user
+        if user is None or user.pk is None:
+            return
+        verified = {
+            address.email.lower() for address in sociallogin.email_addresses if address.verified
+        }
+        if user.email.lower() in verified:
+            confirm_login_address(user=user)

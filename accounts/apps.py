@@ -16,6 +16,6 @@ class AccountsConfig(AppConfig):
 
 
 def _confirm_email(sender, request, user, **kwargs):
-    from accounts.actions import confirm_email_by_password_reset
+    from accounts.actions import confirm_login_address
 
-    confirm_email_by_password_reset(user=user)
+    confirm_login_address(user=user)

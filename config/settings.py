@@ -194,6 +194,11 @@ MFA_TOTP_TOLERANCE = 1
 POLKU_OIDC_ENABLED = env.bool("POLKU_OIDC_ENABLED", default=False)
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
+# Sign-up stays closed, so an invited user (an account without a social link yet) is found
+# by the address the provider says it has verified (`email_verified`) and connected to it
+# on the first SSO sign-in. Trusts the configured provider: only the county's own IdP.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}
 if POLKU_OIDC_ENABLED:
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
