@@ -22,7 +22,9 @@ def sibling_of(world):
     sibling = world.extra.get("sibling")
     if sibling is None:
         users = world.users
-        sibling = world.extra["sibling"] = ClientFactory(responsible_worker=users[Role.SOCIAL_WORKER])
+        sibling = world.extra["sibling"] = ClientFactory(
+            responsible_worker=users[Role.SOCIAL_WORKER]
+        )
         add_member(sibling, users[Role.HEALTH_PROFESSIONAL], TeamRole.SOTE_CONTACT)
         add_member(sibling, users[Role.COORDINATOR], TeamRole.WORK_PAIR)
         add_member(sibling, users[Role.WORK_COACH], TeamRole.COACH)

@@ -209,12 +209,16 @@ class TestInvariants:
         Placement.objects.create(**fields, ended_on=today, weekly_hours=Decimal(60))
 
     def test_catalogue_entry_ages_and_languages(self, db):
-        with pytest.raises(IntegrityError, match="catalogue_entry_age_order"):
-            with transaction.atomic():
-                CatalogueEntryFactory(slug="ika", min_age=30, max_age=29)
-        with pytest.raises(IntegrityError, match="catalogue_entry_languages_known"):
-            with transaction.atomic():
-                CatalogueEntryFactory(slug="kieli", languages=["fi", "de"])
+        with (
+            pytest.raises(IntegrityError, match="catalogue_entry_age_order"),
+            transaction.atomic(),
+        ):
+            CatalogueEntryFactory(slug="ika", min_age=30, max_age=29)
+        with (
+            pytest.raises(IntegrityError, match="catalogue_entry_languages_known"),
+            transaction.atomic(),
+        ):
+            CatalogueEntryFactory(slug="kieli", languages=["fi", "de"])
         CatalogueEntryFactory(slug="kelpaa", min_age=29, max_age=29, languages=["fi", "sv", "en"])
 
 
