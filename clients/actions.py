@@ -4,7 +4,6 @@ access-log row and leaves pghistory's change history to the triggers."""
 
 import datetime
 
-import pghistory
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import log_access
+from audit.history import history_context
 from audit.models import Basis
 from clients import identity
 from clients.access import relation_to
@@ -34,10 +34,6 @@ from services.calendar import add_months
 
 class DuplicateIdentityCode(Exception):
     """The identity code is already registered; carries no detail of the other client."""
-
-
-def _history(user, action: str):
-    return pghistory.context(user=user.pk, action=action)
 
 
 def register_client(
@@ -63,7 +59,7 @@ def register_client(
     )
     _set_search_names(client)
     try:
-        with transaction.atomic(), _history(registered_by, "clients.client.registered"):
+        with transaction.atomic(), history_context(registered_by, "clients.client.registered"):
             client.save()
             CareTeamMembership.objects.create(
                 client=client,
@@ -109,7 +105,7 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
         raise PermissionDenied
     if not changed:
         return client
-    with transaction.atomic(), _history(changed_by, "clients.client.changed"):
+    with transaction.atomic(), history_context(changed_by, "clients.client.changed"):
         locked = Client.objects.select_for_update().get(pk=client.pk)
         for name in changed:
             setattr(locked, name, fields[name])
@@ -144,7 +140,7 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
         raise ValidationError({"reason": _("Kirjaa asiakkuuden päättymisen syy.")})
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("Päättymispäivä ei voi olla tulevaisuudessa.")})
-    with transaction.atomic(), _history(closed_by, "clients.client.closed"):
+    with transaction.atomic(), history_context(closed_by, "clients.client.closed"):
         locked = Client.objects.select_for_update().get(pk=client.pk)
         locked.closed_on = closed_on
         locked.closure_reason = reason.strip()
@@ -167,7 +163,7 @@ def add_team_member(
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
-    with transaction.atomic(), _history(added_by, "clients.membership.added"):
+    with transaction.atomic(), history_context(added_by, "clients.membership.added"):
         Client.objects.select_for_update().get(pk=client.pk)
         if CareTeamMembership.objects.filter(
             client=client, user=user, role=role, ended_on__isnull=True
@@ -200,7 +196,7 @@ def end_membership(
         raise ValidationError(
             _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
         )
-    with transaction.atomic(), _history(ended_by, "clients.membership.ended"):
+    with transaction.atomic(), history_context(ended_by, "clients.membership.ended"):
         locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.ended_on is not None:
             return locked
@@ -245,7 +241,7 @@ def transfer_responsibility(
 
 def _transfer(client, to_user, to_unit, by, note, basis):
     today = timezone.localdate()
-    with transaction.atomic(), _history(by, "clients.responsibility.transferred"):
+    with transaction.atomic(), history_context(by, "clients.responsibility.transferred"):
         locked = Client.objects.select_for_update().get(pk=client.pk)
         current = (
             CareTeamMembership.objects.select_for_update()
@@ -354,7 +350,7 @@ def create_plan(
     *, client: Client, written_by, plan_type: str, goals: list[str], **fields
 ) -> ClientPlan:
     """Creates version 1 of a plan (or the next version when one exists) with its goals."""
-    with transaction.atomic(), _history(written_by, "clients.plan.created"):
+    with transaction.atomic(), history_context(written_by, "clients.plan.created"):
         Client.objects.select_for_update().get(pk=client.pk)
         previous = ClientPlan.objects.filter(client=client, plan_type=plan_type).current().first()
         plan = _new_plan_version(client, written_by, plan_type, previous, goals, fields)
@@ -363,7 +359,7 @@ def create_plan(
 
 def revise_plan(*, plan: ClientPlan, revised_by, goals: list[str], **fields) -> ClientPlan:
     """A revision is a new version that supersedes `plan`; the old version stays readable."""
-    with transaction.atomic(), _history(revised_by, "clients.plan.revised"):
+    with transaction.atomic(), history_context(revised_by, "clients.plan.revised"):
         Client.objects.select_for_update().get(pk=plan.client_id)
         current = (
             ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
@@ -411,7 +407,7 @@ def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
     """Sets a goal's status on the current version of its plan (an old version is a record)."""
     if status not in GoalStatus.values:
         raise ValidationError({"status": _("Valitse tavoitteen tila.")})
-    with transaction.atomic(), _history(changed_by, "clients.goal.changed"):
+    with transaction.atomic(), history_context(changed_by, "clients.goal.changed"):
         # The client first, as a revision does: a goal does not change while its plan is revised.
         Client.objects.select_for_update().get(pk=goal.plan.client_id)
         locked = PlanGoal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
@@ -452,7 +448,7 @@ def save_assessment(
         errors["conclusion"] = _("Valmistuneeseen arvioon kirjataan johtopäätös.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), _history(written_by, "clients.assessment.saved"):
+    with transaction.atomic(), history_context(written_by, "clients.assessment.saved"):
         if assessment is None:
             assessment = ServiceNeedAssessment(client=client, author=written_by)
         for name, value in fields.items():
@@ -473,7 +469,7 @@ NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
 
 def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields) -> CaseNote:
     """Writes a case note; `amends` links an amendment to an older note."""
-    with transaction.atomic(), _history(author, "clients.note.added"):
+    with transaction.atomic(), history_context(author, "clients.note.added"):
         note = CaseNote.objects.create(client=client, author=author, amends=amends, **fields)
         log_access(
             actor=author,
@@ -493,7 +489,7 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
         raise ValidationError(
             _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
         )
-    with transaction.atomic(), _history(edited_by, "clients.note.edited"):
+    with transaction.atomic(), history_context(edited_by, "clients.note.edited"):
         locked = CaseNote.objects.select_for_update().get(pk=note.pk)
         for name, value in fields.items():
             setattr(locked, name, value)

@@ -11,7 +11,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.actions import log_access
+from audit.history import history_context
 from clients.access import relation_to
 from clients.models import CareTeamMembership, Client, TeamRole
 from consents import events, scan_files, scanning
@@ -49,10 +49,6 @@ SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
 SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
-
-
-def _history(user, action: str):
-    return pghistory.context(user=user.pk, action=action)
 
 
 def _log(actor, client: Client, action: str, obj, detail: str = "") -> None:
@@ -249,7 +245,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     terms.validate()
     terms = _bound_to_event(client, terms)
     content_type = scan_files.check_upload(scan) if scan is not None else None
-    with transaction.atomic(), _history(recorded_by, "consents.consent.recorded"):
+    with transaction.atomic(), history_context(recorded_by, "consents.consent.recorded"):
         consent = Consent.objects.create(
             client=client, recorded_by=recorded_by, **terms.model_fields()
         )
@@ -274,7 +270,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     terms = _bound_to_event(consent.client, terms)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic():
-        with _history(changed_by, "consents.consent.changed"):
+        with history_context(changed_by, "consents.consent.changed"):
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
             now = timezone.now()
@@ -337,7 +333,7 @@ def revoke_consent(
     if method not in RevocationMethod.values:
         raise ValidationError({"method": _("Valitse, miten peruutus tuli.")})
     with transaction.atomic():
-        with _history(revoked_by, "consents.consent.revoked"):
+        with history_context(revoked_by, "consents.consent.revoked"):
             locked = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(locked)
             locked.revoked_at = timezone.now()
@@ -470,7 +466,7 @@ def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     "consents.scan.attached".
     """
     content_type = scan_files.check_upload(uploaded)
-    with transaction.atomic(), _history(uploaded_by, "consents.scan.attached"):
+    with transaction.atomic(), history_context(uploaded_by, "consents.scan.attached"):
         return _store_scan(
             consent=consent, uploaded=uploaded, content_type=content_type, by=uploaded_by
         )
@@ -575,7 +571,7 @@ def record_statutory_basis(
         errors["valid_until"] = [_("Päättymispäivä ei voi olla ennen alkamispäivää.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), _history(recorded_by, "consents.statutory_basis.recorded"):
+    with transaction.atomic(), history_context(recorded_by, "consents.statutory_basis.recorded"):
         basis = StatutoryBasis.objects.create(
             client=client,
             organisation=organisation,
@@ -597,7 +593,7 @@ def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
 
     Locks the row, like a revocation. Logged as "consents.statutory_basis.ended".
     """
-    with transaction.atomic(), _history(ended_by, "consents.statutory_basis.ended"):
+    with transaction.atomic(), history_context(ended_by, "consents.statutory_basis.ended"):
         locked = StatutoryBasis.objects.select_for_update().get(pk=basis.pk)
         if locked.ended_at is not None:
             return locked

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import pghistory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -27,6 +26,7 @@ from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from audit.history import history_context
 from notifications.models import UNIQUE_REMINDER, Reminder, Task
 from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
 
@@ -35,10 +35,6 @@ logger = logging.getLogger(__name__)
 TITLE_MAX_LENGTH = Task._meta.get_field("title").max_length
 # Rows per INSERT statement: well under PostgreSQL's 65,535 parameters per statement.
 INSERT_CHUNK = 2000
-
-
-def _history(user, action: str):
-    return pghistory.context(user=user.pk if user else None, action=action)
 
 
 def _language_of(user) -> str:
@@ -109,7 +105,7 @@ def create_task(
     }
     if not fields["title"]:
         raise ValueError("A task needs a title.")
-    with transaction.atomic(), _history(created_by, "notifications.task.created"):
+    with transaction.atomic(), history_context(created_by, "notifications.task.created"):
         if key is None:
             return Task.objects.create(**fields)
         # get_or_create catches the IntegrityError of a concurrent insert of the same
@@ -128,7 +124,7 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
     """
     today = timezone.localdate()
     done_on = done_on or today
-    with transaction.atomic(), _history(by, "notifications.task.completed"):
+    with transaction.atomic(), history_context(by, "notifications.task.completed"):
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.assignee_id != by.pk:
             raise PermissionDenied
@@ -157,7 +153,7 @@ def reopen_task(*, task: Task, by) -> Task:
     stays in the task's change history. Raises PermissionDenied for anyone
     else than the assignee.
     """
-    with transaction.atomic(), _history(by, "notifications.task.reopened"):
+    with transaction.atomic(), history_context(by, "notifications.task.reopened"):
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.assignee_id != by.pk:
             raise PermissionDenied

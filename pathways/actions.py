@@ -6,13 +6,13 @@ access-log row, and leaves the change history to pghistory's triggers."""
 import datetime
 from decimal import Decimal
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.actions import log_access
+from audit.history import history_context
 from clients.access import relation_to
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
@@ -111,7 +111,7 @@ def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
     """
     with (
         transaction.atomic(),
-        pghistory.context(user=planned_by.pk, action="pathways.step.planned"),
+        history_context(planned_by, "pathways.step.planned"),
     ):
         client = _lock_client(client)
         step = PathwayStep(client=client, created_by=planned_by, **fields)
@@ -175,7 +175,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
     with (
         transaction.atomic(),
-        pghistory.context(user=changed_by.pk, action="pathways.step.changed"),
+        history_context(changed_by, "pathways.step.changed"),
     ):
         _lock_client(step.client)
         locked = (
@@ -213,7 +213,7 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
         raise ValidationError(_("Jakso päätetään päättämislomakkeella."))
     with (
         transaction.atomic(),
-        pghistory.context(user=changed_by.pk, action="pathways.step.status_changed"),
+        history_context(changed_by, "pathways.step.status_changed"),
     ):
         locked = PathwayStep.objects.select_for_update().select_related("client").get(pk=step.pk)
         if locked.status == StepStatus.ENDED:
@@ -241,7 +241,7 @@ def end_step(
     """
     with (
         transaction.atomic(),
-        pghistory.context(user=ended_by.pk, action="pathways.step.ended"),
+        history_context(ended_by, "pathways.step.ended"),
     ):
         locked = (
             PathwayStep.objects.select_for_update()
@@ -352,7 +352,7 @@ def record_week_attendance(
     saved = 0
     with (
         transaction.atomic(),
-        pghistory.context(user=recorded_by.pk, action="pathways.attendance.recorded"),
+        history_context(recorded_by, "pathways.attendance.recorded"),
     ):
         PathwayStep.objects.select_for_update().get(pk=step.pk)
         for day, values in sorted(days.items()):
@@ -394,7 +394,7 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
         )
     with (
         transaction.atomic(),
-        pghistory.context(user=saved_by.pk, action="pathways.jobcenter_contract.saved"),
+        history_context(saved_by, "pathways.jobcenter_contract.saved"),
     ):
         contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
         _log(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
@@ -405,7 +405,7 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
     _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     with (
         transaction.atomic(),
-        pghistory.context(user=recorded_by.pk, action="pathways.employer_contact.added"),
+        history_context(recorded_by, "pathways.employer_contact.added"),
     ):
         contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
         _log(recorded_by, step.client, "pathways.employer_contact.added", contact)
@@ -416,7 +416,7 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
     _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     with (
         transaction.atomic(),
-        pghistory.context(user=recorded_by.pk, action="pathways.in_work_support.added"),
+        history_context(recorded_by, "pathways.in_work_support.added"),
     ):
         support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
         _log(recorded_by, step.client, "pathways.in_work_support.added", support)
@@ -429,7 +429,7 @@ def record_placement(
     """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support."""
     with (
         transaction.atomic(),
-        pghistory.context(user=recorded_by.pk, action="pathways.placement.recorded"),
+        history_context(recorded_by, "pathways.placement.recorded"),
     ):
         placement = Placement.objects.create(
             client=client, step=step, recorded_by=recorded_by, **fields
@@ -453,7 +453,7 @@ def issue_certificate(
         raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
     with (
         transaction.atomic(),
-        pghistory.context(user=issued_by.pk, action="pathways.certificate.issued"),
+        history_context(issued_by, "pathways.certificate.issued"),
     ):
         certificate = CompetenceCertificate.objects.create(
             step=step, issued_by=issued_by, competences=competences, **fields

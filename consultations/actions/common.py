@@ -1,8 +1,7 @@
-"""What the consultations actions share: history context, audit rows, invitations on commit."""
+"""What the consultations actions share: audit rows and invitations on commit."""
 
 import functools
 
-import pghistory
 from django.db import IntegrityError, transaction
 
 from audit.actions import log_access
@@ -16,10 +15,6 @@ REQUEST_DECLINED_TASK = "consultations.request_declined"
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
-
-
-def history(user, action: str):
-    return pghistory.context(user=str(user.pk), action=action)
 
 
 def log_case(actor, client, action: str, obj, detail: str = "") -> None:

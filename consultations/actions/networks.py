@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.actions.common import history, violated
+from audit.history import history_context
+from consultations.actions.common import violated
 from consultations.models import MEMBER_PERIODS_NOT_OVERLAPPING, Network, NetworkMember
 
 
@@ -28,7 +29,7 @@ def create_network(
     name = name.strip()
     if Network.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("Samanniminen verkosto on jo olemassa.")})
-    with transaction.atomic(), history(created_by, "consultations.network.created"):
+    with transaction.atomic(), history_context(created_by, "consultations.network.created"):
         network = Network.objects.create(
             name=name,
             description=description,
@@ -70,7 +71,7 @@ def add_member(
     if active_until is not None and active_until < active_from:
         raise ValidationError({"active_until": _("Päättymispäivä on ennen alkamispäivää.")})
     try:
-        with transaction.atomic(), history(added_by, "consultations.member.added"):
+        with transaction.atomic(), history_context(added_by, "consultations.member.added"):
             return NetworkMember.objects.create(
                 network=network,
                 user=user,
@@ -92,7 +93,7 @@ def end_member(*, member: NetworkMember, ended_by, on: datetime.date | None = No
     """Ends a membership on `on` (today by default); sessions already scheduled keep
     their participants."""
     on = on or timezone.localdate()
-    with transaction.atomic(), history(ended_by, "consultations.member.ended"):
+    with transaction.atomic(), history_context(ended_by, "consultations.member.ended"):
         locked = NetworkMember.objects.select_for_update().get(pk=member.pk)
         if locked.active_until is not None and locked.active_until <= on:
             return locked

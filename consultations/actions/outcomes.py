@@ -12,11 +12,11 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.history import history_context
 from clients.models import CareTeamMembership, Client, TeamRole
 from consultations.actions.common import (
     RECOMMENDATION_TASK,
     WORK_PAIR_OFFER_TASK,
-    history,
     log_case,
 )
 from consultations.actions.requests import request_url, responsible_worker_of
@@ -43,7 +43,7 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     _check_held(item)
     if not minutes.strip():
         raise ValidationError({"minutes": _("Kirjoita muistio.")})
-    with transaction.atomic(), history(recorded_by, "consultations.minutes.recorded"):
+    with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
         locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
         locked.minutes = minutes.strip()
         locked.minutes_recorded_at = timezone.now()
@@ -79,7 +79,10 @@ def add_recommendation(
     worker = responsible_worker_of(request.client)
     if worker is None:
         raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää, jolle suositus kuuluisi."))
-    with transaction.atomic(), history(recommended_by, "consultations.recommendation.created"):
+    with (
+        transaction.atomic(),
+        history_context(recommended_by, "consultations.recommendation.created"),
+    ):
         recommendation = Recommendation.objects.create(
             agenda_item=item, text=text.strip(), due_date=due_date, created_by=recommended_by
         )
@@ -115,7 +118,7 @@ def add_recommendation(
 
 def close_request(*, request: ConsultationRequest, closed_by) -> ConsultationRequest:
     """Closes a discussed consultation; its recommendations stay with the responsible worker."""
-    with transaction.atomic(), history(closed_by, "consultations.request.closed"):
+    with transaction.atomic(), history_context(closed_by, "consultations.request.closed"):
         locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status == RequestStatus.CLOSED:
             return locked
@@ -150,7 +153,7 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
     if worker.pk == offered_by.pk:
         raise ValidationError(_("Olet itse asiakkaan vastuutyöntekijä."))
     try:
-        with transaction.atomic(), history(offered_by, "consultations.work_pair.offered"):
+        with transaction.atomic(), history_context(offered_by, "consultations.work_pair.offered"):
             Client.objects.select_for_update().get(pk=client.pk)
             if CareTeamMembership.objects.filter(
                 client=client, user=offered_by, role=TeamRole.WORK_PAIR, ended_on__isnull=True
@@ -203,7 +206,7 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
 
     action = "consultations.work_pair.accepted" if accept else "consultations.work_pair.declined"
     client = offer.request.client
-    with transaction.atomic(), history(answered_by, action):
+    with transaction.atomic(), history_context(answered_by, action):
         locked = WorkPairOffer.objects.select_for_update().get(pk=offer.pk)
         if locked.accepted is not None:
             return locked

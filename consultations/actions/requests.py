@@ -11,11 +11,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.history import history_context
 from clients.models import CareTeamMembership, TeamRole
 from consultations.actions.common import (
     REQUEST,
     REQUEST_DECLINED_TASK,
-    history,
     log_case,
     send_invitations_on_commit,
     violated,
@@ -84,7 +84,7 @@ def ask_for_consultation(
     if worker is None:
         raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
     year = timezone.localdate().year
-    with transaction.atomic(), history(asked_by, "consultations.request.created"):
+    with transaction.atomic(), history_context(asked_by, "consultations.request.created"):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NUMBERING_LOCK])
         number = (
@@ -117,7 +117,7 @@ def _locked(request: ConsultationRequest) -> ConsultationRequest:
 
 def triage_request(*, request: ConsultationRequest, triaged_by, network, note: str = ""):
     """Accepts the request for `network`'s agenda; it waits for a session (status triaged)."""
-    with transaction.atomic(), history(triaged_by, "consultations.request.triaged"):
+    with transaction.atomic(), history_context(triaged_by, "consultations.request.triaged"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
             raise ValidationError(_("Pyyntö on jo esityslistalla tai käsitelty."))
@@ -139,7 +139,7 @@ def decline_request(*, request: ConsultationRequest, declined_by, reason: str):
 
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa syy, jotta pyytäjä tietää, miksi.")})
-    with transaction.atomic(), history(declined_by, "consultations.request.declined"):
+    with transaction.atomic(), history_context(declined_by, "consultations.request.declined"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
             raise ValidationError(_("Esityslistalla olevaa tai käsiteltyä pyyntöä ei voi hylätä."))
@@ -197,7 +197,7 @@ def place_on_session(
     if minutes <= 0:
         raise ValidationError({"minutes": _("Anna tapaukselle aikaa.")})
     try:
-        with transaction.atomic(), history(placed_by, "consultations.request.scheduled"):
+        with transaction.atomic(), history_context(placed_by, "consultations.request.scheduled"):
             locked_session = Session.objects.select_for_update().get(pk=session.pk)
             if locked_session.is_cancelled or locked_session.ends_at <= timezone.now():
                 raise ValidationError({"session": _("Istunto on peruttu tai jo pidetty.")})
@@ -249,7 +249,7 @@ def place_on_session(
 
 def remove_from_agenda(*, item: AgendaItem, removed_by) -> ConsultationRequest:
     """Takes a case off the agenda before it was discussed; it returns to the queue."""
-    with transaction.atomic(), history(removed_by, "consultations.request.unscheduled"):
+    with transaction.atomic(), history_context(removed_by, "consultations.request.unscheduled"):
         session = Session.objects.select_for_update().get(pk=item.session_id)
         locked_item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         if locked_item.minutes or locked_item.recommendations.exists():

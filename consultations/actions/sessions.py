@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.history import history_context
 from consultations.actions.common import (
     CANCEL,
     REQUEST,
-    history,
     send_invitations_on_commit,
     violated,
 )
@@ -121,7 +121,7 @@ def schedule_session(
     invited = [m.user for m in active] if members is None else list(members)
     invited += [*guests, chair, scheduled_by]
     try:
-        with transaction.atomic(), history(scheduled_by, "consultations.session.scheduled"):
+        with transaction.atomic(), history_context(scheduled_by, "consultations.session.scheduled"):
             session = Session.objects.create(
                 network=network,
                 starts_at=starts_at,
@@ -190,7 +190,7 @@ def change_session(
     _check_place(place, video_link)
     _check_chair(session.network, chair)
     try:
-        with transaction.atomic(), history(changed_by, "consultations.session.changed"):
+        with transaction.atomic(), history_context(changed_by, "consultations.session.changed"):
             locked = Session.objects.select_for_update().get(pk=session.pk)
             new = {
                 "starts_at": starts_at,
@@ -239,7 +239,7 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
-    with transaction.atomic(), history(cancelled_by, "consultations.session.cancelled"):
+    with transaction.atomic(), history_context(cancelled_by, "consultations.session.cancelled"):
         locked = Session.objects.select_for_update().get(pk=session.pk)
         if locked.is_cancelled:
             return locked
@@ -268,7 +268,7 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
     if not user.is_active:
         raise ValidationError({"email": _("Käyttäjätunnus ei ole voimassa.")})
-    with transaction.atomic(), history(invited_by, "consultations.participant.invited"):
+    with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
         Session.objects.select_for_update().get(pk=session.pk)
         if session.participants.current().filter(user=user).exists():
             raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
@@ -297,7 +297,7 @@ def remove_participant(*, participant: SessionParticipant, removed_by) -> Sessio
         raise ValidationError(
             _("Puheenjohtajaa tai koordinaattoria ei voi poistaa osallistujista.")
         )
-    with transaction.atomic(), history(removed_by, "consultations.participant.removed"):
+    with transaction.atomic(), history_context(removed_by, "consultations.participant.removed"):
         locked = SessionParticipant.objects.select_for_update().get(pk=participant.pk)
         if locked.removed_at is not None:
             return locked
