@@ -176,18 +176,9 @@ RULE_SETS = {
         "may_run_alongside": ["volunteering"],
         "source": f"{SOCIAL_WELFARE_ACT}, 17 §",
     },
-    "youth_workshop": {
-        "min_age": 17,
-        "max_age": 29,
-        "min_duration_months": 3,
-        "max_duration_months": 8,
-        "source": ESSOTE_PRACTICE,
-    },
-    "open_work": {
-        "compensation_cap_per_day": Decimal("12.00"),
-        "compensation_is_not_wage": True,
-        "source": ESSOTE_PRACTICE,
-    },
+    # Essote's practice for these two is Essote's own (ESSOTE_RULE_SETS below).
+    "youth_workshop": {"min_age": 17, "max_age": 29, "source": "Nuorisolaki 1285/2016"},
+    "open_work": {"compensation_is_not_wage": True, "source": f"{SOCIAL_WELFARE_ACT}, 27 e §"},
     "disability_work_activity": {
         "may_run_alongside": ["work_coaching", "jobcenter_paid_work"],
         "source": f"{SOCIAL_WELFARE_ACT}, 27 e §",
@@ -226,13 +217,10 @@ ESSOTE_RULE_SETS = {
         "source": ESSOTE_PRACTICE,
     },
 }
-# The general rules of those services without Essote's practice. The general rule
-# sets of 2024 carried Essote's numbers for everyone; they are not edited (past
-# decisions keep their rules) but superseded by these from the day after loading.
-GENERAL_WITHOUT_ESSOTE_PRACTICE = {
-    "youth_workshop": {"min_age": 17, "max_age": 29, "source": "Nuorisolaki 1285/2016"},
-    "open_work": {"compensation_is_not_wage": True, "source": f"{SOCIAL_WELFARE_ACT}, 27 e §"},
-}
+# A database loaded before migration 0006 has general rule sets of 2024 that carried
+# Essote's numbers for everyone; they are not edited (past decisions keep their
+# rules) but superseded by the general rules from the day after loading.
+GENERAL_WITHOUT_ESSOTE_PRACTICE = {code: RULE_SETS[code] for code in ESSOTE_RULE_SETS}
 
 
 def load_service_types(apps, schema_editor=None) -> None:
@@ -271,11 +259,12 @@ def load_service_types(apps, schema_editor=None) -> None:
 def load_county_practice(apps, schema_editor=None) -> None:
     """Scopes Essote's practice to the Essote organisation (data migration 0006).
 
-    Idempotent: creates the Essote organisation and its rule sets when missing,
-    and supersedes a general rule set in force that still carries Essote's
-    practice (its source says so) from tomorrow with the general rules; it is
-    ended today, as a rule set in force may only be. A rule set an
-    administrator has already superseded is left alone.
+    Idempotent: creates the Essote organisation and its rule sets when missing.
+    In a database loaded before 0006, a general rule set in force that still
+    carries Essote's practice (its source says so) is superseded from tomorrow
+    with the general rules; it is ended today, as a rule set in force may only
+    be. A fresh database never has one. A rule set an administrator has already
+    superseded is left alone.
     """
     Organisation = apps.get_model("services", "Organisation")
     ServiceType = apps.get_model("services", "ServiceType")

@@ -739,8 +739,7 @@ class TestEssotePractice:
     def test_a_helsinki_client_is_not_held_to_essote_practice(
         self, worker, client_of, today, unit, essote
     ):
-        # From tomorrow on the general rules no longer carry Essote's numbers.
-        start = today + datetime.timedelta(days=1)
+        start = today
         helsinki = client_of()
         assert helsinki.responsible_unit.organisation != essote
         workshop = actions.plan_step(
@@ -783,18 +782,15 @@ class TestEssotePractice:
         )
         assert step.rule_set.organisation == essote
 
-    def test_loading_again_changes_nothing_and_keeps_the_past(self, today, essote):
+    def test_loading_again_changes_nothing(self, today, essote):
         from django.apps import apps
 
-        from services.reference import REFERENCE_START, load_county_practice
+        from services.reference import load_county_practice
 
         before = ServiceRuleSet.objects.count()
         load_county_practice(apps)
         assert ServiceRuleSet.objects.count() == before
-        # The general rule set of 2024 still holds for the days it was in force.
-        past = ServiceRuleSet.objects.in_force("open_work", None, REFERENCE_START)
-        assert past.compensation_cap_per_day == Decimal("12.00")
-        assert past.superseded_by.valid_from <= today + datetime.timedelta(days=1)
-        assert (
-            ServiceRuleSet.objects.in_force("youth_workshop", essote, today).organisation == essote
-        )
+        # The general rules never carried Essote's numbers in a database loaded fresh.
+        general = ServiceRuleSet.objects.in_force("open_work", None, today)
+        assert general.compensation_cap_per_day is None
+        assert general.supersedes is None

@@ -5,9 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.utils import timezone
 
-from services.models import NoRuleSetInForce, PlanType, ServiceRuleSet, ServiceType
-from services.reference import REFERENCE_START, SERVICE_TYPES, load_service_types
+from services.models import NoRuleSetInForce, Organisation, PlanType, ServiceRuleSet, ServiceType
+from services.reference import (
+    REFERENCE_START,
+    SERVICE_TYPES,
+    load_county_practice,
+    load_service_types,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +72,49 @@ def test_supported_employment_social_rehabilitation_youth_workshop_and_open_work
     assert rules("social_rehabilitation").review_interval_months == 3
     workshop = rules("youth_workshop")
     assert (workshop.min_age, workshop.max_age) == (17, 29)
+    assert (workshop.min_duration_months, workshop.max_duration_months) == (None, None)
+    assert workshop.source == "Nuorisolaki 1285/2016"
+    open_work = rules("open_work")
+    assert open_work.compensation_cap_per_day is None
+    assert open_work.compensation_is_not_wage
+
+
+def test_essote_practice_is_essotes_own(loaded):
+    essote = Organisation.objects.get(slug="essote")
+    workshop = ServiceRuleSet.objects.in_force("youth_workshop", essote, datetime.date(2025, 1, 1))
     assert (workshop.min_duration_months, workshop.max_duration_months) == (3, 8)
     assert workshop.source == "Essoten käytäntö"
-    open_work = rules("open_work")
+    open_work = ServiceRuleSet.objects.in_force("open_work", essote, datetime.date(2025, 1, 1))
     assert open_work.compensation_cap_per_day == Decimal("12.00")
     assert open_work.compensation_is_not_wage
     assert open_work.source == "Essoten käytäntö"
+
+
+def test_a_database_loaded_before_0006_has_essotes_numbers_superseded_from_tomorrow(loaded):
+    """Until migration 0006 the general rule sets carried Essote's numbers for everyone."""
+    general = rules("youth_workshop")
+    table = connection.ops.quote_name(ServiceRuleSet._meta.db_table)
+    with connection.cursor() as cursor:  # as it was: rule sets in force are otherwise read-only
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        ServiceRuleSet.objects.filter(pk=general.pk).update(
+            min_duration_months=3, max_duration_months=8, source="Essoten käytäntö"
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+    load_county_practice(apps)
+    load_county_practice(apps)  # idempotent
+
+    today = timezone.localdate()
+    general.refresh_from_db()
+    assert general.valid_to == today
+    assert general.max_duration_months == 8  # past decisions keep their rules
+    successor = ServiceRuleSet.objects.in_force(
+        "youth_workshop", None, today + datetime.timedelta(days=1)
+    )
+    assert successor.supersedes_id == general.pk
+    assert (successor.max_duration_months, successor.source) == (None, "Nuorisolaki 1285/2016")
 
 
 def test_loading_again_changes_nothing(loaded):
