@@ -3,7 +3,7 @@ by a role allowed on it, with the world's objects (tests/world.py).
 
 The matrix names every URL of Polku, so a new page is checked here the day it joins the
 matrix. Fragments (htmx partials), files (PDF, CSV, iCalendar) and redirects are not
-pages and are left to the tests of their own flows.
+pages and are left to the tests of their own flows. The 404 and 403 pages are checked too.
 """
 
 import pytest
@@ -58,3 +58,16 @@ def test_every_page_passes_axe(new_page, world):
     # The walk reached the pages that matter: the client's own pages among them.
     assert {"clients:detail", "consents:list", "pathways:step_create"} <= set(checked), checked
     assert len(checked) >= 40, checked
+
+
+def test_the_error_pages_pass_axe(new_page, social_worker):
+    page = new_page(social_worker)
+    response = page.goto("/ei-tallaista-sivua/")
+    assert response.status == 404
+    checked = [page.title()]
+    assert axe_violations(page) == []
+    response = page.goto(reverse("audit:index"))  # the DPO's, not a social worker's
+    assert response.status == 403
+    checked.append(page.title())
+    assert axe_violations(page) == []
+    assert len(set(checked)) == 2, checked
