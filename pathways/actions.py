@@ -23,6 +23,8 @@ from pathways.models import (
     DocumentStatus,
     EmployerContact,
     InWorkSupport,
+    IpsPhase,
+    IpsPhaseChange,
     JobcenterContract,
     PathwayStep,
     Placement,
@@ -117,6 +119,8 @@ def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
         step = PathwayStep(client=client, created_by=planned_by, **fields)
         if step.start_on <= timezone.localdate():
             step.status = StepStatus.ACTIVE
+        if step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT and not step.ips_phase:
+            step.ips_phase = IpsPhase.AGREEMENT
         for companion in _mutual_companions_missing(step):
             _save(companion)
             _log(
@@ -193,6 +197,16 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         if default_review and locked.review_due == default_review:
             # The default follows the start date and the rule set; a date chosen by hand stays.
             locked.review_due = None
+        first_phase = locked.phase_changes.order_by("entered_on").first()
+        if first_phase and first_phase.entered_on < locked.start_on:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso ei voi alkaa ensimmäisen kirjatun IPS-vaiheen (%(date)s) jälkeen."
+                    )
+                    % {"date": _day(first_phase.entered_on)}
+                }
+            )
         _validate(locked)
         _save(locked)
         if locked.coach_id:
@@ -439,9 +453,120 @@ def record_placement(
             and step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT
             and fields["kind"] in ("open_market_job", "subsidised_job")
         ):
-            PathwayStep.objects.filter(pk=step.pk).update(ips_phase="in_work_support")
+            _enter_in_work_support(step, fields["started_on"], recorded_by)
         _log(recorded_by, client, "pathways.placement.recorded", placement, detail=fields["kind"])
     return placement
+
+
+def _enter_in_work_support(step: PathwayStep, started_on: datetime.date, recorded_by) -> None:
+    """A job start moves an IPS step to in-work support, dated by the job start (not before the
+    step's start or its previous phase change, not after today unless the step itself starts later)."""
+    locked = PathwayStep.objects.select_for_update().get(pk=step.pk)
+    if locked.ips_phase == IpsPhase.IN_WORK_SUPPORT:
+        return
+    previous = locked.phase_changes.last()
+    entered_on = max(
+        min(started_on, timezone.localdate()),
+        locked.start_on,
+        previous.entered_on if previous else locked.start_on,
+    )
+    IpsPhaseChange.objects.create(
+        step=locked, phase=IpsPhase.IN_WORK_SUPPORT, entered_on=entered_on, recorded_by=recorded_by
+    )
+    PathwayStep.objects.filter(pk=step.pk).update(ips_phase=IpsPhase.IN_WORK_SUPPORT)
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%-d.%-m.%Y}"
+
+
+def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
+    """The IPS step locked for a record of its progress: planned or active, never ended or paused."""
+    _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    locked = (
+        PathwayStep.objects.select_for_update()
+        .select_related("client", "service_type")
+        .get(pk=step.pk)
+    )
+    if locked.status not in (StepStatus.PLANNED, StepStatus.ACTIVE):
+        raise ValidationError(
+            _("IPS-jaksoon kirjataan vain, kun jakso on suunniteltu tai käynnissä.")
+        )
+    return locked
+
+
+def _check_progress_date(step: PathwayStep, day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("Päivä ei voi olla tulevaisuudessa.")})
+    if day < step.start_on:
+        raise ValidationError(
+            {
+                field: _("Päivä ei voi olla ennen jakson alkamista (%(date)s).")
+                % {"date": _day(step.start_on)}
+            }
+        )
+
+
+def record_ips_phase(
+    *,
+    step: PathwayStep,
+    phase: str,
+    entered_on: datetime.date,
+    recorded_by,
+    note: str = "",
+) -> IpsPhaseChange:
+    """Records that an IPS step entered a phase on a date; the step's current phase follows.
+
+    The date is not in the future, not before the step's start and not before
+    the previous phase change; the same phase twice in a row is refused.
+    """
+    if phase not in IpsPhase.values:
+        raise ValidationError({"phase": _("Valitse vaihe.")})
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.ips_phase.recorded"),
+    ):
+        locked = _lock_open_ips_step(step)
+        _check_progress_date(locked, entered_on, "entered_on")
+        previous = locked.phase_changes.last()
+        if previous and entered_on < previous.entered_on:
+            raise ValidationError(
+                {
+                    "entered_on": _("Päivä ei voi olla ennen edellistä vaihemuutosta (%(date)s).")
+                    % {"date": _day(previous.entered_on)}
+                }
+            )
+        if previous and previous.phase == phase:
+            raise ValidationError({"phase": _("Asiakas on jo tässä vaiheessa.")})
+        change = IpsPhaseChange.objects.create(
+            step=locked,
+            phase=phase,
+            entered_on=entered_on,
+            note=note,
+            recorded_by=recorded_by,
+        )
+        locked.ips_phase = phase
+        locked.save(update_fields=["ips_phase"])
+        step.ips_phase = phase
+        _log(recorded_by, locked.client, "pathways.ips_phase.recorded", change, detail=phase)
+    return change
+
+
+def record_benefits_counselling(
+    *, step: PathwayStep, given_on: datetime.date, recorded_by
+) -> PathwayStep:
+    """Records the day benefits counselling was given in an IPS step (a later one replaces it)."""
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.benefits_counselling.recorded"),
+    ):
+        locked = _lock_open_ips_step(step)
+        _check_progress_date(locked, given_on, "given_on")
+        locked.benefits_counselling_on = given_on
+        locked.save(update_fields=["benefits_counselling_on"])
+        step.benefits_counselling_on = given_on
+        _log(recorded_by, locked.client, "pathways.benefits_counselling.recorded", locked)
+    return locked
 
 
 def issue_certificate(

@@ -16,6 +16,7 @@ from pathways.models import (
     EndReason,
     ExitOutcome,
     InWorkSupport,
+    IpsPhaseChange,
     JobcenterContract,
     PathwayStep,
     Placement,
@@ -31,7 +32,8 @@ FIELDS_BY_TYPE = {
     "disability_work_activity": SCHEDULE,
     "work_coaching": [],
     "jobcenter_paid_work": ["income_clarification"],
-    "supported_employment": ["ips_phase", "benefits_counselling_on"],
+    # The phase and benefits counselling are the coach's records (IpsPhaseForm, BenefitsCounsellingForm).
+    "supported_employment": [],
     "social_rehabilitation": ["decision_reference", "group_activity", *SCHEDULE, "review_due"],
     "youth_workshop": SCHEDULE,
     "open_work": ["daily_compensation", "effects_discussed_on", "days_per_week"],
@@ -39,7 +41,6 @@ FIELDS_BY_TYPE = {
 DATE_FIELDS = [
     "start_on",
     "planned_end_on",
-    "benefits_counselling_on",
     "effects_discussed_on",
     "review_due",
 ]
@@ -56,8 +57,6 @@ class StepForm(PolkuModelForm):
             *COMMON,
             *SCHEDULE,
             "income_clarification",
-            "ips_phase",
-            "benefits_counselling_on",
             "decision_reference",
             "group_activity",
             "daily_compensation",
@@ -250,6 +249,25 @@ class InWorkSupportForm(PolkuModelForm):
         model = InWorkSupport
         fields = ["supported_on", "note"]
         widgets = {"supported_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class IpsPhaseForm(PolkuModelForm):
+    """The IPS phase the client entered, and when."""
+
+    class Meta:
+        model = IpsPhaseChange
+        fields = ["phase", "entered_on", "note"]
+        widgets = {"entered_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entered_on"].initial = timezone.localdate()
+
+
+class BenefitsCounsellingForm(PolkuForm):
+    given_on = forms.DateField(
+        label=_("Etuusneuvonta annettu"), widget=DateInput, initial=timezone.localdate
+    )
 
 
 class PlacementForm(PolkuModelForm):

@@ -413,6 +413,37 @@ class InWorkSupport(models.Model):
         return f"{self.supported_on}"
 
 
+@pghistory.track()
+class IpsPhaseChange(models.Model):
+    """A supported employment (IPS) step entering a phase on a date, as its coach recorded it.
+
+    The step's `ips_phase` is the phase of the latest change; the action writes both together.
+    """
+
+    step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="phase_changes")
+    phase = models.CharField(_("vaihe"), max_length=20, choices=IpsPhase.choices)
+    entered_on = models.DateField(_("vaihe alkoi"))
+    note = models.TextField(_("muistiinpano"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IPS-vaiheen muutos")
+        verbose_name_plural = _("IPS-vaiheen muutokset")
+        ordering = ["entered_on", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=IpsPhase.values), name="ips_phase_change_known_phase"
+            ),
+        ]
+        indexes = [models.Index(fields=["step", "entered_on"], name="ips_phase_change_step_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} {self.entered_on:%-d.%-m.%Y}"
+
+
 class PlacementKind(models.TextChoices):
     OPEN_MARKET_JOB = "open_market_job", _("Työ avoimilla työmarkkinoilla")
     SUBSIDISED_JOB = "subsidised_job", _("Palkkatuettu työ")

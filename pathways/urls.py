@@ -26,6 +26,12 @@ urlpatterns = [
         views.in_work_support,
         name="in_work_support",
     ),
+    path("<uuid:client_id>/steps/<int:step_id>/ips-phase/", views.ips_phase, name="ips_phase"),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/benefits-counselling/",
+        views.benefits_counselling,
+        name="benefits_counselling",
+    ),
     path("<uuid:client_id>/steps/<int:step_id>/placements/new/", views.placement, name="placement"),
     path(
         "<uuid:client_id>/steps/<int:step_id>/certificates/new/",

@@ -20,10 +20,12 @@ from pathways import actions, printing, timeline
 from pathways.access import get_step_for_user
 from pathways.forms import (
     AttendanceWeekForm,
+    BenefitsCounsellingForm,
     CertificateForm,
     EmployerContactForm,
     EndStepForm,
     InWorkSupportForm,
+    IpsPhaseForm,
     JobcenterContractForm,
     PlacementForm,
     PrintSummaryForm,
@@ -111,6 +113,9 @@ def step_detail(request, client_id, step_id):
             "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
             "contacts": step.employer_contacts.all(),
             "support": step.in_work_support.all(),
+            "phase_changes": step.phase_changes.select_related("recorded_by")
+            if step.code == "supported_employment"
+            else (),
             "placements": step.placements.all(),
             "certificates": step.certificates.all(),
             "contract": getattr(step, "jobcenter_contract", None)
@@ -301,6 +306,7 @@ def _record_form(
     *,
     permission="pathways.log_step",
     instance=None,
+    only_open_of=None,
 ):
     client, step = get_step_for_user(
         request.user,
@@ -309,6 +315,8 @@ def _record_form(
         permission=permission,
         log_action=read_log(request, VIEWED),
     )
+    if only_open_of and (step.code != only_open_of or step.status == StepStatus.ENDED):
+        raise Http404
     current = instance(step) if instance else None
     form = (
         form_class(request.POST or None, instance=current)
@@ -368,6 +376,34 @@ def in_work_support(request, client_id, step_id):
         InWorkSupportForm,
         lambda step, data: actions.add_in_work_support(step=step, recorded_by=request.user, **data),
         _("Tuki työssä"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ips_phase(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        IpsPhaseForm,
+        lambda step, data: actions.record_ips_phase(step=step, recorded_by=request.user, **data),
+        _("IPS-vaihe"),
+        only_open_of="supported_employment",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def benefits_counselling(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        BenefitsCounsellingForm,
+        lambda step, data: actions.record_benefits_counselling(
+            step=step, recorded_by=request.user, **data
+        ),
+        _("Etuusneuvonta"),
+        only_open_of="supported_employment",
     )
 
 

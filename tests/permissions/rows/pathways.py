@@ -49,6 +49,12 @@ ROWS = {
     "pathways:in_work_support": client_row(
         LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
     ),
+    "pathways:ips_phase": client_row(
+        LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
+    ),
+    "pathways:benefits_counselling": client_row(
+        LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
+    ),
     "pathways:placement": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
     "pathways:certificate": client_row(
         LOGGERS, kwargs=step_kwargs("youth_workshop"), logs="pathways.step.viewed"

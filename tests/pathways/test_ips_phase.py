@@ -1,0 +1,331 @@
+"""The IPS step's phases and benefits counselling: recorded with a date by the step's job coach
+or the responsible worker, each change in the history with the acting user and an access-log row."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients.factories import add_member
+from clients.models import TeamRole
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import IpsPhaseChange, PathwayStep, StepStatus
+from services.models import ServiceType
+from tests.conftest import login
+
+DAY = datetime.timedelta(days=1)
+
+
+def logged(client_, action) -> int:
+    return AccessLogEntry.objects.filter(client_id=client_.uuid, action=action).count()
+
+
+def last_event(model, obj):
+    return model.pgh_event_model.objects.filter(pgh_obj=obj).order_by("pgh_id").last()
+
+
+@pytest.fixture
+def job_coach(worker):
+    return make_user(Role.JOB_COACH, worker.active_assignment.unit)
+
+
+@pytest.fixture
+def ips(worker, client_of, today, job_coach):
+    client_ = client_of()
+    step = actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="supported_employment"),
+        start_on=today - 40 * DAY,
+        coach=job_coach,
+    )
+    return client_, step
+
+
+def url(client_, step, what="ips-phase"):
+    return f"/clients/{client_.uuid}/steps/{step.pk}/{what}/"
+
+
+def test_an_ips_step_is_planned_in_the_agreement_phase(ips):
+    _client, step = ips
+    assert step.ips_phase == "agreement"
+    assert not step.phase_changes.exists()
+
+
+class TestRecordingThePhase:
+    def test_the_job_coach_records_a_phase(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        assert client.get(url(client_, step)).status_code == 200
+        response = client.post(
+            url(client_, step),
+            {"phase": "profiling", "entered_on": (today - DAY).isoformat(), "note": "Urakartta"},
+        )
+        assert response.status_code == 302
+        change = IpsPhaseChange.objects.get(step=step)
+        assert (change.phase, change.entered_on, change.recorded_by, change.note) == (
+            "profiling",
+            today - DAY,
+            job_coach,
+            "Urakartta",
+        )
+        step.refresh_from_db()
+        assert step.ips_phase == "profiling"
+        event = last_event(IpsPhaseChange, change)
+        assert event.pgh_context.metadata["user"] == job_coach.pk
+        assert event.pgh_context.metadata["action"] == "pathways.ips_phase.recorded"
+        step_event = last_event(PathwayStep, step)
+        assert step_event.ips_phase == "profiling"
+        assert step_event.pgh_context.metadata["user"] == job_coach.pk
+        assert logged(client_, "pathways.ips_phase.recorded") == 1
+        entry = AccessLogEntry.objects.get(
+            client_id=client_.uuid, action="pathways.ips_phase.recorded"
+        )
+        assert entry.actor_id == job_coach.pk
+
+    def test_the_responsible_worker_records_a_phase(self, client, ips, worker, today):
+        client_, step = ips
+        login(client, worker)
+        response = client.post(
+            url(client_, step), {"phase": "job_search", "entered_on": today.isoformat()}
+        )
+        assert response.status_code == 302
+        assert IpsPhaseChange.objects.get(step=step).recorded_by == worker
+        assert logged(client_, "pathways.ips_phase.recorded") == 1
+
+    def test_the_step_page_lists_the_phases_with_dates(self, client, ips, job_coach, today):
+        client_, step = ips
+        first, second = today - 30 * DAY, today - 3 * DAY
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=first, recorded_by=job_coach
+        )
+        actions.record_ips_phase(
+            step=step, phase="job_search", entered_on=second, recorded_by=job_coach
+        )
+        login(client, job_coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert f"{first.day}.{first.month}.{first.year}" in page
+        assert f"{second.day}.{second.month}.{second.year}" in page
+        history = page[page.index("IPS-vaiheet") :]
+        assert history.index("Urasuunnittelu ja profilointi") < history.index("Nopea työnhaku")
+        assert url(client_, step) in page
+
+    def test_the_phase_can_no_longer_be_changed_in_the_planning_form(
+        self, client, ips, worker, today
+    ):
+        client_, step = ips
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/edit/",
+            {
+                "start_on": step.start_on.isoformat(),
+                "ips_phase": "in_work_support",
+                "benefits_counselling_on": today.isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        step.refresh_from_db()
+        assert (step.ips_phase, step.benefits_counselling_on) == ("agreement", None)
+
+
+class TestWhoMayRecord:
+    def test_a_coach_of_another_step_of_the_client_gets_403(self, client, ips, worker, today):
+        client_, step = ips
+        other_coach = make_user(Role.WORK_COACH, worker.active_assignment.unit)
+        add_member(client_, other_coach, TeamRole.COACH)
+        login(client, other_coach)
+        assert client.get(url(client_, step)).status_code == 403
+        response = client.post(
+            url(client_, step), {"phase": "profiling", "entered_on": today.isoformat()}
+        )
+        assert response.status_code == 403
+        assert not IpsPhaseChange.objects.exists()
+
+    def test_the_sote_contact_person_plans_but_does_not_record(self, client, ips, worker, today):
+        client_, step = ips
+        nurse = make_user(Role.HEALTH_PROFESSIONAL, worker.active_assignment.unit)
+        add_member(client_, nurse, TeamRole.SOTE_CONTACT)
+        login(client, nurse)
+        assert client.get(url(client_, step, "benefits-counselling")).status_code == 403
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert url(client_, step) not in page
+
+    def test_a_partner_outside_the_team_gets_404(self, client, ips, worker, today):
+        client_, step = ips
+        expert = make_user(Role.EMPLOYMENT_EXPERT, worker.active_assignment.unit)
+        login(client, expert)
+        assert client.get(url(client_, step)).status_code == 404
+        response = client.post(
+            url(client_, step), {"phase": "profiling", "entered_on": today.isoformat()}
+        )
+        assert response.status_code == 404
+        assert not IpsPhaseChange.objects.exists()
+
+    def test_a_step_of_another_service_answers_404(self, client, worker, client_of, today):
+        client_ = client_of()
+        step = make_step(client_, "education", created_by=worker, start_on=today - 10 * DAY)
+        login(client, worker)
+        assert client.get(url(client_, step)).status_code == 404
+        assert client.get(url(client_, step, "benefits-counselling")).status_code == 404
+
+    def test_the_action_refuses_a_step_of_another_service(self, worker, client_of, today):
+        step = make_step(client_of(), "education", created_by=worker, start_on=today - 10 * DAY)
+        with pytest.raises(PermissionDenied):
+            actions.record_ips_phase(
+                step=step, phase="profiling", entered_on=today, recorded_by=worker
+            )
+        with pytest.raises(PermissionDenied):
+            actions.record_benefits_counselling(step=step, given_on=today, recorded_by=worker)
+        assert not IpsPhaseChange.objects.exists()
+
+
+class TestDates:
+    def refused(self, step, user, day, phase="profiling", field="entered_on"):
+        with pytest.raises(ValidationError) as error:
+            actions.record_ips_phase(step=step, phase=phase, entered_on=day, recorded_by=user)
+        assert field in error.value.error_dict
+        return error.value.error_dict[field][0].messages[0]
+
+    def test_today_accepted_tomorrow_refused(self, ips, job_coach, today):
+        _client, step = ips
+        assert "tulevaisuudessa" in self.refused(step, job_coach, today + DAY)
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=today, recorded_by=job_coach
+        )
+
+    def test_the_start_day_accepted_the_day_before_refused(self, ips, job_coach):
+        _client, step = ips
+        message = self.refused(step, job_coach, step.start_on - DAY)
+        start = step.start_on
+        assert f"{start.day}.{start.month}.{start.year}" in message
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=step.start_on, recorded_by=job_coach
+        )
+
+    def test_not_before_the_previous_change_the_same_day_accepted(self, ips, job_coach, today):
+        _client, step = ips
+        previous = today - 10 * DAY
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=previous, recorded_by=job_coach
+        )
+        assert "edellistä" in self.refused(step, job_coach, previous - DAY, phase="job_search")
+        actions.record_ips_phase(
+            step=step, phase="job_search", entered_on=previous, recorded_by=job_coach
+        )
+        step.refresh_from_db()
+        assert step.ips_phase == "job_search"
+        assert step.phase_changes.count() == 2
+
+    def test_the_same_phase_twice_in_a_row_is_refused(self, ips, job_coach, today):
+        _client, step = ips
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=today - DAY, recorded_by=job_coach
+        )
+        self.refused(step, job_coach, today, phase="profiling", field="phase")
+
+    def test_the_error_shows_next_to_the_field_in_the_form(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            url(client_, step), {"phase": "profiling", "entered_on": (today + DAY).isoformat()}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["entered_on"] == [
+            "Päivä ei voi olla tulevaisuudessa."
+        ]
+        assert not IpsPhaseChange.objects.exists()
+        assert logged(client_, "pathways.ips_phase.recorded") == 0
+
+    def test_a_paused_step_is_refused_an_ended_one_answers_404(
+        self, client, ips, job_coach, worker, today
+    ):
+        client_, step = ips
+        actions.set_step_status(step=step, status=StepStatus.PAUSED, changed_by=worker)
+        with pytest.raises(ValidationError):
+            actions.record_ips_phase(
+                step=step, phase="profiling", entered_on=today, recorded_by=job_coach
+            )
+        PathwayStep.objects.filter(pk=step.pk).update(
+            status=StepStatus.ENDED, ended_on=today, end_reason="other", exit_outcome="pension"
+        )
+        login(client, job_coach)
+        assert client.get(url(client_, step)).status_code == 404
+        assert not IpsPhaseChange.objects.exists()
+
+    def test_the_start_cannot_move_past_the_first_recorded_phase(
+        self, ips, job_coach, worker, today
+    ):
+        _client, step = ips
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=today - 20 * DAY, recorded_by=job_coach
+        )
+        with pytest.raises(ValidationError) as error:
+            actions.update_step(step=step, changed_by=worker, start_on=today - 19 * DAY)
+        assert "start_on" in error.value.error_dict
+        actions.update_step(step=step, changed_by=worker, start_on=today - 20 * DAY)
+
+
+def test_a_job_start_enters_in_work_support_on_its_date(ips, job_coach, today):
+    _client, step = ips
+    actions.record_placement(
+        client=step.client,
+        step=step,
+        recorded_by=job_coach,
+        kind="open_market_job",
+        organisation_name="Kahvila Kulma",
+        weekly_hours=Decimal(20),
+        started_on=today - 2 * DAY,
+    )
+    change = step.phase_changes.get()
+    assert (change.phase, change.entered_on, change.recorded_by) == (
+        "in_work_support",
+        today - 2 * DAY,
+        job_coach,
+    )
+    step.refresh_from_db()
+    assert step.ips_phase == "in_work_support"
+
+
+def test_an_unknown_phase_is_refused_by_the_database(ips, job_coach, today):
+    _client, step = ips
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IpsPhaseChange.objects.create(
+            step=step, phase="retired", entered_on=today, recorded_by=job_coach
+        )
+
+
+class TestBenefitsCounselling:
+    def test_the_job_coach_records_it(self, client, ips, job_coach, today):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            url(client_, step, "benefits-counselling"), {"given_on": (today - DAY).isoformat()}
+        )
+        assert response.status_code == 302
+        step.refresh_from_db()
+        assert step.benefits_counselling_on == today - DAY
+        event = last_event(PathwayStep, step)
+        assert event.benefits_counselling_on == today - DAY
+        assert event.pgh_context.metadata["user"] == job_coach.pk
+        assert logged(client_, "pathways.benefits_counselling.recorded") == 1
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        yesterday = today - DAY
+        assert f"{yesterday.day}.{yesterday.month}.{yesterday.year}" in page
+
+    def test_a_future_day_or_one_before_the_start_is_refused(self, ips, job_coach, today):
+        _client, step = ips
+        for day in (today + DAY, step.start_on - DAY):
+            with pytest.raises(ValidationError) as error:
+                actions.record_benefits_counselling(step=step, given_on=day, recorded_by=job_coach)
+            assert "given_on" in error.value.error_dict
+        actions.record_benefits_counselling(
+            step=step, given_on=step.start_on, recorded_by=job_coach
+        )
+        step.refresh_from_db()
+        assert step.benefits_counselling_on == step.start_on
