@@ -16,10 +16,11 @@ from accounts.models import User
 from accounts.roles import Role
 from clients.factories import ClientFactory, make_plan
 from clients.models import Client
+from pathways import actions
 from pathways.models import Attendance, PathwayStep
 from services import demo
 from services.calendar import add_months
-from services.models import CatalogueEntry, Unit
+from services.models import CatalogueEntry, ServiceType, Unit
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -256,3 +257,33 @@ def test_demo_pathways_are_accessible(new_page):
         page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
     ).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_coach_records_an_ips_phase_with_an_error_first(new_page, team):
+    """The IPS phase form with a refused date, then the step page's phase table: axe on both."""
+    worker, coach, client = team
+    today = datetime.date.today()
+    step = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="supported_employment"),
+        start_on=today - datetime.timedelta(days=20),
+        coach=coach,
+    )
+    page = new_page(coach)
+    page.goto(f"/clients/{client.uuid}/steps/{step.pk}/")
+    page.get_by_role("link", name="Kirjaa IPS-vaihe").click()
+    page.locator("#id_phase").select_option("profiling")
+    page.locator("#id_entered_on").fill((today + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.locator("#id_entered_on_error")).to_contain_text("tulevaisuudessa")
+    assert_accessible(page)
+    page.locator("#id_entered_on").fill(today.isoformat())
+    page.get_by_role("button", name="Tallenna").click()
+    phases = page.get_by_role("table").filter(has_text="Vaihe alkoi")
+    expect(
+        phases.get_by_role("row").filter(has_text="Urasuunnittelu ja profilointi")
+    ).to_contain_text(f"{today.day}.{today.month}.{today.year}")
+    assert_accessible(page)
+    step.refresh_from_db()
+    assert step.ips_phase == "profiling"
