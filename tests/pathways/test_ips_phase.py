@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -329,3 +330,25 @@ class TestBenefitsCounselling:
         )
         step.refresh_from_db()
         assert step.benefits_counselling_on == step.start_on
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fi", "Päivä ei voi olla ennen edellistä vaihemuutosta ({date})."),
+        ("sv", "Dagen kan inte vara före föregående fasbyte ({date})."),
+        ("en", "The date cannot be before the previous phase change ({date})."),
+    ],
+)
+def test_the_date_error_in_each_language(ips, job_coach, today, language, expected):
+    _client, step = ips
+    previous = today - 5 * DAY
+    actions.record_ips_phase(
+        step=step, phase="profiling", entered_on=previous, recorded_by=job_coach
+    )
+    with translation.override(language), pytest.raises(ValidationError) as error:
+        actions.record_ips_phase(
+            step=step, phase="job_search", entered_on=previous - DAY, recorded_by=job_coach
+        )
+    date = f"{previous.day}.{previous.month}.{previous.year}"
+    assert error.value.error_dict["entered_on"][0].messages == [expected.format(date=date)]
