@@ -287,8 +287,10 @@ def test_attendance_grid_saves_a_week_and_sums_months(client, worker, client_of,
     )
 
 
-def test_attendance_errors_show_next_to_the_day_and_save_nothing(client, worker, client_of, today):
-    client_ = client_of()
+def test_attendance_errors_show_next_to_the_day_and_save_nothing(
+    client, worker, client_of, today, essote
+):
+    client_ = client_of(organisation=essote)  # Essote's avotyö cap: 12 € a day
     monday = today - datetime.timedelta(days=today.weekday() + 7)
     step = make_step(
         client_,
