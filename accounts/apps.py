@@ -8,9 +8,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import password_reset
+        from django.db.models import fields
 
         from accounts import panels
 
+        # Django 6.1's "- Select an option -" has no Finnish or Swedish translation in
+        # Django's own catalogues; the empty choice of every select is ours.
+        fields.BLANK_CHOICE_LABEL = _("- Valitse -")
         panels.register()
         password_reset.connect(_confirm_email, dispatch_uid="polku-confirm-email-by-reset")
 

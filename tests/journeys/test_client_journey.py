@@ -627,3 +627,66 @@ def test_the_dpo_finds_a_clients_log_report_prints_it_and_looks_up_a_user(cast):
     page = as_user(other_dpo).post("/audit/clients/", {"identity_code": code}).content.decode()
     assert "Henkilötunnuksella ei löytynyt organisaatiosi asiakasta." in page
     assert as_user(other_dpo).get(f"/audit/clients/{client.uuid}/log/").status_code == 404
+
+
+# --- Once in Swedish -------------------------------------------------------------------------
+
+
+def test_the_journey_in_swedish(cast):
+    worker, dpo = cast["worker"], cast["dpo"]
+    browser = sign_in(Browser(), worker)
+    browser.cookies["django_language"] = "sv"
+    form = browser.get("/clients/new/").content.decode()
+    assert '<html lang="sv">' in form and "Registrera" in form
+    code = demo_identity_code(timezone.localdate() - datetime.timedelta(days=33 * 365), 966)
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    page = browser.post("/clients/new/", {**BASE_FORM, "identity_code": wrong}).content.decode()
+    assert "Kontrolltecknet i personbeteckningen stämmer inte" in field_error(page, "identity_code")
+    assert "tarkistusmerkki" not in page
+    response = browser.post("/clients/new/", {**BASE_FORM, "identity_code": code}, follow=True)
+    page = response.content.decode()
+    client = Client.objects.get(identity_code_masked=code[:7] + "****")
+    assert "Klienten har registrerats." in page
+    for swedish in ("Basuppgifter", "Visa personbeteckningen", "Eget team", "Klientanteckningar"):
+        assert swedish in page, swedish
+    assert "Perustiedot" not in page and "Näytä henkilötunnus" not in page
+    listing = browser.get("/clients/", {"q": "äij"}).content.decode()
+    assert f'href="/clients/{client.uuid}/"' in listing and '<html lang="sv">' in listing
+
+    # A plan: the page and the flash message in Swedish, dates d.m.yyyy.
+    response = browser.post(
+        f"/clients/{client.uuid}/plans/new/",
+        {
+            "plan_type": "client_plan",
+            "status": "agreed",
+            "client_view": "Jag vill arbeta i ett kök.",
+            "goals": "Hygienpass\nArbetsprövning",
+            "next_review_on": "",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    plan = ClientPlan.objects.get(client=client)
+    assert "Planen har sparats." in page and "Mål" in page
+    assert plan.next_review_on.strftime("%-d.%-m.%Y") in page
+
+    # Every select's empty choice is Swedish, not Django's English.
+    transfer = browser.get(f"/clients/{client.uuid}/transfer/").content.decode()
+    assert '<option value="" selected>- Välj -</option>' in transfer
+    assert "Select an option" not in transfer
+    finnish = as_user(worker).get(f"/clients/{client.uuid}/transfer/").content.decode()
+    assert '<option value="" selected>- Valitse -</option>' in finnish
+
+    # The DPO's log report in Swedish, on the page and in the PDF.
+    dpo_browser = as_user(dpo, "sv")
+    response = dpo_browser.post("/audit/clients/", {"identity_code": code})
+    page = dpo_browser.get(response["Location"]).content.decode()
+    assert "Loggrapport: Aino Kerttu Äijälä" in page
+    assert "Öppnade klientens uppgifter" in page and "Behandling av uppgifter" in page
+    today = timezone.localdate()
+    pdf = dpo_browser.post(
+        f"/audit/clients/{client.uuid}/log.pdf",
+        {"start": today.replace(year=today.year - 2).isoformat(), "end": today.isoformat()},
+    )
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Loggrapport" in text and "Lokiraportti" not in text
