@@ -4,6 +4,7 @@ forms show its messages next to the fields they concern."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm
@@ -408,5 +409,5 @@ class DisclosureForm(PolkuForm):
         else:
             self.fields["oral_consent"].queryset = oral_consents
             self.fields["oral_consent"].label_from_instance = lambda c: (
-                f"{c.event_name} ({c.event_date:%d.%m.%Y})"
+                f"{c.event_name} ({date_format(c.event_date, 'SHORT_DATE_FORMAT')})"
             )

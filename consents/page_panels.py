@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,8 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
             object_id=pk,
             due_date=valid_until,
             title=format_lazy(
-                _("Asiakkaan suostumus päättyy {date}"), date=valid_until.strftime("%d.%m.%Y")
+                _("Asiakkaan suostumus päättyy {date}"),
+                date=date_format(valid_until, "SHORT_DATE_FORMAT"),
             ),
             link=reverse("consents:detail", kwargs={"client_id": client_uuid, "consent_id": pk}),
         )

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm, PolkuModelForm
@@ -264,7 +265,8 @@ class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         start = timezone.localtime(obj.starts_at, HELSINKI)
         end = timezone.localtime(obj.ends_at, HELSINKI)
-        return f"{obj.network} {start:%d.%m.%Y} {start:%H.%M}–{end:%H.%M}"
+        day = date_format(start, "SHORT_DATE_FORMAT")
+        return f"{obj.network} {day} {start:%H.%M}–{end:%H.%M}"
 
 
 class PlaceOnSessionForm(PolkuForm):

@@ -24,6 +24,7 @@ from django.contrib.postgres.fields import (
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from consultations.querysets import (
@@ -208,7 +209,7 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
-        return f"{self.network} {local:%d.%m.%Y %H.%M}"
+        return f"{self.network} {date_format(local, 'SHORT_DATE_FORMAT')} {local:%H.%M}"
 
     @property
     def is_cancelled(self) -> bool:

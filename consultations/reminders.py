@@ -18,6 +18,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ def _session_title(starts_at: datetime.datetime, network: str, tomorrow: datetim
         )
     return format_lazy(
         _("Konsultaatioistunto {date} klo {time}: {network}"),
-        date=local.strftime("%d.%m.%Y"),
+        date=date_format(local, "SHORT_DATE_FORMAT"),
         time=time,
         network=network,
     )
@@ -126,7 +127,7 @@ def recommendation_due(today: datetime.date, batch_size: int):
             title=format_lazy(
                 _("Konsultaation suositus ({case}) erääntyy {date}"),
                 case=reference,
-                date=due_date.strftime("%d.%m.%Y"),
+                date=date_format(due_date, "SHORT_DATE_FORMAT"),
             ),
             link=reverse(
                 "consultations:request_detail",

@@ -87,7 +87,7 @@ def test_the_session_window_is_configurable(hki, settings):
     }
     assert {s.due_date for s in specs} == {session_day}  # the same key on every sweep
     title = str(specs[0].title)
-    assert title.startswith(f"Konsultaatioistunto {session_day:%d.%m.%Y} klo 13.00")
+    assert title.startswith(f"Konsultaatioistunto {session_day:%-d.%-m.%Y} klo 13.00")
     assert "huomenna" not in title
     # Still reminded the day before, under the same key.
     day_before = session_day - datetime.timedelta(days=1)
