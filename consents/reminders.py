@@ -10,6 +10,7 @@ days later (POLKU_REMINDER_WINDOWS["consents.revocation_notifications_open"],
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.actions import NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_KELA
@@ -39,7 +40,7 @@ def open_revocation_notifications(today: datetime.date, batch_size: int):
             recipient_id=assignee_id,
             model=Task,
             object_id=pk,
-            due_date=created_at.date() + datetime.timedelta(days=days),
+            due_date=timezone.localdate(created_at) + datetime.timedelta(days=days),
             title=_("Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle"),
             link=link or "/inbox/",
         )

@@ -86,3 +86,27 @@ def test_the_expiry_reminder_fires_at_thirty_days_and_not_at_thirty_one(team, pa
     settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS = 31
     (spec,) = page_panels.expiring_consent_reminders(day_before_edge, 100)
     assert spec.object_id == consent.pk
+
+
+def test_the_revocation_reminder_is_due_on_the_helsinki_day_after_midnight(team, parties):
+    """A task created at 0.30 Helsinki time is still the previous day in UTC: the reminder
+    is due three Helsinki days after the day the task was created."""
+    from consents import actions, reminders
+    from notifications.models import Task
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"], parties=[parties["kela"]], recorded_by=team["worker"]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="asiakas itse",
+    )
+    created = today - datetime.timedelta(days=3)
+    after_midnight = timezone.make_aware(datetime.datetime.combine(created, datetime.time(0, 30)))
+    Task.objects.filter(kind=actions.SEND_REVOCATION_TO_KELA).update(created_at=after_midnight)
+    (spec,) = reminders.open_revocation_notifications(today, 100)
+    assert spec.due_date == today
