@@ -274,8 +274,10 @@ def _transfer(client, to_user, to_unit, by, note, basis):
 
 
 def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover_note: str) -> int:
-    """Transfers every client whose responsible worker is `from_user`: `assignments` maps client id to
-    (new worker, their unit). All or nothing, in one transaction; each transfer is logged."""
+    """Transfers every client of the manager's unit whose responsible worker is `from_user`:
+    `assignments` maps client id to (new worker, their unit). All or nothing, in one
+    transaction; each transfer is logged. Clients of the leaving worker's other units are
+    left to those units' managers."""
     if not handover_note.strip():
         raise ValidationError({"handover_note": _("Kirjoita luovutusmuistio.")})
     count = 0
@@ -284,6 +286,7 @@ def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover
             memberships__user=from_user,
             memberships__role=TeamRole.RESPONSIBLE_WORKER,
             memberships__ended_on__isnull=True,
+            responsible_unit=handed_over_by.active_assignment.unit_id,
         )
         for client in clients:
             if client.pk not in assignments:

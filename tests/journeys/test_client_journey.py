@@ -449,6 +449,14 @@ def test_the_manager_hands_a_leaving_workers_caseload_over_to_two_colleagues(cas
         ClientFactory(responsible_worker=leaving, first_names=name, last_name="Lähtevä")
         for name in ("Aaro", "Bea", "Cecilia")
     ]
+    # The leaving worker also works in another unit; that unit's client stays for its manager.
+    leaving.role_assignments.create(role=Role.SOCIAL_WORKER, unit=cast["other_unit"])
+    elsewhere = ClientFactory(
+        responsible_worker=leaving,
+        responsible_unit=cast["other_unit"],
+        first_names="Eero",
+        last_name="Muualla",
+    )
     browser = as_user(manager)
     assert 'href="/clients/handover/"' in browser.get("/").content.decode()
     page = browser.get("/clients/handover/").content.decode()
@@ -456,6 +464,7 @@ def test_the_manager_hands_a_leaving_workers_caseload_over_to_two_colleagues(cas
     mark = last_log_id()
     page = browser.get("/clients/handover/", {"from": leaving.pk}).content.decode()
     assert all(c.first_names in page for c in caseload)
+    assert "Muualla" not in page
     assert sorted(rows_since(mark)) == sorted(
         ("clients.client.listed", "manager", c.uuid, manager.pk) for c in caseload
     )
@@ -485,6 +494,12 @@ def test_the_manager_hands_a_leaving_workers_caseload_over_to_two_colleagues(cas
         assert responsible.user == assignment.user
     assert sorted(rows_since(mark)) == sorted(
         ("clients.responsibility.transferred", "manager", c.uuid, manager.pk) for c in caseload
+    )
+    assert (
+        CareTeamMembership.objects.current()
+        .get(client=elsewhere, role=TeamRole.RESPONSIBLE_WORKER)
+        .user
+        == leaving
     )
     # The leaving worker no longer reaches them; the new workers do.
     assert as_user(leaving).get(f"/clients/{caseload[0].uuid}/").status_code == 404
