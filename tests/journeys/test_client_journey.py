@@ -169,7 +169,8 @@ def test_registration_errors_are_shown_next_to_the_field_and_nothing_is_saved(ca
 # --- The worker's journey ------------------------------------------------------------------
 
 
-def test_a_social_worker_takes_a_client_from_registration_to_closure(cast):
+def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplog):
+    caplog.set_level("DEBUG")
     worker, coach, outsider = cast["worker"], cast["coach"], cast["outsider"]
     browser = sign_in(Browser(), worker)
     dashboard = browser.get("/").content.decode()
@@ -437,6 +438,8 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast):
     assert f'href="{detail}"' in new_worker.get("/clients/", {"closed": "1"}).content.decode()
     closed_page = new_worker.get(detail).content.decode()
     assert f"Asiakkuus päättyi {timezone.localdate():%-d.%-m.%Y}" in closed_page
+    # The identity code went through forms and pages but never into a log line.
+    assert caplog.records and code not in caplog.text
 
 
 # --- The manager hands over a leaving worker's caseload ------------------------------------
