@@ -8,9 +8,11 @@ would click; the access log and the disclosure log are checked on the way.
 """
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -625,6 +627,22 @@ def test_consultation_from_request_to_work_pair(client, city):
     assert AccessLogEntry.objects.filter(
         actor=city.kela_liaison, client_id=city.client.uuid
     ).exists()
+    # A participant cannot record minutes; a Kela liaison not invited sees nothing at all.
+    assert client.post(
+        reverse("consultations:minutes", kwargs={"session_id": session.pk, "item_id": item.pk}),
+        {"minutes": "Ei oikeutta."},
+    ).status_code in (403, 404)
+    client.logout()
+    stranger = acting(make_user(Role.KELA_LIAISON, city.kela_liaison.role_assignments.first().unit))
+    login(client, stranger)
+    assert client.get(case).status_code == 404
+    assert (
+        client.get(reverse("consultations:session", kwargs={"session_id": session.pk})).status_code
+        == 404
+    )
+    assert not AccessLogEntry.objects.filter(actor=stranger).exists()
+    client.logout()
+    login(client, city.kela_liaison)
     for code, text in (
         ("fi", "Vastuu säilyy vastuutyöntekijällä"),
         ("sv", "Ansvaret stannar hos den ansvariga arbetstagaren"),
@@ -701,3 +719,146 @@ def test_consultation_from_request_to_work_pair(client, city):
     team = CareTeamMembership.objects.current().filter(client=city.client)
     assert team.filter(user=city.coordinator, role=TeamRole.WORK_PAIR).exists()
     assert team.get(role=TeamRole.RESPONSIBLE_WORKER).user == city.worker
+
+
+# --- Inbox, reminders and the morning digest --------------------------------------------
+
+
+def _bell_count(client) -> int:
+    response = client.get(reverse("notifications:bell"))
+    assert response.status_code == 200
+    found = re.search(r'class="polku-bell__count">(\d+)<', text_of(response))
+    return int(found.group(1)) if found else 0
+
+
+def test_inbox_bell_sweep_reminders_and_a_digest_naming_no_client(client, city):
+    from consents.actions import SEND_REVOCATION_TO_KELA
+    from consultations import actions as consultation_actions
+    from consultations.factories import make_request, put_on_agenda
+    from notifications.actions import sweep_reminders
+    from notifications.digest import send_digest
+    from notifications.models import Reminder
+
+    today = timezone.localdate()
+    login(client, city.worker)
+    # A consent that ends in exactly 30 days, and one revoked three days ago whose parties
+    # have not been told yet.
+    response = client.post(
+        consent_url("create", city),
+        y100(city, until_further_notice=None, valid_until=str(today + datetime.timedelta(days=30))),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    client.post(consent_url("create", city), y100(city))
+    revoked = Consent.objects.latest("pk")
+    client.post(
+        consent_url("revoke", city, consent_id=revoked.pk),
+        {"revoked_on": today.isoformat(), "method": "phone", "through": "Asiakas itse"},
+    )
+    Task.objects.filter(object_id=str(revoked.pk)).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    # A recommendation due in five days, from a session held an hour ago.
+    session = make_session(
+        city.network,
+        city.coordinator,
+        participants=[city.expert],
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    item = put_on_agenda(make_request(city.client, city.worker), session)
+    consultation_actions.add_recommendation(
+        item=item,
+        recommended_by=city.coordinator,
+        text="Varaa aika työkykyarvioon.",
+        due_date=today + datetime.timedelta(days=5),
+    )
+    # Tomorrow's session for the coordinator and the employment expert.
+    tomorrow = make_session(
+        city.network,
+        city.coordinator,
+        participants=[city.expert],
+        starts_at=local_time(today + datetime.timedelta(days=1), 9),
+    )
+
+    before = _bell_count(client)
+    assert not Reminder.objects.exists()
+    result = sweep_reminders(today)
+    assert result is not None and not result.failed
+    mine = Reminder.objects.filter(recipient=city.worker)
+    assert set(mine.values_list("rule", flat=True)) == {
+        "consents.consent_expiring",
+        "consents.revocation_notifications_open",
+        "consultations.recommendation_due",
+    }, list(mine.values_list("rule", "title"))
+    assert Reminder.objects.filter(
+        recipient=city.expert,
+        rule="consultations.consultation_tomorrow",
+        object_id=str(tomorrow.pk),
+    ).exists()
+    # A second sweep creates nothing.
+    assert sweep_reminders(today).total == 0
+    assert _bell_count(client) == before + mine.count()
+
+    inbox = client.get(reverse("notifications:inbox"))
+    assert inbox.status_code == 200
+    body = text_of(inbox)
+    ends = today + datetime.timedelta(days=30)
+    assert f"{ends.day}.{ends.month}.{ends.year}" in body
+    assert "Varaa aika työkykyarvioon." in body
+
+    # The morning digest: counts and kinds, no client, no titles.
+    mail.outbox.clear()
+    assert send_digest(user_id=city.worker.pk, today=today)
+    assert not send_digest(user_id=city.worker.pk, today=today)  # once a day
+    (message,) = mail.outbox
+    everything = message.subject + message.body + message.alternatives[0].content
+    for secret in (*NAMES, "Ilo", CODE, "Varaa aika", str(city.client.uuid)):
+        assert secret not in everything, secret
+    assert "https://polku.example.fi/inbox/" in message.body
+    assert f"{today.day}.{today.month}.{today.year}" in message.subject
+
+    # In Swedish for the expert who reads Swedish.
+    city.expert.preferred_language = "sv"
+    city.expert.save(update_fields=["preferred_language"])
+    assert send_digest(user_id=city.expert.pk, today=today)
+    swedish = mail.outbox[-1]
+    assert swedish.extra_headers["Content-Language"] == "sv"
+    assert "Polussa odottaa" not in swedish.body and "Saapuneet" not in swedish.body
+    for secret in (*NAMES, CODE):
+        assert secret not in swedish.subject + swedish.body
+
+    # Mark one read, then all.
+    first = mine.order_by("pk").first()
+    response = client.post(
+        reverse("notifications:mark_reminder_read", kwargs={"reminder_id": first.pk})
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.read_at is not None
+    assert _bell_count(client) == before + mine.count() - 1
+    # Someone else's reminder is a 404.
+    theirs = Reminder.objects.filter(recipient=city.expert).first()
+    assert (
+        client.post(
+            reverse("notifications:mark_reminder_read", kwargs={"reminder_id": theirs.pk})
+        ).status_code
+        == 404
+    )
+    response = client.post(reverse("notifications:mark_all_read"))
+    assert response.status_code == 302
+    assert not mine.filter(read_at__isnull=True).exists()
+    assert _bell_count(client) == before
+    # The revocation task is still open: checking it off in the inbox.
+    kela_task = Task.objects.get(object_id=str(revoked.pk), kind=SEND_REVOCATION_TO_KELA)
+    response = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": kela_task.pk}),
+        {"done_on": (today + datetime.timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert response.context["task_rows"]
+    response = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": kela_task.pk}),
+        {"done_on": today.isoformat()},
+    )
+    assert response.status_code == 302
+    kela_task.refresh_from_db()
+    assert kela_task.done_on == today
