@@ -27,7 +27,7 @@ from clients.models import (
     ServiceNeedAssessment,
     TeamRole,
 )
-from clients.names import fold, search_key
+from clients.names import search_key, search_prefixes
 from clients.querysets import responsible_worker_candidates
 from services.calendar import add_months
 
@@ -83,7 +83,7 @@ def register_client(
 
 def _set_search_names(client: Client) -> None:
     client.search_name = search_key(client.first_names, client.last_name)
-    client.search_name_reversed = fold(f"{client.first_names} {client.last_name}")
+    client.search_prefixes = search_prefixes(client.first_names, client.last_name)
 
 
 PROTECTED_ADDRESS_FIELDS = frozenset(

@@ -5,6 +5,7 @@ import uuid
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -41,7 +42,7 @@ class RelationshipHome(models.TextChoices):
 
 
 @pghistory.track(
-    exclude=["search_name", "search_name_reversed", "identity_code_encrypted", "identity_code_hash"]
+    exclude=["search_name", "search_prefixes", "identity_code_encrypted", "identity_code_hash"]
 )
 class Client(models.Model):
     # A bigint key for constraints (int8range in exclusion constraints);
@@ -56,7 +57,7 @@ class Client(models.Model):
     last_name = models.CharField(_("sukunimi"), max_length=150)
     calling_name = models.CharField(_("kutsumanimi"), max_length=80, blank=True)
     search_name = models.CharField(max_length=320, editable=False)
-    search_name_reversed = models.CharField(max_length=320, editable=False)
+    search_prefixes = ArrayField(models.CharField(max_length=30), default=list, editable=False)
     language = models.CharField(
         _("asiointikieli"), max_length=8, choices=Language.choices, default=Language.FINNISH
     )
@@ -105,16 +106,7 @@ class Client(models.Model):
         verbose_name_plural = _("asiakkaat")
         ordering = ["search_name"]
         indexes = [
-            models.Index(
-                fields=["search_name"],
-                name="client_search_name_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["search_name_reversed"],
-                name="client_search_reversed_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            GinIndex(fields=["search_prefixes"], name="client_search_prefixes"),
             models.Index(fields=["responsible_unit", "closed_on"], name="client_unit_open"),
         ]
         constraints = [

@@ -1,4 +1,7 @@
-"""Name search: a normalised column (lower case, accents folded in Python) with a prefix index."""
+"""Name search: every beginning of every word of the name, folded in Python (lower case,
+accents folded), stored as an array with a GIN index. A query matches when each of its
+words begins some word of the name, in any order: "aino äijälä", "äijälä aino" and
+"kerttu" all find "Aino Kerttu Äijälä". Core PostgreSQL only (`@>` on text[])."""
 
 import unicodedata
 
@@ -16,3 +19,18 @@ def fold(text: str) -> str:
 def search_key(first_names: str, last_name: str) -> str:
     """Stored with each client: "<last> <first names>", folded."""
     return fold(f"{last_name} {first_names}")
+
+
+# Longer query words are cut to this length, as the stored beginnings are.
+MAX_PREFIX = 30
+
+
+def search_prefixes(first_names: str, last_name: str) -> list[str]:
+    """Stored with each client: every beginning of every word of the name, folded."""
+    words = search_key(first_names, last_name).split()
+    return sorted({word[:n] for word in words for n in range(1, min(len(word), MAX_PREFIX) + 1)})
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search, folded and cut as the stored beginnings are."""
+    return sorted({word[:MAX_PREFIX] for word in fold(text).split()})

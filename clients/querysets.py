@@ -40,15 +40,14 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(closed_on__isnull=False)
 
     def search(self, text: str):
-        """Prefix match on last name or first names (accents folded, case-insensitive)."""
-        from clients.names import fold
+        """Each word of `text` begins a word of the client's names, in any order (accents
+        folded, case-insensitive; clients.names)."""
+        from clients.names import query_words
 
-        query = fold(text)
-        if not query:
+        words = query_words(text)
+        if not words:
             return self
-        return self.filter(
-            Q(search_name__startswith=query) | Q(search_name_reversed__startswith=query)
-        )
+        return self.filter(search_prefixes__contains=words)
 
     def with_responsible_worker(self):
         from clients.models import CareTeamMembership, TeamRole

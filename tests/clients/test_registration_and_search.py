@@ -101,6 +101,25 @@ def test_name_search_matches_prefixes_with_accents_folded(client, social_worker,
     assert "Tietävä" in text and "Mäkinen" not in text
 
 
+@pytest.mark.parametrize(
+    "query", ["aino äijälä", "Äijälä Aino", "kerttu", "aino k", "aijala kert", "ÄIJ AI KE"]
+)
+def test_each_word_of_the_search_begins_some_word_of_the_name(client, social_worker, query):
+    ClientFactory(first_names="Aino Kerttu", last_name="Äijälä", created_by=social_worker)
+    ClientFactory(first_names="Aino", last_name="Mäkinen", created_by=social_worker)
+    login(client, social_worker)
+    text = client.get("/clients/", {"q": query}).content.decode()
+    assert "Äijälä" in text and "Mäkinen" not in text
+
+
+@pytest.mark.parametrize("query", ["ino", "aino x", "kerttu mäk", "ijälä"])
+def test_a_word_inside_a_name_or_an_extra_word_finds_nothing(client, social_worker, query):
+    ClientFactory(first_names="Aino Kerttu", last_name="Äijälä", created_by=social_worker)
+    login(client, social_worker)
+    text = client.get("/clients/", {"q": query}).content.decode()
+    assert "Äijälä" not in text
+
+
 def test_search_as_you_type_answers_the_results_fragment(client, social_worker):
     ClientFactory(first_names="Tuisku", last_name="Tietävä", created_by=social_worker)
     login(client, social_worker)
