@@ -135,7 +135,8 @@ def reveal_identity_code(*, client: Client, revealed_by) -> str:
 
 
 def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason: str) -> Client:
-    """Ends the client relationship: out of active lists, data kept; care-team memberships end."""
+    """Ends the client relationship: out of active lists, data kept. The care team stays as it
+    was, so the responsible worker can answer for the data and reopen the relationship."""
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa asiakkuuden päättymisen syy.")})
     if closed_on > timezone.localdate():
@@ -150,6 +151,26 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
             client_id=client.uuid,
             action="clients.client.closed",
             basis=relation_to(closed_by, client).basis,
+            obj=client,
+        )
+    return locked
+
+
+def reopen_client(*, client: Client, reopened_by) -> Client:
+    """Opens a closed client relationship again (a client who returns): back in active lists,
+    with the same care team. The closure stays in the change history."""
+    with transaction.atomic(), history_context(reopened_by, "clients.client.reopened"):
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.closed_on is None:
+            raise ValidationError(_("Asiakkuus on jo voimassa."))
+        locked.closed_on = None
+        locked.closure_reason = ""
+        locked.save(update_fields=["closed_on", "closure_reason"])
+        log_access(
+            actor=reopened_by,
+            client_id=client.uuid,
+            action="clients.client.reopened",
+            basis=relation_to(reopened_by, client).basis,
             obj=client,
         )
     return locked

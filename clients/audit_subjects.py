@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "clients.client.registered": _("Kirjasi asiakkaan ja avasi asiakkuuden"),
     "clients.client.changed": _("Muutti asiakkaan perustietoja"),
     "clients.client.closed": _("Päätti asiakkuuden"),
+    "clients.client.reopened": _("Avasi asiakkuuden uudelleen"),
     "clients.client.break_the_glass": _("Avasi asiakkaan tiedot omatiimin ulkopuolelta"),
     "clients.identity_code.revealed": _("Näytti henkilötunnuksen"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),

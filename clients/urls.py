@@ -22,6 +22,7 @@ urlpatterns = [
         "<uuid:client_id>/identity-code/", views.reveal_identity_code, name="reveal_identity_code"
     ),
     path("<uuid:client_id>/close/", views.close, name="close"),
+    path("<uuid:client_id>/reopen/", views.reopen, name="reopen"),
     path("<uuid:client_id>/team/add/", views.add_member, name="add_member"),
     path("<uuid:client_id>/team/<int:membership_id>/end/", views.end_member, name="end_member"),
     path("<uuid:client_id>/transfer/", views.transfer, name="transfer"),

@@ -178,6 +178,8 @@ def detail(request, client_id):
             "may_see_address": not client.address_non_disclosure
             or rules.has_perm("clients.view_protected_address", request.user, client),
             "may_close": rules.has_perm("clients.close_client", request.user, client),
+            "may_reopen": client.closed_on is not None
+            and rules.has_perm("clients.reopen_client", request.user, client),
             "communication_needs": [
                 CommunicationNeed(need).label for need in client.communication_needs
             ],
@@ -238,6 +240,21 @@ def close(request, client_id):
             messages.success(request, _("Asiakkuus päätetty. Tiedot säilyvät."))
             return redirect("clients:detail", client_id=client.uuid)
     return render(request, "clients/close.html", {"client": client, "form": form})
+
+
+@require_POST
+def reopen(request, client_id):
+    """Opens a closed client relationship again, from the button on the client page."""
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.reopen_client", log_action=None
+    )
+    try:
+        actions.reopen_client(client=client, reopened_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Asiakkuus avattu uudelleen."))
+    return redirect("clients:detail", client_id=client.uuid)
 
 
 @require_http_methods(["GET", "POST"])

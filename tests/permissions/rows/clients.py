@@ -121,6 +121,8 @@ ROWS = {
     "clients:edit": client_row(RESPONSIBLE_OR_SOTE),
     "clients:reveal_identity_code": client_row(RESPONSIBLE_OR_SOTE | {R.MANAGER}, method="POST"),
     "clients:close": client_row(RESPONSIBLE_OR_MANAGER),
+    # The world's client is open: the allowed roles are sent back with "already open".
+    "clients:reopen": client_row(RESPONSIBLE_OR_MANAGER, method="POST", allowed_status=302),
     "clients:add_member": client_row(RESPONSIBLE_OR_MANAGER),
     "clients:end_member": client_row(
         RESPONSIBLE_OR_MANAGER, method="POST", kwargs=membership_kwargs, allowed_status=302
