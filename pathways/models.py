@@ -587,4 +587,4 @@ class PrintedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.requested_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.requested_at):%-d.%-m.%Y}"

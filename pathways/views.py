@@ -538,7 +538,8 @@ def document_download(request, client_id, document_id):
         raise Http404
     actions.record_print_handed_over(document=document, by=request.user)
     path = printing.stored_path(document.file_name)
-    filename = f"polku-{document.kind.replace('_', '-')}-{document.requested_at:%Y%m%d}.pdf"
+    requested_on = timezone.localtime(document.requested_at).date()
+    filename = f"polku-{document.kind.replace('_', '-')}-{requested_on:%Y%m%d}.pdf"
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
