@@ -402,10 +402,13 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
     if step.service_type.code != step_rules.JOBCENTER:
         raise ValidationError(_("Työsopimus kirjataan vain Jobcenter-jaksolle."))
     start, end = fields["contract_start"], fields["contract_end"]
-    if start < step.start_on or (step.planned_end_on and end > step.planned_end_on):
-        raise ValidationError(
-            {"contract_start": _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")}
-        )
+    outside = {}
+    if start < step.start_on:
+        outside["contract_start"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
+    if step.planned_end_on and end > step.planned_end_on:
+        outside["contract_end"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
+    if outside:
+        raise ValidationError(outside)
     with (
         transaction.atomic(),
         history_context(saved_by, "pathways.jobcenter_contract.saved"),
@@ -416,7 +419,10 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
 
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
+    """A contact that happened: not in the future (it would silence the no-contact alert), not
+    before the step's start."""
     _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    _check_progress_date(step, fields["contacted_on"], "contacted_on")
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.employer_contact.added"),
@@ -427,7 +433,9 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
 
 
 def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
+    """Support that was given: not in the future, not before the step's start."""
     _require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    _check_progress_date(step, fields["supported_on"], "supported_on")
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.in_work_support.added"),
