@@ -222,11 +222,15 @@ def step_status(request, client_id, step_id):
         request.user, client_id, step_id, permission="pathways.log_step", log_action=None
     )
     try:
-        actions.set_step_status(
+        step = actions.set_step_status(
             step=step, status=request.POST.get("status", ""), changed_by=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}
+        )
     return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
 
 
