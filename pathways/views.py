@@ -213,7 +213,16 @@ def step_end(request, client_id, step_id):
         else:
             messages.success(request, _("Palvelujakso päätetty."))
             return redirect("clients:detail", client_id=client.uuid)
-    return render(request, "pathways/step_end.html", {"client": client, "step": step, "form": form})
+    return render(
+        request,
+        "pathways/step_end.html",
+        {
+            "client": client,
+            "step": step,
+            "form": form,
+            "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+        },
+    )
 
 
 @require_POST
