@@ -105,6 +105,7 @@ def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
                 client=client_name(first_names, calling_name, last_name),
             ),
             link=client_link(uuid),
+            client_id=uuid,
         )
 
 
@@ -122,6 +123,7 @@ def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[Remi
                 client=client_name(first_names, calling_name, last_name),
             ),
             link=client_link(uuid),
+            client_id=uuid,
         )
 
 
@@ -159,6 +161,7 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
             "started_at",
             "user_id",
             "client__responsible_unit_id",
+            "client__uuid",
             "client__first_names",
             "client__calling_name",
             "client__last_name",
@@ -166,7 +169,7 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, started_at, user_id, unit_id, first_names, calling_name, last_name in rows:
+    for pk, started_at, user_id, unit_id, client_uuid, first_names, calling_name, last_name in rows:
         title = format_lazy(
             _("Murtautuminen odottaa tarkastusta: {client}"),
             client=client_name(first_names, calling_name, last_name),
@@ -179,6 +182,7 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
                 due_date=timezone.localdate(started_at),
                 title=title,
                 link=review_link,
+                client_id=client_uuid,
             )
 
 

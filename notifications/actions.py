@@ -257,6 +257,7 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
                 max_length=TITLE_MAX_LENGTH,
             ),
             link=_check_link(spec.link),
+            client_id=spec.client_id,
             created_at=now,
         )
         key = (

@@ -136,6 +136,8 @@ class Reminder(models.Model):
     due_date = models.DateField(_("määräpäivä"))
     title = models.CharField(_("otsikko"), max_length=255)
     link = models.CharField(_("linkki"), max_length=500, blank=True)
+    # The client the title names, if any (as on Task): the inbox logs each client it shows.
+    client_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(_("luotu"), default=timezone.now)
     read_at = models.DateTimeField(_("luettu"), null=True, blank=True)
 

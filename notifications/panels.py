@@ -8,6 +8,7 @@ notifications may not import; accounts registers this panel with
 from django.db.models import Count, Window
 from django.utils import timezone
 
+from notifications.access import log_clients_shown
 from notifications.models import Task
 from notifications.task_kinds import task_kind_label
 
@@ -28,6 +29,7 @@ def open_tasks_panel_context(request) -> dict:
         .in_inbox_order()[:PANEL_TASK_LIMIT]
     )
     count = tasks[0].open_total if tasks else 0
+    log_clients_shown(request.user, tasks)
     return {
         "tasks": [
             {

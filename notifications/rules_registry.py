@@ -28,6 +28,8 @@ class ReminderSpec:
 
     `title` may be a lazy translation; it is then rendered in the recipient's
     language. `rule` is filled in by the sweep from the registered rule.
+    `client_id` is the UUID of the client the reminder names, if it names one:
+    the inbox logs each client it shows.
     """
 
     recipient_id: int
@@ -37,6 +39,7 @@ class ReminderSpec:
     title: str | Promise
     link: str = ""
     rule: str = ""
+    client_id: object = None
 
 
 RuleFunction = Callable[[datetime.date, int], Iterable[ReminderSpec]]

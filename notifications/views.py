@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications import actions
-from notifications.access import get_reminder_for_user, get_task_for_user
+from notifications.access import get_reminder_for_user, get_task_for_user, log_clients_shown
 from notifications.forms import CompleteTaskForm
 from notifications.models import Reminder, Task
 from notifications.polling import background_request
@@ -96,6 +96,9 @@ def _inbox_context(request, *, invalid=None, status_message: str = "") -> dict:
     today = timezone.localdate()
     task_rows, task_count = _task_rows(request.user, today, invalid)
     reminder_rows, reminder_count = _reminder_rows(request.user, today)
+    log_clients_shown(
+        request.user, [r.task for r in task_rows] + [r.reminder for r in reminder_rows]
+    )
     return {
         "task_rows": task_rows,
         "task_count": task_count,

@@ -116,6 +116,7 @@ def _step_specs(
             due_date=due_date,
             title=text,
             link=client_link(uuid),
+            client_id=uuid,
         )
 
 

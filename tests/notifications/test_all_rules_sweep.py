@@ -172,6 +172,14 @@ def test_every_apps_rules_fire_once_and_a_second_sweep_creates_no_duplicates(off
         .filter(n__gt=1)
     )
     assert not duplicates.exists()
+    # A reminder whose title names a client says which client, for the inbox's access log.
+    from clients.models import Client
+
+    client_uuids = set(Client.objects.values_list("uuid", flat=True))
+    for reminder in Reminder.objects.filter(rule__startswith="clients.") | Reminder.objects.filter(
+        rule__startswith="pathways."
+    ):
+        assert reminder.client_id in client_uuids, reminder.rule
 
 
 def test_the_whole_sweep_reads_the_same_number_of_queries_for_2_and_7_clients(office):

@@ -1,0 +1,52 @@
+"""The inbox and the dashboard's task panel name clients: each client shown is logged, as the
+client list logs each client it shows."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AccessLogEntry
+from notifications.access import CLIENTS_SHOWN
+from notifications.factories import ReminderFactory, TaskFactory
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(user):
+    return sorted(
+        AccessLogEntry.objects.filter(action=CLIENTS_SHOWN, actor=user).values_list(
+            "client_id", "basis"
+        )
+    )
+
+
+def test_the_inbox_logs_each_client_its_tasks_and_reminders_name_once(client, worker):
+    first, second = uuid.uuid4(), uuid.uuid4()
+    TaskFactory(assignee=worker, title="Ilmoita Kelalle: Aino Äijälä", client_id=first)
+    ReminderFactory(recipient=worker, title="Suunnitelman tarkistus: Aino Äijälä", client_id=first)
+    ReminderFactory(recipient=worker, title="Jakso päättyy: Bo Berg", client_id=second)
+    TaskFactory(assignee=worker, title="Yleinen tehtävä")
+    ReminderFactory(recipient=worker, title="Jo luettu: Cecilia", client_id=uuid.uuid4(), read=True)
+    login(client, worker)
+
+    assert client.get(reverse("notifications:inbox")).status_code == 200
+
+    assert shown(worker) == sorted([(first, "care_team"), (second, "care_team")])
+
+
+def test_an_inbox_that_names_no_client_logs_nothing(client, worker):
+    TaskFactory(assignee=worker, title="Yleinen tehtävä")
+    login(client, worker)
+    client.get(reverse("notifications:inbox"))
+    assert shown(worker) == []
+
+
+def test_the_dashboards_task_panel_logs_the_clients_it_names(client, worker):
+    named = uuid.uuid4()
+    TaskFactory(assignee=worker, title="Ilmoita osapuolelle: Aino Äijälä", client_id=named)
+    login(client, worker)
+    response = client.get("/")
+    assert "Ilmoita osapuolelle: Aino Äijälä" in response.content.decode()
+    assert shown(worker) == [(named, "care_team")]
