@@ -22,7 +22,7 @@ def get_step_for_user(
     client = get_client_for_user(user, client_id, permission=client_permission, log_action=None)
     try:
         step = PathwayStep.objects.select_related(
-            "service_type", "unit", "coach", "rule_set", "next_step"
+            "service_type", "unit", "coach", "rule_set", "next_step__service_type"
         ).get(pk=step_id, client=client)
     except PathwayStep.DoesNotExist:
         raise Http404 from None

@@ -104,12 +104,16 @@ def _save(step: PathwayStep) -> None:
         raise
 
 
-def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
+def plan_step(
+    *, client: Client, planned_by, follows: PathwayStep | None = None, **fields
+) -> PathwayStep:
     """Plans a step for the client: checks every rule of its service, adds the coach to the care team.
 
     A service that must run alongside this one, and itself requires this one
     (rehabilitative work activity always includes work coaching), is planned
     with it for the same period and coach, in the same transaction.
+    `follows` is a running step of the client whose follow-on this is: it is
+    linked at once, so the step's end has its follow-on before it comes.
     """
     with (
         transaction.atomic(),
@@ -132,10 +136,22 @@ def plan_step(*, client: Client, planned_by, **fields) -> PathwayStep:
             )
         _validate(step)
         _save(step)
+        if follows is not None:
+            _link_follow_on(follows, step)
         if step.coach_id:
             _ensure_coach_membership(client, step.coach, planned_by)
         _log(planned_by, client, "pathways.step.planned", step, detail=step.service_type.code)
     return step
+
+
+def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
+    locked = PathwayStep.objects.select_for_update().get(pk=previous.pk)
+    if locked.client_id != step.client_id or locked.status == StepStatus.ENDED:
+        raise ValidationError(_("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle."))
+    if locked.next_step_id is not None:
+        raise ValidationError(_("Jaksolla on jo jatkopolku."))
+    locked.next_step = step
+    locked.save(update_fields=["next_step"])
 
 
 def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
@@ -264,6 +280,15 @@ def end_step(
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Jakso on jo päättynyt."))
+        if ended_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "ended_on": _(
+                        "Jakso päätetään päättymispäivänä tai sen jälkeen. Jatkopolun voi "
+                        "suunnitella jo nyt jakson sivulta."
+                    )
+                }
+            )
         if next_step is not None and (
             next_step.client_id != locked.client_id or next_step.pk == locked.pk
         ):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +129,8 @@ class EndStepForm(PolkuForm):
         super().__init__(*args, **kwargs)
         self.fields["end_reason"].required = False
         self.fields["next_step"].queryset = (
-            PathwayStep.objects.filter(client=step.client_id, previous_step__isnull=True)
+            PathwayStep.objects.filter(client=step.client_id)
+            .filter(Q(previous_step__isnull=True) | Q(previous_step=step))
             .exclude(pk=step.pk)
             .exclude(status="ended")
             .select_related("service_type")
@@ -136,6 +138,7 @@ class EndStepForm(PolkuForm):
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
         )
+        self.fields["next_step"].initial = step.next_step_id
         if step.service_type.code != "rehabilitative_work_activity":
             del self.fields["review_decision"]
 

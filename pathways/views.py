@@ -54,10 +54,15 @@ def step_create(request, client_id):
         permission="pathways.plan_step",
         log_action=read_log(request),
     )
+    follows = _follows(request, client)
     code = request.GET.get("type") or request.POST.get("type")
     if not code:
         types = ServiceType.objects.active().order_by("name_fi")
-        return render(request, "pathways/choose_service.html", {"client": client, "types": types})
+        return render(
+            request,
+            "pathways/choose_service.html",
+            {"client": client, "types": types, "follows": follows},
+        )
     service_type = get_object_or_404(ServiceType.objects.active(), code=code)
     form = StepForm(request.POST or None, service_type=service_type, client=client)
     if request.method == "POST" and form.is_valid():
@@ -66,6 +71,7 @@ def step_create(request, client_id):
                 client=client,
                 planned_by=request.user,
                 service_type=service_type,
+                follows=follows,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -81,8 +87,24 @@ def step_create(request, client_id):
             "client": client,
             "form": form,
             "service_type": service_type,
+            "follows": follows,
             "rule_set": _rule_set_in_force(service_type, client, start or timezone.localdate()),
         },
+    )
+
+
+def _follows(request, client):
+    """The client's running step whose follow-on is being planned (`?follows=<step id>`)."""
+    step_id = request.GET.get("follows") or request.POST.get("follows")
+    if not step_id:
+        return None
+    if not step_id.isdigit():
+        raise Http404
+    return get_object_or_404(
+        PathwayStep.objects.select_related("service_type").exclude(status=StepStatus.ENDED),
+        pk=step_id,
+        client=client,
+        next_step__isnull=True,
     )
 
 

@@ -139,9 +139,10 @@ class TestRehabilitativeWorkActivity:
         client_ = world.client
         plan = make_plan(client_, worker, plan_type="activation_plan")
         browser = as_user(worker)
-        # A six-month period that began almost six months ago: its review is due now.
-        start = add_months(today, -6) + datetime.timedelta(days=7)
-        end = add_months(start, 6) - datetime.timedelta(days=1)
+        # A six-month period that ends today: its review is due now (a step is ended on its
+        # last day or later, never ahead of it).
+        start = add_months(today, -6) + datetime.timedelta(days=1)
+        end = today
         mark = last_log_id()
         response = browser.post(
             f"/clients/{client_.uuid}/steps/new/",
@@ -251,7 +252,7 @@ class TestRehabilitativeWorkActivity:
         assert activity.status == StepStatus.ACTIVE and activity.ended_on is None
 
         # The worker plans the new period from the day after, as the end page links.
-        assert f'href="/clients/{client_.uuid}/steps/new/"' in page
+        assert f'href="/clients/{client_.uuid}/steps/new/?follows={activity.pk}"' in page
         new_start = end + datetime.timedelta(days=1)
         new_end = add_months(new_start, 6) - datetime.timedelta(days=1)
         response = browser.post(
@@ -311,7 +312,7 @@ class TestJobcenterPeriod:
         worker, coach = world.users[Role.SOCIAL_WORKER], world.users[Role.WORK_COACH]
         client_ = world.client
         browser = as_user(worker)
-        paid_start, paid_end = today, today + datetime.timedelta(days=60)
+        paid_start, paid_end = today - datetime.timedelta(days=30), today
         paid = {
             "coach": coach.pk,
             "start_on": iso(paid_start),
@@ -400,7 +401,10 @@ class TestJobcenterPeriod:
         assert coach_browser.get(f"/clients/{client_.uuid}/steps/new/").status_code == 403
         assert f'href="/clients/{client_.uuid}/steps/new/"' not in page
         assert "Jatkopolun suunnittelee vastuutyöntekijä" in page
-        assert f'href="/clients/{client_.uuid}/steps/new/"' in browser.get(end_url).content.decode()
+        assert (
+            f'href="/clients/{client_.uuid}/steps/new/?follows={step.pk}"'
+            in browser.get(end_url).content.decode()
+        )
 
         # The responsible worker plans the follow-on; the coach closes the period with it.
         response = plan(

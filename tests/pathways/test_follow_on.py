@@ -1,0 +1,103 @@
+"""The follow-on step is planned while the step runs, from the step page, and linked at once;
+a step is ended on its last day or later, never ahead of it."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import PathwayStep, StepStatus
+from pathways.reminders import steps_ending_without_next
+from tests.conftest import login
+
+
+@pytest.fixture
+def running(client_of, worker, today):
+    """Work at a social enterprise ending in ten days, with no follow-on yet."""
+    return make_step(
+        client_of(),
+        "education",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=60),
+        planned_end_on=today + datetime.timedelta(days=10),
+    )
+
+
+def ending_without_next(today):
+    return [spec.object_id for spec in steps_ending_without_next(today, 100)]
+
+
+def test_the_follow_on_is_planned_from_the_step_page_and_linked_at_once(
+    client, worker, running, today
+):
+    assert running.pk in ending_without_next(today)
+    login(client, worker)
+    base = f"/clients/{running.client.uuid}"
+    page = client.get(f"{base}/steps/{running.pk}/").content.decode()
+    assert f"/steps/new/?follows={running.pk}" in page
+    choose = client.get(f"{base}/steps/new/?follows={running.pk}").content.decode()
+    assert f"type=supported_employment&amp;follows={running.pk}" in choose
+
+    start = running.planned_end_on + datetime.timedelta(days=1)
+    response = client.post(
+        f"{base}/steps/new/",
+        {"type": "supported_employment", "follows": running.pk, "start_on": start.isoformat()},
+    )
+
+    assert response.status_code == 302
+    follow_on = PathwayStep.objects.get(
+        client=running.client, service_type__code="supported_employment"
+    )
+    running.refresh_from_db()
+    assert running.next_step == follow_on
+    assert running.status == StepStatus.ACTIVE  # it still runs until its end
+    assert running.pk not in ending_without_next(today)
+    page = client.get(f"{base}/steps/{running.pk}/").content.decode()
+    assert "Jatkopolku" in page and f"/steps/{follow_on.pk}/" in page
+    # The end form offers the linked follow-on, chosen already.
+    end = client.get(f"{base}/steps/{running.pk}/end/").content.decode()
+    assert f'<option value="{follow_on.pk}" selected>' in end
+
+
+def test_a_step_is_not_ended_ahead_of_its_last_day(worker, running, today):
+    with pytest.raises(ValidationError) as refused:
+        actions.end_step(
+            step=running,
+            ended_by=worker,
+            ended_on=today + datetime.timedelta(days=1),
+            end_reason="completed",
+            exit_outcome="studies",
+        )
+    assert "ended_on" in refused.value.message_dict
+    running.refresh_from_db()
+    assert (running.status, running.ended_on) == (StepStatus.ACTIVE, None)
+
+
+def test_an_ended_or_linked_step_or_another_clients_step_cannot_be_followed(
+    client, worker, client_of, running, today
+):
+    other = make_step(client_of(), "education", created_by=worker, start_on=today)
+    login(client, worker)
+    base = f"/clients/{running.client.uuid}/steps/new/"
+    assert client.get(f"{base}?follows={other.pk}").status_code == 404
+    assert client.get(f"{base}?follows=abc").status_code == 404
+    follow_on = actions.plan_step(
+        client=running.client,
+        planned_by=worker,
+        follows=running,
+        service_type=other.service_type,
+        start_on=running.planned_end_on + datetime.timedelta(days=1),
+        planned_end_on=running.planned_end_on + datetime.timedelta(days=60),
+    )
+    assert follow_on.previous_step == running
+    assert client.get(f"{base}?follows={running.pk}").status_code == 404
+    with pytest.raises(ValidationError):
+        actions.plan_step(
+            client=running.client,
+            planned_by=worker,
+            follows=running,
+            service_type=other.service_type,
+            start_on=running.planned_end_on + datetime.timedelta(days=90),
+        )
