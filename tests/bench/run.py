@@ -196,9 +196,9 @@ def main() -> int:
     figures["bench_seconds"] = round(time.perf_counter() - started, 1)
 
     (Path(settings.BASE_DIR) / "bench.json").write_text(json.dumps(figures, indent=2) + "\n")
-    _verdict(figures)
+    within = _verdict(figures)
     print(json.dumps(figures, indent=2))
-    return 0
+    return 0 if within else 1
 
 
 def _table_sizes() -> dict[str, int]:
@@ -225,15 +225,25 @@ BUDGETS = [
 ]
 
 
-def _verdict(figures: dict) -> None:
+def _verdict(figures: dict) -> bool:
+    """Logs each figure against its budget; False when one is over, a sweep rule failed or a
+    timed request answered with an error (a fast failure is no result)."""
+    within = True
     for key, budget, label in BUDGETS:
         value = figures[key]
+        within &= value < budget
         log(f"{label:28} {value:>9} budget {budget:<6} {'ok' if value < budget else 'OVER'}")
+    failed_rules = figures.get("reminder_sweep_failed_rules", 0)
+    errors = sum(v for k, v in figures.items() if k.endswith("_errors"))
+    if failed_rules or errors:
+        log(f"FAILED: {failed_rules} sweep rules failed, {errors} timed requests answered errors")
+        within = False
     if figures["summary_pdf_pages"] != 3:
         log(
             f"the summary printed {figures['summary_pdf_pages']} pages, not three: the budget "
             "speaks of a three-page summary (not padded here)"
         )
+    return within
 
 
 if __name__ == "__main__":
