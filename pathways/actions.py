@@ -728,12 +728,13 @@ def record_print_handed_over(*, document: "PrintedDocument", by) -> None:
     from audit.models import Basis
 
     _log(by, document.client, "pathways.document.printed", document, detail=document.kind)
-    log_disclosure(
-        actor=by,
-        client_id=document.client.uuid,
-        recipient_organisation=None,
-        recipient_description=_("Asiakas itse"),
-        what=document.get_kind_display(),
-        basis=Basis.CLIENT_REQUEST,
-        channel="pdf",
-    )
+    with translation.override("fi"):  # the log is kept in Finnish, whatever the user reads
+        log_disclosure(
+            actor=by,
+            client_id=document.client.uuid,
+            recipient_organisation=None,
+            recipient_description=_("Asiakas itse"),
+            what=document.get_kind_display(),
+            basis=Basis.CLIENT_REQUEST,
+            channel="pdf",
+        )

@@ -186,6 +186,19 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
     assert disclosure.basis == "client_request" and disclosure.channel == "pdf"
 
 
+def test_the_disclosure_log_is_kept_in_finnish_whatever_the_user_reads(
+    client, summary_client, worker, settings, tmp_path
+):
+    document = render(summary_client, worker, "sv", settings, tmp_path)
+    login(client, worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
+    assert response.status_code == 200
+    disclosure = DisclosureLogEntry.objects.get(client_id=summary_client.uuid)
+    assert disclosure.recipient_description == "Asiakas itse"
+    assert disclosure.what == "Palvelupolun yhteenveto"
+
+
 def test_the_print_dialog_queues_a_document_and_shows_its_progress(
     client, summary_client, worker, monkeypatch
 ):
