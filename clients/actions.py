@@ -354,14 +354,23 @@ def break_the_glass(*, client: Client, user, reason: str) -> BreakTheGlass:
 
 
 def review_break_the_glass(*, event: BreakTheGlass, reviewed_by, note: str = "") -> BreakTheGlass:
-    """Marks a break-the-glass event reviewed by a manager or the DPO."""
-    with transaction.atomic():
-        locked = BreakTheGlass.objects.select_for_update().get(pk=event.pk)
+    """Marks a break-the-glass event reviewed by a manager or the DPO (logged on the client)."""
+    with transaction.atomic(), history_context(reviewed_by, "clients.break_the_glass.reviewed"):
+        locked = BreakTheGlass.objects.select_for_update().select_related("client").get(pk=event.pk)
         if locked.reviewed_at is None:
             locked.reviewed_at = timezone.now()
             locked.reviewed_by = reviewed_by
             locked.review_note = note.strip()
             locked.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+            log_access(
+                actor=reviewed_by,
+                client_id=locked.client.uuid,
+                action="clients.break_the_glass.reviewed",
+                basis=Basis.DATA_PROTECTION
+                if getattr(reviewed_by, "active_role", None) == "dpo"
+                else Basis.MANAGER,
+                obj=locked,
+            )
     return locked
 
 

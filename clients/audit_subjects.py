@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "clients.client.changed": _("Muutti asiakkaan perustietoja"),
     "clients.client.closed": _("Päätti asiakkuuden"),
     "clients.client.reopened": _("Avasi asiakkuuden uudelleen"),
+    "clients.break_the_glass.reviewed": _("Tarkasti murtautumisen"),
     "clients.client.break_the_glass": _("Avasi asiakkaan tiedot omatiimin ulkopuolelta"),
     "clients.identity_code.revealed": _("Näytti henkilötunnuksen"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),

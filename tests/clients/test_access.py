@@ -127,6 +127,17 @@ def test_the_manager_reviews_break_the_glass_events(client, team):
     client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "Asiallinen"})
     event.refresh_from_db()
     assert event.reviewed_by == team["manager"] and event.review_note == "Asiallinen"
+    review = AccessLogEntry.objects.get(action="clients.break_the_glass.reviewed")
+    assert (review.actor_id, review.client_id, review.basis) == (
+        team["manager"].pk,
+        team["client"].uuid,
+        "manager",
+    )
+    # A second review of the same event changes and logs nothing.
+    client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "Toinen"})
+    event.refresh_from_db()
+    assert event.review_note == "Asiallinen"
+    assert AccessLogEntry.objects.filter(action="clients.break_the_glass.reviewed").count() == 1
 
 
 def test_one_current_responsible_worker_is_a_database_invariant(team):
