@@ -280,13 +280,13 @@ def _tuisku(demo: _Demo) -> None:
         catalogue_entry=_entry("hki-tuettu-tyollistyminen"),
         coach=coach,
         start_on=start,
-        ips_phase="employer_work",
         benefits_counselling_on=start + datetime.timedelta(days=14),
         goal="Varastotyö avoimilta työmarkkinoilta.",
         support_given="Nopea työnhaku yhdessä, työnantajayhteistyö ja tuki työpaikalla.",
     )
     if not created:
         return
+    _ips_phases(ips, coach, [(7, "profiling"), (14, "job_search"), (40, "employer_work")])
     contacts = [
         (10, "Vuosaaren Varasto Oy (demo)", ContactKind.VISIT, "Esittelin tuetun työllistymisen."),
         (24, "Logistiikka Itä Oy (demo)", ContactKind.CALL, "Ei avoimia paikkoja nyt."),
@@ -579,20 +579,32 @@ def _rehabilitation_to_work_trial_to_wage_subsidy(demo: _Demo) -> None:
         )
 
 
+def _ips_phases(step, coach, phases) -> None:
+    """The job coach's record of the IPS phases: (days from the start, phase)."""
+    for days, phase in phases:
+        actions.record_ips_phase(
+            step=step,
+            phase=phase,
+            entered_on=step.start_on + datetime.timedelta(days=days),
+            recorded_by=coach,
+        )
+
+
 def _supported_employment_caseload(demo: _Demo) -> None:
     """Two more IPS clients: one without any employer contact in 35 days, one searching actively."""
     worker, coach = demo.user(Role.SOCIAL_WORKER), demo.user(Role.JOB_COACH)
     quiet = demo.caseload_client(Role.SOCIAL_WORKER, 25, 60)
-    demo.step(
+    quiet_step, created = demo.step(
         quiet,
         SUPPORTED_EMPLOYMENT,
         worker,
         unit=_unit("hki-tuettu-tyollistyminen"),
         coach=coach,
         start_on=demo.today - datetime.timedelta(days=35),
-        ips_phase="profiling",
         goal="Työ asiakaspalvelussa.",
     )
+    if created:
+        _ips_phases(quiet_step, coach, [(6, "profiling")])
     searching = demo.caseload_client(Role.SOCIAL_WORKER, 20, 60)
     start = add_months(demo.today, -3)
     step, created = demo.step(
@@ -602,11 +614,11 @@ def _supported_employment_caseload(demo: _Demo) -> None:
         unit=_unit("hki-tuettu-tyollistyminen"),
         coach=coach,
         start_on=start,
-        ips_phase="job_search",
         benefits_counselling_on=start + datetime.timedelta(days=10),
         goal="Osa-aikatyö siivousalalla.",
     )
     if created:
+        _ips_phases(step, coach, [(5, "profiling"), (11, "job_search")])
         for days, employer in [
             (12, "Siivouspalvelu Kirkas (demo)"),
             (40, "Kiinteistöpalvelu Demo Oy"),
