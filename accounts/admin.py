@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.actions import invite_user
 from accounts.models import RoleAssignment, User
+from services.models import Organisation, Unit
 
 # allauth's own registrations (e-mail addresses, social apps and tokens,
 # authenticators) and auth groups are not managed through the admin here.
@@ -37,6 +38,13 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["unit"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Roles only in the administrator's own organisation's units (the choice
+        # list, and what a submitted form may name).
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["queryset"] = Unit.objects.filter(organisation=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(User)
 class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
@@ -56,6 +64,19 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
     ]
     inlines = [RoleAssignmentInline]
     actions = ["send_invitation"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An administrator creates users of their own organisation only.
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+            kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A new user has no password until they set one by the invitation's link.
+        if not change:
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Lähetä kutsu (salasanan asetus)"))
     def send_invitation(self, request, queryset):

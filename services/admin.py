@@ -55,6 +55,16 @@ class UnitAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(organisation=request.user.organisation_id)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An administrator adds units to their own organisation, under its own units.
+        if not request.user.is_superuser:
+            if db_field.name == "organisation":
+                kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+                kwargs["empty_label"] = None
+            elif db_field.name == "parent":
+                kwargs["queryset"] = Unit.objects.filter(organisation=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(ServiceType)
 class ServiceTypeAdmin(admin.ModelAdmin):

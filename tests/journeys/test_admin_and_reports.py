@@ -1,0 +1,234 @@
+"""Journey (issues 2, 4 and 6): the organisation's administrator in the Django admin, the
+manager's and the coordinator's reports, and the service catalogue as several roles.
+
+The administrator (is_staff, TOTP enrolled) invites a user, gives and ends roles, adds a
+unit, a catalogue entry in three languages and a rule set from a future date; the rule set
+in force stays read-only; nothing of another organisation and no client data is reachable.
+"""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.contrib import admin
+from django.core import mail
+from django.test import Client as Browser
+from django.utils import timezone
+
+from accounts.factories import make_user
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients.factories import ClientFactory
+from services.factories import UnitFactory
+from services.models import Unit
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+CLIENT_DATA_APPS = {"clients", "pathways", "consents", "consultations", "audit", "notifications"}
+
+
+def as_user(user, language=None):
+    browser = login(Browser(), user)
+    if language:
+        browser.cookies["django_language"] = language
+    return browser
+
+
+def text_of(response) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def admin_errors(response) -> str:
+    """The text of every error list of an admin form page."""
+    blocks = re.findall(
+        r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S
+    )
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block)) for block in blocks)
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def home():
+    """The administrator's organisation with a unit, and another organisation."""
+    unit = UnitFactory(name_fi="Aikuissosiaalityö", name_sv="Socialt arbete för vuxna")
+    other_unit = UnitFactory(name_fi="Naapurikunnan työpaja")
+    administrator = make_user(
+        Role.ADMIN, unit, is_staff=True, first_name="Aila", last_name="Ylläpitäjä"
+    )
+    return unit, other_unit, administrator
+
+
+def user_form(unit, *, email, organisation=None, roles=(), initial=0, **fields) -> dict:
+    """The admin's user form with its role-membership inline rows."""
+    data = {
+        "email": email,
+        "first_name": "Terhi",
+        "last_name": "Työvalmentaja",
+        "title": "Työvalmentaja",
+        "phone": "",
+        "organisation": (organisation or unit.organisation).pk,
+        "preferred_language": "fi",
+        "email_digest": "on",
+        "is_active": "on",
+        "role_assignments-TOTAL_FORMS": str(len(roles)),
+        "role_assignments-INITIAL_FORMS": str(initial),
+        "role_assignments-MIN_NUM_FORMS": "0",
+        "role_assignments-MAX_NUM_FORMS": "1000",
+        "_save": "Tallenna",
+        **fields,
+    }
+    for index, row in enumerate(roles):
+        for key, value in row.items():
+            data[f"role_assignments-{index}-{key}"] = value
+    return data
+
+
+class TestTheAdministrator:
+    def test_invites_a_user_gives_roles_ends_one_and_adds_a_unit(self, home):
+        unit, other_unit, administrator = home
+        browser = as_user(administrator)
+        index = browser.get("/admin/")
+        assert index.status_code == 200
+        assert {"/admin/accounts/user/add/", "/admin/services/unit/add/"} <= set(
+            re.findall(r'href="(/admin/[^"]+)"', index.content.decode())
+        )
+
+        # A new unit of the own organisation; another organisation is not offered.
+        add_unit = browser.get("/admin/services/unit/add/")
+        assert other_unit.organisation.name_fi not in add_unit.content.decode()
+        unit_form = {
+            "name_fi": "Nuorten työpaja Verstas",
+            "name_sv": "Ungdomsverkstaden Verstas",
+            "name_en": "Youth workshop Verstas",
+            "organisation": unit.organisation.pk,
+            "slug": "nuorten-tyopaja-verstas",
+            "kind": "other",
+            "address": "Verstaskatu 1",
+            "_save": "Tallenna",
+        }
+        refused = browser.post(
+            "/admin/services/unit/add/", {**unit_form, "organisation": other_unit.organisation.pk}
+        )
+        assert refused.status_code == 200
+        assert "Valitse oikea vaihtoehto" in admin_errors(refused)
+        assert not Unit.objects.filter(slug="nuorten-tyopaja-verstas").exists()
+        response = browser.post("/admin/services/unit/add/", unit_form)
+        assert response.status_code == 302, admin_errors(response)
+        workshop = Unit.objects.get(slug="nuorten-tyopaja-verstas")
+        assert workshop.organisation == unit.organisation
+
+        # A user of another organisation, or a role in its unit, is refused and nothing is saved.
+        today = timezone.localdate()
+        coach_role = {"role": Role.WORKSHOP_COACH, "unit": workshop.pk, "valid_from": today}
+        for data in (
+            user_form(unit, email="terhi@polku.test", organisation=other_unit.organisation),
+            user_form(
+                unit,
+                email="terhi@polku.test",
+                roles=[{**coach_role, "unit": other_unit.pk}],
+            ),
+        ):
+            refused = browser.post("/admin/accounts/user/add/", data)
+            assert refused.status_code == 200
+            assert "Valitse oikea vaihtoehto" in admin_errors(refused)
+            assert not User.objects.filter(email="terhi@polku.test").exists()
+
+        # The user with a role in the new unit; then the invitation.
+        response = browser.post(
+            "/admin/accounts/user/add/",
+            user_form(unit, email="terhi@polku.test", roles=[coach_role]),
+        )
+        assert response.status_code == 302, admin_errors(response)
+        terhi = User.objects.get(email="terhi@polku.test")
+        assert terhi.organisation == unit.organisation
+        assert not terhi.has_usable_password()
+        response = browser.post(
+            "/admin/accounts/user/", {"action": "send_invitation", "_selected_action": [terhi.pk]}
+        )
+        assert response.status_code == 302
+        assert [message.to for message in mail.outbox] == [["terhi@polku.test"]]
+        assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+        # A second role; then the first ends: an end before its start is refused at the field.
+        first = terhi.role_assignments.get()
+        change_url = f"/admin/accounts/user/{terhi.pk}/change/"
+        assert browser.get(change_url).status_code == 200
+        rows = [
+            {"id": first.pk, "user": terhi.pk, **coach_role, "valid_to": ""},
+            {"role": Role.WORK_COACH, "unit": unit.pk, "valid_from": today, "valid_to": ""},
+        ]
+        response = browser.post(
+            change_url, user_form(unit, email=terhi.email, roles=rows, initial=1)
+        )
+        assert response.status_code == 302, admin_errors(response)
+        assert terhi.role_assignments.count() == 2
+
+        rows = [
+            {"id": first.pk, "user": terhi.pk, **coach_role, "valid_to": today - days(1)},
+            {
+                "id": terhi.role_assignments.get(role=Role.WORK_COACH).pk,
+                "user": terhi.pk,
+                "role": Role.WORK_COACH,
+                "unit": unit.pk,
+                "valid_from": today,
+            },
+        ]
+        refused = browser.post(
+            change_url, user_form(unit, email=terhi.email, roles=rows, initial=2)
+        )
+        assert refused.status_code == 200
+        assert admin_errors(refused).strip()
+        assert RoleAssignment.objects.get(pk=first.pk).valid_to is None
+
+        rows[0]["valid_to"] = today
+        response = browser.post(
+            change_url, user_form(unit, email=terhi.email, roles=rows, initial=2)
+        )
+        assert response.status_code == 302, admin_errors(response)
+        assert RoleAssignment.objects.get(pk=first.pk).valid_to == today
+        tomorrow = today + days(1)
+        assert list(
+            RoleAssignment.objects.filter(user=terhi)
+            .current(tomorrow)
+            .values_list("role", flat=True)
+        ) == [Role.WORK_COACH]
+
+    def test_the_admin_in_swedish(self, home):
+        _, _, administrator = home
+        browser = as_user(administrator, "sv")
+        page = browser.get("/admin/accounts/user/add/")
+        assert page.status_code == 200
+        text = text_of(page)
+        for finnish in ("sähköposti", "etunimi", "asiointikieli", "roolijäsenyydet", "päättyen"):
+            assert finnish not in text.lower(), finnish
+        assert "E-post" in text or "e-post" in text
+
+    def test_never_sees_client_data(self, home):
+        unit, _, administrator = home
+        client = ClientFactory(responsible_worker=make_user(Role.SOCIAL_WORKER, unit))
+        registered = {model._meta.app_label for model in admin.site._registry}
+        assert not registered & CLIENT_DATA_APPS
+        browser = as_user(administrator)
+        assert browser.get(f"/clients/{client.uuid}/").status_code == 404
+        assert browser.get("/admin/clients/").status_code == 404
+        for url in ("/clients/", "/consultations/", "/reports/", "/audit/"):
+            assert browser.get(url).status_code in (403, 404), url
+        text = text_of(browser.get("/admin/"))
+        assert client.last_name not in text
+        assert (
+            not AccessLogEntry.objects.filter(actor=administrator).exclude(client_id=None).exists()
+        )
+
+    def test_without_mfa_the_admin_sends_to_enrolment_first(self, home):
+        unit, _, _ = home
+        administrator = make_user(Role.ADMIN, unit, is_staff=True, with_mfa=False)
+        response = as_user(administrator).get("/admin/")
+        assert response.status_code == 302
+        assert "/accounts/2fa/" in response["Location"]
