@@ -85,6 +85,19 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         # The code is what pathways and rule sets refer to: fixed once created.
         return ["code"] if obj else []
 
+    # A service type is shared by every organisation (its names, legal basis and
+    # whether it is in use), like the general rule sets: only a superuser changes
+    # or removes one; an organisation's administrator reads it.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 RULE_FIELDSETS = [
     (

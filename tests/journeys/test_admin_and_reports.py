@@ -21,8 +21,8 @@ from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
-from services.factories import UnitFactory
-from services.models import Unit
+from services.factories import ServiceRuleSetFactory, UnitFactory
+from services.models import CatalogueEntry, ServiceRuleSet, ServiceType, Unit
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +232,219 @@ class TestTheAdministrator:
         response = as_user(administrator).get("/admin/")
         assert response.status_code == 302
         assert "/accounts/2fa/" in response["Location"]
+
+
+def rule_set_data(service_type, organisation, valid_from, **fields) -> dict:
+    return {
+        "service_type": service_type.pk,
+        "organisation": organisation.pk,
+        "valid_from": valid_from.isoformat(),
+        "valid_to": "",
+        "source": "Hyvinvointialueen päätös 12/2026",
+        "_save": "Tallenna",
+        **fields,
+    }
+
+
+class TestRuleSets:
+    def test_a_new_rule_set_from_a_future_date_and_the_one_in_force_stays_as_it_was(self, home):
+        unit, _, administrator = home
+        organisation = unit.organisation
+        today = timezone.localdate()
+        workshop = ServiceType.objects.get(code="youth_workshop")
+        in_force = ServiceRuleSetFactory(
+            service_type=workshop,
+            organisation=organisation,
+            valid_from=today - days(100),
+            min_age=17,
+            max_age=29,
+            source="Nuorisolaki 1285/2016",
+        )
+        browser = as_user(administrator)
+        change_url = f"/admin/services/serviceruleset/{in_force.pk}/change/"
+        page = browser.get(change_url)
+        assert page.status_code == 200
+        text = text_of(page)
+        assert 'name="max_age"' not in page.content.decode()
+        assert (
+            f"Nämä säännöt ovat olleet voimassa {in_force.valid_from:%-d.%-m.%Y} alkaen, "
+            "eikä niitä voi muokata" in text
+        )
+        supersede_url = f"/admin/services/serviceruleset/{in_force.pk}/supersede/"
+        assert supersede_url in page.content.decode()
+
+        # A tampered POST to the read-only page is refused in the layout, not a 500.
+        refused = browser.post(
+            change_url, rule_set_data(workshop, organisation, in_force.valid_from, max_age="35")
+        )
+        assert refused.status_code == 403
+        in_force.refresh_from_db()
+        assert in_force.max_age == 29
+
+        # The change is a new rule set from a later date; today is refused next to the date.
+        refused = browser.post(
+            supersede_url,
+            {"valid_from": today.isoformat(), "min_age": "17", "max_age": "30", "source": "x"},
+        )
+        assert refused.status_code == 200
+        assert "aikaisintaan huomenna" in admin_errors(refused)
+        start = today + days(30)
+        response = browser.post(
+            supersede_url,
+            {
+                "valid_from": start.isoformat(),
+                "min_age": "17",
+                "max_age": "30",
+                "source": "Hyvinvointialueen päätös 12/2026",
+            },
+            follow=True,
+        )
+        successor = ServiceRuleSet.objects.get(supersedes=in_force)
+        assert (
+            response.redirect_chain[-1][0]
+            == f"/admin/services/serviceruleset/{successor.pk}/change/"
+        )
+        assert f"Uudet säännöt ovat voimassa {start:%-d.%-m.%Y} alkaen." in text_of(response)
+        in_force.refresh_from_db()
+        assert (in_force.valid_to, in_force.max_age) == (start - days(1), 29)
+        assert (successor.valid_from, successor.max_age, successor.created_by) == (
+            start,
+            30,
+            administrator,
+        )
+        in_force_on = ServiceRuleSet.objects.in_force
+        assert in_force_on(workshop, organisation, start - days(1)) == in_force
+        assert in_force_on(workshop, organisation, start) == successor
+
+        # Not yet in force: still editable, in the same admin.
+        response = browser.post(
+            f"/admin/services/serviceruleset/{successor.pk}/change/",
+            rule_set_data(workshop, organisation, start, min_age="17", max_age="29"),
+        )
+        assert response.status_code == 302, admin_errors(response)
+        successor.refresh_from_db()
+        assert successor.max_age == 29
+
+    def test_a_rule_set_of_the_own_organisation_is_added_from_tomorrow_and_not_from_today(
+        self, home
+    ):
+        unit, other_unit, administrator = home
+        coaching = ServiceType.objects.get(code="work_coaching")
+        browser = as_user(administrator)
+        today = timezone.localdate()
+        refused = browser.post(
+            "/admin/services/serviceruleset/add/",
+            rule_set_data(coaching, unit.organisation, today, max_days_per_week="4"),
+        )
+        assert refused.status_code == 200
+        assert "aikaisintaan huomenna" in admin_errors(refused)
+        refused = browser.post(
+            "/admin/services/serviceruleset/add/",
+            rule_set_data(coaching, other_unit.organisation, today + days(1)),
+        )
+        assert "Valitse oikea vaihtoehto" in admin_errors(refused)
+        assert not ServiceRuleSet.objects.filter(
+            service_type=coaching, organisation__isnull=False
+        ).exists()
+        response = browser.post(
+            "/admin/services/serviceruleset/add/",
+            rule_set_data(coaching, unit.organisation, today + days(1), max_days_per_week="4"),
+        )
+        assert response.status_code == 302, admin_errors(response)
+        added = ServiceRuleSet.objects.get(service_type=coaching, organisation=unit.organisation)
+        assert (added.valid_from, added.max_days_per_week) == (today + days(1), 4)
+
+    def test_the_read_only_rule_set_in_swedish(self, home):
+        unit, _, administrator = home
+        in_force = ServiceRuleSetFactory(
+            service_type=ServiceType.objects.get(code="youth_workshop"),
+            organisation=unit.organisation,
+            valid_from=timezone.localdate() - days(10),
+        )
+        page = as_user(administrator, "sv").get(
+            f"/admin/services/serviceruleset/{in_force.pk}/change/"
+        )
+        text = text_of(page)
+        assert page.status_code == 200
+        assert "eikä niitä voi muokata" not in text
+        assert f"{in_force.valid_from:%-d.%-m.%Y}" in text
+        assert "Korvaa uusilla säännöillä" not in text
+
+
+class TestCatalogue:
+    def test_an_entry_in_three_languages_reaches_the_catalogue(self, home):
+        unit, other_unit, administrator = home
+        browser = as_user(administrator)
+        response = browser.post(
+            "/admin/services/catalogueentry/add/",
+            {
+                "slug": "tyokokeilu-verstas",
+                "category": "employment_services",
+                "provider": unit.organisation.pk,
+                "provider_name": "",
+                "service_type": "",
+                "is_active": "on",
+                "name_fi": "Työkokeilu Verstaalla",
+                "name_sv": "Arbetsprövning på Verstas",
+                "name_en": "Work trial at Verstas",
+                "description_fi": "Työkokeilu puutyöverstaalla 3–6 kuukautta.",
+                "description_sv": "Arbetsprövning i snickeriverkstaden 3–6 månader.",
+                "description_en": "A work trial in the woodwork shop for 3–6 months.",
+                "eligibility_fi": "Työttömät työnhakijat.",
+                "eligibility_sv": "Arbetslösa arbetssökande.",
+                "eligibility_en": "Unemployed jobseekers.",
+                "how_to_refer_fi": "Lähete työllisyyspalveluista.",
+                "how_to_refer_sv": "Remiss från sysselsättningstjänsterna.",
+                "how_to_refer_en": "Referral from employment services.",
+                "min_age": "18",
+                "max_age": "64",
+                "languages": ["fi", "sv"],
+                "contact_phone": "09 123 4567",
+                "contact_email": "verstas@polku.test",
+                "web_address": "",
+                "_save": "Tallenna",
+            },
+        )
+        assert response.status_code == 302, admin_errors(response)
+        entry = CatalogueEntry.objects.get(slug="tyokokeilu-verstas")
+        worker = make_user(Role.SOCIAL_WORKER, other_unit)
+        for language, name, description in (
+            ("fi", "Työkokeilu Verstaalla", "puutyöverstaalla"),
+            ("sv", "Arbetsprövning på Verstas", "snickeriverkstaden"),
+            ("en", "Work trial at Verstas", "woodwork shop"),
+        ):
+            reader = as_user(worker, language)
+            listing = text_of(
+                reader.get("/services/", {"category": "employment_services", "age": "30"})
+            )
+            assert name in listing, language
+            detail = text_of(reader.get(f"/services/{entry.pk}/"))
+            assert name in detail and description in detail, language
+
+
+def test_a_service_type_shared_by_every_organisation_is_read_only_to_an_administrator(home):
+    _, _, administrator = home
+    rehabilitation = ServiceType.objects.get(code="rehabilitative_work_activity")
+    browser = as_user(administrator)
+    url = f"/admin/services/servicetype/{rehabilitation.pk}/change/"
+    page = browser.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    response = browser.post(
+        url,
+        {
+            "name_fi": "Poistettu",
+            "name_sv": rehabilitation.name_sv,
+            "name_en": rehabilitation.name_en,
+            "legal_basis": rehabilitation.legal_basis,
+            "_save": "Tallenna",
+        },
+    )
+    assert response.status_code == 403
+    rehabilitation.refresh_from_db()
+    assert rehabilitation.name_fi != "Poistettu"
+    assert rehabilitation.is_active
+    delete = browser.post(
+        f"/admin/services/servicetype/{rehabilitation.pk}/delete/", {"post": "yes"}
+    )
+    assert delete.status_code == 403
