@@ -6,8 +6,10 @@ unit, a catalogue entry in three languages and a rule set from a future date; th
 in force stays read-only; nothing of another organisation and no client data is reachable.
 """
 
+import csv
 import datetime
 import html
+import io
 import re
 
 import pytest
@@ -21,6 +23,15 @@ from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
+from consultations.factories import (
+    NetworkFactory,
+    add_network_member,
+    local_time,
+    make_request,
+    make_session,
+    put_on_agenda,
+)
+from consultations.models import ConsultationRequest
 from services.factories import ServiceRuleSetFactory, UnitFactory
 from services.models import CatalogueEntry, ServiceRuleSet, ServiceType, Unit
 from tests.conftest import login
@@ -448,3 +459,171 @@ def test_a_service_type_shared_by_every_organisation_is_read_only_to_an_administ
         f"/admin/services/servicetype/{rehabilitation.pk}/delete/", {"post": "yes"}
     )
     assert delete.status_code == 403
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+def csv_value(rows, indicator_start: str, group: str) -> str:
+    return next(row[2] for row in rows if row[0].startswith(indicator_start) and row[1] == group)
+
+
+@pytest.fixture
+def organisations():
+    """Two organisations: ours with two workers (6 and 5 clients) in a unit the manager does
+    not manage, and another with 7 clients."""
+    managed = UnitFactory(name_fi="Työllisyyspalvelut", name_sv="Sysselsättningstjänster")
+    ours = UnitFactory(organisation=managed.organisation, name_fi="Aikuissosiaalityö")
+    manager = make_user(Role.MANAGER, managed, first_name="Maija", last_name="Esihenkilö")
+    sanna = make_user(Role.SOCIAL_WORKER, ours, first_name="Sanna", last_name="Sosiaali")
+    pekka = make_user(Role.SOCIAL_WORKER, ours, first_name="Pekka", last_name="Pieni")
+    clients = [ClientFactory(responsible_worker=sanna) for _ in range(6)]
+    clients += [ClientFactory(responsible_worker=pekka) for _ in range(5)]
+    theirs = UnitFactory(name_fi="Naapurin sosiaalityö")
+    olli = make_user(Role.SOCIAL_WORKER, theirs, first_name="Olli", last_name="Ulkopuoli")
+    other_clients = [ClientFactory(responsible_worker=olli) for _ in range(7)]
+    other_manager = make_user(Role.MANAGER, theirs)
+    return {
+        "manager": manager,
+        "other_manager": other_manager,
+        "clients": clients,
+        "other_clients": other_clients,
+        "unit": ours,
+        "other_unit": theirs,
+    }
+
+
+class TestTheManagersReports:
+    def test_reaches_the_figures_of_the_own_organisation_chooses_a_period_and_downloads_csv(
+        self, organisations
+    ):
+        manager = organisations["manager"]
+        browser = as_user(manager)
+        dashboard = browser.get("/")
+        assert 'href="/reports/"' in dashboard.content.decode()
+
+        page = browser.get("/reports/")
+        assert page.status_code == 200
+        text = text_of(page)
+        today = timezone.localdate()
+        year_ago = today - days(364)
+        assert f"Jaksoa koskevat luvut: {year_ago:%-d.%-m.%Y}–{today:%-d.%-m.%Y}." in text
+        assert f"Tilannetta koskevat luvut: {today:%-d.%-m.%Y}." in text
+        assert "Sanna Sosiaali 6" in text and "Pekka Pieni 5" in text
+        assert "Yhteensä 11" in text
+        assert "Olli Ulkopuoli" not in text
+        # Aggregates only: no client's name; nothing logged about any client.
+        for client in organisations["clients"] + organisations["other_clients"]:
+            assert client.last_name not in text
+        assert not AccessLogEntry.objects.exists()
+
+        # A period before anyone was registered: small groups say "alle 5".
+        start, end = today - days(90), today - days(60)
+        page = browser.get("/reports/", {"start": start.isoformat(), "end": end.isoformat()})
+        text = text_of(page)
+        assert f"Jaksoa koskevat luvut: {start:%-d.%-m.%Y}–{end:%-d.%-m.%Y}." in text
+        assert "Rekisteröityjä asiakkaita alle 5" in text
+        export = f"/reports/export.csv?start={start.isoformat()}&amp;end={end.isoformat()}"
+        assert export in page.content.decode()
+
+        # A period ending tomorrow is refused next to the end date; no CSV for it.
+        page = browser.get("/reports/", {"end": (today + days(1)).isoformat()})
+        assert "Jakso voi päättyä viimeistään tänään." in text_of(page)
+        assert (
+            browser.get("/reports/export.csv", {"end": (today + days(1)).isoformat()}).status_code
+            == 400
+        )
+
+        response = browser.get("/reports/export.csv")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = csv_rows(response)
+        assert csv_value(rows, "Organisaatio", "") == manager.organisation.name_fi
+        caseload = "Asiakkaita vastuutyöntekijää kohden"
+        assert csv_value(rows, caseload, "Sanna Sosiaali") == "6"
+        assert csv_value(rows, caseload, "Yhteensä") == "11"
+        assert csv_value(rows, caseload, "Ei vastuutyöntekijää") == "alle 5"
+        assert "Olli Ulkopuoli" not in response.content.decode()
+        assert rows[-1][0] == "Huomautus"
+
+    def test_in_swedish(self, organisations):
+        browser = as_user(organisations["manager"], "sv")
+        page = browser.get("/reports/")
+        text = text_of(page)
+        today = timezone.localdate()
+        assert "Rapporter" in text
+        assert f"Siffror för läget: {today:%-d.%-m.%Y}." in text
+        assert "Klienter per ansvarig arbetstagare" in text
+        assert "Ingen ansvarig arbetstagare under 5" in text
+        for finnish in ("Raportit", "Tunnusluku", "alle 5", "ei näytetä", "Yhteensä"):
+            assert finnish not in text, finnish
+        rows = csv_rows(browser.get("/reports/export.csv"))
+        assert rows[0] == ["Nyckeltal", "Grupp", "Värde"]
+        assert csv_value(rows, "Klienter per ansvarig arbetstagare", "Totalt") == "11"
+
+    def test_another_organisations_manager_sees_only_their_own(self, organisations):
+        text = text_of(as_user(organisations["other_manager"]).get("/reports/"))
+        assert "Olli Ulkopuoli 7" in text
+        assert "Sanna Sosiaali" not in text and "Pekka Pieni" not in text
+
+    @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.DPO, Role.ADMIN, Role.KELA_LIAISON])
+    def test_other_roles_are_refused(self, organisations, role):
+        user = make_user(role, organisations["unit"], is_staff=role == Role.ADMIN)
+        browser = as_user(user)
+        assert browser.get("/reports/").status_code == 403
+        assert browser.get("/reports/export.csv").status_code == 403
+        assert 'href="/reports/"' not in browser.get("/").content.decode()
+
+
+class TestTheCoordinatorsReports:
+    def test_sees_the_consultation_figures_of_own_networks_only(self, organisations):
+        unit = organisations["unit"]
+        coordinator = make_user(
+            Role.COORDINATOR, unit, first_name="Kaisa", last_name="Koordinaattori"
+        )
+        own = NetworkFactory(
+            name="Työkyvyn tuen verkosto", convening_organisation=unit.organisation
+        )
+        add_network_member(own, coordinator)
+        theirs_unit = organisations["other_unit"]
+        their_coordinator = make_user(Role.COORDINATOR, theirs_unit)
+        theirs = NetworkFactory(
+            name="Naapurin verkosto", convening_organisation=theirs_unit.organisation
+        )
+        held_on = timezone.localdate() - days(10)
+        for network, who, clients in (
+            (own, coordinator, organisations["clients"][:5]),
+            (theirs, their_coordinator, organisations["other_clients"][:6]),
+        ):
+            held = make_session(network, who, starts_at=local_time(held_on, 13))
+            for client in clients:
+                request = make_request(client)
+                ConsultationRequest.objects.filter(pk=request.pk).update(
+                    created_at=local_time(held_on - days(4), 10)
+                )
+                put_on_agenda(request, held, minutes=10)
+
+        for language, held_text, median_text in (
+            ("fi", "Pidettyjä istuntoja", "Pyynnöstä istuntoon, mediaani (päivää)"),
+            ("sv", "Hållna möten", None),
+        ):
+            browser = as_user(coordinator, language)
+            page = browser.get("/reports/")
+            assert page.status_code == 200
+            text = text_of(page)
+            assert "Työkyvyn tuen verkosto" in text
+            assert "Naapurin verkosto" not in text
+            if language == "fi":
+                assert held_text in text and median_text in text
+                assert "Työkyvyn tuen verkosto 1 5 5 4" in text
+                assert "Asiakkaita vastuutyöntekijää kohden" not in text
+            for client in organisations["clients"]:
+                assert client.last_name not in text
+            response = browser.get("/reports/export.csv")
+            body = response.content.decode("utf-8")
+            assert "Naapurin verkosto" not in body
+            assert "Työkyvyn tuen verkosto" in body
+        assert not AccessLogEntry.objects.exists()
