@@ -32,7 +32,7 @@ from consultations.factories import (
     put_on_agenda,
 )
 from consultations.models import ConsultationRequest
-from services.factories import ServiceRuleSetFactory, UnitFactory
+from services.factories import OrganisationFactory, ServiceRuleSetFactory, UnitFactory
 from services.models import CatalogueEntry, ServiceRuleSet, ServiceType, Unit
 from tests.conftest import login
 
@@ -627,3 +627,99 @@ class TestTheCoordinatorsReports:
             assert "Naapurin verkosto" not in body
             assert "Työkyvyn tuen verkosto" in body
         assert not AccessLogEntry.objects.exists()
+
+
+@pytest.fixture
+def catalogue():
+    home_unit = UnitFactory()
+    kela = OrganisationFactory(name_fi="Kela", name_sv="FPA", name_en="Kela")
+    workshop = CatalogueEntry.objects.create(
+        slug="nuorten-tyopaja",
+        category="rehabilitation",
+        provider=home_unit.organisation,
+        name_fi="Nuorten työpaja",
+        name_sv="Ungdomsverkstad",
+        name_en="Youth workshop",
+        description_fi="Valmennusta pajalla.",
+        description_sv="Coachning i verkstaden.",
+        min_age=17,
+        max_age=29,
+        languages=["fi", "sv"],
+        service_type=ServiceType.objects.get(code="youth_workshop"),
+    )
+    rehabilitation = CatalogueEntry.objects.create(
+        slug="ammatillinen-kuntoutus",
+        category="social_security",
+        provider=kela,
+        name_fi="Ammatillinen kuntoutus",
+        name_sv="Yrkesinriktad rehabilitering",
+        name_en="Vocational rehabilitation",
+        description_fi="Kelan ammatillinen kuntoutus.",
+        description_sv="FPA:s yrkesinriktade rehabilitering.",
+        min_age=30,
+        max_age=67,
+        languages=["fi"],
+    )
+    CatalogueEntry.objects.create(
+        slug="lopetettu",
+        category="rehabilitation",
+        name_fi="Lopetettu palvelu",
+        name_sv="Nedlagd tjänst",
+        description_fi="Ei enää.",
+        is_active=False,
+    )
+    return home_unit, kela, workshop, rehabilitation
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.SOCIAL_WORKER,
+        Role.WORKSHOP_COACH,
+        Role.COORDINATOR,
+        Role.KELA_LIAISON,
+        Role.EMPLOYMENT_EXPERT,
+        Role.MANAGER,
+        Role.DPO,
+        Role.ADMIN,
+    ],
+)
+def test_the_catalogue_with_filters_in_swedish(catalogue, role):
+    home_unit, kela, workshop, _ = catalogue
+    user = make_user(role, home_unit, is_staff=role == Role.ADMIN)
+    browser = as_user(user, "sv")
+    assert 'href="/services/"' in browser.get("/").content.decode()
+
+    page = browser.get("/services/")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Ungdomsverkstad" in text and "Yrkesinriktad rehabilitering" in text
+    assert "Nedlagd tjänst" not in text
+    assert "Nuorten työpaja" not in text and "Kaikki luokat" not in text
+
+    def shown(**filters) -> set[str]:
+        listing = text_of(browser.get("/services/", filters))
+        return {
+            name for name in ("Ungdomsverkstad", "Yrkesinriktad rehabilitering") if name in listing
+        }
+
+    assert shown(age="25") == {"Ungdomsverkstad"}
+    assert shown(age="45") == {"Yrkesinriktad rehabilitering"}
+    assert shown(language="sv") == {"Ungdomsverkstad"}
+    assert shown(provider=kela.pk) == {"Yrkesinriktad rehabilitering"}
+    assert shown(category="rehabilitation") == {"Ungdomsverkstad"}
+    assert shown(category="social_security", age="25") == set()
+
+    # A wrong age is told next to the field, in Swedish.
+    refused = browser.get("/services/", {"age": "tjugo"})
+    assert refused.status_code == 200
+    assert 'id="id_age_error"' in refused.content.decode()
+    assert "Fyll i ett heltal." in text_of(refused)
+
+    # The entry page, with the rules in force today (d.m.yyyy).
+    detail = text_of(browser.get(f"/services/{workshop.pk}/"))
+    assert "Coachning i verkstaden." in detail
+    assert "Regler i dag" in detail
+    assert re.search(r"Gällande \d{1,2}\.\d{1,2}\.\d{4}–", detail)
+    inactive = CatalogueEntry.objects.get(slug="lopetettu")
+    assert browser.get(f"/services/{inactive.pk}/").status_code == 404
