@@ -18,6 +18,10 @@ CsvRow = tuple[str, str, str]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _date(day) -> str:
+    return f"{day:%-d.%-m.%Y}"
+
+
 def _cell(value) -> str:
     text = str(value)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
@@ -113,7 +117,8 @@ def report_csv(
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    period = f"{report.period.start.isoformat()}–{report.period.end.isoformat()}"
+    # Dates as on the page (d.m.yyyy): the file is read by people, in Excel.
+    period = f"{_date(report.period.start)}–{_date(report.period.end)}"
     figures = (
         _rows(report)
         if isinstance(report, OrganisationReport)
@@ -123,7 +128,7 @@ def report_csv(
         (_("Tunnusluku"), _("Ryhmä"), _("Arvo")),
         (_("Organisaatio"), "", scope.organisation.name),
         (_("Jakso"), "", period),
-        (_("Tilanne päivältä"), "", report.today.isoformat()),
+        (_("Tilanne päivältä"), "", _date(report.today)),
         *figures,
         (_("Huomautus"), "", str(SUPPRESSION_NOTE)),
     ]

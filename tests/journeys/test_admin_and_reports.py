@@ -542,6 +542,8 @@ class TestTheManagersReports:
         assert response["Content-Type"].startswith("text/csv")
         rows = csv_rows(response)
         assert csv_value(rows, "Organisaatio", "") == manager.organisation.name_fi
+        assert csv_value(rows, "Jakso", "") == f"{year_ago:%-d.%-m.%Y}–{today:%-d.%-m.%Y}"
+        assert csv_value(rows, "Tilanne päivältä", "") == f"{today:%-d.%-m.%Y}"
         caseload = "Asiakkaita vastuutyöntekijää kohden"
         assert csv_value(rows, caseload, "Sanna Sosiaali") == "6"
         assert csv_value(rows, caseload, "Yhteensä") == "11"

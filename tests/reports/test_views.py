@@ -182,7 +182,8 @@ class TestTheCsv:
         assert value(rows, "Kuntouttava työtoiminta", "Varoituskuukausina (21.–24. kk)") == "6"
         assert value(rows, "Siirtymät", "Sosiaalinen kuntoutus → Nuorten työpaja") == "6"
         assert value(rows, "Tuettu työllistyminen", "Tavoite") == "50–70 %"
-        assert value(rows, "Jakso", "") == "2025-06-16–2026-06-15"
+        assert value(rows, "Jakso", "") == "16.6.2025–15.6.2026"
+        assert value(rows, "Tilanne päivältä", "") == "15.6.2026"
         text = response.content.decode("utf-8")
         for client in clients:
             assert client.last_name not in text
