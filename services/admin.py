@@ -86,8 +86,11 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         return ["code"] if obj else []
 
     # A service type is shared by every organisation (its names, legal basis and
-    # whether it is in use), like the general rule sets: only a superuser changes
-    # or removes one; an organisation's administrator reads it.
+    # whether it is in use), like the general rule sets: only a superuser adds,
+    # changes or removes one; an organisation's administrator reads it.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and not request.user.is_superuser:
             return False
@@ -386,3 +389,24 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("palveluntuottaja"), ordering="provider__name_fi")
     def provider_display(self, obj):
         return obj.provider_display
+
+    # An administrator keeps their own organisation's entries and the shared ones whose
+    # provider is not a Polku organisation (named in text); another organisation's
+    # entries are theirs to keep, shown here read-only.
+    def _may_keep(self, request, obj) -> bool:
+        return (
+            obj is None
+            or request.user.is_superuser
+            or obj.provider_id in (None, request.user.organisation_id)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_keep(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_keep(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "provider" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -13,7 +13,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from services.factories import OrganisationFactory, ServiceRuleSetFactory, ServiceTypeFactory
 from services.models import CatalogueEntry, ServiceRuleSet
-from tests.conftest import login
+from tests.conftest import acting, login
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,31 @@ def test_an_administrator_adds_and_supersedes_only_own_organisations_rules(clien
     assert (
         ServiceRuleSet.objects.in_force(general.service_type, unit.organisation, tomorrow()) == own
     )
+
+
+def test_an_administrator_keeps_own_and_shared_catalogue_entries_only(rf, unit):
+    from services.factories import CatalogueEntryFactory
+
+    administrator = acting(make_user(Role.ADMIN, unit, is_staff=True))
+    request = rf.get("/")
+    request.user = administrator
+    model_admin = site._registry[CatalogueEntry]
+    own = CatalogueEntryFactory(provider=unit.organisation)
+    shared = CatalogueEntryFactory(provider=None, provider_name="Työeläkelaitokset")
+    others = CatalogueEntryFactory(provider=OrganisationFactory())
+    assert model_admin.has_change_permission(request, own)
+    assert model_admin.has_change_permission(request, shared)
+    assert not model_admin.has_change_permission(request, others)
+    assert not model_admin.has_delete_permission(request, others)
+    field = model_admin.formfield_for_foreignkey(
+        CatalogueEntry._meta.get_field("provider"), request
+    )
+    assert list(field.queryset) == [unit.organisation]
+
+
+def test_only_a_superuser_adds_a_service_type(client, unit, superuser):
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    login(client, administrator)
+    assert client.get(reverse("admin:services_servicetype_add")).status_code == 403
+    login(client, superuser)
+    assert client.get(reverse("admin:services_servicetype_add")).status_code == 200
