@@ -31,6 +31,11 @@ def test_register_plan_search_and_break_the_glass(new_page, unit):
     page.get_by_role("button", name="Rekisteröi").click()
     expect(page.locator("#id_identity_code_error")).to_contain_text("tarkistusmerkki")
     expect(page.locator("#id_first_names_error")).to_be_visible()
+    # The error summary is focused first and each of its links takes the keyboard to its field.
+    summary = page.get_by_role("alert").filter(has_text="Lomakkeessa on virheitä")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Henkilötunnus").click()
+    expect(page.locator("#id_identity_code")).to_be_focused()
     assert_accessible(page)
 
     page.locator("#id_identity_code").fill(code)

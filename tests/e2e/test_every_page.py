@@ -34,9 +34,9 @@ def _is_page(response) -> bool:
     )
 
 
-def test_every_page_passes_axe(new_page, world):
+def _walk(new_page, world, *, width: int | None = None):
+    """Opens every HTML page of the matrix in Chromium as a role allowed on it; yields (name, page)."""
     browser_pages = {}
-    checked, failures = [], {}
     for name in PAGES:
         row = EXPECTATIONS[name]
         role = _role_for(row)
@@ -47,16 +47,52 @@ def test_every_page_passes_axe(new_page, world):
         probe.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
         if not _is_page(probe.get(url)):
             continue
-        page = browser_pages.get(role) or browser_pages.setdefault(role, new_page(user))
+        page = browser_pages.get(role)
+        if page is None:
+            page = browser_pages[role] = new_page(user)
+            if width:
+                page.set_viewport_size({"width": width, "height": 800})
         response = page.goto(url)
         assert response.status == 200, f"{name} as {role}: {response.status}"
+        yield name, page
+
+
+def test_every_page_passes_axe(new_page, world):
+    checked, failures = [], {}
+    for name, page in _walk(new_page, world):
         checked.append(name)
         violations = axe_violations(page)
         if violations:
-            failures[f"{name} as {role}"] = violations
+            failures[name] = violations
     assert failures == {}
     # The walk reached the pages that matter: the client's own pages among them.
     assert {"clients:detail", "consents:list", "pathways:step_create"} <= set(checked), checked
+    assert len(checked) >= 40, checked
+
+
+# What is wider than the window, and for a scroll box whether it can be reached by keyboard.
+OVERFLOW = """() => ({
+  width: document.documentElement.scrollWidth,
+  wide: [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 3).map(e => e.outerHTML.slice(0, 80)),
+  unreachable: [...document.querySelectorAll("body *")]
+    .filter(e => ["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+    .filter(e => e.scrollWidth > e.clientWidth && e.tabIndex < 0 && !e.querySelector("a, button, input, select, textarea"))
+    .map(e => e.outerHTML.slice(0, 80)),
+})"""
+
+
+def test_every_page_reflows_at_320_css_pixels(new_page, world):
+    """WCAG 1.4.10: at 320 px the page scrolls only vertically; a wide table or the timeline
+    scrolls in its own box, which takes keyboard focus so it can be scrolled without a mouse."""
+    checked, failures = [], {}
+    for name, page in _walk(new_page, world, width=320):
+        checked.append(name)
+        found = page.evaluate(OVERFLOW)
+        if found["width"] > 320 or found["unreachable"]:
+            failures[name] = found
+    assert failures == {}
     assert len(checked) >= 40, checked
 
 

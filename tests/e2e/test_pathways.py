@@ -103,6 +103,10 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page = new_page(coach)
     coach_page.goto(f"/clients/{client.uuid}/steps/{rehab.pk}/")
     coach_page.get_by_role("link", name="Läsnäolot").click()
+    # Moving a week by keyboard swaps the grid; the focus lands on the new week's heading.
+    coach_page.get_by_role("link", name="Edellinen viikko").focus()
+    coach_page.keyboard.press("Enter")
+    expect(coach_page.locator("#week-heading")).to_be_focused()
     coach_page.goto(f"/clients/{client.uuid}/steps/{rehab.pk}/attendance/?week={iso_week(monday)}")
     expect(coach_page.locator("#week-heading")).to_have_text(f"Viikko {monday.isocalendar()[1]}")
     for day in (days[0], days[1], days[3]):
@@ -113,6 +117,7 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.locator(f"#id_{days[2].isoformat()}-reason").select_option("sick")
     coach_page.get_by_role("button", name="Tallenna viikko").click()
     expect(coach_page.get_by_role("alert")).to_contain_text("Tarkista merkityt päivät.")
+    expect(coach_page.get_by_role("alert")).to_be_focused()
     expect(coach_page.locator(f"#id_{days[3].isoformat()}-status_error")).to_contain_text(
         "Kirjaa läsnäolotunnit."
     )
@@ -121,7 +126,7 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
 
     coach_page.locator(f"#id_{days[3].isoformat()}-hours").fill("4")
     coach_page.get_by_role("button", name="Tallenna viikko").click()
-    expect(coach_page.get_by_role("status").filter(has_text="tallennettu")).to_be_visible()
+    expect(coach_page.get_by_role("status").filter(has_text="tallennettu")).to_be_focused()
     summary = coach_page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
     present = Counter((day.month, day.year) for day in (days[0], days[1], days[3]))
     for (month, year), count in present.items():
