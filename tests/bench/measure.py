@@ -205,7 +205,7 @@ def measure_pdf(user, *, runs: int, log) -> dict:
     language = client.language if client.language in ("fi", "sv", "en") else "fi"
     render_times, documents = [], []
     # The request enqueues the Celery task on commit; here the bench renders it itself.
-    with mock.patch("pathways.actions._enqueue_render"):
+    with mock.patch("pathways.actions.documents._enqueue_render"):
         for attempt in range(runs + 1):
             document = actions.request_pathway_summary(
                 client=client, requested_by=user, language=language, sections=list(SECTIONS)

@@ -1,0 +1,46 @@
+"""Writes on pathways. Each action checks the step's rules against the rule set in
+force on its start date, runs in one transaction with the client locked (two
+workers planning at once cannot both pass a companion check), writes the
+access-log row, and leaves the change history to pghistory's triggers.
+
+- `steps`: planning, changing, starting, pausing and ending a step;
+- `records`: what the coach records while a step runs;
+- `documents`: the pathway summary and certificate PDFs.
+"""
+
+from pathways.actions.documents import (
+    record_print_handed_over,
+    render_document,
+    request_certificate_pdf,
+    request_pathway_summary,
+)
+from pathways.actions.records import (
+    add_employer_contact,
+    add_in_work_support,
+    issue_certificate,
+    record_benefits_counselling,
+    record_ips_phase,
+    record_placement,
+    record_week_attendance,
+    save_jobcenter_contract,
+)
+from pathways.actions.steps import end_step, plan_step, set_step_status, update_step
+
+__all__ = [
+    "add_employer_contact",
+    "add_in_work_support",
+    "end_step",
+    "issue_certificate",
+    "plan_step",
+    "record_benefits_counselling",
+    "record_ips_phase",
+    "record_placement",
+    "record_print_handed_over",
+    "record_week_attendance",
+    "render_document",
+    "request_certificate_pdf",
+    "request_pathway_summary",
+    "save_jobcenter_contract",
+    "set_step_status",
+    "update_step",
+]

@@ -1,0 +1,131 @@
+"""Printed documents: the client's pathway summary and the competence certificate, rendered
+by WeasyPrint in a Celery task enqueued only after the request commits."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from pathways.actions.steps import log_action
+from pathways.models import (
+    CompetenceCertificate,
+    DocumentKind,
+    DocumentStatus,
+    PrintedDocument,
+)
+
+
+def request_pathway_summary(
+    *, client: Client, requested_by, language: str, sections: list[str]
+) -> "PrintedDocument":
+    """Queues a pathway summary PDF; the rendering task is enqueued only after the transaction commits."""
+    from pathways.printing import TEMPLATE_VERSION
+    from pathways.summary import SECTIONS
+
+    sections = [section for section in SECTIONS if section in sections]
+    if not sections:
+        raise ValidationError({"sections": _("Valitse vähintään yksi osio.")})
+    with transaction.atomic():
+        document = PrintedDocument.objects.create(
+            client=client,
+            kind=DocumentKind.PATHWAY_SUMMARY,
+            language=language,
+            sections=sections,
+            template_version=TEMPLATE_VERSION,
+            requested_by=requested_by,
+        )
+        log_action(
+            requested_by,
+            client,
+            "pathways.summary.requested",
+            document,
+            detail=f"{language}: {', '.join(sections)}",
+        )
+        transaction.on_commit(lambda: _enqueue_render(document.pk))
+    return document
+
+
+def request_certificate_pdf(
+    *, certificate: CompetenceCertificate, requested_by, language: str
+) -> "PrintedDocument":
+    """Queues the PDF of a youth workshop's competence certificate."""
+    from pathways.printing import TEMPLATE_VERSION
+
+    client = certificate.step.client
+    with transaction.atomic():
+        document = PrintedDocument.objects.create(
+            client=client,
+            kind=DocumentKind.COMPETENCE_CERTIFICATE,
+            language=language,
+            certificate=certificate,
+            template_version=TEMPLATE_VERSION,
+            requested_by=requested_by,
+        )
+        log_action(requested_by, client, "pathways.certificate_pdf.requested", document)
+        transaction.on_commit(lambda: _enqueue_render(document.pk))
+    return document
+
+
+def _enqueue_render(document_id: int) -> None:
+    from pathways.tasks import render_document_pdf_task
+
+    render_document_pdf_task.delay(document_id)
+
+
+def render_document(*, document_id: int) -> "PrintedDocument":
+    """Renders a queued document to PDF, stores it privately with its checksum. Safe to run twice."""
+    from pathways import printing
+    from pathways.certificates import render_certificate_html
+    from pathways.summary import render_summary_html
+
+    with transaction.atomic():
+        document = (
+            PrintedDocument.objects.select_for_update()
+            .select_related("client__responsible_unit__organisation")
+            .get(pk=document_id)
+        )
+        if document.status == DocumentStatus.READY:
+            return document
+        document.status = DocumentStatus.RENDERING
+        document.save(update_fields=["status"])
+    try:
+        with translation.override(document.language):
+            if document.kind == DocumentKind.PATHWAY_SUMMARY:
+                html = render_summary_html(document)
+            else:
+                html = render_certificate_html(document)
+            pdf = printing.render_pdf(html)
+        name, checksum = printing.store(pdf, f"{document.uuid}.pdf")
+    except Exception as error:
+        PrintedDocument.objects.filter(pk=document.pk).update(
+            status=DocumentStatus.FAILED, error=str(error)[:300]
+        )
+        raise
+    PrintedDocument.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.READY,
+        file_name=name,
+        checksum=checksum,
+        size=len(pdf),
+        rendered_at=timezone.now(),
+    )
+    document.refresh_from_db()
+    return document
+
+
+def record_print_handed_over(*, document: "PrintedDocument", by) -> None:
+    """The download of a printed document: logged as a print and as a disclosure to the client."""
+    from audit.actions import log_disclosure
+    from audit.models import Basis
+
+    log_action(by, document.client, "pathways.document.printed", document, detail=document.kind)
+    with translation.override("fi"):  # the log is kept in Finnish, whatever the user reads
+        log_disclosure(
+            actor=by,
+            client_id=document.client.uuid,
+            recipient_organisation=None,
+            recipient_description=_("Asiakas itse"),
+            what=document.get_kind_display(),
+            basis=Basis.CLIENT_REQUEST,
+            channel="pdf",
+        )

@@ -1,0 +1,295 @@
+"""What the coach of a step records while it runs: attendance week by week, the Jobcenter
+contract, IPS phases, employer contacts and in-work support, benefits counselling,
+placements and the youth workshop's competence certificate."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.history import history_context
+from clients.models import Client
+from pathways import step_rules
+from pathways.actions.steps import format_day, log_action
+from pathways.models import (
+    Attendance,
+    CompetenceCertificate,
+    EmployerContact,
+    InWorkSupport,
+    IpsPhase,
+    IpsPhaseChange,
+    JobcenterContract,
+    PathwayStep,
+    Placement,
+    StepStatus,
+)
+
+
+def record_week_attendance(
+    *, step: PathwayStep, recorded_by, days: dict[datetime.date, dict]
+) -> int:
+    """Saves one week of attendance: for each day {present, hours, absence_reason, compensation} or None to clear.
+
+    Compensation above the rule set's daily cap is refused; nothing of the
+    week is saved when any day is refused.
+    """
+    rules = step.rule_set or step_rules.rule_set_for(step)
+    cap = rules.compensation_cap_per_day
+    errors = {}
+    for day, values in days.items():
+        if values is None:
+            continue
+        if day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
+            errors[day.isoformat()] = _("Päivä ei ole jakson aikana.")
+        elif day > timezone.localdate():
+            errors[day.isoformat()] = _("Läsnäoloa ei voi kirjata tulevalle päivälle.")
+        elif values.get("present") and not values.get("hours"):
+            errors[day.isoformat()] = _("Kirjaa läsnäolotunnit.")
+        elif not values.get("present") and not values.get("absence_reason"):
+            errors[day.isoformat()] = _("Valitse poissaolon syy.")
+        elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
+            errors[day.isoformat()] = _(
+                "Korvaus voi olla enintään %(cap)s € päivässä (%(source)s)."
+            ) % {
+                "cap": f"{cap:.2f}".replace(".", ","),
+                "source": rules.source,
+            }
+    if errors:
+        raise ValidationError(errors)
+    saved = 0
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.attendance.recorded"),
+    ):
+        PathwayStep.objects.select_for_update().get(pk=step.pk)
+        for day, values in sorted(days.items()):
+            if values is None:
+                Attendance.objects.filter(step=step, day=day).delete()
+                continue
+            present = bool(values.get("present"))
+            Attendance.objects.update_or_create(
+                step=step,
+                day=day,
+                defaults={
+                    "present": present,
+                    "hours": values.get("hours") if present else None,
+                    "absence_reason": "" if present else values.get("absence_reason", ""),
+                    "compensation": values.get("compensation") if present else None,
+                    "recorded_by": recorded_by,
+                    "recorded_at": timezone.now(),
+                },
+            )
+            saved += 1
+        log_action(
+            recorded_by,
+            step.client,
+            "pathways.attendance.recorded",
+            step,
+            detail=f"{min(days)}–{max(days)}",
+        )
+    return saved
+
+
+def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> JobcenterContract:
+    """Records the paid job of a Jobcenter period; the contract must lie within the period."""
+    if step.service_type.code != step_rules.JOBCENTER:
+        raise ValidationError(_("Työsopimus kirjataan vain Jobcenter-jaksolle."))
+    start, end = fields["contract_start"], fields["contract_end"]
+    outside = {}
+    if start < step.start_on:
+        outside["contract_start"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
+    if step.planned_end_on and end > step.planned_end_on:
+        outside["contract_end"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
+    if outside:
+        raise ValidationError(outside)
+    with (
+        transaction.atomic(),
+        history_context(saved_by, "pathways.jobcenter_contract.saved"),
+    ):
+        contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
+        log_action(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
+    return contract
+
+
+def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
+    """A contact that happened: not in the future (it would silence the no-contact alert), not
+    before the step's start."""
+    require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    _check_progress_date(step, fields["contacted_on"], "contacted_on")
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.employer_contact.added"),
+    ):
+        contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
+        log_action(recorded_by, step.client, "pathways.employer_contact.added", contact)
+    return contact
+
+
+def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
+    """Support that was given: not in the future, not before the step's start."""
+    require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    _check_progress_date(step, fields["supported_on"], "supported_on")
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.in_work_support.added"),
+    ):
+        support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
+        log_action(recorded_by, step.client, "pathways.in_work_support.added", support)
+    return support
+
+
+def record_placement(
+    *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
+) -> Placement:
+    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support."""
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.placement.recorded"),
+    ):
+        placement = Placement.objects.create(
+            client=client, step=step, recorded_by=recorded_by, **fields
+        )
+        if (
+            step
+            and step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT
+            and fields["kind"] in ("open_market_job", "subsidised_job")
+        ):
+            _enter_in_work_support(step, fields["started_on"], recorded_by)
+        log_action(
+            recorded_by, client, "pathways.placement.recorded", placement, detail=fields["kind"]
+        )
+    return placement
+
+
+def _enter_in_work_support(step: PathwayStep, started_on: datetime.date, recorded_by) -> None:
+    """A job start moves an IPS step to in-work support, dated by the job start (not before the
+    step's start or its previous phase change, not after today unless the step itself starts later)."""
+    locked = PathwayStep.objects.select_for_update().get(pk=step.pk)
+    if locked.ips_phase == IpsPhase.IN_WORK_SUPPORT:
+        return
+    previous = locked.phase_changes.last()
+    entered_on = max(
+        min(started_on, timezone.localdate()),
+        locked.start_on,
+        previous.entered_on if previous else locked.start_on,
+    )
+    IpsPhaseChange.objects.create(
+        step=locked, phase=IpsPhase.IN_WORK_SUPPORT, entered_on=entered_on, recorded_by=recorded_by
+    )
+    PathwayStep.objects.filter(pk=step.pk).update(ips_phase=IpsPhase.IN_WORK_SUPPORT)
+
+
+def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
+    """The IPS step locked for a record of its progress: planned or active, never ended or paused."""
+    require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
+    locked = (
+        PathwayStep.objects.select_for_update()
+        .select_related("client", "service_type")
+        .get(pk=step.pk)
+    )
+    if locked.status not in (StepStatus.PLANNED, StepStatus.ACTIVE):
+        raise ValidationError(
+            _("IPS-jaksoon kirjataan vain, kun jakso on suunniteltu tai käynnissä.")
+        )
+    return locked
+
+
+def _check_progress_date(step: PathwayStep, day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("Päivä ei voi olla tulevaisuudessa.")})
+    if day < step.start_on:
+        raise ValidationError(
+            {
+                field: _("Päivä ei voi olla ennen jakson alkamista (%(date)s).")
+                % {"date": format_day(step.start_on)}
+            }
+        )
+
+
+def record_ips_phase(
+    *,
+    step: PathwayStep,
+    phase: str,
+    entered_on: datetime.date,
+    recorded_by,
+    note: str = "",
+) -> IpsPhaseChange:
+    """Records that an IPS step entered a phase on a date; the step's current phase follows.
+
+    The date is not in the future, not before the step's start and not before
+    the previous phase change; the same phase twice in a row is refused.
+    """
+    if phase not in IpsPhase.values:
+        raise ValidationError({"phase": _("Valitse vaihe.")})
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.ips_phase.recorded"),
+    ):
+        locked = _lock_open_ips_step(step)
+        _check_progress_date(locked, entered_on, "entered_on")
+        previous = locked.phase_changes.last()
+        if previous and entered_on < previous.entered_on:
+            raise ValidationError(
+                {
+                    "entered_on": _("Päivä ei voi olla ennen edellistä vaihemuutosta (%(date)s).")
+                    % {"date": format_day(previous.entered_on)}
+                }
+            )
+        if previous and previous.phase == phase:
+            raise ValidationError({"phase": _("Asiakas on jo tässä vaiheessa.")})
+        change = IpsPhaseChange.objects.create(
+            step=locked,
+            phase=phase,
+            entered_on=entered_on,
+            note=note,
+            recorded_by=recorded_by,
+        )
+        locked.ips_phase = phase
+        locked.save(update_fields=["ips_phase"])
+        step.ips_phase = phase
+        log_action(recorded_by, locked.client, "pathways.ips_phase.recorded", change, detail=phase)
+    return change
+
+
+def record_benefits_counselling(
+    *, step: PathwayStep, given_on: datetime.date, recorded_by
+) -> PathwayStep:
+    """Records the day benefits counselling was given in an IPS step (a later one replaces it)."""
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.benefits_counselling.recorded"),
+    ):
+        locked = _lock_open_ips_step(step)
+        _check_progress_date(locked, given_on, "given_on")
+        locked.benefits_counselling_on = given_on
+        locked.save(update_fields=["benefits_counselling_on"])
+        step.benefits_counselling_on = given_on
+        log_action(recorded_by, locked.client, "pathways.benefits_counselling.recorded", locked)
+    return locked
+
+
+def issue_certificate(
+    *, step: PathwayStep, issued_by, competences: list[str], **fields
+) -> CompetenceCertificate:
+    require_type(step, step_rules.YOUTH_WORKSHOP)
+    competences = [c.strip() for c in competences if c.strip()]
+    if not competences:
+        raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
+    with (
+        transaction.atomic(),
+        history_context(issued_by, "pathways.certificate.issued"),
+    ):
+        certificate = CompetenceCertificate.objects.create(
+            step=step, issued_by=issued_by, competences=competences, **fields
+        )
+        log_action(issued_by, step.client, "pathways.certificate.issued", certificate)
+    return certificate
+
+
+def require_type(step: PathwayStep, code: str) -> None:
+    """Refuses a record that belongs to another service (an IPS contact on a workshop step)."""
+    if step.service_type.code != code:
+        raise PermissionDenied

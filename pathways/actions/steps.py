@@ -1,0 +1,330 @@
+"""The life of a pathway step: planning (with the companions its service requires),
+changing, starting, pausing and resuming, and ending with a follow-on step or an exit."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import log_access
+from audit.history import history_context
+from clients.access import relation_to
+from clients.models import CareTeamMembership, Client, TeamRole
+from pathways import step_rules
+from pathways.models import (
+    IpsPhase,
+    PathwayStep,
+    StepStatus,
+)
+from services.calendar import add_months
+
+
+def log_action(user, client, action, obj, detail=""):
+    """Writes the access-log row of a pathway write, on the user's relation to the client."""
+    log_access(
+        actor=user,
+        client_id=client.uuid,
+        action=action,
+        basis=relation_to(user, client).basis,
+        obj=obj,
+        detail=detail,
+    )
+
+
+def lock_client(client: Client) -> Client:
+    """Locks the client's row for the transaction, so rules across its steps are checked one at a time."""
+    return (
+        Client.objects.select_for_update()
+        .select_related("responsible_unit__organisation")
+        .get(pk=client.pk)
+    )
+
+
+def _validate(step: PathwayStep) -> None:
+    rules = step_rules.rule_set_for(step)
+    companions = list(
+        PathwayStep.objects.filter(client=step.client_id)
+        .exclude(pk=step.pk)
+        .select_related("service_type")
+    )
+    step_rules.raise_for(step_rules.check_step(step, rules, companions=companions))
+    step.rule_set = rules
+    if step.review_due is None and rules.review_interval_months:
+        step.review_due = add_months(step.start_on, rules.review_interval_months)
+
+
+def _save(step: PathwayStep) -> None:
+    try:
+        with transaction.atomic():
+            step.save()
+    except IntegrityError as error:
+        if "step_no_overlap_per_client_and_service" in str(error):
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
+                    )
+                }
+            ) from None
+        raise
+
+
+def plan_step(
+    *, client: Client, planned_by, follows: PathwayStep | None = None, **fields
+) -> PathwayStep:
+    """Plans a step for the client: checks every rule of its service, adds the coach to the care team.
+
+    A service that must run alongside this one, and itself requires this one
+    (rehabilitative work activity always includes work coaching), is planned
+    with it for the same period and coach, in the same transaction.
+    `follows` is a running step of the client whose follow-on this is: it is
+    linked at once, so the step's end has its follow-on before it comes.
+    """
+    with (
+        transaction.atomic(),
+        history_context(planned_by, "pathways.step.planned"),
+    ):
+        client = lock_client(client)
+        step = PathwayStep(client=client, created_by=planned_by, **fields)
+        if step.start_on <= timezone.localdate():
+            step.status = StepStatus.ACTIVE
+        if step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT and not step.ips_phase:
+            step.ips_phase = IpsPhase.AGREEMENT
+        for companion in _mutual_companions_missing(step):
+            _save(companion)
+            log_action(
+                planned_by,
+                client,
+                "pathways.step.planned",
+                companion,
+                detail=companion.service_type.code,
+            )
+        _validate(step)
+        _save(step)
+        if follows is not None:
+            _link_follow_on(follows, step)
+        if step.coach_id:
+            ensure_coach_membership(client, step.coach, planned_by)
+        log_action(planned_by, client, "pathways.step.planned", step, detail=step.service_type.code)
+    return step
+
+
+def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
+    locked = PathwayStep.objects.select_for_update().get(pk=previous.pk)
+    if locked.client_id != step.client_id or locked.status == StepStatus.ENDED:
+        raise ValidationError(_("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle."))
+    if locked.next_step_id is not None:
+        raise ValidationError(_("Jaksolla on jo jatkopolku."))
+    locked.next_step = step
+    locked.save(update_fields=["next_step"])
+
+
+def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
+    """Required companions that in turn require this step's service and are not planned yet."""
+    rules = step_rules.rule_set_for(step)
+    existing = list(
+        PathwayStep.objects.filter(client=step.client_id).select_related("service_type")
+    )
+    covered = {
+        c.service_type.code
+        for c in existing
+        if step_rules.covers(c, step.start_on, step.planned_end_on)
+    }
+    companions = []
+    for required in rules.requires.all():
+        if required.code in covered:
+            continue
+        companion = PathwayStep(
+            client=step.client,
+            service_type=required,
+            start_on=step.start_on,
+            planned_end_on=step.planned_end_on,
+            coach=step.coach,
+            unit=step.unit,
+            status=step.status,
+            created_by=step.created_by,
+        )
+        companion_rules = step_rules.rule_set_for(companion)
+        mutual = {t.code for t in companion_rules.requires.all()} | {
+            t.code for t in companion_rules.requires_one_of.all()
+        }
+        if step.service_type.code in mutual:
+            companion.rule_set = companion_rules
+            companions.append(companion)
+    return companions
+
+
+def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
+    """Changes a step's plan (dates, schedule, facts); the rules are checked again."""
+    if step.status == StepStatus.ENDED:
+        raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
+    with (
+        transaction.atomic(),
+        history_context(changed_by, "pathways.step.changed"),
+    ):
+        lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update()
+            .select_related("client__responsible_unit__organisation", "service_type")
+            .get(pk=step.pk)
+        )
+        default_review = (
+            locked.rule_set
+            and locked.rule_set.review_interval_months
+            and add_months(locked.start_on, locked.rule_set.review_interval_months)
+        )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if default_review and locked.review_due == default_review:
+            # The default follows the start date and the rule set; a date chosen by hand stays.
+            locked.review_due = None
+        first_phase = locked.phase_changes.order_by("entered_on").first()
+        if first_phase and first_phase.entered_on < locked.start_on:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso ei voi alkaa ensimmäisen kirjatun IPS-vaiheen (%(date)s) jälkeen."
+                    )
+                    % {"date": format_day(first_phase.entered_on)}
+                }
+            )
+        _validate(locked)
+        _save(locked)
+        if locked.coach_id:
+            ensure_coach_membership(locked.client, locked.coach, changed_by)
+        log_action(
+            changed_by,
+            locked.client,
+            "pathways.step.changed",
+            locked,
+            detail=", ".join(sorted(fields)),
+        )
+    return locked
+
+
+def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
+    """Starts, pauses or resumes a step (ending has its own action)."""
+    if status not in (StepStatus.PLANNED, StepStatus.ACTIVE, StepStatus.PAUSED):
+        raise ValidationError(_("Jakso päätetään päättämislomakkeella."))
+    with (
+        transaction.atomic(),
+        history_context(changed_by, "pathways.step.status_changed"),
+    ):
+        locked = PathwayStep.objects.select_for_update().select_related("client").get(pk=step.pk)
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
+        locked.status = status
+        locked.save(update_fields=["status"])
+        log_action(changed_by, locked.client, "pathways.step.status_changed", locked, detail=status)
+    return locked
+
+
+def end_step(
+    *,
+    step: PathwayStep,
+    ended_by,
+    ended_on: datetime.date,
+    end_reason: str,
+    next_step: PathwayStep | None = None,
+    exit_outcome: str = "",
+    review_decision: str = "",
+) -> PathwayStep:
+    """Ends a step with a reason and a follow-on step or an exit outcome.
+
+    A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
+    activity period needs its review decision. Nothing is saved when refused.
+    """
+    with (
+        transaction.atomic(),
+        history_context(ended_by, "pathways.step.ended"),
+    ):
+        locked = (
+            PathwayStep.objects.select_for_update()
+            .select_related("client", "service_type")
+            .get(pk=step.pk)
+        )
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Jakso on jo päättynyt."))
+        if ended_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "ended_on": _(
+                        "Jakso päätetään päättymispäivänä tai sen jälkeen. Jatkopolun voi "
+                        "suunnitella jo nyt jakson sivulta."
+                    )
+                }
+            )
+        if next_step is not None and (
+            next_step.client_id != locked.client_id or next_step.pk == locked.pk
+        ):
+            raise ValidationError(
+                {"next_step": _("Jatkopolun on oltava saman asiakkaan toinen jakso.")}
+            )
+        if (
+            next_step is not None
+            and PathwayStep.objects.filter(next_step=next_step).exclude(pk=locked.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Valittu jakso on jo toisen jakson jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                    )
+                }
+            )
+        locked.ended_on, locked.end_reason = ended_on, end_reason
+        locked.next_step, locked.exit_outcome, locked.review_decision = (
+            next_step,
+            exit_outcome,
+            review_decision,
+        )
+        step_rules.raise_for(step_rules.check_ending(locked))
+        locked.status = StepStatus.ENDED
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as error:
+            # Another worker chose the same follow-on step at the same moment.
+            if "next_step" not in str(error):
+                raise
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Valittu jakso on jo toisen jakson jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                    )
+                }
+            ) from None
+        if (
+            locked.coach_id
+            and not PathwayStep.objects.open()
+            .filter(client=locked.client, coach=locked.coach)
+            .exists()
+        ):
+            CareTeamMembership.objects.filter(
+                client=locked.client, user=locked.coach, role=TeamRole.COACH, ended_on__isnull=True
+            ).update(ended_on=max(ended_on, timezone.localdate()))
+        log_action(
+            ended_by,
+            locked.client,
+            "pathways.step.ended",
+            locked,
+            detail=exit_outcome or "follow-on",
+        )
+    return locked
+
+
+def ensure_coach_membership(client, coach, added_by) -> None:
+    """Makes the coach of a step a member of the client's care team, unless already one."""
+    exists = CareTeamMembership.objects.filter(
+        client=client, user=coach, ended_on__isnull=True
+    ).exists()
+    if not exists:
+        CareTeamMembership.objects.create(
+            client=client, user=coach, role=TeamRole.COACH, created_by=added_by
+        )
+
+
+def format_day(day: datetime.date) -> str:
+    """A date as in the messages (d.m.yyyy, not zero-padded)."""
+    return f"{day:%-d.%-m.%Y}"
