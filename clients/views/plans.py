@@ -1,0 +1,242 @@
+"""Service-need assessments, client plans with their goals and revisions, and case notes."""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.actions import log_access
+from clients import actions
+from clients.access import (
+    get_client_for_user,
+    read_log,
+    relation_to,
+)
+from clients.forms import (
+    AssessmentForm,
+    CaseNoteForm,
+    ClientPlanForm,
+    GoalStatusForm,
+)
+from clients.models import (
+    CaseNote,
+    ClientPlan,
+    GoalStatus,
+    PlanGoal,
+    ServiceNeedAssessment,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
+    )
+    form = ClientPlanForm(
+        request.POST or None, initial={"plan_type": request.GET.get("type", "client_plan")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        plan = actions.create_plan(
+            client=client, written_by=request.user, goals=data.pop("goals"), **data
+        )
+        messages.success(request, _("Suunnitelma tallennettu."))
+        return redirect("clients:plan_detail", client_id=client.uuid, plan_id=plan.pk)
+    return render(request, "clients/plan_form.html", {"client": client, "form": form})
+
+
+@require_GET
+def plan_detail(request, client_id, plan_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.read_plan", log_action=None
+    )
+    plan = get_object_or_404(
+        ClientPlan.objects.select_related("created_by", "superseded_by").prefetch_related(
+            Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id"))
+        ),
+        pk=plan_id,
+        client=client,
+    )
+    log_access(
+        actor=request.user,
+        client_id=client.uuid,
+        action="clients.plan.viewed",
+        basis=relation_to(request.user, client).basis,
+        obj=plan,
+    )
+    versions = ClientPlan.objects.filter(client=client, plan_type=plan.plan_type).select_related(
+        "created_by"
+    )
+    may_write = rules.has_perm("clients.write_plan", request.user, client)
+    return render(
+        request,
+        "clients/plan_detail.html",
+        {
+            "client": client,
+            "plan": plan,
+            "versions": versions,
+            "may_write": may_write,
+            "may_change_goals": may_write and plan.is_current,
+            "goal_statuses": GoalStatus.choices,
+        },
+    )
+
+
+@require_POST
+def goal_status(request, client_id, plan_id, goal_id):
+    """Sets one goal's status on the plan page: htmx swaps the goal in place, a plain form
+    post returns to the plan page at the goal."""
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=None
+    )
+    goal = get_object_or_404(
+        PlanGoal.objects.select_related("plan__superseded_by"),
+        pk=goal_id,
+        plan_id=plan_id,
+        plan__client=client,
+    )
+    form = GoalStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            goal = actions.set_goal_status(
+                goal=goal, status=form.cleaned_data["status"], changed_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    error = " ".join(e for errors in form.errors.values() for e in errors)
+    done = "" if error else _("Tavoitteen tila tallennettu: %(goal)s") % {"goal": goal.text[:60]}
+    if request.htmx:
+        return render(
+            request,
+            "clients/plan_detail.html#goal",
+            {
+                "client": client,
+                "plan": goal.plan,
+                "goal": goal,
+                "may_change_goals": goal.plan.is_current,
+                "goal_statuses": GoalStatus.choices,
+                "goal_error": error,
+                "status_message": done,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(
+        reverse("clients:plan_detail", kwargs={"client_id": client.uuid, "plan_id": plan_id})
+        + f"#goal-{goal.pk}"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_revise(request, client_id, plan_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
+    )
+    plan = get_object_or_404(ClientPlan, pk=plan_id, client=client)
+    # plan_type is disabled while revising: the form takes it from `initial`, never from the POST.
+    initial = {
+        "goals": "\n".join(plan.goals.values_list("text", flat=True)),
+        "plan_type": plan.plan_type,
+    }
+    form = ClientPlanForm(
+        request.POST or None,
+        instance=plan if request.method == "GET" else None,
+        initial=initial,
+        revising=True,
+    )
+    if request.method == "GET":
+        form.initial.update({"next_review_on": None})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("plan_type", None)
+        try:
+            new = actions.revise_plan(
+                plan=plan, revised_by=request.user, goals=data.pop("goals"), **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
+            return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
+    return render(request, "clients/plan_form.html", {"client": client, "form": form, "plan": plan})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, client_id, assessment_id=None):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
+    )
+    assessment = (
+        get_object_or_404(ServiceNeedAssessment, pk=assessment_id, client=client)
+        if assessment_id
+        else None
+    )
+    form = AssessmentForm(request.POST or None, instance=assessment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_assessment(
+                client=client, written_by=request.user, assessment=assessment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Palvelutarpeen arvio tallennettu."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(
+        request,
+        "clients/assessment_form.html",
+        {"client": client, "form": form, "assessment": assessment},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_create(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_note", log_action=read_log(request)
+    )
+    amends = None
+    if request.GET.get("amends") or request.POST.get("amends"):
+        amends = get_object_or_404(
+            CaseNote.objects.readable_by(request.user),
+            pk=request.GET.get("amends") or request.POST.get("amends"),
+            client=client,
+        )
+    form = CaseNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
+        messages.success(request, _("Kirjaus tallennettu."))
+        return redirect(
+            reverse("clients:detail", kwargs={"client_id": client.uuid}) + "#panel-clients-notes"
+        )
+    return render(
+        request, "clients/note_form.html", {"client": client, "form": form, "amends": amends}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit(request, client_id, note_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.write_note", log_action=read_log(request)
+    )
+    note = get_object_or_404(CaseNote.objects.readable_by(request.user), pk=note_id, client=client)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied
+    form = CaseNoteForm(request.POST or None, instance=note if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_note(note=note, edited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kirjaus päivitetty."))
+            return redirect(
+                reverse("clients:detail", kwargs={"client_id": client.uuid})
+                + "#panel-clients-notes"
+            )
+    return render(request, "clients/note_form.html", {"client": client, "form": form, "note": note})

@@ -1,0 +1,200 @@
+"""The care team: members added and ended, responsibility transferred, a caseload handed over,
+and break-the-glass with its review."""
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.actions import log_list_hits
+from audit.models import Basis
+from clients import actions
+from clients.access import (
+    get_client_for_user,
+    may_break_the_glass,
+    read_log,
+    relation_to,
+)
+from clients.forms import (
+    AddMemberForm,
+    BreakTheGlassForm,
+    HandoverForm,
+    TransferForm,
+)
+from clients.models import (
+    BreakTheGlass,
+    CareTeamMembership,
+    Client,
+)
+from clients.querysets import caseload_holders
+
+
+@require_http_methods(["GET", "POST"])
+def add_member(request, client_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
+    )
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_team_member(client=client, added_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tiimin jäsen lisätty."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/add_member.html", {"client": client, "form": form})
+
+
+@require_POST
+def end_member(request, client_id, membership_id):
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.manage_team", log_action=None
+    )
+    membership = get_object_or_404(CareTeamMembership, pk=membership_id, client=client)
+    try:
+        actions.end_membership(membership=membership, ended_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Jäsenyys päättyi."))
+    return redirect("clients:detail", client_id=client.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request, client_id):
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="clients.transfer_responsibility",
+        log_action=read_log(request),
+    )
+    form = TransferForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        assignment = form.cleaned_data["assignment"]
+        try:
+            actions.transfer_responsibility(
+                client=client,
+                to_user=assignment.user,
+                to_unit=assignment.unit,
+                transferred_by=request.user,
+                handover_note=form.cleaned_data["handover_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vastuu siirretty."))
+            if relation_to(request.user, Client.objects.get(pk=client.pk)).visible:
+                return redirect("clients:detail", client_id=client.uuid)
+            return redirect("clients:list")
+    return render(request, "clients/transfer.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def break_the_glass(request, client_id):
+    """Asks a reason, then grants time-limited read access. Only where the rule allows; otherwise 404."""
+    try:
+        client = Client.objects.select_related("responsible_unit").get(uuid=client_id)
+    except (Client.DoesNotExist, ValueError):
+        raise Http404 from None
+    if relation_to(request.user, client).visible:
+        return redirect("clients:detail", client_id=client.uuid)
+    if not may_break_the_glass(request.user, client):
+        raise Http404
+    form = BreakTheGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.break_the_glass(
+                client=client, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Avasit asiakkaan tiedot murtautumalla. Käyttö on kirjattu ja esihenkilö tarkastaa sen."
+                ),
+            )
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(request, "clients/break_the_glass.html", {"client_id": client.uuid, "form": form})
+
+
+@require_GET
+def break_the_glass_review(request):
+    if not rules.has_perm("clients.review_break_the_glass", request.user):
+        raise PermissionDenied
+    events = list(
+        _reviewable_events(request.user).select_related("user", "client", "reviewed_by")[:100]
+    )
+    log_list_hits(
+        actor=request.user,
+        client_ids=dict.fromkeys(event.client.uuid for event in events),
+        action="clients.client.listed",
+        basis=Basis.MANAGER if request.user.active_role == "manager" else Basis.DATA_PROTECTION,
+        detail="break_the_glass_review",
+    )
+    return render(request, "clients/break_the_glass_review.html", {"events": events})
+
+
+def _reviewable_events(user):
+    events = BreakTheGlass.objects.all()
+    if user.active_role == "manager":
+        return events.filter(client__responsible_unit=user.active_assignment.unit_id)
+    return events.filter(
+        client__responsible_unit__organisation=user.active_assignment.unit.organisation_id
+    )
+
+
+@require_POST
+def review_break_the_glass(request, event_id):
+    if not rules.has_perm("clients.review_break_the_glass", request.user):
+        raise PermissionDenied
+    event = get_object_or_404(_reviewable_events(request.user), pk=event_id)
+    actions.review_break_the_glass(
+        event=event, reviewed_by=request.user, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("Merkitty tarkastetuksi."))
+    return redirect("clients:break_the_glass_review")
+
+
+@require_http_methods(["GET", "POST"])
+def handover(request):
+    """A manager hands a leaving worker's whole caseload to one or more colleagues of the unit."""
+    if not rules.has_perm("clients.hand_over_caseload", request.user):
+        raise PermissionDenied
+    unit = request.user.active_assignment.unit
+    workers = caseload_holders(unit)
+    from_user = None
+    if request.GET.get("from") or request.POST.get("from"):
+        from_user = get_object_or_404(
+            workers, pk=request.GET.get("from") or request.POST.get("from")
+        )
+    form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
+    if form is not None and request.method == "GET":
+        log_list_hits(
+            actor=request.user,
+            client_ids=[c.uuid for c in form.clients],
+            action="clients.client.listed",
+            basis=Basis.MANAGER,
+            detail="handover",
+        )
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            count = actions.hand_over_caseload(
+                from_user=from_user,
+                assignments=form.assignments(),
+                handed_over_by=request.user,
+                handover_note=form.cleaned_data["handover_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(count)s asiakkaan vastuu siirretty.") % {"count": count})
+            return redirect("clients:handover")
+    return render(
+        request, "clients/handover.html", {"workers": workers, "from_user": from_user, "form": form}
+    )
