@@ -49,7 +49,7 @@ def check_step(
     step: PathwayStep, rules: ServiceRuleSet, *, companions: list[PathwayStep]
 ) -> list[Violation]:
     """All violations of the step against its rule set and the client's other steps (`companions`)."""
-    source = rules.source
+    source = rules.translated_source
     found: list[Violation] = []
     start, end = step.start_on, step.planned_end_on
 
@@ -278,7 +278,7 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
 def check_ending(step: PathwayStep) -> list[Violation]:
     """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more."""
     code = step.service_type.code
-    source = (step.rule_set or rule_set_for(step)).source
+    source = (step.rule_set or rule_set_for(step)).translated_source
     found = []
     if not step.end_reason:
         found.append(Violation("end_reason", _("Valitse päättymisen syy.")))

@@ -16,13 +16,31 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 REFERENCE_START = date(2024, 1, 1)
 
-REHABILITATIVE_WORK_ACTIVITY_ACT = "Laki kuntouttavasta työtoiminnasta 189/2001"
-SOCIAL_WELFARE_ACT = "Sosiaalihuoltolaki 1301/2014"
-ESSOTE_PRACTICE = "Essoten käytäntö"
-NO_RULES = "Ei Polussa valvottavia sääntöjä"
+# The sources of the rules, stored in Finnish as written in the law or the practice.
+# They are marked for translation (gettext_noop) so that a Swedish or English reader
+# sees the statute's name in their language: ServiceRuleSet.translated_source and
+# ServiceType.translated_legal_basis look them up. A source an administrator writes
+# is shown as written.
+REHABILITATIVE_WORK_ACTIVITY_ACT = gettext_noop("Laki kuntouttavasta työtoiminnasta 189/2001")
+SOCIAL_WELFARE_ACT = gettext_noop("Sosiaalihuoltolaki 1301/2014")
+SOCIAL_REHABILITATION_SECTION = gettext_noop("Sosiaalihuoltolaki 1301/2014, 17 §")
+WORK_ACTIVITY_SECTION = gettext_noop("Sosiaalihuoltolaki 1301/2014, 27 e §")
+YOUTH_ACT = gettext_noop("Nuorisolaki 1285/2016")
+OHJAAMO_SECTION = gettext_noop("Nuorisolaki 1285/2016, 9 §")
+EMPLOYMENT_SERVICES_ACT = gettext_noop("Laki työvoimapalveluiden järjestämisestä 380/2023")
+KELA_REHABILITATION_ACT = gettext_noop(
+    "Laki Kansaneläkelaitoksen kuntoutusetuuksista ja kuntoutusrahaetuuksista 566/2005"
+)
+MEDICAL_REHABILITATION_SECTION = gettext_noop("Terveydenhuoltolaki 1326/2010, 29 §")
+JOBCENTER_MODEL = gettext_noop("Helsingin Jobcenter-malli (Työkykyisempi Stadi)")
+IPS_QUALITY_CRITERIA = gettext_noop("Tuetun työllistymisen laatukriteerit (IPS)")
+WORK_ABILITY_ASSESSMENT_MODEL = gettext_noop("Helsingin työkykyselvitys (Työkykyisempi Stadi)")
+ESSOTE_PRACTICE = gettext_noop("Essoten käytäntö")
+NO_RULES = gettext_noop("Ei Polussa valvottavia sääntöjä")
 
 # code: (names fi/sv/en, legal basis, needs attendance)
 SERVICE_TYPES = {
@@ -46,7 +64,7 @@ SERVICE_TYPES = {
             "Lönearbete inom arbetsverksamheten (Jobcenter-modellen)",
             "Jobcenter paid-work period",
         ),
-        "Helsingin Jobcenter-malli (Työkykyisempi Stadi)",
+        JOBCENTER_MODEL,
         False,
     ),
     "supported_employment": (
@@ -55,22 +73,22 @@ SERVICE_TYPES = {
             "Arbetsträning för stödd sysselsättning (IPS)",
             "Supported employment (IPS)",
         ),
-        "Tuetun työllistymisen laatukriteerit (IPS)",
+        IPS_QUALITY_CRITERIA,
         False,
     ),
     "social_rehabilitation": (
         ("Sosiaalinen kuntoutus", "Social rehabilitering", "Social rehabilitation"),
-        f"{SOCIAL_WELFARE_ACT}, 17 §",
+        SOCIAL_REHABILITATION_SECTION,
         False,
     ),
     "youth_workshop": (
         ("Nuorten työpaja", "Verkstad för unga", "Youth workshop"),
-        "Nuorisolaki 1285/2016",
+        YOUTH_ACT,
         True,
     ),
     "open_work": (
         ("Avotyö", "Öppet arbete", "Open work (avotyö)"),
-        f"{SOCIAL_WELFARE_ACT}, 27 e §",
+        WORK_ACTIVITY_SECTION,
         True,
     ),
     "disability_work_activity": (
@@ -79,7 +97,7 @@ SERVICE_TYPES = {
             "Arbetsverksamhet för personer med funktionsnedsättning",
             "Work activity for disabled people",
         ),
-        f"{SOCIAL_WELFARE_ACT}, 27 e §",
+        WORK_ACTIVITY_SECTION,
         True,
     ),
     "work_ability_assessment": (
@@ -89,12 +107,12 @@ SERVICE_TYPES = {
     ),
     "work_trial": (
         ("Työkokeilu", "Arbetsprövning", "Work trial"),
-        "Laki työvoimapalveluiden järjestämisestä 380/2023",
+        EMPLOYMENT_SERVICES_ACT,
         False,
     ),
     "wage_subsidy": (
         ("Palkkatuettu työ", "Lönesubventionerat arbete", "Wage-subsidised work"),
-        "Laki työvoimapalveluiden järjestämisestä 380/2023",
+        EMPLOYMENT_SERVICES_ACT,
         False,
     ),
     "education": (
@@ -113,17 +131,17 @@ SERVICE_TYPES = {
             "FPA:s yrkesinriktade rehabilitering",
             "Kela vocational rehabilitation",
         ),
-        "Laki Kansaneläkelaitoksen kuntoutusetuuksista ja kuntoutusrahaetuuksista 566/2005",
+        KELA_REHABILITATION_ACT,
         False,
     ),
     "medical_rehabilitation": (
         ("Lääkinnällinen kuntoutus", "Medicinsk rehabilitering", "Medical rehabilitation"),
-        "Terveydenhuoltolaki 1326/2010, 29 §",
+        MEDICAL_REHABILITATION_SECTION,
         False,
     ),
     "ohjaamo_guidance": (
         ("Ohjaamo-ohjaus", "Navigatorn-vägledning", "Ohjaamo guidance"),
-        "Nuorisolaki 1285/2016, 9 §",
+        OHJAAMO_SECTION,
         False,
     ),
 }
@@ -161,31 +179,31 @@ RULE_SETS = {
             "rehabilitative_work_activity",
             "disability_work_activity",
         ],
-        "source": "Helsingin Jobcenter-malli (Työkykyisempi Stadi)",
+        "source": JOBCENTER_MODEL,
     },
     "supported_employment": {
         "employer_contact_alert_days": 30,
         "coach_caseload_warning": 20,
         "employment_target_min_percent": 50,
         "employment_target_max_percent": 70,
-        "source": "Tuetun työllistymisen laatukriteerit (IPS)",
+        "source": IPS_QUALITY_CRITERIA,
     },
     "social_rehabilitation": {
         "review_interval_months": 3,
         "required_plan_type": "client_plan",
         "may_run_alongside": ["volunteering"],
-        "source": f"{SOCIAL_WELFARE_ACT}, 17 §",
+        "source": SOCIAL_REHABILITATION_SECTION,
     },
     # Essote's practice for these two is Essote's own (ESSOTE_RULE_SETS below).
-    "youth_workshop": {"min_age": 17, "max_age": 29, "source": "Nuorisolaki 1285/2016"},
-    "open_work": {"compensation_is_not_wage": True, "source": f"{SOCIAL_WELFARE_ACT}, 27 e §"},
+    "youth_workshop": {"min_age": 17, "max_age": 29, "source": YOUTH_ACT},
+    "open_work": {"compensation_is_not_wage": True, "source": WORK_ACTIVITY_SECTION},
     "disability_work_activity": {
         "may_run_alongside": ["work_coaching", "jobcenter_paid_work"],
-        "source": f"{SOCIAL_WELFARE_ACT}, 27 e §",
+        "source": WORK_ACTIVITY_SECTION,
     },
     "work_ability_assessment": {
         "required_plan_type": "work_ability_support_plan",
-        "source": "Helsingin työkykyselvitys (Työkykyisempi Stadi)",
+        "source": WORK_ABILITY_ASSESSMENT_MODEL,
     },
     "education": {"source": NO_RULES},
     "volunteering": {"source": NO_RULES, "may_run_alongside": ["social_rehabilitation"]},

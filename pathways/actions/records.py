@@ -55,7 +55,7 @@ def record_week_attendance(
                 "Korvaus voi olla enintään %(cap)s € päivässä (%(source)s)."
             ) % {
                 "cap": f"{cap:.2f}".replace(".", ","),
-                "source": rules.source,
+                "source": rules.translated_source,
             }
     if errors:
         raise ValidationError(errors)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from services.i18n import TranslatedNameModel
@@ -47,6 +48,12 @@ class ServiceType(TranslatedNameModel):
         verbose_name = _("palvelutyyppi")
         verbose_name_plural = _("palvelutyypit")
         ordering = ["name_fi"]
+
+    @property
+    def translated_legal_basis(self) -> str:
+        """The legal basis in the reader's language where it is one of the reference
+        statutes (services/reference.py); otherwise as written."""
+        return gettext(self.legal_basis) if self.legal_basis else ""
 
 
 class PlanType(models.TextChoices):
@@ -396,6 +403,13 @@ class ServiceRuleSet(models.Model):
         return f"{self.service_type.name} ({scope}) {self.valid_from:%-d.%-m.%Y}–" + (
             f"{self.valid_to:%-d.%-m.%Y}" if self.valid_to else ""
         )
+
+    @property
+    def translated_source(self) -> str:
+        """The source of the rules in the reader's language where it is one of the reference
+        statutes or practices (services/reference.py); a source written by an administrator
+        is shown as written."""
+        return gettext(self.source)
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

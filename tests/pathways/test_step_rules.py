@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from clients.factories import make_plan
 from pathways import actions
@@ -63,8 +64,29 @@ class TestRehabilitativeWorkActivity:
                 ),
             ),
         )
-        assert "189/2001" in text
+        assert "(Laki kuntouttavasta työtoiminnasta 189/2001)" in text
         assert not PathwayStep.objects.filter(client=other).exists()
+
+    def test_the_refusal_names_the_statute_in_the_readers_language(self, worker, client_of, today):
+        too_long = rehab_fields(
+            today, planned_end_on=period_end_limit(today, 24) + datetime.timedelta(days=1)
+        )
+        expected = {
+            "sv": "(Lag om arbetsverksamhet i rehabiliteringssyfte 189/2001)",
+            "en": "(Act on Rehabilitative Work Activity 189/2001)",
+        }
+        for language, statute in expected.items():
+            with translation.override(language):
+                text = refused(
+                    statute,
+                    lambda: actions.plan_step(client=client_of(), planned_by=worker, **too_long),
+                )
+            assert "Laki kuntouttavasta" not in text
+        # A source an administrator writes is not in the catalogue and is shown as written.
+        rule_set = ServiceRuleSet.objects.in_force(service(REHAB), None, today)
+        rule_set.source = "Kaupunginhallituksen päätös 12/2026"
+        with translation.override("sv"):
+            assert rule_set.translated_source == "Kaupunginhallituksen päätös 12/2026"
 
     def test_at_least_3_months(self, worker, client_of, today):
         refused(
