@@ -34,7 +34,10 @@ def test_record_see_coverage_revoke_and_tick_off_the_kela_task(new_page, unit):
     page.get_by_role("link", name="Kirjaa suostumus").click()
     page.get_by_role("button", name="Tallenna suostumus").click()
     expect(page.get_by_role("alert")).to_contain_text("Lomakkeessa on virheitä")
+    expect(page.get_by_role("alert")).to_be_focused()
     expect(page.locator("#id_purposes_error")).to_contain_text("Valitse vähintään yksi")
+    page.get_by_role("alert").get_by_role("link", name="Käyttötarkoitukset").click()
+    expect(page.locator("#id_purposes_0")).to_be_focused()
     assert_accessible(page)
 
     page.get_by_label("Allekirjoitus", exact=True).check()
