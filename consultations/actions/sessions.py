@@ -26,8 +26,32 @@ from consultations.models import (
     Session,
     SessionParticipant,
 )
+from consultations.pseudonymity import identifying_mentions
 
 MAX_DURATION_MINUTES = 8 * 60
+
+
+def _check_nothing_identifies(session: Session, **texts: str) -> None:
+    """Refuses a place, link or cancellation reason that identifies a client on the agenda.
+
+    These texts go out in the invitation e-mail and the calendar entry, which
+    name no client (DESIGN.md). The error does not say which client matched:
+    the coordinator may see a case only pseudonymously.
+    """
+    clients = [
+        item.request.client
+        for item in AgendaItem.objects.filter(session=session).select_related("request__client")
+    ]
+    errors = {
+        field: _(
+            "Kutsu lähtee sähköpostilla, eikä siinä saa olla asiakkaan tunnistetietoja. "
+            "Poista tekstistä asiakkaan nimi, henkilötunnus ja syntymäaika."
+        )
+        for field, text in texts.items()
+        if text and any(identifying_mentions(client, text) for client in clients)
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _double_booking_error(coordinator, starts_at, ends_at, exclude_pk=None) -> ValidationError:
@@ -189,6 +213,7 @@ def change_session(
     ends_at = _check_times(starts_at, duration_minutes)
     _check_place(place, video_link)
     _check_chair(session.network, chair)
+    _check_nothing_identifies(session, place=place, video_link=video_link)
     try:
         with transaction.atomic(), history_context(changed_by, "consultations.session.changed"):
             locked = Session.objects.select_for_update().get(pk=session.pk)
@@ -239,6 +264,7 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
+    _check_nothing_identifies(session, reason=reason)
     with transaction.atomic(), history_context(cancelled_by, "consultations.session.cancelled"):
         locked = Session.objects.select_for_update().get(pk=session.pk)
         if locked.is_cancelled:

@@ -8,6 +8,7 @@ from unittest import mock
 import icalendar
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -257,6 +258,48 @@ def test_no_invitation_names_the_client_or_carries_the_identity_code(hki, now):
     # The case references are there instead.
     invitation = next(m for m in mail.outbox if "K-" in m.body)
     assert "Tapaus K-" in invitation.body and "vaatii kirjautumisen" in invitation.body
+
+
+def test_a_place_or_reason_that_names_a_client_on_the_agenda_is_refused(hki, now):
+    """The coordinator's own texts go out in the e-mail too: a client's name, code or birth
+    date typed there is refused next to the field, without saying which client matched."""
+    session = now(lambda: schedule(hki))
+    now(
+        lambda: actions.place_on_session(
+            request=make_request(hki.client, hki.worker), session=session, placed_by=hki.coordinator
+        )
+    )
+    session.refresh_from_db()
+    sequence = session.sequence
+    mail.outbox.clear()
+    for place in ("Kotikäynti Koivistolla", f"Huone 3, asiakas {IDENTITY_CODE}"):
+        with pytest.raises(ValidationError) as refused:
+            actions.change_session(
+                session=session,
+                changed_by=hki.coordinator,
+                starts_at=session.starts_at,
+                duration_minutes=90,
+                chair=hki.coordinator,
+                place=place,
+            )
+        assert list(refused.value.error_dict) == ["place"]
+        assert "Koivisto" not in " ".join(refused.value.messages)
+    for reason in ("Kaarina sairastui", "Asiakas 14.5.1974 ei pääse"):
+        with pytest.raises(ValidationError) as refused:
+            actions.cancel_session(session=session, cancelled_by=hki.coordinator, reason=reason)
+        assert list(refused.value.error_dict) == ["reason"]
+    session.refresh_from_db()
+    assert session.sequence == sequence
+    assert not session.is_cancelled and "Koivisto" not in session.place
+    assert mail.outbox == []
+    # A text that names no client on the agenda goes through.
+    now(
+        lambda: actions.cancel_session(
+            session=session, cancelled_by=hki.coordinator, reason="Puheenjohtaja sairastui"
+        )
+    )
+    session.refresh_from_db()
+    assert session.is_cancelled
 
 
 def test_the_invitation_is_in_the_recipients_language(hki, now):
