@@ -184,6 +184,22 @@ def add_team_member(
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    if (
+        role == TeamRole.WORK_PAIR
+        and accepted
+        and not CareTeamMembership.objects.current()
+        .filter(client=client, user=added_by, role=TeamRole.RESPONSIBLE_WORKER)
+        .exists()
+    ):
+        # PERMISSIONS.md: a work pair joins only when the responsible worker accepts.
+        raise ValidationError(
+            {
+                "role": _(
+                    "Työparin lisää asiakkaan vastuutyöntekijä, tai hän hyväksyy työparin "
+                    "tarjouksen. Vastuu säilyy vastuutyöntekijällä."
+                )
+            }
+        )
     with transaction.atomic(), history_context(added_by, "clients.membership.added"):
         Client.objects.select_for_update().get(pk=client.pk)
         if CareTeamMembership.objects.filter(
@@ -245,6 +261,7 @@ def transfer_responsibility(
         raise ValidationError(
             {"handover_note": _("Kirjoita luovutusmuistio seuraavalle vastuutyöntekijälle.")}
         )
+    _check_handover_note_length(handover_note)
     if (
         not responsible_worker_candidates(client).filter(user=to_user, unit=to_unit).exists()
         and not CareTeamMembership.objects.current()
@@ -258,6 +275,22 @@ def transfer_responsibility(
         )
     basis = relation_to(transferred_by, client).basis
     return _transfer(client, to_user, to_unit, transferred_by, handover_note.strip(), basis)
+
+
+HANDOVER_NOTE_MAX_LENGTH = 300
+
+
+def _check_handover_note_length(note: str) -> None:
+    if len(note.strip()) > HANDOVER_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "handover_note": _(
+                    "Luovutusmuistio on enintään %(max)s merkkiä. Kirjaa pidemmät tiedot "
+                    "asiakaskirjaukseen."
+                )
+                % {"max": HANDOVER_NOTE_MAX_LENGTH}
+            }
+        )
 
 
 def _transfer(client, to_user, to_unit, by, note, basis):
@@ -279,7 +312,7 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             user=to_user,
             role=TeamRole.RESPONSIBLE_WORKER,
             created_by=by,
-            note=note[:300],
+            note=note,
         )
         locked.responsible_unit = to_unit
         locked.save(update_fields=["responsible_unit"])
@@ -289,7 +322,7 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             action="clients.responsibility.transferred",
             basis=basis,
             obj=membership,
-            detail=note[:300],
+            detail=note,
         )
     return membership
 
@@ -301,6 +334,7 @@ def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover
     left to those units' managers."""
     if not handover_note.strip():
         raise ValidationError({"handover_note": _("Kirjoita luovutusmuistio.")})
+    _check_handover_note_length(handover_note)
     count = 0
     with transaction.atomic():
         clients = Client.objects.select_for_update().filter(

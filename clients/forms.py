@@ -163,7 +163,13 @@ class AddMemberForm(PolkuForm):
 class TransferForm(PolkuForm):
     assignment = forms.ModelChoiceField(label=_("Uusi vastuutyöntekijä"), queryset=None)
     handover_note = forms.CharField(
-        label=_("Luovutusmuistio"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Luovutusmuistio"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=300,
+        help_text=_(
+            "Näkyy asiakkaan tiimissä uuden vastuutyöntekijän kohdalla. Enintään 300 merkkiä; "
+            "pidemmät tiedot asiakaskirjaukseen."
+        ),
     )
 
     def __init__(self, *args, client, **kwargs):
@@ -282,7 +288,13 @@ class HandoverForm(PolkuForm):
     """One choice of new responsible worker per client of the leaving worker."""
 
     handover_note = forms.CharField(
-        label=_("Luovutusmuistio"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Luovutusmuistio"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=300,
+        help_text=_(
+            "Näkyy asiakkaan tiimissä uuden vastuutyöntekijän kohdalla. Enintään 300 merkkiä; "
+            "pidemmät tiedot asiakaskirjaukseen."
+        ),
     )
 
     def __init__(self, *args, from_user, unit, **kwargs):

@@ -12,7 +12,7 @@ from clients.models import CareTeamMembership, CaseNote, ClientPlan, PlanGoal, S
 def team(request, client, relation):
     members = (
         CareTeamMembership.objects.filter(client=client, ended_on__isnull=True)
-        .select_related("user__organisation")
+        .select_related("user__organisation", "created_by")
         .order_by("role", "started_on")
     )
     return {

@@ -112,3 +112,55 @@ def test_the_action_refuses_an_ineligible_worker(team, people, who):
     team["client"].refresh_from_db()
     assert team["client"].responsible_unit == team["unit"]
     assert not CareTeamMembership.objects.filter(client=team["client"], user=user).exists()
+
+
+def test_the_handover_note_is_shown_to_the_team_under_the_new_responsible_worker(
+    client, team, people
+):
+    worker = acting(team["worker"])
+    counsellor = team["counsellor"]
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Asiakas aloittaa työtoiminnan maanantaina; soita hänelle ennen sitä.",
+    )
+    page = login(client, counsellor).get(f"/clients/{team['client'].uuid}/").content.decode()
+    today = timezone.localdate()
+    assert (
+        f"Luovutusmuistio ({worker.get_full_name()}, {today.day}.{today.month}.{today.year}):"
+        in page
+    )
+    assert "Asiakas aloittaa työtoiminnan maanantaina; soita hänelle ennen sitä." in page
+
+
+def test_a_handover_note_over_300_characters_is_refused_not_cut(client, team, people):
+    worker = acting(team["worker"])
+    counsellor = team["counsellor"]
+    with pytest.raises(ValidationError) as error:
+        actions.transfer_responsibility(
+            client=team["client"],
+            to_user=counsellor,
+            to_unit=team["unit"],
+            transferred_by=worker,
+            handover_note="x" * 301,
+        )
+    assert list(error.value.error_dict) == ["handover_note"]
+    assert "enintään 300 merkkiä" in error.value.messages[0]
+    # The form says it next to the field, before the action is reached.
+    response = login(client, worker).post(
+        f"/clients/{team['client'].uuid}/transfer/",
+        {
+            "assignment": counsellor.role_assignments.get().pk,
+            "handover_note": "x" * 301,
+        },
+    )
+    assert response.status_code == 200
+    assert "enintään 300 merkkiä" in response.content.decode()
+    assert (
+        CareTeamMembership.objects.current()
+        .get(client=team["client"], role=TeamRole.RESPONSIBLE_WORKER)
+        .user
+        == worker
+    )
