@@ -136,6 +136,13 @@ def test_docker_compose_runs_the_production_shaped_stack():
     assert {"web", "worker", "beat", "postgres", "redis", "mail"} <= set(services)
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["web"]["environment"]["POLKU_ENV"] == "production"
+    # gunicorn's access log bypasses Django's redaction: it names the path, never the query
+    # string (%(q)s, or %(r)s, the request line with it) or the referrer (%(f)s).
+    command = " ".join(services["web"]["command"])
+    access_format = command.split("--access-logformat", 1)[1]
+    assert "%(U)s" in access_format
+    assert not {"%(r)s", "%(q)s", "%(f)s", "%({raw_uri}e)s"} & set(access_format.split())
+    assert "%(r)s" not in access_format and "%(q)s" not in access_format
 
 
 @pytest.mark.django_db

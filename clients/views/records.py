@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import log_list_hits
@@ -42,6 +44,8 @@ def client_list(request):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     show_closed = request.GET.get("closed") == "1"
+    if any(character.isdigit() for character in query):
+        return _identity_code_in_name_search(request, show_closed)
     clients = Client.objects.for_user(request.user).search(query).select_related("responsible_unit")
     clients = clients if show_closed else clients.active()
     page = Paginator(
@@ -63,6 +67,29 @@ def client_list(request):
     }
     template = "clients/client_list.html#results" if request.htmx else "clients/client_list.html"
     return render(request, template, context)
+
+
+NAME_SEARCH_HAS_DIGITS = gettext_lazy(
+    "Nimihaussa ei käytetä numeroita. Hae henkilötunnuksella sille tarkoitetulla lomakkeella: "
+    "henkilötunnus ei saa jäädä selaimen osoitteeseen eikä historiaan."
+)
+
+
+def _identity_code_in_name_search(request, show_closed: bool):
+    """A name has no digits, so a query with them is an identity code (or part of one) typed
+    into the name search. It is not searched, echoed or kept: a plain form gets a redirect
+    (the browser keeps the redirect's target in its history, not the address with the code),
+    htmx a message and no pushed address."""
+    if not request.htmx:
+        messages.error(request, NAME_SEARCH_HAS_DIGITS)
+        return redirect(reverse("clients:list") + ("?closed=1" if show_closed else ""))
+    response = render(
+        request,
+        "clients/client_list.html#results",
+        {"page": None, "query": "", "name_search_refused": NAME_SEARCH_HAS_DIGITS},
+    )
+    response["HX-Push-Url"] = "false"
+    return response
 
 
 @require_POST

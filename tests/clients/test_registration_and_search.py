@@ -128,6 +128,32 @@ def test_search_as_you_type_answers_the_results_fragment(client, social_worker):
     assert "Tietävä" in text and "<html" not in text
 
 
+@pytest.mark.parametrize("typed", ["010594Y9032", "0105", "Tietävä 010594"])
+def test_an_identity_code_typed_into_the_name_search_is_neither_searched_nor_kept(
+    client, social_worker, typed
+):
+    """The code search is a POST so that a code never stays in an address, the history or a
+    server log; a code typed into the name search is turned away the same way."""
+    ClientFactory(first_names="Tuisku", last_name="Tietävä", created_by=social_worker)
+    login(client, social_worker)
+
+    # Without JavaScript: a redirect to the list, whose address the browser keeps instead.
+    response = client.get("/clients/", {"q": typed, "closed": "1"})
+    assert response.status_code == 302 and response["Location"] == "/clients/?closed=1"
+    page = client.get(response["Location"]).content.decode()
+    assert "Nimihaussa ei käytetä numeroita" in page
+    assert typed not in page
+
+    # Search as you type: the message in the results, and no address pushed to the history.
+    listed = AccessLogEntry.objects.filter(action="clients.client.listed").count()
+    response = client.get("/clients/", {"q": typed}, headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert response["HX-Push-Url"] == "false"
+    assert 'role="alert"' in text and "Nimihaussa ei käytetä numeroita" in text
+    assert typed not in text and "Tietävä" not in text
+    assert AccessLogEntry.objects.filter(action="clients.client.listed").count() == listed
+
+
 def test_each_listed_client_is_logged_as_a_list_hit(client, social_worker):
     clients = [ClientFactory(created_by=social_worker) for _ in range(3)]
     login(client, social_worker)

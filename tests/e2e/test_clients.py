@@ -98,3 +98,24 @@ def test_client_page_with_data_has_no_axe_violations(new_page, unit):
     page.get_by_role("button", name="Näytä henkilötunnus").click()
     expect(page.locator("#identity-code")).not_to_contain_text("****")
     assert_accessible(page)
+
+
+def test_the_browser_does_not_send_an_identity_code_typed_into_the_name_search(new_page, unit):
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    ClientFactory(responsible_worker=worker, first_names="Tuisku", last_name="Tietävä")
+    code = demo_identity_code(random_birth_date(30, 40))
+    page = new_page(worker)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto("/clients/")
+    search = page.get_by_role("searchbox", name="Hae nimellä")
+    search.fill("tiet")
+    expect(page.get_by_role("link", name="Tietävä, Tuisku")).to_be_visible()
+    search.fill(code)
+    search.press("Enter")
+    # The field refuses digits before anything is sent; the address never holds the code.
+    expect(search).to_have_js_property("validity.patternMismatch", True)
+    page.wait_for_timeout(600)  # longer than the search-as-you-type delay
+    assert not any(code[:6] in url for url in sent), sent
+    assert code[:6] not in page.url
+    assert_accessible(page)
