@@ -13,7 +13,8 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from clients.access import get_client_for_user
+from audit.actions import log_access
+from clients.access import get_client_for_user, relation_to
 from consultations.models import (
     AgendaItem,
     CalendarFeedToken,
@@ -96,8 +97,13 @@ def get_request_for_coordinator(user, request_id: int) -> ConsultationRequest:
 def get_request_for_team(
     user, client_id, request_id: int, *, permission: str, log_action: str | None
 ) -> tuple:
-    """(client, request) of a client the user sees, with `permission` on the client."""
-    client = get_client_for_user(user, client_id, permission=permission, log_action=log_action)
+    """(client, request) of a client the user sees, with `permission` on the client.
+
+    The read is logged (`log_action`) only once the request is found to be the
+    client's: a request of another client under this client's URL answers 404
+    and leaves no row saying this client was viewed.
+    """
+    client = get_client_for_user(user, client_id, permission=permission, log_action=None)
     try:
         request = ConsultationRequest.objects.select_related(
             "responsible_worker", "asked_by", "preferred_network", "network"
@@ -105,6 +111,14 @@ def get_request_for_team(
     except ConsultationRequest.DoesNotExist:
         raise Http404 from None
     request.client = client
+    if log_action:
+        log_access(
+            actor=user,
+            client_id=client.uuid,
+            action=log_action,
+            basis=relation_to(user, client).basis,
+            obj=client,
+        )
     return client, request
 
 

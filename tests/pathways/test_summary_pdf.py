@@ -17,7 +17,7 @@ from clients import identity
 from clients.factories import make_plan
 from consents.factories import ConsentFactory
 from consents.models import InformationCategory, Purpose
-from pathways import actions, printing
+from pathways import actions, printing, summary
 from pathways.factories import make_step
 from pathways.models import DocumentStatus, PathwayStep, PrintedDocument
 from pathways.tasks import render_document_pdf_task
@@ -337,3 +337,58 @@ def test_polling_the_status_does_not_extend_the_idle_session_but_a_page_does(
 
     assert client.get(base).status_code == 200
     assert client.session[SESSION_LAST_ACTIVITY] > earlier
+
+
+def printed(day: datetime.date) -> str:
+    """A date as the summary prints it (j.n.Y: no leading zeros)."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "other_heading", "names"),
+    [
+        (
+            "fi",
+            "Palvelupolkusi aikajanalla",
+            "Din serviceväg på en tidslinje",
+            ("Kuntouttava työtoiminta", "Koulutus ja opinnot"),
+        ),
+        (
+            "sv",
+            "Din serviceväg på en tidslinje",
+            "Palvelupolkusi aikajanalla",
+            ("Arbetsverksamhet i rehabiliteringssyfte", "Utbildning och studier"),
+        ),
+    ],
+)
+def test_the_timeline_section_alone_prints_each_step_with_its_dates(
+    summary_client, worker, settings, tmp_path, language, heading, other_heading, names
+):
+    """Only the timeline is chosen: the step names and dates can come from nowhere else."""
+    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
+    assert document.status == DocumentStatus.READY
+    text = pdf_text(document)
+    assert heading in text and other_heading not in text
+    steps = PathwayStep.objects.filter(client=summary_client).order_by("start_on")
+    assert len(steps) == 2
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for name, step in zip(names, steps, strict=True):
+        row = f"{name}: {printed(step.start_on)}–{printed(step.planned_end_on)}"
+        assert any(row in line for line in lines), row
+    # Nothing of the other sections: not the goals, the client's own words, the services'
+    # details, the important dates nor the contacts.
+    texts = summary.TEXTS[language]
+    for absent in (
+        "Hankin hygieniapassin",
+        "Kokeilen leipomotyötä",
+        "Haluan oppia leipomaan",
+        texts["situation"],
+        texts["goals"],
+        texts["services"],
+        texts["days"],
+        texts["dates"],
+        texts["review"],
+        texts["contacts"],
+        worker.email,
+    ):
+        assert absent not in text, absent
