@@ -2,9 +2,11 @@ import datetime
 
 import rules
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from clients import identity
@@ -229,8 +231,19 @@ class ClientPlanForm(PolkuModelForm):
             self.fields["plan_type"].disabled = True
         self.fields["next_review_on"].required = False
         self.fields["next_review_on"].help_text = _(
-            "Jos jätät tyhjäksi, arviointi on kolmen kuukauden kuluttua."
-        )
+            "Jos jätät tyhjäksi, arviointi on suunnitelmatyypin mukaan: %(defaults)s."
+        ) % {"defaults": "; ".join(self._default_reviews())}
+
+    def _default_reviews(self):
+        """Each plan type's default review interval, as the action applies it (settings)."""
+        for plan_type, label in self.fields["plan_type"].choices:
+            if plan_type:
+                months = settings.POLKU_PLAN_REVIEW_MONTHS.get(plan_type, 3)
+                yield ngettext(
+                    "%(plan_type)s %(months)s kuukauden kuluttua",
+                    "%(plan_type)s %(months)s kuukauden kuluttua",
+                    months,
+                ) % {"plan_type": label, "months": months}
 
     def clean_goals(self):
         goals = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]

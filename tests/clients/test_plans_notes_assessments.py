@@ -354,3 +354,17 @@ def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(clie
     assert 'id="id_conclusion_error"' in text
     assert "Valmistuneeseen arvioon kirjataan johtopäätös." in text
     assert not ServiceNeedAssessment.objects.exists()
+
+
+def test_the_plan_form_tells_each_plan_types_default_review_from_the_settings(settings):
+    from clients.forms import ClientPlanForm
+
+    settings.POLKU_PLAN_REVIEW_MONTHS = {
+        "client_plan": 3,
+        "activation_plan": 6,
+        "work_ability_support_plan": 1,
+    }
+    help_text = str(ClientPlanForm().fields["next_review_on"].help_text)
+    assert "Asiakassuunnitelma 3 kuukauden kuluttua" in help_text
+    assert "6 kuukauden kuluttua" in help_text
+    assert "Työkyvyn tuen suunnitelma 1 kuukauden kuluttua" in help_text
