@@ -35,10 +35,13 @@ class ConsentEvent:
 
     `kind` is an OralEventKind value; `reference` identifies the event, e.g.
     a consultation session's id as text (empty when the event has none).
+    `ends_at`, when the caller knows it (a session's end), is when the event is
+    over: an oral consent covers disclosures within its event and none after it.
     """
 
     kind: str
     reference: str = ""
+    ends_at: datetime.datetime | None = None
 
 
 class DisclosureNotCovered(Exception):
@@ -78,7 +81,7 @@ def _covering_consents(*, client, organisation, categories, purpose, at, event):
     )
     if InformationCategory.HEALTH in categories:
         consents = consents.filter(health_confirmed=True)
-    if event is None:
+    if event is None or (event.ends_at is not None and at > event.ends_at):
         consents = consents.exclude(method=ConsentMethod.ORAL)
     else:
         # An oral consent covers its own event only; a written one covers any event.
@@ -125,7 +128,8 @@ def disclosure_basis(
     validity), it names the organisation or the organisation's kind, and it
     includes the purpose and every category asked for; health information
     also needs the separate confirmation. An oral consent covers only when
-    `event` is its own event. Without a covering consent a statutory basis in
+    `event` is its own event and, where the event's end is known, not after
+    it. Without a covering consent a statutory basis in
     force for the organisation, purpose and categories covers. Reads only;
     two queries at most.
     """

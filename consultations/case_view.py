@@ -64,7 +64,11 @@ def session_event(session) -> ConsentEvent | None:
     """The consultation session as the one event an oral consent may be given for."""
     if session is None:
         return None
-    return ConsentEvent(kind=OralEventKind.CONSULTATION_SESSION, reference=str(session.pk))
+    return ConsentEvent(
+        kind=OralEventKind.CONSULTATION_SESSION,
+        reference=str(session.pk),
+        ends_at=session.ends_at,
+    )
 
 
 # An oral consent is usually recorded at the session or soon after it.

@@ -153,6 +153,31 @@ def test_oral_consent_covers_its_event_and_nothing_after_it(client_, parties):
     assert basis(client_, parties["kela"], event=session, at=tomorrow, **ask) is None
 
 
+def test_oral_consent_covers_nothing_after_its_event_ended_the_same_day(client_, parties):
+    now = timezone.now()
+    consent = ConsentFactory(
+        client=client_,
+        oral=True,
+        event_kind=OralEventKind.CONSULTATION_SESSION,
+        event_name="Työkyvyn tuen verkoston istunto",
+        event_reference="istunto-42",
+        purposes=[P.CASE_CONSULTATION],
+        parties=[parties["kela"]],
+    )
+    session = ConsentEvent(
+        kind=OralEventKind.CONSULTATION_SESSION, reference="istunto-42", ends_at=now
+    )
+    ask = {"purpose": P.CASE_CONSULTATION}
+    assert basis(client_, parties["kela"], event=session, at=now, **ask) == consent
+    later = now + datetime.timedelta(seconds=1)
+    assert basis(client_, parties["kela"], event=session, at=later, **ask) is None
+    # A written consent is not bound to the event's end.
+    written = ConsentFactory(
+        client=client_, purposes=[P.CASE_CONSULTATION], parties=[parties["kela"]]
+    )
+    assert basis(client_, parties["kela"], event=session, at=later, **ask) == written
+
+
 def test_written_consent_also_covers_a_disclosure_within_an_event(client_, parties):
     consent = ConsentFactory(client=client_, parties=[parties["kela"]])
     event = ConsentEvent(kind=OralEventKind.KELA_CALL)
