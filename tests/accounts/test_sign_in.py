@@ -2,6 +2,7 @@
 
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,34 @@ from tests.conftest import login, totp_code
 
 LOGIN = "/accounts/login/"
 MFA = "/accounts/2fa/authenticate/"
+# allauth's messages in its Finnish translation, as the pages render them.
+WRONG_PASSWORD = "Annettu sähköposti tai salasana ei ole oikein."
+WRONG_CODE = "Virheellinen koodi."
+# The error summary (templates/forms/error_summary.html) of a form with field errors.
+FORM_HAS_ERRORS = "Lomakkeessa on virheitä. Korjaa merkityt kohdat."
+
+
+def _elements(node):
+    if isinstance(node, str):
+        return
+    yield node
+    for child in node.children:
+        yield from _elements(child)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    return " ".join(_text(child) for child in node.children)
+
+
+def texts_of(response, **attributes) -> list[str]:
+    """The whitespace-normalised text of each element of the page with these attribute values."""
+    return [
+        " ".join(_text(element).split())
+        for element in _elements(parse_html(response.content.decode()))
+        if all(dict(element.attributes).get(name) == value for name, value in attributes.items())
+    ]
 
 
 def sign_in(client, user, *, password="polku-demo", code=None):
@@ -37,7 +66,8 @@ def test_wrong_password_gives_a_clear_error_and_no_session(client, social_worker
     response = client.post(LOGIN, {"login": social_worker.email, "password": "väärä-salasana"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert "salasana" in response.content.decode().lower()
+    # The label "Salasana" is always on the page: the error itself, in the alert, is what counts.
+    assert texts_of(response, role="alert") == [WRONG_PASSWORD]
 
 
 def test_wrong_totp_code_gives_a_clear_error_and_no_session(client, social_worker):
@@ -46,7 +76,10 @@ def test_wrong_totp_code_gives_a_clear_error_and_no_session(client, social_worke
     response = client.post(MFA, {"code": wrong})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert "koodi" in response.content.decode().lower()
+    # The label "Koodi" is always on the page: the error is next to the field and summarised.
+    assert texts_of(response, id="id_code_error") == [WRONG_CODE]
+    assert texts_of(response, id="id_code", **{"aria-invalid": "true"}) == [""]
+    assert texts_of(response, role="alert") == [f"{FORM_HAS_ERRORS} Koodi"]
 
 
 def test_repeated_failed_logins_are_rate_limited(client, social_worker):

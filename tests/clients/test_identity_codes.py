@@ -5,13 +5,16 @@ import logging
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from stdnum.fi import hetu
 
 from audit.models import AccessLogEntry
 from clients import identity
-from clients.factories import demo_identity_code
+from clients.factories import CHECK_CHARACTERS, demo_identity_code
 from clients.models import Client
 from tests.conftest import login
 
@@ -96,6 +99,51 @@ def test_temporary_code_needs_its_flag_unless_test_codes_are_allowed(settings):
     assert identity.parse_identity_code(code).is_temporary
 
 
+def identity_code(birth_date: datetime.date, sign: str, individual: int) -> str:
+    """A checksum-valid code for any individual number, as demo_identity_code computes it."""
+    digits = f"{birth_date:%d%m%y}{individual:03d}"
+    return f"{birth_date:%d%m%y}{sign}{individual:03d}{CHECK_CHARACTERS[int(digits) % 31]}"
+
+
+# Ordinary codes (individual numbers 002-899, as a real person's): the old signs and the
+# signs of 2023 (Y, X, W, V, U for the 1900s, B to F for the 2000s).
+ORDINARY = [
+    (datetime.date(1852, 10, 13), "+", 2),
+    (datetime.date(1952, 10, 13), "-", 123),
+    (datetime.date(1999, 12, 31), "-", 899),
+    (datetime.date(1961, 2, 28), "Y", 456),
+    (datetime.date(1974, 7, 1), "U", 2),
+    (datetime.date(2000, 2, 29), "A", 899),
+    (datetime.date(2005, 10, 13), "A", 308),
+    (datetime.date(2012, 3, 4), "B", 777),
+    (datetime.date(2023, 1, 9), "F", 35),
+]
+
+
+@pytest.mark.parametrize(("birth_date", "sign", "individual"), ORDINARY)
+def test_ordinary_codes_pass_where_test_codes_are_not_allowed(
+    settings, birth_date, sign, individual
+):
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = False
+    code = identity_code(birth_date, sign, individual)
+    assert hetu.is_valid(code)  # stdnum agrees that the code is valid and not temporary
+    parsed = identity.parse_identity_code(code)
+    assert (parsed.value, parsed.birth_date, parsed.is_temporary) == (code, birth_date, False)
+    assert parsed.masked == f"{code[:7]}****"
+    # The same date and sign with a temporary individual number needs the flag.
+    for temporary_number in (900, 999):
+        temporary = identity_code(birth_date, sign, temporary_number)
+        with pytest.raises(ValidationError) as error:
+            identity.parse_identity_code(temporary)
+        assert error.value.code == "temporary"
+        assert identity.parse_identity_code(temporary, allow_temporary=True).is_temporary
+
+
+def test_the_ordinary_codes_cover_both_ends_of_the_range_and_old_and_new_signs():
+    assert {individual for _, _, individual in ORDINARY} >= {2, 899}
+    assert {sign for _, sign, _ in ORDINARY} >= {"-", "+", "A", "Y", "B"}
+
+
 def _messages(code) -> dict[str, str]:
     from django.utils import translation
 
@@ -176,14 +224,26 @@ def test_bad_input_never_gives_a_server_error(client, social_worker, raw):
 
 def test_identity_code_search_is_a_post_that_redirects_to_the_uuid_page(client, team, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")  # "django" is at INFO
     code = identity.decrypt(team["client"].identity_code_encrypted)
     login(client, team["worker"])
-    response = client.post("/clients/find/", {"identity_code": code})
-    assert response.status_code == 302
-    assert response["Location"] == f"/clients/{team['client'].uuid}/"
-    page = client.get(response["Location"])
+    # The test client writes no request log line; Django's query log (django.db.backends,
+    # on while queries are captured) stands in for it as proof that the requests were logged.
+    with CaptureQueriesContext(connection):
+        response = client.post("/clients/find/", {"identity_code": code})
+        assert response.status_code == 302
+        assert response["Location"] == f"/clients/{team['client'].uuid}/"
+        page = client.get(response["Location"])
     assert code not in page.content.decode()
+    logged = [record.getMessage() for record in caplog.records]
+    assert any(identity.search_hash(code) in message for message in logged), (
+        "positive control: the search by the code's keyed hash is among the captured log lines"
+    )
+    assert any("clients.client.viewed" in message for message in logged), (
+        "positive control: the client page's access-log insert is among the captured log lines"
+    )
     assert code not in caplog.text
+    assert all(code not in message.upper() for message in logged)
     assert not AccessLogEntry.objects.filter(detail__contains=code[:6] + code[6]).exists()
 
 

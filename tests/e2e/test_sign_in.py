@@ -10,6 +10,11 @@ from accounts.roles import Role
 from tests.conftest import totp_code
 from tests.e2e.conftest import assert_accessible, axe_violations
 
+# allauth's messages in its Finnish translation, and the project's error summary.
+WRONG_PASSWORD = "Annettu sähköposti tai salasana ei ole oikein."
+WRONG_CODE = "Virheellinen koodi."
+FORM_HAS_ERRORS = "Lomakkeessa on virheitä. Korjaa merkityt kohdat."
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -51,12 +56,22 @@ def test_password_totp_dashboard_role_switch_and_sign_out(new_page, social_worke
 def test_wrong_password_and_wrong_code_give_clear_errors(new_page, social_worker):
     page = new_page()
     sign_in(page, social_worker.email, password="väärä-salasana")
-    expect(page.get_by_role("alert")).to_contain_text(re.compile("salasana", re.I))
+    # The labels "Salasana" and "Koodi" are always on the pages: the messages themselves count.
+    expect(page.get_by_role("alert")).to_have_text(WRONG_PASSWORD)
+    expect(page).to_have_url("/accounts/login/")
     sign_in(page, social_worker.email)
+    expect(page).to_have_url("/accounts/2fa/authenticate/")
+    expect(page.get_by_role("alert")).to_have_count(0)
     page.get_by_label("Koodi").fill("000000" if totp_code() != "000000" else "111111")
     page.get_by_role("button", name="Kirjaudu").click()
-    expect(page.locator("main")).to_contain_text(re.compile("koodi", re.I))
     expect(page).to_have_url("/accounts/2fa/authenticate/")
+    code = page.get_by_label("Koodi")
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(code).to_have_accessible_description(WRONG_CODE)
+    expect(page.locator("#id_code_error")).to_have_text(WRONG_CODE)
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(FORM_HAS_ERRORS)
+    expect(summary.get_by_role("link", name="Koodi")).to_have_attribute("href", "#id_code")
 
 
 def test_repeated_failures_are_rate_limited(new_page, social_worker):

@@ -69,23 +69,43 @@ def test_the_walk_covers_every_url_pattern():
     assert any(path.startswith("/admin/accounts/user/") for path in gated)
 
 
-@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.ADMIN])
-def test_a_user_without_mfa_is_sent_to_enrolment_from_every_url(client, user_factory, unit, role):
-    user = user_factory(role, unit, with_mfa=False, is_staff=role == Role.ADMIN)
-    login(client, user)
+def past_the_gate(client, urls) -> list[str]:
+    """Each GET and POST of a gated URL that is not answered with the redirect to enrolment.
+
+    Every path resolves and the gate runs before the view, so any other answer, a 404 of
+    a dummy object or a 405 of a GET-only view too, came from the view itself.
+    """
     enrolment = reverse("mfa_activate_totp")
     leaks = []
-    for route, path in every_url():
+    for route, path in urls:
         if _allowed(path):
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(path)
-            if response.status_code in (404, 405):
-                continue
             if response.status_code != 302 or response["Location"] != enrolment:
                 leaks.append(f"{method.upper()} {path} ({route}): {response.status_code}")
+    return leaks
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.ADMIN])
+def test_a_user_without_mfa_is_sent_to_enrolment_from_every_url(client, user_factory, unit, role):
+    user = user_factory(role, unit, with_mfa=False, is_staff=role == Role.ADMIN)
+    login(client, user)
+    leaks = past_the_gate(client, every_url())
     assert not leaks, "reachable without MFA:\n" + "\n".join(leaks)
     assert "_auth_user_id" in client.session  # still signed in: the gate is not a sign-out
+
+
+def test_the_check_counts_a_404_or_405_from_a_view_as_past_the_gate(client, social_worker):
+    """Proves past_the_gate can fail: with MFA the same dummy URLs reach their views."""
+    login(client, social_worker)
+    detail = f"/clients/{DUMMY_UUID}/"
+    leaks = past_the_gate(client, [("clients/<uuid:client_id>/", detail)])
+    # The client page is GET-only (405 for POST) and the dummy client does not exist (404).
+    assert leaks == [
+        f"GET {detail} (clients/<uuid:client_id>/): 404",
+        f"POST {detail} (clients/<uuid:client_id>/): 405",
+    ]
 
 
 def test_the_allowlisted_probes_answer_without_mfa(client, user_factory, unit):
