@@ -550,15 +550,7 @@ def _rehabilitation_to_work_trial_to_wage_subsidy(demo: _Demo) -> None:
             end_reason="moved_on",
             review_decision="move",
             next_step=trial,
-        )
-        coaching = PathwayStep.objects.get(client=client, service_type__code=WORK_COACHING)
-        actions.end_step(
-            step=coaching,
-            ended_by=worker,
-            ended_on=ended_on,
-            end_reason="moved_on",
-            exit_outcome="other_service",
-        )
+        )  # its work coaching ends with it
     if trial.status != "ended":
         actions.end_step(
             step=trial,

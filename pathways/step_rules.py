@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pathways.models import PathwayStep, ReviewDecision
 from services.calendar import add_months
@@ -319,6 +320,82 @@ def check_ending(step: PathwayStep) -> list[Violation]:
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
     return found
+
+
+def _needed_alongside(rules: ServiceRuleSet, code: str) -> set[str]:
+    """The services any of which meets the requirement that `code` meets in `rules`."""
+    one_of = {t.code for t in rules.requires_one_of.all()}
+    if code in one_of:
+        return one_of
+    return {code} if code in {t.code for t in rules.requires.all()} else set()
+
+
+def companions_left_uncovered(
+    *, changed: PathwayStep, previous: PathwayStep, others: list[PathwayStep]
+) -> tuple[list[PathwayStep], list[PathwayStep]]:
+    """What ending or shortening a step does to the client's other open steps.
+
+    `changed` is the step as it will be saved, `previous` as it is now, and
+    `others` the client's other steps. A step that needs `changed`'s service
+    alongside it (DOMAIN.md: work coaching with rehabilitative work activity; a
+    Jobcenter period during work activity and coaching) is returned:
+
+    - in the first list when `changed` ends and its own rules require that
+      step too: the mutual companion planned with it ends with it, unless
+      another step covers it for the rest of its period;
+    - in the second when it would run on without any step that meets the need,
+      where `changed` covered that time before: that is refused.
+    """
+    code = changed.service_type.code
+    changed_end = changed.ended_on or changed.planned_end_on
+    required_by_changed = {
+        t.code for t in (changed.rule_set or rule_set_for(changed)).requires.all()
+    }
+    ending_with, left = [], []
+    for step in others:
+        if step.status == "ended":
+            continue
+        needed = _needed_alongside(step.rule_set or rule_set_for(step), code)
+        if not needed or changed_end is None:
+            continue
+        rest_start = max(step.start_on, changed_end + datetime.timedelta(days=1))
+        rest_end = step.planned_end_on
+        has_rest = rest_end is None or rest_end >= rest_start
+        covered_by_another = has_rest and any(
+            other.service_type.code in needed and covers(other, rest_start, rest_end)
+            for other in others
+            if other.pk != step.pk
+        )
+        if changed.status == "ended" and step.service_type.code in required_by_changed:
+            if not covered_by_another:
+                ending_with.append(step)
+        elif has_rest and not covered_by_another and covers(previous, rest_start, rest_end):
+            left.append(step)
+    return ending_with, left
+
+
+def left_uncovered_violation(steps: list[PathwayStep], changed: PathwayStep) -> Violation:
+    """The refusal of a change that would leave `steps` running without `changed`'s service."""
+    source = (changed.rule_set or rule_set_for(changed)).translated_source
+    return Violation(
+        None,
+        ngettext(
+            "Jakson %(services)s rinnalla on oltava %(service)s koko sen ajan. "
+            "Päätä tai muuta se ensin (%(source)s).",
+            "Jaksojen %(services)s rinnalla on oltava %(service)s koko niiden ajan. "
+            "Päätä tai muuta ne ensin (%(source)s).",
+            len(steps),
+        )
+        % {
+            "services": ", ".join(
+                f"{s.service_type.name} ({_date(s.start_on)}–"
+                f"{_date(s.planned_end_on) if s.planned_end_on else ''})"
+                for s in steps
+            ),
+            "service": changed.service_type.name.lower(),
+            "source": source,
+        },
+    )
 
 
 def raise_for(violations: list[Violation]) -> None:

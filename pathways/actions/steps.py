@@ -1,6 +1,7 @@
 """The life of a pathway step: planning (with the companions its service requires),
 changing, starting, pausing and resuming, and ending with a follow-on step or an exit."""
 
+import copy
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from clients.access import relation_to
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
+    ExitOutcome,
     IpsPhase,
     PathwayStep,
     StepStatus,
@@ -273,6 +275,7 @@ def end_step(
                     )
                 }
             )
+        previous = copy.copy(locked)
         locked.ended_on, locked.end_reason = ended_on, end_reason
         locked.next_step, locked.exit_outcome, locked.review_decision = (
             next_step,
@@ -281,9 +284,12 @@ def end_step(
         )
         step_rules.raise_for(step_rules.check_ending(locked))
         locked.status = StepStatus.ENDED
+        ending_with = _companions_ending_with(locked, previous)
         try:
             with transaction.atomic():
                 locked.save()
+                for companion in ending_with:
+                    companion.save()
         except IntegrityError as error:
             # Another worker chose the same follow-on step at the same moment.
             if "next_step" not in str(error):
@@ -295,15 +301,19 @@ def end_step(
                     )
                 }
             ) from None
-        if (
-            locked.coach_id
-            and not PathwayStep.objects.open()
-            .filter(client=locked.client, coach=locked.coach)
-            .exists()
-        ):
-            CareTeamMembership.objects.filter(
-                client=locked.client, user=locked.coach, role=TeamRole.COACH, ended_on__isnull=True
-            ).update(ended_on=max(ended_on, timezone.localdate()))
+        for ended in (locked, *ending_with):
+            if (
+                ended.coach_id
+                and not PathwayStep.objects.open()
+                .filter(client=locked.client, coach=ended.coach)
+                .exists()
+            ):
+                CareTeamMembership.objects.filter(
+                    client=locked.client,
+                    user=ended.coach,
+                    role=TeamRole.COACH,
+                    ended_on__isnull=True,
+                ).update(ended_on=max(ended_on, timezone.localdate()))
         log_action(
             ended_by,
             locked.client,
@@ -311,7 +321,48 @@ def end_step(
             locked,
             detail=exit_outcome or "follow-on",
         )
+        for companion in ending_with:
+            log_action(
+                ended_by,
+                locked.client,
+                "pathways.step.ended",
+                companion,
+                detail=f"with {locked.service_type.code}",
+            )
     return locked
+
+
+def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[PathwayStep]:
+    """The open steps that end with `step` (unsaved), or ValidationError naming those that
+    would be left running without it.
+
+    The companion planned with a step because each requires the other (work coaching
+    with rehabilitative work activity) ends with it, on the same day and for the same
+    reason; a step that needs this one but is not its companion (a Jobcenter period
+    during the work activity) must be ended or changed first.
+    """
+    others = list(
+        PathwayStep.objects.filter(client=step.client_id)
+        .exclude(pk=step.pk)
+        .select_related("service_type", "rule_set")
+    )
+    ending_with, left = step_rules.companions_left_uncovered(
+        changed=step, previous=previous, others=others
+    )
+    for companion in ending_with:
+        before = copy.copy(companion)
+        companion.ended_on = max(step.ended_on, companion.start_on)
+        companion.end_reason = step.end_reason
+        companion.exit_outcome = step.exit_outcome or ExitOutcome.OTHER_SERVICE
+        companion.status = StepStatus.ENDED
+        rest = [step, *(o for o in others if o.pk != companion.pk)]
+        _, more = step_rules.companions_left_uncovered(
+            changed=companion, previous=before, others=rest
+        )
+        left += [s for s in more if s not in ending_with and s not in left]
+    if left:
+        step_rules.raise_for([step_rules.left_uncovered_violation(left, step)])
+    return ending_with
 
 
 def ensure_coach_membership(client, coach, added_by) -> None:

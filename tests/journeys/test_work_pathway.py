@@ -290,7 +290,13 @@ class TestRehabilitativeWorkActivity:
             "continue",
             new_period,
         )
-        assert actions_since(mark, client_) == ["pathways.step.ended"]
+        # Its work coaching ends with it; the new period has its own.
+        assert actions_since(mark, client_) == ["pathways.step.ended", "pathways.step.ended"]
+        coachings = PathwayStep.objects.filter(client=client_, service_type__code="work_coaching")
+        assert {c.start_on: c.status for c in coachings} == {
+            activity.start_on: StepStatus.ENDED,
+            new_start: StepStatus.PLANNED,
+        }
         table = timeline_table(browser.get(f"/clients/{client_.uuid}/").content.decode())
         assert "Päättynyt<br>Jatkopolku: Kuntouttava työtoiminta" in table
         assert f"{d(new_start)}–{d(new_end)}" in table

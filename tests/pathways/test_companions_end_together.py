@@ -1,0 +1,118 @@
+"""A step does not leave another running without the companion it needs (DOMAIN.md:
+rehabilitative work activity always includes work coaching; a Jobcenter period runs during
+work activity with coaching). The companion planned with a step ends with it; a step that
+needs this one but is not its companion must be ended first."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AccessLogEntry
+from clients.models import CareTeamMembership, TeamRole
+from pathways import actions
+from pathways.models import PathwayStep, StepStatus
+from tests.pathways.test_step_rules import rehab_fields, service
+
+
+def end(step, worker, today, **fields):
+    return actions.end_step(
+        step=step,
+        ended_by=worker,
+        ended_on=today,
+        end_reason=fields.pop("end_reason", "completed"),
+        **fields,
+    )
+
+
+def coaching_of(client):
+    return PathwayStep.objects.get(client=client, service_type__code="work_coaching")
+
+
+def test_ending_work_activity_ends_its_work_coaching_the_same_day(worker, coach, client_of, today):
+    client = client_of()
+    rehab = actions.plan_step(client=client, planned_by=worker, coach=coach, **rehab_fields(today))
+    coaching = coaching_of(client)
+    assert coaching.status == StepStatus.ACTIVE
+
+    end(
+        rehab,
+        worker,
+        today,
+        end_reason="health",
+        exit_outcome="capacity_maintained",
+        review_decision="exit",
+    )
+
+    coaching.refresh_from_db()
+    assert coaching.status == StepStatus.ENDED
+    assert (coaching.ended_on, coaching.end_reason, coaching.exit_outcome) == (
+        today,
+        "health",
+        "capacity_maintained",
+    )
+    assert AccessLogEntry.objects.filter(
+        action="pathways.step.ended", object_id=str(coaching.pk)
+    ).exists()
+    # The coach has no open step of the client left: their coaching membership ends too.
+    assert (
+        not CareTeamMembership.objects.current()
+        .filter(client=client, user=coach, role=TeamRole.COACH)
+        .exists()
+    )
+
+
+def test_work_coaching_cannot_end_while_the_work_activity_runs(worker, client_of, today):
+    client = client_of()
+    rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+    coaching = coaching_of(client)
+    with pytest.raises(ValidationError) as error:
+        end(coaching, worker, today, exit_outcome="other_service")
+    text = " ".join(error.value.messages)
+    assert "Kuntouttava työtoiminta" in text and "työvalmennus" in text
+    assert "Laki kuntouttavasta työtoiminnasta 189/2001" in text
+    coaching.refresh_from_db()
+    rehab.refresh_from_db()
+    assert coaching.status == StepStatus.ACTIVE and coaching.ended_on is None
+    assert rehab.status == StepStatus.ACTIVE
+
+
+def test_work_activity_cannot_end_under_a_running_jobcenter_period(worker, client_of, today):
+    client = client_of()
+    rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+    period = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        service_type=service("jobcenter_paid_work"),
+        start_on=today,
+        planned_end_on=today + datetime.timedelta(days=30),
+    )
+    with pytest.raises(ValidationError) as error:
+        end(rehab, worker, today, exit_outcome="other_service", review_decision="move")
+    assert "Työtoiminnan täsmätyö (Jobcenter-malli)" in " ".join(error.value.messages)
+    # Nothing was half-saved: neither the work activity nor its coaching ended.
+    for step in (rehab, coaching_of(client), period):
+        step.refresh_from_db()
+        assert step.status == StepStatus.ACTIVE and step.ended_on is None, step
+
+
+def test_a_new_work_activity_period_keeps_its_own_coaching(worker, client_of, today):
+    client = client_of()
+    start = today - datetime.timedelta(days=120)
+    old = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        **rehab_fields(start, planned_end_on=today),
+    )
+    new = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        follows=old,
+        **rehab_fields(today + datetime.timedelta(days=1)),
+    )
+    end(old, worker, today, review_decision="continue", next_step=new)
+    coachings = PathwayStep.objects.filter(client=client, service_type__code="work_coaching")
+    assert {(c.start_on, c.status) for c in coachings} == {
+        (start, StepStatus.ENDED),
+        (today + datetime.timedelta(days=1), StepStatus.PLANNED),
+    }
