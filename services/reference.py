@@ -201,10 +201,9 @@ RULE_SETS = {
         "may_run_alongside": ["work_coaching", "jobcenter_paid_work"],
         "source": WORK_ACTIVITY_SECTION,
     },
-    "work_ability_assessment": {
-        "required_plan_type": "work_ability_support_plan",
-        "source": WORK_ABILITY_ASSESSMENT_MODEL,
-    },
+    # The work-ability support plan is the outcome of the assessment (DOMAIN.md), so
+    # the assessment cannot require it; until migration 0007 it did.
+    "work_ability_assessment": {"source": WORK_ABILITY_ASSESSMENT_MODEL},
     "education": {"source": NO_RULES},
     "volunteering": {"source": NO_RULES, "may_run_alongside": ["social_rehabilitation"]},
 }
@@ -326,6 +325,66 @@ def load_county_practice(apps, schema_editor=None) -> None:
             )
             for field in COMPANION_FIELDS:
                 getattr(successor, field).set(getattr(general, field).all())
+
+
+# A database loaded before migration 0007 has a general work-ability assessment
+# rule set of 2024 that required the plan the assessment produces.
+WORK_ABILITY_ASSESSMENT = "work_ability_assessment"
+WORK_ABILITY_SUPPORT_PLAN = "work_ability_support_plan"
+# Fields of a rule set the supersede decides; every other field is a rule, copied.
+SUPERSEDE_DECIDES = {
+    "id",
+    "service_type",
+    "organisation",
+    "valid_from",
+    "valid_to",
+    "supersedes",
+    "created_at",
+    "created_by",
+}
+
+
+def drop_work_ability_assessment_plan_requirement(apps, schema_editor=None) -> None:
+    """The work-ability assessment needs no work-ability support plan (data migration 0007).
+
+    The plan is the assessment's outcome. In a database loaded before 0007, the
+    general rule set from REFERENCE_START in force that still requires the plan
+    is ended today and superseded from tomorrow by an otherwise identical rule
+    set without the requirement (companion links copied); steps planned today
+    and before keep their rules. A fresh database never has one, and a rule set
+    an administrator has already superseded or ended is left alone, so running
+    this again changes nothing.
+    """
+    ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
+    today = timezone.localdate()
+    with transaction.atomic():
+        general = ServiceRuleSet.objects.filter(
+            service_type__code=WORK_ABILITY_ASSESSMENT,
+            organisation__isnull=True,
+            valid_from=REFERENCE_START,
+            valid_to__isnull=True,
+            required_plan_type=WORK_ABILITY_SUPPORT_PLAN,
+            superseded_by__isnull=True,
+        ).first()
+        if general is None:
+            return
+        general.valid_to = today
+        general.save(update_fields=["valid_to"])
+        rules = {
+            field.attname: getattr(general, field.attname)
+            for field in ServiceRuleSet._meta.concrete_fields
+            if field.name not in SUPERSEDE_DECIDES
+        }
+        rules["required_plan_type"] = ""
+        successor = ServiceRuleSet.objects.create(
+            service_type_id=general.service_type_id,
+            organisation=None,
+            valid_from=today + timedelta(days=1),
+            supersedes=general,
+            **rules,
+        )
+        for field in COMPANION_FIELDS:
+            getattr(successor, field).set(getattr(general, field).all())
 
 
 def unload_service_types(apps, schema_editor) -> None:
