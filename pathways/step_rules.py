@@ -7,6 +7,7 @@ violation names the rule and its source, in the user's language.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -319,6 +320,60 @@ def check_ending(step: PathwayStep) -> list[Violation]:
         )
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
+    return found
+
+
+def check_attendance(
+    rules: ServiceRuleSet,
+    present: dict[datetime.date, Decimal | None],
+    *,
+    kept_present: Iterable[datetime.date] = (),
+) -> list[Violation]:
+    """The rule set's schedule rules on recorded attendance; each violation's field is a day's ISO date.
+
+    `present` maps the days being recorded as present to their hours and
+    `kept_present` lists the step's days already saved as present that the
+    recording leaves as they are. A present day shorter than min_hours_per_day
+    is refused, and so is a calendar week whose present days after the
+    recording exceed max_days_per_week: the refusal is on the recorded present
+    days beyond the limit, the latest of them.
+    """
+    source = rules.translated_source
+    found: list[Violation] = []
+    if rules.min_hours_per_day:
+        for day, hours in sorted(present.items()):
+            if hours is not None and hours < rules.min_hours_per_day:
+                found.append(
+                    Violation(
+                        day.isoformat(),
+                        _("Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).")
+                        % {"hours": _number(rules.min_hours_per_day), "source": source},
+                    )
+                )
+    if rules.max_days_per_week:
+        recorded: dict[tuple[int, int], list[datetime.date]] = {}
+        for day in present:
+            recorded.setdefault(day.isocalendar()[:2], []).append(day)
+        kept: dict[tuple[int, int], set[datetime.date]] = {}
+        for day in kept_present:
+            if day not in present:
+                kept.setdefault(day.isocalendar()[:2], set()).add(day)
+        for week, days in sorted(recorded.items()):
+            excess = len(days) + len(kept.get(week, ())) - rules.max_days_per_week
+            if excess <= 0:
+                continue
+            for day in sorted(days)[-excess:]:
+                found.append(
+                    Violation(
+                        day.isoformat(),
+                        _("Palvelua järjestetään %(min)s–%(max)s päivänä viikossa (%(source)s).")
+                        % {
+                            "min": rules.min_days_per_week or 1,
+                            "max": rules.max_days_per_week,
+                            "source": source,
+                        },
+                    )
+                )
     return found
 
 

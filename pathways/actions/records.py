@@ -33,38 +33,66 @@ def record_week_attendance(
 ) -> int:
     """Saves one week of attendance: for each day {present, hours, absence_reason, compensation} or None to clear.
 
-    Compensation above the rule set's daily cap is refused; nothing of the
-    week is saved when any day is refused.
+    Compensation above the rule set's daily cap is refused, and so are the
+    rule set's schedule rules (step_rules.check_attendance): a present day
+    shorter than the minimum hours, and more present days in a calendar week,
+    counting the step's days already saved there, than the maximum. Errors are
+    keyed by the day's ISO date; nothing of the week is saved when any day is
+    refused.
     """
     rules = step.rule_set or step_rules.rule_set_for(step)
     cap = rules.compensation_cap_per_day
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for day, values in days.items():
         if values is None:
             continue
         if day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
-            errors[day.isoformat()] = _("Päivä ei ole jakson aikana.")
+            errors[day.isoformat()] = [_("Päivä ei ole jakson aikana.")]
         elif day > timezone.localdate():
-            errors[day.isoformat()] = _("Läsnäoloa ei voi kirjata tulevalle päivälle.")
+            errors[day.isoformat()] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
         elif values.get("present") and not values.get("hours"):
-            errors[day.isoformat()] = _("Kirjaa läsnäolotunnit.")
+            errors[day.isoformat()] = [_("Kirjaa läsnäolotunnit.")]
         elif not values.get("present") and not values.get("absence_reason"):
-            errors[day.isoformat()] = _("Valitse poissaolon syy.")
+            errors[day.isoformat()] = [_("Valitse poissaolon syy.")]
         elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
-            errors[day.isoformat()] = _(
-                "Korvaus voi olla enintään %(cap)s € päivässä (%(source)s)."
-            ) % {
-                "cap": f"{cap:.2f}".replace(".", ","),
-                "source": rules.translated_source,
-            }
-    if errors:
-        raise ValidationError(errors)
+            errors[day.isoformat()] = [
+                _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
+                % {
+                    "cap": f"{cap:.2f}".replace(".", ","),
+                    "source": rules.translated_source,
+                }
+            ]
+    present_hours = {
+        day: values.get("hours")
+        for day, values in days.items()
+        if values is not None and values.get("present")
+    }
     saved = 0
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.attendance.recorded"),
     ):
         PathwayStep.objects.select_for_update().get(pk=step.pk)
+        # Under the step's lock: the days kept from earlier recordings of the same weeks count.
+        kept = []
+        if rules.max_days_per_week and present_hours:
+            first, last = min(present_hours), max(present_hours)
+            kept = list(
+                Attendance.objects.filter(
+                    step=step,
+                    present=True,
+                    day__range=(
+                        first - datetime.timedelta(days=first.weekday()),
+                        last + datetime.timedelta(days=6 - last.weekday()),
+                    ),
+                )
+                .exclude(day__in=list(days))
+                .values_list("day", flat=True)
+            )
+        for violation in step_rules.check_attendance(rules, present_hours, kept_present=kept):
+            errors.setdefault(violation.field, []).append(violation.message)
+        if errors:
+            raise ValidationError(errors)
         for day, values in sorted(days.items()):
             if values is None:
                 Attendance.objects.filter(step=step, day=day).delete()

@@ -1,0 +1,221 @@
+"""The schedule rules of the rule set in force on recorded attendance: days per calendar week and
+hours per day (DOMAIN.md: rehabilitative work activity 1–4 days a week, at least 4 hours a day),
+through the action and through the weekly grid."""
+
+import datetime
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import Attendance
+from tests.conftest import login
+
+REHAB = "rehabilitative_work_activity"
+DAYS_RULE = (
+    "Palvelua järjestetään 1–4 päivänä viikossa (Laki kuntouttavasta työtoiminnasta 189/2001)."
+)
+HOURS_RULE = (
+    "Päivän on kestettävä vähintään 4 tuntia (Laki kuntouttavasta työtoiminnasta 189/2001)."
+)
+
+
+@pytest.fixture
+def monday(today):
+    """Monday of last week: every day of the week is in the past."""
+    return today - datetime.timedelta(days=today.weekday() + 7)
+
+
+@pytest.fixture
+def rehab(worker, client_of, monday):
+    return make_step(
+        client_of(),
+        REHAB,
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        days_per_week=4,
+        hours_per_day=Decimal(4),
+        goal="Arjen rytmi",
+        support_given="Työvalmennus",
+    )
+
+
+@pytest.fixture
+def open_work(worker, client_of, monday, today):
+    return make_step(
+        client_of(),
+        "open_work",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today,
+        days_per_week=5,
+    )
+
+
+def present(hours="4"):
+    return {"present": True, "hours": Decimal(hours)}
+
+
+def week_of(monday, *values):
+    """The days from Monday on with the given values."""
+    return {monday + datetime.timedelta(days=offset): value for offset, value in enumerate(values)}
+
+
+def refusal(call) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as error:
+        call()
+    return error.value.message_dict
+
+
+class TestThroughTheAction:
+    def test_four_present_days_of_four_hours_are_accepted(self, rehab, worker, monday):
+        saved = actions.record_week_attendance(
+            step=rehab, recorded_by=worker, days=week_of(monday, *[present("4")] * 4)
+        )
+        assert saved == 4
+        assert rehab.attendance.filter(present=True).count() == 4
+
+    def test_a_fifth_present_day_is_refused_on_that_day_and_nothing_is_saved(
+        self, rehab, worker, monday
+    ):
+        days = week_of(monday, *[present()] * 5)
+        errors = refusal(
+            lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
+        )
+        friday = (monday + datetime.timedelta(days=4)).isoformat()
+        assert errors == {friday: [DAYS_RULE]}
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_absent_days_do_not_count(self, rehab, worker, monday):
+        sick = {"present": False, "absence_reason": "sick"}
+        days = week_of(monday, present(), sick, present(), present(), present(), sick)
+        assert actions.record_week_attendance(step=rehab, recorded_by=worker, days=days) == 6
+        assert rehab.attendance.filter(present=True).count() == 4
+
+    def test_a_day_under_four_hours_is_refused_and_nothing_is_saved(self, rehab, worker, monday):
+        days = week_of(monday, present("4"), present("3.5"), present("6"))
+        errors = refusal(
+            lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
+        )
+        assert errors == {(monday + datetime.timedelta(days=1)).isoformat(): [HOURS_RULE]}
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_a_day_both_short_and_over_the_limit_shows_both_rules(self, rehab, worker, monday):
+        days = week_of(monday, *[present()] * 4, present("3"))
+        errors = refusal(
+            lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
+        )
+        assert errors == {
+            (monday + datetime.timedelta(days=4)).isoformat(): [HOURS_RULE, DAYS_RULE]
+        }
+
+    def test_days_saved_earlier_in_the_week_count(self, rehab, worker, monday):
+        actions.record_week_attendance(
+            step=rehab, recorded_by=worker, days=week_of(monday, *[present()] * 4)
+        )
+        friday = monday + datetime.timedelta(days=4)
+        errors = refusal(
+            lambda: actions.record_week_attendance(
+                step=rehab, recorded_by=worker, days={friday: present()}
+            )
+        )
+        assert errors == {friday.isoformat(): [DAYS_RULE]}
+        assert set(rehab.attendance.values_list("day", flat=True)) == set(
+            week_of(monday, *[None] * 4)
+        )
+        # Clearing a saved day in the same recording makes room for Friday.
+        actions.record_week_attendance(
+            step=rehab, recorded_by=worker, days={monday: None, friday: present()}
+        )
+        assert rehab.attendance.filter(present=True).count() == 4
+        assert not rehab.attendance.filter(day=monday).exists()
+
+    def test_the_limit_is_per_calendar_week(self, rehab, worker, monday):
+        actions.record_week_attendance(
+            step=rehab, recorded_by=worker, days=week_of(monday, *[present()] * 4)
+        )
+        earlier = monday - datetime.timedelta(days=7)
+        actions.record_week_attendance(
+            step=rehab, recorded_by=worker, days=week_of(earlier, *[present()] * 4)
+        )
+        assert rehab.attendance.filter(present=True).count() == 8
+
+    def test_a_service_without_these_rules_accepts_five_short_days(self, open_work, worker, monday):
+        days = {
+            day: {**present("3"), "compensation": Decimal(10)}
+            for day in week_of(monday, *[None] * 5)
+        }
+        assert actions.record_week_attendance(step=open_work, recorded_by=worker, days=days) == 5
+        assert open_work.attendance.filter(present=True).count() == 5
+
+    def test_the_messages_are_translated(self, rehab, worker, monday):
+        days = week_of(monday, *[present()] * 4, present("3"))
+        with translation.override("en"):
+            errors = refusal(
+                lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
+            )
+        text = " ".join(errors[(monday + datetime.timedelta(days=4)).isoformat()])
+        assert "A day must last at least 4 hours" in text
+        assert "The service is provided on 1–4 days per week" in text
+
+
+def grid_post(step, monday, rows):
+    """The grid's POST: a status and hours for each day of the week ("" for not recorded)."""
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    data = {"week": week}
+    for offset in range(7):
+        key = (monday + datetime.timedelta(days=offset)).isoformat()
+        hours = rows[offset] if offset < len(rows) else ""
+        data[f"{key}-status"] = "present" if hours else ""
+        data[f"{key}-hours"] = hours
+        data[f"{key}-reason"] = ""
+        if step.service_type.code == "open_work":
+            data[f"{key}-compensation"] = "10" if hours else ""
+    url = f"/clients/{step.client.uuid}/steps/{step.pk}/attendance/?week={week}"
+    return url, data
+
+
+def field_errors(page: str, field: str) -> str:
+    """The text of the error block rendered next to the field (empty when none)."""
+    match = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))) if match else ""
+
+
+class TestThroughTheGrid:
+    def test_four_days_of_four_hours_are_saved(self, client, worker, rehab, monday):
+        login(client, worker)
+        url, data = grid_post(rehab, monday, ["4", "4", "4", "4"])
+        assert client.post(url, data).status_code == 302
+        assert rehab.attendance.filter(present=True).count() == 4
+
+    def test_a_fifth_day_is_refused_next_to_it(self, client, worker, rehab, monday):
+        login(client, worker)
+        url, data = grid_post(rehab, monday, ["4", "4", "4", "4", "4"])
+        response = client.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        friday = (monday + datetime.timedelta(days=4)).isoformat()
+        assert DAYS_RULE in field_errors(page, f"{friday}-status")
+        assert not field_errors(page, f"{monday.isoformat()}-status")
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_a_short_day_is_refused_next_to_it(self, client, worker, rehab, monday):
+        login(client, worker)
+        url, data = grid_post(rehab, monday, ["4", "3.5", "4"])
+        response = client.post(url, data)
+        assert response.status_code == 200
+        tuesday = (monday + datetime.timedelta(days=1)).isoformat()
+        assert HOURS_RULE in field_errors(response.content.decode(), f"{tuesday}-status")
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_open_work_accepts_five_days(self, client, worker, open_work, monday):
+        login(client, worker)
+        url, data = grid_post(open_work, monday, ["5", "5", "5", "5", "5"])
+        assert client.post(url, data).status_code == 302
+        assert open_work.attendance.filter(present=True).count() == 5
