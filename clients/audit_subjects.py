@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "clients.plan.created": _("Kirjasi suunnitelman"),
     "clients.plan.revised": _("Päivitti suunnitelman"),
     "clients.plan.viewed": _("Luki suunnitelman"),
+    "clients.notes.viewed": _("Luki asiakaskirjaukset"),
     "clients.goal.changed": _("Muutti suunnitelman tavoitetta"),
     "clients.assessment.saved": _("Tallensi palvelutarpeen arvion"),
     "clients.note.added": _("Kirjoitti asiakaskirjauksen"),

@@ -24,6 +24,16 @@ def demo_identity_code(birth_date: datetime.date, individual: int | None = None)
     return f"{birth_date:%d%m%y}{sign}{individual:03d}{CHECK_CHARACTERS[int(digits) % 31]}"
 
 
+def unused_demo_identity_code(birth_date: datetime.date) -> str:
+    """A demo code for the birth date that no client has yet: two clients of one birth date
+    would otherwise share one in a hundred times and break the unique code."""
+    for individual in random.sample(range(900, 1000), 100):
+        code = demo_identity_code(birth_date, individual)
+        if not Client.objects.filter(identity_code_hash=identity.search_hash(code)).exists():
+            return code
+    raise RuntimeError(f"Every demo identity code of {birth_date} is taken.")
+
+
 def random_birth_date(min_age: int = 18, max_age: int = 64) -> datetime.date:
     today = datetime.date.today()
     return today - datetime.timedelta(days=random.randint(min_age * 365 + 5, max_age * 365))
@@ -36,7 +46,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     class Params:
         birth = factory.LazyFunction(random_birth_date)
-        code = factory.LazyAttribute(lambda o: demo_identity_code(o.birth))
+        code = factory.LazyAttribute(lambda o: unused_demo_identity_code(o.birth))
         responsible_worker = None
 
     first_names = factory.LazyFunction(lambda: f"{_fake.first_name()} {_fake.first_name()}")

@@ -45,14 +45,22 @@ def assessments(request, client, relation):
     }
 
 
-def notes(request, client, relation):
-    readable = (
-        CaseNote.objects.filter(client=client)
-        .readable_by(request.user)
-        .select_related("author", "amends")
+# The client page shows the newest notes; the notes page (clients:note_list) shows them all.
+PANEL_NOTES = 20
+
+
+def readable_notes(user, client):
+    """The client's notes the user may read (health-related ones only for their readers), newest first."""
+    return (
+        CaseNote.objects.filter(client=client).readable_by(user).select_related("author", "amends")
     )
+
+
+def notes(request, client, relation):
+    shown = list(readable_notes(request.user, client)[: PANEL_NOTES + 1])
     return {
-        "notes": list(readable[:20]),
+        "notes": shown[:PANEL_NOTES],
+        "more": len(shown) > PANEL_NOTES,
         "may_write": rules.has_perm("clients.write_note", request.user, client),
         "hidden_health_notes": not rules.has_perm(
             "clients.read_health_notes", request.user, client

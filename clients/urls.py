@@ -41,6 +41,7 @@ urlpatterns = [
         plans.assessment_edit,
         name="assessment_edit",
     ),
+    path("<uuid:client_id>/notes/", plans.note_list, name="note_list"),
     path("<uuid:client_id>/notes/new/", plans.note_create, name="note_create"),
     path("<uuid:client_id>/notes/<int:note_id>/edit/", plans.note_edit, name="note_edit"),
 ]

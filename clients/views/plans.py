@@ -3,6 +3,7 @@
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from clients.models import (
     PlanGoal,
     ServiceNeedAssessment,
 )
+from clients.page_panels import readable_notes
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,6 +194,33 @@ def assessment_edit(request, client_id, assessment_id=None):
         request,
         "clients/assessment_form.html",
         {"client": client, "form": form, "assessment": assessment},
+    )
+
+
+NOTES_PER_PAGE = 30
+
+
+@require_GET
+def note_list(request, client_id):
+    """Every note of the client the user may read, newest first, a page at a time (the
+    client page shows the newest); logged as one read of the client's notes."""
+    client = get_client_for_user(
+        request.user, client_id, log_action=read_log(request, "clients.notes.viewed")
+    )
+    page = Paginator(readable_notes(request.user, client), NOTES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "clients/note_list.html",
+        {
+            "client": client,
+            "page": page,
+            "may_write": rules.has_perm("clients.write_note", request.user, client),
+            "hidden_health_notes": not rules.has_perm(
+                "clients.read_health_notes", request.user, client
+            ),
+        },
     )
 
 

@@ -149,6 +149,7 @@ ROWS = {
     ),
     "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),
+    "clients:note_list": client_row(VISIBLE, logs="clients.notes.viewed"),
     "clients:note_create": client_row(TEAM),
     "clients:note_edit": client_row(frozenset({R.SOCIAL_WORKER}), kwargs=note_kwargs),
 }
