@@ -140,7 +140,8 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
     month = start
     step_months = max(1, round(span / 30 / 12))
     while month <= end:
-        ticks.append((x_of(month), f"{month.month}/{month.year % 100:02d}"))
+        # The whole year: the timeline is printed for the client, in plain language.
+        ticks.append((x_of(month), f"{month.month}/{month.year}"))
         month = add_months(month, step_months)
     today_x = x_of(today) if start <= today <= end else None
     return Timeline(

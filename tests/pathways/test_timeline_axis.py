@@ -1,0 +1,26 @@
+"""The timeline's axis is read by clients in the printed summary: months with whole years."""
+
+import datetime
+
+from pathways import timeline
+from pathways.factories import make_step
+
+
+def test_the_axis_names_each_month_with_its_whole_year(worker, client_of, today):
+    client = client_of()
+    make_step(
+        client,
+        "social_rehabilitation",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=200),
+        planned_end_on=today + datetime.timedelta(days=200),
+    )
+    drawn = timeline.build(list(client.pathway_steps.select_related("service_type")), today)
+    labels = [label for _x, label in drawn.ticks]
+    assert len(labels) >= 6
+    for label in labels:
+        month, year = label.split("/")
+        assert 1 <= int(month) <= 12 and len(year) == 4, labels
+    assert f"{today.month}/{today.year}" in labels or any(
+        label.endswith(str(today.year)) for label in labels
+    )
