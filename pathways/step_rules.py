@@ -473,13 +473,16 @@ def covers(companion: PathwayStep, start: datetime.date, end: datetime.date | No
 
 
 def _has_plan(step: PathwayStep, plan_type: str) -> bool:
+    """The client has a current plan of the required type agreed or in force; when the step
+    names its plan, it is that plan."""
     from clients.models import ClientPlan
 
-    return (
-        ClientPlan.objects.current()
-        .filter(client=step.client_id, plan_type=plan_type, status__in=["agreed", "active"])
-        .exists()
+    plans = ClientPlan.objects.current().filter(
+        client=step.client_id, plan_type=plan_type, status__in=["agreed", "active"]
     )
+    if step.plan_id:
+        plans = plans.filter(pk=step.plan_id)
+    return plans.exists()
 
 
 def _date(day: datetime.date) -> str:

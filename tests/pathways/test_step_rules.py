@@ -133,6 +133,22 @@ class TestRehabilitativeWorkActivity:
             ),
         )
 
+    def test_the_plan_named_on_the_step_must_be_the_required_one(self, worker, client_of, today):
+        client = client_of()  # has a current activation plan
+        activation = client.plans.current().get(plan_type="activation_plan")
+        other = make_plan(client, worker, plan_type="client_plan")
+        refused(
+            "suunnitelmaa",
+            lambda: actions.plan_step(
+                client=client, planned_by=worker, **rehab_fields(today, plan=other)
+            ),
+        )
+        assert not PathwayStep.objects.filter(client=client).exists()
+        step = actions.plan_step(
+            client=client, planned_by=worker, **rehab_fields(today, plan=activation)
+        )
+        assert step.plan == activation
+
     def test_work_coaching_is_planned_with_it(self, worker, client_of, today, coach):
         client = client_of()
         actions.plan_step(client=client, planned_by=worker, coach=coach, **rehab_fields(today))
