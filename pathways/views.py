@@ -221,7 +221,7 @@ def step_end(request, client_id, step_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.end_step(
+            ended = actions.end_step(
                 step=step,
                 ended_by=request.user,
                 ended_on=data["ended_on"],
@@ -234,6 +234,12 @@ def step_end(request, client_id, step_id):
             _apply_errors(form, error)
         else:
             messages.success(request, _("Palvelujakso päätetty."))
+            if ended.ended_with:
+                messages.info(
+                    request,
+                    _("Samalla päättyi: %(services)s.")
+                    % {"services": ", ".join(s.service_type.name for s in ended.ended_with)},
+                )
             return redirect("clients:detail", client_id=client.uuid)
     return render(
         request,

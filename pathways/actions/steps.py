@@ -233,7 +233,8 @@ def end_step(
     exit_outcome: str = "",
     review_decision: str = "",
 ) -> PathwayStep:
-    """Ends a step with a reason and a follow-on step or an exit outcome.
+    """Ends a step with a reason and a follow-on step or an exit outcome; the companion
+    planned with it ends with it (listed in the returned step's `ended_with`).
 
     A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
     activity period needs its review decision. Nothing is saved when refused.
@@ -329,6 +330,7 @@ def end_step(
                 companion,
                 detail=f"with {locked.service_type.code}",
             )
+    locked.ended_with = ending_with
     return locked
 
 

@@ -297,7 +297,9 @@ class TestRehabilitativeWorkActivity:
             activity.start_on: StepStatus.ENDED,
             new_start: StepStatus.PLANNED,
         }
-        table = timeline_table(browser.get(f"/clients/{client_.uuid}/").content.decode())
+        client_page = browser.get(f"/clients/{client_.uuid}/").content.decode()
+        assert "Samalla päättyi: Työvalmennus." in client_page
+        table = timeline_table(client_page)
         assert "Päättynyt<br>Jatkopolku: Kuntouttava työtoiminta" in table
         assert f"{d(new_start)}–{d(new_end)}" in table
         page = browser.get(step_url).content.decode()
