@@ -85,6 +85,19 @@ def relation_to(user, client: Client) -> ClientRelation:
     return relation
 
 
+def log_client_access(user, client: Client, action: str, obj=None, detail: str = "") -> None:
+    """Writes the access-log row of the user's processing of the client's data (`obj`, the
+    client itself by default), with the user's relation to the client as its basis."""
+    log_access(
+        actor=user,
+        client_id=client.uuid,
+        action=action,
+        basis=relation_to(user, client).basis,
+        obj=client if obj is None else obj,
+        detail=detail,
+    )
+
+
 def get_client_for_user(
     user, client_id, *, permission: str = "clients.view_client", log_action: str | None
 ) -> Client:

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from clients import identity
+from clients.actions import HANDOVER_NOTE_MAX_LENGTH
 from clients.models import (
     CaseNote,
     Client,
@@ -162,17 +163,22 @@ class AddMemberForm(PolkuForm):
         )
 
 
-class TransferForm(PolkuForm):
-    assignment = forms.ModelChoiceField(label=_("Uusi vastuutyöntekijä"), queryset=None)
-    handover_note = forms.CharField(
+def handover_note_field(*, rows: int) -> forms.CharField:
+    """The handover note of a transfer or a caseload handover; the action holds the limit."""
+    return forms.CharField(
         label=_("Luovutusmuistio"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=300,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=HANDOVER_NOTE_MAX_LENGTH,
         help_text=_(
             "Näkyy asiakkaan tiimissä uuden vastuutyöntekijän kohdalla. Enintään 300 merkkiä; "
             "pidemmät tiedot asiakaskirjaukseen."
         ),
     )
+
+
+class TransferForm(PolkuForm):
+    assignment = forms.ModelChoiceField(label=_("Uusi vastuutyöntekijä"), queryset=None)
+    handover_note = handover_note_field(rows=4)
 
     def __init__(self, *args, client, **kwargs):
         from clients.querysets import responsible_worker_candidates
@@ -300,15 +306,7 @@ class CaseNoteForm(PolkuModelForm):
 class HandoverForm(PolkuForm):
     """One choice of new responsible worker per client of the leaving worker."""
 
-    handover_note = forms.CharField(
-        label=_("Luovutusmuistio"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=300,
-        help_text=_(
-            "Näkyy asiakkaan tiimissä uuden vastuutyöntekijän kohdalla. Enintään 300 merkkiä; "
-            "pidemmät tiedot asiakaskirjaukseen."
-        ),
-    )
+    handover_note = handover_note_field(rows=3)
 
     def __init__(self, *args, from_user, unit, **kwargs):
         from accounts.models import RoleAssignment

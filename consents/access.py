@@ -8,8 +8,7 @@ nothing.
 
 from django.http import Http404
 
-from audit.actions import log_access
-from clients.access import get_client_for_user, relation_to
+from clients.access import get_client_for_user, log_client_access
 from consents.models import Consent, ConsentScan, StatutoryBasis
 
 
@@ -31,13 +30,7 @@ def get_consent_for_user(
     except Consent.DoesNotExist:
         raise Http404 from None
     if log_action:
-        log_access(
-            actor=user,
-            client_id=client.uuid,
-            action=log_action,
-            basis=relation_to(user, client).basis,
-            obj=consent,
-        )
+        log_client_access(user, client, log_action, consent)
     return client, consent
 
 

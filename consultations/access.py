@@ -13,8 +13,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from audit.actions import log_access
-from clients.access import get_client_for_user, relation_to
+from clients.access import get_client_for_user, log_client_access
 from consultations.models import (
     AgendaItem,
     CalendarFeedToken,
@@ -112,13 +111,7 @@ def get_request_for_team(
         raise Http404 from None
     request.client = client
     if log_action:
-        log_access(
-            actor=user,
-            client_id=client.uuid,
-            action=log_action,
-            basis=relation_to(user, client).basis,
-            obj=client,
-        )
+        log_client_access(user, client, log_action, client)
     return client, request
 
 

@@ -4,8 +4,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from audit.actions import log_access
-from clients.access import get_client_for_user, relation_to
+from clients.access import get_client_for_user, log_client_access
 from pathways.models import PathwayStep
 
 
@@ -30,11 +29,5 @@ def get_step_for_user(
     if permission == "pathways.log_step" and not rules.has_perm(permission, user, step):
         raise PermissionDenied
     if log_action:
-        log_access(
-            actor=user,
-            client_id=client.uuid,
-            action=log_action,
-            basis=relation_to(user, client).basis,
-            obj=step,
-        )
+        log_client_access(user, client, log_action, step)
     return client, step

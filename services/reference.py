@@ -314,17 +314,7 @@ def load_county_practice(apps, schema_editor=None) -> None:
             ).first()
             if general is None:
                 continue
-            general.valid_to = today
-            general.save(update_fields=["valid_to"])
-            successor = ServiceRuleSet.objects.create(
-                service_type=service_type,
-                organisation=None,
-                valid_from=today + timedelta(days=1),
-                supersedes=general,
-                **GENERAL_WITHOUT_ESSOTE_PRACTICE[code],
-            )
-            for field in COMPANION_FIELDS:
-                getattr(successor, field).set(getattr(general, field).all())
+            _supersede_from_tomorrow(ServiceRuleSet, general, GENERAL_WITHOUT_ESSOTE_PRACTICE[code])
 
 
 # A database loaded before migration 0007 has a general work-ability assessment
@@ -356,7 +346,6 @@ def drop_work_ability_assessment_plan_requirement(apps, schema_editor=None) -> N
     this again changes nothing.
     """
     ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
-    today = timezone.localdate()
     with transaction.atomic():
         general = ServiceRuleSet.objects.filter(
             service_type__code=WORK_ABILITY_ASSESSMENT,
@@ -368,23 +357,29 @@ def drop_work_ability_assessment_plan_requirement(apps, schema_editor=None) -> N
         ).first()
         if general is None:
             return
-        general.valid_to = today
-        general.save(update_fields=["valid_to"])
         rules = {
             field.attname: getattr(general, field.attname)
             for field in ServiceRuleSet._meta.concrete_fields
             if field.name not in SUPERSEDE_DECIDES
         }
-        rules["required_plan_type"] = ""
-        successor = ServiceRuleSet.objects.create(
-            service_type_id=general.service_type_id,
-            organisation=None,
-            valid_from=today + timedelta(days=1),
-            supersedes=general,
-            **rules,
-        )
-        for field in COMPANION_FIELDS:
-            getattr(successor, field).set(getattr(general, field).all())
+        _supersede_from_tomorrow(ServiceRuleSet, general, {**rules, "required_plan_type": ""})
+
+
+def _supersede_from_tomorrow(ServiceRuleSet, general, rules: dict) -> None:
+    """Ends the general rule set `general` today, as a rule set in force may only be, and
+    puts `rules` in force from tomorrow in its place, with its companion links."""
+    today = timezone.localdate()
+    general.valid_to = today
+    general.save(update_fields=["valid_to"])
+    successor = ServiceRuleSet.objects.create(
+        service_type_id=general.service_type_id,
+        organisation=None,
+        valid_from=today + timedelta(days=1),
+        supersedes=general,
+        **rules,
+    )
+    for field in COMPANION_FIELDS:
+        getattr(successor, field).set(getattr(general, field).all())
 
 
 def unload_service_types(apps, schema_editor) -> None:

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clients.access import log_client_access
 from clients.models import Client
-from pathways.actions.steps import log_action
 from pathways.models import (
     CompetenceCertificate,
     DocumentKind,
@@ -35,7 +35,7 @@ def request_pathway_summary(
             template_version=TEMPLATE_VERSION,
             requested_by=requested_by,
         )
-        log_action(
+        log_client_access(
             requested_by,
             client,
             "pathways.summary.requested",
@@ -62,7 +62,7 @@ def request_certificate_pdf(
             template_version=TEMPLATE_VERSION,
             requested_by=requested_by,
         )
-        log_action(requested_by, client, "pathways.certificate_pdf.requested", document)
+        log_client_access(requested_by, client, "pathways.certificate_pdf.requested", document)
         transaction.on_commit(lambda: _enqueue_render(document.pk))
     return document
 
@@ -118,7 +118,9 @@ def record_print_handed_over(*, document: "PrintedDocument", by) -> None:
     from audit.actions import log_disclosure
     from audit.models import Basis
 
-    log_action(by, document.client, "pathways.document.printed", document, detail=document.kind)
+    log_client_access(
+        by, document.client, "pathways.document.printed", document, detail=document.kind
+    )
     with translation.override("fi"):  # the log is kept in Finnish, whatever the user reads
         log_disclosure(
             actor=by,

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.history import history_context
+from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
-from pathways.actions.steps import format_day, log_action
+from pathways.actions.steps import format_day
 from pathways.models import (
     Attendance,
     CompetenceCertificate,
@@ -111,7 +112,7 @@ def record_week_attendance(
                 },
             )
             saved += 1
-        log_action(
+        log_client_access(
             recorded_by,
             step.client,
             "pathways.attendance.recorded",
@@ -138,7 +139,7 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
         history_context(saved_by, "pathways.jobcenter_contract.saved"),
     ):
         contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
-        log_action(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
+        log_client_access(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
     return contract
 
 
@@ -152,7 +153,7 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
         history_context(recorded_by, "pathways.employer_contact.added"),
     ):
         contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
-        log_action(recorded_by, step.client, "pathways.employer_contact.added", contact)
+        log_client_access(recorded_by, step.client, "pathways.employer_contact.added", contact)
     return contact
 
 
@@ -165,7 +166,7 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
         history_context(recorded_by, "pathways.in_work_support.added"),
     ):
         support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
-        log_action(recorded_by, step.client, "pathways.in_work_support.added", support)
+        log_client_access(recorded_by, step.client, "pathways.in_work_support.added", support)
     return support
 
 
@@ -186,7 +187,7 @@ def record_placement(
             and fields["kind"] in ("open_market_job", "subsidised_job")
         ):
             _enter_in_work_support(step, fields["started_on"], recorded_by)
-        log_action(
+        log_client_access(
             recorded_by, client, "pathways.placement.recorded", placement, detail=fields["kind"]
         )
     return placement
@@ -278,7 +279,9 @@ def record_ips_phase(
         locked.ips_phase = phase
         locked.save(update_fields=["ips_phase"])
         step.ips_phase = phase
-        log_action(recorded_by, locked.client, "pathways.ips_phase.recorded", change, detail=phase)
+        log_client_access(
+            recorded_by, locked.client, "pathways.ips_phase.recorded", change, detail=phase
+        )
     return change
 
 
@@ -295,7 +298,9 @@ def record_benefits_counselling(
         locked.benefits_counselling_on = given_on
         locked.save(update_fields=["benefits_counselling_on"])
         step.benefits_counselling_on = given_on
-        log_action(recorded_by, locked.client, "pathways.benefits_counselling.recorded", locked)
+        log_client_access(
+            recorded_by, locked.client, "pathways.benefits_counselling.recorded", locked
+        )
     return locked
 
 
@@ -313,7 +318,7 @@ def issue_certificate(
         certificate = CompetenceCertificate.objects.create(
             step=step, issued_by=issued_by, competences=competences, **fields
         )
-        log_action(issued_by, step.client, "pathways.certificate.issued", certificate)
+        log_client_access(issued_by, step.client, "pathways.certificate.issued", certificate)
     return certificate
 
 

@@ -9,9 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actions import log_access
 from audit.history import history_context
-from clients.access import relation_to
+from clients.access import log_client_access
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
@@ -21,18 +20,6 @@ from pathways.models import (
     StepStatus,
 )
 from services.calendar import add_months
-
-
-def log_action(user, client, action, obj, detail=""):
-    """Writes the access-log row of a pathway write, on the user's relation to the client."""
-    log_access(
-        actor=user,
-        client_id=client.uuid,
-        action=action,
-        basis=relation_to(user, client).basis,
-        obj=obj,
-        detail=detail,
-    )
 
 
 def lock_client(client: Client) -> Client:
@@ -96,7 +83,7 @@ def plan_step(
             step.ips_phase = IpsPhase.AGREEMENT
         for companion in _mutual_companions_missing(step):
             _save(companion)
-            log_action(
+            log_client_access(
                 planned_by,
                 client,
                 "pathways.step.planned",
@@ -109,7 +96,9 @@ def plan_step(
             _link_follow_on(follows, step)
         if step.coach_id:
             ensure_coach_membership(client, step.coach, planned_by)
-        log_action(planned_by, client, "pathways.step.planned", step, detail=step.service_type.code)
+        log_client_access(
+            planned_by, client, "pathways.step.planned", step, detail=step.service_type.code
+        )
     return step
 
 
@@ -196,7 +185,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         _save(locked)
         if locked.coach_id:
             ensure_coach_membership(locked.client, locked.coach, changed_by)
-        log_action(
+        log_client_access(
             changed_by,
             locked.client,
             "pathways.step.changed",
@@ -219,7 +208,9 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
         locked.status = status
         locked.save(update_fields=["status"])
-        log_action(changed_by, locked.client, "pathways.step.status_changed", locked, detail=status)
+        log_client_access(
+            changed_by, locked.client, "pathways.step.status_changed", locked, detail=status
+        )
     return locked
 
 
@@ -315,7 +306,7 @@ def end_step(
                     role=TeamRole.COACH,
                     ended_on__isnull=True,
                 ).update(ended_on=max(ended_on, timezone.localdate()))
-        log_action(
+        log_client_access(
             ended_by,
             locked.client,
             "pathways.step.ended",
@@ -323,7 +314,7 @@ def end_step(
             detail=exit_outcome or "follow-on",
         )
         for companion in ending_with:
-            log_action(
+            log_client_access(
                 ended_by,
                 locked.client,
                 "pathways.step.ended",
