@@ -16,16 +16,10 @@ SESSION_LAST_ACTIVITY = "polku_last_activity"
 SESSION_ACTIVE_ASSIGNMENT = "polku_active_assignment"
 
 
-def background_request(view_func):
-    """Marks a view as background polling: it never counts as user activity."""
-    view_func.polku_background = True
-    return view_func
-
-
 class IdleTimeoutMiddleware:
     """Signs the user out after POLKU_IDLE_TIMEOUT_MINUTES without their own activity.
 
-    Background polling views (marked with @background_request) are checked
+    Background polling views (marked with config.polling.background_request) are checked
     against the timeout but never extend it.
     """
 

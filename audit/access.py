@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from audit.models import LogReportPrint
 from audit.subjects import ClientSubject, describe_clients, find_client_by_identity_code
 
 
@@ -55,4 +56,16 @@ def get_user_for_dpo(user, user_id: uuid.UUID):
     try:
         return organisation_users(user).get(uuid=user_id)
     except get_user_model().DoesNotExist:
+        raise Http404 from None
+
+
+def get_log_report_for_dpo(user, report_id: uuid.UUID) -> LogReportPrint:
+    """A printed log report, for the DPO who asked for it while they act as DPO of its
+    organisation; 404 for anyone else's (a colleague prints their own)."""
+    organisation_id = dpo_organisation_id(user)
+    try:
+        return LogReportPrint.objects.get(
+            uuid=report_id, organisation_id=organisation_id, requested_by=user
+        )
+    except LogReportPrint.DoesNotExist:
         raise Http404 from None

@@ -1,10 +1,20 @@
 """Writing the logs. Every read, change, print, export and disclosure of client data
-calls one of these in the same transaction as the work it records."""
+calls one of these in the same transaction as the work it records. Also the
+printing of a client's log report, which the PDF queue renders like every
+printed document."""
 
 from collections.abc import Iterable
 
-from audit.models import AccessLogEntry, DisclosureLogEntry
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPrint, PrintStatus
 from config.request_context import current_request_id
+
+CLIENT_LOG_PRINT_REQUESTED = "audit.client_log.print_requested"
+CLIENT_LOG_PRINTED = "audit.client_log.printed"
 
 
 def _actor_fields(actor) -> dict:
@@ -76,3 +86,99 @@ def log_disclosure(
         channel=channel,
         request_id=current_request_id() or "",
     )
+
+
+def request_log_report_print(*, subject, period, language: str, requested_by) -> LogReportPrint:
+    """Queues the PDF of a client's log report for `period`; rendered after the request commits.
+
+    `subject` is the audit.subjects.ClientSubject the DPO reached through audit.access.
+    """
+    with transaction.atomic():
+        report = LogReportPrint.objects.create(
+            client_id=subject.uuid,
+            organisation_id=subject.organisation_id,
+            period_start=period.start,
+            period_end=period.end,
+            reason=period.reason,
+            language=language,
+            requested_by=requested_by,
+        )
+        log_access(
+            actor=requested_by,
+            client_id=subject.uuid,
+            action=CLIENT_LOG_PRINT_REQUESTED,
+            basis=Basis.DATA_PROTECTION,
+            obj=report,
+            detail=period.detail(language=language),
+        )
+        transaction.on_commit(lambda: _enqueue_render(report.pk))
+    return report
+
+
+def _enqueue_render(report_id: int) -> None:
+    from audit.tasks import render_log_report_pdf_task
+
+    render_log_report_pdf_task.delay(report_id)
+
+
+def render_log_report(*, report_id: int) -> LogReportPrint:
+    """Renders a queued log report to PDF and stores it privately. Safe to run twice."""
+    from audit import printing
+    from audit.reports import ReportPeriod, client_access_rows, client_disclosure_rows
+    from audit.subjects import describe_clients
+
+    with transaction.atomic():
+        report = LogReportPrint.objects.select_for_update().get(pk=report_id)
+        if report.status == PrintStatus.READY:
+            return report
+        report.status = PrintStatus.RENDERING
+        report.save(update_fields=["status"])
+    period = ReportPeriod(start=report.period_start, end=report.period_end, reason=report.reason)
+    try:
+        with translation.override(report.language):
+            context = {
+                "subject": describe_clients([report.client_id])[report.client_id],
+                "period": period,
+                "access_rows": client_access_rows(report.client_id, period),
+                "disclosure_rows": client_disclosure_rows(report.client_id, period),
+            }
+            pdf = printing.render_pdf(render_to_string("audit/pdf_client_log.html", context))
+        name, checksum = printing.store(pdf, f"log-report-{report.uuid}.pdf")
+    except Exception as error:
+        LogReportPrint.objects.filter(pk=report.pk).update(
+            status=PrintStatus.FAILED, error=str(error)[:300]
+        )
+        raise
+    LogReportPrint.objects.filter(pk=report.pk).update(
+        status=PrintStatus.READY,
+        file_name=name,
+        checksum=checksum,
+        size=len(pdf),
+        rendered_at=timezone.now(),
+    )
+    report.refresh_from_db()
+    return report
+
+
+def record_log_report_handed_over(*, report: LogReportPrint, by) -> None:
+    """The download of a printed log report: a print, and a disclosure to the client who asked."""
+    period = f"{report.period_start.isoformat()}..{report.period_end.isoformat()}"
+    log_access(
+        actor=by,
+        client_id=report.client_id,
+        action=CLIENT_LOG_PRINTED,
+        basis=Basis.DATA_PROTECTION,
+        obj=report,
+        detail=f"period={period}",
+    )
+    with translation.override("fi"):  # the log is kept in Finnish, whatever the user reads
+        log_disclosure(
+            actor=by,
+            client_id=report.client_id,
+            recipient_organisation=None,
+            recipient_description=_("Asiakas itse"),
+            what=_("Lokiraportti ajalta %(period)s")
+            % {"period": f"{report.period_start:%-d.%-m.%Y}–{report.period_end:%-d.%-m.%Y}"},
+            basis=Basis.CLIENT_REQUEST,
+            channel="pdf",
+        )

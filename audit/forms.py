@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.reports import ReportPeriod, two_years_before
@@ -57,6 +57,19 @@ class ReportPeriodForm(PolkuForm):
         else:
             data["period"] = ReportPeriod(start=start, end=end, reason=reason)
         return data
+
+
+class LogReportPrintForm(ReportPeriodForm):
+    """The period of the report to print (carried from the page) and the language to print it in."""
+
+    language = forms.ChoiceField(
+        label=_("Raportin kieli"),
+        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()
 
 
 class FindClientForm(ReportPeriodForm):

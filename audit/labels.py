@@ -15,6 +15,7 @@ Label = str | Promise
 _actions: dict[str, Label] = {
     "audit.client_log.viewed": _("Katseli asiakkaan lokiraporttia"),
     "audit.client_log.exported": _("Vei asiakkaan lokiraportin tiedostoon (CSV)"),
+    "audit.client_log.print_requested": _("Pyysi asiakkaan lokiraportin PDF-tulosteen"),
     "audit.client_log.printed": _("Tulosti asiakkaan lokiraportin (PDF)"),
     "audit.user_log.viewed": _("Katseli käyttäjän käyttölokia"),
     "audit.statistics.viewed": _("Katseli lokitilastoja"),

@@ -1,10 +1,13 @@
-"""The append-only access log and disclosure log (Act 703/2023 on client data).
+"""The append-only access log and disclosure log (Act 703/2023 on client data), and the
+log reports printed from them.
 
-Rows are written by actions and views, never changed: PostgreSQL triggers
+Log rows are written by actions and views, never changed: PostgreSQL triggers
 refuse UPDATE and DELETE. Client and object ids are plain values, not foreign
 keys, so a log row outlives the record it concerns and audit imports no
 domain app.
 """
+
+import uuid
 
 import pgtrigger
 from django.conf import settings
@@ -134,3 +137,68 @@ class DisclosureLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", _("Jonossa")
+    RENDERING = "rendering", _("Tehdään")
+    READY = "ready", _("Valmis")
+    FAILED = "failed", _("Epäonnistui")
+
+
+class LogReportPrint(models.Model):
+    """A client's log report printed as a PDF for the client, by the DPO who asked for it.
+
+    Rendered by the PDF queue's worker like every printed document; the file is
+    kept privately and downloaded only by the DPO who asked, while they still
+    act as DPO of the client's organisation.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_id = models.UUIDField(_("asiakas"), db_index=True)
+    organisation = models.ForeignKey(
+        "services.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("alkaen"))
+    period_end = models.DateField(_("päättyen"))
+    reason = models.CharField(_("peruste pidemmälle jaksolle"), max_length=300, blank=True)
+    language = models.CharField(
+        _("kieli"),
+        max_length=2,
+        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+    )
+    status = models.CharField(
+        max_length=16, choices=PrintStatus.choices, default=PrintStatus.QUEUED
+    )
+    file_name = models.CharField(max_length=100, blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tulostettu lokiraportti")
+        verbose_name_plural = _("tulostetut lokiraportit")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="logreport_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ready")
+                | (
+                    ~models.Q(checksum="")
+                    & ~models.Q(file_name="")
+                    & models.Q(rendered_at__isnull=False)
+                ),
+                name="logreport_ready_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%-d.%-m.%Y}–{self.period_end:%-d.%-m.%Y}"

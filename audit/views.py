@@ -7,23 +7,30 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import actions
 from audit.access import (
     dpo_organisation_id,
     find_client_for_dpo,
     get_client_subject_for_dpo,
+    get_log_report_for_dpo,
     get_user_for_dpo,
     organisation_users,
 )
 from audit.actions import log_access
-from audit.forms import FindClientForm, ReportPeriodForm, UserSearchForm, not_found_error
-from audit.models import AccessLogEntry, Basis
-from audit.printing import render_pdf
+from audit.forms import (
+    FindClientForm,
+    LogReportPrintForm,
+    ReportPeriodForm,
+    UserSearchForm,
+    not_found_error,
+)
+from audit.models import AccessLogEntry, Basis, PrintStatus
+from audit.printing import stored_path
 from audit.reports import (
     ReportPeriod,
     client_access_rows,
@@ -32,10 +39,10 @@ from audit.reports import (
     organisation_statistics,
     user_access_rows,
 )
+from config.polling import background_request
 
 CLIENT_LOG_VIEWED = "audit.client_log.viewed"
 CLIENT_LOG_EXPORTED = "audit.client_log.exported"
-CLIENT_LOG_PRINTED = "audit.client_log.printed"
 USER_LOG_VIEWED = "audit.user_log.viewed"
 STATISTICS_VIEWED = "audit.statistics.viewed"
 USER_LOG_PAGE_SIZE = 100
@@ -222,27 +229,48 @@ def statistics(request):
 
 @require_http_methods(["POST"])
 def client_log_pdf(request, client_id):
-    """The client's log report as a PDF for the same period (and reason), for the client who asked."""
+    """Prints the client's log report for the page's period in the chosen language: the PDF
+    is made on the PDF queue, and the progress page then offers it for download."""
     subject = get_client_subject_for_dpo(request.user, client_id)
-    form = _period_form(request)
-    period = _period_of(form)
-    if period is None:
+    form = LogReportPrintForm(request.POST)
+    if not form.is_valid():
         return render(request, "audit/client_log.html", {"subject": subject, "form": form})
-    context = {
-        "subject": subject,
-        "period": period,
-        "access_rows": client_access_rows(subject.uuid, period),
-        "disclosure_rows": client_disclosure_rows(subject.uuid, period),
-    }
-    pdf = render_pdf(render_to_string("audit/pdf_client_log.html", context, request=request))
-    log_access(
-        actor=request.user,
-        client_id=subject.uuid,
-        action=CLIENT_LOG_PRINTED,
-        basis=Basis.DATA_PROTECTION,
-        detail=period.detail(),
+    report = actions.request_log_report_print(
+        subject=subject,
+        period=form.cleaned_data["period"],
+        language=form.cleaned_data["language"],
+        requested_by=request.user,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"lokiraportti-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return redirect("audit:log_report", report_id=report.uuid)
+
+
+@require_GET
+def log_report(request, report_id):
+    """The progress page of a printed log report, then its download link. It names no
+    client (the period and language only), so it writes no access-log row."""
+    report = get_log_report_for_dpo(request.user, report_id)
+    return render(request, "audit/log_report.html", {"report": report})
+
+
+@background_request
+@require_GET
+def log_report_status(request, report_id):
+    """Polled by htmx while the PDF is made; background polling does not extend the session."""
+    report = get_log_report_for_dpo(request.user, report_id)
+    return render(request, "audit/log_report.html#status", {"report": report})
+
+
+@require_GET
+def log_report_download(request, report_id):
+    """The finished PDF; handing it over is logged as a print and a disclosure to the client."""
+    report = get_log_report_for_dpo(request.user, report_id)
+    if report.status != PrintStatus.READY:
+        raise Http404
+    actions.record_log_report_handed_over(report=report, by=request.user)
+    filename = f"lokiraportti-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf"
+    return FileResponse(
+        stored_path(report.file_name).open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )

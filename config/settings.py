@@ -302,7 +302,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"pathways.*pdf*": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {"pathways.*pdf*": {"queue": "pdf"}, "audit.*pdf*": {"queue": "pdf"}}
 
 # Break-the-glass access lasts a short time.
 POLKU_BREAK_THE_GLASS_MINUTES = env.int("POLKU_BREAK_THE_GLASS_MINUTES", default=120)

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from config.polling import background_request
 from notifications import actions
 from notifications.access import get_reminder_for_user, get_task_for_user, log_clients_shown
 from notifications.forms import CompleteTaskForm
 from notifications.models import Reminder, Task
-from notifications.polling import background_request
 from notifications.rules_registry import rule_label
 from notifications.task_kinds import task_kind_label
 

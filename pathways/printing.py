@@ -6,12 +6,16 @@ gets a title and language from the HTML, an outline from its headings, and
 tags (WeasyPrint's tagged PDF).
 """
 
-import hashlib
 from pathlib import Path
 
 import weasyprint
 from django.conf import settings
 from weasyprint.urls import URLFetcher
+
+# The private store is shared with the log report, whose app (audit) imports no domain app.
+from audit.printing import store, stored_path
+
+__all__ = ["TEMPLATE_VERSION", "StaticFilesOnly", "render_pdf", "store", "stored_path"]
 
 TEMPLATE_VERSION = "2026.11.1"
 
@@ -36,15 +40,3 @@ def render_pdf(html: str) -> bytes:
         string=html, base_url=f"file://{static_root}/", url_fetcher=StaticFilesOnly()
     )
     return document.write_pdf(pdf_tags=True)
-
-
-def store(pdf: bytes, name: str) -> tuple[str, str]:
-    """Writes the PDF under the private root; returns (file name, sha256)."""
-    folder = Path(settings.POLKU_PRIVATE_ROOT) / "documents"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(pdf)
-    return name, hashlib.sha256(pdf).hexdigest()
-
-
-def stored_path(name: str) -> Path:
-    return Path(settings.POLKU_PRIVATE_ROOT) / "documents" / name

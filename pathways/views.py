@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.middleware import background_request
 from audit.actions import log_access
 from clients.access import get_client_for_user, read_log, relation_to
+from config.polling import background_request
 from pathways import actions, printing, timeline
 from pathways.access import get_step_for_user
 from pathways.forms import (

@@ -105,7 +105,7 @@ def test_pdf_tasks_go_to_the_pdf_queue_and_the_others_to_the_default_queue(tasks
     router = app.amqp.router
     for name in tasks:
         queue = router.route({}, name, (), {})["queue"].name
-        expected = "pdf" if name.startswith("pathways.") and "pdf" in name else "default"
+        expected = "pdf" if name.endswith("_pdf_task") else "default"
         assert queue == expected, name
     assert app.conf.task_default_queue == "default"
 

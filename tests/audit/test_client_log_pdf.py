@@ -1,26 +1,234 @@
-"""The client's log report printed as a PDF with the pathway summary's machinery."""
+"""The client's log report printed as a PDF with the machinery of every printed document:
+queued after commit, rendered on the PDF queue, downloaded by the DPO who asked."""
 
+import datetime
 import io
+import time
 
+import pytest
 from pypdf import PdfReader
 
-from audit.actions import log_access
-from audit.models import AccessLogEntry, Basis
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit import actions
+from audit.actions import log_access, log_disclosure
+from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPrint, PrintStatus
+from audit.printing import stored_path
+from audit.reports import ReportPeriod
+from audit.subjects import describe_clients
+from audit.tasks import render_log_report_pdf_task
+from tests.audit.conftest import CODE
 from tests.conftest import login
 
 
-def test_the_log_report_prints_as_a_pdf_and_the_print_is_logged(
-    client, dpo, worker, subject_client
-):
+def pdf_text(report: LogReportPrint) -> str:
+    reader = PdfReader(io.BytesIO(stored_path(report.file_name).read_bytes()))
+    # Table cells wrap: words are compared with single spaces between them.
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def subject_of(client):
+    return describe_clients([client.uuid])[client.uuid]
+
+
+@pytest.fixture
+def logged(worker, subject_client):
+    """One access-log row and one disclosure of the client, for the report to show."""
     log_access(
         actor=worker,
         client_id=subject_client.uuid,
         action="clients.client.viewed",
         basis=Basis.CARE_TEAM,
     )
+    log_disclosure(
+        actor=worker,
+        client_id=subject_client.uuid,
+        recipient_organisation=None,
+        recipient_description="Kelan Helsingin toimisto",
+        what="Palvelupolun yhteenveto",
+        basis=Basis.CONSENT,
+        consent_id=1,
+        channel="consultation",
+    )
+    return subject_client
+
+
+def print_report(client, dpo, subject_client, django_capture_on_commit_callbacks, **data):
     login(client, dpo)
-    response = client.post(f"/audit/clients/{subject_client.uuid}/log.pdf", {})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/audit/clients/{subject_client.uuid}/log.pdf", data)
+    return response
+
+
+def test_printing_queues_the_report_and_renders_it_after_commit(
+    client, dpo, logged, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        render_log_report_pdf_task, "delay", lambda report_id: sent.append(report_id)
+    )
+    response = print_report(client, dpo, logged, django_capture_on_commit_callbacks, language="sv")
+    report = LogReportPrint.objects.get()
+    assert (
+        response.status_code == 302 and response["Location"] == f"/audit/log-reports/{report.uuid}/"
+    )
+    assert sent == [report.pk]
+    assert (report.status, report.language, report.requested_by) == ("queued", "sv", dpo)
+    assert (report.client_id, report.organisation_id) == (logged.uuid, dpo.organisation_id)
+    row = AccessLogEntry.objects.get(action="audit.client_log.print_requested")
+    assert (row.actor, row.client_id, row.basis) == (dpo, logged.uuid, Basis.DATA_PROTECTION)
+    page = client.get(response["Location"]).content.decode()
+    assert "Jonossa" in page and 'hx-trigger="every 1s"' in page
+    assert logged.last_name not in page  # the progress page names no client
+
+
+def test_no_render_is_enqueued_when_the_transaction_rolls_back(
+    dpo, logged, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(
+        render_log_report_pdf_task, "delay", lambda report_id: sent.append(report_id)
+    )
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        actions.request_log_report_print(
+            subject=subject_of(logged),
+            period=ReportPeriod.default(),
+            language="fi",
+            requested_by=dpo,
+        )
+        raise RuntimeError("rolled back")
+    assert sent == [] and not LogReportPrint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "access_heading"),
+    [
+        ("fi", "Lokiraportti: Silmu Aurora Suunnistaja", "Tietojen käsittely"),
+        ("sv", "Loggrapport: Silmu Aurora Suunnistaja", "Behandling av uppgifter"),
+        ("en", "Log report: Silmu Aurora Suunnistaja", "Processing of information"),
+    ],
+)
+def test_the_report_renders_in_its_language_with_the_rows_and_no_identity_code(
+    dpo, worker, logged, language, title, access_heading
+):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged),
+        period=ReportPeriod.default(),
+        language=language,
+        requested_by=dpo,
+    )
+    report = actions.render_log_report(report_id=report.pk)
+    assert report.status == PrintStatus.READY and len(report.checksum) == 64
+    text = pdf_text(report)
+    assert title in text and access_heading in text, text
+    assert worker.last_name in text and "Kelan Helsingin toimisto" in text, text
+    assert CODE not in text and CODE[:6] not in text
+    reader = PdfReader(io.BytesIO(stored_path(report.file_name).read_bytes()))
+    assert reader.metadata.title == title
+    assert reader.trailer["/Root"].get("/Lang") == language
+
+
+def test_rendering_twice_is_harmless(dpo, logged):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    first = actions.render_log_report(report_id=report.pk)
+    again = actions.render_log_report(report_id=report.pk)
+    assert again.checksum == first.checksum and again.rendered_at == first.rendered_at
+
+
+def test_a_longer_period_prints_with_its_reason(dpo, logged):
+    period = ReportPeriod(
+        start=datetime.date(2019, 1, 1),
+        end=datetime.date.today(),
+        reason="Asiakkaan pyyntö koko asiakkuuden ajalta",
+    )
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
+    )
+    text = pdf_text(actions.render_log_report(report_id=report.pk))
+    assert "Ajalta 1.1.2019" in text and "Asiakkaan pyyntö koko asiakkuuden ajalta" in text
+
+
+def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(client, dpo, logged):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    actions.render_log_report(report_id=report.pk)
+    login(client, dpo)
+    page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
+    assert f'href="/audit/log-reports/{report.uuid}/download/"' in page
+    assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
+    response = client.get(f"/audit/log-reports/{report.uuid}/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Lokiraportti" in text and worker.last_name in text and "Omatiimin" in text
-    assert AccessLogEntry.objects.filter(action="audit.client_log.printed", actor=dpo).count() == 1
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    printed = AccessLogEntry.objects.get(action="audit.client_log.printed")
+    assert (printed.actor, printed.client_id, printed.basis) == (
+        dpo,
+        logged.uuid,
+        "data_protection",
+    )
+    disclosure = DisclosureLogEntry.objects.get(channel="pdf")
+    assert (disclosure.client_id, disclosure.basis) == (logged.uuid, Basis.CLIENT_REQUEST)
+    assert disclosure.recipient_description == "Asiakas itse"
+    assert disclosure.what.startswith("Lokiraportti ajalta ")
+
+
+def test_a_report_not_yet_ready_is_not_downloadable(client, dpo, logged):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    login(client, dpo)
+    assert client.get(f"/audit/log-reports/{report.uuid}/download/").status_code == 404
+    assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
+
+
+def test_only_the_dpo_who_asked_reaches_the_printed_report(client, dpo, unit, worker, logged):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    actions.render_log_report(report_id=report.pk)
+    urls = [
+        f"/audit/log-reports/{report.uuid}/",
+        f"/audit/log-reports/{report.uuid}/status/",
+        f"/audit/log-reports/{report.uuid}/download/",
+    ]
+    colleague = make_user(Role.DPO, unit, first_name="Toinen", last_name="Tietosuoja")
+    login(client, colleague)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    login(client, worker)
+    assert [client.get(url).status_code for url in urls] == [403, 403, 403]
+    assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
+
+
+def test_a_tampered_period_is_refused_next_to_the_field(
+    client, dpo, logged, django_capture_on_commit_callbacks
+):
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    response = print_report(
+        client, dpo, logged, django_capture_on_commit_callbacks, end=future, language="fi"
+    )
+    assert response.status_code == 200
+    assert "Jakso voi päättyä viimeistään tänään." in response.content.decode()
+    assert not LogReportPrint.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_log_report(dpo, logged, pdf_worker):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.status in (PrintStatus.READY, PrintStatus.FAILED):
+            break
+        time.sleep(0.2)
+    assert report.status == PrintStatus.READY, report.error
+    assert "Lokiraportti" in pdf_text(report)

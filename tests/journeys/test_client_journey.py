@@ -17,7 +17,8 @@ from pypdf import PdfReader
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, LogReportPrint
+from audit.tasks import render_log_report_pdf_task
 from clients.factories import ClientFactory, demo_identity_code
 from clients.models import (
     BreakTheGlass,
@@ -613,18 +614,34 @@ def test_the_dpo_finds_a_clients_log_report_prints_it_and_looks_up_a_user(cast):
     assert f"Ajalta {two_years_ago:%-d.%-m.%Y}–{timezone.localdate():%-d.%-m.%Y}." in page
     assert rows_since(mark) == [("audit.client_log.viewed", "data_protection", client.uuid, dpo.pk)]
 
-    # Printed as a PDF, read back.
+    # Printed as a PDF in Swedish for the client: queued, rendered by the PDF queue's
+    # task (run here in place of the worker), downloaded, read back.
     mark = last_log_id()
+    assert 'id="id_print_language"' in page
     response = browser.post(
         f"/audit/clients/{client.uuid}/log.pdf",
-        {"start": two_years_ago.isoformat(), "end": timezone.localdate().isoformat()},
+        {
+            "start": two_years_ago.isoformat(),
+            "end": timezone.localdate().isoformat(),
+            "language": "sv",
+        },
     )
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Lotta Lokinen" in text and "Sosiaali" in text
+    report = LogReportPrint.objects.get(client_id=client.uuid)
+    assert response.status_code == 302
+    assert response["Location"] == f"/audit/log-reports/{report.uuid}/"
+    assert "Jonossa" in browser.get(response["Location"]).content.decode()
+    render_log_report_pdf_task.run(report.pk)
+    progress = browser.get(response["Location"]).content.decode()
+    assert f'href="/audit/log-reports/{report.uuid}/download/"' in progress
+    download = browser.get(f"/audit/log-reports/{report.uuid}/download/")
+    assert download["Content-Type"] == "application/pdf"
+    pdf = io.BytesIO(b"".join(download.streaming_content))
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Loggrapport: Lotta Lokinen" in text and "Sosiaali" in text
     assert code not in text
     assert rows_since(mark) == [
-        ("audit.client_log.printed", "data_protection", client.uuid, dpo.pk)
+        ("audit.client_log.print_requested", "data_protection", client.uuid, dpo.pk),
+        ("audit.client_log.printed", "data_protection", client.uuid, dpo.pk),
     ]
 
     # A user's access log.
@@ -702,9 +719,19 @@ def test_the_journey_in_swedish(cast):
     assert "Loggrapport: Aino Kerttu Äijälä" in page
     assert "Öppnade klientens uppgifter" in page and "Behandling av uppgifter" in page
     today = timezone.localdate()
-    pdf = dpo_browser.post(
+    assert '<option value="sv" selected lang="sv">svenska</option>' in page
+    response = dpo_browser.post(
         f"/audit/clients/{client.uuid}/log.pdf",
-        {"start": today.replace(year=today.year - 2).isoformat(), "end": today.isoformat()},
+        {
+            "start": today.replace(year=today.year - 2).isoformat(),
+            "end": today.isoformat(),
+            "language": "sv",
+        },
     )
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "I kö…" in dpo_browser.get(response["Location"]).content.decode()
+    report = LogReportPrint.objects.get(client_id=client.uuid)
+    render_log_report_pdf_task.run(report.pk)
+    pdf = dpo_browser.get(f"/audit/log-reports/{report.uuid}/download/")
+    pdf = io.BytesIO(b"".join(pdf.streaming_content))
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "Loggrapport" in text and "Lokiraportti" not in text

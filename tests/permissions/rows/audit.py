@@ -20,6 +20,25 @@ def _client_kwargs(world):
     return {"client_id": world.client.uuid}
 
 
+def _log_report_kwargs(world):
+    """A printed log report of the world's client, requested by the world's DPO and rendered."""
+    report = world.extra.get("log_report")
+    if report is None:
+        from audit.actions import render_log_report, request_log_report_print
+        from audit.reports import ReportPeriod
+        from audit.subjects import describe_clients
+
+        subject = describe_clients([_client_kwargs(world)["client_id"]])[world.client.uuid]
+        report = request_log_report_print(
+            subject=subject,
+            period=ReportPeriod.default(),
+            language="fi",
+            requested_by=world.users[Role.DPO],
+        )
+        report = world.extra["log_report"] = render_log_report(report_id=report.pk)
+    return {"report_id": report.uuid}
+
+
 def _user_kwargs(world):
     return {"user_id": world.users[Role.SOCIAL_WORKER].uuid}
 
@@ -30,7 +49,17 @@ ROWS = {
     "audit:client_log": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_client_kwargs),
     "audit:client_log_export": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_client_kwargs),
     "audit:client_log_pdf": Row(
-        allowed=DPO_ONLY, denied_status=403, kwargs=_client_kwargs, method="POST"
+        allowed=DPO_ONLY,
+        denied_status=403,
+        kwargs=_client_kwargs,
+        method="POST",
+        data=lambda world: {"language": "fi"},
+        allowed_status=302,
+    ),
+    "audit:log_report": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_log_report_kwargs),
+    "audit:log_report_status": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_log_report_kwargs),
+    "audit:log_report_download": Row(
+        allowed=DPO_ONLY, denied_status=403, kwargs=_log_report_kwargs
     ),
     "audit:user_find": Row(allowed=DPO_ONLY, denied_status=403),
     "audit:user_log": Row(allowed=DPO_ONLY, denied_status=403, kwargs=_user_kwargs),

@@ -1,9 +1,9 @@
-"""Marks views that the page polls in the background (the bell).
+"""Marks views that a page polls in the background (the bell, a PDF's progress).
 
 accounts' IdleTimeoutMiddleware reads `view_func.polku_background`: such a
 request is checked against the idle timeout but never extends it. The marker
-is set here rather than imported from accounts, which notifications must
-not import (DESIGN.md "Layout").
+lives here, outside the apps, because audit and notifications use it too and
+import no domain app (DESIGN.md "Layout").
 """
 
 
