@@ -388,45 +388,133 @@ def _needed_alongside(rules: ServiceRuleSet, code: str) -> set[str]:
 def companions_left_uncovered(
     *, changed: PathwayStep, previous: PathwayStep, others: list[PathwayStep]
 ) -> tuple[list[PathwayStep], list[PathwayStep]]:
-    """What ending or shortening a step does to the client's other open steps.
+    """What ending a step, or moving its dates, does to the client's other open steps.
 
     `changed` is the step as it will be saved, `previous` as it is now, and
     `others` the client's other steps. A step that needs `changed`'s service
     alongside it (DOMAIN.md: work coaching with rehabilitative work activity; a
-    Jobcenter period during work activity and coaching) is returned:
+    Jobcenter period during work activity and coaching) and loses days that
+    `previous` covered, with no other step meeting the need on those days, is
+    returned:
 
-    - in the first list when `changed` ends and its own rules require that
-      step too: the mutual companion planned with it ends with it, unless
-      another step covers it for the rest of its period;
-    - in the second when it would run on without any step that meets the need,
-      where `changed` covered that time before: that is refused.
+    - in the first list when `changed`'s own rules require that step too (the
+      mutual companion planned with it): it ends with `changed`, or its dates
+      follow `changed`'s new dates (`following_dates`), a longer period included
+      when it shared the moved date;
+    - in the second otherwise: the change is refused until that step is ended
+      or changed first.
+
+    A mutual companion still open when `changed` ends always ends with it,
+    unless another step covers it for the rest of its period.
     """
     code = changed.service_type.code
-    changed_end = changed.ended_on or changed.planned_end_on
     required_by_changed = {
         t.code for t in (changed.rule_set or rule_set_for(changed)).requires.all()
     }
-    ending_with, left = [], []
+    lost_periods = _no_longer_covered(previous, changed)
+    following, left = [], []
     for step in others:
         if step.status == "ended":
             continue
         needed = _needed_alongside(step.rule_set or rule_set_for(step), code)
-        if not needed or changed_end is None:
+        if not needed:
             continue
-        rest_start = max(step.start_on, changed_end + datetime.timedelta(days=1))
-        rest_end = step.planned_end_on
-        has_rest = rest_end is None or rest_end >= rest_start
-        covered_by_another = has_rest and any(
-            other.service_type.code in needed and covers(other, rest_start, rest_end)
-            for other in others
-            if other.pk != step.pk
-        )
-        if changed.status == "ended" and step.service_type.code in required_by_changed:
-            if not covered_by_another:
-                ending_with.append(step)
-        elif has_rest and not covered_by_another and covers(previous, rest_start, rest_end):
+        lost = [
+            (max(start, step.start_on), _earlier(end, step.planned_end_on))
+            for start, end in lost_periods
+        ]
+        lost = [(start, end) for start, end in lost if end is None or start <= end]
+        uncovered = [
+            (start, end)
+            for start, end in lost
+            if not any(
+                other.pk != step.pk
+                and other.service_type.code in needed
+                and _covers_period(other, start, end)
+                for other in others
+            )
+        ]
+        mutual = step.service_type.code in required_by_changed
+        if mutual and changed.status == "ended":
+            if uncovered or (not lost and _overlaps(step, previous)):
+                following.append(step)
+        elif mutual:
+            dates = following_dates(step, previous=previous, changed=changed)
+            planned_with = (
+                step.start_on == previous.start_on or step.planned_end_on == previous.planned_end_on
+            )
+            if dates != (step.start_on, step.planned_end_on) and (uncovered or planned_with):
+                (following if _is_period(*dates) else left).append(step)
+        elif uncovered:
             left.append(step)
-    return ending_with, left
+    return following, left
+
+
+def _no_longer_covered(
+    previous: PathwayStep, changed: PathwayStep
+) -> list[tuple[datetime.date, datetime.date | None]]:
+    """The periods `previous` covered and `changed` does not (a later start, an earlier end)."""
+    previous_end = previous.ended_on or previous.planned_end_on
+    changed_end = changed.ended_on or changed.planned_end_on
+    lost = []
+    if changed.start_on > previous.start_on:
+        lost.append(
+            (
+                previous.start_on,
+                _earlier(changed.start_on - datetime.timedelta(days=1), previous_end),
+            )
+        )
+    if changed_end is not None and (previous_end is None or changed_end < previous_end):
+        lost.append(
+            (max(changed_end + datetime.timedelta(days=1), previous.start_on), previous_end)
+        )
+    return lost
+
+
+def following_dates(
+    companion: PathwayStep, *, previous: PathwayStep, changed: PathwayStep
+) -> tuple[datetime.date, datetime.date | None]:
+    """The mutual companion's start and planned end once it follows `changed`'s new dates.
+
+    A date it shared with `previous` moves with it, later or earlier; a date of its own
+    stays, unless it falls outside `changed`'s new period.
+    """
+    if companion.start_on == previous.start_on:
+        start = changed.start_on
+    else:
+        start = max(companion.start_on, changed.start_on)
+    if companion.planned_end_on == previous.planned_end_on:
+        end = changed.planned_end_on
+    else:
+        end = _earlier(companion.planned_end_on, changed.planned_end_on)
+    return start, end
+
+
+def _overlaps(step: PathwayStep, other: PathwayStep) -> bool:
+    other_end = other.ended_on or other.planned_end_on
+    return (other_end is None or step.start_on <= other_end) and (
+        step.planned_end_on is None or step.planned_end_on >= other.start_on
+    )
+
+
+def _is_period(start: datetime.date, end: datetime.date | None) -> bool:
+    return end is None or start <= end
+
+
+def _covers_period(step: PathwayStep, start: datetime.date, end: datetime.date | None) -> bool:
+    """`covers`, where an open end (None) is covered only by a step without an end."""
+    if end is None and (step.ended_on or step.planned_end_on) is not None:
+        return False
+    return covers(step, start, end)
+
+
+def _earlier(day: datetime.date | None, other: datetime.date | None) -> datetime.date | None:
+    """The earlier of two ends, where None is an open end."""
+    if day is None:
+        return other
+    if other is None:
+        return day
+    return min(day, other)
 
 
 def left_uncovered_violation(steps: list[PathwayStep], changed: PathwayStep) -> Violation:

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +36,12 @@ from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
 VIEWED = "pathways.step.viewed"
+
+
+def _period(start: datetime.date, end: datetime.date | None) -> str:
+    """A period as in messages: 1.2.2027–31.7.2027, or 1.2.2027– without an end."""
+    end_text = formats.date_format(end, "SHORT_DATE_FORMAT") if end else ""
+    return f"{formats.date_format(start, 'SHORT_DATE_FORMAT')}–{end_text}"
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -187,11 +193,22 @@ def step_edit(request, client_id, step_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_step(step=step, changed_by=request.user, **form.cleaned_data)
+            changed = actions.update_step(step=step, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Palvelujakso päivitetty."))
+            if changed.changed_with:
+                messages.info(
+                    request,
+                    _("Samalla muuttuivat jakson päivät: %(services)s.")
+                    % {
+                        "services": ", ".join(
+                            f"{s.service_type.name} ({_period(s.start_on, s.planned_end_on)})"
+                            for s in changed.changed_with
+                        )
+                    },
+                )
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
     return render(
         request,

@@ -31,13 +31,16 @@ def lock_client(client: Client) -> Client:
     )
 
 
-def _validate(step: PathwayStep) -> None:
+def _validate(step: PathwayStep, *, companions: list[PathwayStep] | None = None) -> None:
+    """Checks the step against its rule set and the client's other steps (from the
+    database, unless given as they will be saved)."""
     rules = step_rules.rule_set_for(step)
-    companions = list(
-        PathwayStep.objects.filter(client=step.client_id)
-        .exclude(pk=step.pk)
-        .select_related("service_type")
-    )
+    if companions is None:
+        companions = list(
+            PathwayStep.objects.filter(client=step.client_id)
+            .exclude(pk=step.pk)
+            .select_related("service_type")
+        )
     step_rules.raise_for(step_rules.check_step(step, rules, companions=companions))
     step.rule_set = rules
     if step.review_due is None and rules.review_interval_months:
@@ -166,6 +169,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             and locked.rule_set.review_interval_months
             and add_months(locked.start_on, locked.rule_set.review_interval_months)
         )
+        previous = copy.copy(locked)
         for name, value in fields.items():
             setattr(locked, name, value)
         if default_review and locked.review_due == default_review:
@@ -181,8 +185,17 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
                     % {"date": format_day(first_phase.entered_on)}
                 }
             )
-        _validate(locked)
+        others = list(
+            PathwayStep.objects.filter(client=locked.client_id)
+            .exclude(pk=locked.pk)
+            .select_related("service_type", "rule_set")
+        )
+        moving_with = _companions_following(locked, previous, others)
+        _validate(locked, companions=others)
         _save(locked)
+        for companion in moving_with:
+            _validate(companion)
+            _save(companion)
         if locked.coach_id:
             ensure_coach_membership(locked.client, locked.coach, changed_by)
         log_client_access(
@@ -192,7 +205,45 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             locked,
             detail=", ".join(sorted(fields)),
         )
+        for companion in moving_with:
+            log_client_access(
+                changed_by,
+                locked.client,
+                "pathways.step.changed",
+                companion,
+                detail=f"with {locked.service_type.code}",
+            )
+    locked.changed_with = moving_with
     return locked
+
+
+def _companions_following(
+    step: PathwayStep, previous: PathwayStep, others: list[PathwayStep]
+) -> list[PathwayStep]:
+    """The client's other steps (`others`, changed in place, unsaved) whose dates follow
+    `step`'s new dates, or ValidationError naming those that would be left without it.
+
+    The companion planned with a step because each requires the other (work coaching
+    with rehabilitative work activity) moves a date it shares with the step, and keeps
+    within the step's new period; a step that needs this one but is not its companion
+    (a Jobcenter period) must be changed first.
+    """
+    following, left = step_rules.companions_left_uncovered(
+        changed=step, previous=previous, others=others
+    )
+    for companion in following:
+        before = copy.copy(companion)
+        companion.start_on, companion.planned_end_on = step_rules.following_dates(
+            companion, previous=previous, changed=step
+        )
+        rest = [step, *(o for o in others if o.pk != companion.pk)]
+        _, more = step_rules.companions_left_uncovered(
+            changed=companion, previous=before, others=rest
+        )
+        left += [s for s in more if s not in following and s not in left]
+    if left:
+        step_rules.raise_for([step_rules.left_uncovered_violation(left, step)])
+    return following
 
 
 def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
