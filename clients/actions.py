@@ -8,6 +8,7 @@ import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,13 +178,33 @@ def reopen_client(*, client: Client, reopened_by) -> Client:
 
 
 def add_team_member(
-    *, client: Client, user, role: str, added_by, note: str = "", accepted: bool = True
+    *,
+    client: Client,
+    user,
+    role: str,
+    added_by,
+    note: str = "",
+    accepted: bool = True,
+    started_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
 ):
-    """Adds a current membership. A proposed work pair (`accepted=False`) gives no access until accepted."""
+    """Adds a membership from `started_on` (today, or a later day) until it is ended or,
+    when given, up to and including `valid_until`. A proposed work pair (`accepted=False`)
+    gives no access until accepted."""
+    today = timezone.localdate()
+    started_on = started_on or today
     if role == TeamRole.RESPONSIBLE_WORKER:
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    if started_on < today:
+        raise ValidationError(
+            {"started_on": _("Jäsenyys voi alkaa aikaisintaan tänään: pääsy ei ala takautuvasti.")}
+        )
+    if valid_until is not None and valid_until < started_on:
+        raise ValidationError(
+            {"valid_until": _("Voimassaolo ei voi päättyä ennen jäsenyyden alkamista.")}
+        )
     if (
         role == TeamRole.WORK_PAIR
         and accepted
@@ -202,6 +223,7 @@ def add_team_member(
         )
     with transaction.atomic(), history_context(added_by, "clients.membership.added"):
         Client.objects.select_for_update().get(pk=client.pk)
+        end_lapsed_memberships(CareTeamMembership.objects.filter(client=client, user=user))
         if CareTeamMembership.objects.filter(
             client=client, user=user, role=role, ended_on__isnull=True
         ).exists():
@@ -212,6 +234,8 @@ def add_team_member(
             role=role,
             created_by=added_by,
             note=note,
+            started_on=started_on,
+            valid_until=valid_until,
             accepted_at=timezone.now() if accepted else None,
         )
         log_access(
@@ -223,6 +247,17 @@ def add_team_member(
             detail=role,
         )
     return membership
+
+
+def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None) -> int:
+    """Ends the open memberships whose `valid_until` has passed, on that day, in one
+    statement (run daily by Celery beat, and before a member is added again).
+
+    Access already stops after `valid_until` (CareTeamMembership.objects.current());
+    this records the end, so the team and its history say when the membership ended.
+    """
+    memberships = CareTeamMembership.objects.all() if memberships is None else memberships
+    return memberships.lapsed(day).update(ended_on=F("valid_until"))
 
 
 def end_membership(

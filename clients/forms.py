@@ -151,6 +151,22 @@ class AddMemberForm(PolkuForm):
         label=_("Rooli tiimissä"),
         choices=[c for c in TeamRole.choices if c[0] != TeamRole.RESPONSIBLE_WORKER],
     )
+    started_on = forms.DateField(
+        label=_("Alkaen"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        required=False,
+        help_text=_("Tyhjänä tästä päivästä."),
+    )
+    valid_until = forms.DateField(
+        label=_("Voimassa asti"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "Jätä tyhjäksi, jos jäsenyys on voimassa toistaiseksi. Pääsy asiakkaan tietoihin "
+            "päättyy tämän päivän jälkeen."
+        ),
+    )
     note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):

@@ -152,9 +152,12 @@ class TeamRole(models.TextChoices):
 class CareTeamMembership(models.Model):
     """One person in a client's care team (omatiimi) for a period.
 
-    A membership is current while `ended_on` is empty. A proposed work pair
-    waits for the responsible worker's acceptance (`accepted_at`) and gives
-    no access until then.
+    A membership is current from `started_on` (which may be a later day) while
+    `ended_on` is empty, up to and including `valid_until` when one is set (a
+    coach for three months, say); a daily task then ends it on that day. The
+    responsible worker's membership has no `valid_until`: it ends only by a
+    transfer of responsibility. A proposed work pair waits for the responsible
+    worker's acceptance (`accepted_at`) and gives no access until then.
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
@@ -163,6 +166,7 @@ class CareTeamMembership(models.Model):
     )
     role = models.CharField(_("rooli tiimissä"), max_length=32, choices=TeamRole.choices)
     started_on = models.DateField(_("alkaen"), default=timezone.localdate)
+    valid_until = models.DateField(_("voimassa asti"), null=True, blank=True)
     ended_on = models.DateField(_("päättynyt"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("hyväksytty"), null=True, blank=True, default=timezone.now)
     note = models.CharField(_("lisätieto"), max_length=300, blank=True)
@@ -189,6 +193,14 @@ class CareTeamMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="membership_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("started_on")),
+                name="membership_valid_until_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="responsible_worker") | Q(valid_until__isnull=True),
+                name="responsible_worker_until_transfer",
             ),
         ]
         indexes = [models.Index(fields=["user", "ended_on"], name="membership_user_current")]

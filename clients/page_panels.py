@@ -5,19 +5,24 @@ Each function reads with a fixed number of queries, whatever the data size.
 
 import rules
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from clients.models import CareTeamMembership, CaseNote, ClientPlan, PlanGoal, ServiceNeedAssessment
 
 
 def team(request, client, relation):
+    today = timezone.localdate()
     members = (
-        CareTeamMembership.objects.filter(client=client, ended_on__isnull=True)
+        CareTeamMembership.objects.filter(client=client)
+        .open()
+        .exclude(valid_until__lt=today)
         .select_related("user__organisation", "created_by")
         .order_by("role", "started_on")
     )
     return {
         "members": [m for m in members if m.accepted_at],
         "pending": [m for m in members if not m.accepted_at],
+        "today": today,
         "may_manage": rules.has_perm("clients.manage_team", request.user, client),
         "may_transfer": rules.has_perm("clients.transfer_responsibility", request.user, client),
     }

@@ -61,8 +61,24 @@ class ClientQuerySet(models.QuerySet):
 
 
 class CareTeamMembershipQuerySet(models.QuerySet):
-    def current(self):
-        return self.filter(ended_on__isnull=True, accepted_at__isnull=False)
+    def current(self, day=None):
+        """Memberships that give access on `day` (today): accepted, started, not ended,
+        not past their `valid_until`."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            ended_on__isnull=True,
+            accepted_at__isnull=False,
+            started_on__lte=day,
+        )
+
+    def open(self):
+        """Not ended: current, starting later, or past `valid_until` until the daily task ends it."""
+        return self.filter(ended_on__isnull=True)
+
+    def lapsed(self, day=None):
+        """Open memberships whose `valid_until` has passed: the daily task ends them."""
+        return self.filter(ended_on__isnull=True, valid_until__lt=day or timezone.localdate())
 
     def pending(self):
         return self.filter(ended_on__isnull=True, accepted_at__isnull=True)

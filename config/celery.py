@@ -18,6 +18,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),  # hourly; the sweep is locked and idempotent
         "options": {"expires": 55 * 60},
     },
+    "clients.end_lapsed_memberships": {
+        "task": "clients.end_lapsed_memberships_task",
+        "schedule": crontab(hour=0, minute=15),  # daily; access already stops on the day
+        "options": {"expires": 12 * 60 * 60},
+    },
     "notifications.send_digests": {
         "task": "notifications.send_digests_task",
         "schedule": crontab(hour=7, minute=0),  # Europe/Helsinki (CELERY_TIMEZONE)

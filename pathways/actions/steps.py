@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_context
 from clients.access import log_client_access
+from clients.actions import end_lapsed_memberships
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
@@ -410,11 +411,13 @@ def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[Pa
 
 
 def ensure_coach_membership(client, coach, added_by) -> None:
-    """Makes the coach of a step a member of the client's care team, unless already one."""
-    exists = CareTeamMembership.objects.filter(
-        client=client, user=coach, ended_on__isnull=True
-    ).exists()
-    if not exists:
+    """Makes the coach of a step a current member of the client's care team, unless
+    already one: a coach membership that was to start later starts today."""
+    memberships = CareTeamMembership.objects.filter(client=client, user=coach)
+    end_lapsed_memberships(memberships)
+    if memberships.current().exists():
+        return
+    if not memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
         CareTeamMembership.objects.create(
             client=client, user=coach, role=TeamRole.COACH, created_by=added_by
         )

@@ -1,0 +1,156 @@
+"""Care-team memberships are valid from a day and, when set, up to a day: access follows
+the dates, a daily task records the end, and bad dates are refused next to the field."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from clients import actions
+from clients.access import get_client_for_user
+from clients.models import CareTeamMembership, Client, TeamRole
+from clients.tasks import end_lapsed_memberships_task
+from pathways.actions.steps import ensure_coach_membership
+from tests.conftest import login
+
+DAY = datetime.timedelta(days=1)
+
+
+def visible(user, client) -> bool:
+    user.active_assignment = user.role_assignments.get()
+    return Client.objects.for_user(user).filter(pk=client.pk).exists()
+
+
+@pytest.fixture
+def other(team):
+    return make_user(Role.SOCIAL_COUNSELLOR, team["unit"], first_name="Olli", last_name="Ohjaaja")
+
+
+def test_a_membership_from_a_later_day_gives_access_from_that_day(team, other):
+    client, today = team["client"], timezone.localdate()
+    actions.add_team_member(
+        client=client,
+        user=other,
+        role=TeamRole.OTHER,
+        added_by=team["worker"],
+        started_on=today + 7 * DAY,
+    )
+    assert not visible(other, client)
+    with time_machine.travel(today + 7 * DAY):
+        assert visible(other, client)
+
+
+def test_access_ends_after_the_valid_until_day_and_the_task_records_the_end(team, other):
+    client, today = team["client"], timezone.localdate()
+    membership = actions.add_team_member(
+        client=client,
+        user=other,
+        role=TeamRole.OTHER,
+        added_by=team["worker"],
+        valid_until=today + 30 * DAY,
+    )
+    assert visible(other, client)
+    with time_machine.travel(today + 30 * DAY):
+        assert visible(other, client)
+        assert end_lapsed_memberships_task.run() == 0
+    with time_machine.travel(today + 31 * DAY):
+        assert not visible(other, client)
+        other.active_assignment = other.role_assignments.get()
+        with pytest.raises(Http404):
+            get_client_for_user(other, client.uuid, log_action=None)
+        assert end_lapsed_memberships_task.run() == 1
+        assert end_lapsed_memberships_task.run() == 0  # safe to repeat
+    membership.refresh_from_db()
+    assert membership.ended_on == today + 30 * DAY
+
+
+def test_a_member_whose_membership_lapsed_can_be_added_again(team, other):
+    client, today = team["client"], timezone.localdate()
+    actions.add_team_member(
+        client=client,
+        user=other,
+        role=TeamRole.OTHER,
+        added_by=team["worker"],
+        valid_until=today + 2 * DAY,
+    )
+    with time_machine.travel(today + 5 * DAY):
+        again = actions.add_team_member(
+            client=client, user=other, role=TeamRole.OTHER, added_by=team["worker"]
+        )
+        assert again.started_on == today + 5 * DAY and visible(other, client)
+    assert CareTeamMembership.objects.filter(client=client, user=other).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "started", "until", "message"),
+    [
+        ("started_on", -1, None, "Jäsenyys voi alkaa aikaisintaan tänään"),
+        ("valid_until", 3, 2, "Voimassaolo ei voi päättyä ennen jäsenyyden alkamista."),
+    ],
+)
+def test_bad_dates_are_refused_next_to_the_field_and_nothing_is_saved(
+    client, team, other, field, started, until, message
+):
+    today = timezone.localdate()
+    login(client, team["worker"])
+    data = {
+        "user": other.pk,
+        "role": TeamRole.OTHER,
+        "started_on": (today + started * DAY).isoformat(),
+        "valid_until": (today + until * DAY).isoformat() if until is not None else "",
+    }
+    response = client.post(f"/clients/{team['client'].uuid}/team/add/", data)
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page
+    shown = re.search(rf'id="id_{field}_error"><p>([^<]*)</p>', page)
+    assert shown and message in shown.group(1)
+    assert not CareTeamMembership.objects.filter(user=other).exists()
+
+
+def test_the_team_panel_shows_the_dates(client, team, other):
+    today = timezone.localdate()
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/team/add/",
+        {
+            "user": other.pk,
+            "role": TeamRole.OTHER,
+            "started_on": (today + 3 * DAY).isoformat(),
+            "valid_until": (today + 90 * DAY).isoformat(),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Tiimin jäsen lisätty." in page
+    assert f"alkaa {today + 3 * DAY:%-d.%-m.%Y}" in page
+    assert f"voimassa {today + 90 * DAY:%-d.%-m.%Y} asti" in page
+
+
+def test_the_responsible_worker_has_no_end_date(team):
+    membership = CareTeamMembership.objects.get(
+        client=team["client"], role=TeamRole.RESPONSIBLE_WORKER
+    )
+    membership.valid_until = timezone.localdate() + 10 * DAY
+    with pytest.raises(IntegrityError), transaction.atomic():
+        membership.save()
+
+
+def test_a_coach_membership_from_a_later_day_starts_when_the_coach_takes_a_step(team):
+    client, coach, today = team["client"], team["coach"], timezone.localdate()
+    CareTeamMembership.objects.filter(client=client, user=coach).update(ended_on=today)
+    later = actions.add_team_member(
+        client=client,
+        user=coach,
+        role=TeamRole.COACH,
+        added_by=team["worker"],
+        started_on=today + 10 * DAY,
+    )
+    ensure_coach_membership(client, coach, team["worker"])
+    later.refresh_from_db()
+    assert later.started_on == today and visible(coach, client)
