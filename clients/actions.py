@@ -16,7 +16,7 @@ from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
 from clients import identity
-from clients.access import relation_to
+from clients.access import log_client_access, relation_to
 from clients.models import (
     BreakTheGlass,
     CareTeamMembership,
@@ -112,26 +112,15 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
             setattr(locked, name, fields[name])
         _set_search_names(locked)
         locked.save()
-        log_access(
-            actor=changed_by,
-            client_id=client.uuid,
-            action="clients.client.changed",
-            basis=relation_to(changed_by, client).basis,
-            obj=client,
-            detail=", ".join(changed),
+        log_client_access(
+            changed_by, client, "clients.client.changed", client, detail=", ".join(changed)
         )
     return locked
 
 
 def reveal_identity_code(*, client: Client, revealed_by) -> str:
     """Returns the full identity code and logs the reveal."""
-    log_access(
-        actor=revealed_by,
-        client_id=client.uuid,
-        action="clients.identity_code.revealed",
-        basis=relation_to(revealed_by, client).basis,
-        obj=client,
-    )
+    log_client_access(revealed_by, client, "clients.identity_code.revealed", client)
     return identity.decrypt(client.identity_code_encrypted)
 
 
@@ -147,13 +136,7 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
         locked.closed_on = closed_on
         locked.closure_reason = reason.strip()
         locked.save(update_fields=["closed_on", "closure_reason"])
-        log_access(
-            actor=closed_by,
-            client_id=client.uuid,
-            action="clients.client.closed",
-            basis=relation_to(closed_by, client).basis,
-            obj=client,
-        )
+        log_client_access(closed_by, client, "clients.client.closed", client)
     return locked
 
 
@@ -167,13 +150,7 @@ def reopen_client(*, client: Client, reopened_by) -> Client:
         locked.closed_on = None
         locked.closure_reason = ""
         locked.save(update_fields=["closed_on", "closure_reason"])
-        log_access(
-            actor=reopened_by,
-            client_id=client.uuid,
-            action="clients.client.reopened",
-            basis=relation_to(reopened_by, client).basis,
-            obj=client,
-        )
+        log_client_access(reopened_by, client, "clients.client.reopened", client)
     return locked
 
 
@@ -238,14 +215,7 @@ def add_team_member(
             valid_until=valid_until,
             accepted_at=timezone.now() if accepted else None,
         )
-        log_access(
-            actor=added_by,
-            client_id=client.uuid,
-            action="clients.membership.added",
-            basis=relation_to(added_by, client).basis,
-            obj=membership,
-            detail=role,
-        )
+        log_client_access(added_by, client, "clients.membership.added", membership, detail=role)
     return membership
 
 
@@ -274,13 +244,7 @@ def end_membership(
             return locked
         locked.ended_on = max(ended_on or timezone.localdate(), locked.started_on)
         locked.save(update_fields=["ended_on"])
-        log_access(
-            actor=ended_by,
-            client_id=membership.client.uuid,
-            action="clients.membership.ended",
-            basis=relation_to(ended_by, membership.client).basis,
-            obj=locked,
-        )
+        log_client_access(ended_by, membership.client, "clients.membership.ended", locked)
     return locked
 
 
@@ -495,12 +459,8 @@ def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientP
         )
         for index, text in enumerate(goals)
     )
-    log_access(
-        actor=by,
-        client_id=client.uuid,
-        action="clients.plan.created" if not previous else "clients.plan.revised",
-        basis=relation_to(by, client).basis,
-        obj=plan,
+    log_client_access(
+        by, client, "clients.plan.created" if not previous else "clients.plan.revised", plan
     )
     return plan
 
@@ -524,14 +484,7 @@ def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
         locked.status = status
         locked.save(update_fields=["status"])
         client = locked.plan.client
-        log_access(
-            actor=changed_by,
-            client_id=client.uuid,
-            action="clients.goal.changed",
-            basis=relation_to(changed_by, client).basis,
-            obj=locked,
-            detail=status,
-        )
+        log_client_access(changed_by, client, "clients.goal.changed", locked, detail=status)
     return locked
 
 
@@ -556,13 +509,7 @@ def save_assessment(
         for name, value in fields.items():
             setattr(assessment, name, value)
         assessment.save()
-        log_access(
-            actor=written_by,
-            client_id=client.uuid,
-            action="clients.assessment.saved",
-            basis=relation_to(written_by, client).basis,
-            obj=assessment,
-        )
+        log_client_access(written_by, client, "clients.assessment.saved", assessment)
     return assessment
 
 
@@ -573,13 +520,7 @@ def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields
     """Writes a case note; `amends` links an amendment to an older note."""
     with transaction.atomic(), history_context(author, "clients.note.added"):
         note = CaseNote.objects.create(client=client, author=author, amends=amends, **fields)
-        log_access(
-            actor=author,
-            client_id=client.uuid,
-            action="clients.note.added",
-            basis=relation_to(author, client).basis,
-            obj=note,
-        )
+        log_client_access(author, client, "clients.note.added", note)
     return note
 
 
@@ -596,13 +537,7 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
-        log_access(
-            actor=edited_by,
-            client_id=note.client.uuid,
-            action="clients.note.edited",
-            basis=relation_to(edited_by, note.client).basis,
-            obj=locked,
-        )
+        log_client_access(edited_by, note.client, "clients.note.edited", locked)
     return locked
 
 

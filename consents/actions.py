@@ -20,9 +20,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.actions import log_access
 from audit.history import history_context
-from clients.access import relation_to
+from clients.access import log_client_access
 from clients.models import CareTeamMembership, Client, TeamRole
 from consents import events, scan_files, scanning
 from consents.models import (
@@ -49,17 +48,6 @@ SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
 SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
-
-
-def _log(actor, client: Client, action: str, obj, detail: str = "") -> None:
-    log_access(
-        actor=actor,
-        client_id=client.uuid,
-        action=action,
-        basis=relation_to(actor, client).basis,
-        obj=obj,
-        detail=detail,
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -250,7 +238,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
             client=client, recorded_by=recorded_by, **terms.model_fields()
         )
         _create_parties(consent, terms)
-        _log(recorded_by, client, "consents.consent.recorded", consent)
+        log_client_access(recorded_by, client, "consents.consent.recorded", consent)
         if scan is not None:
             _store_scan(consent=consent, uploaded=scan, content_type=content_type, by=recorded_by)
     return consent
@@ -286,7 +274,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
                 **terms.model_fields(),
             )
             _create_parties(new, terms)
-            _log(
+            log_client_access(
                 changed_by,
                 consent.client,
                 "consents.consent.changed",
@@ -344,7 +332,7 @@ def revoke_consent(
             locked.revoked_through_organisation = through_organisation
             locked.revocation_note = note.strip()
             locked.save(update_fields=REVOCATION_FIELDS)
-            _log(revoked_by, consent.client, "consents.consent.revoked", locked)
+            log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
         _create_notification_tasks(
             consent=locked,
             key_version=locked,
@@ -449,7 +437,7 @@ def complete_party_notification(*, client: Client, task, by, done_on: datetime.d
 
     with transaction.atomic():
         done = complete_task(task=task, by=by, done_on=done_on)
-        _log(by, client, "consents.notification.completed", done)
+        log_client_access(by, client, "consents.notification.completed", done)
     return done
 
 
@@ -487,7 +475,7 @@ def _store_scan(*, consent: Consent, uploaded, content_type: str, by) -> Consent
                 status=ScanStatus.PENDING if scanning_on else ScanStatus.NOT_SCANNED,
                 uploaded_by=by,
             )
-            _log(by, consent.client, "consents.scan.attached", scan)
+            log_client_access(by, consent.client, "consents.scan.attached", scan)
     except Exception:
         scan_files.discard(stored_name, quarantined=scanning_on)
         raise
@@ -584,7 +572,7 @@ def record_statutory_basis(
             valid_until=valid_until,
             recorded_by=recorded_by,
         )
-        _log(recorded_by, client, "consents.statutory_basis.recorded", basis)
+        log_client_access(recorded_by, client, "consents.statutory_basis.recorded", basis)
     return basis
 
 
@@ -600,5 +588,5 @@ def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
         locked.ended_at = timezone.now()
         locked.ended_by = ended_by
         locked.save(update_fields=["ended_at", "ended_by"])
-        _log(ended_by, basis.client, "consents.statutory_basis.ended", locked)
+        log_client_access(ended_by, basis.client, "consents.statutory_basis.ended", locked)
     return locked

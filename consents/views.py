@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.actions import log_access
 from audit.models import DisclosureLogEntry
-from clients.access import get_client_for_user, read_log, relation_to
+from clients.access import get_client_for_user, log_client_access, read_log
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
 from consents.coverage import ConsentEvent, DisclosureNotCovered, record_disclosure
@@ -319,13 +318,7 @@ def scan_download(request, client_id, consent_id, scan_id):
         stream = scan_files.path_for(scan.stored_name, quarantined=False).open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    log_access(
-        actor=request.user,
-        client_id=client.uuid,
-        action="consents.scan.downloaded",
-        basis=relation_to(request.user, client).basis,
-        obj=scan,
-    )
+    log_client_access(request.user, client, "consents.scan.downloaded", scan)
     response = FileResponse(
         stream,
         as_attachment=True,

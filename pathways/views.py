@@ -13,8 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.actions import log_access
-from clients.access import get_client_for_user, read_log, relation_to
+from clients.access import get_client_for_user, log_client_access, read_log
 from config.polling import background_request
 from pathways import actions, printing, timeline
 from pathways.access import get_step_for_user
@@ -560,13 +559,7 @@ def _document_for(request, client_id, document_id, *, log_action):
     if not allowed:
         raise PermissionDenied
     if log_action:
-        log_access(
-            actor=request.user,
-            client_id=client.uuid,
-            action=log_action,
-            basis=relation_to(request.user, client).basis,
-            obj=document,
-        )
+        log_client_access(request.user, client, log_action, document)
     return client, document
 
 

@@ -10,12 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.actions import log_access
 from clients import actions
 from clients.access import (
     get_client_for_user,
+    log_client_access,
     read_log,
-    relation_to,
 )
 from clients.forms import (
     AssessmentForm,
@@ -63,13 +62,7 @@ def plan_detail(request, client_id, plan_id):
         pk=plan_id,
         client=client,
     )
-    log_access(
-        actor=request.user,
-        client_id=client.uuid,
-        action="clients.plan.viewed",
-        basis=relation_to(request.user, client).basis,
-        obj=plan,
-    )
+    log_client_access(request.user, client, "clients.plan.viewed", plan)
     versions = ClientPlan.objects.filter(client=client, plan_type=plan.plan_type).select_related(
         "created_by"
     )

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.actions import log_access, log_list_hits
+from audit.actions import log_list_hits
 from audit.models import Basis
-from clients.access import get_client_for_user, relation_to
+from clients.access import get_client_for_user, log_client_access
 from consultations import actions
 from consultations.access import get_request_for_team, get_work_pair_offer_for_user, require
 from consultations.actions.common import (
@@ -117,14 +117,7 @@ def request_create(request, client_id):
                     request_id=consultation.pk,
                 )
         elif "edit" not in request.POST:
-            log_access(
-                actor=request.user,
-                client_id=client.uuid,
-                action=REQUEST_FORM_VIEWED,
-                basis=relation_to(request.user, client).basis,
-                obj=client,
-                detail="confirm",
-            )
+            log_client_access(request.user, client, REQUEST_FORM_VIEWED, client, detail="confirm")
             return render(
                 request,
                 "consultations/request_confirm.html",
@@ -137,13 +130,7 @@ def request_create(request, client_id):
                     ),
                 },
             )
-    log_access(
-        actor=request.user,
-        client_id=client.uuid,
-        action=REQUEST_FORM_VIEWED,
-        basis=relation_to(request.user, client).basis,
-        obj=client,
-    )
+    log_client_access(request.user, client, REQUEST_FORM_VIEWED, client)
     network = form.cleaned_data.get("preferred_network")
     return render(
         request,
