@@ -144,6 +144,7 @@ class PrintStatus(models.TextChoices):
     RENDERING = "rendering", _("Tehdään")
     READY = "ready", _("Valmis")
     FAILED = "failed", _("Epäonnistui")
+    EXPIRED = "expired", _("Tiedosto poistettu")
 
 
 class LogReportPrint(models.Model):

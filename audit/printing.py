@@ -4,15 +4,19 @@ audit imports no domain app; the pathways app registers its WeasyPrint
 renderer (static files only, tagged PDF) in its AppConfig.ready(), so the log
 report prints with the same machinery as the pathway summary. Rendered files
 are kept under POLKU_PRIVATE_ROOT, never under static or media, and are served
-only by views that check access and log the print.
+only by views that check access and log the print, and removed after
+POLKU_PRINTED_FILES_KEPT_DAYS (`remove_old_files`, run daily by Celery beat).
 """
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
 
 _renderer: dict[str, Callable[[str], bytes]] = {}
 
@@ -40,3 +44,22 @@ def store(pdf: bytes, name: str) -> tuple[str, str]:
 
 def stored_path(name: str) -> Path:
     return Path(settings.POLKU_PRIVATE_ROOT) / "documents" / name
+
+
+def remove_old_files(documents, *, now: datetime.datetime | None = None) -> int:
+    """Marks the ready documents of `documents` (PrintedDocument or LogReportPrint rows)
+    rendered more than POLKU_PRINTED_FILES_KEPT_DAYS ago as expired, then removes their
+    files. The rows stay as the record of what was printed (with the checksum); the
+    access log says who printed it. Safe to run at any time."""
+    from audit.models import PrintStatus
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=settings.POLKU_PRINTED_FILES_KEPT_DAYS
+    )
+    with transaction.atomic():
+        old = documents.select_for_update().filter(status=PrintStatus.READY, rendered_at__lt=cutoff)
+        rows = list(old.values_list("pk", "file_name"))
+        documents.filter(pk__in=[pk for pk, _name in rows]).update(status=PrintStatus.EXPIRED)
+    for _pk, name in rows:
+        stored_path(name).unlink(missing_ok=True)
+    return len(rows)

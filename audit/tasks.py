@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from audit import actions
+from audit import actions, printing
+from audit.models import LogReportPrint
 
 
 @shared_task(
@@ -9,3 +10,9 @@ from audit import actions
 def render_log_report_pdf_task(report_id: int) -> str:
     """Renders one client's log report (on the pdf queue); idempotent, so a redelivery is harmless."""
     return actions.render_log_report(report_id=report_id).status
+
+
+@shared_task(name="audit.remove_old_log_report_files_task", acks_late=True, time_limit=600)
+def remove_old_log_report_files_task() -> int:
+    """Removes the files of printed log reports kept longer than their days; safe to repeat."""
+    return printing.remove_old_files(LogReportPrint.objects.all())

@@ -4,6 +4,7 @@ writes its own access-log row."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -244,12 +245,16 @@ def client_log_pdf(request, client_id):
     return redirect("audit:log_report", report_id=report.uuid)
 
 
+def _log_report_context(report) -> dict:
+    return {"report": report, "printed_files_kept_days": settings.POLKU_PRINTED_FILES_KEPT_DAYS}
+
+
 @require_GET
 def log_report(request, report_id):
     """The progress page of a printed log report, then its download link. It names no
     client (the period and language only), so it writes no access-log row."""
     report = get_log_report_for_dpo(request.user, report_id)
-    return render(request, "audit/log_report.html", {"report": report})
+    return render(request, "audit/log_report.html", _log_report_context(report))
 
 
 @background_request
@@ -257,7 +262,7 @@ def log_report(request, report_id):
 def log_report_status(request, report_id):
     """Polled by htmx while the PDF is made; background polling does not extend the session."""
     report = get_log_report_for_dpo(request.user, report_id)
-    return render(request, "audit/log_report.html#status", {"report": report})
+    return render(request, "audit/log_report.html#status", _log_report_context(report))
 
 
 @require_GET

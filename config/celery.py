@@ -23,6 +23,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=15),  # daily; access already stops on the day
         "options": {"expires": 12 * 60 * 60},
     },
+    "pathways.remove_old_document_files": {
+        "task": "pathways.remove_old_document_files_task",
+        "schedule": crontab(hour=1, minute=0),  # daily
+        "options": {"expires": 12 * 60 * 60},
+    },
+    "audit.remove_old_log_report_files": {
+        "task": "audit.remove_old_log_report_files_task",
+        "schedule": crontab(hour=1, minute=10),  # daily
+        "options": {"expires": 12 * 60 * 60},
+    },
     "notifications.send_digests": {
         "task": "notifications.send_digests_task",
         "schedule": crontab(hour=7, minute=0),  # Europe/Helsinki (CELERY_TIMEZONE)

@@ -240,6 +240,9 @@ STORAGES = {
 POLKU_PRIVATE_ROOT = Path(
     env.str("POLKU_PRIVATE_ROOT", default=str(BASE_DIR / ".data" / "private"))
 )
+# A printed PDF is a copy for handing over: its file is removed this many days after it
+# was made (the row, with its checksum, stays as the record; the access log says who printed).
+POLKU_PRINTED_FILES_KEPT_DAYS = env.int("POLKU_PRINTED_FILES_KEPT_DAYS", default=7)
 
 # Content Security Policy: no inline script or style; scripts carry a nonce.
 SECURE_CSP = {

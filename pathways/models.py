@@ -13,6 +13,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import PrintStatus
 from pathways.querysets import AttendanceQuerySet, PathwayStepQuerySet
 
 
@@ -530,13 +531,6 @@ class DocumentKind(models.TextChoices):
     COMPETENCE_CERTIFICATE = "competence_certificate", _("Osaamistodistus")
 
 
-class DocumentStatus(models.TextChoices):
-    QUEUED = "queued", _("Jonossa")
-    RENDERING = "rendering", _("Tehdään")
-    READY = "ready", _("Valmis")
-    FAILED = "failed", _("Epäonnistui")
-
-
 class PrintedDocument(models.Model):
     """A PDF printed for a client: what was asked, by whom, and the stored file's checksum."""
 
@@ -558,7 +552,7 @@ class PrintedDocument(models.Model):
     )
     template_version = models.CharField(max_length=20)
     status = models.CharField(
-        max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+        max_length=16, choices=PrintStatus.choices, default=PrintStatus.QUEUED
     )
     file_name = models.CharField(max_length=100, blank=True)
     checksum = models.CharField(max_length=64, blank=True)

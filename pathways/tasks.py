@@ -1,6 +1,8 @@
 from celery import shared_task
 
+from audit import printing
 from pathways import actions
+from pathways.models import PrintedDocument
 
 
 @shared_task(
@@ -9,3 +11,9 @@ from pathways import actions
 def render_document_pdf_task(document_id: int) -> str:
     """Renders one printed document (on the pdf queue); idempotent, so a redelivery is harmless."""
     return actions.render_document(document_id=document_id).status
+
+
+@shared_task(name="pathways.remove_old_document_files_task", acks_late=True, time_limit=600)
+def remove_old_document_files_task() -> int:
+    """Removes the files of printed documents kept longer than their days; safe to repeat."""
+    return printing.remove_old_files(PrintedDocument.objects.all())

@@ -3,6 +3,7 @@
 import datetime
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -563,13 +564,21 @@ def _document_for(request, client_id, document_id, *, log_action):
     return client, document
 
 
+def _document_context(client, document) -> dict:
+    return {
+        "client": client,
+        "document": document,
+        "printed_files_kept_days": settings.POLKU_PRINTED_FILES_KEPT_DAYS,
+    }
+
+
 @require_GET
 def document(request, client_id, document_id):
     """The progress page of a printed document, then its download link."""
     client, document = _document_for(
         request, client_id, document_id, log_action="pathways.document.viewed"
     )
-    return render(request, "pathways/document.html", {"client": client, "document": document})
+    return render(request, "pathways/document.html", _document_context(client, document))
 
 
 @background_request
@@ -577,9 +586,7 @@ def document(request, client_id, document_id):
 def document_status(request, client_id, document_id):
     """Polled by htmx while the PDF is made; background polling does not extend the session."""
     client, document = _document_for(request, client_id, document_id, log_action=None)
-    return render(
-        request, "pathways/document.html#status", {"client": client, "document": document}
-    )
+    return render(request, "pathways/document.html#status", _document_context(client, document))
 
 
 @require_GET

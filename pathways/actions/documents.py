@@ -6,14 +6,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import PrintStatus
 from clients.access import log_client_access
 from clients.models import Client
-from pathways.models import (
-    CompetenceCertificate,
-    DocumentKind,
-    DocumentStatus,
-    PrintedDocument,
-)
+from pathways.models import CompetenceCertificate, DocumentKind, PrintedDocument
 
 
 def request_pathway_summary(
@@ -85,9 +81,9 @@ def render_document(*, document_id: int) -> "PrintedDocument":
             .select_related("client__responsible_unit__organisation")
             .get(pk=document_id)
         )
-        if document.status == DocumentStatus.READY:
+        if document.status == PrintStatus.READY:
             return document
-        document.status = DocumentStatus.RENDERING
+        document.status = PrintStatus.RENDERING
         document.save(update_fields=["status"])
     try:
         with translation.override(document.language):
@@ -99,11 +95,11 @@ def render_document(*, document_id: int) -> "PrintedDocument":
         name, checksum = printing.store(pdf, f"{document.uuid}.pdf")
     except Exception as error:
         PrintedDocument.objects.filter(pk=document.pk).update(
-            status=DocumentStatus.FAILED, error=str(error)[:300]
+            status=PrintStatus.FAILED, error=str(error)[:300]
         )
         raise
     PrintedDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.READY,
+        status=PrintStatus.READY,
         file_name=name,
         checksum=checksum,
         size=len(pdf),

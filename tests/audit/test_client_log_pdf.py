@@ -6,6 +6,7 @@ import io
 import time
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from accounts.factories import make_user
@@ -16,7 +17,7 @@ from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPri
 from audit.printing import stored_path
 from audit.reports import ReportPeriod
 from audit.subjects import describe_clients
-from audit.tasks import render_log_report_pdf_task
+from audit.tasks import remove_old_log_report_files_task, render_log_report_pdf_task
 from tests.audit.conftest import CODE
 from tests.conftest import login
 
@@ -232,3 +233,20 @@ def test_a_real_worker_renders_the_log_report(dpo, logged, pdf_worker):
         time.sleep(0.2)
     assert report.status == PrintStatus.READY, report.error
     assert "Lokiraportti" in pdf_text(report)
+
+
+def test_the_file_is_removed_after_its_days_and_the_record_stays(client, dpo, logged, settings):
+    settings.POLKU_PRINTED_FILES_KEPT_DAYS = 3
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    report = actions.render_log_report(report_id=report.pk)
+    stored = stored_path(report.file_name)
+    with time_machine.travel(report.rendered_at + datetime.timedelta(days=3, minutes=1)):
+        assert remove_old_log_report_files_task.run() == 1
+    report.refresh_from_db()
+    assert report.status == PrintStatus.EXPIRED and not stored.exists() and report.checksum
+    login(client, dpo)
+    assert client.get(f"/audit/log-reports/{report.uuid}/download/").status_code == 404
+    page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
+    assert "Tiedosto on poistettu: tulosteita säilytetään 3 päivää." in page

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
+from audit.models import PrintStatus
 from pathways import actions
-from pathways.models import DocumentStatus, PrintedDocument
+from pathways.models import PrintedDocument
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,8 +18,8 @@ def test_a_real_worker_renders_the_pdf_enqueued_after_commit(worker, client_of, 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         document.refresh_from_db()
-        if document.status in (DocumentStatus.READY, DocumentStatus.FAILED):
+        if document.status in (PrintStatus.READY, PrintStatus.FAILED):
             break
         time.sleep(0.2)
-    assert document.status == DocumentStatus.READY, document.error
+    assert document.status == PrintStatus.READY, document.error
     assert PrintedDocument.objects.get(pk=document.pk).checksum

@@ -9,13 +9,13 @@ from pypdf import PdfReader
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, PrintStatus
 from clients import identity
 from clients.factories import add_member
 from clients.models import TeamRole
 from pathways import actions, printing
 from pathways.factories import make_step
-from pathways.models import DocumentKind, DocumentStatus, PrintedDocument
+from pathways.models import DocumentKind, PrintedDocument
 from pathways.tasks import render_document_pdf_task
 from services.factories import UnitFactory
 from tests.conftest import login
@@ -86,7 +86,7 @@ def test_the_certificate_prints_the_competences_in_the_chosen_language(
     )
     assert document.kind == DocumentKind.COMPETENCE_CERTIFICATE
     document = actions.render_document(document_id=document.pk)
-    assert document.status == DocumentStatus.READY and len(document.checksum) == 64
+    assert document.status == PrintStatus.READY and len(document.checksum) == 64
     reader = read(document)
     text = text_of(reader)
     assert all(competence in text for competence in COMPETENCES)

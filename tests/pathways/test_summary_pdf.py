@@ -5,6 +5,7 @@ import io
 import time
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
@@ -12,15 +13,15 @@ from pypdf import PdfReader
 from accounts.factories import make_user
 from accounts.middleware import SESSION_LAST_ACTIVITY
 from accounts.roles import Role
-from audit.models import AccessLogEntry, DisclosureLogEntry
+from audit.models import AccessLogEntry, DisclosureLogEntry, PrintStatus
 from clients import identity
 from clients.factories import make_plan
 from consents.factories import ConsentFactory
 from consents.models import InformationCategory, Purpose
 from pathways import actions, printing, summary
 from pathways.factories import make_step
-from pathways.models import DocumentStatus, PathwayStep, PrintedDocument
-from pathways.tasks import render_document_pdf_task
+from pathways.models import PathwayStep, PrintedDocument
+from pathways.tasks import remove_old_document_files_task, render_document_pdf_task
 from services.factories import OrganisationFactory, UnitFactory
 from tests.conftest import login
 
@@ -76,7 +77,7 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
     summary_client, worker, settings, tmp_path
 ):
     document = render(summary_client, worker, "fi", settings, tmp_path)
-    assert document.status == DocumentStatus.READY and len(document.checksum) == 64
+    assert document.status == PrintStatus.READY and len(document.checksum) == 64
     text = pdf_text(document)
     assert "Hankin hygieniapassin" in text and "Kokeilen leipomotyötä" in text
     assert "Haluan oppia leipomaan" in text
@@ -288,10 +289,10 @@ def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
 @pytest.mark.parametrize(
     ("status", "shown", "polls", "link"),
     [
-        (DocumentStatus.QUEUED, "Jonossa…", True, False),
-        (DocumentStatus.RENDERING, "PDF:ää tehdään…", True, False),
-        (DocumentStatus.READY, "PDF on valmis.", False, True),
-        (DocumentStatus.FAILED, "PDF:n tekeminen epäonnistui.", False, False),
+        (PrintStatus.QUEUED, "Jonossa…", True, False),
+        (PrintStatus.RENDERING, "PDF:ää tehdään…", True, False),
+        (PrintStatus.READY, "PDF on valmis.", False, True),
+        (PrintStatus.FAILED, "PDF:n tekeminen epäonnistui.", False, False),
     ],
 )
 def test_the_status_fragment_in_each_state(
@@ -302,7 +303,7 @@ def test_the_status_fragment_in_each_state(
     )
     rendered = {"file_name": "x.pdf", "checksum": "0" * 64, "rendered_at": timezone.now()}
     PrintedDocument.objects.filter(pk=document.pk).update(
-        status=status, **(rendered if status == DocumentStatus.READY else {})
+        status=status, **(rendered if status == PrintStatus.READY else {})
     )
     login(client, worker)
     base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
@@ -315,7 +316,7 @@ def test_the_status_fragment_in_each_state(
     assert ('hx-trigger="every 1s"' in html) is polls
     assert (f'hx-get="{base}status/"' in html) is polls
     assert (f'href="{base}download/"' in html) is link
-    if status == DocumentStatus.FAILED:
+    if status == PrintStatus.FAILED:
         assert 'role="alert"' in html
 
 
@@ -366,7 +367,7 @@ def test_the_timeline_section_alone_prints_each_step_with_its_dates(
 ):
     """Only the timeline is chosen: the step names and dates can come from nowhere else."""
     document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
-    assert document.status == DocumentStatus.READY
+    assert document.status == PrintStatus.READY
     text = pdf_text(document)
     assert heading in text and other_heading not in text
     steps = PathwayStep.objects.filter(client=summary_client).order_by("start_on")
@@ -392,3 +393,24 @@ def test_the_timeline_section_alone_prints_each_step_with_its_dates(
         worker.email,
     ):
         assert absent not in text, absent
+
+
+def test_the_file_is_removed_after_its_days_and_the_record_stays(
+    client, summary_client, worker, settings, tmp_path
+):
+    settings.POLKU_PRINTED_FILES_KEPT_DAYS = 7
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    stored = printing.stored_path(document.file_name)
+    rendered = document.rendered_at
+    assert remove_old_document_files_task.run() == 0 and stored.exists()
+    with time_machine.travel(rendered + datetime.timedelta(days=7, minutes=1)):
+        assert remove_old_document_files_task.run() == 1
+        assert remove_old_document_files_task.run() == 0  # safe to repeat
+    document.refresh_from_db()
+    assert document.status == PrintStatus.EXPIRED and not stored.exists()
+    assert len(document.checksum) == 64  # the record of what was printed stays
+    login(client, worker)
+    url = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    assert client.get(f"{url}download/").status_code == 404
+    page = client.get(url).content.decode()
+    assert "Tiedosto on poistettu: tulosteita säilytetään 7 päivää." in page

@@ -71,8 +71,9 @@ def ready_document(client, requested_by):
 
     from django.utils import timezone
 
+    from audit.models import PrintStatus
     from pathways import printing
-    from pathways.models import DocumentStatus, PrintedDocument
+    from pathways.models import PrintedDocument
 
     document_uuid = uuid.uuid4()
     name, checksum = printing.store(b"%PDF-1.7\n%matrix\n", f"{document_uuid}.pdf")
@@ -84,7 +85,7 @@ def ready_document(client, requested_by):
         sections=["dates"],
         template_version="test",
         requested_by=requested_by,
-        status=DocumentStatus.READY,
+        status=PrintStatus.READY,
         file_name=name,
         checksum=checksum,
         size=18,
