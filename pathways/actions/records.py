@@ -14,7 +14,7 @@ from audit.history import history_context
 from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
-from pathways.actions.steps import format_day
+from pathways.actions.steps import format_day, lock_client
 from pathways.models import (
     Attendance,
     CompetenceCertificate,
@@ -36,10 +36,11 @@ def record_week_attendance(
 
     Compensation above the rule set's daily cap is refused, and so are the
     rule set's schedule rules (step_rules.check_attendance): a present day
-    shorter than the minimum hours, and more present days in a calendar week,
-    counting the step's days already saved there, than the maximum. Errors are
-    keyed by the day's ISO date; nothing of the week is saved when any day is
-    refused.
+    shorter than the minimum hours, and more present days in a calendar week
+    than the maximum, counting the days already saved there for the client in
+    the same service (a period ending on Wednesday and the next starting on
+    Thursday share the week). Errors are keyed by the day's ISO date; nothing
+    of the week is saved when any day is refused.
     """
     rules = step.rule_set or step_rules.rule_set_for(step)
     cap = rules.compensation_cap_per_day
@@ -73,21 +74,24 @@ def record_week_attendance(
         transaction.atomic(),
         history_context(recorded_by, "pathways.attendance.recorded"),
     ):
+        # Under the client's lock: the days kept from earlier recordings of the same weeks,
+        # of this step and of the client's other steps in the same service, count.
+        lock_client(step.client)
         PathwayStep.objects.select_for_update().get(pk=step.pk)
-        # Under the step's lock: the days kept from earlier recordings of the same weeks count.
         kept = []
         if rules.max_days_per_week and present_hours:
             first, last = min(present_hours), max(present_hours)
             kept = list(
                 Attendance.objects.filter(
-                    step=step,
+                    step__client=step.client_id,
+                    step__service_type=step.service_type_id,
                     present=True,
                     day__range=(
                         first - datetime.timedelta(days=first.weekday()),
                         last + datetime.timedelta(days=6 - last.weekday()),
                     ),
                 )
-                .exclude(day__in=list(days))
+                .exclude(step=step, day__in=list(days))
                 .values_list("day", flat=True)
             )
         for violation in step_rules.check_attendance(rules, present_hours, kept_present=kept):

@@ -146,6 +146,49 @@ class TestThroughTheAction:
         )
         assert rehab.attendance.filter(present=True).count() == 8
 
+    def test_the_week_is_shared_with_the_previous_period_of_the_same_service(
+        self, worker, client_of, monday
+    ):
+        """A period ending on Wednesday and the next one starting on Thursday: the client
+        is in rehabilitative work activity at most four days in that calendar week."""
+        client = client_of()
+        fields = {
+            "days_per_week": 4,
+            "hours_per_day": Decimal(4),
+            "goal": "Arjen rytmi",
+            "support_given": "Työvalmennus",
+        }
+        first = make_step(
+            client,
+            REHAB,
+            created_by=worker,
+            start_on=monday - datetime.timedelta(days=120),
+            planned_end_on=monday + datetime.timedelta(days=2),
+            **fields,
+        )
+        second = make_step(
+            client,
+            REHAB,
+            created_by=worker,
+            start_on=monday + datetime.timedelta(days=3),
+            **fields,
+        )
+        actions.record_week_attendance(
+            step=first, recorded_by=worker, days=week_of(monday, *[present()] * 3)
+        )
+        thursday, friday = monday + datetime.timedelta(days=3), monday + datetime.timedelta(days=4)
+        errors = refusal(
+            lambda: actions.record_week_attendance(
+                step=second,
+                recorded_by=worker,
+                days={thursday: present(), friday: present()},
+            )
+        )
+        assert errors == {friday.isoformat(): [DAYS_RULE]}
+        assert not Attendance.objects.filter(step=second).exists()
+        actions.record_week_attendance(step=second, recorded_by=worker, days={thursday: present()})
+        assert Attendance.objects.filter(step__client=client, present=True).count() == 4
+
     def test_a_service_without_these_rules_accepts_five_short_days(self, open_work, worker, monday):
         days = {
             day: {**present("3"), "compensation": Decimal(10)}
