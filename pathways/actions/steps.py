@@ -152,7 +152,12 @@ def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
 
 
 def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
-    """Changes a step's plan (dates, schedule, facts); the rules are checked again."""
+    """Changes a step's plan (dates, schedule, facts); the rules are checked again.
+
+    The companion planned with it follows its new dates (listed in the returned
+    step's `changed_with`); a change that would leave another step without the
+    service it needs is refused. Nothing is saved when refused.
+    """
     if step.status == StepStatus.ENDED:
         raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
     with (
