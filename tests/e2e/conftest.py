@@ -5,6 +5,7 @@ those whose sign-in is under test get a session made server-side once per
 test and reused for every page they open.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import sync_playwright
+
+from tests.conftest import _purge
 
 CHROMIUM = os.environ.get("POLKU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,3 +96,21 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page):
     violations = axe_violations(page)
     assert violations == [], f"axe found violations on {page.url}: {violations}"
+
+
+@pytest.fixture
+def start_pdf_worker(settings, tmp_path):
+    """Starts the real Celery worker on the pdf queue when the test calls it, so the page
+    can first be seen with its document still queued."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    _purge("pdf")
+    with contextlib.ExitStack() as stack:
+        yield lambda: stack.enter_context(
+            start_worker(
+                app, queues=["pdf"], pool="solo", perform_ping_check=False, shutdown_timeout=30
+            )
+        )

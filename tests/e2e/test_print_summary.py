@@ -1,6 +1,5 @@
 """The coordinator prints a Swedish pathway summary, follows its progress and downloads it."""
 
-import contextlib
 import datetime
 import io
 
@@ -13,28 +12,9 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory, add_member, make_plan
 from pathways.factories import make_step
-from tests.conftest import _purge
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def start_pdf_worker(settings, tmp_path):
-    """Starts the real Celery worker on the pdf queue when the test calls it, so the page
-    can first be seen with its document still queued."""
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    settings.POLKU_PRIVATE_ROOT = tmp_path
-    _purge("pdf")
-    with contextlib.ExitStack() as stack:
-        yield lambda: stack.enter_context(
-            start_worker(
-                app, queues=["pdf"], pool="solo", perform_ping_check=False, shutdown_timeout=30
-            )
-        )
 
 
 def test_coordinator_prints_a_swedish_summary(new_page, unit, start_pdf_worker):
