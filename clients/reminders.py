@@ -1,4 +1,5 @@
-"""Reminder rules of the clients app: plan reviews and break-the-glass reviews.
+"""Reminder rules of the clients app: plan reviews, care-team memberships ending and
+break-the-glass reviews.
 
 `register()` is called from ClientsConfig.ready(). Each rule reads what is
 due in one set-based query, streamed with `.iterator(chunk_size=batch_size)`,
@@ -31,9 +32,12 @@ from notifications.rules_registry import ReminderSpec, register_reminder_rule
 PLAN_REVIEW_DUE = "clients.plan_review_due"
 PLAN_REVIEW_OVERDUE = "clients.plan_review_overdue"
 BREAK_THE_GLASS_REVIEW = "clients.break_the_glass_review"
+MEMBERSHIP_ENDING = "clients.membership_ending"
 
 # Days before the review date that the responsible worker is reminded.
 PLAN_REVIEW_DUE_DAYS = 7
+# Days before a membership's "valid until" day that the responsible worker is reminded.
+MEMBERSHIP_ENDING_DAYS = 7
 # Plans in these states are followed up; a draft has not been agreed, a closed plan is over.
 REVIEWED_PLAN_STATUSES = (PlanStatus.AGREED, PlanStatus.ACTIVE)
 
@@ -127,6 +131,44 @@ def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[Remi
         )
 
 
+def memberships_ending(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Current care-team memberships whose "valid until" day is within the window (7 days),
+    for the client's responsible worker, who may extend it by adding the member again."""
+    last = today + datetime.timedelta(days=window_days(MEMBERSHIP_ENDING, MEMBERSHIP_ENDING_DAYS))
+    rows = (
+        CareTeamMembership.objects.current(today)
+        .filter(valid_until__range=(today, last), client__closed_on__isnull=True)
+        .annotate(worker_id=responsible_worker())
+        .filter(worker_id__isnull=False)
+        .values_list(
+            "pk",
+            "valid_until",
+            "worker_id",
+            "role",
+            "client__uuid",
+            "client__first_names",
+            "client__calling_name",
+            "client__last_name",
+        )
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for pk, valid_until, worker_id, role, uuid, first_names, calling_name, last_name in rows:
+        yield ReminderSpec(
+            recipient_id=worker_id,
+            model=CareTeamMembership,
+            object_id=pk,
+            due_date=valid_until,
+            title=format_lazy(
+                _("Tiimin jäsenyys päättyy ({role}): {client}"),
+                role=TeamRole(role).label,
+                client=client_name(first_names, calling_name, last_name),
+            ),
+            link=client_link(uuid),
+            client_id=uuid,
+        )
+
+
 def _managers_by_unit(today: datetime.date, batch_size: int) -> dict[int, set[int]]:
     managers: dict[int, set[int]] = defaultdict(set)
     rows = (
@@ -192,6 +234,7 @@ def register() -> None:
     register_reminder_rule(
         PLAN_REVIEW_OVERDUE, _("Suunnitelman tarkistus myöhässä"), plan_reviews_overdue
     )
+    register_reminder_rule(MEMBERSHIP_ENDING, _("Tiimin jäsenyys päättyy"), memberships_ending)
     register_reminder_rule(
         BREAK_THE_GLASS_REVIEW, _("Murtautuminen odottaa tarkastusta"), break_the_glass_reviews
     )

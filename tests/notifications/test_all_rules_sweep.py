@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory, make_plan
-from clients.models import BreakTheGlass, ClientPlan
+from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, TeamRole
 from consents import actions as consent_actions
 from consents.factories import ConsentFactory, kela
 from consents.models import Consent
@@ -40,7 +40,16 @@ from services.models import ServiceRuleSet, ServiceType
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-RULE_MODELS = (ClientPlan, BreakTheGlass, PathwayStep, Consent, Task, Session, Recommendation)
+RULE_MODELS = (
+    ClientPlan,
+    CareTeamMembership,
+    BreakTheGlass,
+    PathwayStep,
+    Consent,
+    Task,
+    Session,
+    Recommendation,
+)
 
 
 def _step(client, code: str, start_on, **fields) -> PathwayStep:
@@ -101,6 +110,15 @@ def _caseload(office, size: int) -> None:
             reason="Testi",
             started_at=started_at,
             expires_at=started_at + datetime.timedelta(hours=1),
+        )
+        # ... and a coach's membership ending in five days.
+        CareTeamMembership.objects.create(
+            client=client,
+            user=coach,
+            role=TeamRole.COACH,
+            created_by=worker,
+            started_on=today - 30 * DAY,
+            valid_until=today + 5 * DAY,
         )
         # pathways: month 21 of rehabilitative work, steps ending without a next one, IPS,
         # a step's review coming up.

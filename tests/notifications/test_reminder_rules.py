@@ -20,7 +20,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from clients import reminders as client_rules
 from clients.factories import ClientFactory, add_member, make_plan
-from clients.models import BreakTheGlass, ClientPlan, TeamRole
+from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, TeamRole
 from notifications.actions import sweep_reminders
 from notifications.models import Reminder
 from pathways import reminders as pathway_rules
@@ -88,6 +88,34 @@ def local_rule_set(client, code: str, **rules) -> ServiceRuleSet:
         source="Testikunnan käytäntö",
         **rules,
     )
+
+
+# Care-team memberships
+
+
+def test_membership_ending_fires_seven_days_before_its_last_day_and_not_eight(
+    rules, worker, unit, client_of
+):
+    coach = make_user(Role.WORK_COACH, unit)
+    last_day = TODAY + 7 * DAY
+    membership = add_member(client_of, coach, TeamRole.COACH)
+    membership.valid_until = last_day
+    membership.save()
+    open_ended = add_member(client_of, make_user(Role.WORK_COACH, unit), TeamRole.OTHER)
+
+    sweep_reminders(today=TODAY - DAY)
+    assert found(client_rules.MEMBERSHIP_ENDING) == set()
+
+    result = sweep_reminders(today=TODAY)
+    assert result.created[client_rules.MEMBERSHIP_ENDING] == 1
+    assert found(client_rules.MEMBERSHIP_ENDING) == {(worker.pk, membership.pk, last_day)}
+    reminder = Reminder.objects.get(rule=client_rules.MEMBERSHIP_ENDING)
+    assert reminder.title == "Tiimin jäsenyys päättyy (Valmentaja): Silmu Suunnistaja"
+    assert reminder.link == f"/clients/{client_of.uuid}/"
+    assert not Reminder.objects.filter(object_id=str(open_ended.pk)).exists()
+    # On its last day it still fires once; after it, the membership no longer counts.
+    assert sweep_reminders(today=last_day).created[client_rules.MEMBERSHIP_ENDING] == 0
+    assert sweep_reminders(today=last_day + DAY).created[client_rules.MEMBERSHIP_ENDING] == 0
 
 
 # Client plans
@@ -454,6 +482,9 @@ def _caseload(worker, unit, size: int) -> None:
         step(client, "jobcenter_paid_work", TODAY - 20 * DAY, planned_end_on=TODAY + 3 * DAY)
         step(client, "supported_employment", TODAY - 40 * DAY, coach=coach)
         step(client, "social_rehabilitation", TODAY - 80 * DAY, review_due=TODAY + 3 * DAY)
+        membership = add_member(client, coach, TeamRole.COACH)
+        membership.valid_until = TODAY + 4 * DAY
+        membership.save()
         started_at = datetime.datetime.combine(TODAY, datetime.time(8), tzinfo=HELSINKI)
         BreakTheGlass.objects.create(
             client=client,
@@ -466,7 +497,7 @@ def _caseload(worker, unit, size: int) -> None:
 
 
 def _sweep_queries(today) -> tuple[int, int]:
-    for model in (ClientPlan, BreakTheGlass, PathwayStep):
+    for model in (ClientPlan, CareTeamMembership, BreakTheGlass, PathwayStep):
         ContentType.objects.get_for_model(model)  # cached for the process, as in a worker
     with CaptureQueriesContext(connection) as queries:
         created = sweep_reminders(today=today).total
@@ -477,13 +508,14 @@ def test_the_sweep_reads_in_batches_whatever_the_number_of_clients(rules, worker
     make_user(Role.MANAGER, unit)
     _caseload(worker, unit, 2)
     small_created, small_queries = _sweep_queries(TODAY)
-    # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, break-the-glass review 1, step review 1
-    assert small_created == 2 * 10
+    # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, break-the-glass review 1, step review 1,
+    # membership ending 1
+    assert small_created == 2 * 11
     Reminder.objects.all().delete()
 
     _caseload(worker, unit, 5)
     large_created, large_queries = _sweep_queries(TODAY)
-    assert large_created == 7 * 10
+    assert large_created == 7 * 11
     assert large_queries == small_queries
 
 
@@ -496,6 +528,7 @@ def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
         client_rules.PLAN_REVIEW_DUE,
         client_rules.PLAN_REVIEW_OVERDUE,
         client_rules.BREAK_THE_GLASS_REVIEW,
+        client_rules.MEMBERSHIP_ENDING,
         pathway_rules.REHAB_MONTH_21,
         pathway_rules.STEP_ENDING_WITHOUT_NEXT,
         pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT,
