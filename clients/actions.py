@@ -219,6 +219,43 @@ def add_team_member(
     return membership
 
 
+def set_membership_valid_until(
+    *, membership: CareTeamMembership, valid_until: datetime.date | None, changed_by
+) -> CareTeamMembership:
+    """Extends or shortens a membership's "valid until" day, or makes it open-ended (None).
+
+    The responsible worker's membership has no end date; a day already past is
+    refused (to end a membership today, end it).
+    """
+    if membership.role == TeamRole.RESPONSIBLE_WORKER:
+        raise ValidationError(
+            _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
+        )
+    with transaction.atomic(), history_context(changed_by, "clients.membership.changed"):
+        locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
+        today = timezone.localdate()
+        if locked.ended_on is not None or (locked.valid_until and locked.valid_until < today):
+            raise ValidationError(_("Jäsenyys on jo päättynyt. Lisää henkilö tiimiin uudelleen."))
+        if valid_until is not None and valid_until < max(today, locked.started_on):
+            raise ValidationError(
+                {
+                    "valid_until": _(
+                        "Voimassaolo voi päättyä aikaisintaan tänään ja jäsenyyden alkamispäivänä."
+                    )
+                }
+            )
+        locked.valid_until = valid_until
+        locked.save(update_fields=["valid_until"])
+        log_client_access(
+            changed_by,
+            membership.client,
+            "clients.membership.changed",
+            locked,
+            detail=f"valid_until={valid_until.isoformat() if valid_until else ''}",
+        )
+    return locked
+
+
 def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None) -> int:
     """Ends the open memberships whose `valid_until` has passed, on that day, in one
     statement (run daily by Celery beat, and before a member is added again).

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "clients.identity_code.revealed": _("Näytti henkilötunnuksen"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),
     "clients.membership.ended": _("Päätti omatiimin jäsenyyden"),
+    "clients.membership.changed": _("Muutti omatiimin jäsenyyden voimassaoloa"),
     "clients.responsibility.transferred": _("Siirsi asiakkuuden vastuun"),
     "clients.plan.created": _("Kirjasi suunnitelman"),
     "clients.plan.revised": _("Päivitti suunnitelman"),

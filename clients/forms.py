@@ -179,6 +179,18 @@ class AddMemberForm(PolkuForm):
         )
 
 
+class MembershipPeriodForm(PolkuForm):
+    valid_until = forms.DateField(
+        label=_("Voimassa asti"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "Jätä tyhjäksi, jos jäsenyys on voimassa toistaiseksi. Pääsy asiakkaan tietoihin "
+            "päättyy tämän päivän jälkeen."
+        ),
+    )
+
+
 def handover_note_field(*, rows: int) -> forms.CharField:
     """The handover note of a transfer or a caseload handover; the action holds the limit."""
     return forms.CharField(

@@ -14,8 +14,7 @@ def team(request, client, relation):
     today = timezone.localdate()
     members = (
         CareTeamMembership.objects.filter(client=client)
-        .open()
-        .exclude(valid_until__lt=today)
+        .on_team(today)
         .select_related("user__organisation", "created_by")
         .order_by("role", "started_on")
     )

@@ -76,6 +76,14 @@ class CareTeamMembershipQuerySet(models.QuerySet):
         """Not ended: current, starting later, or past `valid_until` until the daily task ends it."""
         return self.filter(ended_on__isnull=True)
 
+    def on_team(self, day=None):
+        """Open memberships not past their `valid_until`: the current ones, those starting
+        later and proposals awaiting acceptance; what the team panel lists."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day), ended_on__isnull=True
+        )
+
     def lapsed(self, day=None):
         """Open memberships whose `valid_until` has passed: the daily task ends them."""
         return self.filter(ended_on__isnull=True, valid_until__lt=day or timezone.localdate())

@@ -133,7 +133,7 @@ def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[Remi
 
 def memberships_ending(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Current care-team memberships whose "valid until" day is within the window (7 days),
-    for the client's responsible worker, who may extend it by adding the member again."""
+    for the client's responsible worker, who may extend it from the team panel."""
     last = today + datetime.timedelta(days=window_days(MEMBERSHIP_ENDING, MEMBERSHIP_ENDING_DAYS))
     rows = (
         CareTeamMembership.objects.current(today)

@@ -25,6 +25,11 @@ urlpatterns = [
     path("<uuid:client_id>/reopen/", records.reopen, name="reopen"),
     path("<uuid:client_id>/team/add/", team.add_member, name="add_member"),
     path("<uuid:client_id>/team/<int:membership_id>/end/", team.end_member, name="end_member"),
+    path(
+        "<uuid:client_id>/team/<int:membership_id>/period/",
+        team.member_period,
+        name="member_period",
+    ),
     path("<uuid:client_id>/transfer/", team.transfer, name="transfer"),
     path("<uuid:client_id>/break-the-glass/", team.break_the_glass, name="break_the_glass"),
     path("<uuid:client_id>/plans/new/", plans.plan_create, name="plan_create"),

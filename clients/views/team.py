@@ -22,6 +22,7 @@ from clients.forms import (
     AddMemberForm,
     BreakTheGlassForm,
     HandoverForm,
+    MembershipPeriodForm,
     TransferForm,
 )
 from clients.models import (
@@ -47,6 +48,41 @@ def add_member(request, client_id):
             messages.success(request, _("Tiimin jäsen lisätty."))
             return redirect("clients:detail", client_id=client.uuid)
     return render(request, "clients/add_member.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def member_period(request, client_id, membership_id):
+    """Extends or shortens how long a member stays on the team."""
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
+    )
+    membership = get_object_or_404(
+        CareTeamMembership.objects.on_team()
+        .filter(accepted_at__isnull=False)
+        .select_related("user"),
+        pk=membership_id,
+        client=client,
+    )
+    form = MembershipPeriodForm(
+        request.POST or None, initial={"valid_until": membership.valid_until}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_membership_valid_until(
+                membership=membership,
+                valid_until=form.cleaned_data["valid_until"],
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Jäsenyyden voimassaolo muutettu."))
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(
+        request,
+        "clients/member_period.html",
+        {"client": client, "form": form, "membership": membership},
+    )
 
 
 @require_POST

@@ -6,12 +6,14 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
+from audit.models import AccessLogEntry
 from clients import actions
 from clients.access import get_client_for_user
 from clients.models import CareTeamMembership, Client, TeamRole
@@ -154,3 +156,56 @@ def test_a_coach_membership_from_a_later_day_starts_when_the_coach_takes_a_step(
     ensure_coach_membership(client, coach, team["worker"])
     later.refresh_from_db()
     assert later.started_on == today and visible(coach, client)
+
+
+def test_the_responsible_worker_extends_a_membership_before_it_lapses(client, team, other):
+    today = timezone.localdate()
+    membership = actions.add_team_member(
+        client=team["client"],
+        user=other,
+        role=TeamRole.OTHER,
+        added_by=team["worker"],
+        valid_until=today + 5 * DAY,
+    )
+    login(client, team["worker"])
+    panel = client.get(f"/clients/{team['client'].uuid}/").content.decode()
+    url = f"/clients/{team['client'].uuid}/team/{membership.pk}/period/"
+    assert f'href="{url}"' in panel
+    form = client.get(url).content.decode()
+    assert f'value="{today + 5 * DAY:%Y-%m-%d}"' in form
+    response = client.post(url, {"valid_until": (today + 60 * DAY).isoformat()}, follow=True)
+    assert "Jäsenyyden voimassaolo muutettu." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.valid_until == today + 60 * DAY
+    row = AccessLogEntry.objects.get(action="clients.membership.changed")
+    assert (row.actor, row.object_id) == (team["worker"], str(membership.pk))
+    # Made open-ended again.
+    client.post(url, {"valid_until": ""})
+    membership.refresh_from_db()
+    assert membership.valid_until is None
+
+
+def test_a_day_already_past_is_refused_next_to_the_field(client, team, other):
+    membership = actions.add_team_member(
+        client=team["client"], user=other, role=TeamRole.OTHER, added_by=team["worker"]
+    )
+    login(client, team["worker"])
+    url = f"/clients/{team['client'].uuid}/team/{membership.pk}/period/"
+    yesterday = timezone.localdate() - DAY
+    page = client.post(url, {"valid_until": yesterday.isoformat()}).content.decode()
+    shown = re.search(r'id="id_valid_until_error"><p>([^<]*)</p>', page)
+    assert shown and "aikaisintaan tänään" in shown.group(1)
+    membership.refresh_from_db()
+    assert membership.valid_until is None
+
+
+def test_the_responsible_workers_membership_has_no_period_to_change(team):
+    membership = CareTeamMembership.objects.get(
+        client=team["client"], role=TeamRole.RESPONSIBLE_WORKER
+    )
+    with pytest.raises(ValidationError):
+        actions.set_membership_valid_until(
+            membership=membership,
+            valid_until=timezone.localdate() + 10 * DAY,
+            changed_by=team["worker"],
+        )

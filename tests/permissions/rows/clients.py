@@ -127,6 +127,7 @@ ROWS = {
     "clients:end_member": client_row(
         RESPONSIBLE_OR_MANAGER, method="POST", kwargs=membership_kwargs, allowed_status=302
     ),
+    "clients:member_period": client_row(RESPONSIBLE_OR_MANAGER, kwargs=membership_kwargs),
     "clients:transfer": client_row(RESPONSIBLE_OR_MANAGER),
     # Break the glass: the unit's social counsellor and employment expert (not on the team) may;
     # team members are sent to the page they already see; everyone else gets 404.
