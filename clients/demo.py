@@ -68,6 +68,9 @@ PARTNER_MEMBERSHIPS = [
     ("eeva.essote", "workshop_coach", TeamRole.COACH, (3, 0), "Nuorten työpajat"),
     ("sari.tyotoiminta", "work_coach", TeamRole.COACH, (1, 0), "Kuntouttava työtoiminta"),
 ]
+# Memberships agreed for a time, in days from the day the demo is loaded: Kela's
+# vocational rehabilitation adviser joins for the assessment (its reminder fires soon).
+MEMBERSHIP_DAYS = {("social_worker", "kela_liaison"): 6, ("social_counsellor", "kela_liaison"): 90}
 # Essote's youth workshops serve young adults: these clients are drawn young.
 YOUNG_CLIENTS = {"eeva.essote": (3, 0)}
 
@@ -243,7 +246,14 @@ def seed() -> None:
             client = _client(rng, number, first, last, age, workers[worker_key])
             for owner, member, role, every, note in PARTNER_MEMBERSHIPS:
                 if owner == worker_key and _every(number, every):
-                    _member(client, workers[member], role, added_by=workers[owner], note=note)
+                    _member(
+                        client,
+                        workers[member],
+                        role,
+                        added_by=workers[owner],
+                        note=note,
+                        days=MEMBERSHIP_DAYS.get((owner, member)),
+                    )
             number += 1
             if worker_key in ("social_worker", "social_counsellor") and rng.random() < 0.5:
                 member, role = rng.choice(coaches)
@@ -328,12 +338,17 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
     return client
 
 
-def _member(client, user, role, *, added_by=None, note="") -> None:
+def _member(client, user, role, *, added_by=None, note="", days=None) -> None:
     if not CareTeamMembership.objects.filter(
         client=client, user=user, role=role, ended_on__isnull=True
     ).exists():
         CareTeamMembership.objects.create(
-            client=client, user=user, role=role, created_by=added_by or user, note=note
+            client=client,
+            user=user,
+            role=role,
+            created_by=added_by or user,
+            note=note,
+            valid_until=timezone.localdate() + datetime.timedelta(days=days) if days else None,
         )
 
 
