@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPrint, PrintStatus
+from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPrint
 from config.request_context import current_request_id
 
 CLIENT_LOG_PRINT_REQUESTED = "audit.client_log.print_requested"
@@ -124,40 +124,27 @@ def _enqueue_render(report_id: int) -> None:
 def render_log_report(*, report_id: int) -> LogReportPrint:
     """Renders a queued log report to PDF and stores it privately. Safe to run twice."""
     from audit import printing
+
+    return printing.render_queued(
+        LogReportPrint,
+        report_id,
+        html=_log_report_html,
+        file_name=lambda report: f"log-report-{report.uuid}.pdf",
+    )
+
+
+def _log_report_html(report: LogReportPrint) -> str:
     from audit.reports import ReportPeriod, client_access_rows, client_disclosure_rows
     from audit.subjects import describe_clients
 
-    with transaction.atomic():
-        report = LogReportPrint.objects.select_for_update().get(pk=report_id)
-        if report.status == PrintStatus.READY:
-            return report
-        report.status = PrintStatus.RENDERING
-        report.save(update_fields=["status"])
     period = ReportPeriod(start=report.period_start, end=report.period_end, reason=report.reason)
-    try:
-        with translation.override(report.language):
-            context = {
-                "subject": describe_clients([report.client_id])[report.client_id],
-                "period": period,
-                "access_rows": client_access_rows(report.client_id, period),
-                "disclosure_rows": client_disclosure_rows(report.client_id, period),
-            }
-            pdf = printing.render_pdf(render_to_string("audit/pdf_client_log.html", context))
-        name, checksum = printing.store(pdf, f"log-report-{report.uuid}.pdf")
-    except Exception as error:
-        LogReportPrint.objects.filter(pk=report.pk).update(
-            status=PrintStatus.FAILED, error=str(error)[:300]
-        )
-        raise
-    LogReportPrint.objects.filter(pk=report.pk).update(
-        status=PrintStatus.READY,
-        file_name=name,
-        checksum=checksum,
-        size=len(pdf),
-        rendered_at=timezone.now(),
-    )
-    report.refresh_from_db()
-    return report
+    context = {
+        "subject": describe_clients([report.client_id])[report.client_id],
+        "period": period,
+        "access_rows": client_access_rows(report.client_id, period),
+        "disclosure_rows": client_disclosure_rows(report.client_id, period),
+    }
+    return render_to_string("audit/pdf_client_log.html", context)
 
 
 def record_log_report_handed_over(*, report: LogReportPrint, by) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 _renderer: dict[str, Callable[[str], bytes]] = {}
 
@@ -63,3 +63,37 @@ def remove_old_files(documents, *, now: datetime.datetime | None = None) -> int:
     for _pk, name in rows:
         stored_path(name).unlink(missing_ok=True)
     return len(rows)
+
+
+def render_queued(model, pk: int, *, html: Callable, file_name: Callable):
+    """Renders one queued print (a PrintedDocument or a LogReportPrint) and stores it.
+
+    Marks the row rendering, renders `html(row)` in the row's language, stores the PDF
+    as `file_name(row)` and marks it ready with its checksum, size and time; a failure
+    is recorded on the row and raised again (Celery logs it). Safe to run twice: a row
+    already ready is returned as it is.
+    """
+    from audit.models import PrintStatus
+
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=pk)
+        if row.status == PrintStatus.READY:
+            return row
+        row.status = PrintStatus.RENDERING
+        row.save(update_fields=["status"])
+    try:
+        with translation.override(row.language):
+            pdf = render_pdf(html(row))
+        name, checksum = store(pdf, file_name(row))
+    except Exception as error:
+        model.objects.filter(pk=pk).update(status=PrintStatus.FAILED, error=str(error)[:300])
+        raise
+    model.objects.filter(pk=pk).update(
+        status=PrintStatus.READY,
+        file_name=name,
+        checksum=checksum,
+        size=len(pdf),
+        rendered_at=timezone.now(),
+    )
+    row.refresh_from_db()
+    return row

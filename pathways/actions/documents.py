@@ -3,10 +3,9 @@ by WeasyPrint in a Celery task enqueued only after the request commits."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from audit.models import PrintStatus
 from clients.access import log_client_access
 from clients.models import Client
 from pathways.models import CompetenceCertificate, DocumentKind, PrintedDocument
@@ -71,42 +70,23 @@ def _enqueue_render(document_id: int) -> None:
 
 def render_document(*, document_id: int) -> "PrintedDocument":
     """Renders a queued document to PDF, stores it privately with its checksum. Safe to run twice."""
-    from pathways import printing
+    from audit import printing
+
+    return printing.render_queued(
+        PrintedDocument,
+        document_id,
+        html=_document_html,
+        file_name=lambda document: f"{document.uuid}.pdf",
+    )
+
+
+def _document_html(document: "PrintedDocument") -> str:
     from pathways.certificates import render_certificate_html
     from pathways.summary import render_summary_html
 
-    with transaction.atomic():
-        document = (
-            PrintedDocument.objects.select_for_update()
-            .select_related("client__responsible_unit__organisation")
-            .get(pk=document_id)
-        )
-        if document.status == PrintStatus.READY:
-            return document
-        document.status = PrintStatus.RENDERING
-        document.save(update_fields=["status"])
-    try:
-        with translation.override(document.language):
-            if document.kind == DocumentKind.PATHWAY_SUMMARY:
-                html = render_summary_html(document)
-            else:
-                html = render_certificate_html(document)
-            pdf = printing.render_pdf(html)
-        name, checksum = printing.store(pdf, f"{document.uuid}.pdf")
-    except Exception as error:
-        PrintedDocument.objects.filter(pk=document.pk).update(
-            status=PrintStatus.FAILED, error=str(error)[:300]
-        )
-        raise
-    PrintedDocument.objects.filter(pk=document.pk).update(
-        status=PrintStatus.READY,
-        file_name=name,
-        checksum=checksum,
-        size=len(pdf),
-        rendered_at=timezone.now(),
-    )
-    document.refresh_from_db()
-    return document
+    if document.kind == DocumentKind.PATHWAY_SUMMARY:
+        return render_summary_html(document)
+    return render_certificate_html(document)
 
 
 def record_print_handed_over(*, document: "PrintedDocument", by) -> None:
