@@ -147,22 +147,13 @@ class PrintStatus(models.TextChoices):
     EXPIRED = "expired", _("Tiedosto poistettu")
 
 
-class LogReportPrint(models.Model):
-    """A client's log report printed as a PDF for the client, by the DPO who asked for it.
-
-    Rendered by the PDF queue's worker like every printed document; the file is
-    kept privately and downloaded only by the DPO who asked, while they still
-    act as DPO of the client's organisation.
-    """
+class PrintedFile(models.Model):
+    """A PDF printed for a client and kept privately for download: its language, its
+    progress on the PDF queue, and the stored file with its checksum. Rendered by
+    `audit.printing.render_queued`; the file is removed after a few days and the row
+    stays as the record of the print."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    client_id = models.UUIDField(_("asiakas"), db_index=True)
-    organisation = models.ForeignKey(
-        "services.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    period_start = models.DateField(_("alkaen"))
-    period_end = models.DateField(_("päättyen"))
-    reason = models.CharField(_("peruste pidemmälle jaksolle"), max_length=300, blank=True)
     language = models.CharField(
         _("kieli"),
         max_length=2,
@@ -182,23 +173,48 @@ class LogReportPrint(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-requested_at"]
+
+    @staticmethod
+    def ready_has_file(name: str) -> models.CheckConstraint:
+        """A print marked ready names its stored file, its checksum and when it was made."""
+        return models.CheckConstraint(
+            condition=~models.Q(status="ready")
+            | (
+                ~models.Q(checksum="")
+                & ~models.Q(file_name="")
+                & models.Q(rendered_at__isnull=False)
+            ),
+            name=name,
+        )
+
+
+class LogReportPrint(PrintedFile):
+    """A client's log report printed as a PDF for the client, by the DPO who asked for it.
+
+    Rendered by the PDF queue's worker like every printed document; the file is
+    kept privately and downloaded only by the DPO who asked, while they still
+    act as DPO of the client's organisation.
+    """
+
+    client_id = models.UUIDField(_("asiakas"), db_index=True)
+    organisation = models.ForeignKey(
+        "services.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("alkaen"))
+    period_end = models.DateField(_("päättyen"))
+    reason = models.CharField(_("peruste pidemmälle jaksolle"), max_length=300, blank=True)
+
+    class Meta(PrintedFile.Meta):
         verbose_name = _("tulostettu lokiraportti")
         verbose_name_plural = _("tulostetut lokiraportit")
-        ordering = ["-requested_at"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_start__lte=models.F("period_end")),
                 name="logreport_period_in_order",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="ready")
-                | (
-                    ~models.Q(checksum="")
-                    & ~models.Q(file_name="")
-                    & models.Q(rendered_at__isnull=False)
-                ),
-                name="logreport_ready_has_file",
-            ),
+            PrintedFile.ready_has_file("logreport_ready_has_file"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,5 @@
 """The client's pathway: steps in services, attendance, employer contacts, placements, certificates."""
 
-import uuid
-
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -13,7 +11,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import PrintStatus
+from audit.models import PrintedFile
 from pathways.querysets import AttendanceQuerySet, PathwayStepQuerySet
 
 
@@ -531,17 +529,14 @@ class DocumentKind(models.TextChoices):
     COMPETENCE_CERTIFICATE = "competence_certificate", _("Osaamistodistus")
 
 
-class PrintedDocument(models.Model):
-    """A PDF printed for a client: what was asked, by whom, and the stored file's checksum."""
+class PrintedDocument(PrintedFile):
+    """A pathway summary or a competence certificate printed for a client: what was asked
+    (kind, sections, template version) and, as every print, its file and checksum."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="printed_documents"
     )
     kind = models.CharField(max_length=32, choices=DocumentKind.choices)
-    language = models.CharField(
-        max_length=2, choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
-    )
     sections = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     certificate = models.ForeignKey(
         CompetenceCertificate,
@@ -551,29 +546,12 @@ class PrintedDocument(models.Model):
         related_name="documents",
     )
     template_version = models.CharField(max_length=20)
-    status = models.CharField(
-        max_length=16, choices=PrintStatus.choices, default=PrintStatus.QUEUED
-    )
-    file_name = models.CharField(max_length=100, blank=True)
-    checksum = models.CharField(max_length=64, blank=True)
-    size = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(default=timezone.now)
-    rendered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(PrintedFile.Meta):
         verbose_name = _("tuloste")
         verbose_name_plural = _("tulosteet")
-        ordering = ["-requested_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="ready")
-                | (~Q(checksum="") & ~Q(file_name="") & Q(rendered_at__isnull=False)),
-                name="document_ready_has_file",
-            ),
+            PrintedFile.ready_has_file("document_ready_has_file"),
             models.CheckConstraint(
                 condition=~Q(kind="competence_certificate") | Q(certificate__isnull=False),
                 name="document_certificate_named",
