@@ -269,7 +269,8 @@ def test_a_coach_of_another_organisation_is_named_only_with_the_clients_consent(
         assert "Veera Ulkovalmentaja" in text
     else:
         assert "Ulkolan työllisyyspalvelut" in text
-        assert "Ulkovalmentaja" not in text and "Veera" not in text
+        # The coach's name, not a bare first name: the generated worker may be a Veera too.
+        assert "Ulkovalmentaja" not in text
 
 
 def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
