@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import PRINT_LANGUAGES
 from audit.reports import ReportPeriod, two_years_before
 from config.forms import DateInput, PolkuForm
 
@@ -64,7 +65,7 @@ class LogReportPrintForm(ReportPeriodForm):
 
     language = forms.ChoiceField(
         label=_("Raportin kieli"),
-        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        choices=PRINT_LANGUAGES,
     )
 
     def __init__(self, *args, **kwargs):

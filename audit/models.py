@@ -147,6 +147,10 @@ class PrintStatus(models.TextChoices):
     EXPIRED = "expired", _("Tiedosto poistettu")
 
 
+# The languages a print is made in, each named in itself.
+PRINT_LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+
+
 class PrintedFile(models.Model):
     """A PDF printed for a client and kept privately for download: its language, its
     progress on the PDF queue, and the stored file with its checksum. Rendered by
@@ -157,7 +161,7 @@ class PrintedFile(models.Model):
     language = models.CharField(
         _("kieli"),
         max_length=2,
-        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        choices=PRINT_LANGUAGES,
     )
     status = models.CharField(
         max_length=16, choices=PrintStatus.choices, default=PrintStatus.QUEUED

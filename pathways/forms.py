@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import COACH_ROLES
+from audit.models import PRINT_LANGUAGES
 from clients.models import ClientPlan
 from config.forms import DateInput, PolkuForm, PolkuModelForm
 from pathways.models import (
@@ -313,7 +314,7 @@ class CertificateForm(PolkuForm):
 class PrintSummaryForm(PolkuForm):
     language = forms.ChoiceField(
         label=_("Kieli"),
-        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        choices=PRINT_LANGUAGES,
         widget=forms.RadioSelect,
     )
     sections = forms.MultipleChoiceField(
