@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pathways.models import PathwayStep, ReviewDecision
+from pathways.models import PathwayStep, ReviewDecision, StepStatus
 from services.calendar import add_months
 from services.models import ServiceRuleSet
 
@@ -530,14 +531,131 @@ def left_uncovered_violation(steps: list[PathwayStep], changed: PathwayStep) -> 
             len(steps),
         )
         % {
-            "services": ", ".join(
-                f"{s.service_type.name} ({_date(s.start_on)}–"
-                f"{_date(s.planned_end_on) if s.planned_end_on else ''})"
-                for s in steps
-            ),
+            "services": _step_list(steps),
             "service": changed.service_type.name.lower(),
             "source": source,
         },
+    )
+
+
+def pause_effects(
+    *, step: PathwayStep, others: list[PathwayStep]
+) -> tuple[list[PathwayStep], list[PathwayStep]]:
+    """What pausing `step` does to the client's other running steps (`others`).
+
+    A running step that needs `step`'s service alongside it (DOMAIN.md: a Jobcenter
+    period runs during *active* work activity with coaching), with no other running
+    step meeting the need, is returned:
+
+    - in the first list when `step`'s own rules require that step too (the work
+      coaching of a work activity period): it pauses with `step`;
+    - in the second otherwise: the pause is refused until that step is paused or
+      ended first.
+    """
+    code = step.service_type.code
+    required_by_step = {t.code for t in (step.rule_set or rule_set_for(step)).requires.all()}
+    running = [o for o in others if o.status == StepStatus.ACTIVE]
+    pausing_with, left = [], []
+    for other in running:
+        if not _overlaps(step, other):
+            continue
+        needed = _needed_alongside(other.rule_set or rule_set_for(other), code)
+        if not needed or _met_by(needed, other, running):
+            continue
+        (pausing_with if other.service_type.code in required_by_step else left).append(other)
+    return pausing_with, left
+
+
+def start_effects(
+    *, step: PathwayStep, others: list[PathwayStep]
+) -> tuple[list[PathwayStep], list[PathwayStep]]:
+    """What starting or resuming `step` needs of the client's other steps (`others`).
+
+    The first list holds the planned or paused steps that start with it: those `step`'s
+    rules require and that need `step`'s service in turn (the work coaching planned
+    with a work activity period). The second holds the paused or planned steps of a
+    service `step` needs alongside it, when no running step meets that need: the start
+    is refused until one of them runs.
+    """
+    rules = step.rule_set or rule_set_for(step)
+    required = {t.code for t in rules.requires.all()}
+    one_of = {t.code for t in rules.requires_one_of.all()}
+    starting_with = [
+        other
+        for other in others
+        if other.status in (StepStatus.PLANNED, StepStatus.PAUSED)
+        and other.service_type.code in required
+        and _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
+        and _overlaps(step, other)
+    ]
+    running = [o for o in others if o.status == StepStatus.ACTIVE] + starting_with
+    waiting = []
+    for needed in [{code} for code in required] + ([one_of] if one_of else []):
+        if _met_by(needed, step, running):
+            continue
+        waiting += [
+            other
+            for other in others
+            if other.status in (StepStatus.PLANNED, StepStatus.PAUSED)
+            and other.service_type.code in needed
+            and _overlaps(step, other)
+            and other not in waiting
+        ]
+    return starting_with, waiting
+
+
+def _met_by(needed: set[str], step: PathwayStep, running: list[PathwayStep]) -> bool:
+    """Another of the `running` steps, of a `needed` service, covers the rest of `step`'s period."""
+    today = timezone.localdate()
+    return any(
+        other.pk != step.pk
+        and other.service_type.code in needed
+        and covers(other, max(today, step.start_on), step.planned_end_on)
+        for other in running
+    )
+
+
+def paused_dependents_violation(steps: list[PathwayStep], paused: PathwayStep) -> Violation:
+    """The refusal of a pause that would leave `steps` running without `paused`'s service."""
+    source = (paused.rule_set or rule_set_for(paused)).translated_source
+    return Violation(
+        None,
+        ngettext(
+            "Jakson %(services)s rinnalla on oltava käynnissä %(service)s. "
+            "Keskeytä tai päätä se ensin (%(source)s).",
+            "Jaksojen %(services)s rinnalla on oltava käynnissä %(service)s. "
+            "Keskeytä tai päätä ne ensin (%(source)s).",
+            len(steps),
+        )
+        % {
+            "services": _step_list(steps),
+            "service": paused.service_type.name.lower(),
+            "source": source,
+        },
+    )
+
+
+def waiting_companions_violation(steps: list[PathwayStep], starting: PathwayStep) -> Violation:
+    """The refusal to start or resume `starting` while the service it needs is not running."""
+    source = (starting.rule_set or rule_set_for(starting)).translated_source
+    return Violation(
+        None,
+        ngettext(
+            "Palvelun rinnalla on oltava käynnissä %(services)s, joka on nyt tauolla tai "
+            "alkamatta. Aloita tai jatka se ensin (%(source)s).",
+            "Palvelun rinnalla on oltava käynnissä jokin näistä: %(services)s; ne ovat nyt "
+            "tauolla tai alkamatta. Aloita tai jatka jokin niistä ensin (%(source)s).",
+            len(steps),
+        )
+        % {"services": _step_list(steps), "source": source},
+    )
+
+
+def _step_list(steps: list[PathwayStep]) -> str:
+    return ", ".join(
+        f"{s.service_type.name} ({_date(s.start_on)}–"
+        f"{_date(s.planned_end_on) if s.planned_end_on else ''})"
+        for s in steps
     )
 
 

@@ -285,6 +285,14 @@ def step_status(request, client_id, step_id):
         messages.success(
             request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}
         )
+        if step.changed_with:
+            message = (
+                _("Samalla keskeytyi tauolle: %(services)s.")
+                if step.status == StepStatus.PAUSED
+                else _("Samalla alkoi tai jatkui: %(services)s.")
+            )
+            services = ", ".join(s.service_type.name for s in step.changed_with)
+            messages.info(request, message % {"services": services})
     return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
 
 

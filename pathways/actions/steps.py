@@ -253,21 +253,54 @@ def _companions_following(
 
 
 def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
-    """Starts, pauses or resumes a step (ending has its own action)."""
+    """Starts, pauses or resumes a step (ending has its own action).
+
+    The companion planned with it (the work coaching of a work activity period)
+    pauses and resumes with it, listed in the returned step's `changed_with`. A
+    pause that would leave another running step without the service it needs (a
+    Jobcenter period during work activity) is refused, and so is starting a step
+    while the service it needs alongside is paused. Nothing is saved when refused.
+    """
     if status not in (StepStatus.PLANNED, StepStatus.ACTIVE, StepStatus.PAUSED):
         raise ValidationError(_("Jakso päätetään päättämislomakkeella."))
     with (
         transaction.atomic(),
         history_context(changed_by, "pathways.step.status_changed"),
     ):
-        locked = PathwayStep.objects.select_for_update().select_related("client").get(pk=step.pk)
+        client = lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update()
+            .select_related("client", "service_type")
+            .get(pk=step.pk)
+        )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
-        locked.status = status
-        locked.save(update_fields=["status"])
-        log_client_access(
-            changed_by, locked.client, "pathways.step.status_changed", locked, detail=status
+        others = list(
+            PathwayStep.objects.filter(client=client)
+            .exclude(pk=locked.pk)
+            .exclude(status=StepStatus.ENDED)
+            .select_related("service_type")
         )
+        changing_with = []
+        if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
+            changing_with, left = step_rules.pause_effects(step=locked, others=others)
+            if left:
+                step_rules.raise_for([step_rules.paused_dependents_violation(left, locked)])
+        elif status == StepStatus.ACTIVE and locked.status != StepStatus.ACTIVE:
+            changing_with, waiting = step_rules.start_effects(step=locked, others=others)
+            if waiting:
+                step_rules.raise_for([step_rules.waiting_companions_violation(waiting, locked)])
+        for changed in [locked, *changing_with]:
+            changed.status = status
+            changed.save(update_fields=["status"])
+            log_client_access(
+                changed_by,
+                client,
+                "pathways.step.status_changed",
+                changed,
+                detail=status if changed is locked else f"{status} with {locked.service_type.code}",
+            )
+    locked.changed_with = changing_with
     return locked
 
 

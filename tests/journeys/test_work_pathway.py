@@ -222,6 +222,8 @@ class TestRehabilitativeWorkActivity:
         assert activity.status == StepStatus.PAUSED
         page = browser.get(step_url).content.decode()
         assert "Jakson tila: Tauolla." in page and 'name="status" value="active"' in page
+        # Its work coaching pauses with it.
+        assert "Samalla keskeytyi tauolle: Työvalmennus." in page
         assert "Tauolla" in timeline_table(
             browser.get(f"/clients/{client_.uuid}/").content.decode()
         )
@@ -231,9 +233,11 @@ class TestRehabilitativeWorkActivity:
         assert activity.status == StepStatus.ACTIVE
         assert actions_since(mark, client_) == [
             "pathways.step.status_changed",
+            "pathways.step.status_changed",
             "pathways.step.viewed",
             "clients.client.viewed",
             "clients.client.viewed",
+            "pathways.step.status_changed",
             "pathways.step.status_changed",
         ]
 
