@@ -10,9 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm, PolkuModelForm
-from consultations.actions.requests import check_pseudonymous
 from consultations.ics import HELSINKI
 from consultations.models import ConsultationRequest, Network, NetworkMember, Session
+from consultations.pseudonymity import check_pseudonymous
 from services.models import Organisation
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -306,12 +306,26 @@ class DeclineForm(PolkuForm):
     )
 
 
+SEEN_BY_EVERY_PARTICIPANT = _(
+    "Kaikki osallistujat näkevät tämän, myös ne, joille tapaus näkyy pseudonyyminä. "
+    "Älä kirjoita asiakkaan nimeä, henkilötunnusta tai syntymäaikaa."
+)
+
+
 class MinutesForm(PolkuForm):
-    minutes = forms.CharField(label=_("Muistio"), widget=forms.Textarea(attrs={"rows": 5}))
+    minutes = forms.CharField(
+        label=_("Muistio"),
+        help_text=SEEN_BY_EVERY_PARTICIPANT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 class RecommendationForm(PolkuForm):
-    text = forms.CharField(label=_("Suositus"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Suositus"),
+        help_text=SEEN_BY_EVERY_PARTICIPANT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     due_date = forms.DateField(
         label=_("Seurantapäivä"),
         widget=DateInput,

@@ -4,12 +4,14 @@
 last name, calling name: whole words, also with a Finnish case ending, case-
 and accent-insensitive) and
 identity code (the full code, its masked form, the birth date as ddmmyy and
-as a written date) in a text the worker wants every participant to see.
+as a written date) in a text the worker wants every participant to see;
+`check_pseudonymous` refuses such a text.
 """
 
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from clients import identity
@@ -80,6 +82,21 @@ def identifying_mentions(client, text: str) -> list[str]:
     elif any(_contains_word(lowered, form) for form in _date_forms(client.birth_date)):
         found.append(_("syntymäaika"))
     return found
+
+
+def check_pseudonymous(client, **texts: str) -> None:
+    """ValidationError, next to each field, when a text every participant sees (the question,
+    the pseudonymous summary, the minutes, a recommendation) names the client or carries
+    their code."""
+    errors = {}
+    for field, text in texts.items():
+        found = identifying_mentions(client, text)
+        if found:
+            errors[field] = _(
+                "Tekstissä on tunnistetietoja: %(found)s. Kirjoita se niin, ettei asiakasta voi tunnistaa."
+            ) % {"found": ", ".join(found)}
+    if errors:
+        raise ValidationError(errors)
 
 
 def age_band(client, on: datetime.date) -> str:

@@ -1,7 +1,9 @@
 """Shared test set-up: real PostgreSQL and Redis, no state shared through Redis."""
 
 import contextlib
+import html
 import os
+import re
 import uuid
 
 import pytest
@@ -99,6 +101,12 @@ def login(client, user):
     """Signs the user in through the test client (MFA already enrolled, as in production)."""
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     return client
+
+
+def field_errors(page: str, field: str) -> str:
+    """The text of the error block rendered next to the field (empty when none)."""
+    match = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
 
 
 def acting(user, assignment=None):

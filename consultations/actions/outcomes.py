@@ -27,6 +27,7 @@ from consultations.models import (
     RequestStatus,
     WorkPairOffer,
 )
+from consultations.pseudonymity import check_pseudonymous
 
 WORK_PAIR_ANSWER_WITHIN_DAYS = 7
 
@@ -43,6 +44,8 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     _check_held(item)
     if not minutes.strip():
         raise ValidationError({"minutes": _("Kirjoita muistio.")})
+    # Every participant reads the minutes, those who see the case pseudonymously too.
+    check_pseudonymous(item.request.client, minutes=minutes)
     with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
         locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
         locked.minutes = minutes.strip()
@@ -74,6 +77,7 @@ def add_recommendation(
     if not text.strip():
         raise ValidationError({"text": _("Kirjoita suositus.")})
     request = item.request
+    check_pseudonymous(request.client, text=text)
     if request.status in (RequestStatus.CLOSED, RequestStatus.DECLINED):
         raise ValidationError(_("Konsultaatio on päättynyt."))
     worker = responsible_worker_of(request.client)

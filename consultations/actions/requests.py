@@ -28,7 +28,7 @@ from consultations.models import (
     RequestStatus,
     Session,
 )
-from consultations.pseudonymity import identifying_mentions
+from consultations.pseudonymity import check_pseudonymous
 
 # Serialises the numbering of requests (K-2026-001, -002, ...) within a year.
 NUMBERING_LOCK = 0x4B4F4E53  # "KONS"
@@ -43,19 +43,6 @@ def responsible_worker_of(client):
         .first()
     )
     return membership.user if membership else None
-
-
-def check_pseudonymous(client, *, question: str, pseudonymous_summary: str) -> None:
-    """ValidationError when a text every participant sees names the client or carries their code."""
-    errors = {}
-    for field, text in (("question", question), ("pseudonymous_summary", pseudonymous_summary)):
-        found = identifying_mentions(client, text)
-        if found:
-            errors[field] = _(
-                "Tekstissä on tunnistetietoja: %(found)s. Kirjoita se niin, ettei asiakasta voi tunnistaa."
-            ) % {"found": ", ".join(found)}
-    if errors:
-        raise ValidationError(errors)
 
 
 def ask_for_consultation(

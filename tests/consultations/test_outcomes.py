@@ -13,7 +13,7 @@ from clients.models import CareTeamMembership, TeamRole
 from consultations import actions
 from consultations.models import Recommendation, RequestStatus, WorkPairOffer
 from notifications.models import Task
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 
 @pytest.fixture
@@ -113,6 +113,28 @@ def test_minutes_then_close(client, hki, during):
     hki.request.refresh_from_db()
     assert hki.request.status == RequestStatus.CLOSED and hki.request.closed_at
     assert "Käytiin läpi tilanne." in client.get(case_url(hki)).content.decode()
+
+
+def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, during):
+    """Every participant reads them, the Kela liaison who sees the case pseudonymously too."""
+    login(client, hki.coordinator)
+    response = client.post(case_url(hki, "minutes"), {"minutes": "Kaarinan tilanne käytiin läpi."})
+    assert response.status_code == 400
+    assert "Tekstissä on tunnistetietoja: asiakkaan nimi (kaarina)." in field_errors(
+        response.content.decode(), "minutes"
+    )
+    response = client.post(
+        case_url(hki, "recommendation_add"),
+        {"text": "Koivisto hakee eläkettä.", "due_date": "2030-01-01"},
+    )
+    assert response.status_code == 400
+    assert "asiakkaan nimi (koivisto)" in field_errors(response.content.decode(), "text")
+    hki.item.refresh_from_db()
+    assert hki.item.minutes == ""
+    assert not Recommendation.objects.exists() and not Task.objects.exists()
+    assert not AccessLogEntry.objects.filter(
+        action__in=["consultations.minutes.recorded", "consultations.recommendation.created"]
+    ).exists()
 
 
 def test_a_discussed_case_cannot_leave_the_agenda_nor_the_session_be_cancelled(hki, during):

@@ -8,7 +8,6 @@ gets 404 on every client page the worker visited.
 
 import datetime
 import io
-import re
 
 import pytest
 from django.test import Client as Browser
@@ -30,7 +29,7 @@ from clients.models import (
     TeamRole,
 )
 from services.factories import UnitFactory
-from tests.conftest import login, totp_code
+from tests.conftest import field_errors, login, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -80,12 +79,6 @@ def as_user(user, language=None):
     if language:
         browser.cookies["django_language"] = language
     return browser
-
-
-def field_error(page: str, field: str) -> str:
-    """The text of the error block rendered next to the field (empty when none)."""
-    match = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)
-    return re.sub(r"<[^>]+>", " ", match.group(1)).strip() if match else ""
 
 
 @pytest.fixture
@@ -144,7 +137,7 @@ def test_registration_errors_are_shown_next_to_the_field_and_nothing_is_saved(ca
     }
     for code, expected in cases.items():
         page = browser.post("/clients/new/", {**BASE_FORM, "identity_code": code}).content.decode()
-        assert expected in field_error(page, "identity_code").lower(), code
+        assert expected in field_errors(page, "identity_code").lower(), code
         assert 'aria-invalid="true"' in page
         # The other fields keep what the worker typed.
         assert 'value="Rantakatu 4 B 12"' in page
@@ -153,7 +146,7 @@ def test_registration_errors_are_shown_next_to_the_field_and_nothing_is_saved(ca
         "/clients/new/",
         {**BASE_FORM, "identity_code": existing_code, "identity_code_is_temporary": "on"},
     ).content.decode()
-    assert "on jo asiakkuus" in field_error(page, "identity_code")
+    assert "on jo asiakkuus" in field_errors(page, "identity_code")
     assert "Salassa" not in page and "Sirpa" not in page and "Kollega" not in page
     assert 'action="/clients/access-request/"' in page
     assert (Client.objects.count(), CareTeamMembership.objects.count(), last_log_id()) == before
@@ -320,7 +313,7 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
         assessment_new,
         {"started_on": started.isoformat(), "completed_on": timezone.localdate().isoformat()},
     ).content.decode()
-    assert "johtopäätös" in field_error(bad, "conclusion").lower()
+    assert "johtopäätös" in field_errors(bad, "conclusion").lower()
     response = browser.post(
         assessment_new,
         {
@@ -399,7 +392,7 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     assert f'value="{assignment.pk}"' in form
     mark = last_log_id()
     empty = browser.post(transfer, {"assignment": assignment.pk, "handover_note": ""})
-    assert empty.status_code == 200 and field_error(empty.content.decode(), "handover_note")
+    assert empty.status_code == 200 and field_errors(empty.content.decode(), "handover_note")
     response = browser.post(
         transfer,
         {"assignment": assignment.pk, "handover_note": "Työtoiminta alkaa ensi viikolla."},
@@ -423,7 +416,7 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     new_worker.get(close)
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     bad = new_worker.post(close, {"closed_on": future, "reason": "Muutti"}).content.decode()
-    assert "tulevaisuudessa" in field_error(bad, "closed_on")
+    assert "tulevaisuudessa" in field_errors(bad, "closed_on")
     client.refresh_from_db()
     assert client.closed_on is None
     response = new_worker.post(
@@ -484,7 +477,7 @@ def test_the_manager_hands_a_leaving_workers_caseload_over_to_two_colleagues(cas
     page = browser.post(
         "/clients/handover/", {"from": leaving.pk, **data, "handover_note": ""}
     ).content.decode()
-    assert field_error(page, "handover_note")
+    assert field_errors(page, "handover_note")
     assert rows_since(mark) == []
     response = browser.post(
         "/clients/handover/",
@@ -539,7 +532,7 @@ def test_a_worker_of_the_unit_breaks_the_glass_and_the_manager_reviews_it(cast):
     assert browser.get(btg).status_code == 200
     mark = last_log_id()
     short = browser.post(btg, {"reason": "Kiire"}).content.decode()
-    assert field_error(short, "reason")
+    assert field_errors(short, "reason")
     assert not BreakTheGlass.objects.exists() and rows_since(mark) == []
     reason = "Asiakas soitti kriisissä, vastuutyöntekijä lomalla."
     response = browser.post(btg, {"reason": reason})
@@ -676,7 +669,9 @@ def test_the_journey_in_swedish(cast):
     code = demo_identity_code(timezone.localdate() - datetime.timedelta(days=33 * 365), 966)
     wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
     page = browser.post("/clients/new/", {**BASE_FORM, "identity_code": wrong}).content.decode()
-    assert "Kontrolltecknet i personbeteckningen stämmer inte" in field_error(page, "identity_code")
+    assert "Kontrolltecknet i personbeteckningen stämmer inte" in field_errors(
+        page, "identity_code"
+    )
     assert "tarkistusmerkki" not in page
     response = browser.post("/clients/new/", {**BASE_FORM, "identity_code": code}, follow=True)
     page = response.content.decode()

@@ -6,7 +6,6 @@ Every step checks the access-log rows it wrote and what the client page's timeli
 """
 
 import datetime
-import html
 import io
 import re
 import time
@@ -28,7 +27,7 @@ from pathways.factories import make_step
 from pathways.models import PathwayStep, PrintedDocument, StepStatus
 from services.calendar import add_months
 from services.factories import UnitFactory
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +49,6 @@ def as_user(user, language=None):
     if language:
         browser.cookies["django_language"] = language
     return browser
-
-
-def field_errors(page: str, field: str) -> str:
-    """The text of the error block rendered next to the field (empty when none)."""
-    match = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))) if match else ""
 
 
 def timeline_table(page: str) -> str:

@@ -3,8 +3,6 @@ hours per day (DOMAIN.md: rehabilitative work activity 1–4 days a week, at lea
 through the action and through the weekly grid."""
 
 import datetime
-import html
-import re
 from decimal import Decimal
 
 import pytest
@@ -14,7 +12,7 @@ from django.utils import translation
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import Attendance
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 REHAB = "rehabilitative_work_activity"
 DAYS_RULE = (
@@ -222,12 +220,6 @@ def grid_post(step, monday, rows):
             data[f"{key}-compensation"] = "10" if hours else ""
     url = f"/clients/{step.client.uuid}/steps/{step.pk}/attendance/?week={week}"
     return url, data
-
-
-def field_errors(page: str, field: str) -> str:
-    """The text of the error block rendered next to the field (empty when none)."""
-    match = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))) if match else ""
 
 
 class TestThroughTheGrid:
