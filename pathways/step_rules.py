@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from pathways.models import PathwayStep, ReviewDecision, StepStatus
 from services.calendar import add_months
-from services.models import ServiceRuleSet
+from services.models import NoRuleSetInForce, ServiceRuleSet
 
 REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
 DISABILITY_WORK_ACTIVITY = "disability_work_activity"
@@ -38,9 +38,14 @@ class Violation:
 
 
 def rule_set_for(step: PathwayStep) -> ServiceRuleSet:
-    """The rule set in force on the step's start date: the client's organisation's own, else the general one."""
+    """The rule set in force on the step's start date: the client's organisation's own, else
+    the general one. With none in force (a start before the rules Polku holds), the step
+    cannot be checked: ValidationError on its start date."""
     organisation = step.client.responsible_unit.organisation
-    return ServiceRuleSet.objects.in_force(step.service_type, organisation, step.start_on)
+    try:
+        return ServiceRuleSet.objects.in_force(step.service_type, organisation, step.start_on)
+    except NoRuleSetInForce as error:
+        raise ValidationError({"start_on": str(error)}) from None
 
 
 def period_end_limit(start: datetime.date, months: int) -> datetime.date:

@@ -95,7 +95,12 @@ def plan_step(
                 detail=companion.service_type.code,
             )
         _validate(step)
+        starting_with = []
+        if step.status == StepStatus.ACTIVE:
+            starting_with = _starting_with(step, _open_steps_of(client, excluding=step))
         _save(step)
+        for companion in starting_with:
+            _set_status(companion, StepStatus.ACTIVE, planned_by, client, with_step=step)
         if follows is not None:
             _link_follow_on(follows, step)
         if step.coach_id:
@@ -253,7 +258,8 @@ def _companions_following(
 
 
 def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
-    """Starts, pauses or resumes a step (ending has its own action).
+    """Starts, pauses or resumes a step (ending has its own action; a started step does
+    not return to planned).
 
     The companion planned with it (the work coaching of a work activity period)
     pauses and resumes with it, listed in the returned step's `changed_with`. A
@@ -261,8 +267,8 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
     Jobcenter period during work activity) is refused, and so is starting a step
     while the service it needs alongside is paused. Nothing is saved when refused.
     """
-    if status not in (StepStatus.PLANNED, StepStatus.ACTIVE, StepStatus.PAUSED):
-        raise ValidationError(_("Jakso päätetään päättämislomakkeella."))
+    if status not in (StepStatus.ACTIVE, StepStatus.PAUSED):
+        raise ValidationError(_("Jakson voi aloittaa, keskeyttää tauolle tai sitä voi jatkaa."))
     with (
         transaction.atomic(),
         history_context(changed_by, "pathways.step.status_changed"),
@@ -275,33 +281,51 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
-        others = list(
-            PathwayStep.objects.filter(client=client)
-            .exclude(pk=locked.pk)
-            .exclude(status=StepStatus.ENDED)
-            .select_related("service_type")
-        )
+        if status == StepStatus.PAUSED and locked.status == StepStatus.PLANNED:
+            raise ValidationError(_("Alkamatonta jaksoa ei voi keskeyttää tauolle."))
         changing_with = []
+        others = _open_steps_of(client, excluding=locked)
         if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
             changing_with, left = step_rules.pause_effects(step=locked, others=others)
             if left:
                 step_rules.raise_for([step_rules.paused_dependents_violation(left, locked)])
         elif status == StepStatus.ACTIVE and locked.status != StepStatus.ACTIVE:
-            changing_with, waiting = step_rules.start_effects(step=locked, others=others)
-            if waiting:
-                step_rules.raise_for([step_rules.waiting_companions_violation(waiting, locked)])
-        for changed in [locked, *changing_with]:
-            changed.status = status
-            changed.save(update_fields=["status"])
-            log_client_access(
-                changed_by,
-                client,
-                "pathways.step.status_changed",
-                changed,
-                detail=status if changed is locked else f"{status} with {locked.service_type.code}",
-            )
+            changing_with = _starting_with(locked, others)
+        _set_status(locked, status, changed_by, client)
+        for companion in changing_with:
+            _set_status(companion, status, changed_by, client, with_step=locked)
     locked.changed_with = changing_with
     return locked
+
+
+def _open_steps_of(client: Client, *, excluding: PathwayStep) -> list[PathwayStep]:
+    steps = PathwayStep.objects.filter(client=client).exclude(status=StepStatus.ENDED)
+    if excluding.pk:
+        steps = steps.exclude(pk=excluding.pk)
+    return list(steps.select_related("service_type"))
+
+
+def _starting_with(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
+    """The planned or paused companions that start with `step`, or ValidationError when
+    the service `step` needs alongside it is paused or not started."""
+    starting_with, waiting = step_rules.start_effects(step=step, others=others)
+    if waiting:
+        step_rules.raise_for([step_rules.waiting_companions_violation(waiting, step)])
+    return starting_with
+
+
+def _set_status(
+    step: PathwayStep, status: str, changed_by, client: Client, *, with_step=None
+) -> None:
+    step.status = status
+    step.save(update_fields=["status"])
+    log_client_access(
+        changed_by,
+        client,
+        "pathways.step.status_changed",
+        step,
+        detail=f"{status} with {with_step.service_type.code}" if with_step else status,
+    )
 
 
 def end_step(
@@ -324,6 +348,7 @@ def end_step(
         transaction.atomic(),
         history_context(ended_by, "pathways.step.ended"),
     ):
+        lock_client(step.client)
         locked = (
             PathwayStep.objects.select_for_update()
             .select_related("client", "service_type")
@@ -345,6 +370,16 @@ def end_step(
         ):
             raise ValidationError(
                 {"next_step": _("Jatkopolun on oltava saman asiakkaan toinen jakso.")}
+            )
+        if next_step is not None and (
+            PathwayStep.objects.filter(pk=next_step.pk, status=StepStatus.ENDED).exists()
+        ):
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Jatkopoluksi valitaan suunniteltu tai käynnissä oleva jakso, ei päättynyttä."
+                    )
+                }
             )
         if (
             next_step is not None

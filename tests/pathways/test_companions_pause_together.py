@@ -128,3 +128,50 @@ def test_a_refused_pause_is_explained_on_the_step_page(client, worker, client_of
 
     assert "rinnalla on oltava käynnissä työvalmennus" in page
     assert statuses(coaching) == [StepStatus.ACTIVE]
+
+
+def test_a_jobcenter_period_cannot_start_while_its_work_activity_is_paused(
+    worker, client_of, today
+):
+    client = client_of()
+    rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+    actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker)
+
+    with pytest.raises(ValidationError) as error:
+        jobcenter_period(client, worker, today)
+
+    assert "tauolla tai alkamatta" in " ".join(error.value.messages)
+    assert not PathwayStep.objects.filter(
+        client=client, service_type__code="jobcenter_paid_work"
+    ).exists()
+
+
+def test_starting_a_planned_work_activity_starts_its_work_coaching(worker, client_of, today):
+    client = client_of()
+    later = today + datetime.timedelta(days=14)
+    rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(later))
+    coaching = coaching_of(client)
+    assert statuses(rehab, coaching) == [StepStatus.PLANNED, StepStatus.PLANNED]
+
+    started = actions.set_step_status(step=rehab, status=StepStatus.ACTIVE, changed_by=worker)
+
+    assert started.changed_with == [coaching]
+    assert statuses(rehab, coaching) == [StepStatus.ACTIVE, StepStatus.ACTIVE]
+
+
+def test_a_step_neither_returns_to_planned_nor_pauses_before_it_starts(
+    worker, client_of, today
+):
+    client = client_of()
+    running = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+    with pytest.raises(ValidationError):
+        actions.set_step_status(step=running, status=StepStatus.PLANNED, changed_by=worker)
+    assert statuses(running) == [StepStatus.ACTIVE]
+
+    other = client_of()
+    later = actions.plan_step(
+        client=other, planned_by=worker, **rehab_fields(today + datetime.timedelta(days=7))
+    )
+    with pytest.raises(ValidationError):
+        actions.set_step_status(step=later, status=StepStatus.PAUSED, changed_by=worker)
+    assert statuses(later) == [StepStatus.PLANNED]

@@ -10,7 +10,7 @@ from pathways import actions
 from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
 from pathways.reminders import steps_ending_without_next
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 
 @pytest.fixture
@@ -101,3 +101,45 @@ def test_an_ended_or_linked_step_or_another_clients_step_cannot_be_followed(
             service_type=other.service_type,
             start_on=running.planned_end_on + datetime.timedelta(days=90),
         )
+
+
+def test_an_ended_step_is_not_chosen_as_the_follow_on_when_ending(worker, running, today):
+    earlier = make_step(
+        running.client,
+        "volunteering",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=200),
+        planned_end_on=today - datetime.timedelta(days=100),
+    )
+    PathwayStep.objects.filter(pk=earlier.pk).update(
+        status=StepStatus.ENDED,
+        ended_on=earlier.planned_end_on,
+        end_reason="completed",
+        exit_outcome="other_service",
+    )
+    earlier.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        actions.end_step(
+            step=running, ended_by=worker, ended_on=today, end_reason="other", next_step=earlier
+        )
+    assert "ei päättynyttä" in " ".join(error.value.messages)
+    running.refresh_from_db()
+    assert running.status != StepStatus.ENDED and running.next_step is None
+
+
+def test_a_step_starting_before_any_rules_in_force_is_refused_next_to_its_start(
+    client, worker, client_of
+):
+    customer = client_of()
+    login(client, worker)
+    url = f"/clients/{customer.uuid}/steps/new/?type=education"
+    form = client.get(url)
+    assert form.status_code == 200
+    response = client.post(
+        url, {"start_on": "2019-03-01", "planned_end_on": "2019-06-30", "goal": "Opinnot"}
+    )
+    assert response.status_code == 200
+    assert "ei ole voimassa olevia sääntöjä 1.3.2019" in field_errors(
+        response.content.decode(), "start_on"
+    )
+    assert not PathwayStep.objects.filter(client=customer).exists()
