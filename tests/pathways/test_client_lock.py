@@ -17,9 +17,7 @@ from tests.pathways.test_step_rules import rehab_fields, service
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_ending_work_activity_waits_for_a_jobcenter_period_being_planned(
-    worker, client_of, today
-):
+def test_ending_work_activity_waits_for_a_jobcenter_period_being_planned(worker, client_of, today):
     client = client_of()
     rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
     locked = threading.Event()

@@ -159,9 +159,7 @@ def test_starting_a_planned_work_activity_starts_its_work_coaching(worker, clien
     assert statuses(rehab, coaching) == [StepStatus.ACTIVE, StepStatus.ACTIVE]
 
 
-def test_a_step_neither_returns_to_planned_nor_pauses_before_it_starts(
-    worker, client_of, today
-):
+def test_a_step_neither_returns_to_planned_nor_pauses_before_it_starts(worker, client_of, today):
     client = client_of()
     running = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
     with pytest.raises(ValidationError):
