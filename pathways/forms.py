@@ -98,6 +98,15 @@ class StepForm(PolkuModelForm):
         if "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = service_type_entries(service_type)
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_on"), data.get("planned_end_on")
+        if start and end and end < start:
+            self.add_error(
+                "planned_end_on", _("Suunniteltu päättyminen ei voi olla ennen jakson alkamista.")
+            )
+        return data
+
 
 def service_type_entries(service_type):
     """Catalogue entries of the service first; any active entry may describe a catalogue step."""

@@ -1,9 +1,12 @@
 """The client's pathway: steps in services, attendance, employer contacts, placements, certificates."""
 
+from decimal import Decimal
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
@@ -13,6 +16,21 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import PrintedFile
 from pathways.querysets import AttendanceQuerySet, PathwayStepQuerySet
+
+
+def _within(low, high, message) -> list:
+    """Field validators stating a check constraint's range next to the field (the database
+    still enforces it)."""
+    return [MinValueValidator(low, message), MaxValueValidator(high, message)]
+
+
+DAYS_PER_WEEK = _("Päiviä viikossa on 1–7.")
+HOURS_PER_DAY = _("Tunteja päivässä on enemmän kuin 0 ja enintään 24.")
+NOT_NEGATIVE = _("Korvaus ei voi olla negatiivinen.")
+END_AFTER_START = _("Päättymispäivä ei voi olla ennen alkamispäivää.")
+JOBCENTER_WEEKLY_HOURS = _("Viikkotunteja on enemmän kuin 0 ja enintään 40.")
+HOURLY_WAGE = _("Tuntipalkan on oltava enemmän kuin 0 €.")
+PLACEMENT_WEEKLY_HOURS = _("Viikkotunteja on enemmän kuin 0 ja enintään 60.")
 
 
 class StepStatus(models.TextChoices):
@@ -118,9 +136,16 @@ class PathwayStep(models.Model):
     status = models.CharField(
         _("tila"), max_length=16, choices=StepStatus.choices, default=StepStatus.PLANNED
     )
-    days_per_week = models.PositiveSmallIntegerField(_("päivää viikossa"), null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(
+        _("päivää viikossa"), null=True, blank=True, validators=_within(1, 7, DAYS_PER_WEEK)
+    )
     hours_per_day = models.DecimalField(
-        _("tuntia päivässä"), max_digits=4, decimal_places=2, null=True, blank=True
+        _("tuntia päivässä"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_within(Decimal("0.01"), 24, HOURS_PER_DAY),
     )
     plan = models.ForeignKey(
         "clients.ClientPlan",
@@ -138,7 +163,12 @@ class PathwayStep(models.Model):
     ips_phase = models.CharField(_("vaihe"), max_length=20, choices=IpsPhase.choices, blank=True)
     benefits_counselling_on = models.DateField(_("etuusneuvonta annettu"), null=True, blank=True)
     daily_compensation = models.DecimalField(
-        _("korvaus €/päivä"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("korvaus €/päivä"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, NOT_NEGATIVE)],
     )
     effects_discussed_on = models.DateField(
         _("palkkatyön vaikutukset asumistukeen ja eläkkeeseen käyty läpi"), null=True, blank=True
@@ -183,23 +213,30 @@ class PathwayStep(models.Model):
             models.CheckConstraint(
                 condition=Q(planned_end_on__isnull=True) | Q(planned_end_on__gte=F("start_on")),
                 name="step_planned_end_after_start",
+                violation_error_message=_(
+                    "Suunniteltu päättyminen ei voi olla ennen jakson alkamista."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_on")),
                 name="step_end_after_start",
+                violation_error_message=_("Jakso ei voi päättyä ennen alkamistaan."),
             ),
             models.CheckConstraint(
                 condition=Q(days_per_week__isnull=True) | Q(days_per_week__range=(1, 7)),
                 name="step_days_per_week",
+                violation_error_message=DAYS_PER_WEEK,
             ),
             models.CheckConstraint(
                 condition=Q(hours_per_day__isnull=True)
                 | (Q(hours_per_day__gt=0) & Q(hours_per_day__lte=24)),
                 name="step_hours_per_day",
+                violation_error_message=HOURS_PER_DAY,
             ),
             models.CheckConstraint(
                 condition=Q(daily_compensation__isnull=True) | Q(daily_compensation__gte=0),
                 name="step_compensation_not_negative",
+                violation_error_message=NOT_NEGATIVE,
             ),
             # An ended step has an end date, a reason and either a follow-on step or an exit outcome.
             models.CheckConstraint(
@@ -210,13 +247,19 @@ class PathwayStep(models.Model):
                     & (Q(next_step__isnull=False) | ~Q(exit_outcome=""))
                 ),
                 name="step_ended_has_reason_and_continuation",
+                violation_error_message=_(
+                    "Päättyneellä jaksolla on päättymispäivä, syy ja joko jatkopolku tai tulos."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="ended") | Q(ended_on__isnull=True),
                 name="step_end_date_only_when_ended",
+                violation_error_message=_("Päättymispäivä merkitään vain päättyneelle jaksolle."),
             ),
             models.CheckConstraint(
-                condition=~Q(next_step=F("pk")), name="step_not_its_own_follow_on"
+                condition=~Q(next_step=F("pk")),
+                name="step_not_its_own_follow_on",
+                violation_error_message=_("Jakso ei voi olla oma jatkopolkunsa."),
             ),
             # No overlapping steps of the same service for one client (core PostgreSQL: no btree_gist).
             ExclusionConstraint(
@@ -278,8 +321,18 @@ class JobcenterContract(models.Model):
     )
     employer_name = models.CharField(_("työnantaja"), max_length=200, blank=True)
     job_title = models.CharField(_("tehtävä"), max_length=200)
-    weekly_hours = models.DecimalField(_("tuntia viikossa"), max_digits=4, decimal_places=1)
-    hourly_wage = models.DecimalField(_("tuntipalkka €"), max_digits=6, decimal_places=2)
+    weekly_hours = models.DecimalField(
+        _("tuntia viikossa"),
+        max_digits=4,
+        decimal_places=1,
+        validators=_within(Decimal("0.1"), 40, JOBCENTER_WEEKLY_HOURS),
+    )
+    hourly_wage = models.DecimalField(
+        _("tuntipalkka €"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), HOURLY_WAGE)],
+    )
     contract_start = models.DateField(_("työsopimus alkaa"))
     contract_end = models.DateField(_("työsopimus päättyy"))
 
@@ -287,15 +340,26 @@ class JobcenterContract(models.Model):
         verbose_name = _("Jobcenter-työsopimus")
         constraints = [
             models.CheckConstraint(
-                condition=Q(contract_end__gte=F("contract_start")), name="jobcenter_contract_period"
+                condition=Q(contract_end__gte=F("contract_start")),
+                name="jobcenter_contract_period",
+                violation_error_message=_("Työsopimus ei voi päättyä ennen alkamistaan."),
             ),
             models.CheckConstraint(
-                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=40), name="jobcenter_hours"
+                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=40),
+                name="jobcenter_hours",
+                violation_error_message=JOBCENTER_WEEKLY_HOURS,
             ),
-            models.CheckConstraint(condition=Q(hourly_wage__gt=0), name="jobcenter_wage_positive"),
+            models.CheckConstraint(
+                condition=Q(hourly_wage__gt=0),
+                name="jobcenter_wage_positive",
+                violation_error_message=HOURLY_WAGE,
+            ),
             models.CheckConstraint(
                 condition=Q(employer_unit__isnull=False) | ~Q(employer_name=""),
                 name="jobcenter_employer_named",
+                violation_error_message=_(
+                    "Valitse työnantajayksikkö tai kirjoita työnantajan nimi."
+                ),
             ),
         ]
 
@@ -463,7 +527,12 @@ class Placement(models.Model):
     kind = models.CharField(_("laji"), max_length=20, choices=PlacementKind.choices)
     organisation_name = models.CharField(_("työnantaja tai oppilaitos"), max_length=200)
     weekly_hours = models.DecimalField(
-        _("tuntia viikossa"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("tuntia viikossa"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_within(Decimal("0.1"), 60, PLACEMENT_WEEKLY_HOURS),
     )
     started_on = models.DateField(_("alkoi"))
     ended_on = models.DateField(_("päättyi"), null=True, blank=True)
@@ -479,11 +548,13 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="placement_period",
+                violation_error_message=END_AFTER_START,
             ),
             models.CheckConstraint(
                 condition=Q(weekly_hours__isnull=True)
                 | (Q(weekly_hours__gt=0) & Q(weekly_hours__lte=60)),
                 name="placement_hours",
+                violation_error_message=PLACEMENT_WEEKLY_HOURS,
             ),
         ]
 

@@ -21,7 +21,7 @@ from pathways.models import (
 )
 from services.factories import OrganisationFactory, ServiceRuleSetFactory
 from services.models import ServiceType
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 NOT_A_WAGE = "Avotyön korvaus ei ole palkkaa"
 
@@ -237,8 +237,68 @@ class TestJobcenterContract:
         assert response.status_code == 200
         assert not JobcenterContract.objects.exists()
 
+    @pytest.mark.parametrize(
+        ("change", "field", "message"),
+        [
+            ({"weekly_hours": "41"}, "weekly_hours", "enintään 40"),
+            ({"weekly_hours": "0"}, "weekly_hours", "enemmän kuin 0"),
+            ({"hourly_wage": "0"}, "hourly_wage", "Tuntipalkan on oltava enemmän kuin 0 €."),
+        ],
+    )
+    def test_hours_and_wage_out_of_range_are_refused_next_to_the_field(
+        self, client, jobcenter, coach, change, field, message
+    ):
+        client_, period = jobcenter
+        login(client, coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{period.pk}/contract/",
+            {**self.contract(period.start_on, period.planned_end_on), **change},
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert message in field_errors(page, field)
+        assert "jobcenter_" not in page  # no constraint name reaches the user
+        assert not JobcenterContract.objects.exists()
+
 
 class TestStepPages:
+    @pytest.mark.parametrize(
+        ("fields", "field", "message"),
+        [
+            (
+                {"planned_end_on": "past"},
+                "planned_end_on",
+                "Suunniteltu päättyminen ei voi olla ennen jakson alkamista.",
+            ),
+            ({"days_per_week": "9"}, "days_per_week", "Päiviä viikossa on 1–7."),
+            ({"hours_per_day": "30"}, "hours_per_day", "enintään 24"),
+        ],
+    )
+    def test_dates_and_schedule_out_of_range_are_refused_next_to_the_field(
+        self, client, worker, client_of, today, fields, field, message
+    ):
+        client_ = client_of()
+        login(client, worker)
+        data = {
+            "start_on": today.isoformat(),
+            "planned_end_on": (today + datetime.timedelta(days=120)).isoformat(),
+            "days_per_week": "3",
+            "hours_per_day": "5",
+            "goal": "Arjen rytmi",
+            "support_given": "Työvalmennus",
+            **fields,
+        }
+        if data["planned_end_on"] == "past":
+            data["planned_end_on"] = (today - datetime.timedelta(days=1)).isoformat()
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/new/?type=rehabilitative_work_activity", data
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert message in field_errors(page, field)
+        assert "step_" not in page  # no constraint name reaches the user
+        assert not PathwayStep.objects.filter(client=client_).exists()
+
     def test_planning_a_step_through_the_page(self, client, worker, client_of, today):
         client_ = client_of()
         login(client, worker)
