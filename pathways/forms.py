@@ -24,7 +24,8 @@ from pathways.models import (
     Placement,
     ReviewDecision,
 )
-from services.models import CatalogueEntry, Unit
+from pathways.step_rules import YOUTH_WORKSHOP
+from services.models import CatalogueEntry, Unit, UnitKind
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
 SCHEDULE = ["days_per_week", "hours_per_day"]
@@ -91,9 +92,13 @@ class StepForm(PolkuModelForm):
             .distinct()
             .order_by("last_name")
         )
-        self.fields["unit"].queryset = Unit.objects.select_related("organisation").order_by(
+        units = Unit.objects.select_related("organisation").order_by(
             "organisation__name_fi", "name_fi"
         )
+        if service_type.code == YOUTH_WORKSHOP:
+            units = units.filter(kind=UnitKind.YOUTH_WORKSHOP)
+            self.fields["unit"].label = _("Työpaja")
+        self.fields["unit"].queryset = units
         self.fields["start_on"].initial = timezone.localdate()
         if "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = service_type_entries(service_type)

@@ -17,9 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pathways.models import PathwayStep, ReviewDecision, StepStatus
+from pathways.models import JobcenterContract, PathwayStep, ReviewDecision, StepStatus
 from services.calendar import add_months
-from services.models import NoRuleSetInForce, ServiceRuleSet
+from services.models import NoRuleSetInForce, ServiceRuleSet, UnitKind
 
 REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
 DISABILITY_WORK_ACTIVITY = "disability_work_activity"
@@ -230,13 +230,17 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
                 ),
             )
         )
-    if code == YOUTH_WORKSHOP and step.unit_id is None:
+    if code == YOUTH_WORKSHOP and (
+        step.unit_id is None or step.unit.kind != UnitKind.YOUTH_WORKSHOP
+    ):
         found.append(
             Violation(
                 "unit",
                 _("Valitse työpaja, jossa jakso toteutuu (%(source)s).") % {"source": source},
             )
         )
+    if code == JOBCENTER:
+        found.extend(_jobcenter_period_facts(step, source))
     if code == OPEN_WORK:
         if step.daily_compensation is None:
             found.append(
@@ -281,6 +285,35 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
             )
         )
     return found
+
+
+def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
+    """A Jobcenter period is a short paid job: it has a planned end, and its recorded
+    employment contract stays within the period when the period's dates change."""
+    if step.planned_end_on is None:
+        return [
+            Violation(
+                "planned_end_on",
+                _(
+                    "Jobcenter-jakso on lyhyt palkkatyöjakso: merkitse sen suunniteltu päättymispäivä työsopimuksen mukaan (%(source)s)."
+                )
+                % {"source": source},
+            )
+        ]
+    contract = JobcenterContract.objects.filter(step=step.pk).first() if step.pk else None
+    if contract and (
+        contract.contract_start < step.start_on or contract.contract_end > step.planned_end_on
+    ):
+        return [
+            Violation(
+                "planned_end_on",
+                _(
+                    "Jakson on katettava kirjattu työsopimus %(start)s–%(end)s. Muuta ensin työsopimusta."
+                )
+                % {"start": _date(contract.contract_start), "end": _date(contract.contract_end)},
+            )
+        ]
+    return []
 
 
 def check_ending(step: PathwayStep) -> list[Violation]:

@@ -595,7 +595,9 @@ class TestOtherServices:
         settings.POLKU_PRIVATE_ROOT = tmp_path
         worker, workshop_coach = world.users[Role.SOCIAL_WORKER], world.users[Role.WORKSHOP_COACH]
         browser = as_user(worker)
-        workshop = UnitFactory(organisation=world.unit.organisation, name_fi="Puutyöpaja")
+        workshop = UnitFactory(
+            organisation=world.unit.organisation, name_fi="Puutyöpaja", kind="youth_workshop"
+        )
         start = today - datetime.timedelta(days=60)
         older = ClientFactory(responsible_worker=worker, birth=start.replace(year=start.year - 30))
         young = ClientFactory(responsible_worker=worker, birth=today.replace(year=today.year - 20))

@@ -49,3 +49,11 @@ def essote(db):
     from services.models import Organisation
 
     return Organisation.objects.get(slug="essote")
+
+
+@pytest.fixture
+def workshop_unit(db):
+    """A youth workshop, where a youth workshop period takes place."""
+    from services.models import UnitKind
+
+    return UnitFactory(kind=UnitKind.YOUTH_WORKSHOP, name_fi="Puutyöpaja")

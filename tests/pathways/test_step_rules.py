@@ -288,6 +288,43 @@ class TestJobcenter:
         )
         assert ended.status == StepStatus.ENDED and ended.next_step == follow_on
 
+    def test_a_period_has_a_planned_end(self, worker, client_of, today):
+        client = client_of()
+        actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+        text = refused(
+            "planned_end_on",
+            lambda: actions.plan_step(
+                client=client, planned_by=worker, **self.jobcenter(today, planned_end_on=None)
+            ),
+        )
+        assert "lyhyt palkkatyöjakso" in text
+
+    def test_the_period_keeps_covering_its_recorded_contract(self, worker, client_of, today):
+        client = client_of()
+        actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+        period = actions.plan_step(client=client, planned_by=worker, **self.jobcenter(today))
+        actions.save_jobcenter_contract(
+            step=period,
+            saved_by=worker,
+            employer_name="Kaupunkiympäristö",
+            job_title="Puistotyöntekijä",
+            weekly_hours=Decimal(30),
+            hourly_wage=Decimal("12.50"),
+            contract_start=today,
+            contract_end=period.planned_end_on,
+        )
+        text = refused(
+            "Muuta ensin työsopimusta",
+            lambda: actions.update_step(
+                step=period,
+                changed_by=worker,
+                planned_end_on=period.planned_end_on - datetime.timedelta(days=1),
+            ),
+        )
+        assert f"{today:%-d.%-m.%Y}–" in text
+        period.refresh_from_db()
+        assert period.planned_end_on == today + datetime.timedelta(days=30)
+
 
 class TestOtherServices:
     def test_supported_employment_has_no_end_date(self, worker, client_of, today):
@@ -312,11 +349,13 @@ class TestOtherServices:
         )
 
     @pytest.mark.parametrize(("age", "ok"), [(17, True), (29, True), (16, False), (30, False)])
-    def test_youth_workshop_is_for_ages_17_to_29(self, worker, client_of, today, age, ok, unit):
+    def test_youth_workshop_is_for_ages_17_to_29(
+        self, worker, client_of, today, age, ok, workshop_unit
+    ):
         fields = {
             "service_type": service("youth_workshop"),
             "start_on": today,
-            "unit": unit,
+            "unit": workshop_unit,
             "planned_end_on": period_end_limit(today, 6),
             "days_per_week": 4,
             "hours_per_day": Decimal(6),
@@ -327,13 +366,30 @@ class TestOtherServices:
         else:
             refused("17–29", call)
 
-    def test_youth_workshop_period_at_most_8_months_in_essote(
-        self, worker, client_of, today, unit, essote
+    def test_youth_workshop_takes_place_in_a_workshop(
+        self, worker, client_of, today, unit, workshop_unit
     ):
         fields = {
             "service_type": service("youth_workshop"),
             "start_on": today,
-            "unit": unit,
+            "planned_end_on": period_end_limit(today, 6),
+            "days_per_week": 4,
+            "hours_per_day": Decimal(6),
+        }
+        client = client_of(age=20)
+        refused(
+            "Valitse työpaja",
+            lambda: actions.plan_step(client=client, planned_by=worker, unit=unit, **fields),
+        )
+        assert actions.plan_step(client=client, planned_by=worker, unit=workshop_unit, **fields)
+
+    def test_youth_workshop_period_at_most_8_months_in_essote(
+        self, worker, client_of, today, workshop_unit, essote
+    ):
+        fields = {
+            "service_type": service("youth_workshop"),
+            "start_on": today,
+            "unit": workshop_unit,
             "days_per_week": 4,
             "hours_per_day": Decimal(6),
         }
@@ -355,12 +411,12 @@ class TestOtherServices:
         assert "Essoten käytäntö" in text
 
     def test_youth_workshop_period_at_least_3_months_in_essote(
-        self, worker, client_of, today, unit, essote
+        self, worker, client_of, today, workshop_unit, essote
     ):
         fields = {
             "service_type": service("youth_workshop"),
             "start_on": today,
-            "unit": unit,
+            "unit": workshop_unit,
             "days_per_week": 4,
             "hours_per_day": Decimal(6),
         }
@@ -775,13 +831,13 @@ class TestEssotePractice:
         }
 
     def test_a_helsinki_client_is_not_held_to_essote_practice(
-        self, worker, client_of, today, unit, essote
+        self, worker, client_of, today, workshop_unit, essote
     ):
         start = today
         helsinki = client_of()
         assert helsinki.responsible_unit.organisation != essote
         workshop = actions.plan_step(
-            client=helsinki, planned_by=worker, **self.workshop(start, 12, unit)
+            client=helsinki, planned_by=worker, **self.workshop(start, 12, workshop_unit)
         )
         assert workshop.rule_set.organisation is None
         assert workshop.rule_set.max_duration_months is None
@@ -792,7 +848,7 @@ class TestEssotePractice:
         assert paid.rule_set.compensation_is_not_wage
 
     def test_an_essote_client_is_held_to_essote_practice(
-        self, worker, client_of, today, unit, essote
+        self, worker, client_of, today, workshop_unit, essote
     ):
         start = today + datetime.timedelta(days=1)
         text = refused(
@@ -800,7 +856,7 @@ class TestEssotePractice:
             lambda: actions.plan_step(
                 client=client_of(organisation=essote),
                 planned_by=worker,
-                **self.workshop(start, 12, unit),
+                **self.workshop(start, 12, workshop_unit),
             ),
         )
         assert "Essoten käytäntö" in text
