@@ -139,17 +139,25 @@ def run() -> int:
 
 
 def supervise(children: list[subprocess.Popen]) -> int:
+    """Waits until Ctrl-C (or SIGTERM), or until one of `children` exits; then stops them all.
+
+    Returns 0 after Ctrl-C; when a child stopped by itself (the web server could not bind
+    its port, say), names it and returns its exit code (1 if it exited with 0), so that
+    `make run` fails visibly.
+    """
     stopping = False
 
     def stop(signum, frame):
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    exited = None
     try:
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.5)
+        while not stopping and exited is None:
+            exited = next((child for child in children if child.poll() is not None), None)
+            if exited is None:
+                time.sleep(0.5)
     finally:
         for child in children:
             if child.poll() is None:
@@ -159,6 +167,11 @@ def supervise(children: list[subprocess.Popen]) -> int:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if exited is not None and not stopping:
+        log(f"stopped: {' '.join(map(str, exited.args))} exited with {exited.returncode}")
+        return exited.returncode or 1
     log("stopped")
     return 0
 

@@ -8,6 +8,7 @@ and a missing one fails loudly at start-up.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -23,18 +24,32 @@ IS_PRODUCTION = POLKU_ENV == "production"
 _DEV_SECRET = "polku-development-secret-key-not-for-production-use-0123456789"  # noqa: S105
 _DEV_IDENTITY_KEY = "q6ytnc4LB7HAlUAIvfRyqBDA0xUQ2xn3gEGV3VQHNBQ="  # Fernet, dev only
 
-if IS_PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")
-    POLKU_IDENTITY_CODE_KEYS = env.list("POLKU_IDENTITY_CODE_KEYS")
-    POLKU_IDENTITY_CODE_HASH_KEY = env.str("POLKU_IDENTITY_CODE_HASH_KEY")
-else:
-    SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
-    POLKU_IDENTITY_CODE_KEYS = env.list("POLKU_IDENTITY_CODE_KEYS", default=[_DEV_IDENTITY_KEY])
-    POLKU_IDENTITY_CODE_HASH_KEY = env.str(
-        "POLKU_IDENTITY_CODE_HASH_KEY", default="polku-development-hash-key"
-    )
 
-DEBUG = env.bool("DEBUG", default=False)
+def _secret(name: str, development_default: str) -> str:
+    """A secret from the environment, where an empty value (`KEY=` in a .env) counts as
+    unset: production refuses to start without it, development falls back to its default."""
+    value = env.str(name, default="").strip()
+    if value:
+        return value
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set (non-empty) when POLKU_ENV=production.")
+    return development_default
+
+
+def _flag(name: str, default: bool) -> bool:
+    """A yes/no setting, where an empty value counts as unset (its default), not as no."""
+    return env.bool(name, default=default) if env.str(name, default="").strip() else default
+
+
+SECRET_KEY = _secret("SECRET_KEY", _DEV_SECRET)
+POLKU_IDENTITY_CODE_KEYS = [
+    key.strip()
+    for key in _secret("POLKU_IDENTITY_CODE_KEYS", _DEV_IDENTITY_KEY).split(",")
+    if key.strip()
+]
+POLKU_IDENTITY_CODE_HASH_KEY = _secret("POLKU_IDENTITY_CODE_HASH_KEY", "polku-development-hash-key")
+
+DEBUG = _flag("DEBUG", False)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["localhost", "127.0.0.1", "testserver"]
 )
@@ -42,9 +57,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Temporary identity codes (individual number 900-999) are ordinary codes in the
 # demo and tests; in production they are accepted only when explicitly flagged.
-POLKU_ALLOW_TEST_IDENTITY_CODES = env.bool(
-    "POLKU_ALLOW_TEST_IDENTITY_CODES", default=not IS_PRODUCTION
-)
+POLKU_ALLOW_TEST_IDENTITY_CODES = _flag("POLKU_ALLOW_TEST_IDENTITY_CODES", not IS_PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -191,7 +204,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not IS_PRODUCTION
 MFA_TOTP_TOLERANCE = 1
 
 # OpenID Connect SSO (a county's Keycloak or Entra ID), switched on by settings only.
-POLKU_OIDC_ENABLED = env.bool("POLKU_OIDC_ENABLED", default=False)
+POLKU_OIDC_ENABLED = _flag("POLKU_OIDC_ENABLED", False)
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 # Sign-up stays closed, so an invited user (an account without a social link yet) is found
@@ -260,7 +273,9 @@ SECURE_CSP = {
 
 # Transport security: on in production, where Polku sits behind TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+# The health probes answer the container's own plain-HTTP check (docker-compose.yml).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_HSTS_SECONDS = 31_536_000 if IS_PRODUCTION else 0

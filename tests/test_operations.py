@@ -5,6 +5,9 @@ import io
 import json
 import logging
 import logging.config
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,12 +133,24 @@ def test_an_object_passed_in_extra_is_written_without_its_identity_code():
     assert record["message"] == "Not Found"
 
 
+@pytest.mark.django_db
+def test_the_probes_answer_plain_http_where_everything_else_redirects(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
 def test_docker_compose_runs_the_production_shaped_stack():
     compose = yaml.safe_load(Path(settings.BASE_DIR, "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"web", "worker", "beat", "postgres", "redis", "mail"} <= set(services)
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["web"]["environment"]["POLKU_ENV"] == "production"
+    # The web container's health check asks over plain HTTP as an allowed host.
+    probe = " ".join(services["web"]["healthcheck"]["test"])
+    assert "/readyz" in probe and "ALLOWED_HOSTS" in probe and "'Host'" in probe
     # gunicorn's access log bypasses Django's redaction: it names the path, never the query
     # string (%(q)s, or %(r)s, the request line with it) or the referrer (%(f)s).
     command = " ".join(services["web"]["command"])
@@ -156,3 +171,84 @@ def test_the_language_switch_works_before_signing_in(client):
 def test_finnish_is_the_default_whatever_the_browser_asks(client):
     page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="fi">' in page.content.decode()
+
+
+def _settings_in_subprocess(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """Imports the settings in a fresh interpreter with `environment` (and PATH) only, and
+    prints the values that matter here. (A developer's own .env would fill what is unset.)"""
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'secure': settings.SECURE_SSL_REDIRECT, "
+        "'test_codes': settings.POLKU_ALLOW_TEST_IDENTITY_CODES, "
+        "'keys': len(settings.POLKU_IDENTITY_CODE_KEYS)}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(settings.BASE_DIR),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            **environment,
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _env_example() -> dict[str, str]:
+    values = {}
+    for line in (Path(settings.BASE_DIR) / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value
+    return values
+
+
+def test_env_example_as_copied_starts_development_with_its_defaults():
+    values = _env_example()
+    assert all(value for value in values.values()), "an empty KEY= line would override a default"
+    result = _settings_in_subprocess(values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {
+        "secure": False,
+        "test_codes": True,
+        "keys": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    "empty", ["SECRET_KEY", "POLKU_IDENTITY_CODE_KEYS", "POLKU_IDENTITY_CODE_HASH_KEY"]
+)
+def test_production_refuses_an_empty_secret(empty):
+    production = {
+        "POLKU_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "POLKU_IDENTITY_CODE_KEYS": "q6ytnc4LB7HAlUAIvfRyqBDA0xUQ2xn3gEGV3VQHNBQ=",
+        "POLKU_IDENTITY_CODE_HASH_KEY": "hash-key",
+        "ALLOWED_HOSTS": "polku.example.fi",
+        # An empty yes/no counts as unset: production redirects to HTTPS all the same.
+        "SECURE_SSL_REDIRECT": "",
+        "POLKU_ALLOW_TEST_IDENTITY_CODES": "",
+    }
+    result = _settings_in_subprocess(production)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["secure"] is True
+    assert json.loads(result.stdout.splitlines()[-1])["test_codes"] is False
+    result = _settings_in_subprocess({**production, empty: ""})
+    assert result.returncode != 0
+    assert f"{empty} must be set (non-empty) when POLKU_ENV=production." in result.stderr
+
+
+def test_make_run_fails_visibly_when_one_of_its_processes_dies():
+    """`supervise` (make run) stops the others and returns the exit code of the one that died."""
+    from config.launcher import supervise
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    failing = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    try:
+        assert supervise([sleeper, failing]) == 3
+        assert sleeper.poll() is not None  # stopped with it
+    finally:
+        sleeper.kill()
