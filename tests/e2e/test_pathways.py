@@ -223,6 +223,9 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
         ("supported_employment", "#id_start_on_error", ""),
         ("open_work", "#id_daily_compensation_error", "päiväkohtainen korvaus"),
         ("youth_workshop", "#id_unit_error", "Valitse työpaja"),
+        ("social_rehabilitation", "#id_decision_reference_error", "päätöksen tunnus"),
+        ("work_coaching", "[role=alert]", "rinnalla on oltava käynnissä"),
+        ("work_trial", "#id_start_on_error", ""),
     ],
 )
 def test_step_forms_with_errors_are_accessible(new_page, team, code, error, message):
@@ -230,7 +233,7 @@ def test_step_forms_with_errors_are_accessible(new_page, team, code, error, mess
     worker, _coach, client = team
     page = new_page(worker)
     page.goto(f"/clients/{client.uuid}/steps/new/?type={code}")
-    if code == "supported_employment":
+    if code in ("supported_employment", "work_trial"):
         page.locator("#id_start_on").fill("")
     page.get_by_role("button", name="Tallenna").click()
     expect(page.locator(error)).to_be_visible()
