@@ -425,20 +425,16 @@ def _create_notification_tasks(
         )
 
 
-def complete_party_notification(*, client: Client, task, by, done_on: datetime.date | None):
-    """Checks off `by`'s own task of telling a party, on the day it was done.
+def log_notification_completed(*, task, by) -> None:
+    """The access-log row "consents.notification.completed" of checking off a task of
+    telling a party, wherever it was checked off (the consent page or the inbox).
 
-    The check itself is notifications' complete_task (the assignee only,
-    PermissionDenied otherwise; ValidationError for a day in the future or
-    before the task); this adds the access-log row
-    "consents.notification.completed" in the same transaction.
+    Registered in ConsentsConfig.ready() as the completion hook of the party-
+    notification kinds; notifications' complete_task calls it in its transaction
+    (the assignee only, once per check-off).
     """
-    from notifications.actions import complete_task
-
-    with transaction.atomic():
-        done = complete_task(task=task, by=by, done_on=done_on)
-        log_client_access(by, client, "consents.notification.completed", done)
-    return done
+    client = Client.objects.get(uuid=task.client_id)
+    log_client_access(by, client, "consents.notification.completed", task)
 
 
 # Scans

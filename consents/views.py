@@ -331,8 +331,10 @@ def scan_download(request, client_id, consent_id, scan_id):
 
 @require_POST
 def complete_notification(request, client_id, consent_id, task_id):
-    """Checks off one's own task of telling a party, with the date it was done."""
+    """Checks off one's own task of telling a party, with the date it was done (logged by
+    the kind's completion hook, actions.log_notification_completed)."""
     from notifications.access import get_task_for_user
+    from notifications.actions import complete_task
     from notifications.forms import CompleteTaskForm
 
     client, consent = get_consent_for_user(
@@ -345,9 +347,7 @@ def complete_notification(request, client_id, consent_id, task_id):
     form = CompleteTaskForm(request.POST, task_id=task.pk)
     if form.is_valid():
         try:
-            actions.complete_party_notification(
-                client=client, task=task, by=request.user, done_on=form.cleaned_data["done_on"]
-            )
+            complete_task(task=task, by=request.user, done_on=form.cleaned_data["done_on"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
