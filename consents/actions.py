@@ -49,6 +49,9 @@ SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
 
+# Nothing is signed for an oral consent: it takes no scan.
+ORAL_HAS_NO_FORM = gettext_lazy("Suullisesta suostumuksesta ei ole allekirjoitettua lomaketta.")
+
 
 @dataclasses.dataclass(frozen=True)
 class ConsentTerms:
@@ -213,6 +216,11 @@ def _bound_to_event(client: Client, terms: ConsentTerms) -> ConsentTerms:
     return terms
 
 
+def _check_scan_for(terms: ConsentTerms, scan) -> None:
+    if scan is not None and terms.method == ConsentMethod.ORAL:
+        raise ValidationError({"scan": ORAL_HAS_NO_FORM})
+
+
 def _create_parties(consent: Consent, terms: ConsentTerms) -> None:
     organisations = {o.pk: o for o in terms.organisations}
     kinds = dict.fromkeys(terms.organisation_kinds)
@@ -226,12 +234,13 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     """Records a new consent (version 1 of a new series) and, optionally, its scan.
 
     Raises ValidationError (field -> messages) for terms that DOMAIN.md
-    forbids and for a scan that is not a PDF, JPEG or PNG of at most 10 MB;
-    nothing is stored then. Logged as "consents.consent.recorded".
+    forbids, for a scan that is not a PDF, JPEG or PNG of at most 10 MB and for
+    a scan of an oral consent; nothing is stored then. Logged as "consents.consent.recorded".
     """
     terms = terms.normalised()
     terms.validate()
     terms = _bound_to_event(client, terms)
+    _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic(), history_context(recorded_by, "consents.consent.recorded"):
         consent = Consent.objects.create(
@@ -256,6 +265,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     terms = terms.normalised()
     terms.validate()
     terms = _bound_to_event(consent.client, terms)
+    _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic():
         with history_context(changed_by, "consents.consent.changed"):
@@ -425,20 +435,16 @@ def _create_notification_tasks(
         )
 
 
-def complete_party_notification(*, client: Client, task, by, done_on: datetime.date | None):
-    """Checks off `by`'s own task of telling a party, on the day it was done.
+def log_notification_completed(*, task, by) -> None:
+    """The access-log row "consents.notification.completed" of checking off a task of
+    telling a party, wherever it was checked off (the consent page or the inbox).
 
-    The check itself is notifications' complete_task (the assignee only,
-    PermissionDenied otherwise; ValidationError for a day in the future or
-    before the task); this adds the access-log row
-    "consents.notification.completed" in the same transaction.
+    Registered in ConsentsConfig.ready() as the completion hook of the party-
+    notification kinds; notifications' complete_task calls it in its transaction
+    (the assignee only, once per check-off).
     """
-    from notifications.actions import complete_task
-
-    with transaction.atomic():
-        done = complete_task(task=task, by=by, done_on=done_on)
-        log_client_access(by, client, "consents.notification.completed", done)
-    return done
+    client = Client.objects.get(uuid=task.client_id)
+    log_client_access(by, client, "consents.notification.completed", task)
 
 
 # Scans
@@ -447,16 +453,27 @@ def complete_party_notification(*, client: Client, task, by, done_on: datetime.d
 def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     """Attaches a scan of the signed form to the consent version.
 
-    The content must be a PDF, JPEG or PNG by its magic bytes, 1 byte to 10 MB
-    (ValidationError otherwise, nothing stored). With a virus scanner
-    configured the file waits in quarantine and the scan is enqueued on
-    commit; without one it is stored as not scanned. Logged as
-    "consents.scan.attached".
+    Only the current version of a written consent that is not revoked takes a
+    scan: a superseded or revoked version, or an oral consent (nothing was
+    signed), is refused with a ValidationError, checked with the version's row
+    locked so a change or revocation in flight is seen. The content must be a
+    PDF, JPEG or PNG by its magic bytes, 1 byte to 10 MB (ValidationError
+    otherwise, nothing stored). With a virus scanner configured the file waits
+    in quarantine and the scan is enqueued on commit; without one it is stored
+    as not scanned. Logged as "consents.scan.attached".
     """
     content_type = scan_files.check_upload(uploaded)
     with transaction.atomic(), history_context(uploaded_by, "consents.scan.attached"):
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.is_oral:
+            raise ValidationError(ORAL_HAS_NO_FORM)
+        if not locked.is_current:
+            raise ValidationError(_("Lomakkeen voi liittää vain suostumuksen uusimpaan versioon."))
+        if locked.is_revoked:
+            raise ValidationError(_("Peruutettuun suostumukseen ei voi liittää lomaketta."))
+        locked.client = consent.client
         return _store_scan(
-            consent=consent, uploaded=uploaded, content_type=content_type, by=uploaded_by
+            consent=locked, uploaded=uploaded, content_type=content_type, by=uploaded_by
         )
 
 

@@ -46,14 +46,17 @@ class ConsentsConfig(AppConfig):
                 order=30,
             )
         )
-        register_task_kind(
-            actions.NOTIFY_PARTY_OF_REVOCATION, _("Ilmoita osapuolelle suostumuksen peruutuksesta")
-        )
-        register_task_kind(
-            actions.NOTIFY_PARTY_OF_CHANGE, _("Ilmoita osapuolelle suostumuksen muutoksesta")
-        )
-        register_task_kind(actions.SEND_REVOCATION_TO_KELA, _("Suostumuksen peruutus Kelaan"))
-        register_task_kind(actions.SEND_CHANGE_TO_KELA, _("Suostumuksen muutos Kelaan"))
+        for kind, label in (
+            (
+                actions.NOTIFY_PARTY_OF_REVOCATION,
+                _("Ilmoita osapuolelle suostumuksen peruutuksesta"),
+            ),
+            (actions.NOTIFY_PARTY_OF_CHANGE, _("Ilmoita osapuolelle suostumuksen muutoksesta")),
+            (actions.SEND_REVOCATION_TO_KELA, _("Suostumuksen peruutus Kelaan")),
+            (actions.SEND_CHANGE_TO_KELA, _("Suostumuksen muutos Kelaan")),
+        ):
+            # Ticked off on the consent page or in the inbox, the same log row.
+            register_task_kind(kind, label, on_completed=actions.log_notification_completed)
         register_action_labels(log_labels.ACTION_LABELS)
         reminders.register()
         register_reminder_rule(

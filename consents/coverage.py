@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import log_disclosure
 from audit.models import Basis, DisclosureLogEntry
+from consents import events
 from consents.models import (
     Consent,
     ConsentMethod,
@@ -42,6 +43,31 @@ class ConsentEvent:
     kind: str
     reference: str = ""
     ends_at: datetime.datetime | None = None
+
+
+def event_of(consent: Consent) -> ConsentEvent | None:
+    """The event an oral consent was given for, as coverage compares it.
+
+    For an event Polku holds (a consultation session, offered by the source the
+    consultations app registers in `consents.events`), the source tells when it
+    ends, and the consent covers nothing after that, not even later the same
+    day. When the source no longer offers the event (the session was cancelled
+    or no longer discusses the client) there is no event to disclose within:
+    None, and the oral consent covers nothing. An event Polku does not hold (a
+    call with Kela) has no known end: the consent covers that recorded event
+    only, on its day (an oral consent is valid from and until its event's day).
+    A written consent has no event: None.
+    """
+    if consent.method != ConsentMethod.ORAL or not consent.event_kind:
+        return None
+    if not events.has_source(consent.event_kind):
+        return ConsentEvent(kind=consent.event_kind, reference=consent.event_reference)
+    held = events.find_event(consent.event_kind, consent.client, consent.event_reference)
+    if held is None:
+        return None
+    return ConsentEvent(
+        kind=consent.event_kind, reference=consent.event_reference, ends_at=held.ends_at
+    )
 
 
 class DisclosureNotCovered(Exception):

@@ -21,11 +21,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class EventOption:
-    """One event the client takes part in: `reference` is what coverage compares."""
+    """One event the client takes part in: `reference` is what coverage compares.
+
+    `ends_at`, when the source knows it (a consultation session's end), is when
+    the event is over: an oral consent given for it covers nothing after that.
+    """
 
     reference: str
     label: str
     date: datetime.date
+    ends_at: datetime.datetime | None = None
 
 
 EventSource = Callable[[object], Iterable[EventOption]]

@@ -16,7 +16,7 @@ from audit.models import DisclosureLogEntry
 from clients.access import get_client_for_user, log_client_access, read_log
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
-from consents.coverage import ConsentEvent, DisclosureNotCovered, record_disclosure
+from consents.coverage import DisclosureNotCovered, event_of, record_disclosure
 from consents.forms import (
     ConsentForm,
     DisclosureForm,
@@ -331,8 +331,10 @@ def scan_download(request, client_id, consent_id, scan_id):
 
 @require_POST
 def complete_notification(request, client_id, consent_id, task_id):
-    """Checks off one's own task of telling a party, with the date it was done."""
+    """Checks off one's own task of telling a party, with the date it was done (logged by
+    the kind's completion hook, actions.log_notification_completed)."""
     from notifications.access import get_task_for_user
+    from notifications.actions import complete_task
     from notifications.forms import CompleteTaskForm
 
     client, consent = get_consent_for_user(
@@ -345,9 +347,7 @@ def complete_notification(request, client_id, consent_id, task_id):
     form = CompleteTaskForm(request.POST, task_id=task.pk)
     if form.is_valid():
         try:
-            actions.complete_party_notification(
-                client=client, task=task, by=request.user, done_on=form.cleaned_data["done_on"]
-            )
+            complete_task(task=task, by=request.user, done_on=form.cleaned_data["done_on"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -393,7 +393,13 @@ def statutory_basis_end(request, client_id, basis_id):
 
 @require_http_methods(["GET", "POST"])
 def disclosure_create(request, client_id):
-    """Logs a disclosure made outside Polku, after the coverage function allowed it."""
+    """Logs a disclosure made outside Polku, after the coverage function allowed it.
+
+    A disclosure within an event an oral consent of today was given for names
+    that event (`coverage.event_of`): a consultation session's oral consent
+    covers it only until the session ends; one for an event Polku does not hold
+    (a call with Kela) covers that recorded event on its day.
+    """
     client = get_client_for_user(
         request.user,
         client_id,
@@ -410,11 +416,7 @@ def disclosure_create(request, client_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         oral_consent = data.get("oral_consent")
-        event = (
-            ConsentEvent(kind=oral_consent.event_kind, reference=oral_consent.event_reference)
-            if oral_consent
-            else None
-        )
+        event = event_of(oral_consent) if oral_consent else None
         try:
             record_disclosure(
                 actor=request.user,

@@ -78,7 +78,8 @@ ORAL_CONSENT_RECORDED_WITHIN_DAYS = 14
 def oral_consent_sessions(client) -> list[EventOption]:
     """The sessions an oral consent of the client may be given for: those discussing the
     client, held today or in the two weeks before (registered with `consents.events` as the
-    consultation-session events)."""
+    consultation-session events), each with its end, after which the consent covers
+    nothing."""
     from consultations.models import Session
 
     today = timezone.localdate()
@@ -100,6 +101,7 @@ def oral_consent_sessions(client) -> list[EventOption]:
                 reference=session_event(session).reference,
                 label=f"{session.network.name} {when}",
                 date=local.date(),
+                ends_at=session.ends_at,
             )
         )
     return options

@@ -83,7 +83,9 @@ class MemberForm(PolkuForm):
         label=_("Nimeävä organisaatio"),
         queryset=Organisation.objects.order_by("name_fi"),
         required=False,
-        help_text=_("Tyhjä: jäsenen oma organisaatio."),
+        help_text=_(
+            "Organisaatio, jossa jäsenellä on voimassa oleva rooli. Tyhjä: jäsenen oma organisaatio."
+        ),
     )
     expertise = forms.CharField(label=_("Osaaminen"), max_length=200)
     active_from = forms.DateField(label=_("Alkaen"), widget=DateInput, initial=timezone.localdate)

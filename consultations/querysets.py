@@ -106,17 +106,38 @@ class ConsultationRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def in_queue_of(self, user):
-        """Requests waiting for a coordinator: those for a network they run, or with no
-        network yet (any coordinator may take those)."""
-        from consultations.models import Network
+        """Requests waiting for a coordinator (in their active role), and so the requests
+        they may triage, place or decline (access.get_request_for_coordinator).
+
+        - A request with a network, or with none yet but a preferred one, waits for the
+          coordinators who run that network (`NetworkQuerySet.run_by`).
+        - A request with neither ("the coordinator chooses") waits for the coordinators
+          of the client's own organisation (that of the client's responsible unit) and
+          for those who run a network that organisation takes part in (convenes it, or
+          has a current member in it): the coordinators who could bring the case to a
+          network the client's organisation shares. A coordinator of any other
+          organisation does not see it, and its pages answer them 404.
+        """
+        from consultations.models import Network, NetworkMember
 
         if not is_coordinator(user):
             return self.none()
-        run = Network.objects.run_by(user).values("pk")
+        run = Network.objects.run_by(user)
+        client_organisation = "client__responsible_unit__organisation_id"
+        member_of_client_organisation = NetworkMember.objects.active_on(
+            timezone.localdate()
+        ).filter(network=OuterRef("pk"), organisation_id=OuterRef(OuterRef(client_organisation)))
+        shared = run.filter(
+            Q(convening_organisation_id=OuterRef(client_organisation))
+            | Q(Exists(member_of_client_organisation))
+        )
+        unassigned = Q(network__isnull=True, preferred_network__isnull=True) & (
+            Q(**{client_organisation: _active_organisation_id(user)}) | Q(Exists(shared))
+        )
         return self.filter(
-            Q(network__in=run)
-            | Q(network__isnull=True, preferred_network__in=run)
-            | Q(network__isnull=True, preferred_network__isnull=True)
+            Q(network__in=run.values("pk"))
+            | Q(network__isnull=True, preferred_network__in=run.values("pk"))
+            | unassigned
         )
 
     def of_worker(self, user):

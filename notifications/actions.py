@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from audit.history import history_context
 from notifications.models import UNIQUE_REMINDER, Reminder, Task
 from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
+from notifications.task_kinds import completion_hook
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,9 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
     Locks the task; a task already done is returned as it is (a double
     submit changes nothing). Raises PermissionDenied when `by` is not the
     assignee and ValidationError for a date in the future or before the task
-    was created. Returns the task as stored.
+    was created. The completion hook its app registered for the task's kind
+    (task_kinds.register_task_kind) runs in the same transaction, once, after
+    the check-off is saved. Returns the task as stored.
     """
     today = timezone.localdate()
     done_on = done_on or today
@@ -143,6 +146,9 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
         locked.done_on = done_on
         locked.done_by = by
         locked.save(update_fields=["done_at", "done_on", "done_by"])
+        hook = completion_hook(locked.kind)
+        if hook is not None:
+            hook(task=locked, by=by)
     return locked
 
 

@@ -1,20 +1,44 @@
 """Kinds of tasks that higher apps register, so the inbox can name a task's kind
-in the reader's language while its title stays as written for the assignee.
+in the reader's language while its title stays as written for the assignee, and
+so that checking a task off does what its app needs wherever it is done.
 
     register_task_kind("consents.notify_party", _("Ilmoita suostumuksen muutoksesta"))
+    register_task_kind(KIND, _("..."), on_completed=log_notification_completed)
+
+`on_completed(task, by)` runs inside `notifications.actions.complete_task`'s
+transaction, once, when the task is checked off (not on a repeated check-off):
+the app's own audit row is written whether the task was ticked off on the app's
+page or in the inbox, and notifications never imports the app.
 """
+
+from collections.abc import Callable
 
 from django.utils.functional import Promise
 
+CompletionHook = Callable[..., None]
+
 _kinds: dict[str, str | Promise] = {}
+_completion_hooks: dict[str, CompletionHook] = {}
 
 
-def register_task_kind(code: str, label: str | Promise) -> None:
+def register_task_kind(
+    code: str, label: str | Promise, *, on_completed: CompletionHook | None = None
+) -> None:
+    """Registers (or replaces, on a repeated ready()) the kind's label and completion hook."""
     if not code or len(code) > 64:
         raise ValueError("A task kind code has 1-64 characters.")
     _kinds[code] = label
+    if on_completed is None:
+        _completion_hooks.pop(code, None)
+    else:
+        _completion_hooks[code] = on_completed
 
 
 def task_kind_label(code: str) -> str | Promise | None:
     """The kind's label in the current language, or None for a kind nobody registered."""
     return _kinds.get(code)
+
+
+def completion_hook(code: str) -> CompletionHook | None:
+    """What the kind's app does when a task of the kind is checked off, if anything."""
+    return _completion_hooks.get(code)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import RoleAssignment
 from audit.history import history_context
 from consultations.actions.common import violated
 from consultations.models import MEMBER_PERIODS_NOT_OVERLAPPING, Network, NetworkMember
@@ -62,12 +63,31 @@ def add_member(
 ) -> NetworkMember:
     """Adds a member nominated by `organisation` for a period.
 
-    The database refuses overlapping periods of one person in one network
-    (an exclusion constraint); that refusal is returned as a ValidationError.
+    The nominating organisation is the one the member's session participations
+    copy and the one whose consent coverage decides whether they see a case
+    named (case_view.viewer_organisation), so it must be an organisation the
+    person works in: one where they hold a role assignment current today.
+    Anything else is refused with a ValidationError on "organisation" (a Kela
+    liaison cannot be added "for" employment services). The database refuses
+    overlapping periods of one person in one network (an exclusion
+    constraint); that refusal is returned as a ValidationError.
     """
     active_from = active_from or timezone.localdate()
     if not user.is_active:
         raise ValidationError({"user": _("Käyttäjätunnus ei ole voimassa.")})
+    works_there = RoleAssignment.objects.current().filter(
+        user=user, unit__organisation=organisation
+    )
+    if not works_there.exists():
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Henkilöllä ei ole voimassa olevaa roolia organisaatiossa %(org)s. "
+                    "Valitse organisaatio, jossa hän työskentelee."
+                )
+                % {"org": organisation}
+            }
+        )
     if active_until is not None and active_until < active_from:
         raise ValidationError({"active_until": _("Päättymispäivä on ennen alkamispäivää.")})
     try:

@@ -28,7 +28,7 @@ from consultations.models import (
     RequestStatus,
     Session,
 )
-from consultations.pseudonymity import check_pseudonymous
+from consultations.pseudonymity import check_pseudonymous, identifying_mentions
 
 # Serialises the numbering of requests (K-2026-001, -002, ...) within a year.
 NUMBERING_LOCK = 0x4B4F4E53  # "KONS"
@@ -166,6 +166,24 @@ def _next_free_start(session: Session) -> datetime.datetime:
     return max(last, session.starts_at) if last else session.starts_at
 
 
+def _check_session_texts_for(client, session: Session) -> None:
+    """Refuses placing the client's case on a session whose place or video link identifies
+    the client: the updated invitation carries them by e-mail and into calendars, which
+    name no client (DESIGN.md). As sessions.change_session's check, the error does not
+    say what matched."""
+    texts = (session.place, session.video_link)
+    if any(identifying_mentions(client, text) for text in texts if text):
+        raise ValidationError(
+            {
+                "session": _(
+                    "Istunnon paikassa tai videoyhteyden osoitteessa on asiakkaan "
+                    "tunnistetietoja, ja kutsu lähtee sähköpostilla. Muuta istunnon paikka "
+                    "tai videoyhteys ennen kuin lisäät tapauksen."
+                )
+            }
+        )
+
+
 def place_on_session(
     *,
     request: ConsultationRequest,
@@ -176,7 +194,8 @@ def place_on_session(
 ) -> AgendaItem:
     """Puts the request on the session's agenda in a time slot (after the last one by default).
 
-    The database refuses a request on two sessions and two overlapping slots
+    A session whose place or video link identifies the client is refused
+    (ValidationError on "session"): the invitation would carry it. The database refuses a request on two sessions and two overlapping slots
     in one session; both come back as ValidationErrors. The session's
     SEQUENCE grows and participants get the updated invitation (with the new
     pseudonymous case reference) after commit.
@@ -193,6 +212,7 @@ def place_on_session(
                 raise ValidationError(
                     {"session": _("Pyyntö on jo toisen istunnon esityslistalla tai käsitelty.")}
                 )
+            _check_session_texts_for(locked.client, locked_session)
             start = starts_at or _next_free_start(locked_session)
             end = start + datetime.timedelta(minutes=minutes)
             if start < locked_session.starts_at or end > locked_session.ends_at:

@@ -13,6 +13,7 @@ from audit.history import history_context
 from consultations.actions.common import (
     CANCEL,
     REQUEST,
+    log_case,
     send_invitations_on_commit,
     violated,
 )
@@ -261,6 +262,9 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     """Cancels the session: participants get METHOD:CANCEL; its cases return to the queue.
 
     A session whose minutes were recorded was held and cannot be cancelled.
+    Each case taken off the agenda writes its access-log row
+    "consultations.request.unscheduled", as remove_from_agenda does, in the
+    same transaction.
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
@@ -278,6 +282,15 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
         request_ids = list(items.values_list("request_id", flat=True))
         items.delete()
         ConsultationRequest.objects.filter(pk__in=request_ids).update(status=RequestStatus.TRIAGED)
+        requests = ConsultationRequest.objects.filter(pk__in=request_ids).select_related("client")
+        for request in requests.order_by("pk"):
+            log_case(
+                cancelled_by,
+                request.client,
+                "consultations.request.unscheduled",
+                request,
+                request.reference,
+            )
         locked.cancelled_at = timezone.now()
         locked.cancellation_reason = reason.strip()
         locked.sequence += 1

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import DisclosureLogEntry
 from clients.factories import ClientFactory
 from consents import actions
-from consents.coverage import ConsentEvent, disclosure_basis
+from consents.coverage import ConsentEvent, disclosure_basis, event_of
 from consents.models import Consent, ConsentMethod, OralEventKind
 from consultations.case_view import session_event
 from consultations.factories import (
@@ -202,3 +203,94 @@ def test_two_calls_with_kela_on_one_day_are_two_events(team, parties):
         )
         is None
     )
+
+
+def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_consent(
+    client, team, parties, sessions
+):
+    """The worker logs a disclosure made outside Polku and names the session's oral
+    consent: within the session it covers; later the same day, after the session
+    ended, it does not, and nothing is logged."""
+    first = sessions["first"]
+    consent = actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.CONSULTATION_SESSION,
+            event_name="Istunto",
+            event_date=on_day(first),
+            event_reference=str(first.pk),
+        ),
+        recorded_by=team["worker"],
+    )
+    url = reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid})
+    data = {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity", "work_capacity"],
+        "purpose": "case_consultation",
+        "channel": "meeting",
+        "oral_consent": consent.pk,
+    }
+    with time_machine.travel(first.ends_at - datetime.timedelta(minutes=10), tick=False):
+        login(client, team["worker"])
+        assert client.post(url, data).status_code == 302
+    assert DisclosureLogEntry.objects.get().consent_id == consent.pk
+
+    later_that_day = first.ends_at + datetime.timedelta(hours=4)
+    assert timezone.localdate(later_that_day) == on_day(first)
+    with time_machine.travel(later_that_day, tick=False):
+        client.logout()  # a new sign-in: the first has been idle for hours
+        login(client, team["worker"])
+        response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Luovutukselle ei ole perustetta" in response.content.decode()
+    assert DisclosureLogEntry.objects.count() == 1
+
+
+def test_the_event_of_an_oral_consent_knows_the_sessions_end_and_its_cancellation(
+    team, parties, sessions
+):
+    first = sessions["first"]
+    consent = actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.CONSULTATION_SESSION,
+            event_name="Istunto",
+            event_date=on_day(first),
+            event_reference=str(first.pk),
+        ),
+        recorded_by=team["worker"],
+    )
+    assert event_of(consent) == session_event(first)
+    first.cancelled_at, first.cancellation_reason = timezone.now(), "Sairastuminen"
+    first.save(update_fields=["cancelled_at", "cancellation_reason"])
+    assert event_of(consent) is None  # no event left to disclose within
+
+
+def test_an_oral_consent_for_a_call_covers_its_own_event_on_its_day(client, team, parties):
+    call = actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.KELA_CALL,
+            event_name="Puhelu Kelan kanssa",
+            event_date=timezone.localdate(),
+        ),
+        recorded_by=team["worker"],
+    )
+    login(client, team["worker"])
+    response = client.post(
+        reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid}),
+        {
+            "organisation": parties["kela"].pk,
+            "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+            "categories": ["identity"],
+            "purpose": "case_consultation",
+            "channel": "phone",
+            "oral_consent": call.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert DisclosureLogEntry.objects.get().consent_id == call.pk

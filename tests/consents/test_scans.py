@@ -11,8 +11,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from consents import actions, scan_files
@@ -26,7 +28,7 @@ from consents.factories import (
 )
 from consents.models import ConsentScan, ScanStatus
 from consents.scanning import ScannerUnavailable
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 
 @pytest.fixture
@@ -105,6 +107,95 @@ def test_an_11_mb_file_is_refused(client, team, consent, private_root):
     assert response.status_code == 200
     assert "Tiedosto on liian suuri" in response.text
     assert "Suurin sallittu koko on 10 Mt" in response.text
+    assert not ConsentScan.objects.exists()
+    assert not [p for p in private_root.rglob("*") if p.is_file()]
+
+
+def _superseded(consent, team, parties):
+    from consents.actions import ConsentTerms
+
+    actions.change_consent(
+        consent=consent,
+        terms=ConsentTerms(
+            method="signature",
+            form="kela_y100",
+            purposes=("service_planning",),
+            categories=("identity",),
+            signed_on=consent.signed_on,
+            valid_from=consent.valid_from,
+            organisations=(parties["kela"],),
+        ),
+        changed_by=team["worker"],
+    )
+    consent.refresh_from_db()
+    return consent
+
+
+def _revoked(consent, team, parties):
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=consent.valid_from,
+        method="phone",
+        through="Asiakas",
+    )
+    consent.refresh_from_db()
+    return consent
+
+
+def _oral(consent, team, parties):
+    return ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], oral=True, parties=[parties["kela"]]
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        (_superseded, "vain suostumuksen uusimpaan versioon"),
+        (_revoked, "Peruutettuun suostumukseen ei voi liittää"),
+        (_oral, "Suullisesta suostumuksesta ei ole allekirjoitettua lomaketta"),
+    ],
+)
+def test_a_superseded_revoked_or_oral_version_takes_no_scan(
+    client, team, consent, parties, private_root, version, message
+):
+    """The page hides the link; a posted upload is refused all the same, next to the field,
+    and nothing is stored."""
+    refused = version(consent, team, parties)
+    login(client, team["worker"])
+    response = client.post(
+        upload_url(team, refused), {"scan": SimpleUploadedFile("y100.pdf", PDF_BYTES)}
+    )
+    assert response.status_code == 200
+    assert message in field_errors(response.text, "scan")
+    assert not ConsentScan.objects.exists()
+    assert not [p for p in private_root.rglob("*") if p.is_file()]
+    assert not AccessLogEntry.objects.filter(action="consents.scan.attached").exists()
+    with pytest.raises(ValidationError):
+        make_scan(refused, team["worker"])
+
+
+def test_an_oral_consent_is_not_recorded_with_a_scan(team, parties, private_root):
+    terms = actions.ConsentTerms(
+        method="oral",
+        purposes=("case_consultation",),
+        categories=("identity",),
+        signed_on=None,
+        valid_from=None,
+        organisations=(parties["kela"],),
+        event_kind="kela_call",
+        event_name="Puhelu Kelan kanssa",
+        event_date=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(
+            client=team["client"],
+            terms=terms,
+            recorded_by=team["worker"],
+            scan=SimpleUploadedFile("y100.pdf", PDF_BYTES),
+        )
+    assert "scan" in refused.value.message_dict
     assert not ConsentScan.objects.exists()
     assert not [p for p in private_root.rglob("*") if p.is_file()]
 

@@ -194,6 +194,43 @@ def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, pa
     assert task.done_on == timezone.localdate() and task.done_by == team["worker"]
 
 
+@pytest.mark.parametrize("where", ["consent_page", "inbox"])
+def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
+    worker_client, team, parties, where
+):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get()
+    address = (
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk)
+        if where == "consent_page"
+        else reverse("notifications:complete_task", kwargs={"task_id": task.pk})
+    )
+    assert not AccessLogEntry.objects.filter(action="consents.notification.completed").exists()
+    response = worker_client.post(address, {"done_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_by == team["worker"]
+    (row,) = AccessLogEntry.objects.filter(action="consents.notification.completed")
+    assert (row.client_id, row.actor_id, row.basis) == (
+        team["client"].uuid,
+        team["worker"].pk,
+        "care_team",
+    )
+    assert row.object_id == str(task.pk)
+    # A second tick changes nothing and logs nothing more.
+    worker_client.post(address, {"done_on": timezone.localdate().isoformat()})
+    assert AccessLogEntry.objects.filter(action="consents.notification.completed").count() == 1
+
+
 def test_another_persons_task_cannot_be_ticked_off_here(client, team, parties):
     consent = ConsentFactory(
         client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]

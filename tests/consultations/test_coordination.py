@@ -7,10 +7,12 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from accounts.models import RoleAssignment
+from accounts.roles import Role
 from consultations.ics import HELSINKI
 from consultations.models import Network, NetworkMember, Session
 from consultations.tasks import send_invitations_task
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 
 @pytest.fixture
@@ -51,6 +53,56 @@ def test_members_are_added_once_per_period_and_ended(coordinator, hki):
     coordinator.post(reverse("consultations:member_end", args=[hki.network.pk, member.pk]))
     member.refresh_from_db()
     assert member.active_until is not None
+
+
+def test_a_member_is_nominated_only_by_an_organisation_they_hold_a_role_in(coordinator, hki):
+    """The nominating organisation decides whose consent coverage counts: a Kela liaison
+    added "for" employment services would see cases named under an employment-services
+    consent, and the disclosure log would name the wrong recipient."""
+    url = reverse("consultations:member_add", args=[hki.network.pk])
+    data = {
+        "email": hki.outsider.email,
+        "expertise": "Kelan etuudet",
+        "active_from": "2026-01-01",
+        "organisation": hki.employment.pk,
+    }
+    response = coordinator.post(url, data)
+    assert response.status_code == 400
+    assert "ei ole voimassa olevaa roolia" in field_errors(
+        response.content.decode(), "organisation"
+    )
+    assert not NetworkMember.objects.filter(network=hki.network, user=hki.outsider).exists()
+
+    # A role assignment there that has ended does not count either.
+    RoleAssignment.objects.create(
+        user=hki.outsider,
+        role=Role.EMPLOYMENT_EXPERT,
+        unit=hki.expert.active_assignment.unit,
+        valid_from=datetime.date(2025, 1, 1),
+        valid_to=datetime.date(2025, 12, 31),
+    )
+    assert coordinator.post(url, data).status_code == 400
+
+    # Their own organisation, chosen or by the empty choice, is accepted.
+    assert coordinator.post(url, {**data, "organisation": hki.kela.pk}).status_code == 302
+    member = NetworkMember.objects.get(network=hki.network, user=hki.outsider)
+    assert member.organisation == hki.kela
+
+
+def test_the_empty_choice_is_refused_when_the_person_works_in_no_unit_of_their_own(
+    coordinator, hki
+):
+    hki.outsider.role_assignments.update(
+        valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31)
+    )
+    url = reverse("consultations:member_add", args=[hki.network.pk])
+    response = coordinator.post(
+        url, {"email": hki.outsider.email, "expertise": "Kela", "active_from": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "ei ole voimassa olevaa roolia" in field_errors(
+        response.content.decode(), "organisation"
+    )
 
 
 @pytest.mark.parametrize(

@@ -338,3 +338,63 @@ def test_a_kela_liaison_of_one_session_does_not_open_a_case_of_another(client, h
     # Session B's case opens for its participants.
     switch(client, hki.expert)
     assert client.get(case_url("case", b.session, b.item)).status_code == 200
+
+
+# e) A request left for "the coordinator chooses" (no network, none preferred).
+
+
+def test_an_unassigned_request_is_not_open_to_a_coordinator_of_another_organisation(
+    client, hki, foreign_session
+):
+    """Employment services' coordinator runs a network in which the client's organisation
+    (social services) takes no part: the request is not in their queue and its pages
+    answer 404 with nothing changed; once a social-services worker is a member of that
+    network, it is. The Helsinki coordinator of the client's own organisation sees it."""
+    waiting = make_request(hki.client, hki.worker)
+    assert waiting.network is None and waiting.preferred_network is None
+    other = foreign_session.coordinator
+    assert other.active_assignment.unit.organisation == hki.employment
+    triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
+    login(client, other)
+    assert waiting.reference not in client.get(reverse("consultations:queue")).content.decode()
+    before = state()
+    assert client.get(triage).status_code == 404
+    assert client.post(triage, {"network": foreign_session.network_id}).status_code == 404
+    response = client.post(
+        reverse("consultations:place", kwargs={"request_id": waiting.pk}),
+        {"session": foreign_session.pk, "minutes": "30"},
+    )
+    assert response.status_code == 404
+    response = client.post(
+        reverse("consultations:decline", kwargs={"request_id": waiting.pk}), {"reason": "Ei meille"}
+    )
+    assert response.status_code == 404
+    assert state() == before  # no access-log row of the client either
+
+    # A network of theirs in which social services takes part brings it to their queue.
+    add_network_member(foreign_session.network, hki.coach, expertise="Työvalmennus")
+    assert waiting.reference in client.get(reverse("consultations:queue")).content.decode()
+    assert client.get(triage).status_code == 200
+
+    switch(client, hki.coordinator)
+    assert waiting.reference in client.get(reverse("consultations:queue")).content.decode()
+    assert client.get(triage).status_code == 200
+
+
+def test_an_unassigned_request_is_in_the_queue_of_the_clients_own_coordinators_only(hki):
+    waiting = make_request(hki.client, hki.worker)
+    elsewhere = acting(
+        make_user(Role.COORDINATOR, UnitFactory(), first_name="Vilja", last_name="Vantaa")
+    )
+    NetworkFactory(name="Vantaan verkosto", convening_organisation=elsewhere.organisation)
+    same_organisation = acting(
+        make_user(
+            Role.COORDINATOR,
+            UnitFactory(organisation=hki.sote),
+            first_name="Sami",
+            last_name="Samasta",
+        )
+    )
+    assert not ConsultationRequest.objects.in_queue_of(elsewhere).filter(pk=waiting.pk).exists()
+    assert ConsultationRequest.objects.in_queue_of(same_organisation).filter(pk=waiting.pk).exists()
+    assert ConsultationRequest.objects.in_queue_of(hki.coordinator).filter(pk=waiting.pk).exists()

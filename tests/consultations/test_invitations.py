@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from audit.models import AccessLogEntry
+from clients.factories import ClientFactory
 from consultations import actions
-from consultations.factories import make_request
+from consultations.factories import make_request, put_on_agenda
 from consultations.models import CalendarFeedToken, Session
 from consultations.tasks import send_invitations_task
 from tests.conftest import login
@@ -197,6 +199,21 @@ def test_cancelling_returns_the_cases_to_the_queue(hki, now):
     hki.request.refresh_from_db()
     assert hki.request.status == "triaged" and not hki.request.agenda_items.exists()
     assert event_of(calendar_of(mail.outbox[0]))["SEQUENCE"] == 1
+
+
+def test_cancelling_logs_each_case_taken_off_the_agenda(hki):
+    """As taking one case off the agenda does: one row per case, with the client."""
+    other = ClientFactory(responsible_worker=hki.worker, first_names="Onni", last_name="Orava")
+    second = make_request(other, hki.worker)
+    put_on_agenda(second, hki.session)
+    actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="Lakko")
+    rows = AccessLogEntry.objects.filter(action="consultations.request.unscheduled")
+    assert sorted((r.client_id, r.actor_id, r.basis, r.detail) for r in rows) == sorted(
+        [
+            (hki.client.uuid, hki.coordinator.pk, "consultation", hki.request.reference),
+            (second.client.uuid, hki.coordinator.pk, "consultation", second.reference),
+        ]
+    )
 
 
 def test_a_guest_alone_gets_the_invitation_and_a_removed_participant_a_cancel(hki, now):

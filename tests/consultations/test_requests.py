@@ -3,19 +3,22 @@ and identity code; the worker sees, before sending, who would see the case
 pseudonymously; the coordinator's queue, triage, placing and declining."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
+from clients.factories import ClientFactory
 from consents.factories import ConsentFactory
 from consultations import actions
-from consultations.factories import make_request, next_weekday_at
+from consultations.factories import make_request, make_session, next_weekday_at
 from consultations.models import ConsultationRequest, RequestStatus
 from consultations.pseudonymity import age_band, identifying_mentions
+from consultations.tasks import send_invitations_task
 from notifications.models import Task
-from tests.conftest import login
+from tests.conftest import field_errors, login
 from tests.consultations.conftest import IDENTITY_CODE
 
 
@@ -247,6 +250,52 @@ def test_triage_place_and_decline(client, hki, waiting):
     assert other.status == RequestStatus.DECLINED
     task = Task.objects.get(kind="consultations.request_declined")
     assert task.assignee == hki.worker and task.client_id == hki.client.uuid
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"place": "Kotikäynti Koivistolle, Kaarinan luona"},
+        {"place": "", "video_link": "https://video.example.fi/kaarina-koivisto"},
+    ],
+)
+def test_a_session_whose_place_or_link_names_the_client_takes_no_case_of_theirs(
+    client, hki, waiting, where, django_capture_on_commit_callbacks
+):
+    """The updated invitation would carry the place and the link by e-mail: placing the case
+    is refused next to the session field, and nothing changes or is sent."""
+    session = make_session(
+        hki.network,
+        hki.coordinator,
+        participants=[hki.expert],
+        starts_at=next_weekday_at(9),
+        **where,
+    )
+    login(client, hki.coordinator)
+    place = reverse("consultations:place", kwargs={"request_id": waiting.pk})
+    with (
+        mock.patch.object(send_invitations_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(place, {"session": session.pk, "minutes": "30"})
+    assert response.status_code == 400
+    assert "Muuta istunnon paikka tai videoyhteys" in field_errors(
+        response.content.decode(), "session"
+    )
+    waiting.refresh_from_db()
+    session.refresh_from_db()
+    assert waiting.status == RequestStatus.REQUESTED and not waiting.agenda_items.exists()
+    assert session.sequence == 0
+    delay.assert_not_called()
+    # The session takes another client's case, and the original session this one.
+    other = make_request(
+        ClientFactory(responsible_worker=hki.worker, first_names="Onni", last_name="Orava"),
+        hki.worker,
+        preferred_network=hki.network,
+    )
+    other_place = reverse("consultations:place", kwargs={"request_id": other.pk})
+    assert client.post(other_place, {"session": session.pk, "minutes": "30"}).status_code == 302
+    assert client.post(place, {"session": hki.session.pk, "minutes": "30"}).status_code == 302
 
 
 def test_a_slot_outside_the_session_is_refused(client, hki, waiting):

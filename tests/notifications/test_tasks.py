@@ -12,6 +12,7 @@ from accounts.roles import Role
 from notifications.actions import complete_task, create_task, reopen_task
 from notifications.factories import TaskFactory
 from notifications.models import Task
+from notifications.task_kinds import register_task_kind
 from services.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,29 @@ def test_checking_off_twice_keeps_the_first_check_off(worker):
     first = complete_task(task=task, by=worker)
     second = complete_task(task=task, by=worker)
     assert second.done_at == first.done_at
+
+
+@pytest.fixture
+def hooked_kind():
+    """A kind whose app wants to know when a task of it is checked off."""
+    calls = []
+    register_task_kind("tests.hooked", "Koe", on_completed=lambda **kw: calls.append(kw))
+    yield calls
+    register_task_kind("tests.hooked", "Koe")
+
+
+def test_the_kinds_completion_hook_runs_once_when_the_task_is_checked_off(
+    worker, colleague, hooked_kind
+):
+    task = TaskFactory(assignee=worker, kind="tests.hooked")
+    with pytest.raises(PermissionDenied):
+        complete_task(task=task, by=colleague)
+    assert hooked_kind == []
+    done = complete_task(task=task, by=worker)
+    complete_task(task=task, by=worker)  # a double submit
+    assert hooked_kind == [{"task": done, "by": worker}]
+    complete_task(task=TaskFactory(assignee=worker, kind="tests.other"), by=worker)
+    assert len(hooked_kind) == 1
 
 
 def test_a_task_is_not_done_in_the_future_or_before_it_existed(worker):

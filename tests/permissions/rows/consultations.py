@@ -94,7 +94,8 @@ def case_kwargs(world):
 
 
 def waiting_kwargs(world):
-    """A request waiting in the queue, with no network yet (any coordinator may take it)."""
+    """A request waiting in the queue with no network yet, which the coordinators of the
+    client's organisation (the world's coordinator among them) may take."""
     from consultations.factories import make_request
 
     _setting(world)
