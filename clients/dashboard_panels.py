@@ -25,11 +25,4 @@ def my_clients(request):
 def break_the_glass_to_review(request):
     if not rules.has_perm("clients.review_break_the_glass", request.user):
         return None
-    events = BreakTheGlass.objects.awaiting_review()
-    if request.user.active_role == "manager":
-        events = events.filter(client__responsible_unit=request.user.active_assignment.unit_id)
-    else:
-        events = events.filter(
-            client__responsible_unit__organisation=request.user.active_assignment.unit.organisation_id
-        )
-    return {"count": events.count()}
+    return {"count": BreakTheGlass.objects.awaiting_review().reviewable_by(request.user).count()}

@@ -102,6 +102,19 @@ class BreakTheGlassQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(reviewed_at__isnull=True)
 
+    def reviewable_by(self, user):
+        """The events the user reviews in the active role: a manager those of the unit's
+        clients, the DPO those of the organisation's; never the user's own (whoever broke the
+        glass does not review it, even when they also hold the manager role)."""
+        assignment = user.active_assignment
+        if user.active_role == "manager":
+            events = self.filter(client__responsible_unit=assignment.unit_id)
+        else:
+            events = self.filter(
+                client__responsible_unit__organisation=assignment.unit.organisation_id
+            )
+        return events.exclude(user=user)
+
 
 class ClientPlanQuerySet(models.QuerySet):
     def current(self):
