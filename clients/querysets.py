@@ -123,6 +123,22 @@ class ClientPlanQuerySet(models.QuerySet):
         # and picks a nested loop over every client for the reminder sweep's cursors.
         return self.filter(~Exists(self.model._default_manager.filter(supersedes=OuterRef("pk"))))
 
+    def in_force(self):
+        """Per client and plan type, the version in force: the newest version that is not a
+        draft, when it is agreed or active. A draft revision being written leaves the agreed
+        version in force (current() would not: the draft is the newest); a newer closed
+        version ends it."""
+        from clients.models import PlanStatus
+
+        newer_decided = self.model._default_manager.filter(
+            client=OuterRef("client"),
+            plan_type=OuterRef("plan_type"),
+            version__gt=OuterRef("version"),
+        ).exclude(status=PlanStatus.DRAFT)
+        return self.filter(status__in=(PlanStatus.AGREED, PlanStatus.ACTIVE)).filter(
+            ~Exists(newer_decided)
+        )
+
 
 class CaseNoteQuerySet(models.QuerySet):
     def readable_by(self, user):

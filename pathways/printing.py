@@ -17,7 +17,7 @@ from audit.printing import store, stored_path
 
 __all__ = ["TEMPLATE_VERSION", "StaticFilesOnly", "render_pdf", "store", "stored_path"]
 
-TEMPLATE_VERSION = "2026.11.1"
+TEMPLATE_VERSION = "2026.12.1"
 
 
 class StaticFilesOnly(URLFetcher):

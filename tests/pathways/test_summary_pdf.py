@@ -97,6 +97,63 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
     assert reader.outline[0].title == "Palvelupolkusi"
 
 
+def test_an_open_draft_revision_leaves_the_agreed_plan_on_the_summary(
+    summary_client, worker, settings, tmp_path, today
+):
+    """Each plan type prints its version in force: the newest that is agreed or active, while
+    a newer draft is written; a plan type whose newest decided version is closed does not."""
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="client_plan",
+        status="draft",
+        client_view="Luonnos omista sanoista.",
+        goals=("Luonnoksen tavoite",),
+    )
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="activation_plan",
+        status="agreed",
+        client_view="Haluan käydä työtoiminnassa kolmena päivänä.",
+        goals=("Käyn työtoiminnassa säännöllisesti",),
+        next_review_on=today + datetime.timedelta(days=40),
+    )
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="work_ability_support_plan",
+        client_view="Päättynyt suunnitelma.",
+        goals=("Päättyneen suunnitelman tavoite",),
+    )
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="work_ability_support_plan",
+        status="closed",
+        client_view="Päättynyt suunnitelma.",
+        goals=("Päättyneen suunnitelman tavoite",),
+    )
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    assert "Suunnitelmaa ei ole vielä tehty." not in text
+    assert "Hankin hygieniapassin" in text and "Haluan oppia leipomaan" in text
+    assert "Luonnoksen tavoite" not in text and "Luonnos omista sanoista" not in text
+    assert "Asiakassuunnitelma" in text
+    assert "Käyn työtoiminnassa säännöllisesti" in text
+    assert "Päättyneen suunnitelman tavoite" not in text and "Työkyvyn tuen" not in text
+    flat = " ".join(text.split())
+    assert "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma" in flat
+    review_on = today + datetime.timedelta(days=40)
+    assert f"{review_on:%-d.%-m.%Y}: Suunnitelmasi tarkistetaan (Aktivointisuunnitelma" in flat
+
+
+def test_a_draft_alone_is_no_plan_yet(client_of, worker, settings, tmp_path):
+    client = client_of(plan=False)
+    make_plan(client, worker, status="draft", goals=("Luonnoksen tavoite",))
+    text = pdf_text(render(client, worker, "fi", settings, tmp_path, sections=["situation"]))
+    assert "Suunnitelmaa ei ole vielä tehty." in text and "Luonnoksen tavoite" not in text
+
+
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
