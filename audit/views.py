@@ -31,7 +31,7 @@ from audit.forms import (
     not_found_error,
 )
 from audit.models import AccessLogEntry, Basis, PrintStatus
-from audit.printing import stored_path
+from audit.printing import open_stored
 from audit.reports import (
     ReportPeriod,
     client_access_rows,
@@ -271,10 +271,14 @@ def log_report_download(request, report_id):
     report = get_log_report_for_dpo(request.user, report_id)
     if report.status != PrintStatus.READY:
         raise Http404
+    # Opened before the print is logged: the daily cleanup may have removed the file.
+    pdf = open_stored(report.file_name)
+    if pdf is None:
+        raise Http404
     actions.record_log_report_handed_over(report=report, by=request.user)
     filename = f"lokiraportti-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf"
     return FileResponse(
-        stored_path(report.file_name).open("rb"),
+        pdf,
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",

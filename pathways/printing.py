@@ -13,9 +13,16 @@ from django.conf import settings
 from weasyprint.urls import URLFetcher
 
 # The private store is shared with the log report, whose app (audit) imports no domain app.
-from audit.printing import store, stored_path
+from audit.printing import open_stored, store, stored_path
 
-__all__ = ["TEMPLATE_VERSION", "StaticFilesOnly", "render_pdf", "store", "stored_path"]
+__all__ = [
+    "TEMPLATE_VERSION",
+    "StaticFilesOnly",
+    "open_stored",
+    "render_pdf",
+    "store",
+    "stored_path",
+]
 
 TEMPLATE_VERSION = "2026.12.1"
 

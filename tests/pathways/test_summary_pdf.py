@@ -244,6 +244,36 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
     assert disclosure.basis == "client_request" and disclosure.channel == "pdf"
 
 
+def test_a_file_gone_under_a_ready_document_answers_404_and_logs_no_print(
+    client, summary_client, worker, settings, tmp_path
+):
+    """The daily cleanup may remove the file after the view has read the row as ready: the
+    download answers 404, not 500, and writes neither log row."""
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    printing.stored_path(document.file_name).unlink()
+    login(client, worker)
+    response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
+    assert response.status_code == 404
+    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+    assert not DisclosureLogEntry.objects.filter(client_id=summary_client.uuid).exists()
+
+
+def test_the_print_is_not_logged_without_its_disclosure(
+    summary_client, worker, settings, tmp_path, monkeypatch
+):
+    from audit import actions as audit_actions
+
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+
+    def fail(**fields):
+        raise RuntimeError("disclosure log unavailable")
+
+    monkeypatch.setattr(audit_actions, "log_disclosure", fail)
+    with pytest.raises(RuntimeError):
+        actions.record_print_handed_over(document=document, by=worker)
+    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+
+
 def test_the_disclosure_log_is_kept_in_finnish_whatever_the_user_reads(
     client, summary_client, worker, settings, tmp_path
 ):
