@@ -214,16 +214,29 @@ def test_rendering_twice_is_harmless(summary_client, worker, settings, tmp_path)
 
 def test_the_url_fetcher_refuses_anything_outside_static_files(settings):
     fetcher = printing.StaticFilesOnly()
+    static = f"{settings.BASE_DIR}/static"
     for url in (
         "http://example.org/x.css",
         "file:///etc/passwd",
         f"file://{settings.BASE_DIR}/config/settings.py",
+        # Percent-encoded traversal: urllib opens the decoded path, outside static.
+        f"file://{static}/..%2Fconfig%2Fsettings.py",
+        f"file://{static}/%2E%2E/config/settings.py",
+        f"file://{static}/polku/..%2F..%2Fconfig%2Fsettings.py?x=1",
+        f"FILE://{static}/..%2fconfig%2fsettings.py",
+        # A host other than this machine.
+        f"file://example.org{static}/polku/print.css",
     ):
         with pytest.raises(ValueError, match="Refused"):
             fetcher.fetch(url)
-    response = fetcher.fetch(f"file://{settings.BASE_DIR}/static/polku/print.css")
-    assert b"@page" in response.read()
-    response.close()
+    for url in (
+        f"file://{static}/polku/print.css",
+        f"file://localhost{static}/polku/print.css",
+        f"file://{static}/polku/%70rint.css",  # encoded, and still inside static
+    ):
+        response = fetcher.fetch(url)
+        assert b"@page" in response.read()
+        response.close()
 
 
 def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
