@@ -148,17 +148,18 @@ def _log_report_html(report: LogReportPrint) -> str:
 
 
 def record_log_report_handed_over(*, report: LogReportPrint, by) -> None:
-    """The download of a printed log report: a print, and a disclosure to the client who asked."""
+    """The download of a printed log report: a print, and a disclosure to the client who asked,
+    both rows in one transaction (neither without the other)."""
     period = f"{report.period_start.isoformat()}..{report.period_end.isoformat()}"
-    log_access(
-        actor=by,
-        client_id=report.client_id,
-        action=CLIENT_LOG_PRINTED,
-        basis=Basis.DATA_PROTECTION,
-        obj=report,
-        detail=f"period={period}",
-    )
-    with translation.override("fi"):  # the log is kept in Finnish, whatever the user reads
+    with transaction.atomic(), translation.override("fi"):  # the log is kept in Finnish
+        log_access(
+            actor=by,
+            client_id=report.client_id,
+            action=CLIENT_LOG_PRINTED,
+            basis=Basis.DATA_PROTECTION,
+            obj=report,
+            detail=f"period={period}",
+        )
         log_disclosure(
             actor=by,
             client_id=report.client_id,

@@ -18,6 +18,7 @@ _actions: dict[str, Label] = {
     "audit.client_log.print_requested": _("Pyysi asiakkaan lokiraportin PDF-tulosteen"),
     "audit.client_log.printed": _("Tulosti asiakkaan lokiraportin (PDF)"),
     "audit.user_log.viewed": _("Katseli käyttäjän käyttölokia"),
+    "audit.user_log.client_listed": _("Asiakas näkyi käyttäjän käyttölokissa"),
     "audit.statistics.viewed": _("Katseli lokitilastoja"),
 }
 _roles: dict[str, Label] = {}

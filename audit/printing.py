@@ -12,6 +12,7 @@ import datetime
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,16 @@ def store(pdf: bytes, name: str) -> tuple[str, str]:
 
 def stored_path(name: str) -> Path:
     return Path(settings.POLKU_PRIVATE_ROOT) / "documents" / name
+
+
+def open_stored(name: str) -> BinaryIO | None:
+    """The stored file opened for reading, or None when it is gone (the daily cleanup may
+    remove it between the status check and the download). A download view opens the file
+    before it logs the print, so a file that is gone writes no log row."""
+    try:
+        return stored_path(name).open("rb")
+    except FileNotFoundError:
+        return None
 
 
 def remove_old_files(documents, *, now: datetime.datetime | None = None) -> int:

@@ -22,7 +22,7 @@ from audit.access import (
     get_user_for_dpo,
     organisation_users,
 )
-from audit.actions import log_access
+from audit.actions import log_access, log_list_hits
 from audit.forms import (
     FindClientForm,
     LogReportPrintForm,
@@ -31,7 +31,7 @@ from audit.forms import (
     not_found_error,
 )
 from audit.models import AccessLogEntry, Basis, PrintStatus
-from audit.printing import stored_path
+from audit.printing import open_stored
 from audit.reports import (
     ReportPeriod,
     client_access_rows,
@@ -45,6 +45,7 @@ from config.polling import background_request
 CLIENT_LOG_VIEWED = "audit.client_log.viewed"
 CLIENT_LOG_EXPORTED = "audit.client_log.exported"
 USER_LOG_VIEWED = "audit.user_log.viewed"
+USER_LOG_CLIENT_LISTED = "audit.user_log.client_listed"
 STATISTICS_VIEWED = "audit.statistics.viewed"
 USER_LOG_PAGE_SIZE = 100
 USER_SEARCH_LIMIT = 50
@@ -205,6 +206,15 @@ def user_log(request, user_id):
         obj=person,
         detail=period.detail(user=person.pk),
     )
+    # The page names the organisation's clients: each one shown is a list hit on that client's
+    # own log (clients of other organisations are not named, so not logged here).
+    log_list_hits(
+        actor=request.user,
+        client_ids=dict.fromkeys(row.client_id for row in rows if row.client_id is not None),
+        action=USER_LOG_CLIENT_LISTED,
+        basis=Basis.DATA_PROTECTION,
+        detail=f"user={person.pk}",
+    )
     context.update(page=page, rows=rows, period_query=urlencode(period.as_query()))
     return render(request, "audit/user_log.html", context)
 
@@ -271,10 +281,14 @@ def log_report_download(request, report_id):
     report = get_log_report_for_dpo(request.user, report_id)
     if report.status != PrintStatus.READY:
         raise Http404
+    # Opened before the print is logged: the daily cleanup may have removed the file.
+    pdf = open_stored(report.file_name)
+    if pdf is None:
+        raise Http404
     actions.record_log_report_handed_over(report=report, by=request.user)
     filename = f"lokiraportti-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf"
     return FileResponse(
-        stored_path(report.file_name).open("rb"),
+        pdf,
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",

@@ -136,6 +136,42 @@ def find_client_by_identity_code(code: str) -> Client | None:
     return Client.objects.filter(identity_code_hash=search_hash(code)).first()
 
 
+def get_client_for_break_the_glass(user, client_id) -> Client:
+    """The client with UUID `client_id` when the user sees it already or may break the glass
+    to it (access.may_break_the_glass); 404 otherwise, as for a client that does not exist.
+
+    Writes no log row: the page only asks the reason, and the action logs the access it
+    grants. The caller sends a user who already sees the client to the client's page.
+    """
+    try:
+        client = Client.objects.select_related("responsible_unit").get(uuid=client_id)
+    except (Client.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not relation_to(user, client).visible and not may_break_the_glass(user, client):
+        raise Http404
+    return client
+
+
+def get_break_the_glass_event_for_review(user, event_id) -> BreakTheGlass:
+    """A break-the-glass event the user reviews in the active role (manager of the client's
+    responsible unit, or the DPO of its organisation), never the user's own; 404 otherwise.
+
+    Raises PermissionDenied (403) for a role that reviews no events.
+    """
+    if not rules.has_perm("clients.review_break_the_glass", user):
+        raise PermissionDenied
+    try:
+        return BreakTheGlass.objects.reviewable_by(user).select_related("client").get(pk=event_id)
+    except (BreakTheGlass.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def sees_client_now(user, client: Client) -> bool:
+    """Whether the user sees the client as the database stands now: after a transfer or a
+    handover that may have taken the client out of the user's reach."""
+    return relation_to(user, Client.objects.get(pk=client.pk)).visible
+
+
 def may_break_the_glass(user, client: Client) -> bool:
     """A social worker, social counsellor or employment expert of the client's responsible unit."""
     return rules.has_perm("clients.break_the_glass", user, client)

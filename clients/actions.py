@@ -424,7 +424,17 @@ def break_the_glass(*, client: Client, user, reason: str) -> BreakTheGlass:
 
 
 def review_break_the_glass(*, event: BreakTheGlass, reviewed_by, note: str = "") -> BreakTheGlass:
-    """Marks a break-the-glass event reviewed by a manager or the DPO (logged on the client)."""
+    """Marks a break-the-glass event reviewed by a manager or the DPO (logged on the client).
+
+    Raises ValidationError when the reviewer broke the glass themselves (a user who holds
+    both a worker's and the manager's role). A second review changes and logs nothing.
+    """
+    if event.user_id == reviewed_by.pk:
+        raise ValidationError(
+            _(
+                "Et voi tarkastaa omaa murtautumistasi. Sen tarkastaa toinen esihenkilö tai tietosuojavastaava."
+            )
+        )
     with transaction.atomic(), history_context(reviewed_by, "clients.break_the_glass.reviewed"):
         locked = BreakTheGlass.objects.select_for_update().select_related("client").get(pk=event.pk)
         if locked.reviewed_at is None:

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "clients.break_the_glass.reviewed": _("Tarkasti murtautumisen"),
     "clients.client.break_the_glass": _("Avasi asiakkaan tiedot omatiimin ulkopuolelta"),
     "clients.identity_code.revealed": _("Näytti henkilötunnuksen"),
+    "clients.access.requested": _("Pyysi pääsyä asiakkaan tietoihin"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),
     "clients.membership.ended": _("Päätti omatiimin jäsenyyden"),
     "clients.membership.changed": _("Muutti omatiimin jäsenyyden voimassaoloa"),

@@ -1,9 +1,10 @@
 """The clients app's panels on the role dashboards."""
 
 import rules
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from clients.models import BreakTheGlass, Client
+from clients.models import BreakTheGlass, Client, ClientPlan
 
 
 def my_clients(request):
@@ -12,24 +13,19 @@ def my_clients(request):
     clients = Client.objects.for_user(request.user).active()
     return {
         "count": clients.count(),
+        # The plans in force, as the review reminders count them (a draft revision being
+        # written leaves the agreed version's review due).
         "overdue_reviews": clients.filter(
-            plans__superseded_by__isnull=True,
-            plans__next_review_on__lt=timezone.localdate(),
-            plans__status__in=["agreed", "active"],
-        )
-        .distinct()
-        .count(),
+            Exists(
+                ClientPlan.objects.in_force().filter(
+                    client=OuterRef("pk"), next_review_on__lt=timezone.localdate()
+                )
+            )
+        ).count(),
     }
 
 
 def break_the_glass_to_review(request):
     if not rules.has_perm("clients.review_break_the_glass", request.user):
         return None
-    events = BreakTheGlass.objects.awaiting_review()
-    if request.user.active_role == "manager":
-        events = events.filter(client__responsible_unit=request.user.active_assignment.unit_id)
-    else:
-        events = events.filter(
-            client__responsible_unit__organisation=request.user.active_assignment.unit.organisation_id
-        )
-    return {"count": events.count()}
+    return {"count": BreakTheGlass.objects.awaiting_review().reviewable_by(request.user).count()}

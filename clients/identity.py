@@ -35,10 +35,22 @@ class IdentityCode:
 def parse_identity_code(raw: str, *, allow_temporary: bool = False) -> IdentityCode:
     """Validates a code with stdnum.fi.hetu; raises ValidationError with a translated message.
 
+    Only ASCII characters are accepted (after stdnum's compact(), which strips surrounding
+    spaces), so one code has one spelling and one keyed hash.
+
     Temporary codes (individual number 900-999) pass when `allow_temporary` is
     given (the worker ticked the flag) or POLKU_ALLOW_TEST_IDENTITY_CODES is on.
     """
     code = hetu.compact(raw or "")
+    # stdnum's pattern matches any Unicode digit (\d): "1٣1052-932X" would pass as 131052-932X
+    # with another keyed hash, past the duplicate check and the exact search.
+    if not code.isascii():
+        raise ValidationError(
+            _(
+                "Henkilötunnuksessa on merkki, jota siinä ei voi olla. Kirjoita tunnus tavallisin numeroin 0–9 ja kirjaimin, esim. 010594Y9032."
+            ),
+            code="characters",
+        )
     try:
         hetu.validate(code, allow_temporary=True)
     except InvalidFormat:

@@ -102,6 +102,19 @@ class BreakTheGlassQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(reviewed_at__isnull=True)
 
+    def reviewable_by(self, user):
+        """The events the user reviews in the active role: a manager those of the unit's
+        clients, the DPO those of the organisation's; never the user's own (whoever broke the
+        glass does not review it, even when they also hold the manager role)."""
+        assignment = user.active_assignment
+        if user.active_role == "manager":
+            events = self.filter(client__responsible_unit=assignment.unit_id)
+        else:
+            events = self.filter(
+                client__responsible_unit__organisation=assignment.unit.organisation_id
+            )
+        return events.exclude(user=user)
+
 
 class ClientPlanQuerySet(models.QuerySet):
     def current(self):
@@ -109,6 +122,22 @@ class ClientPlanQuerySet(models.QuerySet):
         # NOT EXISTS, not a LEFT JOIN ... IS NULL: PostgreSQL estimates the join at one row
         # and picks a nested loop over every client for the reminder sweep's cursors.
         return self.filter(~Exists(self.model._default_manager.filter(supersedes=OuterRef("pk"))))
+
+    def in_force(self):
+        """Per client and plan type, the version in force: the newest version that is not a
+        draft, when it is agreed or active. A draft revision being written leaves the agreed
+        version in force (current() would not: the draft is the newest); a newer closed
+        version ends it."""
+        from clients.models import PlanStatus
+
+        newer_decided = self.model._default_manager.filter(
+            client=OuterRef("client"),
+            plan_type=OuterRef("plan_type"),
+            version__gt=OuterRef("version"),
+        ).exclude(status=PlanStatus.DRAFT)
+        return self.filter(status__in=(PlanStatus.AGREED, PlanStatus.ACTIVE)).filter(
+            ~Exists(newer_decided)
+        )
 
 
 class CaseNoteQuerySet(models.QuerySet):

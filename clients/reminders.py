@@ -75,9 +75,11 @@ def client_link(client_uuid) -> str:
 
 
 def _plans_to_review(batch_size: int, **review_filter):
+    """The plan versions in force (ClientPlan.in_force: a draft revision being written does not
+    stop the agreed version's reviews) of open clients with a responsible worker."""
     return (
-        ClientPlan.objects.current()
-        .filter(status__in=REVIEWED_PLAN_STATUSES, client__closed_on__isnull=True, **review_filter)
+        ClientPlan.objects.in_force()
+        .filter(client__closed_on__isnull=True, **review_filter)
         .annotate(worker_id=responsible_worker())
         .filter(worker_id__isnull=False)
         .values_list(
@@ -95,7 +97,7 @@ def _plans_to_review(batch_size: int, **review_filter):
 
 
 def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
-    """Current agreed or active plans whose review is today or within the window (7 days)."""
+    """Plans in force (agreed or active) whose review is today or within the window (7 days)."""
     last = today + datetime.timedelta(days=window_days(PLAN_REVIEW_DUE, PLAN_REVIEW_DUE_DAYS))
     rows = _plans_to_review(batch_size, next_review_on__range=(today, last))
     for pk, review_on, worker_id, uuid, first_names, calling_name, last_name in rows:
@@ -114,7 +116,7 @@ def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
 
 
 def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
-    """Current agreed or active plans whose review date has passed (from the day after it)."""
+    """Plans in force (agreed or active) whose review date has passed (from the day after it)."""
     rows = _plans_to_review(batch_size, next_review_on__lt=today)
     for pk, review_on, worker_id, uuid, first_names, calling_name, last_name in rows:
         yield ReminderSpec(

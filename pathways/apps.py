@@ -7,13 +7,15 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Palvelupolut")
 
     def ready(self):
+        from audit.labels import register_action_labels
         from audit.printing import register_pdf_renderer
         from clients.panels import ClientPanel, register_client_panel
-        from pathways import reminders
+        from pathways import log_labels, reminders
         from pathways.printing import render_pdf
         from pathways.views import pathway_panel
 
         reminders.register()
+        register_action_labels(log_labels.ACTION_LABELS)
         register_pdf_renderer(render_pdf)
         register_client_panel(
             ClientPanel(

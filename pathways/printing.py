@@ -7,17 +7,26 @@ tags (WeasyPrint's tagged PDF).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import weasyprint
 from django.conf import settings
 from weasyprint.urls import URLFetcher
 
 # The private store is shared with the log report, whose app (audit) imports no domain app.
-from audit.printing import store, stored_path
+from audit.printing import open_stored, store, stored_path
 
-__all__ = ["TEMPLATE_VERSION", "StaticFilesOnly", "render_pdf", "store", "stored_path"]
+__all__ = [
+    "TEMPLATE_VERSION",
+    "StaticFilesOnly",
+    "open_stored",
+    "render_pdf",
+    "store",
+    "stored_path",
+]
 
-TEMPLATE_VERSION = "2026.11.1"
+TEMPLATE_VERSION = "2026.12.1"
 
 
 class StaticFilesOnly(URLFetcher):
@@ -25,9 +34,14 @@ class StaticFilesOnly(URLFetcher):
 
     def fetch(self, url, headers=None):
         root = (Path(settings.BASE_DIR) / "static").resolve()
-        if not url.startswith("file://"):
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
             raise ValueError(f"Refused outside static files: {url.split(':', 1)[0]} URL")
-        path = Path(url.removeprefix("file://").split("?", 1)[0]).resolve()
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError("Refused outside static files")
+        # The path urllib opens is percent-decoded (url2pathname), so the check decodes it
+        # too: "static/..%2Fsecret.txt" is "static/../secret.txt".
+        path = Path(url2pathname(parts.path)).resolve()
         if not path.is_relative_to(root):
             raise ValueError("Refused outside static files")
         return super().fetch(url, headers)

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from clients.models import CareTeamMembership, ClientPlan, TeamRole
+from clients.models import CareTeamMembership, ClientPlan, PlanGoal, TeamRole
 from consents.coverage import disclosure_basis
 from consents.models import InformationCategory, Purpose
 from pathways.models import PathwayStep
 from pathways.timeline import build as build_timeline
 from services.i18n import pick_translation
+from services.models import PlanType
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
+PLAN_TYPE_ORDER = list(PlanType.values)
 
 TEXTS = {
     "fi": {
@@ -29,6 +31,11 @@ TEXTS = {
         "own_words": "Omin sanoin",
         "goals": "Tavoitteesi",
         "no_plan": "Suunnitelmaa ei ole vielä tehty.",
+        "plan_types": {
+            "client_plan": "Asiakassuunnitelma",
+            "activation_plan": "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma",
+            "work_ability_support_plan": "Työkyvyn tuen suunnitelma",
+        },
         "timeline": "Palvelupolkusi aikajanalla",
         "timeline_desc": "Palvelusi aikajärjestyksessä. Sama tieto on alla luettelona.",
         "today": "tänään",
@@ -66,6 +73,11 @@ TEXTS = {
         "own_words": "Med egna ord",
         "goals": "Dina mål",
         "no_plan": "Det finns ingen plan ännu.",
+        "plan_types": {
+            "client_plan": "Klientplan",
+            "activation_plan": "Aktiveringsplan eller sektorsövergripande sysselsättningsplan",
+            "work_ability_support_plan": "Plan för stöd för arbetsförmågan",
+        },
         "timeline": "Din serviceväg på en tidslinje",
         "timeline_desc": "Dina tjänster i tidsordning. Samma sak står i listan nedan.",
         "today": "i dag",
@@ -98,6 +110,11 @@ TEXTS = {
         "own_words": "In your own words",
         "goals": "Your goals",
         "no_plan": "There is no plan yet.",
+        "plan_types": {
+            "client_plan": "Client plan",
+            "activation_plan": "Activation plan or multi-professional employment plan",
+            "work_ability_support_plan": "Work-ability support plan",
+        },
         "timeline": "Your pathway on a timeline",
         "timeline_desc": "Your services in order of time. The list below says the same.",
         "today": "today",
@@ -131,6 +148,13 @@ TEXTS = {
 
 
 @dataclass
+class PlanSection:
+    name: str
+    plan: ClientPlan
+    goals: list[PlanGoal]
+
+
+@dataclass
 class ServiceLine:
     name: str
     status: str
@@ -154,12 +178,10 @@ def build_context(document) -> dict:
         .for_timeline()
         .select_related("rule_set", "coach__organisation")
     )
-    plan = (
-        ClientPlan.objects.filter(client=client, status__in=["agreed", "active"])
-        .current()
-        .prefetch_related("goals")
-        .order_by("-created_at")
-        .first()
+    # Each plan type's version in force: a draft revision being written does not hide it.
+    plans = sorted(
+        ClientPlan.objects.filter(client=client).in_force().prefetch_related("goals"),
+        key=lambda plan: PLAN_TYPE_ORDER.index(plan.plan_type),
     )
     responsible = (
         CareTeamMembership.objects.current()
@@ -183,8 +205,11 @@ def build_context(document) -> dict:
         if step.status != "ended"
     ]
     dates = []
-    if plan:
-        dates.append((plan.next_review_on, texts["review"]))
+    for plan in plans:
+        what = texts["review"]
+        if len(plans) > 1:
+            what = f"{what} ({texts['plan_types'][plan.plan_type]})"
+        dates.append((plan.next_review_on, what))
     for step in steps:
         name = pick_translation(step.service_type, "name", language)
         if step.start_on >= today:
@@ -198,8 +223,10 @@ def build_context(document) -> dict:
         "sections": set(document.sections),
         "client_name": client.display_name,
         "printed_on": today,
-        "plan": plan,
-        "goals": list(plan.goals.all()) if plan else [],
+        "plans": [
+            PlanSection(texts["plan_types"][plan.plan_type], plan, list(plan.goals.all()))
+            for plan in plans
+        ],
         "timeline": timeline,
         "timeline_rows": [
             (pick_translation(bar.step.service_type, "name", language), bar)

@@ -602,10 +602,11 @@ def document_download(request, client_id, document_id):
     _client, document = _document_for(request, client_id, document_id, log_action=None)
     if document.status != "ready":
         raise Http404
+    # Opened before the print is logged: the daily cleanup may have removed the file.
+    pdf = printing.open_stored(document.file_name)
+    if pdf is None:
+        raise Http404
     actions.record_print_handed_over(document=document, by=request.user)
-    path = printing.stored_path(document.file_name)
     requested_on = timezone.localtime(document.requested_at).date()
     filename = f"polku-{document.kind.replace('_', '-')}-{requested_on:%Y%m%d}.pdf"
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
+    return FileResponse(pdf, as_attachment=True, filename=filename, content_type="application/pdf")

@@ -4,7 +4,6 @@ and break-the-glass with its review."""
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,10 +12,12 @@ from audit.actions import log_list_hits
 from audit.models import Basis
 from clients import actions
 from clients.access import (
+    get_break_the_glass_event_for_review,
+    get_client_for_break_the_glass,
     get_client_for_user,
-    may_break_the_glass,
     read_log,
     relation_to,
+    sees_client_now,
 )
 from clients.forms import (
     AddMemberForm,
@@ -25,11 +26,7 @@ from clients.forms import (
     MembershipPeriodForm,
     TransferForm,
 )
-from clients.models import (
-    BreakTheGlass,
-    CareTeamMembership,
-    Client,
-)
+from clients.models import BreakTheGlass, CareTeamMembership
 from clients.querysets import caseload_holders
 
 
@@ -123,7 +120,7 @@ def transfer(request, client_id):
             form.add_error(None, error)
         else:
             messages.success(request, _("Vastuu siirretty."))
-            if relation_to(request.user, Client.objects.get(pk=client.pk)).visible:
+            if sees_client_now(request.user, client):
                 return redirect("clients:detail", client_id=client.uuid)
             return redirect("clients:list")
     return render(request, "clients/transfer.html", {"client": client, "form": form})
@@ -132,14 +129,9 @@ def transfer(request, client_id):
 @require_http_methods(["GET", "POST"])
 def break_the_glass(request, client_id):
     """Asks a reason, then grants time-limited read access. Only where the rule allows; otherwise 404."""
-    try:
-        client = Client.objects.select_related("responsible_unit").get(uuid=client_id)
-    except (Client.DoesNotExist, ValueError):
-        raise Http404 from None
+    client = get_client_for_break_the_glass(request.user, client_id)
     if relation_to(request.user, client).visible:
         return redirect("clients:detail", client_id=client.uuid)
-    if not may_break_the_glass(request.user, client):
-        raise Http404
     form = BreakTheGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,7 +156,9 @@ def break_the_glass_review(request):
     if not rules.has_perm("clients.review_break_the_glass", request.user):
         raise PermissionDenied
     events = list(
-        _reviewable_events(request.user).select_related("user", "client", "reviewed_by")[:100]
+        BreakTheGlass.objects.reviewable_by(request.user).select_related(
+            "user", "client", "reviewed_by"
+        )[:100]
     )
     log_list_hits(
         actor=request.user,
@@ -176,24 +170,17 @@ def break_the_glass_review(request):
     return render(request, "clients/break_the_glass_review.html", {"events": events})
 
 
-def _reviewable_events(user):
-    events = BreakTheGlass.objects.all()
-    if user.active_role == "manager":
-        return events.filter(client__responsible_unit=user.active_assignment.unit_id)
-    return events.filter(
-        client__responsible_unit__organisation=user.active_assignment.unit.organisation_id
-    )
-
-
 @require_POST
 def review_break_the_glass(request, event_id):
-    if not rules.has_perm("clients.review_break_the_glass", request.user):
-        raise PermissionDenied
-    event = get_object_or_404(_reviewable_events(request.user), pk=event_id)
-    actions.review_break_the_glass(
-        event=event, reviewed_by=request.user, note=request.POST.get("note", "")
-    )
-    messages.success(request, _("Merkitty tarkastetuksi."))
+    event = get_break_the_glass_event_for_review(request.user, event_id)
+    try:
+        actions.review_break_the_glass(
+            event=event, reviewed_by=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Merkitty tarkastetuksi."))
     return redirect("clients:break_the_glass_review")
 
 

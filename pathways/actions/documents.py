@@ -90,14 +90,15 @@ def _document_html(document: "PrintedDocument") -> str:
 
 
 def record_print_handed_over(*, document: "PrintedDocument", by) -> None:
-    """The download of a printed document: logged as a print and as a disclosure to the client."""
+    """The download of a printed document: logged as a print and as a disclosure to the client,
+    both rows in one transaction (neither without the other)."""
     from audit.actions import log_disclosure
     from audit.models import Basis
 
-    log_client_access(
-        by, document.client, "pathways.document.printed", document, detail=document.kind
-    )
-    with translation.override("fi"):  # the log is kept in Finnish, whatever the user reads
+    with transaction.atomic(), translation.override("fi"):  # the log is kept in Finnish
+        log_client_access(
+            by, document.client, "pathways.document.printed", document, detail=document.kind
+        )
         log_disclosure(
             actor=by,
             client_id=document.client.uuid,

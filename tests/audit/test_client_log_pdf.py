@@ -18,7 +18,7 @@ from audit.printing import stored_path
 from audit.reports import ReportPeriod
 from audit.subjects import describe_clients
 from audit.tasks import remove_old_log_report_files_task, render_log_report_pdf_task
-from tests.audit.conftest import CODE
+from tests.audit.conftest import CODE, acting
 from tests.conftest import login
 
 
@@ -179,6 +179,35 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(client, dp
     assert (disclosure.client_id, disclosure.basis) == (logged.uuid, Basis.CLIENT_REQUEST)
     assert disclosure.recipient_description == "Asiakas itse"
     assert disclosure.what.startswith("Lokiraportti ajalta ")
+
+
+def test_a_file_gone_under_a_ready_report_answers_404_and_logs_no_print(client, dpo, logged):
+    """The daily cleanup may remove the file after the view has read the row as ready: the
+    download answers 404, not 500, and writes neither log row."""
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    report = actions.render_log_report(report_id=report.pk)
+    stored_path(report.file_name).unlink()
+    login(client, dpo)
+    assert client.get(f"/audit/log-reports/{report.uuid}/download/").status_code == 404
+    assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
+    assert not DisclosureLogEntry.objects.filter(channel="pdf").exists()
+
+
+def test_the_print_is_not_logged_without_its_disclosure(dpo, logged, monkeypatch):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    report = actions.render_log_report(report_id=report.pk)
+
+    def fail(**fields):
+        raise RuntimeError("disclosure log unavailable")
+
+    monkeypatch.setattr(actions, "log_disclosure", fail)
+    with pytest.raises(RuntimeError):
+        actions.record_log_report_handed_over(report=report, by=acting(dpo))
+    assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
 
 
 def test_a_report_not_yet_ready_is_not_downloadable(client, dpo, logged):

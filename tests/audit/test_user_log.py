@@ -75,6 +75,33 @@ def test_viewing_a_user_log_is_logged_with_the_user_id(client, now, dpo, worker)
     assert entry.detail == f"user={worker.pk}; period=2026-01-01..2026-06-15"
 
 
+def test_each_client_named_on_the_user_log_is_logged_as_a_list_hit(
+    client, now, dpo, worker, subject_client, other_client, outsiders_client
+):
+    for day, person in ((1, subject_client), (2, subject_client), (3, other_client)):
+        access(worker, person, at=datetime.datetime(2026, 3, day, 7, 5, tzinfo=datetime.UTC))
+    # A client of another organisation is not named on the page, so not logged as shown.
+    access(
+        worker,
+        outsiders_client,
+        at=datetime.datetime(2026, 3, 4, 7, 5, tzinfo=datetime.UTC),
+        basis=Basis.CONSULTATION,
+    )
+    login(client, dpo)
+    html = client.get(user_log_url(worker)).content.decode()
+    assert "Silmu Aurora Suunnistaja" in html and "Toivo Toinen" in html
+    hits = AccessLogEntry.objects.filter(action="audit.user_log.client_listed")
+    assert sorted(hits.values_list("client_id", flat=True)) == sorted(
+        [subject_client.uuid, other_client.uuid]
+    )
+    assert {(hit.actor_id, hit.basis, hit.detail) for hit in hits} == {
+        (dpo.pk, Basis.DATA_PROTECTION, f"user={worker.pk}")
+    }
+    # The client's own log report shows that the DPO saw the client on the user log.
+    report = client.get(reverse("audit:client_log", args=[subject_client.uuid])).content.decode()
+    assert "Asiakas näkyi käyttäjän käyttölokissa" in report
+
+
 def test_a_user_of_another_organisation_answers_404(client, now, dpo, outsider):
     login(client, dpo)
     assert client.get(user_log_url(outsider)).status_code == 404
@@ -100,5 +127,5 @@ def test_the_user_log_query_count_does_not_grow_with_its_rows(
 
 
 # Session user, MFA check, role assignments; the user; count and page of rows;
-# all the clients' names in one query; the log row.
-USER_LOG_QUERIES = 8
+# all the clients' names in one query; the log row; the clients' list hits in one insert.
+USER_LOG_QUERIES = 9

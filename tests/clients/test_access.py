@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -138,6 +139,73 @@ def test_the_manager_reviews_break_the_glass_events(client, team):
     event.refresh_from_db()
     assert event.review_note == "Asiallinen"
     assert AccessLogEntry.objects.filter(action="clients.break_the_glass.reviewed").count() == 1
+
+
+def test_a_user_does_not_review_their_own_break_the_glass(client, team):
+    """A user holding both a counsellor's and the manager's role breaks the glass as a
+    counsellor: as manager they neither see nor count nor review their own event."""
+    from accounts.models import RoleAssignment
+
+    both = team["counsellor"]
+    as_manager = RoleAssignment.objects.create(user=both, role=Role.MANAGER, unit=team["unit"])
+    target = ClientFactory(created_by=team["worker"], last_name="Toinen")
+    own = actions.break_the_glass(
+        client=target, user=acting(both), reason="Oma murtautuminen, soitto asiakkaalta."
+    )
+    colleague = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
+    actions.break_the_glass(
+        client=team["client"], user=acting(colleague), reason="Kollegan murtautuminen, kiire."
+    )
+    # The other manager of the unit sees and counts both.
+    login(client, team["manager"])
+    assert "2 tarkastamatonta murtautumista" in client.get("/").content.decode()
+    assert "Oma murtautuminen" in client.get("/clients/break-the-glass/").content.decode()
+    client.logout()
+
+    login(client, both)
+    client.post("/role/", {"assignment": as_manager.pk})
+    assert "1 tarkastamaton murtautuminen" in client.get("/").content.decode()
+    page = client.get("/clients/break-the-glass/").content.decode()
+    assert "Kollegan murtautuminen" in page and "Oma murtautuminen" not in page
+    logged = set(
+        AccessLogEntry.objects.filter(
+            actor=both, action="clients.client.listed", detail="break_the_glass_review"
+        ).values_list("client_id", flat=True)
+    )
+    assert logged == {team["client"].uuid}
+    response = client.post(f"/clients/break-the-glass/{own.pk}/review/", {"note": "Oma"})
+    assert response.status_code == 404
+    own.refresh_from_db()
+    assert own.reviewed_at is None
+    assert not AccessLogEntry.objects.filter(action="clients.break_the_glass.reviewed").exists()
+
+    # The action refuses it too, whoever calls it.
+    with pytest.raises(ValidationError) as error:
+        actions.review_break_the_glass(event=own, reviewed_by=acting(both, as_manager))
+    assert "omaa murtautumistasi" in error.value.messages[0]
+    own.refresh_from_db()
+    assert own.reviewed_at is None
+
+
+def test_a_manager_of_another_unit_gets_404_on_the_review(client, team):
+    event = actions.break_the_glass(
+        client=team["client"],
+        user=acting(team["counsellor"]),
+        reason="Kiireellinen soitto asiakkaalta.",
+    )
+    elsewhere = make_user(Role.MANAGER, UnitFactory(organisation=team["unit"].organisation))
+    login(client, elsewhere)
+    assert "Kiireellinen soitto" not in client.get("/clients/break-the-glass/").content.decode()
+    response = client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "Vieras"})
+    assert response.status_code == 404
+    event.refresh_from_db()
+    assert event.reviewed_at is None
+    assert not AccessLogEntry.objects.filter(action="clients.break_the_glass.reviewed").exists()
+    # The same request from the unit's own manager is allowed, so the 404 is the other unit.
+    login(client, team["manager"])
+    assert client.post(f"/clients/break-the-glass/{event.pk}/review/").status_code == 302
+    event.refresh_from_db()
+    assert event.reviewed_by == team["manager"]
 
 
 def test_one_current_responsible_worker_is_a_database_invariant(team):

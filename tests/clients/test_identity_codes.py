@@ -14,9 +14,9 @@ from stdnum.fi import hetu
 
 from audit.models import AccessLogEntry
 from clients import identity
-from clients.factories import CHECK_CHARACTERS, demo_identity_code
+from clients.factories import CHECK_CHARACTERS, ClientFactory, demo_identity_code
 from clients.models import Client
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 # Checksum-valid codes of every century sign. Individual numbers are 900-999 only (temporary
 # codes, never a real person's): they pass without the temporary flag only where
@@ -266,3 +266,66 @@ def test_a_coach_cannot_reveal_the_code(client, team):
     login(client, team["coach"])
     assert client.post(f"/clients/{team['client'].uuid}/identity-code/").status_code == 403
     assert not AccessLogEntry.objects.filter(action="clients.identity_code.revealed").exists()
+
+
+# stdnum's pattern matches any Unicode digit: this is 131052-932X with an Arabic-Indic three.
+ARABIC_INDIC_THREE = "1\u0663" + "1052-932X"
+NON_ASCII = [ARABIC_INDIC_THREE, "131052-932\uff38", "131052-9\u0663" + "2X"]
+
+
+@pytest.mark.parametrize("code", NON_ASCII)
+def test_a_code_with_non_ascii_characters_is_refused(settings, code):
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = True
+    assert hetu.is_valid(code.replace("\u0663", "3").replace("\uff38", "X"), allow_temporary=True)
+    with pytest.raises(ValidationError) as error:
+        identity.parse_identity_code(code, allow_temporary=True)
+    assert error.value.code == "characters"
+
+
+def test_lookalikes_stdnum_folds_to_ascii_keep_one_spelling_and_one_hash(settings):
+    """Full-width digits and Unicode dashes (pasted from a document) become the ASCII code."""
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = True
+    parsed = identity.parse_identity_code("\uff11" + "31052\u2010932X")
+    assert parsed.value == "131052-932X"
+    assert identity.search_hash(parsed.value) == identity.search_hash("131052-932X")
+
+
+def test_the_non_ascii_error_message_is_translated():
+    assert _messages(ARABIC_INDIC_THREE) == {
+        "fi": "Henkilötunnuksessa on merkki, jota siinä ei voi olla. Kirjoita tunnus tavallisin "
+        "numeroin 0–9 ja kirjaimin, esim. 010594Y9032.",
+        "sv": "Personbeteckningen innehåller ett tecken som inte kan finnas i den. Skriv "
+        "beteckningen med vanliga siffror 0–9 och bokstäver, t.ex. 010594Y9032.",
+        "en": "The personal identity code contains a character that cannot be in it. Type the "
+        "code with ordinary digits 0–9 and letters, e.g. 010594Y9032.",
+    }
+
+
+def test_a_non_ascii_twin_of_a_registered_code_is_refused_at_registration(client, team):
+    existing = ClientFactory(code="131052-932X", created_by=team["worker"])
+    login(client, team["worker"])
+    response = client.post(
+        "/clients/new/",
+        {
+            "identity_code": ARABIC_INDIC_THREE,
+            "identity_code_is_temporary": "on",
+            "first_names": "Toinen",
+            "last_name": "Kirjoitusasu",
+            "language": "fi",
+            "relationship_home": "social_services",
+        },
+    )
+    assert response.status_code == 200
+    assert "tavallisin numeroin" in field_errors(response.content.decode(), "identity_code")
+    assert list(Client.objects.filter(last_name="Kirjoitusasu")) == []
+    assert Client.objects.filter(identity_code_hash=existing.identity_code_hash).count() == 1
+
+
+def test_a_non_ascii_twin_is_refused_by_the_exact_search(client, team):
+    ClientFactory(code="131052-932X", created_by=team["worker"])
+    login(client, team["worker"])
+    # Positive control: the ASCII code finds the client.
+    assert client.post("/clients/find/", {"identity_code": "131052-932X"}).status_code == 302
+    response = client.post("/clients/find/", {"identity_code": ARABIC_INDIC_THREE})
+    assert response.status_code == 200
+    assert "tavallisin numeroin" in field_errors(response.content.decode(), "identity_code")

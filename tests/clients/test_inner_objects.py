@@ -46,6 +46,8 @@ URLS = {
     "note_edit_post": ("POST", "notes/{note}/edit/", {"kind": "phone", "text": "X"}),
     "note_amends": ("GET", "notes/new/?amends={note}", {}),
     "end_member": ("POST", "team/{membership}/end/", {}),
+    "member_period": ("GET", "team/{membership}/period/", {}),
+    "member_period_post": ("POST", "team/{membership}/period/", {"valid_until": "2099-12-31"}),
 }
 
 
@@ -69,7 +71,9 @@ def _snapshot():
         list(PlanGoal.objects.values_list("pk", "status").order_by("pk")),
         list(CaseNote.objects.values_list("pk", "text").order_by("pk")),
         list(ServiceNeedAssessment.objects.values_list("pk", "started_on").order_by("pk")),
-        list(CareTeamMembership.objects.values_list("pk", "ended_on").order_by("pk")),
+        list(
+            CareTeamMembership.objects.values_list("pk", "ended_on", "valid_until").order_by("pk")
+        ),
     )
 
 

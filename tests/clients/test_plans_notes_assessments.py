@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from audit.models import AccessLogEntry
 from clients import actions
-from clients.factories import make_note
+from clients.factories import make_note, make_plan
 from clients.models import CaseNote, ClientPlan, GoalStatus, PlanGoal, ServiceNeedAssessment
 from services.calendar import add_months
 from tests.conftest import acting, login
@@ -368,3 +368,26 @@ def test_the_plan_form_tells_each_plan_types_default_review_from_the_settings(se
     assert "Asiakassuunnitelma 3 kuukauden kuluttua" in help_text
     assert "6 kuukauden kuluttua" in help_text
     assert "Työkyvyn tuen suunnitelma 1 kuukauden kuluttua" in help_text
+
+
+def test_the_plan_in_force_is_the_newest_decided_version_of_each_type(team, worker):
+    """A draft revision being written leaves the agreed version in force (for the summary,
+    the review reminders and the dashboard); a newer closed version ends it."""
+    client = team["client"]
+    agreed = make_plan(client, worker, status="agreed")
+    make_plan(client, worker, status="draft")
+    activation = make_plan(client, worker, plan_type="activation_plan", status="active")
+    make_plan(client, worker, plan_type="work_ability_support_plan")
+    make_plan(client, worker, plan_type="work_ability_support_plan", status="closed")
+    make_plan(client, worker, plan_type="work_ability_support_plan", status="draft")
+    assert set(ClientPlan.objects.filter(client=client).in_force()) == {agreed, activation}
+    assert agreed not in ClientPlan.objects.filter(client=client).current()
+
+
+def test_the_dashboard_counts_an_overdue_review_while_a_revision_is_a_draft(client, team, worker):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    make_plan(team["client"], worker, status="agreed", next_review_on=yesterday)
+    login(client, worker)
+    assert "1 suunnitelman arviointi on myöhässä." in client.get("/").content.decode()
+    make_plan(team["client"], worker, status="draft", next_review_on=yesterday)
+    assert "1 suunnitelman arviointi on myöhässä." in client.get("/").content.decode()

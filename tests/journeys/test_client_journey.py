@@ -643,7 +643,11 @@ def test_the_dpo_finds_a_clients_log_report_prints_it_and_looks_up_a_user(cast):
     mark = last_log_id()
     page = browser.get(f"/audit/users/{worker.uuid}/log/").content.decode()
     assert "Lotta" in page or "Lokinen" in page
-    assert rows_since(mark) == [("audit.user_log.viewed", "data_protection", None, dpo.pk)]
+    # The page names the client: a list hit on the client's own log.
+    assert rows_since(mark) == [
+        ("audit.user_log.viewed", "data_protection", None, dpo.pk),
+        ("audit.user_log.client_listed", "data_protection", client.uuid, dpo.pk),
+    ]
 
     # Statistics.
     mark = last_log_id()

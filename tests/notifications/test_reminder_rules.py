@@ -178,6 +178,26 @@ def test_plan_reviews_follow_only_current_agreed_plans_of_open_clients(rules, wo
     assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, agreed.pk, review_on)}
 
 
+def test_an_open_draft_revision_does_not_stop_the_agreed_plans_reviews(rules, worker, unit):
+    """The agreed version stays in force while its revision is a draft; a closed newer
+    version ends it."""
+    review_on = TODAY + 3 * DAY
+    revising = ClientFactory(created_by=worker)
+    agreed = make_plan(revising, worker, status="agreed", next_review_on=review_on)
+    make_plan(revising, worker, status="draft", next_review_on=TODAY + 2 * DAY)
+    overdue = ClientFactory(created_by=worker)
+    late = make_plan(overdue, worker, plan_type="activation_plan", next_review_on=TODAY - DAY)
+    make_plan(overdue, worker, plan_type="activation_plan", status="draft", next_review_on=TODAY)
+    ended = ClientFactory(created_by=worker)
+    make_plan(ended, worker, next_review_on=review_on)
+    make_plan(ended, worker, status="closed", next_review_on=review_on)
+    make_plan(ended, worker, status="draft", next_review_on=review_on)
+
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, agreed.pk, review_on)}
+    assert found(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, late.pk, TODAY - DAY)}
+
+
 def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
     plan = make_plan(client_of, worker, next_review_on=TODAY + DAY)
     successor = make_user(Role.SOCIAL_WORKER, unit)

@@ -97,6 +97,63 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
     assert reader.outline[0].title == "Palvelupolkusi"
 
 
+def test_an_open_draft_revision_leaves_the_agreed_plan_on_the_summary(
+    summary_client, worker, settings, tmp_path, today
+):
+    """Each plan type prints its version in force: the newest that is agreed or active, while
+    a newer draft is written; a plan type whose newest decided version is closed does not."""
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="client_plan",
+        status="draft",
+        client_view="Luonnos omista sanoista.",
+        goals=("Luonnoksen tavoite",),
+    )
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="activation_plan",
+        status="agreed",
+        client_view="Haluan käydä työtoiminnassa kolmena päivänä.",
+        goals=("Käyn työtoiminnassa säännöllisesti",),
+        next_review_on=today + datetime.timedelta(days=40),
+    )
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="work_ability_support_plan",
+        client_view="Päättynyt suunnitelma.",
+        goals=("Päättyneen suunnitelman tavoite",),
+    )
+    make_plan(
+        summary_client,
+        worker,
+        plan_type="work_ability_support_plan",
+        status="closed",
+        client_view="Päättynyt suunnitelma.",
+        goals=("Päättyneen suunnitelman tavoite",),
+    )
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    assert "Suunnitelmaa ei ole vielä tehty." not in text
+    assert "Hankin hygieniapassin" in text and "Haluan oppia leipomaan" in text
+    assert "Luonnoksen tavoite" not in text and "Luonnos omista sanoista" not in text
+    assert "Asiakassuunnitelma" in text
+    assert "Käyn työtoiminnassa säännöllisesti" in text
+    assert "Päättyneen suunnitelman tavoite" not in text and "Työkyvyn tuen" not in text
+    flat = " ".join(text.split())
+    assert "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma" in flat
+    review_on = today + datetime.timedelta(days=40)
+    assert f"{review_on:%-d.%-m.%Y}: Suunnitelmasi tarkistetaan (Aktivointisuunnitelma" in flat
+
+
+def test_a_draft_alone_is_no_plan_yet(client_of, worker, settings, tmp_path):
+    client = client_of(plan=False)
+    make_plan(client, worker, status="draft", goals=("Luonnoksen tavoite",))
+    text = pdf_text(render(client, worker, "fi", settings, tmp_path, sections=["situation"]))
+    assert "Suunnitelmaa ei ole vielä tehty." in text and "Luonnoksen tavoite" not in text
+
+
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
@@ -157,16 +214,29 @@ def test_rendering_twice_is_harmless(summary_client, worker, settings, tmp_path)
 
 def test_the_url_fetcher_refuses_anything_outside_static_files(settings):
     fetcher = printing.StaticFilesOnly()
+    static = f"{settings.BASE_DIR}/static"
     for url in (
         "http://example.org/x.css",
         "file:///etc/passwd",
         f"file://{settings.BASE_DIR}/config/settings.py",
+        # Percent-encoded traversal: urllib opens the decoded path, outside static.
+        f"file://{static}/..%2Fconfig%2Fsettings.py",
+        f"file://{static}/%2E%2E/config/settings.py",
+        f"file://{static}/polku/..%2F..%2Fconfig%2Fsettings.py?x=1",
+        f"FILE://{static}/..%2fconfig%2fsettings.py",
+        # A host other than this machine.
+        f"file://example.org{static}/polku/print.css",
     ):
         with pytest.raises(ValueError, match="Refused"):
             fetcher.fetch(url)
-    response = fetcher.fetch(f"file://{settings.BASE_DIR}/static/polku/print.css")
-    assert b"@page" in response.read()
-    response.close()
+    for url in (
+        f"file://{static}/polku/print.css",
+        f"file://localhost{static}/polku/print.css",
+        f"file://{static}/polku/%70rint.css",  # encoded, and still inside static
+    ):
+        response = fetcher.fetch(url)
+        assert b"@page" in response.read()
+        response.close()
 
 
 def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
@@ -185,6 +255,36 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
     )
     disclosure = DisclosureLogEntry.objects.get(client_id=summary_client.uuid)
     assert disclosure.basis == "client_request" and disclosure.channel == "pdf"
+
+
+def test_a_file_gone_under_a_ready_document_answers_404_and_logs_no_print(
+    client, summary_client, worker, settings, tmp_path
+):
+    """The daily cleanup may remove the file after the view has read the row as ready: the
+    download answers 404, not 500, and writes neither log row."""
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    printing.stored_path(document.file_name).unlink()
+    login(client, worker)
+    response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
+    assert response.status_code == 404
+    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+    assert not DisclosureLogEntry.objects.filter(client_id=summary_client.uuid).exists()
+
+
+def test_the_print_is_not_logged_without_its_disclosure(
+    summary_client, worker, settings, tmp_path, monkeypatch
+):
+    from audit import actions as audit_actions
+
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+
+    def fail(**fields):
+        raise RuntimeError("disclosure log unavailable")
+
+    monkeypatch.setattr(audit_actions, "log_disclosure", fail)
+    with pytest.raises(RuntimeError):
+        actions.record_print_handed_over(document=document, by=worker)
+    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
 
 
 def test_the_disclosure_log_is_kept_in_finnish_whatever_the_user_reads(

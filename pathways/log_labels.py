@@ -1,0 +1,28 @@
+"""Readable names of the access-log action codes the pathways app writes, for the DPO's log
+reports, their CSV and the client's log report PDF (registered with audit in
+PathwaysConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "pathways.step.planned": _("Suunnitteli palvelujakson"),
+    "pathways.step.viewed": _("Avasi palvelujakson"),
+    "pathways.step.changed": _("Muutti palvelujakson tietoja"),
+    "pathways.step.status_changed": _("Aloitti, keskeytti tai jatkoi palvelujaksoa"),
+    "pathways.step.ended": _("Päätti palvelujakson"),
+    "pathways.attendance.viewed": _("Avasi palvelujakson läsnäolot"),
+    "pathways.attendance.recorded": _("Kirjasi läsnäolot"),
+    "pathways.jobcenter_contract.saved": _("Tallensi Jobcenter-jakson työsopimuksen"),
+    "pathways.employer_contact.added": _("Kirjasi työnantajakontaktin"),
+    "pathways.in_work_support.added": _("Kirjasi tuen työssä"),
+    "pathways.ips_phase.recorded": _("Kirjasi tuetun työllistymisen vaiheen"),
+    "pathways.benefits_counselling.recorded": _("Kirjasi etuusneuvonnan"),
+    "pathways.placement.recorded": _("Kirjasi työllistymisen tai opintojen alkamisen"),
+    "pathways.certificate.issued": _("Kirjasi osaamistodistuksen"),
+    "pathways.certificate_pdf.requested": _("Pyysi osaamistodistuksen PDF-tulosteen"),
+    "pathways.summary.requested": _("Pyysi palvelupolun yhteenvedon PDF-tulosteen"),
+    "pathways.document.viewed": _("Avasi tulosteen sivun"),
+    "pathways.document.printed": _(
+        "Tulosti asiakkaalle palvelupolun yhteenvedon tai osaamistodistuksen (PDF)"
+    ),
+}
