@@ -83,7 +83,7 @@ class StepForm(PolkuModelForm):
         for name in list(self.fields):
             if name not in shown:
                 del self.fields[name]
-        self.fields["plan"].queryset = ClientPlan.objects.filter(client=client).current()
+        self.fields["plan"].queryset = ClientPlan.objects.filter(client=client).in_force()
         self.fields["plan"].label_from_instance = lambda plan: (
             f"{plan.get_plan_type_display()} v{plan.version}"
         )

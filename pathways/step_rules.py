@@ -717,13 +717,12 @@ def covers(companion: PathwayStep, start: datetime.date, end: datetime.date | No
 
 
 def _has_plan(step: PathwayStep, plan_type: str) -> bool:
-    """The client has a current plan of the required type agreed or in force; when the step
-    names its plan, it is that plan."""
+    """The client has a plan of the required type in force (agreed or active; a draft
+    revision being written leaves the agreed version in force); when the step names its
+    plan, it is that plan."""
     from clients.models import ClientPlan
 
-    plans = ClientPlan.objects.current().filter(
-        client=step.client_id, plan_type=plan_type, status__in=["agreed", "active"]
-    )
+    plans = ClientPlan.objects.in_force().filter(client=step.client_id, plan_type=plan_type)
     if step.plan_id:
         plans = plans.filter(pk=step.plan_id)
     return plans.exists()

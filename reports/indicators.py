@@ -45,7 +45,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientPlan, TeamRole
-from clients.reminders import REVIEWED_PLAN_STATUSES
 from consents.models import Consent, ConsentMethod
 from pathways.models import ExitOutcome, PathwayStep, Placement, PlacementKind, StepStatus
 from pathways.reminders import (
@@ -232,16 +231,14 @@ def current_situation(
 ) -> CurrentSituation:
     """Overdue plan reviews and consent coverage of active clients (one query).
 
-    A review is overdue when a current agreed or active plan's review date has
-    passed (as the reminders and the worker's dashboard count it). Coverage
+    A review is overdue when the review date of a plan in force (agreed or active;
+    a draft revision leaves the agreed version in force) has passed (as the reminders and the worker's dashboard count it). Coverage
     counts written consents in force now; an oral consent covers one event
     only, so it does not make a client covered.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    followed_plans = ClientPlan.objects.current().filter(
-        client=OuterRef("pk"), status__in=REVIEWED_PLAN_STATUSES
-    )
+    followed_plans = ClientPlan.objects.in_force().filter(client=OuterRef("pk"))
     consents = (
         Consent.objects.in_force(now)
         .exclude(method=ConsentMethod.ORAL)

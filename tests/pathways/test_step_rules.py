@@ -133,6 +133,13 @@ class TestRehabilitativeWorkActivity:
             ),
         )
 
+    def test_a_draft_revision_of_the_plan_leaves_the_agreed_plan_in_force(
+        self, worker, client_of, today
+    ):
+        client = client_of()  # has an active activation plan
+        make_plan(client, worker, plan_type="activation_plan", status="draft")
+        assert actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
+
     def test_the_plan_named_on_the_step_must_be_the_required_one(self, worker, client_of, today):
         client = client_of()  # has a current activation plan
         activation = client.plans.current().get(plan_type="activation_plan")
