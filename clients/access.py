@@ -36,6 +36,13 @@ class ClientRelation:
         return self.on_team or self.manages_responsible_unit or self.break_the_glass is not None
 
     @property
+    def reads_team_records(self) -> bool:
+        """Plans, assessments and case notes: the team reads them (PERMISSIONS.md); so does a
+        break-the-glass access in force, which exists to read what the situation needs and is
+        reviewed afterwards. A manager sees the client, not these records."""
+        return self.on_team or self.break_the_glass is not None
+
+    @property
     def is_responsible_worker(self) -> bool:
         return TeamRole.RESPONSIBLE_WORKER in self.team_roles
 

@@ -28,6 +28,8 @@ def team(request, client, relation):
 
 
 def plans(request, client, relation):
+    if not relation.reads_team_records:
+        return None
     current = (
         ClientPlan.objects.filter(client=client)
         .current()
@@ -41,6 +43,8 @@ def plans(request, client, relation):
 
 
 def assessments(request, client, relation):
+    if not relation.reads_team_records:
+        return None
     return {
         "assessments": list(
             ServiceNeedAssessment.objects.filter(client=client).select_related("author")[:5]
@@ -61,6 +65,8 @@ def readable_notes(user, client):
 
 
 def notes(request, client, relation):
+    if not relation.reads_team_records:
+        return None
     shown = list(readable_notes(request.user, client)[: PANEL_NOTES + 1])
     return {
         "notes": shown[:PANEL_NOTES],

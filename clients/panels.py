@@ -17,6 +17,11 @@ class ClientPanel:
     """context(request, client, relation) -> dict, or None when the panel has nothing to show."""
     order: int = 100
 
+    @property
+    def html_id(self) -> str:
+        """The panel's anchor on the client page: "clients.notes" is #panel-clients-notes."""
+        return "panel-" + self.key.replace(".", "-").replace("_", "-")
+
 
 _panels: dict[str, ClientPanel] = {}
 

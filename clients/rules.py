@@ -23,6 +23,11 @@ def on_team(user, client) -> bool:
 
 
 @rules.predicate
+def reads_team_records(user, client) -> bool:
+    return client is not None and _relation(user, client).reads_team_records
+
+
+@rules.predicate
 def is_responsible_worker(user, client) -> bool:
     return client is not None and _relation(user, client).is_responsible_worker
 
@@ -64,9 +69,10 @@ rules.add_perm("clients.transfer_responsibility", is_responsible_worker | manage
 rules.add_perm("clients.close_client", is_responsible_worker | manages_responsible_unit)
 rules.add_perm("clients.reopen_client", is_responsible_worker | manages_responsible_unit)
 rules.add_perm("clients.write_plan", writes_client_record)
-rules.add_perm("clients.read_plan", can_see)
+rules.add_perm("clients.read_plan", reads_team_records)
+rules.add_perm("clients.read_notes", reads_team_records)
 rules.add_perm("clients.write_note", on_team)
-rules.add_perm("clients.read_health_notes", can_see & reads_health_notes)
+rules.add_perm("clients.read_health_notes", reads_team_records & reads_health_notes)
 rules.add_perm(
     "clients.break_the_glass",
     active_role_in(*BREAK_THE_GLASS_ROLES) & in_responsible_unit & ~on_team,

@@ -198,7 +198,10 @@ def note_list(request, client_id):
     """Every note of the client the user may read, newest first, a page at a time (the
     client page shows the newest); logged as one read of the client's notes."""
     client = get_client_for_user(
-        request.user, client_id, log_action=read_log(request, "clients.notes.viewed")
+        request.user,
+        client_id,
+        permission="clients.read_notes",
+        log_action=read_log(request, "clients.notes.viewed"),
     )
     page = Paginator(readable_notes(request.user, client), NOTES_PER_PAGE).get_page(
         request.GET.get("page")

@@ -44,6 +44,36 @@ def test_the_manager_sees_the_unit_only_while_acting_as_manager(client, team):
     assert client.get(url(team["client"])).status_code == 404
 
 
+def test_the_manager_sees_the_client_but_not_plans_assessments_or_notes(client, team):
+    """PERMISSIONS.md: the team reads plans, assessments and notes; a break-the-glass
+    access reads them too (that is what it is for, and it is reviewed)."""
+    from clients.factories import make_plan
+    from clients.models import CaseNote
+
+    target = team["client"]
+    plan = make_plan(target, team["worker"], goals=["Haluan kokin koulutukseen."])
+    CaseNote.objects.create(
+        client=target, author=team["worker"], text="Soitin asiakkaalle aamulla."
+    )
+    login(client, team["manager"])
+    page = client.get(url(target)).content.decode()
+    assert "Haluan kokin koulutukseen." not in page and "Soitin asiakkaalle" not in page
+    assert 'id="panel-clients-notes"' not in page and 'id="panel-clients-plans"' not in page
+    assert 'id="panel-clients-team"' in page
+    assert client.get(f"/clients/{target.uuid}/plans/{plan.pk}/").status_code == 403
+    assert client.get(f"/clients/{target.uuid}/notes/").status_code == 403
+
+    actions.break_the_glass(
+        client=target, user=acting(team["counsellor"]), reason="Kiireellinen soitto asiakkaalta."
+    )
+    login(client, team["counsellor"])
+    page = client.get(url(target)).content.decode()
+    assert "Haluan kokin koulutukseen." in page and "Soitin asiakkaalle" in page
+    # The anchor a saved note returns to (clients:note_create redirects to #panel-clients-notes).
+    assert 'id="panel-clients-notes"' in page
+    assert client.get(f"/clients/{target.uuid}/notes/").status_code == 200
+
+
 def test_a_colleague_outside_the_team_gets_404_and_no_hint(client, team):
     login(client, team["counsellor"])
     response = client.get(url(team["client"]))

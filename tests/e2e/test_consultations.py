@@ -164,6 +164,6 @@ def test_request_triage_consent_aware_views_and_the_recommendation_task(new_page
     worker.goto("/")
     expect(worker.locator("main")).to_contain_text("Ohjataan työkykyselvitykseen.")
     worker.goto(f"/clients/{client.uuid}/")
-    expect(worker.locator("#panel-consultationsrequests")).to_contain_text(
+    expect(worker.locator("#panel-consultations-requests")).to_contain_text(
         "Ohjataan työkykyselvitykseen."
     )

@@ -139,7 +139,7 @@ ROWS = {
         logs="",  # the form shows no client data; the break itself is logged by its action
     ),
     "clients:plan_create": client_row(RESPONSIBLE_OR_SOTE),
-    "clients:plan_detail": client_row(VISIBLE, kwargs=plan_kwargs, logs="clients.plan.viewed"),
+    "clients:plan_detail": client_row(TEAM, kwargs=plan_kwargs, logs="clients.plan.viewed"),
     "clients:plan_revise": client_row(RESPONSIBLE_OR_SOTE, kwargs=plan_kwargs),
     "clients:goal_status": client_row(
         RESPONSIBLE_OR_SOTE,
@@ -150,7 +150,7 @@ ROWS = {
     ),
     "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),
-    "clients:note_list": client_row(VISIBLE, logs="clients.notes.viewed"),
+    "clients:note_list": client_row(TEAM, logs="clients.notes.viewed"),
     "clients:note_create": client_row(TEAM),
     "clients:note_edit": client_row(frozenset({R.SOCIAL_WORKER}), kwargs=note_kwargs),
 }
