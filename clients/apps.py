@@ -24,9 +24,11 @@ class ClientsConfig(AppConfig):
         from accounts.navigation import NavItem, register_nav_item
         from clients import dashboard_panels, panels, reminders
         from clients.audit_subjects import register_audit_subjects
+        from notifications.access import register_client_reach
         from notifications.task_kinds import register_task_kind
 
         panels.register_client_panels()
+        register_client_reach(_clients_reached)
         reminders.register()
         register_task_kind("clients.access_request", _("Pääsypyyntö"))
         register_audit_subjects()
@@ -75,3 +77,12 @@ class ClientsConfig(AppConfig):
                 order=20,
             )
         )
+
+
+def _clients_reached(user, client_ids: set) -> set:
+    """Which of `client_ids` the user finds in their active role (for the inbox)."""
+    from clients.models import Client
+
+    return set(
+        Client.objects.for_user(user).filter(uuid__in=client_ids).values_list("uuid", flat=True)
+    )

@@ -3,7 +3,10 @@
 Another person's task answers 404, not 403, so that ids reveal nothing.
 """
 
+from collections.abc import Callable, Iterable
+
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import log_list_hits
 from audit.models import Basis
@@ -20,13 +23,43 @@ def get_reminder_for_user(user, reminder_id: int) -> Reminder:
     return get_object_or_404(Reminder.objects.for_recipient(user), pk=reminder_id)
 
 
+# Which of some clients (UUIDs) the user reaches now in their active role; the clients app
+# registers it in ready() (notifications imports no domain app).
+ClientReach = Callable[[object, set], set]
+_client_reach: ClientReach | None = None
+
+OUT_OF_REACH_TITLE = _("Koskee asiakasta, jonka tietoihin sinulla ei enää ole pääsyä")
+
+
+def register_client_reach(reach: ClientReach) -> None:
+    global _client_reach
+    _client_reach = reach
+
+
+def withhold_clients_out_of_reach(user, items: Iterable) -> None:
+    """A task or reminder stays the user's after a transfer or an ended membership, but its
+    title names a client the user no longer reaches: shown (in memory, never saved) with a
+    neutral title and no link, and not logged as a showing of that client."""
+    items = list(items)
+    named = {item.client_id for item in items if item.client_id is not None}
+    if not named or _client_reach is None:
+        return
+    reached = _client_reach(user, named)
+    for item in items:
+        if item.client_id is not None and item.client_id not in reached:
+            item.title, item.link, item.client_id = str(OUT_OF_REACH_TITLE), "", None
+
+
 # Access-log action of a client named in the inbox or the dashboard's task panel.
 CLIENTS_SHOWN = "notifications.inbox.listed"
 
 
 def log_clients_shown(user, items) -> int:
     """One list-hit row per client that the shown tasks and reminders name (their `client_id`),
-    as the client list logs each client it shows."""
+    as the client list logs each client it shows. Items naming a client out of the user's
+    reach are first withheld (`withhold_clients_out_of_reach`)."""
+    items = list(items)
+    withhold_clients_out_of_reach(user, items)
     client_ids = list(dict.fromkeys(i.client_id for i in items if i.client_id is not None))
     if not client_ids:
         return 0

@@ -1,5 +1,5 @@
 """The inbox and the dashboard's task panel name clients: each client shown is logged, as the
-client list logs each client it shows."""
+client list logs each client it shows; a client the user no longer reaches is not named."""
 
 import uuid
 
@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessLogEntry
+from clients import actions as client_actions
+from clients.factories import ClientFactory
 from notifications.access import CLIENTS_SHOWN
 from notifications.factories import ReminderFactory, TaskFactory
 from tests.conftest import login
@@ -23,7 +25,8 @@ def shown(user):
 
 
 def test_the_inbox_logs_each_client_its_tasks_and_reminders_name_once(client, worker):
-    first, second = uuid.uuid4(), uuid.uuid4()
+    first = ClientFactory(responsible_worker=worker).uuid
+    second = ClientFactory(responsible_worker=worker).uuid
     TaskFactory(assignee=worker, title="Ilmoita Kelalle: Aino Äijälä", client_id=first)
     ReminderFactory(recipient=worker, title="Suunnitelman tarkistus: Aino Äijälä", client_id=first)
     ReminderFactory(recipient=worker, title="Jakso päättyy: Bo Berg", client_id=second)
@@ -44,9 +47,38 @@ def test_an_inbox_that_names_no_client_logs_nothing(client, worker):
 
 
 def test_the_dashboards_task_panel_logs_the_clients_it_names(client, worker):
-    named = uuid.uuid4()
+    named = ClientFactory(responsible_worker=worker).uuid
     TaskFactory(assignee=worker, title="Ilmoita osapuolelle: Aino Äijälä", client_id=named)
     login(client, worker)
     response = client.get("/")
     assert "Ilmoita osapuolelle: Aino Äijälä" in response.content.decode()
     assert shown(worker) == [(named, "care_team")]
+
+
+def test_after_a_transfer_the_former_worker_no_longer_sees_the_clients_name(
+    client, worker, colleague
+):
+    customer = ClientFactory(responsible_worker=worker, first_names="Aino", last_name="Äijälä")
+    TaskFactory(
+        assignee=worker,
+        title="Ilmoita Kelalle: Aino Äijälä",
+        client_id=customer.uuid,
+        link=f"/clients/{customer.uuid}/",
+    )
+    ReminderFactory(
+        recipient=worker, title="Suunnitelman tarkistus: Aino Äijälä", client_id=customer.uuid
+    )
+    client_actions.transfer_responsibility(
+        client=customer,
+        to_user=colleague,
+        to_unit=colleague.role_assignments.get().unit,
+        transferred_by=worker,
+        handover_note="Siirto kollegalle.",
+    )
+    login(client, worker)
+
+    for url in (reverse("notifications:inbox"), "/"):
+        page = client.get(url).content.decode()
+        assert "Äijälä" not in page and f"/clients/{customer.uuid}/" not in page
+        assert "Koskee asiakasta, jonka tietoihin sinulla ei enää ole pääsyä" in page
+    assert shown(worker) == []
