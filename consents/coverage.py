@@ -311,7 +311,10 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
         .order_by("recorded_at", "pk")
     )
     summary = CoverageSummary()
+    # A party named by kind covers every organisation of the kind; one named by organisation
+    # covers that organisation only, and the rest of its kind is still not covered.
     covered_kinds: set[str] = set()
+    named_kinds: set[str] = set()
     all_categories = list(InformationCategory)
     for consent in in_force:
         if consent.is_oral:
@@ -322,7 +325,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
         )
         for party in consent.parties.all():
             kind = party.organisation.kind if party.organisation_id else party.organisation_kind
-            covered_kinds.add(kind)
+            (named_kinds if party.organisation_id else covered_kinds).add(kind)
             summary.covered.append(
                 PartyCoverage(
                     party=str(party),
@@ -339,7 +342,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
             )
     for basis in statutory:
         kind = basis.organisation.kind if basis.organisation_id else basis.organisation_kind
-        covered_kinds.add(kind)
+        (named_kinds if basis.organisation_id else covered_kinds).add(kind)
         summary.covered.append(
             PartyCoverage(
                 party=basis.party_label,
@@ -353,7 +356,13 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
                 ],
             )
         )
-    summary.uncovered_kinds = [str(k.label) for k in PARTNER_KINDS if k not in covered_kinds]
+    summary.uncovered_kinds = [
+        str(k.label)
+        if k not in named_kinds
+        else _("%(kind)s (muut kuin nimetyt)") % {"kind": k.label}
+        for k in PARTNER_KINDS
+        if k not in covered_kinds
+    ]
     in_force_ids = {c.pk for c in in_force}
     summary.ended = [
         consent

@@ -211,3 +211,19 @@ def test_coverage_reads_in_at_most_two_queries(client_, parties, django_assert_m
     ConsentFactory(client=client_, parties=[parties["employment"]])
     with django_assert_max_num_queries(2):
         assert basis(client_, parties["kela"]) is None
+
+
+def test_the_panel_says_a_kind_is_covered_only_for_the_organisations_named(client_, parties):
+    """One employment-services organisation named does not cover employment services as a
+    kind; a party named by kind does."""
+    from consents.coverage import coverage_summary
+
+    ConsentFactory(client=client_, parties=[parties["employment"]])
+    summary = coverage_summary(client_)
+    assert "Työllisyyspalvelut (muut kuin nimetyt)" in summary.uncovered_kinds
+    assert "Kela" in summary.uncovered_kinds
+
+    ConsentFactory(client=client_, parties=["employment_services", "kela"])
+    summary = coverage_summary(client_)
+    assert not any("Työllisyyspalvelut" in kind for kind in summary.uncovered_kinds)
+    assert "Kela" not in summary.uncovered_kinds
