@@ -52,9 +52,14 @@ PSEUDONYMOUS = "pseudonymous"
 
 
 def shown_categories(request) -> tuple[str, ...]:
-    """What a named showing discloses: identity and work capacity; health data when the
-    worker marked the background as containing it (a special category)."""
-    categories = [InformationCategory.IDENTITY, InformationCategory.WORK_CAPACITY]
+    """What a named showing discloses: identity, work capacity, and the service pathway (the
+    background and what has been tried); health data when the worker marked the background
+    as containing it (a special category)."""
+    categories = [
+        InformationCategory.IDENTITY,
+        InformationCategory.WORK_CAPACITY,
+        InformationCategory.PATHWAY,
+    ]
     if request.includes_health_data:
         categories.append(InformationCategory.HEALTH)
     return tuple(categories)

@@ -142,13 +142,33 @@ def test_health_data_is_shown_named_only_when_health_is_consented(client, hki):
     assert DisclosureLogEntry.objects.get().what.startswith("Nimi, ikä")
 
 
+def test_a_consent_leaving_out_the_service_pathway_does_not_name_the_case(client, hki):
+    """The named case shows its background and what has been tried: the service pathway."""
+    from consents.factories import ConsentFactory
+
+    ConsentFactory(
+        client=hki.client,
+        recorded_by=hki.worker,
+        parties=[hki.kela],
+        purposes=["case_consultation"],
+        categories=[InformationCategory.IDENTITY, InformationCategory.WORK_CAPACITY],
+    )
+    with time_machine.travel(hki.session.starts_at, tick=False):
+        assert not named(show(client, hki.kela_liaison, hki))
+    assert not DisclosureLogEntry.objects.exists()
+
+
 def _oral(hki, session, day):
     consent = Consent.objects.create(
         client=hki.client,
         recorded_by=hki.worker,
         method=ConsentMethod.ORAL,
         purposes=["case_consultation"],
-        categories=[InformationCategory.IDENTITY, InformationCategory.WORK_CAPACITY],
+        categories=[
+            InformationCategory.IDENTITY,
+            InformationCategory.WORK_CAPACITY,
+            InformationCategory.PATHWAY,
+        ],
         signed_on=day,
         valid_from=day,
         valid_until=day,
