@@ -214,10 +214,11 @@ def change_session(
     ends_at = _check_times(starts_at, duration_minutes)
     _check_place(place, video_link)
     _check_chair(session.network, chair)
-    _check_nothing_identifies(session, place=place, video_link=video_link)
     try:
         with transaction.atomic(), history_context(changed_by, "consultations.session.changed"):
             locked = Session.objects.select_for_update().get(pk=session.pk)
+            # Under the lock: a case placed meanwhile is on the agenda checked here.
+            _check_nothing_identifies(locked, place=place, video_link=video_link)
             new = {
                 "starts_at": starts_at,
                 "ends_at": ends_at,
@@ -268,9 +269,9 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
-    _check_nothing_identifies(session, reason=reason)
     with transaction.atomic(), history_context(cancelled_by, "consultations.session.cancelled"):
         locked = Session.objects.select_for_update().get(pk=session.pk)
+        _check_nothing_identifies(locked, reason=reason)
         if locked.is_cancelled:
             return locked
         items = AgendaItem.objects.select_for_update().filter(session=locked)
