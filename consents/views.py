@@ -406,13 +406,22 @@ def disclosure_create(request, client_id):
         permission="consents.record_disclosure",
         log_action=read_log(request, FORM_VIEWED),
     )
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     oral = (
         Consent.objects.filter(client=client, method=ConsentMethod.ORAL, event_date=today)
         .current()
         .not_revoked()
+        .select_related("client")
     )
-    form = DisclosureForm(request.POST or None, oral_consents=oral if oral.exists() else None)
+    # Only the oral consents whose event is still going on (a session not yet ended).
+    ongoing = [
+        consent.pk
+        for consent in oral
+        if (event := event_of(consent)) is not None
+        and (event.ends_at is None or now <= event.ends_at)
+    ]
+    oral = oral.filter(pk__in=ongoing)
+    form = DisclosureForm(request.POST or None, oral_consents=oral if ongoing else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         oral_consent = data.get("oral_consent")

@@ -234,6 +234,7 @@ def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_
     }
     with time_machine.travel(first.ends_at - datetime.timedelta(minutes=10), tick=False):
         login(client, team["worker"])
+        assert 'name="oral_consent"' in client.get(url).content.decode()
         assert client.post(url, data).status_code == 302
     assert DisclosureLogEntry.objects.get().consent_id == consent.pk
 
@@ -242,7 +243,10 @@ def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_
     with time_machine.travel(later_that_day, tick=False):
         client.logout()  # a new sign-in: the first has been idle for hours
         login(client, team["worker"])
+        # The form no longer offers the consent of an event that has ended...
+        assert 'name="oral_consent"' not in client.get(url).content.decode()
         response = client.post(url, data)
+    # ...and naming it all the same is refused.
     assert response.status_code == 200
     assert "Luovutukselle ei ole perustetta" in response.content.decode()
     assert DisclosureLogEntry.objects.count() == 1
