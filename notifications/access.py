@@ -38,8 +38,9 @@ def register_client_reach(reach: ClientReach) -> None:
 
 def withhold_clients_out_of_reach(user, items: Iterable) -> None:
     """A task or reminder stays the user's after a transfer or an ended membership, but its
-    title names a client the user no longer reaches: shown (in memory, never saved) with a
-    neutral title and no link, and not logged as a showing of that client."""
+    title (or description) names a client the user no longer reaches: shown (in memory,
+    never saved) with a neutral title, no description and no link, and not logged as a
+    showing of that client."""
     items = list(items)
     named = {item.client_id for item in items if item.client_id is not None}
     if not named or _client_reach is None:
@@ -48,6 +49,8 @@ def withhold_clients_out_of_reach(user, items: Iterable) -> None:
     for item in items:
         if item.client_id is not None and item.client_id not in reached:
             item.title, item.link, item.client_id = str(OUT_OF_REACH_TITLE), "", None
+            if hasattr(item, "description"):
+                item.description = ""
 
 
 # Access-log action of a client named in the inbox or the dashboard's task panel.

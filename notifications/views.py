@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.polling import background_request
 from notifications import actions
-from notifications.access import get_reminder_for_user, get_task_for_user, log_clients_shown
+from notifications.access import (
+    get_reminder_for_user,
+    get_task_for_user,
+    log_clients_shown,
+    withhold_clients_out_of_reach,
+)
 from notifications.forms import CompleteTaskForm
 from notifications.models import Reminder, Task
 from notifications.rules_registry import rule_label
@@ -144,6 +149,7 @@ def complete_task(request, task_id: int):
         return render(
             request, INBOX_TEMPLATE, _inbox_context(request, invalid=(task.pk, form)), status=400
         )
+    withhold_clients_out_of_reach(request.user, [task])
     done = _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title}
     if request.htmx:
         return _htmx_section(request, "tasks", done)
@@ -155,6 +161,7 @@ def complete_task(request, task_id: int):
 def mark_reminder_read(request, reminder_id: int):
     reminder = get_reminder_for_user(request.user, reminder_id)
     actions.mark_reminder_read(reminder=reminder, by=request.user)
+    withhold_clients_out_of_reach(request.user, [reminder])
     done = _("Muistutus merkitty luetuksi: %(title)s") % {"title": reminder.title}
     if request.htmx:
         return _htmx_section(request, "reminders", done)

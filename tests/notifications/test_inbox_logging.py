@@ -62,10 +62,11 @@ def test_after_a_transfer_the_former_worker_no_longer_sees_the_clients_name(
     TaskFactory(
         assignee=worker,
         title="Ilmoita Kelalle: Aino Äijälä",
+        description="Asiakas: Aino Äijälä. Suostumus peruttu.",
         client_id=customer.uuid,
         link=f"/clients/{customer.uuid}/",
     )
-    ReminderFactory(
+    reminder = ReminderFactory(
         recipient=worker, title="Suunnitelman tarkistus: Aino Äijälä", client_id=customer.uuid
     )
     client_actions.transfer_responsibility(
@@ -82,3 +83,9 @@ def test_after_a_transfer_the_former_worker_no_longer_sees_the_clients_name(
         assert "Äijälä" not in page and f"/clients/{customer.uuid}/" not in page
         assert "Koskee asiakasta, jonka tietoihin sinulla ei enää ole pääsyä" in page
     assert shown(worker) == []
+    # Marking it read confirms it without the name either.
+    page = client.post(
+        reverse("notifications:mark_reminder_read", kwargs={"reminder_id": reminder.pk}),
+        follow=True,
+    ).content.decode()
+    assert "Muistutus merkitty luetuksi" in page and "Äijälä" not in page
