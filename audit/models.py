@@ -28,6 +28,7 @@ class Basis(models.TextChoices):
     CONSULTATION = "consultation", _("Konsultaation osallistuja")
     DATA_PROTECTION = "data_protection", _("Tietosuojavastaavan valvonta")
     CLIENT_REQUEST = "client_request", _("Asiakkaan pyyntö")
+    ASSIGNED_TASK = "assigned_task", _("Käyttäjälle osoitettu tehtävä")
 
 
 class AccessLogEntry(models.Model):

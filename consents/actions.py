@@ -20,8 +20,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.actions import log_access
 from audit.history import history_context
-from clients.access import log_client_access
+from audit.models import Basis
+from clients.access import log_client_access, relation_to
 from clients.models import CareTeamMembership, Client, TeamRole
 from consents import events, scan_files, scanning
 from consents.models import (
@@ -444,7 +446,16 @@ def log_notification_completed(*, task, by) -> None:
     (the assignee only, once per check-off).
     """
     client = Client.objects.get(uuid=task.client_id)
-    log_client_access(by, client, "consents.notification.completed", task)
+    relation = relation_to(by, client)
+    # A task given while on the team stays the assignee's after a transfer: checking it off
+    # then rests on the task itself, not on a relation the user no longer has.
+    log_access(
+        actor=by,
+        client_id=client.uuid,
+        action="consents.notification.completed",
+        basis=relation.basis if relation.visible else Basis.ASSIGNED_TASK,
+        obj=task,
+    )
 
 
 # Scans

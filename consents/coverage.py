@@ -295,7 +295,8 @@ PARTNER_KINDS = [
 
 def coverage_summary(client, *, at: datetime.datetime | None = None, warning_days: int = 30):
     """Which parties the client's consents and statutory bases cover at `at`, until when,
-    for what, and which partner kinds nothing covers. Four queries whatever the data size."""
+    for what, and which partner kinds nothing covers (a kind is covered when a party names
+    it, or names every organisation of it). At most five queries whatever the data size."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     in_force = list(
@@ -314,7 +315,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     # A party named by kind covers every organisation of the kind; one named by organisation
     # covers that organisation only, and the rest of its kind is still not covered.
     covered_kinds: set[str] = set()
-    named_kinds: set[str] = set()
+    named: dict[str, set[int]] = {}
     all_categories = list(InformationCategory)
     for consent in in_force:
         if consent.is_oral:
@@ -325,7 +326,10 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
         )
         for party in consent.parties.all():
             kind = party.organisation.kind if party.organisation_id else party.organisation_kind
-            (named_kinds if party.organisation_id else covered_kinds).add(kind)
+            if party.organisation_id:
+                named.setdefault(kind, set()).add(party.organisation_id)
+            else:
+                covered_kinds.add(kind)
             summary.covered.append(
                 PartyCoverage(
                     party=str(party),
@@ -342,7 +346,10 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
             )
     for basis in statutory:
         kind = basis.organisation.kind if basis.organisation_id else basis.organisation_kind
-        (named_kinds if basis.organisation_id else covered_kinds).add(kind)
+        if basis.organisation_id:
+            named.setdefault(kind, set()).add(basis.organisation_id)
+        else:
+            covered_kinds.add(kind)
         summary.covered.append(
             PartyCoverage(
                 party=basis.party_label,
@@ -356,10 +363,15 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
                 ],
             )
         )
+    # Every organisation of a kind named (Kela is one organisation) covers the kind.
+    partly = {kind: ids for kind, ids in named.items() if kind not in covered_kinds}
+    if partly:
+        of_kind: dict[str, set[int]] = {}
+        for kind, pk in Organisation.objects.filter(kind__in=partly).values_list("kind", "pk"):
+            of_kind.setdefault(kind, set()).add(pk)
+        covered_kinds |= {kind for kind, ids in partly.items() if of_kind.get(kind, set()) <= ids}
     summary.uncovered_kinds = [
-        str(k.label)
-        if k not in named_kinds
-        else _("%(kind)s (muut kuin nimetyt)") % {"kind": k.label}
+        str(k.label) if k not in named else _("%(kind)s (muut kuin nimetyt)") % {"kind": k.label}
         for k in PARTNER_KINDS
         if k not in covered_kinds
     ]

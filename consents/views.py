@@ -158,7 +158,9 @@ def consent_detail(request, client_id, consent_id):
             "current_status": current.status_on(timezone.localdate()),
             "may_change": may_change and version.is_current and not version.is_revoked,
             "may_attach": rules.has_perm("consents.attach_scan", request.user, client)
-            and not version.is_oral,
+            and not version.is_oral
+            and version.is_current
+            and not version.is_revoked,
             "scanning_on": scanning.scanning_enabled(),
         },
     )

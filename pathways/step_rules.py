@@ -306,7 +306,7 @@ def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
     ):
         return [
             Violation(
-                "planned_end_on",
+                "start_on" if contract.contract_start < step.start_on else "planned_end_on",
                 _(
                     "Jakson on katettava kirjattu työsopimus %(start)s–%(end)s. Muuta ensin työsopimusta."
                 )

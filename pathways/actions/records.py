@@ -131,17 +131,20 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
     if step.service_type.code != step_rules.JOBCENTER:
         raise ValidationError(_("Työsopimus kirjataan vain Jobcenter-jaksolle."))
     start, end = fields["contract_start"], fields["contract_end"]
-    outside = {}
-    if start < step.start_on:
-        outside["contract_start"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
-    if step.planned_end_on and end > step.planned_end_on:
-        outside["contract_end"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
-    if outside:
-        raise ValidationError(outside)
     with (
         transaction.atomic(),
         history_context(saved_by, "pathways.jobcenter_contract.saved"),
     ):
+        # The period's dates as they are now: a change of the period waits for this save.
+        lock_client(step.client)
+        step = PathwayStep.objects.select_related("client").get(pk=step.pk)
+        outside = {}
+        if start < step.start_on:
+            outside["contract_start"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
+        if step.planned_end_on and end > step.planned_end_on:
+            outside["contract_end"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")
+        if outside:
+            raise ValidationError(outside)
         contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
         log_client_access(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
     return contract

@@ -223,6 +223,10 @@ def test_the_panel_says_a_kind_is_covered_only_for_the_organisations_named(clien
     assert "Työllisyyspalvelut (muut kuin nimetyt)" in summary.uncovered_kinds
     assert "Kela" in summary.uncovered_kinds
 
+    # Kela is one organisation: naming it covers Kela.
+    ConsentFactory(client=client_, parties=[parties["kela"]])
+    assert not any("Kela" in kind for kind in coverage_summary(client_).uncovered_kinds)
+
     ConsentFactory(client=client_, parties=["employment_services", "kela"])
     summary = coverage_summary(client_)
     assert not any("Työllisyyspalvelut" in kind for kind in summary.uncovered_kinds)

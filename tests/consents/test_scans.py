@@ -164,6 +164,10 @@ def test_a_superseded_revoked_or_oral_version_takes_no_scan(
     and nothing is stored."""
     refused = version(consent, team, parties)
     login(client, team["worker"])
+    detail = reverse(
+        "consents:detail", kwargs={"client_id": team["client"].uuid, "consent_id": refused.pk}
+    )
+    assert upload_url(team, refused) not in client.get(detail).text
     response = client.post(
         upload_url(team, refused), {"scan": SimpleUploadedFile("y100.pdf", PDF_BYTES)}
     )

@@ -231,6 +231,42 @@ def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
     assert AccessLogEntry.objects.filter(action="consents.notification.completed").count() == 1
 
 
+def test_a_notification_ticked_off_after_a_transfer_rests_on_the_task(worker_client, team, parties):
+    """The former responsible worker keeps the task; checking it off is logged on the task
+    given to them, not on a relation (break the glass) they never had."""
+    from clients import actions as client_actions
+
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get()
+    from accounts.factories import make_user
+    from accounts.roles import Role
+
+    colleague = make_user(Role.SOCIAL_WORKER, team["worker"].role_assignments.get().unit)
+    client_actions.transfer_responsibility(
+        client=team["client"],
+        to_user=colleague,
+        to_unit=colleague.role_assignments.get().unit,
+        transferred_by=team["worker"],
+        handover_note="Siirto toiseen yksikköön.",
+    )
+    response = worker_client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
+        {"done_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    (row,) = AccessLogEntry.objects.filter(action="consents.notification.completed")
+    assert (row.actor_id, row.basis) == (team["worker"].pk, "assigned_task")
+
+
 def test_another_persons_task_cannot_be_ticked_off_here(client, team, parties):
     consent = ConsentFactory(
         client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
