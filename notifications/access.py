@@ -28,7 +28,9 @@ def get_reminder_for_user(user, reminder_id: int) -> Reminder:
 ClientReach = Callable[[object, set], set]
 _client_reach: ClientReach | None = None
 
-OUT_OF_REACH_TITLE = _("Koskee asiakasta, jonka tietoihin sinulla ei enää ole pääsyä")
+OUT_OF_REACH_TITLE = _(
+    "Koskee asiakasta, jonka tietoihin sinulla ei ole pääsyä nykyisessä roolissasi"
+)
 
 
 def register_client_reach(reach: ClientReach) -> None:

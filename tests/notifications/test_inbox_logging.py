@@ -81,7 +81,9 @@ def test_after_a_transfer_the_former_worker_no_longer_sees_the_clients_name(
     for url in (reverse("notifications:inbox"), "/"):
         page = client.get(url).content.decode()
         assert "Äijälä" not in page and f"/clients/{customer.uuid}/" not in page
-        assert "Koskee asiakasta, jonka tietoihin sinulla ei enää ole pääsyä" in page
+        assert (
+            "Koskee asiakasta, jonka tietoihin sinulla ei ole pääsyä nykyisessä roolissasi" in page
+        )
     assert shown(worker) == []
     # Marking it read confirms it without the name either.
     page = client.post(
