@@ -145,6 +145,19 @@ class CloseClientForm(PolkuForm):
     reason = forms.CharField(label=_("Päättymisen syy"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def membership_valid_until_field() -> forms.DateField:
+    """The last day of a care-team membership, where empty means until further notice."""
+    return forms.DateField(
+        label=_("Voimassa asti"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "Jätä tyhjäksi, jos jäsenyys on voimassa toistaiseksi. Pääsy asiakkaan tietoihin "
+            "päättyy tämän päivän jälkeen."
+        ),
+    )
+
+
 class AddMemberForm(PolkuForm):
     user = forms.ModelChoiceField(label=_("Henkilö"), queryset=User.objects.none())
     role = forms.ChoiceField(
@@ -158,15 +171,7 @@ class AddMemberForm(PolkuForm):
         required=False,
         help_text=_("Tyhjänä tästä päivästä."),
     )
-    valid_until = forms.DateField(
-        label=_("Voimassa asti"),
-        widget=DateInput,
-        required=False,
-        help_text=_(
-            "Jätä tyhjäksi, jos jäsenyys on voimassa toistaiseksi. Pääsy asiakkaan tietoihin "
-            "päättyy tämän päivän jälkeen."
-        ),
-    )
+    valid_until = membership_valid_until_field()
     note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -180,15 +185,7 @@ class AddMemberForm(PolkuForm):
 
 
 class MembershipPeriodForm(PolkuForm):
-    valid_until = forms.DateField(
-        label=_("Voimassa asti"),
-        widget=DateInput,
-        required=False,
-        help_text=_(
-            "Jätä tyhjäksi, jos jäsenyys on voimassa toistaiseksi. Pääsy asiakkaan tietoihin "
-            "päättyy tämän päivän jälkeen."
-        ),
-    )
+    valid_until = membership_valid_until_field()
 
 
 def handover_note_field(*, rows: int) -> forms.CharField:

@@ -59,10 +59,11 @@ def withhold_clients_out_of_reach(user, items: Iterable) -> None:
 CLIENTS_SHOWN = "notifications.inbox.listed"
 
 
-def log_clients_shown(user, items) -> int:
-    """One list-hit row per client that the shown tasks and reminders name (their `client_id`),
-    as the client list logs each client it shows. Items naming a client out of the user's
-    reach are first withheld (`withhold_clients_out_of_reach`)."""
+def show_items(user, items) -> int:
+    """Readies the tasks and reminders a page shows: those naming a client out of the user's
+    reach are withheld (`withhold_clients_out_of_reach`), and each client the rest name
+    (their `client_id`) gets one list-hit row, as the client list logs each client it shows.
+    Returns the number of rows written."""
     items = list(items)
     withhold_clients_out_of_reach(user, items)
     client_ids = list(dict.fromkeys(i.client_id for i in items if i.client_id is not None))

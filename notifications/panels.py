@@ -8,7 +8,7 @@ notifications may not import; accounts registers this panel with
 from django.db.models import Count, Window
 from django.utils import timezone
 
-from notifications.access import log_clients_shown
+from notifications.access import show_items
 from notifications.models import Task
 from notifications.task_kinds import task_kind_label
 
@@ -29,7 +29,7 @@ def open_tasks_panel_context(request) -> dict:
         .in_inbox_order()[:PANEL_TASK_LIMIT]
     )
     count = tasks[0].open_total if tasks else 0
-    log_clients_shown(request.user, tasks)
+    show_items(request.user, tasks)
     return {
         "tasks": [
             {

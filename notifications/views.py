@@ -22,7 +22,7 @@ from notifications import actions
 from notifications.access import (
     get_reminder_for_user,
     get_task_for_user,
-    log_clients_shown,
+    show_items,
     withhold_clients_out_of_reach,
 )
 from notifications.forms import CompleteTaskForm
@@ -101,9 +101,7 @@ def _inbox_context(request, *, invalid=None, status_message: str = "") -> dict:
     today = timezone.localdate()
     task_rows, task_count = _task_rows(request.user, today, invalid)
     reminder_rows, reminder_count = _reminder_rows(request.user, today)
-    log_clients_shown(
-        request.user, [r.task for r in task_rows] + [r.reminder for r in reminder_rows]
-    )
+    show_items(request.user, [r.task for r in task_rows] + [r.reminder for r in reminder_rows])
     return {
         "task_rows": task_rows,
         "task_count": task_count,

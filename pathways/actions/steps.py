@@ -37,11 +37,7 @@ def _validate(step: PathwayStep, *, companions: list[PathwayStep] | None = None)
     database, unless given as they will be saved)."""
     rules = step_rules.rule_set_for(step)
     if companions is None:
-        companions = list(
-            PathwayStep.objects.filter(client=step.client_id)
-            .exclude(pk=step.pk)
-            .select_related("service_type")
-        )
+        companions = _other_steps(step)
     step_rules.raise_for(step_rules.check_step(step, rules, companions=companions))
     step.rule_set = rules
     if step.review_due is None and rules.review_interval_months:
@@ -97,7 +93,7 @@ def plan_step(
         _validate(step)
         starting_with = []
         if step.status == StepStatus.ACTIVE:
-            starting_with = _starting_with(step, _open_steps_of(client, excluding=step))
+            starting_with = _starting_with(step, _other_steps(step, open_only=True))
         _save(step)
         for companion in starting_with:
             _set_status(companion, StepStatus.ACTIVE, planned_by, client, with_step=step)
@@ -124,12 +120,9 @@ def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
 def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
     """Required companions that in turn require this step's service and are not planned yet."""
     rules = step_rules.rule_set_for(step)
-    existing = list(
-        PathwayStep.objects.filter(client=step.client_id).select_related("service_type")
-    )
     covered = {
         c.service_type.code
-        for c in existing
+        for c in _other_steps(step)
         if step_rules.covers(c, step.start_on, step.planned_end_on)
     }
     companions = []
@@ -196,11 +189,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
                     % {"date": format_day(first_phase.entered_on)}
                 }
             )
-        others = list(
-            PathwayStep.objects.filter(client=locked.client_id)
-            .exclude(pk=locked.pk)
-            .select_related("service_type", "rule_set")
-        )
+        others = _other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
         _validate(locked, companions=others)
         _save(locked)
@@ -284,7 +273,7 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
         if status == StepStatus.PAUSED and locked.status == StepStatus.PLANNED:
             raise ValidationError(_("Alkamatonta jaksoa ei voi keskeyttää tauolle."))
         changing_with = []
-        others = _open_steps_of(client, excluding=locked)
+        others = _other_steps(locked, open_only=True)
         if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
             changing_with, left = step_rules.pause_effects(step=locked, others=others)
             if left:
@@ -298,11 +287,17 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
     return locked
 
 
-def _open_steps_of(client: Client, *, excluding: PathwayStep) -> list[PathwayStep]:
-    steps = PathwayStep.objects.filter(client=client).exclude(status=StepStatus.ENDED)
-    if excluding.pk:
-        steps = steps.exclude(pk=excluding.pk)
-    return list(steps.select_related("service_type"))
+def _other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:
+    """The client's other steps (only those not ended, when asked), with their services and
+    rule sets; `step` may be unsaved."""
+    steps = PathwayStep.objects.filter(client=step.client_id).select_related(
+        "service_type", "rule_set"
+    )
+    if step.pk:
+        steps = steps.exclude(pk=step.pk)
+    if open_only:
+        steps = steps.exclude(status=StepStatus.ENDED)
+    return list(steps)
 
 
 def _starting_with(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
@@ -459,11 +454,7 @@ def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[Pa
     reason; a step that needs this one but is not its companion (a Jobcenter period
     during the work activity) must be ended or changed first.
     """
-    others = list(
-        PathwayStep.objects.filter(client=step.client_id)
-        .exclude(pk=step.pk)
-        .select_related("service_type", "rule_set")
-    )
+    others = _other_steps(step)
     ending_with, left = step_rules.companions_left_uncovered(
         changed=step, previous=previous, others=others
     )

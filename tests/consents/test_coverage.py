@@ -154,7 +154,6 @@ def test_oral_consent_covers_its_event_and_nothing_after_it(client_, parties):
 
 
 def test_oral_consent_covers_nothing_after_its_event_ended_the_same_day(client_, parties):
-    now = timezone.now()
     consent = ConsentFactory(
         client=client_,
         oral=True,
@@ -164,6 +163,9 @@ def test_oral_consent_covers_nothing_after_its_event_ended_the_same_day(client_,
         purposes=[P.CASE_CONSULTATION],
         parties=[parties["kela"]],
     )
+    # The session ends after the consent was recorded (recorded_at is at most now; early in
+    # the morning it is the moment of recording itself).
+    now = timezone.now()
     session = ConsentEvent(
         kind=OralEventKind.CONSULTATION_SESSION, reference="istunto-42", ends_at=now
     )

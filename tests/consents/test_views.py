@@ -173,7 +173,9 @@ def test_revoking_through_the_page(worker_client, team, parties):
     assert again.status_code == 302
 
 
-def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, parties):
+def revoked_kela_consent(team, parties):
+    """A consent naming Kela, revoked by the worker: the consent and the worker's one task of
+    telling Kela."""
     consent = ConsentFactory(
         client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
     )
@@ -184,7 +186,11 @@ def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, pa
         method="phone",
         through="Asiakas",
     )
-    task = Task.objects.get()
+    return consent, Task.objects.get()
+
+
+def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, parties):
+    consent, task = revoked_kela_consent(team, parties)
     response = worker_client.post(
         url("complete_notification", team, consent_id=consent.pk, task_id=task.pk),
         {"done_on": timezone.localdate().isoformat()},
@@ -198,17 +204,7 @@ def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, pa
 def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
     worker_client, team, parties, where
 ):
-    consent = ConsentFactory(
-        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
-    )
-    actions.revoke_consent(
-        consent=consent,
-        revoked_by=team["worker"],
-        revoked_on=timezone.localdate(),
-        method="phone",
-        through="Asiakas",
-    )
-    task = Task.objects.get()
+    consent, task = revoked_kela_consent(team, parties)
     address = (
         url("complete_notification", team, consent_id=consent.pk, task_id=task.pk)
         if where == "consent_page"
@@ -234,22 +230,11 @@ def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
 def test_a_notification_ticked_off_after_a_transfer_rests_on_the_task(worker_client, team, parties):
     """The former responsible worker keeps the task; checking it off is logged on the task
     given to them, not on a relation (break the glass) they never had."""
-    from clients import actions as client_actions
-
-    consent = ConsentFactory(
-        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
-    )
-    actions.revoke_consent(
-        consent=consent,
-        revoked_by=team["worker"],
-        revoked_on=timezone.localdate(),
-        method="phone",
-        through="Asiakas",
-    )
-    task = Task.objects.get()
     from accounts.factories import make_user
     from accounts.roles import Role
+    from clients import actions as client_actions
 
+    _consent, task = revoked_kela_consent(team, parties)
     colleague = make_user(Role.SOCIAL_WORKER, team["worker"].role_assignments.get().unit)
     client_actions.transfer_responsibility(
         client=team["client"],
@@ -268,17 +253,7 @@ def test_a_notification_ticked_off_after_a_transfer_rests_on_the_task(worker_cli
 
 
 def test_another_persons_task_cannot_be_ticked_off_here(client, team, parties):
-    consent = ConsentFactory(
-        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
-    )
-    actions.revoke_consent(
-        consent=consent,
-        revoked_by=team["worker"],
-        revoked_on=timezone.localdate(),
-        method="phone",
-        through="Asiakas",
-    )
-    task = Task.objects.get()
+    consent, task = revoked_kela_consent(team, parties)
     login(client, team["sote"])
     response = client.post(
         url("complete_notification", team, consent_id=consent.pk, task_id=task.pk), {}
