@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS = {
     "consents.consents.viewed": _("Katseli asiakkaan suostumuksia"),
     "consents.consent.viewed": _("Avasi suostumuksen"),
+    "consents.expiring.listed": _("Asiakas näkyi päättyvien suostumusten listassa"),
     "consents.consent.form_viewed": _("Avasi suostumuksen kirjauslomakkeen"),
     "consents.consent.recorded": _("Kirjasi suostumuksen"),
     "consents.consent.changed": _("Kirjasi suostumuksen muutoksen uutena versiona"),

@@ -13,10 +13,13 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import log_list_hits
+from audit.models import Basis
 from consents.coverage import coverage_summary
 from consents.models import Consent
 
 DASHBOARD_LIMIT = 10
+EXPIRING_LISTED = "consents.expiring.listed"
 
 
 def warning_days() -> int:
@@ -35,7 +38,8 @@ def coverage(request, client, relation):
 
 
 def expiring_consents(request):
-    """Dashboard: the consents of the user's own clients (as responsible worker) that end soon."""
+    """Dashboard: the consents of the user's own clients (as responsible worker) that end soon.
+    The panel names those clients: each one shown is logged as one list hit (one statement)."""
     today = timezone.localdate()
     consents = list(
         Consent.objects.expiring(today, warning_days())
@@ -47,6 +51,13 @@ def expiring_consents(request):
     if not consents:
         return None
     total = consents[0].total
+    log_list_hits(
+        actor=request.user,
+        client_ids=dict.fromkeys(consent.client.uuid for consent in consents),
+        action=EXPIRING_LISTED,
+        basis=Basis.CARE_TEAM,
+        detail="dashboard",
+    )
     return {
         "consents": consents,
         "days": warning_days(),

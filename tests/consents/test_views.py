@@ -358,9 +358,34 @@ def test_the_dashboard_panel_reads_one_query(team, parties, rows, django_assert_
         )
     request = RequestFactory().get("/")
     request.user = team["worker"]
-    with django_assert_num_queries(1):
+    # One read, one insert of the list hits.
+    with django_assert_num_queries(2):
         context = page_panels.expiring_consents(request)
     assert context["total"] == rows
+
+
+def test_the_expiring_consents_panel_logs_each_client_it_names_once(client, team, parties):
+    from clients.factories import ClientFactory
+
+    today = timezone.localdate()
+    other = ClientFactory(responsible_worker=team["worker"])
+    for customer in (team["client"], team["client"], other):
+        ConsentFactory(
+            client=customer, parties=[parties["kela"]], valid_until=today + datetime.timedelta(5)
+        )
+    login(client, team["worker"])
+    before = AccessLogEntry.objects.count()
+
+    page = client.get(reverse("dashboard"))
+
+    assert other.last_name in page.text
+    new = AccessLogEntry.objects.order_by("pk")[before:]
+    assert sorted(
+        (e.action, e.client_id, e.basis, e.actor_id) for e in new if e.action.startswith("consents")
+    ) == sorted(
+        (page_panels.EXPIRING_LISTED, customer.uuid, "care_team", team["worker"].pk)
+        for customer in (team["client"], other)
+    )
 
 
 def test_statutory_basis_is_recorded_and_ended(worker_client, team, parties):
