@@ -1,11 +1,9 @@
-from django import forms
-
 from accounts.models import User
-from config.forms import PolkuModelForm
+from config.forms import LanguageRadioSelect, PolkuModelForm
 
 
 class ProfileForm(PolkuModelForm):
     class Meta:
         model = User
         fields = ["preferred_language", "email_digest", "phone"]
-        widgets = {"preferred_language": forms.RadioSelect}
+        widgets = {"preferred_language": LanguageRadioSelect}

@@ -40,6 +40,13 @@ class PolkuModelForm(forms.ModelForm):
     bound_field_class = PolkuBoundField
 
 
+class LanguageRadioSelect(forms.RadioSelect):
+    """Choices that name languages in their own language ("svenska", "English"): each label
+    is marked with its language, so a screen reader pronounces it right (WCAG 3.1.2)."""
+
+    option_template_name = "forms/widgets/language_option.html"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.roles import COACH_ROLES
 from audit.models import PRINT_LANGUAGES
 from clients.models import ClientPlan
-from config.forms import DateInput, PolkuForm, PolkuModelForm
+from config.forms import DateInput, LanguageRadioSelect, PolkuForm, PolkuModelForm
 from pathways.models import (
     AbsenceReason,
     EmployerContact,
@@ -329,7 +329,7 @@ class PrintSummaryForm(PolkuForm):
     language = forms.ChoiceField(
         label=_("Kieli"),
         choices=PRINT_LANGUAGES,
-        widget=forms.RadioSelect,
+        widget=LanguageRadioSelect,
     )
     sections = forms.MultipleChoiceField(
         label=_("Osiot"),

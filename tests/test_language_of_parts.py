@@ -1,0 +1,36 @@
+"""WCAG 3.1.2, language of parts: a language named in its own language ("svenska",
+"English") is marked with that language wherever a page offers it as a choice."""
+
+import re
+
+from django.urls import reverse
+
+from pathways.forms import PrintSummaryForm
+from tests.conftest import login
+from tests.test_templates import _templates
+
+OWN_NAMES = {"suomi": "fi", "svenska": "sv", "English": "en"}
+
+
+def test_the_print_dialogs_languages_are_marked_with_their_language():
+    html = str(PrintSummaryForm()["language"])
+    for name, code in OWN_NAMES.items():
+        assert f'<span lang="{code}">{name}</span>' in html
+
+
+def test_the_profile_offers_each_language_in_its_own_language(client, social_worker):
+    login(client, social_worker)
+    page = client.get(reverse("profile")).content.decode()
+    for name, code in OWN_NAMES.items():
+        assert f'<span lang="{code}">{name}</span>' in page
+
+
+def test_no_template_names_swedish_or_english_without_lang():
+    """An element whose text is only "svenska" or "English" carries lang on its own tag."""
+    unmarked = []
+    for path in _templates():
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"<(\w+)([^<>]*)>\s*(svenska|English)\s*<", text):
+            if f'lang="{OWN_NAMES[match.group(3)]}"' not in match.group(2):
+                unmarked.append(f"{path.name}: {match.group(0)}")
+    assert unmarked == []
