@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.actions import invite_user
 from accounts.models import RoleAssignment, User
+from config.forms import ADMIN_DATE_INPUT
 from services.models import Organisation, Unit
 
 # allauth's own registrations (e-mail addresses, social apps and tokens,
@@ -33,9 +34,13 @@ class OwnOrganisationAdminMixin:
         return queryset.filter(**{self.organisation_lookup: request.user.organisation_id})
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(admin.StackedInline):
+    """Stacked, not tabular: a tabular inline's inputs have only the column heading, no
+    label of their own, so a screen reader names none of them (WCAG 1.3.1, 4.1.2)."""
+
     model = RoleAssignment
     extra = 0
+    formfield_overrides = ADMIN_DATE_INPUT
     autocomplete_fields = ["unit"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

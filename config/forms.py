@@ -1,6 +1,7 @@
 """Form rendering in Helsinki Design System markup, shared by every app's forms."""
 
 from django import forms
+from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -52,3 +53,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# The admin's date widget adds "Today" and calendar links whose accessible name Django 6.1
+# has in English only ("Today (%(date)s)" is untranslated in fi and sv), so the name does
+# not contain the visible label (WCAG 2.5.3). The browser's own date input has neither
+# problem and is what Polku's own forms use.
+ADMIN_DATE_INPUT = {models.DateField: {"widget": DateInput}}

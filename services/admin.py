@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import ADMIN_DATE_INPUT
 from services.actions import COMPANION_FIELDS, RULE_FIELDS, supersede_rule_set
 from services.models import (
     CatalogueEntry,
@@ -183,6 +184,7 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
     search_fields = ["service_type__name_fi", "service_type__code", "source"]
     date_hierarchy = "valid_from"
     form = ServiceRuleSetAddForm
+    formfield_overrides = ADMIN_DATE_INPUT
     fieldsets = [
         (
             None,
