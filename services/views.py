@@ -31,6 +31,9 @@ def catalogue(request):
         "page": page,
         "filter_query": query.urlencode(),
         "is_filtered": form.is_filtered(),
+        # An htmx page change replaces the link that had focus: focus goes to the results'
+        # heading instead of the top of the document. Filtering keeps focus in the form.
+        "focus_results": bool(request.htmx) and "page" in request.GET,
     }
     template = "services/catalogue.html#results" if request.htmx else "services/catalogue.html"
     return render(request, template, context)

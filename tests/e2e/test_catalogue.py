@@ -58,6 +58,19 @@ def test_filtering_the_catalogue_and_opening_an_entry(new_page, coach):
     assert csp_errors == []
 
 
+def test_paging_with_htmx_moves_focus_to_the_results_not_the_top(new_page, coach):
+    page = new_page(coach)
+    page.goto("/services/")
+    first_page = result_names(page)
+    page.get_by_role("link", name="Seuraava sivu").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.get_by_role("heading", name="Palvelut")).to_be_focused()
+    assert result_names(page) != first_page
+    # Filtering is not paging: focus stays where the user is.
+    page.get_by_role("button", name="Näytä palvelut").click()
+    expect(page.get_by_role("button", name="Näytä palvelut")).to_be_focused()
+
+
 def test_an_entry_with_rules_and_the_error_state_are_accessible(new_page, coach):
     page = new_page(coach)
     page.goto("/services/?age=kolmekymmentä")

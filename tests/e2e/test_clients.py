@@ -97,6 +97,8 @@ def test_client_page_with_data_has_no_axe_violations(new_page, unit):
     page.goto(f"/clients/{client.uuid}/")
     page.get_by_role("button", name="Näytä henkilötunnus").click()
     expect(page.locator("#identity-code")).not_to_contain_text("****")
+    # The button that had focus is gone: focus moves to the code, which is read out.
+    expect(page.locator("#identity-code")).to_be_focused()
     assert_accessible(page)
 
 
