@@ -12,6 +12,15 @@ def pick_translation(obj, field: str, language: str | None = None) -> str:
     return value or getattr(obj, f"{field}_fi")
 
 
+def translation_language(obj, field: str, language: str | None = None) -> str:
+    """The language of the text `pick_translation` gives: the asked one, or Finnish when the
+    field is empty in it. A page marks fallback text with it (WCAG 3.1.2)."""
+    language = (language or get_language() or "fi")[:2]
+    if language in ("sv", "en") and getattr(obj, f"{field}_{language}", ""):
+        return language
+    return "fi"
+
+
 class TranslatedNameModel(models.Model):
     name_fi = models.CharField(_("nimi suomeksi"), max_length=200)
     name_sv = models.CharField(_("nimi ruotsiksi"), max_length=200, blank=True)

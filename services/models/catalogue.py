@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from services.i18n import TranslatedNameModel, pick_translation
+from services.i18n import TranslatedNameModel, pick_translation, translation_language
 from services.models.organisations import Organisation
 from services.models.service_types import ServiceType
 from services.querysets import CatalogueEntryQuerySet
@@ -104,6 +104,14 @@ class CatalogueEntry(TranslatedNameModel):
                 violation_error_message=_("Palvelukieli on suomi, ruotsi tai englanti."),
             ),
         ]
+
+    @property
+    def text_languages(self) -> dict[str, str]:
+        """The language each shown text is in: the active one, or Finnish where it falls back."""
+        return {
+            field: translation_language(self, field)
+            for field in ("description", "eligibility", "client_groups", "how_to_refer")
+        }
 
     @property
     def description(self) -> str:

@@ -125,6 +125,25 @@ def test_the_page_is_named_in_the_users_language(signed_in, entries):
     assert "Verkstad för unga (test)" in response.content.decode()
 
 
+def test_text_shown_in_finnish_for_want_of_a_translation_is_marked_finnish(signed_in):
+    """WCAG 3.1.2: on a Swedish page an entry without a Swedish text shows the Finnish one,
+    marked lang="fi" so a screen reader reads it as Finnish; a Swedish text is marked sv."""
+    entry = CatalogueEntryFactory(
+        description_fi="Valmennusta työnhakuun.",
+        description_sv="Träning i jobbsökande.",
+        eligibility_fi="Työttömät työnhakijat.",
+        how_to_refer_fi="Soita palvelunumeroon.",
+    )
+    signed_in.cookies["django_language"] = "sv"
+    page = signed_in.get(reverse("services:entry", args=[entry.pk])).content.decode()
+    assert '<html lang="sv">' in page
+    assert '<p class="polku-lead" lang="sv">Träning i jobbsökande.</p>' in page
+    assert '<p lang="fi">Työttömät työnhakijat.</p>' in page
+    assert '<p lang="fi">Soita palvelunumeroon.</p>' in page
+    listing = signed_in.get(URL).content.decode()
+    assert '<td lang="sv">Träning i jobbsökande.</td>' in listing
+
+
 def test_more_than_25_entries_are_paginated_keeping_the_filters(signed_in):
     for n in range(30):
         CatalogueEntryFactory(name_fi=f"Palvelu {n:02d} (testi)", languages=["fi"])
