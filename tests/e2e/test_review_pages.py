@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from audit.actions import log_access, log_disclosure
 from clients.models import BreakTheGlass
+from services.factories import ServiceRuleSetFactory
 from tests.e2e.conftest import axe_violations
 from tests.permissions.matrix import EXPECTATIONS
 
@@ -135,6 +136,10 @@ def test_the_administrators_admin_pages_pass_axe(new_page, world):
     _checked(
         page, reverse("admin:accounts_user_change", args=[world.users[R.MANAGER].pk]), failures
     )
+    # Polku's own admin page: superseding the organisation's rule set in force.
+    rule_set = ServiceRuleSetFactory(organisation=world.unit.organisation)
+    _checked(page, reverse("admin:services_serviceruleset_supersede", args=[rule_set.pk]), failures)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     # An add form sent empty: the error state.
     page.goto(reverse("admin:services_unit_add"))
     page.locator("input[name=_save]").click()
