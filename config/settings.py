@@ -179,6 +179,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # django-allauth: e-mail login, no open sign-up, MFA required (accounts/middleware.py).
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"

@@ -56,6 +56,13 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent from a page whose security token is no longer valid (typically the user
+    signed out and in again in another tab): Django's own page is in English and outside
+    the layout; this one says in the user's language what happened and what to do."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_500(request):
     """Rendered without the request: no context processors, no database, no session.
 

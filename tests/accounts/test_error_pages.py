@@ -88,3 +88,24 @@ def test_the_500_page_carries_the_strict_csp_and_no_inline_script_or_style(clien
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     html = response.content.decode()
     assert "<script" not in html and " style=" not in html
+
+
+def test_a_form_sent_with_a_stale_security_token_answers_403_in_the_layout_in_finnish(
+    social_worker,
+):
+    """Django's own CSRF page is in English and outside the layout; Polku's says what happened."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    login(browser, social_worker)
+    before = social_worker.preferred_language
+    response = browser.post(
+        reverse("profile"), {"preferred_language": "en" if before != "en" else "sv"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="fi">' in html and _has_layout(html)
+    assert "Lomakkeen lähetys ei onnistunut" in html
+    assert "CSRF verification failed" not in html
+    social_worker.refresh_from_db()
+    assert social_worker.preferred_language == before

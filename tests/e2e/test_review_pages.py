@@ -2,8 +2,8 @@
 by the first role allowed, with the world's few objects and no query string. Here the
 manager's and the DPO's review pages are opened with rows to review, the calendar in its
 month view, the calendar-feed settings with a new address shown, the DPO's searches in
-their result and error states, the 500 page, and the administrator's pages of the Django
-admin (the only pages of Polku an administrator uses)."""
+their result and error states, the 500 page, the page of a form sent stale, and the
+administrator's pages of the Django admin (the only pages of Polku an administrator uses)."""
 
 import datetime
 
@@ -112,6 +112,15 @@ def test_the_500_page_passes_axe(new_page):
         response = page.goto("/test-errors/broken/")
         assert response.status == 500
         assert axe_violations(page) == []
+
+
+def test_the_stale_form_page_passes_axe(new_page, world):
+    page = new_page(world.users[R.SOCIAL_WORKER])
+    page.goto(reverse("profile"))
+    page.locator("main input[name=csrfmiddlewaretoken]").evaluate("input => input.value = 'x'")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lomakkeen lähetys ei onnistunut")
+    assert axe_violations(page) == []
 
 
 ADMIN_PAGES = [
