@@ -5,6 +5,7 @@ import datetime
 import random
 
 import factory
+from django.utils import timezone
 from factory.faker import faker
 
 from clients import identity
@@ -35,7 +36,7 @@ def unused_demo_identity_code(birth_date: datetime.date) -> str:
 
 
 def random_birth_date(min_age: int = 18, max_age: int = 64) -> datetime.date:
-    today = datetime.date.today()
+    today = timezone.localdate()
     return today - datetime.timedelta(days=random.randint(min_age * 365 + 5, max_age * 365))
 
 
@@ -103,7 +104,7 @@ def make_plan(
         "plan_type": "client_plan",
         "status": "active",
         "client_view": "Haluan oppia uutta ja löytää työn.",
-        "next_review_on": datetime.date.today() + datetime.timedelta(days=90),
+        "next_review_on": timezone.localdate() + datetime.timedelta(days=90),
     }
     fields = {**defaults, **fields}
     previous = (
