@@ -1,6 +1,7 @@
 """Database invariants of pathways (ORM writes that must raise) and the pathway pages."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -314,6 +315,39 @@ def test_attendance_errors_show_next_to_the_day_and_save_nothing(
     text = response.content.decode()
     assert response.status_code == 200
     assert "enintään 12,00 €" in text and "Valitse poissaolon syy" in text
+    assert not Attendance.objects.filter(step=step).exists()
+
+
+def test_a_value_the_form_refuses_is_explained_at_its_own_field(client, worker, client_of, today):
+    """Hours or compensation out of range: the message stands in that field's cell, and the
+    input's aria-describedby names it (not only the summary "check the marked days")."""
+    client_ = client_of()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    step = make_step(
+        client_,
+        "open_work",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today,
+        days_per_week=3,
+    )
+    login(client, worker)
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    day = monday.isoformat()
+    data = {
+        "week": week,
+        f"{day}-status": "present",
+        f"{day}-hours": "30",
+        f"{day}-compensation": "-1",
+    }
+    response = client.post(f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}", data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    for field, message in (("hours", "24"), ("compensation", "0")):
+        assert f'aria-describedby="id_{day}-{field}_error"' in text
+        error = re.search(rf'id="id_{day}-{field}_error"><p>([^<]*)</p>', text)
+        assert error and message in error.group(1), field
     assert not Attendance.objects.filter(step=step).exists()
 
 
