@@ -367,3 +367,24 @@ def test_the_manager_hands_over_a_caseload_through_the_page(client, team):
         client=team["client"], role=TeamRole.RESPONSIBLE_WORKER
     )
     assert responsible.user == colleague
+
+
+def test_each_review_form_names_its_event_for_screen_readers(client, team):
+    """The note field and the button of each row say whose event they review: a screen
+    reader's list of form fields shows them without the table around them."""
+    import re
+
+    colleague = make_user(
+        Role.SOCIAL_COUNSELLOR, team["unit"], first_name="Toivo", last_name="Toinenkollega"
+    )
+    for user in (team["counsellor"], colleague):
+        actions.break_the_glass(
+            client=team["client"], user=acting(user), reason="Asiakas soitti kiireellisesti."
+        )
+    login(client, team["manager"])
+    page = client.get("/clients/break-the-glass/").content.decode()
+    labels = re.findall(r'<label for="note-\d+">(.*?)</label>', page, re.S)
+    buttons = re.findall(r'<span class="hds-button__label">(Merkitse.*?</span>)</span>', page)
+    assert len(labels) == len(buttons) == 2
+    assert len(set(labels)) == len(set(buttons)) == 2
+    assert "Toivo Toinenkollega" in labels[0] + labels[1]
