@@ -1,14 +1,24 @@
-"""Session policy: idle timeout, MFA before anything else, and the active role."""
+"""Session policy: idle timeout, sign-in and MFA before anything else, and the active role.
+
+An htmx request (the bell's polling, a PDF's progress, a button) is never answered with a
+redirect: the browser would follow it and htmx would swap the whole sign-in or enrolment
+page into the element that asked. It gets an HX-Redirect, which htmx turns into a page
+load, or, for background polling on the enrolment page itself, 204 (nothing to swap).
+"""
 
 import time
+from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import RoleAssignment
 
@@ -43,9 +53,7 @@ class IdleTimeoutMiddleware:
             )
             login_url = reverse("account_login")
             if request.htmx:
-                response = redirect(login_url)
-                response["HX-Redirect"] = login_url
-                return response
+                return HttpResponseClientRedirect(_login_url_back_to_page(request))
             return redirect(f"{login_url}?next={request.path}")
         # Written at most every 30 s, so a busy user does not write the session on every click.
         is_background = getattr(view_func, "polku_background", False)
@@ -92,10 +100,29 @@ class RequireMFAMiddleware:
         )
         if has_mfa:
             return None
+        if request.htmx and getattr(view_func, "polku_background", False):
+            return HttpResponse(status=204)
         messages.warning(
             request, _("Ota kaksivaiheinen tunnistautuminen käyttöön ennen kuin jatkat.")
         )
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
         return redirect("mfa_activate_totp")
+
+
+def _login_url_back_to_page(request) -> str:
+    """Sign-in, then back to the page the htmx request came from (not to the fragment)."""
+    page = request.htmx.current_url_abs_path or "/"
+    return f"{reverse('account_login')}?{urlencode({'next': page})}"
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's, except that an htmx request of a signed-out user gets an HX-Redirect."""
+
+    def handle_no_permission(self, request, view_func):
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(_login_url_back_to_page(request))
+        return super().handle_no_permission(request, view_func)
 
 
 class ActiveRoleMiddleware:

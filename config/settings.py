@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "config.language.LanguageMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

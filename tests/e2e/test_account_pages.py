@@ -1,0 +1,92 @@
+"""axe on the sign-in and account pages (allauth's, in Polku's templates): the every-page
+walk covers only Polku's own URLs. Each allauth page without URL parameters is opened
+anonymously and signed in, plus the second-factor step and TOTP enrolment of a user who
+has none yet."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from tests.e2e.conftest import axe_violations
+from tests.permissions.matrix import group_of, iter_patterns
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+ACCOUNT_PAGES = sorted(
+    name
+    for name, route, module in iter_patterns()
+    if name and "<" not in route and group_of(name, route, module) == "allauth"
+)
+
+
+def _html_pages(user=None):
+    probe = Client()
+    if user is not None:
+        probe.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    for name in ACCOUNT_PAGES:
+        url = reverse(name)
+        response = probe.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            yield name, url
+
+
+def test_every_account_page_passes_axe_anonymous_and_signed_in(new_page, social_worker):
+    failures, checked = {}, []
+    for user in (None, social_worker):
+        page = new_page(user)
+        for name, url in _html_pages(user):
+            response = page.goto(url)
+            if response.status != 200:
+                continue
+            checked.append(name)
+            if violations := axe_violations(page):
+                failures[f"{name} ({'signed in' if user else 'anonymous'})"] = violations
+    assert failures == {}
+    assert {"account_login", "account_reset_password", "mfa_index"} <= set(checked), checked
+
+
+def test_the_second_factor_and_totp_enrolment_pass_axe(new_page, unit):
+    with_totp = make_user(Role.SOCIAL_WORKER, unit)
+    with_totp.set_password("polku-demo")
+    with_totp.save()
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Sähköposti").fill(with_totp.email)
+    page.get_by_label("Salasana").fill("polku-demo")
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page).to_have_url("/accounts/2fa/authenticate/")
+    assert axe_violations(page) == []
+    page.get_by_label("Koodi").fill("12345")
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_violations(page) == []
+
+    # A new user signs in with a password and is sent to enrol: the page's header bell
+    # must not swap the enrolment page into itself (it did, once a second, nesting).
+    newcomer = make_user(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    newcomer.set_password("polku-demo")
+    newcomer.save()
+    # As after the invitation's link: allauth enrols MFA only for a verified address.
+    EmailAddress.objects.create(user=newcomer, email=newcomer.email, verified=True, primary=True)
+    enrolling = new_page()
+    enrolling.goto("/accounts/login/")
+    enrolling.get_by_label("Sähköposti").fill(newcomer.email)
+    enrolling.get_by_label("Salasana").fill("polku-demo")
+    enrolling.get_by_role("button", name="Kirjaudu").click()
+    # allauth asks for the password again before enrolment (as tests/accounts expects).
+    expect(enrolling).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    enrolling.wait_for_timeout(1500)
+    expect(enrolling.locator("header")).to_have_count(1)
+    assert axe_violations(enrolling) == []
+    enrolling.get_by_label("Salasana").fill("polku-demo")
+    enrolling.locator("main form button[type=submit]").click()
+    expect(enrolling).to_have_url("/accounts/2fa/totp/activate/")
+    enrolling.wait_for_timeout(1500)
+    expect(enrolling.locator("header")).to_have_count(1)
+    assert axe_violations(enrolling) == []
