@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -226,11 +227,13 @@ def note_create(request, client_id):
         request.user, client_id, permission="clients.write_note", log_action=read_log(request)
     )
     amends = None
-    if request.GET.get("amends") or request.POST.get("amends"):
+    amended = request.GET.get("amends") or request.POST.get("amends")
+    if amended:
+        # A hand-edited address is not a server error.
+        if not amended.isdigit():
+            raise Http404
         amends = get_object_or_404(
-            CaseNote.objects.readable_by(request.user),
-            pk=request.GET.get("amends") or request.POST.get("amends"),
-            client=client,
+            CaseNote.objects.readable_by(request.user), pk=amended, client=client
         )
     form = CaseNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

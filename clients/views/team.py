@@ -4,6 +4,7 @@ and break-the-glass with its review."""
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -192,10 +193,12 @@ def handover(request):
     unit = request.user.active_assignment.unit
     workers = caseload_holders(unit)
     from_user = None
-    if request.GET.get("from") or request.POST.get("from"):
-        from_user = get_object_or_404(
-            workers, pk=request.GET.get("from") or request.POST.get("from")
-        )
+    chosen = request.GET.get("from") or request.POST.get("from")
+    if chosen:
+        # A hand-edited address is not a server error.
+        if not chosen.isdigit():
+            raise Http404
+        from_user = get_object_or_404(workers, pk=chosen)
     form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
     if form is not None and request.method == "GET":
         log_list_hits(
