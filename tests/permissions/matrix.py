@@ -71,8 +71,17 @@ def _collect_rows() -> dict[str, Row]:
 # every role and anonymous without error; the Django admin admits only
 # administrators (is_staff) and sends everyone else to its own sign-in.
 THIRD_PARTY_GROUPS = {
-    "allauth": lambda name, route, module: route.startswith("accounts/"),
-    "admin": lambda name, route, module: route.startswith("admin/"),
+    # By the view's module too: a view of Polku's own under accounts/ or admin/ needs a row
+    # (Polku's admin views are the admin's; the unnamed redirects are Django's generic ones).
+    "allauth": lambda name, route, module: (
+        route.startswith("accounts/") and module.startswith(("allauth.", "django.views.generic."))
+    ),
+    "admin": lambda name, route, module: (
+        route.startswith("admin/")
+        and module.startswith(
+            ("django.contrib.", "django.views.generic.", "services.admin", "accounts.admin")
+        )
+    ),
 }
 
 

@@ -33,6 +33,21 @@ def test_a_url_without_expectation_fails_the_matrix():
 urlpatterns = urlpatterns_with_dummy
 
 
+class _DummyUnderThirdPartyPrefixes:
+    """A view of Polku's own placed under accounts/ and admin/, where allauth and the admin live."""
+
+    urlpatterns = [
+        path("accounts/matrix-dummy/", _dummy_view, name="matrix_dummy_accounts"),
+        path("admin/matrix-dummy/", _dummy_view, name="matrix_dummy_admin"),
+        path("", __import__("django.urls", fromlist=["include"]).include("config.urls")),
+    ]
+
+
+@override_settings(ROOT_URLCONF=_DummyUnderThirdPartyPrefixes)
+def test_a_view_of_polku_under_a_third_party_prefix_still_needs_an_expectation():
+    assert missing_expectations() == ["matrix_dummy_accounts", "matrix_dummy_admin"]
+
+
 def request(client, row, world):
     url = reverse(name_for(row), kwargs=row.kwargs(world))
     if row.method == "POST":
