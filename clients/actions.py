@@ -560,9 +560,6 @@ def save_assessment(
     return assessment
 
 
-NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
-
-
 def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields) -> CaseNote:
     """Writes a case note; `amends` links an amendment to an older note."""
     with transaction.atomic(), history_context(author, "clients.note.added"):
@@ -575,7 +572,7 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
     """Its author edits a note within 24 hours of writing it; later it is only amended by a new note."""
     if note.author_id != edited_by.pk:
         raise ValidationError(_("Vain kirjauksen tekijä voi muokata sitä."))
-    if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:
+    if not note.edit_window_open:
         raise ValidationError(
             _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
         )

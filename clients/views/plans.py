@@ -252,6 +252,15 @@ def note_edit(request, client_id, note_id):
     note = get_object_or_404(CaseNote.objects.readable_by(request.user), pk=note_id, client=client)
     if note.author_id != request.user.pk:
         raise PermissionDenied
+    if request.method == "GET" and not note.edit_window_open:
+        # Past its 24 hours the note is only amended: the form to amend it, not one that
+        # would refuse what the user typed.
+        messages.info(
+            request, _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
+        )
+        return redirect(
+            reverse("clients:note_create", kwargs={"client_id": client.uuid}) + f"?amends={note.pk}"
+        )
     form = CaseNoteForm(request.POST or None, instance=note if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         try:

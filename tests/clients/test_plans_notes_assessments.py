@@ -275,6 +275,41 @@ def test_the_edit_page_of_an_old_note_shows_the_refusal(client, team):
     assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
 
 
+def test_the_edit_link_is_offered_only_within_the_24_hours(client, team):
+    fresh = make_note(
+        team["client"], team["worker"], created_at=timezone.now() - datetime.timedelta(hours=23)
+    )
+    old = make_note(
+        team["client"],
+        team["worker"],
+        created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1),
+    )
+    login(client, team["worker"])
+    page = client.get(f"/clients/{team['client'].uuid}/").content.decode()
+    base = f"/clients/{team['client'].uuid}/notes/"
+    assert f"{base}{fresh.pk}/edit/" in page
+    assert f"{base}{old.pk}/edit/" not in page
+    assert f"{base}new/?amends={old.pk}" in page
+
+
+def test_the_edit_page_of_an_old_note_sends_its_author_to_amend_it(client, team):
+    note = make_note(
+        team["client"],
+        team["worker"],
+        text="Alkuperäinen.",
+        created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1),
+    )
+    login(client, team["worker"])
+    response = client.get(f"/clients/{team['client'].uuid}/notes/{note.pk}/edit/", follow=True)
+    assert response.redirect_chain == [
+        (f"/clients/{team['client'].uuid}/notes/new/?amends={note.pk}", 302)
+    ]
+    page = response.content.decode()
+    assert "Tee nyt täydentävä kirjaus." in page
+    assert f'name="amends" value="{note.pk}"' in page
+    assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
+
+
 # Service-need assessments
 
 
