@@ -232,7 +232,7 @@ def note_create(request, client_id):
             pk=request.GET.get("amends") or request.POST.get("amends"),
             client=client,
         )
-    form = CaseNoteForm(request.POST or None)
+    form = CaseNoteForm(request.POST or None, amends=amends)
     if request.method == "POST" and form.is_valid():
         actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
         messages.success(request, _("Kirjaus tallennettu."))
@@ -261,7 +261,11 @@ def note_edit(request, client_id, note_id):
         return redirect(
             reverse("clients:note_create", kwargs={"client_id": client.uuid}) + f"?amends={note.pk}"
         )
-    form = CaseNoteForm(request.POST or None, instance=note if request.method == "GET" else None)
+    form = CaseNoteForm(
+        request.POST or None,
+        instance=note if request.method == "GET" else None,
+        amends=note.amends,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_note(note=note, edited_by=request.user, **form.cleaned_data)
