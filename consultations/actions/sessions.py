@@ -28,6 +28,7 @@ from consultations.models import (
     SessionParticipant,
 )
 from consultations.pseudonymity import identifying_mentions
+from consultations.reminders import CONSULTATION_TOMORROW
 
 MAX_DURATION_MINUTES = 8 * 60
 
@@ -77,6 +78,15 @@ def _double_booking_error(coordinator, starts_at, ends_at, exclude_pk=None) -> V
             "end": timezone.localtime(other.ends_at).strftime("%H.%M"),
         }
     return ValidationError({"starts_at": message}, code="double_booked")
+
+
+def _withdraw_session_reminders(session: Session, user_ids=None) -> None:
+    """The "session tomorrow" reminders of the session no longer fit (it was cancelled or
+    moved, or the user no longer takes part): take them back. The next sweep reminds
+    again those who still take part, with the new time."""
+    from notifications.actions import withdraw_reminders
+
+    withdraw_reminders(rule=CONSULTATION_TOMORROW, concerning=session, recipient_ids=user_ids)
 
 
 def _check_times(starts_at: datetime.datetime, duration_minutes: int) -> datetime.datetime:
@@ -206,8 +216,9 @@ def change_session(
     """Changes time, place, link or chair; the agenda's slots move with the start.
 
     When anything changed, SEQUENCE grows by one and every participant gets
-    the updated invitation after commit. Double booking is refused as in
-    scheduling.
+    the updated invitation after commit. A new start takes back the "session
+    tomorrow" reminders written for the old time (the next sweep writes them
+    anew). Double booking is refused as in scheduling.
     """
     if session.is_cancelled:
         raise ValidationError(_("Peruttua istuntoa ei voi muuttaa."))
@@ -236,6 +247,8 @@ def change_session(
             locked.save(update_fields=[*changed, "sequence"])
             if delta or "ends_at" in changed:
                 _shift_agenda(locked, delta, ends_at)
+            if delta:
+                _withdraw_session_reminders(locked)
             if (
                 "chair_id" in changed
                 and not locked.participants.current().filter(user=chair).exists()
@@ -265,7 +278,8 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     A session whose minutes were recorded was held and cannot be cancelled.
     Each case taken off the agenda writes its access-log row
     "consultations.request.unscheduled", as remove_from_agenda does, in the
-    same transaction.
+    same transaction. The session's "session tomorrow" reminders not yet past
+    are taken back.
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
@@ -296,6 +310,7 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
         locked.cancellation_reason = reason.strip()
         locked.sequence += 1
         locked.save(update_fields=["cancelled_at", "cancellation_reason", "sequence"])
+        _withdraw_session_reminders(locked)
         send_invitations_on_commit(
             locked, locked.participants.current().values_list("user_id", flat=True), CANCEL
         )
@@ -330,8 +345,9 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
 
 
 def remove_participant(*, participant: SessionParticipant, removed_by) -> SessionParticipant:
-    """Takes one participant off the session; they get METHOD:CANCEL. The chair and the
-    coordinator stay (change the chair first)."""
+    """Takes one participant off the session; they get METHOD:CANCEL, and their "session
+    tomorrow" reminder is taken back. The chair and the coordinator stay (change the
+    chair first)."""
     session = participant.session
     if participant.user_id in (session.chair_id, session.coordinator_id):
         raise ValidationError(
@@ -343,5 +359,6 @@ def remove_participant(*, participant: SessionParticipant, removed_by) -> Sessio
             return locked
         locked.removed_at = timezone.now()
         locked.save(update_fields=["removed_at"])
+        _withdraw_session_reminders(session, [locked.user_id])
         send_invitations_on_commit(session, [locked.user_id], CANCEL)
     return locked
