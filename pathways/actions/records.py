@@ -25,8 +25,12 @@ from pathways.models import (
     JobcenterContract,
     PathwayStep,
     Placement,
+    PlacementKind,
     StepStatus,
 )
+
+# Placements that are job starts: employer, open market or subsidised, and hours.
+JOB_KINDS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED_JOB)
 
 
 def record_week_attendance(
@@ -180,7 +184,13 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
 def record_placement(
     *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
 ) -> Placement:
-    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support."""
+    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support.
+
+    A job start names its weekly hours (ValidationError next to the field otherwise): the
+    hours tell a part-time job from a full one in the outcome indicators.
+    """
+    if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
+        raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.placement.recorded"),
@@ -191,7 +201,7 @@ def record_placement(
         if (
             step
             and step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT
-            and fields["kind"] in ("open_market_job", "subsidised_job")
+            and fields["kind"] in JOB_KINDS
         ):
             _enter_in_work_support(step, fields["started_on"], recorded_by)
         log_client_access(

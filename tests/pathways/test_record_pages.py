@@ -154,6 +154,24 @@ class TestIpsRecords:
         assert step.ips_phase == "job_search"
         assert Placement.objects.filter(step=step, kind="studies").exists()
 
+    def test_a_job_start_without_weekly_hours_is_refused_next_to_the_field(
+        self, client, ips, job_coach, today
+    ):
+        client_, step = ips
+        login(client, job_coach)
+        job = {
+            "kind": "subsidised_job",
+            "organisation_name": "Kahvila Kulma",
+            "started_on": today.isoformat(),
+        }
+        response = client.post(f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/", job)
+        assert response.status_code == 200
+        assert "Kirjaa työn viikkotunnit." in field_errors(response.text, "weekly_hours")
+        assert not Placement.objects.exists()
+        step.refresh_from_db()
+        assert step.ips_phase == "job_search"  # nothing half-saved
+        assert logged(client_, "pathways.placement.recorded") == 0
+
     def test_a_placement_ending_before_it_starts_is_refused(self, client, ips, job_coach, today):
         client_, step = ips
         login(client, job_coach)
