@@ -854,7 +854,8 @@ class TestEssotePractice:
             "service_type": service("open_work"),
             "start_on": start,
             "daily_compensation": amount,
-            "effects_discussed_on": start,
+            # Discussed before the period starts (never in the future).
+            "effects_discussed_on": start - datetime.timedelta(days=1),
             "days_per_week": 3,
         }
 
