@@ -43,6 +43,20 @@ class RoleAssignmentInline(admin.StackedInline):
     formfield_overrides = ADMIN_DATE_INPUT
     autocomplete_fields = ["unit"]
 
+    # An administrator does not grant, change or end their own roles (another administrator
+    # does): else one could make themselves a manager and read clients. Shown read-only.
+    def _own_roles(self, request, obj) -> bool:
+        return obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return not self._own_roles(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._own_roles(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._own_roles(request, obj) and super().has_delete_permission(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Roles only in the administrator's own organisation's units (the choice
         # list, and what a submitted form may name).

@@ -2,6 +2,7 @@
 
 import uuid
 
+import pghistory
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -92,8 +93,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.active_assignment.unit if self.active_assignment else None
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class RoleAssignment(models.Model):
-    """A role held in a unit for a period. A user may hold several at once."""
+    """A role held in a unit for a period. A user may hold several at once.
+
+    Its change history (pghistory, with the acting administrator) answers who held which
+    role when, and who granted it: what an access-log row's role rests on."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("rooli"), max_length=32, choices=Role.choices)

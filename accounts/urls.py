@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("role/", views.switch_role, name="switch_role"),
     path("profile/", views.profile, name="profile"),
+    path("session/keepalive/", views.keepalive, name="session_keepalive"),
 ]

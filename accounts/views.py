@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,6 +14,15 @@ from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
 @require_GET
 def dashboard(request):
     return render(request, "accounts/dashboard.html", {"panels": panels_for(request)})
+
+
+@require_GET
+def keepalive(request):
+    """Typing into a form counts as activity: the page asks this, a few minutes apart while the
+    user types (base.html), so a long note or plan written for over the idle timeout is not
+    lost to a signed-out session at submit. Unlike the bell it is not marked background
+    (config.polling), so IdleTimeoutMiddleware counts it as the user's own activity."""
+    return HttpResponse(status=204)
 
 
 @require_POST

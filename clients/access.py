@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.roles import NO_CLIENT_DATA_ROLES, Role
-from audit.actions import log_access
+from audit.actions import log_access, log_list_hits
 from audit.models import Basis
 from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
 
@@ -103,6 +103,28 @@ def log_client_access(user, client: Client, action: str, obj=None, detail: str =
         obj=client if obj is None else obj,
         detail=detail,
     )
+
+
+def log_clients_listed(user, clients, *, detail: str) -> None:
+    """One list hit per client shown to the user (Client.objects.for_user), each on the basis
+    the client page would log: the care team for a client whose team the user is on, the
+    managed unit for the rest of a manager's list. One query for a manager's page, whatever
+    its size; none for anyone else, whose lists hold only their teams' clients."""
+    clients = list(clients)
+    team = {client.pk for client in clients}
+    if getattr(user, "active_role", None) == Role.MANAGER and clients:
+        team = set(
+            CareTeamMembership.objects.current()
+            .filter(user=user, client__in=team)
+            .values_list("client_id", flat=True)
+        )
+    for basis, shown in (
+        (Basis.CARE_TEAM, [c.uuid for c in clients if c.pk in team]),
+        (Basis.MANAGER, [c.uuid for c in clients if c.pk not in team]),
+    ):
+        log_list_hits(
+            actor=user, client_ids=shown, action="clients.client.listed", basis=basis, detail=detail
+        )
 
 
 def get_client_for_user(

@@ -560,11 +560,17 @@ def save_assessment(
     return assessment
 
 
-NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
-
-
 def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields) -> CaseNote:
-    """Writes a case note; `amends` links an amendment to an older note."""
+    """Writes a case note; `amends` links an amendment to an older note of the same client.
+
+    An amendment of a health-related note is health-related too: it adds to what only the
+    health-note readers may read (PERMISSIONS.md), whatever the form said.
+    """
+    if amends is not None:
+        if amends.client_id != client.pk:
+            raise ValidationError(_("Täydennettävä kirjaus on toisen asiakkaan."))
+        if amends.health_related:
+            fields["health_related"] = True
     with transaction.atomic(), history_context(author, "clients.note.added"):
         note = CaseNote.objects.create(client=client, author=author, amends=amends, **fields)
         log_client_access(author, client, "clients.note.added", note)
@@ -575,14 +581,20 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
     """Its author edits a note within 24 hours of writing it; later it is only amended by a new note."""
     if note.author_id != edited_by.pk:
         raise ValidationError(_("Vain kirjauksen tekijä voi muokata sitä."))
-    if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:
+    if not note.edit_window_open:
         raise ValidationError(
             _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
         )
     with transaction.atomic(), history_context(edited_by, "clients.note.edited"):
-        locked = CaseNote.objects.select_for_update().get(pk=note.pk)
+        locked = (
+            CaseNote.objects.select_for_update(of=("self",))
+            .select_related("amends")
+            .get(pk=note.pk)
+        )
         for name, value in fields.items():
             setattr(locked, name, value)
+        if locked.amends is not None and locked.amends.health_related:
+            locked.health_related = True
         locked.save()
         log_client_access(edited_by, note.client, "clients.note.edited", locked)
     return locked

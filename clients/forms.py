@@ -319,6 +319,19 @@ class CaseNoteForm(PolkuModelForm):
         fields = ["written_on", "kind", "text", "health_related"]
         widgets = {"written_on": DateInput, "text": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args, amends: CaseNote | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if amends is not None and amends.health_related:
+            # The amendment adds to a note only the health-note readers read: so is it.
+            field = self.fields["health_related"]
+            field.initial = True
+            field.disabled = True
+            field.help_text = _(
+                "Täydennettävä kirjaus sisältää terveystietoja, joten täydennyskin näkyy vain "
+                "sosiaalityöntekijälle, sosiaaliohjaajalle, terveydenhuollon ammattilaiselle ja "
+                "työkykykoordinaattorille."
+            )
+
     def clean_written_on(self):
         value = self.cleaned_data["written_on"]
         if value > timezone.localdate():

@@ -1,5 +1,6 @@
 """Clients, their care teams, assessments, client plans with goals, and case notes."""
 
+import datetime
 import uuid
 
 import pghistory
@@ -351,6 +352,10 @@ class PlanGoal(models.Model):
         return self.text[:60]
 
 
+# A case note is editable by its author for this long after it was written; then only amended.
+NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
+
+
 class NoteKind(models.TextChoices):
     MEETING = "meeting", _("Tapaaminen")
     PHONE = "phone", _("Puhelu")
@@ -391,3 +396,8 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.written_on}"
+
+    @property
+    def edit_window_open(self) -> bool:
+        """Whether the note is still within its 24 hours of editing (by its author)."""
+        return timezone.now() - self.created_at <= NOTE_EDIT_WINDOW

@@ -322,9 +322,9 @@ def revoke_consent(
     `revoked_on` is the day the client revoked, `through` whom, `method` how.
     Locks the version, so a disclosure running now either finishes first or
     sees the revocation. Refuses (ValidationError) a superseded or revoked
-    version and a day in the future. Creates one task per party for the
-    responsible worker; for Kela the task is to send the revocation by secure
-    e-mail. Logged as "consents.consent.revoked".
+    version, a day in the future and a day before the consent was given.
+    Creates one task per party for the responsible worker; for Kela the task
+    is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
     """
     if revoked_on > timezone.localdate():
         raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
@@ -336,6 +336,15 @@ def revoke_consent(
         with history_context(revoked_by, "consents.consent.revoked"):
             locked = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(locked)
+            if revoked_on < locked.signed_on:
+                raise ValidationError(
+                    {
+                        "revoked_on": _(
+                            "Peruutuspäivä ei voi olla ennen kuin suostumus annettiin (%(date)s)."
+                        )
+                        % {"date": date_format(locked.signed_on, "SHORT_DATE_FORMAT")}
+                    }
+                )
             locked.revoked_at = timezone.now()
             locked.revoked_on = revoked_on
             locked.revoked_by = revoked_by

@@ -288,6 +288,11 @@ class Consent(models.Model):
                 ),
                 name="consent_revocation_complete",
             ),
+            # A consent is revoked on or after the day it was given.
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("signed_on")),
+                name="consent_revoked_not_before_given",
+            ),
             models.CheckConstraint(
                 condition=Q(superseded_at__isnull=True) | Q(revoked_at__isnull=True),
                 name="consent_superseded_or_revoked",

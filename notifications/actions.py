@@ -193,6 +193,26 @@ def mark_all_reminders_read(*, recipient) -> int:
     return Reminder.objects.for_recipient(recipient).unread().update(read_at=timezone.now())
 
 
+def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=None) -> int:
+    """Takes back the reminders of `rule` about `concerning` that are not yet past their due
+    date (of the given recipients only, when `recipient_ids` is given); returns how many.
+
+    For an action that makes such a reminder wrong (a session cancelled, moved, or a
+    participant taken off it): the reminder's title was written for the old state. The
+    next sweep writes the reminders that still fit, with the state as it then is. Past
+    reminders stay: they were right on their day.
+    """
+    if not rule:
+        raise ValueError("A reminder rule's code is needed.")
+    reminders = Reminder.objects.filter(rule=rule, due_date__gte=timezone.localdate()).concerning(
+        concerning
+    )
+    if recipient_ids is not None:
+        reminders = reminders.filter(recipient_id__in=list(recipient_ids))
+    deleted, _per_model = reminders.delete()
+    return deleted
+
+
 def remind(
     *,
     recipient,

@@ -259,6 +259,16 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
                     % {"source": source},
                 )
             )
+        elif step.effects_discussed_on > timezone.localdate():
+            # What is recorded is a discussion that took place, not one planned.
+            found.append(
+                Violation(
+                    "effects_discussed_on",
+                    _(
+                        "Kirjaa päivä, jona vaikutukset käytiin läpi asiakkaan kanssa: se ei voi olla tulevaisuudessa."
+                    ),
+                )
+            )
     if (
         code == JOBCENTER
         and DISABILITY_WORK_ACTIVITY in covering_codes

@@ -235,7 +235,7 @@ def note_create(request, client_id):
         amends = get_object_or_404(
             CaseNote.objects.readable_by(request.user), pk=amended, client=client
         )
-    form = CaseNoteForm(request.POST or None)
+    form = CaseNoteForm(request.POST or None, amends=amends)
     if request.method == "POST" and form.is_valid():
         actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
         messages.success(request, _("Kirjaus tallennettu."))
@@ -255,7 +255,20 @@ def note_edit(request, client_id, note_id):
     note = get_object_or_404(CaseNote.objects.readable_by(request.user), pk=note_id, client=client)
     if note.author_id != request.user.pk:
         raise PermissionDenied
-    form = CaseNoteForm(request.POST or None, instance=note if request.method == "GET" else None)
+    if request.method == "GET" and not note.edit_window_open:
+        # Past its 24 hours the note is only amended: the form to amend it, not one that
+        # would refuse what the user typed.
+        messages.info(
+            request, _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
+        )
+        return redirect(
+            reverse("clients:note_create", kwargs={"client_id": client.uuid}) + f"?amends={note.pk}"
+        )
+    form = CaseNoteForm(
+        request.POST or None,
+        instance=note if request.method == "GET" else None,
+        amends=note.amends,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_note(note=note, edited_by=request.user, **form.cleaned_data)

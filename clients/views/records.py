@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.actions import log_list_hits
-from audit.models import Basis
 from clients import actions
 from clients.access import (
     find_client_by_identity_code,
     get_client_for_user,
+    log_clients_listed,
     may_break_the_glass,
     read_log,
     relation_to,
@@ -51,13 +50,7 @@ def client_list(request):
     page = Paginator(
         clients.with_responsible_worker().order_by("search_name", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    log_list_hits(
-        actor=request.user,
-        client_ids=[c.uuid for c in page.object_list],
-        action="clients.client.listed",
-        basis=Basis.CARE_TEAM if request.user.active_role != "manager" else Basis.MANAGER,
-        detail="search" if query else "list",
-    )
+    log_clients_listed(request.user, page.object_list, detail="search" if query else "list")
     context = {
         "page": page,
         "query": query,

@@ -4,6 +4,8 @@ and break-the-glass with its review."""
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -152,15 +154,22 @@ def break_the_glass(request, client_id):
     return render(request, "clients/break_the_glass.html", {"client_id": client.uuid, "form": form})
 
 
+BTG_REVIEW_PAGE_SIZE = 50
+
+
 @require_GET
 def break_the_glass_review(request):
+    """The events the user reviews: those awaiting review first (newest first), then the
+    reviewed ones, a page at a time, so no event waits unseen behind newer reviewed ones."""
     if not rules.has_perm("clients.review_break_the_glass", request.user):
         raise PermissionDenied
-    events = list(
-        BreakTheGlass.objects.reviewable_by(request.user).select_related(
-            "user", "client", "reviewed_by"
-        )[:100]
+    ordered = (
+        BreakTheGlass.objects.reviewable_by(request.user)
+        .select_related("user", "client", "reviewed_by")
+        .order_by(F("reviewed_at").desc(nulls_first=True), "-started_at", "-pk")
     )
+    page = Paginator(ordered, BTG_REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    events = list(page.object_list)
     log_list_hits(
         actor=request.user,
         client_ids=dict.fromkeys(event.client.uuid for event in events),
@@ -168,7 +177,7 @@ def break_the_glass_review(request):
         basis=Basis.MANAGER if request.user.active_role == "manager" else Basis.DATA_PROTECTION,
         detail="break_the_glass_review",
     )
-    return render(request, "clients/break_the_glass_review.html", {"events": events})
+    return render(request, "clients/break_the_glass_review.html", {"events": events, "page": page})
 
 
 @require_POST

@@ -3,8 +3,10 @@ e-mail with an iCalendar invitation, sent by Celery after commit."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from consultations.models import (
     SessionParticipant,
 )
 from consultations.pseudonymity import identifying_mentions
+from consultations.reminders import CONSULTATION_TOMORROW
 
 MAX_DURATION_MINUTES = 8 * 60
 
@@ -77,6 +80,97 @@ def _double_booking_error(coordinator, starts_at, ends_at, exclude_pk=None) -> V
             "end": timezone.localtime(other.ends_at).strftime("%H.%M"),
         }
     return ValidationError({"starts_at": message}, code="double_booked")
+
+
+def _withdraw_session_reminders(session: Session, user_ids=None) -> None:
+    """The "session tomorrow" reminders of the session no longer fit (it was cancelled or
+    moved, or the user no longer takes part): take them back. The next sweep reminds
+    again those who still take part, with the new time."""
+    from notifications.actions import withdraw_reminders
+
+    withdraw_reminders(rule=CONSULTATION_TOMORROW, concerning=session, recipient_ids=user_ids)
+
+
+def _coordinator_double_booked(coordinator, starts_at, ends_at, exclude_pk=None) -> None:
+    """The clear message before the database's own refusal (which stays the guard)."""
+    if (
+        Session.objects.not_cancelled()
+        .filter(coordinator=coordinator)
+        .between(starts_at, ends_at)
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
+        raise _double_booking_error(coordinator, starts_at, ends_at, exclude_pk)
+
+
+def _lock_people(user_ids) -> None:
+    """Serialises bookings of the same people: two coordinators inviting one person to
+    overlapping sessions at the same moment cannot both pass the check below. The row
+    lock (FOR NO KEY UPDATE, in id order) does not block foreign keys to the users."""
+    User = get_user_model()
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(user_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _busy_people(user_ids, starts_at, ends_at, exclude_pk=None) -> list:
+    """Those of `user_ids` who take part in (or chair or coordinate) another session, not
+    cancelled, overlapping [starts_at, ends_at). One query."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return []
+    overlapping = Session.objects.not_cancelled().between(starts_at, ends_at).exclude(pk=exclude_pk)
+    taking_part = SessionParticipant.objects.current().filter(
+        user=OuterRef("pk"), session__in=overlapping
+    )
+    leading = overlapping.filter(Q(chair=OuterRef("pk")) | Q(coordinator=OuterRef("pk")))
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .filter(Exists(taking_part) | Exists(leading))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> None:
+    """Refuses to book anyone who is in another session at an overlapping time.
+
+    `by_field` maps a form field to the users it invites ("chair" to the chair);
+    the error names the busy people next to that field. Only the coordinator's
+    double booking is also a database constraint; for the chair and the
+    participants this check (under _lock_people) is the guard. The other
+    session is not named: it may be of a network the coordinator does not run.
+    """
+    every = {user.pk for users in by_field.values() for user in users}
+    busy = {user.pk: user for user in _busy_people(every, starts_at, ends_at, exclude_pk)}
+    if not busy:
+        return
+    errors = {}
+    reported: set[int] = set()
+    for field, users in by_field.items():
+        # Each person once, next to the first field that invites them.
+        names = [
+            busy[user.pk].get_full_name()
+            for user in users
+            if user.pk in busy and user.pk not in reported
+        ]
+        reported.update(user.pk for user in users if user.pk in busy)
+        if not names:
+            continue
+        if field == "chair":
+            errors[field] = _(
+                "Puheenjohtajalla on samaan aikaan toinen istunto. "
+                "Valitse toinen puheenjohtaja tai toinen aika."
+            )
+        else:
+            errors[field] = _(
+                "Samaan aikaan toisessa istunnossa: %(names)s. "
+                "Valitse toinen aika tai jätä heidät pois istunnosta."
+            ) % {"names": ", ".join(dict.fromkeys(names))}
+    raise ValidationError(errors, code="double_booked")
 
 
 def _check_times(starts_at: datetime.datetime, duration_minutes: int) -> datetime.datetime:
@@ -130,7 +224,10 @@ def schedule_session(
     given `members`), the guests, the chair and the coordinator. The chair
     must come from the convening organisation. The database refuses a second
     session of the same coordinator at an overlapping time; that refusal (or
-    the check before it) is a ValidationError naming the other session.
+    the check before it) is a ValidationError naming the other session. A
+    chair, member or guest who takes part in another session at an
+    overlapping time is refused too, named next to the field that invites them
+    (checked under a lock on the people's rows).
     Invitations (METHOD:REQUEST, sequence 0) are e-mailed after commit.
     """
     ends_at = _check_times(starts_at, duration_minutes)
@@ -144,9 +241,18 @@ def schedule_session(
     )
     members_by_user = {m.user_id: m for m in active}
     invited = [m.user for m in active] if members is None else list(members)
+    by_field = {
+        "chair": [chair],
+        "starts_at": [scheduled_by],
+        "members": list(invited),
+        "guest_emails": list(guests),
+    }
     invited += [*guests, chair, scheduled_by]
     try:
         with transaction.atomic(), history_context(scheduled_by, "consultations.session.scheduled"):
+            _lock_people(user.pk for user in invited)
+            _coordinator_double_booked(scheduled_by, starts_at, ends_at)
+            _check_people_free(by_field, starts_at, ends_at)
             session = Session.objects.create(
                 network=network,
                 starts_at=starts_at,
@@ -193,6 +299,24 @@ def _shift_agenda(session, delta: datetime.timedelta, ends_at: datetime.datetime
         item.save(update_fields=["starts_at", "ends_at"])
 
 
+def _check_free_after_change(session, changed, chair, starts_at, ends_at) -> None:
+    """A new time must suit every participant; a new chair must be free at the time."""
+    moved = "starts_at" in changed or "ends_at" in changed
+    if not moved and "chair_id" not in changed:
+        return
+    others = []
+    if moved:
+        others = [
+            participant.user
+            for participant in session.participants.current().select_related("user")
+            if participant.user_id != chair.pk
+        ]
+    _lock_people([chair.pk, *(user.pk for user in others)])
+    if moved:
+        _coordinator_double_booked(session.coordinator, starts_at, ends_at, session.pk)
+    _check_people_free({"chair": [chair], "starts_at": others}, starts_at, ends_at, session.pk)
+
+
 def change_session(
     *,
     session: Session,
@@ -206,8 +330,10 @@ def change_session(
     """Changes time, place, link or chair; the agenda's slots move with the start.
 
     When anything changed, SEQUENCE grows by one and every participant gets
-    the updated invitation after commit. Double booking is refused as in
-    scheduling.
+    the updated invitation after commit. A new start takes back the "session
+    tomorrow" reminders written for the old time (the next sweep writes them
+    anew). Double booking is refused as in scheduling: a new time for the
+    coordinator and every participant, a new chair for the chair.
     """
     if session.is_cancelled:
         raise ValidationError(_("Peruttua istuntoa ei voi muuttaa."))
@@ -229,6 +355,7 @@ def change_session(
             changed = [name for name, value in new.items() if getattr(locked, name) != value]
             if not changed:
                 return locked
+            _check_free_after_change(locked, changed, chair, starts_at, ends_at)
             delta = starts_at - locked.starts_at
             for name in changed:
                 setattr(locked, name, new[name])
@@ -236,6 +363,8 @@ def change_session(
             locked.save(update_fields=[*changed, "sequence"])
             if delta or "ends_at" in changed:
                 _shift_agenda(locked, delta, ends_at)
+            if delta:
+                _withdraw_session_reminders(locked)
             if (
                 "chair_id" in changed
                 and not locked.participants.current().filter(user=chair).exists()
@@ -265,7 +394,8 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     A session whose minutes were recorded was held and cannot be cancelled.
     Each case taken off the agenda writes its access-log row
     "consultations.request.unscheduled", as remove_from_agenda does, in the
-    same transaction.
+    same transaction. The session's "session tomorrow" reminders not yet past
+    are taken back.
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
@@ -296,6 +426,7 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
         locked.cancellation_reason = reason.strip()
         locked.sequence += 1
         locked.save(update_fields=["cancelled_at", "cancellation_reason", "sequence"])
+        _withdraw_session_reminders(locked)
         send_invitations_on_commit(
             locked, locked.participants.current().values_list("user_id", flat=True), CANCEL
         )
@@ -303,7 +434,9 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
 
 
 def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> SessionParticipant:
-    """Invites one more person; only they get the invitation (the others' is unchanged)."""
+    """Invites one more person; only they get the invitation (the others' is unchanged).
+    Someone in another session at an overlapping time is refused (ValidationError on
+    "email")."""
     if session.is_cancelled:
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
     if not user.is_active:
@@ -312,6 +445,8 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
         Session.objects.select_for_update().get(pk=session.pk)
         if session.participants.current().filter(user=user).exists():
             raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
+        _lock_people([user.pk])
+        _check_people_free({"email": [user]}, session.starts_at, session.ends_at, session.pk)
         member = (
             NetworkMember.objects.active_on(timezone.localdate(session.starts_at))
             .filter(network=session.network_id, user=user)
@@ -330,8 +465,9 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
 
 
 def remove_participant(*, participant: SessionParticipant, removed_by) -> SessionParticipant:
-    """Takes one participant off the session; they get METHOD:CANCEL. The chair and the
-    coordinator stay (change the chair first)."""
+    """Takes one participant off the session; they get METHOD:CANCEL, and their "session
+    tomorrow" reminder is taken back. The chair and the coordinator stay (change the
+    chair first)."""
     session = participant.session
     if participant.user_id in (session.chair_id, session.coordinator_id):
         raise ValidationError(
@@ -343,5 +479,6 @@ def remove_participant(*, participant: SessionParticipant, removed_by) -> Sessio
             return locked
         locked.removed_at = timezone.now()
         locked.save(update_fields=["removed_at"])
+        _withdraw_session_reminders(session, [locked.user_id])
         send_invitations_on_commit(session, [locked.user_id], CANCEL)
     return locked

@@ -25,8 +25,12 @@ from pathways.models import (
     JobcenterContract,
     PathwayStep,
     Placement,
+    PlacementKind,
     StepStatus,
 )
+
+# Placements that are job starts: employer, open market or subsidised, and hours.
+JOB_KINDS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED_JOB)
 
 
 def record_week_attendance(
@@ -152,7 +156,7 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
     """A contact that happened: not in the future (it would silence the no-contact alert), not
-    before the step's start."""
+    before the step's start, not after its end."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     _check_progress_date(step, fields["contacted_on"], "contacted_on")
     with (
@@ -165,7 +169,7 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
 
 
 def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
-    """Support that was given: not in the future, not before the step's start."""
+    """Support that was given: not in the future, not before the step's start, not after its end."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     _check_progress_date(step, fields["supported_on"], "supported_on")
     with (
@@ -180,7 +184,13 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
 def record_placement(
     *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
 ) -> Placement:
-    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support."""
+    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support.
+
+    A job start names its weekly hours (ValidationError next to the field otherwise): the
+    hours tell a part-time job from a full one in the outcome indicators.
+    """
+    if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
+        raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.placement.recorded"),
@@ -191,7 +201,7 @@ def record_placement(
         if (
             step
             and step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT
-            and fields["kind"] in ("open_market_job", "subsidised_job")
+            and fields["kind"] in JOB_KINDS
         ):
             _enter_in_work_support(step, fields["started_on"], recorded_by)
         log_client_access(
@@ -233,7 +243,11 @@ def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
     return locked
 
 
-def _check_progress_date(step: PathwayStep, day: datetime.date, field: str) -> None:
+def _check_progress_date(
+    step: PathwayStep, day: datetime.date, field: str, *, within_step: bool = True
+) -> None:
+    """A record of what happened: not in the future, not before the step's start and, unless
+    `within_step` is False (a certificate is given at or after the end), not after its end."""
     if day > timezone.localdate():
         raise ValidationError({field: _("Päivä ei voi olla tulevaisuudessa.")})
     if day < step.start_on:
@@ -241,6 +255,13 @@ def _check_progress_date(step: PathwayStep, day: datetime.date, field: str) -> N
             {
                 field: _("Päivä ei voi olla ennen jakson alkamista (%(date)s).")
                 % {"date": format_day(step.start_on)}
+            }
+        )
+    if within_step and step.ended_on and day > step.ended_on:
+        raise ValidationError(
+            {
+                field: _("Päivä ei voi olla jakson päättymisen (%(date)s) jälkeen.")
+                % {"date": format_day(step.ended_on)}
             }
         )
 
@@ -314,7 +335,11 @@ def record_benefits_counselling(
 def issue_certificate(
     *, step: PathwayStep, issued_by, competences: list[str], **fields
 ) -> CompetenceCertificate:
+    """Issues a youth workshop's competence certificate naming the competences shown; dated
+    not in the future and not before the workshop period started (it may be given at or after
+    its end)."""
     require_type(step, step_rules.YOUTH_WORKSHOP)
+    _check_progress_date(step, fields["issued_on"], "issued_on", within_step=False)
     competences = [c.strip() for c in competences if c.strip()]
     if not competences:
         raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})

@@ -95,6 +95,74 @@ def test_administrators_see_only_their_own_organisations_users(client, unit):
     assert own.email in page and other.email not in page
 
 
+def _user_change_form(user, roles: list[dict]) -> dict:
+    """The admin's change form of `user` as posted: its fields, its existing role memberships
+    and `roles` as new rows of the inline."""
+    existing = list(user.role_assignments.order_by("pk"))
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "organisation": user.organisation_id,
+        "preferred_language": "fi",
+        "email_digest": "on",
+        "is_active": "on",
+        "role_assignments-TOTAL_FORMS": len(existing) + len(roles),
+        "role_assignments-INITIAL_FORMS": len(existing),
+        "role_assignments-MIN_NUM_FORMS": 0,
+        "role_assignments-MAX_NUM_FORMS": 1000,
+    }
+    rows = [
+        {"id": a.pk, "user": user.pk, "role": a.role, "unit": a.unit_id, "valid_from": a.valid_from}
+        for a in existing
+    ] + [{"user": user.pk, "valid_from": "2026-01-01", **row} for row in roles]
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"role_assignments-{index}-{name}"] = value
+    return data
+
+
+def test_an_administrator_grants_a_colleague_a_role_and_the_history_names_who(client, unit):
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    login(client, admin)
+    response = client.post(
+        f"/admin/accounts/user/{colleague.pk}/change/",
+        _user_change_form(colleague, [{"role": Role.MANAGER, "unit": unit.pk}]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    granted = colleague.role_assignments.get(role=Role.MANAGER)
+    event = RoleAssignment.pgh_event_model.objects.get(pgh_obj=granted)
+    assert (event.pgh_label, event.role, event.unit_id) == ("insert", Role.MANAGER, unit.pk)
+    assert event.pgh_context.metadata["user"] == admin.pk
+
+
+def test_an_administrator_cannot_grant_themselves_a_role(client, unit):
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    login(client, admin)
+    page = client.get(f"/admin/accounts/user/{admin.pk}/change/").content.decode()
+    assert 'name="role_assignments-TOTAL_FORMS"' in page  # the roles are shown, read-only
+    assert 'name="role_assignments-0-role"' not in page
+    response = client.post(
+        f"/admin/accounts/user/{admin.pk}/change/",
+        _user_change_form(admin, [{"role": Role.MANAGER, "unit": unit.pk}]),
+    )
+    assert response.status_code == 302
+    assert list(admin.role_assignments.values_list("role", flat=True)) == [Role.ADMIN]
+
+
+def test_a_removed_role_stays_in_the_history(unit):
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    assignment_id = worker.role_assignments.get().pk
+    RoleAssignment.objects.filter(pk=assignment_id).delete()
+    labels = list(
+        RoleAssignment.pgh_event_model.objects.filter(pgh_obj_id=assignment_id)
+        .order_by("pgh_id")
+        .values_list("pgh_label", flat=True)
+    )
+    assert labels == ["insert", "delete"]
+
+
 def test_a_missing_page_answers_404_in_the_layout(client, social_worker):
     login(client, social_worker)
     response = client.get("/clients/00000000-0000-0000-0000-000000000000/")

@@ -124,6 +124,36 @@ def test_idle_session_ends_after_the_timeout(client, social_worker, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_typing_into_a_form_keeps_the_session_alive(client, social_worker, settings):
+    """The page asks the keepalive while the user types (base.html), so a long note written for
+    over the idle timeout still saves; the bell's background polling would not have kept it."""
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, social_worker)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert (
+            f'hx-get="{reverse("session_keepalive")}" '
+            'hx-trigger="input from:body throttle:300s"' in page
+        )
+        for _ in range(3):  # 75 minutes of typing, a keepalive every 25 minutes
+            traveller.shift(25 * 60)
+            assert client.get(reverse("session_keepalive")).status_code == 204
+        traveller.shift(25 * 60)
+        assert client.get(reverse("dashboard")).status_code == 200
+        # Idle after that, the session ends as before.
+        traveller.shift(31 * 60)
+        response = client.get(reverse("session_keepalive"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_keepalive_interval_stays_within_a_short_timeout(client, social_worker, settings):
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 5
+    login(client, social_worker)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'hx-trigger="input from:body throttle:100s"' in page
+
+
 def test_switching_the_active_role_changes_what_the_header_says(client, user_factory, unit):
     user = user_factory(Role.SOCIAL_WORKER, unit)
     second = RoleAssignment.objects.create(user=user, role=Role.COORDINATOR, unit=unit)

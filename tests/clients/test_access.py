@@ -171,6 +171,40 @@ def test_the_manager_reviews_break_the_glass_events(client, team):
     assert AccessLogEntry.objects.filter(action="clients.break_the_glass.reviewed").count() == 1
 
 
+def test_an_event_awaiting_review_is_listed_first_however_many_were_reviewed(client, team):
+    """An old event awaiting review is on the first page, not hidden behind newer reviewed
+    ones; the reviewed ones follow a page at a time."""
+    now = timezone.now()
+    counsellor, manager = team["counsellor"], team["manager"]
+
+    def event(reason, started_at, reviewed):
+        return BreakTheGlass(
+            client=team["client"],
+            user=counsellor,
+            role=Role.SOCIAL_COUNSELLOR,
+            reason=reason,
+            started_at=started_at,
+            expires_at=started_at + datetime.timedelta(hours=2),
+            reviewed_at=started_at + datetime.timedelta(hours=3) if reviewed else None,
+            reviewed_by=manager if reviewed else None,
+        )
+
+    BreakTheGlass.objects.bulk_create(
+        [event("Vanha tarkastamaton avaus.", now - datetime.timedelta(days=200), False)]
+        + [
+            event(f"Tarkastettu avaus {n}.", now - datetime.timedelta(days=n), True)
+            for n in range(1, 101)
+        ]
+    )
+    login(client, manager)
+    first = client.get("/clients/break-the-glass/").content.decode()
+    assert "Vanha tarkastamaton avaus." in first
+    assert first.count("Merkitse tarkastetuksi") == 1
+    assert "Tarkastettu avaus 1." in first and "Tarkastettu avaus 100." not in first
+    last = client.get("/clients/break-the-glass/?page=3").content.decode()
+    assert "Tarkastettu avaus 100." in last and "Vanha tarkastamaton" not in last
+
+
 def test_a_user_does_not_review_their_own_break_the_glass(client, team):
     """A user holding both a counsellor's and the manager's role breaks the glass as a
     counsellor: as manager they neither see nor count nor review their own event."""

@@ -222,6 +222,59 @@ def test_an_amendment_points_at_the_note_it_amends(team, worker):
     assert list(old.amendments.all()) == [amendment]
 
 
+def test_an_amendment_of_a_health_related_note_is_health_related(team, worker):
+    health = make_note(team["client"], worker, health_related=True)
+    amendment = actions.add_note(
+        client=team["client"],
+        author=worker,
+        amends=health,
+        text="Lääkitys muuttui.",
+        health_related=False,
+    )
+    assert CaseNote.objects.get(pk=amendment.pk).health_related is True
+    # Nor does editing the amendment take the flag off.
+    actions.edit_note(note=amendment, edited_by=worker, health_related=False, text="Korjattu.")
+    assert CaseNote.objects.get(pk=amendment.pk).health_related is True
+    assert not CaseNote.objects.readable_by(acting(team["coach"])).filter(pk=amendment.pk).exists()
+
+
+def test_an_amendment_of_an_ordinary_note_keeps_the_flag_given(team, worker):
+    ordinary = make_note(team["client"], worker)
+    amendment = actions.add_note(
+        client=team["client"], author=worker, amends=ordinary, text="Lisätieto.", kind="phone"
+    )
+    assert amendment.health_related is False
+
+
+def test_an_amendment_names_a_note_of_the_same_client(team, worker):
+    from clients.factories import ClientFactory
+
+    other = ClientFactory(responsible_worker=worker)
+    note = make_note(other, worker)
+    with pytest.raises(ValidationError):
+        actions.add_note(client=team["client"], author=worker, amends=note, text="Väärä.")
+    assert not CaseNote.objects.filter(amends=note).exists()
+
+
+def test_the_amendment_form_of_a_health_related_note_keeps_the_flag_on(client, team):
+    health = make_note(team["client"], team["worker"], health_related=True)
+    login(client, team["worker"])
+    url = f"/clients/{team['client'].uuid}/notes/new/?amends={health.pk}"
+    page = client.get(url).content.decode()
+    assert "täydennyskin näkyy vain" in page
+    response = client.post(
+        url,
+        {
+            "amends": health.pk,
+            "written_on": timezone.localdate().isoformat(),
+            "kind": "phone",
+            "text": "Lääkäri soitti.",
+        },
+    )
+    assert response.status_code == 302
+    assert CaseNote.objects.get(amends=health).health_related is True
+
+
 def test_its_author_edits_a_note_within_24_hours(team, worker):
     note = make_note(
         team["client"], worker, created_at=timezone.now() - datetime.timedelta(hours=23)
@@ -272,6 +325,41 @@ def test_the_edit_page_of_an_old_note_shows_the_refusal(client, team):
     )
     assert response.status_code == 200
     assert "Tee nyt täydentävä kirjaus." in response.content.decode()
+    assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
+
+
+def test_the_edit_link_is_offered_only_within_the_24_hours(client, team):
+    fresh = make_note(
+        team["client"], team["worker"], created_at=timezone.now() - datetime.timedelta(hours=23)
+    )
+    old = make_note(
+        team["client"],
+        team["worker"],
+        created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1),
+    )
+    login(client, team["worker"])
+    page = client.get(f"/clients/{team['client'].uuid}/").content.decode()
+    base = f"/clients/{team['client'].uuid}/notes/"
+    assert f"{base}{fresh.pk}/edit/" in page
+    assert f"{base}{old.pk}/edit/" not in page
+    assert f"{base}new/?amends={old.pk}" in page
+
+
+def test_the_edit_page_of_an_old_note_sends_its_author_to_amend_it(client, team):
+    note = make_note(
+        team["client"],
+        team["worker"],
+        text="Alkuperäinen.",
+        created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1),
+    )
+    login(client, team["worker"])
+    response = client.get(f"/clients/{team['client'].uuid}/notes/{note.pk}/edit/", follow=True)
+    assert response.redirect_chain == [
+        (f"/clients/{team['client'].uuid}/notes/new/?amends={note.pk}", 302)
+    ]
+    page = response.content.decode()
+    assert "Tee nyt täydentävä kirjaus." in page
+    assert f'name="amends" value="{note.pk}"' in page
     assert CaseNote.objects.get(pk=note.pk).text == "Alkuperäinen."
 
 

@@ -200,6 +200,34 @@ def test_a_manager_lists_the_units_clients_not_others(client, social_worker, uni
     assert ours.last_name in text and "Vieras" not in text
 
 
+def test_a_managers_list_hits_name_the_basis_of_each_client(client, social_worker, unit):
+    """The unit's clients are listed on the managed unit; a client of another unit whose team
+    the manager is on, on the care team, as that client's page logs it."""
+    from clients.access import relation_to
+    from tests.conftest import acting
+
+    manager = make_user(Role.MANAGER, unit)
+    ours = ClientFactory(created_by=social_worker, last_name="Oma")
+    elsewhere = ClientFactory(
+        created_by=make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=unit.organisation)),
+        last_name="Muualla",
+    )
+    CareTeamMembership.objects.create(
+        client=elsewhere, user=manager, role=TeamRole.OTHER, created_by=manager
+    )
+    login(client, manager)
+    text = client.get("/clients/").content.decode()
+    assert "Oma" in text and "Muualla" in text
+    logged = dict(
+        AccessLogEntry.objects.filter(action="clients.client.listed").values_list(
+            "client_id", "basis"
+        )
+    )
+    assert logged == {ours.uuid: "manager", elsewhere.uuid: "care_team"}
+    acting(manager)
+    assert relation_to(manager, elsewhere).basis == logged[elsewhere.uuid]
+
+
 def test_a_duplicate_leads_to_an_access_request_that_reaches_the_responsible_worker(
     client, social_worker
 ):

@@ -72,6 +72,24 @@ def test_revocation_needs_when_through_whom_and_how(client_, team):
         )
 
 
+def test_revocation_is_not_dated_before_the_consent_was_given(client_, team):
+    today = timezone.localdate()
+    consent = ConsentFactory(client=client_, signed_on=today - datetime.timedelta(days=10))
+    revocation = {
+        "revoked_at": timezone.now(),
+        "revoked_by": team["worker"],
+        "revocation_method": "phone",
+        "revoked_through": "Asiakas itse",
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Consent.objects.filter(pk=consent.pk).update(
+            revoked_on=today - datetime.timedelta(days=11), **revocation
+        )
+    Consent.objects.filter(pk=consent.pk).update(
+        revoked_on=today - datetime.timedelta(days=10), **revocation
+    )
+
+
 def test_one_current_version_per_consent(client_):
     first = ConsentFactory(client=client_)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -123,6 +123,25 @@ def test_revocation_day_in_the_future_is_refused(consent, team):
         )
 
 
+def test_revocation_day_before_the_consent_was_given_is_refused(team, parties):
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        signed_on=today - datetime.timedelta(days=30),
+        parties=[parties["kela"]],
+    )
+    with pytest.raises(ValidationError) as error:
+        revoke(consent, team["worker"], revoked_on=today - datetime.timedelta(days=31))
+    assert error.value.message_dict["revoked_on"] == [
+        "Peruutuspäivä ei voi olla ennen kuin suostumus annettiin "
+        f"({today - datetime.timedelta(days=30):%-d.%-m.%Y})."
+    ]
+    consent.refresh_from_db()
+    assert not consent.is_revoked and not Task.objects.exists()  # nothing half-saved
+    assert revoke(consent, team["worker"], revoked_on=today - datetime.timedelta(days=30))
+
+
 def _restricted_terms(consent, **changes):
     terms = actions.ConsentTerms.of(consent)
     today = timezone.localdate()

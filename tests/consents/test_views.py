@@ -42,6 +42,32 @@ def y100_form(parties, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def test_a_revocation_day_before_the_consent_was_given_is_shown_next_to_the_field(
+    worker_client, team, parties
+):
+    given = timezone.localdate() - datetime.timedelta(days=5)
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        signed_on=given,
+        parties=[parties["kela"]],
+    )
+    response = worker_client.post(
+        url("revoke", team, consent_id=consent.pk),
+        {
+            "revoked_on": (given - datetime.timedelta(days=1)).isoformat(),
+            "method": "phone",
+            "through": "Asiakas itse",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["revoked_on"] == [
+        f"Peruutuspäivä ei voi olla ennen kuin suostumus annettiin ({given:%-d.%-m.%Y})."
+    ]
+    consent.refresh_from_db()
+    assert not consent.is_revoked
+
+
 @pytest.fixture
 def worker_client(client, team):
     return login(client, team["worker"])

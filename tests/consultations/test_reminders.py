@@ -12,6 +12,7 @@ from consultations import actions, reminders
 from consultations.factories import make_session
 from consultations.models import Session
 from notifications.actions import remind_many
+from notifications.models import Reminder
 from notifications.rules_registry import registered_rules
 from notifications.task_kinds import task_kind_label
 
@@ -128,3 +129,106 @@ def test_one_query_per_batch(hki, django_assert_num_queries):
 
 def test_log_reports_name_the_consultation_actions():
     assert action_label("consultations.case.viewed") == "Avasi konsultaatiotapauksen"
+
+
+# A reminder written for a session that is then cancelled, moved or left is taken back.
+
+
+def _sweep(day: datetime.date) -> int:
+    specs = [
+        dataclasses.replace(spec, rule=reminders.CONSULTATION_TOMORROW)
+        for spec in reminders.consultation_tomorrow(day, 100)
+    ]
+    return remind_many(specs)
+
+
+def _session_reminders(session):
+    return Reminder.objects.filter(rule=reminders.CONSULTATION_TOMORROW).concerning(session)
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment)
+
+
+def test_cancelling_a_session_takes_back_its_reminders(hki):
+    day_before = _local_day(hki.session.starts_at) - datetime.timedelta(days=1)
+    assert _sweep(day_before) == 3
+    other = make_session(
+        hki.network,
+        hki.coordinator,
+        participants=[hki.expert],
+        starts_at=hki.session.starts_at + datetime.timedelta(hours=3),
+    )
+    assert _sweep(day_before) == 2  # the other session's, for the coordinator and the expert
+    actions.cancel_session(
+        session=hki.session, cancelled_by=hki.coordinator, reason="Sairastuminen"
+    )
+    assert not _session_reminders(hki.session).exists()
+    assert _session_reminders(other).count() == 2  # another session's stay
+    assert _sweep(day_before) == 0  # and the sweep does not bring them back
+
+
+def test_moving_a_session_to_another_day_reminds_on_the_new_day_before(hki):
+    old_day = _local_day(hki.session.starts_at)
+    assert _sweep(old_day - datetime.timedelta(days=1)) == 3
+    moved = hki.session.starts_at + datetime.timedelta(days=7)
+    actions.change_session(
+        session=hki.session,
+        changed_by=hki.coordinator,
+        starts_at=moved,
+        duration_minutes=hki.session.duration_minutes,
+        chair=hki.session.chair,
+        place=hki.session.place,
+    )
+    assert not _session_reminders(hki.session).exists()
+    assert _sweep(old_day - datetime.timedelta(days=1)) == 0
+    assert _sweep(_local_day(moved) - datetime.timedelta(days=1)) == 3
+    assert set(_session_reminders(hki.session).values_list("due_date", flat=True)) == {
+        _local_day(moved)
+    }
+
+
+def test_moving_a_session_within_its_day_rewrites_the_reminder_with_the_new_time(hki):
+    day_before = _local_day(hki.session.starts_at) - datetime.timedelta(days=1)
+    _sweep(day_before)
+    hki.expert.reminders.update(read_at=timezone.now())
+    actions.change_session(
+        session=hki.session,
+        changed_by=hki.coordinator,
+        starts_at=hki.session.starts_at + datetime.timedelta(hours=2),
+        duration_minutes=hki.session.duration_minutes,
+        chair=hki.session.chair,
+        place=hki.session.place,
+    )
+    assert _sweep(day_before) == 3
+    reminder = hki.expert.reminders.get()
+    assert reminder.title.startswith("Konsultaatioistunto huomenna klo 15.00")
+    assert reminder.read_at is None
+
+
+def test_a_change_that_keeps_the_time_keeps_the_reminders(hki):
+    day_before = _local_day(hki.session.starts_at) - datetime.timedelta(days=1)
+    _sweep(day_before)
+    first = set(_session_reminders(hki.session).values_list("pk", flat=True))
+    actions.change_session(
+        session=hki.session,
+        changed_by=hki.coordinator,
+        starts_at=hki.session.starts_at,
+        duration_minutes=hki.session.duration_minutes,
+        chair=hki.session.chair,
+        place="Neuvotteluhuone 5",
+    )
+    assert set(_session_reminders(hki.session).values_list("pk", flat=True)) == first
+
+
+def test_a_participant_taken_off_the_session_loses_only_their_reminder(hki):
+    day_before = _local_day(hki.session.starts_at) - datetime.timedelta(days=1)
+    _sweep(day_before)
+    participant = hki.session.participants.current().get(user=hki.kela_liaison)
+    actions.remove_participant(participant=participant, removed_by=hki.coordinator)
+    assert not hki.kela_liaison.reminders.exists()
+    assert set(_session_reminders(hki.session).values_list("recipient_id", flat=True)) == {
+        hki.coordinator.pk,
+        hki.expert.pk,
+    }
+    assert _sweep(day_before) == 0

@@ -121,3 +121,19 @@ def test_the_browser_does_not_send_an_identity_code_typed_into_the_name_search(n
     assert not any(code[:6] in url for url in sent), sent
     assert code[:6] not in page.url
     assert_accessible(page)
+
+
+def test_typing_a_note_tells_the_server_the_user_is_active(new_page, unit):
+    """The keepalive (base.html) fires on the first keystroke, then at most every few minutes."""
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    client = ClientFactory(responsible_worker=worker)
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/notes/new/")
+    with page.expect_request(lambda request: "/session/keepalive/" in request.url) as asked:
+        page.locator("#id_text").press_sequentially("Tapasimme")
+    assert asked.value.method == "GET" and "?" not in asked.value.url
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.locator("#id_text").press_sequentially(" kirjastossa.")
+    page.wait_for_timeout(300)
+    assert not [url for url in sent if "/session/keepalive/" in url]  # throttled

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from notifications.actions import mark_all_reminders_read, mark_reminder_read, remind, remind_many
+from notifications.actions import (
+    mark_all_reminders_read,
+    mark_reminder_read,
+    remind,
+    remind_many,
+    withdraw_reminders,
+)
 from notifications.factories import ReminderFactory
 from notifications.models import Reminder
 from notifications.rules_registry import ReminderSpec
@@ -115,3 +121,25 @@ def test_marking_read(worker, colleague):
     assert mark_all_reminders_read(recipient=worker) == 2
     assert not Reminder.objects.for_recipient(worker).unread().exists()
     assert Reminder.objects.for_recipient(colleague).unread().get() == theirs
+
+
+def test_withdrawing_takes_back_only_the_rules_reminders_not_yet_past(worker, colleague, unit):
+    today = timezone.localdate()
+    other_unit = UnitFactory()
+    for recipient in (worker, colleague):
+        for due in (today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=3)):
+            remind(recipient=recipient, rule="tests.rule", concerning=unit, due_date=due, title="x")
+    remind(recipient=worker, rule="tests.other", concerning=unit, due_date=today, title="x")
+    remind(recipient=worker, rule="tests.rule", concerning=other_unit, due_date=today, title="x")
+
+    assert withdraw_reminders(rule="tests.rule", concerning=unit, recipient_ids=[colleague.pk]) == 2
+    assert list(colleague.reminders.values_list("due_date", flat=True)) == [
+        today - datetime.timedelta(days=1)
+    ]
+    assert withdraw_reminders(rule="tests.rule", concerning=unit) == 2
+    left = set(worker.reminders.values_list("rule", "object_id", "due_date"))
+    assert left == {
+        ("tests.rule", str(unit.pk), today - datetime.timedelta(days=1)),
+        ("tests.other", str(unit.pk), today),
+        ("tests.rule", str(other_unit.pk), today),
+    }

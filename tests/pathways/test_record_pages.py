@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -153,6 +154,24 @@ class TestIpsRecords:
         assert step.ips_phase == "job_search"
         assert Placement.objects.filter(step=step, kind="studies").exists()
 
+    def test_a_job_start_without_weekly_hours_is_refused_next_to_the_field(
+        self, client, ips, job_coach, today
+    ):
+        client_, step = ips
+        login(client, job_coach)
+        job = {
+            "kind": "subsidised_job",
+            "organisation_name": "Kahvila Kulma",
+            "started_on": today.isoformat(),
+        }
+        response = client.post(f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/", job)
+        assert response.status_code == 200
+        assert "Kirjaa työn viikkotunnit." in field_errors(response.text, "weekly_hours")
+        assert not Placement.objects.exists()
+        step.refresh_from_db()
+        assert step.ips_phase == "job_search"  # nothing half-saved
+        assert logged(client_, "pathways.placement.recorded") == 0
+
     def test_a_placement_ending_before_it_starts_is_refused(self, client, ips, job_coach, today):
         client_, step = ips
         login(client, job_coach)
@@ -168,6 +187,74 @@ class TestIpsRecords:
         assert response.status_code == 200
         assert not Placement.objects.exists()
         assert logged(client_, "pathways.placement.recorded") == 0
+
+
+class TestRecordsWithinTheStep:
+    """What a coach records happened during the step: not after its end (a certificate may be
+    given at or after the end), not before its start, not in the future."""
+
+    def test_contacts_and_support_after_the_end_are_refused(self, ips, job_coach, today):
+        _client, step = ips
+        ended_on = today - datetime.timedelta(days=5)
+        actions.end_step(
+            step=step,
+            ended_by=job_coach,
+            ended_on=ended_on,
+            end_reason="completed",
+            exit_outcome="open_market_job",
+        )
+        step.refresh_from_db()
+        after = ended_on + datetime.timedelta(days=1)
+        message = f"Päivä ei voi olla jakson päättymisen ({ended_on:%-d.%-m.%Y}) jälkeen."
+        with pytest.raises(ValidationError) as error:
+            actions.add_employer_contact(
+                step=step,
+                recorded_by=job_coach,
+                contacted_on=after,
+                employer_name="Kahvila Kulma",
+                kind="visit",
+            )
+        assert error.value.message_dict == {"contacted_on": [message]}
+        with pytest.raises(ValidationError) as error:
+            actions.add_in_work_support(
+                step=step, recorded_by=job_coach, supported_on=after, note="Käynti"
+            )
+        assert error.value.message_dict == {"supported_on": [message]}
+        assert not EmployerContact.objects.exists() and not InWorkSupport.objects.exists()
+        # Recorded late, on the last day of the step: accepted.
+        actions.add_employer_contact(
+            step=step,
+            recorded_by=job_coach,
+            contacted_on=ended_on,
+            employer_name="Kahvila Kulma",
+            kind="visit",
+        )
+        actions.add_in_work_support(
+            step=step, recorded_by=job_coach, supported_on=ended_on, note="Käynti"
+        )
+
+    def test_a_certificate_is_dated_within_reason(self, worker, client_of, today, workshop_unit):
+        step = make_step(
+            client_of(age=20),
+            "youth_workshop",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=30),
+            unit=workshop_unit,
+        )
+
+        def issue(day):
+            return actions.issue_certificate(
+                step=step, issued_by=worker, competences=["Puutyöt"], issued_on=day
+            )
+
+        with pytest.raises(ValidationError) as error:
+            issue(today + datetime.timedelta(days=1))
+        assert "issued_on" in error.value.message_dict
+        with pytest.raises(ValidationError) as error:
+            issue(today - datetime.timedelta(days=31))
+        assert "issued_on" in error.value.message_dict
+        assert not step.certificates.exists()
+        assert issue(today - datetime.timedelta(days=30)).pk
 
 
 @pytest.fixture

@@ -493,6 +493,27 @@ class TestOtherServices:
         )
         assert "27 e §" in text or "Essoten käytäntö" in text
 
+    def test_open_work_discussion_of_effects_took_place_not_in_the_future(
+        self, worker, client_of, today
+    ):
+        fields = {
+            "service_type": service("open_work"),
+            "start_on": today,
+            "daily_compensation": Decimal(10),
+            "days_per_week": 3,
+        }
+        client = client_of()
+        tomorrow = today + datetime.timedelta(days=1)
+        with pytest.raises(ValidationError) as error:
+            actions.plan_step(
+                client=client, planned_by=worker, effects_discussed_on=tomorrow, **fields
+            )
+        assert "ei voi olla tulevaisuudessa" in error.value.message_dict["effects_discussed_on"][0]
+        assert not PathwayStep.objects.filter(client=client).exists()
+        assert actions.plan_step(
+            client=client, planned_by=worker, effects_discussed_on=today, **fields
+        )
+
     def test_open_work_records_its_compensation_naming_the_source(self, worker, client_of, today):
         text = refused(
             "päiväkohtainen korvaus",
@@ -833,7 +854,8 @@ class TestEssotePractice:
             "service_type": service("open_work"),
             "start_on": start,
             "daily_compensation": amount,
-            "effects_discussed_on": start,
+            # Discussed before the period starts (never in the future).
+            "effects_discussed_on": start - datetime.timedelta(days=1),
             "days_per_week": 3,
         }
 
