@@ -2,7 +2,7 @@
 
 import pytest
 from django.test import override_settings
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 
 from tests.conftest import login
 from tests.permissions import matrix
@@ -20,7 +20,7 @@ def _dummy_view(request):  # pragma: no cover - never requested
 
 
 urlpatterns_with_dummy = [
-    path("", __import__("django.urls", fromlist=["include"]).include("config.urls")),
+    path("", include("config.urls")),
     path("matrix-dummy/", _dummy_view, name="matrix_dummy"),
 ]
 
@@ -39,7 +39,7 @@ class _DummyUnderThirdPartyPrefixes:
     urlpatterns = [
         path("accounts/matrix-dummy/", _dummy_view, name="matrix_dummy_accounts"),
         path("admin/matrix-dummy/", _dummy_view, name="matrix_dummy_admin"),
-        path("", __import__("django.urls", fromlist=["include"]).include("config.urls")),
+        path("", include("config.urls")),
     ]
 
 
