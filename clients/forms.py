@@ -120,8 +120,6 @@ class RegisterClientForm(ClientForm):
                 self.add_error("identity_code", error)
             else:
                 data["identity_code"] = parsed.value
-                if parsed.birth_date > timezone.localdate():
-                    self.add_error("identity_code", _("Syntymäaika on tulevaisuudessa."))
         return data
 
 

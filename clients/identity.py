@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat
 from stdnum.fi import hetu
@@ -38,8 +39,9 @@ def parse_identity_code(raw: str, *, allow_temporary: bool = False) -> IdentityC
     Only ASCII characters are accepted (after stdnum's compact(), which strips surrounding
     spaces), so one code has one spelling and one keyed hash.
 
-    Temporary codes (individual number 900-999) pass when `allow_temporary` is
-    given (the worker ticked the flag) or POLKU_ALLOW_TEST_IDENTITY_CODES is on.
+    A birth date after today is refused (no one has such a code yet). Temporary codes
+    (individual number 900-999) pass when `allow_temporary` is given (the worker ticked the
+    flag) or POLKU_ALLOW_TEST_IDENTITY_CODES is on.
     """
     code = hetu.compact(raw or "")
     # stdnum's pattern matches any Unicode digit (\d): "1٣1052-932X" would pass as 131052-932X
@@ -76,6 +78,8 @@ def parse_identity_code(raw: str, *, allow_temporary: bool = False) -> IdentityC
             code="temporary",
         )
     birth_date = datetime.date(CENTURIES[code[6]] + int(code[4:6]), int(code[2:4]), int(code[0:2]))
+    if birth_date > timezone.localdate():
+        raise ValidationError(_("Syntymäaika on tulevaisuudessa."), code="future")
     return IdentityCode(value=code, birth_date=birth_date, is_temporary=temporary)
 
 

@@ -2,8 +2,10 @@
 
 import datetime
 import logging
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,10 +15,12 @@ from hypothesis import strategies as st
 from stdnum.fi import hetu
 
 from audit.models import AccessLogEntry
-from clients import identity
+from clients import actions, identity
 from clients.factories import CHECK_CHARACTERS, ClientFactory, demo_identity_code
 from clients.models import Client
 from tests.conftest import field_errors, login
+
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 
 # Checksum-valid codes of every century sign. Individual numbers are 900-999 only (temporary
 # codes, never a real person's): they pass without the temporary flag only where
@@ -64,11 +68,12 @@ def test_every_century_sign_needs_the_flag_where_test_codes_are_not_allowed(sett
 
 @pytest.mark.parametrize("sign", list("-YXWVU") + list("ABCDEF") + ["+"])
 def test_every_century_sign_is_accepted_with_the_temporary_flag(sign):
-    code = demo_identity_code(datetime.date(1994, 5, 1), 903).replace("-", sign)
+    # Year 05 of every century: 2005 is past for the 2000s signs (a future birth date is refused).
+    code = demo_identity_code(datetime.date(1905, 5, 1), 903).replace("-", sign)
     century = identity.CENTURIES[sign]
     parsed = identity.parse_identity_code(code, allow_temporary=True)
-    assert parsed.birth_date == datetime.date(century + 94, 5, 1)
-    assert parsed.masked == f"010594{sign}****"
+    assert parsed.birth_date == datetime.date(century + 5, 5, 1)
+    assert parsed.masked == f"010505{sign}****"
 
 
 @pytest.mark.parametrize(
@@ -329,3 +334,47 @@ def test_a_non_ascii_twin_is_refused_by_the_exact_search(client, team):
     response = client.post("/clients/find/", {"identity_code": ARABIC_INDIC_THREE})
     assert response.status_code == 200
     assert "tavallisin numeroin" in field_errors(response.content.decode(), "identity_code")
+
+
+BORN_1_1_2030 = "010130A950U"
+
+
+def test_a_birth_date_after_today_is_refused_from_the_day_before_and_passes_on_the_day(settings):
+    settings.POLKU_ALLOW_TEST_IDENTITY_CODES = True
+    with time_machine.travel(datetime.datetime(2029, 12, 31, 12, tzinfo=HELSINKI)):
+        with pytest.raises(ValidationError) as error:
+            identity.parse_identity_code(BORN_1_1_2030)
+        assert error.value.code == "future"
+    with time_machine.travel(datetime.datetime(2030, 1, 1, 0, 30, tzinfo=HELSINKI)):
+        assert identity.parse_identity_code(BORN_1_1_2030).birth_date == datetime.date(2030, 1, 1)
+
+
+def test_registration_refuses_a_birth_date_after_today_next_to_the_code(client, team):
+    login(client, team["worker"])
+    with time_machine.travel(datetime.datetime(2029, 12, 31, 12, tzinfo=HELSINKI), tick=False):
+        with pytest.raises(ValidationError):
+            actions.register_client(
+                registered_by=team["worker"],
+                identity_code=BORN_1_1_2030,
+                allow_temporary=True,
+                first_names="Tuleva",
+                last_name="Syntymä",
+                language="fi",
+                relationship_home="social_services",
+            )
+        response = client.post(
+            "/clients/new/",
+            {
+                "identity_code": BORN_1_1_2030,
+                "identity_code_is_temporary": "on",
+                "first_names": "Tuleva",
+                "last_name": "Syntymä",
+                "language": "fi",
+                "relationship_home": "social_services",
+            },
+        )
+    assert response.status_code == 200
+    assert "Syntymäaika on tulevaisuudessa" in field_errors(
+        response.content.decode(), "identity_code"
+    )
+    assert not Client.objects.filter(last_name="Syntymä").exists()
