@@ -70,7 +70,9 @@ MFA_ENROLMENT_PREFIXES = (
     "/i18n/",
     "/static/",
 )
-MFA_EXEMPT_NAMES = {"healthz", "readyz", "accessibility_statement"}
+# The keepalive answers nothing and fires while the user types, also on the reauthentication
+# and enrolment forms: a redirect to enrolment would take the user off the form they fill in.
+MFA_EXEMPT_NAMES = {"healthz", "readyz", "accessibility_statement", "session_keepalive"}
 
 
 class RequireMFAMiddleware:

@@ -58,3 +58,14 @@ def test_on_the_enrolment_page_the_bell_gets_nothing_to_swap_and_adds_no_message
     assert response["HX-Redirect"] == reverse("mfa_activate_totp")
     # A page is redirected as before.
     assert client.get(PAGE)["Location"] == reverse("mfa_activate_totp")
+
+
+def test_typing_on_an_enrolment_page_keeps_the_session_without_leaving_the_form(client, unit):
+    """The keepalive fires on the first keystroke, also into the password of reauthentication
+    before enrolment: sending that page to enrolment would take the user off their form."""
+    enrolling = make_user(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    login(client, enrolling)
+    response = client.get(reverse("session_keepalive"), **HTMX)
+    assert response.status_code == 204
+    assert "HX-Redirect" not in response
+    assert list(get_messages(response.wsgi_request)) == []
