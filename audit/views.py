@@ -111,8 +111,20 @@ def client_log(request, client_id):
     form = _period_form(request)
     period = _period_of(form)
     if period is None:
-        return render(request, "audit/client_log.html", {"subject": subject, "form": form})
+        return _period_refused_page(request, subject, form)
     return _client_log_page(request, subject, period, form)
+
+
+def _period_refused_page(request, subject, form: ReportPeriodForm):
+    """The form again with its errors. The page names the client, so it is logged too."""
+    log_access(
+        actor=request.user,
+        client_id=subject.uuid,
+        action=CLIENT_LOG_VIEWED,
+        basis=Basis.DATA_PROTECTION,
+        detail="period refused",
+    )
+    return render(request, "audit/client_log.html", {"subject": subject, "form": form})
 
 
 def _client_log_page(request, subject, period: ReportPeriod, form=None):
@@ -146,7 +158,7 @@ def client_log_export(request, client_id):
     form = _period_form(request)
     period = _period_of(form)
     if period is None:
-        return render(request, "audit/client_log.html", {"subject": subject, "form": form})
+        return _period_refused_page(request, subject, form)
     access_rows = client_access_rows(subject.uuid, period)
     disclosure_rows = client_disclosure_rows(subject.uuid, period)
     log_access(

@@ -58,8 +58,9 @@ def _check_nothing_identifies(session: Session, **texts: str) -> None:
         raise ValidationError(errors)
 
 
-def _double_booking_error(coordinator, starts_at, ends_at, exclude_pk=None) -> ValidationError:
-    other = (
+def _clashing_session(coordinator, starts_at, ends_at, exclude_pk=None) -> Session | None:
+    """The coordinator's other session, not cancelled, overlapping [starts_at, ends_at)."""
+    return (
         Session.objects.not_cancelled()
         .filter(coordinator=coordinator)
         .between(starts_at, ends_at)
@@ -67,6 +68,9 @@ def _double_booking_error(coordinator, starts_at, ends_at, exclude_pk=None) -> V
         .select_related("network")
         .first()
     )
+
+
+def _double_booking_error(other: Session | None) -> ValidationError:
     if other is None:
         message = _("Koordinaattorilla on jo toinen istunto samaan aikaan.")
     else:
@@ -93,14 +97,9 @@ def _withdraw_session_reminders(session: Session, user_ids=None) -> None:
 
 def _coordinator_double_booked(coordinator, starts_at, ends_at, exclude_pk=None) -> None:
     """The clear message before the database's own refusal (which stays the guard)."""
-    if (
-        Session.objects.not_cancelled()
-        .filter(coordinator=coordinator)
-        .between(starts_at, ends_at)
-        .exclude(pk=exclude_pk)
-        .exists()
-    ):
-        raise _double_booking_error(coordinator, starts_at, ends_at, exclude_pk)
+    other = _clashing_session(coordinator, starts_at, ends_at, exclude_pk)
+    if other is not None:
+        raise _double_booking_error(other)
 
 
 def _lock_people(user_ids) -> None:
@@ -274,7 +273,8 @@ def schedule_session(
             send_invitations_on_commit(session, seen, REQUEST)
     except IntegrityError as error:
         if violated(error, COORDINATOR_NOT_DOUBLE_BOOKED):
-            raise _double_booking_error(scheduled_by, starts_at, ends_at) from None
+            other = _clashing_session(scheduled_by, starts_at, ends_at)
+            raise _double_booking_error(other) from None
         raise
     return session
 
@@ -381,9 +381,8 @@ def change_session(
             )
     except IntegrityError as error:
         if violated(error, COORDINATOR_NOT_DOUBLE_BOOKED):
-            raise _double_booking_error(
-                session.coordinator, starts_at, ends_at, session.pk
-            ) from None
+            other = _clashing_session(session.coordinator, starts_at, ends_at, session.pk)
+            raise _double_booking_error(other) from None
         raise
     return locked
 

@@ -197,7 +197,10 @@ def test_a_longer_period_requires_a_reason(client, now, dpo, worker, subject_cli
     html = client.get(report_url(subject_client), {"start": "2022-01-01"}).content.decode()
     assert "Kirjaa peruste" in html
     assert "Kirjoitti asiakaskirjauksen" not in html
-    assert not AccessLogEntry.objects.filter(action__startswith="audit.").exists()
+    # The refused report shows no rows, but it names the client: that is logged.
+    entry = AccessLogEntry.objects.get(action__startswith="audit.")
+    assert (entry.action, entry.detail) == ("audit.client_log.viewed", "period refused")
+    assert entry.client_id == subject_client.uuid
 
 
 def test_with_a_reason_the_longer_report_answers_the_post_and_logs_the_reason(
@@ -245,7 +248,11 @@ def test_an_end_before_the_start_or_in_the_future_is_refused(client, now, dpo, s
     assert "Alkupäivä on loppupäivän jälkeen." in html
     html = client.get(report_url(subject_client), {"end": "2026-07-01"}).content.decode()
     assert "Jakso voi päättyä viimeistään tänään." in html
-    assert not AccessLogEntry.objects.exists()
+    assert "Silmu Aurora Suunnistaja" in html
+    entries = AccessLogEntry.objects.order_by("id")
+    assert [(e.action, e.detail, e.client_id) for e in entries] == [
+        ("audit.client_log.viewed", "period refused", subject_client.uuid)
+    ] * 2
 
 
 def test_every_view_of_the_report_writes_its_own_log_row(client, now, dpo, subject_client):
@@ -307,4 +314,4 @@ def test_a_reason_in_the_query_string_is_not_taken(client, now, dpo, subject_cli
         report_url(subject_client), {"start": "2022-01-01", "reason": "Tietopyyntö"}
     ).content.decode()
     assert "Kirjaa peruste" in html
-    assert not AccessLogEntry.objects.exists()
+    assert AccessLogEntry.objects.get().detail == "period refused"

@@ -101,7 +101,8 @@ def test_the_export_takes_the_same_period_and_reason_and_is_logged(
         {"start": "2022-01-01", "end": "2026-06-15", "reason": "Oikeuden pyyntö"},
     )
     _, *rows = read_csv(response)
-    assert [row[1] for row in rows] == ["10.1.2023 12.00"]
+    # The refused attempt named the client on its page, so it is in the report too.
+    assert [row[1] for row in rows] == ["15.6.2026 12.00", "10.1.2023 12.00"]
     entry = AccessLogEntry.objects.get(action="audit.client_log.exported")
     assert entry.detail == "period=2022-01-01..2026-06-15; reason=Oikeuden pyyntö"
     assert entry.client_id == subject_client.uuid
