@@ -252,8 +252,8 @@ def test_client_page_query_count_does_not_grow_with_steps(
     assert queries[1] == queries[count]
 
 
-def test_attendance_grid_saves_a_week_and_sums_months(client, worker, client_of, today):
-    client_ = client_of()
+def open_work_last_week(client_, worker, today):
+    """An avotyö step running since before last week: its Monday, the step and the ISO week."""
     monday = today - datetime.timedelta(days=today.weekday() + 7)
     step = make_step(
         client_,
@@ -264,8 +264,14 @@ def test_attendance_grid_saves_a_week_and_sums_months(client, worker, client_of,
         effects_discussed_on=today,
         days_per_week=3,
     )
-    login(client, worker)
     week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    return monday, step, week
+
+
+def test_attendance_grid_saves_a_week_and_sums_months(client, worker, client_of, today):
+    client_ = client_of()
+    monday, step, week = open_work_last_week(client_, worker, today)
+    login(client, worker)
     url = f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}"
     data = {"week": week}
     for offset, status in enumerate(["present", "present", "absent", "", "present", "", ""]):
@@ -292,18 +298,8 @@ def test_attendance_errors_show_next_to_the_day_and_save_nothing(
     client, worker, client_of, today, essote
 ):
     client_ = client_of(organisation=essote)  # Essote's avotyö cap: 12 € a day
-    monday = today - datetime.timedelta(days=today.weekday() + 7)
-    step = make_step(
-        client_,
-        "open_work",
-        created_by=worker,
-        start_on=monday - datetime.timedelta(days=30),
-        daily_compensation=Decimal(10),
-        effects_discussed_on=today,
-        days_per_week=3,
-    )
+    monday, step, week = open_work_last_week(client_, worker, today)
     login(client, worker)
-    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     data = {
         "week": week,
         f"{monday.isoformat()}-status": "present",
@@ -322,18 +318,8 @@ def test_a_value_the_form_refuses_is_explained_at_its_own_field(client, worker, 
     """Hours or compensation out of range: the message stands in that field's cell, and the
     input's aria-describedby names it (not only the summary "check the marked days")."""
     client_ = client_of()
-    monday = today - datetime.timedelta(days=today.weekday() + 7)
-    step = make_step(
-        client_,
-        "open_work",
-        created_by=worker,
-        start_on=monday - datetime.timedelta(days=30),
-        daily_compensation=Decimal(10),
-        effects_discussed_on=today,
-        days_per_week=3,
-    )
+    monday, step, week = open_work_last_week(client_, worker, today)
     login(client, worker)
-    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     day = monday.isoformat()
     data = {
         "week": week,
