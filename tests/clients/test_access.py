@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.factories import make_user
@@ -203,6 +204,39 @@ def test_an_event_awaiting_review_is_listed_first_however_many_were_reviewed(cli
     assert "Tarkastettu avaus 1." in first and "Tarkastettu avaus 100." not in first
     last = client.get("/clients/break-the-glass/?page=3").content.decode()
     assert "Tarkastettu avaus 100." in last and "Vanha tarkastamaton" not in last
+
+
+def test_the_review_list_query_count_does_not_grow_with_its_events(client, team):
+    """One event or a full page of them over many clients (each one logged): same queries."""
+    counsellor, manager = team["counsellor"], team["manager"]
+    now = timezone.now()
+
+    def add_events(count):
+        BreakTheGlass.objects.bulk_create(
+            BreakTheGlass(
+                client=ClientFactory(created_by=team["worker"]),
+                user=counsellor,
+                role=Role.SOCIAL_COUNSELLOR,
+                reason=f"Kiireellinen avaus {n}.",
+                started_at=now - datetime.timedelta(hours=n + 1),
+                expires_at=now - datetime.timedelta(hours=n),
+                reviewed_at=now if n % 2 else None,
+                reviewed_by=manager if n % 2 else None,
+            )
+            for n in range(count)
+        )
+
+    login(client, manager)
+    client.get("/")
+    counts = []
+    for count in (1, 24):
+        BreakTheGlass.objects.all().delete()
+        add_events(count)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/clients/break-the-glass/").content.decode()
+        assert page.count("Kiireellinen avaus") == count
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
 
 
 def test_a_user_does_not_review_their_own_break_the_glass(client, team):
