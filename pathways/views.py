@@ -416,6 +416,7 @@ def jobcenter_contract(request, client_id, step_id):
         ),
         _("Jobcenter-työsopimus"),
         instance=lambda step: getattr(step, "jobcenter_contract", None),
+        only_open_of="jobcenter_paid_work",
     )
 
 

@@ -131,7 +131,8 @@ def record_week_attendance(
 
 
 def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> JobcenterContract:
-    """Records the paid job of a Jobcenter period; the contract must lie within the period."""
+    """Records the paid job of a Jobcenter period; the contract must lie within the period.
+    An ended period's contract is a record of what was agreed and stays as it is."""
     if step.service_type.code != step_rules.JOBCENTER:
         raise ValidationError(_("Työsopimus kirjataan vain Jobcenter-jaksolle."))
     start, end = fields["contract_start"], fields["contract_end"]
@@ -142,6 +143,8 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
         # The period's dates as they are now: a change of the period waits for this save.
         lock_client(step.client)
         step = PathwayStep.objects.select_related("client").get(pk=step.pk)
+        if step.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättyneen jakson työsopimusta ei voi muuttaa."))
         outside = {}
         if start < step.start_on:
             outside["contract_start"] = _("Työsopimuksen on oltava Jobcenter-jakson sisällä.")

@@ -14,6 +14,7 @@ from pathways.models import PathwayStep, StepStatus
 from pathways.step_rules import period_end_limit
 from services import actions as service_actions
 from services.models import ServiceRuleSet, ServiceType
+from tests.conftest import login
 
 REHAB = "rehabilitative_work_activity"
 
@@ -331,6 +332,44 @@ class TestJobcenter:
         assert f"{today:%-d.%-m.%Y}–" in text
         period.refresh_from_db()
         assert period.planned_end_on == today + datetime.timedelta(days=30)
+
+    def test_an_ended_periods_contract_stays_as_it_was(self, client, worker, client_of, today):
+        client_ = client_of()
+        actions.plan_step(client=client_, planned_by=worker, **rehab_fields(today))
+        period = actions.plan_step(client=client_, planned_by=worker, **self.jobcenter(today))
+        contract = {
+            "employer_name": "Kaupunkiympäristö",
+            "job_title": "Puistotyöntekijä",
+            "weekly_hours": Decimal(30),
+            "hourly_wage": Decimal("12.50"),
+            "contract_start": today,
+            "contract_end": today + datetime.timedelta(days=10),
+        }
+        actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
+        follow_on = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today + datetime.timedelta(days=31),
+        )
+        actions.end_step(
+            step=period,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="completed",
+            next_step=follow_on,
+        )
+        refused(
+            "Päättyneen jakson työsopimusta ei voi muuttaa.",
+            lambda: actions.save_jobcenter_contract(
+                step=period, saved_by=worker, **{**contract, "weekly_hours": Decimal(35)}
+            ),
+        )
+        period.refresh_from_db()
+        assert period.jobcenter_contract.weekly_hours == 30
+        login(client, worker)
+        url = f"/clients/{client_.uuid}/steps/{period.pk}/contract/"
+        assert client.get(url).status_code == 404
 
 
 class TestOtherServices:
