@@ -60,7 +60,7 @@ class ConsentsConfig(AppConfig):
         register_action_labels(log_labels.ACTION_LABELS)
         reminders.register()
         register_reminder_rule(
-            "consents.consent_expiring",
+            page_panels.CONSENT_EXPIRING,
             _("Suostumus päättymässä"),
             page_panels.expiring_consent_reminders,
         )

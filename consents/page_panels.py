@@ -15,15 +15,20 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import log_list_hits
 from audit.models import Basis
+from clients.reminders import window_days
 from consents.coverage import coverage_summary
 from consents.models import Consent
 
 DASHBOARD_LIMIT = 10
 EXPIRING_LISTED = "consents.expiring.listed"
+CONSENT_EXPIRING = "consents.consent_expiring"
 
 
 def warning_days() -> int:
-    return int(getattr(settings, "POLKU_CONSENT_EXPIRY_WARNING_DAYS", 30))
+    """Days before its last day that a consent counts as expiring (dashboard, client page and
+    reminder alike): POLKU_REMINDER_WINDOWS["consents.consent_expiring"] when set, else
+    POLKU_CONSENT_EXPIRY_WARNING_DAYS."""
+    return window_days(CONSENT_EXPIRING, settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS)
 
 
 def coverage(request, client, relation):

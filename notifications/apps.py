@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from audit.labels import register_action_labels
+        from notifications import checks  # noqa: F401 (registers the system checks)
         from notifications.access import CLIENTS_SHOWN
 
         register_action_labels({CLIENTS_SHOWN: _("Asiakas näkyi saapuneissa tai tehtävälistassa")})

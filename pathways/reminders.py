@@ -56,6 +56,20 @@ STEP_ENDING_DAYS = 14
 JOBCENTER_ENDING_DAYS = 7
 STEP_REVIEW_DAYS = 14
 
+
+def ending_window_days(service_code: str) -> int:
+    """Days before a planned end from which a step without a follow-on is flagged (reminder
+    and timeline alike): the Jobcenter paid period has its own, shorter window."""
+    if service_code == JOBCENTER_PAID_WORK:
+        return window_days(JOBCENTER_ENDING_WITHOUT_NEXT, JOBCENTER_ENDING_DAYS)
+    return window_days(STEP_ENDING_WITHOUT_NEXT, STEP_ENDING_DAYS)
+
+
+def review_window_days() -> int:
+    """Days before a step's review date from which it is flagged (reminder and timeline)."""
+    return window_days(STEP_REVIEW_DUE, STEP_REVIEW_DAYS)
+
+
 STEP_COLUMNS = (
     "pk",
     "client__uuid",
@@ -189,7 +203,7 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
     period's coach, or when the period names none, the coach of the client's
     open work coaching (which runs alongside the period).
     """
-    days = window_days(JOBCENTER_ENDING_WITHOUT_NEXT, JOBCENTER_ENDING_DAYS)
+    days = ending_window_days(JOBCENTER_PAID_WORK)
     work_coaching_coach = (
         PathwayStep.objects.open()
         .filter(client=OuterRef("client"), service_type__code=WORK_COACHING, coach__isnull=False)
@@ -255,7 +269,7 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
     the step is planned (social rehabilitation: about 3 months), or by hand.
     The due date is the review date. To the responsible worker and the step's coach.
     """
-    days = window_days(STEP_REVIEW_DUE, STEP_REVIEW_DAYS)
+    days = review_window_days()
     rows = (
         _open_steps()
         .filter(review_due__lte=today + datetime.timedelta(days=days))

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pathways.models import PathwayStep
+from pathways.reminders import ending_window_days, review_window_days
 from services.calendar import add_months
 
 WIDTH = 760
@@ -18,8 +19,6 @@ LABEL_WIDTH = 0
 ROW_HEIGHT = 34
 BAR_HEIGHT = 22
 AXIS_HEIGHT = 28
-# Days before a step's review date from which the timeline names it.
-REVIEW_WINDOW_DAYS = 14
 
 
 @dataclass
@@ -61,8 +60,7 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
             )
     if end and step.next_step_id is None and today <= end:
         days = (end - today).days
-        window = 7 if code == "jobcenter_paid_work" else 14
-        if days <= window:
+        if days <= ending_window_days(code):
             if code == "jobcenter_paid_work":
                 warnings.append(
                     _("Palkkajakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.")
@@ -84,7 +82,7 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
                 _("Arviointi oli %(date)s: kirjaa arvio ja seuraava arviointipäivä.")
                 % {"date": _date(step.review_due)}
             )
-        elif days <= REVIEW_WINDOW_DAYS:
+        elif days <= review_window_days():
             warnings.append(
                 _("Arviointi %(date)s (%(days)s päivän kuluttua).")
                 % {"date": _date(step.review_due), "days": days}

@@ -86,6 +86,10 @@ def test_the_expiry_reminder_fires_at_thirty_days_and_not_at_thirty_one(team, pa
     settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS = 31
     (spec,) = page_panels.expiring_consent_reminders(day_before_edge, 100)
     assert spec.object_id == consent.pk
+    # As every rule's, its window can also be set per rule code, which wins.
+    settings.POLKU_REMINDER_WINDOWS = {"consents.consent_expiring": 29}
+    assert list(page_panels.expiring_consent_reminders(today, 100)) == []
+    assert page_panels.warning_days() == 29
 
 
 def test_the_revocation_reminder_is_due_on_the_helsinki_day_after_midnight(team, parties):

@@ -199,3 +199,15 @@ def test_sweep_defaults_to_today(isolated_rules, worker):
     )
     sweep_reminders()
     assert seen == [timezone.localdate()]
+
+
+def test_a_mistyped_rule_code_in_the_windows_setting_is_a_system_check_error(settings):
+    from notifications.checks import check_reminder_windows
+
+    settings.POLKU_REMINDER_WINDOWS = {"pathways.step_review_due": 10}
+    assert check_reminder_windows() == []
+    settings.POLKU_REMINDER_WINDOWS = {"pathways.step_reveiw_due": 10, "clients.plan_review_due": 0}
+    assert [error.id for error in check_reminder_windows()] == [
+        "notifications.E001",
+        "notifications.E002",
+    ]

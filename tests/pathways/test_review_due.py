@@ -135,3 +135,23 @@ def test_the_step_page_and_the_timeline_show_the_review_date(client, worker, cli
     assert f"Arviointi {shown}" in timeline
     assert 'class="polku-timeline__review"' in timeline
     assert f"Arviointi {shown} ({days} päivän kuluttua)." in timeline
+
+
+def test_the_timeline_flags_on_the_same_windows_as_the_reminders(
+    settings, worker, client_of, today
+):
+    """A changed reminder window changes the timeline's warnings too: they never disagree."""
+    from pathways.timeline import step_warnings
+
+    step = plan_social_rehabilitation(worker, client_of(), today - datetime.timedelta(days=80))
+    step.review_due = today + datetime.timedelta(days=10)
+    step.planned_end_on = today + datetime.timedelta(days=20)
+    review = f"Arviointi {step.review_due:%-d.%-m.%Y} (10 päivän kuluttua)."
+    ending = "Jakso päättyy 20 päivän kuluttua ilman jatkopolkua."
+    assert review in step_warnings(step, today) and ending not in step_warnings(step, today)
+
+    settings.POLKU_REMINDER_WINDOWS = {
+        pathway_rules.STEP_REVIEW_DUE: 9,
+        pathway_rules.STEP_ENDING_WITHOUT_NEXT: 21,
+    }
+    assert review not in step_warnings(step, today) and ending in step_warnings(step, today)
