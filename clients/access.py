@@ -13,7 +13,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.roles import NO_CLIENT_DATA_ROLES, Role
+from accounts.roles import BREAK_THE_GLASS_ROLES, NO_CLIENT_DATA_ROLES, Role
 from audit.actions import log_access, log_list_hits
 from audit.models import Basis
 from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
@@ -80,16 +80,26 @@ def relation_to(user, client: Client) -> ClientRelation:
             role == Role.MANAGER and client.responsible_unit_id == user.active_assignment.unit_id
         )
         glass = None
-        if not team_roles and not manages:
+        if not team_roles and not manages and _may_hold_break_the_glass(user, client):
             glass = (
                 BreakTheGlass.objects.in_force()
-                .filter(client=client, user=user)
+                .filter(client=client, user=user, role=role)
                 .order_by("-expires_at")
                 .first()
             )
         relation = ClientRelation(team_roles, manages, glass)
     cache[user.pk] = relation
     return relation
+
+
+def _may_hold_break_the_glass(user, client: Client) -> bool:
+    """A break-the-glass access holds only while the user acts in the role it was opened in,
+    a role that may open one, in the client's responsible unit: switching to another role or
+    unit (or the client moving to another unit) closes it, as every rule reads the active role."""
+    return (
+        user.active_role in BREAK_THE_GLASS_ROLES
+        and client.responsible_unit_id == user.active_assignment.unit_id
+    )
 
 
 def log_client_access(user, client: Client, action: str, obj=None, detail: str = "") -> None:

@@ -144,6 +144,34 @@ def test_coaches_and_other_units_cannot_break_the_glass(client, team):
     assert not BreakTheGlass.objects.exists()
 
 
+def test_a_break_the_glass_access_holds_only_in_the_role_and_unit_it_was_opened_in(client, team):
+    """Every rule reads the active role: the counsellor who broke the glass and then acts as
+    a work coach of another unit does not carry the access along."""
+    from accounts.models import RoleAssignment
+
+    counsellor = team["counsellor"]
+    target = team["client"]
+    counselling = RoleAssignment.objects.get(user=counsellor)
+    coaching = RoleAssignment.objects.create(
+        user=counsellor,
+        role=Role.WORK_COACH,
+        unit=UnitFactory(organisation=team["unit"].organisation),
+    )
+    actions.break_the_glass(
+        client=target, user=acting(counsellor), reason="Kiireellinen soitto asiakkaalta."
+    )
+    login(client, counsellor)
+    assert client.get(url(target)).status_code == 200
+    client.post("/role/", {"assignment": coaching.pk})
+    assert client.get(url(target)).status_code == 404
+    assert client.get(f"/clients/{target.uuid}/notes/").status_code == 404
+    client.post("/role/", {"assignment": counselling.pk})
+    assert client.get(url(target)).status_code == 200
+    assert not AccessLogEntry.objects.filter(
+        client_id=target.uuid, actor_role=Role.WORK_COACH
+    ).exists()
+
+
 def test_the_manager_reviews_break_the_glass_events(client, team):
     actions.break_the_glass(
         client=team["client"],
