@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from audit.actions import log_access
@@ -627,8 +628,10 @@ def request_access(*, client: Client, requested_by, reason: str):
         task = create_task(
             assignee=responsible.user,
             kind="clients.access_request",
-            title=gettext_lazy("Pääsypyyntö asiakkaan tietoihin: %(name)s")
-            % {"name": requested_by.get_full_name()},
+            title=format_lazy(
+                gettext_lazy("Pääsypyyntö asiakkaan tietoihin: {name}"),
+                name=requested_by.get_full_name(),
+            ),
             description=reason,
             client_id=client.uuid,
             link=f"/clients/{client.uuid}/team/add/",

@@ -235,6 +235,8 @@ def test_a_duplicate_leads_to_an_access_request_that_reaches_the_responsible_wor
 
     code = demo_identity_code(random_birth_date())
     owner = make_user(Role.SOCIAL_WORKER)
+    owner.preferred_language = "sv"
+    owner.save(update_fields=["preferred_language"])
     existing = ClientFactory(
         code=code, first_names="Salainen", last_name="Henkilö", created_by=owner
     )
@@ -248,7 +250,11 @@ def test_a_duplicate_leads_to_an_access_request_that_reaches_the_responsible_wor
     assert response.status_code == 302
     task = Task.objects.get()
     assert task.assignee == owner and task.client_id == existing.uuid
-    assert social_worker.get_full_name() in task.title
+    # In the language of the one who reads it, not of the one who asked.
+    assert (
+        task.title
+        == f"Begäran om åtkomst till klientens uppgifter: {social_worker.get_full_name()}"
+    )
     assert "Salainen" not in client.get("/clients/").content.decode()
     assert (
         AccessLogEntry.objects.filter(
