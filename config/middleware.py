@@ -1,17 +1,24 @@
+import re
 import uuid
+
+from django.conf import settings
 
 from config.request_context import reset_request_id, set_request_id
 
+# A proxy's request id: a token such as nginx's 32 hex digits or a UUID, nothing else.
+PROXY_REQUEST_ID = re.compile(r"[0-9A-Fa-f-]{16,64}")
+
 
 class RequestIdMiddleware:
-    """Gives every request an id (or keeps the proxy's X-Request-ID) for logs and audit rows."""
+    """Gives every request an id for logs and audit rows. The proxy's X-Request-ID is kept
+    only where the deployment trusts its proxy to set it (POLKU_TRUST_PROXY_REQUEST_ID) and
+    it looks like one; otherwise a user could choose the id of their own access-log rows."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        request.id = _proxy_request_id(request) or uuid.uuid4().hex
         token = set_request_id(request.id)
         try:
             response = self.get_response(request)
@@ -19,3 +26,10 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+def _proxy_request_id(request) -> str:
+    if not settings.POLKU_TRUST_PROXY_REQUEST_ID:
+        return ""
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if PROXY_REQUEST_ID.fullmatch(incoming) else ""

@@ -275,6 +275,8 @@ SECURE_CSP = {
 # Transport security: on in production, where Polku sits behind TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+# Keep the X-Request-ID of the proxy in front (hex or UUID); off: every request gets its own.
+POLKU_TRUST_PROXY_REQUEST_ID = _flag("POLKU_TRUST_PROXY_REQUEST_ID", False)
 # The health probes answer the container's own plain-HTTP check (docker-compose.yml).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = IS_PRODUCTION
