@@ -3,12 +3,15 @@ private calendar feed: METHOD, a stable UID, a growing SEQUENCE, Helsinki time, 
 never a client's name or identity code."""
 
 import datetime
+import smtplib
 from unittest import mock
 
 import icalendar
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
 
@@ -16,6 +19,7 @@ from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
 from consultations import actions
 from consultations.factories import make_request, put_on_agenda
+from consultations.invitations import send_invitations, sent_key
 from consultations.models import CalendarFeedToken, Session
 from consultations.tasks import send_invitations_task
 from tests.conftest import login
@@ -228,6 +232,77 @@ def test_a_guest_alone_gets_the_invitation_and_a_removed_participant_a_cancel(hk
     now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
     assert [m.to for m in mail.outbox] == [[hki.nurse.email]]
     assert calendar_of(mail.outbox[0])["METHOD"] == "CANCEL"
+
+
+# Each e-mail at most once, across retries and redelivery
+
+
+class FailsAtTheThirdMessage(locmem.EmailBackend):
+    """The test outbox, except that the third message ever handed to it is refused once,
+    as by a mail server that drops the connection in the middle of a batch. `attempts`
+    (shared through OPTIONS) records every recipient tried, in order."""
+
+    def __init__(self, *, attempts: list, **kwargs):
+        super().__init__(**kwargs)
+        self.attempts = attempts
+
+    def send_messages(self, messages):
+        for message in messages:
+            self.attempts.append(message.to[0])
+            if len(self.attempts) == 3:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def mail_fails_once(settings):
+    attempts: list[str] = []
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": f"{__name__}.FailsAtTheThirdMessage",
+            "OPTIONS": {"attempts": attempts},
+        }
+    }
+    return attempts
+
+
+def test_a_send_that_fails_midway_and_is_retried_sends_one_email_per_recipient(
+    hki, django_capture_on_commit_callbacks, mail_fails_once
+):
+    with (
+        mock.patch.object(send_invitations_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        schedule(hki, guests=[hki.nurse, hki.outsider])
+    (call,) = delay.call_args_list
+    recipients = sorted(
+        u.email for u in (hki.coordinator, hki.expert, hki.kela_liaison, hki.nurse, hki.outsider)
+    )
+    # The task as a worker runs it: the SMTP error makes it retry (run here at once).
+    result = send_invitations_task.apply(args=call.args)
+    assert result.successful()
+    assert sorted(m.to[0] for m in mail.outbox) == recipients
+    # The others were not held back by the failure; the retry tried only the one missed.
+    assert sorted(mail_fails_once[:5]) == recipients
+    assert mail_fails_once[5:] == [mail_fails_once[2]]
+    assert result.get() == 1
+    # Redelivered (a worker died before acknowledging): nothing goes out again.
+    assert send_invitations_task.apply(args=call.args).get() == 0
+    assert len(mail.outbox) == len(recipients)
+
+
+def test_a_failed_send_gives_its_key_back(hki, mail_fails_once):
+    """The one refused is sent by the next call; those sent are not sent again."""
+    people = sorted((hki.coordinator, hki.expert, hki.kela_liaison), key=lambda u: u.pk)
+    ids = [u.pk for u in people]
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST")
+    missed = people[2]
+    assert [m.to for m in mail.outbox] == [[people[0].email], [people[1].email]]
+    assert cache.get(sent_key(hki.session, "REQUEST", missed.pk)) is None
+    assert cache.get(sent_key(hki.session, "REQUEST", people[0].pk)) is not None
+    assert send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST") == 1
+    assert [m.to for m in mail.outbox] == [[u.email] for u in people]
 
 
 def client_identifiers(hki) -> list[str]:
