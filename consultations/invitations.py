@@ -63,7 +63,8 @@ def render_invitation(
     """The e-mail to one recipient: text and HTML in their language, the .ics attached.
 
     The templates get the session, its pseudonymous case references and the
-    link, never a client.
+    link, never a client. A CANCEL of a session that goes on tells the
+    recipient they were taken off it, not that the session was cancelled.
     """
     language = _language_of(recipient)
     with translation.override(language):
@@ -74,7 +75,10 @@ def render_invitation(
             start=starts.strftime("%H.%M"),
             end=ends.strftime("%H.%M"),
         )
-        if method == ics.CANCEL:
+        withdrawn = method == ics.CANCEL and not session.is_cancelled
+        if withdrawn:
+            heading = _("Kutsu peruttu: tapauskonsultaatio")
+        elif method == ics.CANCEL:
             heading = _("Peruttu: tapauskonsultaatio")
         elif session.sequence:
             heading = _("Päivitetty kutsu: tapauskonsultaatio")
@@ -84,6 +88,7 @@ def render_invitation(
             "heading": heading,
             "method": method,
             "cancelled": method == ics.CANCEL,
+            "withdrawn": withdrawn,
             "session": session,
             "network": session.network.name,
             "when": when,
@@ -119,9 +124,13 @@ def render_invitation(
 def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> int:
     """E-mails the session's invitation (or cancellation) to the given users; returns how many.
 
-    A cancelled session always sends CANCEL; a REQUEST goes only to people
-    who still take part (one removed meanwhile got their CANCEL already).
-    Users without an address or inactive are skipped.
+    A cancelled session always sends CANCEL naming every participant. A
+    REQUEST goes only to people who still take part (one removed meanwhile
+    got their CANCEL already) and names everyone taking part. A CANCEL of a
+    session that goes on is the withdrawal of one person's invitation: it
+    names only the recipient, and is not sent to someone invited again
+    meanwhile (their REQUEST says they take part). Users without an address
+    or inactive are skipped.
 
     At most once per (session, SEQUENCE, METHOD, recipient): see the module
     docstring. When sending to someone fails with a mail error, the others
@@ -137,6 +146,7 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
         return 0
     if session.is_cancelled:
         method = ics.CANCEL
+    withdrawal = method == ics.CANCEL and not session.is_cancelled
     participants = [
         p.user
         for p in session.participants.current().select_related("user").order_by("user__last_name")
@@ -147,13 +157,15 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
     sent = 0
     failure = None
     for recipient in recipients.order_by("pk"):
-        if method == ics.REQUEST and recipient.pk not in current_ids:
+        taking_part = recipient.pk in current_ids
+        if (method == ics.REQUEST and not taking_part) or (withdrawal and taking_part):
             continue
         key = sent_key(session, method, recipient.pk)
         if not cache.add(key, timezone.now().isoformat(), timeout=SENT_KEY_SECONDS):
             continue
         try:
-            render_invitation(session, items, participants, recipient, method).send()
+            attendees = [recipient] if withdrawal else participants
+            render_invitation(session, items, attendees, recipient, method).send()
         except MAIL_ERRORS as error:
             cache.delete(key)
             logger.warning(
