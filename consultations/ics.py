@@ -5,6 +5,11 @@ carries the network, time, place or video link, the chair, the pseudonymous
 case references with their slots, and a link to the session page, which
 requires sign-in. The UID is the session's own and never changes; SEQUENCE
 is the session's counter, grown by every change participants are told of.
+
+A CANCEL is one of two things (RFC 5546 3.2.5): the whole session is
+cancelled (STATUS:CANCELLED, every participant an ATTENDEE), or one person
+is taken off a session that goes on (no STATUS, that person the only
+ATTENDEE, a SEQUENCE above the last REQUEST they got).
 """
 
 import datetime
@@ -65,7 +70,9 @@ def _location(session) -> str:
     return ", ".join(part for part in (session.place, session.video_link) if part)
 
 
-def build_event(session, items, *, participants=(), cancelled: bool = False) -> icalendar.Event:
+def build_event(
+    session, items, *, participants=(), status: str | None = "CONFIRMED"
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", event_uid(session))
     event.add("sequence", session.sequence)
@@ -78,7 +85,8 @@ def build_event(session, items, *, participants=(), cancelled: bool = False) -> 
     if location:
         event.add("location", location)
     event.add("url", session_url(session))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if status:
+        event.add("status", status)
     event.add("transp", "OPAQUE")
     organizer = icalendar.vCalAddress(f"mailto:{session.coordinator.email}")
     organizer.params["cn"] = icalendar.vText(session.coordinator.get_full_name())
@@ -115,11 +123,20 @@ def _with_timezone(calendar: icalendar.Calendar, days: list[datetime.date]) -> b
 
 
 def invitation(session, items, participants, method: str) -> bytes:
-    """One session as an iTIP message: REQUEST (new or changed) or CANCEL."""
+    """One session as an iTIP message: REQUEST (new or changed) or CANCEL.
+
+    `participants` are the ATTENDEEs: everyone taking part, or for a CANCEL
+    of a session that goes on, only the person taken off it. Such a CANCEL
+    carries no STATUS: the event itself is not cancelled.
+    """
+    if method == REQUEST:
+        status = "CONFIRMED"
+    elif session.is_cancelled:
+        status = "CANCELLED"
+    else:
+        status = None
     calendar = _calendar(method)
-    calendar.add_component(
-        build_event(session, items, participants=participants, cancelled=method == CANCEL)
-    )
+    calendar.add_component(build_event(session, items, participants=participants, status=status))
     return _with_timezone(calendar, [timezone.localdate(session.starts_at)])
 
 
@@ -129,7 +146,9 @@ def feed(sessions, items_by_session: dict, name: str) -> bytes:
     for session in sessions:
         calendar.add_component(
             build_event(
-                session, items_by_session.get(session.pk, []), cancelled=session.is_cancelled
+                session,
+                items_by_session.get(session.pk, []),
+                status="CANCELLED" if session.is_cancelled else "CONFIRMED",
             )
         )
     return _with_timezone(calendar, [timezone.localdate(s.starts_at) for s in sessions])

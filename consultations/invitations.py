@@ -2,14 +2,25 @@
 
 `send_invitations()` is called by the Celery task (tasks.py) that the actions
 enqueue on commit. It reads the session as it is when the task runs, so a
-quick second change sends the newer state; a redelivered task sends the same
-UID and SEQUENCE again, which calendars treat as no change.
+quick second change sends the newer state.
+
+Each e-mail goes out at most once per (session, SEQUENCE, METHOD,
+recipient), also when the task is retried after a mail error or redelivered
+after a worker died (acks_late): the cache key `sent_key()` is taken with
+`cache.add` (atomic in Redis) just before sending and given back when
+sending fails, as the morning digest does (notifications/digest.py). A
+retry therefore sends only to those not reached yet, and two tasks that
+read the same SEQUENCE (two quick changes) send it once. A worker killed
+between taking a key and handing the e-mail over loses that one e-mail
+rather than sending it twice; losing Redis at worst sends one again.
 """
 
 import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,6 +34,14 @@ logger = logging.getLogger(__name__)
 
 TEXT_TEMPLATE = "consultations/email/invitation.txt"
 HTML_TEMPLATE = "consultations/email/invitation.html"
+# Longer than all retries of a task and the broker's redelivery of an unacknowledged one.
+SENT_KEY_SECONDS = 7 * 24 * 60 * 60
+# What the task retries on (tasks.py): one recipient's failure does not hold back the others.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def sent_key(session, method: str, user_id: int) -> str:
+    return f"consultations:invitation:{session.pk}:{session.sequence}:{method}:{user_id}"
 
 
 def _language_of(user) -> str:
@@ -44,7 +63,8 @@ def render_invitation(
     """The e-mail to one recipient: text and HTML in their language, the .ics attached.
 
     The templates get the session, its pseudonymous case references and the
-    link, never a client.
+    link, never a client. A CANCEL of a session that goes on tells the
+    recipient they were taken off it, not that the session was cancelled.
     """
     language = _language_of(recipient)
     with translation.override(language):
@@ -55,7 +75,10 @@ def render_invitation(
             start=starts.strftime("%H.%M"),
             end=ends.strftime("%H.%M"),
         )
-        if method == ics.CANCEL:
+        withdrawn = method == ics.CANCEL and not session.is_cancelled
+        if withdrawn:
+            heading = _("Kutsu peruttu: tapauskonsultaatio")
+        elif method == ics.CANCEL:
             heading = _("Peruttu: tapauskonsultaatio")
         elif session.sequence:
             heading = _("Päivitetty kutsu: tapauskonsultaatio")
@@ -65,6 +88,7 @@ def render_invitation(
             "heading": heading,
             "method": method,
             "cancelled": method == ics.CANCEL,
+            "withdrawn": withdrawn,
             "session": session,
             "network": session.network.name,
             "when": when,
@@ -100,9 +124,18 @@ def render_invitation(
 def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> int:
     """E-mails the session's invitation (or cancellation) to the given users; returns how many.
 
-    A cancelled session always sends CANCEL; a REQUEST goes only to people
-    who still take part (one removed meanwhile got their CANCEL already).
-    Users without an address or inactive are skipped.
+    A cancelled session always sends CANCEL naming every participant. A
+    REQUEST goes only to people who still take part (one removed meanwhile
+    got their CANCEL already) and names everyone taking part. A CANCEL of a
+    session that goes on is the withdrawal of one person's invitation: it
+    names only the recipient, and is not sent to someone invited again
+    meanwhile (their REQUEST says they take part). Users without an address
+    or inactive are skipped.
+
+    At most once per (session, SEQUENCE, METHOD, recipient): see the module
+    docstring. When sending to someone fails with a mail error, the others
+    are still sent to and the first error is raised at the end, so that the
+    task's retry sends only to those not reached.
     """
     session = (
         Session.objects.select_related("network", "chair", "coordinator")
@@ -113,6 +146,7 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
         return 0
     if session.is_cancelled:
         method = ics.CANCEL
+    withdrawal = method == ics.CANCEL and not session.is_cancelled
     participants = [
         p.user
         for p in session.participants.current().select_related("user").order_by("user__last_name")
@@ -121,13 +155,35 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
     recipients = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
     items = agenda_of(session) if method == ics.REQUEST else []
     sent = 0
+    failure = None
     for recipient in recipients.order_by("pk"):
-        if method == ics.REQUEST and recipient.pk not in current_ids:
+        taking_part = recipient.pk in current_ids
+        if (method == ics.REQUEST and not taking_part) or (withdrawal and taking_part):
             continue
-        render_invitation(session, items, participants, recipient, method).send()
+        key = sent_key(session, method, recipient.pk)
+        if not cache.add(key, timezone.now().isoformat(), timeout=SENT_KEY_SECONDS):
+            continue
+        try:
+            attendees = [recipient] if withdrawal else participants
+            render_invitation(session, items, attendees, recipient, method).send()
+        except MAIL_ERRORS as error:
+            cache.delete(key)
+            logger.warning(
+                "Session invitation not sent.",
+                extra={"session_id": session.pk, "method": method, "user_id": recipient.pk},
+                exc_info=True,
+            )
+            if failure is None:
+                failure = error
+            continue
+        except Exception:
+            cache.delete(key)
+            raise
         sent += 1
     logger.info(
         "Session invitations sent.",
         extra={"session_id": session.pk, "method": method, "sent": sent},
     )
+    if failure is not None:
+        raise failure
     return sent

@@ -17,7 +17,9 @@ from celery import shared_task
 def send_invitations_task(session_id: int, user_ids: list[int], method: str = "REQUEST") -> int:
     """E-mails one session's invitation (METHOD:REQUEST) or cancellation (CANCEL) to users.
 
-    Safe to redeliver: the same UID and SEQUENCE again is no change to a calendar.
+    Safe to retry and to redeliver: each recipient's e-mail for the session's
+    SEQUENCE and the METHOD goes out at most once (a cache key per e-mail, see
+    consultations.invitations); a retry sends only to those not reached yet.
     """
     from consultations.invitations import send_invitations
 

@@ -464,20 +464,36 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
 
 
 def remove_participant(*, participant: SessionParticipant, removed_by) -> SessionParticipant:
-    """Takes one participant off the session; they get METHOD:CANCEL, and their "session
-    tomorrow" reminder is taken back. The chair and the coordinator stay (change the
-    chair first)."""
-    session = participant.session
-    if participant.user_id in (session.chair_id, session.coordinator_id):
-        raise ValidationError(
-            _("Puheenjohtajaa tai koordinaattoria ei voi poistaa osallistujista.")
-        )
+    """Takes one participant off the session; the chair and the coordinator stay (change
+    the chair first).
+
+    Under a lock on the session its SEQUENCE grows by one. After commit the
+    removed person gets METHOD:CANCEL naming only them, with a SEQUENCE above
+    the last REQUEST they got (RFC 5546 3.2.5, uninviting an attendee), and
+    everyone still taking part gets the updated REQUEST with the new SEQUENCE
+    and attendee list, so no calendar keeps a copy older than the session.
+    Their "session tomorrow" reminder is taken back. On a cancelled session
+    the removal is only recorded: everyone has its cancellation already.
+    Removing someone already removed changes nothing.
+    """
     with transaction.atomic(), history_context(removed_by, "consultations.participant.removed"):
+        session = Session.objects.select_for_update().get(pk=participant.session_id)
         locked = SessionParticipant.objects.select_for_update().get(pk=participant.pk)
         if locked.removed_at is not None:
             return locked
+        if locked.user_id in (session.chair_id, session.coordinator_id):
+            raise ValidationError(
+                _("Puheenjohtajaa tai koordinaattoria ei voi poistaa osallistujista.")
+            )
         locked.removed_at = timezone.now()
         locked.save(update_fields=["removed_at"])
         _withdraw_session_reminders(session, [locked.user_id])
+        if session.is_cancelled:
+            return locked
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
         send_invitations_on_commit(session, [locked.user_id], CANCEL)
+        send_invitations_on_commit(
+            session, session.participants.current().values_list("user_id", flat=True), REQUEST
+        )
     return locked

@@ -3,12 +3,15 @@ private calendar feed: METHOD, a stable UID, a growing SEQUENCE, Helsinki time, 
 never a client's name or identity code."""
 
 import datetime
+import smtplib
 from unittest import mock
 
 import icalendar
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
 
@@ -16,6 +19,7 @@ from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
 from consultations import actions
 from consultations.factories import make_request, put_on_agenda
+from consultations.invitations import send_invitations, sent_key
 from consultations.models import CalendarFeedToken, Session
 from consultations.tasks import send_invitations_task
 from tests.conftest import login
@@ -48,6 +52,20 @@ def calendar_of(message) -> icalendar.Calendar:
 def event_of(calendar):
     (event,) = calendar.walk("VEVENT")
     return event
+
+
+def attendees_of(event) -> list[str]:
+    value = event.get("ATTENDEE", [])
+    return sorted(
+        str(a).removeprefix("mailto:") for a in (value if isinstance(value, list) else [value])
+    )
+
+
+def ics_lines(message, name: str) -> list[str]:
+    """The attachment's unfolded content lines that start with the property name."""
+    (content,) = [a[1] for a in message.attachments if a[0] == "kutsu.ics"]
+    unfolded = content.replace("\r\n ", "").replace("\n ", "")
+    return [line for line in unfolded.splitlines() if line.split(":")[0].split(";")[0] == name]
 
 
 def everything_in(message) -> str:
@@ -216,18 +234,160 @@ def test_cancelling_logs_each_case_taken_off_the_agenda(hki):
     )
 
 
-def test_a_guest_alone_gets_the_invitation_and_a_removed_participant_a_cancel(hki, now):
+def test_a_guest_alone_gets_the_invitation(hki, now):
     session = now(lambda: schedule(hki))
     mail.outbox.clear()
-    participant = now(
-        lambda: actions.invite_guest(session=session, invited_by=hki.coordinator, user=hki.nurse)
-    )
+    now(lambda: actions.invite_guest(session=session, invited_by=hki.coordinator, user=hki.nurse))
     assert [m.to for m in mail.outbox] == [[hki.nurse.email]]
     assert calendar_of(mail.outbox[0])["METHOD"] == "REQUEST"
+
+
+def test_a_removed_participant_gets_a_cancel_naming_them_with_a_higher_sequence(hki, now):
+    """RFC 5546 3.2.5, uninviting an attendee: CANCEL with a SEQUENCE above their last
+    REQUEST, they the only ATTENDEE, no STATUS (the session goes on). The others get the
+    updated REQUEST with that SEQUENCE and without the removed person."""
+    session = now(lambda: schedule(hki, guests=[hki.nurse]))
+    (invitation,) = [m for m in mail.outbox if m.to == [hki.nurse.email]]
+    invited_at = event_of(calendar_of(invitation))["SEQUENCE"]
+    participant = session.participants.current().get(user=hki.nurse)
     mail.outbox.clear()
     now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
-    assert [m.to for m in mail.outbox] == [[hki.nurse.email]]
-    assert calendar_of(mail.outbox[0])["METHOD"] == "CANCEL"
+    session.refresh_from_db()
+    assert session.sequence == invited_at + 1
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    remaining = sorted(u.email for u in (hki.coordinator, hki.expert, hki.kela_liaison))
+    assert len(mail.outbox) == 4 and sorted(by_recipient) == sorted([*remaining, hki.nurse.email])
+
+    cancel = by_recipient[hki.nurse.email]
+    assert ics_lines(cancel, "METHOD") == ["METHOD:CANCEL"]
+    assert ics_lines(cancel, "SEQUENCE") == [f"SEQUENCE:{invited_at + 1}"]
+    assert [line.rsplit(":", 1)[1] for line in ics_lines(cancel, "ATTENDEE")] == [hki.nurse.email]
+    assert ics_lines(cancel, "STATUS") == []
+    event = event_of(calendar_of(cancel))
+    assert str(event["UID"]) == f"{session.uid}@polku"
+    assert attendees_of(event) == [hki.nurse.email]
+    assert cancel.subject.startswith("Kutsu peruttu: tapauskonsultaatio")
+    assert "Sinut on poistettu istunnon osallistujista" in cancel.body
+    assert "Istunto on peruttu" not in cancel.body
+
+    for address in remaining:
+        update = by_recipient[address]
+        assert ics_lines(update, "METHOD") == ["METHOD:REQUEST"]
+        assert ics_lines(update, "SEQUENCE") == [f"SEQUENCE:{invited_at + 1}"]
+        assert attendees_of(event_of(calendar_of(update))) == remaining
+        assert ics_lines(update, "STATUS") == ["STATUS:CONFIRMED"]
+        assert update.subject.startswith("Päivitetty kutsu")
+
+
+def test_someone_invited_again_before_their_cancel_goes_out_gets_only_the_invitation(
+    hki, django_capture_on_commit_callbacks
+):
+    """The tasks run late: the CANCEL of the removal finds them taking part again, and
+    their new REQUEST (at the raised SEQUENCE) is what their calendar should keep."""
+    participant = actions.invite_guest(
+        session=hki.session, invited_by=hki.coordinator, user=hki.nurse
+    )
+    with mock.patch.object(send_invitations_task, "delay", side_effect=send_invitations_task.run):
+        with django_capture_on_commit_callbacks() as removal:
+            actions.remove_participant(participant=participant, removed_by=hki.coordinator)
+        with django_capture_on_commit_callbacks() as invitation:
+            actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=hki.nurse)
+        for callback in [*removal, *invitation]:
+            callback()
+    hki.session.refresh_from_db()
+    (to_nurse,) = [m for m in mail.outbox if m.to == [hki.nurse.email]]
+    assert ics_lines(to_nurse, "METHOD") == ["METHOD:REQUEST"]
+    assert ics_lines(to_nurse, "SEQUENCE") == [f"SEQUENCE:{hki.session.sequence}"]
+    assert hki.nurse.email in attendees_of(event_of(calendar_of(to_nurse)))
+
+
+def test_removing_someone_from_a_cancelled_session_sends_nothing(hki, now):
+    now(
+        lambda: actions.cancel_session(
+            session=hki.session, cancelled_by=hki.coordinator, reason="Lakko"
+        )
+    )
+    hki.session.refresh_from_db()
+    sequence = hki.session.sequence
+    mail.outbox.clear()
+    participant = hki.session.participants.current().get(user=hki.expert)
+    now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
+    participant.refresh_from_db()
+    hki.session.refresh_from_db()
+    assert participant.removed_at is not None
+    assert hki.session.sequence == sequence
+    assert mail.outbox == []
+
+
+# Each e-mail at most once, across retries and redelivery
+
+
+class FailsAtTheThirdMessage(locmem.EmailBackend):
+    """The test outbox, except that the third message ever handed to it is refused once,
+    as by a mail server that drops the connection in the middle of a batch. `attempts`
+    (shared through OPTIONS) records every recipient tried, in order."""
+
+    def __init__(self, *, attempts: list, **kwargs):
+        super().__init__(**kwargs)
+        self.attempts = attempts
+
+    def send_messages(self, messages):
+        for message in messages:
+            self.attempts.append(message.to[0])
+            if len(self.attempts) == 3:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def mail_fails_once(settings):
+    attempts: list[str] = []
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": f"{__name__}.FailsAtTheThirdMessage",
+            "OPTIONS": {"attempts": attempts},
+        }
+    }
+    return attempts
+
+
+def test_a_send_that_fails_midway_and_is_retried_sends_one_email_per_recipient(
+    hki, django_capture_on_commit_callbacks, mail_fails_once
+):
+    with (
+        mock.patch.object(send_invitations_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        schedule(hki, guests=[hki.nurse, hki.outsider])
+    (call,) = delay.call_args_list
+    recipients = sorted(
+        u.email for u in (hki.coordinator, hki.expert, hki.kela_liaison, hki.nurse, hki.outsider)
+    )
+    # The task as a worker runs it: the SMTP error makes it retry (run here at once).
+    result = send_invitations_task.apply(args=call.args)
+    assert result.successful()
+    assert sorted(m.to[0] for m in mail.outbox) == recipients
+    # The others were not held back by the failure; the retry tried only the one missed.
+    assert sorted(mail_fails_once[:5]) == recipients
+    assert mail_fails_once[5:] == [mail_fails_once[2]]
+    assert result.get() == 1
+    # Redelivered (a worker died before acknowledging): nothing goes out again.
+    assert send_invitations_task.apply(args=call.args).get() == 0
+    assert len(mail.outbox) == len(recipients)
+
+
+def test_a_failed_send_gives_its_key_back(hki, mail_fails_once):
+    """The one refused is sent by the next call; those sent are not sent again."""
+    people = sorted((hki.coordinator, hki.expert, hki.kela_liaison), key=lambda u: u.pk)
+    ids = [u.pk for u in people]
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST")
+    missed = people[2]
+    assert [m.to for m in mail.outbox] == [[people[0].email], [people[1].email]]
+    assert cache.get(sent_key(hki.session, "REQUEST", missed.pk)) is None
+    assert cache.get(sent_key(hki.session, "REQUEST", people[0].pk)) is not None
+    assert send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST") == 1
+    assert [m.to for m in mail.outbox] == [[u.email] for u in people]
 
 
 def client_identifiers(hki) -> list[str]:
