@@ -302,6 +302,11 @@ MAILERS = {
         "OPTIONS": {
             "host": env.str("MAIL_HOST", default="localhost"),
             "port": env.int("MAIL_PORT", default=25),
+            "username": env.str("MAIL_USER", default=""),
+            "password": env.str("MAIL_PASSWORD", default=""),
+            "use_tls": _flag("MAIL_USE_TLS", False),
+            # A hanging relay fails the send (the task retries) instead of holding a worker.
+            "timeout": env.int("MAIL_TIMEOUT_SECONDS", default=30),
         }
         if _MAIL_BACKEND.endswith("smtp.EmailBackend")
         else {},
