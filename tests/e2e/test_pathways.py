@@ -17,6 +17,7 @@ from accounts.roles import Role
 from clients.factories import ClientFactory, make_plan
 from clients.models import Client
 from pathways import actions
+from pathways.factories import make_step
 from pathways.models import Attendance, PathwayStep
 from services import demo
 from services.calendar import add_months
@@ -226,6 +227,7 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
         ("social_rehabilitation", "#id_decision_reference_error", "päätöksen tunnus"),
         ("work_coaching", "[role=alert]", "rinnalla on oltava käynnissä"),
         ("work_trial", "#id_start_on_error", ""),
+        ("disability_work_activity", "#id_start_on_error", ""),
     ],
 )
 def test_step_forms_with_errors_are_accessible(new_page, team, code, error, message):
@@ -233,7 +235,7 @@ def test_step_forms_with_errors_are_accessible(new_page, team, code, error, mess
     worker, _coach, client = team
     page = new_page(worker)
     page.goto(f"/clients/{client.uuid}/steps/new/?type={code}")
-    if code in ("supported_employment", "work_trial"):
+    if code in ("supported_employment", "work_trial", "disability_work_activity"):
         page.locator("#id_start_on").fill("")
     page.get_by_role("button", name="Tallenna").click()
     expect(page.locator(error)).to_be_visible()
@@ -295,3 +297,23 @@ def test_the_coach_records_an_ips_phase_with_an_error_first(new_page, team):
     assert_accessible(page)
     step.refresh_from_db()
     assert step.ips_phase == "profiling"
+
+
+def test_record_forms_with_errors_are_accessible(new_page, team):
+    """The Jobcenter contract, the placement and the competence certificate, each submitted
+    empty: the errors stand at their fields and axe finds nothing."""
+    worker, _coach, client = team
+    today = datetime.date.today()
+    started = today - datetime.timedelta(days=20)
+    paid = make_step(client, "jobcenter_paid_work", created_by=worker, start_on=started)
+    workshop = make_step(client, "youth_workshop", created_by=worker, start_on=started)
+    page = new_page(worker)
+    for path, field in (
+        (f"steps/{paid.pk}/contract/", "#id_employer_name_error"),
+        (f"steps/{paid.pk}/placements/new/", "#id_kind_error"),
+        (f"steps/{workshop.pk}/certificates/new/", "#id_competences_error"),
+    ):
+        page.goto(f"/clients/{client.uuid}/{path}")
+        page.get_by_role("button", name="Tallenna").click()
+        expect(page.locator(field)).to_be_visible()
+        assert_accessible(page)
