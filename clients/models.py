@@ -25,6 +25,7 @@ from services.models import PlanType
 class Language(models.TextChoices):
     FINNISH = "fi", _("suomi")
     SWEDISH = "sv", _("ruotsi")
+    ENGLISH = "en", _("englanti")
     OTHER = "other", _("muu kieli")
 
 

@@ -525,7 +525,8 @@ def print_summary(request, client_id):
         permission="pathways.print_summary",
         log_action=read_log(request),
     )
-    default_language = client.language if client.language in ("fi", "sv") else "fi"
+    # Printed in fi, sv or en; a client of another language gets Finnish unless chosen otherwise.
+    default_language = client.language if client.language in ("fi", "sv", "en") else "fi"
     form = PrintSummaryForm(
         request.POST or None, initial={"language": default_language, "sections": list(SECTIONS)}
     )

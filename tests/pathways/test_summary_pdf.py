@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import time
 
 import pytest
@@ -515,3 +516,16 @@ def test_the_file_is_removed_after_its_days_and_the_record_stays(
     assert client.get(f"{url}download/").status_code == 404
     page = client.get(url).content.decode()
     assert "Tiedosto on poistettu: tulosteita säilytetään 7 päivää." in page
+
+
+@pytest.mark.parametrize(("language", "checked"), [("en", "en"), ("sv", "sv"), ("other", "fi")])
+def test_the_print_dialog_offers_the_clients_language_first(
+    client, summary_client, worker, language, checked
+):
+    summary_client.language = language
+    summary_client.other_language = "arabia" if language == "other" else ""
+    summary_client.save(update_fields=["language", "other_language"])
+    login(client, worker)
+    page = client.get(f"/clients/{summary_client.uuid}/summary/").content.decode()
+    radios = re.findall(r'<input type="radio" name="language" value="(\w+)"([^>]*)>', page)
+    assert [value for value, attributes in radios if "checked" in attributes] == [checked]
