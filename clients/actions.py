@@ -386,6 +386,16 @@ def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover
                     _("Jokaiselle asiakkaalle on valittava uusi vastuutyöntekijä.")
                 )
             to_user, to_unit = assignments[client.pk]
+            if (
+                not responsible_worker_candidates(client)
+                .filter(user=to_user, unit=to_unit)
+                .exists()
+            ):
+                raise ValidationError(
+                    _(
+                        "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän tai sosiaaliohjaajan."
+                    )
+                )
             _transfer(
                 client, to_user, to_unit, handed_over_by, handover_note.strip(), Basis.MANAGER
             )

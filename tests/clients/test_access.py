@@ -398,6 +398,18 @@ def test_caseload_handover_is_all_or_nothing_and_audited(team):
             handover_note="Työntekijä lähtee.",
         )
     assert CareTeamMembership.objects.current().filter(user=team["worker"]).count() == 2
+    # The action takes only those who could be the responsible worker: not a work coach.
+    with pytest.raises(ValidationError, match="Vastuutyöntekijäksi voi siirtää vain"):
+        actions.hand_over_caseload(
+            from_user=team["worker"],
+            assignments={
+                team["client"].pk: (colleague_a, team["unit"]),
+                second.pk: (team["coach"], team["unit"]),
+            },
+            handed_over_by=manager,
+            handover_note="Työntekijä lähtee.",
+        )
+    assert CareTeamMembership.objects.current().filter(user=team["worker"]).count() == 2
     count = actions.hand_over_caseload(
         from_user=team["worker"],
         assignments={
