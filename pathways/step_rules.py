@@ -226,8 +226,9 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
             Violation(
                 "decision_reference",
                 _(
-                    "Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (sosiaalihuoltolaki 1301/2014, 17 §)."
-                ),
+                    "Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     if code == YOUTH_WORKSHOP and (
@@ -290,8 +291,9 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
             Violation(
                 "goal",
                 _(
-                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (laki 189/2001)."
-                ),
+                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     return found

@@ -394,6 +394,53 @@ class TestOtherServices:
             client=client, planned_by=worker, decision_reference="SOS-2026-118", **fields
         )
 
+    @pytest.mark.parametrize(
+        ("code", "field", "fields", "statute"),
+        [
+            (
+                "social_rehabilitation",
+                "decision_reference",
+                {},
+                "(Sosiaalihuoltolaki 1301/2014, 17 §)",
+            ),
+            (
+                REHAB,
+                "goal",
+                {"goal": "", "support_given": ""},
+                "(Laki kuntouttavasta työtoiminnasta 189/2001)",
+            ),
+        ],
+    )
+    def test_what_must_be_recorded_names_the_rule_sets_source(
+        self, worker, client_of, today, code, field, fields, statute
+    ):
+        """The reference rule sets name the statute; a rule set superseding them with
+        another source is what a refusal after its start names."""
+        later = today + datetime.timedelta(days=10)
+
+        def plan(start):
+            client = client_of()
+            make_plan(client, worker, plan_type="client_plan")
+            base = rehab_fields(start) if code == REHAB else {"start_on": start}
+            with pytest.raises(ValidationError) as error:
+                actions.plan_step(
+                    client=client,
+                    planned_by=worker,
+                    **{**base, "service_type": service(code), **fields},
+                )
+            return " ".join(error.value.message_dict[field])
+
+        assert statute in plan(today)
+        service_actions.supersede_rule_set(
+            current=ServiceRuleSet.objects.in_force(code, None, today),
+            valid_from=later,
+            changes={"source": "Hyvinvointialueen ohje 2026"},
+            by=worker,
+        )
+        assert statute in plan(later - datetime.timedelta(days=1))
+        text = plan(later)
+        assert "(Hyvinvointialueen ohje 2026)" in text and statute not in text
+
     @pytest.mark.parametrize(("age", "ok"), [(17, True), (29, True), (16, False), (30, False)])
     def test_youth_workshop_is_for_ages_17_to_29(
         self, worker, client_of, today, age, ok, workshop_unit
