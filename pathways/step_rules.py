@@ -207,6 +207,27 @@ def check_step(
     return found
 
 
+def check_catalogue_entry(step: PathwayStep) -> list[Violation]:
+    """The catalogue entry chosen for a step is an entry of the step's own service type: an
+    entry names the service it provides, and one naming none is not a step of a pathway.
+
+    Checked where an entry is chosen (planning a step, changing its entry), so a
+    step recorded before this rule stays changeable in its other facts."""
+    entry = step.catalogue_entry
+    if entry is None or entry.service_type_id == step.service_type_id:
+        return []
+    return [
+        Violation(
+            "catalogue_entry",
+            _(
+                "Palveluvalikon palvelu “%(entry)s” ei ole tämän jakson palvelua "
+                "(%(service)s). Valitse valikosta jakson palvelun mukainen palvelu."
+            )
+            % {"entry": entry.name, "service": step.service_type.name},
+        )
+    ]
+
+
 def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) -> list[Violation]:
     """What must be recorded for a kind of service, whatever the dated numbers."""
     code = step.service_type.code
