@@ -102,6 +102,10 @@ class StepForm(PolkuModelForm):
         self.fields["start_on"].initial = timezone.localdate()
         if "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = service_type_entries(service_type)
+            self.fields["catalogue_entry"].error_messages["invalid_choice"] = _(
+                "Valittu palvelu ei ole tämän jakson palvelua (%(service)s). Valitse valikosta "
+                "jakson palvelun mukainen palvelu."
+            ) % {"service": service_type.name}
 
     def clean(self):
         data = super().clean()
@@ -114,8 +118,16 @@ class StepForm(PolkuModelForm):
 
 
 def service_type_entries(service_type):
-    """Catalogue entries of the service first; any active entry may describe a catalogue step."""
-    return CatalogueEntry.objects.filter(is_active=True).order_by("name_fi")
+    """The active catalogue entries a step of `service_type` may name: those of that service type.
+
+    An entry names the service type it provides (`CatalogueEntry.service_type`);
+    one without a service type is information only and is not a step of a
+    pathway. Offering another type's entry would only offer a choice the rules
+    refuse (`step_rules.check_step`), so the choices are the service's own.
+    """
+    return CatalogueEntry.objects.filter(is_active=True, service_type=service_type).order_by(
+        "name_fi"
+    )
 
 
 class EndStepForm(PolkuForm):

@@ -207,6 +207,27 @@ def check_step(
     return found
 
 
+def check_catalogue_entry(step: PathwayStep) -> list[Violation]:
+    """The catalogue entry chosen for a step is an entry of the step's own service type: an
+    entry names the service it provides, and one naming none is not a step of a pathway.
+
+    Checked where an entry is chosen (planning a step, changing its entry), so a
+    step recorded before this rule stays changeable in its other facts."""
+    entry = step.catalogue_entry
+    if entry is None or entry.service_type_id == step.service_type_id:
+        return []
+    return [
+        Violation(
+            "catalogue_entry",
+            _(
+                "Palveluvalikon palvelu “%(entry)s” ei ole tämän jakson palvelua "
+                "(%(service)s). Valitse valikosta jakson palvelun mukainen palvelu."
+            )
+            % {"entry": entry.name, "service": step.service_type.name},
+        )
+    ]
+
+
 def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) -> list[Violation]:
     """What must be recorded for a kind of service, whatever the dated numbers."""
     code = step.service_type.code
@@ -226,8 +247,9 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
             Violation(
                 "decision_reference",
                 _(
-                    "Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (sosiaalihuoltolaki 1301/2014, 17 §)."
-                ),
+                    "Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     if code == YOUTH_WORKSHOP and (
@@ -290,8 +312,9 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
             Violation(
                 "goal",
                 _(
-                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (laki 189/2001)."
-                ),
+                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (%(source)s)."
+                )
+                % {"source": source},
             )
         )
     return found
@@ -327,9 +350,14 @@ def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
 
 
 def check_ending(step: PathwayStep) -> list[Violation]:
-    """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more."""
+    """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more.
+
+    A review decision to continue needs a new period of the same service resting on
+    a renewed plan of the type the rule set requires (`_renewed_plan_violation`).
+    """
     code = step.service_type.code
-    source = (step.rule_set or rule_set_for(step)).translated_source
+    rules = step.rule_set or rule_set_for(step)
+    source = rules.translated_source
     found = []
     if not step.end_reason:
         found.append(Violation("end_reason", _("Valitse päättymisen syy.")))
@@ -355,21 +383,78 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 % {"source": source},
             )
         )
-    if step.review_decision == ReviewDecision.CONTINUE and (
-        step.next_step is None or step.next_step.service_type_id != step.service_type_id
-    ):
-        found.append(
-            Violation(
-                "review_decision",
-                _(
-                    "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: suunnittele uusi kuntouttavan työtoiminnan jakso ja valitse se jatkopoluksi (%(source)s)."
+    if step.review_decision == ReviewDecision.CONTINUE:
+        if step.next_step is None or step.next_step.service_type_id != step.service_type_id:
+            found.append(
+                Violation(
+                    "review_decision",
+                    _(
+                        "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: suunnittele uusi kuntouttavan työtoiminnan jakso ja valitse se jatkopoluksi (%(source)s)."
+                    )
+                    % {"source": source},
                 )
-                % {"source": source},
             )
-        )
+        elif rules.required_plan_type:
+            found.extend(_renewed_plan_violation(step, rules, source))
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
     return found
+
+
+def _renewed_plan_violation(
+    step: PathwayStep, rules: ServiceRuleSet, source: str
+) -> list[Violation]:
+    """A continuation's new period rests on a renewed plan, not the one `step` ran under.
+
+    The new period's plan is the version it names, or else the client's version in
+    force of the type `rules` require. It is renewed when it was agreed (saved, as a
+    version is never edited: a revision is a new version) after `step` was planned
+    and on a day after `step` started, and, when `step` names its plan, is a later
+    version than that one. Polku records the review as the decision at the end, not
+    the date of the review meeting: the plan is renewed during the period or at its
+    review, so any version agreed after the period began counts, and the version it
+    was planned and started under does not.
+    """
+    from clients.models import ClientPlan
+
+    plan_type = rules.required_plan_type
+    new_period = step.next_step
+    if new_period.plan_id:
+        plan = new_period.plan
+    else:
+        plan = (
+            ClientPlan.objects.in_force()
+            .filter(client=step.client_id, plan_type=plan_type)
+            .order_by("-version")
+            .first()
+        )
+    plan_name = rules.get_required_plan_type_display().lower()
+    if plan is None or plan.plan_type != plan_type:
+        return [
+            Violation(
+                "review_decision",
+                _(
+                    "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: uudella jaksolla ei ole voimassa olevaa suunnitelmaa (%(plan)s). Tarkista suunnitelma arvioinnissa ja tallenna siitä uusi versio (%(source)s)."
+                )
+                % {"plan": plan_name, "source": source},
+            )
+        ]
+    renewed = (
+        plan.created_at > step.created_at
+        and timezone.localtime(plan.created_at).date() > step.start_on
+        and (step.plan_id is None or plan.version > step.plan.version)
+    )
+    if renewed:
+        return []
+    return [
+        Violation(
+            "review_decision",
+            _(
+                "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: uuden jakson suunnitelma (%(plan)s, versio %(version)s) on sama, jolla tämä jakso toteutui. Tarkista suunnitelma arvioinnissa, tallenna siitä uusi versio ja valitse se uuden jakson suunnitelmaksi (%(source)s)."
+            )
+            % {"plan": plan_name, "version": plan.version, "source": source},
+        )
+    ]
 
 
 def check_attendance(

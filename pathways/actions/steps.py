@@ -32,13 +32,22 @@ def lock_client(client: Client) -> Client:
     )
 
 
-def _validate(step: PathwayStep, *, companions: list[PathwayStep] | None = None) -> None:
+def _validate(
+    step: PathwayStep,
+    *,
+    companions: list[PathwayStep] | None = None,
+    entry_chosen: bool = False,
+) -> None:
     """Checks the step against its rule set and the client's other steps (from the
-    database, unless given as they will be saved)."""
+    database, unless given as they will be saved), and its catalogue entry when one
+    is being chosen (`entry_chosen`)."""
     rules = step_rules.rule_set_for(step)
     if companions is None:
         companions = _other_steps(step)
-    step_rules.raise_for(step_rules.check_step(step, rules, companions=companions))
+    violations = step_rules.check_step(step, rules, companions=companions)
+    if entry_chosen:
+        violations += step_rules.check_catalogue_entry(step)
+    step_rules.raise_for(violations)
     step.rule_set = rules
     if step.review_due is None and rules.review_interval_months:
         step.review_due = add_months(step.start_on, rules.review_interval_months)
@@ -63,7 +72,8 @@ def _save(step: PathwayStep) -> None:
 def plan_step(
     *, client: Client, planned_by, follows: PathwayStep | None = None, **fields
 ) -> PathwayStep:
-    """Plans a step for the client: checks every rule of its service, adds the coach to the care team.
+    """Plans a step for the client: checks every rule of its service and that a catalogue
+    entry it names is an entry of that service, adds the coach to the care team.
 
     A service that must run alongside this one, and itself requires this one
     (rehabilitative work activity always includes work coaching), is planned
@@ -90,7 +100,7 @@ def plan_step(
                 companion,
                 detail=companion.service_type.code,
             )
-        _validate(step)
+        _validate(step, entry_chosen=True)
         starting_with = []
         if step.status == StepStatus.ACTIVE:
             starting_with = _starting_with(step, _other_steps(step, open_only=True))
@@ -150,7 +160,8 @@ def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
 
 
 def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
-    """Changes a step's plan (dates, schedule, facts); the rules are checked again.
+    """Changes a step's plan (dates, schedule, facts); the rules are checked again, and a
+    catalogue entry given in `fields` must be an entry of the step's service.
 
     The companion planned with it follows its new dates (listed in the returned
     step's `changed_with`); a change that would leave another step without the
@@ -191,7 +202,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             )
         others = _other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
-        _validate(locked, companions=others)
+        _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
         _save(locked)
         for companion in moving_with:
             _validate(companion)

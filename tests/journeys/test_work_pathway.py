@@ -248,6 +248,17 @@ class TestRehabilitativeWorkActivity:
         activity.refresh_from_db()
         assert activity.status == StepStatus.ACTIVE and activity.ended_on is None
 
+        # At the review the activation plan is renewed: a new version of it.
+        response = browser.post(
+            f"/clients/{client_.uuid}/plans/{plan.pk}/revise/",
+            {
+                "status": "active",
+                "client_view": "Haluan jatkaa ja kokeilla kokopäiväistä rytmiä.",
+                "goals": "Kokopäiväinen rytmi",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()
+        renewed = plan.superseded_by
         # The worker plans the new period from the day after, as the end page links.
         assert f'href="/clients/{client_.uuid}/steps/new/?follows={activity.pk}"' in page
         new_start = end + datetime.timedelta(days=1)
@@ -261,7 +272,7 @@ class TestRehabilitativeWorkActivity:
                 "planned_end_on": iso(new_end),
                 "days_per_week": 4,
                 "hours_per_day": "6",
-                "plan": plan.pk,
+                "plan": renewed.pk,
                 "goal": "Kokopäiväinen rytmi",
                 "support_given": "Työvalmentaja viikoittain",
             },

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AccessLogEntry
+from clients.factories import make_plan
 from clients.models import CareTeamMembership, TeamRole
 from pathways import actions
 from pathways.models import PathwayStep, StepStatus
@@ -104,6 +105,7 @@ def test_a_new_work_activity_period_keeps_its_own_coaching(worker, client_of, to
         planned_by=worker,
         **rehab_fields(start, planned_end_on=today),
     )
+    make_plan(client, worker, plan_type="activation_plan")  # renewed at the review
     new = actions.plan_step(
         client=client,
         planned_by=worker,

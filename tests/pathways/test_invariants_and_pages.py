@@ -7,15 +7,18 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from pathways.factories import make_step
 from pathways.models import (
     Attendance,
     CompetenceCertificate,
+    DocumentKind,
     JobcenterContract,
     PathwayStep,
     Placement,
+    PrintedDocument,
     StepStatus,
 )
 from services.factories import CatalogueEntryFactory
@@ -208,6 +211,50 @@ class TestInvariants:
             with pytest.raises(IntegrityError, match="placement_hours"), transaction.atomic():
                 Placement.objects.create(**fields, weekly_hours=hours)
         Placement.objects.create(**fields, ended_on=today, weekly_hours=Decimal(60))
+
+    def test_a_printed_certificate_names_its_certificate(self, worker, client_of, today):
+        client = client_of(age=20)
+        step = make_step(client, "youth_workshop", created_by=worker, start_on=today)
+        certificate = CompetenceCertificate.objects.create(
+            step=step, issued_on=today, competences=["Käsityökalujen käyttö"], issued_by=worker
+        )
+        fields = {
+            "client": client,
+            "kind": DocumentKind.COMPETENCE_CERTIFICATE,
+            "language": "fi",
+            "requested_by": worker,
+            "template_version": "1",
+        }
+        with (
+            pytest.raises(IntegrityError, match="document_certificate_named"),
+            transaction.atomic(),
+        ):
+            PrintedDocument.objects.create(**fields)
+        PrintedDocument.objects.create(**fields, certificate=certificate)
+        # A pathway summary names no certificate.
+        PrintedDocument.objects.create(**{**fields, "kind": DocumentKind.PATHWAY_SUMMARY})
+
+    @pytest.mark.parametrize("missing", ["file_name", "checksum", "rendered_at"])
+    def test_a_ready_print_has_its_file(self, worker, client_of, missing):
+        fields = {
+            "client": client_of(),
+            "kind": DocumentKind.PATHWAY_SUMMARY,
+            "language": "fi",
+            "requested_by": worker,
+            "template_version": "1",
+            "status": "ready",
+            "file_name": "yhteenveto.pdf",
+            "checksum": "a" * 64,
+            "rendered_at": timezone.now(),
+        }
+        empty = {"file_name": "", "checksum": "", "rendered_at": None}[missing]
+        with pytest.raises(IntegrityError, match="document_ready_has_file"), transaction.atomic():
+            PrintedDocument.objects.create(**{**fields, missing: empty})
+        PrintedDocument.objects.create(**fields)
+        # A queued print has no file yet.
+        PrintedDocument.objects.create(
+            **{**fields, "status": "queued", "file_name": "", "checksum": "", "rendered_at": None}
+        )
 
     def test_catalogue_entry_ages_and_languages(self, db):
         with (

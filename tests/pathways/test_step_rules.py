@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from clients.factories import make_plan
+from clients.models import ClientPlan
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
 from pathways.step_rules import period_end_limit
 from services import actions as service_actions
 from services.models import ServiceRuleSet, ServiceType
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 REHAB = "rehabilitative_work_activity"
 
@@ -394,6 +395,53 @@ class TestOtherServices:
             client=client, planned_by=worker, decision_reference="SOS-2026-118", **fields
         )
 
+    @pytest.mark.parametrize(
+        ("code", "field", "fields", "statute"),
+        [
+            (
+                "social_rehabilitation",
+                "decision_reference",
+                {},
+                "(Sosiaalihuoltolaki 1301/2014, 17 §)",
+            ),
+            (
+                REHAB,
+                "goal",
+                {"goal": "", "support_given": ""},
+                "(Laki kuntouttavasta työtoiminnasta 189/2001)",
+            ),
+        ],
+    )
+    def test_what_must_be_recorded_names_the_rule_sets_source(
+        self, worker, client_of, today, code, field, fields, statute
+    ):
+        """The reference rule sets name the statute; a rule set superseding them with
+        another source is what a refusal after its start names."""
+        later = today + datetime.timedelta(days=10)
+
+        def plan(start):
+            client = client_of()
+            make_plan(client, worker, plan_type="client_plan")
+            base = rehab_fields(start) if code == REHAB else {"start_on": start}
+            with pytest.raises(ValidationError) as error:
+                actions.plan_step(
+                    client=client,
+                    planned_by=worker,
+                    **{**base, "service_type": service(code), **fields},
+                )
+            return " ".join(error.value.message_dict[field])
+
+        assert statute in plan(today)
+        service_actions.supersede_rule_set(
+            current=ServiceRuleSet.objects.in_force(code, None, today),
+            valid_from=later,
+            changes={"source": "Hyvinvointialueen ohje 2026"},
+            by=worker,
+        )
+        assert statute in plan(later - datetime.timedelta(days=1))
+        text = plan(later)
+        assert "(Hyvinvointialueen ohje 2026)" in text and statute not in text
+
     @pytest.mark.parametrize(("age", "ok"), [(17, True), (29, True), (16, False), (30, False)])
     def test_youth_workshop_is_for_ages_17_to_29(
         self, worker, client_of, today, age, ok, workshop_unit
@@ -655,6 +703,8 @@ class TestEnding:
                 review_decision="continue",
             ),
         )
+        # The review renews the activation plan: the new period rests on its new version.
+        make_plan(client, worker, plan_type="activation_plan")
         new_period = actions.plan_step(
             client=client,
             planned_by=worker,
@@ -672,6 +722,122 @@ class TestEnding:
             review_decision="continue",
         )
         assert ended.review_decision == "continue" and ended.next_step == new_period
+
+    def continue_into(self, worker, step, new_period):
+        return lambda: actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=step.planned_end_on,
+            end_reason="completed",
+            next_step=new_period,
+            review_decision="continue",
+        )
+
+    def periods(self, worker, client, today):
+        """A period ending today under the client's activation plan, and a way to plan the next."""
+        start = today - datetime.timedelta(days=150)
+        old = plan_rehab(worker, client, start, planned_end_on=today)
+        return old, lambda **fields: plan_rehab(
+            worker, client, today + datetime.timedelta(days=1), **fields
+        )
+
+    def test_continue_under_the_same_unchanged_plan_is_refused(self, worker, client_of, today):
+        client = client_of()
+        step, plan_next = self.periods(worker, client, today)
+        new_period = plan_next()
+        text = refused(
+            "on sama, jolla tämä jakso toteutui", self.continue_into(worker, step, new_period)
+        )
+        assert "(aktivointisuunnitelma tai monialainen suunnitelma, versio 1)" in text
+        assert "(Laki kuntouttavasta työtoiminnasta 189/2001)" in text
+        step.refresh_from_db()
+        assert step.status == StepStatus.ACTIVE and not step.review_decision
+
+    def test_continue_under_a_plan_renewed_during_the_period_is_accepted(
+        self, worker, client_of, today
+    ):
+        client = client_of()
+        step, plan_next = self.periods(worker, client, today)
+        renewed = make_plan(client, worker, plan_type="activation_plan")
+        new_period = plan_next(plan=renewed)
+        ended = self.continue_into(worker, step, new_period)()
+        assert (ended.status, ended.review_decision, ended.next_step) == (
+            StepStatus.ENDED,
+            "continue",
+            new_period,
+        )
+
+    @pytest.mark.parametrize(("days_ago", "renewed"), [(1, True), (0, False)])
+    def test_a_version_agreed_on_the_periods_first_day_is_the_one_it_started_under(
+        self, worker, client_of, today, days_ago, renewed
+    ):
+        """Agreed after the period was planned: a renewal from its second day on, not on its first."""
+        client = client_of()
+        step = plan_rehab(worker, client, today - datetime.timedelta(days=days_ago))
+        make_plan(client, worker, plan_type="activation_plan")
+        new_period = plan_rehab(worker, client, step.planned_end_on + datetime.timedelta(days=1))
+        end = lambda: actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="interrupted",
+            next_step=new_period,
+            review_decision="continue",
+        )
+        if renewed:
+            assert end().next_step == new_period
+        else:
+            refused("on sama, jolla tämä jakso toteutui", end)
+
+    def test_the_new_period_naming_the_ended_periods_plan_is_refused(
+        self, worker, client_of, today
+    ):
+        """A renewed version exists, but the new period names the old one the ended period named."""
+        client = client_of()
+        old_plan = ClientPlan.objects.get(client=client, plan_type="activation_plan")
+        step = plan_rehab(
+            worker,
+            client,
+            today - datetime.timedelta(days=150),
+            planned_end_on=today,
+            plan=old_plan,
+        )
+        new_period = plan_rehab(worker, client, today + datetime.timedelta(days=1), plan=old_plan)
+        renewed = make_plan(client, worker, plan_type="activation_plan")
+        refused("versio 1", self.continue_into(worker, step, new_period))
+        # Naming the renewed version in the new period makes it a continuation.
+        new_period = actions.update_step(step=new_period, changed_by=worker, plan=renewed)
+        assert self.continue_into(worker, step, new_period)().review_decision == "continue"
+
+    def test_a_continuation_without_a_plan_in_force_is_refused(self, worker, client_of, today):
+        client = client_of()
+        step, plan_next = self.periods(worker, client, today)
+        new_period = plan_next()
+        ClientPlan.objects.filter(client=client).update(status="closed")
+        refused("ei ole voimassa olevaa suunnitelmaa", self.continue_into(worker, step, new_period))
+
+    def test_continue_under_the_same_plan_is_refused_next_to_the_field(
+        self, client, worker, client_of, today
+    ):
+        client_ = client_of()
+        step, plan_next = self.periods(worker, client_, today)
+        new_period = plan_next()
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/end/",
+            {
+                "ended_on": today.isoformat(),
+                "end_reason": "completed",
+                "next_step": new_period.pk,
+                "review_decision": "continue",
+            },
+        )
+        assert response.status_code == 200
+        assert "tallenna siitä uusi versio" in field_errors(
+            response.content.decode(), "review_decision"
+        )
+        step.refresh_from_db()
+        assert step.status == StepStatus.ACTIVE
 
     def test_continue_without_a_new_period_is_refused_next_to_the_field(
         self, client, worker, client_of, today
