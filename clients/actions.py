@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
-from clients import identity
+from clients import identity, team_scope
 from clients.access import log_client_access, relation_to
 from clients.models import (
     BreakTheGlass,
@@ -167,13 +167,20 @@ def add_team_member(
 ):
     """Adds a membership from `started_on` (today, or a later day) until it is ended or,
     when given, up to and including `valid_until`. A proposed work pair (`accepted=False`)
-    gives no access until accepted."""
+    gives no access until accepted.
+
+    Only whom `clients.team_scope` allows joins: a current role assignment that fits the
+    team role, in the client's organisation, or in another organisation that the client's
+    consent covers; for the latter the disclosure is checked under a lock and written to
+    the disclosure log in the same transaction. Raises ValidationError otherwise.
+    """
     today = timezone.localdate()
     started_on = started_on or today
     if role == TeamRole.RESPONSIBLE_WORKER:
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    other_organisations = team_scope.check_member(client=client, user=user, role=role)
     if started_on < today:
         raise ValidationError(
             {"started_on": _("Jäsenyys voi alkaa aikaisintaan tänään: pääsy ei ala takautuvasti.")}
@@ -205,6 +212,10 @@ def add_team_member(
             client=client, user=user, role=role, ended_on__isnull=True
         ).exists():
             raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
+        if other_organisations:
+            team_scope.disclose_to_member(
+                actor=added_by, client=client, user=user, others=other_organisations
+            )
         membership = CareTeamMembership.objects.create(
             client=client,
             user=user,
