@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
@@ -25,6 +26,7 @@ from clients.models import (
     ClientPlan,
     GoalStatus,
     PlanGoal,
+    RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
 )
@@ -37,15 +39,33 @@ class DuplicateIdentityCode(Exception):
     """The identity code is already registered; carries no detail of the other client."""
 
 
+def check_relationship_home(*, role: str | None, relationship_home: str) -> None:
+    """PERMISSIONS.md: an employment expert opens (or keeps) only client relationships in
+    employment services. Raises ValidationError on `relationship_home` otherwise."""
+    if role == Role.EMPLOYMENT_EXPERT and relationship_home != RelationshipHome.EMPLOYMENT_SERVICES:
+        raise ValidationError(
+            {
+                "relationship_home": _(
+                    "Työllisyyspalvelujen asiantuntija voi avata vain työllisyyspalvelujen asiakkuuden."
+                )
+            }
+        )
+
+
 def register_client(
     *, registered_by, identity_code: str, allow_temporary: bool = False, **fields
 ) -> Client:
     """Registers a client with `registered_by` as responsible worker and their unit as responsible unit.
 
-    Raises ValidationError for an invalid identity code and DuplicateIdentityCode
-    when the code is already registered (the caller offers an access request,
-    never the other client's details). Logged as a create.
+    Raises ValidationError for an invalid identity code, and for a relationship home the
+    registrar's active role may not open (check_relationship_home); DuplicateIdentityCode
+    when the code is already registered (the caller offers an access request, never the
+    other client's details). Logged as a create.
     """
+    check_relationship_home(
+        role=registered_by.active_role,
+        relationship_home=fields.get("relationship_home", RelationshipHome.SOCIAL_SERVICES),
+    )
     code = identity.parse_identity_code(identity_code, allow_temporary=allow_temporary)
     unit = registered_by.active_assignment.unit
     client = Client(
@@ -98,6 +118,11 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
     A non-disclosed address (and its flag) is changed only by whoever may see it.
     """
     changed = sorted(name for name, value in fields.items() if getattr(client, name) != value)
+    if "relationship_home" in changed:
+        check_relationship_home(
+            role=getattr(changed_by, "active_role", None),
+            relationship_home=fields["relationship_home"],
+        )
     if (
         client.address_non_disclosure
         and PROTECTED_ADDRESS_FIELDS.intersection(changed)

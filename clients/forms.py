@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients import identity, team_scope
-from clients.actions import HANDOVER_NOTE_MAX_LENGTH
+from clients.actions import HANDOVER_NOTE_MAX_LENGTH, check_relationship_home
 from clients.models import (
     CaseNote,
     Client,
     ClientPlan,
     CommunicationNeed,
     GoalStatus,
-    RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
 )
@@ -80,17 +79,14 @@ class ClientForm(PolkuModelForm):
         data = super().clean()
         if data.get("language") == "other" and not data.get("other_language"):
             self.add_error("other_language", _("Kerro, mikä kieli."))
-        role = getattr(self.user, "active_role", None)
-        if (
-            role == "employment_expert"
-            and data.get("relationship_home") != RelationshipHome.EMPLOYMENT_SERVICES
-        ):
-            self.add_error(
-                "relationship_home",
-                _(
-                    "Työllisyyspalvelujen asiantuntija voi avata vain työllisyyspalvelujen asiakkuuden."
-                ),
-            )
+        if data.get("relationship_home"):
+            try:
+                check_relationship_home(
+                    role=getattr(self.user, "active_role", None),
+                    relationship_home=data["relationship_home"],
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 
