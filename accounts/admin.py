@@ -8,6 +8,11 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actions import invite_user
@@ -80,7 +85,9 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         "preferred_language",
         "email_digest",
         "is_active",
+        "invitations_sent",
     ]
+    readonly_fields = ["invitations_sent"]
     inlines = [RoleAssignmentInline]
     actions = ["send_invitation"]
 
@@ -97,8 +104,30 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
 
+    @admin.display(description=_("Kutsut"))
+    def invitations_sent(self, obj):
+        """Who invited the user and when, newest first (accounts.Invitation)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        rows = [
+            _("%(date)s, kutsuja %(name)s")
+            % {
+                "date": date_format(timezone.localtime(i.sent_at), "SHORT_DATETIME_FORMAT"),
+                "name": i.invited_by.get_full_name() or i.invited_by.email,
+            }
+            for i in obj.invitations.select_related("invited_by")[:5]
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) or "–"
+
     @admin.action(description=_("Lähetä kutsu (salasanan asetus)"))
     def send_invitation(self, request, queryset):
+        sent = 0
         for user in queryset:
-            invite_user(user=user, invited_by=request.user, request=request)
-        messages.success(request, _("Kutsut lähetetty."))
+            try:
+                invite_user(user=user, invited_by=request.user, request=request)
+            except ValidationError as error:
+                messages.warning(request, " ".join(error.messages))
+            else:
+                sent += 1
+        if sent:
+            messages.success(request, _("Kutsut lähetetty."))

@@ -129,3 +129,28 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
+
+
+class Invitation(models.Model):
+    """One invitation e-mail an administrator sent: who invited whom, when, in which language.
+
+    Written by accounts.actions.invite_user; never changed. The link it carried is
+    allauth's single-use password-reset key, so nothing of it is stored here.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("kutsuttu")
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("kutsuja")
+    )
+    sent_at = models.DateTimeField(_("lähetetty"), default=timezone.now)
+    language = models.CharField(_("kieli"), max_length=2)
+
+    class Meta:
+        verbose_name = _("kutsu")
+        verbose_name_plural = _("kutsut")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_at:%Y-%m-%d %H:%M}"

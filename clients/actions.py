@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
-from clients import identity
+from clients import identity, team_scope
 from clients.access import log_client_access, relation_to
 from clients.models import (
     BreakTheGlass,
@@ -26,6 +27,7 @@ from clients.models import (
     ClientPlan,
     GoalStatus,
     PlanGoal,
+    RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
 )
@@ -38,15 +40,33 @@ class DuplicateIdentityCode(Exception):
     """The identity code is already registered; carries no detail of the other client."""
 
 
+def check_relationship_home(*, role: str | None, relationship_home: str) -> None:
+    """PERMISSIONS.md: an employment expert opens (or keeps) only client relationships in
+    employment services. Raises ValidationError on `relationship_home` otherwise."""
+    if role == Role.EMPLOYMENT_EXPERT and relationship_home != RelationshipHome.EMPLOYMENT_SERVICES:
+        raise ValidationError(
+            {
+                "relationship_home": _(
+                    "Työllisyyspalvelujen asiantuntija voi avata vain työllisyyspalvelujen asiakkuuden."
+                )
+            }
+        )
+
+
 def register_client(
     *, registered_by, identity_code: str, allow_temporary: bool = False, **fields
 ) -> Client:
     """Registers a client with `registered_by` as responsible worker and their unit as responsible unit.
 
-    Raises ValidationError for an invalid identity code and DuplicateIdentityCode
-    when the code is already registered (the caller offers an access request,
-    never the other client's details). Logged as a create.
+    Raises ValidationError for an invalid identity code, and for a relationship home the
+    registrar's active role may not open (check_relationship_home); DuplicateIdentityCode
+    when the code is already registered (the caller offers an access request, never the
+    other client's details). Logged as a create.
     """
+    check_relationship_home(
+        role=registered_by.active_role,
+        relationship_home=fields.get("relationship_home", RelationshipHome.SOCIAL_SERVICES),
+    )
     code = identity.parse_identity_code(identity_code, allow_temporary=allow_temporary)
     unit = registered_by.active_assignment.unit
     client = Client(
@@ -99,6 +119,11 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
     A non-disclosed address (and its flag) is changed only by whoever may see it.
     """
     changed = sorted(name for name, value in fields.items() if getattr(client, name) != value)
+    if "relationship_home" in changed:
+        check_relationship_home(
+            role=getattr(changed_by, "active_role", None),
+            relationship_home=fields["relationship_home"],
+        )
     if (
         client.address_non_disclosure
         and PROTECTED_ADDRESS_FIELDS.intersection(changed)
@@ -168,13 +193,20 @@ def add_team_member(
 ):
     """Adds a membership from `started_on` (today, or a later day) until it is ended or,
     when given, up to and including `valid_until`. A proposed work pair (`accepted=False`)
-    gives no access until accepted."""
+    gives no access until accepted.
+
+    Only whom `clients.team_scope` allows joins: a current role assignment that fits the
+    team role, in the client's organisation, or in another organisation that the client's
+    consent covers; for the latter the disclosure is checked under a lock and written to
+    the disclosure log in the same transaction. Raises ValidationError otherwise.
+    """
     today = timezone.localdate()
     started_on = started_on or today
     if role == TeamRole.RESPONSIBLE_WORKER:
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    other_organisations = team_scope.check_member(client=client, user=user, role=role)
     if started_on < today:
         raise ValidationError(
             {"started_on": _("Jäsenyys voi alkaa aikaisintaan tänään: pääsy ei ala takautuvasti.")}
@@ -206,6 +238,10 @@ def add_team_member(
             client=client, user=user, role=role, ended_on__isnull=True
         ).exists():
             raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
+        if other_organisations:
+            team_scope.disclose_to_member(
+                actor=added_by, client=client, user=user, others=other_organisations
+            )
         membership = CareTeamMembership.objects.create(
             client=client,
             user=user,
@@ -575,21 +611,30 @@ def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields
     """Writes a case note; `amends` links an amendment to an older note of the same client.
 
     An amendment of a health-related note is health-related too: it adds to what only the
-    health-note readers may read (PERMISSIONS.md), whatever the form said.
+    health-note readers may read (PERMISSIONS.md), whatever the form said. The amended note
+    is locked and its flag read under the lock, so an edit marking it health-related at the
+    same time (edit_note) is either seen here or sees this amendment.
     """
-    if amends is not None:
-        if amends.client_id != client.pk:
-            raise ValidationError(_("Täydennettävä kirjaus on toisen asiakkaan."))
-        if amends.health_related:
-            fields["health_related"] = True
+    if amends is not None and amends.client_id != client.pk:
+        raise ValidationError(_("Täydennettävä kirjaus on toisen asiakkaan."))
     with transaction.atomic(), history_context(author, "clients.note.added"):
+        if amends is not None:
+            amends = CaseNote.objects.select_for_update().get(pk=amends.pk)
+            if amends.health_related:
+                fields["health_related"] = True
         note = CaseNote.objects.create(client=client, author=author, amends=amends, **fields)
         log_client_access(author, client, "clients.note.added", note)
     return note
 
 
 def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
-    """Its author edits a note within 24 hours of writing it; later it is only amended by a new note."""
+    """Its author edits a note within 24 hours of writing it; later it is only amended by a new note.
+
+    The health-related flag stays consistent along the chain of amendments: an amendment of
+    a health-related note stays health-related, and marking a note health-related marks its
+    amendments (and theirs) too, each change logged on the amendment. Clearing the flag
+    leaves the amendments as they are: they may hold health information of their own.
+    """
     if note.author_id != edited_by.pk:
         raise ValidationError(_("Vain kirjauksen tekijä voi muokata sitä."))
     if not note.edit_window_open:
@@ -597,18 +642,44 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
             _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
         )
     with transaction.atomic(), history_context(edited_by, "clients.note.edited"):
-        locked = (
-            CaseNote.objects.select_for_update(of=("self",))
-            .select_related("amends")
-            .get(pk=note.pk)
-        )
+        locked = CaseNote.objects.select_for_update().get(pk=note.pk)
+        was_health_related = locked.health_related
         for name, value in fields.items():
             setattr(locked, name, value)
-        if locked.amends is not None and locked.amends.health_related:
+        # Read after the lock, not joined to it: a flag the amended note got meanwhile counts.
+        if (
+            locked.amends_id is not None
+            and CaseNote.objects.filter(pk=locked.amends_id, health_related=True).exists()
+        ):
             locked.health_related = True
         locked.save()
         log_client_access(edited_by, note.client, "clients.note.edited", locked)
+        if locked.health_related and not was_health_related:
+            for amendment in _amendments_not_health_related(locked):
+                amendment.health_related = True
+                amendment.save(update_fields=["health_related"])
+                log_client_access(
+                    edited_by,
+                    note.client,
+                    "clients.note.edited",
+                    amendment,
+                    detail=f"health_related (amends {amendment.amends_id})",
+                )
     return locked
+
+
+def _amendments_not_health_related(note: CaseNote) -> list[CaseNote]:
+    """The amendments of `note`, of those amendments and so on, that are not yet marked
+    health-related; locked. One query per level of amendment."""
+    found: list[CaseNote] = []
+    level = [note.pk]
+    while level:
+        amendments = list(
+            CaseNote.objects.select_for_update().filter(amends__in=level).order_by("pk")
+        )
+        found += [a for a in amendments if not a.health_related]
+        level = [a.pk for a in amendments]
+    return found
 
 
 def request_access(*, client: Client, requested_by, reason: str):

@@ -8,16 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
-from clients import identity
-from clients.actions import HANDOVER_NOTE_MAX_LENGTH
+from clients import identity, team_scope
+from clients.actions import HANDOVER_NOTE_MAX_LENGTH, check_relationship_home
 from clients.models import (
     CaseNote,
     Client,
     ClientPlan,
     CommunicationNeed,
     GoalStatus,
-    RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
 )
@@ -81,17 +79,14 @@ class ClientForm(PolkuModelForm):
         data = super().clean()
         if data.get("language") == "other" and not data.get("other_language"):
             self.add_error("other_language", _("Kerro, mikä kieli."))
-        role = getattr(self.user, "active_role", None)
-        if (
-            role == "employment_expert"
-            and data.get("relationship_home") != RelationshipHome.EMPLOYMENT_SERVICES
-        ):
-            self.add_error(
-                "relationship_home",
-                _(
-                    "Työllisyyspalvelujen asiantuntija voi avata vain työllisyyspalvelujen asiakkuuden."
-                ),
-            )
+        if data.get("relationship_home"):
+            try:
+                check_relationship_home(
+                    role=getattr(self.user, "active_role", None),
+                    relationship_home=data["relationship_home"],
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 
@@ -156,8 +151,20 @@ def membership_valid_until_field() -> forms.DateField:
     )
 
 
+def assignment_label(assignment) -> str:
+    """A role assignment as a person to choose: "name – role, unit", so namesakes differ."""
+    return f"{assignment.user.get_full_name()} – {assignment.get_role_display()}, {assignment.unit}"
+
+
 class AddMemberForm(PolkuForm):
-    user = forms.ModelChoiceField(label=_("Henkilö"), queryset=User.objects.none())
+    assignment = forms.ModelChoiceField(
+        label=_("Henkilö"),
+        queryset=None,
+        help_text=_(
+            "Asiakkaan organisaation työntekijät ja ne muiden organisaatioiden työntekijät, "
+            "joiden organisaation asiakkaan voimassa oleva suostumus kattaa."
+        ),
+    )
     role = forms.ChoiceField(
         label=_("Rooli tiimissä"),
         choices=[c for c in TeamRole.choices if c[0] != TeamRole.RESPONSIBLE_WORKER],
@@ -172,14 +179,32 @@ class AddMemberForm(PolkuForm):
     valid_until = membership_valid_until_field()
     note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, role_assignments__isnull=False)
-            .exclude(role_assignments__role__in=["admin", "dpo"])
-            .distinct()
-            .order_by("last_name", "first_name")
+        field = self.fields["assignment"]
+        field.queryset = (
+            team_scope.candidates(client)
+            .select_related("user", "unit")
+            .order_by("user__last_name", "user__first_name", "role", "unit__name_fi", "pk")
         )
+        field.label_from_instance = assignment_label
+
+    def clean(self):
+        data = super().clean()
+        assignment, role = data.get("assignment"), data.get("role")
+        if assignment and role and not team_scope.fits(role, assignment.role):
+            self.add_error(
+                "role",
+                _("Henkilön rooli ei sovi tiimin rooliin %(role)s.")
+                % {"role": TeamRole(role).label},
+            )
+        return data
+
+    def member(self) -> dict:
+        """The action's arguments: the chosen person, not the assignment they were chosen by."""
+        data = dict(self.cleaned_data)
+        data["user"] = data.pop("assignment").user
+        return data
 
 
 class MembershipPeriodForm(PolkuForm):
@@ -212,9 +237,7 @@ class TransferForm(PolkuForm):
             .select_related("user", "unit")
             .order_by("user__last_name", "user__first_name", "pk")
         )
-        self.fields["assignment"].label_from_instance = lambda a: (
-            f"{a.user.get_full_name()} – {a.get_role_display()}, {a.unit}"
-        )
+        self.fields["assignment"].label_from_instance = assignment_label
 
 
 class BreakTheGlassForm(PolkuForm):

@@ -186,3 +186,21 @@ def responsible_worker_candidates(client):
             user__care_team_memberships__ended_on__isnull=True,
         )
     )
+
+
+def team_member_candidates(client, *, roles, other_roles, covered=(), covered_with_health=()):
+    """Current role assignments of active users through which someone may join the client's
+    care team (clients.team_scope decides the roles and which other organisations the
+    client's consent covers): `roles` in the client's organisation; `other_roles` in an
+    organisation of `covered`, or of `covered_with_health` for those that read health data."""
+    from accounts.models import RoleAssignment
+
+    own = client.responsible_unit.organisation_id
+    in_scope = Q(unit__organisation=own, role__in=roles)
+    for organisations, health in ((covered, False), (covered_with_health, True)):
+        allowed = [role for role in other_roles if (role in HEALTH_NOTE_READERS) == health]
+        if organisations and allowed:
+            in_scope |= Q(unit__organisation__in=organisations, role__in=allowed) & ~Q(
+                unit__organisation=own
+            )
+    return RoleAssignment.objects.current().filter(in_scope, user__is_active=True)

@@ -148,7 +148,8 @@ def register(request):
                 ),
             )
         except ValidationError as error:
-            form.add_error("identity_code", error)
+            # The identity code's own errors have no field; the action names any other.
+            form.add_error(None if hasattr(error, "error_dict") else "identity_code", error)
         else:
             messages.success(request, _("Asiakas rekisteröity. Olet asiakkaan vastuutyöntekijä."))
             return redirect("clients:detail", client_id=client.uuid)
@@ -212,9 +213,13 @@ def edit(request, client_id):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         # The form wrote its values onto the instance; the action compares against the stored row.
         client.refresh_from_db()
-        actions.update_client(client=client, changed_by=request.user, fields=fields)
-        messages.success(request, _("Perustiedot tallennettu."))
-        return redirect("clients:detail", client_id=client.uuid)
+        try:
+            actions.update_client(client=client, changed_by=request.user, fields=fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Perustiedot tallennettu."))
+            return redirect("clients:detail", client_id=client.uuid)
     return render(
         request,
         "clients/edit.html",

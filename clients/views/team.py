@@ -38,10 +38,10 @@ def add_member(request, client_id):
     client = get_client_for_user(
         request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
     )
-    form = AddMemberForm(request.POST or None)
+    form = AddMemberForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_team_member(client=client, added_by=request.user, **form.cleaned_data)
+            actions.add_team_member(client=client, added_by=request.user, **form.member())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -102,7 +102,7 @@ def test_bad_dates_are_refused_next_to_the_field_and_nothing_is_saved(
     today = timezone.localdate()
     login(client, team["worker"])
     data = {
-        "user": other.pk,
+        "assignment": other.role_assignments.get().pk,
         "role": TeamRole.OTHER,
         "started_on": (today + started * DAY).isoformat(),
         "valid_until": (today + until * DAY).isoformat() if until is not None else "",
@@ -121,7 +121,7 @@ def test_the_team_panel_shows_the_dates(client, team, other):
     response = client.post(
         f"/clients/{team['client'].uuid}/team/add/",
         {
-            "user": other.pk,
+            "assignment": other.role_assignments.get().pk,
             "role": TeamRole.OTHER,
             "started_on": (today + 3 * DAY).isoformat(),
             "valid_until": (today + 90 * DAY).isoformat(),

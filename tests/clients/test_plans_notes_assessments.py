@@ -246,6 +246,46 @@ def test_an_amendment_of_an_ordinary_note_keeps_the_flag_given(team, worker):
     assert amendment.health_related is False
 
 
+def test_marking_a_note_health_related_marks_its_amendments_too(client, team, worker):
+    """Within its 24 hours the author marks a note health-related: its amendments (and an
+    amendment of an amendment), written by others too, follow, so no part of it stays
+    readable by roles that read no health notes."""
+    coach = acting(team["coach"])
+    note = make_note(team["client"], worker, text="Tapaaminen.")
+    by_coach = actions.add_note(
+        client=team["client"], author=coach, amends=note, text="Kertoi lääkityksestä."
+    )
+    further = actions.add_note(
+        client=team["client"], author=worker, amends=by_coach, text="Lääkäri soitti."
+    )
+    unrelated = make_note(team["client"], worker, text="Muu kirjaus.")
+    login(client, team["coach"])
+    notes_page = f"/clients/{team['client'].uuid}/notes/"
+    assert "Kertoi lääkityksestä." in client.get(notes_page).content.decode()
+    mark = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    actions.edit_note(note=note, edited_by=worker, health_related=True)
+
+    flags = dict(CaseNote.objects.values_list("pk", "health_related"))
+    assert flags == {note.pk: True, by_coach.pk: True, further.pk: True, unrelated.pk: False}
+    page = client.get(notes_page).content.decode()
+    assert "Kertoi lääkityksestä." not in page and "Lääkäri soitti." not in page
+    assert "Muu kirjaus." in page
+    # One log row for the note and one for each amendment it changed.
+    edited = _log("clients.note.edited").filter(pk__gt=mark).order_by("pk")
+    assert [e.object_id for e in edited] == [str(note.pk), str(by_coach.pk), str(further.pk)]
+
+
+def test_clearing_the_flag_leaves_the_amendments_health_related(team, worker):
+    note = make_note(team["client"], worker, health_related=True)
+    amendment = actions.add_note(
+        client=team["client"], author=worker, amends=note, text="Lääkitys muuttui."
+    )
+    actions.edit_note(note=note, edited_by=worker, health_related=False)
+    assert CaseNote.objects.get(pk=note.pk).health_related is False
+    assert CaseNote.objects.get(pk=amendment.pk).health_related is True
+
+
 def test_an_amendment_names_a_note_of_the_same_client(team, worker):
     from clients.factories import ClientFactory
 

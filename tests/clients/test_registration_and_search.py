@@ -1,16 +1,18 @@
 """Registering clients, finding them by name, and the query counts of the list."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.factories import make_user
 from accounts.roles import Role
 from audit.models import AccessLogEntry
+from clients import actions
 from clients.factories import ClientFactory, demo_identity_code, random_birth_date
 from clients.models import CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
-from tests.conftest import login
+from tests.conftest import acting, login
 
 FORM = {
     "first_names": "Tuisku Emilia",
@@ -90,6 +92,45 @@ def test_an_employment_expert_registers_only_employment_services_clients(client,
         "/clients/new/", {**FORM, "identity_code": code, "relationship_home": "employment_services"}
     )
     assert response.status_code == 302
+
+
+def test_the_action_too_refuses_an_employment_expert_a_social_services_client(unit):
+    """The rule holds for any caller of the action, not only behind the form."""
+    expert = acting(make_user(Role.EMPLOYMENT_EXPERT, unit))
+    names = {"first_names": "Tuisku", "last_name": "Tietävä"}
+    for home in ({"relationship_home": "social_services"}, {}):  # {}: the model's default
+        with pytest.raises(ValidationError) as error:
+            actions.register_client(
+                registered_by=expert,
+                identity_code=demo_identity_code(random_birth_date()),
+                **names,
+                **home,
+            )
+        assert list(error.value.error_dict) == ["relationship_home"]
+    assert not Client.objects.exists()
+    assert not AccessLogEntry.objects.filter(action="clients.client.registered").exists()
+
+    registered = actions.register_client(
+        registered_by=expert,
+        identity_code=demo_identity_code(random_birth_date()),
+        relationship_home="employment_services",
+        **names,
+    )
+    # Nor does the expert move the relationship to social services afterwards; a social
+    # worker may.
+    with pytest.raises(ValidationError) as error:
+        actions.update_client(
+            client=registered, changed_by=expert, fields={"relationship_home": "social_services"}
+        )
+    assert list(error.value.error_dict) == ["relationship_home"]
+    registered.refresh_from_db()
+    assert registered.relationship_home == "employment_services"
+    social_worker = acting(make_user(Role.SOCIAL_WORKER, unit))
+    actions.update_client(
+        client=registered, changed_by=social_worker, fields={"relationship_home": "social_services"}
+    )
+    registered.refresh_from_db()
+    assert registered.relationship_home == "social_services"
 
 
 @pytest.mark.parametrize("query", ["tiet", "TIET", "tuisku", "Tuisku T", "tietava"])

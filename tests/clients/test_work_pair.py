@@ -38,7 +38,7 @@ def test_a_manager_cannot_add_a_work_pair_past_the_responsible_worker(client, te
     # Through the page: the refusal stands next to the role, and nothing is saved.
     response = login(client, team["manager"]).post(
         f"/clients/{team['client'].uuid}/team/add/",
-        {"user": coordinator.pk, "role": TeamRole.WORK_PAIR},
+        {"assignment": coordinator.role_assignments.get().pk, "role": TeamRole.WORK_PAIR},
     )
     assert response.status_code == 200
     assert "Työparin lisää asiakkaan vastuutyöntekijä" in response.content.decode()
@@ -47,7 +47,7 @@ def test_a_manager_cannot_add_a_work_pair_past_the_responsible_worker(client, te
     # The manager still adds other members.
     response = login(client, team["manager"]).post(
         f"/clients/{team['client'].uuid}/team/add/",
-        {"user": coordinator.pk, "role": TeamRole.OTHER},
+        {"assignment": coordinator.role_assignments.get().pk, "role": TeamRole.OTHER},
     )
     assert response.status_code == 302
     assert (

@@ -102,7 +102,9 @@ def user_form(unit, *, email, organisation=None, roles=(), initial=0, **fields) 
 
 
 class TestTheAdministrator:
-    def test_invites_a_user_gives_roles_ends_one_and_adds_a_unit(self, home):
+    def test_invites_a_user_gives_roles_ends_one_and_adds_a_unit(
+        self, home, django_capture_on_commit_callbacks
+    ):
         unit, other_unit, administrator = home
         browser = as_user(administrator)
         index = browser.get("/admin/")
@@ -160,9 +162,11 @@ class TestTheAdministrator:
         terhi = User.objects.get(email="terhi@polku.test")
         assert terhi.organisation == unit.organisation
         assert not terhi.has_usable_password()
-        response = browser.post(
-            "/admin/accounts/user/", {"action": "send_invitation", "_selected_action": [terhi.pk]}
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves on commit
+            response = browser.post(
+                "/admin/accounts/user/",
+                {"action": "send_invitation", "_selected_action": [terhi.pk]},
+            )
         assert response.status_code == 302
         assert [message.to for message in mail.outbox] == [["terhi@polku.test"]]
         assert "/accounts/password/reset/key/" in mail.outbox[0].body

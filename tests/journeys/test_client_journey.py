@@ -331,7 +331,10 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     assert f'href="{add_member}"' in browser.get(detail).content.decode()
     mark = last_log_id()
     browser.get(add_member)
-    response = browser.post(add_member, {"user": coach.pk, "role": "coach", "note": "Työtoiminta"})
+    response = browser.post(
+        add_member,
+        {"assignment": coach.role_assignments.get().pk, "role": "coach", "note": "Työtoiminta"},
+    )
     assert response.status_code == 302
     coach_membership = CareTeamMembership.objects.current().get(client=client, user=coach)
     assert [r[0] for r in rows_since(mark)] == ["clients.client.viewed", "clients.membership.added"]

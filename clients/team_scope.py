@@ -1,0 +1,194 @@
+"""Who may join a client's care team (DESIGN.md "Access: need to know", PERMISSIONS.md).
+
+A member sees the whole client page, so a member is chosen from current role
+assignments (active users; an expired or future assignment is no relation) and
+must fit the team role: a work pair is a coordinator, a coach one of the
+coaches, a sote contact person a social worker, social counsellor or health
+professional; "other" any role that works with clients. Administrators and
+data protection officers never join (they read no client data).
+
+Within the client's organisation (that of the responsible unit) the team
+decides. Someone of another organisation (employment services, Kela, health
+care, a provider) receives the client's data from this organisation when they
+join: a disclosure, which needs the client's consent in force, or a recorded
+statutory basis, covering their organisation for service planning and
+coordination (DOMAIN.md "Consent"), health data included for a role that reads
+health-related notes. Managers join only their own organisation's teams.
+
+clients may not import consents (the layers of DESIGN.md "Layout"), so the
+consents app registers its coverage here from its AppConfig.ready():
+
+    register_team_coverage(TeamCoverage(covered=..., disclose=...))
+
+Until one is registered, nobody of another organisation joins: the rule fails
+closed.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import RoleAssignment
+from accounts.roles import COACH_ROLES, HEALTH_NOTE_READERS, NO_CLIENT_DATA_ROLES, Role
+from clients.models import TeamRole
+from clients.querysets import team_member_candidates
+from services.models import Organisation
+
+# The roles that may hold each team role added through the team page (the responsible
+# worker changes only by a transfer of responsibility).
+TEAM_ROLE_FITS: dict[str, frozenset[str]] = {
+    TeamRole.SOTE_CONTACT: frozenset(
+        {Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR, Role.HEALTH_PROFESSIONAL}
+    ),
+    TeamRole.WORK_PAIR: frozenset({Role.COORDINATOR}),
+    TeamRole.COACH: frozenset(COACH_ROLES),
+    TeamRole.OTHER: frozenset(set(Role) - NO_CLIENT_DATA_ROLES),
+}
+MEMBER_ROLES = frozenset().union(*TEAM_ROLE_FITS.values())
+# Roles that join the team of a client of another organisation (with the client's consent).
+OTHER_ORGANISATION_ROLES = MEMBER_ROLES - {Role.MANAGER}
+
+
+@dataclass(frozen=True)
+class TeamCoverage:
+    """How the consents app answers for members of other organisations.
+
+    `covered(client, organisations, *, health)` returns the ids of those of
+    `organisations` that a consent in force now (or a statutory basis) covers
+    for joining the client's team; reads only. `health` asks for health data too.
+
+    `disclose(*, actor, client, organisation, recipient, health)` checks the same
+    again under a lock and writes the disclosure-log row; False, writing nothing,
+    when nothing covers. Called inside the action's transaction.
+    """
+
+    covered: Callable[..., set[int]]
+    disclose: Callable[..., bool]
+
+
+_coverage: TeamCoverage | None = None
+
+
+def register_team_coverage(coverage: TeamCoverage | None) -> None:
+    """Sets (or with None clears) the coverage that lets other organisations join teams."""
+    global _coverage
+    _coverage = coverage
+
+
+def team_coverage() -> TeamCoverage | None:
+    return _coverage
+
+
+def reads_health_data(role: str) -> bool:
+    """A role that reads health-related notes: joining discloses health data to it."""
+    return role in HEALTH_NOTE_READERS
+
+
+def fits(team_role: str, role: str) -> bool:
+    return role in TEAM_ROLE_FITS.get(team_role, frozenset())
+
+
+def candidates(client) -> QuerySet:
+    """Current role assignments through which someone may join the client's team now: of the
+    client's organisation, or of another organisation the client's consent covers (health
+    data included for a role that reads health-related notes). One query for the other
+    organisations holding candidates, then what the coverage asks per organisation; none
+    per person."""
+
+    covered: dict[bool, set[int]] = {False: set(), True: set()}
+    if _coverage is not None:
+        others = (
+            RoleAssignment.objects.current()
+            .filter(user__is_active=True, role__in=OTHER_ORGANISATION_ROLES)
+            .exclude(unit__organisation=client.responsible_unit.organisation_id)
+            .values_list("unit__organisation", "role")
+            .distinct()
+        )
+        wanted: dict[bool, set[int]] = {False: set(), True: set()}
+        for organisation_id, role in others:
+            wanted[reads_health_data(role)].add(organisation_id)
+        for health, ids in wanted.items():
+            if ids:
+                organisations = list(Organisation.objects.filter(pk__in=ids).order_by("pk"))
+                covered[health] = set(_coverage.covered(client, organisations, health=health))
+    return team_member_candidates(
+        client,
+        roles=MEMBER_ROLES,
+        other_roles=OTHER_ORGANISATION_ROLES,
+        covered=covered[False],
+        covered_with_health=covered[True],
+    )
+
+
+@dataclass(frozen=True)
+class OtherOrganisation:
+    """An organisation through which a member of another organisation joins, and whether
+    their role there reads health data."""
+
+    organisation: object
+    health: bool
+
+
+def check_member(*, client, user, role: str) -> list[OtherOrganisation]:
+    """Raises ValidationError unless `user` holds a current role that fits `role` and may join
+    this client's team: in the client's organisation (returns []), or in other organisations
+    (returns them; `disclose_to_member` then decides the consent under a lock, in the
+    adding transaction)."""
+
+    own = client.responsible_unit.organisation_id
+    held = [
+        a
+        for a in RoleAssignment.objects.current()
+        .filter(user=user, user__is_active=True)
+        .select_related("unit__organisation")
+        .order_by("pk")
+        if a.role in (MEMBER_ROLES if a.unit.organisation_id == own else OTHER_ORGANISATION_ROLES)
+    ]
+    if not held:
+        raise ValidationError(
+            _(
+                "Henkilöä ei voi lisätä tiimiin: hänellä ei ole voimassa olevaa roolia, jolla "
+                "omatiimiin liitytään."
+            )
+        )
+    fitting = [a for a in held if fits(role, a.role)]
+    if not fitting:
+        raise ValidationError(
+            {
+                "role": _("Henkilön rooli ei sovi tiimin rooliin %(role)s.")
+                % {"role": TeamRole(role).label}
+            }
+        )
+    if any(a.unit.organisation_id == own for a in fitting):
+        return []
+    others: dict[int, OtherOrganisation] = {}
+    for a in fitting:
+        known = others.get(a.unit.organisation_id)
+        health = reads_health_data(a.role) or (known is not None and known.health)
+        others[a.unit.organisation_id] = OtherOrganisation(a.unit.organisation, health)
+    return list(others.values())
+
+
+def disclose_to_member(*, actor, client, user, others: Iterable[OtherOrganisation]) -> None:
+    """Records the disclosure to a member of another organisation, through the first of
+    `others` that the client's consent covers now; ValidationError, writing nothing, when
+    it covers none. Call inside the adding transaction."""
+    if _coverage is not None:
+        for other in others:
+            if _coverage.disclose(
+                actor=actor,
+                client=client,
+                organisation=other.organisation,
+                recipient=user,
+                health=other.health,
+            ):
+                return
+    raise ValidationError(
+        _(
+            "Asiakkaan voimassa oleva suostumus ei kata henkilön organisaatiota palvelujen "
+            "suunnitteluun ja yhteensovittamiseen, joten häntä ei voi lisätä tiimiin."
+        )
+    )

@@ -1,0 +1,170 @@
+"""The invitation e-mail: its own text (not allauth's password-reset message), in the invited
+user's language, naming the organisation and who invited; recorded; sent on commit; its
+link sets the password."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client, RequestFactory
+
+from accounts.actions import invite_user
+from accounts.factories import make_user
+from accounts.models import Invitation, RoleAssignment, User
+from accounts.roles import Role
+from tests.conftest import login
+
+NEW_PASSWORD = "oma-Pitka-salasana-2048"
+
+
+@pytest.fixture
+def organisation(unit):
+    organisation = unit.organisation
+    organisation.name_fi = "Etelä-Savon hyvinvointialue"
+    organisation.name_sv = "Välfärdsområdet i Södra Savolax"
+    organisation.save()
+    return organisation
+
+
+@pytest.fixture
+def admin(unit, organisation):
+    return make_user(Role.ADMIN, unit, is_staff=True, first_name="Paavo", last_name="Pääkäyttäjä")
+
+
+def new_user(unit, language: str, **fields) -> User:
+    user = User.objects.create_user(
+        fields.pop("email", f"uusi.{language}@polku.test"),
+        None,
+        first_name="Uusi",
+        last_name="Työntekijä",
+        organisation=unit.organisation,
+        preferred_language=language,
+        **fields,
+    )
+    RoleAssignment.objects.create(user=user, role=Role.WORK_COACH, unit=unit)
+    return user
+
+
+def invite_through_the_admin(client, admin, invited, capture):
+    login(client, admin)
+    with capture(execute=True):
+        response = client.post(
+            "/admin/accounts/user/",
+            {"action": "send_invitation", "_selected_action": [invited.pk]},
+        )
+    assert response.status_code == 302
+    return response
+
+
+def link_in(body: str) -> str:
+    return next(word for word in body.split() if "/accounts/password/reset/key/" in word)
+
+
+def test_the_invitation_in_finnish_names_the_organisation_and_who_invited(
+    client, unit, admin, django_capture_on_commit_callbacks
+):
+    invited = new_user(unit, "fi")
+    invite_through_the_admin(client, admin, invited, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.to == [invited.email]
+    assert message.subject == "Kutsu Polkuun: Etelä-Savon hyvinvointialue"
+    assert message.extra_headers["Content-Language"] == "fi"
+    body = message.body
+    assert body.startswith("Hei Uusi Työntekijä,")
+    assert (
+        "Paavo Pääkäyttäjä (Etelä-Savon hyvinvointialue) kutsuu sinut Polkuun, työllistymistä "
+        "tukevien palvelujen asiakastyön järjestelmään." in body
+    )
+    assert "Käyttäjätunnuksesi kuuluu organisaatioon Etelä-Savon hyvinvointialue." in body
+    assert "Aseta itsellesi salasana tästä linkistä:\nhttp://testserver/accounts/password/" in body
+    assert "Linkki toimii vain kerran ja on voimassa 3 päivää." in body
+    assert f"sähköpostiosoitteellasi {invited.email} ja salasanallasi" in body
+    assert "kaksivaiheisen tunnistautumisen" in body
+    assert "Viestissä ei ole asiakastietoja." in body
+    # Not allauth's password-reset message.
+    assert "salasanan palautus" not in body and "pyytänyt" not in body
+    assert "password reset" not in body.lower()
+
+    invitation = Invitation.objects.get()
+    assert (invitation.user, invitation.invited_by, invitation.language) == (invited, admin, "fi")
+    page = client.get(f"/admin/accounts/user/{invited.pk}/change/").content.decode()
+    assert "kutsuja Paavo Pääkäyttäjä" in page
+
+
+def test_the_invitation_to_a_swedish_speaker_is_in_swedish_whatever_the_admin_reads(
+    client, unit, admin, django_capture_on_commit_callbacks
+):
+    invited = new_user(unit, "sv")
+    invite_through_the_admin(client, admin, invited, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "sv"
+    assert "Välfärdsområdet i Södra Savolax" in message.subject
+    body = message.body
+    assert "Meddelandet innehåller inga klientuppgifter." in body
+    assert "Viestissä ei ole asiakastietoja." not in body
+    assert "Välfärdsområdet i Södra Savolax" in body
+    assert "Etelä-Savon hyvinvointialue" not in body
+    assert "/accounts/password/reset/key/" in body
+    assert Invitation.objects.get().language == "sv"
+    # The administrator's own page stays in their language.
+    assert "Kutsut lähetetty." in client.get("/admin/accounts/user/").content.decode()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the Swedish translations of the invitation's new msgids are filled by the lead",
+)
+def test_the_swedish_invitation_reads_in_swedish(unit, admin, django_capture_on_commit_callbacks):
+    invited = new_user(unit, "sv")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(user=invited, invited_by=admin, request=RequestFactory().get("/admin/"))
+    [message] = mail.outbox
+    assert message.subject == "Inbjudan till Polku: Välfärdsområdet i Södra Savolax"
+    body = message.body
+    assert body.startswith("Hej Uusi Työntekijä,")
+    assert "Paavo Pääkäyttäjä (Välfärdsområdet i Södra Savolax) bjuder in dig till Polku" in body
+    assert "Länken fungerar bara en gång och gäller i 3 dagar." in body
+
+
+def test_the_e_mail_leaves_only_when_the_invitation_is_recorded(
+    unit, admin, django_capture_on_commit_callbacks
+):
+    invited = new_user(unit, "fi")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invite_user(user=invited, invited_by=admin, request=RequestFactory().get("/admin/"))
+    assert mail.outbox == []  # not before commit
+    assert Invitation.objects.filter(user=invited, invited_by=admin).exists()
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [[invited.email]]
+
+
+def test_a_closed_account_is_not_invited(client, unit, admin, django_capture_on_commit_callbacks):
+    closed = new_user(unit, "fi", is_active=False)
+    with pytest.raises(ValidationError):
+        invite_user(user=closed, invited_by=admin, request=RequestFactory().get("/admin/"))
+    response = invite_through_the_admin(client, admin, closed, django_capture_on_commit_callbacks)
+    page = client.get(response["Location"]).content.decode()
+    assert "ei ole voimassa, joten kutsua ei lähetetty" in page
+    assert mail.outbox == [] and not Invitation.objects.exists()
+
+
+def test_the_link_sets_the_password_once(unit, admin, django_capture_on_commit_callbacks):
+    invited = new_user(unit, "sv")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(user=invited, invited_by=admin, request=RequestFactory().get("/admin/"))
+    link = link_in(mail.outbox[0].body).replace("http://testserver", "")
+
+    browser = Client()
+    page = browser.get(link, follow=True)
+    assert page.status_code == 200 and not page.context.get("token_fail")
+    assert "password1" in page.content.decode()
+    set_password_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    response = browser.post(
+        set_password_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    invited.refresh_from_db()
+    assert invited.check_password(NEW_PASSWORD)
+    assert browser.get(link, follow=True).context["token_fail"]

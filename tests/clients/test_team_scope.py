@@ -1,0 +1,347 @@
+"""Who may be added to a client's care team (clients.team_scope): current role assignments
+of the client's organisation, labelled so namesakes differ; people of other organisations
+only where the client's consent covers their organisation for service planning; the team
+role fits the person's role. The page and the action enforce the same rule."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.factories import make_user
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
+from clients import actions, team_scope
+from clients.access import relation_to
+from clients.models import CareTeamMembership, TeamRole
+from consents.factories import ConsentFactory
+from consents.models import Purpose
+from services.factories import OrganisationFactory, UnitFactory
+from services.models import OrganisationKind
+from tests.conftest import acting, login
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def scope(team):
+    """Around the team's client: namesakes, lapsed and future roles, people who never join,
+    and partners of Kela, employment services and health care."""
+    unit = team["unit"]
+    unit.name_fi = "Aikuissosiaalityö Kallio"
+    unit.save()
+    workshop = UnitFactory(organisation=unit.organisation, name_fi="Työtoiminta Itäkeskus")
+    today = timezone.localdate()
+    people = {
+        "coach_matti": make_user(
+            Role.WORK_COACH, workshop, first_name="Matti", last_name="Virtanen"
+        ),
+        "counsellor_matti": make_user(
+            Role.SOCIAL_COUNSELLOR, unit, first_name="Matti", last_name="Virtanen"
+        ),
+        "coordinator": make_user(Role.COORDINATOR, unit, first_name="Kaisa", last_name="Koord"),
+        "lapsed": make_user(Role.WORK_COACH, workshop, first_name="Eero", last_name="Entinen"),
+        "future": make_user(Role.WORK_COACH, workshop, first_name="Tuuli", last_name="Tuleva"),
+        "inactive": make_user(
+            Role.WORK_COACH, workshop, first_name="Ilkka", last_name="Lopettanut", is_active=False
+        ),
+        "admin": make_user(Role.ADMIN, unit, first_name="Paavo", last_name="Pääkäyttäjä"),
+        "dpo": make_user(Role.DPO, unit, first_name="Tiina", last_name="Tietosuoja"),
+    }
+    RoleAssignment.objects.filter(user=people["lapsed"]).update(
+        valid_from=today - 100 * DAY, valid_to=today - DAY
+    )
+    RoleAssignment.objects.filter(user=people["future"]).update(valid_from=today + DAY)
+    kela = UnitFactory(
+        organisation=OrganisationFactory(kela=True, slug="kela"), name_fi="Kela, työkyvyn tuki"
+    )
+    employment = UnitFactory(
+        organisation=OrganisationFactory(employment_services=True, name_fi="Työllisyyspalvelut"),
+        name_fi="Työllisyyspalvelut, asiakaspalvelu",
+    )
+    health = UnitFactory(
+        organisation=OrganisationFactory(health_care=True, name_fi="Työterveys Oy"),
+        name_fi="Työterveysasema",
+    )
+    unrelated = UnitFactory(name_fi="Toisen hyvinvointialueen sosiaalityö")
+    people |= {
+        "kela": make_user(Role.KELA_LIAISON, kela, first_name="Kerttu", last_name="Kelalainen"),
+        "expert": make_user(
+            Role.EMPLOYMENT_EXPERT, employment, first_name="Tero", last_name="Työllinen"
+        ),
+        "nurse": make_user(
+            Role.HEALTH_PROFESSIONAL, health, first_name="Terhi", last_name="Terveys"
+        ),
+        "other_manager": make_user(
+            Role.MANAGER, employment, first_name="Elsa", last_name="Esihenkilö"
+        ),
+        "unrelated": make_user(
+            Role.SOCIAL_WORKER, unrelated, first_name="Uolevi", last_name="Ulkopuolinen"
+        ),
+        "kela_unit": kela,
+    }
+    return {**team, **people}
+
+
+def add_url(client) -> str:
+    return f"/clients/{client.uuid}/team/add/"
+
+
+def offered(http, scope) -> dict[str, int]:
+    """The person choices of the add-member page: label -> assignment id."""
+    login(http, scope["worker"])
+    response = http.get(add_url(scope["client"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    select = re.search(r'<select name="assignment".*?</select>', page, re.S).group(0)
+    return {
+        html.unescape(label).strip(): int(value)
+        for value, label in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)
+    }
+
+
+def assignment_of(user) -> int:
+    return user.role_assignments.get().pk
+
+
+def add(scope, member, role=TeamRole.OTHER):
+    return actions.add_team_member(
+        client=scope["client"], user=member, role=role, added_by=acting(scope["worker"])
+    )
+
+
+def test_the_choices_are_current_roles_in_the_clients_organisation_labelled_so_namesakes_differ(
+    client, scope
+):
+    choices = offered(client, scope)
+    assert choices["Matti Virtanen – Työvalmentaja, Työtoiminta Itäkeskus"] == assignment_of(
+        scope["coach_matti"]
+    )
+    assert choices["Matti Virtanen – Sosiaaliohjaaja, Aikuissosiaalityö Kallio"] == (
+        assignment_of(scope["counsellor_matti"])
+    )
+    names = " ".join(choices)
+    assert "Kaisa Koord – Työkykykoordinaattori" in names
+    for absent in (
+        "Eero Entinen",  # the role has ended
+        "Tuuli Tuleva",  # the role has not started
+        "Ilkka Lopettanut",  # the account is closed
+        "Paavo Pääkäyttäjä",
+        "Tiina Tietosuoja",
+        "Kerttu Kelalainen",  # no consent covers Kela
+        "Tero Työllinen",
+        "Terhi Terveys",
+        "Uolevi Ulkopuolinen",
+    ):
+        assert absent not in names
+
+
+def test_an_expired_role_is_not_offered_and_neither_the_page_nor_the_action_accepts_it(
+    client, scope
+):
+    lapsed = scope["lapsed"]
+    assert "Eero Entinen" not in " ".join(offered(client, scope))
+    response = client.post(
+        add_url(scope["client"]), {"assignment": assignment_of(lapsed), "role": TeamRole.COACH}
+    )
+    assert response.status_code == 200
+    with pytest.raises(ValidationError, match="ei ole voimassa olevaa roolia"):
+        add(scope, lapsed, TeamRole.COACH)
+    assert not CareTeamMembership.objects.filter(user=lapsed).exists()
+
+
+def test_a_colleague_of_the_organisation_is_added_through_the_page(client, scope):
+    choices = offered(client, scope)
+    response = client.post(
+        add_url(scope["client"]),
+        {
+            "assignment": choices["Matti Virtanen – Työvalmentaja, Työtoiminta Itäkeskus"],
+            "role": TeamRole.COACH,
+        },
+    )
+    assert response.status_code == 302
+    membership = CareTeamMembership.objects.get(user=scope["coach_matti"])
+    assert membership.role == TeamRole.COACH
+    # Within the organisation nothing is disclosed: no disclosure-log row.
+    assert not DisclosureLogEntry.objects.exists()
+    assert AccessLogEntry.objects.filter(
+        action="clients.membership.added", object_id=str(membership.pk)
+    ).exists()
+
+
+@pytest.mark.usefixtures("consent_coverage")
+def test_a_kela_liaison_joins_only_when_the_clients_consent_covers_kela(client, scope):
+    kela = scope["kela"]
+    with pytest.raises(ValidationError, match="suostumus ei kata"):
+        add(scope, kela)
+    assert not CareTeamMembership.objects.filter(user=kela).exists()
+    assert not DisclosureLogEntry.objects.exists()
+
+    consent = ConsentFactory(
+        client=scope["client"], parties=[scope["kela_unit"].organisation]
+    )  # service planning among its purposes
+    choices = offered(client, scope)
+    label = "Kerttu Kelalainen – Kelan yhteyshenkilö, Kela, työkyvyn tuki"
+    assert choices[label] == assignment_of(kela)
+    assert "Tero Työllinen" not in " ".join(choices)  # the consent names Kela only
+
+    response = client.post(
+        add_url(scope["client"]), {"assignment": choices[label], "role": TeamRole.OTHER}
+    )
+    assert response.status_code == 302
+    assert CareTeamMembership.objects.current().filter(client=scope["client"], user=kela).exists()
+    kela.active_assignment = kela.role_assignments.get()
+    assert relation_to(kela, scope["client"]).visible
+    # Joining discloses the client to Kela: logged on the consent it rests on.
+    disclosure = DisclosureLogEntry.objects.get()
+    assert disclosure.recipient_user == kela
+    assert disclosure.recipient_organisation == scope["kela_unit"].organisation
+    assert (disclosure.basis, disclosure.consent_id) == (Basis.CONSENT, consent.pk)
+    assert disclosure.purpose == Purpose.SERVICE_PLANNING
+    assert disclosure.client_id == scope["client"].uuid
+
+
+@pytest.mark.usefixtures("consent_coverage")
+def test_a_consent_for_other_purposes_does_not_let_a_partner_join(client, scope):
+    ConsentFactory(
+        client=scope["client"],
+        parties=[scope["kela_unit"].organisation],
+        purposes=[Purpose.KELA_BENEFITS, Purpose.CASE_CONSULTATION],
+    )
+    assert "Kerttu Kelalainen" not in " ".join(offered(client, scope))
+    with pytest.raises(ValidationError, match="suostumus ei kata"):
+        add(scope, scope["kela"])
+    response = client.post(
+        add_url(scope["client"]),
+        {"assignment": assignment_of(scope["kela"]), "role": TeamRole.OTHER},
+    )
+    assert response.status_code == 200
+    assert not CareTeamMembership.objects.filter(user=scope["kela"]).exists()
+    assert not DisclosureLogEntry.objects.exists()
+
+
+@pytest.mark.usefixtures("consent_coverage")
+def test_a_revoked_or_ended_consent_lets_no_one_join(scope):
+    ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation], expired=True)
+    with pytest.raises(ValidationError, match="suostumus ei kata"):
+        add(scope, scope["kela"])
+    assert not CareTeamMembership.objects.filter(user=scope["kela"]).exists()
+
+
+@pytest.mark.usefixtures("consent_coverage")
+@pytest.mark.parametrize("with_health", [False, True])
+def test_a_health_professional_of_another_organisation_needs_consent_to_health_data(
+    client, scope, with_health
+):
+    nurse = scope["nurse"]
+    ConsentFactory(
+        client=scope["client"],
+        parties=[OrganisationKind.HEALTH_CARE],
+        purposes=[Purpose.SERVICE_PLANNING, Purpose.HEALTH_CARE],
+        with_health=with_health,
+    )
+    label = "Terhi Terveys – Terveydenhuollon ammattilainen, Työterveysasema"
+    assert (label in offered(client, scope)) is with_health
+    if with_health:
+        add(scope, nurse, TeamRole.SOTE_CONTACT)
+        assert DisclosureLogEntry.objects.get().what.count(",") == 2  # three categories
+    else:
+        # A health professional reads health-related notes: an ordinary consent is not enough.
+        with pytest.raises(ValidationError, match="suostumus ei kata"):
+            add(scope, nurse, TeamRole.SOTE_CONTACT)
+    assert CareTeamMembership.objects.filter(user=nurse).exists() is with_health
+
+
+@pytest.mark.usefixtures("consent_coverage")
+def test_a_manager_of_another_organisation_never_joins(client, scope):
+    ConsentFactory(client=scope["client"])  # Kela and every employment-services organisation
+    choices = " ".join(offered(client, scope))
+    assert "Tero Työllinen – Työllisyyspalvelujen asiantuntija" in choices
+    assert "Elsa Esihenkilö" not in choices
+    with pytest.raises(ValidationError, match="ei ole voimassa olevaa roolia"):
+        add(scope, scope["other_manager"])
+
+
+def test_without_the_consents_coverage_registered_no_one_of_another_organisation_joins(
+    client, scope
+):
+    before = team_scope.team_coverage()
+    team_scope.register_team_coverage(None)
+    try:
+        ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+        assert "Kerttu Kelalainen" not in " ".join(offered(client, scope))
+        with pytest.raises(ValidationError, match="suostumus ei kata"):
+            add(scope, scope["kela"])
+    finally:
+        team_scope.register_team_coverage(before)
+    assert not CareTeamMembership.objects.filter(user=scope["kela"]).exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="consents registers clients.team_scope's coverage from its AppConfig.ready(); "
+    "until it does, other organisations never join (tests/clients/conftest.py has the code)",
+)
+def test_the_consents_app_registers_the_team_coverage_at_start_up():
+    assert team_scope.team_coverage() is not None
+
+
+def test_the_action_refuses_a_person_outside_the_clients_organisation_directly(scope):
+    worker = acting(scope["worker"])
+    for outsider in (scope["unrelated"], scope["kela"], scope["admin"], scope["dpo"]):
+        with pytest.raises(ValidationError):
+            actions.add_team_member(
+                client=scope["client"], user=outsider, role=TeamRole.OTHER, added_by=worker
+            )
+    assert not CareTeamMembership.objects.filter(
+        user__in=[scope[k] for k in ("unrelated", "kela", "admin", "dpo")]
+    ).exists()
+    assert not AccessLogEntry.objects.filter(action="clients.membership.added").exists()
+
+
+@pytest.mark.parametrize(
+    ("person", "team_role"),
+    [
+        ("coach_matti", TeamRole.WORK_PAIR),  # a work pair is a coordinator
+        ("counsellor_matti", TeamRole.COACH),
+        ("coordinator", TeamRole.SOTE_CONTACT),
+    ],
+)
+def test_the_team_role_must_fit_the_persons_role(client, scope, person, team_role):
+    member = scope[person]
+    with pytest.raises(ValidationError) as error:
+        add(scope, member, team_role)
+    assert list(error.value.error_dict) == ["role"]
+    login(client, scope["worker"])
+    response = client.post(
+        add_url(scope["client"]), {"assignment": assignment_of(member), "role": team_role}
+    )
+    assert response.status_code == 200
+    assert "Henkilön rooli ei sovi tiimin rooliin" in response.content.decode()
+    assert not CareTeamMembership.objects.filter(user=member).exists()
+
+
+def _queries(http, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.usefixtures("consent_coverage")
+def test_the_page_asks_as_many_queries_for_3_and_30_people(client, scope):
+    ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+    login(client, scope["worker"])
+    url = add_url(scope["client"])
+    client.get(url)  # the session's first request reads more
+    few = _queries(client, url)
+    for number in range(27):
+        make_user(Role.WORK_COACH, scope["unit"], last_name=f"Valmentaja{number}")
+        make_user(Role.KELA_LIAISON, scope["kela_unit"], last_name=f"Kelalainen{number}")
+    assert len(offered(client, scope)) > 30
+    assert _queries(client, url) == few
