@@ -24,7 +24,8 @@ class ConsentsConfig(AppConfig):
         from accounts.dashboard import DashboardPanel, register_panel
         from audit.labels import register_action_labels
         from clients.panels import ClientPanel, register_client_panel
-        from consents import actions, log_labels, page_panels, reminders
+        from clients.team_scope import register_team_coverage
+        from consents import actions, log_labels, page_panels, reminders, team_coverage
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
 
@@ -64,3 +65,5 @@ class ConsentsConfig(AppConfig):
             _("Suostumus päättymässä"),
             page_panels.expiring_consent_reminders,
         )
+        # Someone of another organisation joins a client's team only as consent allows.
+        register_team_coverage(team_coverage.team_coverage())

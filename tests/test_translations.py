@@ -76,11 +76,16 @@ def test_every_entry_is_translated_and_none_is_fuzzy(path):
 
 def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):
     """A string marked for translation but never put into the catalogues (`make messages` not
-    run) would show Finnish to everyone: makemessages on a copy of the tracked files must find
+    run) would show Finnish to everyone: makemessages on a copy of the files git keeps (or would) must find
     nothing the catalogues lack."""
     root = Path(settings.BASE_DIR)
     tracked = (
-        subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True)
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        )
         .stdout.decode()
         .split("\0")
     )

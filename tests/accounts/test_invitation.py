@@ -111,10 +111,6 @@ def test_the_invitation_to_a_swedish_speaker_is_in_swedish_whatever_the_admin_re
     assert "Kutsut lähetetty." in client.get("/admin/accounts/user/").content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Swedish translations of the invitation's new msgids are filled by the lead",
-)
 def test_the_swedish_invitation_reads_in_swedish(unit, admin, django_capture_on_commit_callbacks):
     invited = new_user(unit, "sv")
     with django_capture_on_commit_callbacks(execute=True):

@@ -25,57 +25,14 @@ def team(db):
     }
 
 
-def consent_team_coverage():
-    """The coverage the consents app is to register from its AppConfig.ready()
-    (clients.team_scope): joining a client's team discloses identity, pathway and plans
-    (and health data to a role that reads health-related notes) for service planning and
-    coordination, decided and logged by consents.coverage."""
-    from clients.team_scope import TeamCoverage
-    from consents.coverage import DisclosureNotCovered, disclosure_basis, record_disclosure
-    from consents.models import InformationCategory, Purpose
-
-    def categories(health: bool) -> list[str]:
-        ordinary = [InformationCategory.IDENTITY, InformationCategory.PATHWAY]
-        return [*ordinary, InformationCategory.HEALTH] if health else ordinary
-
-    def covered(client, organisations, *, health: bool) -> set[int]:
-        return {
-            organisation.pk
-            for organisation in organisations
-            if disclosure_basis(
-                client=client,
-                organisation=organisation,
-                category=categories(health),
-                purpose=Purpose.SERVICE_PLANNING,
-            )
-            is not None
-        }
-
-    def disclose(*, actor, client, organisation, recipient, health: bool) -> bool:
-        try:
-            record_disclosure(
-                actor=actor,
-                client=client,
-                organisation=organisation,
-                category=categories(health),
-                purpose=Purpose.SERVICE_PLANNING,
-                channel="care_team",
-                recipient_user=recipient,
-                recipient_description="Omatiimin jäsen",
-            )
-        except DisclosureNotCovered:
-            return False
-        return True
-
-    return TeamCoverage(covered=covered, disclose=disclose)
-
-
 @pytest.fixture
 def consent_coverage():
-    """Registers the consents app's team coverage for the test, then restores what was."""
+    """The consents app's team coverage registered for the test (as at start-up), then
+    what was before restored: tests of the fail-closed rule unregister it."""
     from clients import team_scope
+    from consents.team_coverage import team_coverage
 
     before = team_scope.team_coverage()
-    team_scope.register_team_coverage(consent_team_coverage())
+    team_scope.register_team_coverage(team_coverage())
     yield
     team_scope.register_team_coverage(before)

@@ -283,11 +283,6 @@ def test_without_the_consents_coverage_registered_no_one_of_another_organisation
     assert not CareTeamMembership.objects.filter(user=scope["kela"]).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="consents registers clients.team_scope's coverage from its AppConfig.ready(); "
-    "until it does, other organisations never join (tests/clients/conftest.py has the code)",
-)
 def test_the_consents_app_registers_the_team_coverage_at_start_up():
     assert team_scope.team_coverage() is not None
 
