@@ -76,8 +76,8 @@ def test_every_entry_is_translated_and_none_is_fuzzy(path):
 
 def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):
     """A string marked for translation but never put into the catalogues (`make messages` not
-    run) would show Finnish to everyone: makemessages on a copy of the files git keeps (or would) must find
-    nothing the catalogues lack."""
+    run) would show Finnish to everyone: makemessages on a copy of the files git keeps (or
+    would keep) must find nothing the catalogues lack."""
     root = Path(settings.BASE_DIR)
     tracked = (
         subprocess.run(
