@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
+from clients import team_scope
 from clients.models import CareTeamMembership, Client, TeamRole
 from consultations.actions.common import (
     RECOMMENDATION_TASK,
@@ -216,6 +217,7 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
             return locked
         membership = CareTeamMembership.objects.select_for_update().get(pk=locked.membership_id)
         if accept:
+            _check_joins(client, membership.user, answered_by)
             membership.accepted_at = timezone.now()
             membership.save(update_fields=["accepted_at"])
         else:
@@ -233,9 +235,21 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
     return locked
 
 
+def _check_joins(client, coordinator, accepted_by) -> None:
+    """The work pair joins the care team as anyone does (clients.team_scope): a coordinator
+    of another organisation only where the client's consent covers it, a disclosure logged
+    now, as access begins. ValidationError otherwise, and nothing is accepted."""
+    others = team_scope.check_member(client=client, user=coordinator, role=TeamRole.WORK_PAIR)
+    if others:
+        team_scope.disclose_to_member(
+            actor=accepted_by, client=client, user=coordinator, others=others
+        )
+
+
 def accept_work_pair(*, offer: WorkPairOffer, accepted_by) -> WorkPairOffer:
     """The responsible worker accepts: the coordinator joins the care team as work pair
-    (the membership's accepted_at is set). Responsibility stays unchanged."""
+    (the membership's accepted_at is set), if they may join it (`_check_joins`).
+    Responsibility stays unchanged."""
     return _answer(offer, accepted_by, accept=True)
 
 

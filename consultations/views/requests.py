@@ -232,7 +232,13 @@ def _answer(request, client_id, offer_id, *, accept: bool):
     client, offer = get_work_pair_offer_for_user(request.user, client_id, offer_id)
     offer.request.client = client
     if accept:
-        actions.accept_work_pair(offer=offer, accepted_by=request.user)
+        try:
+            actions.accept_work_pair(offer=offer, accepted_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(
+                "consultations:request_detail", client_id=client.uuid, request_id=offer.request_id
+            )
         messages.success(
             request,
             _("%(name)s on nyt asiakkaan työpari. Vastuu säilyy vastuutyöntekijällä.")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessLogEntry
@@ -221,3 +222,39 @@ def test_only_the_responsible_worker_answers(client, hki, during):
     assert client.post(answer_url(hki, pending, "accept")).status_code == 404
     pending.refresh_from_db()
     assert pending.accepted is None
+
+
+@pytest.mark.parametrize("covered", [False, True])
+def test_a_work_pair_of_another_organisation_joins_only_as_the_clients_consent_allows(
+    hki, during, covered
+):
+    """Employment services' coordinator offers to co-work: accepting gives them the client's
+    data, a disclosure that the client's consent (with health data, as coordinators read
+    health-related notes) must cover, and that is logged."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from audit.models import DisclosureLogEntry
+    from consents.factories import ConsentFactory
+    from services.factories import UnitFactory
+    from tests.conftest import acting
+
+    theirs = acting(make_user(Role.COORDINATOR, UnitFactory(organisation=hki.employment)))
+    pending = actions.offer_work_pair(request=hki.request, offered_by=theirs)
+    if covered:
+        ConsentFactory(client=hki.client, parties=[hki.employment], with_health=True)
+        actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+        disclosure = DisclosureLogEntry.objects.get()
+        assert (disclosure.recipient_user, disclosure.recipient_organisation) == (
+            theirs,
+            hki.employment,
+        )
+    else:
+        with pytest.raises(ValidationError, match="suostumus ei kata"):
+            actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+        assert not DisclosureLogEntry.objects.exists()
+    pending.refresh_from_db()
+    pending.membership.refresh_from_db()
+    assert (pending.membership.accepted_at is not None) is covered
+    assert pending.accepted is (True if covered else None)
+    hki.client.__dict__.pop("_relations", None)
+    assert relation_to(theirs, hki.client).on_team is covered
