@@ -27,6 +27,8 @@ from clients.access import log_client_access, relation_to
 from clients.models import CareTeamMembership, Client, TeamRole
 from consents import events, scan_files, scanning
 from consents.models import (
+    EVENT_KINDS_TIMED_BY_SOURCE,
+    EVENT_TIME_ZONE,
     REVOCATION_FIELDS,
     Consent,
     ConsentMethod,
@@ -58,7 +60,9 @@ ORAL_HAS_NO_FORM = gettext_lazy("Suullisesta suostumuksesta ei ole allekirjoitet
 @dataclasses.dataclass(frozen=True)
 class ConsentTerms:
     """What one consent version says. Health information is asked for by `health`
-    (the separate tick), never by listing it among `categories`."""
+    (the separate tick), never by listing it among `categories`. An oral consent's
+    event that Polku does not hold (a call with Kela) starts at `event_starts` and
+    ends at `event_ends`, wall-clock times in Helsinki on `event_date`."""
 
     method: str
     purposes: tuple[str, ...]
@@ -79,17 +83,44 @@ class ConsentTerms:
     event_name: str = ""
     event_date: datetime.date | None = None
     event_reference: str = ""
+    event_starts: datetime.time | None = None
+    event_ends: datetime.time | None = None
+
+    @property
+    def event_timed_here(self) -> bool:
+        """An oral consent's event whose start and end are recorded with the consent: any
+        event but one Polku holds itself (a consultation session has its own times)."""
+        return (
+            self.method == ConsentMethod.ORAL
+            and bool(self.event_kind)
+            and self.event_kind not in EVENT_KINDS_TIMED_BY_SOURCE
+        )
 
     def normalised(self) -> "ConsentTerms":
-        """Oral consent lives on its event's day and has no form; written consent has no event."""
+        """Oral consent lives on its event's day and has no form; written consent has no event.
+        Only an event Polku does not hold keeps times of its own."""
         if self.method == ConsentMethod.ORAL:
             day = self.event_date
-            return dataclasses.replace(
+            terms = dataclasses.replace(
                 self, form="", form_description="", signed_on=day, valid_from=day, valid_until=day
             )
+            if terms.event_timed_here:
+                return terms
+            return dataclasses.replace(terms, event_starts=None, event_ends=None)
         return dataclasses.replace(
-            self, event_kind="", event_name="", event_date=None, event_reference=""
+            self,
+            event_kind="",
+            event_name="",
+            event_date=None,
+            event_reference="",
+            event_starts=None,
+            event_ends=None,
         )
+
+    def _event_moment(self, time: datetime.time | None) -> datetime.datetime | None:
+        if time is None or self.event_date is None:
+            return None
+        return datetime.datetime.combine(self.event_date, time, tzinfo=EVENT_TIME_ZONE)
 
     def errors(self) -> dict[str, list[str]]:
         """Field name -> messages; empty when the terms may be recorded."""
@@ -123,6 +154,17 @@ class ConsentTerms:
                 add("event_name", _("Nimeä tapahtuma, jota suullinen suostumus koskee."))
             if self.event_date is None:
                 add("event_date", _("Kirjaa tapahtuman päivä."))
+            if self.event_timed_here:
+                # The consent covers disclosures within the event only: its end must be known.
+                if self.event_starts is None:
+                    add("event_starts", _("Kirjaa, mihin aikaan tapahtuma alkaa."))
+                if self.event_ends is None:
+                    add("event_ends", _("Kirjaa, mihin aikaan tapahtuma päättyy."))
+                elif self.event_starts is not None and self.event_ends <= self.event_starts:
+                    add(
+                        "event_ends",
+                        _("Tapahtuman on päätyttävä samana päivänä myöhemmin kuin se alkaa."),
+                    )
         else:
             if not self.form:
                 add("form", _("Valitse lomake."))
@@ -163,6 +205,8 @@ class ConsentTerms:
             "event_name": self.event_name.strip(),
             "event_date": self.event_date,
             "event_reference": self.event_reference.strip(),
+            "event_starts_at": self._event_moment(self.event_starts),
+            "event_ends_at": self._event_moment(self.event_ends),
         }
 
     @classmethod
@@ -189,7 +233,13 @@ class ConsentTerms:
             event_name=consent.event_name,
             event_date=consent.event_date,
             event_reference=consent.event_reference,
+            event_starts=_wall_clock(consent.event_starts_at),
+            event_ends=_wall_clock(consent.event_ends_at),
         )
+
+
+def _wall_clock(moment: datetime.datetime | None) -> datetime.time | None:
+    return None if moment is None else timezone.localtime(moment, EVENT_TIME_ZONE).time()
 
 
 def _bound_to_event(client: Client, terms: ConsentTerms) -> ConsentTerms:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.actions import log_disclosure
 from audit.models import Basis, DisclosureLogEntry
 from consents import events
 from consents.models import (
+    EVENT_TIME_ZONE,
     Consent,
     ConsentMethod,
     ConsentParty,
@@ -36,13 +38,22 @@ class ConsentEvent:
 
     `kind` is an OralEventKind value; `reference` identifies the event, e.g.
     a consultation session's id as text (empty when the event has none).
-    `ends_at`, when the caller knows it (a session's end), is when the event is
-    over: an oral consent covers disclosures within its event and none after it.
+    `starts_at` and `ends_at`, when known (a session's end from the session, a
+    call's start and end as recorded with its consent), bound the event: an oral
+    consent covers disclosures within its event and none after it. Coverage also
+    checks the times recorded with the consent itself, whatever the caller says.
     """
 
     kind: str
     reference: str = ""
     ends_at: datetime.datetime | None = None
+    starts_at: datetime.datetime | None = None
+
+    def is_on(self, at: datetime.datetime) -> bool:
+        """Whether the event is going on at `at`, as far as its known bounds tell."""
+        return (self.starts_at is None or self.starts_at <= at) and (
+            self.ends_at is None or at <= self.ends_at
+        )
 
 
 def event_of(consent: Consent) -> ConsentEvent | None:
@@ -54,14 +65,19 @@ def event_of(consent: Consent) -> ConsentEvent | None:
     day. When the source no longer offers the event (the session was cancelled
     or no longer discusses the client) there is no event to disclose within:
     None, and the oral consent covers nothing. An event Polku does not hold (a
-    call with Kela) has no known end: the consent covers that recorded event
-    only, on its day (an oral consent is valid from and until its event's day).
+    call with Kela) starts and ends at the times the worker recorded with the
+    consent, and the consent covers nothing outside them.
     A written consent has no event: None.
     """
     if consent.method != ConsentMethod.ORAL or not consent.event_kind:
         return None
     if not events.has_source(consent.event_kind):
-        return ConsentEvent(kind=consent.event_kind, reference=consent.event_reference)
+        return ConsentEvent(
+            kind=consent.event_kind,
+            reference=consent.event_reference,
+            starts_at=consent.event_starts_at,
+            ends_at=consent.event_ends_at,
+        )
     held = events.find_event(consent.event_kind, consent.client, consent.event_reference)
     if held is None:
         return None
@@ -71,24 +87,66 @@ def event_of(consent: Consent) -> ConsentEvent | None:
 
 
 class DisclosureNotCovered(Exception):
-    """No consent in force and no statutory basis covers the disclosure; nothing was logged."""
+    """No consent in force and no statutory basis covers the disclosure; nothing was logged.
 
-    def __init__(self, *, organisation, categories: tuple[str, ...], purpose: str):
+    `outside_event` is the oral consent that would have covered within its event, when
+    the disclosure came after the event ended (or before it began): the message says so.
+    """
+
+    def __init__(
+        self,
+        *,
+        organisation,
+        categories: tuple[str, ...],
+        purpose: str,
+        outside_event: "OutsideEvent | None" = None,
+    ):
         self.organisation = organisation
         self.categories = categories
         self.purpose = purpose
-        super().__init__(
-            _(
-                "Luovutukselle ei ole perustetta: asiakkaan voimassa oleva suostumus tai kirjattu "
-                "lakiperuste ei kata vastaanottajaa %(organisation)s, tietoja %(categories)s "
-                "käyttötarkoitukseen %(purpose)s."
-            )
-            % {
-                "organisation": organisation,
-                "categories": ", ".join(str(InformationCategory(c).label) for c in categories),
-                "purpose": Purpose(purpose).label,
-            }
-        )
+        self.outside_event = outside_event
+        message = _(
+            "Luovutukselle ei ole perustetta: asiakkaan voimassa oleva suostumus tai kirjattu "
+            "lakiperuste ei kata vastaanottajaa %(organisation)s, tietoja %(categories)s "
+            "käyttötarkoitukseen %(purpose)s."
+        ) % {
+            "organisation": organisation,
+            "categories": ", ".join(str(InformationCategory(c).label) for c in categories),
+            "purpose": Purpose(purpose).label,
+        }
+        if outside_event is not None:
+            message = f"{message} {outside_event.reason()}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class OutsideEvent:
+    """An oral consent that covers the disclosure except for the moment: its event is over
+    (or has not begun)."""
+
+    consent: Consent
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    at: datetime.datetime
+
+    @property
+    def ended(self) -> bool:
+        return self.ends_at is not None and self.at > self.ends_at
+
+    def reason(self) -> str:
+        if self.ended:
+            return _(
+                "Suullinen suostumus koski vain tapahtumaa ”%(event)s”, joka päättyi %(end)s. "
+                "Sen jälkeen suullisen suostumuksen perusteella ei saa luovuttaa tietoja."
+            ) % {"event": self.consent.event_name, "end": _local(self.ends_at)}
+        return _(
+            "Suullinen suostumus koskee vain tapahtumaa ”%(event)s”, joka alkaa %(start)s. "
+            "Ennen sitä suullisen suostumuksen perusteella ei saa luovuttaa tietoja."
+        ) % {"event": self.consent.event_name, "start": _local(self.starts_at)}
+
+
+def _local(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment, EVENT_TIME_ZONE), "SHORT_DATETIME_FORMAT")
 
 
 def _categories(category: str | Iterable[str]) -> tuple[str, ...]:
@@ -98,7 +156,9 @@ def _categories(category: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(InformationCategory(value).value for value in values)
 
 
-def _covering_consents(*, client, organisation, categories, purpose, at, event):
+def _matching_consents(*, client, organisation, categories, purpose, at):
+    """Versions in force at `at` that name the organisation, the purpose and the categories,
+    whatever their method."""
     consents = (
         Consent.objects.filter(client=client)
         .in_force(at)
@@ -107,13 +167,32 @@ def _covering_consents(*, client, organisation, categories, purpose, at, event):
     )
     if InformationCategory.HEALTH in categories:
         consents = consents.filter(health_confirmed=True)
-    if event is None or (event.ends_at is not None and at > event.ends_at):
+    return consents
+
+
+def _of_event(event: ConsentEvent) -> Q:
+    return Q(method=ConsentMethod.ORAL, event_kind=event.kind, event_reference=event.reference)
+
+
+def _covering_consents(*, client, organisation, categories, purpose, at, event):
+    consents = _matching_consents(
+        client=client, organisation=organisation, categories=categories, purpose=purpose, at=at
+    )
+    if event is None or not event.is_on(at):
         consents = consents.exclude(method=ConsentMethod.ORAL)
     else:
-        # An oral consent covers its own event only; a written one covers any event.
+        # An oral consent covers its own event only, and only while it lasts by the times
+        # recorded with it (a session's end comes from the session, in `event`); a written
+        # one covers any event.
         consents = consents.filter(
             ~Q(method=ConsentMethod.ORAL)
-            | Q(event_kind=event.kind, event_reference=event.reference)
+            | (
+                _of_event(event)
+                & (
+                    Q(event_ends_at__isnull=True)
+                    | Q(event_starts_at__lte=at, event_ends_at__gte=at)
+                )
+            )
         )
     # Written consents first, then the one that lasts longest, then the newest.
     return consents.order_by(
@@ -126,6 +205,32 @@ def _covering_consents(*, client, organisation, categories, purpose, at, event):
         "-recorded_at",
         "-pk",
     )
+
+
+def _outside_event(*, client, organisation, categories, purpose, at, event):
+    """When nothing covers: the oral consent of `event` that would have, had the disclosure
+    come within the event. One query, on the refusal path only."""
+    if event is None:
+        return None
+    consent = (
+        _matching_consents(
+            client=client, organisation=organisation, categories=categories, purpose=purpose, at=at
+        )
+        .filter(_of_event(event))
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if consent is None:
+        return None
+    outside = OutsideEvent(
+        consent=consent,
+        starts_at=consent.event_starts_at or event.starts_at,
+        ends_at=consent.event_ends_at or event.ends_at,
+        at=at,
+    )
+    if outside.ended or (outside.starts_at is not None and at < outside.starts_at):
+        return outside
+    return None
 
 
 def _covering_statutory_bases(*, client, organisation, categories, purpose, at):
@@ -154,10 +259,11 @@ def disclosure_basis(
     validity), it names the organisation or the organisation's kind, and it
     includes the purpose and every category asked for; health information
     also needs the separate confirmation. An oral consent covers only when
-    `event` is its own event and, where the event's end is known, not after
-    it. Without a covering consent a statutory basis in
-    force for the organisation, purpose and categories covers. Reads only;
-    two queries at most.
+    `event` is its own event and `at` is within it: not before the start nor
+    after the end recorded with the consent (a call with Kela), nor after the
+    end `event` states (a consultation session). Without a covering consent a
+    statutory basis in force for the organisation, purpose and categories
+    covers. Reads only; two queries at most.
     """
     categories = _categories(category)
     purpose = Purpose(purpose).value
@@ -202,7 +308,9 @@ def record_disclosure(
     in the same transaction as the log row, so a revocation, change or end
     recorded at the same time either waits for this disclosure or is seen by
     it: a disclosure is never logged on a basis that ended before it.
-    Raises DisclosureNotCovered, writing nothing, when no basis covers.
+    Raises DisclosureNotCovered, writing nothing, when no basis covers; when an
+    oral consent would have covered within its event, the refusal says the event
+    is over (or has not begun).
     """
     categories = _categories(category)
     purpose = Purpose(purpose).value
@@ -216,7 +324,17 @@ def record_disclosure(
         )
         if basis is None:
             raise DisclosureNotCovered(
-                organisation=organisation, categories=categories, purpose=purpose
+                organisation=organisation,
+                categories=categories,
+                purpose=purpose,
+                outside_event=_outside_event(
+                    client=client,
+                    organisation=organisation,
+                    categories=categories,
+                    purpose=purpose,
+                    at=timezone.now(),
+                    event=event,
+                ),
             )
         if not what:
             with translation.override("fi"):

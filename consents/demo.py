@@ -1,8 +1,9 @@
 """Demo consents (DOMAIN.md "Demo stories"): most demo clients have a Kela Y 100;
 some have expired, a few end soon, one is revoked (its notification tasks
-open for the responsible worker), one client gave an oral consent for today's
-call with Kela, and Kaarina Koivisto's consent covers employment services and
-health care but not Kela, so the Kela liaison sees her case pseudonymously.
+open for the responsible worker), one client gave an oral consent for an
+hour-long call with Kela going on as the demo is seeded, and Kaarina
+Koivisto's consent covers employment services and health care but not Kela,
+so the Kela liaison sees her case pseudonymously.
 
 Safe to run again: a client who already has a consent is left as it is. Runs
 after the clients' demo data; without clients or without Kela it does nothing.
@@ -14,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import CareTeamMembership, Client, TeamRole
-from consents import actions
-from consents.factories import ConsentFactory, acting, add_parties
+from consents import actions, events
+from consents.factories import ConsentFactory, acting, add_parties, event_hour
 from consents.models import (
     Consent,
     ConsentFormType,
@@ -136,6 +137,9 @@ def seed() -> None:
                 event_kind=OralEventKind.KELA_CALL,
                 event_name="Puhelu Kelan työkykyneuvojan kanssa kuntoutuksesta",
                 event_date=today,
+                event_reference=events.own_reference(OralEventKind.KELA_CALL),
+                # The call is going on as the demo is seeded, and covers nothing after it.
+                **event_hour(today),
             )
             add_parties(oral, [kela])
             continue

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from clients.factories import ClientFactory
 from consents.models import (
+    EVENT_KINDS_TIMED_BY_SOURCE,
+    EVENT_TIME_ZONE,
     Consent,
     ConsentFormType,
     ConsentMethod,
@@ -49,6 +51,30 @@ def acting(user):
     return user
 
 
+def event_hour(day: datetime.date) -> dict[str, datetime.datetime]:
+    """The start and end of an hour-long oral-consent event on `day` (Helsinki time): from
+    half an hour ago when `day` is today, kept within the day; 9 to 10 on another day."""
+    now = timezone.localtime(timezone.now(), EVENT_TIME_ZONE)
+    minute = now.hour * 60 + now.minute if day == now.date() else 9 * 60 + 30
+    start = min(max(minute - 30, 0), 23 * 60)
+    end = start + 60
+    times = (
+        datetime.time(start // 60, start % 60),
+        datetime.time(end // 60, end % 60) if end < 24 * 60 else datetime.time.max,
+    )
+    return {
+        "event_starts_at": datetime.datetime.combine(day, times[0], tzinfo=EVENT_TIME_ZONE),
+        "event_ends_at": datetime.datetime.combine(day, times[1], tzinfo=EVENT_TIME_ZONE),
+    }
+
+
+def _event_hour(o, bound: str) -> datetime.datetime | None:
+    # None for a session (it has times of its own) and without an event.
+    if not o.event_kind or o.event_kind in EVENT_KINDS_TIMED_BY_SOURCE or not o.event_date:
+        return None
+    return event_hour(o.event_date)[bound]
+
+
 def _recorded_at(day: datetime.date) -> datetime.datetime:
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
     return min(moment, timezone.now())
@@ -58,7 +84,8 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     """A written Kela Y 100 signed 30 days ago, in force until further notice, naming
     Kela and every employment-services organisation, for every purpose but health
     care and every category but health. Named states: `expired`, `upcoming`,
-    `with_health`, `oral`, `by_guardian`, `county_form`."""
+    `with_health`, `oral` (a call with Kela today, from half an hour ago to half an
+    hour ahead), `by_guardian`, `county_form`."""
 
     class Meta:
         model = Consent
@@ -83,6 +110,8 @@ class ConsentFactory(factory.django.DjangoModelFactory):
             event_name="Puhelu Kelan työkykyneuvojan kanssa",
             event_date=factory.SelfAttribute("today"),
             event_reference="",
+            event_starts_at=factory.LazyAttribute(lambda o: _event_hour(o, "event_starts_at")),
+            event_ends_at=factory.LazyAttribute(lambda o: _event_hour(o, "event_ends_at")),
             signed_on=factory.SelfAttribute("today"),
             valid_from=factory.SelfAttribute("today"),
             valid_until=factory.SelfAttribute("today"),

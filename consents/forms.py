@@ -4,7 +4,6 @@ forms show its messages next to the fields they concern."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm
@@ -45,6 +44,7 @@ class ScanField(forms.FileField):
 
 
 SCAN_HELP = _("PDF, JPEG tai PNG, enintään 10 Mt. Tiedoston sisältö tarkistetaan.")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class ConsentForm(PolkuForm):
@@ -142,6 +142,18 @@ class ConsentForm(PolkuForm):
         help_text=_("Esimerkiksi ”Puhelu Kelan työkykyneuvojan kanssa”."),
     )
     event_date = forms.DateField(label=_("Tapahtuman päivä"), required=False, widget=DateInput)
+    event_starts = forms.TimeField(
+        label=_("Alkaa klo"),
+        required=False,
+        widget=TIME_INPUT,
+        help_text=_("Esimerkiksi puhelun alkamisaika. Istunnon ajat tulevat istunnosta."),
+    )
+    event_ends = forms.TimeField(
+        label=_("Päättyy klo"),
+        required=False,
+        widget=TIME_INPUT,
+        help_text=_("Suostumus ei kata luovutuksia tapahtuman päätyttyä."),
+    )
     event_reference = forms.ChoiceField(
         label=_("Istunto"),
         required=False,
@@ -214,6 +226,8 @@ class ConsentForm(PolkuForm):
             "event_name": terms.event_name,
             "event_date": terms.event_date,
             "event_reference": terms.event_reference,
+            "event_starts": terms.event_starts,
+            "event_ends": terms.event_ends,
         }
 
     def clean(self):
@@ -269,6 +283,8 @@ class ConsentForm(PolkuForm):
             event_name=data.get("event_name") or "",
             event_date=data.get("event_date"),
             event_reference=data.get("event_reference") or "",
+            event_starts=data.get("event_starts"),
+            event_ends=data.get("event_ends"),
         )
 
 
@@ -409,5 +425,5 @@ class DisclosureForm(PolkuForm):
         else:
             self.fields["oral_consent"].queryset = oral_consents
             self.fields["oral_consent"].label_from_instance = lambda c: (
-                f"{c.event_name} ({date_format(c.event_date, 'SHORT_DATE_FORMAT')})"
+                f"{c.event_name} ({c.event_when})"
             )

@@ -10,6 +10,7 @@ refuse what DOMAIN.md ("Consent") forbids.
 """
 
 import uuid
+from zoneinfo import ZoneInfo
 
 import pghistory
 import pgtrigger
@@ -17,13 +18,19 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from consents.querysets import ConsentQuerySet, ConsentScanQuerySet, StatutoryBasisQuerySet
 from services.models import OrganisationKind
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
+# An oral consent's event is on its day in Finland, whatever the server's clock zone (the
+# database checks it in this zone, as the services triggers take "today" there).
+EVENT_TIME_ZONE = ZoneInfo("Europe/Helsinki")
 
 
 class Purpose(models.TextChoices):
@@ -72,6 +79,11 @@ class OralEventKind(models.TextChoices):
     KELA_CALL = "kela_call", _("Puhelu Kelan kanssa")
     NETWORK_MEETING = "network_meeting", _("Verkostopalaveri")
     OTHER = "other", _("Muu tapahtuma")
+
+
+# Events whose start and end Polku holds itself (a consultation session ends when the
+# session does): an oral consent given for one records no times of its own.
+EVENT_KINDS_TIMED_BY_SOURCE = [OralEventKind.CONSULTATION_SESSION]
 
 
 class RevocationMethod(models.TextChoices):
@@ -155,6 +167,10 @@ class Consent(models.Model):
         blank=True,
         help_text=_("Esimerkiksi konsultaatioistunnon tunniste."),
     )
+    # An event Polku does not hold (a call with Kela) starts and ends at the times the worker
+    # recorded with the consent: it covers disclosures between them on that day, none after.
+    event_starts_at = models.DateTimeField(_("tapahtuma alkaa"), null=True, blank=True)
+    event_ends_at = models.DateTimeField(_("tapahtuma päättyy"), null=True, blank=True)
 
     recorded_at = models.DateTimeField(_("kirjattu"), default=timezone.now)
     recorded_by = models.ForeignKey(
@@ -266,6 +282,34 @@ class Consent(models.Model):
                 ),
                 name="consent_oral_bound_to_event",
             ),
+            # An oral consent for an event Polku does not hold records when the event starts
+            # and ends; a session's come from the session, and a written consent has none.
+            models.CheckConstraint(
+                condition=Q(
+                    event_kind__in=["", *EVENT_KINDS_TIMED_BY_SOURCE],
+                    event_starts_at__isnull=True,
+                    event_ends_at__isnull=True,
+                )
+                | (
+                    ~Q(event_kind__in=["", *EVENT_KINDS_TIMED_BY_SOURCE])
+                    & Q(event_starts_at__isnull=False, event_ends_at__isnull=False)
+                ),
+                name="consent_oral_event_timed",
+            ),
+            models.CheckConstraint(
+                condition=Q(event_starts_at__isnull=True)
+                | Q(event_ends_at__gt=F("event_starts_at")),
+                name="consent_oral_event_ends_after_start",
+            ),
+            # One event, on its one day: it neither starts nor ends on another.
+            models.CheckConstraint(
+                condition=Q(event_starts_at__isnull=True)
+                | Q(
+                    Exact(TruncDate("event_starts_at", tzinfo=EVENT_TIME_ZONE), F("event_date")),
+                    Exact(TruncDate("event_ends_at", tzinfo=EVENT_TIME_ZONE), F("event_date")),
+                ),
+                name="consent_oral_event_on_its_day",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     revoked_at__isnull=True,
@@ -332,6 +376,20 @@ class Consent(models.Model):
     @property
     def is_oral(self) -> bool:
         return self.method == ConsentMethod.ORAL
+
+    @property
+    def event_when(self) -> str:
+        """The oral consent's event day and, when recorded, its hours ("12.3.2025 klo 8.00–8.30")."""
+        if self.event_date is None:
+            return ""
+        day = date_format(self.event_date, "SHORT_DATE_FORMAT")
+        if self.event_starts_at is None or self.event_ends_at is None:
+            return day
+        return str(_("%(day)s klo %(start)s–%(end)s")) % {
+            "day": day,
+            "start": time_format(timezone.localtime(self.event_starts_at, EVENT_TIME_ZONE)),
+            "end": time_format(timezone.localtime(self.event_ends_at, EVENT_TIME_ZONE)),
+        }
 
     def is_expired_on(self, day) -> bool:
         return self.valid_until is not None and self.valid_until < day

@@ -400,7 +400,7 @@ def disclosure_create(request, client_id):
     A disclosure within an event an oral consent of today was given for names
     that event (`coverage.event_of`): a consultation session's oral consent
     covers it only until the session ends; one for an event Polku does not hold
-    (a call with Kela) covers that recorded event on its day.
+    (a call with Kela) only between the start and end recorded with it.
     """
     client = get_client_for_user(
         request.user,
@@ -415,15 +415,19 @@ def disclosure_create(request, client_id):
         .not_revoked()
         .select_related("client")
     )
-    # Only the oral consents whose event is still going on (a session not yet ended).
+    # Offered: the oral consents whose event is going on now (a call not yet over).
     ongoing = [
         consent.pk
         for consent in oral
-        if (event := event_of(consent)) is not None
-        and (event.ends_at is None or now <= event.ends_at)
+        if (event := event_of(consent)) is not None and event.is_on(now)
     ]
-    oral = oral.filter(pk__in=ongoing)
-    form = DisclosureForm(request.POST or None, oral_consents=oral if ongoing else None)
+    if request.method == "POST" and request.POST.get("oral_consent"):
+        offered = oral  # a form sent after its event ended: the refusal says why
+    elif ongoing:
+        offered = oral.filter(pk__in=ongoing)
+    else:
+        offered = None
+    form = DisclosureForm(request.POST or None, oral_consents=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         oral_consent = data.get("oral_consent")

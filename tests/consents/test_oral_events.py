@@ -13,8 +13,14 @@ from django.utils import timezone
 from audit.models import DisclosureLogEntry
 from clients.factories import ClientFactory
 from consents import actions
-from consents.coverage import ConsentEvent, disclosure_basis, event_of
-from consents.models import Consent, ConsentMethod, OralEventKind
+from consents.coverage import (
+    ConsentEvent,
+    DisclosureNotCovered,
+    disclosure_basis,
+    event_of,
+    record_disclosure,
+)
+from consents.models import EVENT_TIME_ZONE, Consent, ConsentMethod, OralEventKind
 from consultations.case_view import session_event
 from consultations.factories import (
     NetworkFactory,
@@ -86,6 +92,9 @@ def test_a_picked_session_names_the_event_and_covers_that_session_only(
             "categories": ["identity", "work_capacity"],
             "event_kind": OralEventKind.CONSULTATION_SESSION,
             "event_reference": str(sessions["first"].pk),
+            # Typed in by mistake: a session's times are the session's own.
+            "event_starts": "07:00",
+            "event_ends": "07:30",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -93,6 +102,7 @@ def test_a_picked_session_names_the_event_and_covers_that_session_only(
     assert consent.event_reference == str(sessions["first"].pk)
     assert consent.event_date == on_day(sessions["first"])
     assert consent.event_name.startswith(sessions["first"].network.name)
+    assert (consent.event_starts_at, consent.event_ends_at) == (None, None)
 
     ask = {
         "client": team["client"],
@@ -175,6 +185,8 @@ def test_two_calls_with_kela_on_one_day_are_two_events(team, parties):
                 event_kind=OralEventKind.KELA_CALL,
                 event_name=name,
                 event_date=today,
+                event_starts=datetime.time.min,
+                event_ends=datetime.time.max,
             ),
             recorded_by=team["worker"],
         )
@@ -246,9 +258,13 @@ def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_
         # The form no longer offers the consent of an event that has ended...
         assert 'name="oral_consent"' not in client.get(url).content.decode()
         response = client.post(url, data)
-    # ...and naming it all the same is refused.
+    # ...and naming it all the same (a form opened during the session) is refused: the
+    # session is over.
     assert response.status_code == 200
     assert "Luovutukselle ei ole perustetta" in response.content.decode()
+    assert "Suullinen suostumus koski vain tapahtumaa ”Istunto”, joka päättyi" in (
+        response.content.decode()
+    )
     assert DisclosureLogEntry.objects.count() == 1
 
 
@@ -273,28 +289,164 @@ def test_the_event_of_an_oral_consent_knows_the_sessions_end_and_its_cancellatio
     assert event_of(consent) is None  # no event left to disclose within
 
 
-def test_an_oral_consent_for_a_call_covers_its_own_event_on_its_day(client, team, parties):
-    call = actions.record_consent(
-        client=team["client"],
-        terms=oral_terms(
-            parties,
-            event_kind=OralEventKind.KELA_CALL,
-            event_name="Puhelu Kelan kanssa",
-            event_date=timezone.localdate(),
-        ),
-        recorded_by=team["worker"],
+def helsinki(hour, minute=0, second=0):
+    """A moment of today in Helsinki."""
+    return datetime.datetime.combine(
+        timezone.localdate(), datetime.time(hour, minute, second), tzinfo=EVENT_TIME_ZONE
     )
-    login(client, team["worker"])
-    response = client.post(
-        reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid}),
-        {
-            "organisation": parties["kela"].pk,
-            "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
-            "categories": ["identity"],
-            "purpose": "case_consultation",
-            "channel": "phone",
-            "oral_consent": call.pk,
-        },
+
+
+def record_call(team, parties, *, recorded_at, starts, ends):
+    """An oral consent given in a call with Kela today, recorded at `recorded_at`."""
+    with time_machine.travel(recorded_at, tick=False):
+        return actions.record_consent(
+            client=team["client"],
+            terms=oral_terms(
+                parties,
+                event_kind=OralEventKind.KELA_CALL,
+                event_name="Puhelu Kelan työkykyneuvojan kanssa",
+                event_date=timezone.localdate(),
+                event_starts=starts,
+                event_ends=ends,
+            ),
+            recorded_by=team["worker"],
+        )
+
+
+@pytest.fixture
+def morning_call(team, parties):
+    """The call lasted from 8.00 to 8.30; the worker recorded the consent during it."""
+    return record_call(
+        team,
+        parties,
+        recorded_at=helsinki(8, 10),
+        starts=datetime.time(8, 0),
+        ends=datetime.time(8, 30),
     )
-    assert response.status_code == 302
-    assert DisclosureLogEntry.objects.get().consent_id == call.pk
+
+
+ASK = {"category": ("identity", "work_capacity"), "purpose": "case_consultation"}
+
+
+def test_an_oral_consent_for_a_call_covers_disclosures_within_the_call_only(
+    team, parties, morning_call
+):
+    assert morning_call.event_starts_at == helsinki(8)
+    assert morning_call.event_ends_at == helsinki(8, 30)
+    ask = {"client": team["client"], "organisation": parties["kela"], **ASK}
+    event = event_of(morning_call)
+    assert (event.starts_at, event.ends_at) == (helsinki(8), helsinki(8, 30))
+    assert disclosure_basis(**ask, event=event, at=helsinki(8, 10)) == morning_call
+    assert disclosure_basis(**ask, event=event, at=helsinki(8, 30)) == morning_call
+    # After the call, the same day, the consent covers nothing.
+    for later in (helsinki(8, 30, 1), helsinki(14), helsinki(22)):
+        assert disclosure_basis(**ask, event=event, at=later) is None
+    # Naming the call without its times does not stretch it: the recorded end holds.
+    bare = ConsentEvent(kind=morning_call.event_kind, reference=morning_call.event_reference)
+    assert disclosure_basis(**ask, event=bare, at=helsinki(8, 20)) == morning_call
+    assert disclosure_basis(**ask, event=bare, at=helsinki(14)) is None
+
+
+def test_a_disclosure_after_the_call_is_refused_and_says_the_call_is_over(
+    team, parties, morning_call
+):
+    disclose = {
+        "actor": team["worker"],
+        "client": team["client"],
+        "organisation": parties["kela"],
+        "channel": "phone",
+        "event": event_of(morning_call),
+        **ASK,
+    }
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        logged = record_disclosure(**disclose)
+    assert logged.consent_id == morning_call.pk
+    with (
+        time_machine.travel(helsinki(14), tick=False),
+        pytest.raises(DisclosureNotCovered) as refused,
+    ):
+        record_disclosure(**disclose)
+    assert refused.value.outside_event.consent == morning_call
+    assert str(refused.value).endswith(
+        "Suullinen suostumus koski vain tapahtumaa ”Puhelu Kelan työkykyneuvojan kanssa”, "
+        f"joka päättyi {timezone.localdate():%-d.%-m.%Y} 8.30. Sen jälkeen suullisen "
+        "suostumuksen perusteella ei saa luovuttaa tietoja."
+    )
+    assert DisclosureLogEntry.objects.count() == 1
+
+
+def test_a_disclosure_before_the_call_began_is_refused_and_says_so(team, parties):
+    call = record_call(
+        team,
+        parties,
+        recorded_at=helsinki(7, 50),
+        starts=datetime.time(8, 0),
+        ends=datetime.time(8, 30),
+    )
+    with (
+        time_machine.travel(helsinki(7, 55), tick=False),
+        pytest.raises(DisclosureNotCovered) as refused,
+    ):
+        record_disclosure(
+            actor=team["worker"],
+            client=team["client"],
+            organisation=parties["kela"],
+            channel="phone",
+            event=event_of(call),
+            **ASK,
+        )
+    assert "joka alkaa" in str(refused.value)
+    assert f"{timezone.localdate():%-d.%-m.%Y} 8.00" in str(refused.value)
+    assert not DisclosureLogEntry.objects.exists()
+
+
+def test_a_refusal_without_an_oral_consent_for_the_event_gives_no_event_reason(
+    team, parties, morning_call
+):
+    """Another organisation: the call's consent would not cover it even during the call."""
+    with (
+        time_machine.travel(helsinki(14), tick=False),
+        pytest.raises(DisclosureNotCovered) as refused,
+    ):
+        record_disclosure(
+            actor=team["worker"],
+            client=team["client"],
+            organisation=parties["health"],
+            channel="phone",
+            event=event_of(morning_call),
+            **ASK,
+        )
+    assert refused.value.outside_event is None
+    assert "Suullinen suostumus" not in str(refused.value)
+
+
+def test_the_disclosure_form_offers_the_call_during_it_and_refuses_it_after_it(
+    client, team, parties, morning_call
+):
+    url = reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid})
+    data = {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity"],
+        "purpose": "case_consultation",
+        "channel": "phone",
+        "oral_consent": morning_call.pk,
+    }
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        login(client, team["worker"])
+        form = client.get(url).content.decode()
+        assert "Puhelu Kelan työkykyneuvojan kanssa" in form
+        assert "klo 8.00–8.30" in form
+        assert client.post(url, data).status_code == 302
+    assert DisclosureLogEntry.objects.get().consent_id == morning_call.pk
+
+    with time_machine.travel(helsinki(14), tick=False):
+        client.logout()  # a new sign-in: the first has been idle for hours
+        login(client, team["worker"])
+        assert 'name="oral_consent"' not in client.get(url).content.decode()
+        response = client.post(url, data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Luovutukselle ei ole perustetta" in text
+    assert "joka päättyi" in text
+    assert DisclosureLogEntry.objects.count() == 1

@@ -2,6 +2,7 @@
 the access-checked view that logs the download, quarantined until the virus
 scanner passes them."""
 
+import datetime
 import os
 import socketserver
 import struct
@@ -191,6 +192,8 @@ def test_an_oral_consent_is_not_recorded_with_a_scan(team, parties, private_root
         event_kind="kela_call",
         event_name="Puhelu Kelan kanssa",
         event_date=timezone.localdate(),
+        event_starts=datetime.time(8, 0),
+        event_ends=datetime.time(8, 30),
     )
     with pytest.raises(ValidationError) as refused:
         actions.record_consent(

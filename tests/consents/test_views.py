@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.models import AccessLogEntry, DisclosureLogEntry
 from consents import actions, page_panels
 from consents.factories import PDF_BYTES, ConsentFactory, StatutoryBasisFactory, make_scan
-from consents.models import Consent, ConsentScan, StatutoryBasis
+from consents.models import EVENT_TIME_ZONE, Consent, ConsentScan, StatutoryBasis
 from notifications.models import Task
 from tests.conftest import login
 
@@ -127,26 +127,119 @@ def test_parties_and_representative_are_checked(worker_client, team, parties):
     assert not Consent.objects.exists()
 
 
-def test_oral_consent_is_recorded_for_its_event(worker_client, team, parties):
+def oral_form(parties, **overrides):
+    """An oral consent for a call with Kela today, 8.00 to 8.30."""
+    oral = {
+        "method": "oral",
+        "form": "",
+        "signed_on": "",
+        "valid_from": "",
+        "until_further_notice": None,
+        "event_kind": "kela_call",
+        "event_name": "Puhelu Kelan kanssa",
+        "event_date": timezone.localdate().isoformat(),
+        "event_starts": "08:00",
+        "event_ends": "08:30",
+        "scan": None,
+    }
+    return y100_form(parties, **{**oral, **overrides})
+
+
+def helsinki(day, hour, minute=0):
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=EVENT_TIME_ZONE)
+
+
+def test_oral_consent_is_recorded_for_its_event_with_its_start_and_end(
+    worker_client, team, parties
+):
     today = timezone.localdate()
-    response = worker_client.post(
-        url("create", team),
-        y100_form(
-            parties,
-            method="oral",
-            form="",
-            signed_on="",
-            valid_from="",
-            until_further_notice=None,
-            event_kind="kela_call",
-            event_name="Puhelu Kelan kanssa",
-            event_date=today.isoformat(),
-            scan=None,
-        ),
-    )
+    response = worker_client.post(url("create", team), oral_form(parties))
     assert response.status_code == 302
     consent = Consent.objects.get()
     assert (consent.valid_from, consent.valid_until, consent.form) == (today, today, "")
+    assert (consent.event_starts_at, consent.event_ends_at) == (
+        helsinki(today, 8),
+        helsinki(today, 8, 30),
+    )
+    # The consent page, its history and the list say when the event was.
+    when = f"{today:%-d.%-m.%Y} klo 8.00–8.30"
+    detail = worker_client.get(url("detail", team, consent_id=consent.pk)).text
+    assert f"Puhelu Kelan kanssa, {when}" in detail
+    assert detail.count(when) == 2  # the event, and its version in the history
+    assert when in worker_client.get(url("list", team)).text
+
+
+@pytest.mark.parametrize(
+    ("times", "errors"),
+    [
+        (
+            {"event_starts": "", "event_ends": ""},
+            {
+                "event_starts": ["Kirjaa, mihin aikaan tapahtuma alkaa."],
+                "event_ends": ["Kirjaa, mihin aikaan tapahtuma päättyy."],
+            },
+        ),
+        (
+            {"event_ends": ""},
+            {"event_ends": ["Kirjaa, mihin aikaan tapahtuma päättyy."]},
+        ),
+        (
+            {"event_starts": "09:00", "event_ends": "08:30"},
+            {"event_ends": ["Tapahtuman on päätyttävä samana päivänä myöhemmin kuin se alkaa."]},
+        ),
+        (
+            {"event_starts": "08:30", "event_ends": "08:30"},
+            {"event_ends": ["Tapahtuman on päätyttävä samana päivänä myöhemmin kuin se alkaa."]},
+        ),
+        # Past midnight is another day: one oral consent covers one event on one day.
+        (
+            {"event_starts": "23:30", "event_ends": "00:30"},
+            {"event_ends": ["Tapahtuman on päätyttävä samana päivänä myöhemmin kuin se alkaa."]},
+        ),
+        (
+            {"event_starts": "kahdeksalta"},
+            {"event_starts": ["Syötä oikea kellonaika."]},
+        ),
+    ],
+)
+def test_an_oral_consent_needs_its_events_start_and_end_next_to_the_fields(
+    worker_client, team, parties, times, errors
+):
+    response = worker_client.post(url("create", team), oral_form(parties, **times))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {name: form.errors[name] for name in errors} == errors
+    assert set(form.errors) == set(errors)
+    for name, messages in errors.items():
+        # Next to its own field (linked to the input), and in the summary above the form.
+        assert f'id="id_{name}_error"><p>{messages[0]}</p>' in response.text
+        assert f'aria-describedby="id_{name}_helptext id_{name}_error"' in response.text
+        assert f'<li><a href="#id_{name}">{form[name].label}</a></li>' in response.text
+    assert not Consent.objects.exists()
+
+
+def test_a_written_consent_keeps_no_event_times(worker_client, team, parties):
+    response = worker_client.post(
+        url("create", team), y100_form(parties, event_starts="08:00", event_ends="08:30")
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert (consent.event_starts_at, consent.event_ends_at) == (None, None)
+
+
+def test_changing_an_oral_consent_starts_from_its_event_times(worker_client, team, parties):
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        oral=True,
+        parties=[parties["kela"]],
+        event_starts_at=helsinki(today, 13),
+        event_ends_at=helsinki(today, 13, 45),
+    )
+    page = worker_client.get(url("change", team, consent_id=consent.pk)).text
+    assert 'name="event_starts" value="13:00"' in page
+    assert 'name="event_ends" value="13:45"' in page
 
 
 def test_the_change_form_starts_from_the_current_terms_and_saves_a_new_version(
