@@ -339,9 +339,9 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
 
 
 def _member(client, user, role, *, added_by=None, note="", days=None) -> None:
-    if not CareTeamMembership.objects.filter(
-        client=client, user=user, role=role, ended_on__isnull=True
-    ).exists():
+    """Adds the membership once: a second run does not bring back one that has ended (the
+    consents' demo ends those of partners no consent covers)."""
+    if not CareTeamMembership.objects.filter(client=client, user=user, role=role).exists():
         CareTeamMembership.objects.create(
             client=client,
             user=user,

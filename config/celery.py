@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=15),  # daily; access already stops on the day
         "options": {"expires": 12 * 60 * 60},
     },
+    "consents.end_uncovered_memberships": {
+        "task": "consents.end_uncovered_memberships",
+        "schedule": crontab(hour=0, minute=20),  # daily, after consents' last days have passed
+        "options": {"expires": 12 * 60 * 60},
+    },
     "pathways.remove_old_document_files": {
         "task": "pathways.remove_old_document_files_task",
         "schedule": crontab(hour=1, minute=0),  # daily

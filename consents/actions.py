@@ -41,6 +41,7 @@ from consents.models import (
     ScanStatus,
     StatutoryBasis,
 )
+from consents.team_coverage import end_uncovered_memberships
 from services.models import Organisation, OrganisationKind
 
 logger = logging.getLogger(__name__)
@@ -312,7 +313,9 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     superseded or revoked. The old version stops covering at the moment the
     new one is recorded. Creates one task per party of either version for the
     client's responsible worker to tell the party (for Kela: send the change by
-    secure e-mail). Logged as "consents.consent.changed".
+    secure e-mail). Logged as "consents.consent.changed". A member of the client's team
+    from another organisation that the new version no longer covers leaves the team
+    (team_coverage.end_uncovered_memberships).
     """
     terms = terms.normalised()
     terms.validate()
@@ -353,6 +356,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             changed=True,
             actor=changed_by,
         )
+        end_uncovered_memberships(clients=[old.client_id], ended_by=changed_by)
     return new
 
 
@@ -375,6 +379,7 @@ def revoke_consent(
     version, a day in the future and a day before the consent was given.
     Creates one task per party for the responsible worker; for Kela the task
     is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
+    Members of the client's team from organisations nothing covers now leave the team.
     """
     if revoked_on > timezone.localdate():
         raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
@@ -411,6 +416,7 @@ def revoke_consent(
             changed=False,
             actor=revoked_by,
         )
+        end_uncovered_memberships(clients=[locked.client_id], ended_by=revoked_by)
     return locked
 
 
@@ -676,4 +682,5 @@ def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
         locked.ended_by = ended_by
         locked.save(update_fields=["ended_at", "ended_by"])
         log_client_access(ended_by, basis.client, "consents.statutory_basis.ended", locked)
+        end_uncovered_memberships(clients=[locked.client_id], ended_by=ended_by)
     return locked

@@ -55,6 +55,10 @@ class ConsentsConfig(AppConfig):
             (actions.NOTIFY_PARTY_OF_CHANGE, _("Ilmoita osapuolelle suostumuksen muutoksesta")),
             (actions.SEND_REVOCATION_TO_KELA, _("Suostumuksen peruutus Kelaan")),
             (actions.SEND_CHANGE_TO_KELA, _("Suostumuksen muutos Kelaan")),
+            (
+                team_coverage.MEMBER_UNCOVERED_TASK,
+                _("Tiimin jäsenen pääsy päättyi suostumuksen mukaan"),
+            ),
         ):
             # Ticked off on the consent page or in the inbox, the same log row.
             register_task_kind(kind, label, on_completed=actions.log_notification_completed)

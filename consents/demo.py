@@ -27,6 +27,7 @@ from consents.models import (
     Purpose,
     RevocationMethod,
 )
+from consents.team_coverage import end_uncovered_memberships
 from services.models import Organisation, OrganisationKind
 
 WRITTEN_PURPOSES = [
@@ -162,3 +163,5 @@ def seed() -> None:
                 method=RevocationMethod.PHONE,
                 through="Asiakas itse puhelimessa vastuutyöntekijälle",
             )
+    # Members of other organisations stay on a team only where a consent covers them.
+    end_uncovered_memberships(notify=False)

@@ -9,6 +9,9 @@ ACTION_LABELS = {
     "consents.expiring.listed": _("Asiakas näkyi päättyvien suostumusten listassa"),
     "consents.consent.form_viewed": _("Avasi suostumuksen kirjauslomakkeen"),
     "consents.consent.recorded": _("Kirjasi suostumuksen"),
+    "consents.membership.ended_uncovered": _(
+        "Toisen organisaation jäsenen tiimijäsenyys päättyi, kun suostumus ei enää kattanut"
+    ),
     "consents.consent.changed": _("Kirjasi suostumuksen muutoksen uutena versiona"),
     "consents.consent.revoked": _("Kirjasi suostumuksen peruutuksen"),
     "consents.scan.attached": _("Tallensi skannatun suostumuslomakkeen"),

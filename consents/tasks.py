@@ -17,3 +17,11 @@ def scan_consent_scan_task(scan_id: int) -> str:
     from consents.actions import scan_consent_scan
 
     return scan_consent_scan(scan_id=scan_id).status
+
+
+@shared_task(name="consents.end_uncovered_memberships")
+def end_uncovered_memberships_task() -> int:
+    """Daily: members of other organisations leave the teams of clients whose consent ran out."""
+    from consents.team_coverage import end_uncovered_memberships
+
+    return end_uncovered_memberships()

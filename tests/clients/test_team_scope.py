@@ -8,6 +8,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -340,3 +341,70 @@ def test_the_page_asks_as_many_queries_for_3_and_30_people(client, scope):
         make_user(Role.KELA_LIAISON, scope["kela_unit"], last_name=f"Kelalainen{number}")
     assert len(offered(client, scope)) > 30
     assert _queries(client, url) == few
+
+
+# When nothing covers a member of another organisation any longer
+
+
+def test_revoking_the_consent_takes_the_partner_off_the_team_and_tells_the_worker(scope):
+    from consents import actions as consent_actions
+    from notifications.models import Task
+
+    consent = ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+    add(scope, scope["kela"])
+    add(scope, scope["coach_matti"], TeamRole.COACH)  # of the client's own organisation
+    consent_actions.revoke_consent(
+        consent=consent,
+        revoked_by=acting(scope["worker"]),
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    current = CareTeamMembership.objects.current().filter(client=scope["client"])
+    assert not current.filter(user=scope["kela"]).exists()
+    assert current.filter(user=scope["coach_matti"]).exists()
+    scope["client"].__dict__.pop("_relations", None)
+    assert not relation_to(acting(scope["kela"]), scope["client"]).visible
+    entry = AccessLogEntry.objects.get(action="consents.membership.ended_uncovered")
+    assert (entry.actor, entry.detail) == (scope["worker"], "Kela")
+    task = Task.objects.get(kind="consents.member_uncovered")
+    assert task.assignee == scope["worker"] and "Kerttu Kelalainen" in task.title
+
+
+def test_a_consent_that_runs_out_ends_the_membership_in_the_daily_run(scope):
+    from consents.tasks import end_uncovered_memberships_task
+
+    consent = ConsentFactory(
+        client=scope["client"],
+        parties=[scope["kela_unit"].organisation],
+        valid_until=timezone.localdate() + DAY,
+    )
+    add(scope, scope["kela"])
+    assert end_uncovered_memberships_task.apply().get() == 0  # covered still
+    with time_machine.travel(timezone.now() + 2 * DAY):
+        assert end_uncovered_memberships_task.apply().get() == 1
+        assert end_uncovered_memberships_task.apply().get() == 0
+        assert not CareTeamMembership.objects.current().filter(user=scope["kela"]).exists()
+    assert consent.parties.count() == 1
+
+
+def test_a_partner_still_covered_by_a_new_version_stays(scope):
+    from consents import actions as consent_actions
+
+    kela = scope["kela_unit"].organisation
+    consent = ConsentFactory(
+        client=scope["client"], parties=[kela, OrganisationKind.EMPLOYMENT_SERVICES]
+    )
+    add(scope, scope["kela"])
+    add(scope, scope["expert"])
+    terms = consent_actions.ConsentTerms.of(consent)
+    consent_actions.change_consent(
+        consent=consent,
+        terms=consent_actions.ConsentTerms(
+            **{**terms.__dict__, "organisations": (kela,), "organisation_kinds": ()}
+        ),
+        changed_by=acting(scope["worker"]),
+    )
+    current = CareTeamMembership.objects.current().filter(client=scope["client"])
+    assert current.filter(user=scope["kela"]).exists()
+    assert not current.filter(user=scope["expert"]).exists()
