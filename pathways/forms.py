@@ -3,13 +3,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import COACH_ROLES
 from audit.models import PRINT_LANGUAGES
+from clients import team_scope
 from clients.models import ClientPlan
 from config.forms import DateInput, LanguageRadioSelect, PolkuForm, PolkuModelForm
 from pathways.models import (
@@ -74,7 +75,7 @@ class StepForm(PolkuModelForm):
             "income_clarification": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, service_type, client, **kwargs):
+    def __init__(self, *args, service_type, client, current_coach=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
         shown = set(COMMON) | set(FIELDS_BY_TYPE.get(service_type.code, ["catalogue_entry"]))
@@ -87,10 +88,12 @@ class StepForm(PolkuModelForm):
         self.fields["plan"].label_from_instance = lambda plan: (
             f"{plan.get_plan_type_display()} v{plan.version}"
         )
-        self.fields["coach"].queryset = (
-            User.objects.filter(is_active=True, role_assignments__role__in=COACH_ROLES)
-            .distinct()
-            .order_by("last_name")
+        self.fields["coach"].queryset = coach_choices(client, keep=current_coach)
+        self.fields["coach"].label_from_instance = coach_label
+        self.fields["coach"].help_text = _(
+            "Valmentaja liitetään asiakkaan tiimiin. Valittavina ovat asiakkaan organisaation "
+            "valmentajat ja ne muiden organisaatioiden valmentajat, joiden organisaation "
+            "asiakkaan voimassa oleva suostumus kattaa."
         )
         units = Unit.objects.select_related("organisation").order_by(
             "organisation__name_fi", "name_fi"
@@ -115,6 +118,38 @@ class StepForm(PolkuModelForm):
                 "planned_end_on", _("Suunniteltu päättyminen ei voi olla ennen jakson alkamista.")
             )
         return data
+
+
+def coach_choices(client, *, keep=None):
+    """The people a step's coach is chosen from: those whose coach role in force lets them
+    join the client's care team (`clients.team_scope.candidates`: the client's organisation,
+    or another organisation that the client's consent covers), each with those role
+    assignments in `coach_assignments`. `keep`, the step's present coach, stays a choice
+    even when no longer in scope, so that changing the step's other fields does not fail;
+    the action lets no one else join out of scope."""
+    in_scope = team_scope.candidates(client).filter(role__in=COACH_ROLES)
+    people = Q(pk__in=in_scope.values("user"))
+    if keep is not None:
+        people |= Q(pk=keep.pk)
+    return (
+        User.objects.filter(people)
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=in_scope.select_related("unit").order_by("role", "unit__name_fi", "pk"),
+                to_attr="coach_assignments",
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def coach_label(user) -> str:
+    """A coach as a person to choose, "name – role, unit", so namesakes differ."""
+    held = "; ".join(f"{a.get_role_display()}, {a.unit}" for a in user.coach_assignments)
+    if not held:
+        return _("%(name)s – nykyinen valmentaja") % {"name": user.get_full_name()}
+    return f"{user.get_full_name()} – {held}"
 
 
 def service_type_entries(service_type):

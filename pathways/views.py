@@ -190,6 +190,7 @@ def step_edit(request, client_id, step_id):
         instance=step if request.method == "GET" else None,
         service_type=step.service_type,
         client=client,
+        current_coach=step.coach,
     )
     if request.method == "POST" and form.is_valid():
         try:

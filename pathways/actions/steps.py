@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.history import history_context
+from clients import team_scope
 from clients.access import log_client_access
 from clients.actions import end_lapsed_memberships
 from clients.models import CareTeamMembership, Client, TeamRole
@@ -73,7 +74,9 @@ def plan_step(
     *, client: Client, planned_by, follows: PathwayStep | None = None, **fields
 ) -> PathwayStep:
     """Plans a step for the client: checks every rule of its service and that a catalogue
-    entry it names is an entry of that service, adds the coach to the care team.
+    entry it names is an entry of that service, adds the coach to the care team as
+    `ensure_coach_membership` allows (a coach out of the team's scope is refused on the
+    `coach` field, nothing saved).
 
     A service that must run alongside this one, and itself requires this one
     (rehabilitative work activity always includes work coaching), is planned
@@ -87,6 +90,7 @@ def plan_step(
     ):
         client = lock_client(client)
         step = PathwayStep(client=client, created_by=planned_by, **fields)
+        coach_from = coach_scope(client, step.coach) if step.coach_id else None
         if step.start_on <= timezone.localdate():
             step.status = StepStatus.ACTIVE
         if step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT and not step.ips_phase:
@@ -110,7 +114,7 @@ def plan_step(
         if follows is not None:
             _link_follow_on(follows, step)
         if step.coach_id:
-            ensure_coach_membership(client, step.coach, planned_by)
+            _join_as_coach(client, step.coach, planned_by, coach_from)
         log_client_access(
             planned_by, client, "pathways.step.planned", step, detail=step.service_type.code
         )
@@ -166,6 +170,10 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     The companion planned with it follows its new dates (listed in the returned
     step's `changed_with`); a change that would leave another step without the
     service it needs is refused. Nothing is saved when refused.
+
+    A new coach joins the care team as `ensure_coach_membership` allows, or the change
+    is refused on the `coach` field. The coach kept while other fields change stays on
+    the step even when no longer in the team's scope, but then does not rejoin the team.
     """
     if step.status == StepStatus.ENDED:
         raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
@@ -187,6 +195,15 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         previous = copy.copy(locked)
         for name, value in fields.items():
             setattr(locked, name, value)
+        coach_from = None
+        keeping_coach = locked.coach_id == previous.coach_id
+        if locked.coach_id:
+            try:
+                coach_from = coach_scope(locked.client, locked.coach)
+            except ValidationError:
+                # A coach who has left the scope stays on the step, but does not rejoin the team.
+                if not keeping_coach:
+                    raise
         if default_review and locked.review_due == default_review:
             # The default follows the start date and the rule set; a date chosen by hand stays.
             locked.review_due = None
@@ -207,8 +224,14 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         for companion in moving_with:
             _validate(companion)
             _save(companion)
-        if locked.coach_id:
-            ensure_coach_membership(locked.client, locked.coach, changed_by)
+        if coach_from is not None:
+            _join_as_coach(
+                locked.client,
+                locked.coach,
+                changed_by,
+                coach_from,
+                keeping=keeping_coach,
+            )
         log_client_access(
             changed_by,
             locked.client,
@@ -485,17 +508,59 @@ def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[Pa
     return ending_with
 
 
+def coach_scope(client, coach) -> list[team_scope.OtherOrganisation]:
+    """`clients.team_scope.check_member` for a step's coach: [] for a coach role in force in
+    the client's organisation, the other organisations through which a coach of another
+    organisation would join (the consent is decided when joining); ValidationError on the
+    `coach` field for someone the client's team does not take as a coach."""
+    try:
+        return team_scope.check_member(client=client, user=coach, role=TeamRole.COACH)
+    except ValidationError as error:
+        raise ValidationError({"coach": error.messages}) from None
+
+
 def ensure_coach_membership(client, coach, added_by) -> None:
     """Makes the coach of a step a current member of the client's care team, unless
-    already one: a coach membership that was to start later starts today."""
+    already one: a coach membership that was to start later starts today.
+
+    Only as `clients.team_scope` allows (DESIGN.md "Access: need to know"): a coach role
+    in force in the client's organisation, or in another organisation that the client's
+    consent covers, the joining then written to the disclosure log. ValidationError on
+    the `coach` field otherwise, writing nothing. Call inside the step's transaction."""
+    _join_as_coach(client, coach, added_by, coach_scope(client, coach))
+
+
+def _join_as_coach(
+    client,
+    coach,
+    added_by,
+    others: list[team_scope.OtherOrganisation],
+    *,
+    keeping: bool = False,
+) -> None:
+    """Makes `coach` a current member, `others` being what `coach_scope` returned: a new
+    member of another organisation is a disclosure, refused on the `coach` field when the
+    client's consent no longer covers it, or (`keeping` the step's coach) left out of the
+    team."""
     memberships = CareTeamMembership.objects.filter(client=client, user=coach)
     end_lapsed_memberships(memberships)
     if memberships.current().exists():
         return
-    if not memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
-        CareTeamMembership.objects.create(
-            client=client, user=coach, role=TeamRole.COACH, created_by=added_by
-        )
+    if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
+        return  # Added to start later: disclosed then.
+    if others:
+        try:
+            with transaction.atomic():
+                team_scope.disclose_to_member(
+                    actor=added_by, client=client, user=coach, others=others
+                )
+        except ValidationError as error:
+            if keeping:
+                return
+            raise ValidationError({"coach": error.messages}) from None
+    CareTeamMembership.objects.create(
+        client=client, user=coach, role=TeamRole.COACH, created_by=added_by
+    )
 
 
 def format_day(day: datetime.date) -> str:
