@@ -158,21 +158,11 @@ def _caseload_warning(step) -> str:
     rules_set = step.rule_set
     if not (step.coach_id and rules_set and rules_set.coach_caseload_warning):
         return ""
-    active = (
-        PathwayStep.objects.open()
-        .coached_by(step.coach)
-        .of_type(step.code)
-        .values("client")
-        .distinct()
-        .count()
-    )
-    if active > rules_set.coach_caseload_warning:
+    caseload = PathwayStep.objects.caseload(step.coach, step.code)
+    if caseload > rules_set.coach_caseload_warning:
         return _(
             "Valmentajalla on %(count)s aktiivista asiakasta; suositus on enintään %(max)s."
-        ) % {
-            "count": active,
-            "max": rules_set.coach_caseload_warning,
-        }
+        ) % {"count": caseload, "max": rules_set.coach_caseload_warning}
     return ""
 
 
