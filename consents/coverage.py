@@ -396,6 +396,8 @@ class PartyCoverage:
 class CoverageSummary:
     covered: list[PartyCoverage] = field(default_factory=list)
     oral: list[Consent] = field(default_factory=list)
+    # Oral consents of today whose recorded event is over: they no longer cover anything.
+    oral_over: list[Consent] = field(default_factory=list)
     uncovered_kinds: list[str] = field(default_factory=list)
     ended: list[Consent] = field(default_factory=list)
 
@@ -437,7 +439,8 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     all_categories = list(InformationCategory)
     for consent in in_force:
         if consent.is_oral:
-            summary.oral.append(consent)
+            over = consent.event_ends_at is not None and consent.event_ends_at <= at
+            (summary.oral_over if over else summary.oral).append(consent)
             continue
         expiring = (
             consent.valid_until is not None and (consent.valid_until - today).days <= warning_days

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from consents import actions
@@ -233,3 +234,16 @@ def test_the_panel_says_a_kind_is_covered_only_for_the_organisations_named(clien
     summary = coverage_summary(client_)
     assert not any("Työllisyyspalvelut" in kind for kind in summary.uncovered_kinds)
     assert "Kela" not in summary.uncovered_kinds
+
+
+def test_the_summary_marks_an_oral_consent_whose_call_is_over(client_, parties):
+    """The client page must not suggest that a call's oral consent still covers after it."""
+    from consents.coverage import coverage_summary
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=False):
+        consent = ConsentFactory(client=client_, oral=True, parties=[parties["kela"]])
+        assert coverage_summary(client_).oral == [consent]  # recorded during the call
+        after = consent.event_ends_at + datetime.timedelta(seconds=1)
+        summary = coverage_summary(client_, at=after)
+    assert (summary.oral, summary.oral_over) == ([], [consent])
