@@ -49,8 +49,15 @@ def rule_set_for(step: PathwayStep) -> ServiceRuleSet:
 
 
 def period_end_limit(start: datetime.date, months: int) -> datetime.date:
-    """The last day of a period of `months` months starting on `start` (24 months from 1.1. ends 31.12.)."""
-    return add_months(start, months) - datetime.timedelta(days=1)
+    """The last day of a period of `months` months starting on `start`: the day before the
+    same date `months` later (24 months from 1.1. end on 31.12.). Where that date does not
+    exist (a start on the 29th to 31st), the period runs to the end of that month: 3 months
+    from 31.1. end on 30.4. (a missing date is the month's last day, as in laki 150/1930,
+    4 §), not on 29.4."""
+    later = add_months(start, months)
+    if later.day < start.day:  # no such date in that month: add_months gave its last day
+        return later
+    return later - datetime.timedelta(days=1)
 
 
 def check_step(

@@ -1122,3 +1122,21 @@ class TestEssotePractice:
         general = ServiceRuleSet.objects.in_force("open_work", None, today)
         assert general.compensation_cap_per_day is None
         assert general.supersedes is None
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "last_day"),
+    [
+        (datetime.date(2026, 1, 1), 24, datetime.date(2027, 12, 31)),
+        (datetime.date(2026, 3, 15), 3, datetime.date(2026, 6, 14)),
+        (datetime.date(2026, 1, 31), 3, datetime.date(2026, 4, 30)),
+        (datetime.date(2026, 3, 31), 1, datetime.date(2026, 4, 30)),
+        (datetime.date(2026, 11, 30), 3, datetime.date(2027, 2, 28)),
+        (datetime.date(2027, 11, 30), 3, datetime.date(2028, 2, 29)),
+        (datetime.date(2026, 3, 1), 3, datetime.date(2026, 5, 31)),
+    ],
+)
+def test_a_period_of_months_ends_the_day_before_the_same_date_or_at_the_months_end(
+    start, months, last_day
+):
+    assert period_end_limit(start, months) == last_day
