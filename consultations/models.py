@@ -222,6 +222,9 @@ class Session(models.Model):
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
 
+    def has_ended(self, now=None) -> bool:
+        return self.ends_at <= (now or timezone.now())
+
 
 class ParticipantKind(models.TextChoices):
     MEMBER = "member", _("Verkoston jäsen")

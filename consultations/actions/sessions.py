@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.history import history_context
 from consultations.actions.common import (
@@ -432,12 +433,18 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     return locked
 
 
+# Who took part in a session that has been held is a record (named cases were shown to them).
+HELD_SESSION_PEOPLE_STAY = _lazy("Istunto on jo pidetty: sen osallistujia ei enää muuteta.")
+
+
 def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> SessionParticipant:
     """Invites one more person; only they get the invitation (the others' is unchanged).
     Someone in another session at an overlapping time is refused (ValidationError on
-    "email")."""
+    "email"), and so is anyone once the session has been held."""
     if session.is_cancelled:
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
+    if session.has_ended():
+        raise ValidationError(HELD_SESSION_PEOPLE_STAY)
     if not user.is_active:
         raise ValidationError({"email": _("Käyttäjätunnus ei ole voimassa.")})
     with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
@@ -474,13 +481,16 @@ def remove_participant(*, participant: SessionParticipant, removed_by) -> Sessio
     and attendee list, so no calendar keeps a copy older than the session.
     Their "session tomorrow" reminder is taken back. On a cancelled session
     the removal is only recorded: everyone has its cancellation already.
-    Removing someone already removed changes nothing.
+    Removing someone already removed changes nothing; from a session that has been held,
+    no one is removed.
     """
     with transaction.atomic(), history_context(removed_by, "consultations.participant.removed"):
         session = Session.objects.select_for_update().get(pk=participant.session_id)
         locked = SessionParticipant.objects.select_for_update().get(pk=participant.pk)
         if locked.removed_at is not None:
             return locked
+        if session.has_ended():
+            raise ValidationError(HELD_SESSION_PEOPLE_STAY)
         if locked.user_id in (session.chair_id, session.coordinator_id):
             raise ValidationError(
                 _("Puheenjohtajaa tai koordinaattoria ei voi poistaa osallistujista.")

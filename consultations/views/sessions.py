@@ -130,6 +130,8 @@ def session_detail(request, session_id):
             "agenda": agenda,
             "manage": manage and not session.is_cancelled,
             "started": session.has_started(),
+            # Who took part in a held session stays as it was.
+            "people_fixed": session.has_ended(),
             "guest_form": GuestForm() if manage else None,
             "cancel_form": CancelSessionForm() if manage else None,
             "is_participant": any(p.user_id == request.user.pk for p in participants),

@@ -5,6 +5,7 @@ import datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import RoleAssignment
@@ -179,3 +180,20 @@ def test_guests_are_invited_and_removed(coordinator, hki):
     coordinator.post(reverse("consultations:participant_remove", args=[hki.session.pk, chair.pk]))
     chair.refresh_from_db()
     assert chair.removed_at is None
+
+
+def test_no_one_joins_or_leaves_a_session_that_has_been_held(hki):
+    """Who took part is a record once the session is over: named cases were shown to them."""
+    from django.core.exceptions import ValidationError
+
+    from consultations import actions
+
+    guest = hki.session.participants.get(user=hki.expert)
+    with time_machine.travel(hki.session.ends_at + datetime.timedelta(minutes=1)):
+        with pytest.raises(ValidationError, match="jo pidetty"):
+            actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=hki.nurse)
+        with pytest.raises(ValidationError, match="jo pidetty"):
+            actions.remove_participant(participant=guest, removed_by=hki.coordinator)
+    guest.refresh_from_db()
+    assert guest.removed_at is None
+    assert not hki.session.participants.filter(user=hki.nurse).exists()
