@@ -204,3 +204,16 @@ def team_member_candidates(client, *, roles, other_roles, covered=(), covered_wi
                 unit__organisation=own
             )
     return RoleAssignment.objects.current().filter(in_scope, user__is_active=True)
+
+
+def responsible_worker_of(client):
+    """The client's current responsible worker (a user), or None. One query."""
+    from clients.models import CareTeamMembership, TeamRole
+
+    membership = (
+        CareTeamMembership.objects.current()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None

@@ -24,7 +24,8 @@ from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
 from clients.access import log_client_access, relation_to
-from clients.models import CareTeamMembership, Client, TeamRole
+from clients.models import Client
+from clients.querysets import responsible_worker_of
 from consents import events, scan_files, scanning
 from consents.models import (
     EVENT_KINDS_TIMED_BY_SOURCE,
@@ -444,16 +445,6 @@ def _party_key(party: ConsentParty) -> str:
         if party.organisation_id
         else f"kind-{party.organisation_kind}"
     )
-
-
-def responsible_worker_of(client: Client):
-    membership = (
-        CareTeamMembership.objects.current()
-        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
-        .select_related("user")
-        .first()
-    )
-    return membership.user if membership else None
 
 
 def _create_notification_tasks(

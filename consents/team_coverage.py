@@ -3,6 +3,7 @@ through the hook in clients.team_scope, and the consents enforcement function an
 When nothing covers such a member any longer, their membership ends."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -58,82 +59,104 @@ def team_coverage() -> TeamCoverage:
 
 MEMBER_UNCOVERED_TASK = "consents.member_uncovered"
 ENDED_UNCOVERED = "consents.membership.ended_uncovered"
+NOT_COVERED = gettext_lazy(
+    "{name} ei ole enää asiakkaan tiimissä: suostumus ei kata organisaatiota {organisation}. "
+    "Kerro hänelle."
+)
+NO_FITTING_ROLE = gettext_lazy(
+    "{name} ei ole enää asiakkaan tiimissä: hänellä ei ole voimassa olevaa roolia, jolla "
+    "tiimiin kuulutaan. Kerro hänelle."
+)
 
 
 def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = True) -> int:
-    """Ends today the care-team memberships of people of other organisations whom nothing
-    covers any longer: the client's consent was revoked, changed or ran out, or the
-    statutory basis ended. Access stops with the membership (clients.access).
+    """Ends the care-team memberships (current or starting later) of people whom only
+    another organisation's role lets on the team and nothing covers any longer: the
+    client's consent was revoked, changed or ran out, or the statutory basis ended, or
+    they hold no fitting role any more. Access stops with the membership (clients.access).
 
-    A member counts as of another organisation when they hold a current role there and
-    none in the client's organisation. `clients` limits the check to those clients (a
-    revocation, a change); without it every client is checked (daily from Celery beat,
-    after a consent's last day). Each ending is in the membership's history; with
-    `ended_by` it is logged on the client's access log too, and with `notify` the
-    responsible worker gets a task to tell the member. Returns how many ended.
+    Whom the team takes is clients.team_scope.check_member's answer, as when they joined.
+    `clients` limits the check to those clients (a revocation, a change, in its
+    transaction); without it every client is checked (daily from Celery beat, after a
+    consent's last day). Each membership is ended in a transaction of its own, under a
+    row lock; the ending is in its history, with `ended_by` on the client's access log
+    too, and with `notify` the responsible worker gets a task to tell the member.
+    Returns how many ended.
     """
     from accounts.models import RoleAssignment
-    from clients.access import log_client_access
     from clients.models import CareTeamMembership, TeamRole
-    from clients.team_scope import check_member
-    from consents.actions import responsible_worker_of
-    from notifications.actions import create_task
 
-    coverage = team_coverage()
-    roles = RoleAssignment.objects.current()
-    own = roles.filter(
-        user=OuterRef("user"), unit__organisation=OuterRef("client__responsible_unit__organisation")
+    elsewhere = (
+        RoleAssignment.objects.current()
+        .filter(user=OuterRef("user"))
+        .exclude(unit__organisation=OuterRef("client__responsible_unit__organisation"))
     )
-    elsewhere = roles.filter(user=OuterRef("user")).exclude(
-        unit__organisation=OuterRef("client__responsible_unit__organisation")
-    )
-    memberships = (
-        CareTeamMembership.objects.current()
+    # A cheap first cut: only someone with a role in another organisation may need a consent.
+    candidates = (
+        CareTeamMembership.objects.open()
         .exclude(role=TeamRole.RESPONSIBLE_WORKER)
-        .filter(Exists(elsewhere), ~Exists(own))
-        .select_related("client__responsible_unit", "user")
+        .filter(Exists(elsewhere))
         .order_by("pk")
     )
     if clients is not None:
-        memberships = memberships.filter(client__in=clients)
-    today = timezone.localdate()
+        candidates = candidates.filter(client__in=clients)
     ended = 0
-    for membership in memberships:
-        client, member = membership.client, membership.user
-        try:
-            others = check_member(client=client, user=member, role=membership.role)
-        except ValidationError:
-            others = []  # no current role left through which they could be on the team
-        covered = [
-            other
-            for other in others
-            if coverage.covered(client, [other.organisation], health=other.health)
-        ]
-        if covered:
-            continue
-        with history_context(ended_by, ENDED_UNCOVERED):
-            membership.ended_on = max(today, membership.started_on)
-            membership.save(update_fields=["ended_on"])
-        names = ", ".join(str(other.organisation) for other in others) or str(member)
-        if ended_by is not None:
-            log_client_access(ended_by, client, ENDED_UNCOVERED, membership, detail=names)
-        worker = responsible_worker_of(client)
-        if notify and worker is not None:
-            create_task(
-                assignee=worker,
-                kind=MEMBER_UNCOVERED_TASK,
-                title=format_lazy(
-                    gettext_lazy(
-                        "{name} ei ole enää asiakkaan tiimissä: suostumus ei kata "
-                        "organisaatiota {organisation}. Kerro hänelle."
-                    ),
-                    name=member.get_full_name(),
-                    organisation=names,
-                ),
-                client_id=client.uuid,
-                link=f"/clients/{client.uuid}/",
-                created_by=ended_by,
-                key=f"{MEMBER_UNCOVERED_TASK}:{membership.pk}",
+    for membership_id in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            membership = (
+                CareTeamMembership.objects.select_for_update(of=("self",))
+                .select_related("client__responsible_unit", "user")
+                .filter(pk=membership_id, ended_on__isnull=True)
+                .first()
             )
-        ended += 1
+            if membership is None:
+                continue
+            reason = _uncovered(membership)
+            if reason is None:
+                continue
+            _end(membership, reason, ended_by=ended_by, notify=notify)
+            ended += 1
     return ended
+
+
+def _uncovered(membership) -> tuple[str, dict] | None:
+    """None when the member may stay; otherwise what the responsible worker is told (a
+    message with `{name}` and its other values)."""
+    from clients.team_scope import check_member
+
+    client, member = membership.client, membership.user
+    try:
+        others = check_member(client=client, user=member, role=membership.role)
+    except ValidationError:
+        return NO_FITTING_ROLE, {}
+    if not others:
+        return None  # a fitting role in the client's own organisation
+    coverage = team_coverage()
+    if any(coverage.covered(client, [o.organisation], health=o.health) for o in others):
+        return None
+    return NOT_COVERED, {"organisation": ", ".join(str(other.organisation) for other in others)}
+
+
+def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:
+    from clients.access import log_client_access
+    from clients.querysets import responsible_worker_of
+    from notifications.actions import create_task
+
+    client, member = membership.client, membership.user
+    with history_context(ended_by, ENDED_UNCOVERED):
+        membership.ended_on = max(timezone.localdate(), membership.started_on)
+        membership.save(update_fields=["ended_on"])
+    if ended_by is not None:
+        detail = reason[1].get("organisation", "no fitting role")
+        log_client_access(ended_by, client, ENDED_UNCOVERED, membership, detail=detail)
+    worker = responsible_worker_of(client)
+    if notify and worker is not None:
+        create_task(
+            assignee=worker,
+            kind=MEMBER_UNCOVERED_TASK,
+            title=format_lazy(reason[0], name=member.get_full_name(), **reason[1]),
+            client_id=client.uuid,
+            link=f"/clients/{client.uuid}/",
+            created_by=ended_by,
+            key=f"{MEMBER_UNCOVERED_TASK}:{membership.pk}",
+        )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
-from clients.models import CareTeamMembership, TeamRole
+from clients.querysets import responsible_worker_of
 from consultations.actions.common import (
     REQUEST,
     REQUEST_DECLINED_TASK,
@@ -33,16 +33,6 @@ from consultations.pseudonymity import check_pseudonymous, identifying_mentions
 # Serialises the numbering of requests (K-2026-001, -002, ...) within a year.
 NUMBERING_LOCK = 0x4B4F4E53  # "KONS"
 DEFAULT_SLOT_MINUTES = 30
-
-
-def responsible_worker_of(client):
-    membership = (
-        CareTeamMembership.objects.current()
-        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
-        .select_related("user")
-        .first()
-    )
-    return membership.user if membership else None
 
 
 def ask_for_consultation(

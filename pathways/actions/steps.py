@@ -546,9 +546,8 @@ def _join_as_coach(
     end_lapsed_memberships(memberships)
     if memberships.current().exists():
         return
-    if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
-        return  # Added to start later: disclosed then.
     if others:
+        # Access begins now, so the disclosure is decided now (also for one added to start later).
         try:
             with transaction.atomic():
                 team_scope.disclose_to_member(
@@ -558,6 +557,9 @@ def _join_as_coach(
             if keeping:
                 return
             raise ValidationError({"coach": error.messages}) from None
+    # A coach membership added to start later starts today.
+    if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
+        return
     CareTeamMembership.objects.create(
         client=client, user=coach, role=TeamRole.COACH, created_by=added_by
     )

@@ -408,3 +408,51 @@ def test_a_partner_still_covered_by_a_new_version_stays(scope):
     current = CareTeamMembership.objects.current().filter(client=scope["client"])
     assert current.filter(user=scope["kela"]).exists()
     assert not current.filter(user=scope["expert"]).exists()
+
+
+def revoke(scope, consent):
+    from consents import actions as consent_actions
+
+    consent_actions.revoke_consent(
+        consent=consent,
+        revoked_by=acting(scope["worker"]),
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+
+
+def test_a_partner_added_to_start_later_does_not_start_after_a_revocation(scope):
+    consent = ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+    actions.add_team_member(
+        client=scope["client"],
+        user=scope["kela"],
+        role=TeamRole.OTHER,
+        added_by=acting(scope["worker"]),
+        started_on=timezone.localdate() + DAY,
+    )
+    revoke(scope, consent)
+    membership = CareTeamMembership.objects.get(user=scope["kela"])
+    assert membership.ended_on is not None
+    with time_machine.travel(timezone.now() + 2 * DAY):
+        scope["client"].__dict__.pop("_relations", None)
+        assert not relation_to(acting(scope["kela"]), scope["client"]).visible
+
+
+def test_whom_the_team_took_through_another_organisation_leaves_however_else_they_hold_roles(
+    scope,
+):
+    """A Kela coach who is also an employment expert of the client's organisation joined as
+    coach through Kela (the expert's role does not fit a coach): the revocation ends it. A
+    coach of the client's organisation who also holds a role at Kela stays."""
+    kela_unit = scope["kela_unit"]
+    both = make_user(Role.WORK_COACH, kela_unit, first_name="Kaksi", last_name="Roolia")
+    RoleAssignment.objects.create(user=both, role=Role.EMPLOYMENT_EXPERT, unit=scope["unit"])
+    RoleAssignment.objects.create(user=scope["coach_matti"], role=Role.KELA_LIAISON, unit=kela_unit)
+    consent = ConsentFactory(client=scope["client"], parties=[kela_unit.organisation])
+    add(scope, both, TeamRole.COACH)
+    add(scope, scope["coach_matti"], TeamRole.COACH)
+    revoke(scope, consent)
+    current = CareTeamMembership.objects.current().filter(client=scope["client"])
+    assert not current.filter(user=both).exists()
+    assert current.filter(user=scope["coach_matti"]).exists()
