@@ -1,18 +1,20 @@
 """Writes on users: invitation, and the address the invitation proved."""
 
+import functools
 import logging
 import math
+from urllib.parse import quote
 
-from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
-from allauth.core import context
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,36 +25,64 @@ logger = logging.getLogger(__name__)
 INVITATION_TEMPLATE = "account/email/invitation"
 
 
-def invite_user(*, user: User, invited_by: User, request) -> Invitation:
-    """Records that `invited_by` invited `user` and e-mails the user the invitation, in the
-    user's own language, on commit.
+def invite_user(*, user: User, invited_by: User) -> Invitation:
+    """Records that `invited_by` invited `user`; the e-mail leaves by Celery after commit
+    (send_invitation), so a slow or failing mail relay neither holds nor fails the
+    administrator's request.
 
-    There is no open sign-up: an administrator creates the user and invites them. The
-    e-mail names the user's organisation and who invited them, and carries allauth's
-    single-use password-reset key as the link that sets the password (using it also
-    verifies the address, see confirm_login_address); nothing else, no client data.
+    There is no open sign-up: an administrator creates the user and invites them.
     Raises ValidationError for a user whose account is closed.
     """
+    from accounts.tasks import send_invitation_task
+
     if not user.is_active:
         raise ValidationError(
             _("Käyttäjätunnus %(email)s ei ole voimassa, joten kutsua ei lähetetty.")
             % {"email": user.email}
         )
     language = user.preferred_language or settings.LANGUAGE_CODE
-    message = _invitation_message(
-        user=user, invited_by=invited_by, request=request, language=language
-    )
     with transaction.atomic():
         invitation = Invitation.objects.create(user=user, invited_by=invited_by, language=language)
-        transaction.on_commit(message.send)
+        transaction.on_commit(functools.partial(send_invitation_task.delay, invitation.pk))
     logger.info("User %s invited by user %s", user.pk, invited_by.pk)
     return invitation
 
 
-def _invitation_message(*, user: User, invited_by: User, request, language: str) -> EmailMessage:
+def send_invitation(*, invitation_id: int) -> bool:
+    """E-mails one recorded invitation, at most once (a cache key taken before sending and
+    given back when sending fails, so a retried or redelivered task sends no second mail).
+
+    The e-mail is in the invited user's language, names their organisation and who invited
+    them, and carries allauth's single-use password-reset key as the link that sets the
+    password (using it also verifies the address, see confirm_login_address); nothing else,
+    no client data. The key is made here, never passed through the broker. False when
+    nothing was sent (sent already, or the account was closed meanwhile).
+    """
+    invitation = Invitation.objects.select_related(
+        "user__organisation", "invited_by__organisation"
+    ).get(pk=invitation_id)
+    if not invitation.user.is_active:
+        return False
+    key = f"accounts:invitation:sent:{invitation.pk}"
+    if not cache.add(key, "1", timeout=SENT_KEY_SECONDS):
+        return False
+    try:
+        _invitation_message(invitation).send()
+    except Exception:
+        cache.delete(key)
+        raise
+    return True
+
+
+# Longer than every retry of the task and the broker's redelivery of an unacknowledged one.
+SENT_KEY_SECONDS = 7 * 24 * 60 * 60
+
+
+def _invitation_message(invitation: Invitation) -> EmailMessage:
+    user, invited_by, language = invitation.user, invitation.invited_by, invitation.language
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-    with context.request_context(request):
-        link = get_adapter().get_reset_password_from_key_url(key)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    link = settings.POLKU_BASE_URL.rstrip("/") + path.replace("UID-KEY", quote(key))
     with translation.override(language):
         template_context = {
             "user": user,

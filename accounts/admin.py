@@ -124,7 +124,7 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         sent = 0
         for user in queryset:
             try:
-                invite_user(user=user, invited_by=request.user, request=request)
+                invite_user(user=user, invited_by=request.user)
             except ValidationError as error:
                 messages.warning(request, " ".join(error.messages))
             else:

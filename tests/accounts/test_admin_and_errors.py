@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -16,8 +17,14 @@ NEW_PASSWORD = "oma-Pitka-salasana-2048"
 
 
 def test_an_invited_user_sets_a_password_enrols_totp_and_reaches_the_dashboard(
-    client, unit, django_capture_on_commit_callbacks
+    client, unit, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from accounts.tasks import send_invitation_task
+
+    # The worker's part, run where the task is enqueued.
+    monkeypatch.setattr(
+        send_invitation_task, "delay", lambda *args: send_invitation_task.apply(args=args).get()
+    )
     admin = make_user(Role.ADMIN, unit, is_staff=True)
     invited = User.objects.create_user(
         "uusi.tyontekija@polku.test",
@@ -40,7 +47,7 @@ def test_an_invited_user_sets_a_password_enrols_totp_and_reaches_the_dashboard(
 
     # The invited user opens the link in their own browser and chooses a password.
     browser = Client()
-    page = browser.get(link.replace("http://testserver", ""), follow=True)
+    page = browser.get(link.replace(settings.POLKU_BASE_URL, ""), follow=True)
     assert page.status_code == 200
     assert not invited.has_usable_password()
     assert not EmailAddress.objects.get(user=invited).verified
@@ -54,7 +61,7 @@ def test_an_invited_user_sets_a_password_enrols_totp_and_reaches_the_dashboard(
     # Using the link proved the address: allauth enrols MFA only for a verified one.
     assert EmailAddress.objects.get(user=invited).verified
     # The link is single-use.
-    again = browser.get(link.replace("http://testserver", ""), follow=True)
+    again = browser.get(link.replace(settings.POLKU_BASE_URL, ""), follow=True)
     assert again.context["token_fail"]
 
     # Signing in with the new password: no second step yet, and nothing but enrolment.

@@ -3,9 +3,10 @@ user's language, naming the organisation and who invited; recorded; sent on comm
 link sets the password."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import Client, RequestFactory
+from django.test import Client
 
 from accounts.actions import invite_user
 from accounts.factories import make_user
@@ -14,6 +15,16 @@ from accounts.roles import Role
 from tests.conftest import login
 
 NEW_PASSWORD = "oma-Pitka-salasana-2048"
+
+
+@pytest.fixture(autouse=True)
+def _send_at_once(monkeypatch):
+    """The task runs where it was enqueued (on commit), as a worker would run it."""
+    from accounts.tasks import send_invitation_task
+
+    monkeypatch.setattr(
+        send_invitation_task, "delay", lambda *args: send_invitation_task.apply(args=args).get()
+    )
 
 
 @pytest.fixture
@@ -76,7 +87,10 @@ def test_the_invitation_in_finnish_names_the_organisation_and_who_invited(
         "tukevien palvelujen asiakastyön järjestelmään." in body
     )
     assert "Käyttäjätunnuksesi kuuluu organisaatioon Etelä-Savon hyvinvointialue." in body
-    assert "Aseta itsellesi salasana tästä linkistä:\nhttp://testserver/accounts/password/" in body
+    assert (
+        f"Aseta itsellesi salasana tästä linkistä:\n{settings.POLKU_BASE_URL}/accounts/password/"
+        in body
+    )
     assert "Linkki toimii vain kerran ja on voimassa 3 päivää." in body
     assert f"sähköpostiosoitteellasi {invited.email} ja salasanallasi" in body
     assert "kaksivaiheisen tunnistautumisen" in body
@@ -114,7 +128,7 @@ def test_the_invitation_to_a_swedish_speaker_is_in_swedish_whatever_the_admin_re
 def test_the_swedish_invitation_reads_in_swedish(unit, admin, django_capture_on_commit_callbacks):
     invited = new_user(unit, "sv")
     with django_capture_on_commit_callbacks(execute=True):
-        invite_user(user=invited, invited_by=admin, request=RequestFactory().get("/admin/"))
+        invite_user(user=invited, invited_by=admin)
     [message] = mail.outbox
     assert message.subject == "Inbjudan till Polku: Välfärdsområdet i Södra Savolax"
     body = message.body
@@ -128,7 +142,7 @@ def test_the_e_mail_leaves_only_when_the_invitation_is_recorded(
 ):
     invited = new_user(unit, "fi")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        invite_user(user=invited, invited_by=admin, request=RequestFactory().get("/admin/"))
+        invite_user(user=invited, invited_by=admin)
     assert mail.outbox == []  # not before commit
     assert Invitation.objects.filter(user=invited, invited_by=admin).exists()
     for callback in callbacks:
@@ -139,7 +153,7 @@ def test_the_e_mail_leaves_only_when_the_invitation_is_recorded(
 def test_a_closed_account_is_not_invited(client, unit, admin, django_capture_on_commit_callbacks):
     closed = new_user(unit, "fi", is_active=False)
     with pytest.raises(ValidationError):
-        invite_user(user=closed, invited_by=admin, request=RequestFactory().get("/admin/"))
+        invite_user(user=closed, invited_by=admin)
     response = invite_through_the_admin(client, admin, closed, django_capture_on_commit_callbacks)
     page = client.get(response["Location"]).content.decode()
     assert "ei ole voimassa, joten kutsua ei lähetetty" in page
@@ -149,8 +163,8 @@ def test_a_closed_account_is_not_invited(client, unit, admin, django_capture_on_
 def test_the_link_sets_the_password_once(unit, admin, django_capture_on_commit_callbacks):
     invited = new_user(unit, "sv")
     with django_capture_on_commit_callbacks(execute=True):
-        invite_user(user=invited, invited_by=admin, request=RequestFactory().get("/admin/"))
-    link = link_in(mail.outbox[0].body).replace("http://testserver", "")
+        invite_user(user=invited, invited_by=admin)
+    link = link_in(mail.outbox[0].body).replace(settings.POLKU_BASE_URL, "")
 
     browser = Client()
     page = browser.get(link, follow=True)
@@ -164,3 +178,13 @@ def test_the_link_sets_the_password_once(unit, admin, django_capture_on_commit_c
     invited.refresh_from_db()
     assert invited.check_password(NEW_PASSWORD)
     assert browser.get(link, follow=True).context["token_fail"]
+
+
+def test_a_retried_or_redelivered_task_sends_the_invitation_once(unit, admin):
+    from accounts.actions import send_invitation
+
+    invited = new_user(unit, "fi")
+    invitation = Invitation.objects.create(user=invited, invited_by=admin, language="fi")
+    assert send_invitation(invitation_id=invitation.pk) is True
+    assert send_invitation(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1

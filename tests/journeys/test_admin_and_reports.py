@@ -11,6 +11,7 @@ import datetime
 import html
 import io
 import re
+from unittest import mock
 
 import pytest
 from django.contrib import admin
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.factories import make_user
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from accounts.tasks import send_invitation_task
 from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
 from consultations.factories import (
@@ -162,12 +164,19 @@ class TestTheAdministrator:
         terhi = User.objects.get(email="terhi@polku.test")
         assert terhi.organisation == unit.organisation
         assert not terhi.has_usable_password()
-        with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves on commit
+        queued = []
+        with (
+            django_capture_on_commit_callbacks(execute=True),  # queued on commit
+            mock.patch.object(send_invitation_task, "delay", queued.append),
+        ):
             response = browser.post(
                 "/admin/accounts/user/",
                 {"action": "send_invitation", "_selected_action": [terhi.pk]},
             )
         assert response.status_code == 302
+        assert mail.outbox == []  # the worker sends it, not the administrator's request
+        for invitation_id in queued:
+            send_invitation_task.apply(args=[invitation_id]).get()
         assert [message.to for message in mail.outbox] == [["terhi@polku.test"]]
         assert "/accounts/password/reset/key/" in mail.outbox[0].body
 

@@ -1,0 +1,21 @@
+"""Celery tasks of accounts: thin, by id, enqueued on commit."""
+
+import smtplib
+
+from celery import shared_task
+
+
+@shared_task(
+    name="accounts.send_invitation",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    max_retries=10,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def send_invitation_task(invitation_id: int) -> bool:
+    """E-mails one recorded invitation; retried while the mail relay fails, sent once."""
+    from accounts.actions import send_invitation
+
+    return send_invitation(invitation_id=invitation_id)
