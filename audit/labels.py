@@ -1,4 +1,5 @@
-"""Readable names for what the logs store as codes: dotted action codes and role codes.
+"""Readable names for what the logs store as codes: dotted action codes, role codes, and
+the channels and purposes of disclosures.
 
 Each app registers the labels of the action codes it writes (in its
 `AppConfig.ready()`); an unregistered code is shown as it is, so a report is
@@ -22,6 +23,8 @@ _actions: dict[str, Label] = {
     "audit.statistics.viewed": _("Katseli lokitilastoja"),
 }
 _roles: dict[str, Label] = {}
+_channels: dict[str, Label] = {}
+_purposes: dict[str, Label] = {}
 
 
 def register_action_labels(labels: dict[str, Label]) -> None:
@@ -32,6 +35,14 @@ def register_role_labels(labels: dict[str, Label]) -> None:
     _roles.update(labels)
 
 
+def register_channel_labels(labels: dict[str, Label]) -> None:
+    _channels.update(labels)
+
+
+def register_purpose_labels(labels: dict[str, Label]) -> None:
+    _purposes.update(labels)
+
+
 def action_label(code: str) -> str:
     """The action's readable name in the current language, or the code itself."""
     label = _actions.get(code)
@@ -40,4 +51,16 @@ def action_label(code: str) -> str:
 
 def role_label(code: str) -> str:
     label = _roles.get(code)
+    return str(label) if label is not None else code
+
+
+def channel_label(code: str) -> str:
+    """The disclosure channel's readable name in the current language, or the code itself."""
+    label = _channels.get(code)
+    return str(label) if label is not None else code
+
+
+def purpose_label(code: str) -> str:
+    """The disclosure purpose's readable name in the current language, or the code itself."""
+    label = _purposes.get(code)
     return str(label) if label is not None else code

@@ -22,10 +22,15 @@ class ConsentsConfig(AppConfig):
 
     def ready(self):
         from accounts.dashboard import DashboardPanel, register_panel
-        from audit.labels import register_action_labels
+        from audit.labels import (
+            register_action_labels,
+            register_channel_labels,
+            register_purpose_labels,
+        )
         from clients.panels import ClientPanel, register_client_panel
         from clients.team_scope import register_team_coverage
         from consents import actions, log_labels, page_panels, reminders, team_coverage
+        from consents.models import Purpose
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
 
@@ -63,6 +68,8 @@ class ConsentsConfig(AppConfig):
             # Ticked off on the consent page or in the inbox, the same log row.
             register_task_kind(kind, label, on_completed=actions.log_notification_completed)
         register_action_labels(log_labels.ACTION_LABELS)
+        register_channel_labels(log_labels.CHANNEL_LABELS)
+        register_purpose_labels(dict(Purpose.choices))
         reminders.register()
         register_reminder_rule(
             page_panels.CONSENT_EXPIRING,

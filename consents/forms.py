@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import DateInput, PolkuForm
 from consents import events, scan_files
 from consents.actions import ConsentTerms
+from consents.log_labels import CHANNEL_LABELS
 from consents.models import (
     ORDINARY_CATEGORIES,
     Consent,
@@ -373,11 +374,10 @@ class StatutoryBasisForm(PolkuForm):
 
 
 class DisclosureChannel:
+    """The channels of a disclosure made outside Polku (their labels: log_labels)."""
+
     CHOICES = [
-        ("phone", _("Puhelu")),
-        ("secure_email", _("Suojattu sähköposti")),
-        ("meeting", _("Tapaaminen tai verkostopalaveri")),
-        ("letter", _("Kirje")),
+        (code, CHANNEL_LABELS[code]) for code in ("phone", "secure_email", "meeting", "letter")
     ]
 
 

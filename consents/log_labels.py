@@ -20,3 +20,12 @@ ACTION_LABELS = {
     "consents.statutory_basis.recorded": _("Kirjasi lakiin perustuvan luovutusperusteen"),
     "consents.statutory_basis.ended": _("Lopetti lakiperusteen käytön"),
 }
+
+# Disclosure channels as the client's log report names them.
+CHANNEL_LABELS = {
+    "phone": _("Puhelu"),
+    "secure_email": _("Suojattu sähköposti"),
+    "meeting": _("Tapaaminen tai verkostopalaveri"),
+    "letter": _("Kirje"),
+    "care_team": _("Liittyminen asiakkaan tiimiin"),
+}

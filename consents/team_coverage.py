@@ -14,6 +14,9 @@ from clients.team_scope import TeamCoverage
 from consents.coverage import DisclosureNotCovered, disclosure_basis, record_disclosure
 from consents.models import InformationCategory, Purpose
 
+# The disclosure-log channel of joining a client's care team.
+CARE_TEAM_CHANNEL = "care_team"
+
 
 def team_coverage() -> TeamCoverage:
     """The coverage ConsentsConfig.ready() registers with clients.team_scope: joining a
@@ -46,7 +49,7 @@ def team_coverage() -> TeamCoverage:
                 organisation=organisation,
                 category=categories(health),
                 purpose=Purpose.SERVICE_PLANNING,
-                channel="care_team",
+                channel=CARE_TEAM_CHANNEL,
                 recipient_user=recipient,
                 recipient_description="Omatiimin jäsen",
             )

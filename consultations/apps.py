@@ -25,7 +25,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import DashboardPanel, register_panel
         from accounts.navigation import NavItem, register_nav_item
-        from audit.labels import register_action_labels
+        from audit.labels import register_action_labels, register_channel_labels
         from clients.panels import ClientPanel, register_client_panel
         from consents.events import register_event_source
         from consents.models import OralEventKind
@@ -78,6 +78,7 @@ class ConsultationsConfig(AppConfig):
         register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"))
         register_task_kind(REQUEST_DECLINED_TASK, _("Konsultaatiopyyntöä ei otettu käsittelyyn"))
         register_action_labels(log_labels.ACTION_LABELS)
+        register_channel_labels({"consultation": _("Tapauskonsultaatio Polussa")})
         register_event_source(OralEventKind.CONSULTATION_SESSION, oral_consent_sessions)
         register_reminder_rule(
             "consultations.consultation_tomorrow",

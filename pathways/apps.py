@@ -7,7 +7,7 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Palvelupolut")
 
     def ready(self):
-        from audit.labels import register_action_labels
+        from audit.labels import register_action_labels, register_channel_labels
         from audit.printing import register_pdf_renderer
         from clients.panels import ClientPanel, register_client_panel
         from pathways import log_labels, reminders
@@ -16,6 +16,7 @@ class PathwaysConfig(AppConfig):
 
         reminders.register()
         register_action_labels(log_labels.ACTION_LABELS)
+        register_channel_labels({"pdf": _("Tuloste (PDF)")})
         register_pdf_renderer(render_pdf)
         register_client_panel(
             ClientPanel(

@@ -125,11 +125,11 @@ def test_the_report_lists_disclosures_with_recipient_basis_and_channel(
     login(client, dpo)
     html = client.get(report_url(subject_client)).content.decode()
     assert f"{outsider.organisation}, Olli Ulkopuoli" in html
-    assert "Asiakassuunnitelma (case_consultation)" in html
+    assert "Asiakassuunnitelma (Tapauskonsultaatio)" in html  # codes read as words
     assert "Asiakkaan suostumus: suostumus nro 41" in html
     assert "Kela, työkyvyttömyysratkaisut" in html
     assert "Lakiin perustuva oikeus: Laki sosiaalihuollon asiakkaan asemasta" in html
-    assert "<td>secure_email</td>" in html
+    assert "<td>Suojattu sähköposti</td>" in html
     assert "Toisen asiakkaan tiedot" not in html
 
 
