@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from audit.history import history_context
 from clients.team_scope import TeamCoverage
 from consents.coverage import DisclosureNotCovered, disclosure_basis, record_disclosure
-from consents.models import InformationCategory, Purpose
+from consents.models import ORDINARY_CATEGORIES, InformationCategory, Purpose
 
 # The disclosure-log channel of joining a client's care team.
 CARE_TEAM_CHANNEL = "care_team"
@@ -20,12 +20,13 @@ CARE_TEAM_CHANNEL = "care_team"
 
 def team_coverage() -> TeamCoverage:
     """The coverage ConsentsConfig.ready() registers with clients.team_scope: joining a
-    client's team discloses identity, pathway and plans (and health data to a role that
-    reads health-related notes) for service planning and coordination, decided and logged
-    by consents.coverage."""
+    client's team discloses what the team sees, every ordinary category (identity, the
+    pathway and plans, income and benefits on the steps, work and functional capacity in
+    assessments and notes), and health data to a role that reads health-related notes;
+    for service planning and coordination, decided and logged by consents.coverage."""
 
     def categories(health: bool) -> list[str]:
-        ordinary = [InformationCategory.IDENTITY, InformationCategory.PATHWAY]
+        ordinary = list(ORDINARY_CATEGORIES)
         return [*ordinary, InformationCategory.HEALTH] if health else ordinary
 
     def covered(client, organisations, *, health: bool) -> set[int]:

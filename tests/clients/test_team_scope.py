@@ -251,7 +251,8 @@ def test_a_health_professional_of_another_organisation_needs_consent_to_health_d
     assert (label in offered(client, scope)) is with_health
     if with_health:
         add(scope, nurse, TeamRole.SOTE_CONTACT)
-        assert DisclosureLogEntry.objects.get().what.count(",") == 2  # three categories
+        # What the team sees, health data included.
+        assert DisclosureLogEntry.objects.get().what.count(",") == 4  # five categories
     else:
         # A health professional reads health-related notes: an ordinary consent is not enough.
         with pytest.raises(ValidationError, match="suostumus ei kata"):
@@ -456,3 +457,17 @@ def test_whom_the_team_took_through_another_organisation_leaves_however_else_the
     current = CareTeamMembership.objects.current().filter(client=scope["client"])
     assert not current.filter(user=both).exists()
     assert current.filter(user=scope["coach_matti"]).exists()
+
+
+@pytest.mark.usefixtures("consent_coverage")
+def test_a_consent_narrower_than_what_the_team_sees_lets_no_one_join(scope):
+    """A member sees the team's panels (income on the steps, capacity in the assessments):
+    a consent to identity and pathway data alone is not enough."""
+    ConsentFactory(
+        client=scope["client"],
+        parties=[scope["kela_unit"].organisation],
+        categories=["identity", "pathway"],
+    )
+    with pytest.raises(ValidationError, match="suostumus ei kata"):
+        add(scope, scope["kela"])
+    assert not CareTeamMembership.objects.filter(user=scope["kela"]).exists()
