@@ -49,8 +49,10 @@ def invite_user(*, user: User, invited_by: User) -> Invitation:
 
 
 def send_invitation(*, invitation_id: int) -> bool:
-    """E-mails one recorded invitation, at most once (a cache key taken before sending and
-    given back when sending fails, so a retried or redelivered task sends no second mail).
+    """E-mails one recorded invitation once: a short lease while sending keeps a second
+    worker from sending it at the same time, and a "sent" key set after the relay took it
+    keeps a retried or redelivered task from sending it again. A worker that dies while
+    sending leaves only the lease, which runs out, so the redelivered task sends it.
 
     The e-mail is in the invited user's language, names their organisation and who invited
     them, and carries allauth's single-use password-reset key as the link that sets the
@@ -63,19 +65,24 @@ def send_invitation(*, invitation_id: int) -> bool:
     ).get(pk=invitation_id)
     if not invitation.user.is_active:
         return False
-    key = f"accounts:invitation:sent:{invitation.pk}"
-    if not cache.add(key, "1", timeout=SENT_KEY_SECONDS):
+    sent, lease = (
+        f"accounts:invitation:{invitation.pk}:sent",
+        f"accounts:invitation:{invitation.pk}:lease",
+    )
+    if cache.get(sent) or not cache.add(lease, "1", timeout=LEASE_SECONDS):
         return False
     try:
         _invitation_message(invitation).send()
-    except Exception:
-        cache.delete(key)
-        raise
+        cache.set(sent, "1", timeout=SENT_KEY_SECONDS)
+    finally:
+        cache.delete(lease)
     return True
 
 
 # Longer than every retry of the task and the broker's redelivery of an unacknowledged one.
 SENT_KEY_SECONDS = 7 * 24 * 60 * 60
+# Longer than the task's time limit (accounts.tasks).
+LEASE_SECONDS = 5 * 60
 
 
 def _invitation_message(invitation: Invitation) -> EmailMessage:

@@ -3,12 +3,13 @@
 import smtplib
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 
 @shared_task(
     name="accounts.send_invitation",
     acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(smtplib.SMTPException, OSError, SoftTimeLimitExceeded),
     retry_backoff=60,
     max_retries=10,
     soft_time_limit=90,

@@ -74,8 +74,8 @@ NO_FITTING_ROLE = gettext_lazy(
 
 
 def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = True) -> int:
-    """Ends the care-team memberships (current or starting later) of people whom only
-    another organisation's role lets on the team and nothing covers any longer: the
+    """Ends the care-team memberships (current or starting later) of people holding a role
+    in another organisation whom the team would no longer take (clients.team_scope): the
     client's consent was revoked, changed or ran out, or the statutory basis ended, or
     they hold no fitting role any more. Access stops with the membership (clients.access).
 
@@ -96,8 +96,11 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
         .exclude(unit__organisation=OuterRef("client__responsible_unit__organisation"))
     )
     # A cheap first cut: only someone with a role in another organisation may need a consent.
+    # Accepted memberships on the team (current or starting later); a pending work-pair
+    # offer is decided when it is accepted, a lapsed one is ended by its own daily task.
     candidates = (
-        CareTeamMembership.objects.open()
+        CareTeamMembership.objects.on_team()
+        .exclude(accepted_at__isnull=True)
         .exclude(role=TeamRole.RESPONSIBLE_WORKER)
         .filter(Exists(elsewhere))
         .order_by("pk")

@@ -216,6 +216,8 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
         if locked.accepted is not None:
             return locked
         membership = CareTeamMembership.objects.select_for_update().get(pk=locked.membership_id)
+        if accept and membership.ended_on is not None:
+            raise ValidationError(_("Työparitarjous ei ole enää voimassa."))
         if accept:
             _check_joins(client, membership.user, answered_by)
             membership.accepted_at = timezone.now()

@@ -344,6 +344,8 @@ def change_session(
     try:
         with transaction.atomic(), history_context(changed_by, "consultations.session.changed"):
             locked = Session.objects.select_for_update().get(pk=session.pk)
+            if locked.has_ended():
+                raise ValidationError(_("Istunto on jo pidetty: sitä ei enää muuteta."))
             # Under the lock: a case placed meanwhile is on the agenda checked here.
             _check_nothing_identifies(locked, place=place, video_link=video_link)
             new = {
@@ -448,7 +450,11 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
     if not user.is_active:
         raise ValidationError({"email": _("Käyttäjätunnus ei ole voimassa.")})
     with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
-        Session.objects.select_for_update().get(pk=session.pk)
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.is_cancelled:
+            raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
+        if locked.has_ended():
+            raise ValidationError(HELD_SESSION_PEOPLE_STAY)
         if session.participants.current().filter(user=user).exists():
             raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
         _lock_people([user.pk])

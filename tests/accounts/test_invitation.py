@@ -2,10 +2,13 @@
 user's language, naming the organisation and who invited; recorded; sent on commit; its
 link sets the password."""
 
+import smtplib
+
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.test import Client
 
 from accounts.actions import invite_user
@@ -188,3 +191,35 @@ def test_a_retried_or_redelivered_task_sends_the_invitation_once(unit, admin):
     assert send_invitation(invitation_id=invitation.pk) is True
     assert send_invitation(invitation_id=invitation.pk) is False
     assert len(mail.outbox) == 1
+
+
+class RefusingOnce(locmem.EmailBackend):
+    """The test outbox, refusing the first message handed to it (`tries`, through OPTIONS)."""
+
+    def __init__(self, *, tries: list, **kwargs):
+        super().__init__(**kwargs)
+        self.tries = tries
+
+    def send_messages(self, messages):
+        self.tries.append(len(messages))
+        if len(self.tries) == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_a_failed_send_is_sent_by_the_retry_and_only_once(unit, admin, settings):
+    """The relay refuses once: nothing is marked sent, so the retry sends it; then no more."""
+    from accounts.actions import send_invitation
+
+    invited = new_user(unit, "fi")
+    invitation = Invitation.objects.create(user=invited, invited_by=admin, language="fi")
+    tries: list[int] = []
+    settings.MAILERS = {
+        "default": {"BACKEND": f"{__name__}.RefusingOnce", "OPTIONS": {"tries": tries}}
+    }
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send_invitation(invitation_id=invitation.pk)
+    assert mail.outbox == []
+    assert send_invitation(invitation_id=invitation.pk) is True
+    assert send_invitation(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1 and len(tries) == 2

@@ -471,3 +471,19 @@ def test_a_consent_narrower_than_what_the_team_sees_lets_no_one_join(scope):
     with pytest.raises(ValidationError, match="suostumus ei kata"):
         add(scope, scope["kela"])
     assert not CareTeamMembership.objects.filter(user=scope["kela"]).exists()
+
+
+def test_the_daily_run_runs_one_at_a_time(scope):
+    from django.core.cache import cache
+
+    from consents.tasks import UNCOVERED_LOCK_KEY, end_uncovered_memberships_task
+
+    ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation], expired=True)
+    CareTeamMembership.objects.create(
+        client=scope["client"], user=scope["kela"], role=TeamRole.OTHER, created_by=scope["worker"]
+    )
+    cache.add(UNCOVERED_LOCK_KEY, "1", timeout=60)  # another run holds it
+    assert end_uncovered_memberships_task.apply().get() == 0
+    cache.delete(UNCOVERED_LOCK_KEY)
+    assert end_uncovered_memberships_task.apply().get() == 1
+    assert not CareTeamMembership.objects.current().filter(user=scope["kela"]).exists()

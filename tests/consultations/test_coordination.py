@@ -197,3 +197,26 @@ def test_no_one_joins_or_leaves_a_session_that_has_been_held(hki):
     guest.refresh_from_db()
     assert guest.removed_at is None
     assert not hki.session.participants.filter(user=hki.nurse).exists()
+
+
+def test_a_held_session_is_not_changed(hki):
+    from django.core.exceptions import ValidationError
+
+    from consultations import actions
+
+    session = hki.session
+    with (
+        time_machine.travel(session.ends_at + datetime.timedelta(minutes=1)),
+        pytest.raises(ValidationError, match="jo pidetty"),
+    ):
+        actions.change_session(
+            session=session,
+            changed_by=hki.coordinator,
+            starts_at=session.starts_at + datetime.timedelta(days=7),
+            duration_minutes=session.duration_minutes,
+            chair=hki.coordinator,
+            place=session.place or "Kokoushuone",
+            video_link=session.video_link,
+        )
+    session.refresh_from_db()
+    assert session.sequence == 0

@@ -258,3 +258,23 @@ def test_a_work_pair_of_another_organisation_joins_only_as_the_clients_consent_a
     assert pending.accepted is (True if covered else None)
     hki.client.__dict__.pop("_relations", None)
     assert relation_to(theirs, hki.client).on_team is covered
+
+
+def test_a_pending_offer_waits_for_its_answer_through_the_nightly_run(hki, during):
+    """An offer from another organisation's coordinator made before any consent is not the
+    sweep's to end: the consent is decided when the worker accepts."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from consents.factories import ConsentFactory
+    from consents.team_coverage import end_uncovered_memberships
+    from services.factories import UnitFactory
+    from tests.conftest import acting
+
+    theirs = acting(make_user(Role.COORDINATOR, UnitFactory(organisation=hki.employment)))
+    pending = actions.offer_work_pair(request=hki.request, offered_by=theirs)
+    assert end_uncovered_memberships() == 0
+    ConsentFactory(client=hki.client, parties=[hki.employment], with_health=True)
+    actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+    pending.membership.refresh_from_db()
+    assert pending.membership.ended_on is None and pending.membership.accepted_at is not None
+    assert not Task.objects.filter(kind="consents.member_uncovered").exists()
