@@ -9,6 +9,7 @@ exception, which Django surfaces as ProgrammingError, with the trigger's text.
 import datetime
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.db.utils import ProgrammingError
 from django.utils import timezone
@@ -26,6 +27,16 @@ from consents.models import (
 )
 
 TODAY = timezone.localdate
+# The parametrised cases below are built from the day the module is collected; the tests
+# run at noon of that day, so a run across Helsinki midnight does not shift them.
+COLLECTED_ON = TODAY()
+
+
+@pytest.fixture(autouse=True)
+def _the_day_the_cases_were_built():
+    noon = datetime.datetime.combine(COLLECTED_ON, datetime.time(12), tzinfo=EVENT_TIME_ZONE)
+    with time_machine.travel(noon):
+        yield
 
 
 def refused(constraint, **fields):
