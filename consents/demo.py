@@ -11,6 +11,7 @@ after the clients' demo data; without clients or without Kela it does nothing.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from consents.models import (
     Purpose,
     RevocationMethod,
 )
-from consents.team_coverage import end_uncovered_memberships
+from consents.team_coverage import CARE_TEAM_CHANNEL, end_uncovered_memberships
 from services.models import Organisation, OrganisationKind
 
 WRITTEN_PURPOSES = [
@@ -163,5 +164,46 @@ def seed() -> None:
                 method=RevocationMethod.PHONE,
                 through="Asiakas itse puhelimessa vastuutyöntekijälle",
             )
-    # Members of other organisations stay on a team only where a consent covers them.
+    # Members of other organisations stay on a team only where a consent covers them, and
+    # their joining is in the disclosure log, as when added through the team page.
     end_uncovered_memberships(notify=False)
+    _log_partners_joining()
+
+
+def _log_partners_joining() -> None:
+    """A disclosure-log row for each partner on a team without one (once: a second run
+    finds the rows)."""
+    from audit.models import DisclosureLogEntry
+    from clients.querysets import responsible_worker_of
+    from clients.team_scope import check_member, team_coverage
+
+    coverage = team_coverage()
+    logged = set(
+        DisclosureLogEntry.objects.filter(channel=CARE_TEAM_CHANNEL).values_list(
+            "client_id", "recipient_user_id"
+        )
+    )
+    memberships = (
+        CareTeamMembership.objects.current()
+        .exclude(role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("client__responsible_unit", "user")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        client, member = membership.client, membership.user
+        if (client.uuid, member.pk) in logged:
+            continue
+        try:
+            others = check_member(client=client, user=member, role=membership.role)
+        except ValidationError:
+            continue
+        worker = responsible_worker_of(client)
+        for other in others if worker is not None else ():
+            if coverage.disclose(
+                actor=acting(worker),
+                client=client,
+                organisation=other.organisation,
+                recipient=member,
+                health=other.health,
+            ):
+                break

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients.models import Client
+from audit.models import DisclosureLogEntry
+from clients.models import CareTeamMembership, Client
 from consents import demo
 from consents.coverage import disclosure_basis
 from consents.models import Consent, ConsentMethod
@@ -15,9 +16,21 @@ from services.models import Organisation, OrganisationKind
 @pytest.mark.django_db
 def test_demo_consents_tell_the_stories_and_seeding_again_adds_nothing():
     call_command("seed_demo")
-    counts = (Consent.objects.count(), Task.objects.count())
+    joined = DisclosureLogEntry.objects.filter(channel="care_team")
+    counts = (Consent.objects.count(), Task.objects.count(), joined.count())
     demo.seed()
-    assert (Consent.objects.count(), Task.objects.count()) == counts
+    assert (Consent.objects.count(), Task.objects.count(), joined.count()) == counts
+
+    # Each partner on a team is covered by a consent, and their joining is logged once.
+    partners = [
+        m
+        for m in CareTeamMembership.objects.current().select_related("client__responsible_unit")
+        if m.user.organisation_id != m.client.responsible_unit.organisation_id
+    ]
+    assert partners
+    assert {(m.client.uuid, m.user_id) for m in partners} == set(
+        joined.values_list("client_id", "recipient_user_id")
+    )
 
     clients = Client.objects.count()
     with_consent = Client.objects.filter(consents__isnull=False).distinct().count()
