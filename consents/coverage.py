@@ -157,14 +157,15 @@ def _categories(category: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def _matching_consents(*, client, organisation, categories, purpose, at):
-    """Versions in force at `at` that name the organisation, the purpose and the categories,
-    whatever their method."""
+    """Versions in force at `at` that name the organisation (any, when None), the purpose
+    and the categories, whatever their method."""
     consents = (
         Consent.objects.filter(client=client)
         .in_force(at)
-        .naming(organisation)
         .filter(purposes__contains=[purpose], categories__contains=list(categories))
     )
+    if organisation is not None:
+        consents = consents.naming(organisation)
     if InformationCategory.HEALTH in categories:
         consents = consents.filter(health_confirmed=True)
     return consents
@@ -281,6 +282,40 @@ def disclosure_basis(
     return _covering_statutory_bases(
         client=client, organisation=organisation, categories=categories, purpose=purpose, at=at
     ).first()
+
+
+def covered_organisations(
+    *,
+    client,
+    organisations: Iterable[Organisation],
+    category: str | Iterable[str],
+    purpose: str,
+    at: datetime.datetime | None = None,
+) -> set[int]:
+    """The ids of those of `organisations` that `disclosure_basis` (without an event) would
+    find a basis for: the same written consents and statutory bases, read once for all of
+    them (three queries whatever their number) and matched to each organisation here."""
+    categories = _categories(category)
+    purpose = Purpose(purpose).value
+    at = at or timezone.now()
+    consents = list(
+        _matching_consents(
+            client=client, organisation=None, categories=categories, purpose=purpose, at=at
+        )
+        .exclude(method=ConsentMethod.ORAL)
+        .prefetch_related("parties")
+    )
+    named = {(p.organisation_id, p.organisation_kind) for c in consents for p in c.parties.all()}
+    bases = (
+        StatutoryBasis.objects.filter(client=client)
+        .in_force(at)
+        .filter(purposes__contains=[purpose], categories__contains=list(categories))
+        .values_list("organisation_id", "organisation_kind")
+    )
+    named |= set(bases)
+    ids = {organisation_id for organisation_id, _kind in named if organisation_id}
+    kinds = {kind for _organisation_id, kind in named if kind}
+    return {o.pk for o in organisations if o.pk in ids or o.kind in kinds}
 
 
 # How many times record_disclosure looks again when the basis it found was

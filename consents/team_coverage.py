@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
 from clients.team_scope import TeamCoverage
-from consents.coverage import DisclosureNotCovered, disclosure_basis, record_disclosure
+from consents.coverage import DisclosureNotCovered, covered_organisations, record_disclosure
 from consents.models import ORDINARY_CATEGORIES, InformationCategory, Purpose
 
 # The disclosure-log channel of joining a client's care team.
@@ -30,17 +30,12 @@ def team_coverage() -> TeamCoverage:
         return [*ordinary, InformationCategory.HEALTH] if health else ordinary
 
     def covered(client, organisations, *, health: bool) -> set[int]:
-        return {
-            organisation.pk
-            for organisation in organisations
-            if disclosure_basis(
-                client=client,
-                organisation=organisation,
-                category=categories(health),
-                purpose=Purpose.SERVICE_PLANNING,
-            )
-            is not None
-        }
+        return covered_organisations(
+            client=client,
+            organisations=organisations,
+            category=categories(health),
+            purpose=Purpose.SERVICE_PLANNING,
+        )
 
     def disclose(*, actor, client, organisation, recipient, health: bool) -> bool:
         try:

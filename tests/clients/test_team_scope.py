@@ -342,6 +342,13 @@ def test_the_page_asks_as_many_queries_for_3_and_30_people(client, scope):
         make_user(Role.KELA_LIAISON, scope["kela_unit"], last_name=f"Kelalainen{number}")
     assert len(offered(client, scope)) > 30
     assert _queries(client, url) == few
+    # Nor for more organisations with people who could join.
+    for number in range(5):
+        provider = UnitFactory(
+            organisation=OrganisationFactory(name_fi=f"Palveluntuottaja {number}")
+        )
+        make_user(Role.WORKSHOP_COACH, provider, last_name=f"Pajaohjaaja{number}")
+    assert _queries(client, url) == few
 
 
 # When nothing covers a member of another organisation any longer

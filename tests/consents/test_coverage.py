@@ -247,3 +247,47 @@ def test_the_summary_marks_an_oral_consent_whose_call_is_over(client_, parties):
         after = consent.event_ends_at + datetime.timedelta(seconds=1)
         summary = coverage_summary(client_, at=after)
     assert (summary.oral, summary.oral_over) == ([], [consent])
+
+
+def test_covered_organisations_agrees_with_disclosure_basis_for_each(client_, parties, team):
+    """The batch answer for many organisations is the one-by-one answer, in three queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consents.coverage import covered_organisations
+    from consents.models import ORDINARY_CATEGORIES as ORDINARY
+    from services.factories import OrganisationFactory
+
+    others = [OrganisationFactory(health_care=True) for _ in range(3)]
+    ConsentFactory(client=client_, recorded_by=team["worker"], parties=[parties["kela"]])
+    ConsentFactory(
+        client=client_,
+        recorded_by=team["worker"],
+        parties=[OrganisationKind.EMPLOYMENT_SERVICES],
+        purposes=[P.CASE_CONSULTATION],
+    )
+    StatutoryBasisFactory(
+        client=client_,
+        organisation=others[0],
+        organisation_kind="",
+        purposes=[P.SERVICE_PLANNING],
+        categories=list(ORDINARY),
+        recorded_by=team["worker"],
+    )
+    organisations = [parties["kela"], parties["employment"], *others]
+    kela, employment = parties["kela"].pk, parties["employment"].pk
+    for purpose, covered in (
+        (P.SERVICE_PLANNING, {kela, others[0].pk}),  # Kela's consent, the statutory basis
+        (P.CASE_CONSULTATION, {kela, employment}),  # and the consent naming the kind
+    ):
+        expected = {
+            o.pk
+            for o in organisations
+            if disclosure_basis(client=client_, organisation=o, category=ORDINARY, purpose=purpose)
+        }
+        with CaptureQueriesContext(connection) as queries:
+            found = covered_organisations(
+                client=client_, organisations=organisations, category=ORDINARY, purpose=purpose
+            )
+        assert found == expected == covered
+        assert len(queries.captured_queries) <= 3
