@@ -494,3 +494,38 @@ def test_the_daily_run_runs_one_at_a_time(scope):
     cache.delete(UNCOVERED_LOCK_KEY)
     assert end_uncovered_memberships_task.apply().get() == 1
     assert not CareTeamMembership.objects.current().filter(user=scope["kela"]).exists()
+
+
+def test_a_partner_on_a_statutory_basis_leaves_when_it_ends(scope):
+    from consents import actions as consent_actions
+    from consents.factories import StatutoryBasisFactory
+    from consents.models import ORDINARY_CATEGORIES
+
+    basis = StatutoryBasisFactory(
+        client=scope["client"],
+        organisation=scope["kela_unit"].organisation,
+        organisation_kind="",
+        purposes=[Purpose.SERVICE_PLANNING],
+        categories=list(ORDINARY_CATEGORIES),
+        recorded_by=scope["worker"],
+    )
+    add(scope, scope["kela"])
+    consent_actions.end_statutory_basis(basis=basis, ended_by=acting(scope["worker"]))
+    assert not CareTeamMembership.objects.current().filter(user=scope["kela"]).exists()
+
+
+def test_a_partner_whose_role_ended_leaves_and_the_worker_is_told_why(scope):
+    from consents.team_coverage import end_uncovered_memberships
+    from notifications.models import Task
+
+    ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+    add(scope, scope["kela"])
+    RoleAssignment.objects.filter(user=scope["kela"]).update(
+        valid_from=timezone.localdate() - 100 * DAY, valid_to=timezone.localdate() - DAY
+    )
+    RoleAssignment.objects.create(
+        user=scope["kela"], role=Role.MANAGER, unit=scope["kela_unit"]
+    )  # a role elsewhere that does not fit the team
+    assert end_uncovered_memberships() == 1
+    task = Task.objects.get(kind="consents.member_uncovered")
+    assert "ei ole voimassa olevaa roolia" in task.title
