@@ -43,24 +43,25 @@ def register_purpose_labels(labels: dict[str, Label]) -> None:
     _purposes.update(labels)
 
 
-def action_label(code: str) -> str:
-    """The action's readable name in the current language, or the code itself."""
-    label = _actions.get(code)
+def _label(labels: dict[str, Label], code: str) -> str:
+    """The code's readable name in the current language, or the code itself."""
+    label = labels.get(code)
     return str(label) if label is not None else code
+
+
+def action_label(code: str) -> str:
+    return _label(_actions, code)
 
 
 def role_label(code: str) -> str:
-    label = _roles.get(code)
-    return str(label) if label is not None else code
+    return _label(_roles, code)
 
 
 def channel_label(code: str) -> str:
-    """The disclosure channel's readable name in the current language, or the code itself."""
-    label = _channels.get(code)
-    return str(label) if label is not None else code
+    """A disclosure channel's name."""
+    return _label(_channels, code)
 
 
 def purpose_label(code: str) -> str:
-    """The disclosure purpose's readable name in the current language, or the code itself."""
-    label = _purposes.get(code)
-    return str(label) if label is not None else code
+    """A disclosure purpose's name."""
+    return _label(_purposes, code)

@@ -354,13 +354,9 @@ def test_the_page_asks_as_many_queries_for_3_and_30_people(client, scope):
 # When nothing covers a member of another organisation any longer
 
 
-def test_revoking_the_consent_takes_the_partner_off_the_team_and_tells_the_worker(scope):
+def revoke(scope, consent):
     from consents import actions as consent_actions
-    from notifications.models import Task
 
-    consent = ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
-    add(scope, scope["kela"])
-    add(scope, scope["coach_matti"], TeamRole.COACH)  # of the client's own organisation
     consent_actions.revoke_consent(
         consent=consent,
         revoked_by=acting(scope["worker"]),
@@ -368,6 +364,15 @@ def test_revoking_the_consent_takes_the_partner_off_the_team_and_tells_the_worke
         method="phone",
         through="Asiakas itse",
     )
+
+
+def test_revoking_the_consent_takes_the_partner_off_the_team_and_tells_the_worker(scope):
+    from notifications.models import Task
+
+    consent = ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+    add(scope, scope["kela"])
+    add(scope, scope["coach_matti"], TeamRole.COACH)  # of the client's own organisation
+    revoke(scope, consent)
     current = CareTeamMembership.objects.current().filter(client=scope["client"])
     assert not current.filter(user=scope["kela"]).exists()
     assert current.filter(user=scope["coach_matti"]).exists()
@@ -416,18 +421,6 @@ def test_a_partner_still_covered_by_a_new_version_stays(scope):
     current = CareTeamMembership.objects.current().filter(client=scope["client"])
     assert current.filter(user=scope["kela"]).exists()
     assert not current.filter(user=scope["expert"]).exists()
-
-
-def revoke(scope, consent):
-    from consents import actions as consent_actions
-
-    consent_actions.revoke_consent(
-        consent=consent,
-        revoked_by=acting(scope["worker"]),
-        revoked_on=timezone.localdate(),
-        method="phone",
-        through="Asiakas itse",
-    )
 
 
 def test_a_partner_added_to_start_later_does_not_start_after_a_revocation(scope):
