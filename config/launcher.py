@@ -87,6 +87,7 @@ def manage(environment: dict[str, str], *args: str) -> None:
 
 def run() -> int:
     environment = service_environment()
+    DATA_DIR.mkdir(exist_ok=True)  # beat's schedule lives here also with external services
     manage(environment, "migrate", "--no-input")
     manage(environment, "seed_demo")
     port = environment.get("PORT", "8000")

@@ -252,3 +252,27 @@ def test_make_run_fails_visibly_when_one_of_its_processes_dies():
         assert sleeper.poll() is not None  # stopped with it
     finally:
         sleeper.kill()
+
+
+def test_make_run_with_external_services_on_a_fresh_clone_makes_room_for_beat(
+    tmp_path, monkeypatch
+):
+    """With DATABASE_URL and REDIS_URL set nothing embedded starts, yet beat keeps its
+    schedule under .data/: `run` creates the folder, so a fresh clone's beat starts."""
+    from config import launcher
+
+    data_dir = tmp_path / ".data"
+    started = []
+    monkeypatch.setattr(launcher, "DATA_DIR", data_dir)
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polku")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setattr(launcher, "manage", lambda environment, *args: None)
+    monkeypatch.setattr(launcher.subprocess, "Popen", lambda command, **kw: started.append(command))
+    monkeypatch.setattr(launcher, "supervise", lambda children: 0)
+
+    assert launcher.run() == 0
+
+    beat = next(command for command in started if "beat" in command)
+    schedule = Path(beat[beat.index("--schedule") + 1])
+    assert schedule.parent == data_dir
+    assert data_dir.is_dir()
