@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -104,3 +105,19 @@ def test_seed_demo_run_on_a_later_day_adds_no_clients():
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=3)):
         call_command("seed_demo")
     assert Client.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_seed_demo_sweeps_once_so_the_demo_inboxes_show_what_is_due_today():
+    """`make run` shows reminders from the first sign-in, not after beat's next sweep; the
+    sweep's unique keys keep a second seeding from adding any."""
+    from notifications.models import Reminder
+
+    call_command("seed_demo", stdout=io.StringIO())
+    reminders = Reminder.objects.count()
+    social_worker = User.objects.get(email="social_worker@demo.polku.test")
+
+    assert reminders > 0
+    assert Reminder.objects.filter(recipient=social_worker).exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Reminder.objects.count() == reminders
