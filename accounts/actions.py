@@ -9,7 +9,6 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
+from config.mail import send_once
 
 logger = logging.getLogger(__name__)
 
@@ -49,38 +49,29 @@ def invite_user(*, user: User, invited_by: User) -> Invitation:
 
 
 def send_invitation(*, invitation_id: int) -> bool:
-    """E-mails one recorded invitation once: a short lease while sending keeps a second
-    worker from sending it at the same time, and a "sent" key set after the relay took it
-    keeps a retried or redelivered task from sending it again. A worker that dies while
-    sending leaves only the lease, which runs out, so the redelivered task sends it.
+    """E-mails one recorded invitation once, also when the task is retried or redelivered
+    (config.mail.send_once: a lease while sending, a "sent" key after the relay took it;
+    a worker that dies while sending leaves only the lease, which runs out, so the
+    redelivered task sends it). A failed send raises, so that the task's retry sends it.
 
     The e-mail is in the invited user's language, names their organisation and who invited
     them, and carries allauth's single-use password-reset key as the link that sets the
     password (using it also verifies the address, see confirm_login_address); nothing else,
     no client data. The key is made here, never passed through the broker. False when
-    nothing was sent (sent already, or the account was closed meanwhile).
+    nothing was sent (sent already or being sent, or the account was closed meanwhile).
     """
     invitation = Invitation.objects.select_related(
         "user__organisation", "invited_by__organisation"
     ).get(pk=invitation_id)
     if not invitation.user.is_active:
         return False
-    sent, lease = (
-        f"accounts:invitation:{invitation.pk}:sent",
-        f"accounts:invitation:{invitation.pk}:lease",
+    return send_once(
+        f"accounts:invitation:{invitation.pk}",
+        _invitation_message(invitation),
+        lease_seconds=LEASE_SECONDS,
     )
-    if cache.get(sent) or not cache.add(lease, "1", timeout=LEASE_SECONDS):
-        return False
-    try:
-        _invitation_message(invitation).send()
-        cache.set(sent, "1", timeout=SENT_KEY_SECONDS)
-    finally:
-        cache.delete(lease)
-    return True
 
 
-# Longer than every retry of the task and the broker's redelivery of an unacknowledged one.
-SENT_KEY_SECONDS = 7 * 24 * 60 * 60
 # Longer than the task's time limit (accounts.tasks).
 LEASE_SECONDS = 5 * 60
 

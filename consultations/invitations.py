@@ -4,15 +4,13 @@
 enqueue on commit. It reads the session as it is when the task runs, so a
 quick second change sends the newer state.
 
-Each e-mail goes out at most once per (session, SEQUENCE, METHOD,
-recipient), also when the task is retried after a mail error or redelivered
-after a worker died (acks_late): the cache key `sent_key()` is taken with
-`cache.add` (atomic in Redis) just before sending and given back when
-sending fails, as the morning digest does (notifications/digest.py). A
-retry therefore sends only to those not reached yet, and two tasks that
-read the same SEQUENCE (two quick changes) send it once. A worker killed
-between taking a key and handing the e-mail over loses that one e-mail
-rather than sending it twice; losing Redis at worst sends one again.
+Each e-mail goes out once per (session, SEQUENCE, METHOD, recipient), also
+when the task is retried after a mail error or redelivered after a worker
+died (acks_late), by config.mail.send_once: a lease on the e-mail while it
+is sent, and the key `sent_key()` set once the relay accepted it. A retry
+therefore sends only to those not reached yet, two tasks that read the same
+SEQUENCE (two quick changes) send it once, and an e-mail whose worker died
+while sending it goes out with the redelivered task once the lease runs out.
 """
 
 import logging
@@ -20,13 +18,13 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.mail import send_once
 from consultations import ics
 from consultations.models import AgendaItem, Session
 
@@ -34,8 +32,8 @@ logger = logging.getLogger(__name__)
 
 TEXT_TEMPLATE = "consultations/email/invitation.txt"
 HTML_TEMPLATE = "consultations/email/invitation.html"
-# Longer than all retries of a task and the broker's redelivery of an unacknowledged one.
-SENT_KEY_SECONDS = 7 * 24 * 60 * 60
+# Longer than the task's time limit (CELERY_TASK_TIME_LIMIT in config/settings.py, 5 min).
+LEASE_SECONDS = 10 * 60
 # What the task retries on (tasks.py): one recipient's failure does not hold back the others.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -132,7 +130,7 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
     meanwhile (their REQUEST says they take part). Users without an address
     or inactive are skipped.
 
-    At most once per (session, SEQUENCE, METHOD, recipient): see the module
+    Once per (session, SEQUENCE, METHOD, recipient): see the module
     docstring. When sending to someone fails with a mail error, the others
     are still sent to and the first error is raised at the end, so that the
     task's retry sends only to those not reached.
@@ -160,14 +158,14 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
         taking_part = recipient.pk in current_ids
         if (method == ics.REQUEST and not taking_part) or (withdrawal and taking_part):
             continue
-        key = sent_key(session, method, recipient.pk)
-        if not cache.add(key, timezone.now().isoformat(), timeout=SENT_KEY_SECONDS):
-            continue
+        attendees = [recipient] if withdrawal else participants
+        message = render_invitation(session, items, attendees, recipient, method)
         try:
-            attendees = [recipient] if withdrawal else participants
-            render_invitation(session, items, attendees, recipient, method).send()
+            if not send_once(
+                sent_key(session, method, recipient.pk), message, lease_seconds=LEASE_SECONDS
+            ):
+                continue
         except MAIL_ERRORS as error:
-            cache.delete(key)
             logger.warning(
                 "Session invitation not sent.",
                 extra={"session_id": session.pk, "method": method, "user_id": recipient.pk},
@@ -176,9 +174,6 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
             if failure is None:
                 failure = error
             continue
-        except Exception:
-            cache.delete(key)
-            raise
         sent += 1
     logger.info(
         "Session invitations sent.",

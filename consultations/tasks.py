@@ -18,7 +18,7 @@ def send_invitations_task(session_id: int, user_ids: list[int], method: str = "R
     """E-mails one session's invitation (METHOD:REQUEST) or cancellation (CANCEL) to users.
 
     Safe to retry and to redeliver: each recipient's e-mail for the session's
-    SEQUENCE and the METHOD goes out at most once (a cache key per e-mail, see
+    SEQUENCE and the METHOD goes out once (config.mail.send_once, see
     consultations.invitations); a retry sends only to those not reached yet.
     """
     from consultations.invitations import send_invitations

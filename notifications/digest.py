@@ -10,12 +10,13 @@ description or link: in-app titles may name the client.
 `send_digest()` builds and sends one user's digest, in the user's language,
 at most once per user and day.
 
-Once per day is kept by a cache key `digest:<user id>:<date>` taken with
-`cache.add` (atomic in Redis) just before sending and given back if sending
-fails, so a redelivered or repeated task sends nothing and a failed send can
-be retried. A database row would also survive a Redis flush, but it would
-need a table only for this; losing Redis at worst sends one extra digest that
-day, which is harmless, unlike a duplicate reminder.
+Once per day is kept by config.mail.send_once: a lease while sending, and the
+cache key `digest:<user id>:<date>` set once the relay accepted the digest, so
+a redelivered or repeated task sends nothing, a failed send can be retried,
+and a digest whose worker died while sending it goes out with the redelivered
+task. A database row would also survive a Redis flush, but it would need a
+table only for this; losing Redis at worst sends one extra digest that day,
+which is harmless, unlike a duplicate reminder.
 
 Like the rest of notifications this module imports no domain app: it knows
 users only through get_user_model() and settings.
@@ -39,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.mail import send_once
 from notifications.models import Reminder, Task
 from notifications.rules_registry import rule_label
 
@@ -46,8 +48,11 @@ logger = logging.getLogger(__name__)
 
 TEXT_TEMPLATE = "notifications/email/digest.txt"
 HTML_TEMPLATE = "notifications/email/digest.html"
-# The once-a-day key outlives the day it is for, whatever the time zone of the worker.
+# The once-a-day key outlives the day it is for, whatever the time zone of the worker,
+# and the task's retries and the broker's redelivery.
 SENT_KEY_SECONDS = 48 * 60 * 60
+# Longer than the task's time limit (CELERY_TASK_TIME_LIMIT in config/settings.py, 5 min).
+LEASE_SECONDS = 10 * 60
 FAN_OUT_LOCK_KEY = "notifications:digests:lock"
 FAN_OUT_LOCK_SECONDS = 10 * 60
 
@@ -156,10 +161,10 @@ def send_digest(*, user_id: int, today: datetime.date | None = None) -> bool:
 
     Nothing is sent to an inactive user, one without an address, one who opted
     out, or one with nothing waiting (no open task overdue or due today, no
-    unread reminder). At most once per user and day: the cache key
-    `digest:<user>:<date>` is taken with cache.add before sending, so a
-    concurrent or repeated call returns False; when sending raises, the key is
-    given back and the error re-raised, so that a retry can send.
+    unread reminder). Once per user and day (config.mail.send_once under the
+    key `digest:<user>:<date>`): a call while another sends it or after it was
+    sent returns False; when sending raises, the error is re-raised and nothing
+    is marked sent, so that a retry can send.
     """
     today = today or timezone.localdate()
     user = get_user_model().objects.filter(pk=user_id).first()
@@ -169,14 +174,13 @@ def send_digest(*, user_id: int, today: datetime.date | None = None) -> bool:
     if digest.is_empty:
         return False
     message = render_digest(user, digest, today)
-    key = sent_key(user.pk, today)
-    if not cache.add(key, timezone.now().isoformat(), timeout=SENT_KEY_SECONDS):
+    if not send_once(
+        sent_key(user.pk, today),
+        message,
+        lease_seconds=LEASE_SECONDS,
+        sent_seconds=SENT_KEY_SECONDS,
+    ):
         return False
-    try:
-        message.send()
-    except Exception:
-        cache.delete(key)
-        raise
     logger.info("Digest sent.", extra={"user_id": user.pk, "day": today.isoformat()})
     return True
 

@@ -34,8 +34,8 @@ def send_digests_task() -> int | None:
 @shared_task(
     name="notifications.send_digest_task",
     acks_late=True,
-    # A mail server that is down or refuses for a while: try again later. The
-    # once-a-day key is given back on failure, so the retry can send. The longest
+    # A mail server that is down or refuses for a while: try again later. A failed
+    # send marks nothing sent (config.mail.send_once), so the retry can send. The longest
     # wait (10 min) stays well inside the broker's visibility timeout.
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=60,

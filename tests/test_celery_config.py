@@ -14,7 +14,11 @@ import pytest
 import yaml
 from django.conf import settings
 
+from accounts import actions as accounts_actions
+from config import mail
 from config.celery import app
+from consultations import invitations
+from notifications import digest
 
 # Apps whose tasks are ours (Celery's own tasks are named "celery.*").
 APPS = ("accounts", "services", "clients", "consents", "pathways", "consultations", "reports")
@@ -22,6 +26,25 @@ APPS += ("audit", "notifications", "config")
 
 # Celery's default countdown between retries when a task sets no backoff.
 DEFAULT_BACKOFF_MAX = 600
+
+# Each module that sends through config.mail.send_once: its task, and its lease and sent-key times.
+SEND_ONCE = {
+    "accounts/actions.py": (
+        "accounts.send_invitation",
+        accounts_actions.LEASE_SECONDS,
+        mail.SENT_KEY_SECONDS,
+    ),
+    "consultations/invitations.py": (
+        "consultations.send_invitations_task",
+        invitations.LEASE_SECONDS,
+        mail.SENT_KEY_SECONDS,
+    ),
+    "notifications/digest.py": (
+        "notifications.send_digest_task",
+        digest.LEASE_SECONDS,
+        digest.SENT_KEY_SECONDS,
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +103,24 @@ def test_the_visibility_timeout_exceeds_every_wait_and_time_limit(tasks):
         assert _longest_wait(task) < timeout, name
     for key, entry in app.conf.beat_schedule.items():
         assert entry.get("options", {}).get("countdown", 0) < timeout, key
+
+
+def test_send_once_leases_outlast_the_time_limit_and_sent_keys_every_retry_and_redelivery(tasks):
+    """A lease that runs out while its worker still sends, or a sent key gone before the
+    last retry or redelivery, would let the e-mail go out twice (config.mail)."""
+    root = Path(settings.BASE_DIR)
+    callers = {
+        str(path.relative_to(root))
+        for app_name in APPS
+        for path in (root / app_name).rglob("*.py")
+        if "send_once(" in path.read_text() and path != root / "config" / "mail.py"
+    }
+    assert callers == set(SEND_ONCE), "every caller of send_once is listed in SEND_ONCE"
+    for name, lease_seconds, sent_seconds in SEND_ONCE.values():
+        task = tasks[name]
+        assert lease_seconds > task.time_limit, name
+        retrying = task.max_retries * (_longest_wait(task) + task.time_limit)
+        assert sent_seconds > retrying + visibility_timeout(), name
 
 
 def test_every_countdown_or_eta_in_the_code_is_a_literal_inside_the_visibility_timeout():

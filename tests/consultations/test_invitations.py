@@ -376,7 +376,7 @@ def test_a_send_that_fails_midway_and_is_retried_sends_one_email_per_recipient(
     assert len(mail.outbox) == len(recipients)
 
 
-def test_a_failed_send_gives_its_key_back(hki, mail_fails_once):
+def test_a_failed_send_is_not_marked_sent(hki, mail_fails_once):
     """The one refused is sent by the next call; those sent are not sent again."""
     people = sorted((hki.coordinator, hki.expert, hki.kela_liaison), key=lambda u: u.pk)
     ids = [u.pk for u in people]
@@ -388,6 +388,21 @@ def test_a_failed_send_gives_its_key_back(hki, mail_fails_once):
     assert cache.get(sent_key(hki.session, "REQUEST", people[0].pk)) is not None
     assert send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST") == 1
     assert [m.to for m in mail.outbox] == [[u.email] for u in people]
+
+
+def test_an_email_being_sent_by_another_worker_is_skipped_and_sent_again_if_that_worker_died(
+    hki,
+):
+    people = sorted((hki.coordinator, hki.expert, hki.kela_liaison), key=lambda u: u.pk)
+    ids = [u.pk for u in people]
+    lease = f"{sent_key(hki.session, 'REQUEST', people[1].pk)}:lease"
+    cache.add(lease, "another-worker", timeout=60)
+    assert send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST") == 2
+    assert [m.to for m in mail.outbox] == [[people[0].email], [people[2].email]]
+    cache.delete(lease)  # that worker died while sending; its lease ran out
+    assert send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST") == 1
+    assert send_invitations(session_id=hki.session.pk, user_ids=ids, method="REQUEST") == 0
+    assert [m.to for m in mail.outbox] == [[people[0].email], [people[2].email], [people[1].email]]
 
 
 def client_identifiers(hki) -> list[str]:
