@@ -42,7 +42,10 @@ TEXTS = {
         "services": "Palvelusi nyt ja seuraavaksi",
         "no_services": "Sinulla ei ole nyt palveluja.",
         "from": "Alkaa",
+        "started": "Alkoi",
         "until": "Päättyy",
+        "ended": "Päättyi",
+        "no_end": "Ei päättymispäivää.",
         "ongoing": "ei päättymispäivää",
         "days": "päivää viikossa",
         "hours": "tuntia päivässä",
@@ -84,7 +87,10 @@ TEXTS = {
         "services": "Dina tjänster nu och sedan",
         "no_services": "Du har inga tjänster just nu.",
         "from": "Börjar",
+        "started": "Började",
         "until": "Slutar",
+        "ended": "Slutade",
+        "no_end": "Inget slutdatum.",
         "ongoing": "inget slutdatum",
         "days": "dagar i veckan",
         "hours": "timmar om dagen",
@@ -121,7 +127,10 @@ TEXTS = {
         "services": "Your services now and next",
         "no_services": "You have no services right now.",
         "from": "Starts",
+        "started": "Started",
         "until": "Ends",
+        "ended": "Ended",
+        "no_end": "No end date.",
         "ongoing": "no end date",
         "days": "days a week",
         "hours": "hours a day",
@@ -164,6 +173,7 @@ class ServiceLine:
     hours_per_day: object
     place: str
     contact: str
+    when: str  # "Started 5.7.2026. Ends 4.7.2027.", in the tense the day of printing calls for
 
 
 def build_context(document) -> dict:
@@ -200,6 +210,7 @@ def build_context(document) -> dict:
             hours_per_day=step.hours_per_day,
             place=pick_translation(step.unit, "name", language) if step.unit else "",
             contact=_contact_name(step.coach, client, own_organisation),
+            when=_when(texts, step.start_on, step.planned_end_on, today),
         )
         for step in steps
         if step.status != "ended"
@@ -229,7 +240,7 @@ def build_context(document) -> dict:
         ],
         "timeline": timeline,
         "timeline_rows": [
-            (pick_translation(bar.step.service_type, "name", language), bar)
+            _timeline_row(pick_translation(bar.step.service_type, "name", language), bar, timeline)
             for bar in timeline.bars
         ]
         if timeline
@@ -239,6 +250,45 @@ def build_context(document) -> dict:
         "worker": responsible.user if responsible else None,
         "worker_unit": pick_translation(client.responsible_unit, "name", language),
     }
+
+
+@dataclass
+class TimelineRow:
+    name: str
+    bar: object  # pathways.timeline.Bar
+    label_x: float
+    label_anchor: str  # SVG text-anchor: "start", or "end" for a label left of its bar
+
+
+# Roughly how wide one character of the timeline's 12 pt labels is in the SVG's units.
+LABEL_CHAR_WIDTH = 7
+
+
+def _timeline_row(name: str, bar, timeline) -> TimelineRow:
+    """Where a bar's label is drawn so that it can be read: inside a bar long enough for it,
+    otherwise after the bar, or before it when the bar reaches the right edge."""
+    label_width = len(name) * LABEL_CHAR_WIDTH
+    after = bar.x + bar.width + 4
+    if bar.width >= label_width + 8 or (
+        after + label_width > timeline.width and bar.x - 4 - label_width < 0
+    ):
+        return TimelineRow(name, bar, bar.x + 4, "start")
+    if after + label_width <= timeline.width:
+        return TimelineRow(name, bar, after, "start")
+    return TimelineRow(name, bar, bar.x - 4, "end")
+
+
+def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) -> str:
+    """When a service runs, in two short sentences: a day already passed in the past tense."""
+    started = texts["started"] if start_on <= today else texts["from"]
+    if end_on is None:
+        return f"{started} {_day(start_on)}. {texts['no_end']}"
+    ends = texts["ended"] if end_on < today else texts["until"]
+    return f"{started} {_day(start_on)}. {ends} {_day(end_on)}."
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def _contact_name(person, client, own_organisation) -> str:

@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -529,3 +530,33 @@ def test_the_print_dialog_offers_the_clients_language_first(
     page = client.get(f"/clients/{summary_client.uuid}/summary/").content.decode()
     radios = re.findall(r'<input type="radio" name="language" value="(\w+)"([^>]*)>', page)
     assert [value for value, attributes in radios if "checked" in attributes] == [checked]
+
+
+@pytest.mark.parametrize(
+    ("language", "started", "starts", "ends"),
+    [("fi", "Alkoi", "Alkaa", "Päättyy"), ("sv", "Började", "Börjar", "Slutar")],
+)
+def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
+    summary_client, worker, settings, tmp_path, today, language, started, starts, ends
+):
+    def day(offset: int) -> str:
+        date = today + datetime.timedelta(days=offset)
+        return f"{date.day}.{date.month}.{date.year}"
+
+    text = " ".join(pdf_text(render(summary_client, worker, language, settings, tmp_path)).split())
+    assert f"{started} {day(-60)}." in text  # the running work activity
+    assert f"{starts} {day(100)}. {ends} {day(300)}." in text  # the coming education
+
+
+@pytest.mark.parametrize(
+    ("bar_x", "bar_width", "label_x", "anchor"),
+    [
+        (40, 400, 44, "start"),  # a long bar holds its label
+        (40, 60, 104, "start"),  # a short bar: the label follows it
+        (600, 60, 596, "end"),  # a short bar at the right edge: the label comes before it
+    ],
+)
+def test_a_timeline_label_is_drawn_where_it_can_be_read(bar_x, bar_width, label_x, anchor):
+    bar = SimpleNamespace(x=bar_x, width=bar_width)
+    row = summary._timeline_row("Kuntouttava työtoiminta", bar, SimpleNamespace(width=720))
+    assert (row.label_x, row.label_anchor) == (label_x, anchor)
