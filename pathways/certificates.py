@@ -48,6 +48,12 @@ def render_certificate_html(document) -> str:
             "client_name": document.client.full_name,
             "step": step,
             "workshop": pick_translation(step.unit, "name", document.language) if step.unit else "",
+            # Who gives the certificate: the workshop's organisation.
+            "organisation": (
+                pick_translation(step.unit.organisation, "name", document.language)
+                if step.unit
+                else ""
+            ),
             "issuer": certificate.issued_by.get_full_name(),
             "printed_on": timezone.localdate(),
         },

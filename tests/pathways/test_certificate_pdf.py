@@ -96,6 +96,9 @@ def test_the_certificate_prints_the_competences_in_the_chosen_language(
         if other != language:
             assert texts[0] not in text
     assert WORKSHOP[language] in text
+    # The organisation that gives the certificate, in the same language.
+    organisation = certificate.step.unit.organisation
+    assert getattr(organisation, f"name_{language}") in " ".join(text.split())
     assert "Paula Pajaohjaaja" in text
     client = certificate.step.client
     assert client.last_name in text
