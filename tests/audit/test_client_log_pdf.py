@@ -279,3 +279,34 @@ def test_the_file_is_removed_after_its_days_and_the_record_stays(client, dpo, lo
     assert client.get(f"/audit/log-reports/{report.uuid}/download/").status_code == 404
     page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
     assert "Tiedosto on poistettu: tulosteita säilytetään 3 päivää." in page
+
+
+def test_a_long_report_cuts_no_row_in_two_at_a_page_break(dpo, worker, unit, subject_client):
+    """Each row prints whole on one page, so no user is shown without their organisation."""
+    organisation = unit.organisation  # the worker's too
+    organisation.name_fi = "Helsingin kaupunki, sosiaali-, terveys- ja pelastustoimiala"
+    organisation.save()
+    for _ in range(40):
+        log_access(
+            actor=worker,
+            client_id=subject_client.uuid,
+            action="clients.client.viewed",
+            basis=Basis.CARE_TEAM,
+        )
+    report = actions.request_log_report_print(
+        subject=subject_of(subject_client),
+        period=ReportPeriod.default(),
+        language="fi",
+        requested_by=dpo,
+    )
+    report = actions.render_log_report(report_id=report.pk)
+    pages = PdfReader(io.BytesIO(stored_path(report.file_name).read_bytes())).pages
+    texts = [page.extract_text() for page in pages]
+    with_rows = [text for text in texts if "pelastustoimiala" in text]
+    assert len(with_rows) > 1
+    for text in texts:
+        # Each row's cells share a page: its basis, and its organisation, whose name wraps
+        # over three lines of the cell.
+        rows = text.count("Omatiimin") + text.count("Tietosuojavastaavan")
+        assert text.count("Helsingin kaupunki,") == text.count("pelastustoimiala") == rows
+    assert all("Käyttäjä" in text for text in with_rows)  # the header row repeats
