@@ -195,10 +195,9 @@ def add_team_member(
     when given, up to and including `valid_until`. A proposed work pair (`accepted=False`)
     gives no access until accepted.
 
-    Only whom `clients.team_scope` allows joins: a current role assignment that fits the
-    team role, in the client's organisation, or in another organisation that the client's
-    consent covers; for the latter the disclosure is checked under a lock and written to
-    the disclosure log in the same transaction. Raises ValidationError otherwise.
+    Who may join is `clients.team_scope`'s rule: a person who does not fit is refused
+    first, before the dates, and `team_scope.admit` decides the joining (a disclosure
+    from another organisation) in the adding transaction. Raises ValidationError otherwise.
     """
     today = timezone.localdate()
     started_on = started_on or today
@@ -206,7 +205,7 @@ def add_team_member(
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
-    other_organisations = team_scope.check_member(client=client, user=user, role=role)
+    team_scope.check_member(client=client, user=user, role=role)
     if started_on < today:
         raise ValidationError(
             {"started_on": _("Jäsenyys voi alkaa aikaisintaan tänään: pääsy ei ala takautuvasti.")}
@@ -238,10 +237,7 @@ def add_team_member(
             client=client, user=user, role=role, ended_on__isnull=True
         ).exists():
             raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
-        if other_organisations:
-            team_scope.disclose_to_member(
-                actor=added_by, client=client, user=user, others=other_organisations
-            )
+        team_scope.admit(actor=added_by, client=client, user=user, role=role)
         membership = CareTeamMembership.objects.create(
             client=client,
             user=user,

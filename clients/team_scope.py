@@ -15,6 +15,13 @@ statutory basis, covering their organisation for service planning and
 coordination (DOMAIN.md "Consent"), health data included for a role that reads
 health-related notes. Managers join only their own organisation's teams.
 
+`admit` is the only way in: every new membership (the team page, a step's coach,
+an accepted work pair) is decided by it, in the transaction that creates or starts
+the membership, with the disclosure decided under a lock and logged there.
+`check_member` answers the first half alone (whether the person fits, and through
+which other organisations they would join): for refusing early, before anything is
+saved, and for re-checking those already on a team.
+
 clients may not import consents (the layers of DESIGN.md "Layout"), so the
 consents app registers its coverage here from its AppConfig.ready():
 
@@ -24,7 +31,7 @@ Until one is registered, nobody of another organisation joins: the rule fails
 closed.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -62,7 +69,7 @@ class TeamCoverage:
 
     `disclose(*, actor, client, organisation, recipient, health)` checks the same
     again under a lock and writes the disclosure-log row; False, writing nothing,
-    when nothing covers. Called inside the action's transaction.
+    when nothing covers. Called by `admit`, inside the joining transaction.
     """
 
     covered: Callable[..., set[int]]
@@ -135,8 +142,7 @@ class OtherOrganisation:
 def check_member(*, client, user, role: str) -> list[OtherOrganisation]:
     """Raises ValidationError unless `user` holds a current role that fits `role` and may join
     this client's team: in the client's organisation (returns []), or in other organisations
-    (returns them; `disclose_to_member` then decides the consent under a lock, in the
-    adding transaction)."""
+    (returns them). Reads only; the consent is decided when joining (`admit`)."""
 
     own = client.responsible_unit.organisation_id
     held = [
@@ -172,10 +178,19 @@ def check_member(*, client, user, role: str) -> list[OtherOrganisation]:
     return list(others.values())
 
 
-def disclose_to_member(*, actor, client, user, others: Iterable[OtherOrganisation]) -> None:
-    """Records the disclosure to a member of another organisation, through the first of
-    `others` that the client's consent covers now; ValidationError, writing nothing, when
-    it covers none. Call inside the adding transaction."""
+def admit(*, actor, client, user, role: str) -> None:
+    """Decides whether `user` joins the client's team in the team role `role`, by this
+    module's rule: ValidationError unless they fit (`check_member`). Joining from another
+    organisation is a disclosure: the first of their organisations that the client's
+    consent in force (or a statutory basis) covers is checked under a lock and the
+    disclosure-log row written, `actor` disclosing; ValidationError, writing nothing, when
+    none is covered.
+
+    Call inside the transaction that creates (or starts) the membership, once the caller
+    knows a new membership is needed; the caller creates it."""
+    others = check_member(client=client, user=user, role=role)
+    if not others:
+        return
     if _coverage is not None:
         for other in others:
             if _coverage.disclose(

@@ -219,7 +219,9 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
         if accept and membership.ended_on is not None:
             raise ValidationError(_("Työparitarjous ei ole enää voimassa."))
         if accept:
-            _check_joins(client, membership.user, answered_by)
+            team_scope.admit(
+                actor=answered_by, client=client, user=membership.user, role=TeamRole.WORK_PAIR
+            )
             membership.accepted_at = timezone.now()
             membership.save(update_fields=["accepted_at"])
         else:
@@ -237,21 +239,11 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
     return locked
 
 
-def _check_joins(client, coordinator, accepted_by) -> None:
-    """The work pair joins the care team as anyone does (clients.team_scope): a coordinator
-    of another organisation only where the client's consent covers it, a disclosure logged
-    now, as access begins. ValidationError otherwise, and nothing is accepted."""
-    others = team_scope.check_member(client=client, user=coordinator, role=TeamRole.WORK_PAIR)
-    if others:
-        team_scope.disclose_to_member(
-            actor=accepted_by, client=client, user=coordinator, others=others
-        )
-
-
 def accept_work_pair(*, offer: WorkPairOffer, accepted_by) -> WorkPairOffer:
     """The responsible worker accepts: the coordinator joins the care team as work pair
-    (the membership's accepted_at is set), if they may join it (`_check_joins`).
-    Responsibility stays unchanged."""
+    (the membership's accepted_at is set), as `clients.team_scope.admit` decides now, when
+    access begins; ValidationError otherwise, and nothing is accepted. Responsibility stays
+    unchanged."""
     return _answer(offer, accepted_by, accept=True)
 
 

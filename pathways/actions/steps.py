@@ -75,7 +75,7 @@ def plan_step(
 ) -> PathwayStep:
     """Plans a step for the client: checks every rule of its service and that a catalogue
     entry it names is an entry of that service, adds the coach to the care team as
-    `ensure_coach_membership` allows (a coach out of the team's scope is refused on the
+    `ensure_coach_membership` does (a coach the team does not take is refused on the
     `coach` field, nothing saved).
 
     A service that must run alongside this one, and itself requires this one
@@ -90,7 +90,8 @@ def plan_step(
     ):
         client = lock_client(client)
         step = PathwayStep(client=client, created_by=planned_by, **fields)
-        coach_from = coach_scope(client, step.coach) if step.coach_id else None
+        if step.coach_id:
+            check_coach(client, step.coach)
         if step.start_on <= timezone.localdate():
             step.status = StepStatus.ACTIVE
         if step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT and not step.ips_phase:
@@ -114,7 +115,7 @@ def plan_step(
         if follows is not None:
             _link_follow_on(follows, step)
         if step.coach_id:
-            _join_as_coach(client, step.coach, planned_by, coach_from)
+            _join_as_coach(client, step.coach, planned_by)
         log_client_access(
             planned_by, client, "pathways.step.planned", step, detail=step.service_type.code
         )
@@ -171,9 +172,9 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     step's `changed_with`); a change that would leave another step without the
     service it needs is refused. Nothing is saved when refused.
 
-    A new coach joins the care team as `ensure_coach_membership` allows, or the change
-    is refused on the `coach` field. The coach kept while other fields change stays on
-    the step even when no longer in the team's scope, but then does not rejoin the team.
+    A new coach joins the care team as `ensure_coach_membership` does, or the change is
+    refused on the `coach` field. The coach kept while other fields change stays on the
+    step even when the team would no longer take them, but then does not rejoin the team.
     """
     if step.status == StepStatus.ENDED:
         raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
@@ -195,15 +196,16 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         previous = copy.copy(locked)
         for name, value in fields.items():
             setattr(locked, name, value)
-        coach_from = None
         keeping_coach = locked.coach_id == previous.coach_id
-        if locked.coach_id:
+        coach_joins = bool(locked.coach_id)
+        if coach_joins:
             try:
-                coach_from = coach_scope(locked.client, locked.coach)
+                check_coach(locked.client, locked.coach)
             except ValidationError:
                 # A coach who has left the scope stays on the step, but does not rejoin the team.
                 if not keeping_coach:
                     raise
+                coach_joins = False
         if default_review and locked.review_due == default_review:
             # The default follows the start date and the rule set; a date chosen by hand stays.
             locked.review_due = None
@@ -224,14 +226,8 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         for companion in moving_with:
             _validate(companion)
             _save(companion)
-        if coach_from is not None:
-            _join_as_coach(
-                locked.client,
-                locked.coach,
-                changed_by,
-                coach_from,
-                keeping=keeping_coach,
-            )
+        if coach_joins:
+            _join_as_coach(locked.client, locked.coach, changed_by, keeping=keeping_coach)
         log_client_access(
             changed_by,
             locked.client,
@@ -508,55 +504,41 @@ def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[Pa
     return ending_with
 
 
-def coach_scope(client, coach) -> list[team_scope.OtherOrganisation]:
-    """`clients.team_scope.check_member` for a step's coach: [] for a coach role in force in
-    the client's organisation, the other organisations through which a coach of another
-    organisation would join (the consent is decided when joining); ValidationError on the
-    `coach` field for someone the client's team does not take as a coach."""
+def check_coach(client, coach) -> None:
+    """ValidationError on the `coach` field unless the client's team takes `coach` as a
+    coach (`clients.team_scope.check_member`): checked before the step's other rules, so a
+    coach the team does not take is refused first. Reads only."""
     try:
-        return team_scope.check_member(client=client, user=coach, role=TeamRole.COACH)
+        team_scope.check_member(client=client, user=coach, role=TeamRole.COACH)
     except ValidationError as error:
         raise ValidationError({"coach": error.messages}) from None
 
 
 def ensure_coach_membership(client, coach, added_by) -> None:
     """Makes the coach of a step a current member of the client's care team, unless
-    already one: a coach membership that was to start later starts today.
-
-    Only as `clients.team_scope` allows (DESIGN.md "Access: need to know"): a coach role
-    in force in the client's organisation, or in another organisation that the client's
-    consent covers, the joining then written to the disclosure log. ValidationError on
-    the `coach` field otherwise, writing nothing. Call inside the step's transaction."""
-    _join_as_coach(client, coach, added_by, coach_scope(client, coach))
+    already one: a coach membership that was to start later starts today. Who joins is
+    `clients.team_scope`'s rule (`admit`); ValidationError on the `coach` field otherwise,
+    writing nothing. Call inside the step's transaction."""
+    check_coach(client, coach)
+    _join_as_coach(client, coach, added_by)
 
 
-def _join_as_coach(
-    client,
-    coach,
-    added_by,
-    others: list[team_scope.OtherOrganisation],
-    *,
-    keeping: bool = False,
-) -> None:
-    """Makes `coach` a current member, `others` being what `coach_scope` returned: a new
-    member of another organisation is a disclosure, refused on the `coach` field when the
-    client's consent no longer covers it, or (`keeping` the step's coach) left out of the
-    team."""
+def _join_as_coach(client, coach, added_by, *, keeping: bool = False) -> None:
+    """`ensure_coach_membership` once the coach is checked: a new member is admitted
+    (`clients.team_scope.admit`), refused on the `coach` field or, `keeping` the step's
+    coach, left out of the team."""
     memberships = CareTeamMembership.objects.filter(client=client, user=coach)
     end_lapsed_memberships(memberships)
     if memberships.current().exists():
         return
-    if others:
-        # Access begins now, so the disclosure is decided now (also for one added to start later).
-        try:
-            with transaction.atomic():
-                team_scope.disclose_to_member(
-                    actor=added_by, client=client, user=coach, others=others
-                )
-        except ValidationError as error:
-            if keeping:
-                return
-            raise ValidationError({"coach": error.messages}) from None
+    # Access begins now, so the joining is decided now (also for one added to start later).
+    try:
+        with transaction.atomic():
+            team_scope.admit(actor=added_by, client=client, user=coach, role=TeamRole.COACH)
+    except ValidationError as error:
+        if keeping:
+            return
+        raise ValidationError({"coach": error.messages}) from None
     # A coach membership added to start later starts today.
     if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
         return
