@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm, PolkuModelForm
-from consultations.ics import HELSINKI
+from consultations.ics import HELSINKI, clock
 from consultations.models import ConsultationRequest, Network, NetworkMember, Session
 from consultations.pseudonymity import check_pseudonymous
 from services.models import Organisation
@@ -265,10 +265,8 @@ class TriageForm(PolkuForm):
 
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        start = timezone.localtime(obj.starts_at, HELSINKI)
-        end = timezone.localtime(obj.ends_at, HELSINKI)
-        day = date_format(start, "SHORT_DATE_FORMAT")
-        return f"{obj.network} {day} {start:%H.%M}–{end:%H.%M}"
+        day = date_format(timezone.localtime(obj.starts_at, HELSINKI), "SHORT_DATE_FORMAT")
+        return f"{obj.network} {day} {clock(obj.starts_at)}–{clock(obj.ends_at)}"
 
 
 class PlaceOnSessionForm(PolkuForm):

@@ -19,6 +19,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -37,8 +38,9 @@ def event_uid(session) -> str:
     return f"{session.uid}@polku"
 
 
-def _clock(moment: datetime.datetime) -> str:
-    return moment.astimezone(HELSINKI).strftime("%H.%M")
+def clock(moment: datetime.datetime) -> str:
+    """A time of day in Helsinki, as the interface writes it (TIME_FORMAT: 9.00, 13.30)."""
+    return date_format(moment.astimezone(HELSINKI), "TIME_FORMAT")
 
 
 def summary(session) -> str:
@@ -51,7 +53,7 @@ def description_lines(session, items) -> list[str]:
     if items:
         lines.append(_("Käsiteltävät tapaukset:"))
         lines += [
-            f"- {item.request.case_label} {_clock(item.starts_at)}–{_clock(item.ends_at)}"
+            f"- {item.request.case_label} {clock(item.starts_at)}–{clock(item.ends_at)}"
             for item in items
         ]
     else:

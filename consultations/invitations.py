@@ -70,8 +70,8 @@ def render_invitation(
         ends = timezone.localtime(session.ends_at, ics.HELSINKI)
         when = "{day} {start}–{end}".format(
             day=date_format(starts, "SHORT_DATE_FORMAT"),
-            start=starts.strftime("%H.%M"),
-            end=ends.strftime("%H.%M"),
+            start=date_format(starts, "TIME_FORMAT"),
+            end=date_format(ends, "TIME_FORMAT"),
         )
         withdrawn = method == ics.CANCEL and not session.is_cancelled
         if withdrawn:
@@ -96,8 +96,8 @@ def render_invitation(
             "cases": [
                 {
                     "label": item.request.case_label,
-                    "start": timezone.localtime(item.starts_at, ics.HELSINKI).strftime("%H.%M"),
-                    "end": timezone.localtime(item.ends_at, ics.HELSINKI).strftime("%H.%M"),
+                    "start": ics.clock(item.starts_at),
+                    "end": ics.clock(item.ends_at),
                 }
                 for item in items
             ],

@@ -209,7 +209,10 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
-        return f"{self.network} {date_format(local, 'SHORT_DATE_FORMAT')} {local:%H.%M}"
+        return (
+            f"{self.network} {date_format(local, 'SHORT_DATE_FORMAT')} "
+            f"{date_format(local, 'TIME_FORMAT')}"
+        )
 
     @property
     def is_cancelled(self) -> bool:

@@ -45,7 +45,7 @@ def _day_bounds(
 
 def _session_title(starts_at: datetime.datetime, network: str, tomorrow: datetime.date):
     local = timezone.localtime(starts_at)
-    time = local.strftime("%H.%M")
+    time = date_format(local, "TIME_FORMAT")
     if local.date() == tomorrow:
         return format_lazy(
             _("Konsultaatioistunto huomenna klo {time}: {network}"), time=time, network=network

@@ -81,8 +81,8 @@ def _double_booking_error(other: Session | None) -> ValidationError:
         ) % {
             "network": other.network,
             "day": date_format(timezone.localtime(other.starts_at), "SHORT_DATE_FORMAT"),
-            "start": timezone.localtime(other.starts_at).strftime("%H.%M"),
-            "end": timezone.localtime(other.ends_at).strftime("%H.%M"),
+            "start": date_format(timezone.localtime(other.starts_at), "TIME_FORMAT"),
+            "end": date_format(timezone.localtime(other.ends_at), "TIME_FORMAT"),
         }
     return ValidationError({"starts_at": message}, code="double_booked")
 

@@ -19,6 +19,7 @@ from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
 from consultations import actions
 from consultations.factories import make_request, put_on_agenda
+from consultations.ics import HELSINKI
 from consultations.invitations import send_invitations, sent_key
 from consultations.models import CalendarFeedToken, Session
 from consultations.tasks import send_invitations_task
@@ -567,3 +568,15 @@ def test_only_the_tokens_hash_is_stored(client, hki):
     token = make_feed(client, hki.expert)
     stored = CalendarFeedToken.objects.get()
     assert token not in stored.token_hash and len(stored.token_hash) == 64
+
+
+def test_times_are_written_as_everywhere_in_polku_without_a_leading_zero(hki, now, client):
+    """9.00, not 09.00: the e-mail, the session page and its title use TIME_FORMAT."""
+    day = hki.session.starts_at.date() + datetime.timedelta(days=14)
+    morning = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=HELSINKI)
+    session = now(lambda: schedule(hki, starts_at=morning))
+    assert " 9.00–10.30" in mail.outbox[0].body
+    assert "09.00" not in everything_in(mail.outbox[0])
+    login(client, hki.coordinator)
+    page = client.get(reverse("consultations:session", args=[session.pk])).content.decode()
+    assert " 9.00–10.30</h1>" in page
