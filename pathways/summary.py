@@ -46,7 +46,7 @@ TEXTS = {
         "until": "Päättyy",
         "ended": "Päättyi",
         "no_end": "Ei päättymispäivää.",
-        "ongoing": "ei päättymispäivää",
+        "open_from": "{day} alkaen",
         "days": "päivää viikossa",
         "hours": "tuntia päivässä",
         "place": "Paikka",
@@ -91,7 +91,7 @@ TEXTS = {
         "until": "Slutar",
         "ended": "Slutade",
         "no_end": "Inget slutdatum.",
-        "ongoing": "inget slutdatum",
+        "open_from": "från {day}",
         "days": "dagar i veckan",
         "hours": "timmar om dagen",
         "place": "Plats",
@@ -131,7 +131,7 @@ TEXTS = {
         "until": "Ends",
         "ended": "Ended",
         "no_end": "No end date.",
-        "ongoing": "no end date",
+        "open_from": "from {day}",
         "days": "days a week",
         "hours": "hours a day",
         "place": "Place",
@@ -240,7 +240,9 @@ def build_context(document) -> dict:
         ],
         "timeline": timeline,
         "timeline_rows": [
-            _timeline_row(pick_translation(bar.step.service_type, "name", language), bar, timeline)
+            _timeline_row(
+                pick_translation(bar.step.service_type, "name", language), bar, timeline, texts
+            )
             for bar in timeline.bars
         ]
         if timeline
@@ -258,24 +260,32 @@ class TimelineRow:
     bar: object  # pathways.timeline.Bar
     label_x: float
     label_anchor: str  # SVG text-anchor: "start", or "end" for a label left of its bar
+    period: str  # "5.7.2026–4.7.2027", or "19.12.2026 alkaen" without an end
 
 
 # Roughly how wide one character of the timeline's 12 pt labels is in the SVG's units.
 LABEL_CHAR_WIDTH = 7
 
 
-def _timeline_row(name: str, bar, timeline) -> TimelineRow:
+def _timeline_row(name: str, bar, timeline, texts: dict) -> TimelineRow:
     """Where a bar's label is drawn so that it can be read: inside a bar long enough for it,
     otherwise after the bar, or before it when the bar reaches the right edge."""
+    step = bar.step
+    end = step.ended_on or step.planned_end_on
+    period = (
+        f"{_day(step.start_on)}–{_day(end)}"
+        if end
+        else texts["open_from"].format(day=_day(step.start_on))
+    )
     label_width = len(name) * LABEL_CHAR_WIDTH
     after = bar.x + bar.width + 4
     if bar.width >= label_width + 8 or (
         after + label_width > timeline.width and bar.x - 4 - label_width < 0
     ):
-        return TimelineRow(name, bar, bar.x + 4, "start")
+        return TimelineRow(name, bar, bar.x + 4, "start", period)
     if after + label_width <= timeline.width:
-        return TimelineRow(name, bar, after, "start")
-    return TimelineRow(name, bar, bar.x - 4, "end")
+        return TimelineRow(name, bar, after, "start", period)
+    return TimelineRow(name, bar, bar.x - 4, "end", period)
 
 
 def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) -> str:

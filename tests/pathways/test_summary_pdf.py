@@ -546,6 +546,7 @@ def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
     text = " ".join(pdf_text(render(summary_client, worker, language, settings, tmp_path)).split())
     assert f"{started} {day(-60)}." in text  # the running work activity
     assert f"{starts} {day(100)}. {ends} {day(300)}." in text  # the coming education
+    assert f"{day(100)}–{day(300)}" in text  # the timeline's list
 
 
 @pytest.mark.parametrize(
@@ -557,6 +558,10 @@ def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
     ],
 )
 def test_a_timeline_label_is_drawn_where_it_can_be_read(bar_x, bar_width, label_x, anchor):
-    bar = SimpleNamespace(x=bar_x, width=bar_width)
-    row = summary._timeline_row("Kuntouttava työtoiminta", bar, SimpleNamespace(width=720))
+    step = SimpleNamespace(start_on=datetime.date(2026, 1, 5), ended_on=None, planned_end_on=None)
+    bar = SimpleNamespace(x=bar_x, width=bar_width, step=step)
+    row = summary._timeline_row(
+        "Kuntouttava työtoiminta", bar, SimpleNamespace(width=720), summary.TEXTS["fi"]
+    )
     assert (row.label_x, row.label_anchor) == (label_x, anchor)
+    assert row.period == "5.1.2026 alkaen"  # no end date: from when it runs
