@@ -83,7 +83,7 @@ def relation_to(user, client: Client) -> ClientRelation:
         if not team_roles and not manages and _may_hold_break_the_glass(user, client):
             glass = (
                 BreakTheGlass.objects.in_force()
-                .filter(client=client, user=user, role=role)
+                .filter(client=client, user=user, role=role, unit=user.active_assignment.unit_id)
                 .order_by("-expires_at")
                 .first()
             )
@@ -93,9 +93,10 @@ def relation_to(user, client: Client) -> ClientRelation:
 
 
 def _may_hold_break_the_glass(user, client: Client) -> bool:
-    """A break-the-glass access holds only while the user acts in the role it was opened in,
-    a role that may open one, in the client's responsible unit: switching to another role or
-    unit (or the client moving to another unit) closes it, as every rule reads the active role."""
+    """A break-the-glass access holds only while the user acts in the role and unit it was
+    opened in (both recorded on it), a role that may open one, in the client's responsible
+    unit: switching to another role or unit, or the client moving to another unit, closes it,
+    as every rule reads the active role."""
     return (
         user.active_role in BREAK_THE_GLASS_ROLES
         and client.responsible_unit_id == user.active_assignment.unit_id

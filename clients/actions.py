@@ -450,6 +450,7 @@ def break_the_glass(*, client: Client, user, reason: str) -> BreakTheGlass:
             client=client,
             user=user,
             role=user.active_role,
+            unit=user.active_assignment.unit,
             reason=reason,
             started_at=started,
             expires_at=started + datetime.timedelta(minutes=settings.POLKU_BREAK_THE_GLASS_MINUTES),

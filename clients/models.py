@@ -218,7 +218,9 @@ class BreakTheGlass(models.Model):
         Client, on_delete=models.CASCADE, related_name="break_the_glass_events"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The role and unit it was opened in: it holds only while the user acts in both.
     role = models.CharField(max_length=32)
+    unit = models.ForeignKey("services.Unit", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("peruste"))
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

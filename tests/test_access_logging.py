@@ -51,6 +51,7 @@ def _btg_review(world, role):
             client=world.client,
             user=world.users["social_counsellor"],
             role="social_counsellor",
+            unit=world.client.responsible_unit,
             reason=reason,
             expires_at=timezone.now() + timezone.timedelta(hours=1),
         )

@@ -172,6 +172,37 @@ def test_a_break_the_glass_access_holds_only_in_the_role_and_unit_it_was_opened_
     ).exists()
 
 
+def test_a_break_the_glass_access_stays_in_its_unit_when_the_client_moves(client, team):
+    """A counsellor in two units opens a client of one; the client is then moved to the
+    other unit. The access does not follow the client there: it was opened in the first."""
+    from accounts.models import RoleAssignment
+
+    counsellor, target = team["counsellor"], team["client"]
+    first_unit = RoleAssignment.objects.get(user=counsellor)
+    other_unit = UnitFactory(organisation=team["unit"].organisation)
+    second_unit = RoleAssignment.objects.create(
+        user=counsellor, role=Role.SOCIAL_COUNSELLOR, unit=other_unit
+    )
+    event = actions.break_the_glass(
+        client=target, user=acting(counsellor), reason="Kiireellinen soitto asiakkaalta."
+    )
+    assert event.unit == first_unit.unit
+    receiver = make_user(Role.SOCIAL_WORKER, other_unit)
+    actions.transfer_responsibility(
+        client=target,
+        to_user=receiver,
+        to_unit=other_unit,
+        transferred_by=acting(team["worker"]),
+        handover_note="Asiakas muuttaa toisen yksikön alueelle.",
+    )
+    login(client, counsellor)
+    client.post("/role/", {"assignment": second_unit.pk})
+    assert client.get(url(target)).status_code == 404
+    assert client.get(f"/clients/{target.uuid}/notes/").status_code == 404
+    client.post("/role/", {"assignment": first_unit.pk})
+    assert client.get(url(target)).status_code == 404
+
+
 def test_the_manager_reviews_break_the_glass_events(client, team):
     actions.break_the_glass(
         client=team["client"],
@@ -211,6 +242,7 @@ def test_an_event_awaiting_review_is_listed_first_however_many_were_reviewed(cli
             client=team["client"],
             user=counsellor,
             role=Role.SOCIAL_COUNSELLOR,
+            unit=team["client"].responsible_unit,
             reason=reason,
             started_at=started_at,
             expires_at=started_at + datetime.timedelta(hours=2),
@@ -242,9 +274,10 @@ def test_the_review_list_query_count_does_not_grow_with_its_events(client, team)
     def add_events(count):
         BreakTheGlass.objects.bulk_create(
             BreakTheGlass(
-                client=ClientFactory(created_by=team["worker"]),
+                client=(opened := ClientFactory(created_by=team["worker"])),
                 user=counsellor,
                 role=Role.SOCIAL_COUNSELLOR,
+                unit=opened.responsible_unit,
                 reason=f"Kiireellinen avaus {n}.",
                 started_at=now - datetime.timedelta(hours=n + 1),
                 expires_at=now - datetime.timedelta(hours=n),

@@ -40,6 +40,7 @@ def test_the_managers_review_pages_with_rows_pass_axe(new_page, world):
             client=world.client,
             user=world.users[R.SOCIAL_COUNSELLOR],
             role=R.SOCIAL_COUNSELLOR,
+            unit=world.client.responsible_unit,
             reason=reason,
             expires_at=now + datetime.timedelta(hours=1),
             reviewed_at=now if reviewed else None,

@@ -107,6 +107,7 @@ def _caseload(office, size: int) -> None:
             client=client,
             user=coach,
             role=Role.JOB_COACH,
+            unit=client.responsible_unit,
             reason="Testi",
             started_at=started_at,
             expires_at=started_at + datetime.timedelta(hours=1),

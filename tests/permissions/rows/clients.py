@@ -78,6 +78,7 @@ def btg_event_kwargs(world):
         client=world.client,
         user=world.users[R.SOCIAL_COUNSELLOR],
         role=R.SOCIAL_COUNSELLOR,
+        unit=world.client.responsible_unit,
         reason="Asiakas soitti kiireellisesti.",
         expires_at=timezone.now() + timezone.timedelta(hours=1),
     )
