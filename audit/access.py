@@ -30,10 +30,7 @@ def find_client_for_dpo(user, identity_code: str) -> ClientSubject | None:
     for an invalid code and PermissionDenied for anyone but a DPO.
     """
     organisation_id = dpo_organisation_id(user)
-    subject = find_client_by_identity_code(identity_code)
-    if subject is None or subject.organisation_id != organisation_id:
-        return None
-    return subject
+    return find_client_by_identity_code(identity_code, organisation_id)
 
 
 def get_client_subject_for_dpo(user, client_id: uuid.UUID) -> ClientSubject:

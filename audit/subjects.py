@@ -6,7 +6,8 @@ two functions in its `AppConfig.ready()`:
 
     register_client_resolver(find_by_identity_code, describe_clients)
 
-`find_by_identity_code(code)` returns a ClientSubject or None and raises
+`find_by_identity_code(code, organisation_id)` returns the ClientSubject of that
+organisation's register, or None, and raises
 django.core.exceptions.ValidationError for an invalid code;
 `describe_clients(uuids)` returns {uuid: ClientSubject} in one query.
 """
@@ -27,7 +28,7 @@ class ClientSubject:
     organisation_id: int | None
 
 
-FindByIdentityCode = Callable[[str], ClientSubject | None]
+FindByIdentityCode = Callable[[str, int], ClientSubject | None]
 DescribeClients = Callable[[Iterable[uuid.UUID]], dict[uuid.UUID, ClientSubject]]
 
 _resolver: dict[str, Callable] = {}
@@ -51,12 +52,13 @@ def _get(name: str) -> Callable:
         ) from None
 
 
-def find_client_by_identity_code(code: str) -> ClientSubject | None:
-    """The client with this identity code, or None; ValidationError for an invalid code.
+def find_client_by_identity_code(code: str, organisation_id: int) -> ClientSubject | None:
+    """The client with this identity code in the organisation's register, or None;
+    ValidationError for an invalid code.
 
     The code is passed through and never stored or logged here.
     """
-    return _get("find")(code)
+    return _get("find")(code, organisation_id)
 
 
 def describe_clients(uuids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ClientSubject]:

@@ -169,11 +169,17 @@ def read_log(request, action: str = "clients.client.viewed") -> str | None:
     return action if request.method == "GET" else None
 
 
-def find_client_by_identity_code(code: str) -> Client | None:
-    """Exact match on the keyed hash; the caller decides what the user may learn of it."""
+def clients_with_identity_code(code: str):
+    """The clients with this identity code, one at most in each organisation's register
+    (exact match on the keyed hash); the caller decides what the user may learn of them."""
     from clients.identity import search_hash
 
-    return Client.objects.filter(identity_code_hash=search_hash(code)).first()
+    return Client.objects.filter(identity_code_hash=search_hash(code)).order_by("pk")
+
+
+def find_client_by_identity_code(code: str, organisation_id: int) -> Client | None:
+    """The client with this identity code in the organisation's register, or None."""
+    return clients_with_identity_code(code).filter(organisation_id=organisation_id).first()
 
 
 def get_client_for_break_the_glass(user, client_id) -> Client:

@@ -20,6 +20,7 @@ from audit.models import Basis
 from clients import identity, team_scope
 from clients.access import log_client_access, relation_to
 from clients.models import (
+    IDENTITY_CODE_ONCE_PER_ORGANISATION,
     BreakTheGlass,
     CareTeamMembership,
     CaseNote,
@@ -37,7 +38,7 @@ from services.calendar import add_months
 
 
 class DuplicateIdentityCode(Exception):
-    """The identity code is already registered; carries no detail of the other client."""
+    """The organisation's register has the identity code already; carries no detail of it."""
 
 
 def check_relationship_home(*, role: str | None, relationship_home: str) -> None:
@@ -58,10 +59,14 @@ def register_client(
 ) -> Client:
     """Registers a client with `registered_by` as responsible worker and their unit as responsible unit.
 
-    Raises ValidationError for an invalid identity code, and for a relationship home the
+    The client enters the register of the unit's organisation, which holds an identity
+    code once: a person who is a client of another organisation is registered here as a
+    client of this one, and the registrar learns nothing of the other. Raises
+    ValidationError for an invalid identity code, and for a relationship home the
     registrar's active role may not open (check_relationship_home); DuplicateIdentityCode
-    when the code is already registered (the caller offers an access request, never the
-    other client's details). Logged as a create.
+    when this organisation's register has the code already (the caller offers an access
+    request, never the other record's details), the duplicate check then logged on that
+    client. Logged as a create.
     """
     check_relationship_home(
         role=registered_by.active_role,
@@ -75,6 +80,7 @@ def register_client(
         identity_code_masked=code.masked,
         identity_code_is_temporary=code.is_temporary,
         birth_date=code.birth_date,
+        organisation_id=unit.organisation_id,
         responsible_unit=unit,
         created_by=registered_by,
         **fields,
@@ -97,9 +103,20 @@ def register_client(
                 obj=client,
             )
     except IntegrityError as error:
-        if "identity_code_hash" in str(error):
-            raise DuplicateIdentityCode from None
-        raise
+        if IDENTITY_CODE_ONCE_PER_ORGANISATION not in str(error):
+            raise
+        existing = Client.objects.get(
+            organisation_id=unit.organisation_id, identity_code_hash=client.identity_code_hash
+        )
+        # The registrar learnt that the organisation's register holds this client.
+        log_access(
+            actor=registered_by,
+            client_id=existing.uuid,
+            action="clients.client.duplicate_found",
+            basis=Basis.REGISTRATION,
+            obj=existing,
+        )
+        raise DuplicateIdentityCode from None
     return client
 
 
@@ -679,6 +696,19 @@ def _amendments_not_health_related(note: CaseNote) -> list[CaseNote]:
     return found
 
 
+def clean_access_request_reason(reason: str) -> str:
+    """The reason of an access request, stripped; ValidationError on `reason` when too short.
+
+    The request form checks it before looking the client up, so that the answer is the
+    same whether or not the identity code has a client."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Kerro lyhyesti, miksi tarvitset pääsyn (vähintään 10 merkkiä).")}
+        )
+    return reason
+
+
 def request_access(*, client: Client, requested_by, reason: str):
     """Asks the client's responsible worker to add `requested_by` to the team.
 
@@ -689,11 +719,7 @@ def request_access(*, client: Client, requested_by, reason: str):
 
     from notifications.actions import create_task
 
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise ValidationError(
-            {"reason": _("Kerro lyhyesti, miksi tarvitset pääsyn (vähintään 10 merkkiä).")}
-        )
+    reason = clean_access_request_reason(reason)
     responsible = (
         CareTeamMembership.objects.current()
         .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)

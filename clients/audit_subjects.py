@@ -21,6 +21,9 @@ ACTION_LABELS = {
     "clients.client.listed": _("Asiakas näkyi asiakaslistassa tai haussa"),
     "clients.client.viewed": _("Avasi asiakkaan tiedot"),
     "clients.client.registered": _("Kirjasi asiakkaan ja avasi asiakkuuden"),
+    "clients.client.duplicate_found": _(
+        "Yritti kirjata asiakkaan, joka oli jo organisaation asiakasrekisterissä"
+    ),
     "clients.client.changed": _("Muutti asiakkaan perustietoja"),
     "clients.client.closed": _("Päätti asiakkuuden"),
     "clients.client.reopened": _("Avasi asiakkuuden uudelleen"),
@@ -49,28 +52,24 @@ def _subject(uuid: UUID, first_names: str, last_name: str, organisation_id) -> C
     )
 
 
-def find_by_identity_code(code: str) -> ClientSubject | None:
-    """The client with this identity code, or None; ValidationError for an invalid code.
+def find_by_identity_code(code: str, organisation_id: int) -> ClientSubject | None:
+    """The client with this identity code in the organisation's register, or None;
+    ValidationError for an invalid code.
 
     Temporary codes (900-999) are accepted: a log report may concern a client
     registered under one.
     """
     parsed = parse_identity_code(code, allow_temporary=True)
-    client = find_client_by_identity_code(parsed.value)
+    client = find_client_by_identity_code(parsed.value, organisation_id)
     if client is None:
         return None
-    return _subject(
-        client.uuid,
-        client.first_names,
-        client.last_name,
-        client.responsible_unit.organisation_id,
-    )
+    return _subject(client.uuid, client.first_names, client.last_name, client.organisation_id)
 
 
 def describe_clients(uuids: Iterable[UUID]) -> dict[UUID, ClientSubject]:
-    """Name and responsible organisation of each known client, in one query."""
+    """Name and organisation (whose register holds it) of each known client, in one query."""
     rows = Client.objects.filter(uuid__in=list(uuids)).values_list(
-        "uuid", "first_names", "last_name", "responsible_unit__organisation_id"
+        "uuid", "first_names", "last_name", "organisation_id"
     )
     return {row[0]: _subject(*row) for row in rows}
 

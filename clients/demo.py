@@ -321,6 +321,7 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
         birth_date=birth,
         first_names=first,
         last_name=last,
+        organisation=unit.organisation,
         responsible_unit=unit,
         created_by=worker,
         phone=f"040 {phone}",

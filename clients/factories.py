@@ -62,6 +62,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     city = "Helsinki"
     created_by = factory.LazyAttribute(lambda o: o.responsible_worker or _any_user())
     responsible_unit = factory.LazyAttribute(lambda o: _unit_of(o.created_by))
+    organisation = factory.LazyAttribute(lambda o: o.responsible_unit.organisation)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

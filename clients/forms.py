@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients import identity, team_scope
-from clients.actions import HANDOVER_NOTE_MAX_LENGTH, check_relationship_home
+from clients.actions import (
+    HANDOVER_NOTE_MAX_LENGTH,
+    check_relationship_home,
+    clean_access_request_reason,
+)
 from clients.models import (
     CaseNote,
     Client,
@@ -421,3 +425,9 @@ class AccessRequestForm(PolkuForm):
         code = self.cleaned_data["identity_code"]
         identity.parse_identity_code(code, allow_temporary=True)
         return code
+
+    def clean_reason(self):
+        try:
+            return clean_access_request_reason(self.cleaned_data["reason"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["reason"]) from None

@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -43,6 +44,23 @@ class RelationshipHome(models.TextChoices):
     EMPLOYMENT_SERVICES = "employment_services", _("Työllisyyspalvelut")
 
 
+IDENTITY_CODE_ONCE_PER_ORGANISATION = "client_identity_code_once_per_organisation"
+# A client stays in its organisation's register: its responsible unit is always one of
+# that organisation's units (a transfer moves responsibility within the organisation).
+CLIENT_ORGANISATION_FUNC = """
+    IF NEW.organisation_id IS DISTINCT FROM
+       (SELECT organisation_id FROM services_unit WHERE id = NEW.responsible_unit_id) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'integrity_constraint_violation',
+            MESSAGE = format(
+                'Client %s is in the register of organisation %s; its responsible unit %s '
+                'must be a unit of that organisation.',
+                NEW.id, NEW.organisation_id, NEW.responsible_unit_id);
+    END IF;
+    RETURN NEW;
+"""
+
+
 @pghistory.track(
     exclude=["search_name", "search_prefixes", "identity_code_encrypted", "identity_code_hash"]
 )
@@ -51,7 +69,8 @@ class Client(models.Model):
     # the UUID is the only id that leaves the database.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     identity_code_encrypted = models.TextField(editable=False)
-    identity_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The keyed hash finds the client; each organisation's register holds a code once.
+    identity_code_hash = models.CharField(max_length=64, db_index=True, editable=False)
     identity_code_masked = models.CharField(_("henkilötunnus"), max_length=11, editable=False)
     identity_code_is_temporary = models.BooleanField(_("väliaikainen henkilötunnus"), default=False)
     birth_date = models.DateField(_("syntymäaika"))
@@ -88,6 +107,15 @@ class Client(models.Model):
         choices=RelationshipHome.choices,
         default=RelationshipHome.SOCIAL_SERVICES,
     )
+    # The organisation whose client register this is (the controller): that of the
+    # responsible unit, which moves only within it.
+    organisation = models.ForeignKey(
+        "services.Organisation",
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("organisaatio"),
+        editable=False,
+    )
     responsible_unit = models.ForeignKey(
         "services.Unit",
         on_delete=models.PROTECT,
@@ -116,6 +144,18 @@ class Client(models.Model):
                 condition=Q(closed_on__isnull=True) | ~Q(closure_reason=""),
                 name="client_closure_has_reason",
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "identity_code_hash"],
+                name=IDENTITY_CODE_ONCE_PER_ORGANISATION,
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="client_register_of_responsible_unit",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=CLIENT_ORGANISATION_FUNC,
+            )
         ]
 
     def __str__(self) -> str:

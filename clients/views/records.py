@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import actions
 from clients.access import (
+    clients_with_identity_code,
     find_client_by_identity_code,
     get_client_for_user,
     log_clients_listed,
@@ -97,10 +98,13 @@ def find_by_identity_code(request):
         raise PermissionDenied
     form = FindByIdentityCodeForm(request.POST)
     if form.is_valid():
-        client = find_client_by_identity_code(form.cleaned_data["identity_code"])
-        if client is not None:
+        # One record at most in each organisation's register; the user may see another
+        # organisation's record through its care team.
+        found = list(clients_with_identity_code(form.cleaned_data["identity_code"]))
+        for client in found:
             if relation_to(request.user, client).visible:
                 return redirect("clients:detail", client_id=client.uuid)
+        for client in found:
             if may_break_the_glass(request.user, client):
                 return redirect("clients:break_the_glass", client_id=client.uuid)
         form.add_error(
@@ -144,7 +148,7 @@ def register(request):
             form.add_error(
                 "identity_code",
                 _(
-                    "Henkilötunnuksella on jo asiakkuus Polussa. Pyydä pääsyä asiakkaan vastuutyöntekijältä tai esihenkilöltä."
+                    "Henkilötunnuksella on jo asiakkuus organisaatiosi asiakasrekisterissä. Pyydä pääsyä asiakkaan vastuutyöntekijältä tai esihenkilöltä."
                 ),
             )
         except ValidationError as error:
@@ -271,7 +275,10 @@ def request_access(request):
         raise PermissionDenied
     form = AccessRequestForm(request.POST)
     if form.is_valid():
-        client = find_client_by_identity_code(form.cleaned_data["identity_code"])
+        client = find_client_by_identity_code(
+            form.cleaned_data["identity_code"],
+            request.user.active_assignment.unit.organisation_id,
+        )
         if client is not None and not relation_to(request.user, client).visible:
             try:
                 actions.request_access(

@@ -7,17 +7,20 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from stdnum.fi import hetu
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions, identity
 from clients.factories import CHECK_CHARACTERS, ClientFactory, demo_identity_code
 from clients.models import Client
+from services.factories import UnitFactory
 from tests.conftest import field_errors, login
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -378,3 +381,31 @@ def test_registration_refuses_a_birth_date_after_today_next_to_the_code(client, 
         response.content.decode(), "identity_code"
     )
     assert not Client.objects.filter(last_name="Syntymä").exists()
+
+
+def test_the_database_holds_an_identity_code_once_per_organisations_register(db):
+    existing = ClientFactory()
+    same_register = ClientFactory.build(
+        identity_code_hash=existing.identity_code_hash,
+        organisation=existing.organisation,
+        responsible_unit=existing.responsible_unit,
+        created_by=existing.created_by,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        same_register.save()
+    other_unit = UnitFactory()
+    ClientFactory(
+        code=identity.decrypt(existing.identity_code_encrypted),
+        created_by=make_user(Role.SOCIAL_WORKER, other_unit),
+    )  # another organisation's register
+
+
+def test_the_database_keeps_a_client_in_its_organisations_register(db):
+    """The responsible unit is always a unit of the client's organisation."""
+    client = ClientFactory()
+    client.responsible_unit = UnitFactory()  # of another organisation
+    with (
+        pytest.raises(IntegrityError, match="must be a unit of that organisation"),
+        transaction.atomic(),
+    ):
+        client.save()

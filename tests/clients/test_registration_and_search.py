@@ -50,22 +50,66 @@ def test_a_social_worker_registers_a_client_and_becomes_responsible_worker(clien
 
 
 def test_a_duplicate_identity_code_is_refused_without_the_other_clients_details(
-    client, social_worker
+    client, social_worker, unit
 ):
+    """The organisation's register holds a code once: a colleague's client of another unit
+    is refused, naming nothing of the client, and the duplicate check is logged on it."""
     code = demo_identity_code(random_birth_date())
-    ClientFactory(
+    existing = ClientFactory(
         code=code,
         first_names="Salainen",
         last_name="Henkilö",
-        created_by=make_user(Role.SOCIAL_WORKER),
+        created_by=make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=unit.organisation)),
     )
     login(client, social_worker)
     response = client.post("/clients/new/", {**FORM, "identity_code": code})
     text = response.content.decode()
     assert response.status_code == 200
-    assert "on jo asiakkuus" in text and "Pyydä pääsyä" in text
+    assert "on jo asiakkuus organisaatiosi asiakasrekisterissä" in text and "Pyydä pääsyä" in text
     assert "Salainen" not in text
     assert Client.objects.count() == 1
+    row = AccessLogEntry.objects.get(client_id=existing.uuid, actor=social_worker)
+    assert (row.action, row.basis) == ("clients.client.duplicate_found", "registration")
+
+
+def test_a_client_of_another_organisation_is_registered_here_without_learning_of_it(
+    client, social_worker, unit
+):
+    """Each organisation keeps its own client register: the same person may be a client of
+    both, and registering here tells nothing of the other organisation's record."""
+    code = demo_identity_code(random_birth_date())
+    elsewhere = ClientFactory(code=code, created_by=make_user(Role.SOCIAL_WORKER, UnitFactory()))
+    assert elsewhere.organisation != unit.organisation
+    login(client, social_worker)
+    response = client.post("/clients/new/", {**FORM, "identity_code": code})
+    assert response.status_code == 302
+    registered = Client.objects.exclude(pk=elsewhere.pk).get()
+    assert (registered.organisation, registered.responsible_unit) == (unit.organisation, unit)
+    assert not AccessLogEntry.objects.filter(client_id=elsewhere.uuid).exists()
+    # Each worker's search by the code finds their own organisation's record.
+    response = client.post("/clients/find/", {"identity_code": code})
+    assert response["Location"] == f"/clients/{registered.uuid}/"
+
+
+def test_an_access_request_answers_alike_whether_or_not_the_code_has_a_client(
+    client, social_worker, unit
+):
+    """A too short reason is refused before the code is looked up, so the answer does not
+    tell whether the organisation's register holds the code."""
+    code = demo_identity_code(random_birth_date())
+    ClientFactory(
+        code=code,
+        created_by=make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=unit.organisation)),
+    )
+    unknown = demo_identity_code(random_birth_date())
+    login(client, social_worker)
+    answers = [
+        client.post("/clients/access-request/", {"identity_code": each, "reason": "abc"})
+        for each in (code, unknown)
+    ]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all("vähintään 10 merkkiä" in a.content.decode() for a in answers)
+    assert not AccessLogEntry.objects.filter(action="clients.access.requested").exists()
 
 
 def test_invalid_input_shows_errors_next_to_the_fields_and_saves_nothing(client, social_worker):
@@ -270,12 +314,12 @@ def test_a_managers_list_hits_name_the_basis_of_each_client(client, social_worke
 
 
 def test_a_duplicate_leads_to_an_access_request_that_reaches_the_responsible_worker(
-    client, social_worker
+    client, social_worker, unit
 ):
     from notifications.models import Task
 
     code = demo_identity_code(random_birth_date())
-    owner = make_user(Role.SOCIAL_WORKER)
+    owner = make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=unit.organisation))
     owner.preferred_language = "sv"
     owner.save(update_fields=["preferred_language"])
     existing = ClientFactory(
