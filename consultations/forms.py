@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -193,9 +194,19 @@ class GuestForm(PolkuForm):
         return find_user(self.cleaned_data["email"])
 
 
+# A page of text at most each: the network reads them in the few minutes given to a case.
+REQUEST_TEXT_MAX_LENGTHS = {
+    "question": 2000,
+    "pseudonymous_summary": 4000,
+    "background": 4000,
+    "tried_so_far": 4000,
+}
+
+
 class RequestForm(PolkuModelForm):
     """The worker's request. The question and the summary every participant sees are
-    checked for the client's names and identity code before anything is saved."""
+    checked for the client's names and identity code before anything is saved; each
+    text has its REQUEST_TEXT_MAX_LENGTHS limit."""
 
     class Meta:
         model = ConsultationRequest
@@ -218,6 +229,11 @@ class RequestForm(PolkuModelForm):
     def __init__(self, *args, client, preview_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
+        for name, limit in REQUEST_TEXT_MAX_LENGTHS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
         network = self.fields["preferred_network"]
         network.queryset = Network.objects.active().select_related("convening_organisation")
         network.empty_label = _("Koordinaattori valitsee")
