@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ from consultations.pseudonymity import check_pseudonymous
 from services.models import Organisation
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Guests invited with a new session; more are invited one by one from the session's page.
+MAX_GUESTS = 30
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -168,12 +171,25 @@ class NewSessionForm(SessionForm):
             self.fields["place"].initial = network.default_place
 
     def clean_guest_emails(self):
-        guests, errors = [], []
+        """The guests' users, looked up in one query; at most MAX_GUESTS addresses."""
+        emails = {}  # lower-cased address -> as written; a repeat counts once
         for line in self.cleaned_data["guest_emails"].split():
-            try:
-                guests.append(find_user(line))
-            except ValidationError:
-                errors.append(line)
+            emails.setdefault(line.lower(), line)
+        if len(emails) > MAX_GUESTS:
+            raise ValidationError(
+                _("Kutsu enintään %(max)s vierasta kerralla. Lisää muut istunnon sivulta.")
+                % {"max": MAX_GUESTS}
+            )
+        users = {}
+        for user in (
+            get_user_model()
+            .objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails, is_active=True)
+            .order_by("pk")
+        ):
+            users.setdefault(user.email_lower, user)
+        guests = [users[key] for key in emails if key in users]
+        errors = [line for key, line in emails.items() if key not in users]
         if errors:
             raise ValidationError(
                 _("Näillä osoitteilla ei ole Polun käyttäjää: %(emails)s")
