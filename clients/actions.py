@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
@@ -169,13 +170,29 @@ def reveal_identity_code(*, client: Client, revealed_by) -> str:
 
 def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason: str) -> Client:
     """Ends the client relationship: out of active lists, data kept. The care team stays as it
-    was, so the responsible worker can answer for the data and reopen the relationship."""
+    was, so the responsible worker can answer for the data and reopen the relationship.
+
+    `closed_on` lies between the day the client was registered and today. A client already
+    closed is refused under the client's row lock, so a second close (a double submit)
+    leaves the first closing day and reason as they were. Raises ValidationError."""
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa asiakkuuden päättymisen syy.")})
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("Päättymispäivä ei voi olla tulevaisuudessa.")})
+    registered_on = timezone.localdate(client.created_at)
+    if closed_on < registered_on:
+        raise ValidationError(
+            {
+                "closed_on": _(
+                    "Päättymispäivä ei voi olla ennen kuin asiakas rekisteröitiin (%(date)s)."
+                )
+                % {"date": date_format(registered_on, "SHORT_DATE_FORMAT")}
+            }
+        )
     with transaction.atomic(), history_context(closed_by, "clients.client.closed"):
         locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.closed_on is not None:
+            raise ValidationError(_("Asiakkuus on jo päättynyt."))
         locked.closed_on = closed_on
         locked.closure_reason = reason.strip()
         locked.save(update_fields=["closed_on", "closure_reason"])

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,8 @@ from consultations.pseudonymity import check_pseudonymous
 from services.models import Organisation
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Guests invited with a new session; more are invited one by one from the session's page.
+MAX_GUESTS = 30
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -167,12 +171,25 @@ class NewSessionForm(SessionForm):
             self.fields["place"].initial = network.default_place
 
     def clean_guest_emails(self):
-        guests, errors = [], []
+        """The guests' users, looked up in one query; at most MAX_GUESTS addresses."""
+        emails = {}  # lower-cased address -> as written; a repeat counts once
         for line in self.cleaned_data["guest_emails"].split():
-            try:
-                guests.append(find_user(line))
-            except ValidationError:
-                errors.append(line)
+            emails.setdefault(line.lower(), line)
+        if len(emails) > MAX_GUESTS:
+            raise ValidationError(
+                _("Kutsu enintään %(max)s vierasta kerralla. Lisää muut istunnon sivulta.")
+                % {"max": MAX_GUESTS}
+            )
+        users = {}
+        for user in (
+            get_user_model()
+            .objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails, is_active=True)
+            .order_by("pk")
+        ):
+            users.setdefault(user.email_lower, user)
+        guests = [users[key] for key in emails if key in users]
+        errors = [line for key, line in emails.items() if key not in users]
         if errors:
             raise ValidationError(
                 _("Näillä osoitteilla ei ole Polun käyttäjää: %(emails)s")
@@ -193,9 +210,19 @@ class GuestForm(PolkuForm):
         return find_user(self.cleaned_data["email"])
 
 
+# A page of text at most each: the network reads them in the few minutes given to a case.
+REQUEST_TEXT_MAX_LENGTHS = {
+    "question": 2000,
+    "pseudonymous_summary": 4000,
+    "background": 4000,
+    "tried_so_far": 4000,
+}
+
+
 class RequestForm(PolkuModelForm):
     """The worker's request. The question and the summary every participant sees are
-    checked for the client's names and identity code before anything is saved."""
+    checked for the client's names and identity code before anything is saved; each
+    text has its REQUEST_TEXT_MAX_LENGTHS limit."""
 
     class Meta:
         model = ConsultationRequest
@@ -218,6 +245,11 @@ class RequestForm(PolkuModelForm):
     def __init__(self, *args, client, preview_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
+        for name, limit in REQUEST_TEXT_MAX_LENGTHS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
         network = self.fields["preferred_network"]
         network.queryset = Network.objects.active().select_related("convening_organisation")
         network.empty_label = _("Koordinaattori valitsee")

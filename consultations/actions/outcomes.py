@@ -31,6 +31,8 @@ from consultations.models import (
 from consultations.pseudonymity import check_pseudonymous
 
 WORK_PAIR_ANSWER_WITHIN_DAYS = 7
+# A consultation that has ended takes no more minutes nor recommendations.
+ENDED = (RequestStatus.CLOSED, RequestStatus.DECLINED)
 
 
 def _check_held(item: AgendaItem) -> None:
@@ -41,7 +43,10 @@ def _check_held(item: AgendaItem) -> None:
 
 
 def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem:
-    """Records (or corrects) the case's minutes; the request is then discussed."""
+    """Records (or corrects) the case's minutes; the request is then discussed.
+
+    A closed consultation's minutes stay as they were: refused (ValidationError) under
+    the request's row lock, so a close and a correction do not cross."""
     _check_held(item)
     if not minutes.strip():
         raise ValidationError({"minutes": _("Kirjoita muistio.")})
@@ -49,6 +54,13 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     check_pseudonymous(item.request.client, minutes=minutes)
     with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
         locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        status = (
+            ConsultationRequest.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=item.request_id)
+        )
+        if status in ENDED:
+            raise ValidationError(_("Konsultaatio on päättynyt."))
         locked.minutes = minutes.strip()
         locked.minutes_recorded_at = timezone.now()
         locked.minutes_recorded_by = recorded_by
@@ -79,7 +91,7 @@ def add_recommendation(
         raise ValidationError({"text": _("Kirjoita suositus.")})
     request = item.request
     check_pseudonymous(request.client, text=text)
-    if request.status in (RequestStatus.CLOSED, RequestStatus.DECLINED):
+    if request.status in ENDED:
         raise ValidationError(_("Konsultaatio on päättynyt."))
     worker = responsible_worker_of(request.client)
     if worker is None:
@@ -144,12 +156,16 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
 
     Creates a pending work-pair membership (no access until accepted) and a
     task for the responsible worker to accept or decline. Responsibility does
-    not move. Raises ValidationError when the coordinator is already the
-    client's work pair or an offer is waiting.
+    not move. Offered from a consultation under way (triaged, scheduled or
+    discussed): once it is closed the responsible worker adds a work pair
+    directly. Raises ValidationError otherwise, and when the coordinator is
+    already the client's work pair or an offer is waiting.
     """
     from notifications.actions import create_task
 
     client = request.client
+    if request.status == RequestStatus.CLOSED:
+        raise ValidationError(_("Konsultaatio on päättynyt."))
     if request.status in (RequestStatus.DECLINED, RequestStatus.REQUESTED):
         raise ValidationError(_("Työpariksi voi tarjoutua käsittelyyn otetusta konsultaatiosta."))
     worker = responsible_worker_of(client)

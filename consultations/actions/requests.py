@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
+from clients.models import Client
 from clients.querysets import responsible_worker_of
 from consultations.actions.common import (
     REQUEST,
@@ -30,6 +31,8 @@ from consultations.models import (
 )
 from consultations.pseudonymity import check_pseudonymous, identifying_mentions
 
+# A request not yet discussed: asking the same again is a repeat, not a new question.
+WAITING_FOR_NETWORK = (RequestStatus.REQUESTED, RequestStatus.TRIAGED, RequestStatus.SCHEDULED)
 # Serialises the numbering of requests (K-2026-001, -002, ...) within a year.
 NUMBERING_LOCK = 0x4B4F4E53  # "KONS"
 DEFAULT_SLOT_MINUTES = 30
@@ -50,18 +53,36 @@ def ask_for_consultation(
     """Records a request on behalf of the client's responsible worker.
 
     The question and the pseudonymous summary must name none of the client's
-    names nor their identity code or birth date (ValidationError). The
-    request gets the next reference of the year (K-2026-014) under an
-    advisory lock; the create is logged.
+    names nor their identity code or birth date (ValidationError). Under the
+    client's row lock, a closed client is refused, and so is a repeat: the same
+    asker's same question about the client while it still waits for the network
+    (a double submit sends one request). The request gets the next reference
+    of the year (K-2026-014) under an advisory lock; the create is logged.
     """
-    if not client.is_active:
-        raise ValidationError(_("Asiakkuus on päättynyt."))
     check_pseudonymous(client, question=question, pseudonymous_summary=pseudonymous_summary)
     worker = responsible_worker_of(client)
     if worker is None:
         raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
     year = timezone.localdate().year
     with transaction.atomic(), history_context(asked_by, "consultations.request.created"):
+        # A repeat waits here for the first to commit, and then finds it.
+        if not Client.objects.select_for_update().get(pk=client.pk).is_active:
+            raise ValidationError(_("Asiakkuus on päättynyt."))
+        waiting = (
+            ConsultationRequest.objects.filter(
+                client=client,
+                asked_by=asked_by,
+                question=question.strip(),
+                status__in=WAITING_FOR_NETWORK,
+            )
+            .values_list("reference", flat=True)
+            .first()
+        )
+        if waiting:
+            raise ValidationError(
+                _("Sama kysymys tästä asiakkaasta odottaa jo verkoston käsittelyä (%(case)s).")
+                % {"case": waiting}
+            )
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NUMBERING_LOCK])
         number = (

@@ -466,7 +466,7 @@ def test_closing_takes_the_client_out_of_active_lists_and_keeps_the_data(client,
     login(client, team["worker"])
     response = client.post(
         f"/clients/{team['client'].uuid}/close/",
-        {"closed_on": "2026-11-20", "reason": "Siirtyi opiskelemaan."},
+        {"closed_on": timezone.localdate().isoformat(), "reason": "Siirtyi opiskelemaan."},
     )
     assert response.status_code == 302
     assert team["client"] not in Client.objects.for_user(acting(team["worker"])).active()

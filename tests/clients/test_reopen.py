@@ -15,8 +15,12 @@ from tests.conftest import login
 
 @pytest.fixture
 def closed(team):
+    # Registered long before, closed 40 days ago.
+    Client.objects.filter(pk=team["client"].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
     return actions.close_client(
-        client=team["client"],
+        client=Client.objects.get(pk=team["client"].pk),
         closed_by=team["worker"],
         closed_on=timezone.localdate() - datetime.timedelta(days=40),
         reason="Siirtyi opiskelemaan",

@@ -6,10 +6,14 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.factories import UserFactory
 from accounts.models import RoleAssignment
 from accounts.roles import Role
+from consultations.forms import MAX_GUESTS, NewSessionForm
 from consultations.ics import HELSINKI
 from consultations.models import Network, NetworkMember, Session
 from consultations.tasks import send_invitations_task
@@ -147,6 +151,56 @@ def test_a_double_booking_shows_on_the_form(coordinator, hki):
     )
     assert response.status_code == 200
     assert "Koordinaattorilla on jo istunto samaan aikaan" in response.content.decode()
+
+
+def _new_session(hki, guest_emails: list[str]) -> dict:
+    starts_at = hki.session.starts_at + datetime.timedelta(days=7)
+    return {
+        "starts_at": starts_at.astimezone(HELSINKI).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "60",
+        "place": "Huone 4",
+        "chair": hki.coordinator.pk,
+        "guest_emails": "\n".join(guest_emails),
+    }
+
+
+def _new_session_form(hki, guest_emails: list[str]) -> NewSessionForm:
+    return NewSessionForm(
+        _new_session(hki, guest_emails), network=hki.network, coordinator=hki.coordinator
+    )
+
+
+def _queries_to_validate(form) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert form.is_valid(), form.errors
+    return len(context)
+
+
+def test_guest_addresses_are_looked_up_in_one_query(hki):
+    few = [hki.nurse.email, hki.outsider.email.upper()]
+    many = [*few, *(UserFactory().email for _ in range(MAX_GUESTS - 2))]
+    baseline = _queries_to_validate(_new_session_form(hki, []))
+
+    assert _queries_to_validate(_new_session_form(hki, few)) == baseline + 1
+    form = _new_session_form(hki, [*many, hki.nurse.email])  # a repeat counts once
+    assert _queries_to_validate(form) == baseline + 1
+    assert form.cleaned_data["guest_emails"][:2] == [hki.nurse, hki.outsider]
+    assert len(form.cleaned_data["guest_emails"]) == MAX_GUESTS
+
+
+def test_a_new_session_invites_at_most_thirty_guests_at_once(coordinator, hki):
+    emails = [f"vieras{n}@example.fi" for n in range(MAX_GUESTS + 1)]
+    with CaptureQueriesContext(connection) as context:
+        response = coordinator.post(
+            reverse("consultations:session_create", args=[hki.network.pk]),
+            _new_session(hki, emails),
+        )
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "guest_emails") == (
+        "Kutsu enintään 30 vierasta kerralla. Lisää muut istunnon sivulta."
+    )
+    assert not any("vieras0@example.fi" in query["sql"] for query in context.captured_queries)
+    assert not Session.objects.exclude(pk=hki.session.pk).exists()
 
 
 def test_moving_a_session_moves_its_agenda(coordinator, hki):

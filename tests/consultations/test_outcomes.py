@@ -116,6 +116,22 @@ def test_minutes_then_close(client, hki, during):
     assert "Käytiin läpi tilanne." in client.get(case_url(hki)).content.decode()
 
 
+def test_a_closed_consultations_minutes_are_not_rewritten(client, hki, during):
+    login(client, hki.coordinator)
+    client.post(case_url(hki, "minutes"), {"minutes": "Käytiin läpi tilanne."})
+    assert client.post(case_url(hki, "close")).status_code == 302
+    page = client.get(case_url(hki)).content.decode()
+    assert case_url(hki, "minutes") not in page  # no form to correct them
+
+    response = client.post(case_url(hki, "minutes"), {"minutes": "Toisin muistettu."})
+
+    assert response.status_code == 400
+    assert "Konsultaatio on päättynyt." in response.content.decode()
+    hki.item.refresh_from_db()
+    assert hki.item.minutes == "Käytiin läpi tilanne."
+    assert AccessLogEntry.objects.filter(action="consultations.minutes.recorded").count() == 1
+
+
 def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, during):
     """Every participant reads them, the Kela liaison who sees the case pseudonymously too."""
     login(client, hki.coordinator)
@@ -177,6 +193,21 @@ def test_an_offer_is_a_pending_membership_and_a_task_for_the_worker(client, hki,
     login(client, hki.coordinator)
     client.post(case_url(hki, "offer_work_pair"))  # a second offer while one waits
     assert WorkPairOffer.objects.count() == 1
+
+
+def test_no_offer_from_a_closed_consultation(client, hki, during):
+    """Once the consultation is closed, the responsible worker adds a work pair directly."""
+    login(client, hki.coordinator)
+    client.post(case_url(hki, "minutes"), {"minutes": "Käytiin läpi tilanne."})
+    client.post(case_url(hki, "close"))
+    assert "Tarjoudu työpariksi" not in client.get(case_url(hki)).content.decode()
+
+    response = client.post(case_url(hki, "offer_work_pair"), follow=True)
+
+    assert "Konsultaatio on päättynyt." in response.content.decode()
+    assert not WorkPairOffer.objects.exists()
+    assert not CareTeamMembership.objects.filter(user=hki.coordinator).exists()
+    assert not Task.objects.filter(kind="consultations.work_pair_offer").exists()
 
 
 def test_the_worker_accepts_and_responsibility_stays(client, hki, during):

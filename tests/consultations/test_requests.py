@@ -3,9 +3,12 @@ and identity code; the worker sees, before sending, who would see the case
 pseudonymously; the coordinator's queue, triage, placing and declining."""
 
 import datetime
+import threading
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -369,3 +372,84 @@ def test_a_name_inside_an_ordinary_word_is_not_the_name(hki):
     assert identifying_mentions(onni, "Työkokeilu onnistui, oravanpyörä katkesi.") == []
     assert identifying_mentions(onni, "Onnin kanssa sovittiin.")
     assert identifying_mentions(onni, "Oravalle soitettiin.")
+
+
+def test_a_double_submitted_request_is_sent_once(worker_client, hki):
+    confirmed = {**form_data(hki), "confirm": "1"}
+    assert worker_client.post(create_url(hki), confirmed).status_code == 302
+    first = ConsultationRequest.objects.latest("pk")
+
+    again = worker_client.post(create_url(hki), confirmed)
+
+    assert again.status_code == 400
+    assert (
+        f"Sama kysymys tästä asiakkaasta odottaa jo verkoston käsittelyä ({first.reference})."
+        in again.content.decode()
+    )
+    assert ConsultationRequest.objects.filter(client=hki.client).count() == 2  # hki's and first
+    assert AccessLogEntry.objects.filter(action="consultations.request.created").count() == 1
+    # Another question about the same client is a new request.
+    other = {**confirmed, "question": "Mitä kuntoutusta voisi hakea ennen työkokeilua?"}
+    assert worker_client.post(create_url(hki), other).status_code == 302
+
+
+def test_the_same_question_may_be_asked_again_once_the_first_was_discussed(hki):
+    texts = {
+        "question": "Kysymys",
+        "background": "Tausta",
+        "tried_so_far": "-",
+        "pseudonymous_summary": "Tiivistelmä",
+    }
+    first = actions.ask_for_consultation(client=hki.client, asked_by=hki.worker, **texts)
+    with pytest.raises(ValidationError, match=first.reference):
+        actions.ask_for_consultation(client=hki.client, asked_by=hki.worker, **texts)
+    ConsultationRequest.objects.filter(pk=first.pk).update(
+        status=RequestStatus.DISCUSSED, network=hki.network
+    )
+    assert actions.ask_for_consultation(client=hki.client, asked_by=hki.worker, **texts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_at_the_same_moment_send_one_request(hki):
+    texts = {
+        "question": "Kysymys",
+        "background": "Tausta",
+        "tried_so_far": "-",
+        "pseudonymous_summary": "Tiivistelmä",
+    }
+    barrier = threading.Barrier(2)
+    sent, refused, errors = [], [], []
+
+    def ask():
+        try:
+            barrier.wait(timeout=10)
+            sent.append(
+                actions.ask_for_consultation(client=hki.client, asked_by=hki.worker, **texts)
+            )
+        except ValidationError as error:
+            refused.append(error)
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert (len(sent), len(refused)) == (1, 1)
+    assert ConsultationRequest.objects.filter(question="Kysymys").count() == 1
+
+
+def test_the_texts_have_a_length_limit(worker_client, hki):
+    long_question = "Miten työkykyä tuetaan? " * 100  # 2,400 characters
+    response = worker_client.post(
+        create_url(hki), {**form_data(hki, question=long_question), "confirm": "1"}
+    )
+    assert response.status_code == 400
+    assert "enintään 2000 merkkiä" in field_errors(response.content.decode(), "question")
+    assert ConsultationRequest.objects.count() == 1
+    form = worker_client.get(create_url(hki)).content.decode()
+    assert 'maxlength="2000"' in form and 'maxlength="4000"' in form

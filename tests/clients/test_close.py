@@ -1,0 +1,84 @@
+"""Closing a client relationship: once, and on a day between registration and today."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessLogEntry
+from clients import actions
+from clients.models import Client
+from tests.conftest import field_errors, login
+
+
+def close_url(client):
+    return reverse("clients:close", kwargs={"client_id": client.uuid})
+
+
+def registered_days_ago(client, days: int) -> Client:
+    Client.objects.filter(pk=client.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days)
+    )
+    return Client.objects.get(pk=client.pk)
+
+
+def test_a_second_close_is_refused_and_keeps_the_first_day_and_reason(client, team):
+    """A double-submitted close form: the second post changes nothing."""
+    registered_days_ago(team["client"], 60)
+    first_day = timezone.localdate() - datetime.timedelta(days=10)
+    login(client, team["worker"])
+    first = client.post(
+        close_url(team["client"]),
+        {"closed_on": first_day.isoformat(), "reason": "Siirtyi opiskelemaan."},
+    )
+    assert first.status_code == 302
+
+    second = client.post(
+        close_url(team["client"]),
+        {"closed_on": timezone.localdate().isoformat(), "reason": "Muutti pois."},
+    )
+
+    assert second.status_code == 200
+    assert "Asiakkuus on jo päättynyt." in second.content.decode()
+    closed = Client.objects.get(pk=team["client"].pk)
+    assert (closed.closed_on, closed.closure_reason) == (first_day, "Siirtyi opiskelemaan.")
+    assert AccessLogEntry.objects.filter(action="clients.client.closed").count() == 1
+
+
+def test_the_action_refuses_a_closed_client_read_before_it_was_closed(team):
+    """The check is made on the locked row, not on the caller's (possibly stale) instance."""
+    stale = Client.objects.get(pk=team["client"].pk)
+    today = timezone.localdate()
+    actions.close_client(
+        client=team["client"], closed_by=team["worker"], closed_on=today, reason="x"
+    )
+    with pytest.raises(ValidationError, match=r"Asiakkuus on jo päättynyt\."):
+        actions.close_client(client=stale, closed_by=team["worker"], closed_on=today, reason="y")
+    assert Client.objects.get(pk=stale.pk).closure_reason == "x"
+
+
+def test_the_closing_day_is_not_before_registration(client, team):
+    registered = registered_days_ago(team["client"], 5)
+    registered_on = timezone.localdate(registered.created_at)
+    login(client, team["worker"])
+
+    response = client.post(
+        close_url(registered),
+        {
+            "closed_on": (registered_on - datetime.timedelta(days=1)).isoformat(),
+            "reason": "Siirtyi opiskelemaan.",
+        },
+    )
+
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "closed_on") == (
+        f"Päättymispäivä ei voi olla ennen kuin asiakas rekisteröitiin ({registered_on:%-d.%-m.%Y})."
+    )
+    assert Client.objects.get(pk=registered.pk).closed_on is None
+    assert not AccessLogEntry.objects.filter(action="clients.client.closed").exists()
+    closed = actions.close_client(
+        client=registered, closed_by=team["worker"], closed_on=registered_on, reason="Muutti."
+    )
+    assert closed.closed_on == registered_on  # the day of registration itself is fine
