@@ -24,6 +24,7 @@ from clients.models import (
     TeamRole,
 )
 from config.forms import DateInput, PolkuForm, PolkuModelForm
+from config.query import is_ascii_number
 
 CLIENT_FIELDS = [
     "first_names",
@@ -75,7 +76,7 @@ class ClientForm(PolkuModelForm):
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
-        if code and not (code.isdigit() and len(code) == 5):
+        if code and not (is_ascii_number(code) and len(code) == 5):
             raise ValidationError(_("Postinumerossa on viisi numeroa."))
         return code
 

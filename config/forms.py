@@ -5,6 +5,8 @@ from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
+from config.dates import validate_in_range
+
 TEXT_INPUT_CLASS = "hds-text-input__input"
 CHOICE_INPUT_CLASS = "hds-checkbox__input"
 
@@ -33,12 +35,30 @@ class PolkuBoundField(BoundField):
         return attrs
 
 
+def accept_polku_dates(form: forms.BaseForm) -> None:
+    """Every date and date-time field of the form takes only the dates Polku accepts
+    (config.dates), with the error next to the field."""
+    for field in form.fields.values():
+        is_date = isinstance(field, forms.DateField | forms.DateTimeField)
+        if is_date and validate_in_range not in field.validators:
+            field.validators.append(validate_in_range)
+
+
 class PolkuForm(forms.Form):
     bound_field_class = PolkuBoundField
+
+    def full_clean(self):
+        # Here rather than in __init__: a field a subclass adds in its own __init__ counts too.
+        accept_polku_dates(self)
+        super().full_clean()
 
 
 class PolkuModelForm(forms.ModelForm):
     bound_field_class = PolkuBoundField
+
+    def full_clean(self):
+        accept_polku_dates(self)
+        super().full_clean()
 
 
 class LanguageRadioSelect(forms.RadioSelect):
@@ -58,5 +78,5 @@ class DateInput(forms.DateInput):
 # The admin's date widget adds "Today" and calendar links whose accessible name Django 6.1
 # has in English only ("Today (%(date)s)" is untranslated in fi and sv), so the name does
 # not contain the visible label (WCAG 2.5.3). The browser's own date input has neither
-# problem and is what Polku's own forms use.
-ADMIN_DATE_INPUT = {models.DateField: {"widget": DateInput}}
+# problem and is what Polku's own forms use. The admin's dates are Polku's dates too.
+ADMIN_DATE_INPUT = {models.DateField: {"widget": DateInput, "validators": [validate_in_range]}}

@@ -243,7 +243,11 @@ class ConsentForm(PolkuForm):
                     "valid_until",
                     _("Valitse joko päättymispäivä tai ”voimassa toistaiseksi”, ei molempia."),
                 )
-            elif not data.get("until_further_notice") and not data.get("valid_until"):
+            elif (
+                not data.get("until_further_notice")
+                and not data.get("valid_until")
+                and "valid_until" not in self.errors
+            ):
                 self.add_error(
                     "valid_until",
                     _("Kirjaa päättymispäivä tai valitse ”voimassa toistaiseksi”."),

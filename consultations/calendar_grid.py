@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from consultations.ics import HELSINKI
+from services.calendar import add_months
 
 WEEK = "week"
 MONTH = "month"
@@ -44,18 +45,14 @@ def _monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
-
-
 def period(view: str, day: datetime.date) -> Period:
-    """The days of the week or month containing `day`, padded to whole weeks."""
+    """The days of the week or month containing `day`, padded to whole weeks. `day` is one
+    Polku accepts (config.dates), so the padding and the periods before and after exist."""
     today = timezone.localdate()
     if view == MONTH:
         first = day.replace(day=1)
-        last = _add_months(first, 1) - datetime.timedelta(days=1)
-        previous, following = _add_months(first, -1), _add_months(first, 1)
+        last = add_months(first, 1) - datetime.timedelta(days=1)
+        previous, following = add_months(first, -1), add_months(first, 1)
     else:
         view = WEEK
         first = _monday(day)

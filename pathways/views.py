@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.access import get_client_for_user, log_client_access, read_log
 from config.polling import background_request
+from config.query import id_param, text_param, week_param
 from pathways import actions, printing, timeline
 from pathways.access import get_step_for_user
 from pathways.forms import (
@@ -61,7 +62,7 @@ def step_create(request, client_id):
         log_action=read_log(request),
     )
     follows = _follows(request, client)
-    code = request.GET.get("type") or request.POST.get("type")
+    code = text_param(request, "type")
     if not code:
         types = ServiceType.objects.active().order_by("name_fi")
         return render(
@@ -101,11 +102,9 @@ def step_create(request, client_id):
 
 def _follows(request, client):
     """The client's running step whose follow-on is being planned (`?follows=<step id>`)."""
-    step_id = request.GET.get("follows") or request.POST.get("follows")
-    if not step_id:
+    step_id = id_param(request, "follows")
+    if step_id is None:
         return None
-    if not step_id.isdigit():
-        raise Http404
     return get_object_or_404(
         PathwayStep.objects.select_related("service_type").exclude(status=StepStatus.ENDED),
         pk=step_id,
@@ -287,14 +286,30 @@ def step_status(request, client_id, step_id):
     return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
 
 
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _iso_week(monday: datetime.date) -> str:
+    """The week as in the address: 2026-W47."""
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def _step_weeks(step) -> tuple[datetime.date, datetime.date | None]:
+    """Mondays of the step's first and last week; no last week without an end or planned end."""
+    last_day = step.end_or_planned_end
+    return _monday(step.start_on), _monday(last_day) if last_day else None
+
+
 def _week_of(request, step) -> datetime.date:
-    """Monday of the requested ISO week (?week=2026-W47), else of this week (within the step)."""
-    raw = request.GET.get("week") or request.POST.get("week") or ""
-    try:
-        monday = datetime.date.fromisocalendar(int(raw[:4]), int(raw[6:]), 1)
-    except ValueError:
-        monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
-    return monday
+    """Monday of the requested ISO week (?week=2026-W47), else of this week, kept within the
+    step: a week before its first week is its first, one after its last is its last."""
+    first, last = _step_weeks(step)
+    monday = week_param(request, "week") or _monday(timezone.localdate())
+    if last and monday > last:
+        return last
+    return max(monday, first)
 
 
 @require_http_methods(["GET", "POST"])
@@ -333,19 +348,20 @@ def attendance(request, client_id, step_id):
                     reverse(
                         "pathways:attendance", kwargs={"client_id": client.uuid, "step_id": step.pk}
                     )
-                    + f"?week={monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+                    + f"?week={_iso_week(monday)}"
                 )
-    iso = monday.isocalendar()
-    previous, following = monday - datetime.timedelta(days=7), monday + datetime.timedelta(days=7)
+    first, last = _step_weeks(step)
+    week = datetime.timedelta(days=7)
     context = {
         "client": client,
         "step": step,
         "form": form,
         "saved": saved,
-        "week_label": f"{iso.year}-W{iso.week:02d}",
-        "week_number": iso.week,
-        "previous_week": f"{previous.isocalendar().year}-W{previous.isocalendar().week:02d}",
-        "next_week": f"{following.isocalendar().year}-W{following.isocalendar().week:02d}",
+        "week_label": _iso_week(monday),
+        "week_number": monday.isocalendar().week,
+        # No link out of the step: such a week would show the step's first or last again.
+        "previous_week": _iso_week(monday - week) if monday > first else None,
+        "next_week": _iso_week(monday + week) if last is None or monday < last else None,
         "summary": list(Attendance.objects.filter(step=step).monthly_summary()),
         "with_compensation": with_compensation,
     }

@@ -103,6 +103,10 @@ def login(client, user):
     return client
 
 
+# The error next to a date field outside the dates Polku accepts (config.dates).
+RANGE_ERROR = "Tarkista päivämäärä: sen pitää olla vuosien 1900 ja 2100 välillä."
+
+
 def field_errors(page: str, field: str) -> str:
     """The text of the error block rendered next to the field (empty when none)."""
     match = re.search(rf'id="id_{field}_error">(.*?)</div>', page, re.S)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from clients.models import (
     ServiceNeedAssessment,
 )
 from clients.page_panels import readable_notes
+from config.query import id_param
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,11 +227,8 @@ def note_create(request, client_id):
         request.user, client_id, permission="clients.write_note", log_action=read_log(request)
     )
     amends = None
-    amended = request.GET.get("amends") or request.POST.get("amends")
-    if amended:
-        # A hand-edited address is not a server error.
-        if not amended.isdigit():
-            raise Http404
+    amended = id_param(request, "amends")
+    if amended is not None:
         amends = get_object_or_404(
             CaseNote.objects.readable_by(request.user), pk=amended, client=client
         )

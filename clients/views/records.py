@@ -33,6 +33,7 @@ from clients.models import (
     CommunicationNeed,
 )
 from clients.panels import panels_for
+from config.query import text_param
 
 PAGE_SIZE = 50
 
@@ -42,7 +43,7 @@ def client_list(request):
     """The user's clients: search by name prefix, paginated; each client shown is logged as a list hit."""
     if not rules.has_perm("clients.view_client_list", request.user):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()
+    query = text_param(request, "q").strip()
     show_closed = request.GET.get("closed") == "1"
     if any(character.isdigit() for character in query):
         return _identity_code_in_name_search(request, show_closed)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +30,7 @@ from clients.forms import (
 )
 from clients.models import BreakTheGlass, CareTeamMembership
 from clients.querysets import caseload_holders
+from config.query import id_param
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,11 +202,8 @@ def handover(request):
     unit = request.user.active_assignment.unit
     workers = caseload_holders(unit)
     from_user = None
-    chosen = request.GET.get("from") or request.POST.get("from")
-    if chosen:
-        # A hand-edited address is not a server error.
-        if not chosen.isdigit():
-            raise Http404
+    chosen = id_param(request, "from")
+    if chosen is not None:
         from_user = get_object_or_404(workers, pk=chosen)
     form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
     if form is not None and request.method == "GET":

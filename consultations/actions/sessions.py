@@ -179,6 +179,13 @@ def _check_times(starts_at: datetime.datetime, duration_minutes: int) -> datetim
     return starts_at + datetime.timedelta(minutes=duration_minutes)
 
 
+def _check_ahead(starts_at: datetime.datetime) -> None:
+    """A session is scheduled, or moved, to a time still ahead: its invitations ask people
+    to come."""
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Alkamisaika on jo mennyt. Valitse tuleva aika.")})
+
+
 def _check_place(place: str, video_link: str) -> None:
     if not place.strip() and not video_link.strip():
         raise ValidationError({"place": _("Anna paikka tai videoyhteys (tai molemmat).")})
@@ -227,10 +234,12 @@ def schedule_session(
     the check before it) is a ValidationError naming the other session. A
     chair, member or guest who takes part in another session at an
     overlapping time is refused too, named next to the field that invites them
-    (checked under a lock on the people's rows).
+    (checked under a lock on the people's rows). A start that has already passed
+    is refused next to the start.
     Invitations (METHOD:REQUEST, sequence 0) are e-mailed after commit.
     """
     ends_at = _check_times(starts_at, duration_minutes)
+    _check_ahead(starts_at)
     _check_place(place, video_link)
     _check_chair(network, chair)
     day = timezone.localdate(starts_at)
@@ -334,7 +343,8 @@ def change_session(
     the updated invitation after commit. A new start takes back the "session
     tomorrow" reminders written for the old time (the next sweep writes them
     anew). Double booking is refused as in scheduling: a new time for the
-    coordinator and every participant, a new chair for the chair.
+    coordinator and every participant, a new chair for the chair. A new start
+    must be ahead, as in scheduling; a session under way keeps its start.
     """
     if session.is_cancelled:
         raise ValidationError(_("Peruttua istuntoa ei voi muuttaa."))
@@ -358,6 +368,8 @@ def change_session(
             changed = [name for name, value in new.items() if getattr(locked, name) != value]
             if not changed:
                 return locked
+            if "starts_at" in changed:
+                _check_ahead(starts_at)
             _check_free_after_change(locked, changed, chair, starts_at, ends_at)
             delta = starts_at - locked.starts_at
             for name in changed:

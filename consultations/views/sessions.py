@@ -1,8 +1,6 @@
 """What participants and coordinators read: the consultations home, the calendar, a
 session with its agenda, and one case, named or pseudonymous for the viewer."""
 
-import datetime
-
 import rules
 from django.db.models import Count
 from django.shortcuts import render
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from audit.actions import log_list_hits
 from audit.models import Basis
+from config.query import day_param
 from consultations import calendar_grid
 from consultations.access import get_agenda_item_for_user, get_session_for_user, require
 from consultations.case_view import show_case
@@ -61,13 +60,6 @@ def index(request):
     )
 
 
-def _parse_day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-
-
 @require_GET
 def calendar(request):
     """Sessions by week or month. A coordinator sees the sessions of the networks they
@@ -75,7 +67,8 @@ def calendar(request):
     cases only. Three queries whatever the number of sessions."""
     require(request.user, "consultations.use_consultations")
     view = request.GET.get("view", calendar_grid.WEEK)
-    grid = calendar_grid.period(view, _parse_day(request.GET.get("day")))
+    day = day_param(request, "day") or timezone.localdate()
+    grid = calendar_grid.period(view, day)
     sessions = (
         Session.objects.for_user(request.user)
         .between(grid.start, grid.end)

@@ -190,10 +190,14 @@ def record_placement(
     """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support.
 
     A job start names its weekly hours (ValidationError next to the field otherwise): the
-    hours tell a part-time job from a full one in the outcome indicators.
+    hours tell a part-time job from a full one in the outcome indicators. An outcome of a
+    step starts within it: not before the step's start, not after the end of an ended step
+    (ValidationError next to the start); a job agreed may be recorded before it starts.
     """
     if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
         raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
+    if step is not None:
+        _check_within_step(step, fields["started_on"], "started_on")
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.placement.recorded"),
@@ -253,6 +257,13 @@ def _check_progress_date(
     `within_step` is False (a certificate is given at or after the end), not after its end."""
     if day > timezone.localdate():
         raise ValidationError({field: _("Päivä ei voi olla tulevaisuudessa.")})
+    _check_within_step(step, day, field, until_end=within_step)
+
+
+def _check_within_step(
+    step: PathwayStep, day: datetime.date, field: str, *, until_end: bool = True
+) -> None:
+    """Not before the step's start and, with `until_end`, not after the end of an ended step."""
     if day < step.start_on:
         raise ValidationError(
             {
@@ -260,7 +271,7 @@ def _check_progress_date(
                 % {"date": format_day(step.start_on)}
             }
         )
-    if within_step and step.ended_on and day > step.ended_on:
+    if until_end and step.ended_on and day > step.ended_on:
         raise ValidationError(
             {
                 field: _("Päivä ei voi olla jakson päättymisen (%(date)s) jälkeen.")

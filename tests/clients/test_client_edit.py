@@ -8,7 +8,7 @@ from accounts.roles import Role
 from clients import actions
 from clients.factories import add_member
 from clients.models import Client, TeamRole
-from tests.conftest import acting, login
+from tests.conftest import acting, field_errors, login
 
 STREET = "Salaisenpolku 7 B 12"
 POSTAL_CODE = "00990"
@@ -95,6 +95,18 @@ def test_the_responsible_worker_sees_and_edits_the_address(client, protected):
         "Helsinki",
     )
     assert target.address_non_disclosure
+
+
+@pytest.mark.parametrize("code", ["²²²²²", "٠٠٩٨٠", "0098", "0098x"])
+def test_a_postal_code_is_five_digits_0_to_9(client, protected, code):
+    target = protected["client"]
+    login(client, protected["worker"])
+    response = client.post(f"/clients/{target.uuid}/edit/", _form(target, postal_code=code))
+    assert field_errors(response.content.decode(), "postal_code") == (
+        "Postinumerossa on viisi numeroa."
+    )
+    target.refresh_from_db()
+    assert target.postal_code == POSTAL_CODE
 
 
 def test_without_turvakielto_the_sote_contact_person_edits_the_address(client, protected):

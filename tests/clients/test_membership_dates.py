@@ -19,7 +19,7 @@ from clients.access import get_client_for_user
 from clients.models import CareTeamMembership, Client, TeamRole
 from clients.tasks import end_lapsed_memberships_task
 from pathways.actions.steps import ensure_coach_membership
-from tests.conftest import login
+from tests.conftest import RANGE_ERROR, field_errors, login
 
 DAY = datetime.timedelta(days=1)
 
@@ -112,6 +112,21 @@ def test_bad_dates_are_refused_next_to_the_field_and_nothing_is_saved(
     assert response.status_code == 200 and message in page
     shown = re.search(rf'id="id_{field}_error"><p>([^<]*)</p>', page)
     assert shown and message in shown.group(1)
+    assert not CareTeamMembership.objects.filter(user=other).exists()
+
+
+@pytest.mark.parametrize("field", ["started_on", "valid_until"])
+def test_a_membership_date_out_of_range_is_refused_next_to_the_field(client, team, other, field):
+    login(client, team["worker"])
+    data = {
+        "assignment": other.role_assignments.get().pk,
+        "role": TeamRole.OTHER,
+        "started_on": "",
+        "valid_until": "",
+        field: "9999-12-31",
+    }
+    response = client.post(f"/clients/{team['client'].uuid}/team/add/", data)
+    assert field_errors(response.content.decode(), field) == RANGE_ERROR
     assert not CareTeamMembership.objects.filter(user=other).exists()
 
 

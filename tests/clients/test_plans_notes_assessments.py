@@ -14,7 +14,7 @@ from clients import actions
 from clients.factories import make_note, make_plan
 from clients.models import CaseNote, ClientPlan, GoalStatus, PlanGoal, ServiceNeedAssessment
 from services.calendar import add_months
-from tests.conftest import acting, login
+from tests.conftest import RANGE_ERROR, acting, field_errors, login
 
 PLAN = {"status": "active", "client_view": "Haluan töihin keittiöön."}
 
@@ -481,6 +481,23 @@ def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(clie
     text = response.content.decode()
     assert 'id="id_conclusion_error"' in text
     assert "Valmistuneeseen arvioon kirjataan johtopäätös." in text
+    assert not ServiceNeedAssessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("started_on", {"started_on": "0001-01-01"}),
+        ("completed_on", {"completed_on": "9999-12-31", "conclusion": "Valmis."}),
+    ],
+)
+def test_an_assessment_date_out_of_range_is_refused_next_to_the_field(client, team, field, data):
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/assessments/new/",
+        {"started_on": timezone.localdate().isoformat(), "completed_on": "", **data},
+    )
+    assert field_errors(response.content.decode(), field) == RANGE_ERROR
     assert not ServiceNeedAssessment.objects.exists()
 
 

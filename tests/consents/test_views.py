@@ -15,7 +15,7 @@ from consents import actions, page_panels
 from consents.factories import PDF_BYTES, ConsentFactory, StatutoryBasisFactory, make_scan
 from consents.models import EVENT_TIME_ZONE, Consent, ConsentScan, StatutoryBasis
 from notifications.models import Task
-from tests.conftest import login
+from tests.conftest import RANGE_ERROR, field_errors, login
 
 
 def url(name, team, **kwargs):
@@ -147,6 +147,35 @@ def oral_form(parties, **overrides):
 
 def helsinki(day, hour, minute=0):
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=EVENT_TIME_ZONE)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_oral_consent_for_an_event_out_of_range_is_refused_next_to_the_field(
+    worker_client, team, parties, day
+):
+    """A year-1 event would be stored as a time PostgreSQL cannot give back in UTC."""
+    response = worker_client.post(url("create", team), oral_form(parties, event_date=day))
+    assert response.status_code == 200
+    assert field_errors(response.text, "event_date") == RANGE_ERROR
+    assert not Consent.objects.exists()
+    assert worker_client.get(url("list", team)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "day"),
+    [("signed_on", "0001-01-01"), ("valid_from", "9999-12-31"), ("valid_until", "9999-12-31")],
+)
+def test_a_written_consent_date_out_of_range_is_refused_next_to_the_field(
+    worker_client, team, parties, field, day
+):
+    """'Voimassa toistaiseksi' is its own choice: 31.12.9999 is no end date."""
+    overrides = {field: day, "scan": None}
+    if field == "valid_until":
+        overrides["until_further_notice"] = None
+    response = worker_client.post(url("create", team), y100_form(parties, **overrides))
+    assert response.status_code == 200
+    assert field_errors(response.text, field) == RANGE_ERROR
+    assert not Consent.objects.exists()
 
 
 def test_oral_consent_is_recorded_for_its_event_with_its_start_and_end(

@@ -110,9 +110,19 @@ def test_the_empty_choice_is_refused_when_the_person_works_in_no_unit_of_their_o
     )
 
 
+def _next_year(month: int, day: int | None = None) -> str:
+    """13.00 on the day of next year's month; without a day, on its last Sunday (in March the
+    day summer time begins): always ahead, as a new session's time must be."""
+    year = datetime.date.today().year + 1
+    if day is None:
+        last = datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+        day = (last - datetime.timedelta(days=(last.weekday() + 1) % 7)).day
+    return f"{year}-{month:02d}-{day:02d}T13:00"
+
+
 @pytest.mark.parametrize(
     ("local", "utc_hour"),
-    [("2027-01-15T13:00", 11), ("2027-06-15T13:00", 10), ("2027-03-28T13:00", 10)],
+    [(_next_year(1, 15), 11), (_next_year(6, 15), 10), (_next_year(3), 10)],
 )
 def test_times_are_entered_in_helsinki(coordinator, hki, local, utc_hour):
     response = coordinator.post(

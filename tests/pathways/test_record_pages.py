@@ -22,7 +22,7 @@ from pathways.models import (
 )
 from services.factories import OrganisationFactory, ServiceRuleSetFactory
 from services.models import ServiceType
-from tests.conftest import field_errors, login
+from tests.conftest import RANGE_ERROR, field_errors, login
 
 NOT_A_WAGE = "Avotyön korvaus ei ole palkkaa"
 
@@ -232,6 +232,62 @@ class TestRecordsWithinTheStep:
         actions.add_in_work_support(
             step=step, recorded_by=job_coach, supported_on=ended_on, note="Käynti"
         )
+
+    @pytest.mark.parametrize(("offset", "ended"), [(-41, False), (-4, True)])
+    def test_a_placement_outside_its_step_is_refused_next_to_the_start(
+        self, client, ips, worker, job_coach, today, offset, ended
+    ):
+        """Not before the step's start (40 days ago), not after an ended step's end (5 days ago).
+        The responsible worker records it: the job coach's access ended with the step."""
+        client_, step = ips
+        ended_on = today - datetime.timedelta(days=5)
+        if ended:
+            actions.end_step(
+                step=step,
+                ended_by=job_coach,
+                ended_on=ended_on,
+                end_reason="completed",
+                exit_outcome="studies",
+            )
+        login(client, worker)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
+            {
+                "kind": "studies",
+                "organisation_name": "Stadin AO",
+                "started_on": (today + datetime.timedelta(days=offset)).isoformat(),
+            },
+        )
+        assert field_errors(response.text, "started_on") == (
+            f"Päivä ei voi olla jakson päättymisen ({ended_on:%-d.%-m.%Y}) jälkeen."
+            if ended
+            else f"Päivä ei voi olla ennen jakson alkamista ({step.start_on:%-d.%-m.%Y})."
+        )
+        assert not Placement.objects.exists()
+        assert logged(client_, "pathways.placement.recorded") == 0
+
+    def test_a_placement_out_of_range_is_refused_next_to_the_start(self, client, ips, job_coach):
+        client_, step = ips
+        login(client, job_coach)
+        response = client.post(
+            f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
+            {"kind": "studies", "organisation_name": "Stadin AO", "started_on": "9999-12-31"},
+        )
+        assert field_errors(response.text, "started_on") == RANGE_ERROR
+        assert not Placement.objects.exists()
+
+    def test_a_job_agreed_may_be_recorded_before_it_starts(self, ips, job_coach, today):
+        _client, step = ips
+        placement = actions.record_placement(
+            client=step.client,
+            step=step,
+            recorded_by=job_coach,
+            kind="open_market_job",
+            organisation_name="Kahvila Kulma",
+            weekly_hours=Decimal(20),
+            started_on=today + datetime.timedelta(days=7),
+        )
+        assert placement.pk
 
     def test_a_certificate_is_dated_within_reason(self, worker, client_of, today, workshop_unit):
         step = make_step(
@@ -482,3 +538,29 @@ class TestCoachCaseload:
         text = page.decode()
         assert ("Valmentajalla on 21 aktiivista asiakasta" in text) is warned
         assert ("suositus on enintään 20" in text) is warned
+
+
+@pytest.mark.parametrize(
+    ("field", "day"),
+    [("start_on", "9999-12-31"), ("planned_end_on", "9999-12-31"), ("start_on", "0001-01-01")],
+)
+def test_a_step_date_out_of_range_is_refused_next_to_the_field(
+    client, worker, client_of, today, field, day
+):
+    """A period's end is reckoned months from its start: a date out of range is refused before."""
+    client_ = client_of()
+    login(client, worker)
+    response = client.post(
+        f"/clients/{client_.uuid}/steps/new/",
+        {
+            "type": "rehabilitative_work_activity",
+            "start_on": today.isoformat(),
+            "planned_end_on": (today + datetime.timedelta(days=120)).isoformat(),
+            "days_per_week": "3",
+            "hours_per_day": "5",
+            field: day,
+        },
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, field) == RANGE_ERROR
+    assert not PathwayStep.objects.filter(client=client_).exists()

@@ -1,0 +1,122 @@
+"""Dates in consultations: a session is scheduled or moved to a time ahead and within the
+dates Polku accepts; a recommendation's follow-up date too. Refused next to the field,
+nothing saved."""
+
+import datetime
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations import actions
+from consultations.ics import HELSINKI
+from consultations.models import Recommendation, Session
+from consultations.tasks import send_invitations_task
+from notifications.models import Task
+from tests.conftest import RANGE_ERROR, field_errors, login
+
+PAST = "Alkamisaika on jo mennyt. Valitse tuleva aika."
+
+
+@pytest.fixture(autouse=True)
+def no_broker():
+    with mock.patch.object(send_invitations_task, "delay"):
+        yield
+
+
+def schedule(client, hki, starts_at: str):
+    login(client, hki.coordinator)
+    return client.post(
+        reverse("consultations:session_create", args=[hki.network.pk]),
+        {
+            "starts_at": starts_at,
+            "duration_minutes": "90",
+            "place": "Huone 4",
+            "chair": hki.coordinator.pk,
+            "members": [hki.expert.pk],
+        },
+    )
+
+
+def local(moment: datetime.datetime) -> str:
+    return moment.astimezone(HELSINKI).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:00", "0001-01-01T00:00", "2101-01-01T09:00"])
+def test_a_session_out_of_range_is_refused_next_to_the_start(client, hki, starts_at):
+    response = schedule(client, hki, starts_at)
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "starts_at") == RANGE_ERROR
+    assert Session.objects.count() == 1  # the fixture's own
+    assert client.get(reverse("consultations:calendar")).status_code == 200
+
+
+def test_a_session_whose_start_has_passed_is_refused_next_to_the_start(client, hki):
+    response = schedule(client, hki, local(timezone.now() - datetime.timedelta(hours=1)))
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "starts_at") == PAST
+    assert Session.objects.count() == 1
+
+
+def test_a_session_ahead_is_scheduled(client, hki):
+    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=3)
+    assert schedule(client, hki, local(start)).status_code == 302
+    assert Session.objects.filter(starts_at=start).exists()
+
+
+def test_a_session_is_not_moved_to_a_time_past(client, hki):
+    session = hki.session
+    login(client, hki.coordinator)
+    response = client.post(
+        reverse("consultations:session_edit", args=[session.pk]),
+        {
+            "starts_at": local(timezone.now() - datetime.timedelta(days=1)),
+            "duration_minutes": "90",
+            "place": "Huone 5",
+            "chair": hki.coordinator.pk,
+        },
+    )
+    assert field_errors(response.content.decode(), "starts_at") == PAST
+    before = session.starts_at
+    session.refresh_from_db()
+    assert (session.starts_at, session.sequence) == (before, 0)
+
+
+def test_a_session_under_way_keeps_its_start_and_changes_its_place(hki):
+    session = hki.session
+    with time_machine.travel(session.starts_at + datetime.timedelta(minutes=10)):
+        changed = actions.change_session(
+            session=session,
+            changed_by=hki.coordinator,
+            starts_at=session.starts_at,
+            duration_minutes=session.duration_minutes,
+            chair=hki.coordinator,
+            place="Huone 6",
+        )
+        assert (changed.place, changed.sequence) == ("Huone 6", 1)
+        with pytest.raises(ValidationError) as refused:
+            actions.change_session(
+                session=session,
+                changed_by=hki.coordinator,
+                starts_at=session.starts_at - datetime.timedelta(minutes=30),
+                duration_minutes=session.duration_minutes,
+                chair=hki.coordinator,
+                place="Huone 6",
+            )
+    assert refused.value.message_dict == {"starts_at": [PAST]}
+
+
+@pytest.mark.parametrize("due_date", ["9999-12-31", "0001-01-01"])
+def test_a_follow_up_date_out_of_range_is_refused_next_to_the_field(client, hki, due_date):
+    login(client, hki.coordinator)
+    url = reverse(
+        "consultations:recommendation_add",
+        kwargs={"session_id": hki.session.pk, "item_id": hki.item.pk},
+    )
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=10), tick=False):
+        response = client.post(url, {"text": "Ohjataan työkykyselvitykseen.", "due_date": due_date})
+    assert field_errors(response.content.decode(), "due_date") == RANGE_ERROR
+    assert not Recommendation.objects.exists() and not Task.objects.exists()
