@@ -255,6 +255,12 @@ class BreakTheGlassForm(PolkuForm):
     )
 
 
+class BreakTheGlassReviewForm(PolkuForm):
+    """The reviewer's optional note on a break-the-glass event (the list page draws the field)."""
+
+    note = forms.CharField(required=False, max_length=2000)
+
+
 class ClientPlanForm(PolkuModelForm):
     goals = forms.CharField(
         label=_("Tavoitteet"),

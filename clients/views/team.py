@@ -24,6 +24,7 @@ from clients.access import (
 from clients.forms import (
     AddMemberForm,
     BreakTheGlassForm,
+    BreakTheGlassReviewForm,
     HandoverForm,
     MembershipPeriodForm,
     TransferForm,
@@ -183,9 +184,12 @@ def break_the_glass_review(request):
 @require_POST
 def review_break_the_glass(request, event_id):
     event = get_break_the_glass_event_for_review(request.user, event_id)
+    form = BreakTheGlassReviewForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
         actions.review_break_the_glass(
-            event=event, reviewed_by=request.user, note=request.POST.get("note", "")
+            event=event, reviewed_by=request.user, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -215,6 +215,11 @@ def test_the_manager_reviews_break_the_glass_events(client, team):
     page = client.get("/clients/break-the-glass/").content.decode()
     assert "Kiireellinen soitto asiakkaalta." in page
     event = BreakTheGlass.objects.get()
+    # A note no text field takes (a NUL) is refused with a message, not a server error.
+    response = client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "a\x00b"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.reviewed_at is None
     client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "Asiallinen"})
     event.refresh_from_db()
     assert event.reviewed_by == team["manager"] and event.review_note == "Asiallinen"
