@@ -42,6 +42,20 @@ def _check_held(item: AgendaItem) -> None:
         raise ValidationError(_("Muistion ja suositukset voi kirjata, kun istunto on alkanut."))
 
 
+def _lock_open_case(item: AgendaItem) -> AgendaItem:
+    """Locks the agenda item, then its request (the order every writer of a case keeps), and
+    refuses a consultation that has ended, so that a close and a late entry do not cross."""
+    locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    status = (
+        ConsultationRequest.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=item.request_id)
+    )
+    if status in ENDED:
+        raise ValidationError(_("Konsultaatio on päättynyt."))
+    return locked
+
+
 def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem:
     """Records (or corrects) the case's minutes; the request is then discussed.
 
@@ -53,14 +67,7 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     # Every participant reads the minutes, those who see the case pseudonymously too.
     check_pseudonymous(item.request.client, minutes=minutes)
     with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
-        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
-        status = (
-            ConsultationRequest.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=item.request_id)
-        )
-        if status in ENDED:
-            raise ValidationError(_("Konsultaatio on päättynyt."))
+        locked = _lock_open_case(item)
         locked.minutes = minutes.strip()
         locked.minutes_recorded_at = timezone.now()
         locked.minutes_recorded_by = recorded_by
@@ -91,7 +98,7 @@ def add_recommendation(
         raise ValidationError({"text": _("Kirjoita suositus.")})
     request = item.request
     check_pseudonymous(request.client, text=text)
-    if request.status in ENDED:
+    if request.status in ENDED:  # checked again under the lock below
         raise ValidationError(_("Konsultaatio on päättynyt."))
     worker = responsible_worker_of(request.client)
     if worker is None:
@@ -100,6 +107,7 @@ def add_recommendation(
         transaction.atomic(),
         history_context(recommended_by, "consultations.recommendation.created"),
     ):
+        _lock_open_case(item)
         recommendation = Recommendation.objects.create(
             agenda_item=item, text=text.strip(), due_date=due_date, created_by=recommended_by
         )

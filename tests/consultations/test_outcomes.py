@@ -132,6 +132,26 @@ def test_a_closed_consultations_minutes_are_not_rewritten(client, hki, during):
     assert AccessLogEntry.objects.filter(action="consultations.minutes.recorded").count() == 1
 
 
+def test_a_recommendation_read_before_the_close_is_refused_once_it_is_closed(hki, during):
+    """The page was opened while the case was under discussion; it is closed before the
+    recommendation is saved. The status is read again under the request's lock."""
+    item = hki.item
+    stale = item.request  # read while open
+    actions.record_minutes(item=item, recorded_by=hki.coordinator, minutes="Käytiin läpi.")
+    closed = actions.close_request(
+        request=type(stale).objects.get(pk=stale.pk), closed_by=hki.coordinator
+    )
+    assert closed.status == RequestStatus.CLOSED and stale.status != RequestStatus.CLOSED
+    with pytest.raises(ValidationError, match="Konsultaatio on päättynyt"):
+        actions.add_recommendation(
+            item=item,
+            recommended_by=hki.coordinator,
+            text="Suositus",
+            due_date=datetime.date.today(),
+        )
+    assert not Recommendation.objects.exists() and not Task.objects.exists()
+
+
 def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, during):
     """Every participant reads them, the Kela liaison who sees the case pseudonymously too."""
     login(client, hki.coordinator)
