@@ -537,10 +537,43 @@ def _review_default(plan_type: str) -> datetime.date:
     return add_months(timezone.localdate(), settings.POLKU_PLAN_REVIEW_MONTHS.get(plan_type, 3))
 
 
+# A plan's goals are few and short, each in the client's own words.
+GOALS_MAX = 20
+GOAL_MAX_LENGTH = 500
+
+
+def clean_goals(goals: list[str]) -> list[str]:
+    """The goals stripped, empty ones left out; ValidationError on `goals` for none, for
+    more than GOALS_MAX or for one longer than GOAL_MAX_LENGTH characters."""
+    goals = [goal.strip() for goal in goals if goal.strip()]
+    if not goals:
+        raise ValidationError({"goals": _("Kirjaa vähintään yksi tavoite.")})
+    if len(goals) > GOALS_MAX:
+        raise ValidationError(
+            {
+                "goals": _("Kirjaa enintään %(max)s tavoitetta. Yhdistä tai tiivistä tavoitteita.")
+                % {"max": GOALS_MAX}
+            }
+        )
+    for number, goal in enumerate(goals, start=1):
+        if len(goal) > GOAL_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "goals": _(
+                        "Tavoite %(number)s on liian pitkä: enintään %(max)s merkkiä. "
+                        "Yksi tavoite riville."
+                    )
+                    % {"number": number, "max": GOAL_MAX_LENGTH}
+                }
+            )
+    return goals
+
+
 def create_plan(
     *, client: Client, written_by, plan_type: str, goals: list[str], **fields
 ) -> ClientPlan:
     """Creates version 1 of a plan (or the next version when one exists) with its goals."""
+    goals = clean_goals(goals)
     with transaction.atomic(), history_context(written_by, "clients.plan.created"):
         Client.objects.select_for_update().get(pk=client.pk)
         previous = ClientPlan.objects.filter(client=client, plan_type=plan_type).current().first()
@@ -550,6 +583,7 @@ def create_plan(
 
 def revise_plan(*, plan: ClientPlan, revised_by, goals: list[str], **fields) -> ClientPlan:
     """A revision is a new version that supersedes `plan`; the old version stays readable."""
+    goals = clean_goals(goals)
     with transaction.atomic(), history_context(revised_by, "clients.plan.revised"):
         Client.objects.select_for_update().get(pk=plan.client_id)
         current = (

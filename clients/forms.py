@@ -13,6 +13,7 @@ from clients.actions import (
     HANDOVER_NOTE_MAX_LENGTH,
     check_relationship_home,
     clean_access_request_reason,
+    clean_goals,
 )
 from clients.models import (
     CaseNote,
@@ -309,10 +310,10 @@ class ClientPlanForm(PolkuModelForm):
                 ) % {"plan_type": label, "months": months}
 
     def clean_goals(self):
-        goals = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
-        if not goals:
-            raise ValidationError(_("Kirjaa vähintään yksi tavoite."))
-        return goals
+        try:
+            return clean_goals(self.cleaned_data["goals"].splitlines())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["goals"]) from None
 
     def clean_next_review_on(self):
         value = self.cleaned_data.get("next_review_on")

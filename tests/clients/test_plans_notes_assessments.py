@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import DataError
 from django.utils import timezone, translation
 
 from audit.models import AccessLogEntry
@@ -106,17 +106,41 @@ def test_a_review_date_given_is_kept(team, worker):
 
 
 def test_a_plan_whose_goals_fail_is_not_saved_at_all(team, worker):
-    with pytest.raises(IntegrityError):
+    # The second goal passes the rules but not the database (no text column holds a NUL).
+    with pytest.raises(DataError):
         actions.create_plan(
             client=team["client"],
             written_by=worker,
             plan_type="client_plan",
-            goals=["Hyvä tavoite", None],
+            goals=["Hyvä tavoite", "Toinen\x00tavoite"],
             **PLAN,
         )
     assert not ClientPlan.objects.exists()
     assert not PlanGoal.objects.exists()
     assert not _log("clients.plan.created").exists()
+
+
+@pytest.mark.parametrize(
+    ("goals", "error"),
+    [
+        ([f"Tavoite {n}" for n in range(21)], "Kirjaa enintään 20 tavoitetta."),
+        (["Lyhyt", "x" * 501], "Tavoite 2 on liian pitkä: enintään 500 merkkiä."),
+    ],
+)
+def test_a_plan_has_at_most_twenty_short_goals(client, team, worker, goals, error):
+    """The rule holds in the action and shows next to the goals field of the form."""
+    with pytest.raises(ValidationError) as refused:
+        actions.create_plan(
+            client=team["client"], written_by=worker, plan_type="client_plan", goals=goals, **PLAN
+        )
+    assert error in refused.value.message_dict["goals"][0]
+    login(client, worker)
+    response = client.post(
+        f"/clients/{team['client'].uuid}/plans/new/",
+        {"plan_type": "client_plan", **PLAN, "goals": "\n".join(goals)},
+    )
+    assert error in field_errors(response.content.decode(), "goals")
+    assert not ClientPlan.objects.exists()
 
 
 def test_a_revision_is_a_new_version_and_the_old_one_stays_readable(client, team, worker):
