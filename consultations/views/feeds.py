@@ -3,13 +3,14 @@ secret token (a calendar app cannot sign in), and answers 404 to anything else."
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -74,11 +75,13 @@ def feed(request, token):
         .order_by("starts_at", "pk")
     )
     CalendarFeedToken.objects.filter(pk=feed_token.pk).update(last_used_at=now)
-    body = ics.feed(
-        sessions,
-        {s.pk: list(s.agenda.all()) for s in sessions},
-        name=_("Polku: konsultaatioistunnot"),
-    )
+    # A calendar app fetches the feed without a session: the owner's language, as in e-mails.
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        body = ics.feed(
+            sessions,
+            {s.pk: list(s.agenda.all()) for s in sessions},
+            name=_("Polku: konsultaatioistunnot"),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="polku-konsultaatiot.ics"'
     return response

@@ -535,6 +535,17 @@ def test_the_feed_works_with_its_token_without_signing_in(client, hki):
     assert CalendarFeedToken.objects.get().last_used_at is not None
 
 
+def test_the_feed_is_in_its_owners_language(client, hki):
+    """A calendar app asks without a session or a language cookie: the owner's language."""
+    hki.kela_liaison.preferred_language = "sv"
+    hki.kela_liaison.save(update_fields=["preferred_language"])
+    token = make_feed(client, hki.kela_liaison)
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url(token)).content)
+    (event,) = calendar.walk("VEVENT")
+    assert not str(event["SUMMARY"]).startswith("Tapauskonsultaatio")
+    assert str(calendar["X-WR-CALNAME"]) != "Polku: konsultaatioistunnot"
+
+
 def test_the_feed_holds_only_the_owners_sessions(client, hki):
     other = Session.objects.create(
         network=hki.network,

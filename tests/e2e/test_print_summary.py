@@ -63,4 +63,4 @@ def test_coordinator_prints_a_swedish_summary(new_page, unit, start_pdf_worker):
         download_link.click()
     pdf = download_info.value.path().read_bytes()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Din serviceväg" in text and "Hankin hygieniapassin" in text
+    assert "Din servicestig" in text and "Hankin hygieniapassin" in text

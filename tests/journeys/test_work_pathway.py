@@ -826,7 +826,7 @@ def test_the_coordinator_prints_a_swedish_summary_rendered_by_a_real_worker(worl
     reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert reader.trailer["/Root"].get("/Lang") == "sv"
-    assert "Din serviceväg" in text and "Dina mål" in text
+    assert "Din servicestig" in text and "Dina mål" in text
     assert "Jag tar hygienpasset" in text and "Jag provar på bageriarbete" in text
     assert "Jag vill lära mig baka och få hygienpass." in text
     assert (

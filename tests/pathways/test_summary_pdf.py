@@ -159,7 +159,7 @@ def test_a_draft_alone_is_no_plan_yet(client_of, worker, settings, tmp_path):
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
-        ("sv", ["Din serviceväg", "Dina mål", "Vem du kan kontakta"]),
+        ("sv", ["Din servicestig", "Dina mål", "Vem du kan kontakta"]),
         ("en", ["Your pathway", "Your goals", "Who you can contact"]),
     ],
 )
@@ -454,12 +454,12 @@ def printed(day: datetime.date) -> str:
         (
             "fi",
             "Palvelupolkusi aikajanalla",
-            "Din serviceväg på en tidslinje",
+            "Din servicestig på en tidslinje",
             ("Kuntouttava työtoiminta", "Koulutus ja opinnot"),
         ),
         (
             "sv",
-            "Din serviceväg på en tidslinje",
+            "Din servicestig på en tidslinje",
             "Palvelupolkusi aikajanalla",
             ("Arbetsverksamhet i rehabiliteringssyfte", "Utbildning och studier"),
         ),
