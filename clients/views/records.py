@@ -237,6 +237,9 @@ def close(request, client_id):
     client = get_client_for_user(
         request.user, client_id, permission="clients.close_client", log_action=read_log(request)
     )
+    if request.method == "GET" and not client.is_active:
+        messages.info(request, _("Asiakkuus on jo päättynyt."))
+        return redirect("clients:detail", client_id=client.uuid)
     form = CloseClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

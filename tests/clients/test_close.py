@@ -47,6 +47,20 @@ def test_a_second_close_is_refused_and_keeps_the_first_day_and_reason(client, te
     assert AccessLogEntry.objects.filter(action="clients.client.closed").count() == 1
 
 
+def test_the_close_page_of_a_closed_client_leads_back_to_the_client(client, team):
+    registered_days_ago(team["client"], 60)
+    actions.close_client(
+        client=team["client"],
+        closed_by=team["worker"],
+        closed_on=timezone.localdate(),
+        reason="Siirtyi opiskelemaan.",
+    )
+    login(client, team["worker"])
+    response = client.get(close_url(team["client"]), follow=True)
+    assert response.redirect_chain[-1][0] == f"/clients/{team['client'].uuid}/"
+    assert "Asiakkuus on jo päättynyt." in response.content.decode()
+
+
 def test_the_action_refuses_a_closed_client_read_before_it_was_closed(team):
     """The check is made on the locked row, not on the caller's (possibly stale) instance."""
     stale = Client.objects.get(pk=team["client"].pk)
