@@ -65,3 +65,13 @@ def channel_label(code: str) -> str:
 def purpose_label(code: str) -> str:
     """A disclosure purpose's name."""
     return _label(_purposes, code)
+
+
+def logged_text(text: str) -> str:
+    """A text the logs keep in Finnish (what was disclosed: "Henkilöllisyys- ja
+    yhteystiedot, Tulot ja etuudet"), shown in the reader's language: each comma-separated
+    part that is one of Polku's own texts (a catalogue msgid, such as an information
+    category) is translated; any other part, typed by a user, stays as it was logged."""
+    from django.utils.translation import gettext
+
+    return ", ".join(gettext(part) if part.strip() else part for part in text.split(", "))

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from audit.labels import action_label, channel_label, purpose_label, role_label
+from audit.labels import action_label, channel_label, logged_text, purpose_label, role_label
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from audit.subjects import describe_clients
 
@@ -143,7 +143,7 @@ def client_disclosure_rows(client_id: uuid.UUID, period: ReportPeriod) -> list[D
             at=entry.at,
             discloser=_person(entry.actor),
             recipient=_recipient(entry),
-            what=entry.what,
+            what=logged_text(entry.what),
             purpose=purpose_label(entry.purpose),
             basis=basis_label(entry.basis),
             basis_detail=_basis_detail(entry),

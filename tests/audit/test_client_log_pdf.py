@@ -7,6 +7,7 @@ import time
 
 import pytest
 import time_machine
+from django.utils import translation
 from pypdf import PdfReader
 
 from accounts.factories import make_user
@@ -18,6 +19,7 @@ from audit.printing import stored_path
 from audit.reports import ReportPeriod
 from audit.subjects import describe_clients
 from audit.tasks import remove_old_log_report_files_task, render_log_report_pdf_task
+from consents.models import InformationCategory
 from tests.audit.conftest import CODE, acting
 from tests.conftest import login
 
@@ -310,3 +312,33 @@ def test_a_long_report_cuts_no_row_in_two_at_a_page_break(dpo, worker, unit, sub
         rows = text.count("Omatiimin") + text.count("Tietosuojavastaavan")
         assert text.count("Helsingin kaupunki,") == text.count("pelastustoimiala") == rows
     assert all("Käyttäjä" in text for text in with_rows)  # the header row repeats
+
+
+def test_a_swedish_report_names_the_disclosed_categories_in_swedish(dpo, worker, subject_client):
+    """The log keeps what was disclosed in Finnish; Polku's own words in it (the information
+    categories) print in the report's language, words a user typed stay as logged."""
+    log_disclosure(
+        actor=worker,
+        client_id=subject_client.uuid,
+        recipient_organisation=None,
+        recipient_description="Kelan Helsingin toimisto",
+        what="Henkilöllisyys- ja yhteystiedot, Tulot ja etuudet, Kuntoutussuunnitelman liite",
+        basis=Basis.CONSENT,
+        consent_id=1,
+        channel="consultation",
+    )
+    report = actions.request_log_report_print(
+        subject=subject_of(subject_client),
+        period=ReportPeriod.default(),
+        language="sv",
+        requested_by=dpo,
+    )
+    text = pdf_text(actions.render_log_report(report_id=report.pk))
+    with translation.override("sv"):
+        identity, income = (
+            str(InformationCategory.IDENTITY.label),
+            str(InformationCategory.INCOME.label),
+        )
+    assert identity in text and income in text, text
+    assert "Henkilöllisyys- ja yhteystiedot" not in text
+    assert "Kuntoutussuunnitelman liite" in text
