@@ -23,6 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.reminders import window_days
+from consultations.ics import clock
 
 CONSULTATION_TOMORROW = "consultations.consultation_tomorrow"
 RECOMMENDATION_DUE = "consultations.recommendation_due"
@@ -45,7 +46,7 @@ def _day_bounds(
 
 def _session_title(starts_at: datetime.datetime, network: str, tomorrow: datetime.date):
     local = timezone.localtime(starts_at)
-    time = date_format(local, "TIME_FORMAT")
+    time = clock(starts_at)
     if local.date() == tomorrow:
         return format_lazy(
             _("Konsultaatioistunto huomenna klo {time}: {network}"), time=time, network=network

@@ -14,6 +14,7 @@ from django.utils import timezone
 from clients.models import CareTeamMembership, ClientPlan, PlanGoal, TeamRole
 from consents.coverage import disclosure_basis
 from consents.models import InformationCategory, Purpose
+from pathways.actions.steps import format_day
 from pathways.models import PathwayStep
 from pathways.timeline import build as build_timeline
 from services.i18n import pick_translation
@@ -278,9 +279,9 @@ def _timeline_row(name: str, bar, timeline, texts: dict) -> TimelineRow:
     step = bar.step
     end = step.ended_on or step.planned_end_on
     period = (
-        f"{_day(step.start_on)}–{_day(end)}"
+        f"{format_day(step.start_on)}–{format_day(end)}"
         if end
-        else texts["open_from"].format(day=_day(step.start_on))
+        else texts["open_from"].format(day=format_day(step.start_on))
     )
     label_width = len(name) * LABEL_CHAR_WIDTH
     after = bar.x + bar.width + 4
@@ -297,13 +298,9 @@ def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) ->
     """When a service runs, in two short sentences: a day already passed in the past tense."""
     started = texts["started"] if start_on <= today else texts["from"]
     if end_on is None:
-        return f"{started} {_day(start_on)}. {texts['no_end']}"
+        return f"{started} {format_day(start_on)}. {texts['no_end']}"
     ends = texts["ended"] if end_on < today else texts["until"]
-    return f"{started} {_day(start_on)}. {ends} {_day(end_on)}."
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
+    return f"{started} {format_day(start_on)}. {ends} {format_day(end_on)}."
 
 
 def _contact_name(person, client, own_organisation) -> str:

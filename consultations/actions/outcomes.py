@@ -98,8 +98,6 @@ def add_recommendation(
         raise ValidationError({"text": _("Kirjoita suositus.")})
     request = item.request
     check_pseudonymous(request.client, text=text)
-    if request.status in ENDED:  # checked again under the lock below
-        raise ValidationError(_("Konsultaatio on päättynyt."))
     worker = responsible_worker_of(request.client)
     if worker is None:
         raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää, jolle suositus kuuluisi."))

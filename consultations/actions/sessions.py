@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from audit.history import history_context
+from consultations import ics
 from consultations.actions.common import (
     CANCEL,
     REQUEST,
@@ -81,8 +82,8 @@ def _double_booking_error(other: Session | None) -> ValidationError:
         ) % {
             "network": other.network,
             "day": date_format(timezone.localtime(other.starts_at), "SHORT_DATE_FORMAT"),
-            "start": date_format(timezone.localtime(other.starts_at), "TIME_FORMAT"),
-            "end": date_format(timezone.localtime(other.ends_at), "TIME_FORMAT"),
+            "start": ics.clock(other.starts_at),
+            "end": ics.clock(other.ends_at),
         }
     return ValidationError({"starts_at": message}, code="double_booked")
 
