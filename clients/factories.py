@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 from factory.faker import faker
 
+from accounts.factories import CLIENT_LAST_NAMES
 from clients import identity
 from clients.actions import _set_search_names
 from clients.models import CareTeamMembership, CaseNote, Client, ClientPlan, PlanGoal, TeamRole
@@ -51,7 +52,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
         responsible_worker = None
 
     first_names = factory.LazyFunction(lambda: f"{_fake.first_name()} {_fake.first_name()}")
-    last_name = factory.LazyFunction(_fake.last_name)
+    last_name = factory.LazyFunction(lambda: random.choice(CLIENT_LAST_NAMES))
     birth_date = factory.SelfAttribute("birth")
     identity_code_encrypted = factory.LazyAttribute(lambda o: identity.encrypt(o.code))
     identity_code_hash = factory.LazyAttribute(lambda o: identity.search_hash(o.code))
