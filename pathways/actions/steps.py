@@ -174,7 +174,8 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
 
     A new coach joins the care team as `ensure_coach_membership` does, or the change is
     refused on the `coach` field. The coach kept while other fields change stays on the
-    step even when the team would no longer take them, but then does not rejoin the team.
+    step, and a kept coach whom the team no longer has (membership ended, out of scope)
+    does not rejoin it.
     """
     if step.status == StepStatus.ENDED:
         raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
@@ -196,16 +197,12 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         previous = copy.copy(locked)
         for name, value in fields.items():
             setattr(locked, name, value)
-        keeping_coach = locked.coach_id == previous.coach_id
-        coach_joins = bool(locked.coach_id)
+        # Only a new coach joins the care team: the coach kept while other fields change
+        # stays on the step as it is, also when the team no longer has them (their
+        # membership was ended, or they have left the team's scope).
+        coach_joins = bool(locked.coach_id) and locked.coach_id != previous.coach_id
         if coach_joins:
-            try:
-                check_coach(locked.client, locked.coach)
-            except ValidationError:
-                # A coach who has left the scope stays on the step, but does not rejoin the team.
-                if not keeping_coach:
-                    raise
-                coach_joins = False
+            check_coach(locked.client, locked.coach)
         if default_review and locked.review_due == default_review:
             # The default follows the start date and the rule set; a date chosen by hand stays.
             locked.review_due = None
@@ -227,7 +224,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             _validate(companion)
             _save(companion)
         if coach_joins:
-            _join_as_coach(locked.client, locked.coach, changed_by, keeping=keeping_coach)
+            _join_as_coach(locked.client, locked.coach, changed_by)
         log_client_access(
             changed_by,
             locked.client,
@@ -523,21 +520,17 @@ def ensure_coach_membership(client, coach, added_by) -> None:
     _join_as_coach(client, coach, added_by)
 
 
-def _join_as_coach(client, coach, added_by, *, keeping: bool = False) -> None:
+def _join_as_coach(client, coach, added_by) -> None:
     """`ensure_coach_membership` once the coach is checked: a new member is admitted
-    (`clients.team_scope.admit`), refused on the `coach` field or, `keeping` the step's
-    coach, left out of the team."""
+    (`clients.team_scope.admit`) or refused on the `coach` field."""
     memberships = CareTeamMembership.objects.filter(client=client, user=coach)
     end_lapsed_memberships(memberships)
     if memberships.current().exists():
         return
     # Access begins now, so the joining is decided now (also for one added to start later).
     try:
-        with transaction.atomic():
-            team_scope.admit(actor=added_by, client=client, user=coach, role=TeamRole.COACH)
+        team_scope.admit(actor=added_by, client=client, user=coach, role=TeamRole.COACH)
     except ValidationError as error:
-        if keeping:
-            return
         raise ValidationError({"coach": error.messages}) from None
     # A coach membership added to start later starts today.
     if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):

@@ -17,6 +17,7 @@ from accounts.factories import make_user
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
+from clients.actions import end_membership
 from clients.models import CareTeamMembership, TeamRole
 from consents.actions import revoke_consent
 from consents.factories import ConsentFactory
@@ -316,6 +317,22 @@ def test_a_kept_coach_whose_consent_has_ended_does_not_rejoin(cast, today):
     assert (changed.coach, changed.goal) == (cast["outsider"], "Uusi tavoite")
     assert not CareTeamMembership.objects.current().filter(user=cast["outsider"]).exists()
     assert DisclosureLogEntry.objects.count() == 1
+
+
+def test_a_coach_whom_the_worker_took_off_the_team_stays_off_when_the_step_changes(cast, today):
+    step = planned(cast, today)
+    coach = cast["coach"]
+    membership = CareTeamMembership.objects.current().get(user=coach, client=cast["client"])
+    end_membership(membership=membership, ended_by=cast["worker"])
+    # The coach is still in the team's scope, yet a change to the step's goal or dates
+    # does not undo the worker's decision: only a coach newly chosen for a step joins.
+    changed = actions.update_step(step=step, changed_by=cast["worker"], goal="Uusi tavoite")
+    assert (changed.coach, changed.goal) == (coach, "Uusi tavoite")
+    assert not CareTeamMembership.objects.current().filter(user=coach).exists()
+    # Choosing the coach again for the step is that decision, and brings them back.
+    actions.update_step(step=step, changed_by=cast["worker"], coach=cast["namesake"])
+    actions.update_step(step=step, changed_by=cast["worker"], coach=coach)
+    assert CareTeamMembership.objects.current().filter(user=coach, role=TeamRole.COACH).exists()
 
 
 def _queries(http, url) -> int:
