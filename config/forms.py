@@ -1,6 +1,7 @@
 """Form rendering in Helsinki Design System markup, shared by every app's forms."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -44,12 +45,30 @@ def accept_polku_dates(form: forms.BaseForm) -> None:
             field.validators.append(validate_in_range)
 
 
+# A free text (a case note, a consultation's minutes) holds at most about eight printed
+# pages; a longer text is a document of its own, and the limit keeps a pasted file or a
+# runaway script from filling a client's record.
+FREE_TEXT_MAX_LENGTH = 20_000
+
+
+def bound_free_text(form: forms.BaseForm) -> None:
+    """Every text field of the form without a length of its own takes at most
+    FREE_TEXT_MAX_LENGTH characters, with Django's translated message next to the field.
+    No `maxlength` for the browser: it would cut a pasted text short without a word,
+    where the message keeps the whole text in the form to shorten."""
+    for field in form.fields.values():
+        if type(field) is forms.CharField and field.max_length is None:
+            field.max_length = FREE_TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(FREE_TEXT_MAX_LENGTH))
+
+
 class PolkuForm(forms.Form):
     bound_field_class = PolkuBoundField
 
     def full_clean(self):
         # Here rather than in __init__: a field a subclass adds in its own __init__ counts too.
         accept_polku_dates(self)
+        bound_free_text(self)
         super().full_clean()
 
 
@@ -58,6 +77,7 @@ class PolkuModelForm(forms.ModelForm):
 
     def full_clean(self):
         accept_polku_dates(self)
+        bound_free_text(self)
         super().full_clean()
 
 
