@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from audit.labels import action_label, channel_label, logged_text, purpose_label, role_label
@@ -167,7 +168,7 @@ def client_log_csv(
 ) -> HttpResponse:
     """Both logs in one table for Excel: UTF-8 with a BOM, semicolons, a type column."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(

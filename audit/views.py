@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import actions
@@ -40,6 +41,7 @@ from audit.reports import (
     organisation_statistics,
     user_access_rows,
 )
+from config.downloads import file_name
 from config.polling import background_request
 
 CLIENT_LOG_VIEWED = "audit.client_log.viewed"
@@ -49,6 +51,7 @@ USER_LOG_CLIENT_LISTED = "audit.user_log.client_listed"
 STATISTICS_VIEWED = "audit.statistics.viewed"
 USER_LOG_PAGE_SIZE = 100
 USER_SEARCH_LIMIT = 50
+LOG_REPORT_FILE = pgettext_lazy("tiedoston nimi", "lokiraportti")
 
 
 def _period_form(request, *, reason_beyond_two_years: bool = True) -> ReportPeriodForm:
@@ -168,7 +171,7 @@ def client_log_export(request, client_id):
         basis=Basis.DATA_PROTECTION,
         detail=period.detail(),
     )
-    filename = f"lokiraportti-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    filename = file_name(LOG_REPORT_FILE, period.start, period.end, extension="csv")
     return client_log_csv(access_rows, disclosure_rows, filename=filename)
 
 
@@ -298,7 +301,7 @@ def log_report_download(request, report_id):
     if pdf is None:
         raise Http404
     actions.record_log_report_handed_over(report=report, by=request.user)
-    filename = f"lokiraportti-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf"
+    filename = file_name(LOG_REPORT_FILE, report.period_start, report.period_end, extension="pdf")
     return FileResponse(
         pdf,
         as_attachment=True,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import DisclosureLogEntry
 from clients.access import get_client_for_user, log_client_access, read_log
+from config.downloads import file_name
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
 from consents.coverage import DisclosureNotCovered, event_of, record_disclosure
@@ -324,7 +325,7 @@ def scan_download(request, client_id, consent_id, scan_id):
     response = FileResponse(
         stream,
         as_attachment=True,
-        filename=f"suostumus-{consent.pk}-{scan.pk}.{scan.extension}",
+        filename=file_name(_("Suostumus"), consent.pk, scan.pk, extension=scan.extension),
         content_type=scan.content_type,
     )
     response["Cache-Control"] = "private, no-store"

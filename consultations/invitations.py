@@ -23,7 +23,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from config.downloads import file_name
 from config.mail import send_once
 from consultations import ics
 from consultations.models import AgendaItem, Session
@@ -108,6 +110,7 @@ def render_invitation(
         text = render_to_string(TEXT_TEMPLATE, context)
         html = render_to_string(HTML_TEMPLATE, context)
         calendar = ics.invitation(session, items, participants, method)
+        attachment = file_name(pgettext("tiedoston nimi", "kutsu"), extension="ics")
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -115,7 +118,7 @@ def render_invitation(
         headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
-    message.attach("kutsu.ics", calendar.decode(), f"text/calendar; method={method}")
+    message.attach(attachment, calendar.decode(), f"text/calendar; method={method}")
     return message
 
 

@@ -10,11 +10,12 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.access import get_client_for_user, log_client_access, read_log
+from config.downloads import file_name
 from config.polling import background_request
 from config.query import id_param, text_param, week_param
 from pathways import actions, printing, timeline
@@ -617,5 +618,7 @@ def document_download(request, client_id, document_id):
         raise Http404
     actions.record_print_handed_over(document=document, by=request.user)
     requested_on = timezone.localtime(document.requested_at).date()
-    filename = f"polku-{document.kind.replace('_', '-')}-{requested_on:%Y%m%d}.pdf"
+    # Named in the document's language, as its title is.
+    with translation.override(document.language):
+        filename = file_name(document.get_kind_display(), requested_on, extension="pdf")
     return FileResponse(pdf, as_attachment=True, filename=filename, content_type="application/pdf")

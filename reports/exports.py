@@ -4,6 +4,7 @@ import csv
 from collections.abc import Iterator
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from reports.access import ReportScope
@@ -114,7 +115,7 @@ def report_csv(
     their networks.
     """
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     # Dates as on the page (d.m.yyyy): the file is read by people, in Excel.

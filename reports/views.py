@@ -10,8 +10,10 @@ processes one client's data. Who may read them is decided in reports.access.
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from config.downloads import file_name
 from reports.access import ReportScope, report_scope_for
 from reports.charts import organisation_charts
 from reports.consultation_indicators import NetworkReport, network_report
@@ -56,5 +58,7 @@ def export(request):
     if period is None:
         context = {"scope": scope, "form": form, "suppression_note": SUPPRESSION_NOTE}
         return render(request, "reports/index.html", context, status=400)
-    filename = f"tunnusluvut-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    filename = file_name(
+        pgettext("tiedoston nimi", "tunnusluvut"), period.start, period.end, extension="csv"
+    )
     return report_csv(scope, _report(scope, period), filename=filename)

@@ -11,10 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.downloads import file_name
 from consultations import actions, ics
 from consultations.access import get_feed_owner, require
 from consultations.models import AgendaItem, CalendarFeedToken, Session
@@ -82,6 +84,7 @@ def feed(request, token):
             {s.pk: list(s.agenda.all()) for s in sessions},
             name=_("Polku: konsultaatioistunnot"),
         )
+        filename = file_name(_("Polku: konsultaatioistunnot"), extension="ics")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="polku-konsultaatiot.ics"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response

@@ -42,7 +42,7 @@ def test_the_csv_has_both_logs_for_excel(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        'attachment; filename="lokiraportti-2024-06-15-2026-06-15.csv"'
+        'attachment; filename="lokiraportti-20240615-20260615.csv"'
     )
     header, *rows = read_csv(response)
     assert header[:6] == [

@@ -45,7 +45,7 @@ def now(django_capture_on_commit_callbacks):
 
 
 def calendar_of(message) -> icalendar.Calendar:
-    (attachment,) = [a for a in message.attachments if a[0] == "kutsu.ics"]
+    (attachment,) = [a for a in message.attachments if a[0].endswith(".ics")]
     assert attachment[2].startswith("text/calendar")
     return icalendar.Calendar.from_ical(attachment[1])
 
@@ -64,7 +64,7 @@ def attendees_of(event) -> list[str]:
 
 def ics_lines(message, name: str) -> list[str]:
     """The attachment's unfolded content lines that start with the property name."""
-    (content,) = [a[1] for a in message.attachments if a[0] == "kutsu.ics"]
+    (content,) = [a[1] for a in message.attachments if a[0].endswith(".ics")]
     unfolded = content.replace("\r\n ", "").replace("\n ", "")
     return [line for line in unfolded.splitlines() if line.split(":")[0].split(";")[0] == name]
 
@@ -501,6 +501,9 @@ def test_the_invitation_is_in_the_recipients_language(hki, now):
     now(lambda: schedule(hki))
     english = next(m for m in mail.outbox if m.to == [hki.kela_liaison.email])
     assert english.extra_headers["Content-Language"] == "en"
+    assert [a[0] for a in english.attachments] == ["invitation.ics"]
+    finnish = next(m for m in mail.outbox if m.to != [hki.kela_liaison.email])
+    assert [a[0] for a in finnish.attachments] == ["kutsu.ics"]
 
 
 # The private feed
@@ -540,7 +543,12 @@ def test_the_feed_is_in_its_owners_language(client, hki):
     hki.kela_liaison.preferred_language = "sv"
     hki.kela_liaison.save(update_fields=["preferred_language"])
     token = make_feed(client, hki.kela_liaison)
-    calendar = icalendar.Calendar.from_ical(client.get(feed_url(token)).content)
+    response = client.get(feed_url(token))
+    # The file name in the owner's language too, its ö encoded for the header.
+    assert response["Content-Disposition"] == (
+        "inline; filename*=utf-8''polku-konsultationsm%C3%B6ten.ics"
+    )
+    calendar = icalendar.Calendar.from_ical(response.content)
     (event,) = calendar.walk("VEVENT")
     assert not str(event["SUMMARY"]).startswith("Tapauskonsultaatio")
     assert str(calendar["X-WR-CALNAME"]) != "Polku: konsultaatioistunnot"

@@ -821,7 +821,8 @@ def test_the_coordinator_prints_a_swedish_summary_rendered_by_a_real_worker(worl
     download = browser.get(f"/clients/{client_.uuid}/documents/{document.uuid}/download/")
     assert download.status_code == 200
     assert download["Content-Disposition"] == (
-        f'attachment; filename="polku-pathway-summary-{today:%Y%m%d}.pdf"'
+        # The file is named in the document's language, as its title is.
+        f'attachment; filename="sammanfattning-av-servicestigen-{today:%Y%m%d}.pdf"'
     )
     reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -868,4 +869,4 @@ def test_the_download_is_named_by_the_helsinki_date_just_after_midnight(
     )
     assert response.status_code == 200
     # 00:30 in Helsinki is the previous day in UTC; the name carries the Helsinki date.
-    assert f"polku-pathway-summary-{tonight:%Y%m%d}.pdf" in response["Content-Disposition"]
+    assert f"palvelupolun-yhteenveto-{tonight:%Y%m%d}.pdf" in response["Content-Disposition"]

@@ -370,7 +370,7 @@ class TestThePageAndTheCsv:
     def test_the_coordinators_csv(self, client, consulted, coordinator):
         response = login(client, coordinator).get(EXPORT)
         assert response.status_code == 200
-        assert "tunnusluvut-2025-06-16-2026-06-15.csv" in response["Content-Disposition"]
+        assert "tunnusluvut-20250616-20260615.csv" in response["Content-Disposition"]
         rows = rows_of(response)
         assert [row[0] for row in rows[:4]] == [
             "Tunnusluku",

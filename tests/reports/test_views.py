@@ -170,7 +170,7 @@ class TestTheCsv:
         response = manager_client.get(EXPORT)
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert "tunnusluvut-2025-06-16-2026-06-15.csv" in response["Content-Disposition"]
+        assert "tunnusluvut-20250616-20260615.csv" in response["Content-Disposition"]
         rows = rows_of(response)
         assert rows[0] == ["Tunnusluku", "Ryhmä", "Arvo"]
         assert all(len(row) == 3 for row in rows)
