@@ -1,6 +1,7 @@
 """Form rendering in Helsinki Design System markup, shared by every app's forms."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.boundfield import BoundField
@@ -60,6 +61,16 @@ def bound_free_text(form: forms.BaseForm) -> None:
         if type(field) is forms.CharField and field.max_length is None:
             field.max_length = FREE_TEXT_MAX_LENGTH
             field.validators.append(MaxLengthValidator(FREE_TEXT_MAX_LENGTH))
+
+
+def add_action_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Shows an action's refusal on the form: each message of a field the form has next to
+    that field, the rest (and a refusal without fields) above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class PolkuForm(forms.Form):

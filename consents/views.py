@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import DisclosureLogEntry
 from clients.access import get_client_for_user, log_client_access, read_log
 from config.downloads import file_name
+from config.forms import add_action_error
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
 from consents.coverage import DisclosureNotCovered, event_of, record_disclosure
@@ -40,14 +41,6 @@ def _parties():
             "organisation_kind", "organisation__name_fi", "pk"
         ),
     )
-
-
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -101,7 +94,7 @@ def consent_create(request, client_id):
                 scan=form.cleaned_data.get("scan"),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Suostumus kirjattu."))
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
@@ -216,7 +209,7 @@ def consent_change(request, client_id, consent_id):
                 scan=form.cleaned_data.get("scan"),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -264,7 +257,7 @@ def consent_revoke(request, client_id, consent_id):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -377,7 +370,7 @@ def statutory_basis_create(request, client_id):
                 client=client, recorded_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Lakiperuste kirjattu."))
             return redirect("consents:list", client_id=client.uuid)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.access import get_client_for_user, log_client_access, read_log
 from config.downloads import file_name
+from config.forms import add_action_error
 from config.polling import background_request
 from config.query import id_param, text_param, week_param
 from pathways import actions, printing, timeline
@@ -44,14 +45,6 @@ def _period(start: datetime.date, end: datetime.date | None) -> str:
     """A period as in messages: 1.2.2027–31.7.2027, or 1.2.2027– without an end."""
     end_text = formats.date_format(end, "SHORT_DATE_FORMAT") if end else ""
     return f"{formats.date_format(start, 'SHORT_DATE_FORMAT')}–{end_text}"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +76,7 @@ def step_create(request, client_id):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Palvelujakso suunniteltu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
@@ -186,7 +179,7 @@ def step_edit(request, client_id, step_id):
         try:
             changed = actions.update_step(step=step, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Palvelujakso päivitetty."))
             if changed.changed_with:
@@ -239,7 +232,7 @@ def step_end(request, client_id, step_id):
                 review_decision=data.get("review_decision", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Palvelujakso päätetty."))
             if ended.ended_with:
@@ -401,7 +394,7 @@ def _record_form(
         try:
             action(step, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Tallennettu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)

@@ -30,6 +30,7 @@ from clients.models import (
     ServiceNeedAssessment,
 )
 from clients.page_panels import readable_notes
+from config.forms import add_action_error
 from config.query import id_param
 
 
@@ -102,7 +103,7 @@ def goal_status(request, client_id, plan_id, goal_id):
                 goal=goal, status=form.cleaned_data["status"], changed_by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
     error = " ".join(e for errors in form.errors.values() for e in errors)
     done = "" if error else _("Tavoitteen tila tallennettu: %(goal)s") % {"goal": goal.text[:60]}
     if request.htmx:
@@ -156,7 +157,7 @@ def plan_revise(request, client_id, plan_id):
                 plan=plan, revised_by=request.user, goals=data.pop("goals"), **data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
             return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
@@ -180,7 +181,7 @@ def assessment_edit(request, client_id, assessment_id=None):
                 client=client, written_by=request.user, assessment=assessment, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Palvelutarpeen arvio tallennettu."))
             return redirect("clients:detail", client_id=client.uuid)
@@ -270,7 +271,7 @@ def note_edit(request, client_id, note_id):
         try:
             actions.edit_note(note=note, edited_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Kirjaus päivitetty."))
             return redirect(

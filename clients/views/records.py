@@ -33,6 +33,7 @@ from clients.models import (
     CommunicationNeed,
 )
 from clients.panels import panels_for
+from config.forms import add_action_error
 from config.query import text_param
 
 PAGE_SIZE = 50
@@ -221,7 +222,7 @@ def edit(request, client_id):
         try:
             actions.update_client(client=client, changed_by=request.user, fields=fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Perustiedot tallennettu."))
             return redirect("clients:detail", client_id=client.uuid)
@@ -250,7 +251,7 @@ def close(request, client_id):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Asiakkuus päätetty. Tiedot säilyvät."))
             return redirect("clients:detail", client_id=client.uuid)

@@ -31,6 +31,7 @@ from clients.forms import (
 )
 from clients.models import BreakTheGlass, CareTeamMembership
 from clients.querysets import caseload_holders
+from config.forms import add_action_error
 from config.query import id_param
 
 
@@ -44,7 +45,7 @@ def add_member(request, client_id):
         try:
             actions.add_team_member(client=client, added_by=request.user, **form.member())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Tiimin jäsen lisätty."))
             return redirect("clients:detail", client_id=client.uuid)
@@ -75,7 +76,7 @@ def member_period(request, client_id, membership_id):
                 changed_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Jäsenyyden voimassaolo muutettu."))
             return redirect("clients:detail", client_id=client.uuid)
@@ -121,7 +122,7 @@ def transfer(request, client_id):
                 handover_note=form.cleaned_data["handover_note"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Vastuu siirretty."))
             if sees_client_now(request.user, client):
@@ -143,7 +144,7 @@ def break_the_glass(request, client_id):
                 client=client, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.warning(
                 request,
@@ -227,7 +228,7 @@ def handover(request):
                 handover_note=form.cleaned_data["handover_note"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("%(count)s asiakkaan vastuu siirretty.") % {"count": count})
             return redirect("clients:handover")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.actions import log_list_hits
 from audit.models import Basis
+from config.forms import add_action_error
 from consultations import actions
 from consultations.access import (
     get_agenda_item_for_user,
@@ -47,14 +48,6 @@ from consultations.models import (
 )
 from consultations.pseudonymity import age_band
 from consultations.views.sessions import render_case
-
-
-def form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -101,7 +94,7 @@ def network_create(request):
         try:
             network = actions.create_network(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Verkosto perustettu."))
             return redirect("consultations:network", network_id=network.pk)
@@ -161,7 +154,7 @@ def member_add(request, network_id):
                 active_until=data["active_until"],
             )
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Jäsen lisätty verkostoon."))
             return redirect("consultations:network", network_id=network.pk)
@@ -199,7 +192,7 @@ def session_create(request, network_id):
                 guests=data["guest_emails"],
             )
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Istunto on sovittu ja kutsut lähtevät osallistujille."))
             return redirect("consultations:session", session_id=session.pk)
@@ -230,7 +223,7 @@ def session_edit(request, session_id):
         try:
             actions.change_session(session=session, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, _("Muutos tallennettu; osallistujat saavat päivitetyn kutsun.")
@@ -381,7 +374,7 @@ def triage(request, request_id):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                form_errors(form, error)
+                add_action_error(form, error)
             else:
                 messages.success(request, _("Pyyntö otettu käsittelyyn."))
                 return redirect("consultations:triage", request_id=consultation.pk)
@@ -403,7 +396,7 @@ def place(request, request_id):
                 minutes=form.cleaned_data["minutes"],
             )
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, _("Tapaus lisätty esityslistalle; osallistujat saavat päivitetyn kutsun.")
@@ -422,7 +415,7 @@ def decline(request, request_id):
                 request=consultation, declined_by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, _("Pyyntöä ei otettu käsittelyyn; pyytäjä saa syyn tehtävänä.")
@@ -456,7 +449,7 @@ def minutes(request, session_id, item_id):
                 item=item, recorded_by=request.user, minutes=form.cleaned_data["minutes"]
             )
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Muistio tallennettu."))
             return redirect("consultations:case", session_id=session_id, item_id=item.pk)
@@ -476,7 +469,7 @@ def recommendation_add(request, session_id, item_id):
                 due_date=form.cleaned_data["due_date"],
             )
         except ValidationError as error:
-            form_errors(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, _("Suositus tallennettu; vastuutyöntekijä saa sen tehtäväksi.")

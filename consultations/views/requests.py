@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.actions import log_list_hits
 from audit.models import Basis
 from clients.access import get_client_for_user, log_client_access
+from config.forms import add_action_error
 from consultations import actions
 from consultations.access import get_request_for_team, get_work_pair_offer_for_user, require
 from consultations.actions.common import (
@@ -33,7 +34,6 @@ from consultations.models import (
     Recommendation,
     WorkPairOffer,
 )
-from consultations.views.coordination import form_errors
 
 
 def _visibility(client, network, includes_health_data: bool) -> list[dict]:
@@ -104,7 +104,7 @@ def request_create(request, client_id):
                     client=client, asked_by=request.user, **data
                 )
             except ValidationError as error:
-                form_errors(form, error)
+                add_action_error(form, error)
             else:
                 messages.success(
                     request,
