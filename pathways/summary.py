@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clients.models import CareTeamMembership, ClientPlan, PlanGoal, TeamRole
 from consents.coverage import disclosure_basis
-from consents.models import InformationCategory, Purpose
+from consents.models import Consent, InformationCategory, Purpose
 from pathways.actions.steps import format_day
 from pathways.models import PathwayStep
 from pathways.timeline import build as build_timeline
@@ -314,9 +314,10 @@ def _contact_name(person, client, own_organisation) -> str:
         category=InformationCategory.IDENTITY,
         purpose=Purpose.SERVICE_PLANNING,
     )
-    return (
-        person.get_full_name() if allowed else pick_translation(person.organisation, "name", None)
-    )
+    # The client's consent, not a statutory basis: a statute lets the organisation have
+    # the client's data, it does not let Polku print its worker's name for the client.
+    named = isinstance(allowed, Consent)
+    return person.get_full_name() if named else pick_translation(person.organisation, "name", None)
 
 
 def render_summary_html(document) -> str:

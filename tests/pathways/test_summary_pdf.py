@@ -18,7 +18,7 @@ from accounts.roles import Role
 from audit.models import AccessLogEntry, DisclosureLogEntry, PrintStatus
 from clients import identity
 from clients.factories import make_plan
-from consents.factories import ConsentFactory
+from consents.factories import ConsentFactory, StatutoryBasisFactory
 from consents.models import InformationCategory, Purpose
 from pathways import actions, printing, summary
 from pathways.factories import make_step
@@ -373,6 +373,21 @@ def test_a_coach_of_another_organisation_is_named_only_with_the_clients_consent(
         assert "Ulkolan työllisyyspalvelut" in text
         # The coach's name, not a bare first name: the generated worker may be a Veera too.
         assert "Ulkovalmentaja" not in text
+
+
+def test_a_statutory_basis_does_not_name_a_coach_of_another_organisation(
+    summary_client, worker, outside_coach, settings, tmp_path
+):
+    StatutoryBasisFactory(
+        client=summary_client,
+        organisation=outside_coach.organisation,
+        organisation_kind="",
+        purposes=[Purpose.SERVICE_PLANNING],
+        categories=[InformationCategory.IDENTITY],
+        recorded_by=worker,
+    )
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    assert "Ulkolan työllisyyspalvelut" in text and "Ulkovalmentaja" not in text
 
 
 def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
