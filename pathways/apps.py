@@ -11,10 +11,13 @@ class PathwaysConfig(AppConfig):
         from audit.printing import register_pdf_renderer
         from clients.panels import ClientPanel, register_client_panel
         from pathways import log_labels, reminders
+        from pathways.actions.new_rules import move_planned_steps_to_new_rules
         from pathways.printing import render_pdf
         from pathways.views import pathway_panel
+        from services.actions import on_new_rules
 
         reminders.register()
+        on_new_rules("pathways", move_planned_steps_to_new_rules)
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels({"pdf": _("Tuloste (PDF)")})
         register_pdf_renderer(render_pdf)

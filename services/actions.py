@@ -5,7 +5,7 @@ its successor in one transaction, so every past day keeps exactly one rule
 set and the rules it had.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,6 +38,24 @@ RULE_FIELDS = (
     "source",
 )
 COMPANION_FIELDS = ("requires", "requires_one_of", "may_run_alongside")
+
+# What apps whose records rest on rule sets do when new rules take effect from a date
+# (pathways: a step not yet started moves to the rules in force on its start date).
+# Registered in the apps' ready(), so that services imports none of them.
+_new_rules_hooks: dict[str, Callable[[ServiceRuleSet], None]] = {}
+
+
+def on_new_rules(name: str, hook: Callable[[ServiceRuleSet], None]) -> None:
+    """Registers (or replaces, on a repeated ready()) what `name` does when new rules
+    take effect."""
+    _new_rules_hooks[name] = hook
+
+
+def new_rules_take_effect(rule_set: ServiceRuleSet) -> None:
+    """Tells every registered app that `rule_set` (saved with its companions) is in force
+    from its first day. Call inside the transaction that made it."""
+    for hook in _new_rules_hooks.values():
+        hook(rule_set)
 
 
 def supersede_rule_set(
@@ -110,6 +128,7 @@ def supersede_rule_set(
                 changes[field] if field in changes else getattr(current, field).all()
             )
             getattr(successor, field).set(list(companions))
+        new_rules_take_effect(successor)
     return successor
 
 

@@ -18,7 +18,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import ADMIN_DATE_INPUT
-from services.actions import COMPANION_FIELDS, RULE_FIELDS, supersede_rule_set
+from services.actions import (
+    COMPANION_FIELDS,
+    RULE_FIELDS,
+    new_rules_take_effect,
+    supersede_rule_set,
+)
 from services.models import (
     CatalogueEntry,
     Organisation,
@@ -272,6 +277,12 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new rule set starts tomorrow at the earliest: steps planned to start on or after
+        # its first day now rest on it (the admin saves in one transaction).
+        new_rules_take_effect(form.instance)
 
     def get_urls(self):
         return [

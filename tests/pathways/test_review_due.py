@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from clients.factories import make_plan
 from notifications import rules_registry
 from notifications.actions import sweep_reminders
@@ -13,6 +15,7 @@ from pathways import actions
 from pathways import reminders as pathway_rules
 from services import actions as service_actions
 from services.calendar import add_months
+from services.factories import OrganisationFactory, UnitFactory
 from services.models import ServiceRuleSet, ServiceType
 from tests.conftest import login
 
@@ -65,6 +68,61 @@ def test_the_rule_set_in_force_on_the_start_date_decides(worker, client_of, toda
     after = plan_social_rehabilitation(worker, client_of(), change_on)
     assert before.review_due == add_months(before.start_on, 3)
     assert after.review_due == add_months(change_on, 2)
+
+
+def test_steps_planned_before_new_rules_rest_on_them_from_their_start(worker, client_of, today):
+    """Planned before the change, a step starting on or after the new rules' first day
+    moves to them (its default review date too); one starting before stays."""
+    day = datetime.timedelta(days=1)
+    change_on = today + 5 * day
+    before = plan_social_rehabilitation(worker, client_of(), change_on - day)
+    after = plan_social_rehabilitation(worker, client_of(), change_on + 5 * day)
+    chosen = change_on + 40 * day
+    by_hand = plan_social_rehabilitation(worker, client_of(), change_on, review_due=chosen)
+    current = before.rule_set
+
+    successor = service_actions.supersede_rule_set(
+        current=current, valid_from=change_on, changes={"review_interval_months": 2}, by=worker
+    )
+
+    for step in (before, after, by_hand):
+        step.refresh_from_db()
+    assert (before.rule_set, before.review_due) == (current, add_months(before.start_on, 3))
+    assert (after.rule_set, after.review_due) == (successor, add_months(after.start_on, 2))
+    assert (by_hand.rule_set, by_hand.review_due) == (successor, chosen)
+
+
+def test_an_organisations_own_new_rules_added_in_the_admin_take_its_planned_steps(
+    client, worker, client_of, today
+):
+    day = datetime.timedelta(days=1)
+    ours = plan_social_rehabilitation(worker, client_of(), today + 10 * day)
+    elsewhere_client = client_of(organisation=OrganisationFactory())
+    elsewhere = plan_social_rehabilitation(worker, elsewhere_client, today + 10 * day)
+    general = ours.rule_set
+    organisation = ours.client.responsible_unit.organisation
+    administrator = make_user(Role.ADMIN, UnitFactory(organisation=organisation), is_staff=True)
+    login(client, administrator)
+    response = client.post(
+        "/admin/services/serviceruleset/add/",
+        {
+            "service_type": ours.service_type.pk,
+            "organisation": organisation.pk,
+            "valid_from": (today + 5 * day).isoformat(),
+            "valid_to": "",
+            "source": "Kunnan oma käytäntö (testi)",
+            "review_interval_months": "2",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    own = ServiceRuleSet.objects.get(organisation=organisation, service_type=ours.service_type)
+    ours.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (ours.rule_set, ours.review_due) == (own, add_months(ours.start_on, 2))
+    assert (elsewhere.rule_set, elsewhere.review_due) == (
+        general,
+        add_months(elsewhere.start_on, 3),
+    )
 
 
 def test_a_date_chosen_by_hand_stays_and_the_default_follows_the_start(worker, client_of, today):
