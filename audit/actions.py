@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from audit.labels import LOG_REPORT_PRINTED, as_logged
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPrint
 from config.request_context import current_request_id
 
@@ -165,8 +166,10 @@ def record_log_report_handed_over(*, report: LogReportPrint, by) -> None:
             client_id=report.client_id,
             recipient_organisation=None,
             recipient_description=_("Asiakas itse"),
-            what=_("Lokiraportti ajalta %(period)s")
-            % {"period": f"{report.period_start:%-d.%-m.%Y}–{report.period_end:%-d.%-m.%Y}"},
+            what=as_logged(
+                LOG_REPORT_PRINTED,
+                period=f"{report.period_start:%-d.%-m.%Y}–{report.period_end:%-d.%-m.%Y}",
+            ),
             basis=Basis.CLIENT_REQUEST,
             channel="pdf",
         )

@@ -8,6 +8,9 @@ never missing a row because a label is missing.
     register_action_labels({"consents.consent.revoked": _("Perui suostumuksen")})
 """
 
+import re
+
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,9 @@ _actions: dict[str, Label] = {
 _roles: dict[str, Label] = {}
 _channels: dict[str, Label] = {}
 _purposes: dict[str, Label] = {}
+# Texts with %(name)s placeholders that apps write into the logs, kept there in Finnish.
+LOG_REPORT_PRINTED = _("Lokiraportti ajalta %(period)s")
+_logged_templates: list[Promise] = [LOG_REPORT_PRINTED]
 
 
 def register_action_labels(labels: dict[str, Label]) -> None:
@@ -41,6 +47,21 @@ def register_channel_labels(labels: dict[str, Label]) -> None:
 
 def register_purpose_labels(labels: dict[str, Label]) -> None:
     _purposes.update(labels)
+
+
+def register_logged_texts(*templates: Promise) -> None:
+    """Registers texts with %(name)s placeholders (lazy translations) that an app writes into
+    the logs through `as_logged`, so that `logged_text` shows them in the reader's language."""
+    for template in templates:
+        if template not in _logged_templates:
+            _logged_templates.append(template)
+
+
+def as_logged(template: Label, **params) -> str:
+    """One of Polku's own texts as the logs keep it: in Finnish, its placeholders filled."""
+    with translation.override("fi"):
+        text = str(template)
+    return text % params if params else text
 
 
 def _label(labels: dict[str, Label], code: str) -> str:
@@ -68,10 +89,26 @@ def purpose_label(code: str) -> str:
 
 
 def logged_text(text: str) -> str:
-    """A text the logs keep in Finnish (what was disclosed: "Henkilöllisyys- ja
-    yhteystiedot, Tulot ja etuudet"), shown in the reader's language: each comma-separated
-    part that is one of Polku's own texts (a catalogue msgid, such as an information
-    category) is translated; any other part, typed by a user, stays as it was logged."""
+    """A text the logs keep in Finnish, shown in the reader's language. A registered
+    template ("Lokiraportti ajalta 1.1.2026–5.12.2026") is translated with its values kept;
+    otherwise each comma-separated part that is one of Polku's own texts (a catalogue
+    msgid, such as an information category: "Henkilöllisyys- ja yhteystiedot, Tulot ja
+    etuudet") is translated, and any other part, typed by a user, stays as it was logged."""
     from django.utils.translation import gettext
 
+    for template in _logged_templates:
+        match = _pattern(as_logged(template)).fullmatch(text)
+        if match:
+            return str(template) % match.groupdict()
     return ", ".join(gettext(part) if part.strip() else part for part in text.split(", "))
+
+
+def _pattern(finnish: str) -> re.Pattern:
+    """The Finnish template as a pattern: each %(name)s placeholder a named group."""
+    pieces = re.split(r"%\((\w+)\)s", finnish)
+    return re.compile(
+        "".join(
+            re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+?)"
+            for index, piece in enumerate(pieces)
+        )
+    )

@@ -123,7 +123,7 @@ def _recipient(entry: DisclosureLogEntry) -> str:
     parts = [
         str(entry.recipient_organisation or ""),
         _person(entry.recipient_user),
-        entry.recipient_description,
+        logged_text(entry.recipient_description),
     ]
     return ", ".join(part for part in parts if part)
 

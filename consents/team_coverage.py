@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.history import history_context
 from clients.team_scope import TeamCoverage
@@ -47,7 +47,7 @@ def team_coverage() -> TeamCoverage:
                 purpose=Purpose.SERVICE_PLANNING,
                 channel=CARE_TEAM_CHANNEL,
                 recipient_user=recipient,
-                recipient_description="Omatiimin jäsen",
+                recipient_description=gettext_noop("Omatiimin jäsen"),
             )
         except DisclosureNotCovered:
             return False

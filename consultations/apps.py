@@ -25,7 +25,11 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from accounts.dashboard import DashboardPanel, register_panel
         from accounts.navigation import NavItem, register_nav_item
-        from audit.labels import register_action_labels, register_channel_labels
+        from audit.labels import (
+            register_action_labels,
+            register_channel_labels,
+            register_logged_texts,
+        )
         from clients.panels import ClientPanel, register_client_panel
         from consents.events import register_event_source
         from consents.models import OralEventKind
@@ -35,10 +39,11 @@ class ConsultationsConfig(AppConfig):
             REQUEST_DECLINED_TASK,
             WORK_PAIR_OFFER_TASK,
         )
-        from consultations.case_view import oral_consent_sessions
+        from consultations.case_view import DISCLOSED_WHAT, oral_consent_sessions
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
 
+        register_logged_texts(DISCLOSED_WHAT)
         register_nav_item(
             NavItem(
                 url_name="consultations:index",

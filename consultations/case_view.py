@@ -27,11 +27,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.actions import log_access
+from audit.labels import as_logged
 from audit.models import Basis
 from clients.access import relation_to
 from clients.models import CareTeamMembership
@@ -181,9 +182,13 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
     )
 
 
+# What a named showing discloses, as the disclosure log keeps it (registered with the audit
+# labels in the app's ready(), so a log report shows it in the reader's language).
+DISCLOSED_WHAT = gettext_lazy("Nimi, ikä ja konsultaatiopyynnön tiedot (%(case)s)")
+
+
 def _disclosed_what(request) -> str:
-    with translation.override("fi"):
-        return _("Nimi, ikä ja konsultaatiopyynnön tiedot (%(case)s)") % {"case": request.reference}
+    return as_logged(DISCLOSED_WHAT, case=request.reference)
 
 
 # The request form's preview: who would see the case pseudonymously.

@@ -14,9 +14,10 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from audit import actions
 from audit.actions import log_access, log_disclosure
+from audit.labels import LOG_REPORT_PRINTED, as_logged
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry, LogReportPrint, PrintStatus
 from audit.printing import stored_path
-from audit.reports import ReportPeriod
+from audit.reports import ReportPeriod, client_disclosure_rows
 from audit.subjects import describe_clients
 from audit.tasks import remove_old_log_report_files_task, render_log_report_pdf_task
 from consents.models import InformationCategory
@@ -342,3 +343,34 @@ def test_a_swedish_report_names_the_disclosed_categories_in_swedish(dpo, worker,
     assert identity in text and income in text, text
     assert "Henkilöllisyys- ja yhteystiedot" not in text
     assert "Kuntoutussuunnitelman liite" in text
+
+
+def test_logged_texts_of_polku_show_in_the_reports_language(dpo, worker, subject_client):
+    """Texts Polku writes into the log in Finnish with values in them (a log report's
+    period, a consultation case's reference) and its own recipient descriptions show in
+    the reader's language with the values kept; typed text stays as logged."""
+    period = ReportPeriod.default()
+    for what, recipient in (
+        (as_logged(LOG_REPORT_PRINTED, period="1.1.2026–5.12.2026"), "Asiakas itse"),
+        ("Nimi, ikä ja konsultaatiopyynnön tiedot (K-2026-0042)", "Omatiimin jäsen"),
+        ("Kuntoutussuunnitelman liite", "Kelan Helsingin toimisto"),
+    ):
+        log_disclosure(
+            actor=worker,
+            client_id=subject_client.uuid,
+            recipient_organisation=None,
+            recipient_description=recipient,
+            what=what,
+            basis=Basis.CLIENT_REQUEST,
+            channel="pdf",
+        )
+    assert as_logged(LOG_REPORT_PRINTED, period="x") == "Lokiraportti ajalta x"
+    with translation.override("en"):
+        rows = {
+            row.what: row.recipient for row in client_disclosure_rows(subject_client.uuid, period)
+        }
+    assert rows == {
+        "Log report for 1.1.2026–5.12.2026": "The client",
+        "Name, age and the consultation request's details (K-2026-0042)": "Care team member",
+        "Kuntoutussuunnitelman liite": "Kelan Helsingin toimisto",
+    }
