@@ -285,3 +285,46 @@ def test_a_participant_may_not_change_the_session(client, hki):
         "consultations:minutes", kwargs={"session_id": hki.session.pk, "item_id": hki.item.pk}
     )
     assert client.post(minutes, {"minutes": "x"}).status_code == 403
+
+
+def _open_both(client, hki) -> tuple[int, int]:
+    session_url = reverse("consultations:session", kwargs={"session_id": hki.session.pk})
+    return client.get(session_url).status_code, client.get(case_url(hki)).status_code
+
+
+def test_a_participant_acting_as_admin_sees_neither_the_session_nor_the_case(client, hki):
+    """Every rule reads the active role: the employment expert who switched to their admin
+    role is no participant there, and the case is not disclosed to them."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+
+    employment_consent(hki)
+    unit = hki.expert.role_assignments.get().unit
+    admin = RoleAssignment.objects.create(user=hki.expert, role=Role.ADMIN, unit=unit)
+    login(client, hki.expert)
+    assert _open_both(client, hki) == (200, 200)  # as the employment expert
+    assert DisclosureLogEntry.objects.count() == 1
+    viewed = AccessLogEntry.objects.filter(actor=hki.expert).count()
+
+    assert client.post(reverse("switch_role"), {"assignment": admin.pk}).status_code == 302
+    assert _open_both(client, hki) == (404, 404)
+    assert DisclosureLogEntry.objects.count() == 1
+    assert AccessLogEntry.objects.filter(actor=hki.expert).count() == viewed
+
+
+def test_a_participant_whose_roles_have_all_ended_sees_neither_the_session_nor_the_case(
+    client, hki
+):
+    employment_consent(hki)
+    login(client, hki.expert)
+    assert _open_both(client, hki) == (200, 200)
+    assert DisclosureLogEntry.objects.count() == 1
+    viewed = AccessLogEntry.objects.filter(actor=hki.expert).count()
+
+    today = timezone.localdate()
+    hki.expert.role_assignments.update(
+        valid_from=today - datetime.timedelta(days=30), valid_to=today - datetime.timedelta(days=1)
+    )
+    assert _open_both(client, hki) == (404, 404)
+    assert DisclosureLogEntry.objects.count() == 1
+    assert AccessLogEntry.objects.filter(actor=hki.expert).count() == viewed
