@@ -38,9 +38,9 @@ class ConsentEvent:
 
     `kind` is an OralEventKind value; `reference` identifies the event, e.g.
     a consultation session's id as text (empty when the event has none).
-    `starts_at` and `ends_at`, when known (a session's end from the session, a
-    call's start and end as recorded with its consent), bound the event: an oral
-    consent covers disclosures within its event and none after it. Coverage also
+    `starts_at` and `ends_at`, when known (a session's start and end from the
+    session, a call's as recorded with its consent), bound the event: an oral
+    consent covers disclosures within its event, none before it and none after it. Coverage also
     checks the times recorded with the consent itself, whatever the caller says.
     """
 
@@ -61,29 +61,49 @@ def event_of(consent: Consent) -> ConsentEvent | None:
 
     For an event Polku holds (a consultation session, offered by the source the
     consultations app registers in `consents.events`), the source tells when it
-    ends, and the consent covers nothing after that, not even later the same
-    day. When the source no longer offers the event (the session was cancelled
-    or no longer discusses the client) there is no event to disclose within:
-    None, and the oral consent covers nothing. An event Polku does not hold (a
-    call with Kela) starts and ends at the times the worker recorded with the
-    consent, and the consent covers nothing outside them.
+    starts and ends, and the consent covers nothing outside that: not the
+    morning before an afternoon session, nor later the same day. When the
+    source no longer offers the event (the session was cancelled or no longer
+    discusses the client) there is no event to disclose within: None, and the
+    oral consent covers nothing. An event Polku does not hold (a call with
+    Kela) starts and ends at the times the worker recorded with the consent,
+    and the consent covers nothing outside them.
     A written consent has no event: None.
     """
-    if consent.method != ConsentMethod.ORAL or not consent.event_kind:
-        return None
-    if not events.has_source(consent.event_kind):
-        return ConsentEvent(
-            kind=consent.event_kind,
-            reference=consent.event_reference,
-            starts_at=consent.event_starts_at,
-            ends_at=consent.event_ends_at,
-        )
-    held = events.find_event(consent.event_kind, consent.client, consent.event_reference)
-    if held is None:
-        return None
-    return ConsentEvent(
-        kind=consent.event_kind, reference=consent.event_reference, ends_at=held.ends_at
-    )
+    return events_of(consent.client, [consent])[consent.pk]
+
+
+def events_of(client, consents: Iterable[Consent]) -> dict[int, ConsentEvent | None]:
+    """`event_of` for each of the client's `consents`, by pk, asking each event source once
+    (one query for any number of consultation-session consents, none without one)."""
+    held: dict[str, dict[str, events.EventOption]] = {}
+    found: dict[int, ConsentEvent | None] = {}
+    for consent in consents:
+        kind = consent.event_kind
+        if consent.method != ConsentMethod.ORAL or not kind:
+            found[consent.pk] = None
+        elif not events.has_source(kind):
+            found[consent.pk] = ConsentEvent(
+                kind=kind,
+                reference=consent.event_reference,
+                starts_at=consent.event_starts_at,
+                ends_at=consent.event_ends_at,
+            )
+        else:
+            if kind not in held:
+                held[kind] = {o.reference: o for o in events.event_options(kind, client)}
+            option = held[kind].get(consent.event_reference)
+            found[consent.pk] = (
+                None
+                if option is None
+                else ConsentEvent(
+                    kind=kind,
+                    reference=consent.event_reference,
+                    starts_at=option.starts_at,
+                    ends_at=option.ends_at,
+                )
+            )
+    return found
 
 
 class DisclosureNotCovered(Exception):
@@ -183,7 +203,7 @@ def _covering_consents(*, client, organisation, categories, purpose, at, event):
         consents = consents.exclude(method=ConsentMethod.ORAL)
     else:
         # An oral consent covers its own event only, and only while it lasts by the times
-        # recorded with it (a session's end comes from the session, in `event`); a written
+        # recorded with it (a session's start and end come from the session, in `event`); a written
         # one covers any event.
         consents = consents.filter(
             ~Q(method=ConsentMethod.ORAL)
@@ -261,8 +281,8 @@ def disclosure_basis(
     includes the purpose and every category asked for; health information
     also needs the separate confirmation. An oral consent covers only when
     `event` is its own event and `at` is within it: not before the start nor
-    after the end recorded with the consent (a call with Kela), nor after the
-    end `event` states (a consultation session). Without a covering consent a
+    after the end recorded with the consent (a call with Kela), nor outside the
+    start and end `event` states (a consultation session). Without a covering consent a
     statutory basis in force for the organisation, purpose and categories
     covers. Reads only; two queries at most.
     """
@@ -431,7 +451,9 @@ class PartyCoverage:
 class CoverageSummary:
     covered: list[PartyCoverage] = field(default_factory=list)
     oral: list[Consent] = field(default_factory=list)
-    # Oral consents of today whose recorded event is over: they no longer cover anything.
+    # Oral consents of today whose event is over (a call by the times recorded with it, a
+    # session by the session's end) or no longer held (the session was cancelled): they no
+    # longer cover anything.
     oral_over: list[Consent] = field(default_factory=list)
     uncovered_kinds: list[str] = field(default_factory=list)
     ended: list[Consent] = field(default_factory=list)
@@ -451,7 +473,9 @@ PARTNER_KINDS = [
 def coverage_summary(client, *, at: datetime.datetime | None = None, warning_days: int = 30):
     """Which parties the client's consents and statutory bases cover at `at`, until when,
     for what, and which partner kinds nothing covers (a kind is covered when a party names
-    it, or names every organisation of it). At most five queries whatever the data size."""
+    it, or names every organisation of it). An oral consent is listed as covering only
+    until its event ends (`events_of`, as coverage itself reads it). At most five queries
+    whatever the data size, six when an oral consent names a consultation session."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     in_force = list(
@@ -472,9 +496,11 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     covered_kinds: set[str] = set()
     named: dict[str, set[int]] = {}
     all_categories = list(InformationCategory)
+    oral_events = events_of(client, [consent for consent in in_force if consent.is_oral])
     for consent in in_force:
         if consent.is_oral:
-            over = consent.event_ends_at is not None and consent.event_ends_at <= at
+            event = oral_events[consent.pk]
+            over = event is None or (event.ends_at is not None and event.ends_at <= at)
             (summary.oral_over if over else summary.oral).append(consent)
             continue
         expiring = (

@@ -23,14 +23,17 @@ from dataclasses import dataclass
 class EventOption:
     """One event the client takes part in: `reference` is what coverage compares.
 
-    `ends_at`, when the source knows it (a consultation session's end), is when
-    the event is over: an oral consent given for it covers nothing after that.
+    `starts_at` and `ends_at`, when the source knows them (a consultation
+    session's start and end), bound the event: an oral consent given for it
+    covers nothing before it starts (not the morning before an afternoon
+    session) and nothing after it ends.
     """
 
     reference: str
     label: str
     date: datetime.date
     ends_at: datetime.datetime | None = None
+    starts_at: datetime.datetime | None = None
 
 
 EventSource = Callable[[object], Iterable[EventOption]]

@@ -393,7 +393,7 @@ def disclosure_create(request, client_id):
 
     A disclosure within an event an oral consent of today was given for names
     that event (`coverage.event_of`): a consultation session's oral consent
-    covers it only until the session ends; one for an event Polku does not hold
+    covers it only from the session's start to its end; one for an event Polku does not hold
     (a call with Kela) only between the start and end recorded with it.
     """
     client = get_client_for_user(

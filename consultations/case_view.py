@@ -67,12 +67,15 @@ def shown_categories(request) -> tuple[str, ...]:
 
 
 def session_event(session) -> ConsentEvent | None:
-    """The consultation session as the one event an oral consent may be given for."""
+    """The consultation session as the one event an oral consent may be given for: it lasts
+    from the session's start to its end, and an oral consent given for it covers nothing
+    outside those times, not even the same day."""
     if session is None:
         return None
     return ConsentEvent(
         kind=OralEventKind.CONSULTATION_SESSION,
         reference=str(session.pk),
+        starts_at=session.starts_at,
         ends_at=session.ends_at,
     )
 
@@ -84,8 +87,8 @@ ORAL_CONSENT_RECORDED_WITHIN_DAYS = 14
 def oral_consent_sessions(client) -> list[EventOption]:
     """The sessions an oral consent of the client may be given for: those discussing the
     client, held today or in the two weeks before (registered with `consents.events` as the
-    consultation-session events), each with its end, after which the consent covers
-    nothing."""
+    consultation-session events), each with its start and end, outside which the consent
+    covers nothing."""
     from consultations.models import Session
 
     today = timezone.localdate()
@@ -107,6 +110,7 @@ def oral_consent_sessions(client) -> list[EventOption]:
                 reference=session_event(session).reference,
                 label=f"{session.network.name} {when}",
                 date=local.date(),
+                starts_at=session.starts_at,
                 ends_at=session.ends_at,
             )
         )

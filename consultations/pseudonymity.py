@@ -1,10 +1,16 @@
 """What a pseudonymous case may say: no name, no identity code, an age band.
 
-`identifying_mentions(client, text)` finds the client's names (first names,
-last name, calling name: whole words, also with a Finnish case ending, case-
-and accent-insensitive) and
-identity code (the full code, its masked form, the birth date as ddmmyy and
-as a written date) in a text the worker wants every participant to see;
+`identifying_mentions(client, text)` finds, case- and accent-insensitively:
+- the client's names (first names, last name, calling name, each part of a
+  double name) as whole words, also inflected: the name with a Finnish case
+  ending ("Kaarinan", "Koivistolle"), a -nen surname on its own stems
+  ("Virtanen": "Virtasen", "Virtaselle", "Virtasta") and a name on its weak
+  consonant-gradation stem ("Antti": "Antin", "Mikko": "Mikon", "Satu":
+  "Sadulla"), but never inside another word ("Koivistonkadulla", "onnistui"
+  for Onni);
+- the identity code in any spelling (with or without the century sign, any
+  century sign, spaces around it, either case), its masked form, and the
+  birth date as ddmmyy (also run into other characters) and as a written date.
 `check_pseudonymous` refuses such a text.
 """
 
@@ -18,6 +24,9 @@ from clients import identity
 from clients.names import fold
 
 MIN_NAME_LENGTH = 2
+# An inflection stem shorter than this is not looked for: it would spell common words
+# with an ending ("Saku" → "sau-na", "Aki" → "ai-na"); the name itself still is.
+MIN_STEM_LENGTH = 4
 
 
 def _name_words(client) -> set[str]:
@@ -35,7 +44,6 @@ def _name_words(client) -> set[str]:
 def _date_forms(born: datetime.date) -> list[str]:
     day, month, year = born.day, born.month, born.year
     return [
-        f"{day:02d}{month:02d}{year % 100:02d}",
         f"{day}.{month}.{year}",
         f"{day:02d}.{month:02d}.{year}",
         f"{day}.{month}.{year % 100:02d}",
@@ -49,20 +57,100 @@ def _code_forms(client) -> list[str]:
     return [form for form in forms if form]
 
 
+def _code_pattern(code: str) -> str:
+    """The code in any spelling: ddmmyy, optional spaces, any century sign or none, optional
+    spaces, the individual number and the check character ("020380-9234", "0203809234",
+    "020380Y9234", "020380 - 9234"). Not preceded by a digit (then it is another number)."""
+    return (
+        r"(?<![0-9])"
+        + re.escape(code[:6])
+        + r"\s*[-+a-fu-y]?\s*"
+        + re.escape(code[7:10])
+        + re.escape(code[10:11])
+    )
+
+
+def _birth_date_pattern(born: datetime.date) -> str:
+    """ddmmyy not preceded by a digit, whatever follows it: "140574", "140574-", "140574abc"."""
+    return r"(?<![0-9])" + f"{born:%d%m%y}"
+
+
 # Finnish case endings and clitics, accents folded as in clients.names.fold: a name is
 # still the name as "Kaarinan", "Koivistolle" or "Kaarinakin" (a whole word with an
 # ending), but not inside another word ("Koivistonkadulla", "onnistui" for Onni).
-_ENDING = (
-    r"(?:n|a|ta|na|ksi|ssa|sta|lla|lta|lle|tta|ineen|h[aeiouy]n|seen|sen|[aeiouy]n)?"
-    r"(?:kin|kaan)?"
+_CASE = r"(?:n|a|ta|na|ksi|ssa|sta|lla|lta|lle|tta|ineen|h[aeiouy]n|seen|sen|[aeiouy]n)"
+_CLITIC = r"(?:kin|kaan)?"
+_ENDING = _CASE + "?" + _CLITIC
+# A stem is never a word alone: it takes a case ending or the plural -t ("Virtaset").
+_STEM_ENDING = r"(?:" + _CASE + r"|t)" + _CLITIC
+
+# Consonant gradation, strong to weak, in the name's last syllable (the consonants before
+# its final vowel), tried in this order: "Antti" → "Anti-n", "Mikko" → "Miko-n", "Aalto"
+# → "Aallo-n", "Virta" → "Virra-n", "Satu" → "Sadu-n", "Repo" → "Revo-n".
+_GRADATION = (
+    ("kk", "k"),
+    ("tt", "t"),
+    ("pp", "p"),
+    ("nt", "nn"),
+    ("nk", "ng"),
+    ("mp", "mm"),
+    ("lt", "ll"),
+    ("rt", "rr"),
+    ("t", "d"),
+    ("p", "v"),
+    ("k", ""),
 )
+_VOWELS = "aeiouy"
+_LAST_SYLLABLE = re.compile(
+    rf"^(?P<head>.*[{_VOWELS}])(?P<cluster>[^{_VOWELS}\s]+)(?P<vowel>[{_VOWELS}])$"
+)
+# A single t, p or k grades after a vowel or after h, l or r ("Lehto" → "Lehdo-n"), never
+# after s or t ("Kristo", "Koski" keep theirs).
+_SINGLE_GRADES_AFTER = set(_VOWELS) | set("hlr")
 
 
-def _contains_word(haystack: str, needle: str, *, inflected: bool = False) -> bool:
+def _weak_stem(word: str) -> str | None:
+    """The name on its weak grade ("antti" → "anti"), or None when its last syllable has no
+    consonant that grades."""
+    match = _LAST_SYLLABLE.match(word)
+    if not match:
+        return None
+    head, cluster, vowel = match["head"], match["cluster"], match["vowel"]
+    for strong, weak in _GRADATION:
+        if not cluster.endswith(strong):
+            continue
+        before = (head + cluster[: -len(strong)])[-1:]
+        if len(strong) == 1 and before not in _SINGLE_GRADES_AFTER:
+            return None
+        return head + cluster[: -len(strong)] + weak + vowel
+    return None
+
+
+def _inflected_pattern(word: str) -> str:
+    """The name as a whole word: as it is or with a case ending, and on its inflection
+    stems with a case ending (see the module docstring)."""
+    forms = [re.escape(word) + _ENDING]
+    if " " not in word:
+        stems = []
+        if word.endswith("nen") and len(word) > len("nen"):
+            # Virtanen: Virtase-n, Virtase-lle, Virtasi-a; Virtas-ta, Virtas-ten.
+            base = word[: -len("nen")]
+            stems += [base + "se", base + "si"]
+            if len(base + "s") >= MIN_STEM_LENGTH:
+                forms.append(re.escape(base + "s") + r"(?:ta|ten)" + _CLITIC)
+        if weak := _weak_stem(word):
+            stems.append(weak)
+        forms += [re.escape(stem) + _STEM_ENDING for stem in stems if len(stem) >= MIN_STEM_LENGTH]
     # Word boundaries that understand Finnish letters: no letter or digit on either side.
-    ending = _ENDING if inflected else ""
-    pattern = r"(?<![\w])" + re.escape(needle) + ending + r"(?![\w])"
-    return re.search(pattern, haystack, flags=re.IGNORECASE | re.UNICODE) is not None
+    return r"(?<![\w])(?:" + "|".join(forms) + r")(?![\w])"
+
+
+def _found(pattern: str, text: str) -> bool:
+    return re.search(pattern, text, flags=re.IGNORECASE | re.UNICODE) is not None
+
+
+def _contains_word(haystack: str, needle: str) -> bool:
+    return _found(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", haystack)
 
 
 def identifying_mentions(client, text: str) -> list[str]:
@@ -71,15 +159,18 @@ def identifying_mentions(client, text: str) -> list[str]:
         return []
     found: list[str] = []
     folded = fold(text)
-    names = sorted(
-        word for word in _name_words(client) if _contains_word(folded, word, inflected=True)
-    )
+    names = sorted(word for word in _name_words(client) if _found(_inflected_pattern(word), folded))
     if names:
         found.append(_("asiakkaan nimi (%(names)s)") % {"names": ", ".join(names)})
     lowered = text.lower()
-    if any(code.lower() in lowered for code in _code_forms(client)):
+    codes = _code_forms(client)
+    if any(code.lower() in lowered for code in codes) or any(
+        _found(_code_pattern(code), text) for code in codes if len(code) == 11
+    ):
         found.append(_("henkilötunnus"))
-    elif any(_contains_word(lowered, form) for form in _date_forms(client.birth_date)):
+    elif _found(_birth_date_pattern(client.birth_date), text) or any(
+        _contains_word(lowered, form) for form in _date_forms(client.birth_date)
+    ):
         found.append(_("syntymäaika"))
     return found
 

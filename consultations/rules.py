@@ -6,7 +6,9 @@
   networks of their own organisation and the networks they are a member of
   (querysets.NetworkQuerySet.run_by).
 - See a session and its cases: its participants and the coordinators who run
-  its network; whether a case shows named is decided per viewer at view time
+  its network, acting in a role that works with clients (not as admin or dpo,
+  and not with every role ended), as `Session.objects.for_user` lists them;
+  whether a case shows named is decided per viewer at view time
   (consultations.case_view).
 - Accept or decline a work-pair offer: the responsible worker only.
 """
@@ -51,4 +53,6 @@ rules.add_perm("consultations.answer_work_pair_offer", is_responsible_worker)
 rules.add_perm("consultations.run_networks", is_coordinator)
 rules.add_perm("consultations.run_network", is_coordinator & runs_network)
 rules.add_perm("consultations.run_session", is_coordinator & runs_session)
-rules.add_perm("consultations.view_session", runs_session | takes_part)
+# A participant who switched to an admin or dpo role, or whose roles have all ended, no
+# longer sees the session: the same sessions as Session.objects.for_user.
+rules.add_perm("consultations.view_session", works_with_clients & (runs_session | takes_part))

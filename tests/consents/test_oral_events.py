@@ -450,3 +450,36 @@ def test_the_disclosure_form_offers_the_call_during_it_and_refuses_it_after_it(
     assert "Luovutukselle ei ole perustetta" in text
     assert "joka päättyi" in text
     assert DisclosureLogEntry.objects.count() == 1
+
+
+def test_a_sessions_oral_consent_covers_nothing_before_the_session_starts(
+    team, parties, sessions, django_assert_max_num_queries
+):
+    """Recorded at nine for the session at noon: until noon the consent discloses nothing,
+    and the refusal says the session has not begun; the panel reads it in six queries."""
+    from consents.coverage import coverage_summary
+
+    second = sessions["second"]
+    consent = actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.CONSULTATION_SESSION,
+            event_name="Istunto",
+            event_date=on_day(second),
+            event_reference=str(second.pk),
+        ),
+        recorded_by=team["worker"],
+    )
+    event = event_of(consent)
+    assert (event.starts_at, event.ends_at) == (second.starts_at, second.ends_at)
+    ask = {"client": team["client"], "organisation": parties["kela"], **ASK}
+    assert disclosure_basis(**ask, event=event) is None  # nine o'clock
+    assert disclosure_basis(**ask, event=event, at=second.starts_at) == consent
+    with pytest.raises(DisclosureNotCovered) as refused:
+        record_disclosure(actor=team["worker"], channel="meeting", event=event, **ask)
+    assert "joka alkaa" in str(refused.value)
+    assert not DisclosureLogEntry.objects.exists()
+    with django_assert_max_num_queries(6):
+        summary = coverage_summary(team["client"])
+    assert summary.oral == [consent]

@@ -14,7 +14,7 @@ from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from consents.actions import revoke_consent
 from consents.factories import ConsentFactory
 from consents.models import Consent, ConsentMethod, InformationCategory, OralEventKind
-from consultations.factories import make_request, make_session, put_on_agenda
+from consultations.factories import local_time, make_request, make_session, put_on_agenda
 from consultations.models import SessionParticipant
 from tests.conftest import login
 from tests.consultations.conftest import IDENTITY_CODE
@@ -285,3 +285,105 @@ def test_a_participant_may_not_change_the_session(client, hki):
         "consultations:minutes", kwargs={"session_id": hki.session.pk, "item_id": hki.item.pk}
     )
     assert client.post(minutes, {"minutes": "x"}).status_code == 403
+
+
+def _open_both(client, hki) -> tuple[int, int]:
+    session_url = reverse("consultations:session", kwargs={"session_id": hki.session.pk})
+    return client.get(session_url).status_code, client.get(case_url(hki)).status_code
+
+
+def test_a_participant_acting_as_admin_sees_neither_the_session_nor_the_case(client, hki):
+    """Every rule reads the active role: the employment expert who switched to their admin
+    role is no participant there, and the case is not disclosed to them."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+
+    employment_consent(hki)
+    unit = hki.expert.role_assignments.get().unit
+    admin = RoleAssignment.objects.create(user=hki.expert, role=Role.ADMIN, unit=unit)
+    login(client, hki.expert)
+    assert _open_both(client, hki) == (200, 200)  # as the employment expert
+    assert DisclosureLogEntry.objects.count() == 1
+    viewed = AccessLogEntry.objects.filter(actor=hki.expert).count()
+
+    assert client.post(reverse("switch_role"), {"assignment": admin.pk}).status_code == 302
+    assert _open_both(client, hki) == (404, 404)
+    assert DisclosureLogEntry.objects.count() == 1
+    assert AccessLogEntry.objects.filter(actor=hki.expert).count() == viewed
+
+
+def test_a_participant_whose_roles_have_all_ended_sees_neither_the_session_nor_the_case(
+    client, hki
+):
+    employment_consent(hki)
+    login(client, hki.expert)
+    assert _open_both(client, hki) == (200, 200)
+    assert DisclosureLogEntry.objects.count() == 1
+    viewed = AccessLogEntry.objects.filter(actor=hki.expert).count()
+
+    today = timezone.localdate()
+    hki.expert.role_assignments.update(
+        valid_from=today - datetime.timedelta(days=30), valid_to=today - datetime.timedelta(days=1)
+    )
+    assert _open_both(client, hki) == (404, 404)
+    assert DisclosureLogEntry.objects.count() == 1
+    assert AccessLogEntry.objects.filter(actor=hki.expert).count() == viewed
+
+
+def test_an_oral_consent_covers_its_session_from_its_start_to_its_end_only(client, hki):
+    """Given in the morning for an afternoon session (13–15), the oral consent does not name
+    the case to the Kela liaison before the session starts, does during it, and does not
+    after it; the client page stops listing it as covering once the session is over."""
+    from consents.actions import ConsentTerms, record_consent
+    from consents.coverage import coverage_summary
+
+    session = hki.session
+    day = timezone.localdate(session.starts_at)
+
+    def at(hour, minute=0):
+        return local_time(day, hour, minute)
+
+    assert (session.starts_at, session.ends_at) == (at(13), at(15))
+    with time_machine.travel(at(9), tick=False):
+        consent = record_consent(
+            client=hki.client,
+            terms=ConsentTerms(
+                method=ConsentMethod.ORAL,
+                purposes=("case_consultation",),
+                categories=("identity", "work_capacity", "pathway"),
+                signed_on=None,
+                valid_from=None,
+                organisations=(hki.kela,),
+                event_kind=OralEventKind.CONSULTATION_SESSION,
+                event_name=str(session),
+                event_date=day,
+                event_reference=str(session.pk),
+            ),
+            recorded_by=hki.worker,
+        )
+        assert pseudonymous(show(client, hki.kela_liaison, hki))
+        assert not DisclosureLogEntry.objects.exists()
+        assert coverage_summary(hki.client).oral == [consent]  # for the session ahead
+
+    with time_machine.travel(at(13, 30), tick=False):
+        assert named(show(client, hki.kela_liaison, hki))
+        assert coverage_summary(hki.client).oral == [consent]
+    disclosure = DisclosureLogEntry.objects.get()
+    assert (disclosure.consent_id, disclosure.recipient_user) == (consent.pk, hki.kela_liaison)
+
+    with time_machine.travel(at(15, 30), tick=False):
+        assert pseudonymous(show(client, hki.kela_liaison, hki))
+        summary = coverage_summary(hki.client)
+        assert (summary.oral, summary.oral_over) == ([], [consent])
+        page = show_client_page(client, hki)
+    assert DisclosureLogEntry.objects.count() == 1
+    assert "vain tämän tapahtuman aikana" not in page
+    assert "tapahtuma on päättynyt, eikä suostumus enää kata luovutuksia" in page
+
+
+def show_client_page(client, hki) -> str:
+    client.logout()
+    login(client, hki.worker)
+    response = client.get(reverse("clients:detail", kwargs={"client_id": hki.client.uuid}))
+    assert response.status_code == 200
+    return response.content.decode()

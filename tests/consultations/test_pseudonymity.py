@@ -1,0 +1,210 @@
+"""The texts every participant of a consultation reads are checked for the client's names
+in their inflected forms and for the identity code in any spelling: a client "Antti Mikko
+Virtanen", 020380-9234, is found as "Virtasen", "Antin", "Mikon", "0203809234" or
+"020380Y9234", and common words stay common words."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clients.factories import ClientFactory
+from consultations import actions
+from consultations.factories import make_request, put_on_agenda
+from consultations.models import ConsultationRequest
+from consultations.pseudonymity import identifying_mentions
+
+BIRTH = datetime.date(1980, 3, 2)
+CODE = "020380-9234"
+
+
+@pytest.fixture
+def virtanen(hki):
+    return ClientFactory(
+        responsible_worker=hki.worker,
+        first_names="Antti Mikko",
+        last_name="Virtanen",
+        calling_name="",
+        birth=BIRTH,
+        code=CODE,
+    )
+
+
+def mentions(client, text):
+    return identifying_mentions(client, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Virtasen tilanne on vaikea.", "virtanen"),
+        ("Soitin Virtaselle eilen.", "virtanen"),
+        ("Kysyin Virtaselta.", "virtanen"),
+        ("En tavoittanut Virtasta.", "virtanen"),
+        ("Virtasellakin on huolia.", "virtanen"),
+        ("Virtaset muuttivat.", "virtanen"),  # the family, plural
+        ("Virtasten kotona.", "virtanen"),
+        ("Virtanen on huolissaan.", "virtanen"),  # as before
+        ("Antin tilanne.", "antti"),
+        ("Antille soitettiin.", "antti"),
+        ("Antilla on selkäkipuja.", "antti"),
+        ("Mikon tilanne.", "mikko"),
+        ("Mikolle lähti kirje.", "mikko"),
+        ("Mikollakin on oikeus.", "mikko"),
+        ("ANTIN TILANNE", "antti"),
+    ],
+)
+def test_inflected_names_are_found(virtanen, text, name):
+    assert mentions(virtanen, text) == [f"asiakkaan nimi ({name})"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tunnus 020380-9234.",
+        "Tunnus 0203809234.",
+        "Tunnus 020380Y9234.",
+        "Tunnus 020380y9234.",
+        "Tunnus 020380a9234.",
+        "Tunnus 020380 - 9234.",
+        "Tunnus 020380 9234.",
+        "tunnus:0203809234, puh.",
+    ],
+)
+def test_the_identity_code_is_found_in_any_spelling(virtanen, text):
+    assert mentions(virtanen, text) == ["henkilötunnus"]
+
+
+@pytest.mark.parametrize("text", ["Syntynyt 020380.", "ks. 020380abc", "020380x", "(020380)"])
+def test_the_birth_date_is_found_also_run_into_other_characters(virtanen, text):
+    assert mentions(virtanen, text) == ["syntymäaika"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asiakas asuu Virtasalmella.",  # another word beginning like the stem
+        "Antiikkikauppa ja mikroyritys.",
+        "Hakemus 10203809234 käsittelyssä.",  # another number around the code's digits
+        "Asiakasnumero 3020380.",
+        "Keski-ikäinen asiakas, jolla on useita kuormittavia tekijöitä.",
+    ],
+)
+def test_ordinary_texts_pass_for_the_client(virtanen, text):
+    assert mentions(virtanen, text) == []
+
+
+@pytest.mark.parametrize(
+    ("first_names", "last_name", "text", "found"),
+    [
+        (
+            "Satu",
+            "Lappi",
+            "Sadun tilanne, Lapin kautta.",
+            "asiakkaan nimi (lappi, satu)",
+        ),  # t→d, pp→p
+        ("Jukka", "Aalto", "Aallon ja Jukan tapaaminen.", "asiakkaan nimi (aalto, jukka)"),
+        ("Pekka", "Virta", "Virran luona.", "asiakkaan nimi (virta)"),  # rt→rr
+        ("Repo", "Kinnunen", "Revon asia, Kinnusen asia.", "asiakkaan nimi (kinnunen, repo)"),
+        ("Ville", "Ranta", "Rannalle soitettiin.", "asiakkaan nimi (ranta)"),  # nt→nn
+        ("Ilona", "Honka", "Hongan asia.", "asiakkaan nimi (honka)"),  # nk→ng
+        ("Eino", "Kumpu", "Kummulla on asia.", "asiakkaan nimi (kumpu)"),  # mp→mm
+        ("Taika", "Salo", "Taian vuoro.", "asiakkaan nimi (taika)"),  # k→∅
+        ("Kaarlo", "Kortti", "Kortin asia.", "asiakkaan nimi (kortti)"),  # tt→t
+    ],
+)
+def test_weak_grade_stems_of_first_names_and_surnames_are_found(
+    hki, first_names, last_name, text, found
+):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names=first_names, last_name=last_name, calling_name=""
+    )
+    assert mentions(client, text) == [found]
+
+
+@pytest.mark.parametrize(
+    ("first_names", "text"),
+    [
+        # Short names: a stem under four letters is not looked for, so common words pass.
+        ("Saku", "Saunassa käy joka viikko, sauna auttaa."),  # Saku → sau-
+        ("Aki", "Käy aina ryhmässä ja ainakin kerran viikossa."),  # Aki → ai-
+        ("Onni", "Työkokeilu onnistui."),  # a name inside a longer word
+        # Consonants that do not grade: Koski, Kristo.
+        ("Kristo", "Krison asia."),
+    ],
+)
+def test_short_names_and_consonants_that_do_not_grade_leave_common_words_alone(
+    hki, first_names, text
+):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names=first_names, last_name="Koski", calling_name=""
+    )
+    assert mentions(client, text) == []
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Virtasen tilanne",
+        "Antin tilanne",
+        "Mikon tilanne",
+        "Tunnus 0203809234",
+        "Tunnus 020380Y9234",
+        "Syntynyt 020380, työtön",
+    ],
+)
+def test_asking_for_a_consultation_refuses_them(hki, virtanen, summary):
+    with pytest.raises(ValidationError) as refused:
+        actions.ask_for_consultation(
+            client=virtanen,
+            asked_by=hki.worker,
+            question="Miten työkyvyn arviointiin pääsee?",
+            background="Tausta",
+            tried_so_far="-",
+            pseudonymous_summary=summary,
+        )
+    assert list(refused.value.error_dict) == ["pseudonymous_summary"]
+    assert refused.value.messages[0].startswith("Tekstissä on tunnistetietoja:")
+    assert not ConsultationRequest.objects.filter(client=virtanen).exists()
+
+
+def test_minutes_recommendations_and_the_sessions_texts_refuse_them_too(hki, virtanen):
+    item = put_on_agenda(make_request(virtanen, hki.worker), hki.session)
+    session = hki.session
+    for place in ("Virtasen kotona", "Huone 3, 0203809234"):
+        with pytest.raises(ValidationError) as refused:
+            actions.change_session(
+                session=session,
+                changed_by=hki.coordinator,
+                starts_at=session.starts_at,
+                duration_minutes=90,
+                chair=hki.coordinator,
+                place=place,
+            )
+        assert list(refused.value.error_dict) == ["place"]
+    with pytest.raises(ValidationError) as refused:
+        actions.cancel_session(
+            session=session, cancelled_by=hki.coordinator, reason="Antti sairastui"
+        )
+    assert list(refused.value.error_dict) == ["reason"]
+    session.refresh_from_db()
+    assert not session.is_cancelled and session.place != "Virtasen kotona"
+
+    with time_machine.travel(session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        with pytest.raises(ValidationError) as refused:
+            actions.record_minutes(
+                item=item, recorded_by=hki.coordinator, minutes="Virtaselle ehdotetaan kokeilua."
+            )
+        assert list(refused.value.error_dict) == ["minutes"]
+        with pytest.raises(ValidationError) as refused:
+            actions.add_recommendation(
+                item=item,
+                recommended_by=hki.coordinator,
+                text="Mikon kanssa haetaan kuntoutusta.",
+                due_date=timezone.localdate() + datetime.timedelta(days=30),
+            )
+        assert list(refused.value.error_dict) == ["text"]
+    item.refresh_from_db()
+    assert item.minutes == "" and not item.recommendations.exists()
