@@ -25,7 +25,7 @@ from pathways.models import (
     Placement,
     ReviewDecision,
 )
-from pathways.step_rules import YOUTH_WORKSHOP
+from pathways.step_rules import YOUTH_WORKSHOP, period_end_limit
 from services.models import CatalogueEntry, Unit, UnitKind
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
@@ -190,6 +190,14 @@ class EndStepForm(PolkuForm):
     def __init__(self, *args, step, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_reason"].required = False
+        rules = step.rule_set
+        if rules and rules.max_duration_months:
+            # A period closed late still ends on its last allowed day at the latest.
+            limit = period_end_limit(step.start_on, rules.max_duration_months)
+            self.fields["ended_on"].initial = min(timezone.localdate(), limit)
+            self.fields["ended_on"].help_text = _(
+                "Viimeinen mahdollinen päättymispäivä: %(limit)s."
+            ) % {"limit": f"{limit:%-d.%-m.%Y}"}
         self.fields["next_step"].queryset = (
             PathwayStep.objects.filter(client=step.client_id)
             .filter(Q(previous_step__isnull=True) | Q(previous_step=step))

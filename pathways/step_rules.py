@@ -359,6 +359,11 @@ def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
 def check_ending(step: PathwayStep) -> list[Violation]:
     """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more.
 
+    A period of a service with a maximum length (24 months of rehabilitative work
+    activity, Essote's 8-month workshop periods) ends on its last allowed day at the
+    latest, whenever it is closed; within that limit it may end earlier or later than
+    planned.
+
     A review decision to continue needs a new period of the same service resting on
     a renewed plan of the type the rule set requires (`_renewed_plan_violation`).
     """
@@ -405,6 +410,22 @@ def check_ending(step: PathwayStep) -> list[Violation]:
             found.extend(_renewed_plan_violation(step, rules, source))
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
+    if step.ended_on and rules.max_duration_months:
+        limit = period_end_limit(step.start_on, rules.max_duration_months)
+        if step.ended_on > limit:
+            found.append(
+                Violation(
+                    "ended_on",
+                    _(
+                        "Jakso voi kestää enintään %(months)s kuukautta: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s)."
+                    )
+                    % {
+                        "months": rules.max_duration_months,
+                        "limit": _date(limit),
+                        "source": source,
+                    },
+                )
+            )
     return found
 
 

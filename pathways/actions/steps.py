@@ -364,7 +364,12 @@ def end_step(
     planned with it ends with it (listed in the returned step's `ended_with`).
 
     A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
-    activity period needs its review decision. Nothing is saved when refused.
+    activity period needs its review decision. The end date is not in the future,
+    not after the last day the rule set allows the period (`step_rules.check_ending`)
+    and not on or after the start of the client's next period in the same service,
+    for the step or a companion ending with it: each is refused on `ended_on`, the
+    overlap also when only the database's exclusion constraint catches it. Nothing is
+    saved when refused.
     """
     with (
         transaction.atomic(),
@@ -424,12 +429,22 @@ def end_step(
         step_rules.raise_for(step_rules.check_ending(locked))
         locked.status = StepStatus.ENDED
         ending_with = _companions_ending_with(locked, previous)
+        _check_no_later_period_overlapped([locked, *ending_with])
         try:
             with transaction.atomic():
                 locked.save()
                 for companion in ending_with:
                     companion.save()
         except IntegrityError as error:
+            if "step_no_overlap_per_client_and_service" in str(error):
+                # The checks above ran under the client's lock; this is the database's word.
+                raise ValidationError(
+                    {
+                        "ended_on": _(
+                            "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
+                        )
+                    }
+                ) from None
             # Another worker chose the same follow-on step at the same moment.
             if "next_step" not in str(error):
                 raise
@@ -470,6 +485,38 @@ def end_step(
             )
     locked.ended_with = ending_with
     return locked
+
+
+def _check_no_later_period_overlapped(ending: list[PathwayStep]) -> None:
+    """ValidationError on `ended_on` when a step would end on or after the start of the
+    client's next period in the same service (a follow-on period already planned or
+    running: the two would overlap), naming the last day it can end."""
+    for step in ending:
+        later = (
+            PathwayStep.objects.filter(
+                client=step.client_id,
+                service_type=step.service_type_id,
+                start_on__gt=step.start_on,
+                start_on__lte=step.ended_on,
+            )
+            .exclude(pk=step.pk)
+            .order_by("start_on")
+            .first()
+        )
+        if later is not None:
+            raise ValidationError(
+                {
+                    "ended_on": _(
+                        "Asiakkaan seuraava jakso palvelussa %(service)s alkaa %(start)s, "
+                        "joten jakson on päätyttävä viimeistään %(last)s."
+                    )
+                    % {
+                        "service": step.service_type.name.lower(),
+                        "start": format_day(later.start_on),
+                        "last": format_day(later.start_on - datetime.timedelta(days=1)),
+                    }
+                }
+            )
 
 
 def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[PathwayStep]:
