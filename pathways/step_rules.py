@@ -17,7 +17,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pathways.models import JobcenterContract, PathwayStep, ReviewDecision, StepStatus
+from pathways.models import (
+    ExitOutcome,
+    JobcenterContract,
+    PathwayStep,
+    ReviewDecision,
+    StepStatus,
+)
 from services.calendar import add_months
 from services.models import NoRuleSetInForce, ServiceRuleSet, UnitKind
 
@@ -364,8 +370,12 @@ def check_ending(step: PathwayStep) -> list[Violation]:
     latest, whenever it is closed; within that limit it may end earlier or later than
     planned.
 
-    A review decision to continue needs a new period of the same service resting on
-    a renewed plan of the type the rule set requires (`_renewed_plan_violation`).
+    The review decision at the end of a rehabilitative work activity period states
+    where the client goes, and the follow-on must agree with it (`_review_violations`):
+    continuing needs a new period of the same service resting on a renewed plan of
+    the type the rule set requires (`_renewed_plan_violation`); moving needs a step of
+    another service as the follow-on, or without one the outcome "moved to another
+    service"; exiting needs an exit outcome and no new period of the same service.
     """
     code = step.service_type.code
     rules = step.rule_set or rule_set_for(step)
@@ -395,19 +405,7 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 % {"source": source},
             )
         )
-    if step.review_decision == ReviewDecision.CONTINUE:
-        if step.next_step is None or step.next_step.service_type_id != step.service_type_id:
-            found.append(
-                Violation(
-                    "review_decision",
-                    _(
-                        "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: suunnittele uusi kuntouttavan työtoiminnan jakso ja valitse se jatkopoluksi (%(source)s)."
-                    )
-                    % {"source": source},
-                )
-            )
-        elif rules.required_plan_type:
-            found.extend(_renewed_plan_violation(step, rules, source))
+    found.extend(_review_violations(step, rules, source))
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
     if step.ended_on and rules.max_duration_months:
@@ -427,6 +425,74 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 )
             )
     return found
+
+
+def _review_violations(step: PathwayStep, rules: ServiceRuleSet, source: str) -> list[Violation]:
+    """The review decision agrees with where the client goes next (`check_ending`)."""
+    decision = step.review_decision
+    same_service = (
+        step.next_step is not None and step.next_step.service_type_id == step.service_type_id
+    )
+    if decision == ReviewDecision.CONTINUE:
+        if not same_service:
+            return [
+                Violation(
+                    "review_decision",
+                    _(
+                        "Jatkaminen tarkoittaa uutta jaksoa ja suunnitelmaa: suunnittele uusi kuntouttavan työtoiminnan jakso ja valitse se jatkopoluksi (%(source)s)."
+                    )
+                    % {"source": source},
+                )
+            ]
+        if rules.required_plan_type:
+            return _renewed_plan_violation(step, rules, source)
+        return []
+    if decision == ReviewDecision.MOVE:
+        if same_service:
+            return [
+                Violation(
+                    "review_decision",
+                    _(
+                        "Siirtyminen tarkoittaa toista palvelua: saman palvelun uusi jakso on jatkamista. Valitse jatkopoluksi toisen palvelun jakso tai arvioinnin päätökseksi jatkaminen (%(source)s)."
+                    )
+                    % {"source": source},
+                )
+            ]
+        if step.next_step is None and step.exit_outcome != ExitOutcome.OTHER_SERVICE:
+            return [
+                Violation(
+                    "review_decision",
+                    _(
+                        "Siirtyminen toiseen palveluun: valitse jatkopoluksi toisen palvelun jakso tai tulokseksi ”%(outcome)s” (%(source)s)."
+                    )
+                    % {"outcome": ExitOutcome.OTHER_SERVICE.label, "source": source},
+                )
+            ]
+        return []
+    if decision == ReviewDecision.EXIT:
+        found = []
+        if not step.exit_outcome:
+            found.append(
+                Violation(
+                    "exit_outcome",
+                    _(
+                        "Palvelun päättyessä kirjataan sen tulos: valitse, mihin asiakas siirtyi tai miten palvelu päättyi (%(source)s)."
+                    )
+                    % {"source": source},
+                )
+            )
+        if same_service:
+            found.append(
+                Violation(
+                    "review_decision",
+                    _(
+                        "Palvelu ei pääty, jos sitä jatketaan uudella jaksolla: valitse arvioinnin päätökseksi jatkaminen tai jatkopoluksi toisen palvelun jakso (%(source)s)."
+                    )
+                    % {"source": source},
+                )
+            )
+        return found
+    return []
 
 
 def _renewed_plan_violation(
