@@ -25,7 +25,7 @@ from pathways.models import (
     Placement,
     ReviewDecision,
 )
-from pathways.step_rules import YOUTH_WORKSHOP, period_end_limit
+from pathways.step_rules import YOUTH_WORKSHOP, mutual_companions, period_end_limit
 from services.models import CatalogueEntry, Unit, UnitKind
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
@@ -198,13 +198,18 @@ class EndStepForm(PolkuForm):
             self.fields["ended_on"].help_text = _(
                 "Viimeinen mahdollinen päättymispäivä: %(limit)s."
             ) % {"limit": f"{limit:%-d.%-m.%Y}"}
-        self.fields["next_step"].queryset = (
+        # What comes after the step: not a step started before it, nor its companion,
+        # which ends with it (the action refuses both).
+        candidates = (
             PathwayStep.objects.filter(client=step.client_id)
             .filter(Q(previous_step__isnull=True) | Q(previous_step=step))
             .exclude(pk=step.pk)
             .exclude(status="ended")
-            .select_related("service_type")
+            .exclude(start_on__lt=step.start_on)
+            .select_related("service_type", "rule_set")
         )
+        ending_with = mutual_companions(step, list(candidates))
+        self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in ending_with])
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
         )

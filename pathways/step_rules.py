@@ -678,6 +678,22 @@ def companions_left_uncovered(
     return following, left
 
 
+def mutual_companions(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
+    """The open steps among `others` that `step`'s rules require and that need `step`'s
+    service in turn, overlapping its period: the companion planned with it (the work
+    coaching of a work activity period), which ends with it
+    (`companions_left_uncovered`) and so cannot be what follows it."""
+    required = {t.code for t in (step.rule_set or rule_set_for(step)).requires.all()}
+    return [
+        other
+        for other in others
+        if other.status != StepStatus.ENDED
+        and other.service_type.code in required
+        and _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
+        and _overlaps(other, step)
+    ]
+
+
 def _no_longer_covered(
     previous: PathwayStep, changed: PathwayStep
 ) -> list[tuple[datetime.date, datetime.date | None]]:

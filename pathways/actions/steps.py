@@ -82,7 +82,8 @@ def plan_step(
     (rehabilitative work activity always includes work coaching), is planned
     with it for the same period and coach, in the same transaction.
     `follows` is a running step of the client whose follow-on this is: it is
-    linked at once, so the step's end has its follow-on before it comes.
+    linked at once, so the step's end has its follow-on before it comes. A follow-on
+    starting before the step it follows is refused on `start_on`.
     """
     with (
         transaction.atomic(),
@@ -123,11 +124,23 @@ def plan_step(
 
 
 def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
-    locked = PathwayStep.objects.select_for_update().get(pk=previous.pk)
+    locked = (
+        PathwayStep.objects.select_for_update().select_related("service_type").get(pk=previous.pk)
+    )
     if locked.client_id != step.client_id or locked.status == StepStatus.ENDED:
         raise ValidationError(_("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle."))
     if locked.next_step_id is not None:
         raise ValidationError(_("Jaksolla on jo jatkopolku."))
+    if step.start_on < locked.start_on:
+        raise ValidationError(
+            {
+                "start_on": _(
+                    "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan "
+                    "(%(step)s)."
+                )
+                % {"step": _step_name(locked)}
+            }
+        )
     locked.next_step = step
     locked.save(update_fields=["next_step"])
 
@@ -363,6 +376,10 @@ def end_step(
     """Ends a step with a reason and a follow-on step or an exit outcome; the companion
     planned with it ends with it (listed in the returned step's `ended_with`).
 
+    The follow-on step comes after this one: a step of the client that is not ended,
+    not another step's follow-on, not started before this step, and not one ending
+    with it (its companion); each is refused on `next_step`.
+
     A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
     activity period needs its review decision. The end date is not in the future,
     not after the last day the rule set allows the period (`step_rules.check_ending`)
@@ -419,6 +436,19 @@ def end_step(
                     )
                 }
             )
+        if next_step is not None:
+            next_step = PathwayStep.objects.select_related("service_type").get(pk=next_step.pk)
+            if next_step.start_on < locked.start_on:
+                raise ValidationError(
+                    {
+                        "next_step": _(
+                            "Jatkopolku on palvelu, joka tulee tämän jakson jälkeen: valittu jakso "
+                            "(%(step)s) alkoi jo ennen tätä jaksoa. Valitse myöhemmin alkava jakso "
+                            "tai suunnittele uusi."
+                        )
+                        % {"step": _step_name(next_step)}
+                    }
+                )
         previous = copy.copy(locked)
         locked.ended_on, locked.end_reason = ended_on, end_reason
         locked.next_step, locked.exit_outcome, locked.review_decision = (
@@ -429,6 +459,16 @@ def end_step(
         step_rules.raise_for(step_rules.check_ending(locked))
         locked.status = StepStatus.ENDED
         ending_with = _companions_ending_with(locked, previous)
+        if next_step is not None and next_step.pk in {c.pk for c in ending_with}:
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Valittu jakso (%(step)s) päättyy tämän jakson mukana, joten se ei voi "
+                        "olla jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                    )
+                    % {"step": _step_name(next_step)}
+                }
+            )
         _check_no_later_period_overlapped([locked, *ending_with])
         try:
             with transaction.atomic():
@@ -485,6 +525,11 @@ def end_step(
             )
     locked.ended_with = ending_with
     return locked
+
+
+def _step_name(step: PathwayStep) -> str:
+    """A step as the end form lists it: "Työvalmennus, 1.3.2026"."""
+    return f"{step.service_type.name}, {format_day(step.start_on)}"
 
 
 def _check_no_later_period_overlapped(ending: list[PathwayStep]) -> None:
