@@ -169,8 +169,10 @@ class EndStepForm(PolkuForm):
     ended_on = forms.DateField(
         label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
     )
+    # A step that never started is cancelled (CancelStepForm), not ended.
     end_reason = forms.ChoiceField(
-        label=_("Päättymisen syy"), choices=[("", "–"), *EndReason.choices]
+        label=_("Päättymisen syy"),
+        choices=[("", "–"), *(c for c in EndReason.choices if c[0] != EndReason.CANCELLED)],
     )
     next_step = forms.ModelChoiceField(
         label=_("Jatkopolku"),
@@ -216,6 +218,15 @@ class EndStepForm(PolkuForm):
         self.fields["next_step"].initial = step.next_step_id
         if step.service_type.code != "rehabilitative_work_activity":
             del self.fields["review_decision"]
+
+
+class CancelStepForm(PolkuForm):
+    reason = forms.CharField(
+        label=_("Perumisen syy"),
+        max_length=PathwayStep._meta.get_field("cancellation_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Esimerkiksi: asiakas aloitti opinnot, eikä jaksoa tarvita."),
+    )
 
 
 class AttendanceWeekForm(PolkuForm):

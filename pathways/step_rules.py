@@ -6,6 +6,7 @@ record for a kind of service (a decision reference, a follow-on step). Each
 violation names the rule and its source, in the user's language.
 """
 
+import copy
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -676,6 +677,25 @@ def companions_left_uncovered(
         elif uncovered:
             left.append(step)
     return following, left
+
+
+def cancellation_effects(
+    *, step: PathwayStep, others: list[PathwayStep]
+) -> tuple[list[PathwayStep], list[PathwayStep]]:
+    """What cancelling `step`, planned and not yet started, does to the client's other steps.
+
+    A cancelled step covers none of its days, as if it ended the day before it was to
+    start; `companions_left_uncovered` then tells which steps go with it (the work
+    coaching planned with a work activity period) and which would be left without the
+    service they need (a Jobcenter period planned during it). A step that would go
+    with it but has already started cannot be cancelled: it joins the second list.
+    """
+    gone = copy.copy(step)
+    gone.status = StepStatus.ENDED
+    gone.ended_on = step.start_on - datetime.timedelta(days=1)
+    going, left = companions_left_uncovered(changed=gone, previous=step, others=others)
+    started = [s for s in going if s.status != StepStatus.PLANNED]
+    return [s for s in going if s not in started], left + started
 
 
 def mutual_companions(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:

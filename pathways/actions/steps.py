@@ -5,6 +5,7 @@ import copy
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from clients.actions import end_lapsed_memberships
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
+    Attendance,
+    EndReason,
     ExitOutcome,
     IpsPhase,
     PathwayStep,
@@ -329,9 +332,12 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
 
 def _other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:
     """The client's other steps (only those not ended, when asked), with their services and
-    rule sets; `step` may be unsaved."""
-    steps = PathwayStep.objects.filter(client=step.client_id).select_related(
-        "service_type", "rule_set"
+    rule sets; `step` may be unsaved. A step cancelled before it started never ran and is
+    none of them."""
+    steps = (
+        PathwayStep.objects.filter(client=step.client_id)
+        .not_cancelled()
+        .select_related("service_type", "rule_set")
     )
     if step.pk:
         steps = steps.exclude(pk=step.pk)
@@ -400,6 +406,14 @@ def end_step(
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Jakso on jo päättynyt."))
+        if end_reason == EndReason.CANCELLED:
+            raise ValidationError(
+                {
+                    "end_reason": _(
+                        "Alkamaton jakso perutaan jakson sivulta. Päätä alkanut jakso muulla syyllä."
+                    )
+                }
+            )
         if ended_on > timezone.localdate():
             raise ValidationError(
                 {
@@ -495,19 +509,7 @@ def end_step(
                     )
                 }
             ) from None
-        for ended in (locked, *ending_with):
-            if (
-                ended.coach_id
-                and not PathwayStep.objects.open()
-                .filter(client=locked.client, coach=ended.coach)
-                .exists()
-            ):
-                CareTeamMembership.objects.filter(
-                    client=locked.client,
-                    user=ended.coach,
-                    role=TeamRole.COACH,
-                    ended_on__isnull=True,
-                ).update(ended_on=max(ended_on, timezone.localdate()))
+        _end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
         log_client_access(
             ended_by,
             locked.client,
@@ -524,6 +526,99 @@ def end_step(
                 detail=f"with {locked.service_type.code}",
             )
     locked.ended_with = ending_with
+    return locked
+
+
+def _end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetime.date) -> None:
+    """The coach of an ended step who has no open step of the client left leaves the care
+    team as a coach (on `day`, or today when that is later)."""
+    for step in ended:
+        if (
+            step.coach_id
+            and not PathwayStep.objects.open().filter(client=client, coach=step.coach_id).exists()
+        ):
+            CareTeamMembership.objects.filter(
+                client=client,
+                user=step.coach_id,
+                role=TeamRole.COACH,
+                ended_on__isnull=True,
+            ).update(ended_on=max(day, timezone.localdate()))
+
+
+CANCELLATION_REASON_MAX_LENGTH = PathwayStep._meta.get_field("cancellation_reason").max_length
+
+
+def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
+    """Cancels a planned step that has not started, with the reason why: it stays on the
+    pathway as cancelled (ended on its start date with the end reason "cancelled", without
+    a follow-on or an outcome), and its dates are free for another step of the service.
+
+    The companion planned with it (the work coaching of a work activity period) is
+    cancelled with it, listed in the returned step's `cancelled_with`. Refused with
+    ValidationError, nothing saved: a reason missing (on `reason`); a step that is not
+    planned, or has attendance recorded (it has started: it is ended instead); a step
+    another step needs alongside it (a Jobcenter period planned during a work activity
+    period), until that one is cancelled or changed first. A running step whose planned
+    follow-on this was has none again, so its end is reminded of; the cancelled step's own
+    follow-on stays planned. The coach who has no open step of the client left leaves the
+    care team as a coach. Each cancelled step writes its access-log row
+    "pathways.step.cancelled", its history by pghistory.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
+    try:
+        MaxLengthValidator(CANCELLATION_REASON_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    with (
+        transaction.atomic(),
+        history_context(cancelled_by, "pathways.step.cancelled"),
+    ):
+        client = lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update(of=("self",))
+            .select_related("client", "service_type", "rule_set")
+            .get(pk=step.pk)
+        )
+        if locked.status != StepStatus.PLANNED:
+            raise ValidationError(_("Vain alkamaton jakso voidaan perua. Alkanut jakso päätetään."))
+        cancelling_with, left = step_rules.cancellation_effects(
+            step=locked, others=_other_steps(locked)
+        )
+        if left:
+            step_rules.raise_for([step_rules.left_uncovered_violation(left, locked)])
+        cancelled = [locked, *cancelling_with]
+        if Attendance.objects.filter(step__in=cancelled).exists():
+            raise ValidationError(
+                _(
+                    "Jaksolle on kirjattu läsnäoloja, joten se on alkanut: päätä jakso perumisen sijaan."
+                )
+            )
+        for each in cancelled:
+            each.status = StepStatus.ENDED
+            each.ended_on = each.start_on
+            each.end_reason = EndReason.CANCELLED
+            each.cancellation_reason = reason
+            each.next_step = None
+            each.exit_outcome = each.review_decision = ""
+            each.save()
+        # A running step whose follow-on this was has none again; an ended one keeps the
+        # follow-on it ended with, now shown as cancelled.
+        PathwayStep.objects.open().filter(next_step__in=cancelled).update(next_step=None)
+        _end_coach_memberships(client, cancelled, timezone.localdate())
+        log_client_access(
+            cancelled_by, client, "pathways.step.cancelled", locked, detail=locked.service_type.code
+        )
+        for companion in cancelling_with:
+            log_client_access(
+                cancelled_by,
+                client,
+                "pathways.step.cancelled",
+                companion,
+                detail=f"with {locked.service_type.code}",
+            )
+    locked.cancelled_with = cancelling_with
     return locked
 
 
