@@ -25,7 +25,7 @@ from pathways.models import (
     Placement,
     ReviewDecision,
 )
-from pathways.step_rules import YOUTH_WORKSHOP
+from pathways.step_rules import YOUTH_WORKSHOP, mutual_companions, period_end_limit
 from services.models import CatalogueEntry, Unit, UnitKind
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
@@ -169,8 +169,10 @@ class EndStepForm(PolkuForm):
     ended_on = forms.DateField(
         label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
     )
+    # A step that never started is cancelled (CancelStepForm), not ended.
     end_reason = forms.ChoiceField(
-        label=_("Päättymisen syy"), choices=[("", "–"), *EndReason.choices]
+        label=_("Päättymisen syy"),
+        choices=[("", "–"), *(c for c in EndReason.choices if c[0] != EndReason.CANCELLED)],
     )
     next_step = forms.ModelChoiceField(
         label=_("Jatkopolku"),
@@ -190,19 +192,41 @@ class EndStepForm(PolkuForm):
     def __init__(self, *args, step, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_reason"].required = False
-        self.fields["next_step"].queryset = (
+        rules = step.rule_set
+        if rules and rules.max_duration_months:
+            # A period closed late still ends on its last allowed day at the latest.
+            limit = period_end_limit(step.start_on, rules.max_duration_months)
+            self.fields["ended_on"].initial = min(timezone.localdate(), limit)
+            self.fields["ended_on"].help_text = _(
+                "Viimeinen mahdollinen päättymispäivä: %(limit)s."
+            ) % {"limit": f"{limit:%-d.%-m.%Y}"}
+        # What comes after the step: not a step started before it, nor its companion,
+        # which ends with it (the action refuses both).
+        candidates = (
             PathwayStep.objects.filter(client=step.client_id)
             .filter(Q(previous_step__isnull=True) | Q(previous_step=step))
             .exclude(pk=step.pk)
             .exclude(status="ended")
-            .select_related("service_type")
+            .exclude(start_on__lt=step.start_on)
+            .select_related("service_type", "rule_set")
         )
+        ending_with = mutual_companions(step, list(candidates))
+        self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in ending_with])
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
         )
         self.fields["next_step"].initial = step.next_step_id
         if step.service_type.code != "rehabilitative_work_activity":
             del self.fields["review_decision"]
+
+
+class CancelStepForm(PolkuForm):
+    reason = forms.CharField(
+        label=_("Perumisen syy"),
+        max_length=PathwayStep._meta.get_field("cancellation_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Esimerkiksi: asiakas aloitti opinnot, eikä jaksoa tarvita."),
+    )
 
 
 class AttendanceWeekForm(PolkuForm):

@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "pathways.step.changed": _("Muutti palvelujakson tietoja"),
     "pathways.step.status_changed": _("Aloitti, keskeytti tai jatkoi palvelujaksoa"),
     "pathways.step.ended": _("Päätti palvelujakson"),
+    "pathways.step.cancelled": _("Perui suunnitellun palvelujakson"),
     "pathways.attendance.viewed": _("Avasi palvelujakson läsnäolot"),
     "pathways.attendance.recorded": _("Kirjasi läsnäolot"),
     "pathways.jobcenter_contract.saved": _("Tallensi Jobcenter-jakson työsopimuksen"),

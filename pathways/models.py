@@ -47,6 +47,8 @@ class EndReason(models.TextChoices):
     INTERRUPTED = "interrupted", _("Keskeytyi")
     HEALTH = "health", _("Terveydellinen syy")
     OTHER = "other", _("Muu syy")
+    # Only `cancel_step` ends a step so: a planned step that never started.
+    CANCELLED = "cancelled", _("Peruttu ennen alkua")
 
 
 class ExitOutcome(models.TextChoices):
@@ -190,6 +192,7 @@ class PathwayStep(models.Model):
     review_decision = models.CharField(
         _("arvioinnin päätös"), max_length=12, choices=ReviewDecision.choices, blank=True
     )
+    cancellation_reason = models.CharField(_("perumisen syy"), max_length=300, blank=True)
     next_step = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -238,13 +241,18 @@ class PathwayStep(models.Model):
                 name="step_compensation_not_negative",
                 violation_error_message=NOT_NEGATIVE,
             ),
-            # An ended step has an end date, a reason and either a follow-on step or an exit outcome.
+            # An ended step has an end date, a reason and either a follow-on step or an exit
+            # outcome; a step cancelled before it started has neither.
             models.CheckConstraint(
                 condition=~Q(status="ended")
                 | (
                     Q(ended_on__isnull=False)
                     & ~Q(end_reason="")
-                    & (Q(next_step__isnull=False) | ~Q(exit_outcome=""))
+                    & (
+                        Q(next_step__isnull=False)
+                        | ~Q(exit_outcome="")
+                        | Q(end_reason=EndReason.CANCELLED)
+                    )
                 ),
                 name="step_ended_has_reason_and_continuation",
                 violation_error_message=_(
@@ -256,12 +264,31 @@ class PathwayStep(models.Model):
                 name="step_end_date_only_when_ended",
                 violation_error_message=_("Päättymispäivä merkitään vain päättyneelle jaksolle."),
             ),
+            # A cancelled step never started: it ends on its start date, with the reason it
+            # was cancelled and nothing after it; only a cancelled step has that reason.
+            models.CheckConstraint(
+                condition=(
+                    Q(end_reason=EndReason.CANCELLED)
+                    & Q(status="ended")
+                    & Q(ended_on=F("start_on"))
+                    & ~Q(cancellation_reason="")
+                    & Q(next_step__isnull=True)
+                    & Q(exit_outcome="")
+                    & Q(review_decision="")
+                )
+                | (~Q(end_reason=EndReason.CANCELLED) & Q(cancellation_reason="")),
+                name="step_cancelled_before_it_started",
+                violation_error_message=_(
+                    "Peruttu jakso päättyy alkamispäivänään perumisen syyhyn, ilman jatkopolkua tai tulosta."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(next_step=F("pk")),
                 name="step_not_its_own_follow_on",
                 violation_error_message=_("Jakso ei voi olla oma jatkopolkunsa."),
             ),
-            # No overlapping steps of the same service for one client (core PostgreSQL: no btree_gist).
+            # No overlapping steps of the same service for one client (core PostgreSQL: no
+            # btree_gist). A cancelled step took no days: its dates are free for another.
             ExclusionConstraint(
                 name="step_no_overlap_per_client_and_service",
                 expressions=[
@@ -280,6 +307,7 @@ class PathwayStep(models.Model):
                         RangeOperators.OVERLAPS,
                     ),
                 ],
+                condition=~Q(end_reason=EndReason.CANCELLED),
             ),
         ]
         indexes = [
@@ -302,6 +330,16 @@ class PathwayStep(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != StepStatus.ENDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Cancelled before it started (`cancel_step`): on the pathway, but it never ran."""
+        return self.end_reason == EndReason.CANCELLED
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pathway shows it: "Peruttu" for a step cancelled before it started."""
+        return _("Peruttu") if self.is_cancelled else self.get_status_display()
 
 
 @pghistory.track()

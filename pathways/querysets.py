@@ -13,6 +13,10 @@ class PathwayStepQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status="ended")
 
+    def not_cancelled(self):
+        """Steps that took place or are to: without those cancelled before they started."""
+        return self.exclude(end_reason="cancelled")
+
     def of_type(self, *codes: str):
         return self.filter(service_type__code__in=codes)
 

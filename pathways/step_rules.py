@@ -6,6 +6,7 @@ record for a kind of service (a decision reference, a follow-on step). Each
 violation names the rule and its source, in the user's language.
 """
 
+import copy
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pathways.models import JobcenterContract, PathwayStep, ReviewDecision, StepStatus
+from pathways.models import (
+    ExitOutcome,
+    JobcenterContract,
+    PathwayStep,
+    ReviewDecision,
+    StepStatus,
+)
 from services.calendar import add_months
 from services.models import NoRuleSetInForce, ServiceRuleSet, UnitKind
 
@@ -359,8 +366,17 @@ def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
 def check_ending(step: PathwayStep) -> list[Violation]:
     """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more.
 
-    A review decision to continue needs a new period of the same service resting on
-    a renewed plan of the type the rule set requires (`_renewed_plan_violation`).
+    A period of a service with a maximum length (24 months of rehabilitative work
+    activity, Essote's 8-month workshop periods) ends on its last allowed day at the
+    latest, whenever it is closed; within that limit it may end earlier or later than
+    planned.
+
+    The review decision at the end of a rehabilitative work activity period states
+    where the client goes, and the follow-on must agree with it (`_review_violations`):
+    continuing needs a new period of the same service resting on a renewed plan of
+    the type the rule set requires (`_renewed_plan_violation`); moving needs a step of
+    another service as the follow-on, or without one the outcome "moved to another
+    service"; exiting needs an exit outcome and no new period of the same service.
     """
     code = step.service_type.code
     rules = step.rule_set or rule_set_for(step)
@@ -390,9 +406,37 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 % {"source": source},
             )
         )
-    if step.review_decision == ReviewDecision.CONTINUE:
-        if step.next_step is None or step.next_step.service_type_id != step.service_type_id:
+    found.extend(_review_violations(step, rules, source))
+    if step.ended_on and step.ended_on < step.start_on:
+        found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
+    if step.ended_on and rules.max_duration_months:
+        limit = period_end_limit(step.start_on, rules.max_duration_months)
+        if step.ended_on > limit:
             found.append(
+                Violation(
+                    "ended_on",
+                    _(
+                        "Jakso voi kestää enintään %(months)s kuukautta: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s)."
+                    )
+                    % {
+                        "months": rules.max_duration_months,
+                        "limit": _date(limit),
+                        "source": source,
+                    },
+                )
+            )
+    return found
+
+
+def _review_violations(step: PathwayStep, rules: ServiceRuleSet, source: str) -> list[Violation]:
+    """The review decision agrees with where the client goes next (`check_ending`)."""
+    decision = step.review_decision
+    same_service = (
+        step.next_step is not None and step.next_step.service_type_id == step.service_type_id
+    )
+    if decision == ReviewDecision.CONTINUE:
+        if not same_service:
+            return [
                 Violation(
                     "review_decision",
                     _(
@@ -400,12 +444,56 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                     )
                     % {"source": source},
                 )
+            ]
+        if rules.required_plan_type:
+            return _renewed_plan_violation(step, rules, source)
+        return []
+    if decision == ReviewDecision.MOVE:
+        if same_service:
+            return [
+                Violation(
+                    "review_decision",
+                    _(
+                        "Siirtyminen tarkoittaa toista palvelua: saman palvelun uusi jakso on jatkamista. Valitse jatkopoluksi toisen palvelun jakso tai arvioinnin päätökseksi jatkaminen (%(source)s)."
+                    )
+                    % {"source": source},
+                )
+            ]
+        if step.next_step is None and step.exit_outcome != ExitOutcome.OTHER_SERVICE:
+            return [
+                Violation(
+                    "review_decision",
+                    _(
+                        "Siirtyminen toiseen palveluun: valitse jatkopoluksi toisen palvelun jakso tai tulokseksi ”%(outcome)s” (%(source)s)."
+                    )
+                    % {"outcome": ExitOutcome.OTHER_SERVICE.label, "source": source},
+                )
+            ]
+        return []
+    if decision == ReviewDecision.EXIT:
+        found = []
+        if not step.exit_outcome:
+            found.append(
+                Violation(
+                    "exit_outcome",
+                    _(
+                        "Palvelun päättyessä kirjataan sen tulos: valitse, mihin asiakas siirtyi tai miten palvelu päättyi (%(source)s)."
+                    )
+                    % {"source": source},
+                )
             )
-        elif rules.required_plan_type:
-            found.extend(_renewed_plan_violation(step, rules, source))
-    if step.ended_on and step.ended_on < step.start_on:
-        found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
-    return found
+        if same_service:
+            found.append(
+                Violation(
+                    "review_decision",
+                    _(
+                        "Palvelu ei pääty, jos sitä jatketaan uudella jaksolla: valitse arvioinnin päätökseksi jatkaminen tai jatkopoluksi toisen palvelun jakso (%(source)s)."
+                    )
+                    % {"source": source},
+                )
+            )
+        return found
+    return []
 
 
 def _renewed_plan_violation(
@@ -589,6 +677,41 @@ def companions_left_uncovered(
         elif uncovered:
             left.append(step)
     return following, left
+
+
+def cancellation_effects(
+    *, step: PathwayStep, others: list[PathwayStep]
+) -> tuple[list[PathwayStep], list[PathwayStep]]:
+    """What cancelling `step`, planned and not yet started, does to the client's other steps.
+
+    A cancelled step covers none of its days, as if it ended the day before it was to
+    start; `companions_left_uncovered` then tells which steps go with it (the work
+    coaching planned with a work activity period) and which would be left without the
+    service they need (a Jobcenter period planned during it). A step that would go
+    with it but has already started cannot be cancelled: it joins the second list.
+    """
+    gone = copy.copy(step)
+    gone.status = StepStatus.ENDED
+    gone.ended_on = step.start_on - datetime.timedelta(days=1)
+    going, left = companions_left_uncovered(changed=gone, previous=step, others=others)
+    started = [s for s in going if s.status != StepStatus.PLANNED]
+    return [s for s in going if s not in started], left + started
+
+
+def mutual_companions(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
+    """The open steps among `others` that `step`'s rules require and that need `step`'s
+    service in turn, overlapping its period: the companion planned with it (the work
+    coaching of a work activity period), which ends with it
+    (`companions_left_uncovered`) and so cannot be what follows it."""
+    required = {t.code for t in (step.rule_set or rule_set_for(step)).requires.all()}
+    return [
+        other
+        for other in others
+        if other.status != StepStatus.ENDED
+        and other.service_type.code in required
+        and _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
+        and _overlaps(other, step)
+    ]
 
 
 def _no_longer_covered(

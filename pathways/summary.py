@@ -189,8 +189,10 @@ def build_context(document) -> dict:
     client, language = document.client, document.language
     texts = TEXTS[language]
     today = timezone.localdate()
+    # A step cancelled before it started is no part of the client's plan.
     steps = list(
         PathwayStep.objects.of_client(client)
+        .not_cancelled()
         .for_timeline()
         .select_related("rule_set", "coach__organisation")
     )

@@ -97,11 +97,20 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
     return warnings
 
 
+def _drawn_end(step: PathwayStep) -> datetime.date | None:
+    """Where a step's bar ends: its end, or its planned end while it runs. A step
+    cancelled before it started is drawn over the period it was planned for, marked
+    cancelled (its end date is its start date)."""
+    if step.is_cancelled:
+        return step.planned_end_on
+    return step.end_or_planned_end
+
+
 def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
     if not steps:
         return None
     start = min(s.start_on for s in steps).replace(day=1)
-    last = max([s.ended_on or s.planned_end_on or today for s in steps] + [today])
+    last = max([_drawn_end(s) or today for s in steps] + [today])
     end = add_months(last.replace(day=1), 2)
     span = max((end - start).days, 1)
 
@@ -110,12 +119,16 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
 
     bars = []
     for index, step in enumerate(steps):
-        finish = step.ended_on or step.planned_end_on
+        finish = _drawn_end(step)
         open_ended = finish is None
         x = x_of(step.start_on)
         width = max(x_of(finish or end) - x, 4)
         y = AXIS_HEIGHT + index * ROW_HEIGHT
-        css = f"polku-bar polku-bar--{step.status}"
+        css = (
+            "polku-bar polku-bar--cancelled"
+            if step.is_cancelled
+            else f"polku-bar polku-bar--{step.status}"
+        )
         review_x = (
             x_of(step.review_due)
             if step.review_due and step.status != "ended" and start <= step.review_due <= end

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:client_id>/steps/<int:step_id>/", views.step_detail, name="step"),
     path("<uuid:client_id>/steps/<int:step_id>/edit/", views.step_edit, name="step_edit"),
     path("<uuid:client_id>/steps/<int:step_id>/end/", views.step_end, name="step_end"),
+    path("<uuid:client_id>/steps/<int:step_id>/cancel/", views.step_cancel, name="step_cancel"),
     path("<uuid:client_id>/steps/<int:step_id>/status/", views.step_status, name="step_status"),
     path("<uuid:client_id>/steps/<int:step_id>/attendance/", views.attendance, name="attendance"),
     path(

@@ -1,4 +1,5 @@
-"""Pathway pages: plan, follow and end steps; log attendance, contacts, jobs and certificates."""
+"""Pathway pages: plan, follow, end and cancel steps; log attendance, contacts, jobs and
+certificates."""
 
 import datetime
 
@@ -24,6 +25,7 @@ from pathways.access import get_step_for_user
 from pathways.forms import (
     AttendanceWeekForm,
     BenefitsCounsellingForm,
+    CancelStepForm,
     CertificateForm,
     EmployerContactForm,
     EndStepForm,
@@ -251,6 +253,41 @@ def step_end(request, client_id, step_id):
             "form": form,
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_cancel(request, client_id, step_id):
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.plan_step",
+        log_action=read_log(request, VIEWED),
+    )
+    if step.status != StepStatus.PLANNED:
+        raise Http404
+    form = CancelStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = actions.cancel_step(
+                step=step, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Palvelujakso peruttu."))
+            if cancelled.cancelled_with:
+                messages.info(
+                    request,
+                    _("Samalla peruttiin: %(services)s.")
+                    % {
+                        "services": ", ".join(s.service_type.name for s in cancelled.cancelled_with)
+                    },
+                )
+            return redirect("clients:detail", client_id=client.uuid)
+    return render(
+        request, "pathways/step_cancel.html", {"client": client, "step": step, "form": form}
     )
 
 

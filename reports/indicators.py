@@ -331,13 +331,14 @@ class TransitionGroup:
 
 
 def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[TransitionGroup]:
-    """Ended steps by service type → the follow-on step's service type or the exit outcome.
+    """Ended steps by service type → the follow-on step's service type or the exit outcome
+    (a step cancelled before it started did not end: it never ran).
 
     Counted in steps; a cell is hidden when its steps belong to fewer than five
     distinct clients. Two queries: the cells, and the totals per service
     (whose distinct clients cannot be summed from the cells).
     """
-    ended = PathwayStep.objects.filter(
+    ended = PathwayStep.objects.not_cancelled().filter(
         client__in=clients,
         status=StepStatus.ENDED,
         ended_on__gte=period.start,
@@ -428,16 +429,18 @@ def ips_employment(
 ) -> IpsEmployment:
     """Clients in supported employment during the period, and how many of them were employed.
 
-    In IPS: an open or ended supported employment step that overlaps the
+    In IPS: an open or ended (not cancelled) supported employment step that overlaps the
     period. Employed: a job in the open labour market or with wage subsidy
     (a Placement) that overlaps the period and started on or after the start
     of one of the client's IPS steps. The target is the organisation's rule
     set in force on the last day of the period. Two queries.
     """
-    in_ips = PathwayStep.objects.filter(
-        client=OuterRef("pk"), service_type__code=SUPPORTED_EMPLOYMENT
-    ).overlapping(period.start, period.end)
-    ips_before_job = PathwayStep.objects.filter(
+    in_ips = (
+        PathwayStep.objects.not_cancelled()
+        .filter(client=OuterRef("pk"), service_type__code=SUPPORTED_EMPLOYMENT)
+        .overlapping(period.start, period.end)
+    )
+    ips_before_job = PathwayStep.objects.not_cancelled().filter(
         client=OuterRef("client"),
         service_type__code=SUPPORTED_EMPLOYMENT,
         start_on__lte=OuterRef("started_on"),

@@ -3,7 +3,7 @@ force on its start date, runs in one transaction with the client locked (two
 workers planning at once cannot both pass a companion check), writes the
 access-log row, and leaves the change history to pghistory's triggers.
 
-- `steps`: planning, changing, starting, pausing and ending a step;
+- `steps`: planning, changing, starting, pausing, ending and cancelling a step;
 - `records`: what the coach records while a step runs;
 - `documents`: the pathway summary and certificate PDFs.
 """
@@ -24,11 +24,18 @@ from pathways.actions.records import (
     record_week_attendance,
     save_jobcenter_contract,
 )
-from pathways.actions.steps import end_step, plan_step, set_step_status, update_step
+from pathways.actions.steps import (
+    cancel_step,
+    end_step,
+    plan_step,
+    set_step_status,
+    update_step,
+)
 
 __all__ = [
     "add_employer_contact",
     "add_in_work_support",
+    "cancel_step",
     "end_step",
     "issue_certificate",
     "plan_step",

@@ -43,8 +43,9 @@ def record_week_attendance(
     shorter than the minimum hours, and more present days in a calendar week
     than the maximum, counting the days already saved there for the client in
     the same service (a period ending on Wednesday and the next starting on
-    Thursday share the week). Errors are keyed by the day's ISO date; nothing
-    of the week is saved when any day is refused.
+    Thursday share the week). A step cancelled before it started takes none.
+    Errors are keyed by the day's ISO date; nothing of the week is saved when
+    any day is refused.
     """
     rules = step.rule_set or step_rules.rule_set_for(step)
     cap = rules.compensation_cap_per_day
@@ -52,7 +53,11 @@ def record_week_attendance(
     for day, values in days.items():
         if values is None:
             continue
-        if day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
+        if step.is_cancelled:
+            errors[day.isoformat()] = [
+                _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
+            ]
+        elif day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
             errors[day.isoformat()] = [_("Päivä ei ole jakson aikana.")]
         elif day > timezone.localdate():
             errors[day.isoformat()] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]

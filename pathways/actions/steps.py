@@ -5,6 +5,7 @@ import copy
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from clients.actions import end_lapsed_memberships
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
+    Attendance,
+    EndReason,
     ExitOutcome,
     IpsPhase,
     PathwayStep,
@@ -82,7 +85,8 @@ def plan_step(
     (rehabilitative work activity always includes work coaching), is planned
     with it for the same period and coach, in the same transaction.
     `follows` is a running step of the client whose follow-on this is: it is
-    linked at once, so the step's end has its follow-on before it comes.
+    linked at once, so the step's end has its follow-on before it comes. A follow-on
+    starting before the step it follows is refused on `start_on`.
     """
     with (
         transaction.atomic(),
@@ -123,11 +127,23 @@ def plan_step(
 
 
 def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
-    locked = PathwayStep.objects.select_for_update().get(pk=previous.pk)
+    locked = (
+        PathwayStep.objects.select_for_update().select_related("service_type").get(pk=previous.pk)
+    )
     if locked.client_id != step.client_id or locked.status == StepStatus.ENDED:
         raise ValidationError(_("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle."))
     if locked.next_step_id is not None:
         raise ValidationError(_("Jaksolla on jo jatkopolku."))
+    if step.start_on < locked.start_on:
+        raise ValidationError(
+            {
+                "start_on": _(
+                    "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan "
+                    "(%(step)s)."
+                )
+                % {"step": _step_name(locked)}
+            }
+        )
     locked.next_step = step
     locked.save(update_fields=["next_step"])
 
@@ -316,9 +332,12 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
 
 def _other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:
     """The client's other steps (only those not ended, when asked), with their services and
-    rule sets; `step` may be unsaved."""
-    steps = PathwayStep.objects.filter(client=step.client_id).select_related(
-        "service_type", "rule_set"
+    rule sets; `step` may be unsaved. A step cancelled before it started never ran and is
+    none of them."""
+    steps = (
+        PathwayStep.objects.filter(client=step.client_id)
+        .not_cancelled()
+        .select_related("service_type", "rule_set")
     )
     if step.pk:
         steps = steps.exclude(pk=step.pk)
@@ -363,8 +382,17 @@ def end_step(
     """Ends a step with a reason and a follow-on step or an exit outcome; the companion
     planned with it ends with it (listed in the returned step's `ended_with`).
 
+    The follow-on step comes after this one: a step of the client that is not ended,
+    not another step's follow-on, not started before this step, and not one ending
+    with it (its companion); each is refused on `next_step`.
+
     A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
-    activity period needs its review decision. Nothing is saved when refused.
+    activity period needs its review decision. The end date is not in the future,
+    not after the last day the rule set allows the period (`step_rules.check_ending`)
+    and not on or after the start of the client's next period in the same service,
+    for the step or a companion ending with it: each is refused on `ended_on`, the
+    overlap also when only the database's exclusion constraint catches it. Nothing is
+    saved when refused.
     """
     with (
         transaction.atomic(),
@@ -378,6 +406,14 @@ def end_step(
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Jakso on jo päättynyt."))
+        if end_reason == EndReason.CANCELLED:
+            raise ValidationError(
+                {
+                    "end_reason": _(
+                        "Alkamaton jakso perutaan jakson sivulta. Päätä alkanut jakso muulla syyllä."
+                    )
+                }
+            )
         if ended_on > timezone.localdate():
             raise ValidationError(
                 {
@@ -414,6 +450,19 @@ def end_step(
                     )
                 }
             )
+        if next_step is not None:
+            next_step = PathwayStep.objects.select_related("service_type").get(pk=next_step.pk)
+            if next_step.start_on < locked.start_on:
+                raise ValidationError(
+                    {
+                        "next_step": _(
+                            "Jatkopolku on palvelu, joka tulee tämän jakson jälkeen: valittu jakso "
+                            "(%(step)s) alkoi jo ennen tätä jaksoa. Valitse myöhemmin alkava jakso "
+                            "tai suunnittele uusi."
+                        )
+                        % {"step": _step_name(next_step)}
+                    }
+                )
         previous = copy.copy(locked)
         locked.ended_on, locked.end_reason = ended_on, end_reason
         locked.next_step, locked.exit_outcome, locked.review_decision = (
@@ -424,12 +473,32 @@ def end_step(
         step_rules.raise_for(step_rules.check_ending(locked))
         locked.status = StepStatus.ENDED
         ending_with = _companions_ending_with(locked, previous)
+        if next_step is not None and next_step.pk in {c.pk for c in ending_with}:
+            raise ValidationError(
+                {
+                    "next_step": _(
+                        "Valittu jakso (%(step)s) päättyy tämän jakson mukana, joten se ei voi "
+                        "olla jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                    )
+                    % {"step": _step_name(next_step)}
+                }
+            )
+        _check_no_later_period_overlapped([locked, *ending_with])
         try:
             with transaction.atomic():
                 locked.save()
                 for companion in ending_with:
                     companion.save()
         except IntegrityError as error:
+            if "step_no_overlap_per_client_and_service" in str(error):
+                # The checks above ran under the client's lock; this is the database's word.
+                raise ValidationError(
+                    {
+                        "ended_on": _(
+                            "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
+                        )
+                    }
+                ) from None
             # Another worker chose the same follow-on step at the same moment.
             if "next_step" not in str(error):
                 raise
@@ -440,19 +509,7 @@ def end_step(
                     )
                 }
             ) from None
-        for ended in (locked, *ending_with):
-            if (
-                ended.coach_id
-                and not PathwayStep.objects.open()
-                .filter(client=locked.client, coach=ended.coach)
-                .exists()
-            ):
-                CareTeamMembership.objects.filter(
-                    client=locked.client,
-                    user=ended.coach,
-                    role=TeamRole.COACH,
-                    ended_on__isnull=True,
-                ).update(ended_on=max(ended_on, timezone.localdate()))
+        _end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
         log_client_access(
             ended_by,
             locked.client,
@@ -470,6 +527,136 @@ def end_step(
             )
     locked.ended_with = ending_with
     return locked
+
+
+def _end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetime.date) -> None:
+    """The coach of an ended step who has no open step of the client left leaves the care
+    team as a coach (on `day`, or today when that is later)."""
+    for step in ended:
+        if (
+            step.coach_id
+            and not PathwayStep.objects.open().filter(client=client, coach=step.coach_id).exists()
+        ):
+            CareTeamMembership.objects.filter(
+                client=client,
+                user=step.coach_id,
+                role=TeamRole.COACH,
+                ended_on__isnull=True,
+            ).update(ended_on=max(day, timezone.localdate()))
+
+
+CANCELLATION_REASON_MAX_LENGTH = PathwayStep._meta.get_field("cancellation_reason").max_length
+
+
+def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
+    """Cancels a planned step that has not started, with the reason why: it stays on the
+    pathway as cancelled (ended on its start date with the end reason "cancelled", without
+    a follow-on or an outcome), and its dates are free for another step of the service.
+
+    The companion planned with it (the work coaching of a work activity period) is
+    cancelled with it, listed in the returned step's `cancelled_with`. Refused with
+    ValidationError, nothing saved: a reason missing (on `reason`); a step that is not
+    planned, or has attendance recorded (it has started: it is ended instead); a step
+    another step needs alongside it (a Jobcenter period planned during a work activity
+    period), until that one is cancelled or changed first. A running step whose planned
+    follow-on this was has none again, so its end is reminded of; the cancelled step's own
+    follow-on stays planned. The coach who has no open step of the client left leaves the
+    care team as a coach. Each cancelled step writes its access-log row
+    "pathways.step.cancelled", its history by pghistory.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
+    try:
+        MaxLengthValidator(CANCELLATION_REASON_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    with (
+        transaction.atomic(),
+        history_context(cancelled_by, "pathways.step.cancelled"),
+    ):
+        client = lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update(of=("self",))
+            .select_related("client", "service_type", "rule_set")
+            .get(pk=step.pk)
+        )
+        if locked.status != StepStatus.PLANNED:
+            raise ValidationError(_("Vain alkamaton jakso voidaan perua. Alkanut jakso päätetään."))
+        cancelling_with, left = step_rules.cancellation_effects(
+            step=locked, others=_other_steps(locked)
+        )
+        if left:
+            step_rules.raise_for([step_rules.left_uncovered_violation(left, locked)])
+        cancelled = [locked, *cancelling_with]
+        if Attendance.objects.filter(step__in=cancelled).exists():
+            raise ValidationError(
+                _(
+                    "Jaksolle on kirjattu läsnäoloja, joten se on alkanut: päätä jakso perumisen sijaan."
+                )
+            )
+        for each in cancelled:
+            each.status = StepStatus.ENDED
+            each.ended_on = each.start_on
+            each.end_reason = EndReason.CANCELLED
+            each.cancellation_reason = reason
+            each.next_step = None
+            each.exit_outcome = each.review_decision = ""
+            each.save()
+        # A running step whose follow-on this was has none again; an ended one keeps the
+        # follow-on it ended with, now shown as cancelled.
+        PathwayStep.objects.open().filter(next_step__in=cancelled).update(next_step=None)
+        _end_coach_memberships(client, cancelled, timezone.localdate())
+        log_client_access(
+            cancelled_by, client, "pathways.step.cancelled", locked, detail=locked.service_type.code
+        )
+        for companion in cancelling_with:
+            log_client_access(
+                cancelled_by,
+                client,
+                "pathways.step.cancelled",
+                companion,
+                detail=f"with {locked.service_type.code}",
+            )
+    locked.cancelled_with = cancelling_with
+    return locked
+
+
+def _step_name(step: PathwayStep) -> str:
+    """A step as the end form lists it: "Työvalmennus, 1.3.2026"."""
+    return f"{step.service_type.name}, {format_day(step.start_on)}"
+
+
+def _check_no_later_period_overlapped(ending: list[PathwayStep]) -> None:
+    """ValidationError on `ended_on` when a step would end on or after the start of the
+    client's next period in the same service (a follow-on period already planned or
+    running: the two would overlap), naming the last day it can end."""
+    for step in ending:
+        later = (
+            PathwayStep.objects.filter(
+                client=step.client_id,
+                service_type=step.service_type_id,
+                start_on__gt=step.start_on,
+                start_on__lte=step.ended_on,
+            )
+            .exclude(pk=step.pk)
+            .order_by("start_on")
+            .first()
+        )
+        if later is not None:
+            raise ValidationError(
+                {
+                    "ended_on": _(
+                        "Asiakkaan seuraava jakso palvelussa %(service)s alkaa %(start)s, "
+                        "joten jakson on päätyttävä viimeistään %(last)s."
+                    )
+                    % {
+                        "service": step.service_type.name.lower(),
+                        "start": format_day(later.start_on),
+                        "last": format_day(later.start_on - datetime.timedelta(days=1)),
+                    }
+                }
+            )
 
 
 def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[PathwayStep]:

@@ -38,10 +38,12 @@ def siblings_objects(world, kwargs) -> list[dict]:
     sibling = sibling_of(world)
     variants = []
     if "step_id" in kwargs:
-        code = PathwayStep.objects.get(pk=kwargs["step_id"]).service_type.code
+        original = PathwayStep.objects.select_related("service_type").get(pk=kwargs["step_id"])
+        # A step like the URL's, in the same state (a planned one for cancelling, say).
         step = make_step(
             sibling,
-            code,
+            original.service_type.code,
+            start_on=original.start_on,
             created_by=world.users[Role.SOCIAL_WORKER],
             coach=world.users[Role.WORK_COACH],
             days_per_week=3,

@@ -580,3 +580,23 @@ def test_a_timeline_label_is_drawn_where_it_can_be_read(bar_x, bar_width, label_
     )
     assert (row.label_x, row.label_anchor) == (label_x, anchor)
     assert row.period == "5.1.2026 alkaen"  # no end date: from when it runs
+
+
+def test_a_step_cancelled_before_it_started_is_no_part_of_the_clients_summary(
+    summary_client, worker, today
+):
+    volunteering = make_step(
+        summary_client,
+        "volunteering",
+        created_by=worker,
+        start_on=today + datetime.timedelta(days=20),
+    )
+    actions.cancel_step(step=volunteering, cancelled_by=worker, reason="Asiakas ei halunnut.")
+    document = SimpleNamespace(client=summary_client, language="fi", sections=["timeline"])
+    context = summary.build_context(document)
+    assert [line.name for line in context["services"]] == [
+        "Kuntouttava työtoiminta",
+        "Koulutus ja opinnot",
+    ]
+    assert volunteering.pk not in [bar.step.pk for bar in context["timeline"].bars]
+    assert all("Vapaaehto" not in what for _day, what in context["dates"])

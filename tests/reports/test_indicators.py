@@ -376,6 +376,21 @@ class TestTransitions:
         assert group.total.text == "alle 5"
         assert [row.figure.text for row in group.rows] == ["alle 5"]
 
+    def test_a_step_cancelled_before_it_started_is_no_transition(self, unit, worker):
+        for client in make_clients(worker, 5):
+            start = TODAY - days(20)
+            make_step(
+                client,
+                "work_trial",
+                created_by=worker,
+                start_on=start,
+                status=StepStatus.ENDED,
+                ended_on=start,
+                end_reason="cancelled",
+                cancellation_reason="Työpaikka ei järjestynyt.",
+            )
+        assert transitions(scope(unit), PERIOD) == []
+
 
 class TestIpsEmployment:
     CODE = "supported_employment"
@@ -455,6 +470,27 @@ class TestIpsEmployment:
             self._job(client, worker, step, started_on=TODAY - days(60))
         result = ips_employment(scope(unit), PERIOD, unit.organisation)
         assert result.employed.share.text == "50 %"
+
+    def test_an_ips_step_cancelled_before_it_started_is_not_ips(self, unit, worker):
+        clients = make_clients(worker, 10)
+        for client in clients:
+            self._ips(client, worker)
+        for client in make_clients(worker, 5):
+            start = TODAY - days(60)
+            step = self._ips(
+                client,
+                worker,
+                start_on=start,
+                status=StepStatus.ENDED,
+                ended_on=start,
+                end_reason="cancelled",
+                cancellation_reason="Asiakas muutti pois.",
+            )
+            self._job(client, worker, step)
+        for client in clients[:5]:
+            self._job(client, worker, None)
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+        assert (result.employed.whole.text, result.employed.part.text) == ("10", "5")
 
     def test_few_employed_hide_the_share_but_not_the_target(self, unit, worker):
         clients = make_clients(worker, 9)

@@ -27,11 +27,32 @@ def step_kwargs(code):
 
 REHAB = step_kwargs("rehabilitative_work_activity")
 
+
+def planned_step_kwargs(world):
+    """A step planned to start next month: only a step not yet started can be cancelled."""
+    import datetime
+
+    from django.utils import timezone
+
+    step = world.extra.get("planned")
+    if step is None:
+        step = world.extra["planned"] = make_step(
+            world.client,
+            "volunteering",
+            created_by=world.users[R.SOCIAL_WORKER],
+            start_on=timezone.localdate() + datetime.timedelta(days=30),
+        )
+    return {"client_id": world.client.uuid, "step_id": step.pk}
+
+
 ROWS = {
     "pathways:step_create": client_row(PLANNERS, kwargs=client_kwargs),
     "pathways:step": client_row(VISIBLE, kwargs=REHAB, logs="pathways.step.viewed"),
     "pathways:step_edit": client_row(PLANNERS, kwargs=REHAB, logs="pathways.step.viewed"),
     "pathways:step_end": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:step_cancel": client_row(
+        PLANNERS, kwargs=planned_step_kwargs, logs="pathways.step.viewed"
+    ),
     "pathways:step_status": client_row(
         LOGGERS,
         kwargs=REHAB,

@@ -1,0 +1,140 @@
+"""The follow-on step is what comes after a step: not the companion that ends with it (the
+work coaching of a work activity period), not a step that was already running before it
+(the work coaching a Jobcenter period ran alongside). The end form does not offer them and
+the action refuses them next to the follow-on; a follow-on is not planned to start before
+the step it follows."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pathways import actions
+from pathways.models import PathwayStep, StepStatus
+from tests.conftest import field_errors, login
+from tests.pathways.test_step_rules import rehab_fields, service
+
+
+def coaching_of(client):
+    return PathwayStep.objects.get(client=client, service_type__code="work_coaching")
+
+
+def offered(client, worker, step) -> str:
+    login(client, worker)
+    return client.get(f"/clients/{step.client.uuid}/steps/{step.pk}/end/").content.decode()
+
+
+@pytest.fixture
+def work_activity(worker, client_of, today):
+    """Rehabilitative work activity with its work coaching, running for two months."""
+    return actions.plan_step(
+        client=client_of(), planned_by=worker, **rehab_fields(today - datetime.timedelta(days=60))
+    )
+
+
+def test_the_companion_ending_with_the_step_is_not_its_follow_on(
+    client, worker, work_activity, today
+):
+    coaching = coaching_of(work_activity.client)
+    assert f'<option value="{coaching.pk}"' not in offered(client, worker, work_activity)
+
+    with pytest.raises(ValidationError) as refused:
+        actions.end_step(
+            step=work_activity,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="completed",
+            next_step=coaching,
+            review_decision="move",
+        )
+
+    assert "päättyy tämän jakson mukana" in " ".join(refused.value.message_dict["next_step"])
+    for step in (work_activity, coaching):
+        step.refresh_from_db()
+        assert (step.status, step.next_step_id) == (StepStatus.ACTIVE, None)
+
+
+def test_a_step_running_since_before_the_step_is_not_its_follow_on(
+    client, worker, work_activity, today
+):
+    """A Jobcenter period is not closed with the work coaching it ran alongside as its follow-on."""
+    paid = actions.plan_step(
+        client=work_activity.client,
+        planned_by=worker,
+        service_type=service("jobcenter_paid_work"),
+        start_on=today - datetime.timedelta(days=10),
+        planned_end_on=today + datetime.timedelta(days=20),
+    )
+    coaching = coaching_of(paid.client)
+    studies = actions.plan_step(
+        client=paid.client,
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=today + datetime.timedelta(days=1),
+    )
+    form = offered(client, worker, paid)
+    assert f'<option value="{coaching.pk}"' not in form
+    assert f'<option value="{work_activity.pk}"' not in form
+    assert f'<option value="{studies.pk}"' in form
+
+    response = client.post(
+        f"/clients/{paid.client.uuid}/steps/{paid.pk}/end/",
+        {"ended_on": today.isoformat(), "end_reason": "completed", "next_step": coaching.pk},
+    )
+    assert response.status_code == 200
+    assert 'id="id_next_step_error"' in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        actions.end_step(
+            step=paid, ended_by=worker, ended_on=today, end_reason="completed", next_step=coaching
+        )
+    (message,) = refused.value.message_dict["next_step"]
+    assert "alkoi jo ennen tätä jaksoa" in message and "Työvalmennus" in message
+    paid.refresh_from_db()
+    assert (paid.status, paid.next_step_id) == (StepStatus.ACTIVE, None)
+
+    ended = actions.end_step(
+        step=paid, ended_by=worker, ended_on=today, end_reason="completed", next_step=studies
+    )
+    assert (ended.status, ended.next_step) == (StepStatus.ENDED, studies)
+
+
+def test_a_follow_on_starting_on_the_same_day_is_accepted(worker, client_of, today):
+    """The allowed edge: a follow-on that begins the day the step began (a short step)."""
+    customer = client_of()
+    guidance = actions.plan_step(
+        client=customer,
+        planned_by=worker,
+        service_type=service("ohjaamo_guidance"),
+        start_on=today,
+    )
+    studies = actions.plan_step(
+        client=customer, planned_by=worker, service_type=service("education"), start_on=today
+    )
+    ended = actions.end_step(
+        step=guidance, ended_by=worker, ended_on=today, end_reason="completed", next_step=studies
+    )
+    assert ended.next_step == studies
+
+
+def test_a_follow_on_is_not_planned_to_start_before_the_step_it_follows(
+    client, worker, client_of, today
+):
+    running = actions.plan_step(
+        client=client_of(),
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=today - datetime.timedelta(days=30),
+        planned_end_on=today + datetime.timedelta(days=30),
+    )
+    login(client, worker)
+    response = client.post(
+        f"/clients/{running.client.uuid}/steps/new/?type=volunteering&follows={running.pk}",
+        {"start_on": (today - datetime.timedelta(days=31)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert "ei voi alkaa ennen jaksoa" in field_errors(response.content.decode(), "start_on")
+    assert not PathwayStep.objects.filter(
+        client=running.client, service_type__code="volunteering"
+    ).exists()
+    running.refresh_from_db()
+    assert running.next_step is None
