@@ -36,6 +36,36 @@ def test_the_rule_reminds_the_responsible_worker_once_per_expiring_consent(team,
     assert reminder.title.startswith("Asiakkaan suostumus päättyy ")
 
 
+def _sweep_expiring(today) -> int:
+    """The consent-expiry rule run and written as the sweep does; returns how many are new."""
+    specs = page_panels.expiring_consent_reminders(today, 100)
+    return remind_many([dataclasses.replace(s, rule=page_panels.CONSENT_EXPIRING) for s in specs])
+
+
+def test_a_change_that_keeps_the_last_day_leaves_one_reminder_for_the_consent(team, parties):
+    """A consent's reminder is about the consent (its series), not one of its versions: a
+    change with the same terms, a new version, gives the worker no second reminder."""
+    from consents import actions
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        recorded_by=team["worker"],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    assert _sweep_expiring(today) == 1
+    new = actions.change_consent(
+        consent=consent, terms=actions.ConsentTerms.of(consent), changed_by=team["worker"]
+    )
+    assert (new.version, new.valid_until) == (2, consent.valid_until)
+    _sweep_expiring(today)
+    _sweep_expiring(today + datetime.timedelta(days=1))
+    reminder = team["worker"].reminders.get(rule=page_panels.CONSENT_EXPIRING)
+    assert reminder.concerning == consent  # the series' first version
+    assert reminder.due_date == consent.valid_until
+
+
 def test_log_reports_name_the_consent_actions():
     assert action_label("consents.consent.revoked") == "Kirjasi suostumuksen peruutuksen"
 

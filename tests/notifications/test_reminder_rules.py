@@ -198,6 +198,37 @@ def test_an_open_draft_revision_does_not_stop_the_agreed_plans_reviews(rules, wo
     assert found(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, late.pk, TODAY - DAY)}
 
 
+def test_a_revision_that_keeps_the_review_date_keeps_one_reminder_for_the_plan(
+    rules, worker, client_of
+):
+    """A plan's reminders are about the plan, not one of its versions: a revision (a new
+    version) with the same next review date gives the worker no second reminder."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    review_on = TODAY + 5 * DAY
+    first = make_plan(client_of, worker, next_review_on=review_on)
+    late = make_plan(client_of, worker, plan_type="activation_plan", next_review_on=TODAY - DAY)
+    assert sweep_reminders(today=TODAY).total == 2
+
+    fields = {"status": "active", "client_view": "Haluan töihin keittiöön."}
+    second = client_actions.revise_plan(
+        plan=first,
+        revised_by=acting(worker),
+        goals=["Oma asunto"],
+        next_review_on=review_on,
+        **fields,
+    )
+    client_actions.revise_plan(
+        plan=late, revised_by=worker, goals=["Työkokeilu"], next_review_on=TODAY - DAY, **fields
+    )
+    assert sweep_reminders(today=TODAY).total == 0
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, review_on)}
+    assert found(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, late.pk, TODAY - DAY)}
+    assert Reminder.objects.get(rule=client_rules.PLAN_REVIEW_DUE).concerning == first
+    assert second.supersedes == first
+
+
 def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
     plan = make_plan(client_of, worker, next_review_on=TODAY + DAY)
     successor = make_user(Role.SOCIAL_WORKER, unit)
