@@ -83,7 +83,7 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
 
     The reminder concerns the consent's first version (the series), so a change that keeps
     the last day (a new version) adds no second reminder; its link goes to the current
-    version."""
+    version. A closed client's consents are not followed up."""
     from clients.models import CareTeamMembership, TeamRole
     from notifications.rules_registry import ReminderSpec
 
@@ -92,6 +92,7 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
     )
     rows = (
         Consent.objects.expiring(today, warning_days())
+        .filter(client__closed_on__isnull=True)
         .annotate(
             worker_id=Subquery(responsible.values("user")[:1]),
             first_version=series_first_version(),

@@ -4,7 +4,8 @@
   of a session that starts tomorrow (or within the configured number of days
   ahead), due on the session's day.
 - consultations.recommendation_due: the responsible worker, for each
-  recommendation whose task is still open and due within 7 days (or overdue).
+  recommendation whose task is still open and due within 7 days (or overdue),
+  while the client's client relationship is open.
 
 Both windows are configurable like every other rule's:
 settings.POLKU_REMINDER_WINDOWS[<rule code>] (see clients.reminders.window_days).
@@ -106,7 +107,9 @@ def recommendation_due(today: datetime.date, batch_size: int):
     days = window_days(RECOMMENDATION_DUE, RECOMMENDATION_WARNING_DAYS)
     rows = (
         Recommendation.objects.filter(
-            task__done_at__isnull=True, due_date__lte=today + datetime.timedelta(days=days)
+            task__done_at__isnull=True,
+            due_date__lte=today + datetime.timedelta(days=days),
+            agenda_item__request__client__closed_on__isnull=True,
         )
         .values_list(
             "pk",

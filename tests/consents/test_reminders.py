@@ -66,6 +66,19 @@ def test_a_change_that_keeps_the_last_day_leaves_one_reminder_for_the_consent(te
     assert reminder.due_date == consent.valid_until
 
 
+def test_a_closed_clients_expiring_consent_reminds_no_one(team, parties):
+    today = timezone.localdate()
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    client = team["client"]
+    client.closed_on, client.closure_reason = today, "Muutti toiselle paikkakunnalle"
+    client.save(update_fields=["closed_on", "closure_reason"])
+    assert list(page_panels.expiring_consent_reminders(today, 100)) == []
+
+
 def test_log_reports_name_the_consent_actions():
     assert action_label("consents.consent.revoked") == "Kirjasi suostumuksen peruutuksen"
 

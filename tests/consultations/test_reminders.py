@@ -72,6 +72,19 @@ def test_a_recommendation_coming_due_reminds_the_responsible_worker(hki):
     assert list(reminders.recommendation_due(due, 10)) == []
 
 
+def test_a_closed_clients_recommendation_reminds_no_one(hki):
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=3)
+        actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    assert len(list(reminders.recommendation_due(due, 10))) == 1
+    hki.client.closed_on, hki.client.closure_reason = due, "Muutti toiselle paikkakunnalle"
+    hki.client.save(update_fields=["closed_on", "closure_reason"])
+    assert list(reminders.recommendation_due(due, 10)) == []
+
+
 def test_the_session_window_is_configurable(hki, settings):
     session_day = timezone.localdate(hki.session.starts_at)
     three_before = session_day - datetime.timedelta(days=3)
