@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 
 from django.db.models import (
+    Case,
     DateField,
     DurationField,
     Exists,
@@ -25,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
@@ -32,6 +34,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clients.models import CareTeamMembership
 from clients.reminders import client_link, client_name, responsible_worker, window_days
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from pathways.models import EmployerContact, PathwayStep
@@ -111,6 +114,28 @@ def _open_steps():
     return PathwayStep.objects.open().filter(client__closed_on__isnull=True)
 
 
+def _on_team(user_field: str, today: datetime.date) -> Exists:
+    """Whether the user in the outer step's `user_field` has a current care-team membership
+    of the step's client on `today`."""
+    return Exists(
+        CareTeamMembership.objects.current(today).filter(
+            client=OuterRef("client"), user=OuterRef(user_field)
+        )
+    )
+
+
+def _team_coach(today: datetime.date) -> Case:
+    """The step's coach (a user id) while they are on the client's care team, else NULL.
+
+    A coach whom the responsible worker took off the team stays on the step (update_step
+    keeps them) but no longer reaches the client, so is not reminded of the client."""
+    return Case(
+        When(_on_team("coach", today), then=F("coach_id")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
 def _step_specs(
     base: list, *, title: str, due_date: datetime.date, recipients: Iterable[int | None], **args
 ) -> Iterator[ReminderSpec]:
@@ -175,15 +200,15 @@ def _ending_without_next(today: datetime.date, days: int):
 def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Open steps whose planned end is within 14 days and that have no follow-on step.
 
-    To the responsible worker and the step's coach. Jobcenter paid-work
-    periods have their own rule (and window), so they are left out here.
+    To the responsible worker and the step's coach while on the client's care team.
+    Jobcenter paid-work periods have their own rule (and window), so they are left out here.
     """
     days = window_days(STEP_ENDING_WITHOUT_NEXT, STEP_ENDING_DAYS)
     rows = (
         _ending_without_next(today, days)
         .exclude(service_type__code=JOBCENTER_PAID_WORK)
-        .annotate(worker_id=responsible_worker())
-        .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "coach_id")
+        .annotate(worker_id=responsible_worker(), team_coach_id=_team_coach(today))
+        .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "team_coach_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
@@ -201,12 +226,14 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
 
     To the work coach and the responsible worker. The work coach is the
     period's coach, or when the period names none, the coach of the client's
-    open work coaching (which runs alongside the period).
+    open work coaching (which runs alongside the period); either only while on
+    the client's care team.
     """
     days = ending_window_days(JOBCENTER_PAID_WORK)
     work_coaching_coach = (
         PathwayStep.objects.open()
         .filter(client=OuterRef("client"), service_type__code=WORK_COACHING, coach__isnull=False)
+        .filter(_on_team("coach", today))
         .order_by("-start_on", "-pk")
         .values("coach")[:1]
     )
@@ -215,7 +242,7 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
         .filter(service_type__code=JOBCENTER_PAID_WORK)
         .annotate(
             work_coach_id=Coalesce(
-                F("coach_id"), Subquery(work_coaching_coach), output_field=IntegerField()
+                _team_coach(today), Subquery(work_coaching_coach), output_field=IntegerField()
             ),
             worker_id=responsible_worker(),
         )
@@ -237,7 +264,7 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
 
     N is the rule set's `employer_contact_alert_days` (30 under the IPS
     quality criteria); the alert falls due on start_on + N days, the reminder's
-    due date. To the job coach and the responsible worker.
+    due date. To the job coach (while on the client's care team) and the responsible worker.
     """
     fallback = window_days(IPS_NO_EMPLOYER_CONTACT, DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS)
     alert_days = Coalesce(
@@ -247,9 +274,13 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
         _open_steps()
         .filter(service_type__code=SUPPORTED_EMPLOYMENT)
         .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
-        .annotate(alert_on=_DatePlus(F("start_on"), alert_days), worker_id=responsible_worker())
+        .annotate(
+            alert_on=_DatePlus(F("start_on"), alert_days),
+            worker_id=responsible_worker(),
+            team_coach_id=_team_coach(today),
+        )
         .filter(alert_on__lte=today)
-        .values_list(*STEP_COLUMNS, "alert_on", "coach_id", "worker_id")
+        .values_list(*STEP_COLUMNS, "alert_on", "team_coach_id", "worker_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
@@ -267,14 +298,15 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
 
     The review date is set from the rule set's `review_interval_months` when
     the step is planned (social rehabilitation: about 3 months), or by hand.
-    The due date is the review date. To the responsible worker and the step's coach.
+    The due date is the review date. To the responsible worker and the step's coach (while
+    on the client's care team).
     """
     days = review_window_days()
     rows = (
         _open_steps()
         .filter(review_due__lte=today + datetime.timedelta(days=days))
-        .annotate(worker_id=responsible_worker())
-        .values_list(*STEP_COLUMNS, "review_due", "worker_id", "coach_id")
+        .annotate(worker_id=responsible_worker(), team_coach_id=_team_coach(today))
+        .values_list(*STEP_COLUMNS, "review_due", "worker_id", "team_coach_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )

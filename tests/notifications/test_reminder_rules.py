@@ -396,6 +396,7 @@ def test_step_ending_without_next_fires_fourteen_days_before_to_worker_and_coach
     rules, worker, client_of, unit
 ):
     coach = make_user(Role.WORKSHOP_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
     end_on = TODAY + 14 * DAY
     workshop = step(
         client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, coach=coach
@@ -440,6 +441,7 @@ def test_jobcenter_period_ending_without_next_reminds_work_coach_and_worker_seve
     rules, worker, client_of, unit
 ):
     work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
     start_on = TODAY - 60 * DAY
     step(client_of, "rehabilitative_work_activity", start_on - 30 * DAY)
     step(client_of, "work_coaching", start_on - 30 * DAY, coach=work_coach)
@@ -462,6 +464,7 @@ def test_jobcenter_period_ending_without_next_reminds_work_coach_and_worker_seve
 
 def test_jobcenter_period_with_its_own_coach_reminds_that_coach(rules, worker, client_of, unit):
     work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
     end_on = TODAY + 2 * DAY
     jobcenter = step(
         client_of, "jobcenter_paid_work", TODAY - 30 * DAY, planned_end_on=end_on, coach=work_coach
@@ -485,6 +488,7 @@ def test_ips_without_employer_contact_fires_on_the_alert_day_and_not_before(
     if local_days:
         local_rule_set(client_of, "supported_employment", employer_contact_alert_days=local_days)
     job_coach = make_user(Role.JOB_COACH, unit)
+    add_member(client_of, job_coach, TeamRole.COACH)
     start_on = TODAY - alert_days * DAY
     ips = step(
         client_of,
@@ -518,6 +522,49 @@ def test_an_employer_contact_silences_the_ips_alert(rules, worker, client_of, un
     )
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
+
+
+# Coaches off the care team
+
+
+def test_a_coach_taken_off_the_team_is_not_reminded_of_the_client(rules, worker, client_of, unit):
+    """The coach stays on the step, but reminders that name the client go only to a coach
+    with a current care-team membership of the client; the responsible worker still gets
+    them. A work coach on the team stands in for a Jobcenter period's own coach who left."""
+    from clients.actions import end_membership
+    from tests.conftest import acting
+
+    coach = make_user(Role.JOB_COACH, unit)
+    work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
+    end_membership(membership=add_member(client_of, coach, TeamRole.COACH), ended_by=acting(worker))
+    workshop = step(
+        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + 9 * DAY, coach=coach
+    )
+    step(client_of, "work_coaching", TODAY - 90 * DAY, coach=work_coach)
+    jobcenter = step(
+        client_of,
+        "jobcenter_paid_work",
+        TODAY - 30 * DAY,
+        planned_end_on=TODAY + 3 * DAY,
+        coach=coach,
+    )
+    ips = step(client_of, "supported_employment", TODAY - 40 * DAY, coach=coach)
+    rehabilitation = step(
+        client_of, "social_rehabilitation", TODAY - 80 * DAY, review_due=TODAY + DAY, coach=coach
+    )
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, workshop.pk, TODAY + 9 * DAY)
+    }
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, jobcenter.pk, TODAY + 3 * DAY),
+        (work_coach.pk, jobcenter.pk, TODAY + 3 * DAY),
+    }
+    assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == {(worker.pk, ips.pk, TODAY - 10 * DAY)}
+    assert found(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, rehabilitation.pk, TODAY + DAY)}
+    assert not coach.reminders.exists()
 
 
 # All rules together
@@ -601,6 +648,7 @@ def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
 
 def test_titles_are_written_in_each_recipients_language(rules, worker, client_of, unit):
     job_coach = make_user(Role.JOB_COACH, unit, preferred_language="sv")
+    add_member(client_of, job_coach, TeamRole.COACH)
     ips = step(client_of, "supported_employment", TODAY - 31 * DAY, coach=job_coach)
     sweep_reminders(today=TODAY)
     titles = dict(
