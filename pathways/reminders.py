@@ -38,7 +38,7 @@ from clients.models import CareTeamMembership
 from clients.reminders import client_link, client_name, responsible_worker, window_days
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from pathways.models import EmployerContact, PathwayStep
-from services.calendar import add_months
+from pathways.step_rules import period_month_start
 
 REHAB_MONTH_21 = "pathways.rehab_month_21"
 STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
@@ -163,8 +163,12 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
     """Open rehabilitative work activity steps that have reached their warning month.
 
     The warning month (21 of 24 under the act) is the rule set's
-    `warning_month`; month m of a period begins add_months(start_on, m - 1),
-    which is the reminder's due date. To the responsible worker.
+    `warning_month`; it begins on step_rules.period_month_start (the day after
+    month m - 1 ends by step_rules.period_end_limit, as the timeline and the
+    duration limits count), which is the reminder's due date. To the
+    responsible worker. The query keeps the steps whose start + (m - 1) months
+    has come, a day early at most (a start on the 29th to 31st); the exact day
+    is then checked with the one function.
     """
     warning_month = Coalesce(
         F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
@@ -183,10 +187,13 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
         .iterator(chunk_size=batch_size)
     )
     for *base, start_on, month, worker_id in rows:
+        begins = period_month_start(start_on, month)
+        if begins > today:
+            continue
         yield from _step_specs(
             base,
             title=_("{service}, {month}. kuukausi alkanut: {client}"),
-            due_date=add_months(start_on, month - 1),
+            due_date=begins,
             recipients=[worker_id],
             month=month,
         )

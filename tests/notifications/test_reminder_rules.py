@@ -25,7 +25,8 @@ from notifications.actions import sweep_reminders
 from notifications.models import Reminder
 from pathways import reminders as pathway_rules
 from pathways.models import EmployerContact, PathwayStep, StepStatus
-from services.calendar import add_months
+from pathways.step_rules import period_end_limit, period_month_start
+from pathways.timeline import step_warnings
 from services.factories import UnitFactory
 from services.models import ServiceRuleSet, ServiceType
 
@@ -331,8 +332,8 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
             warning_month=local_warning_month,
             max_duration_months=24,
         )
-    # Month 21 of a period from 31 March begins on 30 November: the day is clamped to
-    # the month's end, in the query as in add_months.
+    # Month 21 of a period from 31 March begins on 1 December, the day after 30 November,
+    # the last day of month 20 (step_rules.period_end_limit); month 18 on 31 August.
     start_on = datetime.date(2024, 3, 31)
     rehab = step(
         client_of,
@@ -342,7 +343,8 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
         planned_end_on=datetime.date(2026, 3, 30),
     )
     assert rehab.rule_set.warning_month == expected_month
-    warns_on = add_months(start_on, expected_month - 1)
+    warns_on = {21: datetime.date(2025, 12, 1), 18: datetime.date(2025, 8, 31)}[expected_month]
+    assert warns_on == period_month_start(start_on, expected_month)
 
     sweep_reminders(today=warns_on - DAY)
     assert found(pathway_rules.REHAB_MONTH_21) == set()
@@ -353,6 +355,31 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
         f"Kuntouttava työtoiminta, {expected_month}. kuukausi alkanut: Silmu Suunnistaja"
     )
     assert sweep_reminders(today=warns_on + 40 * DAY).total == 0
+
+
+def test_month_21_begins_on_the_same_day_for_the_reminder_the_timeline_and_the_limit(
+    rules, worker, client_of
+):
+    """From 31.1.2024, month 20 ends on 30.9.2025 (the limit of a 20-month period), so month
+    21 begins on 1.10.2025: the reminder fires then, not on 30.9., and the timeline agrees."""
+    start_on = datetime.date(2024, 1, 31)
+    rehab = step(
+        client_of,
+        "rehabilitative_work_activity",
+        start_on,
+        planned_end_on=period_end_limit(start_on, 24),
+    )
+    assert rehab.rule_set.warning_month == 21
+    assert period_end_limit(start_on, 20) == datetime.date(2025, 9, 30)
+    last_of_month_20, first_of_month_21 = datetime.date(2025, 9, 30), datetime.date(2025, 10, 1)
+
+    sweep_reminders(today=last_of_month_20)
+    assert found(pathway_rules.REHAB_MONTH_21) == set()
+    assert not [w for w in step_warnings(rehab, last_of_month_20) if w.startswith("Kuukausi")]
+
+    sweep_reminders(today=first_of_month_21)
+    assert found(pathway_rules.REHAB_MONTH_21) == {(worker.pk, rehab.pk, first_of_month_21)}
+    assert "Kuukausi 21/24: arvioi jatko." in step_warnings(rehab, first_of_month_21)
 
 
 def test_rehab_warning_falls_back_to_month_21_when_the_rule_set_is_silent(rules, worker, client_of):
