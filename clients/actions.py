@@ -397,36 +397,47 @@ def _check_handover_note_length(note: str) -> None:
 
 
 def _transfer(client, to_user, to_unit, by, note, basis):
+    """Moves responsibility; the open tasks that are the responsible worker's duties (a
+    recommendation to act on, a party to tell of a revoked consent) move with it to the
+    new worker, in the same transaction (notifications.actions.hand_over_tasks)."""
+    from notifications.actions import hand_over_tasks
+
     today = timezone.localdate()
-    with transaction.atomic(), history_context(by, "clients.responsibility.transferred"):
-        locked = Client.objects.select_for_update().get(pk=client.pk)
-        current = (
-            CareTeamMembership.objects.select_for_update()
-            .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True)
-            .first()
-        )
-        if current and current.user_id == to_user.pk:
-            raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+    with transaction.atomic():
+        with history_context(by, "clients.responsibility.transferred"):
+            locked = Client.objects.select_for_update().get(pk=client.pk)
+            current = (
+                CareTeamMembership.objects.select_for_update()
+                .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True)
+                .first()
+            )
+            if current and current.user_id == to_user.pk:
+                raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+            if current:
+                current.ended_on = today
+                current.save(update_fields=["ended_on"])
+            membership = CareTeamMembership.objects.create(
+                client=locked,
+                user=to_user,
+                role=TeamRole.RESPONSIBLE_WORKER,
+                created_by=by,
+                note=note,
+            )
+            locked.responsible_unit = to_unit
+            locked.save(update_fields=["responsible_unit"])
+            log_access(
+                actor=by,
+                client_id=locked.uuid,
+                action="clients.responsibility.transferred",
+                basis=basis,
+                obj=membership,
+                detail=note,
+            )
         if current:
-            current.ended_on = today
-            current.save(update_fields=["ended_on"])
-        membership = CareTeamMembership.objects.create(
-            client=locked,
-            user=to_user,
-            role=TeamRole.RESPONSIBLE_WORKER,
-            created_by=by,
-            note=note,
-        )
-        locked.responsible_unit = to_unit
-        locked.save(update_fields=["responsible_unit"])
-        log_access(
-            actor=by,
-            client_id=locked.uuid,
-            action="clients.responsibility.transferred",
-            basis=basis,
-            obj=membership,
-            detail=note,
-        )
+            # Outside the transfer's history context: the tasks' history has its own action.
+            hand_over_tasks(
+                client_id=locked.uuid, from_user_id=current.user_id, to_user=to_user, by=by
+            )
     return membership
 
 

@@ -503,8 +503,9 @@ def log_notification_completed(*, task, by) -> None:
     """
     client = Client.objects.get(uuid=task.client_id)
     relation = relation_to(by, client)
-    # A task given while on the team stays the assignee's after a transfer: checking it off
-    # then rests on the task itself, not on a relation the user no longer has.
+    # An open task moves to the new responsible worker with a transfer; one that stays with
+    # a user off the team (given when the client had no responsible worker) is checked off
+    # on the task itself, not on a relation the user no longer has.
     log_access(
         actor=by,
         client_id=client.uuid,

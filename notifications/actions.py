@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from audit.history import history_context
 from notifications.models import UNIQUE_REMINDER, Reminder, Task
 from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
-from notifications.task_kinds import completion_hook
+from notifications.task_kinds import completion_hook, kinds_following_responsibility
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,48 @@ def reopen_task(*, task: Task, by) -> Task:
         locked.done_by = None
         locked.save(update_fields=["done_at", "done_on", "done_by"])
     return locked
+
+
+def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, by) -> int:
+    """Gives `to_user`, the client's new responsible worker, the open tasks about the client
+    (`client_id`) that the former one (`from_user_id`) holds as responsible worker; returns
+    how many moved.
+
+    Only tasks of the kinds registered to follow responsibility move (task_kinds:
+    `follows_responsibility=True`, e.g. a consultation recommendation to act on, a party
+    to tell of a revoked consent): a task that is the former worker's own (a declined
+    request of theirs) stays. The move is one UPDATE, kept in each task's change history
+    (action "notifications.task.handed_over"). The former worker's reminders about the
+    moved tasks or the objects they concern that are not yet due are taken back (one
+    DELETE); the next sweep reminds the new worker. Call it inside the transfer's
+    transaction but outside its history context, which it would otherwise relabel.
+    """
+    kinds = kinds_following_responsibility()
+    if not kinds or from_user_id == to_user.pk:
+        return 0
+    with transaction.atomic(), history_context(by, "notifications.task.handed_over"):
+        moved = list(
+            Task.objects.select_for_update()
+            .open()
+            .for_client(client_id)
+            .filter(assignee_id=from_user_id, kind__in=kinds)
+            .order_by("pk")
+            .values_list("pk", "content_type_id", "object_id")
+        )
+        if not moved:
+            return 0
+        Task.objects.filter(pk__in=[pk for pk, _type, _id in moved]).update(assignee=to_user)
+        about = models.Q(
+            content_type=ContentType.objects.get_for_model(Task),
+            object_id__in=[str(pk) for pk, _type, _id in moved],
+        )
+        for _pk, type_id, object_id in moved:
+            if type_id is not None:
+                about |= models.Q(content_type_id=type_id, object_id=object_id)
+        Reminder.objects.filter(
+            about, recipient_id=from_user_id, due_date__gte=timezone.localdate()
+        ).delete()
+    return len(moved)
 
 
 # Reminders
