@@ -20,6 +20,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -255,6 +257,40 @@ def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=Non
     return deleted
 
 
+def withdraw_stale_reminders(
+    *,
+    rule: str,
+    still_due: models.QuerySet,
+    due_field: str,
+    today: datetime.date,
+) -> int:
+    """Takes back the reminders of `rule` about objects of `still_due`'s model that are not
+    yet past their due date (due on `today` or later) and no longer fit: `still_due` (the
+    objects the rule would still remind of) has no object with that id whose `due_field` is
+    the reminder's due date. Returns how many; one DELETE, whatever their number.
+
+    For a rule whose facts change by many paths (a step's planned end moved, a follow-on
+    step linked, the step ended): the sweep runs it before the rule (rules_registry's
+    `withdraw_stale`), so the inbox never keeps a reminder written for an old state. Past
+    reminders stay, as with withdraw_reminders.
+    """
+    if not rule:
+        raise ValueError("A reminder rule's code is needed.")
+    model = still_due.model
+    fitting = still_due.filter(
+        pk=Cast(OuterRef("object_id"), output_field=model._meta.pk),
+        **{due_field: OuterRef("due_date")},
+    )
+    deleted, _per_model = (
+        Reminder.objects.filter(
+            rule=rule, content_type=ContentType.objects.get_for_model(model), due_date__gte=today
+        )
+        .exclude(Exists(fitting))
+        .delete()
+    )
+    return deleted
+
+
 def remind(
     *,
     recipient,
@@ -375,9 +411,11 @@ SWEEP_LOCK_KEY = "notifications:sweep-reminders:lock"
 
 @dataclass
 class SweepResult:
-    """What one sweep did: new reminders per rule, and the rules that failed."""
+    """What one sweep did: new reminders per rule, reminders taken back as no longer fitting
+    (per rule that withdraws), and the rules that failed."""
 
     created: dict[str, int] = field(default_factory=dict)
+    withdrawn: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
 
     @property
@@ -394,8 +432,9 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
     doing anything. The database's unique key is the final guard, so a sweep
     is safe to run at any time and any number of times. Reminders are written
     in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
-    own transaction. A rule that raises is logged and skipped; the others
-    still run.
+    own transaction. Before a rule that has `withdraw_stale`, its reminders not
+    yet due that no longer fit are taken back. A rule that raises is logged and
+    skipped; the others still run.
     """
     today = today or timezone.localdate()
     batch_size = getattr(settings, "POLKU_REMINDER_BATCH_SIZE", 1000)
@@ -408,6 +447,8 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
         result = SweepResult()
         for rule in registered_rules():
             try:
+                if rule.withdraw_stale is not None:
+                    result.withdrawn[rule.code] = rule.withdraw_stale(today)
                 result.created[rule.code] = _sweep_rule(rule, today, batch_size)
             except Exception:
                 logger.exception("Reminder rule %s failed.", rule.code)
@@ -417,6 +458,7 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
             extra={
                 "reminders_created": result.total,
                 "reminders_per_rule": result.created,
+                "withdrawn_per_rule": result.withdrawn,
                 "failed_rules": result.failed,
             },
         )

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import CareTeamMembership
 from clients.reminders import client_link, client_name, responsible_worker, window_days
+from notifications.actions import withdraw_stale_reminders
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from pathways.models import EmployerContact, PathwayStep
 from pathways.step_rules import period_month_start
@@ -327,6 +328,36 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
         )
 
 
+# A reminder written for a step's old state is taken back by the sweep, before the rule
+# runs: the facts change by many paths (update_step moves a date, plan_step links a
+# follow-on, end_step ends the step), and the sweep sees them all.
+
+
+def withdraw_stale_ending(rule: str):
+    """The `withdraw_stale` of an "ending without a follow-on" rule: its reminders not yet
+    due are taken back when the step has got a follow-on step, its planned end has moved
+    (the next sweep reminds of the new one when it is near), or it or the client's client
+    relationship has ended."""
+
+    def withdraw(today: datetime.date) -> int:
+        return withdraw_stale_reminders(
+            rule=rule,
+            still_due=_open_steps().filter(next_step__isnull=True),
+            due_field="planned_end_on",
+            today=today,
+        )
+
+    return withdraw
+
+
+def withdraw_stale_reviews(today: datetime.date) -> int:
+    """The `withdraw_stale` of the step review rule: its reminders not yet due are taken
+    back when the review date has moved or the step has ended."""
+    return withdraw_stale_reminders(
+        rule=STEP_REVIEW_DUE, still_due=_open_steps(), due_field="review_due", today=today
+    )
+
+
 def register() -> None:
     """Registers the rules of this module; called from PathwaysConfig.ready()."""
     register_reminder_rule(
@@ -336,13 +367,20 @@ def register() -> None:
         STEP_ENDING_WITHOUT_NEXT,
         _("Jakso päättymässä ilman jatkopolkua"),
         steps_ending_without_next,
+        withdraw_stale=withdraw_stale_ending(STEP_ENDING_WITHOUT_NEXT),
     )
     register_reminder_rule(
         JOBCENTER_ENDING_WITHOUT_NEXT,
         _("Jobcenter-jakso päättymässä ilman jatkopolkua"),
         jobcenter_ending_without_next,
+        withdraw_stale=withdraw_stale_ending(JOBCENTER_ENDING_WITHOUT_NEXT),
     )
     register_reminder_rule(
         IPS_NO_EMPLOYER_CONTACT, _("IPS: ei työnantajakontaktia"), ips_without_employer_contact
     )
-    register_reminder_rule(STEP_REVIEW_DUE, _("Jakson arviointi lähestyy"), steps_review_due)
+    register_reminder_rule(
+        STEP_REVIEW_DUE,
+        _("Jakson arviointi lähestyy"),
+        steps_review_due,
+        withdraw_stale=withdraw_stale_reviews,
+    )
