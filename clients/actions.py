@@ -29,6 +29,7 @@ from clients.models import (
     ClientPlan,
     GoalStatus,
     PlanGoal,
+    PlanStatus,
     RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
@@ -614,6 +615,11 @@ def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientP
     fields.pop("plan_type", None)
     if not fields.get("next_review_on"):
         fields["next_review_on"] = _review_default(plan_type)
+    in_force = (
+        ClientPlan.objects.filter(client=client, plan_type=plan_type).in_force().first()
+        if previous
+        else None
+    )
     plan = ClientPlan.objects.create(
         client=client,
         plan_type=plan_type,
@@ -632,7 +638,25 @@ def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientP
     log_client_access(
         by, client, "clients.plan.created" if not previous else "clients.plan.revised", plan
     )
+    if in_force is not None:
+        _withdraw_moved_review_reminders(plan, in_force)
     return plan
+
+
+def _withdraw_moved_review_reminders(plan: ClientPlan, before: ClientPlan) -> None:
+    """A decided version (not a draft) takes the place of `before`, the version in force: when
+    it moves the review date or closes the plan, the "review coming" reminders not yet due,
+    written for `before`'s date, are taken back (they concern the plan's first version); the
+    next sweep reminds of the new date. A draft leaves `before` in force and its reminders."""
+    from clients.reminders import PLAN_REVIEW_DUE
+    from notifications.actions import withdraw_reminders
+
+    if plan.status == PlanStatus.DRAFT:
+        return
+    if plan.status != PlanStatus.CLOSED and plan.next_review_on == before.next_review_on:
+        return
+    first = ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first.order_by("version").first())
 
 
 def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:

@@ -76,7 +76,10 @@ class ConsultationsConfig(AppConfig):
         )
         # The responsible worker's duties: open ones move with a transfer of responsibility.
         register_task_kind(
-            RECOMMENDATION_TASK, _("Konsultaation suositus"), follows_responsibility=True
+            RECOMMENDATION_TASK,
+            _("Konsultaation suositus"),
+            on_completed=reminders.withdraw_when_done,
+            follows_responsibility=True,
         )
         register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"), follows_responsibility=True)
         register_task_kind(REQUEST_DECLINED_TASK, _("Konsultaatiopyyntöä ei otettu käsittelyyn"))

@@ -5,7 +5,8 @@
   ahead), due on the session's day.
 - consultations.recommendation_due: the responsible worker, for each
   recommendation whose task is still open and due within 7 days (or overdue),
-  while the client's client relationship is open.
+  while the client's client relationship is open. Checking the task off takes
+  back its reminders not yet due (withdraw_when_done).
 
 Both windows are configurable like every other rule's:
 settings.POLKU_REMINDER_WINDOWS[<rule code>] (see clients.reminders.window_days).
@@ -98,6 +99,17 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
                 title=_session_title(starts_at, network, tomorrow),
                 link=reverse("consultations:session", kwargs={"session_id": session_id}),
             )
+
+
+def withdraw_when_done(*, task, by) -> None:
+    """Completion hook of the recommendation task kind (ConsultationsConfig.ready()): a
+    recommendation acted on no longer comes due, so its reminders not yet due are taken
+    back, wherever the task was checked off. A reopened task is reminded of again by the
+    next sweep."""
+    from notifications.actions import withdraw_reminders
+
+    if task.concerning is not None:
+        withdraw_reminders(rule=RECOMMENDATION_DUE, concerning=task.concerning)
 
 
 def recommendation_due(today: datetime.date, batch_size: int):

@@ -108,6 +108,30 @@ def test_after_a_transfer_the_new_responsible_worker_is_reminded_of_the_recommen
     assert not hki.worker.reminders.exists()
 
 
+def test_checking_the_recommendation_off_takes_its_reminder_back(hki):
+    from notifications.actions import complete_task, reopen_task
+
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=5)
+        recommendation = actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    specs = [
+        dataclasses.replace(spec, rule=reminders.RECOMMENDATION_DUE)
+        for spec in reminders.recommendation_due(due, 10)
+    ]
+    assert remind_many(specs) == 1
+    with time_machine.travel(start + datetime.timedelta(hours=3), tick=False):
+        task = complete_task(task=recommendation.task, by=hki.worker)
+    assert not hki.worker.reminders.exists()
+    assert list(reminders.recommendation_due(due, 10)) == []
+    # Opened again, it is reminded of again.
+    reopen_task(task=task, by=hki.worker)
+    (spec,) = reminders.recommendation_due(due, 10)
+    assert spec.object_id == recommendation.pk
+
+
 def test_a_closed_clients_recommendation_reminds_no_one(hki):
     start = hki.session.starts_at
     with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):

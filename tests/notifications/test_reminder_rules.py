@@ -230,6 +230,33 @@ def test_a_revision_that_keeps_the_review_date_keeps_one_reminder_for_the_plan(
     assert second.supersedes == first
 
 
+def test_a_revision_that_moves_the_review_takes_the_reminder_of_the_old_date_back(
+    rules, worker, client_of
+):
+    """A draft revision leaves the agreed version, and its reminder, in force; a decided one
+    with another review date takes the reminder back, and the next sweep reminds of the new
+    date when it comes near."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    worker = acting(worker)
+    first_date, moved = TODAY + 5 * DAY, TODAY + 40 * DAY
+    first = make_plan(client_of, worker, next_review_on=first_date)
+    sweep_reminders(today=TODAY)
+    fields = {"client_view": "Haluan töihin keittiöön.", "goals": ["Oma asunto"]}
+    draft = client_actions.revise_plan(
+        plan=first, revised_by=worker, status="draft", next_review_on=moved, **fields
+    )
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, first_date)}
+    client_actions.revise_plan(
+        plan=draft, revised_by=worker, status="active", next_review_on=moved, **fields
+    )
+    assert found(client_rules.PLAN_REVIEW_DUE) == set()
+    assert sweep_reminders(today=TODAY).total == 0
+    sweep_reminders(today=moved - 7 * DAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, moved)}
+
+
 def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
     plan = make_plan(client_of, worker, next_review_on=TODAY + DAY)
     successor = make_user(Role.SOCIAL_WORKER, unit)
