@@ -29,6 +29,7 @@ from clients.models import (
     ClientPlan,
     GoalStatus,
     PlanGoal,
+    PlanStatus,
     RelationshipHome,
     ServiceNeedAssessment,
     TeamRole,
@@ -397,36 +398,47 @@ def _check_handover_note_length(note: str) -> None:
 
 
 def _transfer(client, to_user, to_unit, by, note, basis):
+    """Moves responsibility; the open tasks that are the responsible worker's duties (a
+    recommendation to act on, a party to tell of a revoked consent) move with it to the
+    new worker, in the same transaction (notifications.actions.hand_over_tasks)."""
+    from notifications.actions import hand_over_tasks
+
     today = timezone.localdate()
-    with transaction.atomic(), history_context(by, "clients.responsibility.transferred"):
-        locked = Client.objects.select_for_update().get(pk=client.pk)
-        current = (
-            CareTeamMembership.objects.select_for_update()
-            .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True)
-            .first()
-        )
-        if current and current.user_id == to_user.pk:
-            raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+    with transaction.atomic():
+        with history_context(by, "clients.responsibility.transferred"):
+            locked = Client.objects.select_for_update().get(pk=client.pk)
+            current = (
+                CareTeamMembership.objects.select_for_update()
+                .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True)
+                .first()
+            )
+            if current and current.user_id == to_user.pk:
+                raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+            if current:
+                current.ended_on = today
+                current.save(update_fields=["ended_on"])
+            membership = CareTeamMembership.objects.create(
+                client=locked,
+                user=to_user,
+                role=TeamRole.RESPONSIBLE_WORKER,
+                created_by=by,
+                note=note,
+            )
+            locked.responsible_unit = to_unit
+            locked.save(update_fields=["responsible_unit"])
+            log_access(
+                actor=by,
+                client_id=locked.uuid,
+                action="clients.responsibility.transferred",
+                basis=basis,
+                obj=membership,
+                detail=note,
+            )
         if current:
-            current.ended_on = today
-            current.save(update_fields=["ended_on"])
-        membership = CareTeamMembership.objects.create(
-            client=locked,
-            user=to_user,
-            role=TeamRole.RESPONSIBLE_WORKER,
-            created_by=by,
-            note=note,
-        )
-        locked.responsible_unit = to_unit
-        locked.save(update_fields=["responsible_unit"])
-        log_access(
-            actor=by,
-            client_id=locked.uuid,
-            action="clients.responsibility.transferred",
-            basis=basis,
-            obj=membership,
-            detail=note,
-        )
+            # Outside the transfer's history context: the tasks' history has its own action.
+            hand_over_tasks(
+                client_id=locked.uuid, from_user_id=current.user_id, to_user=to_user, by=by
+            )
     return membership
 
 
@@ -603,6 +615,11 @@ def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientP
     fields.pop("plan_type", None)
     if not fields.get("next_review_on"):
         fields["next_review_on"] = _review_default(plan_type)
+    in_force = (
+        ClientPlan.objects.filter(client=client, plan_type=plan_type).in_force().first()
+        if previous
+        else None
+    )
     plan = ClientPlan.objects.create(
         client=client,
         plan_type=plan_type,
@@ -621,7 +638,25 @@ def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientP
     log_client_access(
         by, client, "clients.plan.created" if not previous else "clients.plan.revised", plan
     )
+    if in_force is not None:
+        _withdraw_moved_review_reminders(plan, in_force)
     return plan
+
+
+def _withdraw_moved_review_reminders(plan: ClientPlan, before: ClientPlan) -> None:
+    """A decided version (not a draft) takes the place of `before`, the version in force: when
+    it moves the review date or closes the plan, the "review coming" reminders not yet due,
+    written for `before`'s date, are taken back (they concern the plan's first version); the
+    next sweep reminds of the new date. A draft leaves `before` in force and its reminders."""
+    from clients.reminders import PLAN_REVIEW_DUE
+    from notifications.actions import withdraw_reminders
+
+    if plan.status == PlanStatus.DRAFT:
+        return
+    if plan.status != PlanStatus.CLOSED and plan.next_review_on == before.next_review_on:
+        return
+    first = ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first.order_by("version").first())
 
 
 def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:

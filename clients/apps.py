@@ -30,7 +30,8 @@ class ClientsConfig(AppConfig):
         panels.register_client_panels()
         register_client_reach(_clients_reached)
         reminders.register()
-        register_task_kind("clients.access_request", _("Pääsypyyntö"))
+        # The responsible worker decides: an open request moves with a transfer.
+        register_task_kind("clients.access_request", _("Pääsypyyntö"), follows_responsibility=True)
         register_audit_subjects()
         register_nav_item(
             NavItem(url_name="audit:index", label=_("Lokit"), roles=frozenset({"dpo"}), order=90)

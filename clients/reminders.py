@@ -74,16 +74,29 @@ def client_link(client_uuid) -> str:
     return reverse("clients:detail", kwargs={"client_id": client_uuid})
 
 
+def plan_first_version() -> Subquery:
+    """The first version (a pk) of the plan whose version the outer query reads: a plan's
+    reminders are about the plan, whatever version is in force, so they are keyed on it."""
+    return Subquery(
+        ClientPlan.objects.filter(client=OuterRef("client"), plan_type=OuterRef("plan_type"))
+        .order_by("version")
+        .values("pk")[:1]
+    )
+
+
 def _plans_to_review(batch_size: int, **review_filter):
     """The plan versions in force (ClientPlan.in_force: a draft revision being written does not
-    stop the agreed version's reviews) of open clients with a responsible worker."""
+    stop the agreed version's reviews) of open clients with a responsible worker.
+
+    The reminder concerns the plan's first version, so a plan has one reminder per review
+    date and recipient: a revision that keeps the date (a new version) adds none."""
     return (
         ClientPlan.objects.in_force()
         .filter(client__closed_on__isnull=True, **review_filter)
-        .annotate(worker_id=responsible_worker())
+        .annotate(worker_id=responsible_worker(), first_version=plan_first_version())
         .filter(worker_id__isnull=False)
         .values_list(
-            "pk",
+            "first_version",
             "next_review_on",
             "worker_id",
             "client__uuid",

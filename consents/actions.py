@@ -316,7 +316,8 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     client's responsible worker to tell the party (for Kela: send the change by
     secure e-mail). Logged as "consents.consent.changed". A member of the client's team
     from another organisation that the new version no longer covers leaves the team
-    (team_coverage.end_uncovered_memberships).
+    (team_coverage.end_uncovered_memberships). The consent's expiry reminder, written for
+    the old version, is taken back; the next sweep reminds of the new one when it ends soon.
     """
     terms = terms.normalised()
     terms.validate()
@@ -340,6 +341,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
                 **terms.model_fields(),
             )
             _create_parties(new, terms)
+            _withdraw_expiry_reminders(old)
             log_client_access(
                 changed_by,
                 consent.client,
@@ -381,6 +383,7 @@ def revoke_consent(
     Creates one task per party for the responsible worker; for Kela the task
     is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
     Members of the client's team from organisations nothing covers now leave the team.
+    The consent's expiry reminder not yet due is taken back: a revoked consent does not expire.
     """
     if revoked_on > timezone.localdate():
         raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
@@ -409,6 +412,7 @@ def revoke_consent(
             locked.revoked_through_organisation = through_organisation
             locked.revocation_note = note.strip()
             locked.save(update_fields=REVOCATION_FIELDS)
+            _withdraw_expiry_reminders(locked)
             log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
         _create_notification_tasks(
             consent=locked,
@@ -419,6 +423,19 @@ def revoke_consent(
         )
         end_uncovered_memberships(clients=[locked.client_id], ended_by=revoked_by)
     return locked
+
+
+def _withdraw_expiry_reminders(version: Consent) -> None:
+    """Takes back the consent's expiry reminders not yet due (page_panels'
+    expiring_consent_reminders, about the series' first version): they were written for a
+    version now superseded or revoked."""
+    from consents.page_panels import CONSENT_EXPIRING
+    from notifications.actions import withdraw_reminders
+
+    first = (
+        version if version.version == 1 else Consent.objects.get(series=version.series, version=1)
+    )
+    withdraw_reminders(rule=CONSENT_EXPIRING, concerning=first)
 
 
 def _ensure_current(consent: Consent) -> None:
@@ -503,8 +520,9 @@ def log_notification_completed(*, task, by) -> None:
     """
     client = Client.objects.get(uuid=task.client_id)
     relation = relation_to(by, client)
-    # A task given while on the team stays the assignee's after a transfer: checking it off
-    # then rests on the task itself, not on a relation the user no longer has.
+    # An open task moves to the new responsible worker with a transfer; one that stays with
+    # a user off the team (given when the client had no responsible worker) is checked off
+    # on the task itself, not on a relation the user no longer has.
     log_access(
         actor=by,
         client_id=client.uuid,

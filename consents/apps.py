@@ -65,8 +65,14 @@ class ConsentsConfig(AppConfig):
                 _("Tiimin jäsenen pääsy päättyi suostumuksen mukaan"),
             ),
         ):
-            # Ticked off on the consent page or in the inbox, the same log row.
-            register_task_kind(kind, label, on_completed=actions.log_notification_completed)
+            # Ticked off on the consent page or in the inbox, the same log row; the responsible
+            # worker's duty, so an open one moves with a transfer of responsibility.
+            register_task_kind(
+                kind,
+                label,
+                on_completed=actions.log_notification_completed,
+                follows_responsibility=True,
+            )
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels(log_labels.CHANNEL_LABELS)
         register_purpose_labels(dict(Purpose.choices))

@@ -71,9 +71,19 @@ def expiring_consents(request):
     }
 
 
+def series_first_version() -> Subquery:
+    """The first version (a pk) of the consent series of the version the outer query reads:
+    the consent's reminders are about the consent, whatever version is current."""
+    return Subquery(Consent.objects.filter(series=OuterRef("series"), version=1).values("pk")[:1])
+
+
 def expiring_consent_reminders(today: datetime.date, batch_size: int):
     """Reminder rule: one reminder to the responsible worker for each consent that ends
-    within the warning days; due on its last day. One query per batch."""
+    within the warning days; due on its last day. One query per batch.
+
+    The reminder concerns the consent's first version (the series), so a change that keeps
+    the last day (a new version) adds no second reminder; its link goes to the current
+    version. A closed client's consents are not followed up."""
     from clients.models import CareTeamMembership, TeamRole
     from notifications.rules_registry import ReminderSpec
 
@@ -82,17 +92,21 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
     )
     rows = (
         Consent.objects.expiring(today, warning_days())
-        .annotate(worker_id=Subquery(responsible.values("user")[:1]))
+        .filter(client__closed_on__isnull=True)
+        .annotate(
+            worker_id=Subquery(responsible.values("user")[:1]),
+            first_version=series_first_version(),
+        )
         .filter(worker_id__isnull=False)
-        .values_list("pk", "valid_until", "worker_id", "client__uuid")
+        .values_list("pk", "first_version", "valid_until", "worker_id", "client__uuid")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, valid_until, worker_id, client_uuid in rows:
+    for pk, first_version, valid_until, worker_id, client_uuid in rows:
         yield ReminderSpec(
             recipient_id=worker_id,
             model=Consent,
-            object_id=pk,
+            object_id=first_version,
             due_date=valid_until,
             title=format_lazy(
                 _("Asiakkaan suostumus päättyy {date}"),

@@ -79,8 +79,14 @@ class ConsultationsConfig(AppConfig):
                 order=20,
             )
         )
-        register_task_kind(RECOMMENDATION_TASK, _("Konsultaation suositus"))
-        register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"))
+        # The responsible worker's duties: open ones move with a transfer of responsibility.
+        register_task_kind(
+            RECOMMENDATION_TASK,
+            _("Konsultaation suositus"),
+            on_completed=reminders.withdraw_when_done,
+            follows_responsibility=True,
+        )
+        register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"), follows_responsibility=True)
         register_task_kind(REQUEST_DECLINED_TASK, _("Konsultaatiopyyntöä ei otettu käsittelyyn"))
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels({"consultation": _("Tapauskonsultaatio Polussa")})

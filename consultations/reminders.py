@@ -4,7 +4,9 @@
   of a session that starts tomorrow (or within the configured number of days
   ahead), due on the session's day.
 - consultations.recommendation_due: the responsible worker, for each
-  recommendation whose task is still open and due within 7 days (or overdue).
+  recommendation whose task is still open and due within 7 days (or overdue),
+  while the client's client relationship is open. Checking the task off takes
+  back its reminders not yet due (withdraw_when_done).
 
 Both windows are configurable like every other rule's:
 settings.POLKU_REMINDER_WINDOWS[<rule code>] (see clients.reminders.window_days).
@@ -99,6 +101,17 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
             )
 
 
+def withdraw_when_done(*, task, by) -> None:
+    """Completion hook of the recommendation task kind (ConsultationsConfig.ready()): a
+    recommendation acted on no longer comes due, so its reminders not yet due are taken
+    back, wherever the task was checked off. A reopened task is reminded of again by the
+    next sweep."""
+    from notifications.actions import withdraw_reminders
+
+    if task.concerning is not None:
+        withdraw_reminders(rule=RECOMMENDATION_DUE, concerning=task.concerning)
+
+
 def recommendation_due(today: datetime.date, batch_size: int):
     from consultations.models import Recommendation
     from notifications.rules_registry import ReminderSpec
@@ -106,7 +119,9 @@ def recommendation_due(today: datetime.date, batch_size: int):
     days = window_days(RECOMMENDATION_DUE, RECOMMENDATION_WARNING_DAYS)
     rows = (
         Recommendation.objects.filter(
-            task__done_at__isnull=True, due_date__lte=today + datetime.timedelta(days=days)
+            task__done_at__isnull=True,
+            due_date__lte=today + datetime.timedelta(days=days),
+            agenda_item__request__client__closed_on__isnull=True,
         )
         .values_list(
             "pk",

@@ -39,10 +39,11 @@ def register_client_reach(reach: ClientReach) -> None:
 
 
 def withhold_clients_out_of_reach(user, items: Iterable) -> None:
-    """A task or reminder stays the user's after a transfer or an ended membership, but its
-    title (or description) names a client the user no longer reaches: shown (in memory,
-    never saved) with a neutral title, no description and no link, and not logged as a
-    showing of that client."""
+    """A task or reminder may stay the user's after a transfer (the responsible worker's
+    duties move, hand_over_tasks; other tasks and past reminders stay) or an ended
+    membership, but its title (or description) names a client the user no longer reaches:
+    shown (in memory, never saved) with a neutral title, no description and no link, and
+    not logged as a showing of that client."""
     items = list(items)
     named = {item.client_id for item in items if item.client_id is not None}
     if not named or _client_reach is None:

@@ -20,6 +20,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -29,7 +31,7 @@ from django.utils.translation import gettext as _
 from audit.history import history_context
 from notifications.models import UNIQUE_REMINDER, Reminder, Task
 from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
-from notifications.task_kinds import completion_hook
+from notifications.task_kinds import completion_hook, kinds_following_responsibility
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +174,48 @@ def reopen_task(*, task: Task, by) -> Task:
     return locked
 
 
+def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, by) -> int:
+    """Gives `to_user`, the client's new responsible worker, the open tasks about the client
+    (`client_id`) that the former one (`from_user_id`) holds as responsible worker; returns
+    how many moved.
+
+    Only tasks of the kinds registered to follow responsibility move (task_kinds:
+    `follows_responsibility=True`, e.g. a consultation recommendation to act on, a party
+    to tell of a revoked consent): a task that is the former worker's own (a declined
+    request of theirs) stays. The move is one UPDATE, kept in each task's change history
+    (action "notifications.task.handed_over"). The former worker's reminders about the
+    moved tasks or the objects they concern that are not yet due are taken back (one
+    DELETE); the next sweep reminds the new worker. Call it inside the transfer's
+    transaction but outside its history context, which it would otherwise relabel.
+    """
+    kinds = kinds_following_responsibility()
+    if not kinds or from_user_id == to_user.pk:
+        return 0
+    with transaction.atomic(), history_context(by, "notifications.task.handed_over"):
+        moved = list(
+            Task.objects.select_for_update()
+            .open()
+            .for_client(client_id)
+            .filter(assignee_id=from_user_id, kind__in=kinds)
+            .order_by("pk")
+            .values_list("pk", "content_type_id", "object_id")
+        )
+        if not moved:
+            return 0
+        Task.objects.filter(pk__in=[pk for pk, _type, _id in moved]).update(assignee=to_user)
+        about = models.Q(
+            content_type=ContentType.objects.get_for_model(Task),
+            object_id__in=[str(pk) for pk, _type, _id in moved],
+        )
+        for _pk, type_id, object_id in moved:
+            if type_id is not None:
+                about |= models.Q(content_type_id=type_id, object_id=object_id)
+        Reminder.objects.filter(
+            about, recipient_id=from_user_id, due_date__gte=timezone.localdate()
+        ).delete()
+    return len(moved)
+
+
 # Reminders
 
 
@@ -210,6 +254,40 @@ def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=Non
     if recipient_ids is not None:
         reminders = reminders.filter(recipient_id__in=list(recipient_ids))
     deleted, _per_model = reminders.delete()
+    return deleted
+
+
+def withdraw_stale_reminders(
+    *,
+    rule: str,
+    still_due: models.QuerySet,
+    due_field: str,
+    today: datetime.date,
+) -> int:
+    """Takes back the reminders of `rule` about objects of `still_due`'s model that are not
+    yet past their due date (due on `today` or later) and no longer fit: `still_due` (the
+    objects the rule would still remind of) has no object with that id whose `due_field` is
+    the reminder's due date. Returns how many; one DELETE, whatever their number.
+
+    For a rule whose facts change by many paths (a step's planned end moved, a follow-on
+    step linked, the step ended): the sweep runs it before the rule (rules_registry's
+    `withdraw_stale`), so the inbox never keeps a reminder written for an old state. Past
+    reminders stay, as with withdraw_reminders.
+    """
+    if not rule:
+        raise ValueError("A reminder rule's code is needed.")
+    model = still_due.model
+    fitting = still_due.filter(
+        pk=Cast(OuterRef("object_id"), output_field=model._meta.pk),
+        **{due_field: OuterRef("due_date")},
+    )
+    deleted, _per_model = (
+        Reminder.objects.filter(
+            rule=rule, content_type=ContentType.objects.get_for_model(model), due_date__gte=today
+        )
+        .exclude(Exists(fitting))
+        .delete()
+    )
     return deleted
 
 
@@ -333,9 +411,11 @@ SWEEP_LOCK_KEY = "notifications:sweep-reminders:lock"
 
 @dataclass
 class SweepResult:
-    """What one sweep did: new reminders per rule, and the rules that failed."""
+    """What one sweep did: new reminders per rule, reminders taken back as no longer fitting
+    (per rule that withdraws), and the rules that failed."""
 
     created: dict[str, int] = field(default_factory=dict)
+    withdrawn: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
 
     @property
@@ -352,8 +432,9 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
     doing anything. The database's unique key is the final guard, so a sweep
     is safe to run at any time and any number of times. Reminders are written
     in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
-    own transaction. A rule that raises is logged and skipped; the others
-    still run.
+    own transaction. Before a rule that has `withdraw_stale`, its reminders not
+    yet due that no longer fit are taken back. A rule that raises is logged and
+    skipped; the others still run.
     """
     today = today or timezone.localdate()
     batch_size = getattr(settings, "POLKU_REMINDER_BATCH_SIZE", 1000)
@@ -366,6 +447,8 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
         result = SweepResult()
         for rule in registered_rules():
             try:
+                if rule.withdraw_stale is not None:
+                    result.withdrawn[rule.code] = rule.withdraw_stale(today)
                 result.created[rule.code] = _sweep_rule(rule, today, batch_size)
             except Exception:
                 logger.exception("Reminder rule %s failed.", rule.code)
@@ -375,6 +458,7 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
             extra={
                 "reminders_created": result.total,
                 "reminders_per_rule": result.created,
+                "withdrawn_per_rule": result.withdrawn,
                 "failed_rules": result.failed,
             },
         )

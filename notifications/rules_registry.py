@@ -11,6 +11,11 @@ object; the sweep writes what it yields in bulk statements of `batch_size`.
 The rule's code goes into the reminder's unique key, so a rule may yield the
 same reminder on every sweep: only the first is stored.
 
+A rule may also give `withdraw_stale(today) -> int`, which the sweep runs just
+before the rule: it takes back the rule's reminders not yet due that no longer
+fit (e.g. notifications.actions.withdraw_stale_reminders), for a rule whose
+facts change by many paths (a step's end moved, a follow-on step linked).
+
 (Not named rules.py: the `rules` library autodiscovers modules of that name.)
 """
 
@@ -43,6 +48,7 @@ class ReminderSpec:
 
 
 RuleFunction = Callable[[datetime.date, int], Iterable[ReminderSpec]]
+WithdrawFunction = Callable[[datetime.date], int]
 
 
 @dataclass(frozen=True)
@@ -50,16 +56,23 @@ class ReminderRule:
     code: str
     label: str | Promise
     func: RuleFunction
+    withdraw_stale: WithdrawFunction | None = None
 
 
 _rules: dict[str, ReminderRule] = {}
 
 
-def register_reminder_rule(code: str, label: str | Promise, func: RuleFunction) -> None:
+def register_reminder_rule(
+    code: str,
+    label: str | Promise,
+    func: RuleFunction,
+    *,
+    withdraw_stale: WithdrawFunction | None = None,
+) -> None:
     """Registers (or replaces, on a repeated ready()) the rule with this code."""
     if not code or len(code) > 64:
         raise ValueError("A reminder rule code has 1-64 characters.")
-    _rules[code] = ReminderRule(code=code, label=label, func=func)
+    _rules[code] = ReminderRule(code=code, label=label, func=func, withdraw_stale=withdraw_stale)
 
 
 def registered_rules() -> list[ReminderRule]:

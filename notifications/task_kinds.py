@@ -9,6 +9,11 @@ so that checking a task off does what its app needs wherever it is done.
 transaction, once, when the task is checked off (not on a repeated check-off):
 the app's own audit row is written whether the task was ticked off on the app's
 page or in the inbox, and notifications never imports the app.
+
+A kind registered with `follows_responsibility=True` is a duty of the client's
+responsible worker (a recommendation to act on, a party to tell of a revoked
+consent): when responsibility is transferred, the open tasks of the kind move
+to the new responsible worker (`notifications.actions.hand_over_tasks`).
 """
 
 from collections.abc import Callable
@@ -19,12 +24,18 @@ CompletionHook = Callable[..., None]
 
 _kinds: dict[str, str | Promise] = {}
 _completion_hooks: dict[str, CompletionHook] = {}
+_following_responsibility: set[str] = set()
 
 
 def register_task_kind(
-    code: str, label: str | Promise, *, on_completed: CompletionHook | None = None
+    code: str,
+    label: str | Promise,
+    *,
+    on_completed: CompletionHook | None = None,
+    follows_responsibility: bool = False,
 ) -> None:
-    """Registers (or replaces, on a repeated ready()) the kind's label and completion hook."""
+    """Registers (or replaces, on a repeated ready()) the kind's label, completion hook and
+    whether its open tasks move with a transfer of responsibility."""
     if not code or len(code) > 64:
         raise ValueError("A task kind code has 1-64 characters.")
     _kinds[code] = label
@@ -32,6 +43,10 @@ def register_task_kind(
         _completion_hooks.pop(code, None)
     else:
         _completion_hooks[code] = on_completed
+    if follows_responsibility:
+        _following_responsibility.add(code)
+    else:
+        _following_responsibility.discard(code)
 
 
 def task_kind_label(code: str) -> str | Promise | None:
@@ -42,3 +57,8 @@ def task_kind_label(code: str) -> str | Promise | None:
 def completion_hook(code: str) -> CompletionHook | None:
     """What the kind's app does when a task of the kind is checked off, if anything."""
     return _completion_hooks.get(code)
+
+
+def kinds_following_responsibility() -> frozenset[str]:
+    """The kinds whose open tasks move to the new responsible worker on a transfer."""
+    return frozenset(_following_responsibility)

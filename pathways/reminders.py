@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 
 from django.db.models import (
+    Case,
     DateField,
     DurationField,
     Exists,
@@ -25,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
@@ -32,10 +34,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clients.models import CareTeamMembership
 from clients.reminders import client_link, client_name, responsible_worker, window_days
+from notifications.actions import withdraw_stale_reminders
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from pathways.models import EmployerContact, PathwayStep
-from services.calendar import add_months
+from pathways.step_rules import period_month_start
 
 REHAB_MONTH_21 = "pathways.rehab_month_21"
 STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
@@ -111,6 +115,28 @@ def _open_steps():
     return PathwayStep.objects.open().filter(client__closed_on__isnull=True)
 
 
+def _on_team(user_field: str, today: datetime.date) -> Exists:
+    """Whether the user in the outer step's `user_field` has a current care-team membership
+    of the step's client on `today`."""
+    return Exists(
+        CareTeamMembership.objects.current(today).filter(
+            client=OuterRef("client"), user=OuterRef(user_field)
+        )
+    )
+
+
+def _team_coach(today: datetime.date) -> Case:
+    """The step's coach (a user id) while they are on the client's care team, else NULL.
+
+    A coach whom the responsible worker took off the team stays on the step (update_step
+    keeps them) but no longer reaches the client, so is not reminded of the client."""
+    return Case(
+        When(_on_team("coach", today), then=F("coach_id")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
 def _step_specs(
     base: list, *, title: str, due_date: datetime.date, recipients: Iterable[int | None], **args
 ) -> Iterator[ReminderSpec]:
@@ -138,8 +164,12 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
     """Open rehabilitative work activity steps that have reached their warning month.
 
     The warning month (21 of 24 under the act) is the rule set's
-    `warning_month`; month m of a period begins add_months(start_on, m - 1),
-    which is the reminder's due date. To the responsible worker.
+    `warning_month`; it begins on step_rules.period_month_start (the day after
+    month m - 1 ends by step_rules.period_end_limit, as the timeline and the
+    duration limits count), which is the reminder's due date. To the
+    responsible worker. The query keeps the steps whose start + (m - 1) months
+    has come, a day early at most (a start on the 29th to 31st); the exact day
+    is then checked with the one function.
     """
     warning_month = Coalesce(
         F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
@@ -158,10 +188,13 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
         .iterator(chunk_size=batch_size)
     )
     for *base, start_on, month, worker_id in rows:
+        begins = period_month_start(start_on, month)
+        if begins > today:
+            continue
         yield from _step_specs(
             base,
             title=_("{service}, {month}. kuukausi alkanut: {client}"),
-            due_date=add_months(start_on, month - 1),
+            due_date=begins,
             recipients=[worker_id],
             month=month,
         )
@@ -175,15 +208,15 @@ def _ending_without_next(today: datetime.date, days: int):
 def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Open steps whose planned end is within 14 days and that have no follow-on step.
 
-    To the responsible worker and the step's coach. Jobcenter paid-work
-    periods have their own rule (and window), so they are left out here.
+    To the responsible worker and the step's coach while on the client's care team.
+    Jobcenter paid-work periods have their own rule (and window), so they are left out here.
     """
     days = window_days(STEP_ENDING_WITHOUT_NEXT, STEP_ENDING_DAYS)
     rows = (
         _ending_without_next(today, days)
         .exclude(service_type__code=JOBCENTER_PAID_WORK)
-        .annotate(worker_id=responsible_worker())
-        .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "coach_id")
+        .annotate(worker_id=responsible_worker(), team_coach_id=_team_coach(today))
+        .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "team_coach_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
@@ -201,12 +234,14 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
 
     To the work coach and the responsible worker. The work coach is the
     period's coach, or when the period names none, the coach of the client's
-    open work coaching (which runs alongside the period).
+    open work coaching (which runs alongside the period); either only while on
+    the client's care team.
     """
     days = ending_window_days(JOBCENTER_PAID_WORK)
     work_coaching_coach = (
         PathwayStep.objects.open()
         .filter(client=OuterRef("client"), service_type__code=WORK_COACHING, coach__isnull=False)
+        .filter(_on_team("coach", today))
         .order_by("-start_on", "-pk")
         .values("coach")[:1]
     )
@@ -215,7 +250,7 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
         .filter(service_type__code=JOBCENTER_PAID_WORK)
         .annotate(
             work_coach_id=Coalesce(
-                F("coach_id"), Subquery(work_coaching_coach), output_field=IntegerField()
+                _team_coach(today), Subquery(work_coaching_coach), output_field=IntegerField()
             ),
             worker_id=responsible_worker(),
         )
@@ -237,7 +272,7 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
 
     N is the rule set's `employer_contact_alert_days` (30 under the IPS
     quality criteria); the alert falls due on start_on + N days, the reminder's
-    due date. To the job coach and the responsible worker.
+    due date. To the job coach (while on the client's care team) and the responsible worker.
     """
     fallback = window_days(IPS_NO_EMPLOYER_CONTACT, DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS)
     alert_days = Coalesce(
@@ -247,9 +282,13 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
         _open_steps()
         .filter(service_type__code=SUPPORTED_EMPLOYMENT)
         .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
-        .annotate(alert_on=_DatePlus(F("start_on"), alert_days), worker_id=responsible_worker())
+        .annotate(
+            alert_on=_DatePlus(F("start_on"), alert_days),
+            worker_id=responsible_worker(),
+            team_coach_id=_team_coach(today),
+        )
         .filter(alert_on__lte=today)
-        .values_list(*STEP_COLUMNS, "alert_on", "coach_id", "worker_id")
+        .values_list(*STEP_COLUMNS, "alert_on", "team_coach_id", "worker_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
@@ -267,14 +306,15 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
 
     The review date is set from the rule set's `review_interval_months` when
     the step is planned (social rehabilitation: about 3 months), or by hand.
-    The due date is the review date. To the responsible worker and the step's coach.
+    The due date is the review date. To the responsible worker and the step's coach (while
+    on the client's care team).
     """
     days = review_window_days()
     rows = (
         _open_steps()
         .filter(review_due__lte=today + datetime.timedelta(days=days))
-        .annotate(worker_id=responsible_worker())
-        .values_list(*STEP_COLUMNS, "review_due", "worker_id", "coach_id")
+        .annotate(worker_id=responsible_worker(), team_coach_id=_team_coach(today))
+        .values_list(*STEP_COLUMNS, "review_due", "worker_id", "team_coach_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
@@ -288,6 +328,36 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
         )
 
 
+# A reminder written for a step's old state is taken back by the sweep, before the rule
+# runs: the facts change by many paths (update_step moves a date, plan_step links a
+# follow-on, end_step ends the step), and the sweep sees them all.
+
+
+def withdraw_stale_ending(rule: str):
+    """The `withdraw_stale` of an "ending without a follow-on" rule: its reminders not yet
+    due are taken back when the step has got a follow-on step, its planned end has moved
+    (the next sweep reminds of the new one when it is near), or it or the client's client
+    relationship has ended."""
+
+    def withdraw(today: datetime.date) -> int:
+        return withdraw_stale_reminders(
+            rule=rule,
+            still_due=_open_steps().filter(next_step__isnull=True),
+            due_field="planned_end_on",
+            today=today,
+        )
+
+    return withdraw
+
+
+def withdraw_stale_reviews(today: datetime.date) -> int:
+    """The `withdraw_stale` of the step review rule: its reminders not yet due are taken
+    back when the review date has moved or the step has ended."""
+    return withdraw_stale_reminders(
+        rule=STEP_REVIEW_DUE, still_due=_open_steps(), due_field="review_due", today=today
+    )
+
+
 def register() -> None:
     """Registers the rules of this module; called from PathwaysConfig.ready()."""
     register_reminder_rule(
@@ -297,13 +367,20 @@ def register() -> None:
         STEP_ENDING_WITHOUT_NEXT,
         _("Jakso päättymässä ilman jatkopolkua"),
         steps_ending_without_next,
+        withdraw_stale=withdraw_stale_ending(STEP_ENDING_WITHOUT_NEXT),
     )
     register_reminder_rule(
         JOBCENTER_ENDING_WITHOUT_NEXT,
         _("Jobcenter-jakso päättymässä ilman jatkopolkua"),
         jobcenter_ending_without_next,
+        withdraw_stale=withdraw_stale_ending(JOBCENTER_ENDING_WITHOUT_NEXT),
     )
     register_reminder_rule(
         IPS_NO_EMPLOYER_CONTACT, _("IPS: ei työnantajakontaktia"), ips_without_employer_contact
     )
-    register_reminder_rule(STEP_REVIEW_DUE, _("Jakson arviointi lähestyy"), steps_review_due)
+    register_reminder_rule(
+        STEP_REVIEW_DUE,
+        _("Jakson arviointi lähestyy"),
+        steps_review_due,
+        withdraw_stale=withdraw_stale_reviews,
+    )

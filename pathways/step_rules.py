@@ -67,6 +67,25 @@ def period_end_limit(start: datetime.date, months: int) -> datetime.date:
     return later - datetime.timedelta(days=1)
 
 
+def period_month_start(start: datetime.date, month: int) -> datetime.date:
+    """The first day of month `month` (1, 2, ...) of a period starting on `start`: the day
+    after a period of `month - 1` months ends (period_end_limit). Month 21 from 31.1.2024
+    begins on 1.10.2025, the day after 30.9.2025, the last day of month 20. The reminder,
+    the timeline and the duration limits count months by this one rule."""
+    return period_end_limit(start, month - 1) + datetime.timedelta(days=1)
+
+
+def period_month(start: datetime.date, day: datetime.date) -> int:
+    """Which month of a period starting on `start` `day` falls in (1 from `start` on, as
+    period_month_start counts them; 0 or less before the start)."""
+    month = (day.year - start.year) * 12 + day.month - start.month + 1
+    # Month `month` begins in `day`'s calendar month or, for a start late in a month, on the
+    # 1st of the next one; month `month - 1` has begun by then either way.
+    if period_month_start(start, month) > day:
+        month -= 1
+    return month
+
+
 def check_step(
     step: PathwayStep, rules: ServiceRuleSet, *, companions: list[PathwayStep]
 ) -> list[Violation]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pathways.models import PathwayStep
 from pathways.reminders import ending_window_days, review_window_days
+from pathways.step_rules import period_month
 from services.calendar import add_months
 
 WIDTH = 760
@@ -52,7 +53,7 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
     code, rules, warnings = step.service_type.code, step.rule_set, []
     end = step.planned_end_on
     if rules and rules.warning_month and rules.max_duration_months:
-        month = _months_between(step.start_on, today) + 1
+        month = period_month(step.start_on, today)
         if rules.warning_month <= month <= rules.max_duration_months:
             warnings.append(
                 _("Kuukausi %(month)s/%(max)s: arvioi jatko.")
@@ -158,11 +159,6 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
     return Timeline(
         bars, ticks, today_x, WIDTH, AXIS_HEIGHT + len(steps) * ROW_HEIGHT + 8, start, end
     )
-
-
-def _months_between(start: datetime.date, day: datetime.date) -> int:
-    months = (day.year - start.year) * 12 + day.month - start.month
-    return months - (1 if day.day < start.day else 0)
 
 
 def _date(day: datetime.date) -> str:

@@ -11,6 +11,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions
+from clients.factories import ClientFactory
 from clients.forms import TransferForm
 from clients.models import CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
@@ -164,3 +165,80 @@ def test_a_handover_note_over_300_characters_is_refused_not_cut(client, team, pe
         .user
         == worker
     )
+
+
+def test_the_responsible_workers_open_duties_move_to_the_new_responsible_worker(team):
+    """Telling Kela of a revoked consent or answering an access request is the responsible
+    worker's duty: an open task of that kind moves with the transfer, and the former
+    worker's reminder about it is taken back. Tasks that are not such duties, done tasks
+    and other clients' tasks stay."""
+    from consents import actions as consent_actions
+    from consents.factories import ConsentFactory, kela
+    from consents.reminders import CODE as REVOCATION_REMINDER
+    from notifications.actions import complete_task, create_task, remind
+    from notifications.models import Reminder, Task
+
+    worker, counsellor, client_of = acting(team["worker"]), team["counsellor"], team["client"]
+    today = timezone.localdate()
+    consent = ConsentFactory(client=client_of, parties=[kela()], recorded_by=worker)
+    consent_actions.revoke_consent(
+        consent=consent, revoked_by=worker, revoked_on=today, method="phone", through="Asiakas"
+    )
+    (to_kela,) = Task.objects.filter(kind=consent_actions.SEND_REVOCATION_TO_KELA)
+    asked = actions.request_access(
+        client=client_of, requested_by=team["coach"], reason="Valmennuksen jatko"
+    )
+    own = create_task(
+        assignee=worker, kind="tests.own", title="Oma tehtävä", client_id=client_of.uuid
+    )
+    done = create_task(
+        assignee=worker,
+        kind="clients.access_request",
+        title="Käsitelty pääsypyyntö",
+        client_id=client_of.uuid,
+    )
+    Task.objects.filter(pk=done.pk).update(done_at=timezone.now(), done_on=today, done_by=worker)
+    other_client = ClientFactory(created_by=worker)
+    elsewhere = create_task(
+        assignee=worker,
+        kind="clients.access_request",
+        title="Toisen asiakkaan pääsypyyntö",
+        client_id=other_client.uuid,
+    )
+    soon, past = today + datetime.timedelta(days=2), today - datetime.timedelta(days=1)
+    for due_date in (soon, past):
+        remind(
+            recipient=worker,
+            rule=REVOCATION_REMINDER,
+            concerning=to_kela,
+            due_date=due_date,
+            title="Peruutuksesta ei ole ilmoitettu",
+        )
+
+    actions.transfer_responsibility(
+        client=client_of,
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Kelalle lähtee peruutus vielä tällä viikolla.",
+    )
+    assignees = dict(Task.objects.values_list("pk", "assignee_id"))
+    assert assignees[to_kela.pk] == counsellor.pk
+    assert assignees[asked.pk] == counsellor.pk
+    assert {assignees[t.pk] for t in (own, done, elsewhere)} == {worker.pk}
+    # The move is in the task's change history under its own action; the transfer's
+    # membership history keeps the transfer's.
+    event = to_kela.events.order_by("-pgh_id").first()
+    assert event.assignee_id == counsellor.pk
+    assert event.pgh_context.metadata["action"] == "notifications.task.handed_over"
+    membership = CareTeamMembership.objects.get(client=client_of, user=counsellor)
+    assert (
+        membership.events.get().pgh_context.metadata["action"]
+        == "clients.responsibility.transferred"
+    )
+    # The reminder still to come is taken back; one already past stays, as it was right then.
+    assert list(Reminder.objects.filter(recipient=worker).values_list("due_date", flat=True)) == [
+        past
+    ]
+    # The new responsible worker may check the task off.
+    complete_task(task=Task.objects.get(pk=to_kela.pk), by=counsellor)

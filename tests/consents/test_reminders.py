@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.labels import action_label
 from consents import page_panels
 from consents.factories import ConsentFactory
+from consents.models import Consent
 from notifications.actions import remind_many
 
 
@@ -34,6 +35,99 @@ def test_the_rule_reminds_the_responsible_worker_once_per_expiring_consent(team,
     assert remind_many(specs) == 0  # a repeated sweep adds nothing
     reminder = team["worker"].reminders.get()
     assert reminder.title.startswith("Asiakkaan suostumus päättyy ")
+
+
+def _sweep_expiring(today) -> int:
+    """The consent-expiry rule run and written as the sweep does; returns how many are new."""
+    specs = page_panels.expiring_consent_reminders(today, 100)
+    return remind_many([dataclasses.replace(s, rule=page_panels.CONSENT_EXPIRING) for s in specs])
+
+
+def test_a_change_that_keeps_the_last_day_leaves_one_reminder_for_the_consent(team, parties):
+    """A consent's reminder is about the consent (its series), not one of its versions: a
+    change with the same terms, a new version, gives the worker no second reminder."""
+    from consents import actions
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        recorded_by=team["worker"],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    assert _sweep_expiring(today) == 1
+    new = actions.change_consent(
+        consent=consent, terms=actions.ConsentTerms.of(consent), changed_by=team["worker"]
+    )
+    assert (new.version, new.valid_until) == (2, consent.valid_until)
+    _sweep_expiring(today)
+    _sweep_expiring(today + datetime.timedelta(days=1))
+    reminder = team["worker"].reminders.get(rule=page_panels.CONSENT_EXPIRING)
+    assert reminder.concerning == consent  # the series' first version
+    assert reminder.due_date == consent.valid_until
+    # Written again after the change, it leads to the version now in force.
+    assert reminder.link.endswith(f"/consents/{new.pk}/")
+
+
+def test_a_longer_consent_or_a_revocation_takes_the_expiry_reminder_back(team, parties):
+    from consents import actions
+
+    today = timezone.localdate()
+    extended = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        recorded_by=team["worker"],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    revoked = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        recorded_by=team["worker"],
+        valid_until=today + datetime.timedelta(days=20),
+    )
+    other = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=25),
+    )
+    assert _sweep_expiring(today) == 3
+    terms = actions.ConsentTerms.of(extended)
+    terms = dataclasses.replace(terms, valid_until=today + datetime.timedelta(days=365))
+    second = actions.change_consent(consent=extended, terms=terms, changed_by=team["worker"])
+    actions.revoke_consent(
+        consent=revoked,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="Asiakas itse",
+    )
+    # A change of the second version finds the reminder through the series' first version.
+    remaining = team["worker"].reminders.filter(rule=page_panels.CONSENT_EXPIRING)
+    assert [r.concerning for r in remaining] == [other]
+    assert _sweep_expiring(today) == 0
+    actions.change_consent(
+        consent=second, terms=actions.ConsentTerms.of(extended), changed_by=team["worker"]
+    )
+    assert _sweep_expiring(today) == 1
+    actions.change_consent(
+        consent=Consent.objects.get(series=extended.series, superseded_at__isnull=True),
+        terms=terms,
+        changed_by=team["worker"],
+    )
+    assert [r.concerning for r in remaining.all()] == [other]
+
+
+def test_a_closed_clients_expiring_consent_reminds_no_one(team, parties):
+    today = timezone.localdate()
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    client = team["client"]
+    client.closed_on, client.closure_reason = today, "Muutti toiselle paikkakunnalle"
+    client.save(update_fields=["closed_on", "closure_reason"])
+    assert list(page_panels.expiring_consent_reminders(today, 100)) == []
 
 
 def test_log_reports_name_the_consent_actions():

@@ -375,9 +375,11 @@ def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
     assert AccessLogEntry.objects.filter(action="consents.notification.completed").count() == 1
 
 
-def test_a_notification_ticked_off_after_a_transfer_rests_on_the_task(worker_client, team, parties):
-    """The former responsible worker keeps the task; checking it off is logged on the task
-    given to them, not on a relation (break the glass) they never had."""
+def test_a_notification_open_at_a_transfer_moves_to_the_new_responsible_worker(
+    client, team, parties
+):
+    """Telling Kela is the responsible worker's duty: the open task moves with the transfer,
+    the new worker ticks it off on their care-team relation, the former one no longer can."""
     from accounts.factories import make_user
     from accounts.roles import Role
     from clients import actions as client_actions
@@ -391,13 +393,48 @@ def test_a_notification_ticked_off_after_a_transfer_rests_on_the_task(worker_cli
         transferred_by=team["worker"],
         handover_note="Siirto toiseen yksikköön.",
     )
-    response = worker_client.post(
+    address = reverse("notifications:complete_task", kwargs={"task_id": task.pk})
+    done_on = {"done_on": timezone.localdate().isoformat()}
+    assert login(client, team["worker"]).post(address, done_on).status_code == 404
+    assert login(client, colleague).post(address, done_on).status_code == 302
+    task.refresh_from_db()
+    assert task.done_by == colleague
+    (row,) = AccessLogEntry.objects.filter(action="consents.notification.completed")
+    assert (row.actor_id, row.basis) == (colleague.pk, "care_team")
+
+
+def test_a_notification_ticked_off_after_leaving_the_team_rests_on_the_task(client, team, parties):
+    """With no responsible worker the task is the revoking user's; ticked off after they left
+    the team, it is logged on the task given to them, not on a relation (break the glass)
+    they no longer have."""
+    from clients import actions as client_actions
+    from clients.models import CareTeamMembership
+
+    CareTeamMembership.objects.filter(client=team["client"], user=team["worker"]).update(
+        ended_on=timezone.localdate()
+    )
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["sote"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get(assignee=team["sote"])
+    client_actions.end_membership(
+        membership=CareTeamMembership.objects.get(client=team["client"], user=team["sote"]),
+        ended_by=team["sote"],
+    )
+    response = login(client, team["sote"]).post(
         reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
         {"done_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     (row,) = AccessLogEntry.objects.filter(action="consents.notification.completed")
-    assert (row.actor_id, row.basis) == (team["worker"].pk, "assigned_task")
+    assert (row.actor_id, row.basis) == (team["sote"].pk, "assigned_task")
 
 
 def test_another_persons_task_cannot_be_ticked_off_here(client, team, parties):

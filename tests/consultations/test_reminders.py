@@ -72,6 +72,79 @@ def test_a_recommendation_coming_due_reminds_the_responsible_worker(hki):
     assert list(reminders.recommendation_due(due, 10)) == []
 
 
+def test_after_a_transfer_the_new_responsible_worker_is_reminded_of_the_recommendation(hki):
+    """A recommendation is a task of the responsible worker: it moves with a transfer of
+    responsibility, the new worker is reminded of it and the former one's reminder still
+    to come is taken back."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.actions import transfer_responsibility
+    from consents.factories import acting
+
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=5)
+        recommendation = actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    specs = [
+        dataclasses.replace(spec, rule=reminders.RECOMMENDATION_DUE)
+        for spec in reminders.recommendation_due(due, 10)
+    ]
+    assert remind_many(specs) == 1 and hki.worker.reminders.count() == 1
+    successor = acting(make_user(Role.SOCIAL_WORKER, hki.social_work))
+
+    transfer_responsibility(
+        client=hki.client,
+        to_user=successor,
+        to_unit=hki.social_work,
+        transferred_by=hki.worker,
+        handover_note="Suositus seurattavana.",
+    )
+    recommendation.task.refresh_from_db()
+    assert recommendation.task.assignee == successor
+    (spec,) = reminders.recommendation_due(due, 10)
+    assert (spec.recipient_id, spec.object_id) == (successor.pk, recommendation.pk)
+    assert not hki.worker.reminders.exists()
+
+
+def test_checking_the_recommendation_off_takes_its_reminder_back(hki):
+    from notifications.actions import complete_task, reopen_task
+
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=5)
+        recommendation = actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    specs = [
+        dataclasses.replace(spec, rule=reminders.RECOMMENDATION_DUE)
+        for spec in reminders.recommendation_due(due, 10)
+    ]
+    assert remind_many(specs) == 1
+    with time_machine.travel(start + datetime.timedelta(hours=3), tick=False):
+        task = complete_task(task=recommendation.task, by=hki.worker)
+    assert not hki.worker.reminders.exists()
+    assert list(reminders.recommendation_due(due, 10)) == []
+    # Opened again, it is reminded of again.
+    reopen_task(task=task, by=hki.worker)
+    (spec,) = reminders.recommendation_due(due, 10)
+    assert spec.object_id == recommendation.pk
+
+
+def test_a_closed_clients_recommendation_reminds_no_one(hki):
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=3)
+        actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    assert len(list(reminders.recommendation_due(due, 10))) == 1
+    hki.client.closed_on, hki.client.closure_reason = due, "Muutti toiselle paikkakunnalle"
+    hki.client.save(update_fields=["closed_on", "closure_reason"])
+    assert list(reminders.recommendation_due(due, 10)) == []
+
+
 def test_the_session_window_is_configurable(hki, settings):
     session_day = timezone.localdate(hki.session.starts_at)
     three_before = session_day - datetime.timedelta(days=3)

@@ -25,7 +25,8 @@ from notifications.actions import sweep_reminders
 from notifications.models import Reminder
 from pathways import reminders as pathway_rules
 from pathways.models import EmployerContact, PathwayStep, StepStatus
-from services.calendar import add_months
+from pathways.step_rules import period_end_limit, period_month_start
+from pathways.timeline import step_warnings
 from services.factories import UnitFactory
 from services.models import ServiceRuleSet, ServiceType
 
@@ -198,6 +199,64 @@ def test_an_open_draft_revision_does_not_stop_the_agreed_plans_reviews(rules, wo
     assert found(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, late.pk, TODAY - DAY)}
 
 
+def test_a_revision_that_keeps_the_review_date_keeps_one_reminder_for_the_plan(
+    rules, worker, client_of
+):
+    """A plan's reminders are about the plan, not one of its versions: a revision (a new
+    version) with the same next review date gives the worker no second reminder."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    review_on = TODAY + 5 * DAY
+    first = make_plan(client_of, worker, next_review_on=review_on)
+    late = make_plan(client_of, worker, plan_type="activation_plan", next_review_on=TODAY - DAY)
+    assert sweep_reminders(today=TODAY).total == 2
+
+    fields = {"status": "active", "client_view": "Haluan töihin keittiöön."}
+    second = client_actions.revise_plan(
+        plan=first,
+        revised_by=acting(worker),
+        goals=["Oma asunto"],
+        next_review_on=review_on,
+        **fields,
+    )
+    client_actions.revise_plan(
+        plan=late, revised_by=worker, goals=["Työkokeilu"], next_review_on=TODAY - DAY, **fields
+    )
+    assert sweep_reminders(today=TODAY).total == 0
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, review_on)}
+    assert found(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, late.pk, TODAY - DAY)}
+    assert Reminder.objects.get(rule=client_rules.PLAN_REVIEW_DUE).concerning == first
+    assert second.supersedes == first
+
+
+def test_a_revision_that_moves_the_review_takes_the_reminder_of_the_old_date_back(
+    rules, worker, client_of
+):
+    """A draft revision leaves the agreed version, and its reminder, in force; a decided one
+    with another review date takes the reminder back, and the next sweep reminds of the new
+    date when it comes near."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    worker = acting(worker)
+    first_date, moved = TODAY + 5 * DAY, TODAY + 40 * DAY
+    first = make_plan(client_of, worker, next_review_on=first_date)
+    sweep_reminders(today=TODAY)
+    fields = {"client_view": "Haluan töihin keittiöön.", "goals": ["Oma asunto"]}
+    draft = client_actions.revise_plan(
+        plan=first, revised_by=worker, status="draft", next_review_on=moved, **fields
+    )
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, first_date)}
+    client_actions.revise_plan(
+        plan=draft, revised_by=worker, status="active", next_review_on=moved, **fields
+    )
+    assert found(client_rules.PLAN_REVIEW_DUE) == set()
+    assert sweep_reminders(today=TODAY).total == 0
+    sweep_reminders(today=moved - 7 * DAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, moved)}
+
+
 def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
     plan = make_plan(client_of, worker, next_review_on=TODAY + DAY)
     successor = make_user(Role.SOCIAL_WORKER, unit)
@@ -300,8 +359,8 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
             warning_month=local_warning_month,
             max_duration_months=24,
         )
-    # Month 21 of a period from 31 March begins on 30 November: the day is clamped to
-    # the month's end, in the query as in add_months.
+    # Month 21 of a period from 31 March begins on 1 December, the day after 30 November,
+    # the last day of month 20 (step_rules.period_end_limit); month 18 on 31 August.
     start_on = datetime.date(2024, 3, 31)
     rehab = step(
         client_of,
@@ -311,7 +370,8 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
         planned_end_on=datetime.date(2026, 3, 30),
     )
     assert rehab.rule_set.warning_month == expected_month
-    warns_on = add_months(start_on, expected_month - 1)
+    warns_on = {21: datetime.date(2025, 12, 1), 18: datetime.date(2025, 8, 31)}[expected_month]
+    assert warns_on == period_month_start(start_on, expected_month)
 
     sweep_reminders(today=warns_on - DAY)
     assert found(pathway_rules.REHAB_MONTH_21) == set()
@@ -322,6 +382,31 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
         f"Kuntouttava työtoiminta, {expected_month}. kuukausi alkanut: Silmu Suunnistaja"
     )
     assert sweep_reminders(today=warns_on + 40 * DAY).total == 0
+
+
+def test_month_21_begins_on_the_same_day_for_the_reminder_the_timeline_and_the_limit(
+    rules, worker, client_of
+):
+    """From 31.1.2024, month 20 ends on 30.9.2025 (the limit of a 20-month period), so month
+    21 begins on 1.10.2025: the reminder fires then, not on 30.9., and the timeline agrees."""
+    start_on = datetime.date(2024, 1, 31)
+    rehab = step(
+        client_of,
+        "rehabilitative_work_activity",
+        start_on,
+        planned_end_on=period_end_limit(start_on, 24),
+    )
+    assert rehab.rule_set.warning_month == 21
+    assert period_end_limit(start_on, 20) == datetime.date(2025, 9, 30)
+    last_of_month_20, first_of_month_21 = datetime.date(2025, 9, 30), datetime.date(2025, 10, 1)
+
+    sweep_reminders(today=last_of_month_20)
+    assert found(pathway_rules.REHAB_MONTH_21) == set()
+    assert not [w for w in step_warnings(rehab, last_of_month_20) if w.startswith("Kuukausi")]
+
+    sweep_reminders(today=first_of_month_21)
+    assert found(pathway_rules.REHAB_MONTH_21) == {(worker.pk, rehab.pk, first_of_month_21)}
+    assert "Kuukausi 21/24: arvioi jatko." in step_warnings(rehab, first_of_month_21)
 
 
 def test_rehab_warning_falls_back_to_month_21_when_the_rule_set_is_silent(rules, worker, client_of):
@@ -365,6 +450,7 @@ def test_step_ending_without_next_fires_fourteen_days_before_to_worker_and_coach
     rules, worker, client_of, unit
 ):
     coach = make_user(Role.WORKSHOP_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
     end_on = TODAY + 14 * DAY
     workshop = step(
         client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, coach=coach
@@ -409,6 +495,7 @@ def test_jobcenter_period_ending_without_next_reminds_work_coach_and_worker_seve
     rules, worker, client_of, unit
 ):
     work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
     start_on = TODAY - 60 * DAY
     step(client_of, "rehabilitative_work_activity", start_on - 30 * DAY)
     step(client_of, "work_coaching", start_on - 30 * DAY, coach=work_coach)
@@ -431,6 +518,7 @@ def test_jobcenter_period_ending_without_next_reminds_work_coach_and_worker_seve
 
 def test_jobcenter_period_with_its_own_coach_reminds_that_coach(rules, worker, client_of, unit):
     work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
     end_on = TODAY + 2 * DAY
     jobcenter = step(
         client_of, "jobcenter_paid_work", TODAY - 30 * DAY, planned_end_on=end_on, coach=work_coach
@@ -454,6 +542,7 @@ def test_ips_without_employer_contact_fires_on_the_alert_day_and_not_before(
     if local_days:
         local_rule_set(client_of, "supported_employment", employer_contact_alert_days=local_days)
     job_coach = make_user(Role.JOB_COACH, unit)
+    add_member(client_of, job_coach, TeamRole.COACH)
     start_on = TODAY - alert_days * DAY
     ips = step(
         client_of,
@@ -487,6 +576,49 @@ def test_an_employer_contact_silences_the_ips_alert(rules, worker, client_of, un
     )
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
+
+
+# Coaches off the care team
+
+
+def test_a_coach_taken_off_the_team_is_not_reminded_of_the_client(rules, worker, client_of, unit):
+    """The coach stays on the step, but reminders that name the client go only to a coach
+    with a current care-team membership of the client; the responsible worker still gets
+    them. A work coach on the team stands in for a Jobcenter period's own coach who left."""
+    from clients.actions import end_membership
+    from tests.conftest import acting
+
+    coach = make_user(Role.JOB_COACH, unit)
+    work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
+    end_membership(membership=add_member(client_of, coach, TeamRole.COACH), ended_by=acting(worker))
+    workshop = step(
+        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + 9 * DAY, coach=coach
+    )
+    step(client_of, "work_coaching", TODAY - 90 * DAY, coach=work_coach)
+    jobcenter = step(
+        client_of,
+        "jobcenter_paid_work",
+        TODAY - 30 * DAY,
+        planned_end_on=TODAY + 3 * DAY,
+        coach=coach,
+    )
+    ips = step(client_of, "supported_employment", TODAY - 40 * DAY, coach=coach)
+    rehabilitation = step(
+        client_of, "social_rehabilitation", TODAY - 80 * DAY, review_due=TODAY + DAY, coach=coach
+    )
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, workshop.pk, TODAY + 9 * DAY)
+    }
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, jobcenter.pk, TODAY + 3 * DAY),
+        (work_coach.pk, jobcenter.pk, TODAY + 3 * DAY),
+    }
+    assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == {(worker.pk, ips.pk, TODAY - 10 * DAY)}
+    assert found(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, rehabilitation.pk, TODAY + DAY)}
+    assert not coach.reminders.exists()
 
 
 # All rules together
@@ -570,6 +702,7 @@ def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
 
 def test_titles_are_written_in_each_recipients_language(rules, worker, client_of, unit):
     job_coach = make_user(Role.JOB_COACH, unit, preferred_language="sv")
+    add_member(client_of, job_coach, TeamRole.COACH)
     ips = step(client_of, "supported_employment", TODAY - 31 * DAY, coach=job_coach)
     sweep_reminders(today=TODAY)
     titles = dict(

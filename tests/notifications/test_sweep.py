@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.core.cache import cache
 from django.db import connections
+from django.db.models import Value
 from django.utils import timezone
 
 from accounts.factories import make_user
@@ -211,3 +212,51 @@ def test_a_mistyped_rule_code_in_the_windows_setting_is_a_system_check_error(set
         "notifications.E001",
         "notifications.E002",
     ]
+
+
+@pytest.mark.django_db
+def test_a_rule_takes_back_its_stale_reminders_in_one_statement_before_it_runs(
+    isolated_rules, worker, django_assert_num_queries
+):
+    """withdraw_stale_reminders: a reminder not yet due whose object no longer fits (here: a
+    unit renamed away from "Paja") goes; a fitting one, another rule's and a past one stay."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.actions import withdraw_stale_reminders
+
+    fitting, renamed, past = UnitFactory.create_batch(3, name_fi="Paja")
+    ContentType.objects.get_for_model(Unit)
+
+    def specs(rule, units, due):
+        return [ReminderSpec(worker.pk, Unit, u.pk, due, "Paja", rule=rule) for u in units]
+
+    remind_many(
+        specs("tests.paja", [fitting, renamed], TODAY)
+        + specs("tests.other", [renamed], TODAY)
+        + specs("tests.paja", [past], TODAY - datetime.timedelta(days=1))
+    )
+    Unit.objects.filter(pk__in=[renamed.pk, past.pk]).update(name_fi="Verstas")
+    order = []
+
+    def withdraw(today):
+        order.append("withdraw")
+        with django_assert_num_queries(1):
+            return withdraw_stale_reminders(
+                rule="tests.paja",
+                still_due=Unit.objects.filter(name_fi="Paja").annotate(due=Value(today)),
+                due_field="due",
+                today=today,
+            )
+
+    def rule(today, batch_size):
+        order.append("rule")
+        yield from ()
+
+    register_reminder_rule("tests.paja", "Paja", rule, withdraw_stale=withdraw)
+    result = sweep_reminders(today=TODAY)
+    assert (order, result.withdrawn, result.failed) == (["withdraw", "rule"], {"tests.paja": 1}, [])
+    assert set(Reminder.objects.values_list("rule", "object_id")) == {
+        ("tests.paja", str(fitting.pk)),
+        ("tests.paja", str(past.pk)),
+        ("tests.other", str(renamed.pk)),
+    }

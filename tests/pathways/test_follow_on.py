@@ -143,3 +143,58 @@ def test_a_step_starting_before_any_rules_in_force_is_refused_next_to_its_start(
         response.content.decode(), "start_on"
     )
     assert not PathwayStep.objects.filter(client=customer).exists()
+
+
+# A reminder written for the step's old state is taken back by the next sweep.
+
+
+def _ending_reminders(step):
+    from notifications.models import Reminder
+    from pathways.reminders import STEP_ENDING_WITHOUT_NEXT
+
+    return list(
+        Reminder.objects.filter(rule=STEP_ENDING_WITHOUT_NEXT)
+        .concerning(step)
+        .values_list("recipient_id", "due_date")
+    )
+
+
+def test_a_follow_on_takes_back_the_ending_without_follow_on_reminder(worker, running, today):
+    from notifications.actions import sweep_reminders
+    from pathways.reminders import STEP_ENDING_WITHOUT_NEXT
+
+    sweep_reminders(today=today)
+    assert _ending_reminders(running) == [(worker.pk, running.planned_end_on)]
+    actions.plan_step(
+        client=running.client,
+        planned_by=worker,
+        follows=running,
+        service_type=running.service_type,
+        start_on=running.planned_end_on + datetime.timedelta(days=1),
+        planned_end_on=running.planned_end_on + datetime.timedelta(days=60),
+    )
+    result = sweep_reminders(today=today)
+    assert result.withdrawn[STEP_ENDING_WITHOUT_NEXT] == 1
+    assert _ending_reminders(running) == []
+
+
+def test_a_moved_end_replaces_the_reminder_and_a_distant_one_takes_it_back(worker, running, today):
+    from notifications.actions import sweep_reminders
+
+    sweep_reminders(today=today)
+    nearer = today + datetime.timedelta(days=12)
+    actions.update_step(step=running, changed_by=worker, planned_end_on=nearer)
+    sweep_reminders(today=today)
+    assert _ending_reminders(running) == [(worker.pk, nearer)]
+    later = today + datetime.timedelta(days=60)
+    actions.update_step(step=running, changed_by=worker, planned_end_on=later)
+    sweep_reminders(today=today)
+    assert _ending_reminders(running) == []
+    # A reminder already past its due date stays: it was right on its day.
+    sweep_reminders(today=today + datetime.timedelta(days=50))
+    assert _ending_reminders(running) == [(worker.pk, later)]
+    actions.update_step(
+        step=running, changed_by=worker, planned_end_on=today + datetime.timedelta(days=90)
+    )
+    sweep_reminders(today=today + datetime.timedelta(days=61))
+    assert _ending_reminders(running) == [(worker.pk, later)]

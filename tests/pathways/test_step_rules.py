@@ -12,7 +12,7 @@ from clients.models import ClientPlan
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
-from pathways.step_rules import period_end_limit
+from pathways.step_rules import period_end_limit, period_month, period_month_start
 from services import actions as service_actions
 from services.models import ServiceRuleSet, ServiceType
 from tests.conftest import field_errors, login
@@ -1140,3 +1140,33 @@ def test_a_period_of_months_ends_the_day_before_the_same_date_or_at_the_months_e
     start, months, last_day
 ):
     assert period_end_limit(start, months) == last_day
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime.date(2024, 1, 31),
+        datetime.date(2024, 1, 30),
+        datetime.date(2024, 1, 29),
+        datetime.date(2024, 2, 29),
+        datetime.date(2024, 3, 31),
+        datetime.date(2024, 3, 1),
+        datetime.date(2024, 6, 15),
+    ],
+)
+def test_month_m_begins_the_day_after_a_period_of_m_minus_one_months_ends(start):
+    """One count of months for the reminder, the timeline and the duration limits."""
+    assert period_month_start(start, 1) == start
+    assert period_month(start, start) == 1
+    assert period_month(start, start - datetime.timedelta(days=1)) == 0
+    for month in range(2, 26):
+        begins = period_month_start(start, month)
+        assert begins - datetime.timedelta(days=1) == period_end_limit(start, month - 1)
+        assert period_month(start, begins) == month
+        assert period_month(start, begins - datetime.timedelta(days=1)) == month - 1
+
+
+def test_month_21_from_the_last_of_january_begins_on_the_first_of_october():
+    start = datetime.date(2024, 1, 31)
+    assert period_month_start(start, 21) == datetime.date(2025, 10, 1)
+    assert period_month(start, datetime.date(2025, 9, 30)) == 20
