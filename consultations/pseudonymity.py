@@ -7,7 +7,8 @@
   ("Virtanen": "Virtasen", "Virtaselle", "Virtasta") and a name on its weak
   consonant-gradation stem ("Antti": "Antin", "Mikko": "Mikon", "Satu":
   "Sadulla"), but never inside another word ("Koivistonkadulla", "onnistui"
-  for Onni);
+  for Onni); a surname of an old nature word also on its e-stem ("Niemi": "Niemen",
+  "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen");
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
   birth date as ddmmyy (also run into other characters) and as a written date.
@@ -126,10 +127,31 @@ def _weak_stem(word: str) -> str | None:
     return None
 
 
-def _inflected_pattern(word: str) -> str:
+# Surnames of old nature words ending in -i inflect on an e-stem: Niemi → Niemen, Niemeä;
+# Lahti → Lahden; Koski → Kosken; Mäki → Mäen, Mäkeä; Lampi → Lammen. Only surnames are
+# looked at so (a first name such as Heli inflects Helin), and their stems may be short,
+# as Mäki's is: a text about a hill ("mäen päällä") is then worded otherwise.
+MIN_SURNAME_E_STEM_LENGTH = 3
+
+
+def _surname_e_stems(word: str) -> list[str]:
+    """The e-stems of a surname ending in a consonant and -i ("niemi" → "nieme"; "lahti" →
+    "lahte", "lahde"), both grades; none for other surnames."""
+    if len(word) < 3 or not word.endswith("i") or word[-2] in _VOWELS or " " in word:
+        return []
+    strong = word[:-1] + "e"
+    stems = [strong]
+    if weak := _weak_stem(strong):
+        stems.append(weak)
+    return [stem for stem in stems if len(stem) >= MIN_SURNAME_E_STEM_LENGTH]
+
+
+def _inflected_pattern(word: str, *, surname: bool = False) -> str:
     """The name as a whole word: as it is or with a case ending, and on its inflection
-    stems with a case ending (see the module docstring)."""
+    stems with a case ending (see the module docstring); a `surname` also on its e-stems."""
     forms = [re.escape(word) + _ENDING]
+    if surname:
+        forms += [re.escape(stem) + _STEM_ENDING for stem in _surname_e_stems(word)]
     if " " not in word:
         stems = []
         if word.endswith("nen") and len(word) > len("nen"):
@@ -159,7 +181,12 @@ def identifying_mentions(client, text: str) -> list[str]:
         return []
     found: list[str] = []
     folded = fold(text)
-    names = sorted(word for word in _name_words(client) if _found(_inflected_pattern(word), folded))
+    surnames = set(fold(client.last_name).split())
+    names = sorted(
+        word
+        for word in _name_words(client)
+        if _found(_inflected_pattern(word, surname=word in surnames), folded)
+    )
     if names:
         found.append(_("asiakkaan nimi (%(names)s)") % {"names": ", ".join(names)})
     lowered = text.lower()

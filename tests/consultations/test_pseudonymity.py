@@ -97,6 +97,35 @@ def test_ordinary_texts_pass_for_the_client(virtanen, text):
 
 
 @pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        ("Niemi", "Niemen tilanne on vaikea."),
+        ("Niemi", "Soitin Niemelle."),
+        ("Niemi", "Tapasin Niemeä kahdesti."),
+        ("Lahti", "Lahden asia."),  # t→d
+        ("Lahti", "Kysyin Lahtea."),
+        ("Mäki", "Mäen kanssa sovittiin."),  # k→∅
+        ("Mäki", "Tapasin Mäkeä."),
+        ("Lampi", "Lammen perhe."),  # mp→mm
+        ("Koski", "Kosken kanssa."),  # s before k: no gradation
+        ("Järvi", "Järvelle soitettiin."),
+    ],
+)
+def test_surnames_of_old_nature_words_are_found_on_their_e_stem(hki, last_name, text):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names="Ella", last_name=last_name, calling_name=""
+    )
+    assert mentions(client, text) == [f"asiakkaan nimi ({last_name.lower().replace('ä', 'a')})"]
+
+
+def test_a_first_name_ending_in_i_is_not_read_as_an_e_stem(hki):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names="Heli", last_name="Virtanen", calling_name=""
+    )
+    assert mentions(client, "Ohjaaja Helena soitti.") == []
+
+
+@pytest.mark.parametrize(
     ("first_names", "last_name", "text", "found"),
     [
         (
