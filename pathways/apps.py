@@ -10,13 +10,18 @@ class PathwaysConfig(AppConfig):
         from audit.labels import register_action_labels, register_channel_labels
         from audit.printing import register_pdf_renderer
         from clients.panels import ClientPanel, register_client_panel
+        from notifications.task_kinds import register_task_kind
         from pathways import log_labels, reminders
         from pathways.actions.new_rules import move_planned_steps_to_new_rules
+        from pathways.actions.steps import FOLLOW_ON_CANCELLED_TASK
         from pathways.printing import render_pdf
         from pathways.views import pathway_panel
         from services.actions import on_new_rules
 
         reminders.register()
+        register_task_kind(
+            FOLLOW_ON_CANCELLED_TASK, _("Peruttu jatkopolku"), follows_responsibility=True
+        )
         on_new_rules("pathways", move_planned_steps_to_new_rules)
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels({"pdf": _("Tuloste (PDF)")})

@@ -7,14 +7,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
 from clients import team_scope
 from clients.access import log_client_access
 from clients.actions import end_lapsed_memberships
 from clients.models import CareTeamMembership, Client, TeamRole
+from notifications.actions import create_task
 from pathways import step_rules
 from pathways.models import (
     Attendance,
@@ -604,8 +609,15 @@ def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
             each.exit_outcome = each.review_decision = ""
             each.save()
         # A running step whose follow-on this was has none again; an ended one keeps the
-        # follow-on it ended with, now shown as cancelled.
+        # follow-on it ended with, now shown as cancelled, and the responsible worker is
+        # asked to plan what comes next instead.
         PathwayStep.objects.open().filter(next_step__in=cancelled).update(next_step=None)
+        for ended in (
+            PathwayStep.objects.filter(status=StepStatus.ENDED, next_step__in=cancelled)
+            .exclude(pk__in=[each.pk for each in cancelled])
+            .select_related("service_type", "next_step__service_type")
+        ):
+            _ask_for_a_new_follow_on(ended, client, cancelled_by)
         _end_coach_memberships(client, cancelled, timezone.localdate())
         log_client_access(
             cancelled_by, client, "pathways.step.cancelled", locked, detail=locked.service_type.code
@@ -620,6 +632,41 @@ def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
             )
     locked.cancelled_with = cancelling_with
     return locked
+
+
+# The responsible worker's task when an ended step's follow-on is cancelled.
+FOLLOW_ON_CANCELLED_TASK = "pathways.follow_on_cancelled"
+
+
+def _ask_for_a_new_follow_on(ended: PathwayStep, client: Client, by) -> None:
+    """Gives the client's responsible worker a task to plan the client's next service: the
+    step `ended` ended into a follow-on that has now been cancelled, so the client has no
+    next step (a period may not just run out). Once per cancelled follow-on."""
+    worker = (
+        CareTeamMembership.objects.current()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user")
+        .first()
+    )
+    if worker is None:
+        return
+    cancelled = ended.next_step
+    create_task(
+        assignee=worker.user,
+        kind=FOLLOW_ON_CANCELLED_TASK,
+        # The service's name in the assignee's language, as the title is rendered.
+        title=format_lazy(
+            gettext_lazy(
+                "Suunnittele asiakkaalle seuraava palvelu: jatkopolku {follow_on} peruttiin"
+            ),
+            follow_on=lazy(lambda: cancelled.service_type.name, str)(),
+        ),
+        concerning=ended,
+        client_id=client.uuid,
+        link=reverse("pathways:step_create", kwargs={"client_id": client.uuid}),
+        created_by=by,
+        key=f"{FOLLOW_ON_CANCELLED_TASK}:{cancelled.pk}",
+    )
 
 
 def _step_name(step: PathwayStep) -> str:
