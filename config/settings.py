@@ -60,7 +60,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 POLKU_ALLOW_TEST_IDENTITY_CODES = _flag("POLKU_ALLOW_TEST_IDENTITY_CODES", not IS_PRODUCTION)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_app.PolkuAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
