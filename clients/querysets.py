@@ -169,6 +169,7 @@ def responsible_worker_candidates(client):
     for a client whose relationship is in employment services, as registration allows),
     other than the current responsible worker."""
     from accounts.models import RoleAssignment
+    from clients.models import CareTeamMembership
 
     roles = [Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR]
     if client.relationship_home == "employment_services":
@@ -180,10 +181,17 @@ def responsible_worker_candidates(client):
             user__is_active=True,
             unit__organisation=client.responsible_unit.organisation_id,
         )
+        # One membership that is all three (this client's, responsible worker, not ended):
+        # conditions across a to-many relation in exclude() would each match any membership.
         .exclude(
-            user__care_team_memberships__client=client,
-            user__care_team_memberships__role="responsible_worker",
-            user__care_team_memberships__ended_on__isnull=True,
+            Exists(
+                CareTeamMembership.objects.filter(
+                    client=client,
+                    user=OuterRef("user"),
+                    role="responsible_worker",
+                    ended_on__isnull=True,
+                )
+            )
         )
     )
 

@@ -62,6 +62,27 @@ def test_the_form_offers_social_workers_and_counsellors_of_the_clients_organisat
     assert not offered & people["others"]
 
 
+def test_a_colleague_with_a_caseload_of_their_own_is_offered_and_takes_the_client(team, people):
+    """Being on this client's team and the responsible worker of other clients does not make
+    a colleague 'already the responsible worker' here: only that very membership does."""
+    colleague = team["counsellor"]
+    CareTeamMembership.objects.create(
+        client=team["client"], user=colleague, role=TeamRole.SOTE_CONTACT, created_by=team["worker"]
+    )
+    ClientFactory(responsible_worker=colleague, created_by=colleague)
+    ClientFactory(responsible_worker=team["worker"], created_by=team["worker"])
+    assert colleague in _offered(team["client"])
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=colleague,
+        to_unit=team["unit"],
+        transferred_by=acting(team["worker"]),
+        handover_note="Sote-yhteyshenkilö jatkaa vastuutyöntekijänä.",
+    )
+    # The former responsible worker, with clients of their own, may be given it back.
+    assert team["worker"] in _offered(team["client"])
+
+
 def test_an_employment_services_client_may_go_to_an_employment_expert(team, people):
     Client.objects.filter(pk=team["client"].pk).update(relationship_home="employment_services")
     target = Client.objects.get(pk=team["client"].pk)
