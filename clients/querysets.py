@@ -103,16 +103,16 @@ class BreakTheGlassQuerySet(models.QuerySet):
         return self.filter(reviewed_at__isnull=True)
 
     def reviewable_by(self, user):
-        """The events the user reviews in the active role: a manager those of the unit's
-        clients, the DPO those of the organisation's; never the user's own (whoever broke the
-        glass does not review it, even when they also hold the manager role)."""
+        """The events the user reviews in the active role: a manager those broken in the
+        unit (the unit the worker acted in, which stays with the event when the client later
+        moves elsewhere), the DPO those of the organisation's units; never the user's own
+        (whoever broke the glass does not review it, even when they also hold the manager
+        role)."""
         assignment = user.active_assignment
         if user.active_role == "manager":
-            events = self.filter(client__responsible_unit=assignment.unit_id)
+            events = self.filter(unit=assignment.unit_id)
         else:
-            events = self.filter(
-                client__responsible_unit__organisation=assignment.unit.organisation_id
-            )
+            events = self.filter(unit__organisation=assignment.unit.organisation_id)
         return events.exclude(user=user)
 
 

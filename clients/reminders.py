@@ -198,7 +198,8 @@ def _managers_by_unit(today: datetime.date, batch_size: int) -> dict[int, set[in
 
 
 def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
-    """Break-the-glass events awaiting review, for every manager of the client's responsible unit.
+    """Break-the-glass events awaiting review, for every manager of the unit the glass was broken
+    in (the event's unit: its manager reviews it, also after the client has moved on).
 
     Two queries whatever the number of events: the managers of all units, then
     the events. The person who broke the glass is never asked to review it,
@@ -212,12 +213,12 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
     review_link = reverse("clients:break_the_glass_review")
     rows = (
         BreakTheGlass.objects.awaiting_review()
-        .filter(started_at__date__lte=today, client__responsible_unit__in=list(managers))
+        .filter(started_at__date__lte=today, unit__in=list(managers))
         .values_list(
             "pk",
             "started_at",
             "user_id",
-            "client__responsible_unit_id",
+            "unit_id",
             "client__uuid",
             "client__first_names",
             "client__calling_name",

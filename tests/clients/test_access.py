@@ -372,6 +372,32 @@ def test_a_manager_of_another_unit_gets_404_on_the_review(client, team):
     assert event.reviewed_by == team["manager"]
 
 
+def test_the_review_stays_with_the_unit_the_glass_was_broken_in(client, team):
+    """Broken in unit A, the client then transferred to unit B: A's manager still reviews
+    it (their worker acted), B's manager does not see it."""
+    event = actions.break_the_glass(
+        client=team["client"],
+        user=acting(team["counsellor"]),
+        reason="Kiireellinen soitto asiakkaalta.",
+    )
+    unit_b = UnitFactory(organisation=team["unit"].organisation)
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=make_user(Role.SOCIAL_WORKER, unit_b),
+        to_unit=unit_b,
+        transferred_by=acting(team["worker"]),
+        handover_note="Muutti toiselle alueelle.",
+    )
+    manager_b = make_user(Role.MANAGER, unit_b)
+    login(client, manager_b)
+    assert "Kiireellinen soitto" not in client.get("/clients/break-the-glass/").content.decode()
+    assert client.post(f"/clients/break-the-glass/{event.pk}/review/").status_code == 404
+    client.logout()
+    login(client, team["manager"])
+    assert "Kiireellinen soitto" in client.get("/clients/break-the-glass/").content.decode()
+    assert client.post(f"/clients/break-the-glass/{event.pk}/review/").status_code == 302
+
+
 def test_one_current_responsible_worker_is_a_database_invariant(team):
     with pytest.raises(IntegrityError), transaction.atomic():
         CareTeamMembership.objects.create(
