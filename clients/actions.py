@@ -347,7 +347,11 @@ def end_membership(
         locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.ended_on is not None:
             return locked
-        locked.ended_on = max(ended_on or timezone.localdate(), locked.started_on)
+        ended_on = ended_on or timezone.localdate()
+        if locked.valid_until is not None:
+            # Access already stopped after "valid until": the end is recorded on that day.
+            ended_on = min(ended_on, locked.valid_until)
+        locked.ended_on = max(ended_on, locked.started_on)
         locked.save(update_fields=["ended_on"])
         log_client_access(ended_by, membership.client, "clients.membership.ended", locked)
     return locked

@@ -72,6 +72,22 @@ def test_access_ends_after_the_valid_until_day_and_the_task_records_the_end(team
     assert membership.ended_on == today + 30 * DAY
 
 
+def test_ending_a_lapsed_membership_records_its_valid_until_day(team, other):
+    """Before the daily task has run, ending a membership whose last day has passed records
+    that day, not today: the team's history says when access ended."""
+    client, today = team["client"], timezone.localdate()
+    membership = actions.add_team_member(
+        client=client,
+        user=other,
+        role=TeamRole.OTHER,
+        added_by=team["worker"],
+        valid_until=today + 5 * DAY,
+    )
+    with time_machine.travel(today + 12 * DAY):
+        ended = actions.end_membership(membership=membership, ended_by=team["worker"])
+    assert ended.ended_on == today + 5 * DAY
+
+
 def test_a_member_whose_membership_lapsed_can_be_added_again(team, other):
     client, today = team["client"], timezone.localdate()
     actions.add_team_member(
