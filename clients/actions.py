@@ -173,7 +173,8 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
     """Ends the client relationship: out of active lists, data kept. The care team stays as it
     was, so the responsible worker can answer for the data and reopen the relationship.
 
-    `closed_on` lies between the day the client was registered and today. A client already
+    `closed_on` lies between the day the client was registered (or last reopened) and today.
+    A client already
     closed is refused under the client's row lock, so a second close (a double submit)
     leaves the first closing day and reason as they were. Raises ValidationError."""
     if not reason.strip():
@@ -194,6 +195,16 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
         locked = Client.objects.select_for_update().get(pk=client.pk)
         if locked.closed_on is not None:
             raise ValidationError(_("Asiakkuus on jo päättynyt."))
+        if locked.reopened_on is not None and closed_on < locked.reopened_on:
+            raise ValidationError(
+                {
+                    "closed_on": _(
+                        "Päättymispäivä ei voi olla ennen kuin asiakkuus avattiin uudelleen "
+                        "(%(date)s)."
+                    )
+                    % {"date": date_format(locked.reopened_on, "SHORT_DATE_FORMAT")}
+                }
+            )
         locked.closed_on = closed_on
         locked.closure_reason = reason.strip()
         locked.save(update_fields=["closed_on", "closure_reason"])
@@ -210,7 +221,8 @@ def reopen_client(*, client: Client, reopened_by) -> Client:
             raise ValidationError(_("Asiakkuus on jo voimassa."))
         locked.closed_on = None
         locked.closure_reason = ""
-        locked.save(update_fields=["closed_on", "closure_reason"])
+        locked.reopened_on = timezone.localdate()
+        locked.save(update_fields=["closed_on", "closure_reason", "reopened_on"])
         log_client_access(reopened_by, client, "clients.client.reopened", client)
     return locked
 

@@ -124,6 +124,8 @@ class Client(models.Model):
     )
     closed_on = models.DateField(_("asiakkuus päättynyt"), null=True, blank=True)
     closure_reason = models.TextField(_("päättymisen syy"), blank=True)
+    # The day the relationship was last opened again: a later closing cannot be dated before it.
+    reopened_on = models.DateField(_("asiakkuus avattu uudelleen"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -143,6 +145,12 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | ~Q(closure_reason=""),
                 name="client_closure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(reopened_on__isnull=True)
+                | Q(closed_on__gte=F("reopened_on")),
+                name="client_closed_after_reopening",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "identity_code_hash"],

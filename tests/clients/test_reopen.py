@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,3 +65,30 @@ def test_a_coach_on_the_team_may_not_reopen(client, team, closed):
     response = client.post(reverse("clients:reopen", kwargs={"client_id": closed.uuid}))
     assert response.status_code == 403
     assert Client.objects.get(pk=closed.pk).closed_on is not None
+
+
+def test_a_second_closing_is_not_dated_before_the_reopening(team, closed):
+    """Closed 40 days ago, reopened today: a new closing can be dated today at the earliest
+    (the action says so next to the date; the database holds it too)."""
+    today = timezone.localdate()
+    reopened = actions.reopen_client(client=closed, reopened_by=team["worker"])
+    assert reopened.reopened_on == today
+    with pytest.raises(ValidationError) as refused:
+        actions.close_client(
+            client=reopened,
+            closed_by=team["worker"],
+            closed_on=today - datetime.timedelta(days=20),
+            reason="Muutti pois",
+        )
+    assert refused.value.message_dict["closed_on"] == [
+        f"Päättymispäivä ei voi olla ennen kuin asiakkuus avattiin uudelleen ({today:%-d.%-m.%Y})."
+    ]
+    assert Client.objects.get(pk=closed.pk).closed_on is None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Client.objects.filter(pk=closed.pk).update(
+            closed_on=today - datetime.timedelta(days=1), closure_reason="Suoraan kantaan"
+        )
+    closed_again = actions.close_client(
+        client=reopened, closed_by=team["worker"], closed_on=today, reason="Muutti pois"
+    )
+    assert closed_again.closed_on == today
