@@ -54,7 +54,17 @@ from pathways.reminders import (
 )
 from reports.consultation_indicators import ConsultationActivity, organisation_activity
 from reports.expressions import DaysBetween, Median
-from reports.suppression import Figure, Split, count, median_days, split, table
+from reports.suppression import (
+    COMPLEMENTARY,
+    PERCENT,
+    Figure,
+    Split,
+    count,
+    median_days,
+    part_of,
+    split,
+    table,
+)
 from services.calendar import add_months
 from services.models import NoRuleSetInForce, Organisation, ServiceRuleSet
 
@@ -250,11 +260,26 @@ def current_situation(
         overdue=Count("pk", filter=Q(Exists(followed_plans.filter(next_review_on__lt=today)))),
         covered=Count("pk", filter=Q(Exists(consents))),
     )
+    followed = part_of(totals["followed"], totals["active"])
+    overdue_reviews = split(totals["overdue"], totals["followed"])
+    if followed.hidden:
+        # The clients with a plan in force are the whole of the overdue split: its parts
+        # would add up to what is hidden.
+        overdue_reviews = Split(
+            whole=followed,
+            part=_complementary(),
+            rest=_complementary(),
+            share=Figure(value=None, kind=PERCENT, suppressed=COMPLEMENTARY),
+        )
     return CurrentSituation(
         active=count(totals["active"]),
-        overdue_reviews=split(totals["overdue"], totals["followed"]),
+        overdue_reviews=overdue_reviews,
         consent_coverage=split(totals["covered"], totals["active"]),
     )
+
+
+def _complementary() -> Figure:
+    return Figure(value=None, suppressed=COMPLEMENTARY)
 
 
 # Rehabilitative work activity at the limit ------------------------------------------------
@@ -275,8 +300,11 @@ def rehabilitative_work_activity(
 
     Month m of a period begins add_months(start_on, m - 1). From the rule
     set's warning month (21) the period is in its warning months; from the
-    first day after the maximum duration (24 months) it has run past it. One
-    query; counted in clients (one client has at most one such open period).
+    first day after the maximum duration (24 months) it has run past it. Two
+    queries; counted in clients (one client has at most one such open period). The
+    clients in it are shown next to all active clients, so they are hidden, and the
+    groups by how far the period has run with them, while the active clients not in it
+    are one to four (suppression.part_of).
     """
     today = today or timezone.localdate()
     warning_month = Coalesce(
@@ -302,6 +330,7 @@ def rehabilitative_work_activity(
             ),
         )
     )
+    open_steps = part_of(totals["open_steps"], clients.active().count())
     before = totals["open_steps"] - totals["warning"] - totals["past"]
     figures = table(
         [
@@ -310,8 +339,11 @@ def rehabilitative_work_activity(
             ("past", totals["past"], None),
         ]
     )
+    if open_steps.hidden:
+        # The groups add up to the hidden total.
+        figures = {key: fig if fig.hidden else _complementary() for key, fig in figures.items()}
     return RehabilitativeWorkActivity(
-        open_steps=count(totals["open_steps"]),
+        open_steps=open_steps,
         before_warning=figures["before"],
         in_warning_months=figures["warning"],
         past_maximum=figures["past"],

@@ -95,6 +95,17 @@ def count(value: int, *, clients: int | None = None) -> Figure:
     return Figure(value=value)
 
 
+def part_of(part: int, whole: int) -> Figure:
+    """A count of clients shown next to the whole it is part of (the active clients with a
+    plan in force, of all active clients): hidden below five clients, and hidden too while
+    the rest (whole minus part, told by subtraction) holds one to four clients."""
+    if part < MIN_GROUP_SIZE:
+        return _hidden(COUNT, SMALL)
+    if 0 < whole - part < MIN_GROUP_SIZE:
+        return _hidden(COUNT, COMPLEMENTARY)
+    return Figure(value=part)
+
+
 def meetings(value: int) -> Figure:
     """A count of a network's meetings (sessions held), always shown.
 

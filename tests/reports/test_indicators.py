@@ -155,6 +155,9 @@ class TestCurrentSituation:
         make_plan(revised, worker, next_review_on=TODAY + days(30))
         closed = ClientFactory(created_by=worker, closed_on=TODAY, closure_reason="Muutti pois")
         make_plan(closed, worker, next_review_on=TODAY - days(9))
+        # Five active clients without a plan in force (the draft's and four without any),
+        # so the clients with one are not told apart from them by subtraction.
+        make_clients(worker, 4)
 
         reviews = current_situation(scope(unit)).overdue_reviews
 
@@ -162,6 +165,29 @@ class TestCurrentSituation:
         assert reviews.part.text == "5"
         assert reviews.rest.text == "7"
         assert reviews.share.text == "42 %"  # 5 / 12
+
+    def test_the_clients_with_a_plan_are_hidden_when_one_to_four_active_have_none(
+        self, unit, worker
+    ):
+        """13 active clients of whom 10 have a plan in force: showing 10 next to 13 would
+        tell of the 3 without one, so the 10 are hidden, and the overdue split with them."""
+        for index, client in enumerate(make_clients(worker, 10)):
+            make_plan(client, worker, next_review_on=TODAY + days(3 if index % 2 else -3))
+        without = make_clients(worker, 3)
+        situation = current_situation(scope(unit))
+        reviews = situation.overdue_reviews
+        assert situation.active.text == "13"
+        assert (reviews.whole.text, reviews.part.text, reviews.rest.text, reviews.share.text) == (
+            "ei näytetä",
+            "ei näytetä",
+            "ei näytetä",
+            "ei näytetä",
+        )
+        # Two more without a plan: five of them, and all is shown.
+        make_clients(worker, 2)
+        reviews = current_situation(scope(unit)).overdue_reviews
+        assert (reviews.whole.text, reviews.part.text, reviews.rest.text) == ("10", "5", "5")
+        assert without  # the three were there all along
 
     def test_four_overdue_reviews_are_hidden_and_five_shown(self, unit, worker):
         for client in make_clients(worker, 7):
@@ -246,6 +272,9 @@ class TestRehabilitativeWorkActivity:
         )
         closed = ClientFactory(created_by=worker, closed_on=TODAY, closure_reason="Muutti pois")
         self._open_step(closed, worker, add_months(TODAY, -22))
+        # Five active clients not in work activity (the two above and three more), so the
+        # clients in it are not told apart from them by subtraction.
+        make_clients(worker, 3)
 
         result = rehabilitative_work_activity(scope(unit), TODAY)
 
@@ -253,6 +282,21 @@ class TestRehabilitativeWorkActivity:
         assert result.before_warning.text == "6"
         assert result.in_warning_months.text == "5"
         assert result.past_maximum.text == "5"
+
+    def test_the_clients_in_it_are_hidden_when_one_to_four_active_are_not(self, unit, worker):
+        for client in make_clients(worker, 10):
+            self._open_step(client, worker, TODAY - days(40))
+        make_clients(worker, 2)
+        result = rehabilitative_work_activity(scope(unit), TODAY)
+        assert [
+            figure.text
+            for figure in (
+                result.open_steps,
+                result.before_warning,
+                result.in_warning_months,
+                result.past_maximum,
+            )
+        ] == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
 
     def test_the_edges_of_the_warning_months(self, unit, worker):
         clients = make_clients(worker, 15)
