@@ -79,7 +79,13 @@ THIRD_PARTY_GROUPS = {
     "admin": lambda name, route, module: (
         route.startswith("admin/")
         and module.startswith(
-            ("django.contrib.", "django.views.generic.", "services.admin", "accounts.admin")
+            (
+                "django.contrib.",
+                "django.views.generic.",
+                "config.admin",  # the admin site's login page (tests/accounts/test_admin_sign_in)
+                "services.admin",
+                "accounts.admin",
+            )
         )
     ),
 }
