@@ -18,7 +18,9 @@ from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients.access import relation_to
 from clients.factories import ClientFactory, add_member, make_note
-from clients.models import Client, TeamRole
+from clients.models import CareTeamMembership, Client, TeamRole
+from consents.team_coverage import NO_FITTING_ROLE, end_uncovered_memberships
+from notifications.models import Task
 from services.factories import UnitFactory
 from tests.conftest import acting, login
 
@@ -84,7 +86,7 @@ def test_the_relation_is_one_query_for_a_team_member(team):
 
 def test_a_coach_whose_coach_role_ended_does_not_reach_the_client_as_kela_liaison(client, team):
     """Reproduction (b): the coach membership needs a coach role; a Kela liaison role in the
-    same organisation does not carry it."""
+    same organisation does not carry it. The daily re-check ends the membership."""
     coach, target, worker = team["coach"], team["client"], team["worker"]
     make_note(target, worker, text="Asiakas aloitti pajalla maanantaina.")
     RoleAssignment.objects.create(user=coach, role=Role.KELA_LIAISON, unit=team["unit"])
@@ -98,6 +100,20 @@ def test_a_coach_whose_coach_role_ended_does_not_reach_the_client_as_kela_liaiso
     assert client.get(f"/clients/{target.uuid}/").status_code == 404
     assert client.get(f"/clients/{target.uuid}/notes/").status_code == 404
     assert str(target.uuid) not in client.get("/clients/").content.decode()
+
+    assert end_uncovered_memberships() == 1
+    membership = CareTeamMembership.objects.get(client=target, user=coach)
+    assert membership.ended_on == timezone.localdate()
+    task = Task.objects.get(assignee=worker)
+    assert str(task.title) == str(NO_FITTING_ROLE).format(name=coach.get_full_name())
+
+
+def test_the_daily_re_check_keeps_members_with_a_fitting_role_in_the_organisation(team):
+    """A coach who still holds a coach role, a responsible worker (ended only by a transfer)
+    and an "other" member acting in any role that works with clients all stay."""
+    add_member(team["client"], team["counsellor"], TeamRole.OTHER)
+    assert end_uncovered_memberships() == 0
+    assert CareTeamMembership.objects.current().filter(client=team["client"]).count() == 3
 
 
 def test_a_sote_contact_person_reaches_the_client_only_in_a_fitting_role(team):
