@@ -21,7 +21,8 @@ from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
 
 @dataclass(frozen=True)
 class ClientRelation:
-    """How one user, in their active role, stands to one client."""
+    """How one user, in their active role, stands to one client. `team_roles` are those of
+    the user's current memberships that fit the active role (clients.team_scope)."""
 
     team_roles: frozenset[str]
     manages_responsible_unit: bool
@@ -65,15 +66,19 @@ NO_RELATION = ClientRelation(frozenset(), False, None)
 def relation_to(user, client: Client) -> ClientRelation:
     """The user's relation to the client, computed once per request and cached on the client."""
     cache = client.__dict__.setdefault("_relations", {})
-    if user.pk in cache:
-        return cache[user.pk]
+    # Keyed by the active assignment too: the relation is that of the role the user acts in.
+    key = (user.pk, getattr(getattr(user, "active_assignment", None), "pk", None))
+    if key in cache:
+        return cache[key]
     role = getattr(user, "active_role", None)
     if not user.is_authenticated or role is None or role in NO_CLIENT_DATA_ROLES:
         relation = NO_RELATION
     else:
+        # Only the memberships that fit the active role count (a responsible worker acting
+        # as a work coach is not on the team), as in Client.objects.for_user.
         team_roles = frozenset(
-            CareTeamMembership.objects.current()
-            .filter(client=client, user=user)
+            CareTeamMembership.objects.acting(user)
+            .filter(client=client)
             .values_list("role", flat=True)
         )
         manages = (
@@ -88,7 +93,7 @@ def relation_to(user, client: Client) -> ClientRelation:
                 .first()
             )
         relation = ClientRelation(team_roles, manages, glass)
-    cache[user.pk] = relation
+    cache[key] = relation
     return relation
 
 
@@ -125,8 +130,8 @@ def log_clients_listed(user, clients, *, detail: str) -> None:
     team = {client.pk for client in clients}
     if getattr(user, "active_role", None) == Role.MANAGER and clients:
         team = set(
-            CareTeamMembership.objects.current()
-            .filter(user=user, client__in=team)
+            CareTeamMembership.objects.acting(user)
+            .filter(client__in=team)
             .values_list("client_id", flat=True)
         )
     for basis, shown in (

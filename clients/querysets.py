@@ -11,8 +11,9 @@ class ClientQuerySet(models.QuerySet):
     def for_user(self, user):
         """Clients the user may find in lists and search in their active role.
 
-        Team members find the clients of their current care teams; a manager
-        also finds every client of the unit they manage. Administrators and
+        Team members find the clients of their current care teams, through the
+        memberships that fit the active role (CareTeamMembershipQuerySet.acting); a
+        manager also finds every client of the unit they manage. Administrators and
         data protection officers find none (the DPO reaches a client's log by
         identity code, in audit). Break-the-glass opens one page, never lists.
         """
@@ -24,13 +25,9 @@ class ClientQuerySet(models.QuerySet):
         if role == Role.MANAGER:
             # A manager's own team clients are few; reading them first keeps the unit's
             # list a plain index scan instead of an OR with a correlated subquery.
-            team = list(
-                CareTeamMembership.objects.current()
-                .filter(user=user)
-                .values_list("client_id", flat=True)
-            )
+            team = list(CareTeamMembership.objects.acting(user).values_list("client_id", flat=True))
             return self.filter(Q(pk__in=team) | Q(responsible_unit=user.active_assignment.unit_id))
-        on_team = CareTeamMembership.objects.current().filter(client=OuterRef("pk"), user=user)
+        on_team = CareTeamMembership.objects.acting(user).filter(client=OuterRef("pk"))
         return self.filter(Exists(on_team))
 
     def active(self):
@@ -71,6 +68,19 @@ class CareTeamMembershipQuerySet(models.QuerySet):
             accepted_at__isnull=False,
             started_on__lte=day,
         )
+
+    def acting(self, user, day=None):
+        """The user's current memberships that count in their active role: a membership gives
+        access only while the user acts in a role that fits its team role (a responsible
+        worker as social worker, social counsellor or employment expert, a coach as a coach,
+        clients.team_scope.MEMBERSHIP_FITS), as every rule reads the active role. None for
+        a user with no active role."""
+        from clients.team_scope import team_roles_acting_as
+
+        roles = team_roles_acting_as(getattr(user, "active_role", None))
+        if not roles:
+            return self.none()
+        return self.current(day).filter(user=user, role__in=sorted(roles))
 
     def open(self):
         """Not ended: current, starting later, or past `valid_until` until the daily task ends it."""

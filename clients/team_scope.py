@@ -39,7 +39,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment
-from accounts.roles import COACH_ROLES, HEALTH_NOTE_READERS, NO_CLIENT_DATA_ROLES, Role
+from accounts.roles import (
+    CLIENT_REGISTRARS,
+    COACH_ROLES,
+    HEALTH_NOTE_READERS,
+    NO_CLIENT_DATA_ROLES,
+    Role,
+)
 from clients.models import TeamRole
 from clients.querysets import team_member_candidates
 from services.models import Organisation
@@ -55,6 +61,15 @@ TEAM_ROLE_FITS: dict[str, frozenset[str]] = {
     TeamRole.OTHER: frozenset(set(Role) - NO_CLIENT_DATA_ROLES),
 }
 MEMBER_ROLES = frozenset().union(*TEAM_ROLE_FITS.values())
+# The roles through which someone becomes responsible worker: registering the client, or
+# taking over responsibility (clients.querysets.responsible_worker_candidates).
+RESPONSIBLE_WORKER_FITS = frozenset(CLIENT_REGISTRARS)
+# Every team role and the roles that may act in it: a membership gives access only while
+# the user acts in one of these (team_roles_acting_as).
+MEMBERSHIP_FITS: dict[str, frozenset[str]] = {
+    TeamRole.RESPONSIBLE_WORKER: RESPONSIBLE_WORKER_FITS,
+    **TEAM_ROLE_FITS,
+}
 # Roles that join the team of a client of another organisation (with the client's consent).
 OTHER_ORGANISATION_ROLES = MEMBER_ROLES - {Role.MANAGER}
 
@@ -96,6 +111,14 @@ def reads_health_data(role: str) -> bool:
 
 def fits(team_role: str, role: str) -> bool:
     return role in TEAM_ROLE_FITS.get(team_role, frozenset())
+
+
+def team_roles_acting_as(role: str | None) -> frozenset[str]:
+    """The team roles whose memberships count while the user acts in `role` (their active
+    role, chosen in the header): a membership works only in a role that fits it, so a
+    responsible worker who switches to a work-coach role, or a coach whose coach role has
+    ended, no longer reaches the client through it (clients.access, Client.objects.for_user)."""
+    return frozenset(team_role for team_role, roles in MEMBERSHIP_FITS.items() if role in roles)
 
 
 def candidates(client) -> QuerySet:

@@ -58,13 +58,14 @@ class ConsentQuerySet(models.QuerySet):
         )
 
     def of_responsible_worker(self, user):
-        """Consents of the clients whose current responsible worker `user` is."""
+        """Consents of the clients whose current responsible worker `user` is, while acting
+        in a role that fits it (as the client page reads the membership)."""
         from clients.models import CareTeamMembership, TeamRole
 
         return self.filter(
             Exists(
-                CareTeamMembership.objects.current().filter(
-                    client=OuterRef("client"), user=user, role=TeamRole.RESPONSIBLE_WORKER
+                CareTeamMembership.objects.acting(user).filter(
+                    client=OuterRef("client"), role=TeamRole.RESPONSIBLE_WORKER
                 )
             )
         )

@@ -4,7 +4,7 @@ When nothing covers such a member any longer, their membership ends."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -69,10 +69,11 @@ NO_FITTING_ROLE = gettext_lazy(
 
 
 def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = True) -> int:
-    """Ends the care-team memberships (current or starting later) of people holding a role
-    in another organisation whom the team would no longer take (clients.team_scope): the
-    client's consent was revoked, changed or ran out, or the statutory basis ended, or
-    they hold no fitting role any more. Access stops with the membership (clients.access).
+    """Ends the care-team memberships (current or starting later) of people whom the team
+    would no longer take (clients.team_scope): for someone holding a role in another
+    organisation, the client's consent was revoked, changed or ran out, or the statutory
+    basis ended; for anyone, they hold no fitting role any more (a coach whose coach role
+    ended, even while they hold another role in the client's organisation). Access stops with the membership (clients.access).
 
     Whom the team takes is clients.team_scope.check_member's answer, as when they joined.
     `clients` limits the check to those clients (a revocation, a change, in its
@@ -84,20 +85,27 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     """
     from accounts.models import RoleAssignment
     from clients.models import CareTeamMembership, TeamRole
+    from clients.team_scope import TEAM_ROLE_FITS
 
-    elsewhere = (
-        RoleAssignment.objects.current()
-        .filter(user=OuterRef("user"))
-        .exclude(unit__organisation=OuterRef("client__responsible_unit__organisation"))
-    )
-    # A cheap first cut: only someone with a role in another organisation may need a consent.
+    held = RoleAssignment.objects.current().filter(user=OuterRef("user"))
+    own_organisation = OuterRef("client__responsible_unit__organisation")
+    elsewhere = held.exclude(unit__organisation=own_organisation)
+    # Nothing fitting the team role in the client's own organisation: a coach whose coach
+    # role there has ended, though they still hold another role (or none at all).
+    no_fitting_role_here = Q()
+    for team_role, roles in TEAM_ROLE_FITS.items():
+        fitting_here = held.filter(unit__organisation=own_organisation, role__in=sorted(roles))
+        no_fitting_role_here |= Q(role=team_role) & ~Exists(fitting_here)
+    # A cheap first cut: only someone with a role in another organisation may need a consent,
+    # and only someone without a fitting role in the client's organisation may have lost it.
     # Accepted memberships on the team (current or starting later); a pending work-pair
     # offer is decided when it is accepted, a lapsed one is ended by its own daily task.
+    # The responsible worker's membership ends only by a transfer of responsibility.
     candidates = (
         CareTeamMembership.objects.on_team()
         .exclude(accepted_at__isnull=True)
         .exclude(role=TeamRole.RESPONSIBLE_WORKER)
-        .filter(Exists(elsewhere))
+        .filter(Q(Exists(elsewhere)) | no_fitting_role_here)
         .order_by("pk")
     )
     if clients is not None:

@@ -141,10 +141,11 @@ class ConsultationRequestQuerySet(models.QuerySet):
         )
 
     def of_worker(self, user):
-        """Requests of the user's current clients that they asked or are responsible for."""
+        """Requests of the user's current clients that they asked or are responsible for
+        (through memberships that fit their active role, as the client page reads them)."""
         from clients.models import CareTeamMembership, TeamRole
 
-        team = CareTeamMembership.objects.current().filter(client=OuterRef("client"), user=user)
+        team = CareTeamMembership.objects.acting(user).filter(client=OuterRef("client"))
         return self.filter(
             Exists(team.filter(role=TeamRole.RESPONSIBLE_WORKER))
             | (Q(asked_by=user) & Exists(team))

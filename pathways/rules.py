@@ -2,6 +2,7 @@
 
 import rules
 
+from accounts.roles import COACH_ROLES
 from accounts.rules import active_role_in
 from clients.rules import can_see, is_responsible_worker, is_sote_contact, manages_responsible_unit
 
@@ -15,7 +16,12 @@ def is_work_pair(user, client) -> bool:
 
 @rules.predicate
 def coaches_the_step(user, step) -> bool:
-    return step is not None and step.coach_id == user.pk
+    """The step's coach, acting in a coach role (every rule reads the active role)."""
+    return (
+        step is not None
+        and step.coach_id == user.pk
+        and getattr(user, "active_role", None) in COACH_ROLES
+    )
 
 
 @rules.predicate
