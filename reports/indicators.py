@@ -55,10 +55,10 @@ from pathways.reminders import (
 from reports.consultation_indicators import ConsultationActivity, organisation_activity
 from reports.expressions import DaysBetween, Median
 from reports.suppression import (
-    COMPLEMENTARY,
     PERCENT,
     Figure,
     Split,
+    complementary,
     count,
     median_days,
     part_of,
@@ -267,19 +267,15 @@ def current_situation(
         # would add up to what is hidden.
         overdue_reviews = Split(
             whole=followed,
-            part=_complementary(),
-            rest=_complementary(),
-            share=Figure(value=None, kind=PERCENT, suppressed=COMPLEMENTARY),
+            part=complementary(),
+            rest=complementary(),
+            share=complementary(PERCENT),
         )
     return CurrentSituation(
         active=count(totals["active"]),
         overdue_reviews=overdue_reviews,
         consent_coverage=split(totals["covered"], totals["active"]),
     )
-
-
-def _complementary() -> Figure:
-    return Figure(value=None, suppressed=COMPLEMENTARY)
 
 
 # Rehabilitative work activity at the limit ------------------------------------------------
@@ -341,7 +337,7 @@ def rehabilitative_work_activity(
     )
     if open_steps.hidden:
         # The groups add up to the hidden total.
-        figures = {key: fig if fig.hidden else _complementary() for key, fig in figures.items()}
+        figures = {key: fig if fig.hidden else complementary() for key, fig in figures.items()}
     return RehabilitativeWorkActivity(
         open_steps=open_steps,
         before_warning=figures["before"],

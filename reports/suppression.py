@@ -87,6 +87,11 @@ def _hidden(kind: str, reason: str) -> Figure:
     return Figure(value=None, kind=kind, suppressed=reason)
 
 
+def complementary(kind: str = COUNT) -> Figure:
+    """A figure hidden because, with the figures shown beside it, it would tell a hidden one."""
+    return _hidden(kind, COMPLEMENTARY)
+
+
 def count(value: int, *, clients: int | None = None) -> Figure:
     """A count of clients (or of things of `clients` distinct clients), hidden below five clients."""
     group = value if clients is None else clients
@@ -102,7 +107,7 @@ def part_of(part: int, whole: int) -> Figure:
     if part < MIN_GROUP_SIZE:
         return _hidden(COUNT, SMALL)
     if 0 < whole - part < MIN_GROUP_SIZE:
-        return _hidden(COUNT, COMPLEMENTARY)
+        return complementary()
     return Figure(value=part)
 
 

@@ -19,6 +19,7 @@ from clients import team_scope
 from clients.access import log_client_access
 from clients.actions import end_lapsed_memberships
 from clients.models import CareTeamMembership, Client, TeamRole
+from clients.querysets import responsible_worker_of
 from notifications.actions import create_task
 from pathways import step_rules
 from pathways.models import (
@@ -642,17 +643,12 @@ def _ask_for_a_new_follow_on(ended: PathwayStep, client: Client, by) -> None:
     """Gives the client's responsible worker a task to plan the client's next service: the
     step `ended` ended into a follow-on that has now been cancelled, so the client has no
     next step (a period may not just run out). Once per cancelled follow-on."""
-    worker = (
-        CareTeamMembership.objects.current()
-        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
-        .select_related("user")
-        .first()
-    )
+    worker = responsible_worker_of(client)
     if worker is None:
         return
     cancelled = ended.next_step
     create_task(
-        assignee=worker.user,
+        assignee=worker,
         kind=FOLLOW_ON_CANCELLED_TASK,
         # The service's name in the assignee's language, as the title is rendered.
         title=format_lazy(
