@@ -187,6 +187,19 @@ def find_client_by_identity_code(code: str, organisation_id: int) -> Client | No
     return clients_with_identity_code(code).filter(organisation_id=organisation_id).first()
 
 
+def record_found_outside_reach(user, client: Client) -> None:
+    """Logs that an identity-code search told the user the organisation's register holds
+    the client, who is outside the user's reach (the search then offers break-the-glass):
+    being a client of social services is itself confidential, so learning it is processing."""
+    log_access(
+        actor=user,
+        client_id=client.uuid,
+        action="clients.client.found_by_identity_code",
+        basis=Basis.BREAK_THE_GLASS,
+        obj=client,
+    )
+
+
 def get_client_for_break_the_glass(user, client_id) -> Client:
     """The client with UUID `client_id` when the user sees it already or may break the glass
     to it (access.may_break_the_glass); 404 otherwise, as for a client that does not exist.

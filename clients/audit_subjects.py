@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "clients.client.duplicate_found": _(
         "Yritti kirjata asiakkaan, joka oli jo organisaation asiakasrekisterissä"
     ),
+    "clients.client.found_by_identity_code": _(
+        "Haki henkilötunnuksella asiakkaan, jonka tietoihin ei ollut pääsyä"
+    ),
     "clients.client.changed": _("Muutti asiakkaan perustietoja"),
     "clients.client.closed": _("Päätti asiakkuuden"),
     "clients.client.reopened": _("Avasi asiakkuuden uudelleen"),

@@ -19,6 +19,7 @@ from clients.access import (
     log_clients_listed,
     may_break_the_glass,
     read_log,
+    record_found_outside_reach,
     relation_to,
 )
 from clients.forms import (
@@ -108,6 +109,7 @@ def find_by_identity_code(request):
                 return redirect("clients:detail", client_id=client.uuid)
         for client in found:
             if may_break_the_glass(request.user, client):
+                record_found_outside_reach(request.user, client)
                 return redirect("clients:break_the_glass", client_id=client.uuid)
         form.add_error(
             "identity_code",

@@ -13,7 +13,8 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions
-from clients.factories import ClientFactory
+from clients.factories import ClientFactory, demo_identity_code, random_birth_date
+from clients.identity import search_hash
 from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
 from tests.conftest import acting, login
@@ -113,6 +114,21 @@ def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(client,
         client.logout()  # a fresh session: the old one has been idle for two hours
         login(client, counsellor)
         assert client.get(url(target)).status_code == 404
+
+
+def test_finding_a_client_outside_ones_reach_by_identity_code_is_logged(client, team):
+    """The search tells the user that the organisation's register holds the person: that
+    alone is processing of client data, logged before the break-the-glass page is offered."""
+    counsellor = team["counsellor"]
+    code = demo_identity_code(random_birth_date())
+    ClientFactory(code=code, created_by=team["worker"])
+    found = Client.objects.get(identity_code_hash=search_hash(code))
+    login(client, counsellor)
+    response = client.post("/clients/find/", {"identity_code": code})
+    assert response["Location"] == f"/clients/{found.uuid}/break-the-glass/"
+    entry = AccessLogEntry.objects.get(action="clients.client.found_by_identity_code")
+    assert (entry.actor, entry.client_id) == (counsellor, found.uuid)
+    assert AccessLogEntry.objects.filter(client_id=found.uuid).count() == 1
 
 
 def test_break_the_glass_is_read_only(client, team):
