@@ -2,6 +2,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 from config.request_context import reset_request_id, set_request_id
 
@@ -33,3 +34,19 @@ def _proxy_request_id(request) -> str:
         return ""
     incoming = request.headers.get("X-Request-ID", "")
     return incoming if PROXY_REQUEST_ID.fullmatch(incoming) else ""
+
+
+class NoStoreMiddleware:
+    """Keeps every page out of caches: Polku's pages carry client data, identity codes and
+    sign-in state, and a shared workstation's browser must not show them again from its
+    cache or back/forward cache after sign-out. Static files (served by WhiteNoise before
+    this) keep their own long caching; a view that sets Cache-Control itself keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
