@@ -6,6 +6,7 @@ import json
 import logging
 import logging.config
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -204,6 +205,16 @@ def _env_example() -> dict[str, str]:
             name, _, value = line.partition("=")
             values[name] = value
     return values
+
+
+def test_env_example_names_every_setting_read_from_the_environment():
+    """Operators find every setting in one place (set, or commented out with an example)."""
+    source = (Path(settings.BASE_DIR) / "config" / "settings.py").read_text()
+    read = set(re.findall(r'\benv(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    example = (Path(settings.BASE_DIR) / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert len(read) > 20
+    assert read - listed == set()
 
 
 def test_env_example_as_copied_starts_development_with_its_defaults():
