@@ -100,6 +100,13 @@ def test_client_page_with_data_has_no_axe_violations(new_page, unit):
     # The button that had focus is gone: focus moves to the code, which is read out.
     expect(page.locator("#identity-code")).to_be_focused()
     assert_accessible(page)
+    # The responsible worker sees the non-disclosed address; paper never gets it.
+    address = page.get_by_text(client.street_address)
+    expect(address).to_be_visible()
+    page.emulate_media(media="print")
+    expect(address).to_be_hidden()
+    expect(page.get_by_text("Turvakielto: osoitetta ei tulosteta.")).to_be_visible()
+    assert client.street_address not in page.locator("main").inner_text()
 
 
 def test_the_browser_does_not_send_an_identity_code_typed_into_the_name_search(new_page, unit):
