@@ -173,14 +173,18 @@ def test_finnish_is_the_default_whatever_the_browser_asks(client):
     assert '<html lang="fi">' in page.content.decode()
 
 
-def _settings_in_subprocess(environment: dict[str, str]) -> subprocess.CompletedProcess:
+def _settings_in_subprocess(
+    environment: dict[str, str],
+    values: str = "{'secure': settings.SECURE_SSL_REDIRECT, "
+    "'test_codes': settings.POLKU_ALLOW_TEST_IDENTITY_CODES, "
+    "'keys': len(settings.POLKU_IDENTITY_CODE_KEYS)}",
+) -> subprocess.CompletedProcess:
     """Imports the settings in a fresh interpreter with `environment` (and PATH) only, and
-    prints the values that matter here. (A developer's own .env would fill what is unset.)"""
+    prints `values` (a dict expression over `settings`) as JSON. (A developer's own .env
+    would fill what is unset.)"""
     code = (
         "import django, json; from django.conf import settings; django.setup(); "
-        "print(json.dumps({'secure': settings.SECURE_SSL_REDIRECT, "
-        "'test_codes': settings.POLKU_ALLOW_TEST_IDENTITY_CODES, "
-        "'keys': len(settings.POLKU_IDENTITY_CODE_KEYS)}))"
+        f"print(json.dumps({values}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -204,6 +208,20 @@ def _env_example() -> dict[str, str]:
             name, _, value = line.partition("=")
             values[name] = value
     return values
+
+
+def test_the_client_address_behind_a_proxy_is_configured_from_the_environment():
+    values = "{'count': settings.ALLAUTH_TRUSTED_PROXY_COUNT, 'header': settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER}"
+    result = _settings_in_subprocess({}, values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"count": 0, "header": None}
+    environment = {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP",
+    }
+    result = _settings_in_subprocess(environment, values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"count": 1, "header": "X-Real-IP"}
 
 
 def test_env_example_as_copied_starts_development_with_its_defaults():
