@@ -6,6 +6,7 @@ import json
 import logging
 import logging.config
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -208,6 +209,20 @@ def _env_example() -> dict[str, str]:
             name, _, value = line.partition("=")
             values[name] = value
     return values
+
+
+def test_every_setting_read_from_the_environment_is_listed_in_env_example():
+    source = Path(settings.BASE_DIR, "config", "settings.py").read_text()
+    read = set(re.findall(r'\b(?:env(?:\.\w+)?|_secret|_flag)\(\s*"([A-Z][A-Z0-9_]*)"', source))
+    listed = set(
+        re.findall(
+            r"^(?:# )?([A-Z][A-Z0-9_]*)=",
+            Path(settings.BASE_DIR, ".env.example").read_text(),
+            re.M,
+        )
+    )
+    assert {"SECRET_KEY", "POLKU_LOGIN_RATE_LIMIT"} <= read  # the pattern finds them
+    assert read - listed == set()
 
 
 def test_the_client_address_behind_a_proxy_is_configured_from_the_environment():
