@@ -7,6 +7,7 @@ import logging
 import logging.config
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -158,6 +159,75 @@ def test_docker_compose_runs_the_production_shaped_stack():
     access_format = command.split("--access-logformat", 1)[1]
     assert "%(U)s" in access_format
     assert not any(code in access_format for code in ("%(r)s", "%(q)s", "%(f)s", "raw_uri"))
+
+
+def _dockerfile_runs() -> list[str]:
+    """The shell command of each RUN of the Dockerfile, its continued lines joined."""
+    text = Path(settings.BASE_DIR, "Dockerfile").read_text().replace("\\\n", " ")
+    return [line.removeprefix("RUN ") for line in text.splitlines() if line.startswith("RUN ")]
+
+
+def _dockerfile_env() -> dict[str, str]:
+    """The image's ENV, as set in its last stage."""
+    text = Path(settings.BASE_DIR, "Dockerfile").read_text()
+    last_stage = text.rsplit("\nFROM ", 1)[1]
+    values = {}
+    for line in last_stage.splitlines():
+        if line.startswith("ENV "):
+            values.update(word.split("=", 1) for word in shlex.split(line[4:]))
+    return values
+
+
+PRODUCTION_SECRETS = ("SECRET_KEY", "POLKU_IDENTITY_CODE_KEYS", "POLKU_IDENTITY_CODE_HASH_KEY")
+
+
+def test_every_manage_py_command_of_the_image_build_has_the_build_time_secrets():
+    """The image is built with POLKU_ENV=production, where the settings refuse to load
+    without the secrets: each manage.py command of a RUN gets placeholders for them (and
+    the settings do load with just those), while the image itself carries none."""
+    image_env = _dockerfile_env()
+    assert image_env["POLKU_ENV"] == "production"
+    assert not set(PRODUCTION_SECRETS) & set(image_env)
+    commands = {}
+    for run in _dockerfile_runs():
+        exported = {}
+        for step in run.split("&&"):
+            words = shlex.split(step)
+            if words[:1] == ["export"]:
+                exported.update(word.split("=", 1) for word in words[1:])
+                continue
+            inline = {}
+            while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
+                inline.update([words.pop(0).split("=", 1)])
+            if "manage.py" in words:
+                command = words[words.index("manage.py") + 1]
+                commands[command] = {**image_env, **exported, **inline}
+    assert {"compilemessages", "collectstatic"} <= set(commands)
+    for command, environment in commands.items():
+        assert all(environment.get(name) for name in PRODUCTION_SECRETS), command
+        result = _settings_in_subprocess(environment, "{'locale': str(settings.LOCALE_PATHS)}")
+        assert result.returncode == 0, (command, result.stderr)
+
+
+def test_the_build_context_leaves_out_secrets_and_local_data():
+    ignored = {
+        line.strip()
+        for line in Path(settings.BASE_DIR, ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".env", ".env.*", ".data", ".venv", "node_modules", ".git"} <= ignored
+    assert "!.env.example" in ignored  # the list of settings is no secret
+
+
+def test_the_declared_node_version_is_the_one_hds_core_asks_for():
+    """hds-core declares the Node versions it supports; the image builds with that major
+    version and the README names it."""
+    lock = json.loads(Path(settings.BASE_DIR, "package-lock.json").read_text())
+    wanted = lock["packages"]["node_modules/hds-core"]["engines"]["node"]
+    major = re.fullmatch(r"\^(\d+)\.\d+\.\d+", wanted).group(1)
+    dockerfile = Path(settings.BASE_DIR, "Dockerfile").read_text()
+    assert re.search(rf"^FROM node:{major}-\S+ AS assets$", dockerfile, re.M)
+    assert f"Node {major}" in Path(settings.BASE_DIR, "README.md").read_text()
 
 
 @pytest.mark.django_db
