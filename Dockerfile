@@ -25,4 +25,4 @@ RUN export SECRET_KEY=build-only POLKU_IDENTITY_CODE_KEYS=build-only POLKU_IDENT
 RUN useradd --system --uid 1000 polku && mkdir -p /app/.data/private && chown -R polku /app/.data
 USER polku
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "--config", "python:config.gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -364,6 +364,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # gunicorn's error and access logs (config/gunicorn.py): to the root's handler,
+        # in place of gunicorn's own plain-text ones.
+        "gunicorn.error": {"level": "INFO", "propagate": True},
+        "gunicorn.access": {"level": "INFO", "propagate": True},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

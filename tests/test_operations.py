@@ -153,12 +153,91 @@ def test_docker_compose_runs_the_production_shaped_stack():
     # The web container's health check asks over plain HTTP as an allowed host.
     probe = " ".join(services["web"]["healthcheck"]["test"])
     assert "/readyz" in probe and "ALLOWED_HOSTS" in probe and "'Host'" in probe
-    # gunicorn's access log bypasses Django's redaction: it names the path, never the query
-    # string (%(q)s, or %(r)s, the request line with it) or the referrer (%(f)s).
+    # gunicorn logs through LOGGING (config/gunicorn.py), not with a log file of its own.
     command = " ".join(services["web"]["command"])
-    access_format = command.split("--access-logformat", 1)[1]
-    assert "%(U)s" in access_format
-    assert not any(code in access_format for code in ("%(r)s", "%(q)s", "%(f)s", "raw_uri"))
+    assert "--config python:config.gunicorn" in command
+    assert "--access-logfile" not in command and "--access-logformat" not in command
+
+
+def test_gunicorn_access_log_names_the_path_only():
+    """gunicorn's access line is formatted from the request: it names the path, never the
+    query string (%(q)s, or %(r)s, the request line with it) or the referrer (%(f)s), which
+    could carry a name searched for."""
+    from config import gunicorn
+
+    assert "%(U)s" in gunicorn.access_log_format
+    assert not any(
+        atom in gunicorn.access_log_format for atom in ("%(r)s", "%(q)s", "%(f)s", "raw_uri")
+    )
+
+
+def test_gunicorn_logs_json_lines_without_identity_codes(capsys):
+    """gunicorn configured by config/gunicorn.py, as `gunicorn --config python:config.gunicorn`
+    does, writes its access and error lines through LOGGING."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from config import gunicorn
+
+    config = Config()
+    for name, value in vars(gunicorn).items():
+        if name in config.settings:
+            config.set(name, value)
+    try:
+        log = Logger(config)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": "/clients/find/?hetu=010594Y9032",
+            "PATH_INFO": "/clients/010594Y9032/",
+            "QUERY_STRING": "hetu=010594Y9032",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "10.0.0.7",
+        }
+        response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+        log.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12))
+        log.error("worker for %s failed", "131052-308T")
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    captured = capsys.readouterr()
+    raw = captured.out + captured.err
+    records = [json.loads(line) for line in captured.err.splitlines()]
+    assert [record["name"] for record in records] == ["gunicorn.access", "gunicorn.error"]
+    assert records[0]["message"] == '10.0.0.7 "GET /clients/[hetu]/" 200 512 12ms'
+    assert records[1]["message"] == "worker for [hetu] failed"
+    assert "010594Y9032" not in raw and "131052-308T" not in raw
+
+
+def test_celery_logs_through_logging_with_identity_codes_redacted(monkeypatch):
+    """A worker's or beat's logging set-up (Celery's setup_logging signal) keeps LOGGING's
+    handler, its redaction filter and JSON format, instead of Celery's own plain text."""
+    from config.celery import app
+    from config.logging import RedactIdentityCodesFilter, RedactingJsonFormatter
+
+    # What the set-up leaves behind for forked children, put back after the test.
+    for name in ("_MP_FORK_LOGLEVEL_", "_MP_FORK_LOGFILE_", "_MP_FORK_LOGFORMAT_"):
+        monkeypatch.setenv(name, "")
+    stream = io.StringIO()
+    was_setup = type(app.log)._setup
+    type(app.log)._setup = False  # as celery.contrib.testing.worker does
+    try:
+        app.log.setup_logging_subsystem(loglevel="INFO", colorize=False)
+        handlers = logging.getLogger().handlers
+        assert handlers and all(
+            any(isinstance(f, RedactIdentityCodesFilter) for f in handler.filters)
+            and isinstance(handler.formatter, RedactingJsonFormatter)
+            for handler in handlers
+        )
+        for handler in handlers:
+            handler.setStream(stream)
+        logging.getLogger("celery.app.trace").info("task for %s failed", "010594Y9032")
+    finally:
+        type(app.log)._setup = was_setup
+        logging.config.dictConfig(settings.LOGGING)
+    (line,) = stream.getvalue().splitlines()
+    assert json.loads(line)["message"] == "task for [hetu] failed"
 
 
 def _dockerfile_runs() -> list[str]:
