@@ -144,10 +144,13 @@ def test_the_probes_answer_plain_http_where_everything_else_redirects(client, se
     assert response.status_code == 301 and response["Location"].startswith("https://")
 
 
+POLKU_PROCESSES = ("web", "worker", "pdf-worker", "beat")
+
+
 def test_docker_compose_runs_the_production_shaped_stack():
     compose = yaml.safe_load(Path(settings.BASE_DIR, "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"web", "worker", "beat", "postgres", "redis", "mail"} <= set(services)
+    assert {*POLKU_PROCESSES, "postgres", "redis", "mail"} <= set(services)
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["web"]["environment"]["POLKU_ENV"] == "production"
     # The web container's health check asks over plain HTTP as an allowed host.
@@ -157,6 +160,13 @@ def test_docker_compose_runs_the_production_shaped_stack():
     command = " ".join(services["web"]["command"])
     assert "--config python:config.gunicorn" in command
     assert "--access-logfile" not in command and "--access-logformat" not in command
+    # Every Polku process sees the same private files: the pdf worker writes the PDFs web
+    # serves, web stores the consent scans the worker checks.
+    private_root = "/app/.data/private"  # settings' default under the image's /app
+    for name in POLKU_PROCESSES:
+        assert "POLKU_PRIVATE_ROOT" not in services[name]["environment"]
+        mounts = dict(volume.rsplit(":", 1)[::-1] for volume in services[name]["volumes"])
+        assert mounts.get(private_root) in compose["volumes"], name
 
 
 def test_gunicorn_access_log_names_the_path_only():
