@@ -1,5 +1,6 @@
 # Production image: Python 3.12, WeasyPrint's system libraries, pinned packages.
-FROM node:20-bookworm-slim AS assets
+# Node 22: hds-core declares node ^22.13.1 (its files are plain CSS, copied by scripts/build-static.mjs).
+FROM node:22-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -16,10 +17,12 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir uv && uv pip install --system --no-cache --require-hashes -r requirements.lock
 COPY . .
 COPY --from=assets /app/static/vendor ./static/vendor
-RUN python manage.py compilemessages --ignore=node_modules \
-    && SECRET_KEY=build POLKU_IDENTITY_CODE_KEYS=build POLKU_IDENTITY_CODE_HASH_KEY=build \
-       python manage.py collectstatic --no-input
+# Every manage.py run loads the settings, which with POLKU_ENV=production refuse to start
+# without the secrets: these placeholders live only in this RUN's shell, never in the image.
+RUN export SECRET_KEY=build-only POLKU_IDENTITY_CODE_KEYS=build-only POLKU_IDENTITY_CODE_HASH_KEY=build-only \
+    && python manage.py compilemessages --ignore=node_modules \
+    && python manage.py collectstatic --no-input
 RUN useradd --system --uid 1000 polku && mkdir -p /app/.data/private && chown -R polku /app/.data
 USER polku
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "--config", "python:config.gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

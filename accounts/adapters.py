@@ -1,12 +1,31 @@
 """allauth policy: no open sign-up; users are invited by an administrator."""
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth's rate limit of failed sign-ins, with a security-log line when it refuses
+        (the refused attempt is never checked, so no failed sign-in is logged for it)."""
+        from accounts.security_log import account_id_for, log_event
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            log_event(
+                "accounts.sign_in_rate_limited",
+                request=request,
+                user_id=account_id_for(credentials),
+                level=logging.WARNING,
+            )
+            raise
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

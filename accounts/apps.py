@@ -10,12 +10,13 @@ class AccountsConfig(AppConfig):
         from allauth.account.signals import password_reset
         from django.db.models import fields
 
-        from accounts import panels
+        from accounts import panels, security_log
 
         # Django 6.1's "- Select an option -" has no Finnish or Swedish translation in
         # Django's own catalogues; the empty choice of every select is ours.
         fields.BLANK_CHOICE_LABEL = _("- Valitse -")
         panels.register()
+        security_log.connect()
         password_reset.connect(_confirm_email, dispatch_uid="polku-confirm-email-by-reset")
 
 

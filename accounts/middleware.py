@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import RoleAssignment
+from accounts.security_log import SIGN_OUT_REASON
 
 SESSION_LAST_ACTIVITY = "polku_last_activity"
 SESSION_ACTIVE_ASSIGNMENT = "polku_active_assignment"
@@ -46,6 +47,7 @@ class IdleTimeoutMiddleware:
         last = request.session.get(SESSION_LAST_ACTIVITY)
         timeout = settings.POLKU_IDLE_TIMEOUT_MINUTES * 60
         if last is not None and now - last > timeout:
+            setattr(request, SIGN_OUT_REASON, "idle")  # for the security log's line
             logout(request)
             messages.info(
                 request,

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,9 +72,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("käyttäjä")
         verbose_name_plural = _("käyttäjät")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # One account per address whatever its letter case: sign-in and SSO find the
+            # user by the address case-insensitively, so two would be ambiguous.
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def clean(self):
+        """The address in lower case: then the field's own unique check (which runs after
+        clean) refuses one another user has in any case, as an error on the field."""
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+
+    def save(self, *args, **kwargs):
+        # Lower case on every save path, not only through forms (create_user does so too).
+        if self.email:
+            self.email = self.email.lower()
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.dashboard import panels_for
 from accounts.forms import ProfileForm
 from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+from accounts.security_log import log_event
 
 
 @require_GET
@@ -34,9 +37,24 @@ def switch_role(request):
         chosen = None
     assignment = next((a for a in request.user.current_assignments if a.pk == chosen), None)
     if assignment is None:
+        log_event(
+            "accounts.active_role_switch_refused",
+            request=request,
+            user_id=request.user.pk,
+            level=logging.WARNING,
+            assignment_id=chosen,
+        )
         messages.error(request, _("Valitse yksi omista rooleistasi."))
     else:
         request.session[SESSION_ACTIVE_ASSIGNMENT] = assignment.pk
+        log_event(
+            "accounts.active_role_switched",
+            request=request,
+            user_id=request.user.pk,
+            assignment_id=assignment.pk,
+            role=assignment.role,
+            unit_id=assignment.unit_id,
+        )
         messages.success(
             request, _("Toimit nyt roolissa %(role)s.") % {"role": assignment.get_role_display()}
         )

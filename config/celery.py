@@ -4,12 +4,26 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("polku")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def configure_logging(**kwargs):
+    """Workers and beat log as the web does: Django's LOGGING (JSON lines, identity codes
+    redacted). With a receiver here Celery leaves the root logger alone; without one it
+    replaces the root handler with its own, unredacted plain text."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
 
 # Each app's periodic jobs, named "<app>.<job>"; one beat process runs them.
 app.conf.beat_schedule = {

@@ -193,12 +193,20 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Failed sign-ins are limited per account ("key": 5 in 5 minutes) and, more loosely, per
+# client address: a county's offices reach Polku through one NAT or proxy address, where a
+# strict per-address limit would let anyone's typos lock everyone out.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("POLKU_LOGIN_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
+    "login_failed": env.str("POLKU_LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "10/m/ip",
 }
+# The client's address (rate limits, the security log) behind the proxy in front: how many
+# proxies of ours append to X-Forwarded-For, or the one header the proxy sets instead
+# (e.g. X-Real-IP). Unset, the address is the connection's, i.e. the proxy's own.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Polku"
@@ -357,6 +365,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # gunicorn's error and access logs (config/gunicorn.py): to the root's handler,
+        # in place of gunicorn's own plain-text ones.
+        "gunicorn.error": {"level": "INFO", "propagate": True},
+        "gunicorn.access": {"level": "INFO", "propagate": True},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

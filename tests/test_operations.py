@@ -7,6 +7,7 @@ import logging
 import logging.config
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -143,21 +144,179 @@ def test_the_probes_answer_plain_http_where_everything_else_redirects(client, se
     assert response.status_code == 301 and response["Location"].startswith("https://")
 
 
+POLKU_PROCESSES = ("web", "worker", "pdf-worker", "beat")
+
+
 def test_docker_compose_runs_the_production_shaped_stack():
     compose = yaml.safe_load(Path(settings.BASE_DIR, "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"web", "worker", "beat", "postgres", "redis", "mail"} <= set(services)
+    assert {*POLKU_PROCESSES, "postgres", "redis", "mail"} <= set(services)
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert services["web"]["environment"]["POLKU_ENV"] == "production"
     # The web container's health check asks over plain HTTP as an allowed host.
     probe = " ".join(services["web"]["healthcheck"]["test"])
     assert "/readyz" in probe and "ALLOWED_HOSTS" in probe and "'Host'" in probe
-    # gunicorn's access log bypasses Django's redaction: it names the path, never the query
-    # string (%(q)s, or %(r)s, the request line with it) or the referrer (%(f)s).
+    # gunicorn logs through LOGGING (config/gunicorn.py), not with a log file of its own.
     command = " ".join(services["web"]["command"])
-    access_format = command.split("--access-logformat", 1)[1]
-    assert "%(U)s" in access_format
-    assert not any(code in access_format for code in ("%(r)s", "%(q)s", "%(f)s", "raw_uri"))
+    assert "--config python:config.gunicorn" in command
+    assert "--access-logfile" not in command and "--access-logformat" not in command
+    # Every Polku process sees the same private files: the pdf worker writes the PDFs web
+    # serves, web stores the consent scans the worker checks.
+    private_root = "/app/.data/private"  # settings' default under the image's /app
+    for name in POLKU_PROCESSES:
+        assert "POLKU_PRIVATE_ROOT" not in services[name]["environment"]
+        mounts = dict(volume.rsplit(":", 1)[::-1] for volume in services[name]["volumes"])
+        assert mounts.get(private_root) in compose["volumes"], name
+
+
+def test_gunicorn_access_log_names_the_path_only():
+    """gunicorn's access line is formatted from the request: it names the path, never the
+    query string (%(q)s, or %(r)s, the request line with it) or the referrer (%(f)s), which
+    could carry a name searched for."""
+    from config import gunicorn
+
+    assert "%(U)s" in gunicorn.access_log_format
+    assert not any(
+        atom in gunicorn.access_log_format for atom in ("%(r)s", "%(q)s", "%(f)s", "raw_uri")
+    )
+
+
+def test_gunicorn_logs_json_lines_without_identity_codes(capsys):
+    """gunicorn configured by config/gunicorn.py, as `gunicorn --config python:config.gunicorn`
+    does, writes its access and error lines through LOGGING."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from config import gunicorn
+
+    config = Config()
+    for name, value in vars(gunicorn).items():
+        if name in config.settings:
+            config.set(name, value)
+    try:
+        log = Logger(config)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": "/clients/find/?hetu=010594Y9032",
+            "PATH_INFO": "/clients/010594Y9032/",
+            "QUERY_STRING": "hetu=010594Y9032",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "10.0.0.7",
+        }
+        response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+        log.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12))
+        log.error("worker for %s failed", "131052-308T")
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    captured = capsys.readouterr()
+    raw = captured.out + captured.err
+    records = [json.loads(line) for line in captured.err.splitlines()]
+    assert [record["name"] for record in records] == ["gunicorn.access", "gunicorn.error"]
+    assert records[0]["message"] == '10.0.0.7 "GET /clients/[hetu]/" 200 512 12ms'
+    assert records[1]["message"] == "worker for [hetu] failed"
+    assert "010594Y9032" not in raw and "131052-308T" not in raw
+
+
+def test_celery_logs_through_logging_with_identity_codes_redacted(monkeypatch):
+    """A worker's or beat's logging set-up (Celery's setup_logging signal) keeps LOGGING's
+    handler, its redaction filter and JSON format, instead of Celery's own plain text."""
+    from config.celery import app
+    from config.logging import RedactIdentityCodesFilter, RedactingJsonFormatter
+
+    # What the set-up leaves behind for forked children, put back after the test.
+    for name in ("_MP_FORK_LOGLEVEL_", "_MP_FORK_LOGFILE_", "_MP_FORK_LOGFORMAT_"):
+        monkeypatch.setenv(name, "")
+    stream = io.StringIO()
+    was_setup = type(app.log)._setup
+    type(app.log)._setup = False  # as celery.contrib.testing.worker does
+    try:
+        app.log.setup_logging_subsystem(loglevel="INFO", colorize=False)
+        handlers = logging.getLogger().handlers
+        assert handlers and all(
+            any(isinstance(f, RedactIdentityCodesFilter) for f in handler.filters)
+            and isinstance(handler.formatter, RedactingJsonFormatter)
+            for handler in handlers
+        )
+        for handler in handlers:
+            handler.setStream(stream)
+        logging.getLogger("celery.app.trace").info("task for %s failed", "010594Y9032")
+    finally:
+        type(app.log)._setup = was_setup
+        logging.config.dictConfig(settings.LOGGING)
+    (line,) = stream.getvalue().splitlines()
+    assert json.loads(line)["message"] == "task for [hetu] failed"
+
+
+def _dockerfile_runs() -> list[str]:
+    """The shell command of each RUN of the Dockerfile, its continued lines joined."""
+    text = Path(settings.BASE_DIR, "Dockerfile").read_text().replace("\\\n", " ")
+    return [line.removeprefix("RUN ") for line in text.splitlines() if line.startswith("RUN ")]
+
+
+def _dockerfile_env() -> dict[str, str]:
+    """The image's ENV, as set in its last stage."""
+    text = Path(settings.BASE_DIR, "Dockerfile").read_text()
+    last_stage = text.rsplit("\nFROM ", 1)[1]
+    values = {}
+    for line in last_stage.splitlines():
+        if line.startswith("ENV "):
+            values.update(word.split("=", 1) for word in shlex.split(line[4:]))
+    return values
+
+
+PRODUCTION_SECRETS = ("SECRET_KEY", "POLKU_IDENTITY_CODE_KEYS", "POLKU_IDENTITY_CODE_HASH_KEY")
+
+
+def test_every_manage_py_command_of_the_image_build_has_the_build_time_secrets():
+    """The image is built with POLKU_ENV=production, where the settings refuse to load
+    without the secrets: each manage.py command of a RUN gets placeholders for them (and
+    the settings do load with just those), while the image itself carries none."""
+    image_env = _dockerfile_env()
+    assert image_env["POLKU_ENV"] == "production"
+    assert not set(PRODUCTION_SECRETS) & set(image_env)
+    commands = {}
+    for run in _dockerfile_runs():
+        exported = {}
+        for step in run.split("&&"):
+            words = shlex.split(step)
+            if words[:1] == ["export"]:
+                exported.update(word.split("=", 1) for word in words[1:])
+                continue
+            inline = {}
+            while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
+                inline.update([words.pop(0).split("=", 1)])
+            if "manage.py" in words:
+                command = words[words.index("manage.py") + 1]
+                commands[command] = {**image_env, **exported, **inline}
+    assert {"compilemessages", "collectstatic"} <= set(commands)
+    for command, environment in commands.items():
+        assert all(environment.get(name) for name in PRODUCTION_SECRETS), command
+        result = _settings_in_subprocess(environment, "{'locale': str(settings.LOCALE_PATHS)}")
+        assert result.returncode == 0, (command, result.stderr)
+
+
+def test_the_build_context_leaves_out_secrets_and_local_data():
+    ignored = {
+        line.strip()
+        for line in Path(settings.BASE_DIR, ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".env", ".env.*", ".data", ".venv", "node_modules", ".git"} <= ignored
+    assert "!.env.example" in ignored  # the list of settings is no secret
+
+
+def test_the_declared_node_version_is_the_one_hds_core_asks_for():
+    """hds-core declares the Node versions it supports; the image builds with that major
+    version and the README names it."""
+    lock = json.loads(Path(settings.BASE_DIR, "package-lock.json").read_text())
+    wanted = lock["packages"]["node_modules/hds-core"]["engines"]["node"]
+    major = re.fullmatch(r"\^(\d+)\.\d+\.\d+", wanted).group(1)
+    dockerfile = Path(settings.BASE_DIR, "Dockerfile").read_text()
+    assert re.search(rf"^FROM node:{major}-\S+ AS assets$", dockerfile, re.M)
+    assert f"Node {major}" in Path(settings.BASE_DIR, "README.md").read_text()
 
 
 @pytest.mark.django_db
@@ -174,14 +333,18 @@ def test_finnish_is_the_default_whatever_the_browser_asks(client):
     assert '<html lang="fi">' in page.content.decode()
 
 
-def _settings_in_subprocess(environment: dict[str, str]) -> subprocess.CompletedProcess:
+def _settings_in_subprocess(
+    environment: dict[str, str],
+    values: str = "{'secure': settings.SECURE_SSL_REDIRECT, "
+    "'test_codes': settings.POLKU_ALLOW_TEST_IDENTITY_CODES, "
+    "'keys': len(settings.POLKU_IDENTITY_CODE_KEYS)}",
+) -> subprocess.CompletedProcess:
     """Imports the settings in a fresh interpreter with `environment` (and PATH) only, and
-    prints the values that matter here. (A developer's own .env would fill what is unset.)"""
+    prints `values` (a dict expression over `settings`) as JSON. (A developer's own .env
+    would fill what is unset.)"""
     code = (
         "import django, json; from django.conf import settings; django.setup(); "
-        "print(json.dumps({'secure': settings.SECURE_SSL_REDIRECT, "
-        "'test_codes': settings.POLKU_ALLOW_TEST_IDENTITY_CODES, "
-        "'keys': len(settings.POLKU_IDENTITY_CODE_KEYS)}))"
+        f"print(json.dumps({values}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -207,14 +370,32 @@ def _env_example() -> dict[str, str]:
     return values
 
 
-def test_env_example_names_every_setting_read_from_the_environment():
-    """Operators find every setting in one place (set, or commented out with an example)."""
-    source = (Path(settings.BASE_DIR) / "config" / "settings.py").read_text()
-    read = set(re.findall(r'\benv(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
-    example = (Path(settings.BASE_DIR) / ".env.example").read_text()
-    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
-    assert len(read) > 20
+def test_every_setting_read_from_the_environment_is_listed_in_env_example():
+    source = Path(settings.BASE_DIR, "config", "settings.py").read_text()
+    read = set(re.findall(r'\b(?:env(?:\.\w+)?|_secret|_flag)\(\s*"([A-Z][A-Z0-9_]*)"', source))
+    listed = set(
+        re.findall(
+            r"^(?:# )?([A-Z][A-Z0-9_]*)=",
+            Path(settings.BASE_DIR, ".env.example").read_text(),
+            re.M,
+        )
+    )
+    assert {"SECRET_KEY", "POLKU_LOGIN_RATE_LIMIT"} <= read  # the pattern finds them
     assert read - listed == set()
+
+
+def test_the_client_address_behind_a_proxy_is_configured_from_the_environment():
+    values = "{'count': settings.ALLAUTH_TRUSTED_PROXY_COUNT, 'header': settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER}"
+    result = _settings_in_subprocess({}, values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"count": 0, "header": None}
+    environment = {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP",
+    }
+    result = _settings_in_subprocess(environment, values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"count": 1, "header": "X-Real-IP"}
 
 
 def test_env_example_as_copied_starts_development_with_its_defaults():

@@ -16,6 +16,7 @@ MFA = "/accounts/2fa/authenticate/"
 # allauth's messages in its Finnish translation, as the pages render them.
 WRONG_PASSWORD = "Annettu sähköposti tai salasana ei ole oikein."
 WRONG_CODE = "Virheellinen koodi."
+TOO_MANY = "Liian monta virheellistä kirjautumisyritystä. Yritä myöhemmin uudelleen."
 # The error summary (templates/forms/error_summary.html) of a form with field errors.
 FORM_HAS_ERRORS = "Lomakkeessa on virheitä. Korjaa merkityt kohdat."
 
@@ -90,6 +91,49 @@ def test_repeated_failed_logins_are_rate_limited(client, social_worker):
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
     assert response.status_code == 429 or "liian monta" in response.content.decode().lower()
+
+
+def test_failed_sign_ins_of_others_from_the_same_address_do_not_lock_a_user_out(
+    client, social_worker
+):
+    """A county's offices reach Polku from one NAT or proxy address: colleagues' typos in
+    their own addresses do not stop a user whose password is right."""
+    for number in range(9):
+        response = client.post(LOGIN, {"login": f"typo{number}@hel.fi", "password": "väärä"})
+        assert texts_of(response, role="alert") == [WRONG_PASSWORD]
+    response = client.post(LOGIN, {"login": social_worker.email, "password": "polku-demo"})
+    assert response.status_code == 302 and response["Location"] == MFA
+
+
+def _attempt(client, login, password, address):
+    return client.post(
+        LOGIN, {"login": login, "password": password}, headers={"X-Forwarded-For": address}
+    )
+
+
+def test_behind_a_trusted_proxy_the_limits_count_each_client_address_and_each_account(
+    client, user_factory, unit, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    guessed = user_factory(Role.SOCIAL_WORKER, unit)
+    # Five wrong passwords for one account, each from another address: the account's own
+    # limit holds, and even its right password is refused for now, from anywhere.
+    for number in range(5):
+        _attempt(client, guessed.email, "väärä-salasana", f"10.0.0.{number}")
+    response = _attempt(client, guessed.email, "polku-demo", "10.0.0.99")
+    assert texts_of(response, role="alert") == [TOO_MANY]
+    assert "_auth_user_id" not in client.session
+    # One address trying many accounts is stopped by the per-address limit...
+    for number in range(10):  # ten a minute per address
+        response = _attempt(client, f"typo{number}@hel.fi", "väärä-salasana", "192.0.2.1")
+        assert texts_of(response, role="alert") == [WRONG_PASSWORD]
+    response = _attempt(client, "typo-last@hel.fi", "väärä-salasana", "192.0.2.1")
+    assert texts_of(response, role="alert") == [TOO_MANY]
+    # ...which is the client's own address (X-Forwarded-For), not the proxy's: a colleague
+    # behind the same proxy signs in.
+    colleague = user_factory(Role.SOCIAL_WORKER, unit)
+    response = _attempt(client, colleague.email, "polku-demo", "192.0.2.2")
+    assert response.status_code == 302 and response["Location"] == MFA
 
 
 def test_user_without_mfa_reaches_only_enrolment(client, user_factory, unit):

@@ -1,0 +1,65 @@
+"""Recovery codes: made when a user enrols TOTP, each one signs in once."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.urls import reverse
+
+from accounts.actions import confirm_login_address
+from accounts.roles import Role
+from tests.accounts.test_sign_in import LOGIN, MFA, WRONG_CODE, texts_of
+from tests.conftest import totp_code
+
+PASSWORD = "polku-demo"
+
+
+def _enrol_totp(client, user) -> str:
+    """Signs in and enrols TOTP as a new user does (the password again, then a code from
+    the app); returns the page the enrolment leads to."""
+    confirm_login_address(user=user)  # as the invitation's link does
+    client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    client.post(response.redirect_chain[-1][0], {"password": PASSWORD})
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def _sign_in_with(client, user, code):
+    client.post(reverse("account_logout"))
+    response = client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == MFA
+    return client.post(MFA, {"code": code})
+
+
+def test_enrolling_totp_makes_recovery_codes_and_shows_them(client, user_factory, unit):
+    user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    next_page = _enrol_totp(client, user)
+    assert next_page == reverse("mfa_view_recovery_codes")
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    codes = RecoveryCodes(authenticator).get_unused_codes()
+    assert len(codes) == 10
+    # Shown in the page's read-only text area, one a line.
+    page = client.get(next_page)
+    assert texts_of(page, id="recovery_codes") == [" ".join(codes)]
+
+
+def test_a_recovery_code_signs_in_once(client, user_factory, unit):
+    user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    _enrol_totp(client, user)
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    code = RecoveryCodes(authenticator).get_unused_codes()[0]
+
+    response = _sign_in_with(client, user, code)
+    assert response.status_code == 302
+    dashboard = client.get(response["Location"])
+    assert dashboard.request["PATH_INFO"] == reverse("dashboard")
+    assert dashboard.status_code == 200
+    assert user.get_full_name() in dashboard.content.decode()
+    authenticator.refresh_from_db()
+    assert code not in RecoveryCodes(authenticator).get_unused_codes()
+
+    response = _sign_in_with(client, user, code)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert texts_of(response, id="id_code_error") == [WRONG_CODE]
