@@ -22,6 +22,7 @@ from clients import identity, team_scope
 from clients.access import log_client_access, relation_to
 from clients.models import (
     IDENTITY_CODE_ONCE_PER_ORGANISATION,
+    NOTE_EDIT_WINDOW_TRIGGER,
     BreakTheGlass,
     CareTeamMembership,
     CaseNote,
@@ -757,6 +758,19 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
         raise ValidationError(
             _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
         )
+    try:
+        return _edit_note(note, edited_by, fields)
+    except IntegrityError as error:
+        # The window closed between the check above and the database's own (trigger
+        # case_note_edit_window, on the transaction's start time).
+        if NOTE_EDIT_WINDOW_TRIGGER not in str(error):
+            raise
+        raise ValidationError(
+            _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
+        ) from None
+
+
+def _edit_note(note: CaseNote, edited_by, fields: dict) -> CaseNote:
     with transaction.atomic(), history_context(edited_by, "clients.note.edited"):
         locked = CaseNote.objects.select_for_update().get(pk=note.pk)
         was_health_related = locked.health_related

@@ -335,7 +335,11 @@ class PlanStatus(models.TextChoices):
 
 @pghistory.track()
 class ClientPlan(models.Model):
-    """One version of a client plan. A revision is a new version; old versions stay readable."""
+    """One version of a client plan. A revision is a new version; old versions stay readable.
+
+    A superseded version and its goals do not change: triggers plan_version_fixed and
+    plan_goal_of_current_version (migration 0009) refuse it in the database too.
+    """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="plans")
     plan_type = models.CharField(_("suunnitelman laji"), max_length=32, choices=PlanType.choices)
@@ -404,7 +408,9 @@ class PlanGoal(models.Model):
 
 
 # A case note is editable by its author for this long after it was written; then only amended.
+# The database keeps the rule too: trigger case_note_edit_window (migration 0009).
 NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
+NOTE_EDIT_WINDOW_TRIGGER = "case_note_edit_window"
 
 
 class NoteKind(models.TextChoices):
