@@ -77,6 +77,8 @@ def plan_detail(request, client_id, plan_id):
             "plan": plan,
             "versions": versions,
             "may_write": may_write,
+            # A version a draft revision supersedes stays in force until the draft is decided.
+            "in_force": ClientPlan.objects.filter(pk=plan.pk).in_force().exists(),
             "may_change_goals": may_write and plan.is_current,
             "goal_statuses": GoalStatus.choices,
         },
