@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "clients.access.requested": _("Pyysi pääsyä asiakkaan tietoihin"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),
     "clients.membership.ended": _("Päätti omatiimin jäsenyyden"),
+    "clients.membership.cancelled": _("Perui omatiimin jäsenyyden ennen sen alkamista"),
     "clients.membership.changed": _("Muutti omatiimin jäsenyyden voimassaoloa"),
     "clients.responsibility.transferred": _("Siirsi asiakkuuden vastuun"),
     "clients.plan.created": _("Kirjasi suunnitelman"),
