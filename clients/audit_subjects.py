@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "clients.notes.viewed": _("Luki asiakaskirjaukset"),
     "clients.goal.changed": _("Muutti suunnitelman tavoitetta"),
     "clients.assessment.saved": _("Tallensi palvelutarpeen arvion"),
+    "clients.assessment.viewed": _("Luki palvelutarpeen arvion"),
+    "clients.assessments.viewed": _("Luki palvelutarpeen arviot"),
     "clients.note.added": _("Kirjoitti asiakaskirjauksen"),
     "clients.note.edited": _("Muokkasi asiakaskirjausta"),
 }

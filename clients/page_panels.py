@@ -78,13 +78,21 @@ def plans(request, client, relation):
     }
 
 
+# The client page shows the newest assessments; the list (clients:assessment_list) shows all.
+PANEL_ASSESSMENTS = 5
+
+
 def assessments(request, client, relation):
     if not relation.reads_team_records:
         return None
+    shown = list(
+        ServiceNeedAssessment.objects.filter(client=client).select_related("author")[
+            : PANEL_ASSESSMENTS + 1
+        ]
+    )
     return {
-        "assessments": list(
-            ServiceNeedAssessment.objects.filter(client=client).select_related("author")[:5]
-        ),
+        "assessments": shown[:PANEL_ASSESSMENTS],
+        "more": len(shown) > PANEL_ASSESSMENTS,
         "may_write": rules.has_perm("clients.write_plan", request.user, client),
     }
 
