@@ -2,14 +2,14 @@
 log reports printed from them.
 
 Log rows are written by actions and views, never changed: PostgreSQL triggers
-refuse UPDATE and DELETE. Client and object ids are plain values, not foreign
-keys, so a log row outlives the record it concerns and audit imports no
-domain app.
+(audit.append_only, installed by migration 0004) refuse every UPDATE and TRUNCATE,
+and a DELETE of a row younger than the retention floor. Client and object ids are
+plain values, not foreign keys, so a log row outlives the record it concerns and
+audit imports no domain app.
 """
 
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -68,11 +68,6 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["client_id", "at"], name="accesslog_client_at"),
             models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
@@ -128,11 +123,6 @@ class DisclosureLogEntry(models.Model):
                 | (models.Q(basis="statute") & ~models.Q(statute=""))
                 | ~models.Q(basis__in=["consent", "statute"]),
                 name="disclosure_basis_named",
-            ),
-        ]
-        triggers = [
-            pgtrigger.Protect(
-                name="disclosurelog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
         ]
 

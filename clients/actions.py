@@ -22,6 +22,7 @@ from clients import identity, team_scope
 from clients.access import log_client_access, relation_to
 from clients.models import (
     IDENTITY_CODE_ONCE_PER_ORGANISATION,
+    NOTE_EDIT_WINDOW_TRIGGER,
     BreakTheGlass,
     CareTeamMembership,
     CaseNote,
@@ -347,25 +348,40 @@ def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None
     return memberships.lapsed(day).update(ended_on=F("valid_until"))
 
 
+def set_membership_end(membership: CareTeamMembership, day: datetime.date) -> list[str]:
+    """Records the end of an open membership on `day` (today, or the earlier day access
+    ended); the caller saves the returned fields under its lock and logs. A membership that
+    would start only after `day` never started: it is cancelled, ended on `day` before its
+    start, so no end lies in the future."""
+    membership.ended_on = day
+    membership.cancelled = day < membership.started_on
+    return ["ended_on", "cancelled"]
+
+
 def end_membership(
     *, membership: CareTeamMembership, ended_by, ended_on: datetime.date | None = None
 ):
-    """Ends a membership. The responsible worker's cannot end: responsibility is transferred instead."""
+    """Ends a membership today (or on `ended_on`), or on its "valid until" day when that
+    has passed; one that has not started is cancelled (set_membership_end). Logged as
+    clients.membership.ended, or clients.membership.cancelled. The responsible worker's
+    cannot end: responsibility is transferred instead. Ending an ended one changes nothing."""
     if membership.role == TeamRole.RESPONSIBLE_WORKER:
         raise ValidationError(
             _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
         )
-    with transaction.atomic(), history_context(ended_by, "clients.membership.ended"):
+    with transaction.atomic():
         locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.ended_on is not None:
             return locked
-        ended_on = ended_on or timezone.localdate()
+        day = ended_on or timezone.localdate()
         if locked.valid_until is not None:
             # Access already stopped after "valid until": the end is recorded on that day.
-            ended_on = min(ended_on, locked.valid_until)
-        locked.ended_on = max(ended_on, locked.started_on)
-        locked.save(update_fields=["ended_on"])
-        log_client_access(ended_by, membership.client, "clients.membership.ended", locked)
+            day = min(day, locked.valid_until)
+        fields = set_membership_end(locked, day)
+        action = "clients.membership.cancelled" if locked.cancelled else "clients.membership.ended"
+        with history_context(ended_by, action):
+            locked.save(update_fields=fields)
+        log_client_access(ended_by, membership.client, action, locked)
     return locked
 
 
@@ -757,6 +773,19 @@ def edit_note(*, note: CaseNote, edited_by, **fields) -> CaseNote:
         raise ValidationError(
             _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
         )
+    try:
+        return _edit_note(note, edited_by, fields)
+    except IntegrityError as error:
+        # The window closed between the check above and the database's own (trigger
+        # case_note_edit_window, on the transaction's start time).
+        if NOTE_EDIT_WINDOW_TRIGGER not in str(error):
+            raise
+        raise ValidationError(
+            _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
+        ) from None
+
+
+def _edit_note(note: CaseNote, edited_by, fields: dict) -> CaseNote:
     with transaction.atomic(), history_context(edited_by, "clients.note.edited"):
         locked = CaseNote.objects.select_for_update().get(pk=note.pk)
         was_health_related = locked.health_related

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "clients.access.requested": _("Pyysi pääsyä asiakkaan tietoihin"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),
     "clients.membership.ended": _("Päätti omatiimin jäsenyyden"),
+    "clients.membership.cancelled": _("Perui omatiimin jäsenyyden ennen sen alkamista"),
     "clients.membership.changed": _("Muutti omatiimin jäsenyyden voimassaoloa"),
     "clients.responsibility.transferred": _("Siirsi asiakkuuden vastuun"),
     "clients.plan.created": _("Kirjasi suunnitelman"),
@@ -44,6 +45,8 @@ ACTION_LABELS = {
     "clients.notes.viewed": _("Luki asiakaskirjaukset"),
     "clients.goal.changed": _("Muutti suunnitelman tavoitetta"),
     "clients.assessment.saved": _("Tallensi palvelutarpeen arvion"),
+    "clients.assessment.viewed": _("Luki palvelutarpeen arvion"),
+    "clients.assessments.viewed": _("Luki palvelutarpeen arviot"),
     "clients.note.added": _("Kirjoitti asiakaskirjauksen"),
     "clients.note.edited": _("Muokkasi asiakaskirjausta"),
 }

@@ -208,6 +208,10 @@ class CareTeamMembership(models.Model):
     responsible worker's membership has no `valid_until`: it ends only by a
     transfer of responsibility. A proposed work pair waits for the responsible
     worker's acceptance (`accepted_at`) and gives no access until then.
+
+    A membership ended before its first day is `cancelled`: it ends on the day it was
+    cancelled, before `started_on`, so the team's history never records an end that lies
+    in the future (clients.actions.set_membership_end).
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
@@ -218,6 +222,7 @@ class CareTeamMembership(models.Model):
     started_on = models.DateField(_("alkaen"), default=timezone.localdate)
     valid_until = models.DateField(_("voimassa asti"), null=True, blank=True)
     ended_on = models.DateField(_("päättynyt"), null=True, blank=True)
+    cancelled = models.BooleanField(_("peruttu ennen alkamista"), default=False)
     accepted_at = models.DateTimeField(_("hyväksytty"), null=True, blank=True, default=timezone.now)
     note = models.CharField(_("lisätieto"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -240,8 +245,13 @@ class CareTeamMembership(models.Model):
                 condition=Q(ended_on__isnull=True),
                 name="membership_not_doubled",
             ),
+            # Ended on or after its start, or cancelled before it: ended (on the day it was
+            # cancelled) before its start.
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                condition=Q(
+                    Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), cancelled=False
+                )
+                | Q(cancelled=True, ended_on__isnull=False, ended_on__lt=F("started_on")),
                 name="membership_period",
             ),
             models.CheckConstraint(
@@ -335,7 +345,11 @@ class PlanStatus(models.TextChoices):
 
 @pghistory.track()
 class ClientPlan(models.Model):
-    """One version of a client plan. A revision is a new version; old versions stay readable."""
+    """One version of a client plan. A revision is a new version; old versions stay readable.
+
+    A superseded version and its goals do not change: triggers plan_version_fixed and
+    plan_goal_of_current_version (migration 0009) refuse it in the database too.
+    """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="plans")
     plan_type = models.CharField(_("suunnitelman laji"), max_length=32, choices=PlanType.choices)
@@ -404,7 +418,9 @@ class PlanGoal(models.Model):
 
 
 # A case note is editable by its author for this long after it was written; then only amended.
+# The database keeps the rule too: trigger case_note_edit_window (migration 0009).
 NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
+NOTE_EDIT_WINDOW_TRIGGER = "case_note_edit_window"
 
 
 class NoteKind(models.TextChoices):

@@ -3,11 +3,20 @@
 Each function reads with a fixed number of queries, whatever the data size.
 """
 
+from dataclasses import dataclass
+
 import rules
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from clients.models import CareTeamMembership, CaseNote, ClientPlan, PlanGoal, ServiceNeedAssessment
+from clients.models import (
+    CareTeamMembership,
+    CaseNote,
+    ClientPlan,
+    PlanGoal,
+    PlanStatus,
+    ServiceNeedAssessment,
+)
 
 
 def team(request, client, relation):
@@ -27,28 +36,63 @@ def team(request, client, relation):
     }
 
 
+@dataclass(frozen=True)
+class PlanOnPage:
+    """One plan type on the client page: the version in force (ClientPlan.in_force) when
+    there is one, else the newest version (a first draft, or a closed plan); and a newer
+    draft revision being written, which is not yet in force."""
+
+    plan: ClientPlan
+    in_force: bool
+    draft: ClientPlan | None
+
+
 def plans(request, client, relation):
     if not relation.reads_team_records:
         return None
-    current = (
-        ClientPlan.objects.filter(client=client)
-        .current()
+    client_plans = ClientPlan.objects.filter(client=client)
+    # The newest version of each type and, where a draft revision is the newest, the version
+    # still in force: at most two rows per type, in one query.
+    versions = (
+        (client_plans.current() | client_plans.in_force())
         .select_related("created_by")
         .prefetch_related(Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "id")))
+        .order_by("plan_type", "-version")
     )
+    by_type: dict[str, list[ClientPlan]] = {}
+    for version in versions:
+        by_type.setdefault(version.plan_type, []).append(version)
+    shown = []
+    for newest, *older in by_type.values():
+        in_force = older[0] if older else None
+        if in_force is None and newest.status in (PlanStatus.AGREED, PlanStatus.ACTIVE):
+            in_force = newest
+        if in_force is None:
+            shown.append(PlanOnPage(newest, in_force=False, draft=None))
+        else:
+            draft = newest if newest.pk != in_force.pk else None
+            shown.append(PlanOnPage(in_force, in_force=True, draft=draft))
     return {
-        "plans": list(current),
+        "plans": shown,
         "may_write": rules.has_perm("clients.write_plan", request.user, client),
     }
+
+
+# The client page shows the newest assessments; the list (clients:assessment_list) shows all.
+PANEL_ASSESSMENTS = 5
 
 
 def assessments(request, client, relation):
     if not relation.reads_team_records:
         return None
+    shown = list(
+        ServiceNeedAssessment.objects.filter(client=client).select_related("author")[
+            : PANEL_ASSESSMENTS + 1
+        ]
+    )
     return {
-        "assessments": list(
-            ServiceNeedAssessment.objects.filter(client=client).select_related("author")[:5]
-        ),
+        "assessments": shown[:PANEL_ASSESSMENTS],
+        "more": len(shown) > PANEL_ASSESSMENTS,
         "may_write": rules.has_perm("clients.write_plan", request.user, client),
     }
 

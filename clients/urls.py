@@ -40,9 +40,15 @@ urlpatterns = [
         plans.goal_status,
         name="goal_status",
     ),
+    path("<uuid:client_id>/assessments/", plans.assessment_list, name="assessment_list"),
     path("<uuid:client_id>/assessments/new/", plans.assessment_edit, name="assessment_create"),
     path(
         "<uuid:client_id>/assessments/<int:assessment_id>/",
+        plans.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "<uuid:client_id>/assessments/<int:assessment_id>/edit/",
         plans.assessment_edit,
         name="assessment_edit",
     ),

@@ -13,7 +13,6 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pghistory
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -346,13 +345,9 @@ class Consent(models.Model):
                 name="consent_superseded_after_recorded",
             ),
         ]
-        triggers = [
-            # A version's content is evidence: a change is a new version, never an edit.
-            pgtrigger.ReadOnly(
-                name="consent_content_read_only", exclude=["superseded_at", *REVOCATION_FIELDS]
-            ),
-            pgtrigger.Protect(name="consent_not_deleted", operation=pgtrigger.Delete),
-        ]
+        # A version's content is evidence: a change is a new version, never an edit. Only
+        # superseded_at and the REVOCATION_FIELDS change, and a version is never deleted:
+        # triggers of consents migration 0006, which no setting switches off.
 
     def __str__(self) -> str:
         return f"{self.kind_label}, {_('versio')} {self.version}"
@@ -450,11 +445,7 @@ class ConsentParty(models.Model):
                 name="consent_party_kind_once",
             ),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="consent_party_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        # Append-only: trigger consent_party_append_only (consents migration 0006).
 
     def __str__(self) -> str:
         if self.organisation_id:
@@ -634,10 +625,8 @@ class StatutoryBasis(models.Model):
                 name="statutory_basis_ended_complete",
             ),
         ]
-        triggers = [
-            pgtrigger.ReadOnly(name="statutory_basis_read_only", exclude=["ended_at", "ended_by"]),
-            pgtrigger.Protect(name="statutory_basis_not_deleted", operation=pgtrigger.Delete),
-        ]
+        # Read-only but for its end (ended_at, ended_by), never deleted: triggers of
+        # consents migration 0006.
 
     def __str__(self) -> str:
         return self.statute

@@ -77,6 +77,8 @@ def plan_detail(request, client_id, plan_id):
             "plan": plan,
             "versions": versions,
             "may_write": may_write,
+            # A version a draft revision supersedes stays in force until the draft is decided.
+            "in_force": ClientPlan.objects.filter(pk=plan.pk).in_force().exists(),
             "may_change_goals": may_write and plan.is_current,
             "goal_statuses": GoalStatus.choices,
         },
@@ -162,6 +164,51 @@ def plan_revise(request, client_id, plan_id):
             messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
             return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
     return render(request, "clients/plan_form.html", {"client": client, "form": form, "plan": plan})
+
+
+@require_GET
+def assessment_list(request, client_id):
+    """Every service-need assessment of the client, newest first (the client page shows the
+    newest few); logged as one read of the client's assessments."""
+    client = get_client_for_user(
+        request.user,
+        client_id,
+        permission="clients.read_plan",
+        log_action=read_log(request, "clients.assessments.viewed"),
+    )
+    return render(
+        request,
+        "clients/assessment_list.html",
+        {
+            "client": client,
+            "assessments": ServiceNeedAssessment.objects.filter(client=client).select_related(
+                "author"
+            ),
+            "may_write": rules.has_perm("clients.write_plan", request.user, client),
+        },
+    )
+
+
+@require_GET
+def assessment_detail(request, client_id, assessment_id):
+    """One service-need assessment in full, for the team (PERMISSIONS.md: the responsible
+    worker and sote contact person write, team members read); logged as its read."""
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.read_plan", log_action=None
+    )
+    assessment = get_object_or_404(
+        ServiceNeedAssessment.objects.select_related("author"), pk=assessment_id, client=client
+    )
+    log_client_access(request.user, client, "clients.assessment.viewed", assessment)
+    return render(
+        request,
+        "clients/assessment_detail.html",
+        {
+            "client": client,
+            "assessment": assessment,
+            "may_write": rules.has_perm("clients.write_plan", request.user, client),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

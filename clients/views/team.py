@@ -94,11 +94,16 @@ def end_member(request, client_id, membership_id):
     )
     membership = get_object_or_404(CareTeamMembership, pk=membership_id, client=client)
     try:
-        actions.end_membership(membership=membership, ended_by=request.user)
+        ended = actions.end_membership(membership=membership, ended_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Jäsenyys päättyi."))
+        messages.success(
+            request,
+            _("Jäsenyys peruttiin ennen sen alkamista.")
+            if ended.cancelled
+            else _("Jäsenyys päättyi."),
+        )
     return redirect("clients:detail", client_id=client.uuid)
 
 

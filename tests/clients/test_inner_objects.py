@@ -36,10 +36,11 @@ URLS = {
     "plan_revise_post": ("POST", "plans/{plan}/revise/", {"goals": "X", "client_view": "X"}),
     "goal_status": ("POST", "plans/{plan}/goals/{goal}/status/", {"status": "achieved"}),
     "goal_of_own_plan": ("POST", "plans/{own_plan}/goals/{goal}/status/", {"status": "achieved"}),
-    "assessment_edit": ("GET", "assessments/{assessment}/", {}),
+    "assessment_detail": ("GET", "assessments/{assessment}/", {}),
+    "assessment_edit": ("GET", "assessments/{assessment}/edit/", {}),
     "assessment_post": (
         "POST",
-        "assessments/{assessment}/",
+        "assessments/{assessment}/edit/",
         {"started_on": "2020-01-01", "conclusion": "X"},
     ),
     "note_edit": ("GET", "notes/{note}/edit/", {}),

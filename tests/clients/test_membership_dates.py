@@ -240,3 +240,74 @@ def test_the_responsible_workers_membership_has_no_period_to_change(team):
             valid_until=timezone.localdate() + 10 * DAY,
             changed_by=team["worker"],
         )
+
+
+def _future_member(team, other):
+    return actions.add_team_member(
+        client=team["client"],
+        user=other,
+        role=TeamRole.OTHER,
+        added_by=team["worker"],
+        started_on=timezone.localdate() + 10 * DAY,
+    )
+
+
+def test_ending_a_membership_before_it_starts_cancels_it_today(team, other):
+    """The history never records an end in the future: a membership that has not started
+    ends today, before its first day, marked cancelled, and is logged as cancelled."""
+    membership = _future_member(team, other)
+    ended = actions.end_membership(membership=membership, ended_by=team["worker"])
+    today = timezone.localdate()
+    assert (ended.ended_on, ended.cancelled) == (today, True)
+    stored = CareTeamMembership.objects.get(pk=membership.pk)
+    assert (stored.ended_on, stored.cancelled, stored.started_on) == (
+        today,
+        True,
+        today + 10 * DAY,
+    )
+    event = CareTeamMembership.pgh_event_model.objects.filter(pgh_obj=stored).order_by("pgh_id")
+    assert (event.last().ended_on, event.last().cancelled) == (today, True)
+    assert event.last().pgh_context.metadata["action"] == "clients.membership.cancelled"
+    log = AccessLogEntry.objects.order_by("-pk").first()
+    assert (log.action, log.object_id) == ("clients.membership.cancelled", str(membership.pk))
+    with time_machine.travel(today + 10 * DAY):
+        assert not visible(other, team["client"])
+    # The same person may be added again.
+    assert _future_member(team, other).ended_on is None
+
+
+def test_ending_a_started_membership_is_no_cancellation(team, other):
+    membership = actions.add_team_member(
+        client=team["client"], user=other, role=TeamRole.OTHER, added_by=team["worker"]
+    )
+    ended = actions.end_membership(membership=membership, ended_by=team["worker"])
+    assert (ended.ended_on, ended.cancelled) == (timezone.localdate(), False)
+    assert AccessLogEntry.objects.order_by("-pk").first().action == "clients.membership.ended"
+
+
+@pytest.mark.parametrize(
+    ("ended", "cancelled"),
+    [
+        (-1, False),  # ended before it started, not cancelled
+        (0, True),  # cancelled, yet ended on its first day
+        (3, True),  # cancelled, yet ended after its start
+        (None, True),  # cancelled without an end
+    ],
+)
+def test_the_database_keeps_a_cancellation_before_the_start(team, other, ended, cancelled):
+    membership = _future_member(team, other)
+    start = membership.started_on
+    with pytest.raises(IntegrityError, match="membership_period"), transaction.atomic():
+        CareTeamMembership.objects.filter(pk=membership.pk).update(
+            ended_on=None if ended is None else start + ended * DAY, cancelled=cancelled
+        )
+
+
+def test_the_team_panel_offers_to_cancel_a_membership_that_has_not_started(client, team, other):
+    membership = _future_member(team, other)
+    login(client, team["worker"])
+    page = client.get(f"/clients/{team['client'].uuid}/").content.decode()
+    assert "Peru jäsenyys<span" in page
+    response = client.post(f"/clients/{team['client'].uuid}/team/{membership.pk}/end/", follow=True)
+    assert "Jäsenyys peruttiin ennen sen alkamista." in response.content.decode()
+    assert CareTeamMembership.objects.get(pk=membership.pk).cancelled

@@ -149,6 +149,10 @@ ROWS = {
         data=lambda world: {"status": "in_progress"},
         allowed_status=302,
     ),
+    "clients:assessment_list": client_row(TEAM, logs="clients.assessments.viewed"),
+    "clients:assessment_detail": client_row(
+        TEAM, kwargs=assessment_kwargs, logs="clients.assessment.viewed"
+    ),
     "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),
     "clients:note_list": client_row(TEAM, logs="clients.notes.viewed"),
