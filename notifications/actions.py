@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -434,7 +435,8 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
     in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
     own transaction. Before a rule that has `withdraw_stale`, its reminders not
     yet due that no longer fit are taken back. A rule that raises is logged and
-    skipped; the others still run.
+    skipped; the others still run. Celery's SoftTimeLimitExceeded is not a rule's
+    failure but the task's time running out: it ends the sweep and is raised again.
     """
     today = today or timezone.localdate()
     batch_size = getattr(settings, "POLKU_REMINDER_BATCH_SIZE", 1000)
@@ -450,6 +452,10 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
                 if rule.withdraw_stale is not None:
                     result.withdrawn[rule.code] = rule.withdraw_stale(today)
                 result.created[rule.code] = _sweep_rule(rule, today, batch_size)
+            except SoftTimeLimitExceeded:
+                # The task's time is up: stop the whole sweep (the lock is released below)
+                # rather than run the next rule into the hard limit that kills the worker.
+                raise
             except Exception:
                 logger.exception("Reminder rule %s failed.", rule.code)
                 result.failed.append(rule.code)
