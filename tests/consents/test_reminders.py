@@ -271,3 +271,37 @@ def test_the_inbox_names_the_client_of_a_consent_reminder_logs_it_and_withholds_
     page = client.get("/inbox/").content.decode()
     assert "Tuisku Tietävä" not in page
     assert AccessLogEntry.objects.filter(action=CLIENTS_SHOWN, actor=worker).count() == before
+
+
+def test_telling_the_party_settles_the_revocation_reminder(team, parties):
+    """Checked off (here in the inbox's action, as on the consent page), the task's reminder,
+    already past its day, is marked read: nothing is left to remind of."""
+    import time_machine
+
+    from consents import actions, reminders
+    from notifications.actions import complete_task
+    from notifications.models import Task
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"], parties=[parties["kela"]], recorded_by=team["worker"]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="asiakas itse",
+    )
+    later = today + datetime.timedelta(days=4)
+    specs = reminders.open_revocation_notifications(later, 100)
+    remind_many([dataclasses.replace(s, rule=reminders.CODE) for s in specs])
+    reminder = team["worker"].reminders.get(rule=reminders.CODE)
+    assert reminder.read_at is None and reminder.due_date < later
+    task = Task.objects.get(kind=actions.SEND_REVOCATION_TO_KELA)
+
+    with time_machine.travel(later):
+        complete_task(task=task, by=team["worker"])
+
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
