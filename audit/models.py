@@ -7,6 +7,7 @@ keys, so a log row outlives the record it concerns and audit imports no
 domain app.
 """
 
+import datetime
 import uuid
 
 import pgtrigger
@@ -151,6 +152,13 @@ class PrintStatus(models.TextChoices):
 # The languages a print is made in, each named in itself.
 PRINT_LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 
+# A print still queued or being made this long after it was asked for has stalled: a worker
+# killed at its task's hard time limit leaves the row "rendering", a lost job leaves it
+# "queued". Well beyond the hard time limit of every PDF task (pathways 120 s, audit 300 s;
+# tests/audit checks it) so that a print waiting behind others is not given up too soon.
+PRINT_STALLED_AFTER = datetime.timedelta(minutes=15)
+PRINT_UNDER_WAY = ("queued", "rendering")
+
 
 class PrintedFile(models.Model):
     """A PDF printed for a client and kept privately for download: its language, its
@@ -180,6 +188,17 @@ class PrintedFile(models.Model):
     class Meta:
         abstract = True
         ordering = ["-requested_at"]
+
+    @property
+    def shown_status(self) -> str:
+        """The status a page shows and polls on: a print under way that has stalled
+        (PRINT_STALLED_AFTER) shows as failed, so the page stops polling and the user can
+        ask for it again. The daily cleanup (printing.fail_stalled) then records it."""
+        if self.status in PRINT_UNDER_WAY and self.requested_at < (
+            timezone.now() - PRINT_STALLED_AFTER
+        ):
+            return PrintStatus.FAILED
+        return self.status
 
     @staticmethod
     def ready_has_file(name: str) -> models.CheckConstraint:

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.printing import status_unchanged
 from clients.access import get_client_for_user, log_client_access, read_log
 from config.downloads import file_name
 from config.forms import add_action_error
@@ -632,9 +633,16 @@ def document(request, client_id, document_id):
 @background_request
 @require_GET
 def document_status(request, client_id, document_id):
-    """Polled by htmx while the PDF is made; background polling does not extend the session."""
+    """Polled by htmx while the PDF is made; background polling does not extend the session.
+    Answers 204 (nothing to swap) while the status is the one the page shows (`shown`)."""
     client, document = _document_for(request, client_id, document_id, log_action=None)
-    return render(request, "pathways/document.html#status", _document_context(client, document))
+    if status_unchanged(request.GET.get("shown"), document):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "pathways/document.html#status",
+        {**_document_context(client, document), "status_only": True},
+    )
 
 
 @require_GET
