@@ -201,6 +201,13 @@ class PrintedFile(models.Model):
         return self.status
 
     @staticmethod
+    def language_printed(name: str) -> models.CheckConstraint:
+        """A print is made in one of PRINT_LANGUAGES, whatever path wrote the row."""
+        return models.CheckConstraint(
+            condition=models.Q(language__in=[code for code, _name in PRINT_LANGUAGES]), name=name
+        )
+
+    @staticmethod
     def ready_has_file(name: str) -> models.CheckConstraint:
         """A print marked ready names its stored file, its checksum and when it was made."""
         return models.CheckConstraint(
@@ -239,6 +246,7 @@ class LogReportPrint(PrintedFile):
                 name="logreport_period_in_order",
             ),
             PrintedFile.ready_has_file("logreport_ready_has_file"),
+            PrintedFile.language_printed("logreport_language_printed"),
         ]
 
     def __str__(self) -> str:
