@@ -39,6 +39,7 @@ TEXTS = {
         },
         "timeline": "Palvelupolkusi aikajanalla",
         "timeline_desc": "Palvelusi aikajärjestyksessä. Sama tieto on alla luettelona.",
+        "no_timeline": "Palvelupolullasi ei ole vielä palveluja.",
         "today": "tänään",
         "services": "Palvelusi nyt ja seuraavaksi",
         "no_services": "Sinulla ei ole nyt palveluja.",
@@ -61,6 +62,7 @@ TEXTS = {
         "worker": "Oma työntekijäsi",
         "phone": "Puhelin",
         "email": "Sähköposti",
+        "no_worker": "Sinulle ei ole vielä nimetty omaa työntekijää.",
         "statuses": {
             "planned": "tulossa",
             "active": "käynnissä",
@@ -84,6 +86,7 @@ TEXTS = {
         },
         "timeline": "Din servicestig på en tidslinje",
         "timeline_desc": "Dina tjänster i tidsordning. Samma sak står i listan nedan.",
+        "no_timeline": "Det finns ännu inga tjänster på din servicestig.",
         "today": "i dag",
         "services": "Dina tjänster nu och framöver",
         "no_services": "Du har inga tjänster just nu.",
@@ -106,6 +109,7 @@ TEXTS = {
         "worker": "Din egen kontaktperson",
         "phone": "Telefon",
         "email": "E-post",
+        "no_worker": "Du har ännu ingen egen kontaktperson.",
         "statuses": {
             "planned": "kommande",
             "active": "pågår",
@@ -129,6 +133,7 @@ TEXTS = {
         },
         "timeline": "Your pathway on a timeline",
         "timeline_desc": "Your services in order of time. The list below says the same.",
+        "no_timeline": "There are no services on your pathway yet.",
         "today": "today",
         "services": "Your services now and next",
         "no_services": "You have no services right now.",
@@ -151,6 +156,7 @@ TEXTS = {
         "worker": "Your own worker",
         "phone": "Phone",
         "email": "Email",
+        "no_worker": "You do not have your own worker yet.",
         "statuses": {
             "planned": "coming",
             "active": "going on",

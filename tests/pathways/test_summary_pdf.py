@@ -182,6 +182,56 @@ def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
     assert "Keneen voit ottaa yhteyttä" in text and "Hankin hygieniapassin" not in text
 
 
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "fi",
+            (
+                "Palvelupolkusi aikajanalla",
+                "Palvelupolullasi ei ole vielä palveluja.",
+                "Keneen voit ottaa yhteyttä",
+                "Sinulle ei ole vielä nimetty omaa työntekijää.",
+            ),
+        ),
+        (
+            "sv",
+            (
+                "Din servicestig på en tidslinje",
+                "Det finns ännu inga tjänster på din servicestig.",
+                "Vem du kan kontakta",
+                "Du har ännu ingen egen kontaktperson.",
+            ),
+        ),
+        (
+            "en",
+            (
+                "Your pathway on a timeline",
+                "There are no services on your pathway yet.",
+                "Who you can contact",
+                "You do not have your own worker yet.",
+            ),
+        ),
+    ],
+)
+def test_a_chosen_section_with_nothing_to_show_keeps_its_heading_and_says_so(
+    client_of, worker, settings, tmp_path, today, language, texts
+):
+    """A client with no steps yet and, for the moment, no responsible worker: the timeline and
+    the contacts the worker chose still print, each with a short sentence for the client."""
+    from clients.models import CareTeamMembership, TeamRole
+
+    client = client_of(plan=False)
+    CareTeamMembership.objects.filter(client=client, role=TeamRole.RESPONSIBLE_WORKER).update(
+        ended_on=today
+    )
+    document = render(
+        client, worker, language, settings, tmp_path, sections=["timeline", "contacts"]
+    )
+    flat = " ".join(pdf_text(document).split())
+    assert all(text in flat for text in texts), flat
+
+
 def test_the_render_task_is_enqueued_only_after_commit(
     summary_client, worker, django_capture_on_commit_callbacks, monkeypatch
 ):
