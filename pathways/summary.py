@@ -3,6 +3,9 @@
 The fixed texts are written here for each language rather than translated
 from the interface strings: a text for the client is worded for the client
 (short sentences, no abbreviations) and reviewed as a whole in each language.
+Services are named with their service type's client name (ServiceType.client_name), the
+plain-language name written for the client, not the administrative name with its
+abbreviations ("(IPS)", "(Jobcenter-malli)").
 """
 
 import datetime
@@ -216,7 +219,7 @@ def build_context(document) -> dict:
     own_organisation = client.responsible_unit.organisation_id
     services = [
         ServiceLine(
-            name=pick_translation(step.service_type, "name", language),
+            name=step.service_type.client_name(language),
             status=texts["statuses"][step.status],
             start_on=step.start_on,
             end_on=step.planned_end_on,
@@ -236,7 +239,7 @@ def build_context(document) -> dict:
             what = f"{what} ({texts['plan_types'][plan.plan_type]})"
         dates.append((plan.next_review_on, what))
     for step in steps:
-        name = pick_translation(step.service_type, "name", language)
+        name = step.service_type.client_name(language)
         if step.start_on >= today:
             dates.append((step.start_on, f"{name} {texts['starts']}"))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
@@ -254,9 +257,7 @@ def build_context(document) -> dict:
         ],
         "timeline": timeline,
         "timeline_rows": [
-            _timeline_row(
-                pick_translation(bar.step.service_type, "name", language), bar, timeline, texts
-            )
+            _timeline_row(bar.step.service_type.client_name(language), bar, timeline, texts)
             for bar in timeline.bars
         ]
         if timeline

@@ -232,6 +232,40 @@ def test_a_chosen_section_with_nothing_to_show_keeps_its_heading_and_says_so(
     assert all(text in flat for text in texts), flat
 
 
+@pytest.mark.parametrize(
+    ("language", "plain"),
+    [
+        ("fi", ("Tuki työn löytämiseen ja työssä", "Palkallinen työjakso", "Avotyö")),
+        (
+            "sv",
+            ("Stöd för att hitta ett jobb och på jobbet", "Arbetsperiod med lön", "Öppet arbete"),
+        ),
+        ("en", ("Support to find a job and at work", "Paid work period", "Work at an ordinary")),
+    ],
+)
+def test_services_are_named_for_the_client_in_plain_language_without_abbreviations(
+    client_of, worker, settings, tmp_path, today, language, plain
+):
+    """The summary names each service with the name written for the client, in every section
+    that names services (timeline, services now and next, dates), never the administrative
+    name with its abbreviation: no "(IPS)", no "(Jobcenter-malli)", no "(avotyö)"."""
+    client = client_of()
+    for code in ("supported_employment", "jobcenter_paid_work", "open_work"):
+        make_step(
+            client,
+            code,
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=20),
+            planned_end_on=today + datetime.timedelta(days=40),
+        )
+    document = render(client, worker, language, settings, tmp_path)
+    flat = " ".join(pdf_text(document).split())
+    for name in plain:
+        assert flat.count(name) >= 3, name  # the timeline (bar and list), the services, dates
+    for administrative in ("(IPS)", "IPS", "Jobcenter", "(avotyö)", "täsmätyö", "Open work"):
+        assert administrative not in flat, administrative
+
+
 def test_the_render_task_is_enqueued_only_after_commit(
     summary_client, worker, django_capture_on_commit_callbacks, monkeypatch
 ):
