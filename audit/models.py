@@ -8,6 +8,7 @@ plain values, not foreign keys, so a log row outlives the record it concerns and
 audit imports no domain app.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -141,6 +142,13 @@ class PrintStatus(models.TextChoices):
 # The languages a print is made in, each named in itself.
 PRINT_LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 
+# A print still queued or being made this long after it was asked for has stalled: a worker
+# killed at its task's hard time limit leaves the row "rendering", a lost job leaves it
+# "queued". Well beyond the hard time limit of every PDF task (pathways 120 s, audit 300 s;
+# tests/audit checks it) so that a print waiting behind others is not given up too soon.
+PRINT_STALLED_AFTER = datetime.timedelta(minutes=15)
+PRINT_UNDER_WAY = ("queued", "rendering")
+
 
 class PrintedFile(models.Model):
     """A PDF printed for a client and kept privately for download: its language, its
@@ -170,6 +178,24 @@ class PrintedFile(models.Model):
     class Meta:
         abstract = True
         ordering = ["-requested_at"]
+
+    @property
+    def shown_status(self) -> str:
+        """The status a page shows and polls on: a print under way that has stalled
+        (PRINT_STALLED_AFTER) shows as failed, so the page stops polling and the user can
+        ask for it again. The daily cleanup (printing.fail_stalled) then records it."""
+        if self.status in PRINT_UNDER_WAY and self.requested_at < (
+            timezone.now() - PRINT_STALLED_AFTER
+        ):
+            return PrintStatus.FAILED
+        return self.status
+
+    @staticmethod
+    def language_printed(name: str) -> models.CheckConstraint:
+        """A print is made in one of PRINT_LANGUAGES, whatever path wrote the row."""
+        return models.CheckConstraint(
+            condition=models.Q(language__in=[code for code, _name in PRINT_LANGUAGES]), name=name
+        )
 
     @staticmethod
     def ready_has_file(name: str) -> models.CheckConstraint:
@@ -210,6 +236,7 @@ class LogReportPrint(PrintedFile):
                 name="logreport_period_in_order",
             ),
             PrintedFile.ready_has_file("logreport_ready_has_file"),
+            PrintedFile.language_printed("logreport_language_printed"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,8 @@ renderer (static files only, tagged PDF) in its AppConfig.ready(), so the log
 report prints with the same machinery as the pathway summary. Rendered files
 are kept under POLKU_PRIVATE_ROOT, never under static or media, and are served
 only by views that check access and log the print, and removed after
-POLKU_PRINTED_FILES_KEPT_DAYS (`remove_old_files`, run daily by Celery beat).
+POLKU_PRINTED_FILES_KEPT_DAYS (`remove_old_files`, run daily by Celery beat, which also
+records prints that stalled as failed: `fail_stalled`).
 """
 
 import datetime
@@ -74,6 +75,26 @@ def remove_old_files(documents, *, now: datetime.datetime | None = None) -> int:
     for _pk, name in rows:
         stored_path(name).unlink(missing_ok=True)
     return len(rows)
+
+
+def fail_stalled(documents, *, now: datetime.datetime | None = None) -> int:
+    """Marks the prints of `documents` (PrintedDocument or LogReportPrint rows) still queued
+    or being made PRINT_STALLED_AFTER after they were asked for as failed, with the reason as
+    their error; returns how many. Their pages already show them failed (shown_status); this
+    makes the record say so. A job that still turns up later renders the row as usual. Run
+    daily by Celery beat with the cleanup of old files; safe to run at any time."""
+    from audit.models import PRINT_STALLED_AFTER, PRINT_UNDER_WAY, PrintStatus
+
+    cutoff = (now or timezone.now()) - PRINT_STALLED_AFTER
+    return documents.filter(status__in=PRINT_UNDER_WAY, requested_at__lt=cutoff).update(
+        status=PrintStatus.FAILED, error="Stalled: not ready in time (worker killed or job lost)."
+    )
+
+
+def status_unchanged(shown: str | None, row) -> bool:
+    """Whether a status poll that says the page shows `shown` (its `shown` parameter) may be
+    answered 204: htmx then swaps nothing, so the live region is not read aloud again."""
+    return shown is not None and shown == row.shown_status
 
 
 def render_queued(model, pk: int, *, html: Callable, file_name: Callable):

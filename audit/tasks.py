@@ -14,5 +14,7 @@ def render_log_report_pdf_task(report_id: int) -> str:
 
 @shared_task(name="audit.remove_old_log_report_files_task", acks_late=True, time_limit=600)
 def remove_old_log_report_files_task() -> int:
-    """Removes the files of printed log reports kept longer than their days; safe to repeat."""
+    """Records printed log reports that stalled as failed and removes the files of those kept
+    longer than their days; safe to repeat."""
+    printing.fail_stalled(LogReportPrint.objects.all())
     return printing.remove_old_files(LogReportPrint.objects.all())

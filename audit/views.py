@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
@@ -32,7 +32,7 @@ from audit.forms import (
     not_found_error,
 )
 from audit.models import AccessLogEntry, Basis, PrintStatus
-from audit.printing import open_stored
+from audit.printing import open_stored, status_unchanged
 from audit.reports import (
     ReportPeriod,
     client_access_rows,
@@ -285,9 +285,16 @@ def log_report(request, report_id):
 @background_request
 @require_GET
 def log_report_status(request, report_id):
-    """Polled by htmx while the PDF is made; background polling does not extend the session."""
+    """Polled by htmx while the PDF is made; background polling does not extend the session.
+    Answers 204 (nothing to swap) while the status is the one the page shows (`shown`)."""
     report = get_log_report_for_dpo(request.user, report_id)
-    return render(request, "audit/log_report.html#status", _log_report_context(report))
+    if status_unchanged(request.GET.get("shown"), report):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "audit/log_report.html#status",
+        {**_log_report_context(report), "status_only": True},
+    )
 
 
 @require_GET

@@ -549,7 +549,8 @@ def review_break_the_glass(*, event: BreakTheGlass, reviewed_by, note: str = "")
     """Marks a break-the-glass event reviewed by a manager or the DPO (logged on the client).
 
     Raises ValidationError when the reviewer broke the glass themselves (a user who holds
-    both a worker's and the manager's role). A second review changes and logs nothing.
+    both a worker's and the manager's role). A second review changes and logs nothing. The
+    review reminders of every manager about the event are marked read in the same transaction.
     """
     if event.user_id == reviewed_by.pk:
         raise ValidationError(
@@ -573,7 +574,17 @@ def review_break_the_glass(*, event: BreakTheGlass, reviewed_by, note: str = "")
                 else Basis.MANAGER,
                 obj=locked,
             )
+            _settle_break_the_glass_reminders(locked)
     return locked
+
+
+def _settle_break_the_glass_reminders(event: BreakTheGlass) -> None:
+    """Reviewed once is reviewed: the other managers' reminders to review it, due or
+    past, are marked read (notifications' settle_reminders), not left waiting in their inbox."""
+    from clients.reminders import BREAK_THE_GLASS_REVIEW
+    from notifications.actions import settle_reminders
+
+    settle_reminders(rule=BREAK_THE_GLASS_REVIEW, concerning=event)
 
 
 def _review_default(plan_type: str) -> datetime.date:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import log_list_hits
 from audit.models import Basis
-from clients.reminders import window_days
+from clients.reminders import client_name, window_days
 from consents.coverage import coverage_summary
 from consents.models import Consent
 
@@ -83,7 +83,10 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
 
     The reminder concerns the consent's first version (the series), so a change that keeps
     the last day (a new version) adds no second reminder; its link goes to the current
-    version. A closed client's consents are not followed up."""
+    version. The title names the client, as the other rules' do (clients/reminders.py), and
+    the reminder carries the client's id, so the inbox logs the showing and withholds the
+    name from a worker who no longer reaches the client. A closed client's consents are not
+    followed up."""
     from clients.models import CareTeamMembership, TeamRole
     from notifications.rules_registry import ReminderSpec
 
@@ -98,19 +101,30 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
             first_version=series_first_version(),
         )
         .filter(worker_id__isnull=False)
-        .values_list("pk", "first_version", "valid_until", "worker_id", "client__uuid")
+        .values_list(
+            "pk",
+            "first_version",
+            "valid_until",
+            "worker_id",
+            "client__uuid",
+            "client__first_names",
+            "client__calling_name",
+            "client__last_name",
+        )
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, first_version, valid_until, worker_id, client_uuid in rows:
+    for pk, first_version, valid_until, worker_id, client_uuid, *names in rows:
         yield ReminderSpec(
             recipient_id=worker_id,
             model=Consent,
             object_id=first_version,
             due_date=valid_until,
             title=format_lazy(
-                _("Asiakkaan suostumus päättyy {date}"),
+                _("Suostumus päättyy {date}: {client}"),
                 date=date_format(valid_until, "SHORT_DATE_FORMAT"),
+                client=client_name(*names),
             ),
             link=reverse("consents:detail", kwargs={"client_id": client_uuid, "consent_id": pk}),
+            client_id=client_uuid,
         )

@@ -10,16 +10,28 @@ days later (POLKU_REMINDER_WINDOWS["consents.revocation_notifications_open"],
 import datetime
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from clients.models import Client
+from clients.reminders import client_name
 from consents.actions import NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_KELA
 
 CODE = "consents.revocation_notifications_open"
 DEFAULT_DAYS = 3
 
 
+def _client_field(field: str) -> Subquery:
+    """A field of the client the outer task concerns (tasks keep the client's UUID, not a key)."""
+    return Subquery(Client.objects.filter(uuid=OuterRef("client_id")).values(field)[:1])
+
+
 def open_revocation_notifications(today: datetime.date, batch_size: int):
+    """The open tasks of telling a party of a revocation, created `days` ago or earlier: one
+    reminder to the task's assignee, naming the client (whose id the reminder carries, as
+    the task does). One query per batch."""
     from notifications.models import Task
     from notifications.rules_registry import ReminderSpec
 
@@ -31,18 +43,36 @@ def open_revocation_notifications(today: datetime.date, batch_size: int):
             kind__in=[NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_KELA],
             created_at__date__lte=cutoff,
         )
-        .values_list("pk", "assignee_id", "created_at", "link")
+        .annotate(
+            first_names=_client_field("first_names"),
+            calling_name=_client_field("calling_name"),
+            last_name=_client_field("last_name"),
+        )
+        .values_list(
+            "pk",
+            "assignee_id",
+            "created_at",
+            "link",
+            "client_id",
+            "first_names",
+            "calling_name",
+            "last_name",
+        )
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, assignee_id, created_at, link in rows:
+    for pk, assignee_id, created_at, link, client_id, *names in rows:
         yield ReminderSpec(
             recipient_id=assignee_id,
             model=Task,
             object_id=pk,
             due_date=timezone.localdate(created_at) + datetime.timedelta(days=days),
-            title=_("Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle"),
+            title=format_lazy(
+                _("Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle: {client}"),
+                client=client_name(*(name or "" for name in names)),
+            ),
             link=link or "/inbox/",
+            client_id=client_id,
         )
 
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -125,7 +126,9 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
     assignee and ValidationError for a date in the future or before the task
     was created. The completion hook its app registered for the task's kind
     (task_kinds.register_task_kind) runs in the same transaction, once, after
-    the check-off is saved. Returns the task as stored.
+    the check-off is saved, and the unread reminders about the task itself are
+    marked read for every recipient (as settle_reminders does). Returns the
+    task as stored.
     """
     today = timezone.localdate()
     done_on = done_on or today
@@ -151,6 +154,9 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
         hook = completion_hook(locked.kind)
         if hook is not None:
             hook(task=locked, by=by)
+        # A reminder about a task is a reminder that it is still open (e.g. a revocation not
+        # yet told to a party): done, it is settled for everyone, whatever its rule.
+        _settle(Reminder.objects.concerning(locked))
     return locked
 
 
@@ -255,6 +261,25 @@ def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=Non
         reminders = reminders.filter(recipient_id__in=list(recipient_ids))
     deleted, _per_model = reminders.delete()
     return deleted
+
+
+def settle_reminders(*, rule: str, concerning: models.Model) -> int:
+    """Marks read, for every recipient, the unread reminders of `rule` about `concerning`,
+    whatever their due date; returns how many. One UPDATE; a reminder already read keeps its
+    first read time.
+
+    For an action that settles the matter the reminders ask someone to see to (one manager
+    reviews a break-the-glass event that all the unit's managers were reminded of): the
+    others need not act on it any more. Unlike withdraw_reminders, past reminders are
+    settled too and the rows stay, so each inbox keeps a true record of what it was told.
+    """
+    if not rule:
+        raise ValueError("A reminder rule's code is needed.")
+    return _settle(Reminder.objects.filter(rule=rule).concerning(concerning))
+
+
+def _settle(reminders: models.QuerySet) -> int:
+    return reminders.unread().update(read_at=timezone.now())
 
 
 def withdraw_stale_reminders(
@@ -434,7 +459,8 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
     in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
     own transaction. Before a rule that has `withdraw_stale`, its reminders not
     yet due that no longer fit are taken back. A rule that raises is logged and
-    skipped; the others still run.
+    skipped; the others still run. Celery's SoftTimeLimitExceeded is not a rule's
+    failure but the task's time running out: it ends the sweep and is raised again.
     """
     today = today or timezone.localdate()
     batch_size = getattr(settings, "POLKU_REMINDER_BATCH_SIZE", 1000)
@@ -450,6 +476,10 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
                 if rule.withdraw_stale is not None:
                     result.withdrawn[rule.code] = rule.withdraw_stale(today)
                 result.created[rule.code] = _sweep_rule(rule, today, batch_size)
+            except SoftTimeLimitExceeded:
+                # The task's time is up: stop the whole sweep (the lock is released below)
+                # rather than run the next rule into the hard limit that kills the worker.
+                raise
             except Exception:
                 logger.exception("Reminder rule %s failed.", rule.code)
                 result.failed.append(rule.code)

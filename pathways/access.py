@@ -1,11 +1,17 @@
-"""The only way a view reaches a pathway step: through its client's access check."""
+"""The only way a view reaches a pathway step, a competence certificate or a printed document:
+through its client's access check."""
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from clients.access import get_client_for_user, log_client_access
-from pathways.models import PathwayStep
+from pathways.models import (
+    CompetenceCertificate,
+    DocumentKind,
+    PathwayStep,
+    PrintedDocument,
+)
 
 
 def get_step_for_user(
@@ -31,3 +37,51 @@ def get_step_for_user(
     if log_action:
         log_client_access(user, client, log_action, step)
     return client, step
+
+
+def get_certificate_for_user(user, client_id, step_id, certificate_id):
+    """The competence certificate `certificate_id` of the step `step_id` of the client
+    `client_id`, for a user who may log the step (the coach of the step or the responsible
+    worker): (client, step, certificate).
+
+    404 for a client the user does not see or a certificate not of that step (as
+    get_step_for_user for the step); PermissionDenied (403) when the user sees the client but
+    may not log the step. Logs nothing: the action that prints it writes the log row.
+    """
+    client, step = get_step_for_user(
+        user, client_id, step_id, permission="pathways.log_step", log_action=None
+    )
+    try:
+        certificate = step.certificates.get(pk=certificate_id)
+    except CompetenceCertificate.DoesNotExist:
+        raise Http404 from None
+    certificate.step = step
+    return client, step, certificate
+
+
+def get_document_for_user(user, client_id, document_id, *, log_action: str | None):
+    """A printed document `document_id` (a pathway summary or a competence certificate) of the
+    client `client_id`, for a user who may print it now: (client, document).
+
+    404 for a client the user does not see or a document not of that client. The permission
+    is checked as the document was asked for: a certificate on its step
+    ("pathways.log_step"), a summary on the client ("pathways.print_summary");
+    PermissionDenied (403) without it. Logs `log_action` on the client with the document.
+    """
+    client = get_client_for_user(user, client_id, log_action=None)
+    try:
+        document = PrintedDocument.objects.select_related("certificate__step").get(
+            uuid=document_id, client=client
+        )
+    except (PrintedDocument.DoesNotExist, ValueError):
+        raise Http404 from None
+    document.client = client
+    if document.kind == DocumentKind.COMPETENCE_CERTIFICATE:
+        allowed = rules.has_perm("pathways.log_step", user, document.certificate.step)
+    else:
+        allowed = rules.has_perm("pathways.print_summary", user, client)
+    if not allowed:
+        raise PermissionDenied
+    if log_action:
+        log_client_access(user, client, log_action, document)
+    return client, document

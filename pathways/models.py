@@ -661,6 +661,7 @@ class PrintedDocument(PrintedFile):
         verbose_name_plural = _("tulosteet")
         constraints = [
             PrintedFile.ready_has_file("document_ready_has_file"),
+            PrintedFile.language_printed("document_language_printed"),
             models.CheckConstraint(
                 condition=~Q(kind="competence_certificate") | Q(certificate__isnull=False),
                 name="document_certificate_named",

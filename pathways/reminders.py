@@ -29,13 +29,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import CareTeamMembership
-from clients.reminders import client_link, client_name, responsible_worker, window_days
+from clients.reminders import client_name, responsible_worker, window_days
 from notifications.actions import withdraw_stale_reminders
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from pathways.models import EmployerContact, PathwayStep
@@ -140,7 +141,8 @@ def _team_coach(today: datetime.date) -> Case:
 def _step_specs(
     base: list, *, title: str, due_date: datetime.date, recipients: Iterable[int | None], **args
 ) -> Iterator[ReminderSpec]:
-    """The specs of one step row (STEP_COLUMNS), one per distinct recipient."""
+    """The specs of one step row (STEP_COLUMNS), one per distinct recipient, each leading to
+    the step's page, where the matter is seen to (a follow-on planned, a review recorded)."""
     pk, uuid, first_names, calling_name, last_name, name_fi, name_sv, name_en = base
     text = format_lazy(
         title,
@@ -155,7 +157,7 @@ def _step_specs(
             object_id=pk,
             due_date=due_date,
             title=text,
-            link=client_link(uuid),
+            link=reverse("pathways:step", kwargs={"client_id": uuid, "step_id": pk}),
             client_id=uuid,
         )
 

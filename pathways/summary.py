@@ -3,6 +3,9 @@
 The fixed texts are written here for each language rather than translated
 from the interface strings: a text for the client is worded for the client
 (short sentences, no abbreviations) and reviewed as a whole in each language.
+Services are named with their service type's client name (ServiceType.client_name), the
+plain-language name written for the client, not the administrative name with its
+abbreviations ("(IPS)", "(Jobcenter-malli)").
 """
 
 import datetime
@@ -39,6 +42,7 @@ TEXTS = {
         },
         "timeline": "Palvelupolkusi aikajanalla",
         "timeline_desc": "Palvelusi aikajärjestyksessä. Sama tieto on alla luettelona.",
+        "no_timeline": "Palvelupolullasi ei ole vielä palveluja.",
         "today": "tänään",
         "services": "Palvelusi nyt ja seuraavaksi",
         "no_services": "Sinulla ei ole nyt palveluja.",
@@ -61,6 +65,7 @@ TEXTS = {
         "worker": "Oma työntekijäsi",
         "phone": "Puhelin",
         "email": "Sähköposti",
+        "no_worker": "Sinulle ei ole vielä nimetty omaa työntekijää.",
         "statuses": {
             "planned": "tulossa",
             "active": "käynnissä",
@@ -84,6 +89,7 @@ TEXTS = {
         },
         "timeline": "Din servicestig på en tidslinje",
         "timeline_desc": "Dina tjänster i tidsordning. Samma sak står i listan nedan.",
+        "no_timeline": "Det finns ännu inga tjänster på din servicestig.",
         "today": "i dag",
         "services": "Dina tjänster nu och framöver",
         "no_services": "Du har inga tjänster just nu.",
@@ -106,6 +112,7 @@ TEXTS = {
         "worker": "Din egen kontaktperson",
         "phone": "Telefon",
         "email": "E-post",
+        "no_worker": "Du har ännu ingen egen kontaktperson.",
         "statuses": {
             "planned": "kommande",
             "active": "pågår",
@@ -129,6 +136,7 @@ TEXTS = {
         },
         "timeline": "Your pathway on a timeline",
         "timeline_desc": "Your services in order of time. The list below says the same.",
+        "no_timeline": "There are no services on your pathway yet.",
         "today": "today",
         "services": "Your services now and next",
         "no_services": "You have no services right now.",
@@ -151,6 +159,7 @@ TEXTS = {
         "worker": "Your own worker",
         "phone": "Phone",
         "email": "Email",
+        "no_worker": "You do not have your own worker yet.",
         "statuses": {
             "planned": "coming",
             "active": "going on",
@@ -210,7 +219,7 @@ def build_context(document) -> dict:
     own_organisation = client.responsible_unit.organisation_id
     services = [
         ServiceLine(
-            name=pick_translation(step.service_type, "name", language),
+            name=step.service_type.client_name(language),
             status=texts["statuses"][step.status],
             start_on=step.start_on,
             end_on=step.planned_end_on,
@@ -230,7 +239,7 @@ def build_context(document) -> dict:
             what = f"{what} ({texts['plan_types'][plan.plan_type]})"
         dates.append((plan.next_review_on, what))
     for step in steps:
-        name = pick_translation(step.service_type, "name", language)
+        name = step.service_type.client_name(language)
         if step.start_on >= today:
             dates.append((step.start_on, f"{name} {texts['starts']}"))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
@@ -248,9 +257,7 @@ def build_context(document) -> dict:
         ],
         "timeline": timeline,
         "timeline_rows": [
-            _timeline_row(
-                pick_translation(bar.step.service_type, "name", language), bar, timeline, texts
-            )
+            _timeline_row(bar.step.service_type.client_name(language), bar, timeline, texts)
             for bar in timeline.bars
         ]
         if timeline

@@ -15,5 +15,7 @@ def render_document_pdf_task(document_id: int) -> str:
 
 @shared_task(name="pathways.remove_old_document_files_task", acks_late=True, time_limit=600)
 def remove_old_document_files_task() -> int:
-    """Removes the files of printed documents kept longer than their days; safe to repeat."""
+    """Records printed documents that stalled as failed and removes the files of those kept
+    longer than their days; safe to repeat."""
+    printing.fail_stalled(PrintedDocument.objects.all())
     return printing.remove_old_files(PrintedDocument.objects.all())

@@ -6,22 +6,28 @@ import datetime
 import rules
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.access import get_client_for_user, log_client_access, read_log
+from audit.models import PRINT_LANGUAGES
+from audit.printing import status_unchanged
+from clients.access import get_client_for_user, read_log
 from config.downloads import file_name
 from config.forms import add_action_error
 from config.polling import background_request
 from config.query import id_param, text_param, week_param
 from pathways import actions, printing, timeline
-from pathways.access import get_step_for_user
+from pathways.access import (
+    get_certificate_for_user,
+    get_document_for_user,
+    get_step_for_user,
+)
 from pathways.forms import (
     AttendanceWeekForm,
     BenefitsCounsellingForm,
@@ -36,7 +42,7 @@ from pathways.forms import (
     PrintSummaryForm,
     StepForm,
 )
-from pathways.models import Attendance, PathwayStep, PrintedDocument, StepStatus
+from pathways.models import Attendance, PathwayStep, StepStatus
 from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
@@ -141,6 +147,8 @@ def step_detail(request, client_id, step_id):
             else (),
             "placements": step.placements.all(),
             "certificates": step.certificates.all(),
+            "print_languages": PRINT_LANGUAGES,
+            "print_language": actions.print_language_of(client),
             "contract": getattr(step, "jobcenter_contract", None)
             if step.code == "jobcenter_paid_work"
             else None,
@@ -563,10 +571,9 @@ def print_summary(request, client_id):
         permission="pathways.print_summary",
         log_action=read_log(request),
     )
-    # Printed in fi, sv or en; a client of another language gets Finnish unless chosen otherwise.
-    default_language = client.language if client.language in ("fi", "sv", "en") else "fi"
     form = PrintSummaryForm(
-        request.POST or None, initial={"language": default_language, "sections": list(SECTIONS)}
+        request.POST or None,
+        initial={"language": actions.print_language_of(client), "sections": list(SECTIONS)},
     )
     if request.method == "POST" and form.is_valid():
         document = actions.request_pathway_summary(
@@ -581,35 +588,19 @@ def print_summary(request, client_id):
 
 @require_POST
 def print_certificate(request, client_id, step_id, certificate_id):
-    client, step = get_step_for_user(
-        request.user, client_id, step_id, permission="pathways.log_step", log_action=None
+    """Queues the certificate's PDF in the chosen language, the client's by default."""
+    client, _step, certificate = get_certificate_for_user(
+        request.user, client_id, step_id, certificate_id
     )
-    certificate = get_object_or_404(step.certificates, pk=certificate_id)
-    language = (
-        request.POST.get("language") if request.POST.get("language") in ("fi", "sv", "en") else "fi"
-    )
-    document = actions.request_certificate_pdf(
-        certificate=certificate, requested_by=request.user, language=language
-    )
+    language = request.POST.get("language") or actions.print_language_of(client)
+    try:
+        document = actions.request_certificate_pdf(
+            certificate=certificate, requested_by=request.user, language=language
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pathways:step", client_id=client.uuid, step_id=certificate.step_id)
     return redirect("pathways:document", client_id=client.uuid, document_id=document.uuid)
-
-
-def _document_for(request, client_id, document_id, *, log_action):
-    client = get_client_for_user(request.user, client_id, log_action=None)
-    document = get_object_or_404(
-        PrintedDocument.objects.select_related("certificate__step"), uuid=document_id, client=client
-    )
-    document.client = client
-    permission = "pathways.print_summary"
-    if document.kind == "competence_certificate":
-        allowed = rules.has_perm("pathways.log_step", request.user, document.certificate.step)
-    else:
-        allowed = rules.has_perm(permission, request.user, client)
-    if not allowed:
-        raise PermissionDenied
-    if log_action:
-        log_client_access(request.user, client, log_action, document)
-    return client, document
 
 
 def _document_context(client, document) -> dict:
@@ -623,8 +614,8 @@ def _document_context(client, document) -> dict:
 @require_GET
 def document(request, client_id, document_id):
     """The progress page of a printed document, then its download link."""
-    client, document = _document_for(
-        request, client_id, document_id, log_action="pathways.document.viewed"
+    client, document = get_document_for_user(
+        request.user, client_id, document_id, log_action="pathways.document.viewed"
     )
     return render(request, "pathways/document.html", _document_context(client, document))
 
@@ -632,14 +623,21 @@ def document(request, client_id, document_id):
 @background_request
 @require_GET
 def document_status(request, client_id, document_id):
-    """Polled by htmx while the PDF is made; background polling does not extend the session."""
-    client, document = _document_for(request, client_id, document_id, log_action=None)
-    return render(request, "pathways/document.html#status", _document_context(client, document))
+    """Polled by htmx while the PDF is made; background polling does not extend the session.
+    Answers 204 (nothing to swap) while the status is the one the page shows (`shown`)."""
+    client, document = get_document_for_user(request.user, client_id, document_id, log_action=None)
+    if status_unchanged(request.GET.get("shown"), document):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "pathways/document.html#status",
+        {**_document_context(client, document), "status_only": True},
+    )
 
 
 @require_GET
 def document_download(request, client_id, document_id):
-    _client, document = _document_for(request, client_id, document_id, log_action=None)
+    _client, document = get_document_for_user(request.user, client_id, document_id, log_action=None)
     if document.status != "ready":
         raise Http404
     # Opened before the print is logged: the daily cleanup may have removed the file.

@@ -146,6 +146,54 @@ SERVICE_TYPES = {
     ),
 }
 
+# code: the names printed for the client (fi/sv/en), in plain language without abbreviations
+# (the pathway summary is written for the client): what the service does for the client where
+# the official name is an administrative term. Filled by the data migration 0009 and
+# `load_service_types` into types whose client name is empty; an administrator's own wording
+# is kept.
+CLIENT_NAMES = {
+    "rehabilitative_work_activity": (
+        "Kuntouttava työtoiminta",
+        "Arbetsverksamhet i rehabiliteringssyfte",
+        "Rehabilitative work activity",
+    ),
+    "work_coaching": ("Työvalmennus", "Arbetsträning", "Work coaching"),
+    "jobcenter_paid_work": ("Palkallinen työjakso", "Arbetsperiod med lön", "Paid work period"),
+    "supported_employment": (
+        "Tuki työn löytämiseen ja työssä",
+        "Stöd för att hitta ett jobb och på jobbet",
+        "Support to find a job and at work",
+    ),
+    "social_rehabilitation": (
+        "Sosiaalinen kuntoutus",
+        "Social rehabilitering",
+        "Social rehabilitation",
+    ),
+    "youth_workshop": ("Nuorten työpaja", "Verkstad för unga", "Youth workshop"),
+    "open_work": ("Avotyö", "Öppet arbete", "Work at an ordinary workplace"),
+    "disability_work_activity": ("Työtoiminta", "Arbetsverksamhet", "Work activity"),
+    "work_ability_assessment": (
+        "Työkyvyn selvittäminen",
+        "Utredning av arbetsförmågan",
+        "Finding out how well you can work",
+    ),
+    "work_trial": ("Työkokeilu", "Arbetsprövning", "Work trial"),
+    "wage_subsidy": ("Palkkatuettu työ", "Arbete med lönestöd", "Work with a wage subsidy"),
+    "education": ("Koulutus ja opinnot", "Utbildning och studier", "Education and studies"),
+    "volunteering": ("Vapaaehtoistoiminta", "Frivilligverksamhet", "Volunteering"),
+    "kela_vocational_rehabilitation": (
+        "Kelan kuntoutus työhön tai opiskeluun",
+        "FPA:s rehabilitering för arbete eller studier",
+        "Kela rehabilitation for work or studies",
+    ),
+    "medical_rehabilitation": (
+        "Kuntoutus terveydenhuollossa",
+        "Rehabilitering inom hälso- och sjukvården",
+        "Rehabilitation in health care",
+    ),
+    "ohjaamo_guidance": ("Ohjaus Ohjaamossa", "Vägledning på Navigatorn", "Guidance at Ohjaamo"),
+}
+
 # code: rules of the general rule set from REFERENCE_START. Companion lists name
 # service type codes. Types without rules still get a rule set naming their
 # source, so a pathway step of any type finds the rule set in force.
@@ -271,6 +319,22 @@ def load_service_types(apps, schema_editor=None) -> None:
             for field, codes in companions.items():
                 getattr(rule_set, field).set([types[c] for c in codes])
     load_county_practice(apps)
+    fill_client_names(apps)
+
+
+def fill_client_names(apps, schema_editor=None) -> None:
+    """Gives the reference service types their plain-language client names (CLIENT_NAMES)
+    where a type has none in that language (data migration 0009); idempotent, and a name an
+    administrator wrote is kept. Before migration 0008 added the fields (when migration 0004
+    loads the types), there is nothing to fill."""
+    ServiceType = apps.get_model("services", "ServiceType")
+    if "client_name_fi" not in {field.name for field in ServiceType._meta.get_fields()}:
+        return
+    for code, names in CLIENT_NAMES.items():
+        for language, name in zip(("fi", "sv", "en"), names, strict=True):
+            ServiceType.objects.filter(code=code, **{f"client_name_{language}": ""}).update(
+                **{f"client_name_{language}": name}
+            )
 
 
 def load_county_practice(apps, schema_editor=None) -> None:

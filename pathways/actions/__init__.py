@@ -9,6 +9,7 @@ access-log row, and leaves the change history to pghistory's triggers.
 """
 
 from pathways.actions.documents import (
+    print_language_of,
     record_print_handed_over,
     render_document,
     request_certificate_pdf,
@@ -39,6 +40,7 @@ __all__ = [
     "end_step",
     "issue_certificate",
     "plan_step",
+    "print_language_of",
     "record_benefits_counselling",
     "record_ips_phase",
     "record_placement",

@@ -6,18 +6,40 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from audit.models import PRINT_LANGUAGES
 from clients.access import log_client_access
 from clients.models import Client
 from pathways.models import CompetenceCertificate, DocumentKind, PrintedDocument
+
+PRINTED_IN = tuple(code for code, _name in PRINT_LANGUAGES)
+
+
+def print_language_of(client: Client) -> str:
+    """The language a print for the client is made in unless another is chosen: the client's
+    own where a print can be made in it (Finnish, Swedish, English), otherwise Finnish."""
+    return client.language if client.language in PRINTED_IN else "fi"
+
+
+def _check_language(language: str) -> None:
+    if language not in PRINTED_IN:
+        raise ValidationError(
+            {"language": _("Tuloste tehdään suomeksi, ruotsiksi tai englanniksi.")},
+            code="invalid_language",
+        )
 
 
 def request_pathway_summary(
     *, client: Client, requested_by, language: str, sections: list[str]
 ) -> "PrintedDocument":
-    """Queues a pathway summary PDF; the rendering task is enqueued only after the transaction commits."""
+    """Queues a pathway summary PDF; the rendering task is enqueued only after the transaction commits.
+
+    Raises ValidationError for a language a print is not made in (fi, sv, en; the database
+    refuses any other too) and for no known section.
+    """
     from pathways.printing import TEMPLATE_VERSION
     from pathways.summary import SECTIONS
 
+    _check_language(language)
     sections = [section for section in SECTIONS if section in sections]
     if not sections:
         raise ValidationError({"sections": _("Valitse vähintään yksi osio.")})
@@ -44,8 +66,12 @@ def request_pathway_summary(
 def request_certificate_pdf(
     *, certificate: CompetenceCertificate, requested_by, language: str
 ) -> "PrintedDocument":
-    """Queues the PDF of a youth workshop's competence certificate."""
+    """Queues the PDF of a youth workshop's competence certificate; the rendering task is
+    enqueued only after the transaction commits. Raises ValidationError for a language a
+    print is not made in."""
     from pathways.printing import TEMPLATE_VERSION
+
+    _check_language(language)
 
     client = certificate.step.client
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from services.i18n import TranslatedNameModel
+from services.i18n import TranslatedNameModel, pick_translation
 from services.models.organisations import Organisation
 from services.querysets import ServiceRuleSetQuerySet, ServiceTypeQuerySet
 
@@ -35,6 +35,17 @@ class ServiceType(TranslatedNameModel):
         help_text=_("Pysyvä tunniste, johon ohjelma viittaa; ei muutu."),
     )
     legal_basis = models.CharField(_("säädösperusta"), max_length=300, blank=True)
+    # The name printed for the client (the pathway summary): plain language, no abbreviations
+    # ("Tuki työn löytämiseen ja työssä", not "Tuetun työllistymisen työhönvalmennus (IPS)").
+    client_name_fi = models.CharField(
+        _("nimi asiakkaalle suomeksi"),
+        max_length=200,
+        help_text=_(
+            "Selkokielinen nimi, joka tulostuu asiakkaalle annettaviin papereihin. Ei lyhenteitä."
+        ),
+    )
+    client_name_sv = models.CharField(_("nimi asiakkaalle ruotsiksi"), max_length=200, blank=True)
+    client_name_en = models.CharField(_("nimi asiakkaalle englanniksi"), max_length=200, blank=True)
     needs_attendance = models.BooleanField(
         _("läsnäolo kirjataan"),
         default=False,
@@ -48,6 +59,15 @@ class ServiceType(TranslatedNameModel):
         verbose_name = _("palvelutyyppi")
         verbose_name_plural = _("palvelutyypit")
         ordering = ["name_fi"]
+
+    def client_name(self, language: str) -> str:
+        """The name printed for the client in `language`: the plain-language name written for
+        the client, or where none is written in that language (a type an administrator added
+        before the field existed), the type's name in it (Finnish when that is missing too)."""
+        language = (language or "fi")[:2]
+        return getattr(self, f"client_name_{language}", "") or pick_translation(
+            self, "name", language
+        )
 
     @property
     def translated_legal_basis(self) -> str:

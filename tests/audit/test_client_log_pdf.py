@@ -240,6 +240,22 @@ def test_only_the_dpo_who_asked_reaches_the_printed_report(client, dpo, unit, wo
     assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
 
 
+def test_the_log_reports_status_poll_swaps_only_inside_its_live_region(client, dpo, logged):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    login(client, dpo)
+    base = f"/audit/log-reports/{report.uuid}/"
+    page = client.get(base).content.decode()
+    assert '<div id="log-report-status-live" aria-live="polite">' in page
+    assert client.get(f"{base}status/?shown=queued").status_code == 204
+    actions.render_log_report(report_id=report.pk)
+    poll = client.get(f"{base}status/?shown=queued", headers={"HX-Request": "true"})
+    html = poll.content.decode()
+    assert poll.status_code == 200 and "PDF on valmis." in html and "aria-live" not in html
+    assert html.lstrip().startswith('<div id="log-report-status"')
+
+
 def test_a_tampered_period_is_refused_next_to_the_field(
     client, dpo, logged, django_capture_on_commit_callbacks
 ):

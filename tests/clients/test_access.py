@@ -252,6 +252,39 @@ def test_the_manager_reviews_break_the_glass_events(client, team):
     assert AccessLogEntry.objects.filter(action="clients.break_the_glass.reviewed").count() == 1
 
 
+def test_one_managers_review_settles_every_managers_reminder_of_the_event(client, team):
+    """The sweep reminds every manager of the unit; once one has reviewed the event, the
+    others' reminders (already past their day) are marked read too, and other events'
+    reminders stay unread."""
+    import dataclasses
+
+    from clients import reminders
+    from notifications.actions import remind_many
+    from notifications.models import Reminder
+
+    second_manager = make_user(Role.MANAGER, team["unit"])
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=3)):
+        for reason in ("Kiireellinen soitto asiakkaalta.", "Toinen murtautuminen."):
+            actions.break_the_glass(
+                client=team["client"], user=acting(team["counsellor"]), reason=reason
+            )
+    event, other = BreakTheGlass.objects.order_by("pk")
+    specs = reminders.break_the_glass_reviews(timezone.localdate(), 100)
+    remind_many([dataclasses.replace(s, rule=reminders.BREAK_THE_GLASS_REVIEW) for s in specs])
+    about = Reminder.objects.filter(rule=reminders.BREAK_THE_GLASS_REVIEW, object_id=str(event.pk))
+    assert set(about.unread().values_list("recipient", flat=True)) == {
+        team["manager"].pk,
+        second_manager.pk,
+    }
+    assert all(r.due_date < timezone.localdate() for r in about)
+
+    login(client, team["manager"])
+    client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": "Asiallinen"})
+
+    assert about.count() == 2 and not about.unread().exists()
+    assert Reminder.objects.filter(object_id=str(other.pk)).unread().count() == 2
+
+
 def test_an_event_awaiting_review_is_listed_first_however_many_were_reviewed(client, team):
     """An old event awaiting review is on the first page, not hidden behind newer reviewed
     ones; the reviewed ones follow a page at a time."""

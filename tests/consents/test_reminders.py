@@ -34,7 +34,10 @@ def test_the_rule_reminds_the_responsible_worker_once_per_expiring_consent(team,
     assert remind_many(specs) == 1
     assert remind_many(specs) == 0  # a repeated sweep adds nothing
     reminder = team["worker"].reminders.get()
-    assert reminder.title.startswith("Asiakkaan suostumus päättyy ")
+    # Named as every rule's reminder about a client, which the inbox then logs or withholds.
+    assert reminder.title.startswith("Suostumus päättyy ")
+    assert reminder.title.endswith(": Tuisku Tietävä")
+    assert reminder.client_id == team["client"].uuid
 
 
 def _sweep_expiring(today) -> int:
@@ -154,9 +157,15 @@ def test_open_revocation_notifications_remind_their_assignee_from_the_third_day(
         list(reminders.open_revocation_notifications(today + datetime.timedelta(days=2), 100)) == []
     )
     specs = list(reminders.open_revocation_notifications(today + datetime.timedelta(days=3), 100))
-    assert [(s.recipient_id, s.object_id) for s in specs] == [(task.assignee_id, task.pk)]
+    assert [(s.recipient_id, s.object_id, s.client_id) for s in specs] == [
+        (task.assignee_id, task.pk, team["client"].uuid)
+    ]
     specs = [dataclasses.replace(s, rule=reminders.CODE) for s in specs]
     assert remind_many(specs) == 1 and remind_many(specs) == 0
+    reminder = team["worker"].reminders.get(rule=reminders.CODE)
+    assert reminder.title == (
+        "Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle: Tuisku Tietävä"
+    )
     task.done_at, task.done_on, task.done_by = timezone.now(), today, task.assignee
     task.save()
     assert (
@@ -208,3 +217,91 @@ def test_the_revocation_reminder_is_due_on_the_helsinki_day_after_midnight(team,
     Task.objects.filter(kind=actions.SEND_REVOCATION_TO_KELA).update(created_at=after_midnight)
     (spec,) = reminders.open_revocation_notifications(today, 100)
     assert spec.due_date == today
+
+
+def test_the_inbox_names_the_client_of_a_consent_reminder_logs_it_and_withholds_it_later(
+    client, team, parties
+):
+    """Both consent rules' reminders carry the client's id: the inbox logs the client it
+    shows, and a worker who no longer reaches the client sees a neutral title instead."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from audit.models import AccessLogEntry
+    from clients import actions as client_actions
+    from consents import actions, reminders
+    from notifications.access import CLIENTS_SHOWN
+    from tests.conftest import login
+
+    today = timezone.localdate()
+    worker, customer = team["worker"], team["client"]
+    ConsentFactory(
+        client=customer, parties=[parties["kela"]], valid_until=today + datetime.timedelta(days=9)
+    )
+    revoked = ConsentFactory(client=customer, parties=[parties["kela"]], recorded_by=worker)
+    actions.revoke_consent(
+        consent=revoked, revoked_by=worker, revoked_on=today, method="phone", through="asiakas"
+    )
+    _sweep_expiring(today)
+    later = today + datetime.timedelta(days=3)
+    remind_many(
+        [
+            dataclasses.replace(s, rule=reminders.CODE)
+            for s in reminders.open_revocation_notifications(later, 100)
+        ]
+    )
+    assert worker.reminders.count() == 2
+    login(client, worker)
+    page = client.get("/inbox/").content.decode()
+    assert page.count("Tuisku Tietävä") >= 2
+    assert AccessLogEntry.objects.filter(
+        action=CLIENTS_SHOWN, actor=worker, client_id=customer.uuid
+    ).exists()
+
+    colleague = make_user(Role.SOCIAL_WORKER, team["unit"])
+    client_actions.transfer_responsibility(
+        client=customer,
+        to_user=colleague,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Siirto kollegalle.",
+    )
+    before = AccessLogEntry.objects.filter(action=CLIENTS_SHOWN, actor=worker).count()
+    # The expiry reminder stays the former worker's (the revocation's moved with its task).
+    assert worker.reminders.filter(rule=page_panels.CONSENT_EXPIRING).exists()
+    page = client.get("/inbox/").content.decode()
+    assert "Tuisku Tietävä" not in page
+    assert AccessLogEntry.objects.filter(action=CLIENTS_SHOWN, actor=worker).count() == before
+
+
+def test_telling_the_party_settles_the_revocation_reminder(team, parties):
+    """Checked off (here in the inbox's action, as on the consent page), the task's reminder,
+    already past its day, is marked read: nothing is left to remind of."""
+    import time_machine
+
+    from consents import actions, reminders
+    from notifications.actions import complete_task
+    from notifications.models import Task
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"], parties=[parties["kela"]], recorded_by=team["worker"]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="asiakas itse",
+    )
+    later = today + datetime.timedelta(days=4)
+    specs = reminders.open_revocation_notifications(later, 100)
+    remind_many([dataclasses.replace(s, rule=reminders.CODE) for s in specs])
+    reminder = team["worker"].reminders.get(rule=reminders.CODE)
+    assert reminder.read_at is None and reminder.due_date < later
+    task = Task.objects.get(kind=actions.SEND_REVOCATION_TO_KELA)
+
+    with time_machine.travel(later):
+        complete_task(task=task, by=team["worker"])
+
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None

@@ -378,9 +378,11 @@ def test_rehab_warning_fires_on_the_first_day_of_the_warning_month(
 
     sweep_reminders(today=warns_on)
     assert found(pathway_rules.REHAB_MONTH_21) == {(worker.pk, rehab.pk, warns_on)}
-    assert Reminder.objects.get(rule=pathway_rules.REHAB_MONTH_21).title == (
+    reminder = Reminder.objects.get(rule=pathway_rules.REHAB_MONTH_21)
+    assert reminder.title == (
         f"Kuntouttava työtoiminta, {expected_month}. kuukausi alkanut: Silmu Suunnistaja"
     )
+    assert reminder.link == f"/clients/{client_of.uuid}/steps/{rehab.pk}/"
     assert sweep_reminders(today=warns_on + 40 * DAY).total == 0
 
 
@@ -467,6 +469,12 @@ def test_step_ending_without_next_fires_fourteen_days_before_to_worker_and_coach
     assert Reminder.objects.filter(rule=pathway_rules.STEP_ENDING_WITHOUT_NEXT).first().title == (
         "Nuorten työpaja päättyy ilman jatkopolkua: Silmu Suunnistaja"
     )
+    # Each leads to the step's own page, where the follow-on step is planned.
+    assert set(
+        Reminder.objects.filter(rule=pathway_rules.STEP_ENDING_WITHOUT_NEXT).values_list(
+            "link", flat=True
+        )
+    ) == {f"/clients/{client_of.uuid}/steps/{workshop.pk}/"}
     assert sweep_reminders(today=TODAY + DAY).total == 0
 
 

@@ -14,6 +14,7 @@ from notifications.actions import (
     mark_reminder_read,
     remind,
     remind_many,
+    settle_reminders,
     withdraw_reminders,
 )
 from notifications.factories import ReminderFactory
@@ -143,3 +144,35 @@ def test_withdrawing_takes_back_only_the_rules_reminders_not_yet_past(worker, co
         ("tests.other", str(unit.pk), today),
         ("tests.rule", str(other_unit.pk), today),
     }
+
+
+def test_settling_marks_the_rules_reminders_about_the_object_read_for_everyone(
+    worker, colleague, unit
+):
+    today = timezone.localdate()
+    past, future = today - datetime.timedelta(days=5), today + datetime.timedelta(days=3)
+    for recipient in (worker, colleague):
+        for due in (past, today, future):
+            remind(recipient=recipient, rule="tests.rule", concerning=unit, due_date=due, title="x")
+    earlier = today - datetime.timedelta(days=10)
+    already, _ = remind(
+        recipient=colleague, rule="tests.rule", concerning=unit, due_date=earlier, title="x"
+    )
+    mark_reminder_read(reminder=already, by=colleague)
+    first_read = Reminder.objects.get(pk=already.pk).read_at
+    other_rule, _ = remind(
+        recipient=worker, rule="tests.other", concerning=unit, due_date=today, title="x"
+    )
+    other_object, _ = remind(
+        recipient=worker, rule="tests.rule", concerning=UnitFactory(), due_date=today, title="x"
+    )
+
+    assert settle_reminders(rule="tests.rule", concerning=unit) == 6
+    # Past, today's and future ones alike, of every recipient; the rows stay.
+    assert not Reminder.objects.filter(rule="tests.rule").concerning(unit).unread().exists()
+    assert Reminder.objects.filter(rule="tests.rule").concerning(unit).count() == 7
+    assert Reminder.objects.get(pk=already.pk).read_at == first_read
+    assert set(Reminder.objects.unread()) == {other_rule, other_object}
+    assert settle_reminders(rule="tests.rule", concerning=unit) == 0
+    with pytest.raises(ValueError):
+        settle_reminders(rule="", concerning=unit)

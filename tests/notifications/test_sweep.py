@@ -2,6 +2,7 @@ import datetime
 import threading
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Value
@@ -85,6 +86,29 @@ def test_a_failing_rule_does_not_stop_the_others(isolated_rules, worker):
     result = sweep_reminders(today=TODAY)
     assert result.failed == ["tests.broken"]
     assert result.created == {"tests.review_due": 1}
+
+
+@pytest.mark.django_db
+def test_the_soft_time_limit_ends_the_sweep_instead_of_counting_as_a_failed_rule(
+    isolated_rules, worker
+):
+    ran = []
+
+    def out_of_time(today, batch_size):
+        raise SoftTimeLimitExceeded
+        yield
+
+    def later(today, batch_size):
+        ran.append(today)
+        yield from ()
+
+    # Rules run in code order: the one that runs out of time comes first.
+    register_reminder_rule("tests.a_out_of_time", "Aika loppui", out_of_time)
+    register_reminder_rule("tests.b_later", "Myöhemmin", later)
+    with pytest.raises(SoftTimeLimitExceeded):
+        sweep_reminders(today=TODAY)
+    assert ran == []  # the sweep stopped, it did not go on to the next rule
+    assert cache.get(SWEEP_LOCK_KEY) is None  # and released its lock for the next run
 
 
 @pytest.mark.django_db

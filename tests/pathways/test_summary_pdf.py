@@ -182,6 +182,90 @@ def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
     assert "Keneen voit ottaa yhteyttä" in text and "Hankin hygieniapassin" not in text
 
 
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "fi",
+            (
+                "Palvelupolkusi aikajanalla",
+                "Palvelupolullasi ei ole vielä palveluja.",
+                "Keneen voit ottaa yhteyttä",
+                "Sinulle ei ole vielä nimetty omaa työntekijää.",
+            ),
+        ),
+        (
+            "sv",
+            (
+                "Din servicestig på en tidslinje",
+                "Det finns ännu inga tjänster på din servicestig.",
+                "Vem du kan kontakta",
+                "Du har ännu ingen egen kontaktperson.",
+            ),
+        ),
+        (
+            "en",
+            (
+                "Your pathway on a timeline",
+                "There are no services on your pathway yet.",
+                "Who you can contact",
+                "You do not have your own worker yet.",
+            ),
+        ),
+    ],
+)
+def test_a_chosen_section_with_nothing_to_show_keeps_its_heading_and_says_so(
+    client_of, worker, settings, tmp_path, today, language, texts
+):
+    """A client with no steps yet and, for the moment, no responsible worker: the timeline and
+    the contacts the worker chose still print, each with a short sentence for the client."""
+    from clients.models import CareTeamMembership, TeamRole
+
+    client = client_of(plan=False)
+    CareTeamMembership.objects.filter(client=client, role=TeamRole.RESPONSIBLE_WORKER).update(
+        ended_on=today
+    )
+    document = render(
+        client, worker, language, settings, tmp_path, sections=["timeline", "contacts"]
+    )
+    flat = " ".join(pdf_text(document).split())
+    assert all(text in flat for text in texts), flat
+
+
+@pytest.mark.parametrize(
+    ("language", "plain"),
+    [
+        ("fi", ("Tuki työn löytämiseen ja työssä", "Palkallinen työjakso", "Avotyö")),
+        (
+            "sv",
+            ("Stöd för att hitta ett jobb och på jobbet", "Arbetsperiod med lön", "Öppet arbete"),
+        ),
+        ("en", ("Support to find a job and at work", "Paid work period", "Work at an ordinary")),
+    ],
+)
+def test_services_are_named_for_the_client_in_plain_language_without_abbreviations(
+    client_of, worker, settings, tmp_path, today, language, plain
+):
+    """The summary names each service with the name written for the client, in every section
+    that names services (timeline, services now and next, dates), never the administrative
+    name with its abbreviation: no "(IPS)", no "(Jobcenter-malli)", no "(avotyö)"."""
+    client = client_of()
+    for code in ("supported_employment", "jobcenter_paid_work", "open_work"):
+        make_step(
+            client,
+            code,
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=20),
+            planned_end_on=today + datetime.timedelta(days=40),
+        )
+    document = render(client, worker, language, settings, tmp_path)
+    flat = " ".join(pdf_text(document).split())
+    for name in plain:
+        assert flat.count(name) >= 3, name  # the timeline (bar and list), the services, dates
+    for administrative in ("(IPS)", "IPS", "Jobcenter", "(avotyö)", "täsmätyö", "Open work"):
+        assert administrative not in flat, administrative
+
+
 def test_the_render_task_is_enqueued_only_after_commit(
     summary_client, worker, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -436,6 +520,87 @@ def test_the_status_fragment_in_each_state(
     assert (f'href="{base}download/"' in html) is link
     if status == PrintStatus.FAILED:
         assert 'role="alert"' in html
+
+
+def test_the_live_region_stays_and_only_the_polled_element_inside_it_is_swapped(
+    client, summary_client, worker
+):
+    """Screen readers announce a change inside a live region that stays on the page: the
+    region is outside the element htmx replaces, and a poll answers 204 (no swap) while the
+    status is the one the page shows, so "ready" is the one change heard."""
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+    )
+    login(client, worker)
+    base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    page = client.get(base).content.decode()
+    live = re.search(
+        r'<div id="document-status-live" aria-live="polite">\s*<div id="document-status"', page
+    )
+    assert live, "the polled element sits inside a live region of its own"
+    assert page.count("aria-live") == page.count('id="document-status-live"') == 1
+    assert f'hx-get="{base}status/" hx-vals=\'{{"shown": "queued"}}\'' in page
+
+    poll = client.get(f"{base}status/?shown=queued", headers={"HX-Request": "true"})
+    assert poll.status_code == 204 and poll.content == b""
+
+    PrintedDocument.objects.filter(pk=document.pk).update(status=PrintStatus.RENDERING)
+    poll = client.get(f"{base}status/?shown=queued", headers={"HX-Request": "true"})
+    html = poll.content.decode()
+    assert poll.status_code == 200 and "PDF:ää tehdään…" in html
+    assert "aria-live" not in html  # the fragment replaces only the element inside the region
+    assert """hx-vals='{"shown": "rendering"}'""" in html
+    assert client.get(f"{base}status/?shown=rendering").status_code == 204
+
+    PrintedDocument.objects.filter(pk=document.pk).update(
+        status=PrintStatus.READY, file_name="x.pdf", checksum="0" * 64, rendered_at=timezone.now()
+    )
+    poll = client.get(f"{base}status/?shown=rendering", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "PDF on valmis." in poll.content.decode()
+    assert "hx-get" not in poll.content.decode()  # polling stops
+
+
+@pytest.mark.parametrize("status", [PrintStatus.QUEUED, PrintStatus.RENDERING])
+def test_a_print_that_stalled_shows_as_failed_and_the_daily_cleanup_records_it(
+    client, summary_client, worker, status
+):
+    """A worker killed at the hard time limit leaves the row "rendering" (a lost job leaves it
+    "queued"): past PRINT_STALLED_AFTER the page shows it failed and stops polling, so the
+    user asks again; the daily cleanup then records it as failed."""
+    from audit.models import PRINT_STALLED_AFTER
+
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+    )
+    PrintedDocument.objects.filter(pk=document.pk).update(status=status)
+    login(client, worker)
+    base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    just_in_time = document.requested_at + PRINT_STALLED_AFTER - datetime.timedelta(seconds=1)
+    with time_machine.travel(just_in_time, tick=False):
+        assert f'hx-get="{base}status/"' in client.get(base).content.decode()
+        assert client.get(f"{base}status/?shown={status}").status_code == 204
+        assert remove_old_document_files_task.run() == 0
+    document.refresh_from_db()
+    assert document.status == status
+
+    stalled = document.requested_at + PRINT_STALLED_AFTER + datetime.timedelta(seconds=1)
+    with time_machine.travel(stalled, tick=False):
+        poll = client.get(f"{base}status/?shown={status}", headers={"HX-Request": "true"})
+        html = poll.content.decode()
+        assert poll.status_code == 200 and "PDF:n tekeminen epäonnistui." in html
+        assert "hx-get" not in html
+        assert f'hx-get="{base}status/"' not in client.get(base).content.decode()
+        remove_old_document_files_task.run()
+    document.refresh_from_db()
+    assert document.status == PrintStatus.FAILED and document.error.startswith("Stalled")
+
+
+def test_a_print_is_given_up_only_well_after_every_pdf_tasks_hard_time_limit():
+    from audit.models import PRINT_STALLED_AFTER
+    from audit.tasks import render_log_report_pdf_task
+
+    for task in (render_document_pdf_task, render_log_report_pdf_task):
+        assert PRINT_STALLED_AFTER.total_seconds() >= 2 * task.time_limit, task.name
 
 
 def test_polling_the_status_does_not_extend_the_idle_session_but_a_page_does(

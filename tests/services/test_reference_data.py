@@ -8,10 +8,13 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
+from services.factories import ServiceTypeFactory
 from services.models import NoRuleSetInForce, Organisation, PlanType, ServiceRuleSet, ServiceType
 from services.reference import (
+    CLIENT_NAMES,
     REFERENCE_START,
     SERVICE_TYPES,
+    fill_client_names,
     load_county_practice,
     load_service_types,
 )
@@ -123,3 +126,39 @@ def test_loading_again_changes_nothing(loaded):
     load_service_types(apps)
     assert (ServiceType.objects.count(), ServiceRuleSet.objects.count()) == counts
     assert ServiceRuleSet.requires.through.objects.count() == links
+
+
+def test_every_reference_type_has_a_plain_client_name_in_each_language(loaded):
+    """Printed for the client (the pathway summary): no abbreviation in brackets, in fi, sv
+    and en, filled by the data migration (and by the loader after a flush)."""
+    assert set(CLIENT_NAMES) == set(SERVICE_TYPES)
+    for service_type in ServiceType.objects.filter(code__in=SERVICE_TYPES):
+        for language in ("fi", "sv", "en"):
+            name = getattr(service_type, f"client_name_{language}")
+            assert name and "(" not in name and "IPS" not in name, (service_type.code, name)
+            assert service_type.client_name(language) == name
+    ips = ServiceType.objects.get(code="supported_employment")
+    assert ips.name_fi.endswith("(IPS)")  # the workers' name is kept as it is
+    assert ips.client_name("fi") == "Tuki työn löytämiseen ja työssä"
+
+
+def test_filling_client_names_keeps_an_administrators_wording_and_is_idempotent(loaded):
+    ServiceType.objects.filter(code="supported_employment").update(
+        client_name_fi="Työhönvalmennus", client_name_sv=""
+    )
+    fill_client_names(apps)
+    fill_client_names(apps)
+    ips = ServiceType.objects.get(code="supported_employment")
+    assert ips.client_name_fi == "Työhönvalmennus"
+    assert ips.client_name_sv == CLIENT_NAMES["supported_employment"][1]
+
+
+def test_a_type_without_a_client_name_prints_its_own_name_in_that_language(db):
+    added = ServiceTypeFactory(
+        code="job_club", name_fi="Työnhakuklubi", name_sv="Jobbklubb", name_en=""
+    )
+    assert added.client_name_fi == ""
+    assert added.client_name("sv") == "Jobbklubb"
+    assert added.client_name("en") == "Työnhakuklubi"
+    added.client_name_en = "Job club"
+    assert added.client_name("en") == "Job club"
