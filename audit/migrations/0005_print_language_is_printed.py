@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0003_assigned_task_basis"),
+        ("audit", "0004_log_triggers_without_bypass"),
     ]
 
     operations = [
