@@ -406,7 +406,9 @@ def change_session(
 def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     """Cancels the session: participants get METHOD:CANCEL; its cases return to the queue.
 
-    A session whose minutes were recorded was held and cannot be cancelled.
+    A session that has started (or been held) cannot be cancelled: its cases
+    were discussed, or are being, and who saw them named is a record; the
+    ValidationError says so. Nor can one whose minutes were recorded.
     Each case taken off the agenda writes its access-log row
     "consultations.request.unscheduled", as remove_from_agenda does, in the
     same transaction. The session's "session tomorrow" reminders not yet past
@@ -425,6 +427,8 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
             or items.filter(recommendations__isnull=False).exists()
         ):
             raise ValidationError(_("Istunnosta on kirjattu muistio: sitä ei voi enää perua."))
+        if locked.has_started():
+            raise ValidationError(_("Istunto on jo alkanut, joten sitä ei voi enää perua."))
         request_ids = list(items.values_list("request_id", flat=True))
         items.delete()
         ConsultationRequest.objects.filter(pk__in=request_ids).update(status=RequestStatus.TRIAGED)

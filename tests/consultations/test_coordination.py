@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -284,3 +285,36 @@ def test_a_held_session_is_not_changed(hki):
         )
     session.refresh_from_db()
     assert session.sequence == 0
+
+
+@pytest.mark.parametrize(
+    "after", [datetime.timedelta(minutes=1), datetime.timedelta(hours=3)], ids=["started", "held"]
+)
+def test_a_session_that_has_started_is_not_cancelled(coordinator, hki, after):
+    """The page offers no cancelling once the session has started, and the action refuses it
+    too: its cases stay on the agenda and no one is told it was cancelled."""
+    with time_machine.travel(hki.session.starts_at + after, tick=False):
+        from consultations import actions
+
+        with pytest.raises(ValidationError, match="jo alkanut"):
+            actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="X")
+        response = coordinator.post(
+            reverse("consultations:session_cancel", args=[hki.session.pk]),
+            {"reason": "Jälkikäteen"},
+        )
+        assert response.status_code == 302
+        page = coordinator.get(response.url).content.decode()
+    assert "Istunto on jo alkanut, joten sitä ei voi enää perua." in page
+    hki.session.refresh_from_db()
+    hki.request.refresh_from_db()
+    assert not hki.session.is_cancelled and hki.session.sequence == 0
+    assert hki.request.status == "scheduled" and hki.request.agenda_items.exists()
+
+
+def test_a_session_not_yet_started_is_cancelled(hki):
+    from consultations import actions
+
+    with time_machine.travel(hki.session.starts_at - datetime.timedelta(minutes=1), tick=False):
+        actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="Lakko")
+    hki.session.refresh_from_db()
+    assert hki.session.is_cancelled
