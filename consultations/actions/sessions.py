@@ -457,9 +457,13 @@ HELD_SESSION_PEOPLE_STAY = _lazy("Istunto on jo pidetty: sen osallistujia ei en√
 
 
 def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> SessionParticipant:
-    """Invites one more person; only they get the invitation (the others' is unchanged).
-    Someone in another session at an overlapping time is refused (ValidationError on
-    "email"), and so is anyone once the session has been held."""
+    """Invites one more person. A first invitation goes to them alone (the others' is
+    unchanged). Someone invited again after being taken off the session got a CANCEL at
+    the session's SEQUENCE: so that their calendar takes the new invitation, the SEQUENCE
+    grows by one (under the session's lock) and, as when someone is removed, everyone
+    taking part gets the REQUEST at it. Someone in another session at an overlapping time
+    is refused (ValidationError on "email"), and so is anyone once the session has been
+    held."""
     if session.is_cancelled:
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
     if session.has_ended():
@@ -472,24 +476,34 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
             raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
         if locked.has_ended():
             raise ValidationError(HELD_SESSION_PEOPLE_STAY)
-        if session.participants.current().filter(user=user).exists():
+        earlier = list(locked.participants.filter(user=user).values_list("removed_at", flat=True))
+        if any(removed_at is None for removed_at in earlier):
             raise ValidationError({"email": _("Henkil√∂ on jo kutsuttu istuntoon.")})
         _lock_people([user.pk])
-        _check_people_free({"email": [user]}, session.starts_at, session.ends_at, session.pk)
+        _check_people_free({"email": [user]}, locked.starts_at, locked.ends_at, locked.pk)
         member = (
-            NetworkMember.objects.active_on(timezone.localdate(session.starts_at))
-            .filter(network=session.network_id, user=user)
+            NetworkMember.objects.active_on(timezone.localdate(locked.starts_at))
+            .filter(network=locked.network_id, user=user)
+            .select_related("organisation")
             .first()
         )
         participant = SessionParticipant.objects.create(
-            session=session,
+            session=locked,
             user=user,
             organisation=member.organisation if member else user.organisation,
             kind=ParticipantKind.MEMBER if member else ParticipantKind.GUEST,
             expertise=expertise.strip() or (member.expertise if member else ""),
             invited_by=invited_by,
         )
-        send_invitations_on_commit(session, [user.pk], REQUEST)
+        if earlier:
+            # They were taken off it: their CANCEL carried the present SEQUENCE.
+            locked.sequence += 1
+            locked.save(update_fields=["sequence"])
+            send_invitations_on_commit(
+                locked, locked.participants.current().values_list("user_id", flat=True), REQUEST
+            )
+        else:
+            send_invitations_on_commit(locked, [user.pk], REQUEST)
     return participant
 
 
