@@ -23,6 +23,7 @@ from consultations.actions.common import (
 )
 from consultations.models import (
     COORDINATOR_NOT_DOUBLE_BOOKED,
+    PARTICIPANT_NOT_DOUBLE_BOOKED,
     AgendaItem,
     ConsultationRequest,
     NetworkMember,
@@ -140,10 +141,11 @@ def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> N
     """Refuses to book anyone who is in another session at an overlapping time.
 
     `by_field` maps a form field to the users it invites ("chair" to the chair);
-    the error names the busy people next to that field. Only the coordinator's
-    double booking is also a database constraint; for the chair and the
-    participants this check (under _lock_people) is the guard. The other
-    session is not named: it may be of a network the coordinator does not run.
+    the error names the busy people next to that field. The database refuses
+    the same (the exclusion constraints on sessions' coordinators and on
+    participations); this check, under _lock_people, gives the clear message.
+    The other session is not named: it may be of a network the coordinator does
+    not run.
     """
     every = {user.pk for users in by_field.values() for user in users}
     busy = {user.pk: user for user in _busy_people(every, starts_at, ends_at, exclude_pk)}
@@ -172,6 +174,22 @@ def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> N
                 "Valitse toinen aika tai jätä heidät pois istunnosta."
             ) % {"names": ", ".join(dict.fromkeys(names))}
     raise ValidationError(errors, code="double_booked")
+
+
+def _people_double_booked(by_field: dict, starts_at, ends_at, exclude_pk=None) -> ValidationError:
+    """The database refused a participation overlapping another (a booking that got past
+    the check above): the check's message naming the people, or, when the other booking
+    has gone meanwhile, a general one."""
+    try:
+        _check_people_free(by_field, starts_at, ends_at, exclude_pk)
+    except ValidationError as error:
+        return error
+    return ValidationError(
+        _(
+            "Joku kutsutuista on samaan aikaan toisessa istunnossa. Tarkista ajat ja yritä uudelleen."
+        ),
+        code="double_booked",
+    )
 
 
 def _check_times(starts_at: datetime.datetime, duration_minutes: int) -> datetime.datetime:
@@ -235,8 +253,8 @@ def schedule_session(
     the check before it) is a ValidationError naming the other session. A
     chair, member or guest who takes part in another session at an
     overlapping time is refused too, named next to the field that invites them
-    (checked under a lock on the people's rows). A start that has already passed
-    is refused next to the start.
+    (checked under a lock on the people's rows, and refused by the database
+    too). A start that has already passed is refused next to the start.
     Invitations (METHOD:REQUEST, sequence 0) are e-mailed after commit.
     """
     ends_at = _check_times(starts_at, duration_minutes)
@@ -286,6 +304,8 @@ def schedule_session(
         if violated(error, COORDINATOR_NOT_DOUBLE_BOOKED):
             other = _clashing_session(scheduled_by, starts_at, ends_at)
             raise _double_booking_error(other) from None
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            raise _people_double_booked(by_field, starts_at, ends_at) from None
         raise
     return session
 
@@ -344,7 +364,8 @@ def change_session(
     the updated invitation after commit. A new start takes back the "session
     tomorrow" reminders written for the old time (the next sweep writes them
     anew). Double booking is refused as in scheduling: a new time for the
-    coordinator and every participant, a new chair for the chair. A new start
+    coordinator and every participant, a new chair for the chair (also by the
+    database). A new start
     must be ahead, as in scheduling; a session under way keeps its start.
     """
     if session.is_cancelled:
@@ -399,6 +420,15 @@ def change_session(
         if violated(error, COORDINATOR_NOT_DOUBLE_BOOKED):
             other = _clashing_session(session.coordinator, starts_at, ends_at, session.pk)
             raise _double_booking_error(other) from None
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            others = [
+                participant.user
+                for participant in session.participants.current().select_related("user")
+                if participant.user_id != chair.pk
+            ]
+            raise _people_double_booked(
+                {"chair": [chair], "starts_at": others}, starts_at, ends_at, session.pk
+            ) from None
         raise
     return locked
 
@@ -462,48 +492,57 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
     the session's SEQUENCE: so that their calendar takes the new invitation, the SEQUENCE
     grows by one (under the session's lock) and, as when someone is removed, everyone
     taking part gets the REQUEST at it. Someone in another session at an overlapping time
-    is refused (ValidationError on "email"), and so is anyone once the session has been
-    held."""
+    is refused (ValidationError on "email"; the database refuses it too), and so is anyone
+    once the session has been held."""
     if session.is_cancelled:
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
     if session.has_ended():
         raise ValidationError(HELD_SESSION_PEOPLE_STAY)
     if not user.is_active:
         raise ValidationError({"email": _("Käyttäjätunnus ei ole voimassa.")})
-    with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
-        locked = Session.objects.select_for_update().get(pk=session.pk)
-        if locked.is_cancelled:
-            raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
-        if locked.has_ended():
-            raise ValidationError(HELD_SESSION_PEOPLE_STAY)
-        earlier = list(locked.participants.filter(user=user).values_list("removed_at", flat=True))
-        if any(removed_at is None for removed_at in earlier):
-            raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
-        _lock_people([user.pk])
-        _check_people_free({"email": [user]}, locked.starts_at, locked.ends_at, locked.pk)
-        member = (
-            NetworkMember.objects.active_on(timezone.localdate(locked.starts_at))
-            .filter(network=locked.network_id, user=user)
-            .select_related("organisation")
-            .first()
-        )
-        participant = SessionParticipant.objects.create(
-            session=locked,
-            user=user,
-            organisation=member.organisation if member else user.organisation,
-            kind=ParticipantKind.MEMBER if member else ParticipantKind.GUEST,
-            expertise=expertise.strip() or (member.expertise if member else ""),
-            invited_by=invited_by,
-        )
-        if earlier:
-            # They were taken off it: their CANCEL carried the present SEQUENCE.
-            locked.sequence += 1
-            locked.save(update_fields=["sequence"])
-            send_invitations_on_commit(
-                locked, locked.participants.current().values_list("user_id", flat=True), REQUEST
+    try:
+        with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
+            locked = Session.objects.select_for_update().get(pk=session.pk)
+            if locked.is_cancelled:
+                raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
+            if locked.has_ended():
+                raise ValidationError(HELD_SESSION_PEOPLE_STAY)
+            earlier = list(
+                locked.participants.filter(user=user).values_list("removed_at", flat=True)
             )
-        else:
-            send_invitations_on_commit(locked, [user.pk], REQUEST)
+            if any(removed_at is None for removed_at in earlier):
+                raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
+            _lock_people([user.pk])
+            _check_people_free({"email": [user]}, locked.starts_at, locked.ends_at, locked.pk)
+            member = (
+                NetworkMember.objects.active_on(timezone.localdate(locked.starts_at))
+                .filter(network=locked.network_id, user=user)
+                .select_related("organisation")
+                .first()
+            )
+            participant = SessionParticipant.objects.create(
+                session=locked,
+                user=user,
+                organisation=member.organisation if member else user.organisation,
+                kind=ParticipantKind.MEMBER if member else ParticipantKind.GUEST,
+                expertise=expertise.strip() or (member.expertise if member else ""),
+                invited_by=invited_by,
+            )
+            if earlier:
+                # They were taken off it: their CANCEL carried the present SEQUENCE.
+                locked.sequence += 1
+                locked.save(update_fields=["sequence"])
+                send_invitations_on_commit(
+                    locked, locked.participants.current().values_list("user_id", flat=True), REQUEST
+                )
+            else:
+                send_invitations_on_commit(locked, [user.pk], REQUEST)
+    except IntegrityError as error:
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            raise _people_double_booked(
+                {"email": [user]}, session.starts_at, session.ends_at, session.pk
+            ) from None
+        raise
     return participant
 
 
