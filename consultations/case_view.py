@@ -4,14 +4,20 @@ A viewer sees a case named (name, age, background, what has been tried; never
 the identity code) when:
 - they are on the client's current care team (they see the client anyway;
   nothing is disclosed), or
-- the client's consent (or a statutory basis) covers their organisation for
-  the purpose "case consultation" and the categories shown, at this moment;
-  an oral consent counts only for the session it was recorded for (its event
-  reference is the session's id). The consents app decides
-  (`consents.coverage.record_disclosure`), and each named showing writes its
-  disclosure-log row there.
+- they take part in the case's session (a current participant, or its
+  coordinator or chair), acting in a role of the organisation they take part
+  for, and the client's consent (or a statutory basis) covers that
+  organisation for the purpose "case consultation" and the categories shown,
+  at this moment; an oral consent counts only for the session it was
+  recorded for (its event reference is the session's id). The consents app
+  decides (`consents.coverage.record_disclosure`), and each named showing
+  writes its disclosure-log row there. Before the case is on a session (the
+  coordinator triaging it) the organisation of the viewer's active role counts.
 Everyone else sees it pseudonymously: the reference, an age band, the
-worker's pseudonymous summary and the question.
+worker's pseudonymous summary and the question. So does a coordinator who
+runs the network but takes no part in this session, and a participant who
+has switched to a role in another organisation than the one they were
+invited for (the consent named that organisation, not them).
 
 The same organisation as the client's responsible unit gets no exception:
 a consultation widens the circle beyond the care team, so it rests on the
@@ -117,13 +123,37 @@ def oral_consent_sessions(client) -> list[EventOption]:
     return options
 
 
-def viewer_organisation(user, participant=None):
-    """The organisation whose coverage counts: the one the participant was invited for,
-    else the organisation of the user's active role."""
-    if participant is not None:
-        return participant.organisation
+# Why a case shows pseudonymously whatever the consent says (CaseShowing.not_taking_part_as).
+NOT_TAKING_PART = "not_taking_part"
+ACTING_ELSEWHERE = "acting_elsewhere"
+
+
+def _active_organisation(user):
     assignment = getattr(user, "active_assignment", None)
-    return assignment.unit.organisation if assignment else user.organisation
+    return assignment.unit.organisation if assignment else None
+
+
+def viewer_organisation(user, *, session=None, participant=None) -> tuple:
+    """(organisation, why_not): the organisation whose coverage counts for `user`, or None
+    with the reason none does.
+
+    - No session (a request being triaged): the organisation of the active role.
+    - A current participant of the session: the organisation they take part for, only
+      while their active role is in it (ACTING_ELSEWHERE otherwise).
+    - The session's coordinator or chair without a participation: the organisation of the
+      active role.
+    - Anyone else, such as a coordinator who runs the network: none (NOT_TAKING_PART).
+    """
+    active = _active_organisation(user)
+    if session is None:
+        return active, ""
+    if participant is not None:
+        if active is not None and active.pk == participant.organisation_id:
+            return participant.organisation, ""
+        return None, ACTING_ELSEWHERE
+    if user.pk in (session.coordinator_id, session.chair_id) and active is not None:
+        return active, ""
+    return None, NOT_TAKING_PART
 
 
 @dataclass(frozen=True)
@@ -133,6 +163,10 @@ class CaseShowing:
     on_team: bool
     age_band: str
     organisation: object
+    # "" when consent coverage decided; else why it could not (NOT_TAKING_PART, ...).
+    not_taking_part_as: str = ""
+    # The organisation a participant acting elsewhere was invited for.
+    invited_for: object = None
 
     @property
     def client(self):
@@ -142,18 +176,19 @@ class CaseShowing:
 def show_case(*, viewer, request, action: str, session=None, participant=None, obj=None):
     """Decides, now, whether `viewer` sees the case named, and logs the showing.
 
-    Writes one access-log row (basis care team for team members, consultation
-    otherwise) and, for a named showing to someone outside the care team, one
-    disclosure-log row through consents' `record_disclosure`, in one
-    transaction. Never raises for missing coverage: the case then shows
+    `participant` is the viewer's current participation in `session` (None when
+    they take no part). Writes one access-log row (basis care team for team
+    members, consultation otherwise) and, for a named showing to someone outside
+    the care team, one disclosure-log row through consents' `record_disclosure`,
+    in one transaction. Never raises for missing coverage: the case then shows
     pseudonymously.
     """
     client = request.client
-    organisation = viewer_organisation(viewer, participant)
+    organisation, why_not = viewer_organisation(viewer, session=session, participant=participant)
     on_team = relation_to(viewer, client).on_team
     with transaction.atomic():
         named = on_team
-        if not on_team:
+        if not on_team and organisation is not None:
             try:
                 record_disclosure(
                     actor=request.asked_by,
@@ -182,7 +217,9 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         named=named,
         on_team=on_team,
         age_band=age_band(client, timezone.localdate()),
-        organisation=organisation,
+        organisation=organisation or _active_organisation(viewer),
+        not_taking_part_as="" if on_team else why_not,
+        invited_for=participant.organisation if participant is not None else None,
     )
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.factories import UserFactory
+from accounts.factories import UserFactory, make_user
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from consultations.forms import MAX_GUESTS, NewSessionForm
@@ -318,3 +318,89 @@ def test_a_session_not_yet_started_is_cancelled(hki):
         actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="Lakko")
     hki.session.refresh_from_db()
     assert hki.session.is_cancelled
+
+
+@pytest.fixture
+def left(hki):
+    """Someone whose only role, in their own organisation, has ended."""
+    user = make_user(
+        Role.HEALTH_PROFESSIONAL,
+        hki.nurse.role_assignments.get().unit,
+        first_name="Laura",
+        last_name="Lähtenyt",
+    )
+    user.role_assignments.update(
+        valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31)
+    )
+    return user
+
+
+def test_a_guest_takes_part_only_for_an_organisation_they_work_in(hki, left):
+    """A guest takes part for their own organisation, whose consent coverage then decides how
+    they see a case: as for a member's nominating organisation, they must hold a current
+    role there. Refused next to the field that invites them, on scheduling, inviting and
+    changing the chair; someone working there is invited for it."""
+    from consultations import actions
+
+    with pytest.raises(ValidationError) as error:
+        actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=left)
+    assert "Laura Lähtenyt" in error.value.message_dict["email"][0]
+    assert not hki.session.participants.filter(user=left).exists()
+
+    with pytest.raises(ValidationError) as error:
+        actions.schedule_session(
+            network=hki.network,
+            scheduled_by=hki.coordinator,
+            starts_at=hki.session.starts_at + datetime.timedelta(days=7),
+            duration_minutes=60,
+            chair=hki.coordinator,
+            place="Huone 2",
+            guests=[left, hki.nurse],
+        )
+    assert list(error.value.message_dict) == ["guest_emails"]
+    assert "Laura Lähtenyt" in error.value.message_dict["guest_emails"][0]
+    assert "Terhi Terveys" not in str(error.value)
+    assert Session.objects.count() == 1
+
+    chair = make_user(Role.SOCIAL_WORKER, hki.social_work, first_name="Paavo", last_name="Puhe")
+    chair.role_assignments.update(valid_to=datetime.date(2025, 12, 31), valid_from="2025-01-01")
+    with pytest.raises(ValidationError) as error:
+        actions.change_session(
+            session=hki.session,
+            changed_by=hki.coordinator,
+            starts_at=hki.session.starts_at,
+            duration_minutes=hki.session.duration_minutes,
+            chair=chair,
+            place=hki.session.place,
+        )
+    assert "Paavo Puhe" in error.value.message_dict["chair"][0]
+    hki.session.refresh_from_db()
+    assert hki.session.chair == hki.coordinator and hki.session.sequence == 0
+
+    guest = actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=hki.nurse)
+    assert (guest.organisation, guest.kind) == (hki.health, "guest")
+
+
+def test_the_coordinator_takes_part_for_the_organisation_of_their_active_role(hki):
+    """A coordinator who holds roles in two organisations schedules the network of the one
+    they act in: they take part for it, not for their home organisation."""
+    from consultations import actions
+    from consultations.factories import NetworkFactory
+
+    employment_role = RoleAssignment.objects.create(
+        user=hki.worker, role=Role.COORDINATOR, unit=hki.expert.role_assignments.get().unit
+    )
+    hki.worker.active_assignment = employment_role
+    network = NetworkFactory(
+        name="Työllisyyden verkosto", convening_organisation=hki.employment, created_by=hki.worker
+    )
+    session = actions.schedule_session(
+        network=network,
+        scheduled_by=hki.worker,
+        starts_at=hki.session.starts_at + datetime.timedelta(days=7),
+        duration_minutes=60,
+        chair=hki.expert,
+        place="Huone 2",
+    )
+    assert session.participants.get(user=hki.worker).organisation == hki.employment
+    assert session.participants.get(user=hki.expert).organisation == hki.employment
