@@ -4,7 +4,8 @@
   on their behalf (any current care-team member).
 - Run networks, sessions, agendas and minutes: a coordinator, for the
   networks of their own organisation and the networks they are a member of
-  (querysets.NetworkQuerySet.run_by).
+  (querysets.NetworkQuerySet.run_by); a new network is convened by the
+  organisation of the coordinator's active role (actions.create_network).
 - See a session and its cases: its participants and the coordinators who run
   its network, acting in a role that works with clients (not as admin or dpo,
   and not with every role ended), as `Session.objects.for_user` lists them;

@@ -88,6 +88,7 @@ def network_create(request):
     require(request.user, "consultations.run_networks")
     form = NetworkForm(
         request.POST or None,
+        user=request.user,
         initial={"convening_organisation": request.user.active_assignment.unit.organisation_id},
     )
     if request.method == "POST" and form.is_valid():

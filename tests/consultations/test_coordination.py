@@ -16,7 +16,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from consultations.forms import MAX_GUESTS, NewSessionForm
 from consultations.ics import HELSINKI
-from consultations.models import Network, NetworkMember, Session
+from consultations.models import ConsultationRequest, Network, NetworkMember, Session
 from consultations.tasks import send_invitations_task
 from tests.conftest import field_errors, login
 
@@ -34,15 +34,48 @@ def no_broker():
         yield
 
 
-def test_a_coordinator_sets_up_another_organisations_network_and_joins_it(coordinator, hki):
+def test_a_coordinator_sets_up_a_network_of_their_own_organisation(coordinator, hki):
+    form = coordinator.get(reverse("consultations:network_create")).content.decode()
+    assert str(hki.sote) in form and str(hki.employment) not in form
     response = coordinator.post(
         reverse("consultations:network_create"),
-        {"name": "Case-konsultaatio", "convening_organisation": hki.employment.pk},
+        {"name": "Oma verkosto", "convening_organisation": hki.sote.pk},
     )
-    network = Network.objects.get(name="Case-konsultaatio")
+    network = Network.objects.get(name="Oma verkosto")
     assert response.status_code == 302
-    assert NetworkMember.objects.filter(network=network, user=hki.coordinator).exists()
+    assert network.convening_organisation == hki.sote and not network.members.exists()
     assert coordinator.get(reverse("consultations:network", args=[network.pk])).status_code == 200
+
+
+def test_a_coordinator_cannot_convene_a_network_for_another_organisation(coordinator, hki):
+    """A network convened "for" another organisation would bring that organisation's
+    unassigned requests into the coordinator's queue (the client's organisation convenes
+    it): only the organisation of the active role may convene, in the form and the action."""
+    from clients.factories import ClientFactory
+    from consultations import actions
+    from consultations.factories import make_request
+    from services.factories import OrganisationFactory, UnitFactory
+
+    essote = OrganisationFactory(slug="essote", name_fi="Essote")
+    worker = make_user(
+        Role.SOCIAL_WORKER, UnitFactory(organisation=essote), first_name="Eila", last_name="Essi"
+    )
+    waiting = make_request(ClientFactory(responsible_worker=worker), worker)
+    response = coordinator.post(
+        reverse("consultations:network_create"),
+        {"name": "Essoten verkosto", "convening_organisation": essote.pk},
+    )
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "convening_organisation")
+    with pytest.raises(ValidationError) as error:
+        actions.create_network(
+            created_by=hki.coordinator, name="Essoten verkosto", convening_organisation=essote
+        )
+    assert "jonka roolissa toimit nyt" in error.value.message_dict["convening_organisation"][0]
+    assert not Network.objects.filter(name="Essoten verkosto").exists()
+    assert not ConsultationRequest.objects.in_queue_of(hki.coordinator).filter(pk=waiting.pk)
+    triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
+    assert coordinator.get(triage).status_code == 404
 
 
 def test_members_are_added_once_per_period_and_ended(coordinator, hki):
