@@ -42,6 +42,7 @@ from audit.labels import as_logged
 from audit.models import Basis
 from clients.access import relation_to
 from clients.models import CareTeamMembership
+from clients.querysets import responsible_worker_of
 from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
@@ -163,6 +164,8 @@ class CaseShowing:
     on_team: bool
     age_band: str
     organisation: object
+    # The client's current responsible worker (the request keeps the one at asking).
+    responsible_worker: object = None
     # "" when consent coverage decided; else why it could not (NOT_TAKING_PART, ...).
     not_taking_part_as: str = ""
     # The organisation a participant acting elsewhere was invited for.
@@ -218,6 +221,7 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         on_team=on_team,
         age_band=age_band(client, timezone.localdate()),
         organisation=organisation or _active_organisation(viewer),
+        responsible_worker=responsible_worker_of(client),
         not_taking_part_as="" if on_team else why_not,
         invited_for=participant.organisation if participant is not None else None,
     )

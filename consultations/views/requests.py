@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.actions import log_list_hits
 from audit.models import Basis
 from clients.access import get_client_for_user, log_client_access
+from clients.querysets import responsible_worker_of
 from config.forms import add_action_error
 from consultations import actions
 from consultations.access import get_request_for_team, get_work_pair_offer_for_user, require
@@ -177,6 +178,8 @@ def request_detail(request, client_id, request_id):
         {
             "client": client,
             "consultation": consultation,
+            # The client's responsible worker now; the request keeps the one at asking.
+            "responsible_worker": responsible_worker_of(client),
             "item": item,
             "recommendations": recommendations,
             "offers": offers,

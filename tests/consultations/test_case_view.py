@@ -478,3 +478,39 @@ def test_a_coordinator_who_takes_no_part_sees_the_agenda_and_the_case_pseudonymo
     actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=bystander)
     assert named(show(client, bystander, hki))
     assert DisclosureLogEntry.objects.filter(recipient_user=bystander).count() == 1
+
+
+def test_the_case_and_the_request_name_the_current_responsible_worker(client, hki):
+    """Responsibility moved after the request was made: the pages show who has it now."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.actions import transfer_responsibility
+
+    successor = make_user(
+        Role.SOCIAL_WORKER, hki.social_work, first_name="Seija", last_name="Seuraaja"
+    )
+    transfer_responsibility(
+        client=hki.client,
+        to_user=successor,
+        to_unit=hki.social_work,
+        transferred_by=hki.worker,
+        handover_note="Siirtyy Seijalle.",
+    )
+    assert hki.request.responsible_worker == hki.worker  # as at asking
+    employment_consent(hki)
+    for viewer in (hki.expert, hki.kela_liaison):  # named and pseudonymous
+        assert responsible_worker_shown(show(client, viewer, hki)) == "Seija Seuraaja"
+    client.logout()
+    login(client, successor)
+    page = client.get(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+        )
+    ).content.decode()
+    assert responsible_worker_shown(page) == "Seija Seuraaja"
+
+
+def responsible_worker_shown(html: str) -> str:
+    (shown,) = [part.split("</dd>")[0] for part in html.split("Vastuutyöntekijä</dt><dd>")[1:]]
+    return shown.strip()
