@@ -278,7 +278,8 @@ class RequestForm(PolkuModelForm):
                         "hx-get": preview_url,
                         "hx-trigger": "change",
                         "hx-target": "#visibility-preview",
-                        "hx-swap": "outerHTML",
+                        # Only the contents: the aria-live container itself stays.
+                        "hx-swap": "innerHTML",
                         "hx-include": other,
                     }
                 )

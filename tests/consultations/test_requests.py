@@ -114,11 +114,17 @@ def test_the_htmx_preview_is_a_fragment_and_carries_no_text_in_its_url(worker_cl
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section class="polku-panel" id="visibility-preview"')
-    assert "<html" not in html
+    # Only the contents of the live region: the region itself stays in the page, so a
+    # screen reader announces the new contents (a replaced region is not announced).
+    assert "<html" not in html and 'id="visibility-preview"' not in html
+    assert "aria-live" not in html and "<h2" not in html
+    assert html.lstrip().startswith(f"<h3>{hki.network.name}</h3>")
     form = worker_client.get(create_url(hki)).content.decode()
     assert 'hx-get="' + create_url(hki) + '"' in form
     assert 'hx-include="#id_includes_health_data"' in form
+    assert form.count('hx-target="#visibility-preview"') == 2
+    assert form.count('hx-swap="innerHTML"') == 2
+    assert '<div id="visibility-preview" aria-live="polite">' in form
 
 
 def test_sending_takes_a_confirmation_step(worker_client, hki):
