@@ -236,7 +236,70 @@ def _disclosed_what(request) -> str:
     return as_logged(DISCLOSED_WHAT, case=request.reference)
 
 
-# The request form's preview: who would see the case pseudonymously.
+# The request form's preview: who would see the case, and how.
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone who may see the case at a session of a network, for an organisation: a
+    current member (for their nominating organisation), or a coordinator of the convening
+    organisation, who may coordinate or chair a session without being a member."""
+
+    user: object
+    organisation: object
+    coordinator: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return self.user.pk
+
+    @property
+    def organisation_id(self) -> int:
+        return self.organisation.pk
+
+
+def network_attendees(networks, day: datetime.date | None = None) -> dict[int, list[Attendee]]:
+    """Per network, its members active on `day` (today by default) and the convening
+    organisation's coordinators (in a role current that day) who are not members. Two
+    queries whatever the number of networks."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+    from consultations.models import NetworkMember
+
+    day = day or timezone.localdate()
+    networks = list(networks)
+    members = (
+        NetworkMember.objects.active_on(day)
+        .filter(network__in=[n.pk for n in networks])
+        .select_related("user", "organisation")
+        .order_by("organisation__name_fi", "user__last_name", "user__first_name")
+    )
+    coordinators = (
+        RoleAssignment.objects.current(day)
+        .filter(
+            role=Role.COORDINATOR,
+            unit__organisation__in={n.convening_organisation_id for n in networks},
+            user__is_active=True,
+        )
+        .select_related("user", "unit__organisation")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    attendees: dict[int, list[Attendee]] = {n.pk: [] for n in networks}
+    for member in members:
+        attendees[member.network_id].append(Attendee(member.user, member.organisation))
+    coordinators = list(coordinators)
+    for network in networks:
+        seen = {a.user_id for a in attendees[network.pk]}
+        for assignment in coordinators:
+            if (
+                assignment.unit.organisation_id == network.convening_organisation_id
+                and assignment.user_id not in seen
+            ):
+                seen.add(assignment.user_id)
+                attendees[network.pk].append(
+                    Attendee(assignment.user, assignment.unit.organisation, coordinator=True)
+                )
+    return attendees
 
 
 @dataclass(frozen=True)
@@ -245,17 +308,21 @@ class OrganisationPreview:
     members: tuple[str, ...]
     named: bool
     on_team: tuple[str, ...] = ()
+    coordinators: tuple[str, ...] = ()
 
 
 def preview_visibility(
     *, client, members, includes_health_data: bool, at: datetime.datetime | None = None
 ) -> list[OrganisationPreview]:
-    """For each organisation of the network's members: would its members see the case
-    named (consent or statute covers it now) or pseudonymously? Members on the
-    client's care team see it named anyway and are listed apart.
+    """For each organisation of a network's attendees (`members`: Attendee rows from
+    `network_attendees`, its members and the convening organisation's coordinators who
+    are not members): would they see the case named (consent or statute covers it now)
+    or pseudonymously? Those on the client's care team see it named anyway and are
+    listed apart; the coordinators, who may coordinate or chair a session, too.
 
     Asks `disclosure_basis` once per organisation (a written consent or a
     statute; an oral consent is given for a session that is not chosen yet).
+    Coverage is checked again whenever the case is shown at a session.
     """
     team = set(
         CareTeamMembership.objects.current().filter(client=client).values_list("user_id", flat=True)
@@ -277,11 +344,13 @@ def preview_visibility(
             )
             is not None
         )
+        outside_team = [row for row in rows if row.user_id not in team]
         previews.append(
             OrganisationPreview(
                 organisation=organisation,
-                members=tuple(m.user.get_full_name() for m in rows if m.user_id not in team),
-                on_team=tuple(m.user.get_full_name() for m in rows if m.user_id in team),
+                members=tuple(r.user.get_full_name() for r in outside_team if not r.coordinator),
+                coordinators=tuple(r.user.get_full_name() for r in outside_team if r.coordinator),
+                on_team=tuple(r.user.get_full_name() for r in rows if r.user_id in team),
                 named=named,
             )
         )
