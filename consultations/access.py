@@ -65,7 +65,6 @@ def get_agenda_item_for_user(
     try:
         item = AgendaItem.objects.select_related(
             "request__client__responsible_unit__organisation",
-            "request__responsible_worker",
             "request__asked_by",
             "minutes_recorded_by",
         ).get(pk=item_id, session=session)
@@ -82,7 +81,6 @@ def get_request_for_coordinator(user, request_id: int) -> ConsultationRequest:
             ConsultationRequest.objects.in_queue_of(user)
             .select_related(
                 "client__responsible_unit__organisation",
-                "responsible_worker",
                 "asked_by",
                 "preferred_network",
                 "network",
@@ -105,7 +103,7 @@ def get_request_for_team(
     client = get_client_for_user(user, client_id, permission=permission, log_action=None)
     try:
         request = ConsultationRequest.objects.select_related(
-            "responsible_worker", "asked_by", "preferred_network", "network"
+            "asked_by", "preferred_network", "network"
         ).get(pk=request_id, client=client)
     except ConsultationRequest.DoesNotExist:
         raise Http404 from None

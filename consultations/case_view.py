@@ -4,14 +4,20 @@ A viewer sees a case named (name, age, background, what has been tried; never
 the identity code) when:
 - they are on the client's current care team (they see the client anyway;
   nothing is disclosed), or
-- the client's consent (or a statutory basis) covers their organisation for
-  the purpose "case consultation" and the categories shown, at this moment;
-  an oral consent counts only for the session it was recorded for (its event
-  reference is the session's id). The consents app decides
-  (`consents.coverage.record_disclosure`), and each named showing writes its
-  disclosure-log row there.
+- they take part in the case's session (a current participant, or its
+  coordinator or chair), acting in a role of the organisation they take part
+  for, and the client's consent (or a statutory basis) covers that
+  organisation for the purpose "case consultation" and the categories shown,
+  at this moment; an oral consent counts only for the session it was
+  recorded for (its event reference is the session's id). The consents app
+  decides (`consents.coverage.record_disclosure`), and each named showing
+  writes its disclosure-log row there. Before the case is on a session (the
+  coordinator triaging it) the organisation of the viewer's active role counts.
 Everyone else sees it pseudonymously: the reference, an age band, the
-worker's pseudonymous summary and the question.
+worker's pseudonymous summary and the question. So does a coordinator who
+runs the network but takes no part in this session, and a participant who
+has switched to a role in another organisation than the one they were
+invited for (the consent named that organisation, not them).
 
 The same organisation as the client's responsible unit gets no exception:
 a consultation widens the circle beyond the care team, so it rests on the
@@ -36,6 +42,7 @@ from audit.labels import as_logged
 from audit.models import Basis
 from clients.access import relation_to
 from clients.models import CareTeamMembership
+from clients.querysets import responsible_worker_of
 from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
@@ -117,13 +124,37 @@ def oral_consent_sessions(client) -> list[EventOption]:
     return options
 
 
-def viewer_organisation(user, participant=None):
-    """The organisation whose coverage counts: the one the participant was invited for,
-    else the organisation of the user's active role."""
-    if participant is not None:
-        return participant.organisation
+# Why a case shows pseudonymously whatever the consent says (CaseShowing.not_taking_part_as).
+NOT_TAKING_PART = "not_taking_part"
+ACTING_ELSEWHERE = "acting_elsewhere"
+
+
+def _active_organisation(user):
     assignment = getattr(user, "active_assignment", None)
-    return assignment.unit.organisation if assignment else user.organisation
+    return assignment.unit.organisation if assignment else None
+
+
+def viewer_organisation(user, *, session=None, participant=None) -> tuple:
+    """(organisation, why_not): the organisation whose coverage counts for `user`, or None
+    with the reason none does.
+
+    - No session (a request being triaged): the organisation of the active role.
+    - A current participant of the session: the organisation they take part for, only
+      while their active role is in it (ACTING_ELSEWHERE otherwise).
+    - The session's coordinator or chair without a participation: the organisation of the
+      active role.
+    - Anyone else, such as a coordinator who runs the network: none (NOT_TAKING_PART).
+    """
+    active = _active_organisation(user)
+    if session is None:
+        return active, ""
+    if participant is not None:
+        if active is not None and active.pk == participant.organisation_id:
+            return participant.organisation, ""
+        return None, ACTING_ELSEWHERE
+    if user.pk in (session.coordinator_id, session.chair_id) and active is not None:
+        return active, ""
+    return None, NOT_TAKING_PART
 
 
 @dataclass(frozen=True)
@@ -133,6 +164,12 @@ class CaseShowing:
     on_team: bool
     age_band: str
     organisation: object
+    # The client's current responsible worker (the request keeps the one at asking).
+    responsible_worker: object = None
+    # "" when consent coverage decided; else why it could not (NOT_TAKING_PART, ...).
+    not_taking_part_as: str = ""
+    # The organisation a participant acting elsewhere was invited for.
+    invited_for: object = None
 
     @property
     def client(self):
@@ -142,18 +179,19 @@ class CaseShowing:
 def show_case(*, viewer, request, action: str, session=None, participant=None, obj=None):
     """Decides, now, whether `viewer` sees the case named, and logs the showing.
 
-    Writes one access-log row (basis care team for team members, consultation
-    otherwise) and, for a named showing to someone outside the care team, one
-    disclosure-log row through consents' `record_disclosure`, in one
-    transaction. Never raises for missing coverage: the case then shows
+    `participant` is the viewer's current participation in `session` (None when
+    they take no part). Writes one access-log row (basis care team for team
+    members, consultation otherwise) and, for a named showing to someone outside
+    the care team, one disclosure-log row through consents' `record_disclosure`,
+    in one transaction. Never raises for missing coverage: the case then shows
     pseudonymously.
     """
     client = request.client
-    organisation = viewer_organisation(viewer, participant)
+    organisation, why_not = viewer_organisation(viewer, session=session, participant=participant)
     on_team = relation_to(viewer, client).on_team
     with transaction.atomic():
         named = on_team
-        if not on_team:
+        if not on_team and organisation is not None:
             try:
                 record_disclosure(
                     actor=request.asked_by,
@@ -182,7 +220,10 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         named=named,
         on_team=on_team,
         age_band=age_band(client, timezone.localdate()),
-        organisation=organisation,
+        organisation=organisation or _active_organisation(viewer),
+        responsible_worker=responsible_worker_of(client),
+        not_taking_part_as="" if on_team else why_not,
+        invited_for=participant.organisation if participant is not None else None,
     )
 
 
@@ -195,7 +236,70 @@ def _disclosed_what(request) -> str:
     return as_logged(DISCLOSED_WHAT, case=request.reference)
 
 
-# The request form's preview: who would see the case pseudonymously.
+# The request form's preview: who would see the case, and how.
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone who may see the case at a session of a network, for an organisation: a
+    current member (for their nominating organisation), or a coordinator of the convening
+    organisation, who may coordinate or chair a session without being a member."""
+
+    user: object
+    organisation: object
+    coordinator: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return self.user.pk
+
+    @property
+    def organisation_id(self) -> int:
+        return self.organisation.pk
+
+
+def network_attendees(networks, day: datetime.date | None = None) -> dict[int, list[Attendee]]:
+    """Per network, its members active on `day` (today by default) and the convening
+    organisation's coordinators (in a role current that day) who are not members. Two
+    queries whatever the number of networks."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+    from consultations.models import NetworkMember
+
+    day = day or timezone.localdate()
+    networks = list(networks)
+    members = (
+        NetworkMember.objects.active_on(day)
+        .filter(network__in=[n.pk for n in networks])
+        .select_related("user", "organisation")
+        .order_by("organisation__name_fi", "user__last_name", "user__first_name")
+    )
+    coordinators = (
+        RoleAssignment.objects.current(day)
+        .filter(
+            role=Role.COORDINATOR,
+            unit__organisation__in={n.convening_organisation_id for n in networks},
+            user__is_active=True,
+        )
+        .select_related("user", "unit__organisation")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    attendees: dict[int, list[Attendee]] = {n.pk: [] for n in networks}
+    for member in members:
+        attendees[member.network_id].append(Attendee(member.user, member.organisation))
+    coordinators = list(coordinators)
+    for network in networks:
+        seen = {a.user_id for a in attendees[network.pk]}
+        for assignment in coordinators:
+            if (
+                assignment.unit.organisation_id == network.convening_organisation_id
+                and assignment.user_id not in seen
+            ):
+                seen.add(assignment.user_id)
+                attendees[network.pk].append(
+                    Attendee(assignment.user, assignment.unit.organisation, coordinator=True)
+                )
+    return attendees
 
 
 @dataclass(frozen=True)
@@ -204,17 +308,21 @@ class OrganisationPreview:
     members: tuple[str, ...]
     named: bool
     on_team: tuple[str, ...] = ()
+    coordinators: tuple[str, ...] = ()
 
 
 def preview_visibility(
     *, client, members, includes_health_data: bool, at: datetime.datetime | None = None
 ) -> list[OrganisationPreview]:
-    """For each organisation of the network's members: would its members see the case
-    named (consent or statute covers it now) or pseudonymously? Members on the
-    client's care team see it named anyway and are listed apart.
+    """For each organisation of a network's attendees (`members`: Attendee rows from
+    `network_attendees`, its members and the convening organisation's coordinators who
+    are not members): would they see the case named (consent or statute covers it now)
+    or pseudonymously? Those on the client's care team see it named anyway and are
+    listed apart; the coordinators, who may coordinate or chair a session, too.
 
     Asks `disclosure_basis` once per organisation (a written consent or a
     statute; an oral consent is given for a session that is not chosen yet).
+    Coverage is checked again whenever the case is shown at a session.
     """
     team = set(
         CareTeamMembership.objects.current().filter(client=client).values_list("user_id", flat=True)
@@ -236,11 +344,13 @@ def preview_visibility(
             )
             is not None
         )
+        outside_team = [row for row in rows if row.user_id not in team]
         previews.append(
             OrganisationPreview(
                 organisation=organisation,
-                members=tuple(m.user.get_full_name() for m in rows if m.user_id not in team),
-                on_team=tuple(m.user.get_full_name() for m in rows if m.user_id in team),
+                members=tuple(r.user.get_full_name() for r in outside_team if not r.coordinator),
+                coordinators=tuple(r.user.get_full_name() for r in outside_team if r.coordinator),
+                on_team=tuple(r.user.get_full_name() for r in rows if r.user_id in team),
                 named=named,
             )
         )

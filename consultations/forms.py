@@ -75,10 +75,23 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class NetworkForm(PolkuModelForm):
+    """A new network; its convening organisation is that of the coordinator's active role
+    (the only choice: create_network refuses any other)."""
+
     class Meta:
         model = Network
         fields = ["name", "description", "convening_organisation", "default_place"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        assignment = getattr(user, "active_assignment", None)
+        field = self.fields["convening_organisation"]
+        field.queryset = Organisation.objects.filter(
+            pk=assignment.unit.organisation_id if assignment else None
+        )
+        field.empty_label = None
+        field.help_text = _("Organisaatio, jonka roolissa toimit nyt.")
 
 
 class MemberForm(PolkuForm):
@@ -265,7 +278,8 @@ class RequestForm(PolkuModelForm):
                         "hx-get": preview_url,
                         "hx-trigger": "change",
                         "hx-target": "#visibility-preview",
-                        "hx-swap": "outerHTML",
+                        # Only the contents: the aria-live container itself stays.
+                        "hx-swap": "innerHTML",
                         "hx-include": other,
                     }
                 )

@@ -6,13 +6,15 @@ triages the request and places it on a session of a network; the network's
 participants discuss it and recommend; each recommendation becomes a task of
 the responsible worker, whose responsibility never moves (DOMAIN.md
 "Consultations"). The database states the invariants: a coordinator is never
-in two sessions at once, a request is on at most one session, agenda slots of
-a session never overlap, a member's periods in a network never overlap.
+in two sessions at once, nor is anyone taking part (the coordinator and the
+chair take part too), a request is on at most one session, agenda slots of a
+session never overlap, a member's periods in a network never overlap.
 """
 
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import (
@@ -38,6 +40,7 @@ from consultations.querysets import (
 
 # Constraint names; actions turn an IntegrityError on them into a clear message.
 COORDINATOR_NOT_DOUBLE_BOOKED = "session_coordinator_not_double_booked"
+PARTICIPANT_NOT_DOUBLE_BOOKED = "session_participant_not_double_booked"
 REQUEST_ON_ONE_SESSION = "agenda_item_request_on_one_session"
 SLOTS_NOT_OVERLAPPING = "agenda_item_slots_not_overlapping"
 MEMBER_PERIODS_NOT_OVERLAPPING = "network_member_periods_not_overlapping"
@@ -206,6 +209,23 @@ class Session(models.Model):
                 condition=Q(cancelled_at__isnull=True),
             ),
         ]
+        triggers = [
+            # The participations carry the session's time and cancellation for their own
+            # exclusion constraint (SessionParticipant): a move or a cancellation, by an
+            # action or by hand, reaches them in the same statement.
+            pgtrigger.Trigger(
+                name="session_times_to_participants",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("starts_at", "ends_at", "cancelled_at"),
+                condition=pgtrigger.AnyChange("starts_at", "ends_at", "cancelled_at"),
+                func=(
+                    "UPDATE consultations_sessionparticipant SET "
+                    "session_period = tstzrange(NEW.starts_at, NEW.ends_at), "
+                    "session_cancelled = NEW.cancelled_at IS NOT NULL "
+                    "WHERE session_id = NEW.id; RETURN NULL;"
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
@@ -237,7 +257,13 @@ class ParticipantKind(models.TextChoices):
 class SessionParticipant(models.Model):
     """Who was invited to a session, with the organisation whose consent coverage
     decides whether they see a case named. Members are copied from the network
-    when the session is scheduled; guests are invited one by one."""
+    when the session is scheduled; guests are invited one by one.
+
+    `session_period` and `session_cancelled` are the session's, kept by triggers
+    (this table's on every write, the session's when it moves or is cancelled),
+    never by Python: they let the database refuse anyone taking part in two
+    sessions, not cancelled, at overlapping times.
+    """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
@@ -259,6 +285,8 @@ class SessionParticipant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    session_period = DateTimeRangeField(editable=False, blank=True)
+    session_cancelled = models.BooleanField(default=False, editable=False)
 
     objects = SessionParticipantQuerySet.as_manager()
 
@@ -272,6 +300,29 @@ class SessionParticipant(models.Model):
                 condition=Q(removed_at__isnull=True),
                 name="session_participant_once",
             ),
+            # Nobody takes part in two sessions at once: the coordinator and the chair are
+            # participants of their own session, so this holds them too (cancelled
+            # sessions and removed participants do not count).
+            ExclusionConstraint(
+                name=PARTICIPANT_NOT_DOUBLE_BOOKED,
+                expressions=[
+                    (_point("user_id"), RangeOperators.OVERLAPS),
+                    (F("session_period"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(removed_at__isnull=True, session_cancelled=False),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="participant_session_times",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=(
+                    "SELECT tstzrange(s.starts_at, s.ends_at), s.cancelled_at IS NOT NULL "
+                    "INTO NEW.session_period, NEW.session_cancelled "
+                    "FROM consultations_session s WHERE s.id = NEW.session_id; RETURN NEW;"
+                ),
+            )
         ]
         indexes = [
             models.Index(

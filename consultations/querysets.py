@@ -114,19 +114,29 @@ class ConsultationRequestQuerySet(models.QuerySet):
         - A request with neither ("the coordinator chooses") waits for the coordinators
           of the client's own organisation (that of the client's responsible unit) and
           for those who run a network that organisation takes part in (convenes it, or
-          has a current member in it): the coordinators who could bring the case to a
-          network the client's organisation shares. A coordinator of any other
-          organisation does not see it, and its pages answer them 404.
+          has a current member in it whom it nominated itself): the coordinators who
+          could bring the case to a network the client's organisation shares. A member
+          counts only if whoever added them holds a current role in that organisation:
+          a coordinator who adds another organisation's worker to their own network
+          does not thereby draw that organisation's requests into their queue. A
+          coordinator of any other organisation does not see it, and its pages answer
+          them 404.
         """
+        from accounts.models import RoleAssignment
         from consultations.models import Network, NetworkMember
 
         if not is_coordinator(user):
             return self.none()
         run = Network.objects.run_by(user)
         client_organisation = "client__responsible_unit__organisation_id"
-        member_of_client_organisation = NetworkMember.objects.active_on(
-            timezone.localdate()
-        ).filter(network=OuterRef("pk"), organisation_id=OuterRef(OuterRef(client_organisation)))
+        nominated_by_it = RoleAssignment.objects.current().filter(
+            user=OuterRef("added_by"), unit__organisation=OuterRef("organisation")
+        )
+        member_of_client_organisation = (
+            NetworkMember.objects.active_on(timezone.localdate())
+            .filter(network=OuterRef("pk"), organisation_id=OuterRef(OuterRef(client_organisation)))
+            .filter(Exists(nominated_by_it))
+        )
         shared = run.filter(
             Q(convening_organisation_id=OuterRef(client_organisation))
             | Q(Exists(member_of_client_organisation))

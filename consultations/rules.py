@@ -4,12 +4,16 @@
   on their behalf (any current care-team member).
 - Run networks, sessions, agendas and minutes: a coordinator, for the
   networks of their own organisation and the networks they are a member of
-  (querysets.NetworkQuerySet.run_by).
+  (querysets.NetworkQuerySet.run_by); a new network is convened by the
+  organisation of the coordinator's active role (actions.create_network).
 - See a session and its cases: its participants and the coordinators who run
   its network, acting in a role that works with clients (not as admin or dpo,
   and not with every role ended), as `Session.objects.for_user` lists them;
   whether a case shows named is decided per viewer at view time
-  (consultations.case_view).
+  (consultations.case_view): only to those who take part in the session
+  (participant, its coordinator or chair) acting in the organisation they take
+  part for, where consent covers it. A coordinator who runs the network but
+  takes no part in the session sees its agenda and cases pseudonymously.
 - Accept or decline a work-pair offer: the responsible worker only.
 """
 

@@ -21,34 +21,32 @@ def create_network(
     description: str = "",
     default_place: str = "",
 ) -> Network:
-    """A new network convened by `convening_organisation`. Raises ValidationError for a
-    name already in use.
-
-    A coordinator who sets up another organisation's network joins it as a
-    member, so they can run it (querysets.NetworkQuerySet.run_by).
+    """A new network convened by `convening_organisation`, which must be the organisation
+    of the creator's active role: a coordinator sets up their own organisation's networks
+    (another organisation's coordinators set up theirs and add them as members). Raises
+    ValidationError for another organisation ("convening_organisation") and for a name
+    already in use ("name").
     """
+    assignment = getattr(created_by, "active_assignment", None)
+    if assignment is None or assignment.unit.organisation_id != convening_organisation.pk:
+        raise ValidationError(
+            {
+                "convening_organisation": _(
+                    "Voit perustaa verkoston vain organisaatiolle, jonka roolissa toimit nyt."
+                )
+            }
+        )
     name = name.strip()
     if Network.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("Samanniminen verkosto on jo olemassa.")})
     with transaction.atomic(), history_context(created_by, "consultations.network.created"):
-        network = Network.objects.create(
+        return Network.objects.create(
             name=name,
             description=description,
             convening_organisation=convening_organisation,
             default_place=default_place,
             created_by=created_by,
         )
-        assignment = getattr(created_by, "active_assignment", None)
-        own = assignment.unit.organisation if assignment else created_by.organisation
-        if own.pk != convening_organisation.pk:
-            add_member(
-                network=network,
-                added_by=created_by,
-                user=created_by,
-                organisation=own,
-                expertise=_("Työkykykoordinaattori"),
-            )
-    return network
 
 
 def add_member(

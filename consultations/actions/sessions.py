@@ -6,12 +6,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.models import RoleAssignment
 from audit.history import history_context
 from consultations import ics
 from consultations.actions.common import (
@@ -23,6 +24,7 @@ from consultations.actions.common import (
 )
 from consultations.models import (
     COORDINATOR_NOT_DOUBLE_BOOKED,
+    PARTICIPANT_NOT_DOUBLE_BOOKED,
     AgendaItem,
     ConsultationRequest,
     NetworkMember,
@@ -140,10 +142,11 @@ def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> N
     """Refuses to book anyone who is in another session at an overlapping time.
 
     `by_field` maps a form field to the users it invites ("chair" to the chair);
-    the error names the busy people next to that field. Only the coordinator's
-    double booking is also a database constraint; for the chair and the
-    participants this check (under _lock_people) is the guard. The other
-    session is not named: it may be of a network the coordinator does not run.
+    the error names the busy people next to that field. The database refuses
+    the same (the exclusion constraints on sessions' coordinators and on
+    participations); this check, under _lock_people, gives the clear message.
+    The other session is not named: it may be of a network the coordinator does
+    not run.
     """
     every = {user.pk for users in by_field.values() for user in users}
     busy = {user.pk: user for user in _busy_people(every, starts_at, ends_at, exclude_pk)}
@@ -174,6 +177,52 @@ def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> N
     raise ValidationError(errors, code="double_booked")
 
 
+def _people_double_booked(by_field: dict, starts_at, ends_at, exclude_pk=None) -> ValidationError:
+    """The database refused a participation overlapping another (a booking that got past
+    the check above): the check's message naming the people, or, when the other booking
+    has gone meanwhile, a general one."""
+    try:
+        _check_people_free(by_field, starts_at, ends_at, exclude_pk)
+    except ValidationError as error:
+        return error
+    return ValidationError(
+        _(
+            "Joku kutsutuista on samaan aikaan toisessa istunnossa. Tarkista ajat ja yritä uudelleen."
+        ),
+        code="double_booked",
+    )
+
+
+def _check_guests_work_there(by_field: dict) -> None:
+    """Refuses guests who hold no role current today in their own organisation.
+
+    A guest (someone not a current member of the network) takes part for their
+    own organisation, whose consent coverage then decides whether they see a
+    case named (case_view.viewer_organisation): as add_member requires of a
+    member's nominating organisation, it must be one they work in. `by_field`
+    maps a form field to the guests it invites; the error names them there.
+    One query.
+    """
+    guests = {user.pk for users in by_field.values() for user in users}
+    if not guests:
+        return
+    working = set(
+        RoleAssignment.objects.current()
+        .filter(user__in=guests, unit__organisation=F("user__organisation"))
+        .values_list("user_id", flat=True)
+    )
+    errors = {}
+    for field, users in by_field.items():
+        names = [user.get_full_name() for user in users if user.pk not in working]
+        if names:
+            errors[field] = _(
+                "Ei voimassa olevaa roolia omassa organisaatiossaan: %(names)s. Vieras osallistuu "
+                "sen organisaation edustajana, jossa hän työskentelee."
+            ) % {"names": ", ".join(dict.fromkeys(names))}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_times(starts_at: datetime.datetime, duration_minutes: int) -> datetime.datetime:
     if duration_minutes <= 0 or duration_minutes > MAX_DURATION_MINUTES:
         raise ValidationError({"duration_minutes": _("Keston on oltava 1 minuutista 8 tuntiin.")})
@@ -202,12 +251,14 @@ def _check_chair(network, chair) -> None:
         )
 
 
-def _participant_for(session, user, invited_by, members_by_user) -> SessionParticipant:
+def _participant_for(
+    session, user, invited_by, members_by_user, organisation=None
+) -> SessionParticipant:
     member = members_by_user.get(user.pk)
     return SessionParticipant(
         session=session,
         user=user,
-        organisation=member.organisation if member else user.organisation,
+        organisation=member.organisation if member else organisation or user.organisation,
         kind=ParticipantKind.MEMBER if member else ParticipantKind.GUEST,
         expertise=member.expertise if member else "",
         invited_by=invited_by,
@@ -230,13 +281,17 @@ def schedule_session(
 
     Participants: the network's members active on the session's day (or the
     given `members`), the guests, the chair and the coordinator. The chair
-    must come from the convening organisation. The database refuses a second
-    session of the same coordinator at an overlapping time; that refusal (or
-    the check before it) is a ValidationError naming the other session. A
+    must come from the convening organisation. Members take part for their
+    nominating organisation, the coordinator (when not a member) for the
+    organisation of their active role, and everyone else for their own
+    organisation, which must be one where they hold a current role (refused
+    next to the field that invites them otherwise). The database refuses a
+    second session of the same coordinator at an overlapping time; that refusal
+    (or the check before it) is a ValidationError naming the other session. A
     chair, member or guest who takes part in another session at an
     overlapping time is refused too, named next to the field that invites them
-    (checked under a lock on the people's rows). A start that has already passed
-    is refused next to the start.
+    (checked under a lock on the people's rows, and refused by the database
+    too). A start that has already passed is refused next to the start.
     Invitations (METHOD:REQUEST, sequence 0) are e-mailed after commit.
     """
     ends_at = _check_times(starts_at, duration_minutes)
@@ -258,6 +313,20 @@ def schedule_session(
         "guest_emails": list(guests),
     }
     invited += [*guests, chair, scheduled_by]
+    assignment = getattr(scheduled_by, "active_assignment", None)
+    # The coordinator acts for the organisation of their active role, where they run it.
+    coordinator_organisation = assignment.unit.organisation if assignment else None
+    _check_guests_work_there(
+        {
+            field: [
+                user
+                for user in users
+                if user.pk not in members_by_user
+                and not (user.pk == scheduled_by.pk and coordinator_organisation)
+            ]
+            for field, users in by_field.items()
+        }
+    )
     try:
         with transaction.atomic(), history_context(scheduled_by, "consultations.session.scheduled"):
             _lock_people(user.pk for user in invited)
@@ -279,13 +348,18 @@ def schedule_session(
                 if user.pk in seen or not user.is_active:
                     continue
                 seen.add(user.pk)
-                rows.append(_participant_for(session, user, scheduled_by, members_by_user))
+                organisation = coordinator_organisation if user.pk == scheduled_by.pk else None
+                rows.append(
+                    _participant_for(session, user, scheduled_by, members_by_user, organisation)
+                )
             SessionParticipant.objects.bulk_create(rows)
             send_invitations_on_commit(session, seen, REQUEST)
     except IntegrityError as error:
         if violated(error, COORDINATOR_NOT_DOUBLE_BOOKED):
             other = _clashing_session(scheduled_by, starts_at, ends_at)
             raise _double_booking_error(other) from None
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            raise _people_double_booked(by_field, starts_at, ends_at) from None
         raise
     return session
 
@@ -344,8 +418,10 @@ def change_session(
     the updated invitation after commit. A new start takes back the "session
     tomorrow" reminders written for the old time (the next sweep writes them
     anew). Double booking is refused as in scheduling: a new time for the
-    coordinator and every participant, a new chair for the chair. A new start
-    must be ahead, as in scheduling; a session under way keeps its start.
+    coordinator and every participant, a new chair for the chair (also by the
+    database). A new chair who does not take part yet joins for their own
+    organisation, where they must hold a current role. A new start must be
+    ahead, as in scheduling; a session under way keeps its start.
     """
     if session.is_cancelled:
         raise ValidationError(_("Peruttua istuntoa ei voi muuttaa."))
@@ -385,6 +461,7 @@ def change_session(
                 "chair_id" in changed
                 and not locked.participants.current().filter(user=chair).exists()
             ):
+                _check_guests_work_there({"chair": [chair]})
                 SessionParticipant.objects.create(
                     session=locked,
                     user=chair,
@@ -399,6 +476,15 @@ def change_session(
         if violated(error, COORDINATOR_NOT_DOUBLE_BOOKED):
             other = _clashing_session(session.coordinator, starts_at, ends_at, session.pk)
             raise _double_booking_error(other) from None
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            others = [
+                participant.user
+                for participant in session.participants.current().select_related("user")
+                if participant.user_id != chair.pk
+            ]
+            raise _people_double_booked(
+                {"chair": [chair], "starts_at": others}, starts_at, ends_at, session.pk
+            ) from None
         raise
     return locked
 
@@ -406,7 +492,9 @@ def change_session(
 def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
     """Cancels the session: participants get METHOD:CANCEL; its cases return to the queue.
 
-    A session whose minutes were recorded was held and cannot be cancelled.
+    A session that has started (or been held) cannot be cancelled: its cases
+    were discussed, or are being, and who saw them named is a record; the
+    ValidationError says so. Nor can one whose minutes were recorded.
     Each case taken off the agenda writes its access-log row
     "consultations.request.unscheduled", as remove_from_agenda does, in the
     same transaction. The session's "session tomorrow" reminders not yet past
@@ -425,6 +513,8 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
             or items.filter(recommendations__isnull=False).exists()
         ):
             raise ValidationError(_("Istunnosta on kirjattu muistio: sitä ei voi enää perua."))
+        if locked.has_started():
+            raise ValidationError(_("Istunto on jo alkanut, joten sitä ei voi enää perua."))
         request_ids = list(items.values_list("request_id", flat=True))
         items.delete()
         ConsultationRequest.objects.filter(pk__in=request_ids).update(status=RequestStatus.TRIAGED)
@@ -453,39 +543,71 @@ HELD_SESSION_PEOPLE_STAY = _lazy("Istunto on jo pidetty: sen osallistujia ei en�
 
 
 def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> SessionParticipant:
-    """Invites one more person; only they get the invitation (the others' is unchanged).
-    Someone in another session at an overlapping time is refused (ValidationError on
-    "email"), and so is anyone once the session has been held."""
+    """Invites one more person. A current member of the network takes part for their
+    nominating organisation; anyone else for their own, where they must hold a role
+    current today (ValidationError on "email" otherwise, as add_member requires).
+
+    A first invitation goes to them alone (the others' is unchanged). Someone
+    invited again after being taken off the session got a CANCEL at the
+    session's SEQUENCE: so that their calendar takes the new invitation, the
+    SEQUENCE grows by one (under the session's lock) and, as when someone is
+    removed, everyone taking part gets the REQUEST at it. Someone in another
+    session at an overlapping time is refused (ValidationError on "email"; the
+    database refuses it too), and so is anyone once the session has been held.
+    """
     if session.is_cancelled:
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
     if session.has_ended():
         raise ValidationError(HELD_SESSION_PEOPLE_STAY)
     if not user.is_active:
         raise ValidationError({"email": _("Käyttäjätunnus ei ole voimassa.")})
-    with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
-        locked = Session.objects.select_for_update().get(pk=session.pk)
-        if locked.is_cancelled:
-            raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
-        if locked.has_ended():
-            raise ValidationError(HELD_SESSION_PEOPLE_STAY)
-        if session.participants.current().filter(user=user).exists():
-            raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
-        _lock_people([user.pk])
-        _check_people_free({"email": [user]}, session.starts_at, session.ends_at, session.pk)
-        member = (
-            NetworkMember.objects.active_on(timezone.localdate(session.starts_at))
-            .filter(network=session.network_id, user=user)
-            .first()
-        )
-        participant = SessionParticipant.objects.create(
-            session=session,
-            user=user,
-            organisation=member.organisation if member else user.organisation,
-            kind=ParticipantKind.MEMBER if member else ParticipantKind.GUEST,
-            expertise=expertise.strip() or (member.expertise if member else ""),
-            invited_by=invited_by,
-        )
-        send_invitations_on_commit(session, [user.pk], REQUEST)
+    try:
+        with transaction.atomic(), history_context(invited_by, "consultations.participant.invited"):
+            locked = Session.objects.select_for_update().get(pk=session.pk)
+            if locked.is_cancelled:
+                raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
+            if locked.has_ended():
+                raise ValidationError(HELD_SESSION_PEOPLE_STAY)
+            earlier = list(
+                locked.participants.filter(user=user).values_list("removed_at", flat=True)
+            )
+            if any(removed_at is None for removed_at in earlier):
+                raise ValidationError({"email": _("Henkilö on jo kutsuttu istuntoon.")})
+            _lock_people([user.pk])
+            _check_people_free({"email": [user]}, locked.starts_at, locked.ends_at, locked.pk)
+            member = (
+                NetworkMember.objects.active_on(timezone.localdate(locked.starts_at))
+                .filter(network=locked.network_id, user=user)
+                .select_related("organisation")
+                .first()
+            )
+            if member is None:
+                _check_guests_work_there({"email": [user]})
+            participant = SessionParticipant.objects.create(
+                session=locked,
+                user=user,
+                organisation=member.organisation if member else user.organisation,
+                kind=ParticipantKind.MEMBER if member else ParticipantKind.GUEST,
+                expertise=expertise.strip() or (member.expertise if member else ""),
+                invited_by=invited_by,
+            )
+            if earlier:
+                # They were taken off it: their CANCEL carried the present SEQUENCE.
+                locked.sequence += 1
+                locked.save(update_fields=["sequence"])
+                send_invitations_on_commit(
+                    locked,
+                    locked.participants.current().values_list("user_id", flat=True),
+                    REQUEST,
+                )
+            else:
+                send_invitations_on_commit(locked, [user.pk], REQUEST)
+    except IntegrityError as error:
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            raise _people_double_booked(
+                {"email": [user]}, session.starts_at, session.ends_at, session.pk
+            ) from None
+        raise
     return participant
 
 

@@ -88,6 +88,7 @@ def network_create(request):
     require(request.user, "consultations.run_networks")
     form = NetworkForm(
         request.POST or None,
+        user=request.user,
         initial={"convening_organisation": request.user.active_assignment.unit.organisation_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -330,11 +331,22 @@ def _render_triage(
     request, consultation, *, triage_form=None, place_form=None, decline_form=None, status=200
 ):
     item = consultation.agenda_items.select_related("session__network").first()
+    session = item.session if item else None
+    # The triaging coordinator's own participation in that session, if any (case_view).
+    participant = (
+        session.participants.current()
+        .filter(user=request.user)
+        .select_related("organisation")
+        .first()
+        if session
+        else None
+    )
     showing = show_case(
         viewer=request.user,
         request=consultation,
         action=REQUEST_TRIAGE_VIEWED,
-        session=item.session if item else None,
+        session=session,
+        participant=participant,
     )
     open_ = consultation.status in (RequestStatus.REQUESTED, RequestStatus.TRIAGED)
     initial_network = consultation.network_id or consultation.preferred_network_id

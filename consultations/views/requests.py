@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.actions import log_list_hits
 from audit.models import Basis
 from clients.access import get_client_for_user, log_client_access
+from clients.querysets import responsible_worker_of
 from config.forms import add_action_error
 from consultations import actions
 from consultations.access import get_request_for_team, get_work_pair_offer_for_user, require
@@ -23,14 +24,13 @@ from consultations.actions.common import (
     REQUEST_DECLINED_TASK,
     WORK_PAIR_OFFER_TASK,
 )
-from consultations.case_view import preview_visibility
+from consultations.case_view import network_attendees, preview_visibility
 from consultations.forms import RequestForm
 from consultations.log_labels import REQUEST_FORM_VIEWED, REQUEST_LISTED, REQUEST_VIEWED
 from consultations.models import (
     AgendaItem,
     ConsultationRequest,
     Network,
-    NetworkMember,
     Recommendation,
     WorkPairOffer,
 )
@@ -38,20 +38,16 @@ from consultations.models import (
 
 def _visibility(client, network, includes_health_data: bool) -> list[dict]:
     """Per network (the chosen one, or every active one when the coordinator chooses):
-    which organisations' members would see the case named and which pseudonymously."""
+    which organisations' members and coordinators would see the case named and which
+    pseudonymously."""
     networks = [network] if network else list(Network.objects.active().order_by("name"))
-    members = list(
-        NetworkMember.objects.active_on(timezone.localdate())
-        .filter(network__in=[n.pk for n in networks])
-        .select_related("user", "organisation")
-        .order_by("organisation__name_fi", "user__last_name")
-    )
+    attendees = network_attendees(networks)
     return [
         {
             "network": n,
             "organisations": preview_visibility(
                 client=client,
-                members=[m for m in members if m.network_id == n.pk],
+                members=attendees[n.pk],
                 includes_health_data=includes_health_data,
             ),
         }
@@ -177,6 +173,8 @@ def request_detail(request, client_id, request_id):
         {
             "client": client,
             "consultation": consultation,
+            # The client's responsible worker now; the request keeps the one at asking.
+            "responsible_worker": responsible_worker_of(client),
             "item": item,
             "recommendations": recommendations,
             "offers": offers,

@@ -387,3 +387,130 @@ def show_client_page(client, hki) -> str:
     response = client.get(reverse("clients:detail", kwargs={"client_id": hki.client.uuid}))
     assert response.status_code == 200
     return response.content.decode()
+
+
+# Who takes part, and for which organisation
+
+
+def test_a_participant_acting_in_another_organisation_sees_the_case_pseudonymously(client, hki):
+    """The employment expert was invited for employment services, which the consent covers.
+    Switched to a Kela role they also hold, they are not acting for employment services:
+    the case shows pseudonymously, and nothing is disclosed (neither to employment services
+    nor to Kela, which the consent does not name anyway). Back in the employment role,
+    named again."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+
+    employment_consent(hki)
+    employment_role = hki.expert.role_assignments.get()
+    kela_role = RoleAssignment.objects.create(
+        user=hki.expert,
+        role=Role.KELA_LIAISON,
+        unit=hki.kela_liaison.role_assignments.get().unit,
+    )
+    login(client, hki.expert)
+    assert client.post(reverse("switch_role"), {"assignment": kela_role.pk}).status_code == 302
+    html = client.get(case_url(hki)).content.decode()
+    assert pseudonymous(html)
+    assert (
+        f"sinut on kutsuttu istuntoon organisaation {hki.employment} edustajana mutta toimit "
+        "nyt toisen organisaation roolissa" in html
+    )
+    assert not DisclosureLogEntry.objects.exists()
+    assert AccessLogEntry.objects.get(actor=hki.expert).detail.endswith("pseudonymous")
+
+    assert (
+        client.post(reverse("switch_role"), {"assignment": employment_role.pk}).status_code == 302
+    )
+    assert named(client.get(case_url(hki)).content.decode())
+    disclosure = DisclosureLogEntry.objects.get()
+    assert disclosure.recipient_organisation == hki.employment
+
+
+@pytest.fixture
+def bystander(hki):
+    """A second coordinator of social services, the convening organisation: runs the network
+    but takes no part in the session."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from consents.factories import acting
+    from services.factories import UnitFactory
+
+    coordinator = acting(
+        make_user(
+            Role.COORDINATOR,
+            UnitFactory(organisation=hki.sote),
+            first_name="Toivo",
+            last_name="Sivullinen",
+        )
+    )
+    assert not hki.session.participants.filter(user=coordinator).exists()
+    return coordinator
+
+
+def test_a_coordinator_who_takes_no_part_sees_the_agenda_and_the_case_pseudonymously(
+    client, hki, bystander
+):
+    """The consent covers social services, the bystander's organisation; the coordinator
+    of the session, from social services too, sees the case named. The bystander opens the
+    session and the case (they run the network) but sees it pseudonymously, from the
+    triage page too, with no disclosure; invited, they see it named."""
+    from consultations import actions
+
+    ConsentFactory(client=hki.client, recorded_by=hki.worker, parties=[hki.sote])
+    assert named(show(client, hki.coordinator, hki))
+    assert DisclosureLogEntry.objects.count() == 1
+
+    html = show(client, bystander, hki)
+    assert pseudonymous(html)
+    assert "koska et osallistu tähän istuntoon" in html
+    triage = client.get(reverse("consultations:triage", kwargs={"request_id": hki.request.pk}))
+    assert triage.status_code == 200 and pseudonymous(triage.content.decode())
+    session_page = client.get(
+        reverse("consultations:session", kwargs={"session_id": hki.session.pk})
+    )
+    assert (
+        session_page.status_code == 200 and hki.request.reference in session_page.content.decode()
+    )
+    assert DisclosureLogEntry.objects.count() == 1
+    assert not DisclosureLogEntry.objects.filter(recipient_user=bystander).exists()
+
+    actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=bystander)
+    assert named(show(client, bystander, hki))
+    assert DisclosureLogEntry.objects.filter(recipient_user=bystander).count() == 1
+
+
+def test_the_case_and_the_request_name_the_current_responsible_worker(client, hki):
+    """Responsibility moved after the request was made: the pages show who has it now."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.actions import transfer_responsibility
+
+    successor = make_user(
+        Role.SOCIAL_WORKER, hki.social_work, first_name="Seija", last_name="Seuraaja"
+    )
+    transfer_responsibility(
+        client=hki.client,
+        to_user=successor,
+        to_unit=hki.social_work,
+        transferred_by=hki.worker,
+        handover_note="Siirtyy Seijalle.",
+    )
+    assert hki.request.responsible_worker == hki.worker  # as at asking
+    employment_consent(hki)
+    for viewer in (hki.expert, hki.kela_liaison):  # named and pseudonymous
+        assert responsible_worker_shown(show(client, viewer, hki)) == "Seija Seuraaja"
+    client.logout()
+    login(client, successor)
+    page = client.get(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+        )
+    ).content.decode()
+    assert responsible_worker_shown(page) == "Seija Seuraaja"
+
+
+def responsible_worker_shown(html: str) -> str:
+    (shown,) = [part.split("</dd>")[0] for part in html.split("Vastuutyöntekijä</dt><dd>")[1:]]
+    return shown.strip()

@@ -6,16 +6,17 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.factories import UserFactory
+from accounts.factories import UserFactory, make_user
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from consultations.forms import MAX_GUESTS, NewSessionForm
 from consultations.ics import HELSINKI
-from consultations.models import Network, NetworkMember, Session
+from consultations.models import ConsultationRequest, Network, NetworkMember, Session
 from consultations.tasks import send_invitations_task
 from tests.conftest import field_errors, login
 
@@ -33,15 +34,48 @@ def no_broker():
         yield
 
 
-def test_a_coordinator_sets_up_another_organisations_network_and_joins_it(coordinator, hki):
+def test_a_coordinator_sets_up_a_network_of_their_own_organisation(coordinator, hki):
+    form = coordinator.get(reverse("consultations:network_create")).content.decode()
+    assert str(hki.sote) in form and str(hki.employment) not in form
     response = coordinator.post(
         reverse("consultations:network_create"),
-        {"name": "Case-konsultaatio", "convening_organisation": hki.employment.pk},
+        {"name": "Oma verkosto", "convening_organisation": hki.sote.pk},
     )
-    network = Network.objects.get(name="Case-konsultaatio")
+    network = Network.objects.get(name="Oma verkosto")
     assert response.status_code == 302
-    assert NetworkMember.objects.filter(network=network, user=hki.coordinator).exists()
+    assert network.convening_organisation == hki.sote and not network.members.exists()
     assert coordinator.get(reverse("consultations:network", args=[network.pk])).status_code == 200
+
+
+def test_a_coordinator_cannot_convene_a_network_for_another_organisation(coordinator, hki):
+    """A network convened "for" another organisation would bring that organisation's
+    unassigned requests into the coordinator's queue (the client's organisation convenes
+    it): only the organisation of the active role may convene, in the form and the action."""
+    from clients.factories import ClientFactory
+    from consultations import actions
+    from consultations.factories import make_request
+    from services.factories import OrganisationFactory, UnitFactory
+
+    essote = OrganisationFactory(slug="essote", name_fi="Essote")
+    worker = make_user(
+        Role.SOCIAL_WORKER, UnitFactory(organisation=essote), first_name="Eila", last_name="Essi"
+    )
+    waiting = make_request(ClientFactory(responsible_worker=worker), worker)
+    response = coordinator.post(
+        reverse("consultations:network_create"),
+        {"name": "Essoten verkosto", "convening_organisation": essote.pk},
+    )
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "convening_organisation")
+    with pytest.raises(ValidationError) as error:
+        actions.create_network(
+            created_by=hki.coordinator, name="Essoten verkosto", convening_organisation=essote
+        )
+    assert "jonka roolissa toimit nyt" in error.value.message_dict["convening_organisation"][0]
+    assert not Network.objects.filter(name="Essoten verkosto").exists()
+    assert not ConsultationRequest.objects.in_queue_of(hki.coordinator).filter(pk=waiting.pk)
+    triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
+    assert coordinator.get(triage).status_code == 404
 
 
 def test_members_are_added_once_per_period_and_ended(coordinator, hki):
@@ -284,3 +318,122 @@ def test_a_held_session_is_not_changed(hki):
         )
     session.refresh_from_db()
     assert session.sequence == 0
+
+
+@pytest.mark.parametrize(
+    "after", [datetime.timedelta(minutes=1), datetime.timedelta(hours=3)], ids=["started", "held"]
+)
+def test_a_session_that_has_started_is_not_cancelled(coordinator, hki, after):
+    """The page offers no cancelling once the session has started, and the action refuses it
+    too: its cases stay on the agenda and no one is told it was cancelled."""
+    with time_machine.travel(hki.session.starts_at + after, tick=False):
+        from consultations import actions
+
+        with pytest.raises(ValidationError, match="jo alkanut"):
+            actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="X")
+        response = coordinator.post(
+            reverse("consultations:session_cancel", args=[hki.session.pk]),
+            {"reason": "Jälkikäteen"},
+        )
+        assert response.status_code == 302
+        page = coordinator.get(response.url).content.decode()
+    assert "Istunto on jo alkanut, joten sitä ei voi enää perua." in page
+    hki.session.refresh_from_db()
+    hki.request.refresh_from_db()
+    assert not hki.session.is_cancelled and hki.session.sequence == 0
+    assert hki.request.status == "scheduled" and hki.request.agenda_items.exists()
+
+
+def test_a_session_not_yet_started_is_cancelled(hki):
+    from consultations import actions
+
+    with time_machine.travel(hki.session.starts_at - datetime.timedelta(minutes=1), tick=False):
+        actions.cancel_session(session=hki.session, cancelled_by=hki.coordinator, reason="Lakko")
+    hki.session.refresh_from_db()
+    assert hki.session.is_cancelled
+
+
+@pytest.fixture
+def left(hki):
+    """Someone whose only role, in their own organisation, has ended."""
+    user = make_user(
+        Role.HEALTH_PROFESSIONAL,
+        hki.nurse.role_assignments.get().unit,
+        first_name="Laura",
+        last_name="Lähtenyt",
+    )
+    user.role_assignments.update(
+        valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31)
+    )
+    return user
+
+
+def test_a_guest_takes_part_only_for_an_organisation_they_work_in(hki, left):
+    """A guest takes part for their own organisation, whose consent coverage then decides how
+    they see a case: as for a member's nominating organisation, they must hold a current
+    role there. Refused next to the field that invites them, on scheduling, inviting and
+    changing the chair; someone working there is invited for it."""
+    from consultations import actions
+
+    with pytest.raises(ValidationError) as error:
+        actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=left)
+    assert "Laura Lähtenyt" in error.value.message_dict["email"][0]
+    assert not hki.session.participants.filter(user=left).exists()
+
+    with pytest.raises(ValidationError) as error:
+        actions.schedule_session(
+            network=hki.network,
+            scheduled_by=hki.coordinator,
+            starts_at=hki.session.starts_at + datetime.timedelta(days=7),
+            duration_minutes=60,
+            chair=hki.coordinator,
+            place="Huone 2",
+            guests=[left, hki.nurse],
+        )
+    assert list(error.value.message_dict) == ["guest_emails"]
+    assert "Laura Lähtenyt" in error.value.message_dict["guest_emails"][0]
+    assert "Terhi Terveys" not in str(error.value)
+    assert Session.objects.count() == 1
+
+    chair = make_user(Role.SOCIAL_WORKER, hki.social_work, first_name="Paavo", last_name="Puhe")
+    chair.role_assignments.update(valid_to=datetime.date(2025, 12, 31), valid_from="2025-01-01")
+    with pytest.raises(ValidationError) as error:
+        actions.change_session(
+            session=hki.session,
+            changed_by=hki.coordinator,
+            starts_at=hki.session.starts_at,
+            duration_minutes=hki.session.duration_minutes,
+            chair=chair,
+            place=hki.session.place,
+        )
+    assert "Paavo Puhe" in error.value.message_dict["chair"][0]
+    hki.session.refresh_from_db()
+    assert hki.session.chair == hki.coordinator and hki.session.sequence == 0
+
+    guest = actions.invite_guest(session=hki.session, invited_by=hki.coordinator, user=hki.nurse)
+    assert (guest.organisation, guest.kind) == (hki.health, "guest")
+
+
+def test_the_coordinator_takes_part_for_the_organisation_of_their_active_role(hki):
+    """A coordinator who holds roles in two organisations schedules the network of the one
+    they act in: they take part for it, not for their home organisation."""
+    from consultations import actions
+    from consultations.factories import NetworkFactory
+
+    employment_role = RoleAssignment.objects.create(
+        user=hki.worker, role=Role.COORDINATOR, unit=hki.expert.role_assignments.get().unit
+    )
+    hki.worker.active_assignment = employment_role
+    network = NetworkFactory(
+        name="Työllisyyden verkosto", convening_organisation=hki.employment, created_by=hki.worker
+    )
+    session = actions.schedule_session(
+        network=network,
+        scheduled_by=hki.worker,
+        starts_at=hki.session.starts_at + datetime.timedelta(days=7),
+        duration_minutes=60,
+        chair=hki.expert,
+        place="Huone 2",
+    )
+    assert session.participants.get(user=hki.worker).organisation == hki.employment
+    assert session.participants.get(user=hki.expert).organisation == hki.employment

@@ -31,6 +31,7 @@ from consultations.factories import (
 from consultations.models import (
     AgendaItem,
     ConsultationRequest,
+    NetworkMember,
     Recommendation,
     RequestStatus,
     Session,
@@ -371,8 +372,22 @@ def test_an_unassigned_request_is_not_open_to_a_coordinator_of_another_organisat
     assert response.status_code == 404
     assert state() == before  # no access-log row of the client either
 
-    # A network of theirs in which social services takes part brings it to their queue.
-    add_network_member(foreign_session.network, hki.coach, expertise="Työvalmennus")
+    # A social-services worker whom they added to their network themselves does not
+    # make social services take part: it did not nominate them.
+    member = actions.add_member(
+        network=foreign_session.network,
+        added_by=other,
+        user=hki.coach,
+        organisation=hki.sote,
+        expertise="Työvalmennus",
+    )
+    assert waiting.reference not in client.get(reverse("consultations:queue")).content.decode()
+    assert client.get(triage).status_code == 404
+    assert state() == before
+
+    # Nominated by social services (added by someone working there), they do: a network of
+    # theirs in which social services takes part brings it to their queue.
+    NetworkMember.objects.filter(pk=member.pk).update(added_by=hki.coordinator)
     assert waiting.reference in client.get(reverse("consultations:queue")).content.decode()
     assert client.get(triage).status_code == 200
 

@@ -302,6 +302,37 @@ def test_someone_invited_again_before_their_cancel_goes_out_gets_only_the_invita
     assert hki.nurse.email in attendees_of(event_of(calendar_of(to_nurse)))
 
 
+def test_someone_invited_again_gets_a_sequence_above_their_cancel(hki, now):
+    """Their calendar holds the CANCEL at the SEQUENCE of the removal; a REQUEST at the same
+    SEQUENCE would be ignored (RFC 5546 2.1.5), so inviting them again raises it, and, as
+    on a removal, everyone taking part gets the REQUEST at it."""
+    session = now(lambda: schedule(hki, guests=[hki.nurse]))
+    participant = session.participants.current().get(user=hki.nurse)
+    mail.outbox.clear()
+    now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
+    (cancel,) = [m for m in mail.outbox if m.to == [hki.nurse.email]]
+    assert ics_lines(cancel, "METHOD") == ["METHOD:CANCEL"]
+    cancelled_at = event_of(calendar_of(cancel))["SEQUENCE"]
+    mail.outbox.clear()
+    now(lambda: actions.invite_guest(session=session, invited_by=hki.coordinator, user=hki.nurse))
+    session.refresh_from_db()
+    assert session.sequence == cancelled_at + 1
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    everyone = sorted(u.email for u in (hki.coordinator, hki.expert, hki.kela_liaison, hki.nurse))
+    assert sorted(by_recipient) == everyone and len(mail.outbox) == 4
+    for message in mail.outbox:
+        assert ics_lines(message, "METHOD") == ["METHOD:REQUEST"]
+        assert ics_lines(message, "SEQUENCE") == [f"SEQUENCE:{cancelled_at + 1}"]
+        assert attendees_of(event_of(calendar_of(message))) == everyone
+
+
+def test_a_first_invitation_leaves_the_sequence_as_it_is(hki, now):
+    session = now(lambda: schedule(hki))
+    now(lambda: actions.invite_guest(session=session, invited_by=hki.coordinator, user=hki.nurse))
+    session.refresh_from_db()
+    assert session.sequence == 0
+
+
 def test_removing_someone_from_a_cancelled_session_sends_nothing(hki, now):
     now(
         lambda: actions.cancel_session(

@@ -1,7 +1,7 @@
-"""Nobody is booked into two sessions at once: besides the coordinator (a database
-constraint, test_invariants), the chair and every participant are refused with a message
-next to the field that invites them, on scheduling, moving, changing the chair and
-inviting a guest. Cancelled sessions and people taken off a session do not count."""
+"""Nobody is booked into two sessions at once: the database refuses it (test_invariants),
+and the actions refuse the chair and every participant first with a message next to the
+field that invites them, on scheduling, moving, changing the chair and inviting a guest.
+Cancelled sessions and people taken off a session do not count."""
 
 import datetime
 from unittest import mock

@@ -114,11 +114,51 @@ def test_the_htmx_preview_is_a_fragment_and_carries_no_text_in_its_url(worker_cl
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section class="polku-panel" id="visibility-preview"')
-    assert "<html" not in html
+    # Only the contents of the live region: the region itself stays in the page, so a
+    # screen reader announces the new contents (a replaced region is not announced).
+    assert "<html" not in html and 'id="visibility-preview"' not in html
+    assert "aria-live" not in html and "<h2" not in html
+    assert html.lstrip().startswith(f"<h3>{hki.network.name}</h3>")
     form = worker_client.get(create_url(hki)).content.decode()
     assert 'hx-get="' + create_url(hki) + '"' in form
     assert 'hx-include="#id_includes_health_data"' in form
+    assert form.count('hx-target="#visibility-preview"') == 2
+    assert form.count('hx-swap="innerHTML"') == 2
+    assert '<div id="visibility-preview" aria-live="polite">' in form
+
+
+def test_the_preview_names_the_convening_organisations_coordinators_who_are_not_members(
+    worker_client, hki
+):
+    """A coordinator of the convening organisation may coordinate or chair a session without
+    being a member, and then sees the case as their organisation's consent allows: the
+    preview lists them with it, and says coverage is checked again at the session."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from consents.factories import acting as acting_in
+    from services.factories import UnitFactory
+
+    acting_in(
+        make_user(
+            Role.COORDINATOR,
+            UnitFactory(organisation=hki.sote),
+            first_name="Kalle",
+            last_name="Kokoonkutsuja",
+        )
+    )
+    ended = make_user(Role.COORDINATOR, hki.social_work, first_name="Elsa", last_name="Entinen")
+    ended.role_assignments.update(
+        valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31)
+    )
+    ConsentFactory(client=hki.client, recorded_by=hki.worker, parties=[hki.sote])
+    page = worker_client.get(create_url(hki) + f"?preferred_network={hki.network.pk}")
+    preview = page.content.decode().split('id="visibility-preview"')[1]
+    sote = preview.split(str(hki.sote))[1].split("</li>")[0]
+    assert "näkee nimellä" in sote
+    assert "Kalle Kokoonkutsuja" in sote and "koordinoida tai johtaa istuntoa" in sote
+    assert "Elsa Entinen" not in preview
+    assert preview.count("Kaisa Koordinaattori") == 1  # a member, listed once
+    assert "kattavuus tarkistetaan uudelleen istunnossa" in preview
 
 
 def test_sending_takes_a_confirmation_step(worker_client, hki):
