@@ -133,6 +133,17 @@ class ConsentTerms:
 
         if not self.organisations and not self.organisation_kinds:
             add("organisations", _("Valitse vähintään yksi osapuoli: organisaatio tai tyyppi."))
+        if OrganisationKind.KELA in self.organisation_kinds and any(
+            o.kind == OrganisationKind.KELA for o in self.organisations
+        ):
+            # Kela is one organisation: named twice, it would be told of a revocation twice.
+            add(
+                "organisation_kinds",
+                _(
+                    "Kela on valittu sekä nimettynä organisaationa että organisaatiotyyppinä. "
+                    "Valitse Kela vain kerran."
+                ),
+            )
         if not self.purposes:
             add("purposes", _("Valitse vähintään yksi käyttötarkoitus."))
         if InformationCategory.HEALTH in self.categories:
@@ -479,8 +490,13 @@ def _create_notification_tasks(
         client=client.display_name,
         consent=consent,
     )
+    kela_told = False
     for party in parties:
         if party.is_kela:
+            # Kela is one organisation, told once by secure e-mail, however it was named.
+            if kela_told:
+                continue
+            kela_told = True
             kind = SEND_CHANGE_TO_KELA if changed else SEND_REVOCATION_TO_KELA
             title = (
                 gettext_lazy("Lähetä suostumuksen muutos Kelaan suojatulla sähköpostilla")

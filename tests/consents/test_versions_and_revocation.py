@@ -217,3 +217,37 @@ def test_pghistory_keeps_scans_and_statutory_bases(consent, team):
     assert [e.pgh_label for e in events] == ["insert", "update"]
     assert events[-1].ended_by_id == team["worker"].pk
     assert events[-1].pgh_context.metadata["action"] == "consents.statutory_basis.ended"
+
+
+def test_kela_named_both_as_an_organisation_and_as_the_kela_kind_is_refused(team, parties):
+    terms = actions.ConsentTerms(
+        method="signature",
+        form="kela_y100",
+        purposes=(Purpose.KELA_BENEFITS,),
+        categories=(InformationCategory.IDENTITY,),
+        signed_on=timezone.localdate(),
+        valid_from=timezone.localdate(),
+        organisations=(parties["kela"],),
+        organisation_kinds=(OrganisationKind.KELA,),
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    assert error.value.message_dict == {
+        "organisation_kinds": [
+            "Kela on valittu sekä nimettynä organisaationa että organisaatiotyyppinä. "
+            "Valitse Kela vain kerran."
+        ]
+    }
+    assert not Consent.objects.exists()
+
+
+def test_a_stored_consent_naming_kela_twice_gives_one_kela_task(team, parties):
+    """Recorded before the terms refused it: Kela is still told once."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"], OrganisationKind.KELA, parties["health"]],
+    )
+    revoke(consent, team["worker"])
+    kinds = sorted(Task.objects.values_list("kind", flat=True))
+    assert kinds == [actions.NOTIFY_PARTY_OF_REVOCATION, actions.SEND_REVOCATION_TO_KELA]

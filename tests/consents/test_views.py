@@ -771,3 +771,15 @@ def test_the_consent_page_reads_the_same_number_of_queries_for_3_and_30_versions
     few = _queries(worker_client, url("detail", team, consent_id=consent.pk))
     change(27)
     assert _queries(worker_client, url("detail", team, consent_id=consent.pk)) == few
+
+
+def test_kela_named_twice_is_refused_next_to_the_kinds(worker_client, team, parties):
+    response = worker_client.post(
+        url("create", team), y100_form(parties, organisation_kinds=["kela", "employment_services"])
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "organisation_kinds") == (
+        "Kela on valittu sekä nimettynä organisaationa että organisaatiotyyppinä. "
+        "Valitse Kela vain kerran."
+    )
+    assert not Consent.objects.exists()
