@@ -172,6 +172,7 @@ def _notification_tasks(versions):
         Task.objects.filter(
             content_type=ContentType.objects.get_for_model(Consent),
             object_id__in=[str(v.pk) for v in versions],
+            kind__in=actions.PARTY_NOTIFICATION_KINDS,
         )
         .select_related("assignee", "done_by")
         .order_by("created_at", "pk")
@@ -327,8 +328,11 @@ def scan_download(request, client_id, consent_id, scan_id):
 
 @require_POST
 def complete_notification(request, client_id, consent_id, task_id):
-    """Checks off one's own task of telling a party, with the date it was done (logged by
-    the kind's completion hook, actions.log_notification_completed)."""
+    """Checks off one's own task of telling a party of this consent's change or revocation,
+    with the date it was done (logged by the kind's completion hook,
+    actions.log_notification_completed); any other task of the user answers 404 here."""
+    from django.contrib.contenttypes.models import ContentType
+
     from notifications.access import get_task_for_user
     from notifications.actions import complete_task
     from notifications.forms import CompleteTaskForm
@@ -338,7 +342,12 @@ def complete_notification(request, client_id, consent_id, task_id):
     )
     task = get_task_for_user(request.user, task_id)
     versions = Consent.objects.filter(series=consent.series).values_list("pk", flat=True)
-    if task.client_id != client.uuid or task.object_id not in {str(pk) for pk in versions}:
+    if (
+        task.client_id != client.uuid
+        or task.content_type_id != ContentType.objects.get_for_model(Consent).pk
+        or task.object_id not in {str(pk) for pk in versions}
+        or task.kind not in actions.PARTY_NOTIFICATION_KINDS
+    ):
         raise Http404
     form = CompleteTaskForm(request.POST, task_id=task.pk)
     if form.is_valid():

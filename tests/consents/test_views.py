@@ -783,3 +783,44 @@ def test_kela_named_twice_is_refused_next_to_the_kinds(worker_client, team, part
         "Valitse Kela vain kerran."
     )
     assert not Consent.objects.exists()
+
+
+def _task_of(team, consent, *, kind, model=Consent):
+    """The worker's own open task about this client, pointing at `consent.pk` in `model`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return Task.objects.create(
+        assignee=team["worker"],
+        kind=kind,
+        title="Tehtävä",
+        client_id=team["client"].uuid,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(consent.pk),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "model"),
+    [
+        # The id of the consent, but of another kind of object.
+        (actions.SEND_REVOCATION_TO_KELA, ConsentScan),
+        # The consent, but a task of another kind.
+        ("consents.member_uncovered", Consent),
+        ("consents.scan_pending", Consent),
+    ],
+)
+def test_only_a_task_of_telling_a_party_of_this_consent_is_ticked_off_here(
+    worker_client, team, parties, kind, model
+):
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    task = _task_of(team, consent, kind=kind, model=model)
+    response = worker_client.post(
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk),
+        {"done_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+    # Nor is it listed with the consent's notifications.
+    page = worker_client.get(url("detail", team, consent_id=consent.pk))
+    assert page.context["tasks"] == []
