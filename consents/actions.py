@@ -175,6 +175,16 @@ class ConsentTerms:
                 add("event_name", _("Nimeä tapahtuma, jota suullinen suostumus koskee."))
             if self.event_date is None:
                 add("event_date", _("Kirjaa tapahtuman päivä."))
+            elif self.event_date < timezone.localdate(timezone=EVENT_TIME_ZONE):
+                # It covers disclosures within its event only, and those are logged the same
+                # day: recorded days later it would reach back to disclosures long made.
+                add(
+                    "event_date",
+                    _(
+                        "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana "
+                        "tai heti sen jälkeen. Myöhemmin sitä ei voi kirjata."
+                    ),
+                )
             if self.event_timed_here:
                 # The consent covers disclosures within the event only: its end must be known.
                 if self.event_starts is None:

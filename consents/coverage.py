@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone, translation
@@ -343,6 +344,19 @@ def covered_organisations(
 LOCK_ATTEMPTS = 3
 
 
+def check_disclosed_at(at: datetime.datetime) -> None:
+    """A disclosure made earlier is logged at the moment it was made, the same day (in
+    practice: the worker hangs up and then logs the call): not in the future, not on an
+    earlier day. ValidationError on the field "disclosed_at" otherwise."""
+    now = timezone.now()
+    if at > now:
+        raise ValidationError({"disclosed_at": _("Luovutuksen aika ei voi olla tulevaisuudessa.")})
+    if timezone.localdate(at, EVENT_TIME_ZONE) != timezone.localdate(now, EVENT_TIME_ZONE):
+        raise ValidationError(
+            {"disclosed_at": _("Aiemmin tehdyn luovutuksen voi kirjata vain samana päivänä.")}
+        )
+
+
 def record_disclosure(
     *,
     actor,
@@ -355,20 +369,30 @@ def record_disclosure(
     recipient_user=None,
     recipient_description: str = "",
     event: ConsentEvent | None = None,
+    at: datetime.datetime | None = None,
 ) -> DisclosureLogEntry:
-    """Checks the disclosure with `disclosure_basis()` now and writes its disclosure-log row.
+    """Checks the disclosure with `disclosure_basis()` at the moment it was made and writes
+    its disclosure-log row.
 
-    The row names the basis: the consent version (basis "consent") or the
+    `at` is that moment: now when not given; a disclosure made earlier today (a
+    call the worker logs after hanging up) gives its time, and is then covered by
+    what was in force at that time: an oral consent when `at` falls within its
+    event, even when the consent was recorded after the event the same day.
+    ValidationError ("disclosed_at") for a time in the future or on an earlier
+    day (`check_disclosed_at`). The row is dated `at` and keeps when it was
+    written. It names the basis: the consent version (basis "consent") or the
     statute (basis "statute"). The basis row is locked (FOR NO KEY UPDATE)
     in the same transaction as the log row, so a revocation, change or end
     recorded at the same time either waits for this disclosure or is seen by
-    it: a disclosure is never logged on a basis that ended before it.
+    it: a disclosure is never logged on a basis that ended before it was made.
     Raises DisclosureNotCovered, writing nothing, when no basis covers; when an
     oral consent would have covered within its event, the refusal says the event
     is over (or has not begun).
     """
     categories = _categories(category)
     purpose = Purpose(purpose).value
+    if at is not None:
+        check_disclosed_at(at)
     with transaction.atomic():
         basis = _locked_basis(
             client=client,
@@ -376,6 +400,7 @@ def record_disclosure(
             categories=categories,
             purpose=purpose,
             event=event,
+            at=at,
         )
         if basis is None:
             raise DisclosureNotCovered(
@@ -387,7 +412,7 @@ def record_disclosure(
                     organisation=organisation,
                     categories=categories,
                     purpose=purpose,
-                    at=timezone.now(),
+                    at=at or timezone.now(),
                     event=event,
                 ),
             )
@@ -403,13 +428,14 @@ def record_disclosure(
             "what": what,
             "purpose": purpose,
             "channel": channel,
+            "at": at,
         }
         if isinstance(basis, Consent):
             return log_disclosure(basis=Basis.CONSENT, consent_id=basis.pk, **common)
         return log_disclosure(basis=Basis.STATUTE, statute=basis.statute, **common)
 
 
-def _locked_basis(*, client, organisation, categories, purpose, event):
+def _locked_basis(*, client, organisation, categories, purpose, event, at):
     for _attempt in range(LOCK_ATTEMPTS):
         basis = disclosure_basis(
             client=client,
@@ -417,6 +443,7 @@ def _locked_basis(*, client, organisation, categories, purpose, event):
             category=categories,
             purpose=purpose,
             event=event,
+            at=at,
         )
         if basis is None:
             return None
@@ -425,7 +452,7 @@ def _locked_basis(*, client, organisation, categories, purpose, event):
         # commit before this disclosure does.
         list(rows.select_for_update(no_key=True).values_list("pk", flat=True))
         # A new statement sees what committed meanwhile; the time is taken under the lock.
-        if rows.in_force(timezone.now()).exists():
+        if rows.in_force(at or timezone.now()).exists():
             return basis
     return None
 

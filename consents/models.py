@@ -300,6 +300,13 @@ class Consent(models.Model):
                 | Q(event_ends_at__gt=F("event_starts_at")),
                 name="consent_oral_event_ends_after_start",
             ),
+            # An oral consent is recorded on its event's day (during the event or after it,
+            # the same day): recorded later it would reach back to disclosures made days ago.
+            models.CheckConstraint(
+                condition=~Q(method="oral")
+                | Q(Exact(TruncDate("recorded_at", tzinfo=EVENT_TIME_ZONE), F("event_date"))),
+                name="consent_oral_recorded_on_event_day",
+            ),
             # One event, on its one day: it neither starts nor ends on another.
             models.CheckConstraint(
                 condition=Q(event_starts_at__isnull=True)

@@ -18,7 +18,7 @@ from config.downloads import file_name
 from config.forms import add_action_error
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
-from consents.coverage import DisclosureNotCovered, event_of, record_disclosure
+from consents.coverage import DisclosureNotCovered, event_of, events_of, record_disclosure
 from consents.forms import (
     ConsentForm,
     DisclosureForm,
@@ -403,7 +403,9 @@ def disclosure_create(request, client_id):
     A disclosure within an event an oral consent of today was given for names
     that event (`coverage.event_of`): a consultation session's oral consent
     covers it only from the session's start to its end; one for an event Polku does not hold
-    (a call with Kela) only between the start and end recorded with it.
+    (a call with Kela) only between the start and end recorded with it. A disclosure
+    made earlier today (a call logged after hanging up, with the oral consent given in it)
+    gives its time, and is checked at that time.
     """
     client = get_client_for_user(
         request.user,
@@ -418,16 +420,18 @@ def disclosure_create(request, client_id):
         .not_revoked()
         .select_related("client")
     )
-    # Offered: the oral consents whose event is going on now (a call not yet over).
-    ongoing = [
-        consent.pk
-        for consent in oral
-        if (event := event_of(consent)) is not None and event.is_on(now)
+    oral_events = events_of(client, oral)
+    # Offered: the oral consents whose event has begun (going on, or over: a disclosure made
+    # in it is logged afterwards with its time).
+    begun = [
+        pk
+        for pk, event in oral_events.items()
+        if event is not None and (event.starts_at is None or event.starts_at <= now)
     ]
     if request.method == "POST" and request.POST.get("oral_consent"):
-        offered = oral  # a form sent after its event ended: the refusal says why
-    elif ongoing:
-        offered = oral.filter(pk__in=ongoing)
+        offered = oral  # any of today's: the refusal says why one does not cover
+    elif begun:
+        offered = oral.filter(pk__in=begun)
     else:
         offered = None
     form = DisclosureForm(request.POST or None, oral_consents=offered)
@@ -446,9 +450,13 @@ def disclosure_create(request, client_id):
                 what=data["what"],
                 recipient_description=data["recipient_description"],
                 event=event,
+                at=form.disclosure_moment(),
             )
+        except ValidationError as error:
+            add_action_error(form, error)
         except DisclosureNotCovered as refusal:
-            form.add_error(None, str(refusal))
+            # Outside the oral consent's event: the time is what does not fit.
+            form.add_error("disclosed_at" if refusal.outside_event else None, str(refusal))
         else:
             messages.success(request, _("Luovutus kirjattu luovutuslokiin."))
             return redirect("clients:detail", client_id=client.uuid)

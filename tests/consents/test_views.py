@@ -773,6 +773,22 @@ def test_the_consent_page_reads_the_same_number_of_queries_for_3_and_30_versions
     assert _queries(worker_client, url("detail", team, consent_id=consent.pk)) == few
 
 
+def test_an_oral_consent_for_yesterdays_call_is_refused_next_to_the_event_day(
+    worker_client, team, parties
+):
+    """Recorded days later, it would reach back to disclosures long made: only its own day."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = worker_client.post(
+        url("create", team), oral_form(parties, event_date=yesterday.isoformat())
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "event_date") == (
+        "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana tai heti sen "
+        "jälkeen. Myöhemmin sitä ei voi kirjata."
+    )
+    assert not Consent.objects.exists()
+
+
 def test_kela_named_twice_is_refused_next_to_the_kinds(worker_client, team, parties):
     response = worker_client.post(
         url("create", team), y100_form(parties, organisation_kinds=["kela", "employment_services"])
