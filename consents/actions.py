@@ -340,8 +340,12 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     """Records a change or restriction as a new version that supersedes `consent`.
 
     Locks the version; refuses (ValidationError) a version that is already
-    superseded or revoked. The old version stops covering at the moment the
-    new one is recorded. Creates one task per party of either version for the
+    superseded or revoked. The old version stops covering when the new one
+    starts: at the moment it is recorded, or, for a change signed in advance
+    (a renewal from the first of next month), at the start of its first day, so
+    that coverage never lapses in between (`superseded_at` is then ahead; an
+    earlier version still waiting for the old one to start stops no later than
+    the old one does). Creates one task per party of either version for the
     client's responsible worker to tell the party (for Kela: send the change by
     secure e-mail). Logged as "consents.consent.changed". A member of the client's team
     from another organisation that the new version no longer covers leaves the team
@@ -358,8 +362,10 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
             now = timezone.now()
-            old.superseded_at = now
+            replaced_at = max(now, _start_of(terms.valid_from))
+            old.superseded_at = replaced_at
             old.save(update_fields=["superseded_at"])
+            _end_earlier_versions(old, at=replaced_at)
             new = Consent.objects.create(
                 client_id=old.client_id,
                 series=old.series,
@@ -411,6 +417,7 @@ def revoke_consent(
     version, a day in the future and a day before the consent was given.
     Creates one task per party for the responsible worker; for Kela the task
     is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
+    An older version still covering until this one starts stops covering now too.
     Members of the client's team from organisations nothing covers now leave the team.
     The consent's expiry reminder not yet due is taken back: a revoked consent does not expire.
     """
@@ -433,7 +440,8 @@ def revoke_consent(
                         % {"date": date_format(locked.signed_on, "SHORT_DATE_FORMAT")}
                     }
                 )
-            locked.revoked_at = timezone.now()
+            now = timezone.now()
+            locked.revoked_at = now
             locked.revoked_on = revoked_on
             locked.revoked_by = revoked_by
             locked.revocation_method = method
@@ -441,6 +449,9 @@ def revoke_consent(
             locked.revoked_through_organisation = through_organisation
             locked.revocation_note = note.strip()
             locked.save(update_fields=REVOCATION_FIELDS)
+            # An older version covering until this one starts (a change signed in advance)
+            # ends with the consent.
+            _end_earlier_versions(locked, at=now)
             _withdraw_expiry_reminders(locked)
             log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
         _create_notification_tasks(
@@ -452,6 +463,20 @@ def revoke_consent(
         )
         end_uncovered_memberships(clients=[locked.client_id], ended_by=revoked_by)
     return locked
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day`, as `in_force` reads days (the current time zone)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _end_earlier_versions(version: Consent, *, at: datetime.datetime) -> None:
+    """Earlier versions of the series that a change signed in advance left covering until
+    a later moment stop at `at` at the latest (their rows locked by the update, so a
+    disclosure on one of them waits or is seen)."""
+    Consent.objects.filter(series=version.series, superseded_at__gt=at).exclude(
+        pk=version.pk
+    ).update(superseded_at=at)
 
 
 def _withdraw_expiry_reminders(version: Consent) -> None:

@@ -484,6 +484,9 @@ class CoverageSummary:
     oral_over: list[Consent] = field(default_factory=list)
     uncovered_kinds: list[str] = field(default_factory=list)
     ended: list[Consent] = field(default_factory=list)
+    # Written versions not yet in force (a renewal signed in advance): the version they
+    # replace covers until they start.
+    upcoming: list[Consent] = field(default_factory=list)
 
 
 # Organisation kinds the panel reports as not covered when nothing names them: the
@@ -502,7 +505,9 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     for what, and which partner kinds nothing covers (a kind is covered when a party names
     it, or names every organisation of it). An oral consent is listed as covering only
     until its event ends (`events_of`, as coverage itself reads it). At most five queries
-    whatever the data size, six when an oral consent names a consultation session."""
+    whatever the data size, six when an oral consent names a consultation session. A
+    version that a change signed in advance replaces covers until the new version starts
+    (its last day is the day before), and the new version is listed as upcoming."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     in_force = list(
@@ -526,12 +531,18 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     oral_events = events_of(client, [consent for consent in in_force if consent.is_oral])
     for consent in in_force:
         if consent.is_oral:
-            event = oral_events[consent.pk]
-            over = event is None or (event.ends_at is not None and event.ends_at <= at)
+            over = event_over(oral_events[consent.pk], at)
             (summary.oral_over if over else summary.oral).append(consent)
             continue
+        valid_until = consent.valid_until
+        if consent.superseded_at is not None:
+            replaced_on = timezone.localdate(consent.superseded_at) - datetime.timedelta(days=1)
+            valid_until = replaced_on if valid_until is None else min(valid_until, replaced_on)
+        # A version being replaced is renewed, not ending.
         expiring = (
-            consent.valid_until is not None and (consent.valid_until - today).days <= warning_days
+            consent.superseded_at is None
+            and valid_until is not None
+            and (valid_until - today).days <= warning_days
         )
         for party in consent.parties.all():
             kind = party.organisation.kind if party.organisation_id else party.organisation_kind
@@ -544,7 +555,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
                     party=str(party),
                     kind=kind,
                     basis=consent,
-                    valid_until=consent.valid_until,
+                    valid_until=valid_until,
                     purposes=consent.purpose_labels(),
                     categories=consent.category_labels(),
                     missing_categories=[
@@ -585,15 +596,45 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
         if k not in covered_kinds
     ]
     in_force_ids = {c.pk for c in in_force}
-    summary.ended = [
+    not_in_force = [
         consent
         for consent in Consent.objects.filter(client=client)
         .current()
         .exclude(method=ConsentMethod.ORAL)
+        .filter(Q(revoked_at__isnull=False) | Q(valid_until__lt=today) | Q(valid_from__gt=today))
         .order_by("-recorded_at", "-pk")[:20]
-        if consent.pk not in in_force_ids and (consent.is_revoked or consent.is_expired_on(today))
-    ][:5]
+        if consent.pk not in in_force_ids
+    ]
+    summary.ended = [c for c in not_in_force if c.is_revoked or c.is_expired_on(today)][:5]
+    summary.upcoming = [c for c in not_in_force if not c.is_revoked and c.valid_from > today]
     return summary
+
+
+def event_over(event: ConsentEvent | None, at: datetime.datetime) -> bool:
+    """Whether an oral consent whose event (`events_of`) is `event` covers nothing more after
+    `at`: its event has ended, or is no longer held (a cancelled session)."""
+    return event is None or (event.ends_at is not None and event.ends_at <= at)
+
+
+def consent_statuses(
+    client, consents: Iterable[Consent], *, at: datetime.datetime | None = None
+) -> dict[int, str]:
+    """`Consent.status_on` of each of the client's `consents` at `at` (default now), by pk,
+    reading the events of today's oral consents once (`events_of`): an oral consent whose
+    event has ended says so, as the coverage panel does, instead of "in force"."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    consents = list(consents)
+    oral_events = events_of(
+        client, [c for c in consents if c.is_oral and c.event_date == today and c.is_current]
+    )
+    return {
+        consent.pk: consent.status_on(
+            today,
+            event_over=consent.pk in oral_events and event_over(oral_events[consent.pk], at),
+        )
+        for consent in consents
+    }
 
 
 def _parties():

@@ -18,7 +18,13 @@ from config.downloads import file_name
 from config.forms import add_action_error
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
-from consents.coverage import DisclosureNotCovered, event_of, events_of, record_disclosure
+from consents.coverage import (
+    DisclosureNotCovered,
+    consent_statuses,
+    event_of,
+    events_of,
+    record_disclosure,
+)
 from consents.forms import (
     ConsentForm,
     DisclosureForm,
@@ -61,13 +67,13 @@ def consent_list(request, client_id):
         .select_related("organisation", "recorded_by")
         .order_by("-recorded_at", "-pk")
     )
-    today = timezone.localdate()
+    statuses = consent_statuses(client, consents)
     return render(
         request,
         "consents/consent_list.html",
         {
             "client": client,
-            "rows": [(consent, consent.status_on(today)) for consent in consents],
+            "rows": [(consent, statuses[consent.pk]) for consent in consents],
             "bases": bases,
             "now": timezone.now(),
             "may_record": rules.has_perm("consents.record_consent", request.user, client),
@@ -136,6 +142,7 @@ def consent_detail(request, client_id, consent_id):
     )
     tasks = _notification_tasks(versions)
     may_change = rules.has_perm("consents.change_consent", request.user, client)
+    statuses = consent_statuses(client, versions)
     return render(
         request,
         "consents/consent_detail.html",
@@ -143,13 +150,13 @@ def consent_detail(request, client_id, consent_id):
             "client": client,
             "consent": version,
             "current": current,
-            "versions": versions,
+            "versions": [(v, statuses[v.pk]) for v in versions],
             "scans": scans,
             "disclosures": disclosures,
             "tasks": tasks,
             "today": timezone.localdate(),
-            "status": version.status_on(timezone.localdate()),
-            "current_status": current.status_on(timezone.localdate()),
+            "now": timezone.now(),
+            "status": statuses[version.pk],
             "may_change": may_change and version.is_current and not version.is_revoked,
             "may_attach": rules.has_perm("consents.attach_scan", request.user, client)
             and not version.is_oral

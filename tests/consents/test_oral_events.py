@@ -627,3 +627,47 @@ def test_a_session_is_offered_for_an_oral_consent_on_its_own_day_only(client, te
         client.logout()
         login(client, team["worker"])
         assert f'value="{first.pk}"' not in client.get(url).content.decode()
+
+
+def test_the_list_and_the_page_say_when_the_calls_event_has_ended(
+    client, team, parties, morning_call
+):
+    list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
+    detail_url = reverse(
+        "consents:detail",
+        kwargs={"client_id": team["client"].uuid, "consent_id": morning_call.pk},
+    )
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        login(client, team["worker"])
+        assert client.get(list_url).context["rows"] == [(morning_call, "Voimassa")]
+    with time_machine.travel(helsinki(9), tick=False):
+        client.logout()  # a new sign-in: the first has been idle
+        login(client, team["worker"])
+        assert client.get(list_url).context["rows"] == [(morning_call, "Tapahtuma päättynyt")]
+        detail = client.get(detail_url)
+    assert detail.context["status"] == "Tapahtuma päättynyt"
+    assert "<strong>Tapahtuma päättynyt</strong>" in detail.content.decode()
+
+
+def test_a_sessions_oral_consent_says_its_event_has_ended_after_the_session(
+    client, team, parties, sessions
+):
+    first = sessions["first"]
+    consent = actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.CONSULTATION_SESSION,
+            event_name="Istunto",
+            event_date=on_day(first),
+            event_reference=str(first.pk),
+        ),
+        recorded_by=team["worker"],
+    )
+    list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
+    login(client, team["worker"])
+    assert client.get(list_url).context["rows"] == [(consent, "Voimassa")]
+    with time_machine.travel(first.ends_at + datetime.timedelta(minutes=1), tick=False):
+        client.logout()  # a new sign-in: the first has been idle
+        login(client, team["worker"])
+        assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt")]

@@ -801,6 +801,33 @@ def test_kela_named_twice_is_refused_next_to_the_kinds(worker_client, team, part
     assert not Consent.objects.exists()
 
 
+def test_the_client_page_lists_a_renewal_signed_in_advance_and_the_version_covering_until_it(
+    client, team, parties
+):
+    consent = ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    terms = actions.ConsentTerms.of(consent)
+    new = actions.change_consent(
+        consent=consent,
+        terms=actions.ConsentTerms(
+            **{**terms.__dict__, "signed_on": timezone.localdate(), "valid_from": start}
+        ),
+        changed_by=team["worker"],
+    )
+    login(client, team["worker"])
+    text = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid})).text
+    assert "Kenelle tietoja saa luovuttaa nyt" in text
+    assert "Helsingin työllisyyspalvelut" in text
+    last_day = start - datetime.timedelta(days=1)
+    assert f"{last_day:%-d.%-m.%Y}" in text
+    assert "Tulevat suostumukset" in text
+    assert f"{new}</a>:" in text and f"voimassa {start:%-d.%-m.%Y} alkaen" in text
+    # The consent's page: the old version in force until the new one starts.
+    detail = client.get(url("detail", team, consent_id=new.pk)).text
+    assert "<strong>Ei vielä voimassa</strong>" in detail
+    assert f"Voimassa, kunnes uusi versio alkaa {start:%-d.%-m.%Y}" in detail
+
+
 def _task_of(team, consent, *, kind, model=Consent):
     """The worker's own open task about this client, pointing at `consent.pk` in `model`."""
     from django.contrib.contenttypes.models import ContentType
