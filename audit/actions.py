@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.labels import LOG_REPORT_PRINTED, as_logged
@@ -71,9 +71,15 @@ def log_disclosure(
     purpose: str = "",
     consent_id: int | None = None,
     statute: str = "",
+    at=None,
 ) -> DisclosureLogEntry:
-    """Writes one disclosure-log row: to whom, what, on which consent version or statute."""
+    """Writes one disclosure-log row: to whom, what, on which consent version or statute,
+    made at `at` (now when not given; earlier for a disclosure logged afterwards), written
+    now."""
+    now = timezone.now()
     return DisclosureLogEntry.objects.create(
+        at=at or now,
+        recorded_at=now,
         actor=actor,
         client_id=client_id,
         recipient_organisation=recipient_organisation,

@@ -110,6 +110,10 @@ class DisclosureLogEntry(models.Model):
     statute = models.CharField(_("säädös"), max_length=200, blank=True)
     channel = models.CharField(_("kanava"), max_length=64)
     request_id = models.CharField(_("pyynnön tunniste"), max_length=64, blank=True)
+    # When the row was written: `at` is when the disclosure was made, which a worker logging
+    # a call after hanging up gives as earlier that day. Empty on rows written before a
+    # disclosure could be logged afterwards (they were written as it was made).
+    recorded_at = models.DateTimeField(_("kirjattu lokiin"), null=True, blank=True)
 
     objects = DisclosureLogQuerySet.as_manager()
 
@@ -124,6 +128,12 @@ class DisclosureLogEntry(models.Model):
                 | (models.Q(basis="statute") & ~models.Q(statute=""))
                 | ~models.Q(basis__in=["consent", "statute"]),
                 name="disclosure_basis_named",
+            ),
+            # A disclosure is logged when or after it was made, never ahead of it.
+            models.CheckConstraint(
+                condition=models.Q(recorded_at__isnull=True)
+                | models.Q(at__lte=models.F("recorded_at")),
+                name="disclosure_logged_after_made",
             ),
         ]
 

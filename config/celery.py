@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=20),  # daily, after consents' last days have passed
         "options": {"expires": 12 * 60 * 60},
     },
+    "consents.follow_up_pending_scans": {
+        "task": "consents.follow_up_pending_scans",
+        "schedule": crontab(minute="*/15"),  # scans left waiting for the virus scanner
+        "options": {"expires": 14 * 60},
+    },
     "pathways.remove_old_document_files": {
         "task": "pathways.remove_old_document_files_task",
         "schedule": crontab(hour=1, minute=0),  # daily

@@ -52,6 +52,14 @@ NOTIFY_PARTY_OF_REVOCATION = "consents.notify_party_of_revocation"
 NOTIFY_PARTY_OF_CHANGE = "consents.notify_party_of_change"
 SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
 SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
+# The kinds of telling a party of a change or revocation: the tasks the consent page lists
+# and checks off.
+PARTY_NOTIFICATION_KINDS = (
+    NOTIFY_PARTY_OF_REVOCATION,
+    NOTIFY_PARTY_OF_CHANGE,
+    SEND_REVOCATION_TO_KELA,
+    SEND_CHANGE_TO_KELA,
+)
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
 
@@ -133,6 +141,17 @@ class ConsentTerms:
 
         if not self.organisations and not self.organisation_kinds:
             add("organisations", _("Valitse vähintään yksi osapuoli: organisaatio tai tyyppi."))
+        if OrganisationKind.KELA in self.organisation_kinds and any(
+            o.kind == OrganisationKind.KELA for o in self.organisations
+        ):
+            # Kela is one organisation: named twice, it would be told of a revocation twice.
+            add(
+                "organisation_kinds",
+                _(
+                    "Kela on valittu sekä nimettynä organisaationa että organisaatiotyyppinä. "
+                    "Valitse Kela vain kerran."
+                ),
+            )
         if not self.purposes:
             add("purposes", _("Valitse vähintään yksi käyttötarkoitus."))
         if InformationCategory.HEALTH in self.categories:
@@ -156,6 +175,16 @@ class ConsentTerms:
                 add("event_name", _("Nimeä tapahtuma, jota suullinen suostumus koskee."))
             if self.event_date is None:
                 add("event_date", _("Kirjaa tapahtuman päivä."))
+            elif self.event_date < timezone.localdate(timezone=EVENT_TIME_ZONE):
+                # It covers disclosures within its event only, and those are logged the same
+                # day: recorded days later it would reach back to disclosures long made.
+                add(
+                    "event_date",
+                    _(
+                        "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana "
+                        "tai heti sen jälkeen. Myöhemmin sitä ei voi kirjata."
+                    ),
+                )
             if self.event_timed_here:
                 # The consent covers disclosures within the event only: its end must be known.
                 if self.event_starts is None:
@@ -311,8 +340,12 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     """Records a change or restriction as a new version that supersedes `consent`.
 
     Locks the version; refuses (ValidationError) a version that is already
-    superseded or revoked. The old version stops covering at the moment the
-    new one is recorded. Creates one task per party of either version for the
+    superseded or revoked. The old version stops covering when the new one
+    starts: at the moment it is recorded, or, for a change signed in advance
+    (a renewal from the first of next month), at the start of its first day, so
+    that coverage never lapses in between (`superseded_at` is then ahead; an
+    earlier version still waiting for the old one to start stops no later than
+    the old one does). Creates one task per party of either version for the
     client's responsible worker to tell the party (for Kela: send the change by
     secure e-mail). Logged as "consents.consent.changed". A member of the client's team
     from another organisation that the new version no longer covers leaves the team
@@ -329,8 +362,10 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
             now = timezone.now()
-            old.superseded_at = now
+            replaced_at = max(now, _start_of(terms.valid_from))
+            old.superseded_at = replaced_at
             old.save(update_fields=["superseded_at"])
+            _end_earlier_versions(old, at=replaced_at)
             new = Consent.objects.create(
                 client_id=old.client_id,
                 series=old.series,
@@ -382,6 +417,7 @@ def revoke_consent(
     version, a day in the future and a day before the consent was given.
     Creates one task per party for the responsible worker; for Kela the task
     is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
+    An older version still covering until this one starts stops covering now too.
     Members of the client's team from organisations nothing covers now leave the team.
     The consent's expiry reminder not yet due is taken back: a revoked consent does not expire.
     """
@@ -404,7 +440,8 @@ def revoke_consent(
                         % {"date": date_format(locked.signed_on, "SHORT_DATE_FORMAT")}
                     }
                 )
-            locked.revoked_at = timezone.now()
+            now = timezone.now()
+            locked.revoked_at = now
             locked.revoked_on = revoked_on
             locked.revoked_by = revoked_by
             locked.revocation_method = method
@@ -412,6 +449,9 @@ def revoke_consent(
             locked.revoked_through_organisation = through_organisation
             locked.revocation_note = note.strip()
             locked.save(update_fields=REVOCATION_FIELDS)
+            # An older version covering until this one starts (a change signed in advance)
+            # ends with the consent.
+            _end_earlier_versions(locked, at=now)
             _withdraw_expiry_reminders(locked)
             log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
         _create_notification_tasks(
@@ -423,6 +463,20 @@ def revoke_consent(
         )
         end_uncovered_memberships(clients=[locked.client_id], ended_by=revoked_by)
     return locked
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day`, as `in_force` reads days (the current time zone)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _end_earlier_versions(version: Consent, *, at: datetime.datetime) -> None:
+    """Earlier versions of the series that a change signed in advance left covering until
+    a later moment stop at `at` at the latest (their rows locked by the update, so a
+    disclosure on one of them waits or is seen)."""
+    Consent.objects.filter(series=version.series, superseded_at__gt=at).exclude(
+        pk=version.pk
+    ).update(superseded_at=at)
 
 
 def _withdraw_expiry_reminders(version: Consent) -> None:
@@ -479,8 +533,13 @@ def _create_notification_tasks(
         client=client.display_name,
         consent=consent,
     )
+    kela_told = False
     for party in parties:
         if party.is_kela:
+            # Kela is one organisation, told once by secure e-mail, however it was named.
+            if kela_told:
+                continue
+            kela_told = True
             kind = SEND_CHANGE_TO_KELA if changed else SEND_REVOCATION_TO_KELA
             title = (
                 gettext_lazy("Lähetä suostumuksen muutos Kelaan suojatulla sähköpostilla")

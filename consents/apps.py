@@ -29,7 +29,14 @@ class ConsentsConfig(AppConfig):
         )
         from clients.panels import ClientPanel, register_client_panel
         from clients.team_scope import register_team_coverage
-        from consents import actions, log_labels, page_panels, reminders, team_coverage
+        from consents import (
+            actions,
+            log_labels,
+            page_panels,
+            pending_scans,
+            reminders,
+            team_coverage,
+        )
         from consents.models import Purpose
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
@@ -73,6 +80,8 @@ class ConsentsConfig(AppConfig):
                 on_completed=actions.log_notification_completed,
                 follows_responsibility=True,
             )
+        # The uploader's own task: ticked off where it is, nothing more to log.
+        register_task_kind(pending_scans.SCAN_PENDING_TASK, _("Lomakkeen virustarkistus kesken"))
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels(log_labels.CHANNEL_LABELS)
         register_purpose_labels(dict(Purpose.choices))

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone, translation
@@ -343,6 +344,19 @@ def covered_organisations(
 LOCK_ATTEMPTS = 3
 
 
+def check_disclosed_at(at: datetime.datetime) -> None:
+    """A disclosure made earlier is logged at the moment it was made, the same day (in
+    practice: the worker hangs up and then logs the call): not in the future, not on an
+    earlier day. ValidationError on the field "disclosed_at" otherwise."""
+    now = timezone.now()
+    if at > now:
+        raise ValidationError({"disclosed_at": _("Luovutuksen aika ei voi olla tulevaisuudessa.")})
+    if timezone.localdate(at, EVENT_TIME_ZONE) != timezone.localdate(now, EVENT_TIME_ZONE):
+        raise ValidationError(
+            {"disclosed_at": _("Aiemmin tehdyn luovutuksen voi kirjata vain samana päivänä.")}
+        )
+
+
 def record_disclosure(
     *,
     actor,
@@ -355,20 +369,30 @@ def record_disclosure(
     recipient_user=None,
     recipient_description: str = "",
     event: ConsentEvent | None = None,
+    at: datetime.datetime | None = None,
 ) -> DisclosureLogEntry:
-    """Checks the disclosure with `disclosure_basis()` now and writes its disclosure-log row.
+    """Checks the disclosure with `disclosure_basis()` at the moment it was made and writes
+    its disclosure-log row.
 
-    The row names the basis: the consent version (basis "consent") or the
+    `at` is that moment: now when not given; a disclosure made earlier today (a
+    call the worker logs after hanging up) gives its time, and is then covered by
+    what was in force at that time: an oral consent when `at` falls within its
+    event, even when the consent was recorded after the event the same day.
+    ValidationError ("disclosed_at") for a time in the future or on an earlier
+    day (`check_disclosed_at`). The row is dated `at` and keeps when it was
+    written. It names the basis: the consent version (basis "consent") or the
     statute (basis "statute"). The basis row is locked (FOR NO KEY UPDATE)
     in the same transaction as the log row, so a revocation, change or end
     recorded at the same time either waits for this disclosure or is seen by
-    it: a disclosure is never logged on a basis that ended before it.
+    it: a disclosure is never logged on a basis that ended before it was made.
     Raises DisclosureNotCovered, writing nothing, when no basis covers; when an
     oral consent would have covered within its event, the refusal says the event
     is over (or has not begun).
     """
     categories = _categories(category)
     purpose = Purpose(purpose).value
+    if at is not None:
+        check_disclosed_at(at)
     with transaction.atomic():
         basis = _locked_basis(
             client=client,
@@ -376,6 +400,7 @@ def record_disclosure(
             categories=categories,
             purpose=purpose,
             event=event,
+            at=at,
         )
         if basis is None:
             raise DisclosureNotCovered(
@@ -387,7 +412,7 @@ def record_disclosure(
                     organisation=organisation,
                     categories=categories,
                     purpose=purpose,
-                    at=timezone.now(),
+                    at=at or timezone.now(),
                     event=event,
                 ),
             )
@@ -403,13 +428,14 @@ def record_disclosure(
             "what": what,
             "purpose": purpose,
             "channel": channel,
+            "at": at,
         }
         if isinstance(basis, Consent):
             return log_disclosure(basis=Basis.CONSENT, consent_id=basis.pk, **common)
         return log_disclosure(basis=Basis.STATUTE, statute=basis.statute, **common)
 
 
-def _locked_basis(*, client, organisation, categories, purpose, event):
+def _locked_basis(*, client, organisation, categories, purpose, event, at):
     for _attempt in range(LOCK_ATTEMPTS):
         basis = disclosure_basis(
             client=client,
@@ -417,6 +443,7 @@ def _locked_basis(*, client, organisation, categories, purpose, event):
             category=categories,
             purpose=purpose,
             event=event,
+            at=at,
         )
         if basis is None:
             return None
@@ -425,7 +452,7 @@ def _locked_basis(*, client, organisation, categories, purpose, event):
         # commit before this disclosure does.
         list(rows.select_for_update(no_key=True).values_list("pk", flat=True))
         # A new statement sees what committed meanwhile; the time is taken under the lock.
-        if rows.in_force(timezone.now()).exists():
+        if rows.in_force(at or timezone.now()).exists():
             return basis
     return None
 
@@ -457,6 +484,9 @@ class CoverageSummary:
     oral_over: list[Consent] = field(default_factory=list)
     uncovered_kinds: list[str] = field(default_factory=list)
     ended: list[Consent] = field(default_factory=list)
+    # Written versions not yet in force (a renewal signed in advance): the version they
+    # replace covers until they start.
+    upcoming: list[Consent] = field(default_factory=list)
 
 
 # Organisation kinds the panel reports as not covered when nothing names them: the
@@ -475,7 +505,9 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     for what, and which partner kinds nothing covers (a kind is covered when a party names
     it, or names every organisation of it). An oral consent is listed as covering only
     until its event ends (`events_of`, as coverage itself reads it). At most five queries
-    whatever the data size, six when an oral consent names a consultation session."""
+    whatever the data size, six when an oral consent names a consultation session. A
+    version that a change signed in advance replaces covers until the new version starts
+    (its last day is the day before), and the new version is listed as upcoming."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     in_force = list(
@@ -499,12 +531,18 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     oral_events = events_of(client, [consent for consent in in_force if consent.is_oral])
     for consent in in_force:
         if consent.is_oral:
-            event = oral_events[consent.pk]
-            over = event is None or (event.ends_at is not None and event.ends_at <= at)
+            over = event_over(oral_events[consent.pk], at)
             (summary.oral_over if over else summary.oral).append(consent)
             continue
+        valid_until = consent.valid_until
+        if consent.superseded_at is not None:
+            replaced_on = timezone.localdate(consent.superseded_at) - datetime.timedelta(days=1)
+            valid_until = replaced_on if valid_until is None else min(valid_until, replaced_on)
+        # A version being replaced is renewed, not ending.
         expiring = (
-            consent.valid_until is not None and (consent.valid_until - today).days <= warning_days
+            consent.superseded_at is None
+            and valid_until is not None
+            and (valid_until - today).days <= warning_days
         )
         for party in consent.parties.all():
             kind = party.organisation.kind if party.organisation_id else party.organisation_kind
@@ -517,7 +555,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
                     party=str(party),
                     kind=kind,
                     basis=consent,
-                    valid_until=consent.valid_until,
+                    valid_until=valid_until,
                     purposes=consent.purpose_labels(),
                     categories=consent.category_labels(),
                     missing_categories=[
@@ -558,15 +596,45 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
         if k not in covered_kinds
     ]
     in_force_ids = {c.pk for c in in_force}
-    summary.ended = [
+    not_in_force = [
         consent
         for consent in Consent.objects.filter(client=client)
         .current()
         .exclude(method=ConsentMethod.ORAL)
+        .filter(Q(revoked_at__isnull=False) | Q(valid_until__lt=today) | Q(valid_from__gt=today))
         .order_by("-recorded_at", "-pk")[:20]
-        if consent.pk not in in_force_ids and (consent.is_revoked or consent.is_expired_on(today))
-    ][:5]
+        if consent.pk not in in_force_ids
+    ]
+    summary.ended = [c for c in not_in_force if c.is_revoked or c.is_expired_on(today)][:5]
+    summary.upcoming = [c for c in not_in_force if not c.is_revoked and c.valid_from > today]
     return summary
+
+
+def event_over(event: ConsentEvent | None, at: datetime.datetime) -> bool:
+    """Whether an oral consent whose event (`events_of`) is `event` covers nothing more after
+    `at`: its event has ended, or is no longer held (a cancelled session)."""
+    return event is None or (event.ends_at is not None and event.ends_at <= at)
+
+
+def consent_statuses(
+    client, consents: Iterable[Consent], *, at: datetime.datetime | None = None
+) -> dict[int, str]:
+    """`Consent.status_on` of each of the client's `consents` at `at` (default now), by pk,
+    reading the events of today's oral consents once (`events_of`): an oral consent whose
+    event has ended says so, as the coverage panel does, instead of "in force"."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    consents = list(consents)
+    oral_events = events_of(
+        client, [c for c in consents if c.is_oral and c.event_date == today and c.is_current]
+    )
+    return {
+        consent.pk: consent.status_on(
+            today,
+            event_over=consent.pk in oral_events and event_over(oral_events[consent.pk], at),
+        )
+        for consent in consents
+    }
 
 
 def _parties():

@@ -1,6 +1,8 @@
 """Forms of the consents pages. Domain rules live in `ConsentTerms.errors()`; the
 forms show its messages next to the fields they concern."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,6 +13,7 @@ from consents import events, scan_files
 from consents.actions import ConsentTerms
 from consents.log_labels import CHANNEL_LABELS
 from consents.models import (
+    EVENT_TIME_ZONE,
     ORDINARY_CATEGORIES,
     Consent,
     ConsentFormType,
@@ -418,7 +421,16 @@ class DisclosureForm(PolkuForm):
         label=_("Tapahtuma (suullinen suostumus)"),
         queryset=Consent.objects.none(),
         required=False,
-        help_text=_("Valitse, jos luovutat suullisen suostumuksen tapahtuman aikana."),
+        help_text=_("Valitse, jos luovutit tiedot suullisen suostumuksen tapahtuman aikana."),
+    )
+    disclosed_at = forms.TimeField(
+        label=_("Luovutuksen aika (klo)"),
+        required=False,
+        widget=TIME_INPUT,
+        help_text=_(
+            "Tyhjänä nyt. Jos luovutit tiedot aiemmin tänään, esimerkiksi puhelun aikana, "
+            "kirjaa kellonaika."
+        ),
     )
 
     def __init__(self, *args, oral_consents=None, **kwargs):
@@ -431,3 +443,11 @@ class DisclosureForm(PolkuForm):
             self.fields["oral_consent"].label_from_instance = lambda c: (
                 f"{c.event_name} ({c.event_when})"
             )
+
+    def disclosure_moment(self) -> datetime.datetime | None:
+        """The moment of the disclosure: the time given, today in Helsinki; None for now."""
+        time = self.cleaned_data.get("disclosed_at")
+        if time is None:
+            return None
+        today = timezone.localdate(timezone.now(), EVENT_TIME_ZONE)
+        return datetime.datetime.combine(today, time, tzinfo=EVENT_TIME_ZONE)

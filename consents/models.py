@@ -300,6 +300,13 @@ class Consent(models.Model):
                 | Q(event_ends_at__gt=F("event_starts_at")),
                 name="consent_oral_event_ends_after_start",
             ),
+            # An oral consent is recorded on its event's day (during the event or after it,
+            # the same day): recorded later it would reach back to disclosures made days ago.
+            models.CheckConstraint(
+                condition=~Q(method="oral")
+                | Q(Exact(TruncDate("recorded_at", tzinfo=EVENT_TIME_ZONE), F("event_date"))),
+                name="consent_oral_recorded_on_event_day",
+            ),
             # One event, on its one day: it neither starts nor ends on another.
             models.CheckConstraint(
                 condition=Q(event_starts_at__isnull=True)
@@ -389,16 +396,28 @@ class Consent(models.Model):
     def is_expired_on(self, day) -> bool:
         return self.valid_until is not None and self.valid_until < day
 
-    def status_on(self, day) -> str:
-        """A short status for lists: revoked, superseded, expired, upcoming or in force."""
+    def status_on(self, day, *, event_over: bool = False) -> str:
+        """A short status for lists: revoked, superseded, expired, upcoming or in force.
+
+        An older version that a change signed in advance supersedes only when the new
+        version starts is in force until then. An oral consent whose event is over
+        (`event_over`, as `coverage.consent_statuses` reads the event) covers nothing
+        more: its event has ended, though its day has not."""
         if self.is_revoked:
             return str(_("Peruutettu"))
         if not self.is_current:
+            replaced_on = timezone.localdate(self.superseded_at)
+            if replaced_on > day and not self.is_expired_on(day) and self.valid_from <= day:
+                return str(_("Voimassa, kunnes uusi versio alkaa %(date)s")) % {
+                    "date": date_format(replaced_on, "SHORT_DATE_FORMAT")
+                }
             return str(_("Korvattu uudella versiolla"))
         if self.is_expired_on(day):
             return str(_("Päättynyt"))
         if self.valid_from > day:
             return str(_("Ei vielä voimassa"))
+        if self.is_oral and event_over:
+            return str(_("Tapahtuma päättynyt"))
         return str(_("Voimassa"))
 
     def purpose_labels(self) -> list[str]:

@@ -24,12 +24,16 @@ class ConsentQuerySet(models.QuerySet):
 
         Recorded by then, neither superseded nor revoked by then (a revocation
         takes effect at the moment it is recorded, so `revoked_at == at` no
-        longer covers), and `at`'s day within valid_from..valid_until.
+        longer covers), and `at`'s day within valid_from..valid_until. An oral
+        consent is given at its event and may be recorded after it the same day
+        (the database holds it to that day): it counts from its event on, so a
+        disclosure made during a call and logged with the consent after hanging up
+        is covered (coverage still holds it to the event's times).
         """
         at = at or timezone.now()
         day = timezone.localdate(at)
         return self.filter(
-            Q(recorded_at__lte=at),
+            Q(recorded_at__lte=at) | Q(method="oral"),
             Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
             Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
             Q(valid_from__lte=day),

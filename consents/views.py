@@ -18,7 +18,13 @@ from config.downloads import file_name
 from config.forms import add_action_error
 from consents import actions, scan_files, scanning
 from consents.access import get_consent_for_user, get_scan_for_user, get_statutory_basis_for_user
-from consents.coverage import DisclosureNotCovered, event_of, record_disclosure
+from consents.coverage import (
+    DisclosureNotCovered,
+    consent_statuses,
+    event_of,
+    events_of,
+    record_disclosure,
+)
 from consents.forms import (
     ConsentForm,
     DisclosureForm,
@@ -61,13 +67,13 @@ def consent_list(request, client_id):
         .select_related("organisation", "recorded_by")
         .order_by("-recorded_at", "-pk")
     )
-    today = timezone.localdate()
+    statuses = consent_statuses(client, consents)
     return render(
         request,
         "consents/consent_list.html",
         {
             "client": client,
-            "rows": [(consent, consent.status_on(today)) for consent in consents],
+            "rows": [(consent, statuses[consent.pk]) for consent in consents],
             "bases": bases,
             "now": timezone.now(),
             "may_record": rules.has_perm("consents.record_consent", request.user, client),
@@ -136,6 +142,7 @@ def consent_detail(request, client_id, consent_id):
     )
     tasks = _notification_tasks(versions)
     may_change = rules.has_perm("consents.change_consent", request.user, client)
+    statuses = consent_statuses(client, versions)
     return render(
         request,
         "consents/consent_detail.html",
@@ -143,13 +150,13 @@ def consent_detail(request, client_id, consent_id):
             "client": client,
             "consent": version,
             "current": current,
-            "versions": versions,
+            "versions": [(v, statuses[v.pk]) for v in versions],
             "scans": scans,
             "disclosures": disclosures,
             "tasks": tasks,
             "today": timezone.localdate(),
-            "status": version.status_on(timezone.localdate()),
-            "current_status": current.status_on(timezone.localdate()),
+            "now": timezone.now(),
+            "status": statuses[version.pk],
             "may_change": may_change and version.is_current and not version.is_revoked,
             "may_attach": rules.has_perm("consents.attach_scan", request.user, client)
             and not version.is_oral
@@ -172,6 +179,7 @@ def _notification_tasks(versions):
         Task.objects.filter(
             content_type=ContentType.objects.get_for_model(Consent),
             object_id__in=[str(v.pk) for v in versions],
+            kind__in=actions.PARTY_NOTIFICATION_KINDS,
         )
         .select_related("assignee", "done_by")
         .order_by("created_at", "pk")
@@ -327,8 +335,11 @@ def scan_download(request, client_id, consent_id, scan_id):
 
 @require_POST
 def complete_notification(request, client_id, consent_id, task_id):
-    """Checks off one's own task of telling a party, with the date it was done (logged by
-    the kind's completion hook, actions.log_notification_completed)."""
+    """Checks off one's own task of telling a party of this consent's change or revocation,
+    with the date it was done (logged by the kind's completion hook,
+    actions.log_notification_completed); any other task of the user answers 404 here."""
+    from django.contrib.contenttypes.models import ContentType
+
     from notifications.access import get_task_for_user
     from notifications.actions import complete_task
     from notifications.forms import CompleteTaskForm
@@ -338,7 +349,12 @@ def complete_notification(request, client_id, consent_id, task_id):
     )
     task = get_task_for_user(request.user, task_id)
     versions = Consent.objects.filter(series=consent.series).values_list("pk", flat=True)
-    if task.client_id != client.uuid or task.object_id not in {str(pk) for pk in versions}:
+    if (
+        task.client_id != client.uuid
+        or task.content_type_id != ContentType.objects.get_for_model(Consent).pk
+        or task.object_id not in {str(pk) for pk in versions}
+        or task.kind not in actions.PARTY_NOTIFICATION_KINDS
+    ):
         raise Http404
     form = CompleteTaskForm(request.POST, task_id=task.pk)
     if form.is_valid():
@@ -394,7 +410,9 @@ def disclosure_create(request, client_id):
     A disclosure within an event an oral consent of today was given for names
     that event (`coverage.event_of`): a consultation session's oral consent
     covers it only from the session's start to its end; one for an event Polku does not hold
-    (a call with Kela) only between the start and end recorded with it.
+    (a call with Kela) only between the start and end recorded with it. A disclosure
+    made earlier today (a call logged after hanging up, with the oral consent given in it)
+    gives its time, and is checked at that time.
     """
     client = get_client_for_user(
         request.user,
@@ -409,16 +427,18 @@ def disclosure_create(request, client_id):
         .not_revoked()
         .select_related("client")
     )
-    # Offered: the oral consents whose event is going on now (a call not yet over).
-    ongoing = [
-        consent.pk
-        for consent in oral
-        if (event := event_of(consent)) is not None and event.is_on(now)
+    oral_events = events_of(client, oral)
+    # Offered: the oral consents whose event has begun (going on, or over: a disclosure made
+    # in it is logged afterwards with its time).
+    begun = [
+        pk
+        for pk, event in oral_events.items()
+        if event is not None and (event.starts_at is None or event.starts_at <= now)
     ]
     if request.method == "POST" and request.POST.get("oral_consent"):
-        offered = oral  # a form sent after its event ended: the refusal says why
-    elif ongoing:
-        offered = oral.filter(pk__in=ongoing)
+        offered = oral  # any of today's: the refusal says why one does not cover
+    elif begun:
+        offered = oral.filter(pk__in=begun)
     else:
         offered = None
     form = DisclosureForm(request.POST or None, oral_consents=offered)
@@ -437,9 +457,13 @@ def disclosure_create(request, client_id):
                 what=data["what"],
                 recipient_description=data["recipient_description"],
                 event=event,
+                at=form.disclosure_moment(),
             )
+        except ValidationError as error:
+            add_action_error(form, error)
         except DisclosureNotCovered as refusal:
-            form.add_error(None, str(refusal))
+            # Outside the oral consent's event: the time is what does not fit.
+            form.add_error("disclosed_at" if refusal.outside_event else None, str(refusal))
         else:
             messages.success(request, _("Luovutus kirjattu luovutuslokiin."))
             return redirect("clients:detail", client_id=client.uuid)

@@ -50,7 +50,7 @@ from consents.coverage import (
     record_disclosure,
 )
 from consents.events import EventOption
-from consents.models import InformationCategory, OralEventKind, Purpose
+from consents.models import EVENT_TIME_ZONE, InformationCategory, OralEventKind, Purpose
 from consultations.pseudonymity import age_band
 
 CHANNEL = "consultation"
@@ -87,24 +87,19 @@ def session_event(session) -> ConsentEvent | None:
     )
 
 
-# An oral consent is usually recorded at the session or soon after it.
-ORAL_CONSENT_RECORDED_WITHIN_DAYS = 14
-
-
 def oral_consent_sessions(client) -> list[EventOption]:
     """The sessions an oral consent of the client may be given for: those discussing the
-    client, held today or in the two weeks before (registered with `consents.events` as the
-    consultation-session events), each with its start and end, outside which the consent
-    covers nothing."""
+    client, held today (registered with `consents.events` as the consultation-session
+    events), each with its start and end, outside which the consent covers nothing. An oral
+    consent is recorded on its event's day, during the session or after it
+    (`consents.actions.ConsentTerms`): a session of another day is not offered."""
     from consultations.models import Session
 
-    today = timezone.localdate()
-    since = today - datetime.timedelta(days=ORAL_CONSENT_RECORDED_WITHIN_DAYS)
+    today = timezone.localdate(timezone.now(), EVENT_TIME_ZONE)
     sessions = (
         Session.objects.not_cancelled()
         .discussing(client)
-        # Given at the session: from two weeks back to today, never ahead of it.
-        .filter(starts_at__date__gte=since, starts_at__date__lte=today)
+        .filter(starts_at__date=today)
         .select_related("network")
         .order_by("starts_at")
     )

@@ -8,9 +8,11 @@ retention floor (12 years) may be deleted by the archive process, never changed.
 import datetime
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from audit.actions import log_disclosure
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from tests.audit.conftest import access, disclosure
 
@@ -140,3 +142,23 @@ def test_rows_past_the_retention_floor_are_removed_and_younger_ones_kept(worker,
     with pytest.raises(IntegrityError, match="append-only: DELETE"), transaction.atomic():
         AccessLogEntry.objects.filter(pk=kept.pk).delete()
     assert AccessLogEntry.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_disclosure_is_never_logged_ahead_of_when_it_was_made(now, worker, subject_client):
+    """A disclosure logged afterwards keeps both times; the database refuses a row written
+    before the disclosure it records."""
+    fields = {
+        "actor": worker,
+        "client_id": subject_client.uuid,
+        "recipient_organisation": None,
+        "what": "Suunnitelma",
+        "basis": Basis.STATUTE,
+        "statute": "812/2000 17 §",
+        "channel": "phone",
+    }
+    earlier = now - datetime.timedelta(minutes=20)
+    with time_machine.travel(now, tick=False):
+        row = log_disclosure(**fields, at=earlier)
+    assert (row.at, row.recorded_at) == (earlier, now)
+    with pytest.raises(IntegrityError, match="disclosure_logged_after_made"), transaction.atomic():
+        DisclosureLogEntry.objects.create(**fields, at=now, recorded_at=earlier)

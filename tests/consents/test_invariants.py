@@ -170,6 +170,21 @@ def test_an_oral_consents_event_has_its_start_and_end_on_its_day(client_, fields
     refused(constraint, client=client_, oral=True, **fields)
 
 
+def test_an_oral_consent_is_recorded_on_its_events_day(client_):
+    """During or after its event the same day, never days later (nor ahead of the day)."""
+    today = TODAY()
+    ConsentFactory(client=client_, oral=True, recorded_at=helsinki(today, 23, 59))
+    for recorded_at in (helsinki(today + DAY, 0, 1), helsinki(today - DAY, 23, 59)):
+        refused(
+            "consent_oral_recorded_on_event_day",
+            client=client_,
+            oral=True,
+            recorded_at=recorded_at,
+        )
+    # A written consent is recorded whenever: the paper was signed before.
+    ConsentFactory(client=client_, recorded_at=helsinki(today, 9))
+
+
 def test_a_written_consent_records_no_event_times(client_):
     refused("consent_oral_event_timed", client=client_, **event_hour(TODAY()))
 

@@ -132,7 +132,13 @@ def test_a_session_that_does_not_discuss_the_client_is_refused(team, parties, se
     assert not Consent.objects.exists()
 
 
-def test_the_event_day_must_be_the_sessions_day(team, parties, sessions):
+LATE = (
+    "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana tai heti sen "
+    "jälkeen. Myöhemmin sitä ei voi kirjata."
+)
+
+
+def test_the_event_day_must_be_the_sessions_day_and_today(team, parties, sessions):
     with pytest.raises(ValidationError) as refused:
         actions.record_consent(
             client=team["client"],
@@ -145,9 +151,7 @@ def test_the_event_day_must_be_the_sessions_day(team, parties, sessions):
             ),
             recorded_by=team["worker"],
         )
-    assert refused.value.message_dict["event_date"] == [
-        "Valittu istunto pidetään {}.".format(on_day(sessions["first"]).strftime("%-d.%-m.%Y"))
-    ]
+    assert refused.value.message_dict["event_date"] == [LATE]
 
 
 def test_a_session_picked_with_another_kind_of_event_is_an_error_next_to_the_field(
@@ -255,16 +259,15 @@ def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_
     with time_machine.travel(later_that_day, tick=False):
         client.logout()  # a new sign-in: the first has been idle for hours
         login(client, team["worker"])
-        # The form no longer offers the consent of an event that has ended...
-        assert 'name="oral_consent"' not in client.get(url).content.decode()
+        # The form still offers the session's consent, for a disclosure made during it...
+        assert 'name="oral_consent"' in client.get(url).content.decode()
         response = client.post(url, data)
-    # ...and naming it all the same (a form opened during the session) is refused: the
-    # session is over.
+    # ...but one made now, after the session, is refused: the session is over. The refusal
+    # stands next to the disclosure's time.
     assert response.status_code == 200
-    assert "Luovutukselle ei ole perustetta" in response.content.decode()
-    assert "Suullinen suostumus koski vain tapahtumaa ”Istunto”, joka päättyi" in (
-        response.content.decode()
-    )
+    errors = response.context["form"].errors["disclosed_at"]
+    assert errors[0].startswith("Luovutukselle ei ole perustetta")
+    assert "Suullinen suostumus koski vain tapahtumaa ”Istunto”, joka päättyi" in errors[0]
     assert DisclosureLogEntry.objects.count() == 1
 
 
@@ -443,12 +446,15 @@ def test_the_disclosure_form_offers_the_call_during_it_and_refuses_it_after_it(
     with time_machine.travel(helsinki(14), tick=False):
         client.logout()  # a new sign-in: the first has been idle for hours
         login(client, team["worker"])
-        assert 'name="oral_consent"' not in client.get(url).content.decode()
+        assert 'name="oral_consent"' in client.get(url).content.decode()
         response = client.post(url, data)
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert "Luovutukselle ei ole perustetta" in text
-    assert "joka päättyi" in text
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Luovutukselle ei ole perustetta" in text
+        assert "joka päättyi" in text
+        # Made at 14, after the call: not within it whatever time is given.
+        response = client.post(url, {**data, "disclosed_at": "08:45"})
+        assert "joka päättyi" in response.content.decode()
     assert DisclosureLogEntry.objects.count() == 1
 
 
@@ -483,3 +489,185 @@ def test_a_sessions_oral_consent_covers_nothing_before_the_session_starts(
     with django_assert_max_num_queries(6):
         summary = coverage_summary(team["client"])
     assert summary.oral == [consent]
+
+
+# Logged after hanging up: the oral consent given in a call and the disclosure made in it are
+# recorded after the call, the same day; the disclosure with the time it was made.
+
+
+def disclosure_form(parties, consent, **fields):
+    return {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity", "work_capacity"],
+        "purpose": "case_consultation",
+        "channel": "phone",
+        "oral_consent": consent.pk,
+        **fields,
+    }
+
+
+def test_a_call_logged_after_hanging_up_is_covered_by_its_oral_consent_at_its_time(
+    client, team, parties
+):
+    """The call lasted 8.00–8.30; at 8.40 the worker records the oral consent given in it,
+    then the disclosure made at 8.20: covered, dated 8.20, and the log keeps when it was
+    written."""
+    create_url = reverse("consents:create", kwargs={"client_id": team["client"].uuid})
+    disclosure_url = reverse(
+        "consents:disclosure_create", kwargs={"client_id": team["client"].uuid}
+    )
+    with time_machine.travel(helsinki(8, 40), tick=False):
+        login(client, team["worker"])
+        response = client.post(
+            create_url,
+            {
+                "giver_kind": "client",
+                "method": "oral",
+                "organisations": [parties["kela"].pk],
+                "purposes": ["case_consultation"],
+                "categories": ["identity", "work_capacity"],
+                "event_kind": OralEventKind.KELA_CALL,
+                "event_name": "Puhelu Kelan työkykyneuvojan kanssa",
+                "event_date": timezone.localdate().isoformat(),
+                "event_starts": "08:00",
+                "event_ends": "08:30",
+            },
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        consent = Consent.objects.get()
+        # The form offers the call that has ended, and asks when the disclosure was made.
+        form = client.get(disclosure_url).content.decode()
+        assert 'name="oral_consent"' in form and 'name="disclosed_at"' in form
+        response = client.post(
+            disclosure_url, disclosure_form(parties, consent, disclosed_at="08:20")
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    entry = DisclosureLogEntry.objects.get()
+    assert (entry.basis, entry.consent_id) == ("consent", consent.pk)
+    assert (entry.at, entry.recorded_at) == (helsinki(8, 20), helsinki(8, 40))
+
+
+def test_a_disclosure_time_outside_the_call_future_or_on_another_day_is_refused(
+    client, team, parties, morning_call
+):
+    disclosure_url = reverse(
+        "consents:disclosure_create", kwargs={"client_id": team["client"].uuid}
+    )
+    with time_machine.travel(helsinki(9), tick=False):
+        login(client, team["worker"])
+        after = client.post(
+            disclosure_url, disclosure_form(parties, morning_call, disclosed_at="08:45")
+        )
+        ahead = client.post(
+            disclosure_url, disclosure_form(parties, morning_call, disclosed_at="09:05")
+        )
+        disclose = {
+            "actor": team["worker"],
+            "client": team["client"],
+            "organisation": parties["kela"],
+            "channel": "phone",
+            "event": event_of(morning_call),
+            **ASK,
+        }
+        with pytest.raises(ValidationError) as yesterday:
+            record_disclosure(**disclose, at=helsinki(8, 20) - datetime.timedelta(days=1))
+        with pytest.raises(DisclosureNotCovered) as before:
+            record_disclosure(**disclose, at=helsinki(7, 59))
+    (message,) = after.context["form"].errors["disclosed_at"]
+    assert "joka päättyi" in message
+    assert ahead.context["form"].errors["disclosed_at"] == [
+        "Luovutuksen aika ei voi olla tulevaisuudessa."
+    ]
+    assert yesterday.value.message_dict["disclosed_at"] == [
+        "Aiemmin tehdyn luovutuksen voi kirjata vain samana päivänä."
+    ]
+    assert "joka alkaa" in str(before.value)
+    assert not DisclosureLogEntry.objects.exists()
+
+
+def test_a_disclosure_logged_afterwards_rests_on_what_was_in_force_when_it_was_made(team, parties):
+    """A written consent revoked at ten: a call at half past nine, logged at half past ten,
+    was made on it; one made at a quarter past ten was not."""
+    from consents.factories import ConsentFactory
+
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    with time_machine.travel(helsinki(10), tick=False):
+        actions.revoke_consent(
+            consent=consent,
+            revoked_by=team["worker"],
+            revoked_on=timezone.localdate(),
+            method="phone",
+            through="Asiakas itse",
+        )
+    disclose = {
+        "actor": team["worker"],
+        "client": team["client"],
+        "organisation": parties["kela"],
+        "channel": "phone",
+        "category": "identity",
+        "purpose": "kela_benefits",
+    }
+    with time_machine.travel(helsinki(10, 30), tick=False):
+        entry = record_disclosure(**disclose, at=helsinki(9, 30))
+        with pytest.raises(DisclosureNotCovered):
+            record_disclosure(**disclose, at=helsinki(10, 15))
+    assert (entry.consent_id, entry.at) == (consent.pk, helsinki(9, 30))
+
+
+def test_a_session_is_offered_for_an_oral_consent_on_its_own_day_only(client, team, sessions):
+    """After the session, the same day, the worker may still record the consent given in
+    it; the next day it is no longer offered (nor could it be recorded)."""
+    first = sessions["first"]
+    url = reverse("consents:create", kwargs={"client_id": team["client"].uuid})
+    with time_machine.travel(first.ends_at + datetime.timedelta(hours=1), tick=False):
+        login(client, team["worker"])
+        assert f'value="{first.pk}"' in client.get(url).content.decode()
+    with time_machine.travel(first.starts_at + datetime.timedelta(days=1), tick=False):
+        client.logout()
+        login(client, team["worker"])
+        assert f'value="{first.pk}"' not in client.get(url).content.decode()
+
+
+def test_the_list_and_the_page_say_when_the_calls_event_has_ended(
+    client, team, parties, morning_call
+):
+    list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
+    detail_url = reverse(
+        "consents:detail",
+        kwargs={"client_id": team["client"].uuid, "consent_id": morning_call.pk},
+    )
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        login(client, team["worker"])
+        assert client.get(list_url).context["rows"] == [(morning_call, "Voimassa")]
+    with time_machine.travel(helsinki(9), tick=False):
+        client.logout()  # a new sign-in: the first has been idle
+        login(client, team["worker"])
+        assert client.get(list_url).context["rows"] == [(morning_call, "Tapahtuma päättynyt")]
+        detail = client.get(detail_url)
+    assert detail.context["status"] == "Tapahtuma päättynyt"
+    assert "<strong>Tapahtuma päättynyt</strong>" in detail.content.decode()
+
+
+def test_a_sessions_oral_consent_says_its_event_has_ended_after_the_session(
+    client, team, parties, sessions
+):
+    first = sessions["first"]
+    consent = actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.CONSULTATION_SESSION,
+            event_name="Istunto",
+            event_date=on_day(first),
+            event_reference=str(first.pk),
+        ),
+        recorded_by=team["worker"],
+    )
+    list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
+    login(client, team["worker"])
+    assert client.get(list_url).context["rows"] == [(consent, "Voimassa")]
+    with time_machine.travel(first.ends_at + datetime.timedelta(minutes=1), tick=False):
+        client.logout()  # a new sign-in: the first has been idle
+        login(client, team["worker"])
+        assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt")]

@@ -12,6 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -370,3 +371,96 @@ def test_the_task_scans_by_id(team, consent, scanner, django_capture_on_commit_c
     scanner(b"stream: OK\0")
     scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
     assert scan_consent_scan_task.run(scan.pk) == ScanStatus.CLEAN
+
+
+# Scans left waiting: the sweep queues them again and, after hours, tells the uploader.
+
+
+def test_a_scan_left_waiting_is_queued_again_and_then_scanned(
+    team, consent, scanner, django_capture_on_commit_callbacks
+):
+    """The first scan task was lost (or gave up): a quarter of an hour later the sweep queues
+    one more attempt, which releases the clean file; a scan just uploaded is left alone."""
+    from consents.pending_scans import follow_up_pending_scans
+    from consents.tasks import rescan_consent_scan_task
+
+    scanner(b"stream: OK\0")
+    waiting = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    later = waiting.uploaded_at + datetime.timedelta(minutes=20)
+    with time_machine.travel(later - datetime.timedelta(minutes=2), tick=False):
+        fresh = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    with (
+        time_machine.travel(later, tick=False),
+        mock.patch("consents.tasks.rescan_consent_scan_task.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert follow_up_pending_scans() == {"queued": 1, "told": 0}
+    delay.assert_called_once_with(waiting.pk)
+    assert rescan_consent_scan_task.run(waiting.pk) == ScanStatus.CLEAN
+    waiting.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (waiting.status, fresh.status) == (ScanStatus.CLEAN, ScanStatus.PENDING)
+    # Queued again after it was scanned: nothing left to do.
+    assert rescan_consent_scan_task.run(waiting.pk) == ScanStatus.CLEAN
+
+
+def test_an_attempt_while_the_scanner_is_down_leaves_the_scan_waiting_for_the_next_sweep(
+    team, consent, settings, django_capture_on_commit_callbacks
+):
+    from consents.tasks import rescan_consent_scan_task
+
+    settings.POLKU_CLAMAV_SOCKET = "/tmp/polku-no-such-clamd.sock"
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    assert rescan_consent_scan_task.run(scan.pk) == ScanStatus.PENDING  # no retries of its own
+    scan.refresh_from_db()
+    assert scan.status == ScanStatus.PENDING
+
+
+def test_the_uploader_is_told_once_when_a_scan_has_waited_for_hours(
+    client, team, consent, settings, django_capture_on_commit_callbacks
+):
+    """The scanner was turned off with a file waiting: nothing to queue, but after four hours
+    the uploader gets one task, whatever the number of sweeps."""
+    from consents.pending_scans import SCAN_PENDING_TASK, follow_up_pending_scans
+    from notifications.models import Task
+
+    settings.POLKU_CLAMAV_SOCKET = "/tmp/polku-no-such-clamd.sock"
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    settings.POLKU_CLAMAV_SOCKET = ""
+    with time_machine.travel(scan.uploaded_at + datetime.timedelta(hours=3), tick=False):
+        assert follow_up_pending_scans() == {"queued": 0, "told": 0}
+    assert not Task.objects.exists()
+    with (
+        time_machine.travel(scan.uploaded_at + datetime.timedelta(hours=5), tick=False),
+        django_capture_on_commit_callbacks() as queued,
+    ):
+        assert follow_up_pending_scans() == {"queued": 0, "told": 1}
+        assert follow_up_pending_scans() == {"queued": 0, "told": 0}
+    assert queued == []
+    task = Task.objects.get()
+    assert (task.assignee, task.kind, task.client_id) == (
+        team["worker"],
+        SCAN_PENDING_TASK,
+        team["client"].uuid,
+    )
+    assert task.title == "Skannatun lomakkeen virustarkistus ei ole valmistunut: y100.pdf"
+    assert task.description.startswith("Asiakas: Tuisku Tietävä. Suostumus: Kelan lomake Y 100")
+    assert task.concerning == scan
+    assert task.link == reverse(
+        "consents:detail", kwargs={"client_id": team["client"].uuid, "consent_id": consent.pk}
+    )
+
+
+def test_the_sweep_runs_from_beat_one_at_a_time(team, consent):
+    from django.core.cache import cache
+
+    from config.celery import app
+    from consents.tasks import PENDING_SCANS_LOCK_KEY, follow_up_pending_scans_task
+
+    entry = app.conf.beat_schedule["consents.follow_up_pending_scans"]
+    assert entry["task"] == follow_up_pending_scans_task.name
+    assert cache.add(PENDING_SCANS_LOCK_KEY, "1")
+    assert follow_up_pending_scans_task.run() == {"queued": 0, "told": 0}
+    cache.delete(PENDING_SCANS_LOCK_KEY)
+    assert follow_up_pending_scans_task.run() == {"queued": 0, "told": 0}
+    assert cache.add(PENDING_SCANS_LOCK_KEY, "1")  # released after the run

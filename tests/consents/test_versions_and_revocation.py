@@ -217,3 +217,124 @@ def test_pghistory_keeps_scans_and_statutory_bases(consent, team):
     assert [e.pgh_label for e in events] == ["insert", "update"]
     assert events[-1].ended_by_id == team["worker"].pk
     assert events[-1].pgh_context.metadata["action"] == "consents.statutory_basis.ended"
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def test_a_change_signed_in_advance_keeps_the_old_version_covering_until_it_starts(
+    consent, team, parties
+):
+    """A renewal signed today that starts in ten days, without health care: until then the
+    old version covers (health care too), from its first day the new one; nothing lapses in
+    between, and each says so."""
+    from consents.coverage import coverage_summary
+
+    today = timezone.localdate()
+    start = today + datetime.timedelta(days=10)
+    new = actions.change_consent(
+        consent=consent,
+        terms=_restricted_terms(
+            consent,
+            valid_from=start,
+            organisations=(parties["kela"],),
+            organisation_kinds=(OrganisationKind.EMPLOYMENT_SERVICES,),
+        ),
+        changed_by=team["worker"],
+    )
+    consent.refresh_from_db()
+    assert consent.superseded_at == _midnight(start)
+    ask = {"client": team["client"], "category": "identity", "purpose": "service_planning"}
+    health, kela = parties["health"], parties["kela"]
+    assert disclosure_basis(**ask, organisation=health) == consent
+    assert disclosure_basis(**ask, organisation=kela) == consent
+    last_moment = _midnight(start) - datetime.timedelta(microseconds=1)
+    assert disclosure_basis(**ask, organisation=health, at=last_moment) == consent
+    assert disclosure_basis(**ask, organisation=health, at=_midnight(start)) is None
+    assert disclosure_basis(**ask, organisation=kela, at=_midnight(start)) == new
+
+    day_before = start - datetime.timedelta(days=1)
+    assert consent.status_on(today) == f"Voimassa, kunnes uusi versio alkaa {start:%-d.%-m.%Y}"
+    assert new.status_on(today) == "Ei vielä voimassa"
+    summary = coverage_summary(team["client"])
+    assert summary.upcoming == [new]
+    assert {(row.party, row.valid_until, row.expiring) for row in summary.covered} == {
+        ("Kela", day_before, False),
+        ("Työllisyyspalvelut (kaikki)", day_before, False),
+        ("Terveysasema", day_before, False),
+    }
+
+
+def test_revoking_or_changing_again_before_the_new_version_starts_ends_the_old_one_too(
+    consent, team, parties
+):
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    ask = {
+        "client": team["client"],
+        "organisation": parties["health"],
+        "category": "identity",
+        "purpose": "service_planning",
+    }
+    second = actions.change_consent(
+        consent=consent,
+        terms=_restricted_terms(consent, valid_from=start),
+        changed_by=team["worker"],
+    )
+    # Changed again, from today: the first version stops now as well, not in ten days.
+    third = actions.change_consent(
+        consent=second,
+        terms=_restricted_terms(second, organisations=(parties["kela"],)),
+        changed_by=team["worker"],
+    )
+    consent.refresh_from_db()
+    second.refresh_from_db()
+    assert consent.superseded_at == second.superseded_at == third.recorded_at
+    assert disclosure_basis(**ask) is None
+
+    other = ConsentFactory(client=team["client"], parties=[parties["provider"]])
+    renewal = actions.change_consent(
+        consent=other,
+        terms=_restricted_terms(other, valid_from=start),
+        changed_by=team["worker"],
+    )
+    provider = {**ask, "organisation": parties["provider"]}
+    assert disclosure_basis(**provider) == other
+    revoked = revoke(renewal, team["worker"])
+    other.refresh_from_db()
+    assert other.superseded_at == revoked.revoked_at
+    assert disclosure_basis(**provider) is None
+
+
+def test_kela_named_both_as_an_organisation_and_as_the_kela_kind_is_refused(team, parties):
+    terms = actions.ConsentTerms(
+        method="signature",
+        form="kela_y100",
+        purposes=(Purpose.KELA_BENEFITS,),
+        categories=(InformationCategory.IDENTITY,),
+        signed_on=timezone.localdate(),
+        valid_from=timezone.localdate(),
+        organisations=(parties["kela"],),
+        organisation_kinds=(OrganisationKind.KELA,),
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    assert error.value.message_dict == {
+        "organisation_kinds": [
+            "Kela on valittu sekä nimettynä organisaationa että organisaatiotyyppinä. "
+            "Valitse Kela vain kerran."
+        ]
+    }
+    assert not Consent.objects.exists()
+
+
+def test_a_stored_consent_naming_kela_twice_gives_one_kela_task(team, parties):
+    """Recorded before the terms refused it: Kela is still told once."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"], OrganisationKind.KELA, parties["health"]],
+    )
+    revoke(consent, team["worker"])
+    kinds = sorted(Task.objects.values_list("kind", flat=True))
+    assert kinds == [actions.NOTIFY_PARTY_OF_REVOCATION, actions.SEND_REVOCATION_TO_KELA]

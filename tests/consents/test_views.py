@@ -771,3 +771,99 @@ def test_the_consent_page_reads_the_same_number_of_queries_for_3_and_30_versions
     few = _queries(worker_client, url("detail", team, consent_id=consent.pk))
     change(27)
     assert _queries(worker_client, url("detail", team, consent_id=consent.pk)) == few
+
+
+def test_an_oral_consent_for_yesterdays_call_is_refused_next_to_the_event_day(
+    worker_client, team, parties
+):
+    """Recorded days later, it would reach back to disclosures long made: only its own day."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = worker_client.post(
+        url("create", team), oral_form(parties, event_date=yesterday.isoformat())
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "event_date") == (
+        "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana tai heti sen "
+        "jälkeen. Myöhemmin sitä ei voi kirjata."
+    )
+    assert not Consent.objects.exists()
+
+
+def test_kela_named_twice_is_refused_next_to_the_kinds(worker_client, team, parties):
+    response = worker_client.post(
+        url("create", team), y100_form(parties, organisation_kinds=["kela", "employment_services"])
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "organisation_kinds") == (
+        "Kela on valittu sekä nimettynä organisaationa että organisaatiotyyppinä. "
+        "Valitse Kela vain kerran."
+    )
+    assert not Consent.objects.exists()
+
+
+def test_the_client_page_lists_a_renewal_signed_in_advance_and_the_version_covering_until_it(
+    client, team, parties
+):
+    consent = ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    terms = actions.ConsentTerms.of(consent)
+    new = actions.change_consent(
+        consent=consent,
+        terms=actions.ConsentTerms(
+            **{**terms.__dict__, "signed_on": timezone.localdate(), "valid_from": start}
+        ),
+        changed_by=team["worker"],
+    )
+    login(client, team["worker"])
+    text = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid})).text
+    assert "Kenelle tietoja saa luovuttaa nyt" in text
+    assert "Helsingin työllisyyspalvelut" in text
+    last_day = start - datetime.timedelta(days=1)
+    assert f"{last_day:%-d.%-m.%Y}" in text
+    assert "Tulevat suostumukset" in text
+    assert f"{new}</a>:" in text and f"voimassa {start:%-d.%-m.%Y} alkaen" in text
+    # The consent's page: the old version in force until the new one starts.
+    detail = client.get(url("detail", team, consent_id=new.pk)).text
+    assert "<strong>Ei vielä voimassa</strong>" in detail
+    assert f"Voimassa, kunnes uusi versio alkaa {start:%-d.%-m.%Y}" in detail
+
+
+def _task_of(team, consent, *, kind, model=Consent):
+    """The worker's own open task about this client, pointing at `consent.pk` in `model`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return Task.objects.create(
+        assignee=team["worker"],
+        kind=kind,
+        title="Tehtävä",
+        client_id=team["client"].uuid,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(consent.pk),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "model"),
+    [
+        # The id of the consent, but of another kind of object.
+        (actions.SEND_REVOCATION_TO_KELA, ConsentScan),
+        # The consent, but a task of another kind.
+        ("consents.member_uncovered", Consent),
+        ("consents.scan_pending", Consent),
+    ],
+)
+def test_only_a_task_of_telling_a_party_of_this_consent_is_ticked_off_here(
+    worker_client, team, parties, kind, model
+):
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    task = _task_of(team, consent, kind=kind, model=model)
+    response = worker_client.post(
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk),
+        {"done_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+    # Nor is it listed with the consent's notifications.
+    page = worker_client.get(url("detail", team, consent_id=consent.pk))
+    assert page.context["tasks"] == []

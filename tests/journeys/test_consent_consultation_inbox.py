@@ -357,7 +357,9 @@ def test_representative_health_change_history_and_statutory_basis(client, city):
     assert DisclosureLogEntry.objects.count() == 1
 
 
-def test_oral_consent_for_a_recent_session_and_revocation_tasks(client, city):
+def test_oral_consent_for_todays_session_and_revocation_tasks(client, city):
+    """An oral consent is recorded on its session's day (during it or after it): today's
+    session is offered, one of three days ago no longer is."""
     from consultations.factories import make_request, put_on_agenda
 
     today = timezone.localdate()
@@ -365,9 +367,16 @@ def test_oral_consent_for_a_recent_session_and_revocation_tasks(client, city):
         city.network,
         city.coordinator,
         participants=[city.expert],
-        starts_at=local_time(today - datetime.timedelta(days=3), 13),
+        starts_at=local_time(today, 13),
     )
     put_on_agenda(make_request(city.client, city.worker), recent)
+    earlier = make_session(
+        city.network,
+        city.coordinator,
+        participants=[city.expert],
+        starts_at=local_time(today - datetime.timedelta(days=3), 13),
+    )
+    put_on_agenda(make_request(city.client, city.worker), earlier)
     old = make_session(
         city.network,
         city.coordinator,

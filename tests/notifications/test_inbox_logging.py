@@ -91,3 +91,32 @@ def test_after_a_transfer_the_former_worker_no_longer_sees_the_clients_name(
         follow=True,
     ).content.decode()
     assert "Muistutus merkitty luetuksi" in page and "Äijälä" not in page
+
+
+def test_the_dashboards_task_panel_says_which_client_each_task_concerns(client, worker):
+    """Two revocations give two tasks of the same title: the panel tells them apart by the
+    client each concerns (the task's description), and logs both clients it names."""
+    from django.utils import timezone
+
+    from consents.actions import revoke_consent
+    from consents.factories import ConsentFactory, acting, kela
+
+    names = [("Aino", "Äijälä"), ("Bo", "Berg")]
+    customers = [
+        ClientFactory(responsible_worker=worker, first_names=first, last_name=last)
+        for first, last in names
+    ]
+    for customer in customers:
+        revoke_consent(
+            consent=ConsentFactory(client=customer, recorded_by=worker, parties=[kela()]),
+            revoked_by=acting(worker),
+            revoked_on=timezone.localdate(),
+            method="phone",
+            through="Asiakas itse",
+        )
+    login(client, worker)
+    page = client.get("/").content.decode()
+    assert page.count("Lähetä peruutus Kelaan suojatulla sähköpostilla") == 2
+    for customer in customers:
+        assert f"Asiakas: {customer.display_name}. Suostumus: Kelan lomake Y 100" in page
+    assert shown(worker) == sorted((c.uuid, "care_team") for c in customers)
