@@ -108,6 +108,57 @@ class TestInvariants:
             status=StepStatus.ENDED, ended_on=today, end_reason="completed", exit_outcome="studies"
         )
 
+    def test_a_jobcenter_period_ends_only_with_a_follow_on_step(self, worker, client_of, today):
+        """DOMAIN.md: a Jobcenter paid-work period cannot be closed without a follow-on step;
+        an exit outcome, enough for other services, is not."""
+        client = client_of()
+        period = make_step(
+            client,
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=20),
+            planned_end_on=today,
+        )
+        rows = PathwayStep.objects.filter(pk=period.pk)
+        ended = {"status": StepStatus.ENDED, "ended_on": today, "end_reason": "completed"}
+        integrity(
+            lambda: rows.update(**ended, exit_outcome="open_market_job"),
+            "step_jobcenter_ends_with_follow_on",
+        )
+        integrity(
+            lambda: make_step(
+                client,
+                "jobcenter_paid_work",
+                created_by=worker,
+                start_on=today - datetime.timedelta(days=60),
+                planned_end_on=today - datetime.timedelta(days=40),
+                **{**ended, "ended_on": today - datetime.timedelta(days=40)},
+                exit_outcome="studies",
+            ),
+            "step_jobcenter_ends_with_follow_on",
+        )
+        follow_on = make_step(client, "youth_workshop", created_by=worker, start_on=today)
+        rows.update(**ended, next_step=follow_on)
+        # Once ended, the period keeps its follow-on.
+        integrity(lambda: rows.update(next_step=None), "step_jobcenter_ends_with_follow_on")
+        # A period cancelled before it started never ran: it needs none.
+        planned = make_step(
+            client,
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today + datetime.timedelta(days=10),
+            planned_end_on=today + datetime.timedelta(days=20),
+        )
+        PathwayStep.objects.filter(pk=planned.pk).update(
+            status=StepStatus.ENDED,
+            ended_on=planned.start_on,
+            end_reason="cancelled",
+            cancellation_reason="Asiakas aloitti opinnot.",
+        )
+        # Other services may still end with an outcome alone.
+        other = make_step(client, "education", created_by=worker, start_on=today)
+        PathwayStep.objects.filter(pk=other.pk).update(**ended, exit_outcome="studies")
+
     def test_attendance_is_present_with_hours_or_absent_with_a_reason(
         self, worker, client_of, today
     ):
