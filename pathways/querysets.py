@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 
 class PathwayStepQuerySet(models.QuerySet):
@@ -63,10 +63,22 @@ class AttendanceQuerySet(models.QuerySet):
     def in_month(self, year: int, month: int):
         return self.filter(day__year=year, day__month=month)
 
+    def within_step_period(self):
+        """Days within their step's period: from its start to its end, or while it runs to its
+        planned end (none: open). A day outside it (recorded before the step's dates moved)
+        is no allowance or payment day."""
+        return self.filter(day__gte=F("step__start_on")).filter(
+            Q(step__ended_on__isnull=False, day__lte=F("step__ended_on"))
+            | Q(step__ended_on__isnull=True, step__planned_end_on__isnull=True)
+            | Q(step__ended_on__isnull=True, day__lte=F("step__planned_end_on"))
+        )
+
     def monthly_summary(self):
-        """Per month: days present (allowance days), hours and compensation paid."""
+        """Per month: days present (allowance days), hours and compensation paid, counting only
+        the days within the step's period."""
         return (
-            self.annotate(month=models.functions.TruncMonth("day"))
+            self.within_step_period()
+            .annotate(month=models.functions.TruncMonth("day"))
             .values("month")
             .annotate(
                 days_present=Count("pk", filter=Q(present=True)),
