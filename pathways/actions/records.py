@@ -46,13 +46,21 @@ def record_week_attendance(
     Thursday share the week). A step cancelled before it started takes none.
     Errors are keyed by the day's ISO date; nothing of the week is saved when
     any day is refused.
+
+    An avotyö day present is a day paid: one recorded without an amount is paid the
+    step's agreed daily compensation (an amount given, 0 € included, is kept); with
+    none agreed, the amount is asked for on the day.
     """
     rules = step.rule_set or step_rules.rule_set_for(step)
     cap = rules.compensation_cap_per_day
+    paid_daily = step.service_type.code == step_rules.OPEN_WORK
+    days = dict(days)
     errors: dict[str, list[str]] = {}
     for day, values in days.items():
         if values is None:
             continue
+        if paid_daily and values.get("present") and values.get("compensation") is None:
+            values = days[day] = {**values, "compensation": step.daily_compensation}
         if step.is_cancelled:
             errors[day.isoformat()] = [
                 _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
@@ -65,6 +73,8 @@ def record_week_attendance(
             errors[day.isoformat()] = [_("Kirjaa läsnäolotunnit.")]
         elif not values.get("present") and not values.get("absence_reason"):
             errors[day.isoformat()] = [_("Valitse poissaolon syy.")]
+        elif paid_daily and values.get("present") and values.get("compensation") is None:
+            errors[day.isoformat()] = [_("Kirjaa päivän korvaus.")]
         elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
             errors[day.isoformat()] = [
                 _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
