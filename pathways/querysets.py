@@ -47,8 +47,17 @@ class PathwayStepQuerySet(models.QuerySet):
 
     def caseload(self, coach, code: str) -> int:
         """How many clients the coach has in the service: those with a step of it not ended
-        (planned, active or paused: all are the coach's to work with). One query."""
-        return self.open().coached_by(coach).of_type(code).values("client").distinct().count()
+        (planned, active or paused: all are the coach's to work with), of client
+        relationships not closed. One query."""
+        return (
+            self.open()
+            .coached_by(coach)
+            .of_type(code)
+            .filter(client__closed_on__isnull=True)
+            .values("client")
+            .distinct()
+            .count()
+        )
 
     def ending_between(self, start: datetime.date, end: datetime.date):
         return self.open().filter(planned_end_on__range=(start, end))

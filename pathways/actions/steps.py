@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.history import history_context
 from clients import team_scope
@@ -666,6 +666,43 @@ def _ask_for_a_new_follow_on(ended: PathwayStep, client: Client, by) -> None:
         created_by=by,
         key=f"{FOLLOW_ON_CANCELLED_TASK}:{cancelled.pk}",
     )
+
+
+def refuse_closing_with_open_steps(client: Client) -> None:
+    """The check `clients.actions.close_client` runs (registered with `on_closing`): a client
+    relationship closes only when no step of the client is open. ValidationError listing
+    them otherwise: a step planned is cancelled first (`cancel_step`) if it will not take
+    place, one running or paused is ended with its reason (`end_step`). One query."""
+    open_steps = list(
+        PathwayStep.objects.open().filter(client=client).select_related("service_type")
+    )
+    planned = [step for step in open_steps if step.status == StepStatus.PLANNED]
+    running = [step for step in open_steps if step.status != StepStatus.PLANNED]
+    messages = []
+    if running:
+        messages.append(
+            ngettext(
+                "Asiakkaalla on käynnissä palvelujakso %(steps)s. Päätä se ensin syineen "
+                "jakson sivulta.",
+                "Asiakkaalla on käynnissä palvelujaksot %(steps)s. Päätä ne ensin syineen "
+                "jaksojen sivuilta.",
+                len(running),
+            )
+            % {"steps": "; ".join(_step_name(step) for step in running)}
+        )
+    if planned:
+        messages.append(
+            ngettext(
+                "Asiakkaalle on suunniteltu palvelujakso %(steps)s. Peru se ensin jakson "
+                "sivulta, jos sitä ei toteuteta.",
+                "Asiakkaalle on suunniteltu palvelujaksot %(steps)s. Peru ne ensin jaksojen "
+                "sivuilta, jos niitä ei toteuteta.",
+                len(planned),
+            )
+            % {"steps": "; ".join(_step_name(step) for step in planned)}
+        )
+    if messages:
+        raise ValidationError(messages)
 
 
 def _step_name(step: PathwayStep) -> str:
