@@ -13,7 +13,10 @@ class PathwaysConfig(AppConfig):
         from clients.panels import ClientPanel, register_client_panel
         from notifications.task_kinds import register_task_kind
         from pathways import log_labels, reminders
-        from pathways.actions.new_rules import move_planned_steps_to_new_rules
+        from pathways.actions.new_rules import (
+            STEP_BREAKS_NEW_RULES_TASK,
+            move_planned_steps_to_new_rules,
+        )
         from pathways.actions.steps import FOLLOW_ON_CANCELLED_TASK, refuse_closing_with_open_steps
         from pathways.printing import render_pdf
         from pathways.views import pathway_panel
@@ -22,6 +25,11 @@ class PathwaysConfig(AppConfig):
         reminders.register()
         register_task_kind(
             FOLLOW_ON_CANCELLED_TASK, _("Peruttu jatkopolku"), follows_responsibility=True
+        )
+        register_task_kind(
+            STEP_BREAKS_NEW_RULES_TASK,
+            _("Jakso ei täytä uusia sääntöjä"),
+            follows_responsibility=True,
         )
         on_new_rules("pathways", move_planned_steps_to_new_rules)
         on_closing("pathways", refuse_closing_with_open_steps)
