@@ -29,6 +29,7 @@ from pathways.forms import (
     CertificateForm,
     EmployerContactForm,
     EndStepForm,
+    IncomeClarificationForm,
     InWorkSupportForm,
     IpsPhaseForm,
     JobcenterContractForm,
@@ -454,6 +455,22 @@ def jobcenter_contract(request, client_id, step_id):
         ),
         _("Jobcenter-työsopimus"),
         instance=lambda step: getattr(step, "jobcenter_contract", None),
+        only_open_of="jobcenter_paid_work",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def income_clarification(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        IncomeClarificationForm,
+        lambda step, data: actions.record_income_clarification(
+            step=step, recorded_by=request.user, **data
+        ),
+        _("Tuloselvitys"),
+        instance=lambda step: step,
         only_open_of="jobcenter_paid_work",
     )
 

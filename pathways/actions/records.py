@@ -1,6 +1,7 @@
 """What the coach of a step records while it runs: attendance week by week, the Jobcenter
 contract, IPS phases, employer contacts and in-work support, benefits counselling,
-placements and the youth workshop's competence certificate."""
+placements, the Jobcenter period's income clarification and the youth workshop's competence
+certificate."""
 
 import datetime
 from decimal import Decimal
@@ -170,6 +171,39 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
         contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
         log_client_access(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
     return contract
+
+
+def record_income_clarification(
+    *, step: PathwayStep, recorded_by, income_clarification: str
+) -> PathwayStep:
+    """Records how the wage of a Jobcenter period affects the client's benefits (tuloselvitys,
+    DOMAIN.md: recorded for a disability-services client), as the coach or the responsible
+    worker wrote it; a later one replaces it (the change history keeps the earlier). Refused
+    for a period that has ended or another service, and without text (ValidationError on
+    `income_clarification`)."""
+    require_type(step, step_rules.JOBCENTER)
+    text = income_clarification.strip()
+    if not text:
+        raise ValidationError({"income_clarification": _("Kirjaa tuloselvitys.")})
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.income_clarification.recorded"),
+    ):
+        lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update(of=("self",))
+            .select_related("client")
+            .get(pk=step.pk)
+        )
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättyneen jakson tuloselvitystä ei voi muuttaa."))
+        locked.income_clarification = text
+        locked.save(update_fields=["income_clarification"])
+        step.income_clarification = text
+        log_client_access(
+            recorded_by, locked.client, "pathways.income_clarification.recorded", locked
+        )
+    return locked
 
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
