@@ -303,6 +303,8 @@ def step_status(request, client_id, step_id):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        # The refusal read the client's steps and names them: logged as the step page's read.
+        log_client_access(request.user, client, VIEWED, step)
     else:
         messages.success(
             request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}
@@ -382,6 +384,10 @@ def attendance(request, client_id, step_id):
                     )
                     + f"?week={_iso_week(monday)}"
                 )
+    if request.method == "POST" and not saved:
+        # A refused week shows the step's attendance again (the grid and the monthly
+        # summary) without the action's row: logged as the GET logs it.
+        log_client_access(request.user, client, "pathways.attendance.viewed", step)
     first, last = _step_weeks(step)
     week = datetime.timedelta(days=7)
     context = {
