@@ -3,6 +3,7 @@ transaction (locking the client where two workers could race), writes its
 access-log row and leaves pghistory's change history to the triggers."""
 
 import datetime
+from collections.abc import Callable
 
 import rules
 from django.conf import settings
@@ -38,6 +39,18 @@ from clients.models import (
 from clients.names import search_key, search_prefixes
 from clients.querysets import responsible_worker_candidates
 from services.calendar import add_months
+
+# What higher apps must see settled before a client relationship closes (pathways: no step
+# still planned or running). Registered in the apps' ready(), so that clients imports none
+# of them (DESIGN.md: dependencies point one way).
+_closing_checks: dict[str, Callable[[Client], None]] = {}
+
+
+def on_closing(name: str, check: Callable[[Client], None]) -> None:
+    """Registers (or replaces, on a repeated ready()) `name`'s check of a client about to be
+    closed: it raises ValidationError saying what must be done first. Runs inside
+    `close_client`'s transaction, with the client's row locked."""
+    _closing_checks[name] = check
 
 
 class DuplicateIdentityCode(Exception):
@@ -177,7 +190,9 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
     `closed_on` lies between the day the client was registered (or last reopened) and today.
     A client already
     closed is refused under the client's row lock, so a second close (a double submit)
-    leaves the first closing day and reason as they were. Raises ValidationError."""
+    leaves the first closing day and reason as they were. What the other apps registered
+    with `on_closing` must be settled first (pathways: a step planned is cancelled, one
+    running ended), checked under the same lock. Raises ValidationError."""
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa asiakkuuden päättymisen syy.")})
     if closed_on > timezone.localdate():
@@ -206,6 +221,14 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
                     % {"date": date_format(locked.reopened_on, "SHORT_DATE_FORMAT")}
                 }
             )
+        unsettled = []
+        for check in _closing_checks.values():
+            try:
+                check(locked)
+            except ValidationError as error:
+                unsettled.extend(error.messages)
+        if unsettled:
+            raise ValidationError(unsettled)
         locked.closed_on = closed_on
         locked.closure_reason = reason.strip()
         locked.save(update_fields=["closed_on", "closure_reason"])

@@ -9,11 +9,15 @@ class PathwaysConfig(AppConfig):
     def ready(self):
         from audit.labels import register_action_labels, register_channel_labels
         from audit.printing import register_pdf_renderer
+        from clients.actions import on_closing
         from clients.panels import ClientPanel, register_client_panel
         from notifications.task_kinds import register_task_kind
         from pathways import log_labels, reminders
-        from pathways.actions.new_rules import move_planned_steps_to_new_rules
-        from pathways.actions.steps import FOLLOW_ON_CANCELLED_TASK
+        from pathways.actions.new_rules import (
+            STEP_BREAKS_NEW_RULES_TASK,
+            move_planned_steps_to_new_rules,
+        )
+        from pathways.actions.steps import FOLLOW_ON_CANCELLED_TASK, refuse_closing_with_open_steps
         from pathways.printing import render_pdf
         from pathways.views import pathway_panel
         from services.actions import on_new_rules
@@ -22,7 +26,13 @@ class PathwaysConfig(AppConfig):
         register_task_kind(
             FOLLOW_ON_CANCELLED_TASK, _("Peruttu jatkopolku"), follows_responsibility=True
         )
+        register_task_kind(
+            STEP_BREAKS_NEW_RULES_TASK,
+            _("Jakso ei täytä uusia sääntöjä"),
+            follows_responsibility=True,
+        )
         on_new_rules("pathways", move_planned_steps_to_new_rules)
+        on_closing("pathways", refuse_closing_with_open_steps)
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels({"pdf": _("Tuloste (PDF)")})
         register_pdf_renderer(render_pdf)

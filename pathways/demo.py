@@ -510,18 +510,19 @@ def _rehabilitation_to_work_trial_to_wage_subsidy(demo: _Demo) -> None:
     client = demo.caseload_client(Role.SOCIAL_WORKER, 25, 60)
     _activation_plan(client, worker, ["Työkokeilu omalla alalla", "Palkkatyö"])
     start = add_months(demo.today, -15)
+    trial_start = add_months(demo.today, -4)
+    # Planned to end when the work trial starts: its attendance is recorded up to then.
     rehab = _rehabilitation(
         demo,
         client,
         worker,
         start,
-        period_end_limit(start, 12),
+        trial_start - DAY,
         days_per_week=4,
         hours_per_day=Decimal(6),
         goal="Työkunnon palautuminen ja työkokeilu.",
         support_given="Varastotehtävät Itäkeskuksessa, työvalmentajan tuki.",
     )
-    trial_start = add_months(demo.today, -4)
     trial, _created = demo.step(
         client,
         "work_trial",

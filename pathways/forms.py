@@ -326,6 +326,23 @@ class JobcenterContractForm(PolkuModelForm):
         return data
 
 
+class IncomeClarificationForm(PolkuModelForm):
+    """The Jobcenter period's income clarification, as its coach records it."""
+
+    class Meta:
+        model = PathwayStep
+        fields = ["income_clarification"]
+        widgets = {"income_clarification": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["income_clarification"].required = True
+        self.fields["income_clarification"].help_text = _(
+            "Miten palkka vaikuttaa asiakkaan etuuksiin, esimerkiksi vammaisetuuksiin ja "
+            "asumistukeen, ja mitä asiakkaan kanssa sovittiin."
+        )
+
+
 class EmployerContactForm(PolkuModelForm):
     class Meta:
         model = EmployerContact

@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "pathways.attendance.viewed": _("Avasi palvelujakson läsnäolot"),
     "pathways.attendance.recorded": _("Kirjasi läsnäolot"),
     "pathways.jobcenter_contract.saved": _("Tallensi Jobcenter-jakson työsopimuksen"),
+    "pathways.income_clarification.recorded": _("Kirjasi Jobcenter-jakson tuloselvityksen"),
     "pathways.employer_contact.added": _("Kirjasi työnantajakontaktin"),
     "pathways.in_work_support.added": _("Kirjasi tuen työssä"),
     "pathways.ips_phase.recorded": _("Kirjasi tuetun työllistymisen vaiheen"),

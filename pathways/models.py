@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -76,6 +77,27 @@ class IpsPhase(models.TextChoices):
     JOB_SEARCH = "job_search", _("Nopea työnhaku")
     EMPLOYER_WORK = "employer_work", _("Työnantajayhteistyö")
     IN_WORK_SUPPORT = "in_work_support", _("Tuki työssä")
+
+
+# DOMAIN.md: a Jobcenter paid-work period "cannot be closed without a follow-on step"; an
+# exit outcome does not do instead (unlike other services, step_ended_has_reason_and_continuation).
+# A check constraint cannot read the service type's code, so a trigger states it; a period
+# cancelled before it started never ran and needs none.
+JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
+    IF NEW.status = 'ended' AND NEW.end_reason <> 'cancelled' AND NEW.next_step_id IS NULL
+       AND EXISTS (
+           SELECT 1 FROM services_servicetype
+           WHERE id = NEW.service_type_id AND code = 'jobcenter_paid_work'
+       ) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'step_jobcenter_ends_with_follow_on',
+            MESSAGE = format(
+                'step_jobcenter_ends_with_follow_on: Jobcenter paid-work period %s cannot end '
+                'without a follow-on step.', NEW.id);
+    END IF;
+    RETURN NEW;
+"""
 
 
 class DateRange(Func):
@@ -309,6 +331,14 @@ class PathwayStep(models.Model):
                 ],
                 condition=~Q(end_reason=EndReason.CANCELLED),
             ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="step_jobcenter_follow_on",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC,
+            )
         ]
         indexes = [
             models.Index(fields=["client", "start_on"], name="step_client_start"),

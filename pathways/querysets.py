@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 
 class PathwayStepQuerySet(models.QuerySet):
@@ -47,8 +47,17 @@ class PathwayStepQuerySet(models.QuerySet):
 
     def caseload(self, coach, code: str) -> int:
         """How many clients the coach has in the service: those with a step of it not ended
-        (planned, active or paused: all are the coach's to work with). One query."""
-        return self.open().coached_by(coach).of_type(code).values("client").distinct().count()
+        (planned, active or paused: all are the coach's to work with), of client
+        relationships not closed. One query."""
+        return (
+            self.open()
+            .coached_by(coach)
+            .of_type(code)
+            .filter(client__closed_on__isnull=True)
+            .values("client")
+            .distinct()
+            .count()
+        )
 
     def ending_between(self, start: datetime.date, end: datetime.date):
         return self.open().filter(planned_end_on__range=(start, end))
@@ -63,10 +72,22 @@ class AttendanceQuerySet(models.QuerySet):
     def in_month(self, year: int, month: int):
         return self.filter(day__year=year, day__month=month)
 
+    def within_step_period(self):
+        """Days within their step's period: from its start to its end, or while it runs to its
+        planned end (none: open). A day outside it (recorded before the step's dates moved)
+        is no allowance or payment day."""
+        return self.filter(day__gte=F("step__start_on")).filter(
+            Q(step__ended_on__isnull=False, day__lte=F("step__ended_on"))
+            | Q(step__ended_on__isnull=True, step__planned_end_on__isnull=True)
+            | Q(step__ended_on__isnull=True, day__lte=F("step__planned_end_on"))
+        )
+
     def monthly_summary(self):
-        """Per month: days present (allowance days), hours and compensation paid."""
+        """Per month: days present (allowance days), hours and compensation paid, counting only
+        the days within the step's period."""
         return (
-            self.annotate(month=models.functions.TruncMonth("day"))
+            self.within_step_period()
+            .annotate(month=models.functions.TruncMonth("day"))
             .values("month")
             .annotate(
                 days_present=Count("pk", filter=Q(present=True)),

@@ -16,11 +16,29 @@ def is_work_pair(user, client) -> bool:
 
 @rules.predicate
 def coaches_the_step(user, step) -> bool:
-    """The step's coach, acting in a coach role (every rule reads the active role)."""
+    """The step's coach, acting in a coach role (every rule reads the active role). The
+    coach of the client's work coaching that runs alongside a Jobcenter paid-work period is
+    that period's coach too (DOMAIN.md: the period is supported by the work coach), named
+    on it or not: the period's reminders go to them."""
+    if step is None or getattr(user, "active_role", None) not in COACH_ROLES:
+        return False
+    return step.coach_id == user.pk or coaches_alongside(user, step)
+
+
+def coaches_alongside(user, step) -> bool:
+    """`user` coaches the client's work coaching (not cancelled) during the Jobcenter period
+    `step`. One query, none for a step of another service."""
+    from pathways.models import PathwayStep
+    from pathways.step_rules import JOBCENTER, WORK_COACHING
+
+    if step.service_type.code != JOBCENTER:
+        return False
     return (
-        step is not None
-        and step.coach_id == user.pk
-        and getattr(user, "active_role", None) in COACH_ROLES
+        PathwayStep.objects.filter(client=step.client_id, coach=user.pk)
+        .of_type(WORK_COACHING)
+        .not_cancelled()
+        .overlapping(step.start_on, step.end_or_planned_end)
+        .exists()
     )
 
 

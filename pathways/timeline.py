@@ -20,6 +20,8 @@ LABEL_WIDTH = 0
 ROW_HEIGHT = 34
 BAR_HEIGHT = 22
 AXIS_HEIGHT = 28
+# The narrowest bar drawn, so a step of a few days (or one starting at the axis' end) shows.
+MIN_BAR_WIDTH = 8
 
 
 @dataclass
@@ -108,10 +110,14 @@ def _drawn_end(step: PathwayStep) -> datetime.date | None:
 
 
 def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
+    """The steps as bars on one axis from the month of the first start to two months past the
+    latest day drawn: an end, a planned end, today, or the start of a step without an end
+    (a step planned far ahead is on the picture). Every bar lies within the width, at least
+    MIN_BAR_WIDTH wide."""
     if not steps:
         return None
     start = min(s.start_on for s in steps).replace(day=1)
-    last = max([_drawn_end(s) or today for s in steps] + [today])
+    last = max([_drawn_end(s) or s.start_on for s in steps] + [today])
     end = add_months(last.replace(day=1), 2)
     span = max((end - start).days, 1)
 
@@ -122,8 +128,9 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
     for index, step in enumerate(steps):
         finish = _drawn_end(step)
         open_ended = finish is None
-        x = x_of(step.start_on)
-        width = max(x_of(finish or end) - x, 4)
+        # A short bar near the axis' end starts earlier rather than running off the picture.
+        x = min(x_of(step.start_on), WIDTH - MIN_BAR_WIDTH)
+        width = max(x_of(finish or end) - x, MIN_BAR_WIDTH)
         y = AXIS_HEIGHT + index * ROW_HEIGHT
         css = (
             "polku-bar polku-bar--cancelled"

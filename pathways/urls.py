@@ -18,6 +18,11 @@ urlpatterns = [
         name="jobcenter_contract",
     ),
     path(
+        "<uuid:client_id>/steps/<int:step_id>/income-clarification/",
+        views.income_clarification,
+        name="income_clarification",
+    ),
+    path(
         "<uuid:client_id>/steps/<int:step_id>/employer-contacts/new/",
         views.employer_contact,
         name="employer_contact",

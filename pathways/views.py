@@ -35,6 +35,7 @@ from pathways.forms import (
     CertificateForm,
     EmployerContactForm,
     EndStepForm,
+    IncomeClarificationForm,
     InWorkSupportForm,
     IpsPhaseForm,
     JobcenterContractForm,
@@ -310,6 +311,8 @@ def step_status(request, client_id, step_id):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        # The refusal read the client's steps and names them: logged as the step page's read.
+        log_client_access(request.user, client, VIEWED, step)
     else:
         messages.success(
             request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}
@@ -389,6 +392,10 @@ def attendance(request, client_id, step_id):
                     )
                     + f"?week={_iso_week(monday)}"
                 )
+    if request.method == "POST" and not saved:
+        # A refused week shows the step's attendance again (the grid and the monthly
+        # summary) without the action's row: logged as the GET logs it.
+        log_client_access(request.user, client, "pathways.attendance.viewed", step)
     first, last = _step_weeks(step)
     week = datetime.timedelta(days=7)
     context = {
@@ -462,6 +469,22 @@ def jobcenter_contract(request, client_id, step_id):
         ),
         _("Jobcenter-työsopimus"),
         instance=lambda step: getattr(step, "jobcenter_contract", None),
+        only_open_of="jobcenter_paid_work",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def income_clarification(request, client_id, step_id):
+    return _record_form(
+        request,
+        client_id,
+        step_id,
+        IncomeClarificationForm,
+        lambda step, data: actions.record_income_clarification(
+            step=step, recorded_by=request.user, **data
+        ),
+        _("Tuloselvitys"),
+        instance=lambda step: step,
         only_open_of="jobcenter_paid_work",
     )
 

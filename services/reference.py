@@ -210,7 +210,11 @@ RULE_SETS = {
         "may_run_alongside": ["work_coaching", "jobcenter_paid_work"],
         "source": REHABILITATIVE_WORK_ACTIVITY_ACT,
     },
+    # DOMAIN.md: "coaching inside work activity, 3–24 months with it"; until migration 0008
+    # the general rule set had no limits.
     "work_coaching": {
+        "min_duration_months": 3,
+        "max_duration_months": 24,
         "requires_one_of": ["rehabilitative_work_activity", "disability_work_activity"],
         "may_run_alongside": [
             "rehabilitative_work_activity",
@@ -427,6 +431,44 @@ def drop_work_ability_assessment_plan_requirement(apps, schema_editor=None) -> N
             if field.name not in SUPERSEDE_DECIDES
         }
         _supersede_from_tomorrow(ServiceRuleSet, general, {**rules, "required_plan_type": ""})
+
+
+WORK_COACHING = "work_coaching"
+WORK_COACHING_PERIOD = {
+    field: RULE_SETS[WORK_COACHING][field]
+    for field in ("min_duration_months", "max_duration_months")
+}
+
+
+def limit_work_coaching_period(apps, schema_editor=None) -> None:
+    """Work coaching lasts 3–24 months (DOMAIN.md; data migration 0008).
+
+    In a database loaded before 0008, the general work coaching rule set in force
+    without a length limit (the one of REFERENCE_START, or an administrator's successor)
+    is ended today and superseded from tomorrow by an otherwise identical rule set with
+    the limits (companion links copied): steps planned today and before keep their
+    rules. A fresh database has the limits from REFERENCE_START (RULE_SETS) and never
+    such a rule set, and a rule set already superseded, ended or limited is left alone,
+    so running this again changes nothing. An organisation's own rule sets are its own.
+    """
+    ServiceRuleSet = apps.get_model("services", "ServiceRuleSet")
+    with transaction.atomic():
+        general = ServiceRuleSet.objects.filter(
+            service_type__code=WORK_COACHING,
+            organisation__isnull=True,
+            valid_from__lte=timezone.localdate(),
+            valid_to__isnull=True,
+            max_duration_months__isnull=True,
+            superseded_by__isnull=True,
+        ).first()
+        if general is None:
+            return
+        rules = {
+            field.attname: getattr(general, field.attname)
+            for field in ServiceRuleSet._meta.concrete_fields
+            if field.name not in SUPERSEDE_DECIDES
+        }
+        _supersede_from_tomorrow(ServiceRuleSet, general, {**rules, **WORK_COACHING_PERIOD})
 
 
 def _supersede_from_tomorrow(ServiceRuleSet, general, rules: dict) -> None:

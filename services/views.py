@@ -35,7 +35,9 @@ def catalogue(request):
         # heading instead of the top of the document. Filtering keeps focus in the form.
         "focus_results": bool(request.htmx) and "page" in request.GET,
     }
-    template = "services/catalogue.html#results" if request.htmx else "services/catalogue.html"
+    # The filters come along with the results, so an error next to a field shows (and the
+    # previous one goes) also when htmx swaps only the results.
+    template = "services/catalogue.html#htmx_results" if request.htmx else "services/catalogue.html"
     return render(request, template, context)
 
 

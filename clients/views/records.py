@@ -16,6 +16,7 @@ from clients.access import (
     clients_with_identity_code,
     find_client_by_identity_code,
     get_client_for_user,
+    log_client_access,
     log_clients_listed,
     may_break_the_glass,
     read_log,
@@ -254,6 +255,8 @@ def close(request, client_id):
             )
         except ValidationError as error:
             add_action_error(form, error)
+            # The refusal shows the client's data again (the open steps in the way): read.
+            log_client_access(request.user, client, "clients.client.viewed")
         else:
             messages.success(request, _("Asiakkuus päätetty. Tiedot säilyvät."))
             return redirect("clients:detail", client_id=client.uuid)

@@ -4,12 +4,23 @@ to start on or after it rests on them from then on, as a step planned after the 
 would. A step already running keeps the rules it started under."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
+from audit.history import history_context
+from clients.querysets import responsible_worker_of
+from notifications.actions import create_task
 from pathways import step_rules
+from pathways.actions.steps import _other_steps, format_day
 from pathways.models import PathwayStep, StepStatus
 from services.calendar import add_months
 from services.models import ServiceRuleSet
+
+# The responsible worker's task when a planned step breaks the rules it now rests on.
+STEP_BREAKS_NEW_RULES_TASK = "pathways.step_breaks_new_rules"
 
 
 def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
@@ -17,7 +28,13 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     or of every client for a general rule set) that starts within its validity at the rule
     set in force on its start date; a review date that was the old rules' default follows
     the new interval. Returns how many steps moved. One query for the steps and one for
-    each step's rules."""
+    each step's rules.
+
+    Each moved step is checked against its new rules (`step_rules.check_step`, with the
+    client's other steps). A step that breaks them still moves (the rules in force on its
+    start date decide) and the client's responsible worker gets a task naming the step and
+    each rule broken with its source, to change or cancel the step; once per step and rule
+    set. The change history names the rule set's maker (`created_by`) as the actor."""
     steps = PathwayStep.objects.filter(
         service_type=rule_set.service_type,
         status=StepStatus.PLANNED,
@@ -28,24 +45,71 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
         steps = steps.filter(start_on__lte=rule_set.valid_to)
     if rule_set.organisation_id is not None:
         steps = steps.filter(client__responsible_unit__organisation=rule_set.organisation_id)
-    moved = 0
+    actor = rule_set.created_by
+    moved, breaking = 0, []
     with transaction.atomic():
-        for step in steps.select_for_update(of=("self",)):
-            rules = step_rules.rule_set_for(step)
-            if rules.pk == step.rule_set_id:
-                continue
-            old = step.rule_set
-            if (
-                old is not None
-                and old.review_interval_months
-                and step.review_due == add_months(step.start_on, old.review_interval_months)
-            ):
-                step.review_due = (
-                    add_months(step.start_on, rules.review_interval_months)
-                    if rules.review_interval_months
-                    else None
-                )
-            step.rule_set = rules
-            step.save(update_fields=["rule_set", "review_due"])
-            moved += 1
+        with history_context(actor, "pathways.step.moved_to_new_rules"):
+            for step in steps.select_for_update(of=("self",)):
+                rules = step_rules.rule_set_for(step)
+                if rules.pk == step.rule_set_id:
+                    continue
+                old = step.rule_set
+                if (
+                    old is not None
+                    and old.review_interval_months
+                    and step.review_due == add_months(step.start_on, old.review_interval_months)
+                ):
+                    step.review_due = (
+                        add_months(step.start_on, rules.review_interval_months)
+                        if rules.review_interval_months
+                        else None
+                    )
+                step.rule_set = rules
+                step.save(update_fields=["rule_set", "review_due"])
+                moved += 1
+                if step_rules.check_step(step, rules, companions=_other_steps(step)):
+                    breaking.append((step, rules))
+        # The tasks once the moves are written, so that the steps' history names the move.
+        for step, rules in breaking:
+            _ask_to_fit_the_new_rules(step, rules, actor)
     return moved
+
+
+def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -> None:
+    """Gives the client's responsible worker a task: the planned `step` breaks `rules`, now its
+    rules. The rules broken, each with its source, are written in the assignee's language."""
+    worker = responsible_worker_of(step.client)
+    if worker is None:
+        return
+
+    def broken() -> str:
+        violations = step_rules.check_step(step, rules, companions=_other_steps(step))
+        return "\n".join(f"– {violation.message}" for violation in violations)
+
+    create_task(
+        assignee=worker,
+        kind=STEP_BREAKS_NEW_RULES_TASK,
+        title=format_lazy(
+            gettext_lazy(
+                "Muuta tai peru suunniteltu jakso {service}, {start}: se ei täytä uusia sääntöjä"
+            ),
+            service=lazy(lambda: step.service_type.name, str)(),
+            start=format_day(step.start_on),
+        ),
+        description=format_lazy(
+            gettext_lazy(
+                "Jakson alkamispäivänä {start} ovat voimassa uudet säännöt {valid_from} "
+                "alkaen, ja ne ratkaisevat. Jakso ei täytä niitä:\n{broken}"
+            ),
+            start=format_day(step.start_on),
+            valid_from=format_day(rules.valid_from),
+            broken=lazy(broken, str)(),
+        ),
+        concerning=step,
+        client_id=step.client.uuid,
+        link=reverse(
+            "pathways:step_edit", kwargs={"client_id": step.client.uuid, "step_id": step.pk}
+        ),
+        created_by=actor,
+        key=f"{STEP_BREAKS_NEW_RULES_TASK}:{step.pk}:{rules.pk}",
+    )

@@ -1,6 +1,7 @@
 """What the coach of a step records while it runs: attendance week by week, the Jobcenter
 contract, IPS phases, employer contacts and in-work support, benefits counselling,
-placements and the youth workshop's competence certificate."""
+placements, the Jobcenter period's income clarification and the youth workshop's competence
+certificate."""
 
 import datetime
 from decimal import Decimal
@@ -46,13 +47,21 @@ def record_week_attendance(
     Thursday share the week). A step cancelled before it started takes none.
     Errors are keyed by the day's ISO date; nothing of the week is saved when
     any day is refused.
+
+    An avotyö day present is a day paid: one recorded without an amount is paid the
+    step's agreed daily compensation (an amount given, 0 € included, is kept); with
+    none agreed, the amount is asked for on the day.
     """
     rules = step.rule_set or step_rules.rule_set_for(step)
     cap = rules.compensation_cap_per_day
+    paid_daily = step.service_type.code == step_rules.OPEN_WORK
+    days = dict(days)
     errors: dict[str, list[str]] = {}
     for day, values in days.items():
         if values is None:
             continue
+        if paid_daily and values.get("present") and values.get("compensation") is None:
+            values = days[day] = {**values, "compensation": step.daily_compensation}
         if step.is_cancelled:
             errors[day.isoformat()] = [
                 _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
@@ -65,6 +74,8 @@ def record_week_attendance(
             errors[day.isoformat()] = [_("Kirjaa läsnäolotunnit.")]
         elif not values.get("present") and not values.get("absence_reason"):
             errors[day.isoformat()] = [_("Valitse poissaolon syy.")]
+        elif paid_daily and values.get("present") and values.get("compensation") is None:
+            errors[day.isoformat()] = [_("Kirjaa päivän korvaus.")]
         elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
             errors[day.isoformat()] = [
                 _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
@@ -160,6 +171,39 @@ def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> Jobcent
         contract, _created = JobcenterContract.objects.update_or_create(step=step, defaults=fields)
         log_client_access(saved_by, step.client, "pathways.jobcenter_contract.saved", contract)
     return contract
+
+
+def record_income_clarification(
+    *, step: PathwayStep, recorded_by, income_clarification: str
+) -> PathwayStep:
+    """Records how the wage of a Jobcenter period affects the client's benefits (tuloselvitys,
+    DOMAIN.md: recorded for a disability-services client), as the coach or the responsible
+    worker wrote it; a later one replaces it (the change history keeps the earlier). Refused
+    for a period that has ended or another service, and without text (ValidationError on
+    `income_clarification`)."""
+    require_type(step, step_rules.JOBCENTER)
+    text = income_clarification.strip()
+    if not text:
+        raise ValidationError({"income_clarification": _("Kirjaa tuloselvitys.")})
+    with (
+        transaction.atomic(),
+        history_context(recorded_by, "pathways.income_clarification.recorded"),
+    ):
+        lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update(of=("self",))
+            .select_related("client")
+            .get(pk=step.pk)
+        )
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättyneen jakson tuloselvitystä ei voi muuttaa."))
+        locked.income_clarification = text
+        locked.save(update_fields=["income_clarification"])
+        step.income_clarification = text
+        log_client_access(
+            recorded_by, locked.client, "pathways.income_clarification.recorded", locked
+        )
+    return locked
 
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:

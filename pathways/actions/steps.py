@@ -7,12 +7,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.history import history_context
 from clients import team_scope
@@ -241,6 +242,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         others = _other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
+        _check_attendance_within([locked, *moving_with], end_field="planned_end_on")
         _save(locked)
         for companion in moving_with:
             _validate(companion)
@@ -490,6 +492,7 @@ def end_step(
                 }
             )
         _check_no_later_period_overlapped([locked, *ending_with])
+        _check_attendance_within([locked, *ending_with], end_field="ended_on")
         try:
             with transaction.atomic():
                 locked.save()
@@ -665,6 +668,43 @@ def _ask_for_a_new_follow_on(ended: PathwayStep, client: Client, by) -> None:
     )
 
 
+def refuse_closing_with_open_steps(client: Client) -> None:
+    """The check `clients.actions.close_client` runs (registered with `on_closing`): a client
+    relationship closes only when no step of the client is open. ValidationError listing
+    them otherwise: a step planned is cancelled first (`cancel_step`) if it will not take
+    place, one running or paused is ended with its reason (`end_step`). One query."""
+    open_steps = list(
+        PathwayStep.objects.open().filter(client=client).select_related("service_type")
+    )
+    planned = [step for step in open_steps if step.status == StepStatus.PLANNED]
+    running = [step for step in open_steps if step.status != StepStatus.PLANNED]
+    messages = []
+    if running:
+        messages.append(
+            ngettext(
+                "Asiakkaalla on käynnissä palvelujakso %(steps)s. Päätä se ensin syineen "
+                "jakson sivulta.",
+                "Asiakkaalla on käynnissä palvelujaksot %(steps)s. Päätä ne ensin syineen "
+                "jaksojen sivuilta.",
+                len(running),
+            )
+            % {"steps": "; ".join(_step_name(step) for step in running)}
+        )
+    if planned:
+        messages.append(
+            ngettext(
+                "Asiakkaalle on suunniteltu palvelujakso %(steps)s. Peru se ensin jakson "
+                "sivulta, jos sitä ei toteuteta.",
+                "Asiakkaalle on suunniteltu palvelujaksot %(steps)s. Peru ne ensin jaksojen "
+                "sivuilta, jos niitä ei toteuteta.",
+                len(planned),
+            )
+            % {"steps": "; ".join(_step_name(step) for step in planned)}
+        )
+    if messages:
+        raise ValidationError(messages)
+
+
 def _step_name(step: PathwayStep) -> str:
     """A step as the end form lists it: "Työvalmennus, 1.3.2026"."""
     return f"{step.service_type.name}, {format_day(step.start_on)}"
@@ -700,6 +740,49 @@ def _check_no_later_period_overlapped(ending: list[PathwayStep]) -> None:
                     }
                 }
             )
+
+
+def _check_attendance_within(steps: list[PathwayStep], *, end_field: str) -> None:
+    """ValidationError unless every attendance day recorded for `steps` (as they will be
+    saved) lies within the step's period: on `start_on` naming the first day recorded before
+    a later start, on `end_field` (`ended_on` or `planned_end_on`) naming the last day
+    recorded after an earlier end. A recorded day is a day the step ran (an allowance or a
+    payment day), so its period cannot leave it out; the day's record is removed first if
+    it was wrong. One query per step."""
+    for step in steps:
+        if not step.pk:
+            continue
+        end = step.ended_on if end_field == "ended_on" else step.planned_end_on
+        # Without an end (a running step with an open end), no day is after it.
+        days = Attendance.objects.filter(step=step.pk).aggregate(
+            first=Min("day", filter=Q(day__lt=step.start_on)),
+            last=Max("day", filter=Q(day__gt=end or datetime.date.max)),
+        )
+        if days["first"] is not None:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jaksolle on kirjattu läsnäolotieto %(date)s, joten se voi alkaa "
+                        "viimeistään silloin. Jos jakso alkoi myöhemmin, poista ensin sitä "
+                        "edeltävät läsnäolokirjaukset."
+                    )
+                    % {"date": format_day(days["first"])}
+                }
+            )
+        if days["last"] is not None:
+            message = (
+                _(
+                    "Jaksolle on kirjattu läsnäolotieto %(date)s, joten se voi päättyä "
+                    "aikaisintaan silloin. Jos jakso päättyi aiemmin, poista ensin sen jälkeiset "
+                    "läsnäolokirjaukset."
+                )
+                if end_field == "ended_on"
+                else _(
+                    "Jaksolle on kirjattu läsnäolotieto %(date)s, joten suunniteltu päättyminen "
+                    "voi olla aikaisintaan silloin."
+                )
+            )
+            raise ValidationError({end_field: message % {"date": format_day(days["last"])}})
 
 
 def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[PathwayStep]:

@@ -83,6 +83,21 @@ def test_an_entry_with_rules_and_the_error_state_are_accessible(new_page, coach)
     assert_accessible(page)
 
 
+def test_an_invalid_filter_sent_with_htmx_shows_its_error_next_to_the_field(new_page, coach):
+    """htmx swaps the results; the filters with the field's error come along out of band."""
+    page = new_page(coach)
+    page.goto("/services/")
+    page.get_by_label("Asiakkaan ikä").fill("150")
+    page.get_by_role("button", name="Näytä palvelut").click()
+    expect(page.locator("#id_age_error")).to_contain_text("120")
+    expect(page.locator(".polku-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Asiakkaan ikä").fill("23")
+    page.get_by_role("button", name="Näytä palvelut").click()
+    expect(page).to_have_url(re.compile(r"age=23"))
+    expect(page.locator("#id_age_error")).to_have_count(0)
+
+
 def test_the_filters_work_without_javascript(browser, live_server, coach):
     from django.conf import settings
     from django.test import Client

@@ -317,3 +317,48 @@ def test_record_forms_with_errors_are_accessible(new_page, team):
         page.get_by_role("button", name="Tallenna").click()
         expect(page.locator(field)).to_be_visible()
         assert_accessible(page)
+
+
+def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
+    """The IPS employer contact, in-work support and benefits counselling, the Jobcenter
+    period's income clarification, cancelling a planned step and changing a step, each
+    refused: the errors stand at their fields and axe finds nothing."""
+    worker, _coach, client = team
+    today = datetime.date.today()
+    started = today - datetime.timedelta(days=20)
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    ips = make_step(client, "supported_employment", created_by=worker, start_on=started)
+    paid = make_step(client, "jobcenter_paid_work", created_by=worker, start_on=started)
+    planned = make_step(
+        client, "education", created_by=worker, start_on=today + datetime.timedelta(days=30)
+    )
+    page = new_page(worker)
+    for path, fill, button, field in (
+        (f"steps/{ips.pk}/employer-contacts/new/", {}, "Tallenna", "#id_employer_name_error"),
+        (f"steps/{ips.pk}/in-work-support/new/", {}, "Tallenna", "#id_note_error"),
+        (
+            f"steps/{ips.pk}/benefits-counselling/",
+            {"#id_given_on": tomorrow},
+            "Tallenna",
+            "#id_given_on_error",
+        ),
+        (
+            f"steps/{paid.pk}/income-clarification/",
+            {},
+            "Tallenna",
+            "#id_income_clarification_error",
+        ),
+        (f"steps/{planned.pk}/cancel/", {}, "Peru jakso", "#id_reason_error"),
+        (
+            f"steps/{planned.pk}/edit/",
+            {"#id_planned_end_on": today.isoformat()},
+            "Tallenna",
+            "#id_planned_end_on_error",
+        ),
+    ):
+        page.goto(f"/clients/{client.uuid}/{path}")
+        for selector, value in fill.items():
+            page.locator(selector).fill(value)
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(field)).to_be_visible()
+        assert_accessible(page)

@@ -432,7 +432,12 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     assert response.status_code == 302
     client.refresh_from_db()
     assert client.closed_on == timezone.localdate()
-    assert [r[0] for r in rows_since(mark)] == ["clients.client.viewed", "clients.client.closed"]
+    # The page, its refusal (which shows the client's data again) and the closing.
+    assert [r[0] for r in rows_since(mark)] == [
+        "clients.client.viewed",
+        "clients.client.viewed",
+        "clients.client.closed",
+    ]
     listing = new_worker.get("/clients/").content.decode()
     assert f'href="{detail}"' not in listing
     assert f'href="{detail}"' in new_worker.get("/clients/", {"closed": "1"}).content.decode()

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from pathways import actions
 from pathways.factories import make_step
-from pathways.models import Attendance
+from pathways.models import Attendance, PathwayStep
 from tests.conftest import field_errors, login
 
 REHAB = "rehabilitative_work_activity"
@@ -254,3 +254,57 @@ class TestThroughTheGrid:
         url, data = grid_post(open_work, monday, ["5", "5", "5", "5", "5"])
         assert client.post(url, data).status_code == 302
         assert open_work.attendance.filter(present=True).count() == 5
+
+
+class TestOpenWorkPayment:
+    """An avotyö day present is a day paid (DOMAIN.md: attendance drives avotyö payments)."""
+
+    def test_a_day_present_without_an_amount_is_paid_the_agreed_compensation(
+        self, worker, open_work, monday
+    ):
+        actions.record_week_attendance(
+            step=open_work,
+            recorded_by=worker,
+            days={
+                monday: present("5"),
+                monday + datetime.timedelta(days=1): {**present("5"), "compensation": Decimal(0)},
+                monday + datetime.timedelta(days=2): {
+                    "present": False,
+                    "absence_reason": "sick",
+                },
+            },
+        )
+        paid = dict(Attendance.objects.filter(step=open_work).values_list("day", "compensation"))
+        assert paid == {
+            monday: Decimal(10),
+            monday + datetime.timedelta(days=1): Decimal(0),
+            monday + datetime.timedelta(days=2): None,
+        }
+
+    def test_with_no_agreed_compensation_the_amount_is_asked_for(self, worker, open_work, monday):
+        PathwayStep.objects.filter(pk=open_work.pk).update(daily_compensation=None)
+        open_work.refresh_from_db()
+        with pytest.raises(ValidationError) as error:
+            actions.record_week_attendance(
+                step=open_work, recorded_by=worker, days={monday: present("5")}
+            )
+        assert error.value.message_dict[monday.isoformat()] == ["Kirjaa päivän korvaus."]
+        assert not Attendance.objects.filter(step=open_work).exists()
+
+    def test_the_grid_saves_the_agreed_compensation_and_says_so(
+        self, client, worker, open_work, monday
+    ):
+        login(client, worker)
+        iso = monday.isocalendar()
+        url = (
+            f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/attendance/"
+            f"?week={iso.year}-W{iso.week:02d}"
+        )
+        page = client.get(url).content.decode()
+        assert "Läsnäolopäivän korvaus on sovittu 10,00 €" in page
+        key = monday.isoformat()
+        response = client.post(
+            url, {f"{key}-status": "present", f"{key}-hours": "5", f"{key}-compensation": ""}
+        )
+        assert response.status_code == 302
+        assert Attendance.objects.get(step=open_work, day=monday).compensation == Decimal(10)

@@ -26,8 +26,9 @@ from services.models import ServiceType
 from tests.conftest import login
 
 
-def integrity(call):
-    with pytest.raises(IntegrityError), transaction.atomic():
+def integrity(call, constraint: str):
+    """The ORM write `call` is refused by the database, by the named constraint."""
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         call()
 
 
@@ -43,7 +44,8 @@ class TestInvariants:
                 "supported_employment",
                 created_by=worker,
                 start_on=today + datetime.timedelta(days=400),
-            )
+            ),
+            "step_no_overlap_per_client_and_service",
         )
         # Another service may run at the same time.
         make_step(client, "volunteering", created_by=worker, start_on=today)
@@ -74,10 +76,15 @@ class TestInvariants:
             planned_end_on=today + datetime.timedelta(days=10),
         )
         rows = PathwayStep.objects.filter(pk=step.pk)
-        integrity(lambda: rows.update(planned_end_on=today - datetime.timedelta(days=1)))
-        integrity(lambda: rows.update(days_per_week=8))
-        integrity(lambda: rows.update(hours_per_day=Decimal(25)))
-        integrity(lambda: rows.update(daily_compensation=Decimal(-1)))
+        integrity(
+            lambda: rows.update(planned_end_on=today - datetime.timedelta(days=1)),
+            "step_planned_end_after_start",
+        )
+        integrity(lambda: rows.update(days_per_week=8), "step_days_per_week")
+        integrity(lambda: rows.update(hours_per_day=Decimal(25)), "step_hours_per_day")
+        integrity(
+            lambda: rows.update(daily_compensation=Decimal(-1)), "step_compensation_not_negative"
+        )
 
     def test_an_ended_step_has_a_reason_and_a_continuation(self, worker, client_of, today):
         step = make_step(
@@ -89,15 +96,68 @@ class TestInvariants:
         )
         rows = PathwayStep.objects.filter(pk=step.pk)
         integrity(
-            lambda: rows.update(status=StepStatus.ENDED, ended_on=today, end_reason="completed")
+            lambda: rows.update(status=StepStatus.ENDED, ended_on=today, end_reason="completed"),
+            "step_ended_has_reason_and_continuation",
         )
         integrity(
-            lambda: rows.update(status=StepStatus.ENDED, ended_on=today, exit_outcome="studies")
+            lambda: rows.update(status=StepStatus.ENDED, ended_on=today, exit_outcome="studies"),
+            "step_ended_has_reason_and_continuation",
         )
-        integrity(lambda: rows.update(ended_on=today))
+        integrity(lambda: rows.update(ended_on=today), "step_end_date_only_when_ended")
         rows.update(
             status=StepStatus.ENDED, ended_on=today, end_reason="completed", exit_outcome="studies"
         )
+
+    def test_a_jobcenter_period_ends_only_with_a_follow_on_step(self, worker, client_of, today):
+        """DOMAIN.md: a Jobcenter paid-work period cannot be closed without a follow-on step;
+        an exit outcome, enough for other services, is not."""
+        client = client_of()
+        period = make_step(
+            client,
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=20),
+            planned_end_on=today,
+        )
+        rows = PathwayStep.objects.filter(pk=period.pk)
+        ended = {"status": StepStatus.ENDED, "ended_on": today, "end_reason": "completed"}
+        integrity(
+            lambda: rows.update(**ended, exit_outcome="open_market_job"),
+            "step_jobcenter_ends_with_follow_on",
+        )
+        integrity(
+            lambda: make_step(
+                client,
+                "jobcenter_paid_work",
+                created_by=worker,
+                start_on=today - datetime.timedelta(days=60),
+                planned_end_on=today - datetime.timedelta(days=40),
+                **{**ended, "ended_on": today - datetime.timedelta(days=40)},
+                exit_outcome="studies",
+            ),
+            "step_jobcenter_ends_with_follow_on",
+        )
+        follow_on = make_step(client, "youth_workshop", created_by=worker, start_on=today)
+        rows.update(**ended, next_step=follow_on)
+        # Once ended, the period keeps its follow-on.
+        integrity(lambda: rows.update(next_step=None), "step_jobcenter_ends_with_follow_on")
+        # A period cancelled before it started never ran: it needs none.
+        planned = make_step(
+            client,
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today + datetime.timedelta(days=10),
+            planned_end_on=today + datetime.timedelta(days=20),
+        )
+        PathwayStep.objects.filter(pk=planned.pk).update(
+            status=StepStatus.ENDED,
+            ended_on=planned.start_on,
+            end_reason="cancelled",
+            cancellation_reason="Asiakas aloitti opinnot.",
+        )
+        # Other services may still end with an outcome alone.
+        other = make_step(client, "education", created_by=worker, start_on=today)
+        PathwayStep.objects.filter(pk=other.pk).update(**ended, exit_outcome="studies")
 
     def test_attendance_is_present_with_hours_or_absent_with_a_reason(
         self, worker, client_of, today
@@ -107,10 +167,14 @@ class TestInvariants:
         )
         day = today - datetime.timedelta(days=1)
         integrity(
-            lambda: Attendance.objects.create(step=step, day=day, present=True, recorded_by=worker)
+            lambda: Attendance.objects.create(step=step, day=day, present=True, recorded_by=worker),
+            "attendance_present_or_absent_with_reason",
         )
         integrity(
-            lambda: Attendance.objects.create(step=step, day=day, present=False, recorded_by=worker)
+            lambda: Attendance.objects.create(
+                step=step, day=day, present=False, recorded_by=worker
+            ),
+            "attendance_present_or_absent_with_reason",
         )
         integrity(
             lambda: Attendance.objects.create(
@@ -120,7 +184,8 @@ class TestInvariants:
                 absence_reason="sick",
                 compensation=Decimal(10),
                 recorded_by=worker,
-            )
+            ),
+            "attendance_compensation_only_when_present",
         )
         Attendance.objects.create(
             step=step, day=day, present=True, hours=Decimal(4), recorded_by=worker
@@ -128,7 +193,8 @@ class TestInvariants:
         integrity(
             lambda: Attendance.objects.create(
                 step=step, day=day, present=True, hours=Decimal(4), recorded_by=worker
-            )
+            ),
+            "attendance_one_row_per_day",
         )
 
     def test_a_certificate_names_at_least_one_competence(self, worker, client_of, today):
@@ -136,19 +202,26 @@ class TestInvariants:
         integrity(
             lambda: CompetenceCertificate.objects.create(
                 step=step, issued_on=today, competences=[], issued_by=worker
-            )
+            ),
+            "certificate_names_competences",
         )
 
     def test_an_end_date_is_not_before_the_start(self, worker, client_of, today):
         step = make_step(client_of(), "education", created_by=worker, start_on=today)
         rows = PathwayStep.objects.filter(pk=step.pk)
         ended = {"status": StepStatus.ENDED, "end_reason": "completed", "exit_outcome": "studies"}
-        integrity(lambda: rows.update(ended_on=today - datetime.timedelta(days=1), **ended))
+        integrity(
+            lambda: rows.update(ended_on=today - datetime.timedelta(days=1), **ended),
+            "step_end_after_start",
+        )
         rows.update(ended_on=today, **ended)
 
     def test_a_step_is_not_its_own_follow_on(self, worker, client_of, today):
         step = make_step(client_of(), "education", created_by=worker, start_on=today)
-        integrity(lambda: PathwayStep.objects.filter(pk=step.pk).update(next_step=step))
+        integrity(
+            lambda: PathwayStep.objects.filter(pk=step.pk).update(next_step=step),
+            "step_not_its_own_follow_on",
+        )
 
     def test_a_follow_on_step_follows_one_step_only(self, worker, client_of, today):
         client = client_of()
@@ -156,7 +229,11 @@ class TestInvariants:
         second = make_step(client, "volunteering", created_by=worker, start_on=today)
         follow_on = make_step(client, "work_trial", created_by=worker, start_on=today)
         PathwayStep.objects.filter(pk=first.pk).update(next_step=follow_on)
-        integrity(lambda: PathwayStep.objects.filter(pk=second.pk).update(next_step=follow_on))
+        # The one-to-one link's unique constraint.
+        integrity(
+            lambda: PathwayStep.objects.filter(pk=second.pk).update(next_step=follow_on),
+            "next_step_id_key",
+        )
 
     @pytest.mark.parametrize(
         ("change", "constraint"),

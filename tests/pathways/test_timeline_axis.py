@@ -24,3 +24,29 @@ def test_the_axis_names_each_month_with_its_whole_year(worker, client_of, today)
     assert f"{today.month}/{today.year}" in labels or any(
         label.endswith(str(today.year)) for label in labels
     )
+
+
+def test_every_bar_is_within_the_picture_also_a_step_planned_far_ahead(worker, client_of, today):
+    """A planned step without an end, starting years ahead, sizes the axis too; a step of one
+    day is still a visible bar."""
+    client = client_of()
+    make_step(
+        client,
+        "education",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=30),
+        planned_end_on=today - datetime.timedelta(days=30),
+    )
+    far = make_step(
+        client,
+        "supported_employment",
+        created_by=worker,
+        start_on=today + datetime.timedelta(days=3 * 365),
+    )
+    drawn = timeline.build(list(client.pathway_steps.select_related("service_type")), today)
+    assert drawn.end > far.start_on
+    for bar in drawn.bars:
+        assert bar.x >= 0 and bar.x + bar.width <= drawn.width, (bar.step, bar.x, bar.width)
+        assert bar.width >= timeline.MIN_BAR_WIDTH
+    for x, _label in drawn.ticks:
+        assert 0 <= x <= drawn.width

@@ -9,7 +9,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from services.factories import CatalogueEntryFactory, OrganisationFactory, ServiceRuleSetFactory
 from services.models import CatalogueCategory, OrganisationKind
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +207,20 @@ class TestEntryPage:
         entry = CatalogueEntryFactory(is_active=False)
         response = signed_in.get(reverse("services:entry", kwargs={"pk": entry.pk}))
         assert response.status_code == 404
+
+
+def test_htmx_request_with_an_invalid_filter_shows_the_error_next_to_the_field(signed_in, entries):
+    """htmx swaps the results; the filters come along out of band with the field's error,
+    which would otherwise vanish (an age of 150)."""
+    response = signed_in.get(URL, {"age": 150}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert "<html" not in content
+    assert 'id="catalogue-filter-fields" hx-swap-oob="true"' in content
+    assert "120" in field_errors(content, "age")
+    assert "Lomakkeessa on virheitä" in content
+    assert 'id="catalogue-results-heading"' in content
+    # Corrected, the filters come back without the error.
+    response = signed_in.get(URL, {"age": 30}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert 'id="catalogue-filter-fields" hx-swap-oob="true"' in content
+    assert not field_errors(content, "age")

@@ -3,7 +3,8 @@
 Everything is written in one transaction with PostgreSQL COPY, so a run that
 is interrupted leaves nothing half-made. The data follow the model's
 invariants (one current responsible worker, non-overlapping steps of one
-service, ended steps with a reason and a follow-on step or an outcome) and
+service, ended steps with a reason and a follow-on step or an outcome, a Jobcenter period
+with a follow-on step) and
 the shape of real caseloads: responsible workers in social-work units,
 coaches in work-activity units, plans with goals, case notes, assessments and
 Kela Y 100 consents. The bench user is a social worker with a caseload of
@@ -39,7 +40,7 @@ from tests.bench.dataset.sizes import BENCH_EMAIL, Sizes
 __all__ = ["BENCH_EMAIL", "GENERATOR_VERSION", "Sizes", "generate"]
 
 # Bump when the generated data change shape: an older dataset is then rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 def generate(sizes: Sizes, log) -> dict[str, float]:

@@ -73,6 +73,7 @@ STEP_COLUMNS = (
     "end_reason",
     "exit_outcome",
     "review_decision",
+    "cancellation_reason",
     "next_step_id",
     "created_at",
     "created_by_id",
@@ -139,7 +140,12 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
             start = anchor - datetime.timedelta(days=sum(d for _t, d in episodes) + sum(gaps))
             first_ids = []
             planned = []
-            for (codes, days), gap in zip(episodes, gaps, strict=True):
+            # The episodes whose Jobcenter period has ended: it ended into the next episode
+            # (the database refuses one without a follow-on), so the episode's first step
+            # leaves that to it. In the last episode, with nothing after it, the period
+            # was cancelled before it started.
+            ended_jobcenter = set()
+            for index, ((codes, days), gap) in enumerate(zip(episodes, gaps, strict=True)):
                 end = start + datetime.timedelta(days=days)
                 first_ids.append(next_step_id)
                 coach_id, unit_id = coach_for(codes[0])
@@ -148,6 +154,8 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                     if code == "jobcenter_paid_work":
                         s = start + datetime.timedelta(days=30)
                         e = min(end, s + datetime.timedelta(days=rng.randint(30, 90)))
+                        if (client.closed_on or e < today) and index < len(episodes) - 1:
+                            ended_jobcenter.add(first_ids[-1])
                     planned.append((next_step_id, position, code, s, e, coach_id, unit_id))
                     next_step_id += 1
                 start = end + datetime.timedelta(days=1 + gap)
@@ -161,11 +169,25 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                     and rng.random() < 0.3
                 )
                 follow_on = None
-                if position == 0:
-                    later = [i for i in first_ids if i > step_id and i not in taken]
-                    if later and rng.random() < 0.6:
+                cancellation = ""
+                later = [i for i in first_ids if i > step_id and i not in taken]
+                ends = client.closed_on or e < today
+                if code == "jobcenter_paid_work" and ends:
+                    if later:
                         follow_on = later[0]
-                if client.closed_on or e < today:
+                    else:
+                        cancellation = "Työsopimus ei toteutunut."
+                elif (
+                    position == 0
+                    and step_id not in ended_jobcenter
+                    and later
+                    and rng.random() < 0.6
+                ):
+                    follow_on = later[0]
+                if cancellation:
+                    status, ended_on, planned_end = "ended", s, e
+                    outcome, reason = "", "cancelled"
+                elif ends:
                     status, ended_on = "ended", e
                     if follow_on:
                         taken.add(follow_on)
@@ -213,6 +235,7 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                     reason,
                     outcome,
                     "",
+                    cancellation,
                     follow_on,
                     datetime.datetime.combine(
                         s - datetime.timedelta(days=14), datetime.time(10), tzinfo=UTC

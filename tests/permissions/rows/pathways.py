@@ -64,6 +64,9 @@ ROWS = {
     "pathways:jobcenter_contract": client_row(
         LOGGERS, kwargs=step_kwargs("jobcenter_paid_work"), logs="pathways.step.viewed"
     ),
+    "pathways:income_clarification": client_row(
+        LOGGERS, kwargs=step_kwargs("jobcenter_paid_work"), logs="pathways.step.viewed"
+    ),
     "pathways:employer_contact": client_row(
         LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
     ),

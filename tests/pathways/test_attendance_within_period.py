@@ -1,0 +1,141 @@
+"""Recorded attendance days stay within their step's period: a step cannot end before a day
+recorded for it, nor be moved to start after one; the monthly summary counts only the days
+within the period."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pathways import actions
+from pathways.factories import make_step
+from pathways.models import Attendance, PathwayStep, StepStatus
+from tests.conftest import field_errors, login
+
+
+@pytest.fixture
+def open_work(worker, client_of, today):
+    return make_step(
+        client_of(),
+        "open_work",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=40),
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today - datetime.timedelta(days=40),
+        days_per_week=5,
+    )
+
+
+def record(step, day, worker, *, present=True):
+    return Attendance.objects.create(
+        step=step,
+        day=day,
+        present=present,
+        hours=Decimal(5) if present else None,
+        absence_reason="" if present else "sick",
+        compensation=Decimal(10) if present else None,
+        recorded_by=worker,
+    )
+
+
+def day_text(day: datetime.date) -> str:
+    return f"{day:%-d.%-m.%Y}"
+
+
+def end(step, worker, ended_on):
+    return actions.end_step(
+        step=step,
+        ended_by=worker,
+        ended_on=ended_on,
+        end_reason="completed",
+        exit_outcome="capacity_maintained",
+    )
+
+
+def test_a_step_does_not_end_before_a_day_recorded_for_it(worker, open_work, today):
+    last_present = today - datetime.timedelta(days=3)
+    record(open_work, today - datetime.timedelta(days=10), worker)
+    record(open_work, last_present, worker)
+    with pytest.raises(ValidationError) as error:
+        end(open_work, worker, today - datetime.timedelta(days=5))
+    message = " ".join(error.value.message_dict["ended_on"])
+    assert day_text(last_present) in message
+    assert "aikaisintaan" in message
+    assert PathwayStep.objects.get(pk=open_work.pk).status == StepStatus.ACTIVE
+    # Ending on the last recorded day is fine.
+    assert end(open_work, worker, last_present).status == StepStatus.ENDED
+
+
+def test_a_recorded_absence_counts_too(worker, open_work, today):
+    absent_on = today - datetime.timedelta(days=2)
+    record(open_work, absent_on, worker, present=False)
+    with pytest.raises(ValidationError) as error:
+        end(open_work, worker, today - datetime.timedelta(days=4))
+    assert day_text(absent_on) in " ".join(error.value.message_dict["ended_on"])
+
+
+def test_a_step_is_not_moved_to_start_after_a_day_recorded_for_it(worker, open_work, today):
+    first = today - datetime.timedelta(days=30)
+    record(open_work, first, worker)
+    record(open_work, today - datetime.timedelta(days=20), worker)
+    with pytest.raises(ValidationError) as error:
+        actions.update_step(
+            step=open_work, changed_by=worker, start_on=today - datetime.timedelta(days=25)
+        )
+    message = " ".join(error.value.message_dict["start_on"])
+    assert day_text(first) in message and "viimeistään" in message
+    assert PathwayStep.objects.get(pk=open_work.pk).start_on == open_work.start_on
+    # Starting on the first recorded day is fine.
+    assert actions.update_step(step=open_work, changed_by=worker, start_on=first).start_on == first
+
+
+def test_a_planned_end_is_not_moved_before_a_day_recorded(worker, open_work, today):
+    PathwayStep.objects.filter(pk=open_work.pk).update(planned_end_on=today)
+    open_work.refresh_from_db()
+    last = today - datetime.timedelta(days=2)
+    record(open_work, last, worker)
+    with pytest.raises(ValidationError) as error:
+        actions.update_step(
+            step=open_work, changed_by=worker, planned_end_on=today - datetime.timedelta(days=3)
+        )
+    assert day_text(last) in " ".join(error.value.message_dict["planned_end_on"])
+    assert actions.update_step(step=open_work, changed_by=worker, planned_end_on=last)
+
+
+def test_the_end_page_names_the_day(client, worker, open_work, today):
+    last_present = today - datetime.timedelta(days=3)
+    record(open_work, last_present, worker)
+    login(client, worker)
+    response = client.post(
+        f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/end/",
+        {
+            "ended_on": (today - datetime.timedelta(days=5)).isoformat(),
+            "end_reason": "completed",
+            "exit_outcome": "capacity_maintained",
+        },
+    )
+    assert response.status_code == 200
+    assert day_text(last_present) in field_errors(response.content.decode(), "ended_on")
+    assert PathwayStep.objects.get(pk=open_work.pk).status == StepStatus.ACTIVE
+
+
+def test_the_monthly_summary_counts_only_days_within_the_period(worker, open_work, today):
+    inside = [today - datetime.timedelta(days=d) for d in (10, 9)]
+    before = open_work.start_on - datetime.timedelta(days=1)
+    for day in [*inside, before]:
+        record(open_work, day, worker)
+    # A day recorded before the step's start was moved (written straight to the database:
+    # the actions refuse it now).
+    summary = list(Attendance.objects.filter(step=open_work).monthly_summary())
+    assert sum(row["days_present"] for row in summary) == 2
+    assert sum(row["compensation"] for row in summary) == Decimal(20)
+    # After the end, too.
+    PathwayStep.objects.filter(pk=open_work.pk).update(
+        status=StepStatus.ENDED,
+        ended_on=inside[0],
+        end_reason="completed",
+        exit_outcome="capacity_maintained",
+    )
+    summary = list(Attendance.objects.filter(step=open_work).monthly_summary())
+    assert sum(row["days_present"] for row in summary) == 1

@@ -1,0 +1,83 @@
+"""New rules from a date take the steps planned to start on or after it; each is checked
+against them, and a step that breaks them stays on them (the rules in force on its start
+date decide) while the responsible worker gets a task naming the step and the rule broken."""
+
+import datetime
+from decimal import Decimal
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from notifications.models import Task
+from pathways import actions
+from pathways.actions.new_rules import STEP_BREAKS_NEW_RULES_TASK
+from pathways.models import PathwayStep
+from pathways.step_rules import period_end_limit
+from services import actions as service_actions
+from services.models import ServiceRuleSet, ServiceType
+
+REHAB = "rehabilitative_work_activity"
+SOURCE = "(Laki kuntouttavasta työtoiminnasta 189/2001)"
+
+
+def plan_rehab(worker, client, start, months):
+    return actions.plan_step(
+        client=client,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code=REHAB),
+        start_on=start,
+        planned_end_on=period_end_limit(start, months),
+        days_per_week=3,
+        hours_per_day=Decimal(5),
+        goal="Arjen rytmi",
+        support_given="Työvalmennus",
+    )
+
+
+def test_a_planned_step_breaking_the_new_rules_moves_and_the_worker_is_told(
+    worker, client_of, today
+):
+    admin = make_user(Role.ADMIN, worker.active_assignment.unit)
+    change_on = today + datetime.timedelta(days=10)
+    start = change_on + datetime.timedelta(days=5)
+    breaking = plan_rehab(worker, client_of(), start, 18)
+    fitting = plan_rehab(worker, client_of(), start, 6)
+
+    successor = service_actions.supersede_rule_set(
+        current=ServiceRuleSet.objects.in_force(REHAB, None, today),
+        valid_from=change_on,
+        changes={"max_duration_months": 12, "warning_month": 10},
+        by=admin,
+    )
+
+    for step in (breaking, fitting):
+        step.refresh_from_db()
+        assert step.rule_set == successor
+    task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
+    assert task.assignee == worker
+    assert task.concerning == breaking
+    assert task.client_id == breaking.client.uuid
+    assert f"Kuntouttava työtoiminta, {start:%-d.%-m.%Y}" in task.title
+    assert "enintään 12 kuukautta" in task.description
+    assert SOURCE in task.description
+    assert task.link == f"/clients/{breaking.client.uuid}/steps/{breaking.pk}/edit/"
+    assert task.created_by == admin
+    # The change history names the administrator who brought in the rules.
+    event = PathwayStep.pgh_event_model.objects.filter(pgh_obj=breaking).order_by("pgh_id").last()
+    assert event.rule_set_id == successor.pk
+    assert event.pgh_context.metadata["user"] == admin.pk
+    assert event.pgh_context.metadata["action"] == "pathways.step.moved_to_new_rules"
+
+
+def test_the_task_is_in_the_workers_language(worker, client_of, today):
+    worker.preferred_language = "en"
+    worker.save(update_fields=["preferred_language"])
+    change_on = today + datetime.timedelta(days=10)
+    plan_rehab(worker, client_of(), change_on, 18)
+    service_actions.supersede_rule_set(
+        current=ServiceRuleSet.objects.in_force(REHAB, None, today),
+        valid_from=change_on,
+        changes={"max_duration_months": 12, "warning_month": 10},
+        by=worker,
+    )
+    task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
+    assert "Kuntouttava" not in task.title and "Rehabilitative work activity" in task.title
