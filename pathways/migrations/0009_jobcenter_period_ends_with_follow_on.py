@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pathways", "0007_step_cancellation"),
+        ("pathways", "0008_print_language_is_printed"),
     ]
 
     operations = [

@@ -7,6 +7,6 @@ from services.reference import limit_work_coaching_period
 
 
 class Migration(migrations.Migration):
-    dependencies = [("services", "0007_work_ability_assessment_needs_no_plan")]
+    dependencies = [("services", "0009_fill_service_type_client_names")]
 
     operations = [migrations.RunPython(limit_work_coaching_period, migrations.RunPython.noop)]
