@@ -149,13 +149,13 @@ def _uncovered(membership) -> tuple[str, dict] | None:
 
 def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:
     from clients.access import log_client_access
+    from clients.actions import set_membership_end
     from clients.querysets import responsible_worker_of
     from notifications.actions import create_task
 
     client, member = membership.client, membership.user
     with history_context(ended_by, ENDED_UNCOVERED):
-        membership.ended_on = max(timezone.localdate(), membership.started_on)
-        membership.save(update_fields=["ended_on"])
+        membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
     if ended_by is not None:
         detail = reason[1].get("organisation", "no fitting role")
         log_client_access(ended_by, client, ENDED_UNCOVERED, membership, detail=detail)

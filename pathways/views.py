@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import PRINT_LANGUAGES
 from audit.printing import status_unchanged
-from clients.access import get_client_for_user, read_log
+from clients.access import get_client_for_user, log_client_access, read_log
 from config.downloads import file_name
 from config.forms import add_action_error
 from config.polling import background_request

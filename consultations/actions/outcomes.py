@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
 from clients import team_scope
+from clients.actions import set_membership_end
 from clients.models import CareTeamMembership, Client, TeamRole
 from consultations.actions.common import (
     RECOMMENDATION_TASK,
@@ -247,8 +248,7 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
             membership.accepted_at = timezone.now()
             membership.save(update_fields=["accepted_at"])
         else:
-            membership.ended_on = max(timezone.localdate(), membership.started_on)
-            membership.save(update_fields=["ended_on"])
+            membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
         locked.accepted = accept
         locked.decided_at = timezone.now()
         locked.decided_by = answered_by

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from audit.history import history_context
 from clients import team_scope
 from clients.access import log_client_access
-from clients.actions import end_lapsed_memberships
+from clients.actions import end_lapsed_memberships, set_membership_end
 from clients.models import CareTeamMembership, Client, TeamRole
 from clients.querysets import responsible_worker_of
 from notifications.actions import create_task
@@ -540,18 +540,22 @@ def end_step(
 
 def _end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetime.date) -> None:
     """The coach of an ended step who has no open step of the client left leaves the care
-    team as a coach (on `day`, or today when that is later)."""
+    team as a coach (on `day`, or today when that is later; a membership not yet started is
+    cancelled, clients.actions.set_membership_end)."""
     for step in ended:
         if (
             step.coach_id
             and not PathwayStep.objects.open().filter(client=client, coach=step.coach_id).exists()
         ):
-            CareTeamMembership.objects.filter(
+            memberships = CareTeamMembership.objects.select_for_update().filter(
                 client=client,
                 user=step.coach_id,
                 role=TeamRole.COACH,
                 ended_on__isnull=True,
-            ).update(ended_on=max(day, timezone.localdate()))
+            )
+            for membership in memberships:
+                fields = set_membership_end(membership, max(day, timezone.localdate()))
+                membership.save(update_fields=fields)
 
 
 CANCELLATION_REASON_MAX_LENGTH = PathwayStep._meta.get_field("cancellation_reason").max_length
