@@ -3,6 +3,7 @@ through its client's access check."""
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from clients.access import get_client_for_user, log_client_access
@@ -11,6 +12,7 @@ from pathways.models import (
     DocumentKind,
     PathwayStep,
     PrintedDocument,
+    StepStatus,
 )
 
 
@@ -37,6 +39,17 @@ def get_step_for_user(
     if log_action:
         log_client_access(user, client, log_action, step)
     return client, step
+
+
+def get_step_to_follow(client, step_id) -> PathwayStep:
+    """The client's step, not ended and with no follow-on yet, whose follow-on is being
+    planned; 404 otherwise. `client` comes from get_client_for_user (the caller's check)."""
+    try:
+        return PathwayStep.objects.select_related("service_type").get(
+            ~Q(status=StepStatus.ENDED), pk=step_id, client=client, next_step__isnull=True
+        )
+    except PathwayStep.DoesNotExist:
+        raise Http404 from None
 
 
 def get_certificate_for_user(user, client_id, step_id, certificate_id):

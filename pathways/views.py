@@ -27,6 +27,7 @@ from pathways.access import (
     get_certificate_for_user,
     get_document_for_user,
     get_step_for_user,
+    get_step_to_follow,
 )
 from pathways.forms import (
     AttendanceWeekForm,
@@ -108,12 +109,7 @@ def _follows(request, client):
     step_id = id_param(request, "follows")
     if step_id is None:
         return None
-    return get_object_or_404(
-        PathwayStep.objects.select_related("service_type").exclude(status=StepStatus.ENDED),
-        pk=step_id,
-        client=client,
-        next_step__isnull=True,
-    )
+    return get_step_to_follow(client, step_id)
 
 
 def _rule_set_in_force(service_type, client, day):
