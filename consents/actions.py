@@ -26,7 +26,7 @@ from audit.models import Basis
 from clients.access import log_client_access, relation_to
 from clients.models import Client
 from clients.querysets import responsible_worker_of
-from consents import events, scan_files, scanning
+from consents import events, pending_scans, scan_files, scanning
 from consents.models import (
     EVENT_KINDS_TIMED_BY_SOURCE,
     EVENT_TIME_ZONE,
@@ -668,6 +668,7 @@ def scan_consent_scan(*, scan_id: int) -> ConsentScan:
         scan.scan_result = verdict.detail
         scan.status = ScanStatus.CLEAN if verdict.clean else ScanStatus.INFECTED
         scan.save(update_fields=["status", "scanned_at", "scan_result"])
+        pending_scans.settle_pending_scan_task(scan)
         stored_name = scan.stored_name
         if verdict.clean:
             # Released only once the row says clean; until then it is never served.

@@ -94,3 +94,14 @@ def _tell_uploader(scan: ConsentScan) -> int:
         key=key,
     )
     return 1
+
+
+def settle_pending_scan_task(scan: ConsentScan) -> None:
+    """The scan is done (clean or infected): the uploader's open "still waiting" task, if the
+    sweep gave one, is checked off, so the inbox does not keep asking about a finished scan."""
+    from notifications.actions import complete_task
+    from notifications.models import Task
+
+    task = Task.objects.filter(key=f"{SCAN_PENDING_TASK}:{scan.pk}", done_at__isnull=True).first()
+    if task is not None:
+        complete_task(task=task, by=task.assignee)

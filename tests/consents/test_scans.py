@@ -451,6 +451,27 @@ def test_the_uploader_is_told_once_when_a_scan_has_waited_for_hours(
     )
 
 
+def test_the_uploaders_task_is_checked_off_when_the_scan_finally_finishes(
+    team, consent, settings, scanner, django_capture_on_commit_callbacks
+):
+    from consents.pending_scans import follow_up_pending_scans
+    from consents.tasks import rescan_consent_scan_task
+    from notifications.models import Task
+
+    settings.POLKU_CLAMAV_SOCKET = "/tmp/polku-no-such-clamd.sock"
+    scan = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+    settings.POLKU_CLAMAV_SOCKET = ""
+    with time_machine.travel(scan.uploaded_at + datetime.timedelta(hours=5), tick=False):
+        assert follow_up_pending_scans()["told"] == 1
+    task = Task.objects.get()
+    assert task.is_open
+    scanner(b"stream: OK\0")
+    assert rescan_consent_scan_task.run(scan.pk) == ScanStatus.CLEAN
+    task.refresh_from_db()
+    assert not task.is_open
+    assert task.done_by == team["worker"]
+
+
 def test_the_sweep_runs_from_beat_one_at_a_time(team, consent):
     from django.core.cache import cache
 
