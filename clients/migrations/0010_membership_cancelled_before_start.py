@@ -4,6 +4,14 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+
+
+def uncancel(apps, schema_editor):
+    """Backwards, a cancelled membership is recorded as the old code did: ended on its first
+    day (the old membership_period rule allows no end before the start)."""
+    Membership = apps.get_model("clients", "CareTeamMembership")
+    Membership.objects.filter(cancelled=True).update(ended_on=F("started_on"), cancelled=False)
 
 
 class Migration(migrations.Migration):
@@ -86,4 +94,6 @@ class Migration(migrations.Migration):
                 name="membership_period",
             ),
         ),
+        # Runs first when the migration is reversed.
+        migrations.RunPython(migrations.RunPython.noop, uncancel),
     ]
