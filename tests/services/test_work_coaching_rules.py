@@ -125,6 +125,8 @@ def loaded_before_0008():
     rule_set = general(REFERENCE_START)
     table = connection.ops.quote_name(ServiceRuleSet._meta.db_table)
     with connection.cursor() as cursor:  # as it was: rule sets in force are otherwise read-only
+        # Deferred checks of the rows made so far fire now: ALTER TABLE refuses pending ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         ServiceRuleSet.objects.filter(pk=rule_set.pk).update(
             min_duration_months=None, max_duration_months=None
