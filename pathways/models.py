@@ -82,9 +82,18 @@ class IpsPhase(models.TextChoices):
 # DOMAIN.md: a Jobcenter paid-work period "cannot be closed without a follow-on step"; an
 # exit outcome does not do instead (unlike other services, step_ended_has_reason_and_continuation).
 # A check constraint cannot read the service type's code, so a trigger states it; a period
-# cancelled before it started never ran and needs none.
+# cancelled before it started never ran and needs none. Only a write that puts a row into
+# that state is refused (an insert, ending the period, clearing its follow-on): a period
+# that ended with an exit outcome before the rule existed can still be changed otherwise.
 JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
     IF NEW.status = 'ended' AND NEW.end_reason <> 'cancelled' AND NEW.next_step_id IS NULL
+       AND (
+           TG_OP = 'INSERT'
+           OR OLD.status <> 'ended'
+           OR OLD.end_reason = 'cancelled'
+           OR OLD.next_step_id IS NOT NULL
+           OR OLD.service_type_id <> NEW.service_type_id
+       )
        AND EXISTS (
            SELECT 1 FROM services_servicetype
            WHERE id = NEW.service_type_id AND code = 'jobcenter_paid_work'

@@ -306,9 +306,9 @@ def step_status(request, client_id, step_id):
             step=step, status=request.POST.get("status", ""), changed_by=request.user
         )
     except ValidationError as error:
+        # The refusal names the client's steps; the step page it redirects to shows it and
+        # logs that read, so nothing is logged here.
         messages.error(request, " ".join(error.messages))
-        # The refusal read the client's steps and names them: logged as the step page's read.
-        log_client_access(request.user, client, VIEWED, step)
     else:
         messages.success(
             request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}

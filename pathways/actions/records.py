@@ -46,58 +46,66 @@ def record_week_attendance(
     the same service (a period ending on Wednesday and the next starting on
     Thursday share the week). A step cancelled before it started takes none.
     Errors are keyed by the day's ISO date; nothing of the week is saved when
-    any day is refused.
+    any day is refused. The days are checked against the step's row locked in the
+    transaction, so a copy loaded before the step ended or was cancelled cannot
+    record past its end.
 
     An avotyö day present is a day paid: one recorded without an amount is paid the
     step's agreed daily compensation (an amount given, 0 € included, is kept); with
     none agreed, the amount is asked for on the day.
     """
-    rules = step.rule_set or step_rules.rule_set_for(step)
-    cap = rules.compensation_cap_per_day
-    paid_daily = step.service_type.code == step_rules.OPEN_WORK
-    days = dict(days)
-    errors: dict[str, list[str]] = {}
-    for day, values in days.items():
-        if values is None:
-            continue
-        if paid_daily and values.get("present") and values.get("compensation") is None:
-            values = days[day] = {**values, "compensation": step.daily_compensation}
-        if step.is_cancelled:
-            errors[day.isoformat()] = [
-                _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
-            ]
-        elif day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
-            errors[day.isoformat()] = [_("Päivä ei ole jakson aikana.")]
-        elif day > timezone.localdate():
-            errors[day.isoformat()] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
-        elif values.get("present") and not values.get("hours"):
-            errors[day.isoformat()] = [_("Kirjaa läsnäolotunnit.")]
-        elif not values.get("present") and not values.get("absence_reason"):
-            errors[day.isoformat()] = [_("Valitse poissaolon syy.")]
-        elif paid_daily and values.get("present") and values.get("compensation") is None:
-            errors[day.isoformat()] = [_("Kirjaa päivän korvaus.")]
-        elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
-            errors[day.isoformat()] = [
-                _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
-                % {
-                    "cap": f"{cap:.2f}".replace(".", ","),
-                    "source": rules.translated_source,
-                }
-            ]
-    present_hours = {
-        day: values.get("hours")
-        for day, values in days.items()
-        if values is not None and values.get("present")
-    }
-    saved = 0
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.attendance.recorded"),
     ):
         # Under the client's lock: the days kept from earlier recordings of the same weeks,
         # of this step and of the client's other steps in the same service, count.
-        lock_client(step.client)
-        PathwayStep.objects.select_for_update().get(pk=step.pk)
+        client = lock_client(step.client)
+        # The step as it is now, not as the caller loaded it: a period ended or cancelled
+        # meanwhile takes no days past its end.
+        step = (
+            PathwayStep.objects.select_for_update(of=("self",))
+            .select_related("service_type", "rule_set")
+            .get(pk=step.pk)
+        )
+        step.client = client
+        rules = step.rule_set or step_rules.rule_set_for(step)
+        cap = rules.compensation_cap_per_day
+        paid_daily = step.service_type.code == step_rules.OPEN_WORK
+        days = dict(days)
+        errors: dict[str, list[str]] = {}
+        for day, values in days.items():
+            if values is None:
+                continue
+            if paid_daily and values.get("present") and values.get("compensation") is None:
+                values = days[day] = {**values, "compensation": step.daily_compensation}
+            if step.is_cancelled:
+                errors[day.isoformat()] = [
+                    _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
+                ]
+            elif day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
+                errors[day.isoformat()] = [_("Päivä ei ole jakson aikana.")]
+            elif day > timezone.localdate():
+                errors[day.isoformat()] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
+            elif values.get("present") and not values.get("hours"):
+                errors[day.isoformat()] = [_("Kirjaa läsnäolotunnit.")]
+            elif not values.get("present") and not values.get("absence_reason"):
+                errors[day.isoformat()] = [_("Valitse poissaolon syy.")]
+            elif paid_daily and values.get("present") and values.get("compensation") is None:
+                errors[day.isoformat()] = [_("Kirjaa päivän korvaus.")]
+            elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
+                errors[day.isoformat()] = [
+                    _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
+                    % {
+                        "cap": f"{cap:.2f}".replace(".", ","),
+                        "source": rules.translated_source,
+                    }
+                ]
+        present_hours = {
+            day: values.get("hours")
+            for day, values in days.items()
+            if values is not None and values.get("present")
+        }
         kept = []
         if rules.max_days_per_week and present_hours:
             first, last = min(present_hours), max(present_hours)
@@ -118,6 +126,7 @@ def record_week_attendance(
             errors.setdefault(violation.field, []).append(violation.message)
         if errors:
             raise ValidationError(errors)
+        saved = 0
         for day, values in sorted(days.items()):
             if values is None:
                 Attendance.objects.filter(step=step, day=day).delete()

@@ -94,12 +94,22 @@ def plan_step(
     `follows` is a running step of the client whose follow-on this is: it is
     linked at once, so the step's end has its follow-on before it comes. A follow-on
     starting before the step it follows is refused on `start_on`.
+
+    A closed client (`closed_on` set, checked on the locked row) gets no new steps
+    until reopened.
     """
     with (
         transaction.atomic(),
         history_context(planned_by, "pathways.step.planned"),
     ):
         client = lock_client(client)
+        if client.closed_on is not None:
+            raise ValidationError(
+                _(
+                    "Asiakkuus on päättynyt. Avaa asiakkuus uudelleen ennen uuden "
+                    "palvelujakson suunnittelua."
+                )
+            )
         step = PathwayStep(client=client, created_by=planned_by, **fields)
         if step.coach_id:
             check_coach(client, step.coach)

@@ -139,3 +139,28 @@ def test_the_monthly_summary_counts_only_days_within_the_period(worker, open_wor
     )
     summary = list(Attendance.objects.filter(step=open_work).monthly_summary())
     assert sum(row["days_present"] for row in summary) == 1
+
+
+def test_a_copy_loaded_before_the_end_records_no_day_after_it(worker, open_work, today):
+    stale = PathwayStep.objects.get(pk=open_work.pk)  # the week page loaded before the end
+    ended_on = today - datetime.timedelta(days=10)
+    end(open_work, worker, ended_on)
+    after = today - datetime.timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        actions.record_week_attendance(
+            step=stale,
+            recorded_by=worker,
+            days={after: {"present": True, "hours": Decimal(5)}},
+        )
+    assert error.value.message_dict[after.isoformat()] == ["Päivä ei ole jakson aikana."]
+    assert not Attendance.objects.filter(step=open_work).exists()
+
+
+def test_a_day_without_an_amount_is_paid_the_compensation_agreed_now(worker, open_work, today):
+    stale = PathwayStep.objects.get(pk=open_work.pk)
+    PathwayStep.objects.filter(pk=open_work.pk).update(daily_compensation=Decimal(8))
+    day = today - datetime.timedelta(days=3)
+    actions.record_week_attendance(
+        step=stale, recorded_by=worker, days={day: {"present": True, "hours": Decimal(5)}}
+    )
+    assert Attendance.objects.get(step=open_work, day=day).compensation == Decimal(8)

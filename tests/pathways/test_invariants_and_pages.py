@@ -4,6 +4,7 @@ import datetime
 import re
 from decimal import Decimal
 
+import pgtrigger
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -158,6 +159,56 @@ class TestInvariants:
         # Other services may still end with an outcome alone.
         other = make_step(client, "education", created_by=worker, start_on=today)
         PathwayStep.objects.filter(pk=other.pk).update(**ended, exit_outcome="studies")
+
+    def test_a_jobcenter_period_ended_before_the_rule_can_still_be_changed(
+        self, worker, client_of, today
+    ):
+        """The follow-on rule refuses the write that ends a period without one, not every
+        later write of a period that ended with an exit outcome before the rule existed."""
+        client = client_of()
+        period = make_step(
+            client,
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today - datetime.timedelta(days=60),
+            planned_end_on=today - datetime.timedelta(days=40),
+        )
+        rows = PathwayStep.objects.filter(pk=period.pk)
+        ended_on = today - datetime.timedelta(days=40)
+        # As rows were written before the trigger existed.
+        with pgtrigger.ignore("pathways.PathwayStep:step_jobcenter_follow_on"):
+            rows.update(
+                status=StepStatus.ENDED,
+                ended_on=ended_on,
+                end_reason="completed",
+                exit_outcome="open_market_job",
+            )
+        review_due = today + datetime.timedelta(days=5)
+        rows.update(review_due=review_due)
+        assert rows.get().review_due == review_due
+        # Giving it a follow-on is allowed, and then it keeps it.
+        follow_on = make_step(client, "youth_workshop", created_by=worker, start_on=today)
+        rows.update(next_step=follow_on)
+        integrity(lambda: rows.update(next_step=None), "step_jobcenter_ends_with_follow_on")
+        # A period that was cancelled cannot become one ended without a follow-on.
+        planned = make_step(
+            client,
+            "jobcenter_paid_work",
+            created_by=worker,
+            start_on=today + datetime.timedelta(days=10),
+            planned_end_on=today + datetime.timedelta(days=20),
+        )
+        cancelled = PathwayStep.objects.filter(pk=planned.pk)
+        cancelled.update(
+            status=StepStatus.ENDED,
+            ended_on=planned.start_on,
+            end_reason="cancelled",
+            cancellation_reason="Asiakas aloitti opinnot.",
+        )
+        integrity(
+            lambda: cancelled.update(end_reason="completed", exit_outcome="studies"),
+            "step_jobcenter_ends_with_follow_on",
+        )
 
     def test_attendance_is_present_with_hours_or_absent_with_a_reason(
         self, worker, client_of, today

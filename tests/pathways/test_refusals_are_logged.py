@@ -1,5 +1,6 @@
 """A refused POST that shows the client's data again writes the read to the access log, as
-the page's GET does: the attendance grid refused, a step's status change refused."""
+the page's GET does: the attendance grid refused. A step's status change refused redirects to
+the step page, whose GET logs the one read."""
 
 import datetime
 from decimal import Decimal
@@ -71,12 +72,16 @@ def test_a_saved_attendance_week_is_logged_once_as_recorded(client, worker, open
     assert rows(open_work, "pathways.attendance.viewed") == 0
 
 
-def test_a_refused_status_change_is_logged_as_read(client, worker, open_work):
+def test_a_refused_status_change_is_logged_once_by_the_page_showing_it(client, worker, open_work):
     login(client, worker)
     url = f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/status/"
     # A step is started, paused or resumed; ending has its page.
     response = client.post(url, {"status": "ended"})
     assert response.status_code == 302
+    # The refusal is shown on the step page it redirects to, which logs the read.
+    assert rows(open_work, "pathways.step.viewed") == 0
+    page = client.get(response.url)
+    assert page.status_code == 200
     assert rows(open_work, "pathways.step.viewed") == 1
     assert rows(open_work, "pathways.step.status_changed") == 0
     # A status change done is the action's own row.
