@@ -64,6 +64,10 @@ def _network(name, organisation, created_by, description, place) -> Network:
 
 
 def _members(network, members) -> None:
+    """Each member nominated by their own organisation: the demo has one person per role,
+    so the member put themself forward for it. That nomination is what makes a partner
+    organisation take part in the network (an employment-services client's "the
+    coordinator chooses" request reaches the support network's coordinator)."""
     for user, expertise in members:
         if (
             user is not None
@@ -75,7 +79,8 @@ def _members(network, members) -> None:
                 organisation=user.organisation,
                 expertise=expertise,
                 active_from=timezone.localdate() - datetime.timedelta(days=180),
-                added_by=network.created_by,
+                added_by=user,
+                nominated_by_own_organisation=True,
             )
 
 

@@ -44,13 +44,29 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyFunction(_any_user)
 
 
-def add_network_member(network, user, *, organisation=None, expertise="Asiantuntija", **fields):
+def add_network_member(
+    network, user, *, organisation=None, expertise="Asiantuntija", added_by=None, **fields
+):
+    """A member added directly. As in the demo, the member's own organisation nominates
+    them (they are added by themself) unless `added_by` says otherwise; whether the
+    nominating organisation itself nominated them follows add_member's rule for an
+    adder without an active role (a current role there) unless given."""
+    from accounts.models import RoleAssignment
+
+    organisation = organisation or user.organisation
+    added_by = added_by or user
+    fields.setdefault(
+        "nominated_by_own_organisation",
+        RoleAssignment.objects.current()
+        .filter(user=added_by, unit__organisation=organisation)
+        .exists(),
+    )
     return NetworkMember.objects.create(
         network=network,
         user=user,
-        organisation=organisation or user.organisation,
+        organisation=organisation,
         expertise=expertise,
-        added_by=network.created_by,
+        added_by=added_by,
         **fields,
     )
 

@@ -117,6 +117,12 @@ class NetworkMember(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Whether the nominating organisation itself made the nomination: the one who added
+    # the member acted, at that moment, in a role of that organisation. Fixed when the
+    # member is added (add_member), so it does not lapse when the adder's role ends.
+    nominated_by_own_organisation = models.BooleanField(
+        _("organisaation itse nimeämä"), default=False
+    )
 
     objects = NetworkMemberQuerySet.as_manager()
 

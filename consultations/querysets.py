@@ -116,26 +116,26 @@ class ConsultationRequestQuerySet(models.QuerySet):
           for those who run a network that organisation takes part in (convenes it, or
           has a current member in it whom it nominated itself): the coordinators who
           could bring the case to a network the client's organisation shares. A member
-          counts only if whoever added them holds a current role in that organisation:
-          a coordinator who adds another organisation's worker to their own network
-          does not thereby draw that organisation's requests into their queue. A
-          coordinator of any other organisation does not see it, and its pages answer
-          them 404.
+          counts only if the organisation made the nomination itself
+          (`NetworkMember.nominated_by_own_organisation`, fixed by add_member when
+          someone acting in that organisation added them, and kept after that
+          person's role ends): a coordinator who adds another organisation's worker
+          to their own network does not thereby draw that organisation's requests
+          into their queue. A coordinator of any other organisation does not see it,
+          and its pages answer them 404.
         """
-        from accounts.models import RoleAssignment
         from consultations.models import Network, NetworkMember
 
         if not is_coordinator(user):
             return self.none()
         run = Network.objects.run_by(user)
         client_organisation = "client__responsible_unit__organisation_id"
-        nominated_by_it = RoleAssignment.objects.current().filter(
-            user=OuterRef("added_by"), unit__organisation=OuterRef("organisation")
-        )
-        member_of_client_organisation = (
-            NetworkMember.objects.active_on(timezone.localdate())
-            .filter(network=OuterRef("pk"), organisation_id=OuterRef(OuterRef(client_organisation)))
-            .filter(Exists(nominated_by_it))
+        member_of_client_organisation = NetworkMember.objects.active_on(
+            timezone.localdate()
+        ).filter(
+            network=OuterRef("pk"),
+            organisation_id=OuterRef(OuterRef(client_organisation)),
+            nominated_by_own_organisation=True,
         )
         shared = run.filter(
             Q(convening_organisation_id=OuterRef(client_organisation))

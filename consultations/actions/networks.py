@@ -69,6 +69,14 @@ def add_member(
     liaison cannot be added "for" employment services). The database refuses
     overlapping periods of one person in one network (an exclusion
     constraint); that refusal is returned as a ValidationError.
+
+    The member counts as nominated by `organisation` itself
+    (`nominated_by_own_organisation`, which decides whether the organisation
+    takes part in the network: ConsultationRequestQuerySet.in_queue_of) when
+    `added_by` acts in that organisation now: in their active role, or, with
+    no active role set (a command), in any role current today. The fact is
+    stored, so it stays when the adder's role later ends; a coordinator who adds
+    another organisation's worker to their network nominates nobody for it.
     """
     active_from = active_from or timezone.localdate()
     if not user.is_active:
@@ -88,6 +96,15 @@ def add_member(
         )
     if active_until is not None and active_until < active_from:
         raise ValidationError({"active_until": _("Päättymispäivä on ennen alkamispäivää.")})
+    assignment = getattr(added_by, "active_assignment", None)
+    if assignment is not None:
+        nominated_by_own = assignment.unit.organisation_id == organisation.pk
+    else:
+        nominated_by_own = (
+            RoleAssignment.objects.current()
+            .filter(user=added_by, unit__organisation=organisation)
+            .exists()
+        )
     try:
         with transaction.atomic(), history_context(added_by, "consultations.member.added"):
             return NetworkMember.objects.create(
@@ -98,6 +115,7 @@ def add_member(
                 active_from=active_from,
                 active_until=active_until,
                 added_by=added_by,
+                nominated_by_own_organisation=nominated_by_own,
             )
     except IntegrityError as error:
         if violated(error, MEMBER_PERIODS_NOT_OVERLAPPING):

@@ -419,8 +419,10 @@ def change_session(
     tomorrow" reminders written for the old time (the next sweep writes them
     anew). Double booking is refused as in scheduling: a new time for the
     coordinator and every participant, a new chair for the chair (also by the
-    database). A new chair who does not take part yet joins for their own
-    organisation, where they must hold a current role. A new start must be
+    database). A new chair who does not take part yet joins as schedule_session
+    would have invited them: as a member for their nominating organisation when
+    they are a member of the network on the session's day, otherwise as a guest
+    for their own organisation, where they must hold a current role. A new start must be
     ahead, as in scheduling; a session under way keeps its start.
     """
     if session.is_cancelled:
@@ -461,14 +463,17 @@ def change_session(
                 "chair_id" in changed
                 and not locked.participants.current().filter(user=chair).exists()
             ):
-                _check_guests_work_there({"chair": [chair]})
-                SessionParticipant.objects.create(
-                    session=locked,
-                    user=chair,
-                    organisation=chair.organisation,
-                    kind=ParticipantKind.GUEST,
-                    invited_by=changed_by,
-                )
+                # As in scheduling: a member on the session's day takes part as a member
+                # for their nominating organisation, anyone else as a guest.
+                members_by_user = {
+                    member.user_id: member
+                    for member in NetworkMember.objects.active_on(timezone.localdate(starts_at))
+                    .filter(network_id=locked.network_id, user=chair)
+                    .select_related("organisation")
+                }
+                if chair.pk not in members_by_user:
+                    _check_guests_work_there({"chair": [chair]})
+                _participant_for(locked, chair, changed_by, members_by_user).save()
             send_invitations_on_commit(
                 locked, locked.participants.current().values_list("user_id", flat=True), REQUEST
             )

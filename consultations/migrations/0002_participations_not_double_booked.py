@@ -16,6 +16,36 @@ UPDATE consultations_sessionparticipant p
  WHERE s.id = p.session_id
 """
 
+DOUBLE_BOOKINGS = """
+SELECT a.user_id, a.session_id, b.session_id
+  FROM consultations_sessionparticipant a
+  JOIN consultations_sessionparticipant b
+    ON b.user_id = a.user_id AND b.id > a.id
+ WHERE a.removed_at IS NULL AND b.removed_at IS NULL
+   AND NOT a.session_cancelled AND NOT b.session_cancelled
+   AND a.session_period && b.session_period
+ ORDER BY a.user_id, a.session_id, b.session_id
+"""
+
+
+def refuse_double_bookings(apps, schema_editor):
+    """Stops the migration, before the exclusion constraint below, when someone already takes
+    part in two sessions, not cancelled, at overlapping times (neither participation
+    removed): which of the two they leave is for a coordinator to decide, not for a
+    migration. The error lists each such user and their sessions."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(DOUBLE_BOOKINGS)
+        clashes = cursor.fetchall()
+    if clashes:
+        listing = "; ".join(
+            f"user {user_id} in sessions {first} and {second}" for user_id, first, second in clashes
+        )
+        raise RuntimeError(
+            "Cannot refuse double-booked session participants: these users already take part "
+            f"in overlapping sessions ({listing}). Remove one participation of each pair "
+            "(or cancel or move one session), then run migrate again."
+        )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -79,6 +109,7 @@ class Migration(migrations.Migration):
                 blank=True, editable=False
             ),
         ),
+        migrations.RunPython(refuse_double_bookings, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="sessionparticipant",
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(

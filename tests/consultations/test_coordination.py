@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.factories import UserFactory, make_user
 from accounts.models import RoleAssignment
@@ -437,3 +438,45 @@ def test_the_coordinator_takes_part_for_the_organisation_of_their_active_role(hk
     )
     assert session.participants.get(user=hki.worker).organisation == hki.employment
     assert session.participants.get(user=hki.expert).organisation == hki.employment
+
+
+def test_a_new_chair_who_is_a_member_takes_part_as_a_member(hki):
+    """Changing the chair invites them as scheduling would have: a member of the network on
+    the session's day as a member for their nominating organisation, with their expertise;
+    anyone else (a member only from a later day too) as a guest for their own organisation."""
+    from consultations import actions
+
+    def change_chair(chair):
+        hki.session.refresh_from_db()
+        actions.change_session(
+            session=hki.session,
+            changed_by=hki.coordinator,
+            starts_at=hki.session.starts_at,
+            duration_minutes=hki.session.duration_minutes,
+            chair=chair,
+            place=hki.session.place,
+        )
+        participant = hki.session.participants.get(user=chair)
+        return participant.kind, participant.organisation, participant.expertise
+
+    day = timezone.localdate(hki.session.starts_at)
+    member = make_user(Role.SOCIAL_WORKER, hki.social_work, first_name="Paavo", last_name="Puhe")
+    actions.add_member(
+        network=hki.network,
+        added_by=hki.coordinator,
+        user=member,
+        organisation=hki.sote,
+        expertise="Aikuissosiaalityö",
+    )
+    assert change_chair(member) == ("member", hki.sote, "Aikuissosiaalityö")
+
+    later = make_user(Role.SOCIAL_WORKER, hki.social_work, first_name="Liisa", last_name="Myöhä")
+    actions.add_member(
+        network=hki.network,
+        added_by=hki.coordinator,
+        user=later,
+        organisation=hki.sote,
+        expertise="Sosiaaliohjaus",
+        active_from=day + datetime.timedelta(days=1),
+    )
+    assert change_chair(later) == ("guest", hki.sote, "")

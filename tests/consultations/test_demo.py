@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from accounts.demo import demo_email
 from accounts.models import User
+from clients.factories import ClientFactory
 from consents.factories import acting
 from consultations import demo
 from consultations.case_view import show_case
+from consultations.factories import make_request
 from consultations.models import (
     AgendaItem,
     ConsultationRequest,
@@ -72,6 +74,16 @@ def test_the_demo_tells_the_stories_and_seeding_again_adds_nothing():
     recommendation = Recommendation.objects.select_related("task__assignee").get()
     assert recommendation.task.assignee.email == demo_email("social_worker")
     assert ConsultationRequest.objects.filter(status="requested").exists()  # the queue
+
+    # Partners' members are nominated by their own organisation: an employment-services
+    # client's "the coordinator chooses" request reaches the support network's coordinator.
+    expert = users["employment_expert"]
+    assert NetworkMember.objects.get(network=support, user=expert).nominated_by_own_organisation
+    waiting = make_request(ClientFactory(responsible_worker=expert, created_by=expert))
+    assert waiting.client.responsible_unit.organisation == employment.convening_organisation
+    coordinator = acting(User.objects.get(email=demo_email("coordinator")))
+    assert coordinator.organisation == support.convening_organisation
+    assert ConsultationRequest.objects.in_queue_of(coordinator).filter(pk=waiting.pk).exists()
 
 
 @pytest.mark.django_db

@@ -31,7 +31,6 @@ from consultations.factories import (
 from consultations.models import (
     AgendaItem,
     ConsultationRequest,
-    NetworkMember,
     Recommendation,
     RequestStatus,
     Session,
@@ -385,9 +384,16 @@ def test_an_unassigned_request_is_not_open_to_a_coordinator_of_another_organisat
     assert client.get(triage).status_code == 404
     assert state() == before
 
-    # Nominated by social services (added by someone working there), they do: a network of
+    # Nominated by social services (added by someone acting there), they do: a network of
     # theirs in which social services takes part brings it to their queue.
-    NetworkMember.objects.filter(pk=member.pk).update(added_by=hki.coordinator)
+    member.delete()
+    actions.add_member(
+        network=foreign_session.network,
+        added_by=hki.coordinator,
+        user=hki.coach,
+        organisation=hki.sote,
+        expertise="Työvalmennus",
+    )
     assert waiting.reference in client.get(reverse("consultations:queue")).content.decode()
     assert client.get(triage).status_code == 200
 
