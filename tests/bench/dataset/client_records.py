@@ -300,7 +300,7 @@ def add_plans(clients: list[ClientInfo], rng: random.Random, today) -> None:
             )
             plan_id += 1
 
-    copy_rows(ClientPlan, plan_columns, rows())
+    plans = list(rows())
 
     def goal_rows():
         for pk, count in goals:
@@ -308,7 +308,10 @@ def add_plans(clients: list[ClientInfo], rng: random.Random, today) -> None:
                 status = rng.choices(["open", "in_progress", "achieved"], [3, 5, 2])[0]
                 yield (pk, position, text, status)
 
+    # The goals go in before their plans (the foreign key is checked at commit): the database
+    # refuses a goal added to a version that a later one already supersedes.
     copy_rows(PlanGoal, ("plan_id", "position", "text", "status"), goal_rows())
+    copy_rows(ClientPlan, plan_columns, plans)
 
 
 def _plan_row(pk, client, plan_type, version, supersedes, status, created_on, rng):
