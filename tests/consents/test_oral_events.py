@@ -65,6 +65,21 @@ def on_day(session):
     return timezone.localdate(session.starts_at)
 
 
+def record_session_consent(team, parties, session):
+    """The client's oral consent to Kela for the consultation session, recorded by the worker."""
+    return actions.record_consent(
+        client=team["client"],
+        terms=oral_terms(
+            parties,
+            event_kind=OralEventKind.CONSULTATION_SESSION,
+            event_name="Istunto",
+            event_date=on_day(session),
+            event_reference=str(session.pk),
+        ),
+        recorded_by=team["worker"],
+    )
+
+
 def test_the_form_offers_only_the_clients_own_sessions_held_by_today(client, team, sessions):
     login(client, team["worker"])
     url = reverse("consents:create", kwargs={"client_id": team["client"].uuid})
@@ -117,17 +132,7 @@ def test_a_picked_session_names_the_event_and_covers_that_session_only(
 
 def test_a_session_that_does_not_discuss_the_client_is_refused(team, parties, sessions):
     with pytest.raises(ValidationError) as refused:
-        actions.record_consent(
-            client=team["client"],
-            terms=oral_terms(
-                parties,
-                event_kind=OralEventKind.CONSULTATION_SESSION,
-                event_name="Istunto",
-                event_date=on_day(sessions["elsewhere"]),
-                event_reference=str(sessions["elsewhere"].pk),
-            ),
-            recorded_by=team["worker"],
-        )
+        record_session_consent(team, parties, sessions["elsewhere"])
     assert "event_reference" in refused.value.message_dict
     assert not Consent.objects.exists()
 
@@ -228,17 +233,7 @@ def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_
     consent: within the session it covers; later the same day, after the session
     ended, it does not, and nothing is logged."""
     first = sessions["first"]
-    consent = actions.record_consent(
-        client=team["client"],
-        terms=oral_terms(
-            parties,
-            event_kind=OralEventKind.CONSULTATION_SESSION,
-            event_name="Istunto",
-            event_date=on_day(first),
-            event_reference=str(first.pk),
-        ),
-        recorded_by=team["worker"],
-    )
+    consent = record_session_consent(team, parties, first)
     url = reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid})
     data = {
         "organisation": parties["kela"].pk,
@@ -275,17 +270,7 @@ def test_the_event_of_an_oral_consent_knows_the_sessions_end_and_its_cancellatio
     team, parties, sessions
 ):
     first = sessions["first"]
-    consent = actions.record_consent(
-        client=team["client"],
-        terms=oral_terms(
-            parties,
-            event_kind=OralEventKind.CONSULTATION_SESSION,
-            event_name="Istunto",
-            event_date=on_day(first),
-            event_reference=str(first.pk),
-        ),
-        recorded_by=team["worker"],
-    )
+    consent = record_session_consent(team, parties, first)
     assert event_of(consent) == session_event(first)
     first.cancelled_at, first.cancellation_reason = timezone.now(), "Sairastuminen"
     first.save(update_fields=["cancelled_at", "cancellation_reason"])
@@ -466,17 +451,7 @@ def test_a_sessions_oral_consent_covers_nothing_before_the_session_starts(
     from consents.coverage import coverage_summary
 
     second = sessions["second"]
-    consent = actions.record_consent(
-        client=team["client"],
-        terms=oral_terms(
-            parties,
-            event_kind=OralEventKind.CONSULTATION_SESSION,
-            event_name="Istunto",
-            event_date=on_day(second),
-            event_reference=str(second.pk),
-        ),
-        recorded_by=team["worker"],
-    )
+    consent = record_session_consent(team, parties, second)
     event = event_of(consent)
     assert (event.starts_at, event.ends_at) == (second.starts_at, second.ends_at)
     ask = {"client": team["client"], "organisation": parties["kela"], **ASK}
@@ -653,17 +628,7 @@ def test_a_sessions_oral_consent_says_its_event_has_ended_after_the_session(
     client, team, parties, sessions
 ):
     first = sessions["first"]
-    consent = actions.record_consent(
-        client=team["client"],
-        terms=oral_terms(
-            parties,
-            event_kind=OralEventKind.CONSULTATION_SESSION,
-            event_name="Istunto",
-            event_date=on_day(first),
-            event_reference=str(first.pk),
-        ),
-        recorded_by=team["worker"],
-    )
+    consent = record_session_consent(team, parties, first)
     list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
     login(client, team["worker"])
     assert client.get(list_url).context["rows"] == [(consent, "Voimassa")]
