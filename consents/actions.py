@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -63,6 +63,17 @@ PARTY_NOTIFICATION_KINDS = (
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
 
+# An oral consent is recorded on its event's day (the database checks it too, as
+# consent_oral_recorded_on_event_day).
+ORAL_RECORDED_ON_EVENT_DAY = "consent_oral_recorded_on_event_day"
+ORAL_RECORDED_TOO_LATE = gettext_lazy(
+    "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana "
+    "tai heti sen jälkeen. Myöhemmin sitä ei voi kirjata."
+)
+ORAL_RECORDED_IN_ADVANCE = gettext_lazy(
+    "Suullinen suostumus kirjataan tapahtuman päivänä, kun asiakas antaa sen. "
+    "Etukäteen sitä ei voi kirjata."
+)
 # Nothing is signed for an oral consent: it takes no scan.
 ORAL_HAS_NO_FORM = gettext_lazy("Suullisesta suostumuksesta ei ole allekirjoitettua lomaketta.")
 
@@ -178,13 +189,10 @@ class ConsentTerms:
             elif self.event_date < timezone.localdate(timezone=EVENT_TIME_ZONE):
                 # It covers disclosures within its event only, and those are logged the same
                 # day: recorded days later it would reach back to disclosures long made.
-                add(
-                    "event_date",
-                    _(
-                        "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana "
-                        "tai heti sen jälkeen. Myöhemmin sitä ei voi kirjata."
-                    ),
-                )
+                add("event_date", ORAL_RECORDED_TOO_LATE)
+            elif self.event_date > timezone.localdate(timezone=EVENT_TIME_ZONE):
+                # It is given at the event, not promised for it beforehand.
+                add("event_date", ORAL_RECORDED_IN_ADVANCE)
             if self.event_timed_here:
                 # The consent covers disclosures within the event only: its end must be known.
                 if self.event_starts is None:
@@ -313,6 +321,19 @@ def _create_parties(consent: Consent, terms: ConsentTerms) -> None:
     )
 
 
+def _create_version(**fields) -> Consent:
+    """Inserts one consent version. An oral consent whose day turned at midnight between
+    the check of its terms and the insert is refused by the database
+    (consent_oral_recorded_on_event_day): that is the same error next to the day."""
+    try:
+        with transaction.atomic():
+            return Consent.objects.create(**fields)
+    except IntegrityError as error:
+        if ORAL_RECORDED_ON_EVENT_DAY not in str(error):
+            raise
+        raise ValidationError({"event_date": ORAL_RECORDED_TOO_LATE}) from None
+
+
 def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=None) -> Consent:
     """Records a new consent (version 1 of a new series) and, optionally, its scan.
 
@@ -326,9 +347,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic(), history_context(recorded_by, "consents.consent.recorded"):
-        consent = Consent.objects.create(
-            client=client, recorded_by=recorded_by, **terms.model_fields()
-        )
+        consent = _create_version(client=client, recorded_by=recorded_by, **terms.model_fields())
         _create_parties(consent, terms)
         log_client_access(recorded_by, client, "consents.consent.recorded", consent)
         if scan is not None:
@@ -366,7 +385,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             old.superseded_at = replaced_at
             old.save(update_fields=["superseded_at"])
             _end_earlier_versions(old, at=replaced_at)
-            new = Consent.objects.create(
+            new = _create_version(
                 client_id=old.client_id,
                 series=old.series,
                 version=old.version + 1,

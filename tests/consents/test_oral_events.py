@@ -141,6 +141,10 @@ LATE = (
     "Suullinen suostumus kirjataan tapahtuman päivänä, tapahtuman aikana tai heti sen "
     "jälkeen. Myöhemmin sitä ei voi kirjata."
 )
+IN_ADVANCE = (
+    "Suullinen suostumus kirjataan tapahtuman päivänä, kun asiakas antaa sen. "
+    "Etukäteen sitä ei voi kirjata."
+)
 
 
 def test_the_event_day_must_be_the_sessions_day_and_today(team, parties, sessions):
@@ -636,3 +640,56 @@ def test_a_sessions_oral_consent_says_its_event_has_ended_after_the_session(
         client.logout()  # a new sign-in: the first has been idle
         login(client, team["worker"])
         assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt")]
+
+
+def test_an_oral_consent_for_a_call_tomorrow_is_an_error_next_to_the_day(team, parties):
+    """An oral consent is given at its event: one for a call that is still to come is
+    recorded on that day, not in advance (the database would refuse it all the same)."""
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(
+            client=team["client"],
+            terms=oral_terms(
+                parties,
+                event_kind=OralEventKind.KELA_CALL,
+                event_name="Huomisen puhelu",
+                event_date=timezone.localdate() + datetime.timedelta(days=1),
+                event_starts=datetime.time(9),
+                event_ends=datetime.time(10),
+            ),
+            recorded_by=team["worker"],
+        )
+    assert refused.value.message_dict["event_date"] == [IN_ADVANCE]
+    assert not Consent.objects.exists()
+
+
+def test_an_oral_consent_saved_just_after_midnight_is_an_error_next_to_the_day(
+    team, parties, monkeypatch
+):
+    """The day is checked before saving and again by the database as the row is written:
+    a form sent at 23.59.59 whose row reaches the database after midnight gets the same
+    message next to the day, not a server error, and nothing is saved."""
+    evening = datetime.datetime(2026, 3, 10, 23, 59, 59, tzinfo=EVENT_TIME_ZONE)
+    with time_machine.travel(evening, tick=False) as clock:
+        checked = actions._check_scan_for
+
+        def midnight_passes(terms, scan):
+            checked(terms, scan)
+            clock.shift(datetime.timedelta(seconds=2))
+
+        monkeypatch.setattr(actions, "_check_scan_for", midnight_passes)
+        with pytest.raises(ValidationError) as refused:
+            actions.record_consent(
+                client=team["client"],
+                terms=oral_terms(
+                    parties,
+                    event_kind=OralEventKind.KELA_CALL,
+                    event_name="Iltapuhelu",
+                    event_date=evening.date(),
+                    event_starts=datetime.time(23),
+                    event_ends=datetime.time(23, 30),
+                ),
+                recorded_by=team["worker"],
+            )
+        assert timezone.localdate(timezone=EVENT_TIME_ZONE) > evening.date()
+    assert refused.value.message_dict["event_date"] == [LATE]
+    assert not Consent.objects.exists()
