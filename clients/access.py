@@ -169,9 +169,17 @@ def get_client_for_user(
 
 
 def read_log(request, action: str = "clients.client.viewed") -> str | None:
-    """The access-log action of a page that shows client data on GET (its form on POST
-    shows what the user already saw, and the action then writes its own row)."""
+    """The access-log action of a page that shows client data on GET. On POST the action
+    writes its own row; a POST it refuses shows the page again (`log_shown_again`)."""
     return action if request.method == "GET" else None
+
+
+def log_shown_again(request, client: Client, action: str = "clients.client.viewed", obj=None):
+    """A POST whose form or action was refused renders its page again, showing the client's
+    data as the GET did, and no action wrote a row: logged as the GET logs it. Called just
+    before the page is rendered (a POST that succeeded has redirected by then)."""
+    if request.method == "POST":
+        log_client_access(request.user, client, action, obj)
 
 
 def clients_with_identity_code(code: str):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import DisclosureLogEntry
-from clients.access import get_client_for_user, log_client_access, read_log
+from clients.access import get_client_for_user, log_client_access, log_shown_again, read_log
 from config.downloads import file_name
 from config.forms import add_action_error
 from consents import actions, scan_files, scanning
@@ -104,6 +104,7 @@ def consent_create(request, client_id):
         else:
             messages.success(request, _("Suostumus kirjattu."))
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    log_shown_again(request, client, FORM_VIEWED)
     return render(
         request,
         "consents/consent_form.html",
@@ -226,6 +227,7 @@ def consent_change(request, client_id, consent_id):
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
+    log_shown_again(request, client, FORM_VIEWED)
     return render(
         request,
         "consents/consent_form.html",
@@ -272,6 +274,7 @@ def consent_revoke(request, client_id, consent_id):
                 _("Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät."),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    log_shown_again(request, client, FORM_VIEWED)
     return render(
         request, "consents/revoke.html", {"client": client, "consent": consent, "form": form}
     )
@@ -302,6 +305,7 @@ def scan_upload(request, client_id, consent_id):
                 else _("Lomake tallennettu."),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    log_shown_again(request, client, FORM_VIEWED)
     return render(
         request,
         "consents/scan_upload.html",
@@ -390,6 +394,7 @@ def statutory_basis_create(request, client_id):
         else:
             messages.success(request, _("Lakiperuste kirjattu."))
             return redirect("consents:list", client_id=client.uuid)
+    log_shown_again(request, client, FORM_VIEWED)
     return render(request, "consents/statutory_basis_form.html", {"client": client, "form": form})
 
 
@@ -467,4 +472,5 @@ def disclosure_create(request, client_id):
         else:
             messages.success(request, _("Luovutus kirjattu luovutuslokiin."))
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client, FORM_VIEWED)
     return render(request, "consents/disclosure_form.html", {"client": client, "form": form})

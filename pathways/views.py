@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import PRINT_LANGUAGES
 from audit.printing import status_unchanged
-from clients.access import get_client_for_user, log_client_access, read_log
+from clients.access import get_client_for_user, log_client_access, log_shown_again, read_log
 from config.downloads import file_name
 from config.forms import add_action_error
 from config.polling import background_request
@@ -69,6 +69,7 @@ def step_create(request, client_id):
     code = text_param(request, "type")
     if not code:
         types = ServiceType.objects.active().order_by("name_fi")
+        log_shown_again(request, client)
         return render(
             request,
             "pathways/choose_service.html",
@@ -91,6 +92,7 @@ def step_create(request, client_id):
             messages.success(request, _("Palvelujakso suunniteltu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
     start = form.cleaned_data.get("start_on") if form.is_bound and form.is_valid() else None
+    log_shown_again(request, client)
     return render(
         request,
         "pathways/step_form.html",
@@ -201,6 +203,7 @@ def step_edit(request, client_id, step_id):
                     },
                 )
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
     return render(
         request,
         "pathways/step_form.html",
@@ -249,6 +252,7 @@ def step_end(request, client_id, step_id):
                     % {"services": ", ".join(s.service_type.name for s in ended.ended_with)},
                 )
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client, VIEWED, step)
     return render(
         request,
         "pathways/step_end.html",
@@ -291,6 +295,7 @@ def step_cancel(request, client_id, step_id):
                     },
                 )
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client, VIEWED, step)
     return render(
         request, "pathways/step_cancel.html", {"client": client, "step": step, "form": form}
     )
@@ -446,6 +451,7 @@ def _record_form(
         else:
             messages.success(request, _("Tallennettu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
     return render(
         request,
         "pathways/record_form.html",
@@ -602,6 +608,7 @@ def print_summary(request, client_id):
             sections=form.cleaned_data["sections"],
         )
         return redirect("pathways:document", client_id=client.uuid, document_id=document.uuid)
+    log_shown_again(request, client)
     return render(request, "pathways/print_summary.html", {"client": client, "form": form})
 
 

@@ -103,3 +103,25 @@ def test_the_handover_page_without_a_worker_chosen_lists_no_client(client, world
     assert response.status_code == 200
     assert world.client.last_name not in response.content.decode()
     assert AccessLogEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("name", CLIENT_PAGES)
+def test_a_refused_post_that_shows_the_page_again_writes_the_pages_log_row(client, world, name):
+    """An empty form is refused: the page rendered again shows the client's data as its GET
+    does, so it writes the GET's row (and no action ran). A page without a form answers 405."""
+    row = EXPECTATIONS[name]
+    role = sorted(row.allowed)[0]
+    user = world.users[role]
+    login(client, user)
+    url = reverse(name, kwargs=row.kwargs(world))
+    before = AccessLogEntry.objects.count()
+    response = client.post(url, {})
+    new = [
+        (e.action, e.client_id, e.actor_id) for e in AccessLogEntry.objects.order_by("pk")[before:]
+    ]
+    if response.status_code == 405 or row.logs == "":
+        assert new == []
+        return
+    # The consultation pages answer a refused form 400, the others 200.
+    assert response.status_code in (200, 400), response.status_code
+    assert new == [(row.logs, world.client.uuid, user.pk)]

@@ -14,6 +14,7 @@ from clients import actions
 from clients.access import (
     get_client_for_user,
     log_client_access,
+    log_shown_again,
     read_log,
 )
 from clients.forms import (
@@ -49,6 +50,7 @@ def plan_create(request, client_id):
         )
         messages.success(request, _("Suunnitelma tallennettu."))
         return redirect("clients:plan_detail", client_id=client.uuid, plan_id=plan.pk)
+    log_shown_again(request, client)
     return render(request, "clients/plan_form.html", {"client": client, "form": form})
 
 
@@ -163,6 +165,7 @@ def plan_revise(request, client_id, plan_id):
         else:
             messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
             return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
+    log_shown_again(request, client)
     return render(request, "clients/plan_form.html", {"client": client, "form": form, "plan": plan})
 
 
@@ -232,6 +235,7 @@ def assessment_edit(request, client_id, assessment_id=None):
         else:
             messages.success(request, _("Palvelutarpeen arvio tallennettu."))
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
     return render(
         request,
         "clients/assessment_form.html",
@@ -287,6 +291,7 @@ def note_create(request, client_id):
         return redirect(
             reverse("clients:detail", kwargs={"client_id": client.uuid}) + "#panel-clients-notes"
         )
+    log_shown_again(request, client)
     return render(
         request, "clients/note_form.html", {"client": client, "form": form, "amends": amends}
     )
@@ -325,4 +330,5 @@ def note_edit(request, client_id, note_id):
                 reverse("clients:detail", kwargs={"client_id": client.uuid})
                 + "#panel-clients-notes"
             )
+    log_shown_again(request, client)
     return render(request, "clients/note_form.html", {"client": client, "form": form, "note": note})

@@ -16,8 +16,8 @@ from clients.access import (
     clients_with_identity_code,
     find_client_by_identity_code,
     get_client_for_user,
-    log_client_access,
     log_clients_listed,
+    log_shown_again,
     may_break_the_glass,
     read_log,
     record_found_outside_reach,
@@ -229,6 +229,7 @@ def edit(request, client_id):
         else:
             messages.success(request, _("Perustiedot tallennettu."))
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
     return render(
         request,
         "clients/edit.html",
@@ -255,11 +256,10 @@ def close(request, client_id):
             )
         except ValidationError as error:
             add_action_error(form, error)
-            # The refusal shows the client's data again (the open steps in the way): read.
-            log_client_access(request.user, client, "clients.client.viewed")
         else:
             messages.success(request, _("Asiakkuus päätetty. Tiedot säilyvät."))
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
     return render(request, "clients/close.html", {"client": client, "form": form})
 
 

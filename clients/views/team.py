@@ -17,6 +17,7 @@ from clients.access import (
     get_break_the_glass_event_for_review,
     get_client_for_break_the_glass,
     get_client_for_user,
+    log_shown_again,
     read_log,
     relation_to,
     sees_client_now,
@@ -49,6 +50,7 @@ def add_member(request, client_id):
         else:
             messages.success(request, _("Tiimin jäsen lisätty."))
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
     return render(request, "clients/add_member.html", {"client": client, "form": form})
 
 
@@ -80,6 +82,7 @@ def member_period(request, client_id, membership_id):
         else:
             messages.success(request, _("Jäsenyyden voimassaolo muutettu."))
             return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
     return render(
         request,
         "clients/member_period.html",
@@ -133,6 +136,7 @@ def transfer(request, client_id):
             if sees_client_now(request.user, client):
                 return redirect("clients:detail", client_id=client.uuid)
             return redirect("clients:list")
+    log_shown_again(request, client)
     return render(request, "clients/transfer.html", {"client": client, "form": form})
 
 
