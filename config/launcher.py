@@ -91,6 +91,8 @@ def run() -> int:
     manage(environment, "migrate", "--no-input")
     manage(environment, "seed_demo")
     port = environment.get("PORT", "8000")
+    # Links in e-mails and calendar entries lead to this server (unless set otherwise).
+    environment.setdefault("POLKU_BASE_URL", f"http://localhost:{port}")
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     commands = [
         [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],

@@ -468,3 +468,29 @@ def test_make_run_with_external_services_on_a_fresh_clone_makes_room_for_beat(
     schedule = Path(beat[beat.index("--schedule") + 1])
     assert schedule.parent == data_dir
     assert data_dir.is_dir()
+
+
+def test_make_run_on_another_port_puts_that_port_in_the_links_it_mails(tmp_path, monkeypatch):
+    """PORT=8123 make run: the web server listens there, and the invitations' and calendar
+    entries' links (POLKU_BASE_URL) lead there; a POLKU_BASE_URL set by hand wins."""
+    from config import launcher
+
+    environments = []
+    monkeypatch.setattr(launcher, "DATA_DIR", tmp_path / ".data")
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polku")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.delenv("POLKU_BASE_URL", raising=False)
+    monkeypatch.setattr(launcher, "manage", lambda environment, *args: None)
+    monkeypatch.setattr(
+        launcher.subprocess, "Popen", lambda command, **kw: environments.append(kw["env"])
+    )
+    monkeypatch.setattr(launcher, "supervise", lambda children: 0)
+
+    assert launcher.run() == 0
+    assert {env["POLKU_BASE_URL"] for env in environments} == {"http://localhost:8123"}
+
+    environments.clear()
+    monkeypatch.setenv("POLKU_BASE_URL", "https://polku.example.fi")
+    assert launcher.run() == 0
+    assert {env["POLKU_BASE_URL"] for env in environments} == {"https://polku.example.fi"}
