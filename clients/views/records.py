@@ -125,6 +125,7 @@ def find_by_identity_code(request):
             "page": page,
             "query": "",
             "find_form": form,
+            "identity_code_search": True,
             "may_register": rules.has_perm("clients.register_client", request.user),
         },
         status=200,

@@ -131,6 +131,22 @@ def test_finding_a_client_outside_ones_reach_by_identity_code_is_logged(client, 
     assert AccessLogEntry.objects.filter(client_id=found.uuid).count() == 1
 
 
+def test_an_identity_code_not_found_says_so_next_to_the_field_and_not_that_the_list_is_empty(
+    client, team
+):
+    """A miss answers next to the code; the list below does not claim the user has no
+    clients (they may have many), it links back to their list."""
+    login(client, team["counsellor"])
+    response = client.post(
+        "/clients/find/", {"identity_code": demo_identity_code(random_birth_date())}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Henkilötunnuksella ei löytynyt asiakasta, jonka tietoihin sinulla on pääsy." in page
+    assert "Sinulla ei ole asiakkaita tässä roolissa." not in page
+    assert '<a href="/clients/">Näytä asiakaslistasi</a>' in page
+
+
 def test_break_the_glass_is_read_only(client, team):
     actions.break_the_glass(
         client=team["client"],
