@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from services.i18n import pick_translation
 
@@ -11,6 +12,7 @@ TEXTS = {
         "intro": "on osoittanut työpajalla seuraavan osaamisen:",
         "workshop": "Työpaja",
         "period": "Jakso",
+        "ongoing": "{start} alkaen, jatkuu",
         "qualification": "Tutkinto tai tutkinnon osa",
         "issued": "Annettu",
         "signature": "Työpajaohjaaja",
@@ -20,6 +22,7 @@ TEXTS = {
         "intro": "har i verkstaden visat följande kompetens:",
         "workshop": "Verkstad",
         "period": "Period",
+        "ongoing": "från {start}, pågår",
         "qualification": "Examen eller examensdel",
         "issued": "Utfärdat",
         "signature": "Verkstadshandledare",
@@ -29,6 +32,7 @@ TEXTS = {
         "intro": "has shown the following skills at the workshop:",
         "workshop": "Workshop",
         "period": "Period",
+        "ongoing": "from {start}, ongoing",
         "qualification": "Qualification or unit",
         "issued": "Issued",
         "signature": "Workshop coach",
@@ -39,10 +43,19 @@ TEXTS = {
 def render_certificate_html(document) -> str:
     certificate = document.certificate
     step = certificate.step
+    texts = TEXTS[document.language]
+    start = date_format(step.start_on, "j.n.Y")
+    # A period still running prints as running: its planned end is not a fact yet.
+    period = (
+        f"{start}–{date_format(step.ended_on, 'j.n.Y')}"
+        if step.ended_on
+        else texts["ongoing"].format(start=start)
+    )
     return render_to_string(
         "pathways/pdf/certificate.html",
         {
-            "t": TEXTS[document.language],
+            "t": texts,
+            "period": period,
             "language": document.language,
             "certificate": certificate,
             "client_name": document.client.full_name,

@@ -108,6 +108,42 @@ def test_the_certificate_prints_the_competences_in_the_chosen_language(
     assert reader.trailer["/Root"].get("/Lang") == language
 
 
+RUNNING = {"fi": "{} alkaen, jatkuu", "sv": "från {}, pågår", "en": "from {}, ongoing"}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_a_period_still_running_prints_as_running_and_an_ended_one_with_its_end(
+    certificate, workshop_coach, worker, settings, tmp_path, language, today
+):
+    """The planned end of a period still running is not a fact the certificate can state."""
+    settings.POLKU_PRIVATE_ROOT = tmp_path
+    step = certificate.step
+    start = f"{step.start_on:%-d.%-m.%Y}"
+    planned = f"{step.planned_end_on:%-d.%-m.%Y}"
+
+    def printed():
+        document = actions.request_certificate_pdf(
+            certificate=certificate, requested_by=workshop_coach, language=language
+        )
+        return " ".join(text_of(read(actions.render_document(document_id=document.pk))).split())
+
+    running = printed()
+    assert RUNNING[language].format(start) in running
+    assert planned not in running
+
+    ended_on = today - datetime.timedelta(days=1)
+    actions.end_step(
+        step=step,
+        ended_by=worker,
+        ended_on=ended_on,
+        end_reason="completed",
+        exit_outcome="studies",
+    )
+    ended = printed()
+    assert f"{start}–{ended_on:%-d.%-m.%Y}" in ended
+    assert RUNNING[language].format(start) not in ended
+
+
 def test_the_workshop_coach_prints_and_downloads_a_swedish_certificate(
     client,
     certificate,
