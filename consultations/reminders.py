@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from clients.reminders import window_days
+from clients.reminders import client_name, window_days
 from consultations.ics import clock
 
 CONSULTATION_TOMORROW = "consultations.consultation_tomorrow"
@@ -130,21 +130,26 @@ def recommendation_due(today: datetime.date, batch_size: int):
             "agenda_item__request_id",
             "agenda_item__request__reference",
             "agenda_item__request__client__uuid",
+            "agenda_item__request__client__first_names",
+            "agenda_item__request__client__calling_name",
+            "agenda_item__request__client__last_name",
         )
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, due_date, assignee_id, request_id, reference, client_uuid in rows:
+    for pk, due_date, assignee_id, request_id, reference, client_uuid, *names in rows:
         yield ReminderSpec(
             recipient_id=assignee_id,
             model=Recommendation,
             object_id=pk,
             due_date=due_date,
             title=format_lazy(
-                _("Konsultaation suositus ({case}) erääntyy {date}"),
+                _("Konsultaation suositus erääntyy {date}: {client} ({case})"),
+                client=client_name(*names),
                 case=reference,
                 date=date_format(due_date, "SHORT_DATE_FORMAT"),
             ),
+            client_id=client_uuid,
             link=reverse(
                 "consultations:request_detail",
                 kwargs={"client_id": client_uuid, "request_id": request_id},

@@ -8,7 +8,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import Truncator, format_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -114,9 +114,9 @@ def add_recommendation(
             assignee=worker,
             kind=RECOMMENDATION_TASK,
             title=format_lazy(
-                gettext_lazy("Konsultaation suositus ({case}): {text}"),
+                gettext_lazy("Konsultaation suositus: {client} ({case})"),
+                client=request.client.display_name,
                 case=request.reference,
-                text=Truncator(recommendation.text).chars(160),
             ),
             description=recommendation.text,
             due_date=due_date,
@@ -205,7 +205,8 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
                 assignee=worker,
                 kind=WORK_PAIR_OFFER_TASK,
                 title=format_lazy(
-                    gettext_lazy("Työparitarjous ({case}): {name} tarjoutuu työpariksi"),
+                    gettext_lazy("Työparitarjous: {client} ({case}). {name} tarjoutuu työpariksi."),
+                    client=client.display_name,
                     case=request.reference,
                     name=offered_by.get_full_name(),
                 ),

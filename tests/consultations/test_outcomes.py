@@ -93,9 +93,16 @@ def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, h
         text="Haetaan osatyökyvyttömyyseläkettä.",
         due_date=datetime.date(2027, 1, 15),
     )
+    task = Task.objects.get(kind="consultations.recommendation")
+    # The title names the client and the case; the recommendation is the description.
+    assert task.title == (
+        f"Konsultaation suositus: {hki.client.display_name} ({hki.request.reference})"
+    )
+    assert task.description == "Haetaan osatyökyvyttömyyseläkettä."
     login(client, hki.worker)
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "Haetaan osatyökyvyttömyyseläkettä." in dashboard
+    assert dashboard.count("Haetaan osatyökyvyttömyyseläkettä.") == 1
     page = client.get(reverse("clients:detail", kwargs={"client_id": hki.client.uuid}))
     html = page.content.decode()
     assert "Tapauskonsultaatiot" in html and "Haetaan osatyökyvyttömyyseläkettä." in html
@@ -210,6 +217,12 @@ def test_an_offer_is_a_pending_membership_and_a_task_for_the_worker(client, hki,
     assert not relation_to(hki.coordinator, hki.client).on_team  # no access until accepted
     task = pending.task
     assert task.assignee == hki.worker and task.kind == "consultations.work_pair_offer"
+    # The worker with many clients sees whose consultation it is.
+    assert task.title == (
+        f"Työparitarjous: {hki.client.display_name} ({hki.request.reference}). "
+        f"{hki.coordinator.get_full_name()} tarjoutuu työpariksi."
+    )
+    assert task.client_id == hki.client.uuid
     login(client, hki.coordinator)
     client.post(case_url(hki, "offer_work_pair"))  # a second offer while one waits
     assert WorkPairOffer.objects.count() == 1

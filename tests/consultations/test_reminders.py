@@ -64,7 +64,11 @@ def test_a_recommendation_coming_due_reminds_the_responsible_worker(hki):
         recommendation.pk,
         due,
     )
-    assert hki.request.reference in str(spec.title)
+    assert str(spec.title) == (
+        f"Konsultaation suositus erääntyy {due:%-d.%-m.%Y}: "
+        f"{hki.client.display_name} ({hki.request.reference})"
+    )
+    assert spec.client_id == hki.client.uuid  # the inbox logs the client it names
     recommendation.task.done_at = start
     recommendation.task.done_on = start.date()
     recommendation.task.done_by = hki.worker
