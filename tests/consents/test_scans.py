@@ -151,6 +151,23 @@ def _oral(consent, team, parties):
     )
 
 
+def test_an_oral_consents_page_has_no_forms_section(client, team, consent, parties):
+    """Nothing is signed for an oral consent: no "scanned forms" heading, no virus-scan
+    note, no upload link; a written consent's page has them."""
+    oral = _oral(consent, team, parties)
+    login(client, team["worker"])
+
+    def page(shown):
+        return client.get(
+            reverse(
+                "consents:detail", kwargs={"client_id": team["client"].uuid, "consent_id": shown.pk}
+            )
+        ).text
+
+    assert "Skannatut lomakkeet" not in page(oral)
+    assert "Skannatut lomakkeet" in page(consent)
+
+
 @pytest.mark.parametrize(
     ("version", "message"),
     [
