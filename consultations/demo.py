@@ -210,6 +210,8 @@ def _discussed_last_week(network, coordinator, expert, partners) -> None:
         tried_so_far="Omatoiminen työnhaku, työvoimakoulutus trukkikortista.",
         pseudonymous_summary="Kolmissakymmenissä oleva asiakas, selkeä työtoive varastoalalle.",
         preferred_network=network,
+        # Asked before the session that discussed it (the reports' median waiting time).
+        created_at=held.starts_at - datetime.timedelta(days=9),
     )
     item = put_on_agenda(request, held, minutes=30)
     item.session = held

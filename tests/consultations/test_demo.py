@@ -73,6 +73,9 @@ def test_the_demo_tells_the_stories_and_seeding_again_adds_nothing():
 
     recommendation = Recommendation.objects.select_related("task__assignee").get()
     assert recommendation.task.assignee.email == demo_email("social_worker")
+    # Every scheduled request was asked before its session.
+    for item in AgendaItem.objects.select_related("request", "session"):
+        assert item.request.created_at < item.session.starts_at
     assert ConsultationRequest.objects.filter(status="requested").exists()  # the queue
 
     # Partners' members are nominated by their own organisation: an employment-services
