@@ -1,6 +1,8 @@
 """allauth policy: no open sign-up; users are invited by an administrator."""
 
+import datetime
 import logging
+import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -26,6 +28,42 @@ class AccountAdapter(DefaultAccountAdapter):
                 level=logging.WARNING,
             )
             raise
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A new user enrolling their second factor right after signing in with the
+        password (and seeing the recovery codes it makes) is not asked for the password
+        again: they typed it moments ago, within allauth's reauthentication timeout, and
+        had no second factor then. A user who signed in with a second factor is asked
+        before changing factors, as allauth does."""
+        if app == "allauth.mfa" and _enrolling_right_after_password_sign_in():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+def _enrolling_right_after_password_sign_in() -> bool:
+    from allauth.account import app_settings
+    from allauth.account.authentication import get_authentication_records
+    from allauth.core import context
+    from allauth.mfa.models import Authenticator
+
+    request = context.request
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    passwords = [
+        record
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "password"
+    ]
+    if not passwords:
+        return False
+    signed_in_at = passwords[-1]["at"]
+    if time.time() - signed_in_at >= app_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    # Factors enrolled before this sign-in were asked for at it: then this is no enrolment.
+    return not Authenticator.objects.filter(
+        user=user, created_at__lt=datetime.datetime.fromtimestamp(signed_in_at, datetime.UTC)
+    ).exists()
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
