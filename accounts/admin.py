@@ -104,6 +104,18 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        """A new active user is invited as soon as they and their roles are saved: the
+        e-mail's link sets the password (it leaves after commit). Inviting again is the
+        list's action."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not change and user.is_active:
+            invite_user(user=user, invited_by=request.user)
+            messages.info(
+                request, _("Kutsu lähetetään osoitteeseen %(email)s.") % {"email": user.email}
+            )
+
     @admin.display(description=_("Kutsut"))
     def invitations_sent(self, obj):
         """Who invited the user and when, newest first (accounts.Invitation)."""

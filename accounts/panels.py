@@ -16,6 +16,10 @@ def register() -> None:
     register_nav_item(
         NavItem(url_name="services:catalogue", label=_("Palvelut"), roles=None, order=40)
     )
+    # Users, units, the catalogue's entries and rule sets: the administration site.
+    register_nav_item(
+        NavItem(url_name="admin:index", label=_("Ylläpito"), roles=frozenset({"admin"}), order=90)
+    )
     register_panel(
         DashboardPanel(
             key="notifications.open_tasks",

@@ -195,3 +195,11 @@ def test_a_user_turns_off_the_morning_digest_and_changes_language(client, social
     social_worker.refresh_from_db()
     assert (social_worker.preferred_language, social_worker.email_digest) == ("sv", False)
     assert response.cookies["django_language"].value == "sv"
+
+
+def test_the_administrator_finds_the_administration_in_the_menu_and_others_do_not(client, unit):
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    menu = '<a href="/admin/"'
+    assert menu in login(client, admin).get(reverse("dashboard")).content.decode()
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    assert menu not in login(client, worker).get(reverse("dashboard")).content.decode()

@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
 from accounts.factories import make_user
@@ -110,3 +111,31 @@ def test_the_migration_stops_on_addresses_differing_only_in_case_and_lowercases_
     User.objects.filter(pk=twin.pk).update(email="twin@hel.fi")
     migration.lowercase_emails(apps, None)
     assert User.objects.get(pk=mixed.pk).email == "pekka@hel.fi"
+
+
+def test_a_new_active_user_is_invited_when_saved_and_an_inactive_one_is_not(
+    client, unit, django_capture_on_commit_callbacks, monkeypatch
+):
+    from accounts.tasks import send_invitation_task
+
+    monkeypatch.setattr(
+        send_invitation_task, "delay", lambda *args: send_invitation_task.apply(args=args).get()
+    )
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    login(client, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ADD, _user_form(unit, "uusi@hel.fi"), follow=True)
+    assert "Kutsu lähetetään osoitteeseen uusi@hel.fi." in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["uusi@hel.fi"]
+    assert "/accounts/password/reset/key/" in message.body
+    invited = User.objects.get(email="uusi@hel.fi")
+    assert not invited.has_usable_password()
+    assert invited.invitations.get().invited_by == admin
+
+    inactive = {**_user_form(unit, "lepaava@hel.fi")}
+    del inactive["is_active"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, inactive)
+    assert len(mail.outbox) == 1
+    assert not User.objects.get(email="lepaava@hel.fi").invitations.exists()
