@@ -21,11 +21,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 @dataclass(frozen=True)
 class ClientSubject:
-    """What the logs need to know of a client: its id, its name, its organisation."""
+    """What the logs need to know of a client: its id, its name, its organisation, and the
+    language a report for the client is printed in unless another is chosen."""
 
     uuid: uuid.UUID
     name: str
     organisation_id: int | None
+    language: str = "fi"
 
 
 FindByIdentityCode = Callable[[str, int], ClientSubject | None]

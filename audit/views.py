@@ -31,7 +31,7 @@ from audit.forms import (
     UserSearchForm,
     not_found_error,
 )
-from audit.models import AccessLogEntry, Basis, PrintStatus
+from audit.models import PRINT_LANGUAGES, AccessLogEntry, Basis, PrintStatus
 from audit.printing import open_stored, status_unchanged
 from audit.reports import (
     ReportPeriod,
@@ -144,10 +144,13 @@ def _client_log_page(request, subject, period: ReportPeriod, form=None):
         form = ReportPeriodForm(
             initial={"start": period.start, "end": period.end, "reason": period.reason}
         )
+    printed_in = {code for code, _name in PRINT_LANGUAGES}
     context = {
         "subject": subject,
         "form": form,
         "period": period,
+        # The report is printed for the client: in their language by default.
+        "print_language": subject.language if subject.language in printed_in else "fi",
         "access_rows": access_rows,
         "disclosure_rows": disclosure_rows,
     }

@@ -52,9 +52,14 @@ ACTION_LABELS = {
 }
 
 
-def _subject(uuid: UUID, first_names: str, last_name: str, organisation_id) -> ClientSubject:
+def _subject(
+    uuid: UUID, first_names: str, last_name: str, organisation_id, language: str
+) -> ClientSubject:
     return ClientSubject(
-        uuid=uuid, name=f"{first_names} {last_name}", organisation_id=organisation_id
+        uuid=uuid,
+        name=f"{first_names} {last_name}",
+        organisation_id=organisation_id,
+        language=language,
     )
 
 
@@ -69,13 +74,15 @@ def find_by_identity_code(code: str, organisation_id: int) -> ClientSubject | No
     client = find_client_by_identity_code(parsed.value, organisation_id)
     if client is None:
         return None
-    return _subject(client.uuid, client.first_names, client.last_name, client.organisation_id)
+    return _subject(
+        client.uuid, client.first_names, client.last_name, client.organisation_id, client.language
+    )
 
 
 def describe_clients(uuids: Iterable[UUID]) -> dict[UUID, ClientSubject]:
     """Name and organisation (whose register holds it) of each known client, in one query."""
     rows = Client.objects.filter(uuid__in=list(uuids)).values_list(
-        "uuid", "first_names", "last_name", "organisation_id"
+        "uuid", "first_names", "last_name", "organisation_id", "language"
     )
     return {row[0]: _subject(*row) for row in rows}
 

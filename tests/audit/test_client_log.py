@@ -315,3 +315,17 @@ def test_a_reason_in_the_query_string_is_not_taken(client, now, dpo, subject_cli
     ).content.decode()
     assert "Kirjaa peruste" in html
     assert AccessLogEntry.objects.get().detail == "period refused"
+
+
+@pytest.mark.parametrize(("language", "selected"), [("sv", "sv"), ("en", "en"), ("so", "fi")])
+def test_the_print_is_offered_in_the_clients_language(
+    client, now, dpo, subject_client, language, selected
+):
+    """The report is printed for the client: their language is preselected where a report
+    can be printed in it (Finnish otherwise), whatever the DPO's interface language."""
+    subject_client.language = language
+    subject_client.save(update_fields=["language"])
+    login(client, dpo)
+    page = client.get(f"/audit/clients/{subject_client.uuid}/log/").content.decode()
+    assert f'<option value="{selected}" selected lang="{selected}">' in page
+    assert page.count(" selected lang=") == 1
