@@ -537,6 +537,15 @@ def _party_key(party: ConsentParty) -> str:
     )
 
 
+def _to_be_told(party: ConsentParty, client: Client, revoked_through) -> bool:
+    """Whether the worker tells `party` of a change or revocation. Not the organisation
+    whose register holds the client (Polku applies the change to its users at once), nor
+    the organisation the revocation came through (the client told it themselves)."""
+    if party.organisation_id is not None and party.organisation_id == client.organisation_id:
+        return False
+    return revoked_through is None or not party.covers(revoked_through)
+
+
 def _create_notification_tasks(
     *, consent: Consent, key_version: Consent, parties: Iterable[ConsentParty], changed: bool, actor
 ) -> None:
@@ -554,6 +563,8 @@ def _create_notification_tasks(
     )
     kela_told = False
     for party in parties:
+        if not _to_be_told(party, client, consent.revoked_through_organisation):
+            continue
         if party.is_kela:
             # Kela is one organisation, told once by secure e-mail, however it was named.
             if kela_told:

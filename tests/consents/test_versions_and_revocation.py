@@ -1,6 +1,7 @@
 """Changing makes a new version; revoking ends the consent at once and sets the
 notification tasks; pghistory keeps the change history."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -55,6 +56,42 @@ def test_revocation_creates_one_task_per_party_and_the_kela_secure_email_task(co
     assert {t.link for t in tasks} == {link}
     assert {t.concerning for t in tasks} == {revoked}
     assert all(t.due_date and t.due_date >= timezone.localdate() for t in tasks)
+
+
+def test_no_task_to_tell_the_own_organisation_nor_the_one_the_revocation_came_through(
+    team, parties
+):
+    """The register's own organisation sees the revocation in Polku at once; Kela, through
+    which the client revoked, knows it: the worker is asked to tell the others only."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[team["client"].organisation, parties["kela"], parties["health"]],
+    )
+    revoke(
+        consent,
+        team["worker"],
+        through="Kelan työkykyneuvoja",
+        through_organisation=parties["kela"],
+    )
+    tasks = Task.objects.filter(client_id=team["client"].uuid)
+    assert [t.title for t in tasks] == ["Ilmoita suostumuksen peruutuksesta: Terveysasema"]
+
+
+def test_a_change_tells_the_other_parties_but_not_the_own_organisation(team, parties):
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[team["client"].organisation, parties["health"]],
+    )
+    terms = actions.ConsentTerms.of(consent)
+    actions.change_consent(
+        consent=consent,
+        terms=dataclasses.replace(terms, organisations=(parties["health"],)),
+        changed_by=team["worker"],
+    )
+    tasks = Task.objects.filter(client_id=team["client"].uuid)
+    assert [t.title for t in tasks] == ["Ilmoita suostumuksen muutoksesta: Terveysasema"]
 
 
 def test_each_task_is_checked_off_with_a_date(consent, team):
