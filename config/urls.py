@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from config import views
 
@@ -10,7 +8,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("saavutettavuus/", views.accessibility_statement, name="accessibility_statement"),
     # The language switch works before signing in too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),

@@ -1,4 +1,5 @@
-"""Site-wide pages: health probes, the accessibility statement and error pages."""
+"""Site-wide pages: health probes, the language switch, the accessibility statement and
+error pages."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -8,7 +9,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
+
+from config.language import SUPPORTED
 
 
 @require_GET
@@ -77,3 +81,18 @@ def error_500(request):
     except Exception:  # a broken URL configuration must not hide the error page
         urls = {"home_url": "/", "accessibility_url": "/saavutettavuus/"}
     return HttpResponseServerError(loader.get_template("500.html").render(urls))
+
+
+@require_POST
+@login_not_required
+def switch_language(request):
+    """The header's language switch: Django's set_language (the cookie, back to `next`). A
+    signed-in user's own language follows it, so that their e-mails, the morning digest and
+    new inbox items come in the language they chose (as when saved on the profile page)."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in SUPPORTED and language != user.preferred_language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return response

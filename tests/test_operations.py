@@ -328,6 +328,25 @@ def test_the_language_switch_works_before_signing_in(client):
 
 
 @pytest.mark.django_db
+def test_a_signed_in_users_language_follows_the_switch(client, unit):
+    """E-mails, the digest and new inbox items are written in the user's own language: the
+    header's switch sets it as the profile page does. An unknown code changes nothing."""
+    from accounts.factories import make_user
+    from accounts.models import User
+    from accounts.roles import Role
+    from tests.conftest import login
+
+    user = make_user(Role.SOCIAL_WORKER, unit, preferred_language="fi")
+    login(client, user)
+    response = client.post("/i18n/setlang/", {"language": "sv", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert User.objects.get(pk=user.pk).preferred_language == "sv"
+    assert '<html lang="sv">' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    assert User.objects.get(pk=user.pk).preferred_language == "sv"
+
+
+@pytest.mark.django_db
 def test_finnish_is_the_default_whatever_the_browser_asks(client):
     page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="fi">' in page.content.decode()
