@@ -327,7 +327,12 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     )
     assert response.status_code == 302
     assert ServiceNeedAssessment.objects.filter(client=client).count() == 1
-    assert [r[0] for r in rows_since(mark)] == ["clients.client.viewed", "clients.assessment.saved"]
+    # The form's GET and its refusal each show the client's data; the save is its own row.
+    assert [r[0] for r in rows_since(mark)] == [
+        "clients.client.viewed",
+        "clients.client.viewed",
+        "clients.assessment.saved",
+    ]
 
     # Add the coach to the care team.
     add_member = f"/clients/{client.uuid}/team/add/"
@@ -404,8 +409,10 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
         {"assignment": assignment.pk, "handover_note": "Työtoiminta alkaa ensi viikolla."},
     )
     assert response.status_code == 302
+    # The refused form showed the client again (a read); the transfer is its own row.
     assert rows_since(mark) == [
-        ("clients.responsibility.transferred", "care_team", client.uuid, worker.pk)
+        ("clients.client.viewed", "care_team", client.uuid, worker.pk),
+        ("clients.responsibility.transferred", "care_team", client.uuid, worker.pk),
     ]
     responsible = CareTeamMembership.objects.current().get(
         client=client, role=TeamRole.RESPONSIBLE_WORKER
@@ -729,7 +736,8 @@ def test_the_journey_in_swedish(cast):
     assert "Loggrapport: Aino Kerttu Äijälä" in page
     assert "Öppnade klientens uppgifter" in page and "Behandling av uppgifter" in page
     today = timezone.localdate()
-    assert '<option value="sv" selected lang="sv">svenska</option>' in page
+    # Printed for the client: in the client's language (Finnish), whatever the DPO reads in.
+    assert '<option value="fi" selected lang="fi">suomi</option>' in page
     response = dpo_browser.post(
         f"/audit/clients/{client.uuid}/log.pdf",
         {

@@ -423,7 +423,7 @@ def test_oral_consent_for_todays_session_and_revocation_tasks(client, city):
     assert oral.event_reference == str(recent.pk)
     assert oral.event_date == start.date()
 
-    # A written Y 100 for Kela and employment services, then revoked through Kela.
+    # A written Y 100 for Kela and employment services, then revoked by phone to the worker.
     response = client.post(consent_url("create", city), y100(city))
     written = Consent.objects.latest("pk")
     revoke = consent_url("revoke", city, consent_id=written.pk)
@@ -442,8 +442,7 @@ def test_oral_consent_for_todays_session_and_revocation_tasks(client, city):
         {
             "revoked_on": today.isoformat(),
             "method": "phone",
-            "through": "Kelan virkailija",
-            "through_organisation": city.kela.pk,
+            "through": "Asiakas itse vastuutyöntekijälle",
         },
     )
     assert response.status_code == 302

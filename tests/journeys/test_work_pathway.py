@@ -396,7 +396,9 @@ class TestJobcenterPeriod:
             f"Kahvilatyöntekijä, Kahvila Kaarna Oy: 20,0 h/vko, 12,50 €/h, {d(paid_start)}–{d(paid_end)}"
             in page
         )
+        # The refused contract shows the step again (a read); the saved one is its own row.
         assert actions_since(mark, client_) == [
+            "pathways.step.viewed",
             "pathways.jobcenter_contract.saved",
             "pathways.step.viewed",
         ]
@@ -537,12 +539,16 @@ class TestSupportedEmployment:
             {"supported_on": iso(today), "note": "Työpaikkakäynti"},
         )
         assert response.status_code == 302
+        # Each refused form shows the step again: a read.
         assert actions_since(mark, client_) == [
             "pathways.ips_phase.recorded",
             "pathways.ips_phase.recorded",
             "pathways.benefits_counselling.recorded",
+            "pathways.step.viewed",
+            "pathways.step.viewed",
             "pathways.employer_contact.added",
             "pathways.placement.recorded",
+            "pathways.step.viewed",
             "pathways.in_work_support.added",
         ]
         page = coach_browser.get(step_url).content.decode()
