@@ -258,12 +258,17 @@ class Session(models.Model):
 class ParticipantKind(models.TextChoices):
     MEMBER = "member", _("Verkoston jäsen")
     GUEST = "guest", _("Kutsuttu vieras")
+    # The worker who brings a case (its asker, the client's responsible worker): invited
+    # when the case is placed on the session, taken off with their last case.
+    PRESENTER = "presenter", _("Tapauksen esittelijä")
 
 
 class SessionParticipant(models.Model):
     """Who was invited to a session, with the organisation whose consent coverage
     decides whether they see a case named. Members are copied from the network
-    when the session is scheduled; guests are invited one by one.
+    when the session is scheduled; guests are invited one by one; presenters
+    (the worker who asked, and the client's responsible worker) join when their
+    case is placed on the agenda (consultations.actions.presenters).
 
     `session_period` and `session_cancelled` are the session's, kept by triggers
     (this table's on every write, the session's when it moves or is cancelled),

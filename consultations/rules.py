@@ -6,7 +6,8 @@
   networks of their own organisation and the networks they are a member of
   (querysets.NetworkQuerySet.run_by); a new network is convened by the
   organisation of the coordinator's active role (actions.create_network).
-- See a session and its cases: its participants and the coordinators who run
+- See a session and its cases: its participants (the workers who present its
+  cases among them, consultations.actions.presenters) and the coordinators who run
   its network, acting in a role that works with clients (not as admin or dpo,
   and not with every role ended), as `Session.objects.for_user` lists them;
   whether a case shows named is decided per viewer at view time

@@ -15,12 +15,14 @@ from audit.history import history_context
 from clients.models import Client
 from clients.querysets import responsible_worker_of
 from consultations.actions.common import (
+    CANCEL,
     REQUEST,
     REQUEST_DECLINED_TASK,
     log_case,
     send_invitations_on_commit,
     violated,
 )
+from consultations.actions.presenters import invite_presenters, release_presenters
 from consultations.models import (
     REQUEST_ON_ONE_SESSION,
     SLOTS_NOT_OVERLAPPING,
@@ -206,10 +208,14 @@ def place_on_session(
     """Puts the request on the session's agenda in a time slot (after the last one by default).
 
     A session whose place or video link identifies the client is refused
-    (ValidationError on "session"): the invitation would carry it. The database refuses a request on two sessions and two overlapping slots
-    in one session; both come back as ValidationErrors. The session's
-    SEQUENCE grows and participants get the updated invitation (with the new
-    pseudonymous case reference) after commit.
+    (ValidationError on "session"): the invitation would carry it. The database
+    refuses a request on two sessions and two overlapping slots in one session;
+    both come back as ValidationErrors. The one who asked and the client's
+    responsible worker join the session as presenters unless they take part
+    already (actions.presenters); one of them in another session at an
+    overlapping time is refused, named next to "session". The session's
+    SEQUENCE grows and participants, presenters included, get the updated
+    invitation (with the new pseudonymous case reference) after commit.
     """
     if minutes <= 0:
         raise ValidationError({"minutes": _("Anna tapaukselle aikaa.")})
@@ -238,6 +244,7 @@ def place_on_session(
                 locked.triaged_at, locked.triaged_by = timezone.now(), placed_by
                 fields += ["triaged_at", "triaged_by"]
             locked.save(update_fields=fields)
+            invite_presenters(session=locked_session, request=locked, invited_by=placed_by)
             locked_session.sequence += 1
             locked_session.save(update_fields=["sequence"])
             log_case(
@@ -265,27 +272,43 @@ def place_on_session(
     return item
 
 
+def _take_off_agenda(session: Session, locked_item: AgendaItem) -> None:
+    """Deletes the case's agenda item (refused once it was discussed) and takes off its
+    presenters who bring no other case. The session's SEQUENCE grows; after commit those
+    taken off get METHOD:CANCEL naming only them and everyone still taking part the
+    updated REQUEST, as on remove_participant. The caller has locked the session, the
+    item and the request, in that order."""
+    if locked_item.minutes or locked_item.recommendations.exists():
+        raise ValidationError(_("Käsiteltyä tapausta ei voi poistaa esityslistalta."))
+    locked_item.delete()
+    released = release_presenters(session=session)
+    session.sequence += 1
+    session.save(update_fields=["sequence"])
+    send_invitations_on_commit(session, released, CANCEL)
+    send_invitations_on_commit(
+        session, session.participants.current().values_list("user_id", flat=True), REQUEST
+    )
+
+
 def remove_from_agenda(*, item: AgendaItem, removed_by) -> ConsultationRequest:
-    """Takes a case off the agenda before it was discussed; it returns to the queue."""
+    """Takes a case off the agenda before it was discussed; it returns to the queue.
+
+    Its presenters who bring no other case to the session are taken off it and get
+    METHOD:CANCEL (actions.presenters.release_presenters); the others get the updated
+    invitation. Logged as "consultations.request.unscheduled".
+    """
     with transaction.atomic(), history_context(removed_by, "consultations.request.unscheduled"):
         session = Session.objects.select_for_update().get(pk=item.session_id)
         locked_item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-        if locked_item.minutes or locked_item.recommendations.exists():
-            raise ValidationError(_("Käsiteltyä tapausta ei voi poistaa esityslistalta."))
         request = _locked(item.request)
-        locked_item.delete()
+        _take_off_agenda(session, locked_item)
         request.status = RequestStatus.TRIAGED
         request.save(update_fields=["status"])
-        session.sequence += 1
-        session.save(update_fields=["sequence"])
         log_case(
             removed_by,
             request.client,
             "consultations.request.unscheduled",
             request,
             request.reference,
-        )
-        send_invitations_on_commit(
-            session, session.participants.current().values_list("user_id", flat=True), REQUEST
         )
     return request

@@ -145,7 +145,8 @@ def request_create(request, client_id):
 
 @require_GET
 def request_detail(request, client_id, request_id):
-    """The request as its care team sees it: everything, the session, minutes,
+    """The request as its care team sees it: everything, the session (its place and video
+    link, and a link to it for those who take part, such as the presenter), minutes,
     recommendations with their tasks, and a waiting work-pair offer."""
     client, consultation = get_request_for_team(
         request.user,
@@ -181,6 +182,9 @@ def request_detail(request, client_id, request_id):
             "may_answer": rules.has_perm(
                 "consultations.answer_work_pair_offer", request.user, client
             ),
+            # The presenter (and anyone else taking part) opens the session from here.
+            "may_view_session": bool(item)
+            and rules.has_perm("consultations.view_session", request.user, item.session),
             "today": timezone.localdate(),
         },
     )

@@ -6,9 +6,10 @@ the coordinator running it, with the world's client's case on the agenda.
   (administrator and DPO: 403).
 - Networks, the queue: the coordinator (403 for the rest); a network, a request in the
   queue: the coordinator (404 for the rest).
-- A session and its cases: its participants and its coordinator; everyone else gets
-  404 (a Kela liaison sees only sessions they take part in). Changing it: the
-  coordinator; participants see it but get 403.
+- A session and its cases: its participants (the social worker presents the
+  client's case there) and its coordinator; everyone else gets 404 (a Kela liaison
+  sees only sessions they take part in). Changing it: the coordinator; participants
+  see it but get 403.
 - Asking for a consultation, a request's page: the client's team (manager 403).
 - Answering a work-pair offer: the responsible worker only.
 - The calendar feed: anyone with the token, signed in or not.
@@ -25,7 +26,8 @@ from tests.permissions.rows.clients import TEAM, client_row
 R = Role
 CLIENT_WORKERS = ALL_ROLES - {R.ADMIN, R.DPO}
 COORDINATOR = frozenset({R.COORDINATOR})
-PARTICIPANTS = frozenset({R.KELA_LIAISON, R.EMPLOYMENT_EXPERT})
+# The social worker asked about the world's client and presents the case.
+PARTICIPANTS = frozenset({R.KELA_LIAISON, R.EMPLOYMENT_EXPERT, R.SOCIAL_WORKER})
 SESSION_SEES = COORDINATOR | PARTICIPANTS
 
 
@@ -42,6 +44,7 @@ def _setting(world):
     from consultations.factories import (
         NetworkFactory,
         add_network_member,
+        add_presenter,
         make_request,
         make_session,
         put_on_agenda,
@@ -62,6 +65,7 @@ def _setting(world):
     )
     request = make_request(world.client, users[R.SOCIAL_WORKER])
     item = put_on_agenda(request, session)
+    add_presenter(session, users[R.SOCIAL_WORKER])
     world.extra.update(network=network, session=session, request=request, item=item)
     return world.extra
 
