@@ -7,6 +7,7 @@ an error and on the confirmation step), the queue, the calendar and the session 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -135,6 +136,20 @@ def test_request_triage_consent_aware_views_and_the_recommendation_task(new_page
     coordinator.get_by_role("link", name="Kuukausinäkymä").click()
     expect(coordinator.locator("table")).to_contain_text("Työkyvyn tuen verkosto")
     assert_accessible(coordinator)
+
+    # The social worker presents the case: the request page says where, and opens the session.
+    worker.goto(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": client.uuid, "request_id": consultation.pk},
+        )
+    )
+    expect(worker.locator("main")).to_contain_text(session.place)
+    assert_accessible(worker)
+    worker.get_by_role("link", name="Avaa istunto ja sen esityslista").click()
+    expect(worker.locator("main")).to_contain_text("Tapauksen esittelijä")
+    expect(worker.locator("main")).to_contain_text(consultation.reference)
+    assert_accessible(worker)
 
     item = consultation.agenda_items.get()
     case_path = f"/consultations/sessions/{session.pk}/cases/{item.pk}/"
