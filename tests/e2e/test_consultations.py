@@ -15,7 +15,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory
 from consents.factories import ConsentFactory
-from consultations.factories import NetworkFactory, add_network_member, make_session
+from consultations.factories import NetworkFactory, add_network_member, make_request, make_session
 from consultations.models import ConsultationRequest
 from services.factories import OrganisationFactory, UnitFactory
 from tests.e2e.conftest import assert_accessible
@@ -182,3 +182,23 @@ def test_request_triage_consent_aware_views_and_the_recommendation_task(new_page
     expect(worker.locator("#panel-consultations-requests")).to_contain_text(
         "Ohjataan työkykyselvitykseen."
     )
+
+
+def test_the_worker_withdraws_a_request_sent_by_mistake(new_page, helsinki):
+    consultation = make_request(helsinki["client"], helsinki["worker"])
+    worker = new_page(helsinki["worker"])
+    worker.goto(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": helsinki["client"].uuid, "request_id": consultation.pk},
+        )
+    )
+    worker.get_by_role("button", name="Peru pyyntö").click()
+    expect(worker.locator("#id_reason_error")).to_contain_text("Tämä kenttä vaaditaan.")
+    assert_accessible(worker)
+    worker.locator("#id_reason").fill("Lähetetty vahingossa.")
+    worker.get_by_role("button", name="Peru pyyntö").click()
+    expect(worker.locator("main")).to_contain_text("Pyyntö peruttu")
+    expect(worker.locator("main")).to_contain_text("Lähetetty vahingossa.")
+    expect(worker.get_by_role("button", name="Peru pyyntö")).to_have_count(0)
+    assert_accessible(worker)

@@ -12,6 +12,8 @@ the coordinator running it, with the world's client's case on the agenda.
   see it but get 403.
 - Asking for a consultation, a request's page: the client's team (manager 403).
 - Answering a work-pair offer: the responsible worker only.
+- Withdrawing a request: the one who asked it or the responsible worker (here the
+  social worker, both); the rest of the team and the manager 403.
 - The calendar feed: anyone with the token, signed in or not.
 """
 
@@ -110,6 +112,16 @@ def waiting_kwargs(world):
 
 def request_kwargs(world):
     return {"client_id": world.client.uuid, "request_id": _setting(world)["request"].pk}
+
+
+def withdrawable_kwargs(world):
+    """A request the social worker asked, still waiting in the queue."""
+    from consultations.factories import make_request
+
+    _setting(world)
+    if "withdrawable" not in world.extra:
+        world.extra["withdrawable"] = make_request(world.client, world.users[R.SOCIAL_WORKER])
+    return {"client_id": world.client.uuid, "request_id": world.extra["withdrawable"].pk}
 
 
 def offer_kwargs(world):
@@ -228,6 +240,13 @@ ROWS = {
     "consultations:request_create": client_row(TEAM, logs="consultations.request.form_viewed"),
     "consultations:request_detail": client_row(
         TEAM, kwargs=request_kwargs, logs="consultations.request.viewed"
+    ),
+    "consultations:request_withdraw": client_row(
+        frozenset({R.SOCIAL_WORKER}),
+        method="POST",
+        kwargs=withdrawable_kwargs,
+        data=lambda world: {"reason": "Lähetetty vahingossa."},
+        allowed_status=302,
     ),
     "consultations:work_pair_accept": client_row(
         frozenset({R.SOCIAL_WORKER}), method="POST", kwargs=offer_kwargs, allowed_status=302
