@@ -84,6 +84,7 @@ def get_request_for_coordinator(user, request_id: int) -> ConsultationRequest:
                 "asked_by",
                 "preferred_network",
                 "network",
+                "withdrawn_by",
             )
             .get(pk=request_id)
         )
@@ -103,13 +104,30 @@ def get_request_for_team(
     client = get_client_for_user(user, client_id, permission=permission, log_action=None)
     try:
         request = ConsultationRequest.objects.select_related(
-            "asked_by", "preferred_network", "network"
+            "asked_by", "preferred_network", "network", "withdrawn_by"
         ).get(pk=request_id, client=client)
     except ConsultationRequest.DoesNotExist:
         raise Http404 from None
     request.client = client
     if log_action:
         log_client_access(user, client, log_action, client)
+    return client, request
+
+
+def get_request_to_withdraw(user, client_id, request_id: int) -> tuple:
+    """(client, request) for the one who asked or the client's responsible worker
+    (consultations.withdraw_request): 404 for those who do not see the client, 403 for
+    those who see it but may not (the team's other members, the manager). Not logged
+    here: the withdrawal, or the page shown again, writes its row."""
+    client, request = get_request_for_team(
+        user,
+        client_id,
+        request_id,
+        permission="consultations.view_requests",
+        log_action=None,
+    )
+    if not rules.has_perm("consultations.withdraw_request", user, request):
+        raise PermissionDenied
     return client, request
 
 

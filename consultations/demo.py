@@ -9,12 +9,13 @@
   (and runs the sessions as a member).
 - Kaarina Koivisto's complex case (health, income, housing) on the support
   network's next session, with the Kela liaison and the employment expert taking
-  part: her consent covers employment services and health care but not Kela,
-  so the Kela liaison sees the case pseudonymously and the employment expert
-  named.
+  part and her social worker presenting it: her consent covers employment
+  services and health care but not Kela, so the Kela liaison sees the case
+  pseudonymously and the employment expert named.
 - Tuisku Tietävä's case discussed last week in the employment services'
-  consultation, with a recommendation that is now the social worker's task;
-  Silmu Suunnistaja's request waits in the coordinator's queue.
+  consultation, presented by the social worker, with a recommendation that is
+  now the social worker's task; Silmu Suunnistaja's request waits in the
+  coordinator's queue.
 
 Rows are written directly (no invitations are e-mailed). Safe to run again:
 networks and members are found by name, sessions are made only for a network
@@ -31,7 +32,13 @@ from accounts.models import User
 from clients.models import Client
 from consents.factories import acting
 from consultations import actions
-from consultations.factories import local_time, make_request, make_session, put_on_agenda
+from consultations.factories import (
+    add_presenter,
+    local_time,
+    make_request,
+    make_session,
+    put_on_agenda,
+)
 from consultations.models import ConsultationRequest, Network, NetworkMember
 from services.models import Organisation
 
@@ -144,7 +151,9 @@ def seed() -> None:
         )
         kaarina = _client("Kaarina", "Koivisto")
         if kaarina is not None and not ConsultationRequest.objects.filter(client=kaarina).exists():
-            put_on_agenda(_kaarinas_request(kaarina, support), session, minutes=40)
+            request = _kaarinas_request(kaarina, support)
+            put_on_agenda(request, session, minutes=40)
+            _presents(request, session)
     if not consultation.sessions.exists() and expert is not None:
         make_session(
             consultation,
@@ -168,6 +177,13 @@ def seed() -> None:
             "opiskelun ja työn välillä.",
             preferred_network=consultation,
         )
+
+
+def _presents(request, session) -> None:
+    """The worker who asked takes part in the session for their case, as placing it on
+    the agenda would invite them (consultations.actions.presenters)."""
+    if not session.participants.filter(user=request.asked_by).exists():
+        add_presenter(session, request.asked_by)
 
 
 def _kaarinas_request(kaarina, network) -> ConsultationRequest:
@@ -214,6 +230,7 @@ def _discussed_last_week(network, coordinator, expert, partners) -> None:
         created_at=held.starts_at - datetime.timedelta(days=9),
     )
     item = put_on_agenda(request, held, minutes=30)
+    _presents(request, held)
     item.session = held
     coordinator = acting(coordinator)
     actions.record_minutes(

@@ -3,7 +3,8 @@
 They write rows directly (no invitations, no access-log rows): the actions
 are tested on their own. `make_session()` gives a session with participants;
 `make_request()` a request numbered like the action numbers them;
-`put_on_agenda()` places a request in a slot.
+`put_on_agenda()` places a request in a slot (without inviting its presenter:
+`add_presenter()` does that where a test or the demo needs it).
 """
 
 import datetime
@@ -155,6 +156,18 @@ def make_request(client, asked_by=None, **fields) -> ConsultationRequest:
         responsible_worker=responsible,
         asked_by=asked_by or responsible,
         **{**defaults, **fields},
+    )
+
+
+def add_presenter(session, user, *, organisation=None) -> SessionParticipant:
+    """`user` takes part in the session as the presenter of a case (as place_on_session
+    invites the one who asked), for `organisation` or their own."""
+    return SessionParticipant.objects.create(
+        session=session,
+        user=user,
+        organisation=organisation or user.organisation,
+        kind=ParticipantKind.PRESENTER,
+        invited_by=session.coordinator,
     )
 
 

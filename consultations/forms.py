@@ -352,6 +352,17 @@ class DeclineForm(PolkuForm):
     )
 
 
+class WithdrawForm(PolkuForm):
+    reason = forms.CharField(
+        label=_("Miksi perut pyynnön?"),
+        max_length=300,
+        help_text=_(
+            "Koordinaattori näkee syyn. Älä kirjoita asiakkaan nimeä, henkilötunnusta tai "
+            "syntymäaikaa."
+        ),
+    )
+
+
 SEEN_BY_EVERY_PARTICIPANT = _(
     "Kaikki osallistujat näkevät tämän, myös ne, joille tapaus näkyy pseudonyyminä. "
     "Älä kirjoita asiakkaan nimeä, henkilötunnusta tai syntymäaikaa."

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "consultations.request.declined": _("Ei ottanut konsultaatiopyyntöä käsittelyyn"),
     "consultations.request.scheduled": _("Lisäsi tapauksen istunnon esityslistalle"),
     "consultations.request.unscheduled": _("Poisti tapauksen esityslistalta"),
+    "consultations.request.withdrawn": _("Perui konsultaatiopyynnön"),
     "consultations.request.closed": _("Päätti konsultaation"),
     CASE_VIEWED: _("Avasi konsultaatiotapauksen"),
     CASE_LISTED: _("Näki konsultaatiotapauksen esityslistalla tai jonossa"),

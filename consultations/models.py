@@ -258,12 +258,17 @@ class Session(models.Model):
 class ParticipantKind(models.TextChoices):
     MEMBER = "member", _("Verkoston jäsen")
     GUEST = "guest", _("Kutsuttu vieras")
+    # The worker who brings a case (its asker, the client's responsible worker): invited
+    # when the case is placed on the session, taken off with their last case.
+    PRESENTER = "presenter", _("Tapauksen esittelijä")
 
 
 class SessionParticipant(models.Model):
     """Who was invited to a session, with the organisation whose consent coverage
     decides whether they see a case named. Members are copied from the network
-    when the session is scheduled; guests are invited one by one.
+    when the session is scheduled; guests are invited one by one; presenters
+    (the worker who asked, and the client's responsible worker) join when their
+    case is placed on the agenda (consultations.actions.presenters).
 
     `session_period` and `session_cancelled` are the session's, kept by triggers
     (this table's on every write, the session's when it moves or is cancelled),
@@ -355,6 +360,9 @@ class RequestStatus(models.TextChoices):
     DISCUSSED = "discussed", _("Käsitelty istunnossa")
     CLOSED = "closed", _("Päättynyt")
     DECLINED = "declined", _("Ei oteta käsittelyyn")
+    # The one who asked (or the client's responsible worker) took it back before it was
+    # discussed: it never reaches a network (actions.withdraw_request).
+    WITHDRAWN = "withdrawn", _("Pyyntö peruttu")
 
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.TRIAGED)
@@ -442,6 +450,11 @@ class ConsultationRequest(models.Model):
     )
     decline_reason = models.TextField(_("syy"), blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.CharField(_("perumisen syy"), max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("pyydetty"), default=timezone.now)
 
@@ -463,6 +476,14 @@ class ConsultationRequest(models.Model):
                 condition=~Q(status="declined")
                 | (Q(declined_at__isnull=False) & ~Q(decline_reason="")),
                 name="request_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdraw_reason="")
+                ),
+                name="request_withdrawn_has_reason",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=NEEDS_NETWORK) | Q(network__isnull=False),

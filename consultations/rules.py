@@ -6,7 +6,8 @@
   networks of their own organisation and the networks they are a member of
   (querysets.NetworkQuerySet.run_by); a new network is convened by the
   organisation of the coordinator's active role (actions.create_network).
-- See a session and its cases: its participants and the coordinators who run
+- See a session and its cases: its participants (the workers who present its
+  cases among them, consultations.actions.presenters) and the coordinators who run
   its network, acting in a role that works with clients (not as admin or dpo,
   and not with every role ended), as `Session.objects.for_user` lists them;
   whether a case shows named is decided per viewer at view time
@@ -15,6 +16,9 @@
   part for, where consent covers it. A coordinator who runs the network but
   takes no part in the session sees its agenda and cases pseudonymously.
 - Accept or decline a work-pair offer: the responsible worker only.
+- Withdraw a request: the one who asked it, while on the client's care team, and the
+  client's responsible worker (those who ask, PERMISSIONS.md); whether it may still
+  be withdrawn is the action's rule (actions.requests.withdrawal_refused).
 """
 
 import rules
@@ -50,10 +54,22 @@ def takes_part(user, session) -> bool:
     return cache[user.pk]
 
 
+@rules.predicate
+def brings_the_request(user, request) -> bool:
+    """The one who asked (still on the client's team) or the client's responsible worker."""
+    if request is None or not user.is_authenticated:
+        return False
+    client = request.client
+    if request.asked_by_id == user.pk and on_team(user, client):
+        return True
+    return is_responsible_worker(user, client)
+
+
 rules.add_perm("consultations.use_consultations", works_with_clients)
 rules.add_perm("consultations.ask_for_consultation", on_team)
 rules.add_perm("consultations.view_requests", on_team)
 rules.add_perm("consultations.answer_work_pair_offer", is_responsible_worker)
+rules.add_perm("consultations.withdraw_request", brings_the_request)
 rules.add_perm("consultations.run_networks", is_coordinator)
 rules.add_perm("consultations.run_network", is_coordinator & runs_network)
 rules.add_perm("consultations.run_session", is_coordinator & runs_session)

@@ -74,6 +74,11 @@ urlpatterns = [
         name="request_detail",
     ),
     path(
+        "clients/<uuid:client_id>/requests/<int:request_id>/withdraw/",
+        requests.request_withdraw,
+        name="request_withdraw",
+    ),
+    path(
         "clients/<uuid:client_id>/work-pair/<int:offer_id>/accept/",
         requests.work_pair_accept,
         name="work_pair_accept",

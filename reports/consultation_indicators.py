@@ -13,8 +13,10 @@ Definitions (the period is whole Finnish days, as in reports.indicators):
 
 - a session held is not cancelled, starts within the period and has started;
 - a case discussed is a request on a held session's agenda (a request is on one
-  session at most);
-- a request received was asked (created) within the period; its network is the one
+  session at most); a withdrawn request never is (withdrawing takes it off the
+  agenda before its session starts, and it is left out here all the same);
+- a request received was asked (created) within the period, whatever became of it
+  (declined and withdrawn ones too); its network is the one
   that took it (triage or placement on a session), or, while none has, the network
   the worker preferred; a manager's requests with neither make a row of their own;
 - days from request to session are Finnish calendar days from the day the request
@@ -43,7 +45,13 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.models import AgendaItem, ConsultationRequest, Network, Session
+from consultations.models import (
+    AgendaItem,
+    ConsultationRequest,
+    Network,
+    RequestStatus,
+    Session,
+)
 from reports.expressions import DaysBetween, Median
 from reports.suppression import Figure, count, median_days, meetings, table
 
@@ -82,7 +90,8 @@ def held_sessions(period: ReportPeriod, now: datetime.datetime) -> QuerySet[Sess
 
 def _cases(cases: QuerySet[AgendaItem]) -> tuple[dict, dict]:
     """Cases, their distinct clients and sessions, and the median days, by network and
-    in total (two queries)."""
+    in total (two queries). A withdrawn request is no case discussed."""
+    cases = cases.exclude(request__status=RequestStatus.WITHDRAWN)
     figures = {
         "cases": Count("pk"),
         "clients": Count("request__client_id", distinct=True),

@@ -20,6 +20,7 @@ from consultations.actions.requests import (
     place_on_session,
     remove_from_agenda,
     triage_request,
+    withdraw_request,
 )
 from consultations.actions.sessions import (
     cancel_session,
@@ -51,4 +52,5 @@ __all__ = [
     "revoke_feed_tokens",
     "schedule_session",
     "triage_request",
+    "withdraw_request",
 ]

@@ -33,7 +33,7 @@ from consultations.pseudonymity import check_pseudonymous
 
 WORK_PAIR_ANSWER_WITHIN_DAYS = 7
 # A consultation that has ended takes no more minutes nor recommendations.
-ENDED = (RequestStatus.CLOSED, RequestStatus.DECLINED)
+ENDED = (RequestStatus.CLOSED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
 
 
 def _check_held(item: AgendaItem) -> None:
@@ -173,7 +173,7 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
     client = request.client
     if request.status == RequestStatus.CLOSED:
         raise ValidationError(_("Konsultaatio on päättynyt."))
-    if request.status in (RequestStatus.DECLINED, RequestStatus.REQUESTED):
+    if request.status in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN, RequestStatus.REQUESTED):
         raise ValidationError(_("Työpariksi voi tarjoutua käsittelyyn otetusta konsultaatiosta."))
     worker = responsible_worker_of(client)
     if worker is None:

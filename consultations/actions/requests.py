@@ -1,4 +1,5 @@
-"""Consultation requests: asking, triage, declining, placing on a session's agenda."""
+"""Consultation requests: asking, triage, declining, placing on a session's agenda, and
+the asker's withdrawing."""
 
 import datetime
 
@@ -15,12 +16,14 @@ from audit.history import history_context
 from clients.models import Client
 from clients.querysets import responsible_worker_of
 from consultations.actions.common import (
+    CANCEL,
     REQUEST,
     REQUEST_DECLINED_TASK,
     log_case,
     send_invitations_on_commit,
     violated,
 )
+from consultations.actions.presenters import invite_presenters, release_presenters
 from consultations.models import (
     REQUEST_ON_ONE_SESSION,
     SLOTS_NOT_OVERLAPPING,
@@ -107,9 +110,16 @@ def ask_for_consultation(
     return request
 
 
-def _locked(request: ConsultationRequest) -> ConsultationRequest:
+# What the coordinator is told when the request was withdrawn meanwhile.
+WITHDRAWN_ALREADY = gettext_lazy("Pyytäjä on perunut pyynnön.")
+
+
+def _locked(request: ConsultationRequest, *, field: str | None = None) -> ConsultationRequest:
+    """The request under its row lock; a withdrawn one is refused (next to `field`)."""
     locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
     locked.client = request.client
+    if locked.status == RequestStatus.WITHDRAWN:
+        raise ValidationError({field: WITHDRAWN_ALREADY} if field else WITHDRAWN_ALREADY)
     return locked
 
 
@@ -206,10 +216,14 @@ def place_on_session(
     """Puts the request on the session's agenda in a time slot (after the last one by default).
 
     A session whose place or video link identifies the client is refused
-    (ValidationError on "session"): the invitation would carry it. The database refuses a request on two sessions and two overlapping slots
-    in one session; both come back as ValidationErrors. The session's
-    SEQUENCE grows and participants get the updated invitation (with the new
-    pseudonymous case reference) after commit.
+    (ValidationError on "session"): the invitation would carry it. The database
+    refuses a request on two sessions and two overlapping slots in one session;
+    both come back as ValidationErrors. The one who asked and the client's
+    responsible worker join the session as presenters unless they take part
+    already (actions.presenters); one of them in another session at an
+    overlapping time is refused, named next to "session". The session's
+    SEQUENCE grows and participants, presenters included, get the updated
+    invitation (with the new pseudonymous case reference) after commit.
     """
     if minutes <= 0:
         raise ValidationError({"minutes": _("Anna tapaukselle aikaa.")})
@@ -218,7 +232,7 @@ def place_on_session(
             locked_session = Session.objects.select_for_update().get(pk=session.pk)
             if locked_session.is_cancelled or locked_session.ends_at <= timezone.now():
                 raise ValidationError({"session": _("Istunto on peruttu tai jo pidetty.")})
-            locked = _locked(request)
+            locked = _locked(request, field="session")
             if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
                 raise ValidationError(
                     {"session": _("Pyyntö on jo toisen istunnon esityslistalla tai käsitelty.")}
@@ -238,6 +252,7 @@ def place_on_session(
                 locked.triaged_at, locked.triaged_by = timezone.now(), placed_by
                 fields += ["triaged_at", "triaged_by"]
             locked.save(update_fields=fields)
+            invite_presenters(session=locked_session, request=locked, invited_by=placed_by)
             locked_session.sequence += 1
             locked_session.save(update_fields=["sequence"])
             log_case(
@@ -265,19 +280,38 @@ def place_on_session(
     return item
 
 
+def _take_off_agenda(session: Session, locked_item: AgendaItem) -> None:
+    """Deletes the case's agenda item (refused once it was discussed) and takes off its
+    presenters who bring no other case. The session's SEQUENCE grows; after commit those
+    taken off get METHOD:CANCEL naming only them and everyone still taking part the
+    updated REQUEST, as on remove_participant. The caller has locked the session, the
+    item and the request, in that order."""
+    if locked_item.minutes or locked_item.recommendations.exists():
+        raise ValidationError(_("Käsiteltyä tapausta ei voi poistaa esityslistalta."))
+    locked_item.delete()
+    released = release_presenters(session=session)
+    session.sequence += 1
+    session.save(update_fields=["sequence"])
+    send_invitations_on_commit(session, released, CANCEL)
+    send_invitations_on_commit(
+        session, session.participants.current().values_list("user_id", flat=True), REQUEST
+    )
+
+
 def remove_from_agenda(*, item: AgendaItem, removed_by) -> ConsultationRequest:
-    """Takes a case off the agenda before it was discussed; it returns to the queue."""
+    """Takes a case off the agenda before it was discussed; it returns to the queue.
+
+    Its presenters who bring no other case to the session are taken off it and get
+    METHOD:CANCEL (actions.presenters.release_presenters); the others get the updated
+    invitation. Logged as "consultations.request.unscheduled".
+    """
     with transaction.atomic(), history_context(removed_by, "consultations.request.unscheduled"):
         session = Session.objects.select_for_update().get(pk=item.session_id)
         locked_item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-        if locked_item.minutes or locked_item.recommendations.exists():
-            raise ValidationError(_("Käsiteltyä tapausta ei voi poistaa esityslistalta."))
         request = _locked(item.request)
-        locked_item.delete()
+        _take_off_agenda(session, locked_item)
         request.status = RequestStatus.TRIAGED
         request.save(update_fields=["status"])
-        session.sequence += 1
-        session.save(update_fields=["sequence"])
         log_case(
             removed_by,
             request.client,
@@ -285,7 +319,73 @@ def remove_from_agenda(*, item: AgendaItem, removed_by) -> ConsultationRequest:
             request,
             request.reference,
         )
-        send_invitations_on_commit(
-            session, session.participants.current().values_list("user_id", flat=True), REQUEST
-        )
     return request
+
+
+# A request the network has not discussed yet may be withdrawn.
+WITHDRAWABLE = (RequestStatus.REQUESTED, RequestStatus.TRIAGED, RequestStatus.SCHEDULED)
+
+
+def withdrawal_refused(request: ConsultationRequest, session: Session | None) -> str:
+    """Why the request may not be withdrawn now ("" when it may): it was discussed, closed,
+    declined or withdrawn, or its session has started (the network may be discussing it,
+    and who saw it is a record: the coordinator takes it off the agenda)."""
+    if request.status == RequestStatus.WITHDRAWN:
+        return _("Pyyntö on jo peruttu.")
+    if request.status not in WITHDRAWABLE:
+        return _("Käsiteltyä, päättynyttä tai hylättyä pyyntöä ei voi perua.")
+    if session is not None and not session.is_cancelled and session.has_started():
+        return _(
+            "Istunto on jo alkanut, joten pyyntöä ei voi enää perua. Pyydä koordinaattoria "
+            "poistamaan tapaus esityslistalta."
+        )
+    return ""
+
+
+def withdraw_request(*, request: ConsultationRequest, withdrawn_by, reason: str):
+    """The one who asked, or the client's responsible worker, takes the request back.
+
+    Who may is the view's to check (access.get_request_to_withdraw). The reason is
+    required and, as the coordinator reads it, must not identify the client
+    (ValidationError on "reason"). Allowed while the request waits for the network
+    (requested, triaged, scheduled) and, when on an agenda, before its session starts
+    (ValidationError otherwise, see withdrawal_refused). A scheduled request leaves
+    the agenda as remove_from_agenda takes it off: its presenters who bring no other
+    case leave the session with METHOD:CANCEL and the others get the updated
+    invitation after commit. Locks the session, the agenda item and the request, in
+    the order remove_from_agenda keeps; the withdrawal is logged
+    ("consultations.request.withdrawn") in the same transaction.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa lyhyesti, miksi perut pyynnön.")})
+    check_pseudonymous(request.client, reason=reason)
+    item = AgendaItem.objects.filter(request=request).only("pk", "session_id").first()
+    with transaction.atomic(), history_context(withdrawn_by, "consultations.request.withdrawn"):
+        session = Session.objects.select_for_update().get(pk=item.session_id) if item else None
+        locked_item = (
+            AgendaItem.objects.select_for_update().filter(pk=item.pk).first() if item else None
+        )
+        locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+        locked.client = request.client
+        if locked.status == RequestStatus.SCHEDULED and locked_item is None:
+            # Placed on another session since the item was read: the caller tries again.
+            raise ValidationError(_("Pyynnön tilanne muuttui juuri. Yritä uudelleen."))
+        refused = withdrawal_refused(locked, session if locked_item else None)
+        if refused:
+            raise ValidationError(refused)
+        if locked_item is not None:
+            _take_off_agenda(session, locked_item)
+        locked.status = RequestStatus.WITHDRAWN
+        locked.withdraw_reason = reason
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = withdrawn_by
+        locked.save(update_fields=["status", "withdraw_reason", "withdrawn_at", "withdrawn_by"])
+        log_case(
+            withdrawn_by,
+            locked.client,
+            "consultations.request.withdrawn",
+            locked,
+            locked.reference,
+        )
+    return locked

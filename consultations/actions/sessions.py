@@ -141,8 +141,9 @@ def _busy_people(user_ids, starts_at, ends_at, exclude_pk=None) -> list:
 def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> None:
     """Refuses to book anyone who is in another session at an overlapping time.
 
-    `by_field` maps a form field to the users it invites ("chair" to the chair);
-    the error names the busy people next to that field. The database refuses
+    `by_field` maps a form field to the users it invites ("chair" to the chair,
+    "session" to the presenters of a case being placed on the session); the error
+    names the busy people next to that field. The database refuses
     the same (the exclusion constraints on sessions' coordinators and on
     participations); this check, under _lock_people, gives the clear message.
     The other session is not named: it may be of a network the coordinator does
@@ -169,6 +170,12 @@ def _check_people_free(by_field: dict, starts_at, ends_at, exclude_pk=None) -> N
                 "Puheenjohtajalla on samaan aikaan toinen istunto. "
                 "Valitse toinen puheenjohtaja tai toinen aika."
             )
+        elif field == "session":
+            # Placing a case invites its presenters (actions.presenters).
+            errors[field] = _(
+                "Tapauksen esittelijä on samaan aikaan toisessa istunnossa: %(names)s. "
+                "Valitse toinen istunto."
+            ) % {"names": ", ".join(dict.fromkeys(names))}
         else:
             errors[field] = _(
                 "Samaan aikaan toisessa istunnossa: %(names)s. "

@@ -14,18 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.actions import log_list_hits
 from audit.models import Basis
-from clients.access import get_client_for_user, log_client_access
+from clients.access import get_client_for_user, log_client_access, log_shown_again
 from clients.querysets import responsible_worker_of
 from config.forms import add_action_error
 from consultations import actions
-from consultations.access import get_request_for_team, get_work_pair_offer_for_user, require
+from consultations.access import (
+    get_request_for_team,
+    get_request_to_withdraw,
+    get_work_pair_offer_for_user,
+    require,
+)
 from consultations.actions.common import (
     RECOMMENDATION_TASK,
     REQUEST_DECLINED_TASK,
     WORK_PAIR_OFFER_TASK,
 )
+from consultations.actions.requests import withdrawal_refused
 from consultations.case_view import network_attendees, preview_visibility
-from consultations.forms import RequestForm
+from consultations.forms import RequestForm, WithdrawForm
 from consultations.log_labels import REQUEST_FORM_VIEWED, REQUEST_LISTED, REQUEST_VIEWED
 from consultations.models import (
     AgendaItem,
@@ -145,8 +151,10 @@ def request_create(request, client_id):
 
 @require_GET
 def request_detail(request, client_id, request_id):
-    """The request as its care team sees it: everything, the session, minutes,
-    recommendations with their tasks, and a waiting work-pair offer."""
+    """The request as its care team sees it: everything, the session (its place and video
+    link, and a link to it for those who take part, such as the presenter), minutes,
+    recommendations with their tasks, a waiting work-pair offer, and for the one who
+    asked (or the responsible worker) the withdrawal while it is not yet discussed."""
     client, consultation = get_request_for_team(
         request.user,
         client_id,
@@ -154,6 +162,10 @@ def request_detail(request, client_id, request_id):
         permission="consultations.view_requests",
         log_action=REQUEST_VIEWED,
     )
+    return _render_request(request, client, consultation)
+
+
+def _render_request(request, client, consultation, *, withdraw_form=None, status=200):
     item = (
         AgendaItem.objects.filter(request=consultation)
         .select_related("session__network", "session__chair", "minutes_recorded_by")
@@ -167,6 +179,9 @@ def request_detail(request, client_id, request_id):
         .select_related("offered_by", "decided_by")
         .order_by("-offered_at")
     )
+    may_withdraw = rules.has_perm(
+        "consultations.withdraw_request", request.user, consultation
+    ) and not withdrawal_refused(consultation, item.session if item else None)
     return render(
         request,
         "consultations/request_detail.html",
@@ -181,9 +196,45 @@ def request_detail(request, client_id, request_id):
             "may_answer": rules.has_perm(
                 "consultations.answer_work_pair_offer", request.user, client
             ),
+            # The presenter (and anyone else taking part) opens the session from here.
+            "may_view_session": bool(item)
+            and rules.has_perm("consultations.view_session", request.user, item.session),
+            # A refused withdrawal shows its form with the reason, even when the request can
+            # no longer be withdrawn (the error says why).
+            "withdraw_form": withdraw_form or (WithdrawForm() if may_withdraw else None),
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+@require_POST
+def request_withdraw(request, client_id, request_id):
+    """The one who asked, or the responsible worker, withdraws the request with a reason;
+    a refusal shows the request page again with the error next to the reason."""
+    client, consultation = get_request_to_withdraw(request.user, client_id, request_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.withdraw_request(
+                request=consultation,
+                withdrawn_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Konsultaatiopyyntö %(case)s on peruttu.") % {"case": consultation.reference},
+            )
+            return redirect(
+                "consultations:request_detail", client_id=client.uuid, request_id=consultation.pk
+            )
+    consultation.refresh_from_db()
+    consultation.client = client
+    log_shown_again(request, client, REQUEST_VIEWED, client)
+    return _render_request(request, client, consultation, withdraw_form=form, status=400)
 
 
 CONSULTATION_TASKS = (RECOMMENDATION_TASK, WORK_PAIR_OFFER_TASK, REQUEST_DECLINED_TASK)

@@ -54,7 +54,9 @@ def index(request):
             "is_coordinator": is_coordinator,
             "queue_count": queue,
             "my_open_requests": ConsultationRequest.objects.of_worker(user)
-            .exclude(status__in=[RequestStatus.CLOSED, RequestStatus.DECLINED])
+            .exclude(
+                status__in=[RequestStatus.CLOSED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN]
+            )
             .count(),
         },
     )

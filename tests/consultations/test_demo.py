@@ -53,6 +53,9 @@ def test_the_demo_tells_the_stories_and_seeding_again_adds_nothing():
     }
     participants = set(session.participants.current().values_list("user__email", flat=True))
     assert {u.email for u in users.values()} <= participants
+    # The worker who asked brings the case and takes part for it.
+    presenter = session.participants.current().get(user=kaarina.asked_by)
+    assert presenter.kind == "presenter"
 
     kaarina.client.__dict__.pop("_relations", None)
     kela_view = show_case(

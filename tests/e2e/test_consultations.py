@@ -7,6 +7,7 @@ an error and on the confirmation step), the queue, the calendar and the session 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,7 +15,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory
 from consents.factories import ConsentFactory
-from consultations.factories import NetworkFactory, add_network_member, make_session
+from consultations.factories import NetworkFactory, add_network_member, make_request, make_session
 from consultations.models import ConsultationRequest
 from services.factories import OrganisationFactory, UnitFactory
 from tests.e2e.conftest import assert_accessible
@@ -136,6 +137,20 @@ def test_request_triage_consent_aware_views_and_the_recommendation_task(new_page
     expect(coordinator.locator("table")).to_contain_text("Työkyvyn tuen verkosto")
     assert_accessible(coordinator)
 
+    # The social worker presents the case: the request page says where, and opens the session.
+    worker.goto(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": client.uuid, "request_id": consultation.pk},
+        )
+    )
+    expect(worker.locator("main")).to_contain_text(session.place)
+    assert_accessible(worker)
+    worker.get_by_role("link", name="Avaa istunto ja sen esityslista").click()
+    expect(worker.locator("main")).to_contain_text("Tapauksen esittelijä")
+    expect(worker.locator("main")).to_contain_text(consultation.reference)
+    assert_accessible(worker)
+
     item = consultation.agenda_items.get()
     case_path = f"/consultations/sessions/{session.pk}/cases/{item.pk}/"
 
@@ -167,3 +182,23 @@ def test_request_triage_consent_aware_views_and_the_recommendation_task(new_page
     expect(worker.locator("#panel-consultations-requests")).to_contain_text(
         "Ohjataan työkykyselvitykseen."
     )
+
+
+def test_the_worker_withdraws_a_request_sent_by_mistake(new_page, helsinki):
+    consultation = make_request(helsinki["client"], helsinki["worker"])
+    worker = new_page(helsinki["worker"])
+    worker.goto(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": helsinki["client"].uuid, "request_id": consultation.pk},
+        )
+    )
+    worker.get_by_role("button", name="Peru pyyntö").click()
+    expect(worker.locator("#id_reason_error")).to_contain_text("Tämä kenttä vaaditaan.")
+    assert_accessible(worker)
+    worker.locator("#id_reason").fill("Lähetetty vahingossa.")
+    worker.get_by_role("button", name="Peru pyyntö").click()
+    expect(worker.locator("main")).to_contain_text("Pyyntö peruttu")
+    expect(worker.locator("main")).to_contain_text("Lähetetty vahingossa.")
+    expect(worker.get_by_role("button", name="Peru pyyntö")).to_have_count(0)
+    assert_accessible(worker)

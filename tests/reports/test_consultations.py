@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.factories import make_user
 from accounts.roles import Role
 from audit.models import AccessLogEntry
+from consultations import actions
 from consultations.factories import (
     NetworkFactory,
     add_network_member,
@@ -237,6 +238,36 @@ class TestCoordinatorsNetworks:
         activity = network_activity(Network.objects.run_by(acting(coordinator)), PERIOD)
         assert [row.requests.text for row in activity.rows] == ["7", "ei näytetä", "alle 5"]
         assert activity.total.requests.text == "14"
+
+    def test_a_withdrawn_request_is_received_but_never_a_case_discussed(
+        self, consulted, coordinator, worker
+    ):
+        """Withdrawn before this evening's session, the case is not on it when it has been
+        held; the request still counts as received, as a declined one does. A withdrawn
+        request left on a held agenda by any other path is no case either."""
+        runs = Network.objects.run_by(acting(coordinator))
+        tonight = aware(TODAY, 21)
+        before = shown(network_activity(runs, PERIOD, tonight))["Alfa-verkosto"]
+
+        evening = session(consulted.alfa, coordinator, TODAY, hour=18)
+        request = ask(consulted.ours[22], TODAY - days(2), network=consulted.alfa)
+        put_on_agenda(request, evening)
+        actions.withdraw_request(
+            request=request, withdrawn_by=worker, reason="Lähetetty vahingossa."
+        )
+        held = session(consulted.alfa, coordinator, TODAY - days(3))
+        left = ask(consulted.ours[23], TODAY - days(9), network=consulted.alfa)
+        put_on_agenda(left, held)
+        ConsultationRequest.objects.filter(pk=left.pk).update(
+            status="withdrawn",
+            withdrawn_at=aware(TODAY - days(4)),
+            withdrawn_by=worker,
+            withdraw_reason="Tilanne ratkesi.",
+        )
+
+        after = shown(network_activity(runs, PERIOD, tonight))["Alfa-verkosto"]
+        sessions, cases, requests, median = before
+        assert after == (str(int(sessions) + 2), cases, str(int(requests) + 2), median)
 
     def test_another_coordinator_does_not_see_these_networks(self, consulted, outsider):
         theirs = coordinator_in(outsider.organisation, "Outi", "Ohjaaja")

@@ -6,11 +6,14 @@ the coordinator running it, with the world's client's case on the agenda.
   (administrator and DPO: 403).
 - Networks, the queue: the coordinator (403 for the rest); a network, a request in the
   queue: the coordinator (404 for the rest).
-- A session and its cases: its participants and its coordinator; everyone else gets
-  404 (a Kela liaison sees only sessions they take part in). Changing it: the
-  coordinator; participants see it but get 403.
+- A session and its cases: its participants (the social worker presents the
+  client's case there) and its coordinator; everyone else gets 404 (a Kela liaison
+  sees only sessions they take part in). Changing it: the coordinator; participants
+  see it but get 403.
 - Asking for a consultation, a request's page: the client's team (manager 403).
 - Answering a work-pair offer: the responsible worker only.
+- Withdrawing a request: the one who asked it or the responsible worker (here the
+  social worker, both); the rest of the team and the manager 403.
 - The calendar feed: anyone with the token, signed in or not.
 """
 
@@ -25,7 +28,8 @@ from tests.permissions.rows.clients import TEAM, client_row
 R = Role
 CLIENT_WORKERS = ALL_ROLES - {R.ADMIN, R.DPO}
 COORDINATOR = frozenset({R.COORDINATOR})
-PARTICIPANTS = frozenset({R.KELA_LIAISON, R.EMPLOYMENT_EXPERT})
+# The social worker asked about the world's client and presents the case.
+PARTICIPANTS = frozenset({R.KELA_LIAISON, R.EMPLOYMENT_EXPERT, R.SOCIAL_WORKER})
 SESSION_SEES = COORDINATOR | PARTICIPANTS
 
 
@@ -42,6 +46,7 @@ def _setting(world):
     from consultations.factories import (
         NetworkFactory,
         add_network_member,
+        add_presenter,
         make_request,
         make_session,
         put_on_agenda,
@@ -62,6 +67,7 @@ def _setting(world):
     )
     request = make_request(world.client, users[R.SOCIAL_WORKER])
     item = put_on_agenda(request, session)
+    add_presenter(session, users[R.SOCIAL_WORKER])
     world.extra.update(network=network, session=session, request=request, item=item)
     return world.extra
 
@@ -106,6 +112,16 @@ def waiting_kwargs(world):
 
 def request_kwargs(world):
     return {"client_id": world.client.uuid, "request_id": _setting(world)["request"].pk}
+
+
+def withdrawable_kwargs(world):
+    """A request the social worker asked, still waiting in the queue."""
+    from consultations.factories import make_request
+
+    _setting(world)
+    if "withdrawable" not in world.extra:
+        world.extra["withdrawable"] = make_request(world.client, world.users[R.SOCIAL_WORKER])
+    return {"client_id": world.client.uuid, "request_id": world.extra["withdrawable"].pk}
 
 
 def offer_kwargs(world):
@@ -224,6 +240,13 @@ ROWS = {
     "consultations:request_create": client_row(TEAM, logs="consultations.request.form_viewed"),
     "consultations:request_detail": client_row(
         TEAM, kwargs=request_kwargs, logs="consultations.request.viewed"
+    ),
+    "consultations:request_withdraw": client_row(
+        frozenset({R.SOCIAL_WORKER}),
+        method="POST",
+        kwargs=withdrawable_kwargs,
+        data=lambda world: {"reason": "Lähetetty vahingossa."},
+        allowed_status=302,
     ),
     "consultations:work_pair_accept": client_row(
         frozenset({R.SOCIAL_WORKER}), method="POST", kwargs=offer_kwargs, allowed_status=302

@@ -1,0 +1,179 @@
+"""Presenters: the worker who brings a case takes part in the session that discusses it.
+
+Helsinki's multi-professional network "is consultable by the workers": the one who
+asked brings the case and takes part for it. Placing a request on a session
+(requests.place_on_session) therefore invites, as presenters
+(ParticipantKind.PRESENTER), the one who asked and the client's responsible worker
+when that is someone else (a team member asked on their behalf), unless they take
+part already. Taking a case off the agenda (remove_from_agenda, withdraw_request)
+takes off the presenters who bring no other case to that session.
+
+A presenter takes part as everyone else does: the invitation e-mail with its .ics
+(no client names), the "session tomorrow" reminder, the session's page, and cases
+shown named or pseudonymously by the organisation they take part for
+(case_view.viewer_organisation). That organisation is the one they work with the
+client in: a member of the network on the session's day takes part for their
+nominating organisation (as invite_guest has it), anyone else for the organisation
+of their current role that fits their membership of the client's care team
+(clients.team_scope.MEMBERSHIP_FITS), their own organisation first.
+
+These functions run inside the caller's transaction, under its lock on the session;
+the caller raises the session's SEQUENCE and sends the invitations on commit.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import RoleAssignment
+from clients.models import CareTeamMembership, TeamRole
+from clients.team_scope import MEMBERSHIP_FITS
+from consultations.actions.common import violated
+from consultations.actions.sessions import (
+    _check_people_free,
+    _lock_people,
+    _people_double_booked,
+    _withdraw_session_reminders,
+)
+from consultations.models import (
+    PARTICIPANT_NOT_DOUBLE_BOOKED,
+    ConsultationRequest,
+    NetworkMember,
+    ParticipantKind,
+    Session,
+    SessionParticipant,
+)
+
+# The form field next to which placing a case names a presenter busy elsewhere.
+FIELD = "session"
+
+
+def presenters_of(request: ConsultationRequest) -> list[tuple]:
+    """[(user, organisation)]: who brings the case, and for which organisation.
+
+    The one who asked and the client's current responsible worker, each while on
+    the client's care team today, active, and holding a current role that fits
+    their membership (the role they work with the client in); someone who no
+    longer works with the client is not invited. Two queries.
+    """
+    memberships = list(
+        CareTeamMembership.objects.current()
+        .filter(client_id=request.client_id, user__is_active=True)
+        .filter(Q(user_id=request.asked_by_id) | Q(role=TeamRole.RESPONSIBLE_WORKER))
+        .select_related("user")
+        .order_by("pk")
+    )
+    fitting: dict[int, set[str]] = {}
+    users = {}
+    for membership in memberships:
+        users[membership.user_id] = membership.user
+        fitting.setdefault(membership.user_id, set()).update(
+            MEMBERSHIP_FITS.get(membership.role, ())
+        )
+    if not users:
+        return []
+    assignments = (
+        RoleAssignment.objects.current()
+        .filter(user_id__in=list(users))
+        .select_related("unit__organisation")
+        .annotate(
+            elsewhere=Case(
+                When(unit__organisation_id=F("user__organisation_id"), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("elsewhere", "pk")
+    )
+    organisation_of = {}
+    for assignment in assignments:
+        if assignment.role in fitting[assignment.user_id]:
+            organisation_of.setdefault(assignment.user_id, assignment.unit.organisation)
+    return [(user, organisation_of[pk]) for pk, user in users.items() if pk in organisation_of]
+
+
+def invite_presenters(*, session: Session, request: ConsultationRequest, invited_by) -> list[int]:
+    """Adds the case's presenters who do not take part yet; returns their user ids.
+
+    `session` is locked by the caller. Anyone of them who takes part in (or chairs,
+    or coordinates) another session, not cancelled, at an overlapping time is
+    refused with a ValidationError on "session" naming them (checked under a lock
+    on their rows; the database's refusal comes back as the same error, not a
+    server error). Members of the network on the session's day take part for their
+    nominating organisation, with their expertise.
+    """
+    presenters = presenters_of(request)
+    taking_part = set(session.participants.current().values_list("user_id", flat=True))
+    joining = [(user, org) for user, org in presenters if user.pk not in taking_part]
+    if not joining:
+        return []
+    users = [user for user, _organisation in joining]
+    _lock_people(user.pk for user in users)
+    _check_people_free({FIELD: users}, session.starts_at, session.ends_at, session.pk)
+    members = {
+        member.user_id: member
+        for member in NetworkMember.objects.active_on(timezone.localdate(session.starts_at))
+        .filter(network_id=session.network_id, user__in=users)
+        .select_related("organisation")
+    }
+    rows = [
+        SessionParticipant(
+            session=session,
+            user=user,
+            organisation=members[user.pk].organisation if user.pk in members else organisation,
+            kind=ParticipantKind.PRESENTER,
+            expertise=members[user.pk].expertise if user.pk in members else "",
+            invited_by=invited_by,
+        )
+        for user, organisation in joining
+    ]
+    try:
+        with transaction.atomic():
+            SessionParticipant.objects.bulk_create(rows)
+    except IntegrityError as error:
+        if violated(error, PARTICIPANT_NOT_DOUBLE_BOOKED):
+            raise _people_double_booked(
+                {FIELD: users}, session.starts_at, session.ends_at, session.pk
+            ) from None
+        raise
+    return [user.pk for user in users]
+
+
+def release_presenters(*, session: Session) -> list[int]:
+    """Takes off the session the presenters who bring no case to it any more; returns
+    their user ids (the caller sends them METHOD:CANCEL, as remove_participant does).
+
+    Call after the case has left the agenda, with the session locked. A presenter
+    stays while any case on the agenda was asked by them or is of a client they are
+    (or were, when it was asked) the responsible worker of; the chair and the
+    coordinator always stay. Their "session tomorrow" reminders are taken back. Who
+    took part in a held session is a record, and a cancelled session has told
+    everyone already: nothing changes on those.
+    """
+    if session.is_cancelled or session.has_ended():
+        return []
+    remaining = ConsultationRequest.objects.filter(agenda_items__session=session)
+    still = set()
+    for asked_by, responsible in remaining.values_list("asked_by_id", "responsible_worker_id"):
+        still.update((asked_by, responsible))
+    still.update(
+        CareTeamMembership.objects.current()
+        .filter(client__in=remaining.values("client_id"), role=TeamRole.RESPONSIBLE_WORKER)
+        .values_list("user_id", flat=True)
+    )
+    still.update((session.chair_id, session.coordinator_id))
+    leaving = list(
+        session.participants.current()
+        .select_for_update()
+        .filter(kind=ParticipantKind.PRESENTER)
+        .exclude(user_id__in=still)
+        .values_list("pk", "user_id")
+    )
+    if not leaving:
+        return []
+    SessionParticipant.objects.filter(pk__in=[pk for pk, _user in leaving]).update(
+        removed_at=timezone.now()
+    )
+    user_ids = [user_id for _pk, user_id in leaving]
+    _withdraw_session_reminders(session, user_ids)
+    return user_ids
