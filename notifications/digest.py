@@ -64,6 +64,8 @@ class Digest:
     overdue_tasks: int
     tasks_due_today: int
     reminders: tuple[tuple[str, int], ...]
+    # Open tasks given the day before: a new task due in two weeks is news this morning.
+    tasks_given_yesterday: int = 0
 
     @property
     def unread_reminders(self) -> int:
@@ -71,7 +73,19 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.overdue_tasks or self.tasks_due_today or self.unread_reminders)
+        return not (
+            self.overdue_tasks
+            or self.tasks_due_today
+            or self.tasks_given_yesterday
+            or self.unread_reminders
+        )
+
+
+def _yesterday(today: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The day before `today` as a range of moments, in the current time zone (Helsinki):
+    each task is news in exactly one morning's digest."""
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    return start - datetime.timedelta(days=1), start
 
 
 def sent_key(user_id: int, day: datetime.date) -> str:
@@ -84,13 +98,18 @@ def wants_digest(user) -> bool:
 
 
 def build_digest(user, today: datetime.date) -> Digest:
-    """The user's open tasks overdue and due today, and unread reminders per rule. Two queries."""
+    """The user's open tasks overdue, due today and given yesterday, and unread reminders
+    per rule. Two queries."""
+    given_from, given_until = _yesterday(today)
     tasks = (
         Task.objects.for_assignee(user)
         .open()
         .aggregate(
             overdue=Count("pk", filter=Q(due_date__lt=today)),
             due_today=Count("pk", filter=Q(due_date=today)),
+            given_yesterday=Count(
+                "pk", filter=Q(created_at__gte=given_from, created_at__lt=given_until)
+            ),
         )
     )
     reminders = (
@@ -104,6 +123,7 @@ def build_digest(user, today: datetime.date) -> Digest:
     return Digest(
         overdue_tasks=tasks["overdue"],
         tasks_due_today=tasks["due_today"],
+        tasks_given_yesterday=tasks["given_yesterday"],
         reminders=tuple(reminders),
     )
 
@@ -133,6 +153,7 @@ def render_digest(user, digest: Digest, today: datetime.date) -> EmailMultiAlter
             "today": today,
             "overdue_tasks": digest.overdue_tasks,
             "tasks_due_today": digest.tasks_due_today,
+            "tasks_given_yesterday": digest.tasks_given_yesterday,
             "reminders": reminders,
             "unread_reminders": digest.unread_reminders,
             "inbox_url": inbox_url(),
@@ -160,8 +181,8 @@ def send_digest(*, user_id: int, today: datetime.date | None = None) -> bool:
     """Sends the user's digest for `today` (the local date when not given); True when sent.
 
     Nothing is sent to an inactive user, one without an address, one who opted
-    out, or one with nothing waiting (no open task overdue or due today, no
-    unread reminder). Once per user and day (config.mail.send_once under the
+    out, or one with nothing waiting (no open task overdue, due today or given
+    yesterday, no unread reminder). Once per user and day (config.mail.send_once under the
     key `digest:<user>:<date>`): a call while another sends it or after it was
     sent returns False; when sending raises, the error is re-raised and nothing
     is marked sent, so that a retry can send.
@@ -188,7 +209,11 @@ def send_digest(*, user_id: int, today: datetime.date | None = None) -> bool:
 def users_to_notify(today: datetime.date):
     """Ids of the users who want a digest and have something waiting: one query."""
     User = get_user_model()
-    waiting_task = Task.objects.open().filter(assignee=OuterRef("pk"), due_date__lte=today)
+    given_from, given_until = _yesterday(today)
+    waiting_task = Task.objects.open().filter(
+        Q(due_date__lte=today) | Q(created_at__gte=given_from, created_at__lt=given_until),
+        assignee=OuterRef("pk"),
+    )
     unread_reminder = Reminder.objects.unread().filter(recipient=OuterRef("pk"))
     users = User.objects.filter(is_active=True).exclude(email="")
     if any(field.name == "email_digest" for field in User._meta.get_fields()):

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -20,6 +21,7 @@ from notifications.digest import (
     queue_digests,
     send_digest,
     sent_key,
+    users_to_notify,
 )
 from notifications.factories import ReminderFactory, TaskFactory
 from notifications.tasks import send_digest_task, send_digests_task
@@ -102,6 +104,27 @@ def test_the_digest_counts_tasks_and_reminders_and_names_no_client(busy_worker):
             "/clients/",
         ):
             assert secret not in body
+
+
+def test_a_task_given_yesterday_is_news_once_even_when_due_later(rules, unit):
+    """A work-pair offer due in a week or a recommendation due in two is told the morning
+    after it was given, once; the user with only that waiting gets a digest."""
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    yesterday_noon = timezone.make_aware(datetime.datetime.combine(TODAY - DAY, datetime.time(12)))
+    TaskFactory(assignee=worker, due_date=TODAY + 7 * DAY, created_at=yesterday_noon)
+    TaskFactory(assignee=worker, due_date=None, created_at=yesterday_noon)
+    # Not news: given two days ago, given this morning (tomorrow's news), or already done.
+    TaskFactory(assignee=worker, due_date=TODAY + 7 * DAY, created_at=yesterday_noon - DAY)
+    TaskFactory(assignee=worker, due_date=TODAY + 7 * DAY, created_at=yesterday_noon + DAY)
+    TaskFactory(assignee=worker, due_date=TODAY + 7 * DAY, created_at=yesterday_noon, done=True)
+    digest = build_digest(worker, TODAY)
+    assert (digest.tasks_given_yesterday, digest.overdue_tasks, digest.tasks_due_today) == (2, 0, 0)
+    assert worker.pk in set(users_to_notify(TODAY).values_list("pk", flat=True))
+    assert send_digest(user_id=worker.pk, today=TODAY) is True
+    (message,) = mail.outbox
+    assert "- Uusia eilen: 2" in message.body
+    assert "<li>Uusia eilen: 2</li>" in message.alternatives[0][0]
+    assert build_digest(worker, TODAY + DAY).tasks_given_yesterday == 1
 
 
 def test_the_digest_is_in_the_users_language(busy_worker):
