@@ -469,6 +469,15 @@ def disclosure_create(request, client_id):
         except DisclosureNotCovered as refusal:
             # Outside the oral consent's event: the time is what does not fit.
             form.add_error("disclosed_at" if refusal.outside_event else None, str(refusal))
+            if oral_consent is None and "oral_consent" in form.fields:
+                # Given in an event of today's oral consent: that consent is what covers it.
+                form.add_error(
+                    "oral_consent",
+                    _(
+                        "Jos tiedot luovutettiin tapahtumassa, johon asiakas antoi suullisen "
+                        "suostumuksen, valitse se tästä."
+                    ),
+                )
         else:
             messages.success(request, _("Luovutus kirjattu luovutuslokiin."))
             return redirect("clients:detail", client_id=client.uuid)

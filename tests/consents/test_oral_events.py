@@ -29,7 +29,7 @@ from consultations.factories import (
     make_session,
     put_on_agenda,
 )
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 
 @pytest.fixture
@@ -693,3 +693,28 @@ def test_an_oral_consent_saved_just_after_midnight_is_an_error_next_to_the_day(
         assert timezone.localdate(timezone=EVENT_TIME_ZONE) > evening.date()
     assert refused.value.message_dict["event_date"] == [LATE]
     assert not Consent.objects.exists()
+
+
+def test_a_refusal_during_the_call_without_its_consent_chosen_points_to_it(
+    client, team, parties, morning_call
+):
+    """The disclosure made in the call, logged without picking the call's oral consent, is
+    refused; the message next to the choice says that the consent is picked there."""
+    url = reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid})
+    data = {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity"],
+        "purpose": "case_consultation",
+        "channel": "phone",
+    }
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        login(client, team["worker"])
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert field_errors(response.content.decode(), "oral_consent") == (
+            "Jos tiedot luovutettiin tapahtumassa, johon asiakas antoi suullisen suostumuksen, "
+            "valitse se tästä."
+        )
+        assert client.post(url, {**data, "oral_consent": morning_call.pk}).status_code == 302
+    assert DisclosureLogEntry.objects.get().consent_id == morning_call.pk
