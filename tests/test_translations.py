@@ -52,10 +52,15 @@ def _section(lines, start, stops):
     return taken
 
 
+# locale/fi holds only the Django admin's strings Django's own Finnish lacks (a few).
+DJANGO_ADMIN_FINNISH = Path(settings.BASE_DIR, "locale", "fi", "LC_MESSAGES", "django.po")
+
+
 def test_the_catalogues_are_found():
-    languages = {path.parts[-3] for path in CATALOGUES}
+    languages = {path.parts[-3] for path in CATALOGUES if path != DJANGO_ADMIN_FINNISH}
     assert languages == {"sv", "en"}
     assert len(CATALOGUES) >= 2
+    assert DJANGO_ADMIN_FINNISH in CATALOGUES
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
@@ -69,7 +74,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy(path):
             fuzzy.append(msgid)
         if not msgstrs or not all(msgstrs):
             missing.append(msgid)
-    assert count > 10
+    assert count > (5 if path == DJANGO_ADMIN_FINNISH else 10)
     assert missing == []
     assert fuzzy == []
 
