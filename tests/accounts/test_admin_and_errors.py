@@ -213,3 +213,5 @@ def test_the_administration_is_in_finnish_also_where_djangos_own_catalogue_is_no
     for english in ("Search käyttäjät", "Pagination käyttäjät", ">Run<"):
         assert english not in page
     assert "Hae: käyttäjät" in page and ">Suorita<" in page
+    # Polku's icon, so the browser does not ask for a /favicon.ico that is not there.
+    assert '<link rel="icon" href="/static/polku/favicon.svg" type="image/svg+xml">' in page
