@@ -25,7 +25,13 @@ from pathways.models import (
     Placement,
     ReviewDecision,
 )
-from pathways.step_rules import YOUTH_WORKSHOP, mutual_companions, period_end_limit
+from pathways.step_rules import (
+    YOUTH_WORKSHOP,
+    exit_outcome_may_replace_follow_on,
+    mutual_companions,
+    period_end_limit,
+    replacement_follow_ons,
+)
 from services.models import CatalogueEntry, Unit, UnitKind
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
@@ -221,12 +227,40 @@ class EndStepForm(PolkuForm):
 
 
 class CancelStepForm(PolkuForm):
+    """The reason for cancelling `step`; when an ended step `ended` ends into it, also what
+    replaces it there: another later step as its next step, or an outcome where its rules
+    allow one (`actions.cancel_step` checks both)."""
+
     reason = forms.CharField(
         label=_("Perumisen syy"),
         max_length=PathwayStep._meta.get_field("cancellation_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Esimerkiksi: asiakas aloitti opinnot, eikä jaksoa tarvita."),
     )
+
+    def __init__(self, *args, step, ended=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ended = ended
+        if ended is None:
+            return
+        self.fields["next_step"] = forms.ModelChoiceField(
+            label=_("Päättyneen jakson uusi jatkopolku"),
+            queryset=replacement_follow_ons(ended, cancelling=step),
+            required=False,
+            help_text=_(
+                "Asiakkaan jakso, joka tulee päättyneen jakson jälkeen perutun jakson tilalle."
+            ),
+        )
+        self.fields["next_step"].label_from_instance = lambda s: (
+            f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
+        )
+        if exit_outcome_may_replace_follow_on(ended):
+            self.fields["exit_outcome"] = forms.ChoiceField(
+                label=_("Päättyneen jakson tulos, jos uutta jatkopolkua ei ole"),
+                choices=[("", "–"), *ExitOutcome.choices],
+                required=False,
+                initial=ended.exit_outcome,
+            )
 
 
 class AttendanceWeekForm(PolkuForm):

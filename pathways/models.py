@@ -109,6 +109,49 @@ JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
 """
 
 
+# DOMAIN.md: every step ends with an end reason and either a next step or an exit outcome. A
+# follow-on cancelled before it started never took place, so it is no next step: an ended step
+# (other than a cancelled one) never points at a cancelled step. Refused both ways: an ended
+# step given a cancelled follow-on, and a step cancelled while an ended step still ends into
+# it (`cancel_step` first gives the ended step what replaces it). A check constraint cannot
+# read another row, so a trigger states it. Only a write that puts a row into that state is
+# refused, so an ended step left so before the rule existed can still be changed otherwise.
+FOLLOW_ON_NOT_CANCELLED_FUNC = """
+    IF NEW.status = 'ended' AND NEW.end_reason <> 'cancelled' AND NEW.next_step_id IS NOT NULL
+       AND (
+           TG_OP = 'INSERT'
+           OR OLD.next_step_id IS DISTINCT FROM NEW.next_step_id
+           OR OLD.status <> 'ended'
+           OR OLD.end_reason = 'cancelled'
+       )
+       AND EXISTS (
+           SELECT 1 FROM pathways_pathwaystep
+           WHERE id = NEW.next_step_id AND end_reason = 'cancelled'
+       ) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'step_follow_on_not_cancelled',
+            MESSAGE = format(
+                'step_follow_on_not_cancelled: ended step %s cannot end into the cancelled '
+                'step %s.', NEW.id, NEW.next_step_id);
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.end_reason = 'cancelled' AND OLD.end_reason <> 'cancelled'
+       AND EXISTS (
+           SELECT 1 FROM pathways_pathwaystep
+           WHERE next_step_id = NEW.id AND status = 'ended' AND end_reason <> 'cancelled'
+       ) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'step_follow_on_not_cancelled',
+            MESSAGE = format(
+                'step_follow_on_not_cancelled: step %s is the follow-on of an ended step and '
+                'cannot be cancelled before that step has another next step or an exit '
+                'outcome.', NEW.id);
+    END IF;
+    RETURN NEW;
+"""
+
+
 class DateRange(Func):
     function = "daterange"
     output_field = models.Field()
@@ -347,7 +390,13 @@ class PathwayStep(models.Model):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 func=JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC,
-            )
+            ),
+            pgtrigger.Trigger(
+                name="step_follow_on_not_cancelled",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=FOLLOW_ON_NOT_CANCELLED_FUNC,
+            ),
         ]
         indexes = [
             models.Index(fields=["client", "start_on"], name="step_client_start"),

@@ -276,11 +276,21 @@ def step_cancel(request, client_id, step_id):
     )
     if step.status != StepStatus.PLANNED:
         raise Http404
-    form = CancelStepForm(request.POST or None)
+    ended = (
+        PathwayStep.objects.ended_into([step])
+        .select_related("service_type", "rule_set", "client__responsible_unit__organisation")
+        .first()
+    )
+    form = CancelStepForm(request.POST or None, step=step, ended=ended)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             cancelled = actions.cancel_step(
-                step=step, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+                step=step,
+                cancelled_by=request.user,
+                reason=data["reason"],
+                next_step=data.get("next_step"),
+                exit_outcome=data.get("exit_outcome", ""),
             )
         except ValidationError as error:
             add_action_error(form, error)
@@ -294,11 +304,35 @@ def step_cancel(request, client_id, step_id):
                         "services": ", ".join(s.service_type.name for s in cancelled.cancelled_with)
                     },
                 )
+            for replaced in cancelled.follow_on_replaced:
+                messages.info(request, _follow_on_replaced_message(replaced))
             return redirect("clients:detail", client_id=client.uuid)
     log_shown_again(request, client, VIEWED, step)
     return render(
-        request, "pathways/step_cancel.html", {"client": client, "step": step, "form": form}
+        request,
+        "pathways/step_cancel.html",
+        {
+            "client": client,
+            "step": step,
+            "form": form,
+            "ended": ended,
+            "has_replacements": ended is not None and form.fields["next_step"].queryset.exists(),
+        },
     )
+
+
+def _follow_on_replaced_message(ended) -> str:
+    """What the ended step now ends into, after its follow-on was cancelled."""
+    name = f"{ended.service_type.name}, {formats.date_format(ended.start_on, 'SHORT_DATE_FORMAT')}"
+    if ended.next_step is not None:
+        return _("Päättyneen jakson %(step)s jatkopolku on nyt %(next)s.") % {
+            "step": name,
+            "next": ended.next_step.service_type.name,
+        }
+    return _("Päättyneen jakson %(step)s tulos on nyt: %(outcome)s.") % {
+        "step": name,
+        "outcome": ended.get_exit_outcome_display(),
+    }
 
 
 @require_POST
