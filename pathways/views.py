@@ -138,6 +138,7 @@ def step_detail(request, client_id, step_id):
             "warnings": timeline.step_warnings(step, today),
             "may_log": rules.has_perm("pathways.log_step", request.user, step),
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            **_follow_on_request(request.user, step),
             "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
             "contacts": step.employer_contacts.all(),
             "support": step.in_work_support.all(),
@@ -261,8 +262,49 @@ def step_end(request, client_id, step_id):
             "step": step,
             "form": form,
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            **_follow_on_request(request.user, step),
         },
     )
+
+
+def _follow_on_request(user, step) -> dict:
+    """Whether `user` may ask the responsible worker for the open `step`'s follow-on, and the
+    task that asked for it once asked (so the page shows it asked, not the button)."""
+    may_ask = (
+        step.status != StepStatus.ENDED
+        and step.next_step_id is None
+        and rules.has_perm("pathways.ask_for_follow_on", user, step)
+    )
+    return {
+        "may_ask_follow_on": may_ask,
+        "follow_on_asked": actions.follow_on_requested(step) if may_ask else None,
+    }
+
+
+@require_POST
+def step_ask_follow_on(request, client_id, step_id):
+    """The coach's request that the responsible worker plan the step's follow-on; back to
+    the page it was asked on (the step's or its end page)."""
+    client, step = get_step_for_user(
+        request.user, client_id, step_id, permission="pathways.ask_for_follow_on", log_action=None
+    )
+    try:
+        actions.ask_for_follow_on(step=step, asked_by=request.user)
+    except ValidationError as error:
+        # The step page it redirects to shows the refusal and logs that read.
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Vastuutyöntekijää pyydettiin suunnittelemaan jatkopolku. Pyyntö näkyy hänen "
+                "tehtävissään."
+            ),
+        )
+    page = "pathways:step_end" if request.POST.get("back") == "end" else "pathways:step"
+    if page == "pathways:step_end" and step.status == StepStatus.ENDED:
+        page = "pathways:step"
+    return redirect(page, client_id=client.uuid, step_id=step.pk)
 
 
 @require_http_methods(["GET", "POST"])
