@@ -263,6 +263,20 @@ class CancelStepForm(PolkuForm):
             )
 
 
+class PauseStepForm(PolkuForm):
+    """Since when and why a running step pauses (`actions.set_step_status`)."""
+
+    paused_on = forms.DateField(
+        label=_("Tauko alkoi"), widget=DateInput, initial=timezone.localdate
+    )
+    reason = forms.CharField(
+        label=_("Tauon syy"),
+        max_length=PathwayStep._meta.get_field("pause_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Esimerkiksi: sairausloma tai asiakkaan muu kuntoutusjakso."),
+    )
+
+
 class AttendanceWeekForm(PolkuForm):
     """One ISO week of attendance: a row per day (status, hours, absence reason, compensation)."""
 

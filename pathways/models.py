@@ -256,6 +256,11 @@ class PathwayStep(models.Model):
         blank=True,
         help_text=_("Tyhjä: palvelun sääntöjen mukainen arviointiväli alkamispäivästä."),
     )
+    # The latest pause (earlier ones are in the step's history): since when and why, and when
+    # the step resumed; `set_step_status` writes them with the status.
+    paused_on = models.DateField(_("tauko alkoi"), null=True, blank=True)
+    pause_reason = models.CharField(_("tauon syy"), max_length=300, blank=True)
+    resumed_on = models.DateField(_("jatkui tauon jälkeen"), null=True, blank=True)
     # Ending.
     end_reason = models.CharField(
         _("päättymisen syy"), max_length=20, choices=EndReason.choices, blank=True
@@ -355,6 +360,24 @@ class PathwayStep(models.Model):
                 violation_error_message=_(
                     "Peruttu jakso päättyy alkamispäivänään perumisen syyhyn, ilman jatkopolkua tai tulosta."
                 ),
+            ),
+            # A paused step is paused since a day, not before it started; a step resumes
+            # on or after the day its pause began.
+            models.CheckConstraint(
+                condition=~Q(status="paused") | Q(paused_on__isnull=False, resumed_on__isnull=True),
+                name="step_paused_since_a_day",
+                violation_error_message=_("Tauolla olevalla jaksolla on tauon alkamispäivä."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paused_on__isnull=True) | Q(paused_on__gte=F("start_on")),
+                name="step_paused_after_start",
+                violation_error_message=_("Tauko ei voi alkaa ennen jakson alkamista."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True)
+                | (Q(paused_on__isnull=False) & Q(resumed_on__gte=F("paused_on"))),
+                name="step_resumed_after_pause",
+                violation_error_message=_("Jakso ei voi jatkua ennen tauon alkamista."),
             ),
             models.CheckConstraint(
                 condition=~Q(next_step=F("pk")),

@@ -40,11 +40,13 @@ from pathways.forms import (
     InWorkSupportForm,
     IpsPhaseForm,
     JobcenterContractForm,
+    PauseStepForm,
     PlacementForm,
     PrintSummaryForm,
     StepForm,
 )
 from pathways.models import Attendance, PathwayStep, StepStatus
+from pathways.pauses import pauses_of
 from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
@@ -135,6 +137,8 @@ def step_detail(request, client_id, step_id):
         {
             "client": client,
             "step": step,
+            "today": today,
+            "pauses": pauses_of(step) if step.paused_on else (),
             "warnings": timeline.step_warnings(step, today),
             "may_log": rules.has_perm("pathways.log_step", request.user, step),
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
@@ -379,9 +383,12 @@ def _follow_on_replaced_message(ended) -> str:
 
 @require_POST
 def step_status(request, client_id, step_id):
+    """Starts or resumes the step; a pause asks since when and why (`step_pause`)."""
     client, step = get_step_for_user(
         request.user, client_id, step_id, permission="pathways.log_step", log_action=None
     )
+    if request.POST.get("status") == StepStatus.PAUSED:
+        return redirect("pathways:step_pause", client_id=client.uuid, step_id=step.pk)
     try:
         step = actions.set_step_status(
             step=step, status=request.POST.get("status", ""), changed_by=request.user
@@ -391,18 +398,53 @@ def step_status(request, client_id, step_id):
         # logs that read, so nothing is logged here.
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}
-        )
-        if step.changed_with:
-            message = (
-                _("Samalla keskeytyi tauolle: %(services)s.")
-                if step.status == StepStatus.PAUSED
-                else _("Samalla alkoi tai jatkui: %(services)s.")
-            )
-            services = ", ".join(s.service_type.name for s in step.changed_with)
-            messages.info(request, message % {"services": services})
+        _status_changed(request, step)
     return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+
+
+def _status_changed(request, step) -> None:
+    messages.success(request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()})
+    if step.changed_with:
+        message = (
+            _("Samalla keskeytyi tauolle: %(services)s.")
+            if step.status == StepStatus.PAUSED
+            else _("Samalla alkoi tai jatkui: %(services)s.")
+        )
+        services = ", ".join(s.service_type.name for s in step.changed_with)
+        messages.info(request, message % {"services": services})
+
+
+@require_http_methods(["GET", "POST"])
+def step_pause(request, client_id, step_id):
+    """Pauses a running step, with the day the pause began and its reason."""
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.log_step",
+        log_action=read_log(request, VIEWED),
+    )
+    if step.status != StepStatus.ACTIVE:
+        raise Http404
+    form = PauseStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = actions.set_step_status(
+                step=step,
+                status=StepStatus.PAUSED,
+                changed_by=request.user,
+                paused_on=form.cleaned_data["paused_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            _status_changed(request, step)
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
+    return render(
+        request, "pathways/step_pause.html", {"client": client, "step": step, "form": form}
+    )
 
 
 def _monday(day: datetime.date) -> datetime.date:

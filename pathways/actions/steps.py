@@ -244,6 +244,15 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
                     % {"date": format_day(first_phase.entered_on)}
                 }
             )
+        if locked.paused_on and locked.paused_on < locked.start_on:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso oli tauolla %(date)s alkaen, joten se voi alkaa viimeistään silloin."
+                    )
+                    % {"date": format_day(locked.paused_on)}
+                }
+            )
         others = _other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
@@ -302,18 +311,38 @@ def _companions_following(
     return following
 
 
-def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
+PAUSE_REASON_MAX_LENGTH = PathwayStep._meta.get_field("pause_reason").max_length
+
+
+def set_step_status(
+    *,
+    step: PathwayStep,
+    status: str,
+    changed_by,
+    paused_on: datetime.date | None = None,
+    reason: str = "",
+) -> PathwayStep:
     """Starts, pauses or resumes a step (ending has its own action; a started step does
     not return to planned).
 
+    A step starts on its start date or later: starting it before is refused (its start date
+    is changed first). A pause records since when (`paused_on`, today when not given) and
+    why (`reason`): refused on `reason` without one, on `paused_on` for a day in the future,
+    before the step started or before it last resumed. Resuming records the day
+    (`resumed_on`, today). The step's latest pause is on the step, earlier ones in its
+    history.
+
     The companion planned with it (the work coaching of a work activity period)
-    pauses and resumes with it, listed in the returned step's `changed_with`. A
-    pause that would leave another running step without the service it needs (a
-    Jobcenter period during work activity) is refused, and so is starting a step
-    while the service it needs alongside is paused. Nothing is saved when refused.
+    pauses and resumes with it, with the same day and reason (not before the companion
+    started), listed in the returned step's `changed_with`. A pause that would leave
+    another running step without the service it needs (a Jobcenter period during work
+    activity) is refused, and so is starting a step while the service it needs alongside
+    is paused. Nothing is saved when refused.
     """
     if status not in (StepStatus.ACTIVE, StepStatus.PAUSED):
         raise ValidationError(_("Jakson voi aloittaa, keskeyttää tauolle tai sitä voi jatkaa."))
+    today = timezone.localdate()
+    reason = reason.strip()
     with (
         transaction.atomic(),
         history_context(changed_by, "pathways.step.status_changed"),
@@ -328,19 +357,69 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
         if status == StepStatus.PAUSED and locked.status == StepStatus.PLANNED:
             raise ValidationError(_("Alkamatonta jaksoa ei voi keskeyttää tauolle."))
+        if (
+            status == StepStatus.ACTIVE
+            and locked.status == StepStatus.PLANNED
+            and locked.start_on > today
+        ):
+            raise ValidationError(
+                _(
+                    "Jakso alkaa %(date)s, joten sen voi aloittaa aikaisintaan silloin. Jos jakso "
+                    "alkoi jo, muuta ensin sen alkamispäivä."
+                )
+                % {"date": format_day(locked.start_on)}
+            )
+        if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
+            paused_on = _check_pause(locked, paused_on or today, reason, today)
         changing_with = []
         others = _other_steps(locked, open_only=True)
         if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
             changing_with, left = step_rules.pause_effects(step=locked, others=others)
             if left:
                 step_rules.raise_for([step_rules.paused_dependents_violation(left, locked)])
+            for each in [locked, *changing_with]:
+                each.paused_on = max(paused_on, each.start_on)
+                each.pause_reason = reason
+                each.resumed_on = None
         elif status == StepStatus.ACTIVE and locked.status != StepStatus.ACTIVE:
             changing_with = _starting_with(locked, others)
+            for each in [locked, *changing_with]:
+                if each.status == StepStatus.PAUSED:
+                    each.resumed_on = today
         _set_status(locked, status, changed_by, client)
         for companion in changing_with:
             _set_status(companion, status, changed_by, client, with_step=locked)
     locked.changed_with = changing_with
     return locked
+
+
+def _check_pause(
+    step: PathwayStep, paused_on: datetime.date, reason: str, today: datetime.date
+) -> datetime.date:
+    """`paused_on` as the day the running `step`'s pause begins, or ValidationError on the
+    field at fault (`reason`, `paused_on`)."""
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa tauon syy.")})
+    try:
+        MaxLengthValidator(PAUSE_REASON_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    if paused_on > today:
+        raise ValidationError(
+            {"paused_on": _("Tauko kirjataan sen alettua: päivä ei voi olla tulevaisuudessa.")}
+        )
+    earliest = max(step.start_on, step.resumed_on or step.start_on)
+    if paused_on < earliest:
+        raise ValidationError(
+            {
+                "paused_on": _(
+                    "Tauko voi alkaa aikaisintaan %(date)s, jolloin jakso alkoi tai jatkui "
+                    "edellisen tauon jälkeen."
+                )
+                % {"date": format_day(earliest)}
+            }
+        )
+    return paused_on
 
 
 def _other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:
@@ -372,7 +451,7 @@ def _set_status(
     step: PathwayStep, status: str, changed_by, client: Client, *, with_step=None
 ) -> None:
     step.status = status
-    step.save(update_fields=["status"])
+    step.save(update_fields=["status", "paused_on", "pause_reason", "resumed_on"])
     log_client_access(
         changed_by,
         client,
@@ -392,8 +471,10 @@ def end_step(
     exit_outcome: str = "",
     review_decision: str = "",
 ) -> PathwayStep:
-    """Ends a step with a reason and a follow-on step or an exit outcome; the companion
-    planned with it ends with it (listed in the returned step's `ended_with`).
+    """Ends a step that started (a step still planned never ran: it is cancelled,
+    `cancel_step`, or started first) with a reason and a follow-on step or an exit
+    outcome; the companion planned with it ends with it (listed in the returned step's
+    `ended_with`).
 
     The follow-on step comes after this one: a step of the client that is not ended,
     not another step's follow-on, not started before this step, and not one ending
@@ -419,6 +500,13 @@ def end_step(
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Jakso on jo päättynyt."))
+        if locked.status == StepStatus.PLANNED:
+            raise ValidationError(
+                _(
+                    "Jakso ei ole alkanut, joten sitä ei päätetä: peru se jakson sivulta, jos se "
+                    "ei toteudu. Jos jakso on alkanut, aloita se ensin jakson sivulta."
+                )
+            )
         if end_reason == EndReason.CANCELLED:
             raise ValidationError(
                 {

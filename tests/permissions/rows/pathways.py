@@ -68,6 +68,7 @@ ROWS = {
         method="POST",
         allowed_status=302,
     ),
+    "pathways:step_pause": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
     "pathways:attendance": client_row(LOGGERS, kwargs=REHAB, logs="pathways.attendance.viewed"),
     "pathways:jobcenter_contract": client_row(
         LOGGERS, kwargs=step_kwargs("jobcenter_paid_work"), logs="pathways.step.viewed"
