@@ -188,6 +188,7 @@ def step_edit(request, client_id, step_id):
         service_type=step.service_type,
         client=client,
         current_coach=step.coach,
+        current_unit=step.unit,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -545,6 +546,7 @@ def _record_form(
     permission="pathways.log_step",
     instance=None,
     only_open_of=None,
+    with_step=False,
 ):
     client, step = get_step_for_user(
         request.user,
@@ -556,10 +558,11 @@ def _record_form(
     if only_open_of and (step.code != only_open_of or step.status == StepStatus.ENDED):
         raise Http404
     current = instance(step) if instance else None
+    extra = {"step": step} if with_step else {}
     form = (
-        form_class(request.POST or None, instance=current)
+        form_class(request.POST or None, instance=current, **extra)
         if hasattr(form_class, "_meta")
-        else form_class(request.POST or None)
+        else form_class(request.POST or None, **extra)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -590,6 +593,7 @@ def jobcenter_contract(request, client_id, step_id):
         _("Jobcenter-työsopimus"),
         instance=lambda step: getattr(step, "jobcenter_contract", None),
         only_open_of="jobcenter_paid_work",
+        with_step=True,
     )
 
 

@@ -136,13 +136,17 @@ class TestRehabilitativeWorkActivity:
         # last day or later, never ahead of it).
         start = add_months(today, -6) + datetime.timedelta(days=1)
         end = today
+        # At a work-activity unit of the client's organisation (the unit's kind fits the service).
+        work_activity_unit = UnitFactory(
+            organisation=world.unit.organisation, name_fi="Työtoimintayksikkö", kind="work_activity"
+        )
         mark = last_log_id()
         response = browser.post(
             f"/clients/{client_.uuid}/steps/new/",
             {
                 "type": "rehabilitative_work_activity",
                 "coach": coach.pk,
-                "unit": world.unit.pk,
+                "unit": work_activity_unit.pk,
                 "start_on": iso(start),
                 "planned_end_on": iso(end),
                 "days_per_week": 3,
