@@ -15,17 +15,21 @@ from pathways.models import (
     StepStatus,
 )
 
+# Permissions whose rules read the step (its coach), not only its client.
+STEP_PERMISSIONS = {"pathways.log_step", "pathways.ask_for_follow_on"}
+
 
 def get_step_for_user(
     user, client_id, step_id, *, permission: str = "pathways.view_pathway", log_action: str | None
 ):
     """The step `step_id` of the client `client_id`, if the user may see the client (404 otherwise).
 
-    `permission` is checked on the step for "pathways.log_step" and on the
+    `permission` is checked on the step for those of STEP_PERMISSIONS and on the
     client for the others; PermissionDenied (403) when the client is visible
     but the permission is missing. Logs `log_action` on the client.
     """
-    client_permission = "pathways.view_pathway" if permission == "pathways.log_step" else permission
+    on_step = permission in STEP_PERMISSIONS
+    client_permission = "pathways.view_pathway" if on_step else permission
     client = get_client_for_user(user, client_id, permission=client_permission, log_action=None)
     try:
         step = PathwayStep.objects.select_related(
@@ -34,7 +38,7 @@ def get_step_for_user(
     except PathwayStep.DoesNotExist:
         raise Http404 from None
     step.client = client
-    if permission == "pathways.log_step" and not rules.has_perm(permission, user, step):
+    if on_step and not rules.has_perm(permission, user, step):
         raise PermissionDenied
     if log_action:
         log_client_access(user, client, log_action, step)

@@ -13,6 +13,7 @@ class PathwaysConfig(AppConfig):
         from clients.panels import ClientPanel, register_client_panel
         from notifications.task_kinds import register_task_kind
         from pathways import log_labels, reminders
+        from pathways.actions.follow_ons import FOLLOW_ON_REQUESTED_TASK
         from pathways.actions.new_rules import (
             STEP_BREAKS_NEW_RULES_TASK,
             move_planned_steps_to_new_rules,
@@ -25,6 +26,9 @@ class PathwaysConfig(AppConfig):
         reminders.register()
         register_task_kind(
             FOLLOW_ON_CANCELLED_TASK, _("Peruttu jatkopolku"), follows_responsibility=True
+        )
+        register_task_kind(
+            FOLLOW_ON_REQUESTED_TASK, _("Pyydetty jatkopolku"), follows_responsibility=True
         )
         register_task_kind(
             STEP_BREAKS_NEW_RULES_TASK,

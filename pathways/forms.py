@@ -25,8 +25,15 @@ from pathways.models import (
     Placement,
     ReviewDecision,
 )
-from pathways.step_rules import YOUTH_WORKSHOP, mutual_companions, period_end_limit
-from services.models import CatalogueEntry, Unit, UnitKind
+from pathways.step_rules import (
+    YOUTH_WORKSHOP,
+    exit_outcome_may_replace_follow_on,
+    mutual_companions,
+    period_end_limit,
+    replacement_follow_ons,
+)
+from pathways.units import GroupedUnitChoiceField, employer_units, step_units
+from services.models import CatalogueEntry
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
 SCHEDULE = ["days_per_week", "hours_per_day"]
@@ -68,6 +75,7 @@ class StepForm(PolkuModelForm):
             "review_due",
             "catalogue_entry",
         ]
+        field_classes = {"unit": GroupedUnitChoiceField}
         widgets = {
             **{name: DateInput for name in DATE_FIELDS},
             "goal": forms.Textarea(attrs={"rows": 3}),
@@ -75,7 +83,9 @@ class StepForm(PolkuModelForm):
             "income_clarification": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, service_type, client, current_coach=None, **kwargs):
+    def __init__(
+        self, *args, service_type, client, current_coach=None, current_unit=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
         shown = set(COMMON) | set(FIELDS_BY_TYPE.get(service_type.code, ["catalogue_entry"]))
@@ -95,13 +105,15 @@ class StepForm(PolkuModelForm):
             "valmentajat ja ne muiden organisaatioiden valmentajat, joiden organisaation "
             "asiakkaan voimassa oleva suostumus kattaa."
         )
-        units = Unit.objects.select_related("organisation").order_by(
-            "organisation__name_fi", "name_fi"
+        # Units of a kind that fits the service, the client's own organisation's first.
+        self.fields["unit"].queryset = step_units(service_type, keep=current_unit)
+        self.fields["unit"].arrange(client=client, service_type=service_type)
+        self.fields["unit"].help_text = _(
+            "Valittavina ovat palveluun sopivat yksiköt organisaatioittain, asiakkaan oman "
+            "organisaation yksiköt ensin."
         )
         if service_type.code == YOUTH_WORKSHOP:
-            units = units.filter(kind=UnitKind.YOUTH_WORKSHOP)
             self.fields["unit"].label = _("Työpaja")
-        self.fields["unit"].queryset = units
         self.fields["start_on"].initial = timezone.localdate()
         if "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = service_type_entries(service_type)
@@ -221,11 +233,53 @@ class EndStepForm(PolkuForm):
 
 
 class CancelStepForm(PolkuForm):
+    """The reason for cancelling `step`; when an ended step `ended` ends into it, also what
+    replaces it there: another later step as its next step, or an outcome where its rules
+    allow one (`actions.cancel_step` checks both)."""
+
     reason = forms.CharField(
         label=_("Perumisen syy"),
         max_length=PathwayStep._meta.get_field("cancellation_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Esimerkiksi: asiakas aloitti opinnot, eikä jaksoa tarvita."),
+    )
+
+    def __init__(self, *args, step, ended=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ended = ended
+        if ended is None:
+            return
+        self.fields["next_step"] = forms.ModelChoiceField(
+            label=_("Päättyneen jakson uusi jatkopolku"),
+            queryset=replacement_follow_ons(ended, cancelling=step),
+            required=False,
+            help_text=_(
+                "Asiakkaan jakso, joka tulee päättyneen jakson jälkeen perutun jakson tilalle."
+            ),
+        )
+        self.fields["next_step"].label_from_instance = lambda s: (
+            f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
+        )
+        if exit_outcome_may_replace_follow_on(ended):
+            self.fields["exit_outcome"] = forms.ChoiceField(
+                label=_("Päättyneen jakson tulos, jos uutta jatkopolkua ei ole"),
+                choices=[("", "–"), *ExitOutcome.choices],
+                required=False,
+                initial=ended.exit_outcome,
+            )
+
+
+class PauseStepForm(PolkuForm):
+    """Since when and why a running step pauses (`actions.set_step_status`)."""
+
+    paused_on = forms.DateField(
+        label=_("Tauko alkoi"), widget=DateInput, initial=timezone.localdate
+    )
+    reason = forms.CharField(
+        label=_("Tauon syy"),
+        max_length=PathwayStep._meta.get_field("pause_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Esimerkiksi: sairausloma tai asiakkaan muu kuntoutusjakso."),
     )
 
 
@@ -301,6 +355,9 @@ class AttendanceWeekForm(PolkuForm):
 
 
 class JobcenterContractForm(PolkuModelForm):
+    """The paid job of the Jobcenter period `step`; the employer unit is chosen from units
+    that employ people, the client's own organisation's first."""
+
     class Meta:
         model = JobcenterContract
         fields = [
@@ -313,6 +370,17 @@ class JobcenterContractForm(PolkuModelForm):
             "contract_end",
         ]
         widgets = {"contract_start": DateInput, "contract_end": DateInput}
+        field_classes = {"employer_unit": GroupedUnitChoiceField}
+
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.instance.employer_unit if self.instance.employer_unit_id else None
+        self.fields["employer_unit"].queryset = employer_units(keep=keep)
+        self.fields["employer_unit"].arrange(client=step.client, service_type=step.service_type)
+        self.fields["employer_unit"].help_text = _(
+            "Yksiköt organisaatioittain, asiakkaan oman organisaation yksiköt ensin. Jos "
+            "työnantaja ei ole luettelossa, kirjoita sen nimi."
+        )
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,12 @@ ACTION_LABELS = {
     "pathways.step.status_changed": _("Aloitti, keskeytti tai jatkoi palvelujaksoa"),
     "pathways.step.ended": _("Päätti palvelujakson"),
     "pathways.step.cancelled": _("Perui suunnitellun palvelujakson"),
+    "pathways.step.follow_on_replaced": _(
+        "Valitsi päättyneelle palvelujaksolle uuden jatkopolun tai tuloksen perutun tilalle"
+    ),
+    "pathways.follow_on.requested": _(
+        "Pyysi vastuutyöntekijää suunnittelemaan palvelujakson jatkopolun"
+    ),
     "pathways.attendance.viewed": _("Avasi palvelujakson läsnäolot"),
     "pathways.attendance.recorded": _("Kirjasi läsnäolot"),
     "pathways.jobcenter_contract.saved": _("Tallensi Jobcenter-jakson työsopimuksen"),

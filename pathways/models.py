@@ -109,6 +109,49 @@ JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
 """
 
 
+# DOMAIN.md: every step ends with an end reason and either a next step or an exit outcome. A
+# follow-on cancelled before it started never took place, so it is no next step: an ended step
+# (other than a cancelled one) never points at a cancelled step. Refused both ways: an ended
+# step given a cancelled follow-on, and a step cancelled while an ended step still ends into
+# it (`cancel_step` first gives the ended step what replaces it). A check constraint cannot
+# read another row, so a trigger states it. Only a write that puts a row into that state is
+# refused, so an ended step left so before the rule existed can still be changed otherwise.
+FOLLOW_ON_NOT_CANCELLED_FUNC = """
+    IF NEW.status = 'ended' AND NEW.end_reason <> 'cancelled' AND NEW.next_step_id IS NOT NULL
+       AND (
+           TG_OP = 'INSERT'
+           OR OLD.next_step_id IS DISTINCT FROM NEW.next_step_id
+           OR OLD.status <> 'ended'
+           OR OLD.end_reason = 'cancelled'
+       )
+       AND EXISTS (
+           SELECT 1 FROM pathways_pathwaystep
+           WHERE id = NEW.next_step_id AND end_reason = 'cancelled'
+       ) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'step_follow_on_not_cancelled',
+            MESSAGE = format(
+                'step_follow_on_not_cancelled: ended step %s cannot end into the cancelled '
+                'step %s.', NEW.id, NEW.next_step_id);
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.end_reason = 'cancelled' AND OLD.end_reason <> 'cancelled'
+       AND EXISTS (
+           SELECT 1 FROM pathways_pathwaystep
+           WHERE next_step_id = NEW.id AND status = 'ended' AND end_reason <> 'cancelled'
+       ) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'step_follow_on_not_cancelled',
+            MESSAGE = format(
+                'step_follow_on_not_cancelled: step %s is the follow-on of an ended step and '
+                'cannot be cancelled before that step has another next step or an exit '
+                'outcome.', NEW.id);
+    END IF;
+    RETURN NEW;
+"""
+
+
 class DateRange(Func):
     function = "daterange"
     output_field = models.Field()
@@ -213,6 +256,11 @@ class PathwayStep(models.Model):
         blank=True,
         help_text=_("Tyhjä: palvelun sääntöjen mukainen arviointiväli alkamispäivästä."),
     )
+    # The latest pause (earlier ones are in the step's history): since when and why, and when
+    # the step resumed; `set_step_status` writes them with the status.
+    paused_on = models.DateField(_("tauko alkoi"), null=True, blank=True)
+    pause_reason = models.CharField(_("tauon syy"), max_length=300, blank=True)
+    resumed_on = models.DateField(_("jatkui tauon jälkeen"), null=True, blank=True)
     # Ending.
     end_reason = models.CharField(
         _("päättymisen syy"), max_length=20, choices=EndReason.choices, blank=True
@@ -313,6 +361,24 @@ class PathwayStep(models.Model):
                     "Peruttu jakso päättyy alkamispäivänään perumisen syyhyn, ilman jatkopolkua tai tulosta."
                 ),
             ),
+            # A paused step is paused since a day, not before it started; a step resumes
+            # on or after the day its pause began.
+            models.CheckConstraint(
+                condition=~Q(status="paused") | Q(paused_on__isnull=False, resumed_on__isnull=True),
+                name="step_paused_since_a_day",
+                violation_error_message=_("Tauolla olevalla jaksolla on tauon alkamispäivä."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paused_on__isnull=True) | Q(paused_on__gte=F("start_on")),
+                name="step_paused_after_start",
+                violation_error_message=_("Tauko ei voi alkaa ennen jakson alkamista."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True)
+                | (Q(paused_on__isnull=False) & Q(resumed_on__gte=F("paused_on"))),
+                name="step_resumed_after_pause",
+                violation_error_message=_("Jakso ei voi jatkua ennen tauon alkamista."),
+            ),
             models.CheckConstraint(
                 condition=~Q(next_step=F("pk")),
                 name="step_not_its_own_follow_on",
@@ -347,7 +413,13 @@ class PathwayStep(models.Model):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 func=JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC,
-            )
+            ),
+            pgtrigger.Trigger(
+                name="step_follow_on_not_cancelled",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=FOLLOW_ON_NOT_CANCELLED_FUNC,
+            ),
         ]
         indexes = [
             models.Index(fields=["client", "start_on"], name="step_client_start"),

@@ -17,6 +17,11 @@ class PathwayStepQuerySet(models.QuerySet):
         """Steps that took place or are to: without those cancelled before they started."""
         return self.exclude(end_reason="cancelled")
 
+    def ended_into(self, steps):
+        """The ended steps (not cancelled ones, which have none) whose next step is one of
+        `steps`."""
+        return self.filter(status="ended", next_step__in=steps).not_cancelled()
+
     def of_type(self, *codes: str):
         return self.filter(service_type__code__in=codes)
 

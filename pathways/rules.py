@@ -47,9 +47,23 @@ def responsible_for_steps_client(user, step) -> bool:
     return step is not None and is_responsible_worker(user, step.client)
 
 
+@rules.predicate
+def plans_steps_of_steps_client(user, step) -> bool:
+    """`user` may plan the steps of `step`'s client ("pathways.plan_step")."""
+    return step is not None and (
+        is_responsible_worker(user, step.client) or is_sote_contact(user, step.client)
+    )
+
+
 rules.add_perm("pathways.view_pathway", can_see)
 rules.add_perm("pathways.plan_step", is_responsible_worker | is_sote_contact)
 rules.add_perm("pathways.log_step", coaches_the_step | responsible_for_steps_client)
+# The coach who logs a step but may not plan steps asks the responsible worker for its
+# follow-on step; who may plan it plans it.
+rules.add_perm(
+    "pathways.ask_for_follow_on",
+    (coaches_the_step | responsible_for_steps_client) & ~plans_steps_of_steps_client,
+)
 rules.add_perm(
     "pathways.print_summary",
     is_responsible_worker

@@ -717,20 +717,50 @@ def cancellation_effects(
     return [s for s in going if s not in started], left + started
 
 
-def mutual_companions(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
-    """The open steps among `others` that `step`'s rules require and that need `step`'s
-    service in turn, overlapping its period: the companion planned with it (the work
-    coaching of a work activity period), which ends with it
-    (`companions_left_uncovered`) and so cannot be what follows it."""
+def mutual_companions(
+    step: PathwayStep, others: list[PathwayStep], *, open_only: bool = True
+) -> list[PathwayStep]:
+    """The open steps among `others` (also those ended, unless `open_only`) that `step`'s
+    rules require and that need `step`'s service in turn, overlapping its period: the
+    companion planned with it (the work coaching of a work activity period), which ends
+    with it (`companions_left_uncovered`) and so cannot be what follows it."""
     required = {t.code for t in (step.rule_set or rule_set_for(step)).requires.all()}
     return [
         other
         for other in others
-        if other.status != StepStatus.ENDED
+        if (not open_only or other.status != StepStatus.ENDED)
         and other.service_type.code in required
         and _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
         and _overlaps(other, step)
     ]
+
+
+def exit_outcome_may_replace_follow_on(step: PathwayStep) -> bool:
+    """Whether the ended `step` may rest on an exit outcome instead of a next step: not a
+    Jobcenter paid-work period (it cannot be closed without a follow-on step), nor a work
+    activity period whose review decided to continue (with a new period of the service)."""
+    return step.service_type.code != JOBCENTER and step.review_decision != ReviewDecision.CONTINUE
+
+
+def replacement_follow_ons(ended: PathwayStep, *, cancelling: PathwayStep):
+    """The client's steps that may become the ended step `ended`'s next step when its
+    follow-on `cancelling` is cancelled (`cancel_step`), by start date: later steps, that is
+    starting no earlier than `ended`, not cancelled, not another step's follow-on, and
+    neither `cancelling` nor the companion cancelled with it, nor the companion that ended
+    with `ended` (the work coaching of a work activity period)."""
+    candidates = (
+        PathwayStep.objects.filter(client=ended.client_id, start_on__gte=ended.start_on)
+        .not_cancelled()
+        .filter(previous_step__isnull=True)
+        .exclude(pk__in=[ended.pk, cancelling.pk])
+        .select_related("service_type", "rule_set")
+        .order_by("start_on", "pk")
+    )
+    listed = list(candidates)
+    companions = mutual_companions(cancelling, listed) + mutual_companions(
+        ended, listed, open_only=False
+    )
+    return candidates.exclude(pk__in=[companion.pk for companion in companions])
 
 
 def _no_longer_covered(

@@ -11,6 +11,12 @@ urlpatterns = [
     path("<uuid:client_id>/steps/<int:step_id>/end/", views.step_end, name="step_end"),
     path("<uuid:client_id>/steps/<int:step_id>/cancel/", views.step_cancel, name="step_cancel"),
     path("<uuid:client_id>/steps/<int:step_id>/status/", views.step_status, name="step_status"),
+    path("<uuid:client_id>/steps/<int:step_id>/pause/", views.step_pause, name="step_pause"),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/ask-follow-on/",
+        views.step_ask_follow_on,
+        name="step_ask_follow_on",
+    ),
     path("<uuid:client_id>/steps/<int:step_id>/attendance/", views.attendance, name="attendance"),
     path(
         "<uuid:client_id>/steps/<int:step_id>/contract/",

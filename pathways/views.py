@@ -40,11 +40,13 @@ from pathways.forms import (
     InWorkSupportForm,
     IpsPhaseForm,
     JobcenterContractForm,
+    PauseStepForm,
     PlacementForm,
     PrintSummaryForm,
     StepForm,
 )
 from pathways.models import Attendance, PathwayStep, StepStatus
+from pathways.pauses import pauses_of
 from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
@@ -135,9 +137,12 @@ def step_detail(request, client_id, step_id):
         {
             "client": client,
             "step": step,
+            "today": today,
+            "pauses": pauses_of(step) if step.paused_on else (),
             "warnings": timeline.step_warnings(step, today),
             "may_log": rules.has_perm("pathways.log_step", request.user, step),
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            **_follow_on_request(request.user, step),
             "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
             "contacts": step.employer_contacts.all(),
             "support": step.in_work_support.all(),
@@ -183,6 +188,7 @@ def step_edit(request, client_id, step_id):
         service_type=step.service_type,
         client=client,
         current_coach=step.coach,
+        current_unit=step.unit,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,8 +267,49 @@ def step_end(request, client_id, step_id):
             "step": step,
             "form": form,
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            **_follow_on_request(request.user, step),
         },
     )
+
+
+def _follow_on_request(user, step) -> dict:
+    """Whether `user` may ask the responsible worker for the open `step`'s follow-on, and the
+    task that asked for it once asked (so the page shows it asked, not the button)."""
+    may_ask = (
+        step.status != StepStatus.ENDED
+        and step.next_step_id is None
+        and rules.has_perm("pathways.ask_for_follow_on", user, step)
+    )
+    return {
+        "may_ask_follow_on": may_ask,
+        "follow_on_asked": actions.follow_on_requested(step) if may_ask else None,
+    }
+
+
+@require_POST
+def step_ask_follow_on(request, client_id, step_id):
+    """The coach's request that the responsible worker plan the step's follow-on; back to
+    the page it was asked on (the step's or its end page)."""
+    client, step = get_step_for_user(
+        request.user, client_id, step_id, permission="pathways.ask_for_follow_on", log_action=None
+    )
+    try:
+        actions.ask_for_follow_on(step=step, asked_by=request.user)
+    except ValidationError as error:
+        # The step page it redirects to shows the refusal and logs that read.
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Vastuutyöntekijää pyydettiin suunnittelemaan jatkopolku. Pyyntö näkyy hänen "
+                "tehtävissään."
+            ),
+        )
+    page = "pathways:step_end" if request.POST.get("back") == "end" else "pathways:step"
+    if page == "pathways:step_end" and step.status == StepStatus.ENDED:
+        page = "pathways:step"
+    return redirect(page, client_id=client.uuid, step_id=step.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,11 +323,21 @@ def step_cancel(request, client_id, step_id):
     )
     if step.status != StepStatus.PLANNED:
         raise Http404
-    form = CancelStepForm(request.POST or None)
+    ended = (
+        PathwayStep.objects.ended_into([step])
+        .select_related("service_type", "rule_set", "client__responsible_unit__organisation")
+        .first()
+    )
+    form = CancelStepForm(request.POST or None, step=step, ended=ended)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             cancelled = actions.cancel_step(
-                step=step, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+                step=step,
+                cancelled_by=request.user,
+                reason=data["reason"],
+                next_step=data.get("next_step"),
+                exit_outcome=data.get("exit_outcome", ""),
             )
         except ValidationError as error:
             add_action_error(form, error)
@@ -294,18 +351,45 @@ def step_cancel(request, client_id, step_id):
                         "services": ", ".join(s.service_type.name for s in cancelled.cancelled_with)
                     },
                 )
+            for replaced in cancelled.follow_on_replaced:
+                messages.info(request, _follow_on_replaced_message(replaced))
             return redirect("clients:detail", client_id=client.uuid)
     log_shown_again(request, client, VIEWED, step)
     return render(
-        request, "pathways/step_cancel.html", {"client": client, "step": step, "form": form}
+        request,
+        "pathways/step_cancel.html",
+        {
+            "client": client,
+            "step": step,
+            "form": form,
+            "ended": ended,
+            "has_replacements": ended is not None and form.fields["next_step"].queryset.exists(),
+        },
     )
+
+
+def _follow_on_replaced_message(ended) -> str:
+    """What the ended step now ends into, after its follow-on was cancelled."""
+    name = f"{ended.service_type.name}, {formats.date_format(ended.start_on, 'SHORT_DATE_FORMAT')}"
+    if ended.next_step is not None:
+        return _("Päättyneen jakson %(step)s jatkopolku on nyt %(next)s.") % {
+            "step": name,
+            "next": ended.next_step.service_type.name,
+        }
+    return _("Päättyneen jakson %(step)s tulos on nyt: %(outcome)s.") % {
+        "step": name,
+        "outcome": ended.get_exit_outcome_display(),
+    }
 
 
 @require_POST
 def step_status(request, client_id, step_id):
+    """Starts or resumes the step; a pause asks since when and why (`step_pause`)."""
     client, step = get_step_for_user(
         request.user, client_id, step_id, permission="pathways.log_step", log_action=None
     )
+    if request.POST.get("status") == StepStatus.PAUSED:
+        return redirect("pathways:step_pause", client_id=client.uuid, step_id=step.pk)
     try:
         step = actions.set_step_status(
             step=step, status=request.POST.get("status", ""), changed_by=request.user
@@ -315,18 +399,53 @@ def step_status(request, client_id, step_id):
         # logs that read, so nothing is logged here.
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()}
-        )
-        if step.changed_with:
-            message = (
-                _("Samalla keskeytyi tauolle: %(services)s.")
-                if step.status == StepStatus.PAUSED
-                else _("Samalla alkoi tai jatkui: %(services)s.")
-            )
-            services = ", ".join(s.service_type.name for s in step.changed_with)
-            messages.info(request, message % {"services": services})
+        _status_changed(request, step)
     return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+
+
+def _status_changed(request, step) -> None:
+    messages.success(request, _("Jakson tila: %(status)s.") % {"status": step.get_status_display()})
+    if step.changed_with:
+        message = (
+            _("Samalla keskeytyi tauolle: %(services)s.")
+            if step.status == StepStatus.PAUSED
+            else _("Samalla alkoi tai jatkui: %(services)s.")
+        )
+        services = ", ".join(s.service_type.name for s in step.changed_with)
+        messages.info(request, message % {"services": services})
+
+
+@require_http_methods(["GET", "POST"])
+def step_pause(request, client_id, step_id):
+    """Pauses a running step, with the day the pause began and its reason."""
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.log_step",
+        log_action=read_log(request, VIEWED),
+    )
+    if step.status != StepStatus.ACTIVE:
+        raise Http404
+    form = PauseStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = actions.set_step_status(
+                step=step,
+                status=StepStatus.PAUSED,
+                changed_by=request.user,
+                paused_on=form.cleaned_data["paused_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            _status_changed(request, step)
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
+    return render(
+        request, "pathways/step_pause.html", {"client": client, "step": step, "form": form}
+    )
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -427,6 +546,7 @@ def _record_form(
     permission="pathways.log_step",
     instance=None,
     only_open_of=None,
+    with_step=False,
 ):
     client, step = get_step_for_user(
         request.user,
@@ -438,10 +558,11 @@ def _record_form(
     if only_open_of and (step.code != only_open_of or step.status == StepStatus.ENDED):
         raise Http404
     current = instance(step) if instance else None
+    extra = {"step": step} if with_step else {}
     form = (
-        form_class(request.POST or None, instance=current)
+        form_class(request.POST or None, instance=current, **extra)
         if hasattr(form_class, "_meta")
-        else form_class(request.POST or None)
+        else form_class(request.POST or None, **extra)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -472,6 +593,7 @@ def jobcenter_contract(request, client_id, step_id):
         _("Jobcenter-työsopimus"),
         instance=lambda step: getattr(step, "jobcenter_contract", None),
         only_open_of="jobcenter_paid_work",
+        with_step=True,
     )
 
 

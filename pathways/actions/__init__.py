@@ -4,6 +4,7 @@ workers planning at once cannot both pass a companion check), writes the
 access-log row, and leaves the change history to pghistory's triggers.
 
 - `steps`: planning, changing, starting, pausing, ending and cancelling a step;
+- `follow_ons`: the coach asking the responsible worker for a step's follow-on;
 - `records`: what the coach records while a step runs;
 - `documents`: the pathway summary and certificate PDFs.
 """
@@ -15,6 +16,7 @@ from pathways.actions.documents import (
     request_certificate_pdf,
     request_pathway_summary,
 )
+from pathways.actions.follow_ons import ask_for_follow_on, follow_on_requested
 from pathways.actions.records import (
     add_employer_contact,
     add_in_work_support,
@@ -37,8 +39,10 @@ from pathways.actions.steps import (
 __all__ = [
     "add_employer_contact",
     "add_in_work_support",
+    "ask_for_follow_on",
     "cancel_step",
     "end_step",
+    "follow_on_requested",
     "issue_certificate",
     "plan_step",
     "print_language_of",

@@ -8,20 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from audit.history import history_context
 from clients import team_scope
 from clients.access import log_client_access
 from clients.actions import end_lapsed_memberships, set_membership_end
 from clients.models import CareTeamMembership, Client, TeamRole
-from clients.querysets import responsible_worker_of
-from notifications.actions import create_task
 from pathways import step_rules
 from pathways.models import (
     Attendance,
@@ -249,6 +244,15 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
                     % {"date": format_day(first_phase.entered_on)}
                 }
             )
+        if locked.paused_on and locked.paused_on < locked.start_on:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso oli tauolla %(date)s alkaen, joten se voi alkaa viimeistään silloin."
+                    )
+                    % {"date": format_day(locked.paused_on)}
+                }
+            )
         others = _other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
@@ -307,18 +311,38 @@ def _companions_following(
     return following
 
 
-def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwayStep:
+PAUSE_REASON_MAX_LENGTH = PathwayStep._meta.get_field("pause_reason").max_length
+
+
+def set_step_status(
+    *,
+    step: PathwayStep,
+    status: str,
+    changed_by,
+    paused_on: datetime.date | None = None,
+    reason: str = "",
+) -> PathwayStep:
     """Starts, pauses or resumes a step (ending has its own action; a started step does
     not return to planned).
 
+    A step starts on its start date or later: starting it before is refused (its start date
+    is changed first). A pause records since when (`paused_on`, today when not given) and
+    why (`reason`): refused on `reason` without one, on `paused_on` for a day in the future,
+    before the step started or before it last resumed. Resuming records the day
+    (`resumed_on`, today). The step's latest pause is on the step, earlier ones in its
+    history.
+
     The companion planned with it (the work coaching of a work activity period)
-    pauses and resumes with it, listed in the returned step's `changed_with`. A
-    pause that would leave another running step without the service it needs (a
-    Jobcenter period during work activity) is refused, and so is starting a step
-    while the service it needs alongside is paused. Nothing is saved when refused.
+    pauses and resumes with it, with the same day and reason (not before the companion
+    started), listed in the returned step's `changed_with`. A pause that would leave
+    another running step without the service it needs (a Jobcenter period during work
+    activity) is refused, and so is starting a step while the service it needs alongside
+    is paused. Nothing is saved when refused.
     """
     if status not in (StepStatus.ACTIVE, StepStatus.PAUSED):
         raise ValidationError(_("Jakson voi aloittaa, keskeyttää tauolle tai sitä voi jatkaa."))
+    today = timezone.localdate()
+    reason = reason.strip()
     with (
         transaction.atomic(),
         history_context(changed_by, "pathways.step.status_changed"),
@@ -333,19 +357,69 @@ def set_step_status(*, step: PathwayStep, status: str, changed_by) -> PathwaySte
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
         if status == StepStatus.PAUSED and locked.status == StepStatus.PLANNED:
             raise ValidationError(_("Alkamatonta jaksoa ei voi keskeyttää tauolle."))
+        if (
+            status == StepStatus.ACTIVE
+            and locked.status == StepStatus.PLANNED
+            and locked.start_on > today
+        ):
+            raise ValidationError(
+                _(
+                    "Jakso alkaa %(date)s, joten sen voi aloittaa aikaisintaan silloin. Jos jakso "
+                    "alkoi jo, muuta ensin sen alkamispäivä."
+                )
+                % {"date": format_day(locked.start_on)}
+            )
+        if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
+            paused_on = _check_pause(locked, paused_on or today, reason, today)
         changing_with = []
         others = _other_steps(locked, open_only=True)
         if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
             changing_with, left = step_rules.pause_effects(step=locked, others=others)
             if left:
                 step_rules.raise_for([step_rules.paused_dependents_violation(left, locked)])
+            for each in [locked, *changing_with]:
+                each.paused_on = max(paused_on, each.start_on)
+                each.pause_reason = reason
+                each.resumed_on = None
         elif status == StepStatus.ACTIVE and locked.status != StepStatus.ACTIVE:
             changing_with = _starting_with(locked, others)
+            for each in [locked, *changing_with]:
+                if each.status == StepStatus.PAUSED:
+                    each.resumed_on = today
         _set_status(locked, status, changed_by, client)
         for companion in changing_with:
             _set_status(companion, status, changed_by, client, with_step=locked)
     locked.changed_with = changing_with
     return locked
+
+
+def _check_pause(
+    step: PathwayStep, paused_on: datetime.date, reason: str, today: datetime.date
+) -> datetime.date:
+    """`paused_on` as the day the running `step`'s pause begins, or ValidationError on the
+    field at fault (`reason`, `paused_on`)."""
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa tauon syy.")})
+    try:
+        MaxLengthValidator(PAUSE_REASON_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    if paused_on > today:
+        raise ValidationError(
+            {"paused_on": _("Tauko kirjataan sen alettua: päivä ei voi olla tulevaisuudessa.")}
+        )
+    earliest = max(step.start_on, step.resumed_on or step.start_on)
+    if paused_on < earliest:
+        raise ValidationError(
+            {
+                "paused_on": _(
+                    "Tauko voi alkaa aikaisintaan %(date)s, jolloin jakso alkoi tai jatkui "
+                    "edellisen tauon jälkeen."
+                )
+                % {"date": format_day(earliest)}
+            }
+        )
+    return paused_on
 
 
 def _other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:
@@ -377,7 +451,7 @@ def _set_status(
     step: PathwayStep, status: str, changed_by, client: Client, *, with_step=None
 ) -> None:
     step.status = status
-    step.save(update_fields=["status"])
+    step.save(update_fields=["status", "paused_on", "pause_reason", "resumed_on"])
     log_client_access(
         changed_by,
         client,
@@ -397,8 +471,10 @@ def end_step(
     exit_outcome: str = "",
     review_decision: str = "",
 ) -> PathwayStep:
-    """Ends a step with a reason and a follow-on step or an exit outcome; the companion
-    planned with it ends with it (listed in the returned step's `ended_with`).
+    """Ends a step that started (a step still planned never ran: it is cancelled,
+    `cancel_step`, or started first) with a reason and a follow-on step or an exit
+    outcome; the companion planned with it ends with it (listed in the returned step's
+    `ended_with`).
 
     The follow-on step comes after this one: a step of the client that is not ended,
     not another step's follow-on, not started before this step, and not one ending
@@ -424,6 +500,13 @@ def end_step(
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Jakso on jo päättynyt."))
+        if locked.status == StepStatus.PLANNED:
+            raise ValidationError(
+                _(
+                    "Jakso ei ole alkanut, joten sitä ei päätetä: peru se jakson sivulta, jos se "
+                    "ei toteudu. Jos jakso on alkanut, aloita se ensin jakson sivulta."
+                )
+            )
         if end_reason == EndReason.CANCELLED:
             raise ValidationError(
                 {
@@ -571,7 +654,14 @@ def _end_coach_memberships(client: Client, ended: list[PathwayStep], day: dateti
 CANCELLATION_REASON_MAX_LENGTH = PathwayStep._meta.get_field("cancellation_reason").max_length
 
 
-def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
+def cancel_step(
+    *,
+    step: PathwayStep,
+    cancelled_by,
+    reason: str,
+    next_step: PathwayStep | None = None,
+    exit_outcome: str = "",
+) -> PathwayStep:
     """Cancels a planned step that has not started, with the reason why: it stays on the
     pathway as cancelled (ended on its start date with the end reason "cancelled", without
     a follow-on or an outcome), and its dates are free for another step of the service.
@@ -581,11 +671,25 @@ def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
     ValidationError, nothing saved: a reason missing (on `reason`); a step that is not
     planned, or has attendance recorded (it has started: it is ended instead); a step
     another step needs alongside it (a Jobcenter period planned during a work activity
-    period), until that one is cancelled or changed first. A running step whose planned
-    follow-on this was has none again, so its end is reminded of; the cancelled step's own
-    follow-on stays planned. The coach who has no open step of the client left leaves the
-    care team as a coach. Each cancelled step writes its access-log row
-    "pathways.step.cancelled", its history by pghistory.
+    period), until that one is cancelled or changed first.
+
+    A cancelled step took no place, so it is no one's next step. A running step whose
+    planned follow-on this was has none again, so its end is reminded of. An ended step
+    whose next step this was (`PathwayStep.objects.ended_into`) gets what replaces it, in
+    the same transaction: `next_step`, another of the client's later steps
+    (`step_rules.replacement_follow_ons`), or `exit_outcome` where its rules allow one
+    (`step_rules.check_ending`: never for a Jobcenter paid-work period); refused on
+    `next_step` or `exit_outcome` without either, or with one its rules refuse. An ended
+    step whose next step was a companion cancelled with this one ends with an outcome
+    instead (`_replace_follow_on`). The database refuses a cancelled step as an ended
+    step's next step (`step_follow_on_not_cancelled`). Without such an ended step,
+    `next_step` and `exit_outcome` are not used. The cancelled step's own follow-on stays
+    planned. The ended steps changed are listed in the returned step's `follow_on_replaced`.
+
+    The coach who has no open step of the client left leaves the care team as a coach.
+    Each cancelled step writes its access-log row "pathways.step.cancelled", the ended
+    step given a new next step or outcome "pathways.step.follow_on_replaced"; their
+    history by pghistory.
     """
     reason = reason.strip()
     if not reason:
@@ -615,9 +719,13 @@ def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
         if Attendance.objects.filter(step__in=cancelled).exists():
             raise ValidationError(
                 _(
-                    "Jaksolle on kirjattu läsnäoloja, joten se on alkanut: päätä jakso perumisen sijaan."
+                    "Jaksolle on kirjattu läsnäoloja, joten se on alkanut: aloita jakso ja "
+                    "päätä se perumisen sijaan."
                 )
             )
+        replaced = _replace_follow_on(
+            locked, cancelled, next_step=next_step, exit_outcome=exit_outcome
+        )
         for each in cancelled:
             each.status = StepStatus.ENDED
             each.ended_on = each.start_on
@@ -626,17 +734,17 @@ def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
             each.next_step = None
             each.exit_outcome = each.review_decision = ""
             each.save()
-        # A running step whose follow-on this was has none again; an ended one keeps the
-        # follow-on it ended with, now shown as cancelled, and the responsible worker is
-        # asked to plan what comes next instead.
+        # A running step whose follow-on this was has none again: its end is reminded of.
         PathwayStep.objects.open().filter(next_step__in=cancelled).update(next_step=None)
-        for ended in (
-            PathwayStep.objects.filter(status=StepStatus.ENDED, next_step__in=cancelled)
-            .exclude(pk__in=[each.pk for each in cancelled])
-            .select_related("service_type", "next_step__service_type")
-        ):
-            _ask_for_a_new_follow_on(ended, client, cancelled_by)
         _end_coach_memberships(client, cancelled, timezone.localdate())
+        for ended in replaced:
+            log_client_access(
+                cancelled_by,
+                client,
+                "pathways.step.follow_on_replaced",
+                ended,
+                detail=ended.exit_outcome if ended.next_step_id is None else "follow-on",
+            )
         log_client_access(
             cancelled_by, client, "pathways.step.cancelled", locked, detail=locked.service_type.code
         )
@@ -649,37 +757,116 @@ def cancel_step(*, step: PathwayStep, cancelled_by, reason: str) -> PathwayStep:
                 detail=f"with {locked.service_type.code}",
             )
     locked.cancelled_with = cancelling_with
+    locked.follow_on_replaced = replaced
     return locked
 
 
-# The responsible worker's task when an ended step's follow-on is cancelled.
-FOLLOW_ON_CANCELLED_TASK = "pathways.follow_on_cancelled"
-
-
-def _ask_for_a_new_follow_on(ended: PathwayStep, client: Client, by) -> None:
-    """Gives the client's responsible worker a task to plan the client's next service: the
-    step `ended` ended into a follow-on that has now been cancelled, so the client has no
-    next step (a period may not just run out). Once per cancelled follow-on."""
-    worker = responsible_worker_of(client)
-    if worker is None:
-        return
-    cancelled = ended.next_step
-    create_task(
-        assignee=worker,
-        kind=FOLLOW_ON_CANCELLED_TASK,
-        # The service's name in the assignee's language, as the title is rendered.
-        title=format_lazy(
-            gettext_lazy(
-                "Suunnittele asiakkaalle seuraava palvelu: jatkopolku {follow_on} peruttiin"
-            ),
-            follow_on=lazy(lambda: cancelled.service_type.name, str)(),
-        ),
-        concerning=ended,
-        client_id=client.uuid,
-        link=reverse("pathways:step_create", kwargs={"client_id": client.uuid}),
-        created_by=by,
-        key=f"{FOLLOW_ON_CANCELLED_TASK}:{cancelled.pk}",
+def _replace_follow_on(
+    step: PathwayStep,
+    cancelled: list[PathwayStep],
+    *,
+    next_step: PathwayStep | None,
+    exit_outcome: str,
+) -> list[PathwayStep]:
+    """Gives the ended step whose next step `step` is `next_step` or `exit_outcome` instead,
+    checked as `cancel_step` states, before the steps in `cancelled` are cancelled. An ended
+    step whose next step is a companion cancelled with `step` ends, as a companion ending
+    with its step does, with `exit_outcome`, or the outcome it has, or "moved to another
+    service". Returns the ended steps changed (locked and saved), none when no ended step
+    ends into a cancelled one."""
+    predecessors = list(
+        PathwayStep.objects.select_for_update(of=("self",))
+        .ended_into(cancelled)
+        .select_related("client", "service_type", "rule_set", "next_step__service_type")
+        .order_by("pk")
     )
+    if exit_outcome and exit_outcome not in ExitOutcome.values:
+        raise ValidationError({"exit_outcome": _("Valitse tulos valikosta.")})
+    for ended in predecessors:
+        if ended.next_step_id == step.pk:
+            ended.next_step = _replacing_next_step(ended, step, cancelled, next_step, exit_outcome)
+            ended.exit_outcome = exit_outcome
+        else:
+            ended.next_step = None
+            ended.exit_outcome = exit_outcome or ended.exit_outcome or ExitOutcome.OTHER_SERVICE
+        field = "next_step" if ended.next_step is not None else "exit_outcome"
+        # The ended step's own rules (a Jobcenter period's follow-on, a review decision's
+        # continuation) are stated next to the field that replaces the follow-on.
+        step_rules.raise_for(
+            [
+                step_rules.Violation(
+                    violation.field if violation.field in ("next_step", "exit_outcome") else field,
+                    violation.message,
+                )
+                for violation in step_rules.check_ending(ended)
+            ]
+        )
+    try:
+        with transaction.atomic():
+            for ended in predecessors:
+                ended.save(update_fields=["next_step", "exit_outcome"])
+    except IntegrityError as error:
+        # Another worker chose the same step as a follow-on at the same moment.
+        if "next_step" not in str(error):
+            raise
+        raise ValidationError(
+            {
+                "next_step": _(
+                    "Valittu jakso on jo toisen jakson jatkopolku. Valitse toinen jakso tai suunnittele uusi."
+                )
+            }
+        ) from None
+    return predecessors
+
+
+def _replacing_next_step(
+    ended: PathwayStep,
+    step: PathwayStep,
+    cancelled: list[PathwayStep],
+    next_step: PathwayStep | None,
+    exit_outcome: str,
+) -> PathwayStep | None:
+    """`next_step` as the ended step `ended`'s new next step in place of `step`, read again
+    with its service; ValidationError on `next_step` when neither it nor `exit_outcome` is
+    given, or when it is no step `step_rules.replacement_follow_ons` offers."""
+    ended_name = _step_name(ended)
+    if next_step is None and not exit_outcome:
+        if step_rules.exit_outcome_may_replace_follow_on(ended):
+            message = _(
+                "Jakso on päättyneen jakson %(step)s jatkopolku. Valitse päättyneelle jaksolle "
+                "uusi jatkopolku tai tulos perutun jakson tilalle."
+            )
+        else:
+            message = _(
+                "Jakso on päättyneen jakson %(step)s jatkopolku, eikä se voi päättyä ilman "
+                "jatkopolkua. Valitse sille uusi jatkopolku perutun jakson tilalle; suunnittele "
+                "se ensin, jos sitä ei vielä ole."
+            )
+        raise ValidationError({"next_step": message % {"step": ended_name}})
+    if next_step is None:
+        return None
+    allowed = step_rules.replacement_follow_ons(ended, cancelling=step).exclude(
+        pk__in=[each.pk for each in cancelled]
+    )
+    chosen = allowed.filter(pk=next_step.pk).first()
+    if chosen is None:
+        raise ValidationError(
+            {
+                "next_step": _(
+                    "Jatkopoluksi valitaan asiakkaan jakso, joka alkaa aikaisintaan "
+                    "päättyneen jakson %(step)s alkaessa, jota ei ole peruttu eikä valittu "
+                    "toisen jakson jatkopoluksi."
+                )
+                % {"step": ended_name}
+            }
+        )
+    return chosen
+
+
+# The kind of the tasks that asked the responsible worker to plan a new next step for an
+# ended step whose follow-on was cancelled, before cancelling asked for what replaces it;
+# such tasks may still be open.
+FOLLOW_ON_CANCELLED_TASK = "pathways.follow_on_cancelled"
 
 
 def refuse_closing_with_open_steps(client: Client) -> None:

@@ -136,13 +136,17 @@ class TestRehabilitativeWorkActivity:
         # last day or later, never ahead of it).
         start = add_months(today, -6) + datetime.timedelta(days=1)
         end = today
+        # At a work-activity unit of the client's organisation (the unit's kind fits the service).
+        work_activity_unit = UnitFactory(
+            organisation=world.unit.organisation, name_fi="Työtoimintayksikkö", kind="work_activity"
+        )
         mark = last_log_id()
         response = browser.post(
             f"/clients/{client_.uuid}/steps/new/",
             {
                 "type": "rehabilitative_work_activity",
                 "coach": coach.pk,
-                "unit": world.unit.pk,
+                "unit": work_activity_unit.pk,
                 "start_on": iso(start),
                 "planned_end_on": iso(end),
                 "days_per_week": 3,
@@ -205,17 +209,20 @@ class TestRehabilitativeWorkActivity:
         summary = re.search(r"<h2>Läsnäolot kuukausittain</h2>.*?</table>", page, re.S).group(0)
         assert "<td>3</td><td>1</td><td>15,00</td>" in summary
 
-        # The worker pauses the period from its page and resumes it.
+        # The worker pauses the period from its page, since when and why, and resumes it.
         step_url = f"/clients/{client_.uuid}/steps/{activity.pk}/"
         page = browser.get(step_url).content.decode()
-        assert 'name="status" value="paused"' in page
+        assert f'href="{step_url}pause/"' in page
         mark = last_log_id()
-        response = browser.post(f"{step_url}status/", {"status": "paused"})
+        response = browser.post(
+            f"{step_url}pause/", {"paused_on": iso(today), "reason": "Sairausloma"}
+        )
         assert response.status_code == 302 and response["Location"] == step_url
         activity.refresh_from_db()
-        assert activity.status == StepStatus.PAUSED
+        assert (activity.status, activity.paused_on) == (StepStatus.PAUSED, today)
         page = browser.get(step_url).content.decode()
         assert "Jakson tila: Tauolla." in page and 'name="status" value="active"' in page
+        assert "Sairausloma" in page
         # Its work coaching pauses with it.
         assert "Samalla keskeytyi tauolle: Työvalmennus." in page
         assert "Tauolla" in timeline_table(
@@ -224,7 +231,7 @@ class TestRehabilitativeWorkActivity:
         assert "polku-bar--paused" in browser.get(f"/clients/{client_.uuid}/").content.decode()
         browser.post(f"{step_url}status/", {"status": "active"})
         activity.refresh_from_db()
-        assert activity.status == StepStatus.ACTIVE
+        assert (activity.status, activity.resumed_on) == (StepStatus.ACTIVE, today)
         assert actions_since(mark, client_) == [
             "pathways.step.status_changed",
             "pathways.step.status_changed",

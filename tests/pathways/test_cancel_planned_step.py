@@ -13,9 +13,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AccessLogEntry
 from clients.models import CareTeamMembership, TeamRole
-from notifications.models import Task
 from pathways import actions
-from pathways.actions.steps import FOLLOW_ON_CANCELLED_TASK
 from pathways.factories import make_step
 from pathways.models import Attendance, EndReason, PathwayStep, StepStatus
 from tests.conftest import field_errors, login
@@ -136,50 +134,6 @@ def test_a_running_step_whose_follow_on_it_was_has_none_again(worker, client_of,
     actions.cancel_step(step=follow_on, cancelled_by=worker, reason=REASON)
     running.refresh_from_db()
     assert running.next_step is None and running.status == StepStatus.ACTIVE
-
-
-def test_an_ended_steps_cancelled_follow_on_asks_the_worker_to_plan_what_comes_next(
-    worker, client_of, today
-):
-    """An ended step keeps the follow-on it ended into, now cancelled; the client then has
-    no next service, so the responsible worker gets a task (once) to plan one."""
-    running = actions.plan_step(
-        client=client_of(),
-        planned_by=worker,
-        service_type=service("education"),
-        start_on=today - datetime.timedelta(days=30),
-        planned_end_on=today + datetime.timedelta(days=10),
-    )
-    follow_on = actions.plan_step(
-        client=running.client,
-        planned_by=worker,
-        follows=running,
-        service_type=service("volunteering"),
-        start_on=today + datetime.timedelta(days=11),
-    )
-    actions.end_step(
-        step=running, ended_by=worker, ended_on=today, end_reason="other", next_step=follow_on
-    )
-    assert not Task.objects.exists()
-
-    actions.cancel_step(step=follow_on, cancelled_by=worker, reason=REASON)
-
-    running.refresh_from_db()
-    assert running.next_step == follow_on  # the pathway still shows what it ended into
-    responsible = CareTeamMembership.objects.current().get(
-        client=running.client, role=TeamRole.RESPONSIBLE_WORKER
-    )
-    task = Task.objects.get()
-    assert (task.assignee, task.kind, task.client_id, task.concerning) == (
-        responsible.user,
-        FOLLOW_ON_CANCELLED_TASK,
-        running.client.uuid,
-        running,
-    )
-    assert task.title == (
-        "Suunnittele asiakkaalle seuraava palvelu: jatkopolku Vapaaehtoistoiminta peruttiin"
-    )
-    assert task.link == f"/clients/{running.client.uuid}/steps/new/"
 
 
 def test_a_started_step_is_ended_not_cancelled(client, worker, client_of, today):

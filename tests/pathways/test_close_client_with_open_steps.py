@@ -40,6 +40,7 @@ def test_a_client_with_open_steps_is_not_closed_and_the_steps_are_named(worker, 
         created_by=worker,
         start_on=today - datetime.timedelta(days=5),
         status=StepStatus.PAUSED,
+        paused_on=today,
     )
     planned = make_step(
         client, "work_trial", created_by=worker, start_on=today + datetime.timedelta(days=20)

@@ -15,6 +15,8 @@ from pathways.models import PathwayStep, StepStatus
 from tests.conftest import login
 from tests.pathways.test_step_rules import rehab_fields, service
 
+PAUSE = "Sairausloma"
+
 
 def coaching_of(client):
     return PathwayStep.objects.get(client=client, service_type__code="work_coaching")
@@ -41,7 +43,9 @@ def test_pausing_work_activity_pauses_its_work_coaching_and_resuming_resumes_it(
     rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
     coaching = coaching_of(client)
 
-    paused = actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker)
+    paused = actions.set_step_status(
+        step=rehab, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE
+    )
 
     assert paused.changed_with == [coaching]
     assert statuses(rehab, coaching) == [StepStatus.PAUSED, StepStatus.PAUSED]
@@ -61,7 +65,9 @@ def test_work_coaching_cannot_pause_while_its_work_activity_runs(worker, client_
     coaching = coaching_of(client)
 
     with pytest.raises(ValidationError) as error:
-        actions.set_step_status(step=coaching, status=StepStatus.PAUSED, changed_by=worker)
+        actions.set_step_status(
+            step=coaching, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE
+        )
 
     text = " ".join(error.value.messages)
     assert "Kuntouttava työtoiminta" in text and "käynnissä työvalmennus" in text, text
@@ -75,7 +81,9 @@ def test_work_activity_cannot_pause_under_a_running_jobcenter_period(worker, cli
     period = jobcenter_period(client, worker, today)
 
     with pytest.raises(ValidationError) as error:
-        actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker)
+        actions.set_step_status(
+            step=rehab, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE
+        )
 
     assert "Työtoiminnan täsmätyö (Jobcenter-malli)" in " ".join(error.value.messages)
     # Nothing was half-saved: the coaching that would have paused with it runs too.
@@ -87,9 +95,9 @@ def test_a_paused_jobcenter_period_lets_its_work_activity_pause(worker, client_o
     client = client_of()
     rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
     period = jobcenter_period(client, worker, today)
-    actions.set_step_status(step=period, status=StepStatus.PAUSED, changed_by=worker)
+    actions.set_step_status(step=period, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE)
 
-    actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker)
+    actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE)
     assert statuses(rehab, coaching_of(client), period) == [StepStatus.PAUSED] * 3
 
     # The Jobcenter period cannot resume before the work activity it runs during.
@@ -109,7 +117,9 @@ def test_the_step_page_says_which_companion_paused_with_it(client, worker, clien
     login(client, worker)
 
     page = client.post(
-        f"/clients/{customer.uuid}/steps/{rehab.pk}/status/", {"status": "paused"}, follow=True
+        f"/clients/{customer.uuid}/steps/{rehab.pk}/pause/",
+        {"paused_on": today, "reason": PAUSE},
+        follow=True,
     ).content.decode()
 
     assert "Jakson tila: Tauolla." in page
@@ -123,10 +133,12 @@ def test_a_refused_pause_is_explained_on_the_step_page(client, worker, client_of
     login(client, worker)
 
     page = client.post(
-        f"/clients/{customer.uuid}/steps/{coaching.pk}/status/", {"status": "paused"}, follow=True
+        f"/clients/{customer.uuid}/steps/{coaching.pk}/pause/",
+        {"paused_on": today, "reason": PAUSE},
     ).content.decode()
 
-    assert "rinnalla on oltava käynnissä työvalmennus" in page
+    # Shown on the pause form it was asked on, with the reason kept.
+    assert "rinnalla on oltava käynnissä työvalmennus" in page and PAUSE in page
     assert statuses(coaching) == [StepStatus.ACTIVE]
 
 
@@ -135,7 +147,7 @@ def test_a_jobcenter_period_cannot_start_while_its_work_activity_is_paused(
 ):
     client = client_of()
     rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
-    actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker)
+    actions.set_step_status(step=rehab, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE)
 
     with pytest.raises(ValidationError) as error:
         jobcenter_period(client, worker, today)
@@ -146,12 +158,15 @@ def test_a_jobcenter_period_cannot_start_while_its_work_activity_is_paused(
     ).exists()
 
 
-def test_starting_a_planned_work_activity_starts_its_work_coaching(worker, client_of, today):
+def test_starting_a_planned_work_activity_starts_its_work_coaching(
+    worker, client_of, today, time_machine
+):
     client = client_of()
     later = today + datetime.timedelta(days=14)
     rehab = actions.plan_step(client=client, planned_by=worker, **rehab_fields(later))
     coaching = coaching_of(client)
     assert statuses(rehab, coaching) == [StepStatus.PLANNED, StepStatus.PLANNED]
+    time_machine.move_to(later)
 
     started = actions.set_step_status(step=rehab, status=StepStatus.ACTIVE, changed_by=worker)
 
@@ -171,5 +186,7 @@ def test_a_step_neither_returns_to_planned_nor_pauses_before_it_starts(worker, c
         client=other, planned_by=worker, **rehab_fields(today + datetime.timedelta(days=7))
     )
     with pytest.raises(ValidationError):
-        actions.set_step_status(step=later, status=StepStatus.PAUSED, changed_by=worker)
+        actions.set_step_status(
+            step=later, status=StepStatus.PAUSED, changed_by=worker, reason=PAUSE
+        )
     assert statuses(later) == [StepStatus.PLANNED]

@@ -31,9 +31,9 @@ def assert_by(event, user, action):
 def test_a_status_change_names_the_acting_user(worker, client_of, today):
     step = make_step(client_of(), "education", created_by=worker, start_on=today)
     coach = make_user(Role.WORK_COACH, worker.active_assignment.unit)
-    actions.set_step_status(step=step, status="paused", changed_by=coach)
+    actions.set_step_status(step=step, status="paused", changed_by=coach, reason="Sairausloma")
     event = last_event(PathwayStep, step)
-    assert event.status == "paused"
+    assert (event.status, event.paused_on, event.pause_reason) == ("paused", today, "Sairausloma")
     assert_by(event, coach, "pathways.step.status_changed")
 
 

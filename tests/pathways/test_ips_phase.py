@@ -247,7 +247,9 @@ class TestDates:
         self, client, ips, job_coach, worker, today
     ):
         client_, step = ips
-        actions.set_step_status(step=step, status=StepStatus.PAUSED, changed_by=worker)
+        actions.set_step_status(
+            step=step, status=StepStatus.PAUSED, changed_by=worker, reason="Sairausloma"
+        )
         with pytest.raises(ValidationError):
             actions.record_ips_phase(
                 step=step, phase="profiling", entered_on=today, recorded_by=job_coach

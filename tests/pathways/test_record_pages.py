@@ -478,11 +478,16 @@ class TestStepPages:
         step = make_step(client_, "education", created_by=worker, start_on=today)
         login(client, worker)
         response = client.post(
-            f"/clients/{client_.uuid}/steps/{step.pk}/status/", {"status": "paused"}
+            f"/clients/{client_.uuid}/steps/{step.pk}/pause/",
+            {"paused_on": today.isoformat(), "reason": "Sairausloma"},
         )
         assert response.status_code == 302
         step.refresh_from_db()
-        assert step.status == StepStatus.PAUSED
+        assert (step.status, step.paused_on, step.pause_reason) == (
+            StepStatus.PAUSED,
+            today,
+            "Sairausloma",
+        )
         assert logged(client_, "pathways.step.status_changed") == 1
 
     def test_ending_a_step_through_the_page(self, client, worker, client_of, today):

@@ -72,7 +72,9 @@ def test_a_saved_attendance_week_is_logged_once_as_recorded(client, worker, open
     assert rows(open_work, "pathways.attendance.viewed") == 0
 
 
-def test_a_refused_status_change_is_logged_once_by_the_page_showing_it(client, worker, open_work):
+def test_a_refused_status_change_is_logged_once_by_the_page_showing_it(
+    client, worker, open_work, today
+):
     login(client, worker)
     url = f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/status/"
     # A step is started, paused or resumed; ending has its page.
@@ -85,6 +87,6 @@ def test_a_refused_status_change_is_logged_once_by_the_page_showing_it(client, w
     assert rows(open_work, "pathways.step.viewed") == 1
     assert rows(open_work, "pathways.step.status_changed") == 0
     # A status change done is the action's own row.
-    client.post(url, {"status": "paused"})
+    client.post(url.replace("/status/", "/pause/"), {"paused_on": today, "reason": "Sairausloma"})
     assert rows(open_work, "pathways.step.status_changed") == 1
     assert rows(open_work, "pathways.step.viewed") == 1

@@ -77,6 +77,7 @@ STEP_COLUMNS = (
     "next_step_id",
     "created_at",
     "created_by_id",
+    "paused_on",
 )
 
 
@@ -170,6 +171,7 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                 )
                 follow_on = None
                 cancellation = ""
+                paused_on = None
                 later = [i for i in first_ids if i > step_id and i not in taken]
                 ends = client.closed_on or e < today
                 if code == "jobcenter_paid_work" and ends:
@@ -206,6 +208,7 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                     status = "planned" if s > today else "active"
                     if status == "active" and rng.random() < 0.04:
                         status = "paused"
+                        paused_on = max(s, today - datetime.timedelta(days=7))
                     if coach_id:
                         known = client.open_coaches.get(coach_id)
                         client.open_coaches[coach_id] = min(s, known) if known else s
@@ -241,6 +244,7 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                         s - datetime.timedelta(days=14), datetime.time(10), tzinfo=UTC
                     ),
                     client.worker_id,
+                    paused_on,
                 )
 
     copy_rows(PathwayStep, STEP_COLUMNS, rows())

@@ -60,6 +60,15 @@ ROWS = {
         data=lambda world: {"status": "paused"},
         allowed_status=302,
     ),
+    # Who logs the step but may not plan steps (its coach) asks the responsible worker to plan
+    # its follow-on; who may plan it plans it (403).
+    "pathways:step_ask_follow_on": client_row(
+        LOGGERS - PLANNERS,
+        kwargs=step_kwargs("jobcenter_paid_work"),
+        method="POST",
+        allowed_status=302,
+    ),
+    "pathways:step_pause": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
     "pathways:attendance": client_row(LOGGERS, kwargs=REHAB, logs="pathways.attendance.viewed"),
     "pathways:jobcenter_contract": client_row(
         LOGGERS, kwargs=step_kwargs("jobcenter_paid_work"), logs="pathways.step.viewed"
