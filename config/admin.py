@@ -14,10 +14,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 
 class PolkuAdminSite(AdminSite):
+    site_header = gettext_lazy("Polku – ylläpito")
+    site_title = gettext_lazy("Polku – ylläpito")
+    index_title = gettext_lazy("Ylläpito")
+
     @method_decorator(never_cache)
     @login_not_required
     def login(self, request, extra_context=None):
