@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import log_list_hits
+from audit.labels import action_label
 from audit.models import Basis
 from clients import actions
 from clients.access import (
@@ -30,8 +31,8 @@ from clients.forms import (
     MembershipPeriodForm,
     TransferForm,
 )
-from clients.models import BreakTheGlass, CareTeamMembership
-from clients.querysets import caseload_holders
+from clients.models import BreakTheGlass, CareTeamMembership, Client
+from clients.querysets import activity_during, caseload_holders
 from config.forms import add_action_error
 from config.query import id_param
 
@@ -188,6 +189,22 @@ def break_the_glass_review(request):
         basis=Basis.MANAGER if request.user.active_role == "manager" else Basis.DATA_PROTECTION,
         detail="break_the_glass_review",
     )
+    # What each user did while the access lasted, and for a manager a link to each client
+    # they still see (one moved to another unit is no longer theirs); the DPO reads the
+    # client's whole log in the audit pages, not the client page.
+    activity = activity_during(events)
+    linked = set()
+    if request.user.active_role == "manager" and events:
+        linked = set(
+            Client.objects.for_user(request.user)
+            .filter(pk__in={event.client_id for event in events})
+            .values_list("pk", flat=True)
+        )
+    for event in events:
+        event.activity = [
+            {"at": entry.at, "label": action_label(entry.action)} for entry in activity[event.pk]
+        ]
+        event.client_linked = event.client_id in linked
     return render(request, "clients/break_the_glass_review.html", {"events": events, "page": page})
 
 
