@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from audit.actions import log_access
@@ -452,11 +454,18 @@ def _check_handover_note_length(note: str) -> None:
         )
 
 
+# The new responsible worker's task to take up a client transferred to them.
+RESPONSIBILITY_RECEIVED_TASK = "clients.responsibility_received"
+
+
 def _transfer(client, to_user, to_unit, by, note, basis):
     """Moves responsibility; the open tasks that are the responsible worker's duties (a
     recommendation to act on, a party to tell of a revoked consent) move with it to the
-    new worker, in the same transaction (notifications.actions.hand_over_tasks)."""
-    from notifications.actions import hand_over_tasks
+    new worker, in the same transaction (notifications.actions.hand_over_tasks). The new
+    worker gets a task to take the client up, naming the client, with the handover note as
+    its description and a link to the client (once per new responsibility: its key is the
+    new membership); none when they transferred the client to themselves."""
+    from notifications.actions import create_task, hand_over_tasks
 
     today = timezone.localdate()
     with transaction.atomic():
@@ -489,10 +498,24 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 obj=membership,
                 detail=note,
             )
+        # Outside the transfer's history context: the tasks' history has its own action.
         if current:
-            # Outside the transfer's history context: the tasks' history has its own action.
             hand_over_tasks(
                 client_id=locked.uuid, from_user_id=current.user_id, to_user=to_user, by=by
+            )
+        if to_user.pk != by.pk:
+            create_task(
+                assignee=to_user,
+                kind=RESPONSIBILITY_RECEIVED_TASK,
+                title=format_lazy(
+                    gettext_lazy("Asiakkaan vastuu siirtyi sinulle: {client}"),
+                    client=locked.display_name,
+                ),
+                description=note,
+                client_id=locked.uuid,
+                link=reverse("clients:detail", kwargs={"client_id": locked.uuid}),
+                created_by=by,
+                key=f"{RESPONSIBILITY_RECEIVED_TASK}:{membership.pk}",
             )
     return membership
 
@@ -880,8 +903,6 @@ def request_access(*, client: Client, requested_by, reason: str):
     The requester learns nothing of the client; the responsible worker gets a
     task (once per requester and client) and decides. Logged on the client.
     """
-    from django.utils.translation import gettext_lazy
-
     from notifications.actions import create_task
 
     reason = clean_access_request_reason(reason)

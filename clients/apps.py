@@ -23,6 +23,7 @@ class ClientsConfig(AppConfig):
         from accounts.dashboard import DashboardPanel, register_panel
         from accounts.navigation import NavItem, register_nav_item
         from clients import dashboard_panels, panels, reminders
+        from clients.actions import RESPONSIBILITY_RECEIVED_TASK
         from clients.audit_subjects import register_audit_subjects
         from notifications.access import register_client_reach
         from notifications.task_kinds import register_task_kind
@@ -32,6 +33,8 @@ class ClientsConfig(AppConfig):
         reminders.register()
         # The responsible worker decides: an open request moves with a transfer.
         register_task_kind("clients.access_request", _("Pääsypyyntö"), follows_responsibility=True)
+        # Taking up a client is the new worker's own: a later transfer gives the next one theirs.
+        register_task_kind(RESPONSIBILITY_RECEIVED_TASK, _("Uusi vastuuasiakas"))
         register_audit_subjects()
         register_nav_item(
             NavItem(url_name="audit:index", label=_("Lokit"), roles=frozenset({"dpo"}), order=90)

@@ -263,3 +263,104 @@ def test_the_responsible_workers_open_duties_move_to_the_new_responsible_worker(
     ]
     # The new responsible worker may check the task off.
     complete_task(task=Task.objects.get(pk=to_kela.pk), by=counsellor)
+
+
+def test_the_new_responsible_worker_gets_a_task_with_the_handover_note(client, team):
+    """A transfer through the page gives the colleague a task naming the client, with the
+    handover note as its description and a link to the client: in the inbox, on the bell
+    and on the dashboard."""
+    from django.urls import reverse
+
+    from notifications.models import Task
+
+    worker, counsellor, target = team["worker"], team["counsellor"], team["client"]
+    note = "Asiakas aloittaa työtoiminnan maanantaina; soita hänelle ennen sitä."
+    login(client, worker)
+    response = client.post(
+        f"/clients/{target.uuid}/transfer/",
+        {"assignment": counsellor.role_assignments.get().pk, "handover_note": note},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(assignee=counsellor)
+    membership = CareTeamMembership.objects.current().get(
+        client=target, role=TeamRole.RESPONSIBLE_WORKER
+    )
+    assert (task.kind, task.title, task.description, task.link, task.client_id) == (
+        actions.RESPONSIBILITY_RECEIVED_TASK,
+        f"Asiakkaan vastuu siirtyi sinulle: {target.display_name}",
+        note,
+        f"/clients/{target.uuid}/",
+        target.uuid,
+    )
+    assert (task.created_by, task.done_at, task.due_date) == (worker, None, None)
+    assert task.key == f"{actions.RESPONSIBILITY_RECEIVED_TASK}:{membership.pk}"
+    assert not Task.objects.filter(assignee=worker).exists()
+
+    login(client, counsellor)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert f"Asiakkaan vastuu siirtyi sinulle: {target.display_name}" in inbox
+    assert note in inbox and f'href="/clients/{target.uuid}/"' in inbox
+    assert "Uusi vastuuasiakas" in inbox  # the kind's label
+    assert ">1<" in client.get(reverse("notifications:bell")).content.decode()
+    assert "Asiakkaan vastuu siirtyi sinulle" in client.get("/").content.decode()
+
+
+def test_a_refused_transfer_gives_no_task(team):
+    """A second transfer to the same worker (a double submit) is refused: still one task."""
+    from notifications.models import Task
+
+    def transfer():
+        actions.transfer_responsibility(
+            client=team["client"],
+            to_user=team["counsellor"],
+            to_unit=team["unit"],
+            transferred_by=acting(team["worker"]),
+            handover_note="Soita asiakkaalle.",
+        )
+
+    transfer()
+    with pytest.raises(ValidationError, match="jo asiakkaan vastuutyöntekijä"):
+        transfer()
+    assert Task.objects.filter(assignee=team["counsellor"]).count() == 1
+
+
+def test_a_caseload_handover_gives_each_new_worker_one_task_per_client(client, team):
+    """Each client is taken up on its own (read the plan, call the client), so each is a task
+    of its own that links to the client and is checked off when done; the note is the
+    manager's handover note."""
+    from notifications.models import Task
+
+    second = ClientFactory(created_by=team["worker"], first_names="Tuisku", last_name="Tietävä")
+    third = ClientFactory(created_by=team["worker"], first_names="Aino", last_name="Kolmas")
+    colleague_a = make_user(Role.SOCIAL_WORKER, team["unit"])
+    colleague_b = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
+    login(client, team["manager"])
+    response = client.post(
+        "/clients/handover/",
+        {
+            "from": team["worker"].pk,
+            f"client_{team['client'].pk}": colleague_a.role_assignments.get().pk,
+            f"client_{second.pk}": colleague_a.role_assignments.get().pk,
+            f"client_{third.pk}": colleague_b.role_assignments.get().pk,
+            "handover_note": "Työntekijä lähtee; asiakkaiden suunnitelmat ovat ajan tasalla.",
+        },
+    )
+    assert response.status_code == 302
+    tasks = Task.objects.filter(kind=actions.RESPONSIBILITY_RECEIVED_TASK)
+    assert sorted((t.assignee_id, t.client_id, t.title) for t in tasks) == sorted(
+        [
+            (colleague_a.pk, c.uuid, f"Asiakkaan vastuu siirtyi sinulle: {c.display_name}")
+            for c in (team["client"], second)
+        ]
+        + [
+            (
+                colleague_b.pk,
+                third.uuid,
+                f"Asiakkaan vastuu siirtyi sinulle: {third.display_name}",
+            )
+        ]
+    )
+    assert {t.description for t in tasks} == {
+        "Työntekijä lähtee; asiakkaiden suunnitelmat ovat ajan tasalla."
+    }
+    assert {t.created_by_id for t in tasks} == {team["manager"].pk}
