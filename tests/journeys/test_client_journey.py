@@ -420,6 +420,10 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     assert responsible.user == cast["colleague"]
     # The former responsible worker is off the team now.
     assert browser.get(detail).status_code == 404
+    # The new one finds the client and the handover note in their inbox.
+    inbox = as_user(cast["colleague"]).get("/inbox/").content.decode()
+    assert "Asiakkaan vastuu siirtyi sinulle" in inbox and f'href="{detail}"' in inbox
+    assert "Työtoiminta alkaa ensi viikolla." in inbox
 
     # The new responsible worker closes the client relationship; the data stays.
     new_worker = as_user(cast["colleague"])
