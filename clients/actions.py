@@ -24,6 +24,7 @@ from audit.models import Basis
 from clients import identity, team_scope
 from clients.access import log_client_access, relation_to
 from clients.models import (
+    ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER,
     IDENTITY_CODE_ONCE_PER_ORGANISATION,
     NOTE_EDIT_WINDOW_TRIGGER,
     BreakTheGlass,
@@ -771,28 +772,44 @@ def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
     return locked
 
 
+ASSESSMENT_COMPLETED_IN_FUTURE = gettext_lazy(
+    "Valmistumispäivä ei voi olla tulevaisuudessa. Kirjaa arvio valmistuneeksi sinä päivänä, "
+    "kun se valmistuu."
+)
+
+
 def save_assessment(
     *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
 ):
-    """Creates or updates a service-need assessment. A completed one has a conclusion
-    and is completed no earlier than it started."""
+    """Creates or updates a service-need assessment. A completed one has a conclusion and is
+    completed no earlier than it started and no later than today (the database refuses a
+    completion day still to come too: trigger assessment_completed_not_in_future).
+    Raises ValidationError naming the field; nothing is saved then."""
     started = fields.get("started_on") or getattr(assessment, "started_on", None)
     completed = fields.get("completed_on", getattr(assessment, "completed_on", None))
     conclusion = fields.get("conclusion", getattr(assessment, "conclusion", ""))
     errors = {}
-    if started and completed and completed < started:
+    if completed and completed > timezone.localdate():
+        errors["completed_on"] = ASSESSMENT_COMPLETED_IN_FUTURE
+    elif started and completed and completed < started:
         errors["completed_on"] = _("Valmistumispäivä ei voi olla ennen aloituspäivää.")
     if completed and not (conclusion or "").strip():
         errors["conclusion"] = _("Valmistuneeseen arvioon kirjataan johtopäätös.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), history_context(written_by, "clients.assessment.saved"):
-        if assessment is None:
-            assessment = ServiceNeedAssessment(client=client, author=written_by)
-        for name, value in fields.items():
-            setattr(assessment, name, value)
-        assessment.save()
-        log_client_access(written_by, client, "clients.assessment.saved", assessment)
+    try:
+        with transaction.atomic(), history_context(written_by, "clients.assessment.saved"):
+            if assessment is None:
+                assessment = ServiceNeedAssessment(client=client, author=written_by)
+            for name, value in fields.items():
+                setattr(assessment, name, value)
+            assessment.save()
+            log_client_access(written_by, client, "clients.assessment.saved", assessment)
+    except IntegrityError as error:
+        # The database's clock, behind the application's at midnight, still saw yesterday.
+        if ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER not in str(error):
+            raise
+        raise ValidationError({"completed_on": ASSESSMENT_COMPLETED_IN_FUTURE}) from None
     return assessment
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from clients import identity, team_scope
 from clients.actions import (
+    ASSESSMENT_COMPLETED_IN_FUTURE,
     HANDOVER_NOTE_MAX_LENGTH,
     check_relationship_home,
     clean_access_request_reason,
@@ -339,7 +340,9 @@ class AssessmentForm(PolkuModelForm):
     def clean(self):
         data = super().clean()
         started, completed = data.get("started_on"), data.get("completed_on")
-        if started and completed and completed < started:
+        if completed and completed > timezone.localdate():
+            self.add_error("completed_on", ASSESSMENT_COMPLETED_IN_FUTURE)
+        elif started and completed and completed < started:
             self.add_error("completed_on", _("Valmistumispäivä ei voi olla ennen aloituspäivää."))
         if completed and not data.get("conclusion", "").strip():
             self.add_error("conclusion", _("Valmistuneeseen arvioon kirjataan johtopäätös."))

@@ -305,9 +305,18 @@ class BreakTheGlass(models.Model):
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
 
 
+# An assessment is not completed on a day still to come: trigger of migration 0011.
+ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER = "assessment_completed_not_in_future"
+
+
 @pghistory.track()
 class ServiceNeedAssessment(models.Model):
-    """Palvelutarpeen arvio (Social Welfare Act §36)."""
+    """Palvelutarpeen arvio (Social Welfare Act §36).
+
+    Completed (with a conclusion) no earlier than it started and no later than the day the
+    completion is written: the database refuses a completion day still to come
+    (ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER).
+    """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
     started_on = models.DateField(_("aloitettu"), default=timezone.localdate)

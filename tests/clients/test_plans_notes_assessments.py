@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from audit.models import AccessLogEntry
@@ -493,6 +493,132 @@ def test_an_assessment_is_not_completed_before_it_started(team, worker):
     assert messages["sv"] == ["Slutförandedatumet kan inte vara före startdatumet."]
     assert messages["en"] == ["The completion date cannot be before the start date."]
     assert not ServiceNeedAssessment.objects.exists()
+
+
+FUTURE_COMPLETION = (
+    "Valmistumispäivä ei voi olla tulevaisuudessa. Kirjaa arvio valmistuneeksi sinä päivänä, "
+    "kun se valmistuu."
+)
+
+
+def test_an_assessment_is_not_completed_on_a_day_still_to_come(team, worker):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as error:
+        actions.save_assessment(
+            client=team["client"],
+            written_by=worker,
+            started_on=today - datetime.timedelta(days=7),
+            completed_on=today + datetime.timedelta(days=1),
+            conclusion="Valmis.",
+        )
+    assert error.value.message_dict == {"completed_on": [FUTURE_COMPLETION]}
+    assert not ServiceNeedAssessment.objects.exists()
+    assert not _log("clients.assessment.saved").exists()
+    # Today is fine.
+    done = actions.save_assessment(
+        client=team["client"],
+        written_by=worker,
+        started_on=today - datetime.timedelta(days=7),
+        completed_on=today,
+        conclusion="Valmis.",
+    )
+    assert ServiceNeedAssessment.objects.get(pk=done.pk).completed_on == today
+
+
+def test_a_started_assessment_is_not_completed_ahead_on_its_edit_page(client, team, worker):
+    """Saved when it started, completed later: a completion day still to come is refused
+    next to its field and the stored assessment stays as it was."""
+    today = timezone.localdate()
+    assessment = actions.save_assessment(
+        client=team["client"], written_by=worker, started_on=today - datetime.timedelta(days=3)
+    )
+    login(client, team["worker"])
+    response = client.post(
+        f"/clients/{team['client'].uuid}/assessments/{assessment.pk}/edit/",
+        {
+            "started_on": assessment.started_on.isoformat(),
+            "completed_on": "2099-01-20",
+            "conclusion": "Tarvitsee työkokeilun.",
+        },
+    )
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "completed_on") == FUTURE_COMPLETION
+    stored = ServiceNeedAssessment.objects.get(pk=assessment.pk)
+    assert (stored.completed_on, stored.conclusion) == (None, "")
+    response = client.post(
+        f"/clients/{team['client'].uuid}/assessments/{assessment.pk}/edit/",
+        {
+            "started_on": assessment.started_on.isoformat(),
+            "completed_on": today.isoformat(),
+            "conclusion": "Tarvitsee työkokeilun.",
+        },
+    )
+    assert response.status_code == 302
+    assert ServiceNeedAssessment.objects.get(pk=assessment.pk).completed_on == today
+
+
+def test_the_database_refuses_a_completion_day_still_to_come(team, worker):
+    """Whatever writes the row: on insert, and on an update that sets the day. Completed
+    after the day it was first saved is fine (not a check against its creation)."""
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    with (
+        pytest.raises(IntegrityError, match="assessment_completed_not_in_future"),
+        transaction.atomic(),
+    ):
+        ServiceNeedAssessment.objects.create(
+            client=team["client"],
+            author=worker,
+            started_on=today,
+            completed_on=tomorrow,
+            conclusion="Valmis.",
+        )
+    started = ServiceNeedAssessment.objects.create(
+        client=team["client"], author=worker, started_on=today - datetime.timedelta(days=30)
+    )
+    with (
+        pytest.raises(IntegrityError, match="assessment_completed_not_in_future"),
+        transaction.atomic(),
+    ):
+        ServiceNeedAssessment.objects.filter(pk=started.pk).update(
+            completed_on=tomorrow, conclusion="Valmis."
+        )
+    ServiceNeedAssessment.objects.filter(pk=started.pk).update(
+        completed_on=today, conclusion="Valmis."
+    )
+    assert ServiceNeedAssessment.objects.get(pk=started.pk).completed_on == today
+
+
+def test_a_row_written_before_the_rule_keeps_its_day_until_the_day_is_changed(team, worker):
+    """The rule came after rows with a completion day still to come were written: such a row
+    stays readable and changeable at the database; a new completion day is checked."""
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE clients_serviceneedassessment "
+            "DISABLE TRIGGER assessment_completed_not_in_future"
+        )
+        old = ServiceNeedAssessment.objects.create(
+            client=team["client"],
+            author=worker,
+            started_on=today,
+            completed_on=today + datetime.timedelta(days=40),
+            conclusion="Valmis.",
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks at the ALTER
+        cursor.execute(
+            "ALTER TABLE clients_serviceneedassessment "
+            "ENABLE TRIGGER assessment_completed_not_in_future"
+        )
+    ServiceNeedAssessment.objects.filter(pk=old.pk).update(conclusion="Valmis, tarkennettu.")
+    with (
+        pytest.raises(IntegrityError, match="assessment_completed_not_in_future"),
+        transaction.atomic(),
+    ):
+        ServiceNeedAssessment.objects.filter(pk=old.pk).update(
+            completed_on=today + datetime.timedelta(days=41)
+        )
+    ServiceNeedAssessment.objects.filter(pk=old.pk).update(completed_on=today)
 
 
 def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(client, team):
