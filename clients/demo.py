@@ -317,7 +317,8 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
         identity_code_encrypted=identity.encrypt(code),
         identity_code_hash=identity.search_hash(code),
         identity_code_masked=identity.mask(code),
-        identity_code_is_temporary=True,
+        # Fictitious codes of 900-999 that stand for ordinary codes (DESIGN.md).
+        identity_code_is_temporary=False,
         birth_date=birth,
         first_names=first,
         last_name=last,

@@ -41,7 +41,10 @@ def parse_identity_code(raw: str, *, allow_temporary: bool = False) -> IdentityC
 
     A birth date after today is refused (no one has such a code yet). Temporary codes
     (individual number 900-999) pass when `allow_temporary` is given (the worker ticked the
-    flag) or POLKU_ALLOW_TEST_IDENTITY_CODES is on.
+    flag) or POLKU_ALLOW_TEST_IDENTITY_CODES is on. Such a code `is_temporary` only when
+    `allow_temporary` says so: where test codes are allowed (the demo, the tests) a code of
+    900-999 given without the flag is an ordinary code (DESIGN.md), which the demo's
+    fictitious codes stand for.
     """
     code = hetu.compact(raw or "")
     # stdnum's pattern matches any Unicode digit (\d): "1٣1052-932X" would pass as 131052-932X
@@ -80,7 +83,9 @@ def parse_identity_code(raw: str, *, allow_temporary: bool = False) -> IdentityC
     birth_date = datetime.date(CENTURIES[code[6]] + int(code[4:6]), int(code[2:4]), int(code[0:2]))
     if birth_date > timezone.localdate():
         raise ValidationError(_("Syntymäaika on tulevaisuudessa."), code="future")
-    return IdentityCode(value=code, birth_date=birth_date, is_temporary=temporary)
+    return IdentityCode(
+        value=code, birth_date=birth_date, is_temporary=temporary and allow_temporary
+    )
 
 
 def mask(code: str) -> str:

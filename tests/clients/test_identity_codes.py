@@ -55,7 +55,9 @@ def test_the_codes_cover_every_century_sign():
 def test_every_century_sign_passes_where_test_codes_are_allowed(settings, code, birth_date):
     settings.POLKU_ALLOW_TEST_IDENTITY_CODES = True
     parsed = identity.parse_identity_code(code)
-    assert (parsed.value, parsed.birth_date, parsed.is_temporary) == (code, birth_date, True)
+    # Accepted as an ordinary code (DESIGN.md): not temporary unless the flag says so.
+    assert (parsed.value, parsed.birth_date, parsed.is_temporary) == (code, birth_date, False)
+    assert identity.parse_identity_code(code, allow_temporary=True).is_temporary
     assert parsed.masked == f"{code[:7]}****"
     assert identity.parse_identity_code(code.lower()).value == code
 
@@ -104,7 +106,8 @@ def test_temporary_code_needs_its_flag_unless_test_codes_are_allowed(settings):
     assert error.value.code == "temporary"
     assert identity.parse_identity_code(code, allow_temporary=True).is_temporary
     settings.POLKU_ALLOW_TEST_IDENTITY_CODES = True
-    assert identity.parse_identity_code(code).is_temporary
+    assert not identity.parse_identity_code(code).is_temporary
+    assert identity.parse_identity_code(code, allow_temporary=True).is_temporary
 
 
 def identity_code(birth_date: datetime.date, sign: str, individual: int) -> str:

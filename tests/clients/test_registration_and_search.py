@@ -49,6 +49,33 @@ def test_a_social_worker_registers_a_client_and_becomes_responsible_worker(clien
     assert "Tuisku Emilia Tietävä" in page and code not in page and code[:7] + "****" in page
 
 
+def test_a_demo_code_registered_without_the_flag_is_an_ordinary_code(client, social_worker):
+    """Where test codes are allowed (the demo), a fictitious code of 900-999 stands for an
+    ordinary code (DESIGN.md): not marked temporary unless the worker ticks the flag."""
+    login(client, social_worker)
+    plain, flagged = (demo_identity_code(random_birth_date(30, 40)) for _ in range(2))
+    client.post("/clients/new/", {**FORM, "identity_code": plain})
+    client.post(
+        "/clients/new/",
+        {
+            **FORM,
+            "identity_code": flagged,
+            "identity_code_is_temporary": "on",
+            "last_name": "Lippu",
+        },
+    )
+    ordinary, temporary = (
+        Client.objects.get(last_name="Tietävä"),
+        Client.objects.get(last_name="Lippu"),
+    )
+    assert (ordinary.identity_code_is_temporary, temporary.identity_code_is_temporary) == (
+        False,
+        True,
+    )
+    assert "(väliaikainen)" not in client.get(f"/clients/{ordinary.uuid}/").content.decode()
+    assert "(väliaikainen)" in client.get(f"/clients/{temporary.uuid}/").content.decode()
+
+
 def test_a_duplicate_identity_code_is_refused_without_the_other_clients_details(
     client, social_worker, unit
 ):
