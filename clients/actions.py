@@ -180,6 +180,105 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
     return locked
 
 
+def parse_permanent_identity_code(raw: str) -> identity.IdentityCode:
+    """A permanent identity code, validated as at registration (format, date, checksum, ASCII
+    only); ValidationError on `identity_code` otherwise, a temporary code (900-999) included
+    unless test codes are allowed, where it stands for an ordinary code (DESIGN.md)."""
+    try:
+        code = identity.parse_identity_code(raw)
+    except ValidationError as error:
+        if error.code == "temporary":
+            raise ValidationError(
+                {
+                    "identity_code": _(
+                        "Tämä on väliaikainen henkilötunnus (yksilönumero 900–999). Kirjaa "
+                        "asiakkaalle annettu pysyvä henkilötunnus."
+                    )
+                }
+            ) from None
+        raise ValidationError({"identity_code": error.messages}) from None
+    return code
+
+
+def replace_identity_code(*, client: Client, replaced_by, identity_code: str) -> Client:
+    """Replaces the client's temporary identity code with the permanent one the person has
+    been given: validated as at registration (parse_permanent_identity_code), stored
+    encrypted with its keyed hash and mask as at registration, no longer temporary; the
+    birth date follows the permanent code (a temporary code's may have been estimated).
+
+    Under the client's row lock, a code that is no longer temporary (replaced meanwhile) is
+    refused. The organisation's register holds a code once: a code another client of the
+    organisation has is refused on `identity_code` naming nothing of that client, and the
+    duplicate check is logged on that client, as at registration. The old code stays in the
+    client's change history as the code is kept there (masked). Logged as
+    clients.identity_code.replaced with the changed fields. Raises ValidationError.
+    """
+    code = parse_permanent_identity_code(identity_code)
+    new_hash = identity.search_hash(code.value)
+    try:
+        with transaction.atomic(), history_context(replaced_by, "clients.identity_code.replaced"):
+            locked = Client.objects.select_for_update().get(pk=client.pk)
+            if not locked.identity_code_is_temporary:
+                raise ValidationError(_("Asiakkaan henkilötunnus on jo pysyvä."))
+            if locked.identity_code_hash == new_hash:
+                raise ValidationError(
+                    {
+                        "identity_code": _(
+                            "Tämä on asiakkaan nykyinen väliaikainen henkilötunnus. Kirjaa "
+                            "asiakkaalle annettu pysyvä henkilötunnus."
+                        )
+                    }
+                )
+            changed = ["identity_code"]
+            if locked.birth_date != code.birth_date:
+                changed.append("birth_date")
+            locked.identity_code_encrypted = identity.encrypt(code.value)
+            locked.identity_code_hash = new_hash
+            locked.identity_code_masked = code.masked
+            locked.identity_code_is_temporary = False
+            locked.birth_date = code.birth_date
+            locked.save(
+                update_fields=[
+                    "identity_code_encrypted",
+                    "identity_code_hash",
+                    "identity_code_masked",
+                    "identity_code_is_temporary",
+                    "birth_date",
+                ]
+            )
+            log_client_access(
+                replaced_by,
+                client,
+                "clients.identity_code.replaced",
+                locked,
+                detail=", ".join(changed),
+            )
+    except IntegrityError as error:
+        if IDENTITY_CODE_ONCE_PER_ORGANISATION not in str(error):
+            raise
+        existing = Client.objects.get(
+            organisation_id=client.organisation_id, identity_code_hash=new_hash
+        )
+        # The worker learnt that the organisation's register holds this code.
+        log_access(
+            actor=replaced_by,
+            client_id=existing.uuid,
+            action="clients.client.duplicate_found",
+            basis=Basis.REGISTRATION,
+            obj=existing,
+        )
+        raise ValidationError(
+            {
+                "identity_code": _(
+                    "Henkilötunnuksella on jo toinen asiakkuus organisaatiosi "
+                    "asiakasrekisterissä. Selvitä esihenkilösi kanssa, onko kyse samasta "
+                    "henkilöstä."
+                )
+            }
+        ) from None
+    return locked
+
+
 def reveal_identity_code(*, client: Client, revealed_by) -> str:
     """Returns the full identity code and logs the reveal."""
     log_client_access(revealed_by, client, "clients.identity_code.revealed", client)

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "clients.break_the_glass.reviewed": _("Tarkasti murtautumisen"),
     "clients.client.break_the_glass": _("Avasi asiakkaan tiedot omatiimin ulkopuolelta"),
     "clients.identity_code.revealed": _("Näytti henkilötunnuksen"),
+    "clients.identity_code.replaced": _("Korvasi väliaikaisen henkilötunnuksen pysyvällä"),
     "clients.access.requested": _("Pyysi pääsyä asiakkaan tietoihin"),
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),
     "clients.membership.ended": _("Päätti omatiimin jäsenyyden"),

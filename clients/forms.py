@@ -15,6 +15,7 @@ from clients.actions import (
     check_relationship_home,
     clean_access_request_reason,
     clean_goals,
+    parse_permanent_identity_code,
 )
 from clients.models import (
     CaseNote,
@@ -123,6 +124,23 @@ class RegisterClientForm(ClientForm):
             else:
                 data["identity_code"] = parsed.value
         return data
+
+
+class ReplaceIdentityCodeForm(PolkuForm):
+    """The permanent identity code that replaces a client's temporary one."""
+
+    identity_code = forms.CharField(
+        label=_("Pysyvä henkilötunnus"),
+        max_length=11,
+        help_text=_("Väliaikainen henkilötunnus jää asiakkaan muutoshistoriaan."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_identity_code(self):
+        try:
+            return parse_permanent_identity_code(self.cleaned_data["identity_code"]).value
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["identity_code"]) from None
 
 
 class FindByIdentityCodeForm(PolkuForm):

@@ -21,6 +21,11 @@ urlpatterns = [
     path(
         "<uuid:client_id>/identity-code/", records.reveal_identity_code, name="reveal_identity_code"
     ),
+    path(
+        "<uuid:client_id>/identity-code/replace/",
+        records.replace_identity_code,
+        name="replace_identity_code",
+    ),
     path("<uuid:client_id>/close/", records.close, name="close"),
     path("<uuid:client_id>/reopen/", records.reopen, name="reopen"),
     path("<uuid:client_id>/team/add/", team.add_member, name="add_member"),

@@ -29,6 +29,7 @@ from clients.forms import (
     CloseClientForm,
     FindByIdentityCodeForm,
     RegisterClientForm,
+    ReplaceIdentityCodeForm,
 )
 from clients.models import (
     Client,
@@ -208,6 +209,32 @@ def reveal_identity_code(request, client_id):
     code = actions.reveal_identity_code(client=client, revealed_by=request.user)
     template = "clients/detail.html#identity-code" if request.htmx else "clients/identity_code.html"
     return render(request, template, {"client": client, "identity_code": code})
+
+
+@require_http_methods(["GET", "POST"])
+def replace_identity_code(request, client_id):
+    """Records the permanent identity code of a client registered with a temporary one."""
+    client = get_client_for_user(
+        request.user, client_id, permission="clients.change_client", log_action=read_log(request)
+    )
+    if request.method == "GET" and not client.identity_code_is_temporary:
+        messages.info(request, _("Asiakkaan henkilötunnus on jo pysyvä."))
+        return redirect("clients:detail", client_id=client.uuid)
+    form = ReplaceIdentityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.replace_identity_code(
+                client=client,
+                replaced_by=request.user,
+                identity_code=form.cleaned_data["identity_code"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Pysyvä henkilötunnus tallennettu."))
+            return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
+    return render(request, "clients/replace_identity_code.html", {"client": client, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

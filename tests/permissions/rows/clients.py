@@ -33,6 +33,14 @@ def client_row(
     )
 
 
+def temporary_code_kwargs(world):
+    """The world's client as registered with a temporary identity code."""
+    from clients.models import Client
+
+    Client.objects.filter(pk=world.client.pk).update(identity_code_is_temporary=True)
+    return client_kwargs(world)
+
+
 def plan_kwargs(world):
     from clients.factories import make_plan
 
@@ -121,6 +129,7 @@ ROWS = {
     "clients:detail": client_row(VISIBLE),
     "clients:edit": client_row(RESPONSIBLE_OR_SOTE),
     "clients:reveal_identity_code": client_row(RESPONSIBLE_OR_SOTE | {R.MANAGER}, method="POST"),
+    "clients:replace_identity_code": client_row(RESPONSIBLE_OR_SOTE, kwargs=temporary_code_kwargs),
     "clients:close": client_row(RESPONSIBLE_OR_MANAGER),
     # The world's client is open: the allowed roles are sent back with "already open".
     "clients:reopen": client_row(RESPONSIBLE_OR_MANAGER, method="POST", allowed_status=302),
