@@ -25,7 +25,7 @@ def team(request, client, relation):
         CareTeamMembership.objects.filter(client=client)
         .on_team(today)
         .select_related("user__organisation", "created_by")
-        .order_by("role", "started_on")
+        .in_team_order()
     )
     return {
         "members": [m for m in members if m.accepted_at],

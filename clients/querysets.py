@@ -101,6 +101,26 @@ class CareTeamMembershipQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(ended_on__isnull=True, accepted_at__isnull=True)
 
+    def in_team_order(self):
+        """The responsible worker first, then the sote contact person, the work pair, the
+        coaches and the other members; within a role the earliest start first."""
+        from clients.models import TeamRole
+
+        order = [
+            TeamRole.RESPONSIBLE_WORKER,
+            TeamRole.SOTE_CONTACT,
+            TeamRole.WORK_PAIR,
+            TeamRole.COACH,
+            TeamRole.OTHER,
+        ]
+        return self.alias(
+            role_order=models.Case(
+                *(models.When(role=role, then=index) for index, role in enumerate(order)),
+                default=len(order),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("role_order", "started_on", "pk")
+
     def responsible(self):
         return self.filter(role="responsible_worker")
 
