@@ -353,6 +353,43 @@ def reopen_client(*, client: Client, reopened_by) -> Client:
     return locked
 
 
+def check_roles_beside(*, client: Client, user, role: str) -> None:
+    """Whether `user` may hold `role` in the client's team beside the memberships they hold
+    there (open ones: current, starting later or awaiting acceptance). ValidationError on
+    `role` where the two make no sense together:
+
+    - "other member" is for someone with no other role in the team: not beside any other
+      role, nor any other role beside it (end it first). The database keeps it for the
+      responsible worker and the sote contact person (constraints
+      responsible_worker_not_also_other, sote_contact_not_also_other);
+    - the responsible worker is not their own client's work pair.
+
+    The same role again is the caller's refusal ("already in this role"). Reads only."""
+    held = set(
+        CareTeamMembership.objects.filter(client=client, user=user)
+        .on_team()
+        .exclude(role=role)
+        .values_list("role", flat=True)
+    )
+    if not held:
+        return
+    if role == TeamRole.OTHER:
+        message = _(
+            "Henkilö on jo tiimissä roolissa %(roles)s. Muuksi tiimin jäseneksi lisätään vain "
+            "henkilö, jolla ei ole tiimissä muuta roolia."
+        ) % {"roles": ", ".join(str(TeamRole(held_role).label) for held_role in sorted(held))}
+    elif TeamRole.OTHER in held:
+        message = _(
+            "Henkilö on jo tiimissä roolissa Muu tiimin jäsen. Päätä se jäsenyys ensin, jos "
+            "hänestä tulee %(role)s."
+        ) % {"role": str(TeamRole(role).label).lower()}
+    elif role == TeamRole.WORK_PAIR and TeamRole.RESPONSIBLE_WORKER in held:
+        message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa työpari.")
+    else:
+        return
+    raise ValidationError({"role": message})
+
+
 def add_team_member(
     *,
     client: Client,
@@ -370,7 +407,9 @@ def add_team_member(
 
     Who may join is `clients.team_scope`'s rule: a person who does not fit is refused
     first, before the dates, and `team_scope.admit` decides the joining (a disclosure
-    from another organisation) in the adding transaction. Raises ValidationError otherwise.
+    from another organisation) in the adding transaction. A role that makes no sense beside
+    the person's other roles in the team is refused on `role` (check_roles_beside), under
+    the client's lock. Raises ValidationError otherwise.
     """
     today = timezone.localdate()
     started_on = started_on or today
@@ -410,6 +449,7 @@ def add_team_member(
             client=client, user=user, role=role, ended_on__isnull=True
         ).exists():
             raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
+        check_roles_beside(client=client, user=user, role=role)
         team_scope.admit(actor=added_by, client=client, user=user, role=role)
         membership = CareTeamMembership.objects.create(
             client=client,
@@ -559,9 +599,11 @@ RESPONSIBILITY_RECEIVED_TASK = "clients.responsibility_received"
 
 
 def _transfer(client, to_user, to_unit, by, note, basis):
-    """Moves responsibility; the open tasks that are the responsible worker's duties (a
-    recommendation to act on, a party to tell of a revoked consent) move with it to the
-    new worker, in the same transaction (notifications.actions.hand_over_tasks). The new
+    """Moves responsibility; the new worker's "other member" or work-pair membership of the
+    client ends (check_roles_beside), each end logged. The open tasks that are the
+    responsible worker's duties (a recommendation to act on, a party to tell of a revoked
+    consent) move with it to the new worker, in the same transaction
+    (notifications.actions.hand_over_tasks). The new
     worker gets a task to take the client up, naming the client, with the handover note as
     its description and a link to the client (once per new responsibility: its key is the
     new membership); none when they transferred the client to themselves."""
@@ -581,6 +623,7 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             if current:
                 current.ended_on = today
                 current.save(update_fields=["ended_on"])
+            superseded = _end_roles_beside_responsibility(locked, to_user, today)
             membership = CareTeamMembership.objects.create(
                 client=locked,
                 user=to_user,
@@ -598,6 +641,17 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 obj=membership,
                 detail=note,
             )
+            for ended in superseded:
+                log_access(
+                    actor=by,
+                    client_id=locked.uuid,
+                    action="clients.membership.cancelled"
+                    if ended.cancelled
+                    else "clients.membership.ended",
+                    basis=basis,
+                    obj=ended,
+                    detail="responsibility transferred",
+                )
         # Outside the transfer's history context: the tasks' history has its own action.
         if current:
             hand_over_tasks(
@@ -618,6 +672,22 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 key=f"{RESPONSIBILITY_RECEIVED_TASK}:{membership.pk}",
             )
     return membership
+
+
+def _end_roles_beside_responsibility(client, user, day) -> list[CareTeamMembership]:
+    """Ends (on `day`) the open memberships that `user`, becoming the client's responsible
+    worker, may not hold beside it (check_roles_beside): "other member" and work pair. The
+    caller holds the client's lock, writes the history context and logs them."""
+    ended = list(
+        CareTeamMembership.objects.select_for_update()
+        .filter(client=client, user=user, role__in=[TeamRole.OTHER, TeamRole.WORK_PAIR])
+        .open()
+        .order_by("pk")
+    )
+    for membership in ended:
+        end_on = min(day, membership.valid_until) if membership.valid_until else day
+        membership.save(update_fields=set_membership_end(membership, end_on))
+    return ended
 
 
 def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover_note: str) -> int:

@@ -13,6 +13,7 @@ from clients.actions import (
     ASSESSMENT_COMPLETED_IN_FUTURE,
     HANDOVER_NOTE_MAX_LENGTH,
     check_relationship_home,
+    check_roles_beside,
     clean_access_request_reason,
     clean_goals,
     parse_permanent_identity_code,
@@ -206,6 +207,7 @@ class AddMemberForm(PolkuForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
+        self.client = client
         field = self.fields["assignment"]
         field.queryset = (
             team_scope.candidates(client)
@@ -223,6 +225,11 @@ class AddMemberForm(PolkuForm):
                 _("Henkilön rooli ei sovi tiimin rooliin %(role)s.")
                 % {"role": TeamRole(role).label},
             )
+        elif assignment and role:
+            try:
+                check_roles_beside(client=self.client, user=assignment.user, role=role)
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
     def member(self) -> dict:

@@ -245,6 +245,19 @@ class CareTeamMembership(models.Model):
                 condition=Q(ended_on__isnull=True),
                 name="membership_not_doubled",
             ),
+            # "Other member" is for someone with no role in the team: never beside the
+            # responsible worker's or the sote contact person's (clients.actions
+            # .check_roles_beside also keeps it from the others).
+            models.UniqueConstraint(
+                fields=["client", "user"],
+                condition=Q(ended_on__isnull=True, role__in=["responsible_worker", "other"]),
+                name="responsible_worker_not_also_other",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "user"],
+                condition=Q(ended_on__isnull=True, role__in=["sote_contact", "other"]),
+                name="sote_contact_not_also_other",
+            ),
             # Ended on or after its start, or cancelled before it: ended (on the day it was
             # cancelled) before its start.
             models.CheckConstraint(

@@ -1,15 +1,21 @@
 """The care team panel: its order, the roles one person may hold together, and ending a
 membership with a confirmation step."""
 
+import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients import actions
 from clients.factories import add_member
-from clients.models import TeamRole
-from tests.conftest import login
+from clients.models import CareTeamMembership, TeamRole
+from tests.conftest import acting, field_errors, login
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +47,198 @@ def test_the_panel_lists_the_responsible_worker_first_then_by_role(client, team)
     names = [team["worker"], sote, pair, team["coach"], other]
     positions = [panel.index(user.get_full_name()) for user in names]
     assert positions == sorted(positions)
+
+
+# The roles one person may hold together
+
+
+def _add(client, team, user, role):
+    """Posts the team page's form as the responsible worker; the response."""
+    login(client, team["worker"])
+    return client.post(
+        f"/clients/{team['client'].uuid}/team/add/",
+        {"assignment": user.role_assignments.order_by("pk").first().pk, "role": role},
+    )
+
+
+def _open_roles(team, user):
+    return set(
+        CareTeamMembership.objects.filter(client=team["client"], user=user)
+        .open()
+        .values_list("role", flat=True)
+    )
+
+
+def test_the_responsible_worker_is_not_added_again_as_other_member(client, team):
+    response = _add(client, team, team["worker"], TeamRole.OTHER)
+    assert response.status_code == 200
+    error = field_errors(response.content.decode(), "role")
+    assert "Henkilö on jo tiimissä roolissa Vastuutyöntekijä." in error
+    assert "vain henkilö, jolla ei ole tiimissä muuta roolia" in error
+    assert _open_roles(team, team["worker"]) == {TeamRole.RESPONSIBLE_WORKER}
+    # The action refuses it too, whoever calls it.
+    with pytest.raises(ValidationError) as refused:
+        actions.add_team_member(
+            client=team["client"],
+            user=team["worker"],
+            role=TeamRole.OTHER,
+            added_by=acting(team["manager"]),
+        )
+    assert list(refused.value.error_dict) == ["role"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (TeamRole.SOTE_CONTACT, TeamRole.OTHER, "jo tiimissä roolissa Sote-yhteyshenkilö"),
+        (TeamRole.OTHER, TeamRole.SOTE_CONTACT, "Päätä se jäsenyys ensin"),
+    ],
+)
+def test_the_same_person_is_not_both_sote_contact_and_other_member(
+    client, team, first, second, message
+):
+    nurse = make_user(Role.HEALTH_PROFESSIONAL, team["unit"])
+    assert _add(client, team, nurse, first).status_code == 302
+    response = _add(client, team, nurse, second)
+    assert response.status_code == 200
+    assert message in field_errors(response.content.decode(), "role")
+    assert _open_roles(team, nurse) == {first}
+
+
+def test_a_coach_is_not_also_other_member_and_other_is_ended_before_coaching(client, team):
+    response = _add(client, team, team["coach"], TeamRole.OTHER)
+    assert "jo tiimissä roolissa Valmentaja" in field_errors(response.content.decode(), "role")
+    counsellor = team["counsellor"]
+    assert _add(client, team, counsellor, TeamRole.OTHER).status_code == 302
+    coach = make_user(Role.WORK_COACH, team["unit"])
+    from accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=counsellor, role=Role.WORK_COACH, unit=team["unit"])
+    with pytest.raises(ValidationError, match="hänestä tulee valmentaja"):
+        actions.add_team_member(
+            client=team["client"],
+            user=counsellor,
+            role=TeamRole.COACH,
+            added_by=acting(team["worker"]),
+        )
+    # Someone else is added as a coach as before.
+    actions.add_team_member(
+        client=team["client"], user=coach, role=TeamRole.COACH, added_by=acting(team["worker"])
+    )
+    assert _open_roles(team, counsellor) == {TeamRole.OTHER}
+
+
+def test_the_responsible_worker_is_not_their_own_clients_work_pair(team):
+    from accounts.models import RoleAssignment
+
+    worker = team["worker"]
+    RoleAssignment.objects.create(user=worker, role=Role.COORDINATOR, unit=team["unit"])
+    with pytest.raises(ValidationError) as error:
+        actions.add_team_member(
+            client=team["client"], user=worker, role=TeamRole.WORK_PAIR, added_by=acting(worker)
+        )
+    assert error.value.message_dict == {
+        "role": ["Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa työpari."]
+    }
+
+
+def test_an_ended_membership_does_not_stand_in_the_way(team):
+    nurse = make_user(Role.HEALTH_PROFESSIONAL, team["unit"])
+    worker = acting(team["worker"])
+    other = actions.add_team_member(
+        client=team["client"], user=nurse, role=TeamRole.OTHER, added_by=worker
+    )
+    actions.end_membership(membership=other, ended_by=worker)
+    actions.add_team_member(
+        client=team["client"], user=nurse, role=TeamRole.SOTE_CONTACT, added_by=worker
+    )
+    assert _open_roles(team, nurse) == {TeamRole.SOTE_CONTACT}
+
+
+@pytest.mark.parametrize(
+    ("lead", "constraint"),
+    [
+        (TeamRole.RESPONSIBLE_WORKER, "responsible_worker_not_also_other"),
+        (TeamRole.SOTE_CONTACT, "sote_contact_not_also_other"),
+    ],
+)
+def test_the_database_refuses_other_member_beside_a_lead_role(team, lead, constraint):
+    nurse = make_user(Role.SOCIAL_WORKER, team["unit"])
+    target = team["client"]
+    if lead == TeamRole.RESPONSIBLE_WORKER:
+        CareTeamMembership.objects.filter(client=target, role=lead).update(
+            ended_on=timezone.localdate()
+        )
+    add_member(target, nurse, lead)
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        add_member(target, nurse, TeamRole.OTHER)
+    # Beside a coach's or a work pair's role the database takes it (the action does not).
+    add_member(target, nurse, TeamRole.COACH)
+    # An ended "other" membership beside the lead role is history, not a pair.
+    CareTeamMembership.objects.create(
+        client=target,
+        user=nurse,
+        role=TeamRole.OTHER,
+        created_by=nurse,
+        ended_on=timezone.localdate(),
+    )
+
+
+def test_a_transfer_to_an_other_member_ends_that_membership(team):
+    counsellor, worker = team["counsellor"], acting(team["worker"])
+    other = actions.add_team_member(
+        client=team["client"], user=counsellor, role=TeamRole.OTHER, added_by=worker
+    )
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Olet jo tiimissä; ota vastuu.",
+    )
+    assert _open_roles(team, counsellor) == {TeamRole.RESPONSIBLE_WORKER}
+    other.refresh_from_db()
+    assert other.ended_on == timezone.localdate() and not other.cancelled
+    ended = AccessLogEntry.objects.get(action="clients.membership.ended")
+    assert (ended.actor, ended.object_id, ended.detail) == (
+        team["worker"],
+        str(other.pk),
+        "responsibility transferred",
+    )
+
+
+def test_the_migration_ends_other_memberships_beside_a_lead_role(team):
+    """Rows written before the rule: the "other" membership beside a lead role ends (one to
+    start later is cancelled), others stay."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "clients.migrations.0012_end_other_memberships_beside_a_lead_role"
+    )
+    worker, target = team["worker"], team["client"]
+    nurse = make_user(Role.HEALTH_PROFESSIONAL, team["unit"])
+    bystander = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP INDEX responsible_worker_not_also_other")
+        cursor.execute("DROP INDEX sote_contact_not_also_other")
+    add_member(target, nurse, TeamRole.SOTE_CONTACT)
+    beside_worker = add_member(target, worker, TeamRole.OTHER)
+    later = CareTeamMembership.objects.create(
+        client=target,
+        user=nurse,
+        role=TeamRole.OTHER,
+        created_by=worker,
+        started_on=today + datetime.timedelta(days=5),
+    )
+    alone = add_member(target, bystander, TeamRole.OTHER)
+    migration.end_other_beside_lead_role(apps, None)
+    beside_worker.refresh_from_db()
+    later.refresh_from_db()
+    alone.refresh_from_db()
+    assert (beside_worker.ended_on, beside_worker.cancelled) == (today, False)
+    assert (later.ended_on, later.cancelled) == (today, True)
+    assert alone.ended_on is None
