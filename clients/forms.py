@@ -239,6 +239,12 @@ class AddMemberForm(PolkuForm):
         return data
 
 
+class EndMembershipForm(PolkuForm):
+    """The confirmation of ending a care-team membership: the page's button sends it."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 class MembershipPeriodForm(PolkuForm):
     valid_until = membership_valid_until_field()
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,11 +28,12 @@ from clients.forms import (
     AddMemberForm,
     BreakTheGlassForm,
     BreakTheGlassReviewForm,
+    EndMembershipForm,
     HandoverForm,
     MembershipPeriodForm,
     TransferForm,
 )
-from clients.models import BreakTheGlass, CareTeamMembership, Client
+from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
 from clients.querysets import activity_during, caseload_holders
 from config.forms import add_action_error
 from config.query import id_param
@@ -91,24 +93,49 @@ def member_period(request, client_id, membership_id):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def end_member(request, client_id, membership_id):
+    """Asks to confirm, then ends a membership (or cancels one that has not started). A POST
+    without the confirmation (a page from before it was asked) shows the question again."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.manage_team", log_action=None
+        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
     )
-    membership = get_object_or_404(CareTeamMembership, pk=membership_id, client=client)
-    try:
-        ended = actions.end_membership(membership=membership, ended_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Jäsenyys peruttiin ennen sen alkamista.")
-            if ended.cancelled
-            else _("Jäsenyys päättyi."),
+    membership = get_object_or_404(
+        CareTeamMembership.objects.select_related("user"), pk=membership_id, client=client
+    )
+    if membership.ended_on is not None:
+        messages.info(request, _("Jäsenyys on jo päättynyt."))
+        return redirect("clients:detail", client_id=client.uuid)
+    if membership.role == TeamRole.RESPONSIBLE_WORKER:
+        messages.error(
+            request, _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
         )
-    return redirect("clients:detail", client_id=client.uuid)
+        return redirect("clients:detail", client_id=client.uuid)
+    form = EndMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = actions.end_membership(membership=membership, ended_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Jäsenyys peruttiin ennen sen alkamista.")
+                if ended.cancelled
+                else _("Jäsenyys päättyi."),
+            )
+        return redirect("clients:detail", client_id=client.uuid)
+    log_shown_again(request, client)
+    return render(
+        request,
+        "clients/end_member.html",
+        {
+            "client": client,
+            "form": form,
+            "membership": membership,
+            "cancelling": membership.started_on > timezone.localdate(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

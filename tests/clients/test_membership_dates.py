@@ -308,6 +308,9 @@ def test_the_team_panel_offers_to_cancel_a_membership_that_has_not_started(clien
     login(client, team["worker"])
     page = client.get(f"/clients/{team['client'].uuid}/").content.decode()
     assert "Peru jäsenyys<span" in page
-    response = client.post(f"/clients/{team['client'].uuid}/team/{membership.pk}/end/", follow=True)
+    end = f"/clients/{team['client'].uuid}/team/{membership.pk}/end/"
+    assert f'href="{end}"' in page
+    assert "Perutaanko henkilön Olli Ohjaaja jäsenyys" in client.get(end).content.decode()
+    response = client.post(end, {"confirm": "True"}, follow=True)
     assert "Jäsenyys peruttiin ennen sen alkamista." in response.content.decode()
     assert CareTeamMembership.objects.get(pk=membership.pk).cancelled

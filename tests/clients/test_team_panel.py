@@ -242,3 +242,65 @@ def test_the_migration_ends_other_memberships_beside_a_lead_role(team):
     assert (beside_worker.ended_on, beside_worker.cancelled) == (today, False)
     assert (later.ended_on, later.cancelled) == (today, True)
     assert alone.ended_on is None
+
+
+# Ending a membership asks for confirmation
+
+
+def test_ending_a_membership_asks_for_confirmation_first(client, team):
+    """The panel links to a page that asks (a plain page and form, no script); only its
+    button ends the membership. A POST without the confirmation shows the question again."""
+    target, coach = team["client"], team["coach"]
+    membership = CareTeamMembership.objects.get(client=target, user=coach)
+    end = f"/clients/{target.uuid}/team/{membership.pk}/end/"
+    login(client, team["worker"])
+    panel = _panel(client.get(f"/clients/{target.uuid}/").content.decode())
+    assert f'href="{end}"' in panel and f'action="{end}"' not in panel
+
+    before = AccessLogEntry.objects.count()
+    page = client.get(end).content.decode()
+    assert f"Päätetäänkö henkilön {coach.get_full_name()} jäsenyys" in page
+    assert 'name="confirm"' in page and f'href="/clients/{target.uuid}/"' in page
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert CareTeamMembership.objects.get(pk=membership.pk).ended_on is None
+    logged = AccessLogEntry.objects.order_by("pk")[before:]
+    assert [e.action for e in logged] == ["clients.client.viewed"]
+
+    # An old page's direct POST (no confirmation): the question again, nothing ended.
+    response = client.post(end)
+    assert response.status_code == 200 and "Päätetäänkö henkilön" in response.content.decode()
+    assert CareTeamMembership.objects.get(pk=membership.pk).ended_on is None
+    assert not AccessLogEntry.objects.filter(action="clients.membership.ended").exists()
+
+    response = client.post(end, {"confirm": "True"}, follow=True)
+    assert "Jäsenyys päättyi." in response.content.decode()
+    assert CareTeamMembership.objects.get(pk=membership.pk).ended_on == timezone.localdate()
+    assert AccessLogEntry.objects.filter(action="clients.membership.ended").count() == 1
+    # Once ended, the page says so and sends back to the client.
+    response = client.get(end, follow=True)
+    assert "Jäsenyys on jo päättynyt." in response.content.decode()
+
+
+def test_only_those_who_manage_the_team_reach_the_confirmation(client, team):
+    target, coach = team["client"], team["coach"]
+    membership = CareTeamMembership.objects.get(client=target, user=coach)
+    end = f"/clients/{target.uuid}/team/{membership.pk}/end/"
+    login(client, coach)
+    assert client.get(end).status_code == 403
+    assert client.post(end, {"confirm": "True"}).status_code == 403
+    login(client, team["counsellor"])  # outside the team
+    assert client.post(end, {"confirm": "True"}).status_code == 404
+    assert CareTeamMembership.objects.get(pk=membership.pk).ended_on is None
+    login(client, team["manager"])
+    assert client.post(end, {"confirm": "True"}).status_code == 302
+    assert CareTeamMembership.objects.get(pk=membership.pk).ended_on is not None
+
+
+def test_the_responsible_workers_membership_has_no_confirmation_page(client, team):
+    membership = CareTeamMembership.objects.get(
+        client=team["client"], role=TeamRole.RESPONSIBLE_WORKER
+    )
+    login(client, team["worker"])
+    response = client.get(f"/clients/{team['client'].uuid}/team/{membership.pk}/end/", follow=True)
+    assert "päättyy vain siirtämällä vastuu" in response.content.decode()
+    assert CareTeamMembership.objects.get(pk=membership.pk).ended_on is None

@@ -387,11 +387,18 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
         row[2] for row in rows_since(mark) if row[3] == outsider.pk
     }  # nothing logged for the outsider's tries
 
-    # End the coach's membership: the coach no longer reaches the client.
+    # End the coach's membership, confirmed on its own page: the coach no longer reaches
+    # the client.
+    end = f"/clients/{client.uuid}/team/{coach_membership.pk}/end/"
+    assert f'href="{end}"' in browser.get(detail).content.decode()
     mark = last_log_id()
-    response = browser.post(f"/clients/{client.uuid}/team/{coach_membership.pk}/end/")
+    assert "Päätetäänkö henkilön" in browser.get(end).content.decode()
+    response = browser.post(end, {"confirm": "True"})
     assert response.status_code == 302
-    assert rows_since(mark) == [("clients.membership.ended", "care_team", client.uuid, worker.pk)]
+    assert rows_since(mark) == [
+        ("clients.client.viewed", "care_team", client.uuid, worker.pk),
+        ("clients.membership.ended", "care_team", client.uuid, worker.pk),
+    ]
     assert as_user(coach).get(detail).status_code == 404
 
     # Transfer responsibility with a handover note to a colleague of the unit.

@@ -134,9 +134,8 @@ ROWS = {
     # The world's client is open: the allowed roles are sent back with "already open".
     "clients:reopen": client_row(RESPONSIBLE_OR_MANAGER, method="POST", allowed_status=302),
     "clients:add_member": client_row(RESPONSIBLE_OR_MANAGER),
-    "clients:end_member": client_row(
-        RESPONSIBLE_OR_MANAGER, method="POST", kwargs=membership_kwargs, allowed_status=302
-    ),
+    # The confirmation page; its POST ends the membership (tests/clients/test_team_panel.py).
+    "clients:end_member": client_row(RESPONSIBLE_OR_MANAGER, kwargs=membership_kwargs),
     "clients:member_period": client_row(RESPONSIBLE_OR_MANAGER, kwargs=membership_kwargs),
     "clients:transfer": client_row(RESPONSIBLE_OR_MANAGER),
     # Break the glass: the unit's social counsellor and employment expert (not on the team) may;
