@@ -195,6 +195,18 @@ def find_client_by_identity_code(code: str, organisation_id: int) -> Client | No
     return clients_with_identity_code(code).filter(organisation_id=organisation_id).first()
 
 
+def client_in_reach_with_identity_code(user, code: str) -> Client | None:
+    """The client with this identity code in the register of the organisation the user acts
+    in, when the user already sees it (relation_to: their own client, a team's, the managed
+    unit's); None otherwise, for a client outside the user's reach as for no client, so the
+    answer tells nothing more than the register's refusal did. Reads only; the caller logs."""
+    organisation_id = user.active_assignment.unit.organisation_id
+    client = find_client_by_identity_code(code, organisation_id)
+    if client is None or not relation_to(user, client).visible:
+        return None
+    return client
+
+
 def record_found_outside_reach(user, client: Client) -> None:
     """Logs that an identity-code search told the user the organisation's register holds
     the client, who is outside the user's reach (the search then offers break-the-glass):

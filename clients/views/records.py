@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import actions
 from clients.access import (
+    client_in_reach_with_identity_code,
     clients_with_identity_code,
     find_client_by_identity_code,
     get_client_for_user,
@@ -139,6 +140,7 @@ def register(request):
         raise PermissionDenied
     form = RegisterClientForm(request.POST or None, user=request.user)
     duplicate = False
+    existing = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code = data.pop("identity_code")
@@ -151,13 +153,19 @@ def register(request):
                 **data,
             )
         except actions.DuplicateIdentityCode:
-            duplicate = True
-            form.add_error(
-                "identity_code",
-                _(
-                    "Henkilötunnuksella on jo asiakkuus organisaatiosi asiakasrekisterissä. Pyydä pääsyä asiakkaan vastuutyöntekijältä tai esihenkilöltä."
-                ),
-            )
+            # A client the user sees already is theirs to open; one outside their reach is
+            # asked for, learning nothing of it.
+            existing = client_in_reach_with_identity_code(request.user, code)
+            if existing is not None:
+                form.add_error("identity_code", _("Asiakas on jo rekisterissä."))
+            else:
+                duplicate = True
+                form.add_error(
+                    "identity_code",
+                    _(
+                        "Henkilötunnuksella on jo asiakkuus organisaatiosi asiakasrekisterissä. Pyydä pääsyä asiakkaan vastuutyöntekijältä tai esihenkilöltä."
+                    ),
+                )
         except ValidationError as error:
             # The identity code's own errors have no field; the action names any other.
             form.add_error(None if hasattr(error, "error_dict") else "identity_code", error)
@@ -172,7 +180,12 @@ def register(request):
     return render(
         request,
         "clients/register.html",
-        {"form": form, "duplicate": duplicate, "access_form": access_form},
+        {
+            "form": form,
+            "duplicate": duplicate,
+            "access_form": access_form,
+            "existing_client": existing,
+        },
     )
 
 

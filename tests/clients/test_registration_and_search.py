@@ -12,7 +12,7 @@ from clients import actions
 from clients.factories import ClientFactory, demo_identity_code, random_birth_date
 from clients.models import CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
-from tests.conftest import acting, login
+from tests.conftest import acting, field_errors, login
 
 FORM = {
     "first_names": "Tuisku Emilia",
@@ -374,3 +374,34 @@ def test_a_duplicate_leads_to_an_access_request_that_reaches_the_responsible_wor
         ).count()
         == 1
     )
+
+
+def test_registering_a_client_the_user_already_sees_links_to_that_client(client, social_worker):
+    """The worker's own client registered again: "Asiakas on jo rekisterissä" with a link to
+    the client's page, no access request (there is nothing to ask)."""
+    code = demo_identity_code(random_birth_date())
+    own = ClientFactory(code=code, first_names="Oma", last_name="Asiakas", created_by=social_worker)
+    login(client, social_worker)
+    response = client.post("/clients/new/", {**FORM, "identity_code": code})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert field_errors(page, "identity_code") == "Asiakas on jo rekisterissä."
+    assert f'href="/clients/{own.uuid}/"' in page and "Oma Asiakas" in page
+    assert "Pyydä pääsyä" not in page and "/clients/access-request/" not in page
+    assert Client.objects.count() == 1
+    found = AccessLogEntry.objects.get(action="clients.client.duplicate_found")
+    assert (found.actor, found.client_id) == (social_worker, own.uuid)
+
+
+def test_a_colleagues_client_outside_the_workers_reach_is_still_asked_for(
+    client, social_worker, unit
+):
+    """A colleague's client of the same unit, outside the registering worker's team, is
+    asked for as before, naming nothing of it."""
+    code = demo_identity_code(random_birth_date())
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    ClientFactory(code=code, first_names="Salainen", last_name="Henkilö", created_by=colleague)
+    login(client, social_worker)
+    page = client.post("/clients/new/", {**FORM, "identity_code": code}).content.decode()
+    assert "Pyydä pääsyä" in page and "Salainen" not in page
+    assert "Asiakas on jo rekisterissä." not in page
