@@ -188,7 +188,11 @@ class AddMemberForm(PolkuForm):
         queryset=None,
         help_text=_(
             "Asiakkaan organisaation työntekijät ja ne muiden organisaatioiden työntekijät, "
-            "joiden organisaation asiakkaan voimassa oleva suostumus kattaa."
+            "joiden organisaation asiakkaan voimassa oleva suostumus kattaa palvelujen "
+            "suunnittelua varten kaikki tiimin näkemät tiedot: henkilötiedot, palvelupolun ja "
+            "suunnitelmat, tulot ja etuudet sekä työ- ja toimintakyvyn (terveystiedot myös, jos "
+            "henkilö lukee terveystietoja sisältäviä kirjauksia). Suppeampi suostumus ei riitä "
+            "tiimin jäsenyyteen."
         ),
     )
     role = forms.ChoiceField(
