@@ -623,7 +623,14 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             if current:
                 current.ended_on = today
                 current.save(update_fields=["ended_on"])
-            superseded = _end_roles_beside_responsibility(locked, to_user, today)
+            end_roles_superseded(
+                client=locked,
+                user=to_user,
+                role=TeamRole.RESPONSIBLE_WORKER,
+                by=by,
+                day=today,
+                basis=basis,
+            )
             membership = CareTeamMembership.objects.create(
                 client=locked,
                 user=to_user,
@@ -641,17 +648,6 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 obj=membership,
                 detail=note,
             )
-            for ended in superseded:
-                log_access(
-                    actor=by,
-                    client_id=locked.uuid,
-                    action="clients.membership.cancelled"
-                    if ended.cancelled
-                    else "clients.membership.ended",
-                    basis=basis,
-                    obj=ended,
-                    detail="responsibility transferred",
-                )
         # Outside the transfer's history context: the tasks' history has its own action.
         if current:
             hand_over_tasks(
@@ -674,19 +670,44 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     return membership
 
 
-def _end_roles_beside_responsibility(client, user, day) -> list[CareTeamMembership]:
-    """Ends (on `day`) the open memberships that `user`, becoming the client's responsible
-    worker, may not hold beside it (check_roles_beside): "other member" and work pair. The
-    caller holds the client's lock, writes the history context and logs them."""
+# The roles a person's open memberships end in when they take up another role in the team
+# (check_roles_beside): "other member" is for someone with no other role, and the
+# responsible worker is not their own client's work pair.
+SUPERSEDED_BY = {
+    TeamRole.RESPONSIBLE_WORKER: [TeamRole.OTHER, TeamRole.WORK_PAIR],
+    TeamRole.WORK_PAIR: [TeamRole.OTHER],
+    TeamRole.COACH: [TeamRole.OTHER],
+}
+
+
+def end_roles_superseded(
+    *, client, user, role: str, by, day=None, basis=None
+) -> list[CareTeamMembership]:
+    """Ends (on `day`, today by default) the open memberships `user` may not hold beside
+    `role`, which they are taking up in the client's team (SUPERSEDED_BY), each end logged
+    for `by` (on `basis`, their relation to the client by default) as the panel's ending
+    is. The caller holds the client's lock and writes the history context."""
+    day = day or timezone.localdate()
+    basis = basis or relation_to(by, client).basis
     ended = list(
         CareTeamMembership.objects.select_for_update()
-        .filter(client=client, user=user, role__in=[TeamRole.OTHER, TeamRole.WORK_PAIR])
+        .filter(client=client, user=user, role__in=SUPERSEDED_BY.get(role, []))
         .open()
         .order_by("pk")
     )
     for membership in ended:
         end_on = min(day, membership.valid_until) if membership.valid_until else day
         membership.save(update_fields=set_membership_end(membership, end_on))
+        log_access(
+            actor=by,
+            client_id=client.uuid,
+            action="clients.membership.cancelled"
+            if membership.cancelled
+            else "clients.membership.ended",
+            basis=basis,
+            obj=membership,
+            detail=f"superseded by {role}",
+        )
     return ended
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.history import history_context
 from clients import team_scope
-from clients.actions import set_membership_end
+from clients.actions import end_roles_superseded, set_membership_end
 from clients.models import CareTeamMembership, Client, TeamRole
 from consultations.actions.common import (
     RECOMMENDATION_TASK,
@@ -246,6 +246,10 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
             team_scope.admit(
                 actor=answered_by, client=client, user=membership.user, role=TeamRole.WORK_PAIR
             )
+            # The coordinator's "other member" role, if any, gives way to the work pair's.
+            end_roles_superseded(
+                client=client, user=membership.user, role=TeamRole.WORK_PAIR, by=answered_by
+            )
             membership.accepted_at = timezone.now()
             membership.save(update_fields=["accepted_at"])
         else:
@@ -265,8 +269,9 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
 def accept_work_pair(*, offer: WorkPairOffer, accepted_by) -> WorkPairOffer:
     """The responsible worker accepts: the coordinator joins the care team as work pair
     (the membership's accepted_at is set), as `clients.team_scope.admit` decides now, when
-    access begins; ValidationError otherwise, and nothing is accepted. Responsibility stays
-    unchanged."""
+    access begins; ValidationError otherwise, and nothing is accepted. Their "other member"
+    role in the team, if any, ends (`clients.actions.end_roles_superseded`). Responsibility
+    stays unchanged."""
     return _answer(offer, accepted_by, accept=True)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from audit.history import history_context
 from clients import team_scope
 from clients.access import log_client_access
-from clients.actions import end_lapsed_memberships, set_membership_end
+from clients.actions import end_lapsed_memberships, end_roles_superseded, set_membership_end
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
@@ -1036,16 +1036,19 @@ def ensure_coach_membership(client, coach, added_by) -> None:
 
 def _join_as_coach(client, coach, added_by) -> None:
     """`ensure_coach_membership` once the coach is checked: a new member is admitted
-    (`clients.team_scope.admit`) or refused on the `coach` field."""
+    (`clients.team_scope.admit`) or refused on the `coach` field. A current member stays in
+    their role, except an "other member", who becomes the coach (that membership ends,
+    `clients.actions.end_roles_superseded`)."""
     memberships = CareTeamMembership.objects.filter(client=client, user=coach)
     end_lapsed_memberships(memberships)
-    if memberships.current().exists():
+    if memberships.current().exclude(role=TeamRole.OTHER).exists():
         return
     # Access begins now, so the joining is decided now (also for one added to start later).
     try:
         team_scope.admit(actor=added_by, client=client, user=coach, role=TeamRole.COACH)
     except ValidationError as error:
         raise ValidationError({"coach": error.messages}) from None
+    end_roles_superseded(client=client, user=coach, role=TeamRole.COACH, by=added_by)
     # A coach membership added to start later starts today.
     if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
         return

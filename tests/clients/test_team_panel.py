@@ -203,7 +203,7 @@ def test_a_transfer_to_an_other_member_ends_that_membership(team):
     assert (ended.actor, ended.object_id, ended.detail) == (
         team["worker"],
         str(other.pk),
-        "responsibility transferred",
+        "superseded by responsible_worker",
     )
 
 

@@ -268,6 +268,42 @@ def test_the_worker_accepts_and_responsibility_stays(client, hki, during):
     assert AccessLogEntry.objects.filter(action="consultations.work_pair.accepted").exists()
 
 
+def test_a_coordinator_on_the_team_as_other_member_becomes_the_work_pair(hki, during):
+    """"Other member" is for someone with no other role in the team: accepting the offer
+    ends it (logged), and the coordinator stays on the team as work pair."""
+    from clients.actions import add_team_member
+
+    other = add_team_member(
+        client=hki.client, user=hki.coordinator, role=TeamRole.OTHER, added_by=hki.worker
+    )
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+
+    actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+
+    other.refresh_from_db()
+    assert other.ended_on is not None
+    held = CareTeamMembership.objects.filter(client=hki.client, user=hki.coordinator).on_team()
+    assert list(held.values_list("role", flat=True)) == [TeamRole.WORK_PAIR]
+    ended = AccessLogEntry.objects.get(action="clients.membership.ended")
+    assert (ended.actor, ended.object_id, ended.detail) == (
+        hki.worker,
+        str(other.pk),
+        "superseded by work_pair",
+    )
+
+
+def test_declining_leaves_the_other_membership(hki, during):
+    from clients.actions import add_team_member
+
+    other = add_team_member(
+        client=hki.client, user=hki.coordinator, role=TeamRole.OTHER, added_by=hki.worker
+    )
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+    actions.decline_work_pair(offer=pending, declined_by=hki.worker)
+    other.refresh_from_db()
+    assert other.ended_on is None
+
+
 def test_the_worker_declines_and_the_membership_ends(client, hki, during):
     pending = offer(client, hki)
     login(client, hki.worker)

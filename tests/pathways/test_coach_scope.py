@@ -141,6 +141,30 @@ def test_a_coach_of_the_clients_organisation_is_planned_and_joins_the_team(clien
     assert not DisclosureLogEntry.objects.exists()
 
 
+def test_a_coach_on_the_team_as_other_member_becomes_its_coach(client, cast, today):
+    """"Other member" is for someone with no other role in the team: the step's coach who
+    held it is the team's coach from now on, the other membership ended and logged."""
+    from clients.actions import add_team_member
+
+    other = add_team_member(
+        client=cast["client"], user=cast["coach"], role=TeamRole.OTHER, added_by=cast["worker"]
+    )
+    offered(client, cast)
+    response = client.post(new_url(cast["client"]), ips_form(today, cast["coach"]))
+    assert response.status_code == 302
+
+    other.refresh_from_db()
+    assert other.ended_on is not None
+    held = CareTeamMembership.objects.filter(client=cast["client"], user=cast["coach"]).on_team()
+    assert list(held.values_list("role", flat=True)) == [TeamRole.COACH]
+    assert AccessLogEntry.objects.filter(
+        action__in=["clients.membership.ended", "clients.membership.cancelled"],
+        object_id=str(other.pk),
+        actor=cast["worker"],
+        detail="superseded by coach",
+    ).exists()
+
+
 def test_a_coach_of_another_organisation_is_refused_without_the_clients_consent(
     client, cast, today
 ):
