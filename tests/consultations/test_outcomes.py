@@ -269,7 +269,7 @@ def test_the_worker_accepts_and_responsibility_stays(client, hki, during):
 
 
 def test_a_coordinator_on_the_team_as_other_member_becomes_the_work_pair(hki, during):
-    """"Other member" is for someone with no other role in the team: accepting the offer
+    """ "Other member" is for someone with no other role in the team: accepting the offer
     ends it (logged), and the coordinator stays on the team as work pair."""
     from clients.actions import add_team_member
 

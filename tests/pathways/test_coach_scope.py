@@ -142,7 +142,7 @@ def test_a_coach_of_the_clients_organisation_is_planned_and_joins_the_team(clien
 
 
 def test_a_coach_on_the_team_as_other_member_becomes_its_coach(client, cast, today):
-    """"Other member" is for someone with no other role in the team: the step's coach who
+    """ "Other member" is for someone with no other role in the team: the step's coach who
     held it is the team's coach from now on, the other membership ended and logged."""
     from clients.actions import add_team_member
 
