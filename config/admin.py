@@ -23,6 +23,19 @@ class PolkuAdminSite(AdminSite):
     site_title = gettext_lazy("Polku – ylläpito")
     index_title = gettext_lazy("Ylläpito")
 
+    def has_permission(self, request):
+        """The administrator's active role opens the admin, as it shows "Ylläpito" in the menu
+        (accounts.panels): not the staff flag, which the admin's user form does not offer, so
+        an administrator made by another administrator could never get in, and which stays
+        set when the role ends. A user acting in another of their roles is refused, as every
+        rule reads the active role. Superusers (operations, `createsuperuser`) keep access."""
+        from accounts.roles import Role
+
+        user = request.user
+        if not user.is_active:
+            return False
+        return user.is_superuser or getattr(user, "active_role", None) == Role.ADMIN
+
     @method_decorator(never_cache)
     @login_not_required
     def login(self, request, extra_context=None):

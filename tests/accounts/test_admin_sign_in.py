@@ -2,6 +2,8 @@
 (which would sign in with a password alone, and without allauth's rate limit) is not
 there. A visitor is sent to allauth's sign-in, keeping where they were going."""
 
+import datetime
+
 from django.urls import reverse
 
 from accounts.factories import TEST_PASSWORD, make_user
@@ -42,3 +44,34 @@ def test_a_signed_in_administrator_goes_on_and_others_are_refused(client, db):
     client.logout()
     login(client, make_user(Role.SOCIAL_WORKER, unit))
     assert client.get("/admin/login/").status_code == 403
+
+
+def test_the_admin_follows_the_active_role_not_the_staff_flag(client, db):
+    """An administrator made by another in the admin (whose form has no staff flag) reaches the
+    admin the menu offers them; a user who holds the administrator role but acts in another
+    role, or whose administrator role has ended, does not, whatever their staff flag."""
+    from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+
+    unit = UnitFactory()
+    new_administrator = make_user(Role.ADMIN, unit)  # is_staff False, as the admin creates them
+    login(client, new_administrator)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+    client.logout()
+
+    two_roles = make_user(Role.ADMIN, unit, is_staff=True)
+    manager_role = two_roles.role_assignments.create(role=Role.MANAGER, unit=unit)
+    login(client, two_roles)
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    session[SESSION_ACTIVE_ASSIGNMENT] = manager_role.pk
+    session.save()
+    assert client.get("/admin/accounts/user/", follow=True).status_code == 403
+    client.logout()
+
+    former = make_user(Role.ADMIN, unit, is_staff=True)
+    former.role_assignments.update(
+        valid_from=datetime.date(1999, 1, 1), valid_to=datetime.date(2000, 1, 1)
+    )
+    login(client, former)
+    assert client.get("/admin/accounts/user/", follow=True).status_code == 403

@@ -69,7 +69,7 @@ def _collect_rows() -> dict[str, Row]:
 
 # Third-party URL groups, checked as a whole: sign-in pages of allauth answer
 # every role and anonymous without error; the Django admin admits only
-# administrators (is_staff) and sends everyone else to its own sign-in.
+# administrators (active role admin) and sends everyone else to its own sign-in.
 THIRD_PARTY_GROUPS = {
     # By the view's module too: a view of Polku's own under accounts/ or admin/ needs a row
     # (Polku's admin views are the admin's; the unnamed redirects are Django's generic ones).
