@@ -121,3 +121,36 @@ def confirm_login_address(*, user: User) -> None:
             )
         elif not EmailAddress.objects.filter(user=user, primary=True).exists():
             EmailAddress.objects.filter(user=user, email__iexact=user.email).update(primary=True)
+
+
+def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:
+    """Removes every second factor of `user` (authenticator app, security keys, recovery
+    codes): what an administrator does for a user who lost their phone and has no recovery
+    code left. The user signs in with their password next and is sent to enrol a new
+    factor before anything else (accounts.middleware.RequireMFAMiddleware), as a new user
+    is. Returns how many authenticators were removed.
+
+    Raises ValidationError for the administrator's own account: they manage their own
+    factors on their own pages, having signed in with one, and another administrator
+    removes them if they lost it.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from accounts.security_log import log_event
+
+    if user.pk == removed_by.pk:
+        raise ValidationError(
+            _(
+                "Omaa kaksivaiheista tunnistautumistasi et voi poistaa täällä; pyydä toista pääkäyttäjää."
+            )
+        )
+    with transaction.atomic():
+        removed, _per_model = Authenticator.objects.filter(user=user).delete()
+    log_event(
+        "accounts.second_factors_removed",
+        request=request,
+        user_id=user.pk,
+        removed_by_id=removed_by.pk,
+        authenticators=removed,
+    )
+    return removed

@@ -15,7 +15,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actions import invite_user
+from accounts.actions import invite_user, remove_second_factors
 from accounts.models import RoleAssignment, User
 from config.forms import ADMIN_DATE_INPUT
 from services.models import Organisation, Unit
@@ -89,7 +89,7 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = ["invitations_sent"]
     inlines = [RoleAssignmentInline]
-    actions = ["send_invitation"]
+    actions = ["send_invitation", "remove_second_factors"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # An administrator creates users of their own organisation only.
@@ -143,3 +143,23 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
                 sent += 1
         if sent:
             messages.success(request, _("Kutsut lähetetty."))
+
+    @admin.action(description=_("Poista kaksivaiheinen tunnistautuminen (kadonnut puhelin)"))
+    def remove_second_factors(self, request, queryset):
+        """For a user who lost their phone and has no recovery code left: their authenticator
+        app, security keys and recovery codes are removed, and at their next sign-in (with
+        their password) they enrol a new one before anything else."""
+        for user in queryset:
+            try:
+                remove_second_factors(user=user, removed_by=request.user, request=request)
+            except ValidationError as error:
+                messages.warning(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Käyttäjän %(email)s kaksivaiheinen tunnistautuminen poistettiin. "
+                        "Seuraavalla kirjautumisella hän ottaa sen käyttöön uudelleen."
+                    )
+                    % {"email": user.email},
+                )
