@@ -223,3 +223,29 @@ def test_a_failed_send_is_sent_by_the_retry_and_only_once(unit, admin, settings)
     assert send_invitation(invitation_id=invitation.pk) is True
     assert send_invitation(invitation_id=invitation.pk) is False
     assert len(mail.outbox) == 1 and len(tries) == 2
+
+
+def test_after_setting_the_password_the_page_leads_on_to_the_sign_in(
+    unit, admin, django_capture_on_commit_callbacks
+):
+    """The page that says the password is set links to the sign-in, in the reader's language
+    (the invited user has no menu yet: before, the page was a dead end)."""
+    invited = new_user(unit, "fi")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(user=invited, invited_by=admin)
+    link = link_in(mail.outbox[0].body).replace(settings.POLKU_BASE_URL, "")
+    browser = Client()
+    page = browser.get(link, follow=True)
+    set_password_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    done = browser.post(
+        set_password_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True
+    )
+    assert done.request["PATH_INFO"] == "/accounts/password/reset/key/done/"
+    assert '<a href="/accounts/login/">Kirjaudu sisään uudella salasanallasi</a>' in (
+        done.content.decode()
+    )
+    browser.cookies["django_language"] = "sv"
+    assert (
+        'href="/accounts/login/"'
+        in browser.get("/accounts/password/reset/key/done/").content.decode()
+    )
