@@ -94,3 +94,27 @@ def test_the_second_factor_and_totp_enrolment_pass_axe(new_page, unit):
     expect(page).to_have_url(re.compile(r"/reauthenticate/"))
     expect(page.locator("header")).to_have_count(1)
     assert axe_violations(page) == []
+
+
+def test_the_recovery_codes_are_all_in_view_after_enrolment(new_page, unit):
+    """The ten codes a new user is shown once enrolled fit their box: it was as high as three
+    lines of HDS input whatever its rows, so the last codes were hidden below a scroll that
+    a user writing them down would not notice."""
+    newcomer = make_user(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    newcomer.set_password("polku-demo")
+    newcomer.save()
+    EmailAddress.objects.create(user=newcomer, email=newcomer.email, verified=True, primary=True)
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Sähköposti").fill(newcomer.email)
+    page.get_by_label("Salasana").fill("polku-demo")
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page).to_have_url("/accounts/2fa/totp/activate/")
+    secret = re.search(r"\b[A-Z2-7]{32}\b", page.content()).group(0)
+    page.locator("input[name=code]").fill(totp_code(secret))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url("/accounts/2fa/recovery-codes/")
+    codes = page.locator("#recovery_codes")
+    assert len(codes.input_value().split()) == 10
+    hidden = codes.evaluate("box => box.scrollHeight - box.clientHeight")
+    assert hidden <= 0, f"{hidden}px of the codes are scrolled out of view"
