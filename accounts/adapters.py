@@ -29,6 +29,20 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             raise
 
+    def post_login(self, request, user, **kwargs):
+        """The rest of the sign-in request speaks the user's own language when this browser
+        has chosen none (the page after it will, config.language): else allauth's "signed in
+        as" message, made now, came in Finnish on a Swedish or English page."""
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        languages = {code for code, _name in settings.LANGUAGES}
+        if chosen not in languages and user.preferred_language in languages:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        return super().post_login(request, user, **kwargs)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A new user enrolling their second factor right after signing in with the
         password (and seeing the recovery codes it makes) is not asked for the password

@@ -1,5 +1,6 @@
 """Sign-in with password and TOTP, MFA enforcement, idle timeout, role switching."""
 
+import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from django.test.html import parse_html
@@ -222,3 +223,25 @@ def test_sign_out_ends_the_session(client, social_worker):
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_signed_in_message_is_in_the_users_own_language(client, user_factory, unit, language):
+    """A user whose language is Swedish or English, signing in on the Finnish sign-in page
+    (no language chosen in this browser), lands on a page in their language, and its
+    "signed in as" message is in that language too, not in Finnish beside it."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tests.conftest import totp_code
+
+    user = user_factory(Role.SOCIAL_WORKER, unit, preferred_language=language)
+    client.post(LOGIN, {"login": user.email, "password": "polku-demo"})
+    response = client.post(MFA, {"code": totp_code()}, follow=True)
+    assert response.request["PATH_INFO"] == "/"
+    with translation.override(language):
+        expected = render_to_string("account/messages/logged_in.txt", {"user": user}).strip()
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert expected in page
+    assert "Kirjauduttiin sisään" not in page
