@@ -59,8 +59,8 @@ TEXTS = {
         "dates": "Tärkeät päivät",
         "no_dates": "Ei tulevia päiviä.",
         "review": "Suunnitelmasi tarkistetaan",
-        "starts": "alkaa",
-        "ends": "päättyy",
+        "first_day": "ensimmäinen päivä",
+        "last_day": "viimeinen päivä",
         "contacts": "Keneen voit ottaa yhteyttä",
         "worker": "Oma työntekijäsi",
         "phone": "Puhelin",
@@ -106,8 +106,8 @@ TEXTS = {
         "dates": "Viktiga dagar",
         "no_dates": "Inga kommande dagar.",
         "review": "Din plan ses över",
-        "starts": "börjar",
-        "ends": "slutar",
+        "first_day": "första dagen",
+        "last_day": "sista dagen",
         "contacts": "Vem du kan kontakta",
         "worker": "Din egen kontaktperson",
         "phone": "Telefon",
@@ -153,8 +153,8 @@ TEXTS = {
         "dates": "Important dates",
         "no_dates": "No dates coming up.",
         "review": "Your plan will be looked at again",
-        "starts": "starts",
-        "ends": "ends",
+        "first_day": "first day",
+        "last_day": "last day",
         "contacts": "Who you can contact",
         "worker": "Your own worker",
         "phone": "Phone",
@@ -238,12 +238,14 @@ def build_context(document) -> dict:
         if len(plans) > 1:
             what = f"{what} ({texts['plan_types'][plan.plan_type]})"
         dates.append((plan.next_review_on, what))
+    # "Koulutus ja opinnot, ensimmäinen päivä": a verb after the name ("alkaa") would not agree
+    # with every service's name.
     for step in steps:
         name = step.service_type.client_name(language)
         if step.start_on >= today:
-            dates.append((step.start_on, f"{name} {texts['starts']}"))
+            dates.append((step.start_on, f"{name}, {texts['first_day']}"))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
-            dates.append((step.planned_end_on, f"{name} {texts['ends']}"))
+            dates.append((step.planned_end_on, f"{name}, {texts['last_day']}"))
     timeline = build_timeline(steps, today)
     return {
         "t": texts,

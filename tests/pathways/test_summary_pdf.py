@@ -765,3 +765,45 @@ def test_a_step_cancelled_before_it_started_is_no_part_of_the_clients_summary(
     ]
     assert volunteering.pk not in [bar.step.pk for bar in context["timeline"].bars]
     assert all("Vapaaehto" not in what for _day, what in context["dates"])
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last", "wrong"),
+    [
+        (
+            "fi",
+            "Koulutus ja opinnot, ensimmäinen päivä",
+            "Koulutus ja opinnot, viimeinen päivä",
+            "Koulutus ja opinnot alkaa",
+        ),
+        (
+            "sv",
+            "Utbildning och studier, första dagen",
+            "Utbildning och studier, sista dagen",
+            None,
+        ),
+        (
+            "en",
+            "Education and studies, first day",
+            "Education and studies, last day",
+            "Education and studies starts",
+        ),
+    ],
+)
+def test_the_important_dates_name_a_services_first_and_last_day_whatever_its_name(
+    summary_client, worker, settings, tmp_path, today, language, first, last, wrong
+):
+    """A verb after the service's name does not agree with every name ("Koulutus ja opinnot
+    alkaa", "Education and studies starts"): the list says which day it is instead."""
+
+    def day(offset: int) -> str:
+        date = today + datetime.timedelta(days=offset)
+        return f"{date.day}.{date.month}.{date.year}"
+
+    text = " ".join(
+        pdf_text(render(summary_client, worker, language, settings, tmp_path, ["dates"])).split()
+    )
+    assert f"{day(100)}: {first}" in text
+    assert f"{day(300)}: {last}" in text
+    if wrong:
+        assert wrong not in text
