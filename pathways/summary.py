@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from clients.models import CareTeamMembership, ClientPlan, PlanGoal, TeamRole
+from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal, TeamRole
 from consents.coverage import disclosure_basis
 from consents.models import Consent, InformationCategory, Purpose
 from pathways.actions.steps import format_day
@@ -34,6 +34,7 @@ TEXTS = {
         "situation": "Tilanteesi ja tavoitteesi",
         "own_words": "Omin sanoin",
         "goals": "Tavoitteesi",
+        "reached": "saavutettu",
         "no_plan": "Suunnitelmaa ei ole vielä tehty.",
         "plan_types": {
             "client_plan": "Asiakassuunnitelma",
@@ -81,6 +82,7 @@ TEXTS = {
         "situation": "Din situation och dina mål",
         "own_words": "Med egna ord",
         "goals": "Dina mål",
+        "reached": "uppnått",
         "no_plan": "Det finns ingen plan ännu.",
         "plan_types": {
             "client_plan": "Klientplan",
@@ -128,6 +130,7 @@ TEXTS = {
         "situation": "Your situation and your goals",
         "own_words": "In your own words",
         "goals": "Your goals",
+        "reached": "reached",
         "no_plan": "There is no plan yet.",
         "plan_types": {
             "client_plan": "Client plan",
@@ -254,7 +257,7 @@ def build_context(document) -> dict:
         "client_name": client.display_name,
         "printed_on": today,
         "plans": [
-            PlanSection(texts["plan_types"][plan.plan_type], plan, list(plan.goals.all()))
+            PlanSection(texts["plan_types"][plan.plan_type], plan, _clients_goals(plan))
             for plan in plans
         ],
         "timeline": timeline,
@@ -269,6 +272,12 @@ def build_context(document) -> dict:
         "worker": responsible.user if responsible else None,
         "worker_unit": pick_translation(client.responsible_unit, "name", language),
     }
+
+
+def _clients_goals(plan: ClientPlan) -> list[PlanGoal]:
+    """The plan's goals as the client's paper lists them: a goal changed or given up is no
+    longer the client's goal and is left out; a reached one stays (marked reached)."""
+    return [goal for goal in plan.goals.all() if goal.status != GoalStatus.CHANGED]
 
 
 @dataclass

@@ -807,3 +807,47 @@ def test_the_important_dates_name_a_services_first_and_last_day_whatever_its_nam
     assert f"{day(300)}: {last}" in text
     if wrong:
         assert wrong not in text
+
+
+@pytest.mark.parametrize(("language", "reached"), [("fi", "saavutettu"), ("sv", "uppnått")])
+def test_a_goal_given_up_is_not_printed_as_the_clients_goal_and_a_reached_one_says_so(
+    client_of, worker, settings, tmp_path, language, reached
+):
+    """The worker marks each goal's state on the plan page. The client's paper lists the goals
+    still ahead, marks a reached one as reached and leaves out one changed or given up: it
+    is no longer the client's goal."""
+    from clients.models import GoalStatus
+
+    client = client_of(plan=False)
+    plan = make_plan(
+        client,
+        worker,
+        goals=("Hankin hygieniapassin", "Opiskelen kokiksi", "Kokeilen leipomotyötä"),
+    )
+    statuses = {
+        "Hankin hygieniapassin": GoalStatus.ACHIEVED,
+        "Opiskelen kokiksi": GoalStatus.CHANGED,
+        "Kokeilen leipomotyötä": GoalStatus.IN_PROGRESS,
+    }
+    for goal in plan.goals.all():
+        goal.status = statuses[goal.text]
+        goal.save(update_fields=["status"])
+    text = " ".join(
+        pdf_text(render(client, worker, language, settings, tmp_path, ["situation"])).split()
+    )
+    assert f"Hankin hygieniapassin ({reached})" in text
+    assert "Kokeilen leipomotyötä" in text and "Kokeilen leipomotyötä (" not in text
+    assert "Opiskelen kokiksi" not in text
+
+
+def test_a_plan_whose_every_goal_was_given_up_prints_no_empty_goals_heading(
+    client_of, worker, settings, tmp_path
+):
+    from clients.models import GoalStatus
+
+    client = client_of(plan=False)
+    plan = make_plan(client, worker, goals=("Opiskelen kokiksi",))
+    plan.goals.update(status=GoalStatus.CHANGED)
+    text = pdf_text(render(client, worker, "fi", settings, tmp_path, ["situation"]))
+    assert "Omin sanoin" in text
+    assert summary.TEXTS["fi"]["goals"] not in text and "Opiskelen kokiksi" not in text
