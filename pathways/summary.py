@@ -10,9 +10,11 @@ abbreviations ("(IPS)", "(Jobcenter-malli)").
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal, TeamRole
 from consents.coverage import disclosure_basis
@@ -53,7 +55,9 @@ TEXTS = {
         "ended": "Päättyi",
         "no_end": "Ei päättymispäivää.",
         "open_from": "{day} alkaen",
+        "day": "päivä viikossa",
         "days": "päivää viikossa",
+        "hour": "tunti päivässä",
         "hours": "tuntia päivässä",
         "place": "Paikka",
         "contact": "Yhteyshenkilö",
@@ -101,7 +105,9 @@ TEXTS = {
         "ended": "Slutade",
         "no_end": "Inget slutdatum.",
         "open_from": "från {day}",
+        "day": "dag i veckan",
         "days": "dagar i veckan",
+        "hour": "timme om dagen",
         "hours": "timmar om dagen",
         "place": "Plats",
         "contact": "Kontaktperson",
@@ -149,7 +155,9 @@ TEXTS = {
         "ended": "Ended",
         "no_end": "No end date.",
         "open_from": "from {day}",
+        "day": "day a week",
         "days": "days a week",
+        "hour": "hour a day",
         "hours": "hours a day",
         "place": "Place",
         "contact": "Contact person",
@@ -187,8 +195,7 @@ class ServiceLine:
     status: str
     start_on: datetime.date
     end_on: datetime.date | None
-    days_per_week: int | None
-    hours_per_day: object
+    schedule: str  # "1 päivä viikossa, 4,5 tuntia päivässä.", or "" when not planned
     place: str
     contact: str
     when: str  # "Started 5.7.2026. Ends 4.7.2027.", in the tense the day of printing calls for
@@ -226,8 +233,7 @@ def build_context(document) -> dict:
             status=texts["statuses"][step.status],
             start_on=step.start_on,
             end_on=step.planned_end_on,
-            days_per_week=step.days_per_week,
-            hours_per_day=step.hours_per_day,
+            schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
             place=pick_translation(step.unit, "name", language) if step.unit else "",
             contact=_contact_name(step.coach, client, own_organisation),
             when=_when(texts, step.start_on, step.planned_end_on, today),
@@ -321,6 +327,22 @@ def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) ->
         return f"{started} {format_day(start_on)}. {texts['no_end']}"
     ends = texts["ended"] if end_on < today else texts["until"]
     return f"{started} {format_day(start_on)}. {ends} {format_day(end_on)}."
+
+
+def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:
+    """How much the service takes, in one sentence whose words agree with the numbers:
+    "1 päivä viikossa, 1 tunti päivässä." / "3 päivää viikossa, 4,5 tuntia päivässä."
+    Nothing without days a week."""
+    if not days:
+        return ""
+    text = f"{days} {texts['day'] if days == 1 else texts['days']}"
+    if hours:
+        # 4.50 is "4,5" and 5.00 is "5": no trailing zeros (the decimal comma of every
+        # language's format, config/formats).
+        number = format(hours, "f").rstrip("0").rstrip(".")
+        text += f", {number_format(Decimal(number))} "
+        text += texts["hour"] if hours == 1 else texts["hours"]
+    return f"{text}."
 
 
 def _contact_name(person, client, own_organisation) -> str:

@@ -851,3 +851,41 @@ def test_a_plan_whose_every_goal_was_given_up_prints_no_empty_goals_heading(
     text = pdf_text(render(client, worker, "fi", settings, tmp_path, ["situation"]))
     assert "Omin sanoin" in text
     assert summary.TEXTS["fi"]["goals"] not in text and "Opiskelen kokiksi" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "one_day_one_hour", "two_days_hours"),
+    [
+        ("fi", "1 päivä viikossa, 1 tunti päivässä.", "2 päivää viikossa, 4,5 tuntia päivässä."),
+        ("sv", "1 dag i veckan, 1 timme om dagen.", "2 dagar i veckan, 4,5 timmar om dagen."),
+        # Finnish practice in every language: a decimal comma (config/formats).
+        ("en", "1 day a week, 1 hour a day.", "2 days a week, 4,5 hours a day."),
+    ],
+)
+def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
+    client_of, worker, settings, tmp_path, today, language, one_day_one_hour, two_days_hours
+):
+    """Rehabilitative work activity often starts at one day a week: "1 päivää viikossa" and
+    "1 days a week" are wrong in any language."""
+    client = client_of()
+    make_step(
+        client,
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=10),
+        days_per_week=1,
+        hours_per_day=1,
+    )
+    make_step(
+        client,
+        "work_coaching",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=10),
+        days_per_week=2,
+        hours_per_day="4.5",
+    )
+    text = " ".join(
+        pdf_text(render(client, worker, language, settings, tmp_path, ["services"])).split()
+    )
+    assert one_day_one_hour in text
+    assert two_days_hours in text
