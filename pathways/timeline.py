@@ -51,6 +51,10 @@ class Timeline:
     height: int
     start: datetime.date
     end: datetime.date
+    # Where the "today" label is drawn: just after its line, or just before it near the
+    # right edge (an SVG text-anchor), never on the line, which would hide its first letter.
+    today_label_x: float | None = None
+    today_label_anchor: str = "start"
 
 
 def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
@@ -173,9 +177,15 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
         ticks.append((x, f"{month.month}/{month.year}"))
         month = add_months(month, step_months)
     today_x = x_of(today) if start <= today <= end else None
-    return Timeline(
+    drawn = Timeline(
         bars, ticks, today_x, WIDTH, AXIS_HEIGHT + len(steps) * ROW_HEIGHT + 8, start, end
     )
+    if today_x is not None:
+        if today_x + 4 + TICK_LABEL_WIDTH <= WIDTH:
+            drawn.today_label_x, drawn.today_label_anchor = today_x + 4, "start"
+        else:
+            drawn.today_label_x, drawn.today_label_anchor = today_x - 4, "end"
+    return drawn
 
 
 def _date(day: datetime.date) -> str:

@@ -1,12 +1,16 @@
 """How the printed pathway summary lies on paper: real WeasyPrint output read back with pypdf."""
 
+import datetime
 import io
+import re
 from types import SimpleNamespace
 
+import pytest
 from pypdf import PdfReader
 
 from clients.factories import make_plan
-from pathways import printing, summary
+from pathways import printing, summary, timeline
+from pathways.factories import make_step
 
 
 def _pages(client, language="fi") -> list[str]:
@@ -33,3 +37,31 @@ def test_the_closing_line_never_prints_alone_on_a_page_of_its_own(worker, client
         if all(word == "/" or word.isdigit() for word in rest):
             lonely.append(lines)
     assert lonely == []
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_today_label_is_drawn_beside_its_line_not_under_it(worker, client_of, today, language):
+    """The red "today" line crossed the first letter of its label ("i dag" read as "dag"):
+    the label starts a little after the line, on the client page and on paper alike."""
+    client = client_of()
+    make_step(
+        client,
+        "social_rehabilitation",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=90),
+        planned_end_on=today + datetime.timedelta(days=90),
+    )
+    document = SimpleNamespace(client=client, language=language, sections=["timeline"])
+    html = summary.render_summary_html(document)
+    line_x = float(re.search(r'<line x1="([\d.]+)"[^>]*stroke="#b01038"', html).group(1))
+    label = re.search(
+        rf'<text x="([\d.]+)"[^>]*text-anchor="(start|end)"[^>]*fill="#b01038">'
+        rf"{summary.TEXTS[language]['today']}</text>",
+        html,
+    )
+    assert label, html
+    label_x, anchor = float(label.group(1)), label.group(2)
+    assert (anchor, label_x) == ("start", line_x + 4)
+
+    drawn = timeline.build(list(client.pathway_steps.select_related("service_type")), today)
+    assert (drawn.today_label_x, drawn.today_label_anchor) == (drawn.today_x + 4, "start")
