@@ -906,16 +906,25 @@ def _withdraw_moved_review_reminders(plan: ClientPlan, before: ClientPlan) -> No
     """A decided version (not a draft) takes the place of `before`, the version in force: when
     it moves the review date or closes the plan, the "review coming" reminders not yet due,
     written for `before`'s date, are taken back (they concern the plan's first version); the
-    next sweep reminds of the new date. A draft leaves `before` in force and its reminders."""
-    from clients.reminders import PLAN_REVIEW_DUE
-    from notifications.actions import withdraw_reminders
+    next sweep reminds of the new date. The reminders of `before`'s date that are past it
+    ("review overdue", and "review coming" whose day has passed) are settled, marked read for
+    their recipient: the review they ask for is done, or the plan closed, and the rows stay
+    as the record of what the inbox said. A draft leaves `before` in force and its reminders."""
+    from clients.reminders import PLAN_REVIEW_DUE, PLAN_REVIEW_OVERDUE
+    from notifications.actions import settle_reminders, withdraw_reminders
 
     if plan.status == PlanStatus.DRAFT:
         return
     if plan.status != PlanStatus.CLOSED and plan.next_review_on == before.next_review_on:
         return
-    first = ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
-    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first.order_by("version").first())
+    first = (
+        ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+        .order_by("version")
+        .first()
+    )
+    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first)
+    settle_reminders(rule=PLAN_REVIEW_DUE, concerning=first)
+    settle_reminders(rule=PLAN_REVIEW_OVERDUE, concerning=first)
 
 
 def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:

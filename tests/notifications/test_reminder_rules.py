@@ -36,6 +36,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 SETUP = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=HELSINKI)
 TODAY = datetime.date(2026, 3, 2)
 DAY = datetime.timedelta(days=1)
+NOON = datetime.time(12, tzinfo=HELSINKI)
 
 
 @pytest.fixture(autouse=True)
@@ -255,6 +256,51 @@ def test_a_revision_that_moves_the_review_takes_the_reminder_of_the_old_date_bac
     assert sweep_reminders(today=TODAY).total == 0
     sweep_reminders(today=moved - 7 * DAY)
     assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, moved)}
+
+
+def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
+    rules, worker, client_of
+):
+    """The review was due a week ago and the inbox says so ("Suunnitelman tarkistus
+    myöhässä"). The worker reviews the plan: a decided revision with the next review date.
+    The late reminders (overdue, and the "coming" one whose day has passed) are marked read,
+    so the inbox and the bell no longer ask for a review already done; the rows stay as the
+    record of what the inbox said. A revision that keeps the late date, or a draft, leaves
+    them waiting."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    worker = acting(worker)
+    late_date = TODAY - 7 * DAY
+    first = make_plan(client_of, worker, next_review_on=late_date)
+    sweep_reminders(today=late_date - 7 * DAY)  # "coming up"
+    sweep_reminders(today=TODAY)  # "overdue"
+    unread = Reminder.objects.filter(recipient=worker, read_at__isnull=True)
+    assert set(unread.values_list("rule", flat=True)) == {
+        client_rules.PLAN_REVIEW_DUE,
+        client_rules.PLAN_REVIEW_OVERDUE,
+    }
+    fields = {"client_view": "Haluan töihin keittiöön.", "goals": ["Oma asunto"]}
+    revise = client_actions.revise_plan
+    with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
+        kept = revise(
+            plan=first, revised_by=worker, status="active", next_review_on=late_date, **fields
+        )
+        draft = revise(
+            plan=kept, revised_by=worker, status="draft", next_review_on=TODAY + 90 * DAY, **fields
+        )
+        assert unread.count() == 2
+
+        revise(
+            plan=draft,
+            revised_by=worker,
+            status="active",
+            next_review_on=TODAY + 90 * DAY,
+            **fields,
+        )
+    assert unread.count() == 0
+    assert Reminder.objects.filter(recipient=worker).count() == 2
+    assert sweep_reminders(today=TODAY).total == 0
 
 
 def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
