@@ -632,6 +632,37 @@ def test_an_employer_contact_silences_the_ips_alert(rules, worker, client_of, un
     assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
 
 
+def test_recording_the_first_employer_contact_settles_the_ips_alert_in_every_inbox(
+    rules, worker, client_of, unit
+):
+    """The alert told the job coach and the responsible worker that no employer has been
+    contacted. The job coach records a contact: the alert is marked read in both inboxes,
+    so neither the inbox nor the bell keeps asking for something done (the rows stay)."""
+    from pathways import actions as pathway_actions
+    from tests.conftest import acting
+
+    job_coach = make_user(Role.JOB_COACH, unit)
+    add_member(client_of, job_coach, TeamRole.COACH)
+    ips = step(client_of, "supported_employment", TODAY - 35 * DAY, coach=job_coach)
+    sweep_reminders(today=TODAY)
+    alerts = Reminder.objects.filter(rule=pathway_rules.IPS_NO_EMPLOYER_CONTACT)
+    assert {r.recipient_id for r in alerts.filter(read_at__isnull=True)} == {
+        job_coach.pk,
+        worker.pk,
+    }
+    with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
+        pathway_actions.add_employer_contact(
+            step=ips,
+            recorded_by=acting(job_coach),
+            contacted_on=TODAY,
+            employer_name="Kahvila Kulma",
+            kind="visit",
+        )
+    assert not alerts.filter(read_at__isnull=True).exists()
+    assert alerts.count() == 2
+    assert sweep_reminders(today=TODAY + DAY).total == 0
+
+
 # Coaches off the care team
 
 
