@@ -499,7 +499,18 @@ def set_membership_valid_until(
             locked,
             detail=f"valid_until={valid_until.isoformat() if valid_until else ''}",
         )
+        _withdraw_membership_ending_reminders(locked)
     return locked
+
+
+def _withdraw_membership_ending_reminders(membership: CareTeamMembership) -> None:
+    """The membership's last day changed or it ended: the "membership ends" reminders written
+    for the old day and not yet past are taken back; the next sweep reminds of a new last
+    day when it comes near."""
+    from clients.reminders import MEMBERSHIP_ENDING
+    from notifications.actions import withdraw_reminders
+
+    withdraw_reminders(rule=MEMBERSHIP_ENDING, concerning=membership)
 
 
 def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None) -> int:
@@ -547,6 +558,7 @@ def end_membership(
         with history_context(ended_by, action):
             locked.save(update_fields=fields)
         log_client_access(ended_by, membership.client, action, locked)
+        _withdraw_membership_ending_reminders(locked)
     return locked
 
 

@@ -120,6 +120,41 @@ def test_membership_ending_fires_seven_days_before_its_last_day_and_not_eight(
     assert sweep_reminders(today=last_day + DAY).created[client_rules.MEMBERSHIP_ENDING] == 0
 
 
+def test_extending_or_ending_the_membership_takes_its_ending_reminder_back(
+    rules, worker, unit, client_of
+):
+    """The reminder says the coach's membership ends on its last day; the responsible worker
+    extends it from the team panel (or makes it open-ended, or ends it at once). The
+    reminder written for the old day is taken back: it would otherwise wait in the inbox
+    and turn "Myöhässä" for a membership that goes on. A new last day within the window is
+    reminded of by the next sweep."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    worker = acting(worker)
+    memberships = []
+    for _ in range(3):
+        membership = add_member(client_of, make_user(Role.WORK_COACH, unit), TeamRole.OTHER)
+        membership.valid_until = TODAY + 5 * DAY
+        membership.save()
+        memberships.append(membership)
+    extended, open_ended, ended = memberships
+    sweep_reminders(today=TODAY)
+    assert len(found(client_rules.MEMBERSHIP_ENDING)) == 3
+
+    with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
+        client_actions.set_membership_valid_until(
+            membership=extended, valid_until=TODAY + 6 * DAY, changed_by=worker
+        )
+        client_actions.set_membership_valid_until(
+            membership=open_ended, valid_until=None, changed_by=worker
+        )
+        client_actions.end_membership(membership=ended, ended_by=worker)
+    assert found(client_rules.MEMBERSHIP_ENDING) == set()
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.MEMBERSHIP_ENDING) == {(worker.pk, extended.pk, TODAY + 6 * DAY)}
+
+
 # Client plans
 
 
