@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -311,7 +312,11 @@ def log_report_download(request, report_id):
     if pdf is None:
         raise Http404
     actions.record_log_report_handed_over(report=report, by=request.user)
-    filename = file_name(LOG_REPORT_FILE, report.period_start, report.period_end, extension="pdf")
+    # Named in the report's language (the client's file), as the pathway summary's is.
+    with translation.override(report.language):
+        filename = file_name(
+            LOG_REPORT_FILE, report.period_start, report.period_end, extension="pdf"
+        )
     return FileResponse(
         pdf,
         as_attachment=True,

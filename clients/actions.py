@@ -499,7 +499,18 @@ def set_membership_valid_until(
             locked,
             detail=f"valid_until={valid_until.isoformat() if valid_until else ''}",
         )
+        _withdraw_membership_ending_reminders(locked)
     return locked
+
+
+def _withdraw_membership_ending_reminders(membership: CareTeamMembership) -> None:
+    """The membership's last day changed or it ended: the "membership ends" reminders written
+    for the old day and not yet past are taken back; the next sweep reminds of a new last
+    day when it comes near."""
+    from clients.reminders import MEMBERSHIP_ENDING
+    from notifications.actions import withdraw_reminders
+
+    withdraw_reminders(rule=MEMBERSHIP_ENDING, concerning=membership)
 
 
 def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None) -> int:
@@ -547,6 +558,7 @@ def end_membership(
         with history_context(ended_by, action):
             locked.save(update_fields=fields)
         log_client_access(ended_by, membership.client, action, locked)
+        _withdraw_membership_ending_reminders(locked)
     return locked
 
 
@@ -927,16 +939,25 @@ def _withdraw_moved_review_reminders(plan: ClientPlan, before: ClientPlan) -> No
     """A decided version (not a draft) takes the place of `before`, the version in force: when
     it moves the review date or closes the plan, the "review coming" reminders not yet due,
     written for `before`'s date, are taken back (they concern the plan's first version); the
-    next sweep reminds of the new date. A draft leaves `before` in force and its reminders."""
-    from clients.reminders import PLAN_REVIEW_DUE
-    from notifications.actions import withdraw_reminders
+    next sweep reminds of the new date. The reminders of `before`'s date that are past it
+    ("review overdue", and "review coming" whose day has passed) are settled, marked read for
+    their recipient: the review they ask for is done, or the plan closed, and the rows stay
+    as the record of what the inbox said. A draft leaves `before` in force and its reminders."""
+    from clients.reminders import PLAN_REVIEW_DUE, PLAN_REVIEW_OVERDUE
+    from notifications.actions import settle_reminders, withdraw_reminders
 
     if plan.status == PlanStatus.DRAFT:
         return
     if plan.status != PlanStatus.CLOSED and plan.next_review_on == before.next_review_on:
         return
-    first = ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
-    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first.order_by("version").first())
+    first = (
+        ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+        .order_by("version")
+        .first()
+    )
+    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first)
+    settle_reminders(rule=PLAN_REVIEW_DUE, concerning=first)
+    settle_reminders(rule=PLAN_REVIEW_OVERDUE, concerning=first)
 
 
 def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:

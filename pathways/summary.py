@@ -10,11 +10,13 @@ abbreviations ("(IPS)", "(Jobcenter-malli)").
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 
-from clients.models import CareTeamMembership, ClientPlan, PlanGoal, TeamRole
+from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal, TeamRole
 from consents.coverage import disclosure_basis
 from consents.models import Consent, InformationCategory, Purpose
 from pathways.actions.steps import format_day
@@ -34,6 +36,7 @@ TEXTS = {
         "situation": "Tilanteesi ja tavoitteesi",
         "own_words": "Omin sanoin",
         "goals": "Tavoitteesi",
+        "reached": "saavutettu",
         "no_plan": "Suunnitelmaa ei ole vielä tehty.",
         "plan_types": {
             "client_plan": "Asiakassuunnitelma",
@@ -52,15 +55,17 @@ TEXTS = {
         "ended": "Päättyi",
         "no_end": "Ei päättymispäivää.",
         "open_from": "{day} alkaen",
+        "day": "päivä viikossa",
         "days": "päivää viikossa",
+        "hour": "tunti päivässä",
         "hours": "tuntia päivässä",
         "place": "Paikka",
         "contact": "Yhteyshenkilö",
         "dates": "Tärkeät päivät",
         "no_dates": "Ei tulevia päiviä.",
         "review": "Suunnitelmasi tarkistetaan",
-        "starts": "alkaa",
-        "ends": "päättyy",
+        "first_day": "ensimmäinen päivä",
+        "last_day": "viimeinen päivä",
         "contacts": "Keneen voit ottaa yhteyttä",
         "worker": "Oma työntekijäsi",
         "phone": "Puhelin",
@@ -81,6 +86,7 @@ TEXTS = {
         "situation": "Din situation och dina mål",
         "own_words": "Med egna ord",
         "goals": "Dina mål",
+        "reached": "uppnått",
         "no_plan": "Det finns ingen plan ännu.",
         "plan_types": {
             "client_plan": "Klientplan",
@@ -99,15 +105,17 @@ TEXTS = {
         "ended": "Slutade",
         "no_end": "Inget slutdatum.",
         "open_from": "från {day}",
+        "day": "dag i veckan",
         "days": "dagar i veckan",
+        "hour": "timme om dagen",
         "hours": "timmar om dagen",
         "place": "Plats",
         "contact": "Kontaktperson",
         "dates": "Viktiga dagar",
         "no_dates": "Inga kommande dagar.",
         "review": "Din plan ses över",
-        "starts": "börjar",
-        "ends": "slutar",
+        "first_day": "första dagen",
+        "last_day": "sista dagen",
         "contacts": "Vem du kan kontakta",
         "worker": "Din egen kontaktperson",
         "phone": "Telefon",
@@ -128,6 +136,7 @@ TEXTS = {
         "situation": "Your situation and your goals",
         "own_words": "In your own words",
         "goals": "Your goals",
+        "reached": "reached",
         "no_plan": "There is no plan yet.",
         "plan_types": {
             "client_plan": "Client plan",
@@ -146,15 +155,17 @@ TEXTS = {
         "ended": "Ended",
         "no_end": "No end date.",
         "open_from": "from {day}",
+        "day": "day a week",
         "days": "days a week",
+        "hour": "hour a day",
         "hours": "hours a day",
         "place": "Place",
         "contact": "Contact person",
         "dates": "Important dates",
         "no_dates": "No dates coming up.",
         "review": "Your plan will be looked at again",
-        "starts": "starts",
-        "ends": "ends",
+        "first_day": "first day",
+        "last_day": "last day",
         "contacts": "Who you can contact",
         "worker": "Your own worker",
         "phone": "Phone",
@@ -184,8 +195,7 @@ class ServiceLine:
     status: str
     start_on: datetime.date
     end_on: datetime.date | None
-    days_per_week: int | None
-    hours_per_day: object
+    schedule: str  # "1 päivä viikossa, 4,5 tuntia päivässä.", or "" when not planned
     place: str
     contact: str
     when: str  # "Started 5.7.2026. Ends 4.7.2027.", in the tense the day of printing calls for
@@ -223,8 +233,7 @@ def build_context(document) -> dict:
             status=texts["statuses"][step.status],
             start_on=step.start_on,
             end_on=step.planned_end_on,
-            days_per_week=step.days_per_week,
-            hours_per_day=step.hours_per_day,
+            schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
             place=pick_translation(step.unit, "name", language) if step.unit else "",
             contact=_contact_name(step.coach, client, own_organisation),
             when=_when(texts, step.start_on, step.planned_end_on, today),
@@ -238,12 +247,14 @@ def build_context(document) -> dict:
         if len(plans) > 1:
             what = f"{what} ({texts['plan_types'][plan.plan_type]})"
         dates.append((plan.next_review_on, what))
+    # "Koulutus ja opinnot, ensimmäinen päivä": a verb after the name ("alkaa") would not agree
+    # with every service's name.
     for step in steps:
         name = step.service_type.client_name(language)
         if step.start_on >= today:
-            dates.append((step.start_on, f"{name} {texts['starts']}"))
+            dates.append((step.start_on, f"{name}, {texts['first_day']}"))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
-            dates.append((step.planned_end_on, f"{name} {texts['ends']}"))
+            dates.append((step.planned_end_on, f"{name}, {texts['last_day']}"))
     timeline = build_timeline(steps, today)
     return {
         "t": texts,
@@ -252,7 +263,7 @@ def build_context(document) -> dict:
         "client_name": client.display_name,
         "printed_on": today,
         "plans": [
-            PlanSection(texts["plan_types"][plan.plan_type], plan, list(plan.goals.all()))
+            PlanSection(texts["plan_types"][plan.plan_type], plan, _clients_goals(plan))
             for plan in plans
         ],
         "timeline": timeline,
@@ -267,6 +278,12 @@ def build_context(document) -> dict:
         "worker": responsible.user if responsible else None,
         "worker_unit": pick_translation(client.responsible_unit, "name", language),
     }
+
+
+def _clients_goals(plan: ClientPlan) -> list[PlanGoal]:
+    """The plan's goals as the client's paper lists them: a goal changed or given up is no
+    longer the client's goal and is left out; a reached one stays (marked reached)."""
+    return [goal for goal in plan.goals.all() if goal.status != GoalStatus.CHANGED]
 
 
 @dataclass
@@ -310,6 +327,22 @@ def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) ->
         return f"{started} {format_day(start_on)}. {texts['no_end']}"
     ends = texts["ended"] if end_on < today else texts["until"]
     return f"{started} {format_day(start_on)}. {ends} {format_day(end_on)}."
+
+
+def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:
+    """How much the service takes, in one sentence whose words agree with the numbers:
+    "1 päivä viikossa, 1 tunti päivässä." / "3 päivää viikossa, 4,5 tuntia päivässä."
+    Nothing without days a week."""
+    if not days:
+        return ""
+    text = f"{days} {texts['day'] if days == 1 else texts['days']}"
+    if hours:
+        # 4.50 is "4,5" and 5.00 is "5": no trailing zeros (the decimal comma of every
+        # language's format, config/formats).
+        number = format(hours, "f").rstrip("0").rstrip(".")
+        text += f", {number_format(Decimal(number))} "
+        text += texts["hour"] if hours == 1 else texts["hours"]
+    return f"{text}."
 
 
 def _contact_name(person, client, own_organisation) -> str:

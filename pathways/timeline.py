@@ -5,6 +5,7 @@ Computed here, drawn by a template as SVG with presentation attributes only
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
@@ -20,6 +21,10 @@ LABEL_WIDTH = 0
 ROW_HEIGHT = 34
 BAR_HEIGHT = 22
 AXIS_HEIGHT = 28
+# Room for one month label of the axis ("12/2026" at the timeline's 11-12 unit font is about
+# 50 units wide) with a gap to the next: labels are never closer than this, and none is
+# drawn where it would run off the picture's right edge.
+TICK_LABEL_WIDTH = 56
 # The narrowest bar drawn, so a step of a few days (or one starting at the axis' end) shows.
 MIN_BAR_WIDTH = 8
 
@@ -46,6 +51,10 @@ class Timeline:
     height: int
     start: datetime.date
     end: datetime.date
+    # Where the "today" label is drawn: just after its line, or just before it near the
+    # right edge (an SVG text-anchor), never on the line, which would hide its first letter.
+    today_label_x: float | None = None
+    today_label_anchor: str = "start"
 
 
 def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
@@ -157,15 +166,26 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
         )
     ticks = []
     month = start
-    step_months = max(1, round(span / 30 / 12))
+    # Every month, or every second, third... month: as often as the labels have room, also
+    # where the step is at its narrowest (a February, 28 days).
+    step_months = max(1, math.ceil(TICK_LABEL_WIDTH * span / (28 * (WIDTH - LABEL_WIDTH))))
     while month <= end:
+        x = x_of(month)
+        if x + TICK_LABEL_WIDTH > WIDTH:
+            break  # its label would run off the picture
         # The whole year: the timeline is printed for the client, in plain language.
-        ticks.append((x_of(month), f"{month.month}/{month.year}"))
+        ticks.append((x, f"{month.month}/{month.year}"))
         month = add_months(month, step_months)
     today_x = x_of(today) if start <= today <= end else None
-    return Timeline(
+    drawn = Timeline(
         bars, ticks, today_x, WIDTH, AXIS_HEIGHT + len(steps) * ROW_HEIGHT + 8, start, end
     )
+    if today_x is not None:
+        if today_x + 4 + TICK_LABEL_WIDTH <= WIDTH:
+            drawn.today_label_x, drawn.today_label_anchor = today_x + 4, "start"
+        else:
+            drawn.today_label_x, drawn.today_label_anchor = today_x - 4, "end"
+    return drawn
 
 
 def _date(day: datetime.date) -> str:

@@ -217,7 +217,11 @@ def record_income_clarification(
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
     """A contact that happened: not in the future (it would silence the no-contact alert), not
-    before the step's start, not after its end."""
+    before the step's start, not after its end. The step's no-contact alerts are settled
+    (marked read in every inbox they reached): an employer has now been contacted."""
+    from notifications.actions import settle_reminders
+    from pathways.reminders import IPS_NO_EMPLOYER_CONTACT
+
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     _check_progress_date(step, fields["contacted_on"], "contacted_on")
     with (
@@ -226,6 +230,7 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
     ):
         contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
         log_client_access(recorded_by, step.client, "pathways.employer_contact.added", contact)
+        settle_reminders(rule=IPS_NO_EMPLOYER_CONTACT, concerning=step)
     return contact
 
 

@@ -258,6 +258,8 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
         _check_attendance_within([locked, *moving_with], end_field="planned_end_on")
         _save(locked)
+        if locked.review_due != previous.review_due:
+            _settle_review_reminders(locked)
         for companion in moving_with:
             _validate(companion)
             _save(companion)
@@ -280,6 +282,17 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             )
     locked.changed_with = moving_with
     return locked
+
+
+def _settle_review_reminders(step: PathwayStep) -> None:
+    """The step's review date changed (the review was recorded with the next date, or the date
+    moved): the reminders of the old date, past ones too, are marked read for their
+    recipients, so no inbox asks for a review already done; the rows stay. The next sweep
+    reminds of the new date when it comes near."""
+    from notifications.actions import settle_reminders
+    from pathways.reminders import STEP_REVIEW_DUE
+
+    settle_reminders(rule=STEP_REVIEW_DUE, concerning=step)
 
 
 def _companions_following(

@@ -390,3 +390,23 @@ def test_logged_texts_of_polku_show_in_the_reports_language(dpo, worker, subject
         "Name, age and the consultation request's details (K-2026-0042)": "Care team member",
         "Kuntoutussuunnitelman liite": "Kelan Helsingin toimisto",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("fi", "lokiraportti"), ("sv", "loggrapport"), ("en", "log-report")],
+)
+def test_the_downloaded_file_is_named_in_the_reports_language(client, dpo, logged, language, name):
+    """The DPO reads Polku in Finnish and prints a Swedish report for the client: the file
+    handed to the client is named in Swedish, as the pathway summary's file is."""
+    report = actions.request_log_report_print(
+        subject=subject_of(logged),
+        period=ReportPeriod.default(),
+        language=language,
+        requested_by=dpo,
+    )
+    report = actions.render_log_report(report_id=report.pk)
+    login(client, dpo)
+    response = client.get(f"/audit/log-reports/{report.uuid}/download/")
+    start, end = f"{report.period_start:%Y%m%d}", f"{report.period_end:%Y%m%d}"
+    assert response["Content-Disposition"] == (f'attachment; filename="{name}-{start}-{end}.pdf"')

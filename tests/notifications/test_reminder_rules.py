@@ -36,6 +36,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 SETUP = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=HELSINKI)
 TODAY = datetime.date(2026, 3, 2)
 DAY = datetime.timedelta(days=1)
+NOON = datetime.time(12, tzinfo=HELSINKI)
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +118,41 @@ def test_membership_ending_fires_seven_days_before_its_last_day_and_not_eight(
     # On its last day it still fires once; after it, the membership no longer counts.
     assert sweep_reminders(today=last_day).created[client_rules.MEMBERSHIP_ENDING] == 0
     assert sweep_reminders(today=last_day + DAY).created[client_rules.MEMBERSHIP_ENDING] == 0
+
+
+def test_extending_or_ending_the_membership_takes_its_ending_reminder_back(
+    rules, worker, unit, client_of
+):
+    """The reminder says the coach's membership ends on its last day; the responsible worker
+    extends it from the team panel (or makes it open-ended, or ends it at once). The
+    reminder written for the old day is taken back: it would otherwise wait in the inbox
+    and turn "Myöhässä" for a membership that goes on. A new last day within the window is
+    reminded of by the next sweep."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    worker = acting(worker)
+    memberships = []
+    for _ in range(3):
+        membership = add_member(client_of, make_user(Role.WORK_COACH, unit), TeamRole.OTHER)
+        membership.valid_until = TODAY + 5 * DAY
+        membership.save()
+        memberships.append(membership)
+    extended, open_ended, ended = memberships
+    sweep_reminders(today=TODAY)
+    assert len(found(client_rules.MEMBERSHIP_ENDING)) == 3
+
+    with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
+        client_actions.set_membership_valid_until(
+            membership=extended, valid_until=TODAY + 6 * DAY, changed_by=worker
+        )
+        client_actions.set_membership_valid_until(
+            membership=open_ended, valid_until=None, changed_by=worker
+        )
+        client_actions.end_membership(membership=ended, ended_by=worker)
+    assert found(client_rules.MEMBERSHIP_ENDING) == set()
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.MEMBERSHIP_ENDING) == {(worker.pk, extended.pk, TODAY + 6 * DAY)}
 
 
 # Client plans
@@ -255,6 +291,51 @@ def test_a_revision_that_moves_the_review_takes_the_reminder_of_the_old_date_bac
     assert sweep_reminders(today=TODAY).total == 0
     sweep_reminders(today=moved - 7 * DAY)
     assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, first.pk, moved)}
+
+
+def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
+    rules, worker, client_of
+):
+    """The review was due a week ago and the inbox says so ("Suunnitelman tarkistus
+    myöhässä"). The worker reviews the plan: a decided revision with the next review date.
+    The late reminders (overdue, and the "coming" one whose day has passed) are marked read,
+    so the inbox and the bell no longer ask for a review already done; the rows stay as the
+    record of what the inbox said. A revision that keeps the late date, or a draft, leaves
+    them waiting."""
+    from clients import actions as client_actions
+    from tests.conftest import acting
+
+    worker = acting(worker)
+    late_date = TODAY - 7 * DAY
+    first = make_plan(client_of, worker, next_review_on=late_date)
+    sweep_reminders(today=late_date - 7 * DAY)  # "coming up"
+    sweep_reminders(today=TODAY)  # "overdue"
+    unread = Reminder.objects.filter(recipient=worker, read_at__isnull=True)
+    assert set(unread.values_list("rule", flat=True)) == {
+        client_rules.PLAN_REVIEW_DUE,
+        client_rules.PLAN_REVIEW_OVERDUE,
+    }
+    fields = {"client_view": "Haluan töihin keittiöön.", "goals": ["Oma asunto"]}
+    revise = client_actions.revise_plan
+    with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
+        kept = revise(
+            plan=first, revised_by=worker, status="active", next_review_on=late_date, **fields
+        )
+        draft = revise(
+            plan=kept, revised_by=worker, status="draft", next_review_on=TODAY + 90 * DAY, **fields
+        )
+        assert unread.count() == 2
+
+        revise(
+            plan=draft,
+            revised_by=worker,
+            status="active",
+            next_review_on=TODAY + 90 * DAY,
+            **fields,
+        )
+    assert unread.count() == 0
+    assert Reminder.objects.filter(recipient=worker).count() == 2
+    assert sweep_reminders(today=TODAY).total == 0
 
 
 def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, client_of, unit):
@@ -584,6 +665,37 @@ def test_an_employer_contact_silences_the_ips_alert(rules, worker, client_of, un
     )
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
+
+
+def test_recording_the_first_employer_contact_settles_the_ips_alert_in_every_inbox(
+    rules, worker, client_of, unit
+):
+    """The alert told the job coach and the responsible worker that no employer has been
+    contacted. The job coach records a contact: the alert is marked read in both inboxes,
+    so neither the inbox nor the bell keeps asking for something done (the rows stay)."""
+    from pathways import actions as pathway_actions
+    from tests.conftest import acting
+
+    job_coach = make_user(Role.JOB_COACH, unit)
+    add_member(client_of, job_coach, TeamRole.COACH)
+    ips = step(client_of, "supported_employment", TODAY - 35 * DAY, coach=job_coach)
+    sweep_reminders(today=TODAY)
+    alerts = Reminder.objects.filter(rule=pathway_rules.IPS_NO_EMPLOYER_CONTACT)
+    assert {r.recipient_id for r in alerts.filter(read_at__isnull=True)} == {
+        job_coach.pk,
+        worker.pk,
+    }
+    with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
+        pathway_actions.add_employer_contact(
+            step=ips,
+            recorded_by=acting(job_coach),
+            contacted_on=TODAY,
+            employer_name="Kahvila Kulma",
+            kind="visit",
+        )
+    assert not alerts.filter(read_at__isnull=True).exists()
+    assert alerts.count() == 2
+    assert sweep_reminders(today=TODAY + DAY).total == 0
 
 
 # Coaches off the care team

@@ -168,6 +168,31 @@ def test_the_reminder_window_is_configurable(
     assert Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE, object_id=step.pk).exists()
 
 
+def test_recording_the_next_review_date_settles_the_late_review_reminder(
+    only_pathway_rules, worker, client_of, today
+):
+    """The review was due days ago and the inbox says "Sosiaalinen kuntoutus: arviointi ...".
+    The worker records the review on the step with the next review date: the old date's
+    reminder is marked read, so the inbox and the bell no longer ask for a review already
+    done (the row stays). A change of another field leaves it waiting."""
+    step = plan_social_rehabilitation(worker, client_of(), today - datetime.timedelta(days=100))
+    assert step.review_due < today
+    sweep_reminders(today=today)
+    unread = Reminder.objects.filter(
+        rule=pathway_rules.STEP_REVIEW_DUE, recipient=worker, read_at__isnull=True
+    )
+    assert unread.count() == 1
+
+    step = actions.update_step(step=step, changed_by=worker, goal="Ryhmään osallistuminen")
+    assert unread.count() == 1
+    actions.update_step(
+        step=step, changed_by=worker, review_due=today + datetime.timedelta(days=90)
+    )
+    assert unread.count() == 0
+    assert Reminder.objects.filter(rule=pathway_rules.STEP_REVIEW_DUE).count() == 1
+    assert sweep_reminders(today=today).total == 0
+
+
 def test_an_ended_step_is_not_reminded(only_pathway_rules, worker, client_of, today):
     step = plan_social_rehabilitation(worker, client_of(), today - datetime.timedelta(days=80))
     actions.end_step(

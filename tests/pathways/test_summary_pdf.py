@@ -765,3 +765,127 @@ def test_a_step_cancelled_before_it_started_is_no_part_of_the_clients_summary(
     ]
     assert volunteering.pk not in [bar.step.pk for bar in context["timeline"].bars]
     assert all("Vapaaehto" not in what for _day, what in context["dates"])
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last", "wrong"),
+    [
+        (
+            "fi",
+            "Koulutus ja opinnot, ensimmäinen päivä",
+            "Koulutus ja opinnot, viimeinen päivä",
+            "Koulutus ja opinnot alkaa",
+        ),
+        (
+            "sv",
+            "Utbildning och studier, första dagen",
+            "Utbildning och studier, sista dagen",
+            None,
+        ),
+        (
+            "en",
+            "Education and studies, first day",
+            "Education and studies, last day",
+            "Education and studies starts",
+        ),
+    ],
+)
+def test_the_important_dates_name_a_services_first_and_last_day_whatever_its_name(
+    summary_client, worker, settings, tmp_path, today, language, first, last, wrong
+):
+    """A verb after the service's name does not agree with every name ("Koulutus ja opinnot
+    alkaa", "Education and studies starts"): the list says which day it is instead."""
+
+    def day(offset: int) -> str:
+        date = today + datetime.timedelta(days=offset)
+        return f"{date.day}.{date.month}.{date.year}"
+
+    text = " ".join(
+        pdf_text(render(summary_client, worker, language, settings, tmp_path, ["dates"])).split()
+    )
+    assert f"{day(100)}: {first}" in text
+    assert f"{day(300)}: {last}" in text
+    if wrong:
+        assert wrong not in text
+
+
+@pytest.mark.parametrize(("language", "reached"), [("fi", "saavutettu"), ("sv", "uppnått")])
+def test_a_goal_given_up_is_not_printed_as_the_clients_goal_and_a_reached_one_says_so(
+    client_of, worker, settings, tmp_path, language, reached
+):
+    """The worker marks each goal's state on the plan page. The client's paper lists the goals
+    still ahead, marks a reached one as reached and leaves out one changed or given up: it
+    is no longer the client's goal."""
+    from clients.models import GoalStatus
+
+    client = client_of(plan=False)
+    plan = make_plan(
+        client,
+        worker,
+        goals=("Hankin hygieniapassin", "Opiskelen kokiksi", "Kokeilen leipomotyötä"),
+    )
+    statuses = {
+        "Hankin hygieniapassin": GoalStatus.ACHIEVED,
+        "Opiskelen kokiksi": GoalStatus.CHANGED,
+        "Kokeilen leipomotyötä": GoalStatus.IN_PROGRESS,
+    }
+    for goal in plan.goals.all():
+        goal.status = statuses[goal.text]
+        goal.save(update_fields=["status"])
+    text = " ".join(
+        pdf_text(render(client, worker, language, settings, tmp_path, ["situation"])).split()
+    )
+    assert f"Hankin hygieniapassin ({reached})" in text
+    assert "Kokeilen leipomotyötä" in text and "Kokeilen leipomotyötä (" not in text
+    assert "Opiskelen kokiksi" not in text
+
+
+def test_a_plan_whose_every_goal_was_given_up_prints_no_empty_goals_heading(
+    client_of, worker, settings, tmp_path
+):
+    from clients.models import GoalStatus
+
+    client = client_of(plan=False)
+    plan = make_plan(client, worker, goals=("Opiskelen kokiksi",))
+    plan.goals.update(status=GoalStatus.CHANGED)
+    text = pdf_text(render(client, worker, "fi", settings, tmp_path, ["situation"]))
+    assert "Omin sanoin" in text
+    assert summary.TEXTS["fi"]["goals"] not in text and "Opiskelen kokiksi" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "one_day_one_hour", "two_days_hours"),
+    [
+        ("fi", "1 päivä viikossa, 1 tunti päivässä.", "2 päivää viikossa, 4,5 tuntia päivässä."),
+        ("sv", "1 dag i veckan, 1 timme om dagen.", "2 dagar i veckan, 4,5 timmar om dagen."),
+        # Finnish practice in every language: a decimal comma (config/formats).
+        ("en", "1 day a week, 1 hour a day.", "2 days a week, 4,5 hours a day."),
+    ],
+)
+def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
+    client_of, worker, settings, tmp_path, today, language, one_day_one_hour, two_days_hours
+):
+    """Rehabilitative work activity often starts at one day a week: "1 päivää viikossa" and
+    "1 days a week" are wrong in any language."""
+    client = client_of()
+    make_step(
+        client,
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=10),
+        days_per_week=1,
+        hours_per_day=1,
+    )
+    make_step(
+        client,
+        "work_coaching",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=10),
+        days_per_week=2,
+        hours_per_day="4.5",
+    )
+    text = " ".join(
+        pdf_text(render(client, worker, language, settings, tmp_path, ["services"])).split()
+    )
+    assert one_day_one_hour in text
+    assert two_days_hours in text
