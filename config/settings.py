@@ -323,6 +323,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Polku <polku@localhost>")
 POLKU_BASE_URL = env.str("POLKU_BASE_URL", default="http://localhost:8000")
+# Where users send accessibility feedback (an e-mail address or a page), shown on the
+# accessibility statement; unset, the statement points to the organisation's administrator.
+POLKU_ACCESSIBILITY_FEEDBACK = env.str("POLKU_ACCESSIBILITY_FEEDBACK", default="")
 
 # Celery: JSON only, late acknowledgement for idempotent tasks, beat schedule in code.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -1,6 +1,7 @@
 """Site-wide pages: health probes, the language switch, the accessibility statement and
 error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
@@ -49,7 +50,12 @@ def readyz(request):
 @require_GET
 @login_not_required
 def accessibility_statement(request):
-    return render(request, "accessibility_statement.html")
+    """The statement the law (306/2019) requires, with the deployment's feedback contact."""
+    return render(
+        request,
+        "accessibility_statement.html",
+        {"feedback_contact": settings.POLKU_ACCESSIBILITY_FEEDBACK},
+    )
 
 
 def error_403(request, exception=None):
