@@ -16,6 +16,8 @@ def active_role(request):
     return {
         "active_assignment": user.active_assignment,
         "current_assignments": getattr(user, "current_assignments", []),
-        "navigation": navigation_for(request) if user.active_assignment else [],
+        "navigation": navigation_for(request)
+        if user.active_assignment and not getattr(request, "polku_enrolment_pending", False)
+        else [],
         "keepalive_seconds": keepalive_seconds(),
     }

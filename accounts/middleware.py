@@ -93,16 +93,13 @@ class RequireMFAMiddleware:
         if not request.user.is_authenticated:
             return None
         if request.path.startswith(MFA_ENROLMENT_PREFIXES):
+            # The layout offers no menu to one who must enrol first: it would only lead back.
+            request.polku_enrolment_pending = not _has_second_factor(request.user)
             return None
         match = request.resolver_match
         if match and match.url_name in MFA_EXEMPT_NAMES:
             return None
-        has_mfa = (
-            Authenticator.objects.filter(user=request.user)
-            .exclude(type=Authenticator.Type.RECOVERY_CODES)
-            .exists()
-        )
-        if has_mfa:
+        if _has_second_factor(request.user):
             return None
         if request.htmx and getattr(view_func, "polku_background", False):
             return HttpResponse(status=204)
@@ -112,6 +109,15 @@ class RequireMFAMiddleware:
         if request.htmx:
             return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
         return redirect("mfa_activate_totp")
+
+
+def _has_second_factor(user) -> bool:
+    """Whether the user has enrolled an authenticator (recovery codes alone are none)."""
+    return (
+        Authenticator.objects.filter(user=user)
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .exists()
+    )
 
 
 def _login_url_back_to_page(request) -> str:

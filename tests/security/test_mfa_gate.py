@@ -114,3 +114,20 @@ def test_the_allowlisted_probes_answer_without_mfa(client, user_factory, unit):
     login(client, user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False))
     assert client.get("/healthz").status_code == 200
     assert client.get(reverse("accessibility_statement")).status_code == 200
+
+
+def test_the_enrolment_page_offers_no_menu_until_a_second_factor_is_enrolled(
+    client, user_factory, unit
+):
+    """Every item of the menu would lead back to enrolment; once enrolled, the same pages of
+    authenticator management have the menu."""
+    user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    login(client, user)
+    page = client.get(reverse("mfa_activate_totp")).content.decode()
+    assert "Päävalikko" not in page and reverse("clients:list") not in page
+
+    enrolled = user_factory(Role.SOCIAL_WORKER, unit)
+    client.logout()
+    login(client, enrolled)
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "Päävalikko" in page and reverse("clients:list") in page
