@@ -223,6 +223,7 @@ def seed() -> None:
         plan_type, view, goals = story["plan"]
         _plan(client, workers[story["worker"]], plan_type, view, goals, today)
         _notes(rng, client, workers[story["worker"]], today)
+        _registered_before(client, today, index)
     # A believable caseload: the social worker, the counsellor and Essote's worker.
     caseload = [
         ("social_worker", 24),
@@ -258,16 +259,19 @@ def seed() -> None:
             if worker_key in ("social_worker", "social_counsellor") and rng.random() < 0.5:
                 member, role = rng.choice(coaches)
                 _member(client, workers[member], role)
+            written_on = None
             if rng.random() < 0.85:
+                written_on = today - datetime.timedelta(days=rng.randint(0, 200))
                 _plan(
                     client,
                     workers[worker_key],
                     "client_plan",
                     "Haluan löytää oman polkuni kohti työtä.",
                     ["Arjen rytmi säilyy", "Löydän sopivan palvelun"],
-                    today - datetime.timedelta(days=rng.randint(0, 200)),
+                    written_on,
                 )
             _notes(rng, client, workers[worker_key], today)
+            _registered_before(client, written_on or today, number - 1)
 
 
 def _every(number: int, every: tuple[int, int] | None) -> bool:
@@ -369,6 +373,34 @@ def _plan(client, author, plan_type, view, goals, written_on) -> None:
     PlanGoal.objects.bulk_create(
         PlanGoal(plan=plan, position=i, text=text) for i, text in enumerate(goals)
     )
+    # Recorded on the day it was written (created_at is set on insert).
+    written_at = datetime.datetime.combine(written_on, datetime.time(13))
+    ClientPlan.objects.filter(pk=plan.pk).update(created_at=timezone.make_aware(written_at))
+
+
+def _registered_before(client, day, number) -> None:
+    """A client registered today gets a believable past: registered some weeks before `day`
+    (their first plan's, or today) and before their first note, so the manager's report
+    shows real lead times (pathways' demo moves it before the first step, too). A later run
+    changes no client registered on an earlier day."""
+    if timezone.localtime(client.created_at).date() != timezone.localdate():
+        return
+    first_note = client.notes.order_by("written_on").values_list("written_on", flat=True).first()
+    day = min(day, first_note or day)
+    register_on(client, day - datetime.timedelta(days=random.Random(number * 7 + 1).randint(5, 45)))
+
+
+def register_on(client, day) -> None:
+    """The demo client as registered on `day`, its first responsible worker from then."""
+    registered_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+    Client.objects.filter(pk=client.pk).update(created_at=registered_at)
+    first = (
+        CareTeamMembership.objects.filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .order_by("pk")
+        .first()
+    )
+    if first and first.started_on > day:
+        CareTeamMembership.objects.filter(pk=first.pk).update(started_on=day)
 
 
 def _notes(rng, client, author, today) -> None:

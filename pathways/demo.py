@@ -16,12 +16,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Min
 from django.utils import timezone
 
 from accounts.demo import demo_email
 from accounts.models import User
 from accounts.roles import Role
 from clients.actions import create_plan
+from clients.demo import register_on
 from clients.models import Client, ClientPlan, TeamRole
 from pathways import actions
 from pathways.models import AbsenceReason, ContactKind, PathwayStep, PlacementKind
@@ -67,6 +69,18 @@ def seed() -> None:
     _ohjaamo_to_start_workshop_to_studies(demo)
     _individual_social_rehabilitation(demo)
     _second_avotyo(demo)
+    _registered_before_their_pathways()
+
+
+def _registered_before_their_pathways() -> None:
+    """A demo client whose first step starts before their registration day was registered
+    two weeks before it."""
+    firsts = PathwayStep.objects.values("client", "client__created_at").annotate(
+        first_start=Min("start_on")
+    )
+    for row in firsts:
+        if row["first_start"] < timezone.localtime(row["client__created_at"]).date():
+            register_on(Client(pk=row["client"]), row["first_start"] - datetime.timedelta(days=14))
 
 
 @dataclass

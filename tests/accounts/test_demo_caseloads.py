@@ -56,3 +56,38 @@ def test_the_youth_workshop_coach_coaches_young_adults():
     ages = [client.age for client in Client.objects.for_user(coach)]
     assert len(ages) >= MINIMUM_CASELOAD
     assert max(ages) <= 29
+
+
+@pytest.mark.django_db
+def test_demo_clients_were_registered_before_their_plans_notes_and_steps():
+    """The manager's report reads lead times from the registration day: the demo's clients
+    have a past, the same after a second run."""
+    import datetime
+    import statistics
+
+    from django.utils import timezone
+
+    call_command("seed_demo")
+    registered = {
+        pk: timezone.localtime(at).date()
+        for pk, at in Client.objects.values_list("pk", "created_at")
+    }
+    today = timezone.localdate()
+    assert all(day < today for day in registered.values())
+    lead_times = []
+    for client in Client.objects.prefetch_related("plans", "notes", "pathway_steps"):
+        day = registered[client.pk]
+        plans = [timezone.localtime(plan.created_at).date() for plan in client.plans.all()]
+        assert all(day <= plan for plan in plans), client
+        assert all(day <= note.written_on for note in client.notes.all()), client
+        assert all(day <= step.start_on for step in client.pathway_steps.all()), client
+        first = CareTeamMembership.objects.filter(client=client, role="responsible_worker")
+        assert first.order_by("pk").first().started_on == day
+        if plans:
+            lead_times.append((min(plans) - day).days)
+    assert statistics.median(lead_times) >= 5
+    call_command("seed_demo")
+    assert dict(Client.objects.values_list("pk", "created_at")) == {
+        pk: timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+        for pk, day in registered.items()
+    }
