@@ -334,12 +334,50 @@ def _create_version(**fields) -> Consent:
         raise ValidationError({"event_date": ORAL_RECORDED_TOO_LATE}) from None
 
 
+def _refuse_same_consent(client: Client, terms: ConsentTerms) -> None:
+    """ValidationError when the client already has a consent whose current version, not
+    revoked, has exactly these terms and parties: the same form sent twice
+    would record two consents, and revoking one would leave the other covering. An event
+    Polku does not hold gets a reference of its own per consent: it is compared by its kind,
+    name, day and times."""
+    fields = terms.model_fields()
+    if not events.has_source(terms.event_kind):
+        del fields["event_reference"]
+    parties = {(o.pk, "") for o in terms.organisations} | {
+        (None, kind) for kind in terms.organisation_kinds
+    }
+    same = (
+        Consent.objects.filter(client=client, **fields)
+        .current()
+        .not_revoked()
+        .prefetch_related("parties")
+        .order_by("-recorded_at", "-pk")
+    )
+    for consent in same:
+        if {(p.organisation_id, p.organisation_kind) for p in consent.parties.all()} == parties:
+            raise ValidationError(
+                _(
+                    "Sama suostumus on jo kirjattu asiakkaalle (%(consent)s, kirjattu %(at)s). "
+                    "Jos asiakas on muuttanut suostumustaan, kirjaa muutos suostumuksen sivulla."
+                )
+                % {
+                    "consent": consent.kind_label,
+                    "at": date_format(
+                        timezone.localtime(consent.recorded_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                code="same_consent",
+            )
+
+
 def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=None) -> Consent:
     """Records a new consent (version 1 of a new series) and, optionally, its scan.
 
     Raises ValidationError (field -> messages) for terms that DOMAIN.md
     forbids, for a scan that is not a PDF, JPEG or PNG of at most 10 MB and for
-    a scan of an oral consent; nothing is stored then. Logged as "consents.consent.recorded".
+    a scan of an oral consent; nothing is stored then. The same consent again (a double
+    submit) is refused too, checked under the client's row lock. Logged as
+    "consents.consent.recorded".
     """
     terms = terms.normalised()
     terms.validate()
@@ -347,6 +385,10 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic(), history_context(recorded_by, "consents.consent.recorded"):
+        # A repeat (a double submit, the back button) waits here for the first to commit,
+        # and then finds it.
+        Client.objects.select_for_update().get(pk=client.pk)
+        _refuse_same_consent(client, terms)
         consent = _create_version(client=client, recorded_by=recorded_by, **terms.model_fields())
         _create_parties(consent, terms)
         log_client_access(recorded_by, client, "consents.consent.recorded", consent)

@@ -230,6 +230,25 @@ def test_two_calls_with_kela_on_one_day_are_two_events(team, parties):
     )
 
 
+def test_the_same_call_recorded_twice_is_refused_the_second_time(team, parties):
+    """A call's consent gets a reference of its own each time: a repeat of the same call
+    (a double submit) is still found by its kind, name, day and times."""
+    today = timezone.localdate()
+    terms = oral_terms(
+        parties,
+        event_kind=OralEventKind.KELA_CALL,
+        event_name="Puhelu Kelaan",
+        event_date=today,
+        event_starts=datetime.time.min,
+        event_ends=datetime.time.max,
+    )
+    actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    assert refused.value.code == "same_consent"
+    assert Consent.objects.filter(client=team["client"]).count() == 1
+
+
 def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_consent(
     client, team, parties, sessions
 ):

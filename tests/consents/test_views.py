@@ -88,6 +88,35 @@ def test_the_worker_records_a_written_y100_with_its_scan(worker_client, team, pa
     assert AccessLogEntry.objects.filter(action="consents.consent.recorded").count() == 1
 
 
+def test_a_double_submit_of_the_same_consent_records_it_once(worker_client, team, parties):
+    """The browser's back button or a second click sends the form again: the same consent is
+    not recorded twice (revoking one would leave the other covering), nor its scan."""
+    worker_client.post(url("create", team), y100_form(parties))
+    first = Consent.objects.get()
+    response = worker_client.post(url("create", team), y100_form(parties))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Sama suostumus on jo kirjattu asiakkaalle "
+        f"({first.kind_label}, kirjattu {timezone.localtime(first.recorded_at):%-d.%-m.%Y %-H.%M}). "
+        "Jos asiakas on muuttanut suostumustaan, kirjaa muutos suostumuksen sivulla."
+    ]
+    assert Consent.objects.count() == 1
+    assert ConsentScan.objects.count() == 1
+    # Different terms, or the same consent given again after a revocation, are recorded.
+    worker_client.post(url("create", team), y100_form(parties, purposes=["service_planning"]))
+    assert Consent.objects.count() == 2
+    actions.revoke_consent(
+        consent=first,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    response = worker_client.post(url("create", team), y100_form(parties))
+    assert response.status_code == 302
+    assert Consent.objects.count() == 3
+
+
 def test_health_information_is_recorded_only_with_its_separate_tick(worker_client, team, parties):
     worker_client.post(url("create", team), y100_form(parties, health="on", scan=None))
     consent = Consent.objects.get()
