@@ -3,6 +3,7 @@ the dashboard, statutory bases and logged disclosures; an access-log row for
 every view."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -698,6 +699,46 @@ def test_the_consent_list_and_detail_show_every_version_and_recorder(worker_clie
     detail = worker_client.get(url("detail", team, consent_id=consent.pk))
     assert "y100.pdf" in detail.text
     assert "Virustarkistus ei ole käytössä" in detail.text
+
+
+def _history_rows(page) -> list[str]:
+    """The rows of the consent page's version history, as text without tags."""
+    table = page.split("Suostumuksen versiot</caption>", 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_the_history_shows_what_each_version_covered_and_for_how_long(worker_client, team, parties):
+    """A restriction of the purposes or of the period is seen in the history itself, not only
+    by opening each version."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"]],
+        purposes=["service_planning", "kela_benefits"],
+        valid_until=None,
+    )
+    until = timezone.localdate() + datetime.timedelta(days=60)
+    worker_client.post(
+        url("change", team, consent_id=consent.pk),
+        y100_form(
+            parties,
+            organisations=[parties["kela"].pk],
+            organisation_kinds=None,
+            purposes=["service_planning"],
+            categories=consent.categories,
+            until_further_notice=None,
+            valid_until=until.isoformat(),
+            scan=None,
+        ),
+    )
+    new = Consent.objects.get(version=2)
+    newer, older = _history_rows(worker_client.get(url("detail", team, consent_id=new.pk)).text)
+    assert "Palvelujen suunnittelu ja yhteensovittaminen" in newer
+    assert "Kelan etuudet ja kuntoutus" not in newer
+    assert f"{new.valid_from:%-d.%-m.%Y} – {until:%-d.%-m.%Y}" in newer
+    assert "Palvelujen suunnittelu ja yhteensovittaminen, Kelan etuudet ja kuntoutus" in older
+    assert f"{consent.valid_from:%-d.%-m.%Y} – toistaiseksi" in older
 
 
 @pytest.mark.parametrize(
