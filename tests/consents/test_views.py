@@ -701,6 +701,29 @@ def test_the_consent_list_and_detail_show_every_version_and_recorder(worker_clie
     assert "Virustarkistus ei ole käytössä" in detail.text
 
 
+def test_a_consent_given_by_a_representative_names_them_as_its_giver(worker_client, team, parties):
+    """The page reads "Edunvalvoja …: name (basis)" and does not say that the client gave the
+    separate consent to health information, when a representative gave it."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["health"]],
+        by_guardian=True,
+        with_health=True,
+    )
+    text = " ".join(
+        re.sub(
+            r"<[^>]+>", " ", worker_client.get(url("detail", team, consent_id=consent.pk)).text
+        ).split()
+    )
+    assert (
+        "Antaja Edunvalvoja tai muu laillinen edustaja: Eeva Edunvalvoja "
+        "(Edunvalvojan määräys, Helsingin käräjäoikeus 3.2.2024)"
+    ) in text
+    assert "Terveystiedot: niiden luovuttamiseen on annettu erillinen suostumus." in text
+    assert "asiakas on antanut" not in text
+
+
 def _history_rows(page) -> list[str]:
     """The rows of the consent page's version history, as text without tags."""
     table = page.split("Suostumuksen versiot</caption>", 1)[1].split("</table>", 1)[0]
