@@ -2,6 +2,8 @@
 checks the permission and logs the read), a form, one action, render or
 redirect."""
 
+import datetime
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -68,18 +70,37 @@ def consent_list(request, client_id):
         .order_by("-recorded_at", "-pk")
     )
     statuses = consent_statuses(client, consents)
+    now = timezone.now()
+    # A renewal signed in advance is the newest version; the version it replaces covers
+    # until the renewal starts, and its row says so.
+    covering = {
+        earlier.series: (earlier, _covers_until(earlier))
+        for earlier in Consent.objects.filter(client=client, superseded_at__gt=now)
+        .in_force(now)
+        .order_by("version")
+    }
     return render(
         request,
         "consents/consent_list.html",
         {
             "client": client,
-            "rows": [(consent, statuses[consent.pk]) for consent in consents],
+            "rows": [
+                (consent, statuses[consent.pk], covering.get(consent.series))
+                for consent in consents
+            ],
             "bases": bases,
-            "now": timezone.now(),
+            "now": now,
             "may_record": rules.has_perm("consents.record_consent", request.user, client),
             "may_disclose": rules.has_perm("consents.record_disclosure", request.user, client),
         },
     )
+
+
+def _covers_until(version: Consent) -> datetime.date:
+    """The last day a version replaced by a renewal signed in advance covers: the day before
+    the renewal starts, or its own last day when that comes first (as the coverage panel)."""
+    last = timezone.localdate(version.superseded_at) - datetime.timedelta(days=1)
+    return last if version.valid_until is None else min(last, version.valid_until)
 
 
 @require_http_methods(["GET", "POST"])

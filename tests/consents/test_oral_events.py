@@ -637,11 +637,11 @@ def test_the_list_and_the_page_say_when_the_calls_event_has_ended(
     )
     with time_machine.travel(helsinki(8, 20), tick=False):
         login(client, team["worker"])
-        assert client.get(list_url).context["rows"] == [(morning_call, "Voimassa")]
+        assert client.get(list_url).context["rows"] == [(morning_call, "Voimassa", None)]
     with time_machine.travel(helsinki(9), tick=False):
         client.logout()  # a new sign-in: the first has been idle
         login(client, team["worker"])
-        assert client.get(list_url).context["rows"] == [(morning_call, "Tapahtuma päättynyt")]
+        assert client.get(list_url).context["rows"] == [(morning_call, "Tapahtuma päättynyt", None)]
         detail = client.get(detail_url)
     assert detail.context["status"] == "Tapahtuma päättynyt"
     assert "<strong>Tapahtuma päättynyt</strong>" in detail.content.decode()
@@ -654,11 +654,11 @@ def test_a_sessions_oral_consent_says_its_event_has_ended_after_the_session(
     consent = record_session_consent(team, parties, first)
     list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
     login(client, team["worker"])
-    assert client.get(list_url).context["rows"] == [(consent, "Voimassa")]
+    assert client.get(list_url).context["rows"] == [(consent, "Voimassa", None)]
     with time_machine.travel(first.ends_at + datetime.timedelta(minutes=1), tick=False):
         client.logout()  # a new sign-in: the first has been idle
         login(client, team["worker"])
-        assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt")]
+        assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt", None)]
 
 
 def test_an_oral_consent_for_a_call_tomorrow_is_an_error_next_to_the_day(team, parties):

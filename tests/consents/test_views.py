@@ -921,6 +921,36 @@ def test_the_client_page_lists_a_renewal_signed_in_advance_and_the_version_cover
     assert f"Voimassa, kunnes uusi versio alkaa {start:%-d.%-m.%Y}" in detail
 
 
+def test_the_consent_list_says_which_version_covers_until_a_renewal_starts(
+    worker_client, team, parties
+):
+    """The list shows each consent's newest version: a renewal signed in advance reads "not yet
+    in force", and the same row says that the earlier version is in force until the day
+    before, with a link to it; an ordinary consent's row says nothing of the kind."""
+    consent = ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    other = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    terms = actions.ConsentTerms.of(consent)
+    new = actions.change_consent(
+        consent=consent,
+        terms=actions.ConsentTerms(
+            **{**terms.__dict__, "signed_on": timezone.localdate(), "valid_from": start}
+        ),
+        changed_by=team["worker"],
+    )
+    page = worker_client.get(url("list", team)).text
+    rows = {
+        row.split("consents/", 1)[1].split("/", 1)[0]: " ".join(
+            re.sub(r"<[^>]+>", " ", row).split()
+        )
+        for row in page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("</tr>")[:-1]
+    }
+    last_day = start - datetime.timedelta(days=1)
+    assert f"Ei vielä voimassa Versio 1 on voimassa {last_day:%-d.%-m.%Y} asti" in rows[str(new.pk)]
+    assert url("detail", team, consent_id=consent.pk) in page
+    assert "on voimassa" not in rows[str(other.pk)]
+
+
 def _task_of(team, consent, *, kind, model=Consent):
     """The worker's own open task about this client, pointing at `consent.pk` in `model`."""
     from django.contrib.contenttypes.models import ContentType
