@@ -52,14 +52,11 @@ NOTIFY_PARTY_OF_REVOCATION = "consents.notify_party_of_revocation"
 NOTIFY_PARTY_OF_CHANGE = "consents.notify_party_of_change"
 SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
 SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
+CHANGE_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_CHANGE, SEND_CHANGE_TO_KELA)
+REVOCATION_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_KELA)
 # The kinds of telling a party of a change or revocation: the tasks the consent page lists
 # and checks off.
-PARTY_NOTIFICATION_KINDS = (
-    NOTIFY_PARTY_OF_REVOCATION,
-    NOTIFY_PARTY_OF_CHANGE,
-    SEND_REVOCATION_TO_KELA,
-    SEND_CHANGE_TO_KELA,
-)
+PARTY_NOTIFICATION_KINDS = (*REVOCATION_NOTIFICATION_KINDS, *CHANGE_NOTIFICATION_KINDS)
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
 

@@ -189,6 +189,21 @@ def consent_detail(request, client_id, consent_id):
     )
 
 
+def _parties_to_tell(version: Consent, kinds) -> bool:
+    """Whether the change or revocation just recorded gave the worker tasks of telling parties
+    (`kinds`): a consent naming only the client's own organisation, or the one the revocation
+    came through, leaves nobody to tell."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Task
+
+    return Task.objects.filter(
+        content_type=ContentType.objects.get_for_model(Consent),
+        object_id=str(version.pk),
+        kind__in=kinds,
+    ).exists()
+
+
 def _notification_tasks(versions):
     """The tasks to tell the parties of this consent's changes and revocation, with a
     check-off form for the viewer's own open ones."""
@@ -243,8 +258,11 @@ def consent_change(request, client_id, consent_id):
         else:
             messages.success(
                 request,
-                _(
-                    "Muutos kirjattu uutena versiona. Osapuolille ilmoittamisesta on luotu tehtävät."
+                _("Muutos kirjattu uutena versiona. Osapuolille ilmoittamisesta on luotu tehtävät.")
+                if _parties_to_tell(new, actions.CHANGE_NOTIFICATION_KINDS)
+                else _(
+                    "Muutos kirjattu uutena versiona. "
+                    "Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
@@ -292,7 +310,11 @@ def consent_revoke(request, client_id, consent_id):
         else:
             messages.success(
                 request,
-                _("Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät."),
+                _("Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät.")
+                if _parties_to_tell(consent, actions.REVOCATION_NOTIFICATION_KINDS)
+                else _(
+                    "Suostumus peruutettu. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+                ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
     log_shown_again(request, client, FORM_VIEWED)

@@ -351,6 +351,60 @@ def test_revoking_through_the_page(worker_client, team, parties):
     assert again.status_code == 302
 
 
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_confirmation_says_tasks_were_made_only_when_a_party_is_to_be_told(
+    worker_client, team, parties
+):
+    """A consent that names only the client's own organisation, or whose other party the
+    revocation came through, leaves nobody to tell: the message does not send the worker
+    looking for tasks that were never made."""
+    own = team["client"].organisation
+    revoke = {"revoked_on": timezone.localdate().isoformat(), "method": "phone"}
+    only_own = ConsentFactory(client=team["client"], recorded_by=team["worker"], parties=[own])
+    response = worker_client.post(
+        url("revoke", team, consent_id=only_own.pk),
+        {**revoke, "through": "Asiakas itse"},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Suostumus peruutettu. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+    ]
+    through_kela = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"], own]
+    )
+    response = worker_client.post(
+        url("revoke", team, consent_id=through_kela.pk),
+        {**revoke, "through": "Kelan virkailija", "through_organisation": parties["kela"].pk},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Suostumus peruutettu. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+    ]
+    changed = ConsentFactory(client=team["client"], recorded_by=team["worker"], parties=[own])
+    response = worker_client.post(
+        url("change", team, consent_id=changed.pk),
+        y100_form(parties, organisations=[own.pk], organisation_kinds=None, scan=None),
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Muutos kirjattu uutena versiona. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+    ]
+    # With a party to tell, the message says the tasks were made, and they are on the page.
+    kela = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    response = worker_client.post(
+        url("revoke", team, consent_id=kela.pk), {**revoke, "through": "Asiakas itse"}, follow=True
+    )
+    assert _messages(response) == [
+        "Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät."
+    ]
+    assert "Lähetä peruutus Kelaan suojatulla sähköpostilla" in response.text
+
+
 def revoked_kela_consent(team, parties):
     """A consent naming Kela, revoked by the worker: the consent and the worker's one task of
     telling Kela."""
