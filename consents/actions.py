@@ -754,6 +754,36 @@ def scan_consent_scan(*, scan_id: int) -> ConsentScan:
 # Statutory bases
 
 
+def statutory_basis_errors(
+    *,
+    statute: str,
+    organisation: Organisation | None,
+    organisation_kind: str,
+    purposes: Iterable[str],
+    categories: Iterable[str],
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+) -> dict[str, list[str]]:
+    """Field name -> messages of what a statutory basis may not be recorded with (the form
+    shows them all at once; `record_statutory_basis` refuses them): no statute, both or
+    neither of an organisation and a kind, no known purpose or category, an end before the
+    start."""
+    errors: dict[str, list[str]] = {}
+    if not statute.strip():
+        errors["statute"] = [_("Nimeä laki ja pykälä, johon luovutus perustuu.")]
+    if (organisation is None) == (not organisation_kind):
+        errors["organisation"] = [_("Valitse joko organisaatio tai organisaatiotyyppi.")]
+    if organisation_kind and organisation_kind not in OrganisationKind.values:
+        errors["organisation_kind"] = [_("Tuntematon organisaatiotyyppi.")]
+    if not set(purposes) & set(Purpose.values):
+        errors["purposes"] = [_("Valitse vähintään yksi käyttötarkoitus.")]
+    if not set(categories) & set(InformationCategory.values):
+        errors["categories"] = [_("Valitse vähintään yksi tietoryhmä.")]
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = [_("Päättymispäivä ei voi olla ennen alkamispäivää.")]
+    return errors
+
+
 def record_statutory_basis(
     *,
     client: Client,
@@ -773,21 +803,17 @@ def record_statutory_basis(
     period that ends before it starts. Logged as
     "consents.statutory_basis.recorded".
     """
-    errors: dict[str, list[str]] = {}
-    if not statute.strip():
-        errors["statute"] = [_("Nimeä laki ja pykälä, johon luovutus perustuu.")]
-    if (organisation is None) == (not organisation_kind):
-        errors["organisation"] = [_("Valitse joko organisaatio tai organisaatiotyyppi.")]
-    if organisation_kind and organisation_kind not in OrganisationKind.values:
-        errors["organisation_kind"] = [_("Tuntematon organisaatiotyyppi.")]
     purposes = [p.value for p in Purpose if p in set(purposes)]
     categories = [c.value for c in InformationCategory if c in set(categories)]
-    if not purposes:
-        errors["purposes"] = [_("Valitse vähintään yksi käyttötarkoitus.")]
-    if not categories:
-        errors["categories"] = [_("Valitse vähintään yksi tietoryhmä.")]
-    if valid_until is not None and valid_until < valid_from:
-        errors["valid_until"] = [_("Päättymispäivä ei voi olla ennen alkamispäivää.")]
+    errors = statutory_basis_errors(
+        statute=statute,
+        organisation=organisation,
+        organisation_kind=organisation_kind,
+        purposes=purposes,
+        categories=categories,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), history_context(recorded_by, "consents.statutory_basis.recorded"):

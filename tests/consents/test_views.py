@@ -691,6 +691,32 @@ def test_a_statutory_basis_without_statute_is_refused(worker_client, team):
     assert not StatutoryBasis.objects.exists()
 
 
+def test_every_error_of_a_statutory_basis_is_shown_at_once_next_to_its_field(
+    worker_client, team, parties
+):
+    """The party and the period are checked with the rest of the form, not only after the
+    statute is given on a second try."""
+    today = timezone.localdate()
+    response = worker_client.post(
+        url("statutory_basis_create", team),
+        {
+            "organisation": parties["kela"].pk,
+            "organisation_kind": "kela",
+            "statute": "",
+            "purposes": ["kela_benefits"],
+            "categories": ["income"],
+            "valid_from": today.isoformat(),
+            "valid_until": (today - datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert field_errors(page, "statute") == "Tämä kenttä vaaditaan."
+    assert field_errors(page, "organisation") == "Valitse joko organisaatio tai organisaatiotyyppi."
+    assert field_errors(page, "valid_until") == "Päättymispäivä ei voi olla ennen alkamispäivää."
+    assert not StatutoryBasis.objects.exists()
+
+
 def test_a_covered_disclosure_is_logged_with_its_consent_version(worker_client, team, parties):
     consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
     response = worker_client.post(
