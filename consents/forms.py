@@ -399,6 +399,12 @@ class StatutoryBasisForm(PolkuForm):
         return data
 
 
+class EndStatutoryBasisForm(PolkuForm):
+    """The confirmation of no longer relying on a statutory basis: the page's button sends it."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 class DisclosureChannel:
     """The channels of a disclosure made outside Polku (their labels: log_labels)."""
 

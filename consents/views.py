@@ -30,6 +30,7 @@ from consents.coverage import (
 from consents.forms import (
     ConsentForm,
     DisclosureForm,
+    EndStatutoryBasisForm,
     RevokeConsentForm,
     ScanUploadForm,
     StatutoryBasisForm,
@@ -441,14 +442,32 @@ def statutory_basis_create(request, client_id):
     return render(request, "consents/statutory_basis_form.html", {"client": client, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def statutory_basis_end(request, client_id, basis_id):
+    """Asks to confirm, then stops relying on the statutory basis (it cannot be taken back).
+    A POST without the confirmation (a page from before it was asked) shows the question
+    again."""
     client, basis = get_statutory_basis_for_user(
-        request.user, client_id, basis_id, permission="consents.record_statutory_basis"
+        request.user,
+        client_id,
+        basis_id,
+        permission="consents.record_statutory_basis",
+        log_action=read_log(request, FORM_VIEWED),
     )
-    actions.end_statutory_basis(basis=basis, ended_by=request.user)
-    messages.success(request, _("Lakiperusteeseen ei enää vedota."))
-    return redirect("consents:list", client_id=client.uuid)
+    if basis.ended_at is not None:
+        messages.info(request, _("Lakiperusteeseen ei enää vedota."))
+        return redirect("consents:list", client_id=client.uuid)
+    form = EndStatutoryBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.end_statutory_basis(basis=basis, ended_by=request.user)
+        messages.success(request, _("Lakiperusteeseen ei enää vedota."))
+        return redirect("consents:list", client_id=client.uuid)
+    log_shown_again(request, client, FORM_VIEWED)
+    return render(
+        request,
+        "consents/statutory_basis_end.html",
+        {"client": client, "basis": basis, "form": form},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -671,9 +671,39 @@ def test_statutory_basis_is_recorded_and_ended(worker_client, team, parties):
     assert response.status_code == 302
     basis = StatutoryBasis.objects.get()
     assert basis.organisation_kind == "kela"
-    worker_client.post(url("statutory_basis_end", team, basis_id=basis.pk))
+    # The list's "Lopeta käyttö" opens a page that names the statute and says what follows;
+    # only its button ends the basis.
+    listing = worker_client.get(url("list", team)).text
+    assert f'href="{url("statutory_basis_end", team, basis_id=basis.pk)}"' in listing
+    page = worker_client.get(url("statutory_basis_end", team, basis_id=basis.pk))
+    assert page.status_code == 200
+    assert (
+        "Lopetetaanko lakiperusteen ”Laki sosiaalihuollon asiakkaan asemasta 812/2000, 17 §”"
+        in (page.text)
+    )
+    basis.refresh_from_db()
+    assert basis.ended_at is None
+    response = worker_client.post(
+        url("statutory_basis_end", team, basis_id=basis.pk), {"confirm": "True"}
+    )
+    assert response["Location"] == url("list", team)
     basis.refresh_from_db()
     assert basis.ended_by == team["worker"]
+    assert AccessLogEntry.objects.filter(action="consents.statutory_basis.ended").count() == 1
+    # The page of an ended basis sends back to the list.
+    again = worker_client.get(url("statutory_basis_end", team, basis_id=basis.pk))
+    assert again["Location"] == url("list", team)
+
+
+def test_a_post_without_the_confirmation_asks_again_and_ends_nothing(worker_client, team):
+    """A button of a page from before the question was asked posts no confirmation."""
+    basis = StatutoryBasisFactory(client=team["client"], recorded_by=team["worker"])
+    response = worker_client.post(url("statutory_basis_end", team, basis_id=basis.pk))
+    assert response.status_code == 200
+    assert "Lopetetaanko lakiperusteen" in response.text
+    basis.refresh_from_db()
+    assert basis.ended_at is None
+    assert not AccessLogEntry.objects.filter(action="consents.statutory_basis.ended").exists()
 
 
 def test_a_statutory_basis_without_statute_is_refused(worker_client, team):
@@ -855,7 +885,7 @@ def test_the_history_shows_what_each_version_covered_and_for_how_long(worker_cli
         ("scan_upload", "get", "consents.consent.form_viewed", {"consent_id": True}),
         ("scan_download", "get", "consents.scan.downloaded", {"consent_id": True, "scan_id": True}),
         ("statutory_basis_create", "get", "consents.consent.form_viewed", {}),
-        ("statutory_basis_end", "post", "consents.statutory_basis.ended", {"basis_id": True}),
+        ("statutory_basis_end", "get", "consents.consent.form_viewed", {"basis_id": True}),
         ("disclosure_create", "get", "consents.consent.form_viewed", {}),
         (
             "complete_notification",

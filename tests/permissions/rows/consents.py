@@ -87,8 +87,9 @@ ROWS = {
     "consents:statutory_basis_create": client_row(
         RESPONSIBLE_OR_SOTE, kwargs=client_kwargs, logs=FORM
     ),
+    # The confirmation page; its POST ends the basis (tests/consents/test_views.py).
     "consents:statutory_basis_end": client_row(
-        RESPONSIBLE_OR_SOTE, method="POST", kwargs=statutory_kwargs, allowed_status=302
+        RESPONSIBLE_OR_SOTE, kwargs=statutory_kwargs, logs=FORM
     ),
     "consents:disclosure_create": client_row(TEAM, logs=FORM),
 }
