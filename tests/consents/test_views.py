@@ -565,6 +565,33 @@ def test_without_consent_the_panel_says_nothing_may_be_disclosed(client, team):
     assert "tietoja ei saa luovuttaa muille" in page.text
 
 
+def test_with_only_an_oral_consent_in_its_event_the_panel_does_not_say_nothing_may_be_disclosed(
+    client, team, parties
+):
+    """During the call the client gave an oral consent in, the panel says that disclosures are
+    allowed within that event only, and names whom and what the oral consent covers."""
+    ConsentFactory(
+        client=team["client"],
+        oral=True,
+        parties=[parties["kela"]],
+        purposes=["kela_benefits"],
+        categories=["identity"],
+    )
+    login(client, team["worker"])
+    page = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid}))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert "tietoja ei saa luovuttaa muille" not in text
+    assert (
+        "Asiakkaalla ei ole voimassa olevaa kirjallista suostumusta eikä kirjattua "
+        "lakiperustetta. Tietoja saa luovuttaa vain tänään annetun suullisen suostumuksen "
+        "tapahtuman aikana."
+    ) in text
+    assert (
+        "vain tämän tapahtuman aikana (Kela: Kelan etuudet ja kuntoutus; "
+        "Henkilöllisyys- ja yhteystiedot)"
+    ) in text
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_the_coverage_panel_reads_a_fixed_number_of_queries(
     team, parties, rows, django_assert_num_queries
