@@ -23,6 +23,7 @@ from consents.access import get_consent_for_user, get_scan_for_user, get_statuto
 from consents.coverage import (
     DisclosureNotCovered,
     consent_statuses,
+    disclosure_basis,
     event_of,
     events_of,
     record_disclosure,
@@ -470,6 +471,27 @@ def statutory_basis_end(request, client_id, basis_id):
     )
 
 
+def _an_oral_consent_would_cover(form, client, data, *, at) -> bool:
+    """Whether one of the oral consents the form offers would cover the refused disclosure
+    had it been picked (the disclosure made within its event): only then does the refusal
+    point to the choice."""
+    if "oral_consent" not in form.fields:
+        return False
+    return any(
+        disclosure_basis(
+            client=client,
+            organisation=data["organisation"],
+            category=data["categories"],
+            purpose=data["purpose"],
+            at=at,
+            event=event,
+        )
+        is not None
+        for event in events_of(client, form.fields["oral_consent"].queryset).values()
+        if event is not None
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def disclosure_create(request, client_id):
     """Logs a disclosure made outside Polku, after the coverage function allowed it.
@@ -531,7 +553,9 @@ def disclosure_create(request, client_id):
         except DisclosureNotCovered as refusal:
             # Outside the oral consent's event: the time is what does not fit.
             form.add_error("disclosed_at" if refusal.outside_event else None, str(refusal))
-            if oral_consent is None and "oral_consent" in form.fields:
+            if oral_consent is None and _an_oral_consent_would_cover(
+                form, client, data, at=form.disclosure_moment()
+            ):
                 # Given in an event of today's oral consent: that consent is what covers it.
                 form.add_error(
                     "oral_consent",

@@ -737,3 +737,31 @@ def test_a_refusal_during_the_call_without_its_consent_chosen_points_to_it(
         )
         assert client.post(url, {**data, "oral_consent": morning_call.pk}).status_code == 302
     assert DisclosureLogEntry.objects.get().consent_id == morning_call.pk
+
+
+def test_a_refusal_the_calls_consent_would_not_cover_does_not_point_to_it(
+    client, team, parties, morning_call
+):
+    """Sent to another organisation, or health information the call's consent does not
+    include, the refusal does not suggest picking the call: choosing it would be refused too."""
+    url = reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid})
+    data = {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity"],
+        "purpose": "case_consultation",
+        "channel": "phone",
+    }
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        login(client, team["worker"])
+        for other in (
+            {"organisation": parties["health"].pk},
+            {"categories": ["health"]},
+            {"purpose": "health_care"},
+        ):
+            response = client.post(url, {**data, **other})
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert "Luovutukselle ei ole perustetta" in page
+            assert field_errors(page, "oral_consent") == ""
+    assert not DisclosureLogEntry.objects.exists()
