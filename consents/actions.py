@@ -671,7 +671,8 @@ def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     signed), is refused with a ValidationError, checked with the version's row
     locked so a change or revocation in flight is seen. The content must be a
     PDF, JPEG or PNG by its magic bytes, 1 byte to 10 MB (ValidationError
-    otherwise, nothing stored). With a virus scanner configured the file waits
+    otherwise, nothing stored); the same file again on this version (a double submit) is
+    refused too. With a virus scanner configured the file waits
     in quarantine and the scan is enqueued on commit; without one it is stored
     as not scanned. Logged as "consents.scan.attached".
     """
@@ -695,6 +696,19 @@ def _store_scan(*, consent: Consent, uploaded, content_type: str, by) -> Consent
     stored_name, sha256 = scan_files.store(uploaded, quarantined=scanning_on)
     try:
         with transaction.atomic():
+            # The same file again (a double submit) on this version: stored once. The caller
+            # holds the version's row lock, so a repeat in flight waits and then finds it.
+            same = (
+                ConsentScan.objects.filter(consent=consent, sha256=sha256)
+                .exclude(status=ScanStatus.INFECTED)
+                .first()
+            )
+            if same is not None:
+                raise ValidationError(
+                    _("Sama tiedosto on jo tallennettu tähän suostumukseen (%(name)s).")
+                    % {"name": same.original_name},
+                    code="same_scan",
+                )
             scan = ConsentScan.objects.create(
                 consent=consent,
                 stored_name=stored_name,
