@@ -9,6 +9,7 @@ never missing a row because a label is missing.
 """
 
 import re
+from collections.abc import Callable, Iterable
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -31,6 +32,26 @@ _purposes: dict[str, Label] = {}
 # Texts with %(name)s placeholders that apps write into the logs, kept there in Finnish.
 LOG_REPORT_PRINTED = _("Lokiraportti ajalta %(period)s")
 _logged_templates: list[Promise] = [LOG_REPORT_PRINTED]
+
+
+# How the consents app names consent versions for the reports ({id: "Kelan lomake Y 100,
+# versio 1, annettu 5.12.2026"}), in one query for all the ids; audit imports no domain app.
+ConsentDescriber = Callable[[Iterable[int]], dict[int, str]]
+_consent_describers: list[ConsentDescriber] = []
+
+
+def register_consent_describer(describer: ConsentDescriber) -> None:
+    """Registers (or replaces) how consent versions are named; calling it twice is harmless."""
+    _consent_describers[:] = [describer]
+
+
+def describe_consents(ids: Iterable[int]) -> dict[int, str]:
+    """The registered names of the consent versions, in the current language; an id without
+    one (none registered, or no such version) is left out."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted or not _consent_describers:
+        return {}
+    return _consent_describers[0](wanted)
 
 
 def register_action_labels(labels: dict[str, Label]) -> None:

@@ -11,7 +11,14 @@ from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from audit.labels import action_label, channel_label, logged_text, purpose_label, role_label
+from audit.labels import (
+    action_label,
+    channel_label,
+    describe_consents,
+    logged_text,
+    purpose_label,
+    role_label,
+)
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from audit.subjects import describe_clients
 
@@ -128,17 +135,26 @@ def _recipient(entry: DisclosureLogEntry) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _basis_detail(entry: DisclosureLogEntry) -> str:
+def _basis_detail(entry: DisclosureLogEntry, consents: dict[int, str]) -> str:
+    """The consent version (its number, and as the client knows it: form, version, the day it
+    was given) or the statute the disclosure rested on."""
     if entry.basis == Basis.CONSENT and entry.consent_id is not None:
+        if entry.consent_id in consents:
+            return _("suostumus nro %(id)s (%(consent)s)") % {
+                "id": entry.consent_id,
+                "consent": consents[entry.consent_id],
+            }
         return _("suostumus nro %(id)s") % {"id": entry.consent_id}
     return entry.statute
 
 
 def client_disclosure_rows(client_id: uuid.UUID, period: ReportPeriod) -> list[DisclosureRow]:
-    """To whom the client's data was disclosed in the period, newest first (one query)."""
-    entries = (
+    """To whom the client's data was disclosed in the period, newest first (one query, and
+    one for the consent versions named)."""
+    entries = list(
         DisclosureLogEntry.objects.concerning(client_id).between(*period.bounds()).with_parties()
     )
+    consents = describe_consents(entry.consent_id for entry in entries)
     return [
         DisclosureRow(
             at=entry.at,
@@ -147,7 +163,7 @@ def client_disclosure_rows(client_id: uuid.UUID, period: ReportPeriod) -> list[D
             what=logged_text(entry.what),
             purpose=purpose_label(entry.purpose),
             basis=basis_label(entry.basis),
-            basis_detail=_basis_detail(entry),
+            basis_detail=_basis_detail(entry, consents),
             channel=channel_label(entry.channel),
         )
         for entry in entries

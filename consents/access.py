@@ -50,11 +50,18 @@ def get_scan_for_user(user, client_id, consent_id: int, scan_id: int) -> tuple:
     return client, consent, scan
 
 
-def get_statutory_basis_for_user(user, client_id, basis_id: int, *, permission: str) -> tuple:
-    """(client, statutory basis) of that client; 404 for another client's basis."""
+def get_statutory_basis_for_user(
+    user, client_id, basis_id: int, *, permission: str, log_action: str | None = None
+) -> tuple:
+    """(client, statutory basis) of that client; 404 for another client's basis. When
+    `log_action` is given, one access-log row names the basis."""
     client = get_client_for_user(user, client_id, permission=permission, log_action=None)
     try:
-        basis = StatutoryBasis.objects.get(pk=basis_id, client=client)
+        basis = StatutoryBasis.objects.select_related("organisation").get(
+            pk=basis_id, client=client
+        )
     except StatutoryBasis.DoesNotExist:
         raise Http404 from None
+    if log_action:
+        log_client_access(user, client, log_action, basis)
     return client, basis

@@ -52,14 +52,11 @@ NOTIFY_PARTY_OF_REVOCATION = "consents.notify_party_of_revocation"
 NOTIFY_PARTY_OF_CHANGE = "consents.notify_party_of_change"
 SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
 SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
+CHANGE_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_CHANGE, SEND_CHANGE_TO_KELA)
+REVOCATION_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_KELA)
 # The kinds of telling a party of a change or revocation: the tasks the consent page lists
 # and checks off.
-PARTY_NOTIFICATION_KINDS = (
-    NOTIFY_PARTY_OF_REVOCATION,
-    NOTIFY_PARTY_OF_CHANGE,
-    SEND_REVOCATION_TO_KELA,
-    SEND_CHANGE_TO_KELA,
-)
+PARTY_NOTIFICATION_KINDS = (*REVOCATION_NOTIFICATION_KINDS, *CHANGE_NOTIFICATION_KINDS)
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
 
@@ -334,12 +331,50 @@ def _create_version(**fields) -> Consent:
         raise ValidationError({"event_date": ORAL_RECORDED_TOO_LATE}) from None
 
 
+def _refuse_same_consent(client: Client, terms: ConsentTerms) -> None:
+    """ValidationError when the client already has a consent whose current version, not
+    revoked, has exactly these terms and parties: the same form sent twice
+    would record two consents, and revoking one would leave the other covering. An event
+    Polku does not hold gets a reference of its own per consent: it is compared by its kind,
+    name, day and times."""
+    fields = terms.model_fields()
+    if not events.has_source(terms.event_kind):
+        del fields["event_reference"]
+    parties = {(o.pk, "") for o in terms.organisations} | {
+        (None, kind) for kind in terms.organisation_kinds
+    }
+    same = (
+        Consent.objects.filter(client=client, **fields)
+        .current()
+        .not_revoked()
+        .prefetch_related("parties")
+        .order_by("-recorded_at", "-pk")
+    )
+    for consent in same:
+        if {(p.organisation_id, p.organisation_kind) for p in consent.parties.all()} == parties:
+            raise ValidationError(
+                _(
+                    "Sama suostumus on jo kirjattu asiakkaalle (%(consent)s, kirjattu %(at)s). "
+                    "Jos asiakas on muuttanut suostumustaan, kirjaa muutos suostumuksen sivulla."
+                )
+                % {
+                    "consent": consent.kind_label,
+                    "at": date_format(
+                        timezone.localtime(consent.recorded_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                code="same_consent",
+            )
+
+
 def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=None) -> Consent:
     """Records a new consent (version 1 of a new series) and, optionally, its scan.
 
     Raises ValidationError (field -> messages) for terms that DOMAIN.md
     forbids, for a scan that is not a PDF, JPEG or PNG of at most 10 MB and for
-    a scan of an oral consent; nothing is stored then. Logged as "consents.consent.recorded".
+    a scan of an oral consent; nothing is stored then. The same consent again (a double
+    submit) is refused too, checked under the client's row lock. Logged as
+    "consents.consent.recorded".
     """
     terms = terms.normalised()
     terms.validate()
@@ -347,6 +382,10 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic(), history_context(recorded_by, "consents.consent.recorded"):
+        # A repeat (a double submit, the back button) waits here for the first to commit,
+        # and then finds it.
+        Client.objects.select_for_update().get(pk=client.pk)
+        _refuse_same_consent(client, terms)
         consent = _create_version(client=client, recorded_by=recorded_by, **terms.model_fields())
         _create_parties(consent, terms)
         log_client_access(recorded_by, client, "consents.consent.recorded", consent)
@@ -632,7 +671,8 @@ def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     signed), is refused with a ValidationError, checked with the version's row
     locked so a change or revocation in flight is seen. The content must be a
     PDF, JPEG or PNG by its magic bytes, 1 byte to 10 MB (ValidationError
-    otherwise, nothing stored). With a virus scanner configured the file waits
+    otherwise, nothing stored); the same file again on this version (a double submit) is
+    refused too. With a virus scanner configured the file waits
     in quarantine and the scan is enqueued on commit; without one it is stored
     as not scanned. Logged as "consents.scan.attached".
     """
@@ -656,6 +696,19 @@ def _store_scan(*, consent: Consent, uploaded, content_type: str, by) -> Consent
     stored_name, sha256 = scan_files.store(uploaded, quarantined=scanning_on)
     try:
         with transaction.atomic():
+            # The same file again (a double submit) on this version: stored once. The caller
+            # holds the version's row lock, so a repeat in flight waits and then finds it.
+            same = (
+                ConsentScan.objects.filter(consent=consent, sha256=sha256)
+                .exclude(status=ScanStatus.INFECTED)
+                .first()
+            )
+            if same is not None:
+                raise ValidationError(
+                    _("Sama tiedosto on jo tallennettu tähän suostumukseen (%(name)s).")
+                    % {"name": same.original_name},
+                    code="same_scan",
+                )
             scan = ConsentScan.objects.create(
                 consent=consent,
                 stored_name=stored_name,
@@ -715,6 +768,36 @@ def scan_consent_scan(*, scan_id: int) -> ConsentScan:
 # Statutory bases
 
 
+def statutory_basis_errors(
+    *,
+    statute: str,
+    organisation: Organisation | None,
+    organisation_kind: str,
+    purposes: Iterable[str],
+    categories: Iterable[str],
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+) -> dict[str, list[str]]:
+    """Field name -> messages of what a statutory basis may not be recorded with (the form
+    shows them all at once; `record_statutory_basis` refuses them): no statute, both or
+    neither of an organisation and a kind, no known purpose or category, an end before the
+    start."""
+    errors: dict[str, list[str]] = {}
+    if not statute.strip():
+        errors["statute"] = [_("Nimeä laki ja pykälä, johon luovutus perustuu.")]
+    if (organisation is None) == (not organisation_kind):
+        errors["organisation"] = [_("Valitse joko organisaatio tai organisaatiotyyppi.")]
+    if organisation_kind and organisation_kind not in OrganisationKind.values:
+        errors["organisation_kind"] = [_("Tuntematon organisaatiotyyppi.")]
+    if not set(purposes) & set(Purpose.values):
+        errors["purposes"] = [_("Valitse vähintään yksi käyttötarkoitus.")]
+    if not set(categories) & set(InformationCategory.values):
+        errors["categories"] = [_("Valitse vähintään yksi tietoryhmä.")]
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = [_("Päättymispäivä ei voi olla ennen alkamispäivää.")]
+    return errors
+
+
 def record_statutory_basis(
     *,
     client: Client,
@@ -734,21 +817,17 @@ def record_statutory_basis(
     period that ends before it starts. Logged as
     "consents.statutory_basis.recorded".
     """
-    errors: dict[str, list[str]] = {}
-    if not statute.strip():
-        errors["statute"] = [_("Nimeä laki ja pykälä, johon luovutus perustuu.")]
-    if (organisation is None) == (not organisation_kind):
-        errors["organisation"] = [_("Valitse joko organisaatio tai organisaatiotyyppi.")]
-    if organisation_kind and organisation_kind not in OrganisationKind.values:
-        errors["organisation_kind"] = [_("Tuntematon organisaatiotyyppi.")]
     purposes = [p.value for p in Purpose if p in set(purposes)]
     categories = [c.value for c in InformationCategory if c in set(categories)]
-    if not purposes:
-        errors["purposes"] = [_("Valitse vähintään yksi käyttötarkoitus.")]
-    if not categories:
-        errors["categories"] = [_("Valitse vähintään yksi tietoryhmä.")]
-    if valid_until is not None and valid_until < valid_from:
-        errors["valid_until"] = [_("Päättymispäivä ei voi olla ennen alkamispäivää.")]
+    errors = statutory_basis_errors(
+        statute=statute,
+        organisation=organisation,
+        organisation_kind=organisation_kind,
+        purposes=purposes,
+        categories=categories,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), history_context(recorded_by, "consents.statutory_basis.recorded"):

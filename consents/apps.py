@@ -25,6 +25,7 @@ class ConsentsConfig(AppConfig):
         from audit.labels import (
             register_action_labels,
             register_channel_labels,
+            register_consent_describer,
             register_purpose_labels,
         )
         from clients.panels import ClientPanel, register_client_panel
@@ -85,6 +86,7 @@ class ConsentsConfig(AppConfig):
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels(log_labels.CHANNEL_LABELS)
         register_purpose_labels(dict(Purpose.choices))
+        register_consent_describer(log_labels.describe_consents)
         reminders.register()
         register_reminder_rule(
             page_panels.CONSENT_EXPIRING,

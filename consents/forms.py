@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm
 from consents import events, scan_files
-from consents.actions import ConsentTerms
+from consents.actions import ConsentTerms, statutory_basis_errors
 from consents.log_labels import CHANNEL_LABELS
 from consents.models import (
     EVENT_TIME_ZONE,
@@ -378,6 +378,31 @@ class StatutoryBasisForm(PolkuForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = _organisations()
+
+    def clean(self):
+        """Every rule of the action at once, next to its field, unless the field has an error
+        already (a missing statute says so itself)."""
+        data = super().clean()
+        errors = statutory_basis_errors(
+            statute=data.get("statute") or "",
+            organisation=data.get("organisation"),
+            organisation_kind=data.get("organisation_kind") or "",
+            purposes=data.get("purposes") or (),
+            categories=data.get("categories") or (),
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+        )
+        for field, messages in errors.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+class EndStatutoryBasisForm(PolkuForm):
+    """The confirmation of no longer relying on a statutory basis: the page's button sends it."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
 
 
 class DisclosureChannel:

@@ -2,6 +2,8 @@
 checks the permission and logs the read), a form, one action, render or
 redirect."""
 
+import datetime
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from consents.access import get_consent_for_user, get_scan_for_user, get_statuto
 from consents.coverage import (
     DisclosureNotCovered,
     consent_statuses,
+    disclosure_basis,
     event_of,
     events_of,
     record_disclosure,
@@ -28,6 +31,7 @@ from consents.coverage import (
 from consents.forms import (
     ConsentForm,
     DisclosureForm,
+    EndStatutoryBasisForm,
     RevokeConsentForm,
     ScanUploadForm,
     StatutoryBasisForm,
@@ -68,18 +72,37 @@ def consent_list(request, client_id):
         .order_by("-recorded_at", "-pk")
     )
     statuses = consent_statuses(client, consents)
+    now = timezone.now()
+    # A renewal signed in advance is the newest version; the version it replaces covers
+    # until the renewal starts, and its row says so.
+    covering = {
+        earlier.series: (earlier, _covers_until(earlier))
+        for earlier in Consent.objects.filter(client=client, superseded_at__gt=now)
+        .in_force(now)
+        .order_by("version")
+    }
     return render(
         request,
         "consents/consent_list.html",
         {
             "client": client,
-            "rows": [(consent, statuses[consent.pk]) for consent in consents],
+            "rows": [
+                (consent, statuses[consent.pk], covering.get(consent.series))
+                for consent in consents
+            ],
             "bases": bases,
-            "now": timezone.now(),
+            "now": now,
             "may_record": rules.has_perm("consents.record_consent", request.user, client),
             "may_disclose": rules.has_perm("consents.record_disclosure", request.user, client),
         },
     )
+
+
+def _covers_until(version: Consent) -> datetime.date:
+    """The last day a version replaced by a renewal signed in advance covers: the day before
+    the renewal starts, or its own last day when that comes first (as the coverage panel)."""
+    last = timezone.localdate(version.superseded_at) - datetime.timedelta(days=1)
+    return last if version.valid_until is None else min(last, version.valid_until)
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,6 +191,21 @@ def consent_detail(request, client_id, consent_id):
     )
 
 
+def _parties_to_tell(version: Consent, kinds) -> bool:
+    """Whether the change or revocation just recorded gave the worker tasks of telling parties
+    (`kinds`): a consent naming only the client's own organisation, or the one the revocation
+    came through, leaves nobody to tell."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Task
+
+    return Task.objects.filter(
+        content_type=ContentType.objects.get_for_model(Consent),
+        object_id=str(version.pk),
+        kind__in=kinds,
+    ).exists()
+
+
 def _notification_tasks(versions):
     """The tasks to tell the parties of this consent's changes and revocation, with a
     check-off form for the viewer's own open ones."""
@@ -222,8 +260,11 @@ def consent_change(request, client_id, consent_id):
         else:
             messages.success(
                 request,
-                _(
-                    "Muutos kirjattu uutena versiona. Osapuolille ilmoittamisesta on luotu tehtävät."
+                _("Muutos kirjattu uutena versiona. Osapuolille ilmoittamisesta on luotu tehtävät.")
+                if _parties_to_tell(new, actions.CHANGE_NOTIFICATION_KINDS)
+                else _(
+                    "Muutos kirjattu uutena versiona. "
+                    "Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
@@ -271,7 +312,11 @@ def consent_revoke(request, client_id, consent_id):
         else:
             messages.success(
                 request,
-                _("Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät."),
+                _("Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät.")
+                if _parties_to_tell(consent, actions.REVOCATION_NOTIFICATION_KINDS)
+                else _(
+                    "Suostumus peruutettu. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+                ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
     log_shown_again(request, client, FORM_VIEWED)
@@ -398,14 +443,53 @@ def statutory_basis_create(request, client_id):
     return render(request, "consents/statutory_basis_form.html", {"client": client, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def statutory_basis_end(request, client_id, basis_id):
+    """Asks to confirm, then stops relying on the statutory basis (it cannot be taken back).
+    A POST without the confirmation (a page from before it was asked) shows the question
+    again."""
     client, basis = get_statutory_basis_for_user(
-        request.user, client_id, basis_id, permission="consents.record_statutory_basis"
+        request.user,
+        client_id,
+        basis_id,
+        permission="consents.record_statutory_basis",
+        log_action=read_log(request, FORM_VIEWED),
     )
-    actions.end_statutory_basis(basis=basis, ended_by=request.user)
-    messages.success(request, _("Lakiperusteeseen ei enää vedota."))
-    return redirect("consents:list", client_id=client.uuid)
+    if basis.ended_at is not None:
+        messages.info(request, _("Lakiperusteeseen ei enää vedota."))
+        return redirect("consents:list", client_id=client.uuid)
+    form = EndStatutoryBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.end_statutory_basis(basis=basis, ended_by=request.user)
+        messages.success(request, _("Lakiperusteeseen ei enää vedota."))
+        return redirect("consents:list", client_id=client.uuid)
+    log_shown_again(request, client, FORM_VIEWED)
+    return render(
+        request,
+        "consents/statutory_basis_end.html",
+        {"client": client, "basis": basis, "form": form},
+    )
+
+
+def _an_oral_consent_would_cover(form, client, data, *, at) -> bool:
+    """Whether one of the oral consents the form offers would cover the refused disclosure
+    had it been picked (the disclosure made within its event): only then does the refusal
+    point to the choice."""
+    if "oral_consent" not in form.fields:
+        return False
+    return any(
+        disclosure_basis(
+            client=client,
+            organisation=data["organisation"],
+            category=data["categories"],
+            purpose=data["purpose"],
+            at=at,
+            event=event,
+        )
+        is not None
+        for event in events_of(client, form.fields["oral_consent"].queryset).values()
+        if event is not None
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -469,7 +553,9 @@ def disclosure_create(request, client_id):
         except DisclosureNotCovered as refusal:
             # Outside the oral consent's event: the time is what does not fit.
             form.add_error("disclosed_at" if refusal.outside_event else None, str(refusal))
-            if oral_consent is None and "oral_consent" in form.fields:
+            if oral_consent is None and _an_oral_consent_would_cover(
+                form, client, data, at=form.disclosure_moment()
+            ):
                 # Given in an event of today's oral consent: that consent is what covers it.
                 form.add_error(
                     "oral_consent",

@@ -133,6 +133,37 @@ def test_the_report_lists_disclosures_with_recipient_basis_and_channel(
     assert "Toisen asiakkaan tiedot" not in html
 
 
+def test_a_disclosure_on_a_consent_names_the_consent_version_in_the_report(
+    client, now, dpo, worker, subject_client
+):
+    """The report (also printed for the client) says which consent the disclosure rested on,
+    as the client and the DPO know it: its form, version and the day it was given, not only
+    its number in Polku's database. One query for the consents however many rows."""
+    from consents.factories import ConsentFactory, kela
+
+    consent = ConsentFactory(client=subject_client, recorded_by=worker, parties=[kela()])
+    for minute in (0, 5):
+        disclosure(
+            worker,
+            subject_client,
+            at=NOW - datetime.timedelta(minutes=60 - minute),
+            recipient_organisation=consent.parties.get().organisation,
+            what="Henkilöllisyys- ja yhteystiedot",
+            basis=Basis.CONSENT,
+            consent_id=consent.pk,
+            channel="phone",
+        )
+    login(client, dpo)
+    html = client.get(report_url(subject_client)).content.decode()
+    assert (
+        html.count(
+            f"Asiakkaan suostumus: suostumus nro {consent.pk} "
+            f"(Kelan lomake Y 100, versio 1, annettu {consent.signed_on:%-d.%-m.%Y})"
+        )
+        == 2
+    )
+
+
 def test_a_client_of_another_organisation_answers_as_if_not_found(
     client, now, dpo, outsiders_client
 ):
@@ -303,9 +334,9 @@ def test_the_report_query_count_does_not_grow_with_its_rows(
 
 
 # Session user, MFA check, role assignments (middleware); the client (registry);
-# access rows with actors and organisations; disclosure rows with their parties;
-# the report's own log row.
-REPORT_QUERIES = 7
+# access rows with actors and organisations; disclosure rows with their parties; the
+# consent versions they name; the report's own log row.
+REPORT_QUERIES = 8
 
 
 def test_a_reason_in_the_query_string_is_not_taken(client, now, dpo, subject_client):

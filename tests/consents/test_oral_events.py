@@ -230,6 +230,25 @@ def test_two_calls_with_kela_on_one_day_are_two_events(team, parties):
     )
 
 
+def test_the_same_call_recorded_twice_is_refused_the_second_time(team, parties):
+    """A call's consent gets a reference of its own each time: a repeat of the same call
+    (a double submit) is still found by its kind, name, day and times."""
+    today = timezone.localdate()
+    terms = oral_terms(
+        parties,
+        event_kind=OralEventKind.KELA_CALL,
+        event_name="Puhelu Kelaan",
+        event_date=today,
+        event_starts=datetime.time.min,
+        event_ends=datetime.time.max,
+    )
+    actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    with pytest.raises(ValidationError) as refused:
+        actions.record_consent(client=team["client"], terms=terms, recorded_by=team["worker"])
+    assert refused.value.code == "same_consent"
+    assert Consent.objects.filter(client=team["client"]).count() == 1
+
+
 def test_a_disclosure_logged_after_the_session_ended_is_not_covered_by_its_oral_consent(
     client, team, parties, sessions
 ):
@@ -618,11 +637,11 @@ def test_the_list_and_the_page_say_when_the_calls_event_has_ended(
     )
     with time_machine.travel(helsinki(8, 20), tick=False):
         login(client, team["worker"])
-        assert client.get(list_url).context["rows"] == [(morning_call, "Voimassa")]
+        assert client.get(list_url).context["rows"] == [(morning_call, "Voimassa", None)]
     with time_machine.travel(helsinki(9), tick=False):
         client.logout()  # a new sign-in: the first has been idle
         login(client, team["worker"])
-        assert client.get(list_url).context["rows"] == [(morning_call, "Tapahtuma päättynyt")]
+        assert client.get(list_url).context["rows"] == [(morning_call, "Tapahtuma päättynyt", None)]
         detail = client.get(detail_url)
     assert detail.context["status"] == "Tapahtuma päättynyt"
     assert "<strong>Tapahtuma päättynyt</strong>" in detail.content.decode()
@@ -635,11 +654,11 @@ def test_a_sessions_oral_consent_says_its_event_has_ended_after_the_session(
     consent = record_session_consent(team, parties, first)
     list_url = reverse("consents:list", kwargs={"client_id": team["client"].uuid})
     login(client, team["worker"])
-    assert client.get(list_url).context["rows"] == [(consent, "Voimassa")]
+    assert client.get(list_url).context["rows"] == [(consent, "Voimassa", None)]
     with time_machine.travel(first.ends_at + datetime.timedelta(minutes=1), tick=False):
         client.logout()  # a new sign-in: the first has been idle
         login(client, team["worker"])
-        assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt")]
+        assert client.get(list_url).context["rows"] == [(consent, "Tapahtuma päättynyt", None)]
 
 
 def test_an_oral_consent_for_a_call_tomorrow_is_an_error_next_to_the_day(team, parties):
@@ -718,3 +737,31 @@ def test_a_refusal_during_the_call_without_its_consent_chosen_points_to_it(
         )
         assert client.post(url, {**data, "oral_consent": morning_call.pk}).status_code == 302
     assert DisclosureLogEntry.objects.get().consent_id == morning_call.pk
+
+
+def test_a_refusal_the_calls_consent_would_not_cover_does_not_point_to_it(
+    client, team, parties, morning_call
+):
+    """Sent to another organisation, or health information the call's consent does not
+    include, the refusal does not suggest picking the call: choosing it would be refused too."""
+    url = reverse("consents:disclosure_create", kwargs={"client_id": team["client"].uuid})
+    data = {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity"],
+        "purpose": "case_consultation",
+        "channel": "phone",
+    }
+    with time_machine.travel(helsinki(8, 20), tick=False):
+        login(client, team["worker"])
+        for other in (
+            {"organisation": parties["health"].pk},
+            {"categories": ["health"]},
+            {"purpose": "health_care"},
+        ):
+            response = client.post(url, {**data, **other})
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert "Luovutukselle ei ole perustetta" in page
+            assert field_errors(page, "oral_consent") == ""
+    assert not DisclosureLogEntry.objects.exists()

@@ -113,6 +113,27 @@ def test_an_11_mb_file_is_refused(client, team, consent, private_root):
     assert not [p for p in private_root.rglob("*") if p.is_file()]
 
 
+def test_the_same_file_sent_twice_is_stored_once(client, team, consent, private_root):
+    """A double submit or the back button sends the form again: the scan is not saved a
+    second time, nor left on disk; another file is saved as before."""
+    login(client, team["worker"])
+    client.post(upload_url(team, consent), {"scan": SimpleUploadedFile("y100.pdf", PDF_BYTES)})
+    response = client.post(
+        upload_url(team, consent), {"scan": SimpleUploadedFile("y100 (1).pdf", PDF_BYTES)}
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "scan") == (
+        "Sama tiedosto on jo tallennettu tähän suostumukseen (y100.pdf)."
+    )
+    assert ConsentScan.objects.count() == 1
+    assert len([p for p in private_root.rglob("*") if p.is_file()]) == 1
+    other = client.post(
+        upload_url(team, consent), {"scan": SimpleUploadedFile("sivu2.png", PNG_BYTES)}
+    )
+    assert other.status_code == 302
+    assert ConsentScan.objects.count() == 2
+
+
 def _superseded(consent, team, parties):
     from consents.actions import ConsentTerms
 
@@ -325,12 +346,12 @@ def scanner(settings):
         server.server_close()
 
 
-def quarantined_scan(team, consent, django_capture_on_commit_callbacks):
+def quarantined_scan(team, consent, django_capture_on_commit_callbacks, content=PDF_BYTES):
     with (
         mock.patch("consents.tasks.scan_consent_scan_task.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        scan = make_scan(consent, team["worker"])
+        scan = make_scan(consent, team["worker"], content=content)
     delay.assert_called_once_with(scan.pk)
     return scan
 
@@ -405,7 +426,10 @@ def test_a_scan_left_waiting_is_queued_again_and_then_scanned(
     waiting = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
     later = waiting.uploaded_at + datetime.timedelta(minutes=20)
     with time_machine.travel(later - datetime.timedelta(minutes=2), tick=False):
-        fresh = quarantined_scan(team, consent, django_capture_on_commit_callbacks)
+        # Another page of the form: the same file twice is stored once.
+        fresh = quarantined_scan(
+            team, consent, django_capture_on_commit_callbacks, content=PNG_BYTES
+        )
     with (
         time_machine.travel(later, tick=False),
         mock.patch("consents.tasks.rescan_consent_scan_task.delay") as delay,

@@ -3,6 +3,7 @@ the dashboard, statutory bases and logged disclosures; an access-log row for
 every view."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -86,6 +87,35 @@ def test_the_worker_records_a_written_y100_with_its_scan(worker_client, team, pa
     assert not consent.health_confirmed
     assert ConsentScan.objects.get().consent == consent
     assert AccessLogEntry.objects.filter(action="consents.consent.recorded").count() == 1
+
+
+def test_a_double_submit_of_the_same_consent_records_it_once(worker_client, team, parties):
+    """The browser's back button or a second click sends the form again: the same consent is
+    not recorded twice (revoking one would leave the other covering), nor its scan."""
+    worker_client.post(url("create", team), y100_form(parties))
+    first = Consent.objects.get()
+    response = worker_client.post(url("create", team), y100_form(parties))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Sama suostumus on jo kirjattu asiakkaalle "
+        f"({first.kind_label}, kirjattu {timezone.localtime(first.recorded_at):%-d.%-m.%Y %-H.%M}). "
+        "Jos asiakas on muuttanut suostumustaan, kirjaa muutos suostumuksen sivulla."
+    ]
+    assert Consent.objects.count() == 1
+    assert ConsentScan.objects.count() == 1
+    # Different terms, or the same consent given again after a revocation, are recorded.
+    worker_client.post(url("create", team), y100_form(parties, purposes=["service_planning"]))
+    assert Consent.objects.count() == 2
+    actions.revoke_consent(
+        consent=first,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    response = worker_client.post(url("create", team), y100_form(parties))
+    assert response.status_code == 302
+    assert Consent.objects.count() == 3
 
 
 def test_health_information_is_recorded_only_with_its_separate_tick(worker_client, team, parties):
@@ -321,6 +351,60 @@ def test_revoking_through_the_page(worker_client, team, parties):
     assert again.status_code == 302
 
 
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_confirmation_says_tasks_were_made_only_when_a_party_is_to_be_told(
+    worker_client, team, parties
+):
+    """A consent that names only the client's own organisation, or whose other party the
+    revocation came through, leaves nobody to tell: the message does not send the worker
+    looking for tasks that were never made."""
+    own = team["client"].organisation
+    revoke = {"revoked_on": timezone.localdate().isoformat(), "method": "phone"}
+    only_own = ConsentFactory(client=team["client"], recorded_by=team["worker"], parties=[own])
+    response = worker_client.post(
+        url("revoke", team, consent_id=only_own.pk),
+        {**revoke, "through": "Asiakas itse"},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Suostumus peruutettu. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+    ]
+    through_kela = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"], own]
+    )
+    response = worker_client.post(
+        url("revoke", team, consent_id=through_kela.pk),
+        {**revoke, "through": "Kelan virkailija", "through_organisation": parties["kela"].pk},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Suostumus peruutettu. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+    ]
+    changed = ConsentFactory(client=team["client"], recorded_by=team["worker"], parties=[own])
+    response = worker_client.post(
+        url("change", team, consent_id=changed.pk),
+        y100_form(parties, organisations=[own.pk], organisation_kinds=None, scan=None),
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Muutos kirjattu uutena versiona. Ilmoitettavia osapuolia ei ole, joten tehtäviä ei luotu."
+    ]
+    # With a party to tell, the message says the tasks were made, and they are on the page.
+    kela = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    response = worker_client.post(
+        url("revoke", team, consent_id=kela.pk), {**revoke, "through": "Asiakas itse"}, follow=True
+    )
+    assert _messages(response) == [
+        "Suostumus peruutettu. Osapuolille ilmoittamisesta on luotu tehtävät."
+    ]
+    assert "Lähetä peruutus Kelaan suojatulla sähköpostilla" in response.text
+
+
 def revoked_kela_consent(team, parties):
     """A consent naming Kela, revoked by the worker: the consent and the worker's one task of
     telling Kela."""
@@ -481,6 +565,33 @@ def test_without_consent_the_panel_says_nothing_may_be_disclosed(client, team):
     assert "tietoja ei saa luovuttaa muille" in page.text
 
 
+def test_with_only_an_oral_consent_in_its_event_the_panel_does_not_say_nothing_may_be_disclosed(
+    client, team, parties
+):
+    """During the call the client gave an oral consent in, the panel says that disclosures are
+    allowed within that event only, and names whom and what the oral consent covers."""
+    ConsentFactory(
+        client=team["client"],
+        oral=True,
+        parties=[parties["kela"]],
+        purposes=["kela_benefits"],
+        categories=["identity"],
+    )
+    login(client, team["worker"])
+    page = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid}))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert "tietoja ei saa luovuttaa muille" not in text
+    assert (
+        "Asiakkaalla ei ole voimassa olevaa kirjallista suostumusta eikä kirjattua "
+        "lakiperustetta. Tietoja saa luovuttaa vain tänään annetun suullisen suostumuksen "
+        "tapahtuman aikana."
+    ) in text
+    assert (
+        "vain tämän tapahtuman aikana (Kela: Kelan etuudet ja kuntoutus; "
+        "Henkilöllisyys- ja yhteystiedot)"
+    ) in text
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_the_coverage_panel_reads_a_fixed_number_of_queries(
     team, parties, rows, django_assert_num_queries
@@ -587,9 +698,39 @@ def test_statutory_basis_is_recorded_and_ended(worker_client, team, parties):
     assert response.status_code == 302
     basis = StatutoryBasis.objects.get()
     assert basis.organisation_kind == "kela"
-    worker_client.post(url("statutory_basis_end", team, basis_id=basis.pk))
+    # The list's "Lopeta käyttö" opens a page that names the statute and says what follows;
+    # only its button ends the basis.
+    listing = worker_client.get(url("list", team)).text
+    assert f'href="{url("statutory_basis_end", team, basis_id=basis.pk)}"' in listing
+    page = worker_client.get(url("statutory_basis_end", team, basis_id=basis.pk))
+    assert page.status_code == 200
+    assert (
+        "Lopetetaanko lakiperusteen ”Laki sosiaalihuollon asiakkaan asemasta 812/2000, 17 §”"
+        in (page.text)
+    )
+    basis.refresh_from_db()
+    assert basis.ended_at is None
+    response = worker_client.post(
+        url("statutory_basis_end", team, basis_id=basis.pk), {"confirm": "True"}
+    )
+    assert response["Location"] == url("list", team)
     basis.refresh_from_db()
     assert basis.ended_by == team["worker"]
+    assert AccessLogEntry.objects.filter(action="consents.statutory_basis.ended").count() == 1
+    # The page of an ended basis sends back to the list.
+    again = worker_client.get(url("statutory_basis_end", team, basis_id=basis.pk))
+    assert again["Location"] == url("list", team)
+
+
+def test_a_post_without_the_confirmation_asks_again_and_ends_nothing(worker_client, team):
+    """A button of a page from before the question was asked posts no confirmation."""
+    basis = StatutoryBasisFactory(client=team["client"], recorded_by=team["worker"])
+    response = worker_client.post(url("statutory_basis_end", team, basis_id=basis.pk))
+    assert response.status_code == 200
+    assert "Lopetetaanko lakiperusteen" in response.text
+    basis.refresh_from_db()
+    assert basis.ended_at is None
+    assert not AccessLogEntry.objects.filter(action="consents.statutory_basis.ended").exists()
 
 
 def test_a_statutory_basis_without_statute_is_refused(worker_client, team):
@@ -604,6 +745,32 @@ def test_a_statutory_basis_without_statute_is_refused(worker_client, team):
         },
     )
     assert response.status_code == 200
+    assert not StatutoryBasis.objects.exists()
+
+
+def test_every_error_of_a_statutory_basis_is_shown_at_once_next_to_its_field(
+    worker_client, team, parties
+):
+    """The party and the period are checked with the rest of the form, not only after the
+    statute is given on a second try."""
+    today = timezone.localdate()
+    response = worker_client.post(
+        url("statutory_basis_create", team),
+        {
+            "organisation": parties["kela"].pk,
+            "organisation_kind": "kela",
+            "statute": "",
+            "purposes": ["kela_benefits"],
+            "categories": ["income"],
+            "valid_from": today.isoformat(),
+            "valid_until": (today - datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert field_errors(page, "statute") == "Tämä kenttä vaaditaan."
+    assert field_errors(page, "organisation") == "Valitse joko organisaatio tai organisaatiotyyppi."
+    assert field_errors(page, "valid_until") == "Päättymispäivä ei voi olla ennen alkamispäivää."
     assert not StatutoryBasis.objects.exists()
 
 
@@ -671,6 +838,69 @@ def test_the_consent_list_and_detail_show_every_version_and_recorder(worker_clie
     assert "Virustarkistus ei ole käytössä" in detail.text
 
 
+def test_a_consent_given_by_a_representative_names_them_as_its_giver(worker_client, team, parties):
+    """The page reads "Edunvalvoja …: name (basis)" and does not say that the client gave the
+    separate consent to health information, when a representative gave it."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["health"]],
+        by_guardian=True,
+        with_health=True,
+    )
+    text = " ".join(
+        re.sub(
+            r"<[^>]+>", " ", worker_client.get(url("detail", team, consent_id=consent.pk)).text
+        ).split()
+    )
+    assert (
+        "Antaja Edunvalvoja tai muu laillinen edustaja: Eeva Edunvalvoja "
+        "(Edunvalvojan määräys, Helsingin käräjäoikeus 3.2.2024)"
+    ) in text
+    assert "Terveystiedot: niiden luovuttamiseen on annettu erillinen suostumus." in text
+    assert "asiakas on antanut" not in text
+
+
+def _history_rows(page) -> list[str]:
+    """The rows of the consent page's version history, as text without tags."""
+    table = page.split("Suostumuksen versiot</caption>", 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_the_history_shows_what_each_version_covered_and_for_how_long(worker_client, team, parties):
+    """A restriction of the purposes or of the period is seen in the history itself, not only
+    by opening each version."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"]],
+        purposes=["service_planning", "kela_benefits"],
+        valid_until=None,
+    )
+    until = timezone.localdate() + datetime.timedelta(days=60)
+    worker_client.post(
+        url("change", team, consent_id=consent.pk),
+        y100_form(
+            parties,
+            organisations=[parties["kela"].pk],
+            organisation_kinds=None,
+            purposes=["service_planning"],
+            categories=consent.categories,
+            until_further_notice=None,
+            valid_until=until.isoformat(),
+            scan=None,
+        ),
+    )
+    new = Consent.objects.get(version=2)
+    newer, older = _history_rows(worker_client.get(url("detail", team, consent_id=new.pk)).text)
+    assert "Palvelujen suunnittelu ja yhteensovittaminen" in newer
+    assert "Kelan etuudet ja kuntoutus" not in newer
+    assert f"{new.valid_from:%-d.%-m.%Y} – {until:%-d.%-m.%Y}" in newer
+    assert "Palvelujen suunnittelu ja yhteensovittaminen, Kelan etuudet ja kuntoutus" in older
+    assert f"{consent.valid_from:%-d.%-m.%Y} – toistaiseksi" in older
+
+
 @pytest.mark.parametrize(
     ("name", "method", "action", "kwargs"),
     [
@@ -682,7 +912,7 @@ def test_the_consent_list_and_detail_show_every_version_and_recorder(worker_clie
         ("scan_upload", "get", "consents.consent.form_viewed", {"consent_id": True}),
         ("scan_download", "get", "consents.scan.downloaded", {"consent_id": True, "scan_id": True}),
         ("statutory_basis_create", "get", "consents.consent.form_viewed", {}),
-        ("statutory_basis_end", "post", "consents.statutory_basis.ended", {"basis_id": True}),
+        ("statutory_basis_end", "get", "consents.consent.form_viewed", {"basis_id": True}),
         ("disclosure_create", "get", "consents.consent.form_viewed", {}),
         (
             "complete_notification",
@@ -826,6 +1056,36 @@ def test_the_client_page_lists_a_renewal_signed_in_advance_and_the_version_cover
     detail = client.get(url("detail", team, consent_id=new.pk)).text
     assert "<strong>Ei vielä voimassa</strong>" in detail
     assert f"Voimassa, kunnes uusi versio alkaa {start:%-d.%-m.%Y}" in detail
+
+
+def test_the_consent_list_says_which_version_covers_until_a_renewal_starts(
+    worker_client, team, parties
+):
+    """The list shows each consent's newest version: a renewal signed in advance reads "not yet
+    in force", and the same row says that the earlier version is in force until the day
+    before, with a link to it; an ordinary consent's row says nothing of the kind."""
+    consent = ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    other = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    terms = actions.ConsentTerms.of(consent)
+    new = actions.change_consent(
+        consent=consent,
+        terms=actions.ConsentTerms(
+            **{**terms.__dict__, "signed_on": timezone.localdate(), "valid_from": start}
+        ),
+        changed_by=team["worker"],
+    )
+    page = worker_client.get(url("list", team)).text
+    rows = {
+        row.split("consents/", 1)[1].split("/", 1)[0]: " ".join(
+            re.sub(r"<[^>]+>", " ", row).split()
+        )
+        for row in page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("</tr>")[:-1]
+    }
+    last_day = start - datetime.timedelta(days=1)
+    assert f"Ei vielä voimassa Versio 1 on voimassa {last_day:%-d.%-m.%Y} asti" in rows[str(new.pk)]
+    assert url("detail", team, consent_id=consent.pk) in page
+    assert "on voimassa" not in rows[str(other.pk)]
 
 
 def _task_of(team, consent, *, kind, model=Consent):
