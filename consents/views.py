@@ -159,10 +159,14 @@ def consent_detail(request, client_id, consent_id):
         .select_related("uploaded_by", "consent")
         .order_by("-uploaded_at", "-pk")
     )
+    disclosures = DisclosureLogEntry.objects.filter(consent_id__in=[v.pk for v in versions])
+    acting_in = request.user.active_assignment.unit.organisation_id
+    partner = acting_in != client.organisation_id
+    if partner:
+        # Need to know: a partner sees what was disclosed to their own organisation only.
+        disclosures = disclosures.filter(recipient_organisation_id=acting_in)
     disclosures = list(
-        DisclosureLogEntry.objects.filter(consent_id__in=[v.pk for v in versions])
-        .select_related("recipient_organisation", "actor")
-        .order_by("-at", "-pk")[:50]
+        disclosures.select_related("recipient_organisation", "actor").order_by("-at", "-pk")[:50]
     )
     tasks = _notification_tasks(versions)
     may_change = rules.has_perm("consents.change_consent", request.user, client)
@@ -177,6 +181,7 @@ def consent_detail(request, client_id, consent_id):
             "versions": [(v, statuses[v.pk]) for v in versions],
             "scans": scans,
             "disclosures": disclosures,
+            "disclosures_to_own_organisation_only": partner,
             "tasks": tasks,
             "today": timezone.localdate(),
             "now": timezone.now(),

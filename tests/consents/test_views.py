@@ -1127,3 +1127,46 @@ def test_only_a_task_of_telling_a_party_of_this_consent_is_ticked_off_here(
     # Nor is it listed with the consent's notifications.
     page = worker_client.get(url("detail", team, consent_id=consent.pk))
     assert page.context["tasks"] == []
+
+
+def test_a_partner_on_the_team_sees_only_the_disclosures_to_their_own_organisation(
+    client, team, parties
+):
+    """Need to know: the client's own organisation sees every disclosure made on the consent;
+    Kela's liaison on the team sees Kela's, not what health care received."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.factories import add_member
+    from clients.models import TeamRole
+    from consents.coverage import record_disclosure
+    from consents.factories import acting
+    from services.factories import UnitFactory
+
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"], parties["health"]],
+        purposes=["service_planning", "kela_benefits", "health_care"],
+    )
+    for organisation, what in ((parties["kela"], "kela-row"), (parties["health"], "health-row")):
+        record_disclosure(
+            actor=team["worker"],
+            client=team["client"],
+            organisation=organisation,
+            category=("identity",),
+            purpose="service_planning",
+            channel="phone",
+            what=what,
+        )
+    liaison = acting(make_user(Role.KELA_LIAISON, UnitFactory(organisation=parties["kela"])))
+    add_member(team["client"], liaison, TeamRole.OTHER)
+    page_url = url("detail", team, consent_id=consent.pk)
+
+    login(client, liaison)
+    page = client.get(page_url).content.decode()
+    assert "kela-row" in page and "health-row" not in page
+    assert "Näet vain luovutukset omalle organisaatiollesi." in page
+    login(client, team["worker"])
+    page = client.get(page_url).content.decode()
+    assert "kela-row" in page and "health-row" in page
+    assert "Näet vain luovutukset" not in page
