@@ -335,7 +335,7 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert (
         AccessLogEntry.objects.filter(
-            action="pathways.document.printed", client_id=summary_client.uuid
+            action="pathways.summary.printed", client_id=summary_client.uuid
         ).count()
         == 1
     )
@@ -353,7 +353,7 @@ def test_a_file_gone_under_a_ready_document_answers_404_and_logs_no_print(
     login(client, worker)
     response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
     assert response.status_code == 404
-    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+    assert not AccessLogEntry.objects.filter(action="pathways.summary.printed").exists()
     assert not DisclosureLogEntry.objects.filter(client_id=summary_client.uuid).exists()
 
 
@@ -370,7 +370,7 @@ def test_the_print_is_not_logged_without_its_disclosure(
     monkeypatch.setattr(audit_actions, "log_disclosure", fail)
     with pytest.raises(RuntimeError):
         actions.record_print_handed_over(document=document, by=worker)
-    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+    assert not AccessLogEntry.objects.filter(action="pathways.summary.printed").exists()
 
 
 def test_the_disclosure_log_is_kept_in_finnish_whatever_the_user_reads(
