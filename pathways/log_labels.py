@@ -30,6 +30,9 @@ ACTION_LABELS = {
     "pathways.certificate_pdf.requested": _("Pyysi osaamistodistuksen PDF-tulosteen"),
     "pathways.summary.requested": _("Pyysi palvelupolun yhteenvedon PDF-tulosteen"),
     "pathways.document.viewed": _("Avasi tulosteen sivun"),
+    "pathways.summary.printed": _("Tulosti asiakkaalle palvelupolun yhteenvedon (PDF)"),
+    "pathways.certificate_pdf.printed": _("Tulosti asiakkaalle osaamistodistuksen (PDF)"),
+    # Written for both documents until they were told apart; the log keeps such rows.
     "pathways.document.printed": _(
         "Tulosti asiakkaalle palvelupolun yhteenvedon tai osaamistodistuksen (PDF)"
     ),

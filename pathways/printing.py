@@ -20,6 +20,7 @@ from audit.printing import open_stored, store, stored_path
 __all__ = [
     "TEMPLATE_VERSION",
     "StaticFilesOnly",
+    "lay_out",
     "open_stored",
     "render_pdf",
     "store",
@@ -47,10 +48,19 @@ class StaticFilesOnly(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a complete HTML document (its <title> and lang become the PDF's metadata)."""
+def _html(html: str) -> weasyprint.HTML:
     static_root = (Path(settings.BASE_DIR) / "static").resolve()
-    document = weasyprint.HTML(
+    return weasyprint.HTML(
         string=html, base_url=f"file://{static_root}/", url_fetcher=StaticFilesOnly()
     )
-    return document.write_pdf(pdf_tags=True)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a complete HTML document (its <title> and lang become the PDF's metadata)."""
+    return _html(html).write_pdf(pdf_tags=True)
+
+
+def lay_out(html: str) -> weasyprint.Document:
+    """The document laid out on pages as render_pdf prints it, for tests that check where
+    its boxes lie."""
+    return _html(html).render()

@@ -64,6 +64,8 @@ TEXTS = {
         "dates": "Tärkeät päivät",
         "no_dates": "Ei tulevia päiviä.",
         "review": "Suunnitelmasi tarkistetaan",
+        "review_late": "Suunnitelmasi tarkistus on myöhässä",
+        "review_late_ask": "Kysy omalta työntekijältäsi, milloin se tarkistetaan.",
         "first_day": "ensimmäinen päivä",
         "last_day": "viimeinen päivä",
         "contacts": "Keneen voit ottaa yhteyttä",
@@ -114,6 +116,8 @@ TEXTS = {
         "dates": "Viktiga dagar",
         "no_dates": "Inga kommande dagar.",
         "review": "Din plan ses över",
+        "review_late": "Din plan skulle redan ha setts över",
+        "review_late_ask": "Fråga din egen kontaktperson när den ses över.",
         "first_day": "första dagen",
         "last_day": "sista dagen",
         "contacts": "Vem du kan kontakta",
@@ -164,6 +168,8 @@ TEXTS = {
         "dates": "Important dates",
         "no_dates": "No dates coming up.",
         "review": "Your plan will be looked at again",
+        "review_late": "Your plan should have been looked at again by now",
+        "review_late_ask": "Ask your own worker when it will be.",
         "first_day": "first day",
         "last_day": "last day",
         "contacts": "Who you can contact",
@@ -241,12 +247,7 @@ def build_context(document) -> dict:
         for step in steps
         if step.status != "ended"
     ]
-    dates = []
-    for plan in plans:
-        what = texts["review"]
-        if len(plans) > 1:
-            what = f"{what} ({texts['plan_types'][plan.plan_type]})"
-        dates.append((plan.next_review_on, what))
+    dates = [_review_date(texts, plan, today, named=len(plans) > 1) for plan in plans]
     # "Koulutus ja opinnot, ensimmäinen päivä": a verb after the name ("alkaa") would not agree
     # with every service's name.
     for step in steps:
@@ -274,10 +275,27 @@ def build_context(document) -> dict:
         if timeline
         else [],
         "services": services,
-        "dates": sorted(d for d in dates if d[0] >= today),
+        # Steps' days gone by are left out above; a review whose day has passed is late.
+        "dates": sorted(dates),
         "worker": responsible.user if responsible else None,
         "worker_unit": pick_translation(client.responsible_unit, "name", language),
     }
+
+
+def _review_date(
+    texts: dict, plan: ClientPlan, today: datetime.date, *, named: bool
+) -> tuple[datetime.date, str]:
+    """The plan's review among the important dates. A review whose day has passed (from the
+    day after it, as the reminders count it) is still due: the client reads that it is late
+    and whom to ask, with the day it was due. `named` adds the plan's type, for a client
+    with more than one plan."""
+    late = plan.next_review_on < today
+    what = texts["review_late"] if late else texts["review"]
+    if named:
+        what = f"{what} ({texts['plan_types'][plan.plan_type]})"
+    if late:
+        what = f"{what}. {texts['review_late_ask']}"
+    return plan.next_review_on, what
 
 
 def _clients_goals(plan: ClientPlan) -> list[PlanGoal]:

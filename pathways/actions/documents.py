@@ -121,10 +121,14 @@ def record_print_handed_over(*, document: "PrintedDocument", by) -> None:
     from audit.actions import log_disclosure
     from audit.models import Basis
 
+    # The client reading their log sees which document was printed for them.
+    action = (
+        "pathways.certificate_pdf.printed"
+        if document.kind == DocumentKind.COMPETENCE_CERTIFICATE
+        else "pathways.summary.printed"
+    )
     with transaction.atomic(), translation.override("fi"):  # the log is kept in Finnish
-        log_client_access(
-            by, document.client, "pathways.document.printed", document, detail=document.kind
-        )
+        log_client_access(by, document.client, action, document, detail=document.kind)
         log_disclosure(
             actor=by,
             client_id=document.client.uuid,

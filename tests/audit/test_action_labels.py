@@ -125,7 +125,7 @@ def test_the_walk_finds_codes_passed_every_way():
         "clients.access.requested",  # a literal in log_access
         "pathways.step.viewed",  # a module constant through get_step_for_user and read_log
         "pathways.attendance.viewed",  # a conditional literal in an access function keyword
-        "pathways.document.printed",  # a positional literal in log_client_access
+        "pathways.summary.printed",  # a conditional local in record_print_handed_over
         "consultations.work_pair.accepted",  # a conditional local passed to log_case
         "consultations.case.viewed",  # an imported constant through show_case
         "consents.consent.form_viewed",  # a constant through read_log
@@ -157,14 +157,35 @@ def test_a_pathways_action_shows_its_label_in_the_log_report_and_csv(
     client, now, dpo, worker, subject_client
 ):
     at = datetime.datetime(2026, 3, 1, 7, 5, tzinfo=datetime.UTC)
-    access(worker, subject_client, at=at, action="pathways.document.printed")
+    access(worker, subject_client, at=at, action="pathways.summary.printed")
     access(worker, subject_client, at=at, action="clients.access.requested")
     login(client, dpo)
     page = client.get(reverse("audit:client_log", args=[subject_client.uuid])).content.decode()
-    assert "Tulosti asiakkaalle palvelupolun yhteenvedon tai osaamistodistuksen (PDF)" in page
+    assert "Tulosti asiakkaalle palvelupolun yhteenvedon (PDF)" in page
     assert "Pyysi pääsyä asiakkaan tietoihin" in page
     _header, *rows = read_csv(client.get(export_url(subject_client)))
     assert {row[5] for row in rows if row[1] == "1.3.2026 9.05"} == {
-        "Tulosti asiakkaalle palvelupolun yhteenvedon tai osaamistodistuksen (PDF)",
+        "Tulosti asiakkaalle palvelupolun yhteenvedon (PDF)",
         "Pyysi pääsyä asiakkaan tietoihin",
     }
+
+
+@pytest.mark.django_db
+def test_the_log_report_says_which_document_was_printed_for_the_client(
+    client, now, dpo, worker, subject_client
+):
+    """A summary and a certificate printed for the client were one row, "the summary or the
+    certificate": the client reading their log sees which it was. A row written before the
+    split keeps its label."""
+    at = datetime.datetime(2026, 3, 1, 7, 5, tzinfo=datetime.UTC)
+    access(worker, subject_client, at=at, action="pathways.summary.printed")
+    access(worker, subject_client, at=at, action="pathways.certificate_pdf.printed")
+    login(client, dpo)
+    _header, *rows = read_csv(client.get(export_url(subject_client)))
+    assert sorted(row[5] for row in rows if row[1] == "1.3.2026 9.05") == [
+        "Tulosti asiakkaalle osaamistodistuksen (PDF)",
+        "Tulosti asiakkaalle palvelupolun yhteenvedon (PDF)",
+    ]
+    assert action_label("pathways.document.printed") == (
+        "Tulosti asiakkaalle palvelupolun yhteenvedon tai osaamistodistuksen (PDF)"
+    )

@@ -857,7 +857,7 @@ def test_the_coordinator_prints_a_swedish_summary_rendered_by_a_real_worker(worl
         "clients.client.viewed",
         "pathways.summary.requested",
         "pathways.document.viewed",
-        "pathways.document.printed",
+        "pathways.summary.printed",
     ]
     assert DisclosureLogEntry.objects.filter(
         client_id=client_.uuid, actor=coordinator, channel="pdf", basis="client_request"

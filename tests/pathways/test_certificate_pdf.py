@@ -174,5 +174,5 @@ def test_the_workshop_coach_prints_and_downloads_a_swedish_certificate(
     pdf = b"".join(response.streaming_content)
     assert "Kompetensintyg" in text_of(PdfReader(io.BytesIO(pdf)))
     assert AccessLogEntry.objects.filter(
-        action="pathways.document.printed", client_id=step.client.uuid, actor=workshop_coach
+        action="pathways.certificate_pdf.printed", client_id=step.client.uuid, actor=workshop_coach
     ).exists()

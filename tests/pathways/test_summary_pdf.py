@@ -335,7 +335,7 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert (
         AccessLogEntry.objects.filter(
-            action="pathways.document.printed", client_id=summary_client.uuid
+            action="pathways.summary.printed", client_id=summary_client.uuid
         ).count()
         == 1
     )
@@ -353,7 +353,7 @@ def test_a_file_gone_under_a_ready_document_answers_404_and_logs_no_print(
     login(client, worker)
     response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
     assert response.status_code == 404
-    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+    assert not AccessLogEntry.objects.filter(action="pathways.summary.printed").exists()
     assert not DisclosureLogEntry.objects.filter(client_id=summary_client.uuid).exists()
 
 
@@ -370,7 +370,7 @@ def test_the_print_is_not_logged_without_its_disclosure(
     monkeypatch.setattr(audit_actions, "log_disclosure", fail)
     with pytest.raises(RuntimeError):
         actions.record_print_handed_over(document=document, by=worker)
-    assert not AccessLogEntry.objects.filter(action="pathways.document.printed").exists()
+    assert not AccessLogEntry.objects.filter(action="pathways.summary.printed").exists()
 
 
 def test_the_disclosure_log_is_kept_in_finnish_whatever_the_user_reads(
@@ -889,3 +889,58 @@ def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
     )
     assert one_day_one_hour in text
     assert two_days_hours in text
+
+
+@pytest.mark.parametrize(
+    ("language", "late", "coming"),
+    [
+        (
+            "fi",
+            "Suunnitelmasi tarkistus on myöhässä. Kysy omalta työntekijältäsi, milloin se "
+            "tarkistetaan.",
+            "Suunnitelmasi tarkistetaan",
+        ),
+        (
+            "sv",
+            "Din plan skulle redan ha setts över. Fråga din egen kontaktperson när den ses över.",
+            "Din plan ses över",
+        ),
+        (
+            "en",
+            "Your plan should have been looked at again by now. Ask your own worker when it will "
+            "be.",
+            "Your plan will be looked at again",
+        ),
+    ],
+)
+def test_an_overdue_plan_review_is_among_the_important_dates(
+    client_of, worker, settings, tmp_path, today, language, late, coming
+):
+    """A review whose day has passed with no review yet was left out of the important dates
+    as a day gone by: the client reads that the review is late, with the day it was due."""
+    client = client_of(plan=False)
+    due = today - datetime.timedelta(days=3)
+    make_plan(client, worker, plan_type="client_plan", next_review_on=due)
+    make_plan(
+        client,
+        worker,
+        plan_type="activation_plan",
+        next_review_on=today + datetime.timedelta(days=20),
+    )
+    text = " ".join(
+        pdf_text(render(client, worker, language, settings, tmp_path, ["dates"])).split()
+    )
+    plan_type = summary.TEXTS[language]["plan_types"]["client_plan"]
+    late_first, late_rest = late.split(". ", 1)
+    assert f"{due.day}.{due.month}.{due.year}: {late_first} ({plan_type}). {late_rest}" in text
+    later = today + datetime.timedelta(days=20)
+    assert f"{later.day}.{later.month}.{later.year}: {coming} (" in text
+    assert summary.TEXTS[language]["no_dates"] not in text
+
+
+def test_a_review_due_today_is_not_late_yet(client_of, worker, today):
+    """As the reminders count it: a review is late from the day after its day."""
+    client = client_of(plan=False)
+    make_plan(client, worker, next_review_on=today)
+    document = SimpleNamespace(client=client, language="fi", sections=["dates"])
+    assert summary.build_context(document)["dates"] == [(today, "Suunnitelmasi tarkistetaan")]

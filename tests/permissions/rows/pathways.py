@@ -167,7 +167,7 @@ ROWS.update(
         "pathways:document_status": client_row(PRINTERS, kwargs=document_kwargs, logs=""),
         # The download is a print handed over to the client: logged as a print.
         "pathways:document_download": client_row(
-            PRINTERS, kwargs=document_kwargs, logs="pathways.document.printed"
+            PRINTERS, kwargs=document_kwargs, logs="pathways.summary.printed"
         ),
     }
 )
