@@ -146,6 +146,12 @@ def consent_detail(request, client_id, consent_id):
     client, consent = get_consent_for_user(
         request.user, client_id, consent_id, permission="consents.view_consents", log_action=VIEWED
     )
+    return _render_consent(request, client, consent)
+
+
+def _render_consent(request, client, consent, *, invalid=None, status=200):
+    """The consent page; `invalid` is (task id, its check-off form with errors) when a
+    check-off was refused, shown in that task's row."""
     versions = list(
         Consent.objects.filter(series=consent.series)
         .select_related("recorded_by", "revoked_by", "revoked_through_organisation")
@@ -168,7 +174,7 @@ def consent_detail(request, client_id, consent_id):
     disclosures = list(
         disclosures.select_related("recipient_organisation", "actor").order_by("-at", "-pk")[:50]
     )
-    tasks = _notification_tasks(versions)
+    tasks = _notification_tasks(versions, invalid)
     may_change = rules.has_perm("consents.change_consent", request.user, client)
     statuses = consent_statuses(client, versions)
     return render(
@@ -193,6 +199,7 @@ def consent_detail(request, client_id, consent_id):
             and not version.is_revoked,
             "scanning_on": scanning.scanning_enabled(),
         },
+        status=status,
     )
 
 
@@ -211,9 +218,9 @@ def _parties_to_tell(version: Consent, kinds) -> bool:
     ).exists()
 
 
-def _notification_tasks(versions):
+def _notification_tasks(versions, invalid=None):
     """The tasks to tell the parties of this consent's changes and revocation, with a
-    check-off form for the viewer's own open ones."""
+    check-off form for the viewer's own open ones (the refused one as it was sent)."""
     from django.contrib.contenttypes.models import ContentType
 
     from notifications.forms import CompleteTaskForm
@@ -228,7 +235,13 @@ def _notification_tasks(versions):
         .select_related("assignee", "done_by")
         .order_by("created_at", "pk")
     )
-    return [(task, CompleteTaskForm(task_id=task.pk)) for task in tasks]
+    return [
+        (
+            task,
+            invalid[1] if invalid and invalid[0] == task.pk else CompleteTaskForm(task_id=task.pk),
+        )
+        for task in tasks
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,13 +428,12 @@ def complete_notification(request, client_id, consent_id, task_id):
         try:
             complete_task(task=task, by=request.user, done_on=form.cleaned_data["done_on"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title}
-            )
-    else:
-        messages.error(request, _("Tarkista päivämäärä."))
+            form.add_error("done_on", error)
+    if not form.is_valid():
+        # The page again, the refusal next to the task's date as it was typed.
+        log_shown_again(request, client, VIEWED, consent)
+        return _render_consent(request, client, consent, invalid=(task.pk, form), status=400)
+    messages.success(request, _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title})
     return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
 
 

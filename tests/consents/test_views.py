@@ -432,6 +432,28 @@ def test_the_kela_task_is_ticked_off_on_the_consent_page(worker_client, team, pa
     assert task.done_on == timezone.localdate() and task.done_by == team["worker"]
 
 
+def test_a_refused_check_off_date_is_shown_next_to_that_tasks_date_as_typed(
+    worker_client, team, parties
+):
+    consent, task = revoked_kela_consent(team, parties)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = worker_client.post(
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk),
+        {"done_on": f"{tomorrow:%-d.%-m.%Y}"},
+    )
+    assert response.status_code == 400
+    (row,) = [form for listed, form in response.context["tasks"] if listed.pk == task.pk]
+    assert row.errors["done_on"]
+    page = response.content.decode()
+    assert f'value="{tomorrow:%-d.%-m.%Y}"' in page and "hds-text-input--invalid" in page
+    task.refresh_from_db()
+    assert task.done_at is None
+    # The page shown again is a read of the consent, logged as the GET is.
+    assert AccessLogEntry.objects.filter(
+        action="consents.consent.viewed", actor=team["worker"]
+    ).exists()
+
+
 @pytest.mark.parametrize("where", ["consent_page", "inbox"])
 def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
     worker_client, team, parties, where

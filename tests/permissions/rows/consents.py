@@ -5,6 +5,8 @@ the client but not its consents (403); everyone else gets 404."""
 
 import weakref
 
+from django.utils import timezone
+
 from accounts.roles import Role
 from tests.permissions.rows.clients import RESPONSIBLE_OR_SOTE, TEAM, client_kwargs, client_row
 
@@ -84,6 +86,7 @@ ROWS = {
         frozenset({R.SOCIAL_WORKER}),
         method="POST",
         kwargs=task_kwargs,
+        data=lambda world: {"done_on": timezone.localdate().isoformat()},
         allowed_status=302,
         special=dict.fromkeys(TEAM - {R.SOCIAL_WORKER}, 404),
     ),
