@@ -35,16 +35,9 @@ def describe_consents(ids) -> dict[int, str]:
     """The consent versions as the log reports name them, in the current language: "Kelan
     lomake Y 100, versio 1, annettu 5.12.2026" (one query; registered with audit in
     ConsentsConfig.ready())."""
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext
-
     from consents.models import Consent
 
     versions = Consent.objects.filter(pk__in=list(ids)).only(
         "pk", "method", "form", "form_description", "version", "signed_on"
     )
-    return {
-        consent.pk: gettext("%(consent)s, annettu %(date)s")
-        % {"consent": consent, "date": date_format(consent.signed_on, "SHORT_DATE_FORMAT")}
-        for consent in versions
-    }
+    return {consent.pk: consent.name_with_date for consent in versions}

@@ -573,6 +573,21 @@ def test_the_client_page_shows_coverage_and_what_is_not_covered(client, team, pa
     assert "Ei kateta:" in text and "Terveydenhuolto" in text
 
 
+def test_two_consents_on_the_same_form_are_told_apart_by_the_day_they_were_given(
+    client, team, parties
+):
+    today = timezone.localdate()
+    earlier = today - datetime.timedelta(days=40)
+    for party, signed_on in ((parties["kela"], earlier), (parties["employment"], today)):
+        ConsentFactory(
+            client=team["client"], parties=[party], signed_on=signed_on, valid_from=signed_on
+        )
+    login(client, team["worker"])
+    page = client.get(reverse("clients:detail", kwargs={"client_id": team["client"].uuid})).text
+    assert f">Kelan lomake Y 100, versio 1, annettu {earlier:%-d.%-m.%Y}</a>" in page
+    assert f">Kelan lomake Y 100, versio 1, annettu {today:%-d.%-m.%Y}</a>" in page
+
+
 def test_the_manager_sees_the_client_page_without_the_consent_panel(client, team, parties):
     ConsentFactory(client=team["client"], parties=[parties["employment"]])
     login(client, team["manager"])
@@ -1073,7 +1088,7 @@ def test_the_client_page_lists_a_renewal_signed_in_advance_and_the_version_cover
     last_day = start - datetime.timedelta(days=1)
     assert f"{last_day:%-d.%-m.%Y}" in text
     assert "Tulevat suostumukset" in text
-    assert f"{new}</a>:" in text and f"voimassa {start:%-d.%-m.%Y} alkaen" in text
+    assert f"{new.name_with_date}</a>:" in text and f"voimassa {start:%-d.%-m.%Y} alkaen" in text
     # The consent's page: the old version in force until the new one starts.
     detail = client.get(url("detail", team, consent_id=new.pk)).text
     assert "<strong>Ei vielä voimassa</strong>" in detail
