@@ -149,3 +149,27 @@ def test_an_address_without_an_account_gets_polkus_own_answer_and_the_page_is_th
     assert "organisaation pääkäyttäjä luo käyttäjätunnukset ja lähettää kutsun" in body
     # No sign-up (Polku has none), no host.
     assert "signup" not in body and "testserver" not in body
+
+
+ADMINISTRATOR = "ota yhteyttä organisaatiosi pääkäyttäjään"
+
+
+@pytest.mark.parametrize("step", ["ask", "sent"])
+def test_the_pages_say_whom_to_ask_and_lead_back_to_sign_in(client, unit, step):
+    if step == "ask":
+        response = client.get(RESET)
+    else:
+        response = client.get(ask_for_a_new_password(client, "kuka.tahansa@polku.test")["Location"])
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    assert ADMINISTRATOR in page
+    assert "Ota meihin yhteyttä" not in page  # allauth's "contact us", saying not whom
+    assert '<a href="/accounts/login/">Takaisin kirjautumiseen</a>' in page
+
+
+def test_the_page_asks_for_the_sign_in_address_and_sends_the_link(client):
+    page = " ".join(client.get(RESET).content.decode().split())
+    assert "<h1>Unohtunut salasana</h1>" in page
+    assert "Anna sähköpostiosoite, jolla kirjaudut Polkuun." in page
+    assert 'name="email"' in page
+    assert "Lähetä linkki" in page
