@@ -1,5 +1,6 @@
 """Writes on users: invitation, and the address the invitation proved."""
 
+import datetime
 import functools
 import logging
 import math
@@ -14,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
@@ -76,11 +77,16 @@ def send_invitation(*, invitation_id: int) -> bool:
 LEASE_SECONDS = 5 * 60
 
 
+def password_link(key: str) -> str:
+    """The link that sets a password by allauth's single-use key (`<uid>-<token>`), on
+    Polku's own address (POLKU_BASE_URL), not on whatever host a request came by."""
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    return settings.POLKU_BASE_URL.rstrip("/") + path.replace("UID-KEY", quote(key))
+
+
 def _invitation_message(invitation: Invitation) -> EmailMessage:
     user, invited_by, language = invitation.user, invitation.invited_by, invitation.language
-    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-    link = settings.POLKU_BASE_URL.rstrip("/") + path.replace("UID-KEY", quote(key))
+    link = password_link(f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}")
     with translation.override(language):
         template_context = {
             "user": user,
@@ -96,6 +102,36 @@ def _invitation_message(invitation: Invitation) -> EmailMessage:
         subject=" ".join(subject.split()),
         body=body.strip() + "\n",
         to=[user.email],
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    )
+
+
+RESET_LINK_TEMPLATE = "account/email/password_reset_key"
+
+
+def password_reset_message(*, user: User, email: str, link: str) -> EmailMessage:
+    """The e-mail with the link that sets a new password, asked for on the sign-in page
+    (allauth's password reset): Polku's own text in the user's language, as the invitation
+    is, saying until when the link works, that it can be ignored and whom to ask. It goes
+    only to an address of an active account; for any other address allauth sends the
+    "unknown account" e-mail instead (templates/account/email/unknown_account_*), and the
+    page says the same for both, so the page reveals nothing of which addresses have one.
+    """
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        template_context = {
+            "user": user,
+            "email": email,
+            "link": link,
+            # The key's timestamp is now (allauth made it just before calling this).
+            "expires": timezone.now() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+        }
+        subject = render_to_string(f"{RESET_LINK_TEMPLATE}_subject.txt", template_context)
+        body = render_to_string(f"{RESET_LINK_TEMPLATE}_message.txt", template_context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body.strip() + "\n",
+        to=[email],
         headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
     )
 

@@ -43,6 +43,30 @@ class AccountAdapter(DefaultAccountAdapter):
             request.LANGUAGE_CODE = user.preferred_language
         return super().post_login(request, user, **kwargs)
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        from accounts.actions import password_link
+
+        return password_link(key)
+
+    def send_password_reset_mail(self, user, email: str, context: dict) -> None:
+        """Polku's own e-mail in the user's language (accounts.actions), not allauth's
+        generic one in the language of the page it was asked on."""
+        from accounts.actions import password_reset_message
+
+        password_reset_message(user=user, email=email, link=context["password_reset_url"]).send()
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's other e-mails (the "unknown account" one of a password reset) say which
+        language they are in and that they are automatic, as Polku's own do."""
+        from django.utils import translation
+
+        headers = {
+            "Content-Language": translation.get_language(),
+            "Auto-Submitted": "auto-generated",
+            **(headers or {}),
+        }
+        return super().render_mail(template_prefix, email, context, headers=headers)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A new user enrolling their second factor right after signing in with the
         password (and seeing the recovery codes it makes) is not asked for the password

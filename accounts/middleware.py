@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -53,10 +54,10 @@ class IdleTimeoutMiddleware:
                 request,
                 _("Istuntosi päättyi, koska olit pitkään toimettomana. Kirjaudu uudelleen."),
             )
-            login_url = reverse("account_login")
             if request.htmx:
                 return HttpResponseClientRedirect(_login_url_back_to_page(request))
-            return redirect(f"{login_url}?next={request.path}")
+            # The whole address, query included, encoded as `next` (a search's "&" and "ä").
+            return redirect_to_login(request.get_full_path(), reverse("account_login"))
         # Written at most every 30 s, so a busy user does not write the session on every click.
         is_background = getattr(view_func, "polku_background", False)
         if not is_background and (last is None or now - last > 30):

@@ -1,8 +1,10 @@
 """The interface language: Finnish first.
 
 The language switch in the header (a cookie) wins; otherwise a signed-in
-user's own language; otherwise Finnish. The browser's Accept-Language is not
-consulted: a municipal system opens in Finnish unless the user chooses.
+user's own language; otherwise the language this browser's session remembers
+(`adopt_language`: the invited user's, once their link's key proved valid);
+otherwise Finnish. The browser's Accept-Language is not consulted: a municipal
+system opens in Finnish unless the user chooses.
 """
 
 from django.conf import settings
@@ -10,6 +12,19 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+SESSION_LANGUAGE = "polku_language"
+
+
+def adopt_language(request, language: str) -> None:
+    """Speaks `language` for the rest of this request and the session's next pages, unless
+    the browser has chosen one (the switch's cookie wins, as always)."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in SUPPORTED:
+        return
+    if language not in SUPPORTED:
+        return
+    request.session[SESSION_LANGUAGE] = language
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 class LanguageMiddleware:
@@ -21,11 +36,14 @@ class LanguageMiddleware:
         user = getattr(request, "user", None)
         if language not in SUPPORTED and user is not None and user.is_authenticated:
             language = user.preferred_language
+        if language not in SUPPORTED and hasattr(request, "session"):
+            language = request.session.get(SESSION_LANGUAGE)
         if language not in SUPPORTED:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # The view may have adopted another (adopt_language).
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
         return response

@@ -193,6 +193,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# The pages of an invitation's (or password reset's) link speak its user's language.
+ACCOUNT_FORMS = {"user_token": "accounts.forms.KeyUserTokenForm"}
+# Subjects of allauth's e-mails are Polku's own, without its "[<site name>] " (the host).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Failed sign-ins are limited per account ("key": 5 in 5 minutes) and, more loosely, per
 # client address: a county's offices reach Polku through one NAT or proxy address, where a
 # strict per-address limit would let anyone's typos lock everyone out.

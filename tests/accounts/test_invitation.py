@@ -2,9 +2,11 @@
 user's language, naming the organisation and who invited; recorded; sent on commit; its
 link sets the password."""
 
+import re
 import smtplib
 
 import pytest
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -249,3 +251,67 @@ def test_after_setting_the_password_the_page_leads_on_to_the_sign_in(
         'href="/accounts/login/"'
         in browser.get("/accounts/password/reset/key/done/").content.decode()
     )
+
+
+def _html_lang(response) -> str:
+    return re.search(r'<html lang="([a-z]+)">', response.content.decode()).group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "set_password", "password_set"),
+    [
+        ("sv", "Ändra lösenord", "Logga in med ditt nya lösenord"),
+        ("en", "Change Password", "Sign in with your new password"),
+    ],
+)
+def test_the_invitation_link_opens_in_the_invited_users_language(
+    unit, admin, django_capture_on_commit_callbacks, language, set_password, password_set
+):
+    """A browser that has chosen no language (a new user's) shows the pages of the link, and
+    the page after it, in the language of the user whose key it is; the sign-in after it too."""
+    invited = new_user(unit, language)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(user=invited, invited_by=admin)
+    link = link_in(mail.outbox[0].body).replace(settings.POLKU_BASE_URL, "")
+
+    browser = Client()
+    page = browser.get(link, follow=True)
+    assert page.redirect_chain  # to the page without the key in its address
+    assert _html_lang(page) == language and page["Content-Language"] == language
+    assert set_password in page.content.decode()
+    done = browser.post(
+        page.redirect_chain[-1][0],
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert done.request["PATH_INFO"] == "/accounts/password/reset/key/done/"
+    assert _html_lang(done) == language
+    assert password_set in done.content.decode()
+    assert _html_lang(browser.get("/accounts/login/")) == language
+
+
+def test_a_language_the_browser_chose_stays(unit, admin, django_capture_on_commit_callbacks):
+    invited = new_user(unit, "sv")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(user=invited, invited_by=admin)
+    link = link_in(mail.outbox[0].body).replace(settings.POLKU_BASE_URL, "")
+    browser = Client()
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert _html_lang(browser.get(link, follow=True)) == "en"
+
+
+def test_an_invalid_key_shows_nothing_of_whose_it_is(unit):
+    """A wrong key of a Swedish-speaking user's account reads as any wrong key does: Finnish,
+    the same page as for an account that does not exist."""
+    invited = new_user(unit, "sv")
+    uid = user_pk_to_url_str(invited)
+    browser = Client()
+    wrong_key = browser.get(f"/accounts/password/reset/key/{uid}-dj4dvk-0123456789abcdef/")
+    no_user = browser.get("/accounts/password/reset/key/zzzz-dj4dvk-0123456789abcdef/")
+    assert wrong_key.status_code == no_user.status_code == 200
+    assert wrong_key.context["token_fail"] and no_user.context["token_fail"]
+    assert _html_lang(wrong_key) == _html_lang(no_user) == "fi"
+    assert wrong_key["Content-Language"] == "fi"
+    assert not browser.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    # Nothing of the user is remembered for the next page either.
+    assert _html_lang(browser.get("/accounts/login/")) == "fi"

@@ -1,8 +1,11 @@
 """Sign-in with password and TOTP, MFA enforcement, idle timeout, role switching."""
 
+from urllib.parse import urlsplit
+
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from django.http import QueryDict
 from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
@@ -163,6 +166,28 @@ def test_idle_session_ends_after_the_timeout(client, social_worker, settings):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_after_an_idle_sign_out_sign_in_leads_back_to_the_whole_address(
+    client, social_worker, settings
+):
+    """The page's query (a search with "&" and letters like "ä") survives the way through
+    the sign-in page: `next` carries the whole address, encoded, not just the path."""
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, social_worker)
+        assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(31 * 60)
+        response = client.get(reverse("dashboard"), {"haku": "Äijälä & Co", "sivu": "2"})
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("account_login")
+    assert list(QueryDict(location.query).lists()) == [
+        ("next", ["/?haku=%C3%84ij%C3%A4l%C3%A4+%26+Co&sivu=2"])
+    ]
+    # Nothing of the address is left raw in the redirect itself.
+    assert response["Location"].isascii() and " " not in response["Location"]
     assert "_auth_user_id" not in client.session
 
 
