@@ -246,6 +246,7 @@ def test_after_setting_the_password_the_page_leads_on_to_the_sign_in(
     assert '<a href="/accounts/login/">Kirjaudu sisään uudella salasanallasi</a>' in (
         done.content.decode()
     )
+    assert "<h1>Aseta salasana</h1>" in page.content.decode()
     browser.cookies["django_language"] = "sv"
     assert (
         'href="/accounts/login/"'
@@ -260,8 +261,8 @@ def _html_lang(response) -> str:
 @pytest.mark.parametrize(
     ("language", "set_password", "password_set"),
     [
-        ("sv", "Ändra lösenord", "Logga in med ditt nya lösenord"),
-        ("en", "Change Password", "Sign in with your new password"),
+        ("sv", "Välj lösenord", "Logga in med ditt nya lösenord"),
+        ("en", "Set your password", "Sign in with your new password"),
     ],
 )
 def test_the_invitation_link_opens_in_the_invited_users_language(
@@ -312,6 +313,8 @@ def test_an_invalid_key_shows_nothing_of_whose_it_is(unit):
     assert wrong_key.context["token_fail"] and no_user.context["token_fail"]
     assert _html_lang(wrong_key) == _html_lang(no_user) == "fi"
     assert wrong_key["Content-Language"] == "fi"
+    page = wrong_key.content.decode()
+    assert "Linkki ei ole voimassa" in page and "pääkäyttäjää lähettämään uuden kutsun" in page
     assert not browser.cookies.get(settings.LANGUAGE_COOKIE_NAME)
     # Nothing of the user is remembered for the next page either.
     assert _html_lang(browser.get("/accounts/login/")) == "fi"
