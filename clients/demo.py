@@ -200,6 +200,10 @@ NOTE_TEXTS = [
     "Verkostopalaveri työtoimintayksikössä. Tavoitteet päivitettiin yhdessä.",
     "Kotikäynti. Arjen rytmi on parantunut.",
 ]
+# Each demo note reads as what its kind says it was.
+NOTE_TEXT_BY_KIND = dict(
+    zip(["meeting", "phone", "network_meeting", "home_visit"], NOTE_TEXTS, strict=True)
+)
 
 
 def seed() -> None:
@@ -407,10 +411,12 @@ def _notes(rng, client, author, today) -> None:
     if CaseNote.objects.filter(client=client).exists():
         return
     for days_ago in sorted(rng.sample(range(1, 120), 3), reverse=True):
+        kind = rng.choice(list(NOTE_TEXT_BY_KIND))
+        rng.choice(NOTE_TEXTS)  # drawn as before, so the rest of the demo stays as it was
         CaseNote.objects.create(
             client=client,
             author=author,
             written_on=today - datetime.timedelta(days=days_ago),
-            kind=rng.choice(["meeting", "phone", "network_meeting", "home_visit"]),
-            text=rng.choice(NOTE_TEXTS),
+            kind=kind,
+            text=NOTE_TEXT_BY_KIND[kind],
         )

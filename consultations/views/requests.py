@@ -277,17 +277,29 @@ def my_requests(request):
     )
 
 
+def _answered(client, offer, back: str):
+    """Back where the offer was answered: the client page's consultations panel, or the
+    request page."""
+    if back == "client":
+        return redirect(
+            reverse("clients:detail", kwargs={"client_id": client.uuid})
+            + "#panel-consultations-requests"
+        )
+    return redirect(
+        "consultations:request_detail", client_id=client.uuid, request_id=offer.request_id
+    )
+
+
 def _answer(request, client_id, offer_id, *, accept: bool):
     client, offer = get_work_pair_offer_for_user(request.user, client_id, offer_id)
     offer.request.client = client
+    back = request.POST.get("back", "")
     if accept:
         try:
             actions.accept_work_pair(offer=offer, accepted_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(
-                "consultations:request_detail", client_id=client.uuid, request_id=offer.request_id
-            )
+            return _answered(client, offer, back)
         messages.success(
             request,
             _("%(name)s on nyt asiakkaan työpari. Vastuu säilyy vastuutyöntekijällä.")
@@ -296,9 +308,7 @@ def _answer(request, client_id, offer_id, *, accept: bool):
     else:
         actions.decline_work_pair(offer=offer, declined_by=request.user)
         messages.success(request, _("Työparitarjous hylätty."))
-    return redirect(
-        "consultations:request_detail", client_id=client.uuid, request_id=offer.request_id
-    )
+    return _answered(client, offer, back)
 
 
 @require_POST

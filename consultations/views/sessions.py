@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from audit.actions import log_list_hits
 from audit.models import Basis
+from clients.models import CareTeamMembership, TeamRole
 from config.query import day_param
 from consultations import calendar_grid
 from consultations.access import get_agenda_item_for_user, get_session_for_user, require
@@ -161,6 +162,13 @@ def render_case(request, item, *, minutes_form=None, recommendation_form=None, s
         .order_by("-offered_at")
     )
     held = session.has_started() and not session.is_cancelled
+    # The viewer's own work-pair membership (accepted, or an offer or proposal waiting):
+    # while it is open, offer_work_pair refuses another offer, so none is offered.
+    own_pair = (
+        CareTeamMembership.objects.open()
+        .filter(client_id=item.request.client_id, user=request.user, role=TeamRole.WORK_PAIR)
+        .first()
+    )
     return render(
         request,
         "consultations/case_detail.html",
@@ -178,7 +186,8 @@ def render_case(request, item, *, minutes_form=None, recommendation_form=None, s
             "may_offer": manage
             and held
             and item.request.status != RequestStatus.CLOSED
-            and not any(o.is_pending and o.offered_by_id == request.user.pk for o in offers),
+            and own_pair is None,
+            "is_work_pair": own_pair is not None and own_pair.accepted_at is not None,
             "may_close": manage and item.request.status == RequestStatus.DISCUSSED,
         },
         status=status,

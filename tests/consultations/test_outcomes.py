@@ -268,6 +268,64 @@ def test_the_worker_accepts_and_responsibility_stays(client, hki, during):
     assert AccessLogEntry.objects.filter(action="consultations.work_pair.accepted").exists()
 
 
+def test_the_work_pair_is_not_offered_the_offer_again(client, hki, during):
+    """Once the responsible worker has accepted, the coordinator is the client's work pair:
+    the case page no longer offers a button that could only be refused."""
+    pending = offer(client, hki)
+    actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+    login(client, hki.coordinator)
+
+    page = client.get(case_url(hki)).content.decode()
+
+    assert "hyväksytty" in page
+    assert "Tarjoudu työpariksi" not in page
+    assert "Työparitarjouksia ei ole." not in page
+
+
+def test_a_work_pair_added_directly_is_not_offered_the_offer(client, hki, during):
+    from clients.actions import add_team_member
+
+    add_team_member(
+        client=hki.client, user=hki.coordinator, role=TeamRole.WORK_PAIR, added_by=hki.worker
+    )
+    login(client, hki.coordinator)
+
+    page = client.get(case_url(hki)).content.decode()
+
+    assert "Tarjoudu työpariksi" not in page
+    assert "Olet jo asiakkaan työpari." in page
+
+
+@pytest.mark.parametrize("verb", ["accept", "decline"])
+def test_answering_on_the_client_page_returns_to_the_client_page(client, hki, during, verb):
+    """The worker answers the offer where it was shown: on the client page they stay there
+    (and see the team change); on the request page they stay on the request page."""
+    pending = offer(client, hki)
+    login(client, hki.worker)
+    client_page = reverse("clients:detail", kwargs={"client_id": hki.client.uuid})
+    page = client.get(client_page).content.decode()
+    assert 'name="back" value="client"' in page
+
+    response = client.post(answer_url(hki, pending, verb), {"back": "client"})
+
+    assert response.status_code == 302
+    assert response["Location"] == client_page + "#panel-consultations-requests"
+
+
+def test_answering_on_the_request_page_stays_there(client, hki, during):
+    pending = offer(client, hki)
+    login(client, hki.worker)
+    detail = reverse(
+        "consultations:request_detail",
+        kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+    )
+    assert 'name="back"' not in client.get(detail).content.decode()
+
+    response = client.post(answer_url(hki, pending, "decline"), {"back": "elsewhere"})
+
+    assert response["Location"] == detail
+
+
 def test_a_coordinator_on_the_team_as_other_member_becomes_the_work_pair(hki, during):
     """ "Other member" is for someone with no other role in the team: accepting the offer
     ends it (logged), and the coordinator stays on the team as work pair."""
