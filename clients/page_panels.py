@@ -46,6 +46,12 @@ class PlanOnPage:
     in_force: bool
     draft: ClientPlan | None
 
+    @property
+    def review_late(self) -> bool:
+        """The plan in force was to be reviewed before today (as the overdue reminder says)."""
+        review_on = self.plan.next_review_on
+        return self.in_force and review_on is not None and review_on < timezone.localdate()
+
 
 def plans(request, client, relation):
     if not relation.reads_team_records:

@@ -81,3 +81,17 @@ def test_the_panel_asks_as_many_queries_for_one_plan_as_for_many_with_drafts(cli
             make_plan(team["client"], team["worker"], plan_type=plan_type, status=status)
     assert _queries(client, team) == few
     assert len(re.findall("laaditaan luonnoksena", _panel(client, team))) == 3
+
+
+def test_a_plan_whose_review_day_has_passed_is_marked_late(client, team):
+    """As the overdue reminder counts it: from the day after the review day."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    plan = make_plan(team["client"], team["worker"], status="active", next_review_on=today)
+    assert "(myöhässä)" not in _panel(client, team)
+    plan.next_review_on = today - datetime.timedelta(days=1)
+    plan.save(update_fields=["next_review_on"])
+    assert "Seuraava arviointi" in (panel := _panel(client, team)) and "(myöhässä)" in panel
