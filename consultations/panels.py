@@ -81,7 +81,7 @@ def upcoming_sessions(request):
     )
     if not sessions:
         return None
-    return {"sessions": sessions}
+    return {"sessions": sessions, "now": timezone.now()}
 
 
 def coordinator_queue(request):

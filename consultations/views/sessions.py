@@ -52,6 +52,7 @@ def index(request):
         "consultations/index.html",
         {
             "sessions": sessions,
+            "now": timezone.now(),
             "is_coordinator": is_coordinator,
             "queue_count": queue,
             "my_open_requests": ConsultationRequest.objects.of_worker(user)
