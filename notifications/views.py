@@ -13,6 +13,7 @@ from django.db.models import Count, Window
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -152,6 +153,10 @@ def complete_task(request, task_id: int):
     if request.htmx:
         return _htmx_section(request, "tasks", done)
     messages.success(request, done)
+    # Checked off on the page of what it concerns (a consultation's recommendation): back there.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/"):
+        return redirect(back)
     return redirect("notifications:inbox")
 
 

@@ -111,6 +111,54 @@ def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, h
     assert hki.request.reference in mine and "Haetaan osatyökyvyttömyyseläkettä." in mine
 
 
+def test_the_worker_checks_the_recommendation_off_on_the_request_page(client, hki, during):
+    """The dashboard's task leads to the request page: the task is checked off there, and the
+    worker stays on the page; the coach sees no button for the worker's task."""
+    item = hki.item
+    item.session = hki.session
+    actions.add_recommendation(
+        item=item,
+        recommended_by=hki.coordinator,
+        text="Ohjataan työkokeiluun.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    task = Task.objects.get(kind="consultations.recommendation")
+    detail = reverse(
+        "consultations:request_detail",
+        kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+    )
+    login(client, hki.coach)
+    assert "Merkitse tehdyksi tänään" not in client.get(detail).content.decode()
+    login(client, hki.worker)
+    assert "Merkitse tehdyksi tänään" in client.get(detail).content.decode()
+
+    response = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": task.pk}), {"next": detail}
+    )
+
+    assert response.status_code == 302 and response["Location"] == detail
+    task.refresh_from_db()
+    assert task.done_at is not None and task.done_by == hki.worker
+    page = client.get(detail).content.decode()
+    assert "(tehty)" in page and "Merkitse tehdyksi tänään" not in page
+
+
+def test_a_check_off_never_leads_off_polku(client, hki, during):
+    actions.add_recommendation(
+        item=hki.item,
+        recommended_by=hki.coordinator,
+        text="Ohjataan työkokeiluun.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    task = Task.objects.get(kind="consultations.recommendation")
+    login(client, hki.worker)
+    response = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
+        {"next": "//evil.example/"},
+    )
+    assert response["Location"] == reverse("notifications:inbox")
+
+
 def test_minutes_then_close(client, hki, during):
     login(client, hki.coordinator)
     response = client.post(case_url(hki, "minutes"), {"minutes": "Käytiin läpi tilanne."})
