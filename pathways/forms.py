@@ -381,6 +381,15 @@ class JobcenterContractForm(PolkuModelForm):
             "Yksiköt organisaatioittain, asiakkaan oman organisaation yksiköt ensin. Jos "
             "työnantaja ei ole luettelossa, kirjoita sen nimi."
         )
+        # The paid job usually runs for the whole period: a new contract starts on the
+        # period's start and ends on its planned end, which the worker shortens if need be.
+        if self.instance.pk is None:
+            self.fields["contract_start"].initial = step.start_on
+            self.fields["contract_end"].initial = step.planned_end_on
+        if step.planned_end_on:
+            self.fields["contract_start"].help_text = _(
+                "Jakso: %(start)s–%(end)s. Työsopimuksen on oltava jakson sisällä."
+            ) % {"start": f"{step.start_on:%-d.%-m.%Y}", "end": f"{step.planned_end_on:%-d.%-m.%Y}"}
 
     def clean(self):
         data = super().clean()
