@@ -21,7 +21,7 @@ from pathways.models import (
     Placement,
     StepStatus,
 )
-from services.factories import OrganisationFactory, ServiceRuleSetFactory
+from services.factories import OrganisationFactory, ServiceRuleSetFactory, UnitFactory
 from services.models import ServiceType
 from tests.conftest import RANGE_ERROR, field_errors, login
 
@@ -391,6 +391,15 @@ class TestJobcenterContract:
         assert re.search(rf'name="contract_start"[^>]*value="{period.start_on}"', page)
         assert re.search(rf'name="contract_end"[^>]*value="{period.planned_end_on}"', page)
         assert f"Jakso: {start}–{end}" in page
+
+    def test_a_new_contract_names_the_periods_unit_as_the_employer(self, client, jobcenter, coach):
+        """The unit the Jobcenter period takes place at is where the paid job is."""
+        client_, period = jobcenter
+        unit = UnitFactory(name_fi="Kaupungin palkkatyöpaikat")
+        PathwayStep.objects.filter(pk=period.pk).update(unit=unit)
+        login(client, coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{period.pk}/contract/").content.decode()
+        assert re.search(rf'<option value="{unit.pk}" selected>', page)
 
     def test_a_saved_contract_keeps_its_own_dates(self, client, jobcenter, coach):
         client_, period = jobcenter
