@@ -14,6 +14,7 @@ from clients import team_scope
 from clients.models import ClientPlan
 from config.forms import DateInput, LanguageRadioSelect, PolkuForm, PolkuModelForm
 from pathways.models import (
+    CLIENT_SERVICES_END,
     AbsenceReason,
     EmployerContact,
     EndReason,
@@ -181,10 +182,23 @@ class EndStepForm(PolkuForm):
     ended_on = forms.DateField(
         label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
     )
-    # A step that never started is cancelled (CancelStepForm), not ended.
+    # A step that never started is cancelled (CancelStepForm), not ended. The reasons that
+    # say the client's services end altogether are a group of their own: the only ones a
+    # Jobcenter period ends with without a follow-on step (step_rules.services_end).
     end_reason = forms.ChoiceField(
         label=_("Päättymisen syy"),
-        choices=[("", "–"), *(c for c in EndReason.choices if c[0] != EndReason.CANCELLED)],
+        choices=[
+            ("", "–"),
+            *(
+                c
+                for c in EndReason.choices
+                if c[0] != EndReason.CANCELLED and c[0] not in CLIENT_SERVICES_END
+            ),
+            (
+                _("Asiakkaan palvelut päättyvät kokonaan"),
+                [(reason.value, reason.label) for reason in CLIENT_SERVICES_END],
+            ),
+        ],
     )
     next_step = forms.ModelChoiceField(
         label=_("Jatkopolku"),
@@ -381,6 +395,21 @@ class JobcenterContractForm(PolkuModelForm):
             "Yksiköt organisaatioittain, asiakkaan oman organisaation yksiköt ensin. Jos "
             "työnantaja ei ole luettelossa, kirjoita sen nimi."
         )
+        # The paid job usually runs for the whole period at the period's own unit: a new
+        # contract starts on the period's start, ends on its planned end (the worker shortens
+        # it if need be) and names the period's unit as the employer when it may be one.
+        if self.instance.pk is None:
+            self.fields["contract_start"].initial = step.start_on
+            self.fields["contract_end"].initial = step.planned_end_on
+            if (
+                step.unit_id
+                and self.fields["employer_unit"].queryset.filter(pk=step.unit_id).exists()
+            ):
+                self.fields["employer_unit"].initial = step.unit_id
+        if step.planned_end_on:
+            self.fields["contract_start"].help_text = _(
+                "Jakso: %(start)s–%(end)s. Työsopimuksen on oltava jakson sisällä."
+            ) % {"start": f"{step.start_on:%-d.%-m.%Y}", "end": f"{step.planned_end_on:%-d.%-m.%Y}"}
 
     def clean(self):
         data = super().clean()

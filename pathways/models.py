@@ -48,8 +48,20 @@ class EndReason(models.TextChoices):
     INTERRUPTED = "interrupted", _("Keskeytyi")
     HEALTH = "health", _("Terveydellinen syy")
     OTHER = "other", _("Muu syy")
+    # The client's services end altogether, not only this step (`CLIENT_SERVICES_END`).
+    MOVED_AWAY = "moved_away", _("Asiakas muutti toiseen kuntaan")
+    DIED = "died", _("Asiakas kuoli")
+    RELATIONSHIP_ENDED = "relationship_ended", _("Asiakkuus päättyi")
     # Only `cancel_step` ends a step so: a planned step that never started.
     CANCELLED = "cancelled", _("Peruttu ennen alkua")
+
+
+# The end reasons that say the client's services end altogether (the client moves to another
+# municipality, dies, or the client relationship ends), so nothing follows the step: the only
+# reasons a Jobcenter paid-work period ends with without a follow-on step
+# (`step_rules.check_ending`, and the database's `step_jobcenter_follow_on` trigger), and a
+# step ended with one has no follow-on step.
+CLIENT_SERVICES_END = (EndReason.MOVED_AWAY, EndReason.DIED, EndReason.RELATIONSHIP_ENDED)
 
 
 class ExitOutcome(models.TextChoices):
@@ -61,6 +73,7 @@ class ExitOutcome(models.TextChoices):
     PENSION = "pension", _("Eläke")
     MOVED_AWAY = "moved_away", _("Muutti pois")
     DROPPED_OUT = "dropped_out", _("Keskeytti")
+    DIED = "died", _("Kuoli")
 
 
 class ReviewDecision(models.TextChoices):
@@ -80,17 +93,22 @@ class IpsPhase(models.TextChoices):
 
 
 # DOMAIN.md: a Jobcenter paid-work period "cannot be closed without a follow-on step"; an
-# exit outcome does not do instead (unlike other services, step_ended_has_reason_and_continuation).
+# exit outcome does not do instead (unlike other services, step_ended_has_reason_and_continuation),
+# unless the end reason says the client's services end altogether (`CLIENT_SERVICES_END`).
 # A check constraint cannot read the service type's code, so a trigger states it; a period
 # cancelled before it started never ran and needs none. Only a write that puts a row into
-# that state is refused (an insert, ending the period, clearing its follow-on): a period
-# that ended with an exit outcome before the rule existed can still be changed otherwise.
+# that state is refused (an insert, ending the period, clearing its follow-on, changing the
+# reason its services ended for into another): a period that ended with an exit outcome
+# before the rule existed can still be changed otherwise.
+# The reasons are the values of CLIENT_SERVICES_END (a test holds the two together).
 JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
     IF NEW.status = 'ended' AND NEW.end_reason <> 'cancelled' AND NEW.next_step_id IS NULL
+       AND NEW.end_reason NOT IN ('moved_away', 'died', 'relationship_ended')
        AND (
            TG_OP = 'INSERT'
            OR OLD.status <> 'ended'
            OR OLD.end_reason = 'cancelled'
+           OR OLD.end_reason IN ('moved_away', 'died', 'relationship_ended')
            OR OLD.next_step_id IS NOT NULL
            OR OLD.service_type_id <> NEW.service_type_id
        )
@@ -103,7 +121,7 @@ JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
             CONSTRAINT = 'step_jobcenter_ends_with_follow_on',
             MESSAGE = format(
                 'step_jobcenter_ends_with_follow_on: Jobcenter paid-work period %s cannot end '
-                'without a follow-on step.', NEW.id);
+                'without a follow-on step unless the client''s services end.', NEW.id);
     END IF;
     RETURN NEW;
 """

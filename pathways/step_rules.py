@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pathways.models import (
+    CLIENT_SERVICES_END,
     ExitOutcome,
     JobcenterContract,
     PathwayStep,
@@ -385,6 +386,9 @@ def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
 def check_ending(step: PathwayStep) -> list[Violation]:
     """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more.
 
+    A Jobcenter paid-work period ends with a follow-on step, unless the client's services end
+    altogether (`services_end`); a step ending so has no follow-on step.
+
     A period of a service with a maximum length (24 months of rehabilitative work
     activity, Essote's 8-month workshop periods) ends on its last allowed day at the
     latest, whenever it is closed; within that limit it may end earlier or later than
@@ -405,14 +409,23 @@ def check_ending(step: PathwayStep) -> list[Violation]:
         found.append(Violation("end_reason", _("Valitse päättymisen syy.")))
     if step.next_step_id is None and not step.exit_outcome:
         found.append(Violation("next_step", _("Merkitse jatkopolku tai palvelun tulos.")))
-    if code == JOBCENTER and step.next_step_id is None:
+    if code == JOBCENTER and step.next_step_id is None and not services_end(step):
         found.append(
             Violation(
                 "next_step",
                 _(
-                    "Jobcenter-jaksoa ei voi päättää ilman jatkopolkua: suunnittele ensin seuraava palvelu (%(source)s)."
+                    "Jobcenter-jaksoa ei voi päättää ilman jatkopolkua: suunnittele ensin seuraava palvelu (%(source)s). Ilman jatkopolkua jakso päätetään vain, jos asiakkaan palvelut päättyvät kokonaan: valitse silloin syyksi muutto toiseen kuntaan, kuolema tai asiakkuuden päättyminen."
                 )
                 % {"source": source},
+            )
+        )
+    if services_end(step) and step.next_step_id is not None:
+        found.append(
+            Violation(
+                "next_step",
+                _(
+                    "Asiakkaan palvelut päättyvät, joten jaksolla ei ole jatkopolkua: jätä jatkopolku tyhjäksi ja valitse tulos. Suunniteltu jakso perutaan sen omalta sivulta."
+                ),
             )
         )
     if code == REHABILITATIVE_WORK_ACTIVITY and not step.review_decision:
@@ -445,6 +458,16 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 )
             )
     return found
+
+
+def services_end(step: PathwayStep) -> bool:
+    """Whether `step` ends because the client's services end altogether (`CLIENT_SERVICES_END`:
+    moved to another municipality, died, the client relationship ended). Such a step has no
+    follow-on step, and it is the only way a Jobcenter paid-work period ends without one: the
+    period needs a follow-on so the client is not left without a service after the paid job,
+    which does not arise when the client leaves the services altogether (and without it a
+    client with a running period could never be closed, `refuse_closing_with_open_steps`)."""
+    return step.end_reason in CLIENT_SERVICES_END
 
 
 def _review_violations(step: PathwayStep, rules: ServiceRuleSet, source: str) -> list[Violation]:

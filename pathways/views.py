@@ -45,7 +45,7 @@ from pathways.forms import (
     PrintSummaryForm,
     StepForm,
 )
-from pathways.models import Attendance, PathwayStep, StepStatus
+from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepStatus
 from pathways.pauses import pauses_of
 from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
@@ -251,6 +251,14 @@ def step_end(request, client_id, step_id):
             add_action_error(form, error)
         else:
             messages.success(request, _("Palvelujakso päätetty."))
+            if ended.end_reason in CLIENT_SERVICES_END:
+                messages.info(
+                    request,
+                    _(
+                        "Asiakkaan palvelut päättyvät: päätä tai peru asiakkaan muut jaksot ja "
+                        "päätä sitten asiakkuus asiakkaan sivulta."
+                    ),
+                )
             if ended.ended_with:
                 messages.info(
                     request,

@@ -493,9 +493,13 @@ def end_step(
     not another step's follow-on, not started before this step, and not one ending
     with it (its companion); each is refused on `next_step`.
 
-    A Jobcenter paid-work period needs a follow-on step; a rehabilitative work
-    activity period needs its review decision. The end date is not in the future,
-    not after the last day the rule set allows the period (`step_rules.check_ending`)
+    A Jobcenter paid-work period needs a follow-on step, unless the end reason says the
+    client's services end altogether (moved to another municipality, died, the client
+    relationship ended: `step_rules.services_end`), so that such a client can be closed;
+    a step ending for such a reason has no follow-on step. The access-log row names that
+    reason. A rehabilitative work activity period needs its review decision. The end date
+    is not in the future, not after the last day the rule set allows the period
+    (`step_rules.check_ending`)
     and not on or after the start of the client's next period in the same service,
     for the step or a companion ending with it: each is refused on `ended_on`, the
     overlap also when only the database's exclusion constraint catches it. Nothing is
@@ -625,13 +629,11 @@ def end_step(
                 }
             ) from None
         _end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
-        log_client_access(
-            ended_by,
-            locked.client,
-            "pathways.step.ended",
-            locked,
-            detail=exit_outcome or "follow-on",
-        )
+        detail = exit_outcome or "follow-on"
+        if step_rules.services_end(locked):
+            # The one way a Jobcenter period ends without a follow-on: its reason is logged.
+            detail = f"{detail}; client's services end: {end_reason}"
+        log_client_access(ended_by, locked.client, "pathways.step.ended", locked, detail=detail)
         for companion in ending_with:
             log_client_access(
                 ended_by,

@@ -2,6 +2,7 @@
 the step form's notices follow the rule set in force, not the service's code."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ from pathways.models import (
     Placement,
     StepStatus,
 )
-from services.factories import OrganisationFactory, ServiceRuleSetFactory
+from services.factories import OrganisationFactory, ServiceRuleSetFactory, UnitFactory
 from services.models import ServiceType
 from tests.conftest import RANGE_ERROR, field_errors, login
 
@@ -379,6 +380,38 @@ class TestJobcenterContract:
         )
         assert response.status_code == 200
         assert not JobcenterContract.objects.exists()
+
+    def test_a_new_contract_starts_and_ends_with_the_period(self, client, jobcenter, coach):
+        """The paid job usually runs for the period, so a new contract's dates are the
+        period's start and planned end; the worker changes them when the job is shorter."""
+        client_, period = jobcenter
+        login(client, coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{period.pk}/contract/").content.decode()
+        start, end = (f"{day:%-d.%-m.%Y}" for day in (period.start_on, period.planned_end_on))
+        assert re.search(rf'name="contract_start"[^>]*value="{period.start_on}"', page)
+        assert re.search(rf'name="contract_end"[^>]*value="{period.planned_end_on}"', page)
+        assert f"Jakso: {start}–{end}" in page
+
+    def test_a_new_contract_names_the_periods_unit_as_the_employer(self, client, jobcenter, coach):
+        """The unit the Jobcenter period takes place at is where the paid job is."""
+        client_, period = jobcenter
+        unit = UnitFactory(name_fi="Kaupungin palkkatyöpaikat")
+        PathwayStep.objects.filter(pk=period.pk).update(unit=unit)
+        login(client, coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{period.pk}/contract/").content.decode()
+        assert re.search(rf'<option value="{unit.pk}" selected>', page)
+
+    def test_a_saved_contract_keeps_its_own_dates(self, client, jobcenter, coach):
+        client_, period = jobcenter
+        start = period.start_on + datetime.timedelta(days=7)
+        end = period.planned_end_on - datetime.timedelta(days=7)
+        login(client, coach)
+        client.post(
+            f"/clients/{client_.uuid}/steps/{period.pk}/contract/", self.contract(start, end)
+        )
+        page = client.get(f"/clients/{client_.uuid}/steps/{period.pk}/contract/").content.decode()
+        assert re.search(rf'name="contract_start"[^>]*value="{start}"', page)
+        assert re.search(rf'name="contract_end"[^>]*value="{end}"', page)
 
     @pytest.mark.parametrize(
         ("change", "field", "message"),
