@@ -30,15 +30,25 @@ MIN_NAME_LENGTH = 2
 MIN_STEM_LENGTH = 4
 
 
-def _name_words(client) -> set[str]:
-    """Every name and every part of a double name ("Anna-Liisa": also "Anna" and "Liisa")."""
-    words: set[str] = set()
+def _name_words(client) -> dict[str, str]:
+    """Every name and every part of a double name ("Anna-Liisa": also "Anna" and "Liisa"),
+    folded (as looked for) → as written in the client's data (as the worker is told of it:
+    "Mätti", not "matti"), in the order of the name: first names, last name, calling name."""
+    words: dict[str, str] = {}
     for name in (client.first_names, client.last_name, client.calling_name):
         folded = fold(name)
         if not folded:
             continue
-        words.add(folded)
-        words.update(part for part in folded.split() if len(part) >= MIN_NAME_LENGTH)
+        written = " ".join((name or "").split())
+        words.setdefault(folded, written)
+        # fold() splits at white space and hyphens; so do the written parts, one for one.
+        parts = written.replace("-", " ").split()
+        folded_parts = folded.split()
+        if len(parts) != len(folded_parts):
+            parts = folded_parts
+        for part, folded_part in zip(parts, folded_parts, strict=True):
+            if len(folded_part) >= MIN_NAME_LENGTH:
+                words.setdefault(folded_part, part)
     return words
 
 
@@ -176,17 +186,18 @@ def _contains_word(haystack: str, needle: str) -> bool:
 
 
 def identifying_mentions(client, text: str) -> list[str]:
-    """What in `text` identifies the client, in words for the worker; empty when nothing does."""
+    """What in `text` identifies the client, in words for the worker (a name as written in
+    the client's data, whatever its case and accents in the text); empty when nothing does."""
     if not text:
         return []
     found: list[str] = []
     folded = fold(text)
     surnames = set(fold(client.last_name).split())
-    names = sorted(
-        word
-        for word in _name_words(client)
+    names = [
+        written
+        for word, written in _name_words(client).items()
         if _found(_inflected_pattern(word, surname=word in surnames), folded)
-    )
+    ]
     if names:
         found.append(_("asiakkaan nimi (%(names)s)") % {"names": ", ".join(names)})
     lowered = text.lower()

@@ -212,7 +212,7 @@ def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, 
     login(client, hki.coordinator)
     response = client.post(case_url(hki, "minutes"), {"minutes": "Kaarinan tilanne käytiin läpi."})
     assert response.status_code == 400
-    assert "Tekstissä on tunnistetietoja: asiakkaan nimi (kaarina)." in field_errors(
+    assert "Tekstissä on tunnistetietoja: asiakkaan nimi (Kaarina)." in field_errors(
         response.content.decode(), "minutes"
     )
     response = client.post(
@@ -220,7 +220,7 @@ def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, 
         {"text": "Koivisto hakee eläkettä.", "due_date": "2030-01-01"},
     )
     assert response.status_code == 400
-    assert "asiakkaan nimi (koivisto)" in field_errors(response.content.decode(), "text")
+    assert "asiakkaan nimi (Koivisto)" in field_errors(response.content.decode(), "text")
     hki.item.refresh_from_db()
     assert hki.item.minutes == ""
     assert not Recommendation.objects.exists() and not Task.objects.exists()
