@@ -237,3 +237,43 @@ def test_minutes_recommendations_and_the_sessions_texts_refuse_them_too(hki, vir
         assert list(refused.value.error_dict) == ["text"]
     item.refresh_from_db()
     assert item.minutes == "" and not item.recommendations.exists()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{age}-vuotias asiakas, pitkä työttömyys.",
+        "Asiakas on {age} vuotias.",
+        "{age}-vuotiaalle sopisi työkokeilu.",
+        "Asiakas, {age} v., työtön.",
+        "Asiakas {age}v, työtön.",
+        "Ikä {age}, työtön.",
+        "Ikä: {age}",
+        "Iältään {age}.",
+        "En {age}-årig klient.",
+        "Klienten är {age} år gammal.",
+        "A {age}-year-old client.",
+        "Aged {age}, unemployed.",
+    ],
+)
+def test_the_clients_exact_age_is_found(virtanen, template):
+    """The pseudonymous case shows an age band; the exact age in a text would give it away."""
+    age = virtanen.age_on(timezone.localdate())
+    assert mentions(virtanen, template.format(age=age)) == ["tarkka ikä"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{other}-vuotias asiakas.",  # another age
+        "Ollut työttömänä {age} kuukautta.",  # the number, not as an age
+        "Viikolla {age} tavattiin.",
+        "Työskennellyt {age} vuotta.",  # years of something
+        "Asiakas on {age}0 v.",  # a longer number
+        "Asiakas on 1{age}-vuotias.",
+        "Viisikymppinen asiakas.",
+    ],
+)
+def test_other_numbers_are_not_the_exact_age(virtanen, template):
+    age = virtanen.age_on(timezone.localdate())
+    assert mentions(virtanen, template.format(age=age, other=age + 1)) == []

@@ -515,3 +515,15 @@ def test_the_texts_have_a_length_limit(worker_client, hki):
     assert ConsultationRequest.objects.count() == 1
     form = worker_client.get(create_url(hki)).content.decode()
     assert 'maxlength="2000"' in form and 'maxlength="4000"' in form
+
+
+def test_a_summary_giving_the_clients_exact_age_is_refused(worker_client, hki):
+    """The participants who see the case pseudonymously get an age band, not the age."""
+    age = hki.client.age_on(timezone.localdate())
+    data = form_data(hki, pseudonymous_summary=f"{age}-vuotias asiakas, pitkä työttömyys.")
+    response = worker_client.post(create_url(hki), {**data, "confirm": "1"})
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "pseudonymous_summary") == (
+        "Tekstissä on tunnistetietoja: tarkka ikä. Kirjoita se niin, ettei asiakasta voi tunnistaa."
+    )
+    assert ConsultationRequest.objects.count() == 1
