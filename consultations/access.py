@@ -150,7 +150,14 @@ def hash_feed_token(token: str) -> str:
 
 
 def get_feed_owner(token: str):
-    """The user whose live feed token this is; 404 for an unknown or revoked token."""
+    """The user whose live feed token this is; 404 for an unknown or revoked token, and for
+    an owner who no longer holds a current role that works with clients (every role ended,
+    or only admin or dpo left): the session pages are closed to them
+    (consultations.view_session), and so is the feed of those sessions' times, places,
+    video links and cases."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+
     if not token or len(token) > 100:
         raise Http404
     feed = (
@@ -160,5 +167,13 @@ def get_feed_owner(token: str):
         .first()
     )
     if feed is None:
+        raise Http404
+    works_with_clients = (
+        RoleAssignment.objects.current()
+        .filter(user=feed.user_id)
+        .exclude(role__in=[Role.ADMIN, Role.DPO])
+        .exists()
+    )
+    if not works_with_clients:
         raise Http404
     return feed

@@ -357,15 +357,15 @@ class WithdrawForm(PolkuForm):
         label=_("Miksi perut pyynnön?"),
         max_length=300,
         help_text=_(
-            "Koordinaattori näkee syyn. Älä kirjoita asiakkaan nimeä, henkilötunnusta tai "
-            "syntymäaikaa."
+            "Koordinaattori näkee syyn. Älä kirjoita asiakkaan nimeä, henkilötunnusta, "
+            "syntymäaikaa tai tarkkaa ikää."
         ),
     )
 
 
 SEEN_BY_EVERY_PARTICIPANT = _(
     "Kaikki osallistujat näkevät tämän, myös ne, joille tapaus näkyy pseudonyyminä. "
-    "Älä kirjoita asiakkaan nimeä, henkilötunnusta tai syntymäaikaa."
+    "Älä kirjoita asiakkaan nimeä, henkilötunnusta, syntymäaikaa tai tarkkaa ikää."
 )
 
 

@@ -11,7 +11,9 @@
   "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen");
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
-  birth date as ddmmyy (also run into other characters) and as a written date.
+  birth date as ddmmyy (also run into other characters) and as a written date;
+- the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52"): the
+  pseudonymous case shows an age band instead.
 `check_pseudonymous` refuses such a text.
 """
 
@@ -19,6 +21,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients import identity
@@ -30,15 +33,25 @@ MIN_NAME_LENGTH = 2
 MIN_STEM_LENGTH = 4
 
 
-def _name_words(client) -> set[str]:
-    """Every name and every part of a double name ("Anna-Liisa": also "Anna" and "Liisa")."""
-    words: set[str] = set()
+def _name_words(client) -> dict[str, str]:
+    """Every name and every part of a double name ("Anna-Liisa": also "Anna" and "Liisa"),
+    folded (as looked for) → as written in the client's data (as the worker is told of it:
+    "Mätti", not "matti"), in the order of the name: first names, last name, calling name."""
+    words: dict[str, str] = {}
     for name in (client.first_names, client.last_name, client.calling_name):
         folded = fold(name)
         if not folded:
             continue
-        words.add(folded)
-        words.update(part for part in folded.split() if len(part) >= MIN_NAME_LENGTH)
+        written = " ".join((name or "").split())
+        words.setdefault(folded, written)
+        # fold() splits at white space and hyphens; so do the written parts, one for one.
+        parts = written.replace("-", " ").split()
+        folded_parts = folded.split()
+        if len(parts) != len(folded_parts):
+            parts = folded_parts
+        for part, folded_part in zip(parts, folded_parts, strict=True):
+            if len(folded_part) >= MIN_NAME_LENGTH:
+                words.setdefault(folded_part, part)
     return words
 
 
@@ -175,18 +188,34 @@ def _contains_word(haystack: str, needle: str) -> bool:
     return _found(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", haystack)
 
 
+def _exact_age_pattern(age: int) -> str:
+    """The client's exact age written as an age, which the age band shown in its place would
+    give away: "52-vuotias", "52-vuotiaalle", "52 v.", "52v", "ikä 52", "iältään 52",
+    "52-årig", "52 år gammal", "52 years old", "aged 52". The number alone ("52 tuntia",
+    "viikko 52") or years of something else ("52 vuotta töissä") are not an age."""
+    n = rf"(?<![0-9]){age}(?![0-9])"
+    return (
+        r"(?:"
+        + rf"{n}\s*-?\s*(?:vuotia\w*|v\.|v(?![\w]))"
+        + rf"|(?<![\w])(?:ikä|iältään|ålder|age[d]?)\s*:?\s*{n}"
+        + rf"|{n}\s*-?\s*(?:årig\w*|år\s+gammal|years?\s*-?\s*old)"
+        + r")"
+    )
+
+
 def identifying_mentions(client, text: str) -> list[str]:
-    """What in `text` identifies the client, in words for the worker; empty when nothing does."""
+    """What in `text` identifies the client, in words for the worker (a name as written in
+    the client's data, whatever its case and accents in the text); empty when nothing does."""
     if not text:
         return []
     found: list[str] = []
     folded = fold(text)
     surnames = set(fold(client.last_name).split())
-    names = sorted(
-        word
-        for word in _name_words(client)
+    names = [
+        written
+        for word, written in _name_words(client).items()
         if _found(_inflected_pattern(word, surname=word in surnames), folded)
-    )
+    ]
     if names:
         found.append(_("asiakkaan nimi (%(names)s)") % {"names": ", ".join(names)})
     lowered = text.lower()
@@ -199,6 +228,8 @@ def identifying_mentions(client, text: str) -> list[str]:
         _contains_word(lowered, form) for form in _date_forms(client.birth_date)
     ):
         found.append(_("syntymäaika"))
+    if _found(_exact_age_pattern(client.age_on(timezone.localdate())), text):
+        found.append(_("tarkka ikä"))
     return found
 
 

@@ -154,13 +154,22 @@ def render_case(request, item, *, minutes_form=None, recommendation_form=None, s
         obj=item,
     )
     manage = rules.has_perm("consultations.run_session", request.user, session)
+    # What follows the consultation inside social services (whether the responsible worker
+    # has checked a recommendation's task off, the coordinator's work-pair offer and its
+    # answer) is for the client's care team and those who run the session, not for the
+    # network's partners: they see the case, its minutes and its recommendations only.
+    follows_up = showing.on_team or manage
     recommendations = list(
         Recommendation.objects.filter(agenda_item=item).select_related("task", "created_by")
     )
-    offers = list(
-        WorkPairOffer.objects.filter(request=item.request)
-        .select_related("offered_by")
-        .order_by("-offered_at")
+    offers = (
+        list(
+            WorkPairOffer.objects.filter(request=item.request)
+            .select_related("offered_by")
+            .order_by("-offered_at")
+        )
+        if follows_up
+        else []
     )
     held = session.has_started() and not session.is_cancelled
     # The viewer's own work-pair membership (accepted, or an offer or proposal waiting):
@@ -181,6 +190,7 @@ def render_case(request, item, *, minutes_form=None, recommendation_form=None, s
             "manage": manage,
             "held": held,
             "recommendations": recommendations,
+            "follows_up": follows_up,
             "offers": offers,
             "minutes_form": minutes_form or MinutesForm(initial={"minutes": item.minutes}),
             "recommendation_form": recommendation_form or RecommendationForm(),

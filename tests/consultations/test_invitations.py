@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
@@ -612,6 +613,29 @@ def test_a_bad_or_revoked_token_answers_404(client, hki):
     second = make_feed(client, hki.expert)
     assert client.get(feed_url(first)).status_code == 404
     assert client.get(feed_url(second)).status_code == 200
+
+
+@pytest.mark.parametrize("left", ["ended", "admin"])
+def test_the_feed_closes_when_the_owner_no_longer_works_with_clients(client, hki, left):
+    """As the session page does: a Kela liaison whose roles have all ended (or who holds only
+    an admin role now) no longer gets the sessions' times, places, video links and cases."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+
+    token = make_feed(client, hki.kela_liaison)
+    assert client.get(feed_url(token)).status_code == 200
+    today = timezone.localdate()
+    hki.kela_liaison.role_assignments.update(
+        valid_from=today - datetime.timedelta(days=30), valid_to=today - datetime.timedelta(days=1)
+    )
+    if left == "admin":
+        RoleAssignment.objects.create(
+            user=hki.kela_liaison,
+            role=Role.ADMIN,
+            unit=hki.kela_liaison.role_assignments.first().unit,
+            valid_from=today,
+        )
+    assert client.get(feed_url(token)).status_code == 404
 
 
 def test_only_the_tokens_hash_is_stored(client, hki):

@@ -12,7 +12,9 @@ from audit.models import AccessLogEntry
 from clients.access import relation_to
 from clients.models import CareTeamMembership, TeamRole
 from consultations import actions
+from consultations.factories import add_presenter
 from consultations.models import Recommendation, RequestStatus, WorkPairOffer
+from notifications.actions import complete_task
 from notifications.models import Task
 from tests.conftest import field_errors, login
 
@@ -212,7 +214,7 @@ def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, 
     login(client, hki.coordinator)
     response = client.post(case_url(hki, "minutes"), {"minutes": "Kaarinan tilanne käytiin läpi."})
     assert response.status_code == 400
-    assert "Tekstissä on tunnistetietoja: asiakkaan nimi (kaarina)." in field_errors(
+    assert "Tekstissä on tunnistetietoja: asiakkaan nimi (Kaarina)." in field_errors(
         response.content.decode(), "minutes"
     )
     response = client.post(
@@ -220,7 +222,7 @@ def test_minutes_and_recommendations_naming_the_client_are_refused(client, hki, 
         {"text": "Koivisto hakee eläkettä.", "due_date": "2030-01-01"},
     )
     assert response.status_code == 400
-    assert "asiakkaan nimi (koivisto)" in field_errors(response.content.decode(), "text")
+    assert "asiakkaan nimi (Koivisto)" in field_errors(response.content.decode(), "text")
     hki.item.refresh_from_db()
     assert hki.item.minutes == ""
     assert not Recommendation.objects.exists() and not Task.objects.exists()
@@ -484,3 +486,57 @@ def test_a_pending_offer_waits_for_its_answer_through_the_nightly_run(hki, durin
     pending.membership.refresh_from_db()
     assert pending.membership.ended_on is None and pending.membership.accepted_at is not None
     assert not Task.objects.filter(kind="consents.member_uncovered").exists()
+
+
+# What partners do not see: social services' own follow-up
+
+
+def test_partners_do_not_see_whether_the_worker_checked_a_recommendation_off(client, hki, during):
+    """The recommendation is the network's and every participant reads it; whether the
+    responsible worker has done it is the worker's task, seen by the care team and the
+    coordinator who runs the session, not by the network's partners (PERMISSIONS.md)."""
+    recommendation = actions.add_recommendation(
+        item=hki.item,
+        recommended_by=hki.coordinator,
+        text="Ohjataan työkokeiluun.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    complete_task(task=recommendation.task, by=hki.worker)
+    for partner in (hki.expert, hki.kela_liaison):
+        login(client, partner)
+        page = client.get(case_url(hki)).content.decode()
+        assert "Ohjataan työkokeiluun." in page
+        assert "(tehty)" not in page
+        client.logout()
+    for insider in (hki.coordinator, hki.worker, hki.coach):
+        if insider is not hki.coordinator:
+            add_presenter(hki.session, insider)
+        login(client, insider)
+        assert "(tehty)" in client.get(case_url(hki)).content.decode()
+        client.logout()
+
+
+@pytest.mark.parametrize("answer", [None, True, False])
+def test_partners_do_not_see_the_work_pair_offer_nor_its_answer(client, hki, during, answer):
+    """The coordinator's offer to join the care team and the responsible worker's answer are
+    social services' own matter: the network's partners see no trace of them."""
+    pending = offer(client, hki)
+    if answer is True:
+        actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+    elif answer is False:
+        actions.decline_work_pair(offer=pending, declined_by=hki.worker)
+    for partner in (hki.expert, hki.kela_liaison):
+        login(client, partner)
+        page = client.get(case_url(hki)).content.decode()
+        assert 'id="work-pair-heading"' not in page and "Työparitarjouksia ei ole." not in page
+        assert "tarjoutui" not in page and "hyväksytty" not in page
+        assert "odottaa vastuutyöntekijän vastausta" not in page
+        client.logout()
+    login(client, hki.coordinator)
+    page = client.get(case_url(hki)).content.decode()
+    assert 'id="work-pair-heading"' in page and "tarjoutui työpariksi" in page
+    assert {
+        None: "odottaa vastuutyöntekijän vastausta",
+        True: "hyväksytty",
+        False: "ei hyväksytty",
+    }[answer] in page

@@ -39,21 +39,21 @@ def mentions(client, text):
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("Virtasen tilanne on vaikea.", "virtanen"),
-        ("Soitin Virtaselle eilen.", "virtanen"),
-        ("Kysyin Virtaselta.", "virtanen"),
-        ("En tavoittanut Virtasta.", "virtanen"),
-        ("Virtasellakin on huolia.", "virtanen"),
-        ("Virtaset muuttivat.", "virtanen"),  # the family, plural
-        ("Virtasten kotona.", "virtanen"),
-        ("Virtanen on huolissaan.", "virtanen"),  # as before
-        ("Antin tilanne.", "antti"),
-        ("Antille soitettiin.", "antti"),
-        ("Antilla on selkäkipuja.", "antti"),
-        ("Mikon tilanne.", "mikko"),
-        ("Mikolle lähti kirje.", "mikko"),
-        ("Mikollakin on oikeus.", "mikko"),
-        ("ANTIN TILANNE", "antti"),
+        ("Virtasen tilanne on vaikea.", "Virtanen"),
+        ("Soitin Virtaselle eilen.", "Virtanen"),
+        ("Kysyin Virtaselta.", "Virtanen"),
+        ("En tavoittanut Virtasta.", "Virtanen"),
+        ("Virtasellakin on huolia.", "Virtanen"),
+        ("Virtaset muuttivat.", "Virtanen"),  # the family, plural
+        ("Virtasten kotona.", "Virtanen"),
+        ("Virtanen on huolissaan.", "Virtanen"),  # as before
+        ("Antin tilanne.", "Antti"),
+        ("Antille soitettiin.", "Antti"),
+        ("Antilla on selkäkipuja.", "Antti"),
+        ("Mikon tilanne.", "Mikko"),
+        ("Mikolle lähti kirje.", "Mikko"),
+        ("Mikollakin on oikeus.", "Mikko"),
+        ("ANTIN TILANNE", "Antti"),
     ],
 )
 def test_inflected_names_are_found(virtanen, text, name):
@@ -115,7 +115,7 @@ def test_surnames_of_old_nature_words_are_found_on_their_e_stem(hki, last_name, 
     client = ClientFactory(
         responsible_worker=hki.worker, first_names="Ella", last_name=last_name, calling_name=""
     )
-    assert mentions(client, text) == [f"asiakkaan nimi ({last_name.lower().replace('ä', 'a')})"]
+    assert mentions(client, text) == [f"asiakkaan nimi ({last_name})"]
 
 
 def test_a_first_name_ending_in_i_is_not_read_as_an_e_stem(hki):
@@ -132,16 +132,16 @@ def test_a_first_name_ending_in_i_is_not_read_as_an_e_stem(hki):
             "Satu",
             "Lappi",
             "Sadun tilanne, Lapin kautta.",
-            "asiakkaan nimi (lappi, satu)",
+            "asiakkaan nimi (Satu, Lappi)",
         ),  # t→d, pp→p
-        ("Jukka", "Aalto", "Aallon ja Jukan tapaaminen.", "asiakkaan nimi (aalto, jukka)"),
-        ("Pekka", "Virta", "Virran luona.", "asiakkaan nimi (virta)"),  # rt→rr
-        ("Repo", "Kinnunen", "Revon asia, Kinnusen asia.", "asiakkaan nimi (kinnunen, repo)"),
-        ("Ville", "Ranta", "Rannalle soitettiin.", "asiakkaan nimi (ranta)"),  # nt→nn
-        ("Ilona", "Honka", "Hongan asia.", "asiakkaan nimi (honka)"),  # nk→ng
-        ("Eino", "Kumpu", "Kummulla on asia.", "asiakkaan nimi (kumpu)"),  # mp→mm
-        ("Taika", "Salo", "Taian vuoro.", "asiakkaan nimi (taika)"),  # k→∅
-        ("Kaarlo", "Kortti", "Kortin asia.", "asiakkaan nimi (kortti)"),  # tt→t
+        ("Jukka", "Aalto", "Aallon ja Jukan tapaaminen.", "asiakkaan nimi (Jukka, Aalto)"),
+        ("Pekka", "Virta", "Virran luona.", "asiakkaan nimi (Virta)"),  # rt→rr
+        ("Repo", "Kinnunen", "Revon asia, Kinnusen asia.", "asiakkaan nimi (Repo, Kinnunen)"),
+        ("Ville", "Ranta", "Rannalle soitettiin.", "asiakkaan nimi (Ranta)"),  # nt→nn
+        ("Ilona", "Honka", "Hongan asia.", "asiakkaan nimi (Honka)"),  # nk→ng
+        ("Eino", "Kumpu", "Kummulla on asia.", "asiakkaan nimi (Kumpu)"),  # mp→mm
+        ("Taika", "Salo", "Taian vuoro.", "asiakkaan nimi (Taika)"),  # k→∅
+        ("Kaarlo", "Kortti", "Kortin asia.", "asiakkaan nimi (Kortti)"),  # tt→t
     ],
 )
 def test_weak_grade_stems_of_first_names_and_surnames_are_found(
@@ -237,3 +237,43 @@ def test_minutes_recommendations_and_the_sessions_texts_refuse_them_too(hki, vir
         assert list(refused.value.error_dict) == ["text"]
     item.refresh_from_db()
     assert item.minutes == "" and not item.recommendations.exists()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{age}-vuotias asiakas, pitkä työttömyys.",
+        "Asiakas on {age} vuotias.",
+        "{age}-vuotiaalle sopisi työkokeilu.",
+        "Asiakas, {age} v., työtön.",
+        "Asiakas {age}v, työtön.",
+        "Ikä {age}, työtön.",
+        "Ikä: {age}",
+        "Iältään {age}.",
+        "En {age}-årig klient.",
+        "Klienten är {age} år gammal.",
+        "A {age}-year-old client.",
+        "Aged {age}, unemployed.",
+    ],
+)
+def test_the_clients_exact_age_is_found(virtanen, template):
+    """The pseudonymous case shows an age band; the exact age in a text would give it away."""
+    age = virtanen.age_on(timezone.localdate())
+    assert mentions(virtanen, template.format(age=age)) == ["tarkka ikä"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{other}-vuotias asiakas.",  # another age
+        "Ollut työttömänä {age} kuukautta.",  # the number, not as an age
+        "Viikolla {age} tavattiin.",
+        "Työskennellyt {age} vuotta.",  # years of something
+        "Asiakas on {age}0 v.",  # a longer number
+        "Asiakas on 1{age}-vuotias.",
+        "Viisikymppinen asiakas.",
+    ],
+)
+def test_other_numbers_are_not_the_exact_age(virtanen, template):
+    age = virtanen.age_on(timezone.localdate())
+    assert mentions(virtanen, template.format(age=age, other=age + 1)) == []

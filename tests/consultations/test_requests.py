@@ -197,8 +197,30 @@ def test_a_summary_that_names_the_client_is_refused(worker_client, hki):
     response = worker_client.post(create_url(hki), {**data, "confirm": "1"})
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "asiakkaan nimi (kaarina)" in errors["pseudonymous_summary"][0]
-    assert "asiakkaan nimi (koivisto)" in errors["question"][0]
+    assert "asiakkaan nimi (Kaarina)" in errors["pseudonymous_summary"][0]
+    assert "asiakkaan nimi (Koivisto)" in errors["question"][0]
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_the_refusal_names_the_client_as_written_not_folded(worker_client, hki):
+    """The worker recognises "Mätti Åström", not "matti" or "astrom", whatever the case and
+    accents of the text, in the order of the name; each part of a double name as written."""
+    hki.client.first_names, hki.client.last_name = "Mätti Anna-Liisa", "Åström"
+    hki.client.calling_name = ""
+    hki.client.save()
+    data = form_data(
+        hki,
+        pseudonymous_summary="MATTI on työtön, astromin perhe muutti.",
+        question="Mitä anna-liisalle?",
+    )
+    response = worker_client.post(create_url(hki), {**data, "confirm": "1"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "Tekstissä on tunnistetietoja: asiakkaan nimi (Mätti, Åström). "
+        "Kirjoita se niin, ettei asiakasta voi tunnistaa."
+    ) in field_errors(page, "pseudonymous_summary")
+    assert "asiakkaan nimi (Anna, Liisa)" in field_errors(page, "question")
     assert ConsultationRequest.objects.count() == 1
 
 
@@ -493,3 +515,15 @@ def test_the_texts_have_a_length_limit(worker_client, hki):
     assert ConsultationRequest.objects.count() == 1
     form = worker_client.get(create_url(hki)).content.decode()
     assert 'maxlength="2000"' in form and 'maxlength="4000"' in form
+
+
+def test_a_summary_giving_the_clients_exact_age_is_refused(worker_client, hki):
+    """The participants who see the case pseudonymously get an age band, not the age."""
+    age = hki.client.age_on(timezone.localdate())
+    data = form_data(hki, pseudonymous_summary=f"{age}-vuotias asiakas, pitkä työttömyys.")
+    response = worker_client.post(create_url(hki), {**data, "confirm": "1"})
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "pseudonymous_summary") == (
+        "Tekstissä on tunnistetietoja: tarkka ikä. Kirjoita se niin, ettei asiakasta voi tunnistaa."
+    )
+    assert ConsultationRequest.objects.count() == 1

@@ -154,7 +154,7 @@ def test_an_asker_who_has_left_the_team_may_not_withdraw(client, hki):
         ("   ", "Tämä kenttä vaaditaan."),
         (
             "Kaarina Koivisto ei halua",
-            "Tekstissä on tunnistetietoja: asiakkaan nimi (kaarina, koivisto). "
+            "Tekstissä on tunnistetietoja: asiakkaan nimi (Kaarina, Koivisto). "
             "Kirjoita se niin, ettei asiakasta voi tunnistaa.",
         ),
         ("x" * 301, "Tämän arvon tulee olla enintään 300 merkkiä pitkä (tällä hetkellä 301)."),
