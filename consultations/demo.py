@@ -39,7 +39,7 @@ from consultations.factories import (
     make_session,
     put_on_agenda,
 )
-from consultations.models import ConsultationRequest, Network, NetworkMember
+from consultations.models import AgendaItem, ConsultationRequest, Network, NetworkMember
 from services.models import Organisation
 
 SUPPORT_NETWORK = "Työkyvyn tuen verkosto"
@@ -238,6 +238,8 @@ def _discussed_last_week(network, coordinator, expert, partners) -> None:
         recorded_by=coordinator,
         minutes="Käytiin läpi työtoive ja tuen tarve. Tuettu työllistyminen (IPS) sopii.",
     )
+    # Written at the session, not when the demo was loaded (the case page shows when).
+    AgendaItem.objects.filter(pk=item.pk).update(minutes_recorded_at=item.ends_at)
     actions.add_recommendation(
         item=item,
         recommended_by=coordinator,

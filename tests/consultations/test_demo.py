@@ -79,6 +79,9 @@ def test_the_demo_tells_the_stories_and_seeding_again_adds_nothing():
     # Every scheduled request was asked before its session.
     for item in AgendaItem.objects.select_related("request", "session"):
         assert item.request.created_at < item.session.starts_at
+        # Minutes are written at the session, not when the demo was loaded.
+        if item.minutes:
+            assert item.minutes_recorded_at == item.ends_at < timezone.now()
     assert ConsultationRequest.objects.filter(status="requested").exists()  # the queue
 
     # Partners' members are nominated by their own organisation: an employment-services
