@@ -264,14 +264,6 @@ def handover(request):
     if chosen is not None:
         from_user = get_object_or_404(workers, pk=chosen)
     form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
-    if form is not None and request.method == "GET":
-        log_list_hits(
-            actor=request.user,
-            client_ids=[c.uuid for c in form.clients],
-            action="clients.client.listed",
-            basis=Basis.MANAGER,
-            detail="handover",
-        )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             count = actions.hand_over_caseload(
@@ -285,6 +277,15 @@ def handover(request):
         else:
             messages.success(request, _("%(count)s asiakkaan vastuu siirretty.") % {"count": count})
             return redirect("clients:handover")
+    if form is not None:
+        # The page lists the caseload's clients by name, also when shown again with errors.
+        log_list_hits(
+            actor=request.user,
+            client_ids=[c.uuid for c in form.clients],
+            action="clients.client.listed",
+            basis=Basis.MANAGER,
+            detail="handover",
+        )
     return render(
         request, "clients/handover.html", {"workers": workers, "from_user": from_user, "form": form}
     )
