@@ -245,3 +245,29 @@ def test_ending_a_role_before_it_began_is_told_next_to_the_end_date(client, unit
         "<li>Päättymispäivä ei voi olla ennen alkamispäivää.</li></ul>"
     ) in page
     assert not colleague.role_assignments.filter(role=Role.MANAGER).exists()
+
+
+def test_the_user_list_filters_by_the_role_held_today(client, unit):
+    """A role that ended gives no access: filtering the users by role lists those who hold it
+    now, not everyone who ever did."""
+    import datetime
+
+    from django.utils import timezone
+
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    current = make_user(Role.MANAGER, unit, email="nykyinen.esihenkilo@polku.test")
+    former = make_user(Role.SOCIAL_WORKER, unit, email="entinen.esihenkilo@polku.test")
+    today = timezone.localdate()
+    RoleAssignment.objects.create(
+        user=former,
+        role=Role.MANAGER,
+        unit=unit,
+        valid_from=today - datetime.timedelta(days=400),
+        valid_to=today - datetime.timedelta(days=1),
+    )
+    login(client, admin)
+    response = client.get("/admin/accounts/user/", {"role": Role.MANAGER})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert current.email in page and former.email not in page
+    assert "voimassa oleva rooli" in page
