@@ -5,6 +5,7 @@ import uuid
 import pghistory
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -147,6 +148,16 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
+
+    def clean(self):
+        """An end before the start, told next to the end date (the admin's role form): the
+        database's check alone would name only its constraint, above the whole form."""
+        super().clean()
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("Päättymispäivä ei voi olla ennen alkamispäivää.")},
+                code="ends_before_start",
+            )
 
 
 class Invitation(models.Model):

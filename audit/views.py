@@ -264,7 +264,7 @@ def client_log_pdf(request, client_id):
     subject = get_client_subject_for_dpo(request.user, client_id)
     form = LogReportPrintForm(request.POST)
     if not form.is_valid():
-        return render(request, "audit/client_log.html", {"subject": subject, "form": form})
+        return _period_refused_page(request, subject, form)
     report = actions.request_log_report_print(
         subject=subject,
         period=form.cleaned_data["period"],

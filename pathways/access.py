@@ -76,14 +76,16 @@ def get_certificate_for_user(user, client_id, step_id, certificate_id):
     return client, step, certificate
 
 
-def get_document_for_user(user, client_id, document_id, *, log_action: str | None):
+def get_document_for_user(user, client_id, document_id, *, log_view: bool):
     """A printed document `document_id` (a pathway summary or a competence certificate) of the
     client `client_id`, for a user who may print it now: (client, document).
 
     404 for a client the user does not see or a document not of that client. The permission
     is checked as the document was asked for: a certificate on its step
     ("pathways.log_step"), a summary on the client ("pathways.print_summary");
-    PermissionDenied (403) without it. Logs `log_action` on the client with the document.
+    PermissionDenied (403) without it. With `log_view`, logs the opening of the document's
+    page on the client, named by the document's kind, so that the client's log report says
+    which document it was (a summary or a certificate).
     """
     client = get_client_for_user(user, client_id, log_action=None)
     try:
@@ -99,6 +101,11 @@ def get_document_for_user(user, client_id, document_id, *, log_action: str | Non
         allowed = rules.has_perm("pathways.print_summary", user, client)
     if not allowed:
         raise PermissionDenied
-    if log_action:
-        log_client_access(user, client, log_action, document)
+    if log_view:
+        action = (
+            "pathways.certificate_pdf.viewed"
+            if document.kind == DocumentKind.COMPETENCE_CERTIFICATE
+            else "pathways.summary.viewed"
+        )
+        log_client_access(user, client, action, document)
     return client, document

@@ -29,6 +29,9 @@ ACTION_LABELS = {
     "pathways.certificate.issued": _("Kirjasi osaamistodistuksen"),
     "pathways.certificate_pdf.requested": _("Pyysi osaamistodistuksen PDF-tulosteen"),
     "pathways.summary.requested": _("Pyysi palvelupolun yhteenvedon PDF-tulosteen"),
+    "pathways.summary.viewed": _("Avasi palvelupolun yhteenvedon tulosteen sivun"),
+    "pathways.certificate_pdf.viewed": _("Avasi osaamistodistuksen tulosteen sivun"),
+    # Written for both documents until they were told apart; the log keeps such rows.
     "pathways.document.viewed": _("Avasi tulosteen sivun"),
     "pathways.summary.printed": _("Tulosti asiakkaalle palvelupolun yhteenvedon (PDF)"),
     "pathways.certificate_pdf.printed": _("Tulosti asiakkaalle osaamistodistuksen (PDF)"),

@@ -770,9 +770,7 @@ def _document_context(client, document) -> dict:
 @require_GET
 def document(request, client_id, document_id):
     """The progress page of a printed document, then its download link."""
-    client, document = get_document_for_user(
-        request.user, client_id, document_id, log_action="pathways.document.viewed"
-    )
+    client, document = get_document_for_user(request.user, client_id, document_id, log_view=True)
     return render(request, "pathways/document.html", _document_context(client, document))
 
 
@@ -781,7 +779,7 @@ def document(request, client_id, document_id):
 def document_status(request, client_id, document_id):
     """Polled by htmx while the PDF is made; background polling does not extend the session.
     Answers 204 (nothing to swap) while the status is the one the page shows (`shown`)."""
-    client, document = get_document_for_user(request.user, client_id, document_id, log_action=None)
+    client, document = get_document_for_user(request.user, client_id, document_id, log_view=False)
     if status_unchanged(request.GET.get("shown"), document):
         return HttpResponse(status=204)
     return render(
@@ -793,7 +791,7 @@ def document_status(request, client_id, document_id):
 
 @require_GET
 def document_download(request, client_id, document_id):
-    _client, document = get_document_for_user(request.user, client_id, document_id, log_action=None)
+    _client, document = get_document_for_user(request.user, client_id, document_id, log_view=False)
     if document.status != "ready":
         raise Http404
     # Opened before the print is logged: the daily cleanup may have removed the file.

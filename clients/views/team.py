@@ -202,6 +202,12 @@ def break_the_glass_review(request):
     reviewed ones, a page at a time, so no event waits unseen behind newer reviewed ones."""
     if not rules.has_perm("clients.review_break_the_glass", request.user):
         raise PermissionDenied
+    return _review_page(request)
+
+
+def _review_page(request, refused=None):
+    """The review list; `refused` is a review refused for one event ({"event_id", "note",
+    "errors"}): its note is kept and the errors are told next to that event's field."""
     ordered = (
         BreakTheGlass.objects.reviewable_by(request.user)
         .select_related("user", "client", "reviewed_by")
@@ -232,7 +238,11 @@ def break_the_glass_review(request):
             {"at": entry.at, "label": action_label(entry.action)} for entry in activity[event.pk]
         ]
         event.client_linked = event.client_id in linked
-    return render(request, "clients/break_the_glass_review.html", {"events": events, "page": page})
+    return render(
+        request,
+        "clients/break_the_glass_review.html",
+        {"events": events, "page": page, "refused": refused},
+    )
 
 
 @require_POST
@@ -246,9 +256,14 @@ def review_break_the_glass(request, event_id):
             event=event, reviewed_by=request.user, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Merkitty tarkastetuksi."))
+        # The page again, the note kept and the reason next to it, not above the whole list.
+        refused = {
+            "event_id": event.pk,
+            "note": request.POST.get("note", "").replace("\x00", ""),
+            "errors": error,
+        }
+        return _review_page(request, refused)
+    messages.success(request, _("Merkitty tarkastetuksi."))
     return redirect("clients:break_the_glass_review")
 
 
@@ -264,14 +279,6 @@ def handover(request):
     if chosen is not None:
         from_user = get_object_or_404(workers, pk=chosen)
     form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
-    if form is not None and request.method == "GET":
-        log_list_hits(
-            actor=request.user,
-            client_ids=[c.uuid for c in form.clients],
-            action="clients.client.listed",
-            basis=Basis.MANAGER,
-            detail="handover",
-        )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             count = actions.hand_over_caseload(
@@ -285,6 +292,15 @@ def handover(request):
         else:
             messages.success(request, _("%(count)s asiakkaan vastuu siirretty.") % {"count": count})
             return redirect("clients:handover")
+    if form is not None:
+        # The page lists the caseload's clients by name, also when shown again with errors.
+        log_list_hits(
+            actor=request.user,
+            client_ids=[c.uuid for c in form.clients],
+            action="clients.client.listed",
+            basis=Basis.MANAGER,
+            detail="handover",
+        )
     return render(
         request, "clients/handover.html", {"workers": workers, "from_user": from_user, "form": form}
     )

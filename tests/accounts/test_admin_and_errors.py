@@ -215,3 +215,59 @@ def test_the_administration_is_in_finnish_also_where_djangos_own_catalogue_is_no
     assert "Hae: käyttäjät" in page and ">Suorita<" in page
     # Polku's icon, so the browser does not ask for a /favicon.ico that is not there.
     assert '<link rel="icon" href="/static/polku/favicon.svg" type="image/svg+xml">' in page
+
+
+def test_ending_a_role_before_it_began_is_told_next_to_the_end_date(client, unit):
+    """The database refuses it too, but its check names only the constraint
+    ("role_assignment_valid_period"), above the whole role form."""
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    login(client, admin)
+    response = client.post(
+        f"/admin/accounts/user/{colleague.pk}/change/",
+        _user_change_form(
+            colleague,
+            [
+                {
+                    "role": Role.MANAGER,
+                    "unit": unit.pk,
+                    "valid_from": "2026-03-01",
+                    "valid_to": "2026-02-01",
+                }
+            ],
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "role_assignment_valid_period" not in page
+    assert (
+        '<ul class="errorlist" id="id_role_assignments-1-valid_to_error">'
+        "<li>Päättymispäivä ei voi olla ennen alkamispäivää.</li></ul>"
+    ) in page
+    assert not colleague.role_assignments.filter(role=Role.MANAGER).exists()
+
+
+def test_the_user_list_filters_by_the_role_held_today(client, unit):
+    """A role that ended gives no access: filtering the users by role lists those who hold it
+    now, not everyone who ever did."""
+    import datetime
+
+    from django.utils import timezone
+
+    admin = make_user(Role.ADMIN, unit, is_staff=True)
+    current = make_user(Role.MANAGER, unit, email="nykyinen.esihenkilo@polku.test")
+    former = make_user(Role.SOCIAL_WORKER, unit, email="entinen.esihenkilo@polku.test")
+    today = timezone.localdate()
+    RoleAssignment.objects.create(
+        user=former,
+        role=Role.MANAGER,
+        unit=unit,
+        valid_from=today - datetime.timedelta(days=400),
+        valid_to=today - datetime.timedelta(days=1),
+    )
+    login(client, admin)
+    response = client.get("/admin/accounts/user/", {"role": Role.MANAGER})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert current.email in page and former.email not in page
+    assert "voimassa oleva rooli" in page

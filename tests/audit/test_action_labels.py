@@ -189,3 +189,26 @@ def test_the_log_report_says_which_document_was_printed_for_the_client(
     assert action_label("pathways.document.printed") == (
         "Tulosti asiakkaalle palvelupolun yhteenvedon tai osaamistodistuksen (PDF)"
     )
+
+
+@pytest.mark.django_db
+def test_the_log_report_says_which_document_page_was_opened(client, dpo, worker, subject_client):
+    """Opening a print's page was one row, "opened a print's page", whichever document it was:
+    the client reading their log, and the DPO, see which it was. A row written before the
+    split keeps its generic label."""
+    from pathways.actions import request_pathway_summary
+
+    document = request_pathway_summary(
+        client=subject_client, requested_by=worker, language="fi", sections=["dates"]
+    )
+    login(client, worker)
+    page = reverse("pathways:document", args=[subject_client.uuid, document.uuid])
+    assert client.get(page).status_code == 200
+    login(client, dpo)
+    report = client.get(reverse("audit:client_log", args=[subject_client.uuid])).content.decode()
+    assert "Avasi palvelupolun yhteenvedon tulosteen sivun" in report
+    _header, *rows = read_csv(client.get(export_url(subject_client)))
+    assert "Avasi palvelupolun yhteenvedon tulosteen sivun" in {row[5] for row in rows}
+    assert action_label("pathways.document.viewed") == "Avasi tulosteen sivun"
+    with translation.override("en"):
+        assert action_label("pathways.certificate_pdf.viewed") != "pathways.certificate_pdf.viewed"

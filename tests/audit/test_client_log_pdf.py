@@ -266,6 +266,10 @@ def test_a_tampered_period_is_refused_next_to_the_field(
     assert response.status_code == 200
     assert "Jakso voi päättyä viimeistään tänään." in response.content.decode()
     assert not LogReportPrint.objects.exists()
+    # The page names the client, so it is logged, as the report's own refused period is.
+    assert AccessLogEntry.objects.filter(
+        actor=dpo, action="audit.client_log.viewed", detail="period refused"
+    ).exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -193,3 +193,26 @@ def test_the_review_page_query_count_does_not_grow_with_events_and_their_activit
         assert page.count("Avasi asiakkaan tiedot") == 2 * count
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_refused_review_keeps_the_note_and_tells_why_next_to_it(client, team):
+    """A note over 2,000 characters is refused beside that event's field, the note kept (it
+    was lost, and the reason shown above the whole list); the field also says its limit."""
+    event = actions.break_the_glass(
+        client=team["client"], user=acting(team["counsellor"]), reason="Kiireellinen soitto."
+    )
+    login(client, team["manager"])
+    shown = client.get(REVIEW).content.decode()
+    assert 'maxlength="2000"' in re.search(rf'<input[^>]*id="note-{event.pk}"[^>]*>', shown).group(
+        0
+    )
+    note = "Peruste asiallinen. " * 101
+    response = client.post(f"/clients/break-the-glass/{event.pk}/review/", {"note": note})
+    page = response.content.decode()
+    assert response.status_code == 200
+    field = re.search(rf'<input[^>]*id="note-{event.pk}"[^>]*>', page).group(0)
+    assert f'value="{note}"' in field and 'aria-invalid="true"' in field
+    error = re.search(rf'<div[^>]*id="note-{event.pk}-error"[^>]*>(.*?)</div>', page, re.S)
+    assert "enintään 2000 merkkiä" in error.group(1)
+    event.refresh_from_db()
+    assert event.reviewed_at is None

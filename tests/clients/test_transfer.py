@@ -364,3 +364,23 @@ def test_a_caseload_handover_gives_each_new_worker_one_task_per_client(client, t
         "Työntekijä lähtee; asiakkaiden suunnitelmat ovat ajan tasalla."
     }
     assert {t.created_by_id for t in tasks} == {team["manager"].pk}
+
+
+def test_a_caseload_handover_shown_again_with_errors_logs_the_clients_it_lists(client, team):
+    """The page refused for a missing choice lists the caseload's clients by name again, as its
+    first showing does: each is a list hit on that client's log, not a page unlogged."""
+    second = ClientFactory(created_by=team["worker"], first_names="Tuisku", last_name="Tietävä")
+    login(client, team["manager"])
+    response = client.post(
+        "/clients/handover/",
+        {"from": team["worker"].pk, "handover_note": "Työntekijä lähtee."},
+    )
+    assert response.status_code == 200
+    assert "Tietävä" in response.content.decode()
+    listed = AccessLogEntry.objects.filter(
+        actor=team["manager"], action="clients.client.listed", detail="handover"
+    )
+    assert set(listed.values_list("client_id", flat=True)) == {team["client"].uuid, second.uuid}
+    assert (
+        Client.objects.get(pk=second.pk).responsible_unit_id == team["client"].responsible_unit_id
+    )

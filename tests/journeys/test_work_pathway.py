@@ -856,7 +856,7 @@ def test_the_coordinator_prints_a_swedish_summary_rendered_by_a_real_worker(worl
     assert actions_since(mark, client_) == [
         "clients.client.viewed",
         "pathways.summary.requested",
-        "pathways.document.viewed",
+        "pathways.summary.viewed",
         "pathways.summary.printed",
     ]
     assert DisclosureLogEntry.objects.filter(

@@ -48,22 +48,34 @@ def test_a_summary_is_reached_by_who_may_print_it_and_the_reading_is_logged(
     document = actions.request_pathway_summary(
         client=client, requested_by=worker, language="fi", sections=["dates"]
     )
-    found_client, found = get_document_for_user(
-        worker, client.uuid, document.uuid, log_action="pathways.document.viewed"
-    )
+    found_client, found = get_document_for_user(worker, client.uuid, document.uuid, log_view=True)
     assert (found_client, found, found.client) == (client, document, client)
-    row = AccessLogEntry.objects.get(action="pathways.document.viewed")
+    row = AccessLogEntry.objects.get(action="pathways.summary.viewed")
     assert (row.actor_id, row.client_id, row.basis) == (worker.pk, client.uuid, "care_team")
     # The coach on the team sees the client but does not print its summary.
     with pytest.raises(PermissionDenied):
-        get_document_for_user(acting(coach), client.uuid, document.uuid, log_action=None)
+        get_document_for_user(acting(coach), client.uuid, document.uuid, log_view=False)
     # Another client's document under this client's URL, or no document at all: 404.
     other = client_of()
     with pytest.raises(Http404):
-        get_document_for_user(worker, other.uuid, document.uuid, log_action=None)
+        get_document_for_user(worker, other.uuid, document.uuid, log_view=False)
     with pytest.raises(Http404):
-        get_document_for_user(worker, client.uuid, uuid.uuid4(), log_action=None)
-    assert AccessLogEntry.objects.filter(action="pathways.document.viewed").count() == 1
+        get_document_for_user(worker, client.uuid, uuid.uuid4(), log_view=False)
+    assert AccessLogEntry.objects.filter(action="pathways.summary.viewed").count() == 1
+
+
+def test_opening_a_certificate_page_is_logged_as_the_certificate(coach, workshop):
+    """The client's log says which print's page was opened, not just "a print"."""
+    client, _step, certificate = workshop
+    document = actions.request_certificate_pdf(
+        certificate=certificate, requested_by=acting(coach), language="fi"
+    )
+    get_document_for_user(acting(coach), client.uuid, document.uuid, log_view=True)
+    assert list(
+        AccessLogEntry.objects.filter(object_id=str(document.pk))
+        .exclude(action="pathways.certificate_pdf.requested")
+        .values_list("action", flat=True)
+    ) == ["pathways.certificate_pdf.viewed"]
 
 
 def test_a_certificate_is_reached_only_through_its_own_step(worker, coach, workshop, client_of):

@@ -161,7 +161,7 @@ ROWS.update(
             allowed_status=302,
         ),
         "pathways:document": client_row(
-            PRINTERS, kwargs=document_kwargs, logs="pathways.document.viewed"
+            PRINTERS, kwargs=document_kwargs, logs="pathways.summary.viewed"
         ),
         # Background polling: shows only the document's progress, no client data.
         "pathways:document_status": client_row(PRINTERS, kwargs=document_kwargs, logs=""),
