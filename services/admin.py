@@ -48,6 +48,15 @@ class OrganisationAdmin(admin.ModelAdmin):
             else queryset.filter(pk=request.user.organisation_id)
         )
 
+    # An organisation's administrator manages their own organisation, which they see alone:
+    # adding another organisation (it would vanish from their list) or deleting their own
+    # is for the service's operator, a superuser, as adding a service type is.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):

@@ -118,8 +118,9 @@ def test_sign_in_pages_answer_every_role_without_error(client, world, name, rout
         assert client.get(url).status_code in (200, 302, 401, 403, 404, 405), f"{name} as {role}"
 
 
-# Service types are shared by every organisation: only a superuser adds one.
-SUPERUSER_ONLY = {"admin:services_servicetype_add"}
+# Service types are shared by every organisation: only a superuser adds one; an
+# administrator sees their own organisation alone, so only a superuser adds another.
+SUPERUSER_ONLY = {"admin:services_servicetype_add", "admin:services_organisation_add"}
 
 
 @pytest.mark.parametrize(("name", "route"), third_party("admin"))

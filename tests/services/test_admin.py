@@ -272,3 +272,22 @@ def test_only_a_superuser_adds_a_service_type(client, unit, superuser):
     assert client.get(reverse("admin:services_servicetype_add")).status_code == 403
     login(client, superuser)
     assert client.get(reverse("admin:services_servicetype_add")).status_code == 200
+
+
+def test_only_a_superuser_adds_or_deletes_an_organisation(client, unit, superuser):
+    """An administrator sees only their own organisation: one they added would vanish."""
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    own = unit.organisation
+    login(client, administrator)
+    assert (
+        client.get(reverse("admin:services_organisation_change", args=[own.pk])).status_code == 200
+    )
+    assert client.get(reverse("admin:services_organisation_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:services_organisation_delete", args=[own.pk])).status_code == 403
+    )
+    login(client, superuser)
+    assert client.get(reverse("admin:services_organisation_add")).status_code == 200
+    assert (
+        client.get(reverse("admin:services_organisation_delete", args=[own.pk])).status_code == 200
+    )
