@@ -500,8 +500,13 @@ def attendance(request, client_id, step_id):
         try:
             actions.record_week_attendance(step=step, recorded_by=request.user, days=form.week())
         except ValidationError as error:
+            # Each error next to the field of the day it concerns (the hours, the reason, the
+            # compensation); one without such a field (the grid of a service paid no
+            # compensation) next to the day's status.
             for key, errors in error.error_dict.items():
-                form.add_error(f"{key}-status", errors)
+                if key not in form.fields:
+                    key = f"{key[:10]}-status" if f"{key[:10]}-status" in form.fields else None
+                form.add_error(key, errors)
         else:
             saved = True
             if not request.htmx:

@@ -119,8 +119,11 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.get_by_role("button", name="Tallenna viikko").click()
     expect(coach_page.get_by_role("alert")).to_contain_text("Tarkista merkityt päivät.")
     expect(coach_page.get_by_role("alert")).to_be_focused()
-    expect(coach_page.locator(f"#id_{days[3].isoformat()}-status_error")).to_contain_text(
+    expect(coach_page.locator(f"#id_{days[3].isoformat()}-hours_error")).to_contain_text(
         "Kirjaa läsnäolotunnit."
+    )
+    expect(coach_page.locator(f"#id_{days[3].isoformat()}-hours")).to_have_attribute(
+        "aria-invalid", "true"
     )
     assert_accessible(coach_page)
     assert not Attendance.objects.exists()
