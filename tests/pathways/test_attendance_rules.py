@@ -286,6 +286,35 @@ class TestThroughTheGrid:
         assert not field_errors(page, f"{monday.isoformat()}-status")
         assert not Attendance.objects.filter(step=open_work).exists()
 
+    def test_hours_typed_without_a_status_are_not_dropped_as_saved(
+        self, client, worker, rehab, monday
+    ):
+        login(client, worker)
+        url, data = grid_post(rehab, monday, ["4"])
+        data[f"{monday.isoformat()}-status"] = ""
+        response = client.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert field_errors(page, f"{monday.isoformat()}-status") == (
+            "Valitse, oliko asiakas läsnä vai poissa."
+        )
+        assert 'value="4"' in page
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_an_avotyo_amount_on_a_day_absent_is_refused_next_to_it(
+        self, client, worker, open_work, monday
+    ):
+        login(client, worker)
+        url, data = grid_post(open_work, monday, [])
+        key = monday.isoformat()
+        data.update({f"{key}-status": "absent", f"{key}-reason": "sick"})
+        data[f"{key}-compensation"] = "10"
+        page = client.post(url, data).content.decode()
+        assert "Poissaolopäivältä ei makseta korvausta." in field_errors(
+            page, f"{key}-compensation"
+        )
+        assert not Attendance.objects.filter(step=open_work).exists()
+
     def test_open_work_accepts_five_days(self, client, worker, open_work, monday):
         login(client, worker)
         url, data = grid_post(open_work, monday, ["5", "5", "5", "5", "5"])
