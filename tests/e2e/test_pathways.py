@@ -131,7 +131,7 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.locator(f"#id_{days[3].isoformat()}-hours").fill("4")
     coach_page.get_by_role("button", name="Tallenna viikko").click()
     expect(coach_page.get_by_role("status").filter(has_text="tallennettu")).to_be_focused()
-    summary = coach_page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
+    summary = coach_page.get_by_role("table", name="Kulukorvauspäivät kuukausittain")
     present = Counter((day.month, day.year) for day in (days[0], days[1], days[3]))
     for (month, year), count in present.items():
         row = summary.get_by_role("row").filter(has_text=f"{month}/{year}")
@@ -267,7 +267,7 @@ def test_demo_pathways_are_accessible(new_page):
     expect(page.get_by_role("columnheader", name="Korvaus €")).to_be_visible()
     expect(page.locator(f"#id_{monday.isoformat()}-compensation")).to_have_value("10.00")
     expect(
-        page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
+        page.get_by_role("table", name="Avotyöpäivät ja korvaukset kuukausittain")
     ).to_be_visible()
     assert_accessible(page)
 

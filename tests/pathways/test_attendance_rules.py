@@ -376,3 +376,36 @@ class TestOpenWorkPayment:
         )
         assert response.status_code == 302
         assert Attendance.objects.get(step=open_work, day=monday).compensation == Decimal(10)
+
+
+class TestMonthlySummary:
+    """The monthly table names what the days are for: avotyö days are paid, other services'
+    days are expense-allowance days, which have no amount column."""
+
+    def test_a_workshop_period_shows_no_avotyo_wording_nor_an_empty_amount_column(
+        self, client, worker, client_of, monday
+    ):
+        workshop = make_step(
+            client_of(age=20),
+            "youth_workshop",
+            created_by=worker,
+            start_on=monday - datetime.timedelta(days=30),
+        )
+        actions.record_week_attendance(step=workshop, recorded_by=worker, days={monday: present()})
+        login(client, worker)
+        base = f"/clients/{workshop.client.uuid}/steps/{workshop.pk}/"
+        for url in (base, f"{base}attendance/"):
+            page = client.get(url).content.decode()
+            assert "<caption>Kulukorvauspäivät kuukausittain</caption>" in page
+            assert "avotyö" not in page.lower()
+            assert "Korvaukset €" not in page
+
+    def test_an_avotyo_period_shows_its_days_and_amounts(self, client, worker, open_work, monday):
+        actions.record_week_attendance(
+            step=open_work, recorded_by=worker, days={monday: present("5")}
+        )
+        login(client, worker)
+        page = client.get(f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/").content
+        page = page.decode()
+        assert "<caption>Avotyöpäivät ja korvaukset kuukausittain</caption>" in page
+        assert "<td>1</td><td>0</td><td>5,00</td><td>10,00</td>" in page
