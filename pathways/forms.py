@@ -442,12 +442,20 @@ class EmployerContactForm(PolkuModelForm):
         fields = ["contacted_on", "employer_name", "kind", "note"]
         widgets = {"contacted_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_on"].initial = timezone.localdate()
+
 
 class InWorkSupportForm(PolkuModelForm):
     class Meta:
         model = InWorkSupport
         fields = ["supported_on", "note"]
         widgets = {"supported_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supported_on"].initial = timezone.localdate()
 
 
 class IpsPhaseForm(PolkuModelForm):
