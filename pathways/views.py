@@ -530,6 +530,8 @@ def attendance(request, client_id, step_id):
         "saved": saved,
         "week_label": _iso_week(monday),
         "week_number": monday.isocalendar().week,
+        # The heading names the days too: week 1 and week 53 alone do not tell the year.
+        "week_days": days,
         # No link out of the step: such a week would show the step's first or last again.
         "previous_week": _iso_week(monday - week) if monday > first else None,
         "next_week": _iso_week(monday + week) if last is None or monday < last else None,

@@ -109,7 +109,11 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.keyboard.press("Enter")
     expect(coach_page.locator("#week-heading")).to_be_focused()
     coach_page.goto(f"/clients/{client.uuid}/steps/{rehab.pk}/attendance/?week={iso_week(monday)}")
-    expect(coach_page.locator("#week-heading")).to_have_text(f"Viikko {monday.isocalendar()[1]}")
+    sunday = monday + datetime.timedelta(days=6)
+    expect(coach_page.locator("#week-heading")).to_have_text(
+        f"Viikko {monday.isocalendar()[1]}, {monday.day}.{monday.month}.–"
+        f"{sunday.day}.{sunday.month}.{sunday.year}"
+    )
     for day in (days[0], days[1], days[3]):
         coach_page.locator(f"#id_{day.isoformat()}-status").select_option("present")
     coach_page.locator(f"#id_{days[0].isoformat()}-hours").fill("5")

@@ -378,6 +378,16 @@ class TestOpenWorkPayment:
         assert Attendance.objects.get(step=open_work, day=monday).compensation == Decimal(10)
 
 
+def test_the_week_heading_names_its_days_and_year(client, worker, rehab):
+    """Around the new year "Viikko 1" alone does not tell which January it is."""
+    login(client, worker)
+    url = f"/clients/{rehab.client.uuid}/steps/{rehab.pk}/attendance/?week=2026-W53"
+    PathwayStep.objects.filter(pk=rehab.pk).update(start_on=datetime.date(2026, 12, 1))
+    page = client.get(url).content.decode()
+    heading = re.search(r'<h2 id="week-heading"[^>]*>(.*?)</h2>', page, re.S).group(1)
+    assert heading.strip() == "Viikko 53, 28.12.–3.1.2027"
+
+
 class TestMonthlySummary:
     """The monthly table names what the days are for: avotyö days are paid, other services'
     days are expense-allowance days, which have no amount column."""
