@@ -89,7 +89,7 @@ def get_document_for_user(user, client_id, document_id, *, log_view: bool):
     """
     client = get_client_for_user(user, client_id, log_action=None)
     try:
-        document = PrintedDocument.objects.select_related("certificate__step").get(
+        document = PrintedDocument.objects.select_related("certificate__step__service_type").get(
             uuid=document_id, client=client
         )
     except (PrintedDocument.DoesNotExist, ValueError):

@@ -340,6 +340,31 @@ class AttendanceWeekForm(PolkuForm):
                     initial=row.compensation if row else None,
                 )
 
+    def clean(self):
+        """A value typed for a day is not dropped while the week is said to be saved: hours, a
+        reason or an amount on a day left unrecorded asks for the day's status, and an amount
+        on a day absent (not paid) is refused next to it."""
+        data = super().clean()
+        for day in self.days:
+            key = day.isoformat()
+            status = data.get(f"{key}-status")
+            compensation = data.get(f"{key}-compensation")
+            typed = (
+                data.get(f"{key}-hours") is not None
+                or data.get(f"{key}-reason")
+                or compensation is not None
+            )
+            if not status and typed:
+                self.add_error(f"{key}-status", _("Valitse, oliko asiakas läsnä vai poissa."))
+            elif status == "absent" and compensation is not None:
+                self.add_error(
+                    f"{key}-compensation",
+                    _(
+                        "Poissaolopäivältä ei makseta korvausta. Tyhjennä korvaus tai valitse läsnä."
+                    ),
+                )
+        return data
+
     def rows(self):
         for day in self.days:
             key = day.isoformat()
@@ -446,12 +471,20 @@ class EmployerContactForm(PolkuModelForm):
         fields = ["contacted_on", "employer_name", "kind", "note"]
         widgets = {"contacted_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacted_on"].initial = timezone.localdate()
+
 
 class InWorkSupportForm(PolkuModelForm):
     class Meta:
         model = InWorkSupport
         fields = ["supported_on", "note"]
         widgets = {"supported_on": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supported_on"].initial = timezone.localdate()
 
 
 class IpsPhaseForm(PolkuModelForm):

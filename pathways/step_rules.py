@@ -600,7 +600,9 @@ def check_attendance(
     *,
     kept_present: Iterable[datetime.date] = (),
 ) -> list[Violation]:
-    """The rule set's schedule rules on recorded attendance; each violation's field is a day's ISO date.
+    """The rule set's schedule rules on recorded attendance; each violation's field is the
+    weekly grid's field of the day: "<ISO date>-hours" for a short day, "<ISO date>-status"
+    for a day beyond the week's limit.
 
     `present` maps the days being recorded as present to their hours and
     `kept_present` lists the step's days already saved as present that the
@@ -616,7 +618,7 @@ def check_attendance(
             if hours is not None and hours < rules.min_hours_per_day:
                 found.append(
                     Violation(
-                        day.isoformat(),
+                        f"{day.isoformat()}-hours",
                         _("Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).")
                         % {"hours": _number(rules.min_hours_per_day), "source": source},
                     )
@@ -636,7 +638,7 @@ def check_attendance(
             for day in sorted(days)[-excess:]:
                 found.append(
                     Violation(
-                        day.isoformat(),
+                        f"{day.isoformat()}-status",
                         _("Palvelua järjestetään %(min)s–%(max)s päivänä viikossa (%(source)s).")
                         % {
                             "min": rules.min_days_per_week or 1,

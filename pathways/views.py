@@ -508,8 +508,13 @@ def attendance(request, client_id, step_id):
         try:
             actions.record_week_attendance(step=step, recorded_by=request.user, days=form.week())
         except ValidationError as error:
+            # Each error next to the field of the day it concerns (the hours, the reason, the
+            # compensation); one without such a field (the grid of a service paid no
+            # compensation) next to the day's status.
             for key, errors in error.error_dict.items():
-                form.add_error(f"{key}-status", errors)
+                if key not in form.fields:
+                    key = f"{key[:10]}-status" if f"{key[:10]}-status" in form.fields else None
+                form.add_error(key, errors)
         else:
             saved = True
             if not request.htmx:
@@ -533,6 +538,8 @@ def attendance(request, client_id, step_id):
         "saved": saved,
         "week_label": _iso_week(monday),
         "week_number": monday.isocalendar().week,
+        # The heading names the days too: week 1 and week 53 alone do not tell the year.
+        "week_days": days,
         # No link out of the step: such a week would show the step's first or last again.
         "previous_week": _iso_week(monday - week) if monday > first else None,
         "next_week": _iso_week(monday + week) if last is None or monday < last else None,

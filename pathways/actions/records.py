@@ -45,7 +45,9 @@ def record_week_attendance(
     than the maximum, counting the days already saved there for the client in
     the same service (a period ending on Wednesday and the next starting on
     Thursday share the week). A step cancelled before it started takes none.
-    Errors are keyed by the day's ISO date; nothing of the week is saved when
+    Errors are keyed by the grid's field of the day it concerns, "<ISO date>-<status,
+    hours, reason or compensation>" (a short day on its hours, a day beyond the week's
+    limit or outside the period on its status); nothing of the week is saved when
     any day is refused. The days are checked against the step's row locked in the
     transaction, so a copy loaded before the step ended or was cancelled cannot
     record past its end.
@@ -79,22 +81,23 @@ def record_week_attendance(
                 continue
             if paid_daily and values.get("present") and values.get("compensation") is None:
                 values = days[day] = {**values, "compensation": step.daily_compensation}
+            key = day.isoformat()
             if step.is_cancelled:
-                errors[day.isoformat()] = [
+                errors[f"{key}-status"] = [
                     _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
                 ]
             elif day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
-                errors[day.isoformat()] = [_("Päivä ei ole jakson aikana.")]
+                errors[f"{key}-status"] = [_("Päivä ei ole jakson aikana.")]
             elif day > timezone.localdate():
-                errors[day.isoformat()] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
+                errors[f"{key}-status"] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
             elif values.get("present") and not values.get("hours"):
-                errors[day.isoformat()] = [_("Kirjaa läsnäolotunnit.")]
+                errors[f"{key}-hours"] = [_("Kirjaa läsnäolotunnit.")]
             elif not values.get("present") and not values.get("absence_reason"):
-                errors[day.isoformat()] = [_("Valitse poissaolon syy.")]
+                errors[f"{key}-reason"] = [_("Valitse poissaolon syy.")]
             elif paid_daily and values.get("present") and values.get("compensation") is None:
-                errors[day.isoformat()] = [_("Kirjaa päivän korvaus.")]
+                errors[f"{key}-compensation"] = [_("Kirjaa päivän korvaus.")]
             elif cap is not None and (values.get("compensation") or Decimal(0)) > cap:
-                errors[day.isoformat()] = [
+                errors[f"{key}-compensation"] = [
                     _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
                     % {
                         "cap": f"{cap:.2f}".replace(".", ","),

@@ -109,7 +109,11 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.keyboard.press("Enter")
     expect(coach_page.locator("#week-heading")).to_be_focused()
     coach_page.goto(f"/clients/{client.uuid}/steps/{rehab.pk}/attendance/?week={iso_week(monday)}")
-    expect(coach_page.locator("#week-heading")).to_have_text(f"Viikko {monday.isocalendar()[1]}")
+    sunday = monday + datetime.timedelta(days=6)
+    expect(coach_page.locator("#week-heading")).to_have_text(
+        f"Viikko {monday.isocalendar()[1]}, {monday.day}.{monday.month}.–"
+        f"{sunday.day}.{sunday.month}.{sunday.year}"
+    )
     for day in (days[0], days[1], days[3]):
         coach_page.locator(f"#id_{day.isoformat()}-status").select_option("present")
     coach_page.locator(f"#id_{days[0].isoformat()}-hours").fill("5")
@@ -119,8 +123,11 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.get_by_role("button", name="Tallenna viikko").click()
     expect(coach_page.get_by_role("alert")).to_contain_text("Tarkista merkityt päivät.")
     expect(coach_page.get_by_role("alert")).to_be_focused()
-    expect(coach_page.locator(f"#id_{days[3].isoformat()}-status_error")).to_contain_text(
+    expect(coach_page.locator(f"#id_{days[3].isoformat()}-hours_error")).to_contain_text(
         "Kirjaa läsnäolotunnit."
+    )
+    expect(coach_page.locator(f"#id_{days[3].isoformat()}-hours")).to_have_attribute(
+        "aria-invalid", "true"
     )
     assert_accessible(coach_page)
     assert not Attendance.objects.exists()
@@ -128,7 +135,7 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.locator(f"#id_{days[3].isoformat()}-hours").fill("4")
     coach_page.get_by_role("button", name="Tallenna viikko").click()
     expect(coach_page.get_by_role("status").filter(has_text="tallennettu")).to_be_focused()
-    summary = coach_page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
+    summary = coach_page.get_by_role("table", name="Kulukorvauspäivät kuukausittain")
     present = Counter((day.month, day.year) for day in (days[0], days[1], days[3]))
     for (month, year), count in present.items():
         row = summary.get_by_role("row").filter(has_text=f"{month}/{year}")
@@ -264,7 +271,7 @@ def test_demo_pathways_are_accessible(new_page):
     expect(page.get_by_role("columnheader", name="Korvaus €")).to_be_visible()
     expect(page.locator(f"#id_{monday.isoformat()}-compensation")).to_have_value("10.00")
     expect(
-        page.get_by_role("table", name="Kulukorvaus- ja avotyöpäivät kuukausittain")
+        page.get_by_role("table", name="Avotyöpäivät ja korvaukset kuukausittain")
     ).to_be_visible()
     assert_accessible(page)
 

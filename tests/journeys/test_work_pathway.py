@@ -194,7 +194,7 @@ class TestRehabilitativeWorkActivity:
         response = coach_browser.post(grid_url, {**post, f"{iso(days[4])}-status": "present"})
         assert response.status_code == 200
         assert "Kirjaa läsnäolotunnit." in field_errors(
-            response.content.decode(), f"{iso(days[4])}-status"
+            response.content.decode(), f"{iso(days[4])}-hours"
         )
         assert not activity.attendance.exists()
         response = coach_browser.post(grid_url, post)
@@ -716,7 +716,8 @@ class TestOtherServices:
             f"{day}-compensation": "12.01",
         }
         page = browser.post(grid_url, post).content.decode()
-        assert "enintään 12,00 € päivässä" in field_errors(page, f"{day}-status")
+        assert "enintään 12,00 € päivässä" in field_errors(page, f"{day}-compensation")
+        assert not field_errors(page, f"{day}-status")
         assert not step.attendance.exists()
         assert browser.post(grid_url, {**post, f"{day}-compensation": "12.00"}).status_code == 302
         page = browser.get(step_url).content.decode()

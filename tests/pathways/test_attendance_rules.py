@@ -3,6 +3,7 @@ hours per day (DOMAIN.md: rehabilitative work activity 1–4 days a week, at lea
 through the action and through the weekly grid."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import translation
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import Attendance, PathwayStep
+from services.factories import ServiceRuleSetFactory
 from tests.conftest import field_errors, login
 
 REHAB = "rehabilitative_work_activity"
@@ -87,7 +89,7 @@ class TestThroughTheAction:
             lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
         )
         friday = (monday + datetime.timedelta(days=4)).isoformat()
-        assert errors == {friday: [DAYS_RULE]}
+        assert errors == {f"{friday}-status": [DAYS_RULE]}
         assert not Attendance.objects.filter(step=rehab).exists()
 
     def test_absent_days_do_not_count(self, rehab, worker, monday):
@@ -101,7 +103,9 @@ class TestThroughTheAction:
         errors = refusal(
             lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
         )
-        assert errors == {(monday + datetime.timedelta(days=1)).isoformat(): [HOURS_RULE]}
+        assert errors == {
+            f"{(monday + datetime.timedelta(days=1)).isoformat()}-hours": [HOURS_RULE]
+        }
         assert not Attendance.objects.filter(step=rehab).exists()
 
     def test_a_day_both_short_and_over_the_limit_shows_both_rules(self, rehab, worker, monday):
@@ -109,9 +113,8 @@ class TestThroughTheAction:
         errors = refusal(
             lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
         )
-        assert errors == {
-            (monday + datetime.timedelta(days=4)).isoformat(): [HOURS_RULE, DAYS_RULE]
-        }
+        friday = (monday + datetime.timedelta(days=4)).isoformat()
+        assert errors == {f"{friday}-hours": [HOURS_RULE], f"{friday}-status": [DAYS_RULE]}
 
     def test_days_saved_earlier_in_the_week_count(self, rehab, worker, monday):
         actions.record_week_attendance(
@@ -123,7 +126,7 @@ class TestThroughTheAction:
                 step=rehab, recorded_by=worker, days={friday: present()}
             )
         )
-        assert errors == {friday.isoformat(): [DAYS_RULE]}
+        assert errors == {f"{friday.isoformat()}-status": [DAYS_RULE]}
         assert set(rehab.attendance.values_list("day", flat=True)) == set(
             week_of(monday, *[None] * 4)
         )
@@ -182,7 +185,7 @@ class TestThroughTheAction:
                 days={thursday: present(), friday: present()},
             )
         )
-        assert errors == {friday.isoformat(): [DAYS_RULE]}
+        assert errors == {f"{friday.isoformat()}-status": [DAYS_RULE]}
         assert not Attendance.objects.filter(step=second).exists()
         actions.record_week_attendance(step=second, recorded_by=worker, days={thursday: present()})
         assert Attendance.objects.filter(step__client=client, present=True).count() == 4
@@ -201,7 +204,8 @@ class TestThroughTheAction:
             errors = refusal(
                 lambda: actions.record_week_attendance(step=rehab, recorded_by=worker, days=days)
             )
-        text = " ".join(errors[(monday + datetime.timedelta(days=4)).isoformat()])
+        friday = (monday + datetime.timedelta(days=4)).isoformat()
+        text = " ".join(errors[f"{friday}-hours"] + errors[f"{friday}-status"])
         assert "A day must last at least 4 hours" in text
         assert "The service is provided on 1–4 days per week" in text
 
@@ -246,8 +250,70 @@ class TestThroughTheGrid:
         response = client.post(url, data)
         assert response.status_code == 200
         tuesday = (monday + datetime.timedelta(days=1)).isoformat()
-        assert HOURS_RULE in field_errors(response.content.decode(), f"{tuesday}-status")
+        page = response.content.decode()
+        assert HOURS_RULE in field_errors(page, f"{tuesday}-hours")
+        assert not field_errors(page, f"{tuesday}-status")
         assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_an_absence_without_a_reason_is_refused_next_to_the_reason(
+        self, client, worker, rehab, monday
+    ):
+        login(client, worker)
+        url, data = grid_post(rehab, monday, [])
+        data[f"{monday.isoformat()}-status"] = "absent"
+        page = client.post(url, data).content.decode()
+        assert field_errors(page, f"{monday.isoformat()}-reason") == "Valitse poissaolon syy."
+        assert not field_errors(page, f"{monday.isoformat()}-status")
+        select = re.search(rf'<select[^>]*id="id_{monday.isoformat()}-reason"[^>]*>', page)
+        assert 'aria-invalid="true"' in select.group(0)
+
+    def test_an_avotyo_amount_over_the_cap_is_refused_next_to_the_amount(
+        self, client, worker, open_work, monday
+    ):
+        capped = ServiceRuleSetFactory(
+            open_work=True,
+            service_type=open_work.service_type,
+            organisation=open_work.client.organisation,
+        )
+        PathwayStep.objects.filter(pk=open_work.pk).update(rule_set=capped)
+        login(client, worker)
+        url, data = grid_post(open_work, monday, ["5"])
+        data[f"{monday.isoformat()}-compensation"] = "12.50"
+        page = client.post(url, data).content.decode()
+        assert "enintään 12,00 € päivässä" in field_errors(
+            page, f"{monday.isoformat()}-compensation"
+        )
+        assert not field_errors(page, f"{monday.isoformat()}-status")
+        assert not Attendance.objects.filter(step=open_work).exists()
+
+    def test_hours_typed_without_a_status_are_not_dropped_as_saved(
+        self, client, worker, rehab, monday
+    ):
+        login(client, worker)
+        url, data = grid_post(rehab, monday, ["4"])
+        data[f"{monday.isoformat()}-status"] = ""
+        response = client.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert field_errors(page, f"{monday.isoformat()}-status") == (
+            "Valitse, oliko asiakas läsnä vai poissa."
+        )
+        assert 'value="4"' in page
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_an_avotyo_amount_on_a_day_absent_is_refused_next_to_it(
+        self, client, worker, open_work, monday
+    ):
+        login(client, worker)
+        url, data = grid_post(open_work, monday, [])
+        key = monday.isoformat()
+        data.update({f"{key}-status": "absent", f"{key}-reason": "sick"})
+        data[f"{key}-compensation"] = "10"
+        page = client.post(url, data).content.decode()
+        assert "Poissaolopäivältä ei makseta korvausta." in field_errors(
+            page, f"{key}-compensation"
+        )
+        assert not Attendance.objects.filter(step=open_work).exists()
 
     def test_open_work_accepts_five_days(self, client, worker, open_work, monday):
         login(client, worker)
@@ -288,7 +354,9 @@ class TestOpenWorkPayment:
             actions.record_week_attendance(
                 step=open_work, recorded_by=worker, days={monday: present("5")}
             )
-        assert error.value.message_dict[monday.isoformat()] == ["Kirjaa päivän korvaus."]
+        assert error.value.message_dict == {
+            f"{monday.isoformat()}-compensation": ["Kirjaa päivän korvaus."]
+        }
         assert not Attendance.objects.filter(step=open_work).exists()
 
     def test_the_grid_saves_the_agreed_compensation_and_says_so(
@@ -308,3 +376,46 @@ class TestOpenWorkPayment:
         )
         assert response.status_code == 302
         assert Attendance.objects.get(step=open_work, day=monday).compensation == Decimal(10)
+
+
+def test_the_week_heading_names_its_days_and_year(client, worker, rehab):
+    """Around the new year "Viikko 1" alone does not tell which January it is."""
+    login(client, worker)
+    url = f"/clients/{rehab.client.uuid}/steps/{rehab.pk}/attendance/?week=2026-W53"
+    PathwayStep.objects.filter(pk=rehab.pk).update(start_on=datetime.date(2026, 12, 1))
+    page = client.get(url).content.decode()
+    heading = re.search(r'<h2 id="week-heading"[^>]*>(.*?)</h2>', page, re.S).group(1)
+    assert heading.strip() == "Viikko 53, 28.12.–3.1.2027"
+
+
+class TestMonthlySummary:
+    """The monthly table names what the days are for: avotyö days are paid, other services'
+    days are expense-allowance days, which have no amount column."""
+
+    def test_a_workshop_period_shows_no_avotyo_wording_nor_an_empty_amount_column(
+        self, client, worker, client_of, monday
+    ):
+        workshop = make_step(
+            client_of(age=20),
+            "youth_workshop",
+            created_by=worker,
+            start_on=monday - datetime.timedelta(days=30),
+        )
+        actions.record_week_attendance(step=workshop, recorded_by=worker, days={monday: present()})
+        login(client, worker)
+        base = f"/clients/{workshop.client.uuid}/steps/{workshop.pk}/"
+        for url in (base, f"{base}attendance/"):
+            page = client.get(url).content.decode()
+            assert "<caption>Kulukorvauspäivät kuukausittain</caption>" in page
+            assert "avotyö" not in page.lower()
+            assert "Korvaukset €" not in page
+
+    def test_an_avotyo_period_shows_its_days_and_amounts(self, client, worker, open_work, monday):
+        actions.record_week_attendance(
+            step=open_work, recorded_by=worker, days={monday: present("5")}
+        )
+        login(client, worker)
+        page = client.get(f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/").content
+        page = page.decode()
+        assert "<caption>Avotyöpäivät ja korvaukset kuukausittain</caption>" in page
+        assert "<td>1</td><td>0</td><td>5,00</td><td>10,00</td>" in page

@@ -152,7 +152,9 @@ def test_a_copy_loaded_before_the_end_records_no_day_after_it(worker, open_work,
             recorded_by=worker,
             days={after: {"present": True, "hours": Decimal(5)}},
         )
-    assert error.value.message_dict[after.isoformat()] == ["Päivä ei ole jakson aikana."]
+    assert error.value.message_dict == {
+        f"{after.isoformat()}-status": ["Päivä ei ole jakson aikana."]
+    }
     assert not Attendance.objects.filter(step=open_work).exists()
 
 

@@ -176,3 +176,19 @@ def test_the_workshop_coach_prints_and_downloads_a_swedish_certificate(
     assert AccessLogEntry.objects.filter(
         action="pathways.certificate_pdf.printed", client_id=step.client.uuid, actor=workshop_coach
     ).exists()
+
+
+def test_the_certificate_page_leads_back_to_its_workshop_period(
+    client, certificate, workshop_coach, monkeypatch
+):
+    """The coach who printed a certificate from the workshop period returns to that period,
+    not to the client's page where the period is one row among many."""
+    monkeypatch.setattr(render_document_pdf_task, "delay", lambda document_id: None)
+    step = certificate.step
+    document = actions.request_certificate_pdf(
+        certificate=certificate, requested_by=workshop_coach, language="fi"
+    )
+    login(client, workshop_coach)
+    page = client.get(f"/clients/{step.client.uuid}/documents/{document.uuid}/").content.decode()
+    back = f'<a href="/clients/{step.client.uuid}/steps/{step.pk}/">Takaisin jaksoon: Nuorten työpaja</a>'
+    assert back in page

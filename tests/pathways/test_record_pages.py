@@ -114,6 +114,20 @@ class TestIpsRecords:
         assert (contact.employer_name, contact.recorded_by) == ("Kahvila Kulma", job_coach)
         assert logged(client_, "pathways.employer_contact.added") == 1
 
+    @pytest.mark.parametrize(
+        ("path", "field"),
+        [("employer-contacts/new/", "contacted_on"), ("in-work-support/new/", "supported_on")],
+    )
+    def test_the_day_of_a_contact_or_support_is_today_unless_changed(
+        self, client, ips, job_coach, today, path, field
+    ):
+        """As on the IPS phase and benefits counselling forms: most are recorded the same day."""
+        client_, step = ips
+        login(client, job_coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/{path}").content.decode()
+        date_input = re.search(rf'<input type="date" name="{field}"[^>]*>', page).group(0)
+        assert f'value="{today.isoformat()}"' in date_input
+
     def test_the_coach_records_in_work_support(self, client, ips, job_coach, today):
         client_, step = ips
         login(client, job_coach)
