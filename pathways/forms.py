@@ -32,6 +32,7 @@ from pathways.step_rules import (
     mutual_companions,
     period_end_limit,
     replacement_follow_ons,
+    running_alongside,
 )
 from pathways.units import GroupedUnitChoiceField, employer_units, step_units
 from services.models import CatalogueEntry
@@ -227,7 +228,8 @@ class EndStepForm(PolkuForm):
                 "Viimeinen mahdollinen päättymispäivä: %(limit)s."
             ) % {"limit": f"{limit:%-d.%-m.%Y}"}
         # What comes after the step: not a step started before it, nor its companion,
-        # which ends with it (the action refuses both).
+        # which ends with it (the action refuses both), nor a step running alongside it
+        # that needs its service (the work coaching of a disability work activity).
         candidates = (
             PathwayStep.objects.filter(client=step.client_id)
             .filter(Q(previous_step__isnull=True) | Q(previous_step=step))
@@ -236,8 +238,9 @@ class EndStepForm(PolkuForm):
             .exclude(start_on__lt=step.start_on)
             .select_related("service_type", "rule_set")
         )
-        ending_with = mutual_companions(step, list(candidates))
-        self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in ending_with])
+        listed = list(candidates)
+        alongside = mutual_companions(step, listed) + running_alongside(step, listed)
+        self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in alongside])
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
         )
