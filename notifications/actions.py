@@ -179,6 +179,17 @@ def settle_tasks(*, keys: Sequence[str], by) -> int:
     return len(tasks)
 
 
+def reopen_tasks(*, keys: Sequence[str]) -> int:
+    """Makes the done tasks with these keys open again, because the matter they ask for is
+    open again (the follow-on planned in answer to a request was cancelled). Runs in the
+    caller's transaction and history context, as settle_tasks does. Returns how many."""
+    tasks = list(Task.objects.select_for_update().filter(key__in=keys, done_at__isnull=False))
+    for task in tasks:
+        task.done_at = task.done_on = task.done_by = None
+        task.save(update_fields=["done_at", "done_on", "done_by"])
+    return len(tasks)
+
+
 def reopen_task(*, task: Task, by) -> Task:
     """Makes a task that was checked off open again; only its assignee may.
 

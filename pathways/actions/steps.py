@@ -772,10 +772,17 @@ def cancel_step(
             each.next_step = None
             each.exit_outcome = each.review_decision = ""
             each.save()
-        # A running step whose follow-on this was has none again: its end is reminded of.
-        PathwayStep.objects.open().filter(next_step__in=cancelled).update(next_step=None)
+        # A running step whose follow-on this was has none again: its end is reminded of,
+        # and a coach's request for its follow-on, settled when this was planned, is open
+        # again in the responsible worker's inbox.
+        left_without = list(PathwayStep.objects.open().filter(next_step__in=cancelled))
+        PathwayStep.objects.filter(pk__in=[s.pk for s in left_without]).update(next_step=None)
         _end_coach_memberships(client, cancelled, timezone.localdate())
         _settle_follow_on_requests([*cancelled, *replaced], cancelled_by)
+        if left_without:
+            from pathways.actions.follow_ons import reopen_follow_on_requests
+
+            reopen_follow_on_requests(left_without)
         for ended in replaced:
             detail = ended.exit_outcome if ended.next_step_id is None else "follow-on"
             if services_end_reason:

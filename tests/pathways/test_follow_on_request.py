@@ -184,3 +184,23 @@ def test_the_request_button_stands_apart_from_the_end_forms_first_field(client, 
     button = page.index(ASK)
     wrapper = page.rindex('<div class="polku-field">', 0, button)
     assert "<form" in page[wrapper:button] and "</div>" not in page[wrapper:button]
+
+
+def test_the_request_is_open_again_when_its_planned_follow_on_is_cancelled(
+    client, period, coach, worker
+):
+    task = asked(period, coach)
+    follow_on = actions.plan_step(
+        client=period.client,
+        planned_by=worker,
+        follows=period,
+        service_type=ServiceType.objects.get(code="education"),
+        start_on=period.planned_end_on + datetime.timedelta(days=1),
+    )
+    assert_settled(task, worker, "pathways.step.planned")
+    actions.cancel_step(step=follow_on, cancelled_by=worker, reason="Ei toteudu.")
+    task.refresh_from_db()
+    assert (task.done_at, task.done_by) == (None, None)
+    assert_by(last_event(Task, task), worker, "pathways.step.cancelled")
+    login(client, coach)
+    assert ASKED in client.get(url(period)).content.decode()
