@@ -160,6 +160,36 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
     return locked
 
 
+def settle_tasks(*, keys: Sequence[str], by) -> int:
+    """Checks off, as done today by `by`, the open tasks with these keys whose matter
+    another action of `by` settled (the step a follow-on was asked for ended or got one),
+    so no inbox keeps asking for what is done or no longer needed; the unread reminders
+    about them are marked read for everyone, as complete_task does. Returns how many.
+
+    Unlike complete_task it runs in the caller's transaction and history context (the
+    task's history names the action that settled it, which its own context would rename),
+    and no completion hook runs: the task was not done, its matter was settled.
+    """
+    tasks = list(Task.objects.select_for_update().filter(key__in=keys, done_at__isnull=True))
+    now, today = timezone.now(), timezone.localdate()
+    for task in tasks:
+        task.done_at, task.done_on, task.done_by = now, today, by
+        task.save(update_fields=["done_at", "done_on", "done_by"])
+        _settle(Reminder.objects.concerning(task))
+    return len(tasks)
+
+
+def reopen_tasks(*, keys: Sequence[str]) -> int:
+    """Makes the done tasks with these keys open again, because the matter they ask for is
+    open again (the follow-on planned in answer to a request was cancelled). Runs in the
+    caller's transaction and history context, as settle_tasks does. Returns how many."""
+    tasks = list(Task.objects.select_for_update().filter(key__in=keys, done_at__isnull=False))
+    for task in tasks:
+        task.done_at = task.done_on = task.done_by = None
+        task.save(update_fields=["done_at", "done_on", "done_by"])
+    return len(tasks)
+
+
 def reopen_task(*, task: Task, by) -> Task:
     """Makes a task that was checked off open again; only its assignee may.
 

@@ -32,6 +32,7 @@ from pathways.step_rules import (
     mutual_companions,
     period_end_limit,
     replacement_follow_ons,
+    running_alongside,
 )
 from pathways.units import GroupedUnitChoiceField, employer_units, step_units
 from services.models import CatalogueEntry
@@ -227,7 +228,8 @@ class EndStepForm(PolkuForm):
                 "Viimeinen mahdollinen päättymispäivä: %(limit)s."
             ) % {"limit": f"{limit:%-d.%-m.%Y}"}
         # What comes after the step: not a step started before it, nor its companion,
-        # which ends with it (the action refuses both).
+        # which ends with it (the action refuses both), nor a step running alongside it
+        # that needs its service (the work coaching of a disability work activity).
         candidates = (
             PathwayStep.objects.filter(client=step.client_id)
             .filter(Q(previous_step__isnull=True) | Q(previous_step=step))
@@ -236,8 +238,9 @@ class EndStepForm(PolkuForm):
             .exclude(start_on__lt=step.start_on)
             .select_related("service_type", "rule_set")
         )
-        ending_with = mutual_companions(step, list(candidates))
-        self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in ending_with])
+        listed = list(candidates)
+        alongside = mutual_companions(step, listed) + running_alongside(step, listed)
+        self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in alongside])
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
         )
@@ -274,13 +277,39 @@ class CancelStepForm(PolkuForm):
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"
         )
-        if exit_outcome_may_replace_follow_on(ended):
-            self.fields["exit_outcome"] = forms.ChoiceField(
-                label=_("Päättyneen jakson tulos, jos uutta jatkopolkua ei ole"),
-                choices=[("", "–"), *ExitOutcome.choices],
-                required=False,
-                initial=ended.exit_outcome,
-            )
+        # When the client's services end altogether, the ended step has no next step at all
+        # but that reason and an outcome: the one way a Jobcenter period loses its follow-on.
+        self.fields["services_end_reason"] = forms.ChoiceField(
+            label=_("Asiakkaan palvelut päättyvät kokonaan"),
+            choices=[("", "–"), *((r.value, r.label) for r in CLIENT_SERVICES_END)],
+            required=False,
+            help_text=_(
+                "Valitse syy vain, jos jakso perutaan, koska asiakkaan palvelut päättyvät "
+                "kokonaan. Päättynyt jakso päättyy silloin tällä syyllä ilman jatkopolkua, "
+                "ja sille valitaan tulos."
+            ),
+        )
+        self.outcome_may_replace = exit_outcome_may_replace_follow_on(ended)
+        self.fields["exit_outcome"] = forms.ChoiceField(
+            label=(
+                _("Päättyneen jakson tulos, jos uutta jatkopolkua ei ole")
+                if self.outcome_may_replace
+                else _("Päättyneen jakson tulos, kun asiakkaan palvelut päättyvät")
+            ),
+            choices=[("", "–"), *ExitOutcome.choices],
+            required=False,
+            initial=ended.exit_outcome,
+        )
+
+    def clean(self):
+        data = super().clean()
+        # An outcome replaces a follow-on only where the ended step's rules allow one, or
+        # when the client's services end: otherwise it asks for a new follow-on, as before.
+        if self.ended is not None and not (
+            self.outcome_may_replace or data.get("services_end_reason")
+        ):
+            data["exit_outcome"] = ""
+        return data
 
 
 class PauseStepForm(PolkuForm):

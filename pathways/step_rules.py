@@ -760,6 +760,20 @@ def mutual_companions(
     ]
 
 
+def running_alongside(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
+    """The open steps among `others` that need `step`'s service alongside them and overlap
+    its period: its mutual companions (`mutual_companions`), and those its own rules do not
+    require (the work coaching of a disability work activity period, a Jobcenter period
+    during work activity). They run with `step`, so none of them is what follows it."""
+    return [
+        other
+        for other in others
+        if other.status != StepStatus.ENDED
+        and _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
+        and _overlaps(other, step)
+    ]
+
+
 def exit_outcome_may_replace_follow_on(step: PathwayStep) -> bool:
     """Whether the ended `step` may rest on an exit outcome instead of a next step: not a
     Jobcenter paid-work period (it cannot be closed without a follow-on step), nor a work

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import PRINT_LANGUAGES
@@ -223,6 +224,13 @@ def step_edit(request, client_id, step_id):
     )
 
 
+# What to do next once a step ended because the client's services end altogether.
+_SERVICES_END_MESSAGE = gettext_lazy(
+    "Asiakkaan palvelut päättyvät: päätä tai peru asiakkaan muut jaksot ja "
+    "päätä sitten asiakkuus asiakkaan sivulta."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def step_end(request, client_id, step_id):
     client, step = get_step_for_user(
@@ -252,13 +260,7 @@ def step_end(request, client_id, step_id):
         else:
             messages.success(request, _("Palvelujakso päätetty."))
             if ended.end_reason in CLIENT_SERVICES_END:
-                messages.info(
-                    request,
-                    _(
-                        "Asiakkaan palvelut päättyvät: päätä tai peru asiakkaan muut jaksot ja "
-                        "päätä sitten asiakkuus asiakkaan sivulta."
-                    ),
-                )
+                messages.info(request, _SERVICES_END_MESSAGE)
             if ended.ended_with:
                 messages.info(
                     request,
@@ -346,11 +348,14 @@ def step_cancel(request, client_id, step_id):
                 reason=data["reason"],
                 next_step=data.get("next_step"),
                 exit_outcome=data.get("exit_outcome", ""),
+                services_end_reason=data.get("services_end_reason", ""),
             )
         except ValidationError as error:
             add_action_error(form, error)
         else:
             messages.success(request, _("Palvelujakso peruttu."))
+            if cancelled.follow_on_replaced and data.get("services_end_reason"):
+                messages.info(request, _SERVICES_END_MESSAGE)
             if cancelled.cancelled_with:
                 messages.info(
                     request,
@@ -371,6 +376,7 @@ def step_cancel(request, client_id, step_id):
             "step": step,
             "form": form,
             "ended": ended,
+            "outcome_may_replace": getattr(form, "outcome_may_replace", False),
             "has_replacements": ended is not None and form.fields["next_step"].queryset.exists(),
         },
     )

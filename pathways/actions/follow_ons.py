@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from audit.history import history_context
 from clients.access import log_client_access
 from clients.querysets import responsible_worker_of
-from notifications.actions import create_task
+from notifications.actions import create_task, reopen_tasks, settle_tasks
 from notifications.models import Task
 from pathways.actions.steps import format_day, lock_client
 from pathways.models import PathwayStep, StepStatus
@@ -25,6 +25,20 @@ FOLLOW_ON_REQUESTED_TASK = "pathways.follow_on_requested"
 def follow_on_request_key(step: PathwayStep) -> str:
     """The key of the one task that asks for `step`'s follow-on."""
     return f"{FOLLOW_ON_REQUESTED_TASK}:{step.pk}"
+
+
+def settle_follow_on_requests(steps: list[PathwayStep], *, by) -> int:
+    """The steps ended, were cancelled or got their follow-on step (by `by`): the requests
+    to plan their follow-on still open in the responsible worker's inbox are checked off
+    (`notifications.actions.settle_tasks`), in the caller's transaction. Returns how many."""
+    return settle_tasks(keys=[follow_on_request_key(step) for step in steps], by=by)
+
+
+def reopen_follow_on_requests(steps: list[PathwayStep]) -> int:
+    """The planned follow-on of these running steps was cancelled: the requests for their
+    follow-on that were checked off are open again (`notifications.actions.reopen_tasks`),
+    in the caller's transaction. Returns how many."""
+    return reopen_tasks(keys=[follow_on_request_key(step) for step in steps])
 
 
 def follow_on_requested(step: PathwayStep) -> Task | None:

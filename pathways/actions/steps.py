@@ -19,6 +19,7 @@ from clients.actions import end_lapsed_memberships, end_roles_superseded, set_me
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import (
+    CLIENT_SERVICES_END,
     Attendance,
     EndReason,
     ExitOutcome,
@@ -129,7 +130,7 @@ def plan_step(
         for companion in starting_with:
             _set_status(companion, StepStatus.ACTIVE, planned_by, client, with_step=step)
         if follows is not None:
-            _link_follow_on(follows, step)
+            _link_follow_on(follows, step, planned_by)
         if step.coach_id:
             _join_as_coach(client, step.coach, planned_by)
         log_client_access(
@@ -138,7 +139,7 @@ def plan_step(
     return step
 
 
-def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
+def _link_follow_on(previous: PathwayStep, step: PathwayStep, planned_by) -> None:
     locked = (
         PathwayStep.objects.select_for_update().select_related("service_type").get(pk=previous.pk)
     )
@@ -158,6 +159,7 @@ def _link_follow_on(previous: PathwayStep, step: PathwayStep) -> None:
         )
     locked.next_step = step
     locked.save(update_fields=["next_step"])
+    _settle_follow_on_requests([locked], planned_by)
 
 
 def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
@@ -282,6 +284,14 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             )
     locked.changed_with = moving_with
     return locked
+
+
+def _settle_follow_on_requests(steps: list[PathwayStep], by) -> None:
+    """The steps ended, were cancelled or got their follow-on: a coach's request that the
+    responsible worker plan their follow-on is no longer open in that worker's inbox."""
+    from pathways.actions.follow_ons import settle_follow_on_requests
+
+    settle_follow_on_requests(steps, by=by)
 
 
 def _settle_review_reminders(step: PathwayStep) -> None:
@@ -629,6 +639,7 @@ def end_step(
                 }
             ) from None
         _end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
+        _settle_follow_on_requests([locked, *ending_with], ended_by)
         detail = exit_outcome or "follow-on"
         if step_rules.services_end(locked):
             # The one way a Jobcenter period ends without a follow-on: its reason is logged.
@@ -676,6 +687,7 @@ def cancel_step(
     reason: str,
     next_step: PathwayStep | None = None,
     exit_outcome: str = "",
+    services_end_reason: str = "",
 ) -> PathwayStep:
     """Cancels a planned step that has not started, with the reason why: it stays on the
     pathway as cancelled (ended on its start date with the end reason "cancelled", without
@@ -700,6 +712,13 @@ def cancel_step(
     step's next step (`step_follow_on_not_cancelled`). Without such an ended step,
     `next_step` and `exit_outcome` are not used. The cancelled step's own follow-on stays
     planned. The ended steps changed are listed in the returned step's `follow_on_replaced`.
+
+    `services_end_reason`, one of `CLIENT_SERVICES_END`, says the step is cancelled because
+    the client's services end altogether (moved to another municipality, died, the client
+    relationship ended): the ended step then has no next step at all but that end reason
+    and `exit_outcome` (needed, on `exit_outcome`), the one way an ended Jobcenter period
+    loses its follow-on (`step_rules.services_end`); a new next step with it is refused on
+    `next_step`. Without it nothing changes.
 
     The coach who has no open step of the client left leaves the care team as a coach.
     Each cancelled step writes its access-log row "pathways.step.cancelled", the ended
@@ -739,7 +758,11 @@ def cancel_step(
                 )
             )
         replaced = _replace_follow_on(
-            locked, cancelled, next_step=next_step, exit_outcome=exit_outcome
+            locked,
+            cancelled,
+            next_step=next_step,
+            exit_outcome=exit_outcome,
+            services_end_reason=services_end_reason,
         )
         for each in cancelled:
             each.status = StepStatus.ENDED
@@ -749,16 +772,23 @@ def cancel_step(
             each.next_step = None
             each.exit_outcome = each.review_decision = ""
             each.save()
-        # A running step whose follow-on this was has none again: its end is reminded of.
-        PathwayStep.objects.open().filter(next_step__in=cancelled).update(next_step=None)
+        # A running step whose follow-on this was has none again: its end is reminded of,
+        # and a coach's request for its follow-on, settled when this was planned, is open
+        # again in the responsible worker's inbox.
+        left_without = list(PathwayStep.objects.open().filter(next_step__in=cancelled))
+        PathwayStep.objects.filter(pk__in=[s.pk for s in left_without]).update(next_step=None)
         _end_coach_memberships(client, cancelled, timezone.localdate())
+        _settle_follow_on_requests([*cancelled, *replaced], cancelled_by)
+        if left_without:
+            from pathways.actions.follow_ons import reopen_follow_on_requests
+
+            reopen_follow_on_requests(left_without)
         for ended in replaced:
+            detail = ended.exit_outcome if ended.next_step_id is None else "follow-on"
+            if services_end_reason:
+                detail = f"{detail}; client's services end: {services_end_reason}"
             log_client_access(
-                cancelled_by,
-                client,
-                "pathways.step.follow_on_replaced",
-                ended,
-                detail=ended.exit_outcome if ended.next_step_id is None else "follow-on",
+                cancelled_by, client, "pathways.step.follow_on_replaced", ended, detail=detail
             )
         log_client_access(
             cancelled_by, client, "pathways.step.cancelled", locked, detail=locked.service_type.code
@@ -782,13 +812,15 @@ def _replace_follow_on(
     *,
     next_step: PathwayStep | None,
     exit_outcome: str,
+    services_end_reason: str = "",
 ) -> list[PathwayStep]:
     """Gives the ended step whose next step `step` is `next_step` or `exit_outcome` instead,
     checked as `cancel_step` states, before the steps in `cancelled` are cancelled. An ended
     step whose next step is a companion cancelled with `step` ends, as a companion ending
     with its step does, with `exit_outcome`, or the outcome it has, or "moved to another
-    service". Returns the ended steps changed (locked and saved), none when no ended step
-    ends into a cancelled one."""
+    service". With `services_end_reason` every such ended step ends for that reason with
+    `exit_outcome` and no next step. Returns the ended steps changed (locked and saved),
+    none when no ended step ends into a cancelled one."""
     predecessors = list(
         PathwayStep.objects.select_for_update(of=("self",))
         .ended_into(cancelled)
@@ -797,8 +829,13 @@ def _replace_follow_on(
     )
     if exit_outcome and exit_outcome not in ExitOutcome.values:
         raise ValidationError({"exit_outcome": _("Valitse tulos valikosta.")})
+    if services_end_reason and predecessors:
+        _check_services_end(services_end_reason, next_step, exit_outcome)
     for ended in predecessors:
-        if ended.next_step_id == step.pk:
+        if services_end_reason:
+            ended.next_step, ended.exit_outcome = None, exit_outcome
+            ended.end_reason = services_end_reason
+        elif ended.next_step_id == step.pk:
             ended.next_step = _replacing_next_step(ended, step, cancelled, next_step, exit_outcome)
             ended.exit_outcome = exit_outcome
         else:
@@ -819,7 +856,7 @@ def _replace_follow_on(
     try:
         with transaction.atomic():
             for ended in predecessors:
-                ended.save(update_fields=["next_step", "exit_outcome"])
+                ended.save(update_fields=["next_step", "exit_outcome", "end_reason"])
     except IntegrityError as error:
         # Another worker chose the same step as a follow-on at the same moment.
         if "next_step" not in str(error):
@@ -832,6 +869,30 @@ def _replace_follow_on(
             }
         ) from None
     return predecessors
+
+
+def _check_services_end(reason: str, next_step: PathwayStep | None, exit_outcome: str) -> None:
+    """ValidationError, next to its field, unless the client's services ending for `reason`
+    (one of `CLIENT_SERVICES_END`) comes with an outcome and no new next step."""
+    if reason not in CLIENT_SERVICES_END:
+        raise ValidationError({"services_end_reason": _("Valitse syy valikosta.")})
+    if next_step is not None:
+        raise ValidationError(
+            {
+                "next_step": _(
+                    "Asiakkaan palvelut päättyvät, joten päättyneelle jaksolle ei valita uutta "
+                    "jatkopolkua: jätä jatkopolku tyhjäksi ja valitse tulos."
+                )
+            }
+        )
+    if not exit_outcome:
+        raise ValidationError(
+            {
+                "exit_outcome": _(
+                    "Valitse päättyneelle jaksolle tulos, kun asiakkaan palvelut päättyvät."
+                )
+            }
+        )
 
 
 def _replacing_next_step(

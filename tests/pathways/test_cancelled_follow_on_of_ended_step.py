@@ -81,8 +81,10 @@ def test_the_jobcenter_follow_on_is_cancelled_only_with_another_next_step(
     assert "Jakso on päättyneen jakson" in page and "jatkopolku" in page
     assert f"/steps/{jobcenter.pk}/" in page
     assert 'name="next_step"' in page
-    # A Jobcenter period ends only with a follow-on: no outcome is offered in its place.
-    assert 'name="exit_outcome"' not in page
+    # A Jobcenter period ends only with a follow-on: an outcome is offered only for when
+    # the client's services end altogether (test_services_end_cancels_follow_on).
+    assert "Päättyneen jakson tulos, kun asiakkaan palvelut päättyvät" in page
+    assert "jos uutta jatkopolkua ei ole" not in page
     assert "Asiakkaalla ei ole jaksoa, joka voisi olla" in page
     assert f"/clients/{jobcenter.client.uuid}/steps/new/" in page
 
@@ -237,7 +239,8 @@ def test_a_continued_work_activity_needs_a_new_period_not_an_outcome(
     end_into(worker, first, second, today, review_decision="continue")
     login(client, worker)
     page = client.get(f"/clients/{client_.uuid}/steps/{second.pk}/cancel/").content.decode()
-    assert 'name="exit_outcome"' not in page
+    # An outcome is offered only for when the client's services end altogether.
+    assert "Päättyneen jakson tulos, kun asiakkaan palvelut päättyvät" in page
     with pytest.raises(ValidationError) as refused:
         actions.cancel_step(step=second, cancelled_by=worker, reason=REASON, exit_outcome="studies")
     assert "Jatkaminen tarkoittaa uutta jaksoa" in " ".join(refused.value.messages)

@@ -138,3 +138,37 @@ def test_a_follow_on_is_not_planned_to_start_before_the_step_it_follows(
     ).exists()
     running.refresh_from_db()
     assert running.next_step is None
+
+
+def test_the_work_coaching_alongside_disability_work_activity_is_not_its_follow_on(
+    client, worker, client_of, today
+):
+    """Disability work activity does not require work coaching, but the coaching running
+    alongside it needs it: a companion, not what follows it."""
+    client_ = client_of()
+    start, end = today - datetime.timedelta(days=5), today + datetime.timedelta(days=200)
+    work_activity = actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=service("disability_work_activity"),
+        start_on=start,
+        planned_end_on=end,
+        days_per_week=3,
+        hours_per_day=5,
+    )
+    coaching = actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=service("work_coaching"),
+        start_on=start,
+        planned_end_on=end,
+    )
+    later = actions.plan_step(
+        client=client_,
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=end + datetime.timedelta(days=1),
+    )
+    page = offered(client, worker, work_activity)
+    assert f'<option value="{coaching.pk}"' not in page
+    assert f'<option value="{later.pk}"' in page

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from clients.models import CareTeamMembership, TeamRole
@@ -17,6 +18,7 @@ from pathways.actions.follow_ons import FOLLOW_ON_REQUESTED_TASK
 from pathways.reminders import jobcenter_ending_without_next
 from services.models import ServiceType
 from tests.conftest import login
+from tests.pathways.test_history import assert_by, last_event
 
 ASK = "Pyydä vastuutyöntekijää suunnittelemaan jatkopolku"
 ASKED = "Vastuutyöntekijää on pyydetty suunnittelemaan jatkopolku"
@@ -118,3 +120,87 @@ def test_a_step_with_a_follow_on_needs_no_asking(client, period, coach, worker, 
     response = client.post(url(period, "ask-follow-on/"), follow=True)
     assert "Jaksolla on jo jatkopolku." in response.content.decode()
     assert not Task.objects.exists()
+
+
+def asked(period, coach):
+    actions.ask_for_follow_on(step=period, asked_by=coach)
+    task = Task.objects.get()
+    assert task.done_at is None
+    return task
+
+
+def assert_settled(task, by, action):
+    task.refresh_from_db()
+    assert (task.done_on, task.done_by) == (timezone.localdate(), by)
+    assert not Task.objects.for_assignee(task.assignee).open().exists()
+    assert_by(last_event(Task, task), by, action)
+
+
+def test_the_request_is_settled_when_the_follow_on_is_planned(period, coach, worker):
+    task = asked(period, coach)
+    actions.plan_step(
+        client=period.client,
+        planned_by=worker,
+        follows=period,
+        service_type=ServiceType.objects.get(code="education"),
+        start_on=period.planned_end_on + datetime.timedelta(days=1),
+    )
+    assert_settled(task, worker, "pathways.step.planned")
+
+
+def test_the_request_is_settled_when_the_period_ends_with_a_follow_on(period, coach, worker, today):
+    task = asked(period, coach)
+    follow_on = actions.plan_step(
+        client=period.client,
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="education"),
+        start_on=period.planned_end_on + datetime.timedelta(days=1),
+    )
+    task.refresh_from_db()
+    assert task.done_at is None
+    actions.end_step(
+        step=period, ended_by=worker, ended_on=today, end_reason="completed", next_step=follow_on
+    )
+    assert_settled(task, worker, "pathways.step.ended")
+
+
+def test_the_request_is_settled_when_the_period_ends_without_one(period, coach, worker, today):
+    task = asked(period, coach)
+    actions.end_step(
+        step=period,
+        ended_by=coach,
+        ended_on=today,
+        end_reason="moved_away",
+        exit_outcome="moved_away",
+    )
+    assert_settled(task, coach, "pathways.step.ended")
+
+
+def test_the_request_button_stands_apart_from_the_end_forms_first_field(client, period, coach):
+    """The form around the button has no margin below it: a field's spacing keeps it off the
+    first field's label."""
+    login(client, coach)
+    page = client.get(url(period, "end/")).content.decode()
+    button = page.index(ASK)
+    wrapper = page.rindex('<div class="polku-field">', 0, button)
+    assert "<form" in page[wrapper:button] and "</div>" not in page[wrapper:button]
+
+
+def test_the_request_is_open_again_when_its_planned_follow_on_is_cancelled(
+    client, period, coach, worker
+):
+    task = asked(period, coach)
+    follow_on = actions.plan_step(
+        client=period.client,
+        planned_by=worker,
+        follows=period,
+        service_type=ServiceType.objects.get(code="education"),
+        start_on=period.planned_end_on + datetime.timedelta(days=1),
+    )
+    assert_settled(task, worker, "pathways.step.planned")
+    actions.cancel_step(step=follow_on, cancelled_by=worker, reason="Ei toteudu.")
+    task.refresh_from_db()
+    assert (task.done_at, task.done_by) == (None, None)
+    assert_by(last_event(Task, task), worker, "pathways.step.cancelled")
+    login(client, coach)
+    assert ASKED in client.get(url(period)).content.decode()
