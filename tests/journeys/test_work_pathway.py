@@ -489,10 +489,11 @@ class TestSupportedEmployment:
             "ips-phase/",
             "benefits-counselling/",
             "employer-contacts/new/",
-            "in-work-support/new/",
             "placements/new/",
         ):
             assert f"{step_url}{link}" in page, link
+        # In-work support is offered once a job has begun.
+        assert f"{step_url}in-work-support/new/" not in page
         mark = last_log_id()
         for phase, days in (("profiling", 7), ("job_search", 14)):
             response = coach_browser.post(
@@ -536,6 +537,7 @@ class TestSupportedEmployment:
         assert response.status_code == 302, response.content.decode()
         step.refresh_from_db()
         assert step.ips_phase == "in_work_support"
+        assert f"{step_url}in-work-support/new/" in coach_browser.get(step_url).content.decode()
         page = coach_browser.post(
             f"{step_url}in-work-support/new/",
             {"supported_on": iso(today + datetime.timedelta(days=1)), "note": "Työpaikkakäynti"},
@@ -555,6 +557,7 @@ class TestSupportedEmployment:
             "pathways.step.viewed",
             "pathways.employer_contact.added",
             "pathways.placement.recorded",
+            "pathways.step.viewed",
             "pathways.step.viewed",
             "pathways.in_work_support.added",
         ]
