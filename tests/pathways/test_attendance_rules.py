@@ -418,4 +418,4 @@ class TestMonthlySummary:
         page = client.get(f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/").content
         page = page.decode()
         assert "<caption>Avotyöpäivät ja korvaukset kuukausittain</caption>" in page
-        assert "<td>1</td><td>0</td><td>5,00</td><td>10,00</td>" in page
+        assert "<td>1</td><td>0</td><td>5</td><td>10,00</td>" in page

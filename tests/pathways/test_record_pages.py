@@ -214,6 +214,9 @@ class TestIpsRecords:
         step.refresh_from_db()
         assert step.ips_phase == "in_work_support"
         assert logged(client_, "pathways.placement.recorded") == 1
+        # Weekly hours read as every other hours (config.numbers): "20", not "20,00".
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert "Kahvila Kulma (20 h/vko)" in page
 
     def test_studies_do_not_change_the_phase(self, client, ips, job_coach, today):
         client_, step = ips
