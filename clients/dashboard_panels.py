@@ -4,23 +4,30 @@ import rules
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from clients.models import BreakTheGlass, Client, ClientPlan
+from clients.models import BreakTheGlass, CareTeamMembership, Client, ClientPlan, TeamRole
 
 
 def my_clients(request):
     if not rules.has_perm("clients.view_client_list", request.user):
         return None
     clients = Client.objects.for_user(request.user).active()
+    # Only those who write plans can act on an overdue review (PERMISSIONS.md: the responsible
+    # worker and the sote contact person, as clients.write_plan); the other team members, a
+    # coach among them, only read plans and are not told of them.
+    writes_plans = CareTeamMembership.objects.acting(request.user).filter(
+        client=OuterRef("pk"), role__in=[TeamRole.RESPONSIBLE_WORKER, TeamRole.SOTE_CONTACT]
+    )
     return {
         "count": clients.count(),
         # The plans in force, as the review reminders count them (a draft revision being
         # written leaves the agreed version's review due).
         "overdue_reviews": clients.filter(
+            Exists(writes_plans),
             Exists(
                 ClientPlan.objects.in_force().filter(
                     client=OuterRef("pk"), next_review_on__lt=timezone.localdate()
                 )
-            )
+            ),
         ).count(),
     }
 

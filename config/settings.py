@@ -129,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.active_role",
             ],
+            # The `plain_number` filter in every template: hours read the same everywhere.
+            "builtins": ["config.numbers"],
         },
     },
 ]

@@ -371,25 +371,48 @@ class AttendanceWeekForm(PolkuForm):
 
     def clean(self):
         """A value typed for a day is not dropped while the week is said to be saved: hours, a
-        reason or an amount on a day left unrecorded asks for the day's status, and an amount
-        on a day absent (not paid) is refused next to it."""
+        reason or an amount on a day left unrecorded asks for the day's status, an amount or
+        hours on a day absent and an absence reason on a day present are refused next to them.
+
+        Except the value the day was saved with: switching a saved absent day to present leaves
+        its old reason in the field (and a present day switched to absent its hours), which
+        the user did not type for the new status. That value is let through and dropped on
+        saving (actions.record_week_attendance keeps hours only for a day present and a
+        reason only for a day absent); the same field changed to another value is refused.
+        """
         data = super().clean()
         for day in self.days:
             key = day.isoformat()
             status = data.get(f"{key}-status")
+            hours = data.get(f"{key}-hours")
+            reason = data.get(f"{key}-reason")
             compensation = data.get(f"{key}-compensation")
-            typed = (
-                data.get(f"{key}-hours") is not None
-                or data.get(f"{key}-reason")
-                or compensation is not None
-            )
+            typed = hours is not None or reason or compensation is not None
             if not status and typed:
                 self.add_error(f"{key}-status", _("Valitse, oliko asiakas läsnä vai poissa."))
-            elif status == "absent" and compensation is not None:
+                continue
+            if status == "absent" and compensation is not None:
                 self.add_error(
                     f"{key}-compensation",
                     _(
                         "Poissaolopäivältä ei makseta korvausta. Tyhjennä korvaus tai valitse läsnä."
+                    ),
+                )
+            if (
+                status == "absent"
+                and hours is not None
+                and hours != self.fields[f"{key}-hours"].initial
+            ):
+                self.add_error(
+                    f"{key}-hours",
+                    _("Poissaolopäivälle ei kirjata tunteja. Tyhjennä tunnit tai valitse läsnä."),
+                )
+            if status == "present" and reason and reason != self.fields[f"{key}-reason"].initial:
+                self.add_error(
+                    f"{key}-reason",
+                    _(
+                        "Läsnäolopäivälle ei kirjata poissaolon syytä. Tyhjennä syy tai valitse "
+                        "poissa."
                     ),
                 )
         return data

@@ -681,6 +681,10 @@ class PlacementKind(models.TextChoices):
     OTHER = "other", _("Muu")
 
 
+# Placements that are job starts: employer, open market or subsidised, and hours.
+JOB_KINDS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED_JOB)
+
+
 @pghistory.track()
 class Placement(models.Model):
     """An outcome: a job start, studies started or another result (for indicators)."""

@@ -1,6 +1,7 @@
 """Reads of pathways: steps by state and date, attendance summaries."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Count, F, Q, Sum
@@ -102,3 +103,61 @@ class AttendanceQuerySet(models.QuerySet):
             )
             .order_by("month")
         )
+
+
+@dataclass(frozen=True)
+class PhaseAtStart:
+    """The phase an IPS step began in (agreement, as actions.plan_step sets it unless told
+    otherwise), shown in the step's phase table as if it were a change row: it has none, only
+    the step's start as its date, and nobody recorded it (`recorded_by` None, no note)."""
+
+    entered_on: datetime.date
+    phase: str
+    recorded_by: None = None
+    note: str = ""
+    at_step_start: bool = True
+
+    def get_phase_display(self) -> str:
+        from pathways.models import IpsPhase
+
+        return IpsPhase(self.phase).label
+
+
+def ips_phases(step, today: datetime.date) -> list:
+    """The phases of an IPS step in order, as its phase table shows them: the phase it began in,
+    from the step's start (no change row is written for it), then the recorded changes.
+
+    The phase it began in is the step's phase while no change is recorded, and otherwise the
+    phase its change history saved when the step was planned; it is left out where unknown,
+    where the coach recorded that same phase as the first change themselves, and for a step that
+    has not begun (it starts later) or was cancelled before it started.
+    """
+    from pathways.models import IpsPhase, PathwayStep
+
+    changes = list(step.phase_changes.select_related("recorded_by"))
+    if step.is_cancelled or step.start_on > today:
+        return changes
+    if not changes:
+        first = step.ips_phase
+    else:
+        first = (
+            PathwayStep.pgh_event_model.objects.filter(pgh_obj=step.pk)
+            .order_by("pgh_id")
+            .values_list("ips_phase", flat=True)
+            .first()
+        )
+    if first not in IpsPhase.values or (changes and changes[0].phase == first):
+        return changes
+    return [PhaseAtStart(entered_on=step.start_on, phase=first), *changes]
+
+
+def first_job_start(step, until: datetime.date | None = None) -> datetime.date | None:
+    """The day the first job of the step began (a job start recorded as its placement, open
+    market or subsidised), counting only jobs begun by `until` when given; None without one.
+    In-work support is given from it."""
+    from pathways.models import JOB_KINDS
+
+    jobs = step.placements.filter(kind__in=JOB_KINDS)
+    if until is not None:
+        jobs = jobs.filter(started_on__lte=until)
+    return jobs.order_by("started_on").values_list("started_on", flat=True).first()

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.numbers import plain_number
 from pathways.models import (
     CLIENT_SERVICES_END,
     ExitOutcome,
@@ -1046,4 +1047,4 @@ def _date(day: datetime.date) -> str:
 
 
 def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return plain_number(value)

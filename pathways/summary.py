@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal, TeamRole
+from config.numbers import plain_number
 from consents.coverage import disclosure_basis
 from consents.models import Consent, InformationCategory, Purpose
 from pathways.actions.steps import format_day
@@ -355,10 +355,8 @@ def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:
         return ""
     text = f"{days} {texts['day'] if days == 1 else texts['days']}"
     if hours:
-        # 4.50 is "4,5" and 5.00 is "5": no trailing zeros (the decimal comma of every
-        # language's format, config/formats).
-        number = format(hours, "f").rstrip("0").rstrip(".")
-        text += f", {number_format(Decimal(number))} "
+        # 4.50 is "4,5" and 5.00 is "5", as on the step page (config.numbers).
+        text += f", {plain_number(hours)} "
         text += texts["hour"] if hours == 1 else texts["hours"]
     return f"{text}."
 

@@ -48,6 +48,7 @@ from pathways.forms import (
 )
 from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepStatus
 from pathways.pauses import pauses_of
+from pathways.querysets import first_job_start, ips_phases
 from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
@@ -147,9 +148,10 @@ def step_detail(request, client_id, step_id):
             "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
             "contacts": step.employer_contacts.all(),
             "support": step.in_work_support.all(),
-            "phase_changes": step.phase_changes.select_related("recorded_by")
-            if step.code == "supported_employment"
-            else (),
+            "phase_changes": ips_phases(step, today) if step.code == "supported_employment" else (),
+            # In-work support is recorded once a job has begun (actions.add_in_work_support).
+            "job_started": step.code == "supported_employment"
+            and first_job_start(step, until=today) is not None,
             "placements": step.placements.all(),
             "certificates": step.certificates.all(),
             "print_languages": PRINT_LANGUAGES,

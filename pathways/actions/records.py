@@ -17,6 +17,7 @@ from clients.models import Client
 from pathways import step_rules
 from pathways.actions.steps import format_day, lock_client
 from pathways.models import (
+    JOB_KINDS,
     Attendance,
     CompetenceCertificate,
     EmployerContact,
@@ -26,12 +27,9 @@ from pathways.models import (
     JobcenterContract,
     PathwayStep,
     Placement,
-    PlacementKind,
     StepStatus,
 )
-
-# Placements that are job starts: employer, open market or subsidised, and hours.
-JOB_KINDS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED_JOB)
+from pathways.querysets import first_job_start
 
 
 def record_week_attendance(
@@ -238,9 +236,28 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
 
 
 def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
-    """Support that was given: not in the future, not before the step's start, not after its end."""
+    """Support that was given: not in the future, not before the step's start, not after its end,
+    and at work: only once a job start of the step has been recorded, not before the job began
+    (ValidationError next to the day)."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     _check_progress_date(step, fields["supported_on"], "supported_on")
+    job_start = first_job_start(step)
+    if job_start is None:
+        raise ValidationError(
+            {
+                "supported_on": _(
+                    "Tukea työssä kirjataan, kun asiakkaan työ on alkanut. Kirjaa ensin "
+                    "työllistyminen."
+                )
+            }
+        )
+    if fields["supported_on"] < job_start:
+        raise ValidationError(
+            {
+                "supported_on": _("Päivä ei voi olla ennen työn alkamista (%(date)s).")
+                % {"date": format_day(job_start)}
+            }
+        )
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.in_work_support.added"),

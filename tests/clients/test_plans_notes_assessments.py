@@ -11,8 +11,15 @@ from django.utils import timezone, translation
 
 from audit.models import AccessLogEntry
 from clients import actions
-from clients.factories import make_note, make_plan
-from clients.models import CaseNote, ClientPlan, GoalStatus, PlanGoal, ServiceNeedAssessment
+from clients.factories import add_member, make_note, make_plan
+from clients.models import (
+    CaseNote,
+    ClientPlan,
+    GoalStatus,
+    PlanGoal,
+    ServiceNeedAssessment,
+    TeamRole,
+)
 from services.calendar import add_months
 from tests.conftest import RANGE_ERROR, acting, field_errors, login
 
@@ -677,6 +684,23 @@ def test_the_plan_in_force_is_the_newest_decided_version_of_each_type(team, work
     make_plan(client, worker, plan_type="work_ability_support_plan", status="draft")
     assert set(ClientPlan.objects.filter(client=client).in_force()) == {agreed, activation}
     assert agreed not in ClientPlan.objects.filter(client=client).current()
+
+
+def test_only_those_who_write_plans_are_told_of_overdue_reviews(client, team, worker):
+    """PERMISSIONS.md: the responsible worker and the sote contact person write plans, the
+    other team members only read them: a coach sees the client but not the overdue count."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    make_plan(team["client"], worker, status="agreed", next_review_on=yesterday)
+    overdue = "1 suunnitelman arviointi on myöhässä."
+    login(client, team["coach"])
+    page = client.get("/").content.decode()
+    assert "1 aktiivinen asiakas." in page
+    assert overdue not in page
+    add_member(team["client"], team["counsellor"], TeamRole.SOTE_CONTACT)
+    login(client, team["counsellor"])
+    assert overdue in client.get("/").content.decode()
+    login(client, worker)
+    assert overdue in client.get("/").content.decode()
 
 
 def test_the_dashboard_counts_an_overdue_review_while_a_revision_is_a_draft(client, team, worker):

@@ -207,7 +207,7 @@ class TestRehabilitativeWorkActivity:
         ]
         page = coach_browser.get(f"/clients/{client_.uuid}/steps/{activity.pk}/").content.decode()
         summary = re.search(r"<h2>Läsnäolot kuukausittain</h2>.*?</table>", page, re.S).group(0)
-        assert "<td>3</td><td>1</td><td>15,00</td>" in summary
+        assert "<td>3</td><td>1</td><td>15</td>" in summary
 
         # The worker pauses the period from its page, since when and why, and resumes it.
         step_url = f"/clients/{client_.uuid}/steps/{activity.pk}/"
@@ -400,7 +400,7 @@ class TestJobcenterPeriod:
         assert response.status_code == 302, response.content.decode()
         page = coach_browser.get(step_url).content.decode()
         assert (
-            f"Kahvilatyöntekijä, Kahvila Kaarna Oy: 20,0 h/vko, 12,50 €/h, {d(paid_start)}–{d(paid_end)}"
+            f"Kahvilatyöntekijä, Kahvila Kaarna Oy: 20 h/vko, 12,50 €/h, {d(paid_start)}–{d(paid_end)}"
             in page
         )
         # The refused contract shows the step again (a read); the saved one is its own row.
@@ -489,10 +489,11 @@ class TestSupportedEmployment:
             "ips-phase/",
             "benefits-counselling/",
             "employer-contacts/new/",
-            "in-work-support/new/",
             "placements/new/",
         ):
             assert f"{step_url}{link}" in page, link
+        # In-work support is offered once a job has begun.
+        assert f"{step_url}in-work-support/new/" not in page
         mark = last_log_id()
         for phase, days in (("profiling", 7), ("job_search", 14)):
             response = coach_browser.post(
@@ -536,6 +537,7 @@ class TestSupportedEmployment:
         assert response.status_code == 302, response.content.decode()
         step.refresh_from_db()
         assert step.ips_phase == "in_work_support"
+        assert f"{step_url}in-work-support/new/" in coach_browser.get(step_url).content.decode()
         page = coach_browser.post(
             f"{step_url}in-work-support/new/",
             {"supported_on": iso(today + datetime.timedelta(days=1)), "note": "Työpaikkakäynti"},
@@ -556,6 +558,7 @@ class TestSupportedEmployment:
             "pathways.employer_contact.added",
             "pathways.placement.recorded",
             "pathways.step.viewed",
+            "pathways.step.viewed",
             "pathways.in_work_support.added",
         ]
         page = coach_browser.get(step_url).content.decode()
@@ -565,7 +568,7 @@ class TestSupportedEmployment:
             in page
         )
         assert f"{d(today)}: Työpaikkakäynti" in page
-        assert "Työ avoimilla työmarkkinoilla, Lähikauppa Oy (25,0 h/vko)" in page
+        assert "Työ avoimilla työmarkkinoilla, Lähikauppa Oy (25 h/vko)" in page
         table = timeline_table(browser.get(f"/clients/{client_.uuid}/").content.decode())
         assert "Ei työnantajakontaktia" not in table
 
@@ -722,7 +725,7 @@ class TestOtherServices:
         assert browser.post(grid_url, {**post, f"{day}-compensation": "12.00"}).status_code == 302
         page = browser.get(step_url).content.decode()
         summary = re.search(r"<h2>Läsnäolot kuukausittain</h2>.*?</table>", page, re.S).group(0)
-        assert "<td>1</td><td>0</td><td>4,00</td><td>12,00</td>" in summary
+        assert "<td>1</td><td>0</td><td>4</td><td>12,00</td>" in summary
 
 
 class TestCatalogue:

@@ -315,6 +315,69 @@ class TestThroughTheGrid:
         )
         assert not Attendance.objects.filter(step=open_work).exists()
 
+    def test_a_reason_on_a_day_present_or_hours_on_a_day_absent_are_refused_next_to_them(
+        self, client, worker, rehab, monday
+    ):
+        """They would be dropped on saving: the user is told instead of the week said saved."""
+        login(client, worker)
+        url, data = grid_post(rehab, monday, ["4"])
+        key = monday.isoformat()
+        tuesday = (monday + datetime.timedelta(days=1)).isoformat()
+        data[f"{key}-reason"] = "sick"
+        data.update(
+            {f"{tuesday}-status": "absent", f"{tuesday}-reason": "agreed", f"{tuesday}-hours": "4"}
+        )
+        response = client.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Läsnäolopäivälle ei kirjata poissaolon syytä." in field_errors(
+            page, f"{key}-reason"
+        )
+        assert "Poissaolopäivälle ei kirjata tunteja." in field_errors(page, f"{tuesday}-hours")
+        assert not field_errors(page, f"{key}-status")
+        assert not Attendance.objects.filter(step=rehab).exists()
+
+    def test_a_saved_day_switched_to_the_other_status_drops_its_old_value(
+        self, client, worker, rehab, monday
+    ):
+        """The grid shows a saved day's reason or hours again; switching its status leaves that
+        value in the field. It is not what the user typed: the day is saved without it."""
+        key = monday.isoformat()
+        tuesday = monday + datetime.timedelta(days=1)
+        actions.record_week_attendance(
+            step=rehab,
+            recorded_by=worker,
+            days={
+                monday: {"present": False, "absence_reason": "sick"},
+                tuesday: {"present": True, "hours": Decimal(4)},
+            },
+        )
+        login(client, worker)
+        url, data = grid_post(rehab, monday, [])
+        data.update(
+            {
+                f"{key}-status": "present",
+                f"{key}-hours": "5",
+                f"{key}-reason": "sick",  # as the grid shows it again
+                f"{tuesday.isoformat()}-status": "absent",
+                f"{tuesday.isoformat()}-hours": "4.00",  # as the grid shows it again
+                f"{tuesday.isoformat()}-reason": "agreed",
+            }
+        )
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()
+        saved = {a.day: a for a in Attendance.objects.filter(step=rehab)}
+        assert (saved[monday].present, saved[monday].hours, saved[monday].absence_reason) == (
+            True,
+            Decimal(5),
+            "",
+        )
+        assert (saved[tuesday].present, saved[tuesday].hours, saved[tuesday].absence_reason) == (
+            False,
+            None,
+            "agreed",
+        )
+
     def test_open_work_accepts_five_days(self, client, worker, open_work, monday):
         login(client, worker)
         url, data = grid_post(open_work, monday, ["5", "5", "5", "5", "5"])
@@ -418,4 +481,4 @@ class TestMonthlySummary:
         page = client.get(f"/clients/{open_work.client.uuid}/steps/{open_work.pk}/").content
         page = page.decode()
         assert "<caption>Avotyöpäivät ja korvaukset kuukausittain</caption>" in page
-        assert "<td>1</td><td>0</td><td>5,00</td><td>10,00</td>" in page
+        assert "<td>1</td><td>0</td><td>5</td><td>10,00</td>" in page

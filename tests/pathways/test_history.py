@@ -68,6 +68,15 @@ def test_employer_contacts_and_in_work_support_name_the_acting_user(worker, clie
         kind="visit",
     )
     assert_by(last_event(EmployerContact, contact), job_coach, "pathways.employer_contact.added")
+    actions.record_placement(
+        client=step.client,
+        step=step,
+        recorded_by=job_coach,
+        kind="open_market_job",
+        organisation_name="Kahvila Kulma",
+        weekly_hours=Decimal(20),
+        started_on=today,
+    )
     support = actions.add_in_work_support(
         step=step, recorded_by=job_coach, supported_on=today, note="Käynti työpaikalla."
     )

@@ -117,6 +117,71 @@ class TestRecordingThePhase:
         assert history.index("Urasuunnittelu ja profilointi") < history.index("Nopea työnhaku")
         assert url(client_, step) in page
 
+    def test_the_agreement_phase_shows_from_the_step_start(self, client, ips, job_coach, today):
+        """Every IPS step begins in agreement, which has no change row: the table shows it first,
+        dated by the step's start, recorded by nobody; the recorded changes follow."""
+        client_, step = ips
+        start = step.start_on
+        login(client, job_coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        table = page[page.index("IPS-vaiheet") :]
+        table = table[: table.index("</table>")]
+        assert f"{start.day}.{start.month}.{start.year}</th>" in table
+        assert "<td>Sopimus</td>" in table
+        assert "vaihetta ei kirjattu erikseen" in table
+        actions.record_ips_phase(
+            step=step, phase="profiling", entered_on=today - 3 * DAY, recorded_by=job_coach
+        )
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        table = page[page.index("IPS-vaiheet") :]
+        table = table[: table.index("</table>")]
+        assert table.index("<td>Sopimus</td>") < table.index("Urasuunnittelu ja profilointi")
+        assert table.count("<tr>") == 3  # the heading, agreement, profiling
+        assert IpsPhaseChange.objects.filter(step=step).count() == 1  # nothing invented
+
+    def test_no_agreement_row_when_the_coach_recorded_it_or_the_step_starts_later(
+        self, client, ips, worker, job_coach, client_of, today
+    ):
+        client_, step = ips
+        actions.record_ips_phase(
+            step=step, phase="agreement", entered_on=today - 10 * DAY, recorded_by=job_coach
+        )
+        login(client, worker)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert page.count("<td>Sopimus</td>") == 1
+        assert "vaihetta ei kirjattu erikseen" not in page
+        other = client_of()
+        later = actions.plan_step(
+            client=other,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            start_on=today + 5 * DAY,
+        )
+        page = client.get(f"/clients/{other.uuid}/steps/{later.pk}/").content.decode()
+        assert "IPS-vaiheet" not in page
+
+    def test_a_step_planned_in_another_phase_shows_that_one_from_its_start(
+        self, client, worker, client_of, today, job_coach
+    ):
+        """The phase the step began in comes from its change history, not a guess."""
+        client_ = client_of()
+        step = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            start_on=today - 20 * DAY,
+            coach=job_coach,
+            ips_phase="job_search",
+        )
+        actions.record_ips_phase(
+            step=step, phase="employer_work", entered_on=today - DAY, recorded_by=job_coach
+        )
+        login(client, job_coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        table = page[page.index("IPS-vaiheet") :]
+        assert table.index("<td>Nopea työnhaku</td>") < table.index("Työnantajayhteistyö")
+        assert "<td>Sopimus</td>" not in table
+
     def test_the_phase_can_no_longer_be_changed_in_the_planning_form(
         self, client, ips, worker, today
     ):

@@ -96,6 +96,18 @@ def ips(worker, client_of, today, job_coach):
     return client_, step
 
 
+def job_start(step, recorded_by, started_on):
+    return actions.record_placement(
+        client=step.client,
+        step=step,
+        recorded_by=recorded_by,
+        kind="open_market_job",
+        organisation_name="Kahvila Kulma",
+        weekly_hours=Decimal(20),
+        started_on=started_on,
+    )
+
+
 class TestIpsRecords:
     def test_the_coach_records_an_employer_contact(self, client, ips, job_coach, today):
         client_, step = ips
@@ -130,6 +142,7 @@ class TestIpsRecords:
 
     def test_the_coach_records_in_work_support(self, client, ips, job_coach, today):
         client_, step = ips
+        job_start(step, job_coach, today - datetime.timedelta(days=7))
         login(client, job_coach)
         response = client.post(
             f"/clients/{client_.uuid}/steps/{step.pk}/in-work-support/new/",
@@ -138,6 +151,50 @@ class TestIpsRecords:
         assert response.status_code == 302
         assert InWorkSupport.objects.get(step=step).recorded_by == job_coach
         assert logged(client_, "pathways.in_work_support.added") == 1
+
+    def test_in_work_support_is_offered_and_taken_only_after_a_job_start(
+        self, client, ips, job_coach, today
+    ):
+        """Before any job has begun (none recorded, or studies, or a job agreed to start later)
+        the step page offers no in-work support and the form refuses it next to the day; a
+        support dated before the job began is refused too."""
+        client_, step = ips
+        step_url = f"/clients/{client_.uuid}/steps/{step.pk}/"
+        support_url = f"{step_url}in-work-support/new/"
+        login(client, job_coach)
+        week_ago = today - datetime.timedelta(days=7)
+        actions.record_placement(
+            client=client_,
+            step=step,
+            recorded_by=job_coach,
+            kind="studies",
+            organisation_name="Stadin AO",
+            started_on=week_ago,
+        )
+        job_start(step, job_coach, today + datetime.timedelta(days=3))
+        assert support_url not in client.get(step_url).content.decode()
+        response = client.post(support_url, {"supported_on": today.isoformat(), "note": "Käynti"})
+        assert response.status_code == 200
+        assert "ennen työn alkamista" in field_errors(response.text, "supported_on")
+        Placement.objects.filter(step=step).exclude(kind="studies").delete()
+        response = client.post(support_url, {"supported_on": today.isoformat(), "note": "Käynti"})
+        assert "Kirjaa ensin työllistyminen." in field_errors(response.text, "supported_on")
+        assert not InWorkSupport.objects.exists()
+        assert logged(client_, "pathways.in_work_support.added") == 0
+        job_start(step, job_coach, week_ago)
+        assert support_url in client.get(step_url).content.decode()
+        day_before = week_ago - datetime.timedelta(days=1)
+        response = client.post(
+            support_url, {"supported_on": day_before.isoformat(), "note": "Käynti"}
+        )
+        assert f"ennen työn alkamista ({week_ago:%-d.%-m.%Y})" in field_errors(
+            response.text, "supported_on"
+        )
+        response = client.post(
+            support_url, {"supported_on": week_ago.isoformat(), "note": "Käynti"}
+        )
+        assert response.status_code == 302
+        assert InWorkSupport.objects.filter(step=step).count() == 1
 
     def test_a_job_start_moves_the_step_to_in_work_support(self, client, ips, job_coach, today):
         client_, step = ips
@@ -157,6 +214,9 @@ class TestIpsRecords:
         step.refresh_from_db()
         assert step.ips_phase == "in_work_support"
         assert logged(client_, "pathways.placement.recorded") == 1
+        # Weekly hours read as every other hours (config.numbers): "20", not "20,00".
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert "Kahvila Kulma (20 h/vko)" in page
 
     def test_studies_do_not_change_the_phase(self, client, ips, job_coach, today):
         client_, step = ips
@@ -219,6 +279,7 @@ class TestRecordsWithinTheStep:
             exit_outcome="open_market_job",
         )
         step.refresh_from_db()
+        job_start(step, job_coach, ended_on - datetime.timedelta(days=10))
         after = ended_on + datetime.timedelta(days=1)
         message = f"Päivä ei voi olla jakson päättymisen ({ended_on:%-d.%-m.%Y}) jälkeen."
         with pytest.raises(ValidationError) as error:

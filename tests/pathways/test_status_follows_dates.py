@@ -241,4 +241,10 @@ class TestSchedule:
         disability.hours_per_day = Decimal("4.5")
         disability.save()
         page = client.get(url(disability)).content.decode()
-        assert "2 päivää viikossa, 4,50 tuntia päivässä" in page
+        # As the summary PDF says it (config.numbers): no needless trailing zeros.
+        assert "2 päivää viikossa, 4,5 tuntia päivässä" in page
+        disability.hours_per_day = Decimal("6.00")
+        disability.save()
+        disability.refresh_from_db()
+        page = client.get(url(disability)).content.decode()
+        assert "2 päivää viikossa, 6 tuntia päivässä" in page
