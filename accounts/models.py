@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import RoleAssignmentQuerySet
 from accounts.roles import Role
+from config.collation import FINNISH
 
 
 class UserManager(BaseUserManager):
@@ -36,8 +37,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("sähköposti"), unique=True)
-    first_name = models.CharField(_("etunimi"), max_length=100)
-    last_name = models.CharField(_("sukunimi"), max_length=100)
+    # Listed in Finnish alphabetical order (config.collation).
+    first_name = models.CharField(_("etunimi"), max_length=100, db_collation=FINNISH)
+    last_name = models.CharField(_("sukunimi"), max_length=100, db_collation=FINNISH)
     title = models.CharField(_("nimike"), max_length=120, blank=True)
     phone = models.CharField(_("puhelin"), max_length=40, blank=True)
     organisation = models.ForeignKey(

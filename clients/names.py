@@ -21,6 +21,12 @@ def search_key(first_names: str, last_name: str) -> str:
     return fold(f"{last_name} {first_names}")
 
 
+def sort_name(first_names: str, last_name: str) -> str:
+    """Stored with each client and ordered in the Finnish collation (config.collation):
+    "<last> <first names>" as written, so å, ä and ö sort after z, not among a and o."""
+    return " ".join(f"{last_name} {first_names}".split())
+
+
 # Longer query words are cut to this length, as the stored beginnings are.
 MAX_PREFIX = 30
 
