@@ -39,7 +39,7 @@ from clients.models import (
     ServiceNeedAssessment,
     TeamRole,
 )
-from clients.names import search_key, search_prefixes
+from clients.names import search_prefixes, sort_name
 from clients.querysets import responsible_worker_candidates
 from services.calendar import add_months
 
@@ -140,7 +140,7 @@ def register_client(
 
 
 def _set_search_names(client: Client) -> None:
-    client.search_name = search_key(client.first_names, client.last_name)
+    client.search_name = sort_name(client.first_names, client.last_name)
     client.search_prefixes = search_prefixes(client.first_names, client.last_name)
 
 

@@ -4,6 +4,7 @@ import rules
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts.roles import Role
 from clients.models import BreakTheGlass, CareTeamMembership, Client, ClientPlan, TeamRole
 
 
@@ -18,6 +19,8 @@ def my_clients(request):
         client=OuterRef("pk"), role__in=[TeamRole.RESPONSIBLE_WORKER, TeamRole.SOTE_CONTACT]
     )
     return {
+        # A manager finds the unit's clients (ClientQuerySet.for_user): the heading says so.
+        "of_unit": request.user.active_role == Role.MANAGER,
         "count": clients.count(),
         # The plans in force, as the review reminders count them (a draft revision being
         # written leaves the agreed version's review due).

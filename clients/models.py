@@ -77,7 +77,8 @@ class Client(models.Model):
     first_names = models.CharField(_("etunimet"), max_length=150)
     last_name = models.CharField(_("sukunimi"), max_length=150)
     calling_name = models.CharField(_("kutsumanimi"), max_length=80, blank=True)
-    search_name = models.CharField(max_length=320, editable=False)
+    # The list order's key, in Finnish alphabetical order by code point (clients.names.sort_name).
+    search_name = models.CharField(max_length=320, editable=False, db_collation="C")
     search_prefixes = ArrayField(models.CharField(max_length=30), default=list, editable=False)
     language = models.CharField(
         _("asiointikieli"), max_length=8, choices=Language.choices, default=Language.FINNISH

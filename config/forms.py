@@ -1,13 +1,21 @@
 """Form rendering in Helsinki Design System markup, shared by every app's forms."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
 
 from config.dates import validate_in_range
+
+NOT_A_DATE = _("Tarkista päivämäärä: ”%(value)s” ei ole päivämäärä. Anna se muodossa p.k.vvvv.")
+# A longer text is cut in the message (it is no date whatever it is).
+QUOTED_MAX_LENGTH = 40
 
 TEXT_INPUT_CLASS = "hds-text-input__input"
 CHOICE_INPUT_CLASS = "hds-checkbox__input"
@@ -46,6 +54,26 @@ def accept_polku_dates(form: forms.BaseForm) -> None:
             field.validators.append(validate_in_range)
 
 
+def quote_refused_dates(form: forms.BaseForm) -> None:
+    """A date field's "not a date" error quotes what was typed: the browser's date input
+    shows such a value as an empty field, and the user would not see what was wrong."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.DateField) or name not in form.errors:
+            continue
+        raw = form[name].data
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        quoted = raw.strip()
+        if len(quoted) > QUOTED_MAX_LENGTH:
+            quoted = quoted[: QUOTED_MAX_LENGTH - 1] + "…"
+        errors = form.errors[name]
+        for i, error in enumerate(errors.data):
+            if error.code == "invalid":
+                errors.data[i] = ValidationError(
+                    NOT_A_DATE, code="invalid", params={"value": quoted}
+                )
+
+
 # A free text (a case note, a consultation's minutes) holds at most about eight printed
 # pages; a longer text is a document of its own, and the limit keeps a pasted file or a
 # runaway script from filling a client's record.
@@ -81,6 +109,7 @@ class PolkuForm(forms.Form):
         accept_polku_dates(self)
         bound_free_text(self)
         super().full_clean()
+        quote_refused_dates(self)
 
 
 class PolkuModelForm(forms.ModelForm):
@@ -90,6 +119,7 @@ class PolkuModelForm(forms.ModelForm):
         accept_polku_dates(self)
         bound_free_text(self)
         super().full_clean()
+        quote_refused_dates(self)
 
 
 class LanguageRadioSelect(forms.RadioSelect):
@@ -100,10 +130,34 @@ class LanguageRadioSelect(forms.RadioSelect):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date input. It shows only an ISO value (2026-12-05) and shows any other
+    as an empty field: a day typed as 5.12.2026 (in an address, a filter's link) is given
+    back as ISO, and what is no day at all is quoted in the error beside the field
+    (`quote_refused_dates`)."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            day = _parse_date(value)
+            if day is not None:
+                return day.strftime("%Y-%m-%d")
+        return super().format_value(value)
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    """The day in `text` in any of the active language's input formats (as a DateField
+    reads it), or None."""
+    text = text.strip()
+    for date_format in get_format("DATE_INPUT_FORMATS"):
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except (ValueError, TypeError):
+            continue
+    return None
 
 
 # The admin's date widget adds "Today" and calendar links whose accessible name Django 6.1

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "pathways.certificate.issued": _("Kirjasi osaamistodistuksen"),
     "pathways.certificate_pdf.requested": _("Pyysi osaamistodistuksen PDF-tulosteen"),
     "pathways.summary.requested": _("Pyysi palvelupolun yhteenvedon PDF-tulosteen"),
+    "pathways.summary_dialog.viewed": _("Avasi palvelupolun yhteenvedon tulostusvalinnat"),
     "pathways.summary.viewed": _("Avasi palvelupolun yhteenvedon tulosteen sivun"),
     "pathways.certificate_pdf.viewed": _("Avasi osaamistodistuksen tulosteen sivun"),
     # Written for both documents until they were told apart; the log keeps such rows.

@@ -53,6 +53,8 @@ from pathways.summary import SECTIONS
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
 VIEWED = "pathways.step.viewed"
+# The summary's print dialog (language and sections), told apart from the client's page.
+SUMMARY_DIALOG_VIEWED = "pathways.summary_dialog.viewed"
 
 
 def _period(start: datetime.date, end: datetime.date | None) -> str:
@@ -739,7 +741,7 @@ def print_summary(request, client_id):
         request.user,
         client_id,
         permission="pathways.print_summary",
-        log_action=read_log(request),
+        log_action=read_log(request, SUMMARY_DIALOG_VIEWED),
     )
     form = PrintSummaryForm(
         request.POST or None,
@@ -753,7 +755,7 @@ def print_summary(request, client_id):
             sections=form.cleaned_data["sections"],
         )
         return redirect("pathways:document", client_id=client.uuid, document_id=document.uuid)
-    log_shown_again(request, client)
+    log_shown_again(request, client, SUMMARY_DIALOG_VIEWED)
     return render(request, "pathways/print_summary.html", {"client": client, "form": form})
 
 

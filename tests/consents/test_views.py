@@ -445,7 +445,8 @@ def test_a_refused_check_off_date_is_shown_next_to_that_tasks_date_as_typed(
     (row,) = [form for listed, form in response.context["tasks"] if listed.pk == task.pk]
     assert row.errors["done_on"]
     page = response.content.decode()
-    assert f'value="{tomorrow:%-d.%-m.%Y}"' in page and "hds-text-input--invalid" in page
+    # The date input shows only ISO: the day typed is given back as the day it is.
+    assert f'value="{tomorrow:%Y-%m-%d}"' in page and "hds-text-input--invalid" in page
     task.refresh_from_db()
     assert task.done_at is None
     # The page shown again is a read of the consent, logged as the GET is.

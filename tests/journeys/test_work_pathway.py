@@ -858,7 +858,7 @@ def test_the_coordinator_prints_a_swedish_summary_rendered_by_a_real_worker(worl
     assert code not in text and code[:6] not in text
     assert "Salainenkuja" not in text
     assert actions_since(mark, client_) == [
-        "clients.client.viewed",
+        "pathways.summary_dialog.viewed",
         "pathways.summary.requested",
         "pathways.summary.viewed",
         "pathways.summary.printed",

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AccessLogEntry, LogReportPrint
@@ -72,7 +73,9 @@ def test_opening_a_certificate_page_is_logged_as_the_certificate(coach, workshop
     )
     get_document_for_user(acting(coach), client.uuid, document.uuid, log_view=True)
     assert list(
-        AccessLogEntry.objects.filter(object_id=str(document.pk))
+        AccessLogEntry.objects.filter(
+            object_type=document._meta.label_lower, object_id=str(document.pk)
+        )
         .exclude(action="pathways.certificate_pdf.requested")
         .values_list("action", flat=True)
     ) == ["pathways.certificate_pdf.viewed"]
@@ -159,3 +162,19 @@ def test_a_certificate_prints_in_the_clients_language_unless_another_is_chosen(
     response = client.post(url, {"language": "de"}, follow=True)
     assert PrintedDocument.objects.count() == 2
     assert "Tuloste tehdään suomeksi, ruotsiksi tai englanniksi." in response.content.decode()
+
+
+def test_the_print_dialog_is_logged_as_the_summary_dialog_not_as_the_client_page(
+    client, worker, workshop
+):
+    """The DPO's log tells the print dialog apart from opening the client: one row of its
+    own on GET, and the same row when a refused form is shown again."""
+    patient, _step, _certificate = workshop
+    login(client, worker)
+    url = reverse("pathways:print_summary", kwargs={"client_id": patient.uuid})
+    before = AccessLogEntry.objects.order_by("pk").values_list("pk", flat=True).last() or 0
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"language": "xx"}).status_code == 200
+    rows = AccessLogEntry.objects.filter(pk__gt=before, client_id=patient.uuid).order_by("pk")
+    actions_logged = list(rows.values_list("action", flat=True))
+    assert actions_logged == ["pathways.summary_dialog.viewed"] * 2

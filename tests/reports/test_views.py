@@ -16,7 +16,7 @@ from clients.factories import make_plan
 from consents.factories import ConsentFactory
 from pathways.factories import make_step
 from pathways.models import Placement, StepStatus
-from tests.conftest import login
+from tests.conftest import field_errors, login
 from tests.reports.conftest import TODAY, make_clients
 from tests.security.test_csp import INLINE_SCRIPT, STYLE_ATTRIBUTE
 
@@ -127,6 +127,27 @@ class TestThePage:
         page = manager_client.get(INDEX, {"start": "2026-01-01", "end": "2026-03-31"})
         assert "Jaksoa koskevat luvut: 1.1.2026–31.3.2026" in page.text
         assert "start=2026-01-01&amp;end=2026-03-31" in page.text  # the CSV link keeps it
+
+    def test_a_period_typed_as_d_m_yyyy_is_shown_in_the_date_fields(self, manager_client):
+        """A date input shows only an ISO value: 1.1.2026 from the address is shown as the
+        day it is, not as an empty field."""
+        page = manager_client.get(INDEX, {"start": "1.1.2026", "end": "31.3.2026"})
+        assert "Jaksoa koskevat luvut: 1.1.2026–31.3.2026" in page.text
+        assert 'name="start" value="2026-01-01"' in page.text
+        assert 'name="end" value="2026-03-31"' in page.text
+
+    def test_a_refused_d_m_yyyy_day_is_shown_as_the_day_it_is(self, manager_client):
+        page = manager_client.get(INDEX, {"end": "16.6.2026"})
+        assert "Jakso voi päättyä viimeistään tänään." in field_errors(page.text, "end")
+        assert 'name="end" value="2026-06-16"' in page.text
+
+    def test_a_day_that_is_not_a_date_is_quoted_next_to_the_field(self, manager_client):
+        """The date input cannot show 31.2.2026 (it shows an empty field): the error beside
+        it says what was typed."""
+        page = manager_client.get(INDEX, {"start": "31.2.2026"})
+        assert page.status_code == 200
+        assert "”31.2.2026”" in field_errors(page.text, "start")
+        assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
 
     def test_a_period_ending_in_the_future_is_refused(self, manager_client):
         page = manager_client.get(INDEX, {"end": (TODAY + days(1)).isoformat()})

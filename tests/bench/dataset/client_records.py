@@ -20,7 +20,7 @@ from clients.models import (
     PlanGoal,
     ServiceNeedAssessment,
 )
-from clients.names import search_key, search_prefixes
+from clients.names import search_prefixes, sort_name
 from consents.models import Consent, ConsentParty
 from tests.bench.copying import copy_rows, next_id
 from tests.bench.dataset.people import People
@@ -148,7 +148,7 @@ def make_clients(sizes: Sizes, people: People, rng: random.Random, today) -> lis
                 first_names,
                 last_name,
                 first[0] if rng.random() < 0.2 else "",
-                search_key(first_names, last_name),
+                sort_name(first_names, last_name),
                 search_prefixes(first_names, last_name),
                 "sv" if swedish else ("other" if rng.random() < 0.03 else "fi"),
                 f"040 {rng.randint(1000000, 9999999)}",

@@ -152,7 +152,9 @@ def certificate_kwargs(world):
 
 ROWS.update(
     {
-        "pathways:print_summary": client_row(PRINTERS, kwargs=client_kwargs),
+        "pathways:print_summary": client_row(
+            PRINTERS, kwargs=client_kwargs, logs="pathways.summary_dialog.viewed"
+        ),
         "pathways:print_certificate": client_row(
             LOGGERS,
             kwargs=certificate_kwargs,
