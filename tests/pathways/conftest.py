@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -6,7 +7,9 @@ from django.utils import timezone
 from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory, make_plan
+from pathways import actions
 from services.factories import UnitFactory
+from services.models import ServiceType
 from tests.conftest import acting
 
 
@@ -39,6 +42,37 @@ def client_of(worker, today):
         if plan:
             make_plan(client, worker, plan_type="activation_plan")
         return client
+
+    return make
+
+
+@pytest.fixture
+def jobcenter_period(worker, client_of, today, coach):
+    """Plans, for a new client of `worker`, rehabilitative work activity with work coaching
+    by `coach` (by default from 60 days ago to 200 days on) and a Jobcenter paid-work period
+    in it from `start_on` to `planned_end_on`; returns the Jobcenter period."""
+
+    def make(start_on, planned_end_on, work_activity=(-60, 200)):
+        client = client_of()
+        actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="rehabilitative_work_activity"),
+            start_on=today + datetime.timedelta(days=work_activity[0]),
+            planned_end_on=today + datetime.timedelta(days=work_activity[1]),
+            days_per_week=3,
+            hours_per_day=Decimal(5),
+            goal="Työelämään",
+            support_given="Työvalmennus",
+            coach=coach,
+        )
+        return actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="jobcenter_paid_work"),
+            start_on=start_on,
+            planned_end_on=planned_end_on,
+        )
 
     return make
 

@@ -5,7 +5,6 @@ request is a task of the responsible worker, once per step, logged; the pages th
 asked."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -25,28 +24,9 @@ ASKED = "Vastuutyöntekijää on pyydetty suunnittelemaan jatkopolku"
 
 
 @pytest.fixture
-def period(worker, client_of, today, coach):
+def period(jobcenter_period, today):
     """Work activity with work coaching by `coach`; a Jobcenter period ending in five days."""
-    client_ = client_of()
-    actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="rehabilitative_work_activity"),
-        start_on=today - datetime.timedelta(days=60),
-        planned_end_on=today + datetime.timedelta(days=200),
-        days_per_week=3,
-        hours_per_day=Decimal(5),
-        goal="Työelämään",
-        support_given="Työvalmennus",
-        coach=coach,
-    )
-    return actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="jobcenter_paid_work"),
-        start_on=today - datetime.timedelta(days=30),
-        planned_end_on=today + datetime.timedelta(days=5),
-    )
+    return jobcenter_period(today - datetime.timedelta(days=30), today + datetime.timedelta(days=5))
 
 
 def url(period, page=""):

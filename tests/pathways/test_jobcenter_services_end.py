@@ -4,7 +4,6 @@ or the client relationship ends. Then the period ends with that reason and an ou
 reason is logged, and the client can be closed (which refuses a client with a running step)."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,34 +20,16 @@ from pathways.models import (
     PathwayStep,
     StepStatus,
 )
-from services.models import ServiceType
 from tests.conftest import field_errors, login
 
 SERVICES_END = ["moved_away", "died", "relationship_ended"]
 
 
 @pytest.fixture
-def period(worker, client_of, today, coach):
+def period(jobcenter_period, today):
     """Work activity with work coaching by `coach`, and a Jobcenter period running in it."""
-    client_ = client_of()
-    actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="rehabilitative_work_activity"),
-        start_on=today - datetime.timedelta(days=60),
-        planned_end_on=today + datetime.timedelta(days=200),
-        days_per_week=3,
-        hours_per_day=Decimal(5),
-        goal="Työelämään",
-        support_given="Työvalmennus",
-        coach=coach,
-    )
-    return actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="jobcenter_paid_work"),
-        start_on=today - datetime.timedelta(days=10),
-        planned_end_on=today + datetime.timedelta(days=50),
+    return jobcenter_period(
+        today - datetime.timedelta(days=10), today + datetime.timedelta(days=50)
     )
 
 

@@ -3,7 +3,6 @@ client's work coaching running alongside it acts as the period's coach, named on
 and records its income clarification (tuloselvitys)."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import rules
@@ -13,35 +12,14 @@ from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients.factories import add_member
 from clients.models import TeamRole
-from pathways import actions
 from pathways.models import PathwayStep
-from services.models import ServiceType
 from tests.conftest import acting, field_errors, login
 
 
 @pytest.fixture
-def period(worker, client_of, today, coach):
+def period(jobcenter_period, today):
     """Work activity with work coaching by `coach`; a Jobcenter period planned with no coach."""
-    client_ = client_of()
-    actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="rehabilitative_work_activity"),
-        start_on=today - datetime.timedelta(days=60),
-        planned_end_on=today + datetime.timedelta(days=200),
-        days_per_week=3,
-        hours_per_day=Decimal(5),
-        goal="Työelämään",
-        support_given="Työvalmennus",
-        coach=coach,
-    )
-    return actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="jobcenter_paid_work"),
-        start_on=today,
-        planned_end_on=today + datetime.timedelta(days=60),
-    )
+    return jobcenter_period(today, today + datetime.timedelta(days=60))
 
 
 def url(period, page=""):

@@ -6,7 +6,6 @@ kept in its history; and the client can be closed. Without such a reason the fol
 still cancelled only with another next step."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,31 +22,14 @@ REASON = "Asiakas muuttaa Espooseen."
 
 
 @pytest.fixture
-def ended(worker, client_of, today, coach):
+def ended(jobcenter_period, worker, today):
     """A Jobcenter period, run alongside work activity with work coaching, ended into an
     education period planned to start in ten days."""
-    client_ = client_of()
-    actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=service("rehabilitative_work_activity"),
-        start_on=today - datetime.timedelta(days=90),
-        planned_end_on=today + datetime.timedelta(days=90),
-        days_per_week=3,
-        hours_per_day=Decimal(5),
-        goal="Työelämään",
-        support_given="Työvalmennus",
-        coach=coach,
-    )
-    jobcenter = actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=service("jobcenter_paid_work"),
-        start_on=today - datetime.timedelta(days=30),
-        planned_end_on=today,
+    jobcenter = jobcenter_period(
+        today - datetime.timedelta(days=30), today, work_activity=(-90, 90)
     )
     follow_on = actions.plan_step(
-        client=client_,
+        client=jobcenter.client,
         planned_by=worker,
         follows=jobcenter,
         service_type=service("education"),
