@@ -8,9 +8,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import password_reset
+        from django.contrib.auth.signals import user_logged_out
         from django.db.models import fields
 
         from accounts import panels, security_log
+        from config.language import forget_language_choice
 
         # Django 6.1's "- Select an option -" has no Finnish or Swedish translation in
         # Django's own catalogues; the empty choice of every select is ours.
@@ -18,6 +20,7 @@ class AccountsConfig(AppConfig):
         panels.register()
         security_log.connect()
         password_reset.connect(_confirm_email, dispatch_uid="polku-confirm-email-by-reset")
+        user_logged_out.connect(forget_language_choice, dispatch_uid="polku-forget-language")
 
 
 def _confirm_email(sender, request, user, **kwargs):

@@ -5,6 +5,9 @@ user's own language; otherwise the language this browser's session remembers
 (`adopt_language`: the invited user's, once their link's key proved valid);
 otherwise Finnish. The browser's Accept-Language is not consulted: a municipal
 system opens in Finnish unless the user chooses.
+
+Signing out forgets the switch's choice (`forget_language_choice`): on a shared
+computer the next person signs in to their own language, not the last user's.
 """
 
 from django.conf import settings
@@ -27,6 +30,12 @@ def adopt_language(request, language: str) -> None:
     request.LANGUAGE_CODE = language
 
 
+def forget_language_choice(sender, request, user, **kwargs) -> None:
+    """`user_logged_out` receiver: the response of this request drops the switch's cookie."""
+    if request is not None:
+        request.forget_language_choice = True
+
+
 class LanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,4 +55,11 @@ class LanguageMiddleware:
         # The view may have adopted another (adopt_language).
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
+        if getattr(request, "forget_language_choice", False):
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response

@@ -270,3 +270,30 @@ def test_the_signed_in_message_is_in_the_users_own_language(client, user_factory
     assert f'<html lang="{language}">' in page
     assert expected in page
     assert "Kirjauduttiin sisään" not in page
+
+
+def test_the_next_person_on_a_shared_computer_gets_their_own_language(client, user_factory, unit):
+    """The header's switch is remembered by the browser (a cookie) until sign-out: the next
+    person signing in on the same computer sees Polku in their own language, not the last
+    user's choice."""
+    from django.conf import settings
+
+    from tests.conftest import totp_code
+
+    first = user_factory(Role.SOCIAL_WORKER, unit, preferred_language="fi")
+    second = user_factory(Role.SOCIAL_WORKER, unit, preferred_language="fi")
+    client.post(LOGIN, {"login": first.email, "password": "polku-demo"})
+    client.post(MFA, {"code": totp_code()})
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    assert '<html lang="sv">' in client.get(reverse("dashboard")).text
+
+    response = client.post(reverse("account_logout"))
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME]["max-age"] == 0
+    assert (
+        settings.LANGUAGE_COOKIE_NAME not in client.cookies
+        or not client.cookies[settings.LANGUAGE_COOKIE_NAME].value
+    )
+
+    client.post(LOGIN, {"login": second.email, "password": "polku-demo"})
+    client.post(MFA, {"code": totp_code()})
+    assert '<html lang="fi">' in client.get(reverse("dashboard")).text
