@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import RoleAssignmentQuerySet
 from accounts.roles import Role
+from config.ordering import Alphabetical
 
 
 class UserManager(BaseUserManager):
@@ -72,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("käyttäjä")
         verbose_name_plural = _("käyttäjät")
-        ordering = ["last_name", "first_name"]
+        ordering = [Alphabetical("last_name"), Alphabetical("first_name")]
         constraints = [
             # One account per address whatever its letter case: sign-in and SSO find the
             # user by the address case-insensitively, so two would be ambiguous.

@@ -43,6 +43,7 @@ from audit.reports import (
     user_access_rows,
 )
 from config.downloads import file_name
+from config.ordering import Alphabetical
 from config.polling import background_request
 
 CLIENT_LOG_VIEWED = "audit.client_log.viewed"
@@ -189,7 +190,8 @@ def user_find(request):
         users = users.filter(
             Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
         )
-    found = list(users.order_by("last_name", "first_name", "pk")[: USER_SEARCH_LIMIT + 1])
+    in_order = users.order_by(Alphabetical("last_name"), Alphabetical("first_name"), "pk")
+    found = list(in_order[: USER_SEARCH_LIMIT + 1])
     context = {
         "form": form,
         "query": query,

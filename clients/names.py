@@ -5,6 +5,8 @@ words begins some word of the name, in any order: "aino äijälä", "äijälä a
 
 import unicodedata
 
+from config.ordering import alphabetical_key
+
 # Finnish and Swedish letters stay letters of their own alphabet: å, ä, ö are
 # folded to a, a, o only for search, so "Åkerlund" is found by "akerl" and "åkerl".
 _EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
@@ -21,22 +23,10 @@ def search_key(first_names: str, last_name: str) -> str:
     return fold(f"{last_name} {first_names}")
 
 
-# The Finnish and Swedish alphabets end …x, y, z, å, ä, ö. The list key keeps those three
-# letters apart from a and o and puts them after z in plain code-point order ("{", "|", "}"
-# follow "z"), so the database orders the key with the "C" collation, which every
-# PostgreSQL has (an ICU collation such as fi-FI-x-icu is missing from builds without ICU,
-# the embedded server of `make run` among them). Æ and ø are ä and ö there, ü is y.
-_OWN_LETTERS = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"})
-
-
 def sort_name(first_names: str, last_name: str) -> str:
-    """Stored with each client as the list order's key: "<last> <first names>" in lower
-    case with other accents folded (é is e), and å, ä, ö after z (`_OWN_LETTERS`)."""
-    text = unicodedata.normalize("NFC", f"{last_name} {first_names}".lower())
-    text = text.replace("ß", "ss").translate(_OWN_LETTERS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.replace("-", " ").split())
+    """Stored with each client as the list order's key: "<last> <first names>" in the
+    alphabetical order of Finnish and Swedish (config/ordering.py: å, ä, ö after z)."""
+    return alphabetical_key(f"{last_name} {first_names}")
 
 
 # Longer query words are cut to this length, as the stored beginnings are.

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.roles import HEALTH_NOTE_READERS, NO_CLIENT_DATA_ROLES, Role
+from config.ordering import Alphabetical
 
 
 class ClientQuerySet(models.QuerySet):
@@ -218,7 +219,7 @@ def caseload_holders(unit):
             care_team_memberships__client__responsible_unit=unit,
         )
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(Alphabetical("last_name"), Alphabetical("first_name"))
     )
 
 

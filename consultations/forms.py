@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm, PolkuModelForm
+from config.ordering import Alphabetical
 from consultations.ics import HELSINKI, clock
 from consultations.models import ConsultationRequest, Network, NetworkMember, Session
 from consultations.pseudonymity import check_pseudonymous
@@ -121,7 +122,7 @@ def chair_choices(network: Network, coordinator):
         User.objects.filter(is_active=True, organisation=network.convening_organisation_id)
         .filter(pk__in=[*members.values_list("user_id", flat=True), coordinator.pk])
         .select_related("organisation")
-        .order_by("last_name", "first_name")
+        .order_by(Alphabetical("last_name"), Alphabetical("first_name"))
     )
 
 

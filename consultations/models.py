@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from config.ordering import Alphabetical
 from consultations.querysets import (
     ConsultationRequestQuerySet,
     FeedTokenQuerySet,
@@ -88,7 +89,7 @@ class Network(models.Model):
     class Meta:
         verbose_name = _("konsultaatioverkosto")
         verbose_name_plural = _("konsultaatioverkostot")
-        ordering = ["name"]
+        ordering = [Alphabetical("name")]
 
     def __str__(self) -> str:
         return self.name
@@ -129,7 +130,11 @@ class NetworkMember(models.Model):
     class Meta:
         verbose_name = _("verkoston jäsen")
         verbose_name_plural = _("verkoston jäsenet")
-        ordering = ["organisation__name_fi", "user__last_name", "user__first_name"]
+        ordering = [
+            Alphabetical("organisation__name_fi"),
+            Alphabetical("user__last_name"),
+            Alphabetical("user__first_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(active_until__isnull=True) | Q(active_until__gte=F("active_from")),
@@ -304,7 +309,11 @@ class SessionParticipant(models.Model):
     class Meta:
         verbose_name = _("istunnon osallistuja")
         verbose_name_plural = _("istunnon osallistujat")
-        ordering = ["organisation__name_fi", "user__last_name", "user__first_name"]
+        ordering = [
+            Alphabetical("organisation__name_fi"),
+            Alphabetical("user__last_name"),
+            Alphabetical("user__first_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "user"],

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 
+from config.ordering import alphabetical_key
 from pathways.step_rules import YOUTH_WORKSHOP
 from services.models import CatalogueEntry, Unit, UnitKind
 
@@ -79,10 +80,10 @@ class _UnitsByOrganisation(ModelChoiceIterator):
         def order(group):
             organisation, _units = group
             tier = 0 if organisation.pk == own else 1 if organisation.pk in providers else 2
-            return (tier, organisation.name.casefold())
+            return (tier, alphabetical_key(organisation.name))
 
         for organisation, units in sorted(groups.values(), key=order):
-            units.sort(key=lambda unit: unit.name.casefold())
+            units.sort(key=lambda unit: alphabetical_key(unit.name))
             yield (organisation.name, [self.choice(unit) for unit in units])
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import RoleAssignment
 from audit.history import history_context
+from config.ordering import Alphabetical
 from consultations import ics
 from consultations.actions.common import (
     CANCEL,
@@ -134,7 +135,7 @@ def _busy_people(user_ids, starts_at, ends_at, exclude_pk=None) -> list:
         get_user_model()
         .objects.filter(pk__in=user_ids)
         .filter(Exists(taking_part) | Exists(leading))
-        .order_by("last_name", "first_name", "pk")
+        .order_by(Alphabetical("last_name"), Alphabetical("first_name"), "pk")
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.actions import log_list_hits
 from audit.models import Basis
 from config.forms import add_action_error
+from config.ordering import Alphabetical
 from consultations import actions
 from consultations.access import (
     get_agenda_item_for_user,
@@ -78,7 +79,7 @@ def network_list(request):
                 distinct=True,
             ),
         )
-        .order_by("name")
+        .order_by(Alphabetical("name"))
     )
     return render(request, "consultations/network_list.html", {"networks": networks})
 

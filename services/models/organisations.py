@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.ordering import Alphabetical
 from services.i18n import TranslatedNameModel
 from services.querysets import OrganisationQuerySet, UnitQuerySet
 
@@ -26,7 +27,7 @@ class Organisation(TranslatedNameModel):
     class Meta:
         verbose_name = _("organisaatio")
         verbose_name_plural = _("organisaatiot")
-        ordering = ["name_fi"]
+        ordering = [Alphabetical("name_fi")]
 
 
 class UnitKind(models.TextChoices):
@@ -67,4 +68,4 @@ class Unit(TranslatedNameModel):
     class Meta:
         verbose_name = _("yksikkö")
         verbose_name_plural = _("yksiköt")
-        ordering = ["organisation__name_fi", "name_fi"]
+        ordering = [Alphabetical("organisation__name_fi"), Alphabetical("name_fi")]

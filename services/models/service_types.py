@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.ordering import Alphabetical
 from services.i18n import TranslatedNameModel, pick_translation
 from services.models.organisations import Organisation
 from services.querysets import ServiceRuleSetQuerySet, ServiceTypeQuerySet
@@ -58,7 +59,7 @@ class ServiceType(TranslatedNameModel):
     class Meta:
         verbose_name = _("palvelutyyppi")
         verbose_name_plural = _("palvelutyypit")
-        ordering = ["name_fi"]
+        ordering = [Alphabetical("name_fi")]
 
     def client_name(self, language: str) -> str:
         """The name printed for the client in `language`: the plain-language name written for
