@@ -92,7 +92,8 @@ def plan_step(
     starting before the step it follows is refused on `start_on`.
 
     A closed client (`closed_on` set, checked on the locked row) gets no new steps
-    until reopened.
+    until reopened. An IPS step begins in agreement unless `ips_phase` names the phase it
+    begins in; the coach records the phases after it (`record_ips_phase`).
     """
     with (
         transaction.atomic(),
