@@ -401,6 +401,11 @@ def check_ending(step: PathwayStep) -> list[Violation]:
     the type the rule set requires (`_renewed_plan_violation`); moving needs a step of
     another service as the follow-on, or without one the outcome "moved to another
     service"; exiting needs an exit outcome and no new period of the same service.
+    A period that ends because the client's services end altogether (`services_end`,
+    also when its planned follow-on is cancelled for that reason afterwards, `cancel_step`)
+    is not held to that: the client goes nowhere, and the decision recorded stays as it was,
+    the decision of the review then (it still needs one, and an exit outcome like any step
+    without a follow-on).
     """
     code = step.service_type.code
     rules = step.rule_set or rule_set_for(step)
@@ -439,7 +444,8 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 % {"source": source},
             )
         )
-    found.extend(_review_violations(step, rules, source))
+    if not services_end(step):
+        found.extend(_review_violations(step, rules, source))
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
     if step.ended_on and rules.max_duration_months:
@@ -467,7 +473,9 @@ def services_end(step: PathwayStep) -> bool:
     follow-on step, and it is the only way a Jobcenter paid-work period ends without one: the
     period needs a follow-on so the client is not left without a service after the paid job,
     which does not arise when the client leaves the services altogether (and without it a
-    client with a running period could never be closed, `refuse_closing_with_open_steps`)."""
+    client with a running period could never be closed, `refuse_closing_with_open_steps`).
+    Nor is a work activity period whose review decided to continue held to that decision's
+    new period (`check_ending`)."""
     return step.end_reason in CLIENT_SERVICES_END
 
 
