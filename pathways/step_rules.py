@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.numbers import plain_number
+from config.numbers import plain_number, plural_count
 from pathways.models import (
     CLIENT_SERVICES_END,
     ExitOutcome,
@@ -109,8 +109,10 @@ def check_step(
             found.append(
                 Violation(
                     "planned_end_on",
-                    _(
-                        "Jakso voi kestää kerrallaan enintään %(months)s kuukautta, eli päättyä viimeistään %(limit)s (%(source)s)."
+                    ngettext(
+                        "Jakso voi kestää kerrallaan enintään %(months)s kuukauden, eli päättyä viimeistään %(limit)s (%(source)s).",
+                        "Jakso voi kestää kerrallaan enintään %(months)s kuukautta, eli päättyä viimeistään %(limit)s (%(source)s).",
+                        rules.max_duration_months,
                     )
                     % {
                         "months": rules.max_duration_months,
@@ -127,8 +129,10 @@ def check_step(
         found.append(
             Violation(
                 "planned_end_on",
-                _(
-                    "Jakson on kestettävä vähintään %(months)s kuukautta, eli päätyttävä aikaisintaan %(limit)s (%(source)s)."
+                ngettext(
+                    "Jakson on kestettävä vähintään %(months)s kuukauden, eli päätyttävä aikaisintaan %(limit)s (%(source)s).",
+                    "Jakson on kestettävä vähintään %(months)s kuukautta, eli päätyttävä aikaisintaan %(limit)s (%(source)s).",
+                    rules.min_duration_months,
                 )
                 % {
                     "months": rules.min_duration_months,
@@ -168,8 +172,7 @@ def check_step(
             found.append(
                 Violation(
                     "hours_per_day",
-                    _("Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).")
-                    % {"hours": _number(rules.min_hours_per_day), "source": source},
+                    _min_hours_message(rules, source),
                 )
             )
 
@@ -454,8 +457,10 @@ def check_ending(step: PathwayStep) -> list[Violation]:
             found.append(
                 Violation(
                     "ended_on",
-                    _(
-                        "Jakso voi kestää enintään %(months)s kuukautta: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s)."
+                    ngettext(
+                        "Jakso voi kestää enintään %(months)s kuukauden: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s).",
+                        "Jakso voi kestää enintään %(months)s kuukautta: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s).",
+                        rules.max_duration_months,
                     )
                     % {
                         "months": rules.max_duration_months,
@@ -628,8 +633,7 @@ def check_attendance(
                 found.append(
                     Violation(
                         f"{day.isoformat()}-hours",
-                        _("Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).")
-                        % {"hours": _number(rules.min_hours_per_day), "source": source},
+                        _min_hours_message(rules, source),
                     )
                 )
     if rules.max_days_per_week:
@@ -1056,3 +1060,13 @@ def _date(day: datetime.date) -> str:
 
 def _number(value: Decimal) -> str:
     return plain_number(value)
+
+
+def _min_hours_message(rules: ServiceRuleSet, source: str) -> str:
+    """ "A day lasts at least 4 hours": the hours may be a fraction (`plural_count`)."""
+    hours = rules.min_hours_per_day
+    return ngettext(
+        "Päivän on kestettävä vähintään %(hours)s tunnin (%(source)s).",
+        "Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).",
+        plural_count(hours),
+    ) % {"hours": _number(hours), "source": source}
