@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import PrintedFile
-from pathways.querysets import AttendanceQuerySet, PathwayStepQuerySet
+from pathways.querysets import AttendanceQuerySet, IpsPhaseChangeQuerySet, PathwayStepQuerySet
 
 
 def _within(low, high, message) -> list:
@@ -254,7 +254,12 @@ class PathwayStep(models.Model):
     # Type-specific facts, empty where they do not apply.
     decision_reference = models.CharField(_("päätöksen tunnus"), max_length=60, blank=True)
     group_activity = models.BooleanField(_("ryhmämuotoinen"), default=False)
-    ips_phase = models.CharField(_("vaihe"), max_length=20, choices=IpsPhase.choices, blank=True)
+    # The IPS phase the step began in (agreement unless planned otherwise); it stays as it was.
+    # The phase on a day is read from the dated changes (`ips_phase_on`), so a change dated
+    # ahead (a job that begins next month) takes effect on its date without another write.
+    ips_phase = models.CharField(
+        _("vaihe alussa"), max_length=20, choices=IpsPhase.choices, blank=True
+    )
     benefits_counselling_on = models.DateField(_("etuusneuvonta annettu"), null=True, blank=True)
     daily_compensation = models.DecimalField(
         _("korvaus €/päivä"),
@@ -470,6 +475,15 @@ class PathwayStep(models.Model):
         """The status as the pathway shows it: "Peruttu" for a step cancelled before it started."""
         return _("Peruttu") if self.is_cancelled else self.get_status_display()
 
+    def ips_phase_on(self, day) -> "IpsPhase | None":
+        """The IPS phase the step is in on `day`: the phase of the latest change dated by then,
+        else the phase it began in; None for a step of another service. A change dated later
+        (in-work support from the start of a job agreed to begin next month) has not arrived:
+        the step stays in its phase until that day."""
+        change = self.phase_changes.entered_by(day).last()
+        phase = change.phase if change else self.ips_phase
+        return IpsPhase(phase) if phase else None
+
 
 @pghistory.track()
 class JobcenterContract(models.Model):
@@ -645,9 +659,12 @@ class InWorkSupport(models.Model):
 
 @pghistory.track()
 class IpsPhaseChange(models.Model):
-    """A supported employment (IPS) step entering a phase on a date, as its coach recorded it.
+    """A supported employment (IPS) step entering a phase on a date, as its coach recorded it,
+    or as a job start recorded it (in-work support from the day the job begins).
 
-    The step's `ips_phase` is the phase of the latest change; the action writes both together.
+    A coach's change is dated by today at the latest; only a job start is dated ahead. The
+    step's phase on a day is that of the latest change dated by then
+    (`PathwayStep.ips_phase_on`); before the first, the phase it began in (`ips_phase`).
     """
 
     step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="phase_changes")
@@ -658,6 +675,8 @@ class IpsPhaseChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = IpsPhaseChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("IPS-vaiheen muutos")

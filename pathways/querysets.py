@@ -105,6 +105,17 @@ class AttendanceQuerySet(models.QuerySet):
         )
 
 
+class IpsPhaseChangeQuerySet(models.QuerySet):
+    def entered_by(self, day: datetime.date):
+        """Changes dated by `day`: the phases the step has entered by then."""
+        return self.filter(entered_on__lte=day)
+
+    def ahead_of(self, day: datetime.date):
+        """Changes dated after `day`: in-work support from the start of a job that begins
+        later (a coach records a phase by today at the latest)."""
+        return self.filter(entered_on__gt=day)
+
+
 @dataclass(frozen=True)
 class PhaseAtStart:
     """The phase an IPS step began in (agreement, as actions.plan_step sets it unless told
@@ -125,27 +136,20 @@ class PhaseAtStart:
 
 def ips_phases(step, today: datetime.date) -> list:
     """The phases of an IPS step in order, as its phase table shows them: the phase it began in,
-    from the step's start (no change row is written for it), then the recorded changes.
+    from the step's start (no change row is written for it), then the changes dated by today.
+    A change dated later (the start of a job that begins next month) is not in the table until
+    its day; the step page names it beside the current phase.
 
-    The phase it began in is the step's phase while no change is recorded, and otherwise the
-    phase its change history saved when the step was planned; it is left out where unknown,
-    where the coach recorded that same phase as the first change themselves, and for a step that
-    has not begun (it starts later) or was cancelled before it started.
+    The phase it began in is left out where unknown, where the coach recorded that same phase
+    as the first change themselves, and for a step that has not begun (it starts later) or was
+    cancelled before it started.
     """
-    from pathways.models import IpsPhase, PathwayStep
+    from pathways.models import IpsPhase
 
-    changes = list(step.phase_changes.select_related("recorded_by"))
+    changes = list(step.phase_changes.entered_by(today).select_related("recorded_by"))
     if step.is_cancelled or step.start_on > today:
         return changes
-    if not changes:
-        first = step.ips_phase
-    else:
-        first = (
-            PathwayStep.pgh_event_model.objects.filter(pgh_obj=step.pk)
-            .order_by("pgh_id")
-            .values_list("ips_phase", flat=True)
-            .first()
-        )
+    first = step.ips_phase
     if first not in IpsPhase.values or (changes and changes[0].phase == first):
         return changes
     return [PhaseAtStart(entered_on=step.start_on, phase=first), *changes]

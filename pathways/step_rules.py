@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.numbers import plain_number
+from config.numbers import plain_number, plural_count
 from pathways.models import (
     CLIENT_SERVICES_END,
     ExitOutcome,
@@ -109,8 +109,10 @@ def check_step(
             found.append(
                 Violation(
                     "planned_end_on",
-                    _(
-                        "Jakso voi kestää kerrallaan enintään %(months)s kuukautta, eli päättyä viimeistään %(limit)s (%(source)s)."
+                    ngettext(
+                        "Jakso voi kestää kerrallaan enintään %(months)s kuukauden, eli päättyä viimeistään %(limit)s (%(source)s).",
+                        "Jakso voi kestää kerrallaan enintään %(months)s kuukautta, eli päättyä viimeistään %(limit)s (%(source)s).",
+                        rules.max_duration_months,
                     )
                     % {
                         "months": rules.max_duration_months,
@@ -127,8 +129,10 @@ def check_step(
         found.append(
             Violation(
                 "planned_end_on",
-                _(
-                    "Jakson on kestettävä vähintään %(months)s kuukautta, eli päätyttävä aikaisintaan %(limit)s (%(source)s)."
+                ngettext(
+                    "Jakson on kestettävä vähintään %(months)s kuukauden, eli päätyttävä aikaisintaan %(limit)s (%(source)s).",
+                    "Jakson on kestettävä vähintään %(months)s kuukautta, eli päätyttävä aikaisintaan %(limit)s (%(source)s).",
+                    rules.min_duration_months,
                 )
                 % {
                     "months": rules.min_duration_months,
@@ -168,8 +172,7 @@ def check_step(
             found.append(
                 Violation(
                     "hours_per_day",
-                    _("Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).")
-                    % {"hours": _number(rules.min_hours_per_day), "source": source},
+                    _min_hours_message(rules, source),
                 )
             )
 
@@ -401,6 +404,11 @@ def check_ending(step: PathwayStep) -> list[Violation]:
     the type the rule set requires (`_renewed_plan_violation`); moving needs a step of
     another service as the follow-on, or without one the outcome "moved to another
     service"; exiting needs an exit outcome and no new period of the same service.
+    A period that ends because the client's services end altogether (`services_end`,
+    also when its planned follow-on is cancelled for that reason afterwards, `cancel_step`)
+    is not held to that: the client goes nowhere, and the decision recorded stays as it was,
+    the decision of the review then (it still needs one, and an exit outcome like any step
+    without a follow-on).
     """
     code = step.service_type.code
     rules = step.rule_set or rule_set_for(step)
@@ -439,7 +447,8 @@ def check_ending(step: PathwayStep) -> list[Violation]:
                 % {"source": source},
             )
         )
-    found.extend(_review_violations(step, rules, source))
+    if not services_end(step):
+        found.extend(_review_violations(step, rules, source))
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
     if step.ended_on and rules.max_duration_months:
@@ -448,8 +457,10 @@ def check_ending(step: PathwayStep) -> list[Violation]:
             found.append(
                 Violation(
                     "ended_on",
-                    _(
-                        "Jakso voi kestää enintään %(months)s kuukautta: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s)."
+                    ngettext(
+                        "Jakso voi kestää enintään %(months)s kuukauden: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s).",
+                        "Jakso voi kestää enintään %(months)s kuukautta: viimeinen mahdollinen päättymispäivä on %(limit)s (%(source)s).",
+                        rules.max_duration_months,
                     )
                     % {
                         "months": rules.max_duration_months,
@@ -467,7 +478,9 @@ def services_end(step: PathwayStep) -> bool:
     follow-on step, and it is the only way a Jobcenter paid-work period ends without one: the
     period needs a follow-on so the client is not left without a service after the paid job,
     which does not arise when the client leaves the services altogether (and without it a
-    client with a running period could never be closed, `refuse_closing_with_open_steps`)."""
+    client with a running period could never be closed, `refuse_closing_with_open_steps`).
+    Nor is a work activity period whose review decided to continue held to that decision's
+    new period (`check_ending`)."""
     return step.end_reason in CLIENT_SERVICES_END
 
 
@@ -620,8 +633,7 @@ def check_attendance(
                 found.append(
                     Violation(
                         f"{day.isoformat()}-hours",
-                        _("Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).")
-                        % {"hours": _number(rules.min_hours_per_day), "source": source},
+                        _min_hours_message(rules, source),
                     )
                 )
     if rules.max_days_per_week:
@@ -1048,3 +1060,13 @@ def _date(day: datetime.date) -> str:
 
 def _number(value: Decimal) -> str:
     return plain_number(value)
+
+
+def _min_hours_message(rules: ServiceRuleSet, source: str) -> str:
+    """ "A day lasts at least 4 hours": the hours may be a fraction (`plural_count`)."""
+    hours = rules.min_hours_per_day
+    return ngettext(
+        "Päivän on kestettävä vähintään %(hours)s tunnin (%(source)s).",
+        "Päivän on kestettävä vähintään %(hours)s tuntia (%(source)s).",
+        plural_count(hours),
+    ) % {"hours": _number(hours), "source": source}

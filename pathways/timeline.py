@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pathways.models import PathwayStep
 from pathways.reminders import ending_window_days, review_window_days
@@ -75,12 +76,21 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
         if days <= ending_window_days(code):
             if code == "jobcenter_paid_work":
                 warnings.append(
-                    _("Palkkajakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.")
+                    ngettext(
+                        "Palkkajakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.",
+                        "Palkkajakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.",
+                        days,
+                    )
                     % {"days": days}
                 )
             else:
                 warnings.append(
-                    _("Jakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.") % {"days": days}
+                    ngettext(
+                        "Jakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.",
+                        "Jakso päättyy %(days)s päivän kuluttua ilman jatkopolkua.",
+                        days,
+                    )
+                    % {"days": days}
                 )
     if end and today > end:
         warnings.append(
@@ -96,15 +106,24 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
             )
         elif days <= review_window_days():
             warnings.append(
-                _("Arviointi %(date)s (%(days)s päivän kuluttua).")
+                ngettext(
+                    "Arviointi %(date)s (%(days)s päivän kuluttua).",
+                    "Arviointi %(date)s (%(days)s päivän kuluttua).",
+                    days,
+                )
                 % {"date": _date(step.review_due), "days": days}
             )
     if code == "supported_employment" and rules and rules.employer_contact_alert_days:
         contacts = getattr(step, "contact_count", None)
-        if contacts == 0 and (today - step.start_on).days >= rules.employer_contact_alert_days:
+        days = (today - step.start_on).days
+        if contacts == 0 and days >= rules.employer_contact_alert_days:
             warnings.append(
-                _("Ei työnantajakontaktia %(days)s päivään.")
-                % {"days": (today - step.start_on).days}
+                ngettext(
+                    "Ei työnantajakontaktia %(days)s päivään.",
+                    "Ei työnantajakontaktia %(days)s päivään.",
+                    days,
+                )
+                % {"days": days}
             )
     return warnings
 

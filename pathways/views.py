@@ -135,6 +135,7 @@ def step_detail(request, client_id, step_id):
     client, step = get_step_for_user(request.user, client_id, step_id, log_action=VIEWED)
     today = timezone.localdate()
     step.contact_count = step.employer_contacts.count()
+    ips = step.code == "supported_employment"
     return render(
         request,
         "pathways/step_detail.html",
@@ -150,10 +151,15 @@ def step_detail(request, client_id, step_id):
             "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
             "contacts": step.employer_contacts.all(),
             "support": step.in_work_support.all(),
-            "phase_changes": ips_phases(step, today) if step.code == "supported_employment" else (),
+            "phase_changes": ips_phases(step, today) if ips else (),
+            # The phase on the day (an ended step's as it ended), and a change dated ahead: the
+            # in-work support of a job that begins later.
+            "ips_phase": step.ips_phase_on(min(today, step.ended_on or today)) if ips else None,
+            "phase_ahead": step.phase_changes.ahead_of(today).first()
+            if ips and step.is_open
+            else None,
             # In-work support is recorded once a job has begun (actions.add_in_work_support).
-            "job_started": step.code == "supported_employment"
-            and first_job_start(step, until=today) is not None,
+            "job_started": ips and first_job_start(step, until=today) is not None,
             "placements": step.placements.all(),
             "certificates": step.certificates.all(),
             "print_languages": PRINT_LANGUAGES,

@@ -270,7 +270,8 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
 def record_placement(
     *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
 ) -> Placement:
-    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work support.
+    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work
+    support on the day the job begins (`_enter_in_work_support`).
 
     A job start names its weekly hours (ValidationError next to the field otherwise): the
     hours tell a part-time job from a full one in the outcome indicators. An outcome of a
@@ -301,21 +302,33 @@ def record_placement(
 
 
 def _enter_in_work_support(step: PathwayStep, started_on: datetime.date, recorded_by) -> None:
-    """A job start moves an IPS step to in-work support, dated by the job start (not before the
-    step's start or its previous phase change, not after today unless the step itself starts later)."""
+    """A job start moves an IPS step to in-work support on the day the job begins, not before
+    the step's last phase change dated by then (a job start recorded late comes after the
+    phases recorded meanwhile). A job that begins later is a change dated ahead: the step stays
+    in its phase until that day (`PathwayStep.ips_phase_on`). An earlier job than the one
+    awaited brings the awaited change forward; a step already in in-work support stays so."""
     locked = PathwayStep.objects.select_for_update().get(pk=step.pk)
-    if locked.ips_phase == IpsPhase.IN_WORK_SUPPORT:
+    today = timezone.localdate()
+    awaited = locked.phase_changes.ahead_of(today).first()
+    entered = locked.phase_changes.entered_by(today)
+    if awaited is not None:
+        if started_on < awaited.entered_on:
+            last = entered.last()
+            awaited.entered_on = max(started_on, last.entered_on if last else locked.start_on)
+            # Dated by this job start now: ordered after a change recorded the same day.
+            awaited.recorded_at = timezone.now()
+            awaited.recorded_by = recorded_by
+            awaited.save(update_fields=["entered_on", "recorded_at", "recorded_by"])
         return
-    previous = locked.phase_changes.last()
-    entered_on = max(
-        min(started_on, timezone.localdate()),
-        locked.start_on,
-        previous.entered_on if previous else locked.start_on,
-    )
+    last = entered.last()
+    if (last.phase if last else locked.ips_phase) == IpsPhase.IN_WORK_SUPPORT:
+        return
     IpsPhaseChange.objects.create(
-        step=locked, phase=IpsPhase.IN_WORK_SUPPORT, entered_on=entered_on, recorded_by=recorded_by
+        step=locked,
+        phase=IpsPhase.IN_WORK_SUPPORT,
+        entered_on=max(started_on, last.entered_on if last else locked.start_on),
+        recorded_by=recorded_by,
     )
-    PathwayStep.objects.filter(pk=step.pk).update(ips_phase=IpsPhase.IN_WORK_SUPPORT)
 
 
 def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
@@ -371,10 +384,13 @@ def record_ips_phase(
     recorded_by,
     note: str = "",
 ) -> IpsPhaseChange:
-    """Records that an IPS step entered a phase on a date; the step's current phase follows.
+    """Records that an IPS step entered a phase on a date; the step is in it from that day on.
 
-    The date is not in the future, not before the step's start and not before
-    the previous phase change; the same phase twice in a row is refused.
+    The date is not in the future, not before the step's start and not before the previous
+    phase change; the same phase twice in a row is refused. While a job that begins later
+    awaits (its in-work support is dated ahead by record_placement), another phase may be
+    recorded before it, but not in-work support itself: that begins with the job
+    (ValidationError next to the phase, naming the day).
     """
     if phase not in IpsPhase.values:
         raise ValidationError({"phase": _("Valitse vaihe.")})
@@ -384,7 +400,8 @@ def record_ips_phase(
     ):
         locked = _lock_open_ips_step(step)
         _check_progress_date(locked, entered_on, "entered_on")
-        previous = locked.phase_changes.last()
+        today = timezone.localdate()
+        previous = locked.phase_changes.entered_by(today).last()
         if previous and entered_on < previous.entered_on:
             raise ValidationError(
                 {
@@ -394,6 +411,14 @@ def record_ips_phase(
             )
         if previous and previous.phase == phase:
             raise ValidationError({"phase": _("Asiakas on jo tässä vaiheessa.")})
+        awaited = locked.phase_changes.ahead_of(today).first()
+        if awaited and phase == IpsPhase.IN_WORK_SUPPORT:
+            raise ValidationError(
+                {
+                    "phase": _("Tuki työssä alkaa, kun työ alkaa %(date)s.")
+                    % {"date": format_day(awaited.entered_on)}
+                }
+            )
         change = IpsPhaseChange.objects.create(
             step=locked,
             phase=phase,
@@ -401,9 +426,6 @@ def record_ips_phase(
             note=note,
             recorded_by=recorded_by,
         )
-        locked.ips_phase = phase
-        locked.save(update_fields=["ips_phase"])
-        step.ips_phase = phase
         log_client_access(
             recorded_by, locked.client, "pathways.ips_phase.recorded", change, detail=phase
         )

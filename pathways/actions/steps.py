@@ -92,7 +92,8 @@ def plan_step(
     starting before the step it follows is refused on `start_on`.
 
     A closed client (`closed_on` set, checked on the locked row) gets no new steps
-    until reopened.
+    until reopened. An IPS step begins in agreement unless `ips_phase` names the phase it
+    begins in; the coach records the phases after it (`record_ips_phase`).
     """
     with (
         transaction.atomic(),
@@ -717,8 +718,10 @@ def cancel_step(
     the client's services end altogether (moved to another municipality, died, the client
     relationship ended): the ended step then has no next step at all but that end reason
     and `exit_outcome` (needed, on `exit_outcome`), the one way an ended Jobcenter period
-    loses its follow-on (`step_rules.services_end`); a new next step with it is refused on
-    `next_step`. Without it nothing changes.
+    loses its follow-on (`step_rules.services_end`), and the one way a work activity period
+    whose review decided to continue or move does (its decision stays as recorded,
+    `step_rules.check_ending`); a new next step with it is refused on `next_step`. Without it
+    nothing changes.
 
     The coach who has no open step of the client left leaves the care team as a coach.
     Each cancelled step writes its access-log row "pathways.step.cancelled", the ended

@@ -535,8 +535,7 @@ class TestSupportedEmployment:
             },
         )
         assert response.status_code == 302, response.content.decode()
-        step.refresh_from_db()
-        assert step.ips_phase == "in_work_support"
+        assert step.ips_phase_on(today) == "in_work_support"
         assert f"{step_url}in-work-support/new/" in coach_browser.get(step_url).content.decode()
         page = coach_browser.post(
             f"{step_url}in-work-support/new/",

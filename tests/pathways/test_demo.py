@@ -147,7 +147,7 @@ def test_supported_employment_clients_with_and_without_a_job(demo):
     assert employed and not_employed
     tuisku = next(step for step in employed if step.client.first_names == "Tuisku")
     assert tuisku.coach.email == "job_coach@demo.polku.test"
-    assert tuisku.ips_phase == "in_work_support"
+    assert tuisku.ips_phase_on(today) == "in_work_support"
     # The job coach's record of the phases, in order, ending with the job start.
     assert list(
         tuisku.phase_changes.order_by("entered_on", "pk").values_list("phase", flat=True)

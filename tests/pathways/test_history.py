@@ -11,6 +11,7 @@ from pathways.models import (
     CompetenceCertificate,
     EmployerContact,
     InWorkSupport,
+    IpsPhaseChange,
     JobcenterContract,
     PathwayStep,
     Placement,
@@ -52,9 +53,9 @@ def test_a_placement_and_the_phase_change_name_the_acting_user(worker, client_of
         started_on=today,
     )
     assert_by(last_event(Placement, placement), job_coach, "pathways.placement.recorded")
-    step_event = last_event(PathwayStep, step)
-    assert step_event.ips_phase == "in_work_support"
-    assert_by(step_event, job_coach, "pathways.placement.recorded")
+    change_event = last_event(IpsPhaseChange, step.phase_changes.get())
+    assert change_event.phase == "in_work_support"
+    assert_by(change_event, job_coach, "pathways.placement.recorded")
 
 
 def test_employer_contacts_and_in_work_support_name_the_acting_user(worker, client_of, today):

@@ -77,13 +77,12 @@ class TestRecordingThePhase:
             "Urakartta",
         )
         step.refresh_from_db()
-        assert step.ips_phase == "profiling"
+        assert step.ips_phase_on(today) == "profiling"
+        assert step.ips_phase_on(today - 2 * DAY) == "agreement"
+        assert step.ips_phase == "agreement"  # the phase it began in stays
         event = last_event(IpsPhaseChange, change)
         assert event.pgh_context.metadata["user"] == job_coach.pk
         assert event.pgh_context.metadata["action"] == "pathways.ips_phase.recorded"
-        step_event = last_event(PathwayStep, step)
-        assert step_event.ips_phase == "profiling"
-        assert step_event.pgh_context.metadata["user"] == job_coach.pk
         assert logged(client_, "pathways.ips_phase.recorded") == 1
         entry = AccessLogEntry.objects.get(
             client_id=client_.uuid, action="pathways.ips_phase.recorded"
@@ -284,8 +283,7 @@ class TestDates:
         actions.record_ips_phase(
             step=step, phase="job_search", entered_on=previous, recorded_by=job_coach
         )
-        step.refresh_from_db()
-        assert step.ips_phase == "job_search"
+        assert step.ips_phase_on(today) == "job_search"
         assert step.phase_changes.count() == 2
 
     def test_the_same_phase_twice_in_a_row_is_refused(self, ips, job_coach, today):
@@ -339,25 +337,208 @@ class TestDates:
         actions.update_step(step=step, changed_by=worker, start_on=today - 20 * DAY)
 
 
-def test_a_job_start_enters_in_work_support_on_its_date(ips, job_coach, today):
-    _client, step = ips
-    actions.record_placement(
+def job_start(step, recorded_by, started_on, employer="Kahvila Kulma"):
+    return actions.record_placement(
         client=step.client,
         step=step,
-        recorded_by=job_coach,
+        recorded_by=recorded_by,
         kind="open_market_job",
-        organisation_name="Kahvila Kulma",
+        organisation_name=employer,
         weekly_hours=Decimal(20),
-        started_on=today - 2 * DAY,
+        started_on=started_on,
     )
+
+
+def d(day) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def test_a_job_start_enters_in_work_support_on_its_date(ips, job_coach, today):
+    _client, step = ips
+    job_start(step, job_coach, today - 2 * DAY)
     change = step.phase_changes.get()
     assert (change.phase, change.entered_on, change.recorded_by) == (
         "in_work_support",
         today - 2 * DAY,
         job_coach,
     )
+    assert step.ips_phase_on(today - 3 * DAY) == "agreement"
+    assert step.ips_phase_on(today - 2 * DAY) == "in_work_support"
+    # A second job changes nothing: the step is in in-work support already.
+    job_start(step, job_coach, today - DAY, employer="Leipomo Lämmin")
+    assert step.phase_changes.count() == 1
+
+
+def test_a_job_start_recorded_late_comes_after_the_phases_recorded_meanwhile(ips, job_coach, today):
+    _client, step = ips
+    actions.record_ips_phase(
+        step=step, phase="employer_work", entered_on=today - 5 * DAY, recorded_by=job_coach
+    )
+    job_start(step, job_coach, today - 10 * DAY)
+    assert list(step.phase_changes.values_list("phase", "entered_on")) == [
+        ("employer_work", today - 5 * DAY),
+        ("in_work_support", today - 5 * DAY),
+    ]
+    assert step.ips_phase_on(today) == "in_work_support"
+
+
+class TestAJobThatBeginsLater:
+    """A job agreed to begin next month: in-work support is dated by the job start, and until
+    that day the step stays in its phase, shown so with the day the job begins."""
+
+    def test_the_step_stays_in_its_phase_until_the_job_begins(
+        self, client, ips, job_coach, today, time_machine
+    ):
+        client_, step = ips
+        actions.record_ips_phase(
+            step=step, phase="job_search", entered_on=today - 10 * DAY, recorded_by=job_coach
+        )
+        begins = today + 10 * DAY
+        job_start(step, job_coach, begins)
+        awaited = step.phase_changes.get(phase="in_work_support")
+        assert (awaited.entered_on, awaited.recorded_by) == (begins, job_coach)
+        assert step.ips_phase_on(today) == "job_search"
+        assert step.ips_phase_on(begins - DAY) == "job_search"
+        assert step.ips_phase_on(begins) == "in_work_support"
+
+        login(client, job_coach)
+        step_url = f"/clients/{client_.uuid}/steps/{step.pk}/"
+        page = client.get(step_url).content.decode()
+        shown = page[page.index("<dt>Vaihe</dt>") :]
+        shown = shown[: shown.index("</dd>")]
+        assert "Nopea työnhaku" in shown and "Tuki työssä</" not in shown
+        assert f"Tuki työssä alkaa, kun työ alkaa {d(begins)}." in shown
+        table = page[page.index("IPS-vaiheet") :]
+        table = table[: table.index("</table>")]
+        assert "Tuki työssä" not in table and d(begins) not in table
+        assert f"{step_url}in-work-support/new/" not in page
+
+        time_machine.move_to(datetime.datetime.combine(begins, datetime.time(12)))
+        client.cookies.clear()  # a new sign-in: the first one has been idle since
+        login(client, job_coach)
+        page = client.get(step_url).content.decode()
+        shown = page[page.index("<dt>Vaihe</dt>") :]
+        shown = shown[: shown.index("</dd>")]
+        assert "Tuki työssä" in shown and "Nopea työnhaku" not in shown
+        assert "kun työ alkaa" not in page
+        table = page[page.index("IPS-vaiheet") :]
+        table = table[: table.index("</table>")]
+        assert table.index("Nopea työnhaku") < table.index("<td>Tuki työssä</td>")
+        assert f"{step_url}in-work-support/new/" in page
+
+    def test_in_work_support_is_refused_until_the_job_begins(
+        self, ips, job_coach, today, time_machine
+    ):
+        _client, step = ips
+        begins = today + 3 * DAY
+        job_start(step, job_coach, begins)
+        for day in (today, begins):
+            with pytest.raises(ValidationError) as error:
+                actions.add_in_work_support(
+                    step=step, recorded_by=job_coach, supported_on=day, note="Käynti"
+                )
+            assert list(error.value.error_dict) == ["supported_on"]
+        assert not step.in_work_support.exists()
+        time_machine.move_to(datetime.datetime.combine(begins, datetime.time(12)))
+        with pytest.raises(ValidationError) as error:
+            actions.add_in_work_support(
+                step=step, recorded_by=job_coach, supported_on=begins - DAY, note="Käynti"
+            )
+        assert f"ennen työn alkamista ({d(begins)})" in error.value.messages[0]
+        actions.add_in_work_support(
+            step=step, recorded_by=job_coach, supported_on=begins, note="Käynti"
+        )
+        assert step.in_work_support.count() == 1
+
+    def test_an_earlier_job_brings_the_change_forward_a_later_one_leaves_it(
+        self, ips, job_coach, worker, today
+    ):
+        _client, step = ips
+        job_start(step, job_coach, today + 20 * DAY)
+        job_start(step, worker, today + 30 * DAY, employer="Leipomo Lämmin")
+        assert list(step.phase_changes.values_list("phase", "entered_on")) == [
+            ("in_work_support", today + 20 * DAY)
+        ]
+        job_start(step, worker, today + 5 * DAY, employer="Kirjasto")
+        awaited = step.phase_changes.get()
+        assert (awaited.entered_on, awaited.recorded_by) == (today + 5 * DAY, worker)
+        # One that began already (recorded late): the step is in in-work support from then.
+        job_start(step, worker, today - 3 * DAY, employer="Kauppa")
+        assert list(step.phase_changes.values_list("phase", "entered_on")) == [
+            ("in_work_support", today - 3 * DAY)
+        ]
+        assert step.ips_phase_on(today) == "in_work_support"
+        event = last_event(IpsPhaseChange, awaited)
+        assert event.pgh_context.metadata["action"] == "pathways.placement.recorded"
+
+    def test_the_coach_records_another_phase_before_it_but_not_in_work_support(
+        self, client, ips, job_coach, today
+    ):
+        client_, step = ips
+        begins = today + 10 * DAY
+        job_start(step, job_coach, begins)
+        login(client, job_coach)
+        response = client.post(
+            url(client_, step), {"phase": "in_work_support", "entered_on": today.isoformat()}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["phase"] == [
+            f"Tuki työssä alkaa, kun työ alkaa {d(begins)}."
+        ]
+        assert logged(client_, "pathways.ips_phase.recorded") == 0
+        response = client.post(
+            url(client_, step), {"phase": "employer_work", "entered_on": today.isoformat()}
+        )
+        assert response.status_code == 302
+        assert list(step.phase_changes.values_list("phase", "entered_on")) == [
+            ("employer_work", today),
+            ("in_work_support", begins),
+        ]
+        assert step.ips_phase_on(today) == "employer_work"
+        assert step.ips_phase_on(begins) == "in_work_support"
+        # Still not before the last phase already entered.
+        with pytest.raises(ValidationError) as error:
+            actions.record_ips_phase(
+                step=step, phase="job_search", entered_on=today - DAY, recorded_by=job_coach
+            )
+        assert list(error.value.error_dict) == ["entered_on"]
+
+    def test_an_ended_step_shows_the_phase_it_ended_in(self, client, ips, job_coach, worker, today):
+        client_, step = ips
+        job_start(step, job_coach, today + 10 * DAY)
+        actions.end_step(
+            step=step,
+            ended_by=job_coach,
+            ended_on=today,
+            end_reason="completed",
+            exit_outcome="open_market_job",
+        )
+        login(client, worker)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        shown = page[page.index("<dt>Vaihe</dt>") :]
+        assert "Sopimus" in shown[: shown.index("</dd>")]
+        assert "kun työ alkaa" not in page
+
+
+def test_the_migration_gives_back_the_phase_each_step_began_in(ips, job_coach, today):
+    """0016: the column followed the latest change until now; it becomes the phase begun in,
+    from the step's change history, and follows the latest change again backwards."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("pathways.migrations.0016_ips_phase_is_the_phase_begun_in")
+    _client, step = ips
+    actions.record_ips_phase(
+        step=step, phase="profiling", entered_on=today - DAY, recorded_by=job_coach
+    )
+    PathwayStep.objects.filter(pk=step.pk).update(ips_phase="profiling")  # as it was written
+    migration.phase_begun_in(apps, None)
     step.refresh_from_db()
-    assert step.ips_phase == "in_work_support"
+    assert step.ips_phase == "agreement"
+    migration.latest_phase(apps, None)
+    step.refresh_from_db()
+    assert step.ips_phase == "profiling"
 
 
 def test_an_unknown_phase_is_refused_by_the_database(ips, job_coach, today):

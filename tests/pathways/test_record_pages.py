@@ -211,8 +211,7 @@ class TestIpsRecords:
         assert response.status_code == 302
         placement = Placement.objects.get(step=step)
         assert (placement.client, placement.weekly_hours) == (client_, Decimal(20))
-        step.refresh_from_db()
-        assert step.ips_phase == "in_work_support"
+        assert step.ips_phase_on(today) == "in_work_support"
         assert logged(client_, "pathways.placement.recorded") == 1
         # Weekly hours read as every other hours (config.numbers): "20", not "20,00".
         page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
@@ -225,8 +224,7 @@ class TestIpsRecords:
             f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
             {"kind": "studies", "organisation_name": "Stadin AO", "started_on": today.isoformat()},
         )
-        step.refresh_from_db()
-        assert step.ips_phase == "job_search"
+        assert step.ips_phase_on(today) == "job_search"
         assert Placement.objects.filter(step=step, kind="studies").exists()
 
     def test_a_job_start_without_weekly_hours_is_refused_next_to_the_field(
@@ -243,8 +241,8 @@ class TestIpsRecords:
         assert response.status_code == 200
         assert "Kirjaa työn viikkotunnit." in field_errors(response.text, "weekly_hours")
         assert not Placement.objects.exists()
-        step.refresh_from_db()
-        assert step.ips_phase == "job_search"  # nothing half-saved
+        assert step.ips_phase_on(today) == "job_search"  # nothing half-saved
+        assert not step.phase_changes.exists()
         assert logged(client_, "pathways.placement.recorded") == 0
 
     def test_a_placement_ending_before_it_starts_is_refused(self, client, ips, job_coach, today):
