@@ -103,15 +103,18 @@ def add_recommendation(
 
     The task (due on `due_date`, linked to the request's page, keyed so that a
     repeat creates nothing) goes to the responsible worker only: the network
-    recommends, the responsible worker decides. A text that identifies the client,
-    or names the client of another case on the session's agenda, is refused next
-    to "text".
+    recommends, the responsible worker decides. A follow-up date before today is
+    refused next to "due_date" (the task would be overdue when made); a text that
+    identifies the client, or names the client of another case on the session's
+    agenda, next to "text".
     """
     from notifications.actions import create_task
 
     _check_held(item)
     if not text.strip():
         raise ValidationError({"text": _("Kirjoita suositus.")})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("Seurantapäivä voi olla aikaisintaan tänään.")})
     request = item.request
     check_pseudonymous(request.client, others=_other_clients_on_agenda(item), text=text)
     worker = responsible_worker_of(request.client)

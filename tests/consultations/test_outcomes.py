@@ -86,6 +86,34 @@ def test_no_recommendation_before_the_session_starts(client, hki):
     assert not Recommendation.objects.exists() and not Task.objects.exists()
 
 
+def test_a_follow_up_date_before_today_is_refused_next_to_it(client, hki, during):
+    """A recommendation's task would be overdue the moment it was made."""
+    login(client, hki.coordinator)
+    yesterday = hki.session.starts_at.date() - datetime.timedelta(days=1)
+    response = client.post(
+        case_url(hki, "recommendation_add"),
+        {"text": "Haetaan kuntoutusta.", "due_date": yesterday.isoformat()},
+    )
+    assert response.status_code == 400
+    assert (
+        field_errors(response.content.decode(), "due_date")
+        == "Seurantapäivä voi olla aikaisintaan tänään."
+    )
+    assert not Recommendation.objects.exists() and not Task.objects.exists()
+    hki.request.refresh_from_db()
+    assert hki.request.status == RequestStatus.SCHEDULED
+    # Today is the earliest follow-up date.
+    item = hki.item
+    item.session = hki.session
+    recommendation = actions.add_recommendation(
+        item=item,
+        recommended_by=hki.coordinator,
+        text="Haetaan kuntoutusta.",
+        due_date=hki.session.starts_at.date(),
+    )
+    assert recommendation.task.due_date == hki.session.starts_at.date()
+
+
 def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, hki, during):
     item = hki.item
     item.session = hki.session
