@@ -365,7 +365,8 @@ class WithdrawForm(PolkuForm):
 
 SEEN_BY_EVERY_PARTICIPANT = _(
     "Kaikki osallistujat näkevät tämän, myös ne, joille tapaus näkyy pseudonyyminä. "
-    "Älä kirjoita asiakkaan nimeä, henkilötunnusta, syntymäaikaa tai tarkkaa ikää."
+    "Älä kirjoita asiakkaan nimeä, henkilötunnusta, syntymäaikaa tai tarkkaa ikää, "
+    "äläkä muiden esityslistan asiakkaiden nimiä."
 )
 
 

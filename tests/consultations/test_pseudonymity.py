@@ -480,5 +480,7 @@ def test_the_case_page_shows_the_refusal_next_to_the_minutes(client, hki, virtan
     assert field_errors(page, "minutes") == ANOTHER_CLIENT
     # The coordinator is not told which case's client the text named.
     assert other.request.reference not in field_errors(page, "minutes")
+    # The field says so before anything is written.
+    assert "äläkä muiden esityslistan asiakkaiden nimiä" in page
     hki.item.refresh_from_db()
     assert hki.item.minutes == ""
