@@ -141,6 +141,43 @@ def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, h
     assert hki.request.reference in mine and "Haetaan osatyökyvyttömyyseläkettä." in mine
 
 
+def test_my_requests_names_no_client_out_of_the_active_roles_reach(client, hki, during):
+    """As the inbox: the worker's recommendation task names the client while they act as
+    the client's social worker (logged as a showing), and not while they act in a Kela role
+    they also hold, where they do not reach the client."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+    from audit.models import AccessLogEntry
+    from notifications.access import CLIENTS_SHOWN
+
+    item = hki.item
+    item.session = hki.session
+    actions.add_recommendation(
+        item=item,
+        recommended_by=hki.coordinator,
+        text="Haetaan osatyökyvyttömyyseläkettä.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    kela_role = RoleAssignment.objects.create(
+        user=hki.worker, role=Role.KELA_LIAISON, unit=hki.kela_liaison.role_assignments.get().unit
+    )
+    login(client, hki.worker)
+    url = reverse("consultations:my_requests")
+    mine = client.get(url).content.decode()
+    assert hki.client.display_name in mine and "Haetaan osatyökyvyttömyyseläkettä." in mine
+    assert AccessLogEntry.objects.filter(
+        actor=hki.worker, action=CLIENTS_SHOWN, client_id=hki.client.uuid
+    ).exists()
+
+    assert client.post(reverse("switch_role"), {"assignment": kela_role.pk}).status_code == 302
+    before = AccessLogEntry.objects.filter(client_id=hki.client.uuid).count()
+    mine = client.get(url).content.decode()
+    assert hki.client.display_name not in mine and hki.client.last_name not in mine
+    assert "Haetaan osatyökyvyttömyyseläkettä." not in mine
+    assert "Koskee asiakasta, jonka tietoihin sinulla ei ole pääsyä nykyisessä roolissasi" in mine
+    assert AccessLogEntry.objects.filter(client_id=hki.client.uuid).count() == before
+
+
 def test_the_worker_checks_the_recommendation_off_on_the_request_page(client, hki, during):
     """The dashboard's task leads to the request page: the task is checked off there, and the
     worker stays on the page; the coach sees no button for the worker's task."""
