@@ -299,10 +299,20 @@ class RequestForm(PolkuModelForm):
         return data
 
 
+# The triage note and the reason for declining are shown on the triage page.
+SEEN_BY_THE_COORDINATORS = _(
+    "Pyytäjä ja verkoston koordinaattorit näkevät tämän, myös ne, joille tapaus näkyy "
+    "pseudonyyminä. Älä kirjoita asiakkaan nimeä, henkilötunnusta, syntymäaikaa tai tarkkaa ikää."
+)
+
+
 class TriageForm(PolkuForm):
     network = forms.ModelChoiceField(label=_("Verkosto"), queryset=Network.objects.none())
     note = forms.CharField(
-        label=_("Huomio pyytäjälle"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Huomio pyytäjälle"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=SEEN_BY_THE_COORDINATORS,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -349,7 +359,9 @@ class PlaceOnSessionForm(PolkuForm):
 
 class DeclineForm(PolkuForm):
     reason = forms.CharField(
-        label=_("Miksi pyyntöä ei oteta käsittelyyn?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Miksi pyyntöä ei oteta käsittelyyn?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=SEEN_BY_THE_COORDINATORS,
     )
 
 
@@ -366,7 +378,8 @@ class WithdrawForm(PolkuForm):
 
 SEEN_BY_EVERY_PARTICIPANT = _(
     "Kaikki osallistujat näkevät tämän, myös ne, joille tapaus näkyy pseudonyyminä. "
-    "Älä kirjoita asiakkaan nimeä, henkilötunnusta, syntymäaikaa tai tarkkaa ikää."
+    "Älä kirjoita asiakkaan nimeä, henkilötunnusta, syntymäaikaa tai tarkkaa ikää, "
+    "äläkä muiden esityslistan asiakkaiden nimiä."
 )
 
 

@@ -8,13 +8,18 @@
   consonant-gradation stem ("Antti": "Antin", "Mikko": "Mikon", "Satu":
   "Sadulla"), but never inside another word ("Koivistonkadulla", "onnistui"
   for Onni); a surname of an old nature word also on its e-stem ("Niemi": "Niemen",
-  "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen");
+  "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen"); a name ending in a consonant on its
+  -i- stem ("Lindqvist": "Lindqvistille", "Mikael": "Mikaelia") and, ending in a vowel
+  and -s, also on its -kse- stem ("Rasmus": "Rasmukselle", "Tuomas": "Tuomaksen"); a name
+  with the Swedish genitive -s ("Kaarinas", "Lindqvists");
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
   birth date as ddmmyy (also run into other characters) and as a written date;
-- the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52"): the
+- the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52"), and their
+  birth year written as one ("s. 1974", "syntynyt vuonna 1974", "född 1974"): the
   pseudonymous case shows an age band instead.
-`check_pseudonymous` refuses such a text.
+`check_pseudonymous` refuses such a text; given the other clients whose cases the same
+participants read (the session's agenda), it refuses a text naming one of them too.
 """
 
 import datetime
@@ -159,10 +164,30 @@ def _surname_e_stems(word: str) -> list[str]:
     return [stem for stem in stems if len(stem) >= MIN_SURNAME_E_STEM_LENGTH]
 
 
+# A name ending in a consonant is looked for on its stems only when it has at least this
+# many letters: a shorter one's stem spells common words with an ending ("Per": "perille").
+MIN_CONSONANT_NAME_LENGTH = 4
+
+
+def _consonant_stems(word: str) -> list[str]:
+    """The stems of a name ending in a consonant: the -i- stem of a name of another
+    language ("lindqvist" → "lindqvisti": Lindqvistin, Lindqvistille, Lindqvistiä; "mikael"
+    → "mikaeli") and, for a name ending in a vowel and -s, the Finnish -kse- stem as well
+    ("rasmus" → "rasmukse": Rasmuksen, Rasmukselle; "tuomas" → "tuomakse"). None for a
+    name ending in a vowel, a -nen surname (its own stems above) or a short name."""
+    if len(word) < MIN_CONSONANT_NAME_LENGTH or word[-1] in _VOWELS or word.endswith("nen"):
+        return []
+    stems = [word + "i"]
+    if word[-1] == "s" and word[-2] in _VOWELS:
+        stems.append(word[:-1] + "kse")
+    return stems
+
+
 def _inflected_pattern(word: str, *, surname: bool = False) -> str:
     """The name as a whole word: as it is or with a case ending, and on its inflection
     stems with a case ending (see the module docstring); a `surname` also on its e-stems."""
-    forms = [re.escape(word) + _ENDING]
+    # As it is, with a Finnish ending, or with the Swedish genitive -s ("Kaarinas").
+    forms = [re.escape(word) + r"(?:s|" + _ENDING + r")"]
     if surname:
         forms += [re.escape(stem) + _STEM_ENDING for stem in _surname_e_stems(word)]
     if " " not in word:
@@ -175,6 +200,7 @@ def _inflected_pattern(word: str, *, surname: bool = False) -> str:
                 forms.append(re.escape(base + "s") + r"(?:ta|ten)" + _CLITIC)
         if weak := _weak_stem(word):
             stems.append(weak)
+        stems += _consonant_stems(word)
         forms += [re.escape(stem) + _STEM_ENDING for stem in stems if len(stem) >= MIN_STEM_LENGTH]
     # Word boundaries that understand Finnish letters: no letter or digit on either side.
     return r"(?<![\w])(?:" + "|".join(forms) + r")(?![\w])"
@@ -203,13 +229,25 @@ def _exact_age_pattern(age: int) -> str:
     )
 
 
-def identifying_mentions(client, text: str) -> list[str]:
-    """What in `text` identifies the client, in words for the worker (a name as written in
-    the client's data, whatever its case and accents in the text); empty when nothing does."""
-    if not text:
-        return []
+def _birth_year_pattern(born: datetime.date) -> str:
+    """The birth year written as one, in the folded text: after a word for birth ("s. 1974",
+    "s.1974", "synt. 1974", "syntynyt vuonna 1974", "syntymävuosi: 1974", "född 1974",
+    "born in 1974", also "s. -74" or "s. '74") or before one ("1974 syntynyt", "vuonna 1974
+    syntynyt", "74-syntynyt"). A decade ("syntynyt 1970-luvulla", "född på 1970-talet") or
+    the year alone ("vuodesta 1974") is not a birth year."""
+    year = rf"(?<![0-9])(?:{born.year}|'?{born.year % 100:02d})(?![0-9])(?!\s*(?:luv|luk|tal))"
+    before = (
+        r"(?<![\w])(?:s\.|synt\.|syntyn\w*|syntyi|syntymavuo\w*|fodd|f\.|fodelsear\w*"
+        r"|born|b\.|birth\s+year|year\s+of\s+birth)"
+    )
+    joiner = r"\s*:?\s*(?:(?:vuonna|v\.|ar|in)\s*)?"
+    after = r"\s*(?:syntyn\w*|syntyi|fodd\w*|born)(?![\w])"
+    return rf"(?:{before}{joiner}{year}|(?<![\w']){year}{after})"
+
+
+def _identity_mentions(client, text: str, folded: str) -> list[str]:
+    """The client's names, identity code or birth date in `text` (`folded` is it folded)."""
     found: list[str] = []
-    folded = fold(text)
     surnames = set(fold(client.last_name).split())
     names = [
         written
@@ -228,15 +266,41 @@ def identifying_mentions(client, text: str) -> list[str]:
         _contains_word(lowered, form) for form in _date_forms(client.birth_date)
     ):
         found.append(_("syntymäaika"))
+    return found
+
+
+def identifying_mentions(client, text: str) -> list[str]:
+    """What in `text` identifies the client, in words for the worker (a name as written in
+    the client's data, whatever its case and accents in the text); empty when nothing does."""
+    if not text:
+        return []
+    folded = fold(text)
+    found = _identity_mentions(client, text, folded)
+    # The code and the birth date carry the year already.
+    dated = _("henkilötunnus") in found or _("syntymäaika") in found
+    if not dated and _found(_birth_year_pattern(client.birth_date), folded):
+        found.append(_("syntymävuosi"))
     if _found(_exact_age_pattern(client.age_on(timezone.localdate())), text):
         found.append(_("tarkka ikä"))
     return found
 
 
-def check_pseudonymous(client, **texts: str) -> None:
+def names_another_client(others, text: str) -> bool:
+    """Whether `text` names one of `others` (the clients of the other cases its readers
+    see) or carries their identity code or birth date. Their age and birth year are not
+    looked for: a number that happens to be another client's age is no name."""
+    if not text:
+        return False
+    folded = fold(text)
+    return any(_identity_mentions(other, text, folded) for other in others)
+
+
+def check_pseudonymous(client, *, others=(), **texts: str) -> None:
     """ValidationError, next to each field, when a text every participant sees (the question,
     the pseudonymous summary, the minutes, a recommendation) names the client or carries
-    their code."""
+    their code, or names one of `others`: the clients of the other cases on the session's
+    agenda, whom the same participants may see only pseudonymously. That error does not
+    say which case's client matched."""
     errors = {}
     for field, text in texts.items():
         found = identifying_mentions(client, text)
@@ -244,6 +308,12 @@ def check_pseudonymous(client, **texts: str) -> None:
             errors[field] = _(
                 "Tekstissä on tunnistetietoja: %(found)s. Kirjoita se niin, ettei asiakasta voi tunnistaa."
             ) % {"found": ", ".join(found)}
+        elif names_another_client(others, text):
+            errors[field] = _(
+                "Tekstissä on toisen esityslistan asiakkaan nimi, henkilötunnus tai syntymäaika. "
+                "Kaikki osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta "
+                "voi tunnistaa."
+            )
     if errors:
         raise ValidationError(errors)
 

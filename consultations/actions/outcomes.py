@@ -57,16 +57,29 @@ def _lock_open_case(item: AgendaItem) -> AgendaItem:
     return locked
 
 
+def _other_clients_on_agenda(item: AgendaItem) -> list[Client]:
+    """The clients of the session's other cases: every participant reads this case's minutes
+    and recommendations, also those who see those cases only pseudonymously."""
+    return [
+        other.request.client
+        for other in AgendaItem.objects.filter(session_id=item.session_id)
+        .exclude(pk=item.pk)
+        .select_related("request__client")
+    ]
+
+
 def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem:
     """Records (or corrects) the case's minutes; the request is then discussed.
 
+    Minutes that identify the client, or name the client of another case on the
+    session's agenda, are refused next to "minutes" (pseudonymity.check_pseudonymous).
     A closed consultation's minutes stay as they were: refused (ValidationError) under
     the request's row lock, so a close and a correction do not cross."""
     _check_held(item)
     if not minutes.strip():
         raise ValidationError({"minutes": _("Kirjoita muistio.")})
     # Every participant reads the minutes, those who see the case pseudonymously too.
-    check_pseudonymous(item.request.client, minutes=minutes)
+    check_pseudonymous(item.request.client, others=_other_clients_on_agenda(item), minutes=minutes)
     with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
         locked = _lock_open_case(item)
         locked.minutes = minutes.strip()
@@ -90,15 +103,20 @@ def add_recommendation(
 
     The task (due on `due_date`, linked to the request's page, keyed so that a
     repeat creates nothing) goes to the responsible worker only: the network
-    recommends, the responsible worker decides.
+    recommends, the responsible worker decides. A follow-up date before today is
+    refused next to "due_date" (the task would be overdue when made); a text that
+    identifies the client, or names the client of another case on the session's
+    agenda, next to "text".
     """
     from notifications.actions import create_task
 
     _check_held(item)
     if not text.strip():
         raise ValidationError({"text": _("Kirjoita suositus.")})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("Seurantapäivä voi olla aikaisintaan tänään.")})
     request = item.request
-    check_pseudonymous(request.client, text=text)
+    check_pseudonymous(request.client, others=_other_clients_on_agenda(item), text=text)
     worker = responsible_worker_of(request.client)
     if worker is None:
         raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää, jolle suositus kuuluisi."))

@@ -124,7 +124,11 @@ def _locked(request: ConsultationRequest, *, field: str | None = None) -> Consul
 
 
 def triage_request(*, request: ConsultationRequest, triaged_by, network, note: str = ""):
-    """Accepts the request for `network`'s agenda; it waits for a session (status triaged)."""
+    """Accepts the request for `network`'s agenda; it waits for a session (status triaged).
+
+    The note is read on the triage page by the network's coordinators, also those who see
+    the case pseudonymously: one that identifies the client is refused next to "note"."""
+    check_pseudonymous(request.client, note=note)
     with transaction.atomic(), history_context(triaged_by, "consultations.request.triaged"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
@@ -142,11 +146,16 @@ def triage_request(*, request: ConsultationRequest, triaged_by, network, note: s
 
 
 def decline_request(*, request: ConsultationRequest, declined_by, reason: str):
-    """Declines with a reason; the asker gets a task to read it (and perhaps ask elsewhere)."""
+    """Declines with a reason; the asker gets a task to read it (and perhaps ask elsewhere).
+
+    The reason is read on the triage page by the network's coordinators, also those who
+    see the case pseudonymously: one that identifies the client is refused next to
+    "reason"."""
     from notifications.actions import create_task
 
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa syy, jotta pyytäjä tietää, miksi.")})
+    check_pseudonymous(request.client, reason=reason)
     with transaction.atomic(), history_context(declined_by, "consultations.request.declined"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):

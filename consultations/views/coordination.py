@@ -4,7 +4,7 @@ work-pair offer. Every page: access through access.py, a form, one action,
 render or redirect."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,7 +48,7 @@ from consultations.models import (
     Urgency,
 )
 from consultations.pseudonymity import age_band
-from consultations.views.sessions import render_case
+from consultations.views.sessions import render_case, render_session
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -238,22 +238,30 @@ def session_edit(request, session_id):
     )
 
 
+def _refused_on_a_field(error: ValidationError) -> bool:
+    """Whether the action refused a value of the form (shown next to its field, the form
+    kept) rather than the session's state (a message above the page)."""
+    return hasattr(error, "error_dict") and NON_FIELD_ERRORS not in error.error_dict
+
+
 @require_POST
 def session_cancel(request, session_id):
     session = get_session_for_user(request.user, session_id, manage=True)
     form = CancelSessionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Kirjaa perumisen syy."))
-    else:
+    if form.is_valid():
         try:
             actions.cancel_session(
                 session=session, cancelled_by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _message_errors(request, error)
+            if not _refused_on_a_field(error):
+                _message_errors(request, error)
+                return redirect("consultations:session", session_id=session.pk)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Istunto peruttu; osallistujat saavat peruutuksen."))
-    return redirect("consultations:session", session_id=session.pk)
+            return redirect("consultations:session", session_id=session.pk)
+    return render_session(request, session, cancel_form=form, status=400)
 
 
 @require_POST
@@ -269,14 +277,14 @@ def guest_add(request, session_id):
                 expertise=form.cleaned_data["expertise"],
             )
         except ValidationError as error:
-            _message_errors(request, error)
+            if not _refused_on_a_field(error):
+                _message_errors(request, error)
+                return redirect("consultations:session", session_id=session.pk)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Vieras kutsuttu."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("consultations:session", session_id=session.pk)
+            return redirect("consultations:session", session_id=session.pk)
+    return render_session(request, session, guest_form=form, status=400)
 
 
 @require_POST

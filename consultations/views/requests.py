@@ -242,8 +242,14 @@ CONSULTATION_TASKS = (RECOMMENDATION_TASK, WORK_PAIR_OFFER_TASK, REQUEST_DECLINE
 
 @require_GET
 def my_requests(request):
-    """The worker's consultation requests (their current clients) and open consultation tasks."""
+    """The worker's consultation requests (their current clients) and open consultation tasks.
+
+    The tasks are readied as the inbox readies them (notifications.access.show_items): one
+    naming a client the user does not reach in their active role (another role's client, a
+    former client) shows without the name, its text or its link, and each client the others
+    name is logged."""
     require(request.user, "consultations.use_consultations")
+    from notifications.access import show_items
     from notifications.models import Task
 
     consultations = list(
@@ -260,6 +266,7 @@ def my_requests(request):
         .filter(kind__in=CONSULTATION_TASKS)
         .in_inbox_order()[:50]
     )
+    show_items(request.user, tasks)
     log_list_hits(
         actor=request.user,
         client_ids=[c.client.uuid for c in consultations],

@@ -93,11 +93,17 @@ def calendar(request):
 
 @require_GET
 def session_detail(request, session_id):
+    session = get_session_for_user(request.user, session_id)
+    return render_session(request, session)
+
+
+def render_session(request, session, *, guest_form=None, cancel_form=None, status=200):
     """A session with its participants and agenda. The agenda shows every case
     pseudonymously (reference, age band, question); each case opens on its own page,
     where the viewer's named or pseudonymous view is decided and logged. Each case
-    listed is logged as one list hit (one statement). A fixed number of queries."""
-    session = get_session_for_user(request.user, session_id)
+    listed is logged as one list hit (one statement), also when a refused guest or
+    cancellation shows the page again with the form's errors. A fixed number of
+    queries."""
     manage = rules.has_perm("consultations.run_session", request.user, session)
     participants = list(
         session.participants.current()
@@ -129,10 +135,11 @@ def session_detail(request, session_id):
             "started": session.has_started(),
             # Who took part in a held session stays as it was.
             "people_fixed": session.has_ended(),
-            "guest_form": GuestForm() if manage else None,
-            "cancel_form": CancelSessionForm() if manage else None,
+            "guest_form": (guest_form or GuestForm()) if manage else None,
+            "cancel_form": (cancel_form or CancelSessionForm()) if manage else None,
             "is_participant": any(p.user_id == request.user.pk for p in participants),
         },
+        status=status,
     )
 
 

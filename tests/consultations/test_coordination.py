@@ -281,6 +281,42 @@ def test_guests_are_invited_and_removed(coordinator, hki):
     assert chair.removed_at is None
 
 
+def test_a_refused_cancellation_shows_its_error_next_to_the_reason(coordinator, hki):
+    """The reason is kept and its error is next to it, on the session's page shown again:
+    empty, or naming the client of a case on the agenda (the cancellation is e-mailed)."""
+    url = reverse("consultations:session_cancel", args=[hki.session.pk])
+    response = coordinator.post(url, {"reason": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(page, "reason") == "Tämä kenttä vaaditaan."
+    assert 'aria-invalid="true"' in page and "Esityslista" in page
+
+    response = coordinator.post(url, {"reason": "Kaarina Koivisto sairastui"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(page, "reason").startswith("Kutsu lähtee sähköpostilla")
+    assert 'value="Kaarina Koivisto sairastui"' in page
+    hki.session.refresh_from_db()
+    assert not hki.session.is_cancelled
+
+
+def test_a_refused_guest_shows_the_error_next_to_the_address(coordinator, hki):
+    url = reverse("consultations:guest_add", args=[hki.session.pk])
+    response = coordinator.post(url, {"email": "ei.ketaan@example.fi"})
+    assert response.status_code == 400
+    assert (
+        field_errors(response.content.decode(), "email")
+        == "Polussa ei ole käyttäjää tällä sähköpostiosoitteella."
+    )
+    # Refused by the action: the expert takes part already.
+    response = coordinator.post(url, {"email": hki.expert.email, "expertise": "Työllisyys"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(page, "email") == "Henkilö on jo kutsuttu istuntoon."
+    assert 'value="Työllisyys"' in page
+    assert hki.session.participants.filter(user=hki.expert).count() == 1
+
+
 def test_no_one_joins_or_leaves_a_session_that_has_been_held(hki):
     """Who took part is a record once the session is over: named cases were shown to them."""
     from django.core.exceptions import ValidationError

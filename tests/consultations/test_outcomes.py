@@ -86,6 +86,34 @@ def test_no_recommendation_before_the_session_starts(client, hki):
     assert not Recommendation.objects.exists() and not Task.objects.exists()
 
 
+def test_a_follow_up_date_before_today_is_refused_next_to_it(client, hki, during):
+    """A recommendation's task would be overdue the moment it was made."""
+    login(client, hki.coordinator)
+    yesterday = hki.session.starts_at.date() - datetime.timedelta(days=1)
+    response = client.post(
+        case_url(hki, "recommendation_add"),
+        {"text": "Haetaan kuntoutusta.", "due_date": yesterday.isoformat()},
+    )
+    assert response.status_code == 400
+    assert (
+        field_errors(response.content.decode(), "due_date")
+        == "Seurantapäivä voi olla aikaisintaan tänään."
+    )
+    assert not Recommendation.objects.exists() and not Task.objects.exists()
+    hki.request.refresh_from_db()
+    assert hki.request.status == RequestStatus.SCHEDULED
+    # Today is the earliest follow-up date.
+    item = hki.item
+    item.session = hki.session
+    recommendation = actions.add_recommendation(
+        item=item,
+        recommended_by=hki.coordinator,
+        text="Haetaan kuntoutusta.",
+        due_date=hki.session.starts_at.date(),
+    )
+    assert recommendation.task.due_date == hki.session.starts_at.date()
+
+
 def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, hki, during):
     item = hki.item
     item.session = hki.session
@@ -111,6 +139,43 @@ def test_the_worker_sees_the_task_on_the_dashboard_and_the_client_page(client, h
     assert "Vastuu säilyy vastuutyöntekijällä." in html
     mine = client.get(reverse("consultations:my_requests")).content.decode()
     assert hki.request.reference in mine and "Haetaan osatyökyvyttömyyseläkettä." in mine
+
+
+def test_my_requests_names_no_client_out_of_the_active_roles_reach(client, hki, during):
+    """As the inbox: the worker's recommendation task names the client while they act as
+    the client's social worker (logged as a showing), and not while they act in a Kela role
+    they also hold, where they do not reach the client."""
+    from accounts.models import RoleAssignment
+    from accounts.roles import Role
+    from audit.models import AccessLogEntry
+    from notifications.access import CLIENTS_SHOWN
+
+    item = hki.item
+    item.session = hki.session
+    actions.add_recommendation(
+        item=item,
+        recommended_by=hki.coordinator,
+        text="Haetaan osatyökyvyttömyyseläkettä.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    kela_role = RoleAssignment.objects.create(
+        user=hki.worker, role=Role.KELA_LIAISON, unit=hki.kela_liaison.role_assignments.get().unit
+    )
+    login(client, hki.worker)
+    url = reverse("consultations:my_requests")
+    mine = client.get(url).content.decode()
+    assert hki.client.display_name in mine and "Haetaan osatyökyvyttömyyseläkettä." in mine
+    assert AccessLogEntry.objects.filter(
+        actor=hki.worker, action=CLIENTS_SHOWN, client_id=hki.client.uuid
+    ).exists()
+
+    assert client.post(reverse("switch_role"), {"assignment": kela_role.pk}).status_code == 302
+    before = AccessLogEntry.objects.filter(client_id=hki.client.uuid).count()
+    mine = client.get(url).content.decode()
+    assert hki.client.display_name not in mine and hki.client.last_name not in mine
+    assert "Haetaan osatyökyvyttömyyseläkettä." not in mine
+    assert "Koskee asiakasta, jonka tietoihin sinulla ei ole pääsyä nykyisessä roolissasi" in mine
+    assert AccessLogEntry.objects.filter(client_id=hki.client.uuid).count() == before
 
 
 def test_the_worker_checks_the_recommendation_off_on_the_request_page(client, hki, during):

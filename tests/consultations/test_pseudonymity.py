@@ -8,13 +8,15 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from clients.factories import ClientFactory
 from consultations import actions
-from consultations.factories import make_request, put_on_agenda
+from consultations.factories import make_request, make_session, put_on_agenda
 from consultations.models import ConsultationRequest
 from consultations.pseudonymity import identifying_mentions
+from tests.conftest import field_errors, login
 
 BIRTH = datetime.date(1980, 3, 2)
 CODE = "020380-9234"
@@ -277,3 +279,208 @@ def test_the_clients_exact_age_is_found(virtanen, template):
 def test_other_numbers_are_not_the_exact_age(virtanen, template):
     age = virtanen.age_on(timezone.localdate())
     assert mentions(virtanen, template.format(age=age, other=age + 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("first_names", "last_name", "text", "found"),
+    [
+        # A name ending in a vowel and -s, on its Finnish -kse- stem.
+        ("Rasmus", "Salo", "Rasmukselle soitettiin.", "Rasmus"),
+        ("Rasmus", "Salo", "Rasmuksen tilanne on vaikea.", "Rasmus"),
+        ("Rasmus", "Salo", "Rasmuksella on selkäkipuja.", "Rasmus"),
+        ("Rasmus", "Salo", "Kysyin Rasmukselta.", "Rasmus"),
+        ("Tuomas", "Salo", "Tuomaksesta huolehditaan.", "Tuomas"),
+        ("Rasmus", "Salo", "Tapasin Rasmusta.", "Rasmus"),  # as it is, with an ending
+        # A name ending in a consonant, on its -i- stem.
+        ("Elli", "Lindqvist", "Lindqvistille soitettiin.", "Lindqvist"),
+        ("Elli", "Lindqvist", "Tapasin Lindqvistiä.", "Lindqvist"),
+        ("Elli", "Lindqvist", "Lindqvistillä on huolia.", "Lindqvist"),
+        ("Mikael", "Salo", "Mikaelille ehdotetaan kokeilua.", "Mikael"),
+        ("Niklas", "Salo", "Niklasille soitettiin.", "Niklas"),
+        # The Swedish genitive.
+        ("Kaarina", "Salo", "Kaarinas situation är svår.", "Kaarina"),
+        ("Elli", "Lindqvist", "Lindqvists arbetsförmåga.", "Lindqvist"),
+    ],
+)
+def test_names_ending_in_a_consonant_and_the_swedish_genitive_are_found(
+    hki, first_names, last_name, text, found
+):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names=first_names, last_name=last_name, calling_name=""
+    )
+    assert mentions(client, text) == [f"asiakkaan nimi ({found})"]
+
+
+@pytest.mark.parametrize(
+    ("first_names", "text"),
+    [
+        ("Per", "Pääsi perille ajoissa."),  # Per → peri-: too short to look for its stem
+        ("Rasmus", "Rasmuksinen asia ja Rasmusvaara."),  # other words beginning like it
+        ("Jonas", "Jonasson ja Jonaksenkatu."),
+        ("Mikael", "Mikaelinpäivänä."),  # the stem inside a longer word
+    ],
+)
+def test_consonant_stems_leave_other_words_alone(hki, first_names, text):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names=first_names, last_name="Koski", calling_name=""
+    )
+    assert mentions(client, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asiakas s. 1980, pitkä työttömyys.",
+        "Asiakas (s.1980) on työtön.",
+        "Syntynyt 1980, työtön.",
+        "Syntynyt vuonna 1980.",
+        "Syntyi 1980 Oulussa.",
+        "Synt. 1980.",
+        "Syntymävuosi: 1980.",
+        "Vuonna 1980 syntynyt asiakas.",
+        "1980 syntynyt asiakas.",
+        "80-syntynyt asiakas.",
+        "Asiakas s. -80.",
+        "Klienten är född 1980.",
+        "Född år 1980.",
+        "Born in 1980.",
+    ],
+)
+def test_the_birth_year_written_as_one_is_found(virtanen, text):
+    """The pseudonymous case shows an age band; the birth year would give the age away."""
+    assert mentions(virtanen, text) == ["syntymävuosi"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Syntynyt 1980-luvulla.",  # a decade
+        "Född på 1980-talet.",
+        "Työttömänä vuodesta 1980.",  # the year of something else
+        "Asiakas s. 1981.",  # another year
+        "Ks. 1980 annettu päätös.",  # "katso", not "syntynyt"
+        "Lapsi syntyi 2010.",
+    ],
+)
+def test_other_years_are_not_the_birth_year(virtanen, text):
+    assert mentions(virtanen, text) == []
+
+
+def test_a_birth_date_or_code_is_not_reported_twice_as_the_year(virtanen):
+    assert mentions(virtanen, "Syntynyt 2.3.1980.") == ["syntymäaika"]
+    assert mentions(virtanen, "Asiakas, s. 020380-9234.") == ["henkilötunnus"]
+
+
+def test_asking_for_a_consultation_refuses_the_birth_year(hki, virtanen):
+    with pytest.raises(ValidationError) as refused:
+        actions.ask_for_consultation(
+            client=virtanen,
+            asked_by=hki.worker,
+            question="Miten työkyvyn arviointiin pääsee?",
+            background="Tausta",
+            tried_so_far="-",
+            pseudonymous_summary="Asiakas s. 1980, pitkä työttömyys.",
+        )
+    assert refused.value.message_dict == {
+        "pseudonymous_summary": [
+            "Tekstissä on tunnistetietoja: syntymävuosi. Kirjoita se niin, ettei asiakasta voi "
+            "tunnistaa."
+        ]
+    }
+    assert not ConsultationRequest.objects.filter(client=virtanen).exists()
+
+
+ANOTHER_CLIENT = (
+    "Tekstissä on toisen esityslistan asiakkaan nimi, henkilötunnus tai syntymäaika. "
+    "Kaikki osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta voi "
+    "tunnistaa."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sama tilanne kuin Virtasella: sovitaan yhteinen ryhmä.",
+        "Antille ja tälle asiakkaalle sama ryhmä.",
+        "Ks. asiakas 020380-9234.",
+        "Asiakas ja toinen, s. 2.3.1980, samaan ryhmään.",
+    ],
+)
+def test_minutes_and_recommendations_naming_another_client_on_the_agenda_are_refused(
+    hki, virtanen, text
+):
+    """Every participant reads a case's minutes and recommendations, also those who see the
+    other cases of the session only pseudonymously (a Kela liaison without Kela consent
+    for the other client): the other clients' names, codes and birth dates are refused too,
+    without saying which case matched."""
+    put_on_agenda(make_request(virtanen, hki.worker), hki.session)
+    item = hki.item
+    item.session = hki.session
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        with pytest.raises(ValidationError) as refused:
+            actions.record_minutes(item=item, recorded_by=hki.coordinator, minutes=text)
+        assert refused.value.message_dict == {"minutes": [ANOTHER_CLIENT]}
+        with pytest.raises(ValidationError) as refused:
+            actions.add_recommendation(
+                item=item,
+                recommended_by=hki.coordinator,
+                text=text,
+                due_date=timezone.localdate() + datetime.timedelta(days=30),
+            )
+        assert refused.value.message_dict == {"text": [ANOTHER_CLIENT]}
+    item.refresh_from_db()
+    assert item.minutes == "" and not item.recommendations.exists()
+
+
+def test_another_clients_age_or_birth_year_is_not_their_name(hki, virtanen):
+    """Only the other clients' names, codes and birth dates are looked for: their age or
+    birth year alone names no one, and this case's own client may share it."""
+    put_on_agenda(make_request(virtanen, hki.worker), hki.session)
+    item = hki.item
+    item.session = hki.session
+    age = virtanen.age_on(timezone.localdate())
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        actions.record_minutes(
+            item=item,
+            recorded_by=hki.coordinator,
+            minutes=f"Ryhmässä on myös {age}-vuotias, vuonna 1980 syntynyt osallistuja.",
+        )
+    item.refresh_from_db()
+    assert item.minutes.startswith("Ryhmässä")
+
+
+def test_a_client_on_another_session_is_not_looked_for(hki, virtanen):
+    """Only this session's agenda: its participants are those who read the minutes."""
+    other_session = make_session(
+        hki.network,
+        hki.coordinator,
+        starts_at=hki.session.starts_at + datetime.timedelta(days=1),
+    )
+    put_on_agenda(make_request(virtanen, hki.worker), other_session)
+    item = hki.item
+    item.session = hki.session
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        actions.record_minutes(
+            item=item, recorded_by=hki.coordinator, minutes="Virtasen ryhmä sopisi."
+        )
+    item.refresh_from_db()
+    assert item.minutes == "Virtasen ryhmä sopisi."
+
+
+def test_the_case_page_shows_the_refusal_next_to_the_minutes(client, hki, virtanen):
+    other = put_on_agenda(make_request(virtanen, hki.worker), hki.session)
+    login(client, hki.coordinator)
+    url = reverse(
+        "consultations:minutes", kwargs={"session_id": hki.session.pk, "item_id": hki.item.pk}
+    )
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        response = client.post(url, {"minutes": "Sama kuin Antti Virtasella."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(page, "minutes") == ANOTHER_CLIENT
+    # The coordinator is not told which case's client the text named.
+    assert other.request.reference not in field_errors(page, "minutes")
+    # The field says so before anything is written.
+    assert "äläkä muiden esityslistan asiakkaiden nimiä" in page
+    hki.item.refresh_from_db()
+    assert hki.item.minutes == ""

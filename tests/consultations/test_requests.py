@@ -317,6 +317,32 @@ def test_triage_place_and_decline(client, hki, waiting):
     assert task.assignee == hki.worker and task.client_id == hki.client.uuid
 
 
+def test_a_triage_note_or_decline_reason_naming_the_client_is_refused(client, hki, waiting):
+    """The triage page shows them to the network's coordinators, also to one who sees the
+    case pseudonymously (consent not covering their organisation)."""
+    login(client, hki.coordinator)
+    triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
+    response = client.post(
+        triage, {"network": hki.network.pk, "note": "Kaarinan asia kiireellinen."}
+    )
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "note").startswith(
+        "Tekstissä on tunnistetietoja: asiakkaan nimi (Kaarina)."
+    )
+    decline = reverse("consultations:decline", kwargs={"request_id": waiting.pk})
+    response = client.post(decline, {"reason": "Koivisto ohjataan työllisyyspalveluihin."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(page, "reason").startswith(
+        "Tekstissä on tunnistetietoja: asiakkaan nimi (Koivisto)."
+    )
+    assert "Pyytäjä ja verkoston koordinaattorit näkevät tämän" in page
+    waiting.refresh_from_db()
+    assert waiting.status == RequestStatus.REQUESTED
+    assert waiting.triage_note == "" and waiting.decline_reason == ""
+    assert not Task.objects.filter(kind="consultations.request_declined").exists()
+
+
 @pytest.mark.parametrize(
     "where",
     [

@@ -15,7 +15,13 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory
 from consents.factories import ConsentFactory
-from consultations.factories import NetworkFactory, add_network_member, make_request, make_session
+from consultations.factories import (
+    NetworkFactory,
+    add_network_member,
+    make_request,
+    make_session,
+    put_on_agenda,
+)
 from consultations.models import ConsultationRequest
 from services.factories import OrganisationFactory, UnitFactory
 from tests.e2e.conftest import assert_accessible
@@ -202,3 +208,38 @@ def test_the_worker_withdraws_a_request_sent_by_mistake(new_page, helsinki):
     expect(worker.locator("main")).to_contain_text("Lähetetty vahingossa.")
     expect(worker.get_by_role("button", name="Peru pyyntö")).to_have_count(0)
     assert_accessible(worker)
+
+
+def test_minutes_naming_the_client_of_another_case_are_refused(new_page, helsinki):
+    """Every participant reads a case's minutes: the Kela liaison, who sees the other case
+    (no consent) only pseudonymously, must not learn its client's name from them."""
+    session = helsinki["session"]
+    first = put_on_agenda(make_request(helsinki["client"], helsinki["worker"]), session)
+    other_client = ClientFactory(
+        responsible_worker=helsinki["worker"],
+        first_names="Tuisku",
+        last_name="Tietävä",
+        calling_name="",
+    )
+    put_on_agenda(make_request(other_client, helsinki["worker"]), session)
+    case_path = f"/consultations/sessions/{session.pk}/cases/{first.pk}/"
+
+    coordinator = new_page(helsinki["coordinator"])
+    coordinator.goto(case_path)
+    minutes = coordinator.get_by_role("textbox", name="Muistio")
+    minutes.fill("Sama tilanne kuin Tuisku Tietävällä: yhteinen ryhmä.")
+    coordinator.get_by_role("button", name="Tallenna muistio").click()
+    expect(coordinator.locator("#id_minutes_error")).to_contain_text(
+        "Tekstissä on toisen esityslistan asiakkaan nimi"
+    )
+    expect(minutes).to_have_attribute("aria-invalid", "true")
+    assert_accessible(coordinator)
+    minutes.fill("Sama tilanne kuin toisella asiakkaalla: yhteinen ryhmä.")
+    coordinator.get_by_role("button", name="Tallenna muistio").click()
+    expect(coordinator.locator("main")).to_contain_text("Muistio tallennettu.")
+
+    liaison = new_page(helsinki["liaison"])
+    liaison.goto(case_path)
+    expect(liaison.locator("main")).to_contain_text("yhteinen ryhmä")
+    expect(liaison.locator("main")).not_to_contain_text("Tuisku")
+    expect(liaison.locator("main")).not_to_contain_text("Koivisto")
