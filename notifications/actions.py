@@ -91,7 +91,9 @@ def create_task(
     an action that runs twice (a double submit, a redelivered Celery task)
     creates one task. A lazy `title` or `description` is rendered in the
     assignee's language. `link` must be a path inside Polku (ValueError
-    otherwise). No side effects beyond the row and its history.
+    otherwise). No side effects beyond the row and its history; inside another
+    action's history context (a recommendation recorded), the task's history is that
+    action's (audit.history).
     """
     if not kind:
         raise ValueError("A task needs a kind.")
@@ -167,8 +169,8 @@ def settle_tasks(*, keys: Sequence[str], by) -> int:
     about them are marked read for everyone, as complete_task does. Returns how many.
 
     Unlike complete_task it runs in the caller's transaction and history context (the
-    task's history names the action that settled it, which its own context would rename),
-    and no completion hook runs: the task was not done, its matter was settled.
+    task's history names the action that settled it), and no completion hook runs: the
+    task was not done, its matter was settled.
     """
     tasks = list(Task.objects.select_for_update().filter(key__in=keys, done_at__isnull=True))
     now, today = timezone.now(), timezone.localdate()
@@ -222,7 +224,8 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
     (action "notifications.task.handed_over"). The former worker's reminders about the
     moved tasks or the objects they concern that are not yet due are taken back (one
     DELETE); the next sweep reminds the new worker. Call it inside the transfer's
-    transaction but outside its history context, which it would otherwise relabel.
+    transaction but outside its history context: inside, the move would be kept under the
+    transfer's label (audit.history: the outermost action names the changes).
     """
     kinds = kinds_following_responsibility()
     if not kinds or from_user_id == to_user.pk:

@@ -60,6 +60,26 @@ def test_a_recommendation_becomes_a_task_of_the_responsible_worker_only(client, 
     assert AccessLogEntry.objects.filter(action="consultations.recommendation.created").exists()
 
 
+def test_the_change_history_names_the_coordinators_recommendation_not_the_task(client, hki, during):
+    """create_task runs inside add_recommendation: the recommendation and its task are one
+    change by the coordinator, under the recommendation's label, in the request's URL."""
+    login(client, hki.coordinator)
+    response = client.post(
+        case_url(hki, "recommendation_add"),
+        {"text": "Ohjataan työkykyselvitykseen.", "due_date": datetime.date(2030, 1, 31)},
+    )
+    assert response.status_code == 302
+    recommendation, task = Recommendation.objects.get(), Task.objects.get()
+    contexts = {event.pgh_context for event in (*recommendation.events.all(), *task.events.all())}
+    assert [context.metadata for context in contexts] == [
+        {
+            "user": hki.coordinator.pk,
+            "url": case_url(hki, "recommendation_add"),
+            "action": "consultations.recommendation.created",
+        }
+    ]
+
+
 def test_a_repeated_recommendation_task_key_creates_one_task(hki, during):
     item = hki.item
     item.session = hki.session
