@@ -13,9 +13,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.roles import Role
 from audit.actions import log_access
@@ -41,6 +40,7 @@ from clients.models import (
 )
 from clients.names import search_prefixes, sort_name
 from clients.querysets import responsible_worker_candidates
+from notifications.texts import Text
 from services.calendar import add_months
 
 # What higher apps must see settled before a client relationship closes (pathways: no step
@@ -669,8 +669,8 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             create_task(
                 assignee=to_user,
                 kind=RESPONSIBILITY_RECEIVED_TASK,
-                title=format_lazy(
-                    gettext_lazy("Asiakkaan vastuu siirtyi sinulle: {client}"),
+                title=Text(
+                    gettext_noop("Asiakkaan vastuu siirtyi sinulle: {client}"),
                     client=locked.display_name,
                 ),
                 description=note,
@@ -1146,8 +1146,8 @@ def request_access(*, client: Client, requested_by, reason: str):
         task = create_task(
             assignee=responsible.user,
             kind="clients.access_request",
-            title=format_lazy(
-                gettext_lazy("Pääsypyyntö asiakkaan tietoihin: {name}"),
+            title=Text(
+                gettext_noop("Pääsypyyntö asiakkaan tietoihin: {name}"),
                 name=requested_by.get_full_name(),
             ),
             description=reason,

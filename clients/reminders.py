@@ -21,13 +21,14 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, PlanStatus, TeamRole
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
+from notifications.texts import Text
 
 PLAN_REVIEW_DUE = "clients.plan_review_due"
 PLAN_REVIEW_OVERDUE = "clients.plan_review_overdue"
@@ -119,8 +120,8 @@ def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
             model=ClientPlan,
             object_id=pk,
             due_date=review_on,
-            title=format_lazy(
-                _("Suunnitelman tarkistus lähestyy: {client}"),
+            title=Text(
+                gettext_noop("Suunnitelman tarkistus lähestyy: {client}"),
                 client=client_name(first_names, calling_name, last_name),
             ),
             link=client_link(uuid),
@@ -137,8 +138,8 @@ def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[Remi
             model=ClientPlan,
             object_id=pk,
             due_date=review_on,
-            title=format_lazy(
-                _("Suunnitelman tarkistus myöhässä: {client}"),
+            title=Text(
+                gettext_noop("Suunnitelman tarkistus myöhässä: {client}"),
                 client=client_name(first_names, calling_name, last_name),
             ),
             link=client_link(uuid),
@@ -174,8 +175,8 @@ def memberships_ending(today: datetime.date, batch_size: int) -> Iterator[Remind
             model=CareTeamMembership,
             object_id=pk,
             due_date=valid_until,
-            title=format_lazy(
-                _("Tiimin jäsenyys päättyy ({role}): {client}"),
+            title=Text(
+                gettext_noop("Tiimin jäsenyys päättyy ({role}): {client}"),
                 role=TeamRole(role).label,
                 client=client_name(first_names, calling_name, last_name),
             ),
@@ -228,8 +229,8 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
         .iterator(chunk_size=batch_size)
     )
     for pk, started_at, user_id, unit_id, client_uuid, first_names, calling_name, last_name in rows:
-        title = format_lazy(
-            _("Murtautuminen odottaa tarkastusta: {client}"),
+        title = Text(
+            gettext_noop("Murtautuminen odottaa tarkastusta: {client}"),
             client=client_name(first_names, calling_name, last_name),
         )
         for manager_id in sorted(managers[unit_id] - {user_id}):

@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
+from django.utils.functional import lazystr
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.actions import log_access
 from audit.history import history_context
@@ -43,6 +43,7 @@ from consents.models import (
     StatutoryBasis,
 )
 from consents.team_coverage import end_uncovered_memberships
+from notifications.texts import Text
 from services.models import Organisation, OrganisationKind
 
 logger = logging.getLogger(__name__)
@@ -595,10 +596,10 @@ def _create_notification_tasks(
     link = reverse("consents:detail", kwargs={"client_id": client.uuid, "consent_id": consent.pk})
     due = timezone.localdate() + datetime.timedelta(days=NOTIFY_WITHIN_DAYS)
     event = "changed" if changed else "revoked"
-    description = format_lazy(
-        gettext_lazy("Asiakas: {client}. Suostumus: {consent}."),
+    description = Text(
+        gettext_noop("Asiakas: {client}. Suostumus: {consent}."),
         client=client.display_name,
-        consent=consent,
+        consent=lazystr(consent),
     )
     kela_told = False
     for party in parties:
@@ -610,20 +611,20 @@ def _create_notification_tasks(
                 continue
             kela_told = True
             kind = SEND_CHANGE_TO_KELA if changed else SEND_REVOCATION_TO_KELA
-            title = (
-                gettext_lazy("Lähetä suostumuksen muutos Kelaan suojatulla sähköpostilla")
+            title = Text(
+                gettext_noop("Lähetä suostumuksen muutos Kelaan suojatulla sähköpostilla")
                 if changed
-                else gettext_lazy("Lähetä peruutus Kelaan suojatulla sähköpostilla")
+                else gettext_noop("Lähetä peruutus Kelaan suojatulla sähköpostilla")
             )
         else:
             kind = NOTIFY_PARTY_OF_CHANGE if changed else NOTIFY_PARTY_OF_REVOCATION
             template = (
-                gettext_lazy("Ilmoita suostumuksen muutoksesta: {party}")
+                gettext_noop("Ilmoita suostumuksen muutoksesta: {party}")
                 if changed
-                else gettext_lazy("Ilmoita suostumuksen peruutuksesta: {party}")
+                else gettext_noop("Ilmoita suostumuksen peruutuksesta: {party}")
             )
-            # The party's name renders in the language the title is rendered in.
-            title = format_lazy(template, party=party)
+            # The party's name is kept in each language (an organisation's, or a kind's).
+            title = Text(template, party=lazystr(party))
         create_task(
             assignee=assignee,
             kind=kind,

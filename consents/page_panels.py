@@ -10,8 +10,7 @@ from django.db.models import Count, OuterRef, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from audit.actions import log_list_hits
 from audit.models import Basis
@@ -89,6 +88,7 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
     followed up."""
     from clients.models import CareTeamMembership, TeamRole
     from notifications.rules_registry import ReminderSpec
+    from notifications.texts import Text
 
     responsible = CareTeamMembership.objects.current().filter(
         client=OuterRef("client"), role=TeamRole.RESPONSIBLE_WORKER
@@ -120,8 +120,8 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
             model=Consent,
             object_id=first_version,
             due_date=valid_until,
-            title=format_lazy(
-                _("Suostumus päättyy {date}: {client}"),
+            title=Text(
+                gettext_noop("Suostumus päättyy {date}: {client}"),
                 date=date_format(valid_until, "SHORT_DATE_FORMAT"),
                 client=client_name(*names),
             ),

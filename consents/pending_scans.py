@@ -15,11 +15,12 @@ import logging
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazystr
+from django.utils.translation import gettext_noop
 
 from consents import scanning
 from consents.models import ConsentScan, ScanStatus
+from notifications.texts import Text
 
 logger = logging.getLogger(__name__)
 
@@ -72,18 +73,18 @@ def _tell_uploader(scan: ConsentScan) -> int:
     create_task(
         assignee=scan.uploaded_by,
         kind=SCAN_PENDING_TASK,
-        title=format_lazy(
-            _("Skannatun lomakkeen virustarkistus ei ole valmistunut: {name}"),
+        title=Text(
+            gettext_noop("Skannatun lomakkeen virustarkistus ei ole valmistunut: {name}"),
             name=scan.original_name,
         ),
-        description=format_lazy(
-            _(
+        description=Text(
+            gettext_noop(
                 "Asiakas: {client}. Suostumus: {consent}. Lomake on karanteenissa, eikä sitä "
                 "voi avata ennen virustarkistusta. Pyydä pääkäyttäjää tarkistamaan "
                 "virustarkistuspalvelu tai tallenna lomake uudelleen."
             ),
             client=client.display_name,
-            consent=consent,
+            consent=lazystr(consent),
         ),
         due_date=timezone.localdate(),
         concerning=scan,

@@ -12,8 +12,8 @@ import datetime
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clients.models import Client
 from clients.reminders import client_name
@@ -34,6 +34,7 @@ def open_revocation_notifications(today: datetime.date, batch_size: int):
     the task does). One query per batch."""
     from notifications.models import Task
     from notifications.rules_registry import ReminderSpec
+    from notifications.texts import Text
 
     days = getattr(settings, "POLKU_REMINDER_WINDOWS", {}).get(CODE, DEFAULT_DAYS)
     cutoff = today - datetime.timedelta(days=days)
@@ -67,8 +68,10 @@ def open_revocation_notifications(today: datetime.date, batch_size: int):
             model=Task,
             object_id=pk,
             due_date=timezone.localdate(created_at) + datetime.timedelta(days=days),
-            title=format_lazy(
-                _("Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle: {client}"),
+            title=Text(
+                gettext_noop(
+                    "Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle: {client}"
+                ),
                 client=client_name(*(name or "" for name in names)),
             ),
             link=link or "/inbox/",

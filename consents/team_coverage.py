@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.functional import lazy
+from django.utils.translation import gettext_noop
 
 from audit.history import history_context
 from clients.team_scope import TeamCoverage
 from consents.coverage import DisclosureNotCovered, covered_organisations, record_disclosure
 from consents.models import ORDINARY_CATEGORIES, InformationCategory, Purpose
+from notifications.texts import Text
 
 # The disclosure-log channel of joining a client's care team.
 CARE_TEAM_CHANNEL = "care_team"
@@ -58,11 +59,11 @@ def team_coverage() -> TeamCoverage:
 
 MEMBER_UNCOVERED_TASK = "consents.member_uncovered"
 ENDED_UNCOVERED = "consents.membership.ended_uncovered"
-NOT_COVERED = gettext_lazy(
+NOT_COVERED = gettext_noop(
     "{name} ei ole enää asiakkaan tiimissä: suostumus ei kata organisaatiota {organisation}. "
     "Kerro hänelle."
 )
-NO_FITTING_ROLE = gettext_lazy(
+NO_FITTING_ROLE = gettext_noop(
     "{name} ei ole enää asiakkaan tiimissä: hänellä ei ole voimassa olevaa roolia, jolla "
     "tiimiin kuulutaan. Kerro hänelle."
 )
@@ -131,7 +132,7 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
 
 def _uncovered(membership) -> tuple[str, dict] | None:
     """None when the member may stay; otherwise what the responsible worker is told (a
-    message with `{name}` and its other values)."""
+    msgid with `{name}` and its other values: the organisations' names in each language)."""
     from clients.team_scope import check_member
 
     client, member = membership.client, membership.user
@@ -144,7 +145,8 @@ def _uncovered(membership) -> tuple[str, dict] | None:
     coverage = team_coverage()
     if any(coverage.covered(client, [o.organisation], health=o.health) for o in others):
         return None
-    return NOT_COVERED, {"organisation": ", ".join(str(other.organisation) for other in others)}
+    names = lazy(lambda: ", ".join(str(other.organisation) for other in others), str)()
+    return NOT_COVERED, {"organisation": names}
 
 
 def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:
@@ -157,14 +159,14 @@ def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> Non
     with history_context(ended_by, ENDED_UNCOVERED):
         membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
     if ended_by is not None:
-        detail = reason[1].get("organisation", "no fitting role")
+        detail = str(reason[1].get("organisation", "no fitting role"))
         log_client_access(ended_by, client, ENDED_UNCOVERED, membership, detail=detail)
     worker = responsible_worker_of(client)
     if notify and worker is not None:
         create_task(
             assignee=worker,
             kind=MEMBER_UNCOVERED_TASK,
-            title=format_lazy(reason[0], name=member.get_full_name(), **reason[1]),
+            title=Text(reason[0], name=member.get_full_name(), **reason[1]),
             client_id=client.uuid,
             link=f"/clients/{client.uuid}/",
             created_by=ended_by,

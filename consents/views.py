@@ -433,7 +433,9 @@ def complete_notification(request, client_id, consent_id, task_id):
         # The page again, the refusal next to the task's date as it was typed.
         log_shown_again(request, client, VIEWED, consent)
         return _render_consent(request, client, consent, invalid=(task.pk, form), status=400)
-    messages.success(request, _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title})
+    messages.success(
+        request, _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.shown_title}
+    )
     return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
 
 

@@ -21,11 +21,11 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clients.reminders import client_name, window_days
 from consultations.ics import clock
+from notifications.texts import Text
 
 CONSULTATION_TOMORROW = "consultations.consultation_tomorrow"
 RECOMMENDATION_DUE = "consultations.recommendation_due"
@@ -50,11 +50,13 @@ def _session_title(starts_at: datetime.datetime, network: str, tomorrow: datetim
     local = timezone.localtime(starts_at)
     time = clock(starts_at)
     if local.date() == tomorrow:
-        return format_lazy(
-            _("Konsultaatioistunto huomenna klo {time}: {network}"), time=time, network=network
+        return Text(
+            gettext_noop("Konsultaatioistunto huomenna klo {time}: {network}"),
+            time=time,
+            network=network,
         )
-    return format_lazy(
-        _("Konsultaatioistunto {date} klo {time}: {network}"),
+    return Text(
+        gettext_noop("Konsultaatioistunto {date} klo {time}: {network}"),
         date=date_format(local, "SHORT_DATE_FORMAT"),
         time=time,
         network=network,
@@ -143,8 +145,8 @@ def recommendation_due(today: datetime.date, batch_size: int):
             model=Recommendation,
             object_id=pk,
             due_date=due_date,
-            title=format_lazy(
-                _("Konsultaation suositus erääntyy {date}: {client} ({case})"),
+            title=Text(
+                gettext_noop("Konsultaation suositus erääntyy {date}: {client} ({case})"),
                 client=client_name(*names),
                 case=reference,
                 date=date_format(due_date, "SHORT_DATE_FORMAT"),

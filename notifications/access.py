@@ -52,8 +52,9 @@ def withhold_clients_out_of_reach(user, items: Iterable) -> None:
     for item in items:
         if item.client_id is not None and item.client_id not in reached:
             item.title, item.link, item.client_id = str(OUT_OF_REACH_TITLE), "", None
+            item.title_msgid, item.title_params = "", {}
             if hasattr(item, "description"):
-                item.description = ""
+                item.description, item.description_msgid, item.description_params = "", "", {}
 
 
 # Access-log action of a client named in the inbox or the dashboard's task panel.

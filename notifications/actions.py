@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import Truncator
@@ -33,6 +33,7 @@ from audit.history import history_context
 from notifications.models import UNIQUE_REMINDER, Reminder, Task
 from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
 from notifications.task_kinds import completion_hook, kinds_following_responsibility
+from notifications.texts import Text
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +46,24 @@ def _language_of(user) -> str:
     return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
-def _render(text: str | Promise, language: str, *, max_length: int | None = None) -> str:
-    """A lazy translation rendered in `language`; plain text as it is."""
+def _text_fields(
+    field: str, text: str | Text, language: str, *, max_length: int | None = None
+) -> dict:
+    """The stored fields of a title or description (`field`): a Text keeps its message,
+    shown in each reader's language (notifications.texts), and is written out in
+    `language` as the stored text; a person's words are kept as written."""
     if isinstance(text, Promise):
-        with translation.override(language):
-            text = str(text)
-    text = str(text).strip()
-    return Truncator(text).chars(max_length) if max_length else text
+        raise TypeError(
+            "A lazy translation would stay in one language: give a notifications.texts.Text."
+        )
+    if isinstance(text, Text):
+        written, msgid, params = text.render(language), text.msgid, text.params
+    else:
+        written, msgid, params = str(text), "", {}
+    written = written.strip()
+    if max_length:
+        written = Truncator(written).chars(max_length)
+    return {field: written, f"{field}_msgid": msgid, f"{field}_params": params}
 
 
 def _check_link(link: str) -> str:
@@ -75,23 +87,27 @@ def create_task(
     *,
     assignee,
     kind: str,
-    title: str | Promise,
+    title: str | Text,
     due_date: datetime.date | None = None,
     concerning: models.Model | None = None,
     client_id: uuid.UUID | str | None = None,
     link: str = "",
     created_by=None,
     key: str | None = None,
-    description: str | Promise = "",
+    description: str | Text = "",
 ) -> Task:
     """Gives `assignee` a task and returns it.
 
     Idempotent on `key`: when a task with the key exists (also one created
     by a concurrent call a moment ago), that task is returned unchanged, so
     an action that runs twice (a double submit, a redelivered Celery task)
-    creates one task. A lazy `title` or `description` is rendered in the
-    assignee's language. `link` must be a path inside Polku (ValueError
-    otherwise). No side effects beyond the row and its history.
+    creates one task. A `title` or `description` that is a Text (Polku's own
+    words) is shown in each reader's language and stored written out in the
+    assignee's; plain text (a person's words) is kept as written; a lazy
+    translation is refused (TypeError). `link` must be a path inside Polku
+    (ValueError otherwise). No side effects beyond the row and its history;
+    inside another action's history context (a recommendation recorded), the
+    task's history is that action's (audit.history).
     """
     if not kind:
         raise ValueError("A task needs a kind.")
@@ -99,8 +115,8 @@ def create_task(
     fields = {
         "assignee": assignee,
         "kind": kind,
-        "title": _render(title, language, max_length=TITLE_MAX_LENGTH),
-        "description": _render(description, language),
+        **_text_fields("title", title, language, max_length=TITLE_MAX_LENGTH),
+        **_text_fields("description", description, language),
         "due_date": due_date,
         "client_id": client_id,
         "link": _check_link(link),
@@ -167,8 +183,8 @@ def settle_tasks(*, keys: Sequence[str], by) -> int:
     about them are marked read for everyone, as complete_task does. Returns how many.
 
     Unlike complete_task it runs in the caller's transaction and history context (the
-    task's history names the action that settled it, which its own context would rename),
-    and no completion hook runs: the task was not done, its matter was settled.
+    task's history names the action that settled it), and no completion hook runs: the
+    task was not done, its matter was settled.
     """
     tasks = list(Task.objects.select_for_update().filter(key__in=keys, done_at__isnull=True))
     now, today = timezone.now(), timezone.localdate()
@@ -222,7 +238,8 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
     (action "notifications.task.handed_over"). The former worker's reminders about the
     moved tasks or the objects they concern that are not yet due are taken back (one
     DELETE); the next sweep reminds the new worker. Call it inside the transfer's
-    transaction but outside its history context, which it would otherwise relabel.
+    transaction but outside its history context: inside, the move would be kept under the
+    transfer's label (audit.history: the outermost action names the changes).
     """
     kinds = kinds_following_responsibility()
     if not kinds or from_user_id == to_user.pk:
@@ -352,15 +369,15 @@ def remind(
     rule: str,
     concerning: models.Model,
     due_date: datetime.date,
-    title: str | Promise,
+    title: str | Text,
     link: str = "",
 ) -> tuple[Reminder, bool]:
     """Puts one reminder in `recipient`'s inbox unless it is there already.
 
     Returns (reminder, created). The unique key (rule, object, due date,
     recipient) is enforced by the database; a concurrent call with the same
-    key gets the winner's row and created=False. A lazy `title` is rendered
-    in the recipient's language.
+    key gets the winner's row and created=False. The title is kept as
+    create_task keeps one: a Text is shown in each reader's language.
     """
     if not rule:
         raise ValueError("A reminder needs its rule's code.")
@@ -374,7 +391,9 @@ def remind(
             due_date=due_date,
             **concerning_fields,
             defaults={
-                "title": _render(title, _language_of(recipient), max_length=TITLE_MAX_LENGTH),
+                **_text_fields(
+                    "title", title, _language_of(recipient), max_length=TITLE_MAX_LENGTH
+                ),
                 "link": _check_link(link),
             },
         )
@@ -384,19 +403,20 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
     """Writes a batch of reminders with INSERT ... ON CONFLICT DO NOTHING; returns how many are new.
 
     One statement per 2,000 rows and one query for the recipients' languages
-    when some title is a lazy translation; never a query per reminder.
+    when some title is a Text (written out in the recipient's language as the
+    stored title); never a query per reminder.
     Reminders that exist already (from an earlier or a concurrent sweep) are
     skipped by the database's unique key, so a repeated batch writes
     nothing. Runs in one transaction.
     """
     if not reminders:
         return 0
-    lazy_recipients = {spec.recipient_id for spec in reminders if isinstance(spec.title, Promise)}
+    text_recipients = {spec.recipient_id for spec in reminders if isinstance(spec.title, Text)}
     languages = dict(
         get_user_model()
-        .objects.filter(pk__in=lazy_recipients)
+        .objects.filter(pk__in=text_recipients)
         .values_list("pk", "preferred_language")
-        if lazy_recipients
+        if text_recipients
         else ()
     )
     now = timezone.now()
@@ -410,7 +430,8 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
             content_type=ContentType.objects.get_for_model(spec.model),
             object_id=str(spec.object_id),
             due_date=spec.due_date,
-            title=_render(
+            **_text_fields(
+                "title",
                 spec.title,
                 languages.get(spec.recipient_id) or settings.LANGUAGE_CODE,
                 max_length=TITLE_MAX_LENGTH,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.querysets import ReminderQuerySet, TaskQuerySet
+from notifications.texts import render_text
 
 # A link is a path inside Polku: never another host, never a scheme such as javascript:.
 LOCAL_PATH = Q(link="") | (Q(link__startswith="/") & ~Q(link__startswith="//"))
@@ -27,8 +28,14 @@ class Task(models.Model):
     """Something one person has to do, checked off with a date.
 
     `kind` is a code (e.g. "consents.notify_party_of_revocation") whose label
-    is shown in the reader's language; `title` is the text as written for the
-    assignee, in their language. A task is open while `done_at` is empty.
+    is shown in the reader's language, and so are the title and description
+    Polku writes: `title_msgid` and `title_params` keep the message
+    (notifications.texts), and `shown_title` renders it in the active language,
+    so a task handed over to another worker, or read after a change of
+    language, reads in the reader's. `title` is the text as first written, for
+    the assignee, in their language: a person's words (empty msgid) are shown
+    as written, and it is the fallback of a row from before messages were kept
+    (migration 0003). A task is open while `done_at` is empty.
     """
 
     assignee = models.ForeignKey(
@@ -39,7 +46,11 @@ class Task(models.Model):
     )
     kind = models.CharField(_("tehtävän laji"), max_length=64)
     title = models.CharField(_("otsikko"), max_length=255)
+    title_msgid = models.TextField(blank=True, editable=False)
+    title_params = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(_("kuvaus"), blank=True)
+    description_msgid = models.TextField(blank=True, editable=False)
+    description_params = models.JSONField(default=dict, blank=True, editable=False)
     due_date = models.DateField(_("määräpäivä"), null=True, blank=True)
     created_at = models.DateTimeField(_("luotu"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -93,6 +104,14 @@ class Task(models.Model):
                 name="task_concerning_complete",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="task_has_title"),
+            models.CheckConstraint(
+                condition=~Q(title_msgid="") | Q(title_params={}),
+                name="task_title_params_with_msgid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(description_msgid="") | Q(description_params={}),
+                name="task_description_params_with_msgid",
+            ),
             models.CheckConstraint(condition=~Q(kind=""), name="task_has_kind"),
             models.CheckConstraint(condition=LOCAL_PATH, name="task_link_is_local_path"),
         ]
@@ -106,7 +125,19 @@ class Task(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's)."""
+        return render_text(self.title_msgid, self.title_params, fallback=self.title)
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the active language (the reader's); a person's words as written."""
+        return render_text(
+            self.description_msgid, self.description_params, fallback=self.description
+        )
 
     @property
     def is_open(self) -> bool:
@@ -120,7 +151,9 @@ class Reminder(models.Model):
     """A note in one person's inbox that a rule found something due.
 
     At most one per (rule, object, due date, recipient): the database refuses
-    a second, so repeated and concurrent sweeps never duplicate.
+    a second, so repeated and concurrent sweeps never duplicate. The title is
+    kept as Task's is: the message (`title_msgid`, `title_params`), shown in the
+    reader's language by `shown_title`, and `title`, as first written.
     """
 
     recipient = models.ForeignKey(
@@ -135,6 +168,8 @@ class Reminder(models.Model):
     concerning = GenericForeignKey("content_type", "object_id")
     due_date = models.DateField(_("määräpäivä"))
     title = models.CharField(_("otsikko"), max_length=255)
+    title_msgid = models.TextField(blank=True, editable=False)
+    title_params = models.JSONField(default=dict, blank=True, editable=False)
     link = models.CharField(_("linkki"), max_length=500, blank=True)
     # The client the title names, if any (as on Task): the inbox logs each client it shows.
     client_id = models.UUIDField(null=True, blank=True)
@@ -154,6 +189,10 @@ class Reminder(models.Model):
             models.CheckConstraint(condition=~Q(rule=""), name="reminder_has_rule"),
             models.CheckConstraint(condition=~Q(object_id=""), name="reminder_has_object"),
             models.CheckConstraint(condition=~Q(title=""), name="reminder_has_title"),
+            models.CheckConstraint(
+                condition=~Q(title_msgid="") | Q(title_params={}),
+                name="reminder_title_params_with_msgid",
+            ),
             models.CheckConstraint(condition=LOCAL_PATH, name="reminder_link_is_local_path"),
         ]
         indexes = [
@@ -165,7 +204,12 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's)."""
+        return render_text(self.title_msgid, self.title_params, fallback=self.title)
 
     def is_overdue(self, today) -> bool:
         return self.due_date < today

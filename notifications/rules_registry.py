@@ -26,13 +26,15 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 
+from notifications.texts import Text
+
 
 @dataclass(frozen=True)
 class ReminderSpec:
     """One reminder to write: for whom, about which object, due when, saying what.
 
-    `title` may be a lazy translation; it is then rendered in the recipient's
-    language. `rule` is filled in by the sweep from the registered rule.
+    `title` is a notifications.texts.Text (Polku's words, shown in each reader's
+    language) or plain text. `rule` is filled in by the sweep from the registered rule.
     `client_id` is the UUID of the client the reminder names, if it names one:
     the inbox logs each client it shows.
     """
@@ -41,7 +43,7 @@ class ReminderSpec:
     model: type[models.Model]
     object_id: object
     due_date: datetime.date
-    title: str | Promise
+    title: str | Text
     link: str = ""
     rule: str = ""
     client_id: object = None

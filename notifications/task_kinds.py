@@ -1,6 +1,6 @@
 """Kinds of tasks that higher apps register, so the inbox can name a task's kind
-in the reader's language while its title stays as written for the assignee, and
-so that checking a task off does what its app needs wherever it is done.
+in the reader's language (as it shows the title Polku wrote: notifications.texts),
+and so that checking a task off does what its app needs wherever it is done.
 
     register_task_kind("consents.notify_party", _("Ilmoita suostumuksen muutoksesta"))
     register_task_kind(KIND, _("..."), on_completed=log_notification_completed)

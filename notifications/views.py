@@ -149,7 +149,7 @@ def complete_task(request, task_id: int):
             request, INBOX_TEMPLATE, _inbox_context(request, invalid=(task.pk, form)), status=400
         )
     withhold_clients_out_of_reach(request.user, [task])
-    done = _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.title}
+    done = _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.shown_title}
     if request.htmx:
         return _htmx_section(request, "tasks", done)
     messages.success(request, done)
@@ -165,7 +165,7 @@ def mark_reminder_read(request, reminder_id: int):
     reminder = get_reminder_for_user(request.user, reminder_id)
     actions.mark_reminder_read(reminder=reminder, by=request.user)
     withhold_clients_out_of_reach(request.user, [reminder])
-    done = _("Muistutus merkitty luetuksi: %(title)s") % {"title": reminder.title}
+    done = _("Muistutus merkitty luetuksi: %(title)s") % {"title": reminder.shown_title}
     if request.htmx:
         return _htmx_section(request, "reminders", done)
     messages.success(request, done)

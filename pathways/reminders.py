@@ -31,14 +31,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import CareTeamMembership
 from clients.reminders import client_name, responsible_worker, window_days
 from notifications.actions import withdraw_stale_reminders
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
+from notifications.texts import Text
 from pathways.models import EmployerContact, PathwayStep
 from pathways.step_rules import period_month_start
 
@@ -103,7 +103,7 @@ class _DatePlus(Func):
 
 
 def _service_name(name_fi: str, name_sv: str, name_en: str):
-    """The service's name in the language active when the title is rendered (the recipient's)."""
+    """The service's name in the active language, so that a Text keeps it in each language."""
 
     def pick() -> str:
         names = {"sv": name_sv, "en": name_en}
@@ -142,9 +142,10 @@ def _step_specs(
     base: list, *, title: str, due_date: datetime.date, recipients: Iterable[int | None], **args
 ) -> Iterator[ReminderSpec]:
     """The specs of one step row (STEP_COLUMNS), one per distinct recipient, each leading to
-    the step's page, where the matter is seen to (a follow-on planned, a review recorded)."""
+    the step's page, where the matter is seen to (a follow-on planned, a review recorded).
+    `title` is a msgid (gettext_noop) with `{client}`, `{service}` and `args`."""
     pk, uuid, first_names, calling_name, last_name, name_fi, name_sv, name_en = base
-    text = format_lazy(
+    text = Text(
         title,
         client=client_name(first_names, calling_name, last_name),
         service=_service_name(name_fi, name_sv, name_en),
@@ -195,7 +196,7 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
             continue
         yield from _step_specs(
             base,
-            title=_("{service}, {month}. kuukausi alkanut: {client}"),
+            title=gettext_noop("{service}, {month}. kuukausi alkanut: {client}"),
             due_date=begins,
             recipients=[worker_id],
             month=month,
@@ -225,7 +226,7 @@ def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator
     for *base, planned_end_on, worker_id, coach_id in rows:
         yield from _step_specs(
             base,
-            title=_("{service} päättyy ilman jatkopolkua: {client}"),
+            title=gettext_noop("{service} päättyy ilman jatkopolkua: {client}"),
             due_date=planned_end_on,
             recipients=[worker_id, coach_id],
         )
@@ -263,7 +264,7 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
     for *base, planned_end_on, work_coach_id, worker_id in rows:
         yield from _step_specs(
             base,
-            title=_("{service} päättyy ilman jatkopolkua: {client}"),
+            title=gettext_noop("{service} päättyy ilman jatkopolkua: {client}"),
             due_date=planned_end_on,
             recipients=[work_coach_id, worker_id],
         )
@@ -297,7 +298,7 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
     for *base, alert_on, coach_id, worker_id in rows:
         yield from _step_specs(
             base,
-            title=_("{service} ilman työnantajakontaktia: {client}"),
+            title=gettext_noop("{service} ilman työnantajakontaktia: {client}"),
             due_date=alert_on,
             recipients=[coach_id, worker_id],
         )
@@ -323,7 +324,7 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
     for *base, review_due, worker_id, coach_id in rows:
         yield from _step_specs(
             base,
-            title=_("{service}: arviointi {date}: {client}"),
+            title=gettext_noop("{service}: arviointi {date}: {client}"),
             due_date=review_due,
             recipients=[worker_id, coach_id],
             date=f"{review_due.day}.{review_due.month}.{review_due.year}",

@@ -8,9 +8,8 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from audit.history import history_context
 from clients import team_scope
@@ -30,6 +29,7 @@ from consultations.models import (
     WorkPairOffer,
 )
 from consultations.pseudonymity import check_pseudonymous
+from notifications.texts import Text
 
 WORK_PAIR_ANSWER_WITHIN_DAYS = 7
 # A consultation that has ended takes no more minutes nor recommendations.
@@ -131,11 +131,12 @@ def add_recommendation(
         recommendation.task = create_task(
             assignee=worker,
             kind=RECOMMENDATION_TASK,
-            title=format_lazy(
-                gettext_lazy("Konsultaation suositus: {client} ({case})"),
+            title=Text(
+                gettext_noop("Konsultaation suositus: {client} ({case})"),
                 client=request.client.display_name,
                 case=request.reference,
             ),
+            # The coordinator's words: shown as written.
             description=recommendation.text,
             due_date=due_date,
             concerning=recommendation,
@@ -222,8 +223,8 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
             offer.task = create_task(
                 assignee=worker,
                 kind=WORK_PAIR_OFFER_TASK,
-                title=format_lazy(
-                    gettext_lazy("Työparitarjous: {client} ({case}). {name} tarjoutuu työpariksi."),
+                title=Text(
+                    gettext_noop("Työparitarjous: {client} ({case}). {name} tarjoutuu työpariksi."),
                     client=client.display_name,
                     case=request.reference,
                     name=offered_by.get_full_name(),

@@ -8,9 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.history import history_context
 from clients.models import Client
@@ -33,6 +32,7 @@ from consultations.models import (
     Session,
 )
 from consultations.pseudonymity import check_pseudonymous, identifying_mentions
+from notifications.texts import Text
 
 # A request not yet discussed: asking the same again is a repeat, not a new question.
 WAITING_FOR_NETWORK = (RequestStatus.REQUESTED, RequestStatus.TRIAGED, RequestStatus.SCHEDULED)
@@ -167,8 +167,8 @@ def decline_request(*, request: ConsultationRequest, declined_by, reason: str):
         create_task(
             assignee=locked.asked_by,
             kind=REQUEST_DECLINED_TASK,
-            title=format_lazy(
-                gettext_lazy("Konsultaatiopyyntöä {case} ei otettu käsittelyyn"),
+            title=Text(
+                gettext_noop("Konsultaatiopyyntöä {case} ei otettu käsittelyyn"),
                 case=locked.reference,
             ),
             description=locked.decline_reason,

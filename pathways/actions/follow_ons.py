@@ -6,15 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from audit.history import history_context
 from clients.access import log_client_access
 from clients.querysets import responsible_worker_of
 from notifications.actions import create_task, reopen_tasks, settle_tasks
 from notifications.models import Task
+from notifications.texts import Text
 from pathways.actions.steps import format_day, lock_client
 from pathways.models import PathwayStep, StepStatus
 
@@ -77,8 +77,8 @@ def ask_for_follow_on(*, step: PathwayStep, asked_by) -> Task:
             )
         service = lazy(lambda: locked.service_type.name, str)()
         if locked.planned_end_on:
-            description = format_lazy(
-                gettext_lazy(
+            description = Text(
+                gettext_noop(
                     "{name} pyytää suunnittelemaan jatkopolun jaksolle {service}, joka päättyy "
                     "{date}. Jakson päättäminen odottaa jatkopolkua."
                 ),
@@ -87,16 +87,16 @@ def ask_for_follow_on(*, step: PathwayStep, asked_by) -> Task:
                 date=format_day(locked.planned_end_on),
             )
         else:
-            description = format_lazy(
-                gettext_lazy("{name} pyytää suunnittelemaan jatkopolun jaksolle {service}."),
+            description = Text(
+                gettext_noop("{name} pyytää suunnittelemaan jatkopolun jaksolle {service}."),
                 name=asked_by.get_full_name(),
                 service=service,
             )
         task = create_task(
             assignee=worker,
             kind=FOLLOW_ON_REQUESTED_TASK,
-            title=format_lazy(
-                gettext_lazy("Suunnittele jatkopolku jaksolle {service}: {client}"),
+            title=Text(
+                gettext_noop("Suunnittele jatkopolku jaksolle {service}: {client}"),
                 service=service,
                 client=client.display_name,
             ),

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from audit.history import history_context
 from clients.querysets import responsible_worker_of
 from notifications.actions import create_task
+from notifications.texts import Text
 from pathways import step_rules
 from pathways.actions.steps import _other_steps, format_day
 from pathways.models import PathwayStep, StepStatus
@@ -77,7 +77,8 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
 
 def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -> None:
     """Gives the client's responsible worker a task: the planned `step` breaks `rules`, now its
-    rules. The rules broken, each with its source, are written in the assignee's language."""
+    rules. The rules broken, each with its source, are kept in each language (checked once
+    per language), so that the task reads in its reader's."""
     worker = responsible_worker_of(step.client)
     if worker is None:
         return
@@ -89,15 +90,15 @@ def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -
     create_task(
         assignee=worker,
         kind=STEP_BREAKS_NEW_RULES_TASK,
-        title=format_lazy(
-            gettext_lazy(
+        title=Text(
+            gettext_noop(
                 "Muuta tai peru suunniteltu jakso {service}, {start}: se ei täytä uusia sääntöjä"
             ),
             service=lazy(lambda: step.service_type.name, str)(),
             start=format_day(step.start_on),
         ),
-        description=format_lazy(
-            gettext_lazy(
+        description=Text(
+            gettext_noop(
                 "Jakson alkamispäivänä {start} ovat voimassa uudet säännöt {valid_from} "
                 "alkaen, ja ne ratkaisevat. Jakso ei täytä niitä:\n{broken}"
             ),

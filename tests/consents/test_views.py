@@ -340,8 +340,9 @@ def test_revoking_through_the_page(worker_client, team, parties):
     last = consent.events.order_by("pgh_id").last()
     assert last.revoked_at == consent.revoked_at
     assert last.pgh_context.metadata["user"] == team["worker"].pk
-    # Within a request every write shares the middleware's context (pghistory merges
-    # nested contexts), so the action code is the request's last; the user is the actor.
+    # The revocation's own label, although it created tasks (their create_task runs inside
+    # it), with the request's URL.
+    assert last.pgh_context.metadata["action"] == "consents.consent.revoked"
     assert last.pgh_context.metadata["url"].endswith("/revoke/")
     detail = worker_client.get(url("detail", team, consent_id=consent.pk))
     assert "Lähetä peruutus Kelaan suojatulla sähköpostilla" in detail.text

@@ -60,6 +60,62 @@ def test_a_recommendation_becomes_a_task_of_the_responsible_worker_only(client, 
     assert AccessLogEntry.objects.filter(action="consultations.recommendation.created").exists()
 
 
+def test_the_change_history_names_the_coordinators_recommendation_not_the_task(client, hki, during):
+    """create_task runs inside add_recommendation: the recommendation and its task are one
+    change by the coordinator, under the recommendation's label, in the request's URL."""
+    login(client, hki.coordinator)
+    response = client.post(
+        case_url(hki, "recommendation_add"),
+        {"text": "Ohjataan työkykyselvitykseen.", "due_date": datetime.date(2030, 1, 31)},
+    )
+    assert response.status_code == 302
+    recommendation, task = Recommendation.objects.get(), Task.objects.get()
+    contexts = {event.pgh_context for event in (*recommendation.events.all(), *task.events.all())}
+    assert [context.metadata for context in contexts] == [
+        {
+            "user": hki.coordinator.pk,
+            "url": case_url(hki, "recommendation_add"),
+            "action": "consultations.recommendation.created",
+        }
+    ]
+
+
+def test_a_recommendation_handed_over_reads_in_the_new_workers_language(client, hki, during):
+    """Written for the Finnish-speaking worker, the task moves with responsibility to one who
+    reads Polku in Swedish: its title reads in Swedish, the coordinator's words as written."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.actions import transfer_responsibility
+    from consents.factories import acting
+
+    recommendation = actions.add_recommendation(
+        item=hki.item,
+        recommended_by=hki.coordinator,
+        text="Ohjataan työkykyselvitykseen.",
+        due_date=datetime.date(2030, 1, 31),
+    )
+    task = recommendation.task
+    finnish = f"Konsultaation suositus: Kaija Koivisto ({hki.request.reference})"
+    assert task.title == finnish
+    successor = acting(make_user(Role.SOCIAL_WORKER, hki.social_work, preferred_language="sv"))
+    transfer_responsibility(
+        client=hki.client,
+        to_user=successor,
+        to_unit=hki.social_work,
+        transferred_by=hki.worker,
+        handover_note="Suositus seurattavana.",
+    )
+    task.refresh_from_db()
+    assert task.assignee == successor
+    login(client, successor)
+    html = client.get(reverse("notifications:inbox")).content.decode()
+    swedish = f"Konsultationens rekommendation: Kaija Koivisto ({hki.request.reference})"
+    assert swedish in html and finnish not in html
+    assert "Ohjataan työkykyselvitykseen." in html
+    my_requests = client.get(reverse("consultations:my_requests")).content.decode()
+    assert swedish in my_requests
+
+
 def test_a_repeated_recommendation_task_key_creates_one_task(hki, during):
     item = hki.item
     item.session = hki.session

@@ -169,14 +169,28 @@ def test_the_inbox_query_count_does_not_grow_with_its_rows(
     client, worker, colleague, size, django_assert_num_queries
 ):
     TaskFactory.create_batch(size, assignee=worker)
-    TaskFactory.create_batch(size, assignee=worker, overdue=True)
-    ReminderFactory.create_batch(size, recipient=worker)
+    # Titles and descriptions kept as messages render without a query of their own.
+    TaskFactory.create_batch(size, assignee=worker, overdue=True, **MESSAGE, **DESCRIBED)
+    ReminderFactory.create_batch(size, recipient=worker, **MESSAGE)
     TaskFactory.create_batch(2, assignee=colleague)
     login(client, worker)
     client.get(INBOX)  # warm the session and content-type caches
     with django_assert_num_queries(INBOX_QUERIES):
         response = client.get(INBOX)
-    assert f"Avoimet tehtävät ({2 * size})" in response.content.decode()
+    html = response.content.decode()
+    assert f"Avoimet tehtävät ({2 * size})" in html
+    # Each task's title in its link and its two check-off labels; each reminder's in two.
+    assert html.count("Suunnitelman tarkistus lähestyy: Kaija Koivisto") == 3 * size + 2 * size
+
+
+MESSAGE = {
+    "title_msgid": "Suunnitelman tarkistus lähestyy: {client}",
+    "title_params": {"client": "Kaija Koivisto"},
+}
+DESCRIBED = {
+    "description_msgid": "Asiakas: {client}. Suostumus: {consent}.",
+    "description_params": {"client": "Kaija Koivisto", "consent": {"fi": "Y 100", "sv": "Y 100"}},
+}
 
 
 # Session user, MFA check, role assignments (middleware); open tasks; unread reminders.

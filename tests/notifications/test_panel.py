@@ -31,11 +31,20 @@ def test_the_panel_lists_at_most_ten_open_tasks_earliest_first(rf, worker, colle
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_panel_is_one_query_at_any_size(rf, worker, size, django_assert_num_queries):
     TaskFactory.create_batch(size, assignee=worker)
+    TaskFactory.create_batch(
+        size,
+        assignee=worker,
+        overdue=True,
+        title_msgid="Suunnitelman tarkistus lähestyy: {client}",
+        title_params={"client": "Kaija Koivisto"},
+    )
     request = rf.get("/")
     request.user = worker
     with django_assert_num_queries(1):
         context = open_tasks_panel_context(request)
-    assert context["open_count"] == size
+        html = render_to_string("notifications/panels/open_tasks.html", {"panel": context})
+    assert context["open_count"] == 2 * size
+    assert "Suunnitelman tarkistus lähestyy: Kaija Koivisto" in html
 
 
 def test_an_empty_panel_says_so(rf, worker):

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -20,6 +20,7 @@ from notifications.actions import (
 from notifications.factories import ReminderFactory
 from notifications.models import Reminder
 from notifications.rules_registry import ReminderSpec
+from notifications.texts import Text
 from services.factories import UnitFactory
 from services.models import Unit
 
@@ -91,16 +92,26 @@ def test_remind_many_writes_a_batch_in_one_statement_and_only_once(
     )
 
 
-def test_remind_many_writes_lazy_titles_in_each_recipients_language(unit):
+def test_remind_many_keeps_a_texts_message_and_writes_it_out_in_each_recipients_language(
+    unit,
+):
     finn = make_user(Role.SOCIAL_WORKER, unit, preferred_language="fi")
     swede = make_user(Role.SOCIAL_WORKER, unit, preferred_language="sv")
     due = timezone.localdate()
-    specs = _specs(finn, [unit], due, gettext_lazy("Yes")) + _specs(
-        swede, [unit], due, gettext_lazy("Yes")
-    )
+    yes = Text(gettext_noop("Yes"))
+    specs = _specs(finn, [unit], due, yes) + _specs(swede, [unit], due, yes)
     assert remind_many(specs) == 2
-    assert Reminder.objects.get(recipient=finn).title == "Kyllä"
-    assert Reminder.objects.get(recipient=swede).title == "Ja"
+    finns, swedes = Reminder.objects.get(recipient=finn), Reminder.objects.get(recipient=swede)
+    assert (finns.title, swedes.title) == ("Kyllä", "Ja")
+    assert finns.title_msgid == swedes.title_msgid == "Yes"
+    with translation.override("en"):
+        assert finns.shown_title == swedes.shown_title == "Yes"
+
+
+def test_remind_many_refuses_a_lazy_title(worker, unit):
+    with pytest.raises(TypeError):
+        remind_many(_specs(worker, [unit], timezone.localdate(), gettext_lazy("Yes")))
+    assert not Reminder.objects.exists()
 
 
 def test_remind_many_refuses_a_link_to_another_site(worker, unit):

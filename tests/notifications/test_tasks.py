@@ -4,8 +4,8 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -13,6 +13,7 @@ from notifications.actions import complete_task, create_task, reopen_task
 from notifications.factories import TaskFactory
 from notifications.models import Task
 from notifications.task_kinds import register_task_kind
+from notifications.texts import Text
 from services.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +80,27 @@ def test_concurrent_creates_with_one_key_make_one_task():
     assert results == [Task.objects.get().pk] * 2
 
 
-def test_a_lazy_title_is_written_in_the_assignees_language(unit):
+def test_a_text_is_kept_as_its_message_and_written_out_in_the_assignees_language(unit):
     swede = make_user(Role.SOCIAL_WORKER, unit, preferred_language="sv")
-    task = create_task(assignee=swede, kind="tests.task", title=gettext_lazy("Yes"))
-    assert task.title == "Ja"
+    task = create_task(
+        assignee=swede,
+        kind="tests.task",
+        title=Text(gettext_noop("Yes")),
+        description=Text(gettext_noop("No")),
+    )
+    task.refresh_from_db()
+    assert (task.title, task.title_msgid, task.title_params) == ("Ja", "Yes", {})
+    assert (task.description, task.description_msgid) == ("Nej", "No")
+    with translation.override("fi"):
+        assert (task.shown_title, task.shown_description) == ("Kyllä", "Ei")
+
+
+def test_a_lazy_title_is_refused_because_it_would_stay_in_one_language(worker):
+    with pytest.raises(TypeError):
+        create_task(assignee=worker, kind="tests.task", title=gettext_lazy("Yes"))
+    with pytest.raises(TypeError):
+        create_task(assignee=worker, kind="tests.task", title="x", description=gettext_lazy("No"))
+    assert not Task.objects.exists()
 
 
 def test_a_link_must_stay_inside_polku(worker):
