@@ -73,7 +73,13 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
             )
     if end and step.next_step_id is None and today <= end:
         days = (end - today).days
-        if days <= ending_window_days(code):
+        if days == 0:
+            warnings.append(
+                _("Palkkajakso päättyy tänään ilman jatkopolkua.")
+                if code == "jobcenter_paid_work"
+                else _("Jakso päättyy tänään ilman jatkopolkua.")
+            )
+        elif days <= ending_window_days(code):
             if code == "jobcenter_paid_work":
                 warnings.append(
                     ngettext(
@@ -104,6 +110,8 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
                 _("Arviointi oli %(date)s: kirjaa arvio ja seuraava arviointipäivä.")
                 % {"date": _date(step.review_due)}
             )
+        elif days == 0:
+            warnings.append(_("Arviointi tänään %(date)s.") % {"date": _date(step.review_due)})
         elif days <= review_window_days():
             warnings.append(
                 ngettext(

@@ -100,6 +100,30 @@ def test_the_ending_warning_counts_its_days(worker, client_of, today, language, 
 
 
 @pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fi", "Jakso päättyy tänään ilman jatkopolkua."),
+        ("sv", "Perioden upphör i dag utan nästa steg."),
+        ("en", "The period ends today without a next step."),
+    ],
+)
+def test_a_period_ending_today_says_today_not_in_0_days(
+    worker, client_of, today, language, expected
+):
+    step = make_step(
+        client_of(),
+        "work_coaching",
+        created_by=worker,
+        start_on=today - 10 * DAY,
+        planned_end_on=today,
+    )
+    with translation.override(language):
+        warnings = timeline.step_warnings(step, today)
+    assert expected in warnings
+    assert not any(" 0 " in warning for warning in warnings)
+
+
+@pytest.mark.parametrize(
     ("language", "texts"),
     [
         (
@@ -168,3 +192,17 @@ def test_the_rule_set_page_counts_months_and_days(db, language, one, two):
     alert = {"fi": ("1 päivässä", "2 päivässä"), "en": ("within 1 day<", "within 2 days<")}
     assert alert[language][0] in " ".join(shown[0].split())
     assert alert[language][1] in " ".join(shown[1].split())
+
+
+def test_a_review_due_today_says_today(worker, client_of, today):
+    step = make_step(
+        client_of(),
+        "work_coaching",
+        created_by=worker,
+        start_on=today - 10 * DAY,
+        review_due=today,
+    )
+    with translation.override("fi"):
+        warnings = timeline.step_warnings(step, today)
+    assert f"Arviointi tänään {today:%-d.%-m.%Y}." in warnings
+    assert not any("0 päivän" in warning for warning in warnings)
