@@ -130,7 +130,7 @@ TEMPLATES = [
                 "accounts.context_processors.active_role",
             ],
             # The `plain_number` filter in every template: hours read the same everywhere.
-            "builtins": ["config.numbers"],
+            "builtins": ["config.numbers", "config.times"],
         },
     },
 ]

@@ -27,6 +27,7 @@ from django.utils.translation import pgettext
 
 from config.downloads import file_name
 from config.mail import send_once
+from config.times import end_time
 from consultations import ics
 from consultations.models import AgendaItem, Session
 
@@ -73,7 +74,7 @@ def render_invitation(
         when = "{day} {start}–{end}".format(
             day=date_format(starts, "SHORT_DATE_FORMAT"),
             start=date_format(starts, "TIME_FORMAT"),
-            end=date_format(ends, "TIME_FORMAT"),
+            end=end_time(ends, starts),
         )
         withdrawn = method == ics.CANCEL and not session.is_cancelled
         if withdrawn:

@@ -5,22 +5,41 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0006_request_withdrawn'),
+        ("consultations", "0006_request_withdrawn"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='network',
-            options={'ordering': [config.ordering.Alphabetical('name')], 'verbose_name': 'konsultaatioverkosto', 'verbose_name_plural': 'konsultaatioverkostot'},
+            name="network",
+            options={
+                "ordering": [config.ordering.Alphabetical("name")],
+                "verbose_name": "konsultaatioverkosto",
+                "verbose_name_plural": "konsultaatioverkostot",
+            },
         ),
         migrations.AlterModelOptions(
-            name='networkmember',
-            options={'ordering': [config.ordering.Alphabetical('organisation__name_fi'), config.ordering.Alphabetical('user__last_name'), config.ordering.Alphabetical('user__first_name')], 'verbose_name': 'verkoston jäsen', 'verbose_name_plural': 'verkoston jäsenet'},
+            name="networkmember",
+            options={
+                "ordering": [
+                    config.ordering.Alphabetical("organisation__name_fi"),
+                    config.ordering.Alphabetical("user__last_name"),
+                    config.ordering.Alphabetical("user__first_name"),
+                ],
+                "verbose_name": "verkoston jäsen",
+                "verbose_name_plural": "verkoston jäsenet",
+            },
         ),
         migrations.AlterModelOptions(
-            name='sessionparticipant',
-            options={'ordering': [config.ordering.Alphabetical('organisation__name_fi'), config.ordering.Alphabetical('user__last_name'), config.ordering.Alphabetical('user__first_name')], 'verbose_name': 'istunnon osallistuja', 'verbose_name_plural': 'istunnon osallistujat'},
+            name="sessionparticipant",
+            options={
+                "ordering": [
+                    config.ordering.Alphabetical("organisation__name_fi"),
+                    config.ordering.Alphabetical("user__last_name"),
+                    config.ordering.Alphabetical("user__first_name"),
+                ],
+                "verbose_name": "istunnon osallistuja",
+                "verbose_name_plural": "istunnon osallistujat",
+            },
         ),
     ]

@@ -5,22 +5,36 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0010_work_coaching_lasts_3_to_24_months'),
+        ("services", "0010_work_coaching_lasts_3_to_24_months"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='organisation',
-            options={'ordering': [config.ordering.Alphabetical('name_fi')], 'verbose_name': 'organisaatio', 'verbose_name_plural': 'organisaatiot'},
+            name="organisation",
+            options={
+                "ordering": [config.ordering.Alphabetical("name_fi")],
+                "verbose_name": "organisaatio",
+                "verbose_name_plural": "organisaatiot",
+            },
         ),
         migrations.AlterModelOptions(
-            name='servicetype',
-            options={'ordering': [config.ordering.Alphabetical('name_fi')], 'verbose_name': 'palvelutyyppi', 'verbose_name_plural': 'palvelutyypit'},
+            name="servicetype",
+            options={
+                "ordering": [config.ordering.Alphabetical("name_fi")],
+                "verbose_name": "palvelutyyppi",
+                "verbose_name_plural": "palvelutyypit",
+            },
         ),
         migrations.AlterModelOptions(
-            name='unit',
-            options={'ordering': [config.ordering.Alphabetical('organisation__name_fi'), config.ordering.Alphabetical('name_fi')], 'verbose_name': 'yksikkö', 'verbose_name_plural': 'yksiköt'},
+            name="unit",
+            options={
+                "ordering": [
+                    config.ordering.Alphabetical("organisation__name_fi"),
+                    config.ordering.Alphabetical("name_fi"),
+                ],
+                "verbose_name": "yksikkö",
+                "verbose_name_plural": "yksiköt",
+            },
         ),
     ]
