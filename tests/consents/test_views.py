@@ -668,6 +668,36 @@ def test_the_responsible_worker_sees_expiring_consents_on_the_dashboard(client, 
     assert "Päättyvät suostumukset" not in client.get(reverse("dashboard")).text
 
 
+def test_a_closed_clients_expiring_consent_is_not_on_the_dashboard(client, team, parties):
+    """The care team stays on a closed client, but its consents are not followed up: the
+    dashboard agrees with the reminder rule, and logs no list hit for the closed client."""
+    from clients.actions import close_client
+    from clients.factories import ClientFactory
+
+    today = timezone.localdate()
+    open_client = ClientFactory(responsible_worker=team["worker"], last_name="Avoinna")
+    for customer in (team["client"], open_client):
+        ConsentFactory(
+            client=customer, parties=[parties["kela"]], valid_until=today + datetime.timedelta(9)
+        )
+    close_client(
+        client=team["client"],
+        closed_by=team["worker"],
+        closed_on=today,
+        reason="Muutti toiselle paikkakunnalle",
+    )
+    login(client, team["worker"])
+    before = AccessLogEntry.objects.order_by("pk").last().pk
+
+    page = client.get(reverse("dashboard"))
+
+    assert "Päättyvät suostumukset" in page.text
+    assert "Avoinna" in page.text
+    assert team["client"].last_name not in page.text
+    listed = AccessLogEntry.objects.filter(pk__gt=before, action=page_panels.EXPIRING_LISTED)
+    assert [entry.client_id for entry in listed] == [open_client.uuid]
+
+
 def test_the_warning_period_is_configurable(team, parties, settings):
     settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS = 60
     today = timezone.localdate()
