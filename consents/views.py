@@ -286,7 +286,7 @@ def consent_change(request, client_id, consent_id):
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request,
         "consents/consent_form.html",
@@ -337,7 +337,7 @@ def consent_revoke(request, client_id, consent_id):
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request, "consents/revoke.html", {"client": client, "consent": consent, "form": form}
     )
@@ -368,7 +368,7 @@ def scan_upload(request, client_id, consent_id):
                 else _("Lomake tallennettu."),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request,
         "consents/scan_upload.html",
@@ -480,7 +480,7 @@ def statutory_basis_end(request, client_id, basis_id):
         actions.end_statutory_basis(basis=basis, ended_by=request.user)
         messages.success(request, _("Lakiperusteeseen ei enää vedota."))
         return redirect("consents:list", client_id=client.uuid)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, basis)
     return render(
         request,
         "consents/statutory_basis_end.html",

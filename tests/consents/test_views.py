@@ -1025,6 +1025,32 @@ def test_every_view_writes_an_access_log_row(
     )
 
 
+@pytest.mark.parametrize("name", ["change", "revoke", "scan_upload", "statutory_basis_end"])
+def test_a_refused_form_shown_again_logs_the_object_its_page_shows(
+    worker_client, team, parties, name
+):
+    """The page shown again after a refused POST names the consent (or statutory basis) it
+    shows, as its GET's row does, not only the client."""
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    basis = StatutoryBasisFactory(client=team["client"])
+    obj = basis if name == "statutory_basis_end" else consent
+    values = {"basis_id": basis.pk} if obj is basis else {"consent_id": consent.pk}
+    path = url(name, team, **values)
+    rows = AccessLogEntry.objects.filter(action="consents.consent.form_viewed").order_by("-pk")
+
+    assert worker_client.get(path).status_code == 200
+    shown = rows.first()
+    assert worker_client.post(path, {}).status_code == 200
+    shown_again = rows.first()
+
+    assert shown_again.pk != shown.pk
+    expected = (obj._meta.label_lower, str(obj.pk))
+    assert (shown.object_type, shown.object_id) == expected
+    assert (shown_again.object_type, shown_again.object_id) == expected
+
+
 def _queries(client, path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
