@@ -663,6 +663,18 @@ def log_notification_completed(*, task, by) -> None:
 # Scans
 
 
+def scan_refusal(consent: Consent) -> str | None:
+    """Why the version takes no scan of a signed form, or None when it does: only the current
+    version of a written consent that is not revoked takes one. Reads only."""
+    if consent.is_oral:
+        return str(ORAL_HAS_NO_FORM)
+    if not consent.is_current:
+        return _("Lomakkeen voi liittää vain suostumuksen uusimpaan versioon.")
+    if consent.is_revoked:
+        return _("Peruutettuun suostumukseen ei voi liittää lomaketta.")
+    return None
+
+
 def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     """Attaches a scan of the signed form to the consent version.
 
@@ -679,12 +691,9 @@ def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     content_type = scan_files.check_upload(uploaded)
     with transaction.atomic(), history_context(uploaded_by, "consents.scan.attached"):
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        if locked.is_oral:
-            raise ValidationError(ORAL_HAS_NO_FORM)
-        if not locked.is_current:
-            raise ValidationError(_("Lomakkeen voi liittää vain suostumuksen uusimpaan versioon."))
-        if locked.is_revoked:
-            raise ValidationError(_("Peruutettuun suostumukseen ei voi liittää lomaketta."))
+        refusal = scan_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
         locked.client = consent.client
         return _store_scan(
             consent=locked, uploaded=uploaded, content_type=content_type, by=uploaded_by

@@ -352,6 +352,13 @@ def scan_upload(request, client_id, consent_id):
         permission="consents.attach_scan",
         log_action=read_log(request, FORM_VIEWED),
     )
+    refusal = actions.scan_refusal(consent) if request.method == "GET" else None
+    if refusal:
+        # An oral, superseded or revoked version takes no scan and its page links to no
+        # upload: an address kept from before gets the reason, not a form that cannot
+        # succeed. (A file posted meanwhile is refused by the action, next to the field.)
+        messages.error(request, refusal)
+        return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
     form = ScanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
