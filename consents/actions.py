@@ -140,8 +140,10 @@ class ConsentTerms:
             return None
         return datetime.datetime.combine(self.event_date, time, tzinfo=EVENT_TIME_ZONE)
 
-    def errors(self) -> dict[str, list[str]]:
-        """Field name -> messages; empty when the terms may be recorded."""
+    def content_errors(self) -> dict[str, list[str]]:
+        """Field name -> messages of the rules that hold whatever the method: the giver, the
+        parties, the purposes and the information categories. The form tells them also when
+        the method is still to be chosen, so that all is told at once."""
         errors: dict[str, list[str]] = {}
 
         def add(field: str, message: str) -> None:
@@ -174,6 +176,15 @@ class ConsentTerms:
                 add("giver_name", _("Kirjaa huoltajan tai edustajan nimi."))
             if not self.giver_basis.strip():
                 add("giver_basis", _("Kirjaa edustuksen peruste."))
+        return errors
+
+    def errors(self) -> dict[str, list[str]]:
+        """Field name -> messages; empty when the terms may be recorded."""
+        errors = self.content_errors()
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
         if self.method == ConsentMethod.ORAL:
             if not self.event_kind:
                 add(

@@ -145,6 +145,34 @@ def test_form_errors_are_shown_next_to_their_fields(worker_client, team, parties
     assert not Consent.objects.exists()
 
 
+def test_a_form_sent_without_a_method_tells_every_other_error_too(worker_client, team, parties):
+    """The method still to be chosen does not hide the rest: the parties, the information
+    categories and the representative are told at once, each next to its field, so that a
+    second submit brings no new errors on fields the user left as they were."""
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties,
+            method=None,
+            organisations=None,
+            organisation_kinds=None,
+            categories=None,
+            giver_kind="guardian",
+            scan=None,
+        ),
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert field_errors(text, "method") == "Valitse, miten suostumus vahvistettiin."
+    assert field_errors(text, "organisations") == (
+        "Valitse vähintään yksi osapuoli: organisaatio tai tyyppi."
+    )
+    assert field_errors(text, "categories") == "Valitse vähintään yksi tietoryhmä."
+    assert field_errors(text, "giver_name") == "Kirjaa huoltajan tai edustajan nimi."
+    assert field_errors(text, "giver_basis") == "Kirjaa edustuksen peruste."
+    assert not Consent.objects.exists()
+
+
 def test_parties_and_representative_are_checked(worker_client, team, parties):
     response = worker_client.post(
         url("create", team),
