@@ -376,7 +376,9 @@ def check_roles_beside(*, client: Client, user, role: str) -> None:
       role, nor any other role beside it (end it first). The database keeps it for the
       responsible worker and the sote contact person (constraints
       responsible_worker_not_also_other, sote_contact_not_also_other);
-    - the responsible worker is not their own client's work pair.
+    - the responsible worker is not their own client's work pair, nor their own client's
+      sote contact person (the named contact beside the responsible worker is someone else;
+      kept on, the membership would outlast a transfer of responsibility unnoticed).
 
     The same role again is the caller's refusal ("already in this role"). Reads only."""
     held = set(
@@ -399,6 +401,8 @@ def check_roles_beside(*, client: Client, user, role: str) -> None:
         ) % {"role": str(TeamRole(role).label).lower()}
     elif role == TeamRole.WORK_PAIR and TeamRole.RESPONSIBLE_WORKER in held:
         message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa työpari.")
+    elif role == TeamRole.SOTE_CONTACT and TeamRole.RESPONSIBLE_WORKER in held:
+        message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa sote-yhteyshenkilö.")
     else:
         return
     raise ValidationError({"role": message})
