@@ -2,6 +2,8 @@
 them a page at a time, with the same need-to-know rules, and the read is logged."""
 
 import datetime
+import itertools
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -89,8 +91,6 @@ def test_the_query_count_does_not_grow_with_the_notes(client, team):
 
 
 def _heading_levels(page: str) -> list[int]:
-    import re
-
     main = page[page.index("<main") :]
     return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
 
@@ -103,6 +103,6 @@ def test_headings_step_down_one_level_at_a_time_on_both_pages(client, team):
     for url in (notes_url(team["client"]), f"/clients/{team['client'].uuid}/"):
         levels = _heading_levels(client.get(url).content.decode())
         assert levels[0] == 1, url
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (url, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (url, levels)
     notes_page = client.get(notes_url(team["client"])).content.decode()
     assert _heading_levels(notes_page) == [1, 2]
