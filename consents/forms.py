@@ -265,6 +265,22 @@ class ConsentForm(PolkuForm):
         self._add_term_errors(self.terms().normalised().errors())
         return data
 
+    def tell_scan_not_kept(self) -> None:
+        """A form shown again with errors comes back without the file chosen (a browser never
+        fills a file input), so a scan that was fine is told next to its field: saved after
+        the other fields are corrected, the consent would otherwise be recorded without it,
+        unnoticed. Called by the view just before it renders the form again."""
+        uploaded = self.files.get("scan")
+        if uploaded and self.errors and "scan" not in self.errors:
+            self.add_error(
+                "scan",
+                _(
+                    "Valittua tiedostoa (%(name)s) ei tallennettu, koska lomakkeessa oli "
+                    "virheitä. Valitse tiedosto uudelleen ennen tallentamista."
+                )
+                % {"name": uploaded.name},
+            )
+
     def _add_term_errors(self, errors: dict[str, list[str]]) -> None:
         """Every rule at once, next to its field, unless the field has an error already."""
         for field, messages in errors.items():

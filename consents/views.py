@@ -127,6 +127,7 @@ def consent_create(request, client_id):
         else:
             messages.success(request, _("Suostumus kirjattu."))
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    form.tell_scan_not_kept()
     log_shown_again(request, client, FORM_VIEWED)
     return render(
         request,
@@ -286,6 +287,7 @@ def consent_change(request, client_id, consent_id):
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
+    form.tell_scan_not_kept()
     log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request,

@@ -173,6 +173,49 @@ def test_a_form_sent_without_a_method_tells_every_other_error_too(worker_client,
     assert not Consent.objects.exists()
 
 
+def test_a_scan_chosen_on_a_refused_form_is_told_to_be_chosen_again(worker_client, team, parties):
+    """The form comes back without the file (a browser never fills a file input): the scan
+    field says so, naming the file, so that the corrected form is not saved without it."""
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties,
+            until_further_notice=None,
+            scan=SimpleUploadedFile("y100-allekirjoitettu.pdf", PDF_BYTES),
+        ),
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "scan") == (
+        "Valittua tiedostoa (y100-allekirjoitettu.pdf) ei tallennettu, koska lomakkeessa oli "
+        "virheitä. Valitse tiedosto uudelleen ennen tallentamista."
+    )
+    assert not Consent.objects.exists() and not ConsentScan.objects.exists()
+    # A form refused without a file chosen says nothing of one; a refused file its own error.
+    without = worker_client.post(
+        url("create", team), y100_form(parties, until_further_notice=None, scan=None)
+    )
+    assert field_errors(without.text, "scan") == ""
+    bad = worker_client.post(
+        url("create", team),
+        y100_form(parties, until_further_notice=None, scan=SimpleUploadedFile("x.pdf", b"MZ\x90")),
+    )
+    assert "ei tallennettu, koska" not in field_errors(bad.text, "scan")
+    assert field_errors(bad.text, "scan")
+
+
+def test_a_scan_chosen_on_a_refused_change_is_told_to_be_chosen_again(worker_client, team, parties):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    response = worker_client.post(
+        url("change", team, consent_id=consent.pk),
+        y100_form(parties, purposes=None, scan=SimpleUploadedFile("muutos.pdf", PDF_BYTES)),
+    )
+    assert response.status_code == 200
+    assert "(muutos.pdf) ei tallennettu" in field_errors(response.text, "scan")
+    assert Consent.objects.count() == 1
+
+
 def test_parties_and_representative_are_checked(worker_client, team, parties):
     response = worker_client.post(
         url("create", team),
