@@ -702,9 +702,9 @@ def _transfer(client, to_user, to_unit, by, note, basis):
 
 # The roles a person's open memberships end in when they take up another role in the team
 # (check_roles_beside): "other member" is for someone with no other role, and the
-# responsible worker is not their own client's work pair.
+# responsible worker is not their own client's work pair nor sote contact person.
 SUPERSEDED_BY = {
-    TeamRole.RESPONSIBLE_WORKER: [TeamRole.OTHER, TeamRole.WORK_PAIR],
+    TeamRole.RESPONSIBLE_WORKER: [TeamRole.OTHER, TeamRole.WORK_PAIR, TeamRole.SOTE_CONTACT],
     TeamRole.WORK_PAIR: [TeamRole.OTHER],
     TeamRole.COACH: [TeamRole.OTHER],
 }

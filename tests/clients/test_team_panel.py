@@ -224,6 +224,31 @@ def test_a_transfer_to_an_other_member_ends_that_membership(team):
     )
 
 
+def test_a_transfer_to_the_sote_contact_person_ends_that_membership(team):
+    """The new responsible worker is no longer their own client's sote contact person (as
+    check_roles_beside refuses adding one): that membership ends with the transfer, logged."""
+    counsellor, worker = team["counsellor"], acting(team["worker"])
+    sote = actions.add_team_member(
+        client=team["client"], user=counsellor, role=TeamRole.SOTE_CONTACT, added_by=worker
+    )
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Tunnet asiakkaan jo; ota vastuu.",
+    )
+    assert _open_roles(team, counsellor) == {TeamRole.RESPONSIBLE_WORKER}
+    sote.refresh_from_db()
+    assert sote.ended_on == timezone.localdate() and not sote.cancelled
+    ended = AccessLogEntry.objects.get(action="clients.membership.ended")
+    assert (ended.actor, ended.object_id, ended.detail) == (
+        team["worker"],
+        str(sote.pk),
+        "superseded by responsible_worker",
+    )
+
+
 def test_the_migration_ends_other_memberships_beside_a_lead_role(team):
     """Rows written before the rule: the "other" membership beside a lead role ends (one to
     start later is cancelled), others stay."""
