@@ -285,18 +285,10 @@ def reveal_identity_code(*, client: Client, revealed_by) -> str:
     return identity.decrypt(client.identity_code_encrypted)
 
 
-def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason: str) -> Client:
-    """Ends the client relationship: out of active lists, data kept. The care team stays as it
-    was, so the responsible worker can answer for the data and reopen the relationship.
-
-    `closed_on` lies between the day the client was registered (or last reopened) and today.
-    A client already
-    closed is refused under the client's row lock, so a second close (a double submit)
-    leaves the first closing day and reason as they were. What the other apps registered
-    with `on_closing` must be settled first (pathways: a step planned is cancelled, one
-    running ended), checked under the same lock. Raises ValidationError."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Kirjaa asiakkuuden päättymisen syy.")})
+def check_closing_day(client: Client, closed_on: datetime.date) -> None:
+    """ValidationError on `closed_on` unless it lies between the day the client was registered
+    (or last reopened) and today. Reads the client as given: the closing form tells it beside
+    the other fields, and close_client checks it again under the client's lock."""
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("Päättymispäivä ei voi olla tulevaisuudessa.")})
     registered_on = timezone.localdate(client.created_at)
@@ -309,20 +301,42 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
                 % {"date": date_format(registered_on, "SHORT_DATE_FORMAT")}
             }
         )
+    if client.reopened_on is not None and closed_on < client.reopened_on:
+        raise ValidationError(
+            {
+                "closed_on": _(
+                    "Päättymispäivä ei voi olla ennen kuin asiakkuus avattiin uudelleen (%(date)s)."
+                )
+                % {"date": date_format(client.reopened_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
+def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason: str) -> Client:
+    """Ends the client relationship: out of active lists, data kept. The care team stays as it
+    was, so the responsible worker can answer for the data and reopen the relationship.
+
+    `closed_on` lies between the day the client was registered (or last reopened) and today.
+    A client already
+    closed is refused under the client's row lock, so a second close (a double submit)
+    leaves the first closing day and reason as they were. What the other apps registered
+    with `on_closing` must be settled first (pathways: a step planned is cancelled, one
+    running ended), checked under the same lock. Raises ValidationError."""
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("Kirjaa asiakkuuden päättymisen syy.")]
+    try:
+        check_closing_day(client, closed_on)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(), history_context(closed_by, "clients.client.closed"):
         locked = Client.objects.select_for_update().get(pk=client.pk)
         if locked.closed_on is not None:
             raise ValidationError(_("Asiakkuus on jo päättynyt."))
-        if locked.reopened_on is not None and closed_on < locked.reopened_on:
-            raise ValidationError(
-                {
-                    "closed_on": _(
-                        "Päättymispäivä ei voi olla ennen kuin asiakkuus avattiin uudelleen "
-                        "(%(date)s)."
-                    )
-                    % {"date": date_format(locked.reopened_on, "SHORT_DATE_FORMAT")}
-                }
-            )
+        # Again under the lock: a reopening committed meanwhile moved the earliest day.
+        check_closing_day(locked, closed_on)
         unsettled = []
         for check in _closing_checks.values():
             try:
@@ -362,7 +376,9 @@ def check_roles_beside(*, client: Client, user, role: str) -> None:
       role, nor any other role beside it (end it first). The database keeps it for the
       responsible worker and the sote contact person (constraints
       responsible_worker_not_also_other, sote_contact_not_also_other);
-    - the responsible worker is not their own client's work pair.
+    - the responsible worker is not their own client's work pair, nor their own client's
+      sote contact person (the named contact beside the responsible worker is someone else;
+      kept on, the membership would outlast a transfer of responsibility unnoticed).
 
     The same role again is the caller's refusal ("already in this role"). Reads only."""
     held = set(
@@ -385,6 +401,8 @@ def check_roles_beside(*, client: Client, user, role: str) -> None:
         ) % {"role": str(TeamRole(role).label).lower()}
     elif role == TeamRole.WORK_PAIR and TeamRole.RESPONSIBLE_WORKER in held:
         message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa työpari.")
+    elif role == TeamRole.SOTE_CONTACT and TeamRole.RESPONSIBLE_WORKER in held:
+        message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa sote-yhteyshenkilö.")
     else:
         return
     raise ValidationError({"role": message})
@@ -684,9 +702,9 @@ def _transfer(client, to_user, to_unit, by, note, basis):
 
 # The roles a person's open memberships end in when they take up another role in the team
 # (check_roles_beside): "other member" is for someone with no other role, and the
-# responsible worker is not their own client's work pair.
+# responsible worker is not their own client's work pair nor sote contact person.
 SUPERSEDED_BY = {
-    TeamRole.RESPONSIBLE_WORKER: [TeamRole.OTHER, TeamRole.WORK_PAIR],
+    TeamRole.RESPONSIBLE_WORKER: [TeamRole.OTHER, TeamRole.WORK_PAIR, TeamRole.SOTE_CONTACT],
     TeamRole.WORK_PAIR: [TeamRole.OTHER],
     TeamRole.COACH: [TeamRole.OTHER],
 }

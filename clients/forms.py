@@ -12,6 +12,7 @@ from clients import identity, team_scope
 from clients.actions import (
     ASSESSMENT_COMPLETED_IN_FUTURE,
     HANDOVER_NOTE_MAX_LENGTH,
+    check_closing_day,
     check_relationship_home,
     check_roles_beside,
     clean_access_request_reason,
@@ -162,6 +163,19 @@ class CloseClientForm(PolkuForm):
         label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
     )
     reason = forms.CharField(label=_("Päättymisen syy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_closed_on(self):
+        """The day's own rules beside the reason's, so that both are told at once."""
+        day = self.cleaned_data["closed_on"]
+        try:
+            check_closing_day(self.client, day)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["closed_on"]) from None
+        return day
 
 
 def membership_valid_until_field() -> forms.DateField:

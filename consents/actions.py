@@ -141,8 +141,10 @@ class ConsentTerms:
             return None
         return datetime.datetime.combine(self.event_date, time, tzinfo=EVENT_TIME_ZONE)
 
-    def errors(self) -> dict[str, list[str]]:
-        """Field name -> messages; empty when the terms may be recorded."""
+    def content_errors(self) -> dict[str, list[str]]:
+        """Field name -> messages of the rules that hold whatever the method: the giver, the
+        parties, the purposes and the information categories. The form tells them also when
+        the method is still to be chosen, so that all is told at once."""
         errors: dict[str, list[str]] = {}
 
         def add(field: str, message: str) -> None:
@@ -175,6 +177,15 @@ class ConsentTerms:
                 add("giver_name", _("Kirjaa huoltajan tai edustajan nimi."))
             if not self.giver_basis.strip():
                 add("giver_basis", _("Kirjaa edustuksen peruste."))
+        return errors
+
+    def errors(self) -> dict[str, list[str]]:
+        """Field name -> messages; empty when the terms may be recorded."""
+        errors = self.content_errors()
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
         if self.method == ConsentMethod.ORAL:
             if not self.event_kind:
                 add(
@@ -664,6 +675,18 @@ def log_notification_completed(*, task, by) -> None:
 # Scans
 
 
+def scan_refusal(consent: Consent) -> str | None:
+    """Why the version takes no scan of a signed form, or None when it does: only the current
+    version of a written consent that is not revoked takes one. Reads only."""
+    if consent.is_oral:
+        return str(ORAL_HAS_NO_FORM)
+    if not consent.is_current:
+        return _("Lomakkeen voi liittää vain suostumuksen uusimpaan versioon.")
+    if consent.is_revoked:
+        return _("Peruutettuun suostumukseen ei voi liittää lomaketta.")
+    return None
+
+
 def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     """Attaches a scan of the signed form to the consent version.
 
@@ -680,12 +703,9 @@ def attach_scan(*, consent: Consent, uploaded, uploaded_by) -> ConsentScan:
     content_type = scan_files.check_upload(uploaded)
     with transaction.atomic(), history_context(uploaded_by, "consents.scan.attached"):
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        if locked.is_oral:
-            raise ValidationError(ORAL_HAS_NO_FORM)
-        if not locked.is_current:
-            raise ValidationError(_("Lomakkeen voi liittää vain suostumuksen uusimpaan versioon."))
-        if locked.is_revoked:
-            raise ValidationError(_("Peruutettuun suostumukseen ei voi liittää lomaketta."))
+        refusal = scan_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
         locked.client = consent.client
         return _store_scan(
             consent=locked, uploaded=uploaded, content_type=content_type, by=uploaded_by

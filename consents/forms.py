@@ -256,23 +256,45 @@ class ConsentForm(PolkuForm):
                     _("Kirjaa päättymispäivä tai valitse ”voimassa toistaiseksi”."),
                 )
         if "method" not in data:
+            # The method is still to be chosen: the rules that hold whatever it is are told
+            # now too, so that a second submit brings no new errors on fields left as they were.
+            self._add_term_errors(self.terms().content_errors())
             return data
         if oral:
             self._fill_from_event(data)
-        # Every rule at once, next to its field, unless the field has an error already.
-        for field, messages in self.terms().normalised().errors().items():
+        self._add_term_errors(self.terms().normalised().errors())
+        return data
+
+    def tell_scan_not_kept(self) -> None:
+        """A form shown again with errors comes back without the file chosen (a browser never
+        fills a file input), so a scan that was fine is told next to its field: saved after
+        the other fields are corrected, the consent would otherwise be recorded without it,
+        unnoticed. Called by the view just before it renders the form again."""
+        uploaded = self.files.get("scan")
+        if uploaded and self.errors and "scan" not in self.errors:
+            self.add_error(
+                "scan",
+                _(
+                    "Valittua tiedostoa (%(name)s) ei tallennettu, koska lomakkeessa oli "
+                    "virheitä. Valitse tiedosto uudelleen ennen tallentamista."
+                )
+                % {"name": uploaded.name},
+            )
+
+    def _add_term_errors(self, errors: dict[str, list[str]]) -> None:
+        """Every rule at once, next to its field, unless the field has an error already."""
+        for field, messages in errors.items():
             target = field if field in self.fields else None
             if target in self.errors:
                 continue
             for message in messages:
                 self.add_error(target, message)
-        return data
 
     def terms(self) -> ConsentTerms:
         data = self.cleaned_data
         today = timezone.localdate()
         return ConsentTerms(
-            method=data["method"],
+            method=data.get("method", ""),
             purposes=tuple(data.get("purposes") or ()),
             categories=tuple(data.get("categories") or ()),
             health=bool(data.get("health")),

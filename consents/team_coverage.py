@@ -150,17 +150,27 @@ def _uncovered(membership) -> tuple[str, dict] | None:
 
 
 def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:
-    from clients.access import log_client_access
+    from audit.actions import log_access
+    from clients.access import relation_to
     from clients.actions import set_membership_end
     from clients.querysets import responsible_worker_of
     from notifications.actions import create_task
 
     client, member = membership.client, membership.user
+    # The basis the actor processes the client on, read before the end: a member of the
+    # team who recorded the change or revocation may be the one leaving it.
+    basis = relation_to(ended_by, client).basis if ended_by is not None else None
     with history_context(ended_by, ENDED_UNCOVERED):
         membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
     if ended_by is not None:
-        detail = str(reason[1].get("organisation", "no fitting role"))
-        log_client_access(ended_by, client, ENDED_UNCOVERED, membership, detail=detail)
+        log_access(
+            actor=ended_by,
+            client_id=client.uuid,
+            action=ENDED_UNCOVERED,
+            basis=basis,
+            obj=membership,
+            detail=str(reason[1].get("organisation", "no fitting role")),
+        )
     worker = responsible_worker_of(client)
     if notify and worker is not None:
         create_task(

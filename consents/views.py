@@ -127,6 +127,7 @@ def consent_create(request, client_id):
         else:
             messages.success(request, _("Suostumus kirjattu."))
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    form.tell_scan_not_kept()
     log_shown_again(request, client, FORM_VIEWED)
     return render(
         request,
@@ -286,7 +287,8 @@ def consent_change(request, client_id, consent_id):
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=new.pk)
-    log_shown_again(request, client, FORM_VIEWED)
+    form.tell_scan_not_kept()
+    log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request,
         "consents/consent_form.html",
@@ -337,7 +339,7 @@ def consent_revoke(request, client_id, consent_id):
                 ),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request, "consents/revoke.html", {"client": client, "consent": consent, "form": form}
     )
@@ -352,6 +354,13 @@ def scan_upload(request, client_id, consent_id):
         permission="consents.attach_scan",
         log_action=read_log(request, FORM_VIEWED),
     )
+    refusal = actions.scan_refusal(consent) if request.method == "GET" else None
+    if refusal:
+        # An oral, superseded or revoked version takes no scan and its page links to no
+        # upload: an address kept from before gets the reason, not a form that cannot
+        # succeed. (A file posted meanwhile is refused by the action, next to the field.)
+        messages.error(request, refusal)
+        return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
     form = ScanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,7 +377,7 @@ def scan_upload(request, client_id, consent_id):
                 else _("Lomake tallennettu."),
             )
             return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, consent)
     return render(
         request,
         "consents/scan_upload.html",
@@ -482,7 +491,7 @@ def statutory_basis_end(request, client_id, basis_id):
         actions.end_statutory_basis(basis=basis, ended_by=request.user)
         messages.success(request, _("Lakiperusteeseen ei enää vedota."))
         return redirect("consents:list", client_id=client.uuid)
-    log_shown_again(request, client, FORM_VIEWED)
+    log_shown_again(request, client, FORM_VIEWED, basis)
     return render(
         request,
         "consents/statutory_basis_end.html",

@@ -66,7 +66,7 @@ def plan_detail(request, client_id, plan_id):
         pk=plan_id,
         client=client,
     )
-    log_client_access(request.user, client, "clients.plan.viewed", plan)
+    log_client_access(request.user, client, PLAN_VIEWED, plan)
     versions = ClientPlan.objects.filter(client=client, plan_type=plan.plan_type).select_related(
         "created_by"
     )
@@ -134,12 +134,20 @@ def goal_status(request, client_id, plan_id, goal_id):
     )
 
 
+PLAN_VIEWED = "clients.plan.viewed"
+ASSESSMENT_VIEWED = "clients.assessment.viewed"
+
+
 @require_http_methods(["GET", "POST"])
 def plan_revise(request, client_id, plan_id):
+    """The plan's form filled with the version revised: a read of that plan, logged as the
+    plan page logs it (the client's own words, goals and services are on it)."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
+        request.user, client_id, permission="clients.write_plan", log_action=None
     )
     plan = get_object_or_404(ClientPlan, pk=plan_id, client=client)
+    if request.method == "GET":
+        log_client_access(request.user, client, PLAN_VIEWED, plan)
     # plan_type is disabled while revising: the form takes it from `initial`, never from the POST.
     initial = {
         "goals": "\n".join(plan.goals.values_list("text", flat=True)),
@@ -165,7 +173,7 @@ def plan_revise(request, client_id, plan_id):
         else:
             messages.success(request, _("Suunnitelmasta tallennettiin uusi versio."))
             return redirect("clients:plan_detail", client_id=client.uuid, plan_id=new.pk)
-    log_shown_again(request, client)
+    log_shown_again(request, client, PLAN_VIEWED, plan)
     return render(request, "clients/plan_form.html", {"client": client, "form": form, "plan": plan})
 
 
@@ -202,7 +210,7 @@ def assessment_detail(request, client_id, assessment_id):
     assessment = get_object_or_404(
         ServiceNeedAssessment.objects.select_related("author"), pk=assessment_id, client=client
     )
-    log_client_access(request.user, client, "clients.assessment.viewed", assessment)
+    log_client_access(request.user, client, ASSESSMENT_VIEWED, assessment)
     return render(
         request,
         "clients/assessment_detail.html",
@@ -216,14 +224,19 @@ def assessment_detail(request, client_id, assessment_id):
 
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, client_id, assessment_id=None):
+    """A new assessment's form, or an assessment's form filled with it: the latter is a read
+    of that assessment, logged as its page logs it."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_plan", log_action=read_log(request)
+        request.user, client_id, permission="clients.write_plan", log_action=None
     )
     assessment = (
         get_object_or_404(ServiceNeedAssessment, pk=assessment_id, client=client)
         if assessment_id
         else None
     )
+    read = (ASSESSMENT_VIEWED, assessment) if assessment else ("clients.client.viewed", None)
+    if request.method == "GET":
+        log_client_access(request.user, client, *read)
     form = AssessmentForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,7 +248,7 @@ def assessment_edit(request, client_id, assessment_id=None):
         else:
             messages.success(request, _("Palvelutarpeen arvio tallennettu."))
             return redirect("clients:detail", client_id=client.uuid)
-    log_shown_again(request, client)
+    log_shown_again(request, client, *read)
     return render(
         request,
         "clients/assessment_form.html",

@@ -286,7 +286,7 @@ def close(request, client_id):
     if request.method == "GET" and not client.is_active:
         messages.info(request, _("Asiakkuus on jo päättynyt."))
         return redirect("clients:detail", client_id=client.uuid)
-    form = CloseClientForm(request.POST or None)
+    form = CloseClientForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             actions.close_client(

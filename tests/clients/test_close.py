@@ -96,3 +96,36 @@ def test_the_closing_day_is_not_before_registration(client, team):
         client=registered, closed_by=team["worker"], closed_on=registered_on, reason="Muutti."
     )
     assert closed.closed_on == registered_on  # the day of registration itself is fine
+
+
+def test_a_closing_day_in_the_future_is_told_beside_a_missing_reason(client, team):
+    """Both refusals at once, each next to its field: the day's rules are not left for a
+    second submit after the reason is written."""
+    registered_days_ago(team["client"], 5)
+    login(client, team["worker"])
+
+    response = client.post(
+        close_url(team["client"]),
+        {"closed_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert field_errors(page, "reason") == "Tämä kenttä vaaditaan."
+    assert field_errors(page, "closed_on") == "Päättymispäivä ei voi olla tulevaisuudessa."
+    assert Client.objects.get(pk=team["client"].pk).closed_on is None
+
+
+def test_the_action_tells_a_missing_reason_and_a_wrong_day_together(team):
+    registered = registered_days_ago(team["client"], 5)
+    with pytest.raises(ValidationError) as refused:
+        actions.close_client(
+            client=registered,
+            closed_by=team["worker"],
+            closed_on=timezone.localdate() + datetime.timedelta(days=1),
+            reason=" ",
+        )
+    assert refused.value.message_dict == {
+        "reason": ["Kirjaa asiakkuuden päättymisen syy."],
+        "closed_on": ["Päättymispäivä ei voi olla tulevaisuudessa."],
+    }

@@ -2,6 +2,8 @@
 them a page at a time, with the same need-to-know rules, and the read is logged."""
 
 import datetime
+import itertools
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -86,3 +88,21 @@ def test_the_query_count_does_not_grow_with_the_notes(client, team):
     for _ in range(27):
         make_note(team["client"], team["coach"])
     assert _queries(client, notes_url(team["client"])) == few
+
+
+def _heading_levels(page: str) -> list[int]:
+    main = page[page.index("<main") :]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
+
+
+def test_headings_step_down_one_level_at_a_time_on_both_pages(client, team):
+    """A note is headed h2 under the notes page's h1, and h3 under the notes panel's h2 on
+    the client page: no level is skipped for a screen reader's list of headings."""
+    make_note(team["client"], team["worker"], text="Tavattiin toimistolla.")
+    login(client, team["worker"])
+    for url in (notes_url(team["client"]), f"/clients/{team['client'].uuid}/"):
+        levels = _heading_levels(client.get(url).content.decode())
+        assert levels[0] == 1, url
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (url, levels)
+    notes_page = client.get(notes_url(team["client"])).content.decode()
+    assert _heading_levels(notes_page) == [1, 2]

@@ -233,6 +233,27 @@ def test_the_revision_page_of_an_outdated_version_shows_the_refusal(client, team
     assert ClientPlan.objects.filter(client=team["client"]).count() == 2
 
 
+@pytest.mark.parametrize("refused_post", [False, True])
+def test_the_revision_form_is_logged_as_a_read_of_the_plan_it_shows(
+    client, team, worker, refused_post
+):
+    """The form shows the version revised in full (the client's own words, the goals): its
+    row names that plan, as the plan page's does, on GET and when shown again after a
+    refused POST."""
+    plan = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    login(client, team["worker"])
+    url = f"/clients/{team['client'].uuid}/plans/{plan.pk}/revise/"
+    before = AccessLogEntry.objects.order_by("pk").last().pk
+    response = client.post(url, {}) if refused_post else client.get(url)
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(pk__gt=before)
+    assert [(r.action, r.object_type, r.object_id) for r in rows] == [
+        ("clients.plan.viewed", "clients.clientplan", str(plan.pk))
+    ]
+
+
 # Notes
 
 
@@ -710,3 +731,25 @@ def test_the_dashboard_counts_an_overdue_review_while_a_revision_is_a_draft(clie
     assert "1 suunnitelman arviointi on myöhässä." in client.get("/").content.decode()
     make_plan(team["client"], worker, status="draft", next_review_on=yesterday)
     assert "1 suunnitelman arviointi on myöhässä." in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("refused_post", [False, True])
+def test_an_assessments_form_is_logged_as_a_read_of_that_assessment(
+    client, team, worker, refused_post
+):
+    assessment = actions.save_assessment(
+        client=team["client"], written_by=worker, conclusion="Tarvitsee työtoimintaa."
+    )
+    login(client, team["worker"])
+    url = f"/clients/{team['client'].uuid}/assessments/{assessment.pk}/edit/"
+    before = AccessLogEntry.objects.order_by("pk").last().pk
+    if refused_post:
+        response = client.post(url, {"started_on": "", "completed_on": ""})
+    else:
+        response = client.get(url)
+        assert "Tarvitsee työtoimintaa." in response.content.decode()
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(pk__gt=before)
+    assert [(r.action, r.object_type, r.object_id) for r in rows] == [
+        ("clients.assessment.viewed", "clients.serviceneedassessment", str(assessment.pk))
+    ]

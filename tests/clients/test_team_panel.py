@@ -142,6 +142,23 @@ def test_the_responsible_worker_is_not_their_own_clients_work_pair(team):
     }
 
 
+def test_the_responsible_worker_is_not_their_own_clients_sote_contact(client, team):
+    """Offered on the team page (a social worker may be someone's sote contact person), the
+    responsible worker is refused as their own client's, next to the role."""
+    response = _add(client, team, team["worker"], TeamRole.SOTE_CONTACT)
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "role") == (
+        "Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa sote-yhteyshenkilö."
+    )
+    assert _open_roles(team, team["worker"]) == {TeamRole.RESPONSIBLE_WORKER}
+    worker = acting(team["worker"])
+    with pytest.raises(ValidationError) as error:
+        actions.add_team_member(
+            client=team["client"], user=worker, role=TeamRole.SOTE_CONTACT, added_by=worker
+        )
+    assert list(error.value.message_dict) == ["role"]
+
+
 def test_an_ended_membership_does_not_stand_in_the_way(team):
     nurse = make_user(Role.HEALTH_PROFESSIONAL, team["unit"])
     worker = acting(team["worker"])
@@ -203,6 +220,31 @@ def test_a_transfer_to_an_other_member_ends_that_membership(team):
     assert (ended.actor, ended.object_id, ended.detail) == (
         team["worker"],
         str(other.pk),
+        "superseded by responsible_worker",
+    )
+
+
+def test_a_transfer_to_the_sote_contact_person_ends_that_membership(team):
+    """The new responsible worker is no longer their own client's sote contact person (as
+    check_roles_beside refuses adding one): that membership ends with the transfer, logged."""
+    counsellor, worker = team["counsellor"], acting(team["worker"])
+    sote = actions.add_team_member(
+        client=team["client"], user=counsellor, role=TeamRole.SOTE_CONTACT, added_by=worker
+    )
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Tunnet asiakkaan jo; ota vastuu.",
+    )
+    assert _open_roles(team, counsellor) == {TeamRole.RESPONSIBLE_WORKER}
+    sote.refresh_from_db()
+    assert sote.ended_on == timezone.localdate() and not sote.cancelled
+    ended = AccessLogEntry.objects.get(action="clients.membership.ended")
+    assert (ended.actor, ended.object_id, ended.detail) == (
+        team["worker"],
+        str(sote.pk),
         "superseded by responsible_worker",
     )
 

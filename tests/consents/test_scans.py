@@ -208,6 +208,11 @@ def test_a_superseded_revoked_or_oral_version_takes_no_scan(
         "consents:detail", kwargs={"client_id": team["client"].uuid, "consent_id": refused.pk}
     )
     assert upload_url(team, refused) not in client.get(detail).text
+    # The upload page, from an address kept from before, says why instead of offering a form.
+    response = client.get(upload_url(team, refused), follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert message in response.text
+    assert 'type="file"' not in response.text
     response = client.post(
         upload_url(team, refused), {"scan": SimpleUploadedFile("y100.pdf", PDF_BYTES)}
     )

@@ -375,3 +375,39 @@ def test_a_stored_consent_naming_kela_twice_gives_one_kela_task(team, parties):
     revoke(consent, team["worker"])
     kinds = sorted(Task.objects.values_list("kind", flat=True))
     assert kinds == [actions.NOTIFY_PARTY_OF_REVOCATION, actions.SEND_REVOCATION_TO_KELA]
+
+
+def test_a_partner_sote_contact_who_revokes_leaves_the_team_logged_on_their_team_basis(
+    team, parties
+):
+    """A sote contact person of another organisation records the client's revocation and so
+    leaves the team: the log rows of that revocation name the relation they acted in (the
+    care team), never a break-the-glass access that no one opened."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.actions import add_team_member
+    from clients.models import CareTeamMembership, TeamRole
+    from services.factories import UnitFactory
+    from tests.conftest import acting
+
+    nurse = acting(make_user(Role.HEALTH_PROFESSIONAL, UnitFactory(organisation=parties["health"])))
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["health"]],
+        purposes=[Purpose.SERVICE_PLANNING, Purpose.HEALTH_CARE],
+        with_health=True,
+    )
+    add_team_member(
+        client=team["client"], user=nurse, role=TeamRole.SOTE_CONTACT, added_by=team["worker"]
+    )
+    before = AccessLogEntry.objects.order_by("pk").last().pk
+
+    revoke(consent, nurse)
+
+    assert not CareTeamMembership.objects.current().filter(user=nurse).exists()
+    rows = AccessLogEntry.objects.filter(pk__gt=before, actor=nurse).order_by("pk")
+    assert [(row.action, row.basis) for row in rows] == [
+        ("consents.consent.revoked", "care_team"),
+        ("consents.membership.ended_uncovered", "care_team"),
+    ]

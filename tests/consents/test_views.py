@@ -145,6 +145,77 @@ def test_form_errors_are_shown_next_to_their_fields(worker_client, team, parties
     assert not Consent.objects.exists()
 
 
+def test_a_form_sent_without_a_method_tells_every_other_error_too(worker_client, team, parties):
+    """The method still to be chosen does not hide the rest: the parties, the information
+    categories and the representative are told at once, each next to its field, so that a
+    second submit brings no new errors on fields the user left as they were."""
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties,
+            method=None,
+            organisations=None,
+            organisation_kinds=None,
+            categories=None,
+            giver_kind="guardian",
+            scan=None,
+        ),
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert field_errors(text, "method") == "Valitse, miten suostumus vahvistettiin."
+    assert field_errors(text, "organisations") == (
+        "Valitse vähintään yksi osapuoli: organisaatio tai tyyppi."
+    )
+    assert field_errors(text, "categories") == "Valitse vähintään yksi tietoryhmä."
+    assert field_errors(text, "giver_name") == "Kirjaa huoltajan tai edustajan nimi."
+    assert field_errors(text, "giver_basis") == "Kirjaa edustuksen peruste."
+    assert not Consent.objects.exists()
+
+
+def test_a_scan_chosen_on_a_refused_form_is_told_to_be_chosen_again(worker_client, team, parties):
+    """The form comes back without the file (a browser never fills a file input): the scan
+    field says so, naming the file, so that the corrected form is not saved without it."""
+    response = worker_client.post(
+        url("create", team),
+        y100_form(
+            parties,
+            until_further_notice=None,
+            scan=SimpleUploadedFile("y100-allekirjoitettu.pdf", PDF_BYTES),
+        ),
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "scan") == (
+        "Valittua tiedostoa (y100-allekirjoitettu.pdf) ei tallennettu, koska lomakkeessa oli "
+        "virheitä. Valitse tiedosto uudelleen ennen tallentamista."
+    )
+    assert not Consent.objects.exists() and not ConsentScan.objects.exists()
+    # A form refused without a file chosen says nothing of one; a refused file its own error.
+    without = worker_client.post(
+        url("create", team), y100_form(parties, until_further_notice=None, scan=None)
+    )
+    assert field_errors(without.text, "scan") == ""
+    bad = worker_client.post(
+        url("create", team),
+        y100_form(parties, until_further_notice=None, scan=SimpleUploadedFile("x.pdf", b"MZ\x90")),
+    )
+    assert "ei tallennettu, koska" not in field_errors(bad.text, "scan")
+    assert field_errors(bad.text, "scan")
+
+
+def test_a_scan_chosen_on_a_refused_change_is_told_to_be_chosen_again(worker_client, team, parties):
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    response = worker_client.post(
+        url("change", team, consent_id=consent.pk),
+        y100_form(parties, purposes=None, scan=SimpleUploadedFile("muutos.pdf", PDF_BYTES)),
+    )
+    assert response.status_code == 200
+    assert "(muutos.pdf) ei tallennettu" in field_errors(response.text, "scan")
+    assert Consent.objects.count() == 1
+
+
 def test_parties_and_representative_are_checked(worker_client, team, parties):
     response = worker_client.post(
         url("create", team),
@@ -669,6 +740,36 @@ def test_the_responsible_worker_sees_expiring_consents_on_the_dashboard(client, 
     assert "Päättyvät suostumukset" not in client.get(reverse("dashboard")).text
 
 
+def test_a_closed_clients_expiring_consent_is_not_on_the_dashboard(client, team, parties):
+    """The care team stays on a closed client, but its consents are not followed up: the
+    dashboard agrees with the reminder rule, and logs no list hit for the closed client."""
+    from clients.actions import close_client
+    from clients.factories import ClientFactory
+
+    today = timezone.localdate()
+    open_client = ClientFactory(responsible_worker=team["worker"], last_name="Avoinna")
+    for customer in (team["client"], open_client):
+        ConsentFactory(
+            client=customer, parties=[parties["kela"]], valid_until=today + datetime.timedelta(9)
+        )
+    close_client(
+        client=team["client"],
+        closed_by=team["worker"],
+        closed_on=today,
+        reason="Muutti toiselle paikkakunnalle",
+    )
+    login(client, team["worker"])
+    before = AccessLogEntry.objects.order_by("pk").last().pk
+
+    page = client.get(reverse("dashboard"))
+
+    assert "Päättyvät suostumukset" in page.text
+    assert "Avoinna" in page.text
+    assert team["client"].last_name not in page.text
+    listed = AccessLogEntry.objects.filter(pk__gt=before, action=page_panels.EXPIRING_LISTED)
+    assert [entry.client_id for entry in listed] == [open_client.uuid]
+
+
 def test_the_warning_period_is_configurable(team, parties, settings):
     settings.POLKU_CONSENT_EXPIRY_WARNING_DAYS = 60
     today = timezone.localdate()
@@ -994,6 +1095,32 @@ def test_every_view_writes_an_access_log_row(
         team["client"].uuid,
         "care_team",
     )
+
+
+@pytest.mark.parametrize("name", ["change", "revoke", "scan_upload", "statutory_basis_end"])
+def test_a_refused_form_shown_again_logs_the_object_its_page_shows(
+    worker_client, team, parties, name
+):
+    """The page shown again after a refused POST names the consent (or statutory basis) it
+    shows, as its GET's row does, not only the client."""
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    basis = StatutoryBasisFactory(client=team["client"])
+    obj = basis if name == "statutory_basis_end" else consent
+    values = {"basis_id": basis.pk} if obj is basis else {"consent_id": consent.pk}
+    path = url(name, team, **values)
+    rows = AccessLogEntry.objects.filter(action="consents.consent.form_viewed").order_by("-pk")
+
+    assert worker_client.get(path).status_code == 200
+    shown = rows.first()
+    assert worker_client.post(path, {}).status_code == 200
+    shown_again = rows.first()
+
+    assert shown_again.pk != shown.pk
+    expected = (obj._meta.label_lower, str(obj.pk))
+    assert (shown.object_type, shown.object_id) == expected
+    assert (shown_again.object_type, shown_again.object_id) == expected
 
 
 def _queries(client, path):

@@ -149,7 +149,9 @@ ROWS = {
     ),
     "clients:plan_create": client_row(RESPONSIBLE_OR_SOTE),
     "clients:plan_detail": client_row(TEAM, kwargs=plan_kwargs, logs="clients.plan.viewed"),
-    "clients:plan_revise": client_row(RESPONSIBLE_OR_SOTE, kwargs=plan_kwargs),
+    "clients:plan_revise": client_row(
+        RESPONSIBLE_OR_SOTE, kwargs=plan_kwargs, logs="clients.plan.viewed"
+    ),
     "clients:goal_status": client_row(
         RESPONSIBLE_OR_SOTE,
         method="POST",
@@ -162,7 +164,9 @@ ROWS = {
         TEAM, kwargs=assessment_kwargs, logs="clients.assessment.viewed"
     ),
     "clients:assessment_create": client_row(RESPONSIBLE_OR_SOTE),
-    "clients:assessment_edit": client_row(RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs),
+    "clients:assessment_edit": client_row(
+        RESPONSIBLE_OR_SOTE, kwargs=assessment_kwargs, logs="clients.assessment.viewed"
+    ),
     "clients:note_list": client_row(TEAM, logs="clients.notes.viewed"),
     "clients:note_create": client_row(TEAM),
     "clients:note_edit": client_row(frozenset({R.SOCIAL_WORKER}), kwargs=note_kwargs),
