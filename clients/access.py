@@ -108,14 +108,18 @@ def _may_hold_break_the_glass(user, client: Client) -> bool:
     )
 
 
-def log_client_access(user, client: Client, action: str, obj=None, detail: str = "") -> None:
+def log_client_access(
+    user, client: Client, action: str, obj=None, detail: str = "", *, basis: str | None = None
+) -> None:
     """Writes the access-log row of the user's processing of the client's data (`obj`, the
-    client itself by default), with the user's relation to the client as its basis."""
+    client itself by default), with the user's relation to the client as its basis. An action
+    that ends the user's own membership reads the basis before it (`basis`): afterwards the
+    user has no relation left to log the change on."""
     log_access(
         actor=user,
         client_id=client.uuid,
         action=action,
-        basis=relation_to(user, client).basis,
+        basis=basis or relation_to(user, client).basis,
         obj=client if obj is None else obj,
         detail=detail,
     )

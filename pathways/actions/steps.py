@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from audit.history import history_context
 from clients import team_scope
-from clients.access import log_client_access
+from clients.access import log_client_access, relation_to
 from clients.actions import end_lapsed_memberships, end_roles_superseded, set_membership_end
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
@@ -639,13 +639,17 @@ def end_step(
                     )
                 }
             ) from None
+        # The basis the worker ends the step on, read before a coach's own membership ends.
+        basis = relation_to(ended_by, locked.client).basis
         _end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
         _settle_follow_on_requests([locked, *ending_with], ended_by)
         detail = exit_outcome or "follow-on"
         if step_rules.services_end(locked):
             # The one way a Jobcenter period ends without a follow-on: its reason is logged.
             detail = f"{detail}; client's services end: {end_reason}"
-        log_client_access(ended_by, locked.client, "pathways.step.ended", locked, detail=detail)
+        log_client_access(
+            ended_by, locked.client, "pathways.step.ended", locked, detail=detail, basis=basis
+        )
         for companion in ending_with:
             log_client_access(
                 ended_by,
@@ -653,6 +657,7 @@ def end_step(
                 "pathways.step.ended",
                 companion,
                 detail=f"with {locked.service_type.code}",
+                basis=basis,
             )
     locked.ended_with = ending_with
     return locked
@@ -780,6 +785,8 @@ def cancel_step(
         # again in the responsible worker's inbox.
         left_without = list(PathwayStep.objects.open().filter(next_step__in=cancelled))
         PathwayStep.objects.filter(pk__in=[s.pk for s in left_without]).update(next_step=None)
+        # The basis the worker cancels on, read before a coach's own membership ends.
+        basis = relation_to(cancelled_by, client).basis
         _end_coach_memberships(client, cancelled, timezone.localdate())
         _settle_follow_on_requests([*cancelled, *replaced], cancelled_by)
         if left_without:
@@ -791,10 +798,20 @@ def cancel_step(
             if services_end_reason:
                 detail = f"{detail}; client's services end: {services_end_reason}"
             log_client_access(
-                cancelled_by, client, "pathways.step.follow_on_replaced", ended, detail=detail
+                cancelled_by,
+                client,
+                "pathways.step.follow_on_replaced",
+                ended,
+                detail=detail,
+                basis=basis,
             )
         log_client_access(
-            cancelled_by, client, "pathways.step.cancelled", locked, detail=locked.service_type.code
+            cancelled_by,
+            client,
+            "pathways.step.cancelled",
+            locked,
+            detail=locked.service_type.code,
+            basis=basis,
         )
         for companion in cancelling_with:
             log_client_access(
@@ -803,6 +820,7 @@ def cancel_step(
                 "pathways.step.cancelled",
                 companion,
                 detail=f"with {locked.service_type.code}",
+                basis=basis,
             )
     locked.cancelled_with = cancelling_with
     locked.follow_on_replaced = replaced

@@ -29,6 +29,11 @@ def coach(worker):
 
 
 @pytest.fixture
+def job_coach(worker):
+    return make_user(Role.JOB_COACH, worker.active_assignment.unit)
+
+
+@pytest.fixture
 def client_of(worker, today):
     """A client of the worker aged `age` (default 25), with a current activation plan.
 

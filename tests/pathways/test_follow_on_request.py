@@ -184,3 +184,36 @@ def test_the_request_is_open_again_when_its_planned_follow_on_is_cancelled(
     assert_by(last_event(Task, task), worker, "pathways.step.cancelled")
     login(client, coach)
     assert ASKED in client.get(url(period)).content.decode()
+
+
+def test_a_coach_ending_their_last_step_is_logged_on_the_care_team(
+    worker, job_coach, client_of, today
+):
+    """The coach leaves the care team as their last step of the client ends; the log row of the
+    end names the team they acted in (read before they leave), not a break-the-glass access no
+    one opened."""
+    from audit.models import Basis
+    from tests.conftest import acting
+
+    acting(job_coach)
+    step = actions.plan_step(
+        client=client_of(),
+        planned_by=worker,
+        service_type=ServiceType.objects.get(code="supported_employment"),
+        start_on=today - datetime.timedelta(days=10),
+        coach=job_coach,
+    )
+    actions.end_step(
+        step=step,
+        ended_by=job_coach,
+        ended_on=today,
+        end_reason="moved_away",
+        exit_outcome="moved_away",
+    )
+    assert not (
+        CareTeamMembership.objects.current()
+        .filter(client=step.client, user=job_coach, role=TeamRole.COACH)
+        .exists()
+    )
+    ended = AccessLogEntry.objects.get(action="pathways.step.ended", actor=job_coach)
+    assert ended.basis == Basis.CARE_TEAM

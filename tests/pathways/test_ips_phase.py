@@ -32,11 +32,6 @@ def last_event(model, obj):
 
 
 @pytest.fixture
-def job_coach(worker):
-    return make_user(Role.JOB_COACH, worker.active_assignment.unit)
-
-
-@pytest.fixture
 def ips(worker, client_of, today, job_coach):
     client_ = client_of()
     step = actions.plan_step(

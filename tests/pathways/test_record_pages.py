@@ -8,8 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.factories import make_user
-from accounts.roles import Role
 from audit.models import AccessLogEntry
 from pathways import actions
 from pathways.factories import make_step
@@ -75,11 +73,6 @@ class TestNotAWageNotice:
         login(client, worker)
         page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
         assert "korvaus ei ole palkkaa" in page
-
-
-@pytest.fixture
-def job_coach(worker):
-    return make_user(Role.JOB_COACH, worker.active_assignment.unit)
 
 
 @pytest.fixture
