@@ -50,9 +50,18 @@ class TaskRow:
 @dataclass
 class ReminderRow:
     reminder: Reminder
-    rule_label: str
+    rule_label: str | None
     overdue: bool
     due_today: bool
+
+
+def kind_unless_named(label, title: str):
+    """The kind's label beside a title, or None when the title already begins with it
+    ("Suunnitelman tarkistus myöhässä: Aino Ylönen" is a plan review overdue): a screen
+    reader would otherwise read the same words twice in a row."""
+    if label is None or str(title).casefold().startswith(str(label).casefold()):
+        return None
+    return label
 
 
 def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tuple[list, int]:
@@ -71,7 +80,7 @@ def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tup
             TaskRow(
                 task=task,
                 form=form,
-                kind_label=task_kind_label(task.kind),
+                kind_label=kind_unless_named(task_kind_label(task.kind), task.shown_title),
                 overdue=task.is_overdue(today),
                 due_today=task.due_date == today,
             )
@@ -89,7 +98,7 @@ def _reminder_rows(user, today) -> tuple[list, int]:
     rows = [
         ReminderRow(
             reminder=reminder,
-            rule_label=rule_label(reminder.rule),
+            rule_label=kind_unless_named(rule_label(reminder.rule), reminder.shown_title),
             overdue=reminder.is_overdue(today),
             due_today=reminder.due_date == today,
         )
