@@ -84,6 +84,8 @@ def test_printing_queues_the_report_and_renders_it_after_commit(
     page = client.get(response["Location"]).content.decode()
     assert "Jonossa" in page and 'hx-trigger="every 1s"' in page
     assert logged.last_name not in page  # the progress page names no client
+    # "svenska" is a Swedish word and is marked so (WCAG 3.1.2, language of parts).
+    assert 'Kieli: <span lang="sv">svenska</span>' in page
 
 
 def test_no_render_is_enqueued_when_the_transaction_rolls_back(
