@@ -33,7 +33,7 @@ TEXTS = {
         "workshop": "Workshop",
         "period": "Period",
         "ongoing": "from {start}, ongoing",
-        "qualification": "Qualification or unit",
+        "qualification": "Qualification or part of a qualification",
         "issued": "Issued",
         "signature": "Workshop coach",
     },
