@@ -628,6 +628,35 @@ def printed(day: datetime.date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
+def figures_alt_texts(document: PrintedDocument) -> list:
+    """The alternative text of each Figure in the PDF's tag tree (None for one without)."""
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure":
+            found.append(node.get("/Alt"))
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and "/S" in kid:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_timeline_figure_has_its_alternative_text_in_the_tagged_pdf(
+    summary_client, worker, settings, tmp_path, language
+):
+    """A screen reader meets the drawn timeline as a figure: it says what it is, and that the
+    list after it says the same, in the print's language (a figure without one fails PDF/UA)."""
+    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
+    assert figures_alt_texts(document) == [summary.TEXTS[language]["timeline_desc"]]
+
+
 @pytest.mark.parametrize(
     ("language", "heading", "other_heading", "names"),
     [
