@@ -72,6 +72,7 @@ TEXTS = {
         "worker": "Oma työntekijäsi",
         "phone": "Puhelin",
         "email": "Sähköposti",
+        "visiting_address": "Käyntiosoite",
         "no_worker": "Sinulle ei ole vielä nimetty omaa työntekijää.",
         "statuses": {
             "planned": "tulossa",
@@ -124,6 +125,7 @@ TEXTS = {
         "worker": "Din egen kontaktperson",
         "phone": "Telefon",
         "email": "E-post",
+        "visiting_address": "Besöksadress",
         "no_worker": "Du har ännu ingen egen kontaktperson.",
         "statuses": {
             "planned": "kommande",
@@ -176,6 +178,7 @@ TEXTS = {
         "worker": "Your own worker",
         "phone": "Phone",
         "email": "Email",
+        "visiting_address": "Visiting address",
         "no_worker": "You do not have your own worker yet.",
         "statuses": {
             "planned": "coming",
@@ -279,6 +282,9 @@ def build_context(document) -> dict:
         "dates": sorted(dates),
         "worker": responsible.user if responsible else None,
         "worker_unit": pick_translation(client.responsible_unit, "name", language),
+        # The unit's own phone and visiting address: a client who does not use e-mail, or
+        # whose worker has no phone of their own in Polku, can still call or come by.
+        "unit": client.responsible_unit,
     }
 
 

@@ -183,6 +183,41 @@ def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("language", "phone", "address"),
+    [
+        ("fi", "Puhelin", "Käyntiosoite"),
+        ("sv", "Telefon", "Besöksadress"),
+        ("en", "Phone", "Visiting address"),
+    ],
+)
+def test_the_contacts_give_the_units_phone_and_visiting_address(
+    summary_client, worker, settings, tmp_path, language, phone, address
+):
+    """The worker in the demo has no phone of their own: the client can still call the unit
+    or come by, whether or not they use e-mail."""
+    unit = summary_client.responsible_unit
+    unit.phone, unit.address = "09 310 12345", "Toinen linja 4 A, Helsinki"
+    unit.save()
+    flat = " ".join(
+        pdf_text(
+            render(summary_client, worker, language, settings, tmp_path, sections=["contacts"])
+        ).split()
+    )
+    assert f"{phone}: 09 310 12345" in flat
+    assert f"{address}: Toinen linja 4 A, Helsinki" in flat
+    # The client's own (non-disclosed) address still never prints.
+    assert "Salainenkuja" not in flat
+
+
+def test_a_unit_without_a_phone_or_visiting_address_prints_no_empty_lines(
+    summary_client, worker, settings, tmp_path
+):
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path, sections=["contacts"]))
+    assert "Puhelin" not in text and "Käyntiosoite" not in text
+    assert f"Sähköposti: {worker.email}" in text
+
+
+@pytest.mark.parametrize(
     ("language", "texts"),
     [
         (
