@@ -794,6 +794,29 @@ def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
 
 
 @pytest.mark.parametrize(
+    ("language", "paused"),
+    [("fi", "Tauolla {} alkaen."), ("sv", "Paus från {}."), ("en", "On a break from {}.")],
+)
+def test_a_service_on_a_break_says_since_when_but_not_why(
+    summary_client, worker, settings, tmp_path, today, language, paused
+):
+    step = PathwayStep.objects.get(
+        client=summary_client, service_type__code="rehabilitative_work_activity"
+    )
+    since = today - datetime.timedelta(days=5)
+    actions.set_step_status(
+        step=step,
+        status="paused",
+        changed_by=worker,
+        paused_on=since,
+        reason="Sairausloma leikkauksen jälkeen",
+    )
+    text = " ".join(pdf_text(render(summary_client, worker, language, settings, tmp_path)).split())
+    assert paused.format(f"{since.day}.{since.month}.{since.year}") in text
+    assert "Sairausloma" not in text
+
+
+@pytest.mark.parametrize(
     ("bar_x", "bar_width", "label_x", "anchor"),
     [
         (40, 400, 44, "start"),  # a long bar holds its label
