@@ -28,7 +28,7 @@ TEXTS = {
         "signature": "Verkstadshandledare",
     },
     "en": {
-        "title": "Certificate of competence",
+        "title": "Skills certificate",
         "intro": "has shown the following skills at the workshop:",
         "workshop": "Workshop",
         "period": "Period",

@@ -36,7 +36,8 @@ FIXED_TEXTS = {
         "Examen eller examensdel:",
     ],
     "en": [
-        "Certificate of competence",
+        # The name the download and the interface give it ("skills-certificate-….pdf").
+        "Skills certificate",
         "has shown the following skills",
         "Workshop coach",
         # Not "unit": a client could not tell a part of a qualification from a workshop unit.
