@@ -38,21 +38,40 @@ INBOX_LIMIT = 100
 INBOX_CHANGED_EVENT = "inboxChanged"
 
 
+def kind_unless_named(label, title: str):
+    """The kind's label beside a title, or None when the title already begins with it
+    ("Suunnitelman tarkistus myöhässä: Aino Ylönen" is a plan review overdue): a screen
+    reader would otherwise read the same words twice in a row."""
+    if label is None or str(title).casefold().startswith(str(label).casefold()):
+        return None
+    return label
+
+
+# The labels are read when the page renders, after show_items() may have put a neutral
+# title in place of one naming a client out of reach: the kind is then said after all.
 @dataclass
 class TaskRow:
     task: Task
     form: CompleteTaskForm
-    kind_label: str | None
+    kind: str | None
     overdue: bool
     due_today: bool
+
+    @property
+    def kind_label(self):
+        return kind_unless_named(self.kind, self.task.shown_title)
 
 
 @dataclass
 class ReminderRow:
     reminder: Reminder
-    rule_label: str
+    kind: str
     overdue: bool
     due_today: bool
+
+    @property
+    def rule_label(self):
+        return kind_unless_named(self.kind, self.reminder.shown_title)
 
 
 def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tuple[list, int]:
@@ -71,7 +90,7 @@ def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tup
             TaskRow(
                 task=task,
                 form=form,
-                kind_label=task_kind_label(task.kind),
+                kind=task_kind_label(task.kind),
                 overdue=task.is_overdue(today),
                 due_today=task.due_date == today,
             )
@@ -89,7 +108,7 @@ def _reminder_rows(user, today) -> tuple[list, int]:
     rows = [
         ReminderRow(
             reminder=reminder,
-            rule_label=rule_label(reminder.rule),
+            kind=rule_label(reminder.rule),
             overdue=reminder.is_overdue(today),
             due_today=reminder.due_date == today,
         )

@@ -27,7 +27,7 @@ __all__ = [
     "stored_path",
 ]
 
-TEMPLATE_VERSION = "2026.12.1"
+TEMPLATE_VERSION = "2026.12.2"
 
 
 class StaticFilesOnly(URLFetcher):

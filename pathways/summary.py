@@ -55,6 +55,7 @@ TEXTS = {
         "ended": "Päättyi",
         "no_end": "Ei päättymispäivää.",
         "open_from": "{day} alkaen",
+        "paused_from": "Tauolla {day} alkaen.",
         "day": "päivä viikossa",
         "days": "päivää viikossa",
         "hour": "tunti päivässä",
@@ -72,6 +73,7 @@ TEXTS = {
         "worker": "Oma työntekijäsi",
         "phone": "Puhelin",
         "email": "Sähköposti",
+        "visiting_address": "Käyntiosoite",
         "no_worker": "Sinulle ei ole vielä nimetty omaa työntekijää.",
         "statuses": {
             "planned": "tulossa",
@@ -107,6 +109,7 @@ TEXTS = {
         "ended": "Slutade",
         "no_end": "Inget slutdatum.",
         "open_from": "från {day}",
+        "paused_from": "Paus från {day}.",
         "day": "dag i veckan",
         "days": "dagar i veckan",
         "hour": "timme om dagen",
@@ -124,6 +127,7 @@ TEXTS = {
         "worker": "Din egen kontaktperson",
         "phone": "Telefon",
         "email": "E-post",
+        "visiting_address": "Besöksadress",
         "no_worker": "Du har ännu ingen egen kontaktperson.",
         "statuses": {
             "planned": "kommande",
@@ -159,6 +163,7 @@ TEXTS = {
         "ended": "Ended",
         "no_end": "No end date.",
         "open_from": "from {day}",
+        "paused_from": "On a break from {day}.",
         "day": "day a week",
         "days": "days a week",
         "hour": "hour a day",
@@ -176,6 +181,7 @@ TEXTS = {
         "worker": "Your own worker",
         "phone": "Phone",
         "email": "Email",
+        "visiting_address": "Visiting address",
         "no_worker": "You do not have your own worker yet.",
         "statuses": {
             "planned": "coming",
@@ -242,7 +248,7 @@ def build_context(document) -> dict:
             schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
             place=pick_translation(step.unit, "name", language) if step.unit else "",
             contact=_contact_name(step.coach, client, own_organisation),
-            when=_when(texts, step.start_on, step.planned_end_on, today),
+            when=_when(texts, step.start_on, step.planned_end_on, today) + _paused(texts, step),
         )
         for step in steps
         if step.status != "ended"
@@ -279,6 +285,9 @@ def build_context(document) -> dict:
         "dates": sorted(dates),
         "worker": responsible.user if responsible else None,
         "worker_unit": pick_translation(client.responsible_unit, "name", language),
+        # The unit's own phone and visiting address: a client who does not use e-mail, or
+        # whose worker has no phone of their own in Polku, can still call or come by.
+        "unit": client.responsible_unit,
     }
 
 
@@ -345,6 +354,14 @@ def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) ->
         return f"{started} {format_day(start_on)}. {texts['no_end']}"
     ends = texts["ended"] if end_on < today else texts["until"]
     return f"{started} {format_day(start_on)}. {ends} {format_day(end_on)}."
+
+
+def _paused(texts: dict, step: PathwayStep) -> str:
+    """Since when a step on a break has been paused: " Tauolla 20.11.2026 alkaen." The
+    reason is not printed (it is often about health, and it is the worker's note)."""
+    if step.status != "paused" or step.paused_on is None:
+        return ""
+    return " " + texts["paused_from"].format(day=format_day(step.paused_on))
 
 
 def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:

@@ -84,6 +84,8 @@ def test_printing_queues_the_report_and_renders_it_after_commit(
     page = client.get(response["Location"]).content.decode()
     assert "Jonossa" in page and 'hx-trigger="every 1s"' in page
     assert logged.last_name not in page  # the progress page names no client
+    # "svenska" is a Swedish word and is marked so (WCAG 3.1.2, language of parts).
+    assert 'Kieli: <span lang="sv">svenska</span>' in page
 
 
 def test_no_render_is_enqueued_when_the_transaction_rolls_back(
@@ -158,6 +160,38 @@ def test_a_longer_period_prints_with_its_reason(dpo, logged):
     )
     text = pdf_text(actions.render_log_report(report_id=report.pk))
     assert "Ajalta 1.1.2019" in text and "Asiakkaan pyyntö koko asiakkuuden ajalta" in text
+
+
+def test_the_way_back_from_a_longer_reports_print_keeps_its_period_and_reason(client, dpo, logged):
+    """The reason is never in a URL: the way back posts it, so the DPO returns to the report
+    they printed, not to a refusal asking for a reason again."""
+    reason = "Asiakkaan pyyntö koko asiakkuuden ajalta"
+    period = ReportPeriod(start=datetime.date(2019, 1, 1), end=datetime.date.today(), reason=reason)
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
+    )
+    login(client, dpo)
+    page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
+    back = f'action="/audit/clients/{logged.uuid}/log/"'
+    assert back in page and 'name="reason"' in page and reason in page
+    assert "reason=" not in page  # nor in a link's query string
+    answer = client.post(
+        f"/audit/clients/{logged.uuid}/log/",
+        {"start": "2019-01-01", "end": datetime.date.today().isoformat(), "reason": reason},
+    ).content.decode()
+    assert f"Peruste pidemmälle jaksolle: {reason}" in answer
+    row = AccessLogEntry.objects.filter(action="audit.client_log.viewed").latest("pk")
+    assert "period refused" not in row.detail and reason in row.detail
+
+
+def test_the_way_back_from_a_two_year_reports_print_is_a_link(client, dpo, logged):
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
+    )
+    login(client, dpo)
+    page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
+    assert f'href="/audit/clients/{logged.uuid}/log/?start=' in page
+    assert 'name="reason"' not in page
 
 
 def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(client, dpo, logged):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -55,6 +56,36 @@ def test_a_registered_kind_is_named(client, worker):
     TaskFactory(assignee=worker, kind="tests.kind")
     login(client, worker)
     assert "Suostumuksen peruutus" in client.get(INBOX).content.decode()
+
+
+def test_a_kind_the_title_already_begins_with_is_not_said_again(client, worker):
+    register_task_kind("tests.recommendation", "Konsultaation suositus")
+    TaskFactory(
+        assignee=worker, kind="tests.recommendation", title="Konsultaation suositus: K-2026-002"
+    )
+    TaskFactory(assignee=worker, kind="tests.recommendation", title="Soita työnantajalle")
+    ReminderFactory(
+        recipient=worker,
+        rule="clients.plan_review_overdue",
+        title="Suunnitelman tarkistus myöhässä: Aino Ylönen",
+    )
+    ReminderFactory(recipient=worker, rule="clients.plan_review_overdue", title="Tarkista")
+    login(client, worker)
+    html = client.get(INBOX).content.decode()
+    assert "– Konsultaation suositus</span>" in html
+    assert html.count("– Konsultaation suositus</span>") == 1  # beside "Soita työnantajalle"
+    assert html.count("– Suunnitelman tarkistus myöhässä</span>") == 1  # beside "Tarkista"
+
+
+def test_the_two_scrolling_tables_are_told_apart_by_their_names(client, worker):
+    """Each scrolling table is a landmark (role="region"): two with one name could not be
+    told apart in a screen reader's list of landmarks (axe: landmark-unique)."""
+    TaskFactory(assignee=worker)
+    ReminderFactory(recipient=worker)
+    login(client, worker)
+    html = client.get(INBOX).content.decode()
+    names = re.findall(r'role="region" tabindex="0" aria-label="([^"]+)"', html)
+    assert names == ["Tehtävät, vieritettävä taulukko", "Muistutukset, vieritettävä taulukko"]
 
 
 def test_done_checks_a_task_off_with_the_given_date(client, worker):

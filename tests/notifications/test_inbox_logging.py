@@ -120,3 +120,19 @@ def test_the_dashboards_task_panel_says_which_client_each_task_concerns(client, 
     for customer in customers:
         assert f"Asiakas: {customer.display_name}. Suostumus: Kelan lomake Y 100" in page
     assert shown(worker) == sorted((c.uuid, "care_team") for c in customers)
+
+
+def test_a_withheld_title_keeps_the_kind_its_own_title_began_with(client, worker, colleague):
+    """The kind is left out beside a title that says it, but a title withheld for a client
+    out of reach no longer says it: the neutral title is followed by the kind."""
+    customer = ClientFactory(responsible_worker=colleague)
+    ReminderFactory(
+        recipient=worker,
+        rule="clients.plan_review_overdue",
+        title="Suunnitelman tarkistus myöhässä: Aino Äijälä",
+        client_id=customer.uuid,
+    )
+    login(client, worker)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Äijälä" not in page
+    assert "– Suunnitelman tarkistus myöhässä</span>" in page

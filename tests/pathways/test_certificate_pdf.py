@@ -23,9 +23,26 @@ from tests.conftest import login
 COMPETENCES = ["Asiakaspalvelu kahvilassa", "Hygieniaosaaminen ja siivous"]
 
 FIXED_TEXTS = {
-    "fi": ["Osaamistodistus", "on osoittanut työpajalla seuraavan osaamisen", "Työpajaohjaaja"],
-    "sv": ["Kompetensintyg", "har i verkstaden visat följande kompetens", "Verkstadshandledare"],
-    "en": ["Certificate of competence", "has shown the following skills", "Workshop coach"],
+    "fi": [
+        "Osaamistodistus",
+        "on osoittanut työpajalla seuraavan osaamisen",
+        "Työpajaohjaaja",
+        "Tutkinto tai tutkinnon osa:",
+    ],
+    "sv": [
+        "Kompetensintyg",
+        "har i verkstaden visat följande kompetens",
+        "Verkstadshandledare",
+        "Examen eller examensdel:",
+    ],
+    "en": [
+        # The name the download and the interface give it ("skills-certificate-….pdf").
+        "Skills certificate",
+        "has shown the following skills",
+        "Workshop coach",
+        # Not "unit": a client could not tell a part of a qualification from a workshop unit.
+        "Qualification or part of a qualification:",
+    ],
 }
 WORKSHOP = {"fi": "Nuorten työpaja Verstas", "sv": "Ungdomsverkstaden Verstas", "en": "Verstas"}
 

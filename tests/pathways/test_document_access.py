@@ -65,6 +65,22 @@ def test_a_summary_is_reached_by_who_may_print_it_and_the_reading_is_logged(
     assert AccessLogEntry.objects.filter(action="pathways.summary.viewed").count() == 1
 
 
+@pytest.mark.parametrize(("language", "name"), [("sv", "svenska"), ("en", "English")])
+def test_the_document_page_marks_the_name_of_its_language_with_that_language(
+    client, worker, workshop, language, name
+):
+    """The name of the language is a word of that language (WCAG 3.1.2, language of parts)."""
+    subject, _step, _certificate = workshop
+    document = actions.request_pathway_summary(
+        client=subject, requested_by=worker, language=language, sections=["dates"]
+    )
+    login(client, worker)
+    page = client.get(
+        reverse("pathways:document", args=[subject.uuid, document.uuid])
+    ).content.decode()
+    assert f'Kieli: <span lang="{language}">{name}</span>' in page
+
+
 def test_opening_a_certificate_page_is_logged_as_the_certificate(coach, workshop):
     """The client's log says which print's page was opened, not just "a print"."""
     client, _step, certificate = workshop

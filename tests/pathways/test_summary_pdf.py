@@ -183,6 +183,41 @@ def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("language", "phone", "address"),
+    [
+        ("fi", "Puhelin", "Käyntiosoite"),
+        ("sv", "Telefon", "Besöksadress"),
+        ("en", "Phone", "Visiting address"),
+    ],
+)
+def test_the_contacts_give_the_units_phone_and_visiting_address(
+    summary_client, worker, settings, tmp_path, language, phone, address
+):
+    """The worker in the demo has no phone of their own: the client can still call the unit
+    or come by, whether or not they use e-mail."""
+    unit = summary_client.responsible_unit
+    unit.phone, unit.address = "09 310 12345", "Toinen linja 4 A, Helsinki"
+    unit.save()
+    flat = " ".join(
+        pdf_text(
+            render(summary_client, worker, language, settings, tmp_path, sections=["contacts"])
+        ).split()
+    )
+    assert f"{phone}: 09 310 12345" in flat
+    assert f"{address}: Toinen linja 4 A, Helsinki" in flat
+    # The client's own (non-disclosed) address still never prints.
+    assert "Salainenkuja" not in flat
+
+
+def test_a_unit_without_a_phone_or_visiting_address_prints_no_empty_lines(
+    summary_client, worker, settings, tmp_path
+):
+    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path, sections=["contacts"]))
+    assert "Puhelin" not in text and "Käyntiosoite" not in text
+    assert f"Sähköposti: {worker.email}" in text
+
+
+@pytest.mark.parametrize(
     ("language", "texts"),
     [
         (
@@ -628,6 +663,35 @@ def printed(day: datetime.date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
+def figures_alt_texts(document: PrintedDocument) -> list:
+    """The alternative text of each Figure in the PDF's tag tree (None for one without)."""
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure":
+            found.append(node.get("/Alt"))
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and "/S" in kid:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_timeline_figure_has_its_alternative_text_in_the_tagged_pdf(
+    summary_client, worker, settings, tmp_path, language
+):
+    """A screen reader meets the drawn timeline as a figure: it says what it is, and that the
+    list after it says the same, in the print's language (a figure without one fails PDF/UA)."""
+    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
+    assert figures_alt_texts(document) == [summary.TEXTS[language]["timeline_desc"]]
+
+
 @pytest.mark.parametrize(
     ("language", "heading", "other_heading", "names"),
     [
@@ -727,6 +791,29 @@ def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
     assert f"{started} {day(-60)}." in text  # the running work activity
     assert f"{starts} {day(100)}. {ends} {day(300)}." in text  # the coming education
     assert f"{day(100)}–{day(300)}" in text  # the timeline's list
+
+
+@pytest.mark.parametrize(
+    ("language", "paused"),
+    [("fi", "Tauolla {} alkaen."), ("sv", "Paus från {}."), ("en", "On a break from {}.")],
+)
+def test_a_service_on_a_break_says_since_when_but_not_why(
+    summary_client, worker, settings, tmp_path, today, language, paused
+):
+    step = PathwayStep.objects.get(
+        client=summary_client, service_type__code="rehabilitative_work_activity"
+    )
+    since = today - datetime.timedelta(days=5)
+    actions.set_step_status(
+        step=step,
+        status="paused",
+        changed_by=worker,
+        paused_on=since,
+        reason="Sairausloma leikkauksen jälkeen",
+    )
+    text = " ".join(pdf_text(render(summary_client, worker, language, settings, tmp_path)).split())
+    assert paused.format(f"{since.day}.{since.month}.{since.year}") in text
+    assert "Sairausloma" not in text
 
 
 @pytest.mark.parametrize(
