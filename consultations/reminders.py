@@ -46,19 +46,13 @@ def _day_bounds(
     )
 
 
-def _session_title(starts_at: datetime.datetime, network: str, tomorrow: datetime.date):
+def _session_title(starts_at: datetime.datetime, network: str):
+    """Dated, never "tomorrow": the reminder is read on the day of the session too."""
     local = timezone.localtime(starts_at)
-    time = clock(starts_at)
-    if local.date() == tomorrow:
-        return Text(
-            gettext_noop("Konsultaatioistunto huomenna klo {time}: {network}"),
-            time=time,
-            network=network,
-        )
     return Text(
         gettext_noop("Konsultaatioistunto {date} klo {time}: {network}"),
         date=date_format(local, "SHORT_DATE_FORMAT"),
-        time=time,
+        time=clock(starts_at),
         network=network,
     )
 
@@ -98,7 +92,7 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
                 model=Session,
                 object_id=session_id,
                 due_date=timezone.localdate(starts_at),
-                title=_session_title(starts_at, network, tomorrow),
+                title=_session_title(starts_at, network),
                 link=reverse("consultations:session", kwargs={"session_id": session_id}),
             )
 
