@@ -288,7 +288,7 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     assert revised.goals.count() == 3
     assert browser.get(plan_page).status_code == 200  # the old version
     assert [r[0] for r in rows_since(mark)] == [
-        "clients.client.viewed",
+        "clients.plan.viewed",
         "clients.plan.revised",
         "clients.plan.viewed",
     ]

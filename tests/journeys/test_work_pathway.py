@@ -172,7 +172,8 @@ class TestRehabilitativeWorkActivity:
         assert "Työvalmennus" in table and "Kuntouttava työtoiminta" in table
         assert f"{d(start)}–{d(end)}" in table
         days_left = (end - today).days
-        assert f"Jakso päättyy {days_left} päivän kuluttua ilman jatkopolkua." in table
+        when = "tänään" if days_left == 0 else f"{days_left} päivän kuluttua"
+        assert f"Jakso päättyy {when} ilman jatkopolkua." in table
         assert actions_since(mark, client_) == ["pathways.step.viewed", "clients.client.viewed"]
 
         # The coach records a week of attendance in the grid.
