@@ -19,8 +19,11 @@ from tests.pathways.test_step_rules import rehab_fields, service
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def on_5_december_2026(time_machine):
+    """Every test of the module runs on 5.12.2026 at noon in Helsinki, frozen before any other
+    fixture makes a user, a client or a membership dated today (whatever the clock says: at
+    night in UTC Helsinki is already a day ahead)."""
     time_machine.move_to(datetime.datetime(2026, 12, 5, 12, tzinfo=HELSINKI), tick=False)
     return datetime.date(2026, 12, 5)
 
