@@ -23,28 +23,9 @@ REASON = "Asiakas aloittaa opinnot, eikä jaksoa tarvita."
 
 
 @pytest.fixture
-def jobcenter(worker, client_of, today, coach):
+def jobcenter(jobcenter_period, today):
     """A Jobcenter period running alongside work activity with work coaching."""
-    client_ = client_of()
-    actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=service("rehabilitative_work_activity"),
-        start_on=today - datetime.timedelta(days=90),
-        planned_end_on=today + datetime.timedelta(days=90),
-        days_per_week=3,
-        hours_per_day=Decimal(5),
-        goal="Työelämään",
-        support_given="Työvalmennus",
-        coach=coach,
-    )
-    return actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=service("jobcenter_paid_work"),
-        start_on=today - datetime.timedelta(days=30),
-        planned_end_on=today,
-    )
+    return jobcenter_period(today - datetime.timedelta(days=30), today, work_activity=(-90, 90))
 
 
 def plan_follow_on(worker, step, code, start, follows=True):
