@@ -10,8 +10,12 @@
   for Onni); a surname of an old nature word also on its e-stem ("Niemi": "Niemen",
   "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen"); a name ending in a consonant on its
   -i- stem ("Lindqvist": "Lindqvistille", "Mikael": "Mikaelia") and, ending in a vowel
-  and -s, also on its -kse- stem ("Rasmus": "Rasmukselle", "Tuomas": "Tuomaksen"); a name
-  with the Swedish genitive -s ("Kaarinas", "Lindqvists");
+  and -s, also on its -kse- stem ("Rasmus": "Rasmukselle", "Tuomas": "Tuomaksen"); a
+  surname ending in a consonant and -as, -es or -is, or in a consonant and -e, also on its
+  long-vowel stem, whose consonants grade back to the strong grade ("Kangas": "Kankaan",
+  "Kankaalla", "Kankaiden"; "Ahokas": "Ahokkaan"; "Kauris": "Kauriin"; "Rinne": "Rinteen",
+  "Rinteellä"; "Laine": "Laineelle"; "Lähde": "Lähteen"); a name with the Swedish genitive
+  -s ("Kaarinas", "Lindqvists");
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
   birth date as ddmmyy (also run into other characters) and as a written date;
@@ -183,13 +187,101 @@ def _consonant_stems(word: str) -> list[str]:
     return stems
 
 
+# Reverse consonant gradation, weak to strong. A surname whose base form once ended in a
+# closed syllable has its last consonants on the weak grade and its vowel stem on the
+# strong one: "Kangas" → "Kankaa-n", "Rinne" → "Rinte-en". Tried on the consonants before
+# the base form's last vowel, in this order; the first that fits gives the strong grade.
+_REVERSE_GRADATION = (
+    ("ng", "nk"),  # Kangas → Kankaan, Kuningas → Kuninkaan
+    ("mm", "mp"),  # Lammas → Lampaan, Lumme → Lumpeen
+    ("nn", "nt"),  # Rinne → Rinteen, Vanne → Vanteen (only on -e: see below)
+    ("ll", "lt"),  # Helle → Helteen (only on -e)
+    ("rr", "rt"),  # Aarre → Aarteen (only on -e)
+    ("d", "t"),  # Lähde → Lähteen, Hidas → Hitaan
+    ("k", "kk"),  # Ahokas → Ahokkaan, Kivekäs → Kivekkään
+    ("t", "tt"),  # Ratas → Rattaan
+    ("p", "pp"),  # Lipas → Lippaan
+    ("v", "p"),  # Tarve → Tarpeen, Varvas → Varpaan
+)
+# A surname on -as, -es or -is keeps its nn, ll or rr: such surnames inflect on -kse- or on
+# their own consonants (Kunnas → Kunnaksen, Kallas → Kallaan), and the strong grade would
+# spell common words ("kuntaan" for Kunnas, "kantaan" for Kannas).
+_KEPT_IN_CONTRACTED = ("nn", "ll", "rr")
+# A single k, t, p or v is a weak grade only after a vowel, l or r ("Hurskas" →
+# "Hurskaan" keeps its sk). Left out: k → ∅ (Varas → Varkaan, Ruis → Rukiin: where the k
+# goes cannot be told from the base form) and j → k (no surname known to need it).
+_REVERSE_SINGLE_AFTER = set(_VOWELS) | set("lr")
+# The vowels before a final -s whose word inflects on a long vowel (Kangas → Kankaan,
+# Kirves → Kirveen, Kauris → Kauriin; -äs is folded to -as). A name on -us, -ys or -os
+# inflects on -kse- (Rasmus → Rasmuksen) or -de- (Kalleus → Kalleuden), never so.
+_CONTRACTED_VOWELS = "aei"
+# The plural endings on the plural stem ("Kankai-den", "Rintei-llä"), fewer than the
+# singular ones: "kaltai-sta", "kaltai-sen" are forms of kaltainen, not of a name.
+_PLURAL_ENDING = r"(?:den|tten|ta|ssa|lla|lta|lle|hin)" + _CLITIC
+
+
+def _strong_grade(head: str, cluster: str, *, kept: tuple[str, ...] = ()) -> str | None:
+    """The consonants `cluster`, after `head`, on their strong grade ("ng" → "nk"), or None
+    when none of them grades back (or they end in one of `kept`)."""
+    for weak, strong in _REVERSE_GRADATION:
+        if not cluster.endswith(weak):
+            continue
+        before = (head + cluster[: -len(weak)])[-1:]
+        if weak in kept or (len(weak) == 1 and weak != "d" and before not in _REVERSE_SINGLE_AFTER):
+            return None
+        return cluster[: -len(weak)] + strong
+    return None
+
+
+def _surname_strong_stems(word: str) -> tuple[list[str], list[str]]:
+    """The long-vowel stems of a surname ending in a consonant and -as, -es or -is, or in a
+    consonant and -e, singular and plural, on the strong grade and as the base form has its
+    consonants (they may be ones that do not grade: Kallis → Kalliin, Kirves → Kirveen):
+    "kangas" → ["kankaa", "kangaa"], ["kankai", "kangai"]; "rinne" → ["rintee", "rinnee"],
+    ["rintei", "rinnei"]. None for other surnames or a short one.
+
+    Only surnames are looked at so: a first name on -e or -as inflects on its own vowel
+    ("Aune": "Aunelle"; "Helle": "Hellen", while "helteessä" is the weather) or on -kse-
+    ("Tuomas"). A surname that is a word ("Laine", "Kangas") has that word's forms
+    refused with it ("laineilla" is also the Laines, "kankaalla" also Kangas), as Mäki's
+    "mäen" is: a text about waves or cloth is then worded otherwise."""
+    if len(word) < MIN_CONSONANT_NAME_LENGTH or " " in word:
+        return [], []
+    if word.endswith("s") and word[-2] in _CONTRACTED_VOWELS:
+        base, kept = word[:-1], _KEPT_IN_CONTRACTED  # "kangas" → "kanga"
+    elif word.endswith("e"):
+        base, kept = word, ()  # "rinne"
+    else:
+        return [], []
+    match = _LAST_SYLLABLE.match(base)
+    if not match:  # a vowel before the last one ("Kiuas", "Ruis"): k → ∅, not looked for
+        return [], []
+    head, cluster, vowel = match["head"], match["cluster"], match["vowel"]
+    clusters = [cluster]
+    if strong := _strong_grade(head, cluster, kept=kept):
+        clusters.insert(0, strong)
+    singular = [head + c + vowel + vowel for c in clusters]
+    plural = [head + c + vowel + "i" for c in clusters]
+    return (
+        [stem for stem in singular if len(stem) >= MIN_STEM_LENGTH],
+        [stem for stem in plural if len(stem) >= MIN_STEM_LENGTH],
+    )
+
+
 def _inflected_pattern(word: str, *, surname: bool = False) -> str:
     """The name as a whole word: as it is or with a case ending, and on its inflection
-    stems with a case ending (see the module docstring); a `surname` also on its e-stems."""
+    stems with a case ending (see the module docstring); a `surname` also on its e-stems
+    and its long-vowel stems."""
     # As it is, with a Finnish ending, or with the Swedish genitive -s ("Kaarinas").
     forms = [re.escape(word) + r"(?:s|" + _ENDING + r")"]
     if surname:
         forms += [re.escape(stem) + _STEM_ENDING for stem in _surname_e_stems(word)]
+        singular, plural = _surname_strong_stems(word)
+        forms += [re.escape(stem) + _STEM_ENDING for stem in singular]
+        forms += [re.escape(stem) + _PLURAL_ENDING for stem in plural]
+        if singular and word.endswith("s"):
+            # Kangas: Kangas-ten, besides Kankai-den.
+            forms.append(re.escape(word) + "ten" + _CLITIC)
     if " " not in word:
         stems = []
         if word.endswith("nen") and len(word) > len("nen"):

@@ -120,6 +120,89 @@ def test_surnames_of_old_nature_words_are_found_on_their_e_stem(hki, last_name, 
     assert mentions(client, text) == [f"asiakkaan nimi ({last_name})"]
 
 
+@pytest.mark.parametrize(
+    ("last_name", "text", "found"),
+    [
+        # -as, -äs, -es, -is on a long vowel, the consonants graded back to the strong grade.
+        ("Kangas", "Kankaan tilanne on vaikea.", "Kangas"),  # ng→nk
+        ("Kangas", "Soitin Kankaalle.", "Kangas"),
+        ("Kangas", "Kankaalla on selkäkipuja.", "Kangas"),
+        ("Kangas", "Kysyin Kankaalta.", "Kangas"),
+        ("Kangas", "Kankaaseen otetaan yhteyttä.", "Kangas"),
+        ("Kangas", "Tapasin Kangasta kahdesti.", "Kangas"),  # the partitive keeps the base
+        ("Kangas", "Kankaat muuttivat.", "Kangas"),  # the family, plural
+        ("Kangas", "Kankaiden kotona.", "Kangas"),
+        ("Kangas", "KANKAALLAKIN ON HUOLIA", "Kangas"),
+        ("Salokangas", "Salokankaalle soitettiin.", "Salokangas"),
+        ("Kangas-Niemi", "Kankaalle soitettiin.", "Kangas"),  # a part of a double name
+        ("Kuningas", "Kuninkaan asia.", "Kuningas"),
+        ("Lammas", "Lampaalle ehdotetaan kokeilua.", "Lammas"),  # mm→mp
+        ("Ahokas", "Ahokkaan tilanne.", "Ahokas"),  # k→kk
+        ("Kivekäs", "Kivekkäälle soitettiin.", "Kivekäs"),  # -äs
+        ("Kallas", "Kallaan asia.", "Kallas"),  # ll stays on -as
+        ("Kallas", "Kallaksen asia.", "Kallas"),  # or on -kse-, as before
+        ("Kauris", "Kauriin tilanne.", "Kauris"),  # -is
+        ("Kirves", "Kirveelle soitettiin.", "Kirves"),  # -es
+        # -e on a long vowel.
+        ("Rinne", "Rinteen tilanne on vaikea.", "Rinne"),  # nn→nt
+        ("Rinne", "Rinteellä on selkäkipuja.", "Rinne"),
+        ("Rinne", "Soitin Rinteelle.", "Rinne"),
+        ("Rinne", "Rinteeseen otetaan yhteyttä.", "Rinne"),
+        ("Rinne", "Tapasin Rinnettä kahdesti.", "Rinne"),  # the partitive keeps the base
+        ("Rinne", "Rinteiden kotona.", "Rinne"),  # the family, plural
+        ("Laine", "Laineen asia.", "Laine"),  # as before: the name with -en
+        ("Laine", "Tapasin Lainetta.", "Laine"),  # as before
+        ("Laine", "Soitin Laineelle.", "Laine"),
+        ("Laine", "Laineella on huolia.", "Laine"),
+        ("Laine", "Laineilla on huolia.", "Laine"),  # the Laines (also: on the waves)
+        ("Lähde", "Lähteelle soitettiin.", "Lähde"),  # d→t
+        ("Lumme", "Lumpeen asia.", "Lumme"),  # mm→mp
+        ("Taipale", "Taipaleella on huolia.", "Taipale"),  # no consonant to grade
+    ],
+)
+def test_surnames_are_found_on_their_long_vowel_stem_graded_back(hki, last_name, text, found):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names="Ella", last_name=last_name, calling_name=""
+    )
+    assert mentions(client, text) == [f"asiakkaan nimi ({found})"]
+
+
+@pytest.mark.parametrize(
+    ("first_names", "last_name", "text"),
+    [
+        # Only the client's own surname: the same words for another client are words.
+        ("Ella", "Virtanen", "Istui kankaalla, rinteellä ja laineilla."),
+        # The stem inside a longer word, or another word beginning like the name.
+        ("Ella", "Kangas", "Asuu Kankaanpäässä, kangastus."),
+        ("Ella", "Rinne", "Istuivat rinnakkain, käsi rinnan päällä."),
+        ("Ella", "Laine", "Otti lainaa, lainsäädäntö muuttui."),
+        # nn, ll and rr stay on -as: Kunnas is Kunnaksen, not "kuntaan".
+        ("Ella", "Kunnas", "Muutti toiseen kuntaan."),
+        ("Ella", "Kannas", "Perustuu asiakkaan kantaan."),
+        # The plural stem takes plural endings only: kaltaisen, kaltaista are kaltainen's.
+        ("Ella", "Kallas", "Kaltaisen ihmisen tuki, ei toista kaltaista."),
+        # A first name on -e inflects on its own vowel: helteessä is the weather.
+        ("Helle", "Salo", "Helteessä ulkotyö on raskasta."),
+    ],
+)
+def test_long_vowel_stems_leave_other_words_alone(hki, first_names, last_name, text):
+    client = ClientFactory(
+        responsible_worker=hki.worker,
+        first_names=first_names,
+        last_name=last_name,
+        calling_name="",
+    )
+    assert mentions(client, text) == []
+
+
+@pytest.mark.parametrize("text", ["Aunen tilanne.", "Soitin Aunelle.", "Tapasin Aunea."])
+def test_a_first_name_ending_in_e_is_found_with_its_plain_endings(hki, text):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names="Aune", last_name="Salo", calling_name=""
+    )
+    assert mentions(client, text) == ["asiakkaan nimi (Aune)"]
+
+
 def test_a_first_name_ending_in_i_is_not_read_as_an_e_stem(hki):
     client = ClientFactory(
         responsible_worker=hki.worker, first_names="Heli", last_name="Virtanen", calling_name=""
