@@ -31,7 +31,11 @@ from consultations.models import (
     RequestStatus,
     Session,
 )
-from consultations.pseudonymity import check_pseudonymous, identifying_mentions
+from consultations.pseudonymity import (
+    check_pseudonymous,
+    identifying_mentions,
+    names_another_client,
+)
 from notifications.texts import Text
 
 # A request not yet discussed: asking the same again is a repeat, not a new question.
@@ -214,6 +218,37 @@ def _check_session_texts_for(client, session: Session) -> None:
         )
 
 
+def _check_cases_apart(request: ConsultationRequest, session: Session) -> None:
+    """Refuses placing a case whose question or summary names the client of another case on
+    the agenda, or whose client another case's question or summary names: every participant
+    reads every case's question and summary, also of the cases they see only
+    pseudonymously. The texts were checked against their own client when asked; the other
+    clients on the agenda are known only now. As above, the error does not say what matched."""
+    others = [
+        item.request
+        for item in AgendaItem.objects.filter(session=session).select_related("request__client")
+    ]
+    if not others:
+        return
+    own_texts = (request.question, request.pseudonymous_summary)
+    if any(
+        names_another_client([other.client for other in others], text) for text in own_texts
+    ) or any(
+        names_another_client([request.client], text)
+        for other in others
+        for text in (other.question, other.pseudonymous_summary)
+    ):
+        raise ValidationError(
+            {
+                "session": _(
+                    "Tämän tapauksen ja istunnon toisen tapauksen kysymys tai tiivistelmä "
+                    "tunnistaa toisen tapauksen asiakkaan. Kaikki osallistujat näkevät "
+                    "jokaisen tapauksen tekstit: käsittele tapaus toisessa istunnossa."
+                )
+            }
+        )
+
+
 def place_on_session(
     *,
     request: ConsultationRequest,
@@ -225,7 +260,8 @@ def place_on_session(
     """Puts the request on the session's agenda in a time slot (after the last one by default).
 
     A session whose place or video link identifies the client is refused
-    (ValidationError on "session"): the invitation would carry it. The database
+    (ValidationError on "session"): the invitation would carry it; so is a case whose
+    texts and another agenda case's texts identify each other's clients. The database
     refuses a request on two sessions and two overlapping slots in one session;
     both come back as ValidationErrors. The one who asked and the client's
     responsible worker join the session as presenters unless they take part
@@ -247,6 +283,7 @@ def place_on_session(
                     {"session": _("Pyyntö on jo toisen istunnon esityslistalla tai käsitelty.")}
                 )
             _check_session_texts_for(locked.client, locked_session)
+            _check_cases_apart(locked, locked_session)
             start = starts_at or _next_free_start(locked_session)
             end = start + datetime.timedelta(minutes=minutes)
             if start < locked_session.starts_at or end > locked_session.ends_at:
