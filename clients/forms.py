@@ -30,6 +30,7 @@ from clients.models import (
 )
 from config.forms import DateInput, PolkuForm, PolkuModelForm
 from config.query import is_ascii_number
+from services.i18n import in_name_order
 
 CLIENT_FIELDS = [
     "first_names",
@@ -230,7 +231,7 @@ class AddMemberForm(PolkuForm):
         field.queryset = (
             team_scope.candidates(client)
             .select_related("user", "unit")
-            .order_by("user__last_name", "user__first_name", "role", "unit__name_fi", "pk")
+            .order_by("user__last_name", "user__first_name", "role", in_name_order("unit__"), "pk")
         )
         field.label_from_instance = assignment_label
 

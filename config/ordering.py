@@ -9,7 +9,8 @@ fi-FI-x-icu is missing from PostgreSQL builds without ICU, the embedded server o
 the result is compared with the "C" collation, which every PostgreSQL has.
 
 The client list keeps this key in a column of its own (`Client.search_name`, set by `clients.names.sort_name`);
-short lists of staff, units and organisations order by the expression.
+short lists of staff, units and organisations order by the expression. A name held in three
+languages is ordered as the reader sees it, in the active language: `services.i18n.in_name_order`.
 """
 
 import unicodedata

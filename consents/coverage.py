@@ -30,6 +30,7 @@ from consents.models import (
     Purpose,
     StatutoryBasis,
 )
+from services.i18n import in_name_order
 from services.models import Organisation, OrganisationKind
 
 
@@ -641,6 +642,6 @@ def _parties():
     return Prefetch(
         "parties",
         queryset=ConsentParty.objects.select_related("organisation").order_by(
-            "organisation_kind", "organisation__name_fi", "pk"
+            "organisation_kind", in_name_order("organisation__"), "pk"
         ),
     )

@@ -24,11 +24,12 @@ from consents.models import (
     Purpose,
     RevocationMethod,
 )
+from services.i18n import in_name_order
 from services.models import Organisation, OrganisationKind
 
 
 def _organisations():
-    return Organisation.objects.order_by("kind", "name_fi")
+    return Organisation.objects.order_by("kind", in_name_order())
 
 
 class OrganisationChoiceField(forms.ModelMultipleChoiceField):

@@ -37,6 +37,7 @@ from consents.forms import (
     StatutoryBasisForm,
 )
 from consents.models import Consent, ConsentMethod, ConsentParty, ConsentScan, StatutoryBasis
+from services.i18n import in_name_order
 
 # Access-log action codes of the reads.
 LISTED = "consents.consents.viewed"
@@ -48,7 +49,7 @@ def _parties():
     return Prefetch(
         "parties",
         queryset=ConsentParty.objects.select_related("organisation").order_by(
-            "organisation_kind", "organisation__name_fi", "pk"
+            "organisation_kind", in_name_order("organisation__"), "pk"
         ),
     )
 

@@ -43,6 +43,7 @@ from audit.models import Basis
 from clients.access import relation_to
 from clients.models import CareTeamMembership
 from clients.querysets import responsible_worker_of
+from config.ordering import alphabetical_key
 from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
@@ -52,6 +53,7 @@ from consents.coverage import (
 from consents.events import EventOption
 from consents.models import EVENT_TIME_ZONE, InformationCategory, OralEventKind, Purpose
 from consultations.pseudonymity import age_band
+from services.i18n import in_name_order
 
 CHANNEL = "consultation"
 # Access-log detail of each showing.
@@ -267,7 +269,7 @@ def network_attendees(networks, day: datetime.date | None = None) -> dict[int, l
         NetworkMember.objects.active_on(day)
         .filter(network__in=[n.pk for n in networks])
         .select_related("user", "organisation")
-        .order_by("organisation__name_fi", "user__last_name", "user__first_name")
+        .order_by(in_name_order("organisation__"), "user__last_name", "user__first_name")
     )
     coordinators = (
         RoleAssignment.objects.current(day)
@@ -349,7 +351,7 @@ def preview_visibility(
                 named=named,
             )
         )
-    return sorted(previews, key=lambda p: (p.named, str(p.organisation)))
+    return sorted(previews, key=lambda p: (p.named, alphabetical_key(str(p.organisation))))
 
 
 @dataclass(frozen=True)

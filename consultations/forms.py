@@ -16,6 +16,7 @@ from config.ordering import Alphabetical
 from consultations.ics import HELSINKI, clock
 from consultations.models import ConsultationRequest, Network, NetworkMember, Session
 from consultations.pseudonymity import check_pseudonymous
+from services.i18n import in_name_order
 from services.models import Organisation
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -99,7 +100,7 @@ class MemberForm(PolkuForm):
     email = forms.EmailField(label=_("Jäsenen sähköposti Polussa"))
     organisation = forms.ModelChoiceField(
         label=_("Nimeävä organisaatio"),
-        queryset=Organisation.objects.order_by("name_fi"),
+        queryset=Organisation.objects.all(),
         required=False,
         help_text=_(
             "Organisaatio, jossa jäsenellä on voimassa oleva rooli. Tyhjä: jäsenen oma organisaatio."
@@ -177,7 +178,7 @@ class NewSessionForm(SessionForm):
             get_user_model()
             .objects.filter(pk__in=member_ids, is_active=True)
             .select_related("organisation")
-            .order_by("organisation__name_fi", "last_name")
+            .order_by(in_name_order("organisation__"), "last_name")
         )
         self.fields["members"].queryset = members
         self.fields["members"].initial = [user.pk for user in members]

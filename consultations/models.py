@@ -38,6 +38,7 @@ from consultations.querysets import (
     SessionParticipantQuerySet,
     SessionQuerySet,
 )
+from services.i18n import in_name_order
 
 # Constraint names; actions turn an IntegrityError on them into a clear message.
 COORDINATOR_NOT_DOUBLE_BOOKED = "session_coordinator_not_double_booked"
@@ -131,7 +132,7 @@ class NetworkMember(models.Model):
         verbose_name = _("verkoston jäsen")
         verbose_name_plural = _("verkoston jäsenet")
         ordering = [
-            Alphabetical("organisation__name_fi"),
+            in_name_order("organisation__"),
             Alphabetical("user__last_name"),
             Alphabetical("user__first_name"),
         ]
@@ -310,7 +311,7 @@ class SessionParticipant(models.Model):
         verbose_name = _("istunnon osallistuja")
         verbose_name_plural = _("istunnon osallistujat")
         ordering = [
-            Alphabetical("organisation__name_fi"),
+            in_name_order("organisation__"),
             Alphabetical("user__last_name"),
             Alphabetical("user__first_name"),
         ]

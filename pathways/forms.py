@@ -35,6 +35,7 @@ from pathways.step_rules import (
     running_alongside,
 )
 from pathways.units import GroupedUnitChoiceField, employer_units, step_units
+from services.i18n import in_name_order
 from services.models import CatalogueEntry
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
@@ -150,7 +151,9 @@ def coach_choices(client, *, keep=None):
         .prefetch_related(
             Prefetch(
                 "role_assignments",
-                queryset=in_scope.select_related("unit").order_by("role", "unit__name_fi", "pk"),
+                queryset=in_scope.select_related("unit").order_by(
+                    "role", in_name_order("unit__"), "pk"
+                ),
                 to_attr="coach_assignments",
             )
         )
@@ -175,7 +178,7 @@ def service_type_entries(service_type):
     refuse (`step_rules.check_step`), so the choices are the service's own.
     """
     return CatalogueEntry.objects.filter(is_active=True, service_type=service_type).order_by(
-        "name_fi"
+        in_name_order()
     )
 
 

@@ -50,6 +50,7 @@ from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepSt
 from pathways.pauses import pauses_of
 from pathways.querysets import first_job_start, ips_phases
 from pathways.summary import SECTIONS
+from services.i18n import in_name_order
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
 VIEWED = "pathways.step.viewed"
@@ -74,7 +75,7 @@ def step_create(request, client_id):
     follows = _follows(request, client)
     code = text_param(request, "type")
     if not code:
-        types = ServiceType.objects.active().order_by("name_fi")
+        types = ServiceType.objects.active().order_by(in_name_order())
         log_shown_again(request, client)
         return render(
             request,

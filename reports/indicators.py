@@ -66,6 +66,7 @@ from reports.suppression import (
     table,
 )
 from services.calendar import add_months
+from services.i18n import in_name_order
 from services.models import NoRuleSetInForce, Organisation, ServiceRuleSet
 
 # The act's maximum period of rehabilitative work activity, used only when a
@@ -384,12 +385,12 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
         )
         .values("service_type_id", "next_step__service_type_id", "outcome", *next_names)
         .annotate(steps=Count("pk"), clients=Count("client", distinct=True))
-        .order_by("service_type_id", "next_step__service_type__name_fi", "outcome")
+        .order_by("service_type_id", in_name_order("next_step__service_type__"), "outcome")
     )
     totals = list(
         ended.values("service_type_id", *names)
         .annotate(steps=Count("pk"), clients=Count("client", distinct=True))
-        .order_by("service_type__name_fi", "service_type_id")
+        .order_by(in_name_order("service_type__"), "service_type_id")
     )
     total_figures = table([(t["service_type_id"], t["steps"], t["clients"]) for t in totals])
     outcomes = dict(ExitOutcome.choices)

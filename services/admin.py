@@ -18,12 +18,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import ADMIN_DATE_INPUT
+from config.ordering import Alphabetical
 from services.actions import (
     COMPANION_FIELDS,
     RULE_FIELDS,
     new_rules_take_effect,
     supersede_rule_set,
 )
+from services.i18n import in_name_order
 from services.models import (
     CatalogueEntry,
     Organisation,
@@ -37,6 +39,8 @@ from services.models import (
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name_fi", "kind", "slug"]
+    # The lists show the Finnish name, whatever the administrator's language: in its order.
+    ordering = [Alphabetical("name_fi")]
     list_filter = ["kind"]
     search_fields = ["name_fi", "name_sv", "name_en"]
 
@@ -61,6 +65,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name_fi", "organisation", "kind"]
+    ordering = [in_name_order("organisation__"), Alphabetical("name_fi")]
     list_filter = ["kind", "organisation"]
     search_fields = ["name_fi", "name_sv", "name_en"]
 
@@ -84,6 +89,7 @@ class UnitAdmin(admin.ModelAdmin):
 @admin.register(ServiceType)
 class ServiceTypeAdmin(admin.ModelAdmin):
     list_display = ["name_fi", "code", "legal_basis", "needs_attendance", "is_active"]
+    ordering = [Alphabetical("name_fi")]
     list_filter = ["is_active", "needs_attendance"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
     fields = [
@@ -387,6 +393,7 @@ class CatalogueEntryForm(forms.ModelForm):
 class CatalogueEntryAdmin(admin.ModelAdmin):
     form = CatalogueEntryForm
     list_display = ["name_fi", "category", "provider_display", "service_type", "is_active"]
+    ordering = ["category", Alphabetical("name_fi")]
     list_filter = ["category", "is_active", ("provider", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["provider", "service_type"]
     search_fields = ["name_fi", "name_sv", "name_en", "provider_name", "slug"]
@@ -411,7 +418,7 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
         (_("Yhteystiedot"), {"fields": ["contact_phone", "contact_email", "web_address"]}),
     ]
 
-    @admin.display(description=_("palveluntuottaja"), ordering="provider__name_fi")
+    @admin.display(description=_("palveluntuottaja"), ordering=in_name_order("provider__"))
     def provider_display(self, obj):
         return obj.provider_display
 

@@ -1,22 +1,77 @@
-"""Names held in Finnish, Swedish and English, shown in the active language."""
+"""Names held in Finnish, Swedish and English, shown in the active language.
+
+`pick_translation` chooses the text a reader sees; `Translated` is the same choice in SQL, and
+`in_name_order` orders by it, so that a Swedish reader's list of units runs in the order of
+the Swedish names they see, not of the Finnish ones (the models' `Meta.ordering` uses it).
+"""
 
 from django.db import models
+from django.db.models import CharField, Expression, F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from config.ordering import Alphabetical
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+def _language(language: str | None) -> str:
+    language = (language or get_language() or "fi")[:2]
+    return language if language in LANGUAGES else "fi"
 
 
 def pick_translation(obj, field: str, language: str | None = None) -> str:
     """The field in the given (or active) language, falling back to Finnish."""
-    language = (language or get_language() or "fi")[:2]
-    value = getattr(obj, f"{field}_{language}", "") if language in ("fi", "sv", "en") else ""
-    return value or getattr(obj, f"{field}_fi")
+    return getattr(obj, f"{field}_{_language(language)}", "") or getattr(obj, f"{field}_fi")
+
+
+class Translated(Expression):
+    """`pick_translation` in SQL: `Translated("organisation__name")` is the organisation's
+    name in the active language, its Finnish name where that is empty.
+
+    The language is the one active when the query is compiled, not when the expression is
+    made, so one expression in `Meta.ordering` (or in a queryset built at import time)
+    follows each request's language.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.path!r})"
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        language = _language(None)
+        finnish = F(f"{self.path}_fi")
+        chosen = (
+            finnish
+            if language == "fi"
+            else Coalesce(NullIf(F(f"{self.path}_{language}"), Value("")), finnish)
+        )
+        return chosen.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+
+    def prefix_references(self, prefix):
+        # An order_by("unit") follows Unit's Meta.ordering from the unit's side.
+        return self.__class__(f"{prefix}{self.path}")
+
+
+def in_name_order(relation: str = "") -> Alphabetical:
+    """The order of the names a reader sees (`Translated`), alphabetical as in
+    `config.ordering`: `order_by(in_name_order("unit__"))` orders by the unit's name."""
+    return Alphabetical(Translated(f"{relation}name"))
 
 
 def translation_language(obj, field: str, language: str | None = None) -> str:
     """The language of the text `pick_translation` gives: the asked one, or Finnish when the
     field is empty in it. A page marks fallback text with it (WCAG 3.1.2)."""
-    language = (language or get_language() or "fi")[:2]
-    if language in ("sv", "en") and getattr(obj, f"{field}_{language}", ""):
+    language = _language(language)
+    if language != "fi" and getattr(obj, f"{field}_{language}", ""):
         return language
     return "fi"
 

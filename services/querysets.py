@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext as _
 
+from services.i18n import in_name_order
+
 if TYPE_CHECKING:
     from services.models import Organisation, ServiceRuleSet, ServiceType
 
@@ -111,10 +113,10 @@ class CatalogueEntryQuerySet(models.QuerySet):
         return self.select_related("provider", "service_type")
 
     def in_catalogue_order(self):
-        """By category in the order of the Helsinki seed, then by Finnish name."""
+        """By category in the order of the Helsinki seed, then by the name the reader sees."""
         categories = [value for value, _label in self.model._meta.get_field("category").choices]
         order = Case(
             *(When(category=c, then=Value(i)) for i, c in enumerate(categories)),
             default=Value(len(categories)),
         )
-        return self.alias(category_order=order).order_by("category_order", "name_fi", "pk")
+        return self.alias(category_order=order).order_by("category_order", in_name_order(), "pk")

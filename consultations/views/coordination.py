@@ -49,6 +49,7 @@ from consultations.models import (
 )
 from consultations.pseudonymity import age_band
 from consultations.views.sessions import render_case, render_session
+from services.i18n import in_name_order
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -107,7 +108,7 @@ def _render_network(request, network, member_form=None, status=200):
     members = list(
         NetworkMember.objects.filter(network=network)
         .select_related("user", "organisation")
-        .order_by("organisation__name_fi", "user__last_name", "active_from")
+        .order_by(in_name_order("organisation__"), "user__last_name", "active_from")
     )
     today = timezone.localdate()
     sessions = list(

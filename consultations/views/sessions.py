@@ -30,6 +30,7 @@ from consultations.models import (
     WorkPairOffer,
 )
 from consultations.pseudonymity import age_band
+from services.i18n import in_name_order
 
 
 @require_GET
@@ -108,7 +109,7 @@ def render_session(request, session, *, guest_form=None, cancel_form=None, statu
     participants = list(
         session.participants.current()
         .select_related("user", "organisation")
-        .order_by("organisation__name_fi", "user__last_name", "user__first_name")
+        .order_by(in_name_order("organisation__"), "user__last_name", "user__first_name")
     )
     items = list(
         AgendaItem.objects.filter(session=session)

@@ -7,7 +7,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from services.i18n import TranslatedNameModel, pick_translation, translation_language
+from services.i18n import (
+    TranslatedNameModel,
+    in_name_order,
+    pick_translation,
+    translation_language,
+)
 from services.models.organisations import Organisation
 from services.models.service_types import ServiceType
 from services.querysets import CatalogueEntryQuerySet
@@ -89,7 +94,7 @@ class CatalogueEntry(TranslatedNameModel):
     class Meta:
         verbose_name = _("palveluvalikon palvelu")
         verbose_name_plural = _("palveluvalikko")
-        ordering = ["category", "name_fi"]
+        ordering = ["category", in_name_order()]
         constraints = [
             models.CheckConstraint(
                 name="catalogue_entry_age_order",

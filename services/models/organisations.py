@@ -3,8 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.ordering import Alphabetical
-from services.i18n import TranslatedNameModel
+from services.i18n import TranslatedNameModel, in_name_order
 from services.querysets import OrganisationQuerySet, UnitQuerySet
 
 
@@ -27,7 +26,7 @@ class Organisation(TranslatedNameModel):
     class Meta:
         verbose_name = _("organisaatio")
         verbose_name_plural = _("organisaatiot")
-        ordering = [Alphabetical("name_fi")]
+        ordering = [in_name_order()]
 
 
 class UnitKind(models.TextChoices):
@@ -68,4 +67,4 @@ class Unit(TranslatedNameModel):
     class Meta:
         verbose_name = _("yksikkö")
         verbose_name_plural = _("yksiköt")
-        ordering = [Alphabetical("organisation__name_fi"), Alphabetical("name_fi")]
+        ordering = [in_name_order("organisation__"), in_name_order()]

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.ordering import Alphabetical
-from services.i18n import TranslatedNameModel, pick_translation
+from services.i18n import TranslatedNameModel, in_name_order, pick_translation
 from services.models.organisations import Organisation
 from services.querysets import ServiceRuleSetQuerySet, ServiceTypeQuerySet
 
@@ -59,7 +58,7 @@ class ServiceType(TranslatedNameModel):
     class Meta:
         verbose_name = _("palvelutyyppi")
         verbose_name_plural = _("palvelutyypit")
-        ordering = [Alphabetical("name_fi")]
+        ordering = [in_name_order()]
 
     def client_name(self, language: str) -> str:
         """The name printed for the client in `language`: the plain-language name written for
@@ -276,7 +275,7 @@ class ServiceRuleSet(models.Model):
     class Meta:
         verbose_name = _("palvelun säännöt")
         verbose_name_plural = _("palvelujen säännöt")
-        ordering = ["service_type__name_fi", "organisation__name_fi", "-valid_from"]
+        ordering = [in_name_order("service_type__"), in_name_order("organisation__"), "-valid_from"]
         indexes = [models.Index(fields=["service_type", "valid_from"])]
         constraints = [
             models.CheckConstraint(
