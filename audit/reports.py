@@ -22,6 +22,12 @@ from audit.labels import (
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from audit.subjects import describe_clients
 
+# The version of the printed log report's template (audit/pdf_client_log.html with
+# client_log_tables.html, which the page shares) and of the rows built here, recorded on each
+# printed report (LogReportPrint.template_version): raise it with any change to what the
+# printed report says or shows.
+LOG_REPORT_TEMPLATE_VERSION = "2026.12.1"
+
 
 def two_years_before(day: datetime.date) -> datetime.date:
     """The same calendar day two years earlier (29 February gives 28 February)."""

@@ -6,6 +6,10 @@ from django.utils.dateformat import format as date_format
 
 from services.i18n import pick_translation
 
+# The version of the certificate's template (pathways/pdf/certificate.html) and of the texts
+# here, recorded on each printed certificate: raise it with any change to what it says or shows.
+TEMPLATE_VERSION = "2026.12.2"
+
 TEXTS = {
     "fi": {
         "title": "Osaamistodistus",

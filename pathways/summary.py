@@ -25,6 +25,10 @@ from pathways.timeline import build as build_timeline
 from services.i18n import pick_translation
 from services.models import PlanType
 
+# The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
+# recorded on each printed summary: raise it with any change to what the paper says or shows.
+TEMPLATE_VERSION = "2026.12.2"
+
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
 

@@ -88,6 +88,25 @@ def test_printing_queues_the_report_and_renders_it_after_commit(
     assert 'Kieli: <span lang="sv">svenska</span>' in page
 
 
+def test_the_printed_report_records_its_template_version(dpo, logged):
+    """As every printed document: which template it was printed with, in its language, asked
+    by whom. Reports printed before the version was kept say "unrecorded" (migration 0007)."""
+    from audit.reports import LOG_REPORT_TEMPLATE_VERSION
+
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="en", requested_by=dpo
+    )
+    report.refresh_from_db()
+    assert (report.template_version, report.language, report.requested_by) == (
+        LOG_REPORT_TEMPLATE_VERSION,
+        "en",
+        dpo,
+    )
+    rendered = actions.render_log_report(report_id=report.pk)
+    assert rendered.template_version == LOG_REPORT_TEMPLATE_VERSION
+    assert len(rendered.checksum) == 64
+
+
 def test_no_render_is_enqueued_when_the_transaction_rolls_back(
     dpo, logged, django_capture_on_commit_callbacks, monkeypatch
 ):
