@@ -6,6 +6,12 @@ from the interface strings: a text for the client is worded for the client
 Services are named with their service type's client name (ServiceType.client_name), the
 plain-language name written for the client, not the administrative name with its
 abbreviations ("(IPS)", "(Jobcenter-malli)").
+
+A name printed in another language than the document's (a unit with no Swedish name, shown in
+Finnish) is a services.i18n.Phrase: the HTML marks it with its lang, which WeasyPrint uses for
+hyphenation and line breaking. WeasyPrint (70) writes no /Lang on the tagged PDF's structure
+elements, only the document's /Lang from <html lang>, so a screen reader reading the PDF reads
+such a name in the document's language.
 """
 
 import datetime
@@ -14,6 +20,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 
 from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal, TeamRole
 from config.numbers import plain_number
@@ -22,12 +29,12 @@ from consents.models import Consent, InformationCategory, Purpose
 from pathways.actions.steps import format_day
 from pathways.models import PathwayStep
 from pathways.timeline import build as build_timeline
-from services.i18n import pick_translation
+from services.i18n import Phrase
 from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.2"
+TEMPLATE_VERSION = "2026.12.3"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -207,13 +214,13 @@ class PlanSection:
 
 @dataclass
 class ServiceLine:
-    name: str
+    name: Phrase
     status: str
     start_on: datetime.date
     end_on: datetime.date | None
     schedule: str  # "1 päivä viikossa, 4,5 tuntia päivässä.", or "" when not planned
-    place: str
-    contact: str
+    place: Phrase | str
+    contact: Phrase | str  # a person's name, or their organisation's
     when: str  # "Started 5.7.2026. Ends 4.7.2027.", in the tense the day of printing calls for
 
 
@@ -250,8 +257,8 @@ def build_context(document) -> dict:
             start_on=step.start_on,
             end_on=step.planned_end_on,
             schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
-            place=pick_translation(step.unit, "name", language) if step.unit else "",
-            contact=_contact_name(step.coach, client, own_organisation),
+            place=step.unit.name_in(language) if step.unit else "",
+            contact=_contact_name(step.coach, client, own_organisation, language),
             when=_when(texts, step.start_on, step.planned_end_on, today) + _paused(texts, step),
         )
         for step in steps
@@ -263,9 +270,9 @@ def build_context(document) -> dict:
     for step in steps:
         name = step.service_type.client_name(language)
         if step.start_on >= today:
-            dates.append((step.start_on, f"{name}, {texts['first_day']}"))
+            dates.append((step.start_on, format_html("{}, {}", name, texts["first_day"])))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
-            dates.append((step.planned_end_on, f"{name}, {texts['last_day']}"))
+            dates.append((step.planned_end_on, format_html("{}, {}", name, texts["last_day"])))
     timeline = build_timeline(steps, today)
     return {
         "t": texts,
@@ -288,7 +295,7 @@ def build_context(document) -> dict:
         # Steps' days gone by are left out above; a review whose day has passed is late.
         "dates": sorted(dates),
         "worker": responsible.user if responsible else None,
-        "worker_unit": pick_translation(client.responsible_unit, "name", language),
+        "worker_unit": client.responsible_unit.name_in(language),
         # The unit's own phone and visiting address: a client who does not use e-mail, or
         # whose worker has no phone of their own in Polku, can still call or come by.
         "unit": client.responsible_unit,
@@ -319,7 +326,7 @@ def _clients_goals(plan: ClientPlan) -> list[PlanGoal]:
 
 @dataclass
 class TimelineRow:
-    name: str
+    name: Phrase | str
     bar: object  # pathways.timeline.Bar
     label_x: float
     label_anchor: str  # SVG text-anchor: "start", or "end" for a label left of its bar
@@ -330,7 +337,7 @@ class TimelineRow:
 LABEL_CHAR_WIDTH = 7
 
 
-def _timeline_row(name: str, bar, timeline, texts: dict) -> TimelineRow:
+def _timeline_row(name: Phrase | str, bar, timeline, texts: dict) -> TimelineRow:
     """Where a bar's label is drawn so that it can be read: inside a bar long enough for it,
     otherwise after the bar, or before it when the bar reaches the right edge."""
     step = bar.step
@@ -382,7 +389,7 @@ def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:
     return f"{text}."
 
 
-def _contact_name(person, client, own_organisation) -> str:
+def _contact_name(person, client, own_organisation, language: str) -> Phrase | str:
     if person is None:
         return ""
     if person.organisation_id == own_organisation:
@@ -396,7 +403,7 @@ def _contact_name(person, client, own_organisation) -> str:
     # The client's consent, not a statutory basis: a statute lets the organisation have
     # the client's data, it does not let Polku print its worker's name for the client.
     named = isinstance(allowed, Consent)
-    return person.get_full_name() if named else pick_translation(person.organisation, "name", None)
+    return person.get_full_name() if named else person.organisation.name_in(language)
 
 
 def render_summary_html(document) -> str:

@@ -107,6 +107,27 @@ def test_the_printed_report_records_its_template_version(dpo, logged):
     assert len(rendered.checksum) == 64
 
 
+def test_an_organisation_named_only_in_finnish_is_marked_finnish_in_a_swedish_report(
+    dpo, worker, logged
+):
+    """Language of parts (WCAG 3.1.2): the organisation column names each actor's organisation
+    in the report's language, and one with no Swedish name in Finnish, marked so."""
+    organisation = worker.organisation
+    organisation.name_sv = ""
+    organisation.save()
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="sv", requested_by=dpo
+    )
+    with translation.override("sv"):
+        html = actions._log_report_html(report)
+    assert f'<td><span lang="fi">{organisation.name_fi}</span></td>' in html
+    organisation.name_sv = "Välfärdsområdet"
+    organisation.save()
+    with translation.override("sv"):
+        html = actions._log_report_html(report)
+    assert "<td>Välfärdsområdet</td>" in html and 'lang="fi"' not in html
+
+
 def test_no_render_is_enqueued_when_the_transaction_rolls_back(
     dpo, logged, django_capture_on_commit_callbacks, monkeypatch
 ):
