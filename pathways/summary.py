@@ -5,7 +5,9 @@ from the interface strings: a text for the client is worded for the client
 (short sentences, no abbreviations) and reviewed as a whole in each language.
 Services are named with their service type's client name (ServiceType.client_name), the
 plain-language name written for the client, not the administrative name with its
-abbreviations ("(IPS)", "(Jobcenter-malli)").
+abbreviations ("(IPS)", "(Jobcenter-malli)"); plans with a name for the client ("Suunnitelmasi
+kohti työtä"), not the statute's ("Aktivointisuunnitelma tai monialainen
+työllistymissuunnitelma"); the timeline's months in words ("heinäkuu 2026"), not "7/2026".
 
 A name printed in another language than the document's (a unit with no Swedish name, shown in
 Finnish) is a services.i18n.Phrase: the HTML marks it with its lang, which WeasyPrint uses for
@@ -34,7 +36,7 @@ from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.3"
+TEMPLATE_VERSION = "2026.12.4"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -49,10 +51,11 @@ TEXTS = {
         "goals": "Tavoitteesi",
         "reached": "saavutettu",
         "no_plan": "Suunnitelmaa ei ole vielä tehty.",
+        "your_plan": "Suunnitelmasi",
         "plan_types": {
-            "client_plan": "Asiakassuunnitelma",
-            "activation_plan": "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma",
-            "work_ability_support_plan": "Työkyvyn tuen suunnitelma",
+            "client_plan": "Suunnitelmasi",
+            "activation_plan": "Suunnitelmasi kohti työtä",
+            "work_ability_support_plan": "Suunnitelmasi työkyvyn tueksi",
         },
         "timeline": "Palvelupolkusi aikajanalla",
         "timeline_desc": "Palvelusi aikajärjestyksessä. Sama tieto on alla luettelona.",
@@ -75,8 +78,8 @@ TEXTS = {
         "contact": "Yhteyshenkilö",
         "dates": "Tärkeät päivät",
         "no_dates": "Ei tulevia päiviä.",
-        "review": "Suunnitelmasi tarkistetaan",
-        "review_late": "Suunnitelmasi tarkistus on myöhässä",
+        "review": "{plan} tarkistetaan",
+        "review_late": "{plan} piti tarkistaa jo",
         "review_late_ask": "Kysy omalta työntekijältäsi, milloin se tarkistetaan.",
         "first_day": "ensimmäinen päivä",
         "last_day": "viimeinen päivä",
@@ -103,10 +106,11 @@ TEXTS = {
         "goals": "Dina mål",
         "reached": "uppnått",
         "no_plan": "Det finns ingen plan ännu.",
+        "your_plan": "Din plan",
         "plan_types": {
-            "client_plan": "Klientplan",
-            "activation_plan": "Aktiveringsplan eller sektorsövergripande sysselsättningsplan",
-            "work_ability_support_plan": "Plan för stöd för arbetsförmågan",
+            "client_plan": "Din plan",
+            "activation_plan": "Din plan för att komma i arbete",
+            "work_ability_support_plan": "Din plan för att stödja din arbetsförmåga",
         },
         "timeline": "Din servicestig på en tidslinje",
         "timeline_desc": "Dina tjänster i tidsordning. Samma sak står i listan nedan.",
@@ -129,8 +133,8 @@ TEXTS = {
         "contact": "Kontaktperson",
         "dates": "Viktiga dagar",
         "no_dates": "Inga kommande dagar.",
-        "review": "Din plan ses över",
-        "review_late": "Din plan skulle redan ha setts över",
+        "review": "{plan} ses över",
+        "review_late": "{plan} skulle redan ha setts över",
         "review_late_ask": "Fråga din egen kontaktperson när den ses över.",
         "first_day": "första dagen",
         "last_day": "sista dagen",
@@ -157,10 +161,11 @@ TEXTS = {
         "goals": "Your goals",
         "reached": "reached",
         "no_plan": "There is no plan yet.",
+        "your_plan": "Your plan",
         "plan_types": {
-            "client_plan": "Client plan",
-            "activation_plan": "Activation plan or multi-professional employment plan",
-            "work_ability_support_plan": "Work-ability support plan",
+            "client_plan": "Your plan",
+            "activation_plan": "Your plan for getting into work",
+            "work_ability_support_plan": "Your plan to support your ability to work",
         },
         "timeline": "Your pathway on a timeline",
         "timeline_desc": "Your services in order of time. The list below says the same.",
@@ -183,8 +188,8 @@ TEXTS = {
         "contact": "Contact person",
         "dates": "Important dates",
         "no_dates": "No dates coming up.",
-        "review": "Your plan will be looked at again",
-        "review_late": "Your plan should have been looked at again by now",
+        "review": "{plan} will be looked at again",
+        "review_late": "{plan} should have been looked at again by now",
         "review_late_ask": "Ask your own worker when it will be.",
         "first_day": "first day",
         "last_day": "last day",
@@ -273,7 +278,7 @@ def build_context(document) -> dict:
             dates.append((step.start_on, format_html("{}, {}", name, texts["first_day"])))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
             dates.append((step.planned_end_on, format_html("{}, {}", name, texts["last_day"])))
-    timeline = build_timeline(steps, today)
+    timeline = build_timeline(steps, today, language=language)
     return {
         "t": texts,
         "language": language,
@@ -307,12 +312,12 @@ def _review_date(
 ) -> tuple[datetime.date, str]:
     """The plan's review among the important dates. A review whose day has passed (from the
     day after it, as the reminders count it) is still due: the client reads that it is late
-    and whom to ask, with the day it was due. `named` adds the plan's type, for a client
-    with more than one plan."""
+    and whom to ask, with the day it was due. `named` names the plan by its name for the
+    client ("Suunnitelmasi kohti työtä tarkistetaan"), for a client with more than one plan;
+    a client with one reads "Suunnitelmasi tarkistetaan"."""
     late = plan.next_review_on < today
-    what = texts["review_late"] if late else texts["review"]
-    if named:
-        what = f"{what} ({texts['plan_types'][plan.plan_type]})"
+    name = texts["plan_types"][plan.plan_type] if named else texts["your_plan"]
+    what = (texts["review_late"] if late else texts["review"]).format(plan=name)
     if late:
         what = f"{what}. {texts['review_late_ask']}"
     return plan.next_review_on, what
