@@ -98,8 +98,11 @@ def log_disclosure(
 def request_log_report_print(*, subject, period, language: str, requested_by) -> LogReportPrint:
     """Queues the PDF of a client's log report for `period`; rendered after the request commits.
 
-    `subject` is the audit.subjects.ClientSubject the DPO reached through audit.access.
+    `subject` is the audit.subjects.ClientSubject the DPO reached through audit.access. The
+    report records the version of the template it is printed with (LOG_REPORT_TEMPLATE_VERSION).
     """
+    from audit.reports import LOG_REPORT_TEMPLATE_VERSION
+
     with transaction.atomic():
         report = LogReportPrint.objects.create(
             client_id=subject.uuid,
@@ -108,6 +111,7 @@ def request_log_report_print(*, subject, period, language: str, requested_by) ->
             period_end=period.end,
             reason=period.reason,
             language=language,
+            template_version=LOG_REPORT_TEMPLATE_VERSION,
             requested_by=requested_by,
         )
         log_access(

@@ -161,10 +161,10 @@ PRINT_UNDER_WAY = ("queued", "rendering")
 
 
 class PrintedFile(models.Model):
-    """A PDF printed for a client and kept privately for download: its language, its
-    progress on the PDF queue, and the stored file with its checksum. Rendered by
-    `audit.printing.render_queued`; the file is removed after a few days and the row
-    stays as the record of the print."""
+    """A PDF printed for a client and kept privately for download: its language, the version
+    of the template it was printed with, its progress on the PDF queue, and the stored file
+    with its checksum. Rendered by `audit.printing.render_queued`; the file is removed after a
+    few days and the row stays as the record of the print."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     language = models.CharField(
@@ -172,6 +172,9 @@ class PrintedFile(models.Model):
         max_length=2,
         choices=PRINT_LANGUAGES,
     )
+    # The TEMPLATE_VERSION of the document's kind when it was asked for (pathways.summary,
+    # pathways.certificates, audit.reports): which wording and layout the client was given.
+    template_version = models.CharField(max_length=20)
     status = models.CharField(
         max_length=16, choices=PrintStatus.choices, default=PrintStatus.QUEUED
     )

@@ -22,6 +22,12 @@ from audit.labels import (
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from audit.subjects import describe_clients
 
+# The version of the printed log report's template (audit/pdf_client_log.html with
+# client_log_tables.html, which the page shares) and of the rows built here, recorded on each
+# printed report (LogReportPrint.template_version): raise it with any change to what the
+# printed report says or shows.
+LOG_REPORT_TEMPLATE_VERSION = "2026.12.2"
+
 
 def two_years_before(day: datetime.date) -> datetime.date:
     """The same calendar day two years earlier (29 February gives 28 February)."""
@@ -86,11 +92,17 @@ def _person(user) -> str:
     return user.get_full_name() or user.email
 
 
+def _organisation_name(organisation) -> str:
+    """The organisation's name in the current language, as services.i18n.Phrase (a str) that
+    marks a name with no translation, shown in Finnish, as Finnish on the page and the print."""
+    return organisation.name_in() if organisation is not None else ""
+
+
 @dataclass(frozen=True)
 class AccessRow:
     at: datetime.datetime
     user: str
-    organisation: str
+    organisation: str  # services.i18n.Phrase where the organisation has a name
     role: str
     action: str
     action_code: str
@@ -116,7 +128,7 @@ def client_access_rows(client_id: uuid.UUID, period: ReportPeriod) -> list[Acces
         AccessRow(
             at=entry.at,
             user=_person(entry.actor),
-            organisation=str(entry.actor_organisation or ""),
+            organisation=_organisation_name(entry.actor_organisation),
             role=role_label(entry.actor_role) if entry.actor_role else "",
             action=action_label(entry.action),
             action_code=entry.action,

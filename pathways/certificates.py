@@ -1,10 +1,16 @@
-"""The youth workshop's competence certificate (osaamistodistus) as a printed document."""
+"""The youth workshop's competence certificate (osaamistodistus) as a printed document.
+
+The workshop's and its organisation's names are services.i18n.Phrase: one with no name in the
+certificate's language prints in Finnish and is marked so in the HTML (see pathways.summary).
+"""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from services.i18n import pick_translation
+# The version of the certificate's template (pathways/pdf/certificate.html) and of the texts
+# here, recorded on each printed certificate: raise it with any change to what it says or shows.
+TEMPLATE_VERSION = "2026.12.3"
 
 TEXTS = {
     "fi": {
@@ -60,13 +66,9 @@ def render_certificate_html(document) -> str:
             "certificate": certificate,
             "client_name": document.client.full_name,
             "step": step,
-            "workshop": pick_translation(step.unit, "name", document.language) if step.unit else "",
+            "workshop": step.unit.name_in(document.language) if step.unit else "",
             # Who gives the certificate: the workshop's organisation.
-            "organisation": (
-                pick_translation(step.unit.organisation, "name", document.language)
-                if step.unit
-                else ""
-            ),
+            "organisation": step.unit.organisation.name_in(document.language) if step.unit else "",
             "issuer": certificate.issued_by.get_full_name(),
             "printed_on": timezone.localdate(),
         },

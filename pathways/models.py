@@ -792,7 +792,7 @@ class DocumentKind(models.TextChoices):
 
 class PrintedDocument(PrintedFile):
     """A pathway summary or a competence certificate printed for a client: what was asked
-    (kind, sections, template version) and, as every print, its file and checksum."""
+    (kind, sections) and, as every print, its template version, file and checksum."""
 
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="printed_documents"
@@ -806,7 +806,6 @@ class PrintedDocument(PrintedFile):
         blank=True,
         related_name="documents",
     )
-    template_version = models.CharField(max_length=20)
 
     class Meta(PrintedFile.Meta):
         verbose_name = _("tuloste")

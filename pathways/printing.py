@@ -18,7 +18,6 @@ from weasyprint.urls import URLFetcher
 from audit.printing import open_stored, store, stored_path
 
 __all__ = [
-    "TEMPLATE_VERSION",
     "StaticFilesOnly",
     "lay_out",
     "open_stored",
@@ -26,8 +25,6 @@ __all__ = [
     "store",
     "stored_path",
 ]
-
-TEMPLATE_VERSION = "2026.12.2"
 
 
 class StaticFilesOnly(URLFetcher):

@@ -5,7 +5,15 @@ from the interface strings: a text for the client is worded for the client
 (short sentences, no abbreviations) and reviewed as a whole in each language.
 Services are named with their service type's client name (ServiceType.client_name), the
 plain-language name written for the client, not the administrative name with its
-abbreviations ("(IPS)", "(Jobcenter-malli)").
+abbreviations ("(IPS)", "(Jobcenter-malli)"); plans with a name for the client ("Suunnitelmasi
+kohti työtä"), not the statute's ("Aktivointisuunnitelma tai monialainen
+työllistymissuunnitelma"); the timeline's months in words ("heinäkuu 2026"), not "7/2026".
+
+A name printed in another language than the document's (a unit with no Swedish name, shown in
+Finnish) is a services.i18n.Phrase: the HTML marks it with its lang, which WeasyPrint uses for
+hyphenation and line breaking. WeasyPrint (70) writes no /Lang on the tagged PDF's structure
+elements, only the document's /Lang from <html lang>, so a screen reader reading the PDF reads
+such a name in the document's language.
 """
 
 import datetime
@@ -14,6 +22,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 
 from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal, TeamRole
 from config.numbers import plain_number
@@ -22,8 +31,12 @@ from consents.models import Consent, InformationCategory, Purpose
 from pathways.actions.steps import format_day
 from pathways.models import PathwayStep
 from pathways.timeline import build as build_timeline
-from services.i18n import pick_translation
+from services.i18n import Phrase
 from services.models import PlanType
+
+# The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
+# recorded on each printed summary: raise it with any change to what the paper says or shows.
+TEMPLATE_VERSION = "2026.12.4"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -38,10 +51,11 @@ TEXTS = {
         "goals": "Tavoitteesi",
         "reached": "saavutettu",
         "no_plan": "Suunnitelmaa ei ole vielä tehty.",
+        "your_plan": "Suunnitelmasi",
         "plan_types": {
-            "client_plan": "Asiakassuunnitelma",
-            "activation_plan": "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma",
-            "work_ability_support_plan": "Työkyvyn tuen suunnitelma",
+            "client_plan": "Suunnitelmasi",
+            "activation_plan": "Suunnitelmasi kohti työtä",
+            "work_ability_support_plan": "Suunnitelmasi työkyvyn tueksi",
         },
         "timeline": "Palvelupolkusi aikajanalla",
         "timeline_desc": "Palvelusi aikajärjestyksessä. Sama tieto on alla luettelona.",
@@ -64,8 +78,8 @@ TEXTS = {
         "contact": "Yhteyshenkilö",
         "dates": "Tärkeät päivät",
         "no_dates": "Ei tulevia päiviä.",
-        "review": "Suunnitelmasi tarkistetaan",
-        "review_late": "Suunnitelmasi tarkistus on myöhässä",
+        "review": "{plan} tarkistetaan",
+        "review_late": "{plan} piti tarkistaa jo",
         "review_late_ask": "Kysy omalta työntekijältäsi, milloin se tarkistetaan.",
         "first_day": "ensimmäinen päivä",
         "last_day": "viimeinen päivä",
@@ -92,10 +106,11 @@ TEXTS = {
         "goals": "Dina mål",
         "reached": "uppnått",
         "no_plan": "Det finns ingen plan ännu.",
+        "your_plan": "Din plan",
         "plan_types": {
-            "client_plan": "Klientplan",
-            "activation_plan": "Aktiveringsplan eller sektorsövergripande sysselsättningsplan",
-            "work_ability_support_plan": "Plan för stöd för arbetsförmågan",
+            "client_plan": "Din plan",
+            "activation_plan": "Din plan för att komma i arbete",
+            "work_ability_support_plan": "Din plan för att stödja din arbetsförmåga",
         },
         "timeline": "Din servicestig på en tidslinje",
         "timeline_desc": "Dina tjänster i tidsordning. Samma sak står i listan nedan.",
@@ -118,8 +133,8 @@ TEXTS = {
         "contact": "Kontaktperson",
         "dates": "Viktiga dagar",
         "no_dates": "Inga kommande dagar.",
-        "review": "Din plan ses över",
-        "review_late": "Din plan skulle redan ha setts över",
+        "review": "{plan} ses över",
+        "review_late": "{plan} skulle redan ha setts över",
         "review_late_ask": "Fråga din egen kontaktperson när den ses över.",
         "first_day": "första dagen",
         "last_day": "sista dagen",
@@ -146,10 +161,11 @@ TEXTS = {
         "goals": "Your goals",
         "reached": "reached",
         "no_plan": "There is no plan yet.",
+        "your_plan": "Your plan",
         "plan_types": {
-            "client_plan": "Client plan",
-            "activation_plan": "Activation plan or multi-professional employment plan",
-            "work_ability_support_plan": "Work-ability support plan",
+            "client_plan": "Your plan",
+            "activation_plan": "Your plan for getting into work",
+            "work_ability_support_plan": "Your plan to support your ability to work",
         },
         "timeline": "Your pathway on a timeline",
         "timeline_desc": "Your services in order of time. The list below says the same.",
@@ -172,8 +188,8 @@ TEXTS = {
         "contact": "Contact person",
         "dates": "Important dates",
         "no_dates": "No dates coming up.",
-        "review": "Your plan will be looked at again",
-        "review_late": "Your plan should have been looked at again by now",
+        "review": "{plan} will be looked at again",
+        "review_late": "{plan} should have been looked at again by now",
         "review_late_ask": "Ask your own worker when it will be.",
         "first_day": "first day",
         "last_day": "last day",
@@ -203,13 +219,13 @@ class PlanSection:
 
 @dataclass
 class ServiceLine:
-    name: str
+    name: Phrase
     status: str
     start_on: datetime.date
     end_on: datetime.date | None
     schedule: str  # "1 päivä viikossa, 4,5 tuntia päivässä.", or "" when not planned
-    place: str
-    contact: str
+    place: Phrase | str
+    contact: Phrase | str  # a person's name, or their organisation's
     when: str  # "Started 5.7.2026. Ends 4.7.2027.", in the tense the day of printing calls for
 
 
@@ -246,8 +262,8 @@ def build_context(document) -> dict:
             start_on=step.start_on,
             end_on=step.planned_end_on,
             schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
-            place=pick_translation(step.unit, "name", language) if step.unit else "",
-            contact=_contact_name(step.coach, client, own_organisation),
+            place=step.unit.name_in(language) if step.unit else "",
+            contact=_contact_name(step.coach, client, own_organisation, language),
             when=_when(texts, step.start_on, step.planned_end_on, today) + _paused(texts, step),
         )
         for step in steps
@@ -259,10 +275,10 @@ def build_context(document) -> dict:
     for step in steps:
         name = step.service_type.client_name(language)
         if step.start_on >= today:
-            dates.append((step.start_on, f"{name}, {texts['first_day']}"))
+            dates.append((step.start_on, format_html("{}, {}", name, texts["first_day"])))
         if step.status != "ended" and step.planned_end_on and step.planned_end_on >= today:
-            dates.append((step.planned_end_on, f"{name}, {texts['last_day']}"))
-    timeline = build_timeline(steps, today)
+            dates.append((step.planned_end_on, format_html("{}, {}", name, texts["last_day"])))
+    timeline = build_timeline(steps, today, language=language)
     return {
         "t": texts,
         "language": language,
@@ -284,7 +300,7 @@ def build_context(document) -> dict:
         # Steps' days gone by are left out above; a review whose day has passed is late.
         "dates": sorted(dates),
         "worker": responsible.user if responsible else None,
-        "worker_unit": pick_translation(client.responsible_unit, "name", language),
+        "worker_unit": client.responsible_unit.name_in(language),
         # The unit's own phone and visiting address: a client who does not use e-mail, or
         # whose worker has no phone of their own in Polku, can still call or come by.
         "unit": client.responsible_unit,
@@ -296,12 +312,12 @@ def _review_date(
 ) -> tuple[datetime.date, str]:
     """The plan's review among the important dates. A review whose day has passed (from the
     day after it, as the reminders count it) is still due: the client reads that it is late
-    and whom to ask, with the day it was due. `named` adds the plan's type, for a client
-    with more than one plan."""
+    and whom to ask, with the day it was due. `named` names the plan by its name for the
+    client ("Suunnitelmasi kohti työtä tarkistetaan"), for a client with more than one plan;
+    a client with one reads "Suunnitelmasi tarkistetaan"."""
     late = plan.next_review_on < today
-    what = texts["review_late"] if late else texts["review"]
-    if named:
-        what = f"{what} ({texts['plan_types'][plan.plan_type]})"
+    name = texts["plan_types"][plan.plan_type] if named else texts["your_plan"]
+    what = (texts["review_late"] if late else texts["review"]).format(plan=name)
     if late:
         what = f"{what}. {texts['review_late_ask']}"
     return plan.next_review_on, what
@@ -315,7 +331,7 @@ def _clients_goals(plan: ClientPlan) -> list[PlanGoal]:
 
 @dataclass
 class TimelineRow:
-    name: str
+    name: Phrase | str
     bar: object  # pathways.timeline.Bar
     label_x: float
     label_anchor: str  # SVG text-anchor: "start", or "end" for a label left of its bar
@@ -326,7 +342,7 @@ class TimelineRow:
 LABEL_CHAR_WIDTH = 7
 
 
-def _timeline_row(name: str, bar, timeline, texts: dict) -> TimelineRow:
+def _timeline_row(name: Phrase | str, bar, timeline, texts: dict) -> TimelineRow:
     """Where a bar's label is drawn so that it can be read: inside a bar long enough for it,
     otherwise after the bar, or before it when the bar reaches the right edge."""
     step = bar.step
@@ -378,7 +394,7 @@ def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:
     return f"{text}."
 
 
-def _contact_name(person, client, own_organisation) -> str:
+def _contact_name(person, client, own_organisation, language: str) -> Phrase | str:
     if person is None:
         return ""
     if person.organisation_id == own_organisation:
@@ -392,7 +408,7 @@ def _contact_name(person, client, own_organisation) -> str:
     # The client's consent, not a statutory basis: a statute lets the organisation have
     # the client's data, it does not let Polku print its worker's name for the client.
     named = isinstance(allowed, Consent)
-    return person.get_full_name() if named else pick_translation(person.organisation, "name", None)
+    return person.get_full_name() if named else person.organisation.name_in(language)
 
 
 def render_summary_html(document) -> str:

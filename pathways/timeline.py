@@ -8,6 +8,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.utils import dateformat, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +27,13 @@ AXIS_HEIGHT = 28
 # 50 units wide) with a gap to the next: labels are never closer than this, and none is
 # drawn where it would run off the picture's right edge.
 TICK_LABEL_WIDTH = 56
+# The same for a month named in words, as the client's printed summary names it: the longest,
+# "September 2026", "september 2026" or "marraskuu 2026", is about 92 units wide in the print's
+# DejaVu Sans at 11 units (tests/pathways/test_timeline_axis.py measures it).
+MONTH_NAME_TICK_WIDTH = 104
+# How many months apart the axis' labels may be: each a whole part of a year, so that the
+# labels fall on the same months every year and January (the year's change) is among them.
+TICK_STEPS = (1, 2, 3, 4, 6, 12, 24)
 # The narrowest bar drawn, so a step of a few days (or one starting at the axis' end) shows.
 MIN_BAR_WIDTH = 8
 
@@ -145,11 +153,17 @@ def _drawn_end(step: PathwayStep) -> datetime.date | None:
     return step.end_or_planned_end
 
 
-def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
+def build(
+    steps: list[PathwayStep], today: datetime.date, *, language: str | None = None
+) -> Timeline | None:
     """The steps as bars on one axis from the month of the first start to two months past the
     latest day drawn: an end, a planned end, today, or the start of a step without an end
     (a step planned far ahead is on the picture). Every bar lies within the width, at least
-    MIN_BAR_WIDTH wide."""
+    MIN_BAR_WIDTH wide.
+
+    The axis names its months "7/2026" on the worker's page; given a `language`, as the
+    client's printed summary asks, it names them in words in that language ("heinäkuu 2026",
+    "juli 2026", "July 2026"): plain language, no numbers to decode and no abbreviations."""
     if not steps:
         return None
     start = min(s.start_on for s in steps).replace(day=1)
@@ -192,16 +206,19 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
             )
         )
     ticks = []
-    month = start
+    label_width = MONTH_NAME_TICK_WIDTH if language else TICK_LABEL_WIDTH
     # Every month, or every second, third... month: as often as the labels have room, also
     # where the step is at its narrowest (a February, 28 days).
-    step_months = max(1, math.ceil(TICK_LABEL_WIDTH * span / (28 * (WIDTH - LABEL_WIDTH))))
+    needed = label_width * span / (28 * (WIDTH - LABEL_WIDTH))
+    step_months = next((n for n in TICK_STEPS if n >= needed), math.ceil(needed / 12) * 12)
+    # The first labelled month is one the step falls on (January, April, July, October for
+    # every third month): the same months are named however the pathway starts.
+    month = add_months(start, (1 - start.month) % step_months)
     while month <= end:
         x = x_of(month)
-        if x + TICK_LABEL_WIDTH > WIDTH:
+        if x + label_width > WIDTH:
             break  # its label would run off the picture
-        # The whole year: the timeline is printed for the client, in plain language.
-        ticks.append((x, f"{month.month}/{month.year}"))
+        ticks.append((x, _month_label(month, language)))
         month = add_months(month, step_months)
     today_x = x_of(today) if start <= today <= end else None
     drawn = Timeline(
@@ -213,6 +230,14 @@ def build(steps: list[PathwayStep], today: datetime.date) -> Timeline | None:
         else:
             drawn.today_label_x, drawn.today_label_anchor = today_x - 4, "end"
     return drawn
+
+
+def _month_label(month: datetime.date, language: str | None) -> str:
+    """The axis' name of a month: with its whole year, as the client reads it."""
+    if language is None:
+        return f"{month.month}/{month.year}"
+    with translation.override(language):
+        return dateformat.format(month, "F Y")
 
 
 def _date(day: datetime.date) -> str:

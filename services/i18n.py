@@ -8,6 +8,7 @@ the Swedish names they see, not of the Finnish ones (the models' `Meta.ordering`
 from django.db import models
 from django.db.models import CharField, Expression, F, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,33 @@ def translation_language(obj, field: str, language: str | None = None) -> str:
     return "fi"
 
 
+class Phrase(str):
+    """A text that knows when it is not in the language of the page it is shown on: a name with
+    no translation, shown in Finnish on a Swedish page. `lang` is then the text's language (None
+    when it is the page's). In a template it is wrapped in <span lang="…"> (WCAG 3.1.2, the
+    language of parts); everywhere else (f-strings, CSV, comparisons) it is the plain text."""
+
+    lang: str | None
+
+    def __new__(cls, text: str, lang: str | None = None) -> "Phrase":
+        phrase = super().__new__(cls, text)
+        phrase.lang = lang
+        return phrase
+
+    def __html__(self) -> str:
+        if not self.lang:
+            return escape(str(self))
+        return format_html('<span lang="{}">{}</span>', self.lang, str(self))
+
+
+def pick_phrase(obj, field: str, language: str | None = None) -> Phrase:
+    """`pick_translation` as a Phrase: marked with Finnish where the field falls back to it."""
+    language = (language or get_language() or "fi")[:2]
+    written_in = translation_language(obj, field, language)
+    lang = None if written_in == language else written_in
+    return Phrase(pick_translation(obj, field, language), lang)
+
+
 class TranslatedNameModel(models.Model):
     name_fi = models.CharField(_("nimi suomeksi"), max_length=200)
     name_sv = models.CharField(_("nimi ruotsiksi"), max_length=200, blank=True)
@@ -90,3 +118,8 @@ class TranslatedNameModel(models.Model):
     @property
     def name(self) -> str:
         return pick_translation(self, "name")
+
+    def name_in(self, language: str | None = None) -> Phrase:
+        """The name in `language` (or the active one), marked Finnish where it falls back to
+        Finnish: for a page or a print that says which language each part is in."""
+        return pick_phrase(self, "name", language)

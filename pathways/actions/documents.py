@@ -36,8 +36,7 @@ def request_pathway_summary(
     Raises ValidationError for a language a print is not made in (fi, sv, en; the database
     refuses any other too) and for no known section.
     """
-    from pathways.printing import TEMPLATE_VERSION
-    from pathways.summary import SECTIONS
+    from pathways.summary import SECTIONS, TEMPLATE_VERSION
 
     _check_language(language)
     sections = [section for section in SECTIONS if section in sections]
@@ -69,7 +68,7 @@ def request_certificate_pdf(
     """Queues the PDF of a youth workshop's competence certificate; the rendering task is
     enqueued only after the transaction commits. Raises ValidationError for a language a
     print is not made in."""
-    from pathways.printing import TEMPLATE_VERSION
+    from pathways.certificates import TEMPLATE_VERSION
 
     _check_language(language)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from services.i18n import TranslatedNameModel, in_name_order, pick_translation
+from services.i18n import Phrase, TranslatedNameModel, in_name_order, pick_phrase
 from services.models.organisations import Organisation
 from services.querysets import ServiceRuleSetQuerySet, ServiceTypeQuerySet
 
@@ -60,14 +60,14 @@ class ServiceType(TranslatedNameModel):
         verbose_name_plural = _("palvelutyypit")
         ordering = [in_name_order()]
 
-    def client_name(self, language: str) -> str:
+    def client_name(self, language: str) -> Phrase:
         """The name printed for the client in `language`: the plain-language name written for
         the client, or where none is written in that language (a type an administrator added
-        before the field existed), the type's name in it (Finnish when that is missing too)."""
+        before the field existed), the type's name in it (Finnish when that is missing too,
+        and then marked as Finnish for the print's tags)."""
         language = (language or "fi")[:2]
-        return getattr(self, f"client_name_{language}", "") or pick_translation(
-            self, "name", language
-        )
+        written = getattr(self, f"client_name_{language}", "")
+        return Phrase(written) if written else pick_phrase(self, "name", language)
 
     @property
     def translated_legal_basis(self) -> str:

@@ -88,6 +88,46 @@ def test_printing_queues_the_report_and_renders_it_after_commit(
     assert 'Kieli: <span lang="sv">svenska</span>' in page
 
 
+def test_the_printed_report_records_its_template_version(dpo, logged):
+    """As every printed document: which template it was printed with, in its language, asked
+    by whom. Reports printed before the version was kept say "unrecorded" (migration 0007)."""
+    from audit.reports import LOG_REPORT_TEMPLATE_VERSION
+
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="en", requested_by=dpo
+    )
+    report.refresh_from_db()
+    assert (report.template_version, report.language, report.requested_by) == (
+        LOG_REPORT_TEMPLATE_VERSION,
+        "en",
+        dpo,
+    )
+    rendered = actions.render_log_report(report_id=report.pk)
+    assert rendered.template_version == LOG_REPORT_TEMPLATE_VERSION
+    assert len(rendered.checksum) == 64
+
+
+def test_an_organisation_named_only_in_finnish_is_marked_finnish_in_a_swedish_report(
+    dpo, worker, logged
+):
+    """Language of parts (WCAG 3.1.2): the organisation column names each actor's organisation
+    in the report's language, and one with no Swedish name in Finnish, marked so."""
+    organisation = worker.organisation
+    organisation.name_sv = ""
+    organisation.save()
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=ReportPeriod.default(), language="sv", requested_by=dpo
+    )
+    with translation.override("sv"):
+        html = actions._log_report_html(report)
+    assert f'<td><span lang="fi">{organisation.name_fi}</span></td>' in html
+    organisation.name_sv = "Välfärdsområdet"
+    organisation.save()
+    with translation.override("sv"):
+        html = actions._log_report_html(report)
+    assert "<td>Välfärdsområdet</td>" in html and 'lang="fi"' not in html
+
+
 def test_no_render_is_enqueued_when_the_transaction_rolls_back(
     dpo, logged, django_capture_on_commit_callbacks, monkeypatch
 ):

@@ -140,13 +140,67 @@ def test_an_open_draft_revision_leaves_the_agreed_plan_on_the_summary(
     assert "Suunnitelmaa ei ole vielä tehty." not in text
     assert "Hankin hygieniapassin" in text and "Haluan oppia leipomaan" in text
     assert "Luonnoksen tavoite" not in text and "Luonnos omista sanoista" not in text
-    assert "Asiakassuunnitelma" in text
+    assert "Suunnitelmasi" in text
     assert "Käyn työtoiminnassa säännöllisesti" in text
-    assert "Päättyneen suunnitelman tavoite" not in text and "Työkyvyn tuen" not in text
+    assert "Päättyneen suunnitelman tavoite" not in text and "työkyvyn tueksi" not in text
     flat = " ".join(text.split())
-    assert "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma" in flat
+    assert "Suunnitelmasi kohti työtä" in flat
     review_on = today + datetime.timedelta(days=40)
-    assert f"{review_on:%-d.%-m.%Y}: Suunnitelmasi tarkistetaan (Aktivointisuunnitelma" in flat
+    assert f"{review_on:%-d.%-m.%Y}: Suunnitelmasi kohti työtä tarkistetaan" in flat
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_each_plan_is_headed_with_its_name_for_the_client_not_its_official_name(
+    client_of, worker, settings, tmp_path, today, language
+):
+    """ "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma" is the statute's name:
+    the client reads "Suunnitelmasi kohti työtä", in each language."""
+    from django.utils import translation
+
+    from services.models import PlanType
+
+    client = client_of(plan=False)
+    for plan_type in PlanType.values:
+        make_plan(client, worker, plan_type=plan_type, goals=(f"Tavoite {plan_type}",))
+    document = render(client, worker, language, settings, tmp_path, sections=["situation"])
+    flat = " ".join(pdf_text(document).split())
+    names = summary.TEXTS[language]["plan_types"]
+    for plan_type in PlanType.values:
+        assert names[plan_type] in flat, names[plan_type]
+        with translation.override(language):
+            official = str(PlanType(plan_type).label)
+        assert official not in flat, official
+    for official in ("Aktivointisuunnitelma", "Aktiveringsplan", "Activation plan", "Klientplan"):
+        assert official not in flat, official
+    # The headings are the document's outline too: one per plan, in the order of PlanType.
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    printed = [title for title in titles(reader.outline) if title in names.values()]
+    assert printed == [names[plan_type] for plan_type in PlanType.values]
+
+
+@pytest.mark.parametrize(
+    ("language", "january"), [("fi", "tammikuu"), ("sv", "januari"), ("en", "January")]
+)
+def test_the_printed_timeline_names_its_months_in_words(
+    summary_client, worker, settings, tmp_path, language, january
+):
+    """The axis reads "heinäkuu 2026" ("juli 2026", "July 2026"), never "7/2026"."""
+    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
+    flat = " ".join(pdf_text(document).split())
+    context = summary.build_context(
+        SimpleNamespace(client=summary_client, language=language, sections=["timeline"])
+    )
+    labels = [label for _x, label in context["timeline"].ticks]
+    assert len(labels) >= 3, labels
+    for label in labels:
+        assert label in flat, label
+    assert any(label.startswith(f"{january} ") for label in labels), labels
+    assert not re.search(r"\b\d{1,2}/\d{4}\b", flat), flat
 
 
 def test_a_draft_alone_is_no_plan_yet(client_of, worker, settings, tmp_path):
@@ -735,7 +789,7 @@ def test_the_timeline_section_alone_prints_each_step_with_its_dates(
         texts["services"],
         texts["days"],
         texts["dates"],
-        texts["review"],
+        texts["review"].format(plan=texts["your_plan"]),
         texts["contacts"],
         worker.email,
     ):
@@ -983,20 +1037,20 @@ def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
     [
         (
             "fi",
-            "Suunnitelmasi tarkistus on myöhässä. Kysy omalta työntekijältäsi, milloin se "
+            "Suunnitelmasi piti tarkistaa jo. Kysy omalta työntekijältäsi, milloin se "
             "tarkistetaan.",
-            "Suunnitelmasi tarkistetaan",
+            "Suunnitelmasi kohti työtä tarkistetaan",
         ),
         (
             "sv",
             "Din plan skulle redan ha setts över. Fråga din egen kontaktperson när den ses över.",
-            "Din plan ses över",
+            "Din plan för att komma i arbete ses över",
         ),
         (
             "en",
             "Your plan should have been looked at again by now. Ask your own worker when it will "
             "be.",
-            "Your plan will be looked at again",
+            "Your plan for getting into work will be looked at again",
         ),
     ],
 )
@@ -1004,7 +1058,9 @@ def test_an_overdue_plan_review_is_among_the_important_dates(
     client_of, worker, settings, tmp_path, today, language, late, coming
 ):
     """A review whose day has passed with no review yet was left out of the important dates
-    as a day gone by: the client reads that the review is late, with the day it was due."""
+    as a day gone by: the client reads that the review is late, with the day it was due. A
+    client with more than one plan reads each plan's name for the client as the sentence's
+    subject ("Suunnitelmasi kohti työtä tarkistetaan"), not an official name in brackets."""
     client = client_of(plan=False)
     due = today - datetime.timedelta(days=3)
     make_plan(client, worker, plan_type="client_plan", next_review_on=due)
@@ -1017,12 +1073,26 @@ def test_an_overdue_plan_review_is_among_the_important_dates(
     text = " ".join(
         pdf_text(render(client, worker, language, settings, tmp_path, ["dates"])).split()
     )
-    plan_type = summary.TEXTS[language]["plan_types"]["client_plan"]
-    late_first, late_rest = late.split(". ", 1)
-    assert f"{due.day}.{due.month}.{due.year}: {late_first} ({plan_type}). {late_rest}" in text
+    assert f"{due.day}.{due.month}.{due.year}: {late}" in text
     later = today + datetime.timedelta(days=20)
-    assert f"{later.day}.{later.month}.{later.year}: {coming} (" in text
+    assert f"{later.day}.{later.month}.{later.year}: {coming}" in text
+    assert "(" not in text  # no plan's name in brackets after the sentence
     assert summary.TEXTS[language]["no_dates"] not in text
+
+
+def test_one_overdue_plan_says_so_in_plain_words(client_of, worker, today):
+    """Not "Suunnitelmasi tarkistus on myöhässä": a verb, not a noun made of one."""
+    client = client_of(plan=False)
+    due = today - datetime.timedelta(days=1)
+    make_plan(client, worker, plan_type="activation_plan", next_review_on=due)
+    document = SimpleNamespace(client=client, language="fi", sections=["dates"])
+    assert summary.build_context(document)["dates"] == [
+        (
+            due,
+            "Suunnitelmasi piti tarkistaa jo. Kysy omalta työntekijältäsi, milloin se "
+            "tarkistetaan.",
+        )
+    ]
 
 
 def test_a_review_due_today_is_not_late_yet(client_of, worker, today):
