@@ -29,6 +29,7 @@ from clients.models import (
     TeamRole,
 )
 from config.forms import DateInput, PolkuForm, PolkuModelForm
+from config.ordering import Alphabetical
 from config.query import is_ascii_number
 from services.i18n import in_name_order
 
@@ -231,7 +232,13 @@ class AddMemberForm(PolkuForm):
         field.queryset = (
             team_scope.candidates(client)
             .select_related("user", "unit")
-            .order_by("user__last_name", "user__first_name", "role", in_name_order("unit__"), "pk")
+            .order_by(
+                Alphabetical("user__last_name"),
+                Alphabetical("user__first_name"),
+                "role",
+                in_name_order("unit__"),
+                "pk",
+            )
         )
         field.label_from_instance = assignment_label
 
@@ -292,7 +299,7 @@ class TransferForm(PolkuForm):
         self.fields["assignment"].queryset = (
             responsible_worker_candidates(client)
             .select_related("user", "unit")
-            .order_by("user__last_name", "user__first_name", "pk")
+            .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"), "pk")
         )
         self.fields["assignment"].label_from_instance = assignment_label
 
@@ -452,7 +459,7 @@ class HandoverForm(PolkuForm):
             )
             .exclude(user=from_user)
             .select_related("user", "unit")
-            .order_by("user__last_name")
+            .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"))
         )
         for client in self.clients:
             field = forms.ModelChoiceField(label=client.full_name, queryset=colleagues)

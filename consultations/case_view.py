@@ -43,7 +43,7 @@ from audit.models import Basis
 from clients.access import relation_to
 from clients.models import CareTeamMembership
 from clients.querysets import responsible_worker_of
-from config.ordering import alphabetical_key
+from config.ordering import Alphabetical, alphabetical_key
 from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
@@ -269,7 +269,11 @@ def network_attendees(networks, day: datetime.date | None = None) -> dict[int, l
         NetworkMember.objects.active_on(day)
         .filter(network__in=[n.pk for n in networks])
         .select_related("user", "organisation")
-        .order_by(in_name_order("organisation__"), "user__last_name", "user__first_name")
+        .order_by(
+            in_name_order("organisation__"),
+            Alphabetical("user__last_name"),
+            Alphabetical("user__first_name"),
+        )
     )
     coordinators = (
         RoleAssignment.objects.current(day)
@@ -279,7 +283,7 @@ def network_attendees(networks, day: datetime.date | None = None) -> dict[int, l
             user__is_active=True,
         )
         .select_related("user", "unit__organisation")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"), "pk")
     )
     attendees: dict[int, list[Attendee]] = {n.pk: [] for n in networks}
     for member in members:

@@ -178,7 +178,7 @@ class NewSessionForm(SessionForm):
             get_user_model()
             .objects.filter(pk__in=member_ids, is_active=True)
             .select_related("organisation")
-            .order_by(in_name_order("organisation__"), "last_name")
+            .order_by(in_name_order("organisation__"), Alphabetical("last_name"))
         )
         self.fields["members"].queryset = members
         self.fields["members"].initial = [user.pk for user in members]

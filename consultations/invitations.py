@@ -27,6 +27,7 @@ from django.utils.translation import pgettext
 
 from config.downloads import file_name
 from config.mail import send_once
+from config.ordering import Alphabetical
 from config.times import end_time
 from consultations import ics
 from consultations.models import AgendaItem, Session
@@ -151,7 +152,9 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
     withdrawal = method == ics.CANCEL and not session.is_cancelled
     participants = [
         p.user
-        for p in session.participants.current().select_related("user").order_by("user__last_name")
+        for p in session.participants.current()
+        .select_related("user")
+        .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"))
     ]
     current_ids = {user.pk for user in participants}
     recipients = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")

@@ -13,6 +13,7 @@ from audit.models import PRINT_LANGUAGES
 from clients import team_scope
 from clients.models import ClientPlan
 from config.forms import DateInput, LanguageRadioSelect, PolkuForm, PolkuModelForm
+from config.ordering import Alphabetical
 from pathways.models import (
     CLIENT_SERVICES_END,
     AbsenceReason,
@@ -157,7 +158,7 @@ def coach_choices(client, *, keep=None):
                 to_attr="coach_assignments",
             )
         )
-        .order_by("last_name", "first_name", "pk")
+        .order_by(Alphabetical("last_name"), Alphabetical("first_name"), "pk")
     )
 
 

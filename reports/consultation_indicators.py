@@ -45,6 +45,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.ordering import alphabetical_key
 from consultations.models import (
     AgendaItem,
     ConsultationRequest,
@@ -238,7 +239,7 @@ def organisation_activity(
     names.update({key: row["for_network_name"] for key, row in received[0].items()})
     networks = sorted(
         (key for key in names if key is not NO_NETWORK),
-        key=lambda key: (names[key].casefold(), key),
+        key=lambda key: (alphabetical_key(names[key]), key),
     )
     labels = {key: names[key] for key in networks}
     if NO_NETWORK in names:

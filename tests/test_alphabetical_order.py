@@ -72,3 +72,17 @@ def test_the_dpo_finds_users_in_alphabetical_order(client, unit):
     text = client.get(reverse("audit:user_find"), {"q": "Aino"}).text
     shown = sorted(created, key=lambda user: text.index(str(user.uuid)))
     assert [user.last_name for user in shown] == IN_ORDER
+
+
+def test_the_handover_form_offers_colleagues_in_alphabetical_order(unit):
+    """Staff choices order by the same rule, not by the database's default collation."""
+    from clients.factories import ClientFactory
+    from clients.forms import HandoverForm
+
+    leaving = make_user(Role.SOCIAL_WORKER, unit, first_name="Lea", last_name="Lähtijä")
+    client = ClientFactory(responsible_worker=leaving)
+    for name in CREATED:
+        make_user(Role.SOCIAL_WORKER, unit, first_name="Aino", last_name=name)
+    form = HandoverForm(from_user=leaving, unit=client.responsible_unit)
+    choices = form.fields[f"client_{client.pk}"].queryset
+    assert [assignment.user.last_name for assignment in choices] == IN_ORDER

@@ -108,7 +108,7 @@ def _render_network(request, network, member_form=None, status=200):
     members = list(
         NetworkMember.objects.filter(network=network)
         .select_related("user", "organisation")
-        .order_by(in_name_order("organisation__"), "user__last_name", "active_from")
+        .order_by(in_name_order("organisation__"), Alphabetical("user__last_name"), "active_from")
     )
     today = timezone.localdate()
     sessions = list(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from audit.actions import log_list_hits
 from audit.models import Basis
 from clients.models import CareTeamMembership, TeamRole
+from config.ordering import Alphabetical
 from config.query import day_param
 from consultations import calendar_grid
 from consultations.access import get_agenda_item_for_user, get_session_for_user, require
@@ -109,7 +110,11 @@ def render_session(request, session, *, guest_form=None, cancel_form=None, statu
     participants = list(
         session.participants.current()
         .select_related("user", "organisation")
-        .order_by(in_name_order("organisation__"), "user__last_name", "user__first_name")
+        .order_by(
+            in_name_order("organisation__"),
+            Alphabetical("user__last_name"),
+            Alphabetical("user__first_name"),
+        )
     )
     items = list(
         AgendaItem.objects.filter(session=session)
