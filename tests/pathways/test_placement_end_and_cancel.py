@@ -4,16 +4,23 @@ worker, each with its access-log row and its change history; a cancelled job's i
 dated ahead moves to the next job awaited or goes, so the IPS step stays in its phase."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from audit.models import AccessLogEntry
+from clients.factories import add_member
+from clients.models import TeamRole
 from pathways import actions
 from pathways.models import IpsPhaseChange, Placement
 from services.models import ServiceType
+from tests.conftest import field_errors, login
 
 DAY = datetime.timedelta(days=1)
 NO_JOB = "Työnantaja perui työpaikan."
@@ -331,3 +338,217 @@ class TestTheDatabaseHoldsTheInvariants:
             with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
                 Placement.objects.create(**fields, **bad)
         Placement.objects.create(**fields, **cancelled)
+
+
+class TestPages:
+    def test_the_step_page_offers_the_end_of_a_begun_job_and_the_cancel_of_a_later_one(
+        self, client, ips, job_coach, today
+    ):
+        client_, step = ips
+        begun = job(step, job_coach, today - 5 * DAY)
+        later = job(step, job_coach, today + 5 * DAY, employer="Leipomo Lämmin")
+        login(client, job_coach)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert placement_url(client_, step, begun, "end") in page
+        assert placement_url(client_, step, begun, "cancel") not in page
+        assert placement_url(client_, step, later, "cancel") in page
+        assert placement_url(client_, step, later, "end") not in page
+        # Each link names its job to a screen reader.
+        assert (
+            'Kirjaa päättyminen<span class="polku-visually-hidden">: Kahvila Kulma</span>' in page
+        )
+        assert 'Peru<span class="polku-visually-hidden">: Leipomo Lämmin</span>' in page
+
+    def test_a_team_member_who_may_not_log_the_step_sees_no_actions(
+        self, client, ips, job_coach, worker, today
+    ):
+        client_, step = ips
+        placement = job(step, job_coach, today - 5 * DAY)
+        nurse = make_user(Role.HEALTH_PROFESSIONAL, worker.active_assignment.unit)
+        add_member(client_, nurse, TeamRole.SOTE_CONTACT)
+        login(client, nurse)
+        page = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/").content.decode()
+        assert "Kahvila Kulma" in page
+        assert placement_url(client_, step, placement, "end") not in page
+        assert client.get(placement_url(client_, step, placement, "end")).status_code == 403
+        response = client.post(
+            placement_url(client_, step, placement, "end"),
+            {"ended_on": today.isoformat(), "end_reason": "other"},
+        )
+        assert response.status_code == 403
+        assert Placement.objects.get(pk=placement.pk).ended_on is None
+
+    def test_the_coach_ends_a_job_through_the_page(self, client, ips, job_coach, today):
+        client_, step = ips
+        placement = job(step, job_coach, today - 30 * DAY)
+        url = placement_url(client_, step, placement, "end")
+        login(client, job_coach)
+        page = client.get(url).content.decode()
+        assert f"Työ avoimilla työmarkkinoilla: Kahvila Kulma, alkoi {d(today - 30 * DAY)}." in page
+        assert "IPS-vaihe ei muutu työn päättyessä" in page
+        assert logged(client_, "pathways.step.viewed") == 1
+        response = client.post(
+            url, {"ended_on": d(today - 2 * DAY), "end_reason": "fixed_term"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == f"/clients/{client_.uuid}/steps/{step.pk}/"
+        page = response.content.decode()
+        assert "Työn tai opintojen päättyminen kirjattu." in page
+        assert "IPS-vaihe ei muutu työn päättyessä." in page
+        assert (
+            f"{d(today - 30 * DAY)}–{d(today - 2 * DAY)}: Työ avoimilla työmarkkinoilla, "
+            "Kahvila Kulma (20 h/vko) – Määräaika päättyi tai opinnot valmistuivat"
+        ) in page
+        assert url not in page
+        assert logged(client_, "pathways.placement.ended") == 1
+        # Ended: the page is gone.
+        assert client.get(url).status_code == 404
+
+    def test_a_refused_end_shows_next_to_the_field_and_is_logged_as_a_view(
+        self, client, ips, job_coach, today
+    ):
+        client_, step = ips
+        placement = job(step, job_coach, today - 30 * DAY)
+        login(client, job_coach)
+        response = client.post(
+            placement_url(client_, step, placement, "end"),
+            {"ended_on": d(today + DAY), "end_reason": ""},
+        )
+        assert response.status_code == 200
+        assert field_errors(response.text, "ended_on") == (
+            "Päättyminen kirjataan päättymispäivänä tai sen jälkeen."
+        )
+        assert field_errors(response.text, "end_reason") == "Valitse päättymisen syy."
+        assert "autofocus" in response.text  # the error summary takes the focus
+        assert logged(client_, "pathways.placement.ended") == 0
+        assert logged(client_, "pathways.step.viewed") == 1
+        assert Placement.objects.get(pk=placement.pk).ended_on is None
+
+    def test_the_cancel_page_says_what_follows_and_cancels(self, client, ips, job_coach, today):
+        client_, step = ips
+        begins = today + 10 * DAY
+        placement = job(step, job_coach, begins)
+        url = placement_url(client_, step, placement, "cancel")
+        login(client, job_coach)
+        page = client.get(url).content.decode()
+        assert f"Kahvila Kulma, sovittu alkamaan {d(begins)}." in page
+        assert (
+            f"Tuki työssä -vaihe ei ala {d(begins)}: jakso jatkuu vaiheessa Nopea työnhaku." in page
+        )
+        assert '<button type="submit"' in page
+        response = client.post(url, {"reason": "  "})
+        assert field_errors(response.text, "reason") == "Tämä kenttä vaaditaan."
+        assert logged(client_, "pathways.placement.cancelled") == 0
+        response = client.post(url, {"reason": NO_JOB}, follow=True)
+        assert response.redirect_chain[-1][0] == f"/clients/{client_.uuid}/steps/{step.pk}/"
+        page = response.content.decode()
+        assert "Työ tai opinnot peruttu." in page
+        assert f"Kahvila Kulma (20 h/vko) – Peruttu ennen alkua: {NO_JOB}" in page
+        assert url not in page
+        assert "kun työ alkaa" not in page
+        assert logged(client_, "pathways.placement.cancelled") == 1
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"reason": NO_JOB}).status_code == 404
+
+    def test_the_cancel_page_names_the_next_job_awaited(self, client, ips, job_coach, today):
+        client_, step = ips
+        placement = job(step, job_coach, today + 5 * DAY)
+        job(step, job_coach, today + 20 * DAY, employer="Leipomo Lämmin")
+        login(client, job_coach)
+        page = client.get(placement_url(client_, step, placement, "cancel")).content.decode()
+        assert (
+            f"Tuki työssä -vaihe alkaa silloin, kun seuraava sovittu työ alkaa {d(today + 20 * DAY)}."
+        ) in page
+
+    def test_no_end_page_before_the_start_and_no_cancel_page_after_it(
+        self, client, ips, job_coach, today
+    ):
+        client_, step = ips
+        begun = job(step, job_coach, today)
+        later = job(step, job_coach, today + DAY, employer="Leipomo Lämmin")
+        login(client, job_coach)
+        assert client.get(placement_url(client_, step, begun, "cancel")).status_code == 404
+        assert client.get(placement_url(client_, step, later, "end")).status_code == 404
+        # Posted from a page opened the day before its start: the refusal shows on the page.
+        response = client.post(placement_url(client_, step, begun, "cancel"), {"reason": NO_JOB})
+        assert response.status_code == 200
+        assert "ovat jo alkaneet" in response.text
+        assert not Placement.objects.get(pk=begun.pk).is_cancelled
+        assert logged(client_, "pathways.placement.cancelled") == 0
+
+    def test_a_placement_of_another_step_or_client_answers_404(
+        self, client, ips, job_coach, worker, client_of, today
+    ):
+        """IDOR: the placement must be of the step, and the step of the client, in the address."""
+        client_, step = ips
+        other_step = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="work_trial"),
+            start_on=today - 10 * DAY,
+            coach=job_coach,
+        )
+        of_other_step = job(other_step, job_coach, today - 5 * DAY)
+        other_client = client_of()
+        their_step = actions.plan_step(
+            client=other_client,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            start_on=today - 40 * DAY,
+            coach=job_coach,
+        )
+        theirs = job(their_step, job_coach, today - 5 * DAY)
+        theirs_later = job(their_step, job_coach, today + 5 * DAY)
+        login(client, job_coach)
+        for placement, what in [(of_other_step, "end"), (theirs, "end"), (theirs_later, "cancel")]:
+            url = placement_url(client_, step, placement, what)
+            assert client.get(url).status_code == 404, url
+            assert (
+                client.post(url, {"ended_on": d(today), "end_reason": "other"}).status_code == 404
+            )
+        # Their placement under their step but this client's address.
+        url = f"/clients/{client_.uuid}/steps/{their_step.pk}/placements/{theirs.pk}/end/"
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"ended_on": d(today), "end_reason": "other"}).status_code == 404
+        assert not Placement.objects.filter(ended_on__isnull=False).exists()
+        assert not Placement.objects.filter(cancelled_at__isnull=False).exists()
+        assert logged(client_, "pathways.step.viewed") == 0
+        assert logged(other_client, "pathways.step.viewed") == 0
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_step_page_query_count_does_not_grow_with_placements(
+    client, worker, client_of, job_coach, today, count
+):
+    queries = {}
+    for size in (3, count):
+        client_ = client_of()
+        step = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            start_on=today - 400 * DAY,
+            coach=job_coach,
+        )
+        for index in range(size):
+            placement = job(
+                step, job_coach, today - (index + 1) * 10 * DAY, employer=f"Työ {index}"
+            )
+            if index % 3 == 1:
+                actions.end_placement(
+                    placement=placement, ended_by=job_coach, ended_on=today, end_reason="other"
+                )
+        cancelled = job(step, job_coach, today + 5 * DAY, employer="Peruttu työ")
+        actions.cancel_placement(placement=cancelled, cancelled_by=job_coach, reason=NO_JOB)
+        job(step, job_coach, today + 6 * DAY, employer="Tuleva työ")
+        login(client, job_coach)
+        client.get("/")
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(f"/clients/{client_.uuid}/steps/{step.pk}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        # Every begun job not ended offers its end; the one awaited its cancel.
+        assert len(re.findall(r"/placements/\d+/end/", page)) == size - size // 3
+        assert len(re.findall(r"/placements/\d+/cancel/", page)) == 1
+        assert page.count("– Peruttu ennen alkua") == 1
+        queries[size] = len(context.captured_queries)
+    assert queries[3] == queries[count]
