@@ -355,9 +355,9 @@ class TestPages:
         assert placement_url(client_, step, later, "end") not in page
         # Each link names its job to a screen reader.
         assert (
-            'Kirjaa päättyminen<span class="polku-visually-hidden">: Kahvila Kulma</span>' in page
+            'Kirjaa päättyminen<span class="polku-visually-hidden"> (Kahvila Kulma)</span>' in page
         )
-        assert 'Peru<span class="polku-visually-hidden">: Leipomo Lämmin</span>' in page
+        assert 'Peru<span class="polku-visually-hidden"> (Leipomo Lämmin)</span>' in page
 
     def test_a_team_member_who_may_not_log_the_step_sees_no_actions(
         self, client, ips, job_coach, worker, today
