@@ -1,5 +1,5 @@
-"""The only way a view reaches a pathway step, a competence certificate or a printed document:
-through its client's access check."""
+"""The only way a view reaches a pathway step, a placement, a competence certificate or a
+printed document: through its client's access check."""
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -11,6 +11,7 @@ from pathways.models import (
     CompetenceCertificate,
     DocumentKind,
     PathwayStep,
+    Placement,
     PrintedDocument,
     StepStatus,
 )
@@ -54,6 +55,29 @@ def get_step_to_follow(client, step_id) -> PathwayStep:
         )
     except PathwayStep.DoesNotExist:
         raise Http404 from None
+
+
+def get_placement_for_user(user, client_id, step_id, placement_id, *, log_action: str | None):
+    """The placement `placement_id` (a job start, studies) recorded in the step `step_id` of
+    the client `client_id`, for a user who may log the step (the coach of the step or the
+    responsible worker): (client, step, placement).
+
+    404 for a client the user does not see, a step not of that client or a placement not of
+    that step (as get_step_for_user for the step); PermissionDenied (403) when the user sees
+    the client but may not log the step. Logs `log_action` on the step, as the step's pages do,
+    once the placement is found.
+    """
+    client, step = get_step_for_user(
+        user, client_id, step_id, permission="pathways.log_step", log_action=None
+    )
+    try:
+        placement = step.placements.get(pk=placement_id)
+    except Placement.DoesNotExist:
+        raise Http404 from None
+    placement.step, placement.client = step, client
+    if log_action:
+        log_client_access(user, client, log_action, step)
+    return client, step, placement
 
 
 def get_certificate_for_user(user, client_id, step_id, certificate_id):

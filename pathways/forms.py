@@ -25,6 +25,7 @@ from pathways.models import (
     JobcenterContract,
     PathwayStep,
     Placement,
+    PlacementEndReason,
     ReviewDecision,
 )
 from pathways.step_rules import (
@@ -563,20 +564,38 @@ class BenefitsCounsellingForm(PolkuForm):
 
 
 class PlacementForm(PolkuModelForm):
+    """A job start, studies or another outcome as it begins; its end is recorded when it comes,
+    with a reason (EndPlacementForm)."""
+
     class Meta:
         model = Placement
-        fields = ["kind", "organisation_name", "weekly_hours", "started_on", "ended_on"]
-        widgets = {"started_on": DateInput, "ended_on": DateInput}
+        fields = ["kind", "organisation_name", "weekly_hours", "started_on"]
+        widgets = {"started_on": DateInput}
 
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("started_on")
-            and data.get("ended_on")
-            and data["ended_on"] < data["started_on"]
-        ):
-            self.add_error("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää."))
-        return data
+
+class EndPlacementForm(PolkuForm):
+    """When and why a job or studies ended (`actions.end_placement` checks both: a reason
+    missing is refused there, next to the field)."""
+
+    ended_on = forms.DateField(
+        label=_("Päättymispäivä"), widget=DateInput, initial=timezone.localdate
+    )
+    end_reason = forms.ChoiceField(
+        label=_("Päättymisen syy"),
+        choices=[("", "–"), *PlacementEndReason.choices],
+        required=False,
+    )
+
+
+class CancelPlacementForm(PolkuForm):
+    """Why a job or studies that have not begun are cancelled (`actions.cancel_placement`)."""
+
+    reason = forms.CharField(
+        label=_("Perumisen syy"),
+        max_length=Placement._meta.get_field("cancellation_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Esimerkiksi: työnantaja perui työpaikan."),
+    )
 
 
 class CertificateForm(PolkuForm):

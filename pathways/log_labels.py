@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "pathways.ips_phase.recorded": _("Kirjasi tuetun työllistymisen vaiheen"),
     "pathways.benefits_counselling.recorded": _("Kirjasi etuusneuvonnan"),
     "pathways.placement.recorded": _("Kirjasi työllistymisen tai opintojen alkamisen"),
+    "pathways.placement.ended": _("Kirjasi työn tai opintojen päättymisen"),
+    "pathways.placement.cancelled": _("Perui alkamattoman työn tai opinnot"),
     "pathways.certificate.issued": _("Kirjasi osaamistodistuksen"),
     "pathways.certificate_pdf.requested": _("Pyysi osaamistodistuksen PDF-tulosteen"),
     "pathways.summary.requested": _("Pyysi palvelupolun yhteenvedon PDF-tulosteen"),

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import PrintedFile
-from pathways.querysets import AttendanceQuerySet, IpsPhaseChangeQuerySet, PathwayStepQuerySet
+from pathways.querysets import (
+    AttendanceQuerySet,
+    IpsPhaseChangeQuerySet,
+    PathwayStepQuerySet,
+    PlacementQuerySet,
+)
 
 
 def _within(low, high, message) -> list:
@@ -657,7 +662,9 @@ class InWorkSupport(models.Model):
         return f"{self.supported_on}"
 
 
-@pghistory.track()
+# Deletes too: the in-work support dated ahead by a job that is cancelled before it begins is
+# removed (`cancel_placement`), and its history says who removed it and why.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class IpsPhaseChange(models.Model):
     """A supported employment (IPS) step entering a phase on a date, as its coach recorded it,
     or as a job start recorded it (in-work support from the day the job begins).
@@ -665,6 +672,8 @@ class IpsPhaseChange(models.Model):
     A coach's change is dated by today at the latest; only a job start is dated ahead. The
     step's phase on a day is that of the latest change dated by then
     (`PathwayStep.ips_phase_on`); before the first, the phase it began in (`ips_phase`).
+    A change dated ahead moves with the jobs awaited: to the next one when the job it awaits
+    is cancelled, away when none is left (`cancel_placement`).
     """
 
     step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="phase_changes")
@@ -704,9 +713,23 @@ class PlacementKind(models.TextChoices):
 JOB_KINDS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED_JOB)
 
 
+class PlacementEndReason(models.TextChoices):
+    """Why a job or studies ended (`end_placement`): in words that fit both."""
+
+    FIXED_TERM = "fixed_term", _("Määräaika päättyi tai opinnot valmistuivat")
+    RESIGNED = "resigned", _("Asiakas irtisanoutui tai keskeytti")
+    DISMISSED = "dismissed", _("Asiakas irtisanottiin tai erotettiin")
+    OTHER = "other", _("Muu syy")
+
+
 @pghistory.track()
 class Placement(models.Model):
-    """An outcome: a job start, studies started or another result (for indicators)."""
+    """An outcome: a job start, studies started or another result (for indicators).
+
+    It ends on a day with a reason (`end_placement`); one agreed to begin later that falls
+    through is cancelled before it begins (`cancel_placement`): it stays, marked cancelled,
+    and counts nowhere (`PlacementQuerySet.not_cancelled`).
+    """
 
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="placements"
@@ -726,9 +749,26 @@ class Placement(models.Model):
     )
     started_on = models.DateField(_("alkoi"))
     ended_on = models.DateField(_("päättyi"), null=True, blank=True)
+    # Empty for an end recorded before ends had reasons (the end date was a field of the form
+    # that records the start); `end_placement` always records one.
+    end_reason = models.CharField(
+        _("päättymisen syy"), max_length=20, choices=PlacementEndReason.choices, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Cancelled before it began (`cancel_placement`): when, by whom and why, as a step is.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancellation_reason = models.CharField(_("perumisen syy"), max_length=300, blank=True)
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sijoittuminen")
@@ -741,6 +781,26 @@ class Placement(models.Model):
                 violation_error_message=END_AFTER_START,
             ),
             models.CheckConstraint(
+                condition=Q(end_reason="") | Q(ended_on__isnull=False),
+                name="placement_end_reason_with_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", *PlacementEndReason.values]),
+                name="placement_end_reason_known",
+            ),
+            # Cancelled by someone at a moment for a reason, and never both cancelled and
+            # ended: a job cancelled did not take place.
+            models.CheckConstraint(
+                condition=Q(
+                    cancelled_at__isnull=True, cancelled_by__isnull=True, cancellation_reason=""
+                )
+                | (
+                    Q(cancelled_at__isnull=False, cancelled_by__isnull=False, ended_on__isnull=True)
+                    & ~Q(cancellation_reason="")
+                ),
+                name="placement_cancelled_by_whom_why_not_ended",
+            ),
+            models.CheckConstraint(
                 condition=Q(weekly_hours__isnull=True)
                 | (Q(weekly_hours__gt=0) & Q(weekly_hours__lte=60)),
                 name="placement_hours",
@@ -750,6 +810,18 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.organisation_name}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def may_end_on(self, day) -> bool:
+        """It has begun by `day` and is neither ended nor cancelled: its end may be recorded."""
+        return not self.is_cancelled and self.ended_on is None and self.started_on <= day
+
+    def may_cancel_on(self, day) -> bool:
+        """It begins after `day` and is not cancelled yet: it may be cancelled."""
+        return not self.is_cancelled and self.ended_on is None and self.started_on > day
 
 
 @pghistory.track()

@@ -116,6 +116,19 @@ class IpsPhaseChangeQuerySet(models.QuerySet):
         return self.filter(entered_on__gt=day)
 
 
+class PlacementQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        """Outcomes that took place or are to: without the jobs and studies cancelled before
+        they began (`cancel_placement`)."""
+        return self.filter(cancelled_at__isnull=True)
+
+    def jobs(self):
+        """Job starts, open market or subsidised."""
+        from pathways.models import JOB_KINDS
+
+        return self.filter(kind__in=JOB_KINDS)
+
+
 @dataclass(frozen=True)
 class PhaseAtStart:
     """The phase an IPS step began in (agreement, as actions.plan_step sets it unless told
@@ -157,11 +170,43 @@ def ips_phases(step, today: datetime.date) -> list:
 
 def first_job_start(step, until: datetime.date | None = None) -> datetime.date | None:
     """The day the first job of the step began (a job start recorded as its placement, open
-    market or subsidised), counting only jobs begun by `until` when given; None without one.
-    In-work support is given from it."""
-    from pathways.models import JOB_KINDS
-
-    jobs = step.placements.filter(kind__in=JOB_KINDS)
+    market or subsidised, not cancelled), counting only jobs begun by `until` when given; None
+    without one. In-work support is given from it."""
+    jobs = step.placements.not_cancelled().jobs()
     if until is not None:
         jobs = jobs.filter(started_on__lte=until)
     return jobs.order_by("started_on").values_list("started_on", flat=True).first()
+
+
+@dataclass(frozen=True)
+class AwaitedSupport:
+    """What cancelling a job that has not begun does to its IPS step's in-work support dated
+    ahead (`change`, the one this job awaits): it moves to `moves_to`, the start of the step's
+    next job still awaited, or is removed when that is None."""
+
+    change: object
+    moves_to: datetime.date | None
+
+
+def awaited_support(placement, today: datetime.date) -> AwaitedSupport | None:
+    """The in-work support dated ahead that awaits `placement` (a job of an IPS step that begins
+    after `today`), and where it goes when the job is cancelled; None when nothing awaits it (a
+    change dated earlier awaits another job, which still begins). Two queries at most."""
+    from pathways.models import JOB_KINDS
+
+    step = placement.step
+    if step is None or placement.kind not in JOB_KINDS or step.code != "supported_employment":
+        return None
+    change = step.phase_changes.ahead_of(today).first()
+    if change is None or change.entered_on != placement.started_on:
+        return None
+    moves_to = (
+        step.placements.not_cancelled()
+        .jobs()
+        .filter(started_on__gt=today)
+        .exclude(pk=placement.pk)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    return AwaitedSupport(change=change, moves_to=moves_to)

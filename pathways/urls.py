@@ -46,6 +46,16 @@ urlpatterns = [
     ),
     path("<uuid:client_id>/steps/<int:step_id>/placements/new/", views.placement, name="placement"),
     path(
+        "<uuid:client_id>/steps/<int:step_id>/placements/<int:placement_id>/end/",
+        views.placement_end,
+        name="placement_end",
+    ),
+    path(
+        "<uuid:client_id>/steps/<int:step_id>/placements/<int:placement_id>/cancel/",
+        views.placement_cancel,
+        name="placement_cancel",
+    ),
+    path(
         "<uuid:client_id>/steps/<int:step_id>/certificates/new/",
         views.certificate,
         name="certificate",

@@ -27,15 +27,18 @@ from pathways import actions, printing, timeline
 from pathways.access import (
     get_certificate_for_user,
     get_document_for_user,
+    get_placement_for_user,
     get_step_for_user,
     get_step_to_follow,
 )
 from pathways.forms import (
     AttendanceWeekForm,
     BenefitsCounsellingForm,
+    CancelPlacementForm,
     CancelStepForm,
     CertificateForm,
     EmployerContactForm,
+    EndPlacementForm,
     EndStepForm,
     IncomeClarificationForm,
     InWorkSupportForm,
@@ -46,9 +49,16 @@ from pathways.forms import (
     PrintSummaryForm,
     StepForm,
 )
-from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepStatus
+from pathways.models import (
+    CLIENT_SERVICES_END,
+    JOB_KINDS,
+    Attendance,
+    IpsPhase,
+    PathwayStep,
+    StepStatus,
+)
 from pathways.pauses import pauses_of
-from pathways.querysets import first_job_start, ips_phases
+from pathways.querysets import awaited_support, first_job_start, ips_phases
 from pathways.summary import SECTIONS
 from services.i18n import in_name_order
 from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
@@ -161,7 +171,7 @@ def step_detail(request, client_id, step_id):
             else None,
             # In-work support is recorded once a job has begun (actions.add_in_work_support).
             "job_started": ips and first_job_start(step, until=today) is not None,
-            "placements": step.placements.all(),
+            "placements": _placements(step, today),
             "certificates": step.certificates.all(),
             "print_languages": PRINT_LANGUAGES,
             "print_language": actions.print_language_of(client),
@@ -171,6 +181,16 @@ def step_detail(request, client_id, step_id):
             "caseload_warning": _caseload_warning(step),
         },
     )
+
+
+def _placements(step, today) -> list:
+    """The step's placements, each with what may be done with it today: its end recorded once
+    it has begun (`may_end`), cancelled while it has not (`may_cancel`)."""
+    placements = list(step.placements.all())
+    for placement in placements:
+        placement.may_end = placement.may_end_on(today)
+        placement.may_cancel = placement.may_cancel_on(today)
+    return placements
 
 
 def _caseload_warning(step) -> str:
@@ -710,6 +730,93 @@ def placement(request, client_id, step_id):
             client=step.client, step=step, recorded_by=request.user, **data
         ),
         _("Työllistyminen tai opinnot"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_end(request, client_id, step_id, placement_id):
+    """Records the day a job or studies ended and why; only one that has begun and is neither
+    ended nor cancelled has this page."""
+    client, step, placement = get_placement_for_user(
+        request.user, client_id, step_id, placement_id, log_action=read_log(request, VIEWED)
+    )
+    if not placement.may_end_on(timezone.localdate()):
+        raise Http404
+    form = EndPlacementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.end_placement(placement=placement, ended_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Työn tai opintojen päättyminen kirjattu."))
+            if placement.kind in JOB_KINDS and _in_work_support(step):
+                messages.info(request, _IPS_PHASE_STAYS)
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
+    return render(
+        request,
+        "pathways/placement_end.html",
+        {
+            "client": client,
+            "step": step,
+            "placement": placement,
+            "form": form,
+            "ips_job": placement.kind in JOB_KINDS and step.code == "supported_employment",
+        },
+    )
+
+
+# After a job of an IPS step in in-work support ends: the phase is the coach's to record.
+_IPS_PHASE_STAYS = gettext_lazy(
+    "IPS-vaihe ei muutu työn päättyessä. Kirjaa uusi vaihe, jos asiakas palaa työnhakuun."
+)
+
+
+def _in_work_support(step) -> bool:
+    """The step is an IPS step, not ended, in in-work support today."""
+    return (
+        step.code == "supported_employment"
+        and step.is_open
+        and step.ips_phase_on(timezone.localdate()) == IpsPhase.IN_WORK_SUPPORT
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def placement_cancel(request, client_id, step_id, placement_id):
+    """Cancels a job or studies agreed to begin later that fell through, after the page says
+    what follows; only one that has not begun has this page (a refusal of the action, a start
+    day come meanwhile, shows on it)."""
+    client, step, placement = get_placement_for_user(
+        request.user, client_id, step_id, placement_id, log_action=read_log(request, VIEWED)
+    )
+    today = timezone.localdate()
+    if placement.is_cancelled or (request.method == "GET" and not placement.may_cancel_on(today)):
+        raise Http404
+    form = CancelPlacementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.cancel_placement(
+                placement=placement, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Työ tai opinnot peruttu."))
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
+    awaited = awaited_support(placement, today)
+    return render(
+        request,
+        "pathways/placement_cancel.html",
+        {
+            "client": client,
+            "step": step,
+            "placement": placement,
+            "form": form,
+            "awaited": awaited,
+            "ips_phase": step.ips_phase_on(today) if awaited else None,
+        },
     )
 
 

@@ -460,8 +460,9 @@ def ips_employment(
 
     In IPS: an open or ended (not cancelled) supported employment step that overlaps the
     period. Employed: a job in the open labour market or with wage subsidy
-    (a Placement) that overlaps the period and started on or after the start
-    of one of the client's IPS steps. The target is the organisation's rule
+    (a Placement, not cancelled before it began) that overlaps the period (until
+    its recorded end) and started on or after the start of one of the client's
+    IPS steps. The target is the organisation's rule
     set in force on the last day of the period. Two queries.
     """
     in_ips = (
@@ -474,7 +475,7 @@ def ips_employment(
         service_type__code=SUPPORTED_EMPLOYMENT,
         start_on__lte=OuterRef("started_on"),
     )
-    employed = Placement.objects.filter(
+    employed = Placement.objects.not_cancelled().filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
         Exists(ips_before_job),
         client=OuterRef("pk"),

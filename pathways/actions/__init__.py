@@ -6,6 +6,7 @@ access-log row, and leaves the change history to pghistory's triggers.
 - `steps`: planning, changing, starting, pausing, ending and cancelling a step;
 - `follow_ons`: the coach asking the responsible worker for a step's follow-on;
 - `records`: what the coach records while a step runs;
+- `placements`: job starts, studies and other outcomes, their end and cancellation;
 - `documents`: the pathway summary and certificate PDFs.
 """
 
@@ -17,6 +18,7 @@ from pathways.actions.documents import (
     request_pathway_summary,
 )
 from pathways.actions.follow_ons import ask_for_follow_on, follow_on_requested
+from pathways.actions.placements import cancel_placement, end_placement, record_placement
 from pathways.actions.records import (
     add_employer_contact,
     add_in_work_support,
@@ -24,7 +26,6 @@ from pathways.actions.records import (
     record_benefits_counselling,
     record_income_clarification,
     record_ips_phase,
-    record_placement,
     record_week_attendance,
     save_jobcenter_contract,
 )
@@ -40,7 +41,9 @@ __all__ = [
     "add_employer_contact",
     "add_in_work_support",
     "ask_for_follow_on",
+    "cancel_placement",
     "cancel_step",
+    "end_placement",
     "end_step",
     "follow_on_requested",
     "issue_certificate",

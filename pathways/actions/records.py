@@ -1,7 +1,7 @@
 """What the coach of a step records while it runs: attendance week by week, the Jobcenter
-contract, IPS phases, employer contacts and in-work support, benefits counselling,
-placements, the Jobcenter period's income clarification and the youth workshop's competence
-certificate."""
+contract, IPS phases, employer contacts and in-work support, benefits counselling, the
+Jobcenter period's income clarification and the youth workshop's competence certificate
+(placements: `pathways.actions.placements`)."""
 
 import datetime
 from decimal import Decimal
@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_context
 from clients.access import log_client_access
-from clients.models import Client
 from pathways import step_rules
 from pathways.actions.steps import format_day, lock_client
 from pathways.models import (
-    JOB_KINDS,
     Attendance,
     CompetenceCertificate,
     EmployerContact,
@@ -26,7 +24,6 @@ from pathways.models import (
     IpsPhaseChange,
     JobcenterContract,
     PathwayStep,
-    Placement,
     StepStatus,
 )
 from pathways.querysets import first_job_start
@@ -265,70 +262,6 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
         support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
         log_client_access(recorded_by, step.client, "pathways.in_work_support.added", support)
     return support
-
-
-def record_placement(
-    *, client: Client, recorded_by, step: PathwayStep | None = None, **fields
-) -> Placement:
-    """Records an outcome (job start, studies); a job start in IPS moves the step to in-work
-    support on the day the job begins (`_enter_in_work_support`).
-
-    A job start names its weekly hours (ValidationError next to the field otherwise): the
-    hours tell a part-time job from a full one in the outcome indicators. An outcome of a
-    step starts within it: not before the step's start, not after the end of an ended step
-    (ValidationError next to the start); a job agreed may be recorded before it starts.
-    """
-    if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
-        raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
-    if step is not None:
-        _check_within_step(step, fields["started_on"], "started_on")
-    with (
-        transaction.atomic(),
-        history_context(recorded_by, "pathways.placement.recorded"),
-    ):
-        placement = Placement.objects.create(
-            client=client, step=step, recorded_by=recorded_by, **fields
-        )
-        if (
-            step
-            and step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT
-            and fields["kind"] in JOB_KINDS
-        ):
-            _enter_in_work_support(step, fields["started_on"], recorded_by)
-        log_client_access(
-            recorded_by, client, "pathways.placement.recorded", placement, detail=fields["kind"]
-        )
-    return placement
-
-
-def _enter_in_work_support(step: PathwayStep, started_on: datetime.date, recorded_by) -> None:
-    """A job start moves an IPS step to in-work support on the day the job begins, not before
-    the step's last phase change dated by then (a job start recorded late comes after the
-    phases recorded meanwhile). A job that begins later is a change dated ahead: the step stays
-    in its phase until that day (`PathwayStep.ips_phase_on`). An earlier job than the one
-    awaited brings the awaited change forward; a step already in in-work support stays so."""
-    locked = PathwayStep.objects.select_for_update().get(pk=step.pk)
-    today = timezone.localdate()
-    awaited = locked.phase_changes.ahead_of(today).first()
-    entered = locked.phase_changes.entered_by(today)
-    if awaited is not None:
-        if started_on < awaited.entered_on:
-            last = entered.last()
-            awaited.entered_on = max(started_on, last.entered_on if last else locked.start_on)
-            # Dated by this job start now: ordered after a change recorded the same day.
-            awaited.recorded_at = timezone.now()
-            awaited.recorded_by = recorded_by
-            awaited.save(update_fields=["entered_on", "recorded_at", "recorded_by"])
-        return
-    last = entered.last()
-    if (last.phase if last else locked.ips_phase) == IpsPhase.IN_WORK_SUPPORT:
-        return
-    IpsPhaseChange.objects.create(
-        step=locked,
-        phase=IpsPhase.IN_WORK_SUPPORT,
-        entered_on=max(started_on, last.entered_on if last else locked.start_on),
-        recorded_by=recorded_by,
-    )
 
 
 def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:

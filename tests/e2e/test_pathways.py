@@ -368,3 +368,58 @@ def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
         page.get_by_role("button", name=button).click()
         expect(page.locator(field)).to_be_visible()
         assert_accessible(page)
+
+
+def test_a_job_ended_and_another_cancelled_from_the_step_page(new_page, team):
+    """The responsible worker ends studies that began (refused first without a reason: the
+    error summary takes the focus) and cancels a job agreed to begin next week, each from its
+    link on the IPS step's page, which is accessible before and after; the step stays in its
+    phase."""
+    from decimal import Decimal
+
+    from pathways.models import Placement
+
+    worker, _coach, client = team
+    today = datetime.date.today()
+    ips = make_step(
+        client,
+        "supported_employment",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=60),
+        ips_phase="job_search",
+    )
+    for kind, name, hours, start in (
+        ("studies", "Stadin AO", None, -20),
+        ("open_market_job", "Leipomo Lämmin", Decimal(20), 7),
+    ):
+        actions.record_placement(
+            client=client,
+            step=ips,
+            recorded_by=worker,
+            kind=kind,
+            organisation_name=name,
+            weekly_hours=hours,
+            started_on=today + datetime.timedelta(days=start),
+        )
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/steps/{ips.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Kirjaa päättyminen (Stadin AO)").click()
+    page.get_by_role("button", name="Kirjaa päättyminen").click()
+    expect(page.locator("#id_end_reason_error")).to_be_visible()
+    expect(page.locator(".polku-error-summary")).to_be_focused()
+    assert_accessible(page)
+    page.get_by_label("Päättymisen syy").select_option("resigned")
+    page.get_by_role("button", name="Kirjaa päättyminen").click()
+    expect(page.get_by_text("Työn tai opintojen päättyminen kirjattu.")).to_be_visible()
+    page.get_by_role("link", name="Peru (Leipomo Lämmin)").click()
+    expect(page.get_by_text("jakso jatkuu vaiheessa Nopea työnhaku")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Perumisen syy").fill("Työnantaja perui työpaikan.")
+    page.get_by_role("button", name="Peru työ tai opinnot").click()
+    expect(page.get_by_text("Työ tai opinnot peruttu.")).to_be_visible()
+    assert_accessible(page)
+    ended = Placement.objects.get(organisation_name="Stadin AO")
+    assert (ended.ended_on, ended.end_reason) == (today, "resigned")
+    assert Placement.objects.get(organisation_name="Leipomo Lämmin").is_cancelled
+    assert not ips.phase_changes.exists()

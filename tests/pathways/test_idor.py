@@ -1,5 +1,6 @@
-"""IDOR within a visible client's URL: a step, certificate or document of another client, even
-one the same team sees, under this client's URL answers 404 to every role allowed on the URL."""
+"""IDOR within a visible client's URL: a step, placement, certificate or document of another
+client, even one the same team sees, under this client's URL answers 404 to every role allowed
+on the URL."""
 
 import pytest
 from django.urls import reverse
@@ -8,12 +9,12 @@ from accounts.roles import Role
 from clients.factories import ClientFactory, add_member
 from clients.models import TeamRole
 from pathways.factories import make_step
-from pathways.models import CompetenceCertificate
+from pathways.models import CompetenceCertificate, Placement
 from tests.conftest import login
 from tests.permissions.matrix import EXPECTATIONS
 from tests.permissions.rows.pathways import ready_document
 
-OBJECT_KEYS = ("step_id", "certificate_id", "document_id")
+OBJECT_KEYS = ("step_id", "placement_id", "certificate_id", "document_id")
 PATHWAY_ROWS = sorted(name for name in EXPECTATIONS if name.startswith("pathways:"))
 
 
@@ -49,7 +50,22 @@ def siblings_objects(world, kwargs) -> list[dict]:
             days_per_week=3,
             hours_per_day=5,
         )
-        variants.append({**kwargs, "step_id": step.pk})
+        if "placement_id" in kwargs:
+            # Like the URL's (begun or not), of the sibling's step, with that step: seen under
+            # the sibling's own URL. Another client's placement under this client's step:
+            # tests/pathways/test_placement_end_and_cancel.py.
+            original = Placement.objects.get(pk=kwargs["placement_id"])
+            placement = Placement.objects.create(
+                client=sibling,
+                step=step,
+                kind=original.kind,
+                organisation_name=original.organisation_name,
+                started_on=original.started_on,
+                recorded_by=world.users[Role.WORK_COACH],
+            )
+            variants.append({**kwargs, "step_id": step.pk, "placement_id": placement.pk})
+        else:
+            variants.append({**kwargs, "step_id": step.pk})
         if "certificate_id" in kwargs:
             certificate = CompetenceCertificate.objects.create(
                 step=step,

@@ -238,21 +238,27 @@ class TestIpsRecords:
         assert not step.phase_changes.exists()
         assert logged(client_, "pathways.placement.recorded") == 0
 
-    def test_a_placement_ending_before_it_starts_is_refused(self, client, ips, job_coach, today):
+    def test_the_start_is_recorded_without_an_end(self, client, ips, job_coach, today):
+        """The end comes when it comes, with its reason (tests/pathways/
+        test_placement_end_and_cancel.py): an end date posted with the start is not taken."""
         client_, step = ips
+        url = f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/"
         login(client, job_coach)
+        assert 'name="ended_on"' not in client.get(url).content.decode()
         response = client.post(
-            f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
+            url,
             {
                 "kind": "open_market_job",
                 "organisation_name": "Kahvila Kulma",
-                "started_on": today.isoformat(),
-                "ended_on": (today - datetime.timedelta(days=1)).isoformat(),
+                "weekly_hours": "20",
+                "started_on": (today - datetime.timedelta(days=1)).isoformat(),
+                "ended_on": today.isoformat(),
             },
         )
-        assert response.status_code == 200
-        assert not Placement.objects.exists()
-        assert logged(client_, "pathways.placement.recorded") == 0
+        assert response.status_code == 302
+        placement = Placement.objects.get(step=step)
+        assert (placement.ended_on, placement.end_reason) == (None, "")
+        assert logged(client_, "pathways.placement.recorded") == 1
 
 
 class TestRecordsWithinTheStep:

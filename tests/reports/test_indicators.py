@@ -536,6 +536,33 @@ class TestIpsEmployment:
         result = ips_employment(scope(unit), PERIOD, unit.organisation)
         assert (result.employed.whole.text, result.employed.part.text) == ("10", "5")
 
+    def test_a_job_cancelled_before_it_began_is_no_employment(self, unit, worker):
+        """A job agreed that fell through (cancelled before its start day, which has since
+        passed) counts nowhere; a job that ended within the period counts, as it overlaps it."""
+        clients = make_clients(worker, 10)
+        for client in clients:
+            step = self._ips(client, worker)
+            self._job(
+                client,
+                worker,
+                step,
+                started_on=TODAY - days(10),
+                cancelled_at=aware(TODAY - days(20)),
+                cancelled_by=worker,
+                cancellation_reason="Työnantaja perui työpaikan.",
+            )
+        for client in clients[:5]:
+            self._job(
+                client,
+                worker,
+                client.pathway_steps.get(),
+                started_on=TODAY - days(90),
+                ended_on=TODAY - days(30),
+                end_reason="resigned",
+            )
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+        assert (result.employed.whole.text, result.employed.part.text) == ("10", "5")
+
     def test_few_employed_hide_the_share_but_not_the_target(self, unit, worker):
         clients = make_clients(worker, 9)
         for client in clients:

@@ -45,6 +45,35 @@ def planned_step_kwargs(world):
     return {"client_id": world.client.uuid, "step_id": step.pk}
 
 
+def placement_kwargs(days_from_today):
+    """A placement (studies) of the world's rehabilitative work activity step, begun
+    `days_from_today` ago (negative) or beginning then: only one that has begun is ended, only
+    one that has not is cancelled."""
+
+    def kwargs(world):
+        import datetime
+
+        from django.utils import timezone
+
+        from pathways.models import Placement
+
+        step_kwargs_ = REHAB(world)
+        key = f"placement {days_from_today}"
+        placement = world.extra.get(key)
+        if placement is None:
+            placement = world.extra[key] = Placement.objects.create(
+                client=world.client,
+                step_id=step_kwargs_["step_id"],
+                kind="studies",
+                organisation_name="Stadin AO",
+                started_on=timezone.localdate() + datetime.timedelta(days=days_from_today),
+                recorded_by=world.users[R.WORK_COACH],
+            )
+        return {**step_kwargs_, "placement_id": placement.pk}
+
+    return kwargs
+
+
 ROWS = {
     "pathways:step_create": client_row(PLANNERS, kwargs=client_kwargs),
     "pathways:step": client_row(VISIBLE, kwargs=REHAB, logs="pathways.step.viewed"),
@@ -89,6 +118,12 @@ ROWS = {
         LOGGERS, kwargs=step_kwargs("supported_employment"), logs="pathways.step.viewed"
     ),
     "pathways:placement": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:placement_end": client_row(
+        LOGGERS, kwargs=placement_kwargs(-5), logs="pathways.step.viewed"
+    ),
+    "pathways:placement_cancel": client_row(
+        LOGGERS, kwargs=placement_kwargs(20), logs="pathways.step.viewed"
+    ),
     "pathways:certificate": client_row(
         LOGGERS, kwargs=step_kwargs("youth_workshop"), logs="pathways.step.viewed"
     ),
