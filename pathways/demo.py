@@ -26,7 +26,13 @@ from clients.actions import create_plan
 from clients.demo import register_on
 from clients.models import Client, ClientPlan, TeamRole
 from pathways import actions
-from pathways.models import AbsenceReason, ContactKind, PathwayStep, PlacementKind
+from pathways.models import (
+    AbsenceReason,
+    ContactKind,
+    PathwayStep,
+    PlacementEndReason,
+    PlacementKind,
+)
 from pathways.step_rules import (
     DISABILITY_WORK_ACTIVITY,
     JOBCENTER,
@@ -626,6 +632,23 @@ def _supported_employment_caseload(demo: _Demo) -> None:
     )
     if created:
         _ips_phases(step, coach, [(5, "profiling"), (11, "job_search")])
+        # A two-week fixed-term job that ended as agreed; the search goes on after it.
+        job = actions.record_placement(
+            client=searching,
+            step=step,
+            recorded_by=coach,
+            kind=PlacementKind.OPEN_MARKET_JOB,
+            organisation_name="Sijaispalvelu Demo Oy",
+            weekly_hours=Decimal(20),
+            started_on=start + datetime.timedelta(days=20),
+        )
+        actions.end_placement(
+            placement=job,
+            ended_by=coach,
+            ended_on=start + datetime.timedelta(days=33),
+            end_reason=PlacementEndReason.FIXED_TERM,
+        )
+        _ips_phases(step, coach, [(34, "job_search")])
         for days, employer in [
             (12, "Siivouspalvelu Kirkas (demo)"),
             (40, "Kiinteistöpalvelu Demo Oy"),

@@ -168,6 +168,10 @@ def test_supported_employment_clients_with_and_without_a_job(demo):
     step = quiet[0]
     step.contact_count = 0
     assert any("Ei työnantajakontaktia" in warning for warning in step_warnings(step, today))
+    # A fixed-term job that ended as agreed: the search goes on after it.
+    ended_job = Placement.objects.get(step__in=ips, end_reason="fixed_term")
+    assert ended_job.ended_on < today and ended_job.cancelled_at is None
+    assert ended_job.step.ips_phase_on(today) == "job_search"
 
 
 def test_the_other_stories(demo):
