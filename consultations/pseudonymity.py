@@ -215,9 +215,9 @@ _REVERSE_SINGLE_AFTER = set(_VOWELS) | set("lr")
 # Kirves → Kirveen, Kauris → Kauriin; -äs is folded to -as). A name on -us, -ys or -os
 # inflects on -kse- (Rasmus → Rasmuksen) or -de- (Kalleus → Kalleuden), never so.
 _CONTRACTED_VOWELS = "aei"
-# The plural endings on the plural stem ("Kankai-den", "Rintei-llä"), fewer than the
-# singular ones: "kaltai-sta", "kaltai-sen" are forms of kaltainen, not of a name.
-_PLURAL_ENDING = r"(?:den|tten|ta|ssa|lla|lta|lle|hin)" + _CLITIC
+# The plural endings on the plural stem ("Kankai-den", "Rintei-llä", "Kankai-siin"), fewer
+# than the singular ones: "kaltai-sta", "kaltai-sen" are forms of kaltainen, not of a name.
+_PLURAL_ENDING = r"(?:den|tten|ta|ssa|lla|lta|lle|hin|siin)" + _CLITIC
 
 
 def _strong_grade(head: str, cluster: str, *, kept: tuple[str, ...] = ()) -> str | None:

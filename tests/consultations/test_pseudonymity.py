@@ -132,6 +132,7 @@ def test_surnames_of_old_nature_words_are_found_on_their_e_stem(hki, last_name, 
         ("Kangas", "Tapasin Kangasta kahdesti.", "Kangas"),  # the partitive keeps the base
         ("Kangas", "Kankaat muuttivat.", "Kangas"),  # the family, plural
         ("Kangas", "Kankaiden kotona.", "Kangas"),
+        ("Kangas", "Kankaisiin otetaan yhteyttä.", "Kangas"),  # the plural illative
         ("Kangas", "KANKAALLAKIN ON HUOLIA", "Kangas"),
         ("Salokangas", "Salokankaalle soitettiin.", "Salokangas"),
         ("Kangas-Niemi", "Kankaalle soitettiin.", "Kangas"),  # a part of a double name
@@ -150,6 +151,7 @@ def test_surnames_of_old_nature_words_are_found_on_their_e_stem(hki, last_name, 
         ("Rinne", "Rinteeseen otetaan yhteyttä.", "Rinne"),
         ("Rinne", "Tapasin Rinnettä kahdesti.", "Rinne"),  # the partitive keeps the base
         ("Rinne", "Rinteiden kotona.", "Rinne"),  # the family, plural
+        ("Rinne", "Rinteisiin otetaan yhteyttä.", "Rinne"),
         ("Laine", "Laineen asia.", "Laine"),  # as before: the name with -en
         ("Laine", "Tapasin Lainetta.", "Laine"),  # as before
         ("Laine", "Soitin Laineelle.", "Laine"),
