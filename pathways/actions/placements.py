@@ -5,7 +5,6 @@ with a reason, and the cancellation of one agreed to begin later that fell throu
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
 from pathways.actions.records import _check_within_step
-from pathways.actions.steps import format_day, lock_client
+from pathways.actions.steps import checked_cancellation_reason, format_day, lock_client
 from pathways.models import (
     JOB_KINDS,
     IpsPhase,
@@ -165,9 +164,6 @@ def end_placement(
     return locked
 
 
-CANCELLATION_REASON_MAX_LENGTH = Placement._meta.get_field("cancellation_reason").max_length
-
-
 def cancel_placement(*, placement: Placement, cancelled_by, reason: str) -> Placement:
     """Cancels a job or studies agreed to begin later that fell through, with the reason why
     (as a step is cancelled): the placement stays, marked cancelled (by whom, when, why), and
@@ -185,13 +181,7 @@ def cancel_placement(*, placement: Placement, cancelled_by, reason: str) -> Plac
     "pathways.placement.cancelled" (the kind as its detail); the change history, the phase
     change's move or removal included, under the same label.
     """
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
-    try:
-        MaxLengthValidator(CANCELLATION_REASON_MAX_LENGTH)(reason)
-    except ValidationError as error:
-        raise ValidationError({"reason": error.messages}) from None
+    reason = checked_cancellation_reason(reason, Placement)
     with (
         transaction.atomic(),
         history_context(cancelled_by, "pathways.placement.cancelled"),

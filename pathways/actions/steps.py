@@ -683,7 +683,18 @@ def _end_coach_memberships(client: Client, ended: list[PathwayStep], day: dateti
                 membership.save(update_fields=fields)
 
 
-CANCELLATION_REASON_MAX_LENGTH = PathwayStep._meta.get_field("cancellation_reason").max_length
+def checked_cancellation_reason(reason: str, model) -> str:
+    """The reason given for cancelling (a step, a placement), stripped: ValidationError on
+    "reason" when it is missing or longer than `model`'s cancellation_reason holds."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
+    max_length = model._meta.get_field("cancellation_reason").max_length
+    try:
+        MaxLengthValidator(max_length)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    return reason
 
 
 def cancel_step(
@@ -733,13 +744,7 @@ def cancel_step(
     step given a new next step or outcome "pathways.step.follow_on_replaced"; their
     history by pghistory.
     """
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
-    try:
-        MaxLengthValidator(CANCELLATION_REASON_MAX_LENGTH)(reason)
-    except ValidationError as error:
-        raise ValidationError({"reason": error.messages}) from None
+    reason = checked_cancellation_reason(reason, PathwayStep)
     with (
         transaction.atomic(),
         history_context(cancelled_by, "pathways.step.cancelled"),
