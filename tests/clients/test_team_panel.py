@@ -201,10 +201,14 @@ def test_the_database_refuses_other_member_beside_a_lead_role(team, lead, constr
     )
 
 
-def test_a_transfer_to_an_other_member_ends_that_membership(team):
+@pytest.mark.parametrize("role", [TeamRole.OTHER, TeamRole.SOTE_CONTACT])
+def test_a_transfer_to_a_member_ends_their_other_membership(team, role):
+    """The new responsible worker keeps no other role on their own client's team (as
+    check_roles_beside refuses adding a sote contact person beside it): that membership ends
+    with the transfer, logged."""
     counsellor, worker = team["counsellor"], acting(team["worker"])
-    other = actions.add_team_member(
-        client=team["client"], user=counsellor, role=TeamRole.OTHER, added_by=worker
+    membership = actions.add_team_member(
+        client=team["client"], user=counsellor, role=role, added_by=worker
     )
     actions.transfer_responsibility(
         client=team["client"],
@@ -214,37 +218,12 @@ def test_a_transfer_to_an_other_member_ends_that_membership(team):
         handover_note="Olet jo tiimissä; ota vastuu.",
     )
     assert _open_roles(team, counsellor) == {TeamRole.RESPONSIBLE_WORKER}
-    other.refresh_from_db()
-    assert other.ended_on == timezone.localdate() and not other.cancelled
+    membership.refresh_from_db()
+    assert membership.ended_on == timezone.localdate() and not membership.cancelled
     ended = AccessLogEntry.objects.get(action="clients.membership.ended")
     assert (ended.actor, ended.object_id, ended.detail) == (
         team["worker"],
-        str(other.pk),
-        "superseded by responsible_worker",
-    )
-
-
-def test_a_transfer_to_the_sote_contact_person_ends_that_membership(team):
-    """The new responsible worker is no longer their own client's sote contact person (as
-    check_roles_beside refuses adding one): that membership ends with the transfer, logged."""
-    counsellor, worker = team["counsellor"], acting(team["worker"])
-    sote = actions.add_team_member(
-        client=team["client"], user=counsellor, role=TeamRole.SOTE_CONTACT, added_by=worker
-    )
-    actions.transfer_responsibility(
-        client=team["client"],
-        to_user=counsellor,
-        to_unit=team["unit"],
-        transferred_by=worker,
-        handover_note="Tunnet asiakkaan jo; ota vastuu.",
-    )
-    assert _open_roles(team, counsellor) == {TeamRole.RESPONSIBLE_WORKER}
-    sote.refresh_from_db()
-    assert sote.ended_on == timezone.localdate() and not sote.cancelled
-    ended = AccessLogEntry.objects.get(action="clients.membership.ended")
-    assert (ended.actor, ended.object_id, ended.detail) == (
-        team["worker"],
-        str(sote.pk),
+        str(membership.pk),
         "superseded by responsible_worker",
     )
 

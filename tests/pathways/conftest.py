@@ -52,6 +52,27 @@ def client_of(worker, today):
 
 
 @pytest.fixture
+def ips_step(worker, client_of, today, job_coach):
+    """Plans supported employment (IPS) for a new client of `worker`, coached by `job_coach`
+    and begun 40 days ago (`fields` as plan_step takes them, e.g. the starting `ips_phase`);
+    returns (client, step)."""
+
+    def make(**fields):
+        client = client_of()
+        step = actions.plan_step(
+            client=client,
+            planned_by=worker,
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            start_on=today - datetime.timedelta(days=40),
+            coach=job_coach,
+            **fields,
+        )
+        return client, step
+
+    return make
+
+
+@pytest.fixture
 def jobcenter_period(worker, client_of, today, coach):
     """Plans, for a new client of `worker`, rehabilitative work activity with work coaching
     by `coach` (by default from 60 days ago to 200 days on) and a Jobcenter paid-work period

@@ -32,16 +32,8 @@ def last_event(model, obj):
 
 
 @pytest.fixture
-def ips(worker, client_of, today, job_coach):
-    client_ = client_of()
-    step = actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="supported_employment"),
-        start_on=today - 40 * DAY,
-        coach=job_coach,
-    )
-    return client_, step
+def ips(ips_step):
+    return ips_step()
 
 
 def url(client_, step, what="ips-phase"):

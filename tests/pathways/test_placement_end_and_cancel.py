@@ -39,17 +39,8 @@ def d(day) -> str:
 
 
 @pytest.fixture
-def ips(worker, client_of, today, job_coach):
-    client_ = client_of()
-    step = actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="supported_employment"),
-        start_on=today - 40 * DAY,
-        coach=job_coach,
-        ips_phase="job_search",
-    )
-    return client_, step
+def ips(ips_step):
+    return ips_step(ips_phase="job_search")
 
 
 def job(step, recorded_by, started_on, employer="Kahvila Kulma", kind="open_market_job"):
@@ -476,7 +467,7 @@ class TestPages:
         assert logged(client_, "pathways.placement.cancelled") == 0
 
     def test_a_placement_of_another_step_or_client_answers_404(
-        self, client, ips, job_coach, worker, client_of, today
+        self, client, ips, ips_step, job_coach, worker, client_of, today
     ):
         """IDOR: the placement must be of the step, and the step of the client, in the address."""
         client_, step = ips
@@ -488,14 +479,7 @@ class TestPages:
             coach=job_coach,
         )
         of_other_step = job(other_step, job_coach, today - 5 * DAY)
-        other_client = client_of()
-        their_step = actions.plan_step(
-            client=other_client,
-            planned_by=worker,
-            service_type=ServiceType.objects.get(code="supported_employment"),
-            start_on=today - 40 * DAY,
-            coach=job_coach,
-        )
+        other_client, their_step = ips_step()
         theirs = job(their_step, job_coach, today - 5 * DAY)
         theirs_later = job(their_step, job_coach, today + 5 * DAY)
         login(client, job_coach)

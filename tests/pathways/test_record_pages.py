@@ -76,17 +76,8 @@ class TestNotAWageNotice:
 
 
 @pytest.fixture
-def ips(worker, client_of, today, job_coach):
-    client_ = client_of()
-    step = actions.plan_step(
-        client=client_,
-        planned_by=worker,
-        service_type=ServiceType.objects.get(code="supported_employment"),
-        start_on=today - datetime.timedelta(days=40),
-        coach=job_coach,
-        ips_phase="job_search",
-    )
-    return client_, step
+def ips(ips_step):
+    return ips_step(ips_phase="job_search")
 
 
 def job_start(step, recorded_by, started_on):
