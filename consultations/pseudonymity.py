@@ -11,11 +11,14 @@
   "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen"); a name ending in a consonant on its
   -i- stem ("Lindqvist": "Lindqvistille", "Mikael": "Mikaelia") and, ending in a vowel
   and -s, also on its -kse- stem ("Rasmus": "Rasmukselle", "Tuomas": "Tuomaksen"); a
-  surname ending in a consonant and -as, -es or -is, or in a consonant and -e, also on its
-  long-vowel stem, whose consonants grade back to the strong grade ("Kangas": "Kankaan",
-  "Kankaalla", "Kankaiden"; "Ahokas": "Ahokkaan"; "Kauris": "Kauriin"; "Rinne": "Rinteen",
-  "Rinteellä"; "Laine": "Laineelle"; "Lähde": "Lähteen"); a name with the Swedish genitive
-  -s ("Kaarinas", "Lindqvists");
+  surname ending in -as, -es or -is, or in -e, also on its long-vowel stem, whose
+  consonants grade back to the strong grade ("Kangas": "Kankaan", "Kankaalla",
+  "Kankaiden"; "Ahokas": "Ahokkaan"; "Kauris": "Kauriin"; "Rinne": "Rinteen", "Rinteellä";
+  "Laine": "Laineelle"; "Lähde": "Lähteen"), also with the k its weak grade drops
+  ("Varas": "Varkaan"; "Ruis": "Rukiin"; "Koe": "Kokeen"); a surname whose weak grade
+  drops its k also on a weak stem of three letters ("Haka": "Haan"); k on its weak grade j
+  or v where Finnish has one ("Kurki": "Kurjen"; "Luku": "Luvun"); a name with
+  the Swedish genitive -s ("Kaarinas", "Lindqvists");
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
   birth date as ddmmyy (also run into other characters) and as a written date;
@@ -130,6 +133,9 @@ _LAST_SYLLABLE = re.compile(
 # A single t, p or k grades after a vowel or after h, l or r ("Lehto" → "Lehdo-n"), never
 # after s or t ("Kristo", "Koski" keep theirs).
 _SINGLE_GRADES_AFTER = set(_VOWELS) | set("hlr")
+# Where k's weak grade is not ∅: v between two u or two y ("Luku" → "Luvun", "Kyky" →
+# "Kyvyn"), j after l or r before e (the e-stem of "Kurki" → "Kurjen", "Jälki" → "Jäljen").
+_K_WEAK_BETWEEN = {("u", "u"): "v", ("y", "y"): "v", ("l", "e"): "j", ("r", "e"): "j"}
 
 
 def _weak_stem(word: str) -> str | None:
@@ -145,8 +151,21 @@ def _weak_stem(word: str) -> str | None:
         before = (head + cluster[: -len(strong)])[-1:]
         if len(strong) == 1 and before not in _SINGLE_GRADES_AFTER:
             return None
+        if strong == "k":
+            weak = _K_WEAK_BETWEEN.get((before, vowel), weak)
         return head + cluster[: -len(strong)] + weak + vowel
     return None
+
+
+# A surname's weak stem may be three letters when its k is dropped ("Haka" → "Haan"); it
+# is then looked for with the endings of the weak grade only (not with the essive -na,
+# the partitive or the illative, which take the strong one), so "Saku" as a surname would
+# not refuse "sauna". Not on -i or -e: such a surname inflects on an e-stem or a long
+# vowel (Joki → Joen; Koe → Kokeen), and the short i-stem would refuse the words "joissa",
+# "joille" (forms of "joka") for Joki and "lain" for Laki; a text about a client Laki
+# says "lain" unrefused, a rare surname's miss against a common surname's every text.
+MIN_SURNAME_WEAK_STEM_LENGTH = 3
+_WEAK_GRADE_ENDING = r"(?:n|t|ssa|sta|lla|lta|lle|ksi|tta)" + _CLITIC
 
 
 # Surnames of old nature words ending in -i inflect on an e-stem: Niemi → Niemen, Niemeä;
@@ -208,9 +227,18 @@ _REVERSE_GRADATION = (
 # spell common words ("kuntaan" for Kunnas, "kantaan" for Kannas).
 _KEPT_IN_CONTRACTED = ("nn", "ll", "rr")
 # A single k, t, p or v is a weak grade only after a vowel, l or r ("Hurskas" →
-# "Hurskaan" keeps its sk). Left out: k → ∅ (Varas → Varkaan, Ruis → Rukiin: where the k
-# goes cannot be told from the base form) and j → k (no surname known to need it).
+# "Hurskaan" keeps its sk). Left out: j → k (no surname known to need it).
 _REVERSE_SINGLE_AFTER = set(_VOWELS) | set("lr")
+# k → ∅: a k of the strong grade that the weak one drops. Where it goes cannot be told
+# from the base form, so it is looked for besides the stem as written, in the two places
+# where Finnish drops it: between two vowels ("Kiuas" → "Kiukaan", "Ruis" → "Rukiin",
+# "Koe" → "Kokeen": then there is nothing else to look for) and after a single l, r or h
+# before the last vowel of a name on -as, -es or -is ("Varas" → "Varkaan", besides
+# "Vieras" → "Vieraan", "Kaunis" → "Kauniin"). The stems with the k are rarely other
+# words ("varkaa-", "rukii-", "kokee-" are the names' own forms), so the guess costs
+# little; and the base form must still have three letters ("Koe", "Ies"), the stem four.
+_K_DROPPED_AFTER = set("lrh")
+MIN_K_DROPPED_NAME_LENGTH = 3
 # The vowels before a final -s whose word inflects on a long vowel (Kangas → Kankaan,
 # Kirves → Kirveen, Kauris → Kauriin; -äs is folded to -as). A name on -us, -ys or -os
 # inflects on -kse- (Rasmus → Rasmuksen) or -de- (Kalleus → Kalleuden), never so.
@@ -234,32 +262,43 @@ def _strong_grade(head: str, cluster: str, *, kept: tuple[str, ...] = ()) -> str
 
 
 def _surname_strong_stems(word: str) -> tuple[list[str], list[str]]:
-    """The long-vowel stems of a surname ending in a consonant and -as, -es or -is, or in a
-    consonant and -e, singular and plural, on the strong grade and as the base form has its
-    consonants (they may be ones that do not grade: Kallis → Kalliin, Kirves → Kirveen):
-    "kangas" → ["kankaa", "kangaa"], ["kankai", "kangai"]; "rinne" → ["rintee", "rinnee"],
-    ["rintei", "rinnei"]. None for other surnames or a short one.
+    """The long-vowel stems of a surname ending in -as, -es or -is, or in -e, singular and
+    plural, on the strong grade and as the base form has its consonants (they may be ones
+    that do not grade: Kallis → Kalliin, Kirves → Kirveen): "kangas" → ["kankaa", "kangaa"],
+    ["kankai", "kangai"]; "rinne" → ["rintee", "rinnee"], ["rintei", "rinnei"]; with a k
+    restored where the weak grade dropped it: "varas" → ["varkaa", "varaa"], ...; "ruis" →
+    ["rukii"], ["rukii"]; "koe" → ["kokee"], ["kokei"]. None for other surnames or a
+    short one.
 
     Only surnames are looked at so: a first name on -e or -as inflects on its own vowel
     ("Aune": "Aunelle"; "Helle": "Hellen", while "helteessä" is the weather) or on -kse-
     ("Tuomas"). A surname that is a word ("Laine", "Kangas") has that word's forms
     refused with it ("laineilla" is also the Laines, "kankaalla" also Kangas), as Mäki's
     "mäen" is: a text about waves or cloth is then worded otherwise."""
-    if len(word) < MIN_CONSONANT_NAME_LENGTH or " " in word:
+    if len(word) < MIN_K_DROPPED_NAME_LENGTH or " " in word:
         return [], []
-    if word.endswith("s") and word[-2] in _CONTRACTED_VOWELS:
+    contracted = word.endswith("s") and word[-2] in _CONTRACTED_VOWELS
+    if contracted:
         base, kept = word[:-1], _KEPT_IN_CONTRACTED  # "kangas" → "kanga"
     elif word.endswith("e"):
         base, kept = word, ()  # "rinne"
     else:
         return [], []
-    match = _LAST_SYLLABLE.match(base)
-    if not match:  # a vowel before the last one ("Kiuas", "Ruis"): k → ∅, not looked for
+    if match := _LAST_SYLLABLE.match(base):
+        if len(word) < MIN_CONSONANT_NAME_LENGTH:
+            return [], []
+        head, cluster, vowel = match["head"], match["cluster"], match["vowel"]
+        clusters = [cluster]
+        if strong := _strong_grade(head, cluster, kept=kept):
+            clusters.insert(0, strong)
+        elif contracted and cluster in _K_DROPPED_AFTER:
+            clusters.insert(0, cluster + "k")  # "Varas" → "Varkaan"
+    elif len(base) >= 2 and base[-2] in _VOWELS and base[-2] != base[-1]:
+        # A vowel before the last one ("Kiuas", "Ruis", "Koe"): the k between them was
+        # dropped. Not after the same vowel: "-aas", "-ee" are a long vowel, not this.
+        head, clusters, vowel = base[:-1], ["k"], base[-1]
+    else:
         return [], []
-    head, cluster, vowel = match["head"], match["cluster"], match["vowel"]
-    clusters = [cluster]
-    if strong := _strong_grade(head, cluster, kept=kept):
-        clusters.insert(0, strong)
     singular = [head + c + vowel + vowel for c in clusters]
     plural = [head + c + vowel + "i" for c in clusters]
     return (
@@ -292,6 +331,13 @@ def _inflected_pattern(word: str, *, surname: bool = False) -> str:
                 forms.append(re.escape(base + "s") + r"(?:ta|ten)" + _CLITIC)
         if weak := _weak_stem(word):
             stems.append(weak)
+        if (
+            surname
+            and weak
+            and MIN_SURNAME_WEAK_STEM_LENGTH <= len(weak) < MIN_STEM_LENGTH
+            and word[-1] not in "ie"
+        ):
+            forms.append(re.escape(weak) + _WEAK_GRADE_ENDING)  # Haka: Haa-n, Haa-lle
         stems += _consonant_stems(word)
         forms += [re.escape(stem) + _STEM_ENDING for stem in stems if len(stem) >= MIN_STEM_LENGTH]
     # Word boundaries that understand Finnish letters: no letter or digit on either side.

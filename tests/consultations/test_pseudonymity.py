@@ -197,6 +197,140 @@ def test_long_vowel_stems_leave_other_words_alone(hki, first_names, last_name, t
     assert mentions(client, text) == []
 
 
+def _surname(hki, last_name):
+    return ClientFactory(
+        responsible_worker=hki.worker, first_names="Ella", last_name=last_name, calling_name=""
+    )
+
+
+@pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        # k → ∅ after l, r or h: the long-vowel stem with the k back, singular and plural.
+        ("Varas", "Varkaan tilanne on vaikea."),  # genitive
+        ("Varas", "Tapasin Varasta kahdesti."),  # partitive, on the base form
+        ("Varas", "Varkaassa on muutosta."),  # inessive
+        ("Varas", "Varkaasta huolehditaan."),  # elative
+        ("Varas", "Varkaalla on selkäkipuja."),  # adessive
+        ("Varas", "Soitin Varkaalle."),  # allative
+        ("Varas", "Kysyin Varkaalta."),  # ablative
+        ("Varas", "Varkaaseen otetaan yhteyttä."),  # illative
+        ("Varas", "Varkaana hän ei pidä itseään."),  # essive
+        ("Varas", "Varkaat muuttivat."),  # the family, plural
+        ("Varas", "Varkaiden kotona."),
+        ("Varas", "Varasten kotona."),
+        ("Varas", "Tapasin Varkaita."),
+        ("Varas", "Varkailla on huolia."),
+        ("Varas", "Varkaisiin otetaan yhteyttä."),
+        ("Varas", "VARKAALLAKIN ON HUOLIA"),
+        # k → ∅ between two vowels: only the stem with the k.
+        ("Ruis", "Rukiin tilanne."),
+        ("Ruis", "Tapasin Ruista."),
+        ("Ruis", "Rukiissa on muutosta."),
+        ("Ruis", "Rukiista huolehditaan."),
+        ("Ruis", "Rukiilla on huolia."),
+        ("Ruis", "Soitin Rukiille."),
+        ("Ruis", "Kysyin Rukiilta."),
+        ("Ruis", "Rukiiseen otetaan yhteyttä."),
+        ("Ruis", "Rukiit muuttivat."),
+        ("Ruis", "Rukiiden kotona."),
+        ("Kiuas", "Kiukaan asia."),
+        ("Kiuas", "Kiukaalle soitettiin."),
+        ("Kiuas", "Kiukaiden kotona."),
+        ("Koe", "Kokeen tilanne."),  # -e
+        ("Koe", "Tapasin Koetta."),
+        ("Koe", "Kokeessa on muutosta."),
+        ("Koe", "Kokeelle soitettiin."),
+        ("Koe", "Kokeeseen otetaan yhteyttä."),
+        ("Koe", "Kokeet muuttivat."),
+        ("Koe", "Kokeiden kotona."),
+        ("Koe", "Kokeisiin otetaan yhteyttä."),
+        # Without a k as before: the stem as the base form has it, or another grade.
+        ("Kaunis", "Kauniin tilanne."),
+        ("Kaunis", "Kauniille soitettiin."),
+        ("Vieras", "Vieraalle soitettiin."),
+        ("Rikas", "Rikkaan asia."),  # k → kk
+        ("Rikas", "Rikkaalla on huolia."),
+        ("Hidas", "Hitaan asia."),  # d → t
+        ("Hidas", "Hitaalta kysyttiin."),
+    ],
+)
+def test_surnames_are_found_with_the_k_their_weak_grade_drops(hki, last_name, text):
+    assert mentions(_surname(hki, last_name), text) == [f"asiakkaan nimi ({last_name})"]
+
+
+@pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        # The strong grade's k dropped on the weak grade, also on a stem of three letters.
+        ("Haka", "Haan tilanne on vaikea."),  # genitive
+        ("Haka", "Tapasin Hakaa kahdesti."),  # partitive: the strong grade
+        ("Haka", "Haassa on muutosta."),
+        ("Haka", "Haasta huolehditaan."),
+        ("Haka", "Haalla on selkäkipuja."),
+        ("Haka", "Soitin Haalle."),
+        ("Haka", "Kysyin Haalta."),
+        ("Haka", "Hakaan otetaan yhteyttä."),  # illative: the strong grade
+        ("Haka", "Haat muuttivat."),
+        # On the e-stem: Mäki, Joki; j after l or r before e: Kurki.
+        ("Mäki", "Mäessä on muutosta."),
+        ("Mäki", "Kysyin Mäeltä."),
+        ("Mäki", "Mäkeen otetaan yhteyttä."),
+        ("Mäki", "Mäet muuttivat."),
+        ("Mäki", "Mäkien kotona."),
+        ("Joki", "Joen tilanne."),
+        ("Joki", "Tapasin Jokea."),
+        ("Joki", "Joella on huolia."),
+        ("Joki", "Soitin Joelle."),
+        ("Joki", "Jokeen otetaan yhteyttä."),
+        ("Kurki", "Kurjen tilanne."),
+        ("Kurki", "Tapasin Kurkea."),
+        ("Kurki", "Kurjessa on muutosta."),
+        ("Kurki", "Soitin Kurjelle."),
+        ("Kurki", "Kurkeen otetaan yhteyttä."),
+        ("Kurki", "Kurjet muuttivat."),
+        # v between two u: Luku.
+        ("Luku", "Luvun tilanne."),
+        ("Luku", "Luvulle soitettiin."),
+        # Other grades on the e-stem, both directions, as before.
+        ("Lehti", "Lehden tilanne."),  # ht → hd
+        ("Lehti", "Lehdellä on huolia."),
+        ("Lehti", "Tapasin Lehteä."),
+        ("Lahti", "Lahdessa on muutosta."),
+        ("Lahti", "Lahteen otetaan yhteyttä."),
+        ("Lähde", "Lähteen tilanne."),  # hd → ht
+        ("Lähde", "Lähteessä on muutosta."),
+        ("Lähde", "Tapasin Lähdettä."),
+        ("Kaski", "Kasken tilanne."),  # sk: no gradation
+        ("Kaski", "Tapasin Kaskea."),
+    ],
+)
+def test_surnames_are_found_on_the_weak_grade_that_drops_their_k(hki, last_name, text):
+    assert mentions(_surname(hki, last_name), text) == [f"asiakkaan nimi ({last_name})"]
+
+
+@pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        # A three-letter weak stem takes the weak grade's endings only, and never on -i:
+        # Joki's "joi-" would refuse the forms of "joka" (so Laki's "Lain" is not looked for).
+        ("Joki", "Tilanteissa, joissa ja joista puhuttiin, joille ja joilla on tukea."),
+        ("Laki", "Lain mukaan tuki jatkuu, laissa säädetään."),
+        ("Haka", "Haavan hoito ja haaveet."),
+        ("Saku", "Saunassa käy joka viikko, sauna auttaa."),  # not "sau-na": an essive
+        # The stem with the k is not another word's beginning.
+        ("Varas", "Asuu Varkaudessa, muutti Varkauteen."),
+        ("Ruis", "Sai ruiskeen, söi ruisleipää."),
+        ("Koe", "Kokee olonsa paremmaksi ja haluaa kokea uutta."),
+        ("Kurki", "Kurjat olot ja kurjuus."),
+        # Only the client's own surname.
+        ("Virtanen", "Varkaan, rukiin, kokeen, haan ja kurjen asia."),
+    ],
+)
+def test_k_dropping_stems_leave_other_words_alone(hki, last_name, text):
+    assert mentions(_surname(hki, last_name), text) == []
+
+
 @pytest.mark.parametrize("text", ["Aunen tilanne.", "Soitin Aunelle.", "Tapasin Aunea."])
 def test_a_first_name_ending_in_e_is_found_with_its_plain_endings(hki, text):
     client = ClientFactory(
