@@ -8,7 +8,8 @@
   consonant-gradation stem ("Antti": "Antin", "Mikko": "Mikon", "Satu":
   "Sadulla"), but never inside another word ("Koivistonkadulla", "onnistui"
   for Onni); a surname of an old nature word also on its e-stem ("Niemi": "Niemen",
-  "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen"); a name ending in a consonant on its
+  "Niemeä"; "Lahti": "Lahden"; "Mäki": "Mäen") and some on a consonant stem ("Saari":
+  "Saarta"; "Lohi": "Lohta"); a name ending in a consonant on its
   -i- stem ("Lindqvist": "Lindqvistille", "Mikael": "Mikaelia") and, ending in a vowel
   and -s, also on its -kse- stem ("Rasmus": "Rasmukselle", "Tuomas": "Tuomaksen"); a
   surname ending in -as, -es or -is, or in -e, also on its long-vowel stem, whose
@@ -187,6 +188,26 @@ def _surname_e_stems(word: str) -> list[str]:
     return [stem for stem in stems if len(stem) >= MIN_SURNAME_E_STEM_LENGTH]
 
 
+# Some of them take the partitive and the plural genitive on a consonant stem: Saari →
+# Saarta, Saarten; Vuori → Vuorta; Lohi → Lohta; Tuuli → Tuulta; Kuusi → Kuusta. Looked for
+# after a vowel and a single h, l, n, r or s, on a stem of three letters (four before s:
+# "Lasi" would refuse "lasta").
+_CONSONANT_STEM_AFTER = set("hlnrs")
+
+
+def _surname_consonant_stem(word: str) -> str | None:
+    """The consonant stem of a surname ending in a vowel, h, l, n, r or s and -i ("saari"
+    → "saar", "lohi" → "loh"), or None."""
+    if len(word) < 4 or not word.endswith("i") or " " in word:
+        return None
+    stem = word[:-1]
+    if stem[-1] not in _CONSONANT_STEM_AFTER or stem[-2] not in _VOWELS:
+        return None
+    if stem[-1] == "s" and len(stem) < MIN_STEM_LENGTH:
+        return None
+    return stem
+
+
 # A name ending in a consonant is looked for on its stems only when it has at least this
 # many letters: a shorter one's stem spells common words with an ending ("Per": "perille").
 MIN_CONSONANT_NAME_LENGTH = 4
@@ -315,6 +336,8 @@ def _inflected_pattern(word: str, *, surname: bool = False) -> str:
     forms = [re.escape(word) + r"(?:s|" + _ENDING + r")"]
     if surname:
         forms += [re.escape(stem) + _STEM_ENDING for stem in _surname_e_stems(word)]
+        if consonant_stem := _surname_consonant_stem(word):
+            forms.append(re.escape(consonant_stem) + r"(?:ta|ten)" + _CLITIC)  # Saar-ta
         singular, plural = _surname_strong_stems(word)
         forms += [re.escape(stem) + _STEM_ENDING for stem in singular]
         forms += [re.escape(stem) + _PLURAL_ENDING for stem in plural]

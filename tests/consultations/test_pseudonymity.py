@@ -38,6 +38,12 @@ def mentions(client, text):
     return identifying_mentions(client, text)
 
 
+def _surname(hki, last_name):
+    return ClientFactory(
+        responsible_worker=hki.worker, first_names="Ella", last_name=last_name, calling_name=""
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -121,6 +127,35 @@ def test_surnames_of_old_nature_words_are_found_on_their_e_stem(hki, last_name, 
 
 
 @pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        ("Saari", "Tapasin Saarta kahdesti."),  # partitive on the consonant stem
+        ("Saari", "Saarten kotona."),  # plural genitive
+        ("Saari", "Saaren tilanne."),  # the e-stem, as before
+        ("Vuori", "Tapasin Vuorta."),
+        ("Lohi", "Tapasin Lohta."),
+        ("Lohi", "Lohen tilanne."),
+        ("Tuuli", "Tapasin Tuultakin."),
+        ("Kuusi", "Tapasin Kuusta."),
+    ],
+)
+def test_some_surnames_of_old_nature_words_are_found_on_their_consonant_stem(hki, last_name, text):
+    assert mentions(_surname(hki, last_name), text) == [f"asiakkaan nimi ({last_name})"]
+
+
+@pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        ("Lasi", "Yhtä lasta ja lasten asioita."),  # a stem under four letters before s
+        ("Saari", "Saaristossa saarnattiin, saartaa."),
+        ("Lohi", "Lohtu ja lohduttaa."),
+    ],
+)
+def test_consonant_stems_of_surnames_leave_other_words_alone(hki, last_name, text):
+    assert mentions(_surname(hki, last_name), text) == []
+
+
+@pytest.mark.parametrize(
     ("last_name", "text", "found"),
     [
         # -as, -äs, -es, -is on a long vowel, the consonants graded back to the strong grade.
@@ -195,12 +230,6 @@ def test_long_vowel_stems_leave_other_words_alone(hki, first_names, last_name, t
         calling_name="",
     )
     assert mentions(client, text) == []
-
-
-def _surname(hki, last_name):
-    return ClientFactory(
-        responsible_worker=hki.worker, first_names="Ella", last_name=last_name, calling_name=""
-    )
 
 
 @pytest.mark.parametrize(
