@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.querysets import RoleAssignmentQuerySet
 from accounts.roles import Role
 from config.ordering import Alphabetical
-from services.i18n import in_name_order
+from services.i18n import ChoiceLabel, in_name_order
 
 
 class UserManager(BaseUserManager):
@@ -137,7 +137,7 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("roolijäsenyys")
         verbose_name_plural = _("roolijäsenyydet")
-        ordering = ["role", in_name_order("unit__")]
+        ordering = [Alphabetical(ChoiceLabel("role")), in_name_order("unit__")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),

@@ -6,7 +6,7 @@ the Swedish names they see, not of the Finnish ones (the models' `Meta.ordering`
 """
 
 from django.db import models
-from django.db.models import CharField, Expression, F, Value
+from django.db.models import Case, CharField, Expression, F, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
@@ -59,6 +59,43 @@ class Translated(Expression):
 
     def prefix_references(self, prefix):
         # An order_by("unit") follows Unit's Meta.ordering from the unit's side.
+        return self.__class__(f"{prefix}{self.path}")
+
+
+class ChoiceLabel(Expression):
+    """A field's choice label in the active language, in SQL: `ChoiceLabel("role")` is
+    "Sosiaalityöntekijä" for a Finnish reader and "Socialarbetare" for a Swedish one, so
+    that a list ordered by it runs as its labels read, not as the stored codes do.
+
+    As with `Translated`, the labels are those of the language active when the query is
+    compiled; the field's choices are read from the model then, so a migration holds only
+    the field's path.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.path!r})"
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        model, *relations, name = [query.model, *self.path.split("__")]
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        labels = model._meta.get_field(name).flatchoices
+        chosen = Case(
+            *(When(**{self.path: value}, then=Value(str(label))) for value, label in labels),
+            default=F(self.path),
+            output_field=CharField(),
+        )
+        return chosen.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+
+    def prefix_references(self, prefix):
         return self.__class__(f"{prefix}{self.path}")
 
 

@@ -247,3 +247,27 @@ def test_the_admin_lists_units_in_the_order_of_the_finnish_names_it_shows(client
         client.get(reverse("admin:services_catalogueentry_changelist"), {"o": "3"}).status_code
         == 200
     )
+
+
+ROLES = [Role.COORDINATOR, Role.DPO, Role.MANAGER, Role.SOCIAL_WORKER]  # in the codes' order
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_a_users_roles_run_in_the_order_of_their_names_in_the_language(units, language):
+    """The header's role picker lists a user's roles as their names read, not by the codes
+    stored (services.i18n.ChoiceLabel): in Finnish Esihenkilö comes first and the coordinator
+    (Työkykykoordinaattori) last; in English the data protection officer first."""
+    user = make_user()
+    for role in ROLES:
+        RoleAssignment.objects.create(user=user, role=role, unit=units["adults"])
+    with translation.override(language):
+        shown = [assignment.get_role_display() for assignment in user.role_assignments.all()]
+        in_code_order = [str(role.label) for role in ROLES]
+        expected_ends = {
+            "fi": (str(Role.MANAGER.label), str(Role.COORDINATOR.label)),
+            "en": (str(Role.DPO.label), str(Role.COORDINATOR.label)),
+        }
+    assert shown == sorted(shown, key=alphabetical_key)
+    assert shown != in_code_order
+    if language in expected_ends:
+        assert (shown[0], shown[-1]) == expected_ends[language]
