@@ -387,6 +387,21 @@ def test_rendering_twice_is_harmless(summary_client, worker, settings, tmp_path)
     assert again.checksum == document.checksum and again.rendered_at == document.rendered_at
 
 
+def test_every_text_is_in_the_print_styles_sans_serif_font(
+    summary_client, worker, settings, tmp_path
+):
+    """The page numbers too: a page's margin boxes do not inherit the body's font, so
+    without their own they fell back to the machine's serif font."""
+    document = render(summary_client, worker, "fi", settings, tmp_path)
+    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(re.match(r"/?(DejaVu|Liberation)-?Sans", font) for font in fonts), fonts
+
+
 def test_the_url_fetcher_refuses_anything_outside_static_files(settings):
     fetcher = printing.StaticFilesOnly()
     static = f"{settings.BASE_DIR}/static"
