@@ -10,7 +10,7 @@ from django.utils.dateformat import format as date_format
 
 # The version of the certificate's template (pathways/pdf/certificate.html) and of the texts
 # here, recorded on each printed certificate: raise it with any change to what it says or shows.
-TEMPLATE_VERSION = "2026.12.3"
+TEMPLATE_VERSION = "2026.12.6"
 
 TEXTS = {
     "fi": {

@@ -36,7 +36,7 @@ from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.4"
+TEMPLATE_VERSION = "2026.12.6"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
