@@ -30,6 +30,9 @@ ACTION_LABELS = {
     "clients.client.changed": _("Muutti asiakkaan perustietoja"),
     "clients.client.closed": _("Päätti asiakkuuden"),
     "clients.client.reopened": _("Avasi asiakkuuden uudelleen"),
+    "clients.client.retention_listed": _(
+        "Asiakas oli arkistoinnin luettelossa asiakkaista, joiden asiakirjojen säilytysaika on päättynyt"
+    ),
     "clients.break_the_glass.reviewed": _("Tarkasti murtautumisen"),
     "clients.client.break_the_glass": _("Avasi asiakkaan tiedot omatiimin ulkopuolelta"),
     "clients.identity_code.revealed": _("Näytti henkilötunnuksen"),

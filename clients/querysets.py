@@ -37,6 +37,19 @@ class ClientQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(closed_on__isnull=False)
 
+    def past_retention(self, today=None):
+        """Closed clients whose records' retention has run out (clients.retention): the
+        relationship closed POLKU_CLIENT_RECORDS_KEPT_YEARS or more years ago."""
+        from clients.retention import retention_cutoff
+
+        return self.closed().filter(closed_on__lte=retention_cutoff(today))
+
+    def kept_permanently(self):
+        """Clients whose records the archive keeps permanently (born on a sample day)."""
+        from clients.retention import kept_permanently_condition
+
+        return self.filter(kept_permanently_condition())
+
     def search(self, text: str):
         """Each word of `text` begins a word of the client's names, in any order (accents
         folded, case-insensitive; clients.names)."""

@@ -273,6 +273,15 @@ POLKU_PRIVATE_ROOT = Path(
 # was made (the row, with its checksum, stays as the record; the access log says who printed).
 POLKU_PRINTED_FILES_KEPT_DAYS = env.int("POLKU_PRINTED_FILES_KEPT_DAYS", default=7)
 
+# A client's records are kept this many years after the client relationship closed
+# (working-age social services documents; clients.retention), and those of clients born on
+# these days of a month permanently: the National Archives' sample of social welfare client
+# documents. The logs stay at least as long (their triggers keep every row 12 years).
+POLKU_CLIENT_RECORDS_KEPT_YEARS = env.int("POLKU_CLIENT_RECORDS_KEPT_YEARS", default=10)
+POLKU_PERMANENTLY_KEPT_BIRTH_DAYS = env.list(
+    "POLKU_PERMANENTLY_KEPT_BIRTH_DAYS", cast=int, default=[8, 18, 28]
+)
+
 # Content Security Policy: no inline script or style; scripts carry a nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -102,6 +102,13 @@ def _rows(report: OrganisationReport) -> Iterator[CsvRow]:
     yield row(consent, _("Ei voimassa olevaa suostumusta"), coverage.rest)
     yield row(consent, _("Kattavuus"), coverage.share)
 
+    retention = _("Säilytysaikansa päättäneet asiakasasiakirjat (päättyneet asiakkuudet, tänään)")
+    yield row(retention, _("Säilytysaika päättynyt"), report.retention.past_retention)
+    yield row(
+        retention, _("Säilytetään pysyvästi: siirretään arkistoon"), report.retention.to_archive
+    )
+    yield row(retention, _("Hävitetään"), report.retention.to_destroy)
+
     yield from _consultation_rows(report.consultations, of_clients=True)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -45,6 +46,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientPlan, TeamRole
+from clients.retention import kept_permanently_condition, retention_cutoff
 from consents.models import Consent, ConsentMethod
 from pathways.models import ExitOutcome, PathwayStep, Placement, PlacementKind, StepStatus
 from pathways.reminders import (
@@ -497,6 +499,48 @@ def ips_employment(
     )
 
 
+# Client records past their retention ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordsRetention:
+    kept_years: int
+    permanent_birth_days: list[int]
+    cutoff: datetime.date
+    """Relationships closed on or before this day are past retention."""
+    past_retention: Figure
+    to_archive: Figure
+    """Of them, the records the archive keeps permanently (born on a sample day)."""
+    to_destroy: Figure
+
+
+def records_retention(
+    clients: QuerySet[Client], today: datetime.date | None = None
+) -> RecordsRetention:
+    """Closed clients whose records are past retention (clients.retention): how many go to
+    the archive's permanent sample and how many are to be destroyed (one query)."""
+    cutoff = retention_cutoff(today)
+    past = clients.past_retention(today)
+    totals = past.aggregate(
+        past=Count("pk"),
+        permanent=Count("pk", filter=kept_permanently_condition()),
+    )
+    parts = table(
+        [
+            ("archive", totals["permanent"], None),
+            ("destroy", totals["past"] - totals["permanent"], None),
+        ]
+    )
+    return RecordsRetention(
+        kept_years=settings.POLKU_CLIENT_RECORDS_KEPT_YEARS,
+        permanent_birth_days=list(settings.POLKU_PERMANENTLY_KEPT_BIRTH_DAYS),
+        cutoff=cutoff,
+        past_retention=count(totals["past"]),
+        to_archive=parts["archive"],
+        to_destroy=parts["destroy"],
+    )
+
+
 # The manager's report ---------------------------------------------------------------------
 
 
@@ -512,10 +556,11 @@ class OrganisationReport:
     transitions: list[TransitionGroup]
     ips: IpsEmployment
     consultations: ConsultationActivity
+    retention: RecordsRetention
 
 
 def organisation_report(organisation: Organisation, period: ReportPeriod) -> OrganisationReport:
-    """Every indicator of the organisation: twelve queries, whatever the number of clients."""
+    """Every indicator of the organisation: thirteen queries, whatever the number of clients."""
     clients = organisation_clients(organisation.pk)
     now = timezone.now()
     return OrganisationReport(
@@ -529,4 +574,5 @@ def organisation_report(organisation: Organisation, period: ReportPeriod) -> Org
         transitions=transitions(clients, period),
         ips=ips_employment(clients, period, organisation),
         consultations=organisation_activity(clients, period, now),
+        retention=records_retention(clients, timezone.localdate(now)),
     )
