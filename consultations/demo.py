@@ -18,8 +18,9 @@
   coordinator's queue.
 
 Rows are written directly (no invitations are e-mailed). Safe to run again:
-networks and members are found by name, sessions are made only for a network
-that has none, and a client who already has a request is left as they are.
+networks are found by their Finnish name (and named again in Swedish and English),
+members by network and person, sessions are made only for a network that has none,
+and a client who already has a request is left as they are.
 """
 
 import datetime
@@ -42,8 +43,17 @@ from consultations.factories import (
 from consultations.models import AgendaItem, ConsultationRequest, Network, NetworkMember
 from services.models import Organisation
 
-SUPPORT_NETWORK = "Työkyvyn tuen verkosto"
-EMPLOYMENT_NETWORK = "Työllisyyspalvelujen moniammatillinen case-konsultaatio"
+# Finnish, Swedish and English names (the Swedish and English as the catalogue names them).
+SUPPORT_NETWORK = (
+    "Työkyvyn tuen verkosto",
+    "Nätverket för stöd för arbetsförmågan",
+    "Work-ability support network",
+)
+EMPLOYMENT_NETWORK = (
+    "Työllisyyspalvelujen moniammatillinen case-konsultaatio",
+    "Sysselsättningstjänsternas multiprofessionella fallkonsultation",
+    "Employment services' multi-professional case consultation",
+)
 VIDEO = "https://video.polku.test/tyokyvyn-tuen-verkosto"
 
 
@@ -57,10 +67,16 @@ def _weekday(weekday: int, *, at_least: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _network(name, organisation, created_by, description, place) -> Network:
-    network, _created = Network.objects.get_or_create(
-        name=name,
-        defaults={
+def _network(names, organisation, created_by, description, place) -> Network:
+    """Found by its Finnish name; its Swedish and English names are set again (a network
+    seeded before it had them gets them)."""
+    name_fi, name_sv, name_en = names
+    network, _created = Network.objects.update_or_create(
+        name_fi=name_fi,
+        defaults={"name_sv": name_sv, "name_en": name_en},
+        create_defaults={
+            "name_sv": name_sv,
+            "name_en": name_en,
             "convening_organisation": organisation,
             "created_by": created_by,
             "description": description,

@@ -34,11 +34,20 @@ def _any_user():
 
 
 class NetworkFactory(factory.django.DjangoModelFactory):
+    """A network named in Finnish only (shown in Finnish on every page); `translated=True`
+    names it in Swedish and English too."""
+
     class Meta:
         model = Network
-        django_get_or_create = ["name"]
+        django_get_or_create = ["name_fi"]
 
-    name = factory.Sequence(lambda n: f"Työkyvyn tuen verkosto {n}")
+    class Params:
+        translated = factory.Trait(
+            name_sv=factory.Sequence(lambda n: f"Nätverket för stöd för arbetsförmågan {n}"),
+            name_en=factory.Sequence(lambda n: f"Work-ability support network {n}"),
+        )
+
+    name_fi = factory.Sequence(lambda n: f"Työkyvyn tuen verkosto {n}")
     description = "Moniammatillinen konsultaatioverkosto."
     convening_organisation = factory.SubFactory(OrganisationFactory)
     default_place = "Neuvotteluhuone 3"

@@ -76,14 +76,33 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name()} ({obj.organisation})"
 
 
+# A network's name in Swedish or English may be left out: the Finnish one is shown instead.
+NAME_FALLS_BACK = _("Jos jätät tyhjäksi, näytetään suomenkielinen nimi.")
+
+
 class NetworkForm(PolkuModelForm):
     """A new network; its convening organisation is that of the coordinator's active role
-    (the only choice: create_network refuses any other)."""
+    (the only choice: create_network refuses any other). Its name in Finnish is required,
+    in Swedish and English optional; each input is marked with its language, so that a
+    screen reader and the spelling checker read it right."""
 
     class Meta:
         model = Network
-        fields = ["name", "description", "convening_organisation", "default_place"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name_fi",
+            "name_sv",
+            "name_en",
+            "description",
+            "convening_organisation",
+            "default_place",
+        ]
+        widgets = {
+            "name_fi": forms.TextInput(attrs={"lang": "fi"}),
+            "name_sv": forms.TextInput(attrs={"lang": "sv"}),
+            "name_en": forms.TextInput(attrs={"lang": "en"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"name_sv": NAME_FALLS_BACK, "name_en": NAME_FALLS_BACK}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

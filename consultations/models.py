@@ -38,7 +38,7 @@ from consultations.querysets import (
     SessionParticipantQuerySet,
     SessionQuerySet,
 )
-from services.i18n import in_name_order
+from services.i18n import TranslatedNameModel, in_name_order
 
 # Constraint names; actions turn an IntegrityError on them into a clear message.
 COORDINATOR_NOT_DOUBLE_BOOKED = "session_coordinator_not_double_booked"
@@ -46,6 +46,7 @@ PARTICIPANT_NOT_DOUBLE_BOOKED = "session_participant_not_double_booked"
 REQUEST_ON_ONE_SESSION = "agenda_item_request_on_one_session"
 SLOTS_NOT_OVERLAPPING = "agenda_item_slots_not_overlapping"
 MEMBER_PERIODS_NOT_OVERLAPPING = "network_member_periods_not_overlapping"
+NETWORK_NAME_UNIQUE = "network_name_fi_unique"
 
 
 def _point(field: str) -> Func:
@@ -66,11 +67,12 @@ def _days(start: str, end: str) -> Func:
 
 
 @pghistory.track()
-class Network(models.Model):
+class Network(TranslatedNameModel):
     """A multi-professional consultation network; its convening organisation leads,
-    invites and chairs (Helsinki's employment services lead their own case consultations)."""
+    invites and chairs (Helsinki's employment services lead their own case consultations).
+    Its name is held in Finnish, Swedish and English (`name` is the reader's); no two
+    networks share a Finnish name."""
 
-    name = models.CharField(_("nimi"), max_length=200, unique=True)
     description = models.TextField(_("kuvaus"), blank=True)
     convening_organisation = models.ForeignKey(
         "services.Organisation",
@@ -90,10 +92,8 @@ class Network(models.Model):
     class Meta:
         verbose_name = _("konsultaatioverkosto")
         verbose_name_plural = _("konsultaatioverkostot")
-        ordering = [Alphabetical("name")]
-
-    def __str__(self) -> str:
-        return self.name
+        ordering = [in_name_order()]
+        constraints = [models.UniqueConstraint(fields=["name_fi"], name=NETWORK_NAME_UNIQUE)]
 
 
 @pghistory.track()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from clients.reminders import client_name, window_days
 from consultations.ics import clock
 from notifications.texts import Text
+from services.i18n import lazy_name
 
 CONSULTATION_TOMORROW = "consultations.consultation_tomorrow"
 RECOMMENDATION_DUE = "consultations.recommendation_due"
@@ -46,14 +47,15 @@ def _day_bounds(
     )
 
 
-def _session_title(starts_at: datetime.datetime, network: str):
-    """Dated, never "tomorrow": the reminder is read on the day of the session too."""
+def _session_title(starts_at: datetime.datetime, *network_names: str):
+    """Dated, never "tomorrow": the reminder is read on the day of the session too. The
+    network is named in each reader's language (`network_names`: Finnish, Swedish, English)."""
     local = timezone.localtime(starts_at)
     return Text(
         gettext_noop("Konsultaatioistunto {date} klo {time}: {network}"),
         date=date_format(local, "SHORT_DATE_FORMAT"),
         time=clock(starts_at),
-        network=network,
+        network=lazy_name(*network_names),
     )
 
 
@@ -74,25 +76,39 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
     rows = (
         SessionParticipant.objects.current()
         .filter(**in_window)
-        .values_list("user_id", "session_id", "session__starts_at", "session__network__name")
+        .values_list(
+            "user_id",
+            "session_id",
+            "session__starts_at",
+            "session__network__name_fi",
+            "session__network__name_sv",
+            "session__network__name_en",
+        )
         .order_by("session_id", "user_id")
         .iterator(chunk_size=batch_size)
     )
     coordinators = (
         Session.objects.not_cancelled()
         .filter(starts_at__gte=start, starts_at__lt=end)
-        .values_list("coordinator_id", "pk", "starts_at", "network__name")
+        .values_list(
+            "coordinator_id",
+            "pk",
+            "starts_at",
+            "network__name_fi",
+            "network__name_sv",
+            "network__name_en",
+        )
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
     for rows_of in (rows, coordinators):
-        for user_id, session_id, starts_at, network in rows_of:
+        for user_id, session_id, starts_at, *network_names in rows_of:
             yield ReminderSpec(
                 recipient_id=user_id,
                 model=Session,
                 object_id=session_id,
                 due_date=timezone.localdate(starts_at),
-                title=_session_title(starts_at, network),
+                title=_session_title(starts_at, *network_names),
                 link=reverse("consultations:session", kwargs={"session_id": session_id}),
             )
 

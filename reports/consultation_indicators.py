@@ -28,7 +28,9 @@ total, suppressed by the number of distinct clients (reports.suppression.table);
 a median needs five clients. A manager's sessions are counted from their clients'
 cases, so they are suppressed with those cases; a coordinator's sessions held count
 meetings of the network (empty ones too), not clients, and are always shown.
-Nothing here returns a client's name, identity code or case reference.
+Nothing here returns a client's name, identity code or case reference. A network is
+labelled with its name in the reader's language (services.i18n.Phrase: marked Finnish where
+it has none) and listed in the order of those names.
 
 Queries: six for a coordinator (networks, sessions, cases by network and in total,
 requests by network and in total), four for a manager, whatever the amount of data.
@@ -55,6 +57,7 @@ from consultations.models import (
 )
 from reports.expressions import DaysBetween, Median
 from reports.suppression import Figure, count, median_days, meetings, table
+from services.i18n import Phrase, in_name_order, name_phrase
 
 if TYPE_CHECKING:
     from clients.models import Client
@@ -62,13 +65,19 @@ if TYPE_CHECKING:
 
 # The row of a manager's requests that no network has taken and that name none.
 NO_NETWORK = None
+# A network's name in the three languages, as read with values().
+NAMES = ("name_fi", "name_sv", "name_en")
+
+
+def _name(row: dict, prefix: str) -> Phrase:
+    return name_phrase(*(row[f"{prefix}{field}"] for field in NAMES))
 
 
 @dataclass(frozen=True)
 class NetworkActivity:
     """One row: a network (or the total) in the period."""
 
-    label: str
+    label: str  # a Phrase for a network
     sessions: Figure
     cases: Figure
     requests: Figure
@@ -103,7 +112,9 @@ def _cases(cases: QuerySet[AgendaItem]) -> tuple[dict, dict]:
     }
     by_network = {
         row["session__network_id"]: row
-        for row in cases.values("session__network_id", "session__network__name")
+        for row in cases.values(
+            "session__network_id", *(f"session__network__{field}" for field in NAMES)
+        )
         .annotate(**figures)
         .order_by()
     }
@@ -115,7 +126,9 @@ def _received(requests: QuerySet[ConsultationRequest]) -> tuple[dict, dict]:
     figures = {"requests": Count("pk"), "clients": Count("client_id", distinct=True)}
     by_network = {
         row["for_network"]: row
-        for row in requests.values("for_network", "for_network_name").annotate(**figures).order_by()
+        for row in requests.values("for_network", *(f"for_network_{field}" for field in NAMES))
+        .annotate(**figures)
+        .order_by()
     }
     return by_network, requests.aggregate(**figures)
 
@@ -127,7 +140,10 @@ def _requests_in(
     start, end = period.bounds()
     return requests.filter(created_at__gte=start, created_at__lt=end).annotate(
         for_network=Coalesce("network_id", "preferred_network_id"),
-        for_network_name=Coalesce("network__name", "preferred_network__name"),
+        **{
+            f"for_network_{field}": Coalesce(f"network__{field}", f"preferred_network__{field}")
+            for field in NAMES
+        },
     )
 
 
@@ -213,7 +229,10 @@ def network_activity(
             for_network__in=networks.values("pk")
         )
     )
-    labels = dict(networks.order_by("name", "pk").values_list("pk", "name"))
+    labels = {
+        row["pk"]: _name(row, "")
+        for row in networks.order_by(in_name_order(), "pk").values("pk", *NAMES)
+    }
     return _activity(labels, cases=cases, received=received, sessions_held=sessions_held)
 
 
@@ -235,8 +254,8 @@ def organisation_activity(
     received = _received(
         _requests_in(ConsultationRequest.objects.filter(client__in=clients), period)
     )
-    names = {key: row["session__network__name"] for key, row in cases[0].items()}
-    names.update({key: row["for_network_name"] for key, row in received[0].items()})
+    names = {key: _name(row, "session__network__") for key, row in cases[0].items()}
+    names.update({key: _name(row, "for_network_") for key, row in received[0].items()})
     networks = sorted(
         (key for key in names if key is not NO_NETWORK),
         key=lambda key: (alphabetical_key(names[key]), key),

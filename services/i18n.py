@@ -5,9 +5,12 @@
 the Swedish names they see, not of the Finnish ones (the models' `Meta.ordering` uses it).
 """
 
+from types import SimpleNamespace
+
 from django.db import models
 from django.db.models import Case, CharField, Expression, F, Value, When
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.functional import lazy
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -160,3 +163,25 @@ class TranslatedNameModel(models.Model):
         """The name in `language` (or the active one), marked Finnish where it falls back to
         Finnish: for a page or a print that says which language each part is in."""
         return pick_phrase(self, "name", language)
+
+
+# A name read from a values() row, with no instance to ask.
+
+
+def _names(name_fi: str, name_sv: str, name_en: str) -> SimpleNamespace:
+    return SimpleNamespace(name_fi=name_fi or "", name_sv=name_sv or "", name_en=name_en or "")
+
+
+def name_phrase(
+    name_fi: str, name_sv: str = "", name_en: str = "", language: str | None = None
+) -> Phrase:
+    """`TranslatedNameModel.name_in` of a name read from a values() row."""
+    return pick_phrase(_names(name_fi, name_sv, name_en), "name", language)
+
+
+def lazy_name(name_fi: str, name_sv: str = "", name_en: str = ""):
+    """A name read from a values() row as a lazy text: rendered in the language active when
+    it is rendered, Finnish where it has no name in it. A notifications Text keeps a lazy
+    parameter rendered in every language, so a reminder names a network as each reader would."""
+    names = _names(name_fi, name_sv, name_en)
+    return lazy(lambda: pick_translation(names, "name"), str)()

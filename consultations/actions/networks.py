@@ -10,22 +10,31 @@ from django.utils.translation import gettext as _
 from accounts.models import RoleAssignment
 from audit.history import history_context
 from consultations.actions.common import violated
-from consultations.models import MEMBER_PERIODS_NOT_OVERLAPPING, Network, NetworkMember
+from consultations.models import (
+    MEMBER_PERIODS_NOT_OVERLAPPING,
+    NETWORK_NAME_UNIQUE,
+    Network,
+    NetworkMember,
+)
 
 
 def create_network(
     *,
     created_by,
-    name: str,
+    name_fi: str,
     convening_organisation,
+    name_sv: str = "",
+    name_en: str = "",
     description: str = "",
     default_place: str = "",
 ) -> Network:
     """A new network convened by `convening_organisation`, which must be the organisation
     of the creator's active role: a coordinator sets up their own organisation's networks
-    (another organisation's coordinators set up theirs and add them as members). Raises
-    ValidationError for another organisation ("convening_organisation") and for a name
-    already in use ("name").
+    (another organisation's coordinators set up theirs and add them as members). Its name
+    is given in Finnish and, where it has one, in Swedish and English. Raises
+    ValidationError for another organisation ("convening_organisation") and for a Finnish
+    name already in use, in any case ("name_fi"); the database refuses the same name when
+    two coordinators set it up at once (NETWORK_NAME_UNIQUE), refused alike.
     """
     assignment = getattr(created_by, "active_assignment", None)
     if assignment is None or assignment.unit.organisation_id != convening_organisation.pk:
@@ -36,17 +45,25 @@ def create_network(
                 )
             }
         )
-    name = name.strip()
-    if Network.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("Samanniminen verkosto on jo olemassa.")})
-    with transaction.atomic(), history_context(created_by, "consultations.network.created"):
-        return Network.objects.create(
-            name=name,
-            description=description,
-            convening_organisation=convening_organisation,
-            default_place=default_place,
-            created_by=created_by,
-        )
+    name_fi = name_fi.strip()
+    name_taken = ValidationError({"name_fi": _("Samanniminen verkosto on jo olemassa.")})
+    if Network.objects.filter(name_fi__iexact=name_fi).exists():
+        raise name_taken
+    try:
+        with transaction.atomic(), history_context(created_by, "consultations.network.created"):
+            return Network.objects.create(
+                name_fi=name_fi,
+                name_sv=name_sv.strip(),
+                name_en=name_en.strip(),
+                description=description,
+                convening_organisation=convening_organisation,
+                default_place=default_place,
+                created_by=created_by,
+            )
+    except IntegrityError as error:
+        if violated(error, NETWORK_NAME_UNIQUE):
+            raise name_taken from None
+        raise
 
 
 def add_member(

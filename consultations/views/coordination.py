@@ -80,7 +80,7 @@ def network_list(request):
                 distinct=True,
             ),
         )
-        .order_by(Alphabetical("name"))
+        .order_by(in_name_order())
     )
     return render(request, "consultations/network_list.html", {"networks": networks})
 

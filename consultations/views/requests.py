@@ -40,13 +40,14 @@ from consultations.models import (
     Recommendation,
     WorkPairOffer,
 )
+from services.i18n import in_name_order
 
 
 def _visibility(client, network, includes_health_data: bool) -> list[dict]:
     """Per network (the chosen one, or every active one when the coordinator chooses):
     which organisations' members and coordinators would see the case named and which
     pseudonymously."""
-    networks = [network] if network else list(Network.objects.active().order_by("name"))
+    networks = [network] if network else list(Network.objects.active().order_by(in_name_order()))
     attendees = network_attendees(networks)
     return [
         {

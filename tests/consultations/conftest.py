@@ -79,7 +79,7 @@ def hki(db, settings):
     )
     add_member(client, coach, TeamRole.COACH)
     network = NetworkFactory(
-        name="Työkyvyn tuen verkosto", convening_organisation=sote, created_by=coordinator
+        name_fi="Työkyvyn tuen verkosto", convening_organisation=sote, created_by=coordinator
     )
     add_network_member(network, coordinator, expertise="Työkykykoordinaattori")
     add_network_member(network, expert, expertise="Työllisyyspalvelut")

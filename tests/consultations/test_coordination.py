@@ -40,9 +40,9 @@ def test_a_coordinator_sets_up_a_network_of_their_own_organisation(coordinator, 
     assert str(hki.sote) in form and str(hki.employment) not in form
     response = coordinator.post(
         reverse("consultations:network_create"),
-        {"name": "Oma verkosto", "convening_organisation": hki.sote.pk},
+        {"name_fi": "Oma verkosto", "convening_organisation": hki.sote.pk},
     )
-    network = Network.objects.get(name="Oma verkosto")
+    network = Network.objects.get(name_fi="Oma verkosto")
     assert response.status_code == 302
     assert network.convening_organisation == hki.sote and not network.members.exists()
     assert coordinator.get(reverse("consultations:network", args=[network.pk])).status_code == 200
@@ -64,16 +64,16 @@ def test_a_coordinator_cannot_convene_a_network_for_another_organisation(coordin
     waiting = make_request(ClientFactory(responsible_worker=worker), worker)
     response = coordinator.post(
         reverse("consultations:network_create"),
-        {"name": "Essoten verkosto", "convening_organisation": essote.pk},
+        {"name_fi": "Essoten verkosto", "convening_organisation": essote.pk},
     )
     assert response.status_code == 200
     assert field_errors(response.content.decode(), "convening_organisation")
     with pytest.raises(ValidationError) as error:
         actions.create_network(
-            created_by=hki.coordinator, name="Essoten verkosto", convening_organisation=essote
+            created_by=hki.coordinator, name_fi="Essoten verkosto", convening_organisation=essote
         )
     assert "jonka roolissa toimit nyt" in error.value.message_dict["convening_organisation"][0]
-    assert not Network.objects.filter(name="Essoten verkosto").exists()
+    assert not Network.objects.filter(name_fi="Essoten verkosto").exists()
     assert not ConsultationRequest.objects.in_queue_of(hki.coordinator).filter(pk=waiting.pk)
     triage = reverse("consultations:triage", kwargs={"request_id": waiting.pk})
     assert coordinator.get(triage).status_code == 404
@@ -462,7 +462,9 @@ def test_the_coordinator_takes_part_for_the_organisation_of_their_active_role(hk
     )
     hki.worker.active_assignment = employment_role
     network = NetworkFactory(
-        name="Työllisyyden verkosto", convening_organisation=hki.employment, created_by=hki.worker
+        name_fi="Työllisyyden verkosto",
+        convening_organisation=hki.employment,
+        created_by=hki.worker,
     )
     session = actions.schedule_session(
         network=network,

@@ -38,8 +38,11 @@ def test_the_demo_tells_the_stories_and_seeding_again_adds_nothing():
     demo.seed()
     assert counts() == before
 
-    support = Network.objects.get(name=demo.SUPPORT_NETWORK)
-    employment = Network.objects.get(name=demo.EMPLOYMENT_NETWORK)
+    support = Network.objects.get(name_fi=demo.SUPPORT_NETWORK[0])
+    employment = Network.objects.get(name_fi=demo.EMPLOYMENT_NETWORK[0])
+    # Named in Swedish and English too: a Swedish-speaking coordinator reads the Swedish name.
+    assert (support.name_sv, support.name_en) == demo.SUPPORT_NETWORK[1:]
+    assert (employment.name_sv, employment.name_en) == demo.EMPLOYMENT_NETWORK[1:]
     assert support.convening_organisation.slug == "helsinki-sote"
     assert employment.convening_organisation.slug == "helsinki-tyollisyyspalvelut"
 

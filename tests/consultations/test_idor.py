@@ -255,7 +255,7 @@ def foreign_session(hki):
         )
     )
     network = NetworkFactory(
-        name="Työllisyyspalvelujen konsultaatio",
+        name_fi="Työllisyyspalvelujen konsultaatio",
         convening_organisation=hki.employment,
         created_by=coordinator,
     )
@@ -407,7 +407,7 @@ def test_an_unassigned_request_is_in_the_queue_of_the_clients_own_coordinators_o
     elsewhere = acting(
         make_user(Role.COORDINATOR, UnitFactory(), first_name="Vilja", last_name="Vantaa")
     )
-    NetworkFactory(name="Vantaan verkosto", convening_organisation=elsewhere.organisation)
+    NetworkFactory(name_fi="Vantaan verkosto", convening_organisation=elsewhere.organisation)
     same_organisation = acting(
         make_user(
             Role.COORDINATOR,

@@ -33,7 +33,7 @@ def _employment_network(hki):
         )
     )
     network = NetworkFactory(
-        name="Työllisyyspalvelujen konsultaatio",
+        name_fi="Työllisyyspalvelujen konsultaatio",
         convening_organisation=hki.employment,
         created_by=coordinator,
     )

@@ -35,7 +35,7 @@ def other(hki):
         make_user(Role.COORDINATOR, hki.social_work, first_name="Oona", last_name="Koordinoija")
     )
     network = NetworkFactory(
-        name="Toinen verkosto", convening_organisation=hki.sote, created_by=coordinator
+        name_fi="Toinen verkosto", convening_organisation=hki.sote, created_by=coordinator
     )
     return coordinator, network
 

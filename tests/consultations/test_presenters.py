@@ -301,7 +301,7 @@ def test_cancelling_the_session_reaches_the_presenter(hki, session, now):
 def busy_worker(hki, session):
     """The responsible worker takes part in another network's session overlapping `session`."""
     other = NetworkFactory(
-        name="Asumisen tuen verkosto", convening_organisation=hki.sote, created_by=hki.nurse
+        name_fi="Asumisen tuen verkosto", convening_organisation=hki.sote, created_by=hki.nurse
     )
     return make_session(
         other,

@@ -57,7 +57,7 @@ def helsinki():
     # Y 100: employment services, not Kela.
     ConsentFactory(client=client, recorded_by=worker, parties=[employment])
     network = NetworkFactory(
-        name="Työkyvyn tuen verkosto", convening_organisation=sote, created_by=coordinator
+        name_fi="Työkyvyn tuen verkosto", convening_organisation=sote, created_by=coordinator
     )
     for user, expertise in (
         (coordinator, "Koordinaattori"),

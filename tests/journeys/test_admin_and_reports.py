@@ -600,13 +600,13 @@ class TestTheCoordinatorsReports:
             Role.COORDINATOR, unit, first_name="Kaisa", last_name="Koordinaattori"
         )
         own = NetworkFactory(
-            name="Työkyvyn tuen verkosto", convening_organisation=unit.organisation
+            name_fi="Työkyvyn tuen verkosto", convening_organisation=unit.organisation
         )
         add_network_member(own, coordinator)
         theirs_unit = organisations["other_unit"]
         their_coordinator = make_user(Role.COORDINATOR, theirs_unit)
         theirs = NetworkFactory(
-            name="Naapurin verkosto", convening_organisation=theirs_unit.organisation
+            name_fi="Naapurin verkosto", convening_organisation=theirs_unit.organisation
         )
         held_on = timezone.localdate() - days(10)
         for network, who, clients in (

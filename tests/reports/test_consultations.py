@@ -6,9 +6,10 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -100,9 +101,9 @@ def consulted(unit, worker, outsider, coordinator):
     """
     partner = OrganisationFactory(name_fi="Työllisyyspalvelut")
     other_coordinator = coordinator_in(outsider.organisation, "Outi", "Ohjaaja")
-    alfa = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
-    beta = NetworkFactory(name="Beta-verkosto", convening_organisation=partner)
-    gamma = NetworkFactory(name="Gamma-verkosto", convening_organisation=outsider.organisation)
+    alfa = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
+    beta = NetworkFactory(name_fi="Beta-verkosto", convening_organisation=partner)
+    gamma = NetworkFactory(name_fi="Gamma-verkosto", convening_organisation=outsider.organisation)
     add_network_member(beta, coordinator, active_from=TODAY - days(400))
     add_network_member(
         gamma, coordinator, active_from=TODAY - days(400), active_until=TODAY - days(1)
@@ -177,7 +178,7 @@ class TestCoordinatorsNetworks:
         assert activity.rows[0].median_days.value == 8.0
 
     def test_sessions_held_start_in_the_period_and_have_started(self, coordinator, unit):
-        network = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
+        network = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
         session(network, coordinator, PERIOD.start, hour=0)  # 00.00 on its first day: held
         session(network, coordinator, PERIOD.start - days(1), hour=23, minutes=30)  # the eve
         session(network, coordinator, TODAY, hour=8)  # this morning: held
@@ -194,7 +195,7 @@ class TestCoordinatorsNetworks:
         assert activity.total.sessions.text == "2"
 
     def test_a_quiet_network_is_shown_with_its_empty_cells_hidden(self, coordinator, unit):
-        NetworkFactory(name="Hiljainen verkosto", convening_organisation=unit.organisation)
+        NetworkFactory(name_fi="Hiljainen verkosto", convening_organisation=unit.organisation)
         activity = network_activity(Network.objects.run_by(acting(coordinator)), PERIOD)
         assert shown(activity) == {
             "Hiljainen verkosto": ("0", "alle 5", "alle 5", "ei näytetä (alle 5)"),
@@ -202,7 +203,7 @@ class TestCoordinatorsNetworks:
         }
 
     def test_four_cases_are_hidden_and_five_shown(self, coordinator, unit, worker):
-        network = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
+        network = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
         held = session(network, coordinator, TODAY - days(7))
         clients = make_clients(worker, 5)
         discuss(clients[:4], held, [2, 4, 6, 8])
@@ -218,7 +219,7 @@ class TestCoordinatorsNetworks:
 
     def test_requests_are_hidden_by_the_number_of_clients(self, coordinator, unit, worker):
         """Five requests of four clients are four clients: hidden."""
-        network = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
+        network = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
         clients = make_clients(worker, 4)
         for client in [*clients, clients[0]]:
             ask(client, TODAY - days(3), network=network, status="triaged")
@@ -229,9 +230,9 @@ class TestCoordinatorsNetworks:
 
     def test_a_small_network_hides_the_next_smallest_too(self, coordinator, unit, worker):
         """Else the total minus the other network would give the small one away."""
-        alfa = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
-        beta = NetworkFactory(name="Beta-verkosto", convening_organisation=unit.organisation)
-        gamma = NetworkFactory(name="Gamma-verkosto", convening_organisation=unit.organisation)
+        alfa = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
+        beta = NetworkFactory(name_fi="Beta-verkosto", convening_organisation=unit.organisation)
+        gamma = NetworkFactory(name_fi="Gamma-verkosto", convening_organisation=unit.organisation)
         for network, size in ((alfa, 7), (beta, 5), (gamma, 2)):
             for client in make_clients(worker, size):
                 ask(client, TODAY - days(3), network=network, status="triaged")
@@ -318,7 +319,7 @@ class TestOrganisationsClients:
     def test_sessions_are_hidden_with_the_cases_they_are_counted_from(
         self, coordinator, unit, worker
     ):
-        network = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
+        network = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
         clients = make_clients(worker, 5)
         for n, client in enumerate(clients[:4]):
             discuss([client], session(network, coordinator, TODAY - days(10 + n)), [3])
@@ -333,7 +334,7 @@ class TestOrganisationsClients:
 
     def test_days_are_counted_in_finnish_calendar_days(self, coordinator, unit, worker):
         """Asked at 00.30 on Monday (21.30 on Sunday in UTC), discussed on Tuesday: one day."""
-        network = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
+        network = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
         monday = TODAY - days(14)
         held = session(network, coordinator, monday + days(1), hour=9)
         for client in make_clients(worker, 5):
@@ -344,6 +345,49 @@ class TestOrganisationsClients:
             put_on_agenda(request, held, minutes=10)
         activity = organisation_activity(organisation_clients(unit.organisation_id), PERIOD)
         assert activity.total.median_days.value == 1.0
+
+
+class TestNamesInTheReadersLanguage:
+    """A network is labelled by its name in the reader's language and the rows run in the
+    order of those names; one with no name in it by its Finnish name, marked as Finnish."""
+
+    @pytest.fixture
+    def named(self, consulted):
+        Network.objects.filter(pk=consulted.alfa.pk).update(name_sv="Östra nätverket")
+        Network.objects.filter(pk=consulted.gamma.pk).update(name_sv="Andra nätverket")
+        return consulted
+
+    def test_the_coordinators_networks(self, named, coordinator):
+        runs = Network.objects.run_by(acting(coordinator))
+        with translation.override("sv"):
+            rows = network_activity(runs, PERIOD).rows
+        assert [(row.label, row.label.lang) for row in rows] == [
+            ("Beta-verkosto", "fi"),
+            ("Östra nätverket", None),
+        ]
+        assert [row.label for row in network_activity(runs, PERIOD).rows] == [
+            "Alfa-verkosto",
+            "Beta-verkosto",
+        ]
+
+    def test_the_organisations_clients_networks(self, named, unit):
+        clients = organisation_clients(unit.organisation_id)
+        with translation.override("sv"):
+            rows = organisation_activity(clients, PERIOD).rows
+        # Names read from the cases and from the requests (a network taken or preferred).
+        assert [(row.label, getattr(row.label, "lang", None)) for row in rows] == [
+            ("Andra nätverket", None),
+            ("Beta-verkosto", "fi"),
+            ("Östra nätverket", None),
+            ("Inget nätverk valt", None),
+        ]
+
+    def test_the_page_marks_a_finnish_name_on_a_swedish_page(self, client, named, coordinator):
+        login(client, coordinator).cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+        text = client.get(INDEX).text
+        assert '<tr><th scope="row"><span lang="fi">Beta-verkosto</span></th>' in text
+        assert '<tr><th scope="row">Östra nätverket</th>' in text
+        assert text.index("Beta-verkosto") < text.index("Östra nätverket")
 
 
 class TestThePageAndTheCsv:
@@ -447,7 +491,7 @@ class TestThePageAndTheCsv:
         assert rows[-1][0] == "Huomautus"
 
     def test_a_network_name_that_looks_like_a_formula_is_defused(self, client, coordinator, unit):
-        NetworkFactory(name="=HYPERLINK(1)", convening_organisation=unit.organisation)
+        NetworkFactory(name_fi="=HYPERLINK(1)", convening_organisation=unit.organisation)
         rows = rows_of(login(client, coordinator).get(EXPORT))
         assert value(rows, SESSIONS, "'=HYPERLINK(1)") == "0"
 
@@ -471,12 +515,12 @@ class TestQueryCounts:
         self, client, coordinator, manager, worker, unit, url, role, django_assert_num_queries
     ):
         login(client, coordinator if role == "coordinator" else manager)
-        alfa = NetworkFactory(name="Alfa-verkosto", convening_organisation=unit.organisation)
+        alfa = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
         grow(coordinator, worker, alfa, 5, days_ago=5)
         client.get(url)  # the first request of a session reads a little more
         with CaptureQueriesContext(connection) as small:
             assert client.get(url).status_code == 200
-        beta = NetworkFactory(name="Beta-verkosto", convening_organisation=unit.organisation)
+        beta = NetworkFactory(name_fi="Beta-verkosto", convening_organisation=unit.organisation)
         grow(coordinator, worker, alfa, 10, days_ago=100)
         grow(coordinator, worker, beta, 10, days_ago=200)
         with django_assert_num_queries(len(small)):
