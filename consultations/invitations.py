@@ -69,6 +69,9 @@ def render_invitation(
     recipient they were taken off it, not that the session was cancelled.
     """
     language = _language_of(recipient)
+    # The network as the recipient names it: its Swedish or English name where it has one,
+    # else the Finnish one, marked lang="fi" in the HTML part (WCAG 3.1.2).
+    network = session.network.name_in(language)
     with translation.override(language):
         starts = timezone.localtime(session.starts_at, ics.HELSINKI)
         ends = timezone.localtime(session.ends_at, ics.HELSINKI)
@@ -92,7 +95,7 @@ def render_invitation(
             "cancelled": method == ics.CANCEL,
             "withdrawn": withdrawn,
             "session": session,
-            "network": session.network.name,
+            "network": network,
             "when": when,
             "place": session.place,
             "video_link": session.video_link,
@@ -108,7 +111,7 @@ def render_invitation(
             "url": ics.session_url(session),
             "reason": session.cancellation_reason if method == ics.CANCEL else "",
         }
-        subject = f"{heading} – {session.network.name} {when}"
+        subject = f"{heading} – {network} {when}"
         text = render_to_string(TEXT_TEMPLATE, context)
         html = render_to_string(HTML_TEMPLATE, context)
         calendar = ics.invitation(session, items, participants, method)

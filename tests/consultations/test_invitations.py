@@ -22,7 +22,7 @@ from consultations import actions
 from consultations.factories import make_request, put_on_agenda
 from consultations.ics import HELSINKI
 from consultations.invitations import send_invitations, sent_key
-from consultations.models import CalendarFeedToken, Session
+from consultations.models import CalendarFeedToken, Network, Session
 from consultations.tasks import send_invitations_task
 from tests.conftest import login
 from tests.consultations.conftest import BIRTH, IDENTITY_CODE
@@ -536,6 +536,46 @@ def test_the_invitation_is_in_the_recipients_language(hki, now):
     assert [a[0] for a in english.attachments] == ["invitation.ics"]
     finnish = next(m for m in mail.outbox if m.to != [hki.kela_liaison.email])
     assert [a[0] for a in finnish.attachments] == ["kutsu.ics"]
+
+
+@pytest.mark.parametrize(
+    ("language", "names", "shown", "in_html"),
+    [
+        # Named in the recipient's language.
+        ("sv", ("Nätverket för stöd", ""), "Nätverket för stöd", "<dd>Nätverket för stöd</dd>"),
+        (
+            "en",
+            ("", "Work-ability network"),
+            "Work-ability network",
+            "<dd>Work-ability network</dd>",
+        ),
+        # No name in it: the Finnish one, marked as Finnish in the HTML part.
+        (
+            "sv",
+            ("", "Work-ability network"),
+            "Työkyvyn tuen verkosto",
+            '<dd><span lang="fi">Työkyvyn tuen verkosto</span></dd>',
+        ),
+    ],
+)
+def test_the_invitation_names_the_network_in_the_recipients_language(
+    hki, now, language, names, shown, in_html
+):
+    Network.objects.filter(pk=hki.network.pk).update(name_sv=names[0], name_en=names[1])
+    hki.kela_liaison.preferred_language = language
+    hki.kela_liaison.save(update_fields=["preferred_language"])
+    now(lambda: schedule(hki))
+    theirs = next(m for m in mail.outbox if m.to == [hki.kela_liaison.email])
+    assert f" – {shown} " in theirs.subject
+    assert f": {shown}\n" in theirs.body and "<span" not in theirs.body
+    (html, _type) = theirs.alternatives[0]
+    assert in_html in html
+    assert str(event_of(calendar_of(theirs))["SUMMARY"]).endswith(f": {shown}")
+    unused = {name for name in names if name and name != shown}
+    assert not any(name in theirs.subject + theirs.body + html for name in unused)
+    finnish = next(m for m in mail.outbox if m.to != [hki.kela_liaison.email])
+    assert " – Työkyvyn tuen verkosto " in finnish.subject
+    assert not any(name and name in finnish.body for name in names)
 
 
 # The private feed
