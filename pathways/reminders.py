@@ -30,9 +30,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clients.models import CareTeamMembership
 from clients.reminders import client_name, responsible_worker, window_days
@@ -41,6 +40,7 @@ from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from notifications.texts import Text
 from pathways.models import EmployerContact, PathwayStep
 from pathways.step_rules import period_month_start
+from services.i18n import lazy_name
 
 REHAB_MONTH_21 = "pathways.rehab_month_21"
 STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
@@ -102,16 +102,6 @@ class _DatePlus(Func):
     output_field = DateField()
 
 
-def _service_name(name_fi: str, name_sv: str, name_en: str):
-    """The service's name in the active language, so that a Text keeps it in each language."""
-
-    def pick() -> str:
-        names = {"sv": name_sv, "en": name_en}
-        return names.get((get_language() or "fi")[:2]) or name_fi
-
-    return lazy(pick, str)()
-
-
 def _open_steps():
     return PathwayStep.objects.open().filter(client__closed_on__isnull=True)
 
@@ -148,7 +138,7 @@ def _step_specs(
     text = Text(
         title,
         client=client_name(first_names, calling_name, last_name),
-        service=_service_name(name_fi, name_sv, name_en),
+        service=lazy_name(name_fi, name_sv, name_en),
         **args,
     )
     for recipient_id in dict.fromkeys(r for r in recipients if r is not None):
