@@ -30,14 +30,11 @@ def pick_translation(obj, field: str, language: str | None = None) -> str:
     return getattr(obj, f"{field}_{_language(language)}", "") or getattr(obj, f"{field}_fi")
 
 
-class Translated(Expression):
-    """`pick_translation` in SQL: `Translated("organisation__name")` is the organisation's
-    name in the active language, its Finnish name where that is empty.
-
-    The language is the one active when the query is compiled, not when the expression is
-    made, so one expression in `Meta.ordering` (or in a queryset built at import time)
-    follows each request's language.
-    """
+class _InReadersLanguage(Expression):
+    """An expression of a field's path whose SQL depends on the language active when the
+    query is compiled, not when the expression is made, so one expression in
+    `Meta.ordering` (or in a queryset built at import time) follows each request's
+    language. A subclass says what to select in `chosen(query)`."""
 
     output_field = CharField()
 
@@ -48,58 +45,48 @@ class Translated(Expression):
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}({self.path!r})"
 
+    def chosen(self, query) -> Expression:
+        raise NotImplementedError
+
     def resolve_expression(
         self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
     ):
-        language = _language(None)
-        finnish = F(f"{self.path}_fi")
-        chosen = (
-            finnish
-            if language == "fi"
-            else Coalesce(NullIf(F(f"{self.path}_{language}"), Value("")), finnish)
-        )
-        return chosen.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return self.chosen(query).resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
     def prefix_references(self, prefix):
         # An order_by("unit") follows Unit's Meta.ordering from the unit's side.
         return self.__class__(f"{prefix}{self.path}")
 
 
-class ChoiceLabel(Expression):
+class Translated(_InReadersLanguage):
+    """`pick_translation` in SQL: `Translated("organisation__name")` is the organisation's
+    name in the active language, its Finnish name where that is empty."""
+
+    def chosen(self, query) -> Expression:
+        language = _language(None)
+        finnish = F(f"{self.path}_fi")
+        if language == "fi":
+            return finnish
+        return Coalesce(NullIf(F(f"{self.path}_{language}"), Value("")), finnish)
+
+
+class ChoiceLabel(_InReadersLanguage):
     """A field's choice label in the active language, in SQL: `ChoiceLabel("role")` is
     "Sosiaalityöntekijä" for a Finnish reader and "Socialarbetare" for a Swedish one, so
-    that a list ordered by it runs as its labels read, not as the stored codes do.
+    that a list ordered by it runs as its labels read, not as the stored codes do. The
+    field's choices are read from the model when the query is compiled, so a migration
+    holds only the field's path."""
 
-    As with `Translated`, the labels are those of the language active when the query is
-    compiled; the field's choices are read from the model then, so a migration holds only
-    the field's path.
-    """
-
-    output_field = CharField()
-
-    def __init__(self, path: str):
-        super().__init__()
-        self.path = path
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}({self.path!r})"
-
-    def resolve_expression(
-        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
-    ):
+    def chosen(self, query) -> Expression:
         model, *relations, name = [query.model, *self.path.split("__")]
         for relation in relations:
             model = model._meta.get_field(relation).related_model
         labels = model._meta.get_field(name).flatchoices
-        chosen = Case(
+        return Case(
             *(When(**{self.path: value}, then=Value(str(label))) for value, label in labels),
             default=F(self.path),
             output_field=CharField(),
         )
-        return chosen.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-
-    def prefix_references(self, prefix):
-        return self.__class__(f"{prefix}{self.path}")
 
 
 def in_name_order(relation: str = "") -> Alphabetical:
