@@ -25,6 +25,7 @@ from django.contrib.postgres.fields import (
 )
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -93,7 +94,8 @@ class Network(TranslatedNameModel):
         verbose_name = _("konsultaatioverkosto")
         verbose_name_plural = _("konsultaatioverkostot")
         ordering = [in_name_order()]
-        constraints = [models.UniqueConstraint(fields=["name_fi"], name=NETWORK_NAME_UNIQUE)]
+        # One Finnish name, whatever its letter case ("työkyvyn tuen verkosto" is taken too).
+        constraints = [models.UniqueConstraint(Lower("name_fi"), name=NETWORK_NAME_UNIQUE)]
 
 
 @pghistory.track()

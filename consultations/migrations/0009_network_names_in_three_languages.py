@@ -4,6 +4,7 @@ triggers stop while the columns change, and the Finnish name stays unique under 
 constraint the action recognises."""
 
 import config.ordering
+import django.db.models.functions.text
 import pgtrigger.compiler
 import pgtrigger.migrations
 import services.i18n
@@ -90,7 +91,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="network",
-            constraint=models.UniqueConstraint(fields=("name_fi",), name="network_name_fi_unique"),
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name_fi"), name="network_name_fi_unique"
+            ),
         ),
         migrations.AlterModelOptions(
             name="network",

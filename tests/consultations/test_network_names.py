@@ -148,10 +148,11 @@ def test_networks_are_listed_in_the_order_of_the_names_the_reader_sees(client, t
             assert list(Network.objects.filter(pk__in=listed)) == networks
 
 
-def test_the_database_refuses_a_second_network_with_the_same_finnish_name(hki):
+@pytest.mark.parametrize("same_name", [FI, FI.upper()])
+def test_the_database_refuses_a_second_network_with_the_same_finnish_name(hki, same_name):
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         Network.objects.create(
-            name_fi=FI,
+            name_fi=same_name,
             name_sv="Ett annat nätverk",
             convening_organisation=hki.employment,
             created_by=hki.expert,
