@@ -67,9 +67,10 @@ def test_the_network_and_session_pages_name_the_network_in_the_readers_language(
         assert other not in networks + detail + session
 
 
-@pytest.mark.parametrize("where", ["calendar", "case", "request", "session_edit"])
+@pytest.mark.parametrize("where", ["calendar", "case", "request", "session_edit", "triage"])
 def test_other_pages_of_the_session_name_the_network_in_swedish(client, translated, where):
-    """The coordinator's calendar, session form and case page, and the worker's request."""
+    """The coordinator's calendar, session form, case and triage pages, and the worker's
+    request."""
     hki = translated
     day = hki.session.starts_at.date().isoformat()
     user, url = {
@@ -86,6 +87,7 @@ def test_other_pages_of_the_session_name_the_network_in_swedish(client, translat
             hki.coordinator,
             reverse("consultations:session_edit", args=[hki.session.pk]),
         ),
+        "triage": (hki.coordinator, reverse("consultations:triage", args=[hki.request.pk])),
     }[where]
     html = page(client, user, url, "sv")
     assert SV in html and FI not in html
@@ -108,6 +110,10 @@ def test_a_network_with_no_swedish_name_is_shown_in_finnish_marked_as_finnish(cl
         client, hki.coordinator, reverse("consultations:calendar") + f"?day={day}", "sv"
     )
     assert f"{marked}</a>" in calendar
+    triage = page(
+        client, hki.coordinator, reverse("consultations:triage", args=[hki.request.pk]), "sv"
+    )
+    assert f"På föredragningslistan: {marked} " in triage
     # In English it has a name of its own; in Finnish its name is the page's language.
     assert f"<h1>{EN}</h1>" in page(client, hki.coordinator, network_url(hki.network), "en")
     finnish = page(client, hki.coordinator, network_url(hki.network), "fi")
