@@ -356,7 +356,14 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
 def _translated(language: str) -> list[str]:
     return [
         f"{field}_{language}"
-        for field in ("name", "description", "eligibility", "client_groups", "how_to_refer")
+        for field in (
+            "name",
+            "provider_name",
+            "description",
+            "eligibility",
+            "client_groups",
+            "how_to_refer",
+        )
     ]
 
 
@@ -374,7 +381,6 @@ class CatalogueEntryForm(forms.ModelForm):
             "slug",
             "category",
             "provider",
-            "provider_name",
             "service_type",
             "is_active",
             *_translated("fi"),
@@ -396,7 +402,15 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     ordering = ["category", Alphabetical("name_fi")]
     list_filter = ["category", "is_active", ("provider", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["provider", "service_type"]
-    search_fields = ["name_fi", "name_sv", "name_en", "provider_name", "slug"]
+    search_fields = [
+        "name_fi",
+        "name_sv",
+        "name_en",
+        "provider_name_fi",
+        "provider_name_sv",
+        "provider_name_en",
+        "slug",
+    ]
     prepopulated_fields = {"slug": ["name_fi"]}
     fieldsets = [
         (
@@ -405,7 +419,7 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
                 "fields": [
                     "slug",
                     "category",
-                    ("provider", "provider_name"),
+                    "provider",
                     "service_type",
                     "is_active",
                 ]

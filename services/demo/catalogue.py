@@ -223,7 +223,11 @@ CATALOGUE = [
             "församlingar.",
             "Meaningful activity and belonging through volunteering with NGOs and parishes.",
         ),
-        provider_name="Järjestöt ja seurakunnat",
+        provider_names=(
+            "Järjestöt ja seurakunnat",
+            "Organisationer och församlingar",
+            "NGOs and parishes",
+        ),
         service_type="volunteering",
         languages=ALL_LANGUAGES,
         how_to_refer=(
@@ -277,7 +281,11 @@ CATALOGUE = [
             "Yrkesinriktad rehabilitering utifrån arbetshistorien, när arbetsoförmåga hotar.",
             "Vocational rehabilitation based on work history, when disability threatens.",
         ),
-        provider_name="Työeläkelaitokset",
+        provider_names=(
+            "Työeläkelaitokset",
+            "Arbetspensionsanstalterna",
+            "Earnings-related pension providers",
+        ),
         min_age=18,
         max_age=67,
         languages=ALL_LANGUAGES,
@@ -675,7 +683,11 @@ CATALOGUE = [
             "Examensinriktad utbildning vid läroanstalt eller på arbetsplatsen.",
             "Qualification-oriented education at college or at work.",
         ),
-        provider_name="Ammatilliset oppilaitokset",
+        provider_names=(
+            "Ammatilliset oppilaitokset",
+            "Yrkesläroanstalter",
+            "Vocational schools",
+        ),
         service_type="education",
         min_age=16,
         languages=ALL_LANGUAGES,
@@ -751,7 +763,11 @@ CATALOGUE = [
             "Anpassning av arbetet, arbetstider, tillgänglighet och stöd i arbetsgemenskapen.",
             "Modified duties, working hours, accessibility and support at work.",
         ),
-        provider_name="Työnantaja ja työterveyshuolto",
+        provider_names=(
+            "Työnantaja ja työterveyshuolto",
+            "Arbetsgivaren och företagshälsovården",
+            "The employer and occupational health care",
+        ),
         languages=ALL_LANGUAGES,
         how_to_refer=(
             "Työkykyneuvottelu työnantajan, työntekijän ja työterveyshuollon kesken.",
@@ -785,6 +801,17 @@ CATALOGUE = [
 ]
 
 
+# An item's texts in Finnish, Swedish and English, and the fields they go to.
+TEXTS = {
+    "names": "name",
+    "provider_names": "provider_name",
+    "description": "description",
+    "eligibility": "eligibility",
+    "client_groups": "client_groups",
+    "how_to_refer": "how_to_refer",
+}
+
+
 def seed_catalogue() -> None:
     """Creates or updates the demo catalogue entries by slug (safe to run again)."""
     organisations = {o.slug: o for o in Organisation.objects.all()}
@@ -795,7 +822,6 @@ def seed_catalogue() -> None:
         defaults = {
             "category": fields.pop("category"),
             "provider": organisations.get(fields.pop("provider", None)),
-            "provider_name": fields.pop("provider_name", ""),
             "service_type": service_types.get(fields.pop("service_type", None)),
             "min_age": fields.pop("min_age", None),
             "max_age": fields.pop("max_age", None),
@@ -805,8 +831,7 @@ def seed_catalogue() -> None:
             "web_address": fields.pop("web_address", ""),
             "is_active": True,
         }
-        for name in ("names", "description", "eligibility", "client_groups", "how_to_refer"):
-            field = "name" if name == "names" else name
+        for name, field in TEXTS.items():
             texts = fields.pop(name, ("", "", ""))
             for language, text in zip((FI, SV, EN), texts, strict=True):
                 defaults[f"{field}_{language}"] = text

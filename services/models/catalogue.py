@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from services.i18n import (
+    Phrase,
     TranslatedNameModel,
     in_name_order,
+    pick_phrase,
     pick_translation,
     translation_language,
 )
@@ -49,11 +51,19 @@ class CatalogueEntry(TranslatedNameModel):
         related_name="catalogue_entries",
         verbose_name=_("palveluntuottaja"),
     )
-    provider_name = models.CharField(
-        _("palveluntuottaja (teksti)"),
+    # When the provider is no organisation of Polku ("Työeläkelaitokset"): named in the
+    # three languages as the rest of the entry is.
+    provider_name_fi = models.CharField(
+        _("palveluntuottaja (teksti) suomeksi"),
         max_length=200,
         blank=True,
         help_text=_("Kun tuottaja ei ole Polun organisaatio, esim. „Työeläkelaitokset“."),
+    )
+    provider_name_sv = models.CharField(
+        _("palveluntuottaja (teksti) ruotsiksi"), max_length=200, blank=True
+    )
+    provider_name_en = models.CharField(
+        _("palveluntuottaja (teksti) englanniksi"), max_length=200, blank=True
     )
     description_fi = models.TextField(_("kuvaus suomeksi"))
     description_sv = models.TextField(_("kuvaus ruotsiksi"), blank=True)
@@ -135,8 +145,11 @@ class CatalogueEntry(TranslatedNameModel):
         return pick_translation(self, "how_to_refer")
 
     @property
-    def provider_display(self) -> str:
-        return self.provider.name if self.provider_id else self.provider_name
+    def provider_display(self) -> Phrase:
+        """The provider's name in the active language, marked Finnish where it falls back."""
+        if self.provider_id:
+            return self.provider.name_in()
+        return pick_phrase(self, "provider_name")
 
     @property
     def age_range_display(self) -> str:

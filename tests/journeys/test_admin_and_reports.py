@@ -405,7 +405,7 @@ class TestCatalogue:
                 "slug": "tyokokeilu-verstas",
                 "category": "employment_services",
                 "provider": unit.organisation.pk,
-                "provider_name": "",
+                "provider_name_fi": "",
                 "service_type": "",
                 "is_active": "on",
                 "name_fi": "Työkokeilu Verstaalla",

@@ -211,7 +211,7 @@ def test_catalogue_entry_is_added_with_languages(admin_client):
             "slug": "testipalvelu",
             "category": "education",
             "provider": "",
-            "provider_name": "Oppilaitos",
+            "provider_name_fi": "Oppilaitos",
             "service_type": "",
             "is_active": "on",
             "name_fi": "Testipalvelu",
@@ -254,7 +254,7 @@ def test_an_administrator_keeps_own_and_shared_catalogue_entries_only(rf, unit):
     request.user = administrator
     model_admin = site._registry[CatalogueEntry]
     own = CatalogueEntryFactory(provider=unit.organisation)
-    shared = CatalogueEntryFactory(provider=None, provider_name="Työeläkelaitokset")
+    shared = CatalogueEntryFactory(provider=None, provider_name_fi="Työeläkelaitokset")
     others = CatalogueEntryFactory(provider=OrganisationFactory())
     assert model_admin.has_change_permission(request, own)
     assert model_admin.has_change_permission(request, shared)

@@ -52,7 +52,7 @@ def entries():
             name_fi="Työpaikan mukautukset (testi)",
             category=CatalogueCategory.WORKPLACE,
             provider=None,
-            provider_name="Työnantaja",
+            provider_name_fi="Työnantaja",
             languages=["fi"],
         ),
     }
@@ -142,6 +142,34 @@ def test_text_shown_in_finnish_for_want_of_a_translation_is_marked_finnish(signe
     assert '<p lang="fi">Soita palvelunumeroon.</p>' in page
     listing = signed_in.get(URL).content.decode()
     assert '<td lang="sv">Träning i jobbsökande.</td>' in listing
+
+
+def test_a_provider_named_in_text_is_named_in_the_readers_language(signed_in):
+    """A provider that is no organisation of Polku has its name in three languages too; with
+    none in Swedish the Finnish one is shown, marked lang="fi"; an organisation likewise."""
+    translated = CatalogueEntryFactory(
+        provider=None,
+        provider_name_fi="Työeläkelaitokset",
+        provider_name_sv="Arbetspensionsanstalterna",
+        provider_name_en="Earnings-related pension providers",
+    )
+    finnish_only = CatalogueEntryFactory(provider=None, provider_name_fi="Oppilaitokset")
+    organisation = CatalogueEntryFactory(
+        provider=OrganisationFactory(name_fi="Testikunta", name_sv="")
+    )
+    signed_in.cookies["django_language"] = "sv"
+    listing = signed_in.get(URL).content.decode()
+    assert "<td>Arbetspensionsanstalterna</td>" in listing
+    assert '<td><span lang="fi">Oppilaitokset</span></td>' in listing
+    assert '<td><span lang="fi">Testikunta</span></td>' in listing
+    page = signed_in.get(reverse("services:entry", args=[translated.pk])).content.decode()
+    assert "<dd>Arbetspensionsanstalterna</dd>" in page and "Työeläkelaitokset" not in page
+    signed_in.cookies["django_language"] = "en"
+    page = signed_in.get(reverse("services:entry", args=[finnish_only.pk])).content.decode()
+    assert '<dd><span lang="fi">Oppilaitokset</span></dd>' in page
+    signed_in.cookies["django_language"] = "fi"
+    page = signed_in.get(reverse("services:entry", args=[organisation.pk])).content.decode()
+    assert "<dd>Testikunta</dd>" in page
 
 
 def test_more_than_25_entries_are_paginated_keeping_the_filters(signed_in):
