@@ -934,6 +934,34 @@ def test_a_covered_disclosure_is_logged_with_its_consent_version(worker_client, 
     assert entry.purpose == "kela_benefits" and entry.channel == "phone"
 
 
+def test_the_consent_page_shows_its_logged_disclosures_in_the_readers_language(
+    worker_client, team, parties
+):
+    """The log keeps what was disclosed in Finnish; the page shows Polku's own words of it
+    (the categories, "a member of the team") in Swedish, as the log reports do, and what a
+    worker typed as it was typed."""
+    from consents.coverage import record_disclosure
+
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    record_disclosure(
+        actor=team["worker"],
+        client=team["client"],
+        organisation=parties["kela"],
+        category=["identity", "income"],
+        purpose="kela_benefits",
+        channel="phone",
+        recipient_description="Kerttu Kelalainen",
+    )
+    assert DisclosureLogEntry.objects.get().what == (
+        "Henkilöllisyys- ja yhteystiedot, Tulot ja etuudet"
+    )
+    worker_client.cookies["django_language"] = "sv"
+    page = worker_client.get(url("detail", team, consent_id=consent.pk)).text
+    assert "<td>Identitets- och kontaktuppgifter, Inkomster och förmåner</td>" in page
+    assert ": Kerttu Kelalainen</td>" in page
+    assert "Henkilöllisyys- ja yhteystiedot" not in page
+
+
 def test_a_disclosure_on_a_statutory_basis_names_the_statute(team, parties):
     from consents.coverage import record_disclosure
 
