@@ -153,6 +153,10 @@ def _weak_stem(word: str) -> str | None:
         if len(strong) == 1 and before not in _SINGLE_GRADES_AFTER:
             return None
         if strong == "k":
+            if before in "lr" and vowel == "i":
+                # No such stem: "Kurki" inflects on its e-stem ("Kurjen"), "Jyrki" keeps its k
+                # ("Jyrkin"); "kuri-" would refuse the word for discipline ("kurin").
+                return None
             weak = _K_WEAK_BETWEEN.get((before, vowel), weak)
         return head + cluster[: -len(strong)] + weak + vowel
     return None

@@ -352,12 +352,21 @@ def test_surnames_are_found_on_the_weak_grade_that_drops_their_k(hki, last_name,
         ("Ruis", "Sai ruiskeen, söi ruisleipää."),
         ("Koe", "Kokee olonsa paremmaksi ja haluaa kokea uutta."),
         ("Kurki", "Kurjat olot ja kurjuus."),
+        ("Kurki", "Kurin puute ja kurissa pysyminen."),  # no "kuri-" stem: Kurjen
         # Only the client's own surname.
         ("Virtanen", "Varkaan, rukiin, kokeen, haan ja kurjen asia."),
     ],
 )
 def test_k_dropping_stems_leave_other_words_alone(hki, last_name, text):
     assert mentions(_surname(hki, last_name), text) == []
+
+
+def test_a_first_name_on_lki_or_rki_is_found_keeping_its_k(hki):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names="Jyrki", last_name="Salo", calling_name=""
+    )
+    assert mentions(client, "Jyrkin tilanne; soitin Jyrkille.") == ["asiakkaan nimi (Jyrki)"]
+    assert mentions(client, "Jyrin ja Jyrille") == []
 
 
 @pytest.mark.parametrize("text", ["Aunen tilanne.", "Soitin Aunelle.", "Tapasin Aunea."])
