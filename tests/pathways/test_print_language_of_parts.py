@@ -18,6 +18,7 @@ from pathways.certificates import render_certificate_html
 from pathways.factories import make_step
 from services.factories import OrganisationFactory, UnitFactory
 from services.models import ServiceType
+from tests.pdf import structure_elements
 
 
 @pytest.fixture
@@ -95,20 +96,7 @@ def test_an_english_summary_marks_what_has_no_english_name(mixed_client):
 def structure_languages(pdf: bytes) -> set[str]:
     """Every /Lang written on an element of the PDF's structure tree (not the catalog's)."""
     reader = PdfReader(io.BytesIO(pdf))
-    found = set()
-
-    def walk(node):
-        node = node.get_object()
-        if "/Lang" in node:
-            found.add(str(node["/Lang"]))
-        kids = node.get("/K", [])
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(kid, dict) and "/S" in kid:
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
+    return {str(node["/Lang"]) for node in structure_elements(reader) if "/Lang" in node}
 
 
 def test_the_tagged_pdf_has_the_documents_language_and_none_per_element(mixed_client):

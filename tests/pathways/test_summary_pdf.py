@@ -26,6 +26,7 @@ from pathways.models import PathwayStep, PrintedDocument
 from pathways.tasks import remove_old_document_files_task, render_document_pdf_task
 from services.factories import OrganisationFactory, UnitFactory
 from tests.conftest import login
+from tests.pdf import structure_elements
 
 
 @pytest.fixture
@@ -735,20 +736,7 @@ def printed(day: datetime.date) -> str:
 def figures_alt_texts(document: PrintedDocument) -> list:
     """The alternative text of each Figure in the PDF's tag tree (None for one without)."""
     reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
-    found = []
-
-    def walk(node):
-        node = node.get_object()
-        if node.get("/S") == "/Figure":
-            found.append(node.get("/Alt"))
-        kids = node.get("/K", [])
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(kid, dict) and "/S" in kid:
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
+    return [node.get("/Alt") for node in structure_elements(reader) if node.get("/S") == "/Figure"]
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
