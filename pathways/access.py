@@ -5,13 +5,12 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from clients.access import get_client_for_user, log_client_access
 from pathways.models import (
-    CompetenceCertificate,
     DocumentKind,
     PathwayStep,
-    Placement,
     PrintedDocument,
     StepStatus,
 )
@@ -67,14 +66,10 @@ def get_placement_for_user(user, client_id, step_id, placement_id, *, log_action
     the client but may not log the step. Logs `log_action` on the step, as the step's pages do,
     once the placement is found.
     """
-    client, step = get_step_for_user(
-        user, client_id, step_id, permission="pathways.log_step", log_action=None
+    client, step, placement = _record_of_loggable_step(
+        user, client_id, step_id, "placements", placement_id
     )
-    try:
-        placement = step.placements.get(pk=placement_id)
-    except Placement.DoesNotExist:
-        raise Http404 from None
-    placement.step, placement.client = step, client
+    placement.client = client
     if log_action:
         log_client_access(user, client, log_action, step)
     return client, step, placement
@@ -89,15 +84,18 @@ def get_certificate_for_user(user, client_id, step_id, certificate_id):
     get_step_for_user for the step); PermissionDenied (403) when the user sees the client but
     may not log the step. Logs nothing: the action that prints it writes the log row.
     """
+    return _record_of_loggable_step(user, client_id, step_id, "certificates", certificate_id)
+
+
+def _record_of_loggable_step(user, client_id, step_id, records: str, record_id):
+    """(client, step, record): the record `record_id` among the step's `records` (a related
+    name), for a user who may log the step; 404 for a record not of that step."""
     client, step = get_step_for_user(
         user, client_id, step_id, permission="pathways.log_step", log_action=None
     )
-    try:
-        certificate = step.certificates.get(pk=certificate_id)
-    except CompetenceCertificate.DoesNotExist:
-        raise Http404 from None
-    certificate.step = step
-    return client, step, certificate
+    record = get_object_or_404(getattr(step, records), pk=record_id)
+    record.step = step
+    return client, step, record
 
 
 def get_document_for_user(user, client_id, document_id, *, log_view: bool):
