@@ -835,7 +835,9 @@ def record_statutory_basis(
     """Records a statutory basis for disclosures to one party; it must name the statute.
 
     ValidationError for a missing statute, party, purpose or category, or a
-    period that ends before it starts. Logged as
+    period that ends before it starts; and for the same basis again while the first
+    is relied on (a double submit), checked under the client's row lock: ending one
+    of two would leave the other covering. Logged as
     "consents.statutory_basis.recorded".
     """
     purposes = [p.value for p in Purpose if p in set(purposes)]
@@ -851,18 +853,41 @@ def record_statutory_basis(
     )
     if errors:
         raise ValidationError(errors)
+    fields = {
+        "organisation": organisation,
+        "organisation_kind": organisation_kind if organisation is None else "",
+        "statute": statute.strip(),
+        "purposes": purposes,
+        "categories": categories,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
     with transaction.atomic(), history_context(recorded_by, "consents.statutory_basis.recorded"):
+        # A repeat (a double submit, the back button) waits here for the first to commit,
+        # and then finds it.
+        Client.objects.select_for_update().get(pk=client.pk)
+        same = (
+            StatutoryBasis.objects.filter(client=client, **fields)
+            .not_ended()
+            .order_by("-recorded_at", "-pk")
+            .first()
+        )
+        if same is not None:
+            raise ValidationError(
+                _("Sama lakiperuste on jo kirjattu asiakkaalle (%(statute)s, kirjattu %(at)s).")
+                % {
+                    "statute": same.statute,
+                    "at": date_format(
+                        timezone.localtime(same.recorded_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                code="same_statutory_basis",
+            )
         basis = StatutoryBasis.objects.create(
             client=client,
-            organisation=organisation,
-            organisation_kind=organisation_kind if organisation is None else "",
-            statute=statute.strip(),
             description=description.strip(),
-            purposes=purposes,
-            categories=categories,
-            valid_from=valid_from,
-            valid_until=valid_until,
             recorded_by=recorded_by,
+            **fields,
         )
         log_client_access(recorded_by, client, "consents.statutory_basis.recorded", basis)
     return basis

@@ -862,6 +862,27 @@ def test_statutory_basis_is_recorded_and_ended(worker_client, team, parties):
     assert again["Location"] == url("list", team)
 
 
+def test_the_same_statutory_basis_sent_twice_is_recorded_once(worker_client, team):
+    """A double submit (the back button) would record two bases: ending one would leave the
+    other covering, as with a consent recorded twice."""
+    data = {
+        "organisation_kind": "kela",
+        "statute": "Laki sosiaalihuollon asiakkaan asemasta 812/2000, 17 §",
+        "purposes": ["kela_benefits"],
+        "categories": ["income"],
+        "valid_from": timezone.localdate().isoformat(),
+    }
+    assert worker_client.post(url("statutory_basis_create", team), data).status_code == 302
+    again = worker_client.post(url("statutory_basis_create", team), data)
+    assert again.status_code == 200
+    assert "Sama lakiperuste on jo kirjattu asiakkaalle" in again.text
+    assert StatutoryBasis.objects.count() == 1
+    # Once it is ended, the same statute may be relied on again.
+    actions.end_statutory_basis(basis=StatutoryBasis.objects.get(), ended_by=team["worker"])
+    assert worker_client.post(url("statutory_basis_create", team), data).status_code == 302
+    assert StatutoryBasis.objects.filter(ended_at__isnull=True).count() == 1
+
+
 def test_a_post_without_the_confirmation_asks_again_and_ends_nothing(worker_client, team):
     """A button of a page from before the question was asked posts no confirmation."""
     basis = StatutoryBasisFactory(client=team["client"], recorded_by=team["worker"])
