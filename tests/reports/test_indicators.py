@@ -313,6 +313,35 @@ class TestRehabilitativeWorkActivity:
             result.past_maximum.text,
         ] == ["5", "5", "5"]
 
+    @pytest.mark.parametrize(
+        ("today", "late_start", "expected"),
+        [
+            # Month 21 of a period from 31.1.2024 begins on 1.10.2025 (step_rules.
+            # period_month_start, as the reminder and the timeline count it): on 30.9.2025,
+            # the last day of month 20, the period is not yet in its warning months.
+            (datetime.date(2025, 9, 30), datetime.date(2024, 1, 31), ["10", "5", "alle 5"]),
+            # A period from 29.2.2024 runs to 28.2.2026 (period_end_limit): on its last day
+            # it is in its warning months, not past its maximum.
+            (datetime.date(2026, 2, 28), datetime.date(2024, 2, 29), ["5", "5", "5"]),
+        ],
+    )
+    def test_a_start_late_in_the_month_counts_months_as_the_reminder_does(
+        self, unit, worker, today, late_start, expected
+    ):
+        clients = make_clients(worker, 15)
+        for client in clients[:5]:
+            self._open_step(client, worker, late_start)
+        for client in clients[5:10]:  # well before the warning months
+            self._open_step(client, worker, today - days(40))
+        for client in clients[10:]:  # in month 21 from 1.9.2025, past month 24 from 1.1.2026
+            self._open_step(client, worker, datetime.date(2024, 1, 1))
+        result = rehabilitative_work_activity(scope(unit), today)
+        assert [
+            result.before_warning.text,
+            result.in_warning_months.text,
+            result.past_maximum.text,
+        ] == expected
+
     def test_a_small_group_hides_the_smallest_shown_one_too(self, unit, worker):
         clients = make_clients(worker, 13)
         for client in clients[:6]:
