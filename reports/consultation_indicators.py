@@ -24,7 +24,9 @@ Definitions (the period is whole Finnish days, as in reports.indicators):
   the cases discussed in the period.
 
 Cases and requests are tables of disjoint groups (one network each) with a known
-total, suppressed by the number of distinct clients (reports.suppression.table);
+total, suppressed by the number of distinct clients (reports.suppression.table), read
+with their clients' ids (never returned), since one client's requests may go to more than
+one network and networks hidden together must hold five distinct clients;
 a median needs five clients. A manager's sessions are counted from their clients'
 cases, so they are suppressed with those cases; a coordinator's sessions held count
 meetings of the network (empty ones too), not clients, and are always shown.
@@ -42,6 +44,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -115,7 +118,7 @@ def _cases(cases: QuerySet[AgendaItem]) -> tuple[dict, dict]:
         for row in cases.values(
             "session__network_id", *(f"session__network__{field}" for field in NAMES)
         )
-        .annotate(**figures)
+        .annotate(**figures, client_ids=ArrayAgg("request__client_id", distinct=True))
         .order_by()
     }
     return by_network, cases.aggregate(**figures)
@@ -127,7 +130,7 @@ def _received(requests: QuerySet[ConsultationRequest]) -> tuple[dict, dict]:
     by_network = {
         row["for_network"]: row
         for row in requests.values("for_network", *(f"for_network_{field}" for field in NAMES))
-        .annotate(**figures)
+        .annotate(**figures, client_ids=ArrayAgg("client_id", distinct=True))
         .order_by()
     }
     return by_network, requests.aggregate(**figures)
@@ -167,18 +170,21 @@ def _activity(
 
     keys = list(labels)
     case_figures = table(
-        [(key, cell(case_groups, key, "cases"), cell(case_groups, key, "clients")) for key in keys]
+        [
+            (key, cell(case_groups, key, "cases"), cell(case_groups, key, "client_ids"))
+            for key in keys
+        ]
     )
     request_figures = table(
         [
-            (key, cell(request_groups, key, "requests"), cell(request_groups, key, "clients"))
+            (key, cell(request_groups, key, "requests"), cell(request_groups, key, "client_ids"))
             for key in keys
         ]
     )
     if sessions_held is None:
         session_figures = table(
             [
-                (key, cell(case_groups, key, "sessions"), cell(case_groups, key, "clients"))
+                (key, cell(case_groups, key, "sessions"), cell(case_groups, key, "client_ids"))
                 for key in keys
             ]
         )

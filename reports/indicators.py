@@ -22,6 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Case,
     CharField,
@@ -386,8 +387,10 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
     (a step cancelled before it started did not end: it never ran).
 
     Counted in steps; a cell is hidden when its steps belong to fewer than five
-    distinct clients. Two queries: the cells, and the totals per service
-    (whose distinct clients cannot be summed from the cells).
+    distinct clients. One client's steps may have gone different ways, so the cells
+    carry their clients' ids (never returned): cells hidden together must hold five
+    distinct clients (suppression.table). Two queries: the cells, and the totals per
+    service (whose distinct clients cannot be summed from the cells).
     """
     ended = PathwayStep.objects.not_cancelled().filter(
         client__in=clients,
@@ -406,12 +409,12 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
             )
         )
         .values("service_type_id", "next_step__service_type_id", "outcome", *next_names)
-        .annotate(steps=Count("pk"), clients=Count("client", distinct=True))
+        .annotate(steps=Count("pk"), clients=ArrayAgg("client_id", distinct=True))
         .order_by("service_type_id", in_name_order("next_step__service_type__"), "outcome")
     )
     totals = list(
         ended.values("service_type_id", *names)
-        .annotate(steps=Count("pk"), clients=Count("client", distinct=True))
+        .annotate(steps=Count("pk"), clients=ArrayAgg("client_id", distinct=True))
         .order_by(in_name_order("service_type__"), "service_type_id")
     )
     total_figures = table([(t["service_type_id"], t["steps"], t["clients"]) for t in totals])

@@ -25,7 +25,7 @@ show it by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 
 from django.template.defaultfilters import floatformat
@@ -130,25 +130,40 @@ def median_days(value: float | None, *, clients: int) -> Figure:
     return Figure(value=float(value), kind=DAYS)
 
 
-def table(cells: Sequence[tuple[Hashable, int, int | None]]) -> dict[Hashable, Figure]:
+def table(
+    cells: Sequence[tuple[Hashable, int, int | Collection | None]],
+) -> dict[Hashable, Figure]:
     """Counts of disjoint groups whose total is known: (key, value, clients) per cell.
 
     `clients` is the number of distinct clients in the cell (None: the value
-    is itself a number of clients). Small cells are hidden; then, while the
-    hidden cells together hold one to four clients (which the total minus
-    the shown cells would give away), the shown cell of the fewest clients is
-    hidden too. Hidden cells holding no client at all give nothing away.
+    is itself a number of clients), or the ids of those clients where one
+    client may be in more than one cell (steps or cases counted by where they
+    went or which network took them): only ids tell how many clients hidden
+    cells hold together. Small cells are hidden; then, while the hidden cells
+    together hold one to four clients (which the total minus the shown cells
+    would give away), the shown cell of the fewest clients is hidden too.
+    Hidden cells holding no client at all give nothing away.
     """
-    groups = {key: value if clients is None else clients for key, value, clients in cells}
+    members = {
+        key: frozenset(clients)
+        for key, _value, clients in cells
+        if clients is not None and not isinstance(clients, int)
+    }
+    groups = {
+        key: len(members[key]) if key in members else value if clients is None else clients
+        for key, value, clients in cells
+    }
+
+    def together(keys: list[Hashable]) -> int:
+        ids = frozenset().union(*(members[key] for key in keys if key in members))
+        return len(ids) + sum(groups[key] for key in keys if key not in members)
+
     small = [key for key, group in groups.items() if group < MIN_GROUP_SIZE]
     # The fewest clients first; among equals the caller's order, so the choice is stable.
     candidates = sorted((key for key in groups if key not in small), key=lambda key: groups[key])
     complementary = []
-    hidden_clients = sum(groups[key] for key in small)
-    while 0 < hidden_clients < MIN_GROUP_SIZE and candidates:
-        key = candidates.pop(0)
-        complementary.append(key)
-        hidden_clients += groups[key]
+    while 0 < together(small + complementary) < MIN_GROUP_SIZE and candidates:
+        complementary.append(candidates.pop(0))
     figures = {}
     for key, value, _clients in cells:
         if key in small:

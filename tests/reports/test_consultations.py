@@ -240,6 +240,26 @@ class TestCoordinatorsNetworks:
         assert [row.requests.text for row in activity.rows] == ["7", "ei näytetä", "alle 5"]
         assert activity.total.requests.text == "14"
 
+    def test_small_networks_of_the_same_clients_hide_another_one_too(
+        self, coordinator, unit, worker
+    ):
+        """Three clients asked of Beta and two of them of Gamma too: five clients counted
+        network by network but three together, so the total minus Alfa would tell the
+        requests of three clients."""
+        alfa = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
+        beta = NetworkFactory(name_fi="Beta-verkosto", convening_organisation=unit.organisation)
+        gamma = NetworkFactory(name_fi="Gamma-verkosto", convening_organisation=unit.organisation)
+        for client in make_clients(worker, 7):
+            ask(client, TODAY - days(3), network=alfa, status="triaged")
+        few = make_clients(worker, 3)
+        for client in few:
+            ask(client, TODAY - days(3), network=beta, status="triaged")
+        for client in few[:2]:
+            ask(client, TODAY - days(3), network=gamma, status="triaged")
+        activity = network_activity(Network.objects.run_by(acting(coordinator)), PERIOD)
+        assert [row.requests.text for row in activity.rows] == ["ei näytetä", "alle 5", "alle 5"]
+        assert activity.total.requests.text == "12"
+
     def test_a_withdrawn_request_is_received_but_never_a_case_discussed(
         self, consulted, coordinator, worker
     ):

@@ -449,6 +449,32 @@ class TestTransitions:
         assert group.total.text == "alle 5"
         assert [row.figure.text for row in group.rows] == ["alle 5"]
 
+    def test_hidden_cells_of_the_same_clients_are_not_told_by_the_total(self, unit, worker):
+        """Three clients' steps end in studies and two of them had an earlier step end in
+        dropping out: two small cells of five clients counted cell by cell but of three
+        clients, so the total minus the shown cell would tell the steps of three clients."""
+        for client in make_clients(worker, 6):
+            self._ended(
+                client, worker, "work_trial", ended_on=TODAY - days(20), exit_outcome="pension"
+            )
+        clients = make_clients(worker, 3)
+        for client in clients:
+            self._ended(
+                client, worker, "work_trial", ended_on=TODAY - days(20), exit_outcome="studies"
+            )
+        for client in clients[:2]:
+            self._ended(
+                client,
+                worker,
+                "work_trial",
+                ended_on=add_months(TODAY, -6),
+                exit_outcome="dropped_out",
+            )
+        (group,) = transitions(scope(unit), PERIOD)
+        assert group.total.text == "11"
+        # In the order of the outcomes: dropped out, pension, studies.
+        assert [row.figure.text for row in group.rows] == ["alle 5", "ei näytetä", "alle 5"]
+
     def test_a_step_cancelled_before_it_started_is_no_transition(self, unit, worker):
         for client in make_clients(worker, 5):
             start = TODAY - days(20)

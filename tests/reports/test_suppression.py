@@ -60,6 +60,19 @@ def test_a_table_cell_counts_distinct_clients():
     assert figures["c"].suppressed == COMPLEMENTARY
 
 
+def test_hidden_cells_that_share_clients_hold_them_once():
+    """Steps of clients x, y and z in one small cell and of x and y in another: five clients
+    counted cell by cell, but three together, so the total minus the shown cell would tell the
+    steps of three clients. Given the clients' ids, the cells are told apart by them."""
+    figures = table([("a", 6, set(range(10, 16))), ("b", 3, {1, 2, 3}), ("c", 2, {1, 2})])
+    assert [figures[k].suppressed for k in "abc"] == [COMPLEMENTARY, SMALL, SMALL]
+
+
+def test_hidden_cells_of_distinct_clients_need_no_more_by_their_ids():
+    figures = table([("a", 20, set(range(10, 30))), ("b", 3, {1, 2, 3}), ("c", 2, {4, 5})])
+    assert [figures[k].suppressed for k in "abc"] == ["", SMALL, SMALL]
+
+
 def test_a_share_needs_both_parts_of_at_least_five():
     assert split(5, 10).share.text == "50 %"
     assert split(4, 10).share.hidden  # 4 have it
