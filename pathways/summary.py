@@ -255,6 +255,15 @@ def build_context(document) -> dict:
         .first()
     )
     own_organisation = client.responsible_unit.organisation_id
+    # Read once for each other organisation whose workers coach a step, not once a step.
+    named_organisations = _organisations_named_by_consent(
+        client,
+        {
+            step.coach.organisation
+            for step in steps
+            if step.coach is not None and step.coach.organisation_id != own_organisation
+        },
+    )
     services = [
         ServiceLine(
             name=step.service_type.client_name(language),
@@ -263,7 +272,7 @@ def build_context(document) -> dict:
             end_on=step.planned_end_on,
             schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
             place=step.unit.name_in(language) if step.unit else "",
-            contact=_contact_name(step.coach, client, own_organisation, language),
+            contact=_contact_name(step.coach, own_organisation, named_organisations, language),
             when=_when(texts, step.start_on, step.planned_end_on, today) + _paused(texts, step),
         )
         for step in steps
@@ -394,21 +403,37 @@ def _schedule(texts: dict, days: int | None, hours: Decimal | None) -> str:
     return f"{text}."
 
 
-def _contact_name(person, client, own_organisation, language: str) -> Phrase | str:
+def _organisations_named_by_consent(client, organisations) -> set[int]:
+    """The ids of those of `organisations` whose workers the summary may name: the client's
+    consent lets the client's identity data be shared with the organisation for service
+    planning. The client's consent, not a statutory basis: a statute lets the organisation
+    have the client's data, it does not let Polku print its worker's name for the client.
+    One lookup for each organisation."""
+    return {
+        organisation.pk
+        for organisation in organisations
+        if isinstance(
+            disclosure_basis(
+                client=client,
+                organisation=organisation,
+                category=InformationCategory.IDENTITY,
+                purpose=Purpose.SERVICE_PLANNING,
+            ),
+            Consent,
+        )
+    }
+
+
+def _contact_name(
+    person, own_organisation, named_organisations: set[int], language: str
+) -> Phrase | str:
+    """A coach's name where their organisation is the client's own or named by the client's
+    consent (`named_organisations`); otherwise only their organisation's name."""
     if person is None:
         return ""
-    if person.organisation_id == own_organisation:
+    if person.organisation_id == own_organisation or person.organisation_id in named_organisations:
         return person.get_full_name()
-    allowed = disclosure_basis(
-        client=client,
-        organisation=person.organisation,
-        category=InformationCategory.IDENTITY,
-        purpose=Purpose.SERVICE_PLANNING,
-    )
-    # The client's consent, not a statutory basis: a statute lets the organisation have
-    # the client's data, it does not let Polku print its worker's name for the client.
-    named = isinstance(allowed, Consent)
-    return person.get_full_name() if named else person.organisation.name_in(language)
+    return person.organisation.name_in(language)
 
 
 def render_summary_html(document) -> str:

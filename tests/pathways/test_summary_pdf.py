@@ -1104,3 +1104,35 @@ def test_a_review_due_today_is_not_late_yet(client_of, worker, today):
     make_plan(client, worker, next_review_on=today)
     document = SimpleNamespace(client=client, language="fi", sections=["dates"])
     assert summary.build_context(document)["dates"] == [(today, "Suunnitelmasi tarkistetaan")]
+
+
+@pytest.mark.parametrize("coached", [2, 6])
+def test_coaches_of_another_organisation_are_looked_up_once_for_their_organisation(
+    summary_client, worker, outside_coach, django_assert_num_queries, coached
+):
+    """Whether the client's consent names another organisation's coaches is read once for that
+    organisation, not once for each step its coaches coach (the same count for 2 and 6)."""
+    ConsentFactory(
+        client=summary_client,
+        parties=[outside_coach.organisation],
+        purposes=[Purpose.SERVICE_PLANNING],
+        categories=[InformationCategory.IDENTITY],
+    )
+    start = timezone.localdate() + datetime.timedelta(days=400)
+    for n in range(coached - 1):
+        make_step(
+            summary_client,
+            "work_trial",
+            created_by=worker,
+            start_on=start + datetime.timedelta(days=40 * n),
+            planned_end_on=start + datetime.timedelta(days=40 * n + 30),
+            coach=outside_coach,
+        )
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["services"]
+    )
+    document = PrintedDocument.objects.get(pk=document.pk)
+    with django_assert_num_queries(7):
+        context = summary.build_context(document)
+    contacts = [service.contact for service in context["services"]]
+    assert contacts.count("Veera Ulkovalmentaja") == coached
