@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from audit.actions import log_list_hits
 from audit.models import Basis
-from clients.reminders import client_name, window_days
+from clients.reminders import client_name, responsible_worker, window_days
 from consents.coverage import coverage_summary
 from consents.models import Consent
 
@@ -89,18 +89,14 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
     the reminder carries the client's id, so the inbox logs the showing and withholds the
     name from a worker who no longer reaches the client. A closed client's consents are not
     followed up."""
-    from clients.models import CareTeamMembership, TeamRole
     from notifications.rules_registry import ReminderSpec
     from notifications.texts import Text
 
-    responsible = CareTeamMembership.objects.current().filter(
-        client=OuterRef("client"), role=TeamRole.RESPONSIBLE_WORKER
-    )
     rows = (
         Consent.objects.expiring(today, warning_days())
         .filter(client__closed_on__isnull=True)
         .annotate(
-            worker_id=Subquery(responsible.values("user")[:1]),
+            worker_id=responsible_worker(),
             first_version=series_first_version(),
         )
         .filter(worker_id__isnull=False)

@@ -133,6 +133,21 @@ def test_a_closed_clients_expiring_consent_reminds_no_one(team, parties):
     assert list(page_panels.expiring_consent_reminders(today, 100)) == []
 
 
+def test_a_deactivated_responsible_worker_gets_no_expiry_reminder(team, parties):
+    """As every other rule's (clients.reminders.responsible_worker): a reminder to a
+    deactivated account is one nobody reads."""
+    today = timezone.localdate()
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    assert len(list(page_panels.expiring_consent_reminders(today, 100))) == 1
+    team["worker"].is_active = False
+    team["worker"].save(update_fields=["is_active"])
+    assert list(page_panels.expiring_consent_reminders(today, 100)) == []
+
+
 def test_log_reports_name_the_consent_actions():
     assert action_label("consents.consent.revoked") == "Kirjasi suostumuksen peruutuksen"
 
