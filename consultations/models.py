@@ -98,7 +98,8 @@ class Network(TranslatedNameModel):
         constraints = [models.UniqueConstraint(Lower("name_fi"), name=NETWORK_NAME_UNIQUE)]
 
 
-@pghistory.track()
+# Deletes too: a nomination withdrawn before it began is deleted (actions.end_member).
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class NetworkMember(models.Model):
     """A person a partner organisation has nominated to the network, for a period."""
 

@@ -142,14 +142,24 @@ def add_member(
         raise
 
 
-def end_member(*, member: NetworkMember, ended_by, on: datetime.date | None = None):
+def end_member(
+    *, member: NetworkMember, ended_by, on: datetime.date | None = None
+) -> NetworkMember | None:
     """Ends a membership on `on` (today by default); sessions already scheduled keep
-    their participants."""
+    their participants.
+
+    A membership that has not begun by then is withdrawn instead: deleted (its history
+    keeps the row and who withdrew it) and None returned, since a period cannot end before
+    it begins and ending it on its first day would still make the person a member that day.
+    A membership already ended by `on` is left as it is."""
     on = on or timezone.localdate()
     with transaction.atomic(), history_context(ended_by, "consultations.member.ended"):
         locked = NetworkMember.objects.select_for_update().get(pk=member.pk)
+        if locked.active_from > on:
+            locked.delete()
+            return None
         if locked.active_until is not None and locked.active_until <= on:
             return locked
-        locked.active_until = max(on, locked.active_from)
+        locked.active_until = on
         locked.save(update_fields=["active_until"])
     return locked

@@ -3,6 +3,8 @@ the request queue with triage, the agenda, minutes, recommendations and the
 work-pair offer. Every page: access through access.py, a form, one action,
 render or redirect."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
@@ -104,6 +106,13 @@ def network_create(request):
     return render(request, "consultations/network_form.html", {"form": form})
 
 
+def _membership_state(member: NetworkMember, today: datetime.date) -> str:
+    """ "upcoming" (can be withdrawn), "active" (can be ended) or "" (ended)."""
+    if member.active_until is not None and member.active_until < today:
+        return ""
+    return "upcoming" if member.active_from > today else "active"
+
+
 def _render_network(request, network, member_form=None, status=200):
     members = list(
         NetworkMember.objects.filter(network=network)
@@ -122,10 +131,7 @@ def _render_network(request, network, member_form=None, status=200):
         "consultations/network_detail.html",
         {
             "network": network,
-            "members": [
-                (m, m.active_from <= today and (m.active_until is None or m.active_until >= today))
-                for m in members
-            ],
+            "members": [(m, _membership_state(m, today)) for m in members],
             "sessions": sessions,
             "member_form": member_form or MemberForm(),
         },
@@ -168,8 +174,10 @@ def member_add(request, network_id):
 def member_end(request, network_id, member_id):
     network = get_network_for_user(request.user, network_id)
     member = get_object_or_404(NetworkMember, pk=member_id, network=network)
-    actions.end_member(member=member, ended_by=request.user)
-    messages.success(request, _("Jäsenyys päättyy tänään."))
+    if actions.end_member(member=member, ended_by=request.user) is None:
+        messages.success(request, _("Jäsenyys peruttu ennen alkamistaan."))
+    else:
+        messages.success(request, _("Jäsenyys päättyy tänään."))
     return redirect("consultations:network", network_id=network.pk)
 
 

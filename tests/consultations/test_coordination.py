@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -93,6 +94,30 @@ def test_members_are_added_once_per_period_and_ended(coordinator, hki):
     coordinator.post(reverse("consultations:member_end", args=[hki.network.pk, member.pk]))
     member.refresh_from_db()
     assert member.active_until is not None
+
+
+def test_a_membership_not_yet_begun_is_withdrawn_not_ended_on_its_first_day(coordinator, hki):
+    """Ending a nomination that begins next week on its first day would still make the
+    person a member (and a participant of any session) that day: it is withdrawn."""
+    start = timezone.localdate() + datetime.timedelta(days=7)
+    url = reverse("consultations:member_add", args=[hki.network.pk])
+    data = {"email": hki.nurse.email, "expertise": "Terveydenhoitaja", "active_from": start}
+    assert coordinator.post(url, data).status_code == 302
+    member = NetworkMember.objects.get(network=hki.network, user=hki.nurse)
+    page = coordinator.get(reverse("consultations:network", args=[hki.network.pk]))
+    assert "Peru jäsenyys" in page.content.decode()
+
+    response = coordinator.post(
+        reverse("consultations:member_end", args=[hki.network.pk, member.pk]), follow=True
+    )
+    assert "Jäsenyys peruttu ennen alkamistaan." in response.content.decode()
+    assert not NetworkMember.objects.filter(pk=member.pk).exists()
+    assert not NetworkMember.objects.active_on(start).filter(user=hki.nurse).exists()
+    # Its history keeps the nomination and says who withdrew it.
+    events = apps.get_model("consultations", "NetworkMemberEvent").objects
+    deleted = events.get(pgh_obj_id=member.pk, pgh_label="delete")
+    assert deleted.pgh_context.metadata["user"] == hki.coordinator.pk
+    assert deleted.pgh_context.metadata["action"] == "consultations.member.ended"
 
 
 def test_a_member_is_nominated_only_by_an_organisation_they_hold_a_role_in(coordinator, hki):
