@@ -17,6 +17,7 @@ from config.ordering import Alphabetical
 from pathways.models import (
     CLIENT_SERVICES_END,
     AbsenceReason,
+    Attendance,
     EmployerContact,
     EndReason,
     ExitOutcome,
@@ -331,6 +332,9 @@ class PauseStepForm(PolkuForm):
     )
 
 
+COMPENSATION = Attendance._meta.get_field("compensation")
+
+
 class AttendanceWeekForm(PolkuForm):
     """One ISO week of attendance: a row per day (status, hours, absence reason, compensation)."""
 
@@ -370,7 +374,10 @@ class AttendanceWeekForm(PolkuForm):
                     label=_("Korvaus €"),
                     required=False,
                     min_value=Decimal(0),
-                    decimal_places=2,
+                    # What a day's compensation holds: a service without a cap (the general
+                    # avotyö rules) is refused here rather than by the database.
+                    max_digits=COMPENSATION.max_digits,
+                    decimal_places=COMPENSATION.decimal_places,
                     initial=row.compensation if row else None,
                 )
 

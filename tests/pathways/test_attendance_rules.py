@@ -378,6 +378,19 @@ class TestThroughTheGrid:
             "agreed",
         )
 
+    def test_an_amount_too_large_to_store_is_refused_next_to_it_not_a_server_error(
+        self, client, worker, open_work, monday
+    ):
+        """The general avotyö rules set no cap (12 € a day is Essote's): the amount is still
+        refused in the form where it exceeds what a day's compensation holds (9 999,99 €)."""
+        login(client, worker)
+        url, data = grid_post(open_work, monday, ["5"])
+        data[f"{monday.isoformat()}-compensation"] = "10000"
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert field_errors(response.content.decode(), f"{monday.isoformat()}-compensation")
+        assert not Attendance.objects.filter(step=open_work).exists()
+
     def test_open_work_accepts_five_days(self, client, worker, open_work, monday):
         login(client, worker)
         url, data = grid_post(open_work, monday, ["5", "5", "5", "5", "5"])
