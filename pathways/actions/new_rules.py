@@ -3,7 +3,9 @@ decides (DOMAIN.md), so when an administrator brings in rules from a date, a ste
 to start on or after it rests on them from then on, as a step planned after the change
 would. A step already running keeps the rules it started under."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -30,28 +32,47 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     the new interval. Returns how many steps moved. One query for the steps and one for
     each step's rules.
 
+    The rule set may also be one not yet in force that an administrator changed: the
+    planned steps resting on it are then taken too. One whose start date it no longer
+    covers (its first day moved later, its scope or service changed) returns to the rule
+    set in force on that date; one that stays on it is checked against its changed rules
+    as a moved step is. A step for which no rule set is in force on its start date any
+    more stays as it is.
+
     Each moved step is checked against its new rules (`step_rules.check_step`, with the
     client's other steps). A step that breaks them still moves (the rules in force on its
     start date decide) and the client's responsible worker gets a task naming the step and
     each rule broken with its source, to change or cancel the step; once per step and rule
     set. The change history names the rule set's maker (`created_by`) as the actor."""
-    steps = PathwayStep.objects.filter(
-        service_type=rule_set.service_type,
-        status=StepStatus.PLANNED,
+    today = timezone.localdate()
+    covered = Q(
+        service_type=rule_set.service_type_id,
         start_on__gte=rule_set.valid_from,
-        start_on__gt=timezone.localdate(),
-    ).select_related("client__responsible_unit__organisation", "service_type", "rule_set")
+    )
     if rule_set.valid_to is not None:
-        steps = steps.filter(start_on__lte=rule_set.valid_to)
+        covered &= Q(start_on__lte=rule_set.valid_to)
     if rule_set.organisation_id is not None:
-        steps = steps.filter(client__responsible_unit__organisation=rule_set.organisation_id)
+        covered &= Q(client__responsible_unit__organisation=rule_set.organisation_id)
+    steps = (
+        PathwayStep.objects.filter(covered | Q(rule_set=rule_set.pk))
+        .filter(status=StepStatus.PLANNED, start_on__gt=today)
+        .select_related("client__responsible_unit__organisation", "service_type", "rule_set")
+    )
     actor = rule_set.created_by
     moved, breaking = 0, []
     with transaction.atomic():
         with history_context(actor, "pathways.step.moved_to_new_rules"):
             for step in steps.select_for_update(of=("self",)):
-                rules = step_rules.rule_set_for(step)
+                try:
+                    rules = step_rules.rule_set_for(step)
+                except ValidationError:
+                    continue
                 if rules.pk == step.rule_set_id:
+                    # Rules changed before they came into force: still kept, still checked.
+                    if rules.pk == rule_set.pk and step_rules.check_step(
+                        step, rules, companions=_other_steps(step)
+                    ):
+                        breaking.append((step, rules))
                     continue
                 old = step.rule_set
                 if (

@@ -5,6 +5,8 @@ date decide) while the responsible worker gets a task naming the step and the ru
 import datetime
 from decimal import Decimal
 
+from django.urls import reverse
+
 from accounts.factories import make_user
 from accounts.roles import Role
 from notifications.models import Task
@@ -14,6 +16,7 @@ from pathways.models import PathwayStep
 from pathways.step_rules import period_end_limit
 from services import actions as service_actions
 from services.models import ServiceRuleSet, ServiceType
+from tests.conftest import login
 
 REHAB = "rehabilitative_work_activity"
 SOURCE = "(Laki kuntouttavasta työtoiminnasta 189/2001)"
@@ -81,3 +84,86 @@ def test_the_task_is_in_the_workers_language(worker, client_of, today):
     )
     task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
     assert "Kuntouttava" not in task.title and "Rehabilitative work activity" in task.title
+
+
+class TestFutureRuleSetChangedInTheAdmin:
+    """A rule set not yet in force may still be edited (its first day, its scope, its rules):
+    the planned steps follow, so that each rests on the rule set in force on its start date."""
+
+    def add_own_rules(self, client, admin, organisation, valid_from, **rules):
+        login(client, admin)
+        response = client.post(
+            reverse("admin:services_serviceruleset_add"),
+            {
+                "service_type": ServiceType.objects.get(code=REHAB).pk,
+                "organisation": organisation.pk,
+                "valid_from": valid_from.isoformat(),
+                "valid_to": "",
+                "source": "Oma käytäntö",
+                **rules,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return ServiceRuleSet.objects.get(organisation=organisation, service_type__code=REHAB)
+
+    def edit(self, client, rule_set, **fields):
+        data = {
+            "service_type": rule_set.service_type_id,
+            "organisation": rule_set.organisation_id,
+            "valid_from": rule_set.valid_from.isoformat(),
+            "valid_to": "",
+            "source": rule_set.source,
+            "max_duration_months": rule_set.max_duration_months or "",
+            **fields,
+        }
+        response = client.post(
+            reverse("admin:services_serviceruleset_change", args=[rule_set.pk]), data
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    def test_a_step_no_longer_within_a_later_first_day_returns_to_the_rules_in_force(
+        self, client, worker, client_of, today
+    ):
+        unit = worker.active_assignment.unit
+        admin = make_user(Role.ADMIN, unit, is_staff=True)
+        start = today + datetime.timedelta(days=15)
+        step = plan_rehab(worker, client_of(), start, 6)
+        general = step.rule_set
+        own = self.add_own_rules(
+            client,
+            admin,
+            unit.organisation,
+            today + datetime.timedelta(days=10),
+            max_duration_months="12",
+        )
+        step.refresh_from_db()
+        assert step.rule_set == own
+
+        self.edit(client, own, valid_from=(today + datetime.timedelta(days=30)).isoformat())
+
+        step.refresh_from_db()
+        assert step.rule_set == ServiceRuleSet.objects.in_force(REHAB, unit.organisation, start)
+        assert step.rule_set == general
+
+    def test_a_step_resting_on_rules_changed_before_they_come_into_force_is_checked(
+        self, client, worker, client_of, today
+    ):
+        unit = worker.active_assignment.unit
+        admin = make_user(Role.ADMIN, unit, is_staff=True)
+        step = plan_rehab(worker, client_of(), today + datetime.timedelta(days=15), 10)
+        own = self.add_own_rules(
+            client,
+            admin,
+            unit.organisation,
+            today + datetime.timedelta(days=10),
+            max_duration_months="12",
+        )
+        assert not Task.objects.filter(kind=STEP_BREAKS_NEW_RULES_TASK).exists()
+
+        self.edit(client, own, max_duration_months="8")
+
+        step.refresh_from_db()
+        assert step.rule_set == own
+        task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
+        assert (task.assignee, task.concerning) == (worker, step)
+        assert "enintään 8 kuukautta" in task.description
