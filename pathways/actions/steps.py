@@ -1016,7 +1016,9 @@ def _step_name(step: PathwayStep) -> str:
 def _check_no_later_period_overlapped(ending: list[PathwayStep]) -> None:
     """ValidationError on `ended_on` when a step would end on or after the start of the
     client's next period in the same service (a follow-on period already planned or
-    running: the two would overlap), naming the last day it can end."""
+    running: the two would overlap), naming the last day it can end. A period cancelled
+    before it started took none of its days (as the exclusion constraint says): it holds
+    no end back."""
     for step in ending:
         later = (
             PathwayStep.objects.filter(
@@ -1025,6 +1027,7 @@ def _check_no_later_period_overlapped(ending: list[PathwayStep]) -> None:
                 start_on__gt=step.start_on,
                 start_on__lte=step.ended_on,
             )
+            .not_cancelled()
             .exclude(pk=step.pk)
             .order_by("start_on")
             .first()

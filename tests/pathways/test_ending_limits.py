@@ -207,3 +207,38 @@ def test_the_overlap_the_database_refuses_is_shown_next_to_the_end_date_not_a_cr
     )
     first.refresh_from_db()
     assert first.status == StepStatus.ACTIVE
+
+
+def test_a_next_period_cancelled_before_it_started_does_not_hold_the_end_back(
+    worker, client_of, time_machine, on_5_december_2026
+):
+    """A cancelled period took no days (its dates are free for another, as the database's
+    exclusion constraint says): a period closed late may run over the days it was planned for."""
+    today = on_5_december_2026
+    customer = client_of()
+    first = actions.plan_step(
+        client=customer,
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=today - datetime.timedelta(days=100),
+        planned_end_on=today + datetime.timedelta(days=5),
+    )
+    second = actions.plan_step(
+        client=customer,
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=today + datetime.timedelta(days=6),
+    )
+    actions.cancel_step(step=second, cancelled_by=worker, reason="Asiakas jatkaa nykyisiä opintoja")
+    time_machine.move_to(datetime.datetime(2026, 12, 25, 12, tzinfo=HELSINKI), tick=False)
+
+    ended = actions.end_step(
+        step=first,
+        ended_by=worker,
+        ended_on=datetime.date(2026, 12, 20),
+        end_reason="completed",
+        exit_outcome="studies",
+    )
+
+    ended.refresh_from_db()
+    assert (ended.status, ended.ended_on) == (StepStatus.ENDED, datetime.date(2026, 12, 20))
