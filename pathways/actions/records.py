@@ -292,7 +292,13 @@ def _check_progress_date(
 def _check_within_step(
     step: PathwayStep, day: datetime.date, field: str, *, until_end: bool = True
 ) -> None:
-    """Not before the step's start and, with `until_end`, not after the end of an ended step."""
+    """Not before the step's start and, with `until_end`, not after the end of an ended step;
+    nothing in a step cancelled before it started (it never ran: its end on its start date
+    is only the mark of the cancellation)."""
+    if step.is_cancelled:
+        raise ValidationError(
+            _("Jakso on peruttu ennen alkuaan, joten sille ei kirjata tapahtumia eikä tuloksia.")
+        )
     if day < step.start_on:
         raise ValidationError(
             {

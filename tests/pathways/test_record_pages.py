@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from pathways import actions
@@ -375,6 +376,61 @@ class TestRecordsWithinTheStep:
         assert "issued_on" in error.value.message_dict
         assert not step.certificates.exists()
         assert issue(today - datetime.timedelta(days=30)).pk
+
+
+class TestNothingIsRecordedInACancelledStep:
+    """A step cancelled before it started never ran (it ends on its start date only as a
+    mark): no certificate, job, contact or support is recorded in it once its start date
+    has come."""
+
+    def cancelled(self, worker, client_, code, **fields):
+        start = timezone.localdate() - datetime.timedelta(days=3)
+        return make_step(
+            client_,
+            code,
+            created_by=worker,
+            start_on=start,
+            status=StepStatus.ENDED,
+            ended_on=start,
+            end_reason="cancelled",
+            cancellation_reason="Asiakas aloitti opinnot",
+            **fields,
+        )
+
+    def test_no_certificate_for_a_workshop_period_that_never_ran(
+        self, worker, client_of, workshop_unit
+    ):
+        step = self.cancelled(worker, client_of(age=20), "youth_workshop", unit=workshop_unit)
+        with pytest.raises(ValidationError, match="peruttu"):
+            actions.issue_certificate(
+                step=step, issued_by=worker, competences=["Puutyöt"], issued_on=step.start_on
+            )
+        assert not step.certificates.exists()
+
+    def test_no_job_contact_or_support_in_an_ips_step_that_never_ran(
+        self, worker, client_of, job_coach
+    ):
+        step = self.cancelled(worker, client_of(), "supported_employment", coach=job_coach)
+        with pytest.raises(ValidationError, match="peruttu"):
+            actions.record_placement(
+                client=step.client,
+                step=step,
+                recorded_by=job_coach,
+                kind="open_market_job",
+                organisation_name="Kahvila Kulma",
+                weekly_hours=Decimal(20),
+                started_on=step.start_on,
+            )
+        with pytest.raises(ValidationError, match="peruttu"):
+            actions.add_employer_contact(
+                step=step,
+                recorded_by=job_coach,
+                contacted_on=step.start_on,
+                employer_name="Kahvila Kulma",
+                kind="visit",
+            )
+        assert not Placement.objects.exists() and not EmployerContact.objects.exists()
+        assert not step.phase_changes.exists()
 
 
 @pytest.fixture
