@@ -260,6 +260,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         moving_with = _companions_following(locked, previous, others)
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
         _check_attendance_within([locked, *moving_with], end_field="planned_end_on")
+        _check_follow_on_order([locked, *moving_with])
         _save(locked)
         if locked.review_due != previous.review_due:
             _settle_review_reminders(locked)
@@ -1089,6 +1090,40 @@ def _check_attendance_within(steps: list[PathwayStep], *, end_field: str) -> Non
                 )
             )
             raise ValidationError({end_field: message % {"date": format_day(days["last"])}})
+
+
+def _check_follow_on_order(steps: list[PathwayStep]) -> None:
+    """ValidationError on `start_on` unless each of `steps` (as it will be saved) still starts
+    no earlier than the step whose follow-on it is, and no later than its own follow-on: a
+    follow-on is what comes after a step (`_link_follow_on`, `end_step`), also once a start
+    date is changed. Two queries per step at most."""
+    for step in steps:
+        before = (
+            PathwayStep.objects.filter(next_step=step.pk).select_related("service_type").first()
+        )
+        if before is not None and step.start_on < before.start_on:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan "
+                        "(%(step)s)."
+                    )
+                    % {"step": _step_name(before)}
+                }
+            )
+        if step.next_step_id is None:
+            continue
+        after = PathwayStep.objects.select_related("service_type").get(pk=step.next_step_id)
+        if after.start_on < step.start_on:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso voi alkaa viimeistään silloin, kun sen jatkopolku (%(step)s) "
+                        "alkaa: jatkopolku tulee jakson jälkeen."
+                    )
+                    % {"step": _step_name(after)}
+                }
+            )
 
 
 def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[PathwayStep]:

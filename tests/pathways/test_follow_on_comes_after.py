@@ -172,3 +172,59 @@ def test_the_work_coaching_alongside_disability_work_activity_is_not_its_follow_
     page = offered(client, worker, work_activity)
     assert f'<option value="{coaching.pk}"' not in page
     assert f'<option value="{later.pk}"' in page
+
+
+class TestDatesMovedLater:
+    """A follow-on planned in order stays in order when either step's start date is changed."""
+
+    @pytest.fixture
+    def followed(self, worker, client_of, today):
+        running = actions.plan_step(
+            client=client_of(),
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today - datetime.timedelta(days=30),
+            planned_end_on=today + datetime.timedelta(days=30),
+        )
+        volunteering = actions.plan_step(
+            client=running.client,
+            planned_by=worker,
+            service_type=service("volunteering"),
+            start_on=today + datetime.timedelta(days=31),
+            follows=running,
+        )
+        return running, volunteering
+
+    def test_the_follow_on_is_not_moved_to_start_before_the_step_it_follows(
+        self, client, worker, followed, today
+    ):
+        running, volunteering = followed
+        login(client, worker)
+        response = client.post(
+            f"/clients/{running.client.uuid}/steps/{volunteering.pk}/edit/",
+            {"start_on": (today - datetime.timedelta(days=31)).isoformat()},
+        )
+        assert response.status_code == 200
+        assert "ei voi alkaa ennen jaksoa" in field_errors(response.content.decode(), "start_on")
+        volunteering.refresh_from_db()
+        assert volunteering.start_on == today + datetime.timedelta(days=31)
+
+    def test_the_step_is_not_moved_to_start_after_its_follow_on(self, worker, followed, today):
+        running, _volunteering = followed
+        with pytest.raises(ValidationError) as refused:
+            actions.update_step(
+                step=running,
+                changed_by=worker,
+                start_on=today + datetime.timedelta(days=32),
+                planned_end_on=today + datetime.timedelta(days=40),
+            )
+        assert "start_on" in refused.value.message_dict
+        running.refresh_from_db()
+        assert running.start_on == today - datetime.timedelta(days=30)
+
+    def test_the_same_day_is_the_allowed_edge(self, worker, followed, today):
+        running, volunteering = followed
+        changed = actions.update_step(
+            step=volunteering, changed_by=worker, start_on=running.start_on
+        )
+        assert changed.start_on == running.start_on
