@@ -13,6 +13,11 @@ class Pause:
     reason: str
     resumed_on: datetime.date | None
 
+    def holds(self, day: datetime.date) -> bool:
+        """Whether `day` is a day of the pause: from its first day until the day before the
+        step resumed (the day of resuming is a working day again)."""
+        return self.paused_on <= day and (self.resumed_on is None or day < self.resumed_on)
+
 
 def pauses_of(step: PathwayStep) -> list[Pause]:
     """The step's pauses, earliest first: one for each time the step went on a pause, with
@@ -40,3 +45,8 @@ def pauses_of(step: PathwayStep) -> list[Pause]:
             pauses[-1].resumed_on = resumed_on
         previous_status = status
     return pauses
+
+
+def pause_holding(pauses: list[Pause], day: datetime.date) -> Pause | None:
+    """The pause among `pauses` that `day` is a day of, or None."""
+    return next((pause for pause in pauses if pause.holds(day)), None)

@@ -26,6 +26,7 @@ from pathways.models import (
     PathwayStep,
     StepStatus,
 )
+from pathways.pauses import pause_holding, pauses_of
 from pathways.querysets import first_job_start
 
 
@@ -40,12 +41,20 @@ def record_week_attendance(
     than the maximum, counting the days already saved there for the client in
     the same service (a period ending on Wednesday and the next starting on
     Thursday share the week). A step cancelled before it started takes none.
+
+    A day of a pause of the step (`set_step_status`: the latest one or an earlier one,
+    from the step's history, `pauses.pauses_of`), from the day it began until the day
+    before the step resumed, takes no present day: the client was on a break (sick leave,
+    another rehabilitation), so no hours were worked, no avotyö compensation is paid and
+    no Kela expense-allowance day counts. An absence is recorded on such a day: it pays
+    nothing and tells why the client was away, as a work-activity unit marks the days of
+    a sick leave in its register.
     Errors are keyed by the grid's field of the day it concerns, "<ISO date>-<status,
     hours, reason or compensation>" (a short day on its hours, a day beyond the week's
-    limit or outside the period on its status); nothing of the week is saved when
+    limit, outside the period or present in a pause on its status); nothing of the week is saved when
     any day is refused. The days are checked against the step's row locked in the
     transaction, so a copy loaded before the step ended or was cancelled cannot
-    record past its end.
+    record past its end, nor a present day in a pause recorded meanwhile.
 
     An avotyö day present is a day paid: one recorded without an amount is paid the
     step's agreed daily compensation (an amount given, 0 € included, is kept); with
@@ -69,6 +78,8 @@ def record_week_attendance(
         rules = step.rule_set or step_rules.rule_set_for(step)
         cap = rules.compensation_cap_per_day
         paid_daily = step.service_type.code == step_rules.OPEN_WORK
+        # A step never paused has no pause in its history either: no query for it.
+        pauses = pauses_of(step) if step.paused_on else []
         days = dict(days)
         errors: dict[str, list[str]] = {}
         for day, values in days.items():
@@ -85,6 +96,14 @@ def record_week_attendance(
                 errors[f"{key}-status"] = [_("Päivä ei ole jakson aikana.")]
             elif day > timezone.localdate():
                 errors[f"{key}-status"] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
+            elif values.get("present") and (pause := pause_holding(pauses, day)):
+                errors[f"{key}-status"] = [
+                    _(
+                        "Jakso oli tauolla tänä päivänä (tauko alkoi %(date)s), joten läsnäoloa "
+                        "ei kirjata. Kirjaa päivä poissaoloksi tai jätä se kirjaamatta."
+                    )
+                    % {"date": format_day(pause.paused_on)}
+                ]
             elif values.get("present") and not values.get("hours"):
                 errors[f"{key}-hours"] = [_("Kirjaa läsnäolotunnit.")]
             elif not values.get("present") and not values.get("absence_reason"):
