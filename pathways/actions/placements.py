@@ -13,7 +13,7 @@ from audit.history import history_context
 from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
-from pathways.actions.records import _check_within_step
+from pathways.actions.records import _check_within_step, lock_step
 from pathways.actions.steps import checked_cancellation_reason, format_day, lock_client
 from pathways.models import (
     JOB_KINDS,
@@ -35,17 +35,20 @@ def record_placement(
     A job start names its weekly hours (ValidationError next to the field otherwise): the
     hours tell a part-time job from a full one in the outcome indicators. An outcome of a
     step starts within it: not before the step's start, not after the end of an ended step
-    (ValidationError next to the start); a job agreed may be recorded before it starts.
-    Its end is recorded when it comes (`end_placement`).
+    (ValidationError next to the start), none in a step cancelled before it started; checked
+    against the step locked in the transaction (`records.lock_step`), not a copy loaded before
+    it ended or was cancelled. A job agreed may be recorded before it starts. Its end is
+    recorded when it comes (`end_placement`).
     """
     if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
         raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
-    if step is not None:
-        _check_within_step(step, fields["started_on"], "started_on")
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.placement.recorded"),
     ):
+        if step is not None:
+            step = lock_step(step)
+            _check_within_step(step, fields["started_on"], "started_on")
         placement = Placement.objects.create(
             client=client, step=step, recorded_by=recorded_by, **fields
         )

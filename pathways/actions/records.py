@@ -234,53 +234,74 @@ def record_income_clarification(
 
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
     """A contact that happened: not in the future (it would silence the no-contact alert), not
-    before the step's start, not after its end. The step's no-contact alerts are settled
-    (marked read in every inbox they reached): an employer has now been contacted."""
+    before the step's start, not after its end, none in a step cancelled before it started;
+    checked against the step locked in the transaction (`lock_step`). The step's no-contact
+    alerts are settled (marked read in every inbox they reached): an employer has now been
+    contacted."""
     from notifications.actions import settle_reminders
     from pathways.reminders import IPS_NO_EMPLOYER_CONTACT
 
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
-    _check_progress_date(step, fields["contacted_on"], "contacted_on")
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.employer_contact.added"),
     ):
-        contact = EmployerContact.objects.create(step=step, recorded_by=recorded_by, **fields)
-        log_client_access(recorded_by, step.client, "pathways.employer_contact.added", contact)
-        settle_reminders(rule=IPS_NO_EMPLOYER_CONTACT, concerning=step)
+        locked = lock_step(step)
+        _check_progress_date(locked, fields["contacted_on"], "contacted_on")
+        contact = EmployerContact.objects.create(step=locked, recorded_by=recorded_by, **fields)
+        log_client_access(recorded_by, locked.client, "pathways.employer_contact.added", contact)
+        settle_reminders(rule=IPS_NO_EMPLOYER_CONTACT, concerning=locked)
     return contact
 
 
 def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSupport:
     """Support that was given: not in the future, not before the step's start, not after its end,
-    and at work: only once a job start of the step has been recorded, not before the job began
-    (ValidationError next to the day)."""
+    none in a step cancelled before it started, and at work: only once a job start of the step
+    has been recorded, not before the job began (ValidationError next to the day). Checked
+    against the step locked in the transaction (`lock_step`), its job starts read under the
+    lock."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
-    _check_progress_date(step, fields["supported_on"], "supported_on")
-    job_start = first_job_start(step)
-    if job_start is None:
-        raise ValidationError(
-            {
-                "supported_on": _(
-                    "Tukea työssä kirjataan, kun asiakkaan työ on alkanut. Kirjaa ensin "
-                    "työllistyminen."
-                )
-            }
-        )
-    if fields["supported_on"] < job_start:
-        raise ValidationError(
-            {
-                "supported_on": _("Päivä ei voi olla ennen työn alkamista (%(date)s).")
-                % {"date": format_day(job_start)}
-            }
-        )
     with (
         transaction.atomic(),
         history_context(recorded_by, "pathways.in_work_support.added"),
     ):
-        support = InWorkSupport.objects.create(step=step, recorded_by=recorded_by, **fields)
-        log_client_access(recorded_by, step.client, "pathways.in_work_support.added", support)
+        locked = lock_step(step)
+        _check_progress_date(locked, fields["supported_on"], "supported_on")
+        job_start = first_job_start(locked)
+        if job_start is None:
+            raise ValidationError(
+                {
+                    "supported_on": _(
+                        "Tukea työssä kirjataan, kun asiakkaan työ on alkanut. Kirjaa ensin "
+                        "työllistyminen."
+                    )
+                }
+            )
+        if fields["supported_on"] < job_start:
+            raise ValidationError(
+                {
+                    "supported_on": _("Päivä ei voi olla ennen työn alkamista (%(date)s).")
+                    % {"date": format_day(job_start)}
+                }
+            )
+        support = InWorkSupport.objects.create(step=locked, recorded_by=recorded_by, **fields)
+        log_client_access(recorded_by, locked.client, "pathways.in_work_support.added", support)
     return support
+
+
+def lock_step(step: PathwayStep) -> PathwayStep:
+    """The step as it is now, for a record of what happened in it: its client locked first
+    (as every write of the client's pathway), then its own row, so a step ended or cancelled
+    at the same moment takes its turn and the record is checked against its end as saved,
+    not against a copy loaded before (`_check_within_step`)."""
+    client = lock_client(step.client)
+    locked = (
+        PathwayStep.objects.select_for_update(of=("self",))
+        .select_related("service_type")
+        .get(pk=step.pk)
+    )
+    locked.client = client
+    return locked
 
 
 def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
@@ -414,20 +435,22 @@ def issue_certificate(
 ) -> CompetenceCertificate:
     """Issues a youth workshop's competence certificate naming the competences shown; dated
     not in the future and not before the workshop period started (it may be given at or after
-    its end)."""
+    its end); none for a period cancelled before it started, checked against the step locked
+    in the transaction (`lock_step`)."""
     require_type(step, step_rules.YOUTH_WORKSHOP)
-    _check_progress_date(step, fields["issued_on"], "issued_on", within_step=False)
-    competences = [c.strip() for c in competences if c.strip()]
-    if not competences:
-        raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
     with (
         transaction.atomic(),
         history_context(issued_by, "pathways.certificate.issued"),
     ):
+        locked = lock_step(step)
+        _check_progress_date(locked, fields["issued_on"], "issued_on", within_step=False)
+        competences = [c.strip() for c in competences if c.strip()]
+        if not competences:
+            raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
         certificate = CompetenceCertificate.objects.create(
-            step=step, issued_by=issued_by, competences=competences, **fields
+            step=locked, issued_by=issued_by, competences=competences, **fields
         )
-        log_client_access(issued_by, step.client, "pathways.certificate.issued", certificate)
+        log_client_access(issued_by, locked.client, "pathways.certificate.issued", certificate)
     return certificate
 
 
