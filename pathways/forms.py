@@ -32,7 +32,6 @@ from pathways.models import (
 from pathways.step_rules import (
     YOUTH_WORKSHOP,
     exit_outcome_may_replace_follow_on,
-    mutual_companions,
     period_end_limit,
     replacement_follow_ons,
     running_alongside,
@@ -233,9 +232,9 @@ class EndStepForm(PolkuForm):
             self.fields["ended_on"].help_text = _(
                 "Viimeinen mahdollinen päättymispäivä: %(limit)s."
             ) % {"limit": f"{limit:%-d.%-m.%Y}"}
-        # What comes after the step: not a step started before it, nor its companion,
-        # which ends with it (the action refuses both), nor a step running alongside it
-        # that needs its service (the work coaching of a disability work activity).
+        # What comes after the step: not a step started before it, nor a step running
+        # alongside it (its companion, which ends with it, the work coaching of a disability
+        # work activity or of a Jobcenter period): the action refuses each.
         candidates = (
             PathwayStep.objects.filter(client=step.client_id)
             .filter(Q(previous_step__isnull=True) | Q(previous_step=step))
@@ -245,7 +244,7 @@ class EndStepForm(PolkuForm):
             .select_related("service_type", "rule_set")
         )
         listed = list(candidates)
-        alongside = mutual_companions(step, listed) + running_alongside(step, listed)
+        alongside = running_alongside(step, listed)
         self.fields["next_step"].queryset = candidates.exclude(pk__in=[s.pk for s in alongside])
         self.fields["next_step"].label_from_instance = lambda s: (
             f"{s.service_type}, {s.start_on:%-d.%-m.%Y}"

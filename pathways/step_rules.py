@@ -774,15 +774,26 @@ def mutual_companions(
 
 
 def running_alongside(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
-    """The open steps among `others` that need `step`'s service alongside them and overlap
-    its period: its mutual companions (`mutual_companions`), and those its own rules do not
-    require (the work coaching of a disability work activity period, a Jobcenter period
-    during work activity). They run with `step`, so none of them is what follows it."""
+    """The open steps among `others` that run alongside `step`, overlapping its period (its
+    end when it is ending, its planned end before): those that need `step`'s service
+    alongside them, its mutual companions (`mutual_companions`) and those its own rules do
+    not require (the work coaching of a disability work activity period, a Jobcenter period
+    during work activity), and those of a service `step`'s own rules need alongside it (the
+    work coaching and the work activity of a Jobcenter period), begun the same day as `step`
+    or later included. They run with `step`, so none of them is what follows it: the end
+    form does not offer them and `end_step` refuses them on the follow-on."""
+    rules = step.rule_set or rule_set_for(step)
+    needed_by_step = {t.code for t in rules.requires.all()} | {
+        t.code for t in rules.requires_one_of.all()
+    }
     return [
         other
         for other in others
         if other.status != StepStatus.ENDED
-        and _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
+        and (
+            other.service_type.code in needed_by_step
+            or _needed_alongside(other.rule_set or rule_set_for(other), step.service_type.code)
+        )
         and _overlaps(other, step)
     ]
 

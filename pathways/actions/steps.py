@@ -502,8 +502,11 @@ def end_step(
     `ended_with`).
 
     The follow-on step comes after this one: a step of the client that is not ended,
-    not another step's follow-on, not started before this step, and not one ending
-    with it (its companion); each is refused on `next_step`.
+    not another step's follow-on, not started before this step, not one ending with it
+    (its companion) and not one running alongside it until its end (the work coaching
+    of a disability work activity period or of a Jobcenter period, begun the same day or
+    later: `step_rules.running_alongside`, as the end form's choices); each is refused on
+    `next_step`.
 
     A Jobcenter paid-work period needs a follow-on step, unless the end reason says the
     client's services end altogether (moved to another municipality, died, the client
@@ -602,6 +605,11 @@ def end_step(
         )
         step_rules.raise_for(step_rules.check_ending(locked))
         locked.status = StepStatus.ENDED
+        # Before the companions ending with it: the coaching of a disability work activity
+        # chosen as its follow-on is refused on the choice, not as a step left without it.
+        alongside = step_rules.running_alongside(locked, [next_step]) if next_step else []
+        if alongside and not step_rules.mutual_companions(locked, alongside):
+            _refuse_running_alongside(next_step)
         ending_with = _companions_ending_with(locked, previous)
         if next_step is not None and next_step.pk in {c.pk for c in ending_with}:
             raise ValidationError(
@@ -613,6 +621,9 @@ def end_step(
                     % {"step": _step_name(next_step)}
                 }
             )
+        if alongside:
+            # A companion that goes on, another step covering it.
+            _refuse_running_alongside(next_step)
         _check_no_later_period_overlapped([locked, *ending_with])
         _check_attendance_within([locked, *ending_with], end_field="ended_on")
         try:
@@ -662,6 +673,19 @@ def end_step(
             )
     locked.ended_with = ending_with
     return locked
+
+
+def _refuse_running_alongside(next_step: PathwayStep) -> None:
+    raise ValidationError(
+        {
+            "next_step": _(
+                "Valittu jakso (%(step)s) on käynnissä tämän jakson rinnalla, joten se ei ole "
+                "jatkopolku: jatkopolku tulee tämän jakson jälkeen. Valitse toinen jakso tai "
+                "suunnittele uusi."
+            )
+            % {"step": _step_name(next_step)}
+        }
+    )
 
 
 def _end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetime.date) -> None:

@@ -174,6 +174,90 @@ def test_the_work_coaching_alongside_disability_work_activity_is_not_its_follow_
     assert f'<option value="{later.pk}"' in page
 
 
+ALONGSIDE = "on käynnissä tämän jakson rinnalla"
+
+
+@pytest.fixture
+def disability_work_activity(worker, client_of, today):
+    """Disability work activity running for two months (it does not require work coaching)."""
+    return actions.plan_step(
+        client=client_of(),
+        planned_by=worker,
+        service_type=service("disability_work_activity"),
+        start_on=today - datetime.timedelta(days=60),
+        planned_end_on=today + datetime.timedelta(days=200),
+        days_per_week=3,
+        hours_per_day=5,
+    )
+
+
+def test_the_work_coaching_started_with_a_jobcenter_period_is_not_its_follow_on(
+    client, worker, disability_work_activity, today
+):
+    """Coaching begun the same day as the Jobcenter period it runs with did not start before
+    it, yet it is no more what follows the period than coaching begun earlier: the action
+    refuses it on the follow-on as the end form leaves it out."""
+    start = today - datetime.timedelta(days=10)
+    coaching = actions.plan_step(
+        client=disability_work_activity.client,
+        planned_by=worker,
+        service_type=service("work_coaching"),
+        start_on=start,
+        planned_end_on=today + datetime.timedelta(days=100),
+    )
+    paid = actions.plan_step(
+        client=coaching.client,
+        planned_by=worker,
+        service_type=service("jobcenter_paid_work"),
+        start_on=start,
+        planned_end_on=today + datetime.timedelta(days=20),
+        income_clarification="Palkka ei vaikuta eläkkeeseen.",
+    )
+    studies = actions.plan_step(
+        client=paid.client,
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=today + datetime.timedelta(days=1),
+    )
+    form = offered(client, worker, paid)
+    assert f'<option value="{coaching.pk}"' not in form
+    assert f'<option value="{studies.pk}"' in form
+
+    with pytest.raises(ValidationError) as refused:
+        actions.end_step(
+            step=paid, ended_by=worker, ended_on=today, end_reason="completed", next_step=coaching
+        )
+    (message,) = refused.value.message_dict["next_step"]
+    assert ALONGSIDE in message and "Työvalmennus" in message
+    for step in (paid, coaching):
+        step.refresh_from_db()
+        assert (step.status, step.next_step_id) == (StepStatus.ACTIVE, None)
+
+
+def test_the_work_coaching_alongside_disability_work_activity_is_refused_on_the_follow_on(
+    worker, disability_work_activity, today
+):
+    coaching = actions.plan_step(
+        client=disability_work_activity.client,
+        planned_by=worker,
+        service_type=service("work_coaching"),
+        start_on=disability_work_activity.start_on,
+        planned_end_on=disability_work_activity.planned_end_on,
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.end_step(
+            step=disability_work_activity,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="completed",
+            next_step=coaching,
+        )
+    (message,) = refused.value.message_dict["next_step"]
+    assert ALONGSIDE in message
+    disability_work_activity.refresh_from_db()
+    assert disability_work_activity.status == StepStatus.ACTIVE
+
+
 class TestDatesMovedLater:
     """A follow-on planned in order stays in order when either step's start date is changed."""
 
