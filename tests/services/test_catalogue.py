@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.factories import make_user
 from accounts.roles import Role
 from services.factories import CatalogueEntryFactory, OrganisationFactory, ServiceRuleSetFactory
-from services.models import CatalogueCategory, OrganisationKind
+from services.models import CatalogueCategory, Organisation, OrganisationKind, ServiceType
 from tests.conftest import field_errors, login
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +230,49 @@ class TestEntryPage:
             "Essoten käytäntö",
         ):
             assert text in content, text
+
+    @pytest.mark.parametrize(
+        ("provider", "cap"), [("general", None), ("essote", "12,00 € päivässä")]
+    )
+    def test_avotyo_compensation_is_flagged_not_a_wage_with_a_cap_or_without(
+        self, signed_in, provider, cap
+    ):
+        """DOMAIN.md: avotyö is paid a daily compensation, flagged as not a wage. The general
+        rules set no cap (Essote's practice caps it at 12 € a day): the flag is shown all the
+        same."""
+        organisation = (
+            Organisation.objects.get(slug="essote")
+            if provider == "essote"
+            else OrganisationFactory(kind=OrganisationKind.SOCIAL_SERVICES)
+        )
+        entry = CatalogueEntryFactory(
+            provider=organisation, service_type=ServiceType.objects.get(code="open_work")
+        )
+        page = " ".join(
+            signed_in.get(reverse("services:entry", kwargs={"pk": entry.pk}))
+            .content.decode()
+            .split()
+        )
+        assert page.count("korvaus ei ole palkkaa") == 1
+        if cap:
+            assert f"<dt>Korvaus enintään</dt> <dd> {cap}; korvaus ei ole palkkaa </dd>" in page
+        else:
+            assert "Korvaus enintään" not in page
+            assert "<dt>Korvaus</dt> <dd>korvaus ei ole palkkaa</dd>" in page
+
+    def test_no_flag_where_the_rules_do_not_say_so(self, signed_in):
+        organisation = OrganisationFactory(kind=OrganisationKind.SOCIAL_SERVICES)
+        open_work = ServiceType.objects.get(code="open_work")
+        ServiceRuleSetFactory(
+            service_type=open_work,
+            organisation=organisation,
+            compensation_is_not_wage=False,
+            source="Kokeilukäytäntö",
+        )
+        entry = CatalogueEntryFactory(provider=organisation, service_type=open_work)
+        page = signed_in.get(reverse("services:entry", kwargs={"pk": entry.pk})).content.decode()
+        assert "Kokeilukäytäntö" in page
+        assert "korvaus ei ole palkkaa" not in page
 
     def test_an_inactive_entry_is_not_found(self, signed_in):
         entry = CatalogueEntryFactory(is_active=False)
