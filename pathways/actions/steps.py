@@ -353,7 +353,8 @@ def set_step_status(
     A step starts on its start date or later: starting it before is refused (its start date
     is changed first). A pause records since when (`paused_on`, today when not given) and
     why (`reason`): refused on `reason` without one, on `paused_on` for a day in the future,
-    before the step started or before it last resumed. Resuming records the day
+    before the step started or before it last resumed, or dated back over a day recorded
+    present (a day of a pause takes none). Resuming records the day
     (`resumed_on`, today). The step's latest pause is on the step, earlier ones in its
     history.
 
@@ -406,6 +407,7 @@ def set_step_status(
                 each.paused_on = max(paused_on, each.start_on)
                 each.pause_reason = reason
                 each.resumed_on = None
+            _check_no_present_day_in_pause([locked, *changing_with])
         elif status == StepStatus.ACTIVE and locked.status != StepStatus.ACTIVE:
             changing_with = _starting_with(locked, others)
             for each in [locked, *changing_with]:
@@ -445,6 +447,32 @@ def _check_pause(
             }
         )
     return paused_on
+
+
+def _check_no_present_day_in_pause(steps: list[PathwayStep]) -> None:
+    """ValidationError on `paused_on` when a present day is recorded for one of `steps` on or
+    after the day its pause begins (as it will be saved): a day of a pause takes no present
+    day (`record_week_attendance`), so a pause dated back over one would leave a worked,
+    paid, allowance-counted day inside it. The day's record is corrected first if the client
+    was in fact away. One query per step."""
+    for step in steps:
+        first = (
+            Attendance.objects.filter(step=step.pk, present=True, day__gte=step.paused_on)
+            .order_by("day")
+            .values_list("day", flat=True)
+            .first()
+        )
+        if first is not None:
+            raise ValidationError(
+                {
+                    "paused_on": _(
+                        "Jaksolle on kirjattu läsnäolopäivä %(date)s, joten tauko voi alkaa "
+                        "aikaisintaan sen jälkeen. Jos asiakas ei ollut paikalla, korjaa ensin "
+                        "sen päivän läsnäolokirjaus."
+                    )
+                    % {"date": format_day(first)}
+                }
+            )
 
 
 def _other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:

@@ -150,3 +150,40 @@ def test_the_grid_says_it_next_to_the_day(client, worker, paused, monday):
     assert response.status_code == 200
     assert field_errors(response.content.decode(), f"{key}-status") == pause_message(monday)
     assert not Attendance.objects.filter(step=paused).exists()
+
+
+def test_a_pause_dated_back_over_a_present_day_is_refused_naming_it(worker, open_work, monday):
+    """The other way round: a pause recorded afterwards cannot swallow a day already recorded
+    as worked (and paid, and counted as an allowance day)."""
+    actions.record_week_attendance(
+        step=open_work, recorded_by=worker, days={monday + DAY: present()}
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.set_step_status(
+            step=open_work,
+            status=StepStatus.PAUSED,
+            changed_by=worker,
+            paused_on=monday,
+            reason="Sairausloma",
+        )
+    assert refused.value.message_dict["paused_on"] == [
+        f"Jaksolle on kirjattu läsnäolopäivä {monday + DAY:%-d.%-m.%Y}, joten tauko voi alkaa "
+        "aikaisintaan sen jälkeen. Jos asiakas ei ollut paikalla, korjaa ensin sen päivän "
+        "läsnäolokirjaus."
+    ]
+    open_work.refresh_from_db()
+    assert (open_work.status, open_work.paused_on) == (StepStatus.ACTIVE, None)
+    # From the day after it, and over an absence, the pause is recorded.
+    actions.record_week_attendance(
+        step=open_work,
+        recorded_by=worker,
+        days={monday + 2 * DAY: {"present": False, "absence_reason": "sick"}},
+    )
+    paused = actions.set_step_status(
+        step=open_work,
+        status=StepStatus.PAUSED,
+        changed_by=worker,
+        paused_on=monday + 2 * DAY,
+        reason="Sairausloma",
+    )
+    assert paused.paused_on == monday + 2 * DAY
