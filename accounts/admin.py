@@ -91,6 +91,10 @@ class CurrentRoleFilter(admin.SimpleListFilter):
 
 @admin.register(User)
 class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
+    """An organisation's users. The operator's accounts (superusers) are a superuser's to
+    manage: an administrator who could change one's address, send it a password link and
+    remove its second factors would sign in as the operator, who reaches every organisation."""
+
     list_display = ["email", "last_name", "first_name", "organisation", "is_active"]
     list_filter = ["is_active", CurrentRoleFilter]
     search_fields = ["email", "last_name", "first_name"]
@@ -109,6 +113,10 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
     readonly_fields = ["invitations_sent"]
     inlines = [RoleAssignmentInline]
     actions = ["send_invitation", "remove_second_factors"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # An administrator creates users of their own organisation only.
