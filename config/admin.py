@@ -5,7 +5,8 @@ second factor, no rate limit. Polku's admin site answers that page itself: a vis
 sent to allauth's sign-in (keeping where they were going), a signed-in administrator on
 to the admin, and anyone else signed in is refused (403), as the admin refuses them.
 
-Its delete pages name only what the admin itself manages (see `deletion_summary`)."""
+Its password change leads to allauth's form too, with its rate limit. Its delete pages name
+only what the admin itself manages (see `deletion_summary`)."""
 
 from collections import Counter
 
@@ -107,3 +108,8 @@ class PolkuAdminSite(AdminSite):
         if self.has_permission(request):
             return redirect(going_to)
         raise PermissionDenied
+
+    def password_change(self, request, extra_context=None):
+        """Polku's own (allauth's) form: the admin's checked the current password without
+        allauth's rate limit, an endless guessing of it for whoever finds a session open."""
+        return redirect("account_change_password")
