@@ -50,6 +50,10 @@ POLKU_IDENTITY_CODE_KEYS = [
 POLKU_IDENTITY_CODE_HASH_KEY = _secret("POLKU_IDENTITY_CODE_HASH_KEY", "polku-development-hash-key")
 
 DEBUG = _flag("DEBUG", False)
+if DEBUG and IS_PRODUCTION:
+    # Django's debug pages print a failed request's POST data and every frame's variables (an
+    # identity code searched for, a note being saved) to whoever sent it.
+    raise ImproperlyConfigured("DEBUG must be off when POLKU_ENV=production.")
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["localhost", "127.0.0.1", "testserver"]
 )
