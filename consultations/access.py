@@ -150,11 +150,12 @@ def hash_feed_token(token: str) -> str:
 
 
 def get_feed_owner(token: str):
-    """The user whose live feed token this is; 404 for an unknown or revoked token, and for
+    """The user whose live feed token this is; 404 for an unknown or revoked token, for
     an owner who no longer holds a current role that works with clients (every role ended,
     or only admin or dpo left): the session pages are closed to them
     (consultations.view_session), and so is the feed of those sessions' times, places,
-    video links and cases."""
+    video links and cases; and for an address made before the owner's present second
+    factors (`_made_under_current_second_factor`)."""
     from accounts.models import RoleAssignment
     from accounts.roles import Role
 
@@ -174,6 +175,19 @@ def get_feed_owner(token: str):
         .exclude(role__in=[Role.ADMIN, Role.DPO])
         .exists()
     )
-    if not works_with_clients:
+    if not works_with_clients or not _made_under_current_second_factor(feed):
         raise Http404
     return feed
+
+
+def _made_under_current_second_factor(feed) -> bool:
+    """Whether a second factor the owner has now was there when the address was made. Not
+    when every factor of then is gone: an administrator removed them for a lost phone (or
+    the owner replaced theirs), and that phone's calendar app holds this address."""
+    from allauth.mfa.models import Authenticator
+
+    return (
+        Authenticator.objects.filter(user=feed.user_id, created_at__lte=feed.created_at)
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .exists()
+    )
