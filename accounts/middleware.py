@@ -59,8 +59,10 @@ class IdleTimeoutMiddleware:
             # The whole address, query included, encoded as `next` (a search's "&" and "ä").
             return redirect_to_login(request.get_full_path(), reverse("account_login"))
         # Written at most every 30 s, so a busy user does not write the session on every click.
+        # A session's first request starts the clock even when it is background polling, so
+        # a session that only ever polls still ends after the idle time.
         is_background = getattr(view_func, "polku_background", False)
-        if not is_background and (last is None or now - last > 30):
+        if last is None or (not is_background and now - last > 30):
             request.session[SESSION_LAST_ACTIVITY] = now
         return None
 

@@ -1,5 +1,6 @@
 import datetime
 import time
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -76,3 +77,22 @@ def test_the_bell_include_is_a_real_link_that_loads_the_count(worker, rf):
     assert f'hx-get="{BELL}"' in html
     assert 'hx-trigger="load, every 60s"' in html
     assert "aria-live" not in html  # arrives with the first answer, so page loads are silent
+
+
+def test_a_session_that_only_polls_still_ends_after_the_idle_time(client, worker, settings):
+    """The first request of a session starts the idle clock, a poll too; polls never move it
+    on, so a tab left on the bell alone is signed out like any other."""
+    login(client, worker)
+    session = client.session
+    session.pop(SESSION_LAST_ACTIVITY, None)
+    session.save()
+    assert client.get(BELL).status_code == 200
+    started = client.session[SESSION_LAST_ACTIVITY]
+    assert started == pytest.approx(time.time(), abs=5)
+
+    later = time.time() + settings.POLKU_IDLE_TIMEOUT_MINUTES * 60 + 60
+    with mock.patch("accounts.middleware.time.time", return_value=later):
+        response = client.get(BELL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
