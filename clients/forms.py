@@ -435,13 +435,15 @@ class CaseNoteForm(PolkuModelForm):
 
 
 class HandoverForm(PolkuForm):
-    """One choice of new responsible worker per client of the leaving worker."""
+    """One choice of new responsible worker per client of the leaving worker: the colleagues
+    of the unit whom that client's own transfer may go to (responsible_worker_roles)."""
 
     handover_note = handover_note_field(rows=3)
 
     def __init__(self, *args, from_user, unit, **kwargs):
         from accounts.models import RoleAssignment
         from clients.models import Client
+        from clients.querysets import responsible_worker_roles
 
         super().__init__(*args, **kwargs)
         self.clients = list(
@@ -454,15 +456,16 @@ class HandoverForm(PolkuForm):
         )
         colleagues = (
             RoleAssignment.objects.current()
-            .filter(
-                unit=unit, role__in=["social_worker", "social_counsellor"], user__is_active=True
-            )
+            .filter(unit=unit, user__is_active=True)
             .exclude(user=from_user)
             .select_related("user", "unit")
             .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"))
         )
         for client in self.clients:
-            field = forms.ModelChoiceField(label=client.full_name, queryset=colleagues)
+            field = forms.ModelChoiceField(
+                label=client.full_name,
+                queryset=colleagues.filter(role__in=responsible_worker_roles(client)),
+            )
             field.label_from_instance = lambda a: (
                 f"{a.user.get_full_name()} ({a.get_role_display()})"
             )

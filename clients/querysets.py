@@ -236,21 +236,27 @@ def caseload_holders(unit):
     )
 
 
-def responsible_worker_candidates(client):
-    """Current role assignments through which someone may become the client's responsible worker:
-    a social worker or social counsellor of the client's organisation (an employment expert too,
-    for a client whose relationship is in employment services, as registration allows),
-    other than the current responsible worker."""
-    from accounts.models import RoleAssignment
-    from clients.models import CareTeamMembership
-
+def responsible_worker_roles(client) -> list[str]:
+    """The roles through which someone may become the client's responsible worker: a social
+    worker or social counsellor; an employment expert too, for a client whose relationship is
+    in employment services, as registration allows."""
     roles = [Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR]
     if client.relationship_home == "employment_services":
         roles.append(Role.EMPLOYMENT_EXPERT)
+    return roles
+
+
+def responsible_worker_candidates(client):
+    """Current role assignments through which someone may become the client's responsible worker:
+    one of `responsible_worker_roles` in the client's organisation, other than the current
+    responsible worker."""
+    from accounts.models import RoleAssignment
+    from clients.models import CareTeamMembership
+
     return (
         RoleAssignment.objects.current()
         .filter(
-            role__in=roles,
+            role__in=responsible_worker_roles(client),
             user__is_active=True,
             unit__organisation=client.responsible_unit.organisation_id,
         )

@@ -384,3 +384,49 @@ def test_a_caseload_handover_shown_again_with_errors_logs_the_clients_it_lists(c
     assert (
         Client.objects.get(pk=second.pk).responsible_unit_id == team["client"].responsible_unit_id
     )
+
+
+def test_a_caseload_handover_offers_each_client_the_colleagues_a_transfer_would(client, team):
+    """An employment expert's caseload (clients whose relationship is in employment services,
+    the only ones they register) is handed over to a fellow employment expert of the unit, as
+    each client's own transfer may (querysets.responsible_worker_candidates); a social
+    services client is offered no employment expert, whom the transfer would refuse."""
+    from clients.forms import HandoverForm
+
+    unit = team["unit"]
+    leaving = make_user(Role.EMPLOYMENT_EXPERT, unit)
+    colleague = make_user(Role.EMPLOYMENT_EXPERT, unit)
+    employment = ClientFactory(
+        responsible_worker=leaving,
+        relationship_home="employment_services",
+        first_names="Tuisku",
+        last_name="Työnhakija",
+    )
+    social = ClientFactory(responsible_worker=leaving, first_names="Aino", last_name="Sosiaali")
+    form = HandoverForm(from_user=leaving, unit=unit)
+
+    def offered(target):
+        return {a.user for a in form.fields[f"client_{target.pk}"].queryset}
+
+    assert offered(employment) == {colleague, team["worker"], team["counsellor"]}
+    assert offered(social) == {team["worker"], team["counsellor"]}
+
+    login(client, team["manager"])
+    response = client.post(
+        "/clients/handover/",
+        {
+            "from": leaving.pk,
+            f"client_{employment.pk}": colleague.role_assignments.get().pk,
+            f"client_{social.pk}": team["counsellor"].role_assignments.get().pk,
+            "handover_note": "Työntekijä siirtyy toiseen yksikköön.",
+        },
+    )
+    assert response.status_code == 302
+    current = CareTeamMembership.objects.current().filter(role=TeamRole.RESPONSIBLE_WORKER)
+    assert current.get(client=employment).user == colleague
+    assert current.get(client=social).user == team["counsellor"]
+    assert set(
+        AccessLogEntry.objects.filter(
+            actor=team["manager"], action="clients.responsibility.transferred"
+        ).values_list("client_id", flat=True)
+    ) == {employment.uuid, social.uuid}
