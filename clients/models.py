@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.names import SORT_NAME_MAX_LENGTH
 from clients.querysets import (
     BreakTheGlassQuerySet,
     CareTeamMembershipQuerySet,
@@ -78,7 +79,9 @@ class Client(models.Model):
     last_name = models.CharField(_("sukunimi"), max_length=150)
     calling_name = models.CharField(_("kutsumanimi"), max_length=80, blank=True)
     # The list order's key, in Finnish alphabetical order by code point (clients.names.sort_name).
-    search_name = models.CharField(max_length=320, editable=False, db_collation="C")
+    search_name = models.CharField(
+        max_length=SORT_NAME_MAX_LENGTH, editable=False, db_collation="C"
+    )
     search_prefixes = ArrayField(models.CharField(max_length=30), default=list, editable=False)
     language = models.CharField(
         _("asiointikieli"), max_length=8, choices=Language.choices, default=Language.FINNISH

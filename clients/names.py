@@ -23,10 +23,18 @@ def search_key(first_names: str, last_name: str) -> str:
     return fold(f"{last_name} {first_names}")
 
 
+# The length of the list order's key (Client.search_name).
+SORT_NAME_MAX_LENGTH = 320
+
+
 def sort_name(first_names: str, last_name: str) -> str:
     """Stored with each client as the list order's key: "<last> <first names>" in the
-    alphabetical order of Finnish and Swedish (config/ordering.py: å, ä, ö after z)."""
-    return alphabetical_key(f"{last_name} {first_names}")
+    alphabetical order of Finnish and Swedish (config/ordering.py: å, ä, ö after z).
+
+    Folding may make a letter several (ß is ss, a ligature such as ﬃ three letters), so the
+    key of names as long as the form takes may outgrow its column: it is cut to the column's
+    length, which orders all but names alike for their first 320 letters."""
+    return alphabetical_key(f"{last_name} {first_names}")[:SORT_NAME_MAX_LENGTH]
 
 
 # Longer query words are cut to this length, as the stored beginnings are.

@@ -405,3 +405,32 @@ def test_a_colleagues_client_outside_the_workers_reach_is_still_asked_for(
     page = client.post("/clients/new/", {**FORM, "identity_code": code}).content.decode()
     assert "Pyydä pääsyä" in page and "Salainen" not in page
     assert "Asiakas on jo rekisterissä." not in page
+
+
+def test_names_as_long_as_the_form_takes_are_registered_and_listed_whatever_their_letters(
+    client, social_worker
+):
+    """The list order's key folds letters as Finnish and Swedish readers sort them, and a
+    letter may fold into several (ß is ss, the ligature ﬃ is ffi): names of the longest
+    length the form takes still register, change and list, not a server error."""
+    login(client, social_worker)
+    long_first, long_last = "Straße " + "ﬃ" * 143, "Groß" + "ß" * 146
+    code = demo_identity_code(random_birth_date(30, 40))
+    response = client.post(
+        "/clients/new/",
+        {**FORM, "identity_code": code, "first_names": long_first, "last_name": long_last},
+    )
+    assert response.status_code == 302
+    registered = Client.objects.get()
+    assert (registered.first_names, registered.last_name) == (long_first, long_last)
+    ClientFactory(created_by=social_worker, first_names="Aino", last_name="Aalto")
+    ClientFactory(created_by=social_worker, first_names="Öljy", last_name="Öhman")
+    page = client.get("/clients/").content.decode()
+    assert page.index("Aalto") < page.index("Groß") < page.index("Öhman")
+    assert "Groß" in client.get("/clients/", {"q": "gross strasse"}).content.decode()
+    response = client.post(
+        f"/clients/{registered.uuid}/edit/",
+        {**FORM, "first_names": "ß" * 150, "last_name": long_last},
+    )
+    assert response.status_code == 302
+    assert Client.objects.get(pk=registered.pk).first_names == "ß" * 150
