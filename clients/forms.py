@@ -91,11 +91,15 @@ class ClientForm(PolkuModelForm):
         data = super().clean()
         if data.get("language") == "other" and not data.get("other_language"):
             self.add_error("other_language", _("Kerro, mikä kieli."))
-        if data.get("relationship_home"):
+        # Checked when it is chosen, not on every save: an employment expert who is the
+        # responsible worker of a client a colleague moved to social services still saves
+        # other changes (update_client checks it only when it changes, too).
+        home = data.get("relationship_home")
+        if home and (self.instance.pk is None or home != self.instance.relationship_home):
             try:
                 check_relationship_home(
                     role=getattr(self.user, "active_role", None),
-                    relationship_home=data["relationship_home"],
+                    relationship_home=home,
                 )
             except ValidationError as error:
                 self.add_error(None, error)

@@ -7,7 +7,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from clients import actions
 from clients.factories import add_member
-from clients.models import Client, TeamRole
+from clients.models import CareTeamMembership, Client, TeamRole
 from tests.conftest import acting, field_errors, login
 
 STREET = "Salaisenpolku 7 B 12"
@@ -123,3 +123,29 @@ def test_the_action_refuses_an_address_change_by_someone_who_may_not_see_it(prot
         actions.update_client(client=protected["client"], changed_by=sote, fields={"city": "Espoo"})
     protected["client"].refresh_from_db()
     assert protected["client"].city == CITY
+
+
+def test_an_employment_expert_keeps_saving_a_client_a_colleague_moved_to_social_services(
+    client, team
+):
+    """The relationship home is checked when it is chosen: an employment expert who is the
+    responsible worker still saves other changes after a colleague moved the client to
+    social services, and cannot choose social services themselves."""
+    target = team["client"]
+    expert = make_user(Role.EMPLOYMENT_EXPERT, team["unit"])
+    Client.objects.filter(pk=target.pk).update(relationship_home="employment_services")
+    # The client's responsible worker is the employment expert.
+    CareTeamMembership.objects.filter(client=target, role=TeamRole.RESPONSIBLE_WORKER).update(
+        user=expert
+    )
+    login(client, expert)
+    url = f"/clients/{target.uuid}/edit/"
+    refused = client.post(url, _form(target, phone="040 1112223"))
+    assert "vain työllisyyspalvelujen asiakkuuden" in refused.content.decode()
+
+    Client.objects.filter(pk=target.pk).update(relationship_home="social_services")
+    target.refresh_from_db()
+    response = client.post(url, _form(target, phone="040 1112223"))
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.phone, target.relationship_home) == ("040 1112223", "social_services")
