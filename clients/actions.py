@@ -571,11 +571,13 @@ def end_membership(
         if locked.valid_until is not None:
             # Access already stopped after "valid until": the end is recorded on that day.
             day = min(day, locked.valid_until)
+        # Read before: a manager ending their own membership has only the unit left after it.
+        basis = relation_to(ended_by, membership.client).basis
         fields = set_membership_end(locked, day)
         action = "clients.membership.cancelled" if locked.cancelled else "clients.membership.ended"
         with history_context(ended_by, action):
             locked.save(update_fields=fields)
-        log_client_access(ended_by, membership.client, action, locked)
+        log_client_access(ended_by, membership.client, action, locked, basis=basis)
         _withdraw_membership_ending_reminders(locked)
     return locked
 
