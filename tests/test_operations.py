@@ -401,6 +401,9 @@ def test_every_setting_read_from_the_environment_is_listed_in_env_example():
     )
     assert {"SECRET_KEY", "POLKU_LOGIN_RATE_LIMIT"} <= read  # the pattern finds them
     assert read - listed == set()
+    # ...and nothing else: a line the settings never read (PORT, read by the launcher from
+    # the shell only) would promise an effect that a .env cannot have.
+    assert listed - read == set()
 
 
 def test_the_client_address_behind_a_proxy_is_configured_from_the_environment():
