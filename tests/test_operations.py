@@ -401,8 +401,8 @@ def test_every_setting_read_from_the_environment_is_listed_in_env_example():
     )
     assert {"SECRET_KEY", "POLKU_LOGIN_RATE_LIMIT"} <= read  # the pattern finds them
     assert read - listed == set()
-    # ...and nothing else: a line the settings never read (PORT, read by the launcher from
-    # the shell only) would promise an effect that a .env cannot have.
+    # ...and nothing else: a line the settings never read would promise an effect that a
+    # .env cannot have (PORT, which only the launcher reads, is in the README).
     assert listed - read == set()
 
 
@@ -516,3 +516,37 @@ def test_make_run_on_another_port_puts_that_port_in_the_links_it_mails(tmp_path,
     monkeypatch.setenv("POLKU_BASE_URL", "https://polku.example.fi")
     assert launcher.run() == 0
     assert {env["POLKU_BASE_URL"] for env in environments} == {"https://polku.example.fi"}
+
+
+def test_make_run_takes_the_addresses_and_port_from_env_under_the_shells(tmp_path, monkeypatch):
+    """A DATABASE_URL, REDIS_URL or PORT in .env is used as the settings would use it: no
+    embedded server starts for it; the shell's value wins over the file's."""
+    from config import launcher
+
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# local services\n"
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/polku_local\n"
+        "REDIS_URL=redis://127.0.0.1:6379/4\n"
+        "PORT=8124\n"
+    )
+    monkeypatch.setattr(launcher, "ENV_FILE", env_file)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("PORT", "8125")
+
+    def no_embedded_server():
+        raise AssertionError("an embedded server started although .env names one")
+
+    monkeypatch.setattr(launcher, "start_embedded_postgres", no_embedded_server)
+    monkeypatch.setattr(launcher, "start_embedded_redis", no_embedded_server)
+    environment = launcher.service_environment()
+    assert environment["DATABASE_URL"] == "postgres://postgres@127.0.0.1:5432/polku_local"
+    assert environment["REDIS_URL"] == "redis://127.0.0.1:6379/4"
+    assert environment["PORT"] == "8125"  # the shell's
+    assert "DATABASE_URL" not in os.environ  # the file is read into the children's only
+
+    monkeypatch.setattr(launcher, "ENV_FILE", tmp_path / "missing.env")
+    monkeypatch.setattr(launcher, "start_embedded_postgres", lambda: "postgres://embedded")
+    monkeypatch.setattr(launcher, "start_embedded_redis", lambda: ("unix://r", "redis+socket://r"))
+    assert launcher.service_environment()["DATABASE_URL"] == "postgres://embedded"
