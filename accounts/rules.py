@@ -31,7 +31,6 @@ is_coordinator = active_role_in(Role.COORDINATOR)
 works_with_clients = active_role_in(*(set(Role) - {Role.ADMIN, Role.DPO}))
 
 rules.add_perm("accounts.switch_role", rules.is_authenticated)
-rules.add_perm("accounts.manage_users", is_admin)
 
 # The Django admin: administrators manage users, role memberships, organisations
 # and units (scoped to their own organisation in the ModelAdmins).
