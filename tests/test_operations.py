@@ -167,6 +167,16 @@ def test_docker_compose_runs_the_production_shaped_stack():
         assert "POLKU_PRIVATE_ROOT" not in services[name]["environment"]
         mounts = dict(volume.rsplit(":", 1)[::-1] for volume in services[name]["volumes"])
         assert mounts.get(private_root) in compose["volumes"], name
+    # Migrations run once, before web, the workers and beat start (a beat task of a new
+    # stack would otherwise meet missing tables); web itself does not migrate.
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert "migrate" not in command
+    for name in POLKU_PROCESSES:
+        assert services[name]["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
+        }, name
 
 
 def test_gunicorn_access_log_names_the_path_only():
