@@ -78,6 +78,19 @@ def test_an_old_note_is_still_marked_health_related_never_unmarked(team, worker)
     )
 
 
+def test_an_amendment_belongs_to_the_client_of_the_note_it_amends(team, worker):
+    """clients migration 0015: the database refuses an amendment written on another client
+    than the note it amends, however it is written."""
+    from clients.factories import ClientFactory
+
+    note = make_note(team["client"], worker)
+    other = ClientFactory(responsible_unit=team["client"].responsible_unit)
+    with pytest.raises(IntegrityError, match="case_note_amends_same_client"), transaction.atomic():
+        make_note(other, worker, amends=note, text="Täydennys väärälle asiakkaalle.")
+    amendment = make_note(team["client"], worker, amends=note, text="Täydennys.")
+    assert amendment.amends == note
+
+
 def test_edit_note_answers_in_words_when_the_database_refuses(team, worker, monkeypatch):
     """The action's own check passes a moment before the window closes; the database's
     refusal is then the same message, not an error page."""
