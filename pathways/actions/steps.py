@@ -149,15 +149,7 @@ def _link_follow_on(previous: PathwayStep, step: PathwayStep, planned_by) -> Non
     if locked.next_step_id is not None:
         raise ValidationError(_("Jaksolla on jo jatkopolku."))
     if step.start_on < locked.start_on:
-        raise ValidationError(
-            {
-                "start_on": _(
-                    "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan "
-                    "(%(step)s)."
-                )
-                % {"step": _step_name(locked)}
-            }
-        )
+        _refuse_follow_on_before(locked)
     locked.next_step = step
     locked.save(update_fields=["next_step"])
     _settle_follow_on_requests([locked], planned_by)
@@ -1154,15 +1146,7 @@ def _check_follow_on_order(steps: list[PathwayStep]) -> None:
             PathwayStep.objects.filter(next_step=step.pk).select_related("service_type").first()
         )
         if before is not None and step.start_on < before.start_on:
-            raise ValidationError(
-                {
-                    "start_on": _(
-                        "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan "
-                        "(%(step)s)."
-                    )
-                    % {"step": _step_name(before)}
-                }
-            )
+            _refuse_follow_on_before(before)
         if step.next_step_id is None:
             continue
         after = PathwayStep.objects.select_related("service_type").get(pk=step.next_step_id)
@@ -1176,6 +1160,19 @@ def _check_follow_on_order(steps: list[PathwayStep]) -> None:
                     % {"step": _step_name(after)}
                 }
             )
+
+
+def _refuse_follow_on_before(previous: PathwayStep) -> None:
+    """ValidationError on `start_on`: a follow-on starts no earlier than `previous`, the step
+    it follows."""
+    raise ValidationError(
+        {
+            "start_on": _(
+                "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan (%(step)s)."
+            )
+            % {"step": _step_name(previous)}
+        }
+    )
 
 
 def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[PathwayStep]:
