@@ -1,0 +1,52 @@
+"""What axe and the walk of every page (test_every_page.py) miss because the world has no such
+data: a client page with a timeline and an inbox task with a long title at 320 CSS px
+(WCAG 1.4.10), and what the client search says to a screen reader as the user types (4.1.3)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from clients.factories import ClientFactory
+from notifications.factories import TaskFactory
+from pathways.factories import make_step
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# What is wider than the window, outside the boxes that scroll on their own.
+OVERFLOW = """() => ({
+  width: document.documentElement.scrollWidth,
+  wide: [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(e => !e.closest(".polku-table-scroll, .polku-timeline"))
+    .slice(0, 3).map(e => e.outerHTML.slice(0, 80)),
+})"""
+
+
+def test_a_client_page_with_a_timeline_and_an_inbox_with_a_long_task_reflow_at_320_px(
+    new_page, unit
+):
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    client = ClientFactory(responsible_worker=worker)
+    make_step(client, "rehabilitative_work_activity", created_by=worker)
+    TaskFactory(
+        assignee=worker,
+        title="Lähetä suostumuksen peruutus Kelaan suojatulla sähköpostilla viimeistään huomenna",
+    )
+    page = new_page(worker)
+    page.set_viewport_size({"width": 320, "height": 800})
+
+    # The timeline's drawing is 40rem wide at least: it scrolls in its own box, the page does not.
+    page.goto(f"/clients/{client.uuid}/")
+    timeline = page.locator("figure.polku-timeline")
+    expect(timeline).to_be_visible()
+    assert timeline.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert page.evaluate(OVERFLOW) == {"width": 320, "wide": []}
+
+    # A check-off field's label names the task in visually hidden text, in a cell scrolled out
+    # of sight: it stays inside the table's box.
+    page.goto("/inbox/")
+    expect(
+        page.get_by_label("Tehty päivänä – Lähetä suostumuksen peruutus", exact=False)
+    ).to_be_attached()
+    assert page.evaluate(OVERFLOW) == {"width": 320, "wide": []}
