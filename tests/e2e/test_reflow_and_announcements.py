@@ -10,6 +10,7 @@ from accounts.roles import Role
 from clients.factories import ClientFactory
 from notifications.factories import TaskFactory
 from pathways.factories import make_step
+from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,3 +51,29 @@ def test_a_client_page_with_a_timeline_and_an_inbox_with_a_long_task_reflow_at_3
         page.get_by_label("Tehty päivänä – Lähetä suostumuksen peruutus", exact=False)
     ).to_be_attached()
     assert page.evaluate(OVERFLOW) == {"width": 320, "wide": []}
+
+
+def test_the_client_search_announces_how_many_were_found_not_the_whole_table(new_page, unit):
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    for first_names in ("Tuisku", "Taimi"):
+        ClientFactory(responsible_worker=worker, first_names=first_names, last_name="Tietävä")
+    ClientFactory(responsible_worker=worker, first_names="Silmu", last_name="Suunnistaja")
+    page = new_page(worker)
+    page.goto("/clients/")
+    status = page.locator("#client-results-status")
+    expect(status).to_have_text("")  # nothing is read when the page opens
+    assert page.locator("#client-results").get_attribute("aria-live") is None
+
+    search = page.get_by_role("searchbox", name="Hae nimellä")
+    search.fill("tiet")
+    expect(page.get_by_role("status")).to_have_text("2 asiakasta löytyi.")
+    expect(page.get_by_role("link", name="Tietävä, Tuisku")).to_be_visible()
+    expect(search).to_be_focused()
+    search.fill("suunn")
+    expect(status).to_have_text("1 asiakas löytyi.")
+    search.fill("ei ketään")
+    expect(status).to_have_text(
+        "Hakuehdoilla ei löytynyt asiakkaita, joiden tietoihin sinulla on pääsy."
+    )
+    expect(search).to_be_focused()
+    assert_accessible(page)
