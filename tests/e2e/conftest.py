@@ -98,6 +98,21 @@ def assert_accessible(page):
     assert violations == [], f"axe found violations on {page.url}: {violations}"
 
 
+def collect_csp_errors(page) -> list[str]:
+    """The console's Content Security Policy errors and the uncaught errors of the page from now
+    on, in a list that grows as the page runs (Chromium logs every refused inline style or
+    script, set by the markup or by a script, to the console)."""
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 @pytest.fixture
 def start_pdf_worker(settings, tmp_path):
     """Starts the real Celery worker on the pdf queue when the test calls it, so the page

@@ -22,7 +22,7 @@ from pathways.models import Attendance, PathwayStep
 from services import demo
 from services.calendar import add_months
 from services.models import CatalogueEntry, ServiceType, Unit
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, collect_csp_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -423,3 +423,45 @@ def test_a_job_ended_and_another_cancelled_from_the_step_page(new_page, team):
     assert (ended.ended_on, ended.end_reason) == (today, "resigned")
     assert Placement.objects.get(organisation_name="Leipomo Lämmin").is_cancelled
     assert not ips.phase_changes.exists()
+
+
+def test_saving_the_attendance_grid_through_htmx_breaks_no_csp(new_page, team):
+    """A refused week, a saved one and another week, each swapped in by htmx, with no inline
+    style refused by the CSP. The grid's fields first get a style attribute through the CSSOM,
+    which the CSP allows and the browser, an extension or a test tool may do: htmx settled it
+    onto the swapped-in fields with setAttribute, refused once per field."""
+    worker, _coach, client = team
+    today = datetime.date.today()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    step = make_step(
+        client,
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+    )
+    page = new_page(worker)
+    csp_errors = collect_csp_errors(page)
+    page.goto(f"/clients/{client.uuid}/steps/{step.pk}/attendance/?week={iso_week(monday)}")
+    page.evaluate(
+        """() => document.querySelectorAll("#attendance-grid input, #attendance-grid select")
+            .forEach((field) => {
+              field.style.setProperty("outline-offset", "0px");
+              field.style.removeProperty("outline-offset");
+            })"""
+    )
+    expect(page.locator("#attendance-grid [style]").first).to_be_attached()
+
+    page.locator(f"#id_{monday.isoformat()}-hours").fill("5")
+    page.get_by_role("button", name="Tallenna viikko").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tarkista merkityt päivät.")
+    expect(page.locator(f"#id_{monday.isoformat()}-status_error")).to_be_visible()
+    assert not Attendance.objects.exists()
+
+    page.locator(f"#id_{monday.isoformat()}-status").select_option("present")
+    page.get_by_role("button", name="Tallenna viikko").click()
+    expect(page.get_by_role("status").filter(has_text="tallennettu")).to_be_focused()
+    assert Attendance.objects.get(step=step).day == monday
+
+    page.get_by_role("link", name="Edellinen viikko").click()
+    expect(page.locator("#week-heading")).to_be_focused()
+    assert csp_errors == []

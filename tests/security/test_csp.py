@@ -1,5 +1,7 @@
 """Strict Content Security Policy: nonces on scripts, no inline script or style."""
 
+import html as html_module
+import json
 import re
 
 import pytest
@@ -32,6 +34,19 @@ def test_pages_carry_a_strict_csp_and_no_inline_script_or_style(client, social_w
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     for tag in re.findall(r"<script[^>]*src=[^>]*>", html):
         assert f'nonce="{nonce}"' in tag
+
+
+@pytest.mark.django_db
+def test_htmx_is_configured_to_write_no_style(client):
+    """htmx reads its configuration from <meta name="htmx-config">: its indicator <style>
+    element and its settling of the style attribute (setAttribute on each swapped-in element
+    whose old copy had a style attribute) are both inline style, refused by the CSP."""
+    html = client.get(reverse("account_login")).content.decode()
+    content = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", html).group(1)
+    config = json.loads(html_module.unescape(content))
+    assert config["includeIndicatorStyles"] is False
+    assert config["attributesToSettle"] == ["class", "width", "height"]
+    assert config["allowEval"] is False
 
 
 @pytest.mark.django_db
