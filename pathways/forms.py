@@ -439,6 +439,17 @@ class AttendanceWeekForm(PolkuForm):
                 "compensation": self[f"{key}-compensation"] if self.with_compensation else None,
             }
 
+    def days_with_errors(self) -> list[dict]:
+        """The days with a refused value, in the grid's order, each with the first of its fields
+        that holds one (status, hours, reason, compensation): the error summary links to it."""
+        days = []
+        for row in self.rows():
+            fields = (row[name] for name in ("status", "hours", "reason", "compensation"))
+            invalid = next((field for field in fields if field is not None and field.errors), None)
+            if invalid is not None:
+                days.append({"day": row["day"], "field": invalid})
+        return days
+
     def week(self) -> dict:
         values = {}
         for day in self.days:

@@ -512,6 +512,57 @@ def test_a_value_the_form_refuses_is_explained_at_its_own_field(client, worker, 
     assert not Attendance.objects.filter(step=step).exists()
 
 
+def error_summary_links(page: str) -> list[tuple[str, str]]:
+    """The error summary's links: (target, text)."""
+    summary = re.search(r'<ul class="polku-error-summary__list">(.*?)</ul>', page, re.S)
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1)) if summary else []
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_attendance_error_summary_links_each_refused_day_to_its_first_refused_field(
+    client, worker, client_of, today, htmx
+):
+    """Refused by the form (Monday's hours and compensation, Wednesday's hours without a
+    status) and then by the action (Tuesday absent without a reason, Friday present without
+    hours): the summary names each day, in the grid's order, and links to its first field
+    with an error, as the other forms' summaries link to their fields."""
+    client_ = client_of()
+    monday, step, week = open_work_last_week(client_, worker, today)
+    days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+    mon, tue, wed, _thu, fri = (day.isoformat() for day in days[:5])
+
+    def link(field, weekday, day):
+        return (f"id_{field}", f"{weekday} {day.day}.{day.month}.")
+
+    login(client, worker)
+    url = f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}"
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    data = {
+        "week": week,
+        f"{mon}-status": "present",
+        f"{mon}-hours": "30",
+        f"{mon}-compensation": "-1",
+        f"{wed}-hours": "5",
+    }
+    page = client.post(url, data, **extra).content.decode()
+    assert "Tarkista merkityt päivät." in page
+    assert error_summary_links(page) == [
+        link(f"{mon}-hours", "maanantai", days[0]),
+        link(f"{wed}-status", "keskiviikko", days[2]),
+    ]
+    for target, _text in error_summary_links(page):
+        field = re.search(rf'<(?:input|select)\b[^>]*\bid="{target}"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in field
+
+    data = {"week": week, f"{tue}-status": "absent", f"{fri}-status": "present"}
+    page = client.post(url, data, **extra).content.decode()
+    assert error_summary_links(page) == [
+        link(f"{tue}-reason", "tiistai", days[1]),
+        link(f"{fri}-hours", "perjantai", days[4]),
+    ]
+    assert not Attendance.objects.filter(step=step).exists()
+
+
 def test_ending_a_jobcenter_period_without_a_follow_on_is_refused_in_the_form(
     client, worker, client_of, today
 ):
