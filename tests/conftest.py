@@ -151,6 +151,31 @@ def field_errors(page: str, field: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
 
 
+SCROLL_REGION = re.compile(
+    r'<div class="polku-table-scroll" role="region" tabindex="0" '
+    r'(aria-label|aria-labelledby)="([^"]*)">\s*<table[^>]*>\s*(?:<caption[^>]*>(.*?)</caption>)?',
+    re.S,
+)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def scroll_regions(page: str) -> list[tuple[str, str]]:
+    """Each scrolling table's region as a screen reader names it (its aria-label, or the text
+    of the element its aria-labelledby names), with its table's caption ("" when none)."""
+    regions = []
+    for attribute, value, caption in SCROLL_REGION.findall(page):
+        if attribute == "aria-labelledby":
+            named = re.search(
+                rf'<(\w+)\b[^>]*\bid="{re.escape(value)}"[^>]*>(.*?)</\1>', page, re.S
+            )
+            value = named.group(2) if named else ""
+        regions.append((_text(value), _text(caption or "")))
+    return regions
+
+
 def acting(user, assignment=None):
     """Sets the user's active role assignment as the middleware does for a request."""
     user.active_assignment = assignment or user.role_assignments.order_by("pk").first()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
+from pathways import actions
 from pathways.factories import make_step
 from pathways.models import (
     Attendance,
@@ -24,7 +25,7 @@ from pathways.models import (
 )
 from services.factories import CatalogueEntryFactory
 from services.models import ServiceType
-from tests.conftest import login
+from tests.conftest import login, scroll_regions
 
 
 def integrity(call, constraint: str):
@@ -510,6 +511,36 @@ def test_a_value_the_form_refuses_is_explained_at_its_own_field(client, worker, 
         error = re.search(rf'id="id_{day}-{field}_error"><p>([^<]*)</p>', text)
         assert error and message in error.group(1), field
     assert not Attendance.objects.filter(step=step).exists()
+
+
+def test_the_attendance_pages_scrolling_tables_are_named_by_their_captions(
+    client, worker, client_of, today
+):
+    """Each scrolling table is a region landmark: named "scrollable table" alike, the week's
+    grid and the monthly summary could not be told apart in a list of landmarks."""
+    client_ = client_of()
+    monday, step, week = open_work_last_week(client_, worker, today)
+    actions.record_week_attendance(
+        step=step,
+        recorded_by=worker,
+        days={
+            monday: {
+                "present": True,
+                "hours": Decimal(5),
+                "absence_reason": "",
+                "compensation": None,
+            }
+        },
+    )
+    login(client, worker)
+    url = f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}"
+    number = monday.isocalendar().week
+    for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+        page = client.get(url, **extra).content.decode()
+        assert scroll_regions(page) == [
+            (f"Läsnäolot viikolla {number}", f"Läsnäolot viikolla {number}"),
+            ("Avotyöpäivät ja korvaukset kuukausittain",) * 2,
+        ]
 
 
 def error_summary_links(page: str) -> list[tuple[str, str]]:

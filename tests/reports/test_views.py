@@ -16,7 +16,7 @@ from clients.factories import make_plan
 from consents.factories import ConsentFactory
 from pathways.factories import make_step
 from pathways.models import Placement, StepStatus
-from tests.conftest import field_errors, login
+from tests.conftest import field_errors, login, scroll_regions
 from tests.reports.conftest import TODAY, make_clients
 from tests.security.test_csp import INLINE_SCRIPT, STYLE_ATTRIBUTE
 
@@ -183,6 +183,18 @@ class TestThePage:
         session[SESSION_ACTIVE_ASSIGNMENT] = worker_role.pk
         session.save()
         assert client.get(INDEX).status_code == 403
+
+    def test_each_scrolling_table_is_named_by_its_caption(self, manager_client, worker):
+        """Region landmarks a screen reader lists: named alike ("scrollable table"), the
+        report's nine tables could not be told apart."""
+        populate(worker, 6)
+        regions = scroll_regions(manager_client.get(INDEX).text)
+        assert len(regions) == 9
+        assert all(name == caption != "" for name, caption in regions), regions
+        assert len({name for name, _caption in regions}) == 9
+        assert regions[-1][0] == (
+            "Organisaatiosi asiakkaista pyydetyt konsultaatiot verkostoittain, jaksolla"
+        )
 
 
 class TestTheCsv:
