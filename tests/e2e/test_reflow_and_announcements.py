@@ -2,6 +2,9 @@
 data: a client page with a timeline and an inbox task with a long title at 320 CSS px
 (WCAG 1.4.10), and what the client search says to a screen reader as the user types (4.1.3)."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,3 +80,45 @@ def test_the_client_search_announces_how_many_were_found_not_the_whole_table(new
     )
     expect(search).to_be_focused()
     assert_accessible(page)
+
+
+# WCAG 1.4.12's text spacing, as its bookmarklet sets it; a constructed style sheet, which the
+# CSP (style-src 'self') lets a script add where it refuses a <style> element.
+TEXT_SPACING = """() => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`* { line-height: 1.5 !important; letter-spacing: .12em !important;
+    word-spacing: .16em !important; } p { margin-bottom: 2em !important; }`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}"""
+
+
+def test_the_attendance_grid_reflows_at_320_px_with_text_spacing(new_page, unit):
+    """The avotyö grid with its compensation column and monthly summary, refused and then
+    saved through htmx, at 320 CSS px with WCAG 1.4.12's text spacing: only the tables scroll."""
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    client = ClientFactory(responsible_worker=worker)
+    today = datetime.date.today()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    step = make_step(
+        client,
+        "open_work",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today,
+        days_per_week=5,
+    )
+    page = new_page(worker)
+    page.set_viewport_size({"width": 320, "height": 800})
+    year, week, _weekday = monday.isocalendar()
+    page.goto(f"/clients/{client.uuid}/steps/{step.pk}/attendance/?week={year}-W{week:02d}")
+    page.evaluate(TEXT_SPACING)
+    assert page.evaluate(OVERFLOW) == {"width": 320, "wide": []}
+    page.locator(f"#id_{monday.isoformat()}-hours").fill("5")
+    page.get_by_role("button", name="Tallenna viikko").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert page.evaluate(OVERFLOW) == {"width": 320, "wide": []}
+    page.locator(f"#id_{monday.isoformat()}-status").select_option("present")
+    page.get_by_role("button", name="Tallenna viikko").click()
+    expect(page.get_by_role("status").filter(has_text="tallennettu")).to_be_focused()
+    assert page.evaluate(OVERFLOW) == {"width": 320, "wide": []}
