@@ -9,7 +9,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from services import demo
 from services.models import Unit
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, collect_csp_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,11 +26,7 @@ def result_names(page):
 
 def test_filtering_the_catalogue_and_opening_an_entry(new_page, coach):
     page = new_page(coach)
-    csp_errors = []
-    page.on(
-        "console",
-        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
-    )
+    csp_errors = collect_csp_errors(page)
     page.goto("/services/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Palveluvalikko osatyökykyisille")
     assert len(result_names(page)) == 25  # first page of 29

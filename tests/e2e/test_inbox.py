@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from notifications.factories import ReminderFactory, TaskFactory
 from notifications.models import Reminder, Task
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, collect_csp_errors
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -28,13 +28,7 @@ def test_inbox_actions_with_htmx_keep_focus_and_pass_axe(new_page, social_worker
     ReminderFactory(recipient=social_worker, title="Suunnitelman tarkistus", due_date=today)
     ReminderFactory(recipient=social_worker, title="Jakso päättyy")
     page = new_page(social_worker)
-    csp_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    csp_errors = collect_csp_errors(page)
     page.goto("/inbox/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Saapuneet")
     assert_accessible(page)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from tests.conftest import totp_code
-from tests.e2e.conftest import assert_accessible, axe_violations
+from tests.e2e.conftest import assert_accessible, axe_violations, collect_csp_errors
 
 # allauth's messages in its Finnish translation, and the project's error summary.
 WRONG_PASSWORD = "Annettu sähköposti tai salasana ei ole oikein."
@@ -28,13 +28,7 @@ def sign_in(page, email, password="polku-demo"):
 def test_password_totp_dashboard_role_switch_and_sign_out(new_page, social_worker, unit):
     RoleAssignment.objects.create(user=social_worker, role=Role.COORDINATOR, unit=unit)
     page = new_page()
-    csp_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    csp_errors = collect_csp_errors(page)
     sign_in(page, social_worker.email)
     expect(page).to_have_url("/accounts/2fa/authenticate/")
     page.get_by_label("Koodi").fill(totp_code())

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
 from tests.conftest import totp_code
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, collect_csp_errors
 from tests.e2e.test_sign_in import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,13 +34,7 @@ def with_virtual_key(page):
 
 def test_a_worker_adds_a_security_key_and_signs_in_with_it(new_page, social_worker):
     page = new_page()
-    csp_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    csp_errors = collect_csp_errors(page)
     with_virtual_key(page)
     sign_in(page, social_worker.email)
     page.get_by_label("Koodi").fill(totp_code())
