@@ -30,6 +30,7 @@ class Basis(models.TextChoices):
     DATA_PROTECTION = "data_protection", _("Tietosuojavastaavan valvonta")
     CLIENT_REQUEST = "client_request", _("Asiakkaan pyyntö")
     ASSIGNED_TASK = "assigned_task", _("Käyttäjälle osoitettu tehtävä")
+    IDENTITY_CODE_SEARCH = "identity_code_search", _("Henkilötunnushaku organisaation rekisteristä")
 
 
 class AccessLogEntry(models.Model):

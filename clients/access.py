@@ -214,12 +214,14 @@ def client_in_reach_with_identity_code(user, code: str) -> Client | None:
 def record_found_outside_reach(user, client: Client) -> None:
     """Logs that an identity-code search told the user the organisation's register holds
     the client, who is outside the user's reach (the search then offers break-the-glass):
-    being a client of social services is itself confidential, so learning it is processing."""
+    being a client of social services is itself confidential, so learning it is processing.
+    Its basis is the search itself: no break-the-glass has happened (yet), and the log report
+    does not say one did."""
     log_access(
         actor=user,
         client_id=client.uuid,
         action="clients.client.found_by_identity_code",
-        basis=Basis.BREAK_THE_GLASS,
+        basis=Basis.IDENTITY_CODE_SEARCH,
         obj=client,
     )
 

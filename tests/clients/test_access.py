@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, Basis
 from clients import actions
 from clients.factories import ClientFactory, demo_identity_code, random_birth_date
 from clients.identity import search_hash
@@ -128,6 +128,8 @@ def test_finding_a_client_outside_ones_reach_by_identity_code_is_logged(client, 
     assert response["Location"] == f"/clients/{found.uuid}/break-the-glass/"
     entry = AccessLogEntry.objects.get(action="clients.client.found_by_identity_code")
     assert (entry.actor, entry.client_id) == (counsellor, found.uuid)
+    # On the search, not on a break-the-glass that has not happened.
+    assert entry.basis == Basis.IDENTITY_CODE_SEARCH
     assert AccessLogEntry.objects.filter(client_id=found.uuid).count() == 1
 
 
