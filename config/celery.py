@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),  # scans left waiting for the virus scanner
         "options": {"expires": 14 * 60},
     },
+    "consents.remove_orphan_scan_files": {
+        "task": "consents.remove_orphan_scan_files",
+        "schedule": crontab(hour=1, minute=20),  # daily
+        "options": {"expires": 12 * 60 * 60},
+    },
     "pathways.remove_old_document_files": {
         "task": "pathways.remove_old_document_files_task",
         "schedule": crontab(hour=1, minute=0),  # daily

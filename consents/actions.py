@@ -908,3 +908,38 @@ def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
         log_client_access(ended_by, basis.client, "consents.statutory_basis.ended", locked)
         end_uncovered_memberships(clients=[locked.client_id], ended_by=ended_by)
     return locked
+
+
+# A file this old has outlived the transaction that wrote it, whatever that did.
+ORPHAN_SCAN_FILE_AGE = datetime.timedelta(hours=24)
+
+
+def remove_orphan_scan_files(*, now: datetime.datetime | None = None) -> int:
+    """Removes the consent-scan files that no ConsentScan names, once a day old, and returns
+    how many. A scan is written to disk inside the transaction that records it; when that
+    transaction is rolled back after the file was written (a consent change refused by a later
+    step, a failed commit) the file stays, a signed form of a client that no record leads to
+    and no retention would ever remove. The age spares an upload still being recorded. Logged
+    by count only; one query per thousand old files."""
+    cutoff = (now or timezone.now()) - ORPHAN_SCAN_FILE_AGE
+    removed = 0
+    for quarantined in (True, False):
+        old = [
+            path
+            for path in scan_files.stored_files(quarantined=quarantined)
+            if datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC) < cutoff
+        ]
+        for start in range(0, len(old), 1000):
+            batch = {path.name: path for path in old[start : start + 1000]}
+            known = set(
+                ConsentScan.objects.filter(stored_name__in=list(batch)).values_list(
+                    "stored_name", flat=True
+                )
+            )
+            for name, path in batch.items():
+                if name not in known:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    if removed:
+        logger.warning("Removed consent scan files no record named.", extra={"files": removed})
+    return removed

@@ -96,3 +96,11 @@ def _make_private_dir(directory: Path) -> None:
 
 def discard(stored_name: str, *, quarantined: bool) -> None:
     path_for(stored_name, quarantined=quarantined).unlink(missing_ok=True)
+
+
+def stored_files(*, quarantined: bool) -> list[Path]:
+    """The files in quarantine (or released), none before the first upload."""
+    directory = root() / (QUARANTINE if quarantined else RELEASED)
+    if not directory.is_dir():
+        return []
+    return [path for path in directory.iterdir() if path.is_file()]

@@ -71,3 +71,12 @@ def end_uncovered_memberships_task() -> int:
 
 UNCOVERED_LOCK_KEY = "consents:end-uncovered-memberships:lock"
 UNCOVERED_LOCK_SECONDS = 15 * 60
+
+
+@shared_task(name="consents.remove_orphan_scan_files", acks_late=True, time_limit=600)
+def remove_orphan_scan_files_task() -> int:
+    """Daily: removes scan files left by a rolled-back upload (consents.actions); safe to
+    repeat."""
+    from consents.actions import remove_orphan_scan_files
+
+    return remove_orphan_scan_files()

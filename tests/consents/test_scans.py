@@ -26,6 +26,7 @@ from consents.factories import (
     PDF_BYTES,
     PNG_BYTES,
     ConsentFactory,
+    acting,
     make_scan,
 )
 from consents.models import ConsentScan, ScanStatus
@@ -533,3 +534,35 @@ def test_the_sweep_runs_from_beat_one_at_a_time(team, consent):
     cache.delete(PENDING_SCANS_LOCK_KEY)
     assert follow_up_pending_scans_task.run() == {"queued": 0, "told": 0}
     assert cache.add(PENDING_SCANS_LOCK_KEY, "1")  # released after the run
+
+
+def test_a_scan_file_no_record_names_is_removed_once_a_day_old(team, consent, parties):
+    """A change of consent refused after its scan was written leaves the file: the daily job
+    removes it once a day old, and never a file a scan record names, nor a newer one."""
+    from consents.tasks import remove_orphan_scan_files_task
+
+    kept = make_scan(consent, team["worker"])
+    kept_path = scan_files.path_for(kept.stored_name, quarantined=False)
+    terms = actions.ConsentTerms.of(consent)
+    with (
+        mock.patch.object(actions, "_create_notification_tasks", side_effect=RuntimeError),
+        pytest.raises(RuntimeError),
+    ):
+        actions.change_consent(
+            consent=consent,
+            terms=terms,
+            changed_by=acting(team["worker"]),
+            scan=SimpleUploadedFile("y100-uusi.pdf", PDF_BYTES + b"v2"),
+        )
+    assert ConsentScan.objects.count() == 1  # the change rolled back, its file stayed
+    orphans = [p for p in scan_files.stored_files(quarantined=False) if p != kept_path]
+    assert len(orphans) == 1
+    day_old = timezone.now() - actions.ORPHAN_SCAN_FILE_AGE - datetime.timedelta(minutes=1)
+    for path in (kept_path, orphans[0]):
+        os.utime(path, (day_old.timestamp(), day_old.timestamp()))
+
+    with time_machine.travel(day_old + datetime.timedelta(hours=1)):
+        assert remove_orphan_scan_files_task.run() == 0  # not yet a day old then
+    assert remove_orphan_scan_files_task.run() == 1
+    assert not orphans[0].exists() and kept_path.exists()
+    assert remove_orphan_scan_files_task.run() == 0  # safe to repeat
