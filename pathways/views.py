@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import PRINT_LANGUAGES
 from audit.printing import status_unchanged
-from clients.access import get_client_for_user, log_client_access, log_shown_again, read_log
+from clients.access import (
+    get_client_for_user,
+    log_client_access,
+    log_shown_again,
+    read_log,
+    sees_client_now,
+)
 from config.downloads import file_name
 from config.forms import add_action_error
 from config.polling import background_request
@@ -298,7 +304,11 @@ def step_end(request, client_id, step_id):
                     _("Samalla päättyi: %(services)s.")
                     % {"services": ", ".join(s.service_type.name for s in ended.ended_with)},
                 )
-            return redirect("clients:detail", client_id=client.uuid)
+            # A coach whose only tie to the client was this step (and the companions ending
+            # with it) leaves the care team with it: the client page would answer 404.
+            if sees_client_now(request.user, client):
+                return redirect("clients:detail", client_id=client.uuid)
+            return redirect("clients:list")
     log_shown_again(request, client, VIEWED, step)
     return render(
         request,
