@@ -187,3 +187,13 @@ def test_a_pause_dated_back_over_a_present_day_is_refused_naming_it(worker, open
         reason="Sairausloma",
     )
     assert paused.paused_on == monday + 2 * DAY
+
+
+def test_the_step_page_says_when_a_pause_began_and_the_step_resumed(client, worker, paused, today):
+    """The day of resuming is a working day: the page says the step resumed then, not that
+    the pause ran until that day."""
+    actions.set_step_status(step=paused, status=StepStatus.ACTIVE, changed_by=worker)
+    login(client, worker)
+    page = client.get(f"/clients/{paused.client.uuid}/steps/{paused.pk}/").content.decode()
+    start = paused.paused_on
+    assert f"{start:%-d.%-m.%Y} alkaen, jatkui {today:%-d.%-m.%Y}: Sairausloma" in page
