@@ -33,7 +33,12 @@ def get_step_for_user(
     client = get_client_for_user(user, client_id, permission=client_permission, log_action=None)
     try:
         step = PathwayStep.objects.select_related(
-            "service_type", "unit", "coach", "rule_set", "next_step__service_type"
+            "service_type",
+            "unit",
+            "coach",
+            "rule_set",
+            "next_step__service_type",
+            "previous_step__service_type",
         ).get(pk=step_id, client=client)
     except PathwayStep.DoesNotExist:
         raise Http404 from None

@@ -56,6 +56,10 @@ def test_the_follow_on_is_planned_from_the_step_page_and_linked_at_once(
     assert running.pk not in ending_without_next(today)
     page = client.get(f"{base}/steps/{running.pk}/").content.decode()
     assert "Jatkopolku" in page and f"/steps/{follow_on.pk}/" in page
+    # ...and the follow-on's page names the step it follows.
+    page = client.get(f"{base}/steps/{follow_on.pk}/").content.decode()
+    assert "Jatkoa jaksolle" in page and f'href="{base}/steps/{running.pk}/"' in page
+    assert f"alkoi {running.start_on:%-d.%-m.%Y}" in page
     # The end form offers the linked follow-on, chosen already.
     end = client.get(f"{base}/steps/{running.pk}/end/").content.decode()
     assert f'<option value="{follow_on.pk}" selected>' in end
