@@ -160,7 +160,7 @@ class TestPause:
         assert (step.status, step.resumed_on) == (StepStatus.ACTIVE, today)
         assert last_event(PathwayStep, step).resumed_on == today
         page = client.get(url(step)).content.decode()
-        assert f"{since:%-d.%-m.%Y}–{today:%-d.%-m.%Y}: {REASON}" in page
+        assert f"{since:%-d.%-m.%Y} alkaen, jatkui {today:%-d.%-m.%Y}: {REASON}" in page
 
         # A second pause: the step holds it, the page lists both.
         actions.set_step_status(
@@ -169,8 +169,8 @@ class TestPause:
         step.refresh_from_db()
         assert (step.paused_on, step.pause_reason, step.resumed_on) == (today, "Loma", None)
         page = client.get(url(step)).content.decode()
-        assert f"{since:%-d.%-m.%Y}–{today:%-d.%-m.%Y}: {REASON}" in page
-        assert f"{today:%-d.%-m.%Y}–: Loma" in page
+        assert f"{since:%-d.%-m.%Y} alkaen, jatkui {today:%-d.%-m.%Y}: {REASON}" in page
+        assert f"{today:%-d.%-m.%Y} alkaen: Loma" in page
 
     def test_a_pause_does_not_begin_before_the_step_last_resumed(self, worker, step, today):
         actions.set_step_status(
