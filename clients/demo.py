@@ -15,7 +15,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from clients import identity
-from clients.actions import _set_search_names
+from clients.actions import set_search_names
 from clients.factories import demo_identity_code
 from clients.models import CareTeamMembership, CaseNote, Client, ClientPlan, PlanGoal, TeamRole
 from services.calendar import add_months
@@ -340,7 +340,7 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
         communication_needs=list(needs),
         address_non_disclosure=number % 17 == 3,
     )
-    _set_search_names(client)
+    set_search_names(client)
     client.save()
     CareTeamMembership.objects.create(
         client=client, user=worker, role=TeamRole.RESPONSIBLE_WORKER, created_by=worker

@@ -10,7 +10,7 @@ from factory.faker import faker
 
 from accounts.factories import CLIENT_LAST_NAMES
 from clients import identity
-from clients.actions import _set_search_names
+from clients.actions import set_search_names
 from clients.models import CareTeamMembership, CaseNote, Client, ClientPlan, PlanGoal, TeamRole
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -68,7 +68,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         client = model_class(*args, **kwargs)
-        _set_search_names(client)
+        set_search_names(client)
         client.save()
         return client
 

@@ -18,7 +18,8 @@ class PathwaysConfig(AppConfig):
             STEP_BREAKS_NEW_RULES_TASK,
             move_planned_steps_to_new_rules,
         )
-        from pathways.actions.steps import FOLLOW_ON_CANCELLED_TASK, refuse_closing_with_open_steps
+        from pathways.actions.step_cancellation import FOLLOW_ON_CANCELLED_TASK
+        from pathways.actions.step_endings import refuse_closing_with_open_steps
         from pathways.printing import render_pdf
         from pathways.views import pathway_panel
         from services.actions import on_new_rules

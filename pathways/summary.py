@@ -28,7 +28,7 @@ from clients.models import CareTeamMembership, ClientPlan, GoalStatus, PlanGoal,
 from config.numbers import plain_number
 from consents.coverage import disclosure_basis
 from consents.models import Consent, InformationCategory, Purpose
-from pathways.actions.steps import format_day
+from pathways.actions.common import format_day
 from pathways.models import PathwayStep
 from pathways.timeline import build as build_timeline
 from services.i18n import Phrase

@@ -3,7 +3,9 @@ force on its start date, runs in one transaction with the client locked (two
 workers planning at once cannot both pass a companion check), writes the
 access-log row, and leaves the change history to pghistory's triggers.
 
-- `steps`: planning, changing, starting, pausing, ending and cancelling a step;
+- `steps`: planning and changing a step; `step_status`: starting, pausing and resuming it;
+  `step_endings`: ending it, with a follow-on or an exit; `step_cancellation`: cancelling it;
+- `common`: the client's lock and the checks those share;
 - `follow_ons`: the coach asking the responsible worker for a step's follow-on;
 - `records`: what the coach records while a step runs;
 - `placements`: job starts, studies and other outcomes, their end and cancellation;
@@ -29,13 +31,10 @@ from pathways.actions.records import (
     record_week_attendance,
     save_jobcenter_contract,
 )
-from pathways.actions.steps import (
-    cancel_step,
-    end_step,
-    plan_step,
-    set_step_status,
-    update_step,
-)
+from pathways.actions.step_cancellation import cancel_step
+from pathways.actions.step_endings import end_step
+from pathways.actions.step_status import set_step_status
+from pathways.actions.steps import plan_step, update_step
 
 __all__ = [
     "add_employer_contact",

@@ -15,7 +15,7 @@ from clients.querysets import responsible_worker_of
 from notifications.actions import create_task, reopen_tasks, settle_tasks
 from notifications.models import Task
 from notifications.texts import Text
-from pathways.actions.steps import format_day, lock_client
+from pathways.actions.common import format_day, lock_client
 from pathways.models import PathwayStep, StepStatus
 
 # The responsible worker's task when a step's coach asks for its follow-on step.

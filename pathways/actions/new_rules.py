@@ -16,7 +16,7 @@ from clients.querysets import responsible_worker_of
 from notifications.actions import create_task
 from notifications.texts import Text
 from pathways import step_rules
-from pathways.actions.steps import _other_steps, format_day
+from pathways.actions.common import format_day, other_steps
 from pathways.models import PathwayStep, StepStatus
 from services.calendar import add_months
 from services.models import ServiceRuleSet
@@ -70,7 +70,7 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
                 if rules.pk == step.rule_set_id:
                     # Rules changed before they came into force: still kept, still checked.
                     if rules.pk == rule_set.pk and step_rules.check_step(
-                        step, rules, companions=_other_steps(step)
+                        step, rules, companions=other_steps(step)
                     ):
                         breaking.append((step, rules))
                     continue
@@ -88,7 +88,7 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
                 step.rule_set = rules
                 step.save(update_fields=["rule_set", "review_due"])
                 moved += 1
-                if step_rules.check_step(step, rules, companions=_other_steps(step)):
+                if step_rules.check_step(step, rules, companions=other_steps(step)):
                     breaking.append((step, rules))
         # The tasks once the moves are written, so that the steps' history names the move.
         for step, rules in breaking:
@@ -105,7 +105,7 @@ def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -
         return
 
     def broken() -> str:
-        violations = step_rules.check_step(step, rules, companions=_other_steps(step))
+        violations = step_rules.check_step(step, rules, companions=other_steps(step))
         return "\n".join(f"– {violation.message}" for violation in violations)
 
     create_task(

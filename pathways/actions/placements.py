@@ -13,8 +13,8 @@ from audit.history import history_context
 from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
+from pathways.actions.common import checked_cancellation_reason, format_day, lock_client
 from pathways.actions.records import _check_within_step, lock_step
-from pathways.actions.steps import checked_cancellation_reason, format_day, lock_client
 from pathways.models import (
     JOB_KINDS,
     IpsPhase,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.history import history_context
 from clients.access import log_client_access
 from pathways import step_rules
-from pathways.actions.steps import format_day, lock_client
+from pathways.actions.common import format_day, lock_client
 from pathways.models import (
     Attendance,
     CompetenceCertificate,

@@ -1,4 +1,4 @@
-"""Rules of client plans, case notes and service-need assessments (clients/actions.py):
+"""Rules of client plans, case notes and service-need assessments (clients.actions):
 versions, default review dates, the 24-hour edit window, completed assessments; refused
 writes say why in the user's language and leave nothing half-saved."""
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.models import DisclosureLogEntry
 from clients.factories import ClientFactory
 from consents import actions
+from consents.actions import recording
 from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
@@ -689,13 +690,13 @@ def test_an_oral_consent_saved_just_after_midnight_is_an_error_next_to_the_day(
     message next to the day, not a server error, and nothing is saved."""
     evening = datetime.datetime(2026, 3, 10, 23, 59, 59, tzinfo=EVENT_TIME_ZONE)
     with time_machine.travel(evening, tick=False) as clock:
-        checked = actions._check_scan_for
+        checked = recording._check_scan_for
 
         def midnight_passes(terms, scan):
             checked(terms, scan)
             clock.shift(datetime.timedelta(seconds=2))
 
-        monkeypatch.setattr(actions, "_check_scan_for", midnight_passes)
+        monkeypatch.setattr(recording, "_check_scan_for", midnight_passes)
         with pytest.raises(ValidationError) as refused:
             actions.record_consent(
                 client=team["client"],

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from consents import actions, scan_files
+from consents.actions import recording
 from consents.factories import (
     EXE_BYTES,
     JPEG_BYTES,
@@ -545,7 +546,7 @@ def test_a_scan_file_no_record_names_is_removed_once_a_day_old(team, consent, pa
     kept_path = scan_files.path_for(kept.stored_name, quarantined=False)
     terms = actions.ConsentTerms.of(consent)
     with (
-        mock.patch.object(actions, "_create_notification_tasks", side_effect=RuntimeError),
+        mock.patch.object(recording, "_create_notification_tasks", side_effect=RuntimeError),
         pytest.raises(RuntimeError),
     ):
         actions.change_consent(

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pathways import actions
-from pathways.actions import steps as step_actions
+from pathways.actions import step_endings
 from pathways.models import PathwayStep, StepStatus
 from pathways.step_rules import period_end_limit
 from tests.conftest import field_errors, login
@@ -195,7 +195,7 @@ def test_the_overlap_the_database_refuses_is_shown_next_to_the_end_date_not_a_cr
     """Should the check before saving miss it, the exclusion constraint's refusal is still
     a message next to the end date."""
     first, second = followed_by_a_new_period
-    monkeypatch.setattr(step_actions, "_check_no_later_period_overlapped", lambda steps: None)
+    monkeypatch.setattr(step_endings, "_check_no_later_period_overlapped", lambda steps: None)
     login(client, worker)
     response = client.post(
         f"/clients/{first.client.uuid}/steps/{first.pk}/end/",

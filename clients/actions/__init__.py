@@ -1,0 +1,91 @@
+"""Writes on clients and care teams. Each action validates, runs in one transaction
+(locking the client where two workers could race), writes its access-log row and
+leaves pghistory's change history to the triggers.
+
+- `registration`: registering a client, the identity code, closing and reopening;
+- `team`: care-team memberships, transfer of responsibility, caseload handover;
+- `plans`: client plans, their goals, the service-need assessment;
+- `notes`: case notes and their amendments;
+- `exceptional_access`: break-the-glass and access requests.
+"""
+
+from clients.actions.exceptional_access import (
+    break_the_glass,
+    clean_access_request_reason,
+    request_access,
+    review_break_the_glass,
+)
+from clients.actions.notes import add_note, edit_note
+from clients.actions.plans import (
+    ASSESSMENT_COMPLETED_IN_FUTURE,
+    clean_goals,
+    create_plan,
+    revise_plan,
+    save_assessment,
+    set_goal_status,
+)
+from clients.actions.registration import (
+    DuplicateIdentityCode,
+    check_closing_day,
+    check_relationship_home,
+    close_client,
+    on_closing,
+    parse_permanent_identity_code,
+    register_client,
+    reopen_client,
+    replace_identity_code,
+    reveal_identity_code,
+    set_search_names,
+    update_client,
+)
+from clients.actions.team import (
+    HANDOVER_NOTE_MAX_LENGTH,
+    RESPONSIBILITY_RECEIVED_TASK,
+    add_team_member,
+    check_roles_beside,
+    end_lapsed_memberships,
+    end_membership,
+    end_roles_superseded,
+    hand_over_caseload,
+    set_membership_end,
+    set_membership_valid_until,
+    transfer_responsibility,
+)
+
+__all__ = [
+    "ASSESSMENT_COMPLETED_IN_FUTURE",
+    "HANDOVER_NOTE_MAX_LENGTH",
+    "RESPONSIBILITY_RECEIVED_TASK",
+    "DuplicateIdentityCode",
+    "add_note",
+    "add_team_member",
+    "break_the_glass",
+    "check_closing_day",
+    "check_relationship_home",
+    "check_roles_beside",
+    "clean_access_request_reason",
+    "clean_goals",
+    "close_client",
+    "create_plan",
+    "edit_note",
+    "end_lapsed_memberships",
+    "end_membership",
+    "end_roles_superseded",
+    "hand_over_caseload",
+    "on_closing",
+    "parse_permanent_identity_code",
+    "register_client",
+    "reopen_client",
+    "replace_identity_code",
+    "request_access",
+    "reveal_identity_code",
+    "review_break_the_glass",
+    "revise_plan",
+    "save_assessment",
+    "set_goal_status",
+    "set_membership_end",
+    "set_membership_valid_until",
+    "set_search_names",
+    "transfer_responsibility",
+    "update_client",
+]

@@ -1,0 +1,211 @@
+"""Client plans and their goals, and the service-need assessment."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.history import history_context
+from clients.access import log_client_access
+from clients.models import (
+    ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER,
+    Client,
+    ClientPlan,
+    GoalStatus,
+    PlanGoal,
+    PlanStatus,
+    ServiceNeedAssessment,
+)
+from services.calendar import add_months
+
+
+def _review_default(plan_type: str) -> datetime.date:
+    """The default next review: POLKU_PLAN_REVIEW_MONTHS[plan type] months from today (3 by default)."""
+    return add_months(timezone.localdate(), settings.POLKU_PLAN_REVIEW_MONTHS.get(plan_type, 3))
+
+
+# A plan's goals are few and short, each in the client's own words.
+GOALS_MAX = 20
+GOAL_MAX_LENGTH = 500
+
+
+def clean_goals(goals: list[str]) -> list[str]:
+    """The goals stripped, empty ones left out; ValidationError on `goals` for none, for
+    more than GOALS_MAX or for one longer than GOAL_MAX_LENGTH characters."""
+    goals = [goal.strip() for goal in goals if goal.strip()]
+    if not goals:
+        raise ValidationError({"goals": _("Kirjaa vähintään yksi tavoite.")})
+    if len(goals) > GOALS_MAX:
+        raise ValidationError(
+            {
+                "goals": _("Kirjaa enintään %(max)s tavoitetta. Yhdistä tai tiivistä tavoitteita.")
+                % {"max": GOALS_MAX}
+            }
+        )
+    for number, goal in enumerate(goals, start=1):
+        if len(goal) > GOAL_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "goals": _(
+                        "Tavoite %(number)s on liian pitkä: enintään %(max)s merkkiä. "
+                        "Yksi tavoite riville."
+                    )
+                    % {"number": number, "max": GOAL_MAX_LENGTH}
+                }
+            )
+    return goals
+
+
+def create_plan(
+    *, client: Client, written_by, plan_type: str, goals: list[str], **fields
+) -> ClientPlan:
+    """Creates version 1 of a plan (or the next version when one exists) with its goals."""
+    goals = clean_goals(goals)
+    with transaction.atomic(), history_context(written_by, "clients.plan.created"):
+        Client.objects.select_for_update().get(pk=client.pk)
+        previous = ClientPlan.objects.filter(client=client, plan_type=plan_type).current().first()
+        plan = _new_plan_version(client, written_by, plan_type, previous, goals, fields)
+    return plan
+
+
+def revise_plan(*, plan: ClientPlan, revised_by, goals: list[str], **fields) -> ClientPlan:
+    """A revision is a new version that supersedes `plan`; the old version stays readable."""
+    goals = clean_goals(goals)
+    with transaction.atomic(), history_context(revised_by, "clients.plan.revised"):
+        Client.objects.select_for_update().get(pk=plan.client_id)
+        current = (
+            ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+            .current()
+            .first()
+        )
+        if current is None or current.pk != plan.pk:
+            raise ValidationError(
+                _("Suunnitelmasta on jo uudempi versio. Avaa uusin versio ja muokkaa sitä.")
+            )
+        return _new_plan_version(plan.client, revised_by, plan.plan_type, plan, goals, fields)
+
+
+def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientPlan:
+    fields = dict(fields)
+    fields.pop("plan_type", None)
+    if not fields.get("next_review_on"):
+        fields["next_review_on"] = _review_default(plan_type)
+    in_force = (
+        ClientPlan.objects.filter(client=client, plan_type=plan_type).in_force().first()
+        if previous
+        else None
+    )
+    plan = ClientPlan.objects.create(
+        client=client,
+        plan_type=plan_type,
+        version=(previous.version + 1) if previous else 1,
+        supersedes=previous,
+        created_by=by,
+        **fields,
+    )
+    previous_status = {g.text: g.status for g in previous.goals.all()} if previous else {}
+    PlanGoal.objects.bulk_create(
+        PlanGoal(
+            plan=plan, position=index, text=text, status=previous_status.get(text, GoalStatus.OPEN)
+        )
+        for index, text in enumerate(goals)
+    )
+    log_client_access(
+        by, client, "clients.plan.created" if not previous else "clients.plan.revised", plan
+    )
+    if in_force is not None:
+        _withdraw_moved_review_reminders(plan, in_force)
+    return plan
+
+
+def _withdraw_moved_review_reminders(plan: ClientPlan, before: ClientPlan) -> None:
+    """A decided version (not a draft) takes the place of `before`, the version in force: when
+    it moves the review date or closes the plan, the "review coming" reminders not yet due,
+    written for `before`'s date, are taken back (they concern the plan's first version); the
+    next sweep reminds of the new date. The reminders of `before`'s date that are past it
+    ("review overdue", and "review coming" whose day has passed) are settled, marked read for
+    their recipient: the review they ask for is done, or the plan closed, and the rows stay
+    as the record of what the inbox said. A draft leaves `before` in force and its reminders."""
+    from clients.reminders import PLAN_REVIEW_DUE, PLAN_REVIEW_OVERDUE
+    from notifications.actions import settle_reminders, withdraw_reminders
+
+    if plan.status == PlanStatus.DRAFT:
+        return
+    if plan.status != PlanStatus.CLOSED and plan.next_review_on == before.next_review_on:
+        return
+    first = (
+        ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
+        .order_by("version")
+        .first()
+    )
+    withdraw_reminders(rule=PLAN_REVIEW_DUE, concerning=first)
+    settle_reminders(rule=PLAN_REVIEW_DUE, concerning=first)
+    settle_reminders(rule=PLAN_REVIEW_OVERDUE, concerning=first)
+
+
+def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
+    """Sets a goal's status on the current version of its plan (an old version is a record)."""
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": _("Valitse tavoitteen tila.")})
+    with transaction.atomic(), history_context(changed_by, "clients.goal.changed"):
+        # The client first, as a revision does: a goal does not change while its plan is revised.
+        Client.objects.select_for_update().get(pk=goal.plan.client_id)
+        locked = PlanGoal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
+        if ClientPlan.objects.filter(supersedes=locked.plan_id).exists():
+            raise ValidationError(
+                _(
+                    "Suunnitelmasta on jo uudempi versio. Muuta tavoitteen tilaa uusimmassa versiossa."
+                )
+            )
+        if locked.status == status:
+            return locked
+        locked.status = status
+        locked.save(update_fields=["status"])
+        client = locked.plan.client
+        log_client_access(changed_by, client, "clients.goal.changed", locked, detail=status)
+    return locked
+
+
+ASSESSMENT_COMPLETED_IN_FUTURE = gettext_lazy(
+    "Valmistumispäivä ei voi olla tulevaisuudessa. Kirjaa arvio valmistuneeksi sinä päivänä, "
+    "kun se valmistuu."
+)
+
+
+def save_assessment(
+    *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
+):
+    """Creates or updates a service-need assessment. A completed one has a conclusion and is
+    completed no earlier than it started and no later than today (the database refuses a
+    completion day still to come too: trigger assessment_completed_not_in_future).
+    Raises ValidationError naming the field; nothing is saved then."""
+    started = fields.get("started_on") or getattr(assessment, "started_on", None)
+    completed = fields.get("completed_on", getattr(assessment, "completed_on", None))
+    conclusion = fields.get("conclusion", getattr(assessment, "conclusion", ""))
+    errors = {}
+    if completed and completed > timezone.localdate():
+        errors["completed_on"] = ASSESSMENT_COMPLETED_IN_FUTURE
+    elif started and completed and completed < started:
+        errors["completed_on"] = _("Valmistumispäivä ei voi olla ennen aloituspäivää.")
+    if completed and not (conclusion or "").strip():
+        errors["conclusion"] = _("Valmistuneeseen arvioon kirjataan johtopäätös.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic(), history_context(written_by, "clients.assessment.saved"):
+            if assessment is None:
+                assessment = ServiceNeedAssessment(client=client, author=written_by)
+            for name, value in fields.items():
+                setattr(assessment, name, value)
+            assessment.save()
+            log_client_access(written_by, client, "clients.assessment.saved", assessment)
+    except IntegrityError as error:
+        # The database's clock, behind the application's at midnight, still saw yesterday.
+        if ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER not in str(error):
+            raise
+        raise ValidationError({"completed_on": ASSESSMENT_COMPLETED_IN_FUTURE}) from None
+    return assessment

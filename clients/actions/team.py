@@ -1,0 +1,436 @@
+"""The care team: memberships, their roles side by side and their end, transfer of
+responsibility and a leaving worker's caseload handed over."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from audit.actions import log_access
+from audit.history import history_context
+from audit.models import Basis
+from clients import team_scope
+from clients.access import log_client_access, relation_to
+from clients.models import CareTeamMembership, Client, TeamRole
+from clients.querysets import responsible_worker_candidates
+from notifications.texts import Text
+
+
+def check_roles_beside(*, client: Client, user, role: str) -> None:
+    """Whether `user` may hold `role` in the client's team beside the memberships they hold
+    there (open ones: current, starting later or awaiting acceptance). ValidationError on
+    `role` where the two make no sense together:
+
+    - "other member" is for someone with no other role in the team: not beside any other
+      role, nor any other role beside it (end it first). The database keeps it for the
+      responsible worker and the sote contact person (constraints
+      responsible_worker_not_also_other, sote_contact_not_also_other);
+    - the responsible worker is not their own client's work pair, nor their own client's
+      sote contact person (the named contact beside the responsible worker is someone else;
+      kept on, the membership would outlast a transfer of responsibility unnoticed).
+
+    The same role again is the caller's refusal ("already in this role"). Reads only."""
+    held = set(
+        CareTeamMembership.objects.filter(client=client, user=user)
+        .on_team()
+        .exclude(role=role)
+        .values_list("role", flat=True)
+    )
+    if not held:
+        return
+    if role == TeamRole.OTHER:
+        message = _(
+            "Henkilö on jo tiimissä roolissa %(roles)s. Muuksi tiimin jäseneksi lisätään vain "
+            "henkilö, jolla ei ole tiimissä muuta roolia."
+        ) % {"roles": ", ".join(str(TeamRole(held_role).label) for held_role in sorted(held))}
+    elif TeamRole.OTHER in held:
+        message = _(
+            "Henkilö on jo tiimissä roolissa Muu tiimin jäsen. Päätä se jäsenyys ensin, jos "
+            "hänestä tulee %(role)s."
+        ) % {"role": str(TeamRole(role).label).lower()}
+    elif role == TeamRole.WORK_PAIR and TeamRole.RESPONSIBLE_WORKER in held:
+        message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa työpari.")
+    elif role == TeamRole.SOTE_CONTACT and TeamRole.RESPONSIBLE_WORKER in held:
+        message = _("Asiakkaan vastuutyöntekijä ei voi olla oman asiakkaansa sote-yhteyshenkilö.")
+    else:
+        return
+    raise ValidationError({"role": message})
+
+
+def add_team_member(
+    *,
+    client: Client,
+    user,
+    role: str,
+    added_by,
+    note: str = "",
+    accepted: bool = True,
+    started_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+):
+    """Adds a membership from `started_on` (today, or a later day) until it is ended or,
+    when given, up to and including `valid_until`. A proposed work pair (`accepted=False`)
+    gives no access until accepted.
+
+    Who may join is `clients.team_scope`'s rule: a person who does not fit is refused
+    first, before the dates, and `team_scope.admit` decides the joining (a disclosure
+    from another organisation) in the adding transaction. A role that makes no sense beside
+    the person's other roles in the team is refused on `role` (check_roles_beside), under
+    the client's lock. Raises ValidationError otherwise.
+    """
+    today = timezone.localdate()
+    started_on = started_on or today
+    if role == TeamRole.RESPONSIBLE_WORKER:
+        raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
+    if not user.is_active:
+        raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    team_scope.check_member(client=client, user=user, role=role)
+    if started_on < today:
+        raise ValidationError(
+            {"started_on": _("Jäsenyys voi alkaa aikaisintaan tänään: pääsy ei ala takautuvasti.")}
+        )
+    if valid_until is not None and valid_until < started_on:
+        raise ValidationError(
+            {"valid_until": _("Voimassaolo ei voi päättyä ennen jäsenyyden alkamista.")}
+        )
+    if (
+        role == TeamRole.WORK_PAIR
+        and accepted
+        and not CareTeamMembership.objects.current()
+        .filter(client=client, user=added_by, role=TeamRole.RESPONSIBLE_WORKER)
+        .exists()
+    ):
+        # PERMISSIONS.md: a work pair joins only when the responsible worker accepts.
+        raise ValidationError(
+            {
+                "role": _(
+                    "Työparin lisää asiakkaan vastuutyöntekijä, tai hän hyväksyy työparin "
+                    "tarjouksen. Vastuu säilyy vastuutyöntekijällä."
+                )
+            }
+        )
+    with transaction.atomic(), history_context(added_by, "clients.membership.added"):
+        Client.objects.select_for_update().get(pk=client.pk)
+        end_lapsed_memberships(CareTeamMembership.objects.filter(client=client, user=user))
+        if CareTeamMembership.objects.filter(
+            client=client, user=user, role=role, ended_on__isnull=True
+        ).exists():
+            raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
+        check_roles_beside(client=client, user=user, role=role)
+        team_scope.admit(actor=added_by, client=client, user=user, role=role)
+        membership = CareTeamMembership.objects.create(
+            client=client,
+            user=user,
+            role=role,
+            created_by=added_by,
+            note=note,
+            started_on=started_on,
+            valid_until=valid_until,
+            accepted_at=timezone.now() if accepted else None,
+        )
+        log_client_access(added_by, client, "clients.membership.added", membership, detail=role)
+    return membership
+
+
+def set_membership_valid_until(
+    *, membership: CareTeamMembership, valid_until: datetime.date | None, changed_by
+) -> CareTeamMembership:
+    """Extends or shortens a membership's "valid until" day, or makes it open-ended (None).
+
+    The responsible worker's membership has no end date; a day already past is
+    refused (to end a membership today, end it).
+    """
+    if membership.role == TeamRole.RESPONSIBLE_WORKER:
+        raise ValidationError(
+            _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
+        )
+    with transaction.atomic(), history_context(changed_by, "clients.membership.changed"):
+        locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
+        today = timezone.localdate()
+        if locked.ended_on is not None or (locked.valid_until and locked.valid_until < today):
+            raise ValidationError(_("Jäsenyys on jo päättynyt. Lisää henkilö tiimiin uudelleen."))
+        if valid_until is not None and valid_until < max(today, locked.started_on):
+            raise ValidationError(
+                {
+                    "valid_until": _(
+                        "Voimassaolo voi päättyä aikaisintaan tänään ja jäsenyyden alkamispäivänä."
+                    )
+                }
+            )
+        locked.valid_until = valid_until
+        locked.save(update_fields=["valid_until"])
+        log_client_access(
+            changed_by,
+            membership.client,
+            "clients.membership.changed",
+            locked,
+            detail=f"valid_until={valid_until.isoformat() if valid_until else ''}",
+        )
+        _withdraw_membership_ending_reminders(locked)
+    return locked
+
+
+def _withdraw_membership_ending_reminders(membership: CareTeamMembership) -> None:
+    """The membership's last day changed or it ended: the "membership ends" reminders written
+    for the old day and not yet past are taken back; the next sweep reminds of a new last
+    day when it comes near."""
+    from clients.reminders import MEMBERSHIP_ENDING
+    from notifications.actions import withdraw_reminders
+
+    withdraw_reminders(rule=MEMBERSHIP_ENDING, concerning=membership)
+
+
+def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None) -> int:
+    """Ends the open memberships whose `valid_until` has passed, on that day, in one
+    statement (run daily by Celery beat, and before a member is added again).
+
+    Access already stops after `valid_until` (CareTeamMembership.objects.current());
+    this records the end, so the team and its history say when the membership ended.
+    """
+    memberships = CareTeamMembership.objects.all() if memberships is None else memberships
+    return memberships.lapsed(day).update(ended_on=F("valid_until"))
+
+
+def set_membership_end(membership: CareTeamMembership, day: datetime.date) -> list[str]:
+    """Records the end of an open membership on `day` (today, or the earlier day access
+    ended); the caller saves the returned fields under its lock and logs. A membership that
+    would start only after `day` never started: it is cancelled, ended on `day` before its
+    start, so no end lies in the future."""
+    membership.ended_on = day
+    membership.cancelled = day < membership.started_on
+    return ["ended_on", "cancelled"]
+
+
+def end_membership(
+    *, membership: CareTeamMembership, ended_by, ended_on: datetime.date | None = None
+):
+    """Ends a membership today (or on `ended_on`), or on its "valid until" day when that
+    has passed; one that has not started is cancelled (set_membership_end). Logged as
+    clients.membership.ended, or clients.membership.cancelled. The responsible worker's
+    cannot end: responsibility is transferred instead. Ending an ended one changes nothing."""
+    if membership.role == TeamRole.RESPONSIBLE_WORKER:
+        raise ValidationError(
+            _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
+        )
+    with transaction.atomic():
+        locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
+        if locked.ended_on is not None:
+            return locked
+        day = ended_on or timezone.localdate()
+        if locked.valid_until is not None:
+            # Access already stopped after "valid until": the end is recorded on that day.
+            day = min(day, locked.valid_until)
+        # Read before: a manager ending their own membership has only the unit left after it.
+        basis = relation_to(ended_by, membership.client).basis
+        fields = set_membership_end(locked, day)
+        action = "clients.membership.cancelled" if locked.cancelled else "clients.membership.ended"
+        with history_context(ended_by, action):
+            locked.save(update_fields=fields)
+        log_client_access(ended_by, membership.client, action, locked, basis=basis)
+        _withdraw_membership_ending_reminders(locked)
+    return locked
+
+
+def transfer_responsibility(
+    *, client: Client, to_user, to_unit, transferred_by, handover_note: str
+):
+    """Moves responsibility to `to_user` in `to_unit`; the responsible unit moves with it.
+
+    The previous responsible worker's membership ends today. Exactly one
+    current responsible worker is kept by a partial unique constraint.
+    """
+    if not handover_note.strip():
+        raise ValidationError(
+            {"handover_note": _("Kirjoita luovutusmuistio seuraavalle vastuutyöntekijälle.")}
+        )
+    _check_handover_note_length(handover_note)
+    if (
+        not responsible_worker_candidates(client).filter(user=to_user, unit=to_unit).exists()
+        and not CareTeamMembership.objects.current()
+        .filter(client=client, user=to_user, role=TeamRole.RESPONSIBLE_WORKER)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän tai sosiaaliohjaajan."
+            )
+        )
+    basis = relation_to(transferred_by, client).basis
+    return _transfer(client, to_user, to_unit, transferred_by, handover_note.strip(), basis)
+
+
+HANDOVER_NOTE_MAX_LENGTH = 300
+
+
+def _check_handover_note_length(note: str) -> None:
+    if len(note.strip()) > HANDOVER_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "handover_note": _(
+                    "Luovutusmuistio on enintään %(max)s merkkiä. Kirjaa pidemmät tiedot "
+                    "asiakaskirjaukseen."
+                )
+                % {"max": HANDOVER_NOTE_MAX_LENGTH}
+            }
+        )
+
+
+# The new responsible worker's task to take up a client transferred to them.
+RESPONSIBILITY_RECEIVED_TASK = "clients.responsibility_received"
+
+
+def _transfer(client, to_user, to_unit, by, note, basis):
+    """Moves responsibility; the new worker's "other member" or work-pair membership of the
+    client ends (check_roles_beside), each end logged. The open tasks that are the
+    responsible worker's duties (a recommendation to act on, a party to tell of a revoked
+    consent) move with it to the new worker, in the same transaction
+    (notifications.actions.hand_over_tasks). The new
+    worker gets a task to take the client up, naming the client, with the handover note as
+    its description and a link to the client (once per new responsibility: its key is the
+    new membership); none when they transferred the client to themselves."""
+    from notifications.actions import create_task, hand_over_tasks
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        with history_context(by, "clients.responsibility.transferred"):
+            locked = Client.objects.select_for_update().get(pk=client.pk)
+            current = (
+                CareTeamMembership.objects.select_for_update()
+                .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True)
+                .first()
+            )
+            if current and current.user_id == to_user.pk:
+                raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+            if current:
+                current.ended_on = today
+                current.save(update_fields=["ended_on"])
+            end_roles_superseded(
+                client=locked,
+                user=to_user,
+                role=TeamRole.RESPONSIBLE_WORKER,
+                by=by,
+                day=today,
+                basis=basis,
+            )
+            membership = CareTeamMembership.objects.create(
+                client=locked,
+                user=to_user,
+                role=TeamRole.RESPONSIBLE_WORKER,
+                created_by=by,
+                note=note,
+            )
+            locked.responsible_unit = to_unit
+            locked.save(update_fields=["responsible_unit"])
+            log_access(
+                actor=by,
+                client_id=locked.uuid,
+                action="clients.responsibility.transferred",
+                basis=basis,
+                obj=membership,
+                detail=note,
+            )
+        # Outside the transfer's history context: the tasks' history has its own action.
+        if current:
+            hand_over_tasks(
+                client_id=locked.uuid, from_user_id=current.user_id, to_user=to_user, by=by
+            )
+        if to_user.pk != by.pk:
+            create_task(
+                assignee=to_user,
+                kind=RESPONSIBILITY_RECEIVED_TASK,
+                title=Text(
+                    gettext_noop("Asiakkaan vastuu siirtyi sinulle: {client}"),
+                    client=locked.display_name,
+                ),
+                description=note,
+                client_id=locked.uuid,
+                link=reverse("clients:detail", kwargs={"client_id": locked.uuid}),
+                created_by=by,
+                key=f"{RESPONSIBILITY_RECEIVED_TASK}:{membership.pk}",
+            )
+    return membership
+
+
+# The roles a person's open memberships end in when they take up another role in the team
+# (check_roles_beside): "other member" is for someone with no other role, and the
+# responsible worker is not their own client's work pair nor sote contact person.
+SUPERSEDED_BY = {
+    TeamRole.RESPONSIBLE_WORKER: [TeamRole.OTHER, TeamRole.WORK_PAIR, TeamRole.SOTE_CONTACT],
+    TeamRole.WORK_PAIR: [TeamRole.OTHER],
+    TeamRole.COACH: [TeamRole.OTHER],
+}
+
+
+def end_roles_superseded(
+    *, client, user, role: str, by, day=None, basis=None
+) -> list[CareTeamMembership]:
+    """Ends (on `day`, today by default) the open memberships `user` may not hold beside
+    `role`, which they are taking up in the client's team (SUPERSEDED_BY), each end logged
+    for `by` (on `basis`, their relation to the client by default) as the panel's ending
+    is. The caller holds the client's lock and writes the history context."""
+    day = day or timezone.localdate()
+    basis = basis or relation_to(by, client).basis
+    ended = list(
+        CareTeamMembership.objects.select_for_update()
+        .filter(client=client, user=user, role__in=SUPERSEDED_BY.get(role, []))
+        .open()
+        .order_by("pk")
+    )
+    for membership in ended:
+        end_on = min(day, membership.valid_until) if membership.valid_until else day
+        membership.save(update_fields=set_membership_end(membership, end_on))
+        log_access(
+            actor=by,
+            client_id=client.uuid,
+            action="clients.membership.cancelled"
+            if membership.cancelled
+            else "clients.membership.ended",
+            basis=basis,
+            obj=membership,
+            detail=f"superseded by {role}",
+        )
+    return ended
+
+
+def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover_note: str) -> int:
+    """Transfers every client of the manager's unit whose responsible worker is `from_user`:
+    `assignments` maps client id to (new worker, their unit). All or nothing, in one
+    transaction; each transfer is logged. Clients of the leaving worker's other units are
+    left to those units' managers."""
+    if not handover_note.strip():
+        raise ValidationError({"handover_note": _("Kirjoita luovutusmuistio.")})
+    _check_handover_note_length(handover_note)
+    count = 0
+    with transaction.atomic():
+        clients = Client.objects.select_for_update().filter(
+            memberships__user=from_user,
+            memberships__role=TeamRole.RESPONSIBLE_WORKER,
+            memberships__ended_on__isnull=True,
+            responsible_unit=handed_over_by.active_assignment.unit_id,
+        )
+        for client in clients:
+            if client.pk not in assignments:
+                raise ValidationError(
+                    _("Jokaiselle asiakkaalle on valittava uusi vastuutyöntekijä.")
+                )
+            to_user, to_unit = assignments[client.pk]
+            if (
+                not responsible_worker_candidates(client)
+                .filter(user=to_user, unit=to_unit)
+                .exists()
+            ):
+                raise ValidationError(
+                    _(
+                        "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän tai sosiaaliohjaajan."
+                    )
+                )
+            _transfer(
+                client, to_user, to_unit, handed_over_by, handover_note.strip(), Basis.MANAGER
+            )
+            count += 1
+    return count

@@ -1,0 +1,435 @@
+"""Recording a consent, changing it (a new version) and revoking it, with the tasks that
+tell the parties of a change or revocation."""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazystr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from audit.actions import log_access
+from audit.history import history_context
+from audit.models import Basis
+from clients.access import log_client_access, relation_to
+from clients.models import Client
+from clients.querysets import responsible_worker_of
+from consents import events, scan_files
+from consents.actions.scans import store_scan
+from consents.actions.terms import (
+    ORAL_HAS_NO_FORM,
+    ORAL_RECORDED_ON_EVENT_DAY,
+    ORAL_RECORDED_TOO_LATE,
+    ConsentTerms,
+)
+from consents.models import (
+    REVOCATION_FIELDS,
+    Consent,
+    ConsentMethod,
+    ConsentParty,
+    RevocationMethod,
+)
+from consents.team_coverage import end_uncovered_memberships
+from notifications.texts import Text
+from services.models import Organisation
+
+# Task kinds (registered with labels in ConsentsConfig.ready()).
+NOTIFY_PARTY_OF_REVOCATION = "consents.notify_party_of_revocation"
+NOTIFY_PARTY_OF_CHANGE = "consents.notify_party_of_change"
+SEND_REVOCATION_TO_KELA = "consents.send_revocation_to_kela"
+SEND_CHANGE_TO_KELA = "consents.send_change_to_kela"
+CHANGE_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_CHANGE, SEND_CHANGE_TO_KELA)
+REVOCATION_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_KELA)
+# The kinds of telling a party of a change or revocation: the tasks the consent page lists
+# and checks off.
+PARTY_NOTIFICATION_KINDS = (*REVOCATION_NOTIFICATION_KINDS, *CHANGE_NOTIFICATION_KINDS)
+# Parties are told without delay; the task is due within this many days.
+NOTIFY_WITHIN_DAYS = 3
+
+
+def _bound_to_event(client: Client, terms: ConsentTerms) -> ConsentTerms:
+    """An oral consent names its one event exactly, so that coverage matches that event only.
+
+    An event Polku holds (a consultation session) is one of the client's own, on
+    its own day; any other event (a call with Kela) gets a reference of its own,
+    so two calls on one day are two events.
+    """
+    if terms.method != ConsentMethod.ORAL or not terms.event_kind:
+        return terms
+    if not events.has_source(terms.event_kind):
+        return dataclasses.replace(terms, event_reference=events.own_reference(terms.event_kind))
+    event = events.find_event(terms.event_kind, client, terms.event_reference)
+    if event is None:
+        raise ValidationError(
+            {"event_reference": _("Valitse asiakkaan istunto, jota suullinen suostumus koskee.")}
+        )
+    if terms.event_date != event.date:
+        raise ValidationError(
+            {
+                "event_date": _("Valittu istunto pidetään %(date)s.")
+                % {"date": date_format(event.date, "SHORT_DATE_FORMAT")}
+            }
+        )
+    return terms
+
+
+def _check_scan_for(terms: ConsentTerms, scan) -> None:
+    if scan is not None and terms.method == ConsentMethod.ORAL:
+        raise ValidationError({"scan": ORAL_HAS_NO_FORM})
+
+
+def _create_parties(consent: Consent, terms: ConsentTerms) -> None:
+    organisations = {o.pk: o for o in terms.organisations}
+    kinds = dict.fromkeys(terms.organisation_kinds)
+    ConsentParty.objects.bulk_create(
+        [ConsentParty(consent=consent, organisation=o) for o in organisations.values()]
+        + [ConsentParty(consent=consent, organisation_kind=k) for k in kinds]
+    )
+
+
+def _create_version(**fields) -> Consent:
+    """Inserts one consent version. An oral consent whose day turned at midnight between
+    the check of its terms and the insert is refused by the database
+    (consent_oral_recorded_on_event_day): that is the same error next to the day."""
+    try:
+        with transaction.atomic():
+            return Consent.objects.create(**fields)
+    except IntegrityError as error:
+        if ORAL_RECORDED_ON_EVENT_DAY not in str(error):
+            raise
+        raise ValidationError({"event_date": ORAL_RECORDED_TOO_LATE}) from None
+
+
+def _refuse_same_consent(client: Client, terms: ConsentTerms) -> None:
+    """ValidationError when the client already has a consent whose current version, not
+    revoked, has exactly these terms and parties: the same form sent twice
+    would record two consents, and revoking one would leave the other covering. An event
+    Polku does not hold gets a reference of its own per consent: it is compared by its kind,
+    name, day and times."""
+    fields = terms.model_fields()
+    if not events.has_source(terms.event_kind):
+        del fields["event_reference"]
+    parties = {(o.pk, "") for o in terms.organisations} | {
+        (None, kind) for kind in terms.organisation_kinds
+    }
+    same = (
+        Consent.objects.filter(client=client, **fields)
+        .current()
+        .not_revoked()
+        .prefetch_related("parties")
+        .order_by("-recorded_at", "-pk")
+    )
+    for consent in same:
+        if {(p.organisation_id, p.organisation_kind) for p in consent.parties.all()} == parties:
+            raise ValidationError(
+                _(
+                    "Sama suostumus on jo kirjattu asiakkaalle (%(consent)s, kirjattu %(at)s). "
+                    "Jos asiakas on muuttanut suostumustaan, kirjaa muutos suostumuksen sivulla."
+                )
+                % {
+                    "consent": consent.kind_label,
+                    "at": date_format(
+                        timezone.localtime(consent.recorded_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                code="same_consent",
+            )
+
+
+def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=None) -> Consent:
+    """Records a new consent (version 1 of a new series) and, optionally, its scan.
+
+    Raises ValidationError (field -> messages) for terms that DOMAIN.md
+    forbids, for a scan that is not a PDF, JPEG or PNG of at most 10 MB and for
+    a scan of an oral consent; nothing is stored then. The same consent again (a double
+    submit) is refused too, checked under the client's row lock. Logged as
+    "consents.consent.recorded".
+    """
+    terms = terms.normalised()
+    terms.validate()
+    terms = _bound_to_event(client, terms)
+    _check_scan_for(terms, scan)
+    content_type = scan_files.check_upload(scan) if scan is not None else None
+    with transaction.atomic(), history_context(recorded_by, "consents.consent.recorded"):
+        # A repeat (a double submit, the back button) waits here for the first to commit,
+        # and then finds it.
+        Client.objects.select_for_update().get(pk=client.pk)
+        _refuse_same_consent(client, terms)
+        consent = _create_version(client=client, recorded_by=recorded_by, **terms.model_fields())
+        _create_parties(consent, terms)
+        log_client_access(recorded_by, client, "consents.consent.recorded", consent)
+        if scan is not None:
+            store_scan(consent=consent, uploaded=scan, content_type=content_type, by=recorded_by)
+    return consent
+
+
+def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=None) -> Consent:
+    """Records a change or restriction as a new version that supersedes `consent`.
+
+    Locks the version; refuses (ValidationError) a version that is already
+    superseded or revoked. The old version stops covering when the new one
+    starts: at the moment it is recorded, or, for a change signed in advance
+    (a renewal from the first of next month), at the start of its first day, so
+    that coverage never lapses in between (`superseded_at` is then ahead; an
+    earlier version still waiting for the old one to start stops no later than
+    the old one does). Creates one task per party of either version for the
+    client's responsible worker to tell the party (for Kela: send the change by
+    secure e-mail). Logged as "consents.consent.changed". A member of the client's team
+    from another organisation that the new version no longer covers leaves the team
+    (team_coverage.end_uncovered_memberships). The consent's expiry reminder, written for
+    the old version, is taken back; the next sweep reminds of the new one when it ends soon.
+    """
+    terms = terms.normalised()
+    terms.validate()
+    terms = _bound_to_event(consent.client, terms)
+    _check_scan_for(terms, scan)
+    content_type = scan_files.check_upload(scan) if scan is not None else None
+    with transaction.atomic():
+        with history_context(changed_by, "consents.consent.changed"):
+            old = Consent.objects.select_for_update().get(pk=consent.pk)
+            _ensure_current(old)
+            now = timezone.now()
+            replaced_at = max(now, _start_of(terms.valid_from))
+            old.superseded_at = replaced_at
+            old.save(update_fields=["superseded_at"])
+            _end_earlier_versions(old, at=replaced_at)
+            new = _create_version(
+                client_id=old.client_id,
+                series=old.series,
+                version=old.version + 1,
+                supersedes=old,
+                recorded_by=changed_by,
+                recorded_at=now,
+                **terms.model_fields(),
+            )
+            _create_parties(new, terms)
+            _withdraw_expiry_reminders(old)
+            log_client_access(
+                changed_by,
+                consent.client,
+                "consents.consent.changed",
+                new,
+                detail=f"v{old.version}→v{new.version}",
+            )
+            if scan is not None:
+                store_scan(consent=new, uploaded=scan, content_type=content_type, by=changed_by)
+        # Outside the consent's history context: the tasks carry a context of their own.
+        _create_notification_tasks(
+            consent=new,
+            key_version=old,
+            parties=_union_of_parties(old, new),
+            changed=True,
+            actor=changed_by,
+        )
+        end_uncovered_memberships(clients=[old.client_id], ended_by=changed_by)
+    return new
+
+
+def revoke_consent(
+    *,
+    consent: Consent,
+    revoked_by,
+    revoked_on: datetime.date,
+    method: str,
+    through: str,
+    through_organisation: Organisation | None = None,
+    note: str = "",
+) -> Consent:
+    """Revokes the consent: it stops covering at this moment (a disclosure in the same
+    second is refused).
+
+    `revoked_on` is the day the client revoked, `through` whom, `method` how.
+    Locks the version, so a disclosure running now either finishes first or
+    sees the revocation. Refuses (ValidationError) a superseded or revoked
+    version, a day in the future and a day before the consent was given.
+    Creates one task per party for the responsible worker; for Kela the task
+    is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
+    An older version still covering until this one starts stops covering now too.
+    Members of the client's team from organisations nothing covers now leave the team.
+    The consent's expiry reminder not yet due is taken back: a revoked consent does not expire.
+    """
+    if revoked_on > timezone.localdate():
+        raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
+    if not through.strip():
+        raise ValidationError({"through": _("Kirjaa, kenen kautta peruutus tuli.")})
+    if method not in RevocationMethod.values:
+        raise ValidationError({"method": _("Valitse, miten peruutus tuli.")})
+    with transaction.atomic():
+        with history_context(revoked_by, "consents.consent.revoked"):
+            locked = Consent.objects.select_for_update().get(pk=consent.pk)
+            _ensure_current(locked)
+            if revoked_on < locked.signed_on:
+                raise ValidationError(
+                    {
+                        "revoked_on": _(
+                            "Peruutuspäivä ei voi olla ennen kuin suostumus annettiin (%(date)s)."
+                        )
+                        % {"date": date_format(locked.signed_on, "SHORT_DATE_FORMAT")}
+                    }
+                )
+            now = timezone.now()
+            locked.revoked_at = now
+            locked.revoked_on = revoked_on
+            locked.revoked_by = revoked_by
+            locked.revocation_method = method
+            locked.revoked_through = through.strip()
+            locked.revoked_through_organisation = through_organisation
+            locked.revocation_note = note.strip()
+            locked.save(update_fields=REVOCATION_FIELDS)
+            # An older version covering until this one starts (a change signed in advance)
+            # ends with the consent.
+            _end_earlier_versions(locked, at=now)
+            _withdraw_expiry_reminders(locked)
+            log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
+        _create_notification_tasks(
+            consent=locked,
+            key_version=locked,
+            parties=list(locked.parties.select_related("organisation").order_by("pk")),
+            changed=False,
+            actor=revoked_by,
+        )
+        end_uncovered_memberships(clients=[locked.client_id], ended_by=revoked_by)
+    return locked
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day`, as `in_force` reads days (the current time zone)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _end_earlier_versions(version: Consent, *, at: datetime.datetime) -> None:
+    """Earlier versions of the series that a change signed in advance left covering until
+    a later moment stop at `at` at the latest (their rows locked by the update, so a
+    disclosure on one of them waits or is seen)."""
+    Consent.objects.filter(series=version.series, superseded_at__gt=at).exclude(
+        pk=version.pk
+    ).update(superseded_at=at)
+
+
+def _withdraw_expiry_reminders(version: Consent) -> None:
+    """Takes back the consent's expiry reminders not yet due (page_panels'
+    expiring_consent_reminders, about the series' first version): they were written for a
+    version now superseded or revoked."""
+    from consents.page_panels import CONSENT_EXPIRING
+    from notifications.actions import withdraw_reminders
+
+    first = (
+        version if version.version == 1 else Consent.objects.get(series=version.series, version=1)
+    )
+    withdraw_reminders(rule=CONSENT_EXPIRING, concerning=first)
+
+
+def _ensure_current(consent: Consent) -> None:
+    if consent.superseded_at is not None:
+        raise ValidationError(
+            _("Suostumuksesta on jo uudempi versio. Tee muutos uusimpaan versioon.")
+        )
+    if consent.revoked_at is not None:
+        raise ValidationError(_("Suostumus on jo peruutettu."))
+
+
+def _union_of_parties(old: Consent, new: Consent) -> list[ConsentParty]:
+    """Every party of either version, once: a removed party must also be told."""
+    seen: dict[tuple, ConsentParty] = {}
+    for version in (new, old):
+        for party in version.parties.select_related("organisation").order_by("pk"):
+            seen.setdefault((party.organisation_id, party.organisation_kind), party)
+    return list(seen.values())
+
+
+def _party_key(party: ConsentParty) -> str:
+    return (
+        f"org{party.organisation_id}"
+        if party.organisation_id
+        else f"kind-{party.organisation_kind}"
+    )
+
+
+def _to_be_told(party: ConsentParty, client: Client, revoked_through) -> bool:
+    """Whether the worker tells `party` of a change or revocation. Not the organisation
+    whose register holds the client (Polku applies the change to its users at once), nor
+    the organisation the revocation came through (the client told it themselves)."""
+    if party.organisation_id is not None and party.organisation_id == client.organisation_id:
+        return False
+    return revoked_through is None or not party.covers(revoked_through)
+
+
+def _create_notification_tasks(
+    *, consent: Consent, key_version: Consent, parties: Iterable[ConsentParty], changed: bool, actor
+) -> None:
+    from notifications.actions import create_task
+
+    client = consent.client
+    assignee = responsible_worker_of(client) or actor
+    link = reverse("consents:detail", kwargs={"client_id": client.uuid, "consent_id": consent.pk})
+    due = timezone.localdate() + datetime.timedelta(days=NOTIFY_WITHIN_DAYS)
+    event = "changed" if changed else "revoked"
+    description = Text(
+        gettext_noop("Asiakas: {client}. Suostumus: {consent}."),
+        client=client.display_name,
+        consent=lazystr(consent),
+    )
+    kela_told = False
+    for party in parties:
+        if not _to_be_told(party, client, consent.revoked_through_organisation):
+            continue
+        if party.is_kela:
+            # Kela is one organisation, told once by secure e-mail, however it was named.
+            if kela_told:
+                continue
+            kela_told = True
+            kind = SEND_CHANGE_TO_KELA if changed else SEND_REVOCATION_TO_KELA
+            title = Text(
+                gettext_noop("Lähetä suostumuksen muutos Kelaan suojatulla sähköpostilla")
+                if changed
+                else gettext_noop("Lähetä peruutus Kelaan suojatulla sähköpostilla")
+            )
+        else:
+            kind = NOTIFY_PARTY_OF_CHANGE if changed else NOTIFY_PARTY_OF_REVOCATION
+            template = (
+                gettext_noop("Ilmoita suostumuksen muutoksesta: {party}")
+                if changed
+                else gettext_noop("Ilmoita suostumuksen peruutuksesta: {party}")
+            )
+            # The party's name is kept in each language (an organisation's, or a kind's).
+            title = Text(template, party=lazystr(party))
+        create_task(
+            assignee=assignee,
+            kind=kind,
+            title=title,
+            description=description,
+            due_date=due,
+            concerning=consent,
+            client_id=client.uuid,
+            link=link,
+            created_by=actor,
+            key=f"consents.{event}:{key_version.pk}:{_party_key(party)}",
+        )
+
+
+def log_notification_completed(*, task, by) -> None:
+    """The access-log row "consents.notification.completed" of checking off a task of
+    telling a party, wherever it was checked off (the consent page or the inbox).
+
+    Registered in ConsentsConfig.ready() as the completion hook of the party-
+    notification kinds; notifications' complete_task calls it in its transaction
+    (the assignee only, once per check-off).
+    """
+    client = Client.objects.get(uuid=task.client_id)
+    relation = relation_to(by, client)
+    # An open task moves to the new responsible worker with a transfer; one that stays with
+    # a user off the team (given when the client had no responsible worker) is checked off
+    # on the task itself, not on a relation the user no longer has.
+    log_access(
+        actor=by,
+        client_id=client.uuid,
+        action="consents.notification.completed",
+        basis=relation.basis if relation.visible else Basis.ASSIGNED_TASK,
+        obj=task,
+    )

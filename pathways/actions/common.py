@@ -1,0 +1,164 @@
+"""What the pathway actions share: the client's lock, the client's other steps, dates and
+steps as messages name them, and the checks that planning, changing and ending all make."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.access import log_client_access
+from clients.actions import set_membership_end
+from clients.models import CareTeamMembership, Client, TeamRole
+from pathways import step_rules
+from pathways.models import Attendance, PathwayStep, StepStatus
+
+
+def lock_client(client: Client) -> Client:
+    """Locks the client's row for the transaction, so rules across its steps are checked one at a time."""
+    return (
+        Client.objects.select_for_update()
+        .select_related("responsible_unit__organisation")
+        .get(pk=client.pk)
+    )
+
+
+def other_steps(step: PathwayStep, *, open_only: bool = False) -> list[PathwayStep]:
+    """The client's other steps (only those not ended, when asked), with their services and
+    rule sets; `step` may be unsaved. A step cancelled before it started never ran and is
+    none of them."""
+    steps = (
+        PathwayStep.objects.filter(client=step.client_id)
+        .not_cancelled()
+        .select_related("service_type", "rule_set")
+    )
+    if step.pk:
+        steps = steps.exclude(pk=step.pk)
+    if open_only:
+        steps = steps.exclude(status=StepStatus.ENDED)
+    return list(steps)
+
+
+def steps_starting_with(step: PathwayStep, others: list[PathwayStep]) -> list[PathwayStep]:
+    """The planned or paused companions that start with `step`, or ValidationError when
+    the service `step` needs alongside it is paused or not started."""
+    starting_with, waiting = step_rules.start_effects(step=step, others=others)
+    if waiting:
+        step_rules.raise_for([step_rules.waiting_companions_violation(waiting, step)])
+    return starting_with
+
+
+def set_status(
+    step: PathwayStep, status: str, changed_by, client: Client, *, with_step=None
+) -> None:
+    step.status = status
+    step.save(update_fields=["status", "paused_on", "pause_reason", "resumed_on"])
+    log_client_access(
+        changed_by,
+        client,
+        "pathways.step.status_changed",
+        step,
+        detail=f"{status} with {with_step.service_type.code}" if with_step else status,
+    )
+
+
+def end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetime.date) -> None:
+    """The coach of an ended step who has no open step of the client left leaves the care
+    team as a coach (on `day`, or today when that is later; a membership not yet started is
+    cancelled, clients.actions.set_membership_end)."""
+    for step in ended:
+        if (
+            step.coach_id
+            and not PathwayStep.objects.open().filter(client=client, coach=step.coach_id).exists()
+        ):
+            memberships = CareTeamMembership.objects.select_for_update().filter(
+                client=client,
+                user=step.coach_id,
+                role=TeamRole.COACH,
+                ended_on__isnull=True,
+            )
+            for membership in memberships:
+                fields = set_membership_end(membership, max(day, timezone.localdate()))
+                membership.save(update_fields=fields)
+
+
+def checked_cancellation_reason(reason: str, model) -> str:
+    """The reason given for cancelling (a step, a placement), stripped: ValidationError on
+    "reason" when it is missing or longer than `model`'s cancellation_reason holds."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa perumisen syy.")})
+    max_length = model._meta.get_field("cancellation_reason").max_length
+    try:
+        MaxLengthValidator(max_length)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    return reason
+
+
+def step_name(step: PathwayStep) -> str:
+    """A step as the end form lists it: "Työvalmennus, 1.3.2026"."""
+    return f"{step.service_type.name}, {format_day(step.start_on)}"
+
+
+def check_attendance_within(steps: list[PathwayStep], *, end_field: str) -> None:
+    """ValidationError unless every attendance day recorded for `steps` (as they will be
+    saved) lies within the step's period: on `start_on` naming the first day recorded before
+    a later start, on `end_field` (`ended_on` or `planned_end_on`) naming the last day
+    recorded after an earlier end. A recorded day is a day the step ran (an allowance or a
+    payment day), so its period cannot leave it out; the day's record is removed first if
+    it was wrong. One query per step."""
+    for step in steps:
+        if not step.pk:
+            continue
+        end = step.ended_on if end_field == "ended_on" else step.planned_end_on
+        # Without an end (a running step with an open end), no day is after it.
+        days = Attendance.objects.filter(step=step.pk).aggregate(
+            first=Min("day", filter=Q(day__lt=step.start_on)),
+            last=Max("day", filter=Q(day__gt=end or datetime.date.max)),
+        )
+        if days["first"] is not None:
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jaksolle on kirjattu läsnäolotieto %(date)s, joten se voi alkaa "
+                        "viimeistään silloin. Jos jakso alkoi myöhemmin, poista ensin sitä "
+                        "edeltävät läsnäolokirjaukset."
+                    )
+                    % {"date": format_day(days["first"])}
+                }
+            )
+        if days["last"] is not None:
+            message = (
+                _(
+                    "Jaksolle on kirjattu läsnäolotieto %(date)s, joten se voi päättyä "
+                    "aikaisintaan silloin. Jos jakso päättyi aiemmin, poista ensin sen jälkeiset "
+                    "läsnäolokirjaukset."
+                )
+                if end_field == "ended_on"
+                else _(
+                    "Jaksolle on kirjattu läsnäolotieto %(date)s, joten suunniteltu päättyminen "
+                    "voi olla aikaisintaan silloin."
+                )
+            )
+            raise ValidationError({end_field: message % {"date": format_day(days["last"])}})
+
+
+def refuse_follow_on_before(previous: PathwayStep) -> None:
+    """ValidationError on `start_on`: a follow-on starts no earlier than `previous`, the step
+    it follows."""
+    raise ValidationError(
+        {
+            "start_on": _(
+                "Jatkopolku ei voi alkaa ennen jaksoa, jonka jatkoksi se suunnitellaan (%(step)s)."
+            )
+            % {"step": step_name(previous)}
+        }
+    )
+
+
+def format_day(day: datetime.date) -> str:
+    """A date as in the messages (d.m.yyyy, not zero-padded)."""
+    return f"{day:%-d.%-m.%Y}"

@@ -1,0 +1,158 @@
+"""Starting a planned step, pausing and resuming it."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.history import history_context
+from pathways import step_rules
+from pathways.actions.common import (
+    format_day,
+    lock_client,
+    other_steps,
+    set_status,
+    steps_starting_with,
+)
+from pathways.models import Attendance, PathwayStep, StepStatus
+
+PAUSE_REASON_MAX_LENGTH = PathwayStep._meta.get_field("pause_reason").max_length
+
+
+def set_step_status(
+    *,
+    step: PathwayStep,
+    status: str,
+    changed_by,
+    paused_on: datetime.date | None = None,
+    reason: str = "",
+) -> PathwayStep:
+    """Starts, pauses or resumes a step (ending has its own action; a started step does
+    not return to planned).
+
+    A step starts on its start date or later: starting it before is refused (its start date
+    is changed first). A pause records since when (`paused_on`, today when not given) and
+    why (`reason`): refused on `reason` without one, on `paused_on` for a day in the future,
+    before the step started or before it last resumed, or dated back over a day recorded
+    present (a day of a pause takes none). Resuming records the day
+    (`resumed_on`, today). The step's latest pause is on the step, earlier ones in its
+    history.
+
+    The companion planned with it (the work coaching of a work activity period)
+    pauses and resumes with it, with the same day and reason (not before the companion
+    started), listed in the returned step's `changed_with`. A pause that would leave
+    another running step without the service it needs (a Jobcenter period during work
+    activity) is refused, and so is starting a step while the service it needs alongside
+    is paused. Nothing is saved when refused.
+    """
+    if status not in (StepStatus.ACTIVE, StepStatus.PAUSED):
+        raise ValidationError(_("Jakson voi aloittaa, keskeyttää tauolle tai sitä voi jatkaa."))
+    today = timezone.localdate()
+    reason = reason.strip()
+    with (
+        transaction.atomic(),
+        history_context(changed_by, "pathways.step.status_changed"),
+    ):
+        client = lock_client(step.client)
+        locked = (
+            PathwayStep.objects.select_for_update()
+            .select_related("client", "service_type")
+            .get(pk=step.pk)
+        )
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
+        if status == StepStatus.PAUSED and locked.status == StepStatus.PLANNED:
+            raise ValidationError(_("Alkamatonta jaksoa ei voi keskeyttää tauolle."))
+        if (
+            status == StepStatus.ACTIVE
+            and locked.status == StepStatus.PLANNED
+            and locked.start_on > today
+        ):
+            raise ValidationError(
+                _(
+                    "Jakso alkaa %(date)s, joten sen voi aloittaa aikaisintaan silloin. Jos jakso "
+                    "alkoi jo, muuta ensin sen alkamispäivä."
+                )
+                % {"date": format_day(locked.start_on)}
+            )
+        if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
+            paused_on = _check_pause(locked, paused_on or today, reason, today)
+        changing_with = []
+        others = other_steps(locked, open_only=True)
+        if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
+            changing_with, left = step_rules.pause_effects(step=locked, others=others)
+            if left:
+                step_rules.raise_for([step_rules.paused_dependents_violation(left, locked)])
+            for each in [locked, *changing_with]:
+                each.paused_on = max(paused_on, each.start_on)
+                each.pause_reason = reason
+                each.resumed_on = None
+            _check_no_present_day_in_pause([locked, *changing_with])
+        elif status == StepStatus.ACTIVE and locked.status != StepStatus.ACTIVE:
+            changing_with = steps_starting_with(locked, others)
+            for each in [locked, *changing_with]:
+                if each.status == StepStatus.PAUSED:
+                    each.resumed_on = today
+        set_status(locked, status, changed_by, client)
+        for companion in changing_with:
+            set_status(companion, status, changed_by, client, with_step=locked)
+    locked.changed_with = changing_with
+    return locked
+
+
+def _check_pause(
+    step: PathwayStep, paused_on: datetime.date, reason: str, today: datetime.date
+) -> datetime.date:
+    """`paused_on` as the day the running `step`'s pause begins, or ValidationError on the
+    field at fault (`reason`, `paused_on`)."""
+    if not reason:
+        raise ValidationError({"reason": _("Kirjaa tauon syy.")})
+    try:
+        MaxLengthValidator(PAUSE_REASON_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    if paused_on > today:
+        raise ValidationError(
+            {"paused_on": _("Tauko kirjataan sen alettua: päivä ei voi olla tulevaisuudessa.")}
+        )
+    earliest = max(step.start_on, step.resumed_on or step.start_on)
+    if paused_on < earliest:
+        raise ValidationError(
+            {
+                "paused_on": _(
+                    "Tauko voi alkaa aikaisintaan %(date)s, jolloin jakso alkoi tai jatkui "
+                    "edellisen tauon jälkeen."
+                )
+                % {"date": format_day(earliest)}
+            }
+        )
+    return paused_on
+
+
+def _check_no_present_day_in_pause(steps: list[PathwayStep]) -> None:
+    """ValidationError on `paused_on` when a present day is recorded for one of `steps` on or
+    after the day its pause begins (as it will be saved): a day of a pause takes no present
+    day (`record_week_attendance`), so a pause dated back over one would leave a worked,
+    paid, allowance-counted day inside it. The day's record is corrected first if the client
+    was in fact away. One query per step."""
+    for step in steps:
+        first = (
+            Attendance.objects.filter(step=step.pk, present=True, day__gte=step.paused_on)
+            .order_by("day")
+            .values_list("day", flat=True)
+            .first()
+        )
+        if first is not None:
+            raise ValidationError(
+                {
+                    "paused_on": _(
+                        "Jaksolle on kirjattu läsnäolopäivä %(date)s, joten tauko voi alkaa "
+                        "aikaisintaan sen jälkeen. Jos asiakas ei ollut paikalla, korjaa ensin "
+                        "sen päivän läsnäolokirjaus."
+                    )
+                    % {"date": format_day(first)}
+                }
+            )
