@@ -671,6 +671,30 @@ def _needed_alongside(rules: ServiceRuleSet, code: str) -> set[str]:
     return {code} if code in {t.code for t in rules.requires.all()} else set()
 
 
+@dataclass(frozen=True)
+class Alongside:
+    """What a new step of a service needs beside it, as the planning form says beforehand."""
+
+    planned_with: list  # required services planned with it when missing (its mutual companions)
+    planned_first: list  # required services that must be planned first (a Jobcenter period's)
+    one_of: list  # services any one of which it needs beside it
+
+
+def alongside(rules: ServiceRuleSet, organisation, day: datetime.date) -> Alongside:
+    """What `rules` need alongside a step starting on `day`: as `plan_step` treats them, a
+    required service whose own rules need this one in turn is planned with the step (the
+    work coaching of a work activity period); any other must already be planned."""
+    planned_with, planned_first = [], []
+    for required in rules.requires.all():
+        try:
+            theirs = ServiceRuleSet.objects.in_force(required, organisation, day)
+        except NoRuleSetInForce:
+            theirs = None
+        mutual = theirs is not None and _needed_alongside(theirs, rules.service_type.code)
+        (planned_with if mutual else planned_first).append(required)
+    return Alongside(planned_with, planned_first, list(rules.requires_one_of.all()))
+
+
 def companions_left_uncovered(
     *, changed: PathwayStep, previous: PathwayStep, others: list[PathwayStep]
 ) -> tuple[list[PathwayStep], list[PathwayStep]]:

@@ -29,7 +29,7 @@ from config.downloads import file_name
 from config.forms import add_action_error
 from config.polling import background_request
 from config.query import id_param, text_param, week_param
-from pathways import actions, printing, timeline
+from pathways import actions, printing, step_rules, timeline
 from pathways.access import (
     get_certificate_for_user,
     get_document_for_user,
@@ -114,7 +114,10 @@ def step_create(request, client_id):
         else:
             messages.success(request, _("Palvelujakso suunniteltu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
-    start = form.cleaned_data.get("start_on") if form.is_bound and form.is_valid() else None
+    day = (form.cleaned_data.get("start_on") if form.is_bound and form.is_valid() else None) or (
+        timezone.localdate()
+    )
+    rule_set = _rule_set_in_force(service_type, client, day)
     log_shown_again(request, client)
     return render(
         request,
@@ -124,7 +127,10 @@ def step_create(request, client_id):
             "form": form,
             "service_type": service_type,
             "follows": follows,
-            "rule_set": _rule_set_in_force(service_type, client, start or timezone.localdate()),
+            "rule_set": rule_set,
+            "alongside": step_rules.alongside(rule_set, client.responsible_unit.organisation, day)
+            if rule_set
+            else None,
         },
     )
 

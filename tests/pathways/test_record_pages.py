@@ -721,3 +721,27 @@ def test_a_step_date_out_of_range_is_refused_next_to_the_field(
     assert response.status_code == 200
     assert field_errors(response.text, field) == RANGE_ERROR
     assert not PathwayStep.objects.filter(client=client_).exists()
+
+
+class TestAlongsideNotice:
+    """The planning form says beforehand what the rules need beside the step, as plan_step
+    treats it: a mutual companion is planned with it, anything else must come first."""
+
+    def page(self, client, worker, client_, code):
+        login(client, worker)
+        return client.get(f"/clients/{client_.uuid}/steps/new/?type={code}").content.decode()
+
+    def test_work_activity_brings_its_work_coaching(self, client, worker, client_of):
+        page = self.page(client, worker, client_of(), "rehabilitative_work_activity")
+        assert "Jakson rinnalle suunnitellaan samalla samoille päiville: Työvalmennus" in page
+        assert "suunnittele ne ensin" not in page
+
+    def test_a_jobcenter_period_needs_its_companions_planned_first(self, client, worker, client_of):
+        page = self.page(client, worker, client_of(), "jobcenter_paid_work")
+        assert "suunnitellaan samalla" not in page
+        assert "Jakso voi olla vain näiden rinnalla, joten suunnittele ne ensin:" in page
+        assert "Työvalmennus" in page
+
+    def test_a_service_with_no_companions_says_nothing(self, client, worker, client_of):
+        page = self.page(client, worker, client_of(), "social_rehabilitation")
+        assert "rinnalle" not in page and "rinnalla" not in page
