@@ -361,11 +361,7 @@ class PlaceOnSessionForm(PolkuForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = (
-            Session.objects.not_cancelled()
-            .upcoming()
-            .filter(network__in=Network.objects.run_by(user).values("pk"))
-            .select_related("network")
-            .order_by("starts_at")
+            Session.objects.open_for_cases_of(user).select_related("network").order_by("starts_at")
         )
 
     def starts_at(self):

@@ -63,6 +63,18 @@ class SessionQuerySet(models.QuerySet):
     def upcoming(self, now: datetime.datetime | None = None):
         return self.filter(ends_at__gt=now or timezone.now())
 
+    def open_for_cases_of(self, user):
+        """Sessions `user` may place a case on: not cancelled, not yet over, of a network
+        they run (the choices of the triage page, and the session the coordinator came
+        from to add cases)."""
+        from consultations.models import Network
+
+        return (
+            self.not_cancelled()
+            .upcoming()
+            .filter(network__in=Network.objects.run_by(user).values("pk"))
+        )
+
     def discussing(self, client):
         """Sessions with one of the client's consultation requests on the agenda."""
         return self.filter(agenda__request__client=client).distinct()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +18,7 @@ from audit.actions import log_list_hits
 from audit.models import Basis
 from config.forms import add_action_error
 from config.ordering import Alphabetical
+from config.query import is_ascii_number
 from consultations import actions
 from consultations.access import (
     get_agenda_item_for_user,
@@ -318,11 +320,34 @@ def participant_remove(request, session_id, participant_id):
 URGENCY_ORDER = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.NORMAL: 2}
 
 
+def _adding_to(request) -> Session | None:
+    """The session the coordinator came from to add cases from the queue (`?session=`),
+    carried from the queue to each request's triage page, where it is preselected; None
+    unless it is a session they may still place a case on (a hand-edited address, or a
+    session cancelled or held meanwhile, only loses the preselection). Read from the
+    address only: the place form posts its own choice under the same name."""
+    session_id = request.GET.get("session", "")
+    if not is_ascii_number(session_id) or len(session_id) > 18:
+        return None
+    return (
+        Session.objects.open_for_cases_of(request.user)
+        .select_related("network")
+        .filter(pk=int(session_id))
+        .first()
+    )
+
+
+def _carry(session: Session | None) -> str:
+    """The query string that keeps the session being added to, for links and forms."""
+    return f"?session={session.pk}" if session else ""
+
+
 @require_GET
 def queue(request):
     """Requests waiting for a coordinator: most urgent first, then oldest. Pseudonymous
     (reference, age band, question); each listed case is one list hit in the log."""
     require(request.user, "consultations.run_networks")
+    adding_to = _adding_to(request)
     waiting = list(
         ConsultationRequest.objects.in_queue_of(request.user)
         .open()
@@ -341,13 +366,20 @@ def queue(request):
     return render(
         request,
         "consultations/queue.html",
-        {"rows": [(r, age_band(r.client, today)) for r in waiting]},
+        {
+            "rows": [(r, age_band(r.client, today)) for r in waiting],
+            "adding_to": adding_to,
+            "carry": _carry(adding_to),
+        },
     )
 
 
 def _render_triage(
     request, consultation, *, triage_form=None, place_form=None, decline_form=None, status=200
 ):
+    """The request, and its forms. Coming from a session to add cases (`?session=`), that
+    session is preselected in the place form and every link and form keeps it."""
+    adding_to = _adding_to(request)
     item = consultation.agenda_items.select_related("session__network").first()
     session = item.session if item else None
     # The triaging coordinator's own participation in that session, if any (case_view).
@@ -368,7 +400,9 @@ def _render_triage(
     )
     open_ = consultation.status in (RequestStatus.REQUESTED, RequestStatus.TRIAGED)
     initial_network = consultation.network_id or consultation.preferred_network_id
-    place_form = place_form or PlaceOnSessionForm(user=request.user)
+    place_form = place_form or PlaceOnSessionForm(
+        user=request.user, initial={"session": adding_to.pk} if adding_to else None
+    )
     return render(
         request,
         "consultations/triage.html",
@@ -385,6 +419,8 @@ def _render_triage(
             "place_form": place_form,
             "has_sessions": place_form.fields["session"].queryset.exists(),
             "decline_form": decline_form or DeclineForm(),
+            "adding_to": adding_to,
+            "carry": _carry(adding_to),
         },
         status=status,
     )
@@ -407,7 +443,8 @@ def triage(request, request_id):
                 add_action_error(form, error)
             else:
                 messages.success(request, _("Pyyntö otettu käsittelyyn."))
-                return redirect("consultations:triage", request_id=consultation.pk)
+                url = reverse("consultations:triage", kwargs={"request_id": consultation.pk})
+                return redirect(url + _carry(_adding_to(request)))
         return _render_triage(request, consultation, triage_form=form, status=400)
     return _render_triage(request, consultation)
 
@@ -450,7 +487,7 @@ def decline(request, request_id):
             messages.success(
                 request, _("Pyyntöä ei otettu käsittelyyn; pyytäjä saa syyn tehtävänä.")
             )
-            return redirect("consultations:queue")
+            return redirect(reverse("consultations:queue") + _carry(_adding_to(request)))
     return _render_triage(request, consultation, decline_form=form, status=400)
 
 
