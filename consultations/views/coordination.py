@@ -56,6 +56,17 @@ from consultations.views.sessions import render_case, render_session
 from services.i18n import in_name_order
 
 
+def _named_as_on_form(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The action's refusal with its fields named as the form names them (`names`: the
+    action's name to the form's), so that each message shows next to the field the
+    coordinator filled in rather than above the form."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {names.get(field, field): errors for field, errors in error.error_dict.items()}
+    )
+
+
 def _message_errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -165,7 +176,7 @@ def member_add(request, network_id):
                 active_until=data["active_until"],
             )
         except ValidationError as error:
-            add_action_error(form, error)
+            add_action_error(form, _named_as_on_form(error, {"user": "email"}))
         else:
             messages.success(request, _("Jäsen lisätty verkostoon."))
             return redirect("consultations:network", network_id=network.pk)
@@ -463,7 +474,10 @@ def place(request, request_id):
                 minutes=form.cleaned_data["minutes"],
             )
         except ValidationError as error:
-            add_action_error(form, error)
+            # Without a start time of its own the case follows the previous one: then its
+            # length is what does not fit.
+            slot = "start_time" if form.cleaned_data["start_time"] else "minutes"
+            add_action_error(form, _named_as_on_form(error, {"starts_at": slot}))
         else:
             messages.success(
                 request, _("Tapaus lisätty esityslistalle; osallistujat saavat päivitetyn kutsun.")

@@ -88,7 +88,8 @@ def test_members_are_added_once_per_period_and_ended(coordinator, hki):
     assert member.organisation == hki.health
     response = coordinator.post(url, data)
     assert response.status_code == 400
-    assert "jo verkoston jäsen" in response.content.decode()
+    assert "jo verkoston jäsen" in field_errors(response.content.decode(), "email")
+    assert NetworkMember.objects.filter(network=hki.network, user=hki.nurse).count() == 1
     response = coordinator.post(url, {**data, "email": "ei.ketaan@example.fi"})
     assert "Polussa ei ole käyttäjää" in response.content.decode()
     coordinator.post(reverse("consultations:member_end", args=[hki.network.pk, member.pk]))

@@ -453,7 +453,15 @@ def test_a_slot_outside_the_session_is_refused(client, hki, waiting):
         place, {"session": hki.session.pk, "start_time": "20:00", "minutes": "30"}
     )
     assert response.status_code == 400
-    assert "istunnon aikana" in response.content.decode()
+    # Next to the time the coordinator typed, not above the form.
+    page = response.content.decode()
+    assert "istunnon aikana" in field_errors(page, "start_time")
+    assert 'value="20:00"' in page
+    # Following the previous case, a length that runs past the session's end is the length's.
+    response = client.post(place, {"session": hki.session.pk, "minutes": "240"})
+    assert response.status_code == 400
+    assert "istunnon aikana" in field_errors(response.content.decode(), "minutes")
+    assert not waiting.agenda_items.exists()
 
 
 def test_a_coordinator_of_another_organisation_does_not_see_the_networks_requests(
