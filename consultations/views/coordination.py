@@ -233,6 +233,10 @@ def session_edit(request, session_id):
     if session.is_cancelled:
         messages.error(request, _("Peruttua istuntoa ei voi muuttaa."))
         return redirect("consultations:session", session_id=session.pk)
+    if session.has_ended():
+        # change_session refuses it too: no form to fill in only to be refused.
+        messages.error(request, _("Istunto on jo pidetty: sitä ei enää muuteta."))
+        return redirect("consultations:session", session_id=session.pk)
     initial = {
         "starts_at": session.starts_at,
         "duration_minutes": session.duration_minutes,

@@ -383,6 +383,30 @@ def test_a_held_session_is_not_changed(hki):
     assert session.sequence == 0
 
 
+def test_a_held_session_offers_no_change(coordinator, hki):
+    """Its page links to no change form, and the form's address says why there is none
+    rather than a form every submit of which is refused."""
+    from consultations.factories import make_session
+
+    held = make_session(
+        hki.network, hki.coordinator, starts_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    edit = reverse("consultations:session_edit", kwargs={"session_id": held.pk})
+    page = coordinator.get(reverse("consultations:session", kwargs={"session_id": held.pk}))
+    assert edit not in page.content.decode()
+    response = coordinator.get(edit, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "consultations:session", kwargs={"session_id": held.pk}
+    )
+    assert "Istunto on jo pidetty: sitä ei enää muuteta." in response.content.decode()
+    upcoming = coordinator.get(
+        reverse("consultations:session", kwargs={"session_id": hki.session.pk})
+    )
+    assert reverse("consultations:session_edit", kwargs={"session_id": hki.session.pk}) in (
+        upcoming.content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     "after", [datetime.timedelta(minutes=1), datetime.timedelta(hours=3)], ids=["started", "held"]
 )
