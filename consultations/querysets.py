@@ -83,7 +83,7 @@ class SessionQuerySet(models.QuerySet):
         from consultations.models import SessionParticipant
 
         return self.filter(
-            Exists(SessionParticipant.objects.current().filter(session=OuterRef("pk"), user=user))
+            Exists(SessionParticipant.objects.seeing().filter(session=OuterRef("pk"), user=user))
         )
 
     def for_user(self, user):
@@ -99,7 +99,7 @@ class SessionQuerySet(models.QuerySet):
         from consultations.models import Network, SessionParticipant
 
         visible = Q(
-            Exists(SessionParticipant.objects.current().filter(session=OuterRef("pk"), user=user))
+            Exists(SessionParticipant.objects.seeing().filter(session=OuterRef("pk"), user=user))
         )
         if is_coordinator(user):
             visible |= Q(network__in=Network.objects.run_by(user).values("pk"))
@@ -109,6 +109,26 @@ class SessionQuerySet(models.QuerySet):
 class SessionParticipantQuerySet(models.QuerySet):
     def current(self):
         return self.filter(removed_at__isnull=True)
+
+    def seeing(self):
+        """Current participations that open the session and its cases to their person.
+
+        A presenter (ParticipantKind.PRESENTER) takes part only to bring a case of a client
+        they work with, and so sees the session only while they are on the current care
+        team of a client whose case is on its agenda (actions.presenters invites the one
+        who asked and the responsible worker, each on the team). Taken off that team, they
+        no longer work with the client and have no need to know the session's cases: they
+        would otherwise go on seeing them named wherever the consent covers their
+        organisation. Who was invited (current(), the invitation lists) is not changed.
+        """
+        from clients.models import CareTeamMembership
+        from consultations.models import AgendaItem, ParticipantKind
+
+        on_team = CareTeamMembership.objects.current().filter(
+            client=OuterRef("request__client"), user=OuterRef(OuterRef("user"))
+        )
+        brings = AgendaItem.objects.filter(session=OuterRef("session")).filter(Exists(on_team))
+        return self.current().filter(~Q(kind=ParticipantKind.PRESENTER) | Exists(brings))
 
 
 class ConsultationRequestQuerySet(models.QuerySet):

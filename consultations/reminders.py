@@ -73,8 +73,9 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
         "session__starts_at__lt": end,
         "session__cancelled_at__isnull": True,
     }
+    # Those whose session page opens: not a presenter who no longer brings a case.
     rows = (
-        SessionParticipant.objects.current()
+        SessionParticipant.objects.seeing()
         .filter(**in_window)
         .values_list(
             "user_id",

@@ -50,7 +50,7 @@ def takes_part(user, session) -> bool:
         return False
     cache = session.__dict__.setdefault("_takes_part", {})
     if user.pk not in cache:
-        cache[user.pk] = session.participants.current().filter(user=user).exists()
+        cache[user.pk] = session.participants.seeing().filter(user=user).exists()
     return cache[user.pk]
 
 

@@ -399,7 +399,7 @@ def _render_triage(
     session = item.session if item else None
     # The triaging coordinator's own participation in that session, if any (case_view).
     participant = (
-        session.participants.current()
+        session.participants.seeing()
         .filter(user=request.user)
         .select_related("organisation")
         .first()

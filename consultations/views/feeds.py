@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.downloads import file_name
 from consultations import actions, ics
 from consultations.access import get_feed_owner, require
-from consultations.models import AgendaItem, CalendarFeedToken, Session
+from consultations.models import AgendaItem, CalendarFeedToken, Session, SessionParticipant
 
 FEED_PAST_DAYS = 60
 FEED_FUTURE_DAYS = 400
@@ -59,9 +59,8 @@ def feed(request, token):
         now - datetime.timedelta(days=FEED_PAST_DAYS),
         now + datetime.timedelta(days=FEED_FUTURE_DAYS),
     )
-    taking_part = Session.objects.filter(
-        participants__user=user, participants__removed_at__isnull=True
-    ).values("pk")
+    # The sessions whose pages open to the owner (a presenter's while they bring a case).
+    taking_part = SessionParticipant.objects.seeing().filter(user=user).values("session_id")
     sessions = list(
         Session.objects.filter(starts_at__gte=window[0], starts_at__lte=window[1])
         .filter(pk__in=taking_part)

@@ -153,7 +153,7 @@ def render_case(request, item, *, minutes_form=None, recommendation_form=None, s
     """One case on its session, shown as the viewer may see it at this moment."""
     session = item.session
     participant = (
-        session.participants.current()
+        session.participants.seeing()
         .filter(user=request.user)
         .select_related("organisation")
         .first()
