@@ -4,6 +4,7 @@ import datetime
 import functools
 import logging
 import math
+import unicodedata
 from urllib.parse import quote
 
 from allauth.account.forms import default_token_generator
@@ -157,6 +158,53 @@ def confirm_login_address(*, user: User) -> None:
             )
         elif not EmailAddress.objects.filter(user=user, primary=True).exists():
             EmailAddress.objects.filter(user=user, email__iexact=user.email).update(primary=True)
+
+
+def _name_key(user: User) -> str:
+    """The person's name compared loosely: case, spacing, hyphens and marks (ä/a) aside, so
+    "Paavo Pääkäyttäjä" and "paavo  paakayttaja" are one name."""
+    text = unicodedata.normalize("NFKD", f"{user.first_name} {user.last_name}")
+    letters = "".join(c for c in text if c.isalnum())  # combining marks are not alphanumeric
+    return letters.casefold()
+
+
+def _mailbox_key(user: User) -> str:
+    """The mailbox an address delivers to: "paavo+toinen@kunta.fi" reaches paavo@kunta.fi."""
+    local, _at, domain = (user.email or "").strip().casefold().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if local else ""
+
+
+def same_person(user: User, other: User) -> bool:
+    """Whether two accounts look like one person's: the same name or the same mailbox."""
+    if user.pk is not None and user.pk == other.pk:
+        return True
+    name = _name_key(user)
+    mailbox = _mailbox_key(user)
+    return bool((name and name == _name_key(other)) or (mailbox and mailbox == _mailbox_key(other)))
+
+
+def check_may_manage_roles(*, user: User, by: User) -> None:
+    """An administrator never grants, changes or ends their own roles (PERMISSIONS.md: the
+    administrator never reads client data; docs/permissions.md: another administrator grants
+    their roles), and a second account of theirs is their own: one they could give the
+    manager's role, invite to an address of theirs and sign in with would read the unit's
+    clients; one they made an administrator would grant their first account any role.
+
+    `user` is the account as it will be saved (its name and address as posted), so renaming
+    or readdressing an account that holds roles to the administrator's own is refused too.
+    A superuser (the operator) is not bound by this. Raises ValidationError.
+    """
+    if by.is_superuser:
+        return
+    if same_person(user, by):
+        raise ValidationError(
+            _(
+                "Et voi hallita omia roolejasi etkä toisen käyttäjätunnuksesi rooleja: "
+                "tällä tunnuksella on sama nimi tai sähköpostiosoite kuin sinulla. "
+                "Pyydä toista pääkäyttäjää."
+            ),
+            code="own_roles",
+        )
 
 
 def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:

@@ -9,13 +9,14 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actions import invite_user, remove_second_factors
+from accounts.actions import check_may_manage_roles, invite_user, remove_second_factors
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from config.forms import ADMIN_DATE_INPUT
@@ -40,11 +41,31 @@ class OwnOrganisationAdminMixin:
         return queryset.filter(**{self.organisation_lookup: request.user.organisation_id})
 
 
+class RoleAssignmentFormSet(BaseInlineFormSet):
+    """Refuses, above the roles, any role granted, changed or ended on an account that is the
+    administrator's own person (accounts.actions.check_may_manage_roles), and an account with
+    roles renamed or readdressed into theirs. Their own account's roles are shown read-only
+    (below), so nothing of them is posted."""
+
+    managed_by: User | None = None
+
+    def clean(self):
+        super().clean()
+        user, by = self.instance, self.managed_by
+        if by is None or (user.pk is not None and user.pk == by.pk):
+            return
+        kept = [f for f in self.forms if f.instance.pk is not None or f.has_changed()]
+        touched = any(f.has_changed() or self._should_delete_form(f) for f in self.forms)
+        if touched or any(not self._should_delete_form(f) for f in kept):
+            check_may_manage_roles(user=user, by=by)
+
+
 class RoleAssignmentInline(admin.StackedInline):
     """Stacked, not tabular: a tabular inline's inputs have only the column heading, no
     label of their own, so a screen reader names none of them (WCAG 1.3.1, 4.1.2)."""
 
     model = RoleAssignment
+    formset = RoleAssignmentFormSet
     extra = 0
     formfield_overrides = ADMIN_DATE_INPUT
     autocomplete_fields = ["unit"]
@@ -53,6 +74,11 @@ class RoleAssignmentInline(admin.StackedInline):
     # does): else one could make themselves a manager and read clients. Shown read-only.
     def _own_roles(self, request, obj) -> bool:
         return obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.managed_by = request.user
+        return formset
 
     def has_add_permission(self, request, obj=None):
         return not self._own_roles(request, obj) and super().has_add_permission(request, obj)
