@@ -381,6 +381,7 @@ class CatalogueEntryForm(forms.ModelForm):
             "slug",
             "category",
             "provider",
+            "kept_by",
             "service_type",
             "is_active",
             *_translated("fi"),
@@ -420,6 +421,7 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
                     "slug",
                     "category",
                     "provider",
+                    "kept_by",
                     "service_type",
                     "is_active",
                 ]
@@ -436,15 +438,31 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     def provider_display(self, obj):
         return obj.provider_display
 
-    # An administrator keeps their own organisation's entries and the shared ones whose
-    # provider is not a Polku organisation (named in text); another organisation's
-    # entries are theirs to keep, shown here read-only.
+    # An administrator keeps their own organisation's entries: those it provides and those
+    # whose provider is named in text that it keeps (CatalogueEntry.kept_by, set to the
+    # organisation of the administrator who adds one). Every organisation reads the
+    # catalogue, so another organisation's entries, and those the operator keeps, are shown
+    # here read-only: else any organisation's administrator could rename, readdress or
+    # remove an entry for all.
     def _may_keep(self, request, obj) -> bool:
         return (
             obj is None
             or request.user.is_superuser
-            or obj.provider_id in (None, request.user.organisation_id)
+            or obj.keeper_id == request.user.organisation_id
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The keeper is the organisation of whoever adds the entry; the operator names another.
+        return [] if request.user.is_superuser else ["kept_by"]
+
+    def save_model(self, request, obj, form, change):
+        # An entry with a Polku provider is the provider's; one named in text stays with the
+        # organisation whose administrator added or last kept it.
+        if obj.provider_id is not None:
+            obj.kept_by = None
+        elif not request.user.is_superuser:
+            obj.kept_by_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
         return self._may_keep(request, obj) and super().has_change_permission(request, obj)

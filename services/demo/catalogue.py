@@ -831,6 +831,8 @@ def seed_catalogue() -> None:
             "web_address": fields.pop("web_address", ""),
             "is_active": True,
         }
+        # A provider named in text: Helsinki's administrators keep the entries of its seed.
+        defaults["kept_by"] = None if defaults["provider"] else organisations.get("helsinki-sote")
         for name, field in TEXTS.items():
             texts = fields.pop(name, ("", "", ""))
             for language, text in zip((FI, SV, EN), texts, strict=True):

@@ -65,6 +65,23 @@ class CatalogueEntry(TranslatedNameModel):
     provider_name_en = models.CharField(
         _("palveluntuottaja (teksti) englanniksi"), max_length=200, blank=True
     )
+    # Who keeps an entry whose provider is named in text: the organisation whose administrator
+    # added it. Every organisation reads the catalogue, so an entry kept by anyone who may
+    # change something was one any organisation's administrator could rename, point to another
+    # address or remove for all. Empty: the operator's (a superuser's), as the general rule
+    # sets are. An entry with a Polku provider is kept by that organisation.
+    kept_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ylläpitäjä"),
+        help_text=_(
+            "Organisaatio, jonka pääkäyttäjät ylläpitävät palvelua, kun palveluntuottaja on "
+            "nimetty tekstinä. Tyhjänä vain Polun ylläpito."
+        ),
+    )
     description_fi = models.TextField(_("kuvaus suomeksi"))
     description_sv = models.TextField(_("kuvaus ruotsiksi"), blank=True)
     description_en = models.TextField(_("kuvaus englanniksi"), blank=True)
@@ -114,11 +131,23 @@ class CatalogueEntry(TranslatedNameModel):
                 violation_error_message=_("Alaikäraja ei voi ylittää yläikärajaa."),
             ),
             models.CheckConstraint(
+                name="catalogue_entry_kept_by_its_provider",
+                condition=Q(provider__isnull=True) | Q(kept_by__isnull=True),
+                violation_error_message=_(
+                    "Polun organisaation tuottamaa palvelua ylläpitää tuottaja itse."
+                ),
+            ),
+            models.CheckConstraint(
                 name="catalogue_entry_languages_known",
                 condition=Q(languages__contained_by=ServiceLanguage.values),
                 violation_error_message=_("Palvelukieli on suomi, ruotsi tai englanti."),
             ),
         ]
+
+    @property
+    def keeper_id(self) -> int | None:
+        """The organisation whose administrators change the entry (None: the operator's)."""
+        return self.provider_id or self.kept_by_id
 
     @property
     def text_languages(self) -> dict[str, str]:

@@ -246,7 +246,7 @@ def test_an_administrator_adds_and_supersedes_only_own_organisations_rules(clien
     )
 
 
-def test_an_administrator_keeps_own_and_shared_catalogue_entries_only(rf, unit):
+def test_an_administrator_keeps_own_organisations_catalogue_entries_only(rf, unit):
     from services.factories import CatalogueEntryFactory
 
     administrator = acting(make_user(Role.ADMIN, unit, is_staff=True))
@@ -254,12 +254,21 @@ def test_an_administrator_keeps_own_and_shared_catalogue_entries_only(rf, unit):
     request.user = administrator
     model_admin = site._registry[CatalogueEntry]
     own = CatalogueEntryFactory(provider=unit.organisation)
-    shared = CatalogueEntryFactory(provider=None, provider_name_fi="Työeläkelaitokset")
-    others = CatalogueEntryFactory(provider=OrganisationFactory())
+    kept = CatalogueEntryFactory(
+        provider=None, provider_name_fi="Järjestöt", kept_by=unit.organisation
+    )
+    another = OrganisationFactory()
+    kept_by_another = CatalogueEntryFactory(
+        provider=None, provider_name_fi="Oppilaitokset", kept_by=another
+    )
+    operators = CatalogueEntryFactory(provider=None, provider_name_fi="Työeläkelaitokset")
+    others = CatalogueEntryFactory(provider=another)
     assert model_admin.has_change_permission(request, own)
-    assert model_admin.has_change_permission(request, shared)
-    assert not model_admin.has_change_permission(request, others)
-    assert not model_admin.has_delete_permission(request, others)
+    assert model_admin.has_change_permission(request, kept)
+    assert model_admin.has_delete_permission(request, kept)
+    for entry in (others, kept_by_another, operators):
+        assert not model_admin.has_change_permission(request, entry)
+        assert not model_admin.has_delete_permission(request, entry)
     field = model_admin.formfield_for_foreignkey(
         CatalogueEntry._meta.get_field("provider"), request
     )
@@ -291,3 +300,101 @@ def test_only_a_superuser_adds_or_deletes_an_organisation(client, unit, superuse
     assert (
         client.get(reverse("admin:services_organisation_delete", args=[own.pk])).status_code == 200
     )
+
+
+def _entry_form(entry, **fields) -> dict:
+    return {
+        "slug": entry.slug,
+        "category": entry.category,
+        "provider": entry.provider_id or "",
+        "provider_name_fi": entry.provider_name_fi,
+        "service_type": "",
+        "is_active": "on",
+        "name_fi": entry.name_fi,
+        "description_fi": entry.description_fi,
+        **fields,
+    }
+
+
+def test_a_shared_entry_is_changed_only_by_the_organisation_that_keeps_it(client, unit):
+    """Every organisation reads the catalogue: an entry whose provider is named in text was
+    one any organisation's administrator could rename, point to another address or remove."""
+    from services.factories import UnitFactory
+
+    keeper = make_user(Role.ADMIN, unit, is_staff=True)
+    outsider = make_user(Role.ADMIN, UnitFactory(), is_staff=True)
+    login(client, keeper)
+    response = client.post(
+        reverse("admin:services_catalogueentry_add"),
+        {
+            "slug": "vapaaehtoistyo-testi",
+            "category": "workplace",
+            "provider": "",
+            "provider_name_fi": "Järjestöt",
+            "service_type": "",
+            "is_active": "on",
+            "name_fi": "Vapaaehtoistyö",
+            "description_fi": "Kuvaus.",
+            "kept_by": another_organisation_id(),  # not theirs to name: ignored
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = CatalogueEntry.objects.get(slug="vapaaehtoistyo-testi")
+    assert entry.kept_by == unit.organisation
+
+    login(client, outsider)
+    change = reverse("admin:services_catalogueentry_change", args=[entry.pk])
+    page = client.get(change).content.decode()
+    assert 'name="_save"' not in page and 'name="contact_email"' not in page
+    response = client.post(change, _entry_form(entry, contact_email="huijari@example.test"))
+    assert response.status_code == 403
+    delete = reverse("admin:services_catalogueentry_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.contact_email == "" and entry.kept_by == unit.organisation
+
+    login(client, keeper)
+    response = client.post(change, _entry_form(entry, contact_email="info@jarjesto.test"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.contact_email, entry.kept_by) == ("info@jarjesto.test", unit.organisation)
+    # Made their own organisation's service, it is kept by the provider.
+    response = client.post(change, _entry_form(entry, provider=unit.organisation_id))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.provider, entry.kept_by) == (unit.organisation, None)
+
+
+def another_organisation_id() -> int:
+    return OrganisationFactory().pk
+
+
+def test_an_entry_names_either_a_polku_provider_or_a_keeper(db):
+    from django.db import IntegrityError, transaction
+
+    from services.factories import CatalogueEntryFactory
+
+    organisation = OrganisationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CatalogueEntryFactory(provider=organisation, kept_by=organisation)
+
+
+def test_existing_shared_entries_stay_with_the_organisation_of_whoever_added_them(unit):
+    """The data migration reads who added each entry from its change history."""
+    import importlib
+
+    import pghistory
+    from django.apps import apps
+
+    from services.factories import CatalogueEntryFactory
+
+    fill = importlib.import_module("services.migrations.0015_fill_catalogue_entry_kept_by")
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    # Seeded first: a test's one transaction keeps the context once set.
+    seeded = CatalogueEntryFactory(provider=None, provider_name_fi="Työeläkelaitokset")
+    with pghistory.context(user=administrator.pk):
+        added_in_admin = CatalogueEntryFactory(provider=None, provider_name_fi="Järjestöt")
+    fill.fill_kept_by(apps, None)
+    added_in_admin.refresh_from_db()
+    seeded.refresh_from_db()
+    assert (added_in_admin.kept_by, seeded.kept_by) == (unit.organisation, None)
