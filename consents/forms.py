@@ -497,5 +497,13 @@ class DisclosureForm(PolkuForm):
         time = self.cleaned_data.get("disclosed_at")
         if time is None:
             return None
-        today = timezone.localdate(timezone.now(), EVENT_TIME_ZONE)
-        return datetime.datetime.combine(today, time, tzinfo=EVENT_TIME_ZONE)
+        now = timezone.now()
+        today = timezone.localdate(now, EVENT_TIME_ZONE)
+        moment = datetime.datetime.combine(today, time, tzinfo=EVENT_TIME_ZONE)
+        # A time more than half a day ahead is no slip of the minute but yesterday's: a call
+        # just before midnight logged just after it. It is refused as made on an earlier day
+        # (check_disclosed_at), not described as a disclosure in the future.
+        if moment - now > datetime.timedelta(hours=12):
+            yesterday = today - datetime.timedelta(days=1)
+            moment = datetime.datetime.combine(yesterday, time, tzinfo=EVENT_TIME_ZONE)
+        return moment

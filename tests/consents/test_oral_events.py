@@ -766,3 +766,33 @@ def test_a_refusal_the_calls_consent_would_not_cover_does_not_point_to_it(
             assert "Luovutukselle ei ole perustetta" in page
             assert field_errors(page, "oral_consent") == ""
     assert not DisclosureLogEntry.objects.exists()
+
+
+def test_a_call_just_before_midnight_logged_after_it_is_not_called_a_future_disclosure(
+    client, team, parties
+):
+    """At 0.02 a time of 23.58 is the call of the evening before: refused as made on an earlier
+    day, not as "in the future" (it was combined with the new day). 0.10 is still ahead."""
+    from consents.factories import ConsentFactory
+
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    disclosure_url = reverse(
+        "consents:disclosure_create", kwargs={"client_id": team["client"].uuid}
+    )
+    form = disclosure_form(parties, consent)
+    del form["oral_consent"]
+    just_after_midnight = helsinki(0, 2) + datetime.timedelta(days=1)
+    with time_machine.travel(just_after_midnight, tick=False):
+        login(client, team["worker"])
+        evening = client.post(disclosure_url, {**form, "disclosed_at": "23:58"})
+        ahead = client.post(disclosure_url, {**form, "disclosed_at": "00:10"})
+        earlier_tonight = client.post(disclosure_url, {**form, "disclosed_at": "00:01"})
+    assert evening.context["form"].errors["disclosed_at"] == [
+        "Aiemmin tehdyn luovutuksen voi kirjata vain samana päivänä."
+    ]
+    assert ahead.context["form"].errors["disclosed_at"] == [
+        "Luovutuksen aika ei voi olla tulevaisuudessa."
+    ]
+    assert earlier_tonight.status_code == 302
+    entry = DisclosureLogEntry.objects.get()
+    assert entry.at == just_after_midnight - datetime.timedelta(minutes=1)
