@@ -61,6 +61,15 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The kind is what a consent naming a kind of organisation ("Kela (kaikki)",
+        # "Terveydenhuolto (kaikki)") covers: an administrator who could make their own
+        # organisation of that kind would have every such consent of every organisation's
+        # clients cover it. The slug is what data migrations find it by. Both the operator's.
+        if obj is not None and not request.user.is_superuser:
+            return ["slug", "kind"]
+        return []
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):

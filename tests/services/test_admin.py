@@ -398,3 +398,38 @@ def test_existing_shared_entries_stay_with_the_organisation_of_whoever_added_the
     added_in_admin.refresh_from_db()
     seeded.refresh_from_db()
     assert (added_in_admin.kept_by, seeded.kept_by) == (unit.organisation, None)
+
+
+def test_an_administrator_does_not_change_their_organisations_kind(client, unit, superuser):
+    """A consent may name a kind of organisation ("Kela (kaikki)"): an organisation made of
+    that kind by its own administrator would be covered by every such consent."""
+    from services.models import OrganisationKind
+
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    own = unit.organisation
+    slug = own.slug
+    url = reverse("admin:services_organisation_change", args=[own.pk])
+    form = {
+        "slug": "kela-nyt",
+        "kind": OrganisationKind.KELA,
+        "name_fi": "Uusi nimi",
+        "name_sv": own.name_sv,
+        "name_en": own.name_en,
+        "business_id": own.business_id,
+    }
+    login(client, administrator)
+    page = client.get(url).content.decode()
+    assert 'name="kind"' not in page and 'name="slug"' not in page
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    own.refresh_from_db()
+    assert (own.name_fi, own.kind, own.slug) == (
+        "Uusi nimi",
+        OrganisationKind.SOCIAL_SERVICES,
+        slug,
+    )
+    # The operator changes it.
+    login(client, superuser)
+    assert client.post(url, form).status_code == 302
+    own.refresh_from_db()
+    assert (own.kind, own.slug) == (OrganisationKind.KELA, "kela-nyt")
