@@ -49,6 +49,26 @@ def test_the_panel_lists_the_responsible_worker_first_then_by_role(client, team)
     assert positions == sorted(positions)
 
 
+def test_a_members_links_stand_apart_from_the_members_line(client, team):
+    """The links to change or end a membership are a block of their own under the member's line:
+    run on after the organisation's name, they read as part of it."""
+    login(client, team["worker"])
+    panel = _panel(client.get(f"/clients/{team['client'].uuid}/").content.decode())
+    coach = team["coach"]
+    line = re.search(
+        rf"<li>\s*<strong>Valmentaja</strong>: {coach.get_full_name()}, (.*?)</li>", panel, re.S
+    ).group(1)
+    actions = re.search(r'<span class="polku-member-actions">(.*?)</span>\s*$', line.strip(), re.S)
+    assert actions, line
+    links = re.findall(r"<a [^>]*>([^<]*)<", actions.group(1))
+    assert links == ["Muuta voimassaoloa", "Päätä jäsenyys"]
+    # The organisation's name is the text before them, with no link in it.
+    assert "<a " not in line[: line.index('<span class="polku-member-actions">')]
+    # The responsible worker's line has no such links (the role moves by a transfer).
+    worker_line = re.search(r"<li>\s*<strong>Vastuutyöntekijä</strong>.*?</li>", panel, re.S)
+    assert "polku-member-actions" not in worker_line.group(0)
+
+
 # The roles one person may hold together
 
 
