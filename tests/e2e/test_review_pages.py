@@ -89,6 +89,11 @@ def test_the_dpos_pages_with_rows_and_errors_pass_axe(new_page, world):
     failures = {}
     _checked(page, reverse("audit:client_log", args=[world.client.uuid]), failures)
     expect(page.locator("table").first).to_be_visible()
+    # The report's print language is a field as every form's select is: its label above it and
+    # as tall as an input, not the browser's small select on the line of the print button.
+    language = page.get_by_label("Raportin kieli").bounding_box()
+    label = page.locator("label[for=id_print_language]").bounding_box()
+    assert language["height"] >= 48 and label["y"] + label["height"] <= language["y"] + 1
     _checked(page, f"{reverse('audit:user_find')}?q={worker.last_name}", failures)
     _checked(page, reverse("audit:user_log", args=[worker.uuid]), failures)
     today = timezone.localdate()
