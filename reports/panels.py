@@ -4,6 +4,7 @@ import rules
 
 from reports.access import report_scope_for
 from reports.indicators import current_situation, organisation_clients
+from reports.suppression import SUPPRESSION_NOTE
 
 
 def organisation_indicators(request):
@@ -13,4 +14,8 @@ def organisation_indicators(request):
     scope = report_scope_for(request.user)
     if not scope.is_organisation:
         return None
-    return {"situation": current_situation(organisation_clients(scope.organisation.pk))}
+    situation = current_situation(organisation_clients(scope.organisation.pk))
+    shown = (situation.active, situation.overdue_reviews.part, situation.consent_coverage.share)
+    # A bare "ei näytetä" read as a fault: the panel says why, as the report page does.
+    hidden = any(figure.hidden for figure in shown)
+    return {"situation": situation, "suppression_note": SUPPRESSION_NOTE if hidden else None}

@@ -289,6 +289,31 @@ class TestDashboardAndNavigation:
         assert "<dd>50 %</dd>" in page.text
         assert f'href="{INDEX}"' in page.text
 
+    def test_a_figure_the_panel_hides_comes_with_the_reason(self, manager_client, worker):
+        """Ten clients, seven with a plan in force: the three without would be told by
+        subtraction, so the overdue reviews are hidden, and the panel says why."""
+        clients = make_clients(worker, 10)
+        for client in clients[:7]:
+            make_plan(client, worker)
+        page = manager_client.get(reverse("dashboard")).text
+        panel = page[page.index("Organisaation tunnusluvut") :]
+        assert "<dt>Suunnitelman arviointi myöhässä</dt><dd>ei näytetä</dd>" in panel
+        assert "Luku, josta pienen ryhmän koko voisi päätellä muista luvuista" in panel
+
+    def test_the_panel_with_every_figure_shown_has_no_note(self, manager_client, worker):
+        # Five of ten reviews overdue, five of ten clients covered by a consent.
+        clients = make_clients(worker, 10)
+        for client in clients[:5]:
+            make_plan(client, worker, next_review_on=TODAY - datetime.timedelta(days=1))
+            ConsentFactory(client=client)
+        for client in clients[5:]:
+            make_plan(client, worker, next_review_on=TODAY + datetime.timedelta(days=30))
+        page = manager_client.get(reverse("dashboard")).text
+        panel = page[page.index("Organisaation tunnusluvut") :]
+        assert "<dt>Suunnitelman arviointi myöhässä</dt><dd>5</dd>" in panel
+        assert "<dd>50 %</dd>" in panel
+        assert "Alle viiden asiakkaan ryhmien lukuja" not in panel
+
     def test_the_coordinator_has_the_menu_item_but_no_panel(self, client, unit):
         page = login(client, make_user(Role.COORDINATOR, unit)).get(reverse("dashboard"))
         assert f'<a href="{INDEX}"' in page.text
