@@ -13,9 +13,29 @@ computer the next person signs in to their own language, not the last user's.
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 SESSION_LANGUAGE = "polku_language"
+
+
+def language_switch_next(request) -> dict:
+    """Context processor: `language_next`, the page the header's language switch returns to.
+
+    This page, when it was asked for; a page rendered in answer to a POST (a refused form)
+    returns to the page the form was sent from: the address it was posted to may take POST
+    only (a session's cancel or guest form, the identity-code search), and the browser
+    showed its 405 instead of the page in the chosen language. Without a same-origin
+    Referer (SECURE_REFERRER_POLICY sends it), the home page.
+    """
+    if request.method in ("GET", "HEAD"):
+        return {"language_next": request.get_full_path()}
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return {"language_next": referer}
+    return {"language_next": "/"}
 
 
 def adopt_language(request, language: str) -> None:

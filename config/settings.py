@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.active_role",
+                "config.language.language_switch_next",
             ],
             # The `plain_number` filter in every template: hours read the same everywhere.
             "builtins": ["config.numbers", "config.times"],

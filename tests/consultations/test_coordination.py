@@ -2,6 +2,7 @@
 (also across daylight saving), changing a session with its agenda, guests."""
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -324,6 +325,34 @@ def test_a_refused_cancellation_shows_its_error_next_to_the_reason(coordinator, 
     assert 'value="Kaarina Koivisto sairastui"' in page
     hki.session.refresh_from_db()
     assert not hki.session.is_cancelled
+
+
+def _language_next(page: str) -> str:
+    form = re.search(r'<form method="post" action="/i18n/setlang/".*?</form>', page, re.S).group(0)
+    return re.search(r'name="next" value="([^"]*)"', form).group(1)
+
+
+def test_switching_language_on_a_refused_cancellation_returns_to_the_session(coordinator, hki):
+    """The cancel address takes POST only: the language switch on its refused form returns to
+    the session's page the form was sent from, not to the cancel address (a 405 in the browser)."""
+    session_url = reverse("consultations:session", args=[hki.session.pk])
+    url = reverse("consultations:session_cancel", args=[hki.session.pk])
+    assert coordinator.get(url).status_code == 405
+    page = coordinator.post(
+        url, {"reason": ""}, HTTP_REFERER=f"http://testserver{session_url}"
+    ).content.decode()
+    back = _language_next(page)
+    assert back == f"http://testserver{session_url}"
+    response = coordinator.post(reverse("set_language"), {"language": "sv", "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    swedish = coordinator.get(session_url)
+    assert swedish.status_code == 200 and '<html lang="sv">' in swedish.text
+    # Without a Referer of this site, the home page; a page asked for returns to itself.
+    page = coordinator.post(
+        url, {"reason": ""}, HTTP_REFERER="https://elsewhere.example/x"
+    ).content.decode()
+    assert _language_next(page) == "/"
+    assert _language_next(coordinator.get(f"{session_url}?a=1").text) == f"{session_url}?a=1"
 
 
 def test_a_refused_guest_shows_the_error_next_to_the_address(coordinator, hki):
