@@ -21,7 +21,7 @@ class PathwaysConfig(AppConfig):
         from pathways.actions.step_cancellation import FOLLOW_ON_CANCELLED_TASK
         from pathways.actions.step_endings import refuse_closing_with_open_steps
         from pathways.printing import render_pdf
-        from pathways.views import pathway_panel
+        from pathways.views.steps import pathway_panel
         from services.actions import on_new_rules
 
         reminders.register()
