@@ -48,14 +48,17 @@ def window_days(code: str, default: int) -> int:
     return getattr(settings, "POLKU_REMINDER_WINDOWS", {}).get(code, default)
 
 
-def responsible_worker(client_field: str = "client") -> Subquery:
-    """The client's current responsible worker (a user id) as a subquery on `client_field`.
+def responsible_worker(day: datetime.date, client_field: str = "client") -> Subquery:
+    """The client's responsible worker on `day` (a user id) as a subquery on `client_field`.
 
+    `day` is the sweep's `today`, not the real date: a sweep run for a given day (a late
+    or repeated run, a test) addresses the worker responsible that day, as the coach checks
+    (pathways.reminders._on_team) and the managers (_managers_by_unit) already read it.
     At most one current responsible worker per client (a database constraint),
     found through the constraint's partial index; inactive users get nothing.
     """
     return Subquery(
-        CareTeamMembership.objects.current()
+        CareTeamMembership.objects.current(day)
         .filter(
             client=OuterRef(client_field),
             role=TeamRole.RESPONSIBLE_WORKER,
@@ -85,7 +88,7 @@ def plan_first_version() -> Subquery:
     )
 
 
-def _plans_to_review(batch_size: int, **review_filter):
+def _plans_to_review(today: datetime.date, batch_size: int, **review_filter):
     """The plan versions in force (ClientPlan.in_force: a draft revision being written does not
     stop the agreed version's reviews) of open clients with a responsible worker.
 
@@ -94,7 +97,7 @@ def _plans_to_review(batch_size: int, **review_filter):
     return (
         ClientPlan.objects.in_force()
         .filter(client__closed_on__isnull=True, **review_filter)
-        .annotate(worker_id=responsible_worker(), first_version=plan_first_version())
+        .annotate(worker_id=responsible_worker(today), first_version=plan_first_version())
         .filter(worker_id__isnull=False)
         .values_list(
             "first_version",
@@ -113,7 +116,7 @@ def _plans_to_review(batch_size: int, **review_filter):
 def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Plans in force (agreed or active) whose review is today or within the window (7 days)."""
     last = today + datetime.timedelta(days=window_days(PLAN_REVIEW_DUE, PLAN_REVIEW_DUE_DAYS))
-    rows = _plans_to_review(batch_size, next_review_on__range=(today, last))
+    rows = _plans_to_review(today, batch_size, next_review_on__range=(today, last))
     for pk, review_on, worker_id, uuid, first_names, calling_name, last_name in rows:
         yield ReminderSpec(
             recipient_id=worker_id,
@@ -131,7 +134,7 @@ def plan_reviews_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
 
 def plan_reviews_overdue(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Plans in force (agreed or active) whose review date has passed (from the day after it)."""
-    rows = _plans_to_review(batch_size, next_review_on__lt=today)
+    rows = _plans_to_review(today, batch_size, next_review_on__lt=today)
     for pk, review_on, worker_id, uuid, first_names, calling_name, last_name in rows:
         yield ReminderSpec(
             recipient_id=worker_id,
@@ -154,7 +157,7 @@ def memberships_ending(today: datetime.date, batch_size: int) -> Iterator[Remind
     rows = (
         CareTeamMembership.objects.current(today)
         .filter(valid_until__range=(today, last), client__closed_on__isnull=True)
-        .annotate(worker_id=responsible_worker())
+        .annotate(worker_id=responsible_worker(today))
         .filter(worker_id__isnull=False)
         .values_list(
             "pk",

@@ -96,7 +96,7 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
         Consent.objects.expiring(today, warning_days())
         .filter(client__closed_on__isnull=True)
         .annotate(
-            worker_id=responsible_worker(),
+            worker_id=responsible_worker(today),
             first_version=series_first_version(),
         )
         .filter(worker_id__isnull=False)

@@ -173,7 +173,7 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
         .annotate(
             warning_month=warning_month,
             warns_on=_DatePlus(F("start_on"), _MonthsInterval(warning_month - Value(1))),
-            worker_id=responsible_worker(),
+            worker_id=responsible_worker(today),
         )
         .filter(warns_on__lte=today, worker_id__isnull=False)
         .values_list(*STEP_COLUMNS, "start_on", "warning_month", "worker_id")
@@ -208,7 +208,7 @@ def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator
     rows = (
         _ending_without_next(today, days)
         .exclude(service_type__code=JOBCENTER_PAID_WORK)
-        .annotate(worker_id=responsible_worker(), team_coach_id=_team_coach(today))
+        .annotate(worker_id=responsible_worker(today), team_coach_id=_team_coach(today))
         .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "team_coach_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
@@ -245,7 +245,7 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
             work_coach_id=Coalesce(
                 _team_coach(today), Subquery(work_coaching_coach), output_field=IntegerField()
             ),
-            worker_id=responsible_worker(),
+            worker_id=responsible_worker(today),
         )
         .values_list(*STEP_COLUMNS, "planned_end_on", "work_coach_id", "worker_id")
         .order_by("pk")
@@ -277,7 +277,7 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
         .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
         .annotate(
             alert_on=_DatePlus(F("start_on"), alert_days),
-            worker_id=responsible_worker(),
+            worker_id=responsible_worker(today),
             team_coach_id=_team_coach(today),
         )
         .filter(alert_on__lte=today)
@@ -306,7 +306,7 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
     rows = (
         _open_steps()
         .filter(review_due__lte=today + datetime.timedelta(days=days))
-        .annotate(worker_id=responsible_worker(), team_coach_id=_team_coach(today))
+        .annotate(worker_id=responsible_worker(today), team_coach_id=_team_coach(today))
         .values_list(*STEP_COLUMNS, "review_due", "worker_id", "team_coach_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)

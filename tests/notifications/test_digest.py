@@ -51,6 +51,8 @@ def busy_worker(rules, unit, settings):
         birth=datetime.date(1991, 4, 12),
         code=IDENTITY_CODE,
     )
+    # Responsible since before TODAY: the sweep reads the team of its own day.
+    client.memberships.update(started_on=TODAY - 30 * DAY)
     make_plan(client, worker, next_review_on=TODAY + 3 * DAY)
     make_plan(client, worker, plan_type="activation_plan", next_review_on=TODAY - 3 * DAY)
     sweep_reminders(today=TODAY)  # one "due" and one "overdue" reminder, both naming the client

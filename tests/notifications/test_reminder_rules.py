@@ -55,7 +55,11 @@ def rules(isolated_rules):
 
 @pytest.fixture
 def client_of(worker):
-    return ClientFactory(created_by=worker, first_names="Silmu Aurora", last_name="Suunnistaja")
+    client = ClientFactory(created_by=worker, first_names="Silmu Aurora", last_name="Suunnistaja")
+    # The worker has been responsible since long before SETUP: some tests sweep for days
+    # before it, and a sweep reads the team as it was on its `today`.
+    client.memberships.update(started_on=datetime.date(2023, 1, 2))
+    return client
 
 
 def found(rule: str) -> set[tuple]:
@@ -350,6 +354,31 @@ def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, clien
 
     sweep_reminders(today=TODAY)
     assert found(client_rules.PLAN_REVIEW_DUE) == {(successor.pk, plan.pk, TODAY + DAY)}
+
+
+def test_a_sweep_reminds_the_worker_responsible_on_its_day_not_on_the_real_date(
+    rules, worker, client_of, unit
+):
+    """The sweep's `today`, not the clock, decides who is responsible: here the successor
+    took over after the real date (SETUP) and before the sweep's day, so only the day's
+    team knows them. Read on the real date, nobody was responsible and nothing was sent."""
+    plan = make_plan(client_of, worker, next_review_on=TODAY + DAY)
+    workshop = step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + DAY)
+    handed_over = TODAY - 7 * DAY
+    client_of.memberships.filter(role=TeamRole.RESPONSIBLE_WORKER).update(ended_on=SETUP.date())
+    successor = make_user(Role.SOCIAL_WORKER, unit)
+    membership = add_member(client_of, successor, TeamRole.RESPONSIBLE_WORKER)
+    membership.started_on = handed_over
+    membership.save()
+
+    sweep_reminders(today=handed_over - DAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == set()
+
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(successor.pk, plan.pk, TODAY + DAY)}
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {
+        (successor.pk, workshop.pk, TODAY + DAY)
+    }
 
 
 # Break-the-glass
