@@ -336,15 +336,21 @@ def withdraw_stale_reminders(
     due_field: str,
     today: datetime.date,
 ) -> int:
-    """Takes back the reminders of `rule` about objects of `still_due`'s model that are not
-    yet past their due date (due on `today` or later) and no longer fit: `still_due` (the
-    objects the rule would still remind of) has no object with that id whose `due_field` is
-    the reminder's due date. Returns how many; one DELETE, whatever their number.
+    """Takes back the reminders of `rule` about objects of `still_due`'s model that no longer
+    fit: `still_due` (the objects the rule would still remind of) has no object with that
+    id whose `due_field` is the reminder's due date. Those not yet past their due date (due
+    on `today` or later) are deleted; the past ones still unread are marked read for their
+    recipients. Returns how many, both together; one DELETE and one UPDATE, whatever their
+    number.
 
     For a rule whose facts change by many paths (a step's planned end moved, a follow-on
-    step linked, the step ended): the sweep runs it before the rule (rules_registry's
-    `withdraw_stale`), so the inbox never keeps a reminder written for an old state. Past
-    reminders stay, as with withdraw_reminders.
+    step linked, the step ended or cancelled, its start corrected): the sweep runs it before
+    the rule (rules_registry's `withdraw_stale`), so the inbox never keeps a reminder
+    written for an old state. Past reminders were right on their day, so their rows stay
+    (as with withdraw_reminders), but their matter is gone and they are settled (as
+    settle_reminders does): left unread, a reminder already past its day, or one whose due
+    date is always its first day (a warning month that has begun), would stay in the inbox
+    as overdue for good.
     """
     if not rule:
         raise ValueError("A reminder rule's code is needed.")
@@ -353,14 +359,11 @@ def withdraw_stale_reminders(
         pk=Cast(OuterRef("object_id"), output_field=model._meta.pk),
         **{due_field: OuterRef("due_date")},
     )
-    deleted, _per_model = (
-        Reminder.objects.filter(
-            rule=rule, content_type=ContentType.objects.get_for_model(model), due_date__gte=today
-        )
-        .exclude(Exists(fitting))
-        .delete()
-    )
-    return deleted
+    stale = Reminder.objects.filter(
+        rule=rule, content_type=ContentType.objects.get_for_model(model)
+    ).exclude(Exists(fitting))
+    deleted, _per_model = stale.filter(due_date__gte=today).delete()
+    return deleted + _settle(stale.filter(due_date__lt=today))
 
 
 def remind(
@@ -487,8 +490,9 @@ SWEEP_LOCK_KEY = "notifications:sweep-reminders:lock"
 
 @dataclass
 class SweepResult:
-    """What one sweep did: new reminders per rule, reminders taken back as no longer fitting
-    (per rule that withdraws), and the rules that failed."""
+    """What one sweep did: new reminders per rule, reminders taken back or settled as no
+    longer fitting (per rule that withdraws: withdraw_stale_reminders), and the rules that
+    failed."""
 
     created: dict[str, int] = field(default_factory=dict)
     withdrawn: dict[str, int] = field(default_factory=dict)
@@ -508,8 +512,8 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
     doing anything. The database's unique key is the final guard, so a sweep
     is safe to run at any time and any number of times. Reminders are written
     in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
-    own transaction. Before a rule that has `withdraw_stale`, its reminders not
-    yet due that no longer fit are taken back. A rule that raises is logged and
+    own transaction. Before a rule that has `withdraw_stale`, its reminders that no
+    longer fit are taken back (not yet due) or marked read (past). A rule that raises is logged and
     skipped; the others still run. Celery's SoftTimeLimitExceeded is not a rule's
     failure but the task's time running out: it ends the sweep and is raised again.
     """

@@ -555,6 +555,42 @@ def test_an_ended_rehab_period_gives_no_warning(rules, worker, client_of):
     assert found(pathway_rules.REHAB_MONTH_21) == set()
 
 
+def end(step_: PathwayStep, on: datetime.date, **fields) -> None:
+    fields = {"end_reason": "completed", "exit_outcome": "other_service", **fields}
+    PathwayStep.objects.filter(pk=step_.pk).update(status=StepStatus.ENDED, ended_on=on, **fields)
+
+
+def unread(rule: str) -> set[tuple]:
+    return {
+        (recipient_id, int(object_id), due_date)
+        for recipient_id, object_id, due_date in Reminder.objects.filter(
+            rule=rule, read_at__isnull=True
+        ).values_list("recipient_id", "object_id", "due_date")
+    }
+
+
+def test_a_past_ending_or_review_reminder_is_settled_when_the_step_ends_late(
+    rules, worker, client_of
+):
+    """The step ran past its planned end and review date, so both reminders were past due
+    (and stayed: the matter was still open). Ended later, their matter is gone: they are
+    marked read, not left overdue in the inbox for good."""
+    end_on = TODAY + 5 * DAY
+    workshop = step(
+        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, review_due=end_on
+    )
+    sweep_reminders(today=TODAY)
+    sweep_reminders(today=end_on + 3 * DAY)
+    assert unread(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {(worker.pk, workshop.pk, end_on)}
+    assert unread(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, workshop.pk, end_on)}
+
+    end(workshop, end_on + 4 * DAY)
+    sweep_reminders(today=end_on + 5 * DAY)
+    assert unread(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+    assert unread(pathway_rules.STEP_REVIEW_DUE) == set()
+    assert found(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, workshop.pk, end_on)}
+
+
 # Steps ending without a follow-on step
 
 

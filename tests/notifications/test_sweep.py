@@ -243,7 +243,9 @@ def test_a_rule_takes_back_its_stale_reminders_in_one_statement_before_it_runs(
     isolated_rules, worker, django_assert_num_queries
 ):
     """withdraw_stale_reminders: a reminder not yet due whose object no longer fits (here: a
-    unit renamed away from "Paja") goes; a fitting one, another rule's and a past one stay."""
+    unit renamed away from "Paja") goes; a past one that no longer fits stays, marked read
+    (it was right on its day, but its matter is gone); a fitting one and another rule's stay
+    unread. One DELETE and one UPDATE."""
     from django.contrib.contenttypes.models import ContentType
 
     from notifications.actions import withdraw_stale_reminders
@@ -264,7 +266,7 @@ def test_a_rule_takes_back_its_stale_reminders_in_one_statement_before_it_runs(
 
     def withdraw(today):
         order.append("withdraw")
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             return withdraw_stale_reminders(
                 rule="tests.paja",
                 still_due=Unit.objects.filter(name_fi="Paja").annotate(due=Value(today)),
@@ -278,9 +280,12 @@ def test_a_rule_takes_back_its_stale_reminders_in_one_statement_before_it_runs(
 
     register_reminder_rule("tests.paja", "Paja", rule, withdraw_stale=withdraw)
     result = sweep_reminders(today=TODAY)
-    assert (order, result.withdrawn, result.failed) == (["withdraw", "rule"], {"tests.paja": 1}, [])
-    assert set(Reminder.objects.values_list("rule", "object_id")) == {
-        ("tests.paja", str(fitting.pk)),
-        ("tests.paja", str(past.pk)),
-        ("tests.other", str(renamed.pk)),
+    assert (order, result.withdrawn, result.failed) == (["withdraw", "rule"], {"tests.paja": 2}, [])
+    assert {
+        (rule, object_id, read_at is not None)
+        for rule, object_id, read_at in Reminder.objects.values_list("rule", "object_id", "read_at")
+    } == {
+        ("tests.paja", str(fitting.pk), False),
+        ("tests.paja", str(past.pk), True),
+        ("tests.other", str(renamed.pk), False),
     }
