@@ -28,7 +28,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractDay
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -39,7 +40,6 @@ from notifications.actions import withdraw_stale_reminders
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from notifications.texts import Text
 from pathways.models import EmployerContact, PathwayStep
-from pathways.step_rules import period_month_start
 from services.i18n import lazy_name
 
 REHAB_MONTH_21 = "pathways.rehab_month_21"
@@ -153,37 +153,53 @@ def _step_specs(
         )
 
 
+def period_month_start_sql(start, month) -> Case:
+    """step_rules.period_month_start as an SQL expression of a date `start` and a month
+    number `month` (expressions): start + (month - 1) months, which PostgreSQL clamps to the
+    month's last day where the day does not exist (a start on the 29th to 31st), and then the
+    day after that last day, as period_end_limit counts it."""
+    later = _DatePlus(start, _MonthsInterval(month - Value(1)))
+    return Case(
+        When(LessThan(ExtractDay(later), ExtractDay(start)), then=_DatePlus(later, Value(1))),
+        default=later,
+        output_field=DateField(),
+    )
+
+
+def _rehab_steps_warned():
+    """Open rehabilitative work activity steps of open clients with their warning month
+    (`warning_month`) and the day it begins (`warns_on`): what the month-21 rule reminds of
+    and its withdrawal checks, one expression for both."""
+    warning_month = Coalesce(
+        F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
+    )
+    return (
+        _open_steps()
+        .filter(service_type__code=REHABILITATIVE_WORK_ACTIVITY)
+        .annotate(warning_month=warning_month)
+        .annotate(warns_on=period_month_start_sql(F("start_on"), F("warning_month")))
+    )
+
+
 def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Open rehabilitative work activity steps that have reached their warning month.
 
     The warning month (21 of 24 under the act) is the rule set's
     `warning_month`; it begins on step_rules.period_month_start (the day after
     month m - 1 ends by step_rules.period_end_limit, as the timeline and the
-    duration limits count), which is the reminder's due date. To the
-    responsible worker. The query keeps the steps whose start + (m - 1) months
-    has come, a day early at most (a start on the 29th to 31st); the exact day
-    is then checked with the one function.
+    duration limits count), computed in the query (period_month_start_sql), which is the
+    reminder's due date. To the responsible worker. Taken back when it no longer fits
+    (withdraw_stale_month_21).
     """
-    warning_month = Coalesce(
-        F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
-    )
     rows = (
-        _open_steps()
-        .filter(service_type__code=REHABILITATIVE_WORK_ACTIVITY)
-        .annotate(
-            warning_month=warning_month,
-            warns_on=_DatePlus(F("start_on"), _MonthsInterval(warning_month - Value(1))),
-            worker_id=responsible_worker(today),
-        )
+        _rehab_steps_warned()
+        .annotate(worker_id=responsible_worker(today))
         .filter(warns_on__lte=today, worker_id__isnull=False)
-        .values_list(*STEP_COLUMNS, "start_on", "warning_month", "worker_id")
+        .values_list(*STEP_COLUMNS, "warns_on", "warning_month", "worker_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for *base, start_on, month, worker_id in rows:
-        begins = period_month_start(start_on, month)
-        if begins > today:
-            continue
+    for *base, begins, month, worker_id in rows:
         yield from _step_specs(
             base,
             title=gettext_noop("{service}, {month}. kuukausi alkanut: {client}"),
@@ -260,6 +276,22 @@ def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iter
         )
 
 
+def _ips_without_employer_contact():
+    """Open supported employment (IPS) steps of open clients with no employer contact, with
+    the day the alert falls due (`alert_on`): what the IPS rule reminds of and its
+    withdrawal checks."""
+    fallback = window_days(IPS_NO_EMPLOYER_CONTACT, DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS)
+    alert_days = Coalesce(
+        F("rule_set__employer_contact_alert_days"), Value(fallback), output_field=IntegerField()
+    )
+    return (
+        _open_steps()
+        .filter(service_type__code=SUPPORTED_EMPLOYMENT)
+        .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
+        .annotate(alert_on=_DatePlus(F("start_on"), alert_days))
+    )
+
+
 def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Open supported employment (IPS) steps with no employer contact N days after the start.
 
@@ -267,19 +299,9 @@ def ips_without_employer_contact(today: datetime.date, batch_size: int) -> Itera
     quality criteria); the alert falls due on start_on + N days, the reminder's
     due date. To the job coach (while on the client's care team) and the responsible worker.
     """
-    fallback = window_days(IPS_NO_EMPLOYER_CONTACT, DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS)
-    alert_days = Coalesce(
-        F("rule_set__employer_contact_alert_days"), Value(fallback), output_field=IntegerField()
-    )
     rows = (
-        _open_steps()
-        .filter(service_type__code=SUPPORTED_EMPLOYMENT)
-        .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
-        .annotate(
-            alert_on=_DatePlus(F("start_on"), alert_days),
-            worker_id=responsible_worker(today),
-            team_coach_id=_team_coach(today),
-        )
+        _ips_without_employer_contact()
+        .annotate(worker_id=responsible_worker(today), team_coach_id=_team_coach(today))
         .filter(alert_on__lte=today)
         .values_list(*STEP_COLUMNS, "alert_on", "team_coach_id", "worker_id")
         .order_by("pk")
@@ -351,10 +373,36 @@ def withdraw_stale_reviews(today: datetime.date) -> int:
     )
 
 
+def withdraw_stale_month_21(today: datetime.date) -> int:
+    """The `withdraw_stale` of the month-21 rule. Its reminder is due on the first day of the
+    warning month, so it is always past once written: it is marked read (notifications'
+    withdraw_stale_reminders) when its reason has gone: the step ended or was cancelled, the
+    client's client relationship closed, or the start date or the rule set moved the
+    warning month to another day (the rule then reminds of that day when it has come)."""
+    return withdraw_stale_reminders(
+        rule=REHAB_MONTH_21, still_due=_rehab_steps_warned(), due_field="warns_on", today=today
+    )
+
+
+def withdraw_stale_ips(today: datetime.date) -> int:
+    """The `withdraw_stale` of the IPS employer-contact rule: recording a contact settles the
+    step's reminders (pathways.actions.records); these are the other paths, the step ended
+    or cancelled, the client's relationship closed, or the start date moved the alert."""
+    return withdraw_stale_reminders(
+        rule=IPS_NO_EMPLOYER_CONTACT,
+        still_due=_ips_without_employer_contact(),
+        due_field="alert_on",
+        today=today,
+    )
+
+
 def register() -> None:
     """Registers the rules of this module; called from PathwaysConfig.ready()."""
     register_reminder_rule(
-        REHAB_MONTH_21, _("Kuntouttavan työtoiminnan varoituskuukausi"), rehab_month_21
+        REHAB_MONTH_21,
+        _("Kuntouttavan työtoiminnan varoituskuukausi"),
+        rehab_month_21,
+        withdraw_stale=withdraw_stale_month_21,
     )
     register_reminder_rule(
         STEP_ENDING_WITHOUT_NEXT,
@@ -369,7 +417,10 @@ def register() -> None:
         withdraw_stale=withdraw_stale_ending(JOBCENTER_ENDING_WITHOUT_NEXT),
     )
     register_reminder_rule(
-        IPS_NO_EMPLOYER_CONTACT, _("IPS: ei työnantajakontaktia"), ips_without_employer_contact
+        IPS_NO_EMPLOYER_CONTACT,
+        _("IPS: ei työnantajakontaktia"),
+        ips_without_employer_contact,
+        withdraw_stale=withdraw_stale_ips,
     )
     register_reminder_rule(
         STEP_REVIEW_DUE,

@@ -6,7 +6,9 @@ Time is frozen at SETUP (users, assignments and memberships start then) and
 every sweep is given its `today` explicitly.
 """
 
+import contextlib
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -555,6 +557,45 @@ def test_an_ended_rehab_period_gives_no_warning(rules, worker, client_of):
     assert found(pathway_rules.REHAB_MONTH_21) == set()
 
 
+def test_the_warning_month_begins_on_the_same_day_in_the_query_as_in_period_month_start():
+    """The month-21 rule and its withdrawal read the warning month's first day in SQL; it
+    must be step_rules.period_month_start's day, or the withdrawal would settle the rule's
+    own reminders (and the reminder would fall on another day than the timeline's)."""
+    from django.db.models import DateField, Value
+
+    starts = []
+    for year, month, day in itertools.product((2023, 2024), range(1, 13), (1, 15, 28, 29, 30, 31)):
+        with contextlib.suppress(ValueError):  # no 30 February
+            starts.append(datetime.date(year, month, day))
+    months = range(1, 26)
+    for start in starts:
+        row = (
+            ServiceType.objects.annotate(
+                **{
+                    f"m{m}": pathway_rules.period_month_start_sql(
+                        Value(start, output_field=DateField()), Value(m)
+                    )
+                    for m in months
+                }
+            )
+            .values(*(f"m{m}" for m in months))
+            .first()
+        )
+        assert row == {f"m{m}": period_month_start(start, m) for m in months}, start
+
+
+def rehab_in_month_21(client, **fields) -> tuple[PathwayStep, datetime.date]:
+    start_on = datetime.date(2024, 3, 31)
+    rehab = step(
+        client,
+        "rehabilitative_work_activity",
+        start_on,
+        planned_end_on=datetime.date(2026, 3, 30),
+        **fields,
+    )
+    return rehab, period_month_start(start_on, 21)
+
+
 def end(step_: PathwayStep, on: datetime.date, **fields) -> None:
     fields = {"end_reason": "completed", "exit_outcome": "other_service", **fields}
     PathwayStep.objects.filter(pk=step_.pk).update(status=StepStatus.ENDED, ended_on=on, **fields)
@@ -567,6 +608,86 @@ def unread(rule: str) -> set[tuple]:
             rule=rule, read_at__isnull=True
         ).values_list("recipient_id", "object_id", "due_date")
     }
+
+
+@pytest.mark.parametrize("change", ["ended", "start_corrected", "client_closed"])
+def test_a_month_21_reminder_is_settled_when_its_reason_has_gone(
+    rules, worker, client_of, unit, change
+):
+    """The reminder is due on the first day of month 21, so it is past from the day it is
+    written: without a withdrawal it stayed unread, and overdue, after the period ended or
+    its start was corrected, as the other step rules' reminders do not. It is marked read
+    (the row stays: it was right on its day); another client's period still in month 21
+    keeps its reminder."""
+    rehab, warns_on = rehab_in_month_21(client_of)
+    other = ClientFactory(created_by=worker)
+    other.memberships.update(started_on=datetime.date(2023, 1, 2))
+    still_in_it, _day = rehab_in_month_21(other)
+    sweep_reminders(today=warns_on)
+    assert unread(pathway_rules.REHAB_MONTH_21) == {
+        (worker.pk, rehab.pk, warns_on),
+        (worker.pk, still_in_it.pk, warns_on),
+    }
+
+    later = warns_on + 20 * DAY
+    if change == "ended":
+        end(rehab, warns_on + 10 * DAY)
+    elif change == "start_corrected":
+        # Entered a month too early: month 21 begins on 1 January, which has not come.
+        PathwayStep.objects.filter(pk=rehab.pk).update(start_on=datetime.date(2024, 5, 1))
+        assert period_month_start(datetime.date(2024, 5, 1), 21) == datetime.date(2026, 1, 1)
+        assert later < datetime.date(2026, 1, 1)
+    else:
+        type(client_of).objects.filter(pk=client_of.pk).update(
+            closed_on=warns_on + 10 * DAY, closure_reason="moved_away"
+        )
+
+    result = sweep_reminders(today=later)
+    assert result.withdrawn[pathway_rules.REHAB_MONTH_21] == 1
+    assert unread(pathway_rules.REHAB_MONTH_21) == {(worker.pk, still_in_it.pk, warns_on)}
+    assert found(pathway_rules.REHAB_MONTH_21) == {
+        (worker.pk, rehab.pk, warns_on),
+        (worker.pk, still_in_it.pk, warns_on),
+    }
+    if change == "start_corrected":
+        sweep_reminders(today=datetime.date(2026, 1, 1))
+        assert (worker.pk, rehab.pk, datetime.date(2026, 1, 1)) in unread(
+            pathway_rules.REHAB_MONTH_21
+        )
+
+
+def test_a_month_21_reminder_is_not_settled_while_the_period_is_in_its_warning_months(
+    rules, worker, client_of
+):
+    """Starts on the 29th to 31st, where the query's month arithmetic clamps: a sweep every
+    day of months 21 to 24 leaves the one reminder unread."""
+    clients = [client_of]
+    for _other in range(2):
+        clients.append(ClientFactory(created_by=worker))
+        clients[-1].memberships.update(started_on=datetime.date(2023, 1, 2))
+    steps = [
+        step(client, "rehabilitative_work_activity", datetime.date(2024, 1, day))
+        for client, day in zip(clients, (29, 30, 31), strict=True)
+    ]
+    first = min(period_month_start(s.start_on, 21) for s in steps)
+    for offset in range(0, 120, 3):
+        sweep_reminders(today=first + offset * DAY)
+    assert unread(pathway_rules.REHAB_MONTH_21) == {
+        (worker.pk, s.pk, period_month_start(s.start_on, 21)) for s in steps
+    }
+    assert Reminder.objects.filter(rule=pathway_rules.REHAB_MONTH_21).count() == 3
+
+
+def test_an_ips_alert_is_settled_when_the_step_ends_without_a_contact(
+    rules, worker, client_of, unit
+):
+    ips = step(client_of, "supported_employment", TODAY - 30 * DAY)
+    sweep_reminders(today=TODAY)
+    assert unread(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == {(worker.pk, ips.pk, TODAY)}
+    end(ips, TODAY + DAY)
+    sweep_reminders(today=TODAY + 2 * DAY)
+    assert unread(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == set()
+    assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == {(worker.pk, ips.pk, TODAY)}
 
 
 def test_a_past_ending_or_review_reminder_is_settled_when_the_step_ends_late(
