@@ -405,23 +405,24 @@ def remind(
 def remind_many(reminders: Sequence[ReminderSpec]) -> int:
     """Writes a batch of reminders with INSERT ... ON CONFLICT DO NOTHING; returns how many are new.
 
-    One statement per 2,000 rows and one query for the recipients' languages
-    when some title is a Text (written out in the recipient's language as the
+    One statement per 2,000 rows and one query for the recipients (whether active, and
+    their language: a Text title is written out in the recipient's language as the
     stored title); never a query per reminder.
+    A reminder for an inactive user (one who left; their memberships and tasks may
+    outlive the account) is not written, whatever rule found them: nobody reads it,
+    and it would greet them should the account be opened again.
     Reminders that exist already (from an earlier or a concurrent sweep) are
     skipped by the database's unique key, so a repeated batch writes
     nothing. Runs in one transaction.
     """
     if not reminders:
         return 0
-    text_recipients = {spec.recipient_id for spec in reminders if isinstance(spec.title, Text)}
     languages = dict(
         get_user_model()
-        .objects.filter(pk__in=text_recipients)
+        .objects.filter(pk__in={spec.recipient_id for spec in reminders}, is_active=True)
         .values_list("pk", "preferred_language")
-        if text_recipients
-        else ()
     )
+    reminders = [spec for spec in reminders if spec.recipient_id in languages]
     now = timezone.now()
     rows: dict[tuple, Reminder] = {}
     for spec in reminders:

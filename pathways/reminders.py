@@ -108,10 +108,12 @@ def _open_steps():
 
 def _on_team(user_field: str, today: datetime.date) -> Exists:
     """Whether the user in the outer step's `user_field` has a current care-team membership
-    of the step's client on `today`."""
+    of the step's client on `today` and an active account. Checked here, not only when the
+    reminders are written (remind_many skips inactive users), so that a Jobcenter period
+    whose own coach has left falls back to the work coaching's coach."""
     return Exists(
         CareTeamMembership.objects.current(today).filter(
-            client=OuterRef("client"), user=OuterRef(user_field)
+            client=OuterRef("client"), user=OuterRef(user_field), user__is_active=True
         )
     )
 

@@ -927,6 +927,38 @@ def test_a_coach_taken_off_the_team_is_not_reminded_of_the_client(rules, worker,
     assert not coach.reminders.exists()
 
 
+def test_a_deactivated_coach_still_on_the_team_is_not_reminded(rules, worker, client_of, unit):
+    """Deactivating an account ends no membership, so a coach who left stayed on the team
+    and on the steps and kept getting the client's reminders. Now nobody inactive gets one,
+    whatever the rule; a work coach on the team stands in for the Jobcenter period's."""
+    coach = make_user(Role.JOB_COACH, unit)
+    work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
+    add_member(client_of, work_coach, TeamRole.COACH)
+    type(coach).objects.filter(pk=coach.pk).update(is_active=False)
+    workshop = step(
+        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + 9 * DAY, coach=coach
+    )
+    step(client_of, "work_coaching", TODAY - 90 * DAY, coach=work_coach)
+    jobcenter = step(
+        client_of,
+        "jobcenter_paid_work",
+        TODAY - 30 * DAY,
+        planned_end_on=TODAY + 3 * DAY,
+        coach=coach,
+    )
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, workshop.pk, TODAY + 9 * DAY)
+    }
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (worker.pk, jobcenter.pk, TODAY + 3 * DAY),
+        (work_coach.pk, jobcenter.pk, TODAY + 3 * DAY),
+    }
+    assert not coach.reminders.exists()
+
+
 # All rules together
 
 

@@ -77,7 +77,8 @@ def test_remind_many_writes_a_batch_in_one_statement_and_only_once(
     specs = _specs(worker, units, due)
     # Content types are cached; one INSERT for the batch inside one transaction.
     ContentType.objects.get_for_model(Unit)
-    with django_assert_num_queries(3):  # SAVEPOINT, INSERT ... ON CONFLICT DO NOTHING, RELEASE
+    # The recipients (active? language?), then SAVEPOINT, INSERT ... ON CONFLICT, RELEASE.
+    with django_assert_num_queries(4):
         assert remind_many(specs) == 5
     assert remind_many(specs) == 0
     assert remind_many(specs + specs) == 0  # duplicates inside one batch are harmless too
@@ -90,6 +91,16 @@ def test_remind_many_writes_a_batch_in_one_statement_and_only_once(
         worker,
         f"/services/{units[0].pk}/",
     )
+
+
+def test_remind_many_writes_nothing_for_an_inactive_user(worker, colleague):
+    """Whatever rule found them (a consultation participant, a task's assignee, a coach on
+    the team): an account that was closed gets no reminder; the others of the batch do."""
+    type(colleague).objects.filter(pk=colleague.pk).update(is_active=False)
+    units = UnitFactory.create_batch(2)
+    due = timezone.localdate()
+    assert remind_many(_specs(worker, units, due) + _specs(colleague, units, due)) == 2
+    assert set(Reminder.objects.values_list("recipient_id", flat=True)) == {worker.pk}
 
 
 def test_remind_many_keeps_a_texts_message_and_writes_it_out_in_each_recipients_language(
