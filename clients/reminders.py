@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -248,11 +248,60 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
             )
 
 
+def _plans_reminded():
+    """The plans the review reminders concern (each plan's first version, open clients only)
+    with the review date of the version in force (`review_on`; NULL when none is in force)."""
+    in_force = ClientPlan.objects.in_force().filter(
+        client=OuterRef("client"), plan_type=OuterRef("plan_type")
+    )
+    return (
+        ClientPlan.objects.filter(client__closed_on__isnull=True)
+        .annotate(first_version=plan_first_version())
+        .filter(pk=F("first_version"))
+        .annotate(review_on=Subquery(in_force.values("next_review_on")[:1]))
+    )
+
+
+def withdraw_stale_reviews_due(today: datetime.date) -> int:
+    """The `withdraw_stale` of the "review approaching" rule. Once its day has passed, the
+    overdue rule's reminder of the same review takes over (it runs next in the same sweep):
+    the approaching one is marked read, or the inbox showed the one review twice, both late.
+    Also taken back: the review date moved or the plan or the client relationship closed
+    by a path that did not settle it (clients.actions settles it on a decided revision)."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=PLAN_REVIEW_DUE,
+        still_due=_plans_reminded().filter(review_on__gte=today),
+        due_field="review_on",
+        today=today,
+    )
+
+
+def withdraw_stale_reviews_overdue(today: datetime.date) -> int:
+    """The `withdraw_stale` of the "review overdue" rule: marked read when the review date
+    moved, the plan is no longer in force or the client relationship closed (a closed
+    client's plans are not followed up), so it does not stay overdue for good."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=PLAN_REVIEW_OVERDUE, still_due=_plans_reminded(), due_field="review_on", today=today
+    )
+
+
 def register() -> None:
     """Registers the rules of this module; called from ClientsConfig.ready()."""
-    register_reminder_rule(PLAN_REVIEW_DUE, _("Suunnitelman tarkistus lähestyy"), plan_reviews_due)
     register_reminder_rule(
-        PLAN_REVIEW_OVERDUE, _("Suunnitelman tarkistus myöhässä"), plan_reviews_overdue
+        PLAN_REVIEW_DUE,
+        _("Suunnitelman tarkistus lähestyy"),
+        plan_reviews_due,
+        withdraw_stale=withdraw_stale_reviews_due,
+    )
+    register_reminder_rule(
+        PLAN_REVIEW_OVERDUE,
+        _("Suunnitelman tarkistus myöhässä"),
+        plan_reviews_overdue,
+        withdraw_stale=withdraw_stale_reviews_overdue,
     )
     register_reminder_rule(MEMBERSHIP_ENDING, _("Tiimin jäsenyys päättyy"), memberships_ending)
     register_reminder_rule(

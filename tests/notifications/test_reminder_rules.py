@@ -198,6 +198,45 @@ def test_plan_review_overdue_fires_the_day_after_the_review_date(rules, worker, 
     assert sweep_reminders(today=review_on + 30 * DAY).total == 0
 
 
+def test_a_late_review_is_in_the_inbox_once_not_as_approaching_and_as_overdue(
+    rules, worker, client_of
+):
+    """The approaching reminder is due on the review day; from the day after, the overdue
+    one says the same. The inbox showed both, unread and late, for the one review: now the
+    approaching one is marked read when the overdue one takes over (the row stays)."""
+    review_on = TODAY + 3 * DAY
+    plan = make_plan(client_of, worker, next_review_on=review_on)
+    sweep_reminders(today=TODAY)
+    sweep_reminders(today=review_on)
+    assert unread(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, plan.pk, review_on)}
+
+    sweep_reminders(today=review_on + DAY)
+    assert unread(client_rules.PLAN_REVIEW_DUE) == set()
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, plan.pk, review_on)}
+    assert unread(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, plan.pk, review_on)}
+    assert Reminder.objects.filter(recipient=worker, read_at__isnull=True).count() == 1
+
+
+def test_an_overdue_review_is_settled_when_the_client_relationship_closes(rules, worker, client_of):
+    """A closed client's plans are not followed up: the overdue reminder no longer stays
+    in the inbox for good. Another client's overdue review stays."""
+    plan = make_plan(client_of, worker, next_review_on=TODAY - 5 * DAY)
+    other = ClientFactory(created_by=worker)
+    other.memberships.update(started_on=datetime.date(2023, 1, 2))
+    still_late = make_plan(other, worker, next_review_on=TODAY - 5 * DAY)
+    sweep_reminders(today=TODAY)
+    assert unread(client_rules.PLAN_REVIEW_OVERDUE) == {
+        (worker.pk, plan.pk, TODAY - 5 * DAY),
+        (worker.pk, still_late.pk, TODAY - 5 * DAY),
+    }
+    type(client_of).objects.filter(pk=client_of.pk).update(
+        closed_on=TODAY, closure_reason="Muutti pois"
+    )
+    result = sweep_reminders(today=TODAY + DAY)
+    assert result.withdrawn[client_rules.PLAN_REVIEW_OVERDUE] == 1
+    assert unread(client_rules.PLAN_REVIEW_OVERDUE) == {(worker.pk, still_late.pk, TODAY - 5 * DAY)}
+
+
 def test_plan_reviews_follow_only_current_agreed_plans_of_open_clients(rules, worker, unit):
     review_on = TODAY + 3 * DAY
     revised = ClientFactory(created_by=worker)
@@ -304,10 +343,10 @@ def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
 ):
     """The review was due a week ago and the inbox says so ("Suunnitelman tarkistus
     myöhässä"). The worker reviews the plan: a decided revision with the next review date.
-    The late reminders (overdue, and the "coming" one whose day has passed) are marked read,
-    so the inbox and the bell no longer ask for a review already done; the rows stay as the
-    record of what the inbox said. A revision that keeps the late date, or a draft, leaves
-    them waiting."""
+    The late reminder is marked read, so the inbox and the bell no longer ask for a review
+    already done; the rows stay as the record of what the inbox said. (The "coming" one
+    whose day has passed was settled by the sweep that wrote the overdue one.) A revision
+    that keeps the late date, or a draft, leaves it waiting."""
     from clients import actions as client_actions
     from tests.conftest import acting
 
@@ -317,10 +356,7 @@ def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
     sweep_reminders(today=late_date - 7 * DAY)  # "coming up"
     sweep_reminders(today=TODAY)  # "overdue"
     unread = Reminder.objects.filter(recipient=worker, read_at__isnull=True)
-    assert set(unread.values_list("rule", flat=True)) == {
-        client_rules.PLAN_REVIEW_DUE,
-        client_rules.PLAN_REVIEW_OVERDUE,
-    }
+    assert set(unread.values_list("rule", flat=True)) == {client_rules.PLAN_REVIEW_OVERDUE}
     fields = {"client_view": "Haluan töihin keittiöön.", "goals": ["Oma asunto"]}
     revise = client_actions.revise_plan
     with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
@@ -330,7 +366,7 @@ def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
         draft = revise(
             plan=kept, revised_by=worker, status="draft", next_review_on=TODAY + 90 * DAY, **fields
         )
-        assert unread.count() == 2
+        assert unread.count() == 1
 
         revise(
             plan=draft,
