@@ -237,7 +237,9 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
     request of theirs) stays. The move is one UPDATE, kept in each task's change history
     (action "notifications.task.handed_over"). The former worker's reminders about the
     moved tasks or the objects they concern that are not yet due are taken back (one
-    DELETE); the next sweep reminds the new worker. Call it inside the transfer's
+    DELETE) and those already past are marked read (one UPDATE; the rows stay, they were
+    right on their day): the duty is no longer the former worker's, and the next sweep
+    reminds the new worker, of an overdue duty too. Call it inside the transfer's
     transaction but outside its history context: inside, the move would be kept under the
     transfer's label (audit.history: the outermost action names the changes).
     """
@@ -263,9 +265,10 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
         for _pk, type_id, object_id in moved:
             if type_id is not None:
                 about |= models.Q(content_type_id=type_id, object_id=object_id)
-        Reminder.objects.filter(
-            about, recipient_id=from_user_id, due_date__gte=timezone.localdate()
-        ).delete()
+        former = Reminder.objects.filter(about, recipient_id=from_user_id)
+        today = timezone.localdate()
+        former.filter(due_date__gte=today).delete()
+        _settle(former.filter(due_date__lt=today))
     return len(moved)
 
 

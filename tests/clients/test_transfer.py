@@ -257,10 +257,15 @@ def test_the_responsible_workers_open_duties_move_to_the_new_responsible_worker(
         membership.events.get().pgh_context.metadata["action"]
         == "clients.responsibility.transferred"
     )
-    # The reminder still to come is taken back; one already past stays, as it was right then.
-    assert list(Reminder.objects.filter(recipient=worker).values_list("due_date", flat=True)) == [
-        past
-    ]
+    # The reminder still to come is taken back; one already past stays, as it was right then,
+    # but marked read: the duty is the new worker's now (the next sweep reminds them), and
+    # left unread it asked the former worker for it until the new one checked it off.
+    assert [
+        (due_date, read_at is not None)
+        for due_date, read_at in Reminder.objects.filter(recipient=worker).values_list(
+            "due_date", "read_at"
+        )
+    ] == [(past, True)]
     # The new responsible worker may check the task off.
     complete_task(task=Task.objects.get(pk=to_kela.pk), by=counsellor)
 
