@@ -100,4 +100,5 @@ class ConsultationsConfig(AppConfig):
             "consultations.recommendation_due",
             _("Konsultaation suositus erääntymässä"),
             reminders.recommendation_due,
+            withdraw_stale=reminders.withdraw_stale_recommendations,
         )

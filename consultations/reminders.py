@@ -117,12 +117,38 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
 def withdraw_when_done(*, task, by) -> None:
     """Completion hook of the recommendation task kind (ConsultationsConfig.ready()): a
     recommendation acted on no longer comes due, so its reminders not yet due are taken
-    back, wherever the task was checked off. A reopened task is reminded of again by the
-    next sweep."""
-    from notifications.actions import withdraw_reminders
+    back and those already past are marked read, wherever the task was checked off (the
+    reminders concern the recommendation, not the task, so complete_task's own settling
+    does not reach them: an overdue one stayed unread after the task was done). A reopened
+    task is reminded of again by the next sweep."""
+    from notifications.actions import settle_reminders, withdraw_reminders
 
     if task.concerning is not None:
         withdraw_reminders(rule=RECOMMENDATION_DUE, concerning=task.concerning)
+        settle_reminders(rule=RECOMMENDATION_DUE, concerning=task.concerning)
+
+
+def _recommendations_followed():
+    from consultations.models import Recommendation
+
+    return Recommendation.objects.filter(
+        task__done_at__isnull=True, agenda_item__request__client__closed_on__isnull=True
+    )
+
+
+def withdraw_stale_recommendations(today: datetime.date) -> int:
+    """The `withdraw_stale` of the recommendation rule: its reminders are taken back (not yet
+    due) or marked read (past) when the task is done by a path without the completion hook,
+    the due date moved, or the client relationship closed (a closed client's
+    recommendations remind no one)."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=RECOMMENDATION_DUE,
+        still_due=_recommendations_followed(),
+        due_field="due_date",
+        today=today,
+    )
 
 
 def recommendation_due(today: datetime.date, batch_size: int):
@@ -131,11 +157,8 @@ def recommendation_due(today: datetime.date, batch_size: int):
 
     days = window_days(RECOMMENDATION_DUE, RECOMMENDATION_WARNING_DAYS)
     rows = (
-        Recommendation.objects.filter(
-            task__done_at__isnull=True,
-            due_date__lte=today + datetime.timedelta(days=days),
-            agenda_item__request__client__closed_on__isnull=True,
-        )
+        _recommendations_followed()
+        .filter(due_date__lte=today + datetime.timedelta(days=days))
         .values_list(
             "pk",
             "due_date",

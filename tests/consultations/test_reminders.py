@@ -139,6 +139,48 @@ def test_checking_the_recommendation_off_takes_its_reminder_back(hki):
     assert spec.object_id == recommendation.pk
 
 
+def _overdue_recommendation_reminder(hki):
+    start = hki.session.starts_at
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        due = start.date() + datetime.timedelta(days=5)
+        recommendation = actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seuraa.", due_date=due
+        )
+    specs = [
+        dataclasses.replace(spec, rule=reminders.RECOMMENDATION_DUE)
+        for spec in reminders.recommendation_due(due, 10)
+    ]
+    assert remind_many(specs) == 1
+    return recommendation, due
+
+
+def test_checking_an_overdue_recommendation_off_settles_its_reminder(hki):
+    """Checked off after its due date: the reminder (about the recommendation, not its task)
+    is past, so it was not taken back, and complete_task settles only reminders about the
+    task: it stayed unread and overdue. Now it is marked read; the row stays."""
+    from notifications.actions import complete_task
+
+    recommendation, due = _overdue_recommendation_reminder(hki)
+    late = datetime.datetime.combine(
+        due + datetime.timedelta(days=2), datetime.time(10), tzinfo=timezone.get_current_timezone()
+    )
+    with time_machine.travel(late, tick=False):
+        complete_task(task=recommendation.task, by=hki.worker)
+    (reminder,) = hki.worker.reminders.all()
+    assert reminder.read_at is not None
+
+
+def test_a_closed_clients_overdue_recommendation_reminder_is_settled_by_the_sweep(hki):
+    _recommendation, due = _overdue_recommendation_reminder(hki)
+    later = due + datetime.timedelta(days=3)
+    assert reminders.withdraw_stale_recommendations(later) == 0
+    assert hki.worker.reminders.get().read_at is None
+    hki.client.closed_on, hki.client.closure_reason = later, "Muutti toiselle paikkakunnalle"
+    hki.client.save(update_fields=["closed_on", "closure_reason"])
+    assert reminders.withdraw_stale_recommendations(later) == 1
+    assert hki.worker.reminders.get().read_at is not None
+
+
 def test_a_closed_clients_recommendation_reminds_no_one(hki):
     start = hki.session.starts_at
     with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
