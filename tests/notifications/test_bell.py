@@ -29,6 +29,9 @@ def test_the_bell_counts_due_tasks_and_unread_reminders(client, worker, colleagu
     html = response.content.decode()
     assert response.status_code == 200
     assert "Saapuneet, 3 lukematonta" in html
+    # The count follows the word with no space between them: the margin parts them, so the
+    # link's underline ends at the word instead of running under a space.
+    assert 'Saapuneet<span class="polku-bell__count">3</span>' in html
     assert 'aria-live="polite"' in html
     assert f'href="{reverse("notifications:inbox")}"' in html
     assert f'hx-get="{BELL}?shown=3"' in html
