@@ -28,12 +28,31 @@ class PolkuFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+def show_required(field: forms.Field) -> None:
+    """Shows `field` as required, as a required field is shown (the label's asterisk, the
+    input's `required`), while the form itself lets it be empty: what follows the form (an
+    action's rules) demands it and refuses it empty with its own message, next to the field.
+    The form's `novalidate` keeps the browser from refusing it first."""
+    field.shown_required = True
+
+
 class PolkuBoundField(BoundField):
     """Adds the HDS input class; Django already links help text and errors with aria-describedby."""
+
+    @property
+    def shown_required(self) -> bool:
+        """Whether the field is shown as required: the form requires it or `show_required`."""
+        return self.field.required or getattr(self.field, "shown_required", False)
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
+        if (
+            getattr(self.field, "shown_required", False)
+            and widget.use_required_attribute(self.initial)
+            and self.form.use_required_attribute
+        ):
+            attrs["required"] = True
         if isinstance(widget, forms.CheckboxInput):
             css = CHOICE_INPUT_CLASS
         elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):

@@ -12,7 +12,13 @@ from accounts.roles import COACH_ROLES
 from audit.models import PRINT_LANGUAGES
 from clients import team_scope
 from clients.models import ClientPlan
-from config.forms import DateInput, LanguageRadioSelect, PolkuForm, PolkuModelForm
+from config.forms import (
+    DateInput,
+    LanguageRadioSelect,
+    PolkuForm,
+    PolkuModelForm,
+    show_required,
+)
 from config.ordering import Alphabetical
 from pathways.models import (
     CLIENT_SERVICES_END,
@@ -34,11 +40,12 @@ from pathways.step_rules import (
     exit_outcome_may_replace_follow_on,
     period_end_limit,
     replacement_follow_ons,
+    required_fields,
     running_alongside,
 )
 from pathways.units import GroupedUnitChoiceField, employer_units, step_units
 from services.i18n import in_name_order
-from services.models import CatalogueEntry
+from services.models import CatalogueEntry, NoRuleSetInForce, ServiceRuleSet
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
 SCHEDULE = ["days_per_week", "hours_per_day"]
@@ -65,7 +72,13 @@ OPEN_ENDED = {"supported_employment"}
 
 
 class StepForm(PolkuModelForm):
-    """The plan of one step; which fields show depends on the service."""
+    """The plan of one step; which fields show depends on the service.
+
+    The fields the service's rules demand (`step_rules.required_fields`) are shown as
+    required, by the rule set in force on the start date entered (the step's own, or
+    today on a new form): `rule_set`, None before any rules Polku holds. The rules
+    check them once the form is sent (`actions.plan_step`, `update_step`), with their
+    own messages, so the form lets them be empty."""
 
     class Meta:
         model = PathwayStep
@@ -93,12 +106,19 @@ class StepForm(PolkuModelForm):
     ):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
-        shown = set(COMMON) | set(FIELDS_BY_TYPE.get(service_type.code, ["catalogue_entry"]))
+        self.rule_set = self._rule_set_in_force(client)
+        required = required_fields(self.rule_set, service_type.code) if self.rule_set else set()
+        # A field the rules demand is asked for, even where the service does not usually ask.
+        shown = (
+            set(COMMON) | set(FIELDS_BY_TYPE.get(service_type.code, ["catalogue_entry"])) | required
+        )
         if service_type.code in OPEN_ENDED:
             shown.discard("planned_end_on")
         for name in list(self.fields):
             if name not in shown:
                 del self.fields[name]
+            elif name in required:
+                show_required(self.fields[name])
         self.fields["plan"].queryset = ClientPlan.objects.filter(client=client).in_force()
         self.fields["plan"].label_from_instance = lambda plan: (
             f"{plan.get_plan_type_display()} v{plan.version}"
@@ -126,6 +146,27 @@ class StepForm(PolkuModelForm):
                 "Valittu palvelu ei ole tämän jakson palvelua (%(service)s). Valitse valikosta "
                 "jakson palvelun mukainen palvelu."
             ) % {"service": service_type.name}
+
+    def _rule_set_in_force(self, client) -> ServiceRuleSet | None:
+        """The rule set in force on the start date entered, else on the step's start date,
+        else today: the client's organisation's own, or the general one."""
+        days = [timezone.localdate()]
+        if self.instance.pk:
+            days.insert(0, self.instance.start_on)
+        if self.is_bound:
+            try:
+                entered = self.fields["start_on"].to_python(self["start_on"].data)
+            except ValidationError:
+                entered = None
+            if entered is not None:
+                days.insert(0, entered)
+        organisation = client.responsible_unit.organisation
+        for day in days:
+            try:
+                return ServiceRuleSet.objects.in_force(self.service_type, organisation, day)
+            except NoRuleSetInForce:
+                continue
+        return None
 
     def clean(self):
         data = super().clean()

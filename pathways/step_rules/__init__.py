@@ -5,13 +5,19 @@ rows, never from constants here; what is fixed in code is what Polku must
 record for a kind of service (a decision reference, a follow-on step). Each
 violation names the rule and its source, in the user's language.
 
-- `checks`: a step as planned or changed, and its attendance;
+- `checks`: a step as planned or changed (and the fields its form must have filled in),
+  and its attendance;
 - `companions`: services that run alongside one another;
 - `endings`: a step as it ends, and what may replace a cancelled follow-on;
 - `common`: service codes, violations, the rule set in force, period months.
 """
 
-from pathways.step_rules.checks import check_attendance, check_catalogue_entry, check_step
+from pathways.step_rules.checks import (
+    check_attendance,
+    check_catalogue_entry,
+    check_step,
+    required_fields,
+)
 from pathways.step_rules.common import (
     DISABILITY_WORK_ACTIVITY,
     JOBCENTER,
@@ -78,6 +84,7 @@ __all__ = [
     "period_month_start",
     "raise_for",
     "replacement_follow_ons",
+    "required_fields",
     "rule_set_for",
     "running_alongside",
     "services_end",

@@ -2,7 +2,7 @@
 service must record; and its attendance."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.utils import timezone
@@ -33,34 +33,35 @@ def check_step(
 ) -> list[Violation]:
     """All violations of the step against its rule set and the client's other steps (`companions`)."""
     source = rules.translated_source
-    found: list[Violation] = []
+    # What the rules demand be recorded, when left empty: the one list the form's
+    # required fields come from too (`required_fields`).
+    found: list[Violation] = [
+        Violation(name, message(source))
+        for name, message in _demanded(rules, step.service_type.code).items()
+        if _is_empty(getattr(step, _attribute(name)))
+    ]
     start, end = step.start_on, step.planned_end_on
 
-    if rules.max_duration_months:
-        if end is None:
-            found.append(
-                Violation(
-                    "planned_end_on",
-                    _("Jaksolle on merkittävä suunniteltu päättymispäivä (%(source)s).")
-                    % {"source": source},
+    if (
+        rules.max_duration_months
+        and end is not None
+        and end > period_end_limit(start, rules.max_duration_months)
+    ):
+        found.append(
+            Violation(
+                "planned_end_on",
+                ngettext(
+                    "Jakso voi kestää kerrallaan enintään %(months)s kuukauden, eli päättyä viimeistään %(limit)s (%(source)s).",
+                    "Jakso voi kestää kerrallaan enintään %(months)s kuukautta, eli päättyä viimeistään %(limit)s (%(source)s).",
+                    rules.max_duration_months,
                 )
+                % {
+                    "months": rules.max_duration_months,
+                    "limit": day_text(period_end_limit(start, rules.max_duration_months)),
+                    "source": source,
+                },
             )
-        elif end > period_end_limit(start, rules.max_duration_months):
-            found.append(
-                Violation(
-                    "planned_end_on",
-                    ngettext(
-                        "Jakso voi kestää kerrallaan enintään %(months)s kuukauden, eli päättyä viimeistään %(limit)s (%(source)s).",
-                        "Jakso voi kestää kerrallaan enintään %(months)s kuukautta, eli päättyä viimeistään %(limit)s (%(source)s).",
-                        rules.max_duration_months,
-                    )
-                    % {
-                        "months": rules.max_duration_months,
-                        "limit": day_text(period_end_limit(start, rules.max_duration_months)),
-                        "source": source,
-                    },
-                )
-            )
+        )
     if (
         rules.min_duration_months
         and end is not None
@@ -82,33 +83,26 @@ def check_step(
             )
         )
 
-    if rules.min_days_per_week or rules.max_days_per_week:
-        days = step.days_per_week
-        if days is None:
-            found.append(
-                Violation(
-                    "days_per_week",
-                    _("Merkitse, montako päivää viikossa (%(source)s).") % {"source": source},
-                )
+    days = step.days_per_week
+    if days is not None and (
+        (rules.min_days_per_week and days < rules.min_days_per_week)
+        or (rules.max_days_per_week and days > rules.max_days_per_week)
+    ):
+        found.append(
+            Violation(
+                "days_per_week",
+                _("Palvelua järjestetään %(min)s–%(max)s päivänä viikossa (%(source)s).")
+                % {
+                    "min": rules.min_days_per_week or 1,
+                    "max": rules.max_days_per_week or 7,
+                    "source": source,
+                },
             )
-        elif (rules.min_days_per_week and days < rules.min_days_per_week) or (
-            rules.max_days_per_week and days > rules.max_days_per_week
-        ):
-            found.append(
-                Violation(
-                    "days_per_week",
-                    _("Palvelua järjestetään %(min)s–%(max)s päivänä viikossa (%(source)s).")
-                    % {
-                        "min": rules.min_days_per_week or 1,
-                        "max": rules.max_days_per_week or 7,
-                        "source": source,
-                    },
-                )
-            )
+        )
 
     if rules.min_hours_per_day:
         hours = step.hours_per_day
-        if hours is None or hours < rules.min_hours_per_day:
+        if hours is not None and hours < rules.min_hours_per_day:
             found.append(
                 Violation(
                     "hours_per_day",
@@ -206,8 +200,86 @@ def check_catalogue_entry(step: PathwayStep) -> list[Violation]:
     ]
 
 
+def required_fields(rules: ServiceRuleSet, service_code: str) -> set[str]:
+    """The step form's fields that `rules` demand of every step of the service
+    (`service_code`), whatever the client's other records: `check_step` refuses a step
+    with any of them empty, each next to its field.
+
+    Not here are what depends on other records: the plan (one of the client's plans in
+    force will do when none is named), the income clarification (only alongside
+    disability work activity), the companions."""
+    return set(_demanded(rules, service_code))
+
+
+def _demanded(rules: ServiceRuleSet, code: str) -> dict[str, Callable[[str], str]]:
+    """Each field `required_fields` names, with the message given, with the rules' source,
+    when it is left empty."""
+    demanded: dict[str, Callable[[str], str]] = {}
+    if rules.max_duration_months:
+        demanded["planned_end_on"] = lambda source: (
+            _("Jaksolle on merkittävä suunniteltu päättymispäivä (%(source)s).")
+            % {"source": source}
+        )
+    if code == JOBCENTER:
+        # A Jobcenter period is a short paid job, ending as its employment contract does.
+        demanded["planned_end_on"] = lambda source: (
+            _(
+                "Jobcenter-jakso on lyhyt palkkatyöjakso: merkitse sen suunniteltu päättymispäivä työsopimuksen mukaan (%(source)s)."
+            )
+            % {"source": source}
+        )
+    if rules.min_days_per_week or rules.max_days_per_week:
+        demanded["days_per_week"] = lambda source: (
+            _("Merkitse, montako päivää viikossa (%(source)s).") % {"source": source}
+        )
+    if rules.min_hours_per_day:
+        demanded["hours_per_day"] = lambda source: min_hours_message(rules, source)
+    if code == REHABILITATIVE_WORK_ACTIVITY:
+        for name in ("goal", "support_given"):
+            demanded[name] = lambda source: (
+                _(
+                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (%(source)s)."
+                )
+                % {"source": source}
+            )
+    if code == SOCIAL_REHABILITATION:
+        demanded["decision_reference"] = lambda source: (
+            _("Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (%(source)s).")
+            % {"source": source}
+        )
+    if code == YOUTH_WORKSHOP:
+        demanded["unit"] = _workshop_message
+    if code == OPEN_WORK:
+        demanded["daily_compensation"] = lambda source: (
+            _("Kirjaa avotyön päiväkohtainen korvaus (%(source)s).") % {"source": source}
+        )
+        demanded["effects_discussed_on"] = lambda source: (
+            _(
+                "Kirjaa, milloin palkkatyön vaikutukset asumistukeen ja eläkkeeseen on käyty läpi asiakkaan kanssa (%(source)s)."
+            )
+            % {"source": source}
+        )
+    return demanded
+
+
+def _workshop_message(source: str) -> str:
+    return _("Valitse työpaja, jossa jakso toteutuu (%(source)s).") % {"source": source}
+
+
+def _attribute(name: str) -> str:
+    """The step's attribute holding a form field's value: a foreign key's id, read
+    without a query."""
+    field = PathwayStep._meta.get_field(name)
+    return field.attname
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) -> list[Violation]:
-    """What must be recorded for a kind of service, whatever the dated numbers."""
+    """What must be recorded for a kind of service, whatever the dated numbers, beyond a
+    value left empty (`_demanded`)."""
     code = step.service_type.code
     found = []
     if code == SUPPORTED_EMPLOYMENT and step.planned_end_on is not None:
@@ -220,55 +292,28 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
                 % {"source": source},
             )
         )
-    if code == SOCIAL_REHABILITATION and not step.decision_reference.strip():
-        found.append(
-            Violation(
-                "decision_reference",
-                _(
-                    "Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (%(source)s)."
-                )
-                % {"source": source},
-            )
-        )
-    if code == YOUTH_WORKSHOP and (
-        step.unit_id is None or step.unit.kind != UnitKind.YOUTH_WORKSHOP
+    if (
+        code == YOUTH_WORKSHOP
+        and step.unit_id is not None
+        and step.unit.kind != UnitKind.YOUTH_WORKSHOP
     ):
+        found.append(Violation("unit", _workshop_message(source)))
+    if code == JOBCENTER:
+        found.extend(_jobcenter_contract_covered(step))
+    if (
+        code == OPEN_WORK
+        and step.effects_discussed_on is not None
+        and step.effects_discussed_on > timezone.localdate()
+    ):
+        # What is recorded is a discussion that took place, not one planned.
         found.append(
             Violation(
-                "unit",
-                _("Valitse työpaja, jossa jakso toteutuu (%(source)s).") % {"source": source},
+                "effects_discussed_on",
+                _(
+                    "Kirjaa päivä, jona vaikutukset käytiin läpi asiakkaan kanssa: se ei voi olla tulevaisuudessa."
+                ),
             )
         )
-    if code == JOBCENTER:
-        found.extend(_jobcenter_period_facts(step, source))
-    if code == OPEN_WORK:
-        if step.daily_compensation is None:
-            found.append(
-                Violation(
-                    "daily_compensation",
-                    _("Kirjaa avotyön päiväkohtainen korvaus (%(source)s).") % {"source": source},
-                )
-            )
-        if step.effects_discussed_on is None:
-            found.append(
-                Violation(
-                    "effects_discussed_on",
-                    _(
-                        "Kirjaa, milloin palkkatyön vaikutukset asumistukeen ja eläkkeeseen on käyty läpi asiakkaan kanssa (%(source)s)."
-                    )
-                    % {"source": source},
-                )
-            )
-        elif step.effects_discussed_on > timezone.localdate():
-            # What is recorded is a discussion that took place, not one planned.
-            found.append(
-                Violation(
-                    "effects_discussed_on",
-                    _(
-                        "Kirjaa päivä, jona vaikutukset käytiin läpi asiakkaan kanssa: se ei voi olla tulevaisuudessa."
-                    ),
-                )
-            )
     if (
         code == JOBCENTER
         and DISABILITY_WORK_ACTIVITY in covering_codes
@@ -283,34 +328,14 @@ def _recorded_facts(step: PathwayStep, covering_codes: set[str], source: str) ->
                 % {"source": source},
             )
         )
-    if code in (REHABILITATIVE_WORK_ACTIVITY,) and not (
-        step.goal.strip() and step.support_given.strip()
-    ):
-        found.append(
-            Violation(
-                "goal",
-                _(
-                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (%(source)s)."
-                )
-                % {"source": source},
-            )
-        )
     return found
 
 
-def _jobcenter_period_facts(step: PathwayStep, source: str) -> list[Violation]:
-    """A Jobcenter period is a short paid job: it has a planned end, and its recorded
-    employment contract stays within the period when the period's dates change."""
+def _jobcenter_contract_covered(step: PathwayStep) -> list[Violation]:
+    """A Jobcenter period's recorded employment contract stays within the period when the
+    period's dates change (its planned end, which it must have, is `_demanded`)."""
     if step.planned_end_on is None:
-        return [
-            Violation(
-                "planned_end_on",
-                _(
-                    "Jobcenter-jakso on lyhyt palkkatyöjakso: merkitse sen suunniteltu päättymispäivä työsopimuksen mukaan (%(source)s)."
-                )
-                % {"source": source},
-            )
-        ]
+        return []
     contract = JobcenterContract.objects.filter(step=step.pk).first() if step.pk else None
     if contract and (
         contract.contract_start < step.start_on or contract.contract_end > step.planned_end_on

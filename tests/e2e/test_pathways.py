@@ -73,6 +73,12 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     page.get_by_role("link", name="Suunnittele palvelujakso").click()
     page.get_by_role("link", name="Kuntouttava työtoiminta", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uusi jakso: Kuntouttava työtoiminta")
+    # What the act demands is marked required before anything is sent; the rest is not.
+    for required in ("start_on", "planned_end_on", "goal", "support_given", "days_per_week"):
+        expect(page.locator(f"#id_{required}")).to_have_attribute("required", "")
+    expect(page.locator("label[for=id_hours_per_day] .hds-text-input__required")).to_have_text("*")
+    for optional in ("unit", "coach", "plan"):
+        expect(page.locator(f"#id_{optional}")).not_to_have_attribute("required", "")
     page.locator("#id_unit").select_option(str(work_activity.pk))
     page.locator("#id_coach").select_option(str(coach.pk))
     page.locator("#id_start_on").fill(start.isoformat())
