@@ -12,11 +12,12 @@ class AccountsConfig(AppConfig):
         from django.db.models import fields
 
         from accounts import panels, security_log
+        from config.forms import BLANK_CHOICE_LABEL
         from config.language import forget_language_choice
 
         # Django 6.1's "- Select an option -" has no Finnish or Swedish translation in
         # Django's own catalogues; the empty choice of every select is ours.
-        fields.BLANK_CHOICE_LABEL = _("- Valitse -")
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
         panels.register()
         security_log.connect()
         password_reset.connect(_confirm_email, dispatch_uid="polku-confirm-email-by-reset")

@@ -17,6 +17,10 @@ NOT_A_DATE = _("Tarkista päivämäärä: ”%(value)s” ei ole päivämäärä
 # A longer text is cut in the message (it is no date whatever it is).
 QUOTED_MAX_LENGTH = 40
 
+# The empty choice of every select: a form's own choices (`with_blank_choice`), and a model's
+# choices and objects, for which accounts' ready() makes it Django's BLANK_CHOICE_LABEL.
+BLANK_CHOICE_LABEL = _("- Valitse -")
+
 TEXT_INPUT_CLASS = "hds-text-input__input"
 CHOICE_INPUT_CLASS = "hds-checkbox__input"
 
@@ -118,6 +122,11 @@ def add_action_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def with_blank_choice(choices) -> list:
+    """`choices` after the empty choice every select of Polku begins with."""
+    return [("", BLANK_CHOICE_LABEL), *choices]
 
 
 class PolkuForm(forms.Form):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateInput, PolkuForm
+from config.forms import DateInput, PolkuForm, with_blank_choice
 from consents import events, scan_files
 from consents.actions import ConsentTerms, statutory_basis_errors
 from consents.log_labels import CHANNEL_LABELS
@@ -137,7 +137,7 @@ class ConsentForm(PolkuForm):
     )
     event_kind = forms.ChoiceField(
         label=_("Tapahtuman laji"),
-        choices=[("", _("– valitse –")), *OralEventKind.choices],
+        choices=with_blank_choice(OralEventKind.choices),
         required=False,
     )
     event_name = forms.CharField(
@@ -365,7 +365,7 @@ class StatutoryBasisForm(PolkuForm):
     )
     organisation_kind = forms.ChoiceField(
         label=_("tai kaikki organisaatiot tyypistä"),
-        choices=[("", _("– valitse –")), *OrganisationKind.choices],
+        choices=with_blank_choice(OrganisationKind.choices),
         required=False,
     )
     statute = forms.CharField(

@@ -18,6 +18,7 @@ from config.forms import (
     PolkuForm,
     PolkuModelForm,
     show_required,
+    with_blank_choice,
 )
 from config.ordering import Alphabetical
 from pathways.models import (
@@ -234,18 +235,19 @@ class EndStepForm(PolkuForm):
     # Jobcenter period ends with without a follow-on step (step_rules.services_end).
     end_reason = forms.ChoiceField(
         label=_("Päättymisen syy"),
-        choices=[
-            ("", "–"),
-            *(
-                c
-                for c in EndReason.choices
-                if c[0] != EndReason.CANCELLED and c[0] not in CLIENT_SERVICES_END
-            ),
-            (
-                _("Asiakkaan palvelut päättyvät kokonaan"),
-                [(reason.value, reason.label) for reason in CLIENT_SERVICES_END],
-            ),
-        ],
+        choices=with_blank_choice(
+            [
+                *(
+                    c
+                    for c in EndReason.choices
+                    if c[0] != EndReason.CANCELLED and c[0] not in CLIENT_SERVICES_END
+                ),
+                (
+                    _("Asiakkaan palvelut päättyvät kokonaan"),
+                    [(reason.value, reason.label) for reason in CLIENT_SERVICES_END],
+                ),
+            ]
+        ),
     )
     next_step = forms.ModelChoiceField(
         label=_("Jatkopolku"),
@@ -255,11 +257,13 @@ class EndStepForm(PolkuForm):
     )
     exit_outcome = forms.ChoiceField(
         label=_("Tulos, jos jatkopolkua ei ole"),
-        choices=[("", "–"), *ExitOutcome.choices],
+        choices=with_blank_choice(ExitOutcome.choices),
         required=False,
     )
     review_decision = forms.ChoiceField(
-        label=_("Arvioinnin päätös"), choices=[("", "–"), *ReviewDecision.choices], required=False
+        label=_("Arvioinnin päätös"),
+        choices=with_blank_choice(ReviewDecision.choices),
+        required=False,
     )
 
     def __init__(self, *args, step, **kwargs):
@@ -327,7 +331,7 @@ class CancelStepForm(PolkuForm):
         # but that reason and an outcome: the one way a Jobcenter period loses its follow-on.
         self.fields["services_end_reason"] = forms.ChoiceField(
             label=_("Asiakkaan palvelut päättyvät kokonaan"),
-            choices=[("", "–"), *((r.value, r.label) for r in CLIENT_SERVICES_END)],
+            choices=with_blank_choice((r.value, r.label) for r in CLIENT_SERVICES_END),
             required=False,
             help_text=_(
                 "Valitse syy vain, jos jakso perutaan, koska asiakkaan palvelut päättyvät "
@@ -342,7 +346,7 @@ class CancelStepForm(PolkuForm):
                 if self.outcome_may_replace
                 else _("Päättyneen jakson tulos, kun asiakkaan palvelut päättyvät")
             ),
-            choices=[("", "–"), *ExitOutcome.choices],
+            choices=with_blank_choice(ExitOutcome.choices),
             required=False,
             initial=ended.exit_outcome,
         )
@@ -405,7 +409,7 @@ class AttendanceWeekForm(PolkuForm):
             )
             self.fields[f"{key}-reason"] = forms.ChoiceField(
                 label=_("Poissaolon syy"),
-                choices=[("", "–"), *AbsenceReason.choices],
+                choices=with_blank_choice(AbsenceReason.choices),
                 required=False,
                 initial=row.absence_reason if row else "",
             )
@@ -640,7 +644,7 @@ class EndPlacementForm(PolkuForm):
     )
     end_reason = forms.ChoiceField(
         label=_("Päättymisen syy"),
-        choices=[("", "–"), *PlacementEndReason.choices],
+        choices=with_blank_choice(PlacementEndReason.choices),
         required=False,
     )
 
