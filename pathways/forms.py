@@ -107,6 +107,7 @@ class StepForm(PolkuModelForm):
     ):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
+        self.rules_on = None  # the day `rule_set` is in force on: what the page's notices read
         self.rule_set = self._rule_set_in_force(client)
         required = required_fields(self.rule_set, service_type.code) if self.rule_set else set()
         # A field the rules demand is asked for, even where the service does not usually ask.
@@ -164,9 +165,11 @@ class StepForm(PolkuModelForm):
         organisation = client.responsible_unit.organisation
         for day in days:
             try:
-                return ServiceRuleSet.objects.in_force(self.service_type, organisation, day)
+                rule_set = ServiceRuleSet.objects.in_force(self.service_type, organisation, day)
             except NoRuleSetInForce:
                 continue
+            self.rules_on = day
+            return rule_set
         return None
 
     def clean(self):

@@ -25,7 +25,7 @@ from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepSt
 from pathways.pauses import pauses_of
 from pathways.querysets import first_job_start, ips_phases
 from services.i18n import in_name_order
-from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
+from services.models import ServiceType
 
 VIEWED = "pathways.step.viewed"
 
@@ -70,10 +70,8 @@ def step_create(request, client_id):
         else:
             messages.success(request, _("Palvelujakso suunniteltu."))
             return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
-    day = (form.cleaned_data.get("start_on") if form.is_bound and form.is_valid() else None) or (
-        timezone.localdate()
-    )
-    rule_set = _rule_set_in_force(service_type, client, day)
+    # The notices read the rule set the form marks its required fields by.
+    rule_set = form.rule_set
     log_shown_again(request, client)
     return render(
         request,
@@ -84,7 +82,9 @@ def step_create(request, client_id):
             "service_type": service_type,
             "follows": follows,
             "rule_set": rule_set,
-            "alongside": step_rules.alongside(rule_set, client.responsible_unit.organisation, day)
+            "alongside": step_rules.alongside(
+                rule_set, client.responsible_unit.organisation, form.rules_on
+            )
             if rule_set
             else None,
         },
@@ -97,16 +97,6 @@ def _follows(request, client):
     if step_id is None:
         return None
     return get_step_to_follow(client, step_id)
-
-
-def _rule_set_in_force(service_type, client, day):
-    """The rule set the form's notices describe (the client's organisation's, on the day)."""
-    try:
-        return ServiceRuleSet.objects.in_force(
-            service_type, client.responsible_unit.organisation, day
-        )
-    except NoRuleSetInForce:
-        return None
 
 
 @require_http_methods(["GET"])
