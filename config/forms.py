@@ -31,6 +31,17 @@ class PolkuFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
 
+    def render(self, template_name, context, request=None):
+        # A form that marks a field with the asterisk says once, above its fields, what the
+        # asterisk means (WCAG 3.3.2; screen readers hear `required` on the input instead).
+        if template_name == self.form_template_name and "form" in context:
+            context["marks_required"] = any(
+                # As forms/field.html marks them: Polku's bound fields, and no single checkbox.
+                getattr(field, "shown_required", False) and field.widget_type != "checkbox"
+                for field in context["form"].visible_fields()
+            )
+        return super().render(template_name, context, request)
+
 
 def show_required(field: forms.Field) -> None:
     """Shows `field` as required, as a required field is shown (the label's asterisk, the
