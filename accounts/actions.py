@@ -1,4 +1,5 @@
-"""Writes on users: invitation, and the address the invitation proved."""
+"""Writes on users: invitation, the address the invitation proved, the sign-in address and
+second factors, and the notices that tell the user of a change to either."""
 
 import datetime
 import functools
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, User
+from accounts.models import AccountNotice, Invitation, User
 from config.mail import send_once
 
 logger = logging.getLogger(__name__)
@@ -207,12 +208,140 @@ def check_may_manage_roles(*, user: User, by: User) -> None:
         )
 
 
+def account_in_use(user: User) -> bool:
+    """Whether the account is its person's already: someone has signed in with it, set its
+    password (by the e-mailed link, which proved the address), had its address proved
+    otherwise (the identity provider vouched for it) or enrolled a second factor. Before
+    that it is only what the administrator typed: its address may be corrected (a typo in the
+    invitation) without taking anyone's account."""
+    from allauth.mfa.models import Authenticator
+
+    if user.pk is None:
+        return False
+    return (
+        user.last_login is not None
+        or user.has_usable_password()
+        or EmailAddress.objects.filter(user=user, verified=True).exists()
+        or Authenticator.objects.filter(user=user).exists()
+    )
+
+
+def check_may_change_address(*, user: User, by: User) -> None:
+    """The sign-in address of an account in use is changed by the operator (a superuser) only,
+    not by an organisation's administrator, not even their own: with it goes the account,
+    since the invitation's or a password reset's link then reaches the new address, and
+    "remove second factors" (for a lost phone) leaves only the password. An administrator who
+    readdressed a social worker's account to a mailbox of theirs would sign in as the social
+    worker and read their clients (PERMISSIONS.md: administrators never see client data).
+    Polku has no address change of its own for the user (the profile page has none);
+    allauth's address page lets a user change their own (accounts.apps tells it too).
+
+    `user` is the account as it is stored (not as posted). Raises ValidationError.
+    """
+    if by.is_superuser or not account_in_use(user):
+        return
+    raise ValidationError(
+        _(
+            "Käyttäjätunnus on jo otettu käyttöön, joten sen kirjautumisosoitetta voi vaihtaa "
+            "vain Polun ylläpito. Pyydä ylläpitoa vaihtamaan osoite."
+        ),
+        code="address_in_use",
+    )
+
+
+def record_address_change(*, user: User, old_email: str, changed_by: User, request=None) -> None:
+    """After `user`'s sign-in address was changed from `old_email` (saved, in the caller's
+    transaction): the old address no longer signs in nor gets a password link, the security
+    log says who changed it, and a notice goes to the old address once the change is
+    committed, so that an account is never taken over in silence. allauth finds a user by
+    any of their EmailAddress rows too, so the old one's row is removed; the new address
+    is proved when its owner sets a password by the link (confirm_login_address)."""
+    from accounts.security_log import log_event
+
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+        _notify_on_commit(
+            AccountNotice.Kind.ADDRESS_CHANGED,
+            user=user,
+            by=changed_by,
+            sent_to=old_email,
+            old_email=old_email,
+        )
+    log_event(
+        "accounts.sign_in_address_changed",
+        request=request,
+        user_id=user.pk,
+        changed_by_id=changed_by.pk,
+    )
+
+
+# The template of each kind of AccountNotice.
+NOTICE_TEMPLATES = {
+    AccountNotice.Kind.ADDRESS_CHANGED: "account/email/address_changed",
+    AccountNotice.Kind.SECOND_FACTORS_REMOVED: "account/email/second_factors_removed",
+}
+
+
+def _notify_on_commit(
+    kind: str, *, user: User, by: User, sent_to: str, old_email: str = ""
+) -> AccountNotice:
+    """Records the notice and enqueues its e-mail after commit: a rolled back change tells
+    nothing, and the task's retries and redeliveries send it once (config.mail.send_once)."""
+    from accounts.tasks import send_account_notice_task
+
+    notice = AccountNotice.objects.create(
+        user=user,
+        kind=kind,
+        changed_by=by,
+        sent_to=sent_to,
+        old_email=old_email,
+        new_email=user.email if kind == AccountNotice.Kind.ADDRESS_CHANGED else "",
+    )
+    transaction.on_commit(functools.partial(send_account_notice_task.delay, notice.pk))
+    return notice
+
+
+def send_account_notice(*, notice_id: int) -> bool:
+    """E-mails one recorded notice once; False when it was sent already or is being sent."""
+    notice = AccountNotice.objects.select_related(
+        "user__organisation", "changed_by__organisation"
+    ).get(pk=notice_id)
+    return send_once(
+        f"accounts:notice:{notice.pk}", _notice_message(notice), lease_seconds=LEASE_SECONDS
+    )
+
+
+def _notice_message(notice: AccountNotice) -> EmailMessage:
+    user, by = notice.user, notice.changed_by
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    template = NOTICE_TEMPLATES[notice.kind]
+    with translation.override(language):
+        template_context = {
+            "user": user,
+            "old_email": notice.old_email,
+            "new_email": notice.new_email,
+            "by": by.get_full_name() or by.email,
+            "by_organisation": by.organisation.name,
+            "by_self": by.pk == user.pk,
+            "at": timezone.localtime(notice.created_at),
+        }
+        subject = render_to_string(f"{template}_subject.txt", template_context)
+        body = render_to_string(f"{template}_message.txt", template_context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body.strip() + "\n",
+        to=[notice.sent_to],
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    )
+
+
 def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:
     """Removes every second factor of `user` (authenticator app, security keys, recovery
     codes): what an administrator does for a user who lost their phone and has no recovery
     code left. The user signs in with their password next and is sent to enrol a new
     factor before anything else (accounts.middleware.RequireMFAMiddleware), as a new user
-    is. Returns how many authenticators were removed.
+    is. The user's address is told of it after commit, naming who removed them. Returns how
+    many authenticators were removed.
 
     Raises ValidationError for the administrator's own account: they manage their own
     factors on their own pages, having signed in with one, and another administrator
@@ -230,6 +359,14 @@ def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:
         )
     with transaction.atomic():
         removed, _per_model = Authenticator.objects.filter(user=user).delete()
+        # Told to the account's address: a user who did not ask for it knows at once.
+        if removed:
+            _notify_on_commit(
+                AccountNotice.Kind.SECOND_FACTORS_REMOVED,
+                user=user,
+                by=removed_by,
+                sent_to=user.email,
+            )
     log_event(
         "accounts.second_factors_removed",
         request=request,

@@ -9,14 +9,20 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, ModelForm
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actions import check_may_manage_roles, invite_user, remove_second_factors
+from accounts.actions import (
+    check_may_change_address,
+    check_may_manage_roles,
+    invite_user,
+    record_address_change,
+    remove_second_factors,
+)
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from config.forms import ADMIN_DATE_INPUT
@@ -58,6 +64,23 @@ class RoleAssignmentFormSet(BaseInlineFormSet):
         touched = any(f.has_changed() or self._should_delete_form(f) for f in self.forms)
         if touched or any(not self._should_delete_form(f) for f in kept):
             check_may_manage_roles(user=user, by=by)
+
+
+class UserAdminForm(ModelForm):
+    """Refuses, next to the address, a new sign-in address for an account in use unless the
+    operator gives it (accounts.actions.check_may_change_address): with the address goes the
+    account, by the invitation's or a password reset's link."""
+
+    managed_by: User | None = None
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        user, by = self.instance, self.managed_by
+        changed = user.pk is not None and email.strip().lower() != (user.email or "").lower()
+        if changed and by is not None:
+            # The account as stored: the form's instance is not yet changed by the post.
+            check_may_change_address(user=user, by=by)
+        return email
 
 
 class RoleAssignmentInline(admin.StackedInline):
@@ -137,6 +160,7 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         "invitations_sent",
     ]
     readonly_fields = ["invitations_sent"]
+    form = UserAdminForm
     inlines = [RoleAssignmentInline]
     actions = ["send_invitation", "remove_second_factors"]
 
@@ -151,11 +175,22 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
             kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.managed_by = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
         # A new user has no password until they set one by the invitation's link.
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+        old_email = form.initial.get("email") or ""
+        if change and old_email.lower() != obj.email:
+            # Inside the admin's transaction: the notice to the old address leaves on commit.
+            record_address_change(
+                user=obj, old_email=old_email, changed_by=request.user, request=request
+            )
 
     def save_related(self, request, form, formsets, change):
         """A new active user is invited as soon as they and their roles are saved: the

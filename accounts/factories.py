@@ -49,3 +49,12 @@ def make_user(role: str | None = None, unit=None, *, with_mfa: bool = True, **fi
             user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TEST_TOTP_SECRET)}
         )
     return user
+
+
+def make_invited_user(role: str | None = None, unit=None, **fields) -> User:
+    """A user invited but not yet in use: no password set, never signed in, no second factor
+    (accounts.actions.account_in_use), as the admin's user form leaves a new one."""
+    user = make_user(role, unit, with_mfa=False, **fields)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user

@@ -35,7 +35,18 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # Not the password's hash (no copy of it anywhere else), nor the time of each sign-in
+    # (the security log has those): an update changing only these writes no event.
+    exclude=["password", "last_login"],
+)
 class User(AbstractBaseUser, PermissionsMixin):
+    """A staff user. Its change history (pghistory, with whoever changed it in the context)
+    answers who changed an account's address, name, organisation or access, and when."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("sähköposti"), unique=True)
     first_name = models.CharField(_("etunimi"), max_length=100)
@@ -185,3 +196,44 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class AccountNotice(models.Model):
+    """One notice e-mail telling a user of a change to how they sign in, so that an account
+    is never taken over in silence: its sign-in address changed (told to the old address) or
+    its second factors removed (told to its address). Written by accounts.actions in the
+    change's transaction and sent by Celery after commit; never changed. The addresses are
+    kept here, not passed through the broker, whose task lines are logged."""
+
+    class Kind(models.TextChoices):
+        ADDRESS_CHANGED = "address_changed", _("kirjautumisosoite vaihdettu")
+        SECOND_FACTORS_REMOVED = (
+            "second_factors_removed",
+            _("kaksivaiheinen tunnistautuminen poistettu"),
+        )
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notices", verbose_name=_("käyttäjä")
+    )
+    kind = models.CharField(_("muutos"), max_length=32, choices=Kind.choices)
+    changed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("muuttaja")
+    )
+    sent_to = models.EmailField(_("vastaanottaja"))
+    old_email = models.EmailField(_("vanha osoite"), blank=True)
+    new_email = models.EmailField(_("uusi osoite"), blank=True)
+    created_at = models.DateTimeField(_("luotu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ilmoitus käyttäjälle")
+        verbose_name_plural = _("ilmoitukset käyttäjille")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="address_changed") | ~Q(old_email=""),
+                name="account_notice_address_change_names_old",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -20,3 +20,19 @@ def send_invitation_task(invitation_id: int) -> bool:
     from accounts.actions import send_invitation
 
     return send_invitation(invitation_id=invitation_id)
+
+
+@shared_task(
+    name="accounts.send_account_notice",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError, SoftTimeLimitExceeded),
+    retry_backoff=60,
+    max_retries=10,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def send_account_notice_task(notice_id: int) -> bool:
+    """E-mails a notice of a changed sign-in address or removed second factors; sent once."""
+    from accounts.actions import send_account_notice
+
+    return send_account_notice(notice_id=notice_id)
