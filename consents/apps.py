@@ -92,6 +92,7 @@ class ConsentsConfig(AppConfig):
             page_panels.CONSENT_EXPIRING,
             _("Suostumus päättymässä"),
             page_panels.expiring_consent_reminders,
+            withdraw_stale=page_panels.withdraw_stale_expiring,
         )
         # Someone of another organisation joins a client's team only as consent allows.
         register_team_coverage(team_coverage.team_coverage())

@@ -79,6 +79,38 @@ def series_first_version() -> Subquery:
     return Subquery(Consent.objects.filter(series=OuterRef("series"), version=1).values("pk")[:1])
 
 
+def _consents_followed():
+    """The consents the expiry reminders concern (each series' first version, open clients
+    only) with the last day of the series' current version while it is unrevoked and written
+    (`ends_on`; NULL when the series was revoked or its current version is oral): what the
+    rule reminds of, read as its withdrawal needs it."""
+    current = (
+        Consent.objects.filter(series=OuterRef("series"))
+        .current()
+        .not_revoked()
+        .exclude(method="oral")
+    )
+    return Consent.objects.filter(version=1, client__closed_on__isnull=True).annotate(
+        ends_on=Subquery(current.values("valid_until")[:1])
+    )
+
+
+def withdraw_stale_expiring(today: datetime.date) -> int:
+    """The `withdraw_stale` of the consent-expiry rule: its reminders are taken back (not yet
+    due) or marked read (past; the rows stay) when the consent's last day has passed (it
+    expired: nothing is left to renew), the consent was revoked or a new version moved its
+    last day (change_consent and revoke_consent take back only the reminders not yet due),
+    or the client relationship closed (a closed client's consents are not followed up)."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=CONSENT_EXPIRING,
+        still_due=_consents_followed().filter(ends_on__gte=today),
+        due_field="ends_on",
+        today=today,
+    )
+
+
 def expiring_consent_reminders(today: datetime.date, batch_size: int):
     """Reminder rule: one reminder to the responsible worker for each consent that ends
     within the warning days; due on its last day. One query per batch.
@@ -88,7 +120,8 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
     version. The title names the client, as the other rules' do (clients/reminders.py), and
     the reminder carries the client's id, so the inbox logs the showing and withholds the
     name from a worker who no longer reaches the client. A closed client's consents are not
-    followed up."""
+    followed up. Those that no longer fit are taken back or settled by the sweep
+    (withdraw_stale_expiring)."""
     from notifications.rules_registry import ReminderSpec
     from notifications.texts import Text
 

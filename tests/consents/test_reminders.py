@@ -120,6 +120,83 @@ def test_a_longer_consent_or_a_revocation_takes_the_expiry_reminder_back(team, p
     assert [r.concerning for r in remaining.all()] == [other]
 
 
+def test_the_sweep_settles_the_expiry_reminder_of_an_expired_consent(team, parties):
+    """Past its last day the consent has expired and its reminder asks for nothing any more:
+    the sweep marks it read (the row stays), while a consent still to expire keeps its own."""
+    from notifications.actions import sweep_reminders
+
+    today = timezone.localdate()
+    expiring = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=2),
+    )
+    later = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=20),
+    )
+    sweep_reminders(today)
+    reminders = team["worker"].reminders.filter(rule=page_panels.CONSENT_EXPIRING)
+    assert {r.concerning: r.read_at for r in reminders} == {expiring: None, later: None}
+
+    sweep_reminders(expiring.valid_until)  # its last day: still to be seen to
+    assert not reminders.filter(read_at__isnull=False).exists()
+
+    result = sweep_reminders(expiring.valid_until + datetime.timedelta(days=1))
+    assert result.withdrawn[page_panels.CONSENT_EXPIRING] == 1
+    assert {r.concerning: r.read_at is not None for r in reminders.all()} == {
+        expiring: True,
+        later: False,
+    }
+
+
+def test_the_sweep_takes_back_the_expiry_reminder_of_a_revoked_or_closed_clients_consent(
+    team, parties
+):
+    """revoke_consent takes back the reminders it finds, but a sweep that read the consent
+    just before the revocation writes one after it; and a client relationship closes by
+    another app's action. The sweep takes such reminders back; the others stay."""
+    from clients.factories import ClientFactory
+    from consents import actions
+    from notifications.actions import sweep_reminders
+
+    today = timezone.localdate()
+    revoked = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        recorded_by=team["worker"],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    kept = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"]],
+        valid_until=today + datetime.timedelta(days=12),
+    )
+    closing = ClientFactory(responsible_worker=team["worker"])
+    of_closed = ConsentFactory(
+        client=closing, parties=[parties["kela"]], valid_until=today + datetime.timedelta(days=5)
+    )
+    read_before = list(page_panels.expiring_consent_reminders(today, 100))
+    actions.revoke_consent(
+        consent=revoked,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="Asiakas itse",
+    )
+    remind_many([dataclasses.replace(s, rule=page_panels.CONSENT_EXPIRING) for s in read_before])
+    closing.closed_on, closing.closure_reason = today, "Muutti toiselle paikkakunnalle"
+    closing.save(update_fields=["closed_on", "closure_reason"])
+    reminders = team["worker"].reminders.filter(rule=page_panels.CONSENT_EXPIRING)
+    assert {r.concerning for r in reminders} == {revoked, kept, of_closed}
+
+    result = sweep_reminders(today)
+
+    assert result.withdrawn[page_panels.CONSENT_EXPIRING] == 2
+    assert [(r.concerning, r.read_at) for r in reminders.all()] == [(kept, None)]
+
+
 def test_a_closed_clients_expiring_consent_reminds_no_one(team, parties):
     today = timezone.localdate()
     ConsentFactory(
