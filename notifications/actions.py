@@ -8,8 +8,10 @@ history, they are notes to their recipient.
 
 import dataclasses
 import datetime
+import functools
 import itertools
 import logging
+import operator
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -326,6 +328,32 @@ def settle_reminders(*, rule: str, concerning: models.Model) -> int:
     if not rule:
         raise ValueError("A reminder rule's code is needed.")
     return _settle(Reminder.objects.filter(rule=rule).concerning(concerning))
+
+
+def withdraw_and_settle_reminders(
+    *, rules: Sequence[str], concerning: Sequence[models.Model]
+) -> int:
+    """The matter of the reminders of `rules` about the objects `concerning` is gone (a step
+    ended or cancelled): those not yet due are taken back and the past ones still unread
+    are marked read, for every recipient; returns how many, both together. One DELETE and
+    one UPDATE, whatever the number of objects.
+
+    For the action that ends the matter, in its transaction: the inbox and the bell say so
+    at once, as the sweep's withdraw_stale_reminders would leave them only at its next run.
+    Past reminders were right on their day, so their rows stay (as settle_reminders keeps
+    them).
+    """
+    if not rules or any(not rule for rule in rules):
+        raise ValueError("A reminder rule's code is needed.")
+    if not concerning:
+        return 0
+    about = functools.reduce(
+        operator.or_, (models.Q(**_concerning_fields(obj)) for obj in concerning)
+    )
+    reminders = Reminder.objects.filter(about, rule__in=list(rules))
+    today = timezone.localdate()
+    deleted, _per_model = reminders.filter(due_date__gte=today).delete()
+    return deleted + _settle(reminders.filter(due_date__lt=today))
 
 
 def _settle(reminders: models.QuerySet) -> int:

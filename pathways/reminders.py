@@ -47,6 +47,14 @@ STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
 JOBCENTER_ENDING_WITHOUT_NEXT = "pathways.jobcenter_ending_without_next"
 IPS_NO_EMPLOYER_CONTACT = "pathways.ips_no_employer_contact"
 STEP_REVIEW_DUE = "pathways.step_review_due"
+# The rules whose reminders are about an open step: ending or cancelling the step ends them.
+STEP_RULES = (
+    REHAB_MONTH_21,
+    STEP_ENDING_WITHOUT_NEXT,
+    JOBCENTER_ENDING_WITHOUT_NEXT,
+    IPS_NO_EMPLOYER_CONTACT,
+    STEP_REVIEW_DUE,
+)
 
 REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
 JOBCENTER_PAID_WORK = "jobcenter_paid_work"

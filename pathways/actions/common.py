@@ -84,6 +84,18 @@ def end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetim
                 membership.save(update_fields=fields)
 
 
+def settle_step_reminders(steps: list[PathwayStep]) -> None:
+    """The steps ended or were cancelled: their reminders (pathways.reminders.STEP_RULES: an
+    end without a follow-on, a review, the warning month, no employer contact) ask for
+    nothing any more. In the action's transaction those not yet due are taken back and the
+    past ones marked read (the rows stay), as the sweep's withdraw_stale would leave them
+    only at its next run: the inbox and the bell say so at once."""
+    from notifications.actions import withdraw_and_settle_reminders
+    from pathways.reminders import STEP_RULES
+
+    withdraw_and_settle_reminders(rules=STEP_RULES, concerning=steps)
+
+
 def checked_cancellation_reason(reason: str, model) -> str:
     """The reason given for cancelling (a step, a placement), stripped: ValidationError on
     "reason" when it is missing or longer than `model`'s cancellation_reason holds."""

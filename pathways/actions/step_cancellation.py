@@ -13,6 +13,7 @@ from pathways.actions.common import (
     end_coach_memberships,
     lock_client,
     other_steps,
+    settle_step_reminders,
     step_name,
 )
 from pathways.actions.follow_ons import settle_follow_on_requests
@@ -68,7 +69,9 @@ def cancel_step(
     `step_rules.check_ending`); a new next step with it is refused on `next_step`. Without it
     nothing changes.
 
-    The coach who has no open step of the client left leaves the care team as a coach.
+    The coach who has no open step of the client left leaves the care team as a coach, and
+    the reminders about the cancelled steps are taken back or marked read
+    (`settle_step_reminders`).
     Each cancelled step writes its access-log row "pathways.step.cancelled", the ended
     step given a new next step or outcome "pathways.step.follow_on_replaced"; their
     history by pghistory.
@@ -123,6 +126,7 @@ def cancel_step(
         basis = relation_to(cancelled_by, client).basis
         end_coach_memberships(client, cancelled, timezone.localdate())
         settle_follow_on_requests([*cancelled, *replaced], by=cancelled_by)
+        settle_step_reminders(cancelled)
         if left_without:
             from pathways.actions.follow_ons import reopen_follow_on_requests
 

@@ -20,6 +20,7 @@ from pathways.actions.common import (
     format_day,
     lock_client,
     other_steps,
+    settle_step_reminders,
     step_name,
 )
 from pathways.actions.follow_ons import settle_follow_on_requests
@@ -58,7 +59,8 @@ def end_step(
     and not on or after the start of the client's next period in the same service,
     for the step or a companion ending with it: each is refused on `ended_on`, the
     overlap also when only the database's exclusion constraint catches it. Nothing is
-    saved when refused.
+    saved when refused. The reminders about the steps that end are taken back (not yet
+    due) or marked read (past) in the same transaction (`settle_step_reminders`).
     """
     with (
         transaction.atomic(),
@@ -195,6 +197,7 @@ def end_step(
         basis = relation_to(ended_by, locked.client).basis
         end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
         settle_follow_on_requests([locked, *ending_with], by=ended_by)
+        settle_step_reminders([locked, *ending_with])
         detail = exit_outcome or "follow-on"
         if step_rules.services_end(locked):
             # The one way a Jobcenter period ends without a follow-on: its reason is logged.
