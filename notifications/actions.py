@@ -397,6 +397,18 @@ def withdraw_stale_reminders(
     return deleted + _settle(stale.filter(due_date__lt=today))
 
 
+def _active_recipients(user_ids) -> dict[int, str]:
+    """The preferred language ('' when none) of each active user among `user_ids`, in one
+    query: a reminder for an inactive user (one who left; their memberships and tasks may
+    outlive the account) is not written, whatever found them: nobody reads it, and it
+    would greet them should the account be opened again."""
+    return dict(
+        get_user_model()
+        .objects.filter(pk__in=set(user_ids), is_active=True)
+        .values_list("pk", "preferred_language")
+    )
+
+
 def remind(
     *,
     recipient,
@@ -405,19 +417,25 @@ def remind(
     due_date: datetime.date,
     title: str | Text,
     link: str = "",
-) -> tuple[Reminder, bool]:
+) -> tuple[Reminder | None, bool]:
     """Puts one reminder in `recipient`'s inbox unless it is there already.
 
     Returns (reminder, created). The unique key (rule, object, due date,
     recipient) is enforced by the database; a concurrent call with the same
     key gets the winner's row and created=False. The title is kept as
-    create_task keeps one: a Text is shown in each reader's language.
+    create_task keeps one: a Text is shown in each reader's language, written out
+    in the recipient's. As remind_many, it writes nothing for an inactive user (as the
+    database has them now): (None, False).
     """
     if not rule:
         raise ValueError("A reminder needs its rule's code.")
     if concerning is None:
         raise ValueError("A reminder concerns an object.")
     concerning_fields = _concerning_fields(concerning)
+    languages = _active_recipients([recipient.pk])
+    if recipient.pk not in languages:
+        return None, False
+    language = languages[recipient.pk] or settings.LANGUAGE_CODE
     with transaction.atomic():
         return Reminder.objects.get_or_create(
             recipient=recipient,
@@ -425,9 +443,7 @@ def remind(
             due_date=due_date,
             **concerning_fields,
             defaults={
-                **_text_fields(
-                    "title", title, _language_of(recipient), max_length=TITLE_MAX_LENGTH
-                ),
+                **_text_fields("title", title, language, max_length=TITLE_MAX_LENGTH),
                 "link": _check_link(link),
             },
         )
@@ -448,11 +464,7 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
     """
     if not reminders:
         return 0
-    languages = dict(
-        get_user_model()
-        .objects.filter(pk__in={spec.recipient_id for spec in reminders}, is_active=True)
-        .values_list("pk", "preferred_language")
-    )
+    languages = _active_recipients({spec.recipient_id for spec in reminders})
     reminders = [spec for spec in reminders if spec.recipient_id in languages]
     now = timezone.now()
     rows: dict[tuple, Reminder] = {}

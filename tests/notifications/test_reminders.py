@@ -54,6 +54,18 @@ def test_remind_creates_once(worker, unit):
     assert Reminder.objects.count() == 3
 
 
+def test_remind_writes_nothing_for_an_inactive_user_as_remind_many(worker, colleague, unit):
+    """Both ways of writing a reminder skip an account that was closed, read from the
+    database (the object the caller holds may be older than the deactivation)."""
+    type(colleague).objects.filter(pk=colleague.pk).update(is_active=False)
+    assert colleague.is_active  # the caller's stale copy
+    args = {"rule": "tests.rule", "concerning": unit, "due_date": timezone.localdate()}
+    assert remind(recipient=colleague, **args, title="x") == (None, False)
+    reminder, created = remind(recipient=worker, **args, title="x")
+    assert created and reminder.recipient == worker
+    assert set(Reminder.objects.values_list("recipient_id", flat=True)) == {worker.pk}
+
+
 def _specs(recipient, units, due, title="Tarkista"):
     return [
         ReminderSpec(
