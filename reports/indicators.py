@@ -165,14 +165,21 @@ class Caseload:
     total: Figure
 
 
-def caseload(clients: QuerySet[Client]) -> Caseload:
-    """Active clients per current responsible worker, and those who have none (one query)."""
+def caseload(clients: QuerySet[Client], today: datetime.date | None = None) -> Caseload:
+    """Active clients per current responsible worker, and those who have none (one query).
+
+    The responsible worker is the one current on `today`, as CareTeamMembership's
+    current() reads it: a membership that starts on a later day gives the worker nothing
+    of the client yet, so its client counts as without a worker until then. (A
+    responsible worker's membership has no "valid until".)"""
+    today = today or timezone.localdate()
     responsible = FilteredRelation(
         "memberships",
         condition=Q(
             memberships__role=TeamRole.RESPONSIBLE_WORKER,
             memberships__ended_on__isnull=True,
             memberships__accepted_at__isnull=False,
+            memberships__started_on__lte=today,
         ),
     )
     groups = list(
@@ -590,7 +597,7 @@ def organisation_report(organisation: Organisation, period: ReportPeriod) -> Org
         organisation=organisation,
         period=period,
         today=timezone.localdate(now),
-        caseload=caseload(clients),
+        caseload=caseload(clients, timezone.localdate(now)),
         first_plan=registration_to_first_plan(clients, period),
         situation=current_situation(clients, now),
         rehabilitation=rehabilitative_work_activity(clients, timezone.localdate(now)),

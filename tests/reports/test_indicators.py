@@ -83,6 +83,22 @@ class TestCaseload:
         assert result.without_worker.text == "6"
         assert [row.figure.text for row in result.rows] == ["6"]
 
+    def test_a_responsible_membership_not_yet_begun_counts_as_no_worker(self, unit, worker):
+        """Until its first day the membership gives the worker nothing of the client (the
+        care team's current()): the client is not yet in their caseload."""
+        make_clients(worker, 6)
+        later = make_clients(worker, 5)
+        CareTeamMembership.objects.filter(
+            client__in=later, role=TeamRole.RESPONSIBLE_WORKER
+        ).update(started_on=TODAY + days(3))
+        result = caseload(scope(unit))
+        assert [(row.label, row.figure.text) for row in result.rows] == [("Sanna Sosiaali", "6")]
+        assert result.without_worker.text == "5"
+        assert result.total.text == "11"
+        # From its first day on it is.
+        result = caseload(scope(unit), TODAY + days(3))
+        assert [(row.label, row.figure.text) for row in result.rows] == [("Sanna Sosiaali", "11")]
+
     def test_another_organisations_clients_are_excluded(self, unit, worker, outsider):
         make_clients(worker, 5)
         make_clients(outsider, 9)
