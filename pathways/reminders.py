@@ -167,7 +167,9 @@ def period_month_start_sql(start, month) -> Case:
     """step_rules.period_month_start as an SQL expression of a date `start` and a month
     number `month` (expressions): start + (month - 1) months, which PostgreSQL clamps to the
     month's last day where the day does not exist (a start on the 29th to 31st), and then the
-    day after that last day, as period_end_limit counts it."""
+    day after that last day, as period_end_limit counts it. The one expression of it: the
+    month-21 rule, its withdrawal and the reports' count of periods in their warning
+    months or past their maximum (reports.indicators) all read it."""
     later = _DatePlus(start, _MonthsInterval(month - Value(1)))
     return Case(
         When(LessThan(ExtractDay(later), ExtractDay(start)), then=_DatePlus(later, Value(1))),

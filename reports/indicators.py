@@ -27,12 +27,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
-    DurationField,
     Exists,
     F,
     FilteredRelation,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -41,8 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, TruncDate
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +51,7 @@ from pathways.reminders import (
     DEFAULT_WARNING_MONTH,
     REHABILITATIVE_WORK_ACTIVITY,
     SUPPORTED_EMPLOYMENT,
+    period_month_start_sql,
 )
 from reports.consultation_indicators import ConsultationActivity, organisation_activity
 from reports.expressions import DaysBetween, Median
@@ -102,38 +99,6 @@ class ReportPeriod:
 
     def as_query(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
-
-
-class _MonthsInterval(Func):
-    function = "make_interval"
-    template = "%(function)s(months => %(expressions)s)"
-    output_field = DurationField()
-
-
-class _DatePlus(Func):
-    """date + interval as a date; PostgreSQL clamps to the month's end as add_months does."""
-
-    arg_joiner = " + "
-    template = "(%(expressions)s)::date"
-    output_field = DateField()
-
-
-def _after_months(months) -> Case:
-    """The first day after `months` whole months of the period from the step's start_on:
-    step_rules.period_end_limit(start_on, months) + 1 day, so month m begins
-    _after_months(m - 1), step_rules.period_month_start, as the reminder and the timeline
-    count it. start_on + months is that day, unless that date does not exist (a start on the
-    29th to 31st): PostgreSQL then gives the month's last day, the last day of the months, and
-    the first day after them is the next one."""
-    shifted = _DatePlus(F("start_on"), _MonthsInterval(months))
-    return Case(
-        When(
-            LessThan(ExtractDay(shifted), ExtractDay("start_on")),
-            then=_DatePlus(shifted, Value(1)),
-        ),
-        default=shifted,
-        output_field=DateField(),
-    )
 
 
 def organisation_clients(organisation_id: int) -> QuerySet[Client]:
@@ -325,7 +290,8 @@ def rehabilitative_work_activity(
     """Active clients' open rehabilitative work activity by how far the period has run.
 
     Month m of a period begins on step_rules.period_month_start, as the reminder and the
-    timeline count it (a period from 31.1.2024 enters month 21 on 1.10.2025). From the rule
+    timeline count it (a period from 31.1.2024 enters month 21 on 1.10.2025), read in SQL
+    with the month-21 reminder's own expression (period_month_start_sql). From the rule
     set's warning month (21) the period is in its warning months; from the
     first day after the maximum duration (24 months) it has run past it. Two
     queries; counted in clients (one client has at most one such open period). The
@@ -346,8 +312,10 @@ def rehabilitative_work_activity(
         PathwayStep.objects.open()
         .filter(client__in=clients.active(), service_type__code=REHABILITATIVE_WORK_ACTIVITY)
         .annotate(
-            warns_on=_after_months(warning_month - Value(1)),
-            runs_out_on=_after_months(maximum),
+            # Month m begins on period_month_start(start_on, m); the period has run past
+            # its maximum from the first day of month maximum + 1.
+            warns_on=period_month_start_sql(F("start_on"), warning_month),
+            runs_out_on=period_month_start_sql(F("start_on"), maximum + Value(1)),
         )
         .aggregate(
             open_steps=Count("client", distinct=True),
