@@ -14,12 +14,14 @@ def sweep_reminders_task() -> dict | None:
     """Runs the reminder sweep (periodic, from the beat schedule).
 
     Safe to redeliver and to overlap: the sweep holds a lock and the
-    reminders' unique key makes a repeat write nothing.
+    reminders' unique key makes a repeat write nothing. Returns, per rule, the reminders
+    written and those taken back or marked read as no longer fitting (`withdrawn`, for the
+    rules that withdraw), and the rules that failed; None when another sweep held the lock.
     """
     result = sweep_reminders()
     if result is None:
         return None
-    return {"created": result.created, "failed": result.failed}
+    return {"created": result.created, "withdrawn": result.withdrawn, "failed": result.failed}
 
 
 @shared_task(name="notifications.send_digests_task", acks_late=True)

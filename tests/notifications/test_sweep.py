@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from notifications.actions import SWEEP_LOCK_KEY, remind_many, sweep_reminders
+from notifications.actions import (
+    SWEEP_LOCK_KEY,
+    remind_many,
+    sweep_reminders,
+    withdraw_reminders,
+)
 from notifications.models import Reminder
 from notifications.rules_registry import ReminderSpec, register_reminder_rule, rule_label
 from notifications.tasks import sweep_reminders_task
@@ -127,11 +132,40 @@ def test_a_sweep_waits_for_no_one_while_another_holds_the_lock(isolated_rules, w
 @pytest.mark.django_db
 def test_the_celery_task_runs_the_sweep_and_a_redelivery_is_harmless(isolated_rules, worker):
     register_reminder_rule("tests.review_due", "Tarkistus", review_rule(worker, [UnitFactory()]))
-    assert sweep_reminders_task.run() == {"created": {"tests.review_due": 1}, "failed": []}
-    assert sweep_reminders_task.run() == {"created": {"tests.review_due": 0}, "failed": []}
+    first, again = sweep_reminders_task.run(), sweep_reminders_task.run()
+    assert first == {"created": {"tests.review_due": 1}, "withdrawn": {}, "failed": []}
+    assert again == {"created": {"tests.review_due": 0}, "withdrawn": {}, "failed": []}
     assert Reminder.objects.count() == 1
     assert sweep_reminders_task.name == "notifications.sweep_reminders_task"
     assert sweep_reminders_task.acks_late is True
+
+
+@pytest.mark.django_db
+def test_the_celery_tasks_result_counts_the_reminders_withdrawn(isolated_rules, worker):
+    """The task's result (in the worker's log and the result backend) tells what each
+    withdraw_stale took back or settled, not only what was written."""
+    kept, gone = UnitFactory(), UnitFactory()
+    units = [kept, gone]
+
+    def withdraw_stale(today):
+        return withdraw_reminders(rule="tests.review_due", concerning=gone)
+
+    register_reminder_rule(
+        "tests.review_due", "Tarkistus", review_rule(worker, units), withdraw_stale=withdraw_stale
+    )
+    register_reminder_rule("tests.other", "Muu", review_rule(worker, []))
+    assert sweep_reminders_task.run() == {
+        "created": {"tests.other": 0, "tests.review_due": 2},
+        "withdrawn": {"tests.review_due": 0},
+        "failed": [],
+    }
+    units.remove(gone)  # no longer due: the next sweep takes its reminder back
+    assert sweep_reminders_task.run() == {
+        "created": {"tests.other": 0, "tests.review_due": 0},
+        "withdrawn": {"tests.review_due": 1},
+        "failed": [],
+    }
+    assert [r.concerning for r in Reminder.objects.all()] == [kept]
 
 
 def _in_thread(target):
