@@ -9,6 +9,9 @@ urlpatterns = [
     path("saavutettavuus/", views.accessibility_statement, name="accessibility_statement"),
     # The language switch works before signing in too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
+    # One sign-in address per account, changed only by the operator (docs/permissions.md):
+    # allauth's page for adding and choosing addresses is not offered.
+    path("accounts/email/", views.not_offered, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -56,6 +56,12 @@ def accessibility_statement(request):
         "accessibility_statement.html",
         {"feedback_contact": settings.POLKU_ACCESSIBILITY_FEEDBACK},
     )
+
+
+@login_not_required
+def not_offered(request):
+    """A page of a third-party app that Polku does not offer: as if it did not exist."""
+    raise Http404
 
 
 def error_403(request, exception=None):

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_changed
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.utils import timezone
@@ -203,26 +202,3 @@ def test_removed_second_factors_are_told_to_the_accounts_address(
     (notice,) = notices
     assert send_account_notice_task.apply(args=[notice]).get() is False
     assert len(mail.outbox) == 1
-
-
-def test_a_change_by_the_user_on_allauths_address_page_is_told_to_the_old_address(
-    unit, notices, django_capture_on_commit_callbacks
-):
-    user = make_user(Role.SOCIAL_WORKER, unit, email="oma@kunta.test")
-    old = EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    new = EmailAddress.objects.create(user=user, email="oma2@kunta.test", verified=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        new.set_as_primary()  # as allauth's page does, then it sends the signal
-        email_changed.send(
-            sender=EmailAddress,
-            request=None,
-            user=user,
-            from_email_address=old,
-            to_email_address=new,
-        )
-    (sent,) = mail.outbox
-    assert sent.to == ["oma@kunta.test"]
-    assert "Muutoksen teit sinä itse." in sent.body
-    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
-        "oma2@kunta.test"
-    ]

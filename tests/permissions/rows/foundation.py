@@ -12,6 +12,8 @@ ROWS = {
         public=True,
         public_status=302,
     ),
+    # allauth's address page is not offered: no one gets it, signed in or not.
+    "account_email": Row(allowed=frozenset(), public=True, public_status=404),
     "dashboard": Row(allowed=ALL_ROLES),
     "profile": Row(allowed=ALL_ROLES),
     # Typing into a form keeps the session alive; answers every signed-in user with no content.
