@@ -12,9 +12,10 @@ The rule's code goes into the reminder's unique key, so a rule may yield the
 same reminder on every sweep: only the first is stored.
 
 A rule may also give `withdraw_stale(today) -> int`, which the sweep runs just
-before the rule: it takes back the rule's reminders not yet due that no longer
-fit (e.g. notifications.actions.withdraw_stale_reminders), for a rule whose
-facts change by many paths (a step's end moved, a follow-on step linked).
+before the rule: of the rule's reminders that no longer fit, it takes back those
+not yet due and marks the past ones read, keeping their rows (e.g.
+notifications.actions.withdraw_stale_reminders), for a rule whose facts change by
+many paths (a step's end moved, a follow-on step linked).
 
 (Not named rules.py: the `rules` library autodiscovers modules of that name.)
 """
