@@ -9,6 +9,9 @@ REQUEST_LISTED = "consultations.request.listed"
 REQUEST_TRIAGE_VIEWED = "consultations.request.triage_viewed"
 CASE_VIEWED = "consultations.case.viewed"
 CASE_LISTED = "consultations.case.listed"
+# A change of the client's care team brought a presenter to a session, or took one off it.
+PRESENTER_INVITED = "consultations.presenter.invited"
+PRESENTER_RELEASED = "consultations.presenter.released"
 
 ACTION_LABELS = {
     REQUEST_FORM_VIEWED: _("Avasi konsultaatiopyynnön lomakkeen"),
@@ -29,4 +32,6 @@ ACTION_LABELS = {
     "consultations.work_pair.offered": _("Tarjoutui työpariksi konsultaatiosta"),
     "consultations.work_pair.accepted": _("Hyväksyi työparin tiimiin"),
     "consultations.work_pair.declined": _("Ei hyväksynyt työparia tiimiin"),
+    PRESENTER_INVITED: _("Kutsui uuden vastuutyöntekijän istuntoon tapauksen esittelijäksi"),
+    PRESENTER_RELEASED: _("Poisti omatiimistä lähteneen esittelijän istunnosta"),
 }

@@ -4,6 +4,7 @@ leaves pghistory's change history to the triggers.
 
 - `registration`: registering a client, the identity code, closing and reopening;
 - `team`: care-team memberships, transfer of responsibility, caseload handover;
+- `team_changes`: the hooks higher apps register to follow a change of the care team;
 - `plans`: client plans, their goals, the service-need assessment;
 - `notes`: case notes and their amendments;
 - `exceptional_access`: break-the-glass and access requests.
@@ -51,12 +52,14 @@ from clients.actions.team import (
     set_membership_valid_until,
     transfer_responsibility,
 )
+from clients.actions.team_changes import TeamChange, on_team_change, team_changed
 
 __all__ = [
     "ASSESSMENT_COMPLETED_IN_FUTURE",
     "HANDOVER_NOTE_MAX_LENGTH",
     "RESPONSIBILITY_RECEIVED_TASK",
     "DuplicateIdentityCode",
+    "TeamChange",
     "add_note",
     "add_team_member",
     "break_the_glass",
@@ -73,6 +76,7 @@ __all__ = [
     "end_roles_superseded",
     "hand_over_caseload",
     "on_closing",
+    "on_team_change",
     "parse_permanent_identity_code",
     "register_client",
     "reopen_client",
@@ -86,6 +90,7 @@ __all__ = [
     "set_membership_end",
     "set_membership_valid_until",
     "set_search_names",
+    "team_changed",
     "transfer_responsibility",
     "update_client",
 ]

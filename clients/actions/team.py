@@ -16,6 +16,7 @@ from audit.history import history_context
 from audit.models import Basis
 from clients import team_scope
 from clients.access import log_client_access, relation_to
+from clients.actions.team_changes import TeamChange, team_changed
 from clients.models import CareTeamMembership, Client, TeamRole
 from clients.querysets import responsible_worker_candidates
 from notifications.texts import Text
@@ -212,7 +213,9 @@ def end_membership(
     """Ends a membership today (or on `ended_on`), or on its "valid until" day when that
     has passed; one that has not started is cancelled (set_membership_end). Logged as
     clients.membership.ended, or clients.membership.cancelled. The responsible worker's
-    cannot end: responsibility is transferred instead. Ending an ended one changes nothing."""
+    cannot end: responsibility is transferred instead. Ending an ended one changes nothing.
+    The other apps' hooks follow the end in the same transaction and history context
+    (team_changes.team_changed: consultations releases a presenter who left the team)."""
     if membership.role == TeamRole.RESPONSIBLE_WORKER:
         raise ValidationError(
             _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
@@ -231,6 +234,16 @@ def end_membership(
         action = "clients.membership.cancelled" if locked.cancelled else "clients.membership.ended"
         with history_context(ended_by, action):
             locked.save(update_fields=fields)
+            # Inside the context: what the other apps change with it carries its label.
+            team_changed(
+                TeamChange(
+                    client=membership.client,
+                    by=ended_by,
+                    basis=basis,
+                    action=action,
+                    ended=(locked,),
+                )
+            )
         log_client_access(ended_by, membership.client, action, locked, basis=basis)
         _withdraw_membership_ending_reminders(locked)
     return locked
@@ -292,7 +305,11 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     (notifications.actions.hand_over_tasks). The new
     worker gets a task to take the client up, naming the client, with the handover note as
     its description and a link to the client (once per new responsibility: its key is the
-    new membership); none when they transferred the client to themselves."""
+    new membership); none when they transferred the client to themselves. The other apps'
+    hooks follow the change in the transfer's transaction and history context, with the
+    basis the transferring worker had before it (team_changes.team_changed: consultations
+    brings the new worker to the client's upcoming sessions as presenter and releases the
+    one who left the team)."""
     from notifications.actions import create_task, hand_over_tasks
 
     today = timezone.localdate()
@@ -309,7 +326,7 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             if current:
                 current.ended_on = today
                 current.save(update_fields=["ended_on"])
-            end_roles_superseded(
+            superseded = end_roles_superseded(
                 client=locked,
                 user=to_user,
                 role=TeamRole.RESPONSIBLE_WORKER,
@@ -333,6 +350,16 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 basis=basis,
                 obj=membership,
                 detail=note,
+            )
+            team_changed(
+                TeamChange(
+                    client=locked,
+                    by=by,
+                    basis=basis,
+                    action="clients.responsibility.transferred",
+                    joined=(membership,),
+                    ended=(*([current] if current else []), *superseded),
+                )
             )
         # Outside the transfer's history context: the tasks' history has its own action.
         if current:

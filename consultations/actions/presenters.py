@@ -21,20 +21,23 @@ These functions run inside the caller's transaction, under its lock on the sessi
 the caller raises the session's SEQUENCE and sends the invitations on commit.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
+from audit.actions import log_access
 from clients.models import CareTeamMembership, TeamRole
 from clients.team_scope import MEMBERSHIP_FITS
-from consultations.actions.common import violated
+from consultations.actions.common import CANCEL, REQUEST, send_invitations_on_commit, violated
 from consultations.actions.sessions import (
     _check_people_free,
     _lock_people,
     _people_double_booked,
     _withdraw_session_reminders,
 )
+from consultations.log_labels import PRESENTER_INVITED, PRESENTER_RELEASED
 from consultations.models import (
     PARTICIPANT_NOT_DOUBLE_BOOKED,
     ConsultationRequest,
@@ -92,8 +95,11 @@ def presenters_of(request: ConsultationRequest) -> list[tuple]:
     return [(user, organisation_of[pk]) for pk, user in users.items() if pk in organisation_of]
 
 
-def invite_presenters(*, session: Session, request: ConsultationRequest, invited_by) -> list[int]:
-    """Adds the case's presenters who do not take part yet; returns their user ids.
+def invite_presenters(
+    *, session: Session, request: ConsultationRequest, invited_by, only=None
+) -> list[int]:
+    """Adds the case's presenters who do not take part yet (of them, those whose ids are in
+    `only`, when given); returns their user ids.
 
     `session` is locked by the caller. Anyone of them who takes part in (or chairs,
     or coordinates) another session, not cancelled, at an overlapping time is
@@ -103,6 +109,8 @@ def invite_presenters(*, session: Session, request: ConsultationRequest, invited
     nominating organisation, with their expertise.
     """
     presenters = presenters_of(request)
+    if only is not None:
+        presenters = [(user, org) for user, org in presenters if user.pk in set(only)]
     taking_part = set(session.participants.current().values_list("user_id", flat=True))
     joining = [(user, org) for user, org in presenters if user.pk not in taking_part]
     if not joining:
@@ -161,12 +169,17 @@ def release_presenters(*, session: Session) -> list[int]:
         .filter(client__in=remaining.values("client_id"), role=TeamRole.RESPONSIBLE_WORKER)
         .values_list("user_id", flat=True)
     )
-    still.update((session.chair_id, session.coordinator_id))
+    return _release(session, session.participants.current().exclude(user_id__in=still))
+
+
+def _release(session: Session, participants) -> list[int]:
+    """Takes the presenters among `participants` (of the locked `session`) off it, never its
+    chair or coordinator, and takes back their "session tomorrow" reminders; returns their
+    user ids."""
     leaving = list(
-        session.participants.current()
-        .select_for_update()
+        participants.select_for_update()
         .filter(kind=ParticipantKind.PRESENTER)
-        .exclude(user_id__in=still)
+        .exclude(user_id__in=(session.chair_id, session.coordinator_id))
         .values_list("pk", "user_id")
     )
     if not leaving:
@@ -177,3 +190,100 @@ def release_presenters(*, session: Session) -> list[int]:
     user_ids = [user_id for _pk, user_id in leaving]
     _withdraw_session_reminders(session, user_ids)
     return user_ids
+
+
+def release_presenters_off_team(*, session: Session, user_ids) -> list[int]:
+    """Takes off the session those of `user_ids` who take part as presenters and are no
+    longer on the current care team of any client whose case is on its agenda (they no
+    longer see it: SessionParticipantQuerySet.seeing); returns their user ids, to whom the
+    caller sends METHOD:CANCEL. `session` is locked by the caller; held and cancelled
+    sessions are left as they are (release_presenters)."""
+    if session.is_cancelled or session.has_ended():
+        return []
+    on_team = CareTeamMembership.objects.current().filter(
+        client__in=ConsultationRequest.objects.filter(agenda_items__session=session).values(
+            "client_id"
+        ),
+        user_id__in=list(user_ids),
+    )
+    return _release(
+        session,
+        session.participants.current()
+        .filter(user_id__in=list(user_ids))
+        .exclude(user_id__in=on_team.values("user_id")),
+    )
+
+
+def follow_team_change(change) -> None:
+    """Brings the client's upcoming sessions in line with a change of the client's care team
+    (registered with clients.actions.on_team_change; `change` is a TeamChange).
+
+    For each session not cancelled and not yet held with a case of the client on its
+    agenda, locked in id order (after the client, which the team action holds, and before
+    the people, as place_on_session keeps): a new responsible worker joins as presenter
+    of the client's cases (invite_presenters; one who takes part in another session at
+    that time is left out of this one, for the coordinator to invite when they are free:
+    a calendar clash does not stop a transfer of responsibility), and those whose
+    membership ended leave it unless they are still on the team of a client whose case is
+    on its agenda (release_presenters_off_team). When anyone joined or left, the
+    session's SEQUENCE grows; after commit those who left get METHOD:CANCEL and everyone
+    taking part the updated REQUEST. Each presenter who joins or leaves is one access-log
+    row for the client, by the one who changed the team on their basis before the change.
+    A held session keeps who took part in it.
+    """
+    joined = {m.user_id for m in change.joined if m.role == TeamRole.RESPONSIBLE_WORKER}
+    ended = {m.user_id for m in change.ended}
+    if not joined and not ended:
+        return
+    client = change.client
+    discussing = Session.objects.not_cancelled().upcoming().discussing(client).values("pk")
+    for session in Session.objects.select_for_update().filter(pk__in=discussing).order_by("pk"):
+        if session.is_cancelled or session.has_ended():
+            continue
+        requests = list(
+            ConsultationRequest.objects.filter(agenda_items__session=session, client=client)
+        )
+        invited = []
+        for request in requests:
+            invited += _invite_when_free(session, request, change.by, joined)
+        released = release_presenters_off_team(session=session, user_ids=ended)
+        if not invited and not released:
+            continue
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
+        send_invitations_on_commit(session, released, CANCEL)
+        send_invitations_on_commit(
+            session, session.participants.current().values_list("user_id", flat=True), REQUEST
+        )
+        references = " ".join(request.reference for request in requests)
+        joining = session.participants.current().filter(user_id__in=invited)
+        # Each one's latest participation: the one just ended.
+        leaving = (
+            session.participants.filter(user_id__in=released)
+            .order_by("user_id", "-removed_at")
+            .distinct("user_id")
+        )
+        for action, participants in ((PRESENTER_INVITED, joining), (PRESENTER_RELEASED, leaving)):
+            for participant in participants:
+                log_access(
+                    actor=change.by,
+                    client_id=client.uuid,
+                    action=action,
+                    basis=change.basis,
+                    obj=participant,
+                    detail=references,
+                )
+
+
+def _invite_when_free(session, request, invited_by, user_ids) -> list[int]:
+    """invite_presenters of `user_ids` only; none (and nothing written) when one of them
+    takes part in another session at that time."""
+    if not user_ids:
+        return []
+    try:
+        with transaction.atomic():
+            return invite_presenters(
+                session=session, request=request, invited_by=invited_by, only=user_ids
+            )
+    except ValidationError:
+        return []
