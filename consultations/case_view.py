@@ -13,6 +13,10 @@ the identity code) when:
   decides (`consents.coverage.record_disclosure`), and each named showing
   writes its disclosure-log row there. Before the case is on a session (the
   coordinator triaging it) the organisation of the viewer's active role counts.
+A request that ended without a session (declined, or withdrawn, which takes it off any
+agenda) is no one's to know about any more outside the care team: the coordinator who
+opens it again sees it pseudonymously, and no disclosure is logged (REQUEST_ENDED). A
+request discussed or closed stays with its session, whose participants see it as above.
 Everyone else sees it pseudonymously: the reference, an age band, the
 worker's pseudonymous summary and the question. So does a coordinator who
 runs the network but takes no part in this session, and a participant who
@@ -124,6 +128,7 @@ def oral_consent_sessions(client) -> list[EventOption]:
 # Why a case shows pseudonymously whatever the consent says (CaseShowing.not_taking_part_as).
 NOT_TAKING_PART = "not_taking_part"
 ACTING_ELSEWHERE = "acting_elsewhere"
+REQUEST_ENDED = "request_ended"
 
 
 def _active_organisation(user):
@@ -181,10 +186,14 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
     members, consultation otherwise) and, for a named showing to someone outside
     the care team, one disclosure-log row through consents' `record_disclosure`,
     in one transaction. Never raises for missing coverage: the case then shows
-    pseudonymously.
+    pseudonymously, as a request that ended without a session (REQUEST_ENDED) shows to
+    everyone outside the care team.
     """
     client = request.client
     organisation, why_not = viewer_organisation(viewer, session=session, participant=participant)
+    if session is None and not request.is_open:
+        # Declined or withdrawn: the need to know whom it was about ended with it.
+        organisation, why_not = None, REQUEST_ENDED
     on_team = relation_to(viewer, client).on_team
     with transaction.atomic():
         named = on_team
