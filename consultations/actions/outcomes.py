@@ -186,22 +186,38 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
     discussed): once it is closed the responsible worker adds a work pair
     directly. Raises ValidationError otherwise, and when the coordinator is
     already the client's work pair or an offer is waiting.
+
+    The status is read under the request's row lock, as close_request takes it, so an
+    offer and a close at the same moment do not cross (an offer does not land on a
+    closed consultation); the client's row is locked first (the order ask_for_consultation
+    keeps, and a transfer of responsibility, whose new worker is the one asked).
     """
     from notifications.actions import create_task
 
     client = request.client
-    if request.status == RequestStatus.CLOSED:
-        raise ValidationError(_("Konsultaatio on päättynyt."))
-    if request.status in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN, RequestStatus.REQUESTED):
-        raise ValidationError(_("Työpariksi voi tarjoutua käsittelyyn otetusta konsultaatiosta."))
-    worker = responsible_worker_of(client)
-    if worker is None:
-        raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
-    if worker.pk == offered_by.pk:
-        raise ValidationError(_("Olet itse asiakkaan vastuutyöntekijä."))
     try:
         with transaction.atomic(), history_context(offered_by, "consultations.work_pair.offered"):
             Client.objects.select_for_update().get(pk=client.pk)
+            status = (
+                ConsultationRequest.objects.select_for_update()
+                .values_list("status", flat=True)
+                .get(pk=request.pk)
+            )
+            if status == RequestStatus.CLOSED:
+                raise ValidationError(_("Konsultaatio on päättynyt."))
+            if status in (
+                RequestStatus.DECLINED,
+                RequestStatus.WITHDRAWN,
+                RequestStatus.REQUESTED,
+            ):
+                raise ValidationError(
+                    _("Työpariksi voi tarjoutua käsittelyyn otetusta konsultaatiosta.")
+                )
+            worker = responsible_worker_of(client)
+            if worker is None:
+                raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
+            if worker.pk == offered_by.pk:
+                raise ValidationError(_("Olet itse asiakkaan vastuutyöntekijä."))
             if CareTeamMembership.objects.filter(
                 client=client, user=offered_by, role=TeamRole.WORK_PAIR, ended_on__isnull=True
             ).exists():
