@@ -15,13 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountNotice, Invitation, User
-from config.mail import send_once
+from config.mail import automatic_email, send_once
 
 logger = logging.getLogger(__name__)
 
@@ -98,14 +97,9 @@ def _invitation_message(invitation: Invitation) -> EmailMessage:
             "link": link,
             "valid_days": math.ceil(settings.PASSWORD_RESET_TIMEOUT / 86400),
         }
-        subject = render_to_string(f"{INVITATION_TEMPLATE}_subject.txt", template_context)
-        body = render_to_string(f"{INVITATION_TEMPLATE}_message.txt", template_context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body.strip() + "\n",
-        to=[user.email],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
+        return automatic_email(
+            INVITATION_TEMPLATE, template_context, to=user.email, language=language
+        )
 
 
 RESET_LINK_TEMPLATE = "account/email/password_reset_key"
@@ -128,14 +122,7 @@ def password_reset_message(*, user: User, email: str, link: str) -> EmailMessage
             # The key's timestamp is now (allauth made it just before calling this).
             "expires": timezone.now() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
         }
-        subject = render_to_string(f"{RESET_LINK_TEMPLATE}_subject.txt", template_context)
-        body = render_to_string(f"{RESET_LINK_TEMPLATE}_message.txt", template_context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body.strip() + "\n",
-        to=[email],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
+        return automatic_email(RESET_LINK_TEMPLATE, template_context, to=email, language=language)
 
 
 def confirm_login_address(*, user: User) -> None:
@@ -325,14 +312,7 @@ def _notice_message(notice: AccountNotice) -> EmailMessage:
             "by_self": by.pk == user.pk,
             "at": timezone.localtime(notice.created_at),
         }
-        subject = render_to_string(f"{template}_subject.txt", template_context)
-        body = render_to_string(f"{template}_message.txt", template_context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body.strip() + "\n",
-        to=[notice.sent_to],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
+        return automatic_email(template, template_context, to=notice.sent_to, language=language)
 
 
 def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:

@@ -24,6 +24,7 @@ import uuid
 
 from django.core.cache import cache
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 # Longer than every retry of a task and the broker's redelivery of an unacknowledged one.
@@ -60,3 +61,17 @@ def send_once(
         if cache.get(lease) == token:
             cache.delete(lease)
     return True
+
+
+def automatic_email(template: str, context: dict, *, to: str, language: str) -> EmailMessage:
+    """An automatic e-mail from `template`'s `_subject.txt` and `_message.txt`, in `language`
+    (rendered under the caller's `translation.override(language)`, which built `context`):
+    the subject on one line, marked auto-generated so that no autoresponder answers it."""
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}_message.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body.strip() + "\n",
+        to=[to],
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    )
