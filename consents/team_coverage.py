@@ -151,8 +151,9 @@ def _uncovered(membership) -> tuple[str, dict] | None:
 
 def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:
     from audit.actions import log_access
+    from audit.models import Basis
     from clients.access import relation_to
-    from clients.actions import set_membership_end
+    from clients.actions import TeamChange, set_membership_end, team_changed
     from clients.querysets import responsible_worker_of
     from notifications.actions import create_task
 
@@ -162,6 +163,18 @@ def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> Non
     basis = relation_to(ended_by, client).basis if ended_by is not None else None
     with history_context(ended_by, ENDED_UNCOVERED):
         membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
+        # Inside the context: what the other apps change with it (consultations releases a
+        # presenter who left the team) carries its label. The daily run has no actor: those
+        # rows are the system's, on the statutory basis (clients.end_lapsed_memberships).
+        team_changed(
+            TeamChange(
+                client=client,
+                by=ended_by,
+                basis=basis if ended_by is not None else Basis.STATUTE,
+                action=ENDED_UNCOVERED,
+                ended=(membership,),
+            )
+        )
     if ended_by is not None:
         log_access(
             actor=ended_by,

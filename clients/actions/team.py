@@ -186,15 +186,55 @@ def _withdraw_membership_ending_reminders(membership: CareTeamMembership) -> Non
     withdraw_reminders(rule=MEMBERSHIP_ENDING, concerning=membership)
 
 
+# The history label of a membership's end recorded by the daily task: no one ended it, its
+# last day passed.
+MEMBERSHIP_LAPSED = "clients.membership.lapsed"
+
+
 def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None) -> int:
-    """Ends the open memberships whose `valid_until` has passed, on that day, in one
-    statement (run daily by Celery beat, and before a member is added again).
+    """Ends the open memberships whose `valid_until` has passed, on that day (run daily by
+    Celery beat, and before a member is added again); returns how many ended.
 
     Access already stops after `valid_until` (CareTeamMembership.objects.current());
     this records the end, so the team and its history say when the membership ended.
-    """
+    Each client's lapsed memberships end in one statement in a transaction of their own,
+    under the client's lock, in the system's history context (no one ended them: no
+    user, MEMBERSHIP_LAPSED; inside a team action, that action's). The other apps' hooks
+    follow the end there (team_changes.team_changed: consultations releases a presenter
+    who left the team), logged as the system's, with no actor, on the statutory basis, as
+    the system's other access-log rows are (clients_past_retention)."""
     memberships = CareTeamMembership.objects.all() if memberships is None else memberships
-    return memberships.lapsed(day).update(ended_on=F("valid_until"))
+    client_ids = list(
+        memberships.lapsed(day).order_by("client_id").values_list("client_id", flat=True).distinct()
+    )
+    count = 0
+    for client_id in client_ids:
+        with transaction.atomic(), history_context(None, MEMBERSHIP_LAPSED):
+            client = Client.objects.select_for_update().get(pk=client_id)
+            lapsed = list(
+                memberships.lapsed(day)
+                .filter(client=client)
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
+            if not lapsed:
+                continue
+            CareTeamMembership.objects.filter(pk__in=[m.pk for m in lapsed]).update(
+                ended_on=F("valid_until")
+            )
+            for membership in lapsed:
+                membership.ended_on = membership.valid_until
+            team_changed(
+                TeamChange(
+                    client=client,
+                    by=None,
+                    basis=Basis.STATUTE,
+                    action=MEMBERSHIP_LAPSED,
+                    ended=tuple(lapsed),
+                )
+            )
+            count += len(lapsed)
+    return count
 
 
 def set_membership_end(membership: CareTeamMembership, day: datetime.date) -> list[str]:

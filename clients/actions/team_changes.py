@@ -15,10 +15,11 @@ class TeamChange:
     """One change of a client's care team, as the team actions made it."""
 
     client: Client
-    # Who changed the team.
+    # Who changed the team; None for the system (a daily task ending lapsed or uncovered
+    # memberships), whose access-log rows have no actor.
     by: object
     # Their basis for processing the client, read before the change (a responsible worker
-    # who transfers their client away has none left after it).
+    # who transfers their client away has none left after it); the system's is the statute.
     basis: str
     # The action code the change is logged under (clients.responsibility.transferred...).
     action: str

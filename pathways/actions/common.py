@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.access import log_client_access
-from clients.actions import set_membership_end
+from clients.actions import TeamChange, set_membership_end, team_changed
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.models import Attendance, PathwayStep, StepStatus
@@ -64,10 +64,16 @@ def set_status(
     )
 
 
-def end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetime.date) -> None:
+def end_coach_memberships(
+    client: Client, ended: list[PathwayStep], day: datetime.date, *, by, basis: str, action: str
+) -> None:
     """The coach of an ended step who has no open step of the client left leaves the care
     team as a coach (on `day`, or today when that is later; a membership not yet started is
-    cancelled, clients.actions.set_membership_end)."""
+    cancelled, clients.actions.set_membership_end). The other apps' hooks follow the end in
+    the step action's transaction and history context, logged for `by` on `basis`, read
+    before the end, under `action` (clients.actions.team_changed: consultations releases a
+    coach who presented the client's case from its upcoming sessions)."""
+    leaving = []
     for step in ended:
         if (
             step.coach_id
@@ -82,6 +88,11 @@ def end_coach_memberships(client: Client, ended: list[PathwayStep], day: datetim
             for membership in memberships:
                 fields = set_membership_end(membership, max(day, timezone.localdate()))
                 membership.save(update_fields=fields)
+                leaving.append(membership)
+    if leaving:
+        team_changed(
+            TeamChange(client=client, by=by, basis=basis, action=action, ended=tuple(leaving))
+        )
 
 
 def settle_step_reminders(steps: list[PathwayStep]) -> None:

@@ -124,7 +124,14 @@ def cancel_step(
         PathwayStep.objects.filter(pk__in=[s.pk for s in left_without]).update(next_step=None)
         # The basis the worker cancels on, read before a coach's own membership ends.
         basis = relation_to(cancelled_by, client).basis
-        end_coach_memberships(client, cancelled, timezone.localdate())
+        end_coach_memberships(
+            client,
+            cancelled,
+            timezone.localdate(),
+            by=cancelled_by,
+            basis=basis,
+            action="pathways.step.cancelled",
+        )
         settle_follow_on_requests([*cancelled, *replaced], by=cancelled_by)
         settle_step_reminders(cancelled)
         if left_without:

@@ -195,7 +195,14 @@ def end_step(
             ) from None
         # The basis the worker ends the step on, read before a coach's own membership ends.
         basis = relation_to(ended_by, locked.client).basis
-        end_coach_memberships(locked.client, [locked, *ending_with], ended_on)
+        end_coach_memberships(
+            locked.client,
+            [locked, *ending_with],
+            ended_on,
+            by=ended_by,
+            basis=basis,
+            action="pathways.step.ended",
+        )
         settle_follow_on_requests([locked, *ending_with], by=ended_by)
         settle_step_reminders([locked, *ending_with])
         detail = exit_outcome or "follow-on"

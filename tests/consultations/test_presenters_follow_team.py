@@ -10,21 +10,27 @@ from unittest import mock
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from accounts.factories import make_user
+from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.models import AccessLogEntry, Basis
 from clients import actions as client_actions
 from clients.models import CareTeamMembership, TeamRole
+from clients.tasks import end_lapsed_memberships_task
 from consents.factories import acting
+from consents.team_coverage import ENDED_UNCOVERED, end_uncovered_memberships
 from consultations import actions
 from consultations.factories import add_presenter, make_request, make_session, put_on_agenda
 from consultations.ics import event_uid
 from consultations.log_labels import PRESENTER_INVITED, PRESENTER_RELEASED
 from consultations.models import ParticipantKind, Session
 from consultations.tasks import send_invitations_task
+from pathways import actions as pathway_actions
+from pathways.factories import make_step
 
 DAY = datetime.timedelta(days=1)
 
@@ -262,3 +268,107 @@ def test_a_member_who_asked_leaves_with_their_membership(
     assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
     row = AccessLogEntry.objects.get(client_id=hki.client.uuid, action=PRESENTER_RELEASED)
     assert (row.actor_id, row.basis) == (hki.worker.pk, Basis.CARE_TEAM)
+
+
+# The other ways a membership ends: each releases the presenter who left the team.
+
+
+def _coach_presents(hki) -> Session:
+    """A session a fortnight later with a case the coach asked on: the coach and the
+    responsible worker take part as presenters."""
+    session = make_session(hki.network, hki.coordinator, starts_at=hki.session.starts_at + 14 * DAY)
+    with mock.patch.object(send_invitations_task, "delay"):
+        actions.place_on_session(
+            request=make_request(hki.client, hki.coach),
+            session=session,
+            placed_by=hki.coordinator,
+        )
+    assert _presenters(session) == {hki.coach.pk, hki.worker.pk}
+    return session
+
+
+def _released(hki, session):
+    """The coach's release: off the session, its access-log row, and the session's latest
+    history context."""
+    assert _presenters(session) == {hki.worker.pk}
+    (row,) = AccessLogEntry.objects.filter(client_id=hki.client.uuid, action=PRESENTER_RELEASED)
+    assert row.object_id == str(session.participants.get(user=hki.coach).pk)
+    event = Session.pgh_event_model.objects.filter(pgh_obj=session).order_by("pgh_id").last()
+    return row, event.pgh_context.metadata
+
+
+def test_the_daily_task_ending_a_lapsed_membership_releases_its_presenter(
+    hki, django_capture_on_commit_callbacks
+):
+    """The lapse has no actor: the release is logged as the system's (no user, the
+    statutory basis), as the system's other rows are, and labelled as the lapse."""
+    session = _coach_presents(hki)
+    today = timezone.localdate()
+    CareTeamMembership.objects.filter(client=hki.client, user=hki.coach).update(
+        valid_until=today + 2 * DAY
+    )
+    with time_machine.travel(today + 3 * DAY):
+        sent = _sent(django_capture_on_commit_callbacks, end_lapsed_memberships_task.run)
+    assert CareTeamMembership.objects.get(client=hki.client, user=hki.coach).ended_on == (
+        today + 2 * DAY
+    )
+    assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
+    row, context = _released(hki, session)
+    assert (row.actor_id, row.basis) == (None, Basis.STATUTE)
+    assert context == {"user": None, "action": "clients.membership.lapsed"}
+
+
+@pytest.mark.parametrize("how", ["cancelled", "ended"])
+def test_a_coach_whose_step_ended_leaves_the_session_with_their_membership(
+    hki, how, django_capture_on_commit_callbacks
+):
+    """The coach has no open step of the client left: their coach membership ends in the
+    step action, and the session follows it there."""
+    session = _coach_presents(hki)
+    today = timezone.localdate()
+    worker = acting(hki.worker)
+    if how == "cancelled":
+        step = make_step(
+            hki.client,
+            "work_coaching",
+            created_by=hki.worker,
+            coach=hki.coach,
+            start_on=today + 7 * DAY,
+        )
+        action = lambda: pathway_actions.cancel_step(
+            step=step, cancelled_by=worker, reason="Asiakas aloittaa opinnot."
+        )
+    else:
+        step = make_step(hki.client, "work_coaching", created_by=hki.worker, coach=hki.coach)
+        action = lambda: pathway_actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today,
+            end_reason="other",
+            exit_outcome="other_service",
+            review_decision="exit",
+        )
+    sent = _sent(django_capture_on_commit_callbacks, action)
+    assert CareTeamMembership.objects.get(client=hki.client, user=hki.coach).ended_on is not None
+    assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
+    row, context = _released(hki, session)
+    assert (row.actor_id, row.basis) == (hki.worker.pk, Basis.CARE_TEAM)
+    assert context == {"user": hki.worker.pk, "action": f"pathways.step.{how}"}
+
+
+def test_a_member_the_team_no_longer_takes_leaves_the_session_with_their_membership(
+    hki, django_capture_on_commit_callbacks
+):
+    """The coach's coach role ended: the daily run of consents ends their membership
+    (nothing covers it), and the session follows, logged as the system's."""
+    session = _coach_presents(hki)
+    today = timezone.localdate()
+    RoleAssignment.objects.filter(user=hki.coach).update(
+        valid_from=today - 10 * DAY, valid_to=today - DAY
+    )
+    sent = _sent(django_capture_on_commit_callbacks, end_uncovered_memberships)
+    assert CareTeamMembership.objects.get(client=hki.client, user=hki.coach).ended_on == today
+    assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
+    row, context = _released(hki, session)
+    assert (row.actor_id, row.basis) == (None, Basis.STATUTE)
+    assert context == {"user": None, "action": ENDED_UNCOVERED}
