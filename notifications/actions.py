@@ -295,6 +295,25 @@ def mark_all_reminders_read(*, recipient) -> int:
     return Reminder.objects.for_recipient(recipient).unread().update(read_at=timezone.now())
 
 
+def settle_client_reminders(
+    *, client_id: uuid.UUID | str, recipient_id: int, except_rules: Sequence[str] = ()
+) -> int:
+    """Marks read the unread reminders of `recipient_id` that name the client `client_id`
+    (but those of `except_rules`), whatever their rule and due date; returns how many. One
+    UPDATE; the rows stay, as settle_reminders keeps them.
+
+    For a transfer of responsibility: the reminders the responsible-worker rules gave the
+    former worker (a plan review, the warning month, a step's end or review, a consent
+    running out) ask them for what is no longer theirs to do, and the client's name in
+    them is hidden from them now. The next sweep reminds the new worker.
+    """
+    return _settle(
+        Reminder.objects.filter(client_id=client_id, recipient_id=recipient_id).exclude(
+            rule__in=list(except_rules)
+        )
+    )
+
+
 def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=None) -> int:
     """Takes back the reminders of `rule` about `concerning` that are not yet past their due
     date (of the given recipients only, when `recipient_ids` is given); returns how many.

@@ -342,7 +342,9 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     client ends (check_roles_beside), each end logged. The open tasks that are the
     responsible worker's duties (a recommendation to act on, a party to tell of a revoked
     consent) move with it to the new worker, in the same transaction
-    (notifications.actions.hand_over_tasks). The new
+    (notifications.actions.hand_over_tasks); the former worker's unread reminders about the
+    client are marked read (settle_client_reminders: the rows stay), the next sweep reminds
+    the new worker. The new
     worker gets a task to take the client up, naming the client, with the handover note as
     its description and a link to the client (once per new responsibility: its key is the
     new membership); none when they transferred the client to themselves. The other apps'
@@ -350,7 +352,8 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     basis the transferring worker had before it (team_changes.team_changed: consultations
     brings the new worker to the client's upcoming sessions as presenter and releases the
     one who left the team)."""
-    from notifications.actions import create_task, hand_over_tasks
+    from clients.reminders import BREAK_THE_GLASS_REVIEW
+    from notifications.actions import create_task, hand_over_tasks, settle_client_reminders
 
     today = timezone.localdate()
     with transaction.atomic():
@@ -405,6 +408,13 @@ def _transfer(client, to_user, to_unit, by, note, basis):
         if current:
             hand_over_tasks(
                 client_id=locked.uuid, from_user_id=current.user_id, to_user=to_user, by=by
+            )
+            # A review of a break-the-glass event is asked of them as a manager of the unit,
+            # not as the responsible worker: it stays theirs.
+            settle_client_reminders(
+                client_id=locked.uuid,
+                recipient_id=current.user_id,
+                except_rules=[BREAK_THE_GLASS_REVIEW],
             )
         if to_user.pk != by.pk:
             create_task(

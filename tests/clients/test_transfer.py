@@ -435,3 +435,89 @@ def test_a_caseload_handover_offers_each_client_the_colleagues_a_transfer_would(
             actor=team["manager"], action="clients.responsibility.transferred"
         ).values_list("client_id", flat=True)
     ) == {employment.uuid, social.uuid}
+
+
+def test_the_former_workers_reminders_about_the_client_are_marked_read(team, monkeypatch):
+    """The responsible-worker rules' reminders (a plan review coming, a warning month) asked the
+    former worker for what is the new one's now, naming a client hidden from them: marked
+    read, the rows stay, and the next sweep reminds the new worker. Their other clients'
+    reminders, a break-the-glass review asked of them as a manager, and the coach's
+    reminders about the client stay unread."""
+    from clients import reminders as client_rules
+    from clients.factories import make_plan
+    from clients.models import BreakTheGlass
+    from notifications import rules_registry
+    from notifications.actions import remind_many, sweep_reminders
+    from notifications.models import Reminder
+    from notifications.rules_registry import ReminderSpec
+
+    monkeypatch.setattr(rules_registry, "_rules", {})
+    client_rules.register()
+    worker, counsellor, client_of = acting(team["worker"]), team["counsellor"], team["client"]
+    today = timezone.localdate()
+    plan = make_plan(client_of, worker, next_review_on=today + datetime.timedelta(days=3))
+    other_client = ClientFactory(created_by=worker)
+    other_plan = make_plan(other_client, worker, next_review_on=today + datetime.timedelta(days=3))
+    glass = BreakTheGlass.objects.create(
+        client=client_of,
+        user=team["coach"],
+        role=Role.WORK_COACH,
+        unit=team["unit"],
+        reason="Kiireellinen asia",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+
+    def spec(recipient, rule, obj, due_date, client):
+        return ReminderSpec(
+            recipient_id=recipient.pk,
+            model=type(obj),
+            object_id=obj.pk,
+            due_date=due_date,
+            title="Muistutus",
+            rule=rule,
+            client_id=client.uuid,
+        )
+
+    sweep_reminders(today=today)
+    # Past ones too (a warning month that has begun: its due date is its first day), and
+    # those of the unit's manager and the client's coach.
+    month_21 = "pathways.rehab_month_21"
+    remind_many(
+        [
+            spec(worker, month_21, plan, today - datetime.timedelta(days=1), client_of),
+            spec(worker, client_rules.BREAK_THE_GLASS_REVIEW, glass, today, client_of),
+            spec(team["coach"], "pathways.step_review_due", plan, today, client_of),
+        ]
+    )
+    assert Reminder.objects.filter(recipient=worker, rule=client_rules.PLAN_REVIEW_DUE).count() == 2
+
+    actions.transfer_responsibility(
+        client=client_of,
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Suunnitelman tarkistus on tulossa.",
+    )
+    unread = {
+        (recipient, rule, object_id)
+        for recipient, rule, object_id in Reminder.objects.unread()
+        .filter(recipient__in=[worker, team["coach"]])
+        .values_list("recipient_id", "rule", "object_id")
+    }
+    assert unread == {
+        (worker.pk, client_rules.PLAN_REVIEW_DUE, str(other_plan.pk)),
+        (worker.pk, client_rules.BREAK_THE_GLASS_REVIEW, str(glass.pk)),
+        (team["coach"].pk, "pathways.step_review_due", str(plan.pk)),
+    }
+    # The rows stay: the former worker's inbox keeps what it was told.
+    assert set(
+        Reminder.objects.filter(recipient=worker, client_id=client_of.uuid).values_list(
+            "rule", flat=True
+        )
+    ) == {client_rules.PLAN_REVIEW_DUE, month_21, client_rules.BREAK_THE_GLASS_REVIEW}
+    sweep_reminders(today=today)
+    assert set(
+        Reminder.objects.unread()
+        .filter(recipient=counsellor)
+        .values_list("rule", "object_id", "due_date")
+    ) == {(client_rules.PLAN_REVIEW_DUE, str(plan.pk), plan.next_review_on)}
