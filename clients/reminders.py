@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -289,6 +289,25 @@ def withdraw_stale_reviews_overdue(today: datetime.date) -> int:
     )
 
 
+def withdraw_stale_memberships_ending(today: datetime.date) -> int:
+    """The `withdraw_stale` of the "membership ends" rule: the reminder of a membership that
+    ended before its last day (ended or cancelled by a path that did not take it back, such
+    as a step's coach leaving or consent coverage lost), whose last day moved, or of a
+    client whose relationship closed asks for nothing any more: one not yet due is taken
+    back, a past one marked read (the row stays). A membership that ran to its last day
+    (ended on it, by the lapse task or by hand) keeps its reminder: it was right."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=MEMBERSHIP_ENDING,
+        still_due=CareTeamMembership.objects.filter(client__closed_on__isnull=True).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=F("valid_until"))
+        ),
+        due_field="valid_until",
+        today=today,
+    )
+
+
 def register() -> None:
     """Registers the rules of this module; called from ClientsConfig.ready()."""
     register_reminder_rule(
@@ -303,7 +322,12 @@ def register() -> None:
         plan_reviews_overdue,
         withdraw_stale=withdraw_stale_reviews_overdue,
     )
-    register_reminder_rule(MEMBERSHIP_ENDING, _("Tiimin jäsenyys päättyy"), memberships_ending)
+    register_reminder_rule(
+        MEMBERSHIP_ENDING,
+        _("Tiimin jäsenyys päättyy"),
+        memberships_ending,
+        withdraw_stale=withdraw_stale_memberships_ending,
+    )
     register_reminder_rule(
         BREAK_THE_GLASS_REVIEW, _("Murtautuminen odottaa tarkastusta"), break_the_glass_reviews
     )

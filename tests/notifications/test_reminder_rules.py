@@ -161,6 +161,45 @@ def test_extending_or_ending_the_membership_takes_its_ending_reminder_back(
     assert found(client_rules.MEMBERSHIP_ENDING) == {(worker.pk, extended.pk, TODAY + 6 * DAY)}
 
 
+def test_a_membership_ended_early_or_of_a_closed_client_does_not_keep_its_reminder(
+    rules, worker, unit, client_of
+):
+    """A path that ends a membership before its last day without taking its reminder back
+    (here straight in the database), or the client's relationship closing, leaves the
+    reminder asking for nothing: the sweep takes back one not yet due and marks a past one
+    read (the row stays). A membership that ran to its last day keeps its reminder, read or
+    not as the worker left it."""
+    closed = ClientFactory(created_by=worker, first_names="Sulo", last_name="Suljettu")
+
+    def member(client, last_day):
+        membership = add_member(client, make_user(Role.WORK_COACH, unit), TeamRole.OTHER)
+        membership.valid_until = last_day
+        membership.save()
+        return membership
+
+    early, ran, of_closed = (member(c, TODAY + DAY) for c in (client_of, client_of, closed))
+    early_coming, coming = (member(client_of, TODAY + 5 * DAY) for _ in range(2))
+    sweep_reminders(today=TODAY)
+    assert len(found(client_rules.MEMBERSHIP_ENDING)) == 5
+
+    CareTeamMembership.objects.filter(pk__in=[early.pk, early_coming.pk]).update(ended_on=TODAY)
+    CareTeamMembership.objects.filter(pk=ran.pk).update(ended_on=TODAY + DAY)
+    type(closed).objects.filter(pk=closed.pk).update(
+        closed_on=TODAY, closure_reason="Muutti toiselle paikkakunnalle."
+    )
+    result = sweep_reminders(today=TODAY + 3 * DAY)
+
+    assert {
+        int(object_id): read_at is not None
+        for object_id, read_at in Reminder.objects.filter(
+            rule=client_rules.MEMBERSHIP_ENDING
+        ).values_list("object_id", "read_at")
+    } == {early.pk: True, of_closed.pk: True, ran.pk: False, coming.pk: False}
+    assert result.withdrawn[client_rules.MEMBERSHIP_ENDING] == 3
+    # Repeated, it finds nothing more to do.
+    assert sweep_reminders(today=TODAY + 3 * DAY).withdrawn[client_rules.MEMBERSHIP_ENDING] == 0
+
+
 # Client plans
 
 
