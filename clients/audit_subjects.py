@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "clients.membership.added": _("Lisäsi omatiimin jäsenen"),
     "clients.membership.ended": _("Päätti omatiimin jäsenyyden"),
     "clients.membership.cancelled": _("Perui omatiimin jäsenyyden ennen sen alkamista"),
+    # No one ended it: the daily task recorded the end of a membership whose last day passed.
+    "clients.membership.lapsed": _("Omatiimin jäsenyys päättyi voimassaolon päättyessä"),
     "clients.membership.changed": _("Muutti omatiimin jäsenyyden voimassaoloa"),
     "clients.responsibility.transferred": _("Siirsi asiakkuuden vastuun"),
     "clients.plan.created": _("Kirjasi suunnitelman"),
