@@ -739,7 +739,9 @@ class TestAlongsideNotice:
     def test_a_jobcenter_period_needs_its_companions_planned_first(self, client, worker, client_of):
         page = self.page(client, worker, client_of(), "jobcenter_paid_work")
         assert "suunnitellaan samalla" not in page
-        assert "Jakso voi olla vain tämän rinnalla, joten suunnittele se ensin: Työvalmennus." in page
+        assert (
+            "Jakso voi olla vain tämän rinnalla, joten suunnittele se ensin: Työvalmennus." in page
+        )
         assert "Työvalmennus" in page
 
     def test_a_service_with_no_companions_says_nothing(self, client, worker, client_of):
