@@ -370,13 +370,18 @@ def withdraw_and_settle_reminders(
         operator.or_, (models.Q(**_concerning_fields(obj)) for obj in concerning)
     )
     reminders = Reminder.objects.filter(about, rule__in=list(rules))
-    today = timezone.localdate()
-    deleted, _per_model = reminders.filter(due_date__gte=today).delete()
-    return deleted + _settle(reminders.filter(due_date__lt=today))
+    return _withdraw_or_settle(reminders, timezone.localdate())
 
 
 def _settle(reminders: models.QuerySet) -> int:
     return reminders.unread().update(read_at=timezone.now())
+
+
+def _withdraw_or_settle(reminders: models.QuerySet, today: datetime.date) -> int:
+    """Of `reminders` whose matter is gone: deletes those not yet due (due `today` or later)
+    and marks read the past ones still unread, whose rows stay; returns how many in all."""
+    deleted, _per_model = reminders.filter(due_date__gte=today).delete()
+    return deleted + _settle(reminders.filter(due_date__lt=today))
 
 
 def withdraw_stale_reminders(
@@ -412,8 +417,7 @@ def withdraw_stale_reminders(
     stale = Reminder.objects.filter(
         rule=rule, content_type=ContentType.objects.get_for_model(model)
     ).exclude(Exists(fitting))
-    deleted, _per_model = stale.filter(due_date__gte=today).delete()
-    return deleted + _settle(stale.filter(due_date__lt=today))
+    return _withdraw_or_settle(stale, today)
 
 
 def _active_recipients(user_ids) -> dict[int, str]:
@@ -473,10 +477,8 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
 
     One statement per 2,000 rows and one query for the recipients (whether active, and
     their language: a Text title is written out in the recipient's language as the
-    stored title); never a query per reminder.
-    A reminder for an inactive user (one who left; their memberships and tasks may
-    outlive the account) is not written, whatever rule found them: nobody reads it,
-    and it would greet them should the account be opened again.
+    stored title); never a query per reminder. Nothing is written for an inactive user
+    (_active_recipients says why).
     Reminders that exist already (from an earlier or a concurrent sweep) are
     skipped by the database's unique key, so a repeated batch writes
     nothing. Runs in one transaction.
