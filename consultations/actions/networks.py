@@ -4,17 +4,23 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment
 from audit.history import history_context
-from consultations.actions.common import violated
+from consultations.actions.common import CANCEL, REQUEST, send_invitations_on_commit, violated
+from consultations.actions.presenters import presenting
+from consultations.actions.sessions import _withdraw_session_reminders
 from consultations.models import (
     MEMBER_PERIODS_NOT_OVERLAPPING,
     NETWORK_NAME_UNIQUE,
     Network,
     NetworkMember,
+    ParticipantKind,
+    Session,
+    SessionParticipant,
 )
 
 
@@ -145,8 +151,8 @@ def add_member(
 def end_member(
     *, member: NetworkMember, ended_by, on: datetime.date | None = None
 ) -> NetworkMember | None:
-    """Ends a membership on `on` (today by default); sessions already scheduled keep
-    their participants.
+    """Ends a membership on `on` (today by default), and with it the person's part in the
+    network's sessions after that day (leave_later_sessions).
 
     A membership that has not begun by then is withdrawn instead: deleted (its history
     keeps the row and who withdrew it) and None returned, since a period cannot end before
@@ -155,11 +161,60 @@ def end_member(
     on = on or timezone.localdate()
     with transaction.atomic(), history_context(ended_by, "consultations.member.ended"):
         locked = NetworkMember.objects.select_for_update().get(pk=member.pk)
-        if locked.active_from > on:
-            locked.delete()
-            return None
         if locked.active_until is not None and locked.active_until <= on:
             return locked
-        locked.active_until = on
-        locked.save(update_fields=["active_until"])
+        if locked.active_from > on:
+            locked.delete()
+            locked = None
+        else:
+            locked.active_until = on
+            locked.save(update_fields=["active_until"])
+        leave_later_sessions(network=member.network, user=member.user, after=on)
     return locked
+
+
+def leave_later_sessions(*, network: Network, user, after: datetime.date) -> list[Session]:
+    """Takes a former member off the network's sessions held after the day `after`, which
+    they were invited to as a member: a member copied onto a session sees its cases, and
+    one who has left the network no longer needs to. Returns the sessions they left.
+
+    They stay where they chair the session or coordinate it (the chair is changed first,
+    as remove_participant has it) and where they bring a case of their own: there they take
+    part on as its presenter (ParticipantKind.PRESENTER), and leave with their last case.
+    Each session is locked in id order; its SEQUENCE grows, and after commit the one who
+    left gets METHOD:CANCEL and everyone still taking part the updated REQUEST. Their
+    "session tomorrow" reminders are taken back. Held and cancelled sessions stay as
+    they are."""
+    first_day = timezone.make_aware(
+        datetime.datetime.combine(after + datetime.timedelta(days=1), datetime.time.min)
+    )
+    invited_as_member = SessionParticipant.objects.current().filter(
+        user=user, kind=ParticipantKind.MEMBER
+    )
+    later = (
+        Session.objects.not_cancelled()
+        .upcoming()
+        .filter(network=network, starts_at__gte=first_day)
+        .filter(participants__in=invited_as_member)
+        .exclude(Q(chair=user) | Q(coordinator=user))
+    )
+    left = []
+    for session in (
+        Session.objects.select_for_update().filter(pk__in=later.values("pk")).order_by("pk")
+    ):
+        participant = invited_as_member.select_for_update().get(session=session)
+        if user.pk in presenting(session):
+            participant.kind = ParticipantKind.PRESENTER
+            participant.save(update_fields=["kind"])
+            continue
+        participant.removed_at = timezone.now()
+        participant.save(update_fields=["removed_at"])
+        _withdraw_session_reminders(session, [user.pk])
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
+        send_invitations_on_commit(session, [user.pk], CANCEL)
+        send_invitations_on_commit(
+            session, session.participants.current().values_list("user_id", flat=True), REQUEST
+        )
+        left.append(session)
+    return left

@@ -160,16 +160,24 @@ def release_presenters(*, session: Session) -> list[int]:
     """
     if session.is_cancelled or session.has_ended():
         return []
-    remaining = ConsultationRequest.objects.filter(agenda_items__session=session)
-    still = set()
-    for asked_by, responsible in remaining.values_list("asked_by_id", "responsible_worker_id"):
-        still.update((asked_by, responsible))
-    still.update(
+    return _release(
+        session, session.participants.current().exclude(user_id__in=presenting(session))
+    )
+
+
+def presenting(session: Session) -> set[int]:
+    """The users who bring a case on the session's agenda: each case's asker and the
+    responsible worker of its client, when it was asked and now."""
+    on_agenda = ConsultationRequest.objects.filter(agenda_items__session=session)
+    users = set()
+    for asked_by, responsible in on_agenda.values_list("asked_by_id", "responsible_worker_id"):
+        users.update((asked_by, responsible))
+    users.update(
         CareTeamMembership.objects.current()
-        .filter(client__in=remaining.values("client_id"), role=TeamRole.RESPONSIBLE_WORKER)
+        .filter(client__in=on_agenda.values("client_id"), role=TeamRole.RESPONSIBLE_WORKER)
         .values_list("user_id", flat=True)
     )
-    return _release(session, session.participants.current().exclude(user_id__in=still))
+    return users
 
 
 def _release(session: Session, participants) -> list[int]:

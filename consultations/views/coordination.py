@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -191,6 +192,23 @@ def member_end(request, network_id, member_id):
         messages.success(request, _("Jäsenyys peruttu ennen alkamistaan."))
     else:
         messages.success(request, _("Jäsenyys päättyy tänään."))
+    # They stay where they chair (actions.leave_later_sessions): the chair is changed there.
+    chaired = (
+        Session.objects.not_cancelled()
+        .upcoming()
+        .filter(network=network, chair=member.user, starts_at__date__gt=timezone.localdate())
+        .order_by("starts_at")
+    )
+    if chaired:
+        days = ", ".join(
+            date_format(timezone.localtime(session.starts_at), "SHORT_DATE_FORMAT")
+            for session in chaired
+        )
+        messages.warning(
+            request,
+            _("%(name)s on puheenjohtajana istunnoissa %(days)s. Vaihda puheenjohtaja.")
+            % {"name": member.user.get_full_name(), "days": days},
+        )
     return redirect("consultations:network", network_id=network.pk)
 
 
