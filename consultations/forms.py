@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import DateInput, PolkuForm, PolkuModelForm
 from config.ordering import Alphabetical
 from consultations.ics import HELSINKI, clock
-from consultations.models import ConsultationRequest, Network, NetworkMember, Session
+from consultations.models import (
+    ConsultationRequest,
+    Network,
+    NetworkMember,
+    RequestStatus,
+    Session,
+)
 from consultations.pseudonymity import check_pseudonymous
 from services.i18n import in_name_order
 from services.models import Organisation
@@ -358,11 +364,13 @@ class PlaceOnSessionForm(PolkuForm):
         label=_("Aikaa tapaukselle (minuuttia)"), min_value=5, max_value=240, initial=30
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, consultation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = (
-            Session.objects.open_for_cases_of(user).select_related("network").order_by("starts_at")
-        )
+        sessions = Session.objects.open_for_cases_of(user)
+        if consultation.status == RequestStatus.TRIAGED:
+            # Triaged for a network: its sessions (triage again to take it elsewhere).
+            sessions = sessions.filter(network=consultation.network_id)
+        self.fields["session"].queryset = sessions.select_related("network").order_by("starts_at")
 
     def starts_at(self):
         time = self.cleaned_data.get("start_time")

@@ -261,7 +261,9 @@ def place_on_session(
 
     A session whose place or video link identifies the client is refused
     (ValidationError on "session"): the invitation would carry it; so is a case whose
-    texts and another agenda case's texts identify each other's clients. The database
+    texts and another agenda case's texts identify each other's clients, and a request
+    triaged for another network than the session's (triage it again to take it there).
+    The database
     refuses a request on two sessions and two overlapping slots in one session;
     both come back as ValidationErrors. The one who asked and the client's
     responsible worker join the session as presenters unless they take part
@@ -281,6 +283,19 @@ def place_on_session(
             if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
                 raise ValidationError(
                     {"session": _("Pyyntö on jo toisen istunnon esityslistalla tai käsitelty.")}
+                )
+            if (
+                locked.status == RequestStatus.TRIAGED
+                and locked.network_id != locked_session.network_id
+            ):
+                raise ValidationError(
+                    {
+                        "session": _(
+                            "Pyyntö on otettu käsittelyyn verkostolle %(network)s: valitse sen "
+                            "istunto, tai vaihda verkosto ensin käsittelyssä."
+                        )
+                        % {"network": locked.network}
+                    }
                 )
             _check_session_texts_for(locked.client, locked_session)
             _check_cases_apart(locked, locked_session)

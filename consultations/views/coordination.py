@@ -434,7 +434,9 @@ def _render_triage(
     open_ = consultation.status in (RequestStatus.REQUESTED, RequestStatus.TRIAGED)
     initial_network = consultation.network_id or consultation.preferred_network_id
     place_form = place_form or PlaceOnSessionForm(
-        user=request.user, initial={"session": adding_to.pk} if adding_to else None
+        user=request.user,
+        consultation=consultation,
+        initial={"session": adding_to.pk} if adding_to else None,
     )
     return render(
         request,
@@ -485,7 +487,7 @@ def triage(request, request_id):
 @require_POST
 def place(request, request_id):
     consultation = get_request_for_coordinator(request.user, request_id)
-    form = PlaceOnSessionForm(request.POST, user=request.user)
+    form = PlaceOnSessionForm(request.POST, user=request.user, consultation=consultation)
     if form.is_valid():
         try:
             item = actions.place_on_session(
