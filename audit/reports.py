@@ -92,6 +92,13 @@ def _person(user) -> str:
     return user.get_full_name() or user.email
 
 
+def _actor(user) -> str:
+    """Who processed the data; a row with no actor (actors are never deleted) is the
+    system's own: a daily task, such as ending a care-team membership whose last day
+    passed."""
+    return _person(user) if user is not None else _("Polku (automaattinen käsittely)")
+
+
 def _organisation_name(organisation) -> str:
     """The organisation's name in the current language, as services.i18n.Phrase (a str) that
     marks a name with no translation, shown in Finnish, as Finnish on the page and the print."""
@@ -127,7 +134,7 @@ def client_access_rows(client_id: uuid.UUID, period: ReportPeriod) -> list[Acces
     return [
         AccessRow(
             at=entry.at,
-            user=_person(entry.actor),
+            user=_actor(entry.actor),
             organisation=_organisation_name(entry.actor_organisation),
             role=role_label(entry.actor_role) if entry.actor_role else "",
             action=action_label(entry.action),
@@ -170,7 +177,7 @@ def client_disclosure_rows(client_id: uuid.UUID, period: ReportPeriod) -> list[D
     return [
         DisclosureRow(
             at=entry.at,
-            discloser=_person(entry.actor),
+            discloser=_actor(entry.actor),
             recipient=_recipient(entry),
             what=logged_text(entry.what),
             purpose=purpose_label(entry.purpose),

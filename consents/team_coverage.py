@@ -80,8 +80,8 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     `clients` limits the check to those clients (a revocation, a change, in its
     transaction); without it every client is checked (daily from Celery beat, after a
     consent's last day). Each membership is ended in a transaction of its own, under a
-    row lock; the ending is in its history, with `ended_by` on the client's access log
-    too, and with `notify` the responsible worker gets a task to tell the member.
+    row lock; the ending is in its history and on the client's access log (by `ended_by`,
+    or by the system on the statutory basis in the daily run), and with `notify` the responsible worker gets a task to tell the member.
     Returns how many ended.
     """
     from accounts.models import RoleAssignment
@@ -175,15 +175,14 @@ def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> Non
                 ended=(membership,),
             )
         )
-    if ended_by is not None:
-        log_access(
-            actor=ended_by,
-            client_id=client.uuid,
-            action=ENDED_UNCOVERED,
-            basis=basis,
-            obj=membership,
-            detail=str(reason[1].get("organisation", "no fitting role")),
-        )
+    log_access(
+        actor=ended_by,
+        client_id=client.uuid,
+        action=ENDED_UNCOVERED,
+        basis=basis if ended_by is not None else Basis.STATUTE,
+        obj=membership,
+        detail=str(reason[1].get("organisation", "no fitting role")),
+    )
     worker = responsible_worker_of(client)
     if notify and worker is not None:
         create_task(

@@ -201,8 +201,8 @@ def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None
     under the client's lock, in the system's history context (no one ended them: no
     user, MEMBERSHIP_LAPSED; inside a team action, that action's). The other apps' hooks
     follow the end there (team_changes.team_changed: consultations releases a presenter
-    who left the team), logged as the system's, with no actor, on the statutory basis, as
-    the system's other access-log rows are (clients_past_retention)."""
+    who left the team). Each end is an access-log row of the system's, with no actor, on
+    the statutory basis, as the system's other rows are (clients_past_retention)."""
     memberships = CareTeamMembership.objects.all() if memberships is None else memberships
     client_ids = list(
         memberships.lapsed(day).order_by("client_id").values_list("client_id", flat=True).distinct()
@@ -224,6 +224,14 @@ def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None
             )
             for membership in lapsed:
                 membership.ended_on = membership.valid_until
+            for membership in lapsed:
+                log_access(
+                    actor=None,
+                    client_id=client.uuid,
+                    action=MEMBERSHIP_LAPSED,
+                    basis=Basis.STATUTE,
+                    obj=membership,
+                )
             team_changed(
                 TeamChange(
                     client=client,

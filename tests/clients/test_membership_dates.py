@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.factories import make_user
 from accounts.roles import Role
 from audit.models import AccessLogEntry
+from audit.reports import ReportPeriod, client_access_rows
 from clients import actions
 from clients.access import get_client_for_user
 from clients.models import CareTeamMembership, Client, TeamRole
@@ -70,6 +71,13 @@ def test_access_ends_after_the_valid_until_day_and_the_task_records_the_end(team
         assert end_lapsed_memberships_task.run() == 0  # safe to repeat
     membership.refresh_from_db()
     assert membership.ended_on == today + 30 * DAY
+    # The end is on the client's access log once, as the system's on the statutory basis;
+    # the client's log report names Polku as the one who processed it.
+    entry = AccessLogEntry.objects.get(action="clients.membership.lapsed")
+    assert (entry.actor, entry.basis, entry.object_id) == (None, "statute", str(membership.pk))
+    period = ReportPeriod(today, today + 31 * DAY)
+    row = next(r for r in client_access_rows(client.uuid, period) if r.action_code == entry.action)
+    assert row.user == "Polku (automaattinen käsittely)"
 
 
 def test_ending_a_lapsed_membership_records_its_valid_until_day(team, other):

@@ -399,6 +399,9 @@ def test_a_consent_that_runs_out_ends_the_membership_in_the_daily_run(scope):
         assert end_uncovered_memberships_task.apply().get() == 0
         assert not CareTeamMembership.objects.current().filter(user=scope["kela"]).exists()
     assert consent.parties.count() == 1
+    # The end is on the client's access log, as the system's on the statutory basis.
+    entry = AccessLogEntry.objects.get(action="consents.membership.ended_uncovered")
+    assert (entry.actor, entry.basis, entry.client_id) == (None, "statute", scope["client"].uuid)
 
 
 def test_a_partner_still_covered_by_a_new_version_stays(scope):
