@@ -85,7 +85,7 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     Returns how many ended.
     """
     from accounts.models import RoleAssignment
-    from clients.models import CareTeamMembership, TeamRole
+    from clients.models import CareTeamMembership, Client, TeamRole
     from clients.team_scope import TEAM_ROLE_FITS
 
     held = RoleAssignment.objects.current().filter(user=OuterRef("user"))
@@ -112,8 +112,11 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     if clients is not None:
         candidates = candidates.filter(client__in=clients)
     ended = 0
-    for membership_id in list(candidates.values_list("pk", flat=True)):
+    for membership_id, client_id in list(candidates.values_list("pk", "client_id")):
         with transaction.atomic():
+            # The team's lock (the client) first, as the team actions take it; the hooks
+            # lock the client's sessions after it.
+            Client.objects.select_for_update().get(pk=client_id)
             membership = (
                 CareTeamMembership.objects.select_for_update(of=("self",))
                 .select_related("client__responsible_unit", "user")

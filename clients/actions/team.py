@@ -151,6 +151,8 @@ def set_membership_valid_until(
             _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
         )
     with transaction.atomic(), history_context(changed_by, "clients.membership.changed"):
+        # The team's lock (the client) first, as every team action takes it.
+        Client.objects.select_for_update().get(pk=membership.client_id)
         locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
         today = timezone.localdate()
         if locked.ended_on is not None or (locked.valid_until and locked.valid_until < today):
@@ -269,6 +271,8 @@ def end_membership(
             _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
         )
     with transaction.atomic():
+        # The team's lock first: the hooks lock the client's sessions after it.
+        Client.objects.select_for_update().get(pk=membership.client_id)
         locked = CareTeamMembership.objects.select_for_update().get(pk=membership.pk)
         if locked.ended_on is not None:
             return locked
