@@ -101,6 +101,7 @@ def goal_status(request, client_id, plan_id, goal_id):
         plan__client=client,
     )
     form = GoalStatusForm(request.POST)
+    before = goal.status
     if form.is_valid():
         try:
             goal = actions.set_goal_status(
@@ -111,6 +112,11 @@ def goal_status(request, client_id, plan_id, goal_id):
     error = " ".join(e for errors in form.errors.values() for e in errors)
     done = "" if error else _("Tavoitteen tila tallennettu: %(goal)s") % {"goal": goal.text[:60]}
     if request.htmx:
+        if error or goal.status == before:
+            # The goal shown again in place, and the action wrote no row (it refused, or the
+            # status was already that): logged as the plan page logs its read. A plain form
+            # post goes back to the plan page, which logs it.
+            log_client_access(request.user, client, PLAN_VIEWED, goal.plan)
         return render(
             request,
             "clients/plan_detail.html#goal",

@@ -136,3 +136,44 @@ def test_a_goal_under_another_plans_url_answers_404(client, team, plan):
     url = f"/clients/{team['client'].uuid}/plans/{other.pk}/goals/{goal.pk}/status/"
     assert client.post(url, {"status": "achieved"}).status_code == 404
     assert PlanGoal.objects.get(pk=goal.pk).status == GoalStatus.OPEN
+
+
+def _reads():
+    return list(
+        AccessLogEntry.objects.filter(action="clients.plan.viewed").values_list(
+            "client_id", "actor", "object_id"
+        )
+    )
+
+
+def test_a_refused_status_shown_again_in_place_is_logged_as_a_read_of_the_plan(client, team, plan):
+    # The fragment shows the goal's text again and the action wrote nothing: as the plan
+    # page logs its read (clients.access.log_shown_again).
+    goal = _goal(plan)
+    login(client, team["worker"])
+    response = client.post(
+        _url(team, plan, goal), {"status": "done"}, headers={"HX-Request": "true"}
+    )
+    assert "Hygieniapassi" in response.content.decode()
+    assert _reads() == [(team["client"].uuid, team["worker"].pk, str(plan.pk))]
+
+
+def test_an_unchanged_status_shown_in_place_is_logged_as_a_read_of_the_plan(client, team, plan):
+    goal = _goal(plan)
+    login(client, team["worker"])
+    response = client.post(
+        _url(team, plan, goal), {"status": GoalStatus.OPEN}, headers={"HX-Request": "true"}
+    )
+    assert "Hygieniapassi" in response.content.decode()
+    assert not AccessLogEntry.objects.filter(action="clients.goal.changed").exists()
+    assert _reads() == [(team["client"].uuid, team["worker"].pk, str(plan.pk))]
+
+
+def test_a_changed_status_in_place_writes_only_the_change(client, team, plan):
+    goal = _goal(plan)
+    login(client, team["worker"])
+    client.post(
+        _url(team, plan, goal), {"status": GoalStatus.ACHIEVED}, headers={"HX-Request": "true"}
+    )
+    assert AccessLogEntry.objects.filter(action="clients.goal.changed").count() == 1
+    assert _reads() == []
