@@ -25,7 +25,7 @@ from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepSt
 from pathways.pauses import pauses_of
 from pathways.querysets import first_job_start, ips_phases
 from services.i18n import in_name_order
-from services.models import ServiceType
+from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 
 VIEWED = "pathways.step.viewed"
 
@@ -152,14 +152,30 @@ def _placements(step, today) -> list:
 
 
 def _caseload_warning(step) -> str:
-    rules_set = step.rule_set
-    if not (step.coach_id and rules_set and rules_set.coach_caseload_warning):
+    """The warning that the step's coach has more clients in the service than the limit
+    (`coach_caseload_warning`) of the rule set in force today, the client's organisation's
+    own or else the general one: the caseload is today's, so the limit is too, not the one in
+    force when this step started (an IPS step has no end)."""
+    if not step.coach_id:
+        return ""
+    try:
+        rules_set = ServiceRuleSet.objects.in_force(
+            step.service_type, step.client.responsible_unit.organisation, timezone.localdate()
+        )
+    except NoRuleSetInForce:
+        return ""
+    if not rules_set.coach_caseload_warning:
         return ""
     caseload = PathwayStep.objects.caseload(step.coach, step.code)
     if caseload > rules_set.coach_caseload_warning:
         return _(
-            "Valmentajalla on %(count)s aktiivista asiakasta; suositus on enintään %(max)s."
-        ) % {"count": caseload, "max": rules_set.coach_caseload_warning}
+            "Valmentajalla on %(count)s aktiivista asiakasta; suositus on enintään %(max)s "
+            "(%(source)s)."
+        ) % {
+            "count": caseload,
+            "max": rules_set.coach_caseload_warning,
+            "source": rules_set.translated_source,
+        }
     return ""
 
 

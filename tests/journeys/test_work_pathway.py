@@ -580,7 +580,10 @@ class TestSupportedEmployment:
                 other, "supported_employment", created_by=worker, coach=job_coach, start_on=today
             )
         page = coach_browser.get(step_url).content.decode()
-        assert "Valmentajalla on 21 aktiivista asiakasta; suositus on enintään 20." in page
+        assert (
+            "Valmentajalla on 21 aktiivista asiakasta; suositus on enintään 20 "
+            "(Tuetun työllistymisen laatukriteerit (IPS))." in page
+        )
 
 
 class TestOtherServices:

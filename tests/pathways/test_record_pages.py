@@ -696,6 +696,38 @@ class TestCoachCaseload:
         assert ("Valmentajalla on 21 aktiivista asiakasta" in text) is warned
         assert ("suositus on enintään 20" in text) is warned
 
+    def test_the_limit_is_the_one_in_force_today_naming_its_source(
+        self, client, worker, client_of, today, job_coach
+    ):
+        """The caseload is the coach's today, so the limit is the rule set in force today
+        (the client's organisation's own, else the general one), not the one in force when
+        the step happened to start: an IPS step has no end, and its start-date rules would
+        hold the coach to an old limit on one client's page and a new one on another's."""
+        organisation = OrganisationFactory()
+        steps = [
+            make_step(
+                client_of(age=20 + index, organisation=organisation),
+                "supported_employment",
+                created_by=worker,
+                start_on=today - datetime.timedelta(days=60),
+                coach=job_coach,
+            )
+            for index in range(3)
+        ]
+        # The organisation's own limit from ten days ago: after the steps started.
+        ServiceRuleSetFactory(
+            service_type=ServiceType.objects.get(code="supported_employment"),
+            organisation=organisation,
+            valid_from=today - datetime.timedelta(days=10),
+            coach_caseload_warning=2,
+            source="Organisaation oma käytäntö",
+        )
+        assert steps[0].rule_set.coach_caseload_warning == 20
+        login(client, worker)
+        text = client.get(f"/clients/{steps[0].client.uuid}/steps/{steps[0].pk}/").content.decode()
+        assert "Valmentajalla on 3 aktiivista asiakasta; suositus on enintään 2" in text
+        assert "Organisaation oma käytäntö" in text
+
 
 @pytest.mark.parametrize(
     ("field", "day"),
