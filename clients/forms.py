@@ -377,12 +377,6 @@ class ClientPlanForm(PolkuModelForm):
         except ValidationError as error:
             raise ValidationError(error.message_dict["goals"]) from None
 
-    def clean_next_review_on(self):
-        value = self.cleaned_data.get("next_review_on")
-        if value and value < timezone.localdate():
-            raise ValidationError(_("Arviointipäivä ei voi olla menneisyydessä."))
-        return value
-
 
 class GoalStatusForm(PolkuForm):
     status = forms.ChoiceField(label=_("Tavoitteen tila"), choices=GoalStatus.choices)

@@ -369,6 +369,9 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Päättynyt")
 
 
+CLIENT_VIEW_RECORDED = "plan_client_view_recorded"
+
+
 @pghistory.track()
 class ClientPlan(models.Model):
     """One version of a client plan. A revision is a new version; old versions stay readable.
@@ -407,6 +410,10 @@ class ClientPlan(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "plan_type", "version"], name="plan_version_unique"
+            ),
+            # Written with the client: their own view is recorded (actions.plans._check_plan).
+            models.CheckConstraint(
+                condition=Q(client_view__regex=r"\S"), name=CLIENT_VIEW_RECORDED
             ),
         ]
 

@@ -89,9 +89,25 @@ def revise_plan(*, plan: ClientPlan, revised_by, goals: list[str], **fields) -> 
         return _new_plan_version(plan.client, revised_by, plan.plan_type, plan, goals, fields)
 
 
+def _check_plan(fields: dict) -> None:
+    """A plan is written with the client: it records their own view, and its next review
+    lies ahead (a revision is a review, so it sets the next one). ValidationError next to
+    the field otherwise; the database refuses a plan without the client's view too
+    (CLIENT_VIEW_RECORDED)."""
+    errors = {}
+    if not str(fields.get("client_view") or "").strip():
+        errors["client_view"] = _("Kirjaa asiakkaan oma näkemys hänen omin sanoin.")
+    review_on = fields.get("next_review_on")
+    if review_on and review_on < timezone.localdate():
+        errors["next_review_on"] = _("Arviointipäivä ei voi olla menneisyydessä.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _new_plan_version(client, by, plan_type, previous, goals, fields) -> ClientPlan:
     fields = dict(fields)
     fields.pop("plan_type", None)
+    _check_plan(fields)
     if not fields.get("next_review_on"):
         fields["next_review_on"] = _review_default(plan_type)
     in_force = (

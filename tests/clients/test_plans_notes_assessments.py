@@ -753,3 +753,42 @@ def test_an_assessments_form_is_logged_as_a_read_of_that_assessment(
     assert [(r.action, r.object_type, r.object_id) for r in rows] == [
         ("clients.assessment.viewed", "clients.serviceneedassessment", str(assessment.pk))
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "error"),
+    [
+        ({"client_view": "  "}, "client_view", "Kirjaa asiakkaan oma näkemys"),
+        (
+            {"next_review_on": datetime.date(2020, 1, 1)},
+            "next_review_on",
+            "Arviointipäivä ei voi olla menneisyydessä.",
+        ),
+    ],
+)
+def test_a_plan_records_the_clients_view_and_a_review_ahead(team, worker, fields, field, error):
+    """The rules hold in the action (and so for a revision too), next to the field."""
+    with pytest.raises(ValidationError) as refused:
+        actions.create_plan(
+            client=team["client"],
+            written_by=worker,
+            plan_type="client_plan",
+            goals=["A"],
+            **{**PLAN, **fields},
+        )
+    assert error in refused.value.message_dict[field][0]
+    plan = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.revise_plan(plan=plan, revised_by=worker, goals=["B"], **{**PLAN, **fields})
+    assert error in refused.value.message_dict[field][0]
+    assert ClientPlan.objects.count() == 1
+
+
+def test_the_database_refuses_a_plan_without_the_clients_view(team, worker):
+    plan = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    with pytest.raises(IntegrityError, match="plan_client_view_recorded"), transaction.atomic():
+        ClientPlan.objects.filter(pk=plan.pk).update(client_view=" \n")

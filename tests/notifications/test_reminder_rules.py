@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -384,8 +385,8 @@ def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
     myöhässä"). The worker reviews the plan: a decided revision with the next review date.
     The late reminder is marked read, so the inbox and the bell no longer ask for a review
     already done; the rows stay as the record of what the inbox said. (The "coming" one
-    whose day has passed was settled by the sweep that wrote the overdue one.) A revision
-    that keeps the late date, or a draft, leaves it waiting."""
+    whose day has passed was settled by the sweep that wrote the overdue one.) A draft
+    leaves it waiting; a revision cannot keep the late date (a review sets the next one)."""
     from clients import actions as client_actions
     from tests.conftest import acting
 
@@ -399,11 +400,12 @@ def test_a_revision_that_sets_a_new_review_date_settles_the_overdue_reminders(
     fields = {"client_view": "Haluan töihin keittiöön.", "goals": ["Oma asunto"]}
     revise = client_actions.revise_plan
     with time_machine.travel(datetime.datetime.combine(TODAY, NOON), tick=False):
-        kept = revise(
-            plan=first, revised_by=worker, status="active", next_review_on=late_date, **fields
-        )
+        with pytest.raises(ValidationError):
+            revise(
+                plan=first, revised_by=worker, status="active", next_review_on=late_date, **fields
+            )
         draft = revise(
-            plan=kept, revised_by=worker, status="draft", next_review_on=TODAY + 90 * DAY, **fields
+            plan=first, revised_by=worker, status="draft", next_review_on=TODAY + 90 * DAY, **fields
         )
         assert unread.count() == 1
 
