@@ -85,6 +85,11 @@ class ServiceRuleSetQuerySet(models.QuerySet):
             .first()
         )
         if rule_set is None:
+            if isinstance(service_type, str):
+                # The message names the service as the user knows it, not by its code.
+                from services.models import ServiceType
+
+                service_type = ServiceType.objects.filter(code=service_type).first() or service_type
             raise NoRuleSetInForce(service_type, organisation, on_date)
         return rule_set
 

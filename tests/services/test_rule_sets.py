@@ -85,6 +85,14 @@ class TestInForce:
                 rule_set.service_type, None, datetime.date(2024, 12, 31)
             )
 
+    def test_no_rule_set_for_a_code_names_the_service_not_its_code(self):
+        rule_set = ServiceRuleSetFactory(valid_from=datetime.date(2025, 1, 1))
+        service = rule_set.service_type
+        with pytest.raises(NoRuleSetInForce) as refused:
+            ServiceRuleSet.objects.in_force(service.code, None, datetime.date(2024, 12, 31))
+        assert str(service) in str(refused.value)
+        assert service.code not in str(refused.value)
+
     def test_lookup_is_one_query(self, django_assert_num_queries):
         rule_set = ServiceRuleSetFactory(organisation=OrganisationFactory())
         with django_assert_num_queries(1):
