@@ -37,6 +37,7 @@ def get_step_for_user(
             "unit",
             "coach",
             "rule_set",
+            "plan",
             "next_step__service_type",
             "previous_step__service_type",
         ).get(pk=step_id, client=client)

@@ -116,6 +116,8 @@ def step_detail(request, client_id, step_id):
             "warnings": timeline.step_warnings(step, today),
             "may_log": rules.has_perm("pathways.log_step", request.user, step),
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            # The plan the step was planned under, named only to those who may read plans.
+            "may_read_plan": rules.has_perm("clients.read_plan", request.user, client),
             **_follow_on_request(request.user, step),
             "attendance_summary": list(Attendance.objects.filter(step=step).monthly_summary()),
             "contacts": step.employer_contacts.all(),
