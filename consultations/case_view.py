@@ -79,6 +79,16 @@ def shown_categories(request) -> tuple[str, ...]:
     return tuple(categories)
 
 
+def named_showing_categories(includes_health_data: bool) -> list:
+    """The information categories a named showing discloses (`shown_categories`), labelled as
+    on the consent form: what the client's consent (or a statute) must cover, beside the
+    purpose case consultation, for a participant's organisation to see the case named."""
+    return [
+        InformationCategory(category).label
+        for category in shown_categories(_Probe(includes_health_data))
+    ]
+
+
 def session_event(session) -> ConsentEvent | None:
     """The consultation session as the one event an oral consent may be given for: it lasts
     from the session's start to its end, and an oral consent given for it covers nothing

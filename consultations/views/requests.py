@@ -30,7 +30,11 @@ from consultations.actions.common import (
     WORK_PAIR_OFFER_TASK,
 )
 from consultations.actions.requests import withdrawal_refused
-from consultations.case_view import network_attendees, preview_visibility
+from consultations.case_view import (
+    named_showing_categories,
+    network_attendees,
+    preview_visibility,
+)
 from consultations.forms import RequestForm, WithdrawForm
 from consultations.log_labels import REQUEST_FORM_VIEWED, REQUEST_LISTED, REQUEST_VIEWED
 from consultations.models import (
@@ -62,6 +66,17 @@ def _visibility(client, network, includes_health_data: bool) -> list[dict]:
     ]
 
 
+def _preview(client, network, includes_health_data: bool) -> dict:
+    """The preview's context: who would see the case and how (`_visibility`), and what a
+    consent must cover for an organisation to see it named."""
+    return {
+        "visibility": _visibility(client, network, includes_health_data),
+        "named_needs": ", ".join(
+            str(label) for label in named_showing_categories(includes_health_data)
+        ),
+    }
+
+
 def _chosen_network(value):
     try:
         return Network.objects.active().get(pk=int(value)) if value else None
@@ -86,7 +101,7 @@ def request_create(request, client_id):
         health = request.GET.get("includes_health_data") in ("on", "true", "True", "1")
         context = {
             "client": client,
-            "visibility": _visibility(client, network, health),
+            **_preview(client, network, health),
             "chosen_network": network,
         }
         if request.htmx:
@@ -128,9 +143,7 @@ def request_create(request, client_id):
                     "client": client,
                     "form": form,
                     "data": data,
-                    "visibility": _visibility(
-                        client, data["preferred_network"], data["includes_health_data"]
-                    ),
+                    **_preview(client, data["preferred_network"], data["includes_health_data"]),
                 },
             )
     log_client_access(request.user, client, REQUEST_FORM_VIEWED, client)
@@ -141,9 +154,7 @@ def request_create(request, client_id):
         {
             "client": client,
             "form": form,
-            "visibility": _visibility(
-                client, network, bool(form.cleaned_data.get("includes_health_data"))
-            ),
+            **_preview(client, network, bool(form.cleaned_data.get("includes_health_data"))),
             "chosen_network": network,
         },
         status=200 if "edit" in request.POST else 400,

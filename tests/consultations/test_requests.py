@@ -618,3 +618,39 @@ def test_a_summary_giving_the_clients_exact_age_is_refused(worker_client, hki):
         "Tekstissä on tunnistetietoja: tarkka ikä. Kirjoita se niin, ettei asiakasta voi tunnistaa."
     )
     assert ConsultationRequest.objects.count() == 1
+
+
+def test_the_preview_says_what_a_consent_must_cover_for_the_case_to_be_seen_named(
+    worker_client, hki
+):
+    """A consent naming the organisation for case consultation but not every category a named
+    showing discloses leaves the case pseudonymous: the preview names the categories the
+    consent must cover, so the worker knows what to record (here the identity is missing)."""
+    from consents.models import InformationCategory
+
+    ConsentFactory(
+        client=hki.client,
+        recorded_by=hki.worker,
+        parties=[hki.employment],
+        categories=[InformationCategory.PATHWAY, InformationCategory.WORK_CAPACITY],
+    )
+    needs = (
+        "Nimellä tapauksen näkee organisaatio, jonka asiakkaan suostumus tai kirjattu lakiperuste"
+        " kattaa tapauskonsultaation ja kaikki nämä tietoryhmät: Henkilöllisyys- ja yhteystiedot,"
+        " Työ- ja toimintakyky, Palvelupolku ja suunnitelmat"
+    )
+    page = worker_client.get(create_url(hki) + f"?preferred_network={hki.network.pk}")
+    preview = page.content.decode().split('id="visibility-preview"')[1]
+    assert "näkee pseudonyyminä" in preview.split(str(hki.employment))[1][:200]
+    assert needs + "." in preview
+    # With health data in the background, the consent must cover health data too.
+    fragment = worker_client.get(
+        create_url(hki),
+        {"preferred_network": hki.network.pk, "includes_health_data": "on"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert needs + ", Terveystiedot (erityinen henkilötietoryhmä)." in fragment
+    # The confirmation page, where the request is sent from, says the same.
+    confirm = worker_client.post(create_url(hki), form_data(hki)).content.decode()
+    assert "Tarkista konsultaatiopyyntö" in confirm
+    assert needs + "." in confirm
