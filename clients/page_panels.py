@@ -96,11 +96,19 @@ def assessments(request, client, relation):
             : PANEL_ASSESSMENTS + 1
         ]
     )
+    may_write = rules.has_perm("clients.write_plan", request.user, client)
     return {
         "assessments": shown[:PANEL_ASSESSMENTS],
         "more": len(shown) > PANEL_ASSESSMENTS,
-        "may_write": rules.has_perm("clients.write_plan", request.user, client),
+        "may_write": may_write,
+        "open_assessment": open_assessment(client) if may_write else None,
     }
+
+
+def open_assessment(client):
+    """The client's assessment in progress (one at a time, `actions.save_assessment`), if any:
+    the writer is offered to continue it instead of starting another."""
+    return ServiceNeedAssessment.objects.filter(client=client, completed_on__isnull=True).first()
 
 
 # The client page shows the newest notes; the notes page (clients:note_list) shows them all.

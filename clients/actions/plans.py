@@ -192,6 +192,27 @@ ASSESSMENT_COMPLETED_IN_FUTURE = gettext_lazy(
 )
 
 
+def _refuse_a_second_open_assessment(client: Client, assessment) -> None:
+    """ValidationError on `started_on` when the client has another assessment in progress:
+    the worker continues (or completes) that one instead of starting a second."""
+    other = (
+        ServiceNeedAssessment.objects.filter(client=client, completed_on__isnull=True)
+        .exclude(pk=getattr(assessment, "pk", None))
+        .order_by("started_on")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "Asiakkaalla on jo kesken oleva palvelutarpeen arvio, aloitettu %(date)s. "
+                    "Jatka sitä tai kirjaa se valmistuneeksi ennen uuden aloittamista."
+                )
+                % {"date": f"{other.started_on:%-d.%-m.%Y}"}
+            }
+        )
+
+
 def save_assessment(
     *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
 ):
@@ -213,6 +234,11 @@ def save_assessment(
         raise ValidationError(errors)
     try:
         with transaction.atomic(), history_context(written_by, "clients.assessment.saved"):
+            # One assessment in progress at a time: the client's row is locked, so two
+            # workers starting one at once do not both get theirs.
+            Client.objects.select_for_update().get(pk=client.pk)
+            if not completed:
+                _refuse_a_second_open_assessment(client, assessment)
             if assessment is None:
                 assessment = ServiceNeedAssessment(client=client, author=written_by)
             for name, value in fields.items():

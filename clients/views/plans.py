@@ -30,7 +30,7 @@ from clients.models import (
     PlanGoal,
     ServiceNeedAssessment,
 )
-from clients.page_panels import readable_notes
+from clients.page_panels import open_assessment, readable_notes
 from config.forms import add_action_error
 from config.query import id_param
 
@@ -193,6 +193,7 @@ def assessment_list(request, client_id):
         permission="clients.read_plan",
         log_action=read_log(request, "clients.assessments.viewed"),
     )
+    may_write = rules.has_perm("clients.write_plan", request.user, client)
     return render(
         request,
         "clients/assessment_list.html",
@@ -201,7 +202,8 @@ def assessment_list(request, client_id):
             "assessments": ServiceNeedAssessment.objects.filter(client=client).select_related(
                 "author"
             ),
-            "may_write": rules.has_perm("clients.write_plan", request.user, client),
+            "may_write": may_write,
+            "open_assessment": open_assessment(client) if may_write else None,
         },
     )
 
