@@ -271,7 +271,9 @@ class EndStepForm(PolkuForm):
 
     def __init__(self, *args, step, **kwargs):
         super().__init__(*args, **kwargs)
+        # Required by the rules (step_rules.endings), which refuse it empty next to the field.
         self.fields["end_reason"].required = False
+        show_required(self.fields["end_reason"])
         rules = step.rule_set
         if rules and rules.max_duration_months:
             # A period closed late still ends on its last allowed day at the latest.
@@ -300,6 +302,8 @@ class EndStepForm(PolkuForm):
         self.fields["next_step"].initial = step.next_step_id
         if step.service_type.code != "rehabilitative_work_activity":
             del self.fields["review_decision"]
+        else:
+            show_required(self.fields["review_decision"])
 
 
 class CancelStepForm(PolkuForm):

@@ -182,3 +182,24 @@ def test_the_marks_follow_the_rule_set_of_the_start_date_entered(client, worker,
     ).content.decode()
     assert not marked(page, "planned_end_on") and field_errors(page, "planned_end_on") == ""
     assert marked(page, "unit")
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("rehabilitative_work_activity", {"ended_on", "end_reason", "review_decision"}),
+        ("social_rehabilitation", {"ended_on", "end_reason"}),
+    ],
+)
+def test_the_end_form_marks_what_the_rules_demand(worker, client_of, code, shown):
+    """The reason, and for rehabilitative work activity the review decision, are required by
+    the rules (step_rules.endings): marked as the form's own required fields are."""
+    from pathways.factories import make_step
+    from pathways.forms import EndStepForm
+
+    step = make_step(client_of(), code, created_by=worker)
+    form = EndStepForm(step=step)
+    marked = {name for name in form.fields if form[name].shown_required}
+    assert marked == shown
+    for name in shown:
+        assert REQUIRED_MARK in form[name].as_field_group(), name
