@@ -355,6 +355,13 @@ class ServiceNeedAssessment(models.Model):
                 condition=Q(completed_on__isnull=True) | ~Q(conclusion=""),
                 name="assessment_completed_has_conclusion",
             ),
+            # One in progress at a time (actions.save_assessment refuses a second, under the
+            # client's lock, next to the start date).
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(completed_on__isnull=True),
+                name="assessment_one_in_progress",
+            ),
         ]
 
     def __str__(self) -> str:

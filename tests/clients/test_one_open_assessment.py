@@ -80,3 +80,14 @@ def test_the_pages_offer_to_continue_the_open_assessment_instead_of_starting_ano
     assert "kesken oleva palvelutarpeen arvio" in field_errors(
         refused.content.decode(), "started_on"
     )
+
+
+def test_the_database_refuses_a_second_assessment_in_progress(team):
+    from django.db import IntegrityError, transaction
+
+    first = _open_assessment(team)
+    second = ServiceNeedAssessment(
+        client=team["client"], author=team["worker"], started_on=first.started_on
+    )
+    with pytest.raises(IntegrityError, match="assessment_one_in_progress"), transaction.atomic():
+        second.save()
