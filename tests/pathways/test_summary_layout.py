@@ -65,3 +65,29 @@ def test_the_today_label_is_drawn_beside_its_line_not_under_it(worker, client_of
 
     drawn = timeline.build(list(client.pathway_steps.select_related("service_type")), today)
     assert (drawn.today_label_x, drawn.today_label_anchor) == (drawn.today_x + 4, "start")
+
+
+def test_the_service_names_are_drawn_over_the_line_of_today(worker, client_of, today, client):
+    """The red line of today crossed the name of a service that began just before it
+    ("Arbetsträning"): the names are drawn last, over the line, on the client page and on
+    paper alike."""
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    person = client_of()
+    make_step(
+        person,
+        "social_rehabilitation",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=3),
+        planned_end_on=today + datetime.timedelta(days=90),
+    )
+    document = SimpleNamespace(client=person, language="fi", sections=["timeline"])
+    printed = summary.render_summary_html(document)
+    login(client, worker)
+    page = client.get(reverse("clients:detail", args=[person.uuid])).content.decode()
+    for html, today_line in ((printed, 'stroke="#b01038"'), (page, "polku-timeline__today")):
+        line_at = re.search(rf"<line [^>]*{today_line}", html).start()
+        name_at = html.index("Sosiaalinen kuntoutus</text>")
+        assert line_at < name_at
