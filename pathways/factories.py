@@ -20,6 +20,10 @@ def make_step(
     if planned_end_on is None and rule_set.max_duration_months:
         planned_end_on = start_on + datetime.timedelta(days=150)
     status = StepStatus.ACTIVE if start_on <= timezone.localdate() else StepStatus.PLANNED
+    ended = fields.get("status") == StepStatus.ENDED and fields.get("end_reason") != "cancelled"
+    if code == "rehabilitative_work_activity" and ended:
+        # It ends in a review decision (the database's step_rehab_ends_with_review_decision).
+        fields.setdefault("review_decision", "move" if fields.get("next_step") else "exit")
     return PathwayStep.objects.create(
         client=client,
         service_type=service_type,

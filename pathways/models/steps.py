@@ -111,6 +111,34 @@ JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC = """
 """
 
 
+# DOMAIN.md: rehabilitative work activity ends in a review decision (continue with a new
+# period, move to another service, or end): it never just ends (step_rules.endings). A
+# cancelled step never ran and takes none. The service's code is in another table, so a
+# trigger states it; only a write that ends a step so is refused (as above).
+REHAB_ENDS_WITH_REVIEW_DECISION_FUNC = """
+    IF NEW.status = 'ended' AND NEW.end_reason <> 'cancelled' AND NEW.review_decision = ''
+       AND (
+           TG_OP = 'INSERT'
+           OR OLD.status <> 'ended'
+           OR OLD.end_reason = 'cancelled'
+           OR OLD.review_decision <> ''
+           OR OLD.service_type_id <> NEW.service_type_id
+       )
+       AND EXISTS (
+           SELECT 1 FROM services_servicetype
+           WHERE id = NEW.service_type_id AND code = 'rehabilitative_work_activity'
+       ) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'step_rehab_ends_with_review_decision',
+            MESSAGE = format(
+                'step_rehab_ends_with_review_decision: rehabilitative work activity %s cannot '
+                'end without a review decision.', NEW.id);
+    END IF;
+    RETURN NEW;
+"""
+
+
 # DOMAIN.md: every step ends with an end reason and either a next step or an exit outcome. A
 # follow-on cancelled before it started never took place, so it is no next step: an ended step
 # (other than a cancelled one) never points at a cancelled step. Refused both ways: an ended
@@ -420,6 +448,12 @@ class PathwayStep(models.Model):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 func=JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC,
+            ),
+            pgtrigger.Trigger(
+                name="step_rehab_review_decision",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=REHAB_ENDS_WITH_REVIEW_DECISION_FUNC,
             ),
             pgtrigger.Trigger(
                 name="step_follow_on_not_cancelled",

@@ -629,6 +629,7 @@ def test_an_ended_rehab_period_gives_no_warning(rules, worker, client_of):
         ended_on=datetime.date(2025, 1, 14),
         end_reason="completed",
         exit_outcome="other_service",
+        review_decision="exit",
     )
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.REHAB_MONTH_21) == set()
@@ -674,7 +675,12 @@ def rehab_in_month_21(client, **fields) -> tuple[PathwayStep, datetime.date]:
 
 
 def end(step_: PathwayStep, on: datetime.date, **fields) -> None:
-    fields = {"end_reason": "completed", "exit_outcome": "other_service", **fields}
+    fields = {
+        "end_reason": "completed",
+        "exit_outcome": "other_service",
+        "review_decision": "exit",
+        **fields,
+    }
     PathwayStep.objects.filter(pk=step_.pk).update(status=StepStatus.ENDED, ended_on=on, **fields)
 
 

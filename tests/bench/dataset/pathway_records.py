@@ -237,7 +237,10 @@ def make_steps(sizes: Sizes, people: People, clients: list[ClientInfo], rng, tod
                     Decimal("9.00") if rwa else None,
                     reason,
                     outcome,
-                    "",
+                    # Rehabilitative work activity ends in a review decision.
+                    ("move" if follow_on else "exit")
+                    if rwa and ended_on and not cancellation
+                    else "",
                     cancellation,
                     follow_on,
                     datetime.datetime.combine(

@@ -66,8 +66,11 @@ def note_kwargs(world):
 def assessment_kwargs(world):
     from clients.models import ServiceNeedAssessment
 
-    assessment = ServiceNeedAssessment.objects.create(
-        client=world.client, author=world.users[R.SOCIAL_WORKER]
+    # One in progress per client (assessment_one_in_progress): each role's row reuses it.
+    assessment, _created = ServiceNeedAssessment.objects.get_or_create(
+        client=world.client,
+        completed_on=None,
+        defaults={"author": world.users[R.SOCIAL_WORKER]},
     )
     return {"client_id": world.client.uuid, "assessment_id": assessment.pk}
 
