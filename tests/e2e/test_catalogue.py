@@ -67,6 +67,29 @@ def test_paging_with_htmx_moves_focus_to_the_results_not_the_top(new_page, coach
     expect(page.get_by_role("button", name="Näytä palvelut")).to_be_focused()
 
 
+def test_back_and_forward_after_htmx_paging_restore_whole_pages(new_page, coach):
+    """htmx keeps no copies of pages (historyCacheSize 0): Back asks the server for the page
+    again, and that request must get the whole page, not the results fragment that an htmx
+    request gets (which would replace the header, the navigation and the filters)."""
+    page = new_page(coach)
+    page.goto("/services/")
+    first_page = result_names(page)
+    page.get_by_role("link", name="Seuraava sivu").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    second_page = result_names(page)
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"page=2"))
+    expect(page.get_by_role("button", name="Näytä palvelut")).to_be_visible()
+    expect(page.get_by_role("navigation").first).to_be_visible()
+    # The address changes at once; the page arrives from the server after it.
+    names = page.locator("#catalogue-results tbody th")
+    expect(names).to_have_text(first_page)
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(names).to_have_text(second_page)
+    expect(page.get_by_role("button", name="Näytä palvelut")).to_be_visible()
+
+
 def test_an_entry_with_rules_and_the_error_state_are_accessible(new_page, coach):
     page = new_page(coach)
     page.goto("/services/?age=kolmekymmentä")

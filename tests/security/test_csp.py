@@ -47,6 +47,9 @@ def test_htmx_is_configured_to_write_no_style(client):
     assert config["includeIndicatorStyles"] is False
     assert config["attributesToSettle"] == ["class", "width", "height"]
     assert config["allowEval"] is False
+    # No page copies in the browser; Back fetches the whole page (tests/e2e/test_catalogue.py).
+    assert config["historyCacheSize"] == 0
+    assert config["historyRestoreAsHxRequest"] is False
 
 
 @pytest.mark.django_db
