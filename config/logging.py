@@ -7,9 +7,10 @@ from pythonjsonlogger.json import JsonFormatter
 
 from config.request_context import current_request_id
 
-# A Finnish personal identity code: ddmmyy, century sign, three digits, check character.
+# A Finnish personal identity code: ddmmyy, century sign, three digits, check character. In a
+# URL's query (the access log's request line) the sign "+" arrives encoded as "%2B".
 IDENTITY_CODE_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6})[-+A-FYXWVU](\d{3})[0-9A-Y](?![0-9A-Za-z])", re.IGNORECASE
+    r"(?<![0-9A-Za-z])(\d{6})(?:[-+A-FYXWVU]|%2B)(\d{3})[0-9A-Y](?![0-9A-Za-z])", re.IGNORECASE
 )
 REDACTED = "[hetu]"
 

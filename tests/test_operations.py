@@ -52,7 +52,8 @@ def test_readyz_answers_503_when_the_database_is_unreachable(client):
 
 
 @pytest.mark.parametrize(
-    "code", ["010594Y9032", "131052-308T", "010100A9026", "311299+900A", "010110B9999"]
+    "code",
+    ["010594Y9032", "131052-308T", "010100A9026", "311299+900A", "010110B9999", "311299%2B900A"],
 )
 def test_redaction_removes_identity_codes_of_every_century_sign(code):
     assert code not in redact_identity_codes(f"asiakas {code} haettu")
