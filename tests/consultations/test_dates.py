@@ -120,3 +120,11 @@ def test_a_follow_up_date_out_of_range_is_refused_next_to_the_field(client, hki,
         response = client.post(url, {"text": "Ohjataan työkykyselvitykseen.", "due_date": due_date})
     assert field_errors(response.content.decode(), "due_date") == RANGE_ERROR
     assert not Recommendation.objects.exists() and not Task.objects.exists()
+
+
+def test_the_week_view_names_its_week_number_as_the_attendance_week_does(client, hki):
+    login(client, hki.coordinator)
+    page = client.get(
+        reverse("consultations:calendar"), {"view": "week", "day": "2026-12-09"}
+    ).content.decode()
+    assert "Viikko 50, 7.12.–13.12.2026" in page
