@@ -392,11 +392,21 @@ class AttendanceWeekForm(PolkuForm):
     STATUS_CHOICES = [("", _("ei kirjattu")), ("present", _("läsnä")), ("absent", _("poissa"))]
 
     def __init__(
-        self, *args, days: list[datetime.date], with_compensation: bool, existing: dict, **kwargs
+        self,
+        *args,
+        days: list[datetime.date],
+        with_compensation: bool,
+        existing: dict,
+        closed: dict | None = None,
+        **kwargs,
     ):
+        """`closed` maps the days that take no attendance to why
+        (actions.day_taking_no_attendance): their fields are shown, disabled, and what is
+        sent for them is left out of the week."""
         super().__init__(*args, **kwargs)
         self.days = days
         self.with_compensation = with_compensation
+        self.closed = closed or {}
         for day in days:
             key = day.isoformat()
             row = existing.get(day)
@@ -431,6 +441,10 @@ class AttendanceWeekForm(PolkuForm):
                     decimal_places=COMPENSATION.decimal_places,
                     initial=row.compensation if row else None,
                 )
+            if day in self.closed:
+                for name in ("status", "hours", "reason", "compensation"):
+                    if f"{key}-{name}" in self.fields:
+                        self.fields[f"{key}-{name}"].disabled = True
 
     def clean(self):
         """A value typed for a day is not dropped while the week is said to be saved: hours, a
@@ -485,6 +499,7 @@ class AttendanceWeekForm(PolkuForm):
             key = day.isoformat()
             yield {
                 "day": day,
+                "closed": self.closed.get(day, ""),
                 "status": self[f"{key}-status"],
                 "hours": self[f"{key}-hours"],
                 "reason": self[f"{key}-reason"],
@@ -505,6 +520,8 @@ class AttendanceWeekForm(PolkuForm):
     def week(self) -> dict:
         values = {}
         for day in self.days:
+            if day in self.closed:
+                continue
             key = day.isoformat()
             status = self.cleaned_data.get(f"{key}-status")
             if not status:

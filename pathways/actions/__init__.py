@@ -24,6 +24,7 @@ from pathways.actions.placements import cancel_placement, end_placement, record_
 from pathways.actions.records import (
     add_employer_contact,
     add_in_work_support,
+    day_taking_no_attendance,
     issue_certificate,
     record_benefits_counselling,
     record_income_clarification,
@@ -42,6 +43,7 @@ __all__ = [
     "ask_for_follow_on",
     "cancel_placement",
     "cancel_step",
+    "day_taking_no_attendance",
     "end_placement",
     "end_step",
     "follow_on_requested",

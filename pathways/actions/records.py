@@ -30,6 +30,19 @@ from pathways.pauses import pause_holding, pauses_of
 from pathways.querysets import first_job_start
 
 
+def day_taking_no_attendance(step: PathwayStep, day: datetime.date) -> str:
+    """Why `day` takes no attendance of `step` whatever is recorded on it ("" when it may):
+    the step was cancelled before it started, the day is outside the period, or it has not
+    come yet. The grid shows those days closed with this text; the action refuses them."""
+    if step.is_cancelled:
+        return _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
+    if day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
+        return _("Päivä ei ole jakson aikana.")
+    if day > timezone.localdate():
+        return _("Läsnäoloa ei voi kirjata tulevalle päivälle.")
+    return ""
+
+
 def record_week_attendance(
     *, step: PathwayStep, recorded_by, days: dict[datetime.date, dict]
 ) -> int:
@@ -88,14 +101,8 @@ def record_week_attendance(
             if paid_daily and values.get("present") and values.get("compensation") is None:
                 values = days[day] = {**values, "compensation": step.daily_compensation}
             key = day.isoformat()
-            if step.is_cancelled:
-                errors[f"{key}-status"] = [
-                    _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
-                ]
-            elif day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
-                errors[f"{key}-status"] = [_("Päivä ei ole jakson aikana.")]
-            elif day > timezone.localdate():
-                errors[f"{key}-status"] = [_("Läsnäoloa ei voi kirjata tulevalle päivälle.")]
+            if closed := day_taking_no_attendance(step, day):
+                errors[f"{key}-status"] = [closed]
             elif values.get("present") and (pause := pause_holding(pauses, day)):
                 errors[f"{key}-status"] = [
                     _(

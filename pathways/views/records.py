@@ -80,8 +80,13 @@ def attendance(request, client_id, step_id):
         row.day: row for row in Attendance.objects.filter(step=step, day__range=(days[0], days[-1]))
     }
     with_compensation = step.code == "open_work"
+    closed = {day: why for day in days if (why := actions.day_taking_no_attendance(step, day))}
     form = AttendanceWeekForm(
-        request.POST or None, days=days, with_compensation=with_compensation, existing=existing
+        request.POST or None,
+        days=days,
+        with_compensation=with_compensation,
+        existing=existing,
+        closed=closed,
     )
     saved = False
     if request.method == "POST" and form.is_valid():

@@ -166,3 +166,42 @@ def test_a_day_without_an_amount_is_paid_the_compensation_agreed_now(worker, ope
         step=stale, recorded_by=worker, days={day: {"present": True, "hours": Decimal(5)}}
     )
     assert Attendance.objects.get(step=open_work, day=day).compensation == Decimal(8)
+
+
+def test_the_grid_shows_days_outside_the_period_and_ahead_closed(client, worker, client_of, today):
+    """A day before the start, after the end or still ahead takes no attendance: its fields
+    are disabled with the reason beside them, and a value sent for it anyway is left out,
+    so the rest of the week is saved (the action still refuses such a day)."""
+    import re
+
+    monday = today - datetime.timedelta(days=today.weekday() + 7)  # last week
+    wednesday = monday + datetime.timedelta(days=2)
+    step = make_step(
+        client_of(),
+        "open_work",
+        created_by=worker,
+        start_on=wednesday,
+        daily_compensation=Decimal(10),
+        effects_discussed_on=wednesday,
+        days_per_week=5,
+    )
+    login(client, worker)
+    iso = monday.isocalendar()
+    url = f"/clients/{step.client.uuid}/steps/{step.pk}/attendance/?week={iso.year}-W{iso.week:02d}"
+    page = client.get(url).content.decode()
+    tuesday, wednesday = (monday + datetime.timedelta(days=n) for n in (1, 2))
+    for name in ("status", "hours", "reason"):
+        tag = re.search(rf'<[^>]*name="{tuesday.isoformat()}-{name}"[^>]*>', page).group(0)
+        assert "disabled" in tag, tag
+        tag = re.search(rf'<[^>]*name="{wednesday.isoformat()}-{name}"[^>]*>', page).group(0)
+        assert "disabled" not in tag, tag
+    assert "Päivä ei ole jakson aikana." in page
+
+    data = {
+        f"{tuesday.isoformat()}-status": "present",
+        f"{tuesday.isoformat()}-hours": "5",
+        f"{wednesday.isoformat()}-status": "present",
+        f"{wednesday.isoformat()}-hours": "5",
+    }
+    assert client.post(url, data).status_code == 302
+    assert list(Attendance.objects.filter(step=step).values_list("day", flat=True)) == [wednesday]
