@@ -89,12 +89,29 @@ class CareTeamMembershipQuerySet(models.QuerySet):
         worker as social worker, social counsellor or employment expert, a coach as a coach,
         clients.team_scope.MEMBERSHIP_FITS), as every rule reads the active role. None for
         a user with no active role."""
+        from accounts.models import RoleAssignment
         from clients.team_scope import team_roles_acting_as
+        from services.models import Unit
 
         roles = team_roles_acting_as(getattr(user, "active_role", None))
         if not roles:
             return self.none()
-        return self.current(day).filter(user=user, role__in=sorted(roles))
+        # ... and in the right organisation: someone who holds a role in the client's own
+        # organisation reaches the client only while acting there. A social worker of two
+        # municipalities acting for the other one does not reach this one's clients; a
+        # partner who works only elsewhere (a Kela liaison) acts for their own.
+        clients_organisation = OuterRef("client__responsible_unit__organisation")
+        acting_there = Unit.objects.filter(
+            pk=user.active_assignment.unit_id, organisation=clients_organisation
+        )
+        works_there = RoleAssignment.objects.current().filter(
+            user=user, unit__organisation=clients_organisation
+        )
+        return (
+            self.current(day)
+            .filter(user=user, role__in=sorted(roles))
+            .filter(Exists(acting_there) | ~Exists(works_there))
+        )
 
     def open(self):
         """Not ended: current, starting later, or past `valid_until` until the daily task ends it."""

@@ -147,3 +147,41 @@ def test_the_worker_s_own_lists_follow_the_active_role_too(team):
     assert list(ConsultationRequest.objects.of_worker(acting(worker, social))) == [request]
     assert not Consent.objects.of_responsible_worker(acting(worker, coaching)).exists()
     assert not ConsultationRequest.objects.of_worker(acting(worker, coaching)).exists()
+
+
+def test_a_social_worker_of_two_organisations_reaches_a_client_only_acting_for_its_own(
+    client, team
+):
+    """A worker who is a social worker in two municipalities acts for one at a time: acting
+    for the other, the same role does not carry the membership of this one's client."""
+    from services.factories import OrganisationFactory
+
+    worker, target = team["worker"], team["client"]
+    home = worker.role_assignments.get()
+    elsewhere = RoleAssignment.objects.create(
+        user=worker,
+        role=Role.SOCIAL_WORKER,
+        unit=UnitFactory(organisation=OrganisationFactory(slug="naapurikunta")),
+    )
+    assert not Client.objects.for_user(acting(worker, elsewhere)).exists()
+    assert not relation_to(acting(worker, elsewhere), target).visible
+    login(client, worker)
+    switch(client, elsewhere)
+    assert client.get(f"/clients/{target.uuid}/").status_code == 404
+    switch(client, home)
+    assert client.get(f"/clients/{target.uuid}/").status_code == 200
+    assert list(Client.objects.for_user(acting(worker, home))) == [target]
+
+
+def test_a_partner_who_works_only_elsewhere_acts_for_their_own_organisation(team):
+    """A member from another organisation (here employment services), with no role in the
+    client's organisation, reaches the client acting for their own."""
+    from consents.factories import ConsentFactory
+    from services.factories import OrganisationFactory
+
+    target = team["client"]
+    employment = OrganisationFactory(employment_services=True, slug="tyollisyys-x")
+    expert = make_user(Role.EMPLOYMENT_EXPERT, UnitFactory(organisation=employment))
+    ConsentFactory(client=target, recorded_by=team["worker"], parties=[employment])
+    add_member(target, expert, TeamRole.OTHER)
+    assert list(Client.objects.for_user(acting(expert))) == [target]
