@@ -244,35 +244,6 @@ def test_a_new_worker_busy_at_that_time_is_not_invited_and_the_transfer_stands(
     assert _presenters(session) == set()
 
 
-def test_a_member_who_asked_leaves_with_their_membership(
-    hki, successor, django_capture_on_commit_callbacks
-):
-    """The coach asked on the worker's behalf; their membership ends: they leave the session,
-    the responsible worker stays."""
-    session = make_session(hki.network, hki.coordinator, starts_at=hki.session.starts_at + 14 * DAY)
-    with mock.patch.object(send_invitations_task, "delay"):
-        actions.place_on_session(
-            request=make_request(hki.client, hki.coach),
-            session=session,
-            placed_by=hki.coordinator,
-        )
-    assert _presenters(session) == {hki.coach.pk, hki.worker.pk}
-    coach_membership = CareTeamMembership.objects.get(client=hki.client, user=hki.coach)
-    sent = _sent(
-        django_capture_on_commit_callbacks,
-        lambda: client_actions.end_membership(
-            membership=coach_membership, ended_by=acting(hki.worker)
-        ),
-    )
-    assert _presenters(session) == {hki.worker.pk}
-    assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
-    row = AccessLogEntry.objects.get(client_id=hki.client.uuid, action=PRESENTER_RELEASED)
-    assert (row.actor_id, row.basis) == (hki.worker.pk, Basis.CARE_TEAM)
-
-
-# The other ways a membership ends: each releases the presenter who left the team.
-
-
 def _coach_presents(hki) -> Session:
     """A session a fortnight later with a case the coach asked on: the coach and the
     responsible worker take part as presenters."""
@@ -295,6 +266,25 @@ def _released(hki, session):
     assert row.object_id == str(session.participants.get(user=hki.coach).pk)
     event = Session.pgh_event_model.objects.filter(pgh_obj=session).order_by("pgh_id").last()
     return row, event.pgh_context.metadata
+
+
+def test_a_member_who_asked_leaves_with_their_membership(hki, django_capture_on_commit_callbacks):
+    """The coach asked on the worker's behalf; their membership ends: they leave the session,
+    the responsible worker stays."""
+    session = _coach_presents(hki)
+    coach_membership = CareTeamMembership.objects.get(client=hki.client, user=hki.coach)
+    sent = _sent(
+        django_capture_on_commit_callbacks,
+        lambda: client_actions.end_membership(
+            membership=coach_membership, ended_by=acting(hki.worker)
+        ),
+    )
+    assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
+    row, _context = _released(hki, session)
+    assert (row.actor_id, row.basis) == (hki.worker.pk, Basis.CARE_TEAM)
+
+
+# The other ways a membership ends: each releases the presenter who left the team.
 
 
 def test_the_daily_task_ending_a_lapsed_membership_releases_its_presenter(
