@@ -45,11 +45,15 @@ def plan_create(request, client_id):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        plan = actions.create_plan(
-            client=client, written_by=request.user, goals=data.pop("goals"), **data
-        )
-        messages.success(request, _("Suunnitelma tallennettu."))
-        return redirect("clients:plan_detail", client_id=client.uuid, plan_id=plan.pk)
+        try:
+            plan = actions.create_plan(
+                client=client, written_by=request.user, goals=data.pop("goals"), **data
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Suunnitelma tallennettu."))
+            return redirect("clients:plan_detail", client_id=client.uuid, plan_id=plan.pk)
     log_shown_again(request, client)
     return render(request, "clients/plan_form.html", {"client": client, "form": form})
 

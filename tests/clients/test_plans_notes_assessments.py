@@ -786,6 +786,27 @@ def test_a_plan_records_the_clients_view_and_a_review_ahead(team, worker, fields
     assert ClientPlan.objects.count() == 1
 
 
+def test_the_plan_pages_show_a_past_review_day_next_to_its_field(client, team, worker):
+    """The action's refusal comes back on the form with what was typed, not as an error page."""
+    login(client, worker)
+    typed = {**PLAN, "next_review_on": "1.1.2020", "goals": "Löydän työpaikan"}
+    response = client.post(
+        f"/clients/{team['client'].uuid}/plans/new/", {"plan_type": "client_plan", **typed}
+    )
+    page = response.content.decode()
+    assert "Arviointipäivä ei voi olla menneisyydessä." in field_errors(page, "next_review_on")
+    assert "Löydän työpaikan" in page
+    assert not ClientPlan.objects.exists()
+
+    plan = actions.create_plan(
+        client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
+    )
+    response = client.post(f"/clients/{team['client'].uuid}/plans/{plan.pk}/revise/", typed)
+    page = response.content.decode()
+    assert "Arviointipäivä ei voi olla menneisyydessä." in field_errors(page, "next_review_on")
+    assert ClientPlan.objects.count() == 1
+
+
 def test_the_database_refuses_a_plan_without_the_clients_view(team, worker):
     plan = actions.create_plan(
         client=team["client"], written_by=worker, plan_type="client_plan", goals=["A"], **PLAN
