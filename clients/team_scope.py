@@ -51,14 +51,16 @@ from clients.querysets import team_member_candidates
 from services.models import Organisation
 
 # The roles that may hold each team role added through the team page (the responsible
-# worker changes only by a transfer of responsibility).
+# worker changes only by a transfer of responsibility). Not the manager: they reach their
+# unit's clients as manager, without the team's records (plans, assessments and notes); a
+# membership would open those, past the break-the-glass review that is their way there.
 TEAM_ROLE_FITS: dict[str, frozenset[str]] = {
     TeamRole.SOTE_CONTACT: frozenset(
         {Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR, Role.HEALTH_PROFESSIONAL}
     ),
     TeamRole.WORK_PAIR: frozenset({Role.COORDINATOR}),
     TeamRole.COACH: frozenset(COACH_ROLES),
-    TeamRole.OTHER: frozenset(set(Role) - NO_CLIENT_DATA_ROLES),
+    TeamRole.OTHER: frozenset(set(Role) - NO_CLIENT_DATA_ROLES - {Role.MANAGER}),
 }
 MEMBER_ROLES = frozenset().union(*TEAM_ROLE_FITS.values())
 # The roles through which someone becomes responsible worker: registering the client, or
@@ -71,7 +73,7 @@ MEMBERSHIP_FITS: dict[str, frozenset[str]] = {
     **TEAM_ROLE_FITS,
 }
 # Roles that join the team of a client of another organisation (with the client's consent).
-OTHER_ORGANISATION_ROLES = MEMBER_ROLES - {Role.MANAGER}
+OTHER_ORGANISATION_ROLES = MEMBER_ROLES
 
 
 @dataclass(frozen=True)

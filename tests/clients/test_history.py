@@ -2,7 +2,6 @@
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from audit.models import AccessLogEntry, Basis
 from clients import actions
 from clients.factories import add_member, make_plan
 from clients.models import (
@@ -162,13 +161,3 @@ def test_a_goal_status_set_through_the_page_is_in_the_history(client, team):
     event = _last_event(PlanGoal, goal)
     assert event.status == "achieved"
     assert _context(event)["user"] == team["worker"].pk
-
-
-def test_a_manager_ending_their_own_membership_is_logged_on_the_team_they_were_on(team):
-    """The basis is read before the membership ends, as for every action that ends the
-    user's own relation (clients.access.log_client_access)."""
-    manager = acting(team["manager"])
-    own = add_member(team["client"], team["manager"], TeamRole.OTHER)
-    actions.end_membership(membership=own, ended_by=manager)
-    row = AccessLogEntry.objects.get(action="clients.membership.ended")
-    assert (row.actor_id, row.basis) == (manager.pk, Basis.CARE_TEAM)
