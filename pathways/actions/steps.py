@@ -189,9 +189,10 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     refused on the `coach` field. The coach kept while other fields change stays on the
     step, and a kept coach whom the team no longer has (membership ended, out of scope)
     does not rejoin it.
+
+    A step ended or cancelled is refused, checked on its row locked in the transaction: a copy
+    loaded before it ended changes nothing either.
     """
-    if step.status == StepStatus.ENDED:
-        raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
     with (
         transaction.atomic(),
         history_context(changed_by, "pathways.step.changed"),
@@ -202,6 +203,8 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             .select_related("client__responsible_unit__organisation", "service_type")
             .get(pk=step.pk)
         )
+        if locked.status == StepStatus.ENDED:
+            raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
         default_review = (
             locked.rule_set
             and locked.rule_set.review_interval_months
