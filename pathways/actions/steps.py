@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_context
 from clients import team_scope
-from clients.access import log_client_access
+from clients.access import log_client_access, relation_to
 from clients.actions import end_lapsed_memberships, end_roles_superseded
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.actions.common import (
     check_attendance_within,
+    end_coach_memberships,
     format_day,
     lock_client,
     other_steps,
@@ -188,7 +189,10 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     A new coach joins the care team as `ensure_coach_membership` does, or the change is
     refused on the `coach` field. The coach kept while other fields change stays on the
     step, and a kept coach whom the team no longer has (membership ended, out of scope)
-    does not rejoin it.
+    does not rejoin it. The coach replaced (or taken off the step) who has no other open step
+    of the client left leaves the care team as a coach, as when a step ends
+    (`end_coach_memberships`: consultations releases them from the client's upcoming sessions),
+    in the same transaction and under the change's history label.
 
     A step ended or cancelled is refused, checked on its row locked in the transaction: a copy
     loaded before it ended changes nothing either.
@@ -254,12 +258,26 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             _save(companion)
         if coach_joins:
             _join_as_coach(locked.client, locked.coach, changed_by)
+        basis = None
+        if previous.coach_id and locked.coach_id != previous.coach_id:
+            # The basis the worker changes the step on, read before a coach's own membership
+            # ends (a responsible worker who coached the step).
+            basis = relation_to(changed_by, locked.client).basis
+            end_coach_memberships(
+                locked.client,
+                [previous],
+                timezone.localdate(),
+                by=changed_by,
+                basis=basis,
+                action="pathways.step.changed",
+            )
         log_client_access(
             changed_by,
             locked.client,
             "pathways.step.changed",
             locked,
             detail=", ".join(sorted(fields)),
+            basis=basis,
         )
         for companion in moving_with:
             log_client_access(
@@ -268,6 +286,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
                 "pathways.step.changed",
                 companion,
                 detail=f"with {locked.service_type.code}",
+                basis=basis,
             )
     locked.changed_with = moving_with
     return locked

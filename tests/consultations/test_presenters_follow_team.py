@@ -346,6 +346,30 @@ def test_a_coach_whose_step_ended_leaves_the_session_with_their_membership(
     assert context == {"user": hki.worker.pk, "action": f"pathways.step.{how}"}
 
 
+def test_a_coach_replaced_on_their_step_leaves_the_session_with_their_membership(
+    hki, django_capture_on_commit_callbacks
+):
+    """Another coach takes over the coach's only step of the client: the coach's membership
+    ends in the step's change, and the session follows it there."""
+    session = _coach_presents(hki)
+    worker = acting(hki.worker)
+    successor = acting(
+        make_user(Role.WORK_COACH, hki.social_work, first_name="Ville", last_name="Vaihtaja")
+    )
+    step = make_step(
+        hki.client, "supported_employment", created_by=hki.worker, coach=hki.coach, goal="Työ"
+    )
+    sent = _sent(
+        django_capture_on_commit_callbacks,
+        lambda: pathway_actions.update_step(step=step, changed_by=worker, coach=successor),
+    )
+    assert CareTeamMembership.objects.get(client=hki.client, user=hki.coach).ended_on is not None
+    assert (session.pk, (hki.coach.pk,), "CANCEL") in sent
+    row, context = _released(hki, session)
+    assert (row.actor_id, row.basis) == (hki.worker.pk, Basis.CARE_TEAM)
+    assert context == {"user": hki.worker.pk, "action": "pathways.step.changed"}
+
+
 def test_a_member_the_team_no_longer_takes_leaves_the_session_with_their_membership(
     hki, django_capture_on_commit_callbacks
 ):

@@ -380,3 +380,60 @@ def test_the_form_asks_as_many_queries_for_3_and_30_coaches(client, cast):
         )
     assert len(offered(client, cast)) > 30
     assert _queries(client, url) == few
+
+
+def test_a_replaced_coach_leaves_the_team_and_no_longer_sees_the_client(client, cast, today):
+    """The team has the coach of an active step (PERMISSIONS.md): a coach replaced on the
+    step, coaching no other open step of the client, leaves the team in the change, as
+    the coach of a step ended or cancelled does."""
+    coach, successor = cast["coach"], cast["namesake"]
+    step = actions.plan_step(
+        client=cast["client"],
+        planned_by=cast["worker"],
+        service_type=ServiceType.objects.get(code=IPS),
+        start_on=today + 7 * DAY,
+        coach=coach,
+        goal="Työpaikka",
+    )
+    login(client, coach)
+    page = f"/clients/{cast['client'].uuid}/"
+    assert client.get(page).status_code == 200
+
+    changed = actions.update_step(step=step, changed_by=cast["worker"], coach=successor)
+
+    assert changed.coach == successor
+    membership = CareTeamMembership.objects.get(client=cast["client"], user=coach)
+    assert membership.ended_on == today
+    event = CareTeamMembership.pgh_event_model.objects.filter(pgh_obj=membership).last()
+    assert event.pgh_context.metadata == {
+        "user": cast["worker"].pk,
+        "action": "pathways.step.changed",
+    }
+    assert (
+        CareTeamMembership.objects.current()
+        .filter(client=cast["client"], user=successor, role=TeamRole.COACH)
+        .exists()
+    )
+    login(client, coach)
+    assert client.get(page).status_code == 404
+
+
+def test_a_replaced_coach_who_coaches_another_open_step_stays_on_the_team(cast, today):
+    """The work coaching planned with the work activity period keeps its coach: replaced on
+    the period only, the coach is still the coach of an open step of the client."""
+    step = planned(cast, today)
+    coach = cast["coach"]
+    assert PathwayStep.objects.filter(client=cast["client"], coach=coach).count() == 2
+
+    actions.update_step(step=step, changed_by=cast["worker"], coach=cast["namesake"])
+
+    assert (
+        CareTeamMembership.objects.current()
+        .filter(client=cast["client"], user=coach, role=TeamRole.COACH)
+        .exists()
+    )
+    assert (
+        CareTeamMembership.objects.current()
+        .filter(client=cast["client"], user=cast["namesake"], role=TeamRole.COACH)
+        .exists()
+    )
