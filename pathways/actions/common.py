@@ -182,6 +182,47 @@ def refuse_follow_on_before(previous: PathwayStep) -> None:
     )
 
 
+def refuse_follow_on_alongside(
+    step: PathwayStep,
+    follow_on: PathwayStep,
+    *,
+    planning: bool = False,
+    companions: bool = True,
+) -> None:
+    """A follow-on is what comes after a step: ValidationError when `follow_on` (as it will be
+    saved) runs alongside `step` until `step`'s end, its planned end while it runs
+    (`step_rules.running_alongside`, the steps the end form does not offer). `end_step`
+    refuses such a choice on `next_step`, naming the step chosen; `plan_step` (`planning`) the
+    follow-on planned (`?follows=`) on `start_on`, the date that puts it alongside, naming the
+    step it would follow. With `companions=False` a mutual companion of `step`
+    (`step_rules.mutual_companions`) passes, for `end_step` to say first that it ends with the
+    step. Reads only."""
+    alongside = step_rules.running_alongside(step, [follow_on])
+    if not alongside or (not companions and step_rules.mutual_companions(step, alongside)):
+        return
+    if planning:
+        raise ValidationError(
+            {
+                "start_on": _(
+                    "Jakso olisi käynnissä jakson %(step)s rinnalla, joten se ei ole sen "
+                    "jatkopolku: jatkopolku tulee jakson jälkeen. Valitse myöhempi "
+                    "alkamispäivä tai suunnittele jakso ilman jatkopolkua."
+                )
+                % {"step": step_name(step)}
+            }
+        )
+    raise ValidationError(
+        {
+            "next_step": _(
+                "Valittu jakso (%(step)s) on käynnissä tämän jakson rinnalla, joten se ei ole "
+                "jatkopolku: jatkopolku tulee tämän jakson jälkeen. Valitse toinen jakso tai "
+                "suunnittele uusi."
+            )
+            % {"step": step_name(follow_on)}
+        }
+    )
+
+
 def format_day(day: datetime.date) -> str:
     """A date as in the messages (d.m.yyyy, not zero-padded)."""
     return f"{day:%-d.%-m.%Y}"

@@ -20,6 +20,7 @@ from pathways.actions.common import (
     format_day,
     lock_client,
     other_steps,
+    refuse_follow_on_alongside,
     settle_step_reminders,
     step_name,
 )
@@ -149,9 +150,8 @@ def end_step(
         locked.status = StepStatus.ENDED
         # Before the companions ending with it: the coaching of a disability work activity
         # chosen as its follow-on is refused on the choice, not as a step left without it.
-        alongside = step_rules.running_alongside(locked, [next_step]) if next_step else []
-        if alongside and not step_rules.mutual_companions(locked, alongside):
-            _refuse_running_alongside(next_step)
+        if next_step is not None:
+            refuse_follow_on_alongside(locked, next_step, companions=False)
         ending_with = _companions_ending_with(locked, previous)
         if next_step is not None and next_step.pk in {c.pk for c in ending_with}:
             raise ValidationError(
@@ -163,9 +163,9 @@ def end_step(
                     % {"step": step_name(next_step)}
                 }
             )
-        if alongside:
+        if next_step is not None:
             # A companion that goes on, another step covering it.
-            _refuse_running_alongside(next_step)
+            refuse_follow_on_alongside(locked, next_step)
         _check_no_later_period_overlapped([locked, *ending_with])
         check_attendance_within([locked, *ending_with], end_field="ended_on")
         try:
@@ -223,19 +223,6 @@ def end_step(
             )
     locked.ended_with = ending_with
     return locked
-
-
-def _refuse_running_alongside(next_step: PathwayStep) -> None:
-    raise ValidationError(
-        {
-            "next_step": _(
-                "Valittu jakso (%(step)s) on käynnissä tämän jakson rinnalla, joten se ei ole "
-                "jatkopolku: jatkopolku tulee tämän jakson jälkeen. Valitse toinen jakso tai "
-                "suunnittele uusi."
-            )
-            % {"step": step_name(next_step)}
-        }
-    )
 
 
 def refuse_closing_with_open_steps(client: Client) -> None:

@@ -20,6 +20,7 @@ from pathways.actions.common import (
     format_day,
     lock_client,
     other_steps,
+    refuse_follow_on_alongside,
     refuse_follow_on_before,
     set_status,
     step_name,
@@ -80,7 +81,8 @@ def plan_step(
     with it for the same period and coach, in the same transaction.
     `follows` is a running step of the client whose follow-on this is: it is
     linked at once, so the step's end has its follow-on before it comes. A follow-on
-    starting before the step it follows is refused on `start_on`.
+    starting before the step it follows, or running alongside it as `end_step` refuses a
+    follow-on chosen (`refuse_follow_on_alongside`), is refused on `start_on`.
 
     A closed client (`closed_on` set, checked on the locked row) gets no new steps
     until reopened. An IPS step begins in agreement unless `ips_phase` names the phase it
@@ -141,6 +143,7 @@ def _link_follow_on(previous: PathwayStep, step: PathwayStep, planned_by) -> Non
         raise ValidationError(_("Jaksolla on jo jatkopolku."))
     if step.start_on < locked.start_on:
         refuse_follow_on_before(locked)
+    refuse_follow_on_alongside(locked, step, planning=True)
     locked.next_step = step
     locked.save(update_fields=["next_step"])
     settle_follow_on_requests([locked], by=planned_by)

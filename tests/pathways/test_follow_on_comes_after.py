@@ -312,3 +312,68 @@ class TestDatesMovedLater:
             step=volunteering, changed_by=worker, start_on=running.start_on
         )
         assert changed.start_on == running.start_on
+
+
+class TestPlannedAlongside:
+    """A follow-on planned from the step page (`?follows=`) is refused when it would run
+    alongside the step it follows, as `end_step` refuses choosing such a step: next to its
+    start, nothing saved."""
+
+    def coaching_during(self, followed, today) -> dict:
+        return {
+            "service_type": service("work_coaching"),
+            "start_on": today + datetime.timedelta(days=10),
+            "planned_end_on": today + datetime.timedelta(days=100),
+        }
+
+    def test_the_action_refuses_it_on_the_start(self, worker, disability_work_activity, today):
+        with pytest.raises(ValidationError) as refused:
+            actions.plan_step(
+                client=disability_work_activity.client,
+                planned_by=worker,
+                follows=disability_work_activity,
+                **self.coaching_during(disability_work_activity, today),
+            )
+        (message,) = refused.value.message_dict["start_on"]
+        assert "rinnalla" in message and "Vammaisten työtoiminta" in message
+        assert not coaching_exists(disability_work_activity.client)
+        disability_work_activity.refresh_from_db()
+        assert disability_work_activity.next_step is None
+
+    def test_the_form_shows_it_next_to_the_start(
+        self, client, worker, disability_work_activity, today
+    ):
+        login(client, worker)
+        fields = self.coaching_during(disability_work_activity, today)
+        response = client.post(
+            f"/clients/{disability_work_activity.client.uuid}/steps/new/"
+            f"?type=work_coaching&follows={disability_work_activity.pk}",
+            {
+                "start_on": fields["start_on"].isoformat(),
+                "planned_end_on": fields["planned_end_on"].isoformat(),
+            },
+        )
+        assert response.status_code == 200
+        assert "rinnalla" in field_errors(response.content.decode(), "start_on")
+        assert not coaching_exists(disability_work_activity.client)
+        disability_work_activity.refresh_from_db()
+        assert disability_work_activity.next_step is None
+
+    def test_another_service_beginning_before_its_end_is_its_follow_on(
+        self, worker, disability_work_activity, today
+    ):
+        """Studies run alongside nothing: begun before the step's planned end, they still
+        follow it, as the end form offers them."""
+        follow_on = actions.plan_step(
+            client=disability_work_activity.client,
+            planned_by=worker,
+            follows=disability_work_activity,
+            service_type=service("education"),
+            start_on=today + datetime.timedelta(days=10),
+        )
+        disability_work_activity.refresh_from_db()
+        assert disability_work_activity.next_step == follow_on
+
+
+def coaching_exists(client_) -> bool:
+    return PathwayStep.objects.filter(client=client_, service_type__code="work_coaching").exists()
