@@ -80,6 +80,10 @@ class ClientForm(PolkuModelForm):
             # Left out of the form: never rendered, never bound, the stored address stays as it is.
             for name in ADDRESS_FIELDS:
                 del self.fields[name]
+        elif self.instance.address_non_disclosure:
+            # The responsible worker sees it on screen; it never prints, from this page either.
+            for name in ADDRESS_FIELDS:
+                self.fields[name].template_name = "forms/screen_only_field.html"
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()

@@ -109,6 +109,22 @@ def test_client_page_with_data_has_no_axe_violations(new_page, unit):
     assert client.street_address not in page.locator("main").inner_text()
 
 
+def test_the_edit_page_never_prints_a_non_disclosed_address(new_page, unit):
+    """The responsible worker edits the address on screen; printing the page leaves it out."""
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    client = ClientFactory(created_by=worker, address_non_disclosure=True)
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/edit/")
+    street = page.get_by_label("Katuosoite")
+    expect(street).to_have_value(client.street_address)
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    for name in ("Katuosoite", "Postinumero", "Postitoimipaikka"):
+        expect(page.get_by_label(name)).to_be_hidden()
+    expect(page.get_by_text("Turvakielto: osoitetta ei tulosteta.")).to_be_visible()
+    expect(page.get_by_label("Puhelin")).to_be_visible()
+
+
 def test_the_browser_does_not_send_an_identity_code_typed_into_the_name_search(new_page, unit):
     worker = make_user(Role.SOCIAL_WORKER, unit)
     ClientFactory(responsible_worker=worker, first_names="Tuisku", last_name="Tietävä")
