@@ -16,7 +16,7 @@ from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from clients import identity
 from clients.actions import set_search_names
-from clients.factories import demo_identity_code
+from clients.factories import demo_identity_code, member_organisation
 from clients.models import CareTeamMembership, CaseNote, Client, ClientPlan, PlanGoal, TeamRole
 from services.calendar import add_months
 from services.models import Unit
@@ -343,7 +343,11 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
     set_search_names(client)
     client.save()
     CareTeamMembership.objects.create(
-        client=client, user=worker, role=TeamRole.RESPONSIBLE_WORKER, created_by=worker
+        client=client,
+        user=worker,
+        role=TeamRole.RESPONSIBLE_WORKER,
+        organisation_id=client.responsible_unit.organisation_id,
+        created_by=worker,
     )
     return client
 
@@ -356,6 +360,7 @@ def _member(client, user, role, *, added_by=None, note="", days=None) -> None:
             client=client,
             user=user,
             role=role,
+            organisation_id=member_organisation(client, user),
             created_by=added_by or user,
             note=note,
             valid_until=timezone.localdate() + datetime.timedelta(days=days) if days else None,

@@ -95,8 +95,23 @@ def _any_user():
     return UserFactory()
 
 
-def add_member(client: Client, user, role: str) -> CareTeamMembership:
-    return CareTeamMembership.objects.create(client=client, user=user, role=role, created_by=user)
+def add_member(client: Client, user, role: str, *, organisation=None) -> CareTeamMembership:
+    return CareTeamMembership.objects.create(
+        client=client,
+        user=user,
+        role=role,
+        organisation_id=organisation.pk if organisation else member_organisation(client, user),
+        created_by=user,
+    )
+
+
+def member_organisation(client: Client, user) -> int:
+    """The organisation a member added directly (tests, the demo) works for on the team, as
+    `clients.team_scope.admit` would decide it for a fitting role: the client's own when they
+    hold a role there, otherwise that of their first role; the client's without roles."""
+    own = client.responsible_unit.organisation_id
+    held = list(user.role_assignments.order_by("pk").values_list("unit__organisation", flat=True))
+    return own if own in held or not held else held[0]
 
 
 def make_plan(

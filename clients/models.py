@@ -223,6 +223,15 @@ class CareTeamMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
     )
     role = models.CharField(_("rooli tiimissä"), max_length=32, choices=TeamRole.choices)
+    # Whom the member works for on the team: the client's organisation, or the one that the
+    # client's consent covered when they joined from outside it (clients.team_scope.admit).
+    # The membership counts only while they act in a role of that organisation.
+    organisation = models.ForeignKey(
+        "services.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisaatio"),
+    )
     started_on = models.DateField(_("alkaen"), default=timezone.localdate)
     valid_until = models.DateField(_("voimassa asti"), null=True, blank=True)
     ended_on = models.DateField(_("päättynyt"), null=True, blank=True)

@@ -87,30 +87,20 @@ class CareTeamMembershipQuerySet(models.QuerySet):
         """The user's current memberships that count in their active role: a membership gives
         access only while the user acts in a role that fits its team role (a responsible
         worker as social worker, social counsellor or employment expert, a coach as a coach,
-        clients.team_scope.MEMBERSHIP_FITS), as every rule reads the active role. None for
-        a user with no active role."""
-        from accounts.models import RoleAssignment
+        clients.team_scope.MEMBERSHIP_FITS), and for the organisation the membership is
+        with: a social worker of two municipalities acting for the other one does not reach
+        this one's clients, nor does a partner of two organisations acting for the one the
+        client's consent did not cover. As every rule reads the active role. None for a user
+        with no active role."""
         from clients.team_scope import team_roles_acting_as
         from services.models import Unit
 
         roles = team_roles_acting_as(getattr(user, "active_role", None))
         if not roles:
             return self.none()
-        # ... and in the right organisation: someone who holds a role in the client's own
-        # organisation reaches the client only while acting there. A social worker of two
-        # municipalities acting for the other one does not reach this one's clients; a
-        # partner who works only elsewhere (a Kela liaison) acts for their own.
-        clients_organisation = OuterRef("client__responsible_unit__organisation")
-        acting_there = Unit.objects.filter(
-            pk=user.active_assignment.unit_id, organisation=clients_organisation
-        )
-        works_there = RoleAssignment.objects.current().filter(
-            user=user, unit__organisation=clients_organisation
-        )
-        return (
-            self.current(day)
-            .filter(user=user, role__in=sorted(roles))
-            .filter(Exists(acting_there) | ~Exists(works_there))
+        acting_for = Unit.objects.filter(pk=user.active_assignment.unit_id).values("organisation")
+        return self.current(day).filter(
+            user=user, role__in=sorted(roles), organisation__in=acting_for
         )
 
     def open(self):

@@ -203,19 +203,47 @@ def check_member(*, client, user, role: str) -> list[OtherOrganisation]:
     return list(others.values())
 
 
-def admit(*, actor, client, user, role: str) -> None:
+def check_membership(membership) -> OtherOrganisation | None:
+    """Whether the team still takes `membership` as it is: ValidationError unless its member
+    holds a current role that fits its team role in the organisation the membership is
+    with; None when that is the client's own organisation, otherwise that organisation (and
+    whether the fitting role reads health data) for the client's consent to cover, as when
+    they joined (`admit`). Reads only."""
+    fitting = [
+        a.role
+        for a in RoleAssignment.objects.current().filter(
+            user=membership.user_id,
+            user__is_active=True,
+            unit__organisation=membership.organisation_id,
+        )
+        if a.role in MEMBERSHIP_FITS.get(membership.role, frozenset())
+    ]
+    if not fitting:
+        raise ValidationError(
+            _("Henkilöllä ei ole voimassa olevaa roolia, jolla tiimin jäsenyys jatkuu.")
+        )
+    if membership.organisation_id == membership.client.responsible_unit.organisation_id:
+        return None
+    return OtherOrganisation(
+        membership.organisation, any(reads_health_data(role) for role in fitting)
+    )
+
+
+def admit(*, actor, client, user, role: str) -> int:
     """Decides whether `user` joins the client's team in the team role `role`, by this
-    module's rule: ValidationError unless they fit (`check_member`). Joining from another
-    organisation is a disclosure: the first of their organisations that the client's
-    consent in force (or a statutory basis) covers is checked under a lock and the
-    disclosure-log row written, `actor` disclosing; ValidationError, writing nothing, when
-    none is covered.
+    module's rule: ValidationError unless they fit (`check_member`). Returns the id of the
+    organisation they join for, the membership's `organisation`: the client's own when they
+    hold a fitting role there. Joining from another organisation is a disclosure: the first
+    of their organisations that the client's consent in force (or a statutory basis) covers
+    is checked under a lock and the disclosure-log row written, `actor` disclosing, and the
+    member works for that one on the team; ValidationError, writing nothing, when none is
+    covered.
 
     Call inside the transaction that creates (or starts) the membership, once the caller
     knows a new membership is needed; the caller creates it."""
     others = check_member(client=client, user=user, role=role)
     if not others:
-        return
+        return client.responsible_unit.organisation_id
     if _coverage is not None:
         for other in others:
             if _coverage.disclose(
@@ -225,7 +253,7 @@ def admit(*, actor, client, user, role: str) -> None:
                 recipient=user,
                 health=other.health,
             ):
-                return
+                return other.organisation.pk
     raise ValidationError(
         _(
             "Asiakkaan voimassa oleva suostumus ei kata henkilön organisaatiota palvelujen "

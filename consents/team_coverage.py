@@ -4,7 +4,7 @@ When nothing covers such a member any longer, their membership ends."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
@@ -76,7 +76,9 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     basis ended; for anyone, they hold no fitting role any more (a coach whose coach role
     ended, even while they hold another role in the client's organisation). Access stops with the membership (clients.access).
 
-    Whom the team takes is clients.team_scope.check_member's answer, as when they joined.
+    Whether the team still takes a membership is clients.team_scope.check_membership's
+    answer: a fitting role in the organisation it is with and, for another organisation
+    than the client's, the consent covering that one, as when they joined.
     `clients` limits the check to those clients (a revocation, a change, in its
     transaction); without it every client is checked (daily from Celery beat, after a
     consent's last day). Each membership is ended in a transaction of its own, under a
@@ -89,16 +91,14 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     from clients.team_scope import TEAM_ROLE_FITS
 
     held = RoleAssignment.objects.current().filter(user=OuterRef("user"))
-    own_organisation = OuterRef("client__responsible_unit__organisation")
-    elsewhere = held.exclude(unit__organisation=own_organisation)
-    # Nothing fitting the team role in the client's own organisation: a coach whose coach
-    # role there has ended, though they still hold another role (or none at all).
-    no_fitting_role_here = Q()
+    # Nothing fitting the team role in the organisation the membership is with: a coach
+    # whose coach role there has ended, though they still hold another role (or none at all).
+    no_fitting_role_there = Q()
     for team_role, roles in TEAM_ROLE_FITS.items():
-        fitting_here = held.filter(unit__organisation=own_organisation, role__in=sorted(roles))
-        no_fitting_role_here |= Q(role=team_role) & ~Exists(fitting_here)
-    # A cheap first cut: only someone with a role in another organisation may need a consent,
-    # and only someone without a fitting role in the client's organisation may have lost it.
+        fitting = held.filter(unit__organisation=OuterRef("organisation"), role__in=sorted(roles))
+        no_fitting_role_there |= Q(role=team_role) & ~Exists(fitting)
+    # A cheap first cut: only a membership with another organisation may need a consent,
+    # and any membership may have lost the role it is held in.
     # Accepted memberships on the team (current or starting later); a pending work-pair
     # offer is decided when it is accepted, a lapsed one is ended by its own daily task.
     # The responsible worker's membership ends only by a transfer of responsibility.
@@ -106,7 +106,9 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
         CareTeamMembership.objects.on_team()
         .exclude(accepted_at__isnull=True)
         .exclude(role=TeamRole.RESPONSIBLE_WORKER)
-        .filter(Q(Exists(elsewhere)) | no_fitting_role_here)
+        .filter(
+            ~Q(organisation=F("client__responsible_unit__organisation")) | no_fitting_role_there
+        )
         .order_by("pk")
     )
     if clients is not None:
@@ -119,7 +121,7 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
             Client.objects.select_for_update().get(pk=client_id)
             membership = (
                 CareTeamMembership.objects.select_for_update(of=("self",))
-                .select_related("client__responsible_unit", "user")
+                .select_related("client__responsible_unit", "user", "organisation")
                 .filter(pk=membership_id, ended_on__isnull=True)
                 .first()
             )
@@ -135,21 +137,18 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
 
 def _uncovered(membership) -> tuple[str, dict] | None:
     """None when the member may stay; otherwise what the responsible worker is told (a
-    msgid with `{name}` and its other values: the organisations' names in each language)."""
-    from clients.team_scope import check_member
+    msgid with `{name}` and its other values: the organisation's names in each language)."""
+    from clients.team_scope import check_membership
 
-    client, member = membership.client, membership.user
     try:
-        others = check_member(client=client, user=member, role=membership.role)
+        other = check_membership(membership)
     except ValidationError:
         return NO_FITTING_ROLE, {}
-    if not others:
+    if other is None:
         return None  # a fitting role in the client's own organisation
-    coverage = team_coverage()
-    if any(coverage.covered(client, [o.organisation], health=o.health) for o in others):
+    if team_coverage().covered(membership.client, [other.organisation], health=other.health):
         return None
-    names = lazy(lambda: ", ".join(str(other.organisation) for other in others), str)()
-    return NOT_COVERED, {"organisation": names}
+    return NOT_COVERED, {"organisation": lazy(lambda: str(other.organisation), str)()}
 
 
 def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:

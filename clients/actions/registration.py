@@ -94,6 +94,7 @@ def register_client(
                 client=client,
                 user=registered_by,
                 role=TeamRole.RESPONSIBLE_WORKER,
+                organisation_id=unit.organisation_id,
                 created_by=registered_by,
             )
             log_access(

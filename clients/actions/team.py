@@ -123,11 +123,12 @@ def add_team_member(
         ).exists():
             raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
         check_roles_beside(client=client, user=user, role=role)
-        team_scope.admit(actor=added_by, client=client, user=user, role=role)
+        organisation_id = team_scope.admit(actor=added_by, client=client, user=user, role=role)
         membership = CareTeamMembership.objects.create(
             client=client,
             user=user,
             role=role,
+            organisation_id=organisation_id,
             created_by=added_by,
             note=note,
             started_on=started_on,
@@ -393,6 +394,7 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 client=locked,
                 user=to_user,
                 role=TeamRole.RESPONSIBLE_WORKER,
+                organisation_id=to_unit.organisation_id,
                 created_by=by,
                 note=note,
             )

@@ -228,6 +228,8 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
                 client=client,
                 user=offered_by,
                 role=TeamRole.WORK_PAIR,
+                # Whom they offer for; decided again when the offer is accepted (admit).
+                organisation_id=offered_by.active_assignment.unit.organisation_id,
                 accepted_at=None,
                 created_by=offered_by,
                 note=_("Tarjoutui työpariksi konsultaatiosta %(case)s")
@@ -278,7 +280,7 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
         if accept and membership.ended_on is not None:
             raise ValidationError(_("Työparitarjous ei ole enää voimassa."))
         if accept:
-            team_scope.admit(
+            membership.organisation_id = team_scope.admit(
                 actor=answered_by, client=client, user=membership.user, role=TeamRole.WORK_PAIR
             )
             # The coordinator's "other member" role, if any, gives way to the work pair's.
@@ -286,7 +288,7 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
                 client=client, user=membership.user, role=TeamRole.WORK_PAIR, by=answered_by
             )
             membership.accepted_at = timezone.now()
-            membership.save(update_fields=["accepted_at"])
+            membership.save(update_fields=["accepted_at", "organisation"])
         else:
             membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
         locked.accepted = accept

@@ -391,13 +391,23 @@ def _join_as_coach(client, coach, added_by) -> None:
         return
     # Access begins now, so the joining is decided now (also for one added to start later).
     try:
-        team_scope.admit(actor=added_by, client=client, user=coach, role=TeamRole.COACH)
+        organisation_id = team_scope.admit(
+            actor=added_by, client=client, user=coach, role=TeamRole.COACH
+        )
     except ValidationError as error:
         raise ValidationError({"coach": error.messages}) from None
     end_roles_superseded(client=client, user=coach, role=TeamRole.COACH, by=added_by)
-    # A coach membership added to start later starts today.
-    if memberships.open().filter(role=TeamRole.COACH).update(started_on=timezone.localdate()):
+    # A coach membership added to start later starts today, with the organisation admitted now.
+    if (
+        memberships.open()
+        .filter(role=TeamRole.COACH)
+        .update(started_on=timezone.localdate(), organisation_id=organisation_id)
+    ):
         return
     CareTeamMembership.objects.create(
-        client=client, user=coach, role=TeamRole.COACH, created_by=added_by
+        client=client,
+        user=coach,
+        role=TeamRole.COACH,
+        organisation_id=organisation_id,
+        created_by=added_by,
     )

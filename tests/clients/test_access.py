@@ -13,7 +13,12 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from audit.models import AccessLogEntry, Basis
 from clients import actions
-from clients.factories import ClientFactory, demo_identity_code, random_birth_date
+from clients.factories import (
+    ClientFactory,
+    demo_identity_code,
+    member_organisation,
+    random_birth_date,
+)
 from clients.identity import search_hash
 from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
@@ -472,6 +477,7 @@ def test_one_current_responsible_worker_is_a_database_invariant(team):
             client=team["client"],
             user=team["counsellor"],
             role=TeamRole.RESPONSIBLE_WORKER,
+            organisation_id=member_organisation(team["client"], team["counsellor"]),
             created_by=team["worker"],
         )
 

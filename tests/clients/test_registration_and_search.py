@@ -328,7 +328,11 @@ def test_a_managers_list_hits_are_their_units_clients_on_the_manager_basis(
         last_name="Muualla",
     )
     CareTeamMembership.objects.create(
-        client=elsewhere, user=manager, role=TeamRole.OTHER, created_by=manager
+        client=elsewhere,
+        user=manager,
+        role=TeamRole.OTHER,
+        organisation_id=unit.organisation_id,
+        created_by=manager,
     )
     login(client, manager)
     text = client.get("/clients/").content.decode()

@@ -13,7 +13,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions
-from clients.factories import add_member
+from clients.factories import add_member, member_organisation
 from clients.models import CareTeamMembership, TeamRole
 from tests.conftest import acting, field_errors, login
 
@@ -216,6 +216,7 @@ def test_the_database_refuses_other_member_beside_a_lead_role(team, lead, constr
         client=target,
         user=nurse,
         role=TeamRole.OTHER,
+        organisation_id=member_organisation(target, nurse),
         created_by=nurse,
         ended_on=timezone.localdate(),
     )
@@ -272,6 +273,7 @@ def test_the_migration_ends_other_memberships_beside_a_lead_role(team):
         client=target,
         user=nurse,
         role=TeamRole.OTHER,
+        organisation_id=member_organisation(target, nurse),
         created_by=worker,
         started_on=today + datetime.timedelta(days=5),
     )

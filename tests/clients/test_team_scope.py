@@ -20,6 +20,7 @@ from accounts.roles import Role
 from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from clients import actions, team_scope
 from clients.access import relation_to
+from clients.factories import member_organisation
 from clients.models import CareTeamMembership, TeamRole
 from consents.factories import ConsentFactory
 from consents.models import Purpose
@@ -483,7 +484,11 @@ def test_the_daily_run_runs_one_at_a_time(scope):
 
     ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation], expired=True)
     CareTeamMembership.objects.create(
-        client=scope["client"], user=scope["kela"], role=TeamRole.OTHER, created_by=scope["worker"]
+        client=scope["client"],
+        user=scope["kela"],
+        role=TeamRole.OTHER,
+        organisation_id=member_organisation(scope["client"], scope["kela"]),
+        created_by=scope["worker"],
     )
     cache.add(UNCOVERED_LOCK_KEY, "1", timeout=60)  # another run holds it
     assert end_uncovered_memberships_task.apply().get() == 0
@@ -525,3 +530,52 @@ def test_a_partner_whose_role_ended_leaves_and_the_worker_is_told_why(scope):
     assert end_uncovered_memberships() == 1
     task = Task.objects.get(kind="consents.member_uncovered")
     assert "ei ole voimassa olevaa roolia" in task.title
+
+
+@pytest.fixture
+def two_hats(scope):
+    """The employment expert also works as a health professional for a private provider:
+    the client's consent covers employment services only, so they join through it."""
+    provider = UnitFactory(
+        organisation=OrganisationFactory(health_care=True, name_fi="Yksityinen Oy"),
+        name_fi="Yksityinen vastaanotto",
+    )
+    expert = scope["expert"]
+    at_provider = RoleAssignment.objects.create(
+        user=expert, role=Role.HEALTH_PROFESSIONAL, unit=provider
+    )
+    employment = expert.role_assignments.get(role=Role.EMPLOYMENT_EXPERT)
+    ConsentFactory(client=scope["client"], parties=[employment.unit.organisation])
+    membership = add(scope, expert)
+    return {"membership": membership, "employment": employment, "provider": at_provider}
+
+
+def test_a_member_of_two_organisations_works_on_the_team_for_the_one_it_was_disclosed_to(
+    scope, two_hats
+):
+    """The membership is with employment services, whose disclosure was logged: acting for
+    the provider (where the role would read health-related notes), the expert does not
+    reach the client."""
+    expert, employment = scope["expert"], two_hats["employment"]
+    assert two_hats["membership"].organisation == employment.unit.organisation
+    disclosed = DisclosureLogEntry.objects.get(recipient_user=expert)
+    assert disclosed.recipient_organisation == employment.unit.organisation
+    assert relation_to(acting(expert, employment), scope["client"]).visible
+    scope["client"].__dict__.pop("_relations", None)
+    assert not relation_to(acting(expert, two_hats["provider"]), scope["client"]).visible
+
+
+def test_a_member_whose_role_ended_in_the_organisation_they_joined_for_leaves(scope, two_hats):
+    """Their role at employment services ends; the one at the provider goes on, but the
+    team took them for employment services (and nothing was disclosed to the provider)."""
+    from consents.team_coverage import end_uncovered_memberships
+
+    ConsentFactory(
+        client=scope["client"], parties=[two_hats["provider"].unit.organisation], with_health=True
+    )
+    RoleAssignment.objects.filter(pk=two_hats["employment"].pk).update(
+        valid_from=timezone.localdate() - 100 * DAY, valid_to=timezone.localdate() - DAY
+    )
+    assert end_uncovered_memberships() == 1
+    two_hats["membership"].refresh_from_db()
+    assert two_hats["membership"].ended_on == timezone.localdate()

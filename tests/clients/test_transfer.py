@@ -11,7 +11,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions
-from clients.factories import ClientFactory
+from clients.factories import ClientFactory, member_organisation
 from clients.forms import TransferForm
 from clients.models import CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
@@ -67,7 +67,11 @@ def test_a_colleague_with_a_caseload_of_their_own_is_offered_and_takes_the_clien
     a colleague 'already the responsible worker' here: only that very membership does."""
     colleague = team["counsellor"]
     CareTeamMembership.objects.create(
-        client=team["client"], user=colleague, role=TeamRole.SOTE_CONTACT, created_by=team["worker"]
+        client=team["client"],
+        user=colleague,
+        role=TeamRole.SOTE_CONTACT,
+        organisation_id=member_organisation(team["client"], colleague),
+        created_by=team["worker"],
     )
     ClientFactory(responsible_worker=colleague, created_by=colleague)
     ClientFactory(responsible_worker=team["worker"], created_by=team["worker"])

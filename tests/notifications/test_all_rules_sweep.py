@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from clients.factories import ClientFactory, make_plan
+from clients.factories import ClientFactory, make_plan, member_organisation
 from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, TeamRole
 from consents import actions as consent_actions
 from consents.factories import ConsentFactory, kela
@@ -117,6 +117,7 @@ def _caseload(office, size: int) -> None:
             client=client,
             user=coach,
             role=TeamRole.COACH,
+            organisation_id=member_organisation(client, coach),
             created_by=worker,
             started_on=today - 30 * DAY,
             valid_until=today + 5 * DAY,

@@ -181,7 +181,9 @@ def add_memberships(people: People, clients: list[ClientInfo], rng: random.Rando
         "accepted_at",
         "note",
         "created_by_id",
+        "organisation_id",
     )
+    organisation_id = people.organisation.pk  # every member works for the one organisation
 
     def accepted(day):
         return datetime.datetime.combine(day, datetime.time(12), tzinfo=UTC)
@@ -202,6 +204,7 @@ def add_memberships(people: People, clients: list[ClientInfo], rng: random.Rando
                     accepted(start),
                     "",
                     previous,
+                    organisation_id,
                 )
                 start = handover
             yield (
@@ -213,6 +216,7 @@ def add_memberships(people: People, clients: list[ClientInfo], rng: random.Rando
                 accepted(start),
                 "",
                 client.worker_id,
+                organisation_id,
             )
             if rng.random() < 0.1:
                 colleague = rng.choice(people.workers_by_unit[client.unit_id])
@@ -226,6 +230,7 @@ def add_memberships(people: People, clients: list[ClientInfo], rng: random.Rando
                         accepted(start),
                         "",
                         client.worker_id,
+                        organisation_id,
                     )
             for coach_id, since in client.open_coaches.items():
                 yield (
@@ -237,6 +242,7 @@ def add_memberships(people: People, clients: list[ClientInfo], rng: random.Rando
                     accepted(since),
                     "",
                     client.worker_id,
+                    organisation_id,
                 )
             for coach_id, (since, until) in client.past_coaches.items():
                 if coach_id in client.open_coaches:
@@ -250,6 +256,7 @@ def add_memberships(people: People, clients: list[ClientInfo], rng: random.Rando
                     accepted(since),
                     "",
                     client.worker_id,
+                    organisation_id,
                 )
 
     copy_rows(CareTeamMembership, columns, rows())
