@@ -138,6 +138,26 @@ def _team_coach(today: datetime.date) -> Case:
     )
 
 
+def _work_coach(today: datetime.date) -> Coalesce:
+    """The work coach of a Jobcenter paid-work period (a user id, or NULL): the period's own
+    coach, or when it names none, the coach of the client's work coaching (not cancelled)
+    running alongside it, overlapping the period, as pathways.rules.coaches_alongside reads
+    who coaches it (docs/permissions.md: its reminders go to them); the latest of those
+    begun when two overlap it (the one at its end). Either only while on the client's care
+    team. A work coaching planned to follow the period is not alongside it. The period is
+    open, so its planned end is its end."""
+    alongside = (
+        PathwayStep.objects.filter(client=OuterRef("client"), coach__isnull=False)
+        .of_type(WORK_COACHING)
+        .not_cancelled()
+        .overlapping(OuterRef("start_on"), OuterRef("planned_end_on"))
+        .filter(_on_team("coach", today))
+        .order_by("-start_on", "-pk")
+        .values("coach")[:1]
+    )
+    return Coalesce(_team_coach(today), Subquery(alongside), output_field=IntegerField())
+
+
 def _step_specs(
     base: list, *, title: str, due_date: datetime.date, recipients: Iterable[int | None], **args
 ) -> Iterator[ReminderSpec]:
@@ -253,28 +273,14 @@ def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator
 def jobcenter_ending_without_next(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
     """Open Jobcenter paid-work periods ending within 7 days without a follow-on step.
 
-    To the work coach and the responsible worker. The work coach is the
-    period's coach, or when the period names none, the coach of the client's
-    open work coaching (which runs alongside the period); either only while on
-    the client's care team.
+    To the work coach (`_work_coach`: the period's coach, or the coach of the work coaching
+    running alongside it) and the responsible worker.
     """
     days = ending_window_days(JOBCENTER_PAID_WORK)
-    work_coaching_coach = (
-        PathwayStep.objects.open()
-        .filter(client=OuterRef("client"), service_type__code=WORK_COACHING, coach__isnull=False)
-        .filter(_on_team("coach", today))
-        .order_by("-start_on", "-pk")
-        .values("coach")[:1]
-    )
     rows = (
         _ending_without_next(today, days)
         .filter(service_type__code=JOBCENTER_PAID_WORK)
-        .annotate(
-            work_coach_id=Coalesce(
-                _team_coach(today), Subquery(work_coaching_coach), output_field=IntegerField()
-            ),
-            worker_id=responsible_worker(today),
-        )
+        .annotate(work_coach_id=_work_coach(today), worker_id=responsible_worker(today))
         .values_list(*STEP_COLUMNS, "planned_end_on", "work_coach_id", "worker_id")
         .order_by("pk")
         .iterator(chunk_size=batch_size)

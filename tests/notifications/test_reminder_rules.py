@@ -846,6 +846,21 @@ def test_the_step_ending_window_is_configurable(rules, worker, client_of, settin
     assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {(worker.pk, workshop.pk, end_on)}
 
 
+def rehab_with_its_coaching(client, coach, start_on, end_on, **fields) -> tuple:
+    """A rehabilitative work activity period and the work coaching planned with it (its mutual
+    companion: the same dates and coach), as plan_step plans them."""
+    rehab = step(
+        client,
+        "rehabilitative_work_activity",
+        start_on,
+        planned_end_on=end_on,
+        coach=coach,
+        **fields,
+    )
+    coaching = step(client, "work_coaching", start_on, planned_end_on=end_on, coach=coach, **fields)
+    return rehab, coaching
+
+
 # Jobcenter paid-work periods
 
 
@@ -884,6 +899,34 @@ def test_jobcenter_period_with_its_own_coach_reminds_that_coach(rules, worker, c
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
         (work_coach.pk, jobcenter.pk, end_on),
+        (worker.pk, jobcenter.pk, end_on),
+    }
+
+
+def test_jobcenter_period_naming_no_coach_reminds_the_coach_alongside_not_the_next_one(
+    rules, worker, client_of, unit
+):
+    """docs/permissions.md: the coach of the work coaching running alongside the period gets
+    its reminders. The next work activity period, already planned with another coach, starts
+    after the Jobcenter period: its coach is not alongside it, though it starts latest."""
+    alongside, next_coach = make_user(Role.WORK_COACH, unit), make_user(Role.WORK_COACH, unit)
+    add_member(client_of, alongside, TeamRole.COACH)
+    add_member(client_of, next_coach, TeamRole.COACH)
+    first_end = TODAY + 30 * DAY
+    rehab_with_its_coaching(client_of, alongside, TODAY - 120 * DAY, first_end)
+    rehab_with_its_coaching(
+        client_of,
+        next_coach,
+        first_end + DAY,
+        first_end + 180 * DAY,
+        status=StepStatus.PLANNED,
+    )
+    end_on = TODAY + 7 * DAY
+    jobcenter = step(client_of, "jobcenter_paid_work", TODAY - 60 * DAY, planned_end_on=end_on)
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (alongside.pk, jobcenter.pk, end_on),
         (worker.pk, jobcenter.pk, end_on),
     }
 
