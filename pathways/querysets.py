@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 
 class PathwayStepQuerySet(models.QuerySet):
@@ -48,6 +48,37 @@ class PathwayStepQuerySet(models.QuerySet):
         steps = self.filter(query)
         return steps.filter(start_on__lte=end) if end else steps
 
+    def _ends_with_its_period(self) -> Exists:
+        """Whether the outer step (open, with a planned end) is the companion of another open
+        step of its client that it accompanies: that step's rules require the outer step's
+        service, and the outer step's rules need that step's service in turn (requires, or
+        requires one of), their periods overlapping. The work coaching planned with a
+        rehabilitative work activity period is one (`step_rules.mutual_companions`): it ends
+        with the period, with the period's reason and outcome (`end_step`), and is never
+        ended on its own, so it has no follow-on, nor an end to remind of, of its own."""
+        accompanied = (
+            self.model.objects.open()
+            .filter(client=OuterRef("client"), rule_set__requires=OuterRef("service_type"))
+            .exclude(pk=OuterRef("pk"))
+            .filter(
+                Q(service_type__required_by_rule_sets=OuterRef("rule_set"))
+                | Q(service_type__required_as_one_of_by_rule_sets=OuterRef("rule_set"))
+            )
+            .overlapping(OuterRef("start_on"), OuterRef("planned_end_on"))
+        )
+        return Exists(accompanied)
+
+    def with_ends_with_period(self):
+        """Each step with `ends_with_period`: it is an open step's companion that ends with
+        it (`_ends_with_its_period`). In the same query, none per step."""
+        return self.annotate(ends_with_period=self._ends_with_its_period())
+
+    def not_ending_with_their_period(self):
+        """Without the companions that end with the open step they accompany: what the
+        reminders of a step's own end (no follow-on, planned end passed) concern, as the
+        timeline's warnings do."""
+        return self.filter(~self._ends_with_its_period())
+
     def coached_by(self, user):
         return self.filter(coach=user)
 
@@ -69,9 +100,11 @@ class PathwayStepQuerySet(models.QuerySet):
         return self.open().filter(planned_end_on__range=(start, end))
 
     def for_timeline(self):
-        return self.select_related(
-            "service_type", "unit", "coach", "next_step__service_type"
-        ).order_by("start_on", "pk")
+        return (
+            self.select_related("service_type", "unit", "coach", "next_step__service_type")
+            .with_ends_with_period()
+            .order_by("start_on", "pk")
+        )
 
 
 class AttendanceQuerySet(models.QuerySet):

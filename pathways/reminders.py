@@ -114,6 +114,14 @@ def _open_steps():
     return PathwayStep.objects.open().filter(client__closed_on__isnull=True)
 
 
+def _steps_ending_on_their_own():
+    """Open steps of open clients that end by themselves: without the companions that end with
+    the open step they accompany (the work coaching of a rehabilitative work activity period,
+    PathwayStepQuerySet.not_ending_with_their_period), which have no follow-on nor an end of
+    their own. What the rules about a step's end remind of and their withdrawals check."""
+    return _open_steps().not_ending_with_their_period()
+
+
 def _on_team(user_field: str, today: datetime.date) -> Exists:
     """Whether the user in the outer step's `user_field` has a current care-team membership
     of the step's client on `today` and an active account. Checked here, not only when the
@@ -243,7 +251,9 @@ def rehab_month_21(today: datetime.date, batch_size: int) -> Iterator[ReminderSp
 
 def _ending_without_next(today: datetime.date, days: int):
     last = today + datetime.timedelta(days=days)
-    return _open_steps().filter(next_step__isnull=True, planned_end_on__range=(today, last))
+    return _steps_ending_on_their_own().filter(
+        next_step__isnull=True, planned_end_on__range=(today, last)
+    )
 
 
 def steps_ending_without_next(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
@@ -370,12 +380,12 @@ def withdraw_stale_ending(rule: str):
     """The `withdraw_stale` of an "ending without a follow-on" rule: its reminders not yet
     due are taken back when the step has got a follow-on step, its planned end has moved
     (the next sweep reminds of the new one when it is near), or it or the client's client
-    relationship has ended."""
+    relationship has ended, or it has become the companion that ends with its period."""
 
     def withdraw(today: datetime.date) -> int:
         return withdraw_stale_reminders(
             rule=rule,
-            still_due=_open_steps().filter(next_step__isnull=True),
+            still_due=_steps_ending_on_their_own().filter(next_step__isnull=True),
             due_field="planned_end_on",
             today=today,
         )

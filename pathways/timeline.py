@@ -71,7 +71,8 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
     if step.status == "ended":
         return []
     code, rules, warnings = step.service_type.code, step.rule_set, []
-    end = step.planned_end_on
+    # The companion that ends with its period has no end of its own to warn of.
+    end = None if _ends_with_its_period(step) else step.planned_end_on
     if rules and rules.warning_month and rules.max_duration_months:
         month = period_month(step.start_on, today)
         if rules.warning_month <= month <= rules.max_duration_months:
@@ -142,6 +143,24 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
                 % {"days": days}
             )
     return warnings
+
+
+def _ends_with_its_period(step: PathwayStep) -> bool:
+    """Whether the open step is the companion that ends with the open step it accompanies
+    (PathwayStepQuerySet.with_ends_with_period, as the reminders about a step's end leave it
+    out): read from the list's annotation, else asked (one query), only for a step with a
+    planned end."""
+    if step.planned_end_on is None or step.pk is None:
+        return False
+    known = getattr(step, "ends_with_period", None)
+    if known is None:
+        known = (
+            PathwayStep.objects.filter(pk=step.pk)
+            .with_ends_with_period()
+            .values_list("ends_with_period", flat=True)
+            .get()
+        )
+    return known
 
 
 def _drawn_end(step: PathwayStep) -> datetime.date | None:

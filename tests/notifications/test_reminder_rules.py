@@ -861,6 +861,65 @@ def rehab_with_its_coaching(client, coach, start_on, end_on, **fields) -> tuple:
     return rehab, coaching
 
 
+def test_the_coaching_that_ends_with_its_period_gets_no_ending_reminder_nor_warning(
+    rules, worker, client_of, unit
+):
+    """The work coaching planned with a work activity period ends with it (end_step ends it
+    with the period's reason and outcome) and never has a follow-on of its own: the reminder
+    and the timeline's warning are the period's only. The work coaching of a disability work
+    activity period is no such companion (that period does not require it): it ends on its
+    own, and is reminded of."""
+    from pathways.timeline import step_warnings
+
+    coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
+    end_on = TODAY + 10 * DAY
+    rehab, coaching = rehab_with_its_coaching(client_of, coach, TODAY - 90 * DAY, end_on)
+    other = ClientFactory(created_by=worker)
+    other.memberships.update(started_on=datetime.date(2023, 1, 2))
+    add_member(other, coach, TeamRole.COACH)
+    step(other, "disability_work_activity", TODAY - 90 * DAY, planned_end_on=end_on)
+    own = step(other, "work_coaching", TODAY - 90 * DAY, planned_end_on=end_on, coach=coach)
+
+    sweep_reminders(today=TODAY)
+    ending = found(pathway_rules.STEP_ENDING_WITHOUT_NEXT)
+    assert {(r, o) for r, o, _day in ending if o in (rehab.pk, coaching.pk)} == {
+        (worker.pk, rehab.pk),
+        (coach.pk, rehab.pk),
+    }
+    assert (coach.pk, own.pk, end_on) in ending
+
+    warning = "Jakso päättyy 10 päivän kuluttua ilman jatkopolkua."
+    listed = {s.pk: s for s in PathwayStep.objects.filter(client=client_of).for_timeline()}
+    assert listed[coaching.pk].ends_with_period and not listed[rehab.pk].ends_with_period
+    assert warning in step_warnings(listed[rehab.pk], TODAY)
+    assert warning not in step_warnings(listed[coaching.pk], TODAY)
+    # The step page's step, without the list's annotation, reads the same.
+    assert warning not in step_warnings(PathwayStep.objects.get(pk=coaching.pk), TODAY)
+    assert warning in step_warnings(PathwayStep.objects.get(pk=own.pk), TODAY)
+
+
+def test_a_coachings_ending_reminder_is_taken_back_once_it_ends_with_a_period(
+    rules, worker, client_of, unit
+):
+    """Reminded of while it ran alone, the work coaching then got the work activity period it
+    accompanies (recorded later): its end is now the period's, and its reminder, not yet due,
+    is taken back by the sweep."""
+    coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
+    end_on = TODAY + 10 * DAY
+    coaching = step(
+        client_of, "work_coaching", TODAY - 30 * DAY, planned_end_on=end_on, coach=coach
+    )
+    sweep_reminders(today=TODAY)
+    assert {o for _r, o, _d in found(pathway_rules.STEP_ENDING_WITHOUT_NEXT)} == {coaching.pk}
+
+    rehab = step(client_of, "rehabilitative_work_activity", TODAY - 30 * DAY, planned_end_on=end_on)
+    result = sweep_reminders(today=TODAY + DAY)
+    assert result.withdrawn[pathway_rules.STEP_ENDING_WITHOUT_NEXT] == 2
+    assert {o for _r, o, _d in found(pathway_rules.STEP_ENDING_WITHOUT_NEXT)} == {rehab.pk}
+
+
 # Jobcenter paid-work periods
 
 
