@@ -1,4 +1,5 @@
-"""Reminder rules of the pathways app: steps that reach a limit or end without a follow-on step.
+"""Reminder rules of the pathways app: steps that reach a limit, end without a follow-on step
+or stay open past their planned end.
 
 `register()` is called from PathwaysConfig.ready(). As in clients/reminders.py,
 each rule is one set-based query streamed in chunks, yielding one
@@ -39,7 +40,7 @@ from clients.reminders import client_name, responsible_worker, window_days
 from notifications.actions import withdraw_stale_reminders
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from notifications.texts import Text
-from pathways.models import EmployerContact, PathwayStep
+from pathways.models import EmployerContact, PathwayStep, StepStatus
 from services.i18n import lazy_name
 
 REHAB_MONTH_21 = "pathways.rehab_month_21"
@@ -47,6 +48,7 @@ STEP_ENDING_WITHOUT_NEXT = "pathways.step_ending_without_next"
 JOBCENTER_ENDING_WITHOUT_NEXT = "pathways.jobcenter_ending_without_next"
 IPS_NO_EMPLOYER_CONTACT = "pathways.ips_no_employer_contact"
 STEP_REVIEW_DUE = "pathways.step_review_due"
+STEP_PLANNED_END_PASSED = "pathways.step_planned_end_passed"
 # The rules whose reminders are about an open step: ending or cancelling the step ends them.
 STEP_RULES = (
     REHAB_MONTH_21,
@@ -54,6 +56,7 @@ STEP_RULES = (
     JOBCENTER_ENDING_WITHOUT_NEXT,
     IPS_NO_EMPLOYER_CONTACT,
     STEP_REVIEW_DUE,
+    STEP_PLANNED_END_PASSED,
 )
 
 REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
@@ -68,6 +71,8 @@ DEFAULT_EMPLOYER_CONTACT_ALERT_DAYS = 30
 STEP_ENDING_DAYS = 14
 JOBCENTER_ENDING_DAYS = 7
 STEP_REVIEW_DAYS = 14
+# Days after the planned end from which a step still open is reminded of (the day after it).
+STEP_PLANNED_END_PASSED_DAYS = 1
 
 
 def ending_window_days(service_code: str) -> int:
@@ -371,6 +376,50 @@ def steps_review_due(today: datetime.date, batch_size: int) -> Iterator[Reminder
         )
 
 
+def _steps_past_planned_end():
+    """Started steps still open (running or paused) that end on their own
+    (`_steps_ending_on_their_own`), of open clients: what the planned-end-passed rule
+    reminds of and its withdrawal checks. A step still planned never ran: it is cancelled or
+    started, not ended."""
+    return _steps_ending_on_their_own().exclude(status=StepStatus.PLANNED)
+
+
+def steps_past_planned_end(today: datetime.date, batch_size: int) -> Iterator[ReminderSpec]:
+    """Started steps still open a day (the window) after their planned end, with a follow-on
+    step or without: a period does not just run out (DOMAIN.md), it is ended with its end
+    reason, and a rehabilitative work activity period with its review decision.
+
+    The due date is the planned end. To the responsible worker and the step's coach while
+    on the client's care team (a Jobcenter period's work coach, `_work_coach`). The
+    companion that ends with its period is left out: the period's reminder covers it.
+    """
+    days = window_days(STEP_PLANNED_END_PASSED, STEP_PLANNED_END_PASSED_DAYS)
+    coach = Case(
+        When(service_type__code=JOBCENTER_PAID_WORK, then=_work_coach(today)),
+        default=_team_coach(today),
+        output_field=IntegerField(),
+    )
+    rows = (
+        _steps_past_planned_end()
+        .filter(planned_end_on__lte=today - datetime.timedelta(days=days))
+        .annotate(worker_id=responsible_worker(today), step_coach_id=coach)
+        .values_list(*STEP_COLUMNS, "planned_end_on", "worker_id", "step_coach_id")
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for *base, planned_end_on, worker_id, coach_id in rows:
+        yield from _step_specs(
+            base,
+            title=gettext_noop(
+                "{service}: suunniteltu päättymispäivä {date} on ohitettu, päätä jakso ja "
+                "kirjaa arvio: {client}"
+            ),
+            due_date=planned_end_on,
+            recipients=[worker_id, coach_id],
+            date=f"{planned_end_on.day}.{planned_end_on.month}.{planned_end_on.year}",
+        )
+
+
 # A reminder written for a step's old state is taken back by the sweep, before the rule
 # runs: the facts change by many paths (update_step moves a date, plan_step links a
 # follow-on, end_step ends the step), and the sweep sees them all.
@@ -398,6 +447,19 @@ def withdraw_stale_reviews(today: datetime.date) -> int:
     back when the review date has moved or the step has ended."""
     return withdraw_stale_reminders(
         rule=STEP_REVIEW_DUE, still_due=_open_steps(), due_field="review_due", today=today
+    )
+
+
+def withdraw_stale_planned_end_passed(today: datetime.date) -> int:
+    """The `withdraw_stale` of the planned-end-passed rule: its reminders are past once
+    written, so they are marked read when their matter has gone by a path that did not settle
+    them (ending or cancelling the step settles them at once): the planned end moved (the
+    rule reminds of the new one once it has passed), or the client relationship closed."""
+    return withdraw_stale_reminders(
+        rule=STEP_PLANNED_END_PASSED,
+        still_due=_steps_past_planned_end(),
+        due_field="planned_end_on",
+        today=today,
     )
 
 
@@ -455,4 +517,10 @@ def register() -> None:
         _("Jakson arviointi lähestyy"),
         steps_review_due,
         withdraw_stale=withdraw_stale_reviews,
+    )
+    register_reminder_rule(
+        STEP_PLANNED_END_PASSED,
+        _("Suunniteltu päättymispäivä ohitettu"),
+        steps_past_planned_end,
+        withdraw_stale=withdraw_stale_planned_end_passed,
     )

@@ -123,12 +123,13 @@ def _caseload(office, size: int) -> None:
             valid_until=today + 5 * DAY,
         )
         # pathways: month 21 of rehabilitative work, steps ending without a next one, IPS,
-        # a step's review coming up.
+        # a step's review coming up, a step still open past its planned end.
         _step(client, "rehabilitative_work_activity", add_months(today, -21))
         _step(client, "youth_workshop", today - 60 * DAY, planned_end_on=today + 5 * DAY)
         _step(client, "work_coaching", today - 60 * DAY, coach=coach, review_due=today + 7 * DAY)
         _step(client, "jobcenter_paid_work", today - 20 * DAY, planned_end_on=today + 3 * DAY)
         _step(client, "supported_employment", today - 40 * DAY, coach=coach)
+        _step(client, "work_trial", today - 60 * DAY, planned_end_on=today - 2 * DAY)
         # consents: one expiring, one revoked days ago with its parties not yet told.
         ConsentFactory(
             client=client, recorded_by=worker, parties=[kela()], valid_until=today + 10 * DAY

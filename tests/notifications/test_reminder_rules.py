@@ -920,6 +920,112 @@ def test_a_coachings_ending_reminder_is_taken_back_once_it_ends_with_a_period(
     assert {o for _r, o, _d in found(pathway_rules.STEP_ENDING_WITHOUT_NEXT)} == {rehab.pk}
 
 
+# Steps still open past their planned end
+
+
+def test_planned_end_passed_fires_the_day_after_it_to_worker_and_coach(
+    rules, worker, client_of, unit
+):
+    """A period does not just run out: the day after its planned end, a step still open is
+    reminded of, with a follow-on step planned or not, once."""
+    coach = make_user(Role.WORKSHOP_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
+    end_on = TODAY
+    studies = step(client_of, "education", end_on + DAY, status=StepStatus.PLANNED)
+    workshop = step(
+        client_of,
+        "youth_workshop",
+        TODAY - 90 * DAY,
+        planned_end_on=end_on,
+        coach=coach,
+        next_step=studies,
+    )
+
+    sweep_reminders(today=end_on)
+    assert found(pathway_rules.STEP_PLANNED_END_PASSED) == set()
+
+    result = sweep_reminders(today=end_on + DAY)
+    assert result.created[pathway_rules.STEP_PLANNED_END_PASSED] == 2
+    assert found(pathway_rules.STEP_PLANNED_END_PASSED) == {
+        (worker.pk, workshop.pk, end_on),
+        (coach.pk, workshop.pk, end_on),
+    }
+    reminder = Reminder.objects.filter(rule=pathway_rules.STEP_PLANNED_END_PASSED).first()
+    assert reminder.title == (
+        "Nuorten työpaja: suunniteltu päättymispäivä 2.3.2026 on ohitettu, päätä jakso ja "
+        "kirjaa arvio: Silmu Suunnistaja"
+    )
+    assert reminder.link == f"/clients/{client_of.uuid}/steps/{workshop.pk}/"
+    # Exactly once, however long it stays open.
+    assert (
+        sweep_reminders(today=end_on + 2 * DAY).created[pathway_rules.STEP_PLANNED_END_PASSED] == 0
+    )
+    assert sweep_reminders(today=end_on + 40 * DAY).total == 0
+
+
+def test_the_planned_end_passed_window_is_configurable(rules, worker, client_of, settings):
+    settings.POLKU_REMINDER_WINDOWS = {pathway_rules.STEP_PLANNED_END_PASSED: 3}
+    end_on = TODAY - 3 * DAY
+    workshop = step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on)
+    sweep_reminders(today=TODAY - DAY)
+    assert found(pathway_rules.STEP_PLANNED_END_PASSED) == set()
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_PLANNED_END_PASSED) == {(worker.pk, workshop.pk, end_on)}
+
+
+def test_planned_end_passed_leaves_out_companions_planned_steps_and_ended_ones(
+    rules, worker, client_of, unit
+):
+    """The work activity period past its planned end is reminded of, to its worker and its
+    coach; the coaching that ends with it is not (its end is the period's). A step still
+    planned is cancelled or started, not ended; an ended one asks for nothing. A Jobcenter
+    period naming no coach reminds the coach of the work coaching alongside it."""
+    coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, coach, TeamRole.COACH)
+    end_on = TODAY - 5 * DAY
+    rehab, _coaching = rehab_with_its_coaching(
+        client_of, coach, TODAY - 200 * DAY, TODAY + 30 * DAY
+    )
+    PathwayStep.objects.filter(pk__in=[rehab.pk, _coaching.pk]).update(planned_end_on=end_on)
+    jobcenter = step(client_of, "jobcenter_paid_work", TODAY - 60 * DAY, planned_end_on=end_on)
+    step(client_of, "education", TODAY - 30 * DAY, planned_end_on=end_on, status="planned")
+    ended = step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on)
+    end(ended, end_on)
+
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.STEP_PLANNED_END_PASSED) == {
+        (worker.pk, rehab.pk, end_on),
+        (coach.pk, rehab.pk, end_on),
+        (worker.pk, jobcenter.pk, end_on),
+        (coach.pk, jobcenter.pk, end_on),
+    }
+
+
+def test_a_planned_end_passed_reminder_is_settled_when_the_end_moves_or_the_step_ends(
+    rules, worker, client_of
+):
+    """Past once written, the reminder is marked read (the row stays) when its matter has
+    gone: the planned end moved later, or the step ended (in the action's own transaction,
+    STEP_RULES; here straight in the database, so the sweep's withdrawal). A new planned end
+    that has passed in turn is reminded of again."""
+    end_on = TODAY - 2 * DAY
+    moved = step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on)
+    ended = step(client_of, "work_trial", TODAY - 90 * DAY, planned_end_on=end_on)
+    staying = step(client_of, "volunteering", TODAY - 90 * DAY, planned_end_on=end_on)
+    sweep_reminders(today=TODAY)
+    assert len(unread(pathway_rules.STEP_PLANNED_END_PASSED)) == 3
+
+    PathwayStep.objects.filter(pk=moved.pk).update(planned_end_on=TODAY + 5 * DAY)
+    end(ended, TODAY)
+    result = sweep_reminders(today=TODAY + DAY)
+    assert result.withdrawn[pathway_rules.STEP_PLANNED_END_PASSED] == 2
+    assert unread(pathway_rules.STEP_PLANNED_END_PASSED) == {(worker.pk, staying.pk, end_on)}
+    assert len(found(pathway_rules.STEP_PLANNED_END_PASSED)) == 3
+
+    sweep_reminders(today=TODAY + 6 * DAY)
+    assert (worker.pk, moved.pk, TODAY + 5 * DAY) in unread(pathway_rules.STEP_PLANNED_END_PASSED)
+
+
 # Jobcenter paid-work periods
 
 
@@ -1160,6 +1266,7 @@ def _caseload(worker, unit, size: int) -> None:
         step(client, "jobcenter_paid_work", TODAY - 20 * DAY, planned_end_on=TODAY + 3 * DAY)
         step(client, "supported_employment", TODAY - 40 * DAY, coach=coach)
         step(client, "social_rehabilitation", TODAY - 80 * DAY, review_due=TODAY + 3 * DAY)
+        step(client, "work_trial", TODAY - 60 * DAY, planned_end_on=TODAY - 2 * DAY)
         membership = add_member(client, coach, TeamRole.COACH)
         membership.valid_until = TODAY + 4 * DAY
         membership.save()
@@ -1188,13 +1295,13 @@ def test_the_sweep_reads_in_batches_whatever_the_number_of_clients(rules, worker
     _caseload(worker, unit, 2)
     small_created, small_queries = _sweep_queries(TODAY)
     # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, break-the-glass review 1, step review 1,
-    # membership ending 1
-    assert small_created == 2 * 11
+    # membership ending 1, planned end passed 1
+    assert small_created == 2 * 12
     Reminder.objects.all().delete()
 
     _caseload(worker, unit, 5)
     large_created, large_queries = _sweep_queries(TODAY)
-    assert large_created == 7 * 11
+    assert large_created == 7 * 12
     assert large_queries == small_queries
 
 
@@ -1213,6 +1320,7 @@ def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
         pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT,
         pathway_rules.IPS_NO_EMPLOYER_CONTACT,
         pathway_rules.STEP_REVIEW_DUE,
+        pathway_rules.STEP_PLANNED_END_PASSED,
     }
     assert all(count > 0 for count in first.created.values()), first.created
     count = Reminder.objects.count()
