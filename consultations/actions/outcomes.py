@@ -107,6 +107,11 @@ def add_recommendation(
     refused next to "due_date" (the task would be overdue when made); a text that
     identifies the client, or names the client of another case on the session's
     agenda, next to "text".
+
+    The worker is read under the client's row lock, taken first (the order
+    offer_work_pair and a transfer of responsibility keep): a transfer at the same moment
+    either commits first, and its new worker gets the task, or waits for this one and
+    hands the task over with the client's other duties.
     """
     from notifications.actions import create_task
 
@@ -117,14 +122,17 @@ def add_recommendation(
         raise ValidationError({"due_date": _("Seurantapäivä voi olla aikaisintaan tänään.")})
     request = item.request
     check_pseudonymous(request.client, others=_other_clients_on_agenda(item), text=text)
-    worker = responsible_worker_of(request.client)
-    if worker is None:
-        raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää, jolle suositus kuuluisi."))
     with (
         transaction.atomic(),
         history_context(recommended_by, "consultations.recommendation.created"),
     ):
+        Client.objects.select_for_update().get(pk=request.client_id)
         _lock_open_case(item)
+        worker = responsible_worker_of(request.client)
+        if worker is None:
+            raise ValidationError(
+                _("Asiakkaalla ei ole vastuutyöntekijää, jolle suositus kuuluisi.")
+            )
         recommendation = Recommendation.objects.create(
             agenda_item=item, text=text.strip(), due_date=due_date, created_by=recommended_by
         )

@@ -63,18 +63,21 @@ def ask_for_consultation(
     names nor their identity code or birth date (ValidationError). Under the
     client's row lock, a closed client is refused, and so is a repeat: the same
     asker's same question about the client while it still waits for the network
-    (a double submit sends one request). The request gets the next reference
-    of the year (K-2026-014) under an advisory lock; the create is logged.
+    (a double submit sends one request). The responsible worker the request is recorded
+    for is read under that lock too: a transfer of responsibility at the same moment (which
+    locks the client first) either commits first, and the request is its new worker's, or
+    waits for this one. The request gets the next reference of the year (K-2026-014) under
+    an advisory lock; the create is logged.
     """
     check_pseudonymous(client, question=question, pseudonymous_summary=pseudonymous_summary)
-    worker = responsible_worker_of(client)
-    if worker is None:
-        raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
     year = timezone.localdate().year
     with transaction.atomic(), history_context(asked_by, "consultations.request.created"):
         # A repeat waits here for the first to commit, and then finds it.
         if not Client.objects.select_for_update().get(pk=client.pk).is_active:
             raise ValidationError(_("Asiakkuus on päättynyt."))
+        worker = responsible_worker_of(client)
+        if worker is None:
+            raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))
         waiting = (
             ConsultationRequest.objects.filter(
                 client=client,

@@ -12,6 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_noop
 
 from audit.history import history_context
+from clients.models import Client
 from clients.querysets import responsible_worker_of
 from notifications.actions import create_task
 from notifications.texts import Text
@@ -43,7 +44,12 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     client's other steps). A step that breaks them still moves (the rules in force on its
     start date decide) and the client's responsible worker gets a task naming the step and
     each rule broken with its source, to change or cancel the step; once per step and rule
-    set. The change history names the rule set's maker (`created_by`) as the actor."""
+    set. The change history names the rule set's maker (`created_by`) as the actor.
+
+    The steps' clients are locked first, in the order of their ids, and then the steps (the
+    order plan_step, update_step and a transfer of responsibility keep: the client, then its
+    steps), so that the worker a task goes to is the one responsible when it is made: a
+    transfer at the same moment commits first or waits and hands the task over."""
     today = timezone.localdate()
     covered = Q(
         service_type=rule_set.service_type_id,
@@ -61,6 +67,12 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     actor = rule_set.created_by
     moved, breaking = 0, []
     with transaction.atomic():
+        list(
+            Client.objects.select_for_update()
+            .filter(pk__in=steps.values("client_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         with history_context(actor, "pathways.step.moved_to_new_rules"):
             for step in steps.select_for_update(of=("self",)):
                 try:
@@ -99,7 +111,10 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
 def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -> None:
     """Gives the client's responsible worker a task: the planned `step` breaks `rules`, now its
     rules. The rules broken, each with its source, are kept in each language (checked once
-    per language), so that the task reads in its reader's."""
+    per language), so that the task reads in its reader's. The worker is read under the
+    client's row lock (taken first by move_planned_steps_to_new_rules; here again for a step
+    whose client it did not lock, planned meanwhile)."""
+    Client.objects.select_for_update().values_list("pk", flat=True).get(pk=step.client_id)
     worker = responsible_worker_of(step.client)
     if worker is None:
         return
