@@ -24,7 +24,8 @@ def team(request, client, relation):
     members = (
         CareTeamMembership.objects.filter(client=client)
         .on_team(today)
-        .select_related("user__organisation", "created_by")
+        # The organisation each member works for on this team (a partner's, not only ours).
+        .select_related("user", "organisation", "created_by")
         .in_team_order()
     )
     return {

@@ -579,3 +579,17 @@ def test_a_member_whose_role_ended_in_the_organisation_they_joined_for_leaves(sc
     assert end_uncovered_memberships() == 1
     two_hats["membership"].refresh_from_db()
     assert two_hats["membership"].ended_on == timezone.localdate()
+
+
+def test_the_team_panel_names_the_organisation_the_member_works_for_on_the_team(
+    client, scope, two_hats
+):
+    """Their account's home is the provider; on this team they work for employment services."""
+    expert = scope["expert"]
+    type(expert).objects.filter(pk=expert.pk).update(
+        organisation=two_hats["provider"].unit.organisation
+    )
+    login(client, scope["worker"])
+    page = client.get(f"/clients/{scope['client'].uuid}/").content.decode()
+    assert "Tero Työllinen, Työllisyyspalvelut" in page
+    assert "Yksityinen Oy" not in page
