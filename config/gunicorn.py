@@ -1,7 +1,8 @@
 """gunicorn's settings (`gunicorn --config python:config.gunicorn`, see docker-compose.yml).
 
 Its own logs, the access log included, go through Polku's LOGGING: JSON lines on stdout,
-identity codes redacted, like every other line. The access line names the path only: a
+identity codes and secret path segments (a password key, a feed token) redacted,
+like every other line. The access line names the path only: a
 query string or a referrer could carry a name searched for, which no filter recognises.
 """
 

@@ -1,4 +1,5 @@
-"""Structured logging helpers: identity codes never reach a log line."""
+"""Structured logging helpers: identity codes, secrets in addresses and the rows PostgreSQL
+quotes in its errors never reach a log line."""
 
 import logging
 import re
@@ -13,6 +14,17 @@ IDENTITY_CODE_PATTERN = re.compile(
     r"(?<![0-9A-Za-z])(\d{6})(?:[-+A-FYXWVU]|%2B)(\d{3})[0-9A-Y](?![0-9A-Za-z])", re.IGNORECASE
 )
 REDACTED = "[hetu]"
+# Addresses whose last segment is a secret: a password-setting key (invitations and resets),
+# an e-mail confirmation key, a calendar feed's token. The access log names the path.
+SECRET_PATH_PATTERN = re.compile(
+    r"(/accounts/password/reset/key/|/accounts/confirm-email/|/consultations/feed/)[^/\s\"?\\]+"
+)
+REDACTED_SEGMENT = "[secret]"
+# PostgreSQL quotes the row or the key values a constraint refused ("DETAIL: Failing row
+# contains (...)", "Key (column)=(value) already exists"): names, addresses, note text.
+ROW_DETAIL_PATTERN = re.compile(r"(Failing row contains )\(.*")
+KEY_DETAIL_PATTERN = re.compile(r"(Key \([^)]*\))=\(.*")
+ROW = "([row])"
 
 # Attributes every LogRecord has; anything else on a record came through `extra`.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -22,14 +34,24 @@ _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, No
 }
 
 
-def redact_identity_codes(text: str) -> str:
-    return IDENTITY_CODE_PATTERN.sub(REDACTED, text)
+def redact_personal_data(text: str) -> str:
+    """The text with identity codes, secret path segments and quoted rows taken out."""
+    text = ROW_DETAIL_PATTERN.sub(rf"\1{ROW}", text)
+    text = KEY_DETAIL_PATTERN.sub(rf"\1={ROW}", text)
+    return _redact_tokens(text)
+
+
+def _redact_tokens(text: str) -> str:
+    """Identity codes and secret path segments: single tokens, so this is safe on a JSON line
+    as a whole too (a quoted row runs to its line's end, which a JSON line does not have)."""
+    text = IDENTITY_CODE_PATTERN.sub(REDACTED, text)
+    return SECRET_PATH_PATTERN.sub(rf"\1{REDACTED_SEGMENT}", text)
 
 
 def _redact_value(value):
     """Strings are redacted; dicts, lists and tuples are copied with their strings redacted."""
     if isinstance(value, str):
-        return redact_identity_codes(value)
+        return redact_personal_data(value)
     if isinstance(value, dict):
         return {key: _redact_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -37,15 +59,16 @@ def _redact_value(value):
     return value
 
 
-class RedactIdentityCodesFilter(logging.Filter):
-    """Rewrites what a record carries so that no identity code survives: the message with
+class RedactPersonalDataFilter(logging.Filter):
+    """Rewrites what a record carries so that no identity code (nor any other thing
+    `redact_personal_data` takes out) survives: the message with
     its arguments, the exception text and traceback, the stack and the `extra` fields."""
 
     _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = redact_identity_codes(message)
+        redacted = redact_personal_data(message)
         if redacted != message or record.args:
             record.msg = redacted
             record.args = None
@@ -56,9 +79,9 @@ class RedactIdentityCodesFilter(logging.Filter):
                 record.exc_text = self._formatter.formatException(record.exc_info)
             record.exc_info = None
         if record.exc_text:
-            record.exc_text = redact_identity_codes(record.exc_text)
+            record.exc_text = redact_personal_data(record.exc_text)
         if record.stack_info:
-            record.stack_info = redact_identity_codes(record.stack_info)
+            record.stack_info = redact_personal_data(record.stack_info)
         for name, value in list(vars(record).items()):
             if name not in _RECORD_ATTRIBUTES:
                 setattr(record, name, _redact_value(value))
@@ -70,7 +93,7 @@ class RedactingJsonFormatter(JsonFormatter):
     say) is written with its str(), which the filter cannot see into."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact_identity_codes(super().format(record))
+        return _redact_tokens(super().format(record))
 
 
 class RequestIdFilter(logging.Filter):

@@ -369,7 +369,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_identity_codes": {"()": "config.logging.RedactIdentityCodesFilter"},
+        "redact_personal_data": {"()": "config.logging.RedactPersonalDataFilter"},
         "request_id": {"()": "config.logging.RequestIdFilter"},
     },
     "formatters": {
@@ -382,7 +382,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["redact_identity_codes", "request_id"],
+            "filters": ["redact_personal_data", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

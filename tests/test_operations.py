@@ -17,7 +17,7 @@ import yaml
 from django.conf import settings
 from django.db import connection
 
-from config.logging import redact_identity_codes
+from config.logging import redact_personal_data
 
 
 def test_healthz_answers_without_sign_in(client):
@@ -56,8 +56,8 @@ def test_readyz_answers_503_when_the_database_is_unreachable(client):
     ["010594Y9032", "131052-308T", "010100A9026", "311299+900A", "010110B9999", "311299%2B900A"],
 )
 def test_redaction_removes_identity_codes_of_every_century_sign(code):
-    assert code not in redact_identity_codes(f"asiakas {code} haettu")
-    assert "[hetu]" in redact_identity_codes(f"asiakas {code} haettu")
+    assert code not in redact_personal_data(f"asiakas {code} haettu")
+    assert "[hetu]" in redact_personal_data(f"asiakas {code} haettu")
 
 
 @contextlib.contextmanager
@@ -192,9 +192,10 @@ def test_gunicorn_access_log_names_the_path_only():
     )
 
 
-def test_gunicorn_logs_json_lines_without_identity_codes(capsys):
-    """gunicorn configured by config/gunicorn.py, as `gunicorn --config python:config.gunicorn`
-    does, writes its access and error lines through LOGGING."""
+def _gunicorn_logs(capsys, path, *, query="", error=None):
+    """What gunicorn, configured by config/gunicorn.py as `gunicorn --config
+    python:config.gunicorn` does, writes through LOGGING for one request to `path` (and an
+    error line when `error` is given): the JSON records and the raw text."""
     from datetime import timedelta
     from types import SimpleNamespace
 
@@ -211,31 +212,94 @@ def test_gunicorn_logs_json_lines_without_identity_codes(capsys):
         log = Logger(config)
         environ = {
             "REQUEST_METHOD": "GET",
-            "RAW_URI": "/clients/find/?hetu=010594Y9032",
-            "PATH_INFO": "/clients/010594Y9032/",
-            "QUERY_STRING": "hetu=010594Y9032",
+            "RAW_URI": f"{path}?{query}" if query else path,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
             "SERVER_PROTOCOL": "HTTP/1.1",
             "REMOTE_ADDR": "10.0.0.7",
         }
         response = SimpleNamespace(status="200 OK", sent=512, headers=[])
         log.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12))
-        log.error("worker for %s failed", "131052-308T")
+        if error:
+            log.error(*error)
     finally:
         logging.config.dictConfig(settings.LOGGING)
     captured = capsys.readouterr()
-    raw = captured.out + captured.err
-    records = [json.loads(line) for line in captured.err.splitlines()]
+    return [json.loads(line) for line in captured.err.splitlines()], captured.out + captured.err
+
+
+def test_gunicorn_logs_json_lines_without_identity_codes(capsys):
+    """gunicorn's access and error lines go through LOGGING, redacted."""
+    records, raw = _gunicorn_logs(
+        capsys,
+        "/clients/010594Y9032/",
+        query="hetu=010594Y9032",
+        error=("worker for %s failed", "131052-308T"),
+    )
     assert [record["name"] for record in records] == ["gunicorn.access", "gunicorn.error"]
     assert records[0]["message"] == '10.0.0.7 "GET /clients/[hetu]/" 200 512 12ms'
     assert records[1]["message"] == "worker for [hetu] failed"
     assert "010594Y9032" not in raw and "131052-308T" not in raw
 
 
+@pytest.mark.parametrize(
+    ("path", "secret", "logged"),
+    [
+        (
+            "/accounts/password/reset/key/3f-cq4k2x-1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e/",
+            "cq4k2x",
+            "/accounts/password/reset/key/[secret]/",
+        ),
+        (
+            "/accounts/confirm-email/MTI3:1v2:Ab-cD_efGh/",
+            "Ab-cD_efGh",
+            "/accounts/confirm-email/[secret]/",
+        ),
+        (
+            "/consultations/feed/Zk3vQ9xW2pL7mN4tR8sY1uB6cD0eF5gH.ics",
+            "Zk3vQ9xW2pL7",
+            "/consultations/feed/[secret]",
+        ),
+    ],
+)
+def test_gunicorn_access_log_leaves_out_secrets_in_the_path(capsys, path, secret, logged):
+    """A password-setting key (an invitation opened by a mail gateway's link checker, say), an
+    e-mail confirmation key or a calendar feed token in the log would let its reader in."""
+    (record,), raw = _gunicorn_logs(capsys, path)
+    assert record["message"] == f'10.0.0.7 "GET {logged}" 200 512 12ms'
+    assert secret not in raw
+
+
+def test_a_refused_rows_values_quoted_by_postgresql_never_reach_the_log(db):
+    """A constraint's refusal quotes the row (or the key) in its DETAIL: the exception logged
+    keeps what was refused and where, not the names and addresses in it."""
+    from django.db import IntegrityError, connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE refused (name text UNIQUE, street text CHECK (street <> 'x'))"
+        )
+        cursor.execute("INSERT INTO refused VALUES ('Salla Salainen', 'Piilokatu 3')")
+    with captured_log_lines() as lines:
+        for row in (("Salla Salainen", "Piilokatu 3"), ("Toivo Toinen", "x")):
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("INSERT INTO refused VALUES (%s, %s)", row)
+            except IntegrityError:
+                logging.getLogger("polku.test").exception("tallennus epäonnistui")
+    *records, raw = lines
+    assert len(records) == 2
+    assert "Key (name)=([row])" in records[0]["exc_info"]
+    assert "Failing row contains ([row])" in records[1]["exc_info"]
+    for personal in ("Salla", "Piilokatu", "Toivo"):
+        assert personal not in raw
+
+
 def test_celery_logs_through_logging_with_identity_codes_redacted(monkeypatch):
     """A worker's or beat's logging set-up (Celery's setup_logging signal) keeps LOGGING's
     handler, its redaction filter and JSON format, instead of Celery's own plain text."""
     from config.celery import app
-    from config.logging import RedactIdentityCodesFilter, RedactingJsonFormatter
+    from config.logging import RedactingJsonFormatter, RedactPersonalDataFilter
 
     # What the set-up leaves behind for forked children, put back after the test.
     for name in ("_MP_FORK_LOGLEVEL_", "_MP_FORK_LOGFILE_", "_MP_FORK_LOGFORMAT_"):
@@ -247,7 +311,7 @@ def test_celery_logs_through_logging_with_identity_codes_redacted(monkeypatch):
         app.log.setup_logging_subsystem(loglevel="INFO", colorize=False)
         handlers = logging.getLogger().handlers
         assert handlers and all(
-            any(isinstance(f, RedactIdentityCodesFilter) for f in handler.filters)
+            any(isinstance(f, RedactPersonalDataFilter) for f in handler.filters)
             and isinstance(handler.formatter, RedactingJsonFormatter)
             for handler in handlers
         )
