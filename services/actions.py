@@ -74,7 +74,8 @@ def supersede_rule_set(
     supersede it. The change history is the rule sets themselves: the
     successor records `supersedes` and `created_by`.
 
-    Raises ValidationError when `valid_from` is not after today (decisions made
+    Raises ValidationError when `current` already has a successor (change that one, or
+    supersede it), when `valid_from` is not after today (decisions made
     today and before keep their rules), is not within `current`'s validity,
     when `changes` names an unknown field, or when the successor breaks a rule
     of the rule sets (e.g. minimum above maximum).
@@ -95,6 +96,19 @@ def supersede_rule_set(
         )
     with transaction.atomic():
         current = ServiceRuleSet.objects.select_for_update().get(pk=current.pk)
+        successor = ServiceRuleSet.objects.filter(supersedes=current).first()
+        if successor is not None:
+            # One successor each: the rules coming are changed (until they take effect) or
+            # superseded in turn, so that the chain of rule sets stays one line.
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Näillä säännöillä on jo seuraajat %(date)s alkaen. Muuta niitä, kunnes "
+                        "ne tulevat voimaan, tai korvaa ne."
+                    )
+                    % {"date": f"{successor.valid_from:%-d.%-m.%Y}"}
+                }
+            )
         if valid_from <= current.valid_from or (
             current.valid_to is not None and valid_from > current.valid_to
         ):

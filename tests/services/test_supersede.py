@@ -134,3 +134,31 @@ def test_a_superseded_rule_set_cannot_be_superseded_again_from_a_later_day(curre
             changes={},
             by=admin_user,
         )
+
+
+def test_rules_already_superseded_from_a_later_day_are_not_superseded_again_earlier(
+    current, admin_user
+):
+    """Superseded from a month ahead, the rules are still in force ten days ahead: a second
+    successor from then would fork the chain. Refused next to the date, nothing changed."""
+    first = supersede_rule_set(
+        current=current,
+        valid_from=tomorrow() + datetime.timedelta(days=30),
+        changes={},
+        by=admin_user,
+    )
+    with pytest.raises(ValidationError) as refused:
+        supersede_rule_set(
+            current=current,
+            valid_from=tomorrow() + datetime.timedelta(days=10),
+            changes={"max_days_per_week": 3},
+            by=admin_user,
+        )
+    date = first.valid_from
+    assert refused.value.message_dict["valid_from"] == [
+        f"Näillä säännöillä on jo seuraajat {date.day}.{date.month}.{date.year} alkaen. Muuta "
+        "niitä, kunnes ne tulevat voimaan, tai korvaa ne."
+    ]
+    current.refresh_from_db()
+    assert current.valid_to == first.valid_from - datetime.timedelta(days=1)
+    assert ServiceRuleSet.objects.filter(service_type=current.service_type).count() == 2
