@@ -20,6 +20,7 @@ COPY --from=assets /app/static/vendor ./static/vendor
 # Every manage.py run loads the settings, which with POLKU_ENV=production refuse to start
 # without the secrets: these placeholders live only in this RUN's shell, never in the image.
 RUN export SECRET_KEY=build-only POLKU_IDENTITY_CODE_KEYS=build-only POLKU_IDENTITY_CODE_HASH_KEY=build-only \
+      POLKU_BASE_URL=https://build-only.invalid DATABASE_URL=postgres://build-only.invalid/polku \
     && python manage.py compilemessages --ignore=node_modules \
     && python manage.py collectstatic --no-input
 RUN useradd --system --uid 1000 polku && mkdir -p /app/.data/private && chown -R polku /app/.data

@@ -44,6 +44,7 @@ check: setup
 	POLKU_ENV=production SECRET_KEY=check-deploy-$$(openssl rand -hex 32) \
 	  POLKU_IDENTITY_CODE_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
 	  POLKU_IDENTITY_CODE_HASH_KEY=check-deploy ALLOWED_HOSTS=polku.example.fi \
+	  POLKU_BASE_URL=https://polku.example.fi DATABASE_URL=postgres://polku@127.0.0.1:5432/polku \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	@if docker compose version >/dev/null 2>&1; then docker compose config --quiet && echo "docker-compose.yml valid"; \
 	  else echo "docker compose not installed: skipping docker-compose.yml validation"; fi

@@ -26,8 +26,9 @@ _DEV_IDENTITY_KEY = "q6ytnc4LB7HAlUAIvfRyqBDA0xUQ2xn3gEGV3VQHNBQ="  # Fernet, de
 
 
 def _secret(name: str, development_default: str) -> str:
-    """A secret from the environment, where an empty value (`KEY=` in a .env) counts as
-    unset: production refuses to start without it, development falls back to its default."""
+    """A secret (or another value production must name for itself) from the environment,
+    where an empty value (`KEY=` in a .env) counts as unset: production refuses to start
+    without it, development falls back to its default."""
     value = env.str(name, default="").strip()
     if value:
         return value
@@ -142,7 +143,12 @@ TEMPLATES = [
 
 # Database and Redis: `make run` / `make test` start embedded servers under
 # .data/ when these are unset (config/launcher.py).
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/polku")}
+# Production names its own (a role that does not own the log tables, docs/operations.md).
+DATABASES = {
+    "default": env.db_url_config(
+        _secret("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polku")
+    )
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
@@ -342,7 +348,13 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Polku <polku@localhost>")
-POLKU_BASE_URL = env.str("POLKU_BASE_URL", default="http://localhost:8000")
+# Links in e-mails (invitations, password resets) and calendars: production's own address,
+# over HTTPS, never the development default.
+POLKU_BASE_URL = _secret("POLKU_BASE_URL", "http://localhost:8000").rstrip("/")
+if IS_PRODUCTION and not POLKU_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "POLKU_BASE_URL must be an https:// address when POLKU_ENV=production."
+    )
 # Where users send accessibility feedback (an e-mail address or a page), shown on the
 # accessibility statement; unset, the statement points to the organisation's administrator.
 POLKU_ACCESSIBILITY_FEEDBACK = env.str("POLKU_ACCESSIBILITY_FEEDBACK", default="")

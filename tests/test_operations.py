@@ -342,7 +342,13 @@ def _dockerfile_env() -> dict[str, str]:
     return values
 
 
-PRODUCTION_SECRETS = ("SECRET_KEY", "POLKU_IDENTITY_CODE_KEYS", "POLKU_IDENTITY_CODE_HASH_KEY")
+PRODUCTION_SECRETS = (
+    "SECRET_KEY",
+    "POLKU_IDENTITY_CODE_KEYS",
+    "POLKU_IDENTITY_CODE_HASH_KEY",
+    "POLKU_BASE_URL",
+    "DATABASE_URL",
+)
 
 
 def test_every_manage_py_command_of_the_image_build_has_the_build_time_secrets():
@@ -507,16 +513,31 @@ def test_env_example_as_copied_starts_development_with_its_defaults():
     }
 
 
+PRODUCTION = {
+    "POLKU_ENV": "production",
+    "SECRET_KEY": "x" * 60,
+    "POLKU_IDENTITY_CODE_KEYS": "q6ytnc4LB7HAlUAIvfRyqBDA0xUQ2xn3gEGV3VQHNBQ=",
+    "POLKU_IDENTITY_CODE_HASH_KEY": "hash-key",
+    "ALLOWED_HOSTS": "polku.example.fi",
+    "POLKU_BASE_URL": "https://polku.example.fi",
+    "DATABASE_URL": "postgres://polku:salasana@db.example.fi:5432/polku",
+}
+
+
 @pytest.mark.parametrize(
-    "empty", ["SECRET_KEY", "POLKU_IDENTITY_CODE_KEYS", "POLKU_IDENTITY_CODE_HASH_KEY"]
+    "empty",
+    [
+        "SECRET_KEY",
+        "POLKU_IDENTITY_CODE_KEYS",
+        "POLKU_IDENTITY_CODE_HASH_KEY",
+        # Not the development defaults: links to localhost, the database's superuser.
+        "POLKU_BASE_URL",
+        "DATABASE_URL",
+    ],
 )
 def test_production_refuses_an_empty_secret(empty):
     production = {
-        "POLKU_ENV": "production",
-        "SECRET_KEY": "x" * 60,
-        "POLKU_IDENTITY_CODE_KEYS": "q6ytnc4LB7HAlUAIvfRyqBDA0xUQ2xn3gEGV3VQHNBQ=",
-        "POLKU_IDENTITY_CODE_HASH_KEY": "hash-key",
-        "ALLOWED_HOSTS": "polku.example.fi",
+        **PRODUCTION,
         # An empty yes/no counts as unset: production redirects to HTTPS all the same.
         "SECURE_SSL_REDIRECT": "",
         "POLKU_ALLOW_TEST_IDENTITY_CODES": "",
@@ -528,6 +549,21 @@ def test_production_refuses_an_empty_secret(empty):
     result = _settings_in_subprocess({**production, empty: ""})
     assert result.returncode != 0
     assert f"{empty} must be set (non-empty) when POLKU_ENV=production." in result.stderr
+
+
+def test_production_links_go_over_https():
+    """Invitations and password resets carry a key in their link: never over plain HTTP."""
+    result = _settings_in_subprocess({**PRODUCTION, "POLKU_BASE_URL": "http://polku.example.fi"})
+    assert result.returncode != 0
+    assert "POLKU_BASE_URL must be an https:// address" in result.stderr
+    result = _settings_in_subprocess(
+        {**PRODUCTION, "POLKU_BASE_URL": "https://polku.example.fi/"},
+        "{'base': settings.POLKU_BASE_URL, 'host': settings.DATABASES['default']['HOST']}",
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == {
+        "base": "https://polku.example.fi",
+        "host": "db.example.fi",
+    }
 
 
 def test_make_run_fails_visibly_when_one_of_its_processes_dies():
