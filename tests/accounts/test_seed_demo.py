@@ -32,6 +32,7 @@ def _production_environment() -> dict:
         "POLKU_IDENTITY_CODE_KEYS": Fernet.generate_key().decode(),
         "POLKU_IDENTITY_CODE_HASH_KEY": "seed-demo-refusal",
         "ALLOWED_HOSTS": "polku.example.fi",
+        "POLKU_BASE_URL": "https://polku.example.fi",
         "DATABASE_URL": (
             f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"

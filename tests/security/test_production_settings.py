@@ -4,15 +4,7 @@ failed, and name the settings and the code paths."""
 
 import pytest
 
-from tests.test_operations import _settings_in_subprocess
-
-PRODUCTION = {
-    "POLKU_ENV": "production",
-    "SECRET_KEY": "x" * 60,
-    "POLKU_IDENTITY_CODE_KEYS": "q6ytnc4LB7HAlUAIvfRyqBDA0xUQ2xn3gEGV3VQHNBQ=",
-    "POLKU_IDENTITY_CODE_HASH_KEY": "hash-key",
-    "ALLOWED_HOSTS": "polku.example.fi",
-}
+from tests.test_operations import PRODUCTION, _settings_in_subprocess
 
 
 @pytest.mark.parametrize("debug", ["true", "1", "yes"])
