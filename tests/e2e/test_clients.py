@@ -160,3 +160,14 @@ def test_typing_a_note_tells_the_server_the_user_is_active(new_page, unit):
     page.locator("#id_text").press_sequentially(" kirjastossa.")
     page.wait_for_timeout(300)
     assert not [url for url in sent if "/session/keepalive/" in url]  # throttled
+
+
+def test_typing_in_the_admin_tells_the_server_the_user_is_active(new_page, unit):
+    """An administrator writing a long catalogue entry or rule set is not signed out as idle:
+    the admin's pages carry the same keepalive as Polku's own."""
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    page = new_page(administrator)
+    page.goto("/admin/services/unit/add/")
+    with page.expect_request(lambda request: "/session/keepalive/" in request.url) as asked:
+        page.locator("#id_name_fi").press_sequentially("Työpaja")
+    assert asked.value.method == "GET"
