@@ -34,7 +34,7 @@ from consultations.models import (
     Session,
     SessionParticipant,
 )
-from consultations.pseudonymity import identifying_mentions
+from consultations.pseudonymity import identifying_mentions, names_another_client
 from consultations.reminders import CONSULTATION_TOMORROW
 
 MAX_DURATION_MINUTES = 8 * 60
@@ -555,6 +555,23 @@ def cancel_session(*, session: Session, cancelled_by, reason: str) -> Session:
 HELD_SESSION_PEOPLE_STAY = _lazy("Istunto on jo pidetty: sen osallistujia ei enää muuteta.")
 
 
+def _check_expertise_names_no_client(session: Session, expertise: str) -> None:
+    """Every participant reads the people's expertise on the session page, also those who see
+    the cases only pseudonymously: it names none of the agenda's clients (ValidationError on
+    "expertise")."""
+    clients = [item.request.client for item in session.agenda.select_related("request__client")]
+    if names_another_client(clients, expertise):
+        raise ValidationError(
+            {
+                "expertise": _(
+                    "Tekstissä on esityslistan asiakkaan nimi, henkilötunnus tai syntymäaika. "
+                    "Kaikki osallistujat näkevät tekstin: kirjoita se niin, ettei ketään "
+                    "asiakasta voi tunnistaa."
+                )
+            }
+        )
+
+
 def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> SessionParticipant:
     """Invites one more person. A current member of the network takes part for their
     nominating organisation; anyone else for their own, where they must hold a role
@@ -566,7 +583,8 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
     SEQUENCE grows by one (under the session's lock) and, as when someone is
     removed, everyone taking part gets the REQUEST at it. Someone in another
     session at an overlapping time is refused (ValidationError on "email"; the
-    database refuses it too), and so is anyone once the session has been held.
+    database refuses it too), and so is anyone once the session has been held. An expertise
+    naming a client of the agenda is refused on "expertise".
     """
     if session.is_cancelled:
         raise ValidationError(_("Peruttuun istuntoon ei voi kutsua."))
@@ -596,6 +614,7 @@ def invite_guest(*, session: Session, invited_by, user, expertise: str = "") -> 
             )
             if member is None:
                 _check_guests_work_there({"email": [user]})
+            _check_expertise_names_no_client(locked, expertise)
             participant = SessionParticipant.objects.create(
                 session=locked,
                 user=user,

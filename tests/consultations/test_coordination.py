@@ -372,6 +372,21 @@ def test_a_refused_guest_shows_the_error_next_to_the_address(coordinator, hki):
     assert hki.session.participants.filter(user=hki.expert).count() == 1
 
 
+def test_a_guests_expertise_naming_a_client_of_the_agenda_is_refused_next_to_it(coordinator, hki):
+    """Every participant reads the expertise, also those who see the cases pseudonymously."""
+    guest = make_user(Role.SOCIAL_WORKER, hki.social_work)
+    url = reverse("consultations:guest_add", args=[hki.session.pk])
+    expertise = f"{hki.client.last_name}n perheen tuttu"
+    response = coordinator.post(url, {"email": guest.email, "expertise": expertise})
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "expertise").startswith(
+        "Tekstissä on esityslistan asiakkaan nimi"
+    )
+    assert not hki.session.participants.filter(user=guest).exists()
+    response = coordinator.post(url, {"email": guest.email, "expertise": "Aikuissosiaalityö"})
+    assert hki.session.participants.filter(user=guest, expertise="Aikuissosiaalityö").exists()
+
+
 def test_no_one_joins_or_leaves_a_session_that_has_been_held(hki):
     """Who took part is a record once the session is over: named cases were shown to them."""
     from django.core.exceptions import ValidationError
