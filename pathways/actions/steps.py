@@ -250,6 +250,11 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             )
         others = other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
+        moving_with += [
+            companion
+            for companion in _companions_coached_with(locked, previous, others)
+            if companion not in moving_with
+        ]
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
         check_attendance_within([locked, *moving_with], end_field="planned_end_on")
         _check_follow_on_order([locked, *moving_with])
@@ -304,6 +309,26 @@ def _settle_review_reminders(step: PathwayStep) -> None:
     from pathways.reminders import STEP_REVIEW_DUE
 
     settle_reminders(rule=STEP_REVIEW_DUE, concerning=step)
+
+
+def _companions_coached_with(
+    step: PathwayStep, previous: PathwayStep, others: list[PathwayStep]
+) -> list[PathwayStep]:
+    """The companion planned with `step` (`step_rules.mutual_companions`: the work coaching
+    of a work activity period, or the period of the coaching) that had `step`'s former coach
+    takes its new one (changed in place, unsaved): one work coach coaches both, and the coach
+    replaced leaves the team with them (`end_coach_memberships`). A coach taken off `step`
+    stays on the companion."""
+    if not (previous.coach_id and step.coach_id) or step.coach_id == previous.coach_id:
+        return []
+    coached = [
+        companion
+        for companion in step_rules.mutual_companions(step, others)
+        if companion.coach_id == previous.coach_id
+    ]
+    for companion in coached:
+        companion.coach = step.coach
+    return coached
 
 
 def _companions_following(

@@ -418,12 +418,37 @@ def test_a_replaced_coach_leaves_the_team_and_no_longer_sees_the_client(client, 
     assert client.get(page).status_code == 404
 
 
+def test_the_work_coaching_planned_with_the_period_takes_its_new_coach(cast, today):
+    """One work coach coaches the period and its work coaching: replaced on the period, the
+    coach is replaced on the coaching too, and leaves the team."""
+    step = planned(cast, today)
+    coach, successor = cast["coach"], cast["namesake"]
+    assert PathwayStep.objects.filter(client=cast["client"], coach=coach).count() == 2
+
+    changed = actions.update_step(step=step, changed_by=cast["worker"], coach=successor)
+
+    assert set(
+        PathwayStep.objects.filter(client=cast["client"]).values_list("coach", flat=True)
+    ) == {successor.pk}
+    assert [s.service_type.code for s in changed.changed_with] == ["work_coaching"]
+    current = CareTeamMembership.objects.current().filter(
+        client=cast["client"], role=TeamRole.COACH
+    )
+    assert set(current.values_list("user", flat=True)) == {successor.pk}
+
+
 def test_a_replaced_coach_who_coaches_another_open_step_stays_on_the_team(cast, today):
-    """The work coaching planned with the work activity period keeps its coach: replaced on
-    the period only, the coach is still the coach of an open step of the client."""
+    """Replaced on the period (and its coaching), the coach still coaches the client's work
+    trial: still the coach of an open step, still on the team."""
     step = planned(cast, today)
     coach = cast["coach"]
-    assert PathwayStep.objects.filter(client=cast["client"], coach=coach).count() == 2
+    actions.plan_step(
+        client=cast["client"],
+        planned_by=cast["worker"],
+        service_type=ServiceType.objects.get(code="work_trial"),
+        start_on=today + 7 * DAY,
+        coach=coach,
+    )
 
     actions.update_step(step=step, changed_by=cast["worker"], coach=cast["namesake"])
 
