@@ -63,6 +63,21 @@ def deletion_summary(objs, request, admin_site):
     return to_delete, model_count, perms_needed, protected
 
 
+def admin_organisation_id(request) -> int | None:
+    """The organisation the administrator manages: that of the unit of their active role when
+    it is the administrator's role (PERMISSIONS.md: the admin of that organisation), else
+    None. Not the account's home organisation (`User.organisation`): a social worker of one
+    organisation made the administrator of another manages the other one while acting in
+    that role, and nothing of their home organisation. Every model admin scopes by this
+    (a superuser, the operator, sees every organisation and is not scoped)."""
+    from accounts.roles import Role
+
+    assignment = getattr(request.user, "active_assignment", None)
+    if assignment is None or assignment.role != Role.ADMIN:
+        return None
+    return assignment.unit.organisation_id
+
+
 class ClientDataFreeDeletePages:
     """Mixed into every model admin of Polku's admin site (PolkuAdminSite.register)."""
 

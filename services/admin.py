@@ -1,8 +1,10 @@
 """Administrators manage organisations, units, service types, rule sets and the catalogue.
 
-Permissions come from `rules` (accounts/rules.py). A rule set in force is shown
-read-only: its rules change only by superseding it from a later date
-(`actions.supersede_rule_set`, the "Korvaa uusilla säännöillä" page).
+Permissions come from `rules` (accounts/rules.py); each administrator's scope is the
+organisation of their active role (config.admin.admin_organisation_id), not the account's
+home organisation. A rule set in force is shown read-only: its rules change only by
+superseding it from a later date (`actions.supersede_rule_set`, the "Korvaa uusilla
+säännöillä" page).
 """
 
 from django import forms
@@ -17,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import admin_organisation_id
 from config.forms import ADMIN_DATE_INPUT
 from config.ordering import Alphabetical
 from services.actions import (
@@ -49,7 +52,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         return (
             queryset
             if request.user.is_superuser
-            else queryset.filter(pk=request.user.organisation_id)
+            else queryset.filter(pk=admin_organisation_id(request))
         )
 
     # An organisation's administrator manages their own organisation, which they see alone:
@@ -82,16 +85,17 @@ class UnitAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(organisation=request.user.organisation_id)
+        return queryset.filter(organisation=admin_organisation_id(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # An administrator adds units to their own organisation, under its own units.
         if not request.user.is_superuser:
+            organisation_id = admin_organisation_id(request)
             if db_field.name == "organisation":
-                kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+                kwargs["queryset"] = Organisation.objects.filter(pk=organisation_id)
                 kwargs["empty_label"] = None
             elif db_field.name == "parent":
-                kwargs["queryset"] = Unit.objects.filter(organisation=request.user.organisation_id)
+                kwargs["queryset"] = Unit.objects.filter(organisation=organisation_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -274,14 +278,14 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(
-            Q(organisation__isnull=True) | Q(organisation=request.user.organisation_id)
+            Q(organisation__isnull=True) | Q(organisation=admin_organisation_id(request))
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Administrators set their own organisation's rules; general rules (law)
         # belong to the superuser and to data migrations.
         if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+            kwargs["queryset"] = Organisation.objects.filter(pk=admin_organisation_id(request))
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -297,7 +301,8 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
 
     def _may_manage(self, request, obj) -> bool:
         return request.user.is_superuser or (
-            obj.organisation_id is not None and obj.organisation_id == request.user.organisation_id
+            obj.organisation_id is not None
+            and obj.organisation_id == admin_organisation_id(request)
         )
 
     def save_model(self, request, obj, form, change):
@@ -457,7 +462,7 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
         return (
             obj is None
             or request.user.is_superuser
-            or obj.keeper_id == request.user.organisation_id
+            or (obj.keeper_id is not None and obj.keeper_id == admin_organisation_id(request))
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -470,7 +475,7 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
         if obj.provider_id is not None:
             obj.kept_by = None
         elif not request.user.is_superuser:
-            obj.kept_by_id = request.user.organisation_id
+            obj.kept_by_id = admin_organisation_id(request)
         super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
@@ -481,5 +486,5 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "provider" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+            kwargs["queryset"] = Organisation.objects.filter(pk=admin_organisation_id(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

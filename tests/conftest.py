@@ -141,6 +141,18 @@ def login(client, user):
     return client
 
 
+def login_acting(client, user, assignment):
+    """Signs the user in acting in `assignment`, as if chosen in the header (kept in the
+    session for accounts.middleware.ActiveRoleMiddleware)."""
+    from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+
+    login(client, user)
+    session = client.session
+    session[SESSION_ACTIVE_ASSIGNMENT] = assignment.pk
+    session.save()
+    return client
+
+
 # The error next to a date field outside the dates Polku accepts (config.dates).
 RANGE_ERROR = "Tarkista päivämäärä: sen pitää olla vuosien 1900 ja 2100 välillä."
 

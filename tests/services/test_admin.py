@@ -13,7 +13,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from services.factories import OrganisationFactory, ServiceRuleSetFactory, ServiceTypeFactory
 from services.models import CatalogueEntry, ServiceRuleSet
-from tests.conftest import acting, login
+from tests.conftest import acting, login, login_acting
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ class TestOrganisationScope:
 
     def test_sees_general_and_own_rule_sets_and_sets_only_own(self, unit):
         model_admin = site._registry[ServiceRuleSet]
-        administrator = make_user(Role.ADMIN, unit, is_staff=True)
+        administrator = acting(make_user(Role.ADMIN, unit, is_staff=True))
         general = ServiceRuleSetFactory()
         own = ServiceRuleSetFactory(organisation=unit.organisation, valid_from=tomorrow())
         other = ServiceRuleSetFactory(organisation=OrganisationFactory())
@@ -433,3 +433,69 @@ def test_an_administrator_does_not_change_their_organisations_kind(client, unit,
     assert client.post(url, form).status_code == 302
     own.refresh_from_db()
     assert (own.kind, own.slug) == (OrganisationKind.KELA, "kela-nyt")
+
+
+def test_an_administrator_manages_the_organisation_of_their_role_not_their_home(client, unit):
+    """A social worker of organisation A (their account's home) made the administrator of B
+    manages B while acting in that role: B's organisation, units, rules and catalogue, and
+    nothing of A."""
+    from services.factories import CatalogueEntryFactory, UnitFactory
+
+    home = unit  # A
+    managed = UnitFactory()  # a unit of B
+    person = make_user(Role.SOCIAL_WORKER, home)
+    role = person.role_assignments.create(role=Role.ADMIN, unit=managed)
+    other_unit_of_home = UnitFactory(organisation=home.organisation)
+    login_acting(client, person, role)
+
+    units = client.get(reverse("admin:services_unit_changelist")).content.decode()
+    assert managed.name_fi in units
+    assert home.name_fi not in units and other_unit_of_home.name_fi not in units
+    organisations = client.get(reverse("admin:services_organisation_changelist"))
+    assert list(organisations.context["cl"].result_list) == [managed.organisation]
+    assert (
+        client.get(
+            reverse("admin:services_organisation_change", args=[home.organisation_id])
+        ).status_code
+        == 302  # the admin's "no such object" redirect: A is not theirs
+    )
+
+    unit_form = client.get(reverse("admin:services_unit_add")).context["adminform"].form
+    assert list(unit_form.fields["organisation"].queryset) == [managed.organisation]
+    assert list(unit_form.fields["parent"].queryset) == [managed]
+
+    general = ServiceRuleSetFactory()
+    response = client.post(
+        reverse("admin:services_serviceruleset_add"),
+        {
+            **rule_set_form(general.service_type, tomorrow(), max_age="29"),
+            "organisation": home.organisation_id,
+        },
+    )
+    assert response.status_code == 200  # A is not among the choices
+    assert not ServiceRuleSet.objects.filter(organisation=home.organisation).exists()
+    response = client.post(
+        reverse("admin:services_serviceruleset_add"),
+        {
+            **rule_set_form(general.service_type, tomorrow(), max_age="29"),
+            "organisation": managed.organisation_id,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ServiceRuleSet.objects.filter(organisation=managed.organisation).exists()
+
+    kept_by_home = CatalogueEntryFactory(
+        provider=None, provider_name_fi="Järjestöt", kept_by=home.organisation
+    )
+    entry_url = reverse("admin:services_catalogueentry_change", args=[kept_by_home.pk])
+    response = client.post(entry_url, _entry_form(kept_by_home, name_fi="Muutettu"))
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:services_catalogueentry_add"),
+        _entry_form(
+            CatalogueEntryFactory.build(provider=None, provider_name_fi="Yhdistys"),
+            slug="uusi-kohde",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CatalogueEntry.objects.get(slug="uusi-kohde").kept_by == managed.organisation
