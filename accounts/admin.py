@@ -1,4 +1,13 @@
-"""Administrators manage users and role memberships of their own organisation.
+"""Administrators manage users and role memberships of the organisation of their active role
+(config.admin.admin_organisation_id), not of their account's home organisation.
+
+Their users are those homed in that organisation and those who hold a role (current or not)
+in one of its units. A user homed elsewhere is that home organisation's account: its
+administrator alone changes the account itself (name, address, organisation, language,
+active or not), invites it, removes its second factors or deletes it. Another organisation's
+administrator sees the account read-only and grants, changes and ends only the roles in their
+own organisation's units; roles in other organisations' units are listed read-only, never in
+the role forms, so they can be neither changed nor deleted there, nor make the form fail.
 
 No client-data model is registered in the admin, anywhere in Polku.
 """
@@ -25,6 +34,7 @@ from accounts.actions import (
 )
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from config.admin import admin_organisation_id
 from config.forms import ADMIN_DATE_INPUT
 from services.models import Organisation, Unit
 
@@ -35,16 +45,13 @@ for _model in (EmailAddress, SocialAccount, SocialApp, SocialToken, Authenticato
         admin.site.unregister(_model)
 
 
-class OwnOrganisationAdminMixin:
-    """Scopes a model admin to the administrator's own organisation (superusers see all)."""
-
-    organisation_lookup = "organisation"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.organisation_lookup: request.user.organisation_id})
+def homed_in_managed_organisation(request, user: User | None) -> bool:
+    """Whether the account (`user`, as stored) is the administrator's to change: homed in the
+    organisation they manage, or not saved yet, or the operator (a superuser) asks."""
+    if user is None or user.pk is None or request.user.is_superuser:
+        return True
+    organisation_id = admin_organisation_id(request)
+    return organisation_id is not None and user.organisation_id == organisation_id
 
 
 class RoleAssignmentFormSet(BaseInlineFormSet):
@@ -98,6 +105,15 @@ class RoleAssignmentInline(admin.StackedInline):
     def _own_roles(self, request, obj) -> bool:
         return obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
 
+    def get_queryset(self, request):
+        # Only the roles in the organisation's own units are forms here; the others are the
+        # user form's read-only list (UserAdmin.roles_elsewhere): else another organisation's
+        # role could be ended or deleted, and its unit, not among the choices, fails the form.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.in_organisation(admin_organisation_id(request))
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.managed_by = request.user
@@ -116,7 +132,7 @@ class RoleAssignmentInline(admin.StackedInline):
         # Roles only in the administrator's own organisation's units (the choice
         # list, and what a submitted form may name).
         if db_field.name == "unit" and not request.user.is_superuser:
-            kwargs["queryset"] = Unit.objects.filter(organisation=request.user.organisation_id)
+            kwargs["queryset"] = Unit.objects.filter(organisation=admin_organisation_id(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -135,11 +151,14 @@ class CurrentRoleFilter(admin.SimpleListFilter):
         if self.value() not in Role.values:
             return queryset
         holders = RoleAssignment.objects.current().filter(role=self.value())
+        if not request.user.is_superuser:
+            # Held in this organisation's units: a manager elsewhere is no manager here.
+            holders = holders.in_organisation(admin_organisation_id(request))
         return queryset.filter(pk__in=holders.values("user_id"))
 
 
 @admin.register(User)
-class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
+class UserAdmin(admin.ModelAdmin):
     """An organisation's users. The operator's accounts (superusers) are a superuser's to
     manage: an administrator who could change one's address, send it a password link and
     remove its second factors would sign in as the operator, who reaches every organisation."""
@@ -159,19 +178,55 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         "is_active",
         "invitations_sent",
     ]
-    readonly_fields = ["invitations_sent"]
+    readonly_fields = ["invitations_sent", "roles_elsewhere"]
     form = UserAdminForm
     inlines = [RoleAssignmentInline]
     actions = ["send_invitation", "remove_second_factors"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.of_organisation(admin_organisation_id(request)).filter(is_superuser=False)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # For roles_elsewhere, which the admin calls with the user alone.
+            obj.managed_organisation_id = admin_organisation_id(request)
+        return obj
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # The operator's role forms list every role; an administrator's only their own units'.
+        if obj is None or request.user.is_superuser:
+            return [field for field in fields if field != "roles_elsewhere"]
+        return fields if "roles_elsewhere" in fields else [*fields, "roles_elsewhere"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An account homed in another organisation is its administrator's: only its roles in
+        # this organisation's units are changed here.
+        if homed_in_managed_organisation(request, obj):
+            return self.readonly_fields
+        return [*self.fields, "roles_elsewhere"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account would take its roles elsewhere with it: only its home
+        # organisation's administrator deletes it, and only when it holds no role elsewhere.
+        if obj is not None and not request.user.is_superuser:
+            if not homed_in_managed_organisation(request, obj):
+                return False
+            elsewhere = obj.role_assignments.exclude(
+                unit__organisation_id=admin_organisation_id(request)
+            )
+            if elsewhere.exists():
+                return False
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # An administrator creates users of their own organisation only.
         if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+            kwargs["queryset"] = Organisation.objects.filter(pk=admin_organisation_id(request))
             kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -181,6 +236,8 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
+        if change and not homed_in_managed_organisation(request, form.instance):
+            return  # Nothing of the account is posted (all read-only): only its roles here.
         # A new user has no password until they set one by the invitation's link.
         if not change:
             obj.set_unusable_password()
@@ -219,10 +276,54 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         ]
         return format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) or "–"
 
+    @admin.display(description=_("Roolit muiden organisaatioiden yksiköissä"))
+    def roles_elsewhere(self, obj):
+        """The user's roles (current or not) in units of organisations other than the one the
+        administrator manages: shown, not changeable here (their administrators' to manage)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        assignments = (
+            obj.role_assignments.exclude(
+                unit__organisation_id=getattr(obj, "managed_organisation_id", None)
+            )
+            .select_related("unit__organisation")
+            .order_by("valid_from", "pk")
+        )
+        rows = [
+            (
+                a,
+                a.unit.organisation,
+                date_format(a.valid_from, "SHORT_DATE_FORMAT"),
+                date_format(a.valid_to, "SHORT_DATE_FORMAT") if a.valid_to else "",
+            )
+            for a in assignments
+        ]
+        return format_html_join(mark_safe("<br>"), "{} ({}), {}–{}", rows) or "–"
+
+    def _refuse_other_homes(self, request, queryset):
+        """The selected users homed in the managed organisation; a warning for each other
+        (invitations and second factors are their own organisation's administrator's)."""
+        if request.user.is_superuser:
+            return list(queryset)
+        homed = []
+        for user in queryset.select_related("organisation"):
+            if homed_in_managed_organisation(request, user):
+                homed.append(user)
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Käyttäjän %(email)s tunnusta hoitaa hänen organisaationsa "
+                        "(%(organisation)s) pääkäyttäjä."
+                    )
+                    % {"email": user.email, "organisation": user.organisation},
+                )
+        return homed
+
     @admin.action(description=_("Lähetä kutsu (salasanan asetus)"))
     def send_invitation(self, request, queryset):
         sent = 0
-        for user in queryset:
+        for user in self._refuse_other_homes(request, queryset):
             try:
                 invite_user(user=user, invited_by=request.user)
             except ValidationError as error:
@@ -237,7 +338,7 @@ class UserAdmin(OwnOrganisationAdminMixin, admin.ModelAdmin):
         """For a user who lost their phone and has no recovery code left: their authenticator
         app, security keys and recovery codes are removed, and at their next sign-in (with
         their password) they enrol a new one before anything else."""
-        for user in queryset:
+        for user in self._refuse_other_homes(request, queryset):
             try:
                 remove_second_factors(user=user, removed_by=request.user, request=request)
             except ValidationError as error:

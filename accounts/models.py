@@ -12,13 +12,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.querysets import RoleAssignmentQuerySet
+from accounts.querysets import RoleAssignmentQuerySet, UserQuerySet
 from accounts.roles import Role
 from config.ordering import Alphabetical
 from services.i18n import ChoiceLabel, in_name_order
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):

@@ -5,7 +5,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class UserQuerySet(models.QuerySet):
+    def of_organisation(self, organisation_id: int):
+        """The users an organisation's administrator and DPO deal with: those whose home
+        organisation it is and those who hold a role, current or not, in one of its units
+        (a user of another organisation working for it too). Each user once."""
+        holders = self.model._base_manager.filter(
+            role_assignments__unit__organisation_id=organisation_id
+        ).values("pk")
+        return self.filter(Q(organisation_id=organisation_id) | Q(pk__in=holders))
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
+    def in_organisation(self, organisation_id: int):
+        """Roles held in the units of this organisation (whatever the holder's home)."""
+        return self.filter(unit__organisation_id=organisation_id)
+
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
