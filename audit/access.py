@@ -43,9 +43,12 @@ def get_client_subject_for_dpo(user, client_id: uuid.UUID) -> ClientSubject:
 
 
 def organisation_users(user):
-    """The users of the DPO's organisation, whose access logs the DPO may read."""
+    """The users of the DPO's organisation, whose access logs the DPO may read: those homed in
+    it and those who hold or held a role in one of its units (`UserQuerySet.of_organisation`).
+    The log shows a user's rows written while acting for this organisation only (the rows
+    record the organisation of the actor's active role: `AccessLogQuerySet.acting_for`)."""
     organisation_id = dpo_organisation_id(user)
-    return get_user_model().objects.filter(organisation_id=organisation_id)
+    return get_user_model().objects.of_organisation(organisation_id)
 
 
 def get_user_for_dpo(user, user_id: uuid.UUID):

@@ -205,7 +205,7 @@ def user_find(request):
 def user_log(request, user_id):
     """What one user of the organisation accessed in a period, newest first, paginated."""
     person = get_user_for_dpo(request.user, user_id)
-    organisation_id = request.user.active_assignment.unit.organisation_id
+    organisation_id = dpo_organisation_id(request.user)
     form = _period_form(request, reason_beyond_two_years=False)
     period = _period_of(form)
     context = {"person": person, "form": form, "period": period}

@@ -108,6 +108,37 @@ def test_a_user_of_another_organisation_answers_404(client, now, dpo, outsider):
     assert not AccessLogEntry.objects.exists()
 
 
+def test_a_user_homed_elsewhere_who_works_for_the_organisation_is_found_with_its_rows_only(
+    client, now, dpo, unit, outsider, subject_client, outsiders_client
+):
+    """A user of another organisation who also holds a role in a unit of the DPO's: the DPO
+    finds them and reads the rows they wrote acting for the DPO's organisation, not those
+    they wrote for their own (its DPO's to read)."""
+    import time_machine
+
+    from accounts.roles import Role
+    from audit.actions import log_access
+
+    role_here = outsider.role_assignments.create(role=Role.WORK_COACH, unit=unit)
+    access(outsider, outsiders_client, at=datetime.datetime(2026, 3, 1, 7, 5, tzinfo=datetime.UTC))
+    outsider.active_assignment = role_here
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 7, 5, tzinfo=datetime.UTC)):
+        log_access(
+            actor=outsider,
+            client_id=subject_client.uuid,
+            action="clients.client.viewed",
+            basis=Basis.CARE_TEAM,
+        )
+    login(client, dpo)
+    html = client.get(reverse("audit:user_find"), {"q": "ulkopuoli"}).content.decode()
+    assert user_log_url(outsider) in html
+    response = client.get(user_log_url(outsider))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Silmu Aurora Suunnistaja" in html and "2.3.2026" in html
+    assert "1.3.2026" not in html and "Toisen organisaation asiakas" not in html
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_user_log_query_count_does_not_grow_with_its_rows(
     client, now, dpo, worker, subject_client, other_client, size, django_assert_num_queries
