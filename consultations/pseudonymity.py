@@ -36,6 +36,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from clients import identity
 from clients.names import fold
@@ -460,27 +461,44 @@ def names_another_client(others, text: str) -> bool:
     return any(_identity_mentions(other, text, folded) for other in others)
 
 
-def check_pseudonymous(client, *, others=(), **texts: str) -> None:
+def check_pseudonymous(client, *, others=(), tell_what: bool = True, **texts: str) -> None:
     """ValidationError, next to each field, when a text every participant sees (the question,
     the pseudonymous summary, the minutes, a recommendation) names the client or carries
     their code, or names one of `others`: the clients of the other cases on the session's
     agenda, whom the same participants may see only pseudonymously. That error does not
-    say which case's client matched."""
+    say which case's client matched.
+
+    `tell_what` says what identified the client (their name as written, the code), for a
+    writer who knows the client (the worker asking). Without it, for a writer who may see
+    the case only pseudonymously (the coordinator's note, reason, minutes and
+    recommendations), every match gets one message that confirms no guess: neither what
+    matched nor whose it was."""
     errors = {}
     for field, text in texts.items():
         found = identifying_mentions(client, text)
-        if found:
+        if found and tell_what:
             errors[field] = _(
                 "Tekstissä on tunnistetietoja: %(found)s. Kirjoita se niin, ettei asiakasta voi tunnistaa."
             ) % {"found": ", ".join(found)}
-        elif names_another_client(others, text):
-            errors[field] = _(
-                "Tekstissä on toisen esityslistan asiakkaan nimi, henkilötunnus tai syntymäaika. "
-                "Kaikki osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta "
-                "voi tunnistaa."
+        elif found or names_another_client(others, text):
+            errors[field] = (
+                _(
+                    "Tekstissä on toisen esityslistan asiakkaan nimi, henkilötunnus tai syntymäaika. "
+                    "Kaikki osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta "
+                    "voi tunnistaa."
+                )
+                if tell_what
+                else UNNAMED_MATCH
             )
     if errors:
         raise ValidationError(errors)
+
+
+# What a writer who may see the case pseudonymously is told when a text identifies a client.
+UNNAMED_MATCH = _lazy(
+    "Tekstissä on asiakkaan tunnistetietoja (nimi, henkilötunnus, syntymäaika tai ikä). Kaikki "
+    "osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta voi tunnistaa."
+)
 
 
 def age_band(client, on: datetime.date) -> str:

@@ -79,7 +79,9 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     if not minutes.strip():
         raise ValidationError({"minutes": _("Kirjoita muistio.")})
     # Every participant reads the minutes, those who see the case pseudonymously too.
-    check_pseudonymous(item.request.client, others=_other_clients_on_agenda(item), minutes=minutes)
+    check_pseudonymous(
+        item.request.client, others=_other_clients_on_agenda(item), tell_what=False, minutes=minutes
+    )
     with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
         locked = _lock_open_case(item)
         locked.minutes = minutes.strip()
@@ -121,7 +123,9 @@ def add_recommendation(
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": _("Seurantapäivä voi olla aikaisintaan tänään.")})
     request = item.request
-    check_pseudonymous(request.client, others=_other_clients_on_agenda(item), text=text)
+    check_pseudonymous(
+        request.client, others=_other_clients_on_agenda(item), tell_what=False, text=text
+    )
     with (
         transaction.atomic(),
         history_context(recommended_by, "consultations.recommendation.created"),

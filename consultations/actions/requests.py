@@ -135,7 +135,7 @@ def triage_request(*, request: ConsultationRequest, triaged_by, network, note: s
 
     The note is read on the triage page by the network's coordinators, also those who see
     the case pseudonymously: one that identifies the client is refused next to "note"."""
-    check_pseudonymous(request.client, note=note)
+    check_pseudonymous(request.client, tell_what=False, note=note)
     with transaction.atomic(), history_context(triaged_by, "consultations.request.triaged"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
@@ -162,7 +162,7 @@ def decline_request(*, request: ConsultationRequest, declined_by, reason: str):
 
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa syy, jotta pyytäjä tietää, miksi.")})
-    check_pseudonymous(request.client, reason=reason)
+    check_pseudonymous(request.client, tell_what=False, reason=reason)
     with transaction.atomic(), history_context(declined_by, "consultations.request.declined"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):

@@ -647,10 +647,11 @@ def test_asking_for_a_consultation_refuses_the_birth_year(hki, virtanen):
     assert not ConsultationRequest.objects.filter(client=virtanen).exists()
 
 
-ANOTHER_CLIENT = (
-    "Tekstissä on toisen esityslistan asiakkaan nimi, henkilötunnus tai syntymäaika. "
-    "Kaikki osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta voi "
-    "tunnistaa."
+# What the coordinator writing minutes or a recommendation is told: they may see the cases
+# only pseudonymously, so the message confirms no guessed name, nor whose case matched.
+UNNAMED_MATCH = (
+    "Tekstissä on asiakkaan tunnistetietoja (nimi, henkilötunnus, syntymäaika tai ikä). Kaikki "
+    "osallistujat näkevät tekstin: kirjoita se niin, ettei ketään asiakasta voi tunnistaa."
 )
 
 
@@ -676,7 +677,7 @@ def test_minutes_and_recommendations_naming_another_client_on_the_agenda_are_ref
     with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
         with pytest.raises(ValidationError) as refused:
             actions.record_minutes(item=item, recorded_by=hki.coordinator, minutes=text)
-        assert refused.value.message_dict == {"minutes": [ANOTHER_CLIENT]}
+        assert refused.value.message_dict == {"minutes": [UNNAMED_MATCH]}
         with pytest.raises(ValidationError) as refused:
             actions.add_recommendation(
                 item=item,
@@ -684,7 +685,7 @@ def test_minutes_and_recommendations_naming_another_client_on_the_agenda_are_ref
                 text=text,
                 due_date=timezone.localdate() + datetime.timedelta(days=30),
             )
-        assert refused.value.message_dict == {"text": [ANOTHER_CLIENT]}
+        assert refused.value.message_dict == {"text": [UNNAMED_MATCH]}
     item.refresh_from_db()
     assert item.minutes == "" and not item.recommendations.exists()
 
@@ -734,7 +735,7 @@ def test_the_case_page_shows_the_refusal_next_to_the_minutes(client, hki, virtan
         response = client.post(url, {"minutes": "Sama kuin Antti Virtasella."})
     page = response.content.decode()
     assert response.status_code == 400
-    assert field_errors(page, "minutes") == ANOTHER_CLIENT
+    assert field_errors(page, "minutes") == UNNAMED_MATCH
     # The coordinator is not told which case's client the text named.
     assert other.request.reference not in field_errors(page, "minutes")
     # The field says so before anything is written.
