@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pathways.models import CLIENT_SERVICES_END, ExitOutcome, PathwayStep, ReviewDecision
+from pathways.models import (
+    CLIENT_SERVICES_END,
+    ExitOutcome,
+    JobcenterContract,
+    PathwayStep,
+    ReviewDecision,
+)
 from pathways.step_rules.common import (
     JOBCENTER,
     REHABILITATIVE_WORK_ACTIVITY,
@@ -82,6 +88,8 @@ def check_ending(step: PathwayStep) -> list[Violation]:
         found.extend(_review_violations(step, rules, source))
     if step.ended_on and step.ended_on < step.start_on:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
+    if code == JOBCENTER and step.ended_on:
+        found.extend(_contract_within_end(step))
     if step.ended_on and rules.max_duration_months:
         limit = period_end_limit(step.start_on, rules.max_duration_months)
         if step.ended_on > limit:
@@ -265,3 +273,22 @@ def replacement_follow_ons(ended: PathwayStep, *, cancelling: PathwayStep):
         ended, listed, open_only=False
     )
     return candidates.exclude(pk__in=[companion.pk for companion in companions])
+
+
+def _contract_within_end(step: PathwayStep) -> list[Violation]:
+    """A Jobcenter period covers its recorded employment contract to its end, as it does while
+    it runs (checks._jobcenter_contract_covered): a period ending before the contract's
+    recorded end has the contract corrected first, so the two agree on when the work ended."""
+    contract = JobcenterContract.objects.filter(step=step.pk).first()
+    if contract is None or contract.contract_end <= step.ended_on:
+        return []
+    return [
+        Violation(
+            "ended_on",
+            _(
+                "Työsopimus on kirjattu päättymään %(end)s. Jos työ päättyi aiemmin, muuta ensin "
+                "työsopimuksen päättymispäivä: jakso kattaa työsopimuksen."
+            )
+            % {"end": day_text(contract.contract_end)},
+        )
+    ]

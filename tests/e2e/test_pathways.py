@@ -174,7 +174,8 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     coach_page.locator("#id_weekly_hours").fill("20")
     coach_page.locator("#id_hourly_wage").fill("12.40")
     coach_page.locator("#id_contract_start").fill(paid_start.isoformat())
-    coach_page.locator("#id_contract_end").fill(paid_end.isoformat())
+    # The work ends today, a week before the period's planned end (the period covers it).
+    coach_page.locator("#id_contract_end").fill(today.isoformat())
     coach_page.get_by_role("button", name="Tallenna").click()
     expect(coach_page.get_by_role("heading", level=2, name="Jobcenter-työsopimus")).to_be_visible()
     expect(coach_page.locator("main")).to_contain_text("Keittiöapulainen")

@@ -334,7 +334,11 @@ class TestJobcenter:
         period.refresh_from_db()
         assert period.planned_end_on == today + datetime.timedelta(days=30)
 
-    def test_an_ended_periods_contract_stays_as_it_was(self, client, worker, client_of, today):
+    def test_a_period_ending_before_its_contract_has_the_contract_corrected_first(
+        self, worker, client_of, today
+    ):
+        """The work ended early: the contract's recorded end is corrected first, so the period
+        and the contract agree (nothing can be corrected on an ended period's contract)."""
         client_ = client_of()
         actions.plan_step(client=client_, planned_by=worker, **rehab_fields(today))
         period = actions.plan_step(client=client_, planned_by=worker, **self.jobcenter(today))
@@ -345,6 +349,41 @@ class TestJobcenter:
             "hourly_wage": Decimal("12.50"),
             "contract_start": today,
             "contract_end": today + datetime.timedelta(days=10),
+        }
+        actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
+        follow_on = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today + datetime.timedelta(days=31),
+        )
+        end = {"ended_by": worker, "ended_on": today, "end_reason": "completed"}
+        text = refused(
+            "ended_on", lambda: actions.end_step(step=period, next_step=follow_on, **end)
+        )
+        last = today + datetime.timedelta(days=10)
+        assert text == (
+            f"Työsopimus on kirjattu päättymään {last:%-d.%-m.%Y}. Jos työ päättyi aiemmin, "
+            "muuta ensin työsopimuksen päättymispäivä: jakso kattaa työsopimuksen."
+        )
+        period.refresh_from_db()
+        assert period.status != StepStatus.ENDED
+        actions.save_jobcenter_contract(
+            step=period, saved_by=worker, **{**contract, "contract_end": today}
+        )
+        assert actions.end_step(step=period, next_step=follow_on, **end).ended_on == today
+
+    def test_an_ended_periods_contract_stays_as_it_was(self, client, worker, client_of, today):
+        client_ = client_of()
+        actions.plan_step(client=client_, planned_by=worker, **rehab_fields(today))
+        period = actions.plan_step(client=client_, planned_by=worker, **self.jobcenter(today))
+        contract = {
+            "employer_name": "Kaupunkiympäristö",
+            "job_title": "Puistotyöntekijä",
+            "weekly_hours": Decimal(30),
+            "hourly_wage": Decimal("12.50"),
+            "contract_start": today,
+            "contract_end": today,  # the work ended the day it began: the period ends then
         }
         actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
         follow_on = actions.plan_step(
