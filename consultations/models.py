@@ -368,7 +368,7 @@ class Urgency(models.TextChoices):
 
 class RequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Pyydetty")
-    TRIAGED = "triaged", _("Käsitelty, odottaa istuntoa")
+    TRIAGED = "triaged", _("Otettu käsittelyyn, odottaa istuntoa")
     SCHEDULED = "scheduled", _("Esityslistalla")
     DISCUSSED = "discussed", _("Käsitelty istunnossa")
     CLOSED = "closed", _("Päättynyt")
