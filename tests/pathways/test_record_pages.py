@@ -771,8 +771,10 @@ class TestAlongsideNotice:
     def test_a_jobcenter_period_needs_its_companions_planned_first(self, client, worker, client_of):
         page = self.page(client, worker, client_of(), "jobcenter_paid_work")
         assert "suunnitellaan samalla" not in page
+        # Whether or not the client has it already: it is said as a condition.
         assert (
-            "Jakso voi olla vain tämän rinnalla, joten suunnittele se ensin: Työvalmennus." in page
+            "Jakso voi olla vain tämän rinnalla: Työvalmennus. Jos asiakkaalla ei vielä ole sitä, "
+            "suunnittele se ensin." in page
         )
         assert "Työvalmennus" in page
 
