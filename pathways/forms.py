@@ -72,6 +72,15 @@ DATE_FIELDS = [
 OPEN_ENDED = {"supported_employment"}
 
 
+def follow_on_start(step) -> datetime.date:
+    """The day a follow-on of `step` is offered to start: the day after its planned end, or
+    today when that has passed or it has none."""
+    today = timezone.localdate()
+    if step.planned_end_on is None or step.planned_end_on < today:
+        return today
+    return step.planned_end_on + datetime.timedelta(days=1)
+
+
 class StepForm(PolkuModelForm):
     """The plan of one step; which fields show depends on the service.
 
@@ -103,10 +112,19 @@ class StepForm(PolkuModelForm):
         }
 
     def __init__(
-        self, *args, service_type, client, current_coach=None, current_unit=None, **kwargs
+        self,
+        *args,
+        service_type,
+        client,
+        current_coach=None,
+        current_unit=None,
+        follows=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
+        # A new step starts today, or a follow-on the day after the step it follows ends.
+        self.starts_on = follow_on_start(follows) if follows else timezone.localdate()
         self.rules_on = None  # the day `rule_set` is in force on: what the page's notices read
         self.rule_set = self._rule_set_in_force(client)
         required = required_fields(self.rule_set, service_type.code) if self.rule_set else set()
@@ -141,7 +159,7 @@ class StepForm(PolkuModelForm):
         )
         if service_type.code == YOUTH_WORKSHOP:
             self.fields["unit"].label = _("Työpaja")
-        self.fields["start_on"].initial = timezone.localdate()
+        self.fields["start_on"].initial = self.starts_on
         if "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = service_type_entries(service_type)
             self.fields["catalogue_entry"].error_messages["invalid_choice"] = _(
@@ -151,8 +169,9 @@ class StepForm(PolkuModelForm):
 
     def _rule_set_in_force(self, client) -> ServiceRuleSet | None:
         """The rule set in force on the start date entered, else on the step's start date,
-        else today: the client's organisation's own, or the general one."""
-        days = [timezone.localdate()]
+        else on the day offered (today, or a follow-on's): the client's organisation's own,
+        or the general one."""
+        days = [self.starts_on]
         if self.instance.pk:
             days.insert(0, self.instance.start_on)
         if self.is_bound:

@@ -55,7 +55,7 @@ def step_create(request, client_id):
             {"client": client, "types": types, "follows": follows},
         )
     service_type = get_object_or_404(ServiceType.objects.active(), code=code)
-    form = StepForm(request.POST or None, service_type=service_type, client=client)
+    form = StepForm(request.POST or None, service_type=service_type, client=client, follows=follows)
     if request.method == "POST" and form.is_valid():
         try:
             step = actions.plan_step(

@@ -107,6 +107,19 @@ def test_an_ended_or_linked_step_or_another_clients_step_cannot_be_followed(
         )
 
 
+def test_a_follow_on_is_offered_to_start_the_day_after_the_step_ends(
+    client, worker, running, today
+):
+    """Planned from the step's page: its start is offered as the day after the step's planned
+    end (a new step without one starts today), and the rules shown are those of that day."""
+    login(client, worker)
+    base = f"/clients/{running.client.uuid}/steps/new/?type=supported_employment"
+    form = client.get(f"{base}&follows={running.pk}").context["form"]
+    assert form["start_on"].value() == running.planned_end_on + datetime.timedelta(days=1)
+    assert form.rules_on == running.planned_end_on + datetime.timedelta(days=1)
+    assert client.get(base).context["form"]["start_on"].value() == today
+
+
 def test_an_ended_step_is_not_chosen_as_the_follow_on_when_ending(worker, running, today):
     earlier = make_step(
         running.client,
