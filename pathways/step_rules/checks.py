@@ -235,13 +235,15 @@ def _demanded(rules: ServiceRuleSet, code: str) -> dict[str, Callable[[str], str
     if rules.min_hours_per_day:
         demanded["hours_per_day"] = lambda source: min_hours_message(rules, source)
     if code == REHABILITATIVE_WORK_ACTIVITY:
-        for name in ("goal", "support_given"):
-            demanded[name] = lambda source: (
-                _(
-                    "Kirjaa jakson tavoite ja annettava tuki aktivointisuunnitelman mukaisesti (%(source)s)."
-                )
-                % {"source": source}
-            )
+        # Each field says what it lacks: both empty, the summary lists two different errors.
+        demanded["goal"] = lambda source: (
+            _("Kirjaa jakson tavoite aktivointisuunnitelman mukaisesti (%(source)s).")
+            % {"source": source}
+        )
+        demanded["support_given"] = lambda source: (
+            _("Kirjaa annettava tuki aktivointisuunnitelman mukaisesti (%(source)s).")
+            % {"source": source}
+        )
     if code == SOCIAL_REHABILITATION:
         demanded["decision_reference"] = lambda source: (
             _("Sosiaalinen kuntoutus myönnetään päätöksellä: kirjaa päätöksen tunnus (%(source)s).")

@@ -46,6 +46,17 @@ def refused(field_or_text, call):
 
 
 class TestRehabilitativeWorkActivity:
+    def test_the_goal_and_the_support_each_say_what_they_lack(self, worker, client_of, today):
+        with pytest.raises(ValidationError) as error:
+            actions.plan_step(
+                client=client_of(),
+                planned_by=worker,
+                **{**rehab_fields(today), "goal": "", "support_given": ""},
+            )
+        errors = error.value.message_dict
+        assert errors["goal"][0].startswith("Kirjaa jakson tavoite aktivointisuunnitelman")
+        assert errors["support_given"][0].startswith("Kirjaa annettava tuki aktivointisuunnitelman")
+
     def test_24_months_accepted_24_months_and_a_day_refused(self, worker, client_of, today):
         client = client_of()
         start = today
