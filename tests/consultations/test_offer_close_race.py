@@ -7,24 +7,13 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from clients.models import CareTeamMembership
 from consultations import actions
 from consultations.models import ConsultationRequest, RequestStatus, WorkPairOffer
 from notifications.models import Task
-
-
-def _waiting_on_a_lock() -> int:
-    """How many other connections to the test database wait for a lock now."""
-    with connection.cursor() as cursor:
-        # The activity view is read once per transaction unless its snapshot is cleared.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+from tests.transfers import waiting_on_a_lock
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +41,7 @@ def test_an_offer_while_the_close_commits_waits_and_is_refused(hki):
         waited = 0
         deadline = time.monotonic() + 10
         while not waited and thread.is_alive() and time.monotonic() < deadline:
-            waited = _waiting_on_a_lock()
+            waited = waiting_on_a_lock()
             time.sleep(0.02)
     thread.join(timeout=10)
 

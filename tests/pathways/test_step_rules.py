@@ -238,6 +238,29 @@ class TestJobcenter:
             **overrides,
         }
 
+    def with_contract(self, worker, client_of, today, contract_end):
+        """A paid period from today with its contract to `contract_end` and studies planned
+        to follow it: (the period, the follow-on, the contract's fields)."""
+        client_ = client_of()
+        actions.plan_step(client=client_, planned_by=worker, **rehab_fields(today))
+        period = actions.plan_step(client=client_, planned_by=worker, **self.jobcenter(today))
+        contract = {
+            "employer_name": "Kaupunkiympäristö",
+            "job_title": "Puistotyöntekijä",
+            "weekly_hours": Decimal(30),
+            "hourly_wage": Decimal("12.50"),
+            "contract_start": today,
+            "contract_end": contract_end,
+        }
+        actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
+        follow_on = actions.plan_step(
+            client=client_,
+            planned_by=worker,
+            service_type=service("education"),
+            start_on=today + datetime.timedelta(days=31),
+        )
+        return period, follow_on, contract
+
     def test_needs_work_activity_with_work_coaching(self, worker, client_of, today):
         client = client_of()
         text = refused(
@@ -350,29 +373,12 @@ class TestJobcenter:
     ):
         """The work ended early: the contract's recorded end is corrected first, so the period
         and the contract agree (nothing can be corrected on an ended period's contract)."""
-        client_ = client_of()
-        actions.plan_step(client=client_, planned_by=worker, **rehab_fields(today))
-        period = actions.plan_step(client=client_, planned_by=worker, **self.jobcenter(today))
-        contract = {
-            "employer_name": "Kaupunkiympäristö",
-            "job_title": "Puistotyöntekijä",
-            "weekly_hours": Decimal(30),
-            "hourly_wage": Decimal("12.50"),
-            "contract_start": today,
-            "contract_end": today + datetime.timedelta(days=10),
-        }
-        actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
-        follow_on = actions.plan_step(
-            client=client_,
-            planned_by=worker,
-            service_type=service("education"),
-            start_on=today + datetime.timedelta(days=31),
-        )
+        last = today + datetime.timedelta(days=10)
+        period, follow_on, contract = self.with_contract(worker, client_of, today, last)
         end = {"ended_by": worker, "ended_on": today, "end_reason": "completed"}
         text = refused(
             "ended_on", lambda: actions.end_step(step=period, next_step=follow_on, **end)
         )
-        last = today + datetime.timedelta(days=10)
         assert text == (
             f"Työsopimus on kirjattu päättymään {last:%-d.%-m.%Y}. Jos työ päättyi aiemmin, "
             "muuta ensin työsopimuksen päättymispäivä: jakso kattaa työsopimuksen."
@@ -385,24 +391,8 @@ class TestJobcenter:
         assert actions.end_step(step=period, next_step=follow_on, **end).ended_on == today
 
     def test_an_ended_periods_contract_stays_as_it_was(self, client, worker, client_of, today):
-        client_ = client_of()
-        actions.plan_step(client=client_, planned_by=worker, **rehab_fields(today))
-        period = actions.plan_step(client=client_, planned_by=worker, **self.jobcenter(today))
-        contract = {
-            "employer_name": "Kaupunkiympäristö",
-            "job_title": "Puistotyöntekijä",
-            "weekly_hours": Decimal(30),
-            "hourly_wage": Decimal("12.50"),
-            "contract_start": today,
-            "contract_end": today,  # the work ended the day it began: the period ends then
-        }
-        actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
-        follow_on = actions.plan_step(
-            client=client_,
-            planned_by=worker,
-            service_type=service("education"),
-            start_on=today + datetime.timedelta(days=31),
-        )
+        # The work ended the day it began: the period ends then.
+        period, follow_on, contract = self.with_contract(worker, client_of, today, today)
         actions.end_step(
             step=period,
             ended_by=worker,
@@ -419,7 +409,7 @@ class TestJobcenter:
         period.refresh_from_db()
         assert period.jobcenter_contract.weekly_hours == 30
         login(client, worker)
-        url = f"/clients/{client_.uuid}/steps/{period.pk}/contract/"
+        url = f"/clients/{period.client.uuid}/steps/{period.pk}/contract/"
         assert client.get(url).status_code == 404
 
 
