@@ -3,7 +3,6 @@ printed document: through its client's access check."""
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -12,7 +11,6 @@ from pathways.models import (
     DocumentKind,
     PathwayStep,
     PrintedDocument,
-    StepStatus,
 )
 
 # Permissions whose rules read the step (its coach), not only its client.
@@ -34,7 +32,7 @@ def get_step_for_user(
     try:
         step = PathwayStep.objects.select_related(
             "service_type",
-            "unit",
+            "unit__organisation",
             "coach",
             "rule_set",
             "plan",
@@ -52,12 +50,12 @@ def get_step_for_user(
 
 
 def get_step_to_follow(client, step_id) -> PathwayStep:
-    """The client's step, not ended and with no follow-on yet, whose follow-on is being
-    planned; 404 otherwise. `client` comes from get_client_for_user (the caller's check)."""
+    """The client's step whose follow-on is being planned; 404 when the client has no such
+    step. Whether it can still be followed is the step's to tell (`follow_on_refusal`): the
+    page sends the user back to it with the reason. `client` comes from get_client_for_user
+    (the caller's check)."""
     try:
-        return PathwayStep.objects.select_related("service_type").get(
-            ~Q(status=StepStatus.ENDED), pk=step_id, client=client, next_step__isnull=True
-        )
+        return PathwayStep.objects.select_related("service_type").get(pk=step_id, client=client)
     except PathwayStep.DoesNotExist:
         raise Http404 from None
 

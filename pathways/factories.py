@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from pathways.models import PathwayStep, StepStatus
+from pathways.step_rules import arranging_organisations
 from services.models import ServiceRuleSet, ServiceType
 
 
@@ -15,7 +16,7 @@ def make_step(
     service_type = ServiceType.objects.get(code=code)
     start_on = start_on or timezone.localdate() - datetime.timedelta(days=30)
     rule_set = ServiceRuleSet.objects.in_force(
-        service_type, client.responsible_unit.organisation, start_on
+        service_type, arranging_organisations(client, fields.get("unit")), start_on
     )
     if planned_end_on is None and rule_set.max_duration_months:
         planned_end_on = start_on + datetime.timedelta(days=150)

@@ -38,6 +38,7 @@ from pathways.models import (
 )
 from pathways.step_rules import (
     YOUTH_WORKSHOP,
+    arranging_organisations,
     exit_outcome_may_replace_follow_on,
     period_end_limit,
     replacement_follow_ons,
@@ -46,7 +47,7 @@ from pathways.step_rules import (
 )
 from pathways.units import GroupedUnitChoiceField, employer_units, step_units
 from services.i18n import in_name_order
-from services.models import CatalogueEntry, NoRuleSetInForce, ServiceRuleSet
+from services.models import CatalogueEntry, NoRuleSetInForce, ServiceRuleSet, Unit
 
 COMMON = ["unit", "coach", "start_on", "planned_end_on", "plan", "goal", "support_given"]
 SCHEDULE = ["days_per_week", "hours_per_day"]
@@ -125,6 +126,13 @@ class StepForm(PolkuModelForm):
         self.service_type = service_type
         # A new step starts today, or a follow-on the day after the step it follows ends.
         self.starts_on = follow_on_start(follows) if follows else timezone.localdate()
+        # Units of a kind that fits the service, the client's own organisation's first.
+        self.fields["unit"].queryset = step_units(service_type, keep=current_unit)
+        self.fields["unit"].arrange(client=client, service_type=service_type)
+        self.fields["unit"].help_text = _(
+            "Valittavina ovat palveluun sopivat yksiköt organisaatioittain, asiakkaan oman "
+            "organisaation yksiköt ensin."
+        )
         self.rules_on = None  # the day `rule_set` is in force on: what the page's notices read
         self.rule_set = self._rule_set_in_force(client)
         required = required_fields(self.rule_set, service_type.code) if self.rule_set else set()
@@ -150,13 +158,6 @@ class StepForm(PolkuModelForm):
             "valmentajat ja ne muiden organisaatioiden valmentajat, joiden organisaation "
             "asiakkaan voimassa oleva suostumus kattaa."
         )
-        # Units of a kind that fits the service, the client's own organisation's first.
-        self.fields["unit"].queryset = step_units(service_type, keep=current_unit)
-        self.fields["unit"].arrange(client=client, service_type=service_type)
-        self.fields["unit"].help_text = _(
-            "Valittavina ovat palveluun sopivat yksiköt organisaatioittain, asiakkaan oman "
-            "organisaation yksiköt ensin."
-        )
         if service_type.code == YOUTH_WORKSHOP:
             self.fields["unit"].label = _("Työpaja")
         self.fields["start_on"].initial = self.starts_on
@@ -169,8 +170,8 @@ class StepForm(PolkuModelForm):
 
     def _rule_set_in_force(self, client) -> ServiceRuleSet | None:
         """The rule set in force on the start date entered, else on the step's start date,
-        else on the day offered (today, or a follow-on's): the client's organisation's own,
-        or the general one."""
+        else on the day offered (today, or a follow-on's): the organisation's own of the unit
+        entered or the step's, else the client's organisation's own, else the general one."""
         days = [self.starts_on]
         if self.instance.pk:
             days.insert(0, self.instance.start_on)
@@ -181,15 +182,24 @@ class StepForm(PolkuModelForm):
                 entered = None
             if entered is not None:
                 days.insert(0, entered)
-        organisation = client.responsible_unit.organisation
+        organisations = arranging_organisations(client, self._unit_chosen())
         for day in days:
             try:
-                rule_set = ServiceRuleSet.objects.in_force(self.service_type, organisation, day)
+                rule_set = ServiceRuleSet.objects.in_force(self.service_type, organisations, day)
             except NoRuleSetInForce:
                 continue
             self.rules_on = day
             return rule_set
         return None
+
+    def _unit_chosen(self) -> Unit | None:
+        """The unit entered (one of those offered), else the step's own."""
+        if self.is_bound:
+            try:
+                return self.fields["unit"].clean(self["unit"].data)
+            except ValidationError:
+                pass
+        return self.instance.unit
 
     def clean(self):
         data = super().clean()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 
 from services.i18n import in_name_order
@@ -61,29 +62,36 @@ class ServiceRuleSetQuerySet(models.QuerySet):
     def in_force(
         self,
         service_type: ServiceType | str,
-        organisation: Organisation | None,
+        organisation: Organisation | Sequence[Organisation | None] | None,
         on_date: date,
     ) -> ServiceRuleSet:
         """The rule set of `service_type` (instance or code) that applies on `on_date`.
 
-        The organisation's own rule set wins over the general one. One query.
-        Raises NoRuleSetInForce when neither exists.
+        An organisation's own rule set wins over the general one; given several
+        organisations (a step's: the unit arranging it, then the client's), the first with a
+        rule set of its own wins. One query. Raises NoRuleSetInForce when none exists.
         """
         by_type = (
             Q(service_type__code=service_type)
             if isinstance(service_type, str)
             else Q(service_type=service_type)
         )
-        scope = Q(organisation__isnull=True)
-        if organisation is not None:
-            scope |= Q(organisation=organisation)
-        rule_set = (
-            self.applying_on(on_date)
-            .filter(by_type, scope)
-            .select_related("service_type", "organisation")
-            .order_by(F("organisation").asc(nulls_last=True))
-            .first()
+        preferred = [
+            o.pk
+            for o in (organisation if isinstance(organisation, Sequence) else [organisation])
+            if o is not None
+        ]
+        candidates = self.applying_on(on_date).filter(
+            by_type, Q(organisation__isnull=True) | Q(organisation__in=preferred)
         )
+        if preferred:
+            candidates = candidates.order_by(
+                Case(
+                    *(When(organisation=pk, then=Value(i)) for i, pk in enumerate(preferred)),
+                    default=Value(len(preferred)),
+                )
+            )
+        rule_set = candidates.select_related("service_type", "organisation").first()
         if rule_set is None:
             if isinstance(service_type, str):
                 # The message names the service as the user knows it, not by its code.

@@ -58,11 +58,19 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     if rule_set.valid_to is not None:
         covered &= Q(start_on__lte=rule_set.valid_to)
     if rule_set.organisation_id is not None:
-        covered &= Q(client__responsible_unit__organisation=rule_set.organisation_id)
+        # Its organisation's clients' steps, and the steps its organisation's units arrange.
+        covered &= Q(client__responsible_unit__organisation=rule_set.organisation_id) | Q(
+            unit__organisation=rule_set.organisation_id
+        )
     steps = (
         PathwayStep.objects.filter(covered | Q(rule_set=rule_set.pk))
         .filter(status=StepStatus.PLANNED, start_on__gt=today)
-        .select_related("client__responsible_unit__organisation", "service_type", "rule_set")
+        .select_related(
+            "client__responsible_unit__organisation",
+            "unit__organisation",
+            "service_type",
+            "rule_set",
+        )
     )
     actor = rule_set.created_by
     moved, breaking = 0, []

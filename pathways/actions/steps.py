@@ -137,10 +137,10 @@ def _link_follow_on(previous: PathwayStep, step: PathwayStep, planned_by) -> Non
     locked = (
         PathwayStep.objects.select_for_update().select_related("service_type").get(pk=previous.pk)
     )
-    if locked.client_id != step.client_id or locked.status == StepStatus.ENDED:
+    if locked.client_id != step.client_id:
         raise ValidationError(_("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle."))
-    if locked.next_step_id is not None:
-        raise ValidationError(_("Jaksolla on jo jatkopolku."))
+    if locked.follow_on_refusal:
+        raise ValidationError(str(locked.follow_on_refusal))
     if step.start_on < locked.start_on:
         refuse_follow_on_before(locked)
     refuse_follow_on_alongside(locked, step, planning=True)

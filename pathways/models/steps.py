@@ -493,6 +493,16 @@ class PathwayStep(models.Model):
         """The status as the pathway shows it: "Peruttu" for a step cancelled before it started."""
         return _("Peruttu") if self.is_cancelled else self.get_status_display()
 
+    @property
+    def follow_on_refusal(self) -> str:
+        """Why no follow-on can be planned for the step now, or "" when one can: one step
+        follows it at most, and only a step not yet ended is followed."""
+        if self.next_step_id is not None:
+            return _("Jaksolla on jo jatkopolku.")
+        if self.status == StepStatus.ENDED:
+            return _("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle.")
+        return ""
+
     def ips_phase_on(self, day) -> "IpsPhase | None":
         """The IPS phase the step is in on `day`: the phase of the latest change dated by then,
         else the phase it began in; None for a step of another service. A change dated later

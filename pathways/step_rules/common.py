@@ -31,13 +31,22 @@ class Violation:
     message: str
 
 
+def arranging_organisations(client, unit=None) -> list:
+    """The organisations whose own rule sets apply to a step, first first: the organisation
+    of the unit arranging it (a youth workshop keeps its own period lengths whoever's client
+    comes to it), then the client's (the county responsible for the client's services)."""
+    organisations = [unit.organisation] if unit is not None else []
+    return [*organisations, client.responsible_unit.organisation]
+
+
 def rule_set_for(step: PathwayStep) -> ServiceRuleSet:
-    """The rule set in force on the step's start date: the client's organisation's own, else
-    the general one. With none in force (a start before the rules Polku holds), the step
-    cannot be checked: ValidationError on its start date."""
-    organisation = step.client.responsible_unit.organisation
+    """The rule set in force on the step's start date: the arranging unit's organisation's
+    own, else the client's organisation's own, else the general one (arranging_organisations).
+    With none in force (a start before the rules Polku holds), the step cannot be checked:
+    ValidationError on its start date."""
+    organisations = arranging_organisations(step.client, step.unit)
     try:
-        return ServiceRuleSet.objects.in_force(step.service_type, organisation, step.start_on)
+        return ServiceRuleSet.objects.in_force(step.service_type, organisations, step.start_on)
     except NoRuleSetInForce as error:
         raise ValidationError({"start_on": str(error)}) from None
 

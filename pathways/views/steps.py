@@ -45,6 +45,11 @@ def step_create(request, client_id):
         log_action=read_log(request),
     )
     follows = _follows(request, client)
+    if request.method == "GET" and follows is not None and follows.follow_on_refusal:
+        # Followed meanwhile, or ended: the step's page shows what follows it now. (A form
+        # sent stays, with the action's refusal, so that nothing typed is lost.)
+        messages.error(request, follows.follow_on_refusal)
+        return redirect("pathways:step", client_id=client.uuid, step_id=follows.pk)
     code = text_param(request, "type")
     if not code:
         types = ServiceType.objects.active().order_by(in_name_order())
@@ -92,7 +97,7 @@ def step_create(request, client_id):
 
 
 def _follows(request, client):
-    """The client's running step whose follow-on is being planned (`?follows=<step id>`)."""
+    """The client's step whose follow-on is being planned (`?follows=<step id>`)."""
     step_id = id_param(request, "follows")
     if step_id is None:
         return None
@@ -155,14 +160,16 @@ def _placements(step, today) -> list:
 
 def _caseload_warning(step) -> str:
     """The warning that the step's coach has more clients in the service than the limit
-    (`coach_caseload_warning`) of the rule set in force today, the client's organisation's
-    own or else the general one: the caseload is today's, so the limit is too, not the one in
+    (`coach_caseload_warning`) of the rule set in force today, the step's organisations' own
+    (`step_rules.arranging_organisations`) or else the general one: the caseload is today's, so the limit is too, not the one in
     force when this step started (an IPS step has no end)."""
     if not step.coach_id:
         return ""
     try:
         rules_set = ServiceRuleSet.objects.in_force(
-            step.service_type, step.client.responsible_unit.organisation, timezone.localdate()
+            step.service_type,
+            step_rules.arranging_organisations(step.client, step.unit),
+            timezone.localdate(),
         )
     except NoRuleSetInForce:
         return ""

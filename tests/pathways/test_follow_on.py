@@ -96,7 +96,22 @@ def test_an_ended_or_linked_step_or_another_clients_step_cannot_be_followed(
         planned_end_on=running.planned_end_on + datetime.timedelta(days=60),
     )
     assert follow_on.previous_step == running
-    assert client.get(f"{base}?follows={running.pk}").status_code == 404
+    # Followed meanwhile (an old link, the back button): back to the step, with the reason.
+    response = client.get(f"{base}?follows={running.pk}", follow=True)
+    assert response.redirect_chain == [(f"/clients/{running.client.uuid}/steps/{running.pk}/", 302)]
+    assert "Jaksolla on jo jatkopolku." in response.content.decode()
+    # A form sent stays on its page, with the refusal, and nothing is saved.
+    steps_before = PathwayStep.objects.count()
+    response = client.post(
+        f"{base}?type=education&follows={running.pk}",
+        {
+            "start_on": f"{running.planned_end_on + datetime.timedelta(days=90):%-d.%-m.%Y}",
+            "planned_end_on": f"{running.planned_end_on + datetime.timedelta(days=120):%-d.%-m.%Y}",
+        },
+    )
+    assert response.status_code == 200
+    assert "Jaksolla on jo jatkopolku." in response.content.decode()
+    assert PathwayStep.objects.count() == steps_before
     with pytest.raises(ValidationError):
         actions.plan_step(
             client=running.client,

@@ -14,7 +14,8 @@ from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
 from pathways.step_rules import period_end_limit, period_month, period_month_start
 from services import actions as service_actions
-from services.models import ServiceRuleSet, ServiceType
+from services.factories import UnitFactory
+from services.models import ServiceRuleSet, ServiceType, UnitKind
 from tests.conftest import field_errors, login
 
 REHAB = "rehabilitative_work_activity"
@@ -569,6 +570,54 @@ class TestOtherServices:
                 **fields,
             ),
         )
+
+    def test_a_workshops_own_period_limits_apply_to_a_client_of_another_organisation(
+        self, worker, client_of, today, essote
+    ):
+        """Essote's workshop keeps Essote's 3–8 months for a client whose county has no
+        rules of its own: the unit arranging the step decides before the client's county."""
+        essote_workshop = UnitFactory(
+            kind=UnitKind.YOUTH_WORKSHOP, organisation=essote, name_fi="Essoten puutyöpaja"
+        )
+        fields = {
+            "service_type": service("youth_workshop"),
+            "start_on": today,
+            "unit": essote_workshop,
+            "days_per_week": 4,
+            "hours_per_day": Decimal(6),
+        }
+        client = client_of()
+        assert client.responsible_unit.organisation != essote
+        text = refused(
+            "8 kuukautta",
+            lambda: actions.plan_step(
+                client=client,
+                planned_by=worker,
+                planned_end_on=period_end_limit(today, 8) + datetime.timedelta(days=1),
+                **fields,
+            ),
+        )
+        assert "Essoten käytäntö" in text
+        step = actions.plan_step(
+            client=client, planned_by=worker, planned_end_on=period_end_limit(today, 8), **fields
+        )
+        assert step.rule_set.organisation == essote
+
+    def test_a_unit_of_an_organisation_without_rules_of_its_own_leaves_the_clients(
+        self, worker, client_of, today, essote, workshop_unit
+    ):
+        assert workshop_unit.organisation != essote
+        step = actions.plan_step(
+            client=client_of(organisation=essote),
+            planned_by=worker,
+            service_type=service("youth_workshop"),
+            start_on=today,
+            unit=workshop_unit,
+            planned_end_on=period_end_limit(today, 8),
+            days_per_week=4,
+            hours_per_day=Decimal(6),
+        )
+        assert step.rule_set.organisation == essote
 
     def test_youth_workshop_needs_a_workshop_naming_the_source(self, worker, client_of, today):
         text = refused(
