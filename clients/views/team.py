@@ -274,10 +274,12 @@ def handover(request):
         raise PermissionDenied
     unit = request.user.active_assignment.unit
     workers = caseload_holders(unit)
-    from_user = None
+    from_user, not_a_holder = None, False
     chosen = id_param(request, "from")
     if chosen is not None:
-        from_user = get_object_or_404(workers, pk=chosen)
+        # Handed over meanwhile (by another manager, or an old link): said next to the choice.
+        from_user = workers.filter(pk=chosen).first()
+        not_a_holder = from_user is None
     form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -302,5 +304,7 @@ def handover(request):
             detail="handover",
         )
     return render(
-        request, "clients/handover.html", {"workers": workers, "from_user": from_user, "form": form}
+        request,
+        "clients/handover.html",
+        {"workers": workers, "from_user": from_user, "form": form, "not_a_holder": not_a_holder},
     )

@@ -14,6 +14,7 @@ from clients import actions
 from clients.factories import ClientFactory, member_organisation
 from clients.forms import TransferForm
 from clients.models import CareTeamMembership, Client, TeamRole
+from clients.querysets import responsible_worker_of
 from services.factories import UnitFactory
 from tests.conftest import acting, login
 
@@ -373,6 +374,32 @@ def test_a_caseload_handover_gives_each_new_worker_one_task_per_client(client, t
         "Työntekijä lähtee; asiakkaiden suunnitelmat ovat ajan tasalla."
     }
     assert {t.created_by_id for t in tasks} == {team["manager"].pk}
+
+
+def test_a_worker_handed_over_meanwhile_is_said_so_next_to_the_choice(client, team):
+    """A second manager sending the same worker's caseload after it was handed over (or an
+    old link) gets the page with the reason next to the choice, not a bare 404; a unit where
+    no one holds clients says so instead of offering an empty choice."""
+    colleague = make_user(Role.SOCIAL_WORKER, team["unit"])
+    login(client, team["manager"])
+    sent = {
+        "from": team["worker"].pk,
+        f"client_{team['client'].pk}": colleague.role_assignments.get().pk,
+        "handover_note": "Työntekijä lähtee.",
+    }
+    assert client.post("/clients/handover/", sent).status_code == 302
+    response = client.post("/clients/handover/", sent)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'aria-describedby="from-user_error"' in page
+    assert "Valitulla työntekijällä ei ole yksikön asiakkaita vastuullaan." in page
+    assert responsible_worker_of(team["client"]) == colleague
+
+    other_manager = make_user(Role.MANAGER, UnitFactory())
+    login(client, other_manager)
+    page = client.get("/clients/handover/").content.decode()
+    assert "Yksikön työntekijöillä ei ole asiakkaita vastuullaan." in page
+    assert 'id="from-user"' not in page
 
 
 def test_a_caseload_handover_shown_again_with_errors_logs_the_clients_it_lists(client, team):
