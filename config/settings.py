@@ -6,6 +6,7 @@ and a missing one fails loudly at start-up.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -240,7 +241,12 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}
+# Where the sign-in form's "continue" goes on to: the provider's origin joins the CSP's
+# form-action, which browsers also apply to the redirect that follows a form's POST.
+OIDC_FORM_ACTIONS = []
 if POLKU_OIDC_ENABLED:
+    _oidc_server = urlsplit(env.str("POLKU_OIDC_SERVER_URL"))
+    OIDC_FORM_ACTIONS = [f"{_oidc_server.scheme}://{_oidc_server.netloc}"]
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "APPS": [
             {
@@ -304,7 +310,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *OIDC_FORM_ACTIONS],
 }
 
 # Transport security: on in production, where Polku sits behind TLS.

@@ -661,3 +661,24 @@ def test_make_run_takes_the_addresses_and_port_from_env_under_the_shells(tmp_pat
     monkeypatch.setattr(launcher, "start_embedded_postgres", lambda: "postgres://embedded")
     monkeypatch.setattr(launcher, "start_embedded_redis", lambda: ("unix://r", "redis+socket://r"))
     assert launcher.service_environment()["DATABASE_URL"] == "postgres://embedded"
+
+
+def test_single_sign_on_lets_the_sign_in_form_go_on_to_the_identity_provider():
+    """allauth's "continue" form posts to Polku, which redirects to the provider: browsers
+    apply the CSP's form-action to that redirect too, so the provider's origin is allowed
+    once SSO is on (and only then)."""
+    values = "{'form_action': [str(v) for v in settings.SECURE_CSP['form-action']]}"
+    result = _settings_in_subprocess({}, values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"form_action": ["'self'"]}
+    sso = {
+        "POLKU_OIDC_ENABLED": "true",
+        "POLKU_OIDC_CLIENT_ID": "polku",
+        "POLKU_OIDC_CLIENT_SECRET": "not-a-secret",
+        "POLKU_OIDC_SERVER_URL": "https://sso.example.fi:8443/realms/county",
+    }
+    result = _settings_in_subprocess(sso, values)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {
+        "form_action": ["'self'", "https://sso.example.fi:8443"]
+    }
