@@ -75,14 +75,25 @@ MFA_ENROLMENT_PREFIXES = (
     "/i18n/",
     "/static/",
 )
+# Paths a session that has not yet used the account's second factor may still reach.
+MFA_PROOF_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/")
+MFA_PROOF_NAMES = {"mfa_reauthenticate", "mfa_reauthenticate_webauthn"}
 # The keepalive answers nothing and fires while the user types, also on the reauthentication
 # and enrolment forms: a redirect to enrolment would take the user off the form they fill in.
 MFA_EXEMPT_NAMES = {"healthz", "readyz", "accessibility_statement", "session_keepalive"}
+# The user (pk) whose second factor this session has used: at sign-in or reauthentication,
+# or by enrolling one in this session (remember_second_factor).
+SESSION_SECOND_FACTOR = "polku_second_factor_user"
 
 
 class RequireMFAMiddleware:
-    """Sends a signed-in staff user without an authenticator to enrolment first.
+    """Lets a signed-in staff user through only in a session that has used their second
+    factor, and only while the account has one.
 
+    The account having a factor is not enough: a session signed in with the password alone
+    (the account had no factor then, say after an administrator removed a lost phone's)
+    would otherwise pass once the real user enrols elsewhere. Such a session proves the
+    factor first (allauth's reauthentication with it); an account without one enrols first.
     allauth 65 does not enforce MFA itself; this is Polku's policy for every user.
     """
 
@@ -95,23 +106,42 @@ class RequireMFAMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:
             return None
-        if request.path.startswith(MFA_ENROLMENT_PREFIXES):
-            # The layout offers no menu to one who must enrol first: it would only lead back.
-            request.polku_enrolment_pending = not _has_second_factor(request.user)
-            return None
         match = request.resolver_match
-        if match and match.url_name in MFA_EXEMPT_NAMES:
+        has_factor = _has_second_factor(request.user)
+        passed = has_factor and request.session.get(SESSION_SECOND_FACTOR) == request.user.pk
+        # The layout offers no menu to one who must enrol or prove a factor first.
+        request.polku_enrolment_pending = not passed
+        if passed or (match and match.url_name in MFA_EXEMPT_NAMES):
             return None
-        if _has_second_factor(request.user):
-            return None
+        if has_factor:
+            if request.path.startswith(MFA_PROOF_PREFIXES) or (
+                match and match.url_name in MFA_PROOF_NAMES
+            ):
+                return None
+            target = _url_back_to_page(request, reverse("mfa_reauthenticate"))
+            message = _(
+                "Vahvista kirjautuminen toisella tunnistautumisvaiheella ennen kuin jatkat."
+            )
+        else:
+            if request.path.startswith(MFA_ENROLMENT_PREFIXES):
+                return None
+            target = reverse("mfa_activate_totp")
+            message = _("Ota kaksivaiheinen tunnistautuminen käyttöön ennen kuin jatkat.")
         if request.htmx and getattr(view_func, "polku_background", False):
             return HttpResponse(status=204)
-        messages.warning(
-            request, _("Ota kaksivaiheinen tunnistautuminen käyttöön ennen kuin jatkat.")
-        )
+        messages.warning(request, message)
         if request.htmx:
-            return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
-        return redirect("mfa_activate_totp")
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+
+
+def remember_second_factor(sender, request, user, **kwargs):
+    """Receives allauth's authenticator_used (sign-in, reauthentication) and
+    authenticator_added (enrolment, told once its transaction commits, still within the
+    request): this session has used the user's second factor. Only the request that used
+    or added the factor is told, so another session of the same account is not let in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_SECOND_FACTOR] = user.pk
 
 
 def _has_second_factor(user) -> bool:
@@ -123,10 +153,15 @@ def _has_second_factor(user) -> bool:
     )
 
 
+def _url_back_to_page(request, url: str) -> str:
+    """`url`, then back to the page asked for (for htmx, the page the request came from)."""
+    page = (request.htmx.current_url_abs_path or "/") if request.htmx else request.get_full_path()
+    return f"{url}?{urlencode({'next': page})}"
+
+
 def _login_url_back_to_page(request) -> str:
     """Sign-in, then back to the page the htmx request came from (not to the fragment)."""
-    page = request.htmx.current_url_abs_path or "/"
-    return f"{reverse('account_login')}?{urlencode({'next': page})}"
+    return _url_back_to_page(request, reverse("account_login"))
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

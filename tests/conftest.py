@@ -136,8 +136,14 @@ def social_worker(unit):
 
 
 def login(client, user):
-    """Signs the user in through the test client (MFA already enrolled, as in production)."""
+    """Signs the user in through the test client, in a session that has used the user's
+    second factor (enrolled by the factories, as in production: RequireMFAMiddleware)."""
+    from accounts.middleware import SESSION_SECOND_FACTOR
+
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    session = client.session
+    session[SESSION_SECOND_FACTOR] = user.pk
+    session.save()
     return client
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import login
 from tests.permissions.matrix import EXPECTATIONS
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,7 @@ def test_every_page_about_a_client_names_the_client_in_its_title(world):
         role = sorted(set(row.allowed) - set(row.special))[0]
         user = world.users[role]
         world.current_assignment_id = user.role_assignments.get().pk
-        browser = Client()
-        browser.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        browser = login(Client(), user)
         response = browser.get(reverse(name, kwargs=row.kwargs(world)))
         title = _title(response) if response.status_code == 200 else None
         if title is None:

@@ -1,5 +1,6 @@
 """Administrators invite users (the e-mail sets the password); friendly error pages in the layout."""
 
+import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
@@ -16,6 +17,9 @@ from tests.conftest import login, totp_code
 NEW_PASSWORD = "oma-Pitka-salasana-2048"
 
 
+# Enrolment commits inside the request, as in production: allauth's authenticator_added,
+# sent on commit, then marks the session as having used its second factor.
+@pytest.mark.django_db(transaction=True)
 def test_an_invited_user_sets_a_password_enrols_totp_and_reaches_the_dashboard(
     client, unit, django_capture_on_commit_callbacks, monkeypatch
 ):

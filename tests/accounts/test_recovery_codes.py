@@ -1,5 +1,6 @@
 """Recovery codes: made when a user enrols TOTP, each one signs in once."""
 
+import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
@@ -30,6 +31,9 @@ def _sign_in_with(client, user, code):
     return client.post(MFA, {"code": code})
 
 
+# Enrolment commits inside the request, as in production: allauth's authenticator_added,
+# sent on commit, then marks the session as having used its second factor.
+@pytest.mark.django_db(transaction=True)
 def test_enrolling_totp_makes_recovery_codes_and_shows_them(client, user_factory, unit):
     user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
     next_page = _enrol_totp(client, user)
@@ -42,6 +46,9 @@ def test_enrolling_totp_makes_recovery_codes_and_shows_them(client, user_factory
     assert texts_of(page, id="recovery_codes") == [" ".join(codes)]
 
 
+# Enrolment commits inside the request, as in production: allauth's authenticator_added,
+# sent on commit, then marks the session as having used its second factor.
+@pytest.mark.django_db(transaction=True)
 def test_a_recovery_code_signs_in_once(client, user_factory, unit):
     user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
     _enrol_totp(client, user)
@@ -75,6 +82,9 @@ def test_the_second_step_tells_a_user_without_their_phone_what_to_do(client, use
     ]
 
 
+# Enrolment commits inside the request, as in production: allauth's authenticator_added,
+# sent on commit, then marks the session as having used its second factor.
+@pytest.mark.django_db(transaction=True)
 def test_an_administrator_removes_the_second_factors_of_a_user_who_lost_their_phone(
     client, user_factory, unit, caplog
 ):

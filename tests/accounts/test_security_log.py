@@ -125,6 +125,9 @@ def test_signing_out_and_the_idle_sign_out_are_logged_with_their_reason(
     ]
 
 
+# Enrolment commits inside the request, as in production: allauth's authenticator_added,
+# sent on commit, then marks the session as having used its second factor.
+@pytest.mark.django_db(transaction=True)
 def test_adding_and_removing_an_authenticator_is_logged(
     client, user_factory, unit, security_log, django_capture_on_commit_callbacks
 ):

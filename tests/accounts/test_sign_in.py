@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.http import QueryDict
 from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.factories import TEST_TOTP_SECRET
 from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
 from accounts.models import RoleAssignment
 from accounts.roles import Role
@@ -153,6 +155,44 @@ def test_user_without_mfa_reaches_only_enrolment(client, user_factory, unit):
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
     assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_a_session_without_its_second_factor_proves_it_once_the_account_has_one(
+    client, user_factory, unit
+):
+    """A session signed in with the password alone (the account had no factor) does not pass
+    once the user enrols in another browser: it must use the factor itself first. Its
+    enrolment pages close to it then (nothing to enrol, recovery codes not its to see)."""
+    user = user_factory(Role.SOCIAL_WORKER, unit, with_mfa=False)
+    client.post(LOGIN, {"login": user.email, "password": "polku-demo"})
+    assert client.get(reverse("clients:list"))["Location"] == reverse("mfa_activate_totp")
+    # The real user enrols in their own browser.
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TEST_TOTP_SECRET)}
+    )
+    reauthenticate = f"{reverse('mfa_reauthenticate')}?next=%2Fclients%2F"
+    for path in (reverse("clients:list"), reverse("mfa_view_recovery_codes"), "/admin/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("mfa_reauthenticate")), path
+    assert client.get(reverse("clients:list"))["Location"] == reauthenticate
+    response = client.get(reverse("clients:list"), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"].startswith(reverse("mfa_reauthenticate"))
+    # A wrong code leaves it where it was; the right one lets it through.
+    client.post(reauthenticate, {"code": "000000"})
+    assert client.get(reverse("clients:list")).status_code == 302
+    response = client.post(reauthenticate, {"code": totp_code(TEST_TOTP_SECRET)})
+    assert response["Location"] == "/clients/"
+    assert client.get(reverse("clients:list")).status_code == 200
+
+
+def test_a_session_that_used_the_factor_is_sent_to_enrol_once_it_is_removed(client, social_worker):
+    """An administrator removing a lost phone's factors sends the user's open sessions to
+    enrolment too: a session passes only while the account has the factor it used."""
+    login(client, social_worker)
+    assert client.get(reverse("clients:list")).status_code == 200
+    Authenticator.objects.filter(user=social_worker).delete()
+    assert client.get(reverse("clients:list"))["Location"] == reverse("mfa_activate_totp")
 
 
 def test_idle_session_ends_after_the_timeout(client, social_worker, settings):

@@ -91,6 +91,9 @@ def test_the_settings_let_sso_find_an_invited_user_by_a_verified_address():
     assert django_settings.SOCIALACCOUNT_AUTO_SIGNUP is False
 
 
+# Enrolment commits inside the request, as in production: allauth's authenticator_added,
+# sent on commit, then marks the session as having used its second factor.
+@pytest.mark.django_db(transaction=True)
 def test_an_invited_user_signs_in_by_sso_is_connected_and_enrols_mfa(client, oidc, invited):
     response = _sign_in_by_sso(client, _claims(invited.email))
     assert response.status_code == 302

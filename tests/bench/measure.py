@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from psycopg import sql
 
-from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT, SESSION_SECOND_FACTOR
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from clients.models import Client, TeamRole
@@ -53,10 +53,11 @@ class Page:
 def signed_in(user, assignment: RoleAssignment | None = None) -> HttpClient:
     http = HttpClient()
     http.force_login(user)
+    session = http.session
+    session[SESSION_SECOND_FACTOR] = user.pk  # as after signing in with the second factor
     if assignment is not None:
-        session = http.session
         session[SESSION_ACTIVE_ASSIGNMENT] = assignment.pk
-        session.save()
+    session.save()
     return http
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import _purge
+from tests.conftest import _purge, login
 
 CHROMIUM = os.environ.get("POLKU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,8 +59,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         cookies = []
         if user is not None:
-            client = Client()
-            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            client = login(Client(), user)
             cookies.append(
                 session_cookie(live_server.url, client.cookies[settings.SESSION_COOKIE_NAME].value)
             )

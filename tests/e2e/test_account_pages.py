@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from tests.conftest import totp_code
+from tests.conftest import login, totp_code
 from tests.e2e.conftest import axe_violations
 from tests.permissions.matrix import group_of, iter_patterns
 
@@ -29,7 +29,7 @@ ACCOUNT_PAGES = sorted(
 def _html_pages(user=None):
     probe = Client()
     if user is not None:
-        probe.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        login(probe, user)
     for name in ACCOUNT_PAGES:
         url = reverse(name)
         response = probe.get(url)

@@ -9,6 +9,7 @@ from accounts.factories import make_user
 from accounts.roles import Role
 from services import demo
 from services.models import Unit
+from tests.conftest import login
 from tests.e2e.conftest import assert_accessible, collect_csp_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -126,8 +127,7 @@ def test_the_filters_work_without_javascript(browser, live_server, coach):
     context = browser.new_context(
         base_url=live_server.url, locale="fi-FI", java_script_enabled=False
     )
-    client = Client()
-    client.force_login(coach, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client = login(Client(), coach)
     context.add_cookies(
         [session_cookie(live_server.url, client.cookies[settings.SESSION_COOKIE_NAME].value)]
     )

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import login
 from tests.e2e.conftest import axe_violations
 from tests.permissions.matrix import EXPECTATIONS
 
@@ -43,8 +44,7 @@ def _walk(new_page, world, *, width: int | None = None):
         user = world.users[role]
         world.current_assignment_id = user.role_assignments.get().pk
         url = reverse(name, kwargs=row.kwargs(world))
-        probe = Client()
-        probe.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        probe = login(Client(), user)
         if not _is_page(probe.get(url)):
             continue
         page = browser_pages.get(role)
