@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -209,7 +210,9 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
     the events. The person who broke the glass is never asked to review it,
     even if they also hold the manager role. The link goes to the review list,
     where the manager acts, so that the reminder does not lead the manager to
-    open the client's record (a logged access) for nothing.
+    open the client's record (a logged access) for nothing; it names no client and is
+    tied to none: the manager reviews the event also after the client has moved to a unit
+    whose clients they do not see (the review list names the client to its reviewers).
     """
     managers = _managers_by_unit(today, batch_size)
     if not managers:
@@ -223,19 +226,12 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
             "started_at",
             "user_id",
             "unit_id",
-            "client__uuid",
-            "client__first_names",
-            "client__calling_name",
-            "client__last_name",
         )
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, started_at, user_id, unit_id, client_uuid, first_names, calling_name, last_name in rows:
-        title = Text(
-            gettext_noop("Murtautuminen odottaa tarkastusta: {client}"),
-            client=client_name(first_names, calling_name, last_name),
-        )
+    title = Text(gettext_noop("Murtautuminen odottaa tarkastusta"))
+    for pk, started_at, user_id, unit_id in rows:
         for manager_id in sorted(managers[unit_id] - {user_id}):
             yield ReminderSpec(
                 recipient_id=manager_id,
@@ -244,7 +240,6 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
                 due_date=timezone.localdate(started_at),
                 title=title,
                 link=review_link,
-                client_id=client_uuid,
             )
 
 
@@ -308,6 +303,22 @@ def withdraw_stale_memberships_ending(today: datetime.date) -> int:
     )
 
 
+def withdraw_stale_break_the_glass(today: datetime.date) -> int:
+    """The `withdraw_stale` of the break-the-glass rule: the reminders of an event reviewed
+    meanwhile are marked read for every manager (review_break_the_glass settles them, but a
+    sweep that read the event before the review wrote them after it)."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=BREAK_THE_GLASS_REVIEW,
+        still_due=BreakTheGlass.objects.awaiting_review().annotate(
+            started_on=TruncDate("started_at")
+        ),
+        due_field="started_on",
+        today=today,
+    )
+
+
 def register() -> None:
     """Registers the rules of this module; called from ClientsConfig.ready()."""
     register_reminder_rule(
@@ -329,5 +340,8 @@ def register() -> None:
         withdraw_stale=withdraw_stale_memberships_ending,
     )
     register_reminder_rule(
-        BREAK_THE_GLASS_REVIEW, _("Murtautuminen odottaa tarkastusta"), break_the_glass_reviews
+        BREAK_THE_GLASS_REVIEW,
+        _("Murtautuminen odottaa tarkastusta"),
+        break_the_glass_reviews,
+        withdraw_stale=withdraw_stale_break_the_glass,
     )

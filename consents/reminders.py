@@ -10,7 +10,8 @@ days later (POLKU_REMINDER_WINDOWS["consents.revocation_notifications_open"],
 import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -36,7 +37,7 @@ def open_revocation_notifications(today: datetime.date, batch_size: int):
     from notifications.rules_registry import ReminderSpec
     from notifications.texts import Text
 
-    days = getattr(settings, "POLKU_REMINDER_WINDOWS", {}).get(CODE, DEFAULT_DAYS)
+    days = _window_days()
     cutoff = today - datetime.timedelta(days=days)
     rows = (
         Task.objects.open()
@@ -79,7 +80,33 @@ def open_revocation_notifications(today: datetime.date, batch_size: int):
         )
 
 
+def withdraw_stale_revocation_notifications(today: datetime.date) -> int:
+    """The `withdraw_stale` of the rule: the reminder of a task done meanwhile is marked read,
+    also one a sweep wrote just after the task was checked off from what it had read before."""
+    from notifications.actions import withdraw_stale_reminders
+    from notifications.models import Task
+    from notifications.rules_registry import DatePlus
+
+    return withdraw_stale_reminders(
+        rule=CODE,
+        still_due=Task.objects.open().annotate(
+            reminded_on=DatePlus(TruncDate("created_at"), Value(_window_days()))
+        ),
+        due_field="reminded_on",
+        today=today,
+    )
+
+
+def _window_days() -> int:
+    return getattr(settings, "POLKU_REMINDER_WINDOWS", {}).get(CODE, DEFAULT_DAYS)
+
+
 def register() -> None:
     from notifications.rules_registry import register_reminder_rule
 
-    register_reminder_rule(CODE, _("Peruutuksesta ilmoittamatta"), open_revocation_notifications)
+    register_reminder_rule(
+        CODE,
+        _("Peruutuksesta ilmoittamatta"),
+        open_revocation_notifications,
+        withdraw_stale=withdraw_stale_revocation_notifications,
+    )

@@ -96,9 +96,10 @@ class ConsultationsConfig(AppConfig):
         register_channel_labels({"consultation": _("Tapauskonsultaatio Polussa")})
         register_event_source(OralEventKind.CONSULTATION_SESSION, oral_consent_sessions)
         register_reminder_rule(
-            "consultations.consultation_tomorrow",
+            reminders.CONSULTATION_TOMORROW,
             _("Konsultaatioistunto huomenna"),
             reminders.consultation_tomorrow,
+            withdraw_stale=reminders.withdraw_stale_sessions,
         )
         register_reminder_rule(
             "consultations.recommendation_due",

@@ -18,6 +18,7 @@ never a client.
 
 import datetime
 
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -112,6 +113,21 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
                 title=_session_title(starts_at, *network_names),
                 link=reverse("consultations:session", kwargs={"session_id": session_id}),
             )
+
+
+def withdraw_stale_sessions(today: datetime.date) -> int:
+    """The `withdraw_stale` of the session rule: the reminders of a session cancelled or
+    moved to another day are taken back (not yet due) or marked read, also those a sweep
+    wrote just after the change from what it had read before."""
+    from consultations.models import Session
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=CONSULTATION_TOMORROW,
+        still_due=Session.objects.not_cancelled().annotate(starts_on=TruncDate("starts_at")),
+        due_field="starts_on",
+        today=today,
+    )
 
 
 def withdraw_when_done(*, task, by) -> None:

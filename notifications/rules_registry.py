@@ -25,9 +25,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import DateField, Func
 from django.utils.functional import Promise
 
 from notifications.texts import Text
+
+
+class DatePlus(Func):
+    """date + interval (or + integer days) as a date, for a due date computed in the query
+    (a rule, or its withdraw_stale, comparing a reminder's due date). PostgreSQL keeps the
+    day of the month and clamps it to the month's last day, as services.calendar.add_months."""
+
+    arg_joiner = " + "
+    template = "(%(expressions)s)::date"
+    output_field = DateField()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_noop
 from clients.models import CareTeamMembership
 from clients.reminders import client_name, responsible_worker, window_days
 from notifications.actions import withdraw_stale_reminders
-from notifications.rules_registry import ReminderSpec, register_reminder_rule
+from notifications.rules_registry import DatePlus, ReminderSpec, register_reminder_rule
 from notifications.texts import Text
 from pathways.models import EmployerContact, PathwayStep, StepStatus
 from services.i18n import lazy_name
@@ -104,15 +104,6 @@ class _MonthsInterval(Func):
     function = "make_interval"
     template = "%(function)s(months => %(expressions)s)"
     output_field = DurationField()
-
-
-class _DatePlus(Func):
-    """date + interval (or + integer days) as a date. PostgreSQL keeps the day of
-    the month and clamps it to the month's last day, as services.calendar.add_months."""
-
-    arg_joiner = " + "
-    template = "(%(expressions)s)::date"
-    output_field = DateField()
 
 
 def _open_steps():
@@ -203,9 +194,9 @@ def period_month_start_sql(start, month) -> Case:
     day after that last day, as period_end_limit counts it. The one expression of it: the
     month-21 rule, its withdrawal and the reports' count of periods in their warning
     months or past their maximum (reports.indicators) all read it."""
-    later = _DatePlus(start, _MonthsInterval(month - Value(1)))
+    later = DatePlus(start, _MonthsInterval(month - Value(1)))
     return Case(
-        When(LessThan(ExtractDay(later), ExtractDay(start)), then=_DatePlus(later, Value(1))),
+        When(LessThan(ExtractDay(later), ExtractDay(start)), then=DatePlus(later, Value(1))),
         default=later,
         output_field=DateField(),
     )
@@ -321,7 +312,7 @@ def _ips_without_employer_contact():
         _open_steps()
         .filter(service_type__code=SUPPORTED_EMPLOYMENT)
         .filter(~Exists(EmployerContact.objects.filter(step=OuterRef("pk"))))
-        .annotate(alert_on=_DatePlus(F("start_on"), alert_days))
+        .annotate(alert_on=DatePlus(F("start_on"), alert_days))
     )
 
 

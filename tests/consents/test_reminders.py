@@ -258,11 +258,20 @@ def test_open_revocation_notifications_remind_their_assignee_from_the_third_day(
     assert reminder.title == (
         "Suostumuksen peruutuksesta ei ole vielä ilmoitettu osapuolelle: Tuisku Tietävä"
     )
+    # The sweep's withdraw_stale leaves the reminder of a task still open as it is...
+    assert reminders.withdraw_stale_revocation_notifications(today + datetime.timedelta(3)) == 0
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
     task.done_at, task.done_on, task.done_by = timezone.now(), today, task.assignee
     task.save()
     assert (
         list(reminders.open_revocation_notifications(today + datetime.timedelta(days=5), 100)) == []
     )
+    # ...and settles it once the task is done, also when a sweep wrote it after the task was
+    # checked off from what it had read before.
+    assert reminders.withdraw_stale_revocation_notifications(today + datetime.timedelta(5)) == 1
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
 
 
 def test_the_expiry_reminder_fires_at_thirty_days_and_not_at_thirty_one(team, parties, settings):

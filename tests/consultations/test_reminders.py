@@ -11,7 +11,7 @@ from audit.labels import action_label
 from consultations import actions, reminders
 from consultations.factories import make_session
 from consultations.models import Session
-from notifications.actions import remind_many
+from notifications.actions import remind_many, sweep_reminders
 from notifications.models import Reminder
 from notifications.rules_registry import registered_rules
 from notifications.task_kinds import task_kind_label
@@ -288,6 +288,22 @@ def test_cancelling_a_session_takes_back_its_reminders(hki):
     assert not _session_reminders(hki.session).exists()
     assert _session_reminders(other).count() == 2  # another session's stay
     assert _sweep(day_before) == 0  # and the sweep does not bring them back
+
+
+def test_reminders_a_sweep_read_before_the_cancellation_are_taken_back_by_the_next(hki):
+    """The rule read the session, the coordinator cancelled it, then the sweep wrote what it
+    had read: the next sweep takes those reminders back (the rule's withdraw_stale)."""
+    day_before = _local_day(hki.session.starts_at) - datetime.timedelta(days=1)
+    read = [
+        dataclasses.replace(spec, rule=reminders.CONSULTATION_TOMORROW)
+        for spec in reminders.consultation_tomorrow(day_before, 100)
+    ]
+    actions.cancel_session(
+        session=hki.session, cancelled_by=hki.coordinator, reason="Sairastuminen"
+    )
+    assert remind_many(read) == 3
+    sweep_reminders(today=day_before)
+    assert not _session_reminders(hki.session).exists()
 
 
 def test_moving_a_session_to_another_day_reminds_on_the_new_day_before(hki):

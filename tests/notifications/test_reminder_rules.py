@@ -7,6 +7,7 @@ every sweep is given its `today` explicitly.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import itertools
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from accounts.roles import Role
 from clients import reminders as client_rules
 from clients.factories import ClientFactory, add_member, make_plan
 from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, TeamRole
-from notifications.actions import sweep_reminders
+from notifications.actions import remind_many, sweep_reminders
 from notifications.models import Reminder
 from pathways import reminders as pathway_rules
 from pathways.models import EmployerContact, PathwayStep, StepStatus
@@ -509,7 +510,45 @@ def test_break_the_glass_review_goes_to_every_current_manager_of_the_responsible
             "link", flat=True
         )
     ) == {"/clients/break-the-glass/"}
+    # It names no client and is tied to none: the manager reviews the event also after the
+    # client has moved to a unit whose clients they do not see.
+    assert set(
+        Reminder.objects.filter(rule=client_rules.BREAK_THE_GLASS_REVIEW).values_list(
+            "title", "client_id"
+        )
+    ) == {("Murtautuminen odottaa tarkastusta", None)}
     assert sweep_reminders(today=TODAY + DAY).total == 0
+
+
+def test_a_break_the_glass_reviewed_while_the_sweep_ran_leaves_no_reminder_unread(
+    rules, unit, client_of
+):
+    """The rule read the event, a manager reviewed it (nothing to settle yet), then the sweep
+    wrote what it had read: the next sweep takes back every manager's reminder."""
+    first = make_user(Role.MANAGER, unit)
+    make_user(Role.MANAGER, unit)
+    started_at = datetime.datetime.combine(TODAY, datetime.time(8, 30), tzinfo=HELSINKI)
+    event = BreakTheGlass.objects.create(
+        client=client_of,
+        user=make_user(Role.SOCIAL_COUNSELLOR, unit),
+        role=Role.SOCIAL_COUNSELLOR,
+        unit=client_of.responsible_unit,
+        reason="Asiakas soitti kriisissä",
+        started_at=started_at,
+        expires_at=started_at + datetime.timedelta(hours=2),
+    )
+    read = [
+        dataclasses.replace(spec, rule=client_rules.BREAK_THE_GLASS_REVIEW)
+        for spec in client_rules.break_the_glass_reviews(TODAY, 100)
+    ]
+    BreakTheGlass.objects.filter(pk=event.pk).update(
+        reviewed_at=started_at + datetime.timedelta(hours=3), reviewed_by=first
+    )
+    assert remind_many(read) == 2
+    sweep_reminders(today=TODAY)
+    assert not Reminder.objects.filter(
+        rule=client_rules.BREAK_THE_GLASS_REVIEW, read_at__isnull=True
+    ).exists()
 
 
 def test_no_one_reviews_their_own_break_the_glass(rules, unit, client_of):
