@@ -18,7 +18,8 @@ Definitions (the period is whole Finnish days, as in reports.indicators):
 - a request received was asked (created) within the period, whatever became of it
   (declined and withdrawn ones too); its network is the one
   that took it (triage or placement on a session), or, while none has, the network
-  the worker preferred; a manager's requests with neither make a row of their own;
+  the worker preferred; a manager's requests with neither make a row of their own
+  (shown, like every network's row, whether or not there are any);
 - days from request to session are Finnish calendar days from the day the request
   was asked to the day of the held session it was discussed on; the median is over
   the cases discussed in the period.
@@ -35,7 +36,8 @@ labelled with its name in the reader's language (services.i18n.Phrase: marked Fi
 it has none) and listed in the order of those names.
 
 Queries: six for a coordinator (networks, sessions, cases by network and in total,
-requests by network and in total), four for a manager, whatever the amount of data.
+requests by network and in total), five for a manager (networks, cases by network and
+in total, requests by network and in total), whatever the amount of data.
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.ordering import alphabetical_key
 from consultations.models import (
     AgendaItem,
     ConsultationRequest,
@@ -59,7 +60,15 @@ from consultations.models import (
     Session,
 )
 from reports.expressions import DaysBetween, Median
-from reports.suppression import Figure, count, median_days, meetings, table
+from reports.suppression import (
+    DAYS,
+    Figure,
+    complementary,
+    count,
+    median_days,
+    meetings,
+    table,
+)
 from services.i18n import Phrase, in_name_order, name_phrase
 
 if TYPE_CHECKING:
@@ -72,8 +81,8 @@ NO_NETWORK = None
 NAMES = ("name_fi", "name_sv", "name_en")
 
 
-def _name(row: dict, prefix: str) -> Phrase:
-    return name_phrase(*(row[f"{prefix}{field}"] for field in NAMES))
+def _name(row: dict) -> Phrase:
+    return name_phrase(*(row[field] for field in NAMES))
 
 
 @dataclass(frozen=True)
@@ -115,9 +124,7 @@ def _cases(cases: QuerySet[AgendaItem]) -> tuple[dict, dict]:
     }
     by_network = {
         row["session__network_id"]: row
-        for row in cases.values(
-            "session__network_id", *(f"session__network__{field}" for field in NAMES)
-        )
+        for row in cases.values("session__network_id")
         .annotate(**figures, client_ids=ArrayAgg("request__client_id", distinct=True))
         .order_by()
     }
@@ -129,7 +136,7 @@ def _received(requests: QuerySet[ConsultationRequest]) -> tuple[dict, dict]:
     figures = {"requests": Count("pk"), "clients": Count("client_id", distinct=True)}
     by_network = {
         row["for_network"]: row
-        for row in requests.values("for_network", *(f"for_network_{field}" for field in NAMES))
+        for row in requests.values("for_network")
         .annotate(**figures, client_ids=ArrayAgg("client_id", distinct=True))
         .order_by()
     }
@@ -142,11 +149,7 @@ def _requests_in(
     """The requests asked in the period, annotated with their network (taken, else preferred)."""
     start, end = period.bounds()
     return requests.filter(created_at__gte=start, created_at__lt=end).annotate(
-        for_network=Coalesce("network_id", "preferred_network_id"),
-        **{
-            f"for_network_{field}": Coalesce(f"network__{field}", f"preferred_network__{field}")
-            for field in NAMES
-        },
+        for_network=Coalesce("network_id", "preferred_network_id")
     )
 
 
@@ -192,16 +195,23 @@ def _activity(
     else:
         session_figures = {key: meetings(sessions_held.get(key, 0)) for key in keys}
         session_total = meetings(sum(sessions_held.values()))
+
+    def median(key) -> Figure:
+        """Over five clients or more, and only beside a shown count of the cases: beside
+        a hidden one it would tell that the network had five clients (or all of them)."""
+        figure = median_days(
+            case_groups[key]["median"] if key in case_groups else None,
+            clients=cell(case_groups, key, "clients"),
+        )
+        return complementary(DAYS) if case_figures[key].hidden and not figure.hidden else figure
+
     rows = [
         NetworkActivity(
             label=labels[key],
             sessions=session_figures[key],
             cases=case_figures[key],
             requests=request_figures[key],
-            median_days=median_days(
-                case_groups[key]["median"] if key in case_groups else None,
-                clients=cell(case_groups, key, "clients"),
-            ),
+            median_days=median(key),
         )
         for key in keys
     ]
@@ -236,7 +246,7 @@ def network_activity(
         )
     )
     labels = {
-        row["pk"]: _name(row, "")
+        row["pk"]: _name(row)
         for row in networks.order_by(in_name_order(), "pk").values("pk", *NAMES)
     }
     return _activity(labels, cases=cases, received=received, sessions_held=sessions_held)
@@ -245,11 +255,13 @@ def network_activity(
 def organisation_activity(
     clients: QuerySet[Client], period: ReportPeriod, now: datetime.datetime | None = None
 ) -> ConsultationActivity:
-    """The requests about `clients` (a manager's organisation's) in the period (four queries).
+    """The requests about `clients` (a manager's organisation's) in the period (five queries).
 
-    A row for every network that took, or was asked to take, such a request
-    asked in the period or discussed such a case in it, by name; then the
-    requests no network has taken and that name none.
+    A row for every network, by name, and one for the requests no network has taken
+    and that name none ("Verkosto valitsematta"), whether or not the organisation's
+    clients had anything there: a worker may ask any network, and a row that appeared
+    with a request would tell that one was made (zero is a small group too), as the
+    coordinator's table lists every network they run.
     """
     now = now or timezone.now()
     cases = _cases(
@@ -260,15 +272,11 @@ def organisation_activity(
     received = _received(
         _requests_in(ConsultationRequest.objects.filter(client__in=clients), period)
     )
-    names = {key: _name(row, "session__network__") for key, row in cases[0].items()}
-    names.update({key: _name(row, "for_network_") for key, row in received[0].items()})
-    networks = sorted(
-        (key for key in names if key is not NO_NETWORK),
-        key=lambda key: (alphabetical_key(names[key]), key),
-    )
-    labels = {key: names[key] for key in networks}
-    if NO_NETWORK in names:
-        labels[NO_NETWORK] = _("Verkosto valitsematta")
+    labels: dict[int | None, str] = {
+        row["pk"]: _name(row)
+        for row in Network.objects.order_by(in_name_order(), "pk").values("pk", *NAMES)
+    }
+    labels[NO_NETWORK] = _("Verkosto valitsematta")
     return _activity(labels, cases=cases, received=received, sessions_held=None)
 
 

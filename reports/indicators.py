@@ -56,6 +56,7 @@ from pathways.reminders import (
 from reports.consultation_indicators import ConsultationActivity, organisation_activity
 from reports.expressions import DaysBetween, Median
 from reports.suppression import (
+    DAYS,
     PERCENT,
     Figure,
     Split,
@@ -66,7 +67,7 @@ from reports.suppression import (
     split,
     table,
 )
-from services.calendar import add_months
+from services.calendar import add_months, month_end
 from services.i18n import in_name_order
 from services.models import NoRuleSetInForce, Organisation, ServiceRuleSet
 
@@ -78,16 +79,31 @@ EMPLOYMENT_PLACEMENTS = (PlacementKind.OPEN_MARKET_JOB, PlacementKind.SUBSIDISED
 
 @dataclass(frozen=True)
 class ReportPeriod:
-    """Whole days from `start` to `end`, both included, in Finnish time."""
+    """Whole days from `start` to `end`, both included, in Finnish time.
+
+    The periods a reader can choose are whole calendar months (`whole_months`):
+    two periods a day apart would each show groups of five or more and still
+    tell, by their difference, what became of one client on that day.
+    """
 
     start: datetime.date
     end: datetime.date
 
     @classmethod
-    def default(cls, today: datetime.date | None = None) -> ReportPeriod:
-        """The last twelve months up to today."""
+    def whole_months(
+        cls, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+    ) -> ReportPeriod:
+        """From the first day of `start`'s month to the last day of `end`'s month, or to
+        `today` when that day is yet to come (the current month: no figure reaches the
+        future). The form refuses an end month after the current one first."""
         today = today or timezone.localdate()
-        return cls(start=add_months(today, -12) + datetime.timedelta(days=1), end=today)
+        return cls(start=start.replace(day=1), end=min(month_end(end), today))
+
+    @classmethod
+    def default(cls, today: datetime.date | None = None) -> ReportPeriod:
+        """The last twelve calendar months: the current one (up to today) and the eleven before."""
+        today = today or timezone.localdate()
+        return cls.whole_months(add_months(today, -11), today, today)
 
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         """The period as [start, end) in aware datetimes, for timestamps."""
@@ -211,11 +227,14 @@ def registration_to_first_plan(clients: QuerySet[Client], period: ReportPeriod) 
     )
     registered, with_plan = totals["registered"], totals["with_plan"]
     parts = table([("with", with_plan, None), ("without", registered - with_plan, None)])
+    # A median is shown from five clients with a plan: beside a hidden count of them it
+    # would tell that at most a few of the registered have none.
+    median = median_days(totals["median"], clients=with_plan)
     return FirstPlan(
         registered=count(registered),
         with_plan=parts["with"],
         without_plan=parts["without"],
-        median_days=median_days(totals["median"], clients=with_plan),
+        median_days=complementary(DAYS) if parts["with"].hidden and not median.hidden else median,
     )
 
 
@@ -401,6 +420,11 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
         figures = table(
             [(key, cell["steps"], cell["clients"]) for key, cell in zip(keys, own, strict=True)]
         )
+        total_figure = total_figures[total["service_type_id"]]
+        if total_figure.hidden or len(own) == 1:
+            # The rows add up to the hidden total; and a lone row is the total: every
+            # step of the service ended the same way, something of every client of it.
+            figures = {key: fig if fig.hidden else complementary() for key, fig in figures.items()}
         rows = [
             Row(
                 label=(
@@ -415,7 +439,7 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
         groups.append(
             TransitionGroup(
                 service=service_name(total, "service_type__"),
-                total=total_figures[total["service_type_id"]],
+                total=total_figure,
                 rows=rows,
             )
         )
@@ -558,7 +582,7 @@ class OrganisationReport:
 
 
 def organisation_report(organisation: Organisation, period: ReportPeriod) -> OrganisationReport:
-    """Every indicator of the organisation: thirteen queries, whatever the number of clients."""
+    """Every indicator of the organisation: fifteen queries, whatever the number of clients."""
     clients = organisation_clients(organisation.pk)
     now = timezone.now()
     return OrganisationReport(

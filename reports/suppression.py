@@ -9,7 +9,8 @@ no group of fewer than MIN_GROUP_SIZE clients is ever shown:
   derivable from another figure) hides more cells, the smallest first ("ei
   näytetä"), until the hidden cells together hold no client or at least five,
   so that no small group can be worked out as the total minus the shown
-  cells (secondary suppression);
+  cells (secondary suppression); when the hidden cells hold no client, a lone
+  shown cell would equal the total ("all of them") and is hidden too;
 - a median is shown only when it is computed from at least five clients;
 - a share splits a group in two (those who have it and those who do not), so
   it is shown only when both parts have at least five clients, which implies
@@ -142,7 +143,10 @@ def table(
     cells hold together. Small cells are hidden; then, while the hidden cells
     together hold one to four clients (which the total minus the shown cells
     would give away), the shown cell of the fewest clients is hidden too.
-    Hidden cells holding no client at all give nothing away.
+    Hidden cells holding no client give no small group away, but a lone cell
+    shown beside them equals the total: "registered 6, with a plan 6, without
+    alle 5" tells that every client has a plan (the 0 % or 100 % that `split`
+    protects too). So that cell is hidden as well.
     """
     members = {
         key: frozenset(clients)
@@ -163,6 +167,9 @@ def table(
     candidates = sorted((key for key in groups if key not in small), key=lambda key: groups[key])
     complementary = []
     while 0 < together(small + complementary) < MIN_GROUP_SIZE and candidates:
+        complementary.append(candidates.pop(0))
+    if small and together(small) == 0 and len(candidates) == 1:
+        # Every client of the table is in the one cell left shown.
         complementary.append(candidates.pop(0))
     figures = {}
     for key, value, _clients in cells:

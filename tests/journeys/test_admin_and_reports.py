@@ -34,6 +34,7 @@ from consultations.factories import (
     put_on_agenda,
 )
 from consultations.models import ConsultationRequest
+from services.calendar import add_months, month_end
 from services.factories import OrganisationFactory, ServiceRuleSetFactory, UnitFactory
 from services.models import CatalogueEntry, ServiceRuleSet, ServiceType, Unit
 from tests.conftest import login
@@ -522,7 +523,8 @@ class TestTheManagersReports:
         assert page.status_code == 200
         text = text_of(page)
         today = timezone.localdate()
-        year_ago = today - days(364)
+        # The last twelve calendar months: this one up to today and the eleven before it.
+        year_ago = add_months(today, -11).replace(day=1)
         assert f"Jaksoa koskevat luvut: {year_ago:%-d.%-m.%Y}–{today:%-d.%-m.%Y}." in text
         assert f"Tilannetta koskevat luvut: {today:%-d.%-m.%Y}." in text
         assert "Sanna Sosiaali 6" in text and "Pekka Pieni 5" in text
@@ -533,22 +535,24 @@ class TestTheManagersReports:
             assert client.last_name not in text
         assert not AccessLogEntry.objects.exists()
 
-        # A period before anyone was registered: small groups say "alle 5".
-        start, end = today - days(90), today - days(60)
-        page = browser.get("/reports/", {"start": start.isoformat(), "end": end.isoformat()})
+        # A period before anyone was registered: small groups say "alle 5". The days
+        # chosen stand for their whole months.
+        chosen_start, chosen_end = today - days(90), today - days(60)
+        start, end = chosen_start.replace(day=1), month_end(chosen_end)
+        page = browser.get(
+            "/reports/", {"start": chosen_start.isoformat(), "end": chosen_end.isoformat()}
+        )
         text = text_of(page)
         assert f"Jaksoa koskevat luvut: {start:%-d.%-m.%Y}–{end:%-d.%-m.%Y}." in text
         assert "Rekisteröityjä asiakkaita alle 5" in text
         export = f"/reports/export.csv?start={start.isoformat()}&amp;end={end.isoformat()}"
         assert export in page.content.decode()
 
-        # A period ending tomorrow is refused next to the end date; no CSV for it.
-        page = browser.get("/reports/", {"end": (today + days(1)).isoformat()})
-        assert "Jakso voi päättyä viimeistään tänään." in text_of(page)
-        assert (
-            browser.get("/reports/export.csv", {"end": (today + days(1)).isoformat()}).status_code
-            == 400
-        )
+        # A period ending next month is refused next to the end date; no CSV for it.
+        next_month = add_months(today, 1).isoformat()
+        page = browser.get("/reports/", {"end": next_month})
+        assert "Jakso voi päättyä viimeistään kuluvana kuukautena." in text_of(page)
+        assert browser.get("/reports/export.csv", {"end": next_month}).status_code == 400
 
         response = browser.get("/reports/export.csv")
         assert response.status_code == 200

@@ -328,10 +328,13 @@ class TestOrganisationsClients:
 
     def test_another_organisations_clients_are_not_counted(self, consulted, outsider):
         activity = organisation_activity(organisation_clients(outsider.organisation_id), PERIOD)
-        # Two cases and a declined request on Alfa, three cases on Gamma: all small.
+        # Two cases and a declined request on Alfa, three cases on Gamma: all small. Beta and
+        # "no network", where they asked nothing, are listed all the same.
         assert {row.label: row.requests.text for row in activity.rows} == {
             "Alfa-verkosto": "alle 5",
+            "Beta-verkosto": "alle 5",
             "Gamma-verkosto": "alle 5",
+            "Verkosto valitsematta": "alle 5",
         }
         # Together five cases (1, 2, 30, 30, 30 days) on two sessions, six requests.
         assert shown(activity)["Yhteensä"] == ("2", "5", "6", "30")
@@ -349,8 +352,24 @@ class TestOrganisationsClients:
             "alle 5",
         )
         discuss(clients[4:], session(network, coordinator, TODAY - days(20)), [3])
+        # Another network's five, so that Alfa's five are not every case of the total.
+        beta = NetworkFactory(name_fi="Beta-verkosto", convening_organisation=unit.organisation)
+        discuss(make_clients(worker, 5), session(beta, coordinator, TODAY - days(30)), [4] * 5)
         activity = organisation_activity(organisation_clients(unit.organisation_id), PERIOD)
         assert shown(activity)["Alfa-verkosto"] == ("5", "5", "5", "3")
+
+    def test_a_network_of_every_case_is_hidden_beside_the_total(self, coordinator, unit, worker):
+        """Five clients' cases, all on Alfa: every other network's row (and "no network")
+        is listed with no case, hidden as "alle 5", so Alfa's five beside a total of five
+        would tell that every case went to Alfa. Alfa is hidden too, and its median,
+        which would tell that Alfa had five clients."""
+        network = NetworkFactory(name_fi="Alfa-verkosto", convening_organisation=unit.organisation)
+        NetworkFactory(name_fi="Beta-verkosto", convening_organisation=unit.organisation)
+        discuss(make_clients(worker, 5), session(network, coordinator, TODAY - days(20)), [3] * 5)
+        figures = shown(organisation_activity(organisation_clients(unit.organisation_id), PERIOD))
+        assert figures["Alfa-verkosto"] == ("ei näytetä",) * 4
+        assert figures["Beta-verkosto"] == ("alle 5", "alle 5", "alle 5", "ei näytetä (alle 5)")
+        assert figures["Yhteensä"] == ("1", "5", "5", "3")
 
     def test_days_are_counted_in_finnish_calendar_days(self, coordinator, unit, worker):
         """Asked at 00.30 on Monday (21.30 on Sunday in UTC), discussed on Tuesday: one day."""
@@ -416,7 +435,7 @@ class TestThePageAndTheCsv:
         assert page.status_code == 200
         text = page.text
         assert "ei ole raportoitavia tunnuslukuja" not in text
-        assert "Jaksoa koskevat luvut: 16.6.2025–15.6.2026." in text
+        assert "Jaksoa koskevat luvut: 1.7.2025–15.6.2026." in text
         assert (
             '<tr><th scope="row">Alfa-verkosto</th><td>2</td><td>8</td><td>12</td><td>8</td></tr>'
         ) in text
@@ -440,9 +459,13 @@ class TestThePageAndTheCsv:
     def test_the_period_applies_to_the_coordinators_page(self, client, consulted, coordinator):
         page = login(client, coordinator).get(INDEX, {"start": "2026-06-01", "end": "2026-06-15"})
         # Only Alfa's second session (on 5.6.: 1 2 | 12 | 20 40 days) and the six asked since 1.6.
+        # Every case and request of the month is Alfa's, Beta's row none ("alle 5"), so Alfa's
+        # would equal the total: they are hidden, its median with them (suppression.table).
         assert (
-            '<tr><th scope="row">Alfa-verkosto</th><td>1</td><td>5</td><td>6</td><td>12</td></tr>'
+            '<tr><th scope="row">Alfa-verkosto</th><td>1</td><td>ei näytetä</td>'
+            "<td>ei näytetä</td><td>ei näytetä</td></tr>"
         ) in page.text
+        assert '<th scope="row">Yhteensä</th><td>1</td><td>5</td><td>6</td><td>12</td>' in page.text
         assert "start=2026-06-01&amp;end=2026-06-15" in page.text
 
     def test_the_manager_sees_the_organisations_clients_consultations(
@@ -465,7 +488,7 @@ class TestThePageAndTheCsv:
     def test_the_coordinators_csv(self, client, consulted, coordinator):
         response = login(client, coordinator).get(EXPORT)
         assert response.status_code == 200
-        assert "tunnusluvut-20250616-20260615.csv" in response["Content-Disposition"]
+        assert "tunnusluvut-20250701-20260615.csv" in response["Content-Disposition"]
         rows = rows_of(response)
         assert [row[0] for row in rows[:4]] == [
             "Tunnusluku",

@@ -38,8 +38,9 @@ def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def test_the_default_period_is_the_last_twelve_months():
-    assert ReportPeriod.default() == PERIOD
+def test_the_default_period_is_the_last_twelve_calendar_months():
+    """The current month up to today and the eleven before it, whole (see ReportPeriodForm)."""
+    assert ReportPeriod.default() == ReportPeriod(start=datetime.date(2025, 7, 1), end=TODAY)
 
 
 class TestCaseload:
@@ -110,7 +111,7 @@ class TestCaseload:
 class TestRegistrationToFirstPlan:
     def test_median_days_from_registration_to_the_first_plan(self, unit, worker):
         registered_on = TODAY - days(60)
-        clients = make_clients(worker, 8)
+        clients = make_clients(worker, 11)
         Client.objects.filter(pk__in=[c.pk for c in clients]).update(
             created_at=aware(registered_on, 9)
         )
@@ -128,11 +129,47 @@ class TestRegistrationToFirstPlan:
 
         result = registration_to_first_plan(scope(unit), PERIOD)
 
-        assert result.registered.text == "8"
-        assert result.without_plan.text == "alle 5"
-        assert result.with_plan.text == "ei näytetä"
+        assert result.registered.text == "11"
+        assert result.with_plan.text == "6"
+        assert result.without_plan.text == "5"
         assert result.median_days.value == 7.0  # (6 + 8) / 2
         assert result.median_days.text == "7"
+
+    def test_the_median_is_hidden_beside_a_hidden_count_of_clients_with_a_plan(self, unit, worker):
+        """Eight registered, six with a plan: the six are hidden so that the two without
+        cannot be worked out. A median (of five or more) beside them would tell that at
+        least five have a plan, so at most three have none; of five registered, that all
+        five have one."""
+        clients = make_clients(worker, 8)
+        for client in clients[:6]:
+            make_plan(client, worker)
+        result = registration_to_first_plan(scope(unit), PERIOD)
+        assert (result.registered.text, result.with_plan.text, result.without_plan.text) == (
+            "8",
+            "ei näytetä",
+            "alle 5",
+        )
+        assert result.median_days.hidden
+        assert result.median_days.text == "ei näytetä"
+
+    def test_every_registered_client_with_a_plan_is_not_told(self, unit, worker):
+        """Six registered, all with a plan: "with a plan 6" beside "without alle 5" (no
+        one) would tell that every one of them has a plan, the 100 % a share never shows.
+        The one shown cell beside hidden cells of no client is hidden too."""
+        clients = make_clients(worker, 6)
+        Client.objects.filter(pk__in=[c.pk for c in clients]).update(
+            created_at=aware(TODAY - days(10))
+        )
+        for client in clients:
+            make_plan(client, worker)
+        day = TODAY - days(10)
+        result = registration_to_first_plan(scope(unit), ReportPeriod(start=day, end=day))
+        assert (result.registered.text, result.with_plan.text, result.without_plan.text) == (
+            "6",
+            "ei näytetä",
+            "alle 5",
+        )
+        assert result.median_days.hidden
 
     def test_a_median_of_four_clients_is_hidden(self, unit, worker):
         for client in make_clients(worker, 4):
@@ -142,12 +179,13 @@ class TestRegistrationToFirstPlan:
         assert result.median_days.text == "ei näytetä (alle 5)"
 
     def test_days_are_counted_in_finnish_calendar_days(self, unit, worker):
-        """Registered at 23.30 and planned at 00.30 the next night is one day, not zero."""
-        clients = make_clients(worker, 5)
+        """Registered at 23.30 and planned at 00.30 the next night is one day, not zero.
+        (Five more without a plan, so that the five with one, and their median, are shown.)"""
+        clients = make_clients(worker, 10)
         day = TODAY - days(10)
         late_evening = aware(day, 23) + datetime.timedelta(minutes=30)
         Client.objects.filter(pk__in=[c.pk for c in clients]).update(created_at=late_evening)
-        for client in clients:
+        for client in clients[:5]:
             plan = make_plan(client, worker)
             ClientPlan.objects.filter(pk=plan.pk).update(
                 created_at=late_evening + datetime.timedelta(hours=1)
@@ -402,6 +440,12 @@ class TestTransitions:
         )
 
     def test_ended_steps_by_service_and_where_the_client_went(self, unit, worker, outsider):
+        """Cells by service and where the client went, each of five clients or hidden.
+
+        A service whose steps all went one way has a lone row equal to its total. It
+        used to be shown (Social rehabilitation → capacity maintained 6 beside its
+        hidden total): it undid the hiding of that total and told where every one of
+        its clients went. It is hidden now, as any row of a hidden total is."""
         ended_on = TODAY - days(20)
         rehab = "rehabilitative_work_activity"
         for client in make_clients(worker, 5):
@@ -442,11 +486,14 @@ class TestTransitions:
             "Nuorten työpaja": "5",
             "Aloitti opinnot": "6",
         }
-        # The workshop's four are hidden, and the next smallest total with them.
+        # The workshop's four are hidden, and the next smallest total with them. Social
+        # rehabilitation's one row is hidden too: shown, it would be that hidden total
+        # (six), and it would tell where every one of its clients went (the "all of
+        # them" a share never shows), as the lone row of a shown total would.
         assert groups["Nuorten työpaja"].total.text == "alle 5"
         assert groups["Sosiaalinen kuntoutus"].total.text == "ei näytetä"
         assert [(r.label, r.figure.text) for r in groups["Sosiaalinen kuntoutus"].rows] == [
-            ("Toimintakyky säilyi", "6")
+            ("Toimintakyky säilyi", "ei näytetä")
         ]
 
     def test_a_cell_of_many_steps_of_few_clients_is_hidden(self, unit, worker):

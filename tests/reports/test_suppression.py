@@ -49,6 +49,17 @@ def test_a_cell_of_no_client_gives_nothing_away():
     assert [figures[k].text for k in "abc"] == ["6", "5", "alle 5"]
 
 
+def test_a_lone_shown_cell_beside_cells_of_no_client_is_hidden():
+    """With a plan 6, without none: shown beside the total (6), "6" would tell that every
+    client has a plan, the 100 % a share never shows."""
+    figures = table([("with", 6, None), ("without", 0, None)])
+    assert [figures[k].suppressed for k in ("with", "without")] == [COMPLEMENTARY, SMALL]
+    by_ids = table([("a", 5, [1, 2, 3]), ("b", 0, [])])  # steps of three clients
+    assert by_ids["a"].suppressed == SMALL
+    by_ids = table([("a", 7, [1, 2, 3, 4, 5]), ("b", 0, []), ("c", 0, [])])
+    assert [by_ids[k].text for k in "abc"] == ["ei näytetä", "alle 5", "alle 5"]
+
+
 def test_a_table_without_small_cells_is_shown_whole():
     figures = table([("a", 5, None), ("b", 9, None)])
     assert [figures[k].text for k in "ab"] == ["5", "9"]

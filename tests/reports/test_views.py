@@ -137,9 +137,11 @@ class TestThePage:
         assert 'name="end" value="2026-03-31"' in page.text
 
     def test_a_refused_d_m_yyyy_day_is_shown_as_the_day_it_is(self, manager_client):
-        page = manager_client.get(INDEX, {"end": "16.6.2026"})
-        assert "Jakso voi päättyä viimeistään tänään." in field_errors(page.text, "end")
-        assert 'name="end" value="2026-06-16"' in page.text
+        page = manager_client.get(INDEX, {"end": "1.7.2026"})
+        assert "Jakso voi päättyä viimeistään kuluvana kuukautena." in field_errors(
+            page.text, "end"
+        )
+        assert 'name="end" value="2026-07-01"' in page.text
 
     def test_a_day_that_is_not_a_date_is_quoted_next_to_the_field(self, manager_client):
         """The date input cannot show 31.2.2026 (it shows an empty field): the error beside
@@ -149,11 +151,54 @@ class TestThePage:
         assert "”31.2.2026”" in field_errors(page.text, "start")
         assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
 
-    def test_a_period_ending_in_the_future_is_refused(self, manager_client):
-        page = manager_client.get(INDEX, {"end": (TODAY + days(1)).isoformat()})
+    def test_a_period_ending_after_the_current_month_is_refused(self, manager_client):
+        page = manager_client.get(INDEX, {"end": "2026-07-01"})
         assert page.status_code == 200
-        assert "Jakso voi päättyä viimeistään tänään." in page.text
+        assert "Jakso voi päättyä viimeistään kuluvana kuukautena." in page.text
         assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
+
+    def test_the_period_is_whole_calendar_months(self, manager_client):
+        """Any day stands for its month, in the fields and in older links alike: periods
+        that differ by a day could each show groups of five and tell by their difference
+        what became of one client on that day. The CSV link keeps the whole months."""
+        page = manager_client.get(INDEX, {"start": "2026-01-15", "end": "10.3.2026"})
+        assert "Jaksoa koskevat luvut: 1.1.2026–31.3.2026" in page.text
+        assert "start=2026-01-01&amp;end=2026-03-31" in page.text
+        assert "kuukauden ensimmäisenä päivänä" in page.text  # the help text says so
+        # The current month ends today (a later day of it too); start after end in a month.
+        page = manager_client.get(INDEX, {"start": "2026-06-20", "end": "2026-06-16"})
+        assert "Jaksoa koskevat luvut: 1.6.2026–15.6.2026" in page.text
+        response = manager_client.get(EXPORT, {"start": "2026-02-27", "end": "2026-03-02"})
+        assert "tunnusluvut-20260201-20260331.csv" in response["Content-Disposition"]
+
+    def test_an_end_month_before_the_start_month_is_refused(self, manager_client):
+        page = manager_client.get(INDEX, {"start": "2026-04-01", "end": "2026-03-31"})
+        assert "Loppukuukausi on ennen alkukuukautta." in field_errors(page.text, "end")
+        assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
+
+    def test_two_periods_a_day_apart_tell_no_ones_outcome(self, manager_client, worker):
+        """Five clients died on 14.4., a sixth on 15.4.: periods ending on those days were
+        "Kuoli 5" and "Kuoli 6", the sixth client's outcome. Both are April now."""
+        base = datetime.date(2026, 4, 14)
+        for i, client in enumerate(make_clients(worker, 6)):
+            ended_on = base + days(1 if i == 5 else 0)
+            make_step(
+                client,
+                "rehabilitative_work_activity",
+                created_by=worker,
+                start_on=ended_on - days(120),
+                planned_end_on=ended_on,
+                status=StepStatus.ENDED,
+                ended_on=ended_on,
+                end_reason="completed",
+                exit_outcome="died",
+            )
+        kuoli = []
+        for end in ("2026-04-14", "2026-04-15"):
+            rows = rows_of(manager_client.get(EXPORT, {"start": "2026-02-13", "end": end}))
+            assert value(rows, "Jakso", "") == "1.2.2026–30.4.2026"
+            kuoli.append(value(rows, "Siirtymät", "Kuntouttava työtoiminta → Kuoli"))
+        assert kuoli[0] == kuoli[1]
 
     def test_a_coordinator_sees_none_of_the_organisations_indicators(self, client, unit, worker):
         """Only the consultations of their networks (tests/reports/test_consultations.py)."""
@@ -203,7 +248,7 @@ class TestTheCsv:
         response = manager_client.get(EXPORT)
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert "tunnusluvut-20250616-20260615.csv" in response["Content-Disposition"]
+        assert "tunnusluvut-20250701-20260615.csv" in response["Content-Disposition"]
         rows = rows_of(response)
         assert rows[0] == ["Tunnusluku", "Ryhmä", "Arvo"]
         assert all(len(row) == 3 for row in rows)
@@ -212,10 +257,17 @@ class TestTheCsv:
         assert value(rows, "Asiakkaita vastuutyöntekijää", "Yhteensä") == "6"
         assert value(rows, "Suostumuskattavuus", "Kirjallinen suostumus voimassa") == "ei näytetä"
         assert value(rows, "Suostumuskattavuus", "Kattavuus") == "ei näytetä (alle 5)"
-        assert value(rows, "Kuntouttava työtoiminta", "Varoituskuukausina (21.–24. kk)") == "6"
-        assert value(rows, "Siirtymät", "Sosiaalinen kuntoutus → Nuorten työpaja") == "6"
+        # All six periods are in their warning months: beside the other phases' none, that
+        # one would be every client's, so it is hidden (suppression.table).
+        assert value(rows, "Kuntouttava työtoiminta", "Asiakkaita") == "6"
+        warning = value(rows, "Kuntouttava työtoiminta", "Varoituskuukausina (21.–24. kk)")
+        assert warning == "ei näytetä"
+        # Every social rehabilitation step went on to the workshop: the lone row would be
+        # the total, where every one of its clients went, so it is hidden.
+        assert value(rows, "Siirtymät", "Sosiaalinen kuntoutus: yhteensä") == "6"
+        assert value(rows, "Siirtymät", "Sosiaalinen kuntoutus → Nuorten työpaja") == "ei näytetä"
         assert value(rows, "Tuettu työllistyminen", "Tavoite") == "50–70 %"
-        assert value(rows, "Jakso", "") == "16.6.2025–15.6.2026"
+        assert value(rows, "Jakso", "") == "1.7.2025–15.6.2026"
         assert value(rows, "Tilanne päivältä", "") == "15.6.2026"
         text = response.content.decode("utf-8")
         for client in clients:
@@ -251,12 +303,12 @@ class TestTheCsv:
             EXPORT, {"start": "2026-05-01", "end": "2026-04-01"}
         )
         assert response.status_code == 400
-        assert "Alkupäivä on loppupäivän jälkeen." in response.text
+        assert "Loppukuukausi on ennen alkukuukautta." in response.text
 
     def test_a_bad_period_answers_400(self, manager_client):
-        response = manager_client.get(EXPORT, {"start": "2026-05-01", "end": "2026-04-01"})
+        response = manager_client.get(EXPORT, {"start": "2026-05-01", "end": "2026-04-30"})
         assert response.status_code == 400
-        assert "Alkupäivä on loppupäivän jälkeen." in response.text
+        assert "Loppukuukausi on ennen alkukuukautta." in response.text
 
 
 class TestQueryCounts:
