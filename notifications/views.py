@@ -117,11 +117,21 @@ def _reminder_rows(user, today) -> tuple[list, int]:
     return rows, reminders[0].unread_total if reminders else 0
 
 
-def _inbox_context(request, *, invalid=None, status_message: str = "") -> dict:
+def _inbox_context(
+    request, *, invalid=None, status_message: str = "", section: str | None = None
+) -> dict:
+    """The inbox's rows; `section` ("tasks" or "reminders") is the one part an htmx answer
+    renders: only the clients it names are logged as shown."""
     today = timezone.localdate()
     task_rows, task_count = _task_rows(request.user, today, invalid)
     reminder_rows, reminder_count = _reminder_rows(request.user, today)
-    show_items(request.user, [r.task for r in task_rows] + [r.reminder for r in reminder_rows])
+    shown = {
+        "tasks": [r.task for r in task_rows],
+        "reminders": [r.reminder for r in reminder_rows],
+    }
+    show_items(
+        request.user, [i for name, items in shown.items() if section in (None, name) for i in items]
+    )
     return {
         "task_rows": task_rows,
         "task_count": task_count,
@@ -136,7 +146,7 @@ def _htmx_section(request, section: str, status_message: str, **context) -> Http
     response = render(
         request,
         f"{INBOX_TEMPLATE}#{section}",
-        _inbox_context(request, status_message=status_message, **context),
+        _inbox_context(request, status_message=status_message, section=section, **context),
     )
     response["HX-Trigger"] = INBOX_CHANGED_EVENT
     return response
@@ -162,7 +172,7 @@ def complete_task(request, task_id: int):
             return render(
                 request,
                 f"{INBOX_TEMPLATE}#tasks",
-                _inbox_context(request, invalid=(task.pk, form)),
+                _inbox_context(request, invalid=(task.pk, form), section="tasks"),
             )
         return render(
             request, INBOX_TEMPLATE, _inbox_context(request, invalid=(task.pk, form)), status=400

@@ -226,3 +226,31 @@ DESCRIBED = {
 
 # Session user, MFA check, role assignments (middleware); open tasks; unread reminders.
 INBOX_QUERIES = 5
+
+
+def test_an_htmx_answer_logs_only_the_clients_of_the_section_it_renders(client, worker):
+    """Marking a reminder read renders the reminders again, not the tasks: a client named
+    only by a task was not shown, so it gets no "shown in the inbox" row (and the reverse)."""
+    from audit.models import AccessLogEntry
+    from clients.factories import ClientFactory
+    from notifications.access import CLIENTS_SHOWN
+
+    of_task = ClientFactory(created_by=worker)
+    of_reminder = ClientFactory(created_by=worker)
+    task = TaskFactory(assignee=worker, client_id=of_task.uuid)
+    read = ReminderFactory(recipient=worker, client_id=of_reminder.uuid)
+    ReminderFactory(recipient=worker, client_id=of_reminder.uuid)
+    login(client, worker)
+
+    def shown_by(url) -> set:
+        before = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        response = client.post(url, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        rows = AccessLogEntry.objects.filter(action=CLIENTS_SHOWN, pk__gt=before)
+        return set(rows.values_list("client_id", flat=True))
+
+    assert shown_by(reverse("notifications:mark_reminder_read", args=[read.pk])) == {
+        of_reminder.uuid
+    }
+    ReminderFactory(recipient=worker, client_id=of_reminder.uuid)
+    assert shown_by(reverse("notifications:complete_task", args=[task.pk])) == set()
