@@ -334,6 +334,16 @@ def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=Non
     return deleted
 
 
+def relink_reminders(*, rule: str, concerning: models.Model, link: str) -> int:
+    """Points the reminders of `rule` about `concerning` to `link`, keeping them otherwise as
+    they are (read or unread); returns how many. For an action after which the reminder
+    still holds but its page has moved (a new version of what it concerns)."""
+    if not rule:
+        raise ValueError("A reminder rule's code is needed.")
+    reminders = Reminder.objects.filter(rule=rule).concerning(concerning)
+    return reminders.update(link=_check_link(link))
+
+
 def settle_reminders(*, rule: str, concerning: models.Model) -> int:
     """Marks read, for every recipient, the unread reminders of `rule` about `concerning`,
     whatever their due date; returns how many. One UPDATE; a reminder already read keeps its

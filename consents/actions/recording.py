@@ -37,7 +37,7 @@ from consents.models import (
 )
 from consents.team_coverage import end_uncovered_memberships
 from notifications.texts import Text
-from services.models import Organisation
+from services.models import Organisation, OrganisationKind
 
 # Task kinds (registered with labels in ConsentsConfig.ready()).
 NOTIFY_PARTY_OF_REVOCATION = "consents.notify_party_of_revocation"
@@ -172,7 +172,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
 def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=None) -> Consent:
     """Records a change or restriction as a new version that supersedes `consent`.
 
-    Locks the version; refuses (ValidationError) a version that is already
+    Locks the client, then the version; refuses (ValidationError) a version that is already
     superseded or revoked. The old version stops covering when the new one
     starts: at the moment it is recorded, or, for a change signed in advance
     (a renewal from the first of next month), at the start of its first day, so
@@ -182,8 +182,10 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     client's responsible worker to tell the party (for Kela: send the change by
     secure e-mail). Logged as "consents.consent.changed". A member of the client's team
     from another organisation that the new version no longer covers leaves the team
-    (team_coverage.end_uncovered_memberships). The consent's expiry reminder, written for
-    the old version, is taken back; the next sweep reminds of the new one when it ends soon.
+    (team_coverage.end_uncovered_memberships). A change that moves the last day takes back
+    the consent's expiry reminder, written for the old day; the next sweep reminds of the new
+    one when it ends soon. One that keeps the last day keeps the reminder as it is (read or
+    not): it still says the right day, and now leads to the new version.
     """
     terms = terms.normalised()
     terms.validate()
@@ -192,6 +194,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     content_type = scan_files.check_upload(scan) if scan is not None else None
     with transaction.atomic():
         with history_context(changed_by, "consents.consent.changed"):
+            _lock_client_of(consent)
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
             now = timezone.now()
@@ -209,7 +212,10 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
                 **terms.model_fields(),
             )
             _create_parties(new, terms)
-            _withdraw_expiry_reminders(old)
+            if new.valid_until == old.valid_until:
+                _relink_expiry_reminders(new)
+            else:
+                _withdraw_expiry_reminders(old)
             log_client_access(
                 changed_by,
                 consent.client,
@@ -223,7 +229,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
         _create_notification_tasks(
             consent=new,
             key_version=old,
-            parties=_union_of_parties(old, new),
+            parties=_union_of_parties(new, old),
             changed=True,
             actor=changed_by,
         )
@@ -245,7 +251,7 @@ def revoke_consent(
     second is refused).
 
     `revoked_on` is the day the client revoked, `through` whom, `method` how.
-    Locks the version, so a disclosure running now either finishes first or
+    Locks the client, then the version, so a disclosure running now either finishes first or
     sees the revocation. Refuses (ValidationError) a superseded or revoked
     version, a day in the future and a day before the consent was given.
     Creates one task per party for the responsible worker; for Kela the task
@@ -262,6 +268,7 @@ def revoke_consent(
         raise ValidationError({"method": _("Valitse, miten peruutus tuli.")})
     with transaction.atomic():
         with history_context(revoked_by, "consents.consent.revoked"):
+            _lock_client_of(consent)
             locked = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(locked)
             if revoked_on < locked.signed_on:
@@ -283,14 +290,14 @@ def revoke_consent(
             locked.revocation_note = note.strip()
             locked.save(update_fields=REVOCATION_FIELDS)
             # An older version covering until this one starts (a change signed in advance)
-            # ends with the consent.
-            _end_earlier_versions(locked, at=now)
+            # ends with the consent: its parties lose coverage now too, and are told.
+            ended_earlier = _end_earlier_versions(locked, at=now)
             _withdraw_expiry_reminders(locked)
             log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
         _create_notification_tasks(
             consent=locked,
             key_version=locked,
-            parties=list(locked.parties.select_related("organisation").order_by("pk")),
+            parties=_union_of_parties(locked, *ended_earlier),
             changed=False,
             actor=revoked_by,
         )
@@ -298,31 +305,57 @@ def revoke_consent(
     return locked
 
 
+def _lock_client_of(consent: Consent) -> None:
+    """Locks the client's row before the consent's: a change or revocation ends the team
+    memberships it no longer covers, and the team actions (adding a member, who is a
+    disclosure on the consent) take the client's lock first and the consent's after it.
+    Taken in the same order here, the two wait for each other instead of deadlocking."""
+    Client.objects.select_for_update().get(pk=consent.client_id)
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     """The first moment of `day`, as `in_force` reads days (the current time zone)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _end_earlier_versions(version: Consent, *, at: datetime.datetime) -> None:
+def _end_earlier_versions(version: Consent, *, at: datetime.datetime) -> list[Consent]:
     """Earlier versions of the series that a change signed in advance left covering until
     a later moment stop at `at` at the latest (their rows locked by the update, so a
-    disclosure on one of them waits or is seen)."""
-    Consent.objects.filter(series=version.series, superseded_at__gt=at).exclude(
+    disclosure on one of them waits or is seen). Returns those versions: their parties
+    lose coverage at `at` rather than later."""
+    earlier = Consent.objects.filter(series=version.series, superseded_at__gt=at).exclude(
         pk=version.pk
-    ).update(superseded_at=at)
+    )
+    ended = list(earlier.order_by("version"))
+    earlier.update(superseded_at=at)
+    return ended
+
+
+def _first_version(version: Consent) -> Consent:
+    """What the consent's expiry reminders concern (page_panels' expiring_consent_reminders):
+    the series' first version."""
+    if version.version == 1:
+        return version
+    return Consent.objects.get(series=version.series, version=1)
 
 
 def _withdraw_expiry_reminders(version: Consent) -> None:
-    """Takes back the consent's expiry reminders not yet due (page_panels'
-    expiring_consent_reminders, about the series' first version): they were written for a
-    version now superseded or revoked."""
+    """Takes back the consent's expiry reminders not yet due: they were written for a last
+    day that a change moved, or for a version now revoked."""
     from consents.page_panels import CONSENT_EXPIRING
     from notifications.actions import withdraw_reminders
 
-    first = (
-        version if version.version == 1 else Consent.objects.get(series=version.series, version=1)
-    )
-    withdraw_reminders(rule=CONSENT_EXPIRING, concerning=first)
+    withdraw_reminders(rule=CONSENT_EXPIRING, concerning=_first_version(version))
+
+
+def _relink_expiry_reminders(new: Consent) -> None:
+    """The consent's expiry reminders, still right after a change that kept the last day,
+    lead to the new version (read ones stay read)."""
+    from consents.page_panels import CONSENT_EXPIRING
+    from notifications.actions import relink_reminders
+
+    link = reverse("consents:detail", kwargs={"client_id": new.client.uuid, "consent_id": new.pk})
+    relink_reminders(rule=CONSENT_EXPIRING, concerning=_first_version(new), link=link)
 
 
 def _ensure_current(consent: Consent) -> None:
@@ -334,10 +367,12 @@ def _ensure_current(consent: Consent) -> None:
         raise ValidationError(_("Suostumus on jo peruutettu."))
 
 
-def _union_of_parties(old: Consent, new: Consent) -> list[ConsentParty]:
-    """Every party of either version, once: a removed party must also be told."""
+def _union_of_parties(*versions: Consent) -> list[ConsentParty]:
+    """Every party of any of the versions, once (the first version's first): a party
+    removed from the new version, or one of an earlier version that stops covering with
+    it, must also be told."""
     seen: dict[tuple, ConsentParty] = {}
-    for version in (new, old):
+    for version in versions:
         for party in version.parties.select_related("organisation").order_by("pk"):
             seen.setdefault((party.organisation_id, party.organisation_kind), party)
     return list(seen.values())
@@ -354,10 +389,17 @@ def _party_key(party: ConsentParty) -> str:
 def _to_be_told(party: ConsentParty, client: Client, revoked_through) -> bool:
     """Whether the worker tells `party` of a change or revocation. Not the organisation
     whose register holds the client (Polku applies the change to its users at once), nor
-    the organisation the revocation came through (the client told it themselves)."""
+    the organisation the revocation came through (the client told it themselves). A party
+    named by kind is told even when the revocation came through one organisation of that
+    kind: the client told that one, not the others of the kind. Kela is one organisation,
+    however it was named."""
     if party.organisation_id is not None and party.organisation_id == client.organisation_id:
         return False
-    return revoked_through is None or not party.covers(revoked_through)
+    if revoked_through is None:
+        return True
+    if party.is_kela:
+        return revoked_through.kind != OrganisationKind.KELA
+    return party.organisation_id != revoked_through.pk
 
 
 def _create_notification_tasks(

@@ -126,9 +126,12 @@ def record_statutory_basis(
 def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
     """Stops relying on the statutory basis from this moment; an ended one stays as it is.
 
-    Locks the row, like a revocation. Logged as "consents.statutory_basis.ended".
+    Locks the row, like a revocation: the client's row first, as the team actions do (a
+    member joining on this basis locks the client, then the basis), so the two wait for
+    each other instead of deadlocking. Logged as "consents.statutory_basis.ended".
     """
     with transaction.atomic(), history_context(ended_by, "consents.statutory_basis.ended"):
+        Client.objects.select_for_update().get(pk=basis.client_id)
         locked = StatutoryBasis.objects.select_for_update().get(pk=basis.pk)
         if locked.ended_at is not None:
             return locked

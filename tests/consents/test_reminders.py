@@ -408,3 +408,31 @@ def test_telling_the_party_settles_the_revocation_reminder(team, parties):
 
     reminder.refresh_from_db()
     assert reminder.read_at is not None
+
+
+def test_a_read_expiry_reminder_stays_read_after_a_change_that_keeps_the_last_day(team, parties):
+    """The worker read "Suostumus päättyy"; a change that keeps the last day (a party
+    removed) leaves the reminder as it was, not back unread by the next sweep."""
+    from consents import actions
+    from notifications.actions import mark_reminder_read
+
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"],
+        parties=[parties["kela"], parties["health"]],
+        recorded_by=team["worker"],
+        valid_until=today + datetime.timedelta(days=9),
+    )
+    assert _sweep_expiring(today) == 1
+    reminder = team["worker"].reminders.get(rule=page_panels.CONSENT_EXPIRING)
+    read_at = mark_reminder_read(reminder=reminder, by=team["worker"]).read_at
+    terms = dataclasses.replace(
+        actions.ConsentTerms.of(consent),
+        signed_on=today,
+        valid_from=today,
+        organisations=(parties["kela"],),
+    )
+    actions.change_consent(consent=consent, terms=terms, changed_by=team["worker"])
+    assert _sweep_expiring(today) == 0
+    kept = team["worker"].reminders.get(rule=page_panels.CONSENT_EXPIRING)
+    assert (kept.pk, kept.read_at) == (reminder.pk, read_at)

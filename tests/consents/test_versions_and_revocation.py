@@ -411,3 +411,71 @@ def test_a_partner_sote_contact_who_revokes_leaves_the_team_logged_on_their_team
         ("consents.consent.revoked", "care_team"),
         ("consents.membership.ended_uncovered", "care_team"),
     ]
+
+
+def test_revoking_a_renewal_signed_in_advance_tells_the_parties_the_earlier_version_had(
+    team, parties
+):
+    """The renewal, starting in ten days, drops Kela; the first version still covers Kela
+    until then. Revoking the renewal ends the first version now too: Kela loses coverage at
+    once and is told, as the renewal's own parties are."""
+    first = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"], parties["health"]],
+    )
+    renewal = actions.change_consent(
+        consent=first,
+        terms=_restricted_terms(
+            first,
+            valid_from=timezone.localdate() + datetime.timedelta(days=10),
+            organisations=(parties["health"],),
+        ),
+        changed_by=team["worker"],
+    )
+    Task.objects.all().delete()  # the tasks of the change
+    revoke(renewal, team["worker"])
+    ask = {"client": team["client"], "category": "identity", "purpose": "service_planning"}
+    assert disclosure_basis(**ask, organisation=parties["kela"]) is None
+    tasks = Task.objects.filter(client_id=team["client"].uuid)
+    assert sorted((t.kind, t.title) for t in tasks) == [
+        (actions.NOTIFY_PARTY_OF_REVOCATION, "Ilmoita suostumuksen peruutuksesta: Terveysasema"),
+        (actions.SEND_REVOCATION_TO_KELA, "Lähetä peruutus Kelaan suojatulla sähköpostilla"),
+    ]
+    assert {t.concerning for t in tasks} == {renewal}
+
+
+def test_a_party_named_by_kind_is_told_though_the_revocation_came_through_one_of_the_kind(
+    team, parties
+):
+    """The client revoked through one employment-services organisation; the consent named
+    them all by kind, so the others of the kind still rely on it until they are told."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[OrganisationKind.EMPLOYMENT_SERVICES, parties["employment"]],
+    )
+    revoke(
+        consent,
+        team["worker"],
+        through="Helsingin työllisyyspalvelut",
+        through_organisation=parties["employment"],
+    )
+    tasks = Task.objects.filter(client_id=team["client"].uuid)
+    assert [t.title for t in tasks] == [
+        "Ilmoita suostumuksen peruutuksesta: Työllisyyspalvelut (kaikki)"
+    ]
+
+
+def test_kela_named_by_kind_is_not_told_of_a_revocation_that_came_through_kela(team, parties):
+    """Kela is one organisation, however the consent named it: the client told it."""
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[OrganisationKind.KELA, parties["health"]],
+    )
+    revoke(
+        consent, team["worker"], through="Kelan palvelupiste", through_organisation=parties["kela"]
+    )
+    tasks = Task.objects.filter(client_id=team["client"].uuid)
+    assert [t.title for t in tasks] == ["Ilmoita suostumuksen peruutuksesta: Terveysasema"]
