@@ -111,25 +111,40 @@ def purpose_label(code: str) -> str:
 
 def logged_text(text: str) -> str:
     """A text the logs keep in Finnish, shown in the reader's language. A registered
-    template ("Lokiraportti ajalta 1.1.2026–5.12.2026") is translated with its values kept;
-    otherwise each comma-separated part that is one of Polku's own texts (a catalogue
+    template ("Lokiraportti ajalta 1.1.2026–5.12.2026") is translated with its values kept,
+    and the comma-separated parts that may follow it (a category added to a case's details)
+    as below; otherwise each comma-separated part that is one of Polku's own texts (a catalogue
     msgid, such as an information category: "Henkilöllisyys- ja yhteystiedot, Tulot ja
     etuudet") is translated, and any other part, typed by a user, stays as it was logged."""
-    from django.utils.translation import gettext
-
     for template in _logged_templates:
         match = _pattern(as_logged(template)).fullmatch(text)
         if match:
-            return str(template) % match.groupdict()
+            values = match.groupdict()
+            rest = values.pop(_REST)
+            translated = str(template) % values
+            return f"{translated}, {_parts(rest)}" if rest is not None else translated
+    return _parts(text)
+
+
+def _parts(text: str) -> str:
+    """Each comma-separated part that is a catalogue msgid translated; the others as they are."""
+    from django.utils.translation import gettext
+
     return ", ".join(gettext(part) if part.strip() else part for part in text.split(", "))
 
 
+# The group of _pattern that holds what follows a template (", " and further parts).
+_REST = "rest_of_text"
+
+
 def _pattern(finnish: str) -> re.Pattern:
-    """The Finnish template as a pattern: each %(name)s placeholder a named group."""
+    """The Finnish template as a pattern: each %(name)s placeholder a named group, and
+    comma-separated parts that may follow the template in the group _REST."""
     pieces = re.split(r"%\((\w+)\)s", finnish)
     return re.compile(
         "".join(
             re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+?)"
             for index, piece in enumerate(pieces)
         )
+        + f"(?:, (?P<{_REST}>.+))?"
     )

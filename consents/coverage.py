@@ -358,6 +358,14 @@ def check_disclosed_at(at: datetime.datetime) -> None:
         )
 
 
+def logged_categories(categories: Iterable[str]) -> str:
+    """The information categories as a disclosure-log row's `what` keeps them: their labels
+    in Finnish, comma-separated (a report shows each in the reader's language,
+    audit.labels.logged_text)."""
+    with translation.override("fi"):
+        return ", ".join(str(InformationCategory(c).label) for c in categories)
+
+
 def record_disclosure(
     *,
     actor,
@@ -418,8 +426,7 @@ def record_disclosure(
                 ),
             )
         if not what:
-            with translation.override("fi"):
-                what = ", ".join(str(InformationCategory(c).label) for c in categories)
+            what = logged_categories(categories)
         common = {
             "actor": actor,
             "client_id": client.uuid,

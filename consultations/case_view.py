@@ -52,6 +52,7 @@ from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
     disclosure_basis,
+    logged_categories,
     record_disclosure,
 )
 from consents.events import EventOption
@@ -249,7 +250,12 @@ DISCLOSED_WHAT = gettext_lazy("Nimi, ikä ja konsultaatiopyynnön tiedot (%(case
 
 
 def _disclosed_what(request) -> str:
-    return as_logged(DISCLOSED_WHAT, case=request.reference)
+    """The case's details, and health data when the background contains it: a special
+    category, named on the log row as record_disclosure names it."""
+    what = as_logged(DISCLOSED_WHAT, case=request.reference)
+    if request.includes_health_data:
+        what = f"{what}, {logged_categories([InformationCategory.HEALTH])}"
+    return what
 
 
 # The request form's preview: who would see the case, and how.

@@ -447,6 +447,11 @@ def test_logged_texts_of_polku_show_in_the_reports_language(dpo, worker, subject
     for what, recipient in (
         (as_logged(LOG_REPORT_PRINTED, period="1.1.2026–5.12.2026"), "Asiakas itse"),
         ("Nimi, ikä ja konsultaatiopyynnön tiedot (K-2026-0042)", "Omatiimin jäsen"),
+        (
+            "Nimi, ikä ja konsultaatiopyynnön tiedot (K-2026-0043), "
+            "Terveystiedot (erityinen henkilötietoryhmä)",
+            "Kelan Helsingin toimisto",
+        ),
         ("Kuntoutussuunnitelman liite", "Kelan Helsingin toimisto"),
     ):
         log_disclosure(
@@ -466,6 +471,8 @@ def test_logged_texts_of_polku_show_in_the_reports_language(dpo, worker, subject
     assert rows == {
         "Log report for 1.1.2026–5.12.2026": "The client",
         "Name, age and the consultation request's details (K-2026-0042)": "Care team member",
+        "Name, age and the consultation request's details (K-2026-0043), "
+        "Health information (special category of personal data)": "Kelan Helsingin toimisto",
         "Kuntoutussuunnitelman liite": "Kelan Helsingin toimisto",
     }
 

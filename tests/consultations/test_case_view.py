@@ -70,7 +70,7 @@ def test_consent_covering_the_organisation_shows_the_case_named_and_logs_the_dis
     assert disclosure.recipient_organisation == hki.employment
     assert disclosure.basis == Basis.CONSENT and disclosure.consent_id == consent.pk
     assert disclosure.purpose == "case_consultation" and disclosure.channel == "consultation"
-    assert hki.request.reference in disclosure.what
+    assert disclosure.what == (f"Nimi, ikä ja konsultaatiopyynnön tiedot ({hki.request.reference})")
     entry = AccessLogEntry.objects.get(action="consultations.case.viewed")
     assert entry.actor == hki.expert and entry.basis == Basis.CONSULTATION
     assert entry.detail.endswith("named") and entry.client_id == hki.client.uuid
@@ -139,7 +139,11 @@ def test_health_data_is_shown_named_only_when_health_is_consented(client, hki):
         client=hki.client, recorded_by=hki.worker, parties=[hki.employment], with_health=True
     )
     assert named(show(client, hki.expert, hki))
-    assert DisclosureLogEntry.objects.get().what.startswith("Nimi, ikä")
+    # The log row says health data was disclosed, named as its category.
+    assert DisclosureLogEntry.objects.get().what == (
+        f"Nimi, ikä ja konsultaatiopyynnön tiedot ({hki.request.reference}), "
+        "Terveystiedot (erityinen henkilötietoryhmä)"
+    )
 
 
 def test_a_consent_leaving_out_the_service_pathway_does_not_name_the_case(client, hki):
