@@ -1,7 +1,8 @@
 """Reads of client data. `Client.objects.for_user(user)` is the only way to list clients."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts.roles import HEALTH_NOTE_READERS, NO_CLIENT_DATA_ROLES, Role
@@ -71,6 +72,22 @@ class ClientQuerySet(models.QuerySet):
         )
 
 
+def _holds_fitting_role(day) -> Exists:
+    """Whether the outer membership's user holds, on `day`, a role that fits its team role
+    (clients.team_scope.MEMBERSHIP_FITS) in a unit of its organisation."""
+    from accounts.models import RoleAssignment
+    from clients.team_scope import MEMBERSHIP_FITS
+
+    fits = Q()
+    for team_role, roles in MEMBERSHIP_FITS.items():
+        fits |= Q(Exact(OuterRef("role"), Value(str(team_role))), role__in=sorted(roles))
+    return Exists(
+        RoleAssignment.objects.current(day or timezone.localdate()).filter(
+            fits, user=OuterRef("user"), unit__organisation=OuterRef("organisation")
+        )
+    )
+
+
 class CareTeamMembershipQuerySet(models.QuerySet):
     def current(self, day=None):
         """Memberships that give access on `day` (today): accepted, started, not ended,
@@ -102,6 +119,19 @@ class CareTeamMembershipQuerySet(models.QuerySet):
         return self.current(day).filter(
             user=user, role__in=sorted(roles), organisation__in=acting_for
         )
+
+    def reachable(self, day=None):
+        """Current memberships through which their member can act on `day`: an active account
+        holding then a role that fits the team role, in a unit of the membership's
+        organisation (as `acting` reads them). A responsible worker whose role ended (they
+        left the unit) keeps the membership until the caseload is handed over, but no longer
+        opens the client: what is due goes to whom can act on it (`unreachable`)."""
+        return self.current(day).filter(user__is_active=True).filter(_holds_fitting_role(day))
+
+    def unreachable(self, day=None):
+        """Current memberships whose member cannot act through them on `day`: their account
+        closed, or no role that fits held then in the membership's organisation."""
+        return self.current(day).exclude(Q(user__is_active=True) & Q(_holds_fitting_role(day)))
 
     def open(self):
         """Not ended: current, starting later, or past `valid_until` until the daily task ends it."""

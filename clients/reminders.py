@@ -1,5 +1,5 @@
-"""Reminder rules of the clients app: plan reviews, care-team memberships ending and
-break-the-glass reviews.
+"""Reminder rules of the clients app: plan reviews, care-team memberships ending,
+responsible workers who can no longer act and break-the-glass reviews.
 
 `register()` is called from ClientsConfig.ready(). Each rule reads what is
 due in one set-based query, streamed with `.iterator(chunk_size=batch_size)`,
@@ -35,6 +35,7 @@ PLAN_REVIEW_DUE = "clients.plan_review_due"
 PLAN_REVIEW_OVERDUE = "clients.plan_review_overdue"
 BREAK_THE_GLASS_REVIEW = "clients.break_the_glass_review"
 MEMBERSHIP_ENDING = "clients.membership_ending"
+RESPONSIBLE_WORKER_UNREACHABLE = "clients.responsible_worker_unreachable"
 
 # Days before the review date that the responsible worker is reminded.
 PLAN_REVIEW_DUE_DAYS = 7
@@ -56,15 +57,15 @@ def responsible_worker(day: datetime.date, client_field: str = "client") -> Subq
     or repeated run, a test) addresses the worker responsible that day, as the coach checks
     (pathways.reminders._on_team) and the managers (_managers_by_unit) already read it.
     At most one current responsible worker per client (a database constraint),
-    found through the constraint's partial index; inactive users get nothing.
+    found through the constraint's partial index. Only one who can act on it
+    (CareTeamMembershipQuerySet.reachable: an active account, a role that fits held that
+    day in the membership's organisation): a worker who left keeps the clients until they
+    are handed over, but is reminded of nothing they can no longer open; the unit's
+    managers are told instead (responsible_workers_unreachable).
     """
     return Subquery(
-        CareTeamMembership.objects.current(day)
-        .filter(
-            client=OuterRef(client_field),
-            role=TeamRole.RESPONSIBLE_WORKER,
-            user__is_active=True,
-        )
+        CareTeamMembership.objects.reachable(day)
+        .filter(client=OuterRef(client_field), role=TeamRole.RESPONSIBLE_WORKER)
         .values("user")[:1]
     )
 
@@ -243,6 +244,75 @@ def break_the_glass_reviews(today: datetime.date, batch_size: int) -> Iterator[R
             )
 
 
+def _unreachable_responsibilities(today: datetime.date):
+    """Current responsible-worker memberships of open clients through which their worker can
+    no longer act (CareTeamMembershipQuerySet.unreachable: the account closed, or no role
+    that fits left in the organisation, say after leaving the unit)."""
+    return CareTeamMembership.objects.unreachable(today).filter(
+        role=TeamRole.RESPONSIBLE_WORKER, client__closed_on__isnull=True
+    )
+
+
+def responsible_workers_unreachable(
+    today: datetime.date, batch_size: int
+) -> Iterator[ReminderSpec]:
+    """Clients whose responsible worker can no longer act on them: what falls due on such a
+    client (a plan review, a step ending) reminds no one (`responsible_worker` reads only
+    a worker who can act), so every manager of the client's responsible unit is told,
+    once per such membership, to hand the caseload over: the link opens the handover of
+    that worker's clients. Due on the day the responsibility began (a date that does not
+    move from one sweep to the next). Two queries whatever the number of clients."""
+    managers = _managers_by_unit(today, batch_size)
+    if not managers:
+        return
+    handover = reverse("clients:handover")
+    rows = (
+        _unreachable_responsibilities(today)
+        .filter(client__responsible_unit__in=list(managers))
+        .values_list(
+            "pk",
+            "started_on",
+            "user_id",
+            "client__responsible_unit_id",
+            "client__uuid",
+            "client__first_names",
+            "client__calling_name",
+            "client__last_name",
+        )
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for pk, started_on, worker_id, unit_id, uuid, first_names, calling_name, last_name in rows:
+        title = Text(
+            gettext_noop("Vastuutyöntekijä ei voi enää hoitaa asiakasta, siirrä vastuu: {client}"),
+            client=client_name(first_names, calling_name, last_name),
+        )
+        for manager_id in sorted(managers[unit_id] - {worker_id}):
+            yield ReminderSpec(
+                recipient_id=manager_id,
+                model=CareTeamMembership,
+                object_id=pk,
+                due_date=started_on,
+                title=title,
+                link=f"{handover}?from={worker_id}",
+                client_id=uuid,
+            )
+
+
+def withdraw_stale_unreachable(today: datetime.date) -> int:
+    """The `withdraw_stale` of the rule above: once the responsibility is handed over (the
+    membership ended) or the worker can act again (a role given back), its reminders are
+    marked read for every manager."""
+    from notifications.actions import withdraw_stale_reminders
+
+    return withdraw_stale_reminders(
+        rule=RESPONSIBLE_WORKER_UNREACHABLE,
+        still_due=_unreachable_responsibilities(today),
+        due_field="started_on",
+        today=today,
+    )
+
+
 def _plans_reminded():
     """The plans the review reminders concern (each plan's first version, open clients only)
     with the review date of the version in force (`review_on`; NULL when none is in force)."""
@@ -338,6 +408,12 @@ def register() -> None:
         _("Tiimin jäsenyys päättyy"),
         memberships_ending,
         withdraw_stale=withdraw_stale_memberships_ending,
+    )
+    register_reminder_rule(
+        RESPONSIBLE_WORKER_UNREACHABLE,
+        _("Vastuutyöntekijä ei voi hoitaa asiakasta"),
+        responsible_workers_unreachable,
+        withdraw_stale=withdraw_stale_unreachable,
     )
     register_reminder_rule(
         BREAK_THE_GLASS_REVIEW,

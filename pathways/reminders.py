@@ -25,6 +25,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -119,13 +120,15 @@ def _steps_ending_on_their_own():
 
 
 def _on_team(user_field: str, today: datetime.date) -> Exists:
-    """Whether the user in the outer step's `user_field` has a current care-team membership
-    of the step's client on `today` and an active account. Checked here, not only when the
-    reminders are written (remind_many skips inactive users), so that a Jobcenter period
-    whose own coach has left falls back to the work coaching's coach."""
+    """Whether the user in the outer step's `user_field` can act on `today` through a
+    care-team membership of the step's client (CareTeamMembershipQuerySet.reachable: an
+    active account and a role that fits, such as a coach whose coach role has not ended).
+    Checked here, not only when the reminders are written (remind_many skips inactive
+    users), so that a Jobcenter period whose own coach has left falls back to the work
+    coaching's coach."""
     return Exists(
-        CareTeamMembership.objects.current(today).filter(
-            client=OuterRef("client"), user=OuterRef(user_field), user__is_active=True
+        CareTeamMembership.objects.reachable(today).filter(
+            client=OuterRef("client"), user=OuterRef(user_field)
         )
     )
 
@@ -420,12 +423,21 @@ def withdraw_stale_ending(rule: str):
     """The `withdraw_stale` of an "ending without a follow-on" rule: its reminders not yet
     due are taken back when the step has got a follow-on step, its planned end has moved
     (the next sweep reminds of the new one when it is near), or it or the client's client
-    relationship has ended, or it has become the companion that ends with its period."""
+    relationship has ended, or it has become the companion that ends with its period. Once
+    the planned end has passed with the step still open, the planned-end-passed rule's
+    reminder takes over (it runs later in the same sweep): this one is marked read, or the
+    inbox asked twice about the one step, both late."""
 
     def withdraw(today: datetime.date) -> int:
+        passed = window_days(STEP_PLANNED_END_PASSED, STEP_PLANNED_END_PASSED_DAYS)
         return withdraw_stale_reminders(
             rule=rule,
-            still_due=_steps_ending_on_their_own().filter(next_step__isnull=True),
+            still_due=_steps_ending_on_their_own()
+            .filter(next_step__isnull=True)
+            .exclude(
+                ~Q(status=StepStatus.PLANNED),
+                planned_end_on__lte=today - datetime.timedelta(days=passed),
+            ),
             due_field="planned_end_on",
             today=today,
         )

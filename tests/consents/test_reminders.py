@@ -276,8 +276,10 @@ def test_open_revocation_notifications_remind_their_assignee_from_the_third_day(
 
 def test_the_expiry_reminder_fires_at_thirty_days_and_not_at_thirty_one(team, parties, settings):
     today = timezone.localdate()
-    # Responsible since before the days swept: a sweep reads the team of its own day.
+    # Responsible since before the days swept: a sweep reads the team, and the roles its
+    # members act in, of its own day.
     team["client"].memberships.update(started_on=today - datetime.timedelta(days=60))
+    team["worker"].role_assignments.update(valid_from=today - datetime.timedelta(days=60))
     consent = ConsentFactory(
         client=team["client"],
         parties=[parties["kela"]],

@@ -99,6 +99,11 @@ def _caseload(office, size: int) -> None:
     """`size` clients, each due for every rule of every app today."""
     today, worker, coach = office.today, office.worker, office.coach
     for _ in range(size):
+        # clients: a responsible worker who left the unit (their role ended yesterday), whose
+        # client the unit's manager is told to hand over.
+        leaver = make_user(Role.SOCIAL_WORKER, worker.role_assignments.get().unit)
+        leaver.role_assignments.update(valid_from=today - 60 * DAY, valid_to=today - DAY)
+        ClientFactory(created_by=leaver)
         client = ClientFactory(created_by=worker)
         # clients: a review coming up, a review overdue, a break-the-glass to review.
         make_plan(client, worker, next_review_on=today + 2 * DAY)

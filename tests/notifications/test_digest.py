@@ -51,8 +51,10 @@ def busy_worker(rules, unit, settings):
         birth=datetime.date(1991, 4, 12),
         code=IDENTITY_CODE,
     )
-    # Responsible since before TODAY: the sweep reads the team of its own day.
+    # Responsible since before TODAY: the sweep reads the team, and the roles its members
+    # act in, of its own day.
     client.memberships.update(started_on=TODAY - 30 * DAY)
+    worker.role_assignments.update(valid_from=TODAY - 30 * DAY)
     make_plan(client, worker, next_review_on=TODAY + 3 * DAY)
     make_plan(client, worker, plan_type="activation_plan", next_review_on=TODAY - 3 * DAY)
     sweep_reminders(today=TODAY)  # one "due" and one "overdue" reminder, both naming the client

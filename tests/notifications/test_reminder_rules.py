@@ -23,6 +23,7 @@ from accounts.factories import make_user
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from clients import reminders as client_rules
+from clients.actions import hand_over_caseload
 from clients.factories import ClientFactory, add_member, make_plan
 from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, TeamRole
 from notifications.actions import remind_many, sweep_reminders
@@ -61,8 +62,10 @@ def rules(isolated_rules):
 def client_of(worker):
     client = ClientFactory(created_by=worker, first_names="Silmu Aurora", last_name="Suunnistaja")
     # The worker has been responsible since long before SETUP: some tests sweep for days
-    # before it, and a sweep reads the team as it was on its `today`.
+    # before it, and a sweep reads the team, and the roles its members act in, as they
+    # were on its `today`.
     client.memberships.update(started_on=datetime.date(2023, 1, 2))
+    RoleAssignment.objects.filter(user=worker).update(valid_from=datetime.date(2023, 1, 2))
     return client
 
 
@@ -225,6 +228,50 @@ def test_plan_review_due_fires_seven_days_before_the_review_and_not_eight(rules,
     assert sweep_reminders(today=TODAY).total == 0
     assert sweep_reminders(today=review_on).total == 0
     assert Reminder.objects.filter(rule=client_rules.PLAN_REVIEW_DUE).count() == 1
+
+
+@pytest.mark.parametrize("left", ["role_ended", "account_closed"])
+def test_a_responsible_worker_who_can_no_longer_act_is_not_reminded_the_managers_are(
+    rules, worker, unit, client_of, left
+):
+    """A worker who left (their role ended, or their account closed) keeps the clients until
+    they are handed over, but opens none of them: the plan review reminds no one through
+    them, and every manager of the unit is told once to hand the caseload over; once
+    handed over, the new worker is reminded and the managers' reminder is settled."""
+    manager = make_user(Role.MANAGER, unit)
+    review_on = TODAY + 3 * DAY
+    plan = make_plan(client_of, worker, next_review_on=review_on)
+    if left == "role_ended":
+        RoleAssignment.objects.filter(user=worker).update(valid_to=TODAY - DAY)
+    else:
+        type(worker).objects.filter(pk=worker.pk).update(is_active=False)
+
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == set()
+    membership = client_of.memberships.get(role=TeamRole.RESPONSIBLE_WORKER)
+    assert found(client_rules.RESPONSIBLE_WORKER_UNREACHABLE) == {
+        (manager.pk, membership.pk, membership.started_on)
+    }
+    reminder = Reminder.objects.get(rule=client_rules.RESPONSIBLE_WORKER_UNREACHABLE)
+    assert reminder.link == f"/clients/handover/?from={worker.pk}"
+    assert reminder.client_id == client_of.uuid
+    assert reminder.title == (
+        "Vastuutyöntekijä ei voi enää hoitaa asiakasta, siirrä vastuu: Silmu Suunnistaja"
+    )
+    assert sweep_reminders(today=TODAY + DAY).total == 0  # once
+
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    manager.active_assignment = manager.role_assignments.get()
+    hand_over_caseload(
+        from_user=worker,
+        assignments={client_of.pk: (colleague, unit)},
+        handed_over_by=manager,
+        handover_note="Työntekijä lähti.",
+    )
+    sweep_reminders(today=TODAY + DAY)
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(colleague.pk, plan.pk, review_on)}
 
 
 def test_plan_review_overdue_fires_the_day_after_the_review_date(rules, worker, client_of):
@@ -815,21 +862,23 @@ def test_an_ips_alert_is_settled_when_the_step_ends_without_a_contact(
 def test_a_past_ending_or_review_reminder_is_settled_when_the_step_ends_late(
     rules, worker, client_of
 ):
-    """The step ran past its planned end and review date, so both reminders were past due
-    (and stayed: the matter was still open). Ended later, their matter is gone: they are
-    marked read, not left overdue in the inbox for good."""
+    """The step ran past its planned end and review date, so the reminders were past due
+    (and stayed: the matter was still open; the ending one handed over to the planned end
+    passed). Ended later, their matter is gone: they are marked read, not left overdue in
+    the inbox for good."""
     end_on = TODAY + 5 * DAY
     workshop = step(
         client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, review_due=end_on
     )
     sweep_reminders(today=TODAY)
     sweep_reminders(today=end_on + 3 * DAY)
-    assert unread(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {(worker.pk, workshop.pk, end_on)}
+    assert unread(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+    assert unread(pathway_rules.STEP_PLANNED_END_PASSED) == {(worker.pk, workshop.pk, end_on)}
     assert unread(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, workshop.pk, end_on)}
 
     end(workshop, end_on + 4 * DAY)
     sweep_reminders(today=end_on + 5 * DAY)
-    assert unread(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+    assert unread(pathway_rules.STEP_PLANNED_END_PASSED) == set()
     assert unread(pathway_rules.STEP_REVIEW_DUE) == set()
     assert found(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, workshop.pk, end_on)}
 
@@ -1000,6 +1049,27 @@ def test_planned_end_passed_fires_the_day_after_it_to_worker_and_coach(
         sweep_reminders(today=end_on + 2 * DAY).created[pathway_rules.STEP_PLANNED_END_PASSED] == 0
     )
     assert sweep_reminders(today=end_on + 40 * DAY).total == 0
+
+
+def test_once_the_planned_end_has_passed_only_its_reminder_asks_about_the_step(
+    rules, worker, client_of
+):
+    """The step ending without a follow-on was reminded of before its end; once the end has
+    passed with the step still open, the planned-end-passed reminder takes over and the
+    earlier one is marked read: the inbox does not ask twice about one step."""
+    end_on = TODAY
+    workshop = step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on)
+    sweep_reminders(today=end_on - 3 * DAY)
+    ending = Reminder.objects.get(rule=pathway_rules.STEP_ENDING_WITHOUT_NEXT)
+    sweep_reminders(today=end_on)
+    ending.refresh_from_db()
+    assert ending.read_at is None  # due today: still the question
+
+    sweep_reminders(today=end_on + DAY)
+    assert found(pathway_rules.STEP_PLANNED_END_PASSED) == {(worker.pk, workshop.pk, end_on)}
+    ending.refresh_from_db()
+    assert ending.read_at is not None
+    assert Reminder.objects.unread().filter(recipient=worker).count() == 1
 
 
 def test_the_planned_end_passed_window_is_configurable(rules, worker, client_of, settings):
@@ -1296,6 +1366,10 @@ def _caseload(worker, unit, size: int) -> None:
     """`size` clients, each due for every rule on TODAY."""
     coach = make_user(Role.JOB_COACH, unit)
     for _ in range(size):
+        # A responsible worker who left the unit: their client's managers are told.
+        leaver = make_user(Role.SOCIAL_WORKER, unit)
+        leaver.role_assignments.update(valid_to=TODAY - DAY)
+        ClientFactory(created_by=leaver)
         client = ClientFactory(created_by=worker)
         make_plan(client, worker, next_review_on=TODAY + 2 * DAY)
         make_plan(client, worker, plan_type="activation_plan", next_review_on=TODAY - 2 * DAY)
@@ -1334,13 +1408,13 @@ def test_the_sweep_reads_in_batches_whatever_the_number_of_clients(rules, worker
     _caseload(worker, unit, 2)
     small_created, small_queries = _sweep_queries(TODAY)
     # plans 2, rehab 1, workshop 1, jobcenter 2, IPS 2, break-the-glass review 1, step review 1,
-    # membership ending 1, planned end passed 1
-    assert small_created == 2 * 12
+    # membership ending 1, planned end passed 1, the leaver's client 1
+    assert small_created == 2 * 13
     Reminder.objects.all().delete()
 
     _caseload(worker, unit, 5)
     large_created, large_queries = _sweep_queries(TODAY)
-    assert large_created == 7 * 12
+    assert large_created == 7 * 13
     assert large_queries == small_queries
 
 
@@ -1354,6 +1428,7 @@ def test_a_second_sweep_creates_no_duplicates(rules, worker, unit):
         client_rules.PLAN_REVIEW_OVERDUE,
         client_rules.BREAK_THE_GLASS_REVIEW,
         client_rules.MEMBERSHIP_ENDING,
+        client_rules.RESPONSIBLE_WORKER_UNREACHABLE,
         pathway_rules.REHAB_MONTH_21,
         pathway_rules.STEP_ENDING_WITHOUT_NEXT,
         pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT,
