@@ -33,6 +33,7 @@ from consents.models import (
     Consent,
     ConsentMethod,
     ConsentParty,
+    GiverKind,
     RevocationMethod,
 )
 from consents.team_coverage import end_uncovered_memberships
@@ -51,6 +52,22 @@ REVOCATION_NOTIFICATION_KINDS = (NOTIFY_PARTY_OF_REVOCATION, SEND_REVOCATION_TO_
 PARTY_NOTIFICATION_KINDS = (*REVOCATION_NOTIFICATION_KINDS, *CHANGE_NOTIFICATION_KINDS)
 # Parties are told without delay; the task is due within this many days.
 NOTIFY_WITHIN_DAYS = 3
+
+
+def _refuse_guardian_of_adult(client: Client, terms: ConsentTerms) -> None:
+    """A guardian (huoltaja) consents on behalf of a minor only: for a client of 18 or over on
+    the day the consent is given, only the client or a legal representative (edunvalvoja)
+    does (ValidationError on the giver)."""
+    if terms.giver_kind == GiverKind.GUARDIAN and client.age_on(terms.signed_on) >= 18:
+        raise ValidationError(
+            {
+                "giver_kind": _(
+                    "Huoltaja antaa suostumuksen vain alaikäisen puolesta. Täysi-ikäisen "
+                    "puolesta suostumuksen antaa asiakas itse tai edunvalvoja tai muu "
+                    "laillinen edustaja."
+                )
+            }
+        )
 
 
 def _bound_to_event(client: Client, terms: ConsentTerms) -> ConsentTerms:
@@ -153,6 +170,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     """
     terms = terms.normalised()
     terms.validate()
+    _refuse_guardian_of_adult(client, terms)
     terms = _bound_to_event(client, terms)
     _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None
@@ -189,6 +207,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     """
     terms = terms.normalised()
     terms.validate()
+    _refuse_guardian_of_adult(consent.client, terms)
     terms = _bound_to_event(consent.client, terms)
     _check_scan_for(terms, scan)
     content_type = scan_files.check_upload(scan) if scan is not None else None

@@ -16,6 +16,7 @@ from consents import actions, page_panels
 from consents.factories import PDF_BYTES, ConsentFactory, StatutoryBasisFactory, make_scan
 from consents.models import EVENT_TIME_ZONE, Consent, ConsentScan, StatutoryBasis
 from notifications.models import Task
+from services.calendar import add_months
 from tests.conftest import RANGE_ERROR, field_errors, login
 
 
@@ -1385,3 +1386,24 @@ def test_a_partner_on_the_team_sees_only_the_disclosures_to_their_own_organisati
     page = client.get(page_url).content.decode()
     assert "kela-row" in page and "health-row" in page
     assert "Näet vain luovutukset" not in page
+
+
+def test_a_guardian_consents_only_for_a_minor(worker_client, team, parties):
+    """Huoltaja gives consent on behalf of a client under 18 on the day it is given; for an
+    adult the client or a legal representative (edunvalvoja) does, said next to the giver."""
+    client = team["client"]
+    today = timezone.localdate()
+    guardian = {"giver_kind": "guardian", "giver_name": "Maija Huoltaja", "giver_basis": "Äiti"}
+    client.birth_date = add_months(today, -12 * 18)  # 18 today
+    client.save(update_fields=["birth_date"])
+    response = worker_client.post(url("create", team), y100_form(parties, **guardian))
+    assert response.status_code == 200
+    assert field_errors(response.text, "giver_kind").startswith(
+        "Huoltaja antaa suostumuksen vain alaikäisen puolesta."
+    )
+    assert not Consent.objects.exists()
+    client.birth_date = add_months(today, -12 * 18) + datetime.timedelta(days=1)
+    client.save(update_fields=["birth_date"])
+    response = worker_client.post(url("create", team), y100_form(parties, **guardian))
+    assert response.status_code == 302
+    assert Consent.objects.get().giver_kind == "guardian"
