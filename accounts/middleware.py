@@ -6,6 +6,7 @@ page into the element that asked. It gets an HX-Redirect, which htmx turns into 
 load, or, for background polling on the enrolment page itself, 204 (nothing to swap).
 """
 
+import logging
 import time
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import RoleAssignment
-from accounts.security_log import SIGN_OUT_REASON
+from accounts.security_log import SIGN_OUT_REASON, log_event
 
 SESSION_LAST_ACTIVITY = "polku_last_activity"
 SESSION_ACTIVE_ASSIGNMENT = "polku_active_assignment"
@@ -173,8 +174,23 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         return super().handle_no_permission(request, view_func)
 
 
+# Requests that do nothing under a role, left alone when the chosen role has ended: choosing
+# another role, signing out, the language, and the keepalive that fires while the user types.
+ROLE_EXEMPT_NAMES = {"switch_role", "account_logout", "set_language", "session_keepalive"}
+
+
 class ActiveRoleMiddleware:
-    """Attaches the user's current role assignments and the active one (chosen in the header)."""
+    """Attaches the user's current role assignments and the active one (chosen in the header).
+
+    A user who has chosen no role acts in their first current one. A chosen role that is no
+    longer current (it ended, or an administrator removed it) is not swapped silently for
+    another: every rule reads the role the user chose, and a client registered in a form
+    opened under one role must not land in the register of another role's organisation. The
+    user is told which role ended and which is now in effect, the security log records it,
+    and the choice leaves the session. A page load goes on in the role now in effect; a
+    request that changes something, or an htmx request from a page rendered in the ended
+    role, is not processed but taken to the dashboard.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -194,3 +210,55 @@ class ActiveRoleMiddleware:
                 (a for a in assignments if a.pk == chosen), assignments[0] if assignments else None
             )
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Here, not in __call__: the messages and htmx middlewares come after this one.
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        chosen = request.session.get(SESSION_ACTIVE_ASSIGNMENT)
+        if chosen is None or any(a.pk == chosen for a in user.current_assignments):
+            return None
+        match = request.resolver_match
+        if getattr(view_func, "polku_background", False) or (
+            match and match.url_name in ROLE_EXEMPT_NAMES
+        ):
+            return None
+        del request.session[SESSION_ACTIVE_ASSIGNMENT]
+        refused = request.method not in ("GET", "HEAD", "OPTIONS") or bool(request.htmx)
+        log_event(
+            "accounts.active_role_ended",
+            request=request,
+            user_id=user.pk,
+            level=logging.WARNING,
+            assignment_id=chosen,
+            active_assignment_id=user.active_assignment.pk if user.active_assignment else None,
+            request_refused=refused,
+        )
+        messages.warning(request, _role_ended_message(user, chosen))
+        if not refused:
+            return None
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("dashboard"))
+        return redirect("dashboard")
+
+
+def _role_ended_message(user, chosen) -> str:
+    """Which chosen role ended (named as in the header's list, when it still exists) and
+    which role the user acts in now."""
+    ended = (
+        RoleAssignment.objects.filter(pk=chosen, user=user).select_related("unit").first()
+        if isinstance(chosen, int)
+        else None
+    )
+    if ended is not None:
+        first = _("Roolisi %(ended)s päättyi.") % {"ended": ended}
+    else:
+        first = _("Valitsemasi rooli ei ole enää voimassa.")
+    if user.active_assignment is not None:
+        second = _("Toimit nyt roolissa %(role)s.") % {"role": user.active_assignment}
+    else:
+        second = _(
+            "Sinulla ei ole voimassa olevaa roolia. Pyydä pääkäyttäjää lisäämään sinulle rooli."
+        )
+    return f"{first} {second}"

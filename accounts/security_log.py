@@ -7,8 +7,10 @@ names a user by id, never by e-mail address, and never carries what was typed: n
 password, no code, not even the address typed into a failed sign-in (users type their
 password into the wrong field). It answers who signed in or tried to, when, from where.
 
-The receivers are connected in accounts.apps; the role switch and the idle sign-out are
-logged by the view and the middleware that do them.
+The receivers are connected in accounts.apps; the role switch (accounts.active_role_switched,
+..._switch_refused), the idle sign-out and a chosen role found ended
+(accounts.active_role_ended, accounts.middleware.ActiveRoleMiddleware) are logged by the view
+and the middlewares that do them.
 """
 
 import logging

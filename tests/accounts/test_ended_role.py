@@ -1,0 +1,175 @@
+"""A role chosen in the header that has ended since (accounts.middleware.ActiveRoleMiddleware):
+the user is told and nothing is done under another role they did not choose."""
+
+import datetime
+import logging
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from clients.models import Client
+from services.factories import UnitFactory
+from tests.conftest import login, login_acting
+
+REGISTRATION = {
+    "identity_code": "010594Y9032",
+    "first_names": "Aino Kerttu",
+    "last_name": "Äijälä",
+    "calling_name": "Aino",
+    "language": "fi",
+    "street_address": "Rantakatu 4 B 12",
+    "postal_code": "00530",
+    "city": "Helsinki",
+    "relationship_home": "social_services",
+}
+
+
+@pytest.fixture
+def security_log(caplog):
+    caplog.set_level(logging.INFO, logger="polku.security")
+
+    def lines():
+        return [record for record in caplog.records if record.name == "polku.security"]
+
+    return lines
+
+
+@pytest.fixture
+def worker_in_two_organisations(user_factory, unit):
+    """A social worker of `unit` who also works, by choice in the header, for another
+    organisation's unit."""
+    user = user_factory(Role.SOCIAL_WORKER, unit)
+    elsewhere = RoleAssignment.objects.create(
+        user=user, role=Role.SOCIAL_WORKER, unit=UnitFactory(name_fi="Toisen kunnan aikuistyö")
+    )
+    return user, user.role_assignments.get(unit=unit), elsewhere
+
+
+def _end_yesterday(assignment):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    RoleAssignment.objects.filter(pk=assignment.pk).update(
+        valid_from=yesterday - datetime.timedelta(days=7), valid_to=yesterday
+    )
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_page_load_goes_on_in_the_role_now_in_effect_and_says_so(
+    client, worker_in_two_organisations
+):
+    user, home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user.active_assignment == home
+    assert _messages(response) == [
+        "Roolisi Sosiaalityöntekijä – Toisen kunnan aikuistyö päättyi. "
+        f"Toimit nyt roolissa Sosiaalityöntekijä – {home.unit}."
+    ]
+    assert SESSION_ACTIVE_ASSIGNMENT not in client.session
+    # Told once: the next page goes on in the role now in effect without a word.
+    assert _messages(client.get(reverse("dashboard"))) == []
+
+
+def test_a_registration_sent_after_the_chosen_role_ended_is_not_processed(
+    client, worker_in_two_organisations
+):
+    user, home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    response = client.post(reverse("clients:register"), REGISTRATION)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    assert not Client.objects.exists()
+    assert SESSION_ACTIVE_ASSIGNMENT not in client.session
+    page = client.get(response["Location"])
+    assert _messages(page) == [
+        "Roolisi Sosiaalityöntekijä – Toisen kunnan aikuistyö päättyi. "
+        f"Toimit nyt roolissa Sosiaalityöntekijä – {home.unit}."
+    ]
+    # Sent again, now knowingly in the role in effect, it lands in that role's register.
+    client.post(reverse("clients:register"), REGISTRATION)
+    assert Client.objects.get().organisation_id == home.unit.organisation_id
+
+
+def test_an_htmx_request_from_a_page_of_the_ended_role_is_sent_to_the_dashboard(
+    client, worker_in_two_organisations
+):
+    user, _home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    response = client.post(
+        reverse("clients:register"), REGISTRATION, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("dashboard")
+    assert not Client.objects.exists()
+
+
+def test_a_removed_role_is_told_without_its_name(client, worker_in_two_organisations):
+    user, home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    elsewhere.delete()
+    response = client.get(reverse("dashboard"))
+    assert _messages(response) == [
+        "Valitsemasi rooli ei ole enää voimassa. "
+        f"Toimit nyt roolissa Sosiaalityöntekijä – {home.unit}."
+    ]
+
+
+def test_with_no_role_left_the_user_is_told_so(client, user_factory, unit):
+    user = user_factory(Role.SOCIAL_WORKER, unit)
+    only = user.role_assignments.get()
+    login_acting(client, user, only)
+    _end_yesterday(only)
+    response = client.get(reverse("dashboard"))
+    assert response.wsgi_request.user.active_assignment is None
+    assert _messages(response) == [
+        "Roolisi Sosiaalityöntekijä – "
+        f"{unit} päättyi. Sinulla ei ole voimassa olevaa roolia. "
+        "Pyydä pääkäyttäjää lisäämään sinulle rooli."
+    ]
+
+
+def test_the_ended_role_is_in_the_security_log(client, worker_in_two_organisations, security_log):
+    user, home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    client.post(reverse("clients:register"), REGISTRATION)
+    (line,) = [line for line in security_log() if line.event == "accounts.active_role_ended"]
+    assert line.levelno == logging.WARNING
+    assert (line.user_id, line.assignment_id) == (user.pk, elsewhere.pk)
+    assert (line.active_assignment_id, line.request_refused) == (home.pk, True)
+
+
+def test_the_bells_polling_leaves_the_ended_choice_for_the_next_request(
+    client, worker_in_two_organisations
+):
+    """Background polling must not use up the warning: the form sent after it is still
+    refused."""
+    user, _home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    client.get(reverse("notifications:bell"), headers={"HX-Request": "true"})
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == elsewhere.pk
+    response = client.post(reverse("clients:register"), REGISTRATION)
+    assert response["Location"] == reverse("dashboard")
+    assert not Client.objects.exists()
+
+
+def test_a_user_who_never_chose_acts_in_their_first_role_without_a_word(
+    client, worker_in_two_organisations, security_log
+):
+    user, home, _elsewhere = worker_in_two_organisations
+    login(client, user)
+    response = client.get(reverse("dashboard"))
+    assert response.wsgi_request.user.active_assignment == home
+    assert _messages(response) == []
+    assert not [line for line in security_log() if line.event == "accounts.active_role_ended"]
