@@ -211,7 +211,9 @@ class CareTeamMembership(models.Model):
     coach for three months, say); a daily task then ends it on that day. The
     responsible worker's membership has no `valid_until`: it ends only by a
     transfer of responsibility. A proposed work pair waits for the responsible
-    worker's acceptance (`accepted_at`) and gives no access until then.
+    worker's acceptance (`accepted_at`) and gives no access until then. A member of another
+    organisation added to start on a later day is admitted (`admitted_at`: the disclosure
+    decided and logged) only on that day, and gives no access until then.
 
     A membership ended before its first day is `cancelled`: it ends on the day it was
     cancelled, before `started_on`, so the team's history never records an end that lies
@@ -237,6 +239,13 @@ class CareTeamMembership(models.Model):
     ended_on = models.DateField(_("päättynyt"), null=True, blank=True)
     cancelled = models.BooleanField(_("peruttu ennen alkamista"), default=False)
     accepted_at = models.DateTimeField(_("hyväksytty"), null=True, blank=True, default=timezone.now)
+    # When the joining was decided (clients.team_scope): on adding, or, for a member of
+    # another organisation added to start on a later day, on that day, when the disclosure
+    # is made (consents.team_coverage.admit_starting_memberships). Empty until then: the
+    # membership gives no access (CareTeamMembershipQuerySet.current).
+    admitted_at = models.DateTimeField(
+        _("liittyminen päätetty"), null=True, blank=True, default=timezone.now
+    )
     note = models.CharField(_("lisätieto"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -90,13 +90,16 @@ def _holds_fitting_role(day) -> Exists:
 
 class CareTeamMembershipQuerySet(models.QuerySet):
     def current(self, day=None):
-        """Memberships that give access on `day` (today): accepted, started, not ended,
-        not past their `valid_until`."""
+        """Memberships that give access on `day` (today): accepted, admitted, started, not
+        ended, not past their `valid_until`. A member of another organisation added to start
+        later is admitted on the start day by the daily task (consents.team_coverage
+        .admit_starting_memberships); until it has run that day, access waits."""
         day = day or timezone.localdate()
         return self.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
             ended_on__isnull=True,
             accepted_at__isnull=False,
+            admitted_at__isnull=False,
             started_on__lte=day,
         )
 

@@ -17,7 +17,11 @@ health-related notes. Managers join only their own organisation's teams.
 
 `admit` is the only way in: every new membership (the team page, a step's coach,
 an accepted work pair) is decided by it, in the transaction that creates or starts
-the membership, with the disclosure decided under a lock and logged there.
+the membership, with the disclosure decided under a lock and logged there. A member of
+another organisation added to start on a later day discloses nothing until then: adding
+only checks that the consent covers now (`covering_organisation`), and the membership is
+admitted on its start day (`admit_membership`, from the daily task), or ended there when
+nothing covers it any longer.
 `check_member` answers the first half alone (whether the person fits, and through
 which other organisations they would join): for refusing early, before anything is
 saved, and for re-checking those already on a team.
@@ -229,6 +233,49 @@ def check_membership(membership) -> OtherOrganisation | None:
     )
 
 
+def covering_organisation(*, client, user, role: str) -> int:
+    """The organisation `admit` would have `user` join for, decided on what covers now and
+    writing nothing: for a member of another organisation added to start on a later day,
+    whose disclosure is made only when the membership starts (`admit_membership`). The
+    same refusals as `admit` (ValidationError)."""
+    others = check_member(client=client, user=user, role=role)
+    if not others:
+        return client.responsible_unit.organisation_id
+    if _coverage is not None:
+        for other in others:
+            if _coverage.covered(client, [other.organisation], health=other.health):
+                return other.organisation.pk
+    raise ValidationError(_not_covered_message())
+
+
+def admit_membership(*, actor, membership) -> None:
+    """Admits a membership on its start day, one added earlier to start then: whether the
+    team still takes it (`check_membership`: a fitting role in the organisation it is with)
+    and, for another organisation than the client's, the client's consent covering that
+    organisation now, checked under a lock with the disclosure-log row written, `actor`
+    disclosing. ValidationError, writing nothing, otherwise. The caller holds the client's
+    lock and sets `admitted_at`."""
+    other = check_membership(membership)
+    if other is None:
+        return
+    if _coverage is not None and _coverage.disclose(
+        actor=actor,
+        client=membership.client,
+        organisation=other.organisation,
+        recipient=membership.user,
+        health=other.health,
+    ):
+        return
+    raise ValidationError(_not_covered_message())
+
+
+def _not_covered_message() -> str:
+    return _(
+        "Asiakkaan voimassa oleva suostumus ei kata henkilön organisaatiota palvelujen "
+        "suunnitteluun ja yhteensovittamiseen, joten häntä ei voi lisätä tiimiin."
+    )
+
+
 def admit(*, actor, client, user, role: str) -> int:
     """Decides whether `user` joins the client's team in the team role `role`, by this
     module's rule: ValidationError unless they fit (`check_member`). Returns the id of the
@@ -254,9 +301,4 @@ def admit(*, actor, client, user, role: str) -> int:
                 health=other.health,
             ):
                 return other.organisation.pk
-    raise ValidationError(
-        _(
-            "Asiakkaan voimassa oleva suostumus ei kata henkilön organisaatiota palvelujen "
-            "suunnitteluun ja yhteensovittamiseen, joten häntä ei voi lisätä tiimiin."
-        )
-    )
+    raise ValidationError(_not_covered_message())

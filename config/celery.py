@@ -39,7 +39,8 @@ app.conf.beat_schedule = {
     },
     "consents.end_uncovered_memberships": {
         "task": "consents.end_uncovered_memberships",
-        "schedule": crontab(hour=0, minute=20),  # daily, after consents' last days have passed
+        # Daily, after consents' last days have passed; admits the members starting today.
+        "schedule": crontab(hour=0, minute=20),
         "options": {"expires": 12 * 60 * 60},
     },
     "consents.follow_up_pending_scans": {

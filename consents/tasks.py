@@ -55,16 +55,20 @@ PENDING_SCANS_LOCK_SECONDS = 10 * 60
 
 @shared_task(name="consents.end_uncovered_memberships", acks_late=True, time_limit=600)
 def end_uncovered_memberships_task() -> int:
-    """Daily: members of other organisations leave the teams of clients whose consent ran
-    out. One run at a time (a Redis lock); safe to run again, it ends only what is due."""
+    """Daily: members of other organisations added to start today (or earlier, when a run
+    was missed) are admitted, the disclosure made now, or ended if nothing covers them
+    (admit_starting_memberships); then members of other organisations leave the teams of
+    clients whose consent ran out. Returns how many memberships ended. One run at a time
+    (a Redis lock); safe to run again, it admits and ends only what is due."""
     from django.core.cache import cache
 
-    from consents.team_coverage import end_uncovered_memberships
+    from consents.team_coverage import admit_starting_memberships, end_uncovered_memberships
 
     if not cache.add(UNCOVERED_LOCK_KEY, "1", timeout=UNCOVERED_LOCK_SECONDS):
         return 0
     try:
-        return end_uncovered_memberships()
+        started = admit_starting_memberships()
+        return started["ended"] + end_uncovered_memberships()
     finally:
         cache.delete(UNCOVERED_LOCK_KEY)
 

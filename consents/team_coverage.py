@@ -2,6 +2,8 @@
 through the hook in clients.team_scope, and the consents enforcement function answers.
 When nothing covers such a member any longer, their membership ends."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -135,6 +137,66 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     return ended
 
 
+def admit_starting_memberships(day=None) -> dict[str, int]:
+    """Admits the memberships whose start day has come and which were not admitted when
+    added (a member of another organisation added to start on a later day,
+    clients.actions.add_team_member): the joining is decided now, as on adding a member who
+    starts at once. Returns how many were admitted and how many ended.
+
+    Each in a transaction of its own, under the client's lock, then the membership's row:
+    `clients.team_scope.admit_membership` checks again that the team takes the member and,
+    for another organisation, that the client's consent covers theirs, under a lock, and
+    writes the disclosure-log row, dated now and naming the basis in force now. The worker
+    who added the member discloses: it is their decision the day carries out. A membership
+    refused is ended before it began (cancelled, `_end`) and the responsible worker is given
+    a task to tell the member, as when a consent stops covering.
+
+    Daily from Celery beat (consents.end_uncovered_memberships_task). Access waits for
+    admission (CareTeamMembershipQuerySet.current): a late run delays the member's access,
+    never the check. Safe to run again: it admits only what is still waiting."""
+    from clients.models import CareTeamMembership, Client
+    from clients.team_scope import admit_membership
+
+    day = day or timezone.localdate()
+    due = (
+        CareTeamMembership.objects.on_team(day)
+        .filter(admitted_at__isnull=True, started_on__lte=day)
+        .exclude(accepted_at__isnull=True)
+        .order_by("pk")
+    )
+    counts = {"admitted": 0, "ended": 0}
+    for membership_id, client_id in list(due.values_list("pk", "client_id")):
+        with transaction.atomic():
+            Client.objects.select_for_update().get(pk=client_id)
+            membership = (
+                due.filter(pk=membership_id)
+                .select_for_update(of=("self",))
+                .select_related("client__responsible_unit", "user", "organisation", "created_by")
+                .first()
+            )
+            if membership is None:
+                continue
+            try:
+                with transaction.atomic(), history_context(None, ADMITTED_ON_START):
+                    admit_membership(actor=membership.created_by, membership=membership)
+                    membership.admitted_at = timezone.now()
+                    membership.save(update_fields=["admitted_at"])
+            except ValidationError:
+                reason = _uncovered(membership) or (
+                    NOT_COVERED,
+                    {"organisation": lazy(lambda m=membership: str(m.organisation), str)()},
+                )
+                _end(membership, reason, ended_by=None, notify=True)
+                counts["ended"] += 1
+            else:
+                counts["admitted"] += 1
+    return counts
+
+
+# The history label of a membership admitted on its start day by the daily task.
+ADMITTED_ON_START = "consents.membership.admitted"
+
+
 def _uncovered(membership) -> tuple[str, dict] | None:
     """None when the member may stay; otherwise what the responsible worker is told (a
     msgid with `{name}` and its other values: the organisation's names in each language)."""
@@ -163,8 +225,13 @@ def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> Non
     # The basis the actor processes the client on, read before the end: a member of the
     # team who recorded the change or revocation may be the one leaving it.
     basis = relation_to(ended_by, client).basis if ended_by is not None else None
+    day = timezone.localdate()
+    if membership.admitted_at is None:
+        # Never admitted, it never gave access: cancelled before its start, even when the
+        # start day has come (set_membership_end).
+        day = min(day, membership.started_on - datetime.timedelta(days=1))
     with history_context(ended_by, ENDED_UNCOVERED):
-        membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
+        membership.save(update_fields=set_membership_end(membership, day))
         # Inside the context: what the other apps change with it (consultations releases a
         # presenter who left the team) carries its label. The daily run has no actor: those
         # rows are the system's, on the statutory basis (clients.end_lapsed_memberships).

@@ -80,7 +80,12 @@ def add_team_member(
 
     Who may join is `clients.team_scope`'s rule: a person who does not fit is refused
     first, before the dates, and `team_scope.admit` decides the joining (a disclosure
-    from another organisation) in the adding transaction. A role that makes no sense beside
+    from another organisation) in the adding transaction. A member of another organisation
+    starting on a later day is disclosed nothing before then: adding checks that the
+    client's consent covers their organisation now (`team_scope.covering_organisation`,
+    the same refusal), and the joining is decided on the start day, by the daily task
+    (consents.team_coverage.admit_starting_memberships), which ends the membership if
+    nothing covers it then; it gives no access before. A role that makes no sense beside
     the person's other roles in the team is refused on `role` (check_roles_beside), under
     the client's lock. Raises ValidationError otherwise.
     """
@@ -123,7 +128,15 @@ def add_team_member(
         ).exists():
             raise ValidationError(_("Henkilö on jo tiimissä tässä roolissa."))
         check_roles_beside(client=client, user=user, role=role)
-        organisation_id = team_scope.admit(actor=added_by, client=client, user=user, role=role)
+        if started_on > today:
+            # Nothing is disclosed before access begins: the consent is checked now and
+            # the joining decided on the start day (admitted_at stays empty until then).
+            organisation_id = team_scope.covering_organisation(client=client, user=user, role=role)
+        else:
+            organisation_id = team_scope.admit(actor=added_by, client=client, user=user, role=role)
+        later_from_outside = (
+            started_on > today and organisation_id != client.responsible_unit.organisation_id
+        )
         membership = CareTeamMembership.objects.create(
             client=client,
             user=user,
@@ -134,6 +147,7 @@ def add_team_member(
             started_on=started_on,
             valid_until=valid_until,
             accepted_at=timezone.now() if accepted else None,
+            admitted_at=None if later_from_outside else timezone.now(),
         )
         log_client_access(added_by, client, "clients.membership.added", membership, detail=role)
     return membership

@@ -243,6 +243,7 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
                 # Whom they offer for; decided again when the offer is accepted (admit).
                 organisation_id=offered_by.active_assignment.unit.organisation_id,
                 accepted_at=None,
+                admitted_at=None,
                 created_by=offered_by,
                 note=_("Tarjoutui työpariksi konsultaatiosta %(case)s")
                 % {"case": request.reference},
@@ -299,8 +300,8 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
             end_roles_superseded(
                 client=client, user=membership.user, role=TeamRole.WORK_PAIR, by=answered_by
             )
-            membership.accepted_at = timezone.now()
-            membership.save(update_fields=["accepted_at", "organisation"])
+            membership.accepted_at = membership.admitted_at = timezone.now()
+            membership.save(update_fields=["accepted_at", "admitted_at", "organisation"])
         else:
             membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
         locked.accepted = accept

@@ -426,7 +426,11 @@ def _join_as_coach(client, coach, added_by) -> None:
     if (
         memberships.open()
         .filter(role=TeamRole.COACH)
-        .update(started_on=timezone.localdate(), organisation_id=organisation_id)
+        .update(
+            started_on=timezone.localdate(),
+            organisation_id=organisation_id,
+            admitted_at=timezone.now(),
+        )
     ):
         return
     CareTeamMembership.objects.create(
