@@ -534,7 +534,10 @@ def test_the_manager_hands_a_leaving_workers_caseload_over_to_two_colleagues(cas
     # The leaving worker no longer reaches them; the new workers do.
     assert as_user(leaving).get(f"/clients/{caseload[0].uuid}/").status_code == 404
     assert as_user(second).get(f"/clients/{caseload[2].uuid}/").status_code == 200
-    assert "Lähtevä" not in browser.get("/clients/handover/", {"from": leaving.pk}).content.decode()
+    # Handed over: the page lists none of them again, and says so next to the choice.
+    page = browser.get("/clients/handover/", {"from": leaving.pk}).content.decode()
+    assert not any(c.first_names in page for c in caseload)
+    assert "Valitulla työntekijällä ei ole yksikön asiakkaita vastuullaan." in page
 
 
 # --- Break the glass and the manager's review ----------------------------------------------
