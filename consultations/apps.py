@@ -30,7 +30,7 @@ class ConsultationsConfig(AppConfig):
             register_channel_labels,
             register_logged_texts,
         )
-        from clients.actions import on_team_change
+        from clients.actions import on_closing, on_team_change
         from clients.panels import ClientPanel, register_client_panel
         from consents.events import register_event_source
         from consents.models import OralEventKind
@@ -41,6 +41,7 @@ class ConsultationsConfig(AppConfig):
             WORK_PAIR_OFFER_TASK,
         )
         from consultations.actions.presenters import follow_team_change
+        from consultations.actions.requests import refuse_closing_with_waiting_requests
         from consultations.case_view import DISCLOSED_WHAT, oral_consent_sessions
         from notifications.rules_registry import register_reminder_rule
         from notifications.task_kinds import register_task_kind
@@ -48,6 +49,8 @@ class ConsultationsConfig(AppConfig):
         register_logged_texts(DISCLOSED_WHAT)
         # A new responsible worker brings their client's cases; one who left the team no more.
         on_team_change("consultations", follow_team_change)
+        # A client relationship closes once no consultation request waits for the network.
+        on_closing("consultations", refuse_closing_with_waiting_requests)
         register_nav_item(
             NavItem(
                 url_name="consultations:index",

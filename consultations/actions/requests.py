@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from audit.history import history_context
 from clients.models import Client
@@ -115,6 +115,32 @@ def ask_for_consultation(
         )
         log_case(asked_by, client, "consultations.request.created", request, request.reference)
     return request
+
+
+def refuse_closing_with_waiting_requests(client: Client) -> None:
+    """The check `clients.actions.close_client` runs (registered with `on_closing`): a client
+    relationship closes only when none of the client's requests waits for the network
+    (requested, triaged or scheduled). Its network would otherwise discuss, and its
+    participants read, the case of someone who is no longer a client. ValidationError
+    naming them otherwise: the asker or the responsible worker withdraws them first. One
+    query, under the client's row lock `close_client` holds, which `ask_for_consultation`
+    and `place_on_session` take too."""
+    waiting = list(
+        ConsultationRequest.objects.filter(client=client, status__in=WAITING_FOR_NETWORK)
+        .order_by("year", "number")
+        .values_list("reference", flat=True)
+    )
+    if waiting:
+        raise ValidationError(
+            ngettext(
+                "Asiakkaan konsultaatiopyyntö %(cases)s odottaa verkoston käsittelyä. Peru se "
+                "ensin pyynnön sivulta.",
+                "Asiakkaan konsultaatiopyynnöt %(cases)s odottavat verkoston käsittelyä. Peru "
+                "ne ensin pyyntöjen sivuilta.",
+                len(waiting),
+            )
+            % {"cases": ", ".join(waiting)}
+        )
 
 
 # What the coordinator is told when the request was withdrawn meanwhile.
@@ -274,11 +300,18 @@ def place_on_session(
     overlapping time is refused, named next to "session". The session's
     SEQUENCE grows and participants, presenters included, get the updated
     invitation (with the new pseudonymous case reference) after commit.
+
+    A closed client's request is refused (ValidationError on "session"): the client's row
+    is locked first (the order ask_for_consultation and a transfer of responsibility keep),
+    so a close at the same moment either commits first or waits, and then finds the request
+    on the agenda (refuse_closing_with_waiting_requests).
     """
     if minutes <= 0:
         raise ValidationError({"minutes": _("Anna tapaukselle aikaa.")})
     try:
         with transaction.atomic(), history_context(placed_by, "consultations.request.scheduled"):
+            if not Client.objects.select_for_update().get(pk=request.client_id).is_active:
+                raise ValidationError({"session": _("Asiakkuus on päättynyt.")})
             locked_session = Session.objects.select_for_update().get(pk=session.pk)
             if locked_session.is_cancelled or locked_session.ends_at <= timezone.now():
                 raise ValidationError({"session": _("Istunto on peruttu tai jo pidetty.")})
