@@ -184,6 +184,10 @@ class NewSessionForm(SessionForm):
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "Valmiiksi valittuina ovat verkoston jäsenet tänään. Jos jonkun jäsenyys ei ole "
+            "voimassa istunnon päivänä, poista valinta tai kutsu hänet vieraaksi."
+        ),
     )
     guest_emails = forms.CharField(
         label=_("Vieraat"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from accounts.models import RoleAssignment
 from audit.history import history_context
@@ -273,6 +274,39 @@ def _participant_for(
     )
 
 
+def _members_on_the_day(members, members_by_user, day, guests, *, invited_anyway):
+    """The ticked `members` who are members of the network on the session's day. The form
+    ticks today's members: one whose membership ends before the session (or has not begun)
+    is refused next to "members", named, unless also listed as a guest; otherwise they
+    would be invited as a guest without the coordinator knowing. The chair and the
+    coordinator (`invited_anyway`) take part in their own right and are never refused."""
+    guest_ids = {user.pk for user in guests}
+    not_members = [
+        user
+        for user in members
+        if user.pk not in members_by_user
+        and user.pk not in guest_ids
+        and user.pk not in invited_anyway
+    ]
+    if not_members:
+        raise ValidationError(
+            {
+                "members": ngettext(
+                    "%(names)s ei ole verkoston jäsen istunnon päivänä %(day)s. Poista "
+                    "valinta, tai kutsu hänet vieraaksi.",
+                    "%(names)s eivät ole verkoston jäseniä istunnon päivänä %(day)s. Poista "
+                    "valinnat, tai kutsu heidät vieraiksi.",
+                    len(not_members),
+                )
+                % {
+                    "names": ", ".join(user.get_full_name() for user in not_members),
+                    "day": date_format(day, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+    return [user for user in members if user.pk in members_by_user]
+
+
 def schedule_session(
     *,
     network,
@@ -287,8 +321,9 @@ def schedule_session(
 ) -> Session:
     """Schedules a session run by `scheduled_by` (the coordinator) and invites its participants.
 
-    Participants: the network's members active on the session's day (or the
-    given `members`), the guests, the chair and the coordinator. The chair
+    Participants: the network's members active on the session's day (or those
+    of the given `members` who are; one who is not is refused next to "members"
+    unless listed among the guests), the guests, the chair and the coordinator. The chair
     must come from the convening organisation. Members take part for their
     nominating organisation, the coordinator (when not a member) for the
     organisation of their active role, and everyone else for their own
@@ -313,7 +348,13 @@ def schedule_session(
         .select_related("user", "organisation")
     )
     members_by_user = {m.user_id: m for m in active}
-    invited = [m.user for m in active] if members is None else list(members)
+    invited = (
+        [m.user for m in active]
+        if members is None
+        else _members_on_the_day(
+            members, members_by_user, day, guests, invited_anyway={chair.pk, scheduled_by.pk}
+        )
+    )
     by_field = {
         "chair": [chair],
         "starts_at": [scheduled_by],

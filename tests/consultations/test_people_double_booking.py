@@ -75,6 +75,8 @@ def test_a_chair_busy_in_another_session_is_refused(hki, other):
 
 
 def test_members_and_guests_busy_in_another_session_are_named_next_to_their_field(hki, other):
+    add_network_member(other[1], hki.expert)
+    add_network_member(other[1], hki.nurse)
     overlapping = hki.session.starts_at + datetime.timedelta(minutes=30)
     errors = _refused(
         lambda: _schedule(
@@ -99,6 +101,7 @@ def test_members_and_guests_busy_in_another_session_are_named_next_to_their_fiel
 
 
 def test_a_cancelled_session_or_a_removed_participant_does_not_make_anyone_busy(hki, other):
+    add_network_member(other[1], hki.expert)
     overlapping = hki.session.starts_at + datetime.timedelta(minutes=30)
     participant = hki.session.participants.current().get(user=hki.kela_liaison)
     actions.remove_participant(participant=participant, removed_by=hki.coordinator)
@@ -108,6 +111,7 @@ def test_a_cancelled_session_or_a_removed_participant_does_not_make_anyone_busy(
 
 
 def test_moving_a_session_onto_a_participants_other_session_is_refused(hki, other):
+    add_network_member(other[1], hki.expert)
     later = _schedule(other, starts_at=hki.session.ends_at + HOUR, members=[hki.expert])
     with pytest.raises(ValidationError) as error:
         actions.change_session(
