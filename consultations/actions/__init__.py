@@ -7,6 +7,7 @@ action code as context."""
 from consultations.actions.feeds import create_feed_token, revoke_feed_tokens
 from consultations.actions.networks import add_member, create_network, end_member
 from consultations.actions.outcomes import (
+    RecommendationRecordedAlready,
     accept_work_pair,
     add_recommendation,
     close_request,
@@ -31,6 +32,7 @@ from consultations.actions.sessions import (
 )
 
 __all__ = [
+    "RecommendationRecordedAlready",
     "accept_work_pair",
     "add_member",
     "add_recommendation",

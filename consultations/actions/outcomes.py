@@ -98,6 +98,11 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     return locked
 
 
+class RecommendationRecordedAlready(ValidationError):
+    """The same recommendation (text and follow-up date) is on the case already: a double
+    submit, or the same sent again from a stale page. Nothing new is recorded."""
+
+
 def add_recommendation(
     *, item: AgendaItem, recommended_by, text: str, due_date: datetime.date
 ) -> Recommendation:
@@ -114,6 +119,10 @@ def add_recommendation(
     offer_work_pair and a transfer of responsibility keep): a transfer at the same moment
     either commits first, and its new worker gets the task, or waits for this one and
     hands the task over with the client's other duties.
+
+    A repeat (the same text and follow-up date on the same case, as a double submit sends)
+    is refused with RecommendationRecordedAlready, checked under the agenda item's lock, so
+    the responsible worker gets one recommendation and one task.
     """
     from notifications.actions import create_task
 
@@ -132,6 +141,12 @@ def add_recommendation(
     ):
         Client.objects.select_for_update().get(pk=request.client_id)
         _lock_open_case(item)
+        if Recommendation.objects.filter(
+            agenda_item=item, text=text.strip(), due_date=due_date
+        ).exists():
+            raise RecommendationRecordedAlready(
+                _("Sama suositus on jo tallennettu tälle tapaukselle.")
+            )
         worker = responsible_worker_of(request.client)
         if worker is None:
             raise ValidationError(

@@ -573,6 +573,10 @@ def recommendation_add(request, session_id, item_id):
                 text=form.cleaned_data["text"],
                 due_date=form.cleaned_data["due_date"],
             )
+        except actions.RecommendationRecordedAlready as repeat:
+            # A double submit: the first one was recorded, and the page shows it.
+            messages.info(request, repeat.message)
+            return redirect("consultations:case", session_id=session_id, item_id=item.pk)
         except ValidationError as error:
             add_action_error(form, error)
         else:

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -131,6 +132,38 @@ def test_a_repeated_recommendation_task_key_creates_one_task(hki, during):
         key=f"consultations.recommendation:{recommendation.pk}",
     )
     assert again == recommendation.task and Task.objects.count() == 1
+
+
+def test_a_recommendation_sent_twice_is_recorded_once(client, hki, during):
+    """A double submit: the second post finds the first under the agenda item's lock and
+    says it was recorded already; the responsible worker gets one task."""
+    login(client, hki.coordinator)
+    due = hki.session.starts_at.date() + datetime.timedelta(days=30)
+    data = {"text": "Ohjataan työkyvyn arvioon.", "due_date": due.isoformat()}
+    first = client.post(case_url(hki, "recommendation_add"), data, follow=True)
+    assert first.redirect_chain[-1][0] == case_url(hki)
+    second = client.post(case_url(hki, "recommendation_add"), data, follow=True)
+    assert second.redirect_chain[-1][0] == case_url(hki)
+    told = [str(message) for message in get_messages(second.wsgi_request)]
+    assert told == ["Sama suositus on jo tallennettu tälle tapaukselle."]
+    assert Recommendation.objects.count() == 1
+    assert (
+        Task.objects.filter(kind="consultations.recommendation", assignee=hki.worker).count() == 1
+    )
+    assert AccessLogEntry.objects.filter(action="consultations.recommendation.created").count() == 1
+
+
+def test_the_same_text_with_another_follow_up_date_is_another_recommendation(hki, during):
+    today = datetime.date.today()
+    for due_date in (today, today + datetime.timedelta(days=14)):
+        actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text="Seurataan.", due_date=due_date
+        )
+    with pytest.raises(ValidationError):
+        actions.add_recommendation(
+            item=hki.item, recommended_by=hki.coordinator, text=" Seurataan. ", due_date=today
+        )
+    assert Recommendation.objects.count() == 2 and Task.objects.count() == 2
 
 
 def test_no_recommendation_before_the_session_starts(client, hki):
