@@ -310,22 +310,34 @@ def _answered(client, offer, back: str):
 
 
 def _answer(request, client_id, offer_id, *, accept: bool):
+    """Accepts or declines the offer. One answered already (from another tab, or by a new
+    responsible worker) keeps its answer: the actions return it unchanged, and one that
+    differs from this answer is told as a warning, not as this answer's success."""
     client, offer = get_work_pair_offer_for_user(request.user, client_id, offer_id)
     offer.request.client = client
     back = request.POST.get("back", "")
     if accept:
         try:
-            actions.accept_work_pair(offer=offer, accepted_by=request.user)
+            answered = actions.accept_work_pair(offer=offer, accepted_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return _answered(client, offer, back)
+    else:
+        answered = actions.decline_work_pair(offer=offer, declined_by=request.user)
+    if answered.accepted != accept:
+        messages.warning(
+            request,
+            _("Tarjoukseen on jo vastattu: hyväksytty.")
+            if answered.accepted
+            else _("Tarjoukseen on jo vastattu: ei hyväksytty."),
+        )
+    elif accept:
         messages.success(
             request,
             _("%(name)s on nyt asiakkaan työpari. Vastuu säilyy vastuutyöntekijällä.")
             % {"name": offer.offered_by.get_full_name()},
         )
     else:
-        actions.decline_work_pair(offer=offer, declined_by=request.user)
         messages.success(request, _("Työparitarjous hylätty."))
     return _answered(client, offer, back)
 

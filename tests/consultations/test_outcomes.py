@@ -701,3 +701,40 @@ def test_partners_do_not_see_the_work_pair_offer_nor_its_answer(client, hki, dur
         True: "hyväksytty",
         False: "ei hyväksytty",
     }[answer] in page
+
+
+@pytest.mark.parametrize("first, then", [(False, True), (True, False)])
+def test_an_offer_answered_already_keeps_its_answer_and_says_so(client, hki, during, first, then):
+    """An answer from a stale tab: the offer keeps the first answer, and the page tells it
+    as a warning instead of the second answer's success."""
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+    if first:
+        actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+    else:
+        actions.decline_work_pair(offer=pending, declined_by=hki.worker)
+    login(client, hki.worker)
+    name = "work_pair_accept" if then else "work_pair_decline"
+    response = client.post(
+        reverse(
+            f"consultations:{name}", kwargs={"client_id": hki.client.uuid, "offer_id": pending.pk}
+        )
+    )
+    told = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+    expected = "hyväksytty" if first else "ei hyväksytty"
+    assert told == [("warning", f"Tarjoukseen on jo vastattu: {expected}.")]
+    pending.refresh_from_db()
+    assert pending.accepted is first
+
+
+def test_the_same_answer_again_is_told_as_that_answer(client, hki, during):
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+    actions.decline_work_pair(offer=pending, declined_by=hki.worker)
+    login(client, hki.worker)
+    response = client.post(
+        reverse(
+            "consultations:work_pair_decline",
+            kwargs={"client_id": hki.client.uuid, "offer_id": pending.pk},
+        )
+    )
+    told = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+    assert told == [("success", "Työparitarjous hylätty.")]
