@@ -139,16 +139,20 @@ class MemberForm(PolkuForm):
         return find_user(self.cleaned_data["email"])
 
 
-def chair_choices(network: Network, coordinator):
+def chair_choices(network: Network, coordinator, present_chair=None):
     """Who may chair: people of the convening organisation among the network's current
-    members, and the coordinator when they belong to it."""
+    members, and the coordinator when they belong to it. A session being changed offers its
+    own coordinator's choices (another coordinator of the network may change it) and always
+    its present chair, so that keeping the chair is never an error of the form."""
     User = get_user_model()
     members = NetworkMember.objects.active_on(timezone.localdate()).filter(network=network)
-    return (
-        User.objects.filter(is_active=True, organisation=network.convening_organisation_id)
-        .filter(pk__in=[*members.values_list("user_id", flat=True), coordinator.pk])
-        .select_related("organisation")
-        .order_by(Alphabetical("last_name"), Alphabetical("first_name"))
+    choices = User.objects.filter(
+        is_active=True, organisation=network.convening_organisation_id
+    ).filter(pk__in=[*members.values_list("user_id", flat=True), coordinator.pk])
+    if present_chair is not None:
+        choices = choices | User.objects.filter(pk=present_chair.pk)
+    return choices.select_related("organisation").order_by(
+        Alphabetical("last_name"), Alphabetical("first_name")
     )
 
 
@@ -163,10 +167,10 @@ class SessionForm(PolkuForm):
     )
     chair = UserChoiceField(label=_("Puheenjohtaja"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, network: Network, coordinator, **kwargs):
+    def __init__(self, *args, network: Network, coordinator, present_chair=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["chair"].queryset = chair_choices(network, coordinator)
+        self.fields["chair"].queryset = chair_choices(network, coordinator, present_chair)
         self.fields["chair"].help_text = _("Koollekutsuvasta organisaatiosta: %(org)s.") % {
             "org": network.convening_organisation
         }

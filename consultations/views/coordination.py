@@ -262,8 +262,13 @@ def session_edit(request, session_id):
         "video_link": session.video_link,
         "chair": session.chair_id,
     }
+    # The session's own coordinator's choices: another coordinator of the network may change it.
     form = SessionForm(
-        request.POST or None, initial=initial, network=session.network, coordinator=request.user
+        request.POST or None,
+        initial=initial,
+        network=session.network,
+        coordinator=session.coordinator,
+        present_chair=session.chair,
     )
     if request.method == "POST" and form.is_valid():
         try:
