@@ -37,8 +37,30 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
+def in_helsinki(naive: datetime.datetime) -> datetime.datetime:
+    """The wall-clock time `naive` in Helsinki. A time the spring change to summer time skips
+    (03.00-03.59 on its night) does not exist: refused, where it would silently become an
+    hour later. An autumn time that occurs twice (the hour repeated when summer time ends)
+    is its first occurrence, still in summer time (fold=0)."""
+    aware = naive.replace(tzinfo=HELSINKI)
+    try:
+        wall_clock = aware.astimezone(datetime.UTC).astimezone(HELSINKI).replace(tzinfo=None)
+    except OverflowError:
+        return aware  # Far outside Polku's dates, which the field's range check refuses.
+    if wall_clock != naive:
+        raise ValidationError(
+            _(
+                "Tätä kellonaikaa ei ole, koska kelloja siirretään silloin tunnilla eteenpäin "
+                "kesäaikaan. Valitse toinen aika."
+            ),
+            code="nonexistent",
+        )
+    return aware
+
+
 class HelsinkiDateTimeField(forms.DateTimeField):
-    """A wall-clock time in Helsinki (as the coordinator means it, also across DST)."""
+    """A wall-clock time in Helsinki (as the coordinator means it, also across DST): one
+    that does not exist there is refused next to the field (in_helsinki)."""
 
     widget = DateTimeLocalInput
 
@@ -53,7 +75,7 @@ class HelsinkiDateTimeField(forms.DateTimeField):
 
     def to_python(self, value):
         if isinstance(value, datetime.datetime):
-            return value if timezone.is_aware(value) else value.replace(tzinfo=HELSINKI)
+            return value if timezone.is_aware(value) else in_helsinki(value)
         if value in self.empty_values:
             return None
         for fmt in self.input_formats:
@@ -61,7 +83,7 @@ class HelsinkiDateTimeField(forms.DateTimeField):
                 naive = datetime.datetime.strptime(str(value).strip(), fmt)
             except ValueError:
                 continue
-            return naive.replace(tzinfo=HELSINKI)
+            return in_helsinki(naive)
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import actions
+from consultations.forms import SessionForm
 from consultations.ics import HELSINKI
 from consultations.models import Recommendation, Session
 from consultations.tasks import send_invitations_task
@@ -128,3 +129,49 @@ def test_the_week_view_names_its_week_number_as_the_attendance_week_does(client,
         reverse("consultations:calendar"), {"view": "week", "day": "2026-12-09"}
     ).content.decode()
     assert "Viikko 50, 7.12.–13.12.2026" in page
+
+
+GAP = (
+    "Tätä kellonaikaa ei ole, koska kelloja siirretään silloin tunnilla eteenpäin kesäaikaan. "
+    "Valitse toinen aika."
+)
+
+
+def session_form(hki, starts_at: str) -> SessionForm:
+    return SessionForm(
+        data={
+            "starts_at": starts_at,
+            "duration_minutes": 60,
+            "place": "Huone 4",
+            "chair": hki.coordinator.pk,
+        },
+        network=hki.network,
+        coordinator=hki.coordinator,
+    )
+
+
+@pytest.mark.parametrize("starts_at", ["2027-03-28T03:00", "2027-03-28T03:30"])
+def test_a_time_the_spring_change_skips_is_refused_next_to_the_start(client, hki, starts_at):
+    """On the night summer time begins the clocks go from 03.00 to 04.00: 03.30 is no time
+    in Helsinki, and is not moved silently to 04.30."""
+    response = schedule(client, hki, starts_at)
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "starts_at") == GAP
+    assert Session.objects.count() == 1  # the fixture's own
+
+
+def test_the_hours_around_the_spring_change_are_taken_as_written(hki):
+    for starts_at, utc in (("2027-03-28T02:59", "00:59"), ("2027-03-28T04:00", "01:00")):
+        form = session_form(hki, starts_at)
+        assert form.is_valid(), form.errors
+        assert f"{form.cleaned_data['starts_at'].astimezone(datetime.UTC):%H:%M}" == utc
+
+
+def test_the_autumn_hour_that_occurs_twice_is_its_first_occurrence(hki):
+    """On the night summer time ends 03.00-03.59 occurs twice: the first, in summer time."""
+    form = session_form(hki, "2027-10-31T03:30")
+    assert form.is_valid(), form.errors
+    starts_at = form.cleaned_data["starts_at"]
+    assert starts_at.astimezone(datetime.UTC) == datetime.datetime(
+        2027, 10, 31, 0, 30, tzinfo=datetime.UTC
+    )
