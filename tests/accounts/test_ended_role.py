@@ -29,16 +29,6 @@ REGISTRATION = {
 
 
 @pytest.fixture
-def security_log(caplog):
-    caplog.set_level(logging.INFO, logger="polku.security")
-
-    def lines():
-        return [record for record in caplog.records if record.name == "polku.security"]
-
-    return lines
-
-
-@pytest.fixture
 def worker_in_two_organisations(user_factory, unit):
     """A social worker of `unit` who also works, by choice in the header, for another
     organisation's unit."""

@@ -1,8 +1,6 @@
 """The security log (accounts.security_log): who signed in or tried to, from where, and what
 changed in their second factors and active role; never what they typed."""
 
-import logging
-
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
@@ -18,16 +16,6 @@ LOGIN = "/accounts/login/"
 MFA = "/accounts/2fa/authenticate/"
 PASSWORD = "polku-demo"
 WRONG_PASSWORD = "väärä-salasana-123"
-
-
-@pytest.fixture
-def security_log(caplog):
-    caplog.set_level(logging.INFO, logger="polku.security")
-
-    def lines():
-        return [record for record in caplog.records if record.name == "polku.security"]
-
-    return lines
 
 
 def _events(records) -> list[str]:
