@@ -63,12 +63,24 @@ def clean_goals(goals: list[str]) -> list[str]:
 def create_plan(
     *, client: Client, written_by, plan_type: str, goals: list[str], **fields
 ) -> ClientPlan:
-    """Creates version 1 of a plan (or the next version when one exists) with its goals."""
+    """Creates version 1 of a plan of `plan_type` with its goals. A client has one plan of a
+    type: once it exists, a change is a revision of the version the writer has read
+    (`revise_plan`), so creating it again (a double submit, or a colleague starting from a
+    blank form) is refused on `plan_type`, checked under the client's lock, instead of
+    quietly replacing the version in force."""
     goals = clean_goals(goals)
     with transaction.atomic(), history_context(written_by, "clients.plan.created"):
         Client.objects.select_for_update().get(pk=client.pk)
-        previous = ClientPlan.objects.filter(client=client, plan_type=plan_type).current().first()
-        plan = _new_plan_version(client, written_by, plan_type, previous, goals, fields)
+        if ClientPlan.objects.filter(client=client, plan_type=plan_type).current().exists():
+            raise ValidationError(
+                {
+                    "plan_type": _(
+                        "Asiakkaalla on jo tämän lajin suunnitelma. Avaa se suunnitelmista ja "
+                        "tee siitä uusi versio."
+                    )
+                }
+            )
+        plan = _new_plan_version(client, written_by, plan_type, None, goals, fields)
     return plan
 
 

@@ -813,3 +813,20 @@ def test_the_database_refuses_a_plan_without_the_clients_view(team, worker):
     )
     with pytest.raises(IntegrityError, match="plan_client_view_recorded"), transaction.atomic():
         ClientPlan.objects.filter(pk=plan.pk).update(client_view=" \n")
+
+
+def test_a_plan_sent_twice_is_created_once_and_the_second_is_told_next_to_its_type(
+    client, team, worker
+):
+    """A double submit, or a colleague starting from a blank form, would quietly replace the
+    version in force: a client has one plan of a type, changed by revising the version read."""
+    login(client, worker)
+    typed = {"plan_type": "client_plan", **PLAN, "goals": "Löydän työpaikan"}
+    url = f"/clients/{team['client'].uuid}/plans/new/"
+    assert client.post(url, typed).status_code == 302
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "plan_type").startswith(
+        "Asiakkaalla on jo tämän lajin suunnitelma."
+    )
+    assert list(ClientPlan.objects.values_list("version", flat=True)) == [1]
