@@ -312,13 +312,12 @@ def lock_step(step: PathwayStep) -> PathwayStep:
 
 
 def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
-    """The IPS step locked for a record of its progress: planned or active, never ended or paused."""
+    """The IPS step locked for a record of its progress: planned or active, never ended or
+    paused. Locked as every write of the client's pathway locks (`lock_step`: the client
+    first, then the step), so a record racing a change of the step waits its turn instead of
+    deadlocking with it."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
-    locked = (
-        PathwayStep.objects.select_for_update()
-        .select_related("client", "service_type")
-        .get(pk=step.pk)
-    )
+    locked = lock_step(step)
     if locked.status not in (StepStatus.PLANNED, StepStatus.ACTIVE):
         raise ValidationError(
             _("IPS-jaksoon kirjataan vain, kun jakso on suunniteltu tai käynnissä.")
