@@ -17,9 +17,12 @@ from pathways.models import Attendance, PathwayStep, StepStatus
 
 
 def lock_client(client: Client) -> Client:
-    """Locks the client's row for the transaction, so rules across its steps are checked one at a time."""
+    """Locks the client's row for the transaction, so rules across its steps are checked one at
+    a time. Only the client's row (`of`): its unit and organisation are read with it, and
+    locking them would hold up every pathway write of the organisation's other clients, and
+    the access-log rows that check the organisation."""
     return (
-        Client.objects.select_for_update()
+        Client.objects.select_for_update(of=("self",))
         .select_related("responsible_unit__organisation")
         .get(pk=client.pk)
     )

@@ -76,7 +76,7 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     moved, breaking = 0, []
     with transaction.atomic():
         list(
-            Client.objects.select_for_update()
+            Client.objects.select_for_update(of=("self",))
             .filter(pk__in=steps.values("client_id"))
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -122,7 +122,9 @@ def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -
     per language), so that the task reads in its reader's. The worker is read under the
     client's row lock (taken first by move_planned_steps_to_new_rules; here again for a step
     whose client it did not lock, planned meanwhile)."""
-    Client.objects.select_for_update().values_list("pk", flat=True).get(pk=step.client_id)
+    Client.objects.select_for_update(of=("self",)).values_list("pk", flat=True).get(
+        pk=step.client_id
+    )
     worker = responsible_worker_of(step.client)
     if worker is None:
         return

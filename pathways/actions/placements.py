@@ -74,7 +74,7 @@ def _enter_in_work_support(step: PathwayStep, started_on: datetime.date, recorde
     phases recorded meanwhile). A job that begins later is a change dated ahead: the step stays
     in its phase until that day (`PathwayStep.ips_phase_on`). An earlier job than the one
     awaited brings the awaited change forward; a step already in in-work support stays so."""
-    locked = PathwayStep.objects.select_for_update().get(pk=step.pk)
+    locked = PathwayStep.objects.select_for_update(of=("self",)).get(pk=step.pk)
     today = timezone.localdate()
     awaited = locked.phase_changes.ahead_of(today).first()
     entered = locked.phase_changes.entered_by(today)
@@ -214,7 +214,7 @@ def cancel_placement(*, placement: Placement, cancelled_by, reason: str) -> Plac
 def _no_longer_awaited(cancelled: Placement, cancelled_by, today: datetime.date) -> None:
     """The in-work support dated ahead for the cancelled job moves to the start of the step's
     next job still awaited, or is removed without one (`querysets.awaited_support`)."""
-    PathwayStep.objects.select_for_update().get(pk=cancelled.step_id)
+    PathwayStep.objects.select_for_update(of=("self",)).get(pk=cancelled.step_id)
     awaited = awaited_support(cancelled, today)
     if awaited is None or awaited.moves_to == awaited.change.entered_on:
         return

@@ -69,7 +69,7 @@ def end_step(
     ):
         lock_client(step.client)
         locked = (
-            PathwayStep.objects.select_for_update()
+            PathwayStep.objects.select_for_update(of=("self",))
             .select_related("client", "service_type")
             .get(pk=step.pk)
         )

@@ -58,7 +58,7 @@ def set_step_status(
     ):
         client = lock_client(step.client)
         locked = (
-            PathwayStep.objects.select_for_update()
+            PathwayStep.objects.select_for_update(of=("self",))
             .select_related("client", "service_type")
             .get(pk=step.pk)
         )

@@ -135,7 +135,9 @@ def plan_step(
 
 def _link_follow_on(previous: PathwayStep, step: PathwayStep, planned_by) -> None:
     locked = (
-        PathwayStep.objects.select_for_update().select_related("service_type").get(pk=previous.pk)
+        PathwayStep.objects.select_for_update(of=("self",))
+        .select_related("service_type")
+        .get(pk=previous.pk)
     )
     if locked.client_id != step.client_id:
         raise ValidationError(_("Jatkopolku suunnitellaan asiakkaan käynnissä olevalle jaksolle."))
@@ -206,7 +208,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     ):
         lock_client(step.client)
         locked = (
-            PathwayStep.objects.select_for_update()
+            PathwayStep.objects.select_for_update(of=("self",))
             .select_related("client__responsible_unit__organisation", "service_type")
             .get(pk=step.pk)
         )
