@@ -20,9 +20,15 @@ from pathways.actions.follow_ons import settle_follow_on_requests
 from pathways.models import (
     CLIENT_SERVICES_END,
     Attendance,
+    CompetenceCertificate,
+    EmployerContact,
     EndReason,
     ExitOutcome,
+    InWorkSupport,
+    IpsPhaseChange,
+    JobcenterContract,
     PathwayStep,
+    Placement,
     StepStatus,
 )
 
@@ -43,7 +49,8 @@ def cancel_step(
     The companion planned with it (the work coaching of a work activity period) is
     cancelled with it, listed in the returned step's `cancelled_with`. Refused with
     ValidationError, nothing saved: a reason missing (on `reason`); a step that is not
-    planned, or has attendance recorded (it has started: it is ended instead); a step
+    planned, or has attendance or another record of what happened in it dated by today
+    (`_records_of_what_happened`: it has started, and is ended instead); a step
     another step needs alongside it (a Jobcenter period planned during a work activity
     period), until that one is cancelled or changed first.
 
@@ -101,6 +108,14 @@ def cancel_step(
                     "Jaksolle on kirjattu läsnäoloja, joten se on alkanut: aloita jakso ja "
                     "päätä se perumisen sijaan."
                 )
+            )
+        if happened := _records_of_what_happened(cancelled, timezone.localdate()):
+            raise ValidationError(
+                _(
+                    "Jaksolle on kirjattu, mitä siinä tapahtui (%(records)s), joten se on "
+                    "alkanut: aloita jakso ja päätä se perumisen sijaan."
+                )
+                % {"records": ", ".join(happened)}
             )
         replaced = _replace_follow_on(
             locked,
@@ -170,6 +185,29 @@ def cancel_step(
     locked.cancelled_with = cancelling_with
     locked.follow_on_replaced = replaced
     return locked
+
+
+def _records_of_what_happened(steps: list[PathwayStep], today) -> list[str]:
+    """The kinds of record (by name) that say `steps` in fact ran, as attendance does: a
+    Jobcenter contract begun, an employer contact, an IPS phase entered, in-work support, a
+    job started (not cancelled) or a competence certificate, dated on or before `today`. A
+    step with such records has started, whatever its status says: it is ended, not cancelled,
+    so that what happened stays on a step that ran. A record dated ahead (a job or contract
+    that begins later, the in-work support awaiting it) does not count. One query per kind."""
+    records = [
+        # A step has one Jobcenter contract: its name is singular.
+        (JobcenterContract, {"contract_start__lte": today}, JobcenterContract._meta.verbose_name),
+        (EmployerContact, {"contacted_on__lte": today}, None),
+        (IpsPhaseChange, {"entered_on__lte": today}, None),
+        (InWorkSupport, {"supported_on__lte": today}, None),
+        (Placement, {"started_on__lte": today, "cancelled_at__isnull": True}, None),
+        (CompetenceCertificate, {"issued_on__lte": today}, None),
+    ]
+    return [
+        str(name or model._meta.verbose_name_plural)
+        for model, dated, name in records
+        if model.objects.filter(step__in=steps, **dated).exists()
+    ]
 
 
 def _replace_follow_on(
