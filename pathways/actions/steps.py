@@ -200,7 +200,9 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     in the same transaction and under the change's history label.
 
     A step ended or cancelled is refused, checked on its row locked in the transaction: a copy
-    loaded before it ended changes nothing either.
+    loaded before it ended changes nothing either. A step that has started (active or paused)
+    cannot start after today (on `start_on`): it would be a running step with its start ahead,
+    which could not be ended, cancelled nor paused.
     """
     with (
         transaction.atomic(),
@@ -239,6 +241,16 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
                         "Jakso ei voi alkaa ensimmäisen kirjatun IPS-vaiheen (%(date)s) jälkeen."
                     )
                     % {"date": format_day(first_phase.entered_on)}
+                }
+            )
+        if previous.status != StepStatus.PLANNED and locked.start_on > timezone.localdate():
+            # A step that has started stays started: with its start ahead it could be
+            # neither ended, cancelled nor paused.
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso on jo alkanut, joten sen alkamispäivä voi olla viimeistään tänään."
+                    )
                 }
             )
         if locked.paused_on and locked.paused_on < locked.start_on:

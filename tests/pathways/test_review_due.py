@@ -132,7 +132,8 @@ def test_a_date_chosen_by_hand_stays_and_the_default_follows_the_start(worker, c
     step = actions.update_step(step=step, changed_by=worker, goal="Ryhmään osallistuminen")
     assert step.review_due == chosen
 
-    other = plan_social_rehabilitation(worker, client_of(), today)
+    # Planned to start tomorrow: a step that has started cannot move its start ahead.
+    other = plan_social_rehabilitation(worker, client_of(), today + datetime.timedelta(days=1))
     later = today + datetime.timedelta(days=10)
     other = actions.update_step(step=other, changed_by=worker, start_on=later)
     assert other.review_due == add_months(later, 3)

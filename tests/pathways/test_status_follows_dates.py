@@ -56,6 +56,31 @@ class TestStart:
         step.refresh_from_db()
         assert step.status == StepStatus.ACTIVE
 
+    def test_a_started_step_does_not_move_its_start_after_today(self, worker, client_of, today):
+        """A running step with its start ahead could be neither ended, cancelled nor paused."""
+        step = make_step(
+            client_of(), "education", created_by=worker, start_on=today - datetime.timedelta(3)
+        )
+        assert step.status == StepStatus.ACTIVE
+        with pytest.raises(ValidationError) as refused:
+            actions.update_step(
+                step=step, changed_by=worker, start_on=today + datetime.timedelta(days=30)
+            )
+        assert refused.value.message_dict == {
+            "start_on": ["Jakso on jo alkanut, joten sen alkamispäivä voi olla viimeistään tänään."]
+        }
+        step.refresh_from_db()
+        assert step.start_on == today - datetime.timedelta(3)
+        assert actions.update_step(step=step, changed_by=worker, start_on=today).start_on == today
+
+    def test_a_planned_step_moves_its_start_later(self, worker, client_of, today):
+        step = make_step(
+            client_of(), "education", created_by=worker, start_on=today + datetime.timedelta(3)
+        )
+        later = today + datetime.timedelta(days=30)
+        changed = actions.update_step(step=step, changed_by=worker, start_on=later)
+        assert (changed.start_on, changed.status) == (later, StepStatus.PLANNED)
+
 
 class TestEndingAStepThatNeverStarted:
     def test_a_planned_jobcenter_period_is_not_ended_as_planned(
