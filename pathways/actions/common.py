@@ -13,7 +13,15 @@ from clients.access import log_client_access
 from clients.actions import TeamChange, set_membership_end, team_changed
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
-from pathways.models import Attendance, PathwayStep, StepStatus
+from pathways.models import (
+    Attendance,
+    CompetenceCertificate,
+    EmployerContact,
+    InWorkSupport,
+    PathwayStep,
+    Placement,
+    StepStatus,
+)
 
 
 def lock_client(client: Client) -> Client:
@@ -129,13 +137,35 @@ def step_name(step: PathwayStep) -> str:
     return f"{step.service_type.name}, {format_day(step.start_on)}"
 
 
-def check_attendance_within(steps: list[PathwayStep], *, end_field: str) -> None:
+# The records of what happened in a step besides attendance, by their date: a step's period
+# cannot leave one out (`check_records_within`). (model, date field, the filter of those that
+# count, whether a step's end holds them too: a certificate is given at or after the end, and
+# a step may end with a job agreed that begins after it, its outcome.)
+DATED_RECORDS = (
+    (EmployerContact, "contacted_on", {}, True),
+    (InWorkSupport, "supported_on", {}, True),
+    (Placement, "started_on", {"cancelled_at__isnull": True}, False),
+    (CompetenceCertificate, "issued_on", {}, False),
+)
+
+
+def check_records_within(steps: list[PathwayStep], *, end_field: str) -> None:
     """ValidationError unless every attendance day recorded for `steps` (as they will be
     saved) lies within the step's period: on `start_on` naming the first day recorded before
     a later start, on `end_field` (`ended_on` or `planned_end_on`) naming the last day
     recorded after an earlier end. A recorded day is a day the step ran (an allowance or a
     payment day), so its period cannot leave it out; the day's record is removed first if
-    it was wrong. One query per step."""
+    it was wrong.
+
+    The other records of what happened in the step (`DATED_RECORDS`: an employer contact,
+    in-work support, a job started, a certificate) are held the same way, as they were when
+    recorded (`records._check_within_step`): none before the start, and no contact or
+    support after the end the step ended on (a certificate may be given after it, and a job
+    agreed may begin after it: the step ends with it as its outcome). A planned end holds
+    attendance only: the
+    other records are not bound to it when recorded. (The IPS phases and a Jobcenter
+    contract are checked by the step's rules, steps.update_step and step_rules.) A few
+    queries per step."""
     for step in steps:
         if not step.pk:
             continue
@@ -170,6 +200,44 @@ def check_attendance_within(steps: list[PathwayStep], *, end_field: str) -> None
                 )
             )
             raise ValidationError({end_field: message % {"date": format_day(days["last"])}})
+        _check_dated_records_within(step, end_field=end_field)
+
+
+def _check_dated_records_within(step: PathwayStep, *, end_field: str) -> None:
+    """`check_records_within` for the records of `DATED_RECORDS`: the earliest one before the
+    start, or the latest one after the end the step ended on, named with its date."""
+    before, after = [], []
+    for model, field, counting, held_by_end in DATED_RECORDS:
+        records = model.objects.filter(step=step.pk, **counting)
+        first = records.filter(**{f"{field}__lt": step.start_on}).aggregate(day=Min(field))["day"]
+        if first is not None:
+            before.append((first, model._meta.verbose_name))
+        if held_by_end and end_field == "ended_on" and step.ended_on:
+            last = records.filter(**{f"{field}__gt": step.ended_on}).aggregate(day=Max(field))
+            if last["day"] is not None:
+                after.append((last["day"], model._meta.verbose_name))
+    if before:
+        day, name = min(before, key=lambda record: record[0])
+        raise ValidationError(
+            {
+                "start_on": _(
+                    "Jaksolle on kirjattu %(record)s %(date)s, joten se voi alkaa viimeistään "
+                    "silloin. Jos jakso alkoi myöhemmin, korjaa ensin se kirjaus."
+                )
+                % {"record": name, "date": format_day(day)}
+            }
+        )
+    if after:
+        day, name = max(after, key=lambda record: record[0])
+        raise ValidationError(
+            {
+                "ended_on": _(
+                    "Jaksolle on kirjattu %(record)s %(date)s, joten se voi päättyä aikaisintaan "
+                    "silloin. Jos jakso päättyi aiemmin, korjaa ensin se kirjaus."
+                )
+                % {"record": name, "date": format_day(day)}
+            }
+        )
 
 
 def refuse_follow_on_before(previous: PathwayStep) -> None:

@@ -15,7 +15,7 @@ from clients.access import log_client_access, relation_to
 from clients.models import Client
 from pathways import step_rules
 from pathways.actions.common import (
-    check_attendance_within,
+    check_records_within,
     end_coach_memberships,
     format_day,
     lock_client,
@@ -167,7 +167,7 @@ def end_step(
             # A companion that goes on, another step covering it.
             refuse_follow_on_alongside(locked, next_step)
         _check_no_later_period_overlapped([locked, *ending_with])
-        check_attendance_within([locked, *ending_with], end_field="ended_on")
+        check_records_within([locked, *ending_with], end_field="ended_on")
         try:
             with transaction.atomic():
                 locked.save()

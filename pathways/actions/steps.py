@@ -15,7 +15,7 @@ from clients.actions import end_lapsed_memberships, end_roles_superseded
 from clients.models import CareTeamMembership, Client, TeamRole
 from pathways import step_rules
 from pathways.actions.common import (
-    check_attendance_within,
+    check_records_within,
     end_coach_memberships,
     format_day,
     lock_client,
@@ -270,7 +270,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             if companion not in moving_with
         ]
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
-        check_attendance_within([locked, *moving_with], end_field="planned_end_on")
+        check_records_within([locked, *moving_with], end_field="planned_end_on")
         _check_follow_on_order([locked, *moving_with])
         _save(locked)
         if locked.review_due != previous.review_due:
