@@ -52,19 +52,26 @@ def _validate(
         step.review_due = add_months(step.start_on, rules.review_interval_months)
 
 
-def _save(step: PathwayStep) -> None:
+def _save(step: PathwayStep, *, companion: bool = False) -> None:
+    """Saves the step, or ValidationError on `start_on` when the client already has a step
+    of its service at the same time. A `companion` saved with the step planned or changed
+    (the work coaching of a work activity period) is named by its service: the overlap is
+    in that service, not in the one on the form."""
     try:
         with transaction.atomic():
             step.save()
     except IntegrityError as error:
         if "step_no_overlap_per_client_and_service" in str(error):
-            raise ValidationError(
-                {
-                    "start_on": _(
-                        "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
-                    )
-                }
-            ) from None
+            if companion:
+                message = _(
+                    "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s, joka kulkee "
+                    "tämän jakson rinnalla. Jaksot eivät voi olla päällekkäin."
+                ) % {"service": step.service_type.name}
+            else:
+                message = _(
+                    "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
+                )
+            raise ValidationError({"start_on": message}) from None
         raise
 
 
@@ -108,7 +115,7 @@ def plan_step(
         if step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT and not step.ips_phase:
             step.ips_phase = IpsPhase.AGREEMENT
         for companion in _mutual_companions_missing(step):
-            _save(companion)
+            _save(companion, companion=True)
             log_client_access(
                 planned_by,
                 client,
@@ -277,7 +284,7 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
             _settle_review_reminders(locked)
         for companion in moving_with:
             _validate(companion)
-            _save(companion)
+            _save(companion, companion=True)
         if coach_joins:
             _join_as_coach(locked.client, locked.coach, changed_by)
         basis = None
