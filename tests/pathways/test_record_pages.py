@@ -781,3 +781,52 @@ class TestAlongsideNotice:
     def test_a_service_with_no_companions_says_nothing(self, client, worker, client_of):
         page = self.page(client, worker, client_of(), "social_rehabilitation")
         assert "rinnalle" not in page and "rinnalla" not in page
+
+
+class TestCertificateLink:
+    """A competence certificate is given at or after the workshop period's end too: the ended
+    period's page links to it; a period cancelled before it started has none."""
+
+    def workshop(self, worker, client_of, workshop_unit, today, **fields):
+        start = today - datetime.timedelta(days=30)
+        return make_step(
+            client_of(age=20),
+            "youth_workshop",
+            created_by=worker,
+            start_on=start,
+            unit=workshop_unit,
+            status=StepStatus.ENDED,
+            # A cancelled period ends on its start date, as the mark of the cancellation.
+            ended_on=start if fields.get("end_reason") == "cancelled" else today,
+            **fields,
+        )
+
+    def test_an_ended_workshop_period_links_to_its_certificate(
+        self, client, worker, client_of, workshop_unit, today
+    ):
+        step = self.workshop(
+            worker, client_of, workshop_unit, today, end_reason="completed", exit_outcome="studies"
+        )
+        login(client, worker)
+        base = f"/clients/{step.client.uuid}/steps/{step.pk}/"
+        assert f'href="{base}certificates/new/"' in client.get(base).content.decode()
+        response = client.post(
+            f"{base}certificates/new/", {"issued_on": today.isoformat(), "competences": "Puutyöt"}
+        )
+        assert response.status_code == 302
+        assert step.certificates.get().issued_on == today
+
+    def test_a_cancelled_workshop_period_has_no_link(
+        self, client, worker, client_of, workshop_unit, today
+    ):
+        step = self.workshop(
+            worker,
+            client_of,
+            workshop_unit,
+            today,
+            end_reason="cancelled",
+            cancellation_reason="Asiakas aloitti opinnot",
+        )
+        login(client, worker)
+        base = f"/clients/{step.client.uuid}/steps/{step.pk}/"
+        assert f'href="{base}certificates/new/"' not in client.get(base).content.decode()
