@@ -91,7 +91,10 @@ class AbsenceReason(models.TextChoices):
     UNEXPLAINED = "unexplained", _("Ilmoittamaton poissaolo")
 
 
-@pghistory.track()
+# Deletes too: a day's record is removed when it was wrong (a day cleared in the week's grid,
+# days outside a period moved: `check_records_within`), and as a day paid or counted toward
+# an allowance its history says who removed it and when.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Attendance(models.Model):
     """One day of one step: present (hours, compensation) or absent with a reason."""
 

@@ -8,6 +8,7 @@ from accounts.roles import Role
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import (
+    Attendance,
     CompetenceCertificate,
     EmployerContact,
     InWorkSupport,
@@ -120,3 +121,31 @@ def test_a_certificate_names_the_issuer(worker, client_of, today, unit):
         step=step, issued_by=coach, competences=["Puutyöt"], issued_on=today
     )
     assert_by(last_event(CompetenceCertificate, certificate), coach, "pathways.certificate.issued")
+
+
+def test_a_day_cleared_from_the_attendance_grid_stays_in_the_history(worker, client_of, today):
+    """A day recorded is a day paid or counted toward an allowance: its removal is history too,
+    with who removed it."""
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    step = make_step(
+        client_of(),
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=monday - datetime.timedelta(days=30),
+        days_per_week=4,
+        hours_per_day=Decimal(4),
+        goal="Arjen rytmi",
+        support_given="Työvalmennus",
+    )
+    coach = make_user(Role.WORK_COACH, worker.active_assignment.unit)
+    actions.record_week_attendance(
+        step=step, recorded_by=worker, days={monday: {"present": True, "hours": Decimal(5)}}
+    )
+    actions.record_week_attendance(step=step, recorded_by=coach, days={monday: None})
+    assert not Attendance.objects.filter(step=step).exists()
+    events = Attendance.pgh_event_model.objects.filter(step=step).order_by("pgh_id")
+    assert [(e.pgh_label, e.day, e.hours) for e in events] == [
+        ("insert", monday, Decimal(5)),
+        ("delete", monday, Decimal(5)),
+    ]
+    assert_by(events.last(), coach, "pathways.attendance.recorded")
