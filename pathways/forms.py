@@ -470,6 +470,14 @@ class AttendanceWeekForm(PolkuForm):
                     decimal_places=COMPENSATION.decimal_places,
                     initial=row.compensation if row else None,
                 )
+            # The day as shown, sent back so that the save notices a day recorded, changed or
+            # cleared by someone else meanwhile (actions.record_week_attendance).
+            self.fields[f"{key}-shown"] = forms.CharField(
+                required=False,
+                strip=False,
+                widget=forms.HiddenInput,
+                initial=row.grid_state if row else "",
+            )
             if day in self.closed:
                 for name in ("status", "hours", "reason", "compensation"):
                     if f"{key}-{name}" in self.fields:
@@ -533,6 +541,7 @@ class AttendanceWeekForm(PolkuForm):
                 "hours": self[f"{key}-hours"],
                 "reason": self[f"{key}-reason"],
                 "compensation": self[f"{key}-compensation"] if self.with_compensation else None,
+                "shown": self[f"{key}-shown"],
             }
 
     def days_with_errors(self) -> list[dict]:
@@ -563,6 +572,35 @@ class AttendanceWeekForm(PolkuForm):
                 "compensation": self.cleaned_data.get(f"{key}-compensation"),
             }
         return values
+
+    def shown(self) -> dict[datetime.date, str]:
+        """The state each day of the week was shown with (`Attendance.grid_state`), for the
+        days `week` holds."""
+        return {
+            day: self.cleaned_data.get(f"{day.isoformat()}-shown") or ""
+            for day in self.days
+            if day not in self.closed
+        }
+
+    def show_recorded(self, days: list[datetime.date], existing: dict) -> None:
+        """Shows `days` as they are recorded now (`existing`, as for the form), in place of
+        what was sent for them: their record changed after the grid was opened, so the user
+        checks the day as it now is. The other days keep what the user typed; saving the
+        grid again saves over the days shown now, not over what was there before."""
+        data = self.data.copy()
+        for day in days:
+            key = day.isoformat()
+            row = existing.get(day)
+            values = {
+                "status": ("present" if row.present else "absent") if row else "",
+                "hours": row.hours if row and row.hours is not None else "",
+                "reason": row.absence_reason if row else "",
+                "compensation": row.compensation if row and row.compensation is not None else "",
+                "shown": row.grid_state if row else "",
+            }
+            for name, value in values.items():
+                data[f"{key}-{name}"] = str(value)
+        self.data = data
 
 
 class JobcenterContractForm(PolkuModelForm):

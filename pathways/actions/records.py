@@ -44,9 +44,21 @@ def day_taking_no_attendance(step: PathwayStep, day: datetime.date) -> str:
 
 
 def record_week_attendance(
-    *, step: PathwayStep, recorded_by, days: dict[datetime.date, dict]
+    *,
+    step: PathwayStep,
+    recorded_by,
+    days: dict[datetime.date, dict],
+    shown: dict[datetime.date, str] | None = None,
 ) -> int:
     """Saves one week of attendance: for each day {present, hours, absence_reason, compensation} or None to clear.
+
+    `shown` is, for the grid's days, the state each day was shown with
+    (`Attendance.grid_state`, "" for a day not recorded). A day whose record is no longer
+    what the grid showed, recorded, changed or cleared meanwhile by the coach or in another
+    tab, is refused on its status and nothing of the week is saved: saving the stale grid
+    would overwrite or delete an expense-allowance or avotyö payment day the user never saw.
+    A day None that was not recorded when shown is left as it is; only a day shown recorded
+    and cleared by the user is deleted.
 
     Compensation above the rule set's daily cap is refused, and so are the
     rule set's schedule rules (step_rules.check_attendance): a present day
@@ -94,6 +106,8 @@ def record_week_attendance(
         # A step never paused has no pause in its history either: no query for it.
         pauses = pauses_of(step) if step.paused_on else []
         days = dict(days)
+        if shown is not None:
+            _refuse_days_changed_meanwhile(step, shown)
         errors: dict[str, list[str]] = {}
         for day, values in days.items():
             if values is None:
@@ -153,7 +167,8 @@ def record_week_attendance(
         saved = 0
         for day, values in sorted(days.items()):
             if values is None:
-                Attendance.objects.filter(step=step, day=day).delete()
+                if shown is None or shown.get(day):
+                    Attendance.objects.filter(step=step, day=day).delete()
                 continue
             present = bool(values.get("present"))
             Attendance.objects.update_or_create(
@@ -177,6 +192,31 @@ def record_week_attendance(
             detail=f"{min(days)}–{max(days)}",
         )
     return saved
+
+
+def _refuse_days_changed_meanwhile(step: PathwayStep, shown: dict[datetime.date, str]) -> None:
+    """ValidationError on the status of each day of `shown` whose record is no longer what
+    the grid showed; read under the step's lock, so no recording of the week slips between
+    this check and the save."""
+    recorded = {
+        row.day: row.grid_state for row in Attendance.objects.filter(step=step, day__in=list(shown))
+    }
+    changed = sorted(day for day, state in shown.items() if recorded.get(day, "") != state)
+    if changed:
+        raise ValidationError(
+            {
+                f"{day.isoformat()}-status": ValidationError(
+                    _(
+                        "Päivän %(date)s kirjaus muuttui sen jälkeen, kun viikko avattiin. "
+                        "Päivällä näkyy nyt sen tämänhetkinen kirjaus: tarkista se ja tallenna "
+                        "viikko uudelleen. Viikosta ei tallennettu mitään."
+                    )
+                    % {"date": format_day(day)},
+                    code="changed_meanwhile",
+                )
+                for day in changed
+            }
+        )
 
 
 def save_jobcenter_contract(*, step: PathwayStep, saved_by, **fields) -> JobcenterContract:

@@ -141,6 +141,20 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.day} {'present' if self.present else 'absent'}"
 
+    @property
+    def grid_state(self) -> str:
+        """The day as the attendance grid shows it (status, hours, absence reason,
+        compensation), in one string: the grid sends back the state each day was shown with,
+        so a day recorded, changed or cleared by someone else meanwhile is noticed on saving
+        (`actions.record_week_attendance`). A day not recorded is ""."""
+        values = (
+            "present" if self.present else "absent",
+            "" if self.hours is None else str(self.hours),
+            self.absence_reason,
+            "" if self.compensation is None else str(self.compensation),
+        )
+        return "|".join(values)
+
 
 class ContactKind(models.TextChoices):
     VISIT = "visit", _("Käynti työnantajan luona")

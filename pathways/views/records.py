@@ -91,15 +91,24 @@ def attendance(request, client_id, step_id):
     saved = False
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_week_attendance(step=step, recorded_by=request.user, days=form.week())
+            actions.record_week_attendance(
+                step=step, recorded_by=request.user, days=form.week(), shown=form.shown()
+            )
         except ValidationError as error:
             # Each error next to the field of the day it concerns (the hours, the reason, the
             # compensation); one without such a field (the grid of a service paid no
             # compensation) next to the day's status.
+            changed = []
             for key, errors in error.error_dict.items():
+                if any(each.code == "changed_meanwhile" for each in errors):
+                    changed.append(datetime.date.fromisoformat(key[:10]))
                 if key not in form.fields:
                     key = f"{key[:10]}-status" if f"{key[:10]}-status" in form.fields else None
                 form.add_error(key, errors)
+            if changed:
+                # A day recorded meanwhile is shown as it now is, for the user to check.
+                recorded = Attendance.objects.filter(step=step, day__in=changed)
+                form.show_recorded(changed, {row.day: row for row in recorded})
         else:
             saved = True
             if not request.htmx:

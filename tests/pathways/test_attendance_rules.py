@@ -364,6 +364,8 @@ class TestThroughTheGrid:
                 f"{tuesday.isoformat()}-reason": "agreed",
             }
         )
+        for row in Attendance.objects.filter(step=rehab):  # the days as the grid shows them
+            data[f"{row.day.isoformat()}-shown"] = row.grid_state
         response = client.post(url, data)
         assert response.status_code == 302, response.content.decode()
         saved = {a.day: a for a in Attendance.objects.filter(step=rehab)}
