@@ -1,6 +1,6 @@
-"""An action run in another connection while a transfer of a client's responsibility is written
-and not yet committed: whether it waits for the client's row lock, and whom it then reads as
-the responsible worker. Tests that use it run with `django_db(transaction=True)`."""
+"""An action run in another connection while this one holds locks (a transfer of a client's
+responsibility written and not yet committed, say): whether it waits for the lock, and what it
+then reads. Tests that use it run with `django_db(transaction=True)`."""
 
 import threading
 import time
@@ -22,15 +22,18 @@ def waiting_on_a_lock() -> int:
         return cursor.fetchone()[0]
 
 
-def while_responsibility_moves(client, to_user, action):
-    """Runs `action` in another connection while a transfer of `client`'s responsibility to
-    `to_user` is written and not yet committed; returns (what it returned, whether it waited
-    for a lock). The transfer commits once the action waits, or after 10 seconds."""
+def while_holding(hold, action, *, then=None, expected=()):
+    """Runs `action` in another connection while this one, in a transaction, has run `hold()`
+    (taking its locks) and not yet committed; returns (what `action` returned, or the error of
+    `expected` it raised, and whether it waited for a lock). Once it waits, or after 10
+    seconds, `then()` (when given) runs in the same transaction, which then commits."""
     outcome, errors = [], []
 
     def run():
         try:
             outcome.append(action())
+        except expected as error:
+            outcome.append(error)
         except Exception as error:  # surfaced by the assertion below
             errors.append(error)
         finally:
@@ -38,20 +41,32 @@ def while_responsibility_moves(client, to_user, action):
 
     thread = threading.Thread(target=run)
     with transaction.atomic():
-        transfer_responsibility(
-            client=client,
-            to_user=to_user,
-            to_unit=client.responsible_unit,
-            transferred_by=to_user,
-            handover_note="Siirtyy uudelle työntekijälle.",
-        )
+        hold()
         thread.start()
         waited = 0
         deadline = time.monotonic() + 10
         while not waited and thread.is_alive() and time.monotonic() < deadline:
             waited = waiting_on_a_lock()
             time.sleep(0.02)
+        if then is not None:
+            then()
     thread.join(timeout=10)
     assert errors == []
     (result,) = outcome
     return result, waited
+
+
+def while_responsibility_moves(client, to_user, action):
+    """Runs `action` in another connection while a transfer of `client`'s responsibility to
+    `to_user` is written and not yet committed (`while_holding`); returns (what it returned,
+    whether it waited for a lock)."""
+    return while_holding(
+        lambda: transfer_responsibility(
+            client=client,
+            to_user=to_user,
+            to_unit=client.responsible_unit,
+            transferred_by=to_user,
+            handover_note="Siirtyy uudelle työntekijälle.",
+        ),
+        action,
+    )

@@ -117,3 +117,9 @@ def workshop_unit(db):
     from services.models import UnitKind
 
     return UnitFactory(kind=UnitKind.YOUTH_WORKSHOP, name_fi="Puutyöpaja")
+
+
+@pytest.fixture
+def monday(today):
+    """Monday of last week: every day of the week is in the past."""
+    return today - datetime.timedelta(days=today.weekday() + 7)

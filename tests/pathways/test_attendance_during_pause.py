@@ -18,12 +18,6 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def monday(today):
-    """Monday of last week: every day of the week is in the past."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
-
-
-@pytest.fixture
 def open_work(worker, client_of, monday):
     return make_step(
         client_of(),

@@ -26,12 +26,6 @@ HOURS_RULE = (
 
 
 @pytest.fixture
-def monday(today):
-    """Monday of last week: every day of the week is in the past."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
-
-
-@pytest.fixture
 def rehab(worker, client_of, monday):
     return make_step(
         client_of(),

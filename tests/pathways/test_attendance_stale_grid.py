@@ -17,12 +17,6 @@ from tests.conftest import field_errors, login
 
 
 @pytest.fixture
-def monday(today):
-    """Monday of last week: every day of the week is in the past."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
-
-
-@pytest.fixture
 def step(worker, client_of, monday):
     return make_step(
         client_of(),
