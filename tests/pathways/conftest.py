@@ -123,3 +123,18 @@ def workshop_unit(db):
 def monday(today):
     """Monday of last week: every day of the week is in the past."""
     return today - datetime.timedelta(days=today.weekday() + 7)
+
+
+def save_contract(period, saved_by, start, end):
+    """The paid job of the Jobcenter `period` from `start` to `end`, saved by `saved_by`."""
+    return actions.save_jobcenter_contract(
+        step=period,
+        saved_by=saved_by,
+        employer_unit=None,
+        employer_name="Kaupunki",
+        job_title="Kiinteistöhuolto",
+        weekly_hours=Decimal(30),
+        hourly_wage=Decimal(12),
+        contract_start=start,
+        contract_end=end,
+    )

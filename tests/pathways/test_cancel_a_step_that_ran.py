@@ -15,6 +15,7 @@ from django.utils import timezone
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
+from tests.pathways.conftest import save_contract
 
 DAY = datetime.timedelta(days=1)
 REASON = "Ei toteutunut"
@@ -99,17 +100,7 @@ def test_a_certificate_shows_the_workshop_ran(worker, client_of, workshop_unit, 
 
 def test_a_jobcenter_contract_counts_once_it_has_begun(jobcenter_period, worker, coach, today):
     period = jobcenter_period(today + 5 * DAY, today + 40 * DAY)
-    actions.save_jobcenter_contract(
-        step=period,
-        saved_by=coach,
-        employer_unit=None,
-        employer_name="Kaupunki",
-        job_title="Kiinteistöhuolto",
-        weekly_hours=Decimal(30),
-        hourly_wage=Decimal(12),
-        contract_start=period.start_on,
-        contract_end=period.planned_end_on,
-    )
+    save_contract(period, coach, period.start_on, period.planned_end_on)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=50), tick=False):
         assert_refused(period, worker, "Jobcenter-työsopimus")
     # Before the contract begins, the period may still be cancelled.

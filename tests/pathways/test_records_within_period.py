@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
+from tests.pathways.conftest import save_contract
 
 DAY = datetime.timedelta(days=1)
 
@@ -155,17 +156,7 @@ def test_a_certificate_keeps_the_start_but_may_come_after_the_end(
 
 def test_a_jobcenter_period_keeps_its_contract_within(jobcenter_period, worker, coach, today):
     period = jobcenter_period(today - 20 * DAY, today + 40 * DAY)
-    actions.save_jobcenter_contract(
-        step=period,
-        saved_by=coach,
-        employer_unit=None,
-        employer_name="Kaupunki",
-        job_title="Kiinteistöhuolto",
-        weekly_hours=Decimal(30),
-        hourly_wage=Decimal(12),
-        contract_start=today - 20 * DAY,
-        contract_end=today + 40 * DAY,
-    )
+    save_contract(period, coach, today - 20 * DAY, today + 40 * DAY)
     for change in ({"start_on": today - 10 * DAY}, {"planned_end_on": today + 20 * DAY}):
         with pytest.raises(ValidationError) as refused:
             actions.update_step(step=period, changed_by=worker, **change)
