@@ -68,16 +68,10 @@ class IdleTimeoutMiddleware:
         return None
 
 
-# Paths a signed-in user without an authenticator may still reach.
-MFA_ENROLMENT_PREFIXES = (
-    "/accounts/2fa/",
-    "/accounts/reauthenticate/",
-    "/accounts/logout/",
-    "/i18n/",
-    "/static/",
-)
 # Paths a session that has not yet used the account's second factor may still reach.
 MFA_PROOF_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/")
+# Paths a signed-in user without an authenticator may still reach: those, and enrolment.
+MFA_ENROLMENT_PREFIXES = ("/accounts/2fa/", "/accounts/reauthenticate/", *MFA_PROOF_PREFIXES)
 MFA_PROOF_NAMES = {"mfa_reauthenticate", "mfa_reauthenticate_webauthn"}
 # The keepalive answers nothing and fires while the user types, also on the reauthentication
 # and enrolment forms: a redirect to enrolment would take the user off the form they fill in.
