@@ -248,8 +248,11 @@ def build_context(document) -> dict:
         ClientPlan.objects.filter(client=client).in_force().prefetch_related("goals"),
         key=lambda plan: PLAN_TYPE_ORDER.index(plan.plan_type),
     )
+    # Only a worker who can act for the client (as the reminders address them): one whose
+    # account was closed or who left the unit keeps the caseload until it is handed over, but
+    # the client could no longer reach them. The unit's contacts below still print.
     responsible = (
-        CareTeamMembership.objects.current()
+        CareTeamMembership.objects.reachable(today)
         .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
         .select_related("user", "user__organisation")
         .first()

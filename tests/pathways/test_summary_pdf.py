@@ -322,6 +322,55 @@ def test_a_chosen_section_with_nothing_to_show_keeps_its_heading_and_says_so(
     assert all(text in flat for text in texts), flat
 
 
+def close_account(worker, today):
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])
+
+
+def leave_the_unit(worker, today):
+    worker.role_assignments.update(
+        valid_from=today - datetime.timedelta(days=400), valid_to=today - datetime.timedelta(days=1)
+    )
+
+
+@pytest.mark.parametrize("gone", [close_account, leave_the_unit])
+def test_a_responsible_worker_who_can_no_longer_act_is_not_named_for_the_client(
+    client_of, worker, settings, tmp_path, today, gone
+):
+    """The worker's account closed, or they left the unit, and the caseload is not handed over
+    yet: their membership stays, but the client could not reach them. The manager's print
+    tells the client whom to contact as the reminders address the worker
+    (CareTeamMembershipQuerySet.reachable): no one named, the unit's own contacts instead."""
+    client = client_of(plan=False)
+    unit = client.responsible_unit
+    unit.phone, unit.address = "09 310 12345", "Toinen linja 4 A, Helsinki"
+    unit.save()
+    manager = make_user(Role.MANAGER, unit)
+    gone(worker, today)
+    flat = " ".join(
+        pdf_text(render(client, manager, "fi", settings, tmp_path, sections=["contacts"])).split()
+    )
+    assert worker.get_full_name() not in flat and worker.email not in flat
+    assert "Sinulle ei ole vielä nimetty omaa työntekijää." in flat
+    assert "Puhelin: 09 310 12345" in flat
+    assert "Käyntiosoite: Toinen linja 4 A, Helsinki" in flat
+
+
+def test_a_responsible_worker_who_can_act_is_named_for_the_client(
+    client_of, worker, settings, tmp_path, today
+):
+    """The same print with the worker still in their role names them (the test above fails
+    for the right reason)."""
+    client = client_of(plan=False)
+    manager = make_user(Role.MANAGER, client.responsible_unit)
+    flat = " ".join(
+        pdf_text(render(client, manager, "fi", settings, tmp_path, sections=["contacts"])).split()
+    )
+    assert f"Oma työntekijäsi: {worker.get_full_name()}" in flat
+    assert worker.email in flat
+    assert "Sinulle ei ole vielä nimetty" not in flat
+
+
 @pytest.mark.parametrize(
     ("language", "plain"),
     [
