@@ -36,7 +36,7 @@ from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.6"
+TEMPLATE_VERSION = "2026.12.6.1"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -67,6 +67,7 @@ TEXTS = {
         "started": "Alkoi",
         "until": "Päättyy",
         "ended": "Päättyi",
+        "end_passed": "Päättymispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi.",
         "no_end": "Ei päättymispäivää.",
         "open_from": "{day} alkaen",
         "paused_from": "Tauolla {day} alkaen.",
@@ -122,6 +123,7 @@ TEXTS = {
         "started": "Började",
         "until": "Slutar",
         "ended": "Slutade",
+        "end_passed": "Slutdatumet ses över. Fråga din egen kontaktperson om det.",
         "no_end": "Inget slutdatum.",
         "open_from": "från {day}",
         "paused_from": "Paus från {day}.",
@@ -177,6 +179,7 @@ TEXTS = {
         "started": "Started",
         "until": "Ends",
         "ended": "Ended",
+        "end_passed": "The end date will be looked at again. Ask your own worker about it.",
         "no_end": "No end date.",
         "open_from": "from {day}",
         "paused_from": "On a break from {day}.",
@@ -276,7 +279,14 @@ def build_context(document) -> dict:
             schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
             place=step.unit.name_in(language) if step.unit else "",
             contact=_contact_name(step.coach, own_organisation, named_organisations, language),
-            when=_when(texts, step.start_on, step.planned_end_on, today) + _paused(texts, step),
+            when=_when(
+                texts,
+                step.start_on,
+                step.ended_on or step.planned_end_on,
+                today,
+                ended=step.status == "ended",
+            )
+            + _paused(texts, step),
         )
         for step in steps
         if step.status != "ended"
@@ -375,13 +385,20 @@ def _timeline_row(name: Phrase | str, bar, timeline, texts: dict) -> TimelineRow
     return TimelineRow(name, bar, bar.x - 4, "end", period)
 
 
-def _when(texts: dict, start_on: datetime.date, end_on, today: datetime.date) -> str:
-    """When a service runs, in two short sentences: a day already passed in the past tense."""
-    started = texts["started"] if start_on <= today else texts["from"]
+def _when(
+    texts: dict, start_on: datetime.date, end_on, today: datetime.date, *, ended: bool
+) -> str:
+    """When a service runs, in short sentences: a day already passed in the past tense. Only
+    an ended step "ended"; a step still running (or paused) past its planned end has not:
+    the client reads that the end date is being looked at and whom to ask."""
+    started = f"{texts['started'] if start_on <= today else texts['from']} {format_day(start_on)}."
     if end_on is None:
-        return f"{started} {format_day(start_on)}. {texts['no_end']}"
-    ends = texts["ended"] if end_on < today else texts["until"]
-    return f"{started} {format_day(start_on)}. {ends} {format_day(end_on)}."
+        return f"{started} {texts['no_end']}"
+    if end_on >= today:
+        return f"{started} {texts['until']} {format_day(end_on)}."
+    if not ended:
+        return f"{started} {texts['end_passed']}"
+    return f"{started} {texts['ended']} {format_day(end_on)}."
 
 
 def _paused(texts: dict, step: PathwayStep) -> str:

@@ -923,6 +923,78 @@ def test_a_service_on_a_break_says_since_when_but_not_why(
 
 
 @pytest.mark.parametrize(
+    ("language", "started", "end_passed", "ended"),
+    [
+        (
+            "fi",
+            "Alkoi",
+            "Päättymispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi.",
+            "Päättyi",
+        ),
+        (
+            "sv",
+            "Började",
+            "Slutdatumet ses över. Fråga din egen kontaktperson om det.",
+            "Slutade",
+        ),
+        (
+            "en",
+            "Started",
+            "The end date will be looked at again. Ask your own worker about it.",
+            "Ended",
+        ),
+    ],
+)
+@pytest.mark.parametrize("status", ["active", "paused"])
+def test_a_service_still_open_past_its_planned_end_does_not_say_it_ended(
+    client_of, worker, settings, tmp_path, today, language, started, end_passed, ended, status
+):
+    """The planned end has passed but the step is still running or on a break: the client
+    would read that the service ended while it goes on. It says the end date is being
+    looked at and whom to ask."""
+    client = client_of(plan=False)
+    start = today - datetime.timedelta(days=200)
+    step = make_step(
+        client,
+        "social_rehabilitation",
+        created_by=worker,
+        start_on=start,
+        planned_end_on=today - datetime.timedelta(days=10),
+    )
+    if status == "paused":
+        actions.set_step_status(
+            step=step,
+            status="paused",
+            changed_by=worker,
+            paused_on=today - datetime.timedelta(days=5),
+            reason="Sairausloma",
+        )
+    text = " ".join(
+        pdf_text(
+            render(client, worker, language, settings, tmp_path, sections=["services"])
+        ).split()
+    )
+    assert f"{started} {start.day}.{start.month}.{start.year}. {end_passed}" in text, text
+    assert ended not in text
+
+
+def test_only_an_ended_service_says_it_ended():
+    """The services list leaves ended steps out; were one to be worded, it ended."""
+    today = datetime.date(2026, 12, 6)
+    start, end = datetime.date(2026, 1, 5), datetime.date(2026, 11, 30)
+    texts = summary.TEXTS["fi"]
+    assert (
+        summary._when(texts, start, end, today, ended=True) == "Alkoi 5.1.2026. Päättyi 30.11.2026."
+    )
+    assert summary._when(texts, start, end, today, ended=False) == (
+        "Alkoi 5.1.2026. Päättymispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi."
+    )
+    assert summary._when(texts, start, today, today, ended=False) == (
+        "Alkoi 5.1.2026. Päättyy 6.12.2026."
+    )
+
+
+@pytest.mark.parametrize(
     ("bar_x", "bar_width", "label_x", "anchor"),
     [
         (40, 400, 44, "start"),  # a long bar holds its label
