@@ -466,13 +466,14 @@ class IpsEmployment:
 
     @property
     def assessment(self) -> str:
-        """Below, within or above the target; empty when the share or the target is not shown."""
+        """Below, within or above the target; empty when the share or the target is not shown.
+        The share as shown (whole percent): "50 %" is never "below the target of 50–70 %"."""
         share = self.employed.share
         if share.hidden or self.target_min is None:
             return ""
-        if share.value < self.target_min:
+        if share.shown_value < self.target_min:
             return str(_("alle tavoitteen"))
-        if self.target_max is not None and share.value > self.target_max:
+        if self.target_max is not None and share.shown_value > self.target_max:
             return str(_("yli tavoitteen"))
         return str(_("tavoitteessa"))
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
@@ -69,13 +70,23 @@ class Figure:
         return bool(self.suppressed)
 
     @property
+    def shown_value(self) -> int | float | None:
+        """The value as `text` shows it: a share in whole percent, rounded half up from its
+        decimal form as floatformat rounds (49.5 and 49.6 are "50 %"); other figures as they
+        are. The one rounding of a share: what judges a share (against a target) judges the
+        number the reader sees, so 63 of 127 (49.6 %), shown "50 %", is not below 50 %."""
+        if self.kind == PERCENT and self.value is not None:
+            return int(Decimal(str(self.value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return self.value
+
+    @property
     def text(self) -> str:
         if self.suppressed == COMPLEMENTARY:
             return str(COMPLEMENTARY_TEXT)
         if self.suppressed == SMALL:
             return str(SMALL_COUNT_TEXT if self.kind == COUNT else SMALL_STATISTIC_TEXT)
         if self.kind == PERCENT:
-            return f"{floatformat(self.value, 0)} %"
+            return f"{self.shown_value} %"
         if self.kind == DAYS:
             return str(floatformat(self.value, -1))
         return str(self.value)

@@ -718,6 +718,24 @@ def test_the_share_employed_is_judged_against_the_target(employed, clients, asse
     assert ips.target_text == "50–70 %"
 
 
+@pytest.mark.parametrize(
+    ("employed", "clients", "shown", "assessment"),
+    [
+        (63, 127, "50 %", "tavoitteessa"),  # 49.6 %
+        (99, 200, "50 %", "tavoitteessa"),  # 49.5 %
+        (98, 200, "49 %", "alle tavoitteen"),
+        (352, 500, "70 %", "tavoitteessa"),  # 70.4 %
+        (141, 200, "71 %", "yli tavoitteen"),  # 70.5 %
+    ],
+)
+def test_the_share_employed_is_judged_as_it_is_shown(employed, clients, shown, assessment):
+    """The report reads "50 % (alle tavoitteen)" nowhere: the share is judged in the whole
+    percent it is shown in, not in the decimals behind it."""
+    ips = IpsEmployment(employed=split(employed, clients), target_min=50, target_max=70)
+    assert ips.employed.share.text == shown
+    assert ips.assessment == assessment
+
+
 def test_a_target_without_an_upper_limit():
     ips = IpsEmployment(employed=split(6, 10), target_min=50, target_max=None)
     assert ips.target_text == "vähintään 50 %"

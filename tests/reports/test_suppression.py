@@ -102,6 +102,14 @@ def test_a_share_is_rounded_and_localised():
     assert split(6, 11).share.value == 600 / 11
 
 
+def test_a_share_is_rounded_half_up_and_its_shown_value_is_the_number_shown():
+    for part, whole, shown in [(63, 127, 50), (99, 200, 50), (352, 500, 70), (141, 200, 71)]:
+        share = split(part, whole).share
+        assert share.shown_value == shown
+        assert share.text == f"{shown} %"
+    assert split(6, 11).whole.shown_value == 11  # a count is shown as it is
+
+
 def test_a_median_needs_five_clients():
     assert median_days(6.0, clients=4).text == "ei näytetä (alle 5)"
     assert median_days(6.0, clients=5).text == "6"
