@@ -77,8 +77,8 @@ def _rows(report: OrganisationReport) -> Iterator[CsvRow]:
     rehab = _("Kuntouttava työtoiminta, avoimet jaksot (aktiiviset asiakkaat, tänään)")
     yield row(rehab, _("Asiakkaita"), report.rehabilitation.open_steps)
     yield row(rehab, _("Ennen varoituskuukautta"), report.rehabilitation.before_warning)
-    yield row(rehab, _("Varoituskuukausina (21.–24. kk)"), report.rehabilitation.in_warning_months)
-    yield row(rehab, _("Enimmäiskesto (24 kk) täynnä"), report.rehabilitation.past_maximum)
+    yield row(rehab, _("Varoituskuukausina"), report.rehabilitation.in_warning_months)
+    yield row(rehab, _("Enimmäiskesto täynnä"), report.rehabilitation.past_maximum)
 
     transitions = _("Siirtymät: jaksolla päättyneet palvelujaksot")
     for group in report.transitions:
