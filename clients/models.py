@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.majority import last_day_as_minor
 from clients.names import SORT_NAME_MAX_LENGTH
 from clients.querysets import (
     BreakTheGlassQuerySet,
@@ -192,6 +193,11 @@ class Client(models.Model):
     @property
     def age(self) -> int:
         return self.age_on(timezone.localdate())
+
+    @property
+    def last_day_as_minor(self) -> datetime.date:
+        """The day before the client's 18th birthday (clients.majority)."""
+        return last_day_as_minor(self.birth_date)
 
 
 class TeamRole(models.TextChoices):

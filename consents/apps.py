@@ -33,6 +33,7 @@ class ConsentsConfig(AppConfig):
         from consents import (
             actions,
             log_labels,
+            majority,
             page_panels,
             pending_scans,
             reminders,
@@ -88,6 +89,7 @@ class ConsentsConfig(AppConfig):
         register_purpose_labels(dict(Purpose.choices))
         register_consent_describer(log_labels.describe_consents)
         reminders.register()
+        majority.register()
         register_reminder_rule(
             page_panels.CONSENT_EXPIRING,
             _("Suostumus päättymässä"),

@@ -30,6 +30,7 @@ from consents.models import (
     Purpose,
     StatutoryBasis,
 )
+from consents.querysets import given_for_a_minor_on
 from services.i18n import in_name_order
 from services.models import Organisation, OrganisationKind
 
@@ -480,6 +481,9 @@ class PartyCoverage:
     categories: list[str]
     missing_categories: list[str]
     expiring: bool = False
+    # A guardian's consent that ends on the day before the client's 18th birthday, before
+    # its own last day (Consent.ends_at_majority): `valid_until` is that day.
+    ends_at_majority: bool = False
 
 
 @dataclass
@@ -521,6 +525,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
     in_force = list(
         Consent.objects.filter(client=client)
         .in_force(at)
+        .select_related("client")
         .prefetch_related(_parties())
         .order_by("recorded_at", "pk")
     )
@@ -542,7 +547,8 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
             over = event_over(oral_events[consent.pk], at)
             (summary.oral_over if over else summary.oral).append(consent)
             continue
-        valid_until = consent.valid_until
+        # A guardian's consent covers until the client comes of age at the latest.
+        valid_until = consent.last_day
         if consent.superseded_at is not None:
             replaced_on = timezone.localdate(consent.superseded_at) - datetime.timedelta(days=1)
             valid_until = replaced_on if valid_until is None else min(valid_until, replaced_on)
@@ -570,6 +576,7 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
                         str(c.label) for c in all_categories if c not in consent.categories
                     ],
                     expiring=expiring,
+                    ends_at_majority=consent.ends_at_majority and valid_until == consent.last_day,
                 )
             )
     for basis in statutory:
@@ -609,7 +616,13 @@ def coverage_summary(client, *, at: datetime.datetime | None = None, warning_day
         for consent in Consent.objects.filter(client=client)
         .current()
         .exclude(method=ConsentMethod.ORAL)
-        .filter(Q(revoked_at__isnull=False) | Q(valid_until__lt=today) | Q(valid_from__gt=today))
+        .filter(
+            Q(revoked_at__isnull=False)
+            | Q(valid_until__lt=today)
+            | Q(valid_from__gt=today)
+            | ~given_for_a_minor_on(today)
+        )
+        .select_related("client")
         .order_by("-recorded_at", "-pk")[:20]
         if consent.pk not in in_force_ids
     ]

@@ -403,8 +403,27 @@ class Consent(models.Model):
             "end": time_format(timezone.localtime(self.event_ends_at, EVENT_TIME_ZONE)),
         }
 
+    @property
+    def ends_at_majority(self) -> bool:
+        """A guardian's consent that would run past the client's last day as a minor: it ends
+        on that day instead (ConsentQuerySet.in_force). Reads the client (select_related)."""
+        if self.giver_kind != GiverKind.GUARDIAN:
+            return False
+        last = self.client.last_day_as_minor
+        return self.valid_until is None or self.valid_until > last
+
+    @property
+    def last_day(self):
+        """The last day the version covers by its days: `valid_until` (None: until further
+        notice), for a guardian's consent at the latest the day before the client's 18th
+        birthday, as ConsentQuerySet.in_force counts it."""
+        if self.ends_at_majority:
+            return self.client.last_day_as_minor
+        return self.valid_until
+
     def is_expired_on(self, day) -> bool:
-        return self.valid_until is not None and self.valid_until < day
+        last = self.last_day
+        return last is not None and last < day
 
     def status_on(self, day, *, event_over: bool = False) -> str:
         """A short status for lists: revoked, superseded, expired, upcoming or in force.
@@ -423,6 +442,8 @@ class Consent(models.Model):
                 }
             return str(_("Korvattu uudella versiolla"))
         if self.is_expired_on(day):
+            if self.ends_at_majority:
+                return str(_("Päättynyt: asiakas on täysi-ikäinen"))
             return str(_("Päättynyt"))
         if self.valid_from > day:
             return str(_("Ei vielä voimassa"))

@@ -7,8 +7,29 @@ coverage function, the coverage panel and the lists share.
 import datetime
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+
+from clients.majority import LastDayAsMinor, adults_born_by
+
+# GiverKind.GUARDIAN (consents.models imports this module).
+GUARDIAN = "guardian"
+
+
+def given_for_a_minor_on(day: datetime.date) -> Q:
+    """Versions whose giver may consent for the client on `day`: any giver but a guardian, and
+    a guardian (huoltaja) only while the client is a minor. From the client's 18th birthday
+    on a guardian's consent covers nothing, whatever its own last day: the client consents
+    for themself (clients.majority counts the birthday as Client.age_on does)."""
+    return ~Q(giver_kind=GUARDIAN) | Q(client__birth_date__gt=adults_born_by(day))
+
+
+def ends_at_majority() -> Q:
+    """Guardian's versions that would run past the client's last day as a minor (until
+    further notice, or to a later day): they end on that day instead (`in_force`)."""
+    return Q(giver_kind=GUARDIAN) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gt=LastDayAsMinor(F("client__birth_date")))
+    )
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -24,7 +45,9 @@ class ConsentQuerySet(models.QuerySet):
 
         Recorded by then, neither superseded nor revoked by then (a revocation
         takes effect at the moment it is recorded, so `revoked_at == at` no
-        longer covers), and `at`'s day within valid_from..valid_until. An oral
+        longer covers), and `at`'s day within valid_from..valid_until; a guardian's
+        consent only until the day before the client's 18th birthday
+        (`given_for_a_minor_on`), whatever its valid_until says. An oral
         consent is given at its event and may be recorded after it the same day
         (the database holds it to that day): it counts from its event on, so a
         disclosure made during a call and logged with the consent after hanging up
@@ -38,6 +61,7 @@ class ConsentQuerySet(models.QuerySet):
             Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
             Q(valid_from__lte=day),
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            given_for_a_minor_on(day),
         )
 
     def naming(self, organisation):
@@ -53,12 +77,28 @@ class ConsentQuerySet(models.QuerySet):
         )
 
     def expiring(self, today: datetime.date, days: int):
-        """Current, unrevoked, written consents whose last day is within `days` from today."""
+        """Current, unrevoked, written consents whose last day is within `days` from today.
+        Not a guardian's consent that ends earlier, when the client comes of age
+        (`ending_at_majority`)."""
         return (
             self.current()
             .not_revoked()
             .exclude(method="oral")
             .filter(valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=days))
+            .exclude(ends_at_majority())
+        )
+
+    def ending_at_majority(self, today: datetime.date, days: int):
+        """Current, unrevoked, written guardian's consents that end, within `days` from today,
+        on the day before the client's 18th birthday rather than on their own last day
+        (`ends_at_majority`), annotated with that day (`last_day`)."""
+        return (
+            self.current()
+            .not_revoked()
+            .exclude(method="oral")
+            .filter(ends_at_majority())
+            .annotate(last_day=LastDayAsMinor(F("client__birth_date")))
+            .filter(last_day__gte=today, last_day__lte=today + datetime.timedelta(days=days))
         )
 
     def of_responsible_worker(self, user):

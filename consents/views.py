@@ -63,7 +63,7 @@ def consent_list(request, client_id):
     consents = list(
         Consent.objects.filter(client=client)
         .current()
-        .select_related("recorded_by", "revoked_by")
+        .select_related("client", "recorded_by", "revoked_by")
         .prefetch_related(_parties())
         .order_by("-recorded_at", "-pk")
     )
@@ -80,6 +80,7 @@ def consent_list(request, client_id):
         earlier.series: (earlier, _covers_until(earlier))
         for earlier in Consent.objects.filter(client=client, superseded_at__gt=now)
         .in_force(now)
+        .select_related("client")
         .order_by("version")
     }
     return render(
@@ -103,7 +104,7 @@ def _covers_until(version: Consent) -> datetime.date:
     """The last day a version replaced by a renewal signed in advance covers: the day before
     the renewal starts, or its own last day when that comes first (as the coverage panel)."""
     last = timezone.localdate(version.superseded_at) - datetime.timedelta(days=1)
-    return last if version.valid_until is None else min(last, version.valid_until)
+    return last if version.last_day is None else min(last, version.last_day)
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,7 +157,7 @@ def _render_consent(request, client, consent, *, invalid=None, status=200):
     check-off was refused, shown in that task's row."""
     versions = list(
         Consent.objects.filter(series=consent.series)
-        .select_related("recorded_by", "revoked_by", "revoked_through_organisation")
+        .select_related("client", "recorded_by", "revoked_by", "revoked_through_organisation")
         .prefetch_related(_parties())
         .order_by("-version")
     )

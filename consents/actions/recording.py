@@ -57,8 +57,13 @@ NOTIFY_WITHIN_DAYS = 3
 def _refuse_guardian_of_adult(client: Client, terms: ConsentTerms) -> None:
     """A guardian (huoltaja) consents on behalf of a minor only: for a client of 18 or over on
     the day the consent is given, only the client or a legal representative (edunvalvoja)
-    does (ValidationError on the giver)."""
-    if terms.giver_kind == GiverKind.GUARDIAN and client.age_on(terms.signed_on) >= 18:
+    does (ValidationError on the giver). Nor does a guardian's consent last past the day
+    before the client's 18th birthday: a later last day, or a first day after it, is refused
+    next to that day, naming the last possible day. "Until further notice" is taken: it ends
+    on that day (ConsentQuerySet.in_force)."""
+    if terms.giver_kind != GiverKind.GUARDIAN:
+        return
+    if client.age_on(terms.signed_on) >= 18:
         raise ValidationError(
             {
                 "giver_kind": _(
@@ -68,6 +73,18 @@ def _refuse_guardian_of_adult(client: Client, terms: ConsentTerms) -> None:
                 )
             }
         )
+    last = client.last_day_as_minor
+    message = _(
+        "Huoltajan antama suostumus voi olla voimassa enintään %(date)s asti, päivää ennen "
+        "kuin asiakas tulee täysi-ikäiseksi. Sen jälkeen asiakas antaa suostumuksen itse."
+    ) % {"date": date_format(last, "SHORT_DATE_FORMAT")}
+    errors = {
+        field: message
+        for field, day in (("valid_from", terms.valid_from), ("valid_until", terms.valid_until))
+        if day is not None and day > last
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _bound_to_event(client: Client, terms: ConsentTerms) -> ConsentTerms:
@@ -165,8 +182,10 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
     Raises ValidationError (field -> messages) for terms that DOMAIN.md
     forbids, for a scan that is not a PDF, JPEG or PNG of at most 10 MB and for
     a scan of an oral consent; nothing is stored then. The same consent again (a double
-    submit) is refused too, checked under the client's row lock. Logged as
-    "consents.consent.recorded".
+    submit) is refused too, checked under the client's row lock, as is a guardian's consent
+    for an adult or past the day before the 18th birthday (next to that day). The client's
+    own written consent lasting past their coming of age settles the reminders that the
+    guardian's consent ends then (consents.majority). Logged as "consents.consent.recorded".
     """
     terms = terms.normalised()
     terms.validate()
@@ -181,6 +200,7 @@ def record_consent(*, client: Client, terms: ConsentTerms, recorded_by, scan=Non
         _refuse_same_consent(client, terms)
         consent = _create_version(client=client, recorded_by=recorded_by, **terms.model_fields())
         _create_parties(consent, terms)
+        _settle_majority_reminders(consent)
         log_client_access(recorded_by, client, "consents.consent.recorded", consent)
         if scan is not None:
             store_scan(consent=consent, uploaded=scan, content_type=content_type, by=recorded_by)
@@ -203,7 +223,9 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     (team_coverage.end_uncovered_memberships). A change that moves the last day takes back
     the consent's expiry reminder, written for the old day; the next sweep reminds of the new
     one when it ends soon. One that keeps the last day keeps the reminder as it is (read or
-    not): it still says the right day, and now leads to the new version.
+    not): it still says the right day, and now leads to the new version. The reminders that a
+    guardian's consent ends at the client's coming of age lead to the new version too, and
+    are settled when the new version is the client's own (consents.majority).
     """
     terms = terms.normalised()
     terms.validate()
@@ -235,6 +257,8 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
                 _relink_expiry_reminders(new)
             else:
                 _withdraw_expiry_reminders(old)
+            _relink_majority_reminders(new)
+            _settle_majority_reminders(new)
             log_client_access(
                 changed_by,
                 consent.client,
@@ -277,7 +301,8 @@ def revoke_consent(
     is to send the revocation by secure e-mail. Logged as "consents.consent.revoked".
     An older version still covering until this one starts stops covering now too.
     Members of the client's team from organisations nothing covers now leave the team.
-    The consent's expiry reminder not yet due is taken back: a revoked consent does not expire.
+    The consent's expiry reminder not yet due is taken back: a revoked consent does not expire;
+    so is the reminder that a guardian's consent ends at the client's coming of age.
     """
     if revoked_on > timezone.localdate():
         raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
@@ -312,6 +337,7 @@ def revoke_consent(
             # ends with the consent: its parties lose coverage now too, and are told.
             ended_earlier = _end_earlier_versions(locked, at=now)
             _withdraw_expiry_reminders(locked)
+            _withdraw_majority_reminders(locked)
             log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
         _create_notification_tasks(
             consent=locked,
@@ -365,6 +391,35 @@ def _withdraw_expiry_reminders(version: Consent) -> None:
     from notifications.actions import withdraw_reminders
 
     withdraw_reminders(rule=CONSENT_EXPIRING, concerning=_first_version(version))
+
+
+def _withdraw_majority_reminders(version: Consent) -> None:
+    """Takes back the reminders not yet due that the guardian's consent ends when the client
+    comes of age (consents.majority): a revoked consent does not end then."""
+    from consents.majority import GUARDIAN_CONSENT_ENDS_AT_MAJORITY
+    from notifications.actions import withdraw_reminders
+
+    withdraw_reminders(rule=GUARDIAN_CONSENT_ENDS_AT_MAJORITY, concerning=_first_version(version))
+
+
+def _relink_majority_reminders(new: Consent) -> None:
+    """The reminders that the guardian's consent ends at the client's coming of age lead to
+    the new version; the sweep takes them back if the new version no longer ends then."""
+    from consents.majority import GUARDIAN_CONSENT_ENDS_AT_MAJORITY
+    from notifications.actions import relink_reminders
+
+    link = reverse("consents:detail", kwargs={"client_id": new.client.uuid, "consent_id": new.pk})
+    relink_reminders(
+        rule=GUARDIAN_CONSENT_ENDS_AT_MAJORITY, concerning=_first_version(new), link=link
+    )
+
+
+def _settle_majority_reminders(consent: Consent) -> None:
+    """The client's own consent, recorded or changed to: the reminders that their guardian's
+    consent ends at their coming of age are settled at once (consents.majority)."""
+    from consents.majority import settle_on_own_consent
+
+    settle_on_own_consent(consent)
 
 
 def _relink_expiry_reminders(new: Consent) -> None:

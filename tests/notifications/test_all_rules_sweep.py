@@ -149,6 +149,16 @@ def _caseload(office, size: int) -> None:
             through="Asiakas",
         )
         Task.objects.filter(client_id=client.uuid).update(created_at=timezone.now() - 4 * DAY)
+        # ... and a guardian's consent of a client who comes of age in ten days.
+        minor = ClientFactory(created_by=worker, birth=add_months(today + 10 * DAY, -12 * 18))
+        ConsentFactory(
+            client=minor,
+            recorded_by=worker,
+            parties=[kela()],
+            giver_kind="guardian",
+            giver_name="Maija Huoltaja",
+            giver_basis="Äiti",
+        )
         # consultations: a recommendation coming due, and the client's case tomorrow.
         item = put_on_agenda(make_request(client, worker), office.held_session, minutes=10)
         consultation_actions.add_recommendation(

@@ -1,0 +1,158 @@
+"""A guardian's consent ends when the client comes of age (täysi-ikäisyys).
+
+A guardian (huoltaja) consents on behalf of a minor only: from the client's 18th birthday
+on, the client consents for themself. `ConsentQuerySet.in_force` ends a guardian's consent
+on the day before that birthday, whatever its own last day; this module's reminder rule
+tells the client's responsible worker beforehand, with the lead time of the consent-expiry
+reminders, that the client's own consent is needed. The reminder is taken back (or, past
+its day, marked read) when the client's own consent is recorded, the guardian's consent is
+revoked or changed so that it no longer runs past the birthday, or the client relationship
+closes. What the lapse itself sets off is what any consent's end does: the daily
+consents.end_uncovered_memberships run ends the team memberships it no longer covers.
+"""
+
+import datetime
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
+
+from clients.majority import LastDayAsMinor
+from clients.reminders import client_name, responsible_worker, window_days
+from consents.models import Consent, ConsentMethod, GiverKind
+from consents.page_panels import series_first_version, warning_days
+from consents.querysets import ends_at_majority
+
+GUARDIAN_CONSENT_ENDS_AT_MAJORITY = "consents.guardian_consent_ends_at_majority"
+
+
+def lead_days() -> int:
+    """How many days ahead the worker is reminded: POLKU_REMINDER_WINDOWS for this rule when
+    set, else as the consent-expiry reminders (page_panels.warning_days)."""
+    return window_days(GUARDIAN_CONSENT_ENDS_AT_MAJORITY, warning_days())
+
+
+def _clients_own_consent(last_day) -> Exists:
+    """The client has a written consent of their own (current, unrevoked) that lasts past
+    `last_day` (an expression: the guardian's consent's last day): nothing to remind of."""
+    return Exists(
+        Consent.objects.filter(client=OuterRef("client"), giver_kind=GiverKind.CLIENT)
+        .current()
+        .not_revoked()
+        .exclude(method=ConsentMethod.ORAL)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=last_day))
+    )
+
+
+def guardian_consents_ending(today: datetime.date, batch_size: int):
+    """Reminder rule: one reminder to the responsible worker for each guardian's consent that
+    ends within the lead days because the client comes of age, unless the client's own
+    consent is already recorded; due on the guardian's consent's last day (the day before
+    the 18th birthday). Like the expiry reminder it concerns the series' first version,
+    leads to the current version, names the client and carries the client's id. A closed
+    client's consents are not followed up. One query per batch."""
+    from notifications.rules_registry import ReminderSpec
+    from notifications.texts import Text
+
+    rows = (
+        Consent.objects.ending_at_majority(today, lead_days())
+        .filter(client__closed_on__isnull=True)
+        .exclude(_clients_own_consent(OuterRef("last_day")))
+        .annotate(worker_id=responsible_worker(today), first_version=series_first_version())
+        .filter(worker_id__isnull=False)
+        .values_list(
+            "pk",
+            "first_version",
+            "last_day",
+            "worker_id",
+            "client__uuid",
+            "client__first_names",
+            "client__calling_name",
+            "client__last_name",
+        )
+        .order_by("pk")
+        .iterator(chunk_size=batch_size)
+    )
+    for pk, first_version, last_day, worker_id, client_uuid, *names in rows:
+        yield ReminderSpec(
+            recipient_id=worker_id,
+            model=Consent,
+            object_id=first_version,
+            due_date=last_day,
+            title=Text(
+                gettext_noop(
+                    "Huoltajan antama suostumus päättyy {date}, kun asiakas tulee "
+                    "täysi-ikäiseksi; tarvitaan asiakkaan oma suostumus: {client}"
+                ),
+                date=date_format(last_day, "SHORT_DATE_FORMAT"),
+                client=client_name(*names),
+            ),
+            link=reverse("consents:detail", kwargs={"client_id": client_uuid, "consent_id": pk}),
+            client_id=client_uuid,
+        )
+
+
+def withdraw_stale_guardian_consents(today: datetime.date) -> int:
+    """The `withdraw_stale` of the rule: a reminder is taken back (not yet due) or marked read
+    (past; the row stays) when its consent no longer ends at the client's coming of age on
+    that day (revoked; changed to end earlier or to be the client's own), the client's own
+    consent was recorded, the day has passed, or the client relationship closed."""
+    from notifications.actions import withdraw_stale_reminders
+
+    current = (
+        Consent.objects.filter(series=OuterRef("series"))
+        .current()
+        .not_revoked()
+        .exclude(method=ConsentMethod.ORAL)
+        .filter(ends_at_majority())
+    )
+    still_due = (
+        Consent.objects.filter(version=1, client__closed_on__isnull=True)
+        .filter(Exists(current))
+        .annotate(last_day=LastDayAsMinor(F("client__birth_date")))
+        .filter(last_day__gte=today)
+        .exclude(_clients_own_consent(OuterRef("last_day")))
+    )
+    return withdraw_stale_reminders(
+        rule=GUARDIAN_CONSENT_ENDS_AT_MAJORITY,
+        still_due=still_due,
+        due_field="last_day",
+        today=today,
+    )
+
+
+def settle_on_own_consent(consent: Consent) -> int:
+    """When `consent` is the client's own written consent lasting past their coming of age,
+    the reminders that their guardian's consent ends then are taken back (not yet due) or
+    marked read (past), at once, in the recording's transaction; returns how many. Nothing
+    for any other consent. Two queries at most besides the reminders' two statements."""
+    from notifications.actions import withdraw_and_settle_reminders
+
+    if consent.giver_kind != GiverKind.CLIENT or consent.is_oral:
+        return 0
+    last = consent.client.last_day_as_minor
+    if consent.valid_until is not None and consent.valid_until <= last:
+        return 0
+    guardians = Consent.objects.filter(
+        client_id=consent.client_id, giver_kind=GiverKind.GUARDIAN
+    ).values("series")
+    followed = list(
+        Consent.objects.filter(client_id=consent.client_id, version=1, series__in=guardians)
+    )
+    return withdraw_and_settle_reminders(
+        rules=[GUARDIAN_CONSENT_ENDS_AT_MAJORITY], concerning=followed
+    )
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from notifications.rules_registry import register_reminder_rule
+
+    register_reminder_rule(
+        GUARDIAN_CONSENT_ENDS_AT_MAJORITY,
+        _("Huoltajan suostumus päättymässä täysi-ikäisyyteen"),
+        guardian_consents_ending,
+        withdraw_stale=withdraw_stale_guardian_consents,
+    )
