@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm, PolkuModelForm
 from config.ordering import Alphabetical
+from consultations.actions.sessions import not_members_on_the_day
 from consultations.ics import HELSINKI, clock
 from consultations.models import (
     ConsultationRequest,
@@ -94,16 +96,6 @@ def find_user(email: str):
     return user
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.get_full_name()} ({obj.organisation})"
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.get_full_name()} ({obj.organisation})"
-
-
 # A network's name in Swedish or English may be left out: the Finnish one is shown instead.
 NAME_FALLS_BACK = _("Jos jätät tyhjäksi, näytetään suomenkielinen nimi.")
 
@@ -161,16 +153,74 @@ class MemberForm(PolkuForm):
         return find_user(self.cleaned_data["email"])
 
 
-def chair_choices(network: Network, coordinator, present_chair=None):
-    """Who may chair: people of the convening organisation among the network's current
-    members, and the coordinator when they belong to it. A session being changed offers its
-    own coordinator's choices (another coordinator of the network may change it) and always
+def membership_periods(network: Network, today: datetime.date) -> dict[int, list]:
+    """The network's memberships not ended before `today` (current and future ones), as
+    user id -> [(active_from, active_until), ...] in date order. One query."""
+    periods: dict[int, list] = {}
+    rows = (
+        NetworkMember.objects.filter(network=network)
+        .filter(Q(active_until__isnull=True) | Q(active_until__gte=today))
+        .order_by("active_from")
+        .values_list("user_id", "active_from", "active_until")
+    )
+    for user_id, active_from, active_until in rows:
+        periods.setdefault(user_id, []).append((active_from, active_until))
+    return periods
+
+
+def member_on(periods: list, day: datetime.date) -> bool:
+    return any(start <= day and (until is None or until >= day) for start, until in periods)
+
+
+def _period_text(start: datetime.date, until: datetime.date | None, today: datetime.date) -> str:
+    """A membership's period for the label; none for one begun and not ending."""
+    dates = {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "until": date_format(until, "SHORT_DATE_FORMAT") if until else "",
+    }
+    if start <= today:
+        return _("jäsen %(until)s asti") % dates if until else ""
+    if until is None:
+        return _("jäsen %(start)s alkaen") % dates
+    return _("jäsen %(start)s–%(until)s") % dates
+
+
+class MembershipLabelMixin:
+    """Names each person with the periods of their membership where it begins after today
+    or ends: the coordinator sees who will be a member on the session's day. `periods`
+    and `today` are set by the form (membership_periods)."""
+
+    periods: dict[int, list] = {}
+    today: datetime.date | None = None
+
+    def label_from_instance(self, obj):
+        label = f"{obj.get_full_name()} ({obj.organisation})"
+        texts = [
+            text
+            for start, until in self.periods.get(obj.pk, ())
+            if (text := _period_text(start, until, self.today))
+        ]
+        return f"{label}, {', '.join(texts)}" if texts else label
+
+
+class MemberChoiceField(MembershipLabelMixin, forms.ModelChoiceField):
+    pass
+
+
+class MembersChoiceField(MembershipLabelMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+def chair_choices(network: Network, coordinator, member_ids, present_chair=None):
+    """Who may chair: people of the convening organisation among the network's members
+    (`member_ids`: current and future ones; clean() checks the session's day), and the
+    coordinator when they belong to it. A session being changed offers its own
+    coordinator's choices (another coordinator of the network may change it) and always
     its present chair, so that keeping the chair is never an error of the form."""
     User = get_user_model()
-    members = NetworkMember.objects.active_on(timezone.localdate()).filter(network=network)
     choices = User.objects.filter(
         is_active=True, organisation=network.convening_organisation_id
-    ).filter(pk__in=[*members.values_list("user_id", flat=True), coordinator.pk])
+    ).filter(pk__in=[*member_ids, coordinator.pk])
     if present_chair is not None:
         choices = choices | User.objects.filter(pk=present_chair.pk)
     return choices.select_related("organisation").order_by(
@@ -179,6 +229,10 @@ def chair_choices(network: Network, coordinator, present_chair=None):
 
 
 class SessionForm(PolkuForm):
+    """A session's time, place and chair. The chair must be a member of the network on the
+    session's day, or its coordinator (or stay who chairs it now): an error next to the
+    chair otherwise. The choices are offered with their membership periods."""
+
     starts_at = HelsinkiDateTimeField(label=_("Alkaa"))
     duration_minutes = forms.IntegerField(
         label=_("Kesto (minuuttia)"), min_value=15, max_value=480, initial=90
@@ -187,32 +241,78 @@ class SessionForm(PolkuForm):
     video_link = forms.URLField(
         label=_("Videoyhteyden osoite"), max_length=500, required=False, assume_scheme="https"
     )
-    chair = UserChoiceField(label=_("Puheenjohtaja"), queryset=get_user_model().objects.none())
+    chair = MemberChoiceField(label=_("Puheenjohtaja"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, network: Network, coordinator, present_chair=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["chair"].queryset = chair_choices(network, coordinator, present_chair)
-        self.fields["chair"].help_text = _("Koollekutsuvasta organisaatiosta: %(org)s.") % {
-            "org": network.convening_organisation
-        }
+        self.coordinator = coordinator
+        self.present_chair = present_chair
+        self.today = timezone.localdate()
+        self.periods = membership_periods(network, self.today)
+        chair = self.fields["chair"]
+        chair.queryset = chair_choices(network, coordinator, self.periods, present_chair)
+        chair.periods, chair.today = self.periods, self.today
+        chair.help_text = _(
+            "Koollekutsuvasta organisaatiosta: %(org)s. Verkoston jäsen istunnon päivänä, "
+            "tai koordinaattori."
+        ) % {"org": network.convening_organisation}
+
+    def members_on_the_day(self) -> set[int]:
+        """Ids of the network's members on the day of the session's start, as entered (in
+        cleaned_data): one query, once."""
+        if not hasattr(self, "_members_on_the_day"):
+            day = timezone.localdate(self.cleaned_data["starts_at"])
+            self._members_on_the_day = set(
+                NetworkMember.objects.active_on(day)
+                .filter(network=self.network)
+                .values_list("user_id", flat=True)
+            )
+        return self._members_on_the_day
 
     def clean(self):
         data = super().clean()
         if not (data.get("place") or "").strip() and not (data.get("video_link") or "").strip():
             self.add_error("place", _("Anna paikka tai videoyhteys (tai molemmat)."))
+        chair = data.get("chair")
+        if (
+            chair is not None
+            and data.get("starts_at") is not None
+            and chair.pk != self.coordinator.pk
+            and chair != self.present_chair
+            and chair.pk not in self.members_on_the_day()
+        ):
+            self.add_error(
+                "chair",
+                _(
+                    "%(name)s ei ole verkoston jäsen istunnon päivänä %(day)s. Valitse "
+                    "puheenjohtajaksi jäsen tai koordinaattori."
+                )
+                % {
+                    "name": chair.get_full_name(),
+                    "day": date_format(timezone.localdate(data["starts_at"]), "SHORT_DATE_FORMAT"),
+                },
+            )
         return data
 
 
 class NewSessionForm(SessionForm):
-    members = UserMultipleChoiceField(
+    """A new session. Offered as members to invite: the network's members of today and
+    those whose membership begins later (with its date in the label). Ticked are the
+    members on the day of `initial["starts_at"]`, else today's. A ticked person who is not
+    a member on the session's day is refused by name next to the members, unless also
+    listed as a guest (or chairing or coordinating: they take part anyway), as
+    schedule_session refuses them."""
+
+    members = MembersChoiceField(
         label=_("Kutsuttavat jäsenet"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
-            "Valmiiksi valittuina ovat verkoston jäsenet tänään. Jos jonkun jäsenyys ei ole "
-            "voimassa istunnon päivänä, poista valinta tai kutsu hänet vieraaksi."
+            "Valittavina ovat verkoston nykyiset ja tulevat jäsenet; jäsenyyden alkamis- tai "
+            "päättymispäivä näkyy nimen perässä. Kutsu vain ne, jotka ovat jäseniä istunnon "
+            "päivänä. Muut voit kutsua vieraiksi."
         ),
     )
     guest_emails = forms.CharField(
@@ -224,21 +324,49 @@ class NewSessionForm(SessionForm):
 
     def __init__(self, *args, network: Network, coordinator, **kwargs):
         super().__init__(*args, network=network, coordinator=coordinator, **kwargs)
-        member_ids = (
-            NetworkMember.objects.active_on(timezone.localdate())
-            .filter(network=network)
-            .values_list("user_id", flat=True)
-        )
         members = (
             get_user_model()
-            .objects.filter(pk__in=member_ids, is_active=True)
+            .objects.filter(pk__in=self.periods, is_active=True)
             .select_related("organisation")
             .order_by(in_name_order("organisation__"), Alphabetical("last_name"))
         )
-        self.fields["members"].queryset = members
-        self.fields["members"].initial = [user.pk for user in members]
+        field = self.fields["members"]
+        field.queryset = members
+        field.periods, field.today = self.periods, self.today
+        day = self._initial_day() or self.today
+        field.initial = [user.pk for user in members if member_on(self.periods[user.pk], day)]
         if network.default_place:
             self.fields["place"].initial = network.default_place
+
+    def _initial_day(self) -> datetime.date | None:
+        """The day of the start given as the form's initial value, when it is a time."""
+        try:
+            starts_at = self.fields["starts_at"].to_python(self.initial.get("starts_at"))
+        except ValidationError:
+            return None
+        return timezone.localdate(starts_at) if starts_at else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") is None or "members" not in data:
+            return data
+        taking_part_anyway = {
+            self.coordinator.pk,
+            *(user.pk for user in [data.get("chair")] if user is not None),
+            *(user.pk for user in data.get("guest_emails") or ()),
+        }
+        members_on_the_day = self.members_on_the_day()
+        not_members = [
+            user
+            for user in data["members"]
+            if user.pk not in members_on_the_day and user.pk not in taking_part_anyway
+        ]
+        if not_members:
+            self.add_error(
+                "members",
+                not_members_on_the_day(not_members, timezone.localdate(data["starts_at"])),
+            )
+        return data
 
     def clean_guest_emails(self):
         """The guests' users, looked up in one query; at most MAX_GUESTS addresses."""

@@ -275,10 +275,10 @@ def _participant_for(
 
 
 def _members_on_the_day(members, members_by_user, day, guests, *, invited_anyway):
-    """The ticked `members` who are members of the network on the session's day. The form
-    ticks today's members: one whose membership ends before the session (or has not begun)
-    is refused next to "members", named, unless also listed as a guest; otherwise they
-    would be invited as a guest without the coordinator knowing. The chair and the
+    """The ticked `members` who are members of the network on the session's day. One whose
+    membership ends before the session (or has not begun) is refused next to "members",
+    named, unless also listed as a guest; otherwise they would be invited as a guest
+    without the coordinator knowing (the form refuses them first, NewSessionForm.clean). The chair and the
     coordinator (`invited_anyway`) take part in their own right and are never refused."""
     guest_ids = {user.pk for user in guests}
     not_members = [
@@ -289,22 +289,23 @@ def _members_on_the_day(members, members_by_user, day, guests, *, invited_anyway
         and user.pk not in invited_anyway
     ]
     if not_members:
-        raise ValidationError(
-            {
-                "members": ngettext(
-                    "%(names)s ei ole verkoston jäsen istunnon päivänä %(day)s. Poista "
-                    "valinta, tai kutsu hänet vieraaksi.",
-                    "%(names)s eivät ole verkoston jäseniä istunnon päivänä %(day)s. Poista "
-                    "valinnat, tai kutsu heidät vieraiksi.",
-                    len(not_members),
-                )
-                % {
-                    "names": ", ".join(user.get_full_name() for user in not_members),
-                    "day": date_format(day, "SHORT_DATE_FORMAT"),
-                }
-            }
-        )
+        raise ValidationError({"members": not_members_on_the_day(not_members, day)})
     return [user for user in members if user.pk in members_by_user]
+
+
+def not_members_on_the_day(users, day: datetime.date) -> str:
+    """The refusal of ticked `users` who are not members of the network on the session's
+    `day`, naming them (also given by NewSessionForm before the action is called)."""
+    return ngettext(
+        "%(names)s ei ole verkoston jäsen istunnon päivänä %(day)s. Poista "
+        "valinta, tai kutsu hänet vieraaksi.",
+        "%(names)s eivät ole verkoston jäseniä istunnon päivänä %(day)s. Poista "
+        "valinnat, tai kutsu heidät vieraiksi.",
+        len(users),
+    ) % {
+        "names": ", ".join(user.get_full_name() for user in users),
+        "day": date_format(day, "SHORT_DATE_FORMAT"),
+    }
 
 
 def schedule_session(

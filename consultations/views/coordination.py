@@ -218,7 +218,11 @@ def member_end(request, network_id, member_id):
 @require_http_methods(["GET", "POST"])
 def session_create(request, network_id):
     network = get_network_for_user(request.user, network_id)
-    form = NewSessionForm(request.POST or None, network=network, coordinator=request.user)
+    # A start given in the address (?starts_at=) ticks the members of that day.
+    initial = {"starts_at": request.GET["starts_at"]} if "starts_at" in request.GET else None
+    form = NewSessionForm(
+        request.POST or None, initial=initial, network=network, coordinator=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
