@@ -7,6 +7,7 @@ load, or, for background polling on the enrolment page itself, 204 (nothing to s
 """
 
 import logging
+import re
 import time
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -183,7 +184,9 @@ class ActiveRoleMiddleware:
     user is told which role ended and which is now in effect, the security log records it,
     and the choice leaves the session. A page load goes on in the role now in effect; a
     request that changes something, or an htmx request from a page rendered in the ended
-    role, is not processed but taken to the dashboard.
+    role, is not processed: an htmx one is taken to the dashboard, any other answered (409)
+    with a page that says nothing was saved, offers the roles now current and shows back
+    the text the user sent (typed_text), so that what they wrote is not lost.
     """
 
     def __init__(self, get_response):
@@ -234,7 +237,38 @@ class ActiveRoleMiddleware:
             return None
         if request.htmx:
             return HttpResponseClientRedirect(reverse("dashboard"))
-        return redirect("dashboard")
+        # Not processed, but what the user typed is shown back to them to copy (to them
+        # alone: it is their own request's body, in the response to it).
+        return render(
+            request,
+            "accounts/role_ended.html",
+            {"typed": typed_text(request.POST)},
+            status=409,
+        )
+
+
+# Fields whose values are not shown back: secrets and identity codes (not on screen where
+# others may look), and the hidden inputs of Polku's forms (not typed by the user).
+NOT_SHOWN_BACK = re.compile(
+    r"csrf|password|passwd|token|secret|otp|credential|identity|hetu|henkilotunnus"
+    r"|^code$|^recovery_code$|^(next|back|amends|follows|from|type|week|confirm)$|-shown$",
+    re.IGNORECASE,
+)
+
+
+def typed_text(data) -> list[tuple[str, str]]:
+    """(field name, value) of the text sent in `data` (request.POST: files are not in it),
+    in the order sent, leaving out NOT_SHOWN_BACK, empty values and those that are not
+    text the user typed: a number alone (the id of a choice) or a ticked box's "on"."""
+    typed = []
+    for name, values in data.lists():
+        if NOT_SHOWN_BACK.search(name):
+            continue
+        for value in values:
+            text = value.strip()
+            if text and not text.isdigit() and text.lower() not in ("on", "true", "false"):
+                typed.append((name, value))
+    return typed
 
 
 def _role_ended_message(user, chosen) -> str:

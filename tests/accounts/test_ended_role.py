@@ -1,14 +1,19 @@
 """A role chosen in the header that has ended since (accounts.middleware.ActiveRoleMiddleware):
-the user is told and nothing is done under another role they did not choose."""
+the user is told and nothing is done under another role they did not choose. A form sent in
+the ended role is answered with a page that shows the user the text they typed, to copy, and
+offers the roles now current."""
 
 import datetime
+import html
 import logging
+import re
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT, typed_text
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from clients.models import Client
@@ -75,15 +80,14 @@ def test_a_registration_sent_after_the_chosen_role_ended_is_not_processed(
     login_acting(client, user, elsewhere)
     _end_yesterday(elsewhere)
     response = client.post(reverse("clients:register"), REGISTRATION)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response.status_code == 409
     assert not Client.objects.exists()
     assert SESSION_ACTIVE_ASSIGNMENT not in client.session
-    page = client.get(response["Location"])
-    assert _messages(page) == [
+    assert _messages(response) == [
         "Roolisi Sosiaalityöntekijä – Toisen kunnan aikuistyö päättyi. "
         f"Toimit nyt roolissa Sosiaalityöntekijä – {home.unit}."
     ]
+    assert "mitään ei tallennettu" in response.content.decode()
     # Sent again, now knowingly in the role in effect, it lands in that role's register.
     client.post(reverse("clients:register"), REGISTRATION)
     assert Client.objects.get().organisation_id == home.unit.organisation_id
@@ -150,7 +154,7 @@ def test_the_bells_polling_leaves_the_ended_choice_for_the_next_request(
     client.get(reverse("notifications:bell"), headers={"HX-Request": "true"})
     assert client.session[SESSION_ACTIVE_ASSIGNMENT] == elsewhere.pk
     response = client.post(reverse("clients:register"), REGISTRATION)
-    assert response["Location"] == reverse("dashboard")
+    assert response.status_code == 409
     assert not Client.objects.exists()
 
 
@@ -163,3 +167,80 @@ def test_a_user_who_never_chose_acts_in_their_first_role_without_a_word(
     assert response.wsgi_request.user.active_assignment == home
     assert _messages(response) == []
     assert not [line for line in security_log() if line.event == "accounts.active_role_ended"]
+
+
+def _shown_back(response) -> dict[str, str]:
+    """The read-only texts on the page, by their label."""
+    page = response.content.decode()
+    return {
+        label: html.unescape(value).strip()
+        for label, value in re.findall(
+            r'<label class="hds-text-input__label" for="typed-\d+">([^<]*)</label>\s*'
+            r'<div class="hds-text-input__input-wrapper">\s*<textarea[^>]*readonly[^>]*>(.*?)</textarea>',
+            page,
+            re.S,
+        )
+    }
+
+
+def test_the_text_typed_in_the_refused_form_is_shown_back_to_copy(
+    client, worker_in_two_organisations
+):
+    user, _home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    sent = {
+        **REGISTRATION,
+        "street_address": "Rantakatu 4 <b>B</b> 12 </textarea><script>alert(1)</script>",
+        "next": "/clients/",
+        "password": "salainen sana",
+    }
+    response = client.post(reverse("clients:register"), sent)
+
+    assert response.status_code == 409
+    shown = _shown_back(response)
+    assert shown["first_names"] == "Aino Kerttu"
+    assert shown["last_name"] == "Äijälä"
+    assert shown["street_address"] == sent["street_address"]
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;/textarea&gt;&lt;script&gt;" in page
+    # Never the identity code, a password, the CSRF token or a hidden input; not a code alone.
+    assert REGISTRATION["identity_code"] not in page
+    assert "salainen sana" not in page
+    assert set(shown) == {
+        "first_names",
+        "last_name",
+        "calling_name",
+        "language",
+        "street_address",
+        "city",
+        "relationship_home",
+    }
+    assert not Client.objects.exists()
+
+
+def test_the_refusal_page_offers_the_roles_now_current(client, worker_in_two_organisations):
+    user, home, elsewhere = worker_in_two_organisations
+    third = RoleAssignment.objects.create(
+        user=user, role=Role.SOCIAL_COUNSELLOR, unit=UnitFactory(name_fi="Kolmas yksikkö")
+    )
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    page = client.post(reverse("clients:register"), REGISTRATION).content.decode()
+    offered = re.findall(r'type="radio" name="assignment" value="(\d+)"', page)
+    assert offered == [str(home.pk), str(third.pk)]
+
+    client.post(reverse("switch_role"), {"assignment": third.pk})
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == third.pk
+
+
+def test_typed_text_leaves_out_secrets_hidden_inputs_and_choices():
+    data = QueryDict(mutable=True)
+    data.update({"csrfmiddlewaretoken": "abc", "note": "Soitin  asiakkaalle.", "hetu": "x y"})
+    data.setlist("members", ["12", "13"])
+    data.update(
+        {"confirm": "True", "agree": "on", "day-3-shown": "present", "new_password1": "a b"}
+    )
+    data.update({"code": "ab12-cd34", "empty": "  ", "question": "Mitä tehdä?"})
+    assert typed_text(data) == [("note", "Soitin  asiakkaalle."), ("question", "Mitä tehdä?")]
