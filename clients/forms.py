@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import rules
 from django import forms
@@ -434,6 +435,14 @@ class CaseNoteForm(PolkuModelForm):
         if value < timezone.localdate() - datetime.timedelta(days=365):
             raise ValidationError(_("Kirjauksen päivä on yli vuoden takaa. Tarkista päivämäärä."))
         return value
+
+
+class NewCaseNoteForm(CaseNoteForm):
+    """The form of a new note (or amendment), with the one-time token of this showing of the
+    form: sent twice, it is the same note (clients.actions.add_note). Not required: a form
+    shown before the token existed still saves, only without that protection."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class HandoverForm(PolkuForm):

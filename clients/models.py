@@ -485,6 +485,7 @@ class PlanGoal(models.Model):
 # The database keeps the rule too: trigger case_note_edit_window (migration 0009).
 NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)
 NOTE_EDIT_WINDOW_TRIGGER = "case_note_edit_window"
+NOTE_SUBMITTED_ONCE = "case_note_submitted_once"
 
 
 class NoteKind(models.TextChoices):
@@ -495,7 +496,8 @@ class NoteKind(models.TextChoices):
     OTHER = "other", _("Muu")
 
 
-@pghistory.track()
+# The form's token is no part of the record: its history leaves it out.
+@pghistory.track(exclude=["submission_token"])
 class CaseNote(models.Model):
     """A case note (asiakaskirjaus). Editable by its author for 24 hours, then only amended."""
 
@@ -517,6 +519,10 @@ class CaseNote(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The one-time token of the form the note was written on (CaseNoteForm): the same form
+    # sent twice (a double click, the back button) is the same note (add_note). Empty on
+    # notes written before the token, and on those written by code rather than a form.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = CaseNoteQuerySet.as_manager()
 
@@ -524,6 +530,11 @@ class CaseNote(models.Model):
         verbose_name = _("asiakaskirjaus")
         verbose_name_plural = _("asiakaskirjaukset")
         ordering = ["-written_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "submission_token"], name=NOTE_SUBMITTED_ONCE
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.written_on}"

@@ -1,31 +1,79 @@
 """Case notes, their amendments and the edit window."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.history import history_context
 from clients.access import log_client_access
-from clients.models import NOTE_EDIT_WINDOW_TRIGGER, CaseNote, Client
+from clients.models import NOTE_EDIT_WINDOW_TRIGGER, NOTE_SUBMITTED_ONCE, CaseNote, Client
 
 
-def add_note(*, client: Client, author, amends: CaseNote | None = None, **fields) -> CaseNote:
+def add_note(
+    *,
+    client: Client,
+    author,
+    amends: CaseNote | None = None,
+    submission_token: uuid.UUID | None = None,
+    **fields,
+) -> CaseNote:
     """Writes a case note; `amends` links an amendment to an older note of the same client.
 
     An amendment of a health-related note is health-related too: it adds to what only the
     health-note readers may read (PERMISSIONS.md), whatever the form said. The amended note
     is locked and its flag read under the lock, so an edit marking it health-related at the
     same time (edit_note) is either seen here or sees this amendment.
+
+    `submission_token` is the one-time token of the form the note was written on
+    (NewCaseNoteForm). The same author sending the same token again for the client (a
+    double click on save, the form sent again from the back button) gets the note the
+    first send wrote, as it was written: nothing is created, changed or logged again. The
+    first send's access-log row records the writing; the repeat adds no processing of the
+    client's data to log, and the page the user is sent to logs its own read. A repeat at
+    the same moment waits on the unique index (NOTE_SUBMITTED_ONCE) for the first to
+    commit and then finds its note. The token on another author's note (only a forged
+    form sends that) is refused with ValidationError, nothing saved. Without a token every
+    call writes a note.
     """
     if amends is not None and amends.client_id != client.pk:
         raise ValidationError(_("Täydennettävä kirjaus on toisen asiakkaan."))
-    with transaction.atomic(), history_context(author, "clients.note.added"):
-        if amends is not None:
-            amends = CaseNote.objects.select_for_update().get(pk=amends.pk)
-            if amends.health_related:
-                fields["health_related"] = True
-        note = CaseNote.objects.create(client=client, author=author, amends=amends, **fields)
-        log_client_access(author, client, "clients.note.added", note)
+    if submission_token is not None:
+        sent = _sent_already(client, author, submission_token)
+        if sent is not None:
+            return sent
+    try:
+        with transaction.atomic(), history_context(author, "clients.note.added"):
+            if amends is not None:
+                amends = CaseNote.objects.select_for_update().get(pk=amends.pk)
+                if amends.health_related:
+                    fields["health_related"] = True
+            note = CaseNote.objects.create(
+                client=client,
+                author=author,
+                amends=amends,
+                submission_token=submission_token,
+                **fields,
+            )
+            log_client_access(author, client, "clients.note.added", note)
+    except IntegrityError as error:
+        # The same form sent at the same moment: the first send committed its note.
+        if NOTE_SUBMITTED_ONCE not in str(error):
+            raise
+        sent = _sent_already(client, author, submission_token)
+        if sent is None:
+            raise
+        return sent
+    return note
+
+
+def _sent_already(client: Client, author, submission_token: uuid.UUID) -> CaseNote | None:
+    """The note the same form wrote already, or None; ValidationError when another author's
+    note carries the token."""
+    note = CaseNote.objects.filter(client=client, submission_token=submission_token).first()
+    if note is not None and note.author_id != author.pk:
+        raise ValidationError(_("Lomake on jo lähetetty. Avaa uusi lomake ja kirjoita uudelleen."))
     return note
 
 

@@ -22,6 +22,7 @@ from clients.forms import (
     CaseNoteForm,
     ClientPlanForm,
     GoalStatusForm,
+    NewCaseNoteForm,
 )
 from clients.models import (
     CaseNote,
@@ -309,13 +310,19 @@ def note_create(request, client_id):
         amends = get_object_or_404(
             CaseNote.objects.readable_by(request.user), pk=amended, client=client
         )
-    form = CaseNoteForm(request.POST or None, amends=amends)
+    form = NewCaseNoteForm(request.POST or None, amends=amends)
     if request.method == "POST" and form.is_valid():
-        actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
-        messages.success(request, _("Kirjaus tallennettu."))
-        return redirect(
-            reverse("clients:detail", kwargs={"client_id": client.uuid}) + "#panel-clients-notes"
-        )
+        try:
+            # The same form sent again (a double click) answers as the first: the one note.
+            actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Kirjaus tallennettu."))
+            return redirect(
+                reverse("clients:detail", kwargs={"client_id": client.uuid})
+                + "#panel-clients-notes"
+            )
     log_shown_again(request, client)
     return render(
         request, "clients/note_form.html", {"client": client, "form": form, "amends": amends}

@@ -1,0 +1,137 @@
+"""A case note's form carries a one-time token: the same form sent twice (a double click on
+save, the back button) is one note, written and logged once (clients.actions.add_note)."""
+
+import re
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessLogEntry
+from clients import actions
+from clients.factories import make_note
+from clients.models import CaseNote
+from tests.conftest import acting, login
+from tests.transfers import while_holding
+
+NOTE = {"kind": "phone", "text": "Puhelu asiakkaan kanssa."}
+
+
+def _added():
+    return AccessLogEntry.objects.filter(action="clients.note.added")
+
+
+def test_the_same_token_twice_is_one_note_logged_once(team):
+    worker = acting(team["worker"])
+    token = uuid.uuid4()
+    first = actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
+    again = actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
+    assert again.pk == first.pk
+    assert CaseNote.objects.filter(client=team["client"]).count() == 1
+    assert list(_added().values_list("object_id", flat=True)) == [str(first.pk)]
+
+
+def test_a_repeat_returns_the_note_as_the_first_send_wrote_it(team):
+    worker = acting(team["worker"])
+    token = uuid.uuid4()
+    actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
+    again = actions.add_note(
+        client=team["client"], author=worker, submission_token=token, kind="phone", text="Muuta."
+    )
+    assert CaseNote.objects.get(pk=again.pk).text == NOTE["text"]
+
+
+def test_other_tokens_and_no_token_write_notes_of_their_own(team):
+    worker = acting(team["worker"])
+    client = team["client"]
+    actions.add_note(client=client, author=worker, submission_token=uuid.uuid4(), **NOTE)
+    actions.add_note(client=client, author=worker, submission_token=uuid.uuid4(), **NOTE)
+    actions.add_note(client=client, author=worker, **NOTE)
+    actions.add_note(client=client, author=worker, **NOTE)
+    assert CaseNote.objects.filter(client=client).count() == 4
+    assert _added().count() == 4
+
+
+def test_another_authors_token_is_refused_and_nothing_saved(team):
+    token = uuid.uuid4()
+    first = actions.add_note(
+        client=team["client"], author=acting(team["worker"]), submission_token=token, **NOTE
+    )
+    with pytest.raises(ValidationError):
+        actions.add_note(
+            client=team["client"], author=acting(team["coach"]), submission_token=token, **NOTE
+        )
+    assert list(CaseNote.objects.filter(client=team["client"])) == [first]
+    assert _added().count() == 1
+
+
+def test_the_database_holds_a_clients_token_once(team):
+    token = uuid.uuid4()
+    make_note(team["client"], team["worker"], submission_token=token)
+    with pytest.raises(IntegrityError, match="case_note_submitted_once"), transaction.atomic():
+        make_note(team["client"], team["worker"], submission_token=token)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeat_at_the_same_moment_waits_and_finds_the_first_note(team):
+    worker = acting(team["worker"])
+    token = uuid.uuid4()
+    held = []
+
+    def first():
+        held.append(
+            actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
+        )
+
+    repeat, waited = while_holding(
+        first,
+        lambda: actions.add_note(
+            client=team["client"], author=worker, submission_token=token, **NOTE
+        ),
+    )
+    assert waited > 0
+    assert repeat.pk == held[0].pk
+    assert CaseNote.objects.filter(client=team["client"]).count() == 1
+    assert _added().count() == 1
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="submission_token" value="([0-9a-f-]{36})"', page).group(1)
+
+
+def test_the_form_posted_twice_saves_one_note_and_both_return_to_the_notes(client, team):
+    login(client, team["worker"])
+    url = reverse("clients:note_create", kwargs={"client_id": team["client"].uuid})
+    token = _token(client.get(url).content.decode())
+    data = {
+        "written_on": timezone.localdate().strftime("%d.%m.%Y"),
+        "submission_token": token,
+        **NOTE,
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)
+    expected = reverse("clients:detail", kwargs={"client_id": team["client"].uuid})
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == expected + "#panel-clients-notes"
+    note = CaseNote.objects.get(client=team["client"])
+    assert str(note.submission_token) == token
+    assert _added().count() == 1
+
+
+def test_each_showing_of_the_form_has_a_token_of_its_own(client, team):
+    login(client, team["worker"])
+    url = reverse("clients:note_create", kwargs={"client_id": team["client"].uuid})
+    assert _token(client.get(url).content.decode()) != _token(client.get(url).content.decode())
+
+
+def test_a_refused_form_keeps_its_token_so_the_correction_is_still_one_note(client, team):
+    login(client, team["worker"])
+    url = reverse("clients:note_create", kwargs={"client_id": team["client"].uuid})
+    token = _token(client.get(url).content.decode())
+    refused = client.post(url, {"written_on": "", "submission_token": token, **NOTE})
+    assert refused.status_code == 200
+    assert _token(refused.content.decode()) == token
+    assert not CaseNote.objects.filter(client=team["client"]).exists()
