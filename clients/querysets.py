@@ -88,20 +88,28 @@ def _holds_fitting_role(day) -> Exists:
     )
 
 
+def current_membership(day, *, through: str = "") -> Q:
+    """The condition of CareTeamMembershipQuerySet.current on `day`, for memberships reached
+    through `through` ("memberships__" from a client): for a FilteredRelation, which takes
+    no queryset. Everything else asks `current()`."""
+    return Q(
+        Q(**{f"{through}valid_until__isnull": True}) | Q(**{f"{through}valid_until__gte": day}),
+        **{
+            f"{through}ended_on__isnull": True,
+            f"{through}accepted_at__isnull": False,
+            f"{through}admitted_at__isnull": False,
+            f"{through}started_on__lte": day,
+        },
+    )
+
+
 class CareTeamMembershipQuerySet(models.QuerySet):
     def current(self, day=None):
         """Memberships that give access on `day` (today): accepted, admitted, started, not
         ended, not past their `valid_until`. A member of another organisation added to start
         later is admitted on the start day by the daily task (consents.team_coverage
         .admit_starting_memberships); until it has run that day, access waits."""
-        day = day or timezone.localdate()
-        return self.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-            ended_on__isnull=True,
-            accepted_at__isnull=False,
-            admitted_at__isnull=False,
-            started_on__lte=day,
-        )
+        return self.filter(current_membership(day or timezone.localdate()))
 
     def acting(self, user, day=None):
         """The user's current memberships that count in their active role: a membership gives

@@ -9,6 +9,10 @@ ACTION_LABELS = {
     "consents.expiring.listed": _("Asiakas näkyi päättyvien suostumusten listassa"),
     "consents.consent.form_viewed": _("Avasi suostumuksen kirjauslomakkeen"),
     "consents.consent.recorded": _("Kirjasi suostumuksen"),
+    "consents.membership.admitted": _(
+        "Toisen organisaation jäsenen tiimijäsenyys alkoi alkupäivänä, kun suostumus tai "
+        "lakiperuste kattoi hänen organisaationsa"
+    ),
     "consents.membership.ended_uncovered": _(
         "Toisen organisaation jäsenen tiimijäsenyys päättyi, kun suostumus ei enää kattanut"
     ),

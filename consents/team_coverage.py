@@ -153,7 +153,13 @@ def admit_starting_memberships(day=None) -> dict[str, int]:
 
     Daily from Celery beat (consents.end_uncovered_memberships_task). Access waits for
     admission (CareTeamMembershipQuerySet.current): a late run delays the member's access,
-    never the check. Safe to run again: it admits only what is still waiting."""
+    never the check. Safe to run again: it admits only what is still waiting.
+
+    Each admission is a row on the client's access log (ADMITTED_ON_START), the system's, with
+    no actor, on the statutory basis, as the daily task's ends of memberships are
+    (`_end`, clients.end_lapsed_memberships); the disclosure-log row names the worker."""
+    from audit.actions import log_access
+    from audit.models import Basis
     from clients.models import CareTeamMembership, Client
     from clients.team_scope import admit_membership
 
@@ -181,6 +187,14 @@ def admit_starting_memberships(day=None) -> dict[str, int]:
                     admit_membership(actor=membership.created_by, membership=membership)
                     membership.admitted_at = timezone.now()
                     membership.save(update_fields=["admitted_at"])
+                    log_access(
+                        actor=None,
+                        client_id=membership.client.uuid,
+                        action=ADMITTED_ON_START,
+                        basis=Basis.STATUTE,
+                        obj=membership,
+                        detail=membership.role,
+                    )
             except ValidationError:
                 reason = _uncovered(membership) or (
                     NOT_COVERED,

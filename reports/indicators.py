@@ -44,6 +44,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientPlan, TeamRole
+from clients.querysets import current_membership
 from clients.retention import kept_permanently_condition, retention_cutoff
 from consents.models import Consent, ConsentMethod
 from pathways.models import ExitOutcome, PathwayStep, Placement, PlacementKind, StepStatus
@@ -149,19 +150,15 @@ class Caseload:
 def caseload(clients: QuerySet[Client], today: datetime.date | None = None) -> Caseload:
     """Active clients per current responsible worker, and those who have none (one query).
 
-    The responsible worker is the one current on `today`, as CareTeamMembership's
-    current() reads it: a membership that starts on a later day gives the worker nothing
-    of the client yet, so its client counts as without a worker until then. (A
-    responsible worker's membership has no "valid until".)"""
+    The responsible worker is the one current on `today`, by the very condition of
+    CareTeamMembership's current() (clients.querysets.current_membership): a membership
+    that starts on a later day, or is not yet admitted on its first day, gives the worker
+    nothing of the client yet, so its client counts as without a worker until then."""
     today = today or timezone.localdate()
     responsible = FilteredRelation(
         "memberships",
-        condition=Q(
-            memberships__role=TeamRole.RESPONSIBLE_WORKER,
-            memberships__ended_on__isnull=True,
-            memberships__accepted_at__isnull=False,
-            memberships__started_on__lte=today,
-        ),
+        condition=Q(memberships__role=TeamRole.RESPONSIBLE_WORKER)
+        & current_membership(today, through="memberships__"),
     )
     groups = list(
         clients.active()

@@ -347,3 +347,43 @@ def test_the_responsible_workers_membership_has_no_confirmation_page(client, tea
     response = client.get(f"/clients/{team['client'].uuid}/team/{membership.pk}/end/", follow=True)
     assert "päättyy vain siirtämällä vastuu" in response.content.decode()
     assert CareTeamMembership.objects.get(pk=membership.pk).ended_on is None
+
+
+# A member not yet admitted
+
+WAITING = (
+    "alkaa {date}, kun alkupäivänä on tarkistettu, että asiakkaan suostumus tai lakiperuste "
+    "kattaa hänen organisaationsa"
+)
+
+
+def _line(panel: str, user) -> str:
+    line = re.search(
+        rf"<li>\s*<strong>[^<]*</strong>: {user.get_full_name()},.*?</li>", panel, re.S
+    )
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", line.group(0)))
+
+
+@pytest.mark.parametrize("starts_in", [7, 0])
+def test_a_member_not_yet_admitted_is_shown_as_waiting_for_the_check(client, team, starts_in):
+    """Added from another organisation to start later, the member is admitted by the daily
+    task on the start day, once the client's consent still covers their organisation; until
+    then, also on the start day itself before the task has run, the panel says so."""
+    started_on = timezone.localdate() + datetime.timedelta(days=starts_in)
+    CareTeamMembership.objects.filter(client=team["client"], user=team["coach"]).update(
+        admitted_at=None, started_on=started_on
+    )
+    login(client, team["worker"])
+    line = _line(
+        _panel(client.get(f"/clients/{team['client'].uuid}/").content.decode()), team["coach"]
+    )
+    assert WAITING.format(date=started_on.strftime("%-d.%-m.%Y")) in line
+
+
+def test_an_admitted_member_has_no_waiting_status(client, team):
+    login(client, team["worker"])
+    line = _line(
+        _panel(client.get(f"/clients/{team['client'].uuid}/").content.decode()), team["coach"]
+    )
+    assert "tarkistettu" not in line and "alkaa" not in line
+    assert "Päätä jäsenyys" in line

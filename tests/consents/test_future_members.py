@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from audit.models import DisclosureLogEntry
+from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from clients.actions import add_team_member, end_membership
 from clients.models import CareTeamMembership, Client, TeamRole
 from consents.actions import revoke_consent
@@ -192,3 +192,35 @@ def test_a_member_of_the_clients_own_organisation_starting_later_is_admitted_on_
     with time_machine.travel(noon(START), tick=False):
         assert reaches(colleague, team["client"])
     assert not DisclosureLogEntry.objects.exists()
+
+
+def test_the_admission_on_the_start_day_is_on_the_clients_access_log(team, parties, expert):
+    """Written by the system, as the daily task's other team changes are: no actor, on the
+    statutory basis; the membership and its role named."""
+    ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    membership = add(team, expert)
+    assert not AccessLogEntry.objects.filter(action="consents.membership.admitted").exists()
+    with time_machine.travel(noon(START), tick=False):
+        end_uncovered_memberships_task.apply().get()
+        end_uncovered_memberships_task.apply().get()  # admitted, and logged, once
+    entry = AccessLogEntry.objects.get(action="consents.membership.admitted")
+    assert (entry.client_id, entry.actor, entry.basis) == (
+        team["client"].uuid,
+        None,
+        Basis.STATUTE,
+    )
+    assert (entry.object_id, entry.detail) == (str(membership.pk), TeamRole.OTHER)
+    assert timezone.localtime(entry.at).date() == START
+
+
+def test_a_membership_refused_on_the_start_day_logs_no_admission(team, parties, expert):
+    ConsentFactory(
+        client=team["client"],
+        parties=[parties["employment"]],
+        valid_until=START - datetime.timedelta(days=1),
+    )
+    add(team, expert)
+    with time_machine.travel(noon(START), tick=False):
+        end_uncovered_memberships_task.apply().get()
+    assert not AccessLogEntry.objects.filter(action="consents.membership.admitted").exists()
+    assert AccessLogEntry.objects.filter(action="consents.membership.ended_uncovered").exists()

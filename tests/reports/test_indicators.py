@@ -100,6 +100,19 @@ class TestCaseload:
         result = caseload(scope(unit), TODAY + days(3))
         assert [(row.label, row.figure.text) for row in result.rows] == [("Sanna Sosiaali", "11")]
 
+    def test_a_responsible_membership_not_yet_admitted_counts_as_no_worker(self, unit, worker):
+        """Begun but not yet admitted (the daily task has not run on its first day): it gives
+        the worker nothing of the client yet (the care team's current())."""
+        make_clients(worker, 6)
+        waiting = make_clients(worker, 5)
+        CareTeamMembership.objects.filter(
+            client__in=waiting, role=TeamRole.RESPONSIBLE_WORKER
+        ).update(admitted_at=None)
+        result = caseload(scope(unit))
+        assert [(row.label, row.figure.text) for row in result.rows] == [("Sanna Sosiaali", "6")]
+        assert result.without_worker.text == "5"
+        assert result.total.text == "11"
+
     def test_another_organisations_clients_are_excluded(self, unit, worker, outsider):
         make_clients(worker, 5)
         make_clients(outsider, 9)
