@@ -43,6 +43,12 @@ def manages_responsible_unit(user, client) -> bool:
 
 
 @rules.predicate
+def is_open_client(user, client) -> bool:
+    """The client relationship is open: not closed (Client.closed_on), or reopened since."""
+    return client is not None and client.closed_on is None
+
+
+@rules.predicate
 def in_responsible_unit(user, client) -> bool:
     assignment = getattr(user, "active_assignment", None)
     return (
@@ -68,9 +74,14 @@ rules.add_perm("clients.manage_team", is_responsible_worker | manages_responsibl
 rules.add_perm("clients.transfer_responsibility", is_responsible_worker | manages_responsible_unit)
 rules.add_perm("clients.close_client", is_responsible_worker | manages_responsible_unit)
 rules.add_perm("clients.reopen_client", is_responsible_worker | manages_responsible_unit)
-rules.add_perm("clients.write_plan", writes_client_record)
+# Plans, their goals and service-need assessments are written while the relationship is
+# open; after closing they are a record, until the relationship is reopened. The actions
+# refuse the same under the client's lock (clients.actions.plans).
+rules.add_perm("clients.write_plan", writes_client_record & is_open_client)
 rules.add_perm("clients.read_plan", reads_team_records)
 rules.add_perm("clients.read_notes", reads_team_records)
+# Case notes stay writable after closing on purpose: the closing entry (how the relationship
+# ended, what was agreed) is often written afterwards.
 rules.add_perm("clients.write_note", on_team)
 rules.add_perm("clients.read_health_notes", reads_team_records & reads_health_notes)
 rules.add_perm(

@@ -28,6 +28,21 @@ def _review_default(plan_type: str) -> datetime.date:
     return add_months(timezone.localdate(), settings.POLKU_PLAN_REVIEW_MONTHS.get(plan_type, 3))
 
 
+CLOSED_RELATIONSHIP = gettext_lazy(
+    "Asiakkuus on päättynyt, joten suunnitelmaa tai arviota ei voi enää muuttaa. Avaa "
+    "asiakkuus ensin uudelleen."
+)
+
+
+def _lock_open_client(client_id: int) -> Client:
+    """Locks the client's row (the order every plan action keeps) and refuses a closed
+    relationship (clients.write_plan reads the same): ValidationError."""
+    locked = Client.objects.select_for_update().get(pk=client_id)
+    if not locked.is_active:
+        raise ValidationError(CLOSED_RELATIONSHIP)
+    return locked
+
+
 # A plan's goals are few and short, each in the client's own words.
 GOALS_MAX = 20
 GOAL_MAX_LENGTH = 500
@@ -67,10 +82,11 @@ def create_plan(
     type: once it exists, a change is a revision of the version the writer has read
     (`revise_plan`), so creating it again (a double submit, or a colleague starting from a
     blank form) is refused on `plan_type`, checked under the client's lock, instead of
-    quietly replacing the version in force."""
+    quietly replacing the version in force. A closed relationship is refused under the same
+    lock (reopen it first)."""
     goals = clean_goals(goals)
     with transaction.atomic(), history_context(written_by, "clients.plan.created"):
-        Client.objects.select_for_update().get(pk=client.pk)
+        _lock_open_client(client.pk)
         if ClientPlan.objects.filter(client=client, plan_type=plan_type).current().exists():
             raise ValidationError(
                 {
@@ -85,10 +101,12 @@ def create_plan(
 
 
 def revise_plan(*, plan: ClientPlan, revised_by, goals: list[str], **fields) -> ClientPlan:
-    """A revision is a new version that supersedes `plan`; the old version stays readable."""
+    """A revision is a new version that supersedes `plan`; the old version stays readable.
+    Refused (ValidationError) for a revision of another than the current version, and for a
+    closed relationship, both checked under the client's lock."""
     goals = clean_goals(goals)
     with transaction.atomic(), history_context(revised_by, "clients.plan.revised"):
-        Client.objects.select_for_update().get(pk=plan.client_id)
+        _lock_open_client(plan.client_id)
         current = (
             ClientPlan.objects.filter(client=plan.client_id, plan_type=plan.plan_type)
             .current()
@@ -176,12 +194,13 @@ def _withdraw_moved_review_reminders(plan: ClientPlan, before: ClientPlan) -> No
 
 
 def set_goal_status(*, goal: PlanGoal, status: str, changed_by) -> PlanGoal:
-    """Sets a goal's status on the current version of its plan (an old version is a record)."""
+    """Sets a goal's status on the current version of its plan (an old version is a record),
+    while the client relationship is open."""
     if status not in GoalStatus.values:
         raise ValidationError({"status": _("Valitse tavoitteen tila.")})
     with transaction.atomic(), history_context(changed_by, "clients.goal.changed"):
         # The client first, as a revision does: a goal does not change while its plan is revised.
-        Client.objects.select_for_update().get(pk=goal.plan.client_id)
+        _lock_open_client(goal.plan.client_id)
         locked = PlanGoal.objects.select_for_update().select_related("plan__client").get(pk=goal.pk)
         if ClientPlan.objects.filter(supersedes=locked.plan_id).exists():
             raise ValidationError(
@@ -231,7 +250,8 @@ def save_assessment(
     """Creates or updates a service-need assessment. A completed one has a conclusion and is
     completed no earlier than it started and no later than today (the database refuses a
     completion day still to come too: trigger assessment_completed_not_in_future).
-    Raises ValidationError naming the field; nothing is saved then."""
+    Raises ValidationError naming the field, or without a field for a closed client
+    relationship (checked under the client's lock); nothing is saved then."""
     started = fields.get("started_on") or getattr(assessment, "started_on", None)
     completed = fields.get("completed_on", getattr(assessment, "completed_on", None))
     conclusion = fields.get("conclusion", getattr(assessment, "conclusion", ""))
@@ -248,7 +268,7 @@ def save_assessment(
         with transaction.atomic(), history_context(written_by, "clients.assessment.saved"):
             # One assessment in progress at a time: the client's row is locked, so two
             # workers starting one at once do not both get theirs.
-            Client.objects.select_for_update().get(pk=client.pk)
+            _lock_open_client(client.pk)
             if not completed:
                 _refuse_a_second_open_assessment(client, assessment)
             if assessment is None:
