@@ -444,6 +444,14 @@ class NewCaseNoteForm(CaseNoteForm):
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
+    def renew_token(self) -> None:
+        """The form sent again with changes after its note was saved (add_note refused it):
+        it keeps what the user typed under a new token, so sending it once more, knowingly,
+        writes a new note."""
+        data = self.data.copy()
+        data["submission_token"] = str(uuid.uuid4())
+        self.data = data
+
 
 class HandoverForm(PolkuForm):
     """One choice of new responsible worker per client of the leaving worker: the colleagues

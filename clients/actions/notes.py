@@ -28,8 +28,10 @@ def add_note(
 
     `submission_token` is the one-time token of the form the note was written on
     (NewCaseNoteForm). The same author sending the same token again for the client (a
-    double click on save, the form sent again from the back button) gets the note the
-    first send wrote, as it was written: nothing is created, changed or logged again. The
+    double click on save) gets the note the first send wrote, as it was written: nothing
+    is created, changed or logged again. A repeat saying something else (the form sent
+    again from the back button after changing it) is refused (code "sent_already_changed")
+    rather than dropped in silence or written twice: the user decides. The
     first send's access-log row records the writing; the repeat adds no processing of the
     client's data to log, and the page the user is sent to logs its own read. A repeat at
     the same moment waits on the unique index (NOTE_SUBMITTED_ONCE) for the first to
@@ -40,7 +42,7 @@ def add_note(
     if amends is not None and amends.client_id != client.pk:
         raise ValidationError(_("Täydennettävä kirjaus on toisen asiakkaan."))
     if submission_token is not None:
-        sent = _sent_already(client, author, submission_token)
+        sent = _sent_already(client, author, submission_token, fields)
         if sent is not None:
             return sent
     try:
@@ -61,19 +63,35 @@ def add_note(
         # The same form sent at the same moment: the first send committed its note.
         if NOTE_SUBMITTED_ONCE not in str(error):
             raise
-        sent = _sent_already(client, author, submission_token)
+        sent = _sent_already(client, author, submission_token, fields)
         if sent is None:
             raise
         return sent
     return note
 
 
-def _sent_already(client: Client, author, submission_token: uuid.UUID) -> CaseNote | None:
-    """The note the same form wrote already, or None; ValidationError when another author's
-    note carries the token."""
+def _sent_already(
+    client: Client, author, submission_token: uuid.UUID, fields: dict
+) -> CaseNote | None:
+    """The note the same form wrote already, or None. ValidationError when another author's
+    note carries the token, or when the note says something else than `fields` now do
+    (health_related aside: an amendment's flag is the action's, not the form's)."""
     note = CaseNote.objects.filter(client=client, submission_token=submission_token).first()
-    if note is not None and note.author_id != author.pk:
+    if note is None:
+        return None
+    if note.author_id != author.pk:
         raise ValidationError(_("Lomake on jo lähetetty. Avaa uusi lomake ja kirjoita uudelleen."))
+    if any(
+        getattr(note, name) != value for name, value in fields.items() if name != "health_related"
+    ):
+        raise ValidationError(
+            _(
+                "Tämä lomake on jo tallennettu kirjaukseksi, eikä muutoksiasi tallennettu. "
+                "Jos haluat tallentaa ne uutena kirjauksena, tallenna lomake uudelleen. Voit "
+                "myös muokata jo tallennettua kirjausta 24 tunnin ajan."
+            ),
+            code="sent_already_changed",
+        )
     return note
 
 

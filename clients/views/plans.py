@@ -317,6 +317,8 @@ def note_create(request, client_id):
             actions.add_note(client=client, author=request.user, amends=amends, **form.cleaned_data)
         except ValidationError as error:
             add_action_error(form, error)
+            if getattr(error, "code", None) == "sent_already_changed":
+                form.renew_token()
         else:
             messages.success(request, _("Kirjaus tallennettu."))
             return redirect(

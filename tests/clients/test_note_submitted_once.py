@@ -34,14 +34,22 @@ def test_the_same_token_twice_is_one_note_logged_once(team):
     assert list(_added().values_list("object_id", flat=True)) == [str(first.pk)]
 
 
-def test_a_repeat_returns_the_note_as_the_first_send_wrote_it(team):
+def test_a_repeat_saying_something_else_is_refused_and_the_first_note_kept(team):
     worker = acting(team["worker"])
     token = uuid.uuid4()
-    actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
-    again = actions.add_note(
-        client=team["client"], author=worker, submission_token=token, kind="phone", text="Muuta."
-    )
-    assert CaseNote.objects.get(pk=again.pk).text == NOTE["text"]
+    first = actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
+    with pytest.raises(ValidationError) as refused:
+        actions.add_note(
+            client=team["client"],
+            author=worker,
+            submission_token=token,
+            kind="phone",
+            text="Muuta.",
+        )
+    assert refused.value.code == "sent_already_changed"
+    assert list(CaseNote.objects.filter(client=team["client"])) == [first]
+    assert CaseNote.objects.get(pk=first.pk).text == NOTE["text"]
+    assert _added().count() == 1
 
 
 def test_other_tokens_and_no_token_write_notes_of_their_own(team):
@@ -135,3 +143,37 @@ def test_a_refused_form_keeps_its_token_so_the_correction_is_still_one_note(clie
     assert refused.status_code == 200
     assert _token(refused.content.decode()) == token
     assert not CaseNote.objects.filter(client=team["client"]).exists()
+
+
+def test_the_form_changed_and_sent_again_keeps_the_text_and_saves_it_only_when_sent_once_more(
+    client, team
+):
+    """The back button after saving, the text changed, saved again: the user is told the form
+    was saved already; what they typed stays on the form under a new token, and sending it
+    once more is a note of its own."""
+    login(client, team["worker"])
+    url = reverse("clients:note_create", kwargs={"client_id": team["client"].uuid})
+    token = _token(client.get(url).content.decode())
+    data = {
+        "written_on": timezone.localdate().strftime("%d.%m.%Y"),
+        "submission_token": token,
+        **NOTE,
+    }
+    assert client.post(url, data).status_code == 302
+    changed = {**data, "text": "Puhelu asiakkaan kanssa. Sovittiin tapaaminen."}
+    refused = client.post(url, changed)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Tämä lomake on jo tallennettu kirjaukseksi" in page
+    assert "Sovittiin tapaaminen." in page
+    renewed = _token(page)
+    assert renewed != token
+    assert CaseNote.objects.filter(client=team["client"]).count() == 1
+
+    assert client.post(url, {**changed, "submission_token": renewed}).status_code == 302
+    assert sorted(
+        CaseNote.objects.filter(client=team["client"]).values_list("text", flat=True)
+    ) == [
+        NOTE["text"],
+        changed["text"],
+    ]
