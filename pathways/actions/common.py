@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Max, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -297,3 +298,52 @@ def refuse_follow_on_alongside(
 def format_day(day: datetime.date) -> str:
     """A date as in the messages (d.m.yyyy, not zero-padded)."""
     return f"{day:%-d.%-m.%Y}"
+
+
+def format_period(start: datetime.date, end: datetime.date | None) -> str:
+    """A step's period as in the messages: 1.2.2027–31.7.2027, or 1.2.2027– without an end."""
+    return f"{format_day(start)}–{format_day(end) if end else ''}"
+
+
+def overlap_message(step: PathwayStep, *, companion: bool = False) -> str:
+    """The refusal when the database's exclusion constraint
+    (`step_no_overlap_per_client_and_service`) refused `step` as it was to be saved: names
+    the service and the period of the client's step in that service that is in the way, so
+    the worker knows which step to change. A `companion` saved with the step on the form
+    (the work coaching of a work activity period) is named as running alongside it: the
+    overlap is in its service, not in the one on the form. One query, read after the
+    refused save's savepoint rolled back."""
+    start = step.start_on
+    end = step.ended_on or step.planned_end_on
+    in_the_way = (
+        PathwayStep.objects.filter(client=step.client_id, service_type=step.service_type_id)
+        .not_cancelled()
+        .exclude(pk=step.pk)
+        .annotate(until=Coalesce("ended_on", "planned_end_on"))
+        .filter(Q(until__isnull=True) | Q(until__gte=start))
+        .filter(start_on__lte=end or datetime.date.max)
+        .order_by("start_on", "pk")
+        .first()
+    )
+    service = step.service_type.name
+    if in_the_way is None:
+        # Not found again (the constraint is the database's word): the service alone.
+        if companion:
+            return _(
+                "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s, joka kulkee "
+                "tämän jakson rinnalla. Jaksot eivät voi olla päällekkäin."
+            ) % {"service": service}
+        return _(
+            "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s. Jaksot eivät voi "
+            "olla päällekkäin."
+        ) % {"service": service}
+    period = format_period(in_the_way.start_on, in_the_way.until)
+    if companion:
+        return _(
+            "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s, joka kulkee tämän "
+            "jakson rinnalla: %(period)s. Jaksot eivät voi olla päällekkäin."
+        ) % {"service": service, "period": period}
+    return _(
+        "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s: %(period)s. Jaksot "
+        "eivät voi olla päällekkäin."
+    ) % {"service": service, "period": period}

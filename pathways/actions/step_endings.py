@@ -20,6 +20,7 @@ from pathways.actions.common import (
     format_day,
     lock_client,
     other_steps,
+    overlap_message,
     refuse_follow_on_alongside,
     settle_step_reminders,
     step_name,
@@ -168,20 +169,17 @@ def end_step(
             refuse_follow_on_alongside(locked, next_step)
         _check_no_later_period_overlapped([locked, *ending_with])
         check_records_within([locked, *ending_with], end_field="ended_on")
+        saving = locked
         try:
             with transaction.atomic():
-                locked.save()
-                for companion in ending_with:
-                    companion.save()
+                for saving in [locked, *ending_with]:
+                    saving.save()
         except IntegrityError as error:
             if "step_no_overlap_per_client_and_service" in str(error):
-                # The checks above ran under the client's lock; this is the database's word.
+                # The checks above ran under the client's lock; this is the database's word,
+                # naming the step in the way of the one refused (the step or a companion).
                 raise ValidationError(
-                    {
-                        "ended_on": _(
-                            "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
-                        )
-                    }
+                    {"ended_on": overlap_message(saving, companion=saving is not locked)}
                 ) from None
             # Another worker chose the same follow-on step at the same moment.
             if "next_step" not in str(error):

@@ -20,6 +20,7 @@ from pathways.actions.common import (
     format_day,
     lock_client,
     other_steps,
+    overlap_message,
     refuse_follow_on_alongside,
     refuse_follow_on_before,
     set_status,
@@ -54,23 +55,15 @@ def _validate(
 
 def _save(step: PathwayStep, *, companion: bool = False) -> None:
     """Saves the step, or ValidationError on `start_on` when the client already has a step
-    of its service at the same time. A `companion` saved with the step planned or changed
-    (the work coaching of a work activity period) is named by its service: the overlap is
-    in that service, not in the one on the form."""
+    of its service at the same time, naming that step's service and period
+    (`overlap_message`; a `companion` saved with the step planned or changed, the work
+    coaching of a work activity period, as running alongside it)."""
     try:
         with transaction.atomic():
             step.save()
     except IntegrityError as error:
         if "step_no_overlap_per_client_and_service" in str(error):
-            if companion:
-                message = _(
-                    "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s, joka kulkee "
-                    "tämän jakson rinnalla. Jaksot eivät voi olla päällekkäin."
-                ) % {"service": step.service_type.name}
-            else:
-                message = _(
-                    "Asiakkaalla on jo samaan aikaan jakso tässä palvelussa. Jaksot eivät voi olla päällekkäin."
-                )
+            message = overlap_message(step, companion=companion)
             raise ValidationError({"start_on": message}) from None
         raise
 

@@ -1,6 +1,7 @@
 """A step planned with its companion (rehabilitative work activity with its work coaching)
 is refused when the client already has a step of the companion's service at the same time,
-and the refusal names that service: the overlap is not in the service on the form."""
+and the refusal names that service and the period of its step in the way: the overlap is not
+in the service on the form."""
 
 import datetime
 
@@ -15,7 +16,7 @@ from tests.pathways.test_step_rules import rehab_fields
 
 def test_the_overlapping_companion_is_named_by_its_service(worker, coach, client_of, today):
     client = client_of()
-    make_step(
+    coaching = make_step(
         client,
         "work_coaching",
         created_by=worker,
@@ -28,7 +29,8 @@ def test_the_overlapping_companion_is_named_by_its_service(worker, coach, client
     assert refused.value.message_dict == {
         "start_on": [
             "Asiakkaalla on jo samaan aikaan jakso palvelussa Työvalmennus, joka kulkee tämän "
-            "jakson rinnalla. Jaksot eivät voi olla päällekkäin."
+            f"jakson rinnalla: {coaching.start_on:%-d.%-m.%Y}–{coaching.planned_end_on:%-d.%-m.%Y}. "
+            "Jaksot eivät voi olla päällekkäin."
         ]
     }
     assert list(

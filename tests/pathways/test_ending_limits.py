@@ -202,8 +202,10 @@ def test_the_overlap_the_database_refuses_is_shown_next_to_the_end_date_not_a_cr
         {"ended_on": today.isoformat(), "end_reason": "completed", "next_step": second.pk},
     )
     assert response.status_code == 200
-    assert "Jaksot eivät voi olla päällekkäin." in field_errors(
-        response.content.decode(), "ended_on"
+    # The message names the step in the way: its service and its period (open, no end yet).
+    assert field_errors(response.content.decode(), "ended_on") == (
+        f"Asiakkaalla on jo samaan aikaan jakso palvelussa {second.service_type.name}: "
+        f"{second.start_on:%-d.%-m.%Y}–. Jaksot eivät voi olla päällekkäin."
     )
     first.refresh_from_db()
     assert first.status == StepStatus.ACTIVE
