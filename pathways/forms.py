@@ -23,6 +23,7 @@ from config.forms import (
 from config.ordering import Alphabetical
 from pathways.models import (
     CLIENT_SERVICES_END,
+    PLAN_FIELDS,
     AbsenceReason,
     Attendance,
     EmployerContact,
@@ -89,21 +90,15 @@ class StepForm(PolkuModelForm):
     required, by the rule set in force on the start date entered (the step's own, or
     today on a new form): `rule_set`, None before any rules Polku holds. The rules
     check them once the form is sent (`actions.plan_step`, `update_step`), with their
-    own messages, so the form lets them be empty."""
+    own messages, so the form lets them be empty.
+
+    The form of a step being changed carries the plan as it was shown (`plan_state`,
+    `PathwayStep.plan_state`), sent back in the hidden field `shown` so that `update_step`
+    refuses to overwrite a change saved meanwhile by someone else."""
 
     class Meta:
         model = PathwayStep
-        fields = [
-            *COMMON,
-            *SCHEDULE,
-            "income_clarification",
-            "decision_reference",
-            "group_activity",
-            "daily_compensation",
-            "effects_discussed_on",
-            "review_due",
-            "catalogue_entry",
-        ]
+        fields = list(PLAN_FIELDS)
         field_classes = {"unit": GroupedUnitChoiceField}
         widgets = {
             **{name: DateInput for name in DATE_FIELDS},
@@ -120,6 +115,7 @@ class StepForm(PolkuModelForm):
         current_coach=None,
         current_unit=None,
         follows=None,
+        plan_state: str | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -167,6 +163,10 @@ class StepForm(PolkuModelForm):
                 "Valittu palvelu ei ole tämän jakson palvelua (%(service)s). Valitse valikosta "
                 "jakson palvelun mukainen palvelu."
             ) % {"service": service_type.name}
+        if plan_state is not None:
+            self.fields["shown"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=plan_state
+            )
 
     def _rule_set_in_force(self, client) -> ServiceRuleSet | None:
         """The rule set in force on the start date entered, else on the step's start date,
@@ -200,6 +200,14 @@ class StepForm(PolkuModelForm):
             except ValidationError:
                 pass
         return self.instance.unit
+
+    def show_current(self, step: PathwayStep) -> None:
+        """The plan was changed meanwhile (`update_step` refused the save): the form keeps
+        what the user typed, but now carries the plan as it is (`step`, read again), so the
+        user who has checked it may save over it deliberately."""
+        data = self.data.copy()
+        data["shown"] = step.plan_state
+        self.data = data
 
     def clean(self):
         data = super().clean()

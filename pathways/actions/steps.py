@@ -183,7 +183,9 @@ def _mutual_companions_missing(step: PathwayStep) -> list[PathwayStep]:
     return companions
 
 
-def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
+def update_step(
+    *, step: PathwayStep, changed_by, shown: str | None = None, **fields
+) -> PathwayStep:
     """Changes a step's plan (dates, schedule, facts); the rules are checked again, and a
     catalogue entry given in `fields` must be an entry of the step's service.
 
@@ -203,6 +205,11 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
     loaded before it ended changes nothing either. A step that has started (active or paused)
     cannot start after today (on `start_on`): it would be a running step with its start ahead,
     which could not be ended, cancelled nor paused.
+
+    `shown` is the plan as the edit form showed it (`PathwayStep.plan_state`): when the plan
+    on the locked row is no longer that, someone else changed the step while the form was
+    open, and the change is refused (code "changed_meanwhile", on no field) rather than
+    overwriting theirs. Without `shown` (a change not made on the form) nothing is compared.
     """
     with (
         transaction.atomic(),
@@ -216,6 +223,16 @@ def update_step(*, step: PathwayStep, changed_by, **fields) -> PathwayStep:
         )
         if locked.status == StepStatus.ENDED:
             raise ValidationError(_("Päättynyttä jaksoa ei voi muuttaa."))
+        if shown is not None and shown != locked.plan_state:
+            raise ValidationError(
+                _(
+                    "Joku muu muutti jaksoa sen jälkeen, kun avasit lomakkeen, joten muutoksiasi "
+                    "ei tallennettu. Lomakkeella ovat kirjoittamasi tiedot. Tarkista jakson "
+                    "nykyiset tiedot jakson sivulta ja tallenna sitten uudelleen, jos haluat "
+                    "korvata ne omillasi."
+                ),
+                code="changed_meanwhile",
+            )
         default_review = (
             locked.rule_set
             and locked.rule_set.review_interval_months

@@ -17,6 +17,7 @@ from pathways.models.records import (
 from pathways.models.steps import (
     CLIENT_SERVICES_END,
     JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC,
+    PLAN_FIELDS,
     DateRange,
     EndReason,
     ExitOutcome,
@@ -31,6 +32,7 @@ __all__ = [
     "CLIENT_SERVICES_END",
     "JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC",
     "JOB_KINDS",
+    "PLAN_FIELDS",
     "AbsenceReason",
     "Attendance",
     "CompetenceCertificate",

@@ -1,6 +1,8 @@
 """A step of the client's pathway in a service: its status, end, outcome and review, and
 the database functions that keep a Jobcenter period's follow-on."""
 
+import hashlib
+import json
 from decimal import Decimal
 
 import pghistory
@@ -180,6 +182,28 @@ FOLLOW_ON_NOT_CANCELLED_FUNC = """
     END IF;
     RETURN NEW;
 """
+
+
+# The fields of a step's plan, as the step form changes them (`forms.StepForm`,
+# `actions.update_step`): what `PathwayStep.plan_state` sums up.
+PLAN_FIELDS = (
+    "unit",
+    "coach",
+    "start_on",
+    "planned_end_on",
+    "plan",
+    "goal",
+    "support_given",
+    "days_per_week",
+    "hours_per_day",
+    "income_clarification",
+    "decision_reference",
+    "group_activity",
+    "daily_compensation",
+    "effects_discussed_on",
+    "review_due",
+    "catalogue_entry",
+)
 
 
 class DateRange(Func):
@@ -474,6 +498,15 @@ class PathwayStep(models.Model):
     @property
     def code(self) -> str:
         return self.service_type.code
+
+    @property
+    def plan_state(self) -> str:
+        """The step's plan (`PLAN_FIELDS`) as the edit form showed it, in one short string: the
+        form sends it back, so that a change saved by someone else while the form was open is
+        noticed on saving and not overwritten (`actions.update_step`). A digest, as the plan
+        holds free texts: the form only needs to tell whether the plan is still the same."""
+        values = [self._meta.get_field(name).value_from_object(self) for name in PLAN_FIELDS]
+        return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:32]
 
     @property
     def end_or_planned_end(self):

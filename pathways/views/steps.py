@@ -21,7 +21,13 @@ from config.query import id_param, text_param
 from pathways import actions, step_rules, timeline
 from pathways.access import get_step_for_user, get_step_to_follow
 from pathways.forms import CancelStepForm, EndStepForm, PauseStepForm, StepForm
-from pathways.models import CLIENT_SERVICES_END, Attendance, PathwayStep, StepStatus
+from pathways.models import (
+    CLIENT_SERVICES_END,
+    PLAN_FIELDS,
+    Attendance,
+    PathwayStep,
+    StepStatus,
+)
 from pathways.pauses import pauses_of
 from pathways.querysets import first_job_start, ips_phases
 from services.i18n import in_name_order
@@ -204,12 +210,21 @@ def step_edit(request, client_id, step_id):
         client=client,
         current_coach=step.coach,
         current_unit=step.unit,
+        plan_state=step.plan_state,
     )
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        # The plan as the form was shown with; a form sent without it is not compared.
+        shown = fields.pop("shown") or None
         try:
-            changed = actions.update_step(step=step, changed_by=request.user, **form.cleaned_data)
+            changed = actions.update_step(step=step, changed_by=request.user, shown=shown, **fields)
         except ValidationError as error:
             add_action_error(form, error)
+            if getattr(error, "code", None) == "changed_meanwhile":
+                # Saving again, once the user has checked the step, saves over the plan as
+                # it is now, not as it was when the form was opened.
+                step.refresh_from_db(fields=PLAN_FIELDS)
+                form.show_current(step)
         else:
             messages.success(request, _("Palvelujakso päivitetty."))
             if changed.changed_with:

@@ -377,6 +377,29 @@ def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
         assert_accessible(page)
 
 
+def test_a_step_edit_saved_over_a_change_made_meanwhile_is_refused(new_page, team):
+    """Two tabs open the edit form of the same step; the second save is refused above the
+    form, accessible, with what was typed kept, and the first change stays."""
+    worker, _coach, client = team
+    today = datetime.date.today()
+    studies = make_step(
+        client, "education", created_by=worker, start_on=today + datetime.timedelta(days=30)
+    )
+    first, second = new_page(worker), new_page(worker)
+    for page in (first, second):
+        page.goto(f"/clients/{client.uuid}/steps/{studies.pk}/edit/")
+    first.locator("#id_goal").fill("Ensimmäisen tavoite")
+    first.get_by_role("button", name="Tallenna").click()
+    expect(first.get_by_role("heading", level=1)).to_contain_text("Koulutus")
+    second.locator("#id_goal").fill("Toisen tavoite")
+    second.get_by_role("button", name="Tallenna").click()
+    expect(second.locator("[role=alert]")).to_contain_text("Joku muu muutti jaksoa")
+    expect(second.locator("#id_goal")).to_have_value("Toisen tavoite")
+    assert_accessible(second)
+    studies.refresh_from_db()
+    assert studies.goal == "Ensimmäisen tavoite"
+
+
 def test_a_job_ended_and_another_cancelled_from_the_step_page(new_page, team):
     """The responsible worker ends studies that began (refused first without a reason: the
     error summary takes the focus) and cancels a job agreed to begin next week, each from its
