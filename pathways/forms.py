@@ -420,6 +420,22 @@ class PauseStepForm(PolkuForm):
     )
 
 
+class ResumeStepForm(PolkuForm):
+    """The day a paused `step` resumed (`actions.set_step_status`): today unless the worker
+    records a return that came earlier."""
+
+    resumed_on = forms.DateField(
+        label=_("Jatkui tauon jälkeen"), widget=DateInput, initial=timezone.localdate
+    )
+
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resumed_on"].help_text = _(
+            "Päivä, jona asiakas palasi jaksolle. Tauko alkoi %(date)s: jatkumispäivä voi olla "
+            "aikaisintaan silloin ja viimeistään tänään."
+        ) % {"date": f"{step.paused_on:%-d.%-m.%Y}"}
+
+
 COMPENSATION = Attendance._meta.get_field("compensation")
 
 

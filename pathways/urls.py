@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:client_id>/steps/<int:step_id>/cancel/", steps.step_cancel, name="step_cancel"),
     path("<uuid:client_id>/steps/<int:step_id>/status/", steps.step_status, name="step_status"),
     path("<uuid:client_id>/steps/<int:step_id>/pause/", steps.step_pause, name="step_pause"),
+    path("<uuid:client_id>/steps/<int:step_id>/resume/", steps.step_resume, name="step_resume"),
     path(
         "<uuid:client_id>/steps/<int:step_id>/ask-follow-on/",
         steps.step_ask_follow_on,

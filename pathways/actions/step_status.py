@@ -29,6 +29,7 @@ def set_step_status(
     changed_by,
     paused_on: datetime.date | None = None,
     reason: str = "",
+    resumed_on: datetime.date | None = None,
 ) -> PathwayStep:
     """Starts, pauses or resumes a step (ending has its own action; a started step does
     not return to planned).
@@ -37,13 +38,18 @@ def set_step_status(
     is changed first). A pause records since when (`paused_on`, today when not given) and
     why (`reason`): refused on `reason` without one, on `paused_on` for a day in the future,
     before the step started or before it last resumed, or dated back over a day recorded
-    present (a day of a pause takes none). Resuming records the day
-    (`resumed_on`, today). The step's latest pause is on the step, earlier ones in its
+    present (a day of a pause takes none). Resuming records the day the step resumed
+    (`resumed_on`, today when not given; ignored when a planned step starts): refused on
+    `resumed_on` for a day in the future or before the pause began. A resume dated back
+    ends the pause on that day, so the days from it on are the step's working days again
+    (a present day may be recorded on them, `record_week_attendance`); the absences
+    recorded on them stay. The step's latest pause is on the step, earlier ones in its
     history.
 
     The companion planned with it (the work coaching of a work activity period)
-    pauses and resumes with it, with the same day and reason (not before the companion
-    started), listed in the returned step's `changed_with`. A pause that would leave
+    pauses and resumes with it, with the same day and reason (a pause not before the
+    companion started, a resume not before the companion's own pause began), listed in the
+    returned step's `changed_with`. A pause that would leave
     another running step without the service it needs (a Jobcenter period during work
     activity) is refused, and so is starting a step while the service it needs alongside
     is paused. Nothing is saved when refused.
@@ -80,6 +86,9 @@ def set_step_status(
             )
         if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
             paused_on = _check_pause(locked, paused_on or today, reason, today)
+        # A planned step starting takes no day of resuming: its paused companions resume today.
+        resuming = status == StepStatus.ACTIVE and locked.status == StepStatus.PAUSED
+        resumed_on = _check_resume(locked, resumed_on or today, today) if resuming else today
         changing_with = []
         others = other_steps(locked, open_only=True)
         if status == StepStatus.PAUSED and locked.status == StepStatus.ACTIVE:
@@ -95,7 +104,9 @@ def set_step_status(
             changing_with = steps_starting_with(locked, others)
             for each in [locked, *changing_with]:
                 if each.status == StepStatus.PAUSED:
-                    each.resumed_on = today
+                    # A companion paused after the day the step resumed (it started later)
+                    # resumes on the day its own pause began.
+                    each.resumed_on = max(resumed_on, each.paused_on)
         set_status(locked, status, changed_by, client)
         for companion in changing_with:
             set_status(companion, status, changed_by, client, with_step=locked)
@@ -130,6 +141,32 @@ def _check_pause(
             }
         )
     return paused_on
+
+
+def _check_resume(
+    step: PathwayStep, resumed_on: datetime.date, today: datetime.date
+) -> datetime.date:
+    """`resumed_on` as the day the paused `step` resumes, or ValidationError on `resumed_on`:
+    not a day in the future, nor before the pause began (the database's
+    step_resumed_after_pause)."""
+    if resumed_on > today:
+        raise ValidationError(
+            {
+                "resumed_on": _(
+                    "Jatkuminen kirjataan jakson jatkuttua: päivä ei voi olla tulevaisuudessa."
+                )
+            }
+        )
+    if resumed_on < step.paused_on:
+        raise ValidationError(
+            {
+                "resumed_on": _(
+                    "Tauko alkoi %(date)s, joten jakso voi jatkua aikaisintaan silloin."
+                )
+                % {"date": format_day(step.paused_on)}
+            }
+        )
+    return resumed_on
 
 
 def _check_no_present_day_in_pause(steps: list[PathwayStep]) -> None:

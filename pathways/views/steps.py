@@ -20,7 +20,7 @@ from config.forms import add_action_error
 from config.query import id_param, text_param
 from pathways import actions, step_rules, timeline
 from pathways.access import get_step_for_user, get_step_to_follow
-from pathways.forms import CancelStepForm, EndStepForm, PauseStepForm, StepForm
+from pathways.forms import CancelStepForm, EndStepForm, PauseStepForm, ResumeStepForm, StepForm
 from pathways.models import (
     CLIENT_SERVICES_END,
     PLAN_FIELDS,
@@ -150,6 +150,7 @@ def step_detail(request, client_id, step_id):
             if step.code == "jobcenter_paid_work"
             else None,
             "caseload_warning": _caseload_warning(step),
+            "resume_form": ResumeStepForm(step=step) if step.status == StepStatus.PAUSED else None,
         },
     )
 
@@ -492,6 +493,39 @@ def step_pause(request, client_id, step_id):
     log_shown_again(request, client, VIEWED, step)
     return render(
         request, "pathways/step_pause.html", {"client": client, "step": step, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_resume(request, client_id, step_id):
+    """Resumes a paused step, on the day it resumed (today unless dated back); the step page
+    sends its resume form here, and a refusal is shown here next to the date."""
+    client, step = get_step_for_user(
+        request.user,
+        client_id,
+        step_id,
+        permission="pathways.log_step",
+        log_action=read_log(request, VIEWED),
+    )
+    if step.status != StepStatus.PAUSED:
+        raise Http404
+    form = ResumeStepForm(request.POST or None, step=step)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step = actions.set_step_status(
+                step=step,
+                status=StepStatus.ACTIVE,
+                changed_by=request.user,
+                resumed_on=form.cleaned_data["resumed_on"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            _status_changed(request, step)
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
+    log_shown_again(request, client, VIEWED, step)
+    return render(
+        request, "pathways/step_resume.html", {"client": client, "step": step, "form": form}
     )
 
 

@@ -377,6 +377,37 @@ def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
         assert_accessible(page)
 
 
+def test_a_pause_resumed_on_a_day_dated_back_after_a_refusal(new_page, team):
+    """The responsible worker records on the step page that studies paused last week resumed
+    on a day of it: a day in the future first, refused next to the date on the resume page;
+    the page with the resume form and the refusal are accessible."""
+    worker, _coach, client = team
+    today = datetime.date.today()
+    paused_on = today - datetime.timedelta(days=7)
+    studies = make_step(
+        client,
+        "education",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=30),
+        status="paused",
+        paused_on=paused_on,
+        pause_reason="Sairausloma",
+    )
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/steps/{studies.pk}/")
+    assert_accessible(page)
+    page.get_by_label("Jatkui tauon jälkeen").fill((today + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Jatka jaksoa tauon jälkeen").click()
+    expect(page.locator("#id_resumed_on_error")).to_contain_text("ei voi olla tulevaisuudessa")
+    assert_accessible(page)
+    resumed_on = paused_on + datetime.timedelta(days=3)
+    page.get_by_label("Jatkui tauon jälkeen").fill(resumed_on.isoformat())
+    page.get_by_role("button", name="Jatka jaksoa tauon jälkeen").click()
+    expect(page.get_by_text(f"jatkui {resumed_on:%-d.%-m.%Y}")).to_be_visible()
+    studies.refresh_from_db()
+    assert (studies.status, studies.resumed_on) == ("active", resumed_on)
+
+
 def test_a_step_edit_saved_over_a_change_made_meanwhile_is_refused(new_page, team):
     """Two tabs open the edit form of the same step; the second save is refused above the
     form, accessible, with what was typed kept, and the first change stays."""

@@ -222,7 +222,9 @@ class TestRehabilitativeWorkActivity:
         activity.refresh_from_db()
         assert (activity.status, activity.paused_on) == (StepStatus.PAUSED, today)
         page = browser.get(step_url).content.decode()
-        assert "Jakson tila: Tauolla." in page and 'name="status" value="active"' in page
+        assert "Jakson tila: Tauolla." in page
+        # The page asks the day the period resumed (today unless dated back).
+        assert f'action="{step_url}resume/"' in page and 'name="resumed_on"' in page
         assert "Sairausloma" in page
         # Its work coaching pauses with it.
         assert "Samalla keskeytyi tauolle: Työvalmennus." in page
@@ -230,7 +232,7 @@ class TestRehabilitativeWorkActivity:
             browser.get(f"/clients/{client_.uuid}/").content.decode()
         )
         assert "polku-bar--paused" in browser.get(f"/clients/{client_.uuid}/").content.decode()
-        browser.post(f"{step_url}status/", {"status": "active"})
+        browser.post(f"{step_url}resume/", {"resumed_on": iso(today)})
         activity.refresh_from_db()
         assert (activity.status, activity.resumed_on) == (StepStatus.ACTIVE, today)
         assert actions_since(mark, client_) == [

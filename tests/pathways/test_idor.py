@@ -9,7 +9,7 @@ from accounts.roles import Role
 from clients.factories import ClientFactory, add_member
 from clients.models import TeamRole
 from pathways.factories import make_step
-from pathways.models import CompetenceCertificate, Placement
+from pathways.models import CompetenceCertificate, Placement, StepStatus
 from tests.conftest import login
 from tests.permissions.matrix import EXPECTATIONS
 from tests.permissions.rows.pathways import ready_document
@@ -40,7 +40,17 @@ def siblings_objects(world, kwargs) -> list[dict]:
     variants = []
     if "step_id" in kwargs:
         original = PathwayStep.objects.select_related("service_type").get(pk=kwargs["step_id"])
-        # A step like the URL's, in the same state (a planned one for cancelling, say).
+        # A step like the URL's, in the same state (a planned one for cancelling, a paused
+        # one for resuming, say).
+        paused = (
+            {
+                "status": original.status,
+                "paused_on": original.paused_on,
+                "pause_reason": original.pause_reason,
+            }
+            if original.status == StepStatus.PAUSED
+            else {}
+        )
         step = make_step(
             sibling,
             original.service_type.code,
@@ -49,6 +59,7 @@ def siblings_objects(world, kwargs) -> list[dict]:
             coach=world.users[Role.WORK_COACH],
             days_per_week=3,
             hours_per_day=5,
+            **paused,
         )
         if "placement_id" in kwargs:
             # Like the URL's (begun or not), of the sibling's step, with that step: seen under

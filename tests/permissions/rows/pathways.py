@@ -45,6 +45,26 @@ def planned_step_kwargs(world):
     return {"client_id": world.client.uuid, "step_id": step.pk}
 
 
+def paused_step_kwargs(world):
+    """Studies on a pause since today, coached by the world's work coach: only a paused step
+    is resumed."""
+    from django.utils import timezone
+
+    step = world.extra.get("paused")
+    if step is None:
+        today = timezone.localdate()
+        step = world.extra["paused"] = make_step(
+            world.client,
+            "education",
+            created_by=world.users[R.SOCIAL_WORKER],
+            coach=world.users[R.WORK_COACH],
+            status="paused",
+            paused_on=today,
+            pause_reason="Sairausloma",
+        )
+    return {"client_id": world.client.uuid, "step_id": step.pk}
+
+
 def placement_kwargs(days_from_today):
     """A placement (studies) of the world's rehabilitative work activity step, begun
     `days_from_today` ago (negative) or beginning then: only one that has begun is ended, only
@@ -98,6 +118,9 @@ ROWS = {
         allowed_status=302,
     ),
     "pathways:step_pause": client_row(LOGGERS, kwargs=REHAB, logs="pathways.step.viewed"),
+    "pathways:step_resume": client_row(
+        LOGGERS, kwargs=paused_step_kwargs, logs="pathways.step.viewed"
+    ),
     "pathways:attendance": client_row(LOGGERS, kwargs=REHAB, logs="pathways.attendance.viewed"),
     "pathways:jobcenter_contract": client_row(
         LOGGERS, kwargs=step_kwargs("jobcenter_paid_work"), logs="pathways.step.viewed"
