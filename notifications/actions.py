@@ -136,6 +136,33 @@ def create_task(
         return task
 
 
+def restate_task(*, task: Task, by, description: str | Text, assignee=None) -> Task:
+    """The matter of an open task asked for again (a request repeated while the first is
+    still open): the task stays one, its description becomes `description` and, when
+    `assignee` is given, it is theirs (the one who decides now). The earlier words stay in
+    the task's change history (action "notifications.task.restated").
+
+    Locks the task and returns it as stored. A task checked off meanwhile is returned as it
+    is (the caller asks anew), and so is one the words and assignee would not change (a
+    double submit writes nothing, not even history). A Text is kept as create_task keeps
+    it, written out in the assignee's language.
+    """
+    with transaction.atomic(), history_context(by, "notifications.task.restated"):
+        locked = Task.objects.select_for_update().select_related("assignee").get(pk=task.pk)
+        if locked.done_at is not None:
+            return locked
+        assignee = assignee or locked.assignee
+        changed = [] if assignee.pk == locked.assignee_id else ["assignee"]
+        locked.assignee = assignee
+        for name, value in _text_fields("description", description, _language_of(assignee)).items():
+            if getattr(locked, name) != value:
+                setattr(locked, name, value)
+                changed.append(name)
+        if changed:
+            locked.save(update_fields=changed)
+    return locked
+
+
 def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Task:
     """Checks the task off as done on `done_on` (today when not given) by its assignee.
 

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -103,40 +104,71 @@ def clean_access_request_reason(reason: str) -> str:
     return reason
 
 
-def request_access(*, client: Client, requested_by, reason: str):
-    """Asks the client's responsible worker to add `requested_by` to the team.
+# The task kind of an access request.
+ACCESS_REQUEST_TASK = "clients.access_request"
 
-    The requester learns nothing of the client; the responsible worker gets a
-    task (once per requester and client) and decides. Logged on the client.
+
+def request_access(*, client: Client, requested_by, reason: str):
+    """Asks the client's responsible worker to add `requested_by` to the team; returns the
+    task the request is in (None when the client has no responsible worker).
+
+    The requester learns nothing of the client; the responsible worker gets a task and
+    decides. One open request per requester and client: asked again while the earlier
+    one is still open, the task stays one (notifications' restate_task): the latest
+    reason becomes its description (the earlier ones are in its change history and on the
+    access log) and it is the current responsible worker's. Asked after the earlier one
+    was done, the current responsible worker gets a new open task. Its key names the
+    requester's previous request (the first has none), so the key is the same for a double
+    submit of one request, and the database's unique key lets it create one task also
+    when the two run at once; the client's lock (the team's, as the team actions take it)
+    makes the second wait and find the first. Each request is logged on the client.
     """
-    from notifications.actions import create_task
+    from notifications.actions import create_task, restate_task
+    from notifications.models import Task
 
     reason = clean_access_request_reason(reason)
-    responsible = (
-        CareTeamMembership.objects.current()
-        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
-        .select_related("user")
-        .first()
-    )
-    if responsible is None:
-        return None
     with transaction.atomic():
-        task = create_task(
-            assignee=responsible.user,
-            kind="clients.access_request",
-            title=Text(
-                gettext_noop("Pääsypyyntö asiakkaan tietoihin: {name}"),
-                name=requested_by.get_full_name(),
-            ),
-            description=reason,
-            client_id=client.uuid,
-            link=f"/clients/{client.uuid}/team/add/",
-            created_by=requested_by,
-            key=f"access-request:{client.pk}:{requested_by.pk}",
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        responsible = (
+            CareTeamMembership.objects.current()
+            .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER)
+            .select_related("user")
+            .first()
         )
+        if responsible is None:
+            return None
+        # The key of the requester's first request of the client; a later one names the
+        # request before it.
+        first_key = f"access-request:{locked.pk}:{requested_by.pk}"
+        earlier = Task.objects.filter(
+            Q(key=first_key) | Q(key__startswith=f"{first_key}:"), kind=ACCESS_REQUEST_TASK
+        )
+        still_open = earlier.open().select_for_update().order_by("-pk").first()
+        if still_open is not None:
+            task = restate_task(
+                task=still_open,
+                by=requested_by,
+                description=reason,
+                assignee=responsible.user,
+            )
+        else:
+            previous = earlier.order_by("-pk").values_list("pk", flat=True).first()
+            task = create_task(
+                assignee=responsible.user,
+                kind=ACCESS_REQUEST_TASK,
+                title=Text(
+                    gettext_noop("Pääsypyyntö asiakkaan tietoihin: {name}"),
+                    name=requested_by.get_full_name(),
+                ),
+                description=reason,
+                client_id=locked.uuid,
+                link=f"/clients/{locked.uuid}/team/add/",
+                created_by=requested_by,
+                key=first_key if previous is None else f"{first_key}:after-{previous}",
+            )
         log_access(
             actor=requested_by,
-            client_id=client.uuid,
+            client_id=locked.uuid,
             action="clients.access.requested",
             basis=Basis.REGISTRATION,
             obj=task,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from notifications.actions import complete_task, create_task, reopen_task
+from notifications.actions import complete_task, create_task, reopen_task, restate_task
 from notifications.factories import TaskFactory
 from notifications.models import Task
 from notifications.task_kinds import register_task_kind
@@ -51,6 +51,29 @@ def test_the_same_key_gives_the_same_task(worker):
     create_task(assignee=worker, kind="tests.task", title="Soita Kelaan")
     create_task(assignee=worker, kind="tests.task", title="Soita Kelaan")
     assert Task.objects.count() == 3  # without a key every call is a new task
+
+
+def test_a_restated_open_task_takes_the_new_words_and_assignee_a_done_one_stays(worker, unit):
+    """Restating an open task rewrites its description (a Text in the new assignee's
+    language) and moves it; the same words again write nothing; a done task is not changed."""
+    swede = make_user(Role.SOCIAL_WORKER, unit, preferred_language="sv")
+    task = create_task(assignee=worker, kind="tests.task", title="Soita", description="Ensin")
+    restated = restate_task(
+        task=task, by=worker, description=Text(gettext_noop("No")), assignee=swede
+    )
+    restated.refresh_from_db()
+    assert (restated.assignee, restated.description, restated.description_msgid) == (
+        swede,
+        "Nej",
+        "No",
+    )
+    assert restated.events.count() == 2
+    restate_task(task=task, by=worker, description=Text(gettext_noop("No")))
+    assert restated.events.count() == 2
+    complete_task(task=task, by=swede)
+    done = restate_task(task=task, by=worker, description="Myöhemmin", assignee=worker)
+    done.refresh_from_db()
+    assert (done.assignee, done.description, done.is_open) == (swede, "Nej", False)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,183 @@
+"""A request for access to a client outside one's team reaches the responsible worker once per
+request: a repeat while it is open stays one task, a repeat after it was done is a new one."""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from accounts.factories import make_user
+from accounts.roles import Role
+from audit.models import AccessLogEntry
+from clients import actions
+from clients.factories import ClientFactory, demo_identity_code, random_birth_date
+from notifications.actions import complete_task
+from notifications.models import Task
+from services.factories import UnitFactory
+from tests.conftest import login
+
+
+@pytest.fixture
+def requester(team):
+    """A social worker of another unit of the same organisation, who does not see the client."""
+    return make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=team["unit"].organisation))
+
+
+def _requests(client_of):
+    return Task.objects.filter(kind="clients.access_request", client_id=client_of.uuid)
+
+
+def test_a_request_after_the_earlier_one_was_done_reaches_the_current_responsible_worker(
+    team, requester
+):
+    """Handled and ticked done, then responsibility moved: months later the same person asks
+    again for a new reason. The new responsible worker gets an open task with that reason;
+    the done one stays as it was, with the one who handled it."""
+    worker, counsellor, client_of = team["worker"], team["counsellor"], team["client"]
+    first = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    complete_task(task=first, by=worker)
+    actions.transfer_responsibility(
+        client=client_of,
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Jatkat asiakkaan kanssa.",
+    )
+
+    again = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas palasi palveluun, uusi tarve."
+    )
+
+    assert again.pk != first.pk
+    again.refresh_from_db()
+    assert again.assignee == counsellor and again.is_open
+    assert again.description == "Asiakas palasi palveluun, uusi tarve."
+    first.refresh_from_db()
+    assert first.assignee == worker and not first.is_open
+    assert first.description == "Asiakas asioi luonani tänään."
+    assert list(_requests(client_of).open()) == [again]
+    # And the third request, after the second was done too, is one more.
+    complete_task(task=again, by=counsellor)
+    third = actions.request_access(
+        client=client_of, requested_by=requester, reason="Kolmas kerta, taas uusi tarve."
+    )
+    assert third.pk not in (first.pk, again.pk) and third.is_open
+    assert _requests(client_of).count() == 3
+
+
+def test_a_double_submit_of_one_request_makes_one_task(client, team, requester):
+    """The form sent twice: one task, both sends on the client's access log."""
+    code = demo_identity_code(random_birth_date())
+    client_of = ClientFactory(code=code, created_by=team["worker"])
+    login(client, requester)
+    sent = {"identity_code": code, "reason": "Asiakas asioi luonani."}
+    for _ in range(2):
+        assert client.post("/clients/access-request/", sent).status_code == 302
+    (task,) = _requests(client_of)
+    assert task.assignee == team["worker"] and task.is_open
+    assert task.description == "Asiakas asioi luonani."
+    assert task.events.count() == 1  # the repeat wrote nothing, not even history
+    assert (
+        AccessLogEntry.objects.filter(action="clients.access.requested", actor=requester).count()
+        == 2
+    )
+
+
+def test_a_repeat_while_the_request_is_open_stays_one_task_with_the_latest_reason(team, requester):
+    """Asked again before the worker decided: still one task, whose description is the latest
+    reason; the earlier reason is in its change history. Another person's request of the same
+    client is a task of its own."""
+    client_of = team["client"]
+    first = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    again = actions.request_access(
+        client=client_of, requested_by=requester, reason="Tarvitsen pääsyn jo huomiseen palaveriin."
+    )
+    assert again.pk == first.pk and again.is_open
+    again.refresh_from_db()
+    assert again.description == "Tarvitsen pääsyn jo huomiseen palaveriin."
+    assert list(again.events.order_by("pgh_id").values_list("description", flat=True)) == [
+        "Asiakas asioi luonani tänään.",
+        "Tarvitsen pääsyn jo huomiseen palaveriin.",
+    ]
+    assert again.events.order_by("pgh_id").last().pgh_context.metadata["action"] == (
+        "notifications.task.restated"
+    )
+    colleague = make_user(
+        Role.SOCIAL_COUNSELLOR, UnitFactory(organisation=team["unit"].organisation)
+    )
+    theirs = actions.request_access(
+        client=client_of, requested_by=colleague, reason="Asiakas asioi luonani tänään."
+    )
+    assert theirs.pk != first.pk
+    assert _requests(client_of).open().count() == 2
+
+
+def test_an_open_request_whose_worker_no_longer_holds_responsibility_moves_to_the_current_one(
+    team, requester
+):
+    """The open task was left with a worker who is no longer responsible (moved by a path that
+    did not hand it over): asked again, it is the current responsible worker's."""
+    worker, counsellor, client_of = team["worker"], team["counsellor"], team["client"]
+    task = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    actions.transfer_responsibility(
+        client=client_of,
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Jatkat asiakkaan kanssa.",
+    )
+    Task.objects.filter(pk=task.pk).update(assignee=worker)
+    again = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    assert again.pk == task.pk
+    again.refresh_from_db()
+    assert again.assignee == counsellor and again.is_open
+
+
+def test_no_responsible_worker_no_task(team, requester):
+    client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
+    assert (
+        actions.request_access(
+            client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+        )
+        is None
+    )
+    assert not _requests(client_of).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_request_sent_twice_at_once_makes_one_task(team, requester):
+    """Two sends of the same request at the same moment: the client's lock makes the second
+    wait and find the first's task (and the unique key would refuse a second row)."""
+    client_of = team["client"]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            results.append(
+                actions.request_access(
+                    client=client_of, requested_by=requester, reason="Asiakas asioi luonani."
+                ).pk
+            )
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (task,) = _requests(client_of)
+    assert results == [task.pk] * 2
