@@ -36,6 +36,9 @@ PLAN_REVIEW_OVERDUE = "clients.plan_review_overdue"
 BREAK_THE_GLASS_REVIEW = "clients.break_the_glass_review"
 MEMBERSHIP_ENDING = "clients.membership_ending"
 RESPONSIBLE_WORKER_UNREACHABLE = "clients.responsible_worker_unreachable"
+# The rules that remind the managers of a unit as its managers, not as members of a client's
+# care team: they stay theirs when they leave a team or hand a client over.
+UNIT_MANAGER_RULES = (RESPONSIBLE_WORKER_UNREACHABLE, BREAK_THE_GLASS_REVIEW)
 
 # Days before the review date that the responsible worker is reminded.
 PLAN_REVIEW_DUE_DAYS = 7

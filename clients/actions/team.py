@@ -218,7 +218,8 @@ def end_lapsed_memberships(memberships=None, *, day: datetime.date | None = None
     under the client's lock, in the system's history context (no one ended them: no
     user, MEMBERSHIP_LAPSED; inside a team action, that action's). The other apps' hooks
     follow the end there (team_changes.team_changed: consultations releases a presenter
-    who left the team). Each end is an access-log row of the system's, with no actor, on
+    who left the team), and a member no longer on the team has their reminders about the
+    client marked read (team_changes.settle_reminders_of_those_who_left). Each end is an access-log row of the system's, with no actor, on
     the statutory basis, as the system's other rows are (clients_past_retention)."""
     memberships = CareTeamMembership.objects.all() if memberships is None else memberships
     client_ids = list(
@@ -280,7 +281,9 @@ def end_membership(
     clients.membership.ended, or clients.membership.cancelled. The responsible worker's
     cannot end: responsibility is transferred instead. Ending an ended one changes nothing.
     The other apps' hooks follow the end in the same transaction and history context
-    (team_changes.team_changed: consultations releases a presenter who left the team)."""
+    (team_changes.team_changed: consultations releases a presenter who left the team), and
+    a member no longer on the team has their unread reminders about the client marked read
+    (team_changes.settle_reminders_of_those_who_left)."""
     if membership.role == TeamRole.RESPONSIBLE_WORKER:
         raise ValidationError(
             _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")

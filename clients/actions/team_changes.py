@@ -36,10 +36,38 @@ def on_team_change(name: str, hook: Callable[[TeamChange], None]) -> None:
 
 
 def team_changed(change: TeamChange) -> None:
-    """Runs every registered hook on `change`. Called by the team actions (a transfer of
-    responsibility, a caseload handed over, a membership ended) inside their transaction and
-    their history context, after the change is saved: a hook's writes commit or roll back
-    with it and carry the action's label, and what it sends it enqueues on commit. A hook's
-    ValidationError refuses the change."""
+    """Settles the reminders of those who left the team (settle_reminders_of_those_who_left),
+    then runs every registered hook on `change`. Called by every action that ends a
+    membership (a transfer of responsibility, a caseload handed over, a membership ended by
+    hand, a lapsed one or one no longer covered ended by the daily tasks, a coach leaving
+    with their step) inside their transaction and their history context, after the change
+    is saved: a hook's writes commit or roll back with it and carry the action's label, and
+    what it sends it enqueues on commit. A hook's ValidationError refuses the change."""
+    settle_reminders_of_those_who_left(change)
     for hook in _hooks.values():
         hook(change)
+
+
+def settle_reminders_of_those_who_left(change: TeamChange) -> None:
+    """The people whose membership ended and who hold no other current membership of the
+    client are no longer on its team: their unread reminders about the client (a step's
+    review, no employer contact) ask them for what is no longer theirs to do, and name a
+    client they no longer reach. They are marked read (notifications' settle_client_reminders:
+    the rows stay), so neither the bell nor the morning digest keeps them. Those a manager
+    gets as a manager of the unit (clients.reminders.UNIT_MANAGER_RULES) stay theirs. One
+    query for who stays, one UPDATE per person who left."""
+    from clients.reminders import UNIT_MANAGER_RULES
+    from notifications.actions import settle_client_reminders
+
+    left = {membership.user_id for membership in change.ended}
+    if not left:
+        return
+    staying = set(
+        CareTeamMembership.objects.current()
+        .filter(client=change.client, user_id__in=left)
+        .values_list("user_id", flat=True)
+    )
+    for user_id in sorted(left - staying):
+        settle_client_reminders(
+            client_id=change.client.uuid, recipient_id=user_id, except_rules=UNIT_MANAGER_RULES
+        )
