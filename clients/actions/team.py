@@ -374,7 +374,8 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     consent) move with it to the new worker, in the same transaction
     (notifications.actions.hand_over_tasks); the former worker's unread reminders about the
     client are marked read (settle_client_reminders: the rows stay), the next sweep reminds
-    the new worker. The new
+    the new worker; the managers' reminders to hand over the former worker's responsibility
+    (clients.responsible_worker_unreachable) are marked read for all of them. The new
     worker gets a task to take the client up, naming the client, with the handover note as
     its description and a link to the client (once per new responsibility: its key is the
     new membership); none when they transferred the client to themselves. The other apps'
@@ -382,8 +383,13 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     basis the transferring worker had before it (team_changes.team_changed: consultations
     brings the new worker to the client's upcoming sessions as presenter and releases the
     one who left the team)."""
-    from clients.reminders import BREAK_THE_GLASS_REVIEW
-    from notifications.actions import create_task, hand_over_tasks, settle_client_reminders
+    from clients.reminders import BREAK_THE_GLASS_REVIEW, RESPONSIBLE_WORKER_UNREACHABLE
+    from notifications.actions import (
+        create_task,
+        hand_over_tasks,
+        settle_client_reminders,
+        settle_reminders,
+    )
 
     today = timezone.localdate()
     with transaction.atomic():
@@ -447,6 +453,9 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 recipient_id=current.user_id,
                 except_rules=[BREAK_THE_GLASS_REVIEW],
             )
+            # The managers asked to hand the client of a worker who can no longer act over:
+            # done, for every one of them, not only at the next sweep.
+            settle_reminders(rule=RESPONSIBLE_WORKER_UNREACHABLE, concerning=current)
         if to_user.pk != by.pk:
             create_task(
                 assignee=to_user,

@@ -552,3 +552,57 @@ def test_the_former_workers_reminders_about_the_client_are_marked_read(team, mon
         .filter(recipient=counsellor)
         .values_list("rule", "object_id", "due_date")
     ) == {(client_rules.PLAN_REVIEW_DUE, str(plan.pk), plan.next_review_on)}
+
+
+@pytest.mark.parametrize("path", ["transfer", "caseload_handover"])
+def test_the_managers_reminders_to_hand_the_client_over_are_settled_by_the_handover(
+    team, monkeypatch, path
+):
+    """The responsible worker left (their role ended): every manager of the unit is asked to
+    hand the client over. Once one does it, by a transfer or by the caseload handover, the
+    request is marked read for all of them at once, not at the next sweep; the same request
+    about another worker's client stays."""
+    from clients import reminders as client_rules
+    from notifications import rules_registry
+    from notifications.actions import sweep_reminders
+    from notifications.models import Reminder
+
+    monkeypatch.setattr(rules_registry, "_rules", {})
+    client_rules.register()
+    worker, unit = team["worker"], team["unit"]
+    managers = [team["manager"], make_user(Role.MANAGER, unit)]
+    still_away = make_user(Role.SOCIAL_WORKER, unit)
+    elsewhere = ClientFactory(created_by=still_away)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    RoleAssignment.objects.filter(user__in=[worker, still_away]).update(
+        valid_from=yesterday - datetime.timedelta(days=30), valid_to=yesterday
+    )
+    sweep_reminders(today=timezone.localdate())
+    unreachable = Reminder.objects.filter(rule=client_rules.RESPONSIBLE_WORKER_UNREACHABLE)
+    assert set(unreachable.unread().values_list("recipient_id", "client_id")) == {
+        (manager.pk, client_of.uuid)
+        for manager in managers
+        for client_of in (team["client"], elsewhere)
+    }
+
+    manager = acting(managers[0])
+    if path == "transfer":
+        actions.transfer_responsibility(
+            client=team["client"],
+            to_user=team["counsellor"],
+            to_unit=unit,
+            transferred_by=manager,
+            handover_note="Työntekijä lähti.",
+        )
+    else:
+        actions.hand_over_caseload(
+            from_user=worker,
+            assignments={team["client"].pk: (team["counsellor"], unit)},
+            handed_over_by=manager,
+            handover_note="Työntekijä lähti.",
+        )
+
+    assert set(unreachable.unread().values_list("recipient_id", "client_id")) == {
+        (manager.pk, elsewhere.uuid) for manager in managers
+    }
+    assert unreachable.filter(client_id=team["client"].uuid).count() == 2  # the rows stay
