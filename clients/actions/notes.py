@@ -74,16 +74,15 @@ def _sent_already(
     client: Client, author, submission_token: uuid.UUID, fields: dict
 ) -> CaseNote | None:
     """The note the same form wrote already, or None. ValidationError when another author's
-    note carries the token, or when the note says something else than `fields` now do
-    (health_related aside: an amendment's flag is the action's, not the form's)."""
+    note carries the token, or when the note says something else than `fields` now do: the
+    health-related flag too, so that a note sent again marked health-related is never
+    answered as saved while the whole team still reads it."""
     note = CaseNote.objects.filter(client=client, submission_token=submission_token).first()
     if note is None:
         return None
     if note.author_id != author.pk:
         raise ValidationError(_("Lomake on jo lähetetty. Avaa uusi lomake ja kirjoita uudelleen."))
-    if any(
-        getattr(note, name) != value for name, value in fields.items() if name != "health_related"
-    ):
+    if any(getattr(note, name) != value for name, value in fields.items()):
         raise ValidationError(
             _(
                 "Tämä lomake on jo tallennettu kirjaukseksi, eikä muutoksiasi tallennettu. "

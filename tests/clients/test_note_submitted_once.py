@@ -52,6 +52,33 @@ def test_a_repeat_saying_something_else_is_refused_and_the_first_note_kept(team)
     assert _added().count() == 1
 
 
+def test_a_repeat_marked_health_related_is_refused_not_answered_as_saved(team):
+    worker = acting(team["worker"])
+    token = uuid.uuid4()
+    first = actions.add_note(client=team["client"], author=worker, submission_token=token, **NOTE)
+    with pytest.raises(ValidationError) as refused:
+        actions.add_note(
+            client=team["client"],
+            author=worker,
+            submission_token=token,
+            health_related=True,
+            **NOTE,
+        )
+    assert refused.value.code == "sent_already_changed"
+    assert CaseNote.objects.get(pk=first.pk).health_related is False
+
+
+def test_an_amendment_of_a_health_related_note_sent_twice_is_one_note(team):
+    worker = acting(team["worker"])
+    amended = make_note(client=team["client"], author=worker, health_related=True)
+    token = uuid.uuid4()
+    sent = {"amends": amended, "submission_token": token, "health_related": True, **NOTE}
+    first = actions.add_note(client=team["client"], author=worker, **sent)
+    again = actions.add_note(client=team["client"], author=worker, **sent)
+    assert again.pk == first.pk
+    assert first.health_related is True
+
+
 def test_other_tokens_and_no_token_write_notes_of_their_own(team):
     worker = acting(team["worker"])
     client = team["client"]
