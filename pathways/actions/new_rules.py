@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from audit.history import history_context
 from clients.models import Client
 from clients.querysets import responsible_worker_of
-from notifications.actions import create_task
+from notifications.actions import create_task, settle_tasks
 from notifications.texts import Text
 from pathways import step_rules
 from pathways.actions.common import format_day, other_steps
@@ -24,6 +24,30 @@ from services.models import ServiceRuleSet
 
 # The responsible worker's task when a planned step breaks the rules it now rests on.
 STEP_BREAKS_NEW_RULES_TASK = "pathways.step_breaks_new_rules"
+
+
+def new_rules_task_key(step_id: int, rule_set_id: int) -> str:
+    """The key of the one task that asks to change or cancel the step `step_id` because it
+    breaks the rule set `rule_set_id`, its rules from then on."""
+    return f"{STEP_BREAKS_NEW_RULES_TASK}:{step_id}:{rule_set_id}"
+
+
+def settle_new_rules_tasks(
+    steps: list[PathwayStep], *, by, previous: list[PathwayStep] = ()
+) -> int:
+    """The steps were cancelled, ended, or changed so that they fit the rules they rest on
+    (by `by`): the tasks asking to change or cancel them because they break their rules
+    (`_ask_to_fit_the_new_rules`) still open are checked off
+    (`notifications.actions.settle_tasks`), in the caller's transaction, so that no inbox
+    asks to change a step that is over or fits, and no transfer hands such a task on. The
+    tasks of the rule set each step rests on and, for a change, of the rule set each in
+    `previous` (the same steps as they were before it) rested on. Returns how many."""
+    keys = {
+        new_rules_task_key(step.pk, step.rule_set_id)
+        for step in [*steps, *previous]
+        if step.rule_set_id is not None
+    }
+    return settle_tasks(keys=sorted(keys), by=by)
 
 
 def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
@@ -158,5 +182,5 @@ def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -
             "pathways:step_edit", kwargs={"client_id": step.client.uuid, "step_id": step.pk}
         ),
         created_by=actor,
-        key=f"{STEP_BREAKS_NEW_RULES_TASK}:{step.pk}:{rules.pk}",
+        key=new_rules_task_key(step.pk, rules.pk),
     )

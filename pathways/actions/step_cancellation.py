@@ -17,6 +17,7 @@ from pathways.actions.common import (
     step_name,
 )
 from pathways.actions.follow_ons import settle_follow_on_requests
+from pathways.actions.new_rules import settle_new_rules_tasks
 from pathways.models import (
     CLIENT_SERVICES_END,
     Attendance,
@@ -78,7 +79,8 @@ def cancel_step(
 
     The coach who has no open step of the client left leaves the care team as a coach, and
     the reminders about the cancelled steps are taken back or marked read
-    (`settle_step_reminders`).
+    (`settle_step_reminders`), and the tasks asking to change or cancel them to fit new
+    rules are checked off (`new_rules.settle_new_rules_tasks`).
     Each cancelled step writes its access-log row "pathways.step.cancelled", the ended
     step given a new next step or outcome "pathways.step.follow_on_replaced"; their
     history by pghistory.
@@ -148,6 +150,8 @@ def cancel_step(
             action="pathways.step.cancelled",
         )
         settle_follow_on_requests([*cancelled, *replaced], by=cancelled_by)
+        # Cancelled, a step breaking its new rules is no longer asked to be changed.
+        settle_new_rules_tasks(cancelled, by=cancelled_by)
         settle_step_reminders(cancelled)
         if left_without:
             from pathways.actions.follow_ons import reopen_follow_on_requests

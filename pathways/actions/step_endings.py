@@ -26,6 +26,7 @@ from pathways.actions.common import (
     step_name,
 )
 from pathways.actions.follow_ons import settle_follow_on_requests
+from pathways.actions.new_rules import settle_new_rules_tasks
 from pathways.models import EndReason, ExitOutcome, PathwayStep, StepStatus
 
 
@@ -62,7 +63,9 @@ def end_step(
     for the step or a companion ending with it: each is refused on `ended_on`, the
     overlap also when only the database's exclusion constraint catches it. Nothing is
     saved when refused. The reminders about the steps that end are taken back (not yet
-    due) or marked read (past) in the same transaction (`settle_step_reminders`).
+    due) or marked read (past), and the tasks asking to change them to fit new rules are
+    checked off, in the same transaction (`settle_step_reminders`,
+    `new_rules.settle_new_rules_tasks`).
     """
     with (
         transaction.atomic(),
@@ -202,6 +205,7 @@ def end_step(
             action="pathways.step.ended",
         )
         settle_follow_on_requests([locked, *ending_with], by=ended_by)
+        settle_new_rules_tasks([locked, *ending_with], by=ended_by)
         settle_step_reminders([locked, *ending_with])
         detail = exit_outcome or "follow-on"
         if step_rules.services_end(locked):

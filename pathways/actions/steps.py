@@ -28,6 +28,7 @@ from pathways.actions.common import (
     steps_starting_with,
 )
 from pathways.actions.follow_ons import settle_follow_on_requests
+from pathways.actions.new_rules import settle_new_rules_tasks
 from pathways.models import IpsPhase, PathwayStep, StepStatus
 from services.calendar import add_months
 
@@ -206,6 +207,10 @@ def update_step(
     cannot start after today (on `start_on`): it would be a running step with its start ahead,
     which could not be ended, cancelled nor paused.
 
+    A step changed passes every rule in force on its start date, so the tasks asking to change
+    or cancel it (or its companion moved with it) to fit new rules are checked off
+    (`new_rules.settle_new_rules_tasks`), in the same transaction.
+
     `shown` is the plan as the edit form showed it (`PathwayStep.plan_state`): when the plan
     on the locked row is no longer that, someone else changed the step while the form was
     open, and the change is refused (code "changed_meanwhile", on no field) rather than
@@ -292,9 +297,18 @@ def update_step(
         _save(locked)
         if locked.review_due != previous.review_due:
             _settle_review_reminders(locked)
+        # The rule sets the companions rested on before the change (`_validate` sets theirs).
+        companions_before = [copy.copy(companion) for companion in moving_with]
         for companion in moving_with:
             _validate(companion)
             _save(companion, companion=True)
+        # Saved, each step passed `step_rules.check_step` against the rules in force on its
+        # start date (`_validate` refuses any violation, the check a task of new rules came
+        # from): a task asking to change it to fit its rules, or those it rested on before,
+        # asks for nothing any more.
+        settle_new_rules_tasks(
+            [locked, *moving_with], by=changed_by, previous=[previous, *companions_before]
+        )
         if coach_joins:
             _join_as_coach(locked.client, locked.coach, changed_by)
         basis = None
