@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.roles import Role
+
 
 class UserQuerySet(models.QuerySet):
     def of_organisation(self, organisation_id: int):
@@ -27,3 +29,10 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self.filter(user=user)
+
+    def managing(self, on: datetime.date | None = None):
+        """The manager roles held on `on` (today) by active accounts: who manage each unit then,
+        and are told what no one else in it can act on (an unreachable responsible worker's
+        clients, a break-the-glass to review, an access request no responsible worker can
+        decide on)."""
+        return self.current(on).filter(role=Role.MANAGER, user__is_active=True)

@@ -24,6 +24,7 @@ class ClientsConfig(AppConfig):
         from accounts.navigation import NavItem, register_nav_item
         from clients import dashboard_panels, panels, reminders
         from clients.actions import RESPONSIBILITY_RECEIVED_TASK
+        from clients.actions.exceptional_access import ACCESS_REQUEST_TASK
         from clients.audit_subjects import register_audit_subjects
         from notifications.access import register_client_reach
         from notifications.task_kinds import register_task_kind
@@ -31,8 +32,9 @@ class ClientsConfig(AppConfig):
         panels.register_client_panels()
         register_client_reach(_clients_reached)
         reminders.register()
-        # The responsible worker decides: an open request moves with a transfer.
-        register_task_kind("clients.access_request", _("Pääsypyyntö"), follows_responsibility=True)
+        # The responsible worker decides (the managers when they cannot): an open request
+        # moves with a transfer.
+        register_task_kind(ACCESS_REQUEST_TASK, _("Pääsypyyntö"), follows_responsibility=True)
         # Taking up a client is the new worker's own: a later transfer gives the next one theirs.
         register_task_kind(RESPONSIBILITY_RECEIVED_TASK, _("Uusi vastuuasiakas"))
         register_audit_subjects()

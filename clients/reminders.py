@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import RoleAssignment
-from accounts.roles import Role
 from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, PlanStatus, TeamRole
 from notifications.rules_registry import ReminderSpec, register_reminder_rule
 from notifications.texts import Text
@@ -196,8 +195,7 @@ def memberships_ending(today: datetime.date, batch_size: int) -> Iterator[Remind
 def _managers_by_unit(today: datetime.date, batch_size: int) -> dict[int, set[int]]:
     managers: dict[int, set[int]] = defaultdict(set)
     rows = (
-        RoleAssignment.objects.current(on=today)
-        .filter(role=Role.MANAGER, user__is_active=True)
+        RoleAssignment.objects.managing(today)
         .values_list("unit_id", "user_id")
         .iterator(chunk_size=batch_size)
     )

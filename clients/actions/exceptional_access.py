@@ -108,34 +108,56 @@ def clean_access_request_reason(reason: str) -> str:
 ACCESS_REQUEST_TASK = "clients.access_request"
 
 
-def request_access(*, client: Client, requested_by, reason: str):
-    """Asks the client's responsible worker to add `requested_by` to the team; returns the
-    task the request is in (None when the client has no responsible worker).
+def access_request_deciders(client: Client) -> list:
+    """Who decides on an access request to `client` (a locked row): its responsible worker
+    when they can act (`CareTeamMembershipQuerySet.reachable`), else, when there is none or
+    they cannot (the account closed, the role ended), the managers of the client's
+    responsible unit (`RoleAssignmentQuerySet.managing`, as the reminder
+    clients.responsible_worker_unreachable finds them), ordered by id; empty when the unit
+    has none either. Two queries at most."""
+    from accounts.models import RoleAssignment, User
 
-    The requester learns nothing of the client; the responsible worker gets a task and
-    decides. One open request per requester and client: asked again while the earlier
-    one is still open, the task stays one (notifications' restate_task): the latest
-    reason becomes its description (the earlier ones are in its change history and on the
-    access log) and it is the current responsible worker's. Asked after the earlier one
-    was done, the current responsible worker gets a new open task. Its key names the
-    requester's previous request (the first has none), so the key is the same for a double
-    submit of one request, and the database's unique key lets it create one task also
-    when the two run at once; the client's lock (the team's, as the team actions take it)
-    makes the second wait and find the first. Each request is logged on the client.
+    responsible = (
+        CareTeamMembership.objects.reachable()
+        .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .select_related("user")
+        .first()
+    )
+    if responsible is not None:
+        return [responsible.user]
+    managing = RoleAssignment.objects.managing().filter(unit=client.responsible_unit_id)
+    return list(User.objects.filter(pk__in=managing.values("user_id")).order_by("pk"))
+
+
+def request_access(*, client: Client, requested_by, reason: str):
+    """Asks whom `access_request_deciders` names (the client's responsible worker who can
+    act, else the managers of the client's responsible unit) to add `requested_by` to the
+    team; returns the task the request is in (the first decider's), None when there is no
+    one to decide (no reachable responsible worker and no manager).
+
+    The requester learns nothing of the client; each decider gets a task and one of them
+    decides. One open request per requester, client and decider: asked again while the
+    earlier tasks are still open, they stay (notifications' restate_task): the latest reason
+    becomes their description (the earlier ones are in their change history and on the
+    access log). Each current decider keeps the task they hold; one who holds none takes an
+    open task no decider holds (left with a worker no longer responsible, or with the
+    managers), or gets a new one; a task left over (the managers had it, the responsible
+    worker can act again) is checked off. Asked after the earlier ones were done, the
+    current deciders get new open tasks. The keys name the requester's latest earlier task
+    (the first request has none) and, but for the first task of a request, the decider, so
+    they are the same for a double submit of one request and the database's unique key
+    lets it create one task per decider also when the two run at once; the client's lock
+    (the team's, as the team actions take it) makes the second wait and find the first.
+    Each request is logged on the client.
     """
-    from notifications.actions import create_task, restate_task
+    from notifications.actions import create_task, restate_task, settle_tasks
     from notifications.models import Task
 
     reason = clean_access_request_reason(reason)
     with transaction.atomic():
         locked = Client.objects.select_for_update().get(pk=client.pk)
-        responsible = (
-            CareTeamMembership.objects.current()
-            .filter(client=locked, role=TeamRole.RESPONSIBLE_WORKER)
-            .select_related("user")
-            .first()
-        )
-        if responsible is None:
+        deciders = access_request_deciders(locked)
+        if not deciders:
             return None
         # The key of the requester's first request of the client; a later one names the
         # request before it.
@@ -143,18 +165,27 @@ def request_access(*, client: Client, requested_by, reason: str):
         earlier = Task.objects.filter(
             Q(key=first_key) | Q(key__startswith=f"{first_key}:"), kind=ACCESS_REQUEST_TASK
         )
-        still_open = earlier.open().select_for_update().order_by("-pk").first()
-        if still_open is not None:
-            task = restate_task(
-                task=still_open,
-                by=requested_by,
-                description=reason,
-                assignee=responsible.user,
-            )
-        else:
-            previous = earlier.order_by("-pk").values_list("pk", flat=True).first()
-            task = create_task(
-                assignee=responsible.user,
+        still_open = list(earlier.open().select_for_update().order_by("-pk"))
+        previous = earlier.order_by("-pk").values_list("pk", flat=True).first()
+        base_key = first_key if previous is None else f"{first_key}:after-{previous}"
+        # Each decider keeps the open task they hold; one who holds none takes a task no
+        # decider holds (the newest first), and then gets a new one.
+        deciding = {decider.pk for decider in deciders}
+        held: dict[int, Task] = {}
+        for each in still_open:
+            if each.assignee_id in deciding:
+                held.setdefault(each.assignee_id, each)
+        spare = [each for each in still_open if held.get(each.assignee_id) is not each]
+        tasks: dict[int, Task] = {}
+        for decider in deciders:
+            earlier_task = held.get(decider.pk) or (spare.pop(0) if spare else None)
+            if earlier_task is not None:
+                tasks[decider.pk] = restate_task(
+                    task=earlier_task, by=requested_by, description=reason, assignee=decider
+                )
+                continue
+            tasks[decider.pk] = create_task(
+                assignee=decider,
                 kind=ACCESS_REQUEST_TASK,
                 title=Text(
                     gettext_noop("Pääsypyyntö asiakkaan tietoihin: {name}"),
@@ -164,8 +195,11 @@ def request_access(*, client: Client, requested_by, reason: str):
                 client_id=locked.uuid,
                 link=f"/clients/{locked.uuid}/team/add/",
                 created_by=requested_by,
-                key=first_key if previous is None else f"{first_key}:after-{previous}",
+                key=base_key if not still_open and not tasks else f"{base_key}:to-{decider.pk}",
             )
+        # Held by no one who decides now (the responsible worker can act again): checked off.
+        settle_tasks(keys=[each.key for each in spare], by=requested_by)
+        task = tasks[deciders[0].pk]
         log_access(
             actor=requested_by,
             client_id=locked.uuid,

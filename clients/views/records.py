@@ -338,9 +338,14 @@ def request_access(request):
             except ValidationError as error:
                 form.add_error("reason", error.messages)
         if not form.errors:
+            # One answer whoever decides, or whether the client exists at all: it tells
+            # nothing of the client (`actions.request_access`).
             messages.success(
                 request,
-                _("Pyyntö on välitetty asiakkaan vastuutyöntekijälle, joka päättää pääsystä."),
+                _(
+                    "Pyyntö on välitetty asiakkaan vastuutyöntekijälle tai, jos hän ei voi "
+                    "hoitaa asiaa, vastuuyksikön esihenkilöille. He päättävät pääsystä."
+                ),
             )
             return redirect("clients:list")
     return render(request, "clients/request_access.html", {"form": form})

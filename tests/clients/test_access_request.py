@@ -1,16 +1,24 @@
 """A request for access to a client outside one's team reaches the responsible worker once per
 request: a repeat while it is open stays one task, a repeat after it was done is a new one."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from accounts.factories import make_user
+from accounts.models import RoleAssignment
 from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions
-from clients.factories import ClientFactory, demo_identity_code, random_birth_date
+from clients.factories import (
+    ClientFactory,
+    demo_identity_code,
+    random_birth_date,
+    unused_demo_identity_code,
+)
 from notifications.actions import complete_task
 from notifications.models import Task
 from services.factories import UnitFactory
@@ -141,8 +149,22 @@ def test_an_open_request_whose_worker_no_longer_holds_responsibility_moves_to_th
     assert again.assignee == counsellor and again.is_open
 
 
-def test_no_responsible_worker_no_task(team, requester):
+def test_without_a_responsible_worker_the_units_managers_decide(team, requester):
     client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
+    assert client_of.responsible_unit == team["unit"]
+    task = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    assert task.assignee == team["manager"] and task.is_open
+    assert list(_requests(client_of)) == [task]
+
+
+def test_no_one_to_decide_no_task(team, requester):
+    """No responsible worker and no manager who can act in the unit: nothing to give the
+    request to (the answer to the requester is the same)."""
+    client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
+    team["manager"].is_active = False
+    team["manager"].save(update_fields=["is_active"])
     assert (
         actions.request_access(
             client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
@@ -150,6 +172,110 @@ def test_no_responsible_worker_no_task(team, requester):
         is None
     )
     assert not _requests(client_of).exists()
+
+
+def close_account(user):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+def end_roles(user):
+    today = timezone.localdate()
+    RoleAssignment.objects.filter(user=user).update(
+        valid_from=today - datetime.timedelta(days=30), valid_to=today - datetime.timedelta(days=1)
+    )
+
+
+@pytest.mark.parametrize("unreachable", [close_account, end_roles], ids=["closed", "role_ended"])
+def test_a_request_whose_responsible_worker_cannot_act_goes_to_every_manager_of_the_unit(
+    team, requester, unreachable
+):
+    """The responsible worker's account closed or their role ended (they left the unit): each
+    manager of the client's responsible unit who can act gets the request, as they are told
+    to hand the caseload over (clients.responsible_worker_unreachable); no one else's."""
+    worker, client_of, manager = team["worker"], team["client"], team["manager"]
+    second = make_user(Role.MANAGER, team["unit"])
+    make_user(Role.MANAGER, UnitFactory(organisation=team["unit"].organisation))
+    former = make_user(Role.MANAGER, team["unit"])
+    end_roles(former)
+    unreachable(worker)
+
+    task = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+
+    assert task.assignee == manager
+    requests = _requests(client_of).open().order_by("assignee_id")
+    assert [each.assignee for each in requests] == [manager, second]
+    assert {each.description for each in requests} == {"Asiakas asioi luonani tänään."}
+    # A repeat while they are open: still one task each, with the latest reason.
+    again = actions.request_access(
+        client=client_of, requested_by=requester, reason="Tarvitsen pääsyn huomiseen palaveriin."
+    )
+    assert again.pk == task.pk
+    assert list(requests.values_list("assignee", "description")) == [
+        (manager.pk, "Tarvitsen pääsyn huomiseen palaveriin."),
+        (second.pk, "Tarvitsen pääsyn huomiseen palaveriin."),
+    ]
+    assert (
+        AccessLogEntry.objects.filter(action="clients.access.requested", actor=requester).count()
+        == 2
+    )
+
+
+def test_a_responsible_worker_who_can_act_again_takes_the_managers_open_request_over(
+    team, requester
+):
+    """Asked again once the responsible worker can act again: the newest open task is theirs,
+    and the managers' other one is checked off, so one person decides."""
+    worker, client_of = team["worker"], team["client"]
+    make_user(Role.MANAGER, team["unit"])
+    close_account(worker)
+    actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    assert _requests(client_of).open().count() == 2
+    worker.is_active = True
+    worker.save(update_fields=["is_active"])
+
+    again = actions.request_access(
+        client=client_of, requested_by=requester, reason="Tarvitsen pääsyn huomiseen palaveriin."
+    )
+
+    (still_open,) = _requests(client_of).open()
+    assert still_open == again and still_open.assignee == worker
+    assert still_open.description == "Tarvitsen pääsyn huomiseen palaveriin."
+
+
+ANSWER = (
+    "Pyyntö on välitetty asiakkaan vastuutyöntekijälle tai, jos hän ei voi hoitaa asiaa, "
+    "vastuuyksikön esihenkilöille. He päättävät pääsystä."
+)
+
+
+def test_the_answer_says_the_managers_may_decide_and_is_the_same_whoever_does(
+    client, team, requester
+):
+    """The requester learns nothing of the client: the answer names both who may decide,
+    the same whether the responsible worker, the managers or no one gets the request."""
+    codes = [unused_demo_identity_code(random_birth_date())]
+    reachable = ClientFactory(code=codes[0], created_by=team["worker"])
+    codes.append(unused_demo_identity_code(random_birth_date()))
+    unreachable_worker = make_user(Role.SOCIAL_WORKER, team["unit"])
+    unreachable = ClientFactory(code=codes[1], created_by=unreachable_worker)
+    codes.append(unused_demo_identity_code(random_birth_date()))
+    close_account(unreachable_worker)
+    login(client, requester)
+    # The third code is no client's.
+    for code in codes:
+        response = client.post(
+            "/clients/access-request/",
+            {"identity_code": code, "reason": "Asiakas asioi luonani tänään."},
+            follow=True,
+        )
+        assert [str(message) for message in response.context["messages"]] == [ANSWER]
+    assert _requests(reachable).get().assignee == team["worker"]
+    assert _requests(unreachable).get().assignee == team["manager"]
 
 
 @pytest.mark.django_db(transaction=True)
