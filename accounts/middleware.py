@@ -257,9 +257,10 @@ NOT_SHOWN_BACK = re.compile(
 
 
 def typed_text(data) -> list[tuple[str, str]]:
-    """(field name, value) of the text sent in `data` (request.POST: files are not in it),
-    in the order sent, leaving out NOT_SHOWN_BACK, empty values and those that are not
-    text the user typed: a number alone (the id of a choice) or a ticked box's "on"."""
+    """(label, value) of the text sent in `data` (request.POST: files are not in it), in
+    the order sent, leaving out NOT_SHOWN_BACK, empty values and those that are not text
+    the user typed: a number alone (the id of a choice) or a ticked box's "on". The label
+    is the field's (`field_label`), else "Teksti 1", "Teksti 2", ... in the order sent."""
     typed = []
     for name, values in data.lists():
         if NOT_SHOWN_BACK.search(name):
@@ -267,8 +268,30 @@ def typed_text(data) -> list[tuple[str, str]]:
         for value in values:
             text = value.strip()
             if text and not text.isdigit() and text.lower() not in ("on", "true", "false"):
-                typed.append((name, value))
+                label = field_label(name) or _("Teksti %(number)s") % {"number": len(typed) + 1}
+                typed.append((label, value))
     return typed
+
+
+def field_label(name: str) -> str | None:
+    """The label of a sent field, as its form most likely showed it: the verbose name of the
+    model fields of that name (Polku's forms are mostly their models'), when all of them
+    agree; None when no model has the field or the models name it differently. A formset's
+    or prefixed form's name ("day-3-reason") is read by its last part."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    field_name = name.rsplit("-", 1)[-1]
+    labels = set()
+    for model in apps.get_models():
+        try:
+            field = model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "concrete", False) and field.verbose_name:
+            labels.add(capfirst(str(field.verbose_name)))
+    return labels.pop() if len(labels) == 1 else None
 
 
 def _role_ended_message(user, chosen) -> str:

@@ -199,9 +199,10 @@ def test_the_text_typed_in_the_refused_form_is_shown_back_to_copy(
 
     assert response.status_code == 409
     shown = _shown_back(response)
-    assert shown["first_names"] == "Aino Kerttu"
-    assert shown["last_name"] == "Äijälä"
-    assert shown["street_address"] == sent["street_address"]
+    # Labelled as the form labels them (the model's verbose name), not by the raw name.
+    assert shown["Etunimet"] == "Aino Kerttu"
+    assert shown["Sukunimi"] == "Äijälä"
+    assert shown["Katuosoite"] == sent["street_address"]
     page = response.content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;/textarea&gt;&lt;script&gt;" in page
@@ -209,13 +210,13 @@ def test_the_text_typed_in_the_refused_form_is_shown_back_to_copy(
     assert REGISTRATION["identity_code"] not in page
     assert "salainen sana" not in page
     assert set(shown) == {
-        "first_names",
-        "last_name",
-        "calling_name",
-        "language",
-        "street_address",
-        "city",
-        "relationship_home",
+        "Etunimet",
+        "Sukunimi",
+        "Kutsumanimi",
+        "Teksti 4",  # the language: models name their "language" fields differently
+        "Katuosoite",
+        "Postitoimipaikka",
+        "Asiakkuus",
     }
     assert not Client.objects.exists()
 
@@ -243,4 +244,7 @@ def test_typed_text_leaves_out_secrets_hidden_inputs_and_choices():
         {"confirm": "True", "agree": "on", "day-3-shown": "present", "new_password1": "a b"}
     )
     data.update({"code": "ab12-cd34", "empty": "  ", "question": "Mitä tehdä?"})
-    assert typed_text(data) == [("note", "Soitin  asiakkaalle."), ("question", "Mitä tehdä?")]
+    assert typed_text(data) == [
+        ("Teksti 1", "Soitin  asiakkaalle."),
+        ("Kysymys verkostolle", "Mitä tehdä?"),
+    ]

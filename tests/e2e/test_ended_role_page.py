@@ -39,7 +39,7 @@ def test_the_text_of_a_form_refused_for_an_ended_role_is_shown_back(new_page, un
     page.get_by_role("button", name="Rekisteröi").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Lomaketta ei tallennettu")
-    expect(page.get_by_label("first_names")).to_have_value("Aino Kerttu")
-    expect(page.get_by_label("last_name")).to_have_value("Äijälä")
+    expect(page.get_by_label("Etunimet")).to_have_value("Aino Kerttu")
+    expect(page.get_by_label("Sukunimi")).to_have_value("Äijälä")
     assert not Client.objects.exists()
     assert_accessible(page)
