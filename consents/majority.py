@@ -5,7 +5,8 @@ on, the client consents for themself. `ConsentQuerySet.in_force` ends a guardian
 on the day before that birthday, whatever its own last day; this module's reminder rule
 tells the client's responsible worker beforehand, with the lead time of the consent-expiry
 reminders, that the client's own consent is needed. The reminder is taken back (or, past
-its day, marked read) when the client's own consent is recorded, the guardian's consent is
+its day, marked read) when the client's own consents take over what the guardian's covered
+(every party it names, for its purposes and categories), the guardian's consent is
 revoked or changed so that it no longer runs past the birthday, or the client relationship
 closes. What the lapse itself sets off is what any consent's end does: the daily
 consents.end_uncovered_memberships run ends the team memberships it no longer covers.
@@ -14,13 +15,14 @@ consents.end_uncovered_memberships run ends the team memberships it no longer co
 import datetime
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
 
 from clients.majority import LastDayAsMinor
 from clients.reminders import client_name, responsible_worker, window_days
-from consents.models import Consent, ConsentMethod, GiverKind
+from consents.models import Consent, ConsentMethod, ConsentParty, GiverKind
 from consents.page_panels import series_first_version, warning_days
 from consents.querysets import ends_at_majority
 
@@ -33,22 +35,54 @@ def lead_days() -> int:
     return window_days(GUARDIAN_CONSENT_ENDS_AT_MAJORITY, warning_days())
 
 
-def _clients_own_consent(last_day) -> Exists:
-    """The client has a written consent of their own (current, unrevoked) that lasts past
-    `last_day` (an expression: the guardian's consent's last day): nothing to remind of."""
-    return Exists(
-        Consent.objects.filter(client=OuterRef("client"), giver_kind=GiverKind.CLIENT)
+def _parties_left_uncovered() -> Exists:
+    """The guardian's version (the outer row) names a party that nothing of the client's own
+    takes over: no written consent of the client's own (current, unrevoked) that lasts past
+    the client's last day as a minor names that organisation or its kind (as
+    `ConsentQuerySet.naming` matches a party) for at least the guardian's version's purposes
+    and categories (as coverage matches them). Its lapse then ends what it covered, such as
+    a team member's access from that organisation: the reminder stays."""
+    own = (
+        Consent.objects.filter(client=OuterRef("consent__client"), giver_kind=GiverKind.CLIENT)
         .current()
         .not_revoked()
         .exclude(method=ConsentMethod.ORAL)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=last_day))
+        .filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("last_day")),
+            purposes__contains=OuterRef("consent__purposes"),
+            categories__contains=OuterRef("consent__categories"),
+        )
+        .naming_party(OuterRef(OuterRef("organisation")), OuterRef(OuterRef("named_kind")))
+    )
+    return Exists(
+        ConsentParty.objects.filter(consent=OuterRef("pk"))
+        .annotate(
+            # A party naming an organisation is taken over by one naming it or its kind.
+            named_kind=Coalesce("organisation__kind", "organisation_kind"),
+            last_day=LastDayAsMinor(F("consent__client__birth_date")),
+        )
+        .exclude(Exists(own))
+    )
+
+
+def _still_ending_at_majority() -> Exists:
+    """The current version of the series (the outer row's) is a written guardian's consent,
+    unrevoked, ending at the client's coming of age with a party the client's own consent
+    does not take over (`_parties_left_uncovered`): the reminder about the series is due."""
+    return Exists(
+        Consent.objects.filter(series=OuterRef("series"))
+        .current()
+        .not_revoked()
+        .exclude(method=ConsentMethod.ORAL)
+        .filter(ends_at_majority())
+        .filter(_parties_left_uncovered())
     )
 
 
 def guardian_consents_ending(today: datetime.date, batch_size: int):
     """Reminder rule: one reminder to the responsible worker for each guardian's consent that
     ends within the lead days because the client comes of age, unless the client's own
-    consent is already recorded; due on the guardian's consent's last day (the day before
+    consents already take over every party it names (`_parties_left_uncovered`); due on the guardian's consent's last day (the day before
     the 18th birthday). Like the expiry reminder it concerns the series' first version,
     leads to the current version, names the client and carries the client's id. A closed
     client's consents are not followed up. One query per batch."""
@@ -58,7 +92,7 @@ def guardian_consents_ending(today: datetime.date, batch_size: int):
     rows = (
         Consent.objects.ending_at_majority(today, lead_days())
         .filter(client__closed_on__isnull=True)
-        .exclude(_clients_own_consent(OuterRef("last_day")))
+        .filter(_parties_left_uncovered())
         .annotate(worker_id=responsible_worker(today), first_version=series_first_version())
         .filter(worker_id__isnull=False)
         .values_list(
@@ -97,22 +131,14 @@ def withdraw_stale_guardian_consents(today: datetime.date) -> int:
     """The `withdraw_stale` of the rule: a reminder is taken back (not yet due) or marked read
     (past; the row stays) when its consent no longer ends at the client's coming of age on
     that day (revoked; changed to end earlier or to be the client's own), the client's own
-    consent was recorded, the day has passed, or the client relationship closed."""
+    consents take over every party it names, the day has passed, or the client relationship closed."""
     from notifications.actions import withdraw_stale_reminders
 
-    current = (
-        Consent.objects.filter(series=OuterRef("series"))
-        .current()
-        .not_revoked()
-        .exclude(method=ConsentMethod.ORAL)
-        .filter(ends_at_majority())
-    )
     still_due = (
         Consent.objects.filter(version=1, client__closed_on__isnull=True)
-        .filter(Exists(current))
+        .filter(_still_ending_at_majority())
         .annotate(last_day=LastDayAsMinor(F("client__birth_date")))
         .filter(last_day__gte=today)
-        .exclude(_clients_own_consent(OuterRef("last_day")))
     )
     return withdraw_stale_reminders(
         rule=GUARDIAN_CONSENT_ENDS_AT_MAJORITY,
@@ -124,9 +150,11 @@ def withdraw_stale_guardian_consents(today: datetime.date) -> int:
 
 def settle_on_own_consent(consent: Consent) -> int:
     """When `consent` is the client's own written consent lasting past their coming of age,
-    the reminders that their guardian's consent ends then are taken back (not yet due) or
-    marked read (past), at once, in the recording's transaction; returns how many. Nothing
-    for any other consent. Two queries at most besides the reminders' two statements."""
+    the reminders that a guardian's consent ends then are taken back (not yet due) or marked
+    read (past), at once, in the recording's transaction, for each guardian's consent series
+    whose parties the client's own consents now take over (`_parties_left_uncovered`): one
+    naming only Kela settles nothing about a guardian's consent naming employment services.
+    Returns how many. Nothing for any other consent. Two queries at most besides the reminders' two statements."""
     from notifications.actions import withdraw_and_settle_reminders
 
     if consent.giver_kind != GiverKind.CLIENT or consent.is_oral:
@@ -137,8 +165,11 @@ def settle_on_own_consent(consent: Consent) -> int:
     guardians = Consent.objects.filter(
         client_id=consent.client_id, giver_kind=GiverKind.GUARDIAN
     ).values("series")
+    # Per series: only those whose guardian's consent the client's own now take over.
     followed = list(
-        Consent.objects.filter(client_id=consent.client_id, version=1, series__in=guardians)
+        Consent.objects.filter(
+            client_id=consent.client_id, version=1, series__in=guardians
+        ).exclude(_still_ending_at_majority())
     )
     return withdraw_and_settle_reminders(
         rules=[GUARDIAN_CONSENT_ENDS_AT_MAJORITY], concerning=followed

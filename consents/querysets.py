@@ -66,12 +66,17 @@ class ConsentQuerySet(models.QuerySet):
 
     def naming(self, organisation):
         """Versions whose parties include the organisation, by name or by its kind."""
+        return self.naming_party(organisation, organisation.kind)
+
+    def naming_party(self, organisation, kind):
+        """Versions whose parties include `organisation` by name or name its `kind` (values,
+        or expressions such as another consent's party: consents.majority)."""
         from consents.models import ConsentParty
 
         return self.filter(
             Exists(
                 ConsentParty.objects.filter(consent=OuterRef("pk")).filter(
-                    Q(organisation=organisation) | Q(organisation_kind=organisation.kind)
+                    Q(organisation=organisation) | Q(organisation_kind=kind)
                 )
             )
         )

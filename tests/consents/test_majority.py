@@ -20,7 +20,7 @@ from clients.majority import LastDayAsMinor, adults_born_by, last_day_as_minor
 from clients.models import CareTeamMembership, Client, TeamRole
 from consents import actions, majority
 from consents.coverage import coverage_summary, disclosure_basis
-from consents.factories import ConsentFactory, acting
+from consents.factories import ORDINARY, ConsentFactory, acting
 from consents.models import EVENT_TIME_ZONE, Consent, InformationCategory, Purpose
 from consents.team_coverage import MEMBER_UNCOVERED_TASK, end_uncovered_memberships
 from notifications.actions import remind_many
@@ -242,21 +242,81 @@ def test_recording_the_client_s_own_consent_takes_the_reminder_back(team, partie
     client = comes_of_age_on(team["client"], birthday)
     guardians_consent(client, parties)
     assert _sweep(today) == 1
-    actions.record_consent(
-        client=client,
-        terms=actions.ConsentTerms(
-            method="signature",
-            form="kela_y100",
-            purposes=("service_planning",),
-            categories=("identity",),
-            signed_on=today,
-            valid_from=birthday,
-            organisations=(parties["kela"],),
-        ),
-        recorded_by=team["worker"],
-    )
+    _record_own(client, team["worker"], organisations=(parties["kela"],), valid_from=birthday)
     assert not Reminder.objects.exists()
     assert _sweep(today) == 0
+
+
+def _record_own(client, by, **terms) -> Consent:
+    """The client's own written consent, through the action, for what the factory's consents
+    are for (every purpose but health care, every category but health) unless told."""
+    today = timezone.localdate()
+    fields = {
+        "method": "signature",
+        "form": "kela_y100",
+        "purposes": (
+            Purpose.SERVICE_PLANNING,
+            Purpose.CASE_CONSULTATION,
+            Purpose.KELA_BENEFITS,
+            Purpose.EMPLOYMENT_SERVICES,
+        ),
+        "categories": tuple(ORDINARY),
+        "signed_on": today,
+        "valid_from": today,
+        **terms,
+    }
+    return actions.record_consent(
+        client=client, terms=actions.ConsentTerms(**fields), recorded_by=by
+    )
+
+
+def test_the_client_s_own_consent_for_other_parties_leaves_the_reminder(team, parties):
+    """The guardian's consent names employment services (a team member comes from there); the
+    client's own names only Kela: at the birthday the member leaves the team, so the worker
+    is still reminded, on recording and by the sweep alike."""
+    today = timezone.localdate()
+    birthday = today + 20 * DAY
+    client = comes_of_age_on(team["client"], birthday)
+    consent = ConsentFactory(client=client, parties=[parties["employment"]], **GUARDIAN)
+    assert _sweep(today) == 1
+    _record_own(client, team["worker"], organisations=(parties["kela"],))
+    assert Reminder.objects.get().concerning == consent
+    assert _sweep(today) == 0
+    assert Reminder.objects.get().read_at is None
+
+
+def test_the_client_s_own_consent_for_fewer_purposes_leaves_the_reminder(team, parties):
+    today = timezone.localdate()
+    birthday = today + 20 * DAY
+    client = comes_of_age_on(team["client"], birthday)
+    guardians_consent(client, parties)
+    assert _sweep(today) == 1
+    _record_own(
+        client, team["worker"], organisations=(parties["kela"],), purposes=("service_planning",)
+    )
+    assert _sweep(today) == 0
+    assert Reminder.objects.get().read_at is None
+
+
+def test_the_client_s_own_consent_naming_the_parties_or_their_kind_takes_it_over(team, parties):
+    """A party the guardian's consent names by organisation is taken over by the client's own
+    naming the organisation's kind; each guardian's consent series is settled on its own."""
+    today = timezone.localdate()
+    birthday = today + 20 * DAY
+    client = comes_of_age_on(team["client"], birthday)
+    employment = ConsentFactory(client=client, parties=[parties["employment"]], **GUARDIAN)
+    health = ConsentFactory(client=client, parties=[parties["health"]], **GUARDIAN)
+    assert _sweep(today) == 2
+    _record_own(
+        client,
+        team["worker"],
+        organisations=(parties["kela"],),
+        organisation_kinds=("employment_services",),
+    )
+    assert [r.concerning for r in Reminder.objects.all()] == [health]
+    assert not Reminder.objects.filter(object_id=employment.pk).exists()
+    assert _sweep(today) == 0
+    assert [r.concerning for r in Reminder.objects.all()] == [health]
 
 
 def test_the_sweep_takes_the_reminder_back_when_the_guardians_consent_is_revoked(team, parties):
