@@ -42,18 +42,20 @@ def coverage(request, client, relation):
 
 
 def expiring_consents(request):
-    """Dashboard: the consents of the user's own clients (as responsible worker) that end soon.
+    """Dashboard: the consents of the user's own clients (as responsible worker) that end soon:
+    on their own last day, or a guardian's consent on the day before the client comes of age
+    (`ConsentQuerySet.ending`; marked so in the panel), by the day they end.
     A closed client's consents are not followed up (as the reminder rule says): the care team
     stays on a closed client, but nothing is renewed for a relationship that has ended.
     The panel names those clients: each one shown is logged as one list hit (one statement)."""
     today = timezone.localdate()
     consents = list(
-        Consent.objects.expiring(today, warning_days())
+        Consent.objects.ending(today, warning_days())
         .of_responsible_worker(request.user)
         .filter(client__closed_on__isnull=True)
         .select_related("client")
         .annotate(total=Window(Count("pk")))
-        .order_by("valid_until", "pk")[:DASHBOARD_LIMIT]
+        .order_by("ends_on", "pk")[:DASHBOARD_LIMIT]
     )
     if not consents:
         return None

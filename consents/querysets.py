@@ -7,7 +7,7 @@ coverage function, the coverage panel and the lists share.
 import datetime
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 
 from clients.majority import LastDayAsMinor, adults_born_by
@@ -104,6 +104,24 @@ class ConsentQuerySet(models.QuerySet):
             .filter(ends_at_majority())
             .annotate(last_day=LastDayAsMinor(F("client__birth_date")))
             .filter(last_day__gte=today, last_day__lte=today + datetime.timedelta(days=days))
+        )
+
+    def ending(self, today: datetime.date, days: int):
+        """`expiring` and `ending_at_majority` together, in one read: current, unrevoked,
+        written versions whose last day (`ends_on`: the day before the client's 18th
+        birthday for a guardian's consent that ends then, else `valid_until`) is within
+        `days` from today. `Consent.ends_at_majority` tells which (reads the client)."""
+        last_day = Case(
+            When(ends_at_majority(), then=LastDayAsMinor(F("client__birth_date"))),
+            default=F("valid_until"),
+            output_field=DateField(),
+        )
+        return (
+            self.current()
+            .not_revoked()
+            .exclude(method="oral")
+            .annotate(ends_on=last_day)
+            .filter(ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=days))
         )
 
     def of_responsible_worker(self, user):

@@ -366,3 +366,37 @@ def test_at_the_birthday_members_the_guardians_consent_covered_leave_the_team(te
     assert membership.ended_on == birthday
     task = Task.objects.get(kind=MEMBER_UNCOVERED_TASK)
     assert task.assignee == team["worker"]
+
+
+def test_the_dashboard_lists_a_guardians_consent_ending_at_the_birthday(
+    client, team, parties, django_assert_num_queries
+):
+    """The consents-ending panel lists a guardian's consent that ends because the client
+    comes of age, on its last day as a minor and marked so, among those ending on their own
+    last day, by the day they end; still one read."""
+    from django.test import RequestFactory
+
+    from consents import page_panels
+
+    today = timezone.localdate()
+    birthday = today + 10 * DAY
+    minor = comes_of_age_on(team["client"], birthday)
+    guardians_consent(minor, parties)  # until further notice: ends on birthday - DAY
+    later = ClientFactory(responsible_worker=team["worker"], last_name="Myöhempi")
+    ConsentFactory(client=later, parties=[parties["kela"]], valid_until=today + 20 * DAY)
+    sooner = ClientFactory(responsible_worker=team["worker"], last_name="Aiempi")
+    ConsentFactory(client=sooner, parties=[parties["kela"]], valid_until=today + 2 * DAY)
+    request = RequestFactory().get("/")
+    request.user = team["worker"]
+    with django_assert_num_queries(2):
+        panel = page_panels.expiring_consents(request)
+        rows = [(c.client, c.ends_on, c.ends_at_majority) for c in panel["consents"]]
+    assert rows == [
+        (sooner, today + 2 * DAY, False),
+        (minor, birthday - DAY, True),
+        (later, today + 20 * DAY, False),
+    ]
+    login(client, team["worker"])
+    page = client.get(reverse("dashboard")).text
+    assert f"päättyy {birthday - DAY:%-d.%-m.%Y}" in page
+    assert page.count("Huoltajan antama suostumus päättyy, kun asiakas tulee täysi-ikäiseksi.") == 1
