@@ -23,7 +23,11 @@ class ClientsConfig(AppConfig):
         from accounts.dashboard import DashboardPanel, register_panel
         from accounts.navigation import NavItem, register_nav_item
         from clients import dashboard_panels, panels, reminders
-        from clients.actions import RESPONSIBILITY_RECEIVED_TASK
+        from clients.actions import (
+            RESPONSIBILITY_RECEIVED_TASK,
+            on_closing,
+            refuse_closing_with_assessment_in_progress,
+        )
         from clients.actions.exceptional_access import ACCESS_REQUEST_TASK
         from clients.audit_subjects import register_audit_subjects
         from notifications.access import register_client_reach
@@ -38,6 +42,8 @@ class ClientsConfig(AppConfig):
         # Taking up a client is the new worker's own: a later transfer gives the next one theirs.
         register_task_kind(RESPONSIBILITY_RECEIVED_TASK, _("Uusi vastuuasiakas"))
         register_audit_subjects()
+        # A client relationship closes once no service-need assessment is left half done.
+        on_closing("clients.assessments", refuse_closing_with_assessment_in_progress)
         register_nav_item(
             NavItem(url_name="audit:index", label=_("Lokit"), roles=frozenset({"dpo"}), order=90)
         )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -241,6 +242,30 @@ def _refuse_a_second_open_assessment(client: Client, assessment) -> None:
                 )
                 % {"date": f"{other.started_on:%-d.%-m.%Y}"}
             }
+        )
+
+
+def refuse_closing_with_assessment_in_progress(client: Client) -> None:
+    """The check `close_client` runs (registered with `on_closing` in ClientsConfig.ready()):
+    a client relationship closes only when no service-need assessment is in progress. A
+    closed client's assessment is not saved (`save_assessment`), so one left in progress
+    would stay half done until the relationship is reopened. ValidationError naming its
+    start day otherwise: it is completed first, with its conclusion (an assessment is never
+    removed). One query, under the client's row lock `close_client` holds, which
+    `save_assessment` takes too."""
+    started_on = (
+        ServiceNeedAssessment.objects.filter(client=client, completed_on__isnull=True)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    if started_on is not None:
+        raise ValidationError(
+            _(
+                "Asiakkaalla on kesken palvelutarpeen arvio, aloitettu %(date)s. Kirjaa se "
+                "ensin valmistuneeksi johtopäätöksineen arvion sivulla."
+            )
+            % {"date": date_format(started_on, "SHORT_DATE_FORMAT")}
         )
 
 

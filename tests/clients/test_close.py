@@ -129,3 +129,61 @@ def test_the_action_tells_a_missing_reason_and_a_wrong_day_together(team):
         "reason": ["Kirjaa asiakkuuden päättymisen syy."],
         "closed_on": ["Päättymispäivä ei voi olla tulevaisuudessa."],
     }
+
+
+def _assessment_in_progress(team, started_days_ago: int = 3):
+    from clients.models import ServiceNeedAssessment
+
+    actions.save_assessment(
+        client=team["client"],
+        written_by=team["worker"],
+        started_on=timezone.localdate() - datetime.timedelta(days=started_days_ago),
+    )
+    return ServiceNeedAssessment.objects.get(client=team["client"])
+
+
+def test_a_client_with_an_assessment_in_progress_is_not_closed(team):
+    """A closed client's assessment is not saved: one in progress is completed first."""
+    registered_days_ago(team["client"], 60)
+    assessment = _assessment_in_progress(team)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as error:
+        actions.close_client(
+            client=team["client"], closed_by=team["worker"], closed_on=today, reason="Muutti."
+        )
+    assert error.value.messages == [
+        f"Asiakkaalla on kesken palvelutarpeen arvio, aloitettu {assessment.started_on:%-d.%-m.%Y}. "
+        "Kirjaa se ensin valmistuneeksi johtopäätöksineen arvion sivulla."
+    ]
+    assert Client.objects.get(pk=team["client"].pk).closed_on is None
+    assert not AccessLogEntry.objects.filter(action="clients.client.closed").exists()
+
+    actions.save_assessment(
+        client=team["client"],
+        written_by=team["worker"],
+        assessment=assessment,
+        completed_on=today,
+        conclusion="Tarve työllistymistä tukeville palveluille.",
+    )
+    closed = actions.close_client(
+        client=team["client"], closed_by=team["worker"], closed_on=today, reason="Muutti."
+    )
+    assert closed.closed_on == today
+
+
+def test_the_close_form_says_to_complete_the_assessment_and_changes_nothing(client, team):
+    registered_days_ago(team["client"], 60)
+    assessment = _assessment_in_progress(team)
+    login(client, team["worker"])
+    response = client.post(
+        close_url(team["client"]),
+        {"closed_on": timezone.localdate().isoformat(), "reason": "Muutti pois."},
+    )
+    assert response.status_code == 200
+    assert (
+        f"Asiakkaalla on kesken palvelutarpeen arvio, aloitettu {assessment.started_on:%-d.%-m.%Y}."
+        in response.content.decode()
+    )
+    unchanged = Client.objects.get(pk=team["client"].pk)
+    assert (unchanged.closed_on, unchanged.closure_reason) == (None, "")
+    assert not AccessLogEntry.objects.filter(action="clients.client.closed").exists()
