@@ -37,8 +37,8 @@ def lead_days() -> int:
 
 def _parties_left_uncovered() -> Exists:
     """The guardian's version (the outer row) names a party that nothing of the client's own
-    takes over: no written consent of the client's own (current, unrevoked) that lasts past
-    the client's last day as a minor names that organisation or its kind (as
+    takes over: no written consent of the client's own (current, unrevoked) that runs from
+    the client's 18th birthday at the latest to past it names that organisation or its kind (as
     `ConsentQuerySet.naming` matches a party) for at least the guardian's version's purposes
     and categories (as coverage matches them). Its lapse then ends what it covered, such as
     a team member's access from that organisation: the reminder stays."""
@@ -49,6 +49,8 @@ def _parties_left_uncovered() -> Exists:
         .exclude(method=ConsentMethod.ORAL)
         .filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("last_day")),
+            # In force from the birthday at the latest: no day without a consent between.
+            valid_from__lte=OuterRef("last_day") + datetime.timedelta(days=1),
             purposes__contains=OuterRef("consent__purposes"),
             categories__contains=OuterRef("consent__categories"),
         )

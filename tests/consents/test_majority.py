@@ -285,6 +285,19 @@ def test_the_client_s_own_consent_for_other_parties_leaves_the_reminder(team, pa
     assert Reminder.objects.get().read_at is None
 
 
+def test_the_client_s_own_consent_starting_after_the_birthday_leaves_the_reminder(team, parties):
+    """A gap between the guardian's last day and the client's own first day is a gap in the
+    consent: the worker is still reminded."""
+    today = timezone.localdate()
+    birthday = today + 20 * DAY
+    client = comes_of_age_on(team["client"], birthday)
+    guardians_consent(client, parties)
+    assert _sweep(today) == 1
+    _record_own(client, team["worker"], organisations=(parties["kela"],), valid_from=birthday + DAY)
+    assert _sweep(today) == 0
+    assert Reminder.objects.get().read_at is None
+
+
 def test_the_client_s_own_consent_for_fewer_purposes_leaves_the_reminder(team, parties):
     today = timezone.localdate()
     birthday = today + 20 * DAY
