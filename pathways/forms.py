@@ -23,6 +23,7 @@ from config.forms import (
 from config.ordering import Alphabetical
 from pathways.models import (
     CLIENT_SERVICES_END,
+    COMPETENCE_MAX_LENGTH,
     PLAN_FIELDS,
     AbsenceReason,
     Attendance,
@@ -783,13 +784,30 @@ class CertificateForm(PolkuForm):
     competences = forms.CharField(
         label=_("Osoitettu osaaminen"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Yksi osaaminen riville, esim. “Käsityökalujen turvallinen käyttö”."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competences"].help_text = _(
+            "Yksi osaaminen riville, esim. “Käsityökalujen turvallinen käyttö”; enintään "
+            "%(limit)s merkkiä riviltä."
+        ) % {"limit": COMPETENCE_MAX_LENGTH}
+
     def clean_competences(self):
-        lines = [
-            line.strip() for line in self.cleaned_data["competences"].splitlines() if line.strip()
+        lines = [line.strip() for line in self.cleaned_data["competences"].splitlines()]
+        # Each line too long is named by its number as the user sees the rows, blank ones
+        # included: the database would otherwise cut it short without a word.
+        too_long = [
+            ValidationError(
+                _("Rivi %(line)s on liian pitkä: enintään %(limit)s merkkiä (nyt %(length)s)."),
+                params={"line": number, "limit": COMPETENCE_MAX_LENGTH, "length": len(line)},
+            )
+            for number, line in enumerate(lines, 1)
+            if len(line) > COMPETENCE_MAX_LENGTH
         ]
+        if too_long:
+            raise ValidationError(too_long)
+        lines = [line for line in lines if line]
         if not lines:
             raise ValidationError(_("Nimeä vähintään yksi osoitettu osaaminen."))
         return lines

@@ -16,6 +16,7 @@ from clients.access import log_client_access
 from pathways import step_rules
 from pathways.actions.common import format_day, lock_client
 from pathways.models import (
+    COMPETENCE_MAX_LENGTH,
     Attendance,
     CompetenceCertificate,
     EmployerContact,
@@ -482,7 +483,8 @@ def issue_certificate(
     """Issues a youth workshop's competence certificate naming the competences shown; dated
     not in the future and not before the workshop period started (it may be given at or after
     its end); none for a period cancelled before it started, checked against the step locked
-    in the transaction (`lock_step`)."""
+    in the transaction (`lock_step`). A competence longer than COMPETENCE_MAX_LENGTH is
+    refused next to "competences" (the database would cut it short)."""
     require_type(step, step_rules.YOUTH_WORKSHOP)
     with (
         transaction.atomic(),
@@ -493,6 +495,14 @@ def issue_certificate(
         competences = [c.strip() for c in competences if c.strip()]
         if not competences:
             raise ValidationError({"competences": _("Nimeä vähintään yksi osoitettu osaaminen.")})
+        if any(len(c) > COMPETENCE_MAX_LENGTH for c in competences):
+            # PostgreSQL would cut the line to the limit on the cast, without a word.
+            raise ValidationError(
+                {
+                    "competences": _("Osaaminen on enintään %(limit)s merkkiä riviltä.")
+                    % {"limit": COMPETENCE_MAX_LENGTH}
+                }
+            )
         certificate = CompetenceCertificate.objects.create(
             step=locked, issued_by=issued_by, competences=competences, **fields
         )

@@ -5,6 +5,7 @@ certificates.
 from pathways.models.documents import DocumentKind, PrintedDocument
 from pathways.models.placements import JOB_KINDS, Placement, PlacementEndReason, PlacementKind
 from pathways.models.records import (
+    COMPETENCE_MAX_LENGTH,
     AbsenceReason,
     Attendance,
     CompetenceCertificate,
@@ -30,6 +31,7 @@ from pathways.models.steps import (
 
 __all__ = [
     "CLIENT_SERVICES_END",
+    "COMPETENCE_MAX_LENGTH",
     "JOBCENTER_ENDS_WITH_FOLLOW_ON_FUNC",
     "JOB_KINDS",
     "PLAN_FIELDS",

@@ -247,6 +247,11 @@ class IpsPhaseChange(models.Model):
         return f"{self.get_phase_display()} {self.entered_on:%-d.%-m.%Y}"
 
 
+# The longest competence line a certificate stores. PostgreSQL cuts a longer one to this
+# length on the cast without a word, so the form and `issue_certificate` refuse it first.
+COMPETENCE_MAX_LENGTH = 300
+
+
 @pghistory.track()
 class CompetenceCertificate(models.Model):
     """Osaamistodistus: competences shown in workshop work, toward a vocational qualification."""
@@ -255,7 +260,7 @@ class CompetenceCertificate(models.Model):
     issued_on = models.DateField(_("annettu"))
     qualification = models.CharField(_("tutkinto tai tutkinnon osa"), max_length=200, blank=True)
     competences = ArrayField(
-        models.CharField(max_length=300), verbose_name=_("osoitettu osaaminen")
+        models.CharField(max_length=COMPETENCE_MAX_LENGTH), verbose_name=_("osoitettu osaaminen")
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
