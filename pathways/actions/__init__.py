@@ -22,6 +22,7 @@ from pathways.actions.documents import (
 from pathways.actions.follow_ons import ask_for_follow_on, follow_on_requested
 from pathways.actions.placements import cancel_placement, end_placement, record_placement
 from pathways.actions.records import (
+    RecordedAlready,
     add_employer_contact,
     add_in_work_support,
     day_taking_no_attendance,
@@ -38,6 +39,7 @@ from pathways.actions.step_status import set_step_status
 from pathways.actions.steps import plan_step, update_step
 
 __all__ = [
+    "RecordedAlready",
     "add_employer_contact",
     "add_in_work_support",
     "ask_for_follow_on",

@@ -280,12 +280,26 @@ def record_income_clarification(
     return locked
 
 
+class RecordedAlready(ValidationError):
+    """The same record (every field the same) is on the step already: a double submit, or the
+    same form sent again from a stale page. Nothing new is recorded, as with a repeated
+    recommendation (`consultations.actions.RecommendationRecordedAlready`)."""
+
+
+def _refuse_repeat(model, step: PathwayStep, **fields) -> None:
+    """Raises RecordedAlready when a row of `model` with these fields is on the step; read
+    under the step's lock (`lock_step`), so of two identical submits the second sees the first."""
+    if model.objects.filter(step=step, **fields).exists():
+        raise RecordedAlready(_("Sama kirjaus on jo tallennettu tälle jaksolle."))
+
+
 def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> EmployerContact:
     """A contact that happened: not in the future (it would silence the no-contact alert), not
     before the step's start, not after its end, none in a step cancelled before it started;
     checked against the step locked in the transaction (`lock_step`). The step's no-contact
     alerts are settled (marked read in every inbox they reached): an employer has now been
-    contacted."""
+    contacted. The same contact again (every field the same, as a double submit sends) is
+    refused with RecordedAlready."""
     from notifications.actions import settle_reminders
     from pathways.reminders import IPS_NO_EMPLOYER_CONTACT
 
@@ -296,6 +310,7 @@ def add_employer_contact(*, step: PathwayStep, recorded_by, **fields) -> Employe
     ):
         locked = lock_step(step)
         _check_progress_date(locked, fields["contacted_on"], "contacted_on")
+        _refuse_repeat(EmployerContact, locked, **fields)
         contact = EmployerContact.objects.create(step=locked, recorded_by=recorded_by, **fields)
         log_client_access(recorded_by, locked.client, "pathways.employer_contact.added", contact)
         settle_reminders(rule=IPS_NO_EMPLOYER_CONTACT, concerning=locked)
@@ -307,7 +322,8 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
     none in a step cancelled before it started, and at work: only once a job start of the step
     has been recorded, not before the job began (ValidationError next to the day). Checked
     against the step locked in the transaction (`lock_step`), its job starts read under the
-    lock."""
+    lock. The same support again (day and text, as a double submit sends) is refused with
+    RecordedAlready."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     with (
         transaction.atomic(),
@@ -332,6 +348,7 @@ def add_in_work_support(*, step: PathwayStep, recorded_by, **fields) -> InWorkSu
                     % {"date": format_day(job_start)}
                 }
             )
+        _refuse_repeat(InWorkSupport, locked, **fields)
         support = InWorkSupport.objects.create(step=locked, recorded_by=recorded_by, **fields)
         log_client_access(recorded_by, locked.client, "pathways.in_work_support.added", support)
     return support
@@ -484,7 +501,8 @@ def issue_certificate(
     not in the future and not before the workshop period started (it may be given at or after
     its end); none for a period cancelled before it started, checked against the step locked
     in the transaction (`lock_step`). A competence longer than COMPETENCE_MAX_LENGTH is
-    refused next to "competences" (the database would cut it short)."""
+    refused next to "competences" (the database would cut it short). The same certificate
+    again (every field the same, as a double submit sends) is refused with RecordedAlready."""
     require_type(step, step_rules.YOUTH_WORKSHOP)
     with (
         transaction.atomic(),
@@ -503,6 +521,7 @@ def issue_certificate(
                     % {"limit": COMPETENCE_MAX_LENGTH}
                 }
             )
+        _refuse_repeat(CompetenceCertificate, locked, competences=competences, **fields)
         certificate = CompetenceCertificate.objects.create(
             step=locked, issued_by=issued_by, competences=competences, **fields
         )

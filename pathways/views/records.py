@@ -176,6 +176,10 @@ def _record_form(
     if request.method == "POST" and form.is_valid():
         try:
             action(step, form.cleaned_data)
+        except actions.RecordedAlready as repeat:
+            # A double submit: the first one was recorded, and the step's page shows it.
+            messages.info(request, repeat.message)
+            return redirect("pathways:step", client_id=client.uuid, step_id=step.pk)
         except ValidationError as error:
             add_action_error(form, error)
         else:
