@@ -19,9 +19,11 @@ opens it again sees it pseudonymously, and no disclosure is logged (REQUEST_ENDE
 request discussed or closed stays with its session, whose participants see it as above.
 Everyone else sees it pseudonymously: the reference, an age band, the
 worker's pseudonymous summary and the question. So does a coordinator who
-runs the network but takes no part in this session, and a participant who
+runs the network but takes no part in this session, a participant who
 has switched to a role in another organisation than the one they were
-invited for (the consent named that organisation, not them).
+invited for (the consent named that organisation, not them), and a presenter
+looking at a case they do not bring (they take part only for their own: the
+consent covering their organisation is for the network's members and guests).
 
 The same organisation as the client's responsible unit gets no exception:
 a consultation widens the circle beyond the care team, so it rests on the
@@ -57,6 +59,7 @@ from consents.coverage import (
 )
 from consents.events import EventOption
 from consents.models import EVENT_TIME_ZONE, InformationCategory, OralEventKind, Purpose
+from consultations.models import ParticipantKind
 from consultations.pseudonymity import age_band
 from services.i18n import in_name_order
 
@@ -140,6 +143,7 @@ def oral_consent_sessions(client) -> list[EventOption]:
 NOT_TAKING_PART = "not_taking_part"
 ACTING_ELSEWHERE = "acting_elsewhere"
 REQUEST_ENDED = "request_ended"
+NOT_PRESENTING = "not_presenting"
 
 
 def _active_organisation(user):
@@ -198,7 +202,9 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
     the care team, one disclosure-log row through consents' `record_disclosure`,
     in one transaction. Never raises for missing coverage: the case then shows
     pseudonymously, as a request that ended without a session (REQUEST_ENDED) shows to
-    everyone outside the care team.
+    everyone outside the care team. A presenter (ParticipantKind.PRESENTER) sees named only
+    the cases they bring, those of clients on whose care team they are; any other case on
+    the agenda shows to them pseudonymously, with no disclosure (NOT_PRESENTING).
     """
     client = request.client
     organisation, why_not = viewer_organisation(viewer, session=session, participant=participant)
@@ -206,6 +212,16 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         # Declined or withdrawn: the need to know whom it was about ended with it.
         organisation, why_not = None, REQUEST_ENDED
     on_team = relation_to(viewer, client).on_team
+    if (
+        participant is not None
+        and participant.kind == ParticipantKind.PRESENTER
+        and not on_team
+        and organisation is not None
+    ):
+        # A presenter takes part only to bring the case of a client they work with (on
+        # whose care team they are, as presenters_of invites them): they have no need to
+        # know whom the session's other cases are about, whatever the consent covers.
+        organisation, why_not = None, NOT_PRESENTING
     with transaction.atomic():
         named = on_team
         if not on_team and organisation is not None:

@@ -117,9 +117,10 @@ class SessionParticipantQuerySet(models.QuerySet):
         they work with, and so sees the session only while they are on the current care
         team of a client whose case is on its agenda (actions.presenters invites the one
         who asked and the responsible worker, each on the team). Taken off that team, they
-        no longer work with the client and have no need to know the session's cases: they
-        would otherwise go on seeing them named wherever the consent covers their
-        organisation. Who was invited (current(), the invitation lists) is not changed.
+        no longer work with the client and have no need to know the session's cases, not
+        even pseudonymously (the others' cases show to a presenter only so:
+        case_view.show_case). Who was invited (current(), the invitation lists) is not
+        changed.
         """
         from clients.models import CareTeamMembership
         from consultations.models import AgendaItem, ParticipantKind

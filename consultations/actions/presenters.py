@@ -9,9 +9,10 @@ part already. Taking a case off the agenda (remove_from_agenda, withdraw_request
 takes off the presenters who bring no other case to that session.
 
 A presenter takes part as everyone else does: the invitation e-mail with its .ics
-(no client names), the "session tomorrow" reminder, the session's page, and cases
-shown named or pseudonymously by the organisation they take part for
-(case_view.viewer_organisation). That organisation is the one they work with the
+(no client names), the "session tomorrow" reminder and the session's page; but of its
+cases they see named only those they bring, as their clients' care team does: any other
+case shows to them pseudonymously, whatever the consent covers (case_view.show_case).
+They take part for an organisation (case_view.viewer_organisation), the one they work with the
 client in: a member of the network on the session's day takes part for their
 nominating organisation (as invite_guest has it), anyone else for the organisation
 of their current role that fits their membership of the client's care team

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import DisclosureLogEntry
+from audit.models import AccessLogEntry, DisclosureLogEntry
 from clients.factories import ClientFactory
 from clients.models import CareTeamMembership
 from consents.factories import ConsentFactory
@@ -65,12 +65,42 @@ def _urls(session, *items):
 
 
 def test_on_the_team_the_presenter_sees_the_session_and_its_cases(client, hki, placed):
+    """Their own case named, as its client's care team does; the other case, which they do
+    not bring, pseudonymously although the consent covers their organisation: nothing of
+    that client is disclosed to them."""
     session, own_item, other_item = placed
     login(client, hki.coach)
-    session_url, _own, other_url = _urls(session, own_item, other_item)
+    session_url, own_url, other_url = _urls(session, own_item, other_item)
     assert "Bergström" not in client.get(session_url).content.decode()  # the agenda
-    assert "Bergström" in client.get(other_url).content.decode()
-    assert DisclosureLogEntry.objects.filter(recipient_user=hki.coach).count() == 1
+    other = client.get(other_url)
+    assert other.status_code == 200
+    page = other.content.decode()
+    assert "Bergström" not in page and "Bertta" not in page
+    assert other.context["showing"].named is False
+    assert "vain oman tapauksesi esittelijänä" in page
+    assert not DisclosureLogEntry.objects.filter(recipient_user=hki.coach).exists()
+    assert AccessLogEntry.objects.filter(
+        actor=hki.coach,
+        client_id=other_item.request.client.uuid,
+        action="consultations.case.viewed",
+        detail__endswith="pseudonymous",
+    ).exists()
+    own = client.get(own_url)
+    assert own.context["showing"].named is True
+    assert hki.client.last_name in own.content.decode()
+
+
+def test_a_member_of_the_same_organisation_sees_the_other_case_by_consent(client, hki, placed):
+    """Someone taking part as a member is not limited to cases of their own: the
+    coordinator, of the organisation the consent covers, sees the other case named, and the
+    showing is a disclosure."""
+    session, _own_item, other_item = placed
+    assert session.participants.get(user=hki.coordinator).kind != ParticipantKind.PRESENTER
+    login(client, hki.coordinator)
+    response = client.get(_urls(session, other_item)[1])
+    assert response.context["showing"].named is True
+    assert "Bergström" in response.content.decode()
+    assert DisclosureLogEntry.objects.filter(recipient_user=hki.coordinator).count() == 1
 
 
 def test_off_the_team_the_presenter_sees_neither_session_nor_cases(client, hki, placed):
