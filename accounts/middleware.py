@@ -184,9 +184,10 @@ class ActiveRoleMiddleware:
     user is told which role ended and which is now in effect, the security log records it,
     and the choice leaves the session. A page load goes on in the role now in effect; a
     request that changes something, or an htmx request from a page rendered in the ended
-    role, is not processed: an htmx one is taken to the dashboard, any other answered (409)
-    with a page that says nothing was saved, offers the roles now current and shows back
-    the text the user sent (typed_text), so that what they wrote is not lost.
+    role, is not processed. A sent form, plain or htmx (the attendance grid posts its week
+    by htmx), is answered with a page that says nothing was saved, offers the roles now
+    current and shows back the text the user sent (typed_text), so that what they wrote is
+    not lost; an htmx request that sends nothing (a week's link) is taken to the dashboard.
     """
 
     def __init__(self, get_response):
@@ -235,16 +236,35 @@ class ActiveRoleMiddleware:
         messages.warning(request, _role_ended_message(user, chosen))
         if not refused:
             return None
-        if request.htmx:
+        sent_form = request.method not in ("GET", "HEAD", "OPTIONS")
+        if request.htmx and not sent_form:
             return HttpResponseClientRedirect(reverse("dashboard"))
         # Not processed, but what the user typed is shown back to them to copy (to them
         # alone: it is their own request's body, in the response to it).
-        return render(
+        response = render(
             request,
             "accounts/role_ended.html",
             {"typed": typed_text(request.POST)},
             status=409,
         )
+        if request.htmx:
+            _show_as_whole_page(response)
+        return response
+
+
+def _show_as_whole_page(response) -> None:
+    """Makes htmx show `response`, a whole page, in place of the page that sent the form,
+    not in the element the form targets, and leave the address as it is (the page has none
+    of its own). Polku keeps htmx's default responseHandling, which swaps no 4xx answer: the
+    409 would leave the form on screen with no word of why nothing happened. So htmx is
+    answered 200 (the plain request keeps its 409). An HX-Redirect is no answer: the page it
+    loads could not show back what was typed. htmx swaps a whole document's body, and the
+    title, into the target; the page's own scripts in <head> stay loaded."""
+    response.status_code = 200
+    response["HX-Retarget"] = "body"
+    response["HX-Reswap"] = "innerHTML show:window:top"
+    response["HX-Reselect"] = "unset"
+    response["HX-Push-Url"] = "false"
 
 
 # Fields whose values are not shown back: secrets and identity codes (not on screen where

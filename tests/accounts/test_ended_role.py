@@ -93,9 +93,12 @@ def test_a_registration_sent_after_the_chosen_role_ended_is_not_processed(
     assert Client.objects.get().organisation_id == home.unit.organisation_id
 
 
-def test_an_htmx_request_from_a_page_of_the_ended_role_is_sent_to_the_dashboard(
+def test_a_form_sent_by_htmx_in_the_ended_role_is_shown_back_in_place_of_the_page(
     client, worker_in_two_organisations
 ):
+    """Not an HX-Redirect to the dashboard: that would lose what was typed. htmx swaps no 4xx
+    answer (Polku keeps its default responseHandling), so htmx gets 200 and the whole page
+    in place of the body."""
     user, _home, elsewhere = worker_in_two_organisations
     login_acting(client, user, elsewhere)
     _end_yesterday(elsewhere)
@@ -103,8 +106,26 @@ def test_an_htmx_request_from_a_page_of_the_ended_role_is_sent_to_the_dashboard(
         reverse("clients:register"), REGISTRATION, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("dashboard")
+    assert "HX-Redirect" not in response
+    assert (response["HX-Retarget"], response["HX-Reselect"]) == ("body", "unset")
+    assert response["HX-Reswap"].startswith("innerHTML")
+    assert response["HX-Push-Url"] == "false"
+    assert _shown_back(response)["Sukunimi"] == "Äijälä"
+    assert "mitään ei tallennettu" in response.content.decode()
     assert not Client.objects.exists()
+    assert SESSION_ACTIVE_ASSIGNMENT not in client.session
+
+
+def test_an_htmx_request_sending_nothing_from_the_ended_role_goes_to_the_dashboard(
+    client, worker_in_two_organisations
+):
+    user, _home, elsewhere = worker_in_two_organisations
+    login_acting(client, user, elsewhere)
+    _end_yesterday(elsewhere)
+    response = client.get(reverse("clients:list"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("dashboard")
+    assert "HX-Retarget" not in response
 
 
 def test_a_removed_role_is_told_without_its_name(client, worker_in_two_organisations):
