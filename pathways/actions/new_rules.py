@@ -68,7 +68,10 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     client's other steps). A step that breaks them still moves (the rules in force on its
     start date decide) and the client's responsible worker gets a task naming the step and
     each rule broken with its source, to change or cancel the step; once per step and rule
-    set. The change history names the rule set's maker (`created_by`) as the actor.
+    set. The change history names the rule set's maker (`created_by`) as the actor. A moved
+    step's open task about the rule set it rested on before asks for nothing any more (those
+    rules no longer decide): it is checked off, in the same transaction, by the same actor
+    (`settle_new_rules_tasks`), also when the step breaks its new rules (their own task asks).
 
     The steps' clients are locked first, in the order of their ids, and then the steps (the
     order plan_step, update_step and a transfer of responsibility keep: the client, then its
@@ -97,7 +100,7 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
         )
     )
     actor = rule_set.created_by
-    moved, breaking = 0, []
+    moved, breaking, left = 0, [], []
     with transaction.atomic():
         list(
             Client.objects.select_for_update(of=("self",))
@@ -129,11 +132,15 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
                         if rules.review_interval_months
                         else None
                     )
+                if old is not None:
+                    # The step as it was, for the key of its task about the rules it left.
+                    left.append(PathwayStep(pk=step.pk, rule_set_id=old.pk))
                 step.rule_set = rules
                 step.save(update_fields=["rule_set", "review_due"])
                 moved += 1
                 if step_rules.check_step(step, rules, companions=other_steps(step)):
                     breaking.append((step, rules))
+            settle_new_rules_tasks([], by=actor, previous=left)
         # The tasks once the moves are written, so that the steps' history names the move.
         for step, rules in breaking:
             _ask_to_fit_the_new_rules(step, rules, actor)

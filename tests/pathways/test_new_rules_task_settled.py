@@ -133,3 +133,42 @@ def test_ending_the_step_settles_its_task(worker, breaking, other, start, time_m
 
     assert_settled_by(task, worker)
     assert_open(other)
+
+
+def test_a_step_moved_to_later_rules_settles_the_task_of_the_rules_it_left(
+    worker, breaking, other, today
+):
+    """Rules from a day still before the step's start, allowing its 18 months: the step
+    moves to them and fits, and the task about the rules it rested on is checked off."""
+    task = task_of(breaking)
+    admin = make_user(Role.ADMIN, worker.active_assignment.unit)
+
+    later = service_actions.supersede_rule_set(
+        current=breaking.rule_set,
+        valid_from=today + datetime.timedelta(days=12),
+        changes={"max_duration_months": 24, "warning_month": 20},
+        by=admin,
+    )
+
+    breaking.refresh_from_db()
+    assert breaking.rule_set == later
+    assert_settled_by(task, admin)
+    assert_settled_by(other, admin)  # the other client's step moved too
+    assert not Task.objects.filter(kind=STEP_BREAKS_NEW_RULES_TASK, done_at__isnull=True)
+
+
+def test_a_step_moved_to_later_rules_it_also_breaks_is_asked_about_those(worker, breaking, today):
+    task = task_of(breaking)
+    admin = make_user(Role.ADMIN, worker.active_assignment.unit)
+
+    later = service_actions.supersede_rule_set(
+        current=breaking.rule_set,
+        valid_from=today + datetime.timedelta(days=12),
+        changes={"max_duration_months": 6, "warning_month": 5},
+        by=admin,
+    )
+
+    breaking.refresh_from_db()
+    assert breaking.rule_set == later
+    assert_settled_by(task, admin)
+    assert_open(Task.objects.get(key=new_rules_task_key(breaking.pk, later.pk)))
