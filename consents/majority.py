@@ -16,14 +16,12 @@ import datetime
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
 
 from clients.majority import LastDayAsMinor
-from clients.reminders import client_name, responsible_worker, window_days
+from clients.reminders import window_days
 from consents.models import Consent, ConsentMethod, ConsentParty, GiverKind
-from consents.page_panels import series_first_version, warning_days
+from consents.page_panels import consent_reminders, warning_days
 from consents.querysets import ends_at_majority
 
 GUARDIAN_CONSENT_ENDS_AT_MAJORITY = "consents.guardian_consent_ends_at_majority"
@@ -88,45 +86,16 @@ def guardian_consents_ending(today: datetime.date, batch_size: int):
     the 18th birthday). Like the expiry reminder it concerns the series' first version,
     leads to the current version, names the client and carries the client's id. A closed
     client's consents are not followed up. One query per batch."""
-    from notifications.rules_registry import ReminderSpec
-    from notifications.texts import Text
-
-    rows = (
-        Consent.objects.ending_at_majority(today, lead_days())
-        .filter(client__closed_on__isnull=True)
-        .filter(_parties_left_uncovered())
-        .annotate(worker_id=responsible_worker(today), first_version=series_first_version())
-        .filter(worker_id__isnull=False)
-        .values_list(
-            "pk",
-            "first_version",
-            "last_day",
-            "worker_id",
-            "client__uuid",
-            "client__first_names",
-            "client__calling_name",
-            "client__last_name",
-        )
-        .order_by("pk")
-        .iterator(chunk_size=batch_size)
+    return consent_reminders(
+        Consent.objects.ending_at_majority(today, lead_days()).filter(_parties_left_uncovered()),
+        today,
+        last_day="last_day",
+        title=gettext_noop(
+            "Huoltajan antama suostumus päättyy {date}, kun asiakas tulee "
+            "täysi-ikäiseksi; tarvitaan asiakkaan oma suostumus: {client}"
+        ),
+        batch_size=batch_size,
     )
-    for pk, first_version, last_day, worker_id, client_uuid, *names in rows:
-        yield ReminderSpec(
-            recipient_id=worker_id,
-            model=Consent,
-            object_id=first_version,
-            due_date=last_day,
-            title=Text(
-                gettext_noop(
-                    "Huoltajan antama suostumus päättyy {date}, kun asiakas tulee "
-                    "täysi-ikäiseksi; tarvitaan asiakkaan oma suostumus: {client}"
-                ),
-                date=date_format(last_day, "SHORT_DATE_FORMAT"),
-                client=client_name(*names),
-            ),
-            link=reverse("consents:detail", kwargs={"client_id": client_uuid, "consent_id": pk}),
-            client_id=client_uuid,
-        )
 
 
 def withdraw_stale_guardian_consents(today: datetime.date) -> int:

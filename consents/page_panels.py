@@ -124,12 +124,25 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
     name from a worker who no longer reaches the client. A closed client's consents are not
     followed up. Those that no longer fit are taken back or settled by the sweep
     (withdraw_stale_expiring)."""
+    return consent_reminders(
+        Consent.objects.expiring(today, warning_days()),
+        today,
+        last_day="valid_until",
+        title=gettext_noop("Suostumus päättyy {date}: {client}"),
+        batch_size=batch_size,
+    )
+
+
+def consent_reminders(consents, today: datetime.date, *, last_day: str, title: str, batch_size):
+    """The reminders of a consent rule: for each of `consents` of an open client with a
+    responsible worker, one to that worker about the series' first version, due on the
+    consent's `last_day` (a field or annotation), titled `title` (a msgid with {date} and
+    {client}), linking to the consent. One query per batch."""
     from notifications.rules_registry import ReminderSpec
     from notifications.texts import Text
 
     rows = (
-        Consent.objects.expiring(today, warning_days())
-        .filter(client__closed_on__isnull=True)
+        consents.filter(client__closed_on__isnull=True)
         .annotate(
             worker_id=responsible_worker(today),
             first_version=series_first_version(),
@@ -138,7 +151,7 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
         .values_list(
             "pk",
             "first_version",
-            "valid_until",
+            last_day,
             "worker_id",
             "client__uuid",
             "client__first_names",
@@ -148,16 +161,14 @@ def expiring_consent_reminders(today: datetime.date, batch_size: int):
         .order_by("pk")
         .iterator(chunk_size=batch_size)
     )
-    for pk, first_version, valid_until, worker_id, client_uuid, *names in rows:
+    for pk, first_version, day, worker_id, client_uuid, *names in rows:
         yield ReminderSpec(
             recipient_id=worker_id,
             model=Consent,
             object_id=first_version,
-            due_date=valid_until,
+            due_date=day,
             title=Text(
-                gettext_noop("Suostumus päättyy {date}: {client}"),
-                date=date_format(valid_until, "SHORT_DATE_FORMAT"),
-                client=client_name(*names),
+                title, date=date_format(day, "SHORT_DATE_FORMAT"), client=client_name(*names)
             ),
             link=reverse("consents:detail", kwargs={"client_id": client_uuid, "consent_id": pk}),
             client_id=client_uuid,
