@@ -15,6 +15,7 @@ from audit.history import history_context
 from clients.models import Client
 from clients.querysets import responsible_worker_of
 from notifications.actions import create_task, settle_tasks
+from notifications.models import Task
 from notifications.texts import Text
 from pathways import step_rules
 from pathways.actions.common import format_day, other_steps
@@ -32,6 +33,13 @@ def new_rules_task_key(step_id: int, rule_set_id: int) -> str:
     return f"{STEP_BREAKS_NEW_RULES_TASK}:{step_id}:{rule_set_id}"
 
 
+def _tasks_about(step_id: int, rule_set_id: int) -> Q:
+    """The tasks asking to change or cancel the step because it breaks the rule set: the
+    first one (`new_rules_task_key`) and those asked again after it was settled."""
+    key = new_rules_task_key(step_id, rule_set_id)
+    return Q(kind=STEP_BREAKS_NEW_RULES_TASK) & (Q(key=key) | Q(key__startswith=f"{key}:"))
+
+
 def settle_new_rules_tasks(
     steps: list[PathwayStep], *, by, previous: list[PathwayStep] = ()
 ) -> int:
@@ -42,11 +50,15 @@ def settle_new_rules_tasks(
     asks to change a step that is over or fits, and no transfer hands such a task on. The
     tasks of the rule set each step rests on and, for a change, of the rule set each in
     `previous` (the same steps as they were before it) rested on. Returns how many."""
-    keys = {
-        new_rules_task_key(step.pk, step.rule_set_id)
-        for step in [*steps, *previous]
-        if step.rule_set_id is not None
+    pairs = {
+        (step.pk, step.rule_set_id) for step in [*steps, *previous] if step.rule_set_id is not None
     }
+    if not pairs:
+        return 0
+    about = Q()
+    for step_id, rule_set_id in pairs:
+        about |= _tasks_about(step_id, rule_set_id)
+    keys = Task.objects.open().filter(about).values_list("key", flat=True)
     return settle_tasks(keys=sorted(keys), by=by)
 
 
@@ -100,7 +112,7 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
         )
     )
     actor = rule_set.created_by
-    moved, breaking, left = 0, [], []
+    moved, breaking, fitting, left = 0, [], [], []
     with transaction.atomic():
         list(
             Client.objects.select_for_update(of=("self",))
@@ -115,11 +127,13 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
                 except ValidationError:
                     continue
                 if rules.pk == step.rule_set_id:
-                    # Rules changed before they came into force: still kept, still checked.
-                    if rules.pk == rule_set.pk and step_rules.check_step(
-                        step, rules, companions=other_steps(step)
-                    ):
-                        breaking.append((step, rules))
+                    # Rules changed before they came into force: still kept, still checked;
+                    # a step they no longer refuse needs no change (its task is checked off).
+                    if rules.pk == rule_set.pk:
+                        if step_rules.check_step(step, rules, companions=other_steps(step)):
+                            breaking.append((step, rules))
+                        else:
+                            fitting.append(step)
                     continue
                 old = step.rule_set
                 if (
@@ -140,7 +154,7 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
                 moved += 1
                 if step_rules.check_step(step, rules, companions=other_steps(step)):
                     breaking.append((step, rules))
-            settle_new_rules_tasks([], by=actor, previous=left)
+            settle_new_rules_tasks(fitting, by=actor, previous=left)
         # The tasks once the moves are written, so that the steps' history names the move.
         for step, rules in breaking:
             _ask_to_fit_the_new_rules(step, rules, actor)
@@ -159,6 +173,14 @@ def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -
     worker = responsible_worker_of(step.client)
     if worker is None:
         return
+    # Once per step and rule set while it is open; a step that returns to rules it left
+    # (their task then settled) and still breaks them is asked again, in a task of its own.
+    latest = Task.objects.filter(_tasks_about(step.pk, rules.pk)).order_by("-pk").first()
+    if latest is not None and latest.done_at is None:
+        return
+    key = new_rules_task_key(step.pk, rules.pk)
+    if latest is not None:
+        key = f"{key}:after-{latest.pk}"
 
     def broken() -> str:
         violations = step_rules.check_step(step, rules, companions=other_steps(step))
@@ -189,5 +211,5 @@ def _ask_to_fit_the_new_rules(step: PathwayStep, rules: ServiceRuleSet, actor) -
             "pathways:step_edit", kwargs={"client_id": step.client.uuid, "step_id": step.pk}
         ),
         created_by=actor,
-        key=new_rules_task_key(step.pk, rules.pk),
+        key=key,
     )

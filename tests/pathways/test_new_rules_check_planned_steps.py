@@ -167,3 +167,65 @@ class TestFutureRuleSetChangedInTheAdmin:
         task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
         assert (task.assignee, task.concerning) == (worker, step)
         assert "enintään 8 kuukautta" in task.description
+
+    def test_rules_changed_to_admit_the_step_settle_its_task(
+        self, client, worker, client_of, today
+    ):
+        unit = worker.active_assignment.unit
+        admin = make_user(Role.ADMIN, unit, is_staff=True)
+        step = plan_rehab(worker, client_of(), today + datetime.timedelta(days=15), 10)
+        own = self.add_own_rules(
+            client,
+            admin,
+            unit.organisation,
+            today + datetime.timedelta(days=10),
+            max_duration_months="8",
+        )
+        task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
+        assert task.done_at is None
+
+        own.refresh_from_db()
+        self.edit(client, own, max_duration_months="12")
+
+        step.refresh_from_db()
+        assert step.rule_set == own
+        task.refresh_from_db()
+        assert task.done_at is not None
+        assert task.done_by == admin
+        assert not Task.objects.filter(kind=STEP_BREAKS_NEW_RULES_TASK, done_at__isnull=True)
+
+    def test_a_step_returning_to_rules_it_left_is_asked_again(
+        self, client, worker, client_of, today
+    ):
+        """The rules' first day moved past the step and back: the step rests on them again
+        and still breaks them, so its worker is asked again (the first task was checked off
+        when the step left them)."""
+        unit = worker.active_assignment.unit
+        admin = make_user(Role.ADMIN, unit, is_staff=True)
+        step = plan_rehab(worker, client_of(), today + datetime.timedelta(days=15), 10)
+        first_day = today + datetime.timedelta(days=10)
+        own = self.add_own_rules(
+            client, admin, unit.organisation, first_day, max_duration_months="8"
+        )
+        first = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
+
+        own.refresh_from_db()
+        self.edit(client, own, valid_from=(today + datetime.timedelta(days=30)).isoformat())
+        step.refresh_from_db()
+        assert step.rule_set != own
+        first.refresh_from_db()
+        assert first.done_at is not None
+
+        own.refresh_from_db()
+        self.edit(client, own, valid_from=first_day.isoformat())
+
+        step.refresh_from_db()
+        assert step.rule_set == own
+        again = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK, done_at__isnull=True)
+        assert again.pk != first.pk
+        assert (again.assignee, again.concerning) == (worker, step)
+        assert "enintään 8 kuukautta" in again.description
+        # Saved once more unchanged: the open task stays the only one.
+        own.refresh_from_db()
+        self.edit(client, own)
+        assert Task.objects.filter(kind=STEP_BREAKS_NEW_RULES_TASK).count() == 2
