@@ -79,8 +79,9 @@ def move_planned_steps_to_new_rules(rule_set: ServiceRuleSet) -> int:
     Each moved step is checked against its new rules (`step_rules.check_step`, with the
     client's other steps). A step that breaks them still moves (the rules in force on its
     start date decide) and the client's responsible worker gets a task naming the step and
-    each rule broken with its source, to change or cancel the step; once per step and rule
-    set. The change history names the rule set's maker (`created_by`) as the actor. A moved
+    each rule broken with its source, to change or cancel the step; one open task per step
+    and rule set. A step on rules changed so that it fits them has its task checked off. The
+    change history names the rule set's maker (`created_by`) as the actor. A moved
     step's open task about the rule set it rested on before asks for nothing any more (those
     rules no longer decide): it is checked off, in the same transaction, by the same actor
     (`settle_new_rules_tasks`), also when the step breaks its new rules (their own task asks).
