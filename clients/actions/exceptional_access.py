@@ -113,8 +113,9 @@ def access_request_deciders(client: Client) -> list:
     when they can act (`CareTeamMembershipQuerySet.reachable`), else, when there is none or
     they cannot (the account closed, the role ended), the managers of the client's
     responsible unit (`RoleAssignmentQuerySet.managing`, as the reminder
-    clients.responsible_worker_unreachable finds them), ordered by id; empty when the unit
-    has none either. Two queries at most."""
+    clients.responsible_worker_unreachable finds them), else, when the unit has none, the
+    managers of the client's organisation (the controller of its register), ordered by id;
+    empty when the organisation has none either. Three queries at most."""
     from accounts.models import RoleAssignment, User
 
     responsible = (
@@ -125,13 +126,19 @@ def access_request_deciders(client: Client) -> list:
     )
     if responsible is not None:
         return [responsible.user]
-    managing = RoleAssignment.objects.managing().filter(unit=client.responsible_unit_id)
-    return list(User.objects.filter(pk__in=managing.values("user_id")).order_by("pk"))
+    for managing in (
+        RoleAssignment.objects.managing().filter(unit=client.responsible_unit_id),
+        RoleAssignment.objects.managing().filter(unit__organisation=client.organisation_id),
+    ):
+        managers = list(User.objects.filter(pk__in=managing.values("user_id")).order_by("pk"))
+        if managers:
+            return managers
+    return []
 
 
 def request_access(*, client: Client, requested_by, reason: str):
     """Asks whom `access_request_deciders` names (the client's responsible worker who can
-    act, else the managers of the client's responsible unit) to add `requested_by` to the
+    act, else the managers of the client's responsible unit or organisation) to add `requested_by` to the
     team; returns the task the request is in (the first decider's), None when there is no
     one to decide (no reachable responsible worker and no manager).
 

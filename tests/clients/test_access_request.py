@@ -159,9 +159,26 @@ def test_without_a_responsible_worker_the_units_managers_decide(team, requester)
     assert list(_requests(client_of)) == [task]
 
 
+def test_without_managers_in_the_unit_the_organisations_managers_decide(team, requester):
+    """No responsible worker and no manager who can act in the unit: the managers of the
+    client's organisation (the controller of its register) decide, not another's."""
+    client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
+    close_account(team["manager"])
+    organisation = team["unit"].organisation
+    managers = [make_user(Role.MANAGER, UnitFactory(organisation=organisation)) for _ in range(2)]
+    make_user(Role.MANAGER, UnitFactory())  # of another organisation
+
+    task = actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+
+    assert task.assignee == managers[0] and task.is_open
+    assert {request.assignee for request in _requests(client_of)} == set(managers)
+
+
 def test_no_one_to_decide_no_task(team, requester):
-    """No responsible worker and no manager who can act in the unit: nothing to give the
-    request to (the answer to the requester is the same)."""
+    """No responsible worker and no manager who can act in the unit or its organisation:
+    nothing to give the request to (the answer to the requester is the same)."""
     client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
     team["manager"].is_active = False
     team["manager"].save(update_fields=["is_active"])
