@@ -79,6 +79,24 @@ class PathwayStepQuerySet(models.QuerySet):
         timeline's warnings do."""
         return self.filter(~self._ends_with_its_period())
 
+    def with_coach_on_team(self, day: datetime.date):
+        """Each step with `coach_on_team`: whether its coach can act on `day` through a
+        care-team membership of the step's client (CareTeamMembershipQuerySet.reachable: an
+        active account and a role that fits), as the reminders read it
+        (pathways.reminders._on_team). A coach whose account was closed, or whom the
+        responsible worker took off the team (update_step keeps them on the step), is not:
+        the client can no longer reach them. False for a step without a coach. In the same
+        query, none per step."""
+        from clients.models import CareTeamMembership
+
+        return self.annotate(
+            coach_on_team=Exists(
+                CareTeamMembership.objects.reachable(day).filter(
+                    client=OuterRef("client"), user=OuterRef("coach")
+                )
+            )
+        )
+
     def coached_by(self, user):
         return self.filter(coach=user)
 

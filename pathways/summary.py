@@ -36,7 +36,7 @@ from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.6.1"
+TEMPLATE_VERSION = "2026.12.6.2"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -244,6 +244,7 @@ def build_context(document) -> dict:
         PathwayStep.objects.of_client(client)
         .not_cancelled()
         .for_timeline()
+        .with_coach_on_team(today)
         .select_related("rule_set", "coach__organisation")
     )
     # Each plan type's version in force: a draft revision being written does not hide it.
@@ -261,13 +262,16 @@ def build_context(document) -> dict:
         .first()
     )
     own_organisation = client.responsible_unit.organisation_id
-    # Read once for each other organisation whose workers coach a step, not once a step.
+    # Read once for each other organisation whose workers coach a step, not once a step; only
+    # for coaches the client can still reach (the others are not named whatever the consent).
     named_organisations = _organisations_named_by_consent(
         client,
         {
             step.coach.organisation
             for step in steps
-            if step.coach is not None and step.coach.organisation_id != own_organisation
+            if step.coach is not None
+            and step.coach_on_team
+            and step.coach.organisation_id != own_organisation
         },
     )
     services = [
@@ -278,7 +282,9 @@ def build_context(document) -> dict:
             end_on=step.planned_end_on,
             schedule=_schedule(texts, step.days_per_week, step.hours_per_day),
             place=step.unit.name_in(language) if step.unit else "",
-            contact=_contact_name(step.coach, own_organisation, named_organisations, language),
+            contact=_contact_name(
+                step.coach, step.coach_on_team, own_organisation, named_organisations, language
+            ),
             when=_when(
                 texts,
                 step.start_on,
@@ -445,13 +451,19 @@ def _organisations_named_by_consent(client, organisations) -> set[int]:
 
 
 def _contact_name(
-    person, own_organisation, named_organisations: set[int], language: str
+    person, on_team: bool, own_organisation, named_organisations: set[int], language: str
 ) -> Phrase | str:
-    """A coach's name where their organisation is the client's own or named by the client's
-    consent (`named_organisations`); otherwise only their organisation's name."""
+    """A coach's name where the client can reach them (`on_team`: on the client's care team
+    today, with an active account and a role that fits, PathwayStepQuerySet
+    .with_coach_on_team) and their organisation is the client's own or named by the client's
+    consent (`named_organisations`); otherwise only their organisation's name. A coach who
+    left (account closed, taken off the team but kept on the step) is not a person the
+    client can contact: as a responsible worker who can no longer act is not named."""
     if person is None:
         return ""
-    if person.organisation_id == own_organisation or person.organisation_id in named_organisations:
+    if on_team and (
+        person.organisation_id == own_organisation or person.organisation_id in named_organisations
+    ):
         return person.get_full_name()
     return person.organisation.name_in(language)
 

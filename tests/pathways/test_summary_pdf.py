@@ -17,7 +17,9 @@ from accounts.middleware import SESSION_LAST_ACTIVITY
 from accounts.roles import Role
 from audit.models import AccessLogEntry, DisclosureLogEntry, PrintStatus
 from clients import identity
-from clients.factories import make_plan
+from clients.actions import end_membership
+from clients.factories import add_member, make_plan
+from clients.models import CareTeamMembership, TeamRole
 from consents.factories import ConsentFactory, StatutoryBasisFactory
 from consents.models import InformationCategory, Purpose
 from pathways import actions, printing, summary
@@ -568,7 +570,7 @@ def test_the_print_dialog_queues_a_document_and_shows_its_progress(
 @pytest.fixture
 def outside_coach(summary_client, worker):
     """A job coach of another organisation (employment services) coaching the client's
-    current step."""
+    current step, on the client's care team as a coach."""
     employment = OrganisationFactory(
         employment_services=True, slug="ulko-tyollisyys", name_fi="Ulkolan työllisyyspalvelut"
     )
@@ -579,6 +581,7 @@ def outside_coach(summary_client, worker):
         last_name="Ulkovalmentaja",
     )
     PathwayStep.objects.filter(client=summary_client, status="active").update(coach=coach)
+    add_member(summary_client, coach, TeamRole.COACH)
     return coach
 
 
@@ -638,6 +641,7 @@ def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
         last_name="Omavalmentaja",
     )
     PathwayStep.objects.filter(client=summary_client, status="active").update(coach=coach)
+    add_member(summary_client, coach, TeamRole.COACH)
     text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
     assert "Oona Omavalmentaja" in text
 
@@ -1257,3 +1261,84 @@ def test_coaches_of_another_organisation_are_looked_up_once_for_their_organisati
         context = summary.build_context(document)
     contacts = [service.contact for service in context["services"]]
     assert contacts.count("Veera Ulkovalmentaja") == coached
+
+
+def close_coach_account(client, coach, worker):
+    coach.is_active = False
+    coach.save(update_fields=["is_active"])
+
+
+def take_coach_off_the_team(client, coach, worker):
+    """The responsible worker ends the coach's membership; update_step keeps them on the step."""
+    end_membership(
+        membership=CareTeamMembership.objects.get(client=client, user=coach, ended_on=None),
+        ended_by=worker,
+    )
+
+
+def coach_leaves_the_unit(client, coach, worker):
+    coach.role_assignments.update(
+        valid_from=timezone.localdate() - datetime.timedelta(days=400),
+        valid_to=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+
+@pytest.mark.parametrize(
+    "gone", [None, close_coach_account, take_coach_off_the_team, coach_leaves_the_unit]
+)
+def test_a_coach_the_client_can_no_longer_reach_is_not_named_as_the_contact(
+    summary_client, worker, coach, settings, tmp_path, today, gone
+):
+    """A coach who left (account closed, taken off the care team while the step keeps them,
+    or their coach role ended) is not whom the client can contact: the service names the
+    coach's organisation instead, as for a coach whose name may not be printed. With the
+    coach still on the team (None), their name prints (the test fails for the right reason)."""
+    coach.first_name, coach.last_name = "Lähtenyt", "Valmentaja"
+    coach.save(update_fields=["first_name", "last_name"])
+    make_step(
+        summary_client,
+        "work_coaching",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=5),
+        planned_end_on=today + datetime.timedelta(days=60),
+        coach=coach,
+    )
+    add_member(summary_client, coach, TeamRole.COACH)
+    if gone:
+        gone(summary_client, coach, worker)
+    flat = " ".join(
+        pdf_text(render(summary_client, worker, "fi", settings, tmp_path, ["services"])).split()
+    )
+    if gone is None:
+        assert "Yhteyshenkilö: Lähtenyt Valmentaja" in flat
+    else:
+        assert "Lähtenyt" not in flat and "Valmentaja" not in flat
+        organisation = coach.organisation.name_in("fi")
+        assert f"Yhteyshenkilö: {organisation}" in flat, flat
+
+
+def test_coaches_who_left_are_read_in_the_steps_query(
+    summary_client, worker, outside_coach, django_assert_num_queries
+):
+    """Whether each step's coach can still be reached is read with the steps, not once a
+    step; a coach of another organisation who left is not looked up in the consents (no
+    name to print): one query fewer than the count above, where the coach is on the team."""
+    CareTeamMembership.objects.filter(client=summary_client, user=outside_coach).update(
+        ended_on=timezone.localdate()
+    )
+    ConsentFactory(
+        client=summary_client,
+        parties=[outside_coach.organisation],
+        purposes=[Purpose.SERVICE_PLANNING],
+        categories=[InformationCategory.IDENTITY],
+    )
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["services"]
+    )
+    document = PrintedDocument.objects.get(pk=document.pk)
+    with django_assert_num_queries(6):
+        context = summary.build_context(document)
+    assert [str(service.contact) for service in context["services"]] == [
+        "Ulkolan työllisyyspalvelut",
+        "",
+    ]
