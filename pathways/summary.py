@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
@@ -36,7 +37,7 @@ from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.6.2"
+TEMPLATE_VERSION = "2026.12.6.3"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -90,6 +91,7 @@ TEXTS = {
         "email": "Sähköposti",
         "visiting_address": "Käyntiosoite",
         "no_worker": "Sinulle ei ole vielä nimetty omaa työntekijää.",
+        "worker_left": "Oma työntekijäsi vaihtuu. Ota yhteyttä yksikköön.",
         "statuses": {
             "planned": "tulossa",
             "active": "käynnissä",
@@ -146,6 +148,7 @@ TEXTS = {
         "email": "E-post",
         "visiting_address": "Besöksadress",
         "no_worker": "Du har ännu ingen egen kontaktperson.",
+        "worker_left": "Din egen kontaktperson byts ut. Kontakta enheten.",
         "statuses": {
             "planned": "kommande",
             "active": "pågår",
@@ -202,6 +205,7 @@ TEXTS = {
         "email": "Email",
         "visiting_address": "Visiting address",
         "no_worker": "You do not have your own worker yet.",
+        "worker_left": "Your own worker is changing. Contact the unit.",
         "statuses": {
             "planned": "coming",
             "active": "going on",
@@ -254,10 +258,15 @@ def build_context(document) -> dict:
     )
     # Only a worker who can act for the client (as the reminders address them): one whose
     # account was closed or who left the unit keeps the caseload until it is handed over, but
-    # the client could no longer reach them. The unit's contacts below still print.
+    # the client could no longer reach them. The client then reads that their worker is
+    # changing and to contact the unit (not that they have none), whose contacts still print.
+    # The current responsible worker (at most one) and whether they can act, in one query.
     responsible = (
-        CareTeamMembership.objects.reachable(today)
+        CareTeamMembership.objects.current(today)
         .filter(client=client, role=TeamRole.RESPONSIBLE_WORKER)
+        .annotate(
+            can_act=Exists(CareTeamMembership.objects.reachable(today).filter(pk=OuterRef("pk")))
+        )
         .select_related("user", "user__organisation")
         .first()
     )
@@ -327,7 +336,8 @@ def build_context(document) -> dict:
         "services": services,
         # Steps' days gone by are left out above; a review whose day has passed is late.
         "dates": sorted(dates),
-        "worker": responsible.user if responsible else None,
+        "worker": responsible.user if responsible and responsible.can_act else None,
+        "worker_left": responsible is not None and not responsible.can_act,
         "worker_unit": client.responsible_unit.name_in(language),
         # The unit's own phone and visiting address: a client who does not use e-mail, or
         # whose worker has no phone of their own in Polku, can still call or come by.

@@ -342,7 +342,8 @@ def test_a_responsible_worker_who_can_no_longer_act_is_not_named_for_the_client(
     """The worker's account closed, or they left the unit, and the caseload is not handed over
     yet: their membership stays, but the client could not reach them. The manager's print
     tells the client whom to contact as the reminders address the worker
-    (CareTeamMembershipQuerySet.reachable): no one named, the unit's own contacts instead."""
+    (CareTeamMembershipQuerySet.reachable): no one named, the unit's own contacts instead.
+    Not that the client has no worker yet: they had one, who is changing."""
     client = client_of(plan=False)
     unit = client.responsible_unit
     unit.phone, unit.address = "09 310 12345", "Toinen linja 4 A, Helsinki"
@@ -353,9 +354,38 @@ def test_a_responsible_worker_who_can_no_longer_act_is_not_named_for_the_client(
         pdf_text(render(client, manager, "fi", settings, tmp_path, sections=["contacts"])).split()
     )
     assert worker.get_full_name() not in flat and worker.email not in flat
-    assert "Sinulle ei ole vielä nimetty omaa työntekijää." in flat
+    assert "Sinulle ei ole vielä nimetty" not in flat
+    assert f"Oma työntekijäsi vaihtuu. Ota yhteyttä yksikköön. {unit.name_fi} Puhelin:" in flat
     assert "Puhelin: 09 310 12345" in flat
     assert "Käyntiosoite: Toinen linja 4 A, Helsinki" in flat
+
+
+@pytest.mark.parametrize(
+    ("language", "left", "none_yet"),
+    [
+        ("fi", "Oma työntekijäsi vaihtuu. Ota yhteyttä yksikköön.", "Sinulle ei ole vielä"),
+        ("sv", "Din egen kontaktperson byts ut. Kontakta enheten.", "Du har ännu ingen"),
+        ("en", "Your own worker is changing. Contact the unit.", "You do not have your own"),
+    ],
+)
+def test_a_unit_without_contacts_of_its_own_is_named_when_the_worker_left(
+    client_of, worker, settings, tmp_path, today, language, left, none_yet
+):
+    """The client whose worker left is sent to the unit: the unit is named even when it has no
+    phone, visiting address or e-mail of its own in Polku."""
+    client = client_of(plan=False)
+    unit = client.responsible_unit
+    unit.phone = unit.address = unit.email = ""
+    unit.save()
+    manager = make_user(Role.MANAGER, unit)
+    close_account(worker, today)
+    flat = " ".join(
+        pdf_text(
+            render(client, manager, language, settings, tmp_path, sections=["contacts"])
+        ).split()
+    )
+    assert f"{left} {unit.name_in(language)}" in flat, flat
+    assert none_yet not in flat
 
 
 def test_a_responsible_worker_who_can_act_is_named_for_the_client(
