@@ -277,7 +277,26 @@ def client_log_pdf(request, client_id):
 
 
 def _log_report_context(report) -> dict:
-    return {"report": report, "printed_files_kept_days": settings.POLKU_PRINTED_FILES_KEPT_DAYS}
+    return {
+        "report": report,
+        "printed_files_kept_days": settings.POLKU_PRINTED_FILES_KEPT_DAYS,
+        **_print_dialog(report),
+    }
+
+
+def _print_dialog(report) -> dict:
+    """The way back to the client's log report for the report's period, where it is printed
+    again (its status offers it when the PDF failed or its file is gone): a link, or with a
+    reason for a longer period a form posting it (a reason is never put in a URL), as the
+    page's own way back."""
+    url = reverse("audit:client_log", args=[report.client_id])
+    period = [
+        ("start", report.period_start.isoformat()),
+        ("end", report.period_end.isoformat()),
+    ]
+    if report.reason:
+        return {"retry_url": url, "retry_fields": [*period, ("reason", report.reason)]}
+    return {"retry_url": f"{url}?{urlencode(period)}"}
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -69,7 +70,18 @@ def _document_context(client, document) -> dict:
         "client": client,
         "document": document,
         "printed_files_kept_days": settings.POLKU_PRINTED_FILES_KEPT_DAYS,
+        "retry_url": _print_dialog_url(client, document),
     }
+
+
+def _print_dialog_url(client, document) -> str:
+    """Where the document is printed again (its status offers it when the PDF failed or its
+    file is gone): the summary's print dialog, or a certificate's language choice on its
+    step's page."""
+    if document.certificate_id:
+        step_url = reverse("pathways:step", args=[client.uuid, document.certificate.step_id])
+        return f"{step_url}#certificate-language-{document.certificate_id}"
+    return reverse("pathways:print_summary", args=[client.uuid])
 
 
 @require_GET

@@ -314,6 +314,44 @@ def test_only_the_dpo_who_asked_reaches_the_printed_report(client, dpo, unit, wo
     assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
 
 
+def test_a_failed_two_year_report_links_back_to_its_period(client, dpo, logged):
+    """ "Yritä uudelleen" with the way to do it: the report's period on the client's log
+    report, where it is printed, in the page and in the polled fragment."""
+    period = ReportPeriod.default()
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
+    )
+    LogReportPrint.objects.filter(pk=report.pk).update(status=PrintStatus.FAILED)
+    login(client, dpo)
+    base = f"/audit/log-reports/{report.uuid}/"
+    url = f"/audit/clients/{logged.uuid}/log/?start={period.start}&amp;end={period.end}"
+    fragment = client.get(f"{base}status/", headers={"HX-Request": "true"}).content.decode()
+    assert "PDF:n tekeminen epäonnistui." in fragment
+    assert f'<a href="{url}">Tulosta uudelleen</a>' in fragment
+    assert f'<a href="{url}">Tulosta uudelleen</a>' in client.get(base).content.decode()
+
+
+def test_a_failed_longer_report_posts_its_reason_back(client, dpo, logged):
+    """A reason is never put in a URL: printing a failed longer report again posts its period
+    and reason to the client's log report, which shows the period again (not a refusal)."""
+    reason = "Asiakkaan pyyntö koko asiakkuuden ajalta"
+    period = ReportPeriod(start=datetime.date(2019, 1, 1), end=datetime.date.today(), reason=reason)
+    report = actions.request_log_report_print(
+        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
+    )
+    LogReportPrint.objects.filter(pk=report.pk).update(status=PrintStatus.FAILED)
+    login(client, dpo)
+    fragment = client.get(
+        f"/audit/log-reports/{report.uuid}/status/", headers={"HX-Request": "true"}
+    ).content.decode()
+    retry = fragment.split('role="alert"')[1]
+    assert f'<form method="post" action="/audit/clients/{logged.uuid}/log/">' in retry
+    assert "csrfmiddlewaretoken" in retry
+    assert f'name="reason" value="{reason}"' in retry
+    assert 'name="start" value="2019-01-01"' in retry and "Tulosta uudelleen" in retry
+    assert "reason=" not in fragment
+
+
 def test_the_log_reports_status_poll_swaps_only_inside_its_live_region(client, dpo, logged):
     report = actions.request_log_report_print(
         subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo

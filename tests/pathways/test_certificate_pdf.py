@@ -209,3 +209,24 @@ def test_the_certificate_page_leads_back_to_its_workshop_period(
     page = client.get(f"/clients/{step.client.uuid}/documents/{document.uuid}/").content.decode()
     back = f'<a href="/clients/{step.client.uuid}/steps/{step.pk}/">Takaisin jaksoon: Nuorten työpaja</a>'
     assert back in page
+
+
+def test_a_failed_certificate_leads_back_to_its_language_choice_on_the_period(
+    client, certificate, workshop_coach, monkeypatch
+):
+    """ "Yritä uudelleen" with the way to do it: a certificate is printed from its workshop
+    period's page, so the failed status links there, to the certificate's language choice."""
+    monkeypatch.setattr(render_document_pdf_task, "delay", lambda document_id: None)
+    step = certificate.step
+    document = actions.request_certificate_pdf(
+        certificate=certificate, requested_by=workshop_coach, language="fi"
+    )
+    PrintedDocument.objects.filter(pk=document.pk).update(status=PrintStatus.FAILED)
+    login(client, workshop_coach)
+    base = f"/clients/{step.client.uuid}/documents/{document.uuid}/"
+    fragment = client.get(f"{base}status/", headers={"HX-Request": "true"}).content.decode()
+    target = f"/clients/{step.client.uuid}/steps/{step.pk}/"
+    anchor = f"certificate-language-{certificate.pk}"
+    assert "PDF:n tekeminen epäonnistui." in fragment
+    assert f'<a href="{target}#{anchor}">Tulosta uudelleen</a>' in fragment
+    assert f'id="{anchor}"' in client.get(target).content.decode()

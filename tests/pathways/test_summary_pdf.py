@@ -1372,3 +1372,31 @@ def test_coaches_who_left_are_read_in_the_steps_query(
         "Ulkolan työllisyyspalvelut",
         "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        (PrintStatus.FAILED, "PDF:n tekeminen epäonnistui. Yritä uudelleen"),
+        (PrintStatus.EXPIRED, "Tiedosto on poistettu"),
+    ],
+)
+def test_a_failed_or_removed_summary_leads_back_to_its_print_dialog(
+    client, summary_client, worker, status, shown
+):
+    """ "Yritä uudelleen" with the way to do it: the status links to the summary's print
+    dialog, on the page and in the polled fragment alike; a summary still being made has none."""
+    document = actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+    )
+    login(client, worker)
+    base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
+    dialog = f"/clients/{summary_client.uuid}/summary/"
+    retry = f'<a href="{dialog}">Tulosta uudelleen</a>'
+    assert retry not in client.get(base).content.decode()
+    PrintedDocument.objects.filter(pk=document.pk).update(status=status)
+    page = client.get(base).content.decode()
+    fragment = client.get(f"{base}status/", headers={"HX-Request": "true"}).content.decode()
+    for html in (page, fragment):
+        assert shown in html and retry in html, html
+    assert 'name="sections"' in client.get(dialog).content.decode()
