@@ -417,6 +417,13 @@ class CaseNoteForm(PolkuModelForm):
 
     def __init__(self, *args, amends: CaseNote | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Offered to every team member, who writes their own notes (PERMISSIONS.md): the
+        # writer is told who reads the note then, themselves among them (readable_by).
+        self.fields["health_related"].help_text = _(
+            "Terveystietoja sisältävän kirjauksen näkevät vain sen kirjoittaja sekä "
+            "sosiaalityöntekijä, sosiaaliohjaaja, terveydenhuollon ammattilainen ja "
+            "työkykykoordinaattori."
+        )
         if amends is not None and amends.health_related:
             # The amendment adds to a note only the health-note readers read: so is it.
             field = self.fields["health_related"]

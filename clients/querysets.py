@@ -263,10 +263,15 @@ class ClientPlanQuerySet(models.QuerySet):
 
 class CaseNoteQuerySet(models.QuerySet):
     def readable_by(self, user):
-        """Health-related notes only for the roles that may read them (PERMISSIONS.md)."""
+        """Health-related notes only for the roles that may read them (PERMISSIONS.md), and
+        for their author: every team member writes their own notes, and one who marks their
+        own note health-related still reads it and edits it within its 24 hours, whatever
+        role they act in. Others' health-related notes stay hidden from the other roles."""
         if getattr(user, "active_role", None) in HEALTH_NOTE_READERS:
             return self
-        return self.filter(health_related=False)
+        if getattr(user, "pk", None) is None:
+            return self.filter(health_related=False)
+        return self.filter(Q(health_related=False) | Q(author_id=user.pk))
 
 
 def caseload_holders(unit):

@@ -9,9 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from audit.models import AccessLogEntry
-from clients.factories import make_note
-from tests.conftest import login
+from clients.factories import add_member, make_note
+from clients.models import CaseNote, TeamRole
+from tests.conftest import acting, login
 
 
 def notes_url(client_):
@@ -61,9 +64,83 @@ def test_health_related_notes_stay_with_their_readers(client, team):
     login(client, team["coach"])
     page = client.get(notes_url(team["client"])).content.decode()
     assert "Tavattiin toimistolla." in page and "Lääkärin lausunto" not in page
-    assert "Terveystietoja sisältävät kirjaukset eivät näy roolissasi." in page
+    assert "Muiden kirjoittamat terveystietoja sisältävät kirjaukset eivät näy roolissasi." in page
     login(client, team["worker"])
     assert "Lääkärin lausunto saapunut." in client.get(notes_url(team["client"])).content.decode()
+
+
+def test_a_note_its_author_marks_health_related_stays_theirs_to_read_and_edit(client, team):
+    """A work coach reads no health-related notes, yet writes their own notes and may mark
+    one health-related: they keep reading it and editing it within its 24 hours, the
+    health-note readers read it, and another coach still does not."""
+    base = notes_url(team["client"])
+    login(client, team["coach"])
+    form = client.get(f"{base}new/").content.decode()
+    assert (
+        "Terveystietoja sisältävän kirjauksen näkevät vain sen kirjoittaja sekä "
+        "sosiaalityöntekijä, sosiaaliohjaaja, terveydenhuollon ammattilainen ja "
+        "työkykykoordinaattori." in form
+    )
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        f"{base}new/",
+        {
+            "written_on": today,
+            "kind": "meeting",
+            "text": "Kertoi unilääkkeistä.",
+            "health_related": "on",
+        },
+    )
+    assert response.status_code == 302
+    note = CaseNote.objects.get(author=team["coach"])
+    assert note.health_related is True
+
+    for url in (base, f"/clients/{team['client'].uuid}/"):
+        assert "Kertoi unilääkkeistä." in client.get(url).content.decode(), url
+    edit = client.get(f"{base}{note.pk}/edit/")
+    assert edit.status_code == 200 and "Kertoi unilääkkeistä." in edit.content.decode()
+    response = client.post(
+        f"{base}{note.pk}/edit/",
+        {
+            "written_on": today,
+            "kind": "meeting",
+            "text": "Kertoi unilääkityksestään.",
+            "health_related": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert CaseNote.objects.get(pk=note.pk).text == "Kertoi unilääkityksestään."
+    assert list(
+        AccessLogEntry.objects.filter(
+            client_id=team["client"].uuid, action__in=["clients.note.added", "clients.note.edited"]
+        )
+        .order_by("pk")
+        .values_list("action", "object_id", "actor_id")
+    ) == [
+        ("clients.note.added", str(note.pk), team["coach"].pk),
+        ("clients.note.edited", str(note.pk), team["coach"].pk),
+    ]
+    # Past its 24 hours the author amends it, from the note they still read.
+    amend = client.get(f"{base}new/?amends={note.pk}")
+    assert amend.status_code == 200 and f'name="amends" value="{note.pk}"' in amend.content.decode()
+
+    login(client, team["worker"])
+    assert "Kertoi unilääkityksestään." in client.get(base).content.decode()
+    other_coach = make_user(Role.WORK_COACH, team["unit"])
+    add_member(team["client"], other_coach, TeamRole.COACH)
+    login(client, other_coach)
+    for url in (base, f"/clients/{team['client'].uuid}/"):
+        assert "Kertoi unilääkityksestään." not in client.get(url).content.decode(), url
+    assert client.get(f"{base}new/?amends={note.pk}").status_code == 404
+
+
+def test_readable_by_adds_ones_own_health_related_notes_only(team):
+    coach, worker = acting(team["coach"]), acting(team["worker"])
+    own = make_note(team["client"], coach, health_related=True)
+    others = make_note(team["client"], worker, health_related=True)
+    ordinary = make_note(team["client"], worker)
+    assert set(CaseNote.objects.readable_by(coach)) == {own, ordinary}
+    assert set(CaseNote.objects.readable_by(worker)) == {own, others, ordinary}
 
 
 def test_a_user_outside_the_team_gets_404(client, team):

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients import actions
 from clients.factories import add_member, make_note, make_plan
@@ -301,7 +303,7 @@ def test_an_amendment_of_an_ordinary_note_keeps_the_flag_given(team, worker):
 def test_marking_a_note_health_related_marks_its_amendments_too(client, team, worker):
     """Within its 24 hours the author marks a note health-related: its amendments (and an
     amendment of an amendment), written by others too, follow, so no part of it stays
-    readable by roles that read no health notes."""
+    readable by roles that read no health notes, but for each amendment's own author."""
     coach = acting(team["coach"])
     note = make_note(team["client"], worker, text="Tapaaminen.")
     by_coach = actions.add_note(
@@ -320,6 +322,13 @@ def test_marking_a_note_health_related_marks_its_amendments_too(client, team, wo
 
     flags = dict(CaseNote.objects.values_list("pk", "health_related"))
     assert flags == {note.pk: True, by_coach.pk: True, further.pk: True, unrelated.pk: False}
+    page = client.get(notes_page).content.decode()
+    # The coach still reads what they wrote themselves (readable_by), not the rest.
+    assert "Kertoi lääkityksestä." in page and "Lääkäri soitti." not in page
+    assert "<p>Tapaaminen.</p>" not in page and "Muu kirjaus." in page
+    other_coach = make_user(Role.WORK_COACH, team["unit"])
+    add_member(team["client"], other_coach, TeamRole.COACH)
+    login(client, other_coach)
     page = client.get(notes_page).content.decode()
     assert "Kertoi lääkityksestä." not in page and "Lääkäri soitti." not in page
     assert "Muu kirjaus." in page

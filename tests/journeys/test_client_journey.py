@@ -364,7 +364,10 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
     coach_page = as_user(coach).get(detail).content.decode()
     assert "sovittiin työtoiminnan aloituksesta" in coach_page
     assert "uniongelmista" not in coach_page
-    assert "Terveystietoja sisältävät kirjaukset eivät näy roolissasi." in coach_page
+    assert (
+        "Muiden kirjoittamat terveystietoja sisältävät kirjaukset eivät näy roolissasi."
+        in coach_page
+    )
 
     # Every client page the worker used answers 404 to a colleague outside the team.
     assert_outsider_gets_404(
