@@ -333,21 +333,25 @@ def note_create(request, client_id):
 
 @require_http_methods(["GET", "POST"])
 def note_edit(request, client_id, note_id):
+    """The author's note in its form, within its 24 hours; logged when the form is shown."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_note", log_action=read_log(request)
+        request.user, client_id, permission="clients.write_note", log_action=None
     )
     note = get_object_or_404(CaseNote.objects.readable_by(request.user), pk=note_id, client=client)
     if note.author_id != request.user.pk:
         raise PermissionDenied
-    if request.method == "GET" and not note.edit_window_open:
-        # Past its 24 hours the note is only amended: the form to amend it, not one that
-        # would refuse what the user typed.
-        messages.info(
-            request, _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
-        )
-        return redirect(
-            reverse("clients:note_create", kwargs={"client_id": client.uuid}) + f"?amends={note.pk}"
-        )
+    if request.method == "GET":
+        if not note.edit_window_open:
+            # Past its 24 hours the note is only amended: the form to amend it, not one that
+            # would refuse what the user typed. That page logs its own read.
+            messages.info(
+                request, _("Kirjausta voi muokata 24 tunnin ajan. Tee nyt täydentävä kirjaus.")
+            )
+            return redirect(
+                reverse("clients:note_create", kwargs={"client_id": client.uuid})
+                + f"?amends={note.pk}"
+            )
+        log_client_access(request.user, client, "clients.client.viewed")
     form = CaseNoteForm(
         request.POST or None,
         instance=note if request.method == "GET" else None,

@@ -17,6 +17,7 @@ from clients.access import (
     clients_with_identity_code,
     find_client_by_identity_code,
     get_client_for_user,
+    log_client_access,
     log_clients_listed,
     log_shown_again,
     may_break_the_glass,
@@ -226,13 +227,17 @@ def reveal_identity_code(request, client_id):
 
 @require_http_methods(["GET", "POST"])
 def replace_identity_code(request, client_id):
-    """Records the permanent identity code of a client registered with a temporary one."""
+    """Records the permanent identity code of a client registered with a temporary one.
+    Logged when the form is shown: a permanent code already sends the user to the client
+    page, which logs its own read."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.change_client", log_action=read_log(request)
+        request.user, client_id, permission="clients.change_client", log_action=None
     )
-    if request.method == "GET" and not client.identity_code_is_temporary:
-        messages.info(request, _("Asiakkaan henkilötunnus on jo pysyvä."))
-        return redirect("clients:detail", client_id=client.uuid)
+    if request.method == "GET":
+        if not client.identity_code_is_temporary:
+            messages.info(request, _("Asiakkaan henkilötunnus on jo pysyvä."))
+            return redirect("clients:detail", client_id=client.uuid)
+        log_client_access(request.user, client, "clients.client.viewed")
     form = ReplaceIdentityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,12 +285,16 @@ def edit(request, client_id):
 
 @require_http_methods(["GET", "POST"])
 def close(request, client_id):
+    """Logged when the form is shown: a relationship closed already sends the user to the
+    client page, which logs its own read."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.close_client", log_action=read_log(request)
+        request.user, client_id, permission="clients.close_client", log_action=None
     )
-    if request.method == "GET" and not client.is_active:
-        messages.info(request, _("Asiakkuus on jo päättynyt."))
-        return redirect("clients:detail", client_id=client.uuid)
+    if request.method == "GET":
+        if not client.is_active:
+            messages.info(request, _("Asiakkuus on jo päättynyt."))
+            return redirect("clients:detail", client_id=client.uuid)
+        log_client_access(request.user, client, "clients.client.viewed")
     form = CloseClientForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:

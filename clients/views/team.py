@@ -19,6 +19,7 @@ from clients.access import (
     get_break_the_glass_event_for_review,
     get_client_for_break_the_glass,
     get_client_for_user,
+    log_client_access,
     log_shown_again,
     read_log,
     relation_to,
@@ -96,9 +97,11 @@ def member_period(request, client_id, membership_id):
 @require_http_methods(["GET", "POST"])
 def end_member(request, client_id, membership_id):
     """Asks to confirm, then ends a membership (or cancels one that has not started). A POST
-    without the confirmation (a page from before it was asked) shows the question again."""
+    without the confirmation (a page from before it was asked) shows the question again.
+    Logged when the question is shown: a membership it cannot end sends the user to the
+    client page, which logs its own read."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
+        request.user, client_id, permission="clients.manage_team", log_action=None
     )
     membership = get_object_or_404(
         CareTeamMembership.objects.select_related("user"), pk=membership_id, client=client
@@ -111,6 +114,8 @@ def end_member(request, client_id, membership_id):
             request, _("Vastuutyöntekijän jäsenyys päättyy vain siirtämällä vastuu toiselle.")
         )
         return redirect("clients:detail", client_id=client.uuid)
+    if request.method == "GET":
+        log_client_access(request.user, client, "clients.client.viewed")
     form = EndMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
