@@ -234,12 +234,13 @@ class AddMemberForm(PolkuForm):
     valid_until = membership_valid_until_field()
     note = forms.CharField(label=_("Lisätieto"), required=False, max_length=300)
 
-    def __init__(self, *args, client, **kwargs):
+    def __init__(self, *args, client, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
         field = self.fields["assignment"]
         field.queryset = (
-            team_scope.candidates(client)
+            # Not the manager's own roles (team_scope.may_add_themselves).
+            team_scope.candidates(client, actor=actor)
             .select_related("user", "unit")
             .order_by(
                 Alphabetical("user__last_name"),
@@ -301,12 +302,14 @@ class TransferForm(PolkuForm):
     assignment = forms.ModelChoiceField(label=_("Uusi vastuutyöntekijä"), queryset=None)
     handover_note = handover_note_field(rows=4)
 
-    def __init__(self, *args, client, **kwargs):
+    def __init__(self, *args, client, actor, **kwargs):
         from clients.querysets import responsible_worker_candidates
 
         super().__init__(*args, **kwargs)
+        # Not the manager's own roles (team_scope.may_add_themselves).
+        excluding = None if team_scope.may_add_themselves(actor, client) else actor
         self.fields["assignment"].queryset = (
-            responsible_worker_candidates(client)
+            responsible_worker_candidates(client, excluding=excluding)
             .select_related("user", "unit")
             .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"), "pk")
         )
@@ -462,11 +465,13 @@ class NewCaseNoteForm(CaseNoteForm):
 
 class HandoverForm(PolkuForm):
     """One choice of new responsible worker per client of the leaving worker: the colleagues
-    of the unit whom that client's own transfer may go to (responsible_worker_roles)."""
+    of the unit whom that client's own transfer may go to (responsible_worker_roles), not
+    the manager handing over (`actor`), who hands no client to a role of their own
+    (clients.team_scope.may_add_themselves)."""
 
     handover_note = handover_note_field(rows=3)
 
-    def __init__(self, *args, from_user, unit, **kwargs):
+    def __init__(self, *args, from_user, unit, actor, **kwargs):
         from accounts.models import RoleAssignment
         from clients.models import Client
         from clients.querysets import responsible_worker_roles
@@ -483,7 +488,7 @@ class HandoverForm(PolkuForm):
         colleagues = (
             RoleAssignment.objects.current()
             .filter(unit=unit, user__is_active=True)
-            .exclude(user=from_user)
+            .exclude(user__in=[from_user.pk, actor.pk])
             .select_related("user", "unit")
             .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"))
         )

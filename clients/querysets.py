@@ -299,16 +299,19 @@ def responsible_worker_roles(client) -> list[str]:
     return roles
 
 
-def responsible_worker_candidates(client):
+def responsible_worker_candidates(client, *, excluding=None):
     """Current role assignments through which someone may become the client's responsible worker:
     one of `responsible_worker_roles` in the client's organisation, other than the current
-    responsible worker."""
+    responsible worker, nor of the user `excluding` (the one choosing, when they may not take
+    the client themselves: clients.team_scope.may_add_themselves)."""
     from accounts.models import RoleAssignment
     from clients.models import CareTeamMembership
 
+    found = RoleAssignment.objects.current()
+    if excluding is not None:
+        found = found.exclude(user=excluding)
     return (
-        RoleAssignment.objects.current()
-        .filter(
+        found.filter(
             role__in=responsible_worker_roles(client),
             user__is_active=True,
             unit__organisation=client.responsible_unit.organisation_id,

@@ -57,7 +57,8 @@ from services.models import Organisation
 # The roles that may hold each team role added through the team page (the responsible
 # worker changes only by a transfer of responsibility). Not the manager: they reach their
 # unit's clients as manager, without the team's records (plans, assessments and notes); a
-# membership would open those, past the break-the-glass review that is their way there.
+# membership would open those, past the break-the-glass review that is their way there. Nor
+# does a manager add another role of their own (check_not_adding_themselves).
 TEAM_ROLE_FITS: dict[str, frozenset[str]] = {
     TeamRole.SOTE_CONTACT: frozenset(
         {Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR, Role.HEALTH_PROFESSIONAL}
@@ -127,12 +128,42 @@ def team_roles_acting_as(role: str | None) -> frozenset[str]:
     return frozenset(team_role for team_role, roles in MEMBERSHIP_FITS.items() if role in roles)
 
 
-def candidates(client) -> QuerySet:
+def may_add_themselves(actor, client) -> bool:
+    """Whether `actor` may put a role of their own on the client's team (add it, or take
+    responsibility over): only while they reach the client as a member of its team, in the
+    role they act in (clients.access.relation_to). Not a manager reaching the client as
+    manager of its unit, though they hold another role that would fit: a membership would
+    open the team's records to them (plans, assessments, notes, health-related ones too, and
+    a responsible worker's non-disclosed address) past break-the-glass, the manager's way to
+    those, which is reviewed. A colleague (the responsible worker, another manager) may add
+    them."""
+    from clients.access import relation_to
+
+    return relation_to(actor, client).on_team
+
+
+def check_not_adding_themselves(*, client, actor, user, field: str) -> None:
+    """ValidationError on `field` when `actor` would put themselves on the client's team
+    (`user` is `actor`) and may not (`may_add_themselves`). Reads only."""
+    if user.pk == actor.pk and not may_add_themselves(actor, client):
+        raise ValidationError(
+            {
+                field: _(
+                    "Et voi lisätä itseäsi asiakkaan tiimiin etkä siirtää vastuuta itsellesi "
+                    "esihenkilönä: esihenkilö pääsee tiimin kirjauksiin vain murtautumalla, "
+                    "ja se tarkastetaan. Vastuutyöntekijä tai toinen esihenkilö voi lisätä sinut."
+                )
+            }
+        )
+
+
+def candidates(client, *, actor=None) -> QuerySet:
     """Current role assignments through which someone may join the client's team now: of the
     client's organisation, or of another organisation the client's consent covers (health
-    data included for a role that reads health-related notes). One query for the other
-    organisations holding candidates, then what the coverage asks per organisation; none
-    per person."""
+    data included for a role that reads health-related notes). Given `actor`, who is
+    choosing, without their own assignments when they may not add themselves
+    (`may_add_themselves`). One query for the other organisations holding candidates, then
+    what the coverage asks per organisation; none per person."""
 
     covered: dict[bool, set[int]] = {False: set(), True: set()}
     if _coverage is not None:
@@ -150,13 +181,16 @@ def candidates(client) -> QuerySet:
             if ids:
                 organisations = list(Organisation.objects.filter(pk__in=ids).order_by("pk"))
                 covered[health] = set(_coverage.covered(client, organisations, health=health))
-    return team_member_candidates(
+    found = team_member_candidates(
         client,
         roles=MEMBER_ROLES,
         other_roles=OTHER_ORGANISATION_ROLES,
         covered=covered[False],
         covered_with_health=covered[True],
     )
+    if actor is not None and not may_add_themselves(actor, client):
+        found = found.exclude(user=actor)
+    return found
 
 
 @dataclass(frozen=True)

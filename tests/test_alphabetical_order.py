@@ -83,6 +83,7 @@ def test_the_handover_form_offers_colleagues_in_alphabetical_order(unit):
     client = ClientFactory(responsible_worker=leaving)
     for name in CREATED:
         make_user(Role.SOCIAL_WORKER, unit, first_name="Aino", last_name=name)
-    form = HandoverForm(from_user=leaving, unit=client.responsible_unit)
+    manager = make_user(Role.MANAGER, unit, first_name="Essi", last_name="Esihenkilö")
+    form = HandoverForm(from_user=leaving, unit=client.responsible_unit, actor=manager)
     choices = form.fields[f"client_{client.pk}"].queryset
     assert [assignment.user.last_name for assignment in choices] == IN_ORDER

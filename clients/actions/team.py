@@ -87,7 +87,9 @@ def add_team_member(
     (consents.team_coverage.admit_starting_memberships), which ends the membership if
     nothing covers it then; it gives no access before. A role that makes no sense beside
     the person's other roles in the team is refused on `role` (check_roles_beside), under
-    the client's lock. Raises ValidationError otherwise.
+    the client's lock. A manager reaching the client as manager does not add a role of their
+    own (team_scope.check_not_adding_themselves, refused on `assignment`, the person chosen).
+    Raises ValidationError otherwise.
     """
     today = timezone.localdate()
     started_on = started_on or today
@@ -95,6 +97,9 @@ def add_team_member(
         raise ValidationError(_("Vastuutyöntekijä vaihdetaan vastuun siirrolla."))
     if not user.is_active:
         raise ValidationError(_("Käyttäjätunnus ei ole voimassa."))
+    team_scope.check_not_adding_themselves(
+        client=client, actor=added_by, user=user, field="assignment"
+    )
     team_scope.check_member(client=client, user=user, role=role)
     if started_on < today:
         raise ValidationError(
@@ -325,13 +330,18 @@ def transfer_responsibility(
     """Moves responsibility to `to_user` in `to_unit`; the responsible unit moves with it.
 
     The previous responsible worker's membership ends today. Exactly one
-    current responsible worker is kept by a partial unique constraint.
+    current responsible worker is kept by a partial unique constraint. A manager reaching the
+    client as manager does not transfer it to themselves
+    (team_scope.check_not_adding_themselves, refused on `assignment`, the person chosen).
     """
     if not handover_note.strip():
         raise ValidationError(
             {"handover_note": _("Kirjoita luovutusmuistio seuraavalle vastuutyöntekijälle.")}
         )
     _check_handover_note_length(handover_note)
+    team_scope.check_not_adding_themselves(
+        client=client, actor=transferred_by, user=to_user, field="assignment"
+    )
     if (
         not responsible_worker_candidates(client).filter(user=to_user, unit=to_unit).exists()
         and not CareTeamMembership.objects.current()
@@ -518,7 +528,8 @@ def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover
     """Transfers every client of the manager's unit whose responsible worker is `from_user`:
     `assignments` maps client id to (new worker, their unit). All or nothing, in one
     transaction; each transfer is logged. Clients of the leaving worker's other units are
-    left to those units' managers."""
+    left to those units' managers. The manager hands none to themselves
+    (team_scope.check_not_adding_themselves, refused on that client's choice)."""
     if not handover_note.strip():
         raise ValidationError({"handover_note": _("Kirjoita luovutusmuistio.")})
     _check_handover_note_length(handover_note)
@@ -536,6 +547,9 @@ def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover
                     _("Jokaiselle asiakkaalle on valittava uusi vastuutyöntekijä.")
                 )
             to_user, to_unit = assignments[client.pk]
+            team_scope.check_not_adding_themselves(
+                client=client, actor=handed_over_by, user=to_user, field=f"client_{client.pk}"
+            )
             if (
                 not responsible_worker_candidates(client)
                 .filter(user=to_user, unit=to_unit)

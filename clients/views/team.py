@@ -45,7 +45,7 @@ def add_member(request, client_id):
     client = get_client_for_user(
         request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
     )
-    form = AddMemberForm(request.POST or None, client=client)
+    form = AddMemberForm(request.POST or None, client=client, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_team_member(client=client, added_by=request.user, **form.member())
@@ -151,7 +151,7 @@ def transfer(request, client_id):
         permission="clients.transfer_responsibility",
         log_action=read_log(request),
     )
-    form = TransferForm(request.POST or None, client=client)
+    form = TransferForm(request.POST or None, client=client, actor=request.user)
     if request.method == "POST" and form.is_valid():
         assignment = form.cleaned_data["assignment"]
         try:
@@ -285,7 +285,11 @@ def handover(request):
         # Handed over meanwhile (by another manager, or an old link): said next to the choice.
         from_user = workers.filter(pk=chosen).first()
         not_a_holder = from_user is None
-    form = HandoverForm(request.POST or None, from_user=from_user, unit=unit) if from_user else None
+    form = (
+        HandoverForm(request.POST or None, from_user=from_user, unit=unit, actor=request.user)
+        if from_user
+        else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             count = actions.hand_over_caseload(

@@ -51,7 +51,10 @@ def people(team):
 
 
 def _offered(client):
-    return {a.user for a in TransferForm(client=client).fields["assignment"].queryset}
+    """Offered to the responsible worker choosing (a manager's own roles are not offered to
+    them: test_manager_not_own_member)."""
+    actor = acting(responsible_worker_of(client))
+    return {a.user for a in TransferForm(client=client, actor=actor).fields["assignment"].queryset}
 
 
 def test_the_form_offers_social_workers_and_counsellors_of_the_clients_organisation(team, people):
@@ -439,7 +442,7 @@ def test_a_caseload_handover_offers_each_client_the_colleagues_a_transfer_would(
         last_name="Työnhakija",
     )
     social = ClientFactory(responsible_worker=leaving, first_names="Aino", last_name="Sosiaali")
-    form = HandoverForm(from_user=leaving, unit=unit)
+    form = HandoverForm(from_user=leaving, unit=unit, actor=acting(team["manager"]))
 
     def offered(target):
         return {a.user for a in form.fields[f"client_{target.pk}"].queryset}
