@@ -194,6 +194,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Messages ("Goal status saved: <goal>", a task's title) name clients and their goals: kept in
+# the server-side session, never in a cookie (the default falls back to a signed cookie,
+# which the browser stores readable).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # django-allauth: e-mail login, no open sign-up, MFA required (accounts/middleware.py).

@@ -61,6 +61,24 @@ def test_the_form_post_sets_the_status_logs_it_and_returns_to_the_goal(client, t
     assert "Tavoitteen tila tallennettu" in client.get(response["Location"]).content.decode()
 
 
+def test_the_saved_message_naming_the_goal_stays_out_of_the_browsers_cookies(client, team, plan):
+    """The message after a plain form post names the goal: it waits in the server-side
+    session for the next page, not in a `messages` cookie the browser keeps readable
+    (config.settings.MESSAGE_STORAGE)."""
+    goal = _goal(plan)
+    login(client, team["worker"])
+    response = client.post(_url(team, plan, goal), {"status": GoalStatus.ACHIEVED})
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    assert "messages" not in client.cookies
+    assert all("Hygieniapassi" not in morsel.value for morsel in client.cookies.values())
+    page = client.get(response["Location"]).content.decode()
+    assert "Tavoitteen tila tallennettu: Hygieniapassi" in page
+    # Shown once: the next page has it no more.
+    again = client.get(response["Location"]).content.decode()
+    assert "Tavoitteen tila tallennettu" not in again
+
+
 def test_htmx_swaps_the_goal_in_place_and_announces_it(client, team, plan):
     goal = _goal(plan)
     login(client, team["worker"])
