@@ -433,13 +433,15 @@ def _transfer(client, to_user, to_unit, by, note, basis):
             )
             locked.responsible_unit = to_unit
             locked.save(update_fields=["responsible_unit"])
+            # Who it went to, not the handover note: the note is free text about the client,
+            # kept on the membership; the append-only log outlives the client's records.
             log_access(
                 actor=by,
                 client_id=locked.uuid,
                 action="clients.responsibility.transferred",
                 basis=basis,
                 obj=membership,
-                detail=note,
+                detail=f"to user={to_user.pk} unit={to_unit.pk}",
             )
             team_changed(
                 TeamChange(

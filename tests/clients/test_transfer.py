@@ -165,6 +165,55 @@ def test_the_handover_note_is_shown_to_the_team_under_the_new_responsible_worker
     assert "Asiakas aloittaa työtoiminnan maanantaina; soita hänelle ennen sitä." in page
 
 
+def test_the_handover_note_stays_out_of_the_access_log(team):
+    """The note is free text about the client, kept on the membership; the transfer's row in
+    the append-only access log names who the client went to, not the note."""
+    note = "Asiakas aloittaa päihdekuntoutuksen maanantaina; soita ennen sitä."
+    counsellor = team["counsellor"]
+    membership = actions.transfer_responsibility(
+        client=team["client"],
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=acting(team["worker"]),
+        handover_note=note,
+    )
+    assert membership.note == note
+    entry = AccessLogEntry.objects.get(action="clients.responsibility.transferred")
+    assert entry.detail == f"to user={counsellor.pk} unit={team['unit'].pk}"
+    assert entry.object_id == str(membership.pk)
+    assert not AccessLogEntry.objects.filter(detail__icontains="päihdekuntoutuksen").exists()
+
+
+def test_a_caseload_handovers_note_stays_out_of_the_access_log(client, team):
+    note = "Työntekijä lähtee; asiakkaan päihdekuntoutus jatkuu."
+    second = ClientFactory(created_by=team["worker"], first_names="Tuisku", last_name="Tietävä")
+    colleague = make_user(Role.SOCIAL_WORKER, team["unit"])
+    login(client, team["manager"])
+    response = client.post(
+        "/clients/handover/",
+        {
+            "from": team["worker"].pk,
+            f"client_{team['client'].pk}": colleague.role_assignments.get().pk,
+            f"client_{second.pk}": team["counsellor"].role_assignments.get().pk,
+            "handover_note": note,
+        },
+    )
+    assert response.status_code == 302
+    entries = AccessLogEntry.objects.filter(action="clients.responsibility.transferred")
+    assert sorted(entries.values_list("client_id", "detail")) == sorted(
+        [
+            (team["client"].uuid, f"to user={colleague.pk} unit={team['unit'].pk}"),
+            (second.uuid, f"to user={team['counsellor'].pk} unit={team['unit'].pk}"),
+        ]
+    )
+    assert not AccessLogEntry.objects.filter(detail__icontains="päihdekuntoutus").exists()
+    assert set(
+        CareTeamMembership.objects.current()
+        .filter(role=TeamRole.RESPONSIBLE_WORKER, client__in=[team["client"], second])
+        .values_list("note", flat=True)
+    ) == {note}
+
+
 def test_a_handover_note_over_300_characters_is_refused_not_cut(client, team, people):
     worker = acting(team["worker"])
     counsellor = team["counsellor"]
