@@ -32,7 +32,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from audit.history import history_context
-from notifications.models import UNIQUE_REMINDER, Reminder, Task
+from notifications.models import NOT_SETTLED, REMINDER_KEY, Reminder, Task
 from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
 from notifications.task_kinds import completion_hook, kinds_following_responsibility
 from notifications.texts import Text
@@ -266,9 +266,10 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
     request of theirs) stays. The move is one UPDATE, kept in each task's change history
     (action "notifications.task.handed_over"). The former worker's reminders about the
     moved tasks or the objects they concern that are not yet due are taken back (one
-    DELETE) and those already past are marked read (one UPDATE; the rows stay, they were
-    right on their day): the duty is no longer the former worker's, and the next sweep
-    reminds the new worker, of an overdue duty too. Call it inside the transfer's
+    DELETE) and those already past are settled (marked read as settle_client_reminders
+    marks them, one UPDATE; the rows stay, they were right on their day): the duty is no
+    longer the former worker's, and the next sweep reminds the new worker, of an overdue
+    duty too, and the former one again should the duty come back to them. Call it inside the transfer's
     transaction but outside its history context: inside, the move would be kept under the
     transfer's label (audit.history: the outermost action names the changes).
     """
@@ -297,7 +298,7 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
         former = Reminder.objects.filter(about, recipient_id=from_user_id)
         today = timezone.localdate()
         former.filter(due_date__gte=today).delete()
-        _settle(former.filter(due_date__lt=today))
+        _settle_moved(former.filter(due_date__lt=today))
     return len(moved)
 
 
@@ -332,9 +333,13 @@ def settle_client_reminders(
     For a transfer of responsibility: the reminders the responsible-worker rules gave the
     former worker (a plan review, the warning month, a step's end or review, a consent
     running out) ask them for what is no longer theirs to do, and the client's name in
-    them is hidden from them now. The next sweep reminds the new worker.
+    them is hidden from them now. The next sweep reminds the new worker. The reminders are
+    marked settled (`settled_at`), not read by the recipient, so they no longer hold the
+    unique key: should the client come back to the same worker (transferred back, put on
+    the team again), the sweep reminds them afresh of what is still due. Those the
+    recipient read themselves are left as they are and are not repeated.
     """
-    return _settle(
+    return _settle_moved(
         Reminder.objects.filter(client_id=client_id, recipient_id=recipient_id).exclude(
             rule__in=list(except_rules)
         )
@@ -414,6 +419,14 @@ def _settle(reminders: models.QuerySet) -> int:
     return reminders.unread().update(read_at=timezone.now())
 
 
+def _settle_moved(reminders: models.QuerySet) -> int:
+    """Marks the unread `reminders` read and settled: their matter moved from the recipient
+    to someone else. A settled row no longer holds the unique key (models.UNIQUE_REMINDER),
+    so the rule may remind the recipient again should the matter become theirs again."""
+    now = timezone.now()
+    return reminders.unread().update(read_at=now, settled_at=now)
+
+
 def _withdraw_or_settle(reminders: models.QuerySet, today: datetime.date) -> int:
     """Of `reminders` whose matter is gone: deletes those not yet due (due `today` or later)
     and marks read the past ones still unread, whose rows stay; returns how many in all."""
@@ -482,7 +495,8 @@ def remind(
 
     Returns (reminder, created). The unique key (rule, object, due date,
     recipient) is enforced by the database; a concurrent call with the same
-    key gets the winner's row and created=False. The title is kept as
+    key gets the winner's row and created=False. A settled reminder
+    (settle_client_reminders) does not count. The title is kept as
     create_task keeps one: a Text is shown in each reader's language, written out
     in the recipient's. As remind_many, it writes nothing for an inactive user (as the
     database has them now): (None, False).
@@ -497,7 +511,7 @@ def remind(
         return None, False
     language = languages[recipient.pk] or settings.LANGUAGE_CODE
     with transaction.atomic():
-        return Reminder.objects.get_or_create(
+        return Reminder.objects.filter(NOT_SETTLED).get_or_create(
             recipient=recipient,
             rule=rule,
             due_date=due_date,
@@ -518,7 +532,8 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
     (_active_recipients says why).
     Reminders that exist already (from an earlier or a concurrent sweep) are
     skipped by the database's unique key, so a repeated batch writes
-    nothing. Runs in one transaction.
+    nothing; a settled one (settle_client_reminders) does not count. Runs in one
+    transaction.
     """
     if not reminders:
         return 0
@@ -566,10 +581,13 @@ def remind_many(reminders: Sequence[ReminderSpec]) -> int:
 def _insert_ignoring_existing(objects: list[Reminder]) -> int:
     # Django's bulk_create(ignore_conflicts=True) does not say which rows were
     # new; RETURNING does. Only identifiers from the model's own metadata are
-    # interpolated; every value is a parameter.
+    # interpolated; every value is a parameter. The unique key is a partial index
+    # (rows not settled), which ON CONFLICT finds by its columns and condition.
     meta = Reminder._meta
     quote = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    key = ", ".join(quote(meta.get_field(name).column) for name in REMINDER_KEY)
+    settled = quote(meta.get_field("settled_at").column)
     params = [
         f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in objects for f in fields
     ]
@@ -577,7 +595,7 @@ def _insert_ignoring_existing(objects: list[Reminder]) -> int:
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES {', '.join([row] * len(objects))} "
-        f"ON CONFLICT ON CONSTRAINT {quote(UNIQUE_REMINDER)} DO NOTHING "
+        f"ON CONFLICT ({key}) WHERE {settled} IS NULL DO NOTHING "
         f"RETURNING {quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:

@@ -19,8 +19,11 @@ from notifications.texts import render_text
 
 # A link is a path inside Polku: never another host, never a scheme such as javascript:.
 LOCAL_PATH = Q(link="") | (Q(link__startswith="/") & ~Q(link__startswith="//"))
-# The reminder's unique key; the sweep's INSERT ... ON CONFLICT names it.
+# The reminder's unique key, over the rows not settled (Reminder.settled_at); the sweep's
+# INSERT ... ON CONFLICT names its fields and condition (REMINDER_KEY, NOT_SETTLED).
 UNIQUE_REMINDER = "reminder_once_per_rule_object_due_recipient"
+REMINDER_KEY = ("rule", "content_type", "object_id", "due_date", "recipient")
+NOT_SETTLED = Q(settled_at__isnull=True)
 
 
 @pghistory.track()
@@ -151,7 +154,12 @@ class Reminder(models.Model):
     """A note in one person's inbox that a rule found something due.
 
     At most one per (rule, object, due date, recipient): the database refuses
-    a second, so repeated and concurrent sweeps never duplicate. The title is
+    a second, so repeated and concurrent sweeps never duplicate, and a reminder
+    the recipient read is not repeated. A reminder settled because the matter
+    stopped being the recipient's (`settled_at`: a client transferred to another
+    worker, its care team left; notifications.actions.settle_client_reminders)
+    is marked read too but no longer holds the key: should the matter become
+    theirs again, the sweep reminds them afresh. The title is
     kept as Task's is: the message (`title_msgid`, `title_params`), shown in the
     reader's language by `shown_title`, and `title`, as first written.
     """
@@ -175,6 +183,9 @@ class Reminder(models.Model):
     client_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(_("luotu"), default=timezone.now)
     read_at = models.DateTimeField(_("luettu"), null=True, blank=True)
+    # Set (with read_at) when the reminder was put away because its matter moved from the
+    # recipient to someone else, not read by them.
+    settled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReminderQuerySet.as_manager()
 
@@ -183,8 +194,11 @@ class Reminder(models.Model):
         verbose_name_plural = _("muistutukset")
         constraints = [
             models.UniqueConstraint(
-                fields=["rule", "content_type", "object_id", "due_date", "recipient"],
-                name=UNIQUE_REMINDER,
+                fields=list(REMINDER_KEY), condition=NOT_SETTLED, name=UNIQUE_REMINDER
+            ),
+            models.CheckConstraint(
+                condition=Q(settled_at__isnull=True) | Q(read_at__isnull=False),
+                name="reminder_settled_is_read",
             ),
             models.CheckConstraint(condition=~Q(rule=""), name="reminder_has_rule"),
             models.CheckConstraint(condition=~Q(object_id=""), name="reminder_has_object"),

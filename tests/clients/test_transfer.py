@@ -327,6 +327,61 @@ def test_the_responsible_workers_open_duties_move_to_the_new_responsible_worker(
     complete_task(task=Task.objects.get(pk=to_kela.pk), by=counsellor)
 
 
+def test_a_duty_that_comes_back_to_the_former_worker_is_reminded_to_them_again(team):
+    """The task to tell Kela of a revoked consent moves to the colleague and back: the
+    worker's past reminder about it, put away by the first transfer (settled, not read by
+    them), does not stop the rule reminding them again; the colleague's is put away in
+    turn."""
+    from consents import actions as consent_actions
+    from consents.factories import ConsentFactory, kela
+    from consents.reminders import CODE as REVOCATION_REMINDER
+    from notifications.actions import remind
+    from notifications.models import Reminder, Task
+
+    worker, counsellor, client_of = acting(team["worker"]), team["counsellor"], team["client"]
+    today = timezone.localdate()
+    consent = ConsentFactory(client=client_of, parties=[kela()], recorded_by=worker)
+    consent_actions.revoke_consent(
+        consent=consent, revoked_by=worker, revoked_on=today, method="phone", through="Asiakas"
+    )
+    (to_kela,) = Task.objects.filter(kind=consent_actions.SEND_REVOCATION_TO_KELA)
+    past = today - datetime.timedelta(days=1)
+
+    def remind_of_it(user):
+        return remind(
+            recipient=user,
+            rule=REVOCATION_REMINDER,
+            concerning=to_kela,
+            due_date=past,
+            title="Peruutuksesta ei ole ilmoitettu",
+        )[1]
+
+    def unread(user):
+        return Reminder.objects.unread().filter(recipient=user).concerning(to_kela).count()
+
+    assert remind_of_it(worker)
+    actions.transfer_responsibility(
+        client=client_of,
+        to_user=counsellor,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Kelalle lähtee peruutus.",
+    )
+    assert remind_of_it(counsellor)
+    assert (unread(worker), unread(counsellor)) == (0, 1)
+    actions.transfer_responsibility(
+        client=client_of,
+        to_user=worker,
+        to_unit=team["unit"],
+        transferred_by=acting(counsellor),
+        handover_note="Takaisin sinulle.",
+    )
+    assert Task.objects.get(pk=to_kela.pk).assignee_id == worker.pk
+    assert remind_of_it(worker)
+    assert not remind_of_it(worker)
+    assert (unread(worker), unread(counsellor)) == (1, 0)
+
+
 def test_the_new_responsible_worker_gets_a_task_with_the_handover_note(client, team):
     """A transfer through the page gives the colleague a task naming the client, with the
     handover note as its description and a link to the client: in the inbox, on the bell

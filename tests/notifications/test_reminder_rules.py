@@ -483,6 +483,91 @@ def test_plan_review_goes_to_the_current_responsible_worker(rules, worker, clien
     assert found(client_rules.PLAN_REVIEW_DUE) == {(successor.pk, plan.pk, TODAY + DAY)}
 
 
+def _unread(user, rule) -> list[datetime.date]:
+    return list(
+        Reminder.objects.unread()
+        .filter(recipient=user, rule=rule)
+        .values_list("due_date", flat=True)
+    )
+
+
+def test_a_worker_who_gets_the_client_back_is_reminded_again_of_what_is_still_due(
+    rules, worker, client_of, unit
+):
+    """The client goes to a colleague and comes back: the worker's overdue review, put away
+    at the transfer (settled, not read by them), is asked of them again by the next sweep,
+    once; the colleague's is put away in turn. The worker's first reminder stays as it was
+    settled: their inbox keeps what it was told."""
+    from clients.actions import transfer_responsibility
+    from tests.conftest import acting
+
+    make_plan(client_of, worker, next_review_on=TODAY - 2 * DAY)
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    sweep_reminders(today=TODAY)
+    assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == [TODAY - 2 * DAY]
+
+    transfer_responsibility(
+        client=client_of,
+        to_user=colleague,
+        to_unit=unit,
+        transferred_by=acting(worker),
+        handover_note="Lomalla",
+    )
+    sweep_reminders(today=TODAY)
+    assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == []
+    assert _unread(colleague, client_rules.PLAN_REVIEW_OVERDUE) == [TODAY - 2 * DAY]
+
+    with time_machine.travel(SETUP + 3 * DAY, tick=False):
+        transfer_responsibility(
+            client=client_of,
+            to_user=worker,
+            to_unit=unit,
+            transferred_by=acting(colleague),
+            handover_note="Takaisin",
+        )
+    assert sweep_reminders(today=TODAY).created[client_rules.PLAN_REVIEW_OVERDUE] == 1
+    assert _unread(colleague, client_rules.PLAN_REVIEW_OVERDUE) == []
+    assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == [TODAY - 2 * DAY]
+    assert sweep_reminders(today=TODAY).total == 0
+    assert (
+        Reminder.objects.filter(recipient=worker, rule=client_rules.PLAN_REVIEW_OVERDUE).count()
+        == 2
+    )
+
+
+def test_a_reminder_the_worker_read_is_not_repeated_when_the_client_comes_back(
+    rules, worker, client_of, unit
+):
+    """Only a reminder put away by the transfer is asked again: one the worker read
+    themselves was seen, and is not repeated."""
+    from clients.actions import transfer_responsibility
+    from notifications.actions import mark_reminder_read
+    from tests.conftest import acting
+
+    make_plan(client_of, worker, next_review_on=TODAY - 2 * DAY)
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    sweep_reminders(today=TODAY)
+    mark_reminder_read(reminder=worker.reminders.get(), by=worker)
+    transfer_responsibility(
+        client=client_of,
+        to_user=colleague,
+        to_unit=unit,
+        transferred_by=acting(worker),
+        handover_note="Lomalla",
+    )
+    with time_machine.travel(SETUP + 3 * DAY, tick=False):
+        transfer_responsibility(
+            client=client_of,
+            to_user=worker,
+            to_unit=unit,
+            transferred_by=acting(colleague),
+            handover_note="Takaisin",
+        )
+    assert sweep_reminders(today=TODAY).created[client_rules.PLAN_REVIEW_OVERDUE] == 0
+    assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == []
+    assert worker.reminders.count() == 1
+
+
 def test_a_sweep_reminds_the_worker_responsible_on_its_day_not_on_the_real_date(
     rules, worker, client_of, unit
 ):
@@ -1325,6 +1410,29 @@ def test_a_coach_taken_off_the_team_is_not_reminded_of_the_client(rules, worker,
     assert found(pathway_rules.IPS_NO_EMPLOYER_CONTACT) == {(worker.pk, ips.pk, TODAY - 10 * DAY)}
     assert found(pathway_rules.STEP_REVIEW_DUE) == {(worker.pk, rehabilitation.pk, TODAY + DAY)}
     assert not coach.reminders.exists()
+
+
+def test_a_coach_taken_off_the_team_and_put_back_is_reminded_again(rules, worker, client_of, unit):
+    """The coach's reminder that the step ends without a next one is put away as they leave
+    the team; back on it, the next sweep asks them again, once."""
+    from clients.actions import end_membership
+    from tests.conftest import acting
+
+    coach = make_user(Role.WORKSHOP_COACH, unit)
+    membership = add_member(client_of, coach, TeamRole.COACH)
+    end_on = TODAY + 10 * DAY
+    step(client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=end_on, coach=coach)
+    sweep_reminders(today=TODAY)
+    assert _unread(coach, pathway_rules.STEP_ENDING_WITHOUT_NEXT) == [end_on]
+
+    end_membership(membership=membership, ended_by=acting(worker))
+    sweep_reminders(today=TODAY)
+    assert _unread(coach, pathway_rules.STEP_ENDING_WITHOUT_NEXT) == []
+
+    add_member(client_of, coach, TeamRole.COACH)
+    assert sweep_reminders(today=TODAY).created[pathway_rules.STEP_ENDING_WITHOUT_NEXT] == 1
+    assert _unread(coach, pathway_rules.STEP_ENDING_WITHOUT_NEXT) == [end_on]
+    assert sweep_reminders(today=TODAY).total == 0
 
 
 def test_a_deactivated_coach_still_on_the_team_is_not_reminded(rules, worker, client_of, unit):

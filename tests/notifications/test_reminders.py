@@ -1,9 +1,10 @@
 import datetime
+import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -39,6 +40,53 @@ def test_the_database_refuses_a_second_reminder_with_the_same_key(worker, unit):
     Reminder.objects.create(**fields)
     with pytest.raises(IntegrityError):
         Reminder.objects.create(**fields)
+
+
+def test_a_reminder_settled_by_a_move_does_not_hold_the_key_one_read_does(worker, unit):
+    """A reminder settled because its matter moved from the recipient (settled_at) no longer
+    holds the unique key: both ways of writing a reminder write it afresh, once. One the
+    recipient read still holds it."""
+    from notifications.actions import settle_client_reminders
+
+    client_id = uuid.uuid4()
+    due = timezone.localdate() - datetime.timedelta(days=2)
+    spec = ReminderSpec(
+        recipient_id=worker.pk,
+        model=Unit,
+        object_id=unit.pk,
+        due_date=due,
+        title="Muistutus",
+        rule="tests.rule",
+        client_id=client_id,
+    )
+    assert remind_many([spec]) == 1
+    assert settle_client_reminders(client_id=client_id, recipient_id=worker.pk) == 1
+    settled = Reminder.objects.get()
+    assert settled.read_at is not None
+    assert settled.settled_at is not None
+
+    assert remind_many([spec]) == 1
+    assert remind_many([spec]) == 0
+    fresh = Reminder.objects.unread().get()
+    mark_reminder_read(reminder=fresh, by=worker)
+    assert remind_many([spec]) == 0
+    args = {"recipient": worker, "rule": "tests.rule", "concerning": unit, "due_date": due}
+    assert remind(**args, title="x") == (fresh, False)
+    assert Reminder.objects.count() == 2
+
+    # Through remind as well: the settled row is passed over, not returned.
+    other = {**args, "rule": "tests.other"}
+    first, _created = remind(**other, title="x")
+    Reminder.objects.filter(pk=first.pk).update(read_at=timezone.now(), settled_at=timezone.now())
+    again, created = remind(**other, title="x")
+    assert created
+    assert again.pk != first.pk
+    # Two reminders not settled with the same key are refused by the database.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.filter(pk=first.pk).update(settled_at=None)
+    # A settled reminder is also read.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.filter(pk=first.pk).update(read_at=None)
 
 
 def test_remind_creates_once(worker, unit):
