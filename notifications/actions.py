@@ -318,9 +318,20 @@ def mark_reminder_read(*, reminder: Reminder, by) -> Reminder:
     return reminder
 
 
-def mark_all_reminders_read(*, recipient) -> int:
-    """Marks every unread reminder of `recipient` read; returns how many were unread."""
-    return Reminder.objects.for_recipient(recipient).unread().update(read_at=timezone.now())
+def mark_reminders_read(*, recipient, reminder_ids: Sequence[int]) -> int:
+    """Marks read the unread reminders of `recipient` among `reminder_ids`; returns how many
+    were unread. Ids of others' reminders are passed over.
+
+    For "mark all read" in the inbox: the ids are those the page showed, so a reminder the
+    sweep added after it was rendered, or one beyond the inbox's limit, stays unread: the
+    recipient has not seen it.
+    """
+    return (
+        Reminder.objects.for_recipient(recipient)
+        .unread()
+        .filter(pk__in=list(reminder_ids))
+        .update(read_at=timezone.now())
+    )
 
 
 def settle_client_reminders(

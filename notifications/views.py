@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Window
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +26,7 @@ from notifications.access import (
     show_items,
     withhold_clients_out_of_reach,
 )
-from notifications.forms import CompleteTaskForm
+from notifications.forms import CompleteTaskForm, MarkShownReadForm
 from notifications.models import Reminder, Task
 from notifications.rules_registry import rule_label
 from notifications.task_kinds import task_kind_label
@@ -137,6 +137,10 @@ def _inbox_context(
         "task_count": task_count,
         "reminder_rows": reminder_rows,
         "reminder_count": reminder_count,
+        # "Mark all read" marks the reminders shown here, not those added since.
+        "mark_shown_form": MarkShownReadForm(
+            initial={"shown": [r.reminder.pk for r in reminder_rows]}, limit=INBOX_LIMIT
+        ),
         "status_message": status_message,
         "inbox_limit": INBOX_LIMIT,
     }
@@ -203,8 +207,19 @@ def mark_reminder_read(request, reminder_id: int):
 
 @require_POST
 def mark_all_read(request):
-    count = actions.mark_all_reminders_read(recipient=request.user)
-    done = _("Kaikki muistutukset merkitty luetuiksi (%(count)s).") % {"count": count}
+    """Marks read the reminders the inbox showed (the form's hidden list), not any the sweep
+    added after the page was rendered nor those beyond the inbox's limit."""
+    form = MarkShownReadForm(request.POST, limit=INBOX_LIMIT)
+    if not form.is_valid():
+        # The list is the page's own; only a tampered or truncated request gets here.
+        return HttpResponseBadRequest()
+    count = actions.mark_reminders_read(
+        recipient=request.user, reminder_ids=form.cleaned_data["shown"]
+    )
+    if Reminder.objects.for_recipient(request.user).unread().exists():
+        done = _("Näytetyt muistutukset merkitty luetuiksi (%(count)s).") % {"count": count}
+    else:
+        done = _("Kaikki muistutukset merkitty luetuiksi (%(count)s).") % {"count": count}
     if request.htmx:
         return _htmx_section(request, "reminders", done)
     messages.success(request, done)

@@ -162,9 +162,72 @@ def test_mark_read_and_mark_all_read(client, worker, colleague):
     )
     assert set(Reminder.objects.unread()) == {second, third, theirs}
 
-    response = client.post(reverse("notifications:mark_all_read"), follow=True)
+    response = client.post(
+        reverse("notifications:mark_all_read"), {"shown": _shown(client)}, follow=True
+    )
     assert "Kaikki muistutukset merkitty luetuiksi (2)." in response.content.decode()
     assert list(Reminder.objects.unread()) == [theirs]
+
+
+def _shown(client) -> str:
+    """The ids the inbox's "mark all read" form posts, as the page has them."""
+    html = client.get(INBOX).content.decode()
+    (shown,) = re.findall(r'<input type="hidden" name="shown" value="([0-9,]*)"', html)
+    return shown
+
+
+def test_mark_all_read_leaves_unread_what_the_page_did_not_show(client, worker, colleague):
+    """The sweep adds a reminder after the inbox was rendered: "mark all read" marks only those
+    the page showed, and says so; the new one stays unread. An id of someone else's reminder
+    in the list marks nothing of theirs."""
+    seen = ReminderFactory.create_batch(2, recipient=worker)
+    theirs = ReminderFactory(recipient=colleague)
+    login(client, worker)
+    shown = _shown(client)
+    assert sorted(shown.split(",")) == sorted(str(r.pk) for r in seen)
+    added = ReminderFactory(recipient=worker, title="Juuri tullut")
+
+    response = client.post(
+        reverse("notifications:mark_all_read"), {"shown": f"{shown},{theirs.pk}"}, follow=True
+    )
+    html = response.content.decode()
+    assert "Näytetyt muistutukset merkitty luetuiksi (2)." in html
+    assert set(Reminder.objects.unread()) == {added, theirs}
+    assert "Juuri tullut" in html
+
+
+def test_mark_all_read_with_more_than_the_inbox_shows_marks_those_shown(
+    client, worker, monkeypatch
+):
+    from notifications import views
+
+    monkeypatch.setattr(views, "INBOX_LIMIT", 3)
+    reminders = ReminderFactory.create_batch(5, recipient=worker)
+    login(client, worker)
+    html = client.get(INBOX).content.decode()
+    assert "Merkitse näytetyt luetuiksi" in html
+    assert "Merkitse kaikki luetuiksi" not in html
+
+    response = client.post(
+        reverse("notifications:mark_all_read"),
+        {"shown": _shown(client)},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "Näytetyt muistutukset merkitty luetuiksi (3)." in html
+    # The first three in the inbox's order (earliest due first) were shown and are read.
+    assert set(Reminder.objects.unread()) == set(reminders[3:])
+    assert "Lukemattomat muistutukset (2)" in html
+    assert "Merkitse kaikki luetuiksi" in html
+
+
+@pytest.mark.parametrize("shown", ["1,x", ",".join(["1"] * 101)])
+def test_mark_all_read_refuses_a_list_the_page_did_not_make(client, worker, shown):
+    reminder = ReminderFactory(recipient=worker)
+    login(client, worker)
+    response = client.post(reverse("notifications:mark_all_read"), {"shown": shown})
+    assert response.status_code == 400
+    assert list(Reminder.objects.unread()) == [reminder]
 
 
 def test_with_htmx_mark_read_answers_the_reminder_section(client, worker):

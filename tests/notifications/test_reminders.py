@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from accounts.factories import make_user
 from accounts.roles import Role
 from notifications.actions import (
-    mark_all_reminders_read,
     mark_reminder_read,
+    mark_reminders_read,
     remind,
     remind_many,
     settle_reminders,
@@ -201,7 +201,8 @@ def test_marking_read(worker, colleague):
     read_at = first.read_at
     assert read_at is not None
     assert mark_reminder_read(reminder=mine[0], by=worker).read_at == read_at
-    assert mark_all_reminders_read(recipient=worker) == 2
+    ids = [r.pk for r in mine] + [theirs.pk]
+    assert mark_reminders_read(recipient=worker, reminder_ids=ids) == 2
     assert not Reminder.objects.for_recipient(worker).unread().exists()
     assert Reminder.objects.for_recipient(colleague).unread().get() == theirs
 
