@@ -452,6 +452,52 @@ def _check_free_after_change(session, changed, chair, starts_at, ends_at) -> Non
     _check_people_free({"chair": [chair], "starts_at": others}, starts_at, ends_at, session.pk)
 
 
+def _members_stay_on_the_new_day(session: Session, day: datetime.date, chair) -> None:
+    """Taking part as a member needs membership of the network on the session's day, as
+    schedule_session and invite_guest admit them: a session moved to a `day` on which
+    someone invited as a member is no longer (or not yet) a member of the network is
+    refused next to "starts_at", naming them, so that the coordinator takes them off the
+    session first or picks another day. One who brings a case on the agenda takes part on
+    as its presenter (ParticipantKind.PRESENTER), as leave_later_sessions has it; the chair
+    (`chair`, the new one when it changes too) and the coordinator take part in their own
+    right. `session` is locked by the caller."""
+    from consultations.actions.presenters import presenting
+
+    members_on_the_day = NetworkMember.objects.active_on(day).filter(network_id=session.network_id)
+    not_members = list(
+        session.participants.current()
+        .filter(kind=ParticipantKind.MEMBER)
+        .exclude(user_id__in=members_on_the_day.values("user_id"))
+        .exclude(user_id__in=(chair.pk, session.coordinator_id))
+        .select_related("user")
+        .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"), "pk")
+    )
+    if not not_members:
+        return
+    bringing = presenting(session)
+    refused = [p.user for p in not_members if p.user_id not in bringing]
+    if refused:
+        raise ValidationError(
+            {
+                "starts_at": ngettext(
+                    "%(names)s ei ole verkoston jäsen istunnon uutena päivänä %(day)s. Poista "
+                    "hänet ensin osallistujista, tai valitse toinen päivä.",
+                    "%(names)s eivät ole verkoston jäseniä istunnon uutena päivänä %(day)s. "
+                    "Poista heidät ensin osallistujista, tai valitse toinen päivä.",
+                    len(refused),
+                )
+                % {
+                    "names": ", ".join(user.get_full_name() for user in refused),
+                    "day": date_format(day, "SHORT_DATE_FORMAT"),
+                }
+            },
+            code="not_a_member",
+        )
+    SessionParticipant.objects.filter(pk__in=[p.pk for p in not_members]).update(
+        kind=ParticipantKind.PRESENTER
+    )
+
+
 def change_session(
     *,
     session: Session,
@@ -473,7 +519,10 @@ def change_session(
     would have invited them: as a member for their nominating organisation when
     they are a member of the network on the session's day, otherwise as a guest
     for their own organisation, where they must hold a current role. A new start must be
-    ahead, as in scheduling; a session under way keeps its start.
+    ahead, as in scheduling; a session under way keeps its start. A session moved to a day
+    on which someone invited as a member is not a member of the network is refused next to
+    "starts_at", naming them (one who brings a case takes part on as its presenter):
+    _members_stay_on_the_new_day.
     """
     if session.is_cancelled:
         raise ValidationError(_("Peruttua istuntoa ei voi muuttaa."))
@@ -499,6 +548,7 @@ def change_session(
                 return locked
             if "starts_at" in changed:
                 _check_ahead(starts_at)
+                _members_stay_on_the_new_day(locked, timezone.localdate(starts_at), chair)
             _check_free_after_change(locked, changed, chair, starts_at, ends_at)
             delta = starts_at - locked.starts_at
             for name in changed:
