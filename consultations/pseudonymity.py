@@ -19,10 +19,13 @@
   ("Varas": "Varkaan"; "Ruis": "Rukiin"; "Koe": "Kokeen"); a surname whose weak grade
   drops its k also on a weak stem of three letters ("Haka": "Haan"); k on its weak grade j
   or v where Finnish has one ("Kurki": "Kurjen"; "Luku": "Luvun"); a name with
-  the Swedish genitive -s ("Kaarinas", "Lindqvists");
+  the Swedish genitive -s ("Kaarinas", "Lindqvists"); a name ending in a vowel also in
+  the plural, as a family is named ("Koivistot", "Koivistojen", "Koivistoilla";
+  "Mäkelät", "Mäkelöille"; "Tietävät", "Tietäville": _plural_forms);
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
-  birth date as ddmmyy (also run into other characters) and as a written date;
+  birth date as ddmmyy (also run into other characters) and as a written date
+  ("14.5.1974", "14.05.74", also with slashes: "14/5/1974");
 - the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52"), and their
   birth year written as one ("s. 1974", "syntynyt vuonna 1974", "född 1974"): the
   pseudonymous case shows an age band instead.
@@ -71,11 +74,12 @@ def _name_words(client) -> dict[str, str]:
 
 def _date_forms(born: datetime.date) -> list[str]:
     day, month, year = born.day, born.month, born.year
+    # As written in Finnish (14.5.1974), or with slashes (14/5/1974, 14/05/74).
     return [
-        f"{day}.{month}.{year}",
-        f"{day:02d}.{month:02d}.{year}",
-        f"{day}.{month}.{year % 100:02d}",
-        f"{day:02d}.{month:02d}.{year % 100:02d}",
+        f"{d}{separator}{m}{separator}{y}"
+        for separator in "./"
+        for d, m in ((day, month), (f"{day:02d}", f"{month:02d}"))
+        for y in (year, f"{year % 100:02d}")
     ]
 
 
@@ -129,6 +133,7 @@ _GRADATION = (
     ("k", ""),
 )
 _VOWELS = "aeiouy"
+_CONSONANTS = "bcdfghjklmnpqrstvwxz"
 _LAST_SYLLABLE = re.compile(
     rf"^(?P<head>.*[{_VOWELS}])(?P<cluster>[^{_VOWELS}\s]+)(?P<vowel>[{_VOWELS}])$"
 )
@@ -333,7 +338,68 @@ def _surname_strong_stems(word: str) -> tuple[list[str], list[str]]:
     )
 
 
-def _inflected_pattern(word: str, *, surname: bool = False) -> str:
+# Plural forms of a name ending in a vowel: the family, "Koivistot", "Koivistojen perhe",
+# "Koivistoilla", "Mäkelät", "Mäkelöille", "Tietävät", "Tietäville". The plural -t on the
+# name itself; the plural -i- stem with the case endings; the plural genitive and
+# partitive on -j- after the stem's vowel ("Koivisto-jen", "Koivisto-ja"). The plural stem
+# changes the name's last vowel as Finnish does: o, u and y keep it ("Koivistoi-lle"), e
+# keeps it too ("Kallei-lle"), a and ä become o ("Mäkelöi-lle", "Sannoi-lle") or are
+# dropped before the i ("Tietävi-lle", "Kukki-en"): in a name of two syllables a becomes
+# i after o or u in the first ("Honka": "Honkien") and o otherwise ("Ranta": "Rannoille"),
+# ä becomes i ("Kylä": "Kylille"); in a longer name either may be. A name on -i inflects
+# in the plural much as in the singular ("Niemi-lle", "Niemi-en", "Nieme-t"), a -nen
+# surname and a surname on -as, -es or -is or on -e on their own plural stems above.
+_PLURAL_I_CASE = r"(?:lle|lla|ssa|sta|lta|ksi|na|ne|hin|tta|den|tten|ta)"
+_PLURAL_J_CASE = r"(?:jen|ja)"
+# After a plural stem that dropped the name's last vowel ("tietävi-"): -en and -a, no j.
+_PLURAL_DROPPED_CASE = r"(?:en|a)"
+
+
+def _syllables(word: str) -> int:
+    return len(re.findall(rf"[{_VOWELS}]+", word))
+
+
+def _plural_forms(word: str, written: str) -> list[str]:
+    """The patterns of the plural of `word` (folded; `written` as in the client's data, whose
+    ä and ö fold tells apart): see above. None for a name ending in a consonant or in -i,
+    or on a stem shorter than MIN_STEM_LENGTH."""
+    last = word[-1:]
+    if last not in "aeouy" or len(word) < MIN_STEM_LENGTH:
+        return []
+    forms = [re.escape(word) + "t" + _CLITIC]  # Koivistot, Mäkelät, Tietävät
+    stems = [word]
+    if weak := _weak_stem(word):
+        stems.append(weak)  # Mikko: Miko-ille; Virta: Virro-ille
+    for stem in stems:
+        if len(stem) < MIN_STEM_LENGTH:
+            continue
+        head = stem[:-1]
+        if last != "a":
+            kept = [stem]  # Koivisto-i-lle, Kalle-i-lle
+            dropped = []
+        elif _syllables(word) > 2:
+            kept, dropped = [head + "o"], [head]  # Mäkelö-i-lle, Tietäv-i-lle
+        elif written.lower().endswith("ä") or word.lstrip(_CONSONANTS)[:1] in "ou":
+            kept, dropped = [], [head]  # Kyl-i-lle, Honk-i-en
+        else:
+            kept, dropped = [head + "o"], []  # Ranno-i-lle, Sanno-ja
+        for base in kept:
+            forms.append(re.escape(base + "i") + _PLURAL_I_CASE + _CLITIC)
+            forms.append(re.escape(base) + _PLURAL_J_CASE + _CLITIC)
+        for base in dropped:
+            forms.append(
+                re.escape(base + "i")
+                + r"(?:"
+                + _PLURAL_I_CASE
+                + "|"
+                + _PLURAL_DROPPED_CASE
+                + ")"
+                + _CLITIC
+            )
+    return forms
+
+
+def _inflected_pattern(word: str, *, surname: bool = False, written: str = "") -> str:
     """The name as a whole word: as it is or with a case ending, and on its inflection
     stems with a case ending (see the module docstring); a `surname` also on its e-stems
     and its long-vowel stems."""
@@ -368,6 +434,7 @@ def _inflected_pattern(word: str, *, surname: bool = False) -> str:
             forms.append(re.escape(weak) + _WEAK_GRADE_ENDING)  # Haka: Haa-n, Haa-lle
         stems += _consonant_stems(word)
         forms += [re.escape(stem) + _STEM_ENDING for stem in stems if len(stem) >= MIN_STEM_LENGTH]
+        forms += _plural_forms(word, written or word)
     # Word boundaries that understand Finnish letters: no letter or digit on either side.
     return r"(?<![\w])(?:" + "|".join(forms) + r")(?![\w])"
 
@@ -418,7 +485,7 @@ def _identity_mentions(client, text: str, folded: str) -> list[str]:
     names = [
         written
         for word, written in _name_words(client).items()
-        if _found(_inflected_pattern(word, surname=word in surnames), folded)
+        if _found(_inflected_pattern(word, surname=word in surnames, written=written), folded)
     ]
     if names:
         found.append(_("asiakkaan nimi (%(names)s)") % {"names": ", ".join(names)})

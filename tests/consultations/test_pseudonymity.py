@@ -742,3 +742,87 @@ def test_the_case_page_shows_the_refusal_next_to_the_minutes(client, hki, virtan
     assert "äläkä muiden esityslistan asiakkaiden nimiä" in page
     hki.item.refresh_from_db()
     assert hki.item.minutes == ""
+
+
+@pytest.mark.parametrize(
+    ("last_name", "text"),
+    [
+        # The family: the plural -t, the plural -i- stem with its endings, -jen and -ja.
+        ("Koivisto", "Koivistojen perhe muutti."),
+        ("Koivisto", "Koivistoilla on kolme lasta."),
+        ("Koivisto", "Koivistot muuttivat."),
+        ("Koivisto", "Soitin Koivistoille."),
+        ("Koivisto", "Tapasin Koivistoja kahdesti."),
+        ("Koivisto", "Koivistoihin otettiin yhteyttä."),
+        ("Koivisto", "Koivistoillakin on huolia."),
+        # ä becomes ö before the plural i (folded, as o), or is dropped.
+        ("Mäkelä", "Mäkelät muuttivat."),
+        ("Mäkelä", "Soitin Mäkelöille."),
+        ("Mäkelä", "Mäkelöiden kotona."),
+        ("Mäkelä", "Tapasin Mäkelöitä."),
+        ("Tietävä", "Tietävät muuttivat."),
+        ("Tietävä", "Soitin Tietäville."),
+        ("Tietävä", "Tietävien asunto."),
+        ("Tietävä", "Tapasin Tietäviä."),
+        # On the weak grade too: Aalto → Aalloille, Ranta → Rannoilla.
+        ("Aalto", "Aaltojen kotona."),
+        ("Aalto", "Soitin Aalloille."),
+        ("Ranta", "Rannoilla on huolia."),
+        ("Ranta", "Rantojen lapset."),
+        # Two syllables, o or u in the first: a becomes i.
+        ("Honka", "Honkien kotona."),
+        ("Honka", "Hongille soitettiin."),
+        ("Kumpu", "Kummuille soitettiin, Kumpujen asia."),
+    ],
+)
+def test_plural_forms_of_the_surname_are_found(hki, last_name, text):
+    assert mentions(_surname(hki, last_name), text) == [f"asiakkaan nimi ({last_name})"]
+
+
+@pytest.mark.parametrize(
+    ("first_names", "text", "name"),
+    [
+        ("Kalle", "Kallet ja Kalleille", "Kalle"),
+        ("Mikko", "Mikoille soitettiin.", "Mikko"),
+        ("Kaarina", "Kaarinoiden asia.", "Kaarina"),
+    ],
+)
+def test_plural_forms_of_first_names_are_found(hki, first_names, text, name):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names=first_names, last_name="Salo", calling_name=""
+    )
+    assert mentions(client, text) == [f"asiakkaan nimi ({name})"]
+
+
+@pytest.mark.parametrize(
+    ("first_names", "last_name", "text"),
+    [
+        # Another name with the client's name's stem: Sanna's plural is Sannoille, not Sanni.
+        ("Sanna", "Koski", "Soitin Sannille, Sannin asia."),
+        ("Anna", "Koski", "Annille ja Annin perheelle."),
+        # Other words beginning like a plural stem, or the name inside a longer word.
+        ("Ella", "Aalto", "Aaltoilevat ajatukset."),
+        ("Ella", "Mäkelä", "Mäkeläinen naapuri, Mäkelänkatu."),
+        ("Ella", "Tietävä", "Hän tietää asian, tietäen sen."),
+        ("Ella", "Koivisto", "Koivistonkadulla, koivikoissa."),
+        # The plural of short names is not looked for.
+        ("Eva", "Koe", "Miten koet tilanteen? Evat ovat tässä."),
+    ],
+)
+def test_plural_forms_leave_other_words_alone(hki, first_names, last_name, text):
+    client = ClientFactory(
+        responsible_worker=hki.worker, first_names=first_names, last_name=last_name, calling_name=""
+    )
+    assert mentions(client, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Syntynyt 2/3/1980.", "s. 02/03/1980", "(2/3/80)", "pvm 02/03/80", "Syntynyt 2.3.1980."],
+)
+def test_the_birth_date_written_with_slashes_is_found(virtanen, text):
+    assert mentions(virtanen, text) == ["syntymäaika"]
+
+
+def test_other_dates_with_slashes_are_not_the_birth_date(virtanen):
+    assert mentions(virtanen, "Tapaaminen 12/3/2026 ja 2/3/2026.") == []
