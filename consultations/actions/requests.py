@@ -381,11 +381,16 @@ def _take_off_agenda(session: Session, locked_item: AgendaItem) -> None:
     """Deletes the case's agenda item (refused once it was discussed) and takes off its
     presenters who bring no other case. The session's SEQUENCE grows; after commit those
     taken off get METHOD:CANCEL naming only them and everyone still taking part the
-    updated REQUEST, as on remove_participant. The caller has locked the session, the
-    item and the request, in that order."""
+    updated REQUEST, as on remove_participant. Once the session has started, a case it did
+    not get to is taken off so that it can be placed on another session, and nothing else
+    changes: who took part stays as it was, and no one is sent an invitation to an event
+    under way or past. The caller has locked the session, the item and the request, in
+    that order."""
     if locked_item.minutes or locked_item.recommendations.exists():
         raise ValidationError(_("Käsiteltyä tapausta ei voi poistaa esityslistalta."))
     locked_item.delete()
+    if session.has_started():
+        return
     released = release_presenters(session=session)
     session.sequence += 1
     session.save(update_fields=["sequence"])

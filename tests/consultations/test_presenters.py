@@ -275,9 +275,31 @@ def test_after_the_session_the_presenter_stays_on_record(hki, session, now):
     """Who took part in a held session stays as it was (remove_participant refuses it)."""
     item = now(lambda: place(hki, session, make_request(hki.client, hki.worker)))
     item.session = session
+    session.refresh_from_db()
+    placed_at = session.sequence
+    mail.outbox.clear()
     with time_machine.travel(session.ends_at + datetime.timedelta(hours=1), tick=False):
-        now(lambda: actions.remove_from_agenda(item=item, removed_by=hki.coordinator))
+        request = now(lambda: actions.remove_from_agenda(item=item, removed_by=hki.coordinator))
     assert not AgendaItem.objects.filter(pk=item.pk).exists()
+    assert request.status == "triaged"  # to be placed on another session
+    assert taking_part(session)[hki.worker.pk][0] == ParticipantKind.PRESENTER
+    # No one is sent an updated invitation to a session that is over.
+    session.refresh_from_db()
+    assert session.sequence == placed_at
+    assert mail.outbox == []
+
+
+def test_a_case_taken_off_a_session_under_way_sends_no_invitations(hki, session, now):
+    item = now(lambda: place(hki, session, make_request(hki.client, hki.worker)))
+    item.session = session
+    session.refresh_from_db()
+    placed_at = session.sequence
+    mail.outbox.clear()
+    with time_machine.travel(session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        now(lambda: actions.remove_from_agenda(item=item, removed_by=hki.coordinator))
+    session.refresh_from_db()
+    assert session.sequence == placed_at
+    assert mail.outbox == []
     assert taking_part(session)[hki.worker.pk][0] == ParticipantKind.PRESENTER
 
 
