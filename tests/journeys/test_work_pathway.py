@@ -28,6 +28,7 @@ from pathways.models import PathwayStep, PrintedDocument, StepStatus
 from services.calendar import add_months
 from services.factories import UnitFactory
 from tests.conftest import field_errors, login
+from tests.weeks import past_week_within_a_month
 
 pytestmark = pytest.mark.django_db
 
@@ -180,8 +181,8 @@ class TestRehabilitativeWorkActivity:
         coach_browser = as_user(coach)
         page = coach_browser.get(f"/clients/{client_.uuid}/steps/{activity.pk}/").content.decode()
         assert f"/clients/{client_.uuid}/steps/{activity.pk}/attendance/" in page
-        monday = today - datetime.timedelta(days=today.weekday() + 7)
-        week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+        # A past week within one month: its days sum up in one month's row below.
+        monday, week = past_week_within_a_month(today)
         grid_url = f"/clients/{client_.uuid}/steps/{activity.pk}/attendance/?week={week}"
         mark = last_log_id()
         assert coach_browser.get(grid_url).status_code == 200

@@ -26,6 +26,7 @@ from pathways.models import (
 from services.factories import CatalogueEntryFactory
 from services.models import ServiceType
 from tests.conftest import login, scroll_regions
+from tests.weeks import past_week_within_a_month
 
 
 def integrity(call, constraint: str):
@@ -429,8 +430,9 @@ def test_client_page_query_count_does_not_grow_with_steps(
 
 
 def open_work_last_week(client_, worker, today):
-    """An avotyö step running since before last week: its Monday, the step and the ISO week."""
-    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    """An avotyö step running since before a past week within one month (last week, unless
+    it spans two months): its Monday, the step and the ISO week."""
+    monday, week = past_week_within_a_month(today)
     step = make_step(
         client_,
         "open_work",
@@ -440,7 +442,6 @@ def open_work_last_week(client_, worker, today):
         effects_discussed_on=today,
         days_per_week=3,
     )
-    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     return monday, step, week
 
 
