@@ -55,7 +55,11 @@ def test_a_session_out_of_range_is_refused_next_to_the_start(client, hki, starts
     assert client.get(reverse("consultations:calendar")).status_code == 200
 
 
-def test_a_session_whose_start_has_passed_is_refused_next_to_the_start(client, hki):
+def test_a_session_whose_start_has_passed_is_refused_next_to_the_start(client, hki, time_machine):
+    # At noon, so that an hour ago is today, when the network's members are members (just
+    # after midnight it would be yesterday, before the fixture's memberships begin).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    time_machine.move_to(noon, tick=False)
     response = schedule(client, hki, local(timezone.now() - datetime.timedelta(hours=1)))
     assert response.status_code == 200
     assert field_errors(response.content.decode(), "starts_at") == PAST
