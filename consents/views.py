@@ -247,21 +247,32 @@ def _notification_tasks(versions, invalid=None):
     ]
 
 
+def _log_form_shown(request, client, obj) -> None:
+    """The read of a form page about to be shown on GET, logged once the page has not sent
+    the user on (a page it redirects to logs its own read). On POST the action writes its
+    row, or a refused form logs as shown again (`log_shown_again`)."""
+    if request.method == "GET":
+        log_client_access(request.user, client, FORM_VIEWED, obj)
+
+
 @require_http_methods(["GET", "POST"])
 def consent_change(request, client_id, consent_id):
-    """Changing or restricting: a new version that supersedes this one."""
+    """Changing or restricting: a new version that supersedes this one. Logged when the form
+    is shown: a version that cannot be changed sends the user to the consent page, which logs
+    its own read."""
     client, consent = get_consent_for_user(
         request.user,
         client_id,
         consent_id,
         permission="consents.change_consent",
-        log_action=read_log(request, FORM_VIEWED),
+        log_action=None,
     )
     if not consent.is_current or consent.is_revoked:
         messages.error(
             request, _("Vain voimassa olevan suostumuksen uusinta versiota voi muuttaa.")
         )
         return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    _log_form_shown(request, client, consent)
     form = ConsentForm(
         request.POST or None,
         request.FILES or None,
@@ -305,18 +316,21 @@ def consent_change(request, client_id, consent_id):
 
 @require_http_methods(["GET", "POST"])
 def consent_revoke(request, client_id, consent_id):
+    """Logged when the form is shown: a version that cannot be revoked sends the user to the
+    consent page, which logs its own read."""
     client, consent = get_consent_for_user(
         request.user,
         client_id,
         consent_id,
         permission="consents.revoke_consent",
-        log_action=read_log(request, FORM_VIEWED),
+        log_action=None,
     )
     if not consent.is_current or consent.is_revoked:
         messages.error(
             request, _("Vain voimassa olevan suostumuksen uusimman version voi peruuttaa.")
         )
         return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    _log_form_shown(request, client, consent)
     form = RevokeConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,12 +363,14 @@ def consent_revoke(request, client_id, consent_id):
 
 @require_http_methods(["GET", "POST"])
 def scan_upload(request, client_id, consent_id):
+    """Logged when the form is shown: a version that takes no scan sends the user to the
+    consent page, which logs its own read."""
     client, consent = get_consent_for_user(
         request.user,
         client_id,
         consent_id,
         permission="consents.attach_scan",
-        log_action=read_log(request, FORM_VIEWED),
+        log_action=None,
     )
     refusal = actions.scan_refusal(consent) if request.method == "GET" else None
     if refusal:
@@ -363,6 +379,7 @@ def scan_upload(request, client_id, consent_id):
         # succeed. (A file posted meanwhile is refused by the action, next to the field.)
         messages.error(request, refusal)
         return redirect("consents:detail", client_id=client.uuid, consent_id=consent.pk)
+    _log_form_shown(request, client, consent)
     form = ScanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -477,17 +494,19 @@ def statutory_basis_create(request, client_id):
 def statutory_basis_end(request, client_id, basis_id):
     """Asks to confirm, then stops relying on the statutory basis (it cannot be taken back).
     A POST without the confirmation (a page from before it was asked) shows the question
-    again."""
+    again. Logged when the question is shown: a basis ended already sends the user to the
+    consents list, which logs its own read."""
     client, basis = get_statutory_basis_for_user(
         request.user,
         client_id,
         basis_id,
         permission="consents.record_statutory_basis",
-        log_action=read_log(request, FORM_VIEWED),
+        log_action=None,
     )
     if basis.ended_at is not None:
         messages.info(request, _("Lakiperusteeseen ei enää vedota."))
         return redirect("consents:list", client_id=client.uuid)
+    _log_form_shown(request, client, basis)
     form = EndStatutoryBasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.end_statutory_basis(basis=basis, ended_by=request.user)
