@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import PRINT_LANGUAGES
-from clients.access import get_client_for_user, log_shown_again, read_log, sees_client_now
+from clients.access import (
+    get_client_for_user,
+    log_client_access,
+    log_shown_again,
+    read_log,
+    sees_client_now,
+)
 from config.forms import add_action_error
 from config.query import id_param, text_param
 from pathways import actions, step_rules, timeline
@@ -44,11 +50,11 @@ def _period(start: datetime.date, end: datetime.date | None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def step_create(request, client_id):
+    """The service to plan, then its form. Logged when a page is shown: a step that can no
+    longer be followed on sends the user to its page, which logs its own read, and a step or
+    service not found (404) shows nothing of the client."""
     client = get_client_for_user(
-        request.user,
-        client_id,
-        permission="pathways.plan_step",
-        log_action=read_log(request),
+        request.user, client_id, permission="pathways.plan_step", log_action=None
     )
     follows = _follows(request, client)
     if request.method == "GET" and follows is not None and follows.follow_on_refusal:
@@ -57,6 +63,9 @@ def step_create(request, client_id):
         messages.error(request, follows.follow_on_refusal)
         return redirect("pathways:step", client_id=client.uuid, step_id=follows.pk)
     code = text_param(request, "type")
+    service_type = get_object_or_404(ServiceType.objects.active(), code=code) if code else None
+    if request.method == "GET":
+        log_client_access(request.user, client, "clients.client.viewed")
     if not code:
         types = ServiceType.objects.active().order_by(in_name_order())
         log_shown_again(request, client)
@@ -65,7 +74,6 @@ def step_create(request, client_id):
             "pathways/choose_service.html",
             {"client": client, "types": types, "follows": follows},
         )
-    service_type = get_object_or_404(ServiceType.objects.active(), code=code)
     form = StepForm(request.POST or None, service_type=service_type, client=client, follows=follows)
     if request.method == "POST" and form.is_valid():
         try:
