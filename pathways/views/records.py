@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from clients.access import log_client_access, log_shown_again, read_log
+from clients.access import log_client_access, log_shown_again
 from config.forms import add_action_error
 from config.query import week_param
 from pathways import actions
@@ -33,7 +33,7 @@ from pathways.forms import (
 )
 from pathways.models import JOB_KINDS, Attendance, IpsPhase, StepStatus
 from pathways.querysets import awaited_support
-from pathways.views.steps import VIEWED
+from pathways.views.steps import VIEWED, log_step_shown
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -70,10 +70,11 @@ def attendance(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.log_step",
-        log_action="pathways.attendance.viewed" if request.method == "GET" else None,
+        log_action=None,
     )
     if not step.service_type.needs_attendance:
         raise Http404
+    log_step_shown(request, client, step, "pathways.attendance.viewed")
     monday = _week_of(request, step)
     days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
     existing = {
@@ -162,10 +163,11 @@ def _record_form(
         client_id,
         step_id,
         permission=permission,
-        log_action=read_log(request, VIEWED),
+        log_action=None,
     )
     if only_open_of and (step.code != only_open_of or step.status == StepStatus.ENDED):
         raise Http404
+    log_step_shown(request, client, step)
     current = instance(step) if instance else None
     extra = {"step": step} if with_step else {}
     form = (
@@ -299,10 +301,11 @@ def placement_end(request, client_id, step_id, placement_id):
     """Records the day a job or studies ended and why; only one that has begun and is neither
     ended nor cancelled has this page."""
     client, step, placement = get_placement_for_user(
-        request.user, client_id, step_id, placement_id, log_action=read_log(request, VIEWED)
+        request.user, client_id, step_id, placement_id, log_action=None
     )
     if not placement.may_end_on(timezone.localdate()):
         raise Http404
+    log_step_shown(request, client, step)
     form = EndPlacementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,11 +352,12 @@ def placement_cancel(request, client_id, step_id, placement_id):
     what follows; only one that has not begun has this page (a refusal of the action, a start
     day come meanwhile, shows on it)."""
     client, step, placement = get_placement_for_user(
-        request.user, client_id, step_id, placement_id, log_action=read_log(request, VIEWED)
+        request.user, client_id, step_id, placement_id, log_action=None
     )
     today = timezone.localdate()
     if placement.is_cancelled or (request.method == "GET" and not placement.may_cancel_on(today)):
         raise Http404
+    log_step_shown(request, client, step)
     form = CancelPlacementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

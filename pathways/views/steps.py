@@ -42,6 +42,15 @@ from services.models import NoRuleSetInForce, ServiceRuleSet, ServiceType
 VIEWED = "pathways.step.viewed"
 
 
+def log_step_shown(request, client, step, action: str = VIEWED) -> None:
+    """The read of a step's page about to be shown on GET, logged once the page is neither
+    refused (404: nothing of the client shown) nor sending the user on (the page it
+    redirects to logs its own read). On POST the action writes its row, or a refused form
+    logs as shown again (`log_shown_again`)."""
+    if request.method == "GET":
+        log_client_access(request.user, client, action, step)
+
+
 def _period(start: datetime.date, end: datetime.date | None) -> str:
     """A period as in messages: 1.2.2027–31.7.2027, or 1.2.2027– without an end."""
     end_text = formats.date_format(end, "SHORT_DATE_FORMAT") if end else ""
@@ -276,10 +285,11 @@ def step_end(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.log_step",
-        log_action=read_log(request, VIEWED),
+        log_action=None,
     )
     if step.status == StepStatus.ENDED:
         raise Http404
+    log_step_shown(request, client, step)
     form = EndStepForm(request.POST or None, step=step)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -371,10 +381,11 @@ def step_cancel(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.plan_step",
-        log_action=read_log(request, VIEWED),
+        log_action=None,
     )
     if step.status != StepStatus.PLANNED:
         raise Http404
+    log_step_shown(request, client, step)
     ended = (
         PathwayStep.objects.ended_into([step])
         .select_related("service_type", "rule_set", "client__responsible_unit__organisation")
@@ -479,10 +490,11 @@ def step_pause(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.log_step",
-        log_action=read_log(request, VIEWED),
+        log_action=None,
     )
     if step.status != StepStatus.ACTIVE:
         raise Http404
+    log_step_shown(request, client, step)
     form = PauseStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -513,10 +525,11 @@ def step_resume(request, client_id, step_id):
         client_id,
         step_id,
         permission="pathways.log_step",
-        log_action=read_log(request, VIEWED),
+        log_action=None,
     )
     if step.status != StepStatus.PAUSED:
         raise Http404
+    log_step_shown(request, client, step)
     form = ResumeStepForm(request.POST or None, step=step)
     if request.method == "POST" and form.is_valid():
         try:
