@@ -119,7 +119,11 @@ class PathwayStepQuerySet(models.QuerySet):
 
     def for_timeline(self):
         return (
-            self.select_related("service_type", "unit", "coach", "next_step__service_type")
+            # The Jobcenter contract: a running period without one is warned of
+            # (`step_rules.contract_needed_to_end`).
+            self.select_related(
+                "service_type", "unit", "coach", "next_step__service_type", "jobcenter_contract"
+            )
             .with_ends_with_period()
             .order_by("start_on", "pk")
         )

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from pathways.models import PathwayStep
 from pathways.reminders import ending_window_days, review_window_days
-from pathways.step_rules import period_month
+from pathways.step_rules import contract_needed_to_end, period_month
 from services.calendar import add_months
 
 WIDTH = 760
@@ -107,6 +107,10 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
                     )
                     % {"days": days}
                 )
+    if contract_needed_to_end(step):
+        warnings.append(
+            _("Työsopimusta ei ole kirjattu: kirjaa se, ennen kuin palkkajakso päätetään.")
+        )
     if end and today > end:
         warnings.append(
             _("Suunniteltu päättymispäivä %(date)s on ohitettu: päätä jakso.")

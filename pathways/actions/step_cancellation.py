@@ -251,14 +251,15 @@ def _replace_follow_on(
             ended.exit_outcome = exit_outcome or ended.exit_outcome or ExitOutcome.OTHER_SERVICE
         field = "next_step" if ended.next_step is not None else "exit_outcome"
         # The ended step's own rules (a Jobcenter period's follow-on, a review decision's
-        # continuation) are stated next to the field that replaces the follow-on.
+        # continuation) are stated next to the field that replaces the follow-on; not those
+        # of the act of ending (a Jobcenter period's contract, recorded only while it runs).
         step_rules.raise_for(
             [
                 step_rules.Violation(
                     violation.field if violation.field in ("next_step", "exit_outcome") else field,
                     violation.message,
                 )
-                for violation in step_rules.check_ending(ended)
+                for violation in step_rules.check_ending(ended, ending=False)
             ]
         )
     try:

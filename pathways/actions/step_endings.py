@@ -56,7 +56,10 @@ def end_step(
     client's services end altogether (moved to another municipality, died, the client
     relationship ended: `step_rules.services_end`), so that such a client can be closed;
     a step ending for such a reason has no follow-on step. The access-log row names that
-    reason. A rehabilitative work activity period needs its review decision. The end date
+    reason. A Jobcenter period that ran needs its employment contract recorded first, on
+    `end_reason` (`step_rules.check_ending`: one whose work never began ends on its start
+    date, say as interrupted). A rehabilitative work activity period needs its review
+    decision. The end date
     is not in the future, not after the last day the rule set allows the period
     (`step_rules.check_ending`)
     and not on or after the start of the client's next period in the same service,

@@ -51,6 +51,7 @@ from pathways.step_rules.companions import (
 )
 from pathways.step_rules.endings import (
     check_ending,
+    contract_needed_to_end,
     exit_outcome_may_replace_follow_on,
     replacement_follow_ons,
     services_end,
@@ -74,6 +75,7 @@ __all__ = [
     "check_ending",
     "check_step",
     "companions_left_uncovered",
+    "contract_needed_to_end",
     "covers",
     "exit_outcome_may_replace_follow_on",
     "following_dates",

@@ -7,10 +7,12 @@ from django.utils.translation import ngettext
 
 from pathways.models import (
     CLIENT_SERVICES_END,
+    EndReason,
     ExitOutcome,
     JobcenterContract,
     PathwayStep,
     ReviewDecision,
+    StepStatus,
 )
 from pathways.step_rules.common import (
     JOBCENTER,
@@ -24,11 +26,14 @@ from pathways.step_rules.companions import mutual_companions
 from services.models import ServiceRuleSet
 
 
-def check_ending(step: PathwayStep) -> list[Violation]:
+def check_ending(step: PathwayStep, *, ending: bool = True) -> list[Violation]:
     """A step ends with a reason and a follow-on step or an exit outcome; some kinds need more.
 
     A Jobcenter paid-work period ends with a follow-on step, unless the client's services end
-    altogether (`services_end`); a step ending so has no follow-on step.
+    altogether (`services_end`); a step ending so has no follow-on step. Ending it (`ending`,
+    not an ended period checked again when its follow-on is replaced, `cancel_step`: its
+    contract can no longer be recorded) needs its employment contract recorded, unless the
+    work never began (`_contract_missing`).
 
     A period of a service with a maximum length (24 months of rehabilitative work
     activity, Essote's 8-month workshop periods) ends on its last allowed day at the
@@ -90,6 +95,8 @@ def check_ending(step: PathwayStep) -> list[Violation]:
         found.append(Violation("ended_on", _("Päättymispäivä ei voi olla ennen alkamispäivää.")))
     if code == JOBCENTER and step.ended_on:
         found.extend(_contract_within_end(step))
+        if ending:
+            found.extend(_contract_missing(step))
     if step.ended_on and rules.max_duration_months:
         limit = period_end_limit(step.start_on, rules.max_duration_months)
         if step.ended_on > limit:
@@ -273,6 +280,49 @@ def replacement_follow_ons(ended: PathwayStep, *, cancelling: PathwayStep):
         ended, listed, open_only=False
     )
     return candidates.exclude(pk__in=[companion.pk for companion in companions])
+
+
+# The end reasons that say a Jobcenter period's work was done: a period ended so on the day
+# it started was a job of one day, which has its contract like any other (`_contract_missing`).
+WORK_DONE_REASONS = (EndReason.COMPLETED, EndReason.GOAL_REACHED)
+
+
+def contract_needed_to_end(step: PathwayStep) -> bool:
+    """Whether the running Jobcenter period `step` has no employment contract recorded, so
+    that ending it after its work began is refused (`check_ending`): the step page and the
+    timeline warn of it, the end form points to the contract's form. Reads the contract
+    selected with the step (`for_timeline`) or queries it once."""
+    return (
+        step.service_type.code == JOBCENTER
+        and step.status in (StepStatus.ACTIVE, StepStatus.PAUSED)
+        and not hasattr(step, "jobcenter_contract")
+    )
+
+
+def _contract_missing(step: PathwayStep) -> list[Violation]:
+    """DOMAIN.md: a Jobcenter period has its employer, job, weekly hours, wage and contract
+    dates: a period that ran is not closed without its employment contract recorded, which
+    is recorded while the period is open (`save_jobcenter_contract`). A period that never
+    ran needs none: one planned is cancelled (`cancel_step`), and one started whose work
+    never began ends on the day it started for a reason other than its work done
+    (`WORK_DONE_REASONS`), say interrupted. Refused on `end_reason`, the field that says so."""
+    if JobcenterContract.objects.filter(step=step.pk).exists():
+        return []
+    if step.ended_on == step.start_on and step.end_reason not in WORK_DONE_REASONS:
+        return []
+    return [
+        Violation(
+            "end_reason",
+            _(
+                "Jobcenter-jaksolle ei ole kirjattu työsopimusta, joten jaksoa ei voi päättää. "
+                "Kirjaa ensin työsopimus (työnantaja, tehtävä, viikkotunnit, palkka ja "
+                "sopimuksen päivät) jakson sivun kohdasta ”Työsopimus” ja päätä jakso sitten. "
+                "Jos työ ei alkanut lainkaan, päätä jakso sen alkamispäivänä %(start)s "
+                "syyllä ”%(reason)s”."
+            )
+            % {"start": day_text(step.start_on), "reason": EndReason.INTERRUPTED.label},
+        )
+    ]
 
 
 def _contract_within_end(step: PathwayStep) -> list[Violation]:

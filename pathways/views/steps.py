@@ -329,6 +329,9 @@ def step_end(request, client_id, step_id):
             "step": step,
             "form": form,
             "may_plan": rules.has_perm("pathways.plan_step", request.user, client),
+            # A Jobcenter period that ran is ended only with its contract recorded: the page
+            # links to the contract's form (same permission as ending, `pathways.log_step`).
+            "contract_missing": step_rules.contract_needed_to_end(step),
             **_follow_on_request(request.user, step),
         },
     )

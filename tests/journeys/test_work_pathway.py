@@ -386,6 +386,15 @@ class TestJobcenterPeriod:
         coach_browser = as_user(coach)
         page = coach_browser.get(step_url).content.decode()
         assert f"{step_url}contract/" in page
+        # Running without its contract, the period is warned of, and ending it is refused.
+        no_contract = "Työsopimusta ei ole kirjattu"
+        assert no_contract in page
+        page = coach_browser.post(
+            f"{step_url}end/",
+            {"ended_on": iso(today), "end_reason": "completed", "exit_outcome": "open_market_job"},
+        ).content.decode()
+        assert "ei ole kirjattu työsopimusta" in field_errors(page, "end_reason")
+        assert f'href="{step_url}contract/"' in page
         contract = {
             "employer_name": "Kahvila Kaarna Oy",
             "job_title": "Kahvilatyöntekijä",
@@ -407,6 +416,7 @@ class TestJobcenterPeriod:
             f"Kahvilatyöntekijä, Kahvila Kaarna Oy: 20 h/vko, 12,50 €/h, {d(paid_start)}–{d(paid_end)}"
             in page
         )
+        assert no_contract not in page
         # The refused contract shows the step again (a read); the saved one is its own row.
         assert actions_since(mark, client_) == [
             "pathways.step.viewed",

@@ -16,6 +16,7 @@ from pathways import actions
 from pathways.factories import make_step
 from pathways.models import EndReason, PathwayStep, StepStatus
 from tests.conftest import field_errors, login
+from tests.pathways.conftest import save_contract
 from tests.pathways.test_history import assert_by, last_event
 from tests.pathways.test_step_rules import service
 
@@ -24,8 +25,11 @@ REASON = "Asiakas aloittaa opinnot, eikä jaksoa tarvita."
 
 @pytest.fixture
 def jobcenter(jobcenter_period, today):
-    """A Jobcenter period running alongside work activity with work coaching."""
-    return jobcenter_period(today - datetime.timedelta(days=30), today, work_activity=(-90, 90))
+    """A Jobcenter period running alongside work activity with work coaching, its contract
+    recorded."""
+    period = jobcenter_period(today - datetime.timedelta(days=30), today, work_activity=(-90, 90))
+    save_contract(period, period.created_by, period.start_on, today)
+    return period
 
 
 def plan_follow_on(worker, step, code, start, follows=True):

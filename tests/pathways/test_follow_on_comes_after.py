@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from pathways import actions
 from pathways.models import PathwayStep, StepStatus
 from tests.conftest import field_errors, login
+from tests.pathways.conftest import save_contract
 from tests.pathways.test_step_rules import rehab_fields, service
 
 
@@ -65,6 +66,7 @@ def test_a_step_running_since_before_the_step_is_not_its_follow_on(
         start_on=today - datetime.timedelta(days=10),
         planned_end_on=today + datetime.timedelta(days=20),
     )
+    save_contract(paid, worker, paid.start_on, today)
     coaching = coaching_of(paid.client)
     studies = actions.plan_step(
         client=paid.client,
@@ -213,6 +215,7 @@ def test_the_work_coaching_started_with_a_jobcenter_period_is_not_its_follow_on(
         planned_end_on=today + datetime.timedelta(days=20),
         income_clarification="Palkka ei vaikuta eläkkeeseen.",
     )
+    save_contract(paid, worker, start, today)
     studies = actions.plan_step(
         client=paid.client,
         planned_by=worker,

@@ -17,6 +17,7 @@ from pathways.actions.follow_ons import FOLLOW_ON_REQUESTED_TASK
 from pathways.reminders import jobcenter_ending_without_next
 from services.models import ServiceType
 from tests.conftest import login
+from tests.pathways.conftest import save_contract
 from tests.pathways.test_history import assert_by, last_event
 
 ASK = "Pyydä vastuutyöntekijää suunnittelemaan jatkopolku"
@@ -25,8 +26,13 @@ ASKED = "Vastuutyöntekijää on pyydetty suunnittelemaan jatkopolku"
 
 @pytest.fixture
 def period(jobcenter_period, today):
-    """Work activity with work coaching by `coach`; a Jobcenter period ending in five days."""
-    return jobcenter_period(today - datetime.timedelta(days=30), today + datetime.timedelta(days=5))
+    """Work activity with work coaching by `coach`; a Jobcenter period ending in five days,
+    its contract recorded until today."""
+    period = jobcenter_period(
+        today - datetime.timedelta(days=30), today + datetime.timedelta(days=5)
+    )
+    save_contract(period, period.created_by, period.start_on, today)
+    return period
 
 
 def url(period, page=""):

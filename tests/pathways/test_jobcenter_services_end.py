@@ -21,16 +21,20 @@ from pathways.models import (
     StepStatus,
 )
 from tests.conftest import field_errors, login
+from tests.pathways.conftest import save_contract
 
 SERVICES_END = ["moved_away", "died", "relationship_ended"]
 
 
 @pytest.fixture
 def period(jobcenter_period, today):
-    """Work activity with work coaching by `coach`, and a Jobcenter period running in it."""
-    return jobcenter_period(
+    """Work activity with work coaching by `coach`, and a Jobcenter period running in it,
+    its contract recorded until today."""
+    period = jobcenter_period(
         today - datetime.timedelta(days=10), today + datetime.timedelta(days=50)
     )
+    save_contract(period, period.created_by, period.start_on, today)
+    return period
 
 
 def url(period, page=""):

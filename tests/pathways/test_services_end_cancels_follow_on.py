@@ -15,6 +15,7 @@ from clients import actions as client_actions
 from pathways import actions
 from pathways.models import EndReason, PathwayStep, StepStatus
 from tests.conftest import field_errors, login
+from tests.pathways.conftest import save_contract
 from tests.pathways.test_history import assert_by, last_event
 from tests.pathways.test_step_rules import service
 
@@ -23,11 +24,12 @@ REASON = "Asiakas muuttaa Espooseen."
 
 @pytest.fixture
 def ended(jobcenter_period, worker, today):
-    """A Jobcenter period, run alongside work activity with work coaching, ended into an
-    education period planned to start in ten days."""
+    """A Jobcenter period, run alongside work activity with work coaching (its contract
+    recorded), ended into an education period planned to start in ten days."""
     jobcenter = jobcenter_period(
         today - datetime.timedelta(days=30), today, work_activity=(-90, 90)
     )
+    save_contract(jobcenter, worker, jobcenter.start_on, today)
     follow_on = actions.plan_step(
         client=jobcenter.client,
         planned_by=worker,

@@ -17,6 +17,7 @@ from services import actions as service_actions
 from services.factories import UnitFactory
 from services.models import ServiceRuleSet, ServiceType, UnitKind
 from tests.conftest import field_errors, login
+from tests.pathways.conftest import save_contract
 
 REHAB = "rehabilitative_work_activity"
 
@@ -305,6 +306,7 @@ class TestJobcenter:
         client = client_of()
         actions.plan_step(client=client, planned_by=worker, **rehab_fields(today))
         period = actions.plan_step(client=client, planned_by=worker, **self.jobcenter(today))
+        save_contract(period, worker, today, today)
         refused(
             "jatkopolkua",
             lambda: actions.end_step(
