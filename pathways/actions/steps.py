@@ -38,16 +38,35 @@ def _validate(
     *,
     companions: list[PathwayStep] | None = None,
     entry_chosen: bool = False,
+    planned_with: list[PathwayStep] = (),
 ) -> None:
     """Checks the step against its rule set and the client's other steps (from the
     database, unless given as they will be saved), and its catalogue entry when one
-    is being chosen (`entry_chosen`)."""
+    is being chosen (`entry_chosen`).
+
+    `planned_with` are the companions planned with the step (saved in its transaction,
+    the work coaching of a rehabilitative work activity period): each is checked against
+    its own rule set as well, with the step alongside it, its violations named as the
+    companion's and reported with the step's, next to the field of the step's form it
+    took from the step (its dates, coach, unit)."""
     rules = step_rules.rule_set_for(step)
     if companions is None:
         companions = other_steps(step)
     violations = step_rules.check_step(step, rules, companions=companions)
     if entry_chosen:
         violations += step_rules.check_catalogue_entry(step)
+    for companion in planned_with:
+        alongside = [step, *(c for c in companions if c.pk != companion.pk)]
+        violations += [
+            step_rules.Violation(
+                violation.field,
+                _("%(service)s, joka suunnitellaan jakson rinnalle: %(message)s")
+                % {"service": companion.service_type.name, "message": violation.message},
+            )
+            for violation in step_rules.check_step(
+                companion, companion.rule_set, companions=alongside
+            )
+        ]
     step_rules.raise_for(violations)
     step.rule_set = rules
     if step.review_due is None and rules.review_interval_months:
@@ -79,7 +98,9 @@ def plan_step(
 
     A service that must run alongside this one, and itself requires this one
     (rehabilitative work activity always includes work coaching), is planned
-    with it for the same period and coach, in the same transaction.
+    with it for the same period and coach, in the same transaction, checked against its
+    own rule set too: its violations are refused with the step's, naming it, and nothing
+    is saved.
     `follows` is a running step of the client whose follow-on this is: it is
     linked at once, so the step's end has its follow-on before it comes. A follow-on
     starting before the step it follows, or running alongside it as `end_step` refuses a
@@ -108,8 +129,15 @@ def plan_step(
             step.status = StepStatus.ACTIVE
         if step.service_type.code == step_rules.SUPPORTED_EMPLOYMENT and not step.ips_phase:
             step.ips_phase = IpsPhase.AGREEMENT
-        for companion in _mutual_companions_missing(step):
+        planned_with = _mutual_companions_missing(step)
+        for companion in planned_with:
+            # Saved first, so the step's rules find the service it needs alongside; the
+            # transaction takes it back when the step or the companion is refused.
             _save(companion, companion=True)
+        # The companion keeps its own rules too (a work coaching limited to fewer months
+        # than the period), as a change of the step checks them (`update_step`).
+        _validate(step, entry_chosen=True, planned_with=planned_with)
+        for companion in planned_with:
             log_client_access(
                 planned_by,
                 client,
@@ -117,7 +145,6 @@ def plan_step(
                 companion,
                 detail=companion.service_type.code,
             )
-        _validate(step, entry_chosen=True)
         starting_with = []
         if step.status == StepStatus.ACTIVE:
             starting_with = steps_starting_with(step, other_steps(step, open_only=True))
