@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_context
 from clients.access import log_client_access
+from config.numbers import plain_number
 from pathways import step_rules
 from pathways.actions.common import format_day, lock_client
 from pathways.models import (
@@ -136,7 +137,8 @@ def record_week_attendance(
                 errors[f"{key}-compensation"] = [
                     _("Korvaus voi olla enintään %(cap)s € päivässä (%(source)s).")
                     % {
-                        "cap": f"{cap:.2f}".replace(".", ","),
+                        # As the step form's same message gives it (`check_step`).
+                        "cap": plain_number(cap),
                         "source": rules.translated_source,
                     }
                 ]

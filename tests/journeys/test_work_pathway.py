@@ -735,7 +735,10 @@ class TestOtherServices:
             f"{day}-compensation": "12.01",
         }
         page = browser.post(grid_url, post).content.decode()
-        assert "enintään 12,00 € päivässä" in field_errors(page, f"{day}-compensation")
+        # The cap as the step form gave it above.
+        assert "enintään 12 € päivässä (Essoten käytäntö)" in field_errors(
+            page, f"{day}-compensation"
+        )
         assert not field_errors(page, f"{day}-status")
         assert not step.attendance.exists()
         assert browser.post(grid_url, {**post, f"{day}-compensation": "12.00"}).status_code == 302

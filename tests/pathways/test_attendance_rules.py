@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from pathways import actions
+from pathways import actions, step_rules
 from pathways.factories import make_step
 from pathways.models import Attendance, PathwayStep
 from services.factories import ServiceRuleSetFactory
@@ -203,6 +203,31 @@ class TestThroughTheAction:
         assert "A day must last at least 4 hours" in text
         assert "The service is provided on 1–4 days per week" in text
 
+    def test_the_cap_reads_as_on_the_step_form_in_english(self, open_work, worker, monday):
+        """The refusal gives the cap as the step form's same message does (`plain_number`),
+        not as Finnish cents: "€12", not "€12,00"."""
+        capped = ServiceRuleSetFactory(
+            open_work=True,
+            service_type=open_work.service_type,
+            organisation=open_work.client.organisation,
+        )
+        PathwayStep.objects.filter(pk=open_work.pk).update(rule_set=capped)
+        days = {monday: {**present("5"), "compensation": Decimal("12.50")}}
+        with translation.override("en"):
+            errors = refusal(
+                lambda: actions.record_week_attendance(
+                    step=open_work, recorded_by=worker, days=days
+                )
+            )
+            open_work.daily_compensation = Decimal("12.50")
+            [on_the_form] = [
+                violation.message
+                for violation in step_rules.check_step(open_work, capped, companions=[])
+                if violation.field == "daily_compensation"
+            ]
+        assert errors[f"{monday.isoformat()}-compensation"] == [on_the_form]
+        assert "The allowance can be at most €12 per day" in on_the_form
+
 
 def grid_post(step, monday, rows):
     """The grid's POST: a status and hours for each day of the week ("" for not recorded)."""
@@ -274,9 +299,7 @@ class TestThroughTheGrid:
         url, data = grid_post(open_work, monday, ["5"])
         data[f"{monday.isoformat()}-compensation"] = "12.50"
         page = client.post(url, data).content.decode()
-        assert "enintään 12,00 € päivässä" in field_errors(
-            page, f"{monday.isoformat()}-compensation"
-        )
+        assert "enintään 12 € päivässä" in field_errors(page, f"{monday.isoformat()}-compensation")
         assert not field_errors(page, f"{monday.isoformat()}-status")
         assert not Attendance.objects.filter(step=open_work).exists()
 

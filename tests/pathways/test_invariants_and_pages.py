@@ -487,7 +487,7 @@ def test_attendance_errors_show_next_to_the_day_and_save_nothing(
     response = client.post(f"/clients/{client_.uuid}/steps/{step.pk}/attendance/?week={week}", data)
     text = response.content.decode()
     assert response.status_code == 200
-    assert "enintään 12,00 €" in text and "Valitse poissaolon syy" in text
+    assert "enintään 12 €" in text and "Valitse poissaolon syy" in text
     assert not Attendance.objects.filter(step=step).exists()
 
 
