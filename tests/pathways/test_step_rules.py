@@ -719,7 +719,7 @@ class TestOtherServices:
         )
         day = today - datetime.timedelta(days=1)
         refused(
-            "12,00",
+            "enintään 12 € päivässä",
             lambda: actions.record_week_attendance(
                 step=step,
                 recorded_by=worker,
