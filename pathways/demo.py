@@ -241,19 +241,22 @@ def _silmu(demo: _Demo) -> None:
     client = demo.story_client("Silmu", "Suunnistaja")
     worker, coach = demo.user(Role.SOCIAL_WORKER), demo.user(Role.WORK_COACH)
     start = add_months(demo.today, -5)
+    paid_start, paid_end = add_months(demo.today, -2), demo.today + datetime.timedelta(days=7)
+    studies_start = paid_end + datetime.timedelta(days=7)
+    # The work activity ends the day before the studies start: studies do not run alongside it
+    # (its rules allow only work coaching and a Jobcenter period, `step_rules.may_run_together`).
     _rehabilitation(
         demo,
         client,
         worker,
         start,
-        period_end_limit(start, 12),
+        studies_start - DAY,
         days_per_week=3,
         hours_per_day=Decimal(5),
         goal="Selvittää, sopiiko opiskelu vai työ; hygieniapassi.",
         support_given="Työvalmentaja tukee viikoittain; keittiötehtäviä Itäkeskuksessa.",
     )
     city = _unit("hki-kaupungin-tyopaikat")
-    paid_start, paid_end = add_months(demo.today, -2), demo.today + datetime.timedelta(days=7)
     paid, created = demo.step(
         client,
         JOBCENTER,
@@ -282,7 +285,7 @@ def _silmu(demo: _Demo) -> None:
         "education",
         worker,
         catalogue_entry=_entry("ammatillinen-koulutus-ja-oppisopimus"),
-        start_on=paid_end + datetime.timedelta(days=7),
+        start_on=studies_start,
         goal="Ravintola- ja catering-alan perustutkinto; hygieniapassi on jo suoritettu.",
     )
 

@@ -23,6 +23,7 @@ from pathways.models import (
     Placement,
     StepStatus,
 )
+from pathways.step_rules.common import format_day, format_period
 
 
 def lock_client(client: Client) -> Client:
@@ -293,16 +294,6 @@ def refuse_follow_on_alongside(
             % {"step": step_name(follow_on)}
         }
     )
-
-
-def format_day(day: datetime.date) -> str:
-    """A date as in the messages (d.m.yyyy, not zero-padded)."""
-    return f"{day:%-d.%-m.%Y}"
-
-
-def format_period(start: datetime.date, end: datetime.date | None) -> str:
-    """A step's period as in the messages: 1.2.2027–31.7.2027, or 1.2.2027– without an end."""
-    return f"{format_day(start)}–{format_day(end) if end else ''}"
 
 
 def overlap_message(step: PathwayStep, *, companion: bool = False) -> str:

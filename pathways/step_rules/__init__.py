@@ -7,7 +7,7 @@ violation names the rule and its source, in the user's language.
 
 - `checks`: a step as planned or changed (and the fields its form must have filled in),
   and its attendance;
-- `companions`: services that run alongside one another;
+- `companions`: services that run alongside one another, and which may run at the same time;
 - `endings`: a step as it ends, and what may replace a cancelled follow-on;
 - `common`: service codes, violations, the rule set in force, period months.
 """
@@ -42,6 +42,7 @@ from pathways.step_rules.companions import (
     companions_left_uncovered,
     following_dates,
     left_uncovered_violation,
+    may_run_together,
     mutual_companions,
     pause_effects,
     paused_dependents_violation,
@@ -80,6 +81,7 @@ __all__ = [
     "exit_outcome_may_replace_follow_on",
     "following_dates",
     "left_uncovered_violation",
+    "may_run_together",
     "mutual_companions",
     "pause_effects",
     "paused_dependents_violation",

@@ -25,6 +25,7 @@ from pathways.step_rules.common import (
     number_text,
     period_end_limit,
 )
+from pathways.step_rules.companions import not_alongside
 from services.models import ServiceRuleSet, UnitKind
 
 
@@ -163,6 +164,8 @@ def check_step(
                 % {"services": ", ".join(t.name.lower() for t in one_of), "source": source},
             )
         )
+
+    found.extend(not_alongside(step, rules, companions))
 
     if rules.required_plan_type and not _has_plan(step, rules.required_plan_type):
         found.append(

@@ -109,6 +109,16 @@ def covers(companion: PathwayStep, start: datetime.date, end: datetime.date | No
     return companion_end >= (end or start)
 
 
+def format_day(day: datetime.date) -> str:
+    """A date as in the messages (d.m.yyyy, not zero-padded)."""
+    return f"{day:%-d.%-m.%Y}"
+
+
+def format_period(start: datetime.date, end: datetime.date | None) -> str:
+    """A step's period as in the messages: 1.2.2027–31.7.2027, or 1.2.2027– without an end."""
+    return f"{format_day(start)}–{format_day(end) if end else ''}"
+
+
 def day_text(day: datetime.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 

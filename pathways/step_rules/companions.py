@@ -5,11 +5,19 @@ import copy
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pathways.models import PathwayStep, StepStatus
-from pathways.step_rules.common import Violation, covers, rule_set_for, step_list
+from pathways.step_rules.common import (
+    Violation,
+    covers,
+    format_period,
+    rule_set_for,
+    step_list,
+)
 from services.models import NoRuleSetInForce, ServiceRuleSet
 
 
@@ -19,6 +27,83 @@ def _needed_alongside(rules: ServiceRuleSet, code: str) -> set[str]:
     if code in one_of:
         return one_of
     return {code} if code in {t.code for t in rules.requires.all()} else set()
+
+
+def _named_alongside(rules: ServiceRuleSet) -> set[str]:
+    """The services `rules` name as running alongside theirs: required, one of them required,
+    or allowed alongside (`may_run_alongside`)."""
+    return {
+        t.code
+        for field in (rules.requires, rules.requires_one_of, rules.may_run_alongside)
+        for t in field.all()
+    }
+
+
+def may_run_together(rules: ServiceRuleSet, other_rules: ServiceRuleSet | None) -> bool:
+    """Whether a step on `rules` and one on `other_rules`, of two different services, may run
+    at the same time (DOMAIN.md, "Service types and their rules": a Jobcenter period only
+    alongside work activity with work coaching, work coaching with work activity).
+
+    Either rule set naming the other's service (required, one of them required, or allowed
+    alongside) lets them; so does neither rule set having a list of services allowed alongside
+    (`may_run_alongside`): services without rules on what runs with them (education, Kela's
+    rehabilitation) stay free to combine. A rule set with such a list admits no service it
+    does not name, unless the other's rules name its service. `other_rules` None (no rule set
+    in force on the other step's start) names nothing."""
+    if other_rules is None:
+        return not rules.may_run_alongside.exists()
+    if other_rules.service_type.code in _named_alongside(rules):
+        return True
+    if rules.service_type.code in _named_alongside(other_rules):
+        return True
+    return not rules.may_run_alongside.exists() and not other_rules.may_run_alongside.exists()
+
+
+def not_alongside(
+    step: PathwayStep, rules: ServiceRuleSet, others: list[PathwayStep]
+) -> list[Violation]:
+    """The refusals of `step` (as it will be saved, on `rules`) at the same time as the
+    client's other open steps (`others`: those planned, running or paused; an ended or
+    cancelled one no longer runs) of a service that may not run with it (`may_run_together`),
+    each on `start_on`, naming the other step's service and period and the source of the
+    rules that leave the other out (`step`'s own when they have a list of services allowed
+    alongside, else the other step's).
+    Periods that meet without overlapping (one ends the day before the other starts) are not
+    at the same time. A step of the same service is the database's overlap constraint's
+    (`actions.common.overlap_message`)."""
+    found = []
+    for other in others:
+        if (
+            other.pk == step.pk
+            or other.status == StepStatus.ENDED
+            or other.service_type_id == step.service_type_id
+            or not _overlaps(step, other)
+        ):
+            continue
+        try:
+            other_rules = other.rule_set or rule_set_for(other)
+        except ValidationError:
+            other_rules = None
+        if may_run_together(rules, other_rules):
+            continue
+        # The rules whose list of services allowed alongside leaves the other out.
+        refusing = rules if other_rules is None or rules.may_run_alongside.exists() else other_rules
+        found.append(
+            Violation(
+                "start_on",
+                _(
+                    "%(service)s ei voi olla samaan aikaan kuin jakso %(other)s %(period)s "
+                    "(%(source)s)."
+                )
+                % {
+                    "service": step.service_type.name,
+                    "other": other.service_type.name,
+                    "period": format_period(other.start_on, other.ended_on or other.planned_end_on),
+                    "source": refusing.translated_source,
+                },
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ REASON = "Asiakas aloittaa opinnot, eikä jaksoa tarvita."
 @pytest.fixture
 def jobcenter(jobcenter_period, today):
     """A Jobcenter period running alongside work activity with work coaching, its contract
-    recorded."""
-    period = jobcenter_period(today - datetime.timedelta(days=30), today, work_activity=(-90, 90))
+    recorded; the work activity ends before the follow-ons start (they may not run alongside
+    it)."""
+    period = jobcenter_period(today - datetime.timedelta(days=30), today, work_activity=(-90, 5))
     save_contract(period, period.created_by, period.start_on, today)
     return period
 
@@ -84,7 +85,11 @@ def test_the_jobcenter_follow_on_is_cancelled_only_with_another_next_step(
     assert jobcenter.next_step == follow_on
 
     instead = plan_follow_on(
-        worker, jobcenter, "volunteering", today + datetime.timedelta(days=20), follows=False
+        worker,
+        jobcenter,
+        "kela_vocational_rehabilitation",
+        today + datetime.timedelta(days=20),
+        follows=False,
     )
     page = client.get(url).content.decode()
     assert f'<option value="{instead.pk}">' in page
@@ -94,7 +99,7 @@ def test_the_jobcenter_follow_on_is_cancelled_only_with_another_next_step(
 
     page = response.content.decode()
     assert "Palvelujakso peruttu." in page
-    assert "jatkopolku on nyt Vapaaehtoistoiminta" in page
+    assert "jatkopolku on nyt Kelan ammatillinen kuntoutus" in page
     follow_on.refresh_from_db()
     jobcenter.refresh_from_db()
     assert follow_on.end_reason == EndReason.CANCELLED
@@ -127,11 +132,13 @@ def test_an_outcome_does_not_replace_a_jobcenter_follow_on(worker, jobcenter, to
 
 @pytest.fixture
 def ended(worker, client_of, today):
-    """Studies that ended today into volunteering planned to start in ten days."""
+    """Studies that ended today into Kela rehabilitation planned to start in ten days."""
     step = make_step(
         client_of(), "education", created_by=worker, start_on=today - datetime.timedelta(days=60)
     )
-    follow_on = plan_follow_on(worker, step, "volunteering", today + datetime.timedelta(days=10))
+    follow_on = plan_follow_on(
+        worker, step, "kela_vocational_rehabilitation", today + datetime.timedelta(days=10)
+    )
     end_into(worker, step, follow_on, today)
     step.refresh_from_db()
     return step
@@ -165,7 +172,7 @@ def test_the_new_next_step_comes_after_and_is_not_cancelled(worker, ended, today
     follow_on = ended.next_step
     earlier = make_step(
         ended.client,
-        "volunteering",
+        "kela_vocational_rehabilitation",
         created_by=worker,
         start_on=ended.start_on - datetime.timedelta(days=30),
         planned_end_on=ended.start_on - datetime.timedelta(days=1),
@@ -235,7 +242,10 @@ def test_a_continued_work_activity_needs_a_new_period_not_an_outcome(
 
 def test_a_step_no_ended_step_ends_into_is_cancelled_as_before(client, worker, client_of, today):
     step = make_step(
-        client_of(), "volunteering", created_by=worker, start_on=today + datetime.timedelta(days=5)
+        client_of(),
+        "kela_vocational_rehabilitation",
+        created_by=worker,
+        start_on=today + datetime.timedelta(days=5),
     )
     login(client, worker)
     url = f"/clients/{step.client.uuid}/steps/{step.pk}/cancel/"

@@ -19,15 +19,16 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def period(worker, client_of, coach, today):
-    """Rehabilitative work activity coached by `coach`, begun 120 days ago, with a work trial
-    planned as its follow-on from tomorrow."""
+    """Rehabilitative work activity coached by `coach`, begun 120 days ago and planned to end
+    today, with a work trial planned as its follow-on from tomorrow (a work trial may not run
+    alongside it)."""
     client = client_of()
     work_activity = actions.plan_step(
         client=client,
         planned_by=worker,
         service_type=ServiceType.objects.get(code="rehabilitative_work_activity"),
         start_on=today - 120 * DAY,
-        planned_end_on=today + 100 * DAY,
+        planned_end_on=today,
         days_per_week=3,
         hours_per_day=Decimal(4),
         goal="Päivärytmi",

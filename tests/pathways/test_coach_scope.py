@@ -439,14 +439,14 @@ def test_the_work_coaching_planned_with_the_period_takes_its_new_coach(cast, tod
 
 def test_a_replaced_coach_who_coaches_another_open_step_stays_on_the_team(cast, today):
     """Replaced on the period (and its coaching), the coach still coaches the client's work
-    trial: still the coach of an open step, still on the team."""
+    trial planned after it: still the coach of an open step, still on the team."""
     step = planned(cast, today)
     coach = cast["coach"]
     actions.plan_step(
         client=cast["client"],
         planned_by=cast["worker"],
         service_type=ServiceType.objects.get(code="work_trial"),
-        start_on=today + 7 * DAY,
+        start_on=step.planned_end_on + DAY,
         coach=coach,
     )
 

@@ -68,11 +68,12 @@ def test_a_step_running_since_before_the_step_is_not_its_follow_on(
     )
     save_contract(paid, worker, paid.start_on, today)
     coaching = coaching_of(paid.client)
+    # Studies do not run alongside the work activity: they start when it has ended.
     studies = actions.plan_step(
         client=paid.client,
         planned_by=worker,
         service_type=service("education"),
-        start_on=today + datetime.timedelta(days=1),
+        start_on=work_activity.planned_end_on + datetime.timedelta(days=1),
     )
     form = offered(client, worker, paid)
     assert f'<option value="{coaching.pk}"' not in form
@@ -130,13 +131,13 @@ def test_a_follow_on_is_not_planned_to_start_before_the_step_it_follows(
     )
     login(client, worker)
     response = client.post(
-        f"/clients/{running.client.uuid}/steps/new/?type=volunteering&follows={running.pk}",
+        f"/clients/{running.client.uuid}/steps/new/?type=kela_vocational_rehabilitation&follows={running.pk}",
         {"start_on": (today - datetime.timedelta(days=31)).isoformat()},
     )
     assert response.status_code == 200
     assert "ei voi alkaa ennen jaksoa" in field_errors(response.content.decode(), "start_on")
     assert not PathwayStep.objects.filter(
-        client=running.client, service_type__code="volunteering"
+        client=running.client, service_type__code="kela_vocational_rehabilitation"
     ).exists()
     running.refresh_from_db()
     assert running.next_step is None
@@ -216,11 +217,12 @@ def test_the_work_coaching_started_with_a_jobcenter_period_is_not_its_follow_on(
         income_clarification="Palkka ei vaikuta eläkkeeseen.",
     )
     save_contract(paid, worker, start, today)
+    # Studies do not run alongside the work activity: they start when it has ended.
     studies = actions.plan_step(
         client=paid.client,
         planned_by=worker,
         service_type=service("education"),
-        start_on=today + datetime.timedelta(days=1),
+        start_on=disability_work_activity.planned_end_on + datetime.timedelta(days=1),
     )
     form = offered(client, worker, paid)
     assert f'<option value="{coaching.pk}"' not in form
@@ -273,31 +275,31 @@ class TestDatesMovedLater:
             start_on=today - datetime.timedelta(days=30),
             planned_end_on=today + datetime.timedelta(days=30),
         )
-        volunteering = actions.plan_step(
+        kela = actions.plan_step(
             client=running.client,
             planned_by=worker,
-            service_type=service("volunteering"),
+            service_type=service("kela_vocational_rehabilitation"),
             start_on=today + datetime.timedelta(days=31),
             follows=running,
         )
-        return running, volunteering
+        return running, kela
 
     def test_the_follow_on_is_not_moved_to_start_before_the_step_it_follows(
         self, client, worker, followed, today
     ):
-        running, volunteering = followed
+        running, kela = followed
         login(client, worker)
         response = client.post(
-            f"/clients/{running.client.uuid}/steps/{volunteering.pk}/edit/",
+            f"/clients/{running.client.uuid}/steps/{kela.pk}/edit/",
             {"start_on": (today - datetime.timedelta(days=31)).isoformat()},
         )
         assert response.status_code == 200
         assert "ei voi alkaa ennen jaksoa" in field_errors(response.content.decode(), "start_on")
-        volunteering.refresh_from_db()
-        assert volunteering.start_on == today + datetime.timedelta(days=31)
+        kela.refresh_from_db()
+        assert kela.start_on == today + datetime.timedelta(days=31)
 
     def test_the_step_is_not_moved_to_start_after_its_follow_on(self, worker, followed, today):
-        running, _volunteering = followed
+        running, _kela = followed
         with pytest.raises(ValidationError) as refused:
             actions.update_step(
                 step=running,
@@ -310,10 +312,8 @@ class TestDatesMovedLater:
         assert running.start_on == today - datetime.timedelta(days=30)
 
     def test_the_same_day_is_the_allowed_edge(self, worker, followed, today):
-        running, volunteering = followed
-        changed = actions.update_step(
-            step=volunteering, changed_by=worker, start_on=running.start_on
-        )
+        running, kela = followed
+        changed = actions.update_step(step=kela, changed_by=worker, start_on=running.start_on)
         assert changed.start_on == running.start_on
 
 
@@ -363,19 +363,27 @@ class TestPlannedAlongside:
         assert disability_work_activity.next_step is None
 
     def test_another_service_beginning_before_its_end_is_its_follow_on(
-        self, worker, disability_work_activity, today
+        self, worker, client_of, today
     ):
-        """Studies run alongside nothing: begun before the step's planned end, they still
-        follow it, as the end form offers them."""
-        follow_on = actions.plan_step(
-            client=disability_work_activity.client,
+        """Studies need no service alongside them, nor does a work trial: begun before the
+        trial's planned end, they still follow it, as the end form offers them. (Neither has
+        rules on what may run with it, so the two may overlap.)"""
+        trial = actions.plan_step(
+            client=client_of(),
             planned_by=worker,
-            follows=disability_work_activity,
+            service_type=service("work_trial"),
+            start_on=today - datetime.timedelta(days=60),
+            planned_end_on=today + datetime.timedelta(days=200),
+        )
+        follow_on = actions.plan_step(
+            client=trial.client,
+            planned_by=worker,
+            follows=trial,
             service_type=service("education"),
             start_on=today + datetime.timedelta(days=10),
         )
-        disability_work_activity.refresh_from_db()
-        assert disability_work_activity.next_step == follow_on
+        trial.refresh_from_db()
+        assert trial.next_step == follow_on
 
 
 def coaching_exists(client_) -> bool:

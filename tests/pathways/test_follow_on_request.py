@@ -26,10 +26,13 @@ ASKED = "Vastuutyöntekijää on pyydetty suunnittelemaan jatkopolku"
 
 @pytest.fixture
 def period(jobcenter_period, today):
-    """Work activity with work coaching by `coach`; a Jobcenter period ending in five days,
+    """Work activity with work coaching by `coach`; a Jobcenter period ending in five days, as
+    the work activity does (its follow-on, studies, may not run alongside the work activity),
     its contract recorded until today."""
     period = jobcenter_period(
-        today - datetime.timedelta(days=30), today + datetime.timedelta(days=5)
+        today - datetime.timedelta(days=30),
+        today + datetime.timedelta(days=5),
+        work_activity=(-90, 5),
     )
     save_contract(period, period.created_by, period.start_on, today)
     return period

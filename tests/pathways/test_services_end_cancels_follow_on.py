@@ -25,10 +25,9 @@ REASON = "Asiakas muuttaa Espooseen."
 @pytest.fixture
 def ended(jobcenter_period, worker, today):
     """A Jobcenter period, run alongside work activity with work coaching (its contract
-    recorded), ended into an education period planned to start in ten days."""
-    jobcenter = jobcenter_period(
-        today - datetime.timedelta(days=30), today, work_activity=(-90, 90)
-    )
+    recorded), ended into an education period planned to start in ten days, after the work
+    activity ends (studies may not run alongside it)."""
+    jobcenter = jobcenter_period(today - datetime.timedelta(days=30), today, work_activity=(-90, 5))
     save_contract(jobcenter, worker, jobcenter.start_on, today)
     follow_on = actions.plan_step(
         client=jobcenter.client,
@@ -117,7 +116,7 @@ def test_a_services_end_comes_with_an_outcome_and_no_new_follow_on(
         fields["next_step"] = actions.plan_step(
             client=ended.client,
             planned_by=worker,
-            service_type=service("volunteering"),
+            service_type=service("kela_vocational_rehabilitation"),
             start_on=today + datetime.timedelta(days=20),
         )
     with pytest.raises(ValidationError) as refused:

@@ -255,11 +255,12 @@ class TestJobcenter:
             "contract_end": contract_end,
         }
         actions.save_jobcenter_contract(step=period, saved_by=worker, **contract)
+        # Studies follow once the work activity has ended: they may not run alongside it.
         follow_on = actions.plan_step(
             client=client_,
             planned_by=worker,
             service_type=service("education"),
-            start_on=today + datetime.timedelta(days=31),
+            start_on=period_end_limit(today, 6) + datetime.timedelta(days=1),
         )
         return period, follow_on, contract
 
@@ -319,11 +320,12 @@ class TestJobcenter:
         )
         period.refresh_from_db()
         assert period.status == StepStatus.ACTIVE and period.ended_on is None
+        # Studies follow once the work activity has ended: they may not run alongside it.
         follow_on = actions.plan_step(
             client=client,
             planned_by=worker,
             service_type=service("education"),
-            start_on=today + datetime.timedelta(days=31),
+            start_on=period_end_limit(today, 6) + datetime.timedelta(days=1),
         )
         ended = actions.end_step(
             step=period,
@@ -782,7 +784,8 @@ class TestEnding:
             client=client,
             planned_by=worker,
             service_type=service("education"),
-            start_on=today + datetime.timedelta(days=1),
+            start_on=step.planned_end_on + datetime.timedelta(days=1),
+            planned_end_on=step.planned_end_on + datetime.timedelta(days=30),
         )
         refused(
             "uusi kuntouttavan työtoiminnan jakso",
@@ -800,8 +803,9 @@ class TestEnding:
         new_period = actions.plan_step(
             client=client,
             planned_by=worker,
+            # After the studies planned first: they may not run alongside work activity.
             **rehab_fields(
-                period_end_limit(step.start_on, 6) + datetime.timedelta(days=1),
+                education.planned_end_on + datetime.timedelta(days=1),
                 goal="Työkokeiluun valmistautuminen",
             ),
         )
@@ -985,7 +989,7 @@ class TestEnding:
         second = actions.plan_step(
             client=client_,
             planned_by=worker,
-            service_type=service("volunteering"),
+            service_type=service("kela_vocational_rehabilitation"),
             start_on=today - datetime.timedelta(days=20),
         )
         follow_on = actions.plan_step(
