@@ -359,14 +359,16 @@ class TestJobcenterPeriod:
         assert not PathwayStep.objects.filter(client=client_).exists()
 
         activity_plan = make_plan(client_, worker, plan_type="activation_plan")
-        start = today - datetime.timedelta(days=40)
+        # The work activity ends with the paid period: the wage-subsidised work that follows
+        # may not run alongside it.
+        start = today - datetime.timedelta(days=100)
         response = plan(
             browser,
             client_,
             "rehabilitative_work_activity",
             coach=coach.pk,
             start_on=iso(start),
-            planned_end_on=iso(add_months(start, 12)),
+            planned_end_on=iso(paid_end),
             days_per_week=4,
             hours_per_day="6",
             plan=activity_plan.pk,
