@@ -7,33 +7,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audit.models import AccessLogEntry
 from clients import actions
 from clients.factories import make_note
 from clients.models import CareTeamMembership, Client, TeamRole
 from tests.conftest import acting, login
+from tests.log_rows import followed, last_log_id, log_rows_since
 
 VIEWED = "clients.client.viewed"
-
-
-def _rows_of(client_, since: int) -> list[tuple[str, int]]:
-    return list(
-        AccessLogEntry.objects.filter(client_id=client_.uuid, pk__gt=since)
-        .order_by("pk")
-        .values_list("action", "actor_id")
-    )
-
-
-def _mark() -> int:
-    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def _opened(browser, url, expected_chain):
-    """The page at `url` followed as the browser does; the redirects it took."""
-    response = browser.get(url, follow=True)
-    assert response.status_code == 200
-    assert [location for location, _ in response.redirect_chain] == expected_chain
-    return response
 
 
 def _membership(team, role):
@@ -44,10 +24,10 @@ def test_ending_the_responsible_workers_membership_logs_only_the_client_page(cli
     login(client, team["worker"])
     detail = f"/clients/{team['client'].uuid}/"
     membership = _membership(team, TeamRole.RESPONSIBLE_WORKER)
-    mark = _mark()
-    page = _opened(client, f"{detail}team/{membership.pk}/end/", [detail])
+    mark = last_log_id()
+    page = followed(client, f"{detail}team/{membership.pk}/end/", [detail])
     assert "Vastuutyöntekijän jäsenyys päättyy vain siirtämällä" in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_ending_an_ended_membership_logs_only_the_client_page(client, team):
@@ -55,36 +35,36 @@ def test_ending_an_ended_membership_logs_only_the_client_page(client, team):
     detail = f"/clients/{team['client'].uuid}/"
     membership = _membership(team, TeamRole.COACH)
     actions.end_membership(membership=membership, ended_by=acting(team["worker"]))
-    mark = _mark()
-    page = _opened(client, f"{detail}team/{membership.pk}/end/", [detail])
+    mark = last_log_id()
+    page = followed(client, f"{detail}team/{membership.pk}/end/", [detail])
     assert "Jäsenyys on jo päättynyt." in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_the_end_membership_question_shown_is_logged_once(client, team):
     login(client, team["worker"])
     membership = _membership(team, TeamRole.COACH)
-    mark = _mark()
-    _opened(client, f"/clients/{team['client'].uuid}/team/{membership.pk}/end/", [])
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    mark = last_log_id()
+    followed(client, f"/clients/{team['client'].uuid}/team/{membership.pk}/end/", [])
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_replacing_a_permanent_identity_code_logs_only_the_client_page(client, team):
     assert not team["client"].identity_code_is_temporary
     login(client, team["worker"])
     detail = f"/clients/{team['client'].uuid}/"
-    mark = _mark()
-    page = _opened(client, f"{detail}identity-code/replace/", [detail])
+    mark = last_log_id()
+    page = followed(client, f"{detail}identity-code/replace/", [detail])
     assert "Asiakkaan henkilötunnus on jo pysyvä." in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_the_replace_identity_code_form_shown_is_logged_once(client, team):
     Client.objects.filter(pk=team["client"].pk).update(identity_code_is_temporary=True)
     login(client, team["worker"])
-    mark = _mark()
-    _opened(client, f"/clients/{team['client'].uuid}/identity-code/replace/", [])
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    mark = last_log_id()
+    followed(client, f"/clients/{team['client'].uuid}/identity-code/replace/", [])
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_closing_a_closed_client_logs_only_the_client_page(client, team):
@@ -96,17 +76,17 @@ def test_closing_a_closed_client_logs_only_the_client_page(client, team):
     )
     login(client, team["worker"])
     detail = f"/clients/{team['client'].uuid}/"
-    mark = _mark()
-    page = _opened(client, f"{detail}close/", [detail])
+    mark = last_log_id()
+    page = followed(client, f"{detail}close/", [detail])
     assert "Asiakkuus on jo päättynyt." in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_the_close_form_shown_is_logged_once(client, team):
     login(client, team["worker"])
-    mark = _mark()
-    _opened(client, f"/clients/{team['client'].uuid}/close/", [])
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    mark = last_log_id()
+    followed(client, f"/clients/{team['client'].uuid}/close/", [])
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_the_edit_page_of_an_old_note_logs_only_the_amendment_form(client, team):
@@ -117,19 +97,19 @@ def test_the_edit_page_of_an_old_note_logs_only_the_amendment_form(client, team)
     )
     login(client, team["worker"])
     notes = f"/clients/{team['client'].uuid}/notes/"
-    mark = _mark()
-    page = _opened(client, f"{notes}{note.pk}/edit/", [f"{notes}new/?amends={note.pk}"])
+    mark = last_log_id()
+    page = followed(client, f"{notes}{note.pk}/edit/", [f"{notes}new/?amends={note.pk}"])
     assert f'name="amends" value="{note.pk}"' in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_the_edit_page_of_a_fresh_note_is_logged_once(client, team):
     note = make_note(team["client"], team["worker"], text="Tuore kirjaus.")
     login(client, team["worker"])
-    mark = _mark()
-    page = _opened(client, f"/clients/{team['client'].uuid}/notes/{note.pk}/edit/", [])
+    mark = last_log_id()
+    page = followed(client, f"/clients/{team['client'].uuid}/notes/{note.pk}/edit/", [])
     assert "Tuore kirjaus." in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 @pytest.mark.parametrize("whose", ["another_members", "missing"])
@@ -138,7 +118,7 @@ def test_an_edit_page_refused_logs_nothing(client, team, whose):
     note = make_note(team["client"], team["coach"])
     login(client, team["worker"])
     note_id = note.pk if whose == "another_members" else note.pk + 1000
-    mark = _mark()
+    mark = last_log_id()
     response = client.get(f"/clients/{team['client'].uuid}/notes/{note_id}/edit/")
     assert response.status_code == (403 if whose == "another_members" else 404)
-    assert _rows_of(team["client"], mark) == []
+    assert log_rows_since(team["client"], mark) == []

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AccessLogEntry
 from consents import actions
 from consents.factories import ConsentFactory, StatutoryBasisFactory
 from tests.conftest import login
+from tests.log_rows import followed, last_log_id, log_rows_since
 
 FORM_VIEWED = "consents.consent.form_viewed"
 VIEWED = "consents.consent.viewed"
@@ -19,26 +19,6 @@ LISTED = "consents.consents.viewed"
 
 def _url(name, team, **kwargs):
     return reverse(f"consents:{name}", kwargs={"client_id": team["client"].uuid, **kwargs})
-
-
-def _rows_of(client_, since: int) -> list[tuple[str, int]]:
-    return list(
-        AccessLogEntry.objects.filter(client_id=client_.uuid, pk__gt=since)
-        .order_by("pk")
-        .values_list("action", "actor_id")
-    )
-
-
-def _mark() -> int:
-    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def _opened(browser, url, expected_chain):
-    """The page at `url` followed as the browser does; the redirects it took."""
-    response = browser.get(url, follow=True)
-    assert response.status_code == 200
-    assert [location for location, _ in response.redirect_chain] == expected_chain
-    return response
 
 
 def _revoked(team, parties):
@@ -73,19 +53,19 @@ def test_a_form_page_of_a_revoked_consent_logs_only_the_consent_page(
 ):
     consent = _revoked(team, parties)
     detail = _url("detail", team, consent_id=consent.pk)
-    mark = _mark()
-    page = _opened(worker_client, _url(name, team, consent_id=consent.pk), [detail])
+    mark = last_log_id()
+    page = followed(worker_client, _url(name, team, consent_id=consent.pk), [detail])
     assert refusal in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 def test_the_scan_page_of_an_oral_consent_logs_only_the_consent_page(worker_client, team):
     consent = ConsentFactory(client=team["client"], recorded_by=team["worker"], oral=True)
     detail = _url("detail", team, consent_id=consent.pk)
-    mark = _mark()
-    page = _opened(worker_client, _url("scan_upload", team, consent_id=consent.pk), [detail])
+    mark = last_log_id()
+    page = followed(worker_client, _url("scan_upload", team, consent_id=consent.pk), [detail])
     assert "Suullisesta suostumuksesta ei ole allekirjoitettua lomaketta." in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(VIEWED, team["worker"].pk)]
 
 
 @pytest.mark.parametrize("name", ["change", "revoke", "scan_upload"])
@@ -93,26 +73,26 @@ def test_a_form_page_of_a_consent_in_force_is_logged_once(worker_client, team, p
     consent = ConsentFactory(
         client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
     )
-    mark = _mark()
-    page = _opened(worker_client, _url(name, team, consent_id=consent.pk), [])
+    mark = last_log_id()
+    page = followed(worker_client, _url(name, team, consent_id=consent.pk), [])
     assert page.context["consent"] == consent
-    assert _rows_of(team["client"], mark) == [(FORM_VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(FORM_VIEWED, team["worker"].pk)]
 
 
 def test_ending_an_ended_statutory_basis_logs_only_the_consents_list(worker_client, team):
     basis = StatutoryBasisFactory(client=team["client"], recorded_by=team["worker"])
     actions.end_statutory_basis(basis=basis, ended_by=team["worker"])
-    mark = _mark()
-    page = _opened(
+    mark = last_log_id()
+    page = followed(
         worker_client, _url("statutory_basis_end", team, basis_id=basis.pk), [_url("list", team)]
     )
     assert "Lakiperusteeseen ei enää vedota." in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(LISTED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(LISTED, team["worker"].pk)]
 
 
 def test_the_end_statutory_basis_question_shown_is_logged_once(worker_client, team):
     basis = StatutoryBasisFactory(client=team["client"], recorded_by=team["worker"])
-    mark = _mark()
-    page = _opened(worker_client, _url("statutory_basis_end", team, basis_id=basis.pk), [])
+    mark = last_log_id()
+    page = followed(worker_client, _url("statutory_basis_end", team, basis_id=basis.pk), [])
     assert "Lopetetaanko lakiperusteen" in page.content.decode()
-    assert _rows_of(team["client"], mark) == [(FORM_VIEWED, team["worker"].pk)]
+    assert log_rows_since(team["client"], mark) == [(FORM_VIEWED, team["worker"].pk)]

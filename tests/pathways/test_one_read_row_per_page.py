@@ -7,33 +7,13 @@ import datetime
 
 import pytest
 
-from audit.models import AccessLogEntry
 from pathways import actions
 from pathways.factories import make_step
 from tests.conftest import login
+from tests.log_rows import followed, last_log_id, log_rows_since
 
 CLIENT_VIEWED = "clients.client.viewed"
 STEP_VIEWED = "pathways.step.viewed"
-
-
-def _rows_of(client_, since: int) -> list[tuple[str, int]]:
-    return list(
-        AccessLogEntry.objects.filter(client_id=client_.uuid, pk__gt=since)
-        .order_by("pk")
-        .values_list("action", "actor_id")
-    )
-
-
-def _mark() -> int:
-    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def _opened(browser, url, expected_chain):
-    """The page at `url` followed as the browser does; the redirects it took."""
-    response = browser.get(url, follow=True)
-    assert response.status_code == 200
-    assert [location for location, _ in response.redirect_chain] == expected_chain
-    return response
 
 
 @pytest.fixture
@@ -66,21 +46,21 @@ def test_planning_the_follow_on_of_a_followed_step_logs_only_the_step_page(
     _followed_on(running, worker)
     login(client, worker)
     base = f"/clients/{running.client.uuid}/steps/"
-    mark = _mark()
-    page = _opened(client, f"{base}new/?{query}follows={running.pk}", [f"{base}{running.pk}/"])
+    mark = last_log_id()
+    page = followed(client, f"{base}new/?{query}follows={running.pk}", [f"{base}{running.pk}/"])
     assert "Jaksolla on jo jatkopolku." in page.content.decode()
-    assert _rows_of(running.client, mark) == [(STEP_VIEWED, worker.pk)]
+    assert log_rows_since(running.client, mark) == [(STEP_VIEWED, worker.pk)]
 
 
 @pytest.mark.parametrize("query", ["", "type=supported_employment&"])
 def test_the_planning_page_shown_is_logged_once(client, worker, running, query):
     login(client, worker)
-    mark = _mark()
-    page = _opened(
+    mark = last_log_id()
+    page = followed(
         client, f"/clients/{running.client.uuid}/steps/new/?{query}follows={running.pk}", []
     )
     assert page.context["follows"] == running
-    assert _rows_of(running.client, mark) == [(CLIENT_VIEWED, worker.pk)]
+    assert log_rows_since(running.client, mark) == [(CLIENT_VIEWED, worker.pk)]
 
 
 @pytest.mark.parametrize("missing", ["step", "service"])
@@ -88,7 +68,7 @@ def test_a_planning_page_not_found_logs_nothing(client, worker, client_of, runni
     other = make_step(client_of(), "education", created_by=worker)
     login(client, worker)
     query = f"follows={other.pk}" if missing == "step" else "type=no_such_service"
-    mark = _mark()
+    mark = last_log_id()
     response = client.get(f"/clients/{running.client.uuid}/steps/new/?{query}")
     assert response.status_code == 404
-    assert _rows_of(running.client, mark) == []
+    assert log_rows_since(running.client, mark) == []

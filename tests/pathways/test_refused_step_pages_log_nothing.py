@@ -8,27 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from audit.models import AccessLogEntry
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import PathwayStep, StepStatus
 from tests.conftest import login
+from tests.log_rows import last_log_id, log_rows_since
 
 DAY = datetime.timedelta(days=1)
 STEP_VIEWED = "pathways.step.viewed"
 ATTENDANCE_VIEWED = "pathways.attendance.viewed"
-
-
-def _rows_of(client_, since: int) -> list[tuple[str, int]]:
-    return list(
-        AccessLogEntry.objects.filter(client_id=client_.uuid, pk__gt=since)
-        .order_by("pk")
-        .values_list("action", "actor_id")
-    )
-
-
-def _mark() -> int:
-    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _step_url(step, page):
@@ -86,37 +74,37 @@ def _job(step, recorded_by, started_on):
 @pytest.mark.parametrize("page", ["end/", "pause/", "resume/", "cancel/"])
 def test_a_page_of_an_ended_step_logs_nothing(client, worker, ended, page):
     login(client, worker)
-    mark = _mark()
+    mark = last_log_id()
     assert client.get(_step_url(ended, page)).status_code == 404
-    assert _rows_of(ended.client, mark) == []
+    assert log_rows_since(ended.client, mark) == []
 
 
 @pytest.mark.parametrize("page", ["resume/", "cancel/", "ips-phase/", "attendance/"])
 def test_a_page_the_running_step_has_not_logs_nothing(client, worker, running, page):
     """Not paused, not planned, not an IPS step, a service without attendance."""
     login(client, worker)
-    mark = _mark()
+    mark = last_log_id()
     assert client.get(_step_url(running, page)).status_code == 404
-    assert _rows_of(running.client, mark) == []
+    assert log_rows_since(running.client, mark) == []
 
 
 @pytest.mark.parametrize("page", ["end/", "pause/", "employer-contacts/new/"])
 def test_a_page_of_the_running_step_shown_is_logged_once(client, worker, running, page):
     login(client, worker)
-    mark = _mark()
+    mark = last_log_id()
     response = client.get(_step_url(running, page))
     assert response.status_code == 200
     assert response.context["step"] == running
-    assert _rows_of(running.client, mark) == [(STEP_VIEWED, worker.pk)]
+    assert log_rows_since(running.client, mark) == [(STEP_VIEWED, worker.pk)]
 
 
 def test_the_attendance_page_shown_is_logged_once(client, worker, open_work):
     login(client, worker)
-    mark = _mark()
+    mark = last_log_id()
     response = client.get(_step_url(open_work, "attendance/"))
     assert response.status_code == 200
     assert response.context["step"] == open_work
-    assert _rows_of(open_work.client, mark) == [(ATTENDANCE_VIEWED, worker.pk)]
+    assert log_rows_since(open_work.client, mark) == [(ATTENDANCE_VIEWED, worker.pk)]
 
 
 def test_the_end_and_cancel_pages_a_job_has_not_log_nothing(client, ips_step, job_coach, today):
@@ -127,10 +115,13 @@ def test_the_end_and_cancel_pages_a_job_has_not_log_nothing(client, ips_step, jo
     later = _job(step, job_coach, today + DAY)
     login(client, job_coach)
     placements = f"/clients/{client_.uuid}/steps/{step.pk}/placements/"
-    mark = _mark()
+    mark = last_log_id()
     assert client.get(f"{placements}{begun.pk}/cancel/").status_code == 404
     assert client.get(f"{placements}{later.pk}/end/").status_code == 404
-    assert _rows_of(client_, mark) == []
+    assert log_rows_since(client_, mark) == []
     assert client.get(f"{placements}{begun.pk}/end/").status_code == 200
     assert client.get(f"{placements}{later.pk}/cancel/").status_code == 200
-    assert _rows_of(client_, mark) == [(STEP_VIEWED, job_coach.pk), (STEP_VIEWED, job_coach.pk)]
+    assert log_rows_since(client_, mark) == [
+        (STEP_VIEWED, job_coach.pk),
+        (STEP_VIEWED, job_coach.pk),
+    ]
