@@ -55,17 +55,22 @@ def _validate(
     violations = step_rules.check_step(step, rules, companions=companions)
     if entry_chosen:
         violations += step_rules.check_catalogue_entry(step)
+    in_the_way = bool(step_rules.not_alongside(step, rules, companions))
     for companion in planned_with:
         alongside = [step, *(c for c in companions if c.pk != companion.pk)]
+        found = step_rules.check_step(companion, companion.rule_set, companions=alongside)
+        if in_the_way:
+            # The companion shares the step's dates, so the services in the step's way are in
+            # its way too: they are named once, in the step's own refusal.
+            said = step_rules.not_alongside(companion, companion.rule_set, alongside)
+            found = [violation for violation in found if violation not in said]
         violations += [
             step_rules.Violation(
                 violation.field,
                 _("%(service)s, joka suunnitellaan jakson rinnalle: %(message)s")
                 % {"service": companion.service_type.name, "message": violation.message},
             )
-            for violation in step_rules.check_step(
-                companion, companion.rule_set, companions=alongside
-            )
+            for violation in found
         ]
     step_rules.raise_for(violations)
     step.rule_set = rules
