@@ -8,6 +8,8 @@ import time
 from django.db import connection, connections, transaction
 
 from clients.actions import transfer_responsibility
+from clients.querysets import responsible_worker_of
+from tests.conftest import acting
 
 
 def waiting_on_a_lock() -> int:
@@ -59,13 +61,15 @@ def while_holding(hold, action, *, then=None, expected=()):
 def while_responsibility_moves(client, to_user, action):
     """Runs `action` in another connection while a transfer of `client`'s responsibility to
     `to_user` is written and not yet committed (`while_holding`); returns (what it returned,
-    whether it waited for a lock)."""
+    whether it waited for a lock). The client's responsible worker hands it over (no one
+    takes a client over by their own hand from outside its team)."""
+    by = acting(responsible_worker_of(client))
     return while_holding(
         lambda: transfer_responsibility(
             client=client,
             to_user=to_user,
             to_unit=client.responsible_unit,
-            transferred_by=to_user,
+            transferred_by=by,
             handover_note="Siirtyy uudelle työntekijälle.",
         ),
         action,

@@ -20,7 +20,6 @@ from pathways import actions
 from pathways.factories import make_step
 from pathways.models import Attendance, PathwayStep
 from services import demo
-from services.calendar import add_months
 from services.models import CatalogueEntry, ServiceType, Unit
 from tests.e2e.conftest import assert_accessible, collect_csp_errors
 
@@ -61,7 +60,10 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     worker, coach, client = team
     plan = make_plan(client, worker, plan_type="activation_plan")
     today = datetime.date.today()
-    start = today - datetime.timedelta(days=60)
+    start = today - datetime.timedelta(days=100)
+    # The period ends with the paid period in it, a week from today: the studies that follow
+    # may not run alongside it.
+    rehab_end = today + datetime.timedelta(days=7)
     work_activity = Unit.objects.get(slug="hki-tyotoiminta-itakeskus")
 
     # The catalogue, then rehabilitative work activity planned from the client page.
@@ -82,7 +84,7 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     page.locator("#id_unit").select_option(str(work_activity.pk))
     page.locator("#id_coach").select_option(str(coach.pk))
     page.locator("#id_start_on").fill(start.isoformat())
-    page.locator("#id_planned_end_on").fill(add_months(start, 6).isoformat())
+    page.locator("#id_planned_end_on").fill(rehab_end.isoformat())
     page.locator("#id_plan").select_option(str(plan.pk))
     page.locator("#id_goal").fill("Selvittää, sopiiko opiskelu vai työ; hygieniapassi.")
     page.locator("#id_support_given").fill("Työvalmentaja tukee viikoittain.")

@@ -26,8 +26,9 @@ REFUSAL = "Jobcenter-jaksolle ei ole kirjattu työsopimusta, joten jaksoa ei voi
 
 @pytest.fixture
 def period(jobcenter_period, today):
-    """A Jobcenter period running since 10 days ago, in work activity with work coaching."""
-    return jobcenter_period(today - 10 * DAY, today + 50 * DAY)
+    """A Jobcenter period running since 10 days ago, in work activity with work coaching; both
+    end before its follow-on's studies, which may not run alongside them, begin."""
+    return jobcenter_period(today - 10 * DAY, today + 9 * DAY, work_activity=(-100, 9))
 
 
 @pytest.fixture
