@@ -301,8 +301,10 @@ def note_list(request, client_id):
 
 @require_http_methods(["GET", "POST"])
 def note_create(request, client_id):
+    """A new note, or one amending an earlier note (`?amends=`): logged once the amended note
+    is found, as a 404 shows nothing of the client."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.write_note", log_action=read_log(request)
+        request.user, client_id, permission="clients.write_note", log_action=None
     )
     amends = None
     amended = id_param(request, "amends")
@@ -310,6 +312,8 @@ def note_create(request, client_id):
         amends = get_object_or_404(
             CaseNote.objects.readable_by(request.user), pk=amended, client=client
         )
+    if request.method == "GET":
+        log_client_access(request.user, client, "clients.client.viewed")
     form = NewCaseNoteForm(request.POST or None, amends=amends)
     if request.method == "POST" and form.is_valid():
         try:

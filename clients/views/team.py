@@ -60,9 +60,10 @@ def add_member(request, client_id):
 
 @require_http_methods(["GET", "POST"])
 def member_period(request, client_id, membership_id):
-    """Extends or shortens how long a member stays on the team."""
+    """Extends or shortens how long a member stays on the team. Logged once the membership is
+    found: a membership not on the team is a 404, which shows nothing of the client."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
+        request.user, client_id, permission="clients.manage_team", log_action=None
     )
     membership = get_object_or_404(
         CareTeamMembership.objects.on_team()
@@ -71,6 +72,8 @@ def member_period(request, client_id, membership_id):
         pk=membership_id,
         client=client,
     )
+    if request.method == "GET":
+        log_client_access(request.user, client, "clients.client.viewed")
     form = MembershipPeriodForm(
         request.POST or None, initial={"valid_until": membership.valid_until}
     )
