@@ -313,7 +313,7 @@ def rehabilitative_work_activity(
     queries; counted in clients (one client has at most one such open period). The
     clients in it are shown next to all active clients, so they are hidden, and the
     groups by how far the period has run with them, while the active clients not in it
-    are one to four (suppression.part_of).
+    are fewer than five (suppression.part_of).
     """
     today = today or timezone.localdate()
     warning_month = Coalesce(

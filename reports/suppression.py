@@ -115,10 +115,11 @@ def count(value: int, *, clients: int | None = None) -> Figure:
 def part_of(part: int, whole: int) -> Figure:
     """A count of clients shown next to the whole it is part of (the active clients with a
     plan in force, of all active clients): hidden below five clients, and hidden too while
-    the rest (whole minus part, told by subtraction) holds one to four clients."""
+    the rest (whole minus part, told by subtraction) holds fewer than five: one to four,
+    or none, as "all of them" says something of every client of the whole (see `split`)."""
     if part < MIN_GROUP_SIZE:
         return _hidden(COUNT, SMALL)
-    if 0 < whole - part < MIN_GROUP_SIZE:
+    if whole - part < MIN_GROUP_SIZE:
         return complementary()
     return Figure(value=part)
 

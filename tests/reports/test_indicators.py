@@ -256,7 +256,18 @@ class TestCurrentSituation:
         assert (reviews.whole.text, reviews.part.text, reviews.rest.text) == ("10", "5", "5")
         assert without  # the three were there all along
 
+    def test_every_active_client_with_a_plan_is_not_told(self, unit, worker):
+        """Seven active clients, all with a plan in force: "7 of 7 active" would say of
+        each of them that they have one, the 100 % a share never shows."""
+        for client in make_clients(worker, 7):
+            make_plan(client, worker, next_review_on=TODAY + days(5))
+        situation = current_situation(scope(unit))
+        assert situation.active.text == "7"
+        assert situation.overdue_reviews.whole.text == "ei näytetä"
+        assert situation.overdue_reviews.part.text == "ei näytetä"
+
     def test_four_overdue_reviews_are_hidden_and_five_shown(self, unit, worker):
+        make_clients(worker, 5)  # without a plan: the clients with one are not all of them
         for client in make_clients(worker, 7):
             make_plan(client, worker, next_review_on=TODAY + days(5))
         late = make_clients(worker, 4)
@@ -307,6 +318,11 @@ class TestRehabilitativeWorkActivity:
             start_on=start_on,
             planned_end_on=add_months(start_on, 24) - days(1),
         )
+
+    @staticmethod
+    def _five_not_in_it(worker):
+        """Five active clients outside work activity: those in it are not all of them."""
+        make_clients(worker, 5)
 
     def test_open_periods_by_how_far_they_have_run(self, unit, worker):
         for client in make_clients(worker, 6):
@@ -365,7 +381,22 @@ class TestRehabilitativeWorkActivity:
             )
         ] == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
 
+    def test_every_active_client_in_it_is_not_told(self, unit, worker):
+        for client in make_clients(worker, 12):
+            self._open_step(client, worker, TODAY - days(40))
+        result = rehabilitative_work_activity(scope(unit), TODAY)
+        assert [
+            figure.text
+            for figure in (
+                result.open_steps,
+                result.before_warning,
+                result.in_warning_months,
+                result.past_maximum,
+            )
+        ] == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
+
     def test_the_edges_of_the_warning_months(self, unit, worker):
+        self._five_not_in_it(worker)
         clients = make_clients(worker, 15)
         for client in clients[:5]:  # month 21 begins tomorrow
             self._open_step(client, worker, add_months(TODAY, -20) + days(1))
@@ -395,6 +426,7 @@ class TestRehabilitativeWorkActivity:
     def test_a_start_late_in_the_month_counts_months_as_the_reminder_does(
         self, unit, worker, today, late_start, expected
     ):
+        self._five_not_in_it(worker)
         clients = make_clients(worker, 15)
         for client in clients[:5]:
             self._open_step(client, worker, late_start)
@@ -410,6 +442,7 @@ class TestRehabilitativeWorkActivity:
         ] == expected
 
     def test_a_small_group_hides_the_smallest_shown_one_too(self, unit, worker):
+        self._five_not_in_it(worker)
         clients = make_clients(worker, 13)
         for client in clients[:6]:
             self._open_step(client, worker, TODAY - days(10))
@@ -424,6 +457,7 @@ class TestRehabilitativeWorkActivity:
         assert result.before_warning.text == "6"
 
     def test_an_empty_group_gives_nothing_away(self, unit, worker):
+        self._five_not_in_it(worker)
         clients = make_clients(worker, 11)
         for client in clients[:6]:
             self._open_step(client, worker, TODAY - days(10))

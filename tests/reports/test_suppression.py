@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from reports.suppression import COMPLEMENTARY, SMALL, count, median_days, split, table
+from reports.suppression import COMPLEMENTARY, SMALL, count, median_days, part_of, split, table
 
 
 def test_a_count_of_four_is_hidden_and_five_is_shown():
@@ -108,6 +108,14 @@ def test_a_share_is_rounded_half_up_and_its_shown_value_is_the_number_shown():
         assert share.shown_value == shown
         assert share.text == f"{shown} %"
     assert split(6, 11).whole.shown_value == 11  # a count is shown as it is
+
+
+def test_a_part_of_a_whole_is_hidden_while_the_rest_is_under_five():
+    assert part_of(10, 13).suppressed == COMPLEMENTARY
+    # All of them: "7 of 7" tells of every client of the whole.
+    assert part_of(7, 7).suppressed == COMPLEMENTARY
+    assert part_of(7, 12).text == "7"
+    assert part_of(4, 20).suppressed == SMALL
 
 
 def test_a_median_needs_five_clients():

@@ -262,9 +262,10 @@ class TestTheCsv:
         assert value(rows, "Asiakkaita vastuutyöntekijää", "Yhteensä") == "6"
         assert value(rows, "Suostumuskattavuus", "Kirjallinen suostumus voimassa") == "ei näytetä"
         assert value(rows, "Suostumuskattavuus", "Kattavuus") == "ei näytetä (alle 5)"
-        # All six periods are in their warning months: beside the other phases' none, that
-        # one would be every client's, so it is hidden (suppression.table).
-        assert value(rows, "Kuntouttava työtoiminta", "Asiakkaita") == "6"
+        # Every active client is in work activity: "6 of 6" would be every client's, so the
+        # count is hidden (suppression.part_of). All six periods are in their warning
+        # months: beside the other phases' none, that one is hidden too (suppression.table).
+        assert value(rows, "Kuntouttava työtoiminta", "Asiakkaita") == "ei näytetä"
         # The phases are named without months: each step's rule set sets its own.
         assert value(rows, "Kuntouttava työtoiminta", "Varoituskuukausina") == "ei näytetä"
         assert value(rows, "Kuntouttava työtoiminta", "Enimmäiskesto täynnä") == "alle 5"
@@ -359,17 +360,20 @@ class TestDashboardAndNavigation:
         assert "Luku, josta pienen ryhmän koko voisi päätellä muista luvuista" in panel
 
     def test_the_panel_with_every_figure_shown_has_no_note(self, manager_client, worker):
-        # Five of ten reviews overdue, five of ten clients covered by a consent.
-        clients = make_clients(worker, 10)
+        # Five of ten reviews overdue, five of fifteen clients without a plan, ten of
+        # fifteen covered by a consent.
+        clients = make_clients(worker, 15)
         for client in clients[:5]:
             make_plan(client, worker, next_review_on=TODAY - datetime.timedelta(days=1))
             ConsentFactory(client=client)
-        for client in clients[5:]:
+        for client in clients[5:10]:
             make_plan(client, worker, next_review_on=TODAY + datetime.timedelta(days=30))
+        for client in clients[10:]:
+            ConsentFactory(client=client)
         page = manager_client.get(reverse("dashboard")).text
         panel = page[page.index("Organisaation tunnusluvut") :]
         assert "<dt>Suunnitelman arviointi myöhässä</dt><dd>5</dd>" in panel
-        assert "<dd>50 %</dd>" in panel
+        assert "<dd>67 %</dd>" in panel
         assert "Alle viiden asiakkaan ryhmien lukuja" not in panel
 
     def test_the_coordinator_has_the_menu_item_but_no_panel(self, client, unit):
