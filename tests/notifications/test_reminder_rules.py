@@ -491,40 +491,52 @@ def _unread(user, rule) -> list[datetime.date]:
     )
 
 
+@pytest.fixture
+def colleague_after_an_overdue_review(rules, worker, client_of, unit):
+    """The worker's plan review is two days overdue on TODAY and swept (their reminder of it
+    unread); returns a social worker of the unit to hand the client over to."""
+    make_plan(client_of, worker, next_review_on=TODAY - 2 * DAY)
+    colleague = make_user(Role.SOCIAL_WORKER, unit)
+    sweep_reminders(today=TODAY)
+    return colleague
+
+
+def _transfer(client, *, by, to, note):
+    """`by`, the client's responsible worker, hands the client over to `to` in the unit."""
+    from clients.actions import transfer_responsibility
+    from tests.conftest import acting
+
+    transfer_responsibility(
+        client=client,
+        to_user=to,
+        to_unit=client.responsible_unit,
+        transferred_by=acting(by),
+        handover_note=note,
+    )
+
+
+def _given_back(client, *, by, to):
+    """`by` hands the client back to `to` three days after SETUP (before TODAY's sweep)."""
+    with time_machine.travel(SETUP + 3 * DAY, tick=False):
+        _transfer(client, by=by, to=to, note="Takaisin")
+
+
 def test_a_worker_who_gets_the_client_back_is_reminded_again_of_what_is_still_due(
-    rules, worker, client_of, unit
+    worker, client_of, colleague_after_an_overdue_review
 ):
     """The client goes to a colleague and comes back: the worker's overdue review, put away
     at the transfer (settled, not read by them), is asked of them again by the next sweep,
     once; the colleague's is put away in turn. The worker's first reminder stays as it was
     settled: their inbox keeps what it was told."""
-    from clients.actions import transfer_responsibility
-    from tests.conftest import acting
-
-    make_plan(client_of, worker, next_review_on=TODAY - 2 * DAY)
-    colleague = make_user(Role.SOCIAL_WORKER, unit)
-    sweep_reminders(today=TODAY)
+    colleague = colleague_after_an_overdue_review
     assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == [TODAY - 2 * DAY]
 
-    transfer_responsibility(
-        client=client_of,
-        to_user=colleague,
-        to_unit=unit,
-        transferred_by=acting(worker),
-        handover_note="Lomalla",
-    )
+    _transfer(client_of, by=worker, to=colleague, note="Lomalla")
     sweep_reminders(today=TODAY)
     assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == []
     assert _unread(colleague, client_rules.PLAN_REVIEW_OVERDUE) == [TODAY - 2 * DAY]
 
-    with time_machine.travel(SETUP + 3 * DAY, tick=False):
-        transfer_responsibility(
-            client=client_of,
-            to_user=worker,
-            to_unit=unit,
-            transferred_by=acting(colleague),
-            handover_note="Takaisin",
-        )
+    _given_back(client_of, by=colleague, to=worker)
     assert sweep_reminders(today=TODAY).created[client_rules.PLAN_REVIEW_OVERDUE] == 1
     assert _unread(colleague, client_rules.PLAN_REVIEW_OVERDUE) == []
     assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == [TODAY - 2 * DAY]
@@ -536,33 +548,16 @@ def test_a_worker_who_gets_the_client_back_is_reminded_again_of_what_is_still_du
 
 
 def test_a_reminder_the_worker_read_is_not_repeated_when_the_client_comes_back(
-    rules, worker, client_of, unit
+    worker, client_of, colleague_after_an_overdue_review
 ):
     """Only a reminder put away by the transfer is asked again: one the worker read
     themselves was seen, and is not repeated."""
-    from clients.actions import transfer_responsibility
     from notifications.actions import mark_reminder_read
-    from tests.conftest import acting
 
-    make_plan(client_of, worker, next_review_on=TODAY - 2 * DAY)
-    colleague = make_user(Role.SOCIAL_WORKER, unit)
-    sweep_reminders(today=TODAY)
+    colleague = colleague_after_an_overdue_review
     mark_reminder_read(reminder=worker.reminders.get(), by=worker)
-    transfer_responsibility(
-        client=client_of,
-        to_user=colleague,
-        to_unit=unit,
-        transferred_by=acting(worker),
-        handover_note="Lomalla",
-    )
-    with time_machine.travel(SETUP + 3 * DAY, tick=False):
-        transfer_responsibility(
-            client=client_of,
-            to_user=worker,
-            to_unit=unit,
-            transferred_by=acting(colleague),
-            handover_note="Takaisin",
-        )
+    _transfer(client_of, by=worker, to=colleague, note="Lomalla")
+    _given_back(client_of, by=colleague, to=worker)
     assert sweep_reminders(today=TODAY).created[client_rules.PLAN_REVIEW_OVERDUE] == 0
     assert _unread(worker, client_rules.PLAN_REVIEW_OVERDUE) == []
     assert worker.reminders.count() == 1
