@@ -57,6 +57,39 @@ def _offered(client):
     return {a.user for a in TransferForm(client=client, actor=actor).fields["assignment"].queryset}
 
 
+def _post_handover(browser, manager, from_user, note, to=()):
+    """`manager` signs in and posts the caseload handover of `from_user`, giving each client
+    of `to` (client, colleague) to the colleague's one role assignment; returns the response."""
+    login(browser, manager)
+    return browser.post(
+        "/clients/handover/",
+        {
+            "from": from_user.pk,
+            **{f"client_{c.pk}": colleague.role_assignments.get().pk for c, colleague in to},
+            "handover_note": note,
+        },
+    )
+
+
+def _kela_to_be_told_of_a_revocation(worker, client_of):
+    """The worker records the client's consent to disclose to Kela and its revocation today;
+    returns the open task to tell Kela, which is the responsible worker's."""
+    from consents import actions as consent_actions
+    from consents.factories import ConsentFactory, kela
+    from notifications.models import Task
+
+    consent = ConsentFactory(client=client_of, parties=[kela()], recorded_by=worker)
+    consent_actions.revoke_consent(
+        consent=consent,
+        revoked_by=worker,
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    (to_kela,) = Task.objects.filter(kind=consent_actions.SEND_REVOCATION_TO_KELA)
+    return to_kela
+
+
 def test_the_form_offers_social_workers_and_counsellors_of_the_clients_organisation(team, people):
     offered = _offered(team["client"])
     assert offered == people["eligible"]
@@ -188,15 +221,12 @@ def test_a_caseload_handovers_note_stays_out_of_the_access_log(client, team):
     note = "Työntekijä lähtee; asiakkaan päihdekuntoutus jatkuu."
     second = ClientFactory(created_by=team["worker"], first_names="Tuisku", last_name="Tietävä")
     colleague = make_user(Role.SOCIAL_WORKER, team["unit"])
-    login(client, team["manager"])
-    response = client.post(
-        "/clients/handover/",
-        {
-            "from": team["worker"].pk,
-            f"client_{team['client'].pk}": colleague.role_assignments.get().pk,
-            f"client_{second.pk}": team["counsellor"].role_assignments.get().pk,
-            "handover_note": note,
-        },
+    response = _post_handover(
+        client,
+        team["manager"],
+        team["worker"],
+        note,
+        to=[(team["client"], colleague), (second, team["counsellor"])],
     )
     assert response.status_code == 302
     entries = AccessLogEntry.objects.filter(action="clients.responsibility.transferred")
@@ -250,19 +280,13 @@ def test_the_responsible_workers_open_duties_move_to_the_new_responsible_worker(
     worker's duty: an open task of that kind moves with the transfer, and the former
     worker's reminder about it is taken back. Tasks that are not such duties, done tasks
     and other clients' tasks stay."""
-    from consents import actions as consent_actions
-    from consents.factories import ConsentFactory, kela
     from consents.reminders import CODE as REVOCATION_REMINDER
     from notifications.actions import complete_task, create_task, remind
     from notifications.models import Reminder, Task
 
     worker, counsellor, client_of = acting(team["worker"]), team["counsellor"], team["client"]
     today = timezone.localdate()
-    consent = ConsentFactory(client=client_of, parties=[kela()], recorded_by=worker)
-    consent_actions.revoke_consent(
-        consent=consent, revoked_by=worker, revoked_on=today, method="phone", through="Asiakas"
-    )
-    (to_kela,) = Task.objects.filter(kind=consent_actions.SEND_REVOCATION_TO_KELA)
+    to_kela = _kela_to_be_told_of_a_revocation(worker, client_of)
     asked = actions.request_access(
         client=client_of, requested_by=team["coach"], reason="Valmennuksen jatko"
     )
@@ -332,20 +356,13 @@ def test_a_duty_that_comes_back_to_the_former_worker_is_reminded_to_them_again(t
     worker's past reminder about it, put away by the first transfer (settled, not read by
     them), does not stop the rule reminding them again; the colleague's is put away in
     turn."""
-    from consents import actions as consent_actions
-    from consents.factories import ConsentFactory, kela
     from consents.reminders import CODE as REVOCATION_REMINDER
     from notifications.actions import remind
     from notifications.models import Reminder, Task
 
     worker, counsellor, client_of = acting(team["worker"]), team["counsellor"], team["client"]
-    today = timezone.localdate()
-    consent = ConsentFactory(client=client_of, parties=[kela()], recorded_by=worker)
-    consent_actions.revoke_consent(
-        consent=consent, revoked_by=worker, revoked_on=today, method="phone", through="Asiakas"
-    )
-    (to_kela,) = Task.objects.filter(kind=consent_actions.SEND_REVOCATION_TO_KELA)
-    past = today - datetime.timedelta(days=1)
+    to_kela = _kela_to_be_told_of_a_revocation(worker, client_of)
+    past = timezone.localdate() - datetime.timedelta(days=1)
 
     def remind_of_it(user):
         return remind(
@@ -451,16 +468,12 @@ def test_a_caseload_handover_gives_each_new_worker_one_task_per_client(client, t
     third = ClientFactory(created_by=team["worker"], first_names="Aino", last_name="Kolmas")
     colleague_a = make_user(Role.SOCIAL_WORKER, team["unit"])
     colleague_b = make_user(Role.SOCIAL_COUNSELLOR, team["unit"])
-    login(client, team["manager"])
-    response = client.post(
-        "/clients/handover/",
-        {
-            "from": team["worker"].pk,
-            f"client_{team['client'].pk}": colleague_a.role_assignments.get().pk,
-            f"client_{second.pk}": colleague_a.role_assignments.get().pk,
-            f"client_{third.pk}": colleague_b.role_assignments.get().pk,
-            "handover_note": "Työntekijä lähtee; asiakkaiden suunnitelmat ovat ajan tasalla.",
-        },
+    response = _post_handover(
+        client,
+        team["manager"],
+        team["worker"],
+        "Työntekijä lähtee; asiakkaiden suunnitelmat ovat ajan tasalla.",
+        to=[(team["client"], colleague_a), (second, colleague_a), (third, colleague_b)],
     )
     assert response.status_code == 302
     tasks = Task.objects.filter(kind=actions.RESPONSIBILITY_RECEIVED_TASK)
@@ -488,14 +501,18 @@ def test_a_worker_handed_over_meanwhile_is_said_so_next_to_the_choice(client, te
     old link) gets the page with the reason next to the choice, not a bare 404; a unit where
     no one holds clients says so instead of offering an empty choice."""
     colleague = make_user(Role.SOCIAL_WORKER, team["unit"])
-    login(client, team["manager"])
-    sent = {
-        "from": team["worker"].pk,
-        f"client_{team['client'].pk}": colleague.role_assignments.get().pk,
-        "handover_note": "Työntekijä lähtee.",
-    }
-    assert client.post("/clients/handover/", sent).status_code == 302
-    response = client.post("/clients/handover/", sent)
+
+    def send():
+        return _post_handover(
+            client,
+            team["manager"],
+            team["worker"],
+            "Työntekijä lähtee.",
+            to=[(team["client"], colleague)],
+        )
+
+    assert send().status_code == 302
+    response = send()
     assert response.status_code == 200
     page = response.content.decode()
     assert 'aria-describedby="from-user_error"' in page
@@ -513,11 +530,7 @@ def test_a_caseload_handover_shown_again_with_errors_logs_the_clients_it_lists(c
     """The page refused for a missing choice lists the caseload's clients by name again, as its
     first showing does: each is a list hit on that client's log, not a page unlogged."""
     second = ClientFactory(created_by=team["worker"], first_names="Tuisku", last_name="Tietävä")
-    login(client, team["manager"])
-    response = client.post(
-        "/clients/handover/",
-        {"from": team["worker"].pk, "handover_note": "Työntekijä lähtee."},
-    )
+    response = _post_handover(client, team["manager"], team["worker"], "Työntekijä lähtee.")
     assert response.status_code == 200
     assert "Tietävä" in response.content.decode()
     listed = AccessLogEntry.objects.filter(
@@ -554,15 +567,12 @@ def test_a_caseload_handover_offers_each_client_the_colleagues_a_transfer_would(
     assert offered(employment) == {colleague, team["worker"], team["counsellor"]}
     assert offered(social) == {team["worker"], team["counsellor"]}
 
-    login(client, team["manager"])
-    response = client.post(
-        "/clients/handover/",
-        {
-            "from": leaving.pk,
-            f"client_{employment.pk}": colleague.role_assignments.get().pk,
-            f"client_{social.pk}": team["counsellor"].role_assignments.get().pk,
-            "handover_note": "Työntekijä siirtyy toiseen yksikköön.",
-        },
+    response = _post_handover(
+        client,
+        team["manager"],
+        leaving,
+        "Työntekijä siirtyy toiseen yksikköön.",
+        to=[(employment, colleague), (social, team["counsellor"])],
     )
     assert response.status_code == 302
     current = CareTeamMembership.objects.current().filter(role=TeamRole.RESPONSIBLE_WORKER)
