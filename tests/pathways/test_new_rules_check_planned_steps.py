@@ -5,6 +5,7 @@ date decide) while the responsible worker gets a task naming the step and the ru
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from accounts.factories import make_user
@@ -36,6 +37,17 @@ def plan_rehab(worker, client, start, months):
     )
 
 
+def bring_in_12_months_rules(today, change_on, by):
+    """`by` brings in general rules of rehabilitative work activity from `change_on` that
+    allow at most 12 months; returns the new rule set."""
+    return service_actions.supersede_rule_set(
+        current=ServiceRuleSet.objects.in_force(REHAB, None, today),
+        valid_from=change_on,
+        changes={"max_duration_months": 12, "warning_month": 10},
+        by=by,
+    )
+
+
 def test_a_planned_step_breaking_the_new_rules_moves_and_the_worker_is_told(
     worker, client_of, today
 ):
@@ -45,12 +57,7 @@ def test_a_planned_step_breaking_the_new_rules_moves_and_the_worker_is_told(
     breaking = plan_rehab(worker, client_of(), start, 18)
     fitting = plan_rehab(worker, client_of(), start, 6)
 
-    successor = service_actions.supersede_rule_set(
-        current=ServiceRuleSet.objects.in_force(REHAB, None, today),
-        valid_from=change_on,
-        changes={"max_duration_months": 12, "warning_month": 10},
-        by=admin,
-    )
+    successor = bring_in_12_months_rules(today, change_on, by=admin)
 
     for step in (breaking, fitting):
         step.refresh_from_db()
@@ -76,21 +83,33 @@ def test_the_task_is_in_the_workers_language(worker, client_of, today):
     worker.save(update_fields=["preferred_language"])
     change_on = today + datetime.timedelta(days=10)
     plan_rehab(worker, client_of(), change_on, 18)
-    service_actions.supersede_rule_set(
-        current=ServiceRuleSet.objects.in_force(REHAB, None, today),
-        valid_from=change_on,
-        changes={"max_duration_months": 12, "warning_month": 10},
-        by=worker,
-    )
+    bring_in_12_months_rules(today, change_on, by=worker)
     task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
     assert "Kuntouttava" not in task.title and "Rehabilitative work activity" in task.title
 
 
 class TestFutureRuleSetChangedInTheAdmin:
     """A rule set not yet in force may still be edited (its first day, its scope, its rules):
-    the planned steps follow, so that each rests on the rule set in force on its start date."""
+    the planned steps follow, so that each rests on the rule set in force on its start date.
+    Each test plans a step from `start` (15 days on) and signs the administrator in to add
+    the organisation's own rules from `first_day` (10 days on), before it."""
 
-    def add_own_rules(self, client, admin, organisation, valid_from, **rules):
+    @pytest.fixture
+    def admin(self, worker):
+        """A staff administrator of the worker's unit."""
+        return make_user(Role.ADMIN, worker.active_assignment.unit, is_staff=True)
+
+    @pytest.fixture
+    def start(self, today):
+        return today + datetime.timedelta(days=15)
+
+    @pytest.fixture
+    def first_day(self, today):
+        return today + datetime.timedelta(days=10)
+
+    def add_own_rules(self, client, admin, valid_from, **rules):
+        """The administrator adds their organisation's own rules from `valid_from`."""
+        organisation = admin.role_assignments.get().unit.organisation
         login(client, admin)
         response = client.post(
             reverse("admin:services_serviceruleset_add"),
@@ -122,42 +141,26 @@ class TestFutureRuleSetChangedInTheAdmin:
         assert response.status_code == 302, response.content.decode()[:2000]
 
     def test_a_step_no_longer_within_a_later_first_day_returns_to_the_rules_in_force(
-        self, client, worker, client_of, today
+        self, client, worker, client_of, today, admin, start, first_day
     ):
-        unit = worker.active_assignment.unit
-        admin = make_user(Role.ADMIN, unit, is_staff=True)
-        start = today + datetime.timedelta(days=15)
         step = plan_rehab(worker, client_of(), start, 6)
         general = step.rule_set
-        own = self.add_own_rules(
-            client,
-            admin,
-            unit.organisation,
-            today + datetime.timedelta(days=10),
-            max_duration_months="12",
-        )
+        own = self.add_own_rules(client, admin, first_day, max_duration_months="12")
         step.refresh_from_db()
         assert step.rule_set == own
 
         self.edit(client, own, valid_from=(today + datetime.timedelta(days=30)).isoformat())
 
         step.refresh_from_db()
-        assert step.rule_set == ServiceRuleSet.objects.in_force(REHAB, unit.organisation, start)
+        organisation = worker.active_assignment.unit.organisation
+        assert step.rule_set == ServiceRuleSet.objects.in_force(REHAB, organisation, start)
         assert step.rule_set == general
 
     def test_a_step_resting_on_rules_changed_before_they_come_into_force_is_checked(
-        self, client, worker, client_of, today
+        self, client, worker, client_of, admin, start, first_day
     ):
-        unit = worker.active_assignment.unit
-        admin = make_user(Role.ADMIN, unit, is_staff=True)
-        step = plan_rehab(worker, client_of(), today + datetime.timedelta(days=15), 10)
-        own = self.add_own_rules(
-            client,
-            admin,
-            unit.organisation,
-            today + datetime.timedelta(days=10),
-            max_duration_months="12",
-        )
+        step = plan_rehab(worker, client_of(), start, 10)
+        own = self.add_own_rules(client, admin, first_day, max_duration_months="12")
         assert not Task.objects.filter(kind=STEP_BREAKS_NEW_RULES_TASK).exists()
 
         self.edit(client, own, max_duration_months="8")
@@ -169,18 +172,10 @@ class TestFutureRuleSetChangedInTheAdmin:
         assert "enintään 8 kuukautta" in task.description
 
     def test_rules_changed_to_admit_the_step_settle_its_task(
-        self, client, worker, client_of, today
+        self, client, worker, client_of, admin, start, first_day
     ):
-        unit = worker.active_assignment.unit
-        admin = make_user(Role.ADMIN, unit, is_staff=True)
-        step = plan_rehab(worker, client_of(), today + datetime.timedelta(days=15), 10)
-        own = self.add_own_rules(
-            client,
-            admin,
-            unit.organisation,
-            today + datetime.timedelta(days=10),
-            max_duration_months="8",
-        )
+        step = plan_rehab(worker, client_of(), start, 10)
+        own = self.add_own_rules(client, admin, first_day, max_duration_months="8")
         task = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
         assert task.done_at is None
 
@@ -195,18 +190,13 @@ class TestFutureRuleSetChangedInTheAdmin:
         assert not Task.objects.filter(kind=STEP_BREAKS_NEW_RULES_TASK, done_at__isnull=True)
 
     def test_a_step_returning_to_rules_it_left_is_asked_again(
-        self, client, worker, client_of, today
+        self, client, worker, client_of, today, admin, start, first_day
     ):
         """The rules' first day moved past the step and back: the step rests on them again
         and still breaks them, so its worker is asked again (the first task was checked off
         when the step left them)."""
-        unit = worker.active_assignment.unit
-        admin = make_user(Role.ADMIN, unit, is_staff=True)
-        step = plan_rehab(worker, client_of(), today + datetime.timedelta(days=15), 10)
-        first_day = today + datetime.timedelta(days=10)
-        own = self.add_own_rules(
-            client, admin, unit.organisation, first_day, max_duration_months="8"
-        )
+        step = plan_rehab(worker, client_of(), start, 10)
+        own = self.add_own_rules(client, admin, first_day, max_duration_months="8")
         first = Task.objects.get(kind=STEP_BREAKS_NEW_RULES_TASK)
 
         own.refresh_from_db()
