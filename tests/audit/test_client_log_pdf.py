@@ -2,13 +2,11 @@
 queued after commit, rendered on the PDF queue, downloaded by the DPO who asked."""
 
 import datetime
-import io
 import time
 
 import pytest
 import time_machine
 from django.utils import translation
-from pypdf import PdfReader
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -23,16 +21,22 @@ from audit.tasks import remove_old_log_report_files_task, render_log_report_pdf_
 from consents.models import InformationCategory
 from tests.audit.conftest import CODE, acting
 from tests.conftest import login
-
-
-def pdf_text(report: LogReportPrint) -> str:
-    reader = PdfReader(io.BytesIO(stored_path(report.file_name).read_bytes()))
-    # Table cells wrap: words are compared with single spaces between them.
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+from tests.pdf import printed_words, read_printed
 
 
 def subject_of(client):
     return describe_clients([client.uuid])[client.uuid]
+
+
+def request_report(dpo, client, *, language="fi", period=None) -> LogReportPrint:
+    """The DPO asks for the client's log report (by default of the default period, in
+    Finnish): queued, not rendered."""
+    return actions.request_log_report_print(
+        subject=subject_of(client),
+        period=ReportPeriod.default() if period is None else period,
+        language=language,
+        requested_by=dpo,
+    )
 
 
 @pytest.fixture
@@ -93,9 +97,7 @@ def test_the_printed_report_records_its_template_version(dpo, logged):
     by whom. Reports printed before the version was kept say "unrecorded" (migration 0007)."""
     from audit.reports import LOG_REPORT_TEMPLATE_VERSION
 
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="en", requested_by=dpo
-    )
+    report = request_report(dpo, logged, language="en")
     report.refresh_from_db()
     assert (report.template_version, report.language, report.requested_by) == (
         LOG_REPORT_TEMPLATE_VERSION,
@@ -115,9 +117,7 @@ def test_an_organisation_named_only_in_finnish_is_marked_finnish_in_a_swedish_re
     organisation = worker.organisation
     organisation.name_sv = ""
     organisation.save()
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="sv", requested_by=dpo
-    )
+    report = request_report(dpo, logged, language="sv")
     with translation.override("sv"):
         html = actions._log_report_html(report)
     assert f'<td><span lang="fi">{organisation.name_fi}</span></td>' in html
@@ -142,12 +142,7 @@ def test_no_render_is_enqueued_when_the_transaction_rolls_back(
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
-        actions.request_log_report_print(
-            subject=subject_of(logged),
-            period=ReportPeriod.default(),
-            language="fi",
-            requested_by=dpo,
-        )
+        request_report(dpo, logged)
         raise RuntimeError("rolled back")
     assert sent == [] and not LogReportPrint.objects.exists()
 
@@ -163,27 +158,20 @@ def test_no_render_is_enqueued_when_the_transaction_rolls_back(
 def test_the_report_renders_in_its_language_with_the_rows_and_no_identity_code(
     dpo, worker, logged, language, title, access_heading
 ):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged),
-        period=ReportPeriod.default(),
-        language=language,
-        requested_by=dpo,
-    )
+    report = request_report(dpo, logged, language=language)
     report = actions.render_log_report(report_id=report.pk)
     assert report.status == PrintStatus.READY and len(report.checksum) == 64
-    text = pdf_text(report)
+    text = printed_words(report)
     assert title in text and access_heading in text, text
     assert worker.last_name in text and "Kelan Helsingin toimisto" in text, text
     assert CODE not in text and CODE[:6] not in text
-    reader = PdfReader(io.BytesIO(stored_path(report.file_name).read_bytes()))
+    reader = read_printed(report)
     assert reader.metadata.title == title
     assert reader.trailer["/Root"].get("/Lang") == language
 
 
 def test_rendering_twice_is_harmless(dpo, logged):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     first = actions.render_log_report(report_id=report.pk)
     again = actions.render_log_report(report_id=report.pk)
     assert again.checksum == first.checksum and again.rendered_at == first.rendered_at
@@ -195,10 +183,8 @@ def test_a_longer_period_prints_with_its_reason(dpo, logged):
         end=datetime.date.today(),
         reason="Asiakkaan pyyntö koko asiakkuuden ajalta",
     )
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
-    )
-    text = pdf_text(actions.render_log_report(report_id=report.pk))
+    report = request_report(dpo, logged, period=period)
+    text = printed_words(actions.render_log_report(report_id=report.pk))
     assert "Ajalta 1.1.2019" in text and "Asiakkaan pyyntö koko asiakkuuden ajalta" in text
 
 
@@ -207,9 +193,7 @@ def test_the_way_back_from_a_longer_reports_print_keeps_its_period_and_reason(cl
     they printed, not to a refusal asking for a reason again."""
     reason = "Asiakkaan pyyntö koko asiakkuuden ajalta"
     period = ReportPeriod(start=datetime.date(2019, 1, 1), end=datetime.date.today(), reason=reason)
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged, period=period)
     login(client, dpo)
     page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
     back = f'action="/audit/clients/{logged.uuid}/log/"'
@@ -225,9 +209,7 @@ def test_the_way_back_from_a_longer_reports_print_keeps_its_period_and_reason(cl
 
 
 def test_the_way_back_from_a_two_year_reports_print_is_a_link(client, dpo, logged):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     login(client, dpo)
     page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
     assert f'href="/audit/clients/{logged.uuid}/log/?start=' in page
@@ -235,9 +217,7 @@ def test_the_way_back_from_a_two_year_reports_print_is_a_link(client, dpo, logge
 
 
 def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(client, dpo, logged):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     actions.render_log_report(report_id=report.pk)
     login(client, dpo)
     page = client.get(f"/audit/log-reports/{report.uuid}/").content.decode()
@@ -261,9 +241,7 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(client, dp
 def test_a_file_gone_under_a_ready_report_answers_404_and_logs_no_print(client, dpo, logged):
     """The daily cleanup may remove the file after the view has read the row as ready: the
     download answers 404, not 500, and writes neither log row."""
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     report = actions.render_log_report(report_id=report.pk)
     stored_path(report.file_name).unlink()
     login(client, dpo)
@@ -273,9 +251,7 @@ def test_a_file_gone_under_a_ready_report_answers_404_and_logs_no_print(client, 
 
 
 def test_the_print_is_not_logged_without_its_disclosure(dpo, logged, monkeypatch):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     report = actions.render_log_report(report_id=report.pk)
 
     def fail(**fields):
@@ -288,18 +264,14 @@ def test_the_print_is_not_logged_without_its_disclosure(dpo, logged, monkeypatch
 
 
 def test_a_report_not_yet_ready_is_not_downloadable(client, dpo, logged):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     login(client, dpo)
     assert client.get(f"/audit/log-reports/{report.uuid}/download/").status_code == 404
     assert not AccessLogEntry.objects.filter(action="audit.client_log.printed").exists()
 
 
 def test_only_the_dpo_who_asked_reaches_the_printed_report(client, dpo, unit, worker, logged):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     actions.render_log_report(report_id=report.pk)
     urls = [
         f"/audit/log-reports/{report.uuid}/",
@@ -318,9 +290,7 @@ def test_a_failed_two_year_report_links_back_to_its_period(client, dpo, logged):
     """ "Yritä uudelleen" with the way to do it: the report's period on the client's log
     report, where it is printed, in the page and in the polled fragment."""
     period = ReportPeriod.default()
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged, period=period)
     LogReportPrint.objects.filter(pk=report.pk).update(status=PrintStatus.FAILED)
     login(client, dpo)
     base = f"/audit/log-reports/{report.uuid}/"
@@ -336,9 +306,7 @@ def test_a_failed_longer_report_posts_its_reason_back(client, dpo, logged):
     and reason to the client's log report, which shows the period again (not a refusal)."""
     reason = "Asiakkaan pyyntö koko asiakkuuden ajalta"
     period = ReportPeriod(start=datetime.date(2019, 1, 1), end=datetime.date.today(), reason=reason)
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=period, language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged, period=period)
     LogReportPrint.objects.filter(pk=report.pk).update(status=PrintStatus.FAILED)
     login(client, dpo)
     fragment = client.get(
@@ -353,9 +321,7 @@ def test_a_failed_longer_report_posts_its_reason_back(client, dpo, logged):
 
 
 def test_the_log_reports_status_poll_swaps_only_inside_its_live_region(client, dpo, logged):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     login(client, dpo)
     base = f"/audit/log-reports/{report.uuid}/"
     page = client.get(base).content.decode()
@@ -386,9 +352,7 @@ def test_a_tampered_period_is_refused_next_to_the_field(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_renders_the_log_report(dpo, logged, pdf_worker):
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         report.refresh_from_db()
@@ -396,14 +360,12 @@ def test_a_real_worker_renders_the_log_report(dpo, logged, pdf_worker):
             break
         time.sleep(0.2)
     assert report.status == PrintStatus.READY, report.error
-    assert "Lokiraportti" in pdf_text(report)
+    assert "Lokiraportti" in printed_words(report)
 
 
 def test_the_file_is_removed_after_its_days_and_the_record_stays(client, dpo, logged, settings):
     settings.POLKU_PRINTED_FILES_KEPT_DAYS = 3
-    report = actions.request_log_report_print(
-        subject=subject_of(logged), period=ReportPeriod.default(), language="fi", requested_by=dpo
-    )
+    report = request_report(dpo, logged)
     report = actions.render_log_report(report_id=report.pk)
     stored = stored_path(report.file_name)
     with time_machine.travel(report.rendered_at + datetime.timedelta(days=3, minutes=1)):
@@ -428,14 +390,9 @@ def test_a_long_report_cuts_no_row_in_two_at_a_page_break(dpo, worker, unit, sub
             action="clients.client.viewed",
             basis=Basis.CARE_TEAM,
         )
-    report = actions.request_log_report_print(
-        subject=subject_of(subject_client),
-        period=ReportPeriod.default(),
-        language="fi",
-        requested_by=dpo,
-    )
+    report = request_report(dpo, subject_client)
     report = actions.render_log_report(report_id=report.pk)
-    pages = PdfReader(io.BytesIO(stored_path(report.file_name).read_bytes())).pages
+    pages = read_printed(report).pages
     texts = [page.extract_text() for page in pages]
     with_rows = [text for text in texts if "pelastustoimiala" in text]
     assert len(with_rows) > 1
@@ -460,13 +417,8 @@ def test_a_swedish_report_names_the_disclosed_categories_in_swedish(dpo, worker,
         consent_id=1,
         channel="consultation",
     )
-    report = actions.request_log_report_print(
-        subject=subject_of(subject_client),
-        period=ReportPeriod.default(),
-        language="sv",
-        requested_by=dpo,
-    )
-    text = pdf_text(actions.render_log_report(report_id=report.pk))
+    report = request_report(dpo, subject_client, language="sv")
+    text = printed_words(actions.render_log_report(report_id=report.pk))
     with translation.override("sv"):
         identity, income = (
             str(InformationCategory.IDENTITY.label),
@@ -522,12 +474,7 @@ def test_logged_texts_of_polku_show_in_the_reports_language(dpo, worker, subject
 def test_the_downloaded_file_is_named_in_the_reports_language(client, dpo, logged, language, name):
     """The DPO reads Polku in Finnish and prints a Swedish report for the client: the file
     handed to the client is named in Swedish, as the pathway summary's file is."""
-    report = actions.request_log_report_print(
-        subject=subject_of(logged),
-        period=ReportPeriod.default(),
-        language=language,
-        requested_by=dpo,
-    )
+    report = request_report(dpo, logged, language=language)
     report = actions.render_log_report(report_id=report.pk)
     login(client, dpo)
     response = client.get(f"/audit/log-reports/{report.uuid}/download/")

@@ -13,12 +13,13 @@ from audit.models import AccessLogEntry, PrintStatus
 from clients import identity
 from clients.factories import add_member
 from clients.models import TeamRole
-from pathways import actions, printing
+from pathways import actions
 from pathways.factories import make_step
 from pathways.models import DocumentKind, PrintedDocument
 from pathways.tasks import render_document_pdf_task
 from services.factories import UnitFactory
 from tests.conftest import login
+from tests.pdf import printed_words, read_printed, text_of
 
 COMPETENCES = ["Asiakaspalvelu kahvilassa", "Hygieniaosaaminen ja siivous"]
 
@@ -85,26 +86,17 @@ def certificate(worker, workshop_coach, client_of, today):
     )
 
 
-def read(document: PrintedDocument) -> PdfReader:
-    return PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
-
-
-def text_of(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_the_certificate_prints_the_competences_in_the_chosen_language(
-    certificate, workshop_coach, settings, tmp_path, language
+    certificate, workshop_coach, language
 ):
-    settings.POLKU_PRIVATE_ROOT = tmp_path
     document = actions.request_certificate_pdf(
         certificate=certificate, requested_by=workshop_coach, language=language
     )
     assert document.kind == DocumentKind.COMPETENCE_CERTIFICATE
     document = actions.render_document(document_id=document.pk)
     assert document.status == PrintStatus.READY and len(document.checksum) == 64
-    reader = read(document)
+    reader = read_printed(document)
     text = text_of(reader)
     assert all(competence in text for competence in COMPETENCES)
     assert "Ravintola- ja catering-alan perustutkinto" in text
@@ -130,10 +122,9 @@ RUNNING = {"fi": "{} alkaen, jatkuu", "sv": "från {}, pågår", "en": "from {},
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_a_period_still_running_prints_as_running_and_an_ended_one_with_its_end(
-    certificate, workshop_coach, worker, settings, tmp_path, language, today
+    certificate, workshop_coach, worker, language, today
 ):
     """The planned end of a period still running is not a fact the certificate can state."""
-    settings.POLKU_PRIVATE_ROOT = tmp_path
     step = certificate.step
     start = f"{step.start_on:%-d.%-m.%Y}"
     planned = f"{step.planned_end_on:%-d.%-m.%Y}"
@@ -142,7 +133,7 @@ def test_a_period_still_running_prints_as_running_and_an_ended_one_with_its_end(
         document = actions.request_certificate_pdf(
             certificate=certificate, requested_by=workshop_coach, language=language
         )
-        return " ".join(text_of(read(actions.render_document(document_id=document.pk))).split())
+        return printed_words(actions.render_document(document_id=document.pk))
 
     running = printed()
     assert RUNNING[language].format(start) in running
@@ -165,12 +156,9 @@ def test_the_workshop_coach_prints_and_downloads_a_swedish_certificate(
     client,
     certificate,
     workshop_coach,
-    settings,
-    tmp_path,
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
-    settings.POLKU_PRIVATE_ROOT = tmp_path
     queued = []
     monkeypatch.setattr(
         render_document_pdf_task, "delay", lambda document_id: queued.append(document_id)
