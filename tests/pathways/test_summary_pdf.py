@@ -1,7 +1,6 @@
 """Pathway summaries printed for clients: real WeasyPrint output read back with pypdf."""
 
 import datetime
-import io
 import re
 import time
 from types import SimpleNamespace
@@ -10,7 +9,6 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.utils import timezone
-from pypdf import PdfReader
 
 from accounts.factories import make_user
 from accounts.middleware import SESSION_LAST_ACTIVITY
@@ -28,7 +26,7 @@ from pathways.models import PathwayStep, PrintedDocument
 from pathways.tasks import remove_old_document_files_task, render_document_pdf_task
 from services.factories import OrganisationFactory, UnitFactory
 from tests.conftest import login
-from tests.pdf import structure_elements
+from tests.pdf import printed_text, printed_words, read_printed, structure_elements
 
 
 @pytest.fixture
@@ -62,13 +60,17 @@ def summary_client(worker, client_of, today):
     return client
 
 
-def pdf_text(document: PrintedDocument) -> str:
-    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
-    return "\n".join(page.extract_text() for page in reader.pages)
+@pytest.fixture
+def queued_summary(summary_client, worker):
+    """The worker's Finnish summary of the important dates, queued and not yet rendered."""
+    return actions.request_pathway_summary(
+        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
+    )
 
 
-def render(client, worker, language, settings, tmp_path, sections=None):
-    settings.POLKU_PRIVATE_ROOT = tmp_path
+def render(client, worker, language, sections=None):
+    """The worker's summary of the client, rendered (stored under the test's own tmp_path:
+    tests/conftest.py _isolated_settings)."""
     document = actions.request_pathway_summary(
         client=client,
         requested_by=worker,
@@ -79,11 +81,11 @@ def render(client, worker, language, settings, tmp_path, sections=None):
 
 
 def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
-    summary_client, worker, settings, tmp_path
+    summary_client, worker
 ):
-    document = render(summary_client, worker, "fi", settings, tmp_path)
+    document = render(summary_client, worker, "fi")
     assert document.status == PrintStatus.READY and len(document.checksum) == 64
-    text = pdf_text(document)
+    text = printed_text(document)
     assert "Hankin hygieniapassin" in text and "Kokeilen leipomotyötä" in text
     assert "Haluan oppia leipomaan" in text
     assert "Kuntouttava työtoiminta" in text and "Koulutus" in text
@@ -91,7 +93,7 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
     assert "Salainenkuja" not in text
     code = identity.decrypt(summary_client.identity_code_encrypted)
     assert code not in text and code[:6] not in text
-    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    reader = read_printed(document)
     assert reader.metadata.title.startswith("Palvelupolkusi")
     assert reader.outline, "the PDF has a document outline"
     root = reader.trailer["/Root"]
@@ -103,7 +105,7 @@ def test_the_summary_holds_goals_and_timeline_and_no_address_or_identity_code(
 
 
 def test_an_open_draft_revision_leaves_the_agreed_plan_on_the_summary(
-    summary_client, worker, settings, tmp_path, today
+    summary_client, worker, today
 ):
     """Each plan type prints its version in force: the newest that is agreed or active, while
     a newer draft is written; a plan type whose newest decided version is closed does not."""
@@ -139,7 +141,7 @@ def test_an_open_draft_revision_leaves_the_agreed_plan_on_the_summary(
         client_view="Päättynyt suunnitelma.",
         goals=("Päättyneen suunnitelman tavoite",),
     )
-    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    text = printed_text(render(summary_client, worker, "fi"))
     assert "Suunnitelmaa ei ole vielä tehty." not in text
     assert "Hankin hygieniapassin" in text and "Haluan oppia leipomaan" in text
     assert "Luonnoksen tavoite" not in text and "Luonnos omista sanoista" not in text
@@ -154,7 +156,7 @@ def test_an_open_draft_revision_leaves_the_agreed_plan_on_the_summary(
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_each_plan_is_headed_with_its_name_for_the_client_not_its_official_name(
-    client_of, worker, settings, tmp_path, today, language
+    client_of, worker, today, language
 ):
     """ "Aktivointisuunnitelma tai monialainen työllistymissuunnitelma" is the statute's name:
     the client reads "Suunnitelmasi kohti työtä", in each language."""
@@ -165,8 +167,8 @@ def test_each_plan_is_headed_with_its_name_for_the_client_not_its_official_name(
     client = client_of(plan=False)
     for plan_type in PlanType.values:
         make_plan(client, worker, plan_type=plan_type, goals=(f"Tavoite {plan_type}",))
-    document = render(client, worker, language, settings, tmp_path, sections=["situation"])
-    flat = " ".join(pdf_text(document).split())
+    document = render(client, worker, language, sections=["situation"])
+    flat = printed_words(document)
     names = summary.TEXTS[language]["plan_types"]
     for plan_type in PlanType.values:
         assert names[plan_type] in flat, names[plan_type]
@@ -176,7 +178,7 @@ def test_each_plan_is_headed_with_its_name_for_the_client_not_its_official_name(
     for official in ("Aktivointisuunnitelma", "Aktiveringsplan", "Activation plan", "Klientplan"):
         assert official not in flat, official
     # The headings are the document's outline too: one per plan, in the order of PlanType.
-    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    reader = read_printed(document)
 
     def titles(outline):
         for item in outline:
@@ -189,12 +191,10 @@ def test_each_plan_is_headed_with_its_name_for_the_client_not_its_official_name(
 @pytest.mark.parametrize(
     ("language", "january"), [("fi", "tammikuu"), ("sv", "januari"), ("en", "January")]
 )
-def test_the_printed_timeline_names_its_months_in_words(
-    summary_client, worker, settings, tmp_path, language, january
-):
+def test_the_printed_timeline_names_its_months_in_words(summary_client, worker, language, january):
     """The axis reads "heinäkuu 2026" ("juli 2026", "July 2026"), never "7/2026"."""
-    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
-    flat = " ".join(pdf_text(document).split())
+    document = render(summary_client, worker, language, sections=["timeline"])
+    flat = printed_words(document)
     context = summary.build_context(
         SimpleNamespace(client=summary_client, language=language, sections=["timeline"])
     )
@@ -206,10 +206,10 @@ def test_the_printed_timeline_names_its_months_in_words(
     assert not re.search(r"\b\d{1,2}/\d{4}\b", flat), flat
 
 
-def test_a_draft_alone_is_no_plan_yet(client_of, worker, settings, tmp_path):
+def test_a_draft_alone_is_no_plan_yet(client_of, worker):
     client = client_of(plan=False)
     make_plan(client, worker, status="draft", goals=("Luonnoksen tavoite",))
-    text = pdf_text(render(client, worker, "fi", settings, tmp_path, sections=["situation"]))
+    text = printed_text(render(client, worker, "fi", sections=["situation"]))
     assert "Suunnitelmaa ei ole vielä tehty." in text and "Luonnoksen tavoite" not in text
 
 
@@ -221,12 +221,12 @@ def test_a_draft_alone_is_no_plan_yet(client_of, worker, settings, tmp_path):
     ],
 )
 def test_swedish_and_english_summaries_have_their_own_fixed_texts(
-    summary_client, worker, settings, tmp_path, language, headings
+    summary_client, worker, language, headings
 ):
-    document = render(summary_client, worker, language, settings, tmp_path)
-    text = pdf_text(document)
+    document = render(summary_client, worker, language)
+    text = printed_text(document)
     assert all(heading in text for heading in headings)
-    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    reader = read_printed(document)
     assert reader.metadata.title.startswith(headings[0])
     assert reader.trailer["/Root"].get("/Lang") == language
     assert reader.outline[0].title == headings[0]
@@ -234,8 +234,8 @@ def test_swedish_and_english_summaries_have_their_own_fixed_texts(
     assert "Hankin hygieniapassin" in text  # the client's own words stay as written
 
 
-def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
-    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path, sections=["contacts"]))
+def test_only_chosen_sections_print(summary_client, worker):
+    text = printed_text(render(summary_client, worker, "fi", sections=["contacts"]))
     assert "Keneen voit ottaa yhteyttä" in text and "Hankin hygieniapassin" not in text
 
 
@@ -248,28 +248,22 @@ def test_only_chosen_sections_print(summary_client, worker, settings, tmp_path):
     ],
 )
 def test_the_contacts_give_the_units_phone_and_visiting_address(
-    summary_client, worker, settings, tmp_path, language, phone, address
+    summary_client, worker, language, phone, address
 ):
     """The worker in the demo has no phone of their own: the client can still call the unit
     or come by, whether or not they use e-mail."""
     unit = summary_client.responsible_unit
     unit.phone, unit.address = "09 310 12345", "Toinen linja 4 A, Helsinki"
     unit.save()
-    flat = " ".join(
-        pdf_text(
-            render(summary_client, worker, language, settings, tmp_path, sections=["contacts"])
-        ).split()
-    )
+    flat = printed_words(render(summary_client, worker, language, sections=["contacts"]))
     assert f"{phone}: 09 310 12345" in flat
     assert f"{address}: Toinen linja 4 A, Helsinki" in flat
     # The client's own (non-disclosed) address still never prints.
     assert "Salainenkuja" not in flat
 
 
-def test_a_unit_without_a_phone_or_visiting_address_prints_no_empty_lines(
-    summary_client, worker, settings, tmp_path
-):
-    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path, sections=["contacts"]))
+def test_a_unit_without_a_phone_or_visiting_address_prints_no_empty_lines(summary_client, worker):
+    text = printed_text(render(summary_client, worker, "fi", sections=["contacts"]))
     assert "Puhelin" not in text and "Käyntiosoite" not in text
     assert f"Sähköposti: {worker.email}" in text
 
@@ -307,7 +301,7 @@ def test_a_unit_without_a_phone_or_visiting_address_prints_no_empty_lines(
     ],
 )
 def test_a_chosen_section_with_nothing_to_show_keeps_its_heading_and_says_so(
-    client_of, worker, settings, tmp_path, today, language, texts
+    client_of, worker, today, language, texts
 ):
     """A client with no steps yet and, for the moment, no responsible worker: the timeline and
     the contacts the worker chose still print, each with a short sentence for the client."""
@@ -317,10 +311,8 @@ def test_a_chosen_section_with_nothing_to_show_keeps_its_heading_and_says_so(
     CareTeamMembership.objects.filter(client=client, role=TeamRole.RESPONSIBLE_WORKER).update(
         ended_on=today
     )
-    document = render(
-        client, worker, language, settings, tmp_path, sections=["timeline", "contacts"]
-    )
-    flat = " ".join(pdf_text(document).split())
+    document = render(client, worker, language, sections=["timeline", "contacts"])
+    flat = printed_words(document)
     assert all(text in flat for text in texts), flat
 
 
@@ -337,7 +329,7 @@ def leave_the_unit(worker, today):
 
 @pytest.mark.parametrize("gone", [close_account, leave_the_unit])
 def test_a_responsible_worker_who_can_no_longer_act_is_not_named_for_the_client(
-    client_of, worker, settings, tmp_path, today, gone
+    client_of, worker, today, gone
 ):
     """The worker's account closed, or they left the unit, and the caseload is not handed over
     yet: their membership stays, but the client could not reach them. The manager's print
@@ -350,9 +342,7 @@ def test_a_responsible_worker_who_can_no_longer_act_is_not_named_for_the_client(
     unit.save()
     manager = make_user(Role.MANAGER, unit)
     gone(worker, today)
-    flat = " ".join(
-        pdf_text(render(client, manager, "fi", settings, tmp_path, sections=["contacts"])).split()
-    )
+    flat = printed_words(render(client, manager, "fi", sections=["contacts"]))
     assert worker.get_full_name() not in flat and worker.email not in flat
     assert "Sinulle ei ole vielä nimetty" not in flat
     assert f"Oma työntekijäsi vaihtuu. Ota yhteyttä yksikköön. {unit.name_fi} Puhelin:" in flat
@@ -369,7 +359,7 @@ def test_a_responsible_worker_who_can_no_longer_act_is_not_named_for_the_client(
     ],
 )
 def test_a_unit_without_contacts_of_its_own_is_named_when_the_worker_left(
-    client_of, worker, settings, tmp_path, today, language, left, none_yet
+    client_of, worker, today, language, left, none_yet
 ):
     """The client whose worker left is sent to the unit: the unit is named even when it has no
     phone, visiting address or e-mail of its own in Polku."""
@@ -379,25 +369,17 @@ def test_a_unit_without_contacts_of_its_own_is_named_when_the_worker_left(
     unit.save()
     manager = make_user(Role.MANAGER, unit)
     close_account(worker, today)
-    flat = " ".join(
-        pdf_text(
-            render(client, manager, language, settings, tmp_path, sections=["contacts"])
-        ).split()
-    )
+    flat = printed_words(render(client, manager, language, sections=["contacts"]))
     assert f"{left} {unit.name_in(language)}" in flat, flat
     assert none_yet not in flat
 
 
-def test_a_responsible_worker_who_can_act_is_named_for_the_client(
-    client_of, worker, settings, tmp_path, today
-):
+def test_a_responsible_worker_who_can_act_is_named_for_the_client(client_of, worker, today):
     """The same print with the worker still in their role names them (the test above fails
     for the right reason)."""
     client = client_of(plan=False)
     manager = make_user(Role.MANAGER, client.responsible_unit)
-    flat = " ".join(
-        pdf_text(render(client, manager, "fi", settings, tmp_path, sections=["contacts"])).split()
-    )
+    flat = printed_words(render(client, manager, "fi", sections=["contacts"]))
     assert f"Oma työntekijäsi: {worker.get_full_name()}" in flat
     assert worker.email in flat
     assert "Sinulle ei ole vielä nimetty" not in flat
@@ -415,7 +397,7 @@ def test_a_responsible_worker_who_can_act_is_named_for_the_client(
     ],
 )
 def test_services_are_named_for_the_client_in_plain_language_without_abbreviations(
-    client_of, worker, settings, tmp_path, today, language, plain
+    client_of, worker, today, language, plain
 ):
     """The summary names each service with the name written for the client, in every section
     that names services (timeline, services now and next, dates), never the administrative
@@ -429,8 +411,8 @@ def test_services_are_named_for_the_client_in_plain_language_without_abbreviatio
             start_on=today - datetime.timedelta(days=20),
             planned_end_on=today + datetime.timedelta(days=40),
         )
-    document = render(client, worker, language, settings, tmp_path)
-    flat = " ".join(pdf_text(document).split())
+    document = render(client, worker, language)
+    flat = printed_words(document)
     for name in plain:
         assert flat.count(name) >= 3, name  # the timeline (bar and list), the services, dates
     for administrative in ("(IPS)", "IPS", "Jobcenter", "(avotyö)", "täsmätyö", "Open work"):
@@ -463,19 +445,17 @@ def test_the_render_task_is_enqueued_only_after_commit(
     assert sent == []
 
 
-def test_rendering_twice_is_harmless(summary_client, worker, settings, tmp_path):
-    document = render(summary_client, worker, "fi", settings, tmp_path)
+def test_rendering_twice_is_harmless(summary_client, worker):
+    document = render(summary_client, worker, "fi")
     again = actions.render_document(document_id=document.pk)
     assert again.checksum == document.checksum and again.rendered_at == document.rendered_at
 
 
-def test_every_text_is_in_the_print_styles_sans_serif_font(
-    summary_client, worker, settings, tmp_path
-):
+def test_every_text_is_in_the_print_styles_sans_serif_font(summary_client, worker):
     """The page numbers too: a page's margin boxes do not inherit the body's font, so
     without their own they fell back to the machine's serif font."""
-    document = render(summary_client, worker, "fi", settings, tmp_path)
-    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    document = render(summary_client, worker, "fi")
+    reader = read_printed(document)
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+")[-1]
         for page in reader.pages
@@ -512,9 +492,9 @@ def test_the_url_fetcher_refuses_anything_outside_static_files(settings):
 
 
 def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
-    client, summary_client, worker, settings, tmp_path
+    client, summary_client, worker
 ):
-    document = render(summary_client, worker, "fi", settings, tmp_path)
+    document = render(summary_client, worker, "fi")
     login(client, worker)
     response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -530,11 +510,11 @@ def test_download_is_logged_as_a_print_and_a_disclosure_to_the_client(
 
 
 def test_a_file_gone_under_a_ready_document_answers_404_and_logs_no_print(
-    client, summary_client, worker, settings, tmp_path
+    client, summary_client, worker
 ):
     """The daily cleanup may remove the file after the view has read the row as ready: the
     download answers 404, not 500, and writes neither log row."""
-    document = render(summary_client, worker, "fi", settings, tmp_path)
+    document = render(summary_client, worker, "fi")
     printing.stored_path(document.file_name).unlink()
     login(client, worker)
     response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
@@ -543,12 +523,10 @@ def test_a_file_gone_under_a_ready_document_answers_404_and_logs_no_print(
     assert not DisclosureLogEntry.objects.filter(client_id=summary_client.uuid).exists()
 
 
-def test_the_print_is_not_logged_without_its_disclosure(
-    summary_client, worker, settings, tmp_path, monkeypatch
-):
+def test_the_print_is_not_logged_without_its_disclosure(summary_client, worker, monkeypatch):
     from audit import actions as audit_actions
 
-    document = render(summary_client, worker, "fi", settings, tmp_path)
+    document = render(summary_client, worker, "fi")
 
     def fail(**fields):
         raise RuntimeError("disclosure log unavailable")
@@ -560,9 +538,9 @@ def test_the_print_is_not_logged_without_its_disclosure(
 
 
 def test_the_disclosure_log_is_kept_in_finnish_whatever_the_user_reads(
-    client, summary_client, worker, settings, tmp_path
+    client, summary_client, worker, settings
 ):
-    document = render(summary_client, worker, "sv", settings, tmp_path)
+    document = render(summary_client, worker, "sv")
     login(client, worker)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     response = client.get(f"/clients/{summary_client.uuid}/documents/{document.uuid}/download/")
@@ -627,7 +605,7 @@ def outside_coach(summary_client, worker):
     ],
 )
 def test_a_coach_of_another_organisation_is_named_only_with_the_clients_consent(
-    summary_client, worker, outside_coach, settings, tmp_path, purposes, categories, named
+    summary_client, worker, outside_coach, purposes, categories, named
 ):
     if purposes:
         ConsentFactory(
@@ -636,7 +614,7 @@ def test_a_coach_of_another_organisation_is_named_only_with_the_clients_consent(
             purposes=purposes,
             categories=categories,
         )
-    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    text = printed_text(render(summary_client, worker, "fi"))
     assert "Keneen voit ottaa yhteyttä" in text
     if named:
         assert "Veera Ulkovalmentaja" in text
@@ -647,7 +625,7 @@ def test_a_coach_of_another_organisation_is_named_only_with_the_clients_consent(
 
 
 def test_a_statutory_basis_does_not_name_a_coach_of_another_organisation(
-    summary_client, worker, outside_coach, settings, tmp_path
+    summary_client, worker, outside_coach
 ):
     StatutoryBasisFactory(
         client=summary_client,
@@ -657,13 +635,11 @@ def test_a_statutory_basis_does_not_name_a_coach_of_another_organisation(
         categories=[InformationCategory.IDENTITY],
         recorded_by=worker,
     )
-    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    text = printed_text(render(summary_client, worker, "fi"))
     assert "Ulkolan työllisyyspalvelut" in text and "Ulkovalmentaja" not in text
 
 
-def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
-    summary_client, worker, settings, tmp_path
-):
+def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(summary_client, worker):
     coach = make_user(
         Role.WORK_COACH,
         worker.active_assignment.unit,
@@ -672,7 +648,7 @@ def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
     )
     PathwayStep.objects.filter(client=summary_client, status="active").update(coach=coach)
     add_member(summary_client, coach, TeamRole.COACH)
-    text = pdf_text(render(summary_client, worker, "fi", settings, tmp_path))
+    text = printed_text(render(summary_client, worker, "fi"))
     assert "Oona Omavalmentaja" in text
 
 
@@ -686,11 +662,9 @@ def test_a_coach_of_the_clients_own_organisation_is_named_without_consent(
     ],
 )
 def test_the_status_fragment_in_each_state(
-    client, summary_client, worker, status, shown, polls, link
+    client, summary_client, worker, queued_summary, status, shown, polls, link
 ):
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
-    )
+    document = queued_summary
     rendered = {"file_name": "x.pdf", "checksum": "0" * 64, "rendered_at": timezone.now()}
     PrintedDocument.objects.filter(pk=document.pk).update(
         status=status, **(rendered if status == PrintStatus.READY else {})
@@ -711,14 +685,12 @@ def test_the_status_fragment_in_each_state(
 
 
 def test_the_live_region_stays_and_only_the_polled_element_inside_it_is_swapped(
-    client, summary_client, worker
+    client, summary_client, worker, queued_summary
 ):
     """Screen readers announce a change inside a live region that stays on the page: the
     region is outside the element htmx replaces, and a poll answers 204 (no swap) while the
     status is the one the page shows, so "ready" is the one change heard."""
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
-    )
+    document = queued_summary
     login(client, worker)
     base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
     page = client.get(base).content.decode()
@@ -750,16 +722,14 @@ def test_the_live_region_stays_and_only_the_polled_element_inside_it_is_swapped(
 
 @pytest.mark.parametrize("status", [PrintStatus.QUEUED, PrintStatus.RENDERING])
 def test_a_print_that_stalled_shows_as_failed_and_the_daily_cleanup_records_it(
-    client, summary_client, worker, status
+    client, summary_client, worker, queued_summary, status
 ):
     """A worker killed at the hard time limit leaves the row "rendering" (a lost job leaves it
     "queued"): past PRINT_STALLED_AFTER the page shows it failed and stops polling, so the
     user asks again; the daily cleanup then records it as failed."""
     from audit.models import PRINT_STALLED_AFTER
 
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
-    )
+    document = queued_summary
     PrintedDocument.objects.filter(pk=document.pk).update(status=status)
     login(client, worker)
     base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
@@ -792,11 +762,9 @@ def test_a_print_is_given_up_only_well_after_every_pdf_tasks_hard_time_limit():
 
 
 def test_polling_the_status_does_not_extend_the_idle_session_but_a_page_does(
-    client, summary_client, worker
+    client, summary_client, worker, queued_summary
 ):
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
-    )
+    document = queued_summary
     base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
     login(client, worker)
     session = client.session
@@ -818,17 +786,17 @@ def printed(day: datetime.date) -> str:
 
 def figures_alt_texts(document: PrintedDocument) -> list:
     """The alternative text of each Figure in the PDF's tag tree (None for one without)."""
-    reader = PdfReader(io.BytesIO(printing.stored_path(document.file_name).read_bytes()))
+    reader = read_printed(document)
     return [node.get("/Alt") for node in structure_elements(reader) if node.get("/S") == "/Figure"]
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_the_timeline_figure_has_its_alternative_text_in_the_tagged_pdf(
-    summary_client, worker, settings, tmp_path, language
+    summary_client, worker, language
 ):
     """A screen reader meets the drawn timeline as a figure: it says what it is, and that the
     list after it says the same, in the print's language (a figure without one fails PDF/UA)."""
-    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
+    document = render(summary_client, worker, language, sections=["timeline"])
     assert figures_alt_texts(document) == [summary.TEXTS[language]["timeline_desc"]]
 
 
@@ -850,12 +818,12 @@ def test_the_timeline_figure_has_its_alternative_text_in_the_tagged_pdf(
     ],
 )
 def test_the_timeline_section_alone_prints_each_step_with_its_dates(
-    summary_client, worker, settings, tmp_path, language, heading, other_heading, names
+    summary_client, worker, language, heading, other_heading, names
 ):
     """Only the timeline is chosen: the step names and dates can come from nowhere else."""
-    document = render(summary_client, worker, language, settings, tmp_path, sections=["timeline"])
+    document = render(summary_client, worker, language, sections=["timeline"])
     assert document.status == PrintStatus.READY
-    text = pdf_text(document)
+    text = printed_text(document)
     assert heading in text and other_heading not in text
     steps = PathwayStep.objects.filter(client=summary_client).order_by("start_on")
     assert len(steps) == 2
@@ -883,10 +851,10 @@ def test_the_timeline_section_alone_prints_each_step_with_its_dates(
 
 
 def test_the_file_is_removed_after_its_days_and_the_record_stays(
-    client, summary_client, worker, settings, tmp_path
+    client, summary_client, worker, settings
 ):
     settings.POLKU_PRINTED_FILES_KEPT_DAYS = 7
-    document = render(summary_client, worker, "fi", settings, tmp_path)
+    document = render(summary_client, worker, "fi")
     stored = printing.stored_path(document.file_name)
     rendered = document.rendered_at
     assert remove_old_document_files_task.run() == 0 and stored.exists()
@@ -921,13 +889,12 @@ def test_the_print_dialog_offers_the_clients_language_first(
     [("fi", "Alkoi", "Alkaa", "Päättyy"), ("sv", "Började", "Börjar", "Slutar")],
 )
 def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
-    summary_client, worker, settings, tmp_path, today, language, started, starts, ends
+    summary_client, worker, today, language, started, starts, ends
 ):
     def day(offset: int) -> str:
-        date = today + datetime.timedelta(days=offset)
-        return f"{date.day}.{date.month}.{date.year}"
+        return printed(today + datetime.timedelta(days=offset))
 
-    text = " ".join(pdf_text(render(summary_client, worker, language, settings, tmp_path)).split())
+    text = printed_words(render(summary_client, worker, language))
     assert f"{started} {day(-60)}." in text  # the running work activity
     assert f"{starts} {day(100)}. {ends} {day(300)}." in text  # the coming education
     assert f"{day(100)}–{day(300)}" in text  # the timeline's list
@@ -938,7 +905,7 @@ def test_each_service_says_when_it_runs_in_the_tense_of_the_day_of_printing(
     [("fi", "Tauolla {} alkaen."), ("sv", "Paus från {}."), ("en", "On a break from {}.")],
 )
 def test_a_service_on_a_break_says_since_when_but_not_why(
-    summary_client, worker, settings, tmp_path, today, language, paused
+    summary_client, worker, today, language, paused
 ):
     step = PathwayStep.objects.get(
         client=summary_client, service_type__code="rehabilitative_work_activity"
@@ -951,7 +918,7 @@ def test_a_service_on_a_break_says_since_when_but_not_why(
         paused_on=since,
         reason="Sairausloma leikkauksen jälkeen",
     )
-    text = " ".join(pdf_text(render(summary_client, worker, language, settings, tmp_path)).split())
+    text = printed_words(render(summary_client, worker, language))
     assert paused.format(f"{since.day}.{since.month}.{since.year}") in text
     assert "Sairausloma" not in text
 
@@ -981,7 +948,7 @@ def test_a_service_on_a_break_says_since_when_but_not_why(
 )
 @pytest.mark.parametrize("status", ["active", "paused"])
 def test_a_service_still_open_past_its_planned_end_does_not_say_it_ended(
-    client_of, worker, settings, tmp_path, today, language, started, end_passed, ended, status
+    client_of, worker, today, language, started, end_passed, ended, status
 ):
     """The planned end has passed but the step is still running or on a break: the client
     would read that the service ended while it goes on. It says the end date is being
@@ -1003,11 +970,7 @@ def test_a_service_still_open_past_its_planned_end_does_not_say_it_ended(
             paused_on=today - datetime.timedelta(days=5),
             reason="Sairausloma",
         )
-    text = " ".join(
-        pdf_text(
-            render(client, worker, language, settings, tmp_path, sections=["services"])
-        ).split()
-    )
+    text = printed_words(render(client, worker, language, sections=["services"]))
     assert f"{started} {start.day}.{start.month}.{start.year}. {end_passed}" in text, text
     assert ended not in text
 
@@ -1090,18 +1053,15 @@ def test_a_step_cancelled_before_it_started_is_no_part_of_the_clients_summary(
     ],
 )
 def test_the_important_dates_name_a_services_first_and_last_day_whatever_its_name(
-    summary_client, worker, settings, tmp_path, today, language, first, last, wrong
+    summary_client, worker, today, language, first, last, wrong
 ):
     """A verb after the service's name does not agree with every name ("Koulutus ja opinnot
     alkaa", "Education and studies starts"): the list says which day it is instead."""
 
     def day(offset: int) -> str:
-        date = today + datetime.timedelta(days=offset)
-        return f"{date.day}.{date.month}.{date.year}"
+        return printed(today + datetime.timedelta(days=offset))
 
-    text = " ".join(
-        pdf_text(render(summary_client, worker, language, settings, tmp_path, ["dates"])).split()
-    )
+    text = printed_words(render(summary_client, worker, language, ["dates"]))
     assert f"{day(100)}: {first}" in text
     assert f"{day(300)}: {last}" in text
     if wrong:
@@ -1110,7 +1070,7 @@ def test_the_important_dates_name_a_services_first_and_last_day_whatever_its_nam
 
 @pytest.mark.parametrize(("language", "reached"), [("fi", "saavutettu"), ("sv", "uppnått")])
 def test_a_goal_given_up_is_not_printed_as_the_clients_goal_and_a_reached_one_says_so(
-    client_of, worker, settings, tmp_path, language, reached
+    client_of, worker, language, reached
 ):
     """The worker marks each goal's state on the plan page. The client's paper lists the goals
     still ahead, marks a reached one as reached and leaves out one changed or given up: it
@@ -1131,23 +1091,19 @@ def test_a_goal_given_up_is_not_printed_as_the_clients_goal_and_a_reached_one_sa
     for goal in plan.goals.all():
         goal.status = statuses[goal.text]
         goal.save(update_fields=["status"])
-    text = " ".join(
-        pdf_text(render(client, worker, language, settings, tmp_path, ["situation"])).split()
-    )
+    text = printed_words(render(client, worker, language, ["situation"]))
     assert f"Hankin hygieniapassin ({reached})" in text
     assert "Kokeilen leipomotyötä" in text and "Kokeilen leipomotyötä (" not in text
     assert "Opiskelen kokiksi" not in text
 
 
-def test_a_plan_whose_every_goal_was_given_up_prints_no_empty_goals_heading(
-    client_of, worker, settings, tmp_path
-):
+def test_a_plan_whose_every_goal_was_given_up_prints_no_empty_goals_heading(client_of, worker):
     from clients.models import GoalStatus
 
     client = client_of(plan=False)
     plan = make_plan(client, worker, goals=("Opiskelen kokiksi",))
     plan.goals.update(status=GoalStatus.CHANGED)
-    text = pdf_text(render(client, worker, "fi", settings, tmp_path, ["situation"]))
+    text = printed_text(render(client, worker, "fi", ["situation"]))
     assert "Omin sanoin" in text
     assert summary.TEXTS["fi"]["goals"] not in text and "Opiskelen kokiksi" not in text
 
@@ -1162,7 +1118,7 @@ def test_a_plan_whose_every_goal_was_given_up_prints_no_empty_goals_heading(
     ],
 )
 def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
-    client_of, worker, settings, tmp_path, today, language, one_day_one_hour, two_days_hours
+    client_of, worker, today, language, one_day_one_hour, two_days_hours
 ):
     """Rehabilitative work activity often starts at one day a week: "1 päivää viikossa" and
     "1 days a week" are wrong in any language."""
@@ -1183,9 +1139,7 @@ def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
         days_per_week=2,
         hours_per_day="4.5",
     )
-    text = " ".join(
-        pdf_text(render(client, worker, language, settings, tmp_path, ["services"])).split()
-    )
+    text = printed_words(render(client, worker, language, ["services"]))
     assert one_day_one_hour in text
     assert two_days_hours in text
 
@@ -1213,7 +1167,7 @@ def test_the_weekly_schedule_is_worded_for_one_day_and_one_hour_too(
     ],
 )
 def test_an_overdue_plan_review_is_among_the_important_dates(
-    client_of, worker, settings, tmp_path, today, language, late, coming
+    client_of, worker, today, language, late, coming
 ):
     """A review whose day has passed with no review yet was left out of the important dates
     as a day gone by: the client reads that the review is late, with the day it was due. A
@@ -1228,9 +1182,7 @@ def test_an_overdue_plan_review_is_among_the_important_dates(
         plan_type="activation_plan",
         next_review_on=today + datetime.timedelta(days=20),
     )
-    text = " ".join(
-        pdf_text(render(client, worker, language, settings, tmp_path, ["dates"])).split()
-    )
+    text = printed_words(render(client, worker, language, ["dates"]))
     assert f"{due.day}.{due.month}.{due.year}: {late}" in text
     later = today + datetime.timedelta(days=20)
     assert f"{later.day}.{later.month}.{later.year}: {coming}" in text
@@ -1261,18 +1213,33 @@ def test_a_review_due_today_is_not_late_yet(client_of, worker, today):
     assert summary.build_context(document)["dates"] == [(today, "Suunnitelmasi tarkistetaan")]
 
 
+def consent_to_name(coach, client):
+    """The client's consent to give the coach's organisation their identity data for service
+    planning: what the summary asks before it names a coach of another organisation."""
+    ConsentFactory(
+        client=client,
+        parties=[coach.organisation],
+        purposes=[Purpose.SERVICE_PLANNING],
+        categories=[InformationCategory.IDENTITY],
+    )
+
+
+def services_summary(client, worker) -> PrintedDocument:
+    """The worker's Finnish summary of the client's services, queued and read back from the
+    database (as the render task reads it)."""
+    document = actions.request_pathway_summary(
+        client=client, requested_by=worker, language="fi", sections=["services"]
+    )
+    return PrintedDocument.objects.get(pk=document.pk)
+
+
 @pytest.mark.parametrize("coached", [2, 6])
 def test_coaches_of_another_organisation_are_looked_up_once_for_their_organisation(
     summary_client, worker, outside_coach, django_assert_num_queries, coached
 ):
     """Whether the client's consent names another organisation's coaches is read once for that
     organisation, not once for each step its coaches coach (the same count for 2 and 6)."""
-    ConsentFactory(
-        client=summary_client,
-        parties=[outside_coach.organisation],
-        purposes=[Purpose.SERVICE_PLANNING],
-        categories=[InformationCategory.IDENTITY],
-    )
+    consent_to_name(outside_coach, summary_client)
     start = timezone.localdate() + datetime.timedelta(days=400)
     for n in range(coached - 1):
         make_step(
@@ -1283,10 +1250,7 @@ def test_coaches_of_another_organisation_are_looked_up_once_for_their_organisati
             planned_end_on=start + datetime.timedelta(days=40 * n + 30),
             coach=outside_coach,
         )
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["services"]
-    )
-    document = PrintedDocument.objects.get(pk=document.pk)
+    document = services_summary(summary_client, worker)
     with django_assert_num_queries(7):
         context = summary.build_context(document)
     contacts = [service.contact for service in context["services"]]
@@ -1317,7 +1281,7 @@ def coach_leaves_the_unit(client, coach, worker):
     "gone", [None, close_coach_account, take_coach_off_the_team, coach_leaves_the_unit]
 )
 def test_a_coach_the_client_can_no_longer_reach_is_not_named_as_the_contact(
-    summary_client, worker, coach, settings, tmp_path, today, gone
+    summary_client, worker, coach, today, gone
 ):
     """A coach who left (account closed, taken off the care team while the step keeps them,
     or their coach role ended) is not whom the client can contact: the service names the
@@ -1336,9 +1300,7 @@ def test_a_coach_the_client_can_no_longer_reach_is_not_named_as_the_contact(
     add_member(summary_client, coach, TeamRole.COACH)
     if gone:
         gone(summary_client, coach, worker)
-    flat = " ".join(
-        pdf_text(render(summary_client, worker, "fi", settings, tmp_path, ["services"])).split()
-    )
+    flat = printed_words(render(summary_client, worker, "fi", ["services"]))
     if gone is None:
         assert "Yhteyshenkilö: Lähtenyt Valmentaja" in flat
     else:
@@ -1356,16 +1318,8 @@ def test_coaches_who_left_are_read_in_the_steps_query(
     CareTeamMembership.objects.filter(client=summary_client, user=outside_coach).update(
         ended_on=timezone.localdate()
     )
-    ConsentFactory(
-        client=summary_client,
-        parties=[outside_coach.organisation],
-        purposes=[Purpose.SERVICE_PLANNING],
-        categories=[InformationCategory.IDENTITY],
-    )
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["services"]
-    )
-    document = PrintedDocument.objects.get(pk=document.pk)
+    consent_to_name(outside_coach, summary_client)
+    document = services_summary(summary_client, worker)
     with django_assert_num_queries(6):
         context = summary.build_context(document)
     assert [str(service.contact) for service in context["services"]] == [
@@ -1382,13 +1336,11 @@ def test_coaches_who_left_are_read_in_the_steps_query(
     ],
 )
 def test_a_failed_or_removed_summary_leads_back_to_its_print_dialog(
-    client, summary_client, worker, status, shown
+    client, summary_client, worker, queued_summary, status, shown
 ):
     """ "Yritä uudelleen" with the way to do it: the status links to the summary's print
     dialog, on the page and in the polled fragment alike; a summary still being made has none."""
-    document = actions.request_pathway_summary(
-        client=summary_client, requested_by=worker, language="fi", sections=["dates"]
-    )
+    document = queued_summary
     login(client, worker)
     base = f"/clients/{summary_client.uuid}/documents/{document.uuid}/"
     dialog = f"/clients/{summary_client.uuid}/summary/"
