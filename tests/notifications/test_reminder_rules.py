@@ -1367,6 +1367,20 @@ def test_recording_the_first_employer_contact_settles_the_ips_alert_in_every_inb
 # Coaches off the care team
 
 
+def _workshop_and_jobcenter(client, coach, work_coach) -> tuple[PathwayStep, PathwayStep]:
+    """A youth workshop period ending on TODAY + 9 days and a Jobcenter period ending on
+    TODAY + 3 days, both coached by `coach`, beside work coaching by `work_coach`; returns
+    (workshop, Jobcenter period)."""
+    workshop = step(
+        client, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + 9 * DAY, coach=coach
+    )
+    step(client, "work_coaching", TODAY - 90 * DAY, coach=work_coach)
+    jobcenter = step(
+        client, "jobcenter_paid_work", TODAY - 30 * DAY, planned_end_on=TODAY + 3 * DAY, coach=coach
+    )
+    return workshop, jobcenter
+
+
 def test_a_coach_taken_off_the_team_is_not_reminded_of_the_client(rules, worker, client_of, unit):
     """The coach stays on the step, but reminders that name the client go only to a coach
     with a current care-team membership of the client; the responsible worker still gets
@@ -1378,17 +1392,7 @@ def test_a_coach_taken_off_the_team_is_not_reminded_of_the_client(rules, worker,
     work_coach = make_user(Role.WORK_COACH, unit)
     add_member(client_of, work_coach, TeamRole.COACH)
     end_membership(membership=add_member(client_of, coach, TeamRole.COACH), ended_by=acting(worker))
-    workshop = step(
-        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + 9 * DAY, coach=coach
-    )
-    step(client_of, "work_coaching", TODAY - 90 * DAY, coach=work_coach)
-    jobcenter = step(
-        client_of,
-        "jobcenter_paid_work",
-        TODAY - 30 * DAY,
-        planned_end_on=TODAY + 3 * DAY,
-        coach=coach,
-    )
+    workshop, jobcenter = _workshop_and_jobcenter(client_of, coach, work_coach)
     ips = step(client_of, "supported_employment", TODAY - 40 * DAY, coach=coach)
     rehabilitation = step(
         client_of, "social_rehabilitation", TODAY - 80 * DAY, review_due=TODAY + DAY, coach=coach
@@ -1439,17 +1443,7 @@ def test_a_deactivated_coach_still_on_the_team_is_not_reminded(rules, worker, cl
     add_member(client_of, coach, TeamRole.COACH)
     add_member(client_of, work_coach, TeamRole.COACH)
     type(coach).objects.filter(pk=coach.pk).update(is_active=False)
-    workshop = step(
-        client_of, "youth_workshop", TODAY - 90 * DAY, planned_end_on=TODAY + 9 * DAY, coach=coach
-    )
-    step(client_of, "work_coaching", TODAY - 90 * DAY, coach=work_coach)
-    jobcenter = step(
-        client_of,
-        "jobcenter_paid_work",
-        TODAY - 30 * DAY,
-        planned_end_on=TODAY + 3 * DAY,
-        coach=coach,
-    )
+    workshop, jobcenter = _workshop_and_jobcenter(client_of, coach, work_coach)
 
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == {
