@@ -293,7 +293,8 @@ INBOX_QUERIES = 5
 
 def test_an_htmx_answer_logs_only_the_clients_of_the_section_it_renders(client, worker):
     """Marking a reminder read renders the reminders again, not the tasks: a client named
-    only by a task was not shown, so it gets no "shown in the inbox" row (and the reverse)."""
+    only by a task was not shown, so it gets no "shown in the inbox" row (and the reverse).
+    The task checked off is named by the answer's confirmation, and logged so."""
     from audit.models import AccessLogEntry
     from clients.factories import ClientFactory
     from notifications.access import CLIENTS_SHOWN
@@ -316,4 +317,4 @@ def test_an_htmx_answer_logs_only_the_clients_of_the_section_it_renders(client, 
         of_reminder.uuid
     }
     ReminderFactory(recipient=worker, client_id=of_reminder.uuid)
-    assert shown_by(reverse("notifications:complete_task", args=[task.pk])) == set()
+    assert shown_by(reverse("notifications:complete_task", args=[task.pk])) == {of_task.uuid}

@@ -46,6 +46,32 @@ def test_an_inbox_that_names_no_client_logs_nothing(client, worker):
     assert shown(worker) == []
 
 
+def test_the_answer_to_checking_a_task_off_or_reading_a_reminder_logs_the_client_it_names(
+    client, worker
+):
+    """The confirmation repeats the title, which names the client; the item is no longer
+    listed, so the answer logs the client itself."""
+    customer = ClientFactory(responsible_worker=worker, first_names="Aino", last_name="Äijälä")
+    task = TaskFactory(assignee=worker, title="Soita: Aino Äijälä", client_id=customer.uuid)
+    reminder = ReminderFactory(
+        recipient=worker, title="Suunnitelman tarkistus: Aino Äijälä", client_id=customer.uuid
+    )
+    login(client, worker)
+    page = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
+        {"done_on": ""},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Tehtävä merkitty tehdyksi: Soita: Aino Äijälä" in page
+    assert shown(worker) == [(customer.uuid, "care_team")]
+    page = client.post(
+        reverse("notifications:mark_reminder_read", kwargs={"reminder_id": reminder.pk}),
+        follow=True,
+    ).content.decode()
+    assert "Muistutus merkitty luetuksi: Suunnitelman tarkistus: Aino Äijälä" in page
+    assert shown(worker) == [(customer.uuid, "care_team")] * 2
+
+
 def test_the_dashboards_task_panel_logs_the_clients_it_names(client, worker):
     named = ClientFactory(responsible_worker=worker).uuid
     TaskFactory(assignee=worker, title="Ilmoita osapuolelle: Aino Äijälä", client_id=named)
