@@ -21,6 +21,9 @@ ACTION_LABELS = {
     "consents.scan.attached": _("Tallensi skannatun suostumuslomakkeen"),
     "consents.scan.downloaded": _("Avasi skannatun suostumuslomakkeen"),
     "consents.notification.completed": _("Merkitsi osapuolelle ilmoittamisen tehdyksi"),
+    "consents.member_uncovered.told": _(
+        "Merkitsi tehdyksi tiimistä poistuneelle kertomisen, kun suostumus ei enää kattanut"
+    ),
     "consents.statutory_basis.recorded": _("Kirjasi lakiin perustuvan luovutusperusteen"),
     "consents.statutory_basis.ended": _("Lopetti lakiperusteen käytön"),
 }

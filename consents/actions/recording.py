@@ -36,7 +36,7 @@ from consents.models import (
     GiverKind,
     RevocationMethod,
 )
-from consents.team_coverage import end_uncovered_memberships
+from consents.team_coverage import MEMBER_UNCOVERED_TASK, end_uncovered_memberships
 from notifications.texts import Text
 from services.models import Organisation, OrganisationKind
 
@@ -530,8 +530,11 @@ def _create_notification_tasks(
 
 
 def log_notification_completed(*, task, by) -> None:
-    """The access-log row "consents.notification.completed" of checking off a task of
-    telling a party, wherever it was checked off (the consent page or the inbox).
+    """The access-log row of checking off a task of telling a party of a consent's change or
+    revocation ("consents.notification.completed"), or of telling a member of another
+    organisation that their place on the team ended with the consent
+    ("consents.member_uncovered.told"), wherever it was checked off (the consent page or
+    the inbox).
 
     Registered in ConsentsConfig.ready() as the completion hook of the party-
     notification kinds; notifications' complete_task calls it in its transaction
@@ -545,7 +548,11 @@ def log_notification_completed(*, task, by) -> None:
     log_access(
         actor=by,
         client_id=client.uuid,
-        action="consents.notification.completed",
+        action=(
+            "consents.member_uncovered.told"
+            if task.kind == MEMBER_UNCOVERED_TASK
+            else "consents.notification.completed"
+        ),
         basis=relation.basis if relation.visible else Basis.ASSIGNED_TASK,
         obj=task,
     )

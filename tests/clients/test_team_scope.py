@@ -385,6 +385,24 @@ def test_revoking_the_consent_takes_the_partner_off_the_team_and_tells_the_worke
     assert task.assignee == scope["worker"] and "Kerttu Kelalainen" in task.title
 
 
+def test_telling_the_partner_is_checked_off_as_that_in_the_log(scope):
+    """Checking off "tell them" logs telling a member who left the team, not a consent's
+    change or revocation told to a party."""
+    from audit.labels import action_label
+    from notifications.actions import complete_task
+    from notifications.models import Task
+
+    consent = ConsentFactory(client=scope["client"], parties=[scope["kela_unit"].organisation])
+    add(scope, scope["kela"])
+    revoke(scope, consent)
+    complete_task(
+        task=Task.objects.get(kind="consents.member_uncovered"), by=acting(scope["worker"])
+    )
+    entry = AccessLogEntry.objects.get(action="consents.member_uncovered.told")
+    assert (entry.actor, entry.client_id) == (scope["worker"], scope["client"].uuid)
+    assert "tiimistä poistuneelle" in str(action_label(entry.action))
+
+
 def test_a_consent_that_runs_out_ends_the_membership_in_the_daily_run(scope):
     from consents.tasks import end_uncovered_memberships_task
 
