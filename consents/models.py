@@ -355,7 +355,8 @@ class Consent(models.Model):
         ]
         # A version's content is evidence: a change is a new version, never an edit. Only
         # superseded_at and the REVOCATION_FIELDS change, and a version is never deleted:
-        # triggers of consents migration 0006, which no setting switches off.
+        # triggers of consents migration 0006, which no setting switches off. A revocation
+        # is written once and superseded_at only moves earlier once set (migration 0008).
 
     def __str__(self) -> str:
         return f"{self.kind_label}, {_('versio')} {self.version}"
@@ -675,8 +676,8 @@ class StatutoryBasis(models.Model):
                 name="statutory_basis_ended_complete",
             ),
         ]
-        # Read-only but for its end (ended_at, ended_by), never deleted: triggers of
-        # consents migration 0006.
+        # Read-only but for its end (ended_at, ended_by), written once, never deleted:
+        # triggers of consents migrations 0006 and 0008.
 
     def __str__(self) -> str:
         return self.statute

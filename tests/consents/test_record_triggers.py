@@ -1,14 +1,22 @@
-"""No setting switches the consent tables' triggers off (consents migration 0006).
+"""No setting switches the consent tables' triggers off (consents migration 0006), and
+what they leave open changes only one way (migration 0008).
 
 django-pgtrigger's triggers skipped themselves for the names a transaction put in
 `pgtrigger.ignore`, which any role may set; these read no setting, and refuse TRUNCATE.
+A revocation and a statutory basis's end are written once; a superseded version's end
+only moves earlier. The writes below are raw SQL, as anyone with the table's grants
+could send them.
 """
+
+import datetime
 
 import pytest
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 from django.utils import timezone
 
+from consents import actions
+from consents.coverage import disclosure_basis
 from consents.factories import ConsentFactory, StatutoryBasisFactory
 from consents.models import Consent, ConsentParty, StatutoryBasis
 
@@ -89,3 +97,113 @@ def test_truncate_is_refused(team, parties, table):
         connection.cursor() as cursor,
     ):
         cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+def revoked(consent, by):
+    return actions.revoke_consent(
+        consent=consent,
+        revoked_by=by,
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+
+
+def test_a_revocation_is_never_undone_or_rewritten(team, parties):
+    consent = revoked(
+        ConsentFactory(client=team["client"], parties=[parties["kela"]]), team["sote"]
+    )
+    ask = {
+        "client": team["client"],
+        "organisation": parties["kela"],
+        "category": "identity",
+        "purpose": "service_planning",
+    }
+    assert disclosure_basis(**ask) is None
+    refused = "Cannot update rows from consents_consent table: a revocation is recorded once"
+    run_refused(
+        """UPDATE consents_consent SET revoked_at = NULL, revoked_on = NULL,
+        revoked_by_id = NULL, revocation_method = '', revoked_through = '',
+        revoked_through_organisation_id = NULL, revocation_note = '' WHERE id = %s""",
+        [consent.pk],
+        refused,
+    )
+    run_refused(
+        "UPDATE consents_consent SET revoked_at = revoked_at + interval '1 day' WHERE id = %s",
+        [consent.pk],
+        refused,
+    )
+    run_refused(
+        "UPDATE consents_consent SET revoked_by_id = %s, revocation_note = 'toinen' WHERE id = %s",
+        [team["worker"].pk, consent.pk],
+        refused,
+    )
+    after = Consent.objects.get(pk=consent.pk)
+    assert (after.revoked_at, after.revoked_by, after.revocation_note) == (
+        consent.revoked_at,
+        team["sote"],
+        "",
+    )
+    assert disclosure_basis(**ask) is None
+
+
+def test_a_statutory_basis_end_is_never_undone_or_moved(team):
+    basis = actions.end_statutory_basis(
+        basis=StatutoryBasisFactory(client=team["client"]), ended_by=team["worker"]
+    )
+    refused = "Cannot update rows from consents_statutorybasis table: an end is recorded once"
+    run_refused(
+        "UPDATE consents_statutorybasis SET ended_at = NULL, ended_by_id = NULL WHERE id = %s",
+        [basis.pk],
+        refused,
+    )
+    run_refused(
+        "UPDATE consents_statutorybasis SET ended_at = ended_at + interval '1 year' WHERE id = %s",
+        [basis.pk],
+        refused,
+    )
+    run_refused(
+        "UPDATE consents_statutorybasis SET ended_by_id = %s WHERE id = %s",
+        [team["sote"].pk, basis.pk],
+        refused,
+    )
+    after = StatutoryBasis.objects.get(pk=basis.pk)
+    assert (after.ended_at, after.ended_by) == (basis.ended_at, team["worker"])
+
+
+def test_a_superseded_version_ends_only_earlier(team, parties):
+    """A renewal signed in advance leaves the old version covering until the renewal's first
+    day; that end may come sooner (a revocation or another change does so), never later, and
+    is never taken back."""
+    consent = ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    terms = actions.ConsentTerms.of(consent)
+    actions.change_consent(
+        consent=consent,
+        terms=actions.ConsentTerms(
+            **{**terms.__dict__, "signed_on": timezone.localdate(), "valid_from": start}
+        ),
+        changed_by=team["worker"],
+    )
+    ends = Consent.objects.get(pk=consent.pk).superseded_at
+    assert ends is not None
+    refused = "Cannot update rows from consents_consent table: a superseded version's end"
+    run_refused(
+        "UPDATE consents_consent SET superseded_at = NULL WHERE id = %s", [consent.pk], refused
+    )
+    run_refused(
+        "UPDATE consents_consent SET superseded_at = superseded_at + interval '1 second' "
+        "WHERE id = %s",
+        [consent.pk],
+        refused,
+    )
+    assert Consent.objects.get(pk=consent.pk).superseded_at == ends
+    sooner = ends - datetime.timedelta(days=5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE consents_consent SET superseded_at = %s WHERE id = %s", [sooner, consent.pk]
+        )
+        cursor.execute(  # the same moment again changes nothing, and passes
+            "UPDATE consents_consent SET superseded_at = %s WHERE id = %s", [sooner, consent.pk]
+        )
+    assert Consent.objects.get(pk=consent.pk).superseded_at == sooner
