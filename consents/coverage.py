@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import log_disclosure
 from audit.models import Basis, DisclosureLogEntry
+from clients.access import log_client_access
 from consents import events
 from consents.models import (
     EVENT_TIME_ZONE,
@@ -367,6 +368,10 @@ def logged_categories(categories: Iterable[str]) -> str:
         return ", ".join(str(InformationCategory(c).label) for c in categories)
 
 
+# The access-log row of a disclosure the actor recorded (record_disclosure).
+DISCLOSURE_RECORDED = "consents.disclosure.recorded"
+
+
 def record_disclosure(
     *,
     actor,
@@ -380,9 +385,15 @@ def record_disclosure(
     recipient_description: str = "",
     event: ConsentEvent | None = None,
     at: datetime.datetime | None = None,
+    access_logged: bool = False,
 ) -> DisclosureLogEntry:
     """Checks the disclosure with `disclosure_basis()` at the moment it was made and writes
-    its disclosure-log row.
+    its disclosure-log row, and the actor's access-log row ("consents.disclosure.recorded",
+    naming the disclosure-log row) in the same transaction: the worker's disclosures show
+    in their own access log and the statistics. `access_logged` leaves that row out for a
+    disclosure that is part of work whose caller logs it in a row of its own (joining a
+    client's team: "clients.membership.added"; a consultation case shown: the viewer's row),
+    so that one piece of work is one row.
 
     `at` is that moment: now when not given; a disclosure made earlier today (a
     call the worker logs after hanging up) gives its time, and is then covered by
@@ -440,8 +451,12 @@ def record_disclosure(
             "at": at,
         }
         if isinstance(basis, Consent):
-            return log_disclosure(basis=Basis.CONSENT, consent_id=basis.pk, **common)
-        return log_disclosure(basis=Basis.STATUTE, statute=basis.statute, **common)
+            entry = log_disclosure(basis=Basis.CONSENT, consent_id=basis.pk, **common)
+        else:
+            entry = log_disclosure(basis=Basis.STATUTE, statute=basis.statute, **common)
+        if not access_logged:
+            log_client_access(actor, client, DISCLOSURE_RECORDED, entry)
+        return entry
 
 
 def _locked_basis(*, client, organisation, categories, purpose, event, at):

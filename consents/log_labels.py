@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "consents.member_uncovered.told": _(
         "Merkitsi tehdyksi tiimistä poistuneelle kertomisen, kun suostumus ei enää kattanut"
     ),
+    "consents.disclosure.recorded": _("Kirjasi tietojen luovutuksen luovutuslokiin"),
     "consents.statutory_basis.recorded": _("Kirjasi lakiin perustuvan luovutusperusteen"),
     "consents.statutory_basis.ended": _("Lopetti lakiperusteen käytön"),
 }

@@ -51,6 +51,9 @@ def team_coverage() -> TeamCoverage:
                 channel=CARE_TEAM_CHANNEL,
                 recipient_user=recipient,
                 recipient_description=gettext_noop("Omatiimin jäsen"),
+                # The membership's row is the access-log row of the work: added
+                # ("clients.membership.added") or admitted on its start day.
+                access_logged=True,
             )
         except DisclosureNotCovered:
             return False

@@ -236,6 +236,7 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
                     what=_disclosed_what(request),
                     recipient_user=viewer,
                     event=session_event(session),
+                    access_logged=True,  # the viewer's row below logs the showing
                 )
                 named = True
             except DisclosureNotCovered:

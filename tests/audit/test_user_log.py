@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessLogEntry, Basis
-from tests.audit.conftest import NOW, access
+from tests.audit.conftest import NOW, access, acting
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,33 @@ def test_the_user_log_query_count_does_not_grow_with_its_rows(
 # Session user, MFA check, role assignments; the user; count and page of rows;
 # all the clients' names in one query; the log row; the clients' list hits in one insert.
 USER_LOG_QUERIES = 9
+
+
+def test_a_disclosure_the_user_recorded_is_on_their_log_and_in_the_statistics(
+    client, now, dpo, worker, subject_client
+):
+    """A worker's disclosure is processing of the client's data like any other: the DPO
+    reading one user's log sees it, named in words, and the statistics count it."""
+    from consents.coverage import record_disclosure
+    from consents.factories import StatutoryBasisFactory, kela
+
+    StatutoryBasisFactory(client=subject_client)
+    record_disclosure(
+        actor=acting(worker),
+        client=subject_client,
+        organisation=kela(),
+        category="income",
+        purpose="kela_benefits",
+        channel="secure_email",
+    )
+    login(client, dpo)
+    period = {"start": "2026-06-01", "end": "2026-06-15"}
+    html = client.get(user_log_url(worker), period).content.decode()
+    assert "Kirjasi tietojen luovutuksen luovutuslokiin" in html
+    assert "Silmu Aurora Suunnistaja" in html
+    statistics = client.get(reverse("audit:statistics"), period).context["statistics"]
+    counts = {c.code: (c.label, c.count) for c in statistics.by_action}
+    assert counts["consents.disclosure.recorded"] == (
+        "Kirjasi tietojen luovutuksen luovutuslokiin",
+        1,
+    )

@@ -207,6 +207,9 @@ def test_a_kela_liaison_joins_only_when_the_clients_consent_covers_kela(client, 
     assert (disclosure.basis, disclosure.consent_id) == (Basis.CONSENT, consent.pk)
     assert disclosure.purpose == Purpose.SERVICE_PLANNING
     assert disclosure.client_id == scope["client"].uuid
+    # One access-log row for the work: the membership added, not the disclosure again.
+    assert not AccessLogEntry.objects.filter(action="consents.disclosure.recorded").exists()
+    assert AccessLogEntry.objects.filter(action="clients.membership.added").count() == 1
 
 
 @pytest.mark.usefixtures("consent_coverage")

@@ -18,6 +18,7 @@ from consents.models import EVENT_TIME_ZONE, Consent, ConsentScan, StatutoryBasi
 from notifications.models import Task
 from services.calendar import add_months
 from tests.conftest import RANGE_ERROR, field_errors, login
+from tests.log_rows import last_log_id, log_rows_since
 
 
 def url(name, team, **kwargs):
@@ -956,6 +957,40 @@ def test_a_covered_disclosure_is_logged_with_its_consent_version(worker_client, 
     assert entry.purpose == "kela_benefits" and entry.channel == "phone"
 
 
+def test_a_recorded_disclosure_is_one_access_log_row_naming_its_disclosure_log_row(
+    worker_client, team, parties
+):
+    """The worker's disclosure shows in their own access log (the DPO's user log, the
+    statistics), not only in the client's disclosure log: one row, on the worker's basis,
+    pointing at the disclosure-log row, and no other row for the same POST."""
+    ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    mark = last_log_id()
+    response = worker_client.post(
+        url("disclosure_create", team),
+        {
+            "organisation": parties["kela"].pk,
+            "recipient_description": "Kerttu Kelalainen",
+            "categories": ["identity"],
+            "purpose": "kela_benefits",
+            "channel": "phone",
+        },
+    )
+    assert response.status_code == 302
+    entry = DisclosureLogEntry.objects.get()
+    assert log_rows_since(team["client"], mark) == [
+        ("consents.disclosure.recorded", team["worker"].pk)
+    ]
+    row = AccessLogEntry.objects.get(pk__gt=mark)
+    assert (row.basis, row.object_type, row.object_id) == (
+        "care_team",
+        "audit.disclosurelogentry",
+        str(entry.pk),
+    )
+    # In the worker's organisation's name: the DPO's user log and statistics read it there.
+    assignment = team["worker"].role_assignments.select_related("unit").get()
+    assert row.actor_organisation_id == assignment.unit.organisation_id
+
+
 def test_the_consent_page_shows_its_logged_disclosures_in_the_readers_language(
     worker_client, team, parties
 ):
@@ -1001,6 +1036,7 @@ def test_a_disclosure_on_a_statutory_basis_names_the_statute(team, parties):
 
 def test_an_uncovered_disclosure_is_refused_with_a_clear_message(worker_client, team, parties):
     ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    mark = last_log_id()
     response = worker_client.post(
         url("disclosure_create", team),
         {
@@ -1014,6 +1050,10 @@ def test_an_uncovered_disclosure_is_refused_with_a_clear_message(worker_client, 
     assert response.status_code == 200
     assert "Luovutukselle ei ole perustetta" in response.text
     assert not DisclosureLogEntry.objects.exists()
+    # The form shown again is the one row: no disclosure was recorded.
+    assert log_rows_since(team["client"], mark) == [
+        ("consents.consent.form_viewed", team["worker"].pk)
+    ]
 
 
 def test_the_consent_list_and_detail_show_every_version_and_recorder(worker_client, team, parties):

@@ -74,6 +74,8 @@ def test_consent_covering_the_organisation_shows_the_case_named_and_logs_the_dis
     entry = AccessLogEntry.objects.get(action="consultations.case.viewed")
     assert entry.actor == hki.expert and entry.basis == Basis.CONSULTATION
     assert entry.detail.endswith("named") and entry.client_id == hki.client.uuid
+    # The showing is the one access-log row: the requester did nothing now.
+    assert not AccessLogEntry.objects.filter(action="consents.disclosure.recorded").exists()
 
 
 def test_every_showing_is_its_own_disclosure(client, hki):
