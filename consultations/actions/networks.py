@@ -152,7 +152,8 @@ def end_member(
     *, member: NetworkMember, ended_by, on: datetime.date | None = None
 ) -> NetworkMember | None:
     """Ends a membership on `on` (today by default), and with it the person's part in the
-    network's sessions after that day (leave_later_sessions).
+    network's sessions after that day within the period, but not in those another period
+    of theirs covers (leave_later_sessions).
 
     A membership that has not begun by then is withdrawn instead: deleted (its history
     keeps the row and who withdrew it) and None returned, since a period cannot end before
@@ -163,20 +164,28 @@ def end_member(
         locked = NetworkMember.objects.select_for_update().get(pk=member.pk)
         if locked.active_until is not None and locked.active_until <= on:
             return locked
+        until = locked.active_until
         if locked.active_from > on:
+            after = locked.active_from - datetime.timedelta(days=1)
             locked.delete()
             locked = None
         else:
+            after = on
             locked.active_until = on
             locked.save(update_fields=["active_until"])
-        leave_later_sessions(network=member.network, user=member.user, after=on)
+        leave_later_sessions(network=member.network, user=member.user, after=after, until=until)
     return locked
 
 
-def leave_later_sessions(*, network: Network, user, after: datetime.date) -> list[Session]:
-    """Takes a former member off the network's sessions held after the day `after`, which
-    they were invited to as a member: a member copied onto a session sees its cases, and
-    one who has left the network no longer needs to. Returns the sessions they left.
+def leave_later_sessions(
+    *, network: Network, user, after: datetime.date, until: datetime.date | None = None
+) -> list[Session]:
+    """Takes a former member off the network's sessions held after the day `after` (and up
+    to `until`, inclusive, when given: the part of a membership period that was ended or
+    withdrawn), which they were invited to as a member: a member copied onto a session
+    sees its cases, and one who has left the network no longer needs to. A session whose
+    day (in Helsinki) another membership period of theirs in the network still covers
+    keeps them: they are a member that day. Returns the sessions they left.
 
     They stay where they chair the session or coordinate it (the chair is changed first,
     as remove_participant has it) and where they bring a case of their own: there they take
@@ -185,23 +194,29 @@ def leave_later_sessions(*, network: Network, user, after: datetime.date) -> lis
     left gets METHOD:CANCEL and everyone still taking part the updated REQUEST. Their
     "session tomorrow" reminders are taken back. Held and cancelled sessions stay as
     they are."""
-    first_day = timezone.make_aware(
-        datetime.datetime.combine(after + datetime.timedelta(days=1), datetime.time.min)
-    )
+
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
     invited_as_member = SessionParticipant.objects.current().filter(
         user=user, kind=ParticipantKind.MEMBER
     )
     later = (
         Session.objects.not_cancelled()
         .upcoming()
-        .filter(network=network, starts_at__gte=first_day)
+        .filter(network=network, starts_at__gte=midnight(after + datetime.timedelta(days=1)))
         .filter(participants__in=invited_as_member)
         .exclude(Q(chair=user) | Q(coordinator=user))
     )
+    if until is not None:
+        later = later.filter(starts_at__lt=midnight(until + datetime.timedelta(days=1)))
+    memberships = NetworkMember.objects.filter(network=network, user=user)
     left = []
     for session in (
         Session.objects.select_for_update().filter(pk__in=later.values("pk")).order_by("pk")
     ):
+        if memberships.active_on(timezone.localdate(session.starts_at)).exists():
+            continue
         participant = invited_as_member.select_for_update().get(session=session)
         if user.pk in presenting(session):
             participant.kind = ParticipantKind.PRESENTER

@@ -124,3 +124,41 @@ def test_the_coordinator_is_told_where_the_former_member_still_chairs(hki, sent,
     day = timezone.localtime(chaired.starts_at)
     assert f"{day.day}.{day.month}.{day.year}" in page
     assert "Vaihda puheenjohtaja" in page
+
+
+def _two_periods(hki, user):
+    """`user`'s membership runs for 60 days from now; a second period begins on day 90."""
+    today = timezone.localdate()
+    NetworkMember.objects.filter(network=hki.network, user=user).update(
+        active_until=today + 60 * DAY
+    )
+    return add_network_member(
+        hki.network, user, active_from=today + 90 * DAY, expertise="Työllisyyspalvelut"
+    )
+
+
+def test_withdrawing_a_later_period_keeps_the_sessions_of_the_current_one(hki, sent):
+    later_period = _two_periods(hki, hki.expert)
+    in_the_later_period = _later(hki, 100)
+
+    assert actions.end_member(member=later_period, ended_by=hki.coordinator) is None
+
+    # hki.session is within the current period: the withdrawal does not touch it.
+    assert _taking_part(hki.session, hki.expert)
+    assert not any(c.args[0] == hki.session.pk for c in sent.call_args_list)
+    assert not _taking_part(in_the_later_period, hki.expert)
+
+
+def test_ending_a_period_keeps_the_sessions_a_later_period_covers(hki, sent):
+    current = _member(hki, hki.expert)
+    _two_periods(hki, hki.expert)
+    in_the_later_period = _later(hki, 100)
+    sequence = in_the_later_period.sequence
+
+    actions.end_member(member=current, ended_by=hki.coordinator)
+
+    assert not _taking_part(hki.session, hki.expert)
+    assert _taking_part(in_the_later_period, hki.expert)
+    in_the_later_period.refresh_from_db()
+    assert in_the_later_period.sequence == sequence
+    assert not any(c.args[0] == in_the_later_period.pk for c in sent.call_args_list)
