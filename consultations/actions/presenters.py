@@ -156,10 +156,10 @@ def release_presenters(*, session: Session) -> list[int]:
     stays while any case on the agenda was asked by them or is of a client they are
     (or were, when it was asked) the responsible worker of; the chair and the
     coordinator always stay. Their "session tomorrow" reminders are taken back. Who
-    took part in a held session is a record, and a cancelled session has told
-    everyone already: nothing changes on those.
+    takes part in a session under way or took part in a held one is a record, and a
+    cancelled session has told everyone already: nothing changes on those.
     """
-    if session.is_cancelled or session.has_ended():
+    if session.is_cancelled or session.has_started():
         return []
     return _release(
         session, session.participants.current().exclude(user_id__in=presenting(session))
@@ -205,9 +205,9 @@ def release_presenters_off_team(*, session: Session, user_ids) -> list[int]:
     """Takes off the session those of `user_ids` who take part as presenters and are no
     longer on the current care team of any client whose case is on its agenda (they no
     longer see it: SessionParticipantQuerySet.seeing); returns their user ids, to whom the
-    caller sends METHOD:CANCEL. `session` is locked by the caller; held and cancelled
-    sessions are left as they are (release_presenters)."""
-    if session.is_cancelled or session.has_ended():
+    caller sends METHOD:CANCEL. `session` is locked by the caller; sessions under way,
+    held or cancelled are left as they are (release_presenters)."""
+    if session.is_cancelled or session.has_started():
         return []
     on_team = CareTeamMembership.objects.current().filter(
         client__in=ConsultationRequest.objects.filter(agenda_items__session=session).values(
@@ -227,7 +227,7 @@ def follow_team_change(change) -> None:
     """Brings the client's upcoming sessions in line with a change of the client's care team
     (registered with clients.actions.on_team_change; `change` is a TeamChange).
 
-    For each session not cancelled and not yet held with a case of the client on its
+    For each session not cancelled and not yet started with a case of the client on its
     agenda, locked in id order (after the client, which the team action holds, and before
     the people, as place_on_session keeps): a new responsible worker joins as presenter
     of the client's cases (invite_presenters; one who takes part in another session at
@@ -238,7 +238,8 @@ def follow_team_change(change) -> None:
     session's SEQUENCE grows; after commit those who left get METHOD:CANCEL and everyone
     taking part the updated REQUEST. Each presenter who joins or leaves is one access-log
     row for the client, by the one who changed the team on their basis before the change.
-    A held session keeps who took part in it.
+    A session under way or held keeps who takes or took part in it, and no one is sent an
+    invitation to it.
     """
     joined = {m.user_id for m in change.joined if m.role == TeamRole.RESPONSIBLE_WORKER}
     ended = {m.user_id for m in change.ended}
@@ -247,7 +248,7 @@ def follow_team_change(change) -> None:
     client = change.client
     discussing = Session.objects.not_cancelled().upcoming().discussing(client).values("pk")
     for session in Session.objects.select_for_update().filter(pk__in=discussing).order_by("pk"):
-        if session.is_cancelled or session.has_ended():
+        if session.is_cancelled or session.has_started():
             continue
         requests = list(
             ConsultationRequest.objects.filter(agenda_items__session=session, client=client)

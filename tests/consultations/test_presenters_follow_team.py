@@ -176,6 +176,30 @@ def test_a_held_or_cancelled_session_keeps_who_took_part(hki, successor):
         assert kept.sequence == sequences[kept.pk]
 
 
+def test_a_session_under_way_keeps_who_takes_part_and_invites_no_one(
+    hki, session, successor, django_capture_on_commit_callbacks
+):
+    """Who takes part in a session under way is a record, as of a held one: a transfer
+    half an hour into it neither brings the new worker nor takes off the one who left."""
+    sequence = session.sequence
+    logged = AccessLogEntry.objects.filter(
+        action__in=[PRESENTER_INVITED, PRESENTER_RELEASED]
+    ).count()
+
+    with time_machine.travel(session.starts_at + datetime.timedelta(minutes=30), tick=False):
+        sent = _sent(django_capture_on_commit_callbacks, lambda: _transfer(hki, successor))
+
+    session.refresh_from_db()
+    assert _presenters(session) == {hki.worker.pk}
+    assert not session.participants.filter(user=successor).exists()
+    assert session.sequence == sequence
+    assert not any(session_id == session.pk for session_id, _users, _method in sent)
+    assert (
+        AccessLogEntry.objects.filter(action__in=[PRESENTER_INVITED, PRESENTER_RELEASED]).count()
+        == logged
+    )
+
+
 def test_a_caseload_handed_over_brings_the_new_worker(
     hki, session, successor, django_capture_on_commit_callbacks
 ):
