@@ -278,6 +278,28 @@ def _check_cases_apart(request: ConsultationRequest, session: Session) -> None:
         )
 
 
+def _check_expertise_names_not(client, session: Session) -> None:
+    """Refuses placing the client's case on a session where a participant's expertise names
+    the client: every participant reads everyone's expertise on the session page, also
+    those who see the case only pseudonymously. invite_guest checked it against the
+    clients on the agenda then; this client is known only now. As above, the error does
+    not say what matched, nor whose expertise it is."""
+    expertise = session.participants.current().exclude(expertise="")
+    if any(
+        names_another_client([client], text)
+        for text in expertise.values_list("expertise", flat=True)
+    ):
+        raise ValidationError(
+            {
+                "session": _(
+                    "Istunnon osallistujan asiantuntemuksen kuvaus tunnistaa tämän tapauksen "
+                    "asiakkaan. Kaikki osallistujat näkevät kuvauksen: käsittele tapaus "
+                    "toisessa istunnossa."
+                )
+            }
+        )
+
+
 def place_on_session(
     *,
     request: ConsultationRequest,
@@ -290,8 +312,9 @@ def place_on_session(
 
     A session whose place or video link identifies the client is refused
     (ValidationError on "session"): the invitation would carry it; so is a case whose
-    texts and another agenda case's texts identify each other's clients, and a request
-    triaged for another network than the session's (triage it again to take it there).
+    texts and another agenda case's texts identify each other's clients, one whose client
+    a participant's expertise names, and a request triaged for another network than the
+    session's (triage it again to take it there).
     The database
     refuses a request on two sessions and two overlapping slots in one session;
     both come back as ValidationErrors. The one who asked and the client's
@@ -335,6 +358,7 @@ def place_on_session(
                 )
             _check_session_texts_for(locked.client, locked_session)
             _check_cases_apart(locked, locked_session)
+            _check_expertise_names_not(locked.client, locked_session)
             start = starts_at or _next_free_start(locked_session)
             end = start + datetime.timedelta(minutes=minutes)
             if start < locked_session.starts_at or end > locked_session.ends_at:

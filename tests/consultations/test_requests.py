@@ -446,6 +446,47 @@ def test_cases_whose_texts_name_no_other_client_share_an_agenda(client, hki, wai
     assert session.agenda.count() == 2
 
 
+def test_a_case_whose_client_a_participants_expertise_names_is_refused(client, hki, waiting):
+    """Every participant reads everyone's expertise on the session page: a guest invited
+    before the case was placed, whose expertise names its client, keeps the case off that
+    session (refused next to the session field, without saying what matched); it goes to
+    another."""
+    session, later = (
+        make_session(
+            hki.network,
+            hki.coordinator,
+            participants=[hki.expert],
+            starts_at=next_weekday_at(9, days),
+        )
+        for days in (7, 14)
+    )
+    with mock.patch.object(send_invitations_task, "delay"):
+        actions.invite_guest(
+            session=session,
+            invited_by=hki.coordinator,
+            user=hki.nurse,
+            expertise="Koiviston fysioterapeutti",
+        )
+    sequence = session.sequence
+    login(client, hki.coordinator)
+    url = reverse("consultations:place", kwargs={"request_id": waiting.pk})
+
+    with mock.patch.object(send_invitations_task, "delay") as delay:
+        response = client.post(url, {"session": session.pk, "minutes": "30"})
+
+    assert response.status_code == 400
+    error = field_errors(response.content.decode(), "session")
+    assert "käsittele tapaus toisessa istunnossa" in error
+    assert "Koivisto" not in error and "Terhi" not in error
+    waiting.refresh_from_db()
+    assert waiting.status == RequestStatus.REQUESTED and not waiting.agenda_items.exists()
+    session.refresh_from_db()
+    assert session.sequence == sequence
+    delay.assert_not_called()
+    with mock.patch.object(send_invitations_task, "delay"):
+        assert client.post(url, {"session": later.pk, "minutes": "30"}).status_code == 302
+
+
 def test_a_slot_outside_the_session_is_refused(client, hki, waiting):
     login(client, hki.coordinator)
     place = reverse("consultations:place", kwargs={"request_id": waiting.pk})
