@@ -30,7 +30,7 @@ from config.mail import send_once
 from config.ordering import Alphabetical
 from config.times import end_time
 from consultations import ics
-from consultations.models import AgendaItem, Session
+from consultations.models import AgendaItem, Session, SessionParticipant
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +60,15 @@ def agenda_of(session) -> list:
 
 
 def render_invitation(
-    session, items, participants, recipient, method: str
+    session, items, participants, recipient, method: str, *, updated: bool = False
 ) -> EmailMultiAlternatives:
     """The e-mail to one recipient: text and HTML in their language, the .ics attached.
 
     The templates get the session, its pseudonymous case references and the
     link, never a client. A CANCEL of a session that goes on tells the
-    recipient they were taken off it, not that the session was cancelled.
+    recipient they were taken off it, not that the session was cancelled. A
+    REQUEST is headed as an updated invitation when `updated` (the recipient was
+    sent one before), else as an invitation.
     """
     language = _language_of(recipient)
     # The network as the recipient names it: its Swedish or English name where it has one,
@@ -85,7 +87,7 @@ def render_invitation(
             heading = _("Kutsu peruttu: tapauskonsultaatio")
         elif method == ics.CANCEL:
             heading = _("Peruttu: tapauskonsultaatio")
-        elif session.sequence:
+        elif updated:
             heading = _("Päivitetty kutsu: tapauskonsultaatio")
         else:
             heading = _("Kutsu: tapauskonsultaatio")
@@ -138,6 +140,12 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
     meanwhile (their REQUEST says they take part). Users without an address
     or inactive are skipped.
 
+    A REQUEST is headed as an updated invitation to those sent one for the session
+    before (at a lower SEQUENCE, on this participation or an earlier one), and as an
+    invitation to the others: a presenter or a guest who joins a session already
+    changed gets a first invitation. Each REQUEST sent is recorded on the recipient's
+    participation (SessionParticipant.request_sent_sequence).
+
     Once per (session, SEQUENCE, METHOD, recipient): see the module
     docstring. When sending to someone fails with a mail error, the others
     are still sent to and the first error is raised at the end, so that the
@@ -153,23 +161,32 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
     if session.is_cancelled:
         method = ics.CANCEL
     withdrawal = method == ics.CANCEL and not session.is_cancelled
-    participants = [
-        p.user
-        for p in session.participants.current()
+    participations = list(
+        session.participants.current()
         .select_related("user")
         .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"))
-    ]
-    current_ids = {user.pk for user in participants}
+    )
+    participants = [p.user for p in participations]
+    participation_of = {p.user_id: p.pk for p in participations}
     recipients = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
     items = agenda_of(session) if method == ics.REQUEST else []
+    invited_before = set()
+    if method == ics.REQUEST:
+        invited_before = set(
+            session.participants.filter(
+                user_id__in=user_ids, request_sent_sequence__lt=session.sequence
+            ).values_list("user_id", flat=True)
+        )
     sent = 0
     failure = None
     for recipient in recipients.order_by("pk"):
-        taking_part = recipient.pk in current_ids
+        taking_part = recipient.pk in participation_of
         if (method == ics.REQUEST and not taking_part) or (withdrawal and taking_part):
             continue
         attendees = [recipient] if withdrawal else participants
-        message = render_invitation(session, items, attendees, recipient, method)
+        message = render_invitation(
+            session, items, attendees, recipient, method, updated=recipient.pk in invited_before
+        )
         try:
             if not send_once(
                 sent_key(session, method, recipient.pk), message, lease_seconds=LEASE_SECONDS
@@ -184,6 +201,10 @@ def send_invitations(*, session_id: int, user_ids: list[int], method: str) -> in
             if failure is None:
                 failure = error
             continue
+        if method == ics.REQUEST:
+            SessionParticipant.objects.filter(pk=participation_of[recipient.pk]).update(
+                request_sent_sequence=session.sequence
+            )
         sent += 1
     logger.info(
         "Session invitations sent.",

@@ -305,6 +305,10 @@ class SessionParticipant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The session's SEQUENCE at the last invitation (METHOD:REQUEST) e-mailed to them on
+    # this participation (invitations.send_invitations): a REQUEST to someone sent one
+    # before is headed as an updated invitation, their first one is not.
+    request_sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     session_period = DateTimeRangeField(editable=False, blank=True)
     session_cancelled = models.BooleanField(default=False, editable=False)
 

@@ -3,6 +3,7 @@ private calendar feed: METHOD, a stable UID, a growing SEQUENCE, Helsinki time, 
 never a client's name or identity code."""
 
 import datetime
+import importlib
 import smtplib
 from unittest import mock
 
@@ -234,6 +235,45 @@ def test_cancelling_logs_each_case_taken_off_the_agenda(hki):
             (second.client.uuid, hki.coordinator.pk, "consultation", second.reference),
         ]
     )
+
+
+def test_a_first_invitation_to_a_session_changed_before_is_not_called_updated(hki, now):
+    """Those invited before get the change as an updated invitation; a presenter who joins
+    with their case, or a guest invited later, gets their first invitation as one."""
+    session = now(lambda: schedule(hki))
+    now(
+        lambda: actions.change_session(
+            session=session,
+            changed_by=hki.coordinator,
+            starts_at=session.starts_at + datetime.timedelta(hours=1),
+            duration_minutes=90,
+            chair=hki.coordinator,
+            place="Toinen huone",
+        )
+    )
+    mail.outbox.clear()
+
+    now(
+        lambda: actions.place_on_session(
+            request=make_request(hki.client, hki.worker), session=session, placed_by=hki.coordinator
+        )
+    )
+    now(lambda: actions.invite_guest(session=session, invited_by=hki.coordinator, user=hki.nurse))
+
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert sorted(subjects) == sorted(
+        u.email for u in (hki.coordinator, hki.expert, hki.kela_liaison, hki.worker, hki.nurse)
+    )
+    for first in (hki.worker, hki.nurse):
+        assert subjects[first.email].startswith("Kutsu: tapauskonsultaatio")
+    for before in (hki.coordinator, hki.expert, hki.kela_liaison):
+        assert subjects[before.email].startswith("Päivitetty kutsu: tapauskonsultaatio")
+    # The next change is an update to the presenter too.
+    mail.outbox.clear()
+    participant = session.participants.current().get(user=hki.nurse)
+    now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
+    (to_presenter,) = [m for m in mail.outbox if m.to == [hki.worker.email]]
+    assert to_presenter.subject.startswith("Päivitetty kutsu")
 
 
 def test_a_guest_alone_gets_the_invitation(hki, now):
@@ -694,3 +734,21 @@ def test_times_are_written_as_everywhere_in_polku_without_a_leading_zero(hki, no
     login(client, hki.coordinator)
     page = client.get(reverse("consultations:session", args=[session.pk])).content.decode()
     assert " 9.00–10.30</h1>" in page
+
+
+def test_participations_from_before_the_record_get_the_next_change_as_an_update(hki, now):
+    """Migration 0013: those taking part already were invited at the session's SEQUENCE as
+    it stands; the next change reaches them as an updated invitation."""
+    from django.apps import apps as current_apps
+
+    migration = importlib.import_module("consultations.migrations.0013_participants_invited_before")
+    hki.session.participants.update(request_sent_sequence=None)
+    Session.objects.filter(pk=hki.session.pk).update(sequence=2)
+
+    migration.record_current_sequence(current_apps, None)
+
+    assert set(hki.session.participants.values_list("request_sent_sequence", flat=True)) == {2}
+    participant = hki.session.participants.current().get(user=hki.kela_liaison)
+    now(lambda: actions.remove_participant(participant=participant, removed_by=hki.coordinator))
+    (to_expert,) = [m for m in mail.outbox if m.to == [hki.expert.email]]
+    assert to_expert.subject.startswith("Päivitetty kutsu")
