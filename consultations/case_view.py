@@ -53,7 +53,7 @@ from config.ordering import Alphabetical, alphabetical_key
 from consents.coverage import (
     ConsentEvent,
     DisclosureNotCovered,
-    disclosure_basis,
+    covered_organisations,
     logged_categories,
     record_disclosure,
 )
@@ -355,46 +355,58 @@ class OrganisationPreview:
 
 
 def preview_visibility(
-    *, client, members, includes_health_data: bool, at: datetime.datetime | None = None
-) -> list[OrganisationPreview]:
-    """For each organisation of a network's attendees (`members`: Attendee rows from
-    `network_attendees`, its members and the convening organisation's coordinators who
-    are not members): would they see the case named (consent or statute covers it now)
-    or pseudonymously? Those on the client's care team see it named anyway and are
-    listed apart; the coordinators, who may coordinate or chair a session, too.
+    *,
+    client,
+    attendees: dict[int, list[Attendee]],
+    includes_health_data: bool,
+    at: datetime.datetime | None = None,
+) -> dict[int, list[OrganisationPreview]]:
+    """Per network (`attendees`: Attendee rows by network id from `network_attendees`, its
+    members and the convening organisation's coordinators who are not members), for each
+    organisation of its attendees: would they see the case named (consent or statute
+    covers it now) or pseudonymously? Those on the client's care team see it named anyway
+    and are listed apart; the coordinators, who may coordinate or chair a session, too.
 
-    Asks `disclosure_basis` once per organisation (a written consent or a
-    statute; an oral consent is given for a session that is not chosen yet).
-    Coverage is checked again whenever the case is shown at a session.
+    Reads the care team once and asks `covered_organisations` once for every organisation
+    of every network (a written consent or a statute, as `disclosure_basis` would find;
+    an oral consent is given for a session that is not chosen yet), so the queries do not
+    grow with the networks. Coverage is checked again whenever the case is shown at a
+    session.
     """
     team = set(
         CareTeamMembership.objects.current().filter(client=client).values_list("user_id", flat=True)
     )
-    probe = _Probe(includes_health_data)
+    organisations = {
+        row.organisation_id: row.organisation for rows in attendees.values() for row in rows
+    }
+    named = covered_organisations(
+        client=client,
+        organisations=organisations.values(),
+        category=shown_categories(_Probe(includes_health_data)),
+        purpose=Purpose.CASE_CONSULTATION,
+        at=at,
+    )
+    return {
+        network_id: _organisation_previews(rows, team, named)
+        for network_id, rows in attendees.items()
+    }
+
+
+def _organisation_previews(rows, team: set[int], named: set[int]) -> list[OrganisationPreview]:
     by_organisation: dict[int, list] = {}
-    for member in members:
-        by_organisation.setdefault(member.organisation_id, []).append(member)
+    for row in rows:
+        by_organisation.setdefault(row.organisation_id, []).append(row)
     previews = []
-    for rows in by_organisation.values():
-        organisation = rows[0].organisation
-        named = (
-            disclosure_basis(
-                client=client,
-                organisation=organisation,
-                category=shown_categories(probe),
-                purpose=Purpose.CASE_CONSULTATION,
-                at=at,
-            )
-            is not None
-        )
-        outside_team = [row for row in rows if row.user_id not in team]
+    for rows_of_one in by_organisation.values():
+        organisation = rows_of_one[0].organisation
+        outside_team = [row for row in rows_of_one if row.user_id not in team]
         previews.append(
             OrganisationPreview(
                 organisation=organisation,
                 members=tuple(r.user.get_full_name() for r in outside_team if not r.coordinator),
                 coordinators=tuple(r.user.get_full_name() for r in outside_team if r.coordinator),
-                on_team=tuple(r.user.get_full_name() for r in rows if r.user_id in team),
-                named=named,
+                on_team=tuple(r.user.get_full_name() for r in rows_of_one if r.user_id in team),
+                named=organisation.pk in named,
             )
         )
     return sorted(previews, key=lambda p: (p.named, alphabetical_key(str(p.organisation))))

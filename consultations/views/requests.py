@@ -52,18 +52,12 @@ def _visibility(client, network, includes_health_data: bool) -> list[dict]:
     which organisations' members and coordinators would see the case named and which
     pseudonymously."""
     networks = [network] if network else list(Network.objects.active().order_by(in_name_order()))
-    attendees = network_attendees(networks)
-    return [
-        {
-            "network": n,
-            "organisations": preview_visibility(
-                client=client,
-                members=attendees[n.pk],
-                includes_health_data=includes_health_data,
-            ),
-        }
-        for n in networks
-    ]
+    previews = preview_visibility(
+        client=client,
+        attendees=network_attendees(networks),
+        includes_health_data=includes_health_data,
+    )
+    return [{"network": n, "organisations": previews[n.pk]} for n in networks]
 
 
 def _preview(client, network, includes_health_data: bool) -> dict:

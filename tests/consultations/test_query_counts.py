@@ -103,3 +103,37 @@ def test_my_requests_and_the_client_panel_at_2_and_20(client, hki):
     at_two = [queries(client, url) for url in urls]
     add(18)
     assert [queries(client, url) for url in urls] == at_two
+
+
+def test_the_request_forms_preview_at_2_and_12_networks(client, hki):
+    """With no network chosen the preview shows every active network, each with its
+    organisations named or pseudonymous: the care team and the consents are read once."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from consultations.factories import NetworkFactory, add_network_member
+    from consultations.models import Network
+    from services.factories import OrganisationFactory, UnitFactory
+
+    def networks(count):
+        for n in range(Network.objects.count(), count):
+            network = NetworkFactory(
+                name_fi=f"Verkosto {n}", convening_organisation=hki.sote, created_by=hki.coordinator
+            )
+            unit = UnitFactory(organisation=OrganisationFactory(slug=f"kumppani-{n}"))
+            add_network_member(
+                network,
+                make_user(
+                    Role.EMPLOYMENT_EXPERT, unit, first_name="Eero", last_name=f"Asiantuntija{n}"
+                ),
+            )
+            add_network_member(network, hki.kela_liaison)
+
+    login(client, hki.worker)
+    url = reverse("consultations:request_create", kwargs={"client_id": hki.client.uuid})
+    networks(2)
+    client.get(url)
+    at_two = queries(client, url)
+    networks(12)
+    page = client.get(url).content.decode()
+    assert "Verkosto 11" in page and "Asiantuntija11" in page
+    assert queries(client, url) == at_two
