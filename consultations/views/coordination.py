@@ -188,8 +188,16 @@ def member_add(request, network_id):
 def member_end(request, network_id, member_id):
     network = get_network_for_user(request.user, network_id)
     member = get_object_or_404(NetworkMember, pk=member_id, network=network)
-    if actions.end_member(member=member, ended_by=request.user) is None:
+    ended = actions.end_member(member=member, ended_by=request.user)
+    if ended is None:
         messages.success(request, _("Jäsenyys peruttu ennen alkamistaan."))
+    elif ended.active_until < timezone.localdate():
+        # Ended before today: end_member leaves it as it was.
+        messages.info(
+            request,
+            _("Jäsenyys päättyi jo %(day)s.")
+            % {"day": date_format(ended.active_until, "SHORT_DATE_FORMAT")},
+        )
     else:
         messages.success(request, _("Jäsenyys päättyy tänään."))
     # They stay where they chair (actions.leave_later_sessions): the chair is changed there.

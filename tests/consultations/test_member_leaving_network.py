@@ -162,3 +162,22 @@ def test_ending_a_period_keeps_the_sessions_a_later_period_covers(hki, sent):
     in_the_later_period.refresh_from_db()
     assert in_the_later_period.sequence == sequence
     assert not any(c.args[0] == in_the_later_period.pk for c in sent.call_args_list)
+
+
+def test_ending_a_membership_that_ended_already_says_so(hki, client):
+    """end_member leaves a membership that ended before today as it was; the page says when
+    it ended, not that it ends today."""
+    member = _member(hki, hki.kela_liaison)
+    ended_on = timezone.localdate() - 3 * DAY
+    NetworkMember.objects.filter(pk=member.pk).update(
+        active_from=ended_on - 30 * DAY, active_until=ended_on
+    )
+    login(client, hki.coordinator)
+    url = reverse("consultations:member_end", args=[hki.network.pk, member.pk])
+
+    page = client.post(url, follow=True).content.decode()
+
+    assert f"Jäsenyys päättyi jo {ended_on.day}.{ended_on.month}.{ended_on.year}." in page
+    assert "Jäsenyys päättyy tänään" not in page
+    member.refresh_from_db()
+    assert member.active_until == ended_on
