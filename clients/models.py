@@ -348,6 +348,8 @@ class BreakTheGlass(models.Model):
 
 # An assessment is not completed on a day still to come: trigger of migration 0011.
 ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER = "assessment_completed_not_in_future"
+# A completed assessment does not change; a correction is a new one: trigger of migration 0021.
+ASSESSMENT_COMPLETED_FIXED_TRIGGER = "assessment_completed_fixed"
 
 
 @pghistory.track()
@@ -356,7 +358,9 @@ class ServiceNeedAssessment(models.Model):
 
     Completed (with a conclusion) no earlier than it started and no later than the day the
     completion is written: the database refuses a completion day still to come
-    (ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER).
+    (ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER). Once completed it is a record: it does not
+    change, nor is it made in progress again (ASSESSMENT_COMPLETED_FIXED_TRIGGER); a correction
+    is a new assessment.
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")

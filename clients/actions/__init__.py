@@ -18,6 +18,7 @@ from clients.actions.exceptional_access import (
 )
 from clients.actions.notes import add_note, edit_note
 from clients.actions.plans import (
+    ASSESSMENT_COMPLETED_FIXED,
     ASSESSMENT_COMPLETED_IN_FUTURE,
     clean_goals,
     create_plan,
@@ -56,6 +57,7 @@ from clients.actions.team import (
 from clients.actions.team_changes import TeamChange, on_team_change, team_changed
 
 __all__ = [
+    "ASSESSMENT_COMPLETED_FIXED",
     "ASSESSMENT_COMPLETED_IN_FUTURE",
     "HANDOVER_NOTE_MAX_LENGTH",
     "RESPONSIBILITY_RECEIVED_TASK",

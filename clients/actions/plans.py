@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from audit.history import history_context
 from clients.access import log_client_access
 from clients.models import (
+    ASSESSMENT_COMPLETED_FIXED_TRIGGER,
     ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER,
     Client,
     ClientPlan,
@@ -223,6 +224,11 @@ ASSESSMENT_COMPLETED_IN_FUTURE = gettext_lazy(
     "kun se valmistuu."
 )
 
+ASSESSMENT_COMPLETED_FIXED = gettext_lazy(
+    "Valmistunutta palvelutarpeen arviota ei voi enää muuttaa. Jos siihen tarvitaan "
+    "korjaus, aloita uusi arvio."
+)
+
 
 def _refuse_a_second_open_assessment(client: Client, assessment) -> None:
     """ValidationError on `started_on` when the client has another assessment in progress:
@@ -275,8 +281,20 @@ def save_assessment(
     """Creates or updates a service-need assessment. A completed one has a conclusion and is
     completed no earlier than it started and no later than today (the database refuses a
     completion day still to come too: trigger assessment_completed_not_in_future).
+    Only an assessment in progress is updated: one stored as completed is a record, and
+    a correction is a new assessment (ValidationError without a field, read from the
+    database, not from `assessment`, which a bound form has already changed; the database
+    refuses it too: trigger assessment_completed_fixed).
     Raises ValidationError naming the field, or without a field for a closed client
     relationship (checked under the client's lock); nothing is saved then."""
+    if (
+        assessment is not None
+        and assessment.pk is not None
+        and ServiceNeedAssessment.objects.filter(
+            pk=assessment.pk, completed_on__isnull=False
+        ).exists()
+    ):
+        raise ValidationError(ASSESSMENT_COMPLETED_FIXED)
     started = fields.get("started_on") or getattr(assessment, "started_on", None)
     completed = fields.get("completed_on", getattr(assessment, "completed_on", None))
     conclusion = fields.get("conclusion", getattr(assessment, "conclusion", ""))
@@ -303,6 +321,9 @@ def save_assessment(
             assessment.save()
             log_client_access(written_by, client, "clients.assessment.saved", assessment)
     except IntegrityError as error:
+        # Completed by another writer since the check above (whose save held the lock).
+        if ASSESSMENT_COMPLETED_FIXED_TRIGGER in str(error):
+            raise ValidationError(ASSESSMENT_COMPLETED_FIXED) from None
         # The database's clock, behind the application's at midnight, still saw yesterday.
         if ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER not in str(error):
             raise

@@ -237,8 +237,10 @@ def assessment_detail(request, client_id, assessment_id):
 
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, client_id, assessment_id=None):
-    """A new assessment's form, or an assessment's form filled with it: the latter is a read
-    of that assessment, logged as its page logs it."""
+    """A new assessment's form, or the form of an assessment in progress filled with it: the
+    latter is a read of that assessment, logged as its page logs it. A completed assessment
+    is not edited (`actions.save_assessment`): its page instead, which logs its own read,
+    saying that a correction is a new assessment."""
     client = get_client_for_user(
         request.user, client_id, permission="clients.write_plan", log_action=None
     )
@@ -247,6 +249,11 @@ def assessment_edit(request, client_id, assessment_id=None):
         if assessment_id
         else None
     )
+    if assessment is not None and assessment.completed_on is not None:
+        messages.info(request, actions.ASSESSMENT_COMPLETED_FIXED)
+        return redirect(
+            "clients:assessment_detail", client_id=client.uuid, assessment_id=assessment.pk
+        )
     read = (ASSESSMENT_VIEWED, assessment) if assessment else ("clients.client.viewed", None)
     if request.method == "GET":
         log_client_access(request.user, client, *read)

@@ -62,7 +62,8 @@ def test_an_assessment_in_progress_says_so(client, team):
 
 
 def test_the_writer_gets_the_edit_link_and_the_edit_form_at_its_own_address(client, team):
-    assessment = _assessment(team)
+    # In progress: a completed one is not edited (tests/clients/test_completed_assessment.py).
+    assessment = _assessment(team, completed_on=None, conclusion="")
     login(client, team["worker"])
     base = f"/clients/{team['client'].uuid}/assessments/{assessment.pk}/"
     assert f'href="{base}edit/"' in client.get(base).content.decode()

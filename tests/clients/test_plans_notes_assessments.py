@@ -628,9 +628,13 @@ def test_the_database_refuses_a_completion_day_still_to_come(team, worker):
 
 def test_a_row_written_before_the_rule_keeps_its_day_until_the_day_is_changed(team, worker):
     """The rule came after rows with a completion day still to come were written: such a row
-    stays readable and changeable at the database; a new completion day is checked."""
+    stays readable and changeable at the database; a new completion day is checked. (Apart
+    from migration 0021's rule, which keeps every completed row as it is: left out here.)"""
     today = timezone.localdate()
     with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE clients_serviceneedassessment DISABLE TRIGGER assessment_completed_fixed"
+        )
         cursor.execute(
             "ALTER TABLE clients_serviceneedassessment "
             "DISABLE TRIGGER assessment_completed_not_in_future"
