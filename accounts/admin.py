@@ -18,6 +18,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet, ModelForm
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -54,16 +55,55 @@ def homed_in_managed_organisation(request, user: User | None) -> bool:
     return organisation_id is not None and user.organisation_id == organisation_id
 
 
+def _role_has_started(form) -> bool:
+    """Whether the form's role, as stored (not as posted), began on or before today."""
+    valid_from = form.initial.get("valid_from")
+    return (
+        form.instance.pk is not None
+        and valid_from is not None
+        and valid_from <= timezone.localdate()
+    )
+
+
+def _delete_posted(form) -> bool:
+    field = form.fields.get(DELETION_FIELD_NAME)
+    return field is not None and bool(
+        field.widget.value_from_datadict(
+            form.data, form.files, form.add_prefix(DELETION_FIELD_NAME)
+        )
+    )
+
+
+STARTED_ROLE_NOT_DELETED = _(
+    "Alkanutta roolia ei voi poistaa: päätä se antamalla sille päättymispäivä. Roolin myötä "
+    "käyttäjä ja hänen lokitietonsa katoaisivat organisaation tietosuojavastaavan näkyvistä."
+)
+
+
 class RoleAssignmentFormSet(BaseInlineFormSet):
     """Refuses, above the roles, any role granted, changed or ended on an account that is the
     administrator's own person (accounts.actions.check_may_manage_roles), and an account with
     roles renamed or readdressed into theirs. Their own account's roles are shown read-only
-    (below), so nothing of them is posted."""
+    (below), so nothing of them is posted.
+
+    A role that has begun is ended (its last day), never deleted: it keeps its holder among
+    the organisation's users (User.objects.of_organisation), and so their access log within
+    reach of its data protection officer (audit.access.organisation_users). Its delete box
+    is disabled; one posted anyway (a page opened before the role began) is refused above
+    the roles. A role still to begin is deleted as a mistake."""
 
     managed_by: User | None = None
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields and _role_has_started(form):
+            form.fields[DELETION_FIELD_NAME].disabled = True
+
     def clean(self):
         super().clean()
+        # A disabled field cleans to its initial value, whatever is posted: the post is read.
+        if any(_role_has_started(form) and _delete_posted(form) for form in self.initial_forms):
+            raise ValidationError(STARTED_ROLE_NOT_DELETED)
         user, by = self.instance, self.managed_by
         if by is None or (user.pk is not None and user.pk == by.pk):
             return
