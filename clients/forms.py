@@ -29,7 +29,7 @@ from clients.models import (
     ServiceNeedAssessment,
     TeamRole,
 )
-from config.forms import DateInput, PolkuForm, PolkuModelForm
+from config.forms import DateInput, PolkuForm, PolkuModelForm, with_blank_choice
 from config.ordering import Alphabetical
 from config.query import is_ascii_number
 from services.i18n import in_name_order
@@ -463,11 +463,32 @@ class NewCaseNoteForm(CaseNoteForm):
         self.data = data
 
 
+class AssignmentChoiceField(forms.ChoiceField):
+    """A choice among role assignments read beforehand (`offered`, a list): many such fields
+    share one read instead of asking the database each (a ModelChoiceField's queryset is
+    read once per field, to render and again to validate). Cleans to the assignment chosen;
+    one not offered is refused as any choice not in the list."""
+
+    def __init__(self, *, offered, **kwargs):
+        self.offered = list(offered)
+        self._by_pk = {str(a.pk): a for a in self.offered}
+        choices = [
+            (str(a.pk), f"{a.user.get_full_name()} ({a.get_role_display()})") for a in self.offered
+        ]
+        super().__init__(choices=with_blank_choice(choices), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self._by_pk.get(value)
+
+
 class HandoverForm(PolkuForm):
     """One choice of new responsible worker per client of the leaving worker: the colleagues
     of the unit whom that client's own transfer may go to (responsible_worker_roles), not
     the manager handing over (`actor`), who hands no client to a role of their own
-    (clients.team_scope.may_add_themselves)."""
+    (clients.team_scope.may_add_themselves). The colleagues' assignments are read once, for
+    every client's choice and its validation alike, so the page's queries do not grow with
+    the caseload."""
 
     handover_note = handover_note_field(rows=3)
 
@@ -485,7 +506,7 @@ class HandoverForm(PolkuForm):
                 responsible_unit=unit,
             ).order_by("search_name")
         )
-        colleagues = (
+        colleagues = list(
             RoleAssignment.objects.current()
             .filter(unit=unit, user__is_active=True)
             .exclude(user__in=[from_user.pk, actor.pk])
@@ -493,14 +514,10 @@ class HandoverForm(PolkuForm):
             .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"))
         )
         for client in self.clients:
-            field = forms.ModelChoiceField(
-                label=client.full_name,
-                queryset=colleagues.filter(role__in=responsible_worker_roles(client)),
+            roles = responsible_worker_roles(client)
+            self.fields[f"client_{client.pk}"] = AssignmentChoiceField(
+                label=client.full_name, offered=[a for a in colleagues if a.role in roles]
             )
-            field.label_from_instance = lambda a: (
-                f"{a.user.get_full_name()} ({a.get_role_display()})"
-            )
-            self.fields[f"client_{client.pk}"] = field
         self.order_fields([f"client_{c.pk}" for c in self.clients] + ["handover_note"])
 
     def assignments(self) -> dict:

@@ -85,5 +85,5 @@ def test_the_handover_form_offers_colleagues_in_alphabetical_order(unit):
         make_user(Role.SOCIAL_WORKER, unit, first_name="Aino", last_name=name)
     manager = make_user(Role.MANAGER, unit, first_name="Essi", last_name="Esihenkilö")
     form = HandoverForm(from_user=leaving, unit=client.responsible_unit, actor=manager)
-    choices = form.fields[f"client_{client.pk}"].queryset
+    choices = form.fields[f"client_{client.pk}"].offered
     assert [assignment.user.last_name for assignment in choices] == IN_ORDER

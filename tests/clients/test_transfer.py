@@ -562,7 +562,7 @@ def test_a_caseload_handover_offers_each_client_the_colleagues_a_transfer_would(
     form = HandoverForm(from_user=leaving, unit=unit, actor=acting(team["manager"]))
 
     def offered(target):
-        return {a.user for a in form.fields[f"client_{target.pk}"].queryset}
+        return {a.user for a in form.fields[f"client_{target.pk}"].offered}
 
     assert offered(employment) == {colleague, team["worker"], team["counsellor"]}
     assert offered(social) == {team["worker"], team["counsellor"]}
