@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.roles import Role
 from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
@@ -18,7 +19,7 @@ from clients import team_scope
 from clients.access import log_client_access, relation_to
 from clients.actions.team_changes import TeamChange, team_changed
 from clients.models import CareTeamMembership, Client, TeamRole
-from clients.querysets import responsible_worker_candidates
+from clients.querysets import responsible_worker_candidates, responsible_worker_roles
 from notifications.texts import Text
 
 
@@ -348,13 +349,28 @@ def transfer_responsibility(
         .filter(client=client, user=to_user, role=TeamRole.RESPONSIBLE_WORKER)
         .exists()
     ):
-        raise ValidationError(
-            _(
-                "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän tai sosiaaliohjaajan."
-            )
-        )
+        raise _not_a_responsible_worker_for(client)
     basis = relation_to(transferred_by, client).basis
     return _transfer(client, to_user, to_unit, transferred_by, handover_note.strip(), basis)
+
+
+def _not_a_responsible_worker_for(client: Client) -> ValidationError:
+    """The refusal of someone the client's responsibility may not go to, naming the roles it
+    may go to (responsible_worker_roles): an employment expert too for a client whose
+    relationship is in employment services."""
+    if Role.EMPLOYMENT_EXPERT in responsible_worker_roles(client):
+        return ValidationError(
+            _(
+                "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation "
+                "sosiaalityöntekijän, sosiaaliohjaajan tai työllisyyspalvelujen asiantuntijan."
+            )
+        )
+    return ValidationError(
+        _(
+            "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän "
+            "tai sosiaaliohjaajan."
+        )
+    )
 
 
 HANDOVER_NOTE_MAX_LENGTH = 300
@@ -557,11 +573,7 @@ def hand_over_caseload(*, from_user, assignments: dict, handed_over_by, handover
                 .filter(user=to_user, unit=to_unit)
                 .exists()
             ):
-                raise ValidationError(
-                    _(
-                        "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän tai sosiaaliohjaajan."
-                    )
-                )
+                raise _not_a_responsible_worker_for(client)
             _transfer(
                 client, to_user, to_unit, handed_over_by, handover_note.strip(), Basis.MANAGER
             )

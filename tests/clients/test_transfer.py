@@ -177,6 +177,48 @@ def test_the_action_refuses_an_ineligible_worker(team, people, who):
     assert not CareTeamMembership.objects.filter(client=team["client"], user=user).exists()
 
 
+EMPLOYMENT_REFUSAL = (
+    "Vastuutyöntekijäksi voi siirtää vain asiakkaan organisaation sosiaalityöntekijän, "
+    "sosiaaliohjaajan tai työllisyyspalvelujen asiantuntijan."
+)
+
+
+def test_an_employment_services_clients_refusal_names_the_employment_expert_too(team, people):
+    """For such a client an employment expert may take the responsibility
+    (responsible_worker_roles): the refusal of a transfer and of a caseload handover says so."""
+    worker = acting(team["worker"])
+    target = team["client"]
+    Client.objects.filter(pk=target.pk).update(relationship_home="employment_services")
+    target.refresh_from_db()
+    stranger = people["stranger"]
+    with translation.override("fi"), pytest.raises(ValidationError) as refused:
+        actions.transfer_responsibility(
+            client=target,
+            to_user=stranger,
+            to_unit=stranger.role_assignments.get().unit,
+            transferred_by=worker,
+            handover_note="Siirto.",
+        )
+    assert refused.value.messages == [EMPLOYMENT_REFUSAL]
+    with translation.override("fi"), pytest.raises(ValidationError) as refused:
+        actions.hand_over_caseload(
+            from_user=team["worker"],
+            assignments={target.pk: (stranger, stranger.role_assignments.get().unit)},
+            handed_over_by=acting(team["manager"]),
+            handover_note="Työntekijä lähtee.",
+        )
+    assert refused.value.messages == [EMPLOYMENT_REFUSAL]
+    # And one of them takes it.
+    actions.transfer_responsibility(
+        client=target,
+        to_user=people["expert"],
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Siirto.",
+    )
+    assert responsible_worker_of(target) == people["expert"]
+
+
 def test_the_handover_note_is_shown_to_the_team_under_the_new_responsible_worker(
     client, team, people
 ):
