@@ -22,8 +22,9 @@ def my_clients(request):
         # A manager finds the unit's clients (ClientQuerySet.for_user): the heading says so.
         "of_unit": request.user.active_role == Role.MANAGER,
         "count": clients.count(),
-        # The plans in force, as the review reminders count them (a draft revision being
-        # written leaves the agreed version's review due).
+        # The clients (not the plans) with a plan in force whose review is overdue, as the
+        # review reminders count them (a draft revision being written leaves the agreed
+        # version's review due); the panel says "N clients".
         "overdue_reviews": clients.filter(
             Exists(writes_plans),
             Exists(

@@ -1,10 +1,13 @@
 """The dashboard's client panel says whose clients it counts: a worker's own (their care
 teams'), a manager's those of the unit they manage."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.factories import make_user
-from clients.factories import ClientFactory
+from clients.factories import ClientFactory, make_plan
 from tests.conftest import login
 
 
@@ -31,3 +34,19 @@ def test_a_manager_sees_the_units_clients_named_as_the_units(client, unit):
     assert "Asiakkaani" not in panel
     assert "Yksikön asiakkaat" in panel
     assert "3 aktiivista asiakasta" in panel
+
+
+def test_the_overdue_reviews_are_counted_as_clients_and_said_so(client, unit):
+    """A client with two plans overdue counts once, and the text counts clients."""
+    worker = make_user("social_worker", unit)
+    first, second, _on_time = ClientFactory.create_batch(3, responsible_worker=worker)
+    overdue = timezone.localdate() - datetime.timedelta(days=1)
+    make_plan(first, worker, status="agreed", next_review_on=overdue)
+    make_plan(first, worker, plan_type="activation_plan", status="active", next_review_on=overdue)
+    login(client, worker)
+    panel = _panel(client.get(reverse("dashboard")).text)
+    assert "1 asiakkaalla on suunnitelman arviointi myöhässä." in panel
+    make_plan(second, worker, status="agreed", next_review_on=overdue)
+    panel = _panel(client.get(reverse("dashboard")).text)
+    assert "2 asiakkaalla on suunnitelman arviointi myöhässä." in panel
+    assert "suunnitelman arviointia" not in panel

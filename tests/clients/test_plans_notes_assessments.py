@@ -725,7 +725,7 @@ def test_only_those_who_write_plans_are_told_of_overdue_reviews(client, team, wo
     other team members only read them: a coach sees the client but not the overdue count."""
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     make_plan(team["client"], worker, status="agreed", next_review_on=yesterday)
-    overdue = "1 suunnitelman arviointi on myöhässä."
+    overdue = "1 asiakkaalla on suunnitelman arviointi myöhässä."
     login(client, team["coach"])
     page = client.get("/").content.decode()
     assert "1 aktiivinen asiakas." in page
@@ -741,9 +741,9 @@ def test_the_dashboard_counts_an_overdue_review_while_a_revision_is_a_draft(clie
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     make_plan(team["client"], worker, status="agreed", next_review_on=yesterday)
     login(client, worker)
-    assert "1 suunnitelman arviointi on myöhässä." in client.get("/").content.decode()
+    assert "1 asiakkaalla on suunnitelman arviointi myöhässä." in client.get("/").content.decode()
     make_plan(team["client"], worker, status="draft", next_review_on=yesterday)
-    assert "1 suunnitelman arviointi on myöhässä." in client.get("/").content.decode()
+    assert "1 asiakkaalla on suunnitelman arviointi myöhässä." in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize("refused_post", [False, True])
