@@ -32,13 +32,34 @@ from pathways.pauses import pause_holding, pauses_of
 from pathways.querysets import first_job_start
 
 
+def last_attendance_day(step: PathwayStep) -> datetime.date | None:
+    """The last day of `step`'s period that may take attendance (None: no end in sight). An
+    ended step's is its end, and a step whose planned end is still ahead, that end. A step
+    not ended runs on past its planned end until it is ended (the coach closes it
+    afterwards, `end_step`), so its days after the planned end count too, up to the last
+    day the rule set lets such a period last (`period_end_limit` of its maximum length:
+    it could not be ended later either), or without end for a service with no such limit;
+    the days still ahead are closed as such (`day_taking_no_attendance`). Reads the step's
+    rule set only for a step running past its planned end."""
+    if step.ended_on:
+        return step.ended_on
+    planned = step.planned_end_on
+    if planned is None or planned >= timezone.localdate():
+        return planned
+    rules = step.rule_set or step_rules.rule_set_for(step)
+    if rules.max_duration_months:
+        return step_rules.period_end_limit(step.start_on, rules.max_duration_months)
+    return None
+
+
 def day_taking_no_attendance(step: PathwayStep, day: datetime.date) -> str:
     """Why `day` takes no attendance of `step` whatever is recorded on it ("" when it may):
-    the step was cancelled before it started, the day is outside the period, or it has not
-    come yet. The grid shows those days closed with this text; the action refuses them."""
+    the step was cancelled before it started, the day is outside the period (before its
+    start, after `last_attendance_day`), or it has not come yet. The grid shows those days
+    closed with this text; the action refuses them."""
     if step.is_cancelled:
         return _("Jakso on peruttu ennen alkuaan: sille ei kirjata läsnäoloja.")
-    if day < step.start_on or (step.end_or_planned_end and day > step.end_or_planned_end):
+    if day < step.start_on or ((last := last_attendance_day(step)) and day > last):
         return _("Päivä ei ole jakson aikana.")
     if day > timezone.localdate():
         return _("Läsnäoloa ei voi kirjata tulevalle päivälle.")

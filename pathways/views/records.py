@@ -47,8 +47,10 @@ def _iso_week(monday: datetime.date) -> str:
 
 
 def _step_weeks(step) -> tuple[datetime.date, datetime.date | None]:
-    """Mondays of the step's first and last week; no last week without an end or planned end."""
-    last_day = step.end_or_planned_end
+    """Mondays of the step's first week and of the week of its last day taking attendance
+    (`actions.last_attendance_day`: a step running on past its planned end is not held to
+    that end's week); no last week for a step with no such day."""
+    last_day = actions.last_attendance_day(step)
     return _monday(step.start_on), _monday(last_day) if last_day else None
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from pathways import actions
 from pathways.factories import make_step
 from pathways.models import Attendance, PathwayStep, StepStatus
+from pathways.step_rules import period_end_limit
 from tests.conftest import field_errors, login
 
 
@@ -205,3 +206,90 @@ def test_the_grid_shows_days_outside_the_period_and_ahead_closed(client, worker,
     }
     assert client.post(url, data).status_code == 302
     assert list(Attendance.objects.filter(step=step).values_list("day", flat=True)) == [wednesday]
+
+
+def test_a_step_running_past_its_planned_end_takes_its_days_up_to_today(
+    client, worker, client_of, today
+):
+    """A step not ended runs on past its planned end until the coach ends it: last week's
+    days are recorded, and the grid opens on this week, not on the planned end's."""
+    planned_end = today - datetime.timedelta(days=30)
+    step = make_step(
+        client_of(),
+        "open_work",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=120),
+        planned_end_on=planned_end,
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today - datetime.timedelta(days=120),
+        days_per_week=5,
+    )
+    assert step.status == StepStatus.ACTIVE
+    day = today - datetime.timedelta(days=7)
+    actions.record_week_attendance(
+        step=step, recorded_by=worker, days={day: {"present": True, "hours": Decimal(5)}}
+    )
+    assert list(Attendance.objects.filter(step=step).values_list("day", flat=True)) == [day]
+    assert actions.day_taking_no_attendance(step, today) == ""
+    assert actions.day_taking_no_attendance(step, today + datetime.timedelta(days=1)) == (
+        "Läsnäoloa ei voi kirjata tulevalle päivälle."
+    )
+
+    login(client, worker)
+    response = client.get(f"/clients/{step.client.uuid}/steps/{step.pk}/attendance/")
+    iso = today.isocalendar()
+    assert response.context["week_label"] == f"{iso.year}-W{iso.week:02d}"
+    assert "Päivä ei ole jakson aikana." not in response.content.decode()
+
+
+def test_a_step_running_past_its_planned_end_stops_at_the_rule_sets_limit(
+    client, worker, client_of, today
+):
+    """Not beyond the last day the rule set lets the period last (24 months of
+    rehabilitative work activity): it could not be ended later than that either."""
+    from services.calendar import add_months
+
+    start = add_months(today, -24) - datetime.timedelta(days=20)
+    limit = period_end_limit(start, 24)
+    assert limit < today - datetime.timedelta(days=7)
+    step = make_step(
+        client_of(),
+        "rehabilitative_work_activity",
+        created_by=worker,
+        start_on=start,
+        planned_end_on=limit - datetime.timedelta(days=14),
+        days_per_week=3,
+        hours_per_day=Decimal(5),
+    )
+    assert step.rule_set.max_duration_months == 24
+    assert actions.last_attendance_day(step) == limit
+    within = limit - datetime.timedelta(days=2)
+    after = limit + datetime.timedelta(days=1)
+    actions.record_week_attendance(
+        step=step, recorded_by=worker, days={within: {"present": True, "hours": Decimal(5)}}
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.record_week_attendance(
+            step=step, recorded_by=worker, days={after: {"present": True, "hours": Decimal(5)}}
+        )
+    assert error.value.message_dict == {
+        f"{after.isoformat()}-status": ["Päivä ei ole jakson aikana."]
+    }
+    assert list(Attendance.objects.filter(step=step).values_list("day", flat=True)) == [within]
+
+    # The grid stops at the limit's week.
+    login(client, worker)
+    response = client.get(f"/clients/{step.client.uuid}/steps/{step.pk}/attendance/")
+    iso = limit.isocalendar()
+    assert response.context["week_label"] == f"{iso.year}-W{iso.week:02d}"
+    assert response.context["next_week"] is None
+
+
+def test_an_ended_step_takes_no_day_after_its_end_even_before_today(worker, open_work, today):
+    ended_on = today - datetime.timedelta(days=10)
+    end(open_work, worker, ended_on)
+    open_work.refresh_from_db()
+    assert actions.last_attendance_day(open_work) == ended_on
+    assert actions.day_taking_no_attendance(open_work, ended_on + datetime.timedelta(days=1)) == (
+        "Päivä ei ole jakson aikana."
+    )
