@@ -37,7 +37,7 @@ from services.models import PlanType
 
 # The version of the summary's template (pathways/pdf/summary.html) and of the texts here,
 # recorded on each printed summary: raise it with any change to what the paper says or shows.
-TEMPLATE_VERSION = "2026.12.6.3"
+TEMPLATE_VERSION = "2026.12.7"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
 PLAN_TYPE_ORDER = list(PlanType.values)
@@ -69,6 +69,8 @@ TEXTS = {
         "until": "Päättyy",
         "ended": "Päättyi",
         "end_passed": "Päättymispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi.",
+        "start_passed": "Alkamispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi.",
+        "dates_passed": "Alkamis- ja päättymispäivä tarkistetaan. Kysy niistä omalta työntekijältäsi.",
         "no_end": "Ei päättymispäivää.",
         "open_from": "{day} alkaen",
         "paused_from": "Tauolla {day} alkaen.",
@@ -126,6 +128,8 @@ TEXTS = {
         "until": "Slutar",
         "ended": "Slutade",
         "end_passed": "Slutdatumet ses över. Fråga din egen kontaktperson om det.",
+        "start_passed": "Startdatumet ses över. Fråga din egen kontaktperson om det.",
+        "dates_passed": "Start- och slutdatumet ses över. Fråga din egen kontaktperson om dem.",
         "no_end": "Inget slutdatum.",
         "open_from": "från {day}",
         "paused_from": "Paus från {day}.",
@@ -183,6 +187,8 @@ TEXTS = {
         "until": "Ends",
         "ended": "Ended",
         "end_passed": "The end date will be looked at again. Ask your own worker about it.",
+        "start_passed": "The start date will be looked at again. Ask your own worker about it.",
+        "dates_passed": "The start and end dates will be looked at again. Ask your own worker about them.",
         "no_end": "No end date.",
         "open_from": "from {day}",
         "paused_from": "On a break from {day}.",
@@ -299,7 +305,7 @@ def build_context(document) -> dict:
                 step.start_on,
                 step.ended_on or step.planned_end_on,
                 today,
-                ended=step.status == "ended",
+                status=step.status,
             )
             + _paused(texts, step),
         )
@@ -402,17 +408,26 @@ def _timeline_row(name: Phrase | str, bar, timeline, texts: dict) -> TimelineRow
 
 
 def _when(
-    texts: dict, start_on: datetime.date, end_on, today: datetime.date, *, ended: bool
+    texts: dict, start_on: datetime.date, end_on, today: datetime.date, *, status: str
 ) -> str:
-    """When a service runs, in short sentences: a day already passed in the past tense. Only
-    an ended step "ended"; a step still running (or paused) past its planned end has not:
-    the client reads that the end date is being looked at and whom to ask."""
-    started = f"{texts['started'] if start_on <= today else texts['from']} {format_day(start_on)}."
+    """When a service runs, in short sentences: a day already passed in the past tense, for
+    what has happened. A step "started" only once it has (active, paused or ended): one still
+    planned whose start date has passed did not start then, and the client reads that the
+    start date is being looked at and whom to ask (with its end, when that has passed too).
+    Only an ended step "ended"; a step still running (or paused) past its planned end has
+    not: the client reads that the end date is being looked at and whom to ask."""
+    if status == "planned" and start_on < today:
+        if end_on is not None and end_on < today:
+            return texts["dates_passed"]
+        started = texts["start_passed"]
+    else:
+        begun = start_on <= today and status != "planned"
+        started = f"{texts['started'] if begun else texts['from']} {format_day(start_on)}."
     if end_on is None:
         return f"{started} {texts['no_end']}"
     if end_on >= today:
         return f"{started} {texts['until']} {format_day(end_on)}."
-    if not ended:
+    if status != "ended":
         return f"{started} {texts['end_passed']}"
     return f"{started} {texts['ended']} {format_day(end_on)}."
 

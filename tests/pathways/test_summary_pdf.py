@@ -981,14 +981,66 @@ def test_only_an_ended_service_says_it_ended():
     start, end = datetime.date(2026, 1, 5), datetime.date(2026, 11, 30)
     texts = summary.TEXTS["fi"]
     assert (
-        summary._when(texts, start, end, today, ended=True) == "Alkoi 5.1.2026. Päättyi 30.11.2026."
+        summary._when(texts, start, end, today, status="ended")
+        == "Alkoi 5.1.2026. Päättyi 30.11.2026."
     )
-    assert summary._when(texts, start, end, today, ended=False) == (
+    assert summary._when(texts, start, end, today, status="active") == (
         "Alkoi 5.1.2026. Päättymispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi."
     )
-    assert summary._when(texts, start, today, today, ended=False) == (
+    assert summary._when(texts, start, today, today, status="active") == (
         "Alkoi 5.1.2026. Päättyy 6.12.2026."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "start_passed", "started"),
+    [
+        ("fi", "Alkamispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi.", "Alkoi"),
+        ("sv", "Startdatumet ses över. Fråga din egen kontaktperson om det.", "Började"),
+        ("en", "The start date will be looked at again. Ask your own worker about it.", "Started"),
+    ],
+)
+def test_a_service_still_planned_past_its_start_date_does_not_say_it_started(
+    client_of, worker, today, language, start_passed, started
+):
+    """The start date has passed but the step is still planned (it did not begin then): the
+    client would read that the service started. It says the start date is being looked at
+    and whom to ask, and still when the service is to end."""
+    client = client_of(plan=False)
+    end = today + datetime.timedelta(days=90)
+    make_step(
+        client,
+        "social_rehabilitation",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=3),
+        planned_end_on=end,
+        status="planned",
+    )
+    text = printed_words(render(client, worker, language, sections=["services"]))
+    assert f"{start_passed} " in text and printed(end) in text, text
+    assert started not in text
+
+
+def test_a_planned_service_says_which_of_its_dates_have_passed():
+    today = datetime.date(2026, 12, 7)
+    texts = summary.TEXTS["fi"]
+    start, end = datetime.date(2026, 12, 1), datetime.date(2027, 3, 31)
+    assert summary._when(texts, start, end, today, status="planned") == (
+        "Alkamispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi. Päättyy 31.3.2027."
+    )
+    assert summary._when(texts, start, None, today, status="planned") == (
+        "Alkamispäivä tarkistetaan. Kysy siitä omalta työntekijältäsi. Ei päättymispäivää."
+    )
+    assert summary._when(texts, start, datetime.date(2026, 12, 6), today, status="planned") == (
+        "Alkamis- ja päättymispäivä tarkistetaan. Kysy niistä omalta työntekijältäsi."
+    )
+    # Starting today, or later, it is still to start.
+    assert summary._when(texts, today, end, today, status="planned") == (
+        "Alkaa 7.12.2026. Päättyy 31.3.2027."
+    )
+    # Once begun, it started, whatever its status now.
+    for status in ("active", "paused", "ended"):
+        assert summary._when(texts, start, end, today, status=status).startswith("Alkoi 1.12.2026.")
 
 
 @pytest.mark.parametrize(
