@@ -18,6 +18,7 @@ from pathways.models import (
     Attendance,
     CompetenceCertificate,
     EmployerContact,
+    ExitOutcome,
     InWorkSupport,
     PathwayStep,
     Placement,
@@ -338,3 +339,39 @@ def overlap_message(step: PathwayStep, *, companion: bool = False) -> str:
         "Asiakkaalla on jo samaan aikaan jakso palvelussa %(service)s: %(period)s. Jaksot "
         "eivät voi olla päällekkäin."
     ) % {"service": service, "period": period}
+
+
+def companion_follow_on(
+    step: PathwayStep, companion: PathwayStep, others: list[PathwayStep]
+) -> tuple[PathwayStep | None, str]:
+    """Where `companion` (the work coaching of a work activity period), ending with `step`,
+    goes: (its next step, its exit outcome). The companion planned with `step`'s next step
+    (the new period's work coaching, when the period continues into a new one; also one
+    planned later with it) of `companion`'s service, still open and no other step's
+    follow-on, is its next step: the coaching goes on with the period. Otherwise it ends as
+    `step` does, with `step`'s exit outcome; and when `step` goes on to a next step without
+    such a companion, the client has moved on from the coaching to that step's service
+    ("moved to another service"). `others` are the client's other steps (`other_steps`);
+    one query when `step` has a next step."""
+    if step.next_step_id is not None:
+        candidates = [
+            other
+            for other in others
+            if other.pk not in (companion.pk, step.next_step_id)
+            and other.service_type_id == companion.service_type_id
+            and other.start_on > companion.start_on
+        ]
+        followed = (
+            set(
+                PathwayStep.objects.filter(next_step__in=candidates).values_list(
+                    "next_step", flat=True
+                )
+            )
+            if candidates
+            else set()
+        )
+        for other in step_rules.mutual_companions(
+            step.next_step, [o for o in candidates if o.pk not in followed]
+        ):
+            return other, ""
+    return None, step.exit_outcome or ExitOutcome.OTHER_SERVICE

@@ -10,6 +10,7 @@ from clients.access import log_client_access, relation_to
 from pathways import step_rules
 from pathways.actions.common import (
     checked_cancellation_reason,
+    companion_follow_on,
     end_coach_memberships,
     lock_client,
     other_steps,
@@ -62,7 +63,8 @@ def cancel_step(
     (`step_rules.replacement_follow_ons`), or `exit_outcome` where its rules allow one
     (`step_rules.check_ending`: never for a Jobcenter paid-work period); refused on
     `next_step` or `exit_outcome` without either, or with one its rules refuse. An ended
-    step whose next step was a companion cancelled with this one ends with an outcome
+    step whose next step was a companion cancelled with this one (the work coaching of the
+    period ended into this one) goes where its own period now goes, or ends with an outcome
     instead (`_replace_follow_on`). The database refuses a cancelled step as an ended
     step's next step (`step_follow_on_not_cancelled`). Without such an ended step,
     `next_step` and `exit_outcome` are not used. The cancelled step's own follow-on stays
@@ -224,9 +226,11 @@ def _replace_follow_on(
 ) -> list[PathwayStep]:
     """Gives the ended step whose next step `step` is `next_step` or `exit_outcome` instead,
     checked as `cancel_step` states, before the steps in `cancelled` are cancelled. An ended
-    step whose next step is a companion cancelled with `step` ends, as a companion ending
-    with its step does, with `exit_outcome`, or the outcome it has, or "moved to another
-    service". With `services_end_reason` every such ended step ends for that reason with
+    step whose next step is a companion cancelled with `step` goes, as a companion ending
+    with its step does (`companion_follow_on`), where the ended step it was the companion
+    of now goes: on to the companion of that step's new next step, or with its outcome;
+    with no such ended step among them, it ends with `exit_outcome`, or the outcome it has,
+    or "moved to another service". With `services_end_reason` every such ended step ends for that reason with
     `exit_outcome` and no next step. Returns the ended steps changed (locked and saved),
     none when no ended step ends into a cancelled one."""
     predecessors = list(
@@ -239,6 +243,10 @@ def _replace_follow_on(
         raise ValidationError({"exit_outcome": _("Valitse tulos valikosta.")})
     if services_end_reason and predecessors:
         _check_services_end(services_end_reason, next_step, exit_outcome)
+    # The step that ended into `step` first: its companion that ended into `step`'s
+    # companion goes where it now goes.
+    predecessors.sort(key=lambda ended: ended.next_step_id != step.pk)
+    replacing = [ended for ended in predecessors if ended.next_step_id == step.pk]
     for ended in predecessors:
         if services_end_reason:
             ended.next_step, ended.exit_outcome = None, exit_outcome
@@ -246,6 +254,12 @@ def _replace_follow_on(
         elif ended.next_step_id == step.pk:
             ended.next_step = _replacing_next_step(ended, step, cancelled, next_step, exit_outcome)
             ended.exit_outcome = exit_outcome
+        elif period := next(
+            (p for p in replacing if step_rules.mutual_companions(p, [ended], open_only=False)),
+            None,
+        ):
+            others = [o for o in other_steps(ended) if o not in cancelled]
+            ended.next_step, ended.exit_outcome = companion_follow_on(period, ended, others)
         else:
             ended.next_step = None
             ended.exit_outcome = exit_outcome or ended.exit_outcome or ExitOutcome.OTHER_SERVICE

@@ -16,6 +16,7 @@ from clients.models import Client
 from pathways import step_rules
 from pathways.actions.common import (
     check_records_within,
+    companion_follow_on,
     end_coach_memberships,
     format_day,
     lock_client,
@@ -27,7 +28,7 @@ from pathways.actions.common import (
 )
 from pathways.actions.follow_ons import settle_follow_on_requests
 from pathways.actions.new_rules import settle_new_rules_tasks
-from pathways.models import EndReason, ExitOutcome, PathwayStep, StepStatus
+from pathways.models import EndReason, PathwayStep, StepStatus
 
 
 def end_step(
@@ -308,8 +309,10 @@ def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[Pa
 
     The companion planned with a step because each requires the other (work coaching
     with rehabilitative work activity) ends with it, on the same day and for the same
-    reason; a step that needs this one but is not its companion (a Jobcenter period
-    during the work activity) must be ended or changed first.
+    reason, and goes where `step` goes (`companion_follow_on`: on to the companion planned
+    with `step`'s next step, the new period's work coaching, or with `step`'s outcome); a
+    step that needs this one but is not its companion (a Jobcenter period during the work
+    activity) must be ended or changed first.
     """
     others = other_steps(step)
     ending_with, left = step_rules.companions_left_uncovered(
@@ -319,7 +322,7 @@ def _companions_ending_with(step: PathwayStep, previous: PathwayStep) -> list[Pa
         before = copy.copy(companion)
         companion.ended_on = max(step.ended_on, companion.start_on)
         companion.end_reason = step.end_reason
-        companion.exit_outcome = step.exit_outcome or ExitOutcome.OTHER_SERVICE
+        companion.next_step, companion.exit_outcome = companion_follow_on(step, companion, others)
         companion.status = StepStatus.ENDED
         rest = [step, *(o for o in others if o.pk != companion.pk)]
         _, more = step_rules.companions_left_uncovered(

@@ -118,3 +118,104 @@ def test_a_new_work_activity_period_keeps_its_own_coaching(worker, client_of, to
         (start, StepStatus.ENDED),
         (today + datetime.timedelta(days=1), StepStatus.PLANNED),
     }
+
+
+def continued(worker, client, today):
+    """A work activity period running since 120 days ago, ending today, and the new period
+    that continues it from tomorrow on a renewed plan, each with its work coaching; returns
+    (old period, new period)."""
+    old = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        **rehab_fields(today - datetime.timedelta(days=120), planned_end_on=today),
+    )
+    make_plan(client, worker, plan_type="activation_plan")  # renewed at the review
+    new = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        follows=old,
+        **rehab_fields(today + datetime.timedelta(days=1)),
+    )
+    return old, new
+
+
+def coachings(client):
+    return list(
+        PathwayStep.objects.filter(client=client, service_type__code="work_coaching").order_by(
+            "start_on"
+        )
+    )
+
+
+def test_the_coaching_of_a_continued_period_goes_on_to_the_new_periods_coaching(
+    worker, client_of, today
+):
+    """The work activity continues in a new period with its own coaching: the coaching
+    ending with the old period goes on to that one, not "moved to another service" (what
+    the transitions indicator would count)."""
+    client = client_of()
+    old, new = continued(worker, client, today)
+    end(old, worker, today, review_decision="continue", next_step=new)
+    ended, following = coachings(client)
+    assert (ended.status, ended.ended_on, ended.end_reason) == (
+        StepStatus.ENDED,
+        today,
+        "completed",
+    )
+    assert (ended.next_step, ended.exit_outcome) == (following, "")
+    assert following.status == StepStatus.PLANNED
+
+
+def test_the_coaching_of_a_period_moving_on_ends_as_the_period_does(worker, client_of, today):
+    """A period moving to another service, with no coaching of its own after it: the coaching
+    ends with the period's outcome, or, the period going on to a step, as moved on to it."""
+    client = client_of()
+    old = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        **rehab_fields(today - datetime.timedelta(days=120), planned_end_on=today),
+    )
+    education = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        service_type=service("education"),
+        start_on=today + datetime.timedelta(days=10),
+    )
+    end(old, worker, today, review_decision="move", next_step=education)
+    (ended,) = coachings(client)
+    assert (ended.next_step, ended.exit_outcome) == (None, "other_service")
+
+    other = client_of()
+    old = actions.plan_step(
+        client=other,
+        planned_by=worker,
+        **rehab_fields(today - datetime.timedelta(days=120), planned_end_on=today),
+    )
+    end(old, worker, today, review_decision="exit", exit_outcome="studies")
+    (ended,) = coachings(other)
+    assert (ended.next_step, ended.exit_outcome) == (None, "studies")
+
+
+def test_cancelling_the_new_period_gives_its_coaching_the_replacements_coaching(
+    worker, client_of, today
+):
+    """The new period is cancelled and a later one follows the old period instead: the old
+    coaching, which went on to the cancelled coaching, goes on to the later one's."""
+    client = client_of()
+    old, new = continued(worker, client, today)
+    end(old, worker, today, review_decision="continue", next_step=new)
+    new.refresh_from_db()
+    later = actions.plan_step(
+        client=client,
+        planned_by=worker,
+        **rehab_fields(new.planned_end_on + datetime.timedelta(days=1)),
+    )
+    actions.cancel_step(
+        step=new, cancelled_by=worker, reason="Jakso alkaa myöhemmin.", next_step=later
+    )
+    ended, cancelled, following = coachings(client)
+    assert cancelled.end_reason == "cancelled"
+    assert following.start_on == later.start_on
+    old.refresh_from_db()
+    assert old.next_step == later
+    assert (ended.next_step, ended.exit_outcome) == (following, "")
