@@ -158,8 +158,17 @@ def _record_form(
     permission="pathways.log_step",
     instance=None,
     only_open_of=None,
+    only_of=None,
     with_step=False,
 ):
+    """The form of a record of a step (a GET shows it, a POST saves it by `action`).
+
+    A step of another service than the record's, or not open, has no such page (404,
+    nothing shown or logged): `only_open_of` names the service of a record kept only while
+    the step is open, as the step's page offers it; `only_of` that of a record given also at
+    or after the step's end (a competence certificate), never for a step cancelled before
+    it started.
+    """
     client, step = get_step_for_user(
         request.user,
         client_id,
@@ -168,6 +177,8 @@ def _record_form(
         log_action=None,
     )
     if only_open_of and (step.code != only_open_of or step.status == StepStatus.ENDED):
+        raise Http404
+    if only_of and (step.code != only_of or step.is_cancelled):
         raise Http404
     log_step_shown(request, client, step)
     current = instance(step) if instance else None
@@ -241,6 +252,7 @@ def employer_contact(request, client_id, step_id):
             step=step, recorded_by=request.user, **data
         ),
         _("Työnantajakontakti"),
+        only_open_of="supported_employment",
     )
 
 
@@ -253,6 +265,7 @@ def in_work_support(request, client_id, step_id):
         InWorkSupportForm,
         lambda step, data: actions.add_in_work_support(step=step, recorded_by=request.user, **data),
         _("Tuki työssä"),
+        only_open_of="supported_employment",
     )
 
 
@@ -396,4 +409,5 @@ def certificate(request, client_id, step_id):
         CertificateForm,
         lambda step, data: actions.issue_certificate(step=step, issued_by=request.user, **data),
         _("Osaamistodistus"),
+        only_of="youth_workshop",
     )

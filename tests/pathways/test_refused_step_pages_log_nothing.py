@@ -88,7 +88,7 @@ def test_a_page_the_running_step_has_not_logs_nothing(client, worker, running, p
     assert log_rows_since(running.client, mark) == []
 
 
-@pytest.mark.parametrize("page", ["end/", "pause/", "employer-contacts/new/"])
+@pytest.mark.parametrize("page", ["end/", "pause/", "placements/new/"])
 def test_a_page_of_the_running_step_shown_is_logged_once(client, worker, running, page):
     login(client, worker)
     mark = last_log_id()
@@ -125,3 +125,77 @@ def test_the_end_and_cancel_pages_a_job_has_not_log_nothing(client, ips_step, jo
         (STEP_VIEWED, job_coach.pk),
         (STEP_VIEWED, job_coach.pk),
     ]
+
+
+RECORDS_OF_ANOTHER_SERVICE = {
+    "employer-contacts/new/": {
+        "contacted_on": "{today}",
+        "employer_name": "Kahvila Kulma",
+        "kind": "call",
+    },
+    "in-work-support/new/": {"supported_on": "{today}", "note": "Työpaikkakäynti"},
+    "certificates/new/": {"issued_on": "{today}", "competences": "Puutyöt"},
+}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("page", RECORDS_OF_ANOTHER_SERVICE)
+def test_a_record_of_another_service_has_no_page(client, worker, running, today, page, method):
+    """An IPS employer contact or in-work support, a workshop's certificate, on a step of
+    another service (education): the form is not shown and nothing is saved or logged,
+    whether opened or sent."""
+    login(client, worker)
+    mark = last_log_id()
+    data = {
+        name: value.format(today=today.isoformat())
+        for name, value in RECORDS_OF_ANOTHER_SERVICE[page].items()
+    }
+    response = getattr(client, method)(_step_url(running, page), data if method == "post" else None)
+    assert response.status_code == 404
+    assert log_rows_since(running.client, mark) == []
+    assert not (
+        running.employer_contacts.exists()
+        or running.in_work_support.exists()
+        or running.certificates.exists()
+    )
+
+
+@pytest.mark.parametrize("page", ["employer-contacts/new/", "in-work-support/new/"])
+def test_an_ended_ips_step_has_no_contact_or_support_page(client, worker, ips_step, today, page):
+    """Offered on the step's page only while the step is open, as its IPS phase is."""
+    _, step = ips_step(ips_phase="job_search")
+    login(client, worker)
+    assert client.get(_step_url(step, page)).status_code == 200
+    PathwayStep.objects.filter(pk=step.pk).update(
+        status=StepStatus.ENDED, ended_on=today, end_reason="completed", exit_outcome="studies"
+    )
+    mark = last_log_id()
+    assert client.get(_step_url(step, page)).status_code == 404
+    assert log_rows_since(step.client, mark) == []
+
+
+def test_a_workshop_certificate_page_is_there_after_the_end_but_not_once_cancelled(
+    client, worker, client_of, workshop_unit, today
+):
+    step = make_step(
+        client_of(age=20),
+        "youth_workshop",
+        created_by=worker,
+        unit=workshop_unit,
+        start_on=today - 60 * DAY,
+        planned_end_on=today + 30 * DAY,
+    )
+    login(client, worker)
+    PathwayStep.objects.filter(pk=step.pk).update(
+        status=StepStatus.ENDED, ended_on=today, end_reason="completed", exit_outcome="studies"
+    )
+    assert client.get(_step_url(step, "certificates/new/")).status_code == 200
+    PathwayStep.objects.filter(pk=step.pk).update(
+        ended_on=step.start_on,
+        end_reason="cancelled",
+        exit_outcome="",
+        cancellation_reason="Asiakas aloitti opinnot",
+    )
+    mark = last_log_id()
+    assert client.get(_step_url(step, "certificates/new/")).status_code == 404
+    assert log_rows_since(step.client, mark) == []
