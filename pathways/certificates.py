@@ -5,12 +5,15 @@ certificate's language prints in Finnish and is marked so in the HTML (see pathw
 """
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
+
+from accounts.models import RoleAssignment
+from accounts.roles import COACH_ROLES, Role
 
 # The version of the certificate's template (pathways/pdf/certificate.html) and of the texts
 # here, recorded on each printed certificate: raise it with any change to what it says or shows.
-TEMPLATE_VERSION = "2026.12.6"
+TEMPLATE_VERSION = "2026.12.7"
 
 TEXTS = {
     "fi": {
@@ -21,7 +24,7 @@ TEXTS = {
         "ongoing": "{start} alkaen, jatkuu",
         "qualification": "Tutkinto tai tutkinnon osa",
         "issued": "Annettu",
-        "signature": "Työpajaohjaaja",
+        "issuer": "Myöntäjä",
     },
     "sv": {
         "title": "Kompetensintyg",
@@ -31,7 +34,7 @@ TEXTS = {
         "ongoing": "från {start}, pågår",
         "qualification": "Examen eller examensdel",
         "issued": "Utfärdat",
-        "signature": "Verkstadshandledare",
+        "issuer": "Utfärdare",
     },
     "en": {
         "title": "Skills certificate",
@@ -41,7 +44,7 @@ TEXTS = {
         "ongoing": "from {start}, ongoing",
         "qualification": "Qualification or part of a qualification",
         "issued": "Issued",
-        "signature": "Workshop coach",
+        "issuer": "Issued by",
     },
 }
 
@@ -70,6 +73,26 @@ def render_certificate_html(document) -> str:
             # Who gives the certificate: the workshop's organisation.
             "organisation": step.unit.organisation.name_in(document.language) if step.unit else "",
             "issuer": certificate.issued_by.get_full_name(),
+            "issuer_role": _issuer_role(certificate, step, document.language),
             "printed_on": timezone.localdate(),
         },
     )
+
+
+def _issuer_role(certificate, step, language: str) -> str:
+    """The role the certificate's issuer held on the day they issued it, as the role
+    vocabulary names it in `language` ("Työpajaohjaaja", "Sosiaalityöntekijä"): the coach
+    role of the step's own coach, else the one role the issuer held that day. Nothing when
+    that does not tell (several roles, none left on record): the certificate names the
+    issuer under a neutral heading and never gives them a role they did not act in."""
+    roles = set(
+        RoleAssignment.objects.for_user(certificate.issued_by)
+        .current(on=certificate.issued_on)
+        .values_list("role", flat=True)
+    )
+    if certificate.issued_by_id == step.coach_id and len(roles & COACH_ROLES) == 1:
+        roles &= COACH_ROLES
+    if len(roles) != 1:
+        return ""
+    with translation.override(language):
+        return str(Role(roles.pop()).label)
