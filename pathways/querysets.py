@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 
 
 class PathwayStepQuerySet(models.QuerySet):
@@ -135,12 +136,14 @@ class AttendanceQuerySet(models.QuerySet):
 
     def within_step_period(self):
         """Days within their step's period: from its start to its end, or while it runs to its
-        planned end (none: open). A day outside it (recorded before the step's dates moved)
-        is no allowance or payment day."""
+        planned end (none: open), and past it up to today, as a step not ended takes
+        attendance until it is ended (`actions.last_attendance_day`). A day outside it
+        (recorded before the step's dates moved) is no allowance or payment day."""
         return self.filter(day__gte=F("step__start_on")).filter(
             Q(step__ended_on__isnull=False, day__lte=F("step__ended_on"))
             | Q(step__ended_on__isnull=True, step__planned_end_on__isnull=True)
             | Q(step__ended_on__isnull=True, day__lte=F("step__planned_end_on"))
+            | Q(step__ended_on__isnull=True, day__lte=timezone.localdate())
         )
 
     def monthly_summary(self):

@@ -230,6 +230,10 @@ def test_a_step_running_past_its_planned_end_takes_its_days_up_to_today(
         step=step, recorded_by=worker, days={day: {"present": True, "hours": Decimal(5)}}
     )
     assert list(Attendance.objects.filter(step=step).values_list("day", flat=True)) == [day]
+    # A day the step took is an allowance and payment day too.
+    summary = list(Attendance.objects.filter(step=step).monthly_summary())
+    assert sum(row["days_present"] for row in summary) == 1
+    assert sum(row["compensation"] for row in summary) == Decimal(10)
     assert actions.day_taking_no_attendance(step, today) == ""
     assert actions.day_taking_no_attendance(step, today + datetime.timedelta(days=1)) == (
         "Läsnäoloa ei voi kirjata tulevalle päivälle."
