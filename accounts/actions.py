@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -318,10 +319,14 @@ def _notice_message(notice: AccountNotice) -> EmailMessage:
 def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:
     """Removes every second factor of `user` (authenticator app, security keys, recovery
     codes): what an administrator does for a user who lost their phone and has no recovery
-    code left. The user signs in with their password next and is sent to enrol a new
-    factor before anything else (accounts.middleware.RequireMFAMiddleware), as a new user
-    is. The user's address is told of it after commit, naming who removed them. Returns how
-    many authenticators were removed.
+    code left. Every session of the account ends at its next request, those that used the
+    removed factors too (the lost phone's, a stolen laptop's): the removal is counted in
+    the session hash (User._get_session_auth_hash), so no such session passes again once
+    the user enrols a new factor elsewhere. The user signs in with their password next and
+    is sent to enrol a new factor before anything else
+    (accounts.middleware.RequireMFAMiddleware), as a new user is. The user's address is
+    told of it after commit, naming who removed them. Returns how many authenticators were
+    removed.
 
     Raises ValidationError for the administrator's own account: they manage their own
     factors on their own pages, having signed in with one, and another administrator
@@ -339,6 +344,11 @@ def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:
         )
     with transaction.atomic():
         removed, _per_model = Authenticator.objects.filter(user=user).delete()
+        # Counted even when nothing was left to remove: the sessions end all the same.
+        User.objects.filter(pk=user.pk).update(
+            second_factor_removals=F("second_factor_removals") + 1
+        )
+        user.refresh_from_db(fields=["second_factor_removals"])
         # Told to the account's address: a user who did not ask for it knows at once.
         if removed:
             _notify_on_commit(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import RoleAssignmentQuerySet, UserQuerySet
@@ -40,8 +41,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     # Not the password's hash (no copy of it anywhere else), nor the time of each sign-in
-    # (the security log has those): an update changing only these writes no event.
-    exclude=["password", "last_login"],
+    # (the security log has those), nor the count of second-factor removals (each is an
+    # AccountNotice naming who removed them): an update changing only these writes no event.
+    exclude=["password", "last_login", "second_factor_removals"],
 )
 class User(AbstractBaseUser, PermissionsMixin):
     """A staff user. Its change history (pghistory, with whoever changed it in the context)
@@ -75,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("aktiivinen"), default=True)
     is_staff = models.BooleanField(_("ylläpitoon pääsy"), default=False)
     date_joined = models.DateTimeField(_("luotu"), default=timezone.now)
+    # Part of the session hash (get_session_auth_hash): counting a removal signs out every
+    # session of the account, those that had used the removed factors too.
+    second_factor_removals = models.PositiveIntegerField(
+        _("kaksivaiheisen tunnistautumisen poistot"), default=0, editable=False
+    )
 
     objects = UserManager()
 
@@ -109,6 +116,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's HMAC of the password, of the password and the count of second-factor
+        removals once there is one (accounts.actions.remove_second_factors): Django's
+        AuthenticationMiddleware signs out a session whose hash no longer matches, so no
+        session signed in before a removal goes on, whatever factor the account has later.
+        Overridden here, not in get_session_auth_hash, because both it and
+        get_session_auth_fallback_hash (SECRET_KEY_FALLBACKS) call it."""
+        if not self.second_factor_removals:
+            # As Django's own: sessions of accounts never reset stay signed in.
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "polku.accounts.User.session_auth_hash",
+            f"{self.password}:{self.second_factor_removals}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.first_name

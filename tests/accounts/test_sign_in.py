@@ -187,12 +187,60 @@ def test_a_session_without_its_second_factor_proves_it_once_the_account_has_one(
 
 
 def test_a_session_that_used_the_factor_is_sent_to_enrol_once_it_is_removed(client, social_worker):
-    """An administrator removing a lost phone's factors sends the user's open sessions to
-    enrolment too: a session passes only while the account has the factor it used."""
+    """A session passes only while the account has the factor it used: one whose factors
+    are gone otherwise than by an administrator (who signs every session out, below) is
+    sent to enrolment."""
     login(client, social_worker)
     assert client.get(reverse("clients:list")).status_code == 200
     Authenticator.objects.filter(user=social_worker).delete()
     assert client.get(reverse("clients:list"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_removing_a_lost_phones_factors_signs_out_every_session_of_the_account_for_good(
+    client, user_factory, unit
+):
+    """A session that used the removed factor (a stolen laptop's) does not pass again once
+    the real user enrols a new one elsewhere: the administrator's removal ended it, as it
+    ended one signed in with the password alone. The user signs in anew with the new
+    factor; the administrator's and a colleague's sessions go on."""
+    from django.test import Client as Browser
+
+    from accounts.actions import remove_second_factors
+
+    user = user_factory(Role.SOCIAL_WORKER, unit)
+    administrator = user_factory(Role.ADMIN, unit)
+    colleague = user_factory(Role.SOCIAL_WORKER, unit)
+    stolen_laptop = login(client, user)
+    password_only = Browser()
+    password_only.post(LOGIN, {"login": user.email, "password": "polku-demo"})
+    admin_browser = login(Browser(), administrator)
+    colleague_browser = login(Browser(), colleague)
+    assert stolen_laptop.get(reverse("clients:list")).status_code == 200
+
+    remove_second_factors(user=user, removed_by=administrator)
+    for browser in (stolen_laptop, password_only):
+        response = browser.get(reverse("clients:list"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in browser.session
+
+    # The real user enrols a new factor in another browser; the old sessions stay ended.
+    new_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(new_secret)}
+    )
+    response = stolen_laptop.get(reverse("clients:list"))
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in stolen_laptop.session
+    # A new sign-in needs the new factor, and then goes on.
+    refused = Browser()
+    assert texts_of(sign_in(refused, user, code=totp_code()), id="id_code_error") == [WRONG_CODE]
+    assert "_auth_user_id" not in refused.session
+    browser = Browser()
+    assert sign_in(browser, user, code=totp_code(new_secret))["Location"] == "/"
+    assert browser.get(reverse("clients:list")).status_code == 200
+    assert admin_browser.get("/admin/").status_code == 200
+    assert colleague_browser.get(reverse("clients:list")).status_code == 200
 
 
 def test_idle_session_ends_after_the_timeout(client, social_worker, settings):
