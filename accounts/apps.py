@@ -9,11 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import password_reset
         from allauth.mfa.signals import authenticator_added, authenticator_used
-        from django.contrib.auth.signals import user_logged_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.db.models import fields
 
         from accounts import panels, security_log
-        from accounts.middleware import remember_second_factor
+        from accounts.middleware import remember_second_factor, remember_sign_in
         from config.forms import BLANK_CHOICE_LABEL
         from config.language import forget_language_choice
 
@@ -24,6 +24,7 @@ class AccountsConfig(AppConfig):
         security_log.connect()
         password_reset.connect(_confirm_email, dispatch_uid="polku-confirm-email-by-reset")
         user_logged_out.connect(forget_language_choice, dispatch_uid="polku-forget-language")
+        user_logged_in.connect(remember_sign_in, dispatch_uid="polku-remember-sign-in")
         for signal in (authenticator_used, authenticator_added):
             signal.connect(remember_second_factor, dispatch_uid="polku-second-factor-used")
 

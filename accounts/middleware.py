@@ -27,11 +27,14 @@ from accounts.models import RoleAssignment
 from accounts.security_log import SIGN_OUT_REASON, log_event
 
 SESSION_LAST_ACTIVITY = "polku_last_activity"
+SESSION_SIGNED_IN_AT = "polku_signed_in_at"
 SESSION_ACTIVE_ASSIGNMENT = "polku_active_assignment"
 
 
 class IdleTimeoutMiddleware:
-    """Signs the user out after POLKU_IDLE_TIMEOUT_MINUTES without their own activity.
+    """Signs the user out after POLKU_IDLE_TIMEOUT_MINUTES without their own activity, and
+    POLKU_SESSION_MAX_HOURS after signing in whatever their activity: a session kept alive
+    (an unlocked computer left on, a stolen laptop that keeps clicking) still ends.
 
     Background polling views (marked with config.polling.background_request) are checked
     against the timeout but never extend it.
@@ -47,19 +50,27 @@ class IdleTimeoutMiddleware:
         if not request.user.is_authenticated:
             return None
         now = time.time()
+        signed_in = request.session.get(SESSION_SIGNED_IN_AT)
+        if signed_in is None:
+            # A session signed in before the sign-in time was kept: its clock starts now.
+            request.session[SESSION_SIGNED_IN_AT] = now
+        elif now - signed_in > settings.POLKU_SESSION_MAX_HOURS * 60 * 60:
+            return _sign_out(
+                request,
+                "max_age",
+                _(
+                    "Istuntosi päättyi, koska kirjautumisesta on kulunut pisin sallittu aika. "
+                    "Kirjaudu uudelleen."
+                ),
+            )
         last = request.session.get(SESSION_LAST_ACTIVITY)
         timeout = settings.POLKU_IDLE_TIMEOUT_MINUTES * 60
         if last is not None and now - last > timeout:
-            setattr(request, SIGN_OUT_REASON, "idle")  # for the security log's line
-            logout(request)
-            messages.info(
+            return _sign_out(
                 request,
+                "idle",
                 _("Istuntosi päättyi, koska olit pitkään toimettomana. Kirjaudu uudelleen."),
             )
-            if request.htmx:
-                return HttpResponseClientRedirect(_login_url_back_to_page(request))
-            # The whole address, query included, encoded as `next` (a search's "&" and "ä").
-            return redirect_to_login(request.get_full_path(), reverse("account_login"))
         # Written at most every 30 s, so a busy user does not write the session on every click.
         # A session's first request starts the clock even when it is background polling, so
         # a session that only ever polls still ends after the idle time.
@@ -67,6 +78,25 @@ class IdleTimeoutMiddleware:
         if last is None or (not is_background and now - last > 30):
             request.session[SESSION_LAST_ACTIVITY] = now
         return None
+
+
+def _sign_out(request, reason: str, message: str):
+    """Signs the user out for `reason` (the security log's), tells them why on the sign-in
+    page, and sends them there, back to the page afterwards."""
+    setattr(request, SIGN_OUT_REASON, reason)
+    logout(request)
+    messages.info(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(_login_url_back_to_page(request))
+    # The whole address, query included, encoded as `next` (a search's "&" and "ä").
+    return redirect_to_login(request.get_full_path(), reverse("account_login"))
+
+
+def remember_sign_in(sender, request, user, **kwargs):
+    """Receives user_logged_in: when this session signed in (IdleTimeoutMiddleware ends it
+    POLKU_SESSION_MAX_HOURS later)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_SIGNED_IN_AT] = time.time()
 
 
 # Paths a session that has not yet used the account's second factor may still reach.

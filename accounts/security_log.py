@@ -8,7 +8,7 @@ password, no code, not even the address typed into a failed sign-in (users type 
 password into the wrong field). It answers who signed in or tried to, when, from where.
 
 The receivers are connected in accounts.apps; the role switch (accounts.active_role_switched,
-..._switch_refused), the idle sign-out and a chosen role found ended
+..._switch_refused), the idle and maximum-age sign-outs and a chosen role found ended
 (accounts.active_role_ended, accounts.middleware.ActiveRoleMiddleware) are logged by the view
 and the middlewares that do them.
 """
@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 logger = logging.getLogger("polku.security")
 
 # Why a session ended, set on the request by whoever calls logout() for another reason
-# than the user's own sign-out (accounts.middleware.IdleTimeoutMiddleware).
+# than the user's own sign-out (accounts.middleware.IdleTimeoutMiddleware: "idle", "max_age").
 SIGN_OUT_REASON = "polku_sign_out_reason"
 
 

@@ -186,8 +186,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "account_login"
 
-# Sessions end after idle time; background polling does not count as activity.
+# Sessions end after idle time; background polling does not count as activity. Whatever the
+# activity, a session ends POLKU_SESSION_MAX_HOURS after signing in.
 POLKU_IDLE_TIMEOUT_MINUTES = env.int("POLKU_IDLE_TIMEOUT_MINUTES", default=30)
+POLKU_SESSION_MAX_HOURS = env.int("POLKU_SESSION_MAX_HOURS", default=12)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -137,12 +137,17 @@ def social_worker(unit):
 
 def login(client, user):
     """Signs the user in through the test client, in a session that has used the user's
-    second factor (enrolled by the factories, as in production: RequireMFAMiddleware)."""
-    from accounts.middleware import SESSION_SECOND_FACTOR
+    second factor (enrolled by the factories, as in production: RequireMFAMiddleware).
+
+    The session's maximum age counts from its first request, as the idle time does, not
+    from this sign-in (IdleTimeoutMiddleware starts the clock of a session without a
+    sign-in time): a fixture signs in at the real time, and its test may travel days on."""
+    from accounts.middleware import SESSION_SECOND_FACTOR, SESSION_SIGNED_IN_AT
 
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
     session = client.session
     session[SESSION_SECOND_FACTOR] = user.pk
+    del session[SESSION_SIGNED_IN_AT]
     session.save()
     return client
 

@@ -279,6 +279,71 @@ def test_after_an_idle_sign_out_sign_in_leads_back_to_the_whole_address(
     assert "_auth_user_id" not in client.session
 
 
+MAX_AGE_MESSAGE = (
+    "Istuntosi päättyi, koska kirjautumisesta on kulunut pisin sallittu aika. Kirjaudu uudelleen."
+)
+
+
+def test_a_session_kept_busy_ends_its_maximum_hours_after_signing_in(
+    client, social_worker, settings, security_log
+):
+    """However active the user is, the session ends POLKU_SESSION_MAX_HOURS after the
+    sign-in: the user lands on the sign-in page, told why, and back on the page after it."""
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 30
+    settings.POLKU_SESSION_MAX_HOURS = 12
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert sign_in(client, social_worker)["Location"] == "/"
+        for _ in range(4 * 12 - 1):  # a click every 15 minutes for 11 h 45 min
+            traveller.shift(15 * 60)
+            assert client.get(reverse("clients:list")).status_code == 200
+        traveller.shift(16 * 60)
+        response = client.get(reverse("clients:list"), headers={"HX-Request": "true"})
+        assert response["HX-Redirect"] == f"{reverse('account_login')}?next=%2F"
+        assert "_auth_user_id" not in client.session
+        sign_in_page = client.get(response["HX-Redirect"])
+        assert texts_of(sign_in_page, role="status") + texts_of(sign_in_page, role="alert") == [
+            MAX_AGE_MESSAGE
+        ]
+        # A new sign-in starts a new maximum, and a page load is sent to sign in likewise.
+        traveller.shift(60)
+        assert sign_in(client, social_worker)["Location"] == "/"
+        traveller.shift(12 * 60 * 60 - 120)
+        assert client.get(reverse("clients:list")).status_code == 200
+        traveller.shift(121)
+        response = client.get(reverse("clients:list"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/clients/"
+    assert "_auth_user_id" not in client.session
+    signed_out = [line for line in security_log() if line.event == "accounts.signed_out"]
+    assert [(line.user_id, line.reason) for line in signed_out] == [
+        (social_worker.pk, "max_age"),
+        (social_worker.pk, "max_age"),
+    ]
+
+
+def test_a_session_signed_in_before_its_sign_in_time_was_kept_ends_after_the_maximum(
+    client, social_worker, settings
+):
+    """A session from before the sign-in time was kept in it (or one whose time was lost)
+    counts its maximum from its first request."""
+    from accounts.middleware import SESSION_SIGNED_IN_AT
+
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 30
+    settings.POLKU_SESSION_MAX_HOURS = 2
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, social_worker)  # leaves no sign-in time
+        assert SESSION_SIGNED_IN_AT not in client.session
+        traveller.shift(10 * 60)
+        assert client.get(reverse("dashboard")).status_code == 200
+        for _ in range(7):
+            traveller.shift(15 * 60)
+            assert client.get(reverse("dashboard")).status_code == 200
+        traveller.shift(16 * 60)
+        response = client.get(reverse("dashboard"))
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
 def test_typing_into_a_form_keeps_the_session_alive(client, social_worker, settings):
     """The page asks the keepalive while the user types (base.html), so a long note written for
     over the idle timeout still saves; the bell's background polling would not have kept it."""
