@@ -207,12 +207,14 @@ ROLE_EXEMPT_NAMES = {"switch_role", "account_logout", "set_language", "session_k
 class ActiveRoleMiddleware:
     """Attaches the user's current role assignments and the active one (chosen in the header).
 
-    A user who has chosen no role acts in their first current one. A chosen role that is no
-    longer current (it ended, or an administrator removed it) is not swapped silently for
-    another: every rule reads the role the user chose, and a client registered in a form
-    opened under one role must not land in the register of another role's organisation. The
-    user is told which role ended and which is now in effect, the security log records it,
-    and the choice leaves the session. A page load goes on in the role now in effect; a
+    A user who has chosen no role acts in their first current one, kept in the session as
+    if chosen from the session's first request on: it is "the chosen role" below. A chosen
+    role that is no longer current (it ended, or an administrator removed it) is not
+    swapped silently for another: every rule reads the role the user chose, and a client
+    registered in a form opened under one role must not land in the register of another
+    role's organisation. The user is told which role ended and which is now in effect, the
+    security log records it, and the choice leaves the session (the role now in effect is
+    kept at the next request). A page load goes on in the role now in effect; a
     request that changes something, or an htmx request from a page rendered in the ended
     role, is not processed. A sent form, plain or htmx (the attendance grid posts its week
     by htmx), is answered with a page that says nothing was saved, offers the roles now
@@ -234,6 +236,11 @@ class ActiveRoleMiddleware:
             )
             user.current_assignments = assignments
             chosen = request.session.get(SESSION_ACTIVE_ASSIGNMENT)
+            if chosen is None and assignments:
+                # The first role, in effect without a choice, is kept as if chosen: should it
+                # end while a form is open, the form is refused (process_view), not sent in
+                # whichever role comes first then, perhaps of another organisation.
+                chosen = request.session[SESSION_ACTIVE_ASSIGNMENT] = assignments[0].pk
             user.active_assignment = next(
                 (a for a in assignments if a.pk == chosen), assignments[0] if assignments else None
             )

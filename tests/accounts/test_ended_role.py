@@ -93,6 +93,32 @@ def test_a_registration_sent_after_the_chosen_role_ended_is_not_processed(
     assert Client.objects.get().organisation_id == home.unit.organisation_id
 
 
+def test_a_first_role_never_chosen_that_ends_while_a_form_is_open_is_handled_as_a_chosen_one(
+    client, worker_in_two_organisations
+):
+    """A user who never chose a role acts in their first one; the session keeps it from its
+    first request as if chosen. When it ends while the registration form is open, the form
+    is refused, not registered in the next role's organisation's register."""
+    user, home, elsewhere = worker_in_two_organisations
+    login(client, user)
+    page = client.get(reverse("clients:register"))
+    assert page.wsgi_request.user.active_assignment == home
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == home.pk
+    _end_yesterday(home)
+    response = client.post(reverse("clients:register"), REGISTRATION)
+    assert response.status_code == 409
+    assert not Client.objects.exists()
+    assert _messages(response) == [
+        f"Roolisi Sosiaalityöntekijä – {home.unit} päättyi. "
+        "Toimit nyt roolissa Sosiaalityöntekijä – Toisen kunnan aikuistyö."
+    ]
+    assert "mitään ei tallennettu" in response.content.decode()
+    # Sent again, knowingly in the role now in effect, which the session keeps from then on.
+    client.post(reverse("clients:register"), REGISTRATION)
+    assert Client.objects.get().organisation_id == elsewhere.unit.organisation_id
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == elsewhere.pk
+
+
 def test_a_form_sent_by_htmx_in_the_ended_role_is_shown_back_in_place_of_the_page(
     client, worker_in_two_organisations
 ):

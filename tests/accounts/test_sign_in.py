@@ -391,7 +391,7 @@ def test_a_user_cannot_switch_to_someone_elses_role(client, user_factory, unit):
     other = user_factory(Role.MANAGER, unit)
     login(client, user)
     client.post(reverse("switch_role"), {"assignment": other.role_assignments.get().pk})
-    assert client.session.get(SESSION_ACTIVE_ASSIGNMENT) is None
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == user.role_assignments.get().pk
     assert "Toimit roolissa Sosiaalityöntekijä" in client.get(reverse("dashboard")).content.decode()
 
 
