@@ -40,13 +40,19 @@ def last_attendance_day(step: PathwayStep) -> datetime.date | None:
     day the rule set lets such a period last (`period_end_limit` of its maximum length:
     it could not be ended later either), or without end for a service with no such limit;
     the days still ahead are closed as such (`day_taking_no_attendance`). Reads the step's
-    rule set only for a step running past its planned end."""
+    rule set only for a step running past its planned end; one with no rules in force for
+    its start (a start before the rules Polku holds) is held to its planned end."""
     if step.ended_on:
         return step.ended_on
     planned = step.planned_end_on
     if planned is None or planned >= timezone.localdate():
         return planned
-    rules = step.rule_set or step_rules.rule_set_for(step)
+    rules = step.rule_set
+    if rules is None:
+        try:
+            rules = step_rules.rule_set_for(step)
+        except ValidationError:
+            return planned
     if rules.max_duration_months:
         return step_rules.period_end_limit(step.start_on, rules.max_duration_months)
     return None

@@ -289,6 +289,43 @@ def test_a_step_running_past_its_planned_end_stops_at_the_rule_sets_limit(
     assert response.context["next_week"] is None
 
 
+def test_a_step_without_rules_in_force_running_past_its_planned_end_keeps_that_end(
+    client, worker, client_of, today
+):
+    """A step with no rule set of its own and none in force for its start (one recorded
+    before the rules Polku holds) is held to its planned end: the grid shows the days after
+    it closed, not an error."""
+    from pathways.models import PathwayStep
+    from services.models import ServiceRuleSet
+
+    planned_end = today - datetime.timedelta(days=30)
+    step = make_step(
+        client_of(),
+        "open_work",
+        created_by=worker,
+        start_on=today - datetime.timedelta(days=120),
+        planned_end_on=planned_end,
+        daily_compensation=Decimal(10),
+        effects_discussed_on=today - datetime.timedelta(days=120),
+        days_per_week=5,
+    )
+    # Recorded before Polku held rules (as imported): none in force on its start.
+    first_rules = ServiceRuleSet.objects.order_by("valid_from").values_list(
+        "valid_from", flat=True
+    )[0]
+    PathwayStep.objects.filter(pk=step.pk).update(
+        rule_set=None, start_on=first_rules - datetime.timedelta(days=10)
+    )
+    step.refresh_from_db()
+    assert actions.last_attendance_day(step) == planned_end
+    assert actions.day_taking_no_attendance(step, today - datetime.timedelta(days=7)) == (
+        "Päivä ei ole jakson aikana."
+    )
+    login(client, worker)
+    response = client.get(f"/clients/{step.client.uuid}/steps/{step.pk}/attendance/")
+    assert response.status_code == 200
+
+
 def test_an_ended_step_takes_no_day_after_its_end_even_before_today(worker, open_work, today):
     ended_on = today - datetime.timedelta(days=10)
     end(open_work, worker, ended_on)
