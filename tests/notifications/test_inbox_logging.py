@@ -72,6 +72,36 @@ def test_the_answer_to_checking_a_task_off_or_reading_a_reminder_logs_the_client
     assert shown(worker) == [(customer.uuid, "care_team")] * 2
 
 
+def test_a_task_whose_check_off_logs_the_client_is_logged_once(client, worker):
+    """Telling a party of a revocation, checked off in the inbox: its completion hook
+    writes the client's row, and the confirmation naming the client adds no other."""
+    from django.utils import timezone
+
+    from consents.actions import revoke_consent
+    from consents.factories import ConsentFactory, acting, kela
+    from notifications.models import Task
+
+    customer = ClientFactory(responsible_worker=worker, first_names="Aino", last_name="Äijälä")
+    revoke_consent(
+        consent=ConsentFactory(client=customer, recorded_by=worker, parties=[kela()]),
+        revoked_by=acting(worker),
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    task = Task.objects.get(assignee=worker, client_id=customer.uuid)
+    login(client, worker)
+    before = AccessLogEntry.objects.filter(client_id=customer.uuid).count()
+    page = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
+        {"done_on": ""},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Tehtävä merkitty tehdyksi" in page
+    rows = AccessLogEntry.objects.filter(client_id=customer.uuid).order_by("pk")[before:]
+    assert [row.action for row in rows] == ["consents.notification.completed"]
+
+
 def test_the_dashboards_task_panel_logs_the_clients_it_names(client, worker):
     named = ClientFactory(responsible_worker=worker).uuid
     TaskFactory(assignee=worker, title="Ilmoita osapuolelle: Aino Äijälä", client_id=named)
