@@ -259,6 +259,21 @@ class ActiveRoleMiddleware:
             match and match.url_name in ROLE_EXEMPT_NAMES
         ):
             return None
+        renewed = _renewal_of(user, chosen)
+        if renewed is not None:
+            # The same role in the same unit goes on in a new assignment (a contract
+            # renewed): the user acts as before, in the same organisation, and nothing is
+            # refused; the security log records the move.
+            request.session[SESSION_ACTIVE_ASSIGNMENT] = renewed.pk
+            user.active_assignment = renewed
+            log_event(
+                "accounts.active_role_renewed",
+                request=request,
+                user_id=user.pk,
+                assignment_id=chosen,
+                active_assignment_id=renewed.pk,
+            )
+            return None
         del request.session[SESSION_ACTIVE_ASSIGNMENT]
         refused = request.method not in ("GET", "HEAD", "OPTIONS") or bool(request.htmx)
         log_event(
@@ -287,6 +302,15 @@ class ActiveRoleMiddleware:
         if request.htmx:
             _show_as_whole_page(response)
         return response
+
+
+def _renewal_of(user, ended_pk: int):
+    """The user's current assignment of the same role in the same unit as the ended one
+    `ended_pk` (its renewal), or None."""
+    ended = RoleAssignment.objects.filter(pk=ended_pk).values_list("role", "unit_id").first()
+    if ended is None:
+        return None
+    return next((a for a in user.current_assignments if (a.role, a.unit_id) == ended), None)
 
 
 def _show_as_whole_page(response) -> None:

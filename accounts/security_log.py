@@ -9,7 +9,8 @@ password into the wrong field). It answers who signed in or tried to, when, from
 
 The receivers are connected in accounts.apps; the role switch (accounts.active_role_switched,
 ..._switch_refused), the idle and maximum-age sign-outs and a chosen role found ended
-(accounts.active_role_ended, accounts.middleware.ActiveRoleMiddleware) are logged by the view
+(accounts.active_role_ended, or accounts.active_role_renewed when the same role in the same
+unit goes on in a new assignment; accounts.middleware.ActiveRoleMiddleware) are logged by the view
 and the middlewares that do them.
 """
 

@@ -55,6 +55,26 @@ def _messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
+def test_a_role_renewed_in_the_same_unit_goes_on_without_a_word(client, user_factory, unit):
+    """The role ended yesterday and the same role in the same unit began today (a contract
+    renewed): a form opened before is sent in the new assignment, nothing is refused."""
+    user = user_factory(Role.SOCIAL_WORKER, unit)
+    old = user.role_assignments.get()
+    login(client, user)
+    client.get(reverse("dashboard"))  # the first role is kept in the session
+    _end_yesterday(old)
+    renewed = RoleAssignment.objects.create(
+        user=user, role=Role.SOCIAL_WORKER, unit=unit, valid_from=timezone.localdate()
+    )
+    response = client.post(reverse("clients:register"), REGISTRATION)
+    assert response.status_code == 302
+    assert client.session[SESSION_ACTIVE_ASSIGNMENT] == renewed.pk
+    assert Client.objects.get(last_name="Äijälä").responsible_unit == unit
+    assert _messages(client.get(reverse("dashboard"))) == [
+        "Asiakas rekisteröity. Olet asiakkaan vastuutyöntekijä."
+    ]
+
+
 def test_a_page_load_goes_on_in_the_role_now_in_effect_and_says_so(
     client, worker_in_two_organisations
 ):
