@@ -80,13 +80,18 @@ STARTED_ROLE_NOT_DELETED = _(
 )
 
 
+# The fields of a role that has begun that no longer change: the role, its unit, its start.
+STARTED_ROLE_FIXED_FIELDS = ("role", "unit", "valid_from")
+
+
 class RoleAssignmentFormSet(BaseInlineFormSet):
     """Refuses, above the roles, any role granted, changed or ended on an account that is the
     administrator's own person (accounts.actions.check_may_manage_roles), and an account with
     roles renamed or readdressed into theirs. Their own account's roles are shown read-only
     (below), so nothing of them is posted.
 
-    A role that has begun is ended (its last day), never deleted: it keeps its holder among
+    A role that has begun is ended (its last day), never deleted nor moved: its role, unit
+    and start are shown disabled, and a changed one posted is ignored. It keeps its holder among
     the organisation's users (User.objects.of_organisation), and so their access log within
     reach of its data protection officer (audit.access.organisation_users). Its delete box
     is disabled; one posted anyway (a page opened before the role began) is refused above
@@ -96,8 +101,12 @@ class RoleAssignmentFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if DELETION_FIELD_NAME in form.fields and _role_has_started(form):
-            form.fields[DELETION_FIELD_NAME].disabled = True
+        if _role_has_started(form):
+            # What was held, where and since when is on record once begun: only its last
+            # day changes. (Moving the start ahead would also open the delete box below.)
+            for name in (DELETION_FIELD_NAME, *STARTED_ROLE_FIXED_FIELDS):
+                if name in form.fields:
+                    form.fields[name].disabled = True
 
     def clean(self):
         super().clean()

@@ -78,3 +78,26 @@ def test_a_role_still_to_begin_is_deleted(client, outsider_in_a):
     response = client.post(change_url(outsider), form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not RoleAssignment.objects.filter(pk=role_in_a.pk).exists()
+
+
+def test_a_role_that_has_begun_keeps_its_start_role_and_unit(client, outsider_in_a):
+    """Its start is not moved ahead (which would open its delete box), nor its role or unit
+    changed: a changed value posted is ignored, and the delete that follows still refused."""
+    outsider, role_in_a, admin_a, dpo_a = outsider_in_a
+    login(client, admin_a)
+    page = client.get(change_url(outsider)).content.decode()
+    start = re.search(r'<input[^>]*name="role_assignments-0-valid_from"[^>]*>', page).group(0)
+    assert "disabled" in start
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = posted_change_form(client, outsider)
+    form["role_assignments-0-valid_from"] = tomorrow.isoformat()
+    form["role_assignments-0-role"] = Role.SOCIAL_COUNSELLOR
+    response = client.post(change_url(outsider), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role_in_a.refresh_from_db()
+    assert (role_in_a.valid_from, role_in_a.role) == (timezone.localdate(), Role.SOCIAL_WORKER)
+    form = posted_change_form(client, outsider)
+    form["role_assignments-0-DELETE"] = "on"
+    response = client.post(change_url(outsider), form)
+    assert REFUSED in response.content.decode()
+    assert outsider in organisation_users(dpo_a)
