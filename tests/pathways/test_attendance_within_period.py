@@ -208,14 +208,10 @@ def test_the_grid_shows_days_outside_the_period_and_ahead_closed(client, worker,
     assert list(Attendance.objects.filter(step=step).values_list("day", flat=True)) == [wednesday]
 
 
-def test_a_step_running_past_its_planned_end_takes_its_days_up_to_today(
-    client, worker, client_of, today
-):
-    """A step not ended runs on past its planned end until the coach ends it: last week's
-    days are recorded, and the grid opens on this week, not on the planned end's."""
-    planned_end = today - datetime.timedelta(days=30)
-    step = make_step(
-        client_of(),
+def _open_work_past_its_planned_end(worker, client, today, planned_end):
+    """Open work begun 120 days ago, not ended, its planned end `planned_end` passed."""
+    return make_step(
+        client,
         "open_work",
         created_by=worker,
         start_on=today - datetime.timedelta(days=120),
@@ -224,6 +220,15 @@ def test_a_step_running_past_its_planned_end_takes_its_days_up_to_today(
         effects_discussed_on=today - datetime.timedelta(days=120),
         days_per_week=5,
     )
+
+
+def test_a_step_running_past_its_planned_end_takes_its_days_up_to_today(
+    client, worker, client_of, today
+):
+    """A step not ended runs on past its planned end until the coach ends it: last week's
+    days are recorded, and the grid opens on this week, not on the planned end's."""
+    planned_end = today - datetime.timedelta(days=30)
+    step = _open_work_past_its_planned_end(worker, client_of(), today, planned_end)
     assert step.status == StepStatus.ACTIVE
     day = today - datetime.timedelta(days=7)
     actions.record_week_attendance(
@@ -299,16 +304,7 @@ def test_a_step_without_rules_in_force_running_past_its_planned_end_keeps_that_e
     from services.models import ServiceRuleSet
 
     planned_end = today - datetime.timedelta(days=30)
-    step = make_step(
-        client_of(),
-        "open_work",
-        created_by=worker,
-        start_on=today - datetime.timedelta(days=120),
-        planned_end_on=planned_end,
-        daily_compensation=Decimal(10),
-        effects_discussed_on=today - datetime.timedelta(days=120),
-        days_per_week=5,
-    )
+    step = _open_work_past_its_planned_end(worker, client_of(), today, planned_end)
     # Recorded before Polku held rules (as imported): none in force on its start.
     first_rules = ServiceRuleSet.objects.order_by("valid_from").values_list(
         "valid_from", flat=True

@@ -320,6 +320,19 @@ class TestRehabilitativeWorkActivity:
         )
 
     @staticmethod
+    def _texts(result) -> list[str]:
+        """The figures as shown: all in it, then before, in and past the warning months."""
+        return [
+            figure.text
+            for figure in (
+                result.open_steps,
+                result.before_warning,
+                result.in_warning_months,
+                result.past_maximum,
+            )
+        ]
+
+    @staticmethod
     def _five_not_in_it(worker):
         """Five active clients outside work activity: those in it are not all of them."""
         make_clients(worker, 5)
@@ -371,29 +384,13 @@ class TestRehabilitativeWorkActivity:
             self._open_step(client, worker, TODAY - days(40))
         make_clients(worker, 2)
         result = rehabilitative_work_activity(scope(unit), TODAY)
-        assert [
-            figure.text
-            for figure in (
-                result.open_steps,
-                result.before_warning,
-                result.in_warning_months,
-                result.past_maximum,
-            )
-        ] == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
+        assert self._texts(result) == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
 
     def test_every_active_client_in_it_is_not_told(self, unit, worker):
         for client in make_clients(worker, 12):
             self._open_step(client, worker, TODAY - days(40))
         result = rehabilitative_work_activity(scope(unit), TODAY)
-        assert [
-            figure.text
-            for figure in (
-                result.open_steps,
-                result.before_warning,
-                result.in_warning_months,
-                result.past_maximum,
-            )
-        ] == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
+        assert self._texts(result) == ["ei näytetä", "ei näytetä", "alle 5", "alle 5"]
 
     def test_the_edges_of_the_warning_months(self, unit, worker):
         self._five_not_in_it(worker)
