@@ -118,17 +118,22 @@ class CareTeamMembershipQuerySet(models.QuerySet):
         clients.team_scope.MEMBERSHIP_FITS), and for the organisation the membership is
         with: a social worker of two municipalities acting for the other one does not reach
         this one's clients, nor does a partner of two organisations acting for the one the
-        client's consent did not cover. As every rule reads the active role. None for a user
-        with no active role."""
-        from clients.team_scope import team_roles_acting_as
+        client's consent did not cover. As every rule reads the active role. A membership with
+        another organisation than the client's counts only while the client's consent (or a
+        statutory basis) covers that organisation now (clients.team_scope.still_disclosed).
+        None for a user with no active role."""
+        from clients.team_scope import reads_health_data, still_disclosed, team_roles_acting_as
         from services.models import Unit
 
-        roles = team_roles_acting_as(getattr(user, "active_role", None))
+        role = getattr(user, "active_role", None)
+        roles = team_roles_acting_as(role)
         if not roles:
             return self.none()
         acting_for = Unit.objects.filter(pk=user.active_assignment.unit_id).values("organisation")
-        return self.current(day).filter(
-            user=user, role__in=sorted(roles), organisation__in=acting_for
+        return (
+            self.current(day)
+            .filter(user=user, role__in=sorted(roles), organisation__in=acting_for)
+            .filter(still_disclosed(health=reads_health_data(role)))
         )
 
     def reachable(self, day=None):

@@ -29,7 +29,7 @@ saved, and for re-checking those already on a team.
 clients may not import consents (the layers of DESIGN.md "Layout"), so the
 consents app registers its coverage here from its AppConfig.ready():
 
-    register_team_coverage(TeamCoverage(covered=..., disclose=...))
+    register_team_coverage(TeamCoverage(covered=..., disclose=..., covering=...))
 
 Until one is registered, nobody of another organisation joins: the rule fails
 closed.
@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment
@@ -92,10 +92,14 @@ class TeamCoverage:
     `disclose(*, actor, client, organisation, recipient, health)` checks the same
     again under a lock and writes the disclosure-log row; False, writing nothing,
     when nothing covers. Called by `admit`, inside the joining transaction.
+
+    `covering(*, health)` is `covered` as a condition on care-team memberships (their
+    `client` and `organisation`), for the reads that give access (`still_disclosed`).
     """
 
     covered: Callable[..., set[int]]
     disclose: Callable[..., bool]
+    covering: Callable[..., Q]
 
 
 _coverage: TeamCoverage | None = None
@@ -109,6 +113,21 @@ def register_team_coverage(coverage: TeamCoverage | None) -> None:
 
 def team_coverage() -> TeamCoverage | None:
     return _coverage
+
+
+def still_disclosed(*, health: bool) -> Q:
+    """Over care-team memberships: those that may still give access now. A membership with
+    the client's own organisation; one with another organisation while the client's consent
+    in force now, or a statutory basis, covers that organisation as when it joined (health
+    data too, `health`, for a role that reads it). The daily run ends the membership of a
+    member no longer covered and tells the responsible worker
+    (consents.team_coverage.end_uncovered_memberships); access stops already when the
+    consent runs out at midnight, not when the run gets to it. Fails closed: without a
+    registered coverage, only the client's own organisation."""
+    own = Q(organisation=F("client__organisation"))
+    if _coverage is None:
+        return own
+    return own | _coverage.covering(health=health)
 
 
 def reads_health_data(role: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -180,18 +180,23 @@ def _categories(category: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(InformationCategory(value).value for value in values)
 
 
+def _consents_for(*, categories, purpose, at):
+    """Versions of any client in force at `at` for the purpose and every category (health
+    data only with its separate confirmation), whatever their method and parties."""
+    consents = Consent.objects.in_force(at).filter(
+        purposes__contains=[purpose], categories__contains=list(categories)
+    )
+    if InformationCategory.HEALTH in categories:
+        consents = consents.filter(health_confirmed=True)
+    return consents
+
+
 def _matching_consents(*, client, organisation, categories, purpose, at):
     """Versions in force at `at` that name the organisation (any, when None), the purpose
     and the categories, whatever their method."""
-    consents = (
-        Consent.objects.filter(client=client)
-        .in_force(at)
-        .filter(purposes__contains=[purpose], categories__contains=list(categories))
-    )
+    consents = _consents_for(categories=categories, purpose=purpose, at=at).filter(client=client)
     if organisation is not None:
         consents = consents.naming(organisation)
-    if InformationCategory.HEALTH in categories:
-        consents = consents.filter(health_confirmed=True)
     return consents
 
 
@@ -258,12 +263,18 @@ def _outside_event(*, client, organisation, categories, purpose, at, event):
     return None
 
 
+def _bases_for(*, categories, purpose, at):
+    """Statutory bases of any client in force at `at` for the purpose and every category."""
+    return StatutoryBasis.objects.in_force(at).filter(
+        purposes__contains=[purpose], categories__contains=list(categories)
+    )
+
+
 def _covering_statutory_bases(*, client, organisation, categories, purpose, at):
     return (
-        StatutoryBasis.objects.filter(client=client)
-        .in_force(at)
+        _bases_for(categories=categories, purpose=purpose, at=at)
+        .filter(client=client)
         .naming(organisation)
-        .filter(purposes__contains=[purpose], categories__contains=list(categories))
         .order_by("-recorded_at", "-pk")
     )
 
@@ -331,15 +342,42 @@ def covered_organisations(
     )
     named = {(p.organisation_id, p.organisation_kind) for c in consents for p in c.parties.all()}
     bases = (
-        StatutoryBasis.objects.filter(client=client)
-        .in_force(at)
-        .filter(purposes__contains=[purpose], categories__contains=list(categories))
+        _bases_for(categories=categories, purpose=purpose, at=at)
+        .filter(client=client)
         .values_list("organisation_id", "organisation_kind")
     )
     named |= set(bases)
     ids = {organisation_id for organisation_id, _kind in named if organisation_id}
     kinds = {kind for _organisation_id, kind in named if kind}
     return {o.pk for o in organisations if o.pk in ids or o.kind in kinds}
+
+
+def covers_outer(
+    *, category: str | Iterable[str], purpose: str, at: datetime.datetime | None = None
+) -> Q:
+    """`covered_organisations` as a condition on the rows of an outer query that have a
+    `client` and an `organisation` (care-team memberships): a written consent of the row's
+    client in force at `at` (default now) naming the row's organisation or its kind, for the
+    purpose and every category, or a statutory basis in force for them. For reads that must
+    not outlast the basis: the same versions, matched in the database."""
+    categories = _categories(category)
+    purpose = Purpose(purpose).value
+    at = at or timezone.now()
+    consents = (
+        _consents_for(categories=categories, purpose=purpose, at=at)
+        .filter(client=OuterRef("client"))
+        .exclude(method=ConsentMethod.ORAL)
+        .naming_party(OuterRef(OuterRef("organisation")), OuterRef(OuterRef("organisation__kind")))
+    )
+    bases = (
+        _bases_for(categories=categories, purpose=purpose, at=at)
+        .filter(client=OuterRef("client"))
+        .filter(
+            Q(organisation=OuterRef("organisation"))
+            | Q(organisation_kind=OuterRef("organisation__kind"))
+        )
+    )
+    return Q(Exists(consents)) | Q(Exists(bases))
 
 
 # How many times record_disclosure looks again when the basis it found was

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_noop
 
 from audit.history import history_context
 from clients.team_scope import TeamCoverage
-from consents.coverage import DisclosureNotCovered, covered_organisations, record_disclosure
+from consents.coverage import (
+    DisclosureNotCovered,
+    covered_organisations,
+    covers_outer,
+    record_disclosure,
+)
 from consents.models import ORDINARY_CATEGORIES, InformationCategory, Purpose
 from notifications.texts import Text
 
@@ -59,7 +64,10 @@ def team_coverage() -> TeamCoverage:
             return False
         return True
 
-    return TeamCoverage(covered=covered, disclose=disclose)
+    def covering(*, health: bool) -> Q:
+        return covers_outer(category=categories(health), purpose=Purpose.SERVICE_PLANNING)
+
+    return TeamCoverage(covered=covered, disclose=disclose, covering=covering)
 
 
 MEMBER_UNCOVERED_TASK = "consents.member_uncovered"

@@ -21,7 +21,7 @@ from audit.models import AccessLogEntry, Basis, DisclosureLogEntry
 from clients import actions, team_scope
 from clients.access import relation_to
 from clients.factories import member_organisation
-from clients.models import CareTeamMembership, TeamRole
+from clients.models import CareTeamMembership, Client, TeamRole
 from consents.factories import ConsentFactory
 from consents.models import Purpose
 from services.factories import OrganisationFactory, UnitFactory
@@ -424,6 +424,45 @@ def test_a_consent_that_runs_out_ends_the_membership_in_the_daily_run(scope):
     # The end is on the client's access log, as the system's on the statutory basis.
     entry = AccessLogEntry.objects.get(action="consents.membership.ended_uncovered")
     assert (entry.actor, entry.basis, entry.client_id) == (None, "statute", scope["client"].uuid)
+
+
+def test_access_through_another_organisation_stops_when_the_consent_runs_out(client, scope):
+    """At midnight, before the daily run ends the membership: the client is no longer on the
+    partner's list, the page answers 404; a statutory basis in force keeps them on."""
+    from consents.factories import StatutoryBasisFactory
+    from consents.models import ORDINARY_CATEGORIES
+
+    ConsentFactory(
+        client=scope["client"],
+        parties=[scope["kela_unit"].organisation],
+        valid_until=timezone.localdate(),
+    )
+    add(scope, scope["kela"])
+    kela = acting(scope["kela"])
+    page = f"/clients/{scope['client'].uuid}/"
+    login(client, scope["kela"])
+    assert client.get(page).status_code == 200
+    with time_machine.travel(timezone.now() + DAY):
+        # Still a current membership: the daily run has not got to it.
+        assert CareTeamMembership.objects.current().filter(user=kela).exists()
+        assert not CareTeamMembership.objects.acting(kela).exists()
+        assert not Client.objects.for_user(kela).exists()
+        assert not relation_to(kela, Client.objects.get(pk=scope["client"].pk)).visible
+        client.logout()
+        login(client, scope["kela"])  # a new day's sign-in
+        assert client.get(page).status_code == 404
+        StatutoryBasisFactory(
+            client=scope["client"],
+            organisation=None,
+            organisation_kind=OrganisationKind.KELA,
+            purposes=[Purpose.SERVICE_PLANNING],
+            categories=list(ORDINARY_CATEGORIES),
+            recorded_by=scope["worker"],
+        )
+        assert Client.objects.for_user(kela).get() == scope["client"]
+        assert client.get(page).status_code == 200
+    # The worker's own organisation needs no consent.
+    assert Client.objects.for_user(acting(scope["worker"])).exists()
 
 
 def test_a_partner_still_covered_by_a_new_version_stays(scope):
