@@ -80,6 +80,7 @@ class ConsentsConfig(AppConfig):
                 kind,
                 label,
                 on_completed=actions.log_notification_completed,
+                hook_logs_client=True,
                 follows_responsibility=True,
             )
         # The uploader's own task: ticked off where it is, nothing more to log.

@@ -3,12 +3,14 @@ in the reader's language (as it shows the title Polku wrote: notifications.texts
 and so that checking a task off does what its app needs wherever it is done.
 
     register_task_kind("consents.notify_party", _("Ilmoita suostumuksen muutoksesta"))
-    register_task_kind(KIND, _("..."), on_completed=log_notification_completed)
+    register_task_kind(KIND, _("..."), on_completed=log_notification_completed, hook_logs_client=True)
 
 `on_completed(task, by)` runs inside `notifications.actions.complete_task`'s
 transaction, once, when the task is checked off (not on a repeated check-off):
 the app's own audit row is written whether the task was ticked off on the app's
-page or in the inbox, and notifications never imports the app.
+page or in the inbox, and notifications never imports the app. A hook that writes
+the client's access-log row itself is registered with `hook_logs_client=True`;
+for every other kind the inbox logs the client its answer names.
 
 A kind registered with `follows_responsibility=True` is a duty of the client's
 responsible worker (a recommendation to act on, a party to tell of a revoked
@@ -25,6 +27,7 @@ CompletionHook = Callable[..., None]
 _kinds: dict[str, str | Promise] = {}
 _completion_hooks: dict[str, CompletionHook] = {}
 _following_responsibility: set[str] = set()
+_hooks_logging_client: set[str] = set()
 
 
 def register_task_kind(
@@ -32,10 +35,14 @@ def register_task_kind(
     label: str | Promise,
     *,
     on_completed: CompletionHook | None = None,
+    hook_logs_client: bool = False,
     follows_responsibility: bool = False,
 ) -> None:
-    """Registers (or replaces, on a repeated ready()) the kind's label, completion hook and
-    whether its open tasks move with a transfer of responsibility."""
+    """Registers (or replaces, on a repeated ready()) the kind's label, completion hook,
+    whether the hook writes the client's access-log row of the check-off, and whether its
+    open tasks move with a transfer of responsibility."""
+    if hook_logs_client and on_completed is None:
+        raise ValueError("Only a completion hook can log the client.")
     if not code or len(code) > 64:
         raise ValueError("A task kind code has 1-64 characters.")
     _kinds[code] = label
@@ -43,6 +50,10 @@ def register_task_kind(
         _completion_hooks.pop(code, None)
     else:
         _completion_hooks[code] = on_completed
+    if hook_logs_client:
+        _hooks_logging_client.add(code)
+    else:
+        _hooks_logging_client.discard(code)
     if follows_responsibility:
         _following_responsibility.add(code)
     else:
@@ -57,6 +68,12 @@ def task_kind_label(code: str) -> str | Promise | None:
 def completion_hook(code: str) -> CompletionHook | None:
     """What the kind's app does when a task of the kind is checked off, if anything."""
     return _completion_hooks.get(code)
+
+
+def completion_logs_client(code: str) -> bool:
+    """Whether checking off a task of the kind writes the client's access-log row (its
+    completion hook's): the inbox answer naming the client then logs nothing more."""
+    return code in _hooks_logging_client
 
 
 def kinds_following_responsibility() -> frozenset[str]:

@@ -29,7 +29,7 @@ from notifications.access import (
 from notifications.forms import CompleteTaskForm, MarkShownReadForm
 from notifications.models import Reminder, Task
 from notifications.rules_registry import rule_label
-from notifications.task_kinds import completion_hook, task_kind_label
+from notifications.task_kinds import completion_logs_client, task_kind_label
 
 INBOX_TEMPLATE = "notifications/inbox.html"
 # The inbox lists at most this many of each; the rest wait until these are dealt with.
@@ -183,10 +183,10 @@ def complete_task(request, task_id: int):
         )
     # The answer names the client in the task's title: logged as the inbox logs it, unless
     # checking the task off wrote the client's row already (its kind's completion hook).
-    if completion_hook(task.kind) is None:
-        show_items(request.user, [task])
-    else:
+    if completion_logs_client(task.kind):
         withhold_clients_out_of_reach(request.user, [task])
+    else:
+        show_items(request.user, [task])
     done = _("Tehtävä merkitty tehdyksi: %(title)s") % {"title": task.shown_title}
     if request.htmx:
         return _htmx_section(request, "tasks", done)

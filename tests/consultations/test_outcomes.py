@@ -315,6 +315,34 @@ def test_a_check_off_never_leads_off_polku(client, hki, during):
     assert response["Location"] == reverse("notifications:inbox")
 
 
+def test_checking_a_recommendation_off_in_the_inbox_logs_the_client_its_answer_names(
+    client, hki, during
+):
+    """Its completion hook only withdraws the reminders; the confirmation repeats the
+    title, which names the client, so the inbox logs the client as a list hit."""
+    from audit.models import AccessLogEntry
+    from notifications.access import CLIENTS_SHOWN
+
+    actions.add_recommendation(
+        item=hki.item,
+        recommended_by=hki.coordinator,
+        text="Ohjataan työkokeiluun.",
+        due_date=datetime.date(2027, 1, 15),
+    )
+    task = Task.objects.get(kind="consultations.recommendation")
+    login(client, hki.worker)
+    page = client.post(
+        reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
+        {"done_on": ""},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert hki.client.display_name in page
+    shown = AccessLogEntry.objects.filter(actor=hki.worker, client_id=hki.client.uuid)
+    assert list(shown.filter(action=CLIENTS_SHOWN).values_list("basis", flat=True)) == [
+        "care_team"
+    ]
+
+
 def test_minutes_then_close(client, hki, during):
     login(client, hki.coordinator)
     response = client.post(case_url(hki, "minutes"), {"minutes": "Käytiin läpi tilanne."})
