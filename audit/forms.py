@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import PRINT_LANGUAGES
 from audit.reports import ReportPeriod, two_years_before
 from config.forms import DateInput, PolkuForm
+from config.logging import IDENTITY_CODE_PATTERN
 
 NOT_FOUND = _("Henkilötunnuksella ei löytynyt organisaatiosi asiakasta.")
 
@@ -48,6 +49,13 @@ class ReportPeriodForm(PolkuForm):
             self.add_error("end", _("Jakso voi päättyä viimeistään tänään."))
         elif start > end:
             self.add_error("start", _("Alkupäivä on loppupäivän jälkeen."))
+        elif IDENTITY_CODE_PATTERN.search(reason):
+            # The reason goes into the access log and onto the printed report, where no
+            # identity code is ever written (DESIGN.md).
+            self.add_error(
+                "reason",
+                _("Älä kirjoita perusteeseen henkilötunnusta: peruste kirjataan lokiin."),
+            )
         elif self.reason_beyond_two_years and start < two_years_before(today) and not reason:
             self.add_error(
                 "reason",

@@ -234,6 +234,23 @@ def test_a_longer_period_requires_a_reason(client, now, dpo, worker, subject_cli
     assert entry.client_id == subject_client.uuid
 
 
+def test_a_reason_naming_an_identity_code_is_refused_and_not_logged(
+    client, now, dpo, subject_client
+):
+    """The reason goes into the access log and onto the printed report, where no identity
+    code is ever written."""
+    login(client, dpo)
+    response = client.post(
+        FIND,
+        {"identity_code": CODE, "start": "2022-01-01", "reason": f"Tietopyyntö, asiakas {CODE}"},
+    )
+    assert response.status_code == 200
+    assert error_text(response.content.decode()) == [
+        "Älä kirjoita perusteeseen henkilötunnusta: peruste kirjataan lokiin."
+    ]
+    assert not AccessLogEntry.objects.filter(detail__contains=CODE[:6]).exists()
+
+
 def test_with_a_reason_the_longer_report_answers_the_post_and_logs_the_reason(
     client, now, dpo, worker, subject_client
 ):
