@@ -1,7 +1,8 @@
 """Consent-aware presentation of a consultation case, decided per viewer at view time.
 
 A viewer sees a case named (name, age, background, what has been tried; never
-the identity code) when:
+the identity code; the background and what has been tried only to a role that reads
+health-related notes when the worker marked them as containing health data) when:
 - they are on the client's current care team (they see the client anyway;
   nothing is disclosed), or
 - they take part in the case's session (a current participant, or its
@@ -38,6 +39,7 @@ a consent revoked between two showings is honoured from the next one.
 import datetime
 from dataclasses import dataclass
 
+import rules
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -187,6 +189,9 @@ class CaseShowing:
     not_taking_part_as: str = ""
     # The organisation a participant acting elsewhere was invited for.
     invited_for: object = None
+    # A named case whose background holds health data the viewer's role may not read
+    # (consultations.read_background): its background and what has been tried are left out.
+    background_withheld: bool = False
 
     @property
     def client(self):
@@ -205,6 +210,9 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
     everyone outside the care team. A presenter (ParticipantKind.PRESENTER) sees named only
     the cases they bring, those of clients on whose care team they are; any other case on
     the agenda shows to them pseudonymously, with no disclosure (NOT_PRESENTING).
+    A named showing leaves out the background and what has been tried when they contain
+    health data and the viewer's active role does not read health-related notes
+    (`background_withheld`, consultations.read_background).
     """
     client = request.client
     organisation, why_not = viewer_organisation(viewer, session=session, participant=participant)
@@ -258,6 +266,7 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         responsible_worker=responsible_worker_of(client),
         not_taking_part_as="" if on_team else why_not,
         invited_for=participant.organisation if participant is not None else None,
+        background_withheld=not rules.has_perm("consultations.read_background", viewer, request),
     )
 
 

@@ -19,12 +19,19 @@
 - Withdraw a request: the one who asked it, while on the client's care team, and the
   client's responsible worker (those who ask, PERMISSIONS.md); whether it may still
   be withdrawn is the action's rule (actions.requests.withdrawal_refused).
+- Read a request's background and what has been tried when the worker marked the
+  background as containing health data: only a role that reads health-related case
+  notes (accounts.roles.HEALTH_NOTE_READERS; for the care team that is
+  clients.read_health_notes), wherever the request shows (its page, the triage and the
+  case at a session, named through consent too, as joining a team discloses health data
+  only to those roles). Everyone else sees the question and the pseudonymous summary,
+  and a notice that the background is withheld.
 """
 
 import rules
 
 from accounts.rules import is_coordinator, works_with_clients
-from clients.rules import is_responsible_worker, on_team
+from clients.rules import is_responsible_worker, on_team, reads_health_notes
 
 
 @rules.predicate
@@ -65,9 +72,17 @@ def brings_the_request(user, request) -> bool:
     return is_responsible_worker(user, client)
 
 
+@rules.predicate
+def includes_health_data(user, request) -> bool:
+    return request is not None and request.includes_health_data
+
+
 rules.add_perm("consultations.use_consultations", works_with_clients)
 rules.add_perm("consultations.ask_for_consultation", on_team)
 rules.add_perm("consultations.view_requests", on_team)
+# Whoever sees the request's details (the team on its page; a participant seeing the case
+# named) reads its background only where health data in it is theirs to read.
+rules.add_perm("consultations.read_background", ~includes_health_data | reads_health_notes)
 rules.add_perm("consultations.answer_work_pair_offer", is_responsible_worker)
 rules.add_perm("consultations.withdraw_request", brings_the_request)
 rules.add_perm("consultations.run_networks", is_coordinator)

@@ -196,6 +196,10 @@ def _render_request(request, client, consultation, *, withdraw_form=None, status
             "consultation": consultation,
             # The client's responsible worker now; the request keeps the one at asking.
             "responsible_worker": responsible_worker_of(client),
+            # Health data in the background is for the roles that read health-related notes.
+            "background_withheld": not rules.has_perm(
+                "consultations.read_background", request.user, consultation
+            ),
             "item": item,
             "recommendations": recommendations,
             "offers": offers,

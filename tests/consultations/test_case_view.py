@@ -224,6 +224,75 @@ def test_a_care_team_member_sees_the_case_named_without_a_disclosure(client, hki
     assert AccessLogEntry.objects.get(action="consultations.case.viewed").basis == Basis.CARE_TEAM
 
 
+HEALTH_BACKGROUND = "Masennusdiagnoosi ja lääkitys"
+WITHHELD = "Taustatiedoissa on terveystietoja, joita et voi lukea nykyisessä roolissasi"
+
+
+def _health_background(hki):
+    hki.request.includes_health_data = True
+    hki.request.background = HEALTH_BACKGROUND
+    hki.request.tried_so_far = "Lääkityksen säätö terveyskeskuksessa."
+    hki.request.save()
+
+
+def _guest(hki, user, organisation):
+    SessionParticipant.objects.create(
+        session=hki.session,
+        user=user,
+        organisation=organisation,
+        kind="guest",
+        invited_by=hki.coordinator,
+    )
+
+
+def _background_shown(html: str) -> bool:
+    shown = HEALTH_BACKGROUND in html and "Lääkityksen säätö" in html
+    assert shown is (WITHHELD not in html)
+    return shown
+
+
+def test_health_data_in_the_background_shows_to_the_team_only_in_a_health_note_role(client, hki):
+    """The work coach taking part sees the case named, its question and summary, and a
+    notice instead of the health background; the responsible social worker reads it."""
+    _health_background(hki)
+    _guest(hki, hki.coach, hki.sote)
+    _guest(hki, hki.worker, hki.sote)
+    coach = show(client, hki.coach, hki)
+    assert named(coach) and hki.request.question in coach
+    assert hki.request.pseudonymous_summary in coach
+    assert not _background_shown(coach)
+    assert _background_shown(show(client, hki.worker, hki))
+    # Both showings are logged as before, on the care-team basis.
+    entries = AccessLogEntry.objects.filter(action="consultations.case.viewed")
+    assert {(e.actor_id, e.basis) for e in entries} == {
+        (hki.coach.pk, Basis.CARE_TEAM),
+        (hki.worker.pk, Basis.CARE_TEAM),
+    }
+
+
+def test_health_data_named_through_consent_shows_only_to_a_health_note_role(client, hki):
+    """A consent covering health data names the case to the employment expert and to the
+    health centre's nurse; only the nurse's role reads health-related notes."""
+    _health_background(hki)
+    _guest(hki, hki.nurse, hki.health)
+    ConsentFactory(
+        client=hki.client,
+        recorded_by=hki.worker,
+        parties=[hki.employment, hki.health],
+        with_health=True,
+    )
+    expert = show(client, hki.expert, hki)
+    assert named(expert) and not _background_shown(expert)
+    nurse = show(client, hki.nurse, hki)
+    assert named(nurse) and _background_shown(nurse)
+
+
+def test_a_background_without_health_data_shows_to_every_team_member(client, hki):
+    _guest(hki, hki.coach, hki.sote)
+    html = show(client, hki.coach, hki)
+    assert "selkäkipuja" in html and WITHHELD not in html
+
+
 def test_the_same_organisation_gets_no_exception(client, hki):
     """The coordinator works in the client's own organisation but is not on the team:
     without a consent naming social services the case shows pseudonymously."""

@@ -185,6 +185,59 @@ def test_sending_takes_a_confirmation_step(worker_client, hki):
     assert actions_logged == ["consultations.request.form_viewed", "consultations.request.created"]
 
 
+HEALTH_BACKGROUND = "Masennusdiagnoosi ja lääkitys"
+WITHHELD = "Taustatiedoissa on terveystietoja, joita et voi lukea nykyisessä roolissasi"
+
+
+@pytest.mark.parametrize(
+    ("who", "reads"), [("coach", False), ("worker", True)], ids=["work_coach", "social_worker"]
+)
+def test_health_data_in_the_background_shows_on_the_request_page_only_to_health_note_readers(
+    client, hki, who, reads
+):
+    """The client's work coach is on the team but does not read health-related notes: the
+    request page keeps its question and summary and says the background is withheld; the
+    social worker reads it. Both readings are logged."""
+    import rules
+
+    consultation = make_request(
+        hki.client,
+        hki.worker,
+        includes_health_data=True,
+        background=HEALTH_BACKGROUND,
+        tried_so_far="Lääkityksen säätö terveyskeskuksessa.",
+    )
+    user = getattr(hki, who)
+    assert rules.has_perm("clients.read_health_notes", user, hki.client) is reads
+    login(client, user)
+    response = client.get(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": hki.client.uuid, "request_id": consultation.pk},
+        )
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert consultation.question in html and consultation.pseudonymous_summary in html
+    assert (HEALTH_BACKGROUND in html) is reads
+    assert ("Lääkityksen säätö" in html) is reads
+    assert (WITHHELD in html) is not reads
+    assert AccessLogEntry.objects.filter(
+        actor=user, action="consultations.request.viewed", client_id=hki.client.uuid
+    ).exists()
+
+
+def test_a_background_without_health_data_shows_to_the_whole_team(client, hki):
+    login(client, hki.coach)
+    html = client.get(
+        reverse(
+            "consultations:request_detail",
+            kwargs={"client_id": hki.client.uuid, "request_id": hki.request.pk},
+        )
+    ).content.decode()
+    assert hki.request.background in html and WITHHELD not in html
+
+
 def test_the_edit_button_returns_to_the_form_with_the_texts(worker_client, hki):
     response = worker_client.post(create_url(hki), {**form_data(hki), "edit": "1"})
     assert response.status_code == 200
