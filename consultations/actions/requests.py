@@ -251,22 +251,34 @@ def _check_cases_apart(request: ConsultationRequest, session: Session) -> None:
     """Refuses placing a case whose question or summary names the client of another case on
     the agenda, or whose client another case's question or summary names: every participant
     reads every case's question and summary, also of the cases they see only
-    pseudonymously. The texts were checked against their own client when asked; the other
-    clients on the agenda are known only now. As above, the error does not say what matched."""
-    others = [
-        item.request
-        for item in AgendaItem.objects.filter(session=session).select_related("request__client")
-    ]
-    if not others:
+    pseudonymously. On a session under way, the minutes already recorded for the other
+    cases and their recommendations are read by every participant too: one naming this
+    client refuses it as well. The texts were checked against their own client when asked;
+    the other clients on the agenda are known only now. As above, the error does not say
+    what matched."""
+    items = list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("request__client")
+        .prefetch_related("recommendations")
+    )
+    if not items:
         return
+    others = [item.request for item in items]
     own_texts = (request.question, request.pseudonymous_summary)
+    their_texts = [
+        text
+        for item in items
+        for text in (
+            item.request.question,
+            item.request.pseudonymous_summary,
+            item.minutes,
+            *(recommendation.text for recommendation in item.recommendations.all()),
+        )
+        if text
+    ]
     if any(
         names_another_client([other.client for other in others], text) for text in own_texts
-    ) or any(
-        names_another_client([request.client], text)
-        for other in others
-        for text in (other.question, other.pseudonymous_summary)
-    ):
+    ) or any(names_another_client([request.client], text) for text in their_texts):
         raise ValidationError(
             {
                 "session": _(
@@ -312,9 +324,9 @@ def place_on_session(
 
     A session whose place or video link identifies the client is refused
     (ValidationError on "session"): the invitation would carry it; so is a case whose
-    texts and another agenda case's texts identify each other's clients, one whose client
-    a participant's expertise names, and a request triaged for another network than the
-    session's (triage it again to take it there).
+    texts and another agenda case's texts (its minutes and recommendations too) identify
+    each other's clients, one whose client a participant's expertise names, and a request
+    triaged for another network than the session's (triage it again to take it there).
     The database
     refuses a request on two sessions and two overlapping slots in one session;
     both come back as ValidationErrors. The one who asked and the client's

@@ -7,6 +7,7 @@ import threading
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
@@ -481,6 +482,56 @@ def test_two_cases_whose_texts_name_each_others_client_are_not_on_one_agenda(
     second.refresh_from_db()
     assert second.status != RequestStatus.SCHEDULED and not second.agenda_items.exists()
     assert place(second, later).status_code == 302
+
+
+@pytest.mark.parametrize("recorded", ["minutes", "recommendation"])
+def test_a_case_whose_client_the_minutes_of_a_session_under_way_name_is_refused(
+    client, hki, recorded
+):
+    """Every participant reads the minutes and recommendations of every case: on a session
+    under way, a case whose client those of another case already name is refused next to
+    the session field, without saying what matched; a client they do not name is placed."""
+    named = make_request(
+        ClientFactory(
+            responsible_worker=hki.worker,
+            first_names="Matti",
+            last_name="Meikäläinen",
+            calling_name="",
+        ),
+        hki.worker,
+        preferred_network=hki.network,
+    )
+    unnamed = make_request(
+        ClientFactory(responsible_worker=hki.worker, first_names="Onni", last_name="Orava"),
+        hki.worker,
+        preferred_network=hki.network,
+    )
+    text = "Sovittiin yhteistyöstä Matti Meikäläisen asian kanssa."
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        if recorded == "minutes":
+            actions.record_minutes(item=hki.item, recorded_by=hki.coordinator, minutes=text)
+        else:
+            actions.add_recommendation(
+                item=hki.item,
+                recommended_by=hki.coordinator,
+                text=text,
+                due_date=timezone.localdate() + datetime.timedelta(days=14),
+            )
+        login(client, hki.coordinator)
+
+        def place(request):
+            url = reverse("consultations:place", kwargs={"request_id": request.pk})
+            return client.post(url, {"session": hki.session.pk, "minutes": "15"})
+
+        response = place(named)
+        assert response.status_code == 400
+        error = field_errors(response.content.decode(), "session")
+        assert "käsittele tapaus toisessa istunnossa" in error
+        assert "Matti" not in error and "Meikäläi" not in error
+        named.refresh_from_db()
+        assert named.status == RequestStatus.REQUESTED and not named.agenda_items.exists()
+        assert place(unnamed).status_code == 302
+    assert hki.session.agenda.count() == 2
 
 
 def test_cases_whose_texts_name_no_other_client_share_an_agenda(client, hki, waiting):
