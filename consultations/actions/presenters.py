@@ -153,8 +153,7 @@ def release_presenters(*, session: Session) -> list[int]:
     their user ids (the caller sends them METHOD:CANCEL, as remove_participant does).
 
     Call after the case has left the agenda, with the session locked. A presenter
-    stays while any case on the agenda was asked by them or is of a client they are
-    (or were, when it was asked) the responsible worker of; the chair and the
+    stays while they bring a case on the agenda (`presenting`); the chair and the
     coordinator always stay. Their "session tomorrow" reminders are taken back. Who
     takes part in a session under way or took part in a held one is a record, and a
     cancelled session has told everyone already: nothing changes on those.
@@ -168,17 +167,18 @@ def release_presenters(*, session: Session) -> list[int]:
 
 def presenting(session: Session) -> set[int]:
     """The users who bring a case on the session's agenda: each case's asker and the
-    responsible worker of its client, when it was asked and now."""
+    current responsible worker of its client, while they are on the current care team of a
+    client whose case is on the agenda (as a presenter sees the session only then:
+    SessionParticipantQuerySet.seeing). A responsible worker who handed the client over, or
+    an asker taken off the team, brings nothing any more."""
     on_agenda = ConsultationRequest.objects.filter(agenda_items__session=session)
-    users = set()
-    for asked_by, responsible in on_agenda.values_list("asked_by_id", "responsible_worker_id"):
-        users.update((asked_by, responsible))
-    users.update(
-        CareTeamMembership.objects.current()
-        .filter(client__in=on_agenda.values("client_id"), role=TeamRole.RESPONSIBLE_WORKER)
-        .values_list("user_id", flat=True)
+    on_team = CareTeamMembership.objects.current().filter(client__in=on_agenda.values("client_id"))
+    askers = on_agenda.values("asked_by_id")
+    return set(
+        on_team.filter(Q(user__in=askers) | Q(role=TeamRole.RESPONSIBLE_WORKER)).values_list(
+            "user_id", flat=True
+        )
     )
-    return users
 
 
 def _release(session: Session, participants) -> list[int]:

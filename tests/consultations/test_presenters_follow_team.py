@@ -410,3 +410,32 @@ def test_a_member_the_team_no_longer_takes_leaves_the_session_with_their_members
     row, context = _released(hki, session)
     assert (row.actor_id, row.basis) == (None, Basis.STATUTE)
     assert context == {"user": None, "action": ENDED_UNCOVERED}
+
+
+def test_a_former_responsible_worker_who_leaves_the_network_is_not_kept_as_presenter(
+    hki, successor
+):
+    """The former worker is on the session as a network member; the case on its agenda was
+    asked by the coach while they were responsible. Handed over, they bring nothing: their
+    membership ending takes them off the session, not over to presenter."""
+    from consultations.factories import add_network_member
+    from consultations.models import NetworkMember
+
+    add_network_member(hki.network, hki.worker, expertise="Aikuissosiaalityö")
+    session = make_session(
+        hki.network,
+        hki.coordinator,
+        participants=[hki.worker, hki.expert],
+        starts_at=hki.session.starts_at + 7 * DAY,
+    )
+    request = make_request(hki.client, hki.coach)
+    with mock.patch.object(send_invitations_task, "delay"):
+        actions.place_on_session(request=request, session=session, placed_by=hki.coordinator)
+        _transfer(hki, successor)
+        assert session.participants.current().get(user=hki.worker).kind == ParticipantKind.MEMBER
+        actions.end_member(
+            member=NetworkMember.objects.get(network=hki.network, user=hki.worker),
+            ended_by=hki.coordinator,
+        )
+    assert not session.participants.current().filter(user=hki.worker).exists()
+    assert _presenters(session) >= {successor.pk}
