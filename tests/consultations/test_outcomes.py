@@ -338,9 +338,7 @@ def test_checking_a_recommendation_off_in_the_inbox_logs_the_client_its_answer_n
     ).content.decode()
     assert hki.client.display_name in page
     shown = AccessLogEntry.objects.filter(actor=hki.worker, client_id=hki.client.uuid)
-    assert list(shown.filter(action=CLIENTS_SHOWN).values_list("basis", flat=True)) == [
-        "care_team"
-    ]
+    assert list(shown.filter(action=CLIENTS_SHOWN).values_list("basis", flat=True)) == ["care_team"]
 
 
 def test_minutes_then_close(client, hki, during):
