@@ -20,7 +20,7 @@ from pathways.models import (
     Placement,
     StepStatus,
 )
-from services.factories import OrganisationFactory, ServiceRuleSetFactory, UnitFactory
+from services.factories import ServiceRuleSetFactory, UnitFactory
 from services.models import ServiceType
 from tests.conftest import RANGE_ERROR, field_errors, login
 
@@ -40,8 +40,8 @@ class TestNotAWageNotice:
 
     def test_follows_the_rule_set_flag_not_the_service_code(self, client, worker, client_of):
         # An organisation whose avotyö rules do not flag it, and whose disability work
-        # activity rules do: the notice follows the flag.
-        organisation = OrganisationFactory()
+        # activity rules do: the notice follows the flag. The worker's own: its register.
+        organisation = worker.role_assignments.get().unit.organisation
         ServiceRuleSetFactory(
             service_type=ServiceType.objects.get(code="open_work"),
             organisation=organisation,
@@ -703,7 +703,7 @@ class TestCoachCaseload:
         (the client's organisation's own, else the general one), not the one in force when
         the step happened to start: an IPS step has no end, and its start-date rules would
         hold the coach to an old limit on one client's page and a new one on another's."""
-        organisation = OrganisationFactory()
+        organisation = worker.role_assignments.get().unit.organisation
         steps = [
             make_step(
                 client_of(age=20 + index, organisation=organisation),
