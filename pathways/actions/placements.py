@@ -14,7 +14,7 @@ from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
 from pathways.actions.common import checked_cancellation_reason, format_day, lock_client
-from pathways.actions.records import _check_within_step, lock_step
+from pathways.actions.records import _check_within_step, check_ips_step_open, lock_step
 from pathways.models import (
     JOB_KINDS,
     IpsPhase,
@@ -39,6 +39,10 @@ def record_placement(
     against the step locked in the transaction (`records.lock_step`), not a copy loaded before
     it ended or was cancelled. A job agreed may be recorded before it starts. Its end is
     recorded when it comes (`end_placement`).
+
+    An IPS step takes an outcome, as it takes a phase, only while planned or active
+    (`records.check_ips_step_open`): a job start on a paused or ended step would change its
+    phase history. Refused without a field, nothing saved.
     """
     if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
         raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
@@ -49,6 +53,8 @@ def record_placement(
         if step is not None:
             step = lock_step(step)
             _check_within_step(step, fields["started_on"], "started_on")
+            if step.code == step_rules.SUPPORTED_EMPLOYMENT:
+                check_ips_step_open(step)
         placement = Placement.objects.create(
             client=client, step=step, recorded_by=recorded_by, **fields
         )

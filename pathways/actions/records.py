@@ -405,11 +405,18 @@ def _lock_open_ips_step(step: PathwayStep) -> PathwayStep:
     deadlocking with it."""
     require_type(step, step_rules.SUPPORTED_EMPLOYMENT)
     locked = lock_step(step)
+    check_ips_step_open(locked)
+    return locked
+
+
+def check_ips_step_open(locked: PathwayStep) -> None:
+    """An IPS step takes a record of its progress (a phase, benefits counselling, a job start
+    or studies: `placements.record_placement`) only while planned or active: a paused or
+    ended step's phase history stays as it was. `locked` is the step as `lock_step` read it."""
     if locked.status not in (StepStatus.PLANNED, StepStatus.ACTIVE):
         raise ValidationError(
             _("IPS-jaksoon kirjataan vain, kun jakso on suunniteltu tai käynnissä.")
         )
-    return locked
 
 
 def _check_progress_date(

@@ -158,6 +158,7 @@ def _record_form(
     permission="pathways.log_step",
     instance=None,
     only_open_of=None,
+    only_open_if_of=None,
     only_of=None,
     with_step=False,
 ):
@@ -165,9 +166,10 @@ def _record_form(
 
     A step of another service than the record's, or not open, has no such page (404,
     nothing shown or logged): `only_open_of` names the service of a record kept only while
-    the step is open, as the step's page offers it; `only_of` that of a record given also at
-    or after the step's end (a competence certificate), never for a step cancelled before
-    it started.
+    the step is open, as the step's page offers it; `only_open_if_of` that of a step whose
+    record, kept for any service, is kept only while it is open (a job start of an IPS step
+    moves its phase); `only_of` that of a record given also at or after the step's end (a
+    competence certificate), never for a step cancelled before it started.
     """
     client, step = get_step_for_user(
         request.user,
@@ -177,6 +179,8 @@ def _record_form(
         log_action=None,
     )
     if only_open_of and (step.code != only_open_of or step.status == StepStatus.ENDED):
+        raise Http404
+    if only_open_if_of and step.code == only_open_if_of and step.status == StepStatus.ENDED:
         raise Http404
     if only_of and (step.code != only_of or step.is_cancelled):
         raise Http404
@@ -308,6 +312,7 @@ def placement(request, client_id, step_id):
             client=step.client, step=step, recorded_by=request.user, **data
         ),
         _("Työllistyminen tai opinnot"),
+        only_open_if_of="supported_employment",
     )
 
 

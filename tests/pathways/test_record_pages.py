@@ -260,6 +260,7 @@ class TestRecordsWithinTheStep:
     def test_contacts_and_support_after_the_end_are_refused(self, ips, job_coach, today):
         _client, step = ips
         ended_on = today - datetime.timedelta(days=5)
+        job_start(step, job_coach, ended_on - datetime.timedelta(days=10))
         actions.end_step(
             step=step,
             ended_by=job_coach,
@@ -268,7 +269,6 @@ class TestRecordsWithinTheStep:
             exit_outcome="open_market_job",
         )
         step.refresh_from_db()
-        job_start(step, job_coach, ended_on - datetime.timedelta(days=10))
         after = ended_on + datetime.timedelta(days=1)
         message = f"Päivä ei voi olla jakson päättymisen ({ended_on:%-d.%-m.%Y}) jälkeen."
         with pytest.raises(ValidationError) as error:
@@ -298,38 +298,114 @@ class TestRecordsWithinTheStep:
             step=step, recorded_by=job_coach, supported_on=ended_on, note="Käynti"
         )
 
-    @pytest.mark.parametrize(("offset", "ended"), [(-41, False), (-4, True)])
-    def test_a_placement_outside_its_step_is_refused_next_to_the_start(
-        self, client, ips, worker, job_coach, today, offset, ended
+    def test_a_placement_before_its_step_is_refused_next_to_the_start(
+        self, client, ips, job_coach, today
     ):
-        """Not before the step's start (40 days ago), not after an ended step's end (5 days ago).
-        The responsible worker records it: the job coach's access ended with the step."""
+        """Not before the step's start (40 days ago)."""
         client_, step = ips
-        ended_on = today - datetime.timedelta(days=5)
-        if ended:
-            actions.end_step(
-                step=step,
-                ended_by=job_coach,
-                ended_on=ended_on,
-                end_reason="completed",
-                exit_outcome="studies",
-            )
-        login(client, worker)
+        login(client, job_coach)
         response = client.post(
             f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/",
             {
                 "kind": "studies",
                 "organisation_name": "Stadin AO",
-                "started_on": (today + datetime.timedelta(days=offset)).isoformat(),
+                "started_on": (today - datetime.timedelta(days=41)).isoformat(),
             },
         )
         assert field_errors(response.text, "started_on") == (
-            f"Päivä ei voi olla jakson päättymisen ({ended_on:%-d.%-m.%Y}) jälkeen."
-            if ended
-            else f"Päivä ei voi olla ennen jakson alkamista ({step.start_on:%-d.%-m.%Y})."
+            f"Päivä ei voi olla ennen jakson alkamista ({step.start_on:%-d.%-m.%Y})."
         )
         assert not Placement.objects.exists()
         assert logged(client_, "pathways.placement.recorded") == 0
+
+    def test_a_placement_after_the_end_of_another_service_is_refused_next_to_the_start(
+        self, client, worker, client_of, today
+    ):
+        """An ended step of another service than IPS keeps its placement page (the outcome
+        of a step comes at times after its end), but not after the end's date."""
+        ended_on = today - datetime.timedelta(days=5)
+        step = make_step(
+            client_of(),
+            "rehabilitative_work_activity",
+            created_by=worker,
+            status=StepStatus.ENDED,
+            ended_on=ended_on,
+            end_reason="completed",
+            exit_outcome="studies",
+        )
+        login(client, worker)
+        url = f"/clients/{step.client.uuid}/steps/{step.pk}/placements/new/"
+        assert client.get(url).status_code == 200
+        studies = {"kind": "studies", "organisation_name": "Stadin AO"}
+        response = client.post(
+            url, {**studies, "started_on": (ended_on + datetime.timedelta(days=1)).isoformat()}
+        )
+        assert field_errors(response.text, "started_on") == (
+            f"Päivä ei voi olla jakson päättymisen ({ended_on:%-d.%-m.%Y}) jälkeen."
+        )
+        assert not Placement.objects.exists()
+        assert client.post(url, {**studies, "started_on": ended_on.isoformat()}).status_code == 302
+        assert Placement.objects.get().step == step
+
+    def test_a_paused_ips_step_refuses_a_job_start_and_does_not_offer_it(
+        self, client, ips, job_coach, today
+    ):
+        """As its phase: a job start moves the step to in-work support."""
+        client_, step = ips
+        step_page = f"/clients/{client_.uuid}/steps/{step.pk}/"
+        url = f"{step_page}placements/new/"
+        login(client, job_coach)
+        assert url in client.get(step_page).content.decode()
+        actions.set_step_status(
+            step=step,
+            status=StepStatus.PAUSED,
+            changed_by=job_coach,
+            paused_on=today - datetime.timedelta(days=3),
+            reason="Sairausloma",
+        )
+        assert url not in client.get(step_page).content.decode()
+        response = client.post(
+            url,
+            {
+                "kind": "open_market_job",
+                "organisation_name": "Kahvila Kulma",
+                "weekly_hours": "20",
+                "started_on": today.isoformat(),
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors() == [
+            "IPS-jaksoon kirjataan vain, kun jakso on suunniteltu tai käynnissä."
+        ]
+        assert not Placement.objects.exists()
+        assert not step.phase_changes.exists()
+        assert logged(client_, "pathways.placement.recorded") == 0
+
+    def test_an_ended_ips_step_has_no_placement_page(self, client, ips, worker, today):
+        """As its other IPS record pages: 404, nothing recorded."""
+        client_, step = ips
+        actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today - datetime.timedelta(days=2),
+            end_reason="interrupted",
+            exit_outcome="dropped_out",
+        )
+        url = f"/clients/{client_.uuid}/steps/{step.pk}/placements/new/"
+        login(client, worker)
+        assert client.get(url).status_code == 404
+        response = client.post(
+            url,
+            {
+                "kind": "open_market_job",
+                "organisation_name": "Kahvila Kulma",
+                "weekly_hours": "20",
+                "started_on": (today - datetime.timedelta(days=3)).isoformat(),
+            },
+        )
+        assert response.status_code == 404
+        assert not Placement.objects.exists()
+        assert not step.phase_changes.exists()
 
     def test_a_placement_out_of_range_is_refused_next_to_the_start(self, client, ips, job_coach):
         client_, step = ips

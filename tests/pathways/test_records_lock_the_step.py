@@ -23,6 +23,7 @@ from pathways.models import (
 )
 
 DAY = datetime.timedelta(days=1)
+IPS_NOT_OPEN = "IPS-jaksoon kirjataan vain, kun jakso on suunniteltu tai käynnissä."
 CANCELLED = "Jakso on peruttu ennen alkuaan, joten sille ei kirjata tapahtumia eikä tuloksia."
 
 
@@ -123,7 +124,89 @@ class TestAStepEndedMeanwhile:
     def test_still_takes_a_record_dated_before_its_end(self, worker, ended_ips, today):
         stale, ended_on = ended_ips
         assert add_contact(stale, worker, ended_on).pk
-        assert record_job(stale, worker, ended_on - DAY).pk
+
+    def test_an_ips_step_takes_no_job_start_even_before_its_end(self, worker, ended_ips):
+        """As it takes no phase (`record_ips_phase`): the job's in-work support would rewrite
+        the phase history of the step as it ended."""
+        stale, ended_on = ended_ips
+        with pytest.raises(ValidationError) as error:
+            record_job(stale, worker, ended_on - DAY)
+        assert error.value.messages == [IPS_NOT_OPEN]
+        assert not Placement.objects.exists()
+        assert not stale.phase_changes.filter(phase="in_work_support").exists()
+
+    def test_another_service_still_takes_an_outcome_dated_before_its_end(
+        self, worker, client_of, today
+    ):
+        step = make_step(client_of(), "rehabilitative_work_activity", created_by=worker)
+        stale = PathwayStep.objects.get(pk=step.pk)
+        actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today - 5 * DAY,
+            end_reason="completed",
+            exit_outcome="studies",
+            review_decision="exit",
+        )
+        placement = actions.record_placement(
+            client=stale.client,
+            step=stale,
+            recorded_by=worker,
+            kind="studies",
+            organisation_name="Stadin AO",
+            started_on=today - 6 * DAY,
+        )
+        assert Placement.objects.get().pk == placement.pk
+
+
+class TestAnIpsStepNotOpen:
+    """A job start moves an IPS step's phase (in-work support), so the step takes one only
+    while planned or active, as it takes a phase: not paused, not ended."""
+
+    def test_a_paused_step_takes_no_job_start(self, ips_step, job_coach, today):
+        _client, step = ips_step(ips_phase="job_search")
+        actions.set_step_status(step=step, status=StepStatus.ACTIVE, changed_by=job_coach)
+        stale = PathwayStep.objects.get(pk=step.pk)
+        actions.set_step_status(
+            step=step,
+            status=StepStatus.PAUSED,
+            changed_by=job_coach,
+            paused_on=today - 5 * DAY,
+            reason="Sairausloma",
+        )
+        with pytest.raises(ValidationError) as error:
+            record_job(stale, job_coach, today - 2 * DAY)
+        assert error.value.messages == [IPS_NOT_OPEN]
+        assert not Placement.objects.exists()
+        assert not stale.phase_changes.exists()
+
+    def test_an_ended_step_keeps_its_phase_history(self, ips_step, job_coach, worker, today):
+        _client, step = ips_step(ips_phase="job_search")
+        actions.end_step(
+            step=step,
+            ended_by=worker,
+            ended_on=today - DAY,
+            end_reason="interrupted",
+            exit_outcome="dropped_out",
+        )
+        step.refresh_from_db()
+        with pytest.raises(ValidationError) as error:
+            record_job(step, job_coach, today - 3 * DAY)
+        assert error.value.messages == [IPS_NOT_OPEN]
+        assert not Placement.objects.exists()
+        assert step.ips_phase_on(step.ended_on) == "job_search"
+        assert not step.phase_changes.exists()
+
+    def test_a_resumed_step_takes_it_again(self, ips_step, job_coach, today):
+        _client, step = ips_step(ips_phase="job_search")
+        actions.set_step_status(step=step, status=StepStatus.ACTIVE, changed_by=job_coach)
+        actions.set_step_status(
+            step=step, status=StepStatus.PAUSED, changed_by=job_coach, reason="Sairausloma"
+        )
+        actions.set_step_status(step=step, status=StepStatus.ACTIVE, changed_by=job_coach)
+        step.refresh_from_db()
+        assert record_job(step, job_coach, today).pk
+        assert step.ips_phase_on(today) == "in_work_support"
 
 
 class TestAStepCancelledMeanwhile:
