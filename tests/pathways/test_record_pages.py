@@ -60,6 +60,33 @@ class TestNotAWageNotice:
         assert NOT_A_WAGE not in client.get(base + "open_work").content.decode()
         assert NOT_A_WAGE in client.get(base + "disability_work_activity").content.decode()
 
+    @pytest.mark.parametrize(
+        ("cap", "stated"),
+        [
+            (Decimal("9.00"), "verotonta enintään 9 euroon päivässä"),
+            (Decimal("12.50"), "verotonta enintään 12,50 euroon päivässä"),
+            (None, "Avotyön korvaus ei ole palkkaa eikä vaikuta asumistukeen"),
+        ],
+    )
+    def test_names_the_cap_of_the_rule_set_in_force(
+        self, client, worker, client_of, today, cap, stated
+    ):
+        """The tax-free cap is reference data: the organisation's own rule set in force for
+        the start date entered names it (none named when it sets none), not a number in the
+        page."""
+        client_ = client_of()
+        ServiceRuleSetFactory(
+            service_type=ServiceType.objects.get(code="open_work"),
+            organisation=client_.responsible_unit.organisation,
+            compensation_is_not_wage=True,
+            compensation_cap_per_day=cap,
+            source="Kokeilukäytäntö",
+        )
+        login(client, worker)
+        page = client.get(f"/clients/{client_.uuid}/steps/new/?type=open_work").content.decode()
+        assert NOT_A_WAGE in page and stated in page
+        assert "12 euroon" not in page
+
     def test_the_step_page_states_it_with_the_compensation(self, client, worker, client_of, today):
         client_ = client_of()
         step = make_step(
