@@ -205,17 +205,37 @@ def period_month_start_sql(start, month) -> Case:
     )
 
 
-def _rehab_steps_warned():
-    """Open rehabilitative work activity steps of open clients with their warning month
-    (`warning_month`) and the day it begins (`warns_on`): what the month-21 rule reminds of
-    and its withdrawal checks, one expression for both."""
-    warning_month = Coalesce(
+def warning_month_of(step: PathwayStep) -> int | None:
+    """The month of the step's period from which its end is warned of: its rule set's
+    `warning_month`, else, for rehabilitative work activity, the act's month 21
+    (DEFAULT_WARNING_MONTH; DOMAIN.md: "warn in month 21"); None for another service whose
+    rules set none. The one definition: the step page's and the timeline's warning
+    (`timeline.step_warnings`) reads it, and `warning_month_sql` is the same for the
+    rehabilitative work activity steps the month-21 reminder and the reports count."""
+    rules = step.rule_set
+    if rules is not None and rules.warning_month is not None:
+        return rules.warning_month
+    if step.service_type.code == REHABILITATIVE_WORK_ACTIVITY:
+        return DEFAULT_WARNING_MONTH
+    return None
+
+
+def warning_month_sql() -> Coalesce:
+    """`warning_month_of` in a query of rehabilitative work activity steps: the rule set's
+    warning month, else the act's month 21."""
+    return Coalesce(
         F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
     )
+
+
+def _rehab_steps_warned():
+    """Open rehabilitative work activity steps of open clients with their warning month
+    (`warning_month`, `warning_month_sql`) and the day it begins (`warns_on`): what the
+    month-21 rule reminds of and its withdrawal checks, one expression for both."""
     return (
         _open_steps()
         .filter(service_type__code=REHABILITATIVE_WORK_ACTIVITY)
-        .annotate(warning_month=warning_month)
+        .annotate(warning_month=warning_month_sql())
         .annotate(warns_on=period_month_start_sql(F("start_on"), F("warning_month")))
     )
 

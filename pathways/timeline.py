@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pathways.models import PathwayStep
-from pathways.reminders import ending_window_days, review_window_days
+from pathways.reminders import ending_window_days, review_window_days, warning_month_of
 from pathways.step_rules import contract_needed_to_end, period_month
 from services.calendar import add_months
 
@@ -73,9 +73,11 @@ def step_warnings(step: PathwayStep, today: datetime.date) -> list[str]:
     code, rules, warnings = step.service_type.code, step.rule_set, []
     # The companion that ends with its period has no end of its own to warn of.
     end = None if _ends_with_its_period(step) else step.planned_end_on
-    if rules and rules.warning_month and rules.max_duration_months:
+    # The rule set's warning month, else the act's month 21 as the reminder counts it.
+    warning_month = warning_month_of(step)
+    if rules and warning_month and rules.max_duration_months:
         month = period_month(step.start_on, today)
-        if rules.warning_month <= month <= rules.max_duration_months:
+        if warning_month <= month <= rules.max_duration_months:
             warnings.append(
                 _("Kuukausi %(month)s/%(max)s: arvioi jatko.")
                 % {"month": month, "max": rules.max_duration_months}

@@ -49,10 +49,10 @@ from clients.retention import kept_permanently_condition, retention_cutoff
 from consents.models import Consent, ConsentMethod
 from pathways.models import ExitOutcome, PathwayStep, Placement, PlacementKind, StepStatus
 from pathways.reminders import (
-    DEFAULT_WARNING_MONTH,
     REHABILITATIVE_WORK_ACTIVITY,
     SUPPORTED_EMPLOYMENT,
     period_month_start_sql,
+    warning_month_sql,
 )
 from reports.consultation_indicators import ConsultationActivity, organisation_activity
 from reports.expressions import DaysBetween, Median
@@ -316,9 +316,7 @@ def rehabilitative_work_activity(
     are fewer than five (suppression.part_of).
     """
     today = today or timezone.localdate()
-    warning_month = Coalesce(
-        F("rule_set__warning_month"), Value(DEFAULT_WARNING_MONTH), output_field=IntegerField()
-    )
+    warning_month = warning_month_sql()
     maximum = Coalesce(
         F("rule_set__max_duration_months"),
         Value(DEFAULT_MAX_DURATION_MONTHS),
