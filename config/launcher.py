@@ -110,11 +110,14 @@ def run() -> int:
     manage(environment, "migrate", "--no-input")
     manage(environment, "seed_demo")
     port = environment.get("PORT", "8000")
+    # This machine only: the demo's logins are published in the README, and a Host header
+    # naming localhost passes ALLOWED_HOSTS from anywhere. HOST=0.0.0.0 opens it wider.
+    host = environment.get("HOST", "127.0.0.1")
     # Links in e-mails and calendar entries lead to this server (unless set otherwise).
     environment.setdefault("POLKU_BASE_URL", f"http://localhost:{port}")
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     commands = [
-        [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+        [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
         [
             *celery,
             "worker",

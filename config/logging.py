@@ -4,6 +4,7 @@ quotes in its errors never reach a log line."""
 import logging
 import re
 
+from django.http import HttpRequest
 from pythonjsonlogger.json import JsonFormatter
 
 from config.request_context import current_request_id
@@ -20,6 +21,10 @@ SECRET_PATH_PATTERN = re.compile(
     r"(/accounts/password/reset/key/|/accounts/confirm-email/|/consultations/feed/)[^/\s\"?\\]+"
 )
 REDACTED_SEGMENT = "[secret]"
+# A request line's query string ("GET /clients/?q=Virtanen HTTP/1.1", as runserver logs it):
+# a name searched for is not anything a pattern recognises, so the query goes whole.
+QUERY_IN_REQUEST_LINE = re.compile(r'("[A-Z]+ [^\s?"]*)\?[^\s"]*')
+REDACTED_QUERY = "?[query]"
 # PostgreSQL quotes the row or the key values a constraint refused ("DETAIL: Failing row
 # contains (...)", "Key (column)=(value) already exists"): names, addresses, note text.
 ROW_DETAIL_PATTERN = re.compile(r"(Failing row contains )\(.*")
@@ -45,11 +50,16 @@ def _redact_tokens(text: str) -> str:
     """Identity codes and secret path segments: single tokens, so this is safe on a JSON line
     as a whole too (a quoted row runs to its line's end, which a JSON line does not have)."""
     text = IDENTITY_CODE_PATTERN.sub(REDACTED, text)
+    text = QUERY_IN_REQUEST_LINE.sub(rf"\1{REDACTED_QUERY}", text)
     return SECRET_PATH_PATTERN.sub(rf"\1{REDACTED_SEGMENT}", text)
 
 
 def _redact_value(value):
-    """Strings are redacted; dicts, lists and tuples are copied with their strings redacted."""
+    """Strings are redacted; dicts, lists and tuples are copied with their strings redacted;
+    a request (django.request passes it in `extra`) is written as its method and path, never
+    its query string, which may carry a name searched for."""
+    if isinstance(value, HttpRequest):
+        return redact_personal_data(f"{value.method} {value.path}")
     if isinstance(value, str):
         return redact_personal_data(value)
     if isinstance(value, dict):

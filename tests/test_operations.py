@@ -128,12 +128,26 @@ def test_identity_codes_in_arguments_and_extra_fields_are_redacted():
 def test_an_object_passed_in_extra_is_written_without_its_identity_code():
     from django.test import RequestFactory
 
-    request = RequestFactory().get("/clients/find/", {"hetu": "010594Y9032"})
+    request = RequestFactory().get("/clients/find/", {"hetu": "010594Y9032", "q": "Virtanen"})
     with captured_log_lines() as lines:
         logging.getLogger("django.request").warning("Not Found", extra={"request": request})
     (record, raw) = lines
     assert "010594Y9032" not in raw
     assert record["message"] == "Not Found"
+    # A name searched for is nothing a pattern knows: the request is its method and path.
+    assert "Virtanen" not in raw
+    assert record["request"] == "GET /clients/find/"
+
+
+def test_a_request_lines_query_string_never_reaches_the_log():
+    """runserver's lines (make run) name the request as the browser sent it."""
+    with captured_log_lines() as lines:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', "GET /clients/?q=Virtanen&page=2 HTTP/1.1", "200", "5120"
+        )
+    (record, raw) = lines
+    assert "Virtanen" not in raw
+    assert record["message"] == '"GET /clients/?[query] HTTP/1.1" 200 5120'
 
 
 @pytest.mark.django_db
@@ -627,6 +641,35 @@ def test_make_run_on_another_port_puts_that_port_in_the_links_it_mails(tmp_path,
     monkeypatch.setenv("POLKU_BASE_URL", "https://polku.example.fi")
     assert launcher.run() == 0
     assert {env["POLKU_BASE_URL"] for env in environments} == {"https://polku.example.fi"}
+
+
+def test_make_run_answers_this_machine_only_unless_host_is_given(tmp_path, monkeypatch):
+    """The demo's logins are public (README): the web server listens on 127.0.0.1, as a Host
+    header naming localhost would pass ALLOWED_HOSTS from anywhere; HOST opens it."""
+    from config import launcher
+
+    commands = []
+    monkeypatch.setattr(launcher, "DATA_DIR", tmp_path / ".data")
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polku")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.delenv("HOST", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setattr(launcher, "manage", lambda environment, *args: None)
+    monkeypatch.setattr(
+        launcher.subprocess, "Popen", lambda command, **kw: commands.append(command)
+    )
+    monkeypatch.setattr(launcher, "supervise", lambda children: 0)
+
+    def listens_on():
+        web = next(command for command in commands if "runserver" in command)
+        return web[web.index("runserver") + 1]
+
+    assert launcher.run() == 0
+    assert listens_on() == "127.0.0.1:8000"
+    commands.clear()
+    monkeypatch.setenv("HOST", "192.0.2.10")
+    assert launcher.run() == 0
+    assert listens_on() == "192.0.2.10:8000"
 
 
 def test_make_run_takes_the_addresses_and_port_from_env_under_the_shells(tmp_path, monkeypatch):
