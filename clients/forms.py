@@ -256,11 +256,18 @@ class AddMemberForm(PolkuForm):
         data = super().clean()
         assignment, role = data.get("assignment"), data.get("role")
         if assignment and role and not team_scope.fits(role, assignment.role):
-            self.add_error(
-                "role",
-                _("Henkilön rooli ei sovi tiimin rooliin %(role)s.")
-                % {"role": TeamRole(role).label},
-            )
+            if team_scope.fits(TeamRole.WORK_PAIR, assignment.role):
+                # PERMISSIONS.md: a coordinator joins only as work pair, by the responsible
+                # worker (they read health-related notes).
+                message = _(
+                    "%(role)s liittyy asiakkaan tiimiin vain työparina. Työparin lisää "
+                    "asiakkaan vastuutyöntekijä, tai hän hyväksyy työparin tarjouksen."
+                ) % {"role": assignment.get_role_display()}
+            else:
+                message = _("Henkilön rooli ei sovi tiimin rooliin %(role)s.") % {
+                    "role": TeamRole(role).label
+                }
+            self.add_error("role", message)
         elif assignment and role:
             try:
                 check_roles_beside(client=self.client, user=assignment.user, role=role)

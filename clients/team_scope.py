@@ -58,14 +58,18 @@ from services.models import Organisation
 # worker changes only by a transfer of responsibility). Not the manager: they reach their
 # unit's clients as manager, without the team's records (plans, assessments and notes); a
 # membership would open those, past the break-the-glass review that is their way there. Nor
-# does a manager add another role of their own (check_not_adding_themselves).
+# does a manager add another role of their own (check_not_adding_themselves). Nor is a
+# coordinator an "other member": they join only as work pair, when the responsible worker
+# adds them or accepts their offer (PERMISSIONS.md), as they read health-related notes; an
+# "other" membership of theirs gives no access and the daily run ends it
+# (consents.team_coverage.end_uncovered_memberships).
 TEAM_ROLE_FITS: dict[str, frozenset[str]] = {
     TeamRole.SOTE_CONTACT: frozenset(
         {Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR, Role.HEALTH_PROFESSIONAL}
     ),
     TeamRole.WORK_PAIR: frozenset({Role.COORDINATOR}),
     TeamRole.COACH: frozenset(COACH_ROLES),
-    TeamRole.OTHER: frozenset(set(Role) - NO_CLIENT_DATA_ROLES - {Role.MANAGER}),
+    TeamRole.OTHER: frozenset(set(Role) - NO_CLIENT_DATA_ROLES - {Role.MANAGER, Role.COORDINATOR}),
 }
 MEMBER_ROLES = frozenset().union(*TEAM_ROLE_FITS.values())
 # The roles through which someone becomes responsible worker: registering the client, or

@@ -324,7 +324,13 @@ def test_the_team_role_must_fit_the_persons_role(client, scope, person, team_rol
         add_url(scope["client"]), {"assignment": assignment_of(member), "role": team_role}
     )
     assert response.status_code == 200
-    assert "Henkilön rooli ei sovi tiimin rooliin" in response.content.decode()
+    # A coordinator is told the one way they join: as work pair (PERMISSIONS.md).
+    expected = (
+        "liittyy asiakkaan tiimiin vain työparina"
+        if person == "coordinator"
+        else "Henkilön rooli ei sovi tiimin rooliin"
+    )
+    assert expected in response.content.decode()
     assert not CareTeamMembership.objects.filter(user=member).exists()
 
 

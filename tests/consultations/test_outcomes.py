@@ -565,12 +565,12 @@ def test_answering_on_the_request_page_stays_there(client, hki, during):
 
 def test_a_coordinator_on_the_team_as_other_member_becomes_the_work_pair(hki, during):
     """ "Other member" is for someone with no other role in the team: accepting the offer
-    ends it (logged), and the coordinator stays on the team as work pair."""
-    from clients.actions import add_team_member
+    ends it (logged), and the coordinator stays on the team as work pair. (A coordinator
+    joins as other member no longer, clients.team_scope: one from before, which gives no
+    access, is ended as well.)"""
+    from clients.factories import add_member
 
-    other = add_team_member(
-        client=hki.client, user=hki.coordinator, role=TeamRole.OTHER, added_by=hki.worker
-    )
+    other = add_member(hki.client, hki.coordinator, TeamRole.OTHER)
     pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
 
     actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
@@ -588,11 +588,9 @@ def test_a_coordinator_on_the_team_as_other_member_becomes_the_work_pair(hki, du
 
 
 def test_declining_leaves_the_other_membership(hki, during):
-    from clients.actions import add_team_member
+    from clients.factories import add_member
 
-    other = add_team_member(
-        client=hki.client, user=hki.coordinator, role=TeamRole.OTHER, added_by=hki.worker
-    )
+    other = add_member(hki.client, hki.coordinator, TeamRole.OTHER)
     pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
     actions.decline_work_pair(offer=pending, declined_by=hki.worker)
     other.refresh_from_db()
