@@ -33,6 +33,7 @@ def team(request, client, relation):
         "pending": [m for m in members if not m.accepted_at],
         "today": today,
         "may_manage": rules.has_perm("clients.manage_team", request.user, client),
+        "may_add": rules.has_perm("clients.add_team_member", request.user, client),
         "may_transfer": rules.has_perm("clients.transfer_responsibility", request.user, client),
     }
 

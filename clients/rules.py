@@ -71,6 +71,13 @@ rules.add_perm(
 )
 rules.add_perm("clients.view_protected_address", is_responsible_worker)
 rules.add_perm("clients.manage_team", is_responsible_worker | manages_responsible_unit)
+# Nobody new joins the team of a closed client: a member sees the whole record. Memberships
+# still end and responsibility is still transferred; the action refuses the same under the
+# client's lock (clients.actions.check_open_for_new_members).
+rules.add_perm(
+    "clients.add_team_member",
+    (is_responsible_worker | manages_responsible_unit) & is_open_client,
+)
 rules.add_perm("clients.transfer_responsibility", is_responsible_worker | manages_responsible_unit)
 rules.add_perm("clients.close_client", is_responsible_worker | manages_responsible_unit)
 rules.add_perm("clients.reopen_client", is_responsible_worker | manages_responsible_unit)

@@ -64,6 +64,17 @@ def check_roles_beside(*, client: Client, user, role: str) -> None:
     raise ValidationError({"role": message})
 
 
+def check_open_for_new_members(client: Client) -> None:
+    """ValidationError when the client relationship is closed (`closed_on` set): nobody new
+    joins the team of a closed client, as a member sees the whole record; it is reopened
+    first. Memberships still end, and responsibility is still transferred (a leaving
+    worker's caseload handed over). Check it on the client's row locked."""
+    if client.closed_on is not None:
+        raise ValidationError(
+            _("Asiakkuus on päätetty: avaa asiakkuus uudelleen ennen kuin lisäät tiimiin jäseniä.")
+        )
+
+
 def add_team_member(
     *,
     client: Client,
@@ -90,6 +101,7 @@ def add_team_member(
     the person's other roles in the team is refused on `role` (check_roles_beside), under
     the client's lock. A manager reaching the client as manager does not add a role of their
     own (team_scope.check_not_adding_themselves, refused on `assignment`, the person chosen).
+    Nobody joins the team of a closed client (check_open_for_new_members, on the locked row).
     Raises ValidationError otherwise.
     """
     today = timezone.localdate()
@@ -127,7 +139,7 @@ def add_team_member(
             }
         )
     with transaction.atomic(), history_context(added_by, "clients.membership.added"):
-        Client.objects.select_for_update().get(pk=client.pk)
+        check_open_for_new_members(Client.objects.select_for_update().get(pk=client.pk))
         end_lapsed_memberships(CareTeamMembership.objects.filter(client=client, user=user))
         if CareTeamMembership.objects.filter(
             client=client, user=user, role=role, ended_on__isnull=True

@@ -42,9 +42,20 @@ from config.query import id_param
 
 @require_http_methods(["GET", "POST"])
 def add_member(request, client_id):
+    """Adds a member to the team. A closed client's team takes nobody new: a link to the page
+    (an access request's task) leads to the client page, saying why, and its read is logged
+    there."""
     client = get_client_for_user(
-        request.user, client_id, permission="clients.manage_team", log_action=read_log(request)
+        request.user, client_id, permission="clients.manage_team", log_action=None
     )
+    if not rules.has_perm("clients.add_team_member", request.user, client):
+        try:
+            actions.check_open_for_new_members(client)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("clients:detail", client_id=client.uuid)
+    if request.method == "GET":
+        log_client_access(request.user, client, "clients.client.viewed")
     form = AddMemberForm(request.POST or None, client=client, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:

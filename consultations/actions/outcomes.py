@@ -13,7 +13,11 @@ from django.utils.translation import gettext_noop
 
 from audit.history import history_context
 from clients import team_scope
-from clients.actions import end_roles_superseded, set_membership_end
+from clients.actions import (
+    check_open_for_new_members,
+    end_roles_superseded,
+    set_membership_end,
+)
 from clients.models import CareTeamMembership, Client, TeamRole
 from consultations.actions.common import (
     RECOMMENDATION_TASK,
@@ -211,7 +215,8 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
     task for the responsible worker to accept or decline. Responsibility does
     not move. Offered from a consultation under way (triaged, scheduled or
     discussed): once it is closed the responsible worker adds a work pair
-    directly. Raises ValidationError otherwise, and when the coordinator is
+    directly. Raises ValidationError otherwise, when the client relationship is closed
+    (its team takes nobody new until reopened), and when the coordinator is
     already the client's work pair or an offer is waiting.
 
     The status is read under the request's row lock, as close_request takes it, so an
@@ -224,7 +229,15 @@ def offer_work_pair(*, request: ConsultationRequest, offered_by) -> WorkPairOffe
     client = request.client
     try:
         with transaction.atomic(), history_context(offered_by, "consultations.work_pair.offered"):
-            Client.objects.select_for_update().get(pk=client.pk)
+            if Client.objects.select_for_update().get(pk=client.pk).closed_on is not None:
+                # Accepting would add them to the team of a closed client, which takes
+                # nobody new (clients.actions.check_open_for_new_members).
+                raise ValidationError(
+                    _(
+                        "Asiakkuus on päätetty: työpariksi voi tarjoutua, kun asiakkuus on "
+                        "avattu uudelleen."
+                    )
+                )
             status = (
                 ConsultationRequest.objects.select_for_update()
                 .values_list("status", flat=True)
@@ -301,6 +314,8 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
     action = "consultations.work_pair.accepted" if accept else "consultations.work_pair.declined"
     client = offer.request.client
     with transaction.atomic(), history_context(answered_by, action):
+        # The team's lock (the client) first, as the team actions take it.
+        locked_client = Client.objects.select_for_update().get(pk=client.pk)
         locked = WorkPairOffer.objects.select_for_update().get(pk=offer.pk)
         if locked.accepted is not None:
             return locked
@@ -308,6 +323,8 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
         if accept and membership.ended_on is not None:
             raise ValidationError(_("Työparitarjous ei ole enää voimassa."))
         if accept:
+            # A closed client's team takes nobody new; the offer may still be declined.
+            check_open_for_new_members(locked_client)
             membership.organisation_id = team_scope.admit(
                 actor=answered_by, client=client, user=membership.user, role=TeamRole.WORK_PAIR
             )
@@ -334,7 +351,8 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
 def accept_work_pair(*, offer: WorkPairOffer, accepted_by) -> WorkPairOffer:
     """The responsible worker accepts: the coordinator joins the care team as work pair
     (the membership's accepted_at is set), as `clients.team_scope.admit` decides now, when
-    access begins; ValidationError otherwise, and nothing is accepted. Their "other member"
+    access begins; ValidationError otherwise (a closed client's team takes nobody new,
+    `clients.actions.check_open_for_new_members`), and nothing is accepted. Their "other member"
     role in the team, if any, ends (`clients.actions.end_roles_superseded`). Responsibility
     stays unchanged."""
     return _answer(offer, accepted_by, accept=True)

@@ -8,10 +8,11 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from clients.access import relation_to
-from clients.models import CareTeamMembership, TeamRole
+from clients.models import CareTeamMembership, Client, TeamRole
 from consultations import actions
 from consultations.factories import add_presenter
 from consultations.models import Recommendation, RequestStatus, WorkPairOffer
@@ -762,3 +763,30 @@ def test_the_same_answer_again_is_told_as_that_answer(client, hki, during):
     )
     told = [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
     assert told == [("success", "Työparitarjous hylätty.")]
+
+
+def test_a_closed_client_s_team_takes_no_work_pair(client, hki, during):
+    """A closed client's team takes nobody new (clients.actions.check_open_for_new_members):
+    an offer made before the closing is not accepted, only declined, and no new one is
+    made. (Closed here on the row alone: the closing's own conditions are not the point.)"""
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+    Client.objects.filter(pk=hki.client.pk).update(
+        closed_on=timezone.localdate(), closure_reason="Siirtyi opiskelemaan"
+    )
+
+    login(client, hki.worker)
+    response = client.post(answer_url(hki, pending, "accept"))
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Asiakkuus on päätetty: avaa asiakkuus uudelleen ennen kuin lisäät tiimiin jäseniä."
+    ]
+    pending.refresh_from_db()
+    pending.membership.refresh_from_db()
+    assert pending.accepted is None and pending.membership.accepted_at is None
+    assert not relation_to(hki.coordinator, hki.client).on_team
+
+    actions.decline_work_pair(offer=pending, declined_by=hki.worker)
+    pending.membership.refresh_from_db()
+    assert pending.membership.ended_on is not None
+    with pytest.raises(ValidationError, match="työpariksi voi tarjoutua, kun asiakkuus"):
+        actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
