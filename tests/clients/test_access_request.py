@@ -2,6 +2,8 @@
 request: a repeat while it is open stays one task, a repeat after it was done is a new one."""
 
 import datetime
+import html
+import re
 import threading
 
 import pytest
@@ -324,3 +326,21 @@ def test_one_request_sent_twice_at_once_makes_one_task(team, requester):
     assert errors == []
     (task,) = _requests(client_of)
     assert results == [task.pk] * 2
+
+
+def test_a_bad_identity_code_in_the_hidden_field_is_listed_in_the_error_summary(client, requester):
+    """The identity code travels in a hidden field: its error has no field to mark nor to
+    link to, so the summary lists it as it is rather than an empty list under "errors"."""
+    login(client, requester)
+    response = client.post(
+        "/clients/access-request/",
+        {"identity_code": "010101-123X", "reason": "Asiakas asioi luonani."},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = re.search(r'class="polku-error-summary__list">(.*?)</ul>', page, re.S).group(1)
+    items = [item.strip() for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+    errors = response.context["form"].errors["identity_code"]
+    assert items == [html.escape(str(error)) for error in errors] and items
+    assert "<a " not in summary
+    assert not Task.objects.exists()
