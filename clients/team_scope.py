@@ -4,8 +4,9 @@ A member sees the whole client page, so a member is chosen from current role
 assignments (active users; an expired or future assignment is no relation) and
 must fit the team role: a work pair is a coordinator, a coach one of the
 coaches, a sote contact person a social worker, social counsellor or health
-professional; "other" any role that works with clients. Administrators and
-data protection officers never join (they read no client data).
+professional; "other" any other role that works with clients, but not a coordinator,
+who joins only as work pair, when the responsible worker adds or accepts them.
+Administrators and data protection officers never join (they read no client data).
 
 Within the client's organisation (that of the responsible unit) the team
 decides. Someone of another organisation (employment services, Kela, health
