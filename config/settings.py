@@ -400,6 +400,9 @@ LOGGING = {
         "json": {
             "()": "config.logging.RedactingJsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            # Local time with its offset: the hour repeated when summer time ends stays
+            # apart, and a line matches the access-log rows (UTC) it concerns.
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         },
     },
     "handlers": {

@@ -82,6 +82,11 @@ def test_log_lines_are_json_and_never_carry_an_identity_code():
     *records, raw = lines
     assert len(records) == 2
     assert all("hetu" in line["message"] for line in records)
+    # Times with their offset, so the hour repeated in autumn is told apart.
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", line["asctime"])
+        for line in records
+    )
     assert "010594Y9032" not in raw
     assert "131052-308T" not in raw
 
