@@ -2,7 +2,9 @@
 
 Rule sets in force are never edited: `supersede_rule_set` ends one and starts
 its successor in one transaction, so every past day keeps exactly one rule
-set and the rules it had.
+set and the rules it had. A successor not yet in force is changed with
+`change_coming_rule_set` and deleted with `delete_coming_rule_set`, which move
+the end of the rule set it replaces with it, so that no day is left without rules.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -144,6 +146,116 @@ def supersede_rule_set(
             getattr(successor, field).set(list(companions))
         new_rules_take_effect(successor)
     return successor
+
+
+def check_successor_start(*, replaced: ServiceRuleSet, valid_from: date) -> None:
+    """Raises ValidationError (on `valid_from`) unless a successor of `replaced` may start
+    on `valid_from`: after today (decisions made today and before keep their rules) and
+    after `replaced` starts (it keeps at least its first day)."""
+    if valid_from <= timezone.localdate():
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Uudet säännöt voivat alkaa aikaisintaan huomenna: jo tehdyt päätökset "
+                    "pitävät sääntönsä."
+                )
+            }
+        )
+    if valid_from <= replaced.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Nämä säännöt korvaavat %(date)s alkaen voimassa olevat säännöt, joten ne "
+                    "voivat alkaa aikaisintaan seuraavana päivänä."
+                )
+                % {"date": f"{replaced.valid_from:%-d.%-m.%Y}"}
+            }
+        )
+
+
+def _lock_coming(rule_set: ServiceRuleSet) -> tuple[ServiceRuleSet | None, ServiceRuleSet]:
+    """Locks the rule set `rule_set` replaces (first, as supersede_rule_set does) and the
+    stored `rule_set`; raises ValidationError when the stored one is in force."""
+    replaced = None
+    if rule_set.supersedes_id is not None:
+        replaced = ServiceRuleSet.objects.select_for_update().get(pk=rule_set.supersedes_id)
+    stored = ServiceRuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if stored.is_frozen:
+        raise ValidationError(
+            _(
+                "Nämä säännöt ovat olleet voimassa %(date)s alkaen, eikä niitä voi muokata: "
+                "aiemmat päätökset pitävät sääntönsä."
+            )
+            % {"date": f"{stored.valid_from:%-d.%-m.%Y}"}
+        )
+    return replaced, stored
+
+
+def change_coming_rule_set(*, rule_set: ServiceRuleSet) -> ServiceRuleSet:
+    """Saves the changes made to `rule_set`, a rule set not yet in force (the instance
+    carries them, as a ModelForm leaves it; its companions are the caller's).
+
+    When it supersedes another rule set, that one ends the day before it starts: a new
+    start moves that end with it (earlier or later), so that every day keeps exactly one
+    rule set. Its service type, organisation and predecessor stay as stored, and so does
+    its end when it has a successor of its own (which starts the day after). Runs in one
+    transaction with the replaced and the stored rule set locked (in that order, as
+    supersede_rule_set locks). The caller saves the companions and then calls
+    `new_rules_take_effect` in the same transaction, as the admin does.
+
+    Raises ValidationError when the stored rule set is already in force, when a
+    successor's new start is today or earlier or not after the replaced rule set starts
+    (`check_successor_start`), or when the changed rule set breaks a rule of the rule sets
+    (`full_clean`).
+    """
+    with transaction.atomic():
+        replaced, stored = _lock_coming(rule_set)
+        rule_set.supersedes_id = stored.supersedes_id
+        if ServiceRuleSet.objects.filter(supersedes=stored).exists():
+            # Its successor starts the day after it ends.
+            rule_set.valid_to = stored.valid_to
+        if replaced is None:
+            rule_set.full_clean(exclude=["supersedes"])
+            rule_set.save()
+        else:
+            rule_set.service_type_id = stored.service_type_id
+            rule_set.organisation_id = stored.organisation_id
+            if rule_set.valid_from != stored.valid_from:
+                check_successor_start(replaced=replaced, valid_from=rule_set.valid_from)
+            replaced.valid_to = rule_set.valid_from - timedelta(days=1)
+            # Shorten the replaced rule set before, and lengthen it after, this one moves:
+            # the two never overlap.
+            moves_earlier = rule_set.valid_from < stored.valid_from
+            if moves_earlier:
+                replaced.save(update_fields=["valid_to"])
+            rule_set.full_clean(exclude=["supersedes"])
+            rule_set.save()
+            if not moves_earlier:
+                replaced.save(update_fields=["valid_to"])
+    return rule_set
+
+
+def delete_coming_rule_set(*, rule_set: ServiceRuleSet) -> None:
+    """Deletes `rule_set`, a rule set not yet in force. The rule set it superseded, if any,
+    takes its end date back (the deleted one's end, or none), so that no day is left
+    without rules. Runs in one transaction with the replaced and the stored rule set
+    locked (in that order, as supersede_rule_set locks).
+
+    Raises ValidationError when it is already in force or has a successor of its own
+    (delete that one first); ProtectedError when planned steps rest on it.
+    """
+    with transaction.atomic():
+        replaced, stored = _lock_coming(rule_set)
+        successor = ServiceRuleSet.objects.filter(supersedes=stored).first()
+        if successor is not None:
+            raise ValidationError(
+                _("Näitä sääntöjä seuraavat %(date)s alkaen uudet säännöt: poista ne ensin.")
+                % {"date": f"{successor.valid_from:%-d.%-m.%Y}"}
+            )
+        stored.delete()
+        if replaced is not None:
+            replaced.valid_to = stored.valid_to
+            replaced.save(update_fields=["valid_to"])
 
 
 def _period(rule_set: ServiceRuleSet) -> str:

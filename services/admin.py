@@ -9,7 +9,9 @@ säännöillä" page).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,6 +27,9 @@ from config.ordering import Alphabetical
 from services.actions import (
     COMPANION_FIELDS,
     RULE_FIELDS,
+    change_coming_rule_set,
+    check_successor_start,
+    delete_coming_rule_set,
     new_rules_take_effect,
     supersede_rule_set,
 )
@@ -194,6 +199,12 @@ class ServiceRuleSetAddForm(forms.ModelForm):
     def clean_valid_from(self):
         valid_from = self.cleaned_data["valid_from"]
         _not_before_tomorrow(valid_from)
+        replaced = self.instance.supersedes
+        if replaced is not None and valid_from != self.instance.valid_from:
+            try:
+                check_successor_start(replaced=replaced, valid_from=valid_from)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["valid_from"]) from error
         return valid_from
 
 
@@ -256,7 +267,14 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
         if obj is None or obj.pk is None:
             return gettext("Sääntöjä voi muokata, kunnes ne tulevat voimaan.")
         if not obj.is_frozen:
-            return gettext("Sääntöjä voi muokata ja ne voi poistaa, kunnes ne tulevat voimaan.")
+            text = gettext("Sääntöjä voi muokata ja ne voi poistaa, kunnes ne tulevat voimaan.")
+            if obj.supersedes_id is None:
+                return text
+            return f"{text} " + gettext(
+                "Ne korvaavat aiemmat säännöt: jos alkamispäivä siirtyy, aiempien sääntöjen "
+                "voimassaolo päättyy edellisenä päivänä, ja jos nämä säännöt poistetaan, "
+                "aiemmat säännöt ovat voimassa niiden päättymispäivään asti."
+            )
         text = gettext(
             "Nämä säännöt ovat olleet voimassa %(date)s alkaen, eikä niitä voi muokata: "
             "aiemmat päätökset pitävät sääntönsä."
@@ -299,6 +317,23 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if obj is not None and obj.supersedes_id is not None:
+            # A successor's service and scope are those of the rules it replaces.
+            readonly += ["service_type", "organisation"]
+        if obj is not None and ServiceRuleSet.objects.filter(supersedes=obj).exists():
+            # Its successor starts the day after it ends.
+            readonly.append("valid_to")
+        return readonly
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Rule sets are deleted one at a time (delete_model), each giving the rules it
+        # replaced their end back.
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
     def _may_manage(self, request, obj) -> bool:
         return request.user.is_superuser or (
             obj.organisation_id is not None
@@ -306,9 +341,20 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
+        if change:
+            change_coming_rule_set(rule_set=obj)
+            return
+        obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        delete_coming_rule_set(rule_set=obj)
+
+    def delete_queryset(self, request, queryset):
+        # The latest first: each deleted one gives the one it replaced its end back.
+        with transaction.atomic():
+            for rule_set in queryset.order_by("-valid_from"):
+                delete_coming_rule_set(rule_set=rule_set)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
+from services.actions import supersede_rule_set
 from services.factories import OrganisationFactory, ServiceRuleSetFactory, ServiceTypeFactory
 from services.models import CatalogueEntry, ServiceRuleSet
 from tests.conftest import acting, login, login_acting
@@ -499,3 +500,129 @@ def test_an_administrator_manages_the_organisation_of_their_role_not_their_home(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert CatalogueEntry.objects.get(slug="uusi-kohde").kept_by == managed.organisation
+
+
+class TestSuccessorNotYetInForce:
+    """A successor changed or deleted before it takes effect leaves no day without rules."""
+
+    @pytest.fixture
+    def chain(self, superuser):
+        current = ServiceRuleSetFactory(rehabilitative_work_activity=True, max_age=29)
+        start = timezone.localdate() + datetime.timedelta(days=10)
+        successor = supersede_rule_set(
+            current=current, valid_from=start, changes={"max_age": 30}, by=superuser
+        )
+        return current, successor
+
+    def successor_form(self, successor, valid_from, **fields):
+        return {
+            "valid_from": valid_from.isoformat(),
+            "valid_to": "",
+            "source": successor.source,
+            "max_age": "30",
+            **fields,
+        }
+
+    def test_deleting_it_gives_the_replaced_rules_their_end_back(self, admin_client, chain):
+        current, successor = chain
+        url = reverse("admin:services_serviceruleset_delete", args=[successor.pk])
+        response = admin_client.post(url, {"post": "yes"})
+        assert response.status_code == 302
+        assert not ServiceRuleSet.objects.filter(pk=successor.pk).exists()
+        current.refresh_from_db()
+        assert current.valid_to is None
+        later = successor.valid_from + datetime.timedelta(days=400)
+        assert ServiceRuleSet.objects.in_force(current.service_type, None, later) == current
+
+    def test_deleting_an_ending_successor_gives_its_end(self, admin_client, superuser):
+        end = timezone.localdate() + datetime.timedelta(days=60)
+        essote = OrganisationFactory()
+        current = ServiceRuleSetFactory(organisation=essote, valid_to=end)
+        successor = supersede_rule_set(
+            current=current, valid_from=tomorrow(), changes={}, by=superuser
+        )
+        url = reverse("admin:services_serviceruleset_delete", args=[successor.pk])
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+        current.refresh_from_db()
+        assert current.valid_to == end
+
+    def test_a_successor_with_its_own_successor_is_not_deleted(self, admin_client, chain):
+        current, successor = chain
+        third = supersede_rule_set(
+            current=successor,
+            valid_from=successor.valid_from + datetime.timedelta(days=5),
+            changes={},
+            by=current.created_by,
+        )
+        url = reverse("admin:services_serviceruleset_delete", args=[successor.pk])
+        admin_client.post(url, {"post": "yes"})
+        assert ServiceRuleSet.objects.filter(pk__in=[successor.pk, third.pk]).count() == 2
+        current.refresh_from_db()
+        assert current.valid_to == successor.valid_from - datetime.timedelta(days=1)
+
+    def test_the_rule_sets_are_not_deleted_in_bulk(self, admin_client, chain):
+        response = admin_client.get(reverse("admin:services_serviceruleset_changelist"))
+        assert response.status_code == 200
+        assert "delete_selected" not in response.content.decode()
+
+    @pytest.mark.parametrize("days", [20, -5])
+    def test_moving_its_start_moves_the_end_of_the_replaced_rules(self, admin_client, chain, days):
+        current, successor = chain
+        new_start = successor.valid_from + datetime.timedelta(days=days)
+        response = admin_client.post(
+            change_url(successor), self.successor_form(successor, new_start)
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        successor.refresh_from_db()
+        current.refresh_from_db()
+        assert successor.valid_from == new_start
+        assert current.valid_to == new_start - datetime.timedelta(days=1)
+        lookup = ServiceRuleSet.objects.in_force
+        assert lookup(current.service_type, None, new_start - datetime.timedelta(days=1)) == (
+            current
+        )
+        assert lookup(current.service_type, None, new_start) == successor
+
+    @pytest.mark.parametrize(
+        ("start", "message"),
+        [
+            ("today", "aikaisintaan huomenna"),
+            ("replaced", "voivat alkaa aikaisintaan seuraavana päivänä"),
+        ],
+    )
+    def test_a_start_today_or_not_after_the_replaced_rules_is_refused(
+        self, superuser, admin_client, start, message
+    ):
+        current = ServiceRuleSetFactory(valid_from=tomorrow(), max_age=29)
+        successor = supersede_rule_set(
+            current=current,
+            valid_from=tomorrow() + datetime.timedelta(days=3),
+            changes={"max_age": 30},
+            by=superuser,
+        )
+        new_start = timezone.localdate() if start == "today" else current.valid_from
+        response = admin_client.post(
+            change_url(successor), self.successor_form(successor, new_start)
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        successor.refresh_from_db()
+        current.refresh_from_db()
+        assert current.valid_to == successor.valid_from - datetime.timedelta(days=1)
+
+    def test_its_service_and_scope_stay_those_of_the_replaced_rules(self, admin_client, chain):
+        current, successor = chain
+        response = admin_client.get(change_url(successor))
+        content = response.content.decode()
+        assert 'name="valid_from"' in content
+        assert 'name="service_type"' not in content
+        assert 'name="organisation"' not in content
+        assert "aiempien sääntöjen voimassaolo päättyy edellisenä päivänä" in content
+        admin_client.post(
+            change_url(successor),
+            self.successor_form(
+                successor, successor.valid_from, service_type=ServiceTypeFactory().pk
+            ),
+        )
+        successor.refresh_from_db()
+        assert successor.service_type == current.service_type
