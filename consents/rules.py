@@ -1,6 +1,6 @@
 """Who may do what with a client's consents (PERMISSIONS.md): record, change and
-revoke: the responsible worker and the sote contact person; see coverage:
-team members."""
+revoke, and download the signed form (identity code, signature, guardian's details):
+the responsible worker and the sote contact person; see coverage: team members."""
 
 import rules
 
@@ -13,7 +13,7 @@ rules.add_perm("consents.record_consent", records_consent)
 rules.add_perm("consents.change_consent", records_consent)
 rules.add_perm("consents.revoke_consent", records_consent)
 rules.add_perm("consents.attach_scan", records_consent)
-rules.add_perm("consents.download_scan", on_team)
+rules.add_perm("consents.download_scan", records_consent)
 rules.add_perm("consents.record_statutory_basis", records_consent)
 # A team member who disclosed something outside Polku (a call, secure e-mail) logs it.
 rules.add_perm("consents.record_disclosure", on_team)

@@ -179,6 +179,7 @@ def _render_consent(request, client, consent, *, invalid=None, status=200):
     )
     tasks = _notification_tasks(versions, invalid)
     may_change = rules.has_perm("consents.change_consent", request.user, client)
+    may_record = rules.has_perm("consents.record_consent", request.user, client)
     statuses = consent_statuses(client, versions)
     return render(
         request,
@@ -201,6 +202,10 @@ def _render_consent(request, client, consent, *, invalid=None, status=200):
             and version.is_current
             and not version.is_revoked,
             "scanning_on": scanning.scanning_enabled(),
+            # The team sees what the consent covers; who gave it (name, basis), how a
+            # revocation came and its note, and the signed form are for those who record.
+            "shows_giver": may_record,
+            "may_download": rules.has_perm("consents.download_scan", request.user, client),
         },
         status=status,
     )

@@ -256,14 +256,16 @@ def test_an_oral_consent_is_not_recorded_with_a_scan(team, parties, private_root
 def test_the_scan_is_not_reachable_without_access_and_its_download_is_logged(client, team, consent):
     scan = make_scan(consent, team["worker"])
     url = download_url(team, scan)
-    # Outside the team: 404. The manager sees the client but not its consents: 403.
-    for user, status in ((team["outsider"], 404), (team["manager"], 403)):
+    # Outside the team: 404. The manager sees the client but not its consents, and the work
+    # coach on the team what it covers but not the signed form (identity code, signature,
+    # guardian's details): 403.
+    for user, status in ((team["outsider"], 404), (team["manager"], 403), (team["coach"], 403)):
         client.logout()
         login(client, user)
         assert client.get(url).status_code == status
     assert not AccessLogEntry.objects.filter(action="consents.scan.downloaded").exists()
     client.logout()
-    login(client, team["coach"])
+    login(client, team["sote"])
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
@@ -272,11 +274,56 @@ def test_the_scan_is_not_reachable_without_access_and_its_download_is_logged(cli
     assert "no-store" in response["Cache-Control"]
     row = AccessLogEntry.objects.get(action="consents.scan.downloaded")
     assert (row.actor, row.client_id, row.object_id, row.basis) == (
-        team["coach"],
+        team["sote"],
         team["client"].uuid,
         str(scan.pk),
         "care_team",
     )
+
+
+def test_the_consent_page_links_the_signed_form_and_names_the_giver_only_to_who_records(
+    client, team, parties
+):
+    consent = ConsentFactory(
+        client=team["client"],
+        recorded_by=team["worker"],
+        parties=[parties["kela"]],
+        by_guardian=True,
+    )
+    scan = make_scan(consent, team["worker"])
+    revoked = actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakkaan sisar Sanni Sisko",
+        note="Soitti iltapäivällä.",
+    )
+    detail = reverse(
+        "consents:detail", kwargs={"client_id": team["client"].uuid, "consent_id": revoked.pk}
+    )
+    for user in (team["worker"], team["sote"]):
+        client.logout()
+        login(client, user)
+        page = client.get(detail).text
+        assert download_url(team, scan) in page
+        assert "Eeva Edunvalvoja" in page
+        assert "Helsingin käräjäoikeus" in page
+        assert "Sanni Sisko" in page
+        assert "Soitti iltapäivällä." in page
+    client.logout()
+    login(client, team["coach"])
+    response = client.get(detail)
+    page = response.text
+    assert response.status_code == 200
+    # What the consent covers, and that a form was saved, without the form or the people.
+    assert str(parties["kela"]) in page
+    assert scan.original_name in page
+    assert download_url(team, scan) not in page
+    assert "Eeva Edunvalvoja" not in page
+    assert "Helsingin käräjäoikeus" not in page
+    assert "Sanni Sisko" not in page
+    assert "Soitti iltapäivällä." not in page
 
 
 def test_a_scan_of_another_consent_or_client_answers_404(client, team, consent, parties):

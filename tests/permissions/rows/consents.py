@@ -1,6 +1,6 @@
 """Consents: record, change, revoke, attach a scan, statutory bases: the responsible
-worker (social_worker) and the sote contact person (health_professional); see
-consents, coverage and scans, log a disclosure: team members. The manager sees
+worker (social_worker) and the sote contact person (health_professional), who also
+download the signed forms; see consents and coverage, log a disclosure: team members. The manager sees
 the client but not its consents (403); everyone else gets 404."""
 
 import weakref
@@ -80,7 +80,10 @@ ROWS = {
     "consents:change": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs, logs=FORM),
     "consents:revoke": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs, logs=FORM),
     "consents:scan_upload": client_row(RESPONSIBLE_OR_SOTE, kwargs=consent_kwargs, logs=FORM),
-    "consents:scan_download": client_row(TEAM, kwargs=scan_kwargs, logs="consents.scan.downloaded"),
+    # The signed form shows the identity code, the signature and a guardian's details.
+    "consents:scan_download": client_row(
+        RESPONSIBLE_OR_SOTE, kwargs=scan_kwargs, logs="consents.scan.downloaded"
+    ),
     # Only the task's assignee ticks it off; other team members get 404 for the task.
     "consents:complete_notification": client_row(
         frozenset({R.SOCIAL_WORKER}),
