@@ -16,7 +16,10 @@ test: setup lint check pytest
 setup: $(VENV)/.synced node_modules/.installed static/vendor/.built locale/.compiled
 
 $(VENV)/.synced: requirements-dev.lock .python-version
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
+	@# A Python that its distribution manages (PEP 668: Debian 12, Ubuntu 24.04) refuses even a
+	@# --user install unless told; uv then lives in ~/.local, apart from the system's packages.
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv \
+	  || python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) venv --quiet --allow-existing --python 3.12 $(VENV)
 	$(UV) pip sync --quiet --python $(PY) requirements-dev.lock
 	@touch $@
