@@ -335,7 +335,8 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
         created_by=worker,
         phone=f"040 {phone}",
         street_address=f"Demokatu {street}",
-        postal_code=f"00{postal}",
+        # Helsinki's postal codes begin 00, Mikkeli's (Essote) 501.
+        postal_code=f"00{postal}" if helsinki else f"50{100 + postal // 10}",
         city="Helsinki" if helsinki else "Mikkeli",
         communication_needs=list(needs),
         address_non_disclosure=number % 17 == 3,
