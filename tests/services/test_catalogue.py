@@ -1,5 +1,7 @@
 """The service catalogue page and entry page: filters, pagination, htmx, query counts."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -142,6 +144,20 @@ def test_text_shown_in_finnish_for_want_of_a_translation_is_marked_finnish(signe
     assert '<p lang="fi">Soita palvelunumeroon.</p>' in page
     listing = signed_in.get(URL).content.decode()
     assert '<td lang="sv">Träning i jobbsökande.</td>' in listing
+
+
+def test_names_shown_in_finnish_for_want_of_a_translation_are_marked_finnish(signed_in, unit):
+    """The entry's own name, in the list and as the page's heading; and in the header the
+    organisation the user acts for."""
+    unit.organisation.name_sv = ""
+    unit.organisation.save()
+    entry = CatalogueEntryFactory(name_fi="Työhönvalmennus Testi", name_sv="", name_en="")
+    signed_in.cookies["django_language"] = "sv"
+    page = signed_in.get(reverse("services:entry", args=[entry.pk])).content.decode()
+    assert '<h1><span lang="fi">Työhönvalmennus Testi</span></h1>' in page
+    listing = signed_in.get(URL).content.decode()
+    assert '<span lang="fi">Työhönvalmennus Testi</span></a></th>' in listing
+    assert re.search(r"Organisation:</span>\s*<span lang=\"fi\">", listing)
 
 
 def test_a_provider_named_in_text_is_named_in_the_readers_language(signed_in):
