@@ -471,6 +471,26 @@ def test_access_through_another_organisation_stops_when_the_consent_runs_out(cli
     assert Client.objects.for_user(acting(scope["worker"])).exists()
 
 
+def test_team_access_reads_the_consent_as_joining_did_by_kind_and_with_health_data(scope):
+    """A consent naming the organisation's kind covers; a health professional's access needs
+    the consent's health data, as their joining did: once the consent with it runs out, one
+    without it, though in force, opens nothing (before the daily run ends the membership)."""
+    for with_health, valid_until in ((True, timezone.localdate()), (False, None)):
+        ConsentFactory(
+            client=scope["client"],
+            parties=[OrganisationKind.HEALTH_CARE],
+            purposes=[Purpose.SERVICE_PLANNING],
+            with_health=with_health,
+            valid_until=valid_until,
+        )
+    add(scope, scope["nurse"], TeamRole.SOTE_CONTACT)
+    nurse = acting(scope["nurse"])
+    assert CareTeamMembership.objects.acting(nurse).exists()
+    with time_machine.travel(timezone.now() + DAY):
+        assert CareTeamMembership.objects.current().filter(user=nurse).exists()
+        assert not CareTeamMembership.objects.acting(nurse).exists()
+
+
 def test_a_partner_still_covered_by_a_new_version_stays(scope):
     from consents import actions as consent_actions
 
