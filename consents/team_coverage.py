@@ -82,7 +82,9 @@ NO_FITTING_ROLE = gettext_noop(
 )
 
 
-def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = True) -> int:
+def end_uncovered_memberships(
+    *, clients=None, ended_by=None, ended_by_basis: str | None = None, notify: bool = True
+) -> int:
     """Ends the care-team memberships (current or starting later) of people whom the team
     would no longer take (clients.team_scope): for someone holding a role in another
     organisation, the client's consent was revoked, changed or ran out, or the statutory
@@ -95,8 +97,10 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
     `clients` limits the check to those clients (a revocation, a change, in its
     transaction); without it every client is checked (daily from Celery beat, after a
     consent's last day). Each membership is ended in a transaction of its own, under a
-    row lock; the ending is in its history and on the client's access log (by `ended_by`,
-    or by the system on the statutory basis in the daily run), and with `notify` the responsible worker gets a task to tell the member.
+    row lock; the ending is in its history and on the client's access log (by `ended_by`, on
+    `ended_by_basis`, the relation they acted in read before their change, which may have
+    ended their own access; or by the system on the statutory basis in the daily run), and
+    with `notify` the responsible worker gets a task to tell the member.
     Returns how many ended.
     """
     from accounts.models import RoleAssignment
@@ -143,7 +147,7 @@ def end_uncovered_memberships(*, clients=None, ended_by=None, notify: bool = Tru
             reason = _uncovered(membership)
             if reason is None:
                 continue
-            _end(membership, reason, ended_by=ended_by, notify=notify)
+            _end(membership, reason, ended_by=ended_by, basis=ended_by_basis, notify=notify)
             ended += 1
     return ended
 
@@ -238,7 +242,9 @@ def _uncovered(membership) -> tuple[str, dict] | None:
     return NOT_COVERED, {"organisation": lazy(lambda: str(other.organisation), str)()}
 
 
-def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> None:
+def _end(
+    membership, reason: tuple[str, dict], *, ended_by, notify: bool, basis: str | None = None
+) -> None:
     from audit.actions import log_access
     from audit.models import Basis
     from clients.access import relation_to
@@ -247,9 +253,11 @@ def _end(membership, reason: tuple[str, dict], *, ended_by, notify: bool) -> Non
     from notifications.actions import create_task
 
     client, member = membership.client, membership.user
-    # The basis the actor processes the client on, read before the end: a member of the
-    # team who recorded the change or revocation may be the one leaving it.
-    basis = relation_to(ended_by, client).basis if ended_by is not None else None
+    # The basis the actor processes the client on, read before the change (`basis`) or before
+    # the end: a member of the team who recorded the change or revocation may be the one
+    # leaving it.
+    if ended_by is not None and basis is None:
+        basis = relation_to(ended_by, client).basis
     day = timezone.localdate()
     if membership.admitted_at is None:
         # Never admitted, it never gave access: cancelled before its start, even when the

@@ -238,6 +238,9 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             _lock_client_of(consent)
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
+            # Read before the change, which may end the actor's own access through another
+            # organisation (their rows name the relation they acted in).
+            acted_on = relation_to(changed_by, consent.client).basis
             now = timezone.now()
             replaced_at = max(now, _start_of(terms.valid_from))
             old.superseded_at = replaced_at
@@ -265,6 +268,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
                 "consents.consent.changed",
                 new,
                 detail=f"v{old.version}→v{new.version}",
+                basis=acted_on,
             )
             if scan is not None:
                 store_scan(consent=new, uploaded=scan, content_type=content_type, by=changed_by)
@@ -276,7 +280,9 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             changed=True,
             actor=changed_by,
         )
-        end_uncovered_memberships(clients=[old.client_id], ended_by=changed_by)
+        end_uncovered_memberships(
+            clients=[old.client_id], ended_by=changed_by, ended_by_basis=acted_on
+        )
     return new
 
 
@@ -315,6 +321,9 @@ def revoke_consent(
             _lock_client_of(consent)
             locked = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(locked)
+            # Read before the revocation, which may end the actor's own access through another
+            # organisation (their rows name the relation they acted in).
+            acted_on = relation_to(revoked_by, consent.client).basis
             if revoked_on < locked.signed_on:
                 raise ValidationError(
                     {
@@ -338,7 +347,9 @@ def revoke_consent(
             ended_earlier = _end_earlier_versions(locked, at=now)
             _withdraw_expiry_reminders(locked)
             _withdraw_majority_reminders(locked)
-            log_client_access(revoked_by, consent.client, "consents.consent.revoked", locked)
+            log_client_access(
+                revoked_by, consent.client, "consents.consent.revoked", locked, basis=acted_on
+            )
         _create_notification_tasks(
             consent=locked,
             key_version=locked,
@@ -346,7 +357,9 @@ def revoke_consent(
             changed=False,
             actor=revoked_by,
         )
-        end_uncovered_memberships(clients=[locked.client_id], ended_by=revoked_by)
+        end_uncovered_memberships(
+            clients=[locked.client_id], ended_by=revoked_by, ended_by_basis=acted_on
+        )
     return locked
 
 

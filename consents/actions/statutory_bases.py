@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.history import history_context
-from clients.access import log_client_access
+from clients.access import log_client_access, relation_to
 from clients.models import Client
 from consents.models import InformationCategory, Purpose, StatutoryBasis
 from consents.team_coverage import end_uncovered_memberships
@@ -135,9 +135,16 @@ def end_statutory_basis(*, basis: StatutoryBasis, ended_by) -> StatutoryBasis:
         locked = StatutoryBasis.objects.select_for_update().get(pk=basis.pk)
         if locked.ended_at is not None:
             return locked
+        # Read before the end, which may end the actor's own access through another
+        # organisation (their rows name the relation they acted in).
+        acted_on = relation_to(ended_by, basis.client).basis
         locked.ended_at = timezone.now()
         locked.ended_by = ended_by
         locked.save(update_fields=["ended_at", "ended_by"])
-        log_client_access(ended_by, basis.client, "consents.statutory_basis.ended", locked)
-        end_uncovered_memberships(clients=[locked.client_id], ended_by=ended_by)
+        log_client_access(
+            ended_by, basis.client, "consents.statutory_basis.ended", locked, basis=acted_on
+        )
+        end_uncovered_memberships(
+            clients=[locked.client_id], ended_by=ended_by, ended_by_basis=acted_on
+        )
     return locked
