@@ -37,12 +37,19 @@ def job_coach(worker):
 def client_of(worker, today):
     """A client of the worker aged `age` (default 25), with a current activation plan.
 
-    `organisation` puts the client's responsible unit there (e.g. Essote, whose
-    own rule sets then apply)."""
+    `organisation` puts the client in that organisation's register (e.g. Essote, whose
+    own rule sets then apply), and the worker's unit with them: a responsible worker works
+    for the client's organisation (team access counts only that one without a consent)."""
 
     def make(age=25, plan=True, organisation=None):
         birth = today.replace(year=today.year - age) - datetime.timedelta(days=10)
-        extra = {"responsible_unit": UnitFactory(organisation=organisation)} if organisation else {}
+        extra = {}
+        if organisation:
+            unit = worker.active_assignment.unit  # shared with the coaches: changed in place
+            if unit.organisation_id != organisation.pk:
+                unit.organisation = organisation
+                unit.save(update_fields=["organisation"])
+            extra = {"responsible_unit": unit}
         client = ClientFactory(created_by=worker, birth=birth, **extra)
         if plan:
             make_plan(client, worker, plan_type="activation_plan")

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.factories import make_user
 from accounts.roles import Role
-from clients.factories import make_plan
+from clients.factories import ClientFactory, make_plan
 from notifications import rules_registry
 from notifications.actions import sweep_reminders
 from notifications.models import Reminder
@@ -17,7 +17,7 @@ from services import actions as service_actions
 from services.calendar import add_months
 from services.factories import OrganisationFactory, UnitFactory
 from services.models import ServiceRuleSet, ServiceType
-from tests.conftest import login
+from tests.conftest import acting, login
 
 SOCIAL_REHABILITATION = "social_rehabilitation"
 
@@ -97,8 +97,12 @@ def test_an_organisations_own_new_rules_added_in_the_admin_take_its_planned_step
 ):
     day = datetime.timedelta(days=1)
     ours = plan_social_rehabilitation(worker, client_of(), today + 10 * day)
-    elsewhere_client = client_of(organisation=OrganisationFactory())
-    elsewhere = plan_social_rehabilitation(worker, elsewhere_client, today + 10 * day)
+    # Another organisation's client, with its own worker.
+    colleague = acting(
+        make_user(Role.SOCIAL_WORKER, UnitFactory(organisation=OrganisationFactory()))
+    )
+    elsewhere_client = ClientFactory(created_by=colleague)
+    elsewhere = plan_social_rehabilitation(colleague, elsewhere_client, today + 10 * day)
     general = ours.rule_set
     organisation = ours.client.responsible_unit.organisation
     administrator = make_user(Role.ADMIN, UnitFactory(organisation=organisation), is_staff=True)
