@@ -64,19 +64,38 @@ def not_offered(request):
     raise Http404
 
 
+def _is_htmx(request) -> bool:
+    # Read from the header, not request.htmx: the error may come before the middleware ran.
+    return request is not None and request.headers.get("HX-Request") == "true"
+
+
+def _error_page(request, response):
+    """An error page answering an htmx request is shown in place of the whole page, not in
+    the element the action targets (a row, a section), and the address stays as it is. It
+    keeps its status (logged as an error); htmx-config's responseHandling swaps 403, 404
+    and 5xx answers (components/htmx_head.html), which htmx by default drops silently,
+    leaving the user to believe the action was saved. The page's heading takes the focus."""
+    if _is_htmx(request):
+        response["HX-Retarget"] = "body"
+        response["HX-Reswap"] = "innerHTML show:window:top"
+        response["HX-Reselect"] = "unset"
+        response["HX-Push-Url"] = "false"
+    return response
+
+
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return _error_page(request, render(request, "403.html", status=403))
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _error_page(request, render(request, "404.html", status=404))
 
 
 def csrf_failure(request, reason=""):
     """A form sent from a page whose security token is no longer valid (typically the user
     signed out and in again in another tab): Django's own page is in English and outside
     the layout; this one says in the user's language what happened and what to do."""
-    return render(request, "403_csrf.html", status=403)
+    return _error_page(request, render(request, "403_csrf.html", status=403))
 
 
 def error_500(request):
@@ -92,7 +111,10 @@ def error_500(request):
         }
     except Exception:  # a broken URL configuration must not hide the error page
         urls = {"home_url": "/", "accessibility_url": "/saavutettavuus/"}
-    return HttpResponseServerError(loader.get_template("500.html").render(urls))
+    context = {**urls, "htmx": _is_htmx(request)}
+    return _error_page(
+        request, HttpResponseServerError(loader.get_template("500.html").render(context))
+    )
 
 
 @require_POST
