@@ -193,6 +193,10 @@ def _render_consent(request, client, consent, *, invalid=None, status=200):
             "disclosures": disclosures,
             "disclosures_to_own_organisation_only": partner,
             "tasks": tasks,
+            # A refused check-off: its task and form (the error summary at the top).
+            "invalid_task": next(
+                ((t, f) for t, f in tasks if invalid and t.pk == invalid[0]), None
+            ),
             "today": timezone.localdate(),
             "now": timezone.now(),
             "status": statuses[version.pk],

@@ -143,6 +143,11 @@ def _inbox_context(
         ),
         "status_message": status_message,
         "inbox_limit": INBOX_LIMIT,
+        # A refused check-off: its form, and its task when its row is shown (the summary's link).
+        "invalid_form": invalid[1] if invalid else None,
+        "invalid_task": next(
+            (r.task for r in task_rows if invalid and r.task.pk == invalid[0]), None
+        ),
     }
 
 

@@ -529,6 +529,24 @@ def test_a_refused_check_off_date_is_shown_next_to_that_tasks_date_as_typed(
     ).exists()
 
 
+def test_a_refused_check_off_opens_the_page_with_an_error_summary_and_an_error_title(
+    worker_client, team, parties
+):
+    consent, task = revoked_kela_consent(team, parties)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = worker_client.post(
+        url("complete_notification", team, consent_id=consent.pk, task_id=task.pk),
+        {"done_on": tomorrow.isoformat()},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r"<title>Virhe: ", page)
+    summary = page.index("polku-error-summary")
+    assert page.index('<main id="main"') < summary < page.index("<h1>")
+    assert 'role="alert" tabindex="-1" autofocus' in page
+    assert f'<a href="#id_task{task.pk}_done_on">Tehty päivänä – {task.shown_title}</a>' in page
+
+
 @pytest.mark.parametrize("where", ["consent_page", "inbox"])
 def test_a_party_notification_ticked_off_anywhere_writes_the_same_log_row(
     worker_client, team, parties, where

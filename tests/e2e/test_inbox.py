@@ -38,6 +38,12 @@ def test_inbox_actions_with_htmx_keep_focus_and_pass_axe(new_page, social_worker
     page.get_by_label("Tehty päivänä – Lähetä peruutus Kelalle").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Tehty – Lähetä peruutus Kelalle").click()
     expect(page.locator("#inbox-tasks")).to_contain_text("Päivämäärä ei voi olla tulevaisuudessa.")
+    # The error summary takes the focus and is read out; its link goes to the field.
+    summary = page.locator("#inbox-tasks [role=alert]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Päivämäärä ei voi olla tulevaisuudessa.")
+    summary.get_by_role("link", name="Tehty päivänä – Lähetä peruutus Kelalle").click()
+    expect(page.get_by_label("Tehty päivänä – Lähetä peruutus Kelalle")).to_be_focused()
     assert_accessible(page)
 
     page.get_by_label("Tehty päivänä – Lähetä peruutus Kelalle").fill(today.isoformat())
@@ -53,7 +59,7 @@ def test_inbox_actions_with_htmx_keep_focus_and_pass_axe(new_page, social_worker
     expect(page.locator("#inbox-reminders")).to_contain_text("Ei lukemattomia muistutuksia.")
     assert_accessible(page)
 
-    assert page.url.endswith("/inbox/")  # htmx swapped sections; no navigation
+    assert page.url.split("#")[0].endswith("/inbox/")  # htmx swapped sections; no navigation
     assert csp_errors == []
     task.refresh_from_db()
     assert task.done_on == today

@@ -125,6 +125,33 @@ def test_a_future_date_is_refused_next_to_the_field(client, worker):
     assert task.is_open
 
 
+def test_a_refused_check_off_opens_with_an_error_summary_and_an_error_title(client, worker):
+    task = TaskFactory(assignee=worker, title="Soita")
+    login(client, worker)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    url = reverse("notifications:complete_task", args=[task.pk])
+    response = client.post(url, {"done_on": tomorrow.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r"<title>\s*Virhe:\s+Saapuneet", html)
+    # At the top of <main>, before the heading, focused and read out; its link goes to the field.
+    summary = html.index("polku-error-summary")
+    assert html.index('<main id="main"') < summary < html.index("<h1>")
+    assert 'role="alert" tabindex="-1" autofocus' in html
+    assert f'<a href="#id_task{task.pk}_done_on">Tehty päivänä – Soita</a>' in html
+    assert html.count("autofocus") == 1
+
+    # With htmx the summary opens the task section that replaces the old one.
+    response = client.post(url, {"done_on": tomorrow.isoformat()}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="inbox-tasks"')
+    assert (
+        'class="hds-notification hds-notification--error polku-error-summary" role="alert"' in html
+    )
+    assert f'<a href="#id_task{task.pk}_done_on">' in html
+    assert html.count("autofocus") == 1
+
+
 def test_another_users_task_answers_404_and_stays_open(client, worker, colleague):
     task = TaskFactory(assignee=colleague)
     login(client, worker)
