@@ -1,5 +1,7 @@
 """A social worker registers a client and writes a plan; need to know and break-the-glass, in Chromium."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -137,13 +139,25 @@ def test_the_browser_does_not_send_an_identity_code_typed_into_the_name_search(n
     search.fill("tiet")
     expect(page.get_by_role("link", name="Tietävä, Tuisku")).to_be_visible()
     search.fill(code)
+    # The field refuses digits before anything is sent and says why; the last results, which
+    # would seem to match, are hidden.
+    digits = (
+        "Nimihaussa ei käytetä numeroita. Hae henkilötunnuksella sille tarkoitetulla lomakkeella."
+    )
+    expect(page.get_by_text(digits)).to_be_visible()
+    expect(search).to_have_accessible_description(re.compile(re.escape(digits)))
+    expect(page.get_by_role("link", name="Tietävä, Tuisku")).to_be_hidden()
     search.press("Enter")
-    # The field refuses digits before anything is sent; the address never holds the code.
+    # The address never holds the code.
     expect(search).to_have_js_property("validity.patternMismatch", True)
     page.wait_for_timeout(600)  # longer than the search-as-you-type delay
     assert not any(code[:6] in url for url in sent), sent
     assert code[:6] not in page.url
     assert_accessible(page)
+    # A name again: it is searched, its results shown, the message gone.
+    search.fill("tiet")
+    expect(page.get_by_role("link", name="Tietävä, Tuisku")).to_be_visible()
+    expect(page.get_by_text(digits)).to_be_hidden()
 
 
 def test_typing_a_note_tells_the_server_the_user_is_active(new_page, unit):
