@@ -227,12 +227,17 @@ def break_the_glass_review(request):
 def _review_page(request, refused=None):
     """The review list; `refused` is a review refused for one event ({"event_id", "note",
     "errors"}): its note is kept and the errors are told next to that event's field."""
-    ordered = (
-        BreakTheGlass.objects.reviewable_by(request.user)
-        .select_related("user", "client", "reviewed_by")
-        .order_by(F("reviewed_at").desc(nulls_first=True), "-started_at", "-pk")
-    )
-    page = Paginator(ordered, BTG_REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    order = (F("reviewed_at").desc(nulls_first=True), F("started_at").desc(), F("pk").desc())
+    reviewable = BreakTheGlass.objects.reviewable_by(request.user)
+    number = request.GET.get("page")
+    if refused is not None:
+        # The refused event's own page, wherever it is (the form's page may have been any);
+        # only a refusal reads all their ids.
+        ids = list(reviewable.order_by(*order).values_list("pk", flat=True))
+        if refused["event_id"] in ids:
+            number = ids.index(refused["event_id"]) // BTG_REVIEW_PAGE_SIZE + 1
+    ordered = reviewable.select_related("user", "client", "reviewed_by").order_by(*order)
+    page = Paginator(ordered, BTG_REVIEW_PAGE_SIZE).get_page(number)
     events = list(page.object_list)
     log_list_hits(
         actor=request.user,

@@ -216,3 +216,36 @@ def test_a_refused_review_keeps_the_note_and_tells_why_next_to_it(client, team):
     assert "enintään 2000 merkkiä" in error.group(1)
     event.refresh_from_db()
     assert event.reviewed_at is None
+
+
+def test_a_refused_review_on_a_later_page_is_shown_on_that_page(client, team, monkeypatch):
+    """The form is sent from page 2: the page shown again is the event's own, its note and
+    error with it (it was page 1, without that event)."""
+    monkeypatch.setattr("clients.views.team.BTG_REVIEW_PAGE_SIZE", 2)
+    now = timezone.now()
+    events = []
+    for hours in (1, 2, 3):
+        started = now - datetime.timedelta(hours=hours)
+        events.append(
+            BreakTheGlass.objects.create(
+                client=team["client"],
+                user=team["counsellor"],
+                role=Role.SOCIAL_COUNSELLOR,
+                unit=team["client"].responsible_unit,
+                reason=f"Avaus {hours}.",
+                started_at=started,
+                expires_at=started + datetime.timedelta(minutes=50),
+            )
+        )
+    oldest = events[-1]
+    login(client, team["manager"])
+    assert f'id="note-{oldest.pk}"' in client.get(f"{REVIEW}?page=2").content.decode()
+    note = "Peruste asiallinen. " * 101
+    response = client.post(f"/clients/break-the-glass/{oldest.pk}/review/", {"note": note})
+    page = response.content.decode()
+    assert response.context["page"].number == 2
+    field = re.search(rf'<input[^>]*id="note-{oldest.pk}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field and "autofocus" in field
+    assert f'id="note-{oldest.pk}-error"' in page
+    oldest.refresh_from_db()
+    assert oldest.reviewed_at is None
