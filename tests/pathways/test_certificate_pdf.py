@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from accounts.factories import make_user
@@ -271,3 +272,26 @@ def test_an_issuer_of_several_roles_that_day_is_named_without_one(certificate, w
     html = issued_html(issued, "fi")
     assert f"<p>Myöntäjä: {worker.get_full_name()}</p>" in html
     assert "Työpajaohjaaja" not in html
+
+
+def test_each_certificates_language_and_print_button_name_their_certificate(
+    client, certificate, workshop_coach, today
+):
+    """Several certificates on one step: each row's field and button say which (the date,
+    the qualification) to a screen reader, not the same "Kieli" and "Tulosta" over again."""
+    step = certificate.step
+    earlier = today - datetime.timedelta(days=7)
+    second = actions.issue_certificate(
+        step=step, issued_by=workshop_coach, competences=COMPETENCES[:1], issued_on=earlier
+    )
+    login(client, workshop_coach)
+    page = client.get(f"/clients/{step.client.uuid}/steps/{step.pk}/").content.decode()
+    day = date_format(today, "SHORT_DATE_FORMAT")
+    named = f'<span class="polku-visually-hidden"> ({day}, {certificate.qualification})</span>'
+    assert f'for="certificate-language-{certificate.pk}">Kieli{named}</label>' in page
+    assert f"Tulosta osaamistodistus{named}</span>" in page
+    unnamed = (
+        f'<span class="polku-visually-hidden"> ({date_format(earlier, "SHORT_DATE_FORMAT")})</span>'
+    )
+    assert f'for="certificate-language-{second.pk}">Kieli{unnamed}</label>' in page
+    assert f"Tulosta osaamistodistus{unnamed}</span>" in page
