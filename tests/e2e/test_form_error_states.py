@@ -3,12 +3,18 @@ select is, a checkbox's help text stands under its label, and a group's choices 
 hit (the browser's own 13 px radio on a 20 px line was all the consent form had). axe on the
 same error states, at the width the walk of every page (test_every_page.py) opens without errors."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory
+from consents import actions
+from consents.factories import ConsentFactory, acting, kela
+from notifications.models import Task
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,3 +79,31 @@ def test_the_refused_consent_form_at_320_px(new_page, unit):
     assert _border(page, "#id_signed_on") == ERROR_RED
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
+
+
+def test_a_refused_check_off_on_the_consent_page_opens_with_its_error_summary(new_page, unit):
+    """Without htmx the page comes back whole: the summary at its top is focused and read out,
+    its link goes to the task's date field, and the title says the page has an error."""
+    worker = acting(make_user(Role.SOCIAL_WORKER, unit))
+    client = ClientFactory(responsible_worker=worker)
+    consent = ConsentFactory(client=client, recorded_by=worker, parties=[kela()])
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=worker,
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get()
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/consents/{consent.pk}/")
+    field = page.get_by_label(f"Tehty päivänä – {task.shown_title}")
+    field.fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name=f"Merkitse tehdyksi – {task.shown_title}").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Päivämäärä ei voi olla tulevaisuudessa.")
+    assert page.title().startswith("Virhe: ")
+    assert_accessible(page)
+    summary.get_by_role("link", name=f"Tehty päivänä – {task.shown_title}").click()
+    expect(field).to_be_focused()
