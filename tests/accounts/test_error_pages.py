@@ -81,6 +81,21 @@ def test_the_500_page_is_rendered_without_the_database_or_the_request_context():
     assert "{{" not in html and "{%" not in html
 
 
+@pytest.mark.django_db
+def test_an_htmx_request_gets_the_500_page_in_place_of_the_whole_page(client, settings):
+    """htmx swaps it into <body> (htmx-config's responseHandling), its heading focused; the
+    status stays 500. A plain request's page has no autofocus."""
+    settings.ROOT_URLCONF = ERROR_URLS
+    client.raise_request_exception = False
+    response = client.get("/test-errors/broken/", headers={"HX-Request": "true"})
+    assert response.status_code == 500
+    assert (response["HX-Retarget"], response["HX-Push-Url"]) == ("body", "false")
+    assert response["HX-Reswap"].startswith("innerHTML")
+    assert '<h1 tabindex="-1" autofocus>Palvelussa tapahtui virhe</h1>' in response.text
+    plain = client.get("/test-errors/broken/")
+    assert "HX-Retarget" not in plain and "autofocus" not in plain.text
+
+
 def test_the_500_page_carries_the_strict_csp_and_no_inline_script_or_style(client, settings, db):
     settings.ROOT_URLCONF = ERROR_URLS
     client.raise_request_exception = False
