@@ -316,8 +316,9 @@ def _renewal_of(user, ended_pk: int):
 def _show_as_whole_page(response) -> None:
     """Makes htmx show `response`, a whole page, in place of the page that sent the form,
     not in the element the form targets, and leave the address as it is (the page has none
-    of its own). Polku keeps htmx's default responseHandling, which swaps no 4xx answer: the
-    409 would leave the form on screen with no word of why nothing happened. So htmx is
+    of its own). Polku's responseHandling (components/htmx_head.html) swaps no 4xx answer
+    but 403 and 404: the 409 would leave the form on screen with no word of why nothing
+    happened. So htmx is
     answered 200 (the plain request keeps its 409). An HX-Redirect is no answer: the page it
     loads could not show back what was typed. htmx swaps a whole document's body, and the
     title, into the target; the page's own scripts in <head> stay loaded."""
