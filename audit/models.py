@@ -183,6 +183,11 @@ class PrintedFile(models.Model):
     checksum = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Raised each time a job starts rendering the row (under its lock): a job redelivered after
+    # its worker died mid-render (out of memory, a crashed renderer; the PDF tasks are acked
+    # late and requeued when their worker is lost) finds it above zero and does not render the
+    # row again, which would kill the next worker too and block the PDF queue for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

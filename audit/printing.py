@@ -81,7 +81,8 @@ def fail_stalled(documents, *, now: datetime.datetime | None = None) -> int:
     """Marks the prints of `documents` (PrintedDocument or LogReportPrint rows) still queued
     or being made PRINT_STALLED_AFTER after they were asked for as failed, with the reason as
     their error; returns how many. Their pages already show them failed (shown_status); this
-    makes the record say so. A job that still turns up later renders the row as usual. Run
+    makes the record say so. A job that still turns up later renders the row as usual if no
+    job had started it (printing.render_queued does not render a row a second time). Run
     daily by Celery beat with the cleanup of old files; safe to run at any time."""
     from audit.models import PRINT_STALLED_AFTER, PRINT_UNDER_WAY, PrintStatus
 
@@ -97,22 +98,36 @@ def status_unchanged(shown: str | None, row) -> bool:
     return shown is not None and shown == row.shown_status
 
 
+# The error of a print whose job came back after an attempt that did not finish.
+NOT_RENDERED_AGAIN = "Not rendered again: an earlier attempt did not finish (worker lost)."
+
+
 def render_queued(model, pk: int, *, html: Callable, file_name: Callable):
     """Renders one queued print (a PrintedDocument or a LogReportPrint) and stores it.
 
-    Marks the row rendering, renders `html(row)` in the row's language, stores the PDF
-    as `file_name(row)` and marks it ready with its checksum, size and time; a failure
-    is recorded on the row and raised again (Celery logs it). Safe to run twice: a row
-    already ready is returned as it is.
+    Marks the row rendering and counts the attempt (under the row lock), renders
+    `html(row)` in the row's language, stores the PDF as `file_name(row)` and marks it
+    ready with its checksum, size and time; a failure is recorded on the row and raised
+    again (Celery logs it). Safe to run twice: a row already ready is returned as it is,
+    and a row an earlier job already started is not rendered again (a job redelivered
+    because its worker died while rendering would die the same way, again and again): it
+    is recorded as failed, so its page says so and the user can ask for it again.
     """
-    from audit.models import PrintStatus
+    from audit.models import PRINT_UNDER_WAY, PrintStatus
 
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=pk)
         if row.status == PrintStatus.READY:
             return row
+        if row.attempts:
+            if row.status in PRINT_UNDER_WAY:
+                row.status = PrintStatus.FAILED
+                row.error = NOT_RENDERED_AGAIN
+                row.save(update_fields=["status", "error"])
+            return row
         row.status = PrintStatus.RENDERING
-        row.save(update_fields=["status"])
+        row.attempts += 1
+        row.save(update_fields=["status", "attempts"])
     try:
         with translation.override(row.language):
             pdf = render_pdf(html(row))
