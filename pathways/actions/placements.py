@@ -14,7 +14,12 @@ from clients.access import log_client_access
 from clients.models import Client
 from pathways import step_rules
 from pathways.actions.common import checked_cancellation_reason, format_day, lock_client
-from pathways.actions.records import _check_within_step, check_ips_step_open, lock_step
+from pathways.actions.records import (
+    _check_within_step,
+    _refuse_repeat,
+    check_ips_step_open,
+    lock_step,
+)
 from pathways.models import (
     JOB_KINDS,
     IpsPhase,
@@ -43,6 +48,10 @@ def record_placement(
     An IPS step takes an outcome, as it takes a phase, only while planned or active
     (`records.check_ips_step_open`): a job start on a paused or ended step would change its
     phase history. Refused without a field, nothing saved.
+
+    The same outcome again on the step (every field the same, as a double submit sends) is
+    refused with RecordedAlready, read under the step's lock; one cancelled before it began
+    does not count, so a job agreed again after it fell through is recorded.
     """
     if fields.get("kind") in JOB_KINDS and fields.get("weekly_hours") is None:
         raise ValidationError({"weekly_hours": _("Kirjaa työn viikkotunnit.")})
@@ -55,6 +64,7 @@ def record_placement(
             _check_within_step(step, fields["started_on"], "started_on")
             if step.code == step_rules.SUPPORTED_EMPLOYMENT:
                 check_ips_step_open(step)
+            _refuse_repeat(Placement, step, cancelled_at__isnull=True, **fields)
         placement = Placement.objects.create(
             client=client, step=step, recorded_by=recorded_by, **fields
         )

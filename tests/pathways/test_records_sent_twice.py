@@ -1,5 +1,5 @@
 """A double submit of a step's record (a competence certificate, an employer contact, in-work
-support) records it once: the second finds the first under the step's lock and is told it
+support, a job start or studies) records it once: the second finds the first under the step's lock and is told it
 was recorded already, as a repeated recommendation is."""
 
 import datetime
@@ -33,15 +33,20 @@ def ips(ips_step, job_coach, today):
     return step
 
 
-def job_start(step, recorded_by, started_on):
-    actions.record_placement(
+def job_start(step, recorded_by, started_on, **fields):
+    return actions.record_placement(
         client=step.client,
         step=step,
         recorded_by=recorded_by,
-        kind="open_market_job",
-        organisation_name="Kahvila Kulma",
-        weekly_hours=Decimal(20),
-        started_on=started_on,
+        **(
+            {
+                "kind": "open_market_job",
+                "organisation_name": "Kahvila Kulma",
+                "weekly_hours": Decimal(20),
+                "started_on": started_on,
+            }
+            | fields
+        ),
     )
 
 
@@ -92,6 +97,35 @@ class TestActions:
         )
         assert ips.in_work_support.count() == 2
 
+    def test_a_job_start_recorded_twice_is_one(self, ips, job_coach, today):
+        job_start(ips, job_coach, today)
+        with pytest.raises(actions.RecordedAlready):
+            job_start(ips, job_coach, today)
+        job_start(ips, job_coach, today, organisation_name="Leipomo")
+        assert ips.placements.count() == 2
+
+    def test_studies_recorded_twice_are_one(self, workshop, worker, today):
+        fields = {
+            "kind": "studies",
+            "organisation_name": "Sedu",
+            "weekly_hours": None,
+        }
+        job_start(workshop, worker, today, **fields)
+        with pytest.raises(actions.RecordedAlready):
+            job_start(workshop, worker, today, **fields)
+        assert workshop.placements.count() == 1
+
+    def test_a_job_start_cancelled_before_it_began_may_be_recorded_again(
+        self, ips, job_coach, today
+    ):
+        """The job fell through and was agreed again: the cancelled one is no repeat."""
+        later = today + datetime.timedelta(days=14)
+        first = job_start(ips, job_coach, later)
+        actions.cancel_placement(placement=first, cancelled_by=job_coach, reason="Peruuntui.")
+        job_start(ips, job_coach, later)
+        assert ips.placements.count() == 2
+        assert ips.placements.filter(cancelled_at__isnull=True).count() == 1
+
     def test_the_repeat_is_a_validation_error(self):
         """Callers that only know ValidationError still refuse the repeat."""
         assert issubclass(actions.RecordedAlready, ValidationError)
@@ -132,3 +166,27 @@ class TestPages:
         told = post_twice(client, step_url(ips, "in-work-support/new/"), data, ips)
         assert told == TOLD
         assert ips.in_work_support.count() == 1
+
+    def test_a_job_start_sent_twice(self, client, job_coach, ips, today):
+        login(client, job_coach)
+        data = {
+            "kind": "open_market_job",
+            "organisation_name": "Kahvila Kulma",
+            "weekly_hours": "20",
+            "started_on": today.isoformat(),
+        }
+        told = post_twice(client, step_url(ips, "placements/new/"), data, ips)
+        assert told == TOLD
+        assert ips.placements.count() == 1
+
+    def test_studies_sent_twice(self, client, worker, workshop, today):
+        login(client, worker)
+        data = {
+            "kind": "studies",
+            "organisation_name": "Sedu",
+            "weekly_hours": "",
+            "started_on": today.isoformat(),
+        }
+        told = post_twice(client, step_url(workshop, "placements/new/"), data, workshop)
+        assert told == TOLD
+        assert workshop.placements.count() == 1
