@@ -6,15 +6,20 @@ report prints with the same machinery as the pathway summary. Rendered files
 are kept under POLKU_PRIVATE_ROOT, never under static or media, and are served
 only by views that check access and log the print, and removed after
 POLKU_PRINTED_FILES_KEPT_DAYS (`remove_old_files`, run daily by Celery beat, which also
-records prints that stalled as failed: `fail_stalled`).
+records prints that stalled as failed, `fail_stalled`, and removes the files no ready print
+names, `remove_orphan_files`).
 """
 
 import datetime
 import hashlib
+import logging
+import os
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -36,16 +41,46 @@ def render_pdf(html: str) -> bytes:
         ) from None
 
 
-def store(pdf: bytes, name: str) -> tuple[str, str]:
-    """Writes the PDF under the private root; returns (file name, sha256)."""
-    folder = Path(settings.POLKU_PRIVATE_ROOT) / "documents"
+logger = logging.getLogger(__name__)
+
+# The ending of a file still being written: named so until its print is marked ready.
+PART_SUFFIX = ".part"
+
+
+def write_part(pdf: bytes, name: str) -> Path:
+    """Writes the PDF under the private root under a temporary name (`name` with a random part
+    and PART_SUFFIX), never under `name` itself: a write cut off leaves no file that looks
+    made. Returns its path; `publish` gives it its name. A write that fails removes its part."""
+    folder = documents_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(pdf)
+    part = folder / f"{name}.{secrets.token_hex(8)}{PART_SUFFIX}"
+    try:
+        part.write_bytes(pdf)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return part
+
+
+def publish(part: Path, name: str) -> None:
+    """Gives a file written by `write_part` its name, at once (a rename in its folder)."""
+    os.replace(part, stored_path(name))
+
+
+def store(pdf: bytes, name: str) -> tuple[str, str]:
+    """Writes the PDF under the private root as `name` (through a temporary file, so the name
+    never holds half a file); returns (file name, sha256)."""
+    publish(write_part(pdf, name), name)
     return name, hashlib.sha256(pdf).hexdigest()
 
 
+def documents_folder() -> Path:
+    """The folder under the private root where every printed file is kept."""
+    return Path(settings.POLKU_PRIVATE_ROOT) / "documents"
+
+
 def stored_path(name: str) -> Path:
-    return Path(settings.POLKU_PRIVATE_ROOT) / "documents" / name
+    return documents_folder() / name
 
 
 def open_stored(name: str) -> BinaryIO | None:
@@ -92,6 +127,51 @@ def fail_stalled(documents, *, now: datetime.datetime | None = None) -> int:
     )
 
 
+def remove_orphan_files(*, now: datetime.datetime | None = None) -> int:
+    """Removes the printed files that no ready print names, and returns how many: a file still
+    being written (PART_SUFFIX) once PRINT_STALLED_AFTER old, any other once older than
+    POLKU_PRINTED_FILES_KEPT_DAYS. A worker killed while writing a PDF, or after naming it but
+    before its row was marked ready, leaves a client's document that no row leads to; so does
+    the cleanup cut off between marking a print expired and removing its file. Ready rows of
+    every printed kind (every concrete PrintedFile: pathway documents, log reports) are
+    asked, as all keep their files in one folder, so either daily task may run it. Logged by
+    count only; one query per kind per thousand old files. Safe to run at any time."""
+    from audit.models import PRINT_STALLED_AFTER, PrintedFile, PrintStatus
+
+    now = now or timezone.now()
+    kept_cutoff = now - datetime.timedelta(days=settings.POLKU_PRINTED_FILES_KEPT_DAYS)
+    part_cutoff = now - PRINT_STALLED_AFTER
+    folder = documents_folder()
+    if not folder.is_dir():
+        return 0
+    old = []
+    for path in folder.iterdir():
+        if not path.is_file():
+            continue
+        changed = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
+        if changed < (part_cutoff if path.name.endswith(PART_SUFFIX) else kept_cutoff):
+            old.append(path)
+    printed_kinds = [model for model in apps.get_models() if issubclass(model, PrintedFile)]
+    removed = 0
+    for start in range(0, len(old), 1000):
+        batch = {path.name: path for path in old[start : start + 1000]}
+        named = [name for name in batch if not name.endswith(PART_SUFFIX)]
+        known = set()
+        for model in printed_kinds if named else []:
+            known.update(
+                model.objects.filter(status=PrintStatus.READY, file_name__in=named).values_list(
+                    "file_name", flat=True
+                )
+            )
+        for name, path in batch.items():
+            if name not in known:
+                path.unlink(missing_ok=True)
+                removed += 1
+    if removed:
+        logger.warning("Removed printed files no ready print named.", extra={"files": removed})
+    return removed
+
+
 def status_unchanged(shown: str | None, row) -> bool:
     """Whether a status poll that says the page shows `shown` (its `shown` parameter) may be
     answered 204: htmx then swaps nothing, so the live region is not read aloud again."""
@@ -106,8 +186,9 @@ def render_queued(model, pk: int, *, html: Callable, file_name: Callable):
     """Renders one queued print (a PrintedDocument or a LogReportPrint) and stores it.
 
     Marks the row rendering and counts the attempt (under the row lock), renders
-    `html(row)` in the row's language, stores the PDF as `file_name(row)` and marks it
-    ready with its checksum, size and time; a failure is recorded on the row and raised
+    `html(row)` in the row's language, writes the PDF under a temporary name and, in the
+    transaction that marks the row ready with its checksum, size and time, names it
+    `file_name(row)`; a failure is recorded on the row and raised
     again (Celery logs it). Safe to run twice: a row already ready is returned as it is,
     and a row an earlier job already started is not rendered again (a job redelivered
     because its worker died while rendering would die the same way, again and again): it
@@ -128,19 +209,27 @@ def render_queued(model, pk: int, *, html: Callable, file_name: Callable):
         row.status = PrintStatus.RENDERING
         row.attempts += 1
         row.save(update_fields=["status", "attempts"])
+    part = None
     try:
         with translation.override(row.language):
             pdf = render_pdf(html(row))
-        name, checksum = store(pdf, file_name(row))
+        name = file_name(row)
+        part = write_part(pdf, name)
+        with transaction.atomic():
+            model.objects.filter(pk=pk).update(
+                status=PrintStatus.READY,
+                file_name=name,
+                checksum=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                rendered_at=timezone.now(),
+            )
+            # Named last, with the row: a worker killed before leaves only a part file, and
+            # one killed before the commit a file no ready row names (remove_orphan_files).
+            publish(part, name)
     except Exception as error:
+        if part is not None:
+            part.unlink(missing_ok=True)
         model.objects.filter(pk=pk).update(status=PrintStatus.FAILED, error=str(error)[:300])
         raise
-    model.objects.filter(pk=pk).update(
-        status=PrintStatus.READY,
-        file_name=name,
-        checksum=checksum,
-        size=len(pdf),
-        rendered_at=timezone.now(),
-    )
     row.refresh_from_db()
     return row

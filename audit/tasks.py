@@ -15,6 +15,9 @@ def render_log_report_pdf_task(report_id: int) -> str:
 @shared_task(name="audit.remove_old_log_report_files_task", acks_late=True, time_limit=600)
 def remove_old_log_report_files_task() -> int:
     """Records printed log reports that stalled as failed and removes the files of those kept
-    longer than their days; safe to repeat."""
+    longer than their days, then the printed files no ready print names (of every kind: both
+    daily tasks sweep the one folder); safe to repeat."""
     printing.fail_stalled(LogReportPrint.objects.all())
-    return printing.remove_old_files(LogReportPrint.objects.all())
+    removed = printing.remove_old_files(LogReportPrint.objects.all())
+    printing.remove_orphan_files()
+    return removed

@@ -16,6 +16,9 @@ def render_document_pdf_task(document_id: int) -> str:
 @shared_task(name="pathways.remove_old_document_files_task", acks_late=True, time_limit=600)
 def remove_old_document_files_task() -> int:
     """Records printed documents that stalled as failed and removes the files of those kept
-    longer than their days; safe to repeat."""
+    longer than their days, then the printed files no ready print names (of every kind: both
+    daily tasks sweep the one folder); safe to repeat."""
     printing.fail_stalled(PrintedDocument.objects.all())
-    return printing.remove_old_files(PrintedDocument.objects.all())
+    removed = printing.remove_old_files(PrintedDocument.objects.all())
+    printing.remove_orphan_files()
+    return removed
