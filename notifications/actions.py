@@ -255,10 +255,12 @@ def reopen_task(*, task: Task, by) -> Task:
     return locked
 
 
-def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, by) -> int:
+def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int | None, to_user, by) -> int:
     """Gives `to_user`, the client's new responsible worker, the open tasks about the client
     (`client_id`) that the former one (`from_user_id`) holds as responsible worker; returns
-    how many moved.
+    how many moved. With no former one (None: the client had no responsible worker, and a
+    duty went to whoever recorded it, such as the sote contact person telling Kela of a
+    revocation), those of anyone else move to the first responsible worker.
 
     Only tasks of the kinds registered to follow responsibility move (task_kinds:
     `follows_responsibility=True`, e.g. a consultation recommendation to act on, a party
@@ -276,26 +278,33 @@ def hand_over_tasks(*, client_id: uuid.UUID | str, from_user_id: int, to_user, b
     kinds = kinds_following_responsibility()
     if not kinds or from_user_id == to_user.pk:
         return 0
+    held = (
+        models.Q(assignee_id=from_user_id)
+        if from_user_id is not None
+        else ~models.Q(assignee_id=to_user.pk)
+    )
     with transaction.atomic(), history_context(by, "notifications.task.handed_over"):
         moved = list(
             Task.objects.select_for_update()
             .open()
             .for_client(client_id)
-            .filter(assignee_id=from_user_id, kind__in=kinds)
+            .filter(held, kind__in=kinds)
             .order_by("pk")
-            .values_list("pk", "content_type_id", "object_id")
+            .values_list("pk", "content_type_id", "object_id", "assignee_id")
         )
         if not moved:
             return 0
-        Task.objects.filter(pk__in=[pk for pk, _type, _id in moved]).update(assignee=to_user)
+        Task.objects.filter(pk__in=[row[0] for row in moved]).update(assignee=to_user)
         about = models.Q(
             content_type=ContentType.objects.get_for_model(Task),
-            object_id__in=[str(pk) for pk, _type, _id in moved],
+            object_id__in=[str(row[0]) for row in moved],
         )
-        for _pk, type_id, object_id in moved:
+        for _pk, type_id, object_id, _assignee in moved:
             if type_id is not None:
                 about |= models.Q(content_type_id=type_id, object_id=object_id)
-        former = Reminder.objects.filter(about, recipient_id=from_user_id)
+        former = Reminder.objects.filter(
+            about, recipient_id__in={assignee for *_rest, assignee in moved}
+        )
         today = timezone.localdate()
         former.filter(due_date__gte=today).delete()
         _settle_moved(former.filter(due_date__lt=today))

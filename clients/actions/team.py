@@ -482,10 +482,15 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 )
             )
         # Outside the transfer's history context: the tasks' history has its own action.
+        # The client's duties go with responsibility; with no responsible worker before, those
+        # given meanwhile to whoever recorded them (a sote contact person) come to the first.
+        hand_over_tasks(
+            client_id=locked.uuid,
+            from_user_id=current.user_id if current else None,
+            to_user=to_user,
+            by=by,
+        )
         if current:
-            hand_over_tasks(
-                client_id=locked.uuid, from_user_id=current.user_id, to_user=to_user, by=by
-            )
             # A review of a break-the-glass event is asked of them as a manager of the unit,
             # not as the responsible worker: it stays theirs.
             settle_client_reminders(

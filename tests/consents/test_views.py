@@ -636,6 +636,40 @@ def test_a_notification_ticked_off_after_leaving_the_team_rests_on_the_task(clie
     assert (row.actor_id, row.basis) == (team["sote"].pk, "assigned_task")
 
 
+def test_a_notification_given_while_no_one_was_responsible_goes_to_the_first_responsible_worker(
+    team, parties
+):
+    """With no responsible worker the sote contact person recording the revocation gets the
+    task of telling Kela; the responsible worker appointed next takes that duty over."""
+    from clients import actions as client_actions
+    from clients.models import CareTeamMembership
+    from tests.conftest import acting
+
+    CareTeamMembership.objects.filter(client=team["client"], user=team["worker"]).update(
+        ended_on=timezone.localdate()
+    )
+    consent = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["sote"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas",
+    )
+    task = Task.objects.get(assignee=team["sote"])
+    client_actions.transfer_responsibility(
+        client=team["client"],
+        to_user=team["worker"],
+        to_unit=team["unit"],
+        transferred_by=acting(team["manager"]),
+        handover_note="Sanna jatkaa vastuutyöntekijänä.",
+    )
+    task.refresh_from_db()
+    assert task.assignee == team["worker"]
+
+
 def test_another_persons_task_cannot_be_ticked_off_here(client, team, parties):
     consent, task = revoked_kela_consent(team, parties)
     login(client, team["sote"])
