@@ -52,8 +52,19 @@ class AccountAdapter(DefaultAccountAdapter):
         """Polku's own e-mail in the user's language (accounts.actions), not allauth's
         generic one in the language of the page it was asked on."""
         from accounts.actions import password_reset_message
+        from accounts.security_log import on_password_reset_requested
 
+        on_password_reset_requested(context.get("request") or self.request, user)
         password_reset_message(user=user, email=email, link=context["password_reset_url"]).send()
+
+    def send_mail(self, template_prefix, email, context):
+        """A password reset asked for an address with no account is in the security log too,
+        without the address (allauth sends it the "unknown account" e-mail instead)."""
+        if template_prefix == "account/email/unknown_account":
+            from accounts.security_log import on_password_reset_requested
+
+            on_password_reset_requested(context.get("request") or self.request, None)
+        return super().send_mail(template_prefix, email, context)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's other e-mails (the "unknown account" one of a password reset) say which

@@ -1,4 +1,5 @@
-"""The security log: sign-ins and their failures, sign-outs, second factors and role switches.
+"""The security log: sign-ins and their failures, sign-outs, passwords, second factors and
+role switches.
 
 One JSON line per event on the logger "polku.security" (LOGGING in config/settings.py
 formats and redacts it), with a dotted event code, the user's id and the client's address
@@ -7,7 +8,8 @@ names a user by id, never by e-mail address, and never carries what was typed: n
 password, no code, not even the address typed into a failed sign-in (users type their
 password into the wrong field). It answers who signed in or tried to, when, from where.
 
-The receivers are connected in accounts.apps; the role switch (accounts.active_role_switched,
+The receivers are connected in accounts.apps; a password reset's request is logged by the
+account adapter (accounts.adapters), as allauth sends no signal for it; the role switch (accounts.active_role_switched,
 ..._switch_refused), the idle and maximum-age sign-outs and a chosen role found ended
 (accounts.active_role_ended, or accounts.active_role_renewed when the same role in the same
 unit goes on in a new assignment; accounts.middleware.ActiveRoleMiddleware) are logged by the view
@@ -103,6 +105,32 @@ def _authenticator_event(event: str, level=logging.INFO):
     return receiver
 
 
+def _password_event(event: str):
+    def receiver(sender, request, user, **kwargs) -> None:
+        log_event(event, request=request, user_id=user.pk)
+
+    return receiver
+
+
+# A password changed on the user's own page, set where there was none, or set by the
+# single-use link of an invitation or a password reset.
+on_password_changed = _password_event("accounts.password_changed")
+on_password_set = _password_event("accounts.password_set")
+on_password_reset = _password_event("accounts.password_reset")
+
+
+def on_password_reset_requested(request, user) -> None:
+    """A new password's link asked for on the sign-in page (allauth sends no signal: its
+    adapter calls this, accounts.adapters). `user` is None when the address typed has no
+    active account; the address itself is not written."""
+    log_event(
+        "accounts.password_reset_requested",
+        request=request,
+        user_id=_user_id(user),
+        known_account=user is not None,
+    )
+
+
 on_authenticator_added = _authenticator_event("accounts.authenticator_added")
 on_authenticator_removed = _authenticator_event("accounts.authenticator_removed")
 on_authenticator_reset = _authenticator_event("accounts.authenticator_reset")
@@ -112,6 +140,7 @@ on_second_factor_failed = _authenticator_event("accounts.second_factor_failed", 
 
 def connect() -> None:
     """Connects the receivers (once; called from AccountsConfig.ready)."""
+    from allauth.account import signals as account
     from allauth.mfa import signals as mfa
     from django.contrib.auth import signals as auth
 
@@ -119,6 +148,9 @@ def connect() -> None:
         "signed-in": (auth.user_logged_in, on_signed_in),
         "sign-in-failed": (auth.user_login_failed, on_sign_in_failed),
         "signed-out": (auth.user_logged_out, on_signed_out),
+        "password-changed": (account.password_changed, on_password_changed),
+        "password-set": (account.password_set, on_password_set),
+        "password-reset": (account.password_reset, on_password_reset),
         "authenticator-added": (mfa.authenticator_added, on_authenticator_added),
         "authenticator-removed": (mfa.authenticator_removed, on_authenticator_removed),
         "authenticator-reset": (mfa.authenticator_reset, on_authenticator_reset),
