@@ -3,7 +3,6 @@ second factors, and the notices that tell the user of a change to either."""
 
 import datetime
 import functools
-import logging
 import math
 import unicodedata
 from urllib.parse import quote
@@ -23,19 +22,18 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountNotice, Invitation, User
 from config.mail import automatic_email, send_once
 
-logger = logging.getLogger(__name__)
-
 INVITATION_TEMPLATE = "account/email/invitation"
 
 
-def invite_user(*, user: User, invited_by: User) -> Invitation:
+def invite_user(*, user: User, invited_by: User, request=None) -> Invitation:
     """Records that `invited_by` invited `user`; the e-mail leaves by Celery after commit
     (send_invitation), so a slow or failing mail relay neither holds nor fails the
-    administrator's request.
+    administrator's request. The security log says so on commit (accounts.invitation_sent).
 
     There is no open sign-up: an administrator creates the user and invites them.
     Raises ValidationError for a user whose account is closed.
     """
+    from accounts.security_log import log_event_on_commit
     from accounts.tasks import send_invitation_task
 
     if not user.is_active:
@@ -47,7 +45,13 @@ def invite_user(*, user: User, invited_by: User) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.create(user=user, invited_by=invited_by, language=language)
         transaction.on_commit(functools.partial(send_invitation_task.delay, invitation.pk))
-    logger.info("User %s invited by user %s", user.pk, invited_by.pk)
+        log_event_on_commit(
+            "accounts.invitation_sent",
+            request=request,
+            user_id=invited_by.pk,
+            target_user_id=user.pk,
+            invitation_id=invitation.pk,
+        )
     return invitation
 
 

@@ -35,6 +35,7 @@ from accounts.actions import (
 )
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from accounts.security_log import log_event_on_commit
 from config.admin import admin_organisation_id
 from config.forms import ADMIN_DATE_INPUT
 from services.models import Organisation, Unit
@@ -206,6 +207,25 @@ class CurrentRoleFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=holders.values("user_id"))
 
 
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _log_role(event: str, request, assignment: RoleAssignment, pk: int, **dates) -> None:
+    log_event_on_commit(
+        event,
+        request=request,
+        user_id=request.user.pk,
+        target_user_id=assignment.user_id,
+        role_assignment_id=pk,
+        role=assignment.role,
+        unit_id=assignment.unit_id,
+        valid_from=_iso(assignment.valid_from),
+        valid_to=_iso(assignment.valid_to),
+        **{name: _iso(day) for name, day in dates.items()},
+    )
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     """An organisation's users. The operator's accounts (superusers) are a superuser's to
@@ -291,12 +311,45 @@ class UserAdmin(admin.ModelAdmin):
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            log_event_on_commit(
+                "accounts.user_reactivated" if obj.is_active else "accounts.user_deactivated",
+                request=request,
+                user_id=request.user.pk,
+                target_user_id=obj.pk,
+            )
         old_email = form.initial.get("email") or ""
         if change and old_email.lower() != obj.email:
             # Inside the admin's transaction: the notice to the old address leaves on commit.
             record_address_change(
                 user=obj, old_email=old_email, changed_by=request.user, request=request
             )
+
+    def save_formset(self, request, form, formset, change):
+        """Saves the role forms; each role granted, changed, ended or deleted is in the
+        security log on commit, with who did it, the role, its unit and its dates."""
+        previous_valid_to = {
+            f.instance.pk: f.initial.get("valid_to")
+            for f in formset.initial_forms
+            if f.instance.pk is not None
+        }
+        deleted = [
+            (f.instance.pk, f.instance)
+            for f in formset.deleted_forms
+            if f.instance.pk is not None and f in formset.initial_forms
+        ]
+        super().save_formset(request, form, formset, change)
+        if formset.model is not RoleAssignment:
+            return
+        for assignment in formset.new_objects:
+            _log_role("accounts.role_granted", request, assignment, assignment.pk)
+        for assignment, _fields in formset.changed_objects:
+            before = previous_valid_to.get(assignment.pk)
+            ended = before is None and assignment.valid_to is not None
+            event = "accounts.role_ended" if ended else "accounts.role_changed"
+            _log_role(event, request, assignment, assignment.pk, previous_valid_to=before)
+        for pk, assignment in deleted:
+            _log_role("accounts.role_deleted", request, assignment, pk)
 
     def save_related(self, request, form, formsets, change):
         """A new active user is invited as soon as they and their roles are saved: the
@@ -305,7 +358,7 @@ class UserAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         user = form.instance
         if not change and user.is_active:
-            invite_user(user=user, invited_by=request.user)
+            invite_user(user=user, invited_by=request.user, request=request)
             messages.info(
                 request, _("Kutsu lähetetään osoitteeseen %(email)s.") % {"email": user.email}
             )
@@ -374,7 +427,7 @@ class UserAdmin(admin.ModelAdmin):
         sent = 0
         for user in self._refuse_other_homes(request, queryset):
             try:
-                invite_user(user=user, invited_by=request.user)
+                invite_user(user=user, invited_by=request.user, request=request)
             except ValidationError as error:
                 messages.warning(request, " ".join(error.messages))
             else:

@@ -13,12 +13,16 @@ account adapter (accounts.adapters), as allauth sends no signal for it; the role
 ..._switch_refused), the idle and maximum-age sign-outs and a chosen role found ended
 (accounts.active_role_ended, or accounts.active_role_renewed when the same role in the same
 unit goes on in a new assignment; accounts.middleware.ActiveRoleMiddleware) are logged by the view
-and the middlewares that do them.
+and the middlewares that do them; an administrator's acts (roles granted, changed, ended or
+deleted, accounts closed or opened again: accounts.admin; invitations: accounts.actions) on
+commit, naming the administrator as `user_id` and the account as `target_user_id`.
 """
 
+import functools
 import logging
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import transaction
 
 logger = logging.getLogger("polku.security")
 
@@ -46,6 +50,13 @@ def log_event(event: str, *, request, user_id: int | None, level=logging.INFO, *
         level,
         event,
         extra={"event": event, "user_id": user_id, "ip": client_ip(request), **fields},
+    )
+
+
+def log_event_on_commit(event: str, *, request, user_id: int | None, **fields) -> None:
+    """log_event once the caller's transaction commits: a change rolled back is not logged."""
+    transaction.on_commit(
+        functools.partial(log_event, event, request=request, user_id=user_id, **fields)
     )
 
 
