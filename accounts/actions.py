@@ -369,3 +369,38 @@ def remove_second_factors(*, user: User, removed_by: User, request=None) -> int:
         authenticators=removed,
     )
     return removed
+
+
+# Set on the request once its user's other sessions were ended: removing the authenticator
+# app takes the recovery codes with it, two signals, one end.
+OTHER_SESSIONS_ENDED = "polku_other_sessions_ended"
+
+
+def end_other_sessions(*, user: User, request, reason: str) -> None:
+    """Ends every session of `user` but the one of `request`, at their next request: counts
+    a second-factor removal (part of the session hash, User._get_session_auth_hash, as
+    remove_second_factors does) and gives this session the new hash, so only the session
+    that made the change stays signed in. Called when a user removes their own second factor
+    or makes new recovery codes (accounts.apps, allauth's authenticator_removed and
+    _reset): a session that had used the old factor, on a lost phone or a stolen laptop,
+    does not go on. Written to the security log (accounts.other_sessions_ended). Without a
+    request (no session to keep) every session ends."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from accounts.security_log import log_event
+
+    if request is not None and getattr(request, OTHER_SESSIONS_ENDED, False):
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(
+            second_factor_removals=F("second_factor_removals") + 1
+        )
+        user.refresh_from_db(fields=["second_factor_removals"])
+    if request is not None:
+        setattr(request, OTHER_SESSIONS_ENDED, True)
+        current = getattr(request, "user", None)
+        if current is not None and current.pk == user.pk:
+            if current is not user:
+                current.second_factor_removals = user.second_factor_removals
+            update_session_auth_hash(request, user)
+    log_event("accounts.other_sessions_ended", request=request, user_id=user.pk, reason=reason)

@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import password_reset
-        from allauth.mfa.signals import authenticator_added, authenticator_used
+        from allauth.mfa.signals import (
+            authenticator_added,
+            authenticator_removed,
+            authenticator_reset,
+            authenticator_used,
+        )
         from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.db.models import fields
 
@@ -27,9 +32,29 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(remember_sign_in, dispatch_uid="polku-remember-sign-in")
         for signal in (authenticator_used, authenticator_added):
             signal.connect(remember_second_factor, dispatch_uid="polku-second-factor-used")
+        # A user removing their own second factor, or making new recovery codes, ends their
+        # other sessions (accounts.actions.end_other_sessions).
+        authenticator_removed.connect(
+            _end_other_sessions_on_removal, dispatch_uid="polku-end-sessions-factor-removed"
+        )
+        authenticator_reset.connect(
+            _end_other_sessions_on_reset, dispatch_uid="polku-end-sessions-factor-reset"
+        )
 
 
 def _confirm_email(sender, request, user, **kwargs):
     from accounts.actions import confirm_login_address
 
     confirm_login_address(user=user)
+
+
+def _end_other_sessions_on_removal(sender, request, user, **kwargs):
+    from accounts.actions import end_other_sessions
+
+    end_other_sessions(user=user, request=request, reason="second_factor_removed")
+
+
+def _end_other_sessions_on_reset(sender, request, user, **kwargs):
+    from accounts.actions import end_other_sessions
+
+    end_other_sessions(user=user, request=request, reason="second_factor_reset")
