@@ -12,6 +12,8 @@ the role forms, so they can be neither changed nor deleted there, nor make the f
 No client-data model is registered in the admin, anywhere in Polku.
 """
 
+import logging
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
@@ -35,7 +37,7 @@ from accounts.actions import (
 )
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
-from accounts.security_log import log_event_on_commit
+from accounts.security_log import log_event, log_event_on_commit
 from config.admin import admin_organisation_id
 from config.forms import ADMIN_DATE_INPUT
 from services.models import Organisation, Unit
@@ -123,21 +125,59 @@ class RoleAssignmentFormSet(BaseInlineFormSet):
             check_may_manage_roles(user=user, by=by)
 
 
+ADDRESS_HELD_ELSEWHERE = _("Tätä osoitetta ei voi käyttää. Ota yhteys Polun ylläpitoon.")
+
+
 class UserAdminForm(ModelForm):
     """Refuses, next to the address, a new sign-in address for an account in use unless the
     operator gives it (accounts.actions.check_may_change_address): with the address goes the
-    account, by the invitation's or a password reset's link."""
+    account, by the invitation's or a password reset's link.
+
+    An address held by an account the administrator cannot see (another organisation's, the
+    operator's) is refused without saying that it is an account's: "already exists" would
+    tell an administrator which addresses have accounts in other organisations. The attempt
+    is in the security log (accounts.address_held_elsewhere)."""
 
     managed_by: User | None = None
+    managed_organisation_id: int | None = None
+    request = None
 
     def clean_email(self):
         email = self.cleaned_data["email"]
+        self._refuse_address_held_elsewhere(email)
         user, by = self.instance, self.managed_by
         changed = user.pk is not None and email.strip().lower() != (user.email or "").lower()
         if changed and by is not None:
             # The account as stored: the form's instance is not yet changed by the post.
             check_may_change_address(user=user, by=by)
         return email
+
+    def _refuse_address_held_elsewhere(self, email: str) -> None:
+        by = self.managed_by
+        if by is None or by.is_superuser:
+            return
+        holder = (
+            User.objects.filter(email__iexact=email.strip())
+            .exclude(pk=self.instance.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if holder is None:
+            return
+        seen = User.objects.of_organisation(self.managed_organisation_id).filter(
+            is_superuser=False, pk=holder
+        )
+        if self.managed_organisation_id is not None and seen.exists():
+            return  # Their own organisation's: the usual "already exists" names it.
+        log_event(
+            "accounts.address_held_elsewhere",
+            request=self.request,
+            user_id=by.pk,
+            level=logging.WARNING,
+            held_by_user_id=holder,
+            target_user_id=self.instance.pk,
+        )
+        raise ValidationError(ADDRESS_HELD_ELSEWHERE, code="address_held_elsewhere")
 
 
 class RoleAssignmentInline(admin.StackedInline):
@@ -302,6 +342,8 @@ class UserAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.managed_by = request.user
+        form.managed_organisation_id = admin_organisation_id(request)
+        form.request = request
         return form
 
     def save_model(self, request, obj, form, change):
