@@ -140,10 +140,11 @@ def _create_version(**fields) -> Consent:
         raise ValidationError({"event_date": ORAL_RECORDED_TOO_LATE}) from None
 
 
-def _refuse_same_consent(client: Client, terms: ConsentTerms) -> None:
+def _refuse_same_consent(client: Client, terms: ConsentTerms, *, other_than=None) -> None:
     """ValidationError when the client already has a consent whose current version, not
     revoked, has exactly these terms and parties: the same form sent twice
-    would record two consents, and revoking one would leave the other covering. An event
+    would record two consents, and revoking one would leave the other covering; so would a
+    change that makes one consent a copy of another (`other_than`: the series changed). An event
     Polku does not hold gets a reference of its own per consent: it is compared by its kind,
     name, day and times."""
     fields = terms.model_fields()
@@ -156,6 +157,7 @@ def _refuse_same_consent(client: Client, terms: ConsentTerms) -> None:
         Consent.objects.filter(client=client, **fields)
         .current()
         .not_revoked()
+        .exclude(series=other_than)
         .prefetch_related("parties")
         .order_by("-recorded_at", "-pk")
     )
@@ -211,7 +213,8 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     """Records a change or restriction as a new version that supersedes `consent`.
 
     Locks the client, then the version; refuses (ValidationError) a version that is already
-    superseded or revoked. The old version stops covering when the new one
+    superseded or revoked, and a change that would make the consent the same as another
+    current consent of the client (as record_consent refuses it). The old version stops covering when the new one
     starts: at the moment it is recorded, or, for a change signed in advance
     (a renewal from the first of next month), at the start of its first day, so
     that coverage never lapses in between (`superseded_at` is then ahead; an
@@ -238,6 +241,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             _lock_client_of(consent)
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
+            _refuse_same_consent(consent.client, terms, other_than=old.series)
             # Read before the change, which may end the actor's own access through another
             # organisation (their rows name the relation they acted in).
             acted_on = relation_to(changed_by, consent.client).basis

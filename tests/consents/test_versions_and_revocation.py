@@ -479,3 +479,27 @@ def test_kela_named_by_kind_is_not_told_of_a_revocation_that_came_through_kela(t
     )
     tasks = Task.objects.filter(client_id=team["client"].uuid)
     assert [t.title for t in tasks] == ["Ilmoita suostumuksen peruutuksesta: Terveysasema"]
+
+
+def test_a_change_into_a_copy_of_another_current_consent_is_refused(team, parties):
+    """Two current consents alike: revoking "the" consent would leave the other covering."""
+    first = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
+    )
+    other = ConsentFactory(
+        client=team["client"], recorded_by=team["worker"], parties=[parties["health"]]
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.change_consent(
+            consent=first, terms=actions.ConsentTerms.of(other), changed_by=team["worker"]
+        )
+    assert refused.value.code == "same_consent"
+    assert refused.value.messages[0].startswith("Sama suostumus on jo kirjattu asiakkaalle")
+    first.refresh_from_db()
+    assert first.is_current and not Task.objects.exists()  # nothing saved
+    # The consent being changed is not "another": changing it to other terms is taken.
+    assert actions.change_consent(
+        consent=first,
+        terms=_restricted_terms(first, purposes=(Purpose.SERVICE_PLANNING,)),
+        changed_by=team["worker"],
+    )
