@@ -140,19 +140,45 @@ def _create_version(**fields) -> Consent:
         raise ValidationError({"event_date": ORAL_RECORDED_TOO_LATE}) from None
 
 
+def _compared_fields(terms: ConsentTerms) -> dict:
+    """The stored fields by which two consents are the same. An event Polku does not hold
+    gets a reference of its own per consent: it is compared by its kind, name, day and
+    times."""
+    fields = terms.model_fields()
+    if not events.has_source(terms.event_kind):
+        del fields["event_reference"]
+    return fields
+
+
+def _parties_of(terms: ConsentTerms) -> set[tuple]:
+    return {(o.pk, "") for o in terms.organisations} | {
+        (None, kind) for kind in terms.organisation_kinds
+    }
+
+
+def _refuse_unchanged(version: Consent, terms: ConsentTerms) -> None:
+    """ValidationError when `terms` are the version's own, every term, day and party alike:
+    a new version would change nothing, yet ask the worker to tell every party of a change.
+    The same terms signed again on another day (a renewal) are a change."""
+    current = ConsentTerms.of(version)
+    same_terms = _compared_fields(current) == _compared_fields(terms)
+    if same_terms and _parties_of(current) == _parties_of(terms):
+        raise ValidationError(
+            _(
+                "Suostumukseen ei tehty muutoksia: sen ehdot, osapuolet ja päivät ovat samat "
+                "kuin nykyisessä versiossa."
+            ),
+            code="unchanged",
+        )
+
+
 def _refuse_same_consent(client: Client, terms: ConsentTerms, *, other_than=None) -> None:
     """ValidationError when the client already has a consent whose current version, not
     revoked, has exactly these terms and parties: the same form sent twice
     would record two consents, and revoking one would leave the other covering; so would a
-    change that makes one consent a copy of another (`other_than`: the series changed). An event
-    Polku does not hold gets a reference of its own per consent: it is compared by its kind,
-    name, day and times."""
-    fields = terms.model_fields()
-    if not events.has_source(terms.event_kind):
-        del fields["event_reference"]
-    parties = {(o.pk, "") for o in terms.organisations} | {
-        (None, kind) for kind in terms.organisation_kinds
-    }
+    change that makes one consent a copy of another (`other_than`: the series changed)."""
+    fields = _compared_fields(terms)
+    parties = _parties_of(terms)
     same = (
         Consent.objects.filter(client=client, **fields)
         .current()
@@ -213,8 +239,10 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
     """Records a change or restriction as a new version that supersedes `consent`.
 
     Locks the client, then the version; refuses (ValidationError) a version that is already
-    superseded or revoked, and a change that would make the consent the same as another
-    current consent of the client (as record_consent refuses it). The old version stops covering when the new one
+    superseded or revoked, a change that changes nothing (the same terms, days and parties;
+    the same terms signed again on another day are a renewal, a change) and one that would
+    make the consent the same as another current consent of the client (as record_consent
+    refuses it). The old version stops covering when the new one
     starts: at the moment it is recorded, or, for a change signed in advance
     (a renewal from the first of next month), at the start of its first day, so
     that coverage never lapses in between (`superseded_at` is then ahead; an
@@ -241,6 +269,7 @@ def change_consent(*, consent: Consent, terms: ConsentTerms, changed_by, scan=No
             _lock_client_of(consent)
             old = Consent.objects.select_for_update().get(pk=consent.pk)
             _ensure_current(old)
+            _refuse_unchanged(old, terms)
             _refuse_same_consent(consent.client, terms, other_than=old.series)
             # Read before the change, which may end the actor's own access through another
             # organisation (their rows name the relation they acted in).

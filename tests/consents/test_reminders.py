@@ -48,7 +48,8 @@ def _sweep_expiring(today) -> int:
 
 def test_a_change_that_keeps_the_last_day_leaves_one_reminder_for_the_consent(team, parties):
     """A consent's reminder is about the consent (its series), not one of its versions: a
-    change with the same terms, a new version, gives the worker no second reminder."""
+    change with the same terms signed again today, a new version, gives the worker no second
+    reminder."""
     from consents import actions
 
     today = timezone.localdate()
@@ -59,9 +60,10 @@ def test_a_change_that_keeps_the_last_day_leaves_one_reminder_for_the_consent(te
         valid_until=today + datetime.timedelta(days=9),
     )
     assert _sweep_expiring(today) == 1
-    new = actions.change_consent(
-        consent=consent, terms=actions.ConsentTerms.of(consent), changed_by=team["worker"]
+    renewed = dataclasses.replace(
+        actions.ConsentTerms.of(consent), signed_on=today, valid_from=today
     )
+    new = actions.change_consent(consent=consent, terms=renewed, changed_by=team["worker"])
     assert (new.version, new.valid_until) == (2, consent.valid_until)
     _sweep_expiring(today)
     _sweep_expiring(today + datetime.timedelta(days=1))

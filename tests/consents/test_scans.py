@@ -2,6 +2,7 @@
 the access-checked view that logs the download, quarantined until the virus
 scanner passes them."""
 
+import dataclasses
 import datetime
 import os
 import socketserver
@@ -591,7 +592,9 @@ def test_a_scan_file_no_record_names_is_removed_once_a_day_old(team, consent, pa
 
     kept = make_scan(consent, team["worker"])
     kept_path = scan_files.path_for(kept.stored_name, quarantined=False)
-    terms = actions.ConsentTerms.of(consent)
+    today = timezone.localdate()
+    # Signed again today: a change that changes nothing is refused before any file is written.
+    terms = dataclasses.replace(actions.ConsentTerms.of(consent), signed_on=today, valid_from=today)
     with (
         mock.patch.object(recording, "_create_notification_tasks", side_effect=RuntimeError),
         pytest.raises(RuntimeError),

@@ -503,3 +503,25 @@ def test_a_change_into_a_copy_of_another_current_consent_is_refused(team, partie
         terms=_restricted_terms(first, purposes=(Purpose.SERVICE_PLANNING,)),
         changed_by=team["worker"],
     )
+
+
+def test_a_change_that_changes_nothing_is_refused_and_a_re_signed_form_is_taken(consent, team):
+    """The same terms and parties again record no version and ask nobody to be told (Kela
+    not sent a "change" by secure e-mail); the same terms signed again on another day are
+    a renewal, a change."""
+    with pytest.raises(ValidationError) as refused:
+        actions.change_consent(
+            consent=consent, terms=actions.ConsentTerms.of(consent), changed_by=team["worker"]
+        )
+    assert refused.value.code == "unchanged"
+    assert refused.value.messages == [
+        "Suostumukseen ei tehty muutoksia: sen ehdot, osapuolet ja päivät ovat samat kuin "
+        "nykyisessä versiossa."
+    ]
+    consent.refresh_from_db()
+    assert consent.is_current and Consent.objects.count() == 1
+    assert not Task.objects.exists()
+    renewed = actions.change_consent(
+        consent=consent, terms=_restricted_terms(consent), changed_by=team["worker"]
+    )
+    assert renewed.version == 2 and renewed.signed_on == timezone.localdate()

@@ -2,6 +2,7 @@
 the dashboard, statutory bases and logged disclosures; an access-log row for
 every view."""
 
+import dataclasses
 import datetime
 import re
 
@@ -1299,7 +1300,10 @@ def test_the_consent_page_reads_the_same_number_of_queries_for_3_and_30_versions
     def change(n):
         nonlocal consent
         for _ in range(n):
+            # Signed again a day later: a change that changes nothing is refused.
             terms = actions.ConsentTerms.of(consent)
+            day = terms.signed_on + datetime.timedelta(days=1)
+            terms = dataclasses.replace(terms, signed_on=day, valid_from=day)
             consent = actions.change_consent(
                 consent=consent, terms=terms, changed_by=team["worker"]
             )
