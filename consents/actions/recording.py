@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -341,7 +342,9 @@ def revoke_consent(
     An older version still covering until this one starts stops covering now too.
     Members of the client's team from organisations nothing covers now leave the team.
     The consent's expiry reminder not yet due is taken back: a revoked consent does not expire;
-    so is the reminder that a guardian's consent ends at the client's coming of age.
+    so is the reminder that a guardian's consent ends at the client's coming of age. The
+    open tasks of telling a party of an earlier change of the consent are settled for the
+    parties the revocation concerns (_settle_change_notices).
     """
     if revoked_on > timezone.localdate():
         raise ValidationError({"revoked_on": _("Peruutuspäivä ei voi olla tulevaisuudessa.")})
@@ -378,6 +381,8 @@ def revoke_consent(
             # An older version covering until this one starts (a change signed in advance)
             # ends with the consent: its parties lose coverage now too, and are told.
             ended_earlier = _end_earlier_versions(locked, at=now)
+            told = _union_of_parties(locked, *ended_earlier)
+            _settle_change_notices(locked, told, by=revoked_by)
             _withdraw_expiry_reminders(locked)
             _withdraw_majority_reminders(locked)
             log_client_access(
@@ -386,7 +391,7 @@ def revoke_consent(
         _create_notification_tasks(
             consent=locked,
             key_version=locked,
-            parties=_union_of_parties(locked, *ended_earlier),
+            parties=told,
             changed=False,
             actor=revoked_by,
         )
@@ -394,6 +399,35 @@ def revoke_consent(
             clients=[locked.client_id], ended_by=revoked_by, ended_by_basis=acted_on
         )
     return locked
+
+
+def _settle_change_notices(revoked: Consent, parties: list[ConsentParty], *, by) -> int:
+    """Checks off, as settled by the revocation (notifications' settle_tasks, in its history
+    context: the task's history names "consents.consent.revoked" and who revoked), the open
+    tasks of telling a party of a change of any version of the consent, for each party of
+    the revocation: it is told of the revocation instead (or told the client's revocation
+    itself), and a change of a consent revoked is no longer news to send, to Kela by secure
+    e-mail or to anyone. A party that a change removed and the revoked version does not name
+    is still told of the change: it lost coverage then. Returns how many."""
+    from notifications.actions import settle_tasks
+    from notifications.models import Task
+
+    keys = {_party_key(party) for party in parties}
+    kela = any(party.is_kela for party in parties)
+    versions = Consent.objects.filter(series=revoked.series).values_list("pk", flat=True)
+    notices = Task.objects.open().filter(
+        content_type=ContentType.objects.get_for_model(Consent),
+        object_id__in=[str(pk) for pk in versions],
+        kind__in=CHANGE_NOTIFICATION_KINDS,
+        key__startswith="consents.changed:",
+    )
+    settled = [
+        task.key
+        for task in notices
+        # Kela is told once, however a version named it (a kind or the organisation).
+        if (kela if task.kind == SEND_CHANGE_TO_KELA else task.key.rsplit(":", 1)[1] in keys)
+    ]
+    return settle_tasks(keys=settled, by=by) if settled else 0
 
 
 def _lock_client_of(consent: Consent) -> None:

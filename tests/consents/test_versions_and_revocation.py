@@ -525,3 +525,39 @@ def test_a_change_that_changes_nothing_is_refused_and_a_re_signed_form_is_taken(
         consent=consent, terms=_restricted_terms(consent), changed_by=team["worker"]
     )
     assert renewed.version == 2 and renewed.signed_on == timezone.localdate()
+
+
+def test_a_revocation_settles_the_open_change_notices_of_the_parties_it_tells(
+    consent, team, parties
+):
+    """Kela is not sent a change and then the revocation: the change notices still open of
+    the parties the revocation is told to are settled by it, kept in the history under the
+    revocation. A party the change removed still learns it lost coverage; one told already
+    stays as checked off."""
+    changed = actions.change_consent(
+        consent=consent,
+        terms=_restricted_terms(
+            consent,
+            organisations=(parties["kela"],),
+            organisation_kinds=(OrganisationKind.EMPLOYMENT_SERVICES,),
+        ),
+        changed_by=team["worker"],
+    )
+    told = Task.objects.get(title="Ilmoita suostumuksen muutoksesta: Työllisyyspalvelut (kaikki)")
+    complete_task(task=told, by=team["worker"])
+    told.refresh_from_db()
+    revoke(changed, team["sote"])
+    open_tasks = sorted(Task.objects.open().values_list("kind", "title"))
+    assert open_tasks == [
+        (actions.NOTIFY_PARTY_OF_CHANGE, "Ilmoita suostumuksen muutoksesta: Terveysasema"),
+        (
+            actions.NOTIFY_PARTY_OF_REVOCATION,
+            "Ilmoita suostumuksen peruutuksesta: Työllisyyspalvelut (kaikki)",
+        ),
+        (actions.SEND_REVOCATION_TO_KELA, "Lähetä peruutus Kelaan suojatulla sähköpostilla"),
+    ]
+    settled = Task.objects.get(kind=actions.SEND_CHANGE_TO_KELA)
+    assert settled.done_on == timezone.localdate() and settled.done_by == team["sote"]
+    context = settled.events.order_by("pgh_id").last().pgh_context
+    assert context.metadata["action"] == "consents.consent.revoked"
+    assert (Task.objects.get(pk=told.pk).done_at, Task.objects.count()) == (told.done_at, 5)
