@@ -172,8 +172,11 @@ def signed_in(client, unit):
 
 
 def rows(page: str) -> list[str]:
+    """The entries' names in page order (one shown in Finnish on another language's page is
+    wrapped in <span lang="fi">)."""
     return [
-        html.unescape(name) for name in re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
+        html.unescape(re.sub(r"<[^>]+>", "", name))
+        for name in re.findall(r'<th scope="row"><a [^>]*>(.+?)</a>', page)
     ]
 
 
