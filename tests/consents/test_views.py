@@ -603,11 +603,9 @@ def test_a_notification_open_at_a_transfer_moves_to_the_new_responsible_worker(
     assert (row.actor_id, row.basis) == (colleague.pk, "care_team")
 
 
-def test_a_notification_ticked_off_after_leaving_the_team_rests_on_the_task(client, team, parties):
-    """With no responsible worker the task is the revoking user's; ticked off after they left
-    the team, it is logged on the task given to them, not on a relation (break the glass)
-    they no longer have."""
-    from clients import actions as client_actions
+def _revoked_with_no_responsible_worker(team, parties):
+    """The responsible worker's membership ended, the sote contact person records the
+    revocation of a consent naming Kela: the task of telling Kela, given to them."""
     from clients.models import CareTeamMembership
 
     CareTeamMembership.objects.filter(client=team["client"], user=team["worker"]).update(
@@ -623,7 +621,17 @@ def test_a_notification_ticked_off_after_leaving_the_team_rests_on_the_task(clie
         method="phone",
         through="Asiakas",
     )
-    task = Task.objects.get(assignee=team["sote"])
+    return Task.objects.get(assignee=team["sote"])
+
+
+def test_a_notification_ticked_off_after_leaving_the_team_rests_on_the_task(client, team, parties):
+    """With no responsible worker the task is the revoking user's; ticked off after they left
+    the team, it is logged on the task given to them, not on a relation (break the glass)
+    they no longer have."""
+    from clients import actions as client_actions
+    from clients.models import CareTeamMembership
+
+    task = _revoked_with_no_responsible_worker(team, parties)
     client_actions.end_membership(
         membership=CareTeamMembership.objects.get(client=team["client"], user=team["sote"]),
         ended_by=team["sote"],
@@ -643,23 +651,9 @@ def test_a_notification_given_while_no_one_was_responsible_goes_to_the_first_res
     """With no responsible worker the sote contact person recording the revocation gets the
     task of telling Kela; the responsible worker appointed next takes that duty over."""
     from clients import actions as client_actions
-    from clients.models import CareTeamMembership
     from tests.conftest import acting
 
-    CareTeamMembership.objects.filter(client=team["client"], user=team["worker"]).update(
-        ended_on=timezone.localdate()
-    )
-    consent = ConsentFactory(
-        client=team["client"], recorded_by=team["worker"], parties=[parties["kela"]]
-    )
-    actions.revoke_consent(
-        consent=consent,
-        revoked_by=team["sote"],
-        revoked_on=timezone.localdate(),
-        method="phone",
-        through="Asiakas",
-    )
-    task = Task.objects.get(assignee=team["sote"])
+    task = _revoked_with_no_responsible_worker(team, parties)
     client_actions.transfer_responsibility(
         client=team["client"],
         to_user=team["worker"],

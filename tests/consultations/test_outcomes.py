@@ -300,15 +300,20 @@ def test_the_worker_checks_the_recommendation_off_on_the_request_page(client, hk
     assert "(tehty)" in page and "Merkitse tehdyksi tänään" not in page
 
 
-def test_a_check_off_never_leads_off_polku(client, hki, during):
+def _recommended_to_the_worker(http, hki):
+    """A recommendation on the case, the responsible worker's task, and they signed in."""
     actions.add_recommendation(
         item=hki.item,
         recommended_by=hki.coordinator,
         text="Ohjataan työkokeiluun.",
         due_date=datetime.date(2027, 1, 15),
     )
-    task = Task.objects.get(kind="consultations.recommendation")
-    login(client, hki.worker)
+    login(http, hki.worker)
+    return Task.objects.get(kind="consultations.recommendation")
+
+
+def test_a_check_off_never_leads_off_polku(client, hki, during):
+    task = _recommended_to_the_worker(client, hki)
     response = client.post(
         reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
         {"next": "//evil.example/"},
@@ -324,14 +329,7 @@ def test_checking_a_recommendation_off_in_the_inbox_logs_the_client_its_answer_n
     from audit.models import AccessLogEntry
     from notifications.access import CLIENTS_SHOWN
 
-    actions.add_recommendation(
-        item=hki.item,
-        recommended_by=hki.coordinator,
-        text="Ohjataan työkokeiluun.",
-        due_date=datetime.date(2027, 1, 15),
-    )
-    task = Task.objects.get(kind="consultations.recommendation")
-    login(client, hki.worker)
+    task = _recommended_to_the_worker(client, hki)
     page = client.post(
         reverse("notifications:complete_task", kwargs={"task_id": task.pk}),
         {"done_on": ""},
