@@ -230,6 +230,7 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         # whose care team they are, as presenters_of invites them): they have no need to
         # know whom the session's other cases are about, whatever the consent covers.
         organisation, why_not = None, NOT_PRESENTING
+    background_withheld = not rules.has_perm("consultations.read_background", viewer, request)
     with transaction.atomic():
         named = on_team
         if not on_team and organisation is not None:
@@ -241,7 +242,7 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
                     category=shown_categories(request),
                     purpose=Purpose.CASE_CONSULTATION,
                     channel=CHANNEL,
-                    what=_disclosed_what(request),
+                    what=_disclosed_what(request, background_withheld=background_withheld),
                     recipient_user=viewer,
                     event=session_event(session),
                     access_logged=True,  # the viewer's row below logs the showing
@@ -266,7 +267,7 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         responsible_worker=responsible_worker_of(client),
         not_taking_part_as="" if on_team else why_not,
         invited_for=participant.organisation if participant is not None else None,
-        background_withheld=not rules.has_perm("consultations.read_background", viewer, request),
+        background_withheld=background_withheld,
     )
 
 
@@ -275,11 +276,15 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
 DISCLOSED_WHAT = gettext_lazy("Nimi, ikä ja konsultaatiopyynnön tiedot (%(case)s)")
 
 
-def _disclosed_what(request) -> str:
-    """The case's details, and health data when the background contains it: a special
-    category, named on the log row as record_disclosure names it."""
+def _disclosed_what(request, *, background_withheld: bool) -> str:
+    """The case's details, and health data when the background contains it and the viewer
+    reads it: a special category, named on the log row as record_disclosure names it. A
+    viewer whose role does not read health notes is shown no background, so the row names
+    no health data; the coverage asked for stays the whole case's (`shown_categories`), as
+    the request form's preview, which cannot know each participant's role at the session,
+    tells the worker."""
     what = as_logged(DISCLOSED_WHAT, case=request.reference)
-    if request.includes_health_data:
+    if request.includes_health_data and not background_withheld:
         what = f"{what}, {logged_categories([InformationCategory.HEALTH])}"
     return what
 

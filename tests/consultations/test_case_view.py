@@ -141,11 +141,7 @@ def test_health_data_is_shown_named_only_when_health_is_consented(client, hki):
         client=hki.client, recorded_by=hki.worker, parties=[hki.employment], with_health=True
     )
     assert named(show(client, hki.expert, hki))
-    # The log row says health data was disclosed, named as its category.
-    assert DisclosureLogEntry.objects.get().what == (
-        f"Nimi, ikä ja konsultaatiopyynnön tiedot ({hki.request.reference}), "
-        "Terveystiedot (erityinen henkilötietoryhmä)"
-    )
+    assert DisclosureLogEntry.objects.get().recipient_user == hki.expert
 
 
 def test_a_consent_leaving_out_the_service_pathway_does_not_name_the_case(client, hki):
@@ -285,6 +281,13 @@ def test_health_data_named_through_consent_shows_only_to_a_health_note_role(clie
     assert named(expert) and not _background_shown(expert)
     nurse = show(client, hki.nurse, hki)
     assert named(nurse) and _background_shown(nurse)
+    # Each disclosure-log row names what its reader was shown: health data only to the nurse.
+    what = {e.recipient_user_id: e.what for e in DisclosureLogEntry.objects.all()}
+    case = f"Nimi, ikä ja konsultaatiopyynnön tiedot ({hki.request.reference})"
+    assert what == {
+        hki.expert.pk: case,
+        hki.nurse.pk: f"{case}, Terveystiedot (erityinen henkilötietoryhmä)",
+    }
 
 
 def test_a_background_without_health_data_shows_to_every_team_member(client, hki):
