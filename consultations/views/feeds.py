@@ -36,10 +36,10 @@ def feed_settings(request):
     token = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            actions.revoke_feed_tokens(user=request.user)
+            actions.revoke_feed_tokens(user=request.user, request=request)
             messages.success(request, _("Kalenterisyötteen osoite on poistettu käytöstä."))
             return redirect("consultations:feed_settings")
-        token = actions.create_feed_token(user=request.user)
+        token = actions.create_feed_token(user=request.user, request=request)
     live = CalendarFeedToken.objects.live().filter(user=request.user).first()
     return render(
         request,

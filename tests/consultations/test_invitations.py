@@ -4,6 +4,7 @@ never a client's name or identity code."""
 
 import datetime
 import importlib
+import logging
 import smtplib
 from unittest import mock
 
@@ -679,6 +680,31 @@ def test_the_feed_holds_only_the_owners_sessions(client, hki):
     token = make_feed(client, hki.kela_liaison)
     text = client.get(feed_url(token)).content.decode()
     assert str(hki.session.uid) in text and str(other.uid) not in text
+
+
+def test_making_and_revoking_the_address_go_to_the_security_log(
+    client, hki, caplog, django_capture_on_commit_callbacks
+):
+    """The address reads the owner's sessions without signing in: who made or revoked one,
+    and when, is for the security log, as with passwords and second factors."""
+    caplog.set_level(logging.INFO, logger="polku.security")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_feed(client, hki.expert)
+        make_feed(client, hki.expert)  # the second replaces the first
+        login(client, hki.expert)
+        client.post(reverse("consultations:feed_settings"), {"action": "revoke"})
+        client.post(reverse("consultations:feed_settings"), {"action": "revoke"})  # none left
+    events = [
+        (r.event, r.user_id)
+        for r in caplog.records
+        if r.name == "polku.security" and r.event.startswith("consultations.")
+    ]
+    assert events == [
+        ("consultations.feed_address_made", hki.expert.pk),
+        ("consultations.feed_address_revoked", hki.expert.pk),
+        ("consultations.feed_address_made", hki.expert.pk),
+        ("consultations.feed_address_revoked", hki.expert.pk),
+    ]
 
 
 def test_a_bad_or_revoked_token_answers_404(client, hki):
