@@ -22,9 +22,12 @@ Everyone else sees it pseudonymously: the reference, an age band, the
 worker's pseudonymous summary and the question. So does a coordinator who
 runs the network but takes no part in this session, a participant who
 has switched to a role in another organisation than the one they were
-invited for (the consent named that organisation, not them), and a presenter
+invited for (the consent named that organisation, not them), a presenter
 looking at a case they do not bring (they take part only for their own: the
-consent covering their organisation is for the network's members and guests).
+consent covering their organisation is for the network's members and guests), and,
+once the session has been held, one who took part in it as a member of the network
+and is no longer one (MEMBERSHIP_ENDED: their need to know came with the membership;
+the chair and the coordinator who ran the session keep theirs).
 
 The same organisation as the client's responsible unit gets no exception:
 a consultation widens the circle beyond the care team, so it rests on the
@@ -61,7 +64,7 @@ from consents.coverage import (
 )
 from consents.events import EventOption
 from consents.models import EVENT_TIME_ZONE, InformationCategory, OralEventKind, Purpose
-from consultations.models import ParticipantKind
+from consultations.models import NetworkMember, ParticipantKind
 from consultations.pseudonymity import age_band
 from services.i18n import in_name_order
 
@@ -146,6 +149,7 @@ NOT_TAKING_PART = "not_taking_part"
 ACTING_ELSEWHERE = "acting_elsewhere"
 REQUEST_ENDED = "request_ended"
 NOT_PRESENTING = "not_presenting"
+MEMBERSHIP_ENDED = "membership_ended"
 
 
 def _active_organisation(user):
@@ -210,6 +214,11 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
     everyone outside the care team. A presenter (ParticipantKind.PRESENTER) sees named only
     the cases they bring, those of clients on whose care team they are; any other case on
     the agenda shows to them pseudonymously, with no disclosure (NOT_PRESENTING).
+    After the session has ended, one who took part as a network member
+    (ParticipantKind.MEMBER; not the session's chair or coordinator) sees its cases named
+    only while their membership of the network is current (one query, then); a former
+    member sees them pseudonymously, with no disclosure (MEMBERSHIP_ENDED). A guest,
+    invited for their own organisation, is not held to membership.
     A named showing leaves out the background and what has been tried when they contain
     health data and the viewer's active role does not read health-related notes
     (`background_withheld`, consultations.read_background).
@@ -230,6 +239,8 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         # whose care team they are, as presenters_of invites them): they have no need to
         # know whom the session's other cases are about, whatever the consent covers.
         organisation, why_not = None, NOT_PRESENTING
+    if organisation is not None and not on_team and _left_the_network(viewer, session, participant):
+        organisation, why_not = None, MEMBERSHIP_ENDED
     background_withheld = not rules.has_perm("consultations.read_background", viewer, request)
     with transaction.atomic():
         named = on_team
@@ -268,6 +279,23 @@ def show_case(*, viewer, request, action: str, session=None, participant=None, o
         not_taking_part_as="" if on_team else why_not,
         invited_for=participant.organisation if participant is not None else None,
         background_withheld=background_withheld,
+    )
+
+
+def _left_the_network(viewer, session, participant) -> bool:
+    """Whether `viewer` took part in the held `session` as a member of its network and is
+    no member today. The chair and the coordinator take part in their own right."""
+    if (
+        participant is None
+        or participant.kind != ParticipantKind.MEMBER
+        or not session.has_ended()
+        or viewer.pk in (session.chair_id, session.coordinator_id)
+    ):
+        return False
+    return not (
+        NetworkMember.objects.active_on(timezone.localdate())
+        .filter(network_id=session.network_id, user=viewer)
+        .exists()
     )
 
 
@@ -317,7 +345,6 @@ def network_attendees(networks, day: datetime.date | None = None) -> dict[int, l
     queries whatever the number of networks."""
     from accounts.models import RoleAssignment
     from accounts.roles import Role
-    from consultations.models import NetworkMember
 
     day = day or timezone.localdate()
     networks = list(networks)

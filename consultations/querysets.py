@@ -121,6 +121,10 @@ class SessionParticipantQuerySet(models.QuerySet):
         even pseudonymously (the others' cases show to a presenter only so:
         case_view.show_case). Who was invited (current(), the invitation lists) is not
         changed.
+
+        A member whose membership of the network ends keeps a held session (who took part
+        is a record), but from then on sees its cases only pseudonymously
+        (case_view.show_case, MEMBERSHIP_ENDED).
         """
         from clients.models import CareTeamMembership
         from consultations.models import AgendaItem, ParticipantKind

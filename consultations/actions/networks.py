@@ -193,7 +193,8 @@ def leave_later_sessions(
     Each session is locked in id order; its SEQUENCE grows, and after commit the one who
     left gets METHOD:CANCEL and everyone still taking part the updated REQUEST. Their
     "session tomorrow" reminders are taken back. Held and cancelled sessions stay as
-    they are."""
+    they are: who took part is a record. A held session's cases show to a former member
+    pseudonymously from then on (case_view.show_case, MEMBERSHIP_ENDED)."""
 
     def midnight(day: datetime.date) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
