@@ -2,7 +2,9 @@
 
 `identifying_mentions(client, text)` finds, case- and accent-insensitively:
 - the client's names (first names, last name, calling name, each part of a
-  double name) as whole words, also inflected: the name with a Finnish case
+  double name or of a name with an apostrophe: "Brien" of O'Brien; the apostrophe typed
+  in any of its forms, ’ ‘ ʼ ` ´ or ', or left out; ä, ö and å also spelt out as ae, oe
+  and aa: "Maekelae", "Lindstroem") as whole words, also inflected: the name with a Finnish case
   ending ("Kaarinan", "Koivistolle"), a -nen surname on its own stems
   ("Virtanen": "Virtasen", "Virtaselle", "Virtasta") and a name on its weak
   consonant-gradation stem ("Antti": "Antin", "Mikko": "Mikon", "Satu":
@@ -25,7 +27,8 @@
 - the identity code in any spelling (with or without the century sign, any
   century sign, spaces around it, either case), its masked form, and the
   birth date as ddmmyy (also run into other characters) and as a written date
-  ("14.5.1974", "14.05.74", also with slashes: "14/5/1974");
+  ("14.5.1974", "14.05.74", "14. 5. 1974", with slashes or hyphens: "14/5/1974",
+  "14-05-1974", with spaces alone: "14 05 74", and in ISO order: "1974-05-14");
 - the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52"), and their
   birth year written as one ("s. 1974", "syntynyt vuonna 1974", "född 1974"): the
   pseudonymous case shows an age band instead.
@@ -50,37 +53,72 @@ MIN_NAME_LENGTH = 2
 MIN_STEM_LENGTH = 4
 
 
+# Apostrophes as they are typed: the typographic ones, the modifier letter and the accents a
+# keyboard gives in their place ("O’Brien", "OʼBrien", "O`Brien", "O´Brien"), read as "'".
+# Done before folding: fold() would make the acute accent a space.
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼ`´′", "'"))
+# ä, ö and å spelt out, as on a keyboard or in a system without them ("Maekelae",
+# "Lindstroem", "Aaberg"). Only looked for in names that have these letters: read so in
+# every text, "ae" would no longer spell "Mikael".
+_SPELT_OUT = str.maketrans({"ä": "ae", "ö": "oe", "å": "aa"})
+# A name's parts: it is split at white space, hyphens and apostrophes.
+_PART_BREAK = re.compile(r"[\s'-]+")
+
+
+def _fold(text: str) -> str:
+    """clients.names.fold, with every apostrophe as "'" (the search column's own folding is
+    not changed)."""
+    return fold((text or "").translate(_APOSTROPHES))
+
+
+def _name_forms(name: str) -> dict[str, str]:
+    """One name's forms looked for, folded → as written: the name, its spelling with ä, ö
+    and å spelt out when it has them, either without its apostrophes ("OBrien"), and each
+    part of them ("Anna-Liisa": "Anna", "Liisa"; "O'Brien": "Brien") of MIN_NAME_LENGTH
+    letters or more (the O of O'Brien is no name alone)."""
+    written = " ".join((name or "").translate(_APOSTROPHES).split())
+    written_parts = [part for part in _PART_BREAK.split(written) if part]
+    forms: dict[str, str] = {}
+    for folded in dict.fromkeys([_fold(written), _fold(written.lower().translate(_SPELT_OUT))]):
+        if not folded:
+            continue
+        forms.setdefault(folded, written)
+        if "'" in folded:
+            forms.setdefault(folded.replace("'", ""), written)
+        folded_parts = [part for part in _PART_BREAK.split(folded) if part]
+        # Told to the worker as written, part for part ("Mätti", not "matti").
+        shown = written_parts if len(written_parts) == len(folded_parts) else folded_parts
+        for part, folded_part in zip(shown, folded_parts, strict=True):
+            if len(folded_part) >= MIN_NAME_LENGTH:
+                forms.setdefault(folded_part, part)
+    return forms
+
+
 def _name_words(client) -> dict[str, str]:
     """Every name and every part of a double name ("Anna-Liisa": also "Anna" and "Liisa"),
     folded (as looked for) → as written in the client's data (as the worker is told of it:
-    "Mätti", not "matti"), in the order of the name: first names, last name, calling name."""
+    "Mätti", not "matti"), in the order of the name: first names, last name, calling name;
+    each also in the forms of `_name_forms`."""
     words: dict[str, str] = {}
     for name in (client.first_names, client.last_name, client.calling_name):
-        folded = fold(name)
-        if not folded:
-            continue
-        written = " ".join((name or "").split())
-        words.setdefault(folded, written)
-        # fold() splits at white space and hyphens; so do the written parts, one for one.
-        parts = written.replace("-", " ").split()
-        folded_parts = folded.split()
-        if len(parts) != len(folded_parts):
-            parts = folded_parts
-        for part, folded_part in zip(parts, folded_parts, strict=True):
-            if len(folded_part) >= MIN_NAME_LENGTH:
-                words.setdefault(folded_part, part)
+        for folded, written in _name_forms(name).items():
+            words.setdefault(folded, written)
     return words
 
 
-def _date_forms(born: datetime.date) -> list[str]:
-    day, month, year = born.day, born.month, born.year
-    # As written in Finnish (14.5.1974), or with slashes (14/5/1974, 14/05/74).
-    return [
-        f"{d}{separator}{m}{separator}{y}"
-        for separator in "./"
-        for d, m in ((day, month), (f"{day:02d}", f"{month:02d}"))
-        for y in (year, f"{year % 100:02d}")
-    ]
+def _written_date_pattern(born: datetime.date) -> str:
+    """The birth date written as a date, not preceded or followed by a digit: day, month and
+    year with dots, slashes or hyphens between them, spaces around these or not, or with
+    spaces alone ("14.5.1974", "14. 5. 1974", "14/05/74", "14-05-1974", "14 05 74"), and
+    in ISO order with a four-figure year ("1974-05-14", "1974-5-14"). A day or month under
+    ten may have its zero or not."""
+    day = f"0?{born.day}" if born.day < 10 else str(born.day)
+    month = f"0?{born.month}" if born.month < 10 else str(born.month)
+    year = f"(?:{born.year}|{born.year % 100:02d})"
+    between = r"\s*[./-]\s*"
+    written = rf"{day}(?:{between}{month}{between}|\s+{month}\s+){year}"
+    iso = rf"{born.year}{between}{month}{between}{day}"
+    return rf"(?<![0-9])(?:{written}|{iso})(?![0-9])"
 
 
 def _code_forms(client) -> list[str]:
@@ -443,10 +481,6 @@ def _found(pattern: str, text: str) -> bool:
     return re.search(pattern, text, flags=re.IGNORECASE | re.UNICODE) is not None
 
 
-def _contains_word(haystack: str, needle: str) -> bool:
-    return _found(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", haystack)
-
-
 def _exact_age_pattern(age: int) -> str:
     """The client's exact age written as an age, which the age band shown in its place would
     give away: "52-vuotias", "52-vuotiaalle", "52 v.", "52v", "ikä 52", "iältään 52",
@@ -481,7 +515,7 @@ def _birth_year_pattern(born: datetime.date) -> str:
 def _identity_mentions(client, text: str, folded: str) -> list[str]:
     """The client's names, identity code or birth date in `text` (`folded` is it folded)."""
     found: list[str] = []
-    surnames = set(fold(client.last_name).split())
+    surnames = set(_name_forms(client.last_name))
     names = [
         written
         for word, written in _name_words(client).items()
@@ -495,8 +529,8 @@ def _identity_mentions(client, text: str, folded: str) -> list[str]:
         _found(_code_pattern(code), text) for code in codes if len(code) == 11
     ):
         found.append(_("henkilötunnus"))
-    elif _found(_birth_date_pattern(client.birth_date), text) or any(
-        _contains_word(lowered, form) for form in _date_forms(client.birth_date)
+    elif _found(_birth_date_pattern(client.birth_date), text) or _found(
+        _written_date_pattern(client.birth_date), text
     ):
         found.append(_("syntymäaika"))
     return found
@@ -507,7 +541,7 @@ def identifying_mentions(client, text: str) -> list[str]:
     the client's data, whatever its case and accents in the text); empty when nothing does."""
     if not text:
         return []
-    folded = fold(text)
+    folded = _fold(text)
     found = _identity_mentions(client, text, folded)
     # The code and the birth date carry the year already.
     dated = _("henkilötunnus") in found or _("syntymäaika") in found
@@ -524,7 +558,7 @@ def names_another_client(others, text: str) -> bool:
     looked for: a number that happens to be another client's age is no name."""
     if not text:
         return False
-    folded = fold(text)
+    folded = _fold(text)
     return any(_identity_mentions(other, text, folded) for other in others)
 
 
