@@ -498,6 +498,36 @@ def _members_stay_on_the_new_day(session: Session, day: datetime.date, chair) ->
     )
 
 
+def _chair_takes_part(session: Session, chair, changed_by) -> None:
+    """The new chair of the locked `session` takes part as scheduling would have invited
+    them: a member of the network on the session's day as a member for their nominating
+    organisation, anyone else as a guest for their own (where they must hold a current
+    role). One who takes part already as a member or a guest stays as they are; a
+    presenter (ParticipantKind.PRESENTER) takes part as the chair from now on, no longer
+    only for their own case: their participation becomes a member's or a guest's, so they
+    keep the session when their case leaves the agenda and see its other cases as any
+    participant does (case_view.show_case)."""
+    current = session.participants.current().filter(user=chair).first()
+    if current is not None and current.kind != ParticipantKind.PRESENTER:
+        return
+    members_by_user = {
+        member.user_id: member
+        for member in NetworkMember.objects.active_on(timezone.localdate(session.starts_at))
+        .filter(network_id=session.network_id, user=chair)
+        .select_related("organisation")
+    }
+    if chair.pk not in members_by_user:
+        _check_guests_work_there({"chair": [chair]})
+    participant = _participant_for(session, chair, changed_by, members_by_user)
+    if current is None:
+        participant.save()
+        return
+    current.kind = participant.kind
+    current.organisation = participant.organisation
+    current.expertise = participant.expertise or current.expertise
+    current.save(update_fields=["kind", "organisation", "expertise"])
+
+
 def change_session(
     *,
     session: Session,
@@ -518,7 +548,8 @@ def change_session(
     database). A new chair who does not take part yet joins as schedule_session
     would have invited them: as a member for their nominating organisation when
     they are a member of the network on the session's day, otherwise as a guest
-    for their own organisation, where they must hold a current role. A new start must be
+    for their own organisation, where they must hold a current role; a presenter made chair
+    takes part so from then on, no longer as a presenter (_chair_takes_part). A new start must be
     ahead, as in scheduling; a session under way keeps its start. A session moved to a day
     on which someone invited as a member is not a member of the network is refused next to
     "starts_at", naming them (one who brings a case takes part on as its presenter):
@@ -559,21 +590,8 @@ def change_session(
                 _shift_agenda(locked, delta, ends_at)
             if delta:
                 _withdraw_session_reminders(locked)
-            if (
-                "chair_id" in changed
-                and not locked.participants.current().filter(user=chair).exists()
-            ):
-                # As in scheduling: a member on the session's day takes part as a member
-                # for their nominating organisation, anyone else as a guest.
-                members_by_user = {
-                    member.user_id: member
-                    for member in NetworkMember.objects.active_on(timezone.localdate(starts_at))
-                    .filter(network_id=locked.network_id, user=chair)
-                    .select_related("organisation")
-                }
-                if chair.pk not in members_by_user:
-                    _check_guests_work_there({"chair": [chair]})
-                _participant_for(locked, chair, changed_by, members_by_user).save()
+            if "chair_id" in changed:
+                _chair_takes_part(locked, chair, changed_by)
             send_invitations_on_commit(
                 locked, locked.participants.current().values_list("user_id", flat=True), REQUEST
             )
