@@ -40,6 +40,7 @@ class ConsultationsConfig(AppConfig):
             REQUEST_DECLINED_TASK,
             WORK_PAIR_OFFER_TASK,
         )
+        from consultations.actions.outcomes import end_offers_of_ended_memberships
         from consultations.actions.presenters import follow_team_change
         from consultations.actions.requests import refuse_closing_with_waiting_requests
         from consultations.case_view import DISCLOSED_WHAT, oral_consent_sessions
@@ -49,6 +50,8 @@ class ConsultationsConfig(AppConfig):
         register_logged_texts(DISCLOSED_WHAT)
         # A new responsible worker brings their client's cases; one who left the team no more.
         on_team_change("consultations", follow_team_change)
+        # A work-pair offer's pending membership ended on the team ends the offer.
+        on_team_change("consultations.work_pair_offers", end_offers_of_ended_memberships)
         # A client relationship closes once no consultation request waits for the network.
         on_closing("consultations", refuse_closing_with_waiting_requests)
         register_nav_item(

@@ -1,8 +1,8 @@
 """What higher apps do when a client's care team changes: a registry filled in their
 AppConfig.ready(), as `on_closing` is, so that clients imports none of them (DESIGN.md:
 dependencies point one way). Consultations registers here: the new responsible worker
-joins their client's upcoming sessions as presenter, and a presenter who left the team
-leaves them."""
+joins their client's upcoming sessions as presenter, a presenter who left the team
+leaves them, and a work-pair offer whose pending membership ended ends with it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -361,3 +361,33 @@ def accept_work_pair(*, offer: WorkPairOffer, accepted_by) -> WorkPairOffer:
 def decline_work_pair(*, offer: WorkPairOffer, declined_by) -> WorkPairOffer:
     """The responsible worker declines: the pending membership ends today."""
     return _answer(offer, declined_by, accept=False)
+
+
+def end_offers_of_ended_memberships(change) -> None:
+    """Ends the pending work-pair offers whose membership a change of the client's care team
+    ended (registered with clients.actions.on_team_change; `change` is a TeamChange): the
+    responsible worker, or the coordinator taking their offer back, ended it on the team
+    page (clients.actions.end_membership), or another team action did. Such an offer can no
+    longer be accepted (_answer refuses an ended membership): it is recorded not accepted,
+    decided by the one who ended the membership (the offerer, when the system ended it), and
+    its task is checked off as settled (notifications.actions.settle_tasks), in the team
+    action's transaction and history context. Offers already answered stay as they are."""
+    from notifications.actions import settle_tasks
+
+    ended = [membership.pk for membership in change.ended if membership.role == TeamRole.WORK_PAIR]
+    if not ended:
+        return
+    offers = list(
+        WorkPairOffer.objects.select_for_update()
+        .filter(membership_id__in=ended, accepted__isnull=True)
+        .select_related("offered_by")
+        .order_by("pk")
+    )
+    for offer in offers:
+        by = change.by or offer.offered_by
+        offer.accepted = False
+        offer.decided_at = timezone.now()
+        offer.decided_by = by
+        offer.save(update_fields=["accepted", "decided_at", "decided_by"])
+        if offer.task_id:
+            settle_tasks(keys=[f"{WORK_PAIR_OFFER_TASK}:{offer.pk}"], by=by)
