@@ -272,6 +272,11 @@ class ParticipantKind(models.TextChoices):
     PRESENTER = "presenter", _("Tapauksen esittelijä")
 
 
+# Who takes part, how and for which organisation, and their removal (removed_at), each with
+# the one who acted: not the session's times and cancellation the triggers copy here (the
+# session's own history has them), nor the invitation e-mail's bookkeeping; an update
+# changing only these writes no event.
+@pghistory.track(exclude=["session_period", "session_cancelled", "request_sent_sequence"])
 class SessionParticipant(models.Model):
     """Who was invited to a session, with the organisation whose consent coverage
     decides whether they see a case named. Members are copied from the network

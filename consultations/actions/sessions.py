@@ -763,7 +763,8 @@ def remove_participant(*, participant: SessionParticipant, removed_by) -> Sessio
     everyone still taking part gets the updated REQUEST with the new SEQUENCE
     and attendee list, so no calendar keeps a copy older than the session.
     Their "session tomorrow" reminder is taken back. On a cancelled session
-    the removal is only recorded: everyone has its cancellation already.
+    the removal is only recorded (in the participation's change history, as every
+    removal is): everyone has its cancellation already.
     Removing someone already removed changes nothing; from a session that has been held,
     no one is removed.
     """
