@@ -366,6 +366,30 @@ def settle_client_reminders(
     )
 
 
+def settle_moved_reminders(
+    *, rules: Sequence[str], concerning: Sequence[models.Model], recipient_id: int
+) -> int:
+    """Marks read and settled the unread reminders of `rules` about the objects `concerning`
+    that `recipient_id` has, whatever their due date; returns how many. One UPDATE; the rows
+    stay.
+
+    For an action that moves the matter from the recipient to someone else while the client
+    stays theirs (a step's coach replaced who still coaches another of the client's steps):
+    as settle_client_reminders, they are settled (`settled_at`), not read by the recipient,
+    so should the matter come back to them, the sweep reminds them afresh.
+    """
+    if not rules or any(not rule for rule in rules):
+        raise ValueError("A reminder rule's code is needed.")
+    if not concerning:
+        return 0
+    about = functools.reduce(
+        operator.or_, (models.Q(**_concerning_fields(obj)) for obj in concerning)
+    )
+    return _settle_moved(
+        Reminder.objects.filter(about, rule__in=list(rules), recipient_id=recipient_id)
+    )
+
+
 def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=None) -> int:
     """Takes back the reminders of `rule` about `concerning` that are not yet past their due
     date (of the given recipients only, when `recipient_ids` is given); returns how many.

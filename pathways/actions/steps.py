@@ -318,11 +318,8 @@ def update_step(
             )
         others = other_steps(locked)
         moving_with = _companions_following(locked, previous, others)
-        moving_with += [
-            companion
-            for companion in _companions_coached_with(locked, previous, others)
-            if companion not in moving_with
-        ]
+        coached_with = _companions_coached_with(locked, previous, others)
+        moving_with += [companion for companion in coached_with if companion not in moving_with]
         _validate(locked, companions=others, entry_chosen="catalogue_entry" in fields)
         check_records_within([locked, *moving_with], end_field="planned_end_on")
         _check_follow_on_order([locked, *moving_with])
@@ -345,6 +342,7 @@ def update_step(
             _join_as_coach(locked.client, locked.coach, changed_by)
         basis = None
         if previous.coach_id and locked.coach_id != previous.coach_id:
+            _settle_replaced_coach_reminders([locked, *coached_with], previous.coach_id)
             # The basis the worker changes the step on, read before a coach's own membership
             # ends (a responsible worker who coached the step).
             basis = relation_to(changed_by, locked.client).basis
@@ -386,6 +384,18 @@ def _settle_review_reminders(step: PathwayStep) -> None:
     from pathways.reminders import STEP_REVIEW_DUE
 
     settle_reminders(rule=STEP_REVIEW_DUE, concerning=step)
+
+
+def _settle_replaced_coach_reminders(steps: list[PathwayStep], coach_id: int) -> None:
+    """The coach was replaced on (or taken off) `steps`: their reminders about them
+    (pathways.reminders.STEP_RULES) ask them for what is no longer theirs to do. Settled
+    here, as a transfer settles the former worker's: a coach who stays on the client's team
+    (coaching another of its steps) is not settled by leaving it. The next sweep reminds the
+    new coach."""
+    from notifications.actions import settle_moved_reminders
+    from pathways.reminders import STEP_RULES
+
+    settle_moved_reminders(rules=STEP_RULES, concerning=steps, recipient_id=coach_id)
 
 
 def _companions_coached_with(
