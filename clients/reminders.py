@@ -361,14 +361,16 @@ def withdraw_stale_memberships_ending(today: datetime.date) -> int:
     as a step's coach leaving or consent coverage lost), whose last day moved, or of a
     client whose relationship closed asks for nothing any more: one not yet due is taken
     back, a past one marked read (the row stays). A membership that ran to its last day
-    (ended on it, by the lapse task or by hand) keeps its reminder: it was right."""
+    (ended on it, by the lapse task or by hand) keeps its reminder unread up to that day:
+    it was right; once the day has passed, it asks for nothing any more and is marked read
+    too, or the bell and the digest would count it as overdue for good."""
     from notifications.actions import withdraw_stale_reminders
 
     return withdraw_stale_reminders(
         rule=MEMBERSHIP_ENDING,
-        still_due=CareTeamMembership.objects.filter(client__closed_on__isnull=True).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=F("valid_until"))
-        ),
+        still_due=CareTeamMembership.objects.filter(
+            client__closed_on__isnull=True, valid_until__gte=today
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=F("valid_until"))),
         due_field="valid_until",
         today=today,
     )

@@ -118,13 +118,17 @@ def consultation_tomorrow(today: datetime.date, batch_size: int):
 def withdraw_stale_sessions(today: datetime.date) -> int:
     """The `withdraw_stale` of the session rule: the reminders of a session cancelled or
     moved to another day are taken back (not yet due) or marked read, also those a sweep
-    wrote just after the change from what it had read before."""
+    wrote just after the change from what it had read before; and once the session's day
+    has passed, its reminders, right on their day, are marked read (the rows stay), or the
+    bell and the digest would count a session long held as overdue for good."""
     from consultations.models import Session
     from notifications.actions import withdraw_stale_reminders
 
     return withdraw_stale_reminders(
         rule=CONSULTATION_TOMORROW,
-        still_due=Session.objects.not_cancelled().annotate(starts_on=TruncDate("starts_at")),
+        still_due=Session.objects.not_cancelled()
+        .annotate(starts_on=TruncDate("starts_at"))
+        .filter(starts_on__gte=today),
         due_field="starts_on",
         today=today,
     )

@@ -370,3 +370,18 @@ def test_a_participant_taken_off_the_session_loses_only_their_reminder(hki):
         hki.expert.pk,
     }
     assert _sweep(day_before) == 0
+
+
+def test_the_reminders_of_a_session_are_settled_once_its_day_has_passed(hki):
+    """On the session's day its reminder is still there to be read; after the day it asks
+    for nothing any more: the sweep marks it read (the row stays), or the bell and the digest
+    would count a session long held as overdue for good."""
+    day = _local_day(hki.session.starts_at)
+    assert _sweep(day - datetime.timedelta(days=1)) == 3
+    sweep_reminders(today=day)
+    assert not _session_reminders(hki.session).filter(read_at__isnull=False).exists()
+
+    sweep_reminders(today=day + datetime.timedelta(days=1))
+
+    assert _session_reminders(hki.session).count() == 3
+    assert not _session_reminders(hki.session).unread().exists()

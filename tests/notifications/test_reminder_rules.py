@@ -128,7 +128,11 @@ def test_membership_ending_fires_seven_days_before_its_last_day_and_not_eight(
     assert not Reminder.objects.filter(object_id=str(open_ended.pk)).exists()
     # On its last day it still fires once; after it, the membership no longer counts.
     assert sweep_reminders(today=last_day).created[client_rules.MEMBERSHIP_ENDING] == 0
+    assert not Reminder.objects.filter(rule=client_rules.MEMBERSHIP_ENDING, read_at__isnull=False)
     assert sweep_reminders(today=last_day + DAY).created[client_rules.MEMBERSHIP_ENDING] == 0
+    # Its last day past, the reminder of the membership that ran out is marked read.
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
 
 
 def test_extending_or_ending_the_membership_takes_its_ending_reminder_back(
@@ -172,8 +176,8 @@ def test_a_membership_ended_early_or_of_a_closed_client_does_not_keep_its_remind
     """A path that ends a membership before its last day without taking its reminder back
     (here straight in the database), or the client's relationship closing, leaves the
     reminder asking for nothing: the sweep takes back one not yet due and marks a past one
-    read (the row stays). A membership that ran to its last day keeps its reminder, read or
-    not as the worker left it."""
+    read (the row stays). So is the reminder of a membership that ran to its last day, once
+    that day has passed: it was right, but it asks for nothing any more."""
     closed = ClientFactory(created_by=worker, first_names="Sulo", last_name="Suljettu")
 
     def member(client, last_day):
@@ -199,8 +203,8 @@ def test_a_membership_ended_early_or_of_a_closed_client_does_not_keep_its_remind
         for object_id, read_at in Reminder.objects.filter(
             rule=client_rules.MEMBERSHIP_ENDING
         ).values_list("object_id", "read_at")
-    } == {early.pk: True, of_closed.pk: True, ran.pk: False, coming.pk: False}
-    assert result.withdrawn[client_rules.MEMBERSHIP_ENDING] == 3
+    } == {early.pk: True, of_closed.pk: True, ran.pk: True, coming.pk: False}
+    assert result.withdrawn[client_rules.MEMBERSHIP_ENDING] == 4
     # Repeated, it finds nothing more to do.
     assert sweep_reminders(today=TODAY + 3 * DAY).withdrawn[client_rules.MEMBERSHIP_ENDING] == 0
 
