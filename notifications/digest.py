@@ -66,6 +66,9 @@ class Digest:
     reminders: tuple[tuple[str, int], ...]
     # Open tasks given the day before: a new task due in two weeks is news this morning.
     tasks_given_yesterday: int = 0
+    # Open tasks without a due date, every morning while open: the bell counts them too
+    # (TaskQuerySet.needing_attention).
+    tasks_without_due_date: int = 0
 
     @property
     def unread_reminders(self) -> int:
@@ -77,6 +80,7 @@ class Digest:
             self.overdue_tasks
             or self.tasks_due_today
             or self.tasks_given_yesterday
+            or self.tasks_without_due_date
             or self.unread_reminders
         )
 
@@ -98,8 +102,8 @@ def wants_digest(user) -> bool:
 
 
 def build_digest(user, today: datetime.date) -> Digest:
-    """The user's open tasks overdue, due today and given yesterday, and unread reminders
-    per rule. Two queries."""
+    """The user's open tasks overdue, due today, without a due date and given yesterday, and
+    unread reminders per rule. Two queries."""
     given_from, given_until = _yesterday(today)
     tasks = (
         Task.objects.for_assignee(user)
@@ -107,6 +111,7 @@ def build_digest(user, today: datetime.date) -> Digest:
         .aggregate(
             overdue=Count("pk", filter=Q(due_date__lt=today)),
             due_today=Count("pk", filter=Q(due_date=today)),
+            without_due_date=Count("pk", filter=Q(due_date__isnull=True)),
             given_yesterday=Count(
                 "pk", filter=Q(created_at__gte=given_from, created_at__lt=given_until)
             ),
@@ -124,6 +129,7 @@ def build_digest(user, today: datetime.date) -> Digest:
         overdue_tasks=tasks["overdue"],
         tasks_due_today=tasks["due_today"],
         tasks_given_yesterday=tasks["given_yesterday"],
+        tasks_without_due_date=tasks["without_due_date"],
         reminders=tuple(reminders),
     )
 
@@ -154,6 +160,7 @@ def render_digest(user, digest: Digest, today: datetime.date) -> EmailMultiAlter
             "overdue_tasks": digest.overdue_tasks,
             "tasks_due_today": digest.tasks_due_today,
             "tasks_given_yesterday": digest.tasks_given_yesterday,
+            "tasks_without_due_date": digest.tasks_without_due_date,
             "reminders": reminders,
             "unread_reminders": digest.unread_reminders,
             "inbox_url": inbox_url(),
@@ -181,8 +188,8 @@ def send_digest(*, user_id: int, today: datetime.date | None = None) -> bool:
     """Sends the user's digest for `today` (the local date when not given); True when sent.
 
     Nothing is sent to an inactive user, one without an address, one who opted
-    out, or one with nothing waiting (no open task overdue, due today or given
-    yesterday, no unread reminder). Once per user and day (config.mail.send_once under the
+    out, or one with nothing waiting (no open task overdue, due today, without a due date
+    or given yesterday, no unread reminder). Once per user and day (config.mail.send_once under the
     key `digest:<user>:<date>`): a call while another sends it or after it was
     sent returns False; when sending raises, the error is re-raised and nothing
     is marked sent, so that a retry can send.
@@ -211,7 +218,9 @@ def users_to_notify(today: datetime.date):
     User = get_user_model()
     given_from, given_until = _yesterday(today)
     waiting_task = Task.objects.open().filter(
-        Q(due_date__lte=today) | Q(created_at__gte=given_from, created_at__lt=given_until),
+        Q(due_date__lte=today)
+        | Q(due_date__isnull=True)
+        | Q(created_at__gte=given_from, created_at__lt=given_until),
         assignee=OuterRef("pk"),
     )
     unread_reminder = Reminder.objects.unread().filter(recipient=OuterRef("pk"))

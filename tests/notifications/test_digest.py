@@ -131,6 +131,26 @@ def test_a_task_given_yesterday_is_news_once_even_when_due_later(rules, unit):
     assert build_digest(worker, TODAY + DAY).tasks_given_yesterday == 1
 
 
+def test_an_open_task_without_a_due_date_is_told_every_morning_as_the_bell_counts_it(rules, unit):
+    """The bell counts an open task without a due date for as long as it is open
+    (TaskQuerySet.needing_attention); so does the digest, not only the morning after it was
+    given."""
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    a_week_ago = timezone.make_aware(datetime.datetime.combine(TODAY - 7 * DAY, datetime.time(12)))
+    TaskFactory(assignee=worker, due_date=None, created_at=a_week_ago)
+    TaskFactory(assignee=worker, due_date=None, created_at=a_week_ago)
+    TaskFactory(assignee=worker, due_date=None, created_at=a_week_ago, done=True)
+    digest = build_digest(worker, TODAY)
+    assert (digest.tasks_without_due_date, digest.tasks_given_yesterday) == (2, 0)
+    assert not digest.is_empty
+    assert worker.pk in set(users_to_notify(TODAY).values_list("pk", flat=True))
+    assert send_digest(user_id=worker.pk, today=TODAY) is True
+    (message,) = mail.outbox
+    assert "Avoimet tehtävät" in message.body
+    assert "- Ei määräpäivää: 2" in message.body
+    assert "<li>Ei määräpäivää: 2</li>" in message.alternatives[0][0]
+
+
 def test_the_digest_is_in_the_users_language(busy_worker):
     busy_worker.preferred_language = "sv"
     busy_worker.save(update_fields=["preferred_language"])
@@ -154,7 +174,7 @@ def test_the_digest_is_in_the_users_language(busy_worker):
 def test_nothing_is_sent_when_there_is_nothing_to_say(rules, unit):
     idle = make_user(Role.SOCIAL_WORKER, unit)
     TaskFactory(assignee=idle, due_date=TODAY + DAY)  # not due yet
-    TaskFactory(assignee=idle, due_date=None)  # no due date: the inbox shows it, the digest not
+    TaskFactory(assignee=idle, due_date=None, done=True)
     TaskFactory(assignee=idle, due_date=TODAY, done=True)
     ReminderFactory(recipient=idle, read=True)
     assert build_digest(idle, TODAY).is_empty
