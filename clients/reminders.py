@@ -27,7 +27,12 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import RoleAssignment
 from clients.models import BreakTheGlass, CareTeamMembership, ClientPlan, PlanStatus, TeamRole
-from notifications.rules_registry import ReminderSpec, register_reminder_rule
+from notifications.rules_registry import (
+    ReminderSpec,
+    register_reminder_rule,
+    register_sweep_end,
+    team_rules,
+)
 from notifications.texts import Text
 
 PLAN_REVIEW_DUE = "clients.plan_review_due"
@@ -392,25 +397,51 @@ def withdraw_stale_break_the_glass(today: datetime.date) -> int:
     )
 
 
+def settle_reminders_off_the_team(today: datetime.date) -> int:
+    """The sweep's end (notifications.rules_registry.register_sweep_end): the unread
+    reminders of the rules that remind the client's team (`reminds_the_team`: a plan review,
+    a step's end, a consent running out) whose recipient no longer reaches the client
+    (CareTeamMembershipQuerySet.reachable on `today`, as the rules read whom they remind)
+    are settled, in one UPDATE. A transfer of responsibility settles the former worker's
+    reminders itself, but one committed while the sweep ran, between a rule's read and its
+    write, left them what the sweep then wrote. The rules of the unit's managers
+    (UNIT_MANAGER_RULES) and of a task's assignee (who follows the task,
+    notifications.actions.hand_over_tasks; their rules' withdraw_stale settle what a sweep
+    wrote after the task was done) do not remind the team, and are left as they are."""
+    from notifications.actions import settle_unreached_reminders
+
+    return settle_unreached_reminders(
+        rules=team_rules(),
+        reaching=CareTeamMembership.objects.reachable(today),
+        client_field="client__uuid",
+        user_field="user",
+    )
+
+
 def register() -> None:
-    """Registers the rules of this module; called from ClientsConfig.ready()."""
+    """Registers the rules of this module, and the sweep's end that settles the team rules'
+    reminders of those who left the team; called from ClientsConfig.ready()."""
+    register_sweep_end("clients.reminders_off_the_team", settle_reminders_off_the_team)
     register_reminder_rule(
         PLAN_REVIEW_DUE,
         _("Suunnitelman tarkistus lähestyy"),
         plan_reviews_due,
         withdraw_stale=withdraw_stale_reviews_due,
+        reminds_the_team=True,
     )
     register_reminder_rule(
         PLAN_REVIEW_OVERDUE,
         _("Suunnitelman tarkistus myöhässä"),
         plan_reviews_overdue,
         withdraw_stale=withdraw_stale_reviews_overdue,
+        reminds_the_team=True,
     )
     register_reminder_rule(
         MEMBERSHIP_ENDING,
         _("Tiimin jäsenyys päättyy"),
         memberships_ending,
         withdraw_stale=withdraw_stale_memberships_ending,
+        reminds_the_team=True,
     )
     register_reminder_rule(
         RESPONSIBLE_WORKER_UNREACHABLE,

@@ -96,6 +96,7 @@ class ConsentsConfig(AppConfig):
             _("Suostumus päättymässä"),
             page_panels.expiring_consent_reminders,
             withdraw_stale=page_panels.withdraw_stale_expiring,
+            reminds_the_team=True,
         )
         # Someone of another organisation joins a client's team only as consent allows.
         register_team_coverage(team_coverage.team_coverage())

@@ -157,4 +157,5 @@ def register() -> None:
         _("Huoltajan suostumus päättymässä täysi-ikäisyyteen"),
         guardian_consents_ending,
         withdraw_stale=withdraw_stale_guardian_consents,
+        reminds_the_team=True,
     )

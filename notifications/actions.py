@@ -33,7 +33,12 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_context
 from notifications.models import NOT_SETTLED, REMINDER_KEY, Reminder, Task
-from notifications.rules_registry import ReminderRule, ReminderSpec, registered_rules
+from notifications.rules_registry import (
+    ReminderRule,
+    ReminderSpec,
+    registered_rules,
+    sweep_ends,
+)
 from notifications.task_kinds import completion_hook, kinds_following_responsibility
 from notifications.texts import Text
 
@@ -390,6 +395,31 @@ def settle_moved_reminders(
     )
 
 
+def settle_unreached_reminders(
+    *, rules: Sequence[str], reaching: models.QuerySet, client_field: str, user_field: str
+) -> int:
+    """Marks read and settled the unread reminders of `rules` that carry a client whose
+    recipient no longer reaches it: `reaching` has no row whose `client_field` is the
+    reminder's client (its UUID) and whose `user_field` is its recipient. Returns how many;
+    one UPDATE whatever their number, none without rules.
+
+    For the end of a sweep: a rule read the caseload, a transfer of responsibility committed
+    and settled the former worker's reminders (settle_client_reminders), then the sweep
+    wrote what the rule had read. Settled as the transfer settles them, so should the client
+    come back to them, the sweep reminds them afresh.
+    """
+    if not rules:
+        return 0
+    reached = reaching.filter(
+        **{client_field: OuterRef("client_id"), user_field: OuterRef("recipient_id")}
+    )
+    return _settle_moved(
+        Reminder.objects.filter(rule__in=list(rules), client_id__isnull=False).exclude(
+            Exists(reached)
+        )
+    )
+
+
 def withdraw_reminders(*, rule: str, concerning: models.Model, recipient_ids=None) -> int:
     """Takes back the reminders of `rule` about `concerning` that are not yet past their due
     date (of the given recipients only, when `recipient_ids` is given); returns how many.
@@ -655,11 +685,13 @@ SWEEP_LOCK_KEY = "notifications:sweep-reminders:lock"
 @dataclass
 class SweepResult:
     """What one sweep did: new reminders per rule, reminders taken back or settled as no
-    longer fitting (per rule that withdraws: withdraw_stale_reminders), and the rules that
-    failed."""
+    longer fitting (per rule that withdraws: withdraw_stale_reminders), reminders settled at
+    its end (per registered sweep end: rules_registry.register_sweep_end), and the rules
+    and sweep ends that failed."""
 
     created: dict[str, int] = field(default_factory=dict)
     withdrawn: dict[str, int] = field(default_factory=dict)
+    settled: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
 
     @property
@@ -677,8 +709,10 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
     is safe to run at any time and any number of times. Reminders are written
     in batches of POLKU_REMINDER_BATCH_SIZE (default 1,000), each batch in its
     own transaction. Before a rule that has `withdraw_stale`, its reminders that no
-    longer fit are taken back (not yet due) or marked read (past). A rule that raises is logged and
-    skipped; the others still run. Celery's SoftTimeLimitExceeded is not a rule's
+    longer fit are taken back (not yet due) or marked read (past). After every rule, the
+    registered sweep ends run (rules_registry.register_sweep_end: the reminders written for
+    someone who left the client's team while the sweep ran are settled). A rule or sweep end
+    that raises is logged and skipped; the others still run. Celery's SoftTimeLimitExceeded is not a rule's
     failure but the task's time running out: it ends the sweep and is raised again.
     """
     today = today or timezone.localdate()
@@ -702,12 +736,21 @@ def sweep_reminders(today: datetime.date | None = None) -> SweepResult | None:
             except Exception:
                 logger.exception("Reminder rule %s failed.", rule.code)
                 result.failed.append(rule.code)
+        for name, finish in sweep_ends():
+            try:
+                result.settled[name] = finish(today)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception:
+                logger.exception("Reminder sweep end %s failed.", name)
+                result.failed.append(name)
         logger.info(
             "Reminder sweep done.",
             extra={
                 "reminders_created": result.total,
                 "reminders_per_rule": result.created,
                 "withdrawn_per_rule": result.withdrawn,
+                "settled_at_the_end": result.settled,
                 "failed_rules": result.failed,
             },
         )

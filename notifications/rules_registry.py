@@ -17,6 +17,13 @@ not yet due and marks the past ones read, keeping their rows (e.g.
 notifications.actions.withdraw_stale_reminders), for a rule whose facts change by
 many paths (a step's end moved, a follow-on step linked).
 
+A rule registered with `reminds_the_team=True` reminds people as members of the client's
+care team (its responsible worker, a step's coach) while they can act on the client. The
+app that keeps the team registers, with `register_sweep_end`, what the sweep runs after
+every rule: the reminders of those rules that it wrote for someone who left the team while
+it ran (a transfer of responsibility committed between the rule's read and its write) are
+settled there (clients.reminders.settle_reminders_off_the_team).
+
 (Not named rules.py: the `rules` library autodiscovers modules of that name.)
 """
 
@@ -71,9 +78,11 @@ class ReminderRule:
     label: str | Promise
     func: RuleFunction
     withdraw_stale: WithdrawFunction | None = None
+    reminds_the_team: bool = False
 
 
 _rules: dict[str, ReminderRule] = {}
+_sweep_ends: dict[str, WithdrawFunction] = {}
 
 
 def register_reminder_rule(
@@ -82,15 +91,37 @@ def register_reminder_rule(
     func: RuleFunction,
     *,
     withdraw_stale: WithdrawFunction | None = None,
+    reminds_the_team: bool = False,
 ) -> None:
     """Registers (or replaces, on a repeated ready()) the rule with this code."""
     if not code or len(code) > 64:
         raise ValueError("A reminder rule code has 1-64 characters.")
-    _rules[code] = ReminderRule(code=code, label=label, func=func, withdraw_stale=withdraw_stale)
+    _rules[code] = ReminderRule(
+        code=code,
+        label=label,
+        func=func,
+        withdraw_stale=withdraw_stale,
+        reminds_the_team=reminds_the_team,
+    )
 
 
 def registered_rules() -> list[ReminderRule]:
     return [_rules[code] for code in sorted(_rules)]
+
+
+def team_rules() -> list[str]:
+    """The codes of the registered rules that remind the client's care team."""
+    return [code for code in sorted(_rules) if _rules[code].reminds_the_team]
+
+
+def register_sweep_end(name: str, func: WithdrawFunction) -> None:
+    """Registers (or replaces, on a repeated ready()) `func(today) -> int`, which the sweep
+    runs once after every rule has run."""
+    _sweep_ends[name] = func
+
+
+def sweep_ends() -> list[tuple[str, WithdrawFunction]]:
+    return [(name, _sweep_ends[name]) for name in sorted(_sweep_ends)]
 
 
 def rule_label(code: str) -> str | Promise:

@@ -516,34 +516,40 @@ def register() -> None:
         _("Kuntouttavan työtoiminnan varoituskuukausi"),
         rehab_month_21,
         withdraw_stale=withdraw_stale_month_21,
+        reminds_the_team=True,
     )
     register_reminder_rule(
         STEP_ENDING_WITHOUT_NEXT,
         _("Jakso päättymässä ilman jatkopolkua"),
         steps_ending_without_next,
         withdraw_stale=withdraw_stale_ending(STEP_ENDING_WITHOUT_NEXT),
+        reminds_the_team=True,
     )
     register_reminder_rule(
         JOBCENTER_ENDING_WITHOUT_NEXT,
         _("Jobcenter-jakso päättymässä ilman jatkopolkua"),
         jobcenter_ending_without_next,
         withdraw_stale=withdraw_stale_ending(JOBCENTER_ENDING_WITHOUT_NEXT),
+        reminds_the_team=True,
     )
     register_reminder_rule(
         IPS_NO_EMPLOYER_CONTACT,
         _("IPS: ei työnantajakontaktia"),
         ips_without_employer_contact,
         withdraw_stale=withdraw_stale_ips,
+        reminds_the_team=True,
     )
     register_reminder_rule(
         STEP_REVIEW_DUE,
         _("Jakson arviointi lähestyy"),
         steps_review_due,
         withdraw_stale=withdraw_stale_reviews,
+        reminds_the_team=True,
     )
     register_reminder_rule(
         STEP_PLANNED_END_PASSED,
         _("Suunniteltu päättymispäivä ohitettu"),
         steps_past_planned_end,
         withdraw_stale=withdraw_stale_planned_end_passed,
+        reminds_the_team=True,
     )
