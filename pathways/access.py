@@ -12,6 +12,7 @@ from pathways.models import (
     PathwayStep,
     PrintedDocument,
 )
+from pathways.summary import sections_for
 
 # Permissions whose rules read the step (its coach), not only its client.
 STEP_PERMISSIONS = {"pathways.log_step", "pathways.ask_for_follow_on"}
@@ -108,10 +109,11 @@ def get_document_for_user(user, client_id, document_id, *, log_view: bool):
 
     404 for a client the user does not see or a document not of that client. The permission
     is checked as the document was asked for: a certificate on its step
-    ("pathways.log_step"), a summary on the client ("pathways.print_summary");
-    PermissionDenied (403) without it. With `log_view`, logs the opening of the document's
-    page on the client, named by the document's kind, so that the client's log report says
-    which document it was (a summary or a certificate).
+    ("pathways.log_step"), a summary on the client ("pathways.print_summary", and
+    "clients.read_plan" too for a summary with a section that carries the client's plans:
+    summary.sections_for); PermissionDenied (403) without it. With `log_view`, logs the
+    opening of the document's page on the client, named by the document's kind, so that the
+    client's log report says which document it was (a summary or a certificate).
     """
     client = get_client_for_user(user, client_id, log_action=None)
     try:
@@ -124,7 +126,9 @@ def get_document_for_user(user, client_id, document_id, *, log_view: bool):
     if document.kind == DocumentKind.COMPETENCE_CERTIFICATE:
         allowed = rules.has_perm("pathways.log_step", user, document.certificate.step)
     else:
-        allowed = rules.has_perm("pathways.print_summary", user, client)
+        allowed = rules.has_perm("pathways.print_summary", user, client) and set(
+            document.sections
+        ) <= set(sections_for(user, client))
     if not allowed:
         raise PermissionDenied
     if log_view:

@@ -831,3 +831,9 @@ class PrintSummaryForm(PolkuForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Valitse vähintään yksi osio.")},
     )
+
+    def __init__(self, *args, sections, **kwargs):
+        """`sections`: those the user may print (summary.sections_for); only they are offered."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["sections"]
+        field.choices = [choice for choice in field.choices if choice[0] in sections]

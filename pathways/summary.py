@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+import rules
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -40,6 +41,11 @@ from services.models import PlanType
 TEMPLATE_VERSION = "2026.12.7"
 
 SECTIONS = ("situation", "timeline", "services", "dates", "contacts")
+# The sections that carry the client's plans: the situation (the plan's own words and goals)
+# and the important dates (each plan's review, named by its plan). Printed only by who may read
+# the plans (clients.read_plan): not by the manager of the responsible unit, who prints the
+# summary but sees the client's page without the plans (PERMISSIONS.md).
+PLAN_SECTIONS = frozenset({"situation", "dates"})
 PLAN_TYPE_ORDER = list(PlanType.values)
 
 TEXTS = {
@@ -221,6 +227,13 @@ TEXTS = {
         "footer": "This paper is for you. Keep it.",
     },
 }
+
+
+def sections_for(user, client) -> tuple[str, ...]:
+    """The sections `user`, in their active role, may print on `client`'s summary, in order."""
+    if rules.has_perm("clients.read_plan", user, client):
+        return SECTIONS
+    return tuple(section for section in SECTIONS if section not in PLAN_SECTIONS)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Printed documents: the client's pathway summary and the competence certificate, rendered
 by WeasyPrint in a Celery task enqueued only after the request commits."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -34,14 +34,17 @@ def request_pathway_summary(
     """Queues a pathway summary PDF; the rendering task is enqueued only after the transaction commits.
 
     Raises ValidationError for a language a print is not made in (fi, sv, en; the database
-    refuses any other too) and for no known section.
+    refuses any other too) and for no known section; PermissionDenied for a section that
+    carries the client's plans (summary.PLAN_SECTIONS) when `requested_by` may not read them.
     """
-    from pathways.summary import SECTIONS, TEMPLATE_VERSION
+    from pathways.summary import SECTIONS, TEMPLATE_VERSION, sections_for
 
     _check_language(language)
     sections = [section for section in SECTIONS if section in sections]
     if not sections:
         raise ValidationError({"sections": _("Valitse vähintään yksi osio.")})
+    if not set(sections) <= set(sections_for(requested_by, client)):
+        raise PermissionDenied
     with transaction.atomic():
         document = PrintedDocument.objects.create(
             client=client,

@@ -17,7 +17,7 @@ from config.polling import background_request
 from pathways import actions, printing
 from pathways.access import get_certificate_for_user, get_document_for_user
 from pathways.forms import PrintSummaryForm
-from pathways.summary import SECTIONS
+from pathways.summary import sections_for
 
 # The summary's print dialog (language and sections), told apart from the client's page.
 SUMMARY_DIALOG_VIEWED = "pathways.summary_dialog.viewed"
@@ -32,9 +32,11 @@ def print_summary(request, client_id):
         permission="pathways.print_summary",
         log_action=read_log(request, SUMMARY_DIALOG_VIEWED),
     )
+    sections = sections_for(request.user, client)
     form = PrintSummaryForm(
         request.POST or None,
-        initial={"language": actions.print_language_of(client), "sections": list(SECTIONS)},
+        sections=sections,
+        initial={"language": actions.print_language_of(client), "sections": list(sections)},
     )
     if request.method == "POST" and form.is_valid():
         document = actions.request_pathway_summary(

@@ -199,7 +199,7 @@ def test_the_log_report_says_which_document_page_was_opened(client, dpo, worker,
     from pathways.actions import request_pathway_summary
 
     document = request_pathway_summary(
-        client=subject_client, requested_by=worker, language="fi", sections=["dates"]
+        client=subject_client, requested_by=worker, language="fi", sections=["services"]
     )
     login(client, worker)
     page = reverse("pathways:document", args=[subject_client.uuid, document.uuid])

@@ -27,7 +27,7 @@ from pathways.factories import make_step
 from pathways.models import PathwayStep, PrintedDocument, StepStatus
 from services.calendar import add_months
 from services.factories import UnitFactory
-from tests.conftest import field_errors, login
+from tests.conftest import acting, field_errors, login
 from tests.weeks import past_week_within_a_month
 
 pytestmark = pytest.mark.django_db
@@ -898,7 +898,8 @@ def test_the_download_is_named_by_the_helsinki_date_just_after_midnight(
         timezone.localdate() + datetime.timedelta(days=1), datetime.time(0, 30), tzinfo=helsinki
     )
     time_machine.move_to(tonight, tick=False)
-    coordinator = world.users[Role.COORDINATOR]
+    # Acting as coordinator, the client's work pair, who reads the plans the dates name.
+    coordinator = acting(world.users[Role.COORDINATOR])
     document = pathway_actions.request_pathway_summary(
         client=world.client, requested_by=coordinator, language="fi", sections=["dates"]
     )

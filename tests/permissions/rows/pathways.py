@@ -173,7 +173,9 @@ def ready_document(client, requested_by):
         client=client,
         kind="pathway_summary",
         language="fi",
-        sections=["dates"],
+        # No section of the client's plans, which the manager does not print
+        # (tests/pathways/test_summary_plan_sections.py).
+        sections=["services"],
         template_version="test",
         requested_by=requested_by,
         status=PrintStatus.READY,
