@@ -5,7 +5,7 @@ printed document."""
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -100,10 +100,32 @@ def request_log_report_print(*, subject, period, language: str, requested_by) ->
 
     `subject` is the audit.subjects.ClientSubject the DPO reached through audit.access. The
     report records the version of the template it is printed with (LOG_REPORT_TEMPLATE_VERSION).
+    The same DPO's report of the same period in the same language asked for again within
+    PRINT_REPEAT_WITHIN while it is still under way is the same request sent twice: it returns
+    that print and logs and enqueues nothing. audit imports no domain app, so the two requests
+    take turns on a transaction-level advisory lock on the client's id, not on its row.
     """
     from audit.reports import LOG_REPORT_TEMPLATE_VERSION
 
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"audit.log_report_print:{subject.uuid}"],
+            )
+        repeated = (
+            LogReportPrint.objects.repeated_by(requested_by)
+            .filter(
+                client_id=subject.uuid,
+                period_start=period.start,
+                period_end=period.end,
+                reason=period.reason,
+                language=language,
+            )
+            .first()
+        )
+        if repeated is not None:
+            return repeated
         report = LogReportPrint.objects.create(
             client_id=subject.uuid,
             organisation_id=subject.organisation_id,

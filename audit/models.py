@@ -159,6 +159,23 @@ PRINT_LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 # tests/audit checks it) so that a print waiting behind others is not given up too soon.
 PRINT_STALLED_AFTER = datetime.timedelta(minutes=15)
 PRINT_UNDER_WAY = ("queued", "rendering")
+# A print asked for again this soon after the same one (the same requester, the same content)
+# while still queued or being made is the same request sent twice (a double submit, the back
+# button): the action returns the first print, not a second one. Short, so that a print asked
+# for again on purpose (another copy, a minute later) is still a print of its own.
+PRINT_REPEAT_WITHIN = datetime.timedelta(seconds=10)
+
+
+class PrintedFileQuerySet(models.QuerySet):
+    def repeated_by(self, requested_by):
+        """The prints `requested_by` asked for within PRINT_REPEAT_WITHIN that are still under
+        way: what a request sent twice finds of its first sending. The caller filters by the
+        print's content and holds the lock that makes the two requests take turns."""
+        return self.filter(
+            requested_by=requested_by,
+            status__in=PRINT_UNDER_WAY,
+            requested_at__gte=timezone.now() - PRINT_REPEAT_WITHIN,
+        ).order_by("-requested_at")
 
 
 class PrintedFile(models.Model):
@@ -193,6 +210,8 @@ class PrintedFile(models.Model):
     )
     requested_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PrintedFileQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from audit.models import PRINT_LANGUAGES
 from clients.access import log_client_access
 from clients.models import Client
+from pathways.actions.common import lock_client
 from pathways.models import CompetenceCertificate, DocumentKind, PrintedDocument
 
 PRINTED_IN = tuple(code for code, _name in PRINT_LANGUAGES)
@@ -33,6 +34,10 @@ def request_pathway_summary(
 ) -> "PrintedDocument":
     """Queues a pathway summary PDF; the rendering task is enqueued only after the transaction commits.
 
+    The same requester's same summary (language and sections) asked for again within
+    PRINT_REPEAT_WITHIN while it is still under way is the same request sent twice: checked
+    under the client's row lock, it returns that print and logs and enqueues nothing.
+
     Raises ValidationError for a language a print is not made in (fi, sv, en; the database
     refuses any other too) and for no known section; PermissionDenied for a section that
     carries the client's plans (summary.PLAN_SECTIONS) when `requested_by` may not read them.
@@ -46,6 +51,21 @@ def request_pathway_summary(
     if not set(sections) <= set(sections_for(requested_by, client)):
         raise PermissionDenied
     with transaction.atomic():
+        # A repeat (a double submit, the back button) waits here for the first to commit, and
+        # then finds its print: the same summary is printed, logged and rendered once.
+        lock_client(client)
+        repeated = (
+            PrintedDocument.objects.repeated_by(requested_by)
+            .filter(
+                client=client,
+                kind=DocumentKind.PATHWAY_SUMMARY,
+                language=language,
+                sections=sections,
+            )
+            .first()
+        )
+        if repeated is not None:
+            return repeated
         document = PrintedDocument.objects.create(
             client=client,
             kind=DocumentKind.PATHWAY_SUMMARY,
