@@ -295,3 +295,27 @@ def test_each_certificates_language_and_print_button_name_their_certificate(
     )
     assert f'for="certificate-language-{second.pk}">Kieli{unnamed}</label>' in page
     assert f"Tulosta osaamistodistus{unnamed}</span>" in page
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_a_period_without_a_workshop_unit_prints_no_empty_workshop_heading(
+    certificate, workshop_coach, language
+):
+    """The heading names the workshop below it: with no unit on the period there is none."""
+    from pathways.certificates import TEXTS
+
+    step = certificate.step
+    step.unit = None
+    step.save(update_fields=["unit"])
+    document = actions.request_certificate_pdf(
+        certificate=certificate, requested_by=workshop_coach, language=language
+    )
+    lines = [
+        line.strip()
+        for line in text_of(
+            read_printed(actions.render_document(document_id=document.pk))
+        ).splitlines()
+    ]
+    assert TEXTS[language]["workshop"] not in lines
+    assert all(competence in lines for competence in COMPETENCES)
+    assert any(line.startswith(TEXTS[language]["period"]) for line in lines)
