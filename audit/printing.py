@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +46,10 @@ logger = logging.getLogger(__name__)
 
 # The ending of a file still being written: named so until its print is marked ready.
 PART_SUFFIX = ".part"
+# The clients' documents are read by Polku's own user only: not by the machine's other users,
+# whatever the process's umask. A file keeps its mode when `publish` names it.
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
 
 
 def write_part(pdf: bytes, name: str) -> Path:
@@ -52,10 +57,16 @@ def write_part(pdf: bytes, name: str) -> Path:
     and PART_SUFFIX), never under `name` itself: a write cut off leaves no file that looks
     made. Returns its path; `publish` gives it its name. A write that fails removes its part."""
     folder = documents_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    # mkdir's mode passes through the umask and leaves a folder made before as it was.
+    if stat.S_IMODE(folder.stat().st_mode) != FOLDER_MODE:
+        folder.chmod(FOLDER_MODE)
     part = folder / f"{name}.{secrets.token_hex(8)}{PART_SUFFIX}"
     try:
-        part.write_bytes(pdf)
+        # Created with its mode (the umask only takes bits away), never readable by others
+        # even for a moment; a new name each time (O_EXCL).
+        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as f:
+            f.write(pdf)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
