@@ -13,6 +13,7 @@ from accounts.roles import COACH_ROLES, Role
 
 # The version of the certificate's template (pathways/pdf/certificate.html) and of the texts
 # here, recorded on each printed certificate: raise it with any change to what it says or shows.
+# tests/test_print_template_versions.py fails on a change to its files without a new version.
 TEMPLATE_VERSION = "2026.12.7.2"
 
 TEXTS = {
