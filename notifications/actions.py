@@ -383,16 +383,10 @@ def settle_moved_reminders(
     as settle_client_reminders, they are settled (`settled_at`), not read by the recipient,
     so should the matter come back to them, the sweep reminds them afresh.
     """
-    if not rules or any(not rule for rule in rules):
-        raise ValueError("A reminder rule's code is needed.")
-    if not concerning:
+    reminders = _reminders_about(rules, concerning)
+    if reminders is None:
         return 0
-    about = functools.reduce(
-        operator.or_, (models.Q(**_concerning_fields(obj)) for obj in concerning)
-    )
-    return _settle_moved(
-        Reminder.objects.filter(about, rule__in=list(rules), recipient_id=recipient_id)
-    )
+    return _settle_moved(reminders.filter(recipient_id=recipient_id))
 
 
 def settle_unreached_reminders(
@@ -478,15 +472,23 @@ def withdraw_and_settle_reminders(
     Past reminders were right on their day, so their rows stay (as settle_reminders keeps
     them).
     """
+    reminders = _reminders_about(rules, concerning)
+    if reminders is None:
+        return 0
+    return _withdraw_or_settle(reminders, timezone.localdate())
+
+
+def _reminders_about(rules: Sequence[str], concerning: Sequence[models.Model]):
+    """The reminders of `rules` about any of the objects `concerning` (None for no objects);
+    ValueError for a missing rule code."""
     if not rules or any(not rule for rule in rules):
         raise ValueError("A reminder rule's code is needed.")
     if not concerning:
-        return 0
+        return None
     about = functools.reduce(
         operator.or_, (models.Q(**_concerning_fields(obj)) for obj in concerning)
     )
-    reminders = Reminder.objects.filter(about, rule__in=list(rules))
-    return _withdraw_or_settle(reminders, timezone.localdate())
+    return Reminder.objects.filter(about, rule__in=list(rules))
 
 
 def _settle(reminders: models.QuerySet) -> int:
