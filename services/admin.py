@@ -288,8 +288,41 @@ class ServiceRuleSetAdmin(admin.ModelAdmin):
             gettext("Korvaa uusilla säännöillä tietystä päivästä alkaen"),
         )
 
+    @admin.display(description=_("sääntöjen muuttaminen"))
+    def how_others_change(self, obj):
+        return gettext(
+            "Nämä säännöt koskevat kaikkia organisaatioita, ja niitä ylläpitää Polun ylläpito "
+            "lainsäädännön mukaan. Organisaatiosi voi lisätä omat säännöt samalle "
+            "palvelutyypille: ne ovat sen yksiköissä voimassa näiden sijaan."
+        )
+
     # A rule set in force has no change permission (below), so the admin shows it read-only.
-    readonly_fields = ["how_to_change", "supersedes", "created_at", "created_by"]
+    readonly_fields = [
+        "how_to_change",
+        "how_others_change",
+        "supersedes",
+        "created_at",
+        "created_by",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Rules the administrator may not manage (the general ones, for an organisation's
+        # administrator) do not offer a change or a replacement that would be refused.
+        if obj is None or self._may_manage(request, obj):
+            return self.fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "how_others_change" if field == "how_to_change" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in self.fieldsets
+        ]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -511,9 +544,26 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
             or (obj.keeper_id is not None and obj.keeper_id == admin_organisation_id(request))
         )
 
+    @admin.display(description=_("ylläpitäjä"))
+    def keeper_display(self, obj):
+        keeper = obj.provider or obj.kept_by
+        return keeper.name_in() if keeper else gettext("Polun ylläpito")
+
     def get_readonly_fields(self, request, obj=None):
         # The keeper is the organisation of whoever adds the entry; the operator names another.
-        return [] if request.user.is_superuser else ["kept_by"]
+        if request.user.is_superuser:
+            return []
+        return ["kept_by", "provider_display", "keeper_display"]
+
+    def get_fieldsets(self, request, obj=None):
+        # Another organisation's entry is read-only here, and its organisations are named,
+        # not linked: their admin pages are not this administrator's to open.
+        if self._may_keep(request, obj):
+            return self.fieldsets
+        named = {"provider": "provider_display", "kept_by": "keeper_display"}
+        (name, options), *rest = self.fieldsets
+        fields = [named.get(field, field) for field in options["fields"]]
+        return [(name, {**options, "fields": fields}), *rest]
 
     def save_model(self, request, obj, form, change):
         # An entry with a Polku provider is the provider's; one named in text stays with the

@@ -230,7 +230,12 @@ def test_an_administrator_adds_and_supersedes_only_own_organisations_rules(clien
     administrator = make_user(Role.ADMIN, unit, is_staff=True)
     login(client, administrator)
     general = ServiceRuleSetFactory()
-    assert client.get(change_url(general)).status_code == 200  # read-only view
+    read_only_view = client.get(change_url(general))
+    assert read_only_view.status_code == 200
+    # No way offered that would be refused: general rules are the operator's, and the page
+    # says how the organisation gives its own instead.
+    assert supersede_url(general) not in read_only_view.content.decode()
+    assert "omat säännöt" in read_only_view.content.decode()
     assert client.get(supersede_url(general)).status_code == 403
     response = client.post(
         reverse("admin:services_serviceruleset_add"),
