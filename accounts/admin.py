@@ -305,11 +305,18 @@ class UserAdmin(admin.ModelAdmin):
             obj.managed_organisation_id = admin_organisation_id(request)
         return obj
 
+    @admin.display(description=_("organisaatio"))
+    def home_organisation(self, obj):
+        return obj.organisation.name_in() if obj.organisation_id else "–"
+
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
+        fields = [f for f in super().get_fields(request, obj) if f != "home_organisation"]
         # The operator's role forms list every role; an administrator's only their own units'.
         if obj is None or request.user.is_superuser:
             return [field for field in fields if field != "roles_elsewhere"]
+        if not homed_in_managed_organisation(request, obj):
+            # Named, not linked: the other organisation's admin page is not this one's to open.
+            fields = ["home_organisation" if f == "organisation" else f for f in fields]
         return fields if "roles_elsewhere" in fields else [*fields, "roles_elsewhere"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -317,7 +324,7 @@ class UserAdmin(admin.ModelAdmin):
         # this organisation's units are changed here.
         if homed_in_managed_organisation(request, obj):
             return self.readonly_fields
-        return [*self.fields, "roles_elsewhere"]
+        return [*self.fields, "roles_elsewhere", "home_organisation"]
 
     def has_delete_permission(self, request, obj=None):
         # Deleting an account would take its roles elsewhere with it: only its home
