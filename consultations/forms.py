@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, PolkuForm, PolkuModelForm
 from config.ordering import Alphabetical
+from consultations.actions.requests import networks_for
 from consultations.actions.sessions import not_members_on_the_day
 from consultations.ics import HELSINKI, clock
 from consultations.models import (
@@ -449,7 +450,7 @@ class RequestForm(PolkuModelForm):
             field.validators.append(MaxLengthValidator(limit))
             field.widget.attrs["maxlength"] = str(limit)
         network = self.fields["preferred_network"]
-        network.queryset = Network.objects.active().select_related("convening_organisation")
+        network.queryset = networks_for(client).select_related("convening_organisation")
         network.empty_label = _("Koordinaattori valitsee")
         if preview_url:
             # htmx refreshes the preview of who would see the case pseudonymously; only the

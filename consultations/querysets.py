@@ -44,6 +44,18 @@ class NetworkQuerySet(models.QuerySet):
             Q(convening_organisation_id=_active_organisation_id(user)) | Q(Exists(member))
         )
 
+    def serving(self, organisation_id: int):
+        """Networks the organisation's clients are brought to: those it convenes and those
+        it takes part in through a current member it nominated itself (as in_queue_of)."""
+        from consultations.models import NetworkMember
+
+        member = NetworkMember.objects.active_on(timezone.localdate()).filter(
+            network=OuterRef("pk"),
+            organisation_id=organisation_id,
+            nominated_by_own_organisation=True,
+        )
+        return self.filter(Q(convening_organisation_id=organisation_id) | Q(Exists(member)))
+
 
 class NetworkMemberQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):

@@ -18,6 +18,7 @@ from consultations.actions.outcomes import (
 from consultations.actions.requests import (
     ask_for_consultation,
     decline_request,
+    networks_for,
     place_on_session,
     remove_from_agenda,
     triage_request,
@@ -46,6 +47,7 @@ __all__ = [
     "decline_work_pair",
     "end_member",
     "invite_guest",
+    "networks_for",
     "offer_work_pair",
     "place_on_session",
     "record_minutes",

@@ -28,6 +28,7 @@ from consultations.models import (
     SLOTS_NOT_OVERLAPPING,
     AgendaItem,
     ConsultationRequest,
+    Network,
     RequestStatus,
     Session,
 )
@@ -45,6 +46,13 @@ NUMBERING_LOCK = 0x4B4F4E53  # "KONS"
 DEFAULT_SLOT_MINUTES = 30
 
 
+def networks_for(client: Client):
+    """The networks a request about the client may prefer: the active ones that serve the
+    organisation of the client's responsible unit (NetworkQuerySet.serving). A network of
+    an organisation the client's has nothing to do with is not theirs to ask."""
+    return Network.objects.active().serving(client.responsible_unit.organisation_id)
+
+
 def ask_for_consultation(
     *,
     client,
@@ -60,7 +68,8 @@ def ask_for_consultation(
     """Records a request on behalf of the client's responsible worker.
 
     The question and the pseudonymous summary must name none of the client's
-    names nor their identity code or birth date (ValidationError). Under the
+    names nor their identity code or birth date (ValidationError), and a preferred network
+    must be one of `networks_for(client)`. Under the
     client's row lock, a closed client is refused, and so is a repeat: the same
     asker's same question about the client while it still waits for the network
     (a double submit sends one request). The responsible worker the request is recorded
@@ -73,8 +82,16 @@ def ask_for_consultation(
     year = timezone.localdate().year
     with transaction.atomic(), history_context(asked_by, "consultations.request.created"):
         # A repeat waits here for the first to commit, and then finds it.
-        if not Client.objects.select_for_update().get(pk=client.pk).is_active:
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if not locked.is_active:
             raise ValidationError(_("Asiakkuus on päättynyt."))
+        if (
+            preferred_network is not None
+            and not networks_for(locked).filter(pk=preferred_network.pk).exists()
+        ):
+            raise ValidationError(
+                {"preferred_network": _("Verkosto ei käsittele tämän asiakkaan asioita.")}
+            )
         worker = responsible_worker_of(client)
         if worker is None:
             raise ValidationError(_("Asiakkaalla ei ole vastuutyöntekijää."))

@@ -48,10 +48,12 @@ from services.i18n import in_name_order
 
 
 def _visibility(client, network, includes_health_data: bool) -> list[dict]:
-    """Per network (the chosen one, or every active one when the coordinator chooses):
-    which organisations' members and coordinators would see the case named and which
-    pseudonymously."""
-    networks = [network] if network else list(Network.objects.active().order_by(in_name_order()))
+    """Per network (the chosen one, or every one the coordinator may choose from: those
+    serving the client's organisation): which organisations' members and coordinators
+    would see the case named and which pseudonymously."""
+    networks = (
+        [network] if network else list(actions.networks_for(client).order_by(in_name_order()))
+    )
     previews = preview_visibility(
         client=client,
         attendees=network_attendees(networks),
@@ -71,9 +73,9 @@ def _preview(client, network, includes_health_data: bool) -> dict:
     }
 
 
-def _chosen_network(value):
+def _chosen_network(client, value):
     try:
-        return Network.objects.active().get(pk=int(value)) if value else None
+        return actions.networks_for(client).get(pk=int(value)) if value else None
     except (ValueError, Network.DoesNotExist):
         return None
 
@@ -91,7 +93,7 @@ def request_create(request, client_id):
     )
     url = reverse("consultations:request_create", kwargs={"client_id": client.uuid})
     if request.method == "GET":
-        network = _chosen_network(request.GET.get("preferred_network"))
+        network = _chosen_network(client, request.GET.get("preferred_network"))
         health = request.GET.get("includes_health_data") in ("on", "true", "True", "1")
         context = {
             "client": client,

@@ -13,16 +13,25 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.factories import make_user
+from accounts.roles import Role
 from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
 from consents.factories import ConsentFactory
 from consultations import actions
-from consultations.factories import make_request, make_session, next_weekday_at
+from consultations.factories import (
+    NetworkFactory,
+    add_network_member,
+    make_request,
+    make_session,
+    next_weekday_at,
+)
 from consultations.models import ConsultationRequest, RequestStatus
 from consultations.pseudonymity import age_band, identifying_mentions
 from consultations.tasks import send_invitations_task
 from notifications.models import Task
-from tests.conftest import field_errors, login
+from services.factories import UnitFactory
+from tests.conftest import acting, field_errors, login
 from tests.consultations.conftest import IDENTITY_CODE
 
 
@@ -160,6 +169,39 @@ def test_the_preview_names_the_convening_organisations_coordinators_who_are_not_
     assert "Elsa Entinen" not in preview
     assert preview.count("Kaisa Koordinaattori") == 1  # a member, listed once
     assert "kattavuus tarkistetaan uudelleen istunnossa" in preview
+
+
+def test_only_networks_that_serve_the_clients_organisation_may_be_preferred(worker_client, hki):
+    """The employment services' own network, in which the client's organisation takes no
+    part, is not offered, shown in the preview or accepted; once the social services
+    nominate a member of theirs to it, it is."""
+    coordinator = acting(make_user(Role.COORDINATOR, UnitFactory(organisation=hki.employment)))
+    theirs = NetworkFactory(
+        name_fi="Työllisyyspalvelujen oma verkosto",
+        convening_organisation=hki.employment,
+        created_by=coordinator,
+    )
+    add_network_member(theirs, coordinator)
+    page = worker_client.get(create_url(hki), {"preferred_network": theirs.pk})
+    assert theirs.name_fi not in page.content.decode() and page.context["chosen_network"] is None
+    assert str(hki.network) in page.content.decode()
+    response = worker_client.post(
+        create_url(hki), {**form_data(hki, preferred_network=theirs.pk), "confirm": "1"}
+    )
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "preferred_network")
+    assert not ConsultationRequest.objects.exclude(pk=hki.request.pk).exists()
+    with pytest.raises(ValidationError) as refused:
+        actions.ask_for_consultation(
+            client=hki.client,
+            asked_by=hki.worker,
+            **{**form_data(hki), "preferred_network": theirs},
+        )
+    assert "preferred_network" in refused.value.message_dict
+
+    add_network_member(theirs, hki.worker)  # nominated by the social services themselves
+    page = worker_client.get(create_url(hki), {"preferred_network": theirs.pk})
+    assert page.context["chosen_network"] == theirs
 
 
 def test_sending_takes_a_confirmation_step(worker_client, hki):
@@ -664,7 +706,6 @@ def test_a_member_coordinator_runs_another_organisations_network(client, hki):
 
 
 def test_a_name_inside_an_ordinary_word_is_not_the_name(hki):
-    from clients.factories import ClientFactory
 
     onni = ClientFactory(responsible_worker=hki.worker, first_names="Onni", last_name="Orava")
     assert identifying_mentions(onni, "Työkokeilu onnistui, oravanpyörä katkesi.") == []
