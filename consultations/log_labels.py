@@ -12,6 +12,9 @@ CASE_LISTED = "consultations.case.listed"
 # A change of the client's care team brought a presenter to a session, or took one off it.
 PRESENTER_INVITED = "consultations.presenter.invited"
 PRESENTER_RELEASED = "consultations.presenter.released"
+# A text for the participants (note, reason, minutes, recommendation) identified this client
+# and was not saved: its writer may have typed a guess (consultations.actions.common).
+IDENTIFYING_TEXT_REFUSED = "consultations.text.identifying_refused"
 
 ACTION_LABELS = {
     REQUEST_FORM_VIEWED: _("Avasi konsultaatiopyynnön lomakkeen"),
@@ -34,4 +37,7 @@ ACTION_LABELS = {
     "consultations.work_pair.declined": _("Ei hyväksynyt työparia tiimiin"),
     PRESENTER_INVITED: _("Kutsui uuden vastuutyöntekijän istuntoon tapauksen esittelijäksi"),
     PRESENTER_RELEASED: _("Poisti omatiimistä lähteneen esittelijän istunnosta"),
+    IDENTIFYING_TEXT_REFUSED: _(
+        "Kirjoitti osallistujille tekstin, joka olisi tunnistanut asiakkaan (ei tallennettu)"
+    ),
 }

@@ -1,12 +1,20 @@
-"""What the consultations actions share: audit rows and invitations on commit."""
+"""What the consultations actions share: audit rows, the check of texts every participant
+reads, and invitations on commit."""
 
 import functools
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.actions import log_access
 from audit.models import Basis
 from clients.access import relation_to
+from consultations.log_labels import IDENTIFYING_TEXT_REFUSED
+from consultations.pseudonymity import (
+    check_pseudonymous,
+    identifying_mentions,
+    names_another_client,
+)
 
 # Task kinds (registered with labels in ConsultationsConfig.ready()).
 RECOMMENDATION_TASK = "consultations.recommendation"
@@ -29,6 +37,26 @@ def log_case(actor, client, action: str, obj, detail: str = "") -> None:
         obj=obj,
         detail=detail,
     )
+
+
+def refuse_identifying(actor, client, *, obj, others=(), **texts: str) -> None:
+    """check_pseudonymous for texts that participants who see the case only pseudonymously
+    read, written by someone who may see it so too (a coordinator's note or reason, the
+    minutes, a recommendation): the refusal says neither what matched nor whose it was.
+    A refusal still tells a writer who typed a guess that it was right, so each one is in
+    the access log of the client it identified (this case's, or another's on the agenda),
+    outside any transaction of the action: the log review sees a writer probing."""
+    try:
+        check_pseudonymous(client, others=others, tell_what=False, **texts)
+    except ValidationError:
+        fields = ", ".join(texts)
+        texts = list(texts.values())
+        if any(identifying_mentions(client, text) for text in texts):
+            log_case(actor, client, IDENTIFYING_TEXT_REFUSED, obj, fields)
+        for other in others:
+            if any(names_another_client([other], text) for text in texts):
+                log_case(actor, other, IDENTIFYING_TEXT_REFUSED, obj, fields)
+        raise
 
 
 def send_invitations_on_commit(session, user_ids, method: str = REQUEST) -> None:

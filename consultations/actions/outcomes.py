@@ -23,6 +23,7 @@ from consultations.actions.common import (
     RECOMMENDATION_TASK,
     WORK_PAIR_OFFER_TASK,
     log_case,
+    refuse_identifying,
 )
 from consultations.actions.requests import request_url, responsible_worker_of
 from consultations.models import (
@@ -32,7 +33,6 @@ from consultations.models import (
     RequestStatus,
     WorkPairOffer,
 )
-from consultations.pseudonymity import check_pseudonymous
 from notifications.texts import Text
 
 WORK_PAIR_ANSWER_WITHIN_DAYS = 7
@@ -76,15 +76,19 @@ def record_minutes(*, item: AgendaItem, recorded_by, minutes: str) -> AgendaItem
     """Records (or corrects) the case's minutes; the request is then discussed.
 
     Minutes that identify the client, or name the client of another case on the
-    session's agenda, are refused next to "minutes" (pseudonymity.check_pseudonymous).
+    session's agenda, are refused next to "minutes" (common.refuse_identifying).
     A closed consultation's minutes stay as they were: refused (ValidationError) under
     the request's row lock, so a close and a correction do not cross."""
     _check_held(item)
     if not minutes.strip():
         raise ValidationError({"minutes": _("Kirjoita muistio.")})
     # Every participant reads the minutes, those who see the case pseudonymously too.
-    check_pseudonymous(
-        item.request.client, others=_other_clients_on_agenda(item), tell_what=False, minutes=minutes
+    refuse_identifying(
+        recorded_by,
+        item.request.client,
+        obj=item.request,
+        others=_other_clients_on_agenda(item),
+        minutes=minutes,
     )
     with transaction.atomic(), history_context(recorded_by, "consultations.minutes.recorded"):
         locked = _lock_open_case(item)
@@ -136,8 +140,12 @@ def add_recommendation(
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": _("Seurantapäivä voi olla aikaisintaan tänään.")})
     request = item.request
-    check_pseudonymous(
-        request.client, others=_other_clients_on_agenda(item), tell_what=False, text=text
+    refuse_identifying(
+        recommended_by,
+        request.client,
+        obj=request,
+        others=_other_clients_on_agenda(item),
+        text=text,
     )
     with (
         transaction.atomic(),

@@ -19,6 +19,7 @@ from consultations.actions.common import (
     REQUEST,
     REQUEST_DECLINED_TASK,
     log_case,
+    refuse_identifying,
     send_invitations_on_commit,
     violated,
 )
@@ -178,7 +179,7 @@ def triage_request(*, request: ConsultationRequest, triaged_by, network, note: s
 
     The note is read on the triage page by the network's coordinators, also those who see
     the case pseudonymously: one that identifies the client is refused next to "note"."""
-    check_pseudonymous(request.client, tell_what=False, note=note)
+    refuse_identifying(triaged_by, request.client, obj=request, note=note)
     with transaction.atomic(), history_context(triaged_by, "consultations.request.triaged"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):
@@ -205,7 +206,7 @@ def decline_request(*, request: ConsultationRequest, declined_by, reason: str):
 
     if not reason.strip():
         raise ValidationError({"reason": _("Kirjaa syy, jotta pyytäjä tietää, miksi.")})
-    check_pseudonymous(request.client, tell_what=False, reason=reason)
+    refuse_identifying(declined_by, request.client, obj=request, reason=reason)
     with transaction.atomic(), history_context(declined_by, "consultations.request.declined"):
         locked = _locked(request)
         if locked.status not in (RequestStatus.REQUESTED, RequestStatus.TRIAGED):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessLogEntry
 from clients.factories import ClientFactory
 from consultations import actions
 from consultations.factories import make_request, make_session, put_on_agenda
@@ -688,6 +689,42 @@ def test_minutes_and_recommendations_naming_another_client_on_the_agenda_are_ref
         assert refused.value.message_dict == {"text": [UNNAMED_MATCH]}
     item.refresh_from_db()
     assert item.minutes == "" and not item.recommendations.exists()
+
+
+def test_a_refused_text_is_logged_on_the_client_it_identified(hki, virtanen):
+    """The refusal confirms a guess to a writer who sees the case pseudonymously (the
+    coordinator without consent for their organisation): each refusal is in the access log
+    of the client whose name matched, so the log review sees a writer probing. A text
+    naming no client is saved and logs no refusal."""
+    put_on_agenda(make_request(virtanen, hki.worker), hki.session)
+    item = hki.item
+    item.session = hki.session
+
+    def refusals(client):
+        return AccessLogEntry.objects.filter(
+            client_id=client.uuid, action="consultations.text.identifying_refused"
+        )
+
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=5), tick=False):
+        for guess in ("Onko tämä Kaarina Koivisto?", "Onko tämä Virtanen?"):
+            with pytest.raises(ValidationError):
+                actions.record_minutes(item=item, recorded_by=hki.coordinator, minutes=guess)
+        triage = make_request(hki.client, hki.worker)
+        with pytest.raises(ValidationError):
+            actions.decline_request(
+                request=triage, declined_by=hki.coordinator, reason="Koiviston asia."
+            )
+        assert [(e.actor_id, e.detail) for e in refusals(hki.client).order_by("pk")] == [
+            (hki.coordinator.pk, "minutes"),
+            (hki.coordinator.pk, "reason"),
+        ]
+        assert [(e.actor_id, e.detail) for e in refusals(virtanen)] == [
+            (hki.coordinator.pk, "minutes")
+        ]
+        actions.record_minutes(
+            item=item, recorded_by=hki.coordinator, minutes="Onko tämä Nieminen?"
+        )
+    assert refusals(hki.client).count() == 2 and refusals(virtanen).count() == 1
 
 
 def test_another_clients_age_or_birth_year_is_not_their_name(hki, virtanen):
