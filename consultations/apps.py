@@ -96,7 +96,13 @@ class ConsultationsConfig(AppConfig):
             on_completed=reminders.withdraw_when_done,
             follows_responsibility=True,
         )
-        register_task_kind(WORK_PAIR_OFFER_TASK, _("Työparitarjous"), follows_responsibility=True)
+        # Accepted or declined on the request's page: the offerer waits for that answer.
+        register_task_kind(
+            WORK_PAIR_OFFER_TASK,
+            _("Työparitarjous"),
+            follows_responsibility=True,
+            answered_on_its_page=_("Vastaa tarjoukseen"),
+        )
         register_task_kind(REQUEST_DECLINED_TASK, _("Konsultaatiopyyntöä ei otettu käsittelyyn"))
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels({"consultation": _("Tapauskonsultaatio Polussa")})

@@ -39,7 +39,11 @@ from notifications.rules_registry import (
     registered_rules,
     sweep_ends,
 )
-from notifications.task_kinds import completion_hook, kinds_following_responsibility
+from notifications.task_kinds import (
+    answer_label,
+    completion_hook,
+    kinds_following_responsibility,
+)
 from notifications.texts import Text
 
 logger = logging.getLogger(__name__)
@@ -168,13 +172,16 @@ def restate_task(*, task: Task, by, description: str | Text, assignee=None) -> T
     return locked
 
 
-def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Task:
+def complete_task(
+    *, task: Task, by, done_on: datetime.date | None = None, answered: bool = False
+) -> Task:
     """Checks the task off as done on `done_on` (today when not given) by its assignee.
 
     Locks the task; a task already done is returned as it is (a double
     submit changes nothing). Raises PermissionDenied when `by` is not the
     assignee and ValidationError for a date in the future or before the task
-    was created. The completion hook its app registered for the task's kind
+    was created, and for a task done by answering on its page (task_kinds'
+    `answered_on_its_page`) unless its app's action, answering, says `answered`. The completion hook its app registered for the task's kind
     (task_kinds.register_task_kind) runs in the same transaction, once, after
     the check-off is saved, and the unread reminders about the task itself are
     marked read for every recipient (as settle_reminders does). Returns the
@@ -188,6 +195,12 @@ def complete_task(*, task: Task, by, done_on: datetime.date | None = None) -> Ta
             raise PermissionDenied
         if locked.done_at is not None:
             return locked
+        if answer_label(locked.kind) is not None and not answered:
+            raise ValidationError(
+                _("Tehtävä on tehty, kun vastaat sen sivulla: %(answer)s.")
+                % {"answer": answer_label(locked.kind)},
+                code="answered_on_its_page",
+            )
         created_on = timezone.localdate(locked.created_at)
         if done_on > today:
             raise ValidationError(_("Päivämäärä ei voi olla tulevaisuudessa."), code="future")

@@ -16,6 +16,12 @@ A kind registered with `follows_responsibility=True` is a duty of the client's
 responsible worker (a recommendation to act on, a party to tell of a revoked
 consent): when responsibility is transferred, the open tasks of the kind move
 to the new responsible worker (`notifications.actions.hand_over_tasks`).
+
+A kind registered with `answered_on_its_page=_("Vastaa tarjoukseen")` is done by
+answering on the page its link opens (a work-pair offer is accepted or declined
+there), never by a check-off: the inbox offers that link under the label instead
+of "Tehty", and `complete_task` refuses it, so no one waits for an answer that a
+tick in the inbox put away.
 """
 
 from collections.abc import Callable
@@ -28,6 +34,7 @@ _kinds: dict[str, str | Promise] = {}
 _completion_hooks: dict[str, CompletionHook] = {}
 _following_responsibility: set[str] = set()
 _hooks_logging_client: set[str] = set()
+_answered_on_its_page: dict[str, str | Promise] = {}
 
 
 def register_task_kind(
@@ -37,10 +44,12 @@ def register_task_kind(
     on_completed: CompletionHook | None = None,
     hook_logs_client: bool = False,
     follows_responsibility: bool = False,
+    answered_on_its_page: str | Promise | None = None,
 ) -> None:
     """Registers (or replaces, on a repeated ready()) the kind's label, completion hook,
-    whether the hook writes the client's access-log row of the check-off, and whether its
-    open tasks move with a transfer of responsibility."""
+    whether the hook writes the client's access-log row of the check-off, whether its
+    open tasks move with a transfer of responsibility, and, for a task done by answering
+    on its page rather than checked off, the label of the link there."""
     if hook_logs_client and on_completed is None:
         raise ValueError("Only a completion hook can log the client.")
     if not code or len(code) > 64:
@@ -58,11 +67,21 @@ def register_task_kind(
         _following_responsibility.add(code)
     else:
         _following_responsibility.discard(code)
+    if answered_on_its_page is None:
+        _answered_on_its_page.pop(code, None)
+    else:
+        _answered_on_its_page[code] = answered_on_its_page
 
 
 def task_kind_label(code: str) -> str | Promise | None:
     """The kind's label in the current language, or None for a kind nobody registered."""
     return _kinds.get(code)
+
+
+def answer_label(code: str) -> str | Promise | None:
+    """For a kind done by answering on the task's page, the label of the link there; None
+    for a kind that is checked off."""
+    return _answered_on_its_page.get(code)
 
 
 def completion_hook(code: str) -> CompletionHook | None:

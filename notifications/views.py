@@ -29,7 +29,7 @@ from notifications.access import (
 from notifications.forms import CompleteTaskForm, MarkShownReadForm
 from notifications.models import Reminder, Task
 from notifications.rules_registry import rule_label
-from notifications.task_kinds import completion_logs_client, task_kind_label
+from notifications.task_kinds import answer_label, completion_logs_client, task_kind_label
 
 INBOX_TEMPLATE = "notifications/inbox.html"
 # The inbox lists at most this many of each; the rest wait until these are dealt with.
@@ -60,6 +60,11 @@ class TaskRow:
     @property
     def kind_label(self):
         return kind_unless_named(self.kind, self.task.shown_title)
+
+    @property
+    def answer_label(self):
+        """The label of the link where the task is done, for a kind answered there."""
+        return answer_label(self.task.kind)
 
 
 @dataclass

@@ -351,7 +351,7 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
         if locked.task_id:
             # Responsibility may have moved since the offer: the new worker answered.
             with contextlib.suppress(PermissionDenied):
-                complete_task(task=locked.task, by=answered_by)
+                complete_task(task=locked.task, by=answered_by, answered=True)
         log_case(answered_by, client, action, membership, offer.request.reference)
     return locked
 

@@ -464,6 +464,30 @@ def test_an_offer_is_a_pending_membership_and_a_task_for_the_worker(client, hki,
     assert WorkPairOffer.objects.count() == 1
 
 
+def test_an_offer_is_answered_on_the_request_page_not_ticked_off_in_the_inbox(
+    client, hki, during
+):
+    """A tick in the inbox would put the offer away unanswered, the coordinator waiting
+    for ever: the inbox links to the answer instead, and a check-off is refused."""
+    pending = offer(client, hki)
+    login(client, hki.worker)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    row = inbox.split(pending.task.link)[2][:300]  # the title, then the answer button
+    assert "Vastaa tarjoukseen" in row
+    complete = reverse("notifications:complete_task", args=[pending.task.pk])
+    assert complete not in inbox
+    response = client.post(complete, {"done_on": timezone.localdate().isoformat()})
+    assert response.status_code == 400
+    assert "Tehtävä on tehty, kun vastaat sen sivulla: Vastaa tarjoukseen." in (
+        response.content.decode()
+    )
+    pending.task.refresh_from_db()
+    assert pending.task.done_at is None
+    assert client.post(answer_url(hki, pending, "decline")).status_code == 302
+    pending.task.refresh_from_db()
+    assert pending.task.done_at is not None
+
+
 def test_no_offer_from_a_closed_consultation(client, hki, during):
     """Once the consultation is closed, the responsible worker adds a work pair directly."""
     login(client, hki.coordinator)
