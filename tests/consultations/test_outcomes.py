@@ -464,9 +464,7 @@ def test_an_offer_is_a_pending_membership_and_a_task_for_the_worker(client, hki,
     assert WorkPairOffer.objects.count() == 1
 
 
-def test_an_offer_is_answered_on_the_request_page_not_ticked_off_in_the_inbox(
-    client, hki, during
-):
+def test_an_offer_is_answered_on_the_request_page_not_ticked_off_in_the_inbox(client, hki, during):
     """A tick in the inbox would put the offer away unanswered, the coordinator waiting
     for ever: the inbox links to the answer instead, and a check-off is refused."""
     pending = offer(client, hki)
