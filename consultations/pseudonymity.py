@@ -29,7 +29,8 @@
   birth date as ddmmyy (also run into other characters) and as a written date
   ("14.5.1974", "14.05.74", "14. 5. 1974", with slashes or hyphens: "14/5/1974",
   "14-05-1974", with spaces alone: "14 05 74", and in ISO order: "1974-05-14");
-- the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52"), and their
+- the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52", "on 52
+  vuotta", "täyttää 52 vuotta", "är 52 år", "fyller 52 år", "is 52", "turns 52"), and their
   birth year written as one ("s. 1974", "syntynyt vuonna 1974", "född 1974"): the
   pseudonymous case shows an age band instead.
 `check_pseudonymous` refuses such a text; given the other clients whose cases the same
@@ -481,17 +482,43 @@ def _found(pattern: str, text: str) -> bool:
     return re.search(pattern, text, flags=re.IGNORECASE | re.UNICODE) is not None
 
 
+# Where a clause ends after a number: a mark, the end of the line, or "and" ("Asiakas on 41
+# vuotta ja asuu yksin"). "Asiakas on 41 vuotta" is an age; "on 41 vuotta työkokemusta" is not.
+_CLAUSE_END = r"(?=\s*(?:[.,;:!?)\n]|$)|\s+(?:ja|eika|mutta|och|men|and|but)(?![\w]))"
+# When an English or Swedish "turns 41" goes on: "turned 41 last week", "fyller 41 i maj".
+_TIME_AFTER = (
+    r"(?=\s+(?:in|on|at|last|next|this|today|yesterday|tomorrow|soon"
+    r"|i|pa|nasta|om|snart|idag|imorgon)(?![\w]))"
+)
+
+
 def _exact_age_pattern(age: int) -> str:
-    """The client's exact age written as an age, which the age band shown in its place would
-    give away: "52-vuotias", "52-vuotiaalle", "52 v.", "52v", "ikä 52", "iältään 52",
-    "52-årig", "52 år gammal", "52 years old", "aged 52". The number alone ("52 tuntia",
-    "viikko 52") or years of something else ("52 vuotta töissä") are not an age."""
+    """The client's exact age written as an age, in the folded text, which the age band shown
+    in its place would give away: "52-vuotias", "52-vuotiaalle", "52 v.", "52v", "ikä 52",
+    "iältään 52", "52 vuotta vanha", "52 vuoden ikäinen", "52-årig", "52 år gammal",
+    "vid 52 års ålder", "52 years old", "52 years of age", "aged 52"; and after a verb
+    saying what age one is or turns: "on 52 vuotta", "oli 52 vuotta" (where the clause ends
+    there), "täyttää 52 vuotta", "täytti 52", "är 52 år", "var 52 år", "fyller 52 år",
+    "blir 52 år", "is 52", "was 52" (where the clause ends there), "turns 52", "turned 52
+    last week". The number alone ("52 tuntia", "viikko 52") or years of something else
+    ("52 vuotta töissä", "on 52 vuotta työkokemusta", "siitä on 52 vuotta", "det är 52 år
+    sedan", "52 years ago") are not an age."""
     n = rf"(?<![0-9]){age}(?![0-9])"
+    # The verb a whole word, not the end of another one ("ton 52", "this 52").
+    verb = r"(?<![\w'])"
     return (
         r"(?:"
         + rf"{n}\s*-?\s*(?:vuotia\w*|v\.|v(?![\w]))"
-        + rf"|(?<![\w])(?:ikä|iältään|ålder|age[d]?)\s*:?\s*{n}"
-        + rf"|{n}\s*-?\s*(?:årig\w*|år\s+gammal|years?\s*-?\s*old)"
+        + rf"|(?<![\w])(?:ika|ialtaan|alder|age[d]?)\s*:?\s*{n}"
+        + rf"|{n}\s*-?\s*(?:arig\w*|ar\s+gammal|years?\s*-?\s*old)"
+        + rf"|{n}\s+(?:vuotta\s+vanh\w*|vuoden\s+ikai\w*|ars\s+alder|years?\s+of\s+age)"
+        # "Siitä on 52 vuotta" (it is 52 years since) is no age.
+        + rf"|{verb}(?<!siita )(?<!tasta )(?<!siihen )(?:on|oli)\s+{n}\s+vuotta{_CLAUSE_END}"
+        + rf"|{verb}taytt\w*\s+{n}(?:\s+vuotta(?![\w])|{_CLAUSE_END})"
+        + rf"|{verb}(?:ar|var|blir|blev)\s+{n}\s+ar(?![\w])(?!\s+(?:sedan|senare|kvar))"
+        + rf"|{verb}(?:fyller|fyllde|fyllt)\s+{n}(?:\s+ar(?![\w])|{_CLAUSE_END}|{_TIME_AFTER})"
+        + rf"|(?:{verb}(?:is|was)|'s)\s+{n}(?:\s+years?)?{_CLAUSE_END}"
+        + rf"|{verb}turn(?:s|ed|ing)?\s+{n}(?:{_CLAUSE_END}|{_TIME_AFTER})"
         + r")"
     )
 
@@ -547,7 +574,9 @@ def identifying_mentions(client, text: str) -> list[str]:
     dated = _("henkilötunnus") in found or _("syntymäaika") in found
     if not dated and _found(_birth_year_pattern(client.birth_date), folded):
         found.append(_("syntymävuosi"))
-    if _found(_exact_age_pattern(client.age_on(timezone.localdate())), text):
+    # Folded line by line: where a line ends, a clause ends ("Asiakas on 52 vuotta\n...").
+    folded_lines = "\n".join(_fold(line) for line in text.splitlines())
+    if _found(_exact_age_pattern(client.age_on(timezone.localdate())), folded_lines):
         found.append(_("tarkka ikä"))
     return found
 

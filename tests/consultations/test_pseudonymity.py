@@ -514,6 +514,29 @@ def test_minutes_recommendations_and_the_sessions_texts_refuse_them_too(hki, vir
         "Klienten är {age} år gammal.",
         "A {age}-year-old client.",
         "Aged {age}, unemployed.",
+        # The age after a verb: "is N years", "turns N".
+        "Klienten är {age} år.",
+        "Klienten är {age} år och bor ensam.",
+        "Hon fyller {age} år i maj.",
+        "Han var {age} år, när han blev sjuk.",
+        "Blir {age} år nästa vecka.",
+        "Asiakas on {age} vuotta.",
+        "Asiakas on {age} vuotta ja asuu yksin.",
+        "Asiakas on {age} vuotta\nAsuu yksin.",  # the line ends the clause
+        "Asiakas oli {age} vuotta, kun työ loppui.",
+        "Asiakas täyttää {age} vuotta keväällä.",
+        "Täytti {age} vuotta.",
+        "Hän on {age} vuotta vanha.",
+        "{age} vuotta vanha asiakas.",
+        "{age} vuoden ikäinen asiakas.",
+        "ASIAKAS ON {age} VUOTTA.",
+        "The client is {age}.",
+        "She was {age}, unemployed.",
+        "He is {age} years and lives alone.",
+        "He turns {age} in May.",
+        "She turned {age} last week.",
+        "Vid {age} års ålder.",
+        "{age} years of age.",
     ],
 )
 def test_the_clients_exact_age_is_found(virtanen, template):
@@ -532,6 +555,24 @@ def test_the_clients_exact_age_is_found(virtanen, template):
         "Asiakas on {age}0 v.",  # a longer number
         "Asiakas on 1{age}-vuotias.",
         "Viisikymppinen asiakas.",
+        # Years of something else after the same verbs.
+        "{age} vuotta töissä.",
+        "Asiakas on ollut {age} vuotta töissä.",
+        "Hänellä on {age} vuotta työkokemusta.",
+        "Siitä on {age} vuotta.",
+        "Tästä on {age} vuotta, kun hän muutti.",
+        "Asiakas on {other} vuotta.",  # another age
+        "Asiakas täyttää {other} vuotta.",
+        "Asiakas täytti {age} lomaketta.",
+        "Det är {age} år sedan flytten.",
+        "Hon har arbetat i {age} år.",
+        "Klienten är {other} år.",
+        "Hyran är {age} euro.",
+        "The meeting is {age} minutes.",
+        "It was {age} years ago.",
+        "Her score was {age} points.",
+        "The client is {other}.",
+        "He turned {age}0 pages.",
     ],
 )
 def test_other_numbers_are_not_the_exact_age(virtanen, template):
@@ -863,3 +904,19 @@ def test_the_birth_date_written_with_slashes_is_found(virtanen, text):
 
 def test_other_dates_with_slashes_are_not_the_birth_date(virtanen):
     assert mentions(virtanen, "Tapaaminen 12/3/2026 ja 2/3/2026.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Klienten är 41 år",
+        "fyller 41 år",
+        "Asiakas on 41 vuotta",
+        "täyttää 41 vuotta",
+        "41 vuotta vanha",
+    ],
+)
+@time_machine.travel(datetime.datetime(2026, 12, 7, 12, tzinfo=datetime.UTC))
+def test_the_reported_wordings_of_the_age_are_found(hki, text):
+    client = ClientFactory(responsible_worker=hki.worker, birth=datetime.date(1985, 3, 15))
+    assert mentions(client, text) == ["tarkka ikä"]
