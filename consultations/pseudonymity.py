@@ -28,7 +28,9 @@
   century sign, spaces around it, either case), its masked form, and the
   birth date as ddmmyy (also run into other characters) and as a written date
   ("14.5.1974", "14.05.74", "14. 5. 1974", with slashes or hyphens: "14/5/1974",
-  "14-05-1974", with spaces alone: "14 05 74", and in ISO order: "1974-05-14");
+  "14-05-1974", with spaces alone: "14 05 74", and in ISO order: "1974-05-14"; with the
+  month's name in Finnish, Swedish or English: "14. toukokuuta 1974", "toukokuun 14.
+  päivänä 1974", "den 14 maj 1974", "14 May 1974", "May 14, 1974", "14th of May 1974");
 - the client's exact age written as an age ("52-vuotias", "52 v.", "ikä 52", "on 52
   vuotta", "täyttää 52 vuotta", "är 52 år", "fyller 52 år", "is 52", "turns 52"), and their
   birth year written as one ("s. 1974", "syntynyt vuonna 1974", "född 1974"): the
@@ -120,6 +122,42 @@ def _written_date_pattern(born: datetime.date) -> str:
     written = rf"{day}(?:{between}{month}{between}|\s+{month}\s+){year}"
     iso = rf"{born.year}{between}{month}{between}{day}"
     return rf"(?<![0-9])(?:{written}|{iso})(?![0-9])"
+
+
+# The months by name, folded: the Finnish stem (with "kuu" in any case, "maaliskuuta",
+# "maaliskuun", or cut short, "maalisk."), the Swedish and English names and their
+# abbreviations.
+_MONTH_NAMES = (
+    ("tammi", "januari", "january", "jan"),
+    ("helmi", "februari", "february", "feb"),
+    ("maalis", "mars", "march", "mar"),
+    ("huhti", "april", "apr"),
+    ("touko", "maj", "may"),
+    ("kesa", "juni", "june", "jun"),
+    ("heina", "juli", "july", "jul"),
+    ("elo", "augusti", "august", "aug"),
+    ("syys", "september", "sept", "sep"),
+    ("loka", "oktober", "october", "okt", "oct"),
+    ("marras", "november", "nov"),
+    ("joulu", "december", "dec"),
+)
+
+
+def _month_name_date_pattern(born: datetime.date) -> str:
+    """The birth date written with the month's name, in the folded text, with its year (a
+    day of the year alone is any year's): day first, "2. maaliskuuta 1980", "2.
+    päivänä maaliskuuta vuonna 1980", "2 mars 1980", "den 2:a mars 1980", "2 March 1980",
+    "2nd of March 1980", "02 Mar. 1980"; or the month first, "maaliskuun 2. päivänä
+    1980", "March 2, 1980", "March 2nd, 1980"."""
+    finnish, *others = _MONTH_NAMES[born.month - 1]
+    month = rf"(?:{finnish}k(?:uu\w*|\.)|(?:{'|'.join(others)})(?![\w])\.?)"
+    digits = f"0?{born.day}" if born.day < 10 else str(born.day)
+    day = rf"(?<![0-9]){digits}(?![0-9])(?:\.|:[ae]|st|nd|rd|th)?"
+    day_word = r"(?:\s*(?:paivana|paiva|pna|p\.))?"
+    year = rf",?\s*(?:(?:vuonna|v\.|ar)\s*)?(?:{born.year}|'{born.year % 100:02d})(?![0-9])"
+    day_first = rf"{day}{day_word}\s*(?:of\s+)?{month}{year}"
+    month_first = rf"(?<![\w]){month}\s*{day}{day_word}{year}"
+    return rf"(?:{day_first}|{month_first})"
 
 
 def _code_forms(client) -> list[str]:
@@ -556,8 +594,10 @@ def _identity_mentions(client, text: str, folded: str) -> list[str]:
         _found(_code_pattern(code), text) for code in codes if len(code) == 11
     ):
         found.append(_("henkilötunnus"))
-    elif _found(_birth_date_pattern(client.birth_date), text) or _found(
-        _written_date_pattern(client.birth_date), text
+    elif (
+        _found(_birth_date_pattern(client.birth_date), text)
+        or _found(_written_date_pattern(client.birth_date), text)
+        or _found(_month_name_date_pattern(client.birth_date), folded)
     ):
         found.append(_("syntymäaika"))
     return found

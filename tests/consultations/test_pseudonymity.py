@@ -909,6 +909,31 @@ def test_other_dates_with_slashes_are_not_the_birth_date(virtanen):
 @pytest.mark.parametrize(
     "text",
     [
+        "Syntynyt 2. maaliskuuta 1980.",
+        "s. 2.maaliskuuta 1980",
+        "Syntynyt maaliskuun 2. päivänä 1980.",
+        "Syntynyt maaliskuun 2. 1980.",
+        "Syntymäpäivä maaliskuun 2. päivä 1980.",
+        "Syntynyt 2. päivänä maaliskuuta vuonna 1980.",
+        "s. 2. maalisk. 1980",
+        "SYNTYNYT 2. MAALISKUUTA 1980",
+        "Född 2 mars 1980.",
+        "Klienten är född den 2 mars 1980.",
+        "Född 2:a mars 1980.",
+        "Born 2 March 1980.",
+        "Born on March 2, 1980.",
+        "Born March 2nd, 1980.",
+        "Born on the 2nd of March 1980.",
+        "Born 02 Mar. 1980.",
+    ],
+)
+def test_the_birth_date_written_with_the_month_name_is_found(virtanen, text):
+    assert mentions(virtanen, text) == ["syntymäaika"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Klienten är 41 år",
         "fyller 41 år",
         "Asiakas on 41 vuotta",
@@ -920,3 +945,38 @@ def test_other_dates_with_slashes_are_not_the_birth_date(virtanen):
 def test_the_reported_wordings_of_the_age_are_found(hki, text):
     client = ClientFactory(responsible_worker=hki.worker, birth=datetime.date(1985, 3, 15))
     assert mentions(client, text) == ["tarkka ikä"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Född 15 mars 1985",
+        "Syntynyt 15. maaliskuuta 1985",
+        "Born 15 March 1985",
+        "born on March 15, 1985",
+        "15th of March 1985",
+        "Född den 15:e mars 1985.",
+        "Syntynyt maaliskuun 15. päivänä 1985.",
+    ],
+)
+def test_the_reported_wordings_of_the_birth_date_are_found(hki, text):
+    client = ClientFactory(responsible_worker=hki.worker, birth=datetime.date(1985, 3, 15))
+    assert mentions(client, text) == ["syntymäaika"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tapaaminen 2. maaliskuuta 2026.",  # another year
+        "Syntynyt 12. maaliskuuta 1980.",  # another day
+        "Syntynyt 22nd of March 1980.",
+        "Syntynyt 2. huhtikuuta 1980.",  # another month
+        "Syntynyt marraskuun 2. päivänä 1980.",
+        "Tapaaminen 2 mars 2026.",
+        "Meeting on March 2, 2026.",
+        "Meeting on March 21, 1980.",
+        "Tavattiin maaliskuun 2. päivänä.",  # no year: a day of the year, not the birth date
+    ],
+)
+def test_other_dates_with_the_month_name_are_not_the_birth_date(virtanen, text):
+    assert mentions(virtanen, text) == []
