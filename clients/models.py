@@ -183,6 +183,13 @@ class Client(models.Model):
         return f"{self.calling_name or self.first_names.split()[0]} {self.last_name}"
 
     @property
+    def postal_address(self) -> str:
+        """The address as one line of the parts given ("Kotikatu 1, 00100 Helsinki"); empty
+        when none is. Only for those who may see it (clients.see_address)."""
+        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        return ", ".join(part for part in (self.street_address, place) if part)
+
+    @property
     def is_active(self) -> bool:
         return self.closed_on is None
 

@@ -108,3 +108,23 @@ def test_without_non_disclosure_the_team_sees_the_address(client, world, protect
     page = page_of(client, world.users[Role.HEALTH_PROFESSIONAL], protected)
     assert address_row(page) == f"{STREET}, {POSTAL_CODE} {CITY}"
     assert NON_DISCLOSED not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("street", "postal_code", "city", "shown"),
+    [
+        ("", POSTAL_CODE, "", POSTAL_CODE),
+        ("", "", CITY, CITY),
+        (STREET, "", CITY, f"{STREET}, {CITY}"),
+        ("", POSTAL_CODE, CITY, f"{POSTAL_CODE} {CITY}"),
+        ("", "", "", "–"),
+    ],
+)
+def test_an_address_in_part_shows_the_parts_given(
+    client, world, protected, street, postal_code, city, shown
+):
+    protected.address_non_disclosure = False
+    protected.street_address, protected.postal_code, protected.city = street, postal_code, city
+    protected.save()
+    page = page_of(client, world.users[Role.HEALTH_PROFESSIONAL], protected)
+    assert address_row(page) == shown
