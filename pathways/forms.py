@@ -169,6 +169,16 @@ class StepForm(PolkuModelForm):
                 required=False, widget=forms.HiddenInput, initial=plan_state
             )
 
+    @property
+    def missing_plan(self) -> tuple[str, str] | None:
+        """The plan type (code, name) the rules in force demand when the client has no plan
+        of that type in force: the page says so before anything is typed, with the way to
+        write one. None when nothing is missing."""
+        required = self.rule_set.required_plan_type if self.rule_set else ""
+        if not required or self.fields["plan"].queryset.filter(plan_type=required).exists():
+            return None
+        return required, self.rule_set.get_required_plan_type_display()
+
     def _rule_set_in_force(self, client) -> ServiceRuleSet | None:
         """The rule set in force on the start date entered, else on the step's start date,
         else on the day offered (today, or a follow-on's): the organisation's own of the unit

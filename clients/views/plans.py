@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,6 +45,7 @@ def plan_create(request, client_id):
     form = ClientPlanForm(
         request.POST or None, initial={"plan_type": request.GET.get("type", "client_plan")}
     )
+    back = _back_to_client(request, client)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -54,9 +56,21 @@ def plan_create(request, client_id):
             add_action_error(form, error)
         else:
             messages.success(request, _("Suunnitelma tallennettu."))
+            if back:
+                return redirect(back)
             return redirect("clients:plan_detail", client_id=client.uuid, plan_id=plan.pk)
     log_shown_again(request, client)
-    return render(request, "clients/plan_form.html", {"client": client, "form": form})
+    return render(request, "clients/plan_form.html", {"client": client, "form": form, "next": back})
+
+
+def _back_to_client(request, client) -> str:
+    """The page to return to after the plan is saved (`next`): only one of this client's own
+    pages (the step form that needed the plan), else none."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    own = f"/clients/{client.uuid}/"
+    if back.startswith(own) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return back
+    return ""
 
 
 @require_GET

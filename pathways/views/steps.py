@@ -110,6 +110,7 @@ def step_create(request, client_id):
             "service_type": service_type,
             "follows": follows,
             "rule_set": rule_set,
+            "may_write_plan": rules.has_perm("clients.write_plan", request.user, client),
             "alongside": step_rules.alongside(
                 rule_set, client.responsible_unit.organisation, form.rules_on
             )
