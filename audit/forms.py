@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.free_text import IDENTITY_CODE_IN_REASON, contains_identity_code
 from audit.models import PRINT_LANGUAGES
 from audit.reports import ReportPeriod, two_years_before
 from config.forms import DateInput, PolkuForm
-from config.logging import IDENTITY_CODE_PATTERN
 
 NOT_FOUND = _("Henkilötunnuksella ei löytynyt organisaatiosi asiakasta.")
 
@@ -49,13 +49,9 @@ class ReportPeriodForm(PolkuForm):
             self.add_error("end", _("Jakso voi päättyä viimeistään tänään."))
         elif start > end:
             self.add_error("start", _("Alkupäivä on loppupäivän jälkeen."))
-        elif IDENTITY_CODE_PATTERN.search(reason):
-            # The reason goes into the access log and onto the printed report, where no
-            # identity code is ever written (DESIGN.md).
-            self.add_error(
-                "reason",
-                _("Älä kirjoita perusteeseen henkilötunnusta: peruste kirjataan lokiin."),
-            )
+        elif contains_identity_code(reason):
+            # The reason goes into the access log and onto the printed report.
+            self.add_error("reason", IDENTITY_CODE_IN_REASON)
         elif self.reason_beyond_two_years and start < two_years_before(today) and not reason:
             self.add_error(
                 "reason",

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.actions import log_disclosure
+from audit.free_text import IDENTITY_CODE_IN_TEXT, check_no_identity_code
 from audit.models import Basis, DisclosureLogEntry
 from clients.access import log_client_access
 from consents import events
@@ -446,8 +447,11 @@ def record_disclosure(
     it: a disclosure is never logged on a basis that ended before it was made.
     Raises DisclosureNotCovered, writing nothing, when no basis covers; when an
     oral consent would have covered within its event, the refusal says the event
-    is over (or has not begun).
+    is over (or has not begun). ValidationError on "what" or "recipient_description" when
+    the text holds an identity code (the log report prints it; none is ever written there).
     """
+    for name, text in (("what", what), ("recipient_description", recipient_description)):
+        check_no_identity_code(text, field=name, message=IDENTITY_CODE_IN_TEXT)
     categories = _categories(category)
     purpose = Purpose(purpose).value
     if at is not None:

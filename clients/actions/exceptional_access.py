@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.actions import log_access
+from audit.free_text import check_no_identity_code
 from audit.history import history_context
 from audit.models import Basis
 from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
@@ -21,11 +22,13 @@ def break_the_glass(*, client: Client, user, reason: str) -> BreakTheGlass:
     """Grants the user time-limited read access to a client outside their team, with a reason.
 
     Allowed only where the rule `clients.break_the_glass` holds (checked by the
-    caller through access.may_break_the_glass). Logged and listed for review.
+    caller through access.may_break_the_glass). Logged and listed for review. ValidationError
+    on `reason` when it is too short or holds an identity code (it goes into the access log).
     """
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Kerro peruste tarkemmin (vähintään 10 merkkiä).")})
+    check_no_identity_code(reason, field="reason")
     started = timezone.now()
     with transaction.atomic():
         event = BreakTheGlass.objects.create(
@@ -92,7 +95,8 @@ def _settle_break_the_glass_reminders(event: BreakTheGlass) -> None:
 
 
 def clean_access_request_reason(reason: str) -> str:
-    """The reason of an access request, stripped; ValidationError on `reason` when too short.
+    """The reason of an access request, stripped; ValidationError on `reason` when too short
+    or when it holds an identity code (it goes into the access log and the decider's task).
 
     The request form checks it before looking the client up, so that the answer is the
     same whether or not the identity code has a client."""
@@ -101,6 +105,7 @@ def clean_access_request_reason(reason: str) -> str:
         raise ValidationError(
             {"reason": _("Kerro lyhyesti, miksi tarvitset pääsyn (vähintään 10 merkkiä).")}
         )
+    check_no_identity_code(reason, field="reason")
     return reason
 
 

@@ -22,7 +22,7 @@ from clients.factories import (
 from clients.identity import search_hash
 from clients.models import BreakTheGlass, CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
-from tests.conftest import acting, login
+from tests.conftest import acting, field_errors, login
 
 
 def url(client):
@@ -634,3 +634,24 @@ def test_each_review_form_names_its_event_for_screen_readers(client, team):
     assert len(labels) == len(buttons) == 2
     assert len(set(labels)) == len(set(buttons)) == 2
     assert "Toivo Toinenkollega" in labels[0] + labels[1]
+
+
+def test_an_identity_code_in_the_break_the_glass_reason_is_refused_next_to_it(client, team):
+    """The reason goes into the append-only access log, where no identity code is written:
+    refused next to the field, nothing opened or logged."""
+    counsellor, target = team["counsellor"], team["client"]
+    login(client, counsellor)
+    code = demo_identity_code(random_birth_date())
+    response = client.post(
+        f"/clients/{target.uuid}/break-the-glass/",
+        {"reason": f"Asiakas {code} soitti, vastuutyöntekijä lomalla."},
+    )
+    assert response.status_code == 200
+    assert field_errors(response.text, "reason") == (
+        "Älä kirjoita perusteeseen henkilötunnusta: peruste kirjataan lokiin."
+    )
+    assert not BreakTheGlass.objects.exists()
+    assert not AccessLogEntry.objects.filter(action="clients.client.break_the_glass").exists()
+    with pytest.raises(ValidationError) as refused:
+        actions.break_the_glass(client=target, user=counsellor, reason=f"Asiakas {code} soitti.")
+    assert list(refused.value.message_dict) == ["reason"]

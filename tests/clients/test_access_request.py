@@ -7,6 +7,7 @@ import re
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from clients.factories import (
 from notifications.actions import complete_task
 from notifications.models import Task
 from services.factories import UnitFactory
-from tests.conftest import login
+from tests.conftest import field_errors, login
 
 
 @pytest.fixture
@@ -344,3 +345,31 @@ def test_a_bad_identity_code_in_the_hidden_field_is_listed_in_the_error_summary(
     assert items == [html.escape(str(error)) for error in errors] and items
     assert "<a " not in summary
     assert not Task.objects.exists()
+
+
+def test_an_identity_code_in_the_reason_is_refused_next_to_it_whether_or_not_a_client(
+    client, team, requester
+):
+    """The reason goes into the access log and the decider's task: an identity code in it is
+    refused next to the field, before the client is looked up (the same answer for a code
+    that is no client's), and nothing is logged or asked."""
+    clients_code = unused_demo_identity_code(random_birth_date())
+    client_of = ClientFactory(code=clients_code, created_by=team["worker"])
+    no_ones = unused_demo_identity_code(random_birth_date())
+    login(client, requester)
+    for code in (clients_code, no_ones):
+        response = client.post(
+            "/clients/access-request/",
+            {"identity_code": code, "reason": f"Asiakas {no_ones} asioi luonani tänään."},
+        )
+        assert response.status_code == 200
+        assert field_errors(response.text, "reason") == (
+            "Älä kirjoita perusteeseen henkilötunnusta: peruste kirjataan lokiin."
+        )
+    assert not _requests(client_of).exists()
+    assert not AccessLogEntry.objects.filter(action="clients.access.requested").exists()
+    with pytest.raises(ValidationError) as refused:
+        actions.request_access(
+            client=client_of, requested_by=requester, reason=f"Hetu {no_ones}, kiireellinen."
+        )
+    assert list(refused.value.message_dict) == ["reason"]

@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
@@ -1497,3 +1498,43 @@ def test_a_guardian_consents_only_for_a_minor(worker_client, team, parties):
     response = worker_client.post(url("create", team), y100_form(parties, **guardian))
     assert response.status_code == 302
     assert Consent.objects.get().giver_kind == "guardian"
+
+
+@pytest.mark.parametrize("field", ["what", "recipient_description"])
+def test_an_identity_code_in_a_disclosures_free_text_is_refused_next_to_it(
+    worker_client, team, parties, field
+):
+    """What was disclosed and to whom go into the disclosure log, read in the client's log
+    report: an identity code typed there is refused next to the field, nothing logged."""
+    from clients.factories import demo_identity_code, random_birth_date
+    from consents.coverage import record_disclosure
+
+    ConsentFactory(client=team["client"], parties=[parties["kela"]])
+    code = demo_identity_code(random_birth_date())
+    data = {
+        "organisation": parties["kela"].pk,
+        "recipient_description": "Kerttu Kelalainen, työkykyneuvoja",
+        "categories": ["identity"],
+        "purpose": "kela_benefits",
+        "channel": "phone",
+        "what": "Asiakkaan yhteystiedot",
+    }
+    data[field] = f"Asiakas {code}"
+    response = worker_client.post(url("disclosure_create", team), data)
+    assert response.status_code == 200
+    assert field_errors(response.text, field) == (
+        "Älä kirjoita tähän henkilötunnusta: teksti kirjataan lokiin."
+    )
+    assert not DisclosureLogEntry.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        record_disclosure(
+            actor=team["worker"],
+            client=team["client"],
+            organisation=parties["kela"],
+            category="identity",
+            purpose="kela_benefits",
+            channel="phone",
+            **{field: f"Asiakas {code}"},
+        )
+    assert list(refused.value.message_dict) == [field]
+    assert not DisclosureLogEntry.objects.exists()
