@@ -15,7 +15,8 @@ account adapter (accounts.adapters), as allauth sends no signal for it; the role
 unit goes on in a new assignment; accounts.middleware.ActiveRoleMiddleware) are logged by the view
 and the middlewares that do them; an administrator's acts (roles granted, changed, ended or
 deleted, accounts closed or opened again: accounts.admin; invitations: accounts.actions) on
-commit, naming the administrator as `user_id` and the account as `target_user_id`.
+commit, naming the administrator as `user_id` and the account as `target_user_id`. An access
+request no one can decide on (clients.access_request_undecidable) is logged by its action.
 """
 
 import functools

@@ -1,6 +1,7 @@
 """Access outside the team: break-the-glass with its review, and a request for access."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.security_log import log_event_on_commit
 from audit.actions import log_access
 from audit.free_text import check_no_identity_code
 from audit.history import history_context
@@ -118,9 +120,11 @@ def access_request_deciders(client: Client) -> list:
     when they can act (`CareTeamMembershipQuerySet.reachable`), else, when there is none or
     they cannot (the account closed, the role ended), the managers of the client's
     responsible unit (`RoleAssignmentQuerySet.managing`, as the reminder
-    clients.responsible_worker_unreachable finds them), else, when the unit has none, the
-    managers of the client's organisation (the controller of its register), ordered by id;
-    empty when the organisation has none either. Three queries at most."""
+    clients.responsible_worker_unreachable finds them), ordered by id; empty when the unit
+    has none. Only they reach the client and its team page, where the request is decided
+    (`clients.manage_team`: the responsible worker, the manager of the responsible unit): a
+    manager of another unit of the organisation reaches only their own unit's clients, so
+    the request never goes to them. Two queries at most."""
     from accounts.models import RoleAssignment, User
 
     responsible = (
@@ -131,21 +135,42 @@ def access_request_deciders(client: Client) -> list:
     )
     if responsible is not None:
         return [responsible.user]
-    for managing in (
-        RoleAssignment.objects.managing().filter(unit=client.responsible_unit_id),
-        RoleAssignment.objects.managing().filter(unit__organisation=client.organisation_id),
-    ):
-        managers = list(User.objects.filter(pk__in=managing.values("user_id")).order_by("pk"))
-        if managers:
-            return managers
-    return []
+    managing = RoleAssignment.objects.managing().filter(unit=client.responsible_unit_id)
+    return list(User.objects.filter(pk__in=managing.values("user_id")).order_by("pk"))
+
+
+# The security-log event of an access request no one can decide on.
+ACCESS_REQUEST_UNDECIDABLE = "clients.access_request_undecidable"
+
+
+def _log_undecidable(*, client: Client, requested_by, reason: str) -> None:
+    """The request no one can decide on is still on the client's access log (as any request
+    is), and a warning on the security log, once the request commits, tells the operator
+    that the client's responsible unit has no one to decide (ids only)."""
+    log_access(
+        actor=requested_by,
+        client_id=client.uuid,
+        action="clients.access.requested",
+        basis=Basis.REGISTRATION,
+        detail=reason[:300],
+    )
+    log_event_on_commit(
+        ACCESS_REQUEST_UNDECIDABLE,
+        request=None,
+        user_id=requested_by.pk,
+        level=logging.WARNING,
+        unit_id=client.responsible_unit_id,
+        organisation_id=client.organisation_id,
+    )
 
 
 def request_access(*, client: Client, requested_by, reason: str):
     """Asks whom `access_request_deciders` names (the client's responsible worker who can
-    act, else the managers of the client's responsible unit or organisation) to add `requested_by` to the
+    act, else the managers of the client's responsible unit) to add `requested_by` to the
     team; returns the task the request is in (the first decider's), None when there is no
-    one to decide (no reachable responsible worker and no manager).
+    one to decide (no reachable responsible worker and no manager of the unit): then no task
+    is made, the request is logged on the client all the same and the security log warns
+    (`ACCESS_REQUEST_UNDECIDABLE`), for the caller to tell the requester.
 
     The requester learns nothing of the client; each decider gets a task and one of them
     decides. One open request per requester, client and decider: asked again while the
@@ -170,6 +195,7 @@ def request_access(*, client: Client, requested_by, reason: str):
         locked = Client.objects.select_for_update().get(pk=client.pk)
         deciders = access_request_deciders(locked)
         if not deciders:
+            _log_undecidable(client=locked, requested_by=requested_by, reason=reason)
             return None
         # The key of the requester's first request of the client; a later one names the
         # request before it.

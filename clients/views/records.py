@@ -330,7 +330,8 @@ def reopen(request, client_id):
 
 @require_POST
 def request_access(request):
-    """An access request from the registration form's duplicate message; the answer tells nothing of the client."""
+    """An access request from the registration form's duplicate message; the answer tells
+    nothing of the client, but that no one could be asked when nobody can decide on it."""
     if not rules.has_perm("clients.register_client", request.user):
         raise PermissionDenied
     form = AccessRequestForm(request.POST)
@@ -339,13 +340,31 @@ def request_access(request):
             form.cleaned_data["identity_code"],
             request.user.active_assignment.unit.organisation_id,
         )
+        undecidable = False
         if client is not None and not relation_to(request.user, client).visible:
             try:
-                actions.request_access(
-                    client=client, requested_by=request.user, reason=form.cleaned_data["reason"]
+                undecidable = (
+                    actions.request_access(
+                        client=client,
+                        requested_by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    is None
                 )
             except ValidationError as error:
                 form.add_error("reason", error.messages)
+        if undecidable:
+            # Nobody reaches the client to decide: said as it is, not that it was passed on.
+            # The requester knows the code is in the register (registration refused it).
+            messages.warning(
+                request,
+                _(
+                    "Pyyntöä ei voitu välittää: kukaan ei voi nyt päättää pääsystä asiakkaan "
+                    "tietoihin. Tilanne on kirjattu Polun ylläpidolle. Kysy asiasta omalta "
+                    "esihenkilöltäsi."
+                ),
+            )
+            return redirect("clients:list")
         if not form.errors:
             # One answer whoever decides, or whether the client exists at all: it tells
             # nothing of the client (`actions.request_access`).

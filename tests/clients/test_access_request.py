@@ -3,6 +3,7 @@ request: a repeat while it is open stays one task, a repeat after it was done is
 
 import datetime
 import html
+import logging
 import re
 import threading
 
@@ -162,36 +163,69 @@ def test_without_a_responsible_worker_the_units_managers_decide(team, requester)
     assert list(_requests(client_of)) == [task]
 
 
-def test_without_managers_in_the_unit_the_organisations_managers_decide(team, requester):
-    """No responsible worker and no manager who can act in the unit: the managers of the
-    client's organisation (the controller of its register) decide, not another's."""
-    client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
+def test_without_managers_in_the_unit_no_one_decides_and_the_requester_is_told(
+    client, team, requester, caplog, django_capture_on_commit_callbacks
+):
+    """No responsible worker and no manager who can act in the client's responsible unit: the
+    managers of the organisation's other units reach only their own units' clients (the task
+    link and the client page would answer 404), so nobody gets the request. The requester is
+    told it could not be passed on, the request is on the client's access log and the security
+    log warns the operator that the unit has no one to decide."""
+    code = unused_demo_identity_code(random_birth_date())
+    client_of = ClientFactory(code=code, created_by=team["worker"], with_responsible_worker=False)
     close_account(team["manager"])
-    organisation = team["unit"].organisation
-    managers = [make_user(Role.MANAGER, UnitFactory(organisation=organisation)) for _ in range(2)]
-    make_user(Role.MANAGER, UnitFactory())  # of another organisation
+    elsewhere = make_user(Role.MANAGER, UnitFactory(organisation=team["unit"].organisation))
+    caplog.set_level(logging.INFO, logger="polku.security")
+    login(client, requester)
 
-    task = actions.request_access(
-        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
-    )
-
-    assert task.assignee == managers[0] and task.is_open
-    assert {request.assignee for request in _requests(client_of)} == set(managers)
-
-
-def test_no_one_to_decide_no_task(team, requester):
-    """No responsible worker and no manager who can act in the unit or its organisation:
-    nothing to give the request to (the answer to the requester is the same)."""
-    client_of = ClientFactory(created_by=team["worker"], with_responsible_worker=False)
-    team["manager"].is_active = False
-    team["manager"].save(update_fields=["is_active"])
-    assert (
-        actions.request_access(
-            client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/clients/access-request/",
+            {"identity_code": code, "reason": "Asiakas asioi luonani tänään."},
+            follow=True,
         )
-        is None
-    )
+
+    assert [str(message) for message in response.context["messages"]] == [NO_ONE_TO_DECIDE]
     assert not _requests(client_of).exists()
+    assert not Task.objects.filter(assignee=elsewhere).exists()
+    row = AccessLogEntry.objects.get(action="clients.access.requested")
+    assert (row.actor, row.client_id, row.detail) == (
+        requester,
+        client_of.uuid,
+        "Asiakas asioi luonani tänään.",
+    )
+    (warning,) = [
+        record
+        for record in caplog.records
+        if record.name == "polku.security"
+        and record.getMessage() == "clients.access_request_undecidable"
+    ]
+    assert warning.levelno == logging.WARNING
+    assert (warning.user_id, warning.unit_id, warning.organisation_id) == (
+        requester.pk,
+        team["unit"].pk,
+        team["unit"].organisation_id,
+    )
+
+
+def test_every_decider_opens_the_request_from_its_task(client, team, requester):
+    """Whoever gets the request reaches the client and its team page, acting in the role the
+    request came to them for: the responsible worker, or each manager of the responsible unit
+    (not a manager of another unit of the organisation)."""
+    second = make_user(Role.MANAGER, team["unit"])
+    make_user(Role.MANAGER, UnitFactory(organisation=team["unit"].organisation))
+    for unreachable in (False, True):
+        if unreachable:
+            close_account(team["worker"])
+        actions.request_access(
+            client=team["client"], requested_by=requester, reason="Asiakas asioi luonani tänään."
+        )
+        tasks = list(_requests(team["client"]).open().select_related("assignee"))
+        expected = [team["manager"], second] if unreachable else [team["worker"]]
+        assert sorted(each.assignee.pk for each in tasks) == sorted(u.pk for u in expected)
+        for task in tasks:
+            login(client, task.assignee)
+            assert client.get(task.link).status_code == 200
 
 
 def close_account(user):
@@ -267,6 +301,10 @@ def test_a_responsible_worker_who_can_act_again_takes_the_managers_open_request_
     assert still_open.description == "Tarvitsen pääsyn huomiseen palaveriin."
 
 
+NO_ONE_TO_DECIDE = (
+    "Pyyntöä ei voitu välittää: kukaan ei voi nyt päättää pääsystä asiakkaan tietoihin. "
+    "Tilanne on kirjattu Polun ylläpidolle. Kysy asiasta omalta esihenkilöltäsi."
+)
 ANSWER = (
     "Pyyntö on välitetty asiakkaan vastuutyöntekijälle tai, jos hän ei voi hoitaa asiaa, "
     "vastuuyksikön esihenkilöille. He päättävät pääsystä."
@@ -277,7 +315,8 @@ def test_the_answer_says_the_managers_may_decide_and_is_the_same_whoever_does(
     client, team, requester
 ):
     """The requester learns nothing of the client: the answer names both who may decide,
-    the same whether the responsible worker, the managers or no one gets the request."""
+    the same whether the responsible worker or the managers get the request, or the code is
+    no client's."""
     codes = [unused_demo_identity_code(random_birth_date())]
     reachable = ClientFactory(code=codes[0], created_by=team["worker"])
     codes.append(unused_demo_identity_code(random_birth_date()))
