@@ -583,7 +583,13 @@ class ConsentScan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.original_name
+        """ "Kelan lomake Y 100, versio 1, skannattu 7.12.2026": the form, its version and the
+        day, never the uploaded file's name, which may name the client or carry their
+        identity code and is shown only to those who record consents (the consent page)."""
+        return gettext("%(consent)s, skannattu %(date)s") % {
+            "consent": self.consent,
+            "date": date_format(timezone.localtime(self.uploaded_at), "SHORT_DATE_FORMAT"),
+        }
 
     @property
     def is_available(self) -> bool:

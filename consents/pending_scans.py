@@ -75,7 +75,8 @@ def _tell_uploader(scan: ConsentScan) -> int:
         kind=SCAN_PENDING_TASK,
         title=Text(
             gettext_noop("Skannatun lomakkeen virustarkistus ei ole valmistunut: {name}"),
-            name=scan.original_name,
+            # The form, version and day (ConsentScan.__str__), never the file's name.
+            name=lazystr(scan),
         ),
         description=Text(
             gettext_noop(

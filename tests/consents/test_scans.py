@@ -282,7 +282,7 @@ def test_the_scan_is_not_reachable_without_access_and_its_download_is_logged(cli
     )
 
 
-def test_the_consent_page_links_the_signed_form_and_names_the_giver_only_to_who_records(
+def test_the_consent_page_links_the_signed_form_and_names_it_and_the_giver_only_to_who_records(
     client, team, parties
 ):
     consent = ConsentFactory(
@@ -291,7 +291,8 @@ def test_the_consent_page_links_the_signed_form_and_names_the_giver_only_to_who_
         parties=[parties["kela"]],
         by_guardian=True,
     )
-    scan = make_scan(consent, team["worker"])
+    # A file name may name the client or carry their identity code.
+    scan = make_scan(consent, team["worker"], name="Tuisku Tietävä Y100.pdf")
     revoked = actions.revoke_consent(
         consent=consent,
         revoked_by=team["worker"],
@@ -308,6 +309,7 @@ def test_the_consent_page_links_the_signed_form_and_names_the_giver_only_to_who_
         login(client, user)
         page = client.get(detail).text
         assert download_url(team, scan) in page
+        assert "Tuisku Tietävä Y100.pdf" in page
         assert "Eeva Edunvalvoja" in page
         assert "Helsingin käräjäoikeus" in page
         assert "Sanni Sisko" in page
@@ -319,7 +321,8 @@ def test_the_consent_page_links_the_signed_form_and_names_the_giver_only_to_who_
     assert response.status_code == 200
     # What the consent covers, and that a form was saved, without the form or the people.
     assert str(parties["kela"]) in page
-    assert scan.original_name in page
+    assert "Skannattu lomake" in page
+    assert "Tuisku Tietävä Y100.pdf" not in page and "Y100.pdf" not in page
     assert download_url(team, scan) not in page
     assert "Eeva Edunvalvoja" not in page
     assert "Helsingin käräjäoikeus" not in page
@@ -539,7 +542,13 @@ def test_the_uploader_is_told_once_when_a_scan_has_waited_for_hours(
         SCAN_PENDING_TASK,
         team["client"].uuid,
     )
-    assert task.title == "Skannatun lomakkeen virustarkistus ei ole valmistunut: y100.pdf"
+    # Named by its form, version and day, not by the file name (which may name the client).
+    day = timezone.localtime(scan.uploaded_at).strftime("%-d.%-m.%Y")
+    assert task.title == (
+        "Skannatun lomakkeen virustarkistus ei ole valmistunut: "
+        f"Kelan lomake Y 100, versio 1, skannattu {day}"
+    )
+    assert "y100.pdf" not in task.title
     assert task.description.startswith("Asiakas: Tuisku Tietävä. Suostumus: Kelan lomake Y 100")
     assert task.concerning == scan
     assert task.link == reverse(
@@ -617,3 +626,11 @@ def test_a_scan_file_no_record_names_is_removed_once_a_day_old(team, consent, pa
     assert remove_orphan_scan_files_task.run() == 1
     assert not orphans[0].exists() and kept_path.exists()
     assert remove_orphan_scan_files_task.run() == 0  # safe to repeat
+
+
+def test_a_scan_is_named_by_its_form_version_and_day_never_its_file_name(team, consent):
+    """A file name may name the client or carry their identity code ("Tuisku Tietävä
+    Y100.pdf"): the scan's own name, which admin and task titles show, is neutral."""
+    scan = make_scan(consent, team["worker"], name="Tuisku Tietävä Y100.pdf")
+    day = timezone.localtime(scan.uploaded_at).strftime("%-d.%-m.%Y")
+    assert str(scan) == f"Kelan lomake Y 100, versio 1, skannattu {day}"
