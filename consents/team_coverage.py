@@ -168,7 +168,8 @@ def admit_starting_memberships(day=None) -> dict[str, int]:
 
     Daily from Celery beat (consents.end_uncovered_memberships_task). Access waits for
     admission (CareTeamMembershipQuerySet.current): a late run delays the member's access,
-    never the check. Safe to run again: it admits only what is still waiting.
+    never the check. Safe to run again: it admits only what is still waiting. A closed
+    client's memberships are not admitted (closing cancels them: clients.actions.close_client).
 
     Each admission is a row on the client's access log (ADMITTED_ON_START), the system's, with
     no actor, on the statutory basis, as the daily task's ends of memberships are
@@ -183,6 +184,9 @@ def admit_starting_memberships(day=None) -> dict[str, int]:
         CareTeamMembership.objects.on_team(day)
         .filter(admitted_at__isnull=True, started_on__lte=day)
         .exclude(accepted_at__isnull=True)
+        # A closed client's team takes nobody new (clients.actions.check_open_for_new_members):
+        # closing cancels those waiting, and none that waits all the same is admitted.
+        .filter(client__closed_on__isnull=True)
         .order_by("pk")
     )
     counts = {"admitted": 0, "ended": 0}

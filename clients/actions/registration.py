@@ -15,7 +15,8 @@ from audit.actions import log_access
 from audit.history import history_context
 from audit.models import Basis
 from clients import identity
-from clients.access import log_client_access
+from clients.access import log_client_access, relation_to
+from clients.actions.team import end_memberships_not_begun
 from clients.models import (
     IDENTITY_CODE_ONCE_PER_ORGANISATION,
     CareTeamMembership,
@@ -297,7 +298,11 @@ def check_closing_day(client: Client, closed_on: datetime.date) -> None:
 
 def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason: str) -> Client:
     """Ends the client relationship: out of active lists, data kept. The care team stays as it
-    was, so the responsible worker can answer for the data and reopen the relationship.
+    was, so the responsible worker can answer for the data and reopen the relationship; only
+    the memberships that have not begun end, under the same lock (a member starting later or
+    waiting to be admitted is cancelled, a work-pair offer awaiting acceptance ends with its
+    task: clients.actions.team.end_memberships_not_begun), since a closed client's team
+    takes nobody new.
 
     `closed_on` lies between the day the client was registered (or last reopened) and today.
     A client already
@@ -328,9 +333,11 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
                 unsettled.extend(error.messages)
         if unsettled:
             raise ValidationError(unsettled)
+        basis = relation_to(closed_by, locked).basis
         locked.closed_on = closed_on
         locked.closure_reason = reason.strip()
         locked.save(update_fields=["closed_on", "closure_reason"])
+        end_memberships_not_begun(client=locked, by=closed_by, basis=basis)
         log_client_access(closed_by, client, "clients.client.closed", client)
     return locked
 

@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -335,6 +335,53 @@ def end_membership(
         log_client_access(ended_by, membership.client, action, locked, basis=basis)
         _withdraw_membership_ending_reminders(locked)
     return locked
+
+
+def end_memberships_not_begun(*, client: Client, by, basis: str) -> list[CareTeamMembership]:
+    """Ends the memberships of `client` that give no access yet but would later, as its
+    relationship closes (close_client, which holds the client's lock and the history
+    context): one starting on a later day and one of another organisation still waiting to
+    be admitted are cancelled before their start (set_membership_end), and a work-pair offer
+    awaiting acceptance ends today, as declined. Nobody new joins a closed client's team
+    (check_open_for_new_members), and neither do they by their start day coming. Those on
+    the team now stay on it. Each end is logged for `by` on `basis`; the other apps' hooks
+    follow (team_changes.team_changed: consultations ends a pending offer and checks off its
+    task). Returns the memberships ended."""
+    today = timezone.localdate()
+    ended = list(
+        CareTeamMembership.objects.select_for_update()
+        .filter(client=client)
+        .on_team(today)
+        .exclude(role=TeamRole.RESPONSIBLE_WORKER)
+        .filter(Q(started_on__gt=today) | Q(accepted_at__isnull=True) | Q(admitted_at__isnull=True))
+        .order_by("pk")
+    )
+    if not ended:
+        return ended
+    for membership in ended:
+        day = today
+        if membership.accepted_at is not None and membership.admitted_at is None:
+            # Never admitted, it never gave access: cancelled before its start, as the
+            # daily task's refusal on the start day is (consents.team_coverage).
+            day = min(today, membership.started_on - datetime.timedelta(days=1))
+        membership.save(update_fields=set_membership_end(membership, day))
+        log_access(
+            actor=by,
+            client_id=client.uuid,
+            action="clients.membership.cancelled"
+            if membership.cancelled
+            else "clients.membership.ended",
+            basis=basis,
+            obj=membership,
+            detail="client closed",
+        )
+        _withdraw_membership_ending_reminders(membership)
+    team_changed(
+        TeamChange(
+            client=client, by=by, basis=basis, action="clients.client.closed", ended=tuple(ended)
+        )
+    )
+    return ended
 
 
 def transfer_responsibility(

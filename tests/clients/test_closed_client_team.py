@@ -5,6 +5,7 @@ and once the relationship is reopened members are added again."""
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -130,3 +131,38 @@ def test_an_access_request_s_task_of_a_closed_client_leads_to_the_client_page(cl
     assert response.redirect_chain == [(f"/clients/{closed.uuid}/", 302)]
     assert CLOSED in response.content.decode()
     assert not CareTeamMembership.objects.filter(user=team["counsellor"]).exists()
+
+
+def test_closing_cancels_a_member_who_would_start_later(team):
+    """The reviewer's probe: a colleague added to start in three days, then the client
+    closed today; on the start day the colleague reached the closed client's record."""
+    start = timezone.localdate() + datetime.timedelta(days=3)
+    worker, counsellor = acting(team["worker"]), acting(team["counsellor"])
+    later = actions.add_team_member(
+        client=team["client"],
+        user=counsellor,
+        role=TeamRole.OTHER,
+        added_by=worker,
+        started_on=start,
+    )
+    coach = CareTeamMembership.objects.get(client=team["client"], user=team["coach"])
+    Client.objects.filter(pk=team["client"].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    actions.close_client(
+        client=Client.objects.get(pk=team["client"].pk),
+        closed_by=worker,
+        closed_on=timezone.localdate(),
+        reason="Muutti toiselle paikkakunnalle",
+    )
+
+    later.refresh_from_db()
+    assert later.cancelled and later.ended_on == timezone.localdate()
+    assert AccessLogEntry.objects.filter(
+        action="clients.membership.cancelled", object_id=str(later.pk)
+    ).exists()
+    # The team as it was stays: the coach who is on it now keeps their membership.
+    coach.refresh_from_db()
+    assert coach.ended_on is None
+    with time_machine.travel(start + datetime.timedelta(hours=12), tick=False):
+        assert not Client.objects.for_user(counsellor).filter(pk=team["client"].pk).exists()

@@ -224,3 +224,19 @@ def test_a_membership_refused_on_the_start_day_logs_no_admission(team, parties, 
         end_uncovered_memberships_task.apply().get()
     assert not AccessLogEntry.objects.filter(action="consents.membership.admitted").exists()
     assert AccessLogEntry.objects.filter(action="consents.membership.ended_uncovered").exists()
+
+
+def test_the_start_day_admits_nobody_to_a_closed_client_s_team(team, parties, expert):
+    """Closing cancels those starting later; a membership that waits on a closed client all
+    the same (closed by another way than the action) is not admitted on its start day."""
+    from consents.team_coverage import admit_starting_memberships
+
+    ConsentFactory(client=team["client"], parties=[parties["employment"]])
+    membership = add(team, expert)
+    Client.objects.filter(pk=team["client"].pk).update(closed_on=TODAY, closure_reason="Muutti")
+    with time_machine.travel(noon(START), tick=False):
+        assert admit_starting_memberships() == {"admitted": 0, "ended": 0}
+        membership.refresh_from_db()
+        assert membership.admitted_at is None
+        assert not reaches(expert, team["client"])
+    assert not DisclosureLogEntry.objects.exists()

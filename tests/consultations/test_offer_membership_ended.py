@@ -44,3 +44,32 @@ def test_an_accepted_offers_membership_ended_later_keeps_the_offer_accepted(hki,
 
     accepted.refresh_from_db()
     assert accepted.accepted is True and accepted.decided_by == hki.worker
+
+
+def test_closing_the_client_ends_a_pending_offer_and_its_task(hki, during):
+    from django.utils import timezone
+
+    from clients.actions import close_client
+    from clients.models import Client
+    from consultations.models import ConsultationRequest, RequestStatus
+
+    # Discussed: nothing waits for the network, so the relationship may close.
+    ConsultationRequest.objects.filter(pk=hki.request.pk).update(status=RequestStatus.DISCUSSED)
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+    Client.objects.filter(pk=hki.client.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+
+    close_client(
+        client=Client.objects.get(pk=hki.client.pk),
+        closed_by=hki.worker,
+        closed_on=timezone.localdate(),
+        reason="Asiakas muutti pois",
+    )
+
+    pending.refresh_from_db()
+    pending.membership.refresh_from_db()
+    assert pending.membership.ended_on is not None
+    assert pending.accepted is False and pending.decided_by == hki.worker
+    task = Task.objects.get(pk=pending.task_id)
+    assert task.done_at is not None and task.done_by == hki.worker
