@@ -21,6 +21,7 @@ from clients.actions import (
     parse_permanent_identity_code,
 )
 from clients.models import (
+    CareTeamMembership,
     CaseNote,
     Client,
     ClientPlan,
@@ -308,11 +309,22 @@ def handover_note_field(*, rows: int) -> forms.CharField:
 class TransferForm(PolkuForm):
     assignment = forms.ModelChoiceField(label=_("Uusi vastuutyöntekijä"), queryset=None)
     handover_note = handover_note_field(rows=4)
+    # The responsible worker's membership the form was shown with (empty: none): the transfer
+    # is refused if responsibility moved meanwhile (clients.actions.transfer_responsibility).
+    responsible = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, client, actor, **kwargs):
         from clients.querysets import responsible_worker_candidates
 
         super().__init__(*args, **kwargs)
+        self.current_responsible = (
+            CareTeamMembership.objects.filter(
+                client=client, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        self.fields["responsible"].initial = self.current_responsible
         # Not the manager's own roles (team_scope.may_add_themselves).
         excluding = None if team_scope.may_add_themselves(actor, client) else actor
         self.fields["assignment"].queryset = (
@@ -321,6 +333,19 @@ class TransferForm(PolkuForm):
             .order_by(Alphabetical("user__last_name"), Alphabetical("user__first_name"), "pk")
         )
         self.fields["assignment"].label_from_instance = assignment_label
+
+    def shown_responsible(self) -> dict:
+        """The action's `shown_responsible`, when the form sent it (a page opened before the
+        field existed sends none)."""
+        if self.add_prefix("responsible") not in self.data:
+            return {}
+        return {"shown_responsible": self.cleaned_data["responsible"]}
+
+    def show_current_responsible(self) -> None:
+        """Shown again after a refusal, the form carries the responsibility of now: the
+        worker has been told it moved, and a second submit goes on from there."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("responsible")] = self.current_responsible or ""
 
 
 class BreakTheGlassForm(PolkuForm):

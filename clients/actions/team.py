@@ -3,6 +3,7 @@ responsibility and a leaving worker's caseload handed over."""
 
 import datetime
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -384,8 +385,19 @@ def end_memberships_not_begun(*, client: Client, by, basis: str) -> list[CareTea
     return ended
 
 
+# What a transfer form sent without the responsibility it showed (an older form) passes:
+# only the actor's standing is read again then.
+NOT_SHOWN = object()
+
+
 def transfer_responsibility(
-    *, client: Client, to_user, to_unit, transferred_by, handover_note: str
+    *,
+    client: Client,
+    to_user,
+    to_unit,
+    transferred_by,
+    handover_note: str,
+    shown_responsible=NOT_SHOWN,
 ):
     """Moves responsibility to `to_user` in `to_unit`; the responsible unit moves with it.
 
@@ -393,6 +405,13 @@ def transfer_responsibility(
     current responsible worker is kept by a partial unique constraint. A manager reaching the
     client as manager does not transfer it to themselves
     (team_scope.check_not_adding_themselves, refused on `assignment`, the person chosen).
+
+    Under the client's lock the transfer reads again what the form was chosen on: that
+    `transferred_by` may still transfer the client (a responsible worker whose caseload a
+    manager handed over meanwhile no longer may), that `to_user` may take it, and, when
+    `shown_responsible` is given (the id of the responsible worker's membership the form
+    showed, None for none), that responsibility has not moved since: a stale form does not
+    override a transfer or handover made meanwhile. Raises ValidationError.
     """
     if not handover_note.strip():
         raise ValidationError(
@@ -402,15 +421,35 @@ def transfer_responsibility(
     team_scope.check_not_adding_themselves(
         client=client, actor=transferred_by, user=to_user, field="assignment"
     )
-    if (
-        not responsible_worker_candidates(client).filter(user=to_user, unit=to_unit).exists()
-        and not CareTeamMembership.objects.current()
-        .filter(client=client, user=to_user, role=TeamRole.RESPONSIBLE_WORKER)
-        .exists()
+    return _transfer(
+        client,
+        to_user,
+        to_unit,
+        transferred_by,
+        handover_note.strip(),
+        None,
+        shown_responsible=shown_responsible,
+    )
+
+
+def _check_still_transferable(locked: Client, to_user, to_unit, by, shown_responsible, current):
+    """The checks of transfer_responsibility that read the team, made under the client's
+    lock on its row as locked (`locked`, whose relations are not yet cached)."""
+    if not rules.has_perm("clients.transfer_responsibility", by, locked):
+        raise ValidationError(
+            _("Et voi enää siirtää asiakkaan vastuuta: vastuu on siirtynyt sillä välin.")
+        )
+    if shown_responsible is not NOT_SHOWN and shown_responsible != (
+        current.pk if current else None
     ):
-        raise _not_a_responsible_worker_for(client)
-    basis = relation_to(transferred_by, client).basis
-    return _transfer(client, to_user, to_unit, transferred_by, handover_note.strip(), basis)
+        raise ValidationError(
+            _(
+                "Vastuu on siirtynyt sillä välin. Tarkista asiakkaan tilanne ennen kuin "
+                "siirrät vastuun."
+            )
+        )
+    if not responsible_worker_candidates(locked).filter(user=to_user, unit=to_unit).exists():
+        raise _not_a_responsible_worker_for(locked)
 
 
 def _not_a_responsible_worker_for(client: Client) -> ValidationError:
@@ -452,7 +491,7 @@ def _check_handover_note_length(note: str) -> None:
 RESPONSIBILITY_RECEIVED_TASK = "clients.responsibility_received"
 
 
-def _transfer(client, to_user, to_unit, by, note, basis):
+def _transfer(client, to_user, to_unit, by, note, basis, *, shown_responsible=NOT_SHOWN):
     """Moves responsibility; the new worker's "other member" or work-pair membership of the
     client ends (check_roles_beside), each end logged. The open tasks that are the
     responsible worker's duties (a recommendation to act on, a party to tell of a revoked
@@ -467,7 +506,12 @@ def _transfer(client, to_user, to_unit, by, note, basis):
     hooks follow the change in the transfer's transaction and history context, with the
     basis the transferring worker had before it (team_changes.team_changed: consultations
     brings the new worker to the client's upcoming sessions as presenter and releases the
-    one who left the team)."""
+    one who left the team).
+
+    With `basis` None (a transfer from the form, transfer_responsibility), the actor's
+    standing, the new worker's eligibility and the responsibility the form showed are read
+    under the lock (_check_still_transferable), and the basis is the actor's relation then;
+    a caseload handover gives its own (the manager's, its clients chosen under its lock)."""
     from clients.reminders import BREAK_THE_GLASS_REVIEW, RESPONSIBLE_WORKER_UNREACHABLE
     from notifications.actions import (
         create_task,
@@ -486,7 +530,11 @@ def _transfer(client, to_user, to_unit, by, note, basis):
                 .first()
             )
             if current and current.user_id == to_user.pk:
+                # A double submit: said so, whoever sends it.
                 raise ValidationError(_("Henkilö on jo asiakkaan vastuutyöntekijä."))
+            if basis is None:
+                _check_still_transferable(locked, to_user, to_unit, by, shown_responsible, current)
+                basis = relation_to(by, locked).basis
             if current:
                 current.ended_on = today
                 current.save(update_fields=["ended_on"])

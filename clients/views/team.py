@@ -175,9 +175,11 @@ def transfer(request, client_id):
                 to_unit=assignment.unit,
                 transferred_by=request.user,
                 handover_note=form.cleaned_data["handover_note"],
+                **form.shown_responsible(),
             )
         except ValidationError as error:
             add_action_error(form, error)
+            form.show_current_responsible()
         else:
             messages.success(request, _("Vastuu siirretty."))
             if sees_client_now(request.user, client):

@@ -26,7 +26,7 @@ from clients.factories import (
 from notifications.actions import complete_task
 from notifications.models import Task
 from services.factories import UnitFactory
-from tests.conftest import field_errors, login
+from tests.conftest import acting, field_errors, login
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_a_request_after_the_earlier_one_was_done_reaches_the_current_responsibl
         client=client_of,
         to_user=counsellor,
         to_unit=team["unit"],
-        transferred_by=worker,
+        transferred_by=acting(worker),
         handover_note="Jatkat asiakkaan kanssa.",
     )
 
@@ -141,7 +141,7 @@ def test_an_open_request_whose_worker_no_longer_holds_responsibility_moves_to_th
         client=client_of,
         to_user=counsellor,
         to_unit=team["unit"],
-        transferred_by=worker,
+        transferred_by=acting(worker),
         handover_note="Jatkat asiakkaan kanssa.",
     )
     Task.objects.filter(pk=task.pk).update(assignee=worker)

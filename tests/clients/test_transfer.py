@@ -765,3 +765,82 @@ def test_the_managers_reminders_to_hand_the_client_over_are_settled_by_the_hando
         (manager.pk, elsewhere.uuid) for manager in managers
     }
     assert unreachable.filter(client_id=team["client"].uuid).count() == 2  # the rows stay
+
+
+MOVED = "Vastuu on siirtynyt sillä välin. Tarkista asiakkaan tilanne ennen kuin siirrät vastuun."
+NO_LONGER = "Et voi enää siirtää asiakkaan vastuuta: vastuu on siirtynyt sillä välin."
+
+
+def test_a_transfer_sent_after_the_caseload_was_handed_over_is_refused(team):
+    """The reviewer's probe: the worker opened the transfer form while responsible, a manager
+    handed their caseload over meanwhile, and their transfer then ended the new worker's
+    responsibility. Their standing is read again under the client's lock."""
+    from clients.access import relation_to
+
+    worker, manager = acting(team["worker"]), acting(team["manager"])
+    taker = make_user(Role.SOCIAL_WORKER, team["unit"])
+    third = make_user(Role.SOCIAL_WORKER, team["unit"])
+    seen = Client.objects.get(pk=team["client"].pk)
+    assert relation_to(worker, seen).is_responsible_worker  # as the form's page read it
+    actions.hand_over_caseload(
+        from_user=worker,
+        assignments={seen.pk: (taker, team["unit"])},
+        handed_over_by=manager,
+        handover_note="Työntekijä lähtee.",
+    )
+
+    with pytest.raises(ValidationError) as error:
+        actions.transfer_responsibility(
+            client=seen,
+            to_user=third,
+            to_unit=team["unit"],
+            transferred_by=worker,
+            handover_note="Siirrän asiakkaan.",
+        )
+    assert error.value.messages == [NO_LONGER]
+    assert responsible_worker_of(team["client"]) == taker
+    assert not CareTeamMembership.objects.filter(user=third).exists()
+
+
+def _shown_responsible(page: str) -> str:
+    import re
+
+    return re.search(r'name="responsible" value="(\d*)"', page).group(1)
+
+
+def test_a_transfer_form_shown_before_another_transfer_is_refused_next_to_it(client, team):
+    """A manager's form showed the worker responsible; the worker transferred the client
+    meanwhile. The manager's submit does not override it: the form says so, and carries the
+    responsibility of now, so a second submit, having seen it, goes through."""
+    worker, manager = acting(team["worker"]), team["manager"]
+    taker, third = team["counsellor"], make_user(Role.SOCIAL_WORKER, team["unit"])
+    url = f"/clients/{team['client'].uuid}/transfer/"
+    login(client, manager)
+    shown = _shown_responsible(client.get(url).content.decode())
+    assert shown == str(
+        CareTeamMembership.objects.get(client=team["client"], user=worker, ended_on=None).pk
+    )
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=taker,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Siirrän asiakkaan kollegalle.",
+    )
+
+    data = {
+        "assignment": third.role_assignments.get().pk,
+        "handover_note": "Esihenkilö siirtää.",
+        "responsible": shown,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert MOVED in page
+    assert responsible_worker_of(team["client"]) == taker
+    now = CareTeamMembership.objects.get(client=team["client"], user=taker, ended_on=None)
+    assert _shown_responsible(page) == str(now.pk)
+
+    response = client.post(url, {**data, "responsible": _shown_responsible(page)})
+    assert response.status_code == 302
+    assert responsible_worker_of(team["client"]) == third

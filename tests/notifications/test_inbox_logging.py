@@ -11,7 +11,7 @@ from clients import actions as client_actions
 from clients.factories import ClientFactory
 from notifications.access import CLIENTS_SHOWN
 from notifications.factories import ReminderFactory, TaskFactory
-from tests.conftest import login
+from tests.conftest import acting, login
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_after_a_transfer_the_former_worker_no_longer_sees_the_clients_name(
         client=customer,
         to_user=colleague,
         to_unit=colleague.role_assignments.get().unit,
-        transferred_by=worker,
+        transferred_by=acting(worker),
         handover_note="Siirto kollegalle.",
     )
     login(client, worker)
