@@ -136,7 +136,10 @@ PROTECTED_ADDRESS_FIELDS = frozenset(
 def update_client(*, client: Client, changed_by, fields: dict) -> Client:
     """Changes basic data (not the identity code); logged with the names of the changed fields.
 
-    A non-disclosed address (and its flag) is changed only by whoever may see it.
+    A non-disclosed address (and its flag) is changed only by whoever may see it. The
+    relationship home changes only to one the responsible worker may hold the client in
+    (check_responsible_worker_fits_home, under the client's lock, which transfers take).
+    Raises ValidationError, PermissionDenied.
     """
     changed = sorted(name for name, value in fields.items() if getattr(client, name) != value)
     if "relationship_home" in changed:
@@ -156,12 +159,44 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
         locked = Client.objects.select_for_update().get(pk=client.pk)
         for name in changed:
             setattr(locked, name, fields[name])
+        if "relationship_home" in changed:
+            check_responsible_worker_fits_home(locked)
         set_search_names(locked)
         locked.save()
         log_client_access(
             changed_by, client, "clients.client.changed", client, detail=", ".join(changed)
         )
     return locked
+
+
+def check_responsible_worker_fits_home(client: Client) -> None:
+    """ValidationError on `relationship_home` when `client` (its new relationship home set,
+    its row locked) has as responsible worker an employment expert who holds no role in the
+    client's organisation that responsibility for a client of that home goes to
+    (querysets.responsible_worker_roles): a client leaving employment services is first
+    transferred to a social worker or social counsellor, so no role is left responsible that
+    a transfer would not give the client to."""
+    from accounts.models import RoleAssignment
+    from clients.querysets import responsible_worker_roles
+
+    responsible = CareTeamMembership.objects.filter(
+        client=client, role=TeamRole.RESPONSIBLE_WORKER, ended_on__isnull=True
+    ).values("user")
+    held = set(
+        RoleAssignment.objects.current()
+        .filter(user__in=responsible, unit__organisation=client.organisation_id)
+        .values_list("role", flat=True)
+    )
+    if Role.EMPLOYMENT_EXPERT in held and not held.intersection(responsible_worker_roles(client)):
+        raise ValidationError(
+            {
+                "relationship_home": _(
+                    "Asiakkaan vastuutyöntekijä on työllisyyspalvelujen asiantuntija: siirrä "
+                    "vastuu ensin sosiaalityöntekijälle tai sosiaaliohjaajalle, ennen kuin "
+                    "siirrät asiakkuuden pois työllisyyspalveluista."
+                )
+            }
+        )
 
 
 def parse_permanent_identity_code(raw: str) -> identity.IdentityCode:

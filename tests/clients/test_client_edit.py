@@ -1,7 +1,7 @@
 """Editing basic data: a non-disclosed address (turvakielto) reaches only the responsible worker."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -149,3 +149,68 @@ def test_an_employment_expert_keeps_saving_a_client_a_colleague_moved_to_social_
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.phone, target.relationship_home) == ("040 1112223", "social_services")
+
+
+TRANSFER_FIRST = (
+    "Asiakkaan vastuutyöntekijä on työllisyyspalvelujen asiantuntija: siirrä vastuu ensin "
+    "sosiaalityöntekijälle tai sosiaaliohjaajalle, ennen kuin siirrät asiakkuuden pois "
+    "työllisyyspalveluista."
+)
+
+
+@pytest.fixture
+def expert_responsible(team):
+    """An employment-services client whose responsible worker is an employment expert, with
+    a social worker of the unit as sote contact person."""
+    target = team["client"]
+    expert = make_user(Role.EMPLOYMENT_EXPERT, team["unit"])
+    Client.objects.filter(pk=target.pk).update(relationship_home="employment_services")
+    CareTeamMembership.objects.filter(client=target, role=TeamRole.RESPONSIBLE_WORKER).update(
+        user=expert
+    )
+    sote = make_user(Role.SOCIAL_WORKER, team["unit"])
+    add_member(target, sote, TeamRole.SOTE_CONTACT)
+    target.refresh_from_db()
+    return {**team, "client": target, "expert": expert, "sote": sote}
+
+
+def test_the_home_leaves_employment_services_only_once_an_expert_is_no_longer_responsible(
+    client, expert_responsible
+):
+    """The reviewer's probe: the sote contact person moved the client to social services and
+    the employment expert stayed responsible, a role such a client's responsibility does not
+    go to (responsible_worker_roles). Refused next to the field; other changes still save."""
+    target, sote = expert_responsible["client"], expert_responsible["sote"]
+    with pytest.raises(ValidationError) as error:
+        actions.update_client(
+            client=target,
+            changed_by=acting(sote),
+            fields={"relationship_home": "social_services"},
+        )
+    assert error.value.message_dict == {"relationship_home": [TRANSFER_FIRST]}
+
+    login(client, sote)
+    url = f"/clients/{target.uuid}/edit/"
+    response = client.post(url, _form(target, relationship_home="social_services"))
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "relationship_home") == TRANSFER_FIRST
+    target.refresh_from_db()
+    assert target.relationship_home == "employment_services"
+
+    response = client.post(
+        url, _form(target, relationship_home="employment_services", phone="040 1")
+    )
+    assert response.status_code == 302
+
+    actions.transfer_responsibility(
+        client=target,
+        to_user=expert_responsible["counsellor"],
+        to_unit=expert_responsible["unit"],
+        transferred_by=acting(expert_responsible["expert"]),
+        handover_note="Asiakas siirtyy sosiaalipalveluihin.",
+    )
+    target.refresh_from_db()
+    response = client.post(url, _form(target, relationship_home="social_services"))
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.relationship_home == "social_services"
