@@ -502,7 +502,8 @@ def _transfer(client, to_user, to_unit, by, note, basis, *, shown_responsible=NO
     (clients.responsible_worker_unreachable) are marked read for all of them. The new
     worker gets a task to take the client up, naming the client, with the handover note as
     its description and a link to the client (once per new responsibility: its key is the
-    new membership); none when they transferred the client to themselves. The other apps'
+    new membership); none when they transferred the client to themselves. The former
+    worker's own such task, still open, is checked off (notifications.actions.settle_tasks). The other apps'
     hooks follow the change in the transfer's transaction and history context, with the
     basis the transferring worker had before it (team_changes.team_changed: consultations
     brings the new worker to the client's upcoming sessions as presenter and releases the
@@ -518,6 +519,7 @@ def _transfer(client, to_user, to_unit, by, note, basis, *, shown_responsible=NO
         hand_over_tasks,
         settle_client_reminders,
         settle_reminders,
+        settle_tasks,
     )
 
     today = timezone.localdate()
@@ -576,6 +578,11 @@ def _transfer(client, to_user, to_unit, by, note, basis, *, shown_responsible=NO
                     ended=(*([current] if current else []), *superseded),
                 )
             )
+            if current:
+                # The former worker's own task to take the client up, if not done: it asks
+                # them for what is no longer theirs and links to a client they no longer
+                # reach. Checked off in the transfer's history context.
+                settle_tasks(keys=[f"{RESPONSIBILITY_RECEIVED_TASK}:{current.pk}"], by=by)
         # Outside the transfer's history context: the tasks' history has its own action.
         # The client's duties go with responsibility; with no responsible worker before, those
         # given meanwhile to whoever recorded them (a sote contact person) come to the first.

@@ -844,3 +844,44 @@ def test_a_transfer_form_shown_before_another_transfer_is_refused_next_to_it(cli
     response = client.post(url, {**data, "responsible": _shown_responsible(page)})
     assert response.status_code == 302
     assert responsible_worker_of(team["client"]) == third
+
+
+@pytest.mark.parametrize("moved_by", ["transfer", "handover"])
+def test_the_former_workers_task_to_take_the_client_up_is_settled_as_it_moves_on(team, moved_by):
+    """The reviewer's probe: responsibility went to a colleague, who passed it on before
+    taking the client up; their task named a client they no longer reach and linked to a
+    page that answered 404."""
+    from notifications.models import Task
+
+    worker, taker, manager = acting(team["worker"]), acting(team["counsellor"]), team["manager"]
+    third = make_user(Role.SOCIAL_WORKER, team["unit"])
+    actions.transfer_responsibility(
+        client=team["client"],
+        to_user=taker,
+        to_unit=team["unit"],
+        transferred_by=worker,
+        handover_note="Soita asiakkaalle.",
+    )
+    (received,) = Task.objects.filter(assignee=taker, kind=actions.RESPONSIBILITY_RECEIVED_TASK)
+    if moved_by == "transfer":
+        by = taker
+        actions.transfer_responsibility(
+            client=team["client"],
+            to_user=third,
+            to_unit=team["unit"],
+            transferred_by=taker,
+            handover_note="En ehdi ottaa asiakasta.",
+        )
+    else:
+        by = acting(manager)
+        actions.hand_over_caseload(
+            from_user=taker,
+            assignments={team["client"].pk: (third, team["unit"])},
+            handed_over_by=by,
+            handover_note="Työntekijä lähtee.",
+        )
+
+    received.refresh_from_db()
+    assert received.done_at is not None and received.done_by == by
+    (new,) = Task.objects.filter(assignee=third, kind=actions.RESPONSIBILITY_RECEIVED_TASK)
+    assert new.done_at is None
