@@ -82,8 +82,9 @@ def end_coach_memberships(
     client: Client, ended: list[PathwayStep], day: datetime.date, *, by, basis: str, action: str
 ) -> None:
     """The coach of an ended step who has no open step of the client left leaves the care
-    team as a coach (on `day`, or today when that is later; a membership not yet started is
-    cancelled, clients.actions.set_membership_end). The other apps' hooks follow the end in
+    team as a coach (on `day`, or today when that is later, but no later than the
+    membership's "valid until" day; a membership not yet started is cancelled,
+    clients.actions.set_membership_end). The other apps' hooks follow the end in
     the step action's transaction and history context, logged for `by` on `basis`, read
     before the end, under `action` (clients.actions.team_changed: consultations releases a
     coach who presented the client's case from its upcoming sessions)."""
@@ -100,7 +101,11 @@ def end_coach_memberships(
                 ended_on__isnull=True,
             )
             for membership in memberships:
-                fields = set_membership_end(membership, max(day, timezone.localdate()))
+                end_on = max(day, timezone.localdate())
+                if membership.valid_until is not None:
+                    # Access already stopped after "valid until": the end is that day.
+                    end_on = min(end_on, membership.valid_until)
+                fields = set_membership_end(membership, end_on)
                 membership.save(update_fields=fields)
                 leaving.append(membership)
     if leaving:

@@ -219,3 +219,30 @@ def test_cancelling_the_new_period_gives_its_coaching_the_replacements_coaching(
     old.refresh_from_db()
     assert old.next_step == later
     assert (ended.next_step, ended.exit_outcome) == (following, "")
+
+
+def test_a_coach_whose_membership_ran_out_leaves_on_its_last_day(
+    worker, coach, client_of, today, time_machine
+):
+    """A coach's membership past its "valid until" day and not yet ended by the daily task
+    ends on that day when their last step ends later, not on the later day: access had
+    stopped then."""
+    client = client_of()
+    rehab = actions.plan_step(client=client, planned_by=worker, coach=coach, **rehab_fields(today))
+    CareTeamMembership.objects.filter(client=client, user=coach, role=TeamRole.COACH).update(
+        valid_until=today
+    )
+    later = today + datetime.timedelta(days=3)
+    time_machine.move_to(datetime.datetime.combine(later, datetime.time(12)), tick=False)
+
+    end(
+        rehab,
+        worker,
+        later,
+        end_reason="health",
+        exit_outcome="capacity_maintained",
+        review_decision="exit",
+    )
+
+    membership = CareTeamMembership.objects.get(client=client, user=coach, role=TeamRole.COACH)
+    assert (membership.ended_on, membership.cancelled) == (today, False)
