@@ -885,3 +885,38 @@ def test_the_former_workers_task_to_take_the_client_up_is_settled_as_it_moves_on
     assert received.done_at is not None and received.done_by == by
     (new,) = Task.objects.filter(assignee=third, kind=actions.RESPONSIBILITY_RECEIVED_TASK)
     assert new.done_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transfer_waiting_for_a_handover_s_lock_reads_the_team_after_it(team):
+    """The worker's transfer, sent while a manager's handover of their caseload is written,
+    waits for the client's lock and is then refused: it does not end the new worker's
+    responsibility."""
+    from clients.access import relation_to
+    from tests.transfers import while_holding
+
+    worker, manager = acting(team["worker"]), acting(team["manager"])
+    taker = make_user(Role.SOCIAL_WORKER, team["unit"])
+    third = make_user(Role.SOCIAL_WORKER, team["unit"])
+    seen = Client.objects.get(pk=team["client"].pk)
+    assert relation_to(worker, seen).is_responsible_worker
+
+    refusal, waited = while_holding(
+        lambda: actions.hand_over_caseload(
+            from_user=worker,
+            assignments={seen.pk: (taker, team["unit"])},
+            handed_over_by=manager,
+            handover_note="Työntekijä lähtee.",
+        ),
+        lambda: actions.transfer_responsibility(
+            client=seen,
+            to_user=third,
+            to_unit=team["unit"],
+            transferred_by=worker,
+            handover_note="Siirrän asiakkaan.",
+        ),
+        expected=ValidationError,
+    )
+    assert waited > 0
+    assert isinstance(refusal, ValidationError) and refusal.messages == [NO_LONGER]
+    assert responsible_worker_of(team["client"]) == taker
