@@ -9,7 +9,7 @@ class PathwaysConfig(AppConfig):
     def ready(self):
         from audit.labels import register_action_labels, register_channel_labels
         from audit.printing import register_pdf_renderer
-        from clients.actions import on_closing
+        from clients.actions import on_closing, on_closing_day
         from clients.panels import ClientPanel, register_client_panel
         from notifications.task_kinds import register_task_kind
         from pathways import log_labels, reminders
@@ -19,7 +19,7 @@ class PathwaysConfig(AppConfig):
             move_planned_steps_to_new_rules,
         )
         from pathways.actions.step_cancellation import FOLLOW_ON_CANCELLED_TASK
-        from pathways.actions.step_endings import refuse_closing_with_open_steps
+        from pathways.actions.step_endings import last_service_day, refuse_closing_with_open_steps
         from pathways.printing import render_pdf
         from pathways.views.steps import pathway_panel
         from services.actions import on_new_rules
@@ -38,6 +38,7 @@ class PathwaysConfig(AppConfig):
         )
         on_new_rules("pathways", move_planned_steps_to_new_rules)
         on_closing("pathways", refuse_closing_with_open_steps)
+        on_closing_day("pathways", last_service_day)
         register_action_labels(log_labels.ACTION_LABELS)
         register_channel_labels({"pdf": _("Tuloste (PDF)")})
         register_pdf_renderer(render_pdf)

@@ -39,6 +39,17 @@ def on_closing(name: str, check: Callable[[Client], None]) -> None:
     _closing_checks[name] = check
 
 
+# The last day each higher app recorded the client taking part in a service (pathways: a
+# step's end, a day of attendance): the relationship is not closed before it.
+_last_service_days: dict[str, Callable[[Client], datetime.date | None]] = {}
+
+
+def on_closing_day(name: str, last_service_day: Callable[[Client], datetime.date | None]) -> None:
+    """Registers (or replaces) `name`'s reading of the last day it recorded the client taking
+    part in a service (None: none), which a closing day may not precede."""
+    _last_service_days[name] = last_service_day
+
+
 class DuplicateIdentityCode(Exception):
     """The organisation's register has the identity code already; carries no detail of it."""
 
@@ -306,7 +317,8 @@ def reveal_identity_code(*, client: Client, revealed_by) -> str:
 
 def check_closing_day(client: Client, closed_on: datetime.date) -> None:
     """ValidationError on `closed_on` unless it lies between the day the client was registered
-    (or last reopened) and today. Reads the client as given: the closing form tells it beside
+    (or last reopened) and today, and not before the last day an app recorded the client
+    taking part in a service (on_closing_day). Reads the client as given: the closing form tells it beside
     the other fields, and close_client checks it again under the client's lock."""
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("Päättymispäivä ei voi olla tulevaisuudessa.")})
@@ -327,6 +339,17 @@ def check_closing_day(client: Client, closed_on: datetime.date) -> None:
                     "Päättymispäivä ei voi olla ennen kuin asiakkuus avattiin uudelleen (%(date)s)."
                 )
                 % {"date": date_format(client.reopened_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    days = [day for read in _last_service_days.values() if (day := read(client)) is not None]
+    if days and closed_on < max(days):
+        raise ValidationError(
+            {
+                "closed_on": _(
+                    "Päättymispäivä ei voi olla ennen asiakkaan viimeistä kirjattua palvelupäivää "
+                    "(%(date)s)."
+                )
+                % {"date": date_format(max(days), "SHORT_DATE_FORMAT")}
             }
         )
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -229,6 +230,22 @@ def end_step(
             )
     locked.ended_with = ending_with
     return locked
+
+
+def last_service_day(client: Client) -> datetime.date | None:
+    """The last day the client's pathway records them taking part (`on_closing_day`): the
+    latest end of a step that took place (a cancelled one did not) and the latest day of
+    attendance, not after today. One query."""
+    today = timezone.localdate()
+    days = PathwayStep.objects.filter(client=client).aggregate(
+        ended=Max("ended_on", filter=Q(ended_on__lte=today) & ~Q(end_reason=EndReason.CANCELLED)),
+        attended=Max(
+            "attendance__day",
+            filter=Q(attendance__day__lte=today),
+        ),
+    )
+    known = [day for day in days.values() if day is not None]
+    return max(known) if known else None
 
 
 def refuse_closing_with_open_steps(client: Client) -> None:

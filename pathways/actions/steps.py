@@ -6,6 +6,7 @@ import copy
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.history import history_context
@@ -112,7 +113,8 @@ def plan_step(
     follow-on chosen (`refuse_follow_on_alongside`), is refused on `start_on`.
 
     A closed client (`closed_on` set, checked on the locked row) gets no new steps
-    until reopened. An IPS step begins in agreement unless `ips_phase` names the phase it
+    until reopened, and a reopened one none starting before the day it was reopened (the
+    closed period before it had none). An IPS step begins in agreement unless `ips_phase` names the phase it
     begins in; the coach records the phases after it (`record_ips_phase`).
     """
     with (
@@ -126,6 +128,20 @@ def plan_step(
                     "Asiakkuus on päättynyt. Avaa asiakkuus uudelleen ennen uuden "
                     "palvelujakson suunnittelua."
                 )
+            )
+        start_on = fields.get("start_on")
+        if (
+            client.reopened_on is not None
+            and start_on is not None
+            and start_on < client.reopened_on
+        ):
+            raise ValidationError(
+                {
+                    "start_on": _(
+                        "Jakso ei voi alkaa ennen kuin asiakkuus avattiin uudelleen (%(date)s)."
+                    )
+                    % {"date": date_format(client.reopened_on, "SHORT_DATE_FORMAT")}
+                }
             )
         step = PathwayStep(client=client, created_by=planned_by, **fields)
         if step.coach_id:
