@@ -5,6 +5,7 @@ ends it once the follow-on is planned; the timeline shows it. axe on every page 
 
 import datetime
 import io
+import re
 from collections import Counter
 
 import pytest
@@ -527,4 +528,9 @@ def test_saving_the_attendance_grid_through_htmx_breaks_no_csp(new_page, team):
 
     page.get_by_role("link", name="Edellinen viikko").click()
     expect(page.locator("#week-heading")).to_be_focused()
+    # The week is in the address: a reload (or Back and Forward) shows the same week.
+    expect(page).to_have_url(re.compile(r"\?week="))
+    shown_week = page.locator("#week-heading").inner_text()
+    page.reload()
+    expect(page.locator("#week-heading")).to_have_text(shown_week)
     assert csp_errors == []
