@@ -3,7 +3,9 @@
 An htmx request (the bell's polling, a PDF's progress, a button) is never answered with a
 redirect: the browser would follow it and htmx would swap the whole sign-in or enrolment
 page into the element that asked. It gets an HX-Redirect, which htmx turns into a page
-load, or, for background polling on the enrolment page itself, 204 (nothing to swap).
+load, or, for background polling on the enrolment page itself, 204 (nothing to swap). When
+the redirect is there because the user is signed out, SESSION_ENDED_HEADER says so: the page's
+script (static/polku/session.js) does not leave a page with unsaved edits on that.
 """
 
 import logging
@@ -29,6 +31,22 @@ from accounts.security_log import SIGN_OUT_REASON, log_event
 SESSION_LAST_ACTIVITY = "polku_last_activity"
 SESSION_SIGNED_IN_AT = "polku_signed_in_at"
 SESSION_ACTIVE_ASSIGNMENT = "polku_active_assignment"
+# Response headers read by static/polku/session.js: the seconds left before the idle timeout
+# (on every answer to a signed-in session), and that the session has ended (with HX-Redirect).
+IDLE_REMAINING_HEADER = "Polku-Idle-Remaining"
+SESSION_ENDED_HEADER = "Polku-Session-Ended"
+
+
+def idle_seconds_left(request) -> int | None:
+    """Seconds before the session ends as idle, as the server counts them (from the last
+    activity written, which may be up to 30 s older than the last request); None without a
+    signed-in session."""
+    session = getattr(request, "session", None)
+    last = session.get(SESSION_LAST_ACTIVITY) if session is not None else None
+    if last is None:
+        return None
+    timeout = settings.POLKU_IDLE_TIMEOUT_MINUTES * 60
+    return max(0, int(timeout - (time.time() - last)))
 
 
 class IdleTimeoutMiddleware:
@@ -44,7 +62,15 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Only a session already read (a signed-in user's is): reading another would add
+        # "Vary: Cookie" to public answers. A signed-out session has no activity to tell.
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed:
+            left = idle_seconds_left(request)
+            if left is not None:
+                response[IDLE_REMAINING_HEADER] = str(left)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:
@@ -87,9 +113,17 @@ def _sign_out(request, reason: str, message: str):
     logout(request)
     messages.info(request, message)
     if request.htmx:
-        return HttpResponseClientRedirect(_login_url_back_to_page(request))
+        return _session_ended(request)
     # The whole address, query included, encoded as `next` (a search's "&" and "ä").
     return redirect_to_login(request.get_full_path(), reverse("account_login"))
+
+
+def _session_ended(request):
+    """The htmx answer to a request of a session that has ended: sign-in, back to the page,
+    marked so that a page with unsaved edits can stay (SESSION_ENDED_HEADER)."""
+    response = HttpResponseClientRedirect(_login_url_back_to_page(request))
+    response[SESSION_ENDED_HEADER] = "1"
+    return response
 
 
 def remember_sign_in(sender, request, user, **kwargs):
@@ -195,7 +229,7 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
 
     def handle_no_permission(self, request, view_func):
         if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(_login_url_back_to_page(request))
+            return _session_ended(request)
         return super().handle_no_permission(request, view_func)
 
 

@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.dashboard import panels_for
 from accounts.forms import ProfileForm
-from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT
+from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT, SESSION_LAST_ACTIVITY
 from accounts.security_log import log_event
 
 
@@ -19,12 +20,18 @@ def dashboard(request):
     return render(request, "accounts/dashboard.html", {"panels": panels_for(request)})
 
 
-@require_GET
+@require_POST
 def keepalive(request):
-    """Typing into a form counts as activity: the page asks this, a few minutes apart while the
-    user types (base.html), so a long note or plan written for over the idle timeout is not
-    lost to a signed-out session at submit. Unlike the bell it is not marked background
-    (config.polling), so IdleTimeoutMiddleware counts it as the user's own activity."""
+    """Extends the session: the user's own activity, written now (not up to 30 s late, as
+    IdleTimeoutMiddleware writes it), so the time left the answer tells the page is exact.
+
+    Asked by typing into a form, a few minutes apart (components/keepalive.html), so a long
+    note or plan written for over the idle timeout is not lost to a signed-out session at
+    submit; and by the "Jatka istuntoa" button of the warning shown before the timeout
+    (components/session_timer.html). Unlike the bell it is not marked background
+    (config.polling). A POST with the form token: a link or image elsewhere cannot keep a
+    session alive."""
+    request.session[SESSION_LAST_ACTIVITY] = time.time()
     return HttpResponse(status=204)
 
 

@@ -65,7 +65,7 @@ def test_typing_on_an_enrolment_page_keeps_the_session_without_leaving_the_form(
     before enrolment: sending that page to enrolment would take the user off their form."""
     enrolling = make_user(Role.SOCIAL_WORKER, unit, with_mfa=False)
     login(client, enrolling)
-    response = client.get(reverse("session_keepalive"), **HTMX)
+    response = client.post(reverse("session_keepalive"), **HTMX)
     assert response.status_code == 204
     assert "HX-Redirect" not in response
     assert list(get_messages(response.wsgi_request)) == []

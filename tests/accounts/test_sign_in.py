@@ -352,17 +352,17 @@ def test_typing_into_a_form_keeps_the_session_alive(client, social_worker, setti
         login(client, social_worker)
         page = client.get(reverse("dashboard")).content.decode()
         assert (
-            f'hx-get="{reverse("session_keepalive")}" '
+            f'hx-post="{reverse("session_keepalive")}" '
             'hx-trigger="input from:body throttle:300s"' in page
         )
         for _ in range(3):  # 75 minutes of typing, a keepalive every 25 minutes
             traveller.shift(25 * 60)
-            assert client.get(reverse("session_keepalive")).status_code == 204
+            assert client.post(reverse("session_keepalive")).status_code == 204
         traveller.shift(25 * 60)
         assert client.get(reverse("dashboard")).status_code == 200
         # Idle after that, the session ends as before.
         traveller.shift(31 * 60)
-        response = client.get(reverse("session_keepalive"))
+        response = client.post(reverse("session_keepalive"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
 

@@ -168,7 +168,7 @@ def test_typing_a_note_tells_the_server_the_user_is_active(new_page, unit):
     page.goto(f"/clients/{client.uuid}/notes/new/")
     with page.expect_request(lambda request: "/session/keepalive/" in request.url) as asked:
         page.locator("#id_text").press_sequentially("Tapasimme")
-    assert asked.value.method == "GET" and "?" not in asked.value.url
+    assert asked.value.method == "POST" and "?" not in asked.value.url
     sent = []
     page.on("request", lambda request: sent.append(request.url))
     page.locator("#id_text").press_sequentially(" kirjastossa.")
@@ -184,4 +184,5 @@ def test_typing_in_the_admin_tells_the_server_the_user_is_active(new_page, unit)
     page.goto("/admin/services/unit/add/")
     with page.expect_request(lambda request: "/session/keepalive/" in request.url) as asked:
         page.locator("#id_name_fi").press_sequentially("Työpaja")
-    assert asked.value.method == "GET"
+    assert asked.value.method == "POST"
+    assert asked.value.response().status == 204  # the form token is sent: the admin's too

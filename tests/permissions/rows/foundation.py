@@ -16,8 +16,9 @@ ROWS = {
     "account_email": Row(allowed=frozenset(), public=True, public_status=404),
     "dashboard": Row(allowed=ALL_ROLES),
     "profile": Row(allowed=ALL_ROLES),
-    # Typing into a form keeps the session alive; answers every signed-in user with no content.
-    "session_keepalive": Row(allowed=ALL_ROLES, allowed_status=204),
+    # Typing into a form, or the idle warning's button, keeps the session alive; answers every
+    # signed-in user with no content.
+    "session_keepalive": Row(allowed=ALL_ROLES, method="POST", allowed_status=204),
     "switch_role": Row(
         allowed=ALL_ROLES,
         method="POST",
