@@ -5,7 +5,8 @@
 // which does not extend the session, tells it too, so another tab's activity is seen). A
 // warning opens data-warn-seconds before the end; its button (or Escape) posts the keepalive.
 // When the server answers that the session has ended (header Polku-Session-Ended, with the
-// HX-Redirect to sign-in) and the page has unsaved edits, the page stays and says so.
+// HX-Redirect to sign-in) and the page has unsaved edits, the page stays and says so. Leaving
+// a page whose forms hold unsaved edits (another than the one being sent) asks first.
 // The elements are looked up each time: an error page or the ended role's page swaps the
 // whole <body> (with a timer of its own) without running this script again.
 (function () {
@@ -76,8 +77,11 @@
     schedule();
   }
 
-  function hasUnsavedEdits() {
+  // Edits typed into the page's forms and not sent. A search or filter (a GET form) holds
+  // nothing to lose; `except` is the form being sent now.
+  function hasUnsavedEdits(except) {
     for (const pageForm of document.querySelectorAll("main form")) {
+      if (pageForm === except || pageForm.method.toLowerCase() !== "post") continue;
       for (const field of pageForm.elements) {
         if (field.disabled || field.type === "hidden") continue;
         if (field.type === "checkbox" || field.type === "radio") {
@@ -150,6 +154,23 @@
     },
     true,
   );
+  // Leaving the page, or sending one form of it, while another holds edits not sent (the
+  // minutes typed on a case page when a recommendation is saved): the browser asks first.
+  let sending = null;
+  document.addEventListener(
+    "submit",
+    function (event) {
+      sending = event.target;
+    },
+    true,
+  );
+  window.addEventListener("beforeunload", function (event) {
+    if (!ended && hasUnsavedEdits(sending)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+    sending = null;
+  });
   document.addEventListener("htmx:beforeOnLoad", function (event) {
     const xhr = event.detail.xhr;
     if (xhr.getResponseHeader("Polku-Session-Ended") && staysAfterEnd()) event.preventDefault();

@@ -186,3 +186,24 @@ def test_typing_in_the_admin_tells_the_server_the_user_is_active(new_page, unit)
         page.locator("#id_name_fi").press_sequentially("Työpaja")
     assert asked.value.method == "POST"
     assert asked.value.response().status == 204  # the form token is sent: the admin's too
+
+
+def test_leaving_a_page_with_an_unsent_note_asks_first(new_page, unit):
+    """A note typed and not saved: following a link asks before leaving (the browser's own
+    question, which Playwright answers "stay" unless told), and saving the note does not."""
+    worker = make_user(Role.SOCIAL_WORKER, unit)
+    client = ClientFactory(responsible_worker=worker)
+    page = new_page(worker)
+    page.goto(f"/clients/{client.uuid}/notes/new/")
+    page.locator("#id_text").press_sequentially("Tapasimme kirjastossa.")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name=re.compile("^Takaisin")).first.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.url.endswith("/notes/new/")  # stayed, the text with it
+    expect(page.locator("#id_text")).to_have_value("Tapasimme kirjastossa.")
+
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page).not_to_have_url(re.compile(r"/notes/new/$"))
+    assert asked == ["beforeunload"]  # sending the note itself asked nothing
