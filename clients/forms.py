@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from clients import identity, team_scope
 from clients.actions import (
     ASSESSMENT_COMPLETED_IN_FUTURE,
+    ASSESSMENT_NEEDS_CLIENT_VIEW,
     HANDOVER_NOTE_MAX_LENGTH,
     check_closing_day,
     check_relationship_home,
@@ -28,6 +29,7 @@ from clients.models import (
     CommunicationNeed,
     GoalStatus,
     ServiceNeedAssessment,
+    SpecialSupport,
     TeamRole,
 )
 from config.forms import DateInput, PolkuForm, PolkuModelForm, with_blank_choice
@@ -425,12 +427,21 @@ class GoalStatusForm(PolkuForm):
 class AssessmentForm(PolkuModelForm):
     class Meta:
         model = ServiceNeedAssessment
-        fields = ["started_on", "completed_on", "conclusion"]
+        fields = ["started_on", "completed_on", "client_view", "special_support", "conclusion"]
         widgets = {
             "started_on": DateInput,
             "completed_on": DateInput,
+            "client_view": forms.Textarea(attrs={"rows": 5}),
             "conclusion": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Not assessed" is the answer not yet given: a form sent without it keeps that.
+        self.fields["special_support"].required = False
+
+    def clean_special_support(self):
+        return self.cleaned_data.get("special_support") or SpecialSupport.NOT_ASSESSED
 
     def clean(self):
         data = super().clean()
@@ -441,6 +452,8 @@ class AssessmentForm(PolkuModelForm):
             self.add_error("completed_on", _("Valmistumispäivä ei voi olla ennen aloituspäivää."))
         if completed and not data.get("conclusion", "").strip():
             self.add_error("conclusion", _("Valmistuneeseen arvioon kirjataan johtopäätös."))
+        if completed and not data.get("client_view", "").strip():
+            self.add_error("client_view", ASSESSMENT_NEEDS_CLIENT_VIEW)
         return data
 
 

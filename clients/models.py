@@ -359,6 +359,15 @@ ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER = "assessment_completed_not_in_future
 ASSESSMENT_COMPLETED_FIXED_TRIGGER = "assessment_completed_fixed"
 
 
+class SpecialSupport(models.TextChoices):
+    """Is the client a client in need of special support (erityistä tukea tarvitseva
+    asiakas, Social Welfare Act §3), as the service-need assessment finds."""
+
+    NOT_ASSESSED = "not_assessed", _("Ei vielä arvioitu")
+    YES = "yes", _("Kyllä, tarvitsee erityistä tukea")
+    NO = "no", _("Ei tarvitse erityistä tukea")
+
+
 @pghistory.track()
 class ServiceNeedAssessment(models.Model):
     """Palvelutarpeen arvio (Social Welfare Act §36).
@@ -368,12 +377,34 @@ class ServiceNeedAssessment(models.Model):
     (ASSESSMENT_COMPLETED_NOT_IN_FUTURE_TRIGGER). Once completed it is a record: it does not
     change, nor is it made in progress again (ASSESSMENT_COMPLETED_FIXED_TRIGGER); a correction
     is a new assessment.
+
+    A completed assessment records the client's own view of their service need (§36): the
+    database refuses one without it (assessment_completed_has_client_view, added NOT VALID:
+    assessments completed before the field existed stay as they were completed).
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
     started_on = models.DateField(_("aloitettu"), default=timezone.localdate)
     completed_on = models.DateField(_("valmistunut"), null=True, blank=True)
     conclusion = models.TextField(_("johtopäätös"), blank=True)
+    client_view = models.TextField(
+        _("asiakkaan oma näkemys palvelutarpeesta"),
+        blank=True,
+        help_text=_(
+            "Asiakkaan oma mielipide ja näkemys palvelutarpeestaan, hänen omin sanoin. "
+            "Kirjataan viimeistään, kun arvio valmistuu."
+        ),
+    )
+    special_support = models.CharField(
+        _("erityistä tukea tarvitseva asiakas"),
+        max_length=16,
+        choices=SpecialSupport.choices,
+        default=SpecialSupport.NOT_ASSESSED,
+        help_text=_(
+            "Onko asiakkaalla erityisiä vaikeuksia hakea ja saada tarvitsemiaan palveluja "
+            "(sosiaalihuoltolaki 3 §)."
+        ),
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -389,6 +420,10 @@ class ServiceNeedAssessment(models.Model):
             models.CheckConstraint(
                 condition=Q(completed_on__isnull=True) | ~Q(conclusion=""),
                 name="assessment_completed_has_conclusion",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | ~Q(client_view=""),
+                name="assessment_completed_has_client_view",
             ),
             # One in progress at a time (actions.save_assessment refuses a second, under the
             # client's lock, next to the start date).

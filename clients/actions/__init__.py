@@ -20,6 +20,7 @@ from clients.actions.notes import add_note, edit_note
 from clients.actions.plans import (
     ASSESSMENT_COMPLETED_FIXED,
     ASSESSMENT_COMPLETED_IN_FUTURE,
+    ASSESSMENT_NEEDS_CLIENT_VIEW,
     clean_goals,
     create_plan,
     refuse_closing_with_assessment_in_progress,
@@ -61,6 +62,7 @@ from clients.actions.team_changes import TeamChange, on_team_change, team_change
 __all__ = [
     "ASSESSMENT_COMPLETED_FIXED",
     "ASSESSMENT_COMPLETED_IN_FUTURE",
+    "ASSESSMENT_NEEDS_CLIENT_VIEW",
     "HANDOVER_NOTE_MAX_LENGTH",
     "RESPONSIBILITY_RECEIVED_TASK",
     "DuplicateIdentityCode",

@@ -230,6 +230,12 @@ ASSESSMENT_COMPLETED_FIXED = gettext_lazy(
 )
 
 
+# Social Welfare Act §36: the client's own opinion and view of their service need is recorded.
+ASSESSMENT_NEEDS_CLIENT_VIEW = gettext_lazy(
+    "Valmistuneeseen arvioon kirjataan asiakkaan oma näkemys palvelutarpeestaan."
+)
+
+
 def _refuse_a_second_open_assessment(client: Client, assessment) -> None:
     """ValidationError on `started_on` when the client has another assessment in progress:
     the worker continues (or completes) that one instead of starting a second."""
@@ -278,7 +284,9 @@ def refuse_closing_with_assessment_in_progress(client: Client) -> None:
 def save_assessment(
     *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
 ):
-    """Creates or updates a service-need assessment. A completed one has a conclusion and is
+    """Creates or updates a service-need assessment. A completed one has a conclusion and
+    the client's own view of their service need (the database refuses it without the view
+    too: constraint assessment_completed_has_client_view), and is
     completed no earlier than it started and no later than today (the database refuses a
     completion day still to come too: trigger assessment_completed_not_in_future).
     Only an assessment in progress is updated: one stored as completed is a record, and
@@ -305,6 +313,9 @@ def save_assessment(
         errors["completed_on"] = _("Valmistumispäivä ei voi olla ennen aloituspäivää.")
     if completed and not (conclusion or "").strip():
         errors["conclusion"] = _("Valmistuneeseen arvioon kirjataan johtopäätös.")
+    client_view = fields.get("client_view", getattr(assessment, "client_view", ""))
+    if completed and not (client_view or "").strip():
+        errors["client_view"] = ASSESSMENT_NEEDS_CLIENT_VIEW
     if errors:
         raise ValidationError(errors)
     try:

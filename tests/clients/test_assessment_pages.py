@@ -24,6 +24,7 @@ def _assessment(team, days_ago=30, **fields):
         "started_on": started,
         "completed_on": started + datetime.timedelta(days=7),
         "conclusion": LONG_CONCLUSION,
+        "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
     }
     return ServiceNeedAssessment.objects.create(
         client=team["client"], author=team["worker"], **{**defaults, **fields}

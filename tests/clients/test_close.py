@@ -164,6 +164,7 @@ def test_a_client_with_an_assessment_in_progress_is_not_closed(team):
         assessment=assessment,
         completed_on=today,
         conclusion="Tarve työllistymistä tukeville palveluille.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     closed = actions.close_client(
         client=team["client"], closed_by=team["worker"], closed_on=today, reason="Muutti."

@@ -35,6 +35,7 @@ def completed(team):
         started_on=today - datetime.timedelta(days=100),
         completed_on=today - datetime.timedelta(days=90),
         conclusion=CONCLUSION,
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
 
 
@@ -55,6 +56,8 @@ def _saved_rows():
         {"conclusion": "Kokonaan uusi johtopäätös."},
         {"completed_on": None, "conclusion": ""},
         {"started_on": datetime.date(2020, 1, 1)},
+        {"client_view": "Jälkikäteen muutettu näkemys."},
+        {"special_support": "yes"},
     ],
 )
 @pytest.mark.parametrize("writer", ["worker", "sote"])
@@ -102,6 +105,7 @@ def test_an_assessment_in_progress_is_saved_as_it_goes_until_completed(team, sot
         assessment=ServiceNeedAssessment.objects.get(pk=started.pk),
         completed_on=today,
         conclusion="Valmis johtopäätös.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert ServiceNeedAssessment.objects.get(pk=done.pk).conclusion == "Valmis johtopäätös."
     with pytest.raises(ValidationError, match="Valmistunutta"):
@@ -117,6 +121,8 @@ def test_the_database_refuses_changing_a_completed_assessment(team, completed):
         {"completed_on": None},
         {"completed_on": timezone.localdate()},
         {"author": team["counsellor"]},
+        {"client_view": "Muutettu jälkikäteen."},
+        {"special_support": "yes"},
     ):
         with (
             pytest.raises(IntegrityError, match="assessment_completed_fixed"),
@@ -134,7 +140,11 @@ def test_the_database_lets_an_assessment_in_progress_change_and_be_completed(tea
     )
     rows = ServiceNeedAssessment.objects.filter(pk=started.pk)
     rows.update(conclusion="Luonnos.")
-    rows.update(completed_on=today, conclusion="Valmis.")
+    rows.update(
+        completed_on=today,
+        conclusion="Valmis.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
+    )
     assert rows.get().completed_on == today
 
 
@@ -153,6 +163,7 @@ def test_a_completed_assessments_edit_page_sends_to_its_page(client, team, compl
             "started_on": completed.started_on.isoformat(),
             "completed_on": "",
             "conclusion": "Kokonaan uusi johtopäätös.",
+            "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
     )
     assert posted.status_code == 302 and posted["Location"] == base
@@ -182,6 +193,7 @@ def test_the_pages_offer_no_edit_link_for_a_completed_one_and_a_new_assessment_i
             "started_on": today.isoformat(),
             "completed_on": today.isoformat(),
             "conclusion": "Korjattu arvio: tarvitsee myös velkaneuvontaa.",
+            "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
     )
     assert response.status_code == 302

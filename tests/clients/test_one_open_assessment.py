@@ -43,6 +43,7 @@ def test_a_second_open_assessment_is_refused_next_to_its_start_date(team):
         assessment=first,
         completed_on=today,
         conclusion="Tarvitsee työkokeilun.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert _open_assessment(team, days_ago=0).completed_on is None
 
@@ -56,6 +57,7 @@ def test_a_completed_assessment_may_be_recorded_while_one_is_open(team):
         started_on=today - datetime.timedelta(days=60),
         completed_on=today - datetime.timedelta(days=30),
         conclusion="Aiempi arvio kirjattu jälkikäteen.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert done.pk
 

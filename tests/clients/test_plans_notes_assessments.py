@@ -484,6 +484,7 @@ def test_a_completed_assessment_needs_a_conclusion(team, worker):
         started_on=today - datetime.timedelta(days=7),
         completed_on=today,
         conclusion="  ",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert messages == {
         "fi": ["Valmistuneeseen arvioon kirjataan johtopäätös."],
@@ -512,6 +513,7 @@ def test_completing_a_started_assessment_without_a_conclusion_changes_nothing(te
         assessment=stored,
         completed_on=today,
         conclusion="Tarvitsee työkokeilun.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert ServiceNeedAssessment.objects.get(pk=done.pk).completed_on == today
 
@@ -525,6 +527,7 @@ def test_an_assessment_is_not_completed_before_it_started(team, worker):
         started_on=today,
         completed_on=today - datetime.timedelta(days=1),
         conclusion="Valmis.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert messages["fi"] == ["Valmistumispäivä ei voi olla ennen aloituspäivää."]
     assert messages["sv"] == ["Slutförandedatumet kan inte vara före startdatumet."]
@@ -547,6 +550,7 @@ def test_an_assessment_is_not_completed_on_a_day_still_to_come(team, worker):
             started_on=today - datetime.timedelta(days=7),
             completed_on=today + datetime.timedelta(days=1),
             conclusion="Valmis.",
+            client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
     assert error.value.message_dict == {"completed_on": [FUTURE_COMPLETION]}
     assert not ServiceNeedAssessment.objects.exists()
@@ -558,6 +562,7 @@ def test_an_assessment_is_not_completed_on_a_day_still_to_come(team, worker):
         started_on=today - datetime.timedelta(days=7),
         completed_on=today,
         conclusion="Valmis.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert ServiceNeedAssessment.objects.get(pk=done.pk).completed_on == today
 
@@ -576,6 +581,7 @@ def test_a_started_assessment_is_not_completed_ahead_on_its_edit_page(client, te
             "started_on": assessment.started_on.isoformat(),
             "completed_on": "2099-01-20",
             "conclusion": "Tarvitsee työkokeilun.",
+            "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
     )
     assert response.status_code == 200
@@ -588,6 +594,7 @@ def test_a_started_assessment_is_not_completed_ahead_on_its_edit_page(client, te
             "started_on": assessment.started_on.isoformat(),
             "completed_on": today.isoformat(),
             "conclusion": "Tarvitsee työkokeilun.",
+            "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
     )
     assert response.status_code == 302
@@ -609,6 +616,7 @@ def test_the_database_refuses_a_completion_day_still_to_come(team, worker):
             started_on=today,
             completed_on=tomorrow,
             conclusion="Valmis.",
+            client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
     started = ServiceNeedAssessment.objects.create(
         client=team["client"], author=worker, started_on=today - datetime.timedelta(days=30)
@@ -618,10 +626,14 @@ def test_the_database_refuses_a_completion_day_still_to_come(team, worker):
         transaction.atomic(),
     ):
         ServiceNeedAssessment.objects.filter(pk=started.pk).update(
-            completed_on=tomorrow, conclusion="Valmis."
+            completed_on=tomorrow,
+            conclusion="Valmis.",
+            client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
     ServiceNeedAssessment.objects.filter(pk=started.pk).update(
-        completed_on=today, conclusion="Valmis."
+        completed_on=today,
+        conclusion="Valmis.",
+        client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
     assert ServiceNeedAssessment.objects.get(pk=started.pk).completed_on == today
 
@@ -645,6 +657,7 @@ def test_a_row_written_before_the_rule_keeps_its_day_until_the_day_is_changed(te
             started_on=today,
             completed_on=today + datetime.timedelta(days=40),
             conclusion="Valmis.",
+            client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks at the ALTER
         cursor.execute(
@@ -667,7 +680,12 @@ def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(clie
     login(client, team["worker"])
     response = client.post(
         f"/clients/{team['client'].uuid}/assessments/new/",
-        {"started_on": today.isoformat(), "completed_on": today.isoformat(), "conclusion": ""},
+        {
+            "started_on": today.isoformat(),
+            "completed_on": today.isoformat(),
+            "conclusion": "",
+            "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
+        },
     )
     text = response.content.decode()
     assert 'id="id_conclusion_error"' in text
@@ -679,7 +697,14 @@ def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(clie
     ("field", "data"),
     [
         ("started_on", {"started_on": "0001-01-01"}),
-        ("completed_on", {"completed_on": "9999-12-31", "conclusion": "Valmis."}),
+        (
+            "completed_on",
+            {
+                "completed_on": "9999-12-31",
+                "conclusion": "Valmis.",
+                "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
+            },
+        ),
     ],
 )
 def test_an_assessment_date_out_of_range_is_refused_next_to_the_field(client, team, field, data):

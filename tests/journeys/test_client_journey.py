@@ -323,6 +323,8 @@ def test_a_social_worker_takes_a_client_from_registration_to_closure(cast, caplo
             "started_on": started.isoformat(),
             "completed_on": timezone.localdate().isoformat(),
             "conclusion": "Tarvitsee kuntouttavaa työtoimintaa ja tukea arjen hallintaan.",
+            "client_view": "Haluan päästä töihin, kun arki on ensin järjestyksessä.",
+            "special_support": "no",
         },
     )
     assert response.status_code == 302

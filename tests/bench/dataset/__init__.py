@@ -40,7 +40,7 @@ from tests.bench.dataset.sizes import BENCH_EMAIL, Sizes
 __all__ = ["BENCH_EMAIL", "GENERATOR_VERSION", "Sizes", "generate"]
 
 # Bump when the generated data change shape: an older dataset is then rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 def generate(sizes: Sizes, log) -> dict[str, float]:

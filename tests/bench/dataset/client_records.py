@@ -376,13 +376,24 @@ def add_notes_and_assessments(clients: list[ClientInfo], rng: random.Random, tod
                 started,
                 done if completed else None,
                 "Tarvitsee tukea työllistymiseen ja arjen hallintaan." if completed else "",
+                "Haluan töihin, mutta arki on välillä raskasta." if completed else "",
+                "no" if completed else "not_assessed",
                 client.worker_id,
                 datetime.datetime.combine(started, datetime.time(11), tzinfo=UTC),
             )
 
     copy_rows(
         ServiceNeedAssessment,
-        ("client_id", "started_on", "completed_on", "conclusion", "author_id", "created_at"),
+        (
+            "client_id",
+            "started_on",
+            "completed_on",
+            "conclusion",
+            "client_view",
+            "special_support",
+            "author_id",
+            "created_at",
+        ),
         assessments(),
     )
 
