@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
@@ -149,3 +149,25 @@ def test_an_assessment_not_assessed_for_special_support_says_so(client, team):
     text = client.get(f"/clients/{team['client'].uuid}/assessments/{assessment.pk}/").content
     assert "Ei vielä arvioitu" in text.decode()
     assert "Asiakkaan näkemystä ei ole vielä kirjattu." in text.decode()
+
+
+def test_an_assessment_completed_before_the_rule_says_the_view_was_not_recorded(client, team):
+    """A row completed before the constraint (added NOT VALID) has no client's view: its
+    page says it was not recorded, not that it is still to come."""
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE clients_serviceneedassessment "
+            "DROP CONSTRAINT assessment_completed_has_client_view"
+        )
+    old = ServiceNeedAssessment.objects.create(
+        client=team["client"],
+        author=team["worker"],
+        started_on=today - datetime.timedelta(days=30),
+        completed_on=today - datetime.timedelta(days=20),
+        conclusion="Vanha johtopäätös.",
+    )
+    login(client, team["coach"])
+    text = client.get(f"/clients/{team['client'].uuid}/assessments/{old.pk}/").content.decode()
+    assert "Asiakkaan näkemystä ei kirjattu tähän arvioon." in text
+    assert "ei ole vielä kirjattu" not in text
