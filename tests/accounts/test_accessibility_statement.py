@@ -27,7 +27,7 @@ def test_the_statement_says_the_status_the_gaps_and_whom_to_contact(
     assert status in page
     assert "PDF/UA" in page  # the printed documents' known gap
     assert authority in page and "saavutettavuus@traficom.fi" in page and "29 534 5000" in page
-    assert "5.12.2026" in page
+    assert "7.12.2026" in page
 
 
 @override_settings(POLKU_ACCESSIBILITY_FEEDBACK="saavutettavuus@hyvinvointialue.example")
