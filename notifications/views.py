@@ -88,9 +88,13 @@ def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tup
     )
     rows = []
     for task in tasks:
-        form = (
-            invalid[1] if invalid and invalid[0] == task.pk else CompleteTaskForm(task_id=task.pk)
-        )
+        if invalid and invalid[0] == task.pk:
+            form = invalid[1]
+        else:
+            form = CompleteTaskForm(task_id=task.pk)
+            # htmx redraws the whole list when one row is sent: a date typed into another
+            # row's field, not yet sent, stays as typed (its element is kept, by its id).
+            form.fields["done_on"].widget.attrs["hx-preserve"] = "true"
         rows.append(
             TaskRow(
                 task=task,

@@ -46,12 +46,17 @@ def test_inbox_actions_with_htmx_keep_focus_and_pass_axe(new_page, social_worker
     expect(page.get_by_label("Tehty päivänä – Lähetä peruutus Kelalle")).to_be_focused()
     assert_accessible(page)
 
+    # A date typed into another row, not sent, stays as typed when this row is sent.
+    yesterday = today - datetime.timedelta(days=1)
+    other_row = page.get_by_label("Tehty päivänä – Ilmoita työllisyyspalveluille")
+    other_row.fill(yesterday.isoformat())
     page.get_by_label("Tehty päivänä – Lähetä peruutus Kelalle").fill(today.isoformat())
     page.get_by_role("button", name="Tehty – Lähetä peruutus Kelalle").click()
     status = page.locator("#inbox-tasks [role=status]")
     expect(status).to_have_text("Tehtävä merkitty tehdyksi: Lähetä peruutus Kelalle")
     expect(status).to_be_focused()
     expect(page.get_by_role("heading", name="Avoimet tehtävät (1)")).to_be_visible()
+    expect(other_row).to_have_value(yesterday.isoformat())
 
     page.get_by_role("button", name="Luettu – Suunnitelman tarkistus").click()
     expect(page.get_by_role("heading", name="Lukemattomat muistutukset (1)")).to_be_visible()
