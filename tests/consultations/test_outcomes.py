@@ -346,6 +346,10 @@ def test_minutes_then_close(client, hki, during):
     assert response.status_code == 302
     hki.request.refresh_from_db()
     assert hki.request.status == RequestStatus.DISCUSSED
+    # What closing means is said before the button, which names it as its description.
+    page = client.get(case_url(hki)).content.decode()
+    assert 'aria-describedby="close-consultation-note"' in page
+    assert "Päätetyn konsultaation muistiota ei voi enää korjata" in page
     assert client.post(case_url(hki, "close")).status_code == 302
     hki.request.refresh_from_db()
     assert hki.request.status == RequestStatus.CLOSED and hki.request.closed_at
