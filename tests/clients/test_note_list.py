@@ -168,7 +168,7 @@ def test_the_query_count_does_not_grow_with_the_notes(client, team):
 
 
 def _heading_levels(page: str) -> list[int]:
-    main = page[page.index("<main") :]
+    main = page[page.index("<main") : page.index("</main>")]
     return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
 
 
