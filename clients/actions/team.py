@@ -292,6 +292,25 @@ def set_membership_end(membership: CareTeamMembership, day: datetime.date) -> li
     return ["ended_on", "cancelled"]
 
 
+def _end_action(membership: CareTeamMembership) -> str:
+    """The access-log action of a membership's end: cancelled before its start, or ended."""
+    return "clients.membership.cancelled" if membership.cancelled else "clients.membership.ended"
+
+
+def _end_and_log(membership, day, *, client: Client, by, basis: str, detail: str) -> None:
+    """Ends an open membership on `day` (set_membership_end), saves it under the caller's
+    lock and writes its access-log row for `by` on `basis`."""
+    membership.save(update_fields=set_membership_end(membership, day))
+    log_access(
+        actor=by,
+        client_id=client.uuid,
+        action=_end_action(membership),
+        basis=basis,
+        obj=membership,
+        detail=detail,
+    )
+
+
 def end_membership(
     *, membership: CareTeamMembership, ended_by, ended_on: datetime.date | None = None
 ):
@@ -320,7 +339,7 @@ def end_membership(
         # Read before: a manager ending their own membership has only the unit left after it.
         basis = relation_to(ended_by, membership.client).basis
         fields = set_membership_end(locked, day)
-        action = "clients.membership.cancelled" if locked.cancelled else "clients.membership.ended"
+        action = _end_action(locked)
         with history_context(ended_by, action):
             locked.save(update_fields=fields)
             # Inside the context: what the other apps change with it carries its label.
@@ -365,17 +384,7 @@ def end_memberships_not_begun(*, client: Client, by, basis: str) -> list[CareTea
             # Never admitted, it never gave access: cancelled before its start, as the
             # daily task's refusal on the start day is (consents.team_coverage).
             day = min(today, membership.started_on - datetime.timedelta(days=1))
-        membership.save(update_fields=set_membership_end(membership, day))
-        log_access(
-            actor=by,
-            client_id=client.uuid,
-            action="clients.membership.cancelled"
-            if membership.cancelled
-            else "clients.membership.ended",
-            basis=basis,
-            obj=membership,
-            detail="client closed",
-        )
+        _end_and_log(membership, day, client=client, by=by, basis=basis, detail="client closed")
         _withdraw_membership_ending_reminders(membership)
     team_changed(
         TeamChange(
@@ -647,16 +656,8 @@ def end_roles_superseded(
     )
     for membership in ended:
         end_on = min(day, membership.valid_until) if membership.valid_until else day
-        membership.save(update_fields=set_membership_end(membership, end_on))
-        log_access(
-            actor=by,
-            client_id=client.uuid,
-            action="clients.membership.cancelled"
-            if membership.cancelled
-            else "clients.membership.ended",
-            basis=basis,
-            obj=membership,
-            detail=f"superseded by {role}",
+        _end_and_log(
+            membership, end_on, client=client, by=by, basis=basis, detail=f"superseded by {role}"
         )
     return ended
 
