@@ -113,8 +113,9 @@
     return true;
   }
 
+  // Posts the keepalive; answers "alive", "ended" or "unknown" (offline, or already asking).
   async function extend(form) {
-    if (extending) return;
+    if (extending) return "unknown";
     extending = true;
     let response;
     try {
@@ -128,15 +129,19 @@
       });
     } catch (error) {
       extending = false;
-      return; // offline: the warning stays, the button can be pressed again
+      return "unknown"; // offline: the warning stays, the button can be pressed again
     }
     extending = false;
     if (response.status === 204) {
       told(response.headers.get("Polku-Idle-Remaining"));
       closeWarning();
-    } else if (response.headers.get("Polku-Session-Ended")) {
-      if (!staysAfterEnd()) window.location.assign(response.headers.get("HX-Redirect"));
+      return "alive";
     }
+    if (response.headers.get("Polku-Session-Ended")) {
+      if (!staysAfterEnd()) window.location.assign(response.headers.get("HX-Redirect"));
+      return "ended";
+    }
+    return "unknown";
   }
 
   document.addEventListener("submit", function (event) {
@@ -154,6 +159,27 @@
     },
     true,
   );
+  // A form of the page sent after the session has ended would be answered with the sign-in
+  // page, and its text lost: the page keeps it and says so. Past the end by this page's count
+  // (the computer slept, and no timer ran), the server is asked first: a session still alive
+  // is kept (sending the form is use), and the form sent. An htmx form has been taken by htmx
+  // (defaultPrevented); its answer is caught below.
+  document.addEventListener("submit", async function (event) {
+    const pageForm = event.target;
+    if (event.defaultPrevented || !pageForm.closest("main")) return;
+    if (pageForm.method.toLowerCase() !== "post") return;
+    if (!ended && Date.now() < deadline) return;
+    event.preventDefault();
+    if (ended) {
+      staysAfterEnd();
+      document.getElementById("polku-session-ended")?.focus();
+      return;
+    }
+    const keepalive = dialog()?.querySelector("form");
+    if (keepalive && (await extend(keepalive)) === "alive") {
+      pageForm.requestSubmit(event.submitter);
+    }
+  });
   // Leaving the page, or sending one form of it, while another holds edits not sent (the
   // minutes typed on a case page when a recommendation is saved): the browser asks first.
   let sending = null;

@@ -2,17 +2,25 @@
 the warning opens in time and keeps the session, and a page whose session ended while a
 note was half written keeps the note on screen instead of going to the sign-in page."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
 from accounts.factories import make_user
 from accounts.roles import Role
 from clients.factories import ClientFactory
+from clients.models import CaseNote
 from tests.e2e.conftest import assert_accessible, collect_csp_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTE = "Tapasimme kirjastossa. Asiakas kertoi"
+
+
+def in_a_moment():
+    """A time the page's clock has not passed yet (pause_at goes forward only)."""
+    return datetime.datetime.now() + datetime.timedelta(seconds=2)
 
 
 @pytest.fixture
@@ -77,6 +85,49 @@ def test_a_half_written_note_stays_on_the_page_when_the_session_ends(note_page):
     assert_accessible(page)
     # The session has indeed ended: the server signed the user out.
     assert page.request.get("/", max_redirects=0).status == 302
+    # Saving now would bring the sign-in page and lose the note: the page keeps it.
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.locator("#id_text").focus()
+    page.get_by_role("button", name="Tallenna").click()
+    expect(ended).to_be_focused()
+    assert page.url == address
+    expect(page.locator("#id_text")).to_have_value(NOTE)
+    assert sent == []
+    assert errors == []
+
+
+def test_a_note_saved_on_waking_from_sleep_is_kept_when_the_session_has_ended(note_page):
+    page, errors = note_page()
+    address = page.url
+    page.clock.install()
+    page.locator("#id_text").press_sequentially(NOTE)
+    page.clock.pause_at(in_a_moment())  # the lid is closed: no timer runs
+    page.wait_for_timeout(32_000)  # the server's 30 seconds pass
+    page.clock.set_system_time(datetime.datetime.now())  # the lid opens
+    with page.expect_response(lambda r: "/session/keepalive/" in r.url) as asked:
+        page.get_by_role("button", name="Tallenna").click()
+    assert asked.value.headers.get("polku-session-ended")
+    ended = page.get_by_role("alert").filter(has_text="Istuntosi on päättynyt")
+    expect(ended).to_be_focused()
+    assert page.url == address
+    expect(page.locator("#id_text")).to_have_value(NOTE)
+    assert not CaseNote.objects.exists()
+    assert errors == []
+
+
+def test_a_note_saved_on_waking_from_sleep_is_saved_when_the_session_goes_on(note_page):
+    page, errors = note_page()
+    page.clock.install()
+    page.locator("#id_text").press_sequentially(NOTE)
+    page.clock.pause_at(in_a_moment())
+    # Past the page's own count, but another tab kept the session in use.
+    page.clock.set_system_time(datetime.datetime.now() + datetime.timedelta(minutes=5))
+    with page.expect_response(lambda r: "/session/keepalive/" in r.url) as asked:
+        page.get_by_role("button", name="Tallenna").click()
+    assert asked.value.status == 204
+    page.wait_for_url(lambda url: "/notes/new/" not in url)
+    assert CaseNote.objects.get().text.startswith(NOTE)
     assert errors == []
 
 
