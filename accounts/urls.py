@@ -7,4 +7,5 @@ urlpatterns = [
     path("role/", views.switch_role, name="switch_role"),
     path("profile/", views.profile, name="profile"),
     path("session/keepalive/", views.keepalive, name="session_keepalive"),
+    path("session/status/", views.session_status, name="session_status"),
 ]

@@ -7,12 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.dashboard import panels_for
 from accounts.forms import ProfileForm
 from accounts.middleware import SESSION_ACTIVE_ASSIGNMENT, SESSION_LAST_ACTIVITY
 from accounts.security_log import log_event
+from config.polling import background_request
 
 
 @require_GET
@@ -32,6 +34,18 @@ def keepalive(request):
     (config.polling). A POST with the form token: a link or image elsewhere cannot keep a
     session alive."""
     request.session[SESSION_LAST_ACTIVITY] = time.time()
+    return HttpResponse(status=204)
+
+
+@background_request
+@never_cache
+@require_GET
+def session_status(request):
+    """Tells a page past the end of its own count whether the session goes on: 204 with the
+    time left (IdleTimeoutMiddleware's header; another tab may have kept the session in use),
+    or, for an ended session, the middleware's answer that it has ended. Background: asking
+    is not activity, or the asking would keep an idle session alive
+    (components/session_timer.html)."""
     return HttpResponse(status=204)
 
 

@@ -44,11 +44,11 @@
     if (untilEnd > 0) {
       timer = setTimeout(schedule, untilEnd + 1000);
     } else {
-      // Past the end by this page's count: ask without extending (the bell polls as a
-      // background request), so the answer says whether another tab kept the session.
+      // Past the end by this page's count: ask without extending (a background request),
+      // so the answer says whether another tab kept the session.
       if (Date.now() - askedAt > 10000) {
         askedAt = Date.now();
-        document.body.dispatchEvent(new Event("inboxChanged"));
+        ask();
       }
       timer = setTimeout(schedule, 15000);
     }
@@ -111,6 +111,26 @@
       banner.focus();
     }
     return true;
+  }
+
+  async function ask() {
+    const element = root();
+    if (!element) return;
+    let response;
+    try {
+      response = await fetch(element.dataset.statusUrl, {
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { "HX-Request": "true", "HX-Current-URL": window.location.href },
+      });
+    } catch (error) {
+      return; // offline: asked again in a while
+    }
+    if (response.headers.get("Polku-Session-Ended")) {
+      if (!staysAfterEnd()) window.location.assign(response.headers.get("HX-Redirect"));
+    } else {
+      told(response.headers.get("Polku-Idle-Remaining"));
+    }
   }
 
   // Posts the keepalive; answers "alive", "ended" or "unknown" (offline, or already asking).

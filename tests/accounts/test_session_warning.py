@@ -10,13 +10,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.factories import make_user
 from accounts.middleware import SESSION_LAST_ACTIVITY
+from accounts.roles import Role
+from services.factories import UnitFactory
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
 KEEPALIVE = reverse("session_keepalive")
 BELL = reverse("notifications:bell")
+STATUS = reverse("session_status")
 PAGE = "/clients/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{PAGE}"}
 
@@ -114,6 +118,36 @@ def test_a_poll_after_the_timeout_says_the_session_ended(client, social_worker, 
     assert response["Polku-Session-Ended"] == "1"
     assert "Polku-Idle-Remaining" not in response
     assert "_auth_user_id" not in client.session
+
+
+def test_the_session_status_tells_the_time_left_without_extending_it(
+    client, social_worker, settings
+):
+    """Asked by a page past the end of its own count (the admin's pages have no bell)."""
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 30
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, social_worker)
+        client.get(reverse("dashboard"))
+        traveller.shift(10 * 60)
+        response = client.get(STATUS, **HTMX)
+        assert response.status_code == 204
+        assert response["Polku-Idle-Remaining"] == str(20 * 60)
+        assert "no-cache" in response["Cache-Control"]
+        traveller.shift(21 * 60)
+        response = client.get(STATUS, **HTMX)
+    assert response["Polku-Session-Ended"] == "1"
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_pages_carry_the_session_timer(client, settings):
+    administrator = make_user(Role.ADMIN, UnitFactory(), is_staff=True)
+    login(client, administrator)
+    page = client.get("/admin/services/unit/add/").content.decode()
+    assert 'id="polku-session"' in page
+    assert f'data-status-url="{STATUS}"' in page
+    assert 'id="polku-session-ended"' in page
+    assert "polku/admin" in page
 
 
 def test_the_sign_in_page_has_no_session_timer(client):

@@ -135,3 +135,28 @@ def test_a_page_without_edits_goes_to_sign_in_when_the_session_ends(note_page):
     page, _ = note_page()
     page.wait_for_url("**/accounts/login/**", timeout=50_000)
     expect(page.get_by_text("Istuntosi päättyi, koska olit pitkään toimettomana.")).to_be_visible()
+
+
+def test_the_admin_warns_before_the_timeout_and_keeps_a_half_written_entry(
+    new_page, unit, settings
+):
+    """The admin's pages are Polku's too (WCAG 2.1 SC 2.2.1): the same warning, and the same
+    notice when the session ends over an entry not saved."""
+    settings.POLKU_IDLE_TIMEOUT_MINUTES = 0.5
+    administrator = make_user(Role.ADMIN, unit, is_staff=True)
+    page = new_page(administrator)
+    page.goto("/admin/services/unit/add/")
+    warning = page.get_by_role("alertdialog", name="Istunto on päättymässä")
+    expect(warning).to_be_visible(timeout=25_000)
+    with page.expect_response(lambda r: "/session/keepalive/" in r.url) as answered:
+        page.keyboard.press("Enter")
+    assert answered.value.status == 204
+    expect(warning).to_be_hidden()
+
+    page.locator("#id_name_fi").fill("Nuorten työpaja")
+    ended = page.get_by_role("alert").filter(has_text="Istuntosi on päättynyt")
+    expect(ended).to_be_visible(timeout=60_000)
+    page.locator("input[name=_save]").click()
+    expect(ended).to_be_focused()
+    assert page.url.endswith("/admin/services/unit/add/")
+    expect(page.locator("#id_name_fi")).to_have_value("Nuorten työpaja")

@@ -19,6 +19,8 @@ ROWS = {
     # Typing into a form, or the idle warning's button, keeps the session alive; answers every
     # signed-in user with no content.
     "session_keepalive": Row(allowed=ALL_ROLES, method="POST", allowed_status=204),
+    # A page past the end of its idle count asks whether the session goes on (background).
+    "session_status": Row(allowed=ALL_ROLES, allowed_status=204),
     "switch_role": Row(
         allowed=ALL_ROLES,
         method="POST",
