@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -506,9 +506,22 @@ class TriageForm(PolkuForm):
 
 
 class SessionChoiceField(forms.ModelChoiceField):
+    """A session, with where its agenda leaves room when the queryset is annotated with
+    `agenda_ends_at` (the end of its last case; PlaceOnSessionForm): the time a case placed
+    without a start time takes (actions.requests.place_on_session), or that it is full."""
+
     def label_from_instance(self, obj):
         day = date_format(timezone.localtime(obj.starts_at, HELSINKI), "SHORT_DATE_FORMAT")
-        return f"{obj.network} {day} {clock(obj.starts_at)}–{clock(obj.ends_at)}"
+        label = f"{obj.network} {day} {clock(obj.starts_at)}–{clock(obj.ends_at)}"
+        if not hasattr(obj, "agenda_ends_at"):
+            return label
+        free_from = max(obj.agenda_ends_at or obj.starts_at, obj.starts_at)
+        if free_from >= obj.ends_at:
+            return _("%(session)s, asialista täynnä") % {"session": label}
+        return _("%(session)s, vapaata klo %(time)s alkaen") % {
+            "session": label,
+            "time": clock(free_from),
+        }
 
 
 class PlaceOnSessionForm(PolkuForm):
@@ -529,7 +542,11 @@ class PlaceOnSessionForm(PolkuForm):
         if consultation.status == RequestStatus.TRIAGED:
             # Triaged for a network: its sessions (triage again to take it elsewhere).
             sessions = sessions.filter(network=consultation.network_id)
-        self.fields["session"].queryset = sessions.select_related("network").order_by("starts_at")
+        self.fields["session"].queryset = (
+            sessions.select_related("network")
+            .annotate(agenda_ends_at=Max("agenda__ends_at"))
+            .order_by("starts_at")
+        )
 
     def starts_at(self):
         time = self.cleaned_data.get("start_time")
