@@ -348,6 +348,17 @@ def guest_add(request, session_id):
     return render_session(request, session, guest_form=form, status=400)
 
 
+def _confirmed(request) -> bool:
+    """Whether a removal was confirmed on its page (consultations/remove_confirm.html): the
+    session page's button only asks for that page."""
+    return request.POST.get("confirmed") == "1"
+
+
+def _session_name(session: Session) -> str:
+    day = date_format(timezone.localtime(session.starts_at), "SHORT_DATE_FORMAT")
+    return f"{session.network} {day}"
+
+
 @require_POST
 def participant_remove(request, session_id, participant_id):
     session = get_session_for_user(request.user, session_id, manage=True)
@@ -356,6 +367,22 @@ def participant_remove(request, session_id, participant_id):
         pk=participant_id,
         session=session,
     )
+    if not _confirmed(request):
+        session_name = _session_name(session)
+        return render(
+            request,
+            "consultations/remove_confirm.html",
+            {
+                "session": session,
+                "heading": _("Poistetaanko osallistuja?"),
+                "explanation": _(
+                    "%(name)s poistetaan istunnosta %(session)s. Hän saa peruutuksen "
+                    "sähköpostiinsa."
+                )
+                % {"name": participant.user.get_full_name(), "session": session_name},
+                "button": _("Poista osallistuja"),
+            },
+        )
     try:
         actions.remove_participant(participant=participant, removed_by=request.user)
     except ValidationError as error:
@@ -552,6 +579,21 @@ def decline(request, request_id):
 @require_POST
 def agenda_remove(request, session_id, item_id):
     item = get_agenda_item_for_user(request.user, session_id, item_id, manage=True)
+    if not _confirmed(request):
+        return render(
+            request,
+            "consultations/remove_confirm.html",
+            {
+                "session": item.session,
+                "heading": _("Poistetaanko tapaus esityslistalta?"),
+                "explanation": _(
+                    "Tapaus %(reference)s poistetaan istunnon %(session)s esityslistalta ja "
+                    "palaa jonoon. Osallistujat saavat päivitetyn kutsun."
+                )
+                % {"reference": item.request.reference, "session": _session_name(item.session)},
+                "button": _("Poista esityslistalta"),
+            },
+        )
     try:
         actions.remove_from_agenda(item=item, removed_by=request.user)
     except ValidationError as error:

@@ -298,12 +298,16 @@ def test_guests_are_invited_and_removed(coordinator, hki):
     assert coordinator.post(url, {"email": hki.nurse.email}).status_code == 302
     participant = hki.session.participants.get(user=hki.nurse)
     coordinator.post(
-        reverse("consultations:participant_remove", args=[hki.session.pk, participant.pk])
+        reverse("consultations:participant_remove", args=[hki.session.pk, participant.pk]),
+        {"confirmed": "1"},
     )
     participant.refresh_from_db()
     assert participant.removed_at is not None
     chair = hki.session.participants.get(user=hki.coordinator)
-    coordinator.post(reverse("consultations:participant_remove", args=[hki.session.pk, chair.pk]))
+    coordinator.post(
+        reverse("consultations:participant_remove", args=[hki.session.pk, chair.pk]),
+        {"confirmed": "1"},
+    )
     chair.refresh_from_db()
     assert chair.removed_at is None
 

@@ -172,7 +172,7 @@ def _removed(item) -> bool:
         ),
         pytest.param("offer_work_pair", {}, None, _offered),
         pytest.param("close", {}, _discussed, _closed),
-        pytest.param("agenda_remove", {}, None, _removed),
+        pytest.param("agenda_remove", {"confirmed": "1"}, None, _removed),
     ],
 )
 def test_a_post_on_a_case_of_another_session_answers_404_and_changes_nothing(

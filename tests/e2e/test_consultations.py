@@ -5,6 +5,7 @@ recommendation and the social worker sees the task. axe checks the request form 
 an error and on the confirmation step), the queue, the calendar and the session page."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -245,3 +246,32 @@ def test_minutes_naming_the_client_of_another_case_are_refused(new_page, helsink
     expect(liaison.locator("main")).to_contain_text("yhteinen ryhmä")
     expect(liaison.locator("main")).not_to_contain_text("Tuisku")
     expect(liaison.locator("main")).not_to_contain_text("Koivisto")
+
+
+def test_removing_a_participant_and_a_case_is_confirmed_first(new_page, helsinki):
+    """One click must not e-mail a cancellation: each removal asks on a page of its own."""
+    session = make_session(
+        helsinki["network"],
+        helsinki["coordinator"],
+        participants=[helsinki["expert"], helsinki["liaison"]],
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    put_on_agenda(make_request(helsinki["client"], helsinki["worker"]), session)
+    page = new_page(helsinki["coordinator"])
+    page.goto(f"/consultations/sessions/{session.pk}/")
+    page.get_by_role("button", name=re.compile("^Poista.*Kerttu Kela")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Poistetaanko osallistuja?")
+    assert_accessible(page)
+    page.get_by_role("link", name="Peruuta").click()
+    expect(page.get_by_role("listitem").filter(has_text="Kerttu Kela")).to_be_visible()
+
+    page.get_by_role("button", name=re.compile("^Poista.*Kerttu Kela")).click()
+    page.get_by_role("button", name="Poista osallistuja").click()
+    expect(page.locator("main")).to_contain_text("Osallistuja poistettu; hän saa peruutuksen.")
+    expect(page.get_by_role("listitem").filter(has_text="Kerttu Kela")).to_have_count(0)
+
+    page.get_by_role("button", name=re.compile("^Poista esityslistalta")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Poistetaanko tapaus esityslistalta?")
+    expect(page.locator("main")).not_to_contain_text("Koivisto")
+    page.get_by_role("button", name="Poista esityslistalta").click()
+    expect(page.locator("main")).to_contain_text("Tapaus palasi jonoon.")

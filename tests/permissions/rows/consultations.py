@@ -200,11 +200,14 @@ ROWS = {
     "consultations:guest_add": manage_row(
         session_kwargs, data=lambda world: {"email": world.users[R.HEALTH_PROFESSIONAL].email}
     ),
-    "consultations:participant_remove": manage_row(participant_kwargs),
+    # Confirmed on its page (the session page's button first asks with that page, 200).
+    "consultations:participant_remove": manage_row(
+        participant_kwargs, data=lambda world: {"confirmed": "1"}
+    ),
     "consultations:case": Row(
         allowed=SESSION_SEES, kwargs=case_kwargs, logs="consultations.case.viewed"
     ),
-    "consultations:agenda_remove": manage_row(case_kwargs),
+    "consultations:agenda_remove": manage_row(case_kwargs, data=lambda world: {"confirmed": "1"}),
     "consultations:minutes": manage_row(
         case_kwargs, data=lambda world: {"minutes": "Käytiin läpi tilanne."}
     ),
