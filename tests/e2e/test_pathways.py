@@ -337,8 +337,9 @@ def test_record_forms_with_errors_are_accessible(new_page, team):
 
 def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
     """The IPS employer contact, in-work support and benefits counselling, the Jobcenter
-    period's income clarification, cancelling a planned step and changing a step, each
-    refused: the errors stand at their fields and axe finds nothing."""
+    period's income clarification, cancelling a planned step, changing a step, pausing a
+    running one and cancelling studies agreed to begin later, each refused: the errors stand
+    at their fields and axe finds nothing."""
     worker, _coach, client = team
     today = datetime.date.today()
     started = today - datetime.timedelta(days=20)
@@ -347,6 +348,14 @@ def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
     paid = make_step(client, "jobcenter_paid_work", created_by=worker, start_on=started)
     planned = make_step(
         client, "education", created_by=worker, start_on=today + datetime.timedelta(days=30)
+    )
+    agreed = actions.record_placement(
+        client=client,
+        step=ips,
+        recorded_by=worker,
+        kind="studies",
+        organisation_name="Stadin AO",
+        started_on=today + datetime.timedelta(days=7),
     )
     page = new_page(worker)
     for path, fill, button, field in (
@@ -371,6 +380,13 @@ def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
             "Tallenna",
             "#id_planned_end_on_error",
         ),
+        (f"steps/{ips.pk}/pause/", {}, "Keskeytä jakso tauolle", "#id_reason_error"),
+        (
+            f"steps/{ips.pk}/placements/{agreed.pk}/cancel/",
+            {},
+            "Peru työ tai opinnot",
+            "#id_reason_error",
+        ),
     ):
         page.goto(f"/clients/{client.uuid}/{path}")
         for selector, value in fill.items():
@@ -378,6 +394,9 @@ def test_more_record_and_step_forms_with_errors_are_accessible(new_page, team):
         page.get_by_role("button", name=button).click()
         expect(page.locator(field)).to_be_visible()
         assert_accessible(page)
+    ips.refresh_from_db()
+    agreed.refresh_from_db()
+    assert (ips.status, agreed.is_cancelled) == ("active", False)
 
 
 def test_a_pause_resumed_on_a_day_dated_back_after_a_refusal(new_page, team):
