@@ -54,7 +54,11 @@ def test_register_plan_search_and_break_the_glass(new_page, unit):
     page.locator("#id_client_view").fill("Opiskelu vai työ? Mitä osaan?")
     page.locator("#id_goals").fill("Hankin hygieniapassin\nSelvitän opiskelun ja työn vaihtoehdot")
     page.get_by_role("button", name="Tallenna").click()
-    expect(page.get_by_role("listitem").filter(has_text="Hankin hygieniapassin")).to_be_visible()
+    goals = ["Hankin hygieniapassin", "Selvitän opiskelun ja työn vaihtoehdot"]
+    for goal in goals:
+        expect(page.get_by_role("listitem").filter(has_text=goal)).to_be_visible()
+    plan = client.plans.get()
+    assert list(plan.goals.values_list("position", "text")) == list(enumerate(goals))
 
     page.goto("/clients/")
     page.get_by_role("searchbox", name="Hae nimellä").fill("suunn")
