@@ -1,7 +1,8 @@
 """The pathway in headless Chromium: a social worker plans rehabilitative work activity (work
 coaching comes with it) and a Jobcenter paid period; the work coach records a week of
-attendance, the job contract, is refused ending the paid period without a follow-on step and
-ends it once the follow-on is planned; the timeline shows it. axe on every page and error state."""
+attendance, the job contract, is refused ending the paid period without a follow-on step, asks
+the social worker for one (a task in the inbox) and ends it once the follow-on is planned; the
+timeline shows it. axe on every page and error state."""
 
 import datetime
 import io
@@ -17,7 +18,9 @@ from accounts.models import User
 from accounts.roles import Role
 from clients.factories import ClientFactory, make_plan
 from clients.models import Client
+from notifications.models import Task
 from pathways import actions
+from pathways.actions.follow_ons import FOLLOW_ON_REQUESTED_TASK
 from pathways.factories import make_step
 from pathways.models import Attendance, PathwayStep
 from services import demo
@@ -193,8 +196,39 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     paid.refresh_from_db()
     assert (paid.status, paid.ended_on, paid.next_step) == ("active", None, None)
 
-    # The social worker plans the follow-on: studies after the paid period.
-    page.goto(f"/clients/{client.uuid}/steps/new/?type=education")
+    # The coach may not plan steps: from the end page they ask the responsible worker to.
+    paid_name = "Työtoiminnan täsmätyö (Jobcenter-malli)"
+    ask = coach_page.get_by_role(
+        "button", name="Pyydä vastuutyöntekijää suunnittelemaan jatkopolku"
+    )
+    ask.click()
+    expect(coach_page.get_by_role("heading", level=1)).to_have_text(f"Päätä jakso: {paid_name}")
+    expect(coach_page.locator("main")).to_contain_text(
+        "Vastuutyöntekijää pyydettiin suunnittelemaan jatkopolku."
+    )
+    expect(coach_page.locator("main")).to_contain_text(
+        "Vastuutyöntekijää on pyydetty suunnittelemaan jatkopolku"
+    )
+    expect(ask).to_have_count(0)
+    assert_accessible(coach_page)
+    request = Task.objects.get(kind=FOLLOW_ON_REQUESTED_TASK)
+    assert (request.assignee, request.created_by, request.done_at) == (worker, coach, None)
+
+    # The social worker finds the request in the inbox and plans the follow-on from the
+    # step it links to: studies after the paid period.
+    page.goto("/inbox/")
+    asked = page.get_by_role(
+        "link", name=f"Suunnittele jatkopolku jaksolle {paid_name}: Silmu Suunnistaja"
+    )
+    expect(asked).to_be_visible()
+    expect(page.locator("#inbox-tasks")).to_contain_text(
+        "Veikko Valmentaja pyytää suunnittelemaan jatkopolun"
+    )
+    assert_accessible(page)
+    asked.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(paid_name)
+    page.locator("main").get_by_role("link", name="Suunnittele jatkopolku", exact=True).click()
+    page.get_by_role("link", name="Koulutus ja opinnot", exact=True).click()
     page.locator("#id_start_on").fill((paid_end + datetime.timedelta(days=1)).isoformat())
     page.locator("#id_catalogue_entry").select_option(
         str(CatalogueEntry.objects.get(slug="ammatillinen-koulutus-ja-oppisopimus").pk)
@@ -203,6 +237,10 @@ def test_rehabilitation_attendance_and_a_jobcenter_period_closed_with_a_follow_o
     page.get_by_role("button", name="Tallenna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Koulutus ja opinnot")
     studies = PathwayStep.objects.get(service_type__code="education")
+    # Planned as the paid period's follow-on, it answers the request.
+    paid.refresh_from_db()
+    request.refresh_from_db()
+    assert (paid.next_step, request.done_by) == (studies, worker)
 
     # Now the work coach ends the paid period with the studies as its follow-on.
     coach_page.goto(f"/clients/{client.uuid}/steps/{paid.pk}/end/")
