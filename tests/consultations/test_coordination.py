@@ -616,3 +616,49 @@ def test_a_new_chair_who_is_a_member_takes_part_as_a_member(hki):
         active_from=day + datetime.timedelta(days=1),
     )
     assert change_chair(later) == ("guest", hki.sote, "")
+
+
+def test_the_chair_comes_from_the_convening_organisation(coordinator, hki):
+    """The network is convened by the social services: its employment expert, though a
+    member, is refused as chair when scheduling and when changing a session, next to the
+    chair, and the form does not offer them; nothing is scheduled or changed."""
+    from consultations import actions
+
+    starts_at = hki.session.starts_at + datetime.timedelta(days=7)
+    with pytest.raises(ValidationError) as error:
+        actions.schedule_session(
+            network=hki.network,
+            scheduled_by=hki.coordinator,
+            starts_at=starts_at,
+            duration_minutes=60,
+            chair=hki.expert,
+            place="Huone 2",
+        )
+    assert list(error.value.message_dict) == ["chair"]
+    assert "Helsingin sosiaali- ja terveystoimi" in error.value.message_dict["chair"][0]
+    assert not Session.objects.exclude(pk=hki.session.pk).exists()
+
+    with pytest.raises(ValidationError) as error:
+        actions.change_session(
+            session=hki.session,
+            changed_by=hki.coordinator,
+            starts_at=hki.session.starts_at,
+            duration_minutes=hki.session.duration_minutes,
+            chair=hki.expert,
+            place=hki.session.place or "Huone 2",
+        )
+    assert list(error.value.message_dict) == ["chair"]
+    hki.session.refresh_from_db()
+    assert hki.session.chair == hki.coordinator and hki.session.sequence == 0
+
+    response = coordinator.post(
+        reverse("consultations:session_create", args=[hki.network.pk]),
+        {**_new_session(hki, []), "chair": hki.expert.pk},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert field_errors(page, "chair").startswith("Valitse oikea vaihtoehto")
+    chair_select = re.search(r'<select name="chair".*?</select>', page, re.S).group(0)
+    assert f'value="{hki.coordinator.pk}"' in chair_select
+    assert f'value="{hki.expert.pk}"' not in chair_select
+    assert not Session.objects.exclude(pk=hki.session.pk).exists()
