@@ -276,6 +276,32 @@ def test_open_revocation_notifications_remind_their_assignee_from_the_third_day(
     assert reminder.read_at is not None
 
 
+def test_the_revocation_notification_window_is_configurable(team, parties, settings):
+    """At five days the task is reminded of on its fifth day, not its fourth; the sweep's
+    withdraw_stale reads the same window and leaves that reminder be while the task is open."""
+    from consents import actions, reminders
+
+    settings.POLKU_REMINDER_WINDOWS = {reminders.CODE: 5}
+    today = timezone.localdate()
+    consent = ConsentFactory(
+        client=team["client"], parties=[parties["kela"]], recorded_by=team["worker"]
+    )
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=today,
+        method="phone",
+        through="asiakas itse",
+    )
+    fourth, fifth = today + datetime.timedelta(days=4), today + datetime.timedelta(days=5)
+    assert list(reminders.open_revocation_notifications(fourth, 100)) == []
+    specs = list(reminders.open_revocation_notifications(fifth, 100))
+    assert [(s.recipient_id, s.due_date) for s in specs] == [(team["worker"].pk, fifth)]
+    remind_many([dataclasses.replace(s, rule=reminders.CODE) for s in specs])
+    assert reminders.withdraw_stale_revocation_notifications(fifth) == 0
+    assert team["worker"].reminders.get(rule=reminders.CODE).due_date == fifth
+
+
 def test_the_expiry_reminder_fires_at_thirty_days_and_not_at_thirty_one(team, parties, settings):
     today = timezone.localdate()
     # Responsible since before the days swept: a sweep reads the team, and the roles its

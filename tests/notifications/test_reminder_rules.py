@@ -234,6 +234,16 @@ def test_plan_review_due_fires_seven_days_before_the_review_and_not_eight(rules,
     assert Reminder.objects.filter(rule=client_rules.PLAN_REVIEW_DUE).count() == 1
 
 
+def test_the_plan_review_window_is_configurable(rules, worker, client_of, settings):
+    settings.POLKU_REMINDER_WINDOWS = {client_rules.PLAN_REVIEW_DUE: 21}
+    review_on = TODAY + 21 * DAY
+    plan = make_plan(client_of, worker, next_review_on=review_on)
+    sweep_reminders(today=TODAY - DAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == set()
+    sweep_reminders(today=TODAY)
+    assert found(client_rules.PLAN_REVIEW_DUE) == {(worker.pk, plan.pk, review_on)}
+
+
 @pytest.mark.parametrize("left", ["role_ended", "account_closed"])
 def test_a_responsible_worker_who_can_no_longer_act_is_not_reminded_the_managers_are(
     rules, worker, unit, client_of, left
@@ -1239,6 +1249,25 @@ def test_jobcenter_period_ending_without_next_reminds_work_coach_and_worker_seve
     # The general 14-day rule leaves Jobcenter periods to their own rule.
     assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
 
+    sweep_reminders(today=TODAY)
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
+        (work_coach.pk, jobcenter.pk, end_on),
+        (worker.pk, jobcenter.pk, end_on),
+    }
+    assert found(pathway_rules.STEP_ENDING_WITHOUT_NEXT) == set()
+
+
+def test_the_jobcenter_ending_window_is_configurable(rules, worker, client_of, unit, settings):
+    """The Jobcenter period's own window is changed apart from the general step ending's."""
+    settings.POLKU_REMINDER_WINDOWS = {pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT: 10}
+    work_coach = make_user(Role.WORK_COACH, unit)
+    add_member(client_of, work_coach, TeamRole.COACH)
+    end_on = TODAY + 10 * DAY
+    jobcenter = step(
+        client_of, "jobcenter_paid_work", TODAY - 30 * DAY, planned_end_on=end_on, coach=work_coach
+    )
+    sweep_reminders(today=TODAY - DAY)
+    assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == set()
     sweep_reminders(today=TODAY)
     assert found(pathway_rules.JOBCENTER_ENDING_WITHOUT_NEXT) == {
         (work_coach.pk, jobcenter.pk, end_on),
