@@ -9,6 +9,7 @@ from django.utils import timezone
 from consents import actions
 from consents.coverage import ConsentEvent, disclosure_basis
 from consents.factories import ConsentFactory, StatutoryBasisFactory
+from consents.models import ORDINARY_CATEGORIES as ORDINARY
 from consents.models import InformationCategory, OralEventKind, Purpose
 from services.models import OrganisationKind
 
@@ -291,3 +292,179 @@ def test_covered_organisations_agrees_with_disclosure_basis_for_each(client_, pa
             )
         assert found == expected == covered
         assert len(queries.captured_queries) <= 3
+
+
+def _named_party(client_, parties, team):
+    ConsentFactory(client=client_, parties=[parties["employment"]])
+    return [(ORDINARY, P.SERVICE_PLANNING, None, {parties["employment"]})]
+
+
+def _party_by_kind(client_, parties, team):
+    ConsentFactory(client=client_, parties=[OrganisationKind.EMPLOYMENT_SERVICES])
+    employment = {parties["employment"], parties["other_employment"]}
+    return [(ORDINARY, P.SERVICE_PLANNING, None, employment)]
+
+
+def _health_without_its_tick(client_, parties, team):
+    ConsentFactory(client=client_, parties=[parties["health"]])
+    ConsentFactory(client=client_, with_health=True, parties=[parties["kela"]])
+    with_health = [*ORDINARY, C.HEALTH]
+    return [
+        (ORDINARY, P.SERVICE_PLANNING, None, {parties["health"], parties["kela"]}),
+        (with_health, P.SERVICE_PLANNING, None, {parties["kela"]}),
+    ]
+
+
+def _before_valid_from(client_, parties, team):
+    consent = ConsentFactory(client=client_, upcoming=True, parties=[parties["kela"]])
+    first_day = timezone.make_aware(datetime.datetime.combine(consent.valid_from, datetime.time(8)))
+    the_day_before = first_day - datetime.timedelta(days=1)
+    return [
+        (ORDINARY, P.SERVICE_PLANNING, None, set()),
+        (ORDINARY, P.SERVICE_PLANNING, the_day_before, set()),
+        (ORDINARY, P.SERVICE_PLANNING, first_day, {parties["kela"]}),
+    ]
+
+
+def _after_valid_until(client_, parties, team):
+    last = timezone.localdate() + datetime.timedelta(days=5)
+    ConsentFactory(client=client_, valid_until=last, parties=[parties["kela"]])
+    ConsentFactory(client=client_, expired=True, parties=[parties["health"]])
+    last_minute = timezone.make_aware(datetime.datetime.combine(last, datetime.time(23, 59)))
+    after = last_minute + datetime.timedelta(minutes=2)
+    return [
+        (ORDINARY, P.SERVICE_PLANNING, None, {parties["kela"]}),
+        (ORDINARY, P.SERVICE_PLANNING, last_minute, {parties["kela"]}),
+        (ORDINARY, P.SERVICE_PLANNING, after, set()),
+    ]
+
+
+def _revoked(client_, parties, team):
+    consent = ConsentFactory(client=client_, recorded_by=team["worker"], parties=[parties["kela"]])
+    before = timezone.now()
+    actions.revoke_consent(
+        consent=consent,
+        revoked_by=team["worker"],
+        revoked_on=timezone.localdate(),
+        method="phone",
+        through="Asiakas itse",
+    )
+    return [
+        (ORDINARY, P.SERVICE_PLANNING, None, set()),
+        (ORDINARY, P.SERVICE_PLANNING, before, {parties["kela"]}),
+    ]
+
+
+def _superseded(client_, parties, team):
+    old = ConsentFactory(client=client_, recorded_by=team["worker"], parties=[parties["kela"]])
+    terms = actions.ConsentTerms.of(old)
+    actions.change_consent(
+        consent=old,
+        terms=actions.ConsentTerms(
+            **{
+                **terms.__dict__,
+                "organisations": (),
+                "organisation_kinds": (OrganisationKind.EMPLOYMENT_SERVICES,),
+                "signed_on": timezone.localdate(),
+                "valid_from": timezone.localdate(),
+            }
+        ),
+        changed_by=team["worker"],
+    )
+    old.refresh_from_db()
+    just_before = old.superseded_at - datetime.timedelta(seconds=1)
+    employment = {parties["employment"], parties["other_employment"]}
+    return [
+        (ORDINARY, P.SERVICE_PLANNING, None, employment),
+        (ORDINARY, P.SERVICE_PLANNING, just_before, {parties["kela"]}),
+    ]
+
+
+def _oral(client_, parties, team):
+    # Covers its own event only, which a membership is not: never through covers_outer.
+    consent = ConsentFactory(client=client_, oral=True, parties=[parties["kela"]])
+    during = consent.event_starts_at + datetime.timedelta(minutes=1)
+    return [
+        (ORDINARY, P.SERVICE_PLANNING, None, set()),
+        (ORDINARY, P.SERVICE_PLANNING, during, set()),
+    ]
+
+
+def _statutory_basis(client_, parties, team):
+    by_kind = StatutoryBasisFactory(client=client_)  # Kela, income, Kela benefits
+    StatutoryBasisFactory(
+        client=client_,
+        organisation=parties["health"],
+        organisation_kind="",
+        purposes=[P.SERVICE_PLANNING],
+        categories=list(ORDINARY),
+    )
+    before = timezone.now()
+    actions.end_statutory_basis(basis=by_kind, ended_by=team["worker"])
+    return [
+        (C.INCOME, P.KELA_BENEFITS, before, {parties["kela"]}),
+        (C.INCOME, P.KELA_BENEFITS, None, set()),
+        (C.HEALTH, P.KELA_BENEFITS, before, set()),
+        (ORDINARY, P.SERVICE_PLANNING, None, {parties["health"]}),
+        ([*ORDINARY, C.HEALTH], P.SERVICE_PLANNING, None, set()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        _named_party,
+        _party_by_kind,
+        _health_without_its_tick,
+        _before_valid_from,
+        _after_valid_until,
+        _revoked,
+        _superseded,
+        _oral,
+        _statutory_basis,
+    ],
+    ids=lambda case: case.__name__.strip("_"),
+)
+def test_covers_outer_agrees_with_disclosure_basis_over_team_memberships(
+    client_, parties, team, case
+):
+    """The condition the team's reads are limited by (clients.team_scope.still_disclosed)
+    holds for a care-team membership exactly when disclosure_basis finds a basis for its
+    client and organisation: a member of each party organisation on the client's team and
+    on another client's, who has no consent."""
+    from accounts.factories import make_user
+    from accounts.roles import Role
+    from clients.factories import ClientFactory, add_member
+    from clients.models import CareTeamMembership, TeamRole
+    from consents.coverage import covers_outer
+    from services.factories import UnitFactory
+
+    asked = case(client_, parties, team)
+    other = ClientFactory(responsible_worker=team["worker"])
+    for organisation in parties.values():
+        user = make_user(Role.WORK_COACH, UnitFactory(organisation=organisation))
+        for client in (client_, other):
+            add_member(client, user, TeamRole.COACH, organisation=organisation)
+    memberships = CareTeamMembership.objects.filter(
+        client__in=[client_, other], organisation__in=list(parties.values())
+    ).select_related("client", "organisation")
+    assert memberships.count() == 2 * len(parties)
+
+    for category, purpose, at, covered in asked:
+        expected = {
+            (m.client_id, m.organisation_id)
+            for m in memberships
+            if disclosure_basis(
+                client=m.client,
+                organisation=m.organisation,
+                category=category,
+                purpose=purpose,
+                at=at,
+            )
+        }
+        found = set(
+            memberships.filter(covers_outer(category=category, purpose=purpose, at=at)).values_list(
+                "client_id", "organisation_id"
+            )
+        )
+        assert found == expected == {(client_.pk, o.pk) for o in covered}, (category, at)
