@@ -51,6 +51,31 @@ def test_readyz_answers_503_when_the_database_is_unreachable(client):
     assert response.json()["redis"] == "ok"
 
 
+@pytest.mark.django_db
+def test_readyz_answers_503_when_redis_is_unreachable(client, settings):
+    from django.core.cache import caches, close_caches
+
+    # A real connection attempt to a port where no Redis listens. Changing CACHES makes
+    # Django drop the thread's cache connections; closing them as well makes sure the view
+    # opens a new one to the new address, and the next test one to the real Redis.
+    close_caches()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    assert caches["default"]._servers == ["redis://127.0.0.1:1/0"]
+    try:
+        response = client.get("/readyz")
+    finally:
+        close_caches()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
+
+
 @pytest.mark.parametrize(
     "code",
     ["010594Y9032", "131052-308T", "010100A9026", "311299+900A", "010110B9999", "311299%2B900A"],
