@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.factories import make_user
 from accounts.roles import Role
@@ -13,6 +14,7 @@ from clients.factories import ClientFactory, demo_identity_code, random_birth_da
 from clients.models import CareTeamMembership, Client, TeamRole
 from services.factories import UnitFactory
 from tests.conftest import acting, field_errors, login
+from tests.log_rows import last_log_id
 
 FORM = {
     "first_names": "Tuisku Emilia",
@@ -280,6 +282,61 @@ def test_each_listed_client_is_logged_as_a_list_hit(client, social_worker):
         )
     )
     assert logged == {c.uuid for c in clients}
+
+
+def test_the_list_pages_keep_the_search_and_log_only_the_clients_shown(
+    client, social_worker, monkeypatch
+):
+    """A page at a time: the links to the other page keep the search and the closed
+    clients shown, and only the clients on the page are logged as list hits."""
+    monkeypatch.setattr("clients.views.records.PAGE_SIZE", 2)
+    first, second, third = (
+        ClientFactory(created_by=social_worker, first_names="Ilona", last_name=last_name)
+        for last_name in ("Aalto", "Aaltola", "Aaltonen")
+    )
+    actions.close_client(
+        client=third,
+        closed_by=social_worker,
+        closed_on=timezone.localdate(),
+        reason="Muutti pois.",
+    )
+    not_found = ClientFactory(created_by=social_worker, last_name="Virtanen")
+    not_visible = ClientFactory(
+        created_by=make_user(Role.SOCIAL_WORKER, UnitFactory()), last_name="Aaltomaa"
+    )
+    login(client, social_worker)
+
+    def listed_since(mark):
+        return set(
+            AccessLogEntry.objects.filter(action="clients.client.listed", pk__gt=mark).values_list(
+                "client_id", flat=True
+            )
+        )
+
+    mark = last_log_id()
+    page = client.get("/clients/", {"q": "aalto", "closed": "1"}).content.decode()
+    assert [f"/clients/{person.uuid}/" in page for person in (first, second, third)] == [
+        True,
+        True,
+        False,
+    ]
+    assert '<a href="?q=aalto&amp;closed=1&amp;page=2">Seuraava sivu</a>' in page
+    assert "Sivu 1 / 2" in page and "Edellinen sivu" not in page
+    assert listed_since(mark) == {first.uuid, second.uuid}
+
+    mark = last_log_id()
+    page = client.get("/clients/", {"q": "aalto", "closed": "1", "page": "2"}).content.decode()
+    assert [f"/clients/{person.uuid}/" in page for person in (first, second, third)] == [
+        False,
+        False,
+        True,
+    ]
+    assert '<a href="?q=aalto&amp;closed=1&amp;page=1">Edellinen sivu</a>' in page
+    assert "Sivu 2 / 2" in page and "Seuraava sivu" not in page
+    assert listed_since(mark) == {third.uuid}
+    assert not AccessLogEntry.objects.filter(
+        client_id__in=[not_found.uuid, not_visible.uuid]
+    ).exists()
 
 
 def _list_queries(client, path):
