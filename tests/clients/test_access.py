@@ -88,10 +88,17 @@ def test_a_colleague_outside_the_team_gets_404_and_no_hint(client, team):
     assert "Suunnistaja" not in response.content.decode()
 
 
-def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(client, team, settings):
+@pytest.mark.parametrize("role", [Role.SOCIAL_COUNSELLOR, Role.SOCIAL_WORKER])
+def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(
+    client, team, settings, role
+):
+    """A social counsellor or social worker of the client's responsible unit who is not on
+    the care team."""
     settings.POLKU_BREAK_THE_GLASS_MINUTES = 120
-    counsellor, target = team["counsellor"], team["client"]
-    login(client, counsellor)
+    colleague, target = make_user(role, team["unit"]), team["client"]
+    assert not target.memberships.filter(user=colleague).exists()
+    login(client, colleague)
+    assert client.get(url(target)).status_code == 404
     form_url = f"/clients/{target.uuid}/break-the-glass/"
     assert client.get(form_url).status_code == 200
     response = client.post(form_url, {"reason": "lyhyt"})
@@ -99,13 +106,15 @@ def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(client,
     assert "vähintään 10 merkkiä" in response.content.decode()
     assert not BreakTheGlass.objects.exists()
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        login(client, counsellor)
+        login(client, colleague)
         response = client.post(form_url, {"reason": "Asiakas soitti, vastuutyöntekijä lomalla."})
         assert response.status_code == 302
         assert client.get(url(target)).status_code == 200
+        event = BreakTheGlass.objects.get()
+        assert (event.user, event.role, event.unit) == (colleague, role, team["unit"])
         entry = AccessLogEntry.objects.get(action="clients.client.break_the_glass")
         assert (entry.actor, entry.client_id, entry.basis) == (
-            counsellor,
+            colleague,
             target.uuid,
             "break_the_glass",
         )
@@ -117,7 +126,7 @@ def test_break_the_glass_with_a_reason_opens_the_page_for_a_limited_time(client,
         )
         traveller.shift(datetime.timedelta(minutes=121))
         client.logout()  # a fresh session: the old one has been idle for two hours
-        login(client, counsellor)
+        login(client, colleague)
         assert client.get(url(target)).status_code == 404
 
 
