@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from audit.models import AccessLogEntry, Basis
+from audit.models import AccessLogEntry, Basis, LogReportPrint
 from tests.audit.conftest import (
     CODE,
     NOW,
@@ -17,6 +17,7 @@ from tests.audit.conftest import (
     disclosure,
 )
 from tests.conftest import login
+from tests.log_rows import last_log_id
 
 pytestmark = pytest.mark.django_db
 
@@ -165,9 +166,10 @@ def test_a_disclosure_on_a_consent_names_the_consent_version_in_the_report(
 
 
 def test_a_client_of_another_organisation_answers_as_if_not_found(
-    client, now, dpo, outsiders_client
+    client, now, dpo, outsiders_client, django_capture_on_commit_callbacks
 ):
     login(client, dpo)
+    mark = last_log_id()
     other = client.post(FIND, {"identity_code": OTHER_ORGANISATION_CODE})
     nobody = client.post(FIND, {"identity_code": UNKNOWN_CODE})
     assert other.status_code == nobody.status_code == 200
@@ -176,7 +178,12 @@ def test_a_client_of_another_organisation_answers_as_if_not_found(
     assert client.get(report_url(outsiders_client)).status_code == 404
     export = reverse("audit:client_log_export", args=[outsiders_client.uuid])
     assert client.get(export).status_code == 404
-    assert not AccessLogEntry.objects.filter(client_id=outsiders_client.uuid).exists()
+    pdf = reverse("audit:client_log_pdf", args=[outsiders_client.uuid])
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(pdf, {"language": "fi"}).status_code == 404
+    assert callbacks == []
+    assert not LogReportPrint.objects.exists()
+    assert not AccessLogEntry.objects.filter(pk__gt=mark).exists()
 
 
 def test_an_invalid_identity_code_is_a_form_error(client, now, dpo):
