@@ -50,6 +50,7 @@ CLIENT_FIELDS = [
     "postal_code",
     "city",
     "address_non_disclosure",
+    "preferred_contact",
     "communication_needs",
     "accessibility_notes",
     "relationship_home",

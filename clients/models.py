@@ -41,6 +41,17 @@ class CommunicationNeed(models.TextChoices):
     VISION = "vision", _("näkövammaisen tuki")
 
 
+class ContactMethod(models.TextChoices):
+    """How the client wishes to be contacted (empty on the client: not known)."""
+
+    PHONE_CALL = "phone_call", _("puhelu")
+    TEXT_MESSAGE = "text_message", _("tekstiviesti")
+    EMAIL = "email", _("sähköposti")
+    LETTER = "letter", _("kirje")
+    # Only through the worker, when they meet (no calls or messages in between).
+    IN_PERSON = "in_person", _("vain tapaamisissa")
+
+
 class RelationshipHome(models.TextChoices):
     SOCIAL_SERVICES = "social_services", _("Sosiaalipalvelut")
     EMPLOYMENT_SERVICES = "employment_services", _("Työllisyyspalvelut")
@@ -98,6 +109,17 @@ class Client(models.Model):
         _("turvakielto"),
         default=False,
         help_text=_("Osoite näkyy vain vastuutyöntekijälle eikä tulostu koskaan."),
+    )
+    # A letter to a non-disclosed address changes nothing of who sees the address.
+    preferred_contact = models.CharField(
+        _("ensisijainen yhteydenottotapa"),
+        max_length=16,
+        choices=ContactMethod.choices,
+        blank=True,
+        help_text=_(
+            "Miten asiakas toivoo, että häneen otetaan yhteyttä. Jätä tyhjäksi, jos asiakkaan "
+            "toivetta ei tiedetä."
+        ),
     )
     communication_needs = ArrayField(
         models.CharField(max_length=32, choices=CommunicationNeed.choices),
