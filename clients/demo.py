@@ -17,7 +17,15 @@ from accounts.roles import Role
 from clients import identity
 from clients.actions import set_search_names
 from clients.factories import demo_identity_code, member_organisation
-from clients.models import CareTeamMembership, CaseNote, Client, ClientPlan, PlanGoal, TeamRole
+from clients.models import (
+    CareTeamMembership,
+    CaseNote,
+    Client,
+    ClientPlan,
+    ContactMethod,
+    PlanGoal,
+    TeamRole,
+)
 from services.calendar import add_months
 from services.models import Unit
 
@@ -92,6 +100,7 @@ STORIES = [
             ],
         ),
         "needs": [],
+        "contact": ContactMethod.TEXT_MESSAGE,
     },
     {
         "key": "tuisku",
@@ -109,6 +118,7 @@ STORIES = [
             ],
         ),
         "needs": [],
+        "contact": ContactMethod.PHONE_CALL,
     },
     {
         "key": "ritva",
@@ -123,6 +133,7 @@ STORIES = [
             ["Osallistun ryhmään kerran viikossa", "Kokeilen vapaaehtoistyötä kirpputorilla"],
         ),
         "needs": [],
+        "contact": ContactMethod.LETTER,
     },
     {
         "key": "onni",
@@ -137,6 +148,7 @@ STORIES = [
             ["Teen kahvilassa töitä kolme päivää viikossa", "Opin käyttämään astianpesukonetta"],
         ),
         "needs": ["picture_support", "plain_language"],
+        "contact": ContactMethod.IN_PERSON,
     },
     {
         "key": "kaarina",
@@ -151,7 +163,20 @@ STORIES = [
             ["Työkyky selvitetään", "Asumisen tilanne ratkeaa", "Toimeentulo on turvattu"],
         ),
         "needs": [],
+        "contact": ContactMethod.PHONE_CALL,
     },
+]
+
+# The caseload's preferred ways of contact in turn, some not known (the demo clients have a
+# phone number but no e-mail address).
+CONTACTS = [
+    ContactMethod.TEXT_MESSAGE,
+    ContactMethod.PHONE_CALL,
+    "",
+    ContactMethod.TEXT_MESSAGE,
+    ContactMethod.LETTER,
+    ContactMethod.IN_PERSON,
+    "",
 ]
 
 FIRST_NAMES = [
@@ -221,6 +246,7 @@ def seed() -> None:
             story["age"],
             workers[story["worker"]],
             needs=story["needs"],
+            contact=story["contact"],
         )
         for member, role in story["team"]:
             _member(client, workers[member], role)
@@ -248,7 +274,15 @@ def seed() -> None:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             young = _every(number, YOUNG_CLIENTS.get(worker_key))
             age = rng.randint(18, 28) if young else rng.randint(18, 63)
-            client = _client(rng, number, first, last, age, workers[worker_key])
+            client = _client(
+                rng,
+                number,
+                first,
+                last,
+                age,
+                workers[worker_key],
+                contact=CONTACTS[number % len(CONTACTS)],
+            )
             for owner, member, role, every, note in PARTNER_MEMBERSHIPS:
                 if owner == worker_key and _every(number, every):
                     _member(
@@ -306,7 +340,7 @@ def _extra_staff() -> dict:
     return staff
 
 
-def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
+def _client(rng, number, first, last, age, worker, *, needs=(), contact="") -> Client:
     today = timezone.localdate()
     birth = today - datetime.timedelta(days=age * 365 + rng.randint(20, 340))
     phone, street, postal = rng.randint(1000000, 9999999), rng.randint(1, 99), rng.randint(100, 990)
@@ -339,6 +373,7 @@ def _client(rng, number, first, last, age, worker, *, needs=()) -> Client:
         postal_code=f"00{postal}" if helsinki else f"50{100 + postal // 10}",
         city="Helsinki" if helsinki else "Mikkeli",
         communication_needs=list(needs),
+        preferred_contact=contact,
         address_non_disclosure=number % 17 == 3,
     )
     set_search_names(client)

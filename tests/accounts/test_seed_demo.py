@@ -87,6 +87,11 @@ def test_seed_demo_creates_one_user_per_role_with_password_and_totp_and_is_idemp
     assert silmu.age == 23
     assert "Hankin hygieniapassin" in silmu.plans.get().goals.values_list("text", flat=True)
     assert Client.objects.filter(communication_needs__contains=["picture_support"]).exists()
+    # Some clients have told how they wish to be contacted, some have not (yet).
+    onni = Client.objects.get(first_names="Onni", last_name="Orava")
+    assert onni.preferred_contact == "in_person"
+    contacts = set(Client.objects.values_list("preferred_contact", flat=True))
+    assert {"", "phone_call", "text_message", "letter", "in_person"} <= contacts
     for role in Role.values:
         user = User.objects.get(email=f"{role}@demo.polku.test")
         assert user.check_password("polku-demo")
