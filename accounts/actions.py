@@ -5,6 +5,7 @@ import datetime
 import functools
 import math
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import quote
 
 from allauth.account.forms import default_token_generator
@@ -23,6 +24,24 @@ from accounts.models import AccountNotice, Invitation, User
 from config.mail import automatic_email, send_once
 
 INVITATION_TEMPLATE = "account/email/invitation"
+
+
+# What other apps end when an account is deactivated: name -> hook(user=, request=).
+_deactivation_hooks: dict[str, Callable] = {}
+
+
+def on_deactivation(name: str, hook: Callable) -> None:
+    """Registers what an app ends when an account is deactivated (consultations: the private
+    calendar feed address, which would otherwise answer again when the account is
+    reactivated, months later, to a phone or a shared calendar that has changed hands)."""
+    _deactivation_hooks[name] = hook
+
+
+def account_deactivated(*, user: User, request=None) -> None:
+    """Runs what the apps registered with `on_deactivation`, in the caller's transaction (the
+    admin's save of the account)."""
+    for hook in _deactivation_hooks.values():
+        hook(user=user, request=request)
 
 
 def invite_user(*, user: User, invited_by: User, request=None) -> Invitation:

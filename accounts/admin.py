@@ -29,6 +29,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actions import (
+    account_deactivated,
     check_may_change_address,
     check_may_manage_roles,
     invite_user,
@@ -361,6 +362,8 @@ class UserAdmin(admin.ModelAdmin):
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data:
+            if not obj.is_active:
+                account_deactivated(user=obj, request=request)
             log_event_on_commit(
                 "accounts.user_reactivated" if obj.is_active else "accounts.user_deactivated",
                 request=request,

@@ -23,6 +23,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Konsultaatiot")
 
     def ready(self):
+        from accounts.actions import on_deactivation
         from accounts.dashboard import DashboardPanel, register_panel
         from accounts.navigation import NavItem, register_nav_item
         from audit.labels import (
@@ -40,6 +41,7 @@ class ConsultationsConfig(AppConfig):
             REQUEST_DECLINED_TASK,
             WORK_PAIR_OFFER_TASK,
         )
+        from consultations.actions.feeds import revoke_feed_tokens
         from consultations.actions.outcomes import end_offers_of_ended_memberships
         from consultations.actions.presenters import follow_team_change
         from consultations.actions.requests import refuse_closing_with_waiting_requests
@@ -48,6 +50,8 @@ class ConsultationsConfig(AppConfig):
         from notifications.task_kinds import register_task_kind
 
         register_logged_texts(DISCLOSED_WHAT)
+        # A deactivated account's feed address is revoked: reactivated, it does not answer.
+        on_deactivation("consultations.feed", revoke_feed_tokens)
         # A new responsible worker brings their client's cases; one who left the team no more.
         on_team_change("consultations", follow_team_change)
         # A work-pair offer's pending membership ended on the team ends the offer.
