@@ -49,6 +49,20 @@ class PathwayStepQuerySet(models.QuerySet):
         steps = self.filter(query)
         return steps.filter(start_on__lte=end) if end else steps
 
+    def taken_part_in_during(self, start: datetime.date, end: datetime.date):
+        """Steps the client took part in during [start, end]: begun by `end` (active, paused or
+        ended, not planned, nor cancelled before it started) and not ended before `start`. A
+        step not ended runs whatever its planned end, as nothing ends it on that day; unlike
+        `overlapping`, which reads a planned period."""
+        return (
+            self.not_cancelled()
+            .filter(
+                status__in=("active", "paused", "ended"),
+                start_on__lte=end,
+            )
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        )
+
     def _ends_with_its_period(self) -> Exists:
         """Whether the outer step (open, with a planned end) is the companion of another open
         step of its client that it accompanies: that step's rules require the outer step's

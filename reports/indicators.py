@@ -478,17 +478,16 @@ def ips_employment(
 ) -> IpsEmployment:
     """Clients in supported employment during the period, and how many of them were employed.
 
-    In IPS: an open or ended (not cancelled) supported employment step that overlaps the
-    period. Employed: a job in the open labour market or with wage subsidy
+    In IPS: a supported employment step begun by the end of the period (active, paused or
+    ended; not planned, nor cancelled) and not ended before its start, whatever its planned
+    end: nothing ends a step on that day (PathwayStepQuerySet.taken_part_in_during). Employed: a job in the open labour market or with wage subsidy
     (a Placement, not cancelled before it began) that overlaps the period (until
     its recorded end) and started on or after the start of one of the client's
     IPS steps. The target is the organisation's rule
     set in force on the last day of the period. Two queries.
     """
-    in_ips = (
-        PathwayStep.objects.not_cancelled()
-        .filter(client=OuterRef("pk"), service_type__code=SUPPORTED_EMPLOYMENT)
-        .overlapping(period.start, period.end)
+    in_ips = PathwayStep.objects.taken_part_in_during(period.start, period.end).filter(
+        client=OuterRef("pk"), service_type__code=SUPPORTED_EMPLOYMENT
     )
     ips_before_job = PathwayStep.objects.not_cancelled().filter(
         client=OuterRef("client"),

@@ -677,6 +677,40 @@ class TestIpsEmployment:
         result = ips_employment(scope(unit), PERIOD, unit.organisation)
         assert result.employed.share.text == "50 %"
 
+    def test_an_open_ips_step_past_its_planned_end_counts(self, unit, worker):
+        """A step is not ended at its planned end: until the coach ends it, the client is
+        in IPS, though its planned end passed before the period began."""
+        clients = make_clients(worker, 10)
+        for client in clients:
+            step = self._ips(
+                client,
+                worker,
+                start_on=PERIOD.start - days(300),
+                planned_end_on=PERIOD.start - days(10),
+            )
+        for client in clients[:5]:
+            self._job(client, worker, client.pathway_steps.get())
+        assert step.status == StepStatus.ACTIVE
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+        assert (result.employed.whole.text, result.employed.part.text) == ("10", "5")
+
+    def test_paused_steps_count_and_planned_ones_do_not(self, unit, worker):
+        """A paused step is a client in IPS; a step still planned (not begun, though its
+        start day has come) is not, nor is one that starts after the period."""
+        clients = make_clients(worker, 10)
+        for client in clients[:5]:
+            self._ips(client, worker, status=StepStatus.PAUSED, paused_on=TODAY - days(40))
+        for client in clients[5:]:
+            self._ips(client, worker)
+        for client in clients[:5]:
+            self._job(client, worker, client.pathway_steps.get())
+        for client in make_clients(worker, 5):
+            self._ips(client, worker, start_on=TODAY - days(5), status=StepStatus.PLANNED)
+        for client in make_clients(worker, 5):
+            self._ips(client, worker, start_on=TODAY + days(5))
+        result = ips_employment(scope(unit), PERIOD, unit.organisation)
+        assert (result.employed.whole.text, result.employed.part.text) == ("10", "5")
+
     def test_an_ips_step_cancelled_before_it_started_is_not_ips(self, unit, worker):
         clients = make_clients(worker, 10)
         for client in clients:
