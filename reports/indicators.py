@@ -378,8 +378,11 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
     Counted in steps; a cell is hidden when its steps belong to fewer than five
     distinct clients. One client's steps may have gone different ways, so the cells
     carry their clients' ids (never returned): cells hidden together must hold five
-    distinct clients (suppression.table). Two queries: the cells, and the totals per
-    service (whose distinct clients cannot be summed from the cells).
+    distinct clients (suppression.table). Each service's total is a figure of its own,
+    hidden below five distinct clients: the section has no grand total, so the totals
+    tell nothing of each other; the rows of a service form a table whose total is that
+    service's. Two queries: the cells, and the totals per service (whose distinct
+    clients cannot be summed from the cells).
     """
     ended = PathwayStep.objects.not_cancelled().filter(
         client__in=clients,
@@ -406,7 +409,6 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
         .annotate(steps=Count("pk"), clients=ArrayAgg("client_id", distinct=True))
         .order_by(in_name_order("service_type__"), "service_type_id")
     )
-    total_figures = table([(t["service_type_id"], t["steps"], t["clients"]) for t in totals])
     outcomes = dict(ExitOutcome.choices)
     groups = []
     for total in totals:
@@ -415,7 +417,10 @@ def transitions(clients: QuerySet[Client], period: ReportPeriod) -> list[Transit
         figures = table(
             [(key, cell["steps"], cell["clients"]) for key, cell in zip(keys, own, strict=True)]
         )
-        total_figure = total_figures[total["service_type_id"]]
+        # The section shows no grand total, so no service's total can be worked out from the
+        # others': each is hidden for its own clients only (suppressed as one table, a
+        # service of few clients hid another's total, and with it all that service's rows).
+        total_figure = count(total["steps"], clients=len(total["clients"]))
         if total_figure.hidden or len(own) == 1:
             # The rows add up to the hidden total; and a lone row is the total: every
             # step of the service ended the same way, something of every client of it.

@@ -487,9 +487,8 @@ class TestTransitions:
         """Cells by service and where the client went, each of five clients or hidden.
 
         A service whose steps all went one way has a lone row equal to its total. It
-        used to be shown (Social rehabilitation → capacity maintained 6 beside its
-        hidden total): it undid the hiding of that total and told where every one of
-        its clients went. It is hidden now, as any row of a hidden total is."""
+        used to be shown (Social rehabilitation → capacity maintained 6): it told where
+        every one of its clients went. It is hidden now, beside its shown total."""
         ended_on = TODAY - days(20)
         rehab = "rehabilitative_work_activity"
         for client in make_clients(worker, 5):
@@ -530,15 +529,45 @@ class TestTransitions:
             "Nuorten työpaja": "5",
             "Aloitti opinnot": "6",
         }
-        # The workshop's four are hidden, and the next smallest total with them. Social
-        # rehabilitation's one row is hidden too: shown, it would be that hidden total
-        # (six), and it would tell where every one of its clients went (the "all of
-        # them" a share never shows), as the lone row of a shown total would.
+        # The workshop's four are hidden, and nothing else for them: there is no grand
+        # total to tell them by. Social rehabilitation's one row is hidden: shown, it
+        # would be its total (six), and it would tell where every one of its clients went
+        # (the "all of them" a share never shows).
         assert groups["Nuorten työpaja"].total.text == "alle 5"
-        assert groups["Sosiaalinen kuntoutus"].total.text == "ei näytetä"
+        assert groups["Sosiaalinen kuntoutus"].total.text == "6"
         assert [(r.label, r.figure.text) for r in groups["Sosiaalinen kuntoutus"].rows] == [
             ("Toimintakyky säilyi", "ei näytetä")
         ]
+
+    def test_a_small_service_hides_nothing_of_another(self, unit, worker):
+        """The section shows no grand total, so a service's total gives nothing of another
+        away: each is hidden only for its own few clients. (Suppressed as one table, the
+        four clients of the workshop hid the work trial's total and, with it, every row.)"""
+        ended_on = TODAY - days(20)
+        for client in make_clients(worker, 4):
+            self._ended(
+                client, worker, "youth_workshop", ended_on=ended_on, exit_outcome="dropped_out"
+            )
+        for outcome in ("pension", "studies"):
+            for client in make_clients(worker, 5):
+                self._ended(client, worker, "work_trial", ended_on=ended_on, exit_outcome=outcome)
+        groups = {group.service: group for group in transitions(scope(unit), PERIOD)}
+        assert groups["Nuorten työpaja"].total.text == "alle 5"
+        assert [row.figure.text for row in groups["Nuorten työpaja"].rows] == ["alle 5"]
+        trial = groups["Työkokeilu"]
+        assert trial.total.text == "10"
+        assert [row.figure.text for row in trial.rows] == ["5", "5"]
+
+    def test_a_row_is_not_told_by_its_services_total(self, unit, worker):
+        """Within a service, the total minus the shown rows must not tell a small row."""
+        ended_on = TODAY - days(20)
+        for outcome, n in (("pension", 5), ("studies", 6), ("dropped_out", 2)):
+            for client in make_clients(worker, n):
+                self._ended(client, worker, "work_trial", ended_on=ended_on, exit_outcome=outcome)
+        (group,) = transitions(scope(unit), PERIOD)
+        assert group.total.text == "13"
+        # In the order of the outcomes: dropped out, pension, studies.
+        assert [row.figure.text for row in group.rows] == ["alle 5", "ei näytetä", "6"]
 
     def test_a_cell_of_many_steps_of_few_clients_is_hidden(self, unit, worker):
         """Two steps each of three clients are six steps but three clients."""
