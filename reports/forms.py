@@ -55,6 +55,9 @@ class ReportPeriodForm(PolkuForm):
         this_month = today.replace(day=1)
         if end.replace(day=1) > this_month:
             self.add_error("end", _("Jakso voi päättyä viimeistään kuluvana kuukautena."))
+        elif start.replace(day=1) > end.replace(day=1) and data.get("end") is None:
+            # The period ends today when no end is chosen: the start is what is wrong.
+            self.add_error("start", _("Jakso voi alkaa viimeistään kuluvana kuukautena."))
         elif start.replace(day=1) > end.replace(day=1):
             self.add_error("end", _("Loppukuukausi on ennen alkukuukautta."))
         elif start.replace(day=1) < add_months(this_month, -12 * MAX_PERIOD_YEARS):

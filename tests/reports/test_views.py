@@ -181,6 +181,16 @@ class TestThePage:
         assert "Loppukuukausi on ennen alkukuukautta." in field_errors(page.text, "end")
         assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
 
+    def test_a_start_month_after_the_current_one_is_refused_at_the_start(self, manager_client):
+        """With no end chosen the period ends today: the start month is what is wrong, so
+        the error is beside it, not beside the empty end field."""
+        page = manager_client.get(INDEX, {"start": "2026-07-01"})
+        assert "Jakso voi alkaa viimeistään kuluvana kuukautena." in field_errors(
+            page.text, "start"
+        )
+        assert "Loppukuukausi on ennen alkukuukautta." not in page.text
+        assert "Asiakkaita vastuutyöntekijää kohden" not in page.text
+
     def test_two_periods_a_day_apart_tell_no_ones_outcome(self, manager_client, worker):
         """Five clients died on 14.4., a sixth on 15.4.: periods ending on those days were
         "Kuoli 5" and "Kuoli 6", the sixth client's outcome. Both are April now."""
