@@ -15,6 +15,7 @@ from clients.actions.exceptional_access import (
     clean_access_request_reason,
     request_access,
     review_break_the_glass,
+    settle_access_requests,
 )
 from clients.actions.notes import add_note, edit_note
 from clients.actions.plans import (
@@ -100,6 +101,7 @@ __all__ = [
     "set_membership_end",
     "set_membership_valid_until",
     "set_search_names",
+    "settle_access_requests",
     "team_changed",
     "transfer_responsibility",
     "update_client",

@@ -139,6 +139,29 @@ def access_request_deciders(client: Client) -> list:
     return list(User.objects.filter(pk__in=managing.values("user_id")).order_by("pk"))
 
 
+def _access_request_key(client: Client, requester) -> str:
+    """The key of the requester's first request of the client; each later one, and each
+    further decider's task, adds a suffix to it (`:after-N`, `:to-M`)."""
+    return f"access-request:{client.pk}:{requester.pk}"
+
+
+def settle_access_requests(*, client: Client, user, by) -> int:
+    """Checks off, as settled by `by`, the open requests of `user` for access to `client`,
+    every decider's task (notifications.actions.settle_tasks): `user` joined the team, so
+    the request is decided, whoever of the deciders added them (or accepted them). Call it
+    in the joining action's transaction and history context. Returns how many."""
+    from notifications.actions import settle_tasks
+    from notifications.models import Task
+
+    first_key = _access_request_key(client, user)
+    keys = list(
+        Task.objects.open()
+        .filter(Q(key=first_key) | Q(key__startswith=f"{first_key}:"), kind=ACCESS_REQUEST_TASK)
+        .values_list("key", flat=True)
+    )
+    return settle_tasks(keys=keys, by=by) if keys else 0
+
+
 # The security-log event of an access request no one can decide on.
 ACCESS_REQUEST_UNDECIDABLE = "clients.access_request_undecidable"
 
@@ -199,7 +222,7 @@ def request_access(*, client: Client, requested_by, reason: str):
             return None
         # The key of the requester's first request of the client; a later one names the
         # request before it.
-        first_key = f"access-request:{locked.pk}:{requested_by.pk}"
+        first_key = _access_request_key(locked, requested_by)
         earlier = Task.objects.filter(
             Q(key=first_key) | Q(key__startswith=f"{first_key}:"), kind=ACCESS_REQUEST_TASK
         )

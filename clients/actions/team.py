@@ -18,6 +18,7 @@ from audit.history import history_context
 from audit.models import Basis
 from clients import team_scope
 from clients.access import log_client_access, relation_to
+from clients.actions.exceptional_access import settle_access_requests
 from clients.actions.team_changes import TeamChange, team_changed
 from clients.models import CareTeamMembership, Client, TeamRole
 from clients.querysets import responsible_worker_candidates, responsible_worker_roles
@@ -169,6 +170,8 @@ def add_team_member(
             admitted_at=None if later_from_outside else timezone.now(),
         )
         log_client_access(added_by, client, "clients.membership.added", membership, detail=role)
+        # Added, the person's request for access to the client is decided for every decider.
+        settle_access_requests(client=client, user=user, by=added_by)
     return membership
 
 

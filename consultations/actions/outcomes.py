@@ -17,6 +17,7 @@ from clients.actions import (
     check_open_for_new_members,
     end_roles_superseded,
     set_membership_end,
+    settle_access_requests,
 )
 from clients.models import CareTeamMembership, Client, TeamRole
 from consultations.actions.common import (
@@ -342,6 +343,8 @@ def _answer(offer: WorkPairOffer, answered_by, *, accept: bool) -> WorkPairOffer
             )
             membership.accepted_at = membership.admitted_at = timezone.now()
             membership.save(update_fields=["accepted_at", "admitted_at", "organisation"])
+            # Joined, the coordinator's request for access to the client is decided.
+            settle_access_requests(client=client, user=membership.user, by=answered_by)
         else:
             membership.save(update_fields=set_membership_end(membership, timezone.localdate()))
         locked.accepted = accept

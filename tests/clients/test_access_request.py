@@ -23,6 +23,7 @@ from clients.factories import (
     random_birth_date,
     unused_demo_identity_code,
 )
+from clients.models import TeamRole
 from notifications.actions import complete_task
 from notifications.models import Task
 from services.factories import UnitFactory
@@ -412,3 +413,34 @@ def test_an_identity_code_in_the_reason_is_refused_next_to_it_whether_or_not_a_c
             client=client_of, requested_by=requester, reason=f"Hetu {no_ones}, kiireellinen."
         )
     assert list(refused.value.message_dict) == ["reason"]
+
+
+def test_one_decider_adding_the_requester_settles_the_request_for_every_decider(team, requester):
+    """Two managers got the request (the responsible worker cannot act); one adds the
+    requester to the team: the request is decided, and neither inbox keeps asking for it."""
+    client_of, manager = team["client"], team["manager"]
+    second = make_user(Role.MANAGER, team["unit"])
+    close_account(team["worker"])
+    actions.request_access(
+        client=client_of, requested_by=requester, reason="Asiakas asioi luonani tänään."
+    )
+    other = make_user(Role.SOCIAL_WORKER, team["unit"])
+    actions.request_access(
+        client=client_of, requested_by=other, reason="Asiakas asioi myös luonani."
+    )
+    assert _requests(client_of).open().count() == 4
+
+    actions.add_team_member(
+        client=client_of, user=requester, role=TeamRole.OTHER, added_by=acting(manager)
+    )
+
+    mine = _requests(client_of).filter(
+        key__startswith=f"access-request:{client_of.pk}:{requester.pk}"
+    )
+    assert sorted(mine.values_list("assignee_id", flat=True)) == sorted([manager.pk, second.pk])
+    assert all(not task.is_open and task.done_by == manager for task in mine)
+    # Another requester's request to the same client is still theirs to decide.
+    assert _requests(client_of).open().count() == 2
+    assert {task.description for task in _requests(client_of).open()} == {
+        "Asiakas asioi myös luonani."
+    }
