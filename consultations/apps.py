@@ -99,6 +99,8 @@ class ConsultationsConfig(AppConfig):
             _("Konsultaation suositus"),
             on_completed=reminders.withdraw_when_done,
             follows_responsibility=True,
+            # A closed client's recommendations remind no one: their tasks are settled.
+            settled_on_closing=True,
         )
         # Accepted or declined on the request's page: the offerer waits for that answer.
         register_task_kind(

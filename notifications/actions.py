@@ -43,6 +43,7 @@ from notifications.task_kinds import (
     answer_label,
     completion_hook,
     kinds_following_responsibility,
+    kinds_settled_on_closing,
 )
 from notifications.texts import Text
 
@@ -233,7 +234,25 @@ def settle_tasks(*, keys: Sequence[str], by) -> int:
     task's history names the action that settled it), and no completion hook runs: the
     task was not done, its matter was settled.
     """
-    tasks = list(Task.objects.select_for_update().filter(key__in=keys, done_at__isnull=True))
+    return _settle_tasks(Task.objects.filter(key__in=keys), by)
+
+
+def settle_closed_client_tasks(*, client_id: uuid.UUID | str, by) -> int:
+    """Checks off, as done today by `by`, the client's (`client_id`) open tasks of the kinds
+    registered as settled on closing (task_kinds: `settled_on_closing=True`, e.g. a
+    consultation recommendation to act on): the client relationship closed, so they ask for
+    what no one will do and, past their due date, would stay overdue for good. As
+    settle_tasks: in the caller's transaction and history context (the closing's), the
+    unread reminders about the tasks marked read, no completion hook. A reopening leaves
+    them done (their change history tells the closing settled them). Returns how many."""
+    kinds = kinds_settled_on_closing()
+    if not kinds:
+        return 0
+    return _settle_tasks(Task.objects.for_client(client_id).filter(kind__in=kinds), by)
+
+
+def _settle_tasks(tasks: models.QuerySet, by) -> int:
+    tasks = list(tasks.select_for_update().filter(done_at__isnull=True).order_by("pk"))
     now, today = timezone.now(), timezone.localdate()
     for task in tasks:
         task.done_at, task.done_on, task.done_by = now, today, by

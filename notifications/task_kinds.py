@@ -17,6 +17,11 @@ responsible worker (a recommendation to act on, a party to tell of a revoked
 consent): when responsibility is transferred, the open tasks of the kind move
 to the new responsible worker (`notifications.actions.hand_over_tasks`).
 
+A kind registered with `settled_on_closing=True` asks for what only an open client
+relationship needs (a recommendation to act on): when the relationship is closed, the
+client's open tasks of the kind are checked off as settled by the closing
+(`notifications.actions.settle_closed_client_tasks`), not left overdue for good.
+
 A kind registered with `answered_on_its_page=_("Vastaa tarjoukseen")` is done by
 answering on the page its link opens (a work-pair offer is accepted or declined
 there), never by a check-off: the inbox offers that link under the label instead
@@ -33,6 +38,7 @@ CompletionHook = Callable[..., None]
 _kinds: dict[str, str | Promise] = {}
 _completion_hooks: dict[str, CompletionHook] = {}
 _following_responsibility: set[str] = set()
+_settled_on_closing: set[str] = set()
 _hooks_logging_client: set[str] = set()
 _answered_on_its_page: dict[str, str | Promise] = {}
 
@@ -44,11 +50,13 @@ def register_task_kind(
     on_completed: CompletionHook | None = None,
     hook_logs_client: bool = False,
     follows_responsibility: bool = False,
+    settled_on_closing: bool = False,
     answered_on_its_page: str | Promise | None = None,
 ) -> None:
     """Registers (or replaces, on a repeated ready()) the kind's label, completion hook,
     whether the hook writes the client's access-log row of the check-off, whether its
-    open tasks move with a transfer of responsibility, and, for a task done by answering
+    open tasks move with a transfer of responsibility, whether they are settled when the
+    client relationship closes, and, for a task done by answering
     on its page rather than checked off, the label of the link there."""
     if hook_logs_client and on_completed is None:
         raise ValueError("Only a completion hook can log the client.")
@@ -67,6 +75,10 @@ def register_task_kind(
         _following_responsibility.add(code)
     else:
         _following_responsibility.discard(code)
+    if settled_on_closing:
+        _settled_on_closing.add(code)
+    else:
+        _settled_on_closing.discard(code)
     if answered_on_its_page is None:
         _answered_on_its_page.pop(code, None)
     else:
@@ -98,3 +110,8 @@ def completion_logs_client(code: str) -> bool:
 def kinds_following_responsibility() -> frozenset[str]:
     """The kinds whose open tasks move to the new responsible worker on a transfer."""
     return frozenset(_following_responsibility)
+
+
+def kinds_settled_on_closing() -> frozenset[str]:
+    """The kinds whose open tasks are settled when the client relationship closes."""
+    return frozenset(_settled_on_closing)

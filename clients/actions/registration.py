@@ -367,7 +367,12 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
     closed is refused under the client's row lock, so a second close (a double submit)
     leaves the first closing day and reason as they were. What the other apps registered
     with `on_closing` must be settled first (pathways: a step planned is cancelled, one
-    running ended), checked under the same lock. Raises ValidationError."""
+    running ended), checked under the same lock. The client's open tasks of the kinds
+    registered as settled on closing (a consultation recommendation to act on) are checked
+    off as done by `closed_by` (notifications.actions.settle_closed_client_tasks); reopening
+    leaves them done. Raises ValidationError."""
+    from notifications.actions import settle_closed_client_tasks
+
     errors = {}
     if not reason.strip():
         errors["reason"] = [_("Kirjaa asiakkuuden päättymisen syy.")]
@@ -396,6 +401,8 @@ def close_client(*, client: Client, closed_by, closed_on: datetime.date, reason:
         locked.closure_reason = reason.strip()
         locked.save(update_fields=["closed_on", "closure_reason"])
         end_memberships_not_begun(client=locked, by=closed_by, basis=basis)
+        # What only an open relationship needs (a recommendation to act on) is settled.
+        settle_closed_client_tasks(client_id=locked.uuid, by=closed_by)
         log_client_access(closed_by, client, "clients.client.closed", client)
     return locked
 

@@ -3,7 +3,10 @@ the network (clients.actions.close_client asks consultations through its on_clos
 registry): the worker withdraws them first. And a closed client's request is not placed on
 an agenda."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from clients.models import Client
 from consultations import actions
 from consultations.factories import make_request
 from consultations.models import AgendaItem, ConsultationRequest, RequestStatus
+from notifications.actions import complete_task
 from tests.conftest import login
 
 
@@ -77,3 +81,42 @@ def test_a_closed_clients_request_is_not_placed_on_a_session(hki):
     assert "Asiakkuus on päättynyt." in error.value.message_dict["session"]
     assert not AgendaItem.objects.filter(request=waiting).exists()
     assert ConsultationRequest.objects.get(pk=waiting.pk).status == RequestStatus.REQUESTED
+
+
+def test_closing_the_client_settles_the_open_recommendation_tasks_for_good(hki):
+    """A closed client's recommendations remind no one (consultations.reminders): their open
+    tasks are checked off as settled by the closing, or they would wait overdue in the
+    responsible worker's inbox for good. Reopened, the client's old recommendations stay
+    settled: they are on the consultation's page, and a returning client's need is new."""
+    from clients.actions import reopen_client
+    from notifications.models import Task
+
+    with time_machine.travel(hki.session.starts_at + datetime.timedelta(minutes=10), tick=False):
+        recommendation = actions.add_recommendation(
+            item=hki.item,
+            recommended_by=hki.coordinator,
+            text="Ohjataan työkykyselvitykseen.",
+            due_date=hki.session.starts_at.date() + datetime.timedelta(days=7),
+        )
+        done = actions.add_recommendation(
+            item=hki.item,
+            recommended_by=hki.coordinator,
+            text="Selvitetään Kelan kuntoutus.",
+            due_date=hki.session.starts_at.date() + datetime.timedelta(days=7),
+        )
+        complete_task(task=done.task, by=hki.worker)
+        done_at = Task.objects.get(pk=done.task_id).done_at
+        other = Task.objects.create(
+            assignee=hki.worker, kind="consultations.recommendation", title="Toisen asiakkaan"
+        )
+        ConsultationRequest.objects.filter(client=hki.client).update(status=RequestStatus.DISCUSSED)
+
+        close(hki)
+
+        task = Task.objects.get(pk=recommendation.task_id)
+        assert not task.is_open and task.done_by == hki.worker
+        assert Task.objects.get(pk=done.task_id).done_at == done_at
+        other.refresh_from_db()
+        assert other.is_open
+        reopen_client(client=hki.client, reopened_by=hki.worker)
+        assert not Task.objects.get(pk=recommendation.task_id).is_open
