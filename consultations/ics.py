@@ -47,8 +47,21 @@ def summary(session) -> str:
     return _("Tapauskonsultaatio: %(network)s") % {"network": session.network.name}
 
 
-def description_lines(session, items) -> list[str]:
-    """The event's text: case references and slots, the link; never a client's detail."""
+def description_lines(session, items, *, withdrawn: bool = False) -> list[str]:
+    """The event's text: case references and slots, the link; never a client's detail.
+
+    A cancelled session says so, and a person taken off a session that goes on
+    (`withdrawn`) that they were: neither has an agenda to come, so no case and no
+    agenda link."""
+    if withdrawn or session.is_cancelled:
+        return [
+            _("Sinut on poistettu istunnon osallistujista; istuntoa ei ole peruttu.")
+            if withdrawn
+            else _("Istunto on peruttu."),
+            "",
+            _("Puheenjohtaja: %(name)s") % {"name": session.chair.get_full_name()},
+            _("Kutsussa ei ole asiakkaiden tietoja."),
+        ]
     lines = []
     if items:
         lines.append(_("Käsiteltävät tapaukset:"))
@@ -73,7 +86,12 @@ def _location(session) -> str:
 
 
 def build_event(
-    session, items, *, participants=(), status: str | None = "CONFIRMED"
+    session,
+    items,
+    *,
+    participants=(),
+    status: str | None = "CONFIRMED",
+    withdrawn: bool = False,
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", event_uid(session))
@@ -82,7 +100,7 @@ def build_event(
     event.add("dtstart", session.starts_at.astimezone(HELSINKI))
     event.add("dtend", session.ends_at.astimezone(HELSINKI))
     event.add("summary", summary(session))
-    event.add("description", "\n".join(description_lines(session, items)))
+    event.add("description", "\n".join(description_lines(session, items, withdrawn=withdrawn)))
     location = _location(session)
     if location:
         event.add("location", location)
@@ -129,7 +147,8 @@ def invitation(session, items, participants, method: str) -> bytes:
 
     `participants` are the ATTENDEEs: everyone taking part, or for a CANCEL
     of a session that goes on, only the person taken off it. Such a CANCEL
-    carries no STATUS: the event itself is not cancelled.
+    carries no STATUS: the event itself is not cancelled, and its text tells
+    the person they were taken off it.
     """
     if method == REQUEST:
         status = "CONFIRMED"
@@ -138,7 +157,15 @@ def invitation(session, items, participants, method: str) -> bytes:
     else:
         status = None
     calendar = _calendar(method)
-    calendar.add_component(build_event(session, items, participants=participants, status=status))
+    calendar.add_component(
+        build_event(
+            session,
+            items,
+            participants=participants,
+            status=status,
+            withdrawn=method == CANCEL and status is None,
+        )
+    )
     return _with_timezone(calendar, [timezone.localdate(session.starts_at)])
 
 

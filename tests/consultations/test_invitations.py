@@ -210,6 +210,11 @@ def test_cancelling_sends_cancel(hki, now):
     event = event_of(calendar)
     assert str(event["UID"]) == f"{session.uid}@polku"
     assert event["SEQUENCE"] == 1 and str(event["STATUS"]) == "CANCELLED"
+    # The entry says the session is cancelled, not that its agenda is coming.
+    description = str(event["DESCRIPTION"])
+    assert "Istunto on peruttu." in description
+    for agenda in ("Esityslista", "Käsiteltävät tapaukset", "poistettu"):
+        assert agenda not in description
 
 
 def test_cancelling_returns_the_cases_to_the_queue(hki, now):
@@ -312,6 +317,10 @@ def test_a_removed_participant_gets_a_cancel_naming_them_with_a_higher_sequence(
     assert cancel.subject.startswith("Kutsu peruttu: tapauskonsultaatio")
     assert "Sinut on poistettu istunnon osallistujista" in cancel.body
     assert "Istunto on peruttu" not in cancel.body
+    description = str(event["DESCRIPTION"])
+    assert "Sinut on poistettu istunnon osallistujista" in description
+    for agenda in ("Esityslista", "Käsiteltävät tapaukset", "Istunto on peruttu"):
+        assert agenda not in description
 
     for address in remaining:
         update = by_recipient[address]
@@ -649,6 +658,23 @@ def test_the_feed_works_with_its_token_without_signing_in(client, hki):
     for identifier in client_identifiers(hki):
         assert identifier.lower() not in text.lower(), identifier
     assert CalendarFeedToken.objects.get().last_used_at is not None
+
+
+def test_a_cancelled_session_in_the_feed_says_it_is_cancelled_without_its_agenda(client, hki):
+    token = make_feed(client, hki.kela_liaison)
+    actions.cancel_session(
+        session=hki.session, cancelled_by=hki.coordinator, reason="Sairastuminen"
+    )
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url(token)).content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    description = str(event["DESCRIPTION"])
+    assert "Istunto on peruttu." in description
+    for agenda in ("Esityslista", "Käsiteltävät tapaukset", hki.request.reference):
+        assert agenda not in description
+    text = client.get(feed_url(token)).content.decode()
+    for identifier in client_identifiers(hki):
+        assert identifier.lower() not in text.lower(), identifier
 
 
 def test_the_feed_is_in_its_owners_language(client, hki):
