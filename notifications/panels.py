@@ -16,7 +16,8 @@ PANEL_TASK_LIMIT = 10
 
 
 def open_tasks_panel_context(request) -> dict:
-    """The user's first open tasks (earliest due first), at most ten, and how many are open.
+    """The user's first open tasks in the inbox's order (what needs attention now first:
+    overdue, due today, undated; then those due later), at most ten, and how many are open.
 
     One query whatever the number of tasks: the total comes from a window
     function over the same rows.
@@ -26,7 +27,7 @@ def open_tasks_panel_context(request) -> dict:
         Task.objects.for_assignee(request.user)
         .open()
         .annotate(open_total=Window(Count("pk")))
-        .in_inbox_order()[:PANEL_TASK_LIMIT]
+        .in_inbox_order(today)[:PANEL_TASK_LIMIT]
     )
     count = tasks[0].open_total if tasks else 0
     show_items(request.user, tasks)

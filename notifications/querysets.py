@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 
 def _concerning_filter(obj: models.Model) -> Q:
@@ -37,9 +37,12 @@ class TaskQuerySet(models.QuerySet):
     def for_client(self, client_id: uuid.UUID | str):
         return self.filter(client_id=client_id)
 
-    def in_inbox_order(self):
-        """Earliest due first; tasks without a due date after the dated ones, oldest first."""
-        return self.order_by(F("due_date").asc(nulls_last=True), "created_at", "pk")
+    def in_inbox_order(self, today: datetime.date):
+        """What needs attention now first, as the bell counts it (needing_attention): the
+        overdue and those due today, earliest due first, then those without a due date,
+        oldest first; then those due later, earliest due first."""
+        later = Case(When(due_date__gt=today, then=Value(1)), default=Value(0))
+        return self.order_by(later, F("due_date").asc(nulls_last=True), "created_at", "pk")
 
 
 class ReminderQuerySet(models.QuerySet):

@@ -84,7 +84,7 @@ def _task_rows(user, today, invalid: tuple[int, CompleteTaskForm] | None) -> tup
         Task.objects.for_assignee(user)
         .open()
         .annotate(open_total=Window(Count("pk")))
-        .in_inbox_order()[:INBOX_LIMIT]
+        .in_inbox_order(today)[:INBOX_LIMIT]
     )
     rows = []
     for task in tasks:

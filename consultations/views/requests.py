@@ -276,7 +276,7 @@ def my_requests(request):
         Task.objects.for_assignee(request.user)
         .open()
         .filter(kind__in=CONSULTATION_TASKS)
-        .in_inbox_order()[:50]
+        .in_inbox_order(timezone.localdate())[:50]
     )
     show_items(request.user, tasks)
     log_list_hits(

@@ -51,6 +51,30 @@ def test_overdue_and_due_today_are_said_in_words(client, worker):
     assert html.count("<strong>Tänään</strong>") == 1
 
 
+def test_the_inbox_lists_what_needs_attention_now_before_what_is_due_later(client, worker):
+    """Overdue, due today and undated (the bell counts them all as needing attention now)
+    come first, then what is due later, earliest first."""
+    today = timezone.localdate()
+    TaskFactory(assignee=worker, title="Ensi kuussa", due_date=today + datetime.timedelta(days=30))
+    TaskFactory(assignee=worker, title="Ensi viikolla", due_date=today + datetime.timedelta(days=7))
+    TaskFactory(assignee=worker, title="Ilman määräpäivää", due_date=None)
+    TaskFactory(assignee=worker, title="Tänään tehtävä", due_date=today)
+    TaskFactory(
+        assignee=worker, title="Myöhässä oleva", due_date=today - datetime.timedelta(days=1)
+    )
+    login(client, worker)
+    html = client.get(INBOX).content.decode()
+    titles = [
+        "Myöhässä oleva",
+        "Tänään tehtävä",
+        "Ilman määräpäivää",
+        "Ensi viikolla",
+        "Ensi kuussa",
+    ]
+    positions = [html.index(title) for title in titles]
+    assert positions == sorted(positions)
+
+
 def test_a_registered_kind_is_named(client, worker):
     register_task_kind("tests.kind", "Suostumuksen peruutus")
     TaskFactory(assignee=worker, kind="tests.kind")

@@ -28,6 +28,18 @@ def test_the_panel_lists_at_most_ten_open_tasks_earliest_first(rf, worker, colle
     assert f'href="{reverse("notifications:inbox")}"' in html
 
 
+def test_the_panel_lists_a_task_without_a_due_date_before_those_due_later(rf, worker):
+    """An undated task needs attention now (the bell counts it): it is not pushed off the
+    panel by eleven tasks due next week."""
+    TaskFactory.create_batch(11, assignee=worker)
+    undated = TaskFactory(assignee=worker, due_date=None, title="Ilman määräpäivää")
+    overdue = TaskFactory(assignee=worker, overdue=True)
+    request = rf.get("/")
+    request.user = worker
+    context = open_tasks_panel_context(request)
+    assert [row["task"] for row in context["tasks"][:2]] == [overdue, undated]
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_panel_is_one_query_at_any_size(rf, worker, size, django_assert_num_queries):
     TaskFactory.create_batch(size, assignee=worker)

@@ -216,8 +216,10 @@ def test_querysets(worker):
     overdue = TaskFactory(assignee=worker, overdue=True)
     undated = TaskFactory(assignee=worker, due_date=None)
     later = TaskFactory(assignee=worker, due_date=today + datetime.timedelta(days=10))
+    due_today = TaskFactory(assignee=worker, due_date=today)
     TaskFactory(assignee=worker, overdue=True, done=True)
     mine = Task.objects.for_assignee(worker)
     assert list(mine.open().due_before(today)) == [overdue]
-    assert set(mine.needing_attention(today)) == {overdue, undated}
-    assert list(mine.open().in_inbox_order()) == [overdue, later, undated]
+    assert set(mine.needing_attention(today)) == {overdue, due_today, undated}
+    # What needs attention now (as the bell counts it) comes before what is due later.
+    assert list(mine.open().in_inbox_order(today)) == [overdue, due_today, undated, later]
