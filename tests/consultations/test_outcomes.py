@@ -612,6 +612,23 @@ def test_a_coordinator_on_the_team_as_other_member_becomes_the_work_pair(hki, du
     )
 
 
+def test_accepting_the_work_pair_settles_the_coordinators_request_for_access(hki, during):
+    """The coordinator asked for access to the client and offered to be the work pair: once
+    accepted, they are on the team, and the request waits in no inbox."""
+    from clients.actions import request_access
+
+    asked = request_access(
+        client=hki.client, requested_by=hki.coordinator, reason="Tarvitsen pääsyn työparina."
+    )
+    assert asked.is_open
+    pending = actions.offer_work_pair(request=hki.request, offered_by=hki.coordinator)
+
+    actions.accept_work_pair(offer=pending, accepted_by=hki.worker)
+
+    asked.refresh_from_db()
+    assert not asked.is_open and asked.done_by == hki.worker
+
+
 def test_declining_leaves_the_other_membership(hki, during):
     from clients.factories import add_member
 
