@@ -595,10 +595,10 @@ def test_consultation_from_request_to_work_pair(client, city):
     )
     assert Session.objects.count() == 1
 
-    # The triage page offers the session, its day as d.m.yyyy.
+    # The triage page offers the session, its day as d.m.yyyy, and from when its agenda has room.
     offered = client.get(triage).context["place_form"].fields["session"]
     labels = [label for value, label in offered.choices if value]
-    assert labels == [f"Työkyvyn tuen verkosto {day.day}.{day.month}.{day.year} 13.00–15.00"]
+    assert labels == [f"Työkyvyn tuen verkosto {start} 13.00–15.00, vapaata klo 13.00 alkaen"]
     response = client.post(
         reverse("consultations:place", kwargs={"request_id": consultation.pk}),
         {"session": session.pk, "minutes": 30},
