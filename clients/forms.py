@@ -85,8 +85,9 @@ class ClientForm(PolkuModelForm):
             # Left out of the form: never rendered, never bound, the stored address stays as it is.
             for name in ADDRESS_FIELDS:
                 del self.fields[name]
-        elif self.instance.address_non_disclosure:
-            # The responsible worker sees it on screen; it never prints, from this page either.
+        else:
+            # Shown on screen, never printed, whatever the stored flag: the worker may tick it
+            # on this very form, and a refused form comes back with the address filled in.
             for name in ADDRESS_FIELDS:
                 self.fields[name].template_name = "forms/screen_only_field.html"
 
