@@ -13,6 +13,7 @@ from clients import identity, team_scope
 from clients.actions import (
     ASSESSMENT_COMPLETED_IN_FUTURE,
     ASSESSMENT_NEEDS_CLIENT_VIEW,
+    ASSESSMENT_NEEDS_SPECIAL_SUPPORT,
     HANDOVER_NOTE_MAX_LENGTH,
     check_closing_day,
     check_relationship_home,
@@ -456,6 +457,8 @@ class AssessmentForm(PolkuModelForm):
             self.add_error("conclusion", _("Valmistuneeseen arvioon kirjataan johtopäätös."))
         if completed and not data.get("client_view", "").strip():
             self.add_error("client_view", ASSESSMENT_NEEDS_CLIENT_VIEW)
+        if completed and data.get("special_support") == SpecialSupport.NOT_ASSESSED:
+            self.add_error("special_support", ASSESSMENT_NEEDS_SPECIAL_SUPPORT)
         return data
 
 

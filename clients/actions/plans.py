@@ -21,6 +21,7 @@ from clients.models import (
     PlanGoal,
     PlanStatus,
     ServiceNeedAssessment,
+    SpecialSupport,
 )
 from services.calendar import add_months
 
@@ -236,6 +237,12 @@ ASSESSMENT_NEEDS_CLIENT_VIEW = gettext_lazy(
 )
 
 
+# Social Welfare Act §3: the assessment finds whether the client needs special support.
+ASSESSMENT_NEEDS_SPECIAL_SUPPORT = gettext_lazy(
+    "Valmistuneeseen arvioon kirjataan, tarvitseeko asiakas erityistä tukea."
+)
+
+
 def _refuse_a_second_open_assessment(client: Client, assessment) -> None:
     """ValidationError on `started_on` when the client has another assessment in progress:
     the worker continues (or completes) that one instead of starting a second."""
@@ -286,7 +293,8 @@ def save_assessment(
 ):
     """Creates or updates a service-need assessment. A completed one has a conclusion and
     the client's own view of their service need (the database refuses it without the view
-    too: constraint assessment_completed_has_client_view), and is
+    too: constraint assessment_completed_has_client_view), says whether the client needs
+    special support (not "not assessed"), and is
     completed no earlier than it started and no later than today (the database refuses a
     completion day still to come too: trigger assessment_completed_not_in_future).
     Only an assessment in progress is updated: one stored as completed is a record, and
@@ -316,6 +324,11 @@ def save_assessment(
     client_view = fields.get("client_view", getattr(assessment, "client_view", ""))
     if completed and not (client_view or "").strip():
         errors["client_view"] = ASSESSMENT_NEEDS_CLIENT_VIEW
+    special_support = fields.get(
+        "special_support", getattr(assessment, "special_support", SpecialSupport.NOT_ASSESSED)
+    )
+    if completed and special_support in ("", SpecialSupport.NOT_ASSESSED):
+        errors["special_support"] = ASSESSMENT_NEEDS_SPECIAL_SUPPORT
     if errors:
         raise ValidationError(errors)
     try:

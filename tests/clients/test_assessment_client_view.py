@@ -29,6 +29,7 @@ def test_the_action_refuses_completing_without_the_clients_view(team):
             written_by=acting(team["worker"]),
             started_on=today - datetime.timedelta(days=7),
             completed_on=today,
+            special_support="no",
             conclusion="Tarvitsee työkokeilun.",
             client_view="  ",
         )
@@ -97,6 +98,7 @@ def test_the_database_refuses_a_completed_assessment_without_the_clients_view(te
             author=team["worker"],
             started_on=today,
             completed_on=today,
+            special_support="no",
             conclusion="Valmis.",
         )
     started = ServiceNeedAssessment.objects.create(
@@ -165,6 +167,7 @@ def test_an_assessment_completed_before_the_rule_says_the_view_was_not_recorded(
         author=team["worker"],
         started_on=today - datetime.timedelta(days=30),
         completed_on=today - datetime.timedelta(days=20),
+        special_support="no",
         conclusion="Vanha johtopäätös.",
     )
     login(client, team["coach"])

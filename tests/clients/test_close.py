@@ -163,6 +163,7 @@ def test_a_client_with_an_assessment_in_progress_is_not_closed(team):
         written_by=team["worker"],
         assessment=assessment,
         completed_on=today,
+        special_support="no",
         conclusion="Tarve työllistymistä tukeville palveluille.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )

@@ -34,6 +34,7 @@ def completed(team):
         written_by=acting(team["worker"]),
         started_on=today - datetime.timedelta(days=100),
         completed_on=today - datetime.timedelta(days=90),
+        special_support="no",
         conclusion=CONCLUSION,
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -104,6 +105,7 @@ def test_an_assessment_in_progress_is_saved_as_it_goes_until_completed(team, sot
         written_by=sote,
         assessment=ServiceNeedAssessment.objects.get(pk=started.pk),
         completed_on=today,
+        special_support="no",
         conclusion="Valmis johtopäätös.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -142,6 +144,7 @@ def test_the_database_lets_an_assessment_in_progress_change_and_be_completed(tea
     rows.update(conclusion="Luonnos.")
     rows.update(
         completed_on=today,
+        special_support="no",
         conclusion="Valmis.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -192,6 +195,7 @@ def test_the_pages_offer_no_edit_link_for_a_completed_one_and_a_new_assessment_i
         {
             "started_on": today.isoformat(),
             "completed_on": today.isoformat(),
+            "special_support": "no",
             "conclusion": "Korjattu arvio: tarvitsee myös velkaneuvontaa.",
             "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },

@@ -42,6 +42,7 @@ def test_a_second_open_assessment_is_refused_next_to_its_start_date(team):
         written_by=team["worker"],
         assessment=first,
         completed_on=today,
+        special_support="no",
         conclusion="Tarvitsee työkokeilun.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -56,6 +57,7 @@ def test_a_completed_assessment_may_be_recorded_while_one_is_open(team):
         written_by=acting(team["worker"]),
         started_on=today - datetime.timedelta(days=60),
         completed_on=today - datetime.timedelta(days=30),
+        special_support="no",
         conclusion="Aiempi arvio kirjattu jälkikäteen.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )

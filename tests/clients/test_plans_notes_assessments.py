@@ -483,6 +483,7 @@ def test_a_completed_assessment_needs_a_conclusion(team, worker):
         written_by=worker,
         started_on=today - datetime.timedelta(days=7),
         completed_on=today,
+        special_support="no",
         conclusion="  ",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -512,6 +513,7 @@ def test_completing_a_started_assessment_without_a_conclusion_changes_nothing(te
         written_by=worker,
         assessment=stored,
         completed_on=today,
+        special_support="no",
         conclusion="Tarvitsee työkokeilun.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -526,6 +528,7 @@ def test_an_assessment_is_not_completed_before_it_started(team, worker):
         written_by=worker,
         started_on=today,
         completed_on=today - datetime.timedelta(days=1),
+        special_support="no",
         conclusion="Valmis.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -549,6 +552,7 @@ def test_an_assessment_is_not_completed_on_a_day_still_to_come(team, worker):
             written_by=worker,
             started_on=today - datetime.timedelta(days=7),
             completed_on=today + datetime.timedelta(days=1),
+            special_support="no",
             conclusion="Valmis.",
             client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
@@ -561,6 +565,7 @@ def test_an_assessment_is_not_completed_on_a_day_still_to_come(team, worker):
         written_by=worker,
         started_on=today - datetime.timedelta(days=7),
         completed_on=today,
+        special_support="no",
         conclusion="Valmis.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -580,6 +585,7 @@ def test_a_started_assessment_is_not_completed_ahead_on_its_edit_page(client, te
         {
             "started_on": assessment.started_on.isoformat(),
             "completed_on": "2099-01-20",
+            "special_support": "no",
             "conclusion": "Tarvitsee työkokeilun.",
             "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
@@ -593,6 +599,7 @@ def test_a_started_assessment_is_not_completed_ahead_on_its_edit_page(client, te
         {
             "started_on": assessment.started_on.isoformat(),
             "completed_on": today.isoformat(),
+            "special_support": "no",
             "conclusion": "Tarvitsee työkokeilun.",
             "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
@@ -615,6 +622,7 @@ def test_the_database_refuses_a_completion_day_still_to_come(team, worker):
             author=worker,
             started_on=today,
             completed_on=tomorrow,
+            special_support="no",
             conclusion="Valmis.",
             client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
@@ -627,11 +635,13 @@ def test_the_database_refuses_a_completion_day_still_to_come(team, worker):
     ):
         ServiceNeedAssessment.objects.filter(pk=started.pk).update(
             completed_on=tomorrow,
+            special_support="no",
             conclusion="Valmis.",
             client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
     ServiceNeedAssessment.objects.filter(pk=started.pk).update(
         completed_on=today,
+        special_support="no",
         conclusion="Valmis.",
         client_view="Asiakkaan oma näkemys palvelutarpeesta.",
     )
@@ -656,6 +666,7 @@ def test_a_row_written_before_the_rule_keeps_its_day_until_the_day_is_changed(te
             author=worker,
             started_on=today,
             completed_on=today + datetime.timedelta(days=40),
+            special_support="no",
             conclusion="Valmis.",
             client_view="Asiakkaan oma näkemys palvelutarpeesta.",
         )
@@ -683,6 +694,7 @@ def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(clie
         {
             "started_on": today.isoformat(),
             "completed_on": today.isoformat(),
+            "special_support": "no",
             "conclusion": "",
             "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
         },
@@ -701,6 +713,7 @@ def test_the_assessment_form_shows_the_missing_conclusion_next_to_its_field(clie
             "completed_on",
             {
                 "completed_on": "9999-12-31",
+                "special_support": "no",
                 "conclusion": "Valmis.",
                 "client_view": "Asiakkaan oma näkemys palvelutarpeesta.",
             },
