@@ -14,6 +14,7 @@ from clients.actions import (
     ASSESSMENT_COMPLETED_IN_FUTURE,
     ASSESSMENT_NEEDS_CLIENT_VIEW,
     ASSESSMENT_NEEDS_SPECIAL_SUPPORT,
+    ASSESSMENT_STARTED_IN_FUTURE,
     HANDOVER_NOTE_MAX_LENGTH,
     check_closing_day,
     check_relationship_home,
@@ -449,6 +450,8 @@ class AssessmentForm(PolkuModelForm):
     def clean(self):
         data = super().clean()
         started, completed = data.get("started_on"), data.get("completed_on")
+        if started and started > timezone.localdate():
+            self.add_error("started_on", ASSESSMENT_STARTED_IN_FUTURE)
         if completed and completed > timezone.localdate():
             self.add_error("completed_on", ASSESSMENT_COMPLETED_IN_FUTURE)
         elif started and completed and completed < started:

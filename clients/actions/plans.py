@@ -231,6 +231,8 @@ ASSESSMENT_COMPLETED_FIXED = gettext_lazy(
 )
 
 
+ASSESSMENT_STARTED_IN_FUTURE = gettext_lazy("Aloituspäivä ei voi olla tulevaisuudessa.")
+
 # Social Welfare Act §36: the client's own opinion and view of their service need is recorded.
 ASSESSMENT_NEEDS_CLIENT_VIEW = gettext_lazy(
     "Valmistuneeseen arvioon kirjataan asiakkaan oma näkemys palvelutarpeestaan."
@@ -291,12 +293,13 @@ def refuse_closing_with_assessment_in_progress(client: Client) -> None:
 def save_assessment(
     *, client: Client, written_by, assessment: ServiceNeedAssessment | None = None, **fields
 ):
-    """Creates or updates a service-need assessment. A completed one has a conclusion and
-    the client's own view of their service need (the database refuses it without the view
-    too: constraint assessment_completed_has_client_view), says whether the client needs
-    special support (not "not assessed"), and is
-    completed no earlier than it started and no later than today (the database refuses a
-    completion day still to come too: trigger assessment_completed_not_in_future).
+    """Creates or updates a service-need assessment, started no later than today. A
+    completed one has a conclusion and the client's own view of their service need (the
+    database refuses it without the view too: constraint
+    assessment_completed_has_client_view), says whether the client needs special support
+    (not "not assessed"), and is completed no earlier than it started and no later than
+    today (the database refuses a completion day still to come too: trigger
+    assessment_completed_not_in_future).
     Only an assessment in progress is updated: one stored as completed is a record, and
     a correction is a new assessment (ValidationError without a field, read from the
     database, not from `assessment`, which a bound form has already changed; the database
@@ -315,6 +318,8 @@ def save_assessment(
     completed = fields.get("completed_on", getattr(assessment, "completed_on", None))
     conclusion = fields.get("conclusion", getattr(assessment, "conclusion", ""))
     errors = {}
+    if started and started > timezone.localdate():
+        errors["started_on"] = ASSESSMENT_STARTED_IN_FUTURE
     if completed and completed > timezone.localdate():
         errors["completed_on"] = ASSESSMENT_COMPLETED_IN_FUTURE
     elif started and completed and completed < started:
