@@ -29,6 +29,7 @@ from clients.models import (
     Client,
     ClientPlan,
     CommunicationNeed,
+    ContactMethod,
     GoalStatus,
     ServiceNeedAssessment,
     SpecialSupport,
@@ -115,7 +116,40 @@ class ClientForm(PolkuModelForm):
                 )
             except ValidationError as error:
                 self.add_error(None, error)
+        self._check_preferred_contact(data)
         return data
+
+    def _check_preferred_contact(self, data) -> None:
+        """The preferred way of contact has the detail it needs. An address left out of the
+        form (non-disclosed, address_hidden) is the stored one."""
+
+        def given(name):
+            if name in self.errors:
+                return True  # Its own error is shown next to it.
+            value = data.get(name) if name in self.fields else getattr(self.instance, name)
+            return bool((value or "").strip())
+
+        method = data.get("preferred_contact")
+        if method in (ContactMethod.TEXT_MESSAGE, ContactMethod.PHONE_CALL) and not given("phone"):
+            self.add_error(
+                "preferred_contact",
+                _("Kirjaa puhelinnumero tai valitse toinen yhteydenottotapa."),
+            )
+        elif method == ContactMethod.EMAIL and not given("email"):
+            self.add_error(
+                "preferred_contact",
+                _("Kirjaa sähköpostiosoite tai valitse toinen yhteydenottotapa."),
+            )
+        elif method == ContactMethod.LETTER and not all(
+            given(name) for name in ("street_address", "postal_code", "city")
+        ):
+            self.add_error(
+                "preferred_contact",
+                _(
+                    "Kirjaa osoite (katuosoite, postinumero ja postitoimipaikka) tai valitse "
+                    "toinen yhteydenottotapa."
+                ),
+            )
 
 
 class RegisterClientForm(ClientForm):
