@@ -15,6 +15,7 @@ from clients.actions import (
     ASSESSMENT_NEEDS_CLIENT_VIEW,
     ASSESSMENT_NEEDS_SPECIAL_SUPPORT,
     ASSESSMENT_STARTED_IN_FUTURE,
+    CLIENT_CHANGED_MEANWHILE,
     HANDOVER_NOTE_MAX_LENGTH,
     check_closing_day,
     check_relationship_home,
@@ -93,6 +94,44 @@ class ClientForm(PolkuModelForm):
             # on this very form, and a refused form comes back with the address filled in.
             for name in ADDRESS_FIELDS:
                 self.fields[name].template_name = "forms/screen_only_field.html"
+        if self.instance.pk:
+            # The values the user was shown travel with the form: only what they changed is
+            # written, and update_client refuses a change over a colleague's made meanwhile.
+            # A field whose shown value was not sent (a page opened before the form carried
+            # them, an empty list of choices) is compared with the stored row, as before.
+            for name, field in self.fields.items():
+                field.show_hidden_initial = (
+                    not self.is_bound or self.add_initial_prefix(name) in self.data
+                )
+
+    def shown_values(self) -> dict:
+        """update_client's `shown`: the value each changed field had when the form was shown,
+        for the fields whose shown value was sent."""
+        shown = {}
+        for name in self.changed_data:
+            field, key = self.fields[name], self.add_initial_prefix(name)
+            if field.show_hidden_initial:
+                raw = self._widget_data_value(field.hidden_widget(), key)
+                shown[name] = field.to_python(raw)
+        return shown
+
+    def show_stored(self, client: Client, error: ValidationError) -> None:
+        """The form sent again after update_client refused changes a colleague overtook
+        (`error`): those fields are shown as having the stored values, so that saving once
+        more, after checking, writes the user's values."""
+        if not hasattr(error, "error_dict"):
+            return
+        data = self.data.copy()
+        for name, messages in error.message_dict.items():
+            if CLIENT_CHANGED_MEANWHILE not in messages or name not in self.fields:
+                continue
+            value = getattr(client, name)
+            key = self.add_initial_prefix(name)
+            if isinstance(value, list):
+                data.setlist(key, value)
+            else:
+                data[key] = "" if value is None else str(value)
+        self.data = data
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()

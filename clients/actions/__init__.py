@@ -32,6 +32,7 @@ from clients.actions.plans import (
     set_goal_status,
 )
 from clients.actions.registration import (
+    CLIENT_CHANGED_MEANWHILE,
     DuplicateIdentityCode,
     check_closing_day,
     check_relationship_home,
@@ -68,6 +69,7 @@ __all__ = [
     "ASSESSMENT_NEEDS_CLIENT_VIEW",
     "ASSESSMENT_NEEDS_SPECIAL_SUPPORT",
     "ASSESSMENT_STARTED_IN_FUTURE",
+    "CLIENT_CHANGED_MEANWHILE",
     "HANDOVER_NOTE_MAX_LENGTH",
     "RESPONSIBILITY_RECEIVED_TASK",
     "DuplicateIdentityCode",

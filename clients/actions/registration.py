@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from audit.actions import log_access
@@ -144,8 +145,18 @@ PROTECTED_ADDRESS_FIELDS = frozenset(
 )
 
 
-def update_client(*, client: Client, changed_by, fields: dict) -> Client:
+CLIENT_CHANGED_MEANWHILE = gettext_lazy(
+    "Tietoja muutettiin sillä välin. Tarkista tiedot ja tallenna uudelleen."
+)
+
+
+def update_client(*, client: Client, changed_by, fields: dict, shown: dict | None = None) -> Client:
     """Changes basic data (not the identity code); logged with the names of the changed fields.
+
+    `shown` holds the values the user was shown of the fields they changed: under the
+    client's row lock, a field whose stored value is no longer the one shown (a colleague
+    changed it meanwhile) is refused, with ValidationError next to each such field, and
+    nothing is written.
 
     A non-disclosed address (and its flag) is changed only by whoever may see it. The
     relationship home changes only to one the responsible worker may hold the client in
@@ -168,6 +179,13 @@ def update_client(*, client: Client, changed_by, fields: dict) -> Client:
         return client
     with transaction.atomic(), history_context(changed_by, "clients.client.changed"):
         locked = Client.objects.select_for_update().get(pk=client.pk)
+        overtaken = {
+            name: CLIENT_CHANGED_MEANWHILE
+            for name, value in (shown or {}).items()
+            if name in changed and getattr(locked, name) != value
+        }
+        if overtaken:
+            raise ValidationError(overtaken)
         for name in changed:
             setattr(locked, name, fields[name])
         if "relationship_home" in changed:

@@ -269,9 +269,15 @@ def edit(request, client_id):
         # The form wrote its values onto the instance; the action compares against the stored row.
         client.refresh_from_db()
         try:
-            actions.update_client(client=client, changed_by=request.user, fields=fields)
+            actions.update_client(
+                client=client,
+                changed_by=request.user,
+                fields=fields,
+                shown=form.shown_values(),
+            )
         except ValidationError as error:
             add_action_error(form, error)
+            form.show_stored(client, error)
         else:
             messages.success(request, _("Perustiedot tallennettu."))
             return redirect("clients:detail", client_id=client.uuid)
