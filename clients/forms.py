@@ -16,8 +16,10 @@ from clients.actions import (
     ASSESSMENT_NEEDS_SPECIAL_SUPPORT,
     ASSESSMENT_STARTED_IN_FUTURE,
     CLIENT_CHANGED_MEANWHILE,
+    CONTACT_FIELDS,
     HANDOVER_NOTE_MAX_LENGTH,
     check_closing_day,
+    check_preferred_contact,
     check_relationship_home,
     check_roles_beside,
     clean_access_request_reason,
@@ -30,7 +32,6 @@ from clients.models import (
     Client,
     ClientPlan,
     CommunicationNeed,
-    ContactMethod,
     GoalStatus,
     ServiceNeedAssessment,
     SpecialSupport,
@@ -159,36 +160,19 @@ class ClientForm(PolkuModelForm):
         return data
 
     def _check_preferred_contact(self, data) -> None:
-        """The preferred way of contact has the detail it needs. An address left out of the
-        form (non-disclosed, address_hidden) is the stored one."""
+        """actions.check_preferred_contact on what the form holds. An address left out of the
+        form (non-disclosed, address_hidden) is the stored one; a detail with an error of its
+        own counts as given (its error is next to it)."""
 
-        def given(name):
+        def value(name):
             if name in self.errors:
-                return True  # Its own error is shown next to it.
-            value = data.get(name) if name in self.fields else getattr(self.instance, name)
-            return bool((value or "").strip())
+                return "given"
+            return data.get(name) if name in self.fields else getattr(self.instance, name)
 
-        method = data.get("preferred_contact")
-        if method in (ContactMethod.TEXT_MESSAGE, ContactMethod.PHONE_CALL) and not given("phone"):
-            self.add_error(
-                "preferred_contact",
-                _("Kirjaa puhelinnumero tai valitse toinen yhteydenottotapa."),
-            )
-        elif method == ContactMethod.EMAIL and not given("email"):
-            self.add_error(
-                "preferred_contact",
-                _("Kirjaa sähköpostiosoite tai valitse toinen yhteydenottotapa."),
-            )
-        elif method == ContactMethod.LETTER and not all(
-            given(name) for name in ("street_address", "postal_code", "city")
-        ):
-            self.add_error(
-                "preferred_contact",
-                _(
-                    "Kirjaa osoite (katuosoite, postinumero ja postitoimipaikka) tai valitse "
-                    "toinen yhteydenottotapa."
-                ),
-            )
+        try:
+            check_preferred_contact({name: value(name) for name in CONTACT_FIELDS})
+        except ValidationError as error:
+            self.add_error(None, error)
 
 
 class RegisterClientForm(ClientForm):

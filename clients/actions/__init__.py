@@ -33,8 +33,10 @@ from clients.actions.plans import (
 )
 from clients.actions.registration import (
     CLIENT_CHANGED_MEANWHILE,
+    CONTACT_FIELDS,
     DuplicateIdentityCode,
     check_closing_day,
+    check_preferred_contact,
     check_relationship_home,
     close_client,
     on_closing,
@@ -70,6 +72,7 @@ __all__ = [
     "ASSESSMENT_NEEDS_SPECIAL_SUPPORT",
     "ASSESSMENT_STARTED_IN_FUTURE",
     "CLIENT_CHANGED_MEANWHILE",
+    "CONTACT_FIELDS",
     "HANDOVER_NOTE_MAX_LENGTH",
     "RESPONSIBILITY_RECEIVED_TASK",
     "DuplicateIdentityCode",
@@ -79,6 +82,7 @@ __all__ = [
     "break_the_glass",
     "check_closing_day",
     "check_open_for_new_members",
+    "check_preferred_contact",
     "check_relationship_home",
     "check_roles_beside",
     "clean_access_request_reason",

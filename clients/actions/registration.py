@@ -1,7 +1,7 @@
 """Registering a client, their identity code and the client relationship's end and reopening."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,7 @@ from clients.models import (
     IDENTITY_CODE_ONCE_PER_ORGANISATION,
     CareTeamMembership,
     Client,
+    ContactMethod,
     RelationshipHome,
     TeamRole,
 )
@@ -68,6 +69,43 @@ def check_relationship_home(*, role: str | None, relationship_home: str) -> None
         )
 
 
+# The details each preferred way of contact needs on file, and the error without them.
+CONTACT_NEEDS = {
+    ContactMethod.PHONE_CALL: (
+        ("phone",),
+        gettext_lazy("Kirjaa puhelinnumero tai valitse toinen yhteydenottotapa."),
+    ),
+    ContactMethod.TEXT_MESSAGE: (
+        ("phone",),
+        gettext_lazy("Kirjaa puhelinnumero tai valitse toinen yhteydenottotapa."),
+    ),
+    ContactMethod.EMAIL: (
+        ("email",),
+        gettext_lazy("Kirjaa sähköpostiosoite tai valitse toinen yhteydenottotapa."),
+    ),
+    ContactMethod.LETTER: (
+        ("street_address", "postal_code", "city"),
+        gettext_lazy(
+            "Kirjaa osoite (katuosoite, postinumero ja postitoimipaikka) tai valitse "
+            "toinen yhteydenottotapa."
+        ),
+    ),
+}
+CONTACT_FIELDS = frozenset(
+    {"preferred_contact"} | {name for names, _error in CONTACT_NEEDS.values() for name in names}
+)
+
+
+def check_preferred_contact(details: Mapping[str, str | None]) -> None:
+    """The client's preferred way of contact (`details["preferred_contact"]`; empty: not
+    known) has what it needs on file in `details`: a phone number for a call or a text
+    message, an e-mail address for e-mail, the whole address for a letter (a non-disclosed
+    one too: the responsible worker sends it). ValidationError on `preferred_contact`."""
+    names, error = CONTACT_NEEDS.get(details.get("preferred_contact") or "", ((), None))
+    if not all((details.get(name) or "").strip() for name in names):
+        raise ValidationError({"preferred_contact": error})
+
+
 def register_client(
     *, registered_by, identity_code: str, allow_temporary: bool = False, **fields
 ) -> Client:
@@ -99,6 +137,7 @@ def register_client(
         created_by=registered_by,
         **fields,
     )
+    check_preferred_contact({name: getattr(client, name) for name in CONTACT_FIELDS})
     set_search_names(client)
     try:
         with transaction.atomic(), history_context(registered_by, "clients.client.registered"):
@@ -188,6 +227,8 @@ def update_client(*, client: Client, changed_by, fields: dict, shown: dict | Non
             raise ValidationError(overtaken)
         for name in changed:
             setattr(locked, name, fields[name])
+        if CONTACT_FIELDS.intersection(changed):
+            check_preferred_contact({name: getattr(locked, name) for name in CONTACT_FIELDS})
         if "relationship_home" in changed:
             check_responsible_worker_fits_home(locked)
         set_search_names(locked)

@@ -3,12 +3,14 @@ phone number, an e-mail an e-mail address, a letter an address. Refused next to 
 on registration and on editing."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from clients import actions
 from clients.demo import CONTACTS, STORIES
 from clients.factories import ClientFactory, demo_identity_code, random_birth_date
 from clients.forms import ClientForm
 from clients.models import Client, ContactMethod
-from tests.conftest import field_errors, login
+from tests.conftest import acting, field_errors, login
 
 NEEDS_PHONE = "Kirjaa puhelinnumero tai valitse toinen yhteydenottotapa."
 NEEDS_EMAIL = "Kirjaa sähköpostiosoite tai valitse toinen yhteydenottotapa."
@@ -125,3 +127,42 @@ def test_the_demo_ways_of_contact_fit_the_demo_details(team):
         )
         form.is_valid()
         assert "preferred_contact" not in form.errors, method
+
+
+@pytest.mark.parametrize(("method", "missing", "error"), CASES)
+def test_the_actions_hold_the_rule(social_worker, team, method, missing, error):
+    """Not only the forms: registering and updating refuse it too (actions hold the rules)."""
+    with pytest.raises(ValidationError) as refused:
+        actions.register_client(
+            registered_by=acting(social_worker),
+            identity_code=demo_identity_code(random_birth_date(30, 40)),
+            **{**BASE, **DETAILS, **missing, "preferred_contact": method},
+        )
+    assert refused.value.message_dict == {"preferred_contact": [error]}
+    assert not Client.objects.filter(last_name="Tietävä").exists()
+
+    target = team["client"]
+    with pytest.raises(ValidationError) as refused:
+        actions.update_client(
+            client=target,
+            changed_by=acting(team["worker"]),
+            fields={**DETAILS, **missing, "preferred_contact": method},
+        )
+    assert refused.value.message_dict == {"preferred_contact": [error]}
+    target.refresh_from_db()
+    assert target.preferred_contact == ""
+
+
+def test_an_unrelated_change_is_not_refused_for_an_older_mismatch(team):
+    """A client saved before the rule (a letter, no address) keeps its other edits."""
+    target = team["client"]
+    Client.objects.filter(pk=target.pk).update(
+        preferred_contact=ContactMethod.LETTER, street_address="", postal_code="", city=""
+    )
+    target.refresh_from_db()
+    updated = actions.update_client(
+        client=target,
+        changed_by=acting(team["worker"]),
+        fields={"accessibility_notes": "Pyörätuoli"},
+    )
+    assert updated.accessibility_notes == "Pyörätuoli"
